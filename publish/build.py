@@ -1,0 +1,233 @@
+"""The build: validate, inspect PDFs, generate pages, run mkdocs and swap the result in whole.
+
+Nothing is written to the live output until the new site is complete; with ``strict`` nothing is
+written at all when any package is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import signal
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .approval import check_approval
+from .cache import Cache
+from .evaluate import PackageResult, evaluate, package_folders
+from .pages import Generator, SiteText, build_views, write_sources
+from .pdfs import PdfInspector
+from .siteconfig import SiteConfig, load_site_config
+from .sitemaps import robots_txt, sitemap_xml
+from .swap import swap_in
+
+EXIT_OK, EXIT_REFUSED, EXIT_FAILURE = 0, 1, 2
+TEMP_PREFIX = ".woo-build-"
+
+
+@dataclass
+class BuildReport:
+    published: list[dict] = field(default_factory=list)
+    refused: list[dict] = field(default_factory=list)
+    embargoed: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    pdfs_parsed: int = 0
+    written: bool = False
+    error: str = ""
+    exit_code: int = EXIT_OK
+
+    def to_json(self) -> dict:
+        return {
+            "status": {0: "ok", 1: "geweigerd", 2: "mislukt"}[self.exit_code],
+            "exit_code": self.exit_code, "written": self.written, "error": self.error,
+            "published": self.published, "refused": self.refused, "embargoed": self.embargoed,
+            "warnings": self.warnings, "pdfs_parsed": self.pdfs_parsed,
+            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
+        }
+
+
+@dataclass
+class BuildOptions:
+    decisions: Path
+    out: Path
+    config: Path
+    cache: Path
+    strict: bool = False
+    today: dt.date | None = None
+    workers: int | None = None
+    keep_sources: Path | None = None
+
+
+class _Terminated(Exception):
+    pass
+
+
+def _on_term(signum, frame):
+    raise _Terminated()
+
+
+def run_build(opts: BuildOptions, progress=None) -> BuildReport:
+    report = BuildReport()
+    started = time.perf_counter()
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, _on_term)
+    except ValueError:  # not in the main thread
+        previous = None
+    try:
+        _build(opts, report, progress)
+    except _Terminated:
+        report.error = "de build is afgebroken (SIGTERM); de bestaande site is ongewijzigd."
+        report.exit_code = EXIT_FAILURE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    report.timings["totaal"] = time.perf_counter() - started
+    return report
+
+
+def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
+    today = opts.today or dt.date.today()
+    site = load_site_config(opts.config)
+    t0 = time.perf_counter()
+    inspector = PdfInspector(Cache(opts.cache), workers=opts.workers)
+    results = evaluate(package_folders(opts.decisions), inspector, progress=progress)
+    report.pdfs_parsed = inspector.parsed
+    report.timings["valideren_en_pdf"] = time.perf_counter() - t0
+
+    publishable: list[PackageResult] = []
+    for r in results:
+        if r.decision is not None and not r.problems.has_errors:
+            check_approval(r.folder, r.problems)
+        for p in r.problems:
+            if not p.is_error:
+                report.warnings.append(p.to_dict())
+        if r.problems.has_errors:
+            report.refused.append({
+                "package": r.name,
+                "kenmerk": r.decision.kenmerk if r.decision else None,
+                "problems": [p.to_dict() for p in r.problems if p.is_error],
+            })
+        elif r.decision.publication_date > today:
+            report.embargoed.append({"package": r.name, "kenmerk": r.decision.kenmerk,
+                                     "publicatie_datum": r.decision.publication_date.isoformat()})
+        else:
+            publishable.append(r)
+
+    if report.refused:
+        report.exit_code = EXIT_REFUSED
+        if opts.strict:
+            return
+
+    t0 = time.perf_counter()
+    _write_site(opts, site, publishable, inspector, report)
+    report.timings["site"] = time.perf_counter() - t0
+    for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
+        report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
+                                 "url": site.base_url + f"besluit/{r.decision.slug}/"})
+
+
+def _cleanup_stale(parent: Path) -> None:
+    """Temporary directories of builds that were killed before they could clean up."""
+    for stale in parent.glob(TEMP_PREFIX + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageResult],
+                inspector: PdfInspector, report: BuildReport) -> None:
+    import fcntl
+
+    out = opts.out.resolve()
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    lock_path = parent / f".{out.name}.woo-lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _cleanup_stale(parent)
+        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
+        try:
+            new_site = work / "site"
+            sources = work / "site_src"
+            decisions = [r.decision for r in publishable]
+            pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
+            views = build_views(decisions, pdfs, inspector.published_copy)
+            _write_sources(site, views, sources)
+            if opts.keep_sources:
+                shutil.rmtree(opts.keep_sources, ignore_errors=True)
+                shutil.copytree(sources, opts.keep_sources)
+            t0 = time.perf_counter()
+            _run_mkdocs(site, sources, new_site, views)
+            report.timings["mkdocs"] = time.perf_counter() - t0
+            _add_files(views, new_site)
+            _add_metadata_files(site, views, new_site)
+            swap_in(new_site, out, work / "old")
+            report.written = True
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    try:
+        lock_path.unlink()
+    except OSError:
+        pass
+
+
+def _write_sources(site: SiteConfig, views, sources: Path) -> None:
+    static = site.path.parent / "site_src"
+    if static.is_dir():
+        shutil.copytree(static, sources, ignore=shutil.ignore_patterns("_generated", ".*"))
+    sources.mkdir(parents=True, exist_ok=True)
+    pages = Generator(SiteText(site.name, site.organisation), views).generate()
+    write_sources(pages, sources)
+
+
+def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    # Deterministic: mkdocs takes its build date from SOURCE_DATE_EPOCH; use the newest data date.
+    newest = max((v.decision.publication_date for v in views), default=dt.date(2000, 1, 1))
+    epoch = int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        config = load_config(config_file=str(site.path), docs_dir=str(sources), site_dir=str(target))
+        mkdocs_build(config)
+    finally:
+        logger.setLevel(level)
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def _place(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _add_files(views, site_dir: Path) -> None:
+    for v in views:
+        for f in v.files:
+            _place(f.source, site_dir / f.url)
+
+
+def _add_metadata_files(site: SiteConfig, views, site_dir: Path) -> None:
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        (site_dir / name).unlink(missing_ok=True)
+    entries: list[tuple[str, str | None]] = [("", None), ("besluiten/", None), ("gronden/", None), ("zoeken/", None)]
+    for v in views:
+        lastmod = v.decision.publication_date.isoformat()
+        entries.append((v.url, lastmod))
+        entries += [(f.url, lastmod) for f in v.files]
+    (site_dir / "sitemap.xml").write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
+    (site_dir / "robots.txt").write_text(robots_txt(site.base_url, []), encoding="utf-8")

@@ -1,0 +1,191 @@
+"""The ``woo-publish`` command: check, approve, build and serve.
+
+Everything printed here is read by communications staff, so it is in Dutch and names the file,
+the field or row, what is wrong and how to fix it. Exit statuses follow the package contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .approval import check_approval, write_approval
+from .build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
+from .cache import Cache, cache_dir
+from .evaluate import evaluate, package_folders
+from .pdfs import PdfInspector
+from .problems import Problems
+from .siteconfig import find_config
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def _decisions_dir(path: str) -> Path:
+    folder = Path(path)
+    if not folder.is_dir():
+        raise click.UsageError(f"de map '{folder}' met besluiten bestaat niet.")
+    return folder
+
+
+def _today(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("gebruik JJJJ-MM-DD", param_hint="--vandaag") from None
+
+
+def _print_problems(problems: Problems, out=None) -> None:
+    for p in sorted(problems, key=lambda p: (not p.is_error, p.file, p.location)):
+        click.echo(p.format(), file=out)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="woo-publish")
+def main() -> None:
+    """Publiceer goedgekeurde Woo-besluiten als doorzoekbare website."""
+
+
+@main.command()
+@click.argument("decisions", default="decisions", required=False)
+@click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
+def check(decisions: str, cache_option: str | None) -> None:
+    """Controleer alle pakketten en toon elk probleem met een oplossing."""
+    folder = _decisions_dir(decisions)
+    results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))))
+    invalid = 0
+    for r in results:
+        errors = [p for p in r.problems if p.is_error]
+        if r.valid:
+            approval = Problems(r.name)
+            status = check_approval(r.folder, approval)
+            state = ("goedgekeurd" if status.approved else
+                     "nog niet goedgekeurd" if any(p.code == "goedkeuring.ontbreekt" for p in approval) else
+                     "gewijzigd na goedkeuring: opnieuw goedkeuren")
+            click.echo(f"OK   {r.name} ({r.decision.kenmerk}): geldig, {state}.")
+            if not status.approved and not any(p.code == "goedkeuring.ontbreekt" for p in approval):
+                for p in approval:
+                    click.echo(f"     {p.file}: {p.message}")
+        else:
+            invalid += 1
+            click.echo(f"FOUT {r.name}: {len(errors)} {'probleem' if len(errors) == 1 else 'problemen'}.")
+        _print_problems(r.problems)
+    click.echo()
+    if not results:
+        click.echo(f"Geen pakketten gevonden in {folder}/.")
+    elif invalid:
+        click.echo(f"{invalid} van {len(results)} pakket(ten) ongeldig. Los de problemen hierboven op en controleer opnieuw.")
+    else:
+        click.echo(f"Alle {len(results)} pakket(ten) zijn geldig.")
+    sys.exit(1 if invalid else 0)
+
+
+@main.command()
+@click.argument("package", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--door", required=True, help="Naam van wie goedkeurt (wordt nooit gepubliceerd).")
+@click.option("--cache", "cache_option", default=None, help="Map voor de cache.")
+def approve(package: Path, door: str, cache_option: str | None) -> None:
+    """Keur een pakket goed voor publicatie, in zijn huidige toestand."""
+    if not package.is_dir():
+        raise click.UsageError(f"het pakket '{package}' bestaat niet.")
+    if not door.strip():
+        raise click.BadParameter("geef de naam van wie goedkeurt", param_hint="--door")
+    siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
+    if package.resolve() not in [s.resolve() for s in siblings]:
+        siblings.append(package)
+    results = evaluate(siblings, PdfInspector(Cache(cache_dir(cache_option))))
+    result = next(r for r in results if r.folder.resolve() == package.resolve())
+    if not result.valid:
+        click.echo(f"Niet goedgekeurd: {package.name} is ongeldig. Er is niets vastgelegd.")
+        _print_problems(result.problems)
+        sys.exit(1)
+    _print_problems(result.problems)
+    write_approval(package, door.strip())
+    click.echo(f"Goedgekeurd: {package.name} ({result.decision.kenmerk}). Elke wijziging hierna vraagt een nieuwe goedkeuring.")
+
+
+@main.command()
+@click.option("--decisions", default="decisions", help="Map met de pakketten (standaard decisions/).")
+@click.option("--out", default="site", help="Uitvoermap van de website (standaard site/).")
+@click.option("--strict", is_flag=True, help="Schrijf niets als er een pakket wordt geweigerd.")
+@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+@click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
+@click.option("--report", "report_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Schrijf een JSON-rapport voor monitoring naar dit bestand.")
+@click.option("--vandaag", default=None, help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
+@click.option("--bronnen", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Bewaar de gegenereerde Markdown-bronnen in deze map.")
+@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Aantal processen voor pdf-werk.")
+def build(decisions, out, strict, config_option, cache_option, report_file, vandaag, bronnen, workers) -> None:
+    """Bouw de website uit alle geldige, goedgekeurde pakketten."""
+    config = find_config(config_option)
+    if not config.is_file():
+        raise click.UsageError(f"het configuratiebestand '{config}' bestaat niet.")
+    opts = BuildOptions(decisions=_decisions_dir(decisions), out=Path(out), config=config,
+                        cache=cache_dir(cache_option), strict=strict, today=_today(vandaag),
+                        workers=workers, keep_sources=bronnen)
+    try:
+        report = run_build(opts)
+    except Exception as exc:  # noqa: BLE001 - a build failure must still give a report and exit 2
+        from .build import BuildReport
+
+        report = BuildReport(error=f"de build is mislukt: {type(exc).__name__}: {exc}", exit_code=EXIT_FAILURE)
+    _print_report(report, Path(out), strict)
+    if report_file:
+        report_file.parent.mkdir(parents=True, exist_ok=True)
+        report_file.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    sys.exit(report.exit_code)
+
+
+def _print_report(report, out: Path, strict: bool) -> None:
+    for item in report.published:
+        click.echo(f"GEPUBLICEERD {item['package']} ({item['kenmerk']})")
+    for item in report.embargoed:
+        click.echo(f"EMBARGO      {item['package']} ({item['kenmerk']}): verschijnt vanaf {item['publicatie_datum']}")
+    for item in report.refused:
+        click.echo(f"GEWEIGERD    {item['package']}:")
+        for p in item["problems"]:
+            where = "/".join(x for x in (p["package"], p["file"]) if x)
+            where = f"{where}, {p['location']}" if p["location"] else where
+            click.echo(f"    {where}: {p['message']}\n        Oplossing: {p['fix']}")
+    for p in report.warnings:
+        where = "/".join(x for x in (p["package"], p["file"]) if x)
+        click.echo(f"WAARSCHUWING {where}{', ' + p['location'] if p['location'] else ''}: {p['message']}")
+    if report.error:
+        click.echo(f"MISLUKT: {report.error}", err=True)
+    if report.written:
+        click.echo(f"Site geschreven naar {out}/: {len(report.published)} besluit(en) gepubliceerd, "
+                   f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo.")
+    elif report.exit_code == EXIT_REFUSED and strict:
+        click.echo(f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {out}/ is ongewijzigd.")
+    elif report.exit_code == EXIT_FAILURE:
+        click.echo(f"Niets geschreven. De bestaande site in {out}/ is ongewijzigd.")
+
+
+@main.command()
+@click.option("--out", default="site", help="Map met de gebouwde site.")
+@click.option("--poort", default=8000, type=int, help="Poort (standaard 8000).")
+def serve(out: str, poort: int) -> None:
+    """Bekijk de gebouwde site lokaal op http://127.0.0.1:POORT/."""
+    import functools
+    import http.server
+
+    folder = Path(out)
+    if not (folder / "index.html").is_file():
+        raise click.UsageError(f"in '{folder}' staat geen gebouwde site; voer eerst 'woo-publish build' uit.")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", poort), handler) as server:
+        click.echo(f"Voorbeeld op http://127.0.0.1:{poort}/ (stop met Ctrl+C)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+__all__ = ["main", "EXIT_OK", "EXIT_REFUSED", "EXIT_FAILURE"]

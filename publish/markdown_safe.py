@@ -1,0 +1,53 @@
+"""Render untrusted Markdown (package summaries) to HTML that cannot carry markup or scripts.
+
+Raw HTML in the source is shown as text, links keep only http(s), mailto and in-page targets, and
+images become their alt text: a summary may not load anything from elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+SAFE_URL = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
+
+
+class _Sanitise(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "img":
+                    span = etree.Element("span")
+                    span.text = child.get("alt", "")
+                    span.tail = child.tail
+                    parent.insert(list(parent).index(child), span)
+                    parent.remove(child)
+                elif child.tag == "a":
+                    href = (child.get("href") or "").strip()
+                    for attr in list(child.attrib):
+                        if attr != "href":
+                            del child.attrib[attr]
+                    if not SAFE_URL.match(href):
+                        child.attrib.pop("href", None)
+                        child.tag = "span"
+                    elif href.lower().startswith("http"):
+                        child.set("rel", "nofollow noopener")
+
+
+class _SafeExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_Sanitise(md), "woo_sanitise", 0)
+
+
+def render_untrusted(text: str) -> str:
+    md = markdown.Markdown(extensions=[_SafeExtension(), "sane_lists"], output_format="html")
+    html = md.convert(text or "")
+    # Demote headings: the page has its own h1 and h2 structure.
+    html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2 if int(m.group(2)) < 5 else 6}>", html)
+    return html

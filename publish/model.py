@@ -1,0 +1,103 @@
+"""Typed model of a decision package, as validated from disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .grounds import Ground
+
+OUTCOMES = ("openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen")
+ASSESSMENTS = ("openbaar", "deels openbaar", "niet openbaar", "reeds openbaar")
+PUBLISHED_ASSESSMENTS = ("openbaar", "deels openbaar")
+
+
+@dataclass
+class FileRef:
+    """A file inside the package, resolved and known to stay inside it."""
+
+    relpath: str  # as written, normalised with forward slashes
+    path: Path  # absolute path on disk
+
+    @property
+    def name(self) -> str:
+        return Path(self.relpath).name
+
+
+@dataclass
+class Annex:
+    title: str
+    file: FileRef
+
+
+@dataclass
+class InventoryRow:
+    row_number: int  # line in the file (header is row 1), for messages
+    nr: str
+    title: str
+    date: dt.date | None
+    assessment: str
+    grounds: list[Ground]
+    file: FileRef | None
+    link: str | None
+    remark: str
+
+    @property
+    def published(self) -> bool:
+        return self.assessment in PUBLISHED_ASSESSMENTS and self.file is not None
+
+
+@dataclass
+class Decision:
+    folder: Path
+    name: str  # folder name
+    type: str
+    kenmerk: str
+    title: str
+    organisation: str
+    law: str
+    outcome: str
+    decision_date: dt.date
+    publication_date: dt.date
+    request_received: dt.date | None
+    period_from: dt.date | None
+    period_to: dt.date | None
+    subjects: list[str]
+    letter: FileRef
+    annexes: list[Annex]
+    inventory_file: FileRef | None
+    inventory: list[InventoryRow]
+    summary_markdown: str
+    allowed_personal_data: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        from .slugs import slugify
+
+        return slugify(self.kenmerk)
+
+    @property
+    def year(self) -> int:
+        return self.decision_date.year
+
+    def all_files(self) -> list[FileRef]:
+        files = [self.letter] + [a.file for a in self.annexes]
+        files += [r.file for r in self.inventory if r.file is not None]
+        return files
+
+    @property
+    def grounds(self) -> list[Ground]:
+        seen: dict[str, Ground] = {}
+        for row in self.inventory:
+            for g in row.grounds:
+                seen.setdefault(g.id, g)
+        return sorted(seen.values(), key=lambda g: _ground_key(g.id))
+
+
+def _ground_key(ground_id: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else ord(p) for p in ground_id.split("."))
+
+
+def ground_sort_key(ground: Ground) -> tuple:
+    return (ground.law, _ground_key(ground.id))

@@ -1,0 +1,487 @@
+"""Load one package folder into a ``Decision`` and every problem found on the way.
+
+All rules of the package contract live here. Nothing is raised at the first problem: each rule
+adds to the package's ``Problems`` and loading continues as far as it sensibly can.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from . import grounds as grounds_catalogue
+from .dates import parse_iso, parse_loose
+from .inventory import cell_text, read_table
+from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
+from .paths import UnsafePath, package_files, resolve_inside
+from .problems import Problems
+
+METADATA_FILE = "besluit.md"
+APPROVAL_FILE = "goedkeuring.json"
+WOO_START = dt.date(2022, 5, 1)
+
+FIELDS = {
+    "type": False, "kenmerk": True, "titel": True, "organisatie": True, "wet": True, "besluit": True,
+    "besluit_datum": True, "publicatie_datum": True, "verzoek_ontvangen": False, "periode": False,
+    "onderwerpen": False, "besluitbrief": True, "bijlagen": False, "inventaris": False,
+    "toegestane_gegevens": False,
+}
+TYPES = ("woo-besluit",)
+
+_ASSESSMENT_FORMS = {
+    "openbaar": "openbaar", "openbaarmaking": "openbaar", "volledig openbaar": "openbaar",
+    "deels openbaar": "deels openbaar", "gedeeltelijk openbaar": "deels openbaar",
+    "gedeeltelijke openbaarmaking": "deels openbaar", "deels": "deels openbaar",
+    "niet openbaar": "niet openbaar", "geen openbaarmaking": "niet openbaar",
+    "reeds openbaar": "reeds openbaar", "al openbaar": "reeds openbaar",
+}
+
+
+def normalise_assessment(text: str) -> str | None:
+    key = re.sub(r"[\s\-_]+", " ", str(text or "").strip().lower()).strip(" .")
+    return _ASSESSMENT_FORMS.get(key)
+
+
+def expected_outcome(assessments: list[str]) -> str | None:
+    """The overall outcome the rows imply; ``reeds openbaar`` rows were not decided on."""
+    if not assessments:
+        return None
+    decided = set(assessments) - {"reeds openbaar"}
+    if not decided:
+        return "reeds openbaar"
+    if decided == {"openbaar"}:
+        return "openbaar"
+    if decided == {"niet openbaar"}:
+        return "niet openbaar"
+    return "deels openbaar"
+
+
+class _Loader:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.name = folder.name
+        self.problems = Problems(self.name)
+        self.referenced: dict[str, str] = {}  # relpath -> who refers to it
+
+    # -- helpers -----------------------------------------------------------------------------
+    def err(self, file, location, message, fix, code):
+        self.problems.error(file, location, message, fix, code)
+
+    def warn(self, file, location, message, fix, code):
+        self.problems.warning(file, location, message, fix, code)
+
+    def text_field(self, meta: dict, key: str) -> str | None:
+        value = meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if FIELDS.get(key):
+                self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
+                         f"Vul '{key}:' in de kop van {METADATA_FILE} in.", "veld.ontbreekt")
+            return None
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = str(value).strip()
+            if "\n" in text and key in ("kenmerk", "titel", "organisatie"):
+                self.err(METADATA_FILE, f"veld '{key}'", "de waarde beslaat meer dan één regel.",
+                         "Zet de waarde op één regel.", "veld.meerdere_regels")
+            return text
+        self.err(METADATA_FILE, f"veld '{key}'", f"verwacht een tekst, maar kreeg {_kind(value)}.",
+                 f"Schrijf '{key}' als één tekst, bijvoorbeeld {key}: \"...\".", "veld.type")
+        return None
+
+    def date_field(self, meta: dict, key: str) -> dt.date | None:
+        value = meta.get(key)
+        if value is None or value == "":
+            if FIELDS.get(key):
+                self.err(METADATA_FILE, f"veld '{key}'", "deze verplichte datum ontbreekt.",
+                         f"Vul '{key}:' in als JJJJ-MM-DD, bijvoorbeeld {key}: 2024-04-29.", "veld.ontbreekt")
+            return None
+        date = parse_iso(value)
+        if date is None:
+            self.err(METADATA_FILE, f"veld '{key}'", f"'{value}' is geen geldige datum.",
+                     "Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2024-04-29.", "veld.datum")
+        return date
+
+    def file_field(self, reference, file: str, location: str, role: str, suffixes: tuple[str, ...]) -> FileRef | None:
+        if not isinstance(reference, (str, int)) or isinstance(reference, bool) or str(reference).strip() == "":
+            self.err(file, location, f"het pad van {role} ontbreekt of is geen tekst.",
+                     "Geef het pad van het bestand ten opzichte van de pakketmap, bijvoorbeeld 'besluitbrief.pdf'.",
+                     "bestand.pad")
+            return None
+        try:
+            relpath, path = resolve_inside(self.folder, str(reference))
+        except UnsafePath as exc:
+            self.err(file, location, f"het pad '{reference}' is niet toegestaan: {exc}.",
+                     "Zet het bestand in de pakketmap en verwijs ernaar met een pad zonder '..', zonder '/' vooraan en zonder snelkoppeling.",
+                     "bestand.buiten_pakket")
+            return None
+        if not path.is_file():
+            hint = self._similar_file(relpath)
+            self.err(file, location, f"het bestand '{relpath}' ({role}) bestaat niet in het pakket.",
+                     (f"Bedoelde u '{hint}'? " if hint else "")
+                     + "Controleer de schrijfwijze (hoofdletters tellen mee) of voeg het bestand toe.",
+                     "bestand.ontbreekt")
+            return None
+        if path.suffix.lower() not in suffixes:
+            self.err(file, location, f"'{relpath}' ({role}) heeft het bestandstype '{path.suffix or 'geen'}'.",
+                     f"Lever {role} aan als {' of '.join(suffixes)}.", "bestand.type")
+            return None
+        if relpath in self.referenced:
+            self.err(file, location, f"'{relpath}' wordt al gebruikt als {self.referenced[relpath]}.",
+                     "Elk bestand hoort bij precies één rol of inventarisrij; maak een apart bestand of verwijder de dubbele verwijzing.",
+                     "bestand.dubbel")
+            return None
+        self.referenced[relpath] = role
+        return FileRef(relpath, path)
+
+    def _similar_file(self, relpath: str) -> str | None:
+        files, _ = package_files(self.folder)
+        lower = {f.lower(): f for f in files}
+        if relpath.lower() in lower:
+            return lower[relpath.lower()]
+        by_name = [f for f in files if Path(f).name.lower() == Path(relpath).name.lower()]
+        if len(by_name) == 1:
+            return by_name[0]
+        close = difflib.get_close_matches(relpath, files, n=1, cutoff=0.8)
+        return close[0] if close else None
+
+    # -- loading -----------------------------------------------------------------------------
+    def load(self) -> Decision | None:
+        meta_path = self.folder / METADATA_FILE
+        if not meta_path.is_file():
+            self.err(METADATA_FILE, "", f"het pakket heeft geen {METADATA_FILE}.",
+                     f"Maak {METADATA_FILE} aan met de metagegevens tussen '---'-regels en daaronder de samenvatting.",
+                     "besluit.ontbreekt")
+            return None
+        try:
+            post = frontmatter.loads(meta_path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            self.err(METADATA_FILE, "", "het bestand is geen UTF-8-tekst.",
+                     "Sla het bestand op met de tekstcodering UTF-8.", "besluit.codering")
+            return None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"regel {mark.line + 2}" if mark is not None else "kop"
+            self.err(METADATA_FILE, where, f"de kop (YAML) kan niet gelezen worden: {getattr(exc, 'problem', exc)}.",
+                     "Controleer dubbele punten, inspringing en aanhalingstekens; zet een tekst met ':' tussen aanhalingstekens.",
+                     "besluit.yaml")
+            return None
+        meta = post.metadata
+        if not meta:
+            self.err(METADATA_FILE, "", "de kop met metagegevens ontbreekt of is leeg.",
+                     "Begin het bestand met een regel '---', dan de velden (kenmerk:, titel:, ...), en sluit af met '---'.",
+                     "besluit.geen_kop")
+            return None
+        return self._from_metadata(meta, post.content)
+
+    def _from_metadata(self, meta: dict, body: str) -> Decision | None:
+        for key in sorted(meta, key=str):
+            if key not in FIELDS:
+                close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
+                self.err(METADATA_FILE, f"veld '{key}'", "dit veld is onbekend.",
+                         (f"Bedoelde u '{close[0]}'? " if close else "")
+                         + "Toegestane velden: " + ", ".join(FIELDS) + ".", "veld.onbekend")
+
+        kind = self.text_field(meta, "type") or "woo-besluit"
+        if kind not in TYPES:
+            self.err(METADATA_FILE, "veld 'type'", f"'{kind}' is geen bekend publicatietype.",
+                     "Gebruik 'type: woo-besluit' of laat het veld weg.", "veld.type_onbekend")
+        kenmerk = self.text_field(meta, "kenmerk")
+        if kenmerk is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._/\-]{0,99}", kenmerk):
+            self.err(METADATA_FILE, "veld 'kenmerk'", f"'{kenmerk}' bevat tekens die niet in een kenmerk horen.",
+                     "Gebruik alleen letters, cijfers, spaties, '-', '.', '_' en '/' (hoogstens 100 tekens).",
+                     "veld.kenmerk")
+            kenmerk = None
+        title = self.text_field(meta, "titel")
+        organisation = self.text_field(meta, "organisatie")
+
+        law = self.text_field(meta, "wet")
+        if law is not None:
+            law = {"woo": "Woo", "wob": "Wob"}.get(law.lower())
+            if law is None:
+                self.err(METADATA_FILE, "veld 'wet'", f"'{meta.get('wet')}' is geen bekende wet.",
+                         "Gebruik 'Woo' of 'Wob' (voor besluiten van vóór 1 mei 2022).", "veld.wet")
+
+        outcome = self.text_field(meta, "besluit")
+        if outcome is not None:
+            normal = re.sub(r"\s+", " ", outcome.lower())
+            if normal not in OUTCOMES:
+                self.err(METADATA_FILE, "veld 'besluit'", f"'{outcome}' is geen geldige uitkomst.",
+                         "Gebruik een van: " + ", ".join(OUTCOMES) + ".", "veld.besluit")
+                outcome = None
+            else:
+                outcome = normal
+
+        decision_date = self.date_field(meta, "besluit_datum")
+        publication_date = self.date_field(meta, "publicatie_datum")
+        received = self.date_field(meta, "verzoek_ontvangen")
+        period_from, period_to = self._period(meta.get("periode"))
+        subjects = self._subjects(meta.get("onderwerpen"))
+        allowed = self._allowed(meta.get("toegestane_gegevens"))
+
+        if law == "Woo" and decision_date and decision_date < WOO_START:
+            self.err(METADATA_FILE, "veld 'wet'", f"een Woo-besluit kan niet van vóór 1 mei 2022 zijn (besluit_datum {decision_date}).",
+                     "Gebruik 'wet: Wob' voor besluiten van vóór 1 mei 2022, of verbeter de besluit_datum.", "veld.wet_datum")
+        if received and decision_date and received > decision_date:
+            self.err(METADATA_FILE, "veld 'verzoek_ontvangen'", f"het verzoek ({received}) is ontvangen na het besluit ({decision_date}).",
+                     "Controleer beide datums.", "veld.datum_volgorde")
+        if publication_date and decision_date and publication_date < decision_date:
+            self.err(METADATA_FILE, "veld 'publicatie_datum'", f"de publicatiedatum ({publication_date}) ligt vóór de besluitdatum ({decision_date}).",
+                     "Een besluit wordt op of na de besluitdatum gepubliceerd; controleer beide datums.", "veld.datum_volgorde")
+
+        letter = None
+        if meta.get("besluitbrief") in (None, ""):
+            self.err(METADATA_FILE, "veld 'besluitbrief'", "dit verplichte veld ontbreekt of is leeg.",
+                     "Geef het pad van de besluitbrief (pdf), bijvoorbeeld 'besluitbrief: besluit.pdf'.", "veld.ontbreekt")
+        else:
+            letter = self.file_field(meta.get("besluitbrief"), METADATA_FILE, "veld 'besluitbrief'", "de besluitbrief", (".pdf",))
+        annexes = self._annexes(meta.get("bijlagen"))
+
+        inventory_ref = meta.get("inventaris")
+        inventory_file = None
+        rows: list[InventoryRow] = []
+        if inventory_ref in (None, ""):
+            if outcome is not None and outcome != "niets aangetroffen":
+                self.err(METADATA_FILE, "veld 'inventaris'", "de inventaris ontbreekt.",
+                         "Geef het pad van de inventarislijst (.csv of .xlsx); alleen bij 'besluit: niets aangetroffen' mag die ontbreken.",
+                         "veld.ontbreekt")
+        else:
+            inventory_file = self.file_field(inventory_ref, METADATA_FILE, "veld 'inventaris'", "de inventaris", (".csv", ".xlsx"))
+            if inventory_file is not None:
+                rows = self._inventory(inventory_file, law)
+
+        if inventory_file is not None and outcome is not None:
+            self._check_outcome(outcome, rows, inventory_file.relpath)
+
+        self._stray_files()
+
+        if self.problems.has_errors:
+            return None
+        return Decision(
+            folder=self.folder, name=self.name, type=kind, kenmerk=kenmerk, title=title,
+            organisation=organisation, law=law, outcome=outcome, decision_date=decision_date,
+            publication_date=publication_date, request_received=received,
+            period_from=period_from, period_to=period_to, subjects=subjects, letter=letter,
+            annexes=annexes, inventory_file=inventory_file, inventory=rows,
+            summary_markdown=body.strip(), allowed_personal_data=allowed,
+        )
+
+    def _period(self, value) -> tuple[dt.date | None, dt.date | None]:
+        if value is None:
+            return None, None
+        if not isinstance(value, dict) or set(value) - {"van", "tot"} or not value:
+            self.err(METADATA_FILE, "veld 'periode'", "de periode moet 'van' en/of 'tot' bevatten.",
+                     "Schrijf bijvoorbeeld: periode: {van: 2020-01-01, tot: 2021-12-31}.", "veld.periode")
+            return None, None
+        dates = {}
+        for key in ("van", "tot"):
+            if key in value:
+                dates[key] = parse_iso(value[key])
+                if dates[key] is None:
+                    self.err(METADATA_FILE, f"veld 'periode.{key}'", f"'{value[key]}' is geen geldige datum.",
+                             "Schrijf de datum als JJJJ-MM-DD.", "veld.datum")
+        start, end = dates.get("van"), dates.get("tot")
+        if start and end and start > end:
+            self.err(METADATA_FILE, "veld 'periode'", f"'van' ({start}) ligt na 'tot' ({end}).",
+                     "Wissel de datums om of verbeter ze.", "veld.datum_volgorde")
+        return start, end
+
+    def _string_list(self, value, key: str, example: str) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list) or any(
+            not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in value
+        ):
+            self.err(METADATA_FILE, f"veld '{key}'", "verwacht een lijst met teksten.",
+                     f"Schrijf bijvoorbeeld: {key}: [{example}].", "veld.type")
+            return []
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    def _subjects(self, value) -> list[str]:
+        subjects = self._string_list(value, "onderwerpen", "datalekken, privacy")
+        return list(dict.fromkeys(subjects))
+
+    def _allowed(self, value) -> list[str]:
+        return self._string_list(value, "toegestane_gegevens", "\"070 123 45 67\"")
+
+    def _annexes(self, value) -> list[Annex]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.err(METADATA_FILE, "veld 'bijlagen'", "verwacht een lijst van bijlagen.",
+                     "Schrijf per bijlage een regel '- {titel: ..., bestand: ...}'.", "veld.bijlagen")
+            return []
+        annexes = []
+        for i, item in enumerate(value, start=1):
+            location = f"veld 'bijlagen', bijlage {i}"
+            if not isinstance(item, dict):
+                self.err(METADATA_FILE, location, "een bijlage moet 'titel' en 'bestand' hebben.",
+                         "Schrijf: - {titel: Bijlage 1 Relevante artikelen, bestand: bijlage-1.pdf}.", "veld.bijlagen")
+                continue
+            for key in sorted(set(item) - {"titel", "bestand"}, key=str):
+                self.err(METADATA_FILE, f"{location}, '{key}'", "dit veld is onbekend in een bijlage.",
+                         "Een bijlage heeft alleen 'titel' en 'bestand'.", "veld.onbekend")
+            title = item.get("titel")
+            if title is None or not str(title).strip() or isinstance(title, (dict, list)):
+                self.err(METADATA_FILE, f"{location}, 'titel'", "de titel van de bijlage ontbreekt.",
+                         "Geef elke bijlage een titel.", "veld.ontbreekt")
+            file = self.file_field(item.get("bestand"), METADATA_FILE, f"{location}, 'bestand'", f"bijlage {i}", (".pdf",))
+            if file is not None and title is not None and not isinstance(title, (dict, list)):
+                annexes.append(Annex(str(title).strip(), file))
+        return annexes
+
+    def _inventory(self, inventory_file: FileRef, law: str | None) -> list[InventoryRow]:
+        rel = inventory_file.relpath
+        table = read_table(inventory_file.path, rel, self.problems)
+        if table is None:
+            return []
+        rows: list[InventoryRow] = []
+        seen_numbers: dict[str, int] = {}
+        for number, raw in table.rows:
+            where = f"rij {number}"
+            nr = re.sub(r"\.$", "", cell_text(raw.get("nr")))
+            if not nr:
+                self.err(rel, f"{where}, kolom 'nr'", "het documentnummer ontbreekt.",
+                         "Geef elk document een uniek nummer.", "inventaris.nr_ontbreekt")
+            elif nr in seen_numbers:
+                self.err(rel, f"{where}, kolom 'nr'", f"nummer '{nr}' staat ook in rij {seen_numbers[nr]}.",
+                         "Elk document heeft een eigen nummer; nummer de rijen opnieuw.", "inventaris.nr_dubbel")
+            else:
+                seen_numbers[nr] = number
+            title = cell_text(raw.get("document"))
+            if not title:
+                self.err(rel, f"{where}, kolom 'document'", "de titel van het document ontbreekt.",
+                         "Geef een omschrijving van het document.", "inventaris.titel_ontbreekt")
+            date = None
+            raw_date = raw.get("datum")
+            if raw_date not in (None, "") and cell_text(raw_date):
+                date = parse_loose(raw_date) if not isinstance(raw_date, str) else parse_loose(raw_date.strip())
+                if date is None:
+                    self.err(rel, f"{where}, kolom 'datum'", f"'{cell_text(raw_date)}' is geen geldige datum.",
+                             "Schrijf de datum als JJJJ-MM-DD (of DD-MM-JJJJ), of laat de cel leeg.", "inventaris.datum")
+            assessment_text = cell_text(raw.get("beoordeling"))
+            assessment = normalise_assessment(assessment_text)
+            if assessment is None:
+                self.err(rel, f"{where}, kolom 'beoordeling'",
+                         f"'{assessment_text}' is geen geldige beoordeling." if assessment_text else "de beoordeling ontbreekt.",
+                         "Gebruik een van: " + ", ".join(ASSESSMENTS) + ".", "inventaris.beoordeling")
+            row_grounds = self._row_grounds(cell_text(raw.get("gronden")), law, assessment, rel, where)
+            file = None
+            file_text = cell_text(raw.get("bestand"))
+            if assessment in ("openbaar", "deels openbaar") and not file_text:
+                self.err(rel, f"{where}, kolom 'bestand'", f"een document dat '{assessment}' is, heeft een bestand nodig.",
+                         "Zet in de kolom 'bestand' het pad van de (gelakte) pdf in het pakket.", "inventaris.bestand_ontbreekt")
+            elif assessment == "niet openbaar" and file_text:
+                self.err(rel, f"{where}, kolom 'bestand'", "een document dat 'niet openbaar' is, mag geen bestand hebben.",
+                         "Maak de cel 'bestand' leeg en verwijder het bestand uit het pakket: het wordt nooit gepubliceerd.",
+                         "inventaris.bestand_verboden")
+            elif file_text:
+                file = self.file_field(file_text, rel, f"{where}, kolom 'bestand'", f"document {nr or '?'} (rij {number})", (".pdf",))
+            link = cell_text(raw.get("link")) or None
+            if link is not None and not re.fullmatch(r"https?://[^\s<>\"']+", link):
+                self.err(rel, f"{where}, kolom 'link'", f"'{link}' is geen geldige webadres.",
+                         "Geef een volledig adres dat begint met https:// of http://.", "inventaris.link")
+                link = None
+            if assessment == "reeds openbaar" and link is None and file is None:
+                self.warn(rel, f"{where}, kolom 'link'", "bij een document dat 'reeds openbaar' is, ontbreekt de vindplaats.",
+                          "Zet in de kolom 'link' het webadres waar het document al te vinden is.", "inventaris.link_ontbreekt")
+            rows.append(InventoryRow(number, nr, title, date, assessment or "", row_grounds, file, link,
+                                     cell_text(raw.get("toelichting"))))
+        return rows
+
+    def _row_grounds(self, text: str, law: str | None, assessment: str | None, rel: str, where: str):
+        found = []
+        location = f"{where}, kolom 'gronden'"
+        for part in grounds_catalogue.split_grounds(text):
+            ground_id = grounds_catalogue.normalise_ground(part)
+            if ground_id is None:
+                self.err(rel, location, f"'{part}' is geen herkenbare weigeringsgrond.",
+                         "Schrijf gronden als artikelnummer, bijvoorbeeld 5.1.2.e (Woo) of 10.2.e (Wob), gescheiden door ';'.",
+                         "inventaris.grond_onleesbaar")
+                continue
+            if law is None:
+                continue
+            ground = grounds_catalogue.lookup(law, ground_id)
+            if ground is None:
+                other = "Wob" if law == "Woo" else "Woo"
+                in_other = grounds_catalogue.lookup(other, ground_id)
+                self.err(rel, location, f"'{part}' is geen weigeringsgrond van de {law}"
+                         + (f" (wel van de {other})." if in_other else "."),
+                         (f"Het besluit valt onder de {law} (veld 'wet' in {METADATA_FILE}); gebruik een grond uit die wet of verbeter het veld 'wet'."
+                          if in_other else
+                          "Geldige gronden: " + ", ".join(g.id for g in grounds_catalogue.grounds_of(law)) + "."),
+                         "inventaris.grond_onbekend")
+                continue
+            if ground not in found:
+                found.append(ground)
+        if assessment in ("deels openbaar", "niet openbaar") and not found and not any(
+            p.location == location for p in self.problems
+        ):
+            self.err(rel, location, f"een document dat '{assessment}' is, heeft minstens één weigeringsgrond nodig.",
+                     "Vul de weigeringsgrond(en) in, bijvoorbeeld 5.1.2.e.", "inventaris.grond_ontbreekt")
+        if assessment == "openbaar" and found:
+            self.err(rel, location, "een document dat 'openbaar' is, heeft geen weigeringsgronden.",
+                     "Maak de cel leeg, of verander de beoordeling in 'deels openbaar' als er gelakt is.",
+                     "inventaris.grond_bij_openbaar")
+        return found
+
+    def _check_outcome(self, outcome: str, rows: list[InventoryRow], rel: str) -> None:
+        assessments = [r.assessment for r in rows if r.assessment]
+        if outcome == "niets aangetroffen":
+            if rows:
+                self.err(METADATA_FILE, "veld 'besluit'", f"'niets aangetroffen', maar de inventaris noemt {len(rows)} document(en).",
+                         "Verbeter het veld 'besluit', of laat de inventaris weg als er echt niets is gevonden.",
+                         "besluit.tegenstrijdig")
+            return
+        if not rows:
+            self.err(rel, "", "de inventaris bevat geen documenten.",
+                     "Zet elk gevonden document in de inventaris, of gebruik 'besluit: niets aangetroffen'.",
+                     "inventaris.geen_rijen")
+            return
+        if len(assessments) != len(rows):
+            return  # rows with unreadable assessments are already reported
+        expected = expected_outcome(assessments)
+        if expected != outcome:
+            counts = ", ".join(f"{assessments.count(a)} {a}" for a in ASSESSMENTS if a in assessments)
+            self.err(METADATA_FILE, "veld 'besluit'", f"'{outcome}' past niet bij de inventaris ({counts}); verwacht: '{expected}'.",
+                     "Verbeter het veld 'besluit' of de beoordelingen in de inventaris.", "besluit.tegenstrijdig")
+
+    def _stray_files(self) -> None:
+        files, escaping = package_files(self.folder)
+        for rel in escaping:
+            self.err(rel, "", "dit is een snelkoppeling (symlink) naar iets buiten de pakketmap.",
+                     "Vervang de snelkoppeling door het bestand zelf.", "bestand.buiten_pakket")
+        allowed = {METADATA_FILE, APPROVAL_FILE} | set(self.referenced)
+        for rel in files:
+            if rel not in allowed:
+                self.err(rel, "", "dit bestand hoort niet bij het pakket: het is geen besluitbrief, bijlage, inventaris of document uit de inventaris.",
+                         "Verwijder het bestand, of neem het op in de inventaris of onder 'bijlagen' in besluit.md.",
+                         "bestand.los")
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "een lijst"
+    if isinstance(value, dict):
+        return "een samengestelde waarde"
+    if isinstance(value, bool):
+        return "ja/nee"
+    return type(value).__name__
+
+
+def load_package(folder: Path) -> tuple[Decision | None, Problems]:
+    loader = _Loader(folder)
+    decision = loader.load()
+    if decision is None and not loader.problems.has_errors:  # defensive: never return nothing silently
+        loader.err("", "", "het pakket kon niet gelezen worden.", "Controleer de map.", "pakket.onleesbaar")
+    return decision, loader.problems
+
+
+def find_packages(decisions_dir: Path) -> list[Path]:
+    """Package folders: the direct subfolders of ``decisions_dir`` (hidden ones skipped)."""
+    return sorted(p for p in decisions_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))

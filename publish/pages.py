@@ -1,0 +1,275 @@
+"""Generate the Markdown sources of the site (one file per page) from published decisions.
+
+Pages are HTML produced by Jinja2 with autoescaping, wrapped in a Markdown file for mkdocs: every
+value from a package is escaped, and only the summary goes through the safe Markdown renderer.
+Links between pages are relative, so the site works under any base path.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .dates import dutch
+from .grounds import GROUNDS, Ground
+from .markdown_safe import render_untrusted
+from .model import Decision, InventoryRow, ground_sort_key
+from .pdfs import PdfResult
+from .slugs import slugify
+
+PAGE_SIZE = 50
+LATEST_ON_HOME = 10
+
+
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} kB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+@dataclass
+class PublishedFile:
+    """A PDF as it appears on the site."""
+
+    title: str
+    url: str  # site-relative, e.g. "besluit/2024-1/document-1.pdf"
+    source: Path  # the published copy (sanitised), copied into the output
+    size: int
+    pages: int
+    texts: list[str]
+    role: str  # "besluitbrief", "bijlage", "document"
+    nr: str = ""
+
+    @property
+    def searchable(self) -> bool:
+        return any(t.strip() for t in self.texts)
+
+
+@dataclass
+class RowView:
+    row: InventoryRow
+    anchor: str
+    file: PublishedFile | None
+
+
+@dataclass
+class DecisionView:
+    """A published decision with everything the pages need."""
+
+    decision: Decision
+    main_files: list[PublishedFile]
+    rows: list[RowView]
+
+    @property
+    def url(self) -> str:
+        return f"besluit/{self.decision.slug}/"
+
+    @property
+    def outcome_url(self) -> str:
+        return f"besluiten/uitkomst/{slugify(self.decision.outcome)}/"
+
+    @property
+    def organisation_url(self) -> str:
+        return f"besluiten/organisatie/{slugify(self.decision.organisation)}/"
+
+    @property
+    def subject_links(self) -> list[dict]:
+        return [{"label": s, "url": f"besluiten/onderwerp/{slugify(s)}/"} for s in self.decision.subjects]
+
+    @staticmethod
+    def ground_url(ground: Ground) -> str:
+        return f"gronden/{ground.slug}/"
+
+    @property
+    def files(self) -> list[PublishedFile]:
+        return self.main_files + [r.file for r in self.rows if r.file]
+
+    @property
+    def unsearchable(self) -> list[PublishedFile]:
+        return [f for f in self.files if not f.searchable]
+
+    @property
+    def document_count_text(self) -> str:
+        total = len(self.decision.inventory)
+        public = sum(1 for r in self.decision.inventory if r.assessment in ("openbaar", "deels openbaar"))
+        noun = "document" if total == 1 else "documenten"
+        return f"{total} {noun}, waarvan {public} (deels) openbaar"
+
+
+def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], published_copy) -> list[DecisionView]:
+    """Attach site URLs and published copies to each decision. ``published_copy(sha)`` gives a path."""
+    views = []
+    for d in decisions:
+        base = f"besluit/{d.slug}/"
+
+        def pub(ref, title, name, role, nr=""):
+            res = pdfs[ref.path]
+            return PublishedFile(title, base + name, published_copy(res.sha256), res.published_size,
+                                 res.pages, res.texts, role, nr)
+
+        main = [pub(d.letter, "Besluitbrief", "besluitbrief.pdf", "besluitbrief")]
+        for i, annex in enumerate(d.annexes, start=1):
+            main.append(pub(annex.file, annex.title, f"bijlage-{i}.pdf", "bijlage"))
+        rows, used = [], set()
+        for row in d.inventory:
+            anchor = slugify(row.nr)
+            if anchor in used:
+                anchor = f"{anchor}-rij-{row.row_number}"
+            used.add(anchor)
+            file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr) if row.published else None
+            rows.append(RowView(row, anchor, file))
+        views.append(DecisionView(d, main, rows))
+    return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
+
+
+class Page:
+    def __init__(self, url: str, title: str, body: str):
+        self.url = url
+        self.title = title
+        self.body = body
+
+    @property
+    def source_path(self) -> str:
+        return (self.url + "index.md") if self.url.endswith("/") or not self.url else self.url
+
+    def url_to(self, target: str) -> str:
+        here = self.url if self.url.endswith("/") or not self.url else posixpath.dirname(self.url) + "/"
+        rel = posixpath.relpath(target or ".", here or ".")
+        if target.endswith("/") or not target:
+            rel = rel + "/" if rel != "." else "./"
+        return rel
+
+
+@dataclass
+class Pagination:
+    number: int
+    count: int
+    links: list[tuple[int, str]]
+    previous: str | None = None
+    next: str | None = None
+
+
+@dataclass
+class SiteText:
+    name: str
+    organisation: str
+
+
+@dataclass
+class Generator:
+    site: SiteText
+    views: list[DecisionView]
+    pages: list[Page] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.env = Environment(
+            loader=PackageLoader("publish", "templates"),
+            autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.env.filters["dutch"] = dutch
+        self.env.filters["filesize"] = filesize
+
+    def render(self, template: str, url: str, page_title: str, **context) -> None:
+        page = Page(url, page_title, "")
+        page.body = self.env.get_template(template).render(page=page, site=self.site, **context)
+        self.pages.append(page)
+
+    # -- page families -----------------------------------------------------------------------
+    def generate(self) -> list[Page]:
+        views = self.views
+        stats = {
+            "decisions": len(views),
+            "documents": sum(len(v.decision.inventory) for v in views),
+            "published": sum(1 for v in views for r in v.rows if r.file),
+        }
+        latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
+        self.render("home.html", "", self.site.name, stats=stats, latest=latest[:LATEST_ON_HOME])
+        for v in views:
+            self.render("decision.html", v.url, v.decision.title, item=v,
+                        summary_html=Markup(render_untrusted(v.decision.summary_markdown)))
+        self._listings()
+        self._grounds()
+        self.render("search.html", "zoeken/", "Zoeken")
+        return self.pages
+
+    def _facets(self, current: str | None) -> list[dict]:
+        facets = []
+        for key, title, label_of in (
+            ("jaar", "Jaar", lambda v: [str(v.decision.year)]),
+            ("organisatie", "Organisatie", lambda v: [v.decision.organisation]),
+            ("uitkomst", "Uitkomst", lambda v: [v.decision.outcome.capitalize()]),
+            ("onderwerp", "Onderwerp", lambda v: v.decision.subjects),
+        ):
+            counts: dict[str, int] = defaultdict(int)
+            for v in self.views:
+                for label in label_of(v):
+                    counts[label] += 1
+            order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
+            values = [{"label": label, "count": counts[label],
+                       "url": f"besluiten/{key}/{slugify(label)}/",
+                       "current": current == f"besluiten/{key}/{slugify(label)}/"} for label in order]
+            if values:
+                facets.append({"title": title, "values": values})
+        return facets
+
+    def _paged(self, base: str, title: str, list_title: str, caption: str, items: list, intro: str = "") -> None:
+        chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+        urls = [base] + [f"{base}pagina/{n}/" for n in range(2, len(chunks) + 1)]
+        for n, chunk in enumerate(chunks, start=1):
+            pagination = Pagination(n, len(chunks), list(enumerate(urls, start=1)),
+                                    urls[n - 2] if n > 1 else None, urls[n] if n < len(chunks) else None)
+            page_title = title if n == 1 else f"{title} (pagina {n})"
+            self.render("listing.html", urls[n - 1], page_title, title=page_title, intro=intro,
+                        facets=self._facets(base), list_title=list_title, caption=caption,
+                        items=chunk, pagination=pagination)
+
+    def _listings(self) -> None:
+        self._paged("besluiten/", "Alle besluiten", "Besluiten, nieuwste eerst",
+                    "Alle gepubliceerde besluiten", self.views,
+                    "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
+        groups: dict[tuple[str, str], list] = defaultdict(list)
+        labels: dict[tuple[str, str], str] = {}
+        for v in self.views:
+            d = v.decision
+            for key, label in [("jaar", str(d.year)), ("organisatie", d.organisation),
+                               ("uitkomst", d.outcome.capitalize())] + [("onderwerp", s) for s in d.subjects]:
+                groups[(key, slugify(label))].append(v)
+                labels[(key, slugify(label))] = label
+        names = {"jaar": "Besluiten uit {}", "organisatie": "Besluiten van {}",
+                 "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}"}
+        for (key, slug), items in sorted(groups.items()):
+            title = names[key].format(labels[(key, slug)])
+            self._paged(f"besluiten/{key}/{slug}/", title, title, title, items)
+
+    def _grounds(self) -> None:
+        used: dict[tuple[str, str], list] = defaultdict(list)
+        for v in self.views:
+            for g in v.decision.grounds:
+                used[(g.law, g.id)].append(v)
+        groups = []
+        for law in ("Woo", "Wob"):
+            items = []
+            for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
+                items.append(({"ground": ground, "url": f"gronden/{ground.slug}/"}, len(used[(law, ground.id)])))
+                self.render("ground.html", f"gronden/{ground.slug}/", f"{ground.id} {ground.law}: {ground.meaning}",
+                            ground=ground, items=used[(law, ground.id)])
+            groups.append((law, items))
+        self.render("grounds.html", "gronden/", "Weigeringsgronden", groups=groups)
+
+
+def write_sources(pages: list[Page], target: Path) -> None:
+    """Write each page as Markdown with its title in front matter and its HTML as one raw block."""
+    for page in pages:
+        path = target / page.source_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        head = yaml.safe_dump({"title": page.title}, allow_unicode=True, width=1000).strip()
+        path.write_text(f"---\n{head}\n---\n\n<div class=\"woo-page\">\n{page.body.strip()}\n</div>\n", encoding="utf-8")

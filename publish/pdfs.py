@@ -1,0 +1,130 @@
+"""PDF inspection with pypdf: open, refuse encryption, count pages, extract text per page, and
+write the published copy (one revision, no document metadata).
+
+Results are cached by content hash, so an unchanged PDF is never parsed twice, and the work runs
+in parallel over the available cores.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .approval import sha256_file
+from .cache import Cache
+
+# Bump when the inspection or the published copy changes, so old cache entries are not reused.
+PDF_CODE_VERSION = "1"
+
+
+@dataclass
+class PdfResult:
+    sha256: str
+    ok: bool
+    pages: int = 0
+    texts: list[str] = field(default_factory=list)
+    error: str = ""  # Dutch explanation when not ok
+    error_code: str = ""
+    published_size: int = 0
+    findings: list[dict] = field(default_factory=list)  # from the redaction gate
+    from_cache: bool = False
+
+    def to_json(self) -> dict:
+        data = dict(self.__dict__)
+        data.pop("from_cache")
+        return data
+
+    @property
+    def has_text(self) -> bool:
+        return any(t.strip() for t in self.texts)
+
+
+def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
+    """Parse one PDF. Returns the result fields and the bytes of the published copy."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            return {"ok": False, "error": "de pdf is versleuteld of met een wachtwoord beveiligd.",
+                    "error_code": "pdf.versleuteld"}, None
+        pages = len(reader.pages)
+        if pages == 0:
+            return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
+        texts = [_page_text(page) for page in reader.pages]
+        writer = PdfWriter()
+        for page in reader.pages:
+            writer.add_page(page)
+        writer.metadata = None
+        out = io.BytesIO()
+        writer.write(out)
+        return {"ok": True, "pages": pages, "texts": texts}, out.getvalue()
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, AssertionError, OSError, ZeroDivisionError) as exc:
+        return {"ok": False, "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",
+                "error_code": "pdf.onleesbaar"}, None
+
+
+def _page_text(page) -> str:
+    try:
+        return page.extract_text() or ""
+    except Exception:  # one damaged page must not lose the text of the others
+        return ""
+
+
+def _work(args: tuple[str, str, str]) -> dict:
+    path, sha, cache_root = args
+    cache = Cache(Path(cache_root))
+    data = Path(path).read_bytes()
+    result, published = _inspect_bytes(data)
+    result["sha256"] = sha
+    if published is not None:
+        cache.put_bytes("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf", published)
+        result["published_size"] = len(published)
+    cache.put_json("pdf", f"{sha}-v{PDF_CODE_VERSION}", result)
+    return result
+
+
+class PdfInspector:
+    def __init__(self, cache: Cache, workers: int | None = None):
+        self.cache = cache
+        self.workers = workers or max(1, os.cpu_count() or 1)
+        self.parsed = 0  # how many PDFs were really parsed (not from cache)
+
+    def published_copy(self, sha: str) -> Path:
+        return self.cache.file_path("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf")
+
+    def inspect_all(self, paths: list[Path], progress=None) -> dict[Path, PdfResult]:
+        results: dict[Path, PdfResult] = {}
+        todo: list[tuple[Path, str]] = []
+        hashes = {p: sha256_file(p) for p in paths}
+        for path, sha in hashes.items():
+            cached = self.cache.get_json("pdf", f"{sha}-v{PDF_CODE_VERSION}")
+            if cached is not None and (not cached.get("ok") or self.published_copy(sha).is_file()):
+                results[path] = PdfResult(**cached, from_cache=True)
+                if progress:
+                    progress()
+            else:
+                todo.append((path, sha))
+        unique: dict[str, Path] = {}
+        for path, sha in todo:
+            unique.setdefault(sha, path)
+        jobs = [(str(p), sha, str(self.cache.root)) for sha, p in sorted(unique.items())]
+        by_sha: dict[str, dict] = {}
+        if len(jobs) > 1 and self.workers > 1:
+            with ProcessPoolExecutor(max_workers=self.workers) as pool:
+                for job, data in zip(jobs, pool.map(_work, jobs, chunksize=4)):
+                    by_sha[job[1]] = data
+        else:
+            for job in jobs:
+                by_sha[job[1]] = _work(job)
+        self.parsed += len(jobs)
+        for path, sha in todo:
+            results[path] = PdfResult(**by_sha[sha])
+            if progress:
+                progress()
+        return results

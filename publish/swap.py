@@ -1,0 +1,46 @@
+"""Put a finished output directory in place of the live one in a single step.
+
+On Linux the two directories are exchanged with renameat2(RENAME_EXCHANGE), so there is no moment
+without a site. Elsewhere the old directory is renamed aside first, which leaves a gap of one rename.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(new: Path, live: Path, trash: Path) -> None:
+    """Make ``new`` the ``live`` directory; the previous one ends up at ``trash`` and is removed."""
+    if live.is_symlink() or (live.exists() and not live.is_dir()):
+        raise RuntimeError(f"{live} bestaat al en is geen map")
+    if not live.exists():
+        os.rename(new, live)
+        return
+    if _exchange(new, live):
+        os.rename(new, trash)  # ``new`` now holds the old site
+    else:
+        os.rename(live, trash)
+        try:
+            os.rename(new, live)
+        except OSError:
+            os.rename(trash, live)
+            raise
+    shutil.rmtree(trash, ignore_errors=True)
