@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .dates import dutch
 from .grounds import GROUNDS, Ground
@@ -271,5 +271,7 @@ def write_sources(pages: list[Page], target: Path) -> None:
     for page in pages:
         path = target / page.source_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        head = yaml.safe_dump({"title": page.title}, allow_unicode=True, width=1000).strip()
+        # mkdocs' templates do not autoescape: the title goes in already escaped.
+        title = str(escape(page.title))
+        head = yaml.safe_dump({"title": title}, allow_unicode=True, width=1000).strip()
         path.write_text(f"---\n{head}\n---\n\n<div class=\"woo-page\">\n{page.body.strip()}\n</div>\n", encoding="utf-8")

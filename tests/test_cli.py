@@ -1,0 +1,76 @@
+"""The commands as staff use them: Dutch messages, all problems at once, exit statuses of the spec."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROWS
+
+
+def test_check_valid_packages_exits_zero(cli, make_package, decisions):
+    make_package()
+    result = cli("check", str(decisions))
+    assert result.returncode == 0, result.stdout
+    assert "OK   pakket (2024-0001): geldig, nog niet goedgekeurd." in result.stdout
+    assert "Alle 1 pakket(ten) zijn geldig." in result.stdout
+
+
+def test_check_prints_every_problem_with_file_location_and_fix(cli, make_package, decisions):
+    make_package("goed", meta={"kenmerk": "A-1"})
+    rows = [ROWS[0], ["2", "E-mail", "", "deels openbaar", "10.2.e", "documenten/2.pdf"], ["3", "X", "", "nee", "", ""]]
+    make_package("fout", meta={"kenmerk": "A-2"}, rows=rows, extra_meta={"titell": "typo"})
+    result = cli("check", str(decisions))
+    assert result.returncode == 1
+    out = result.stdout
+    assert "FOUT fout: 3 problemen." in out
+    assert "FOUT fout/besluit.md, veld 'titell': dit veld is onbekend." in out
+    assert "Bedoelde u 'titel'?" in out
+    assert "FOUT fout/inventaris.csv, rij 3, kolom 'gronden': '10.2.e' is geen weigeringsgrond van de Woo (wel van de Wob)." in out
+    assert "FOUT fout/inventaris.csv, rij 4, kolom 'beoordeling': 'nee' is geen geldige beoordeling." in out
+    assert out.count("Oplossing:") == 3
+    assert "OK   goed (A-1)" in out
+    assert "1 van 2 pakket(ten) ongeldig." in out
+
+
+def test_check_usage_error_exits_two(cli, tmp_path):
+    result = cli("check", str(tmp_path / "bestaat-niet"))
+    assert result.returncode == 2
+    assert "bestaat niet" in result.stderr
+
+
+def test_build_usage_error_exits_two(cli, tmp_path):
+    assert cli("build", "--vandaag", "gisteren").returncode == 2
+    assert cli("build", "--decisions", str(tmp_path / "nee")).returncode == 2
+
+
+def test_approve_records_hashes_and_refuses_invalid_package(cli, make_package, decisions):
+    pkg = make_package()
+    result = cli("approve", str(pkg), "--door", "Marie Communicatie")
+    assert result.returncode == 0, result.stdout
+    record = json.loads((pkg / "goedkeuring.json").read_text())
+    assert record["goedgekeurd_door"] == "Marie Communicatie"
+    assert set(record["bestanden"]) == {"besluit.md", "besluit.pdf", "inventaris.csv", "documenten/1.pdf", "documenten/2.pdf"}
+    assert "OK   pakket (2024-0001): geldig, goedgekeurd." in cli("check", str(decisions)).stdout
+
+    (pkg / "documenten/2.pdf").unlink()
+    (pkg / "goedkeuring.json").unlink()
+    result = cli("approve", str(pkg), "--door", "Marie Communicatie")
+    assert result.returncode == 1
+    assert "Niet goedgekeurd" in result.stdout and "documenten/2.pdf" in result.stdout
+    assert not (pkg / "goedkeuring.json").exists()
+
+
+def test_check_reports_change_after_approval(cli, make_package, decisions):
+    pkg = make_package()
+    assert cli("approve", str(pkg), "--door", "Marie").returncode == 0
+    (pkg / "besluit.md").write_text((pkg / "besluit.md").read_text() + "\nExtra zin.\n")
+    result = cli("check", str(decisions))
+    assert result.returncode == 0
+    assert "gewijzigd na goedkeuring" in result.stdout and "besluit.md: dit bestand is na de goedkeuring gewijzigd." in result.stdout
+
+
+def test_approve_refuses_duplicate_kenmerk_with_sibling(cli, make_package):
+    make_package("a")
+    b = make_package("b")
+    result = cli("approve", str(b), "--door", "Marie")
+    assert result.returncode == 1 and "ook gebruikt door pakket a" in result.stdout
