@@ -196,6 +196,7 @@ def bzk(root: Path) -> None:
     wb.properties.creator = None
     wb.properties.lastModifiedBy = None
     wb.save(pkg / "inventaris.xlsx")
+    _pin_zip_times(pkg / "inventaris.xlsx")
     (pkg / "besluit.md").write_text("""---
 kenmerk: "2018-0000791076"
 titel: Gebruik van WhatsApp en andere berichtenapps door ambtenaren
@@ -223,6 +224,20 @@ Er zijn **17 documenten** gevonden over de beleidslijnen *Documentbegrip* (13 de
 geheel geheim vanwege persoonlijke beleidsopvattingen (artikel 11, eerste lid, Wob) en één
 document was al openbaar.
 """, encoding="utf-8")
+
+
+def _pin_zip_times(path: Path) -> None:
+    """openpyxl stamps every zip entry with the current time; rewrite them with a fixed one."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info.filename)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2018, 10, 2, 12, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
 
 
 def main() -> None:
