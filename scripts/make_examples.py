@@ -234,6 +234,10 @@ def _pin_zip_times(path: Path) -> None:
         entries = [(info, src.read(info.filename)) for info in src.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info, data in entries:
+            if info.filename == "docProps/core.xml":  # openpyxl sets 'modified' to now on save
+                import re
+
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2018-10-02T12:00:00Z", data)
             fixed = zipfile.ZipInfo(info.filename, date_time=(2018, 10, 2, 12, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
