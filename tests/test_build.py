@@ -224,3 +224,26 @@ def test_site_is_dutch(cli, make_package, decisions, tmp_path):
     assert build(cli, decisions, out).returncode == 0
     for page in out.rglob("*.html"):
         assert '<html lang="nl"' in page.read_text(), page
+
+
+def test_demo_packages_are_valid_approved_and_reproducible(cli, tmp_path):
+    """The README's demo: the committed packages build cleanly and match their generator."""
+    import subprocess
+    import sys
+
+    regenerated = tmp_path / "regen"
+    subprocess.run([sys.executable, str(ROOT / "scripts/make_examples.py"), "--out", str(regenerated)], check=True,
+                   capture_output=True)
+    for path in sorted(regenerated.rglob("*")):
+        if path.is_file():
+            committed = ROOT / "decisions" / path.relative_to(regenerated)
+            assert committed.read_bytes() == path.read_bytes(), committed
+    out = tmp_path / "site"
+    result = cli("build", "--decisions", str(ROOT / "decisions"), "--out", str(out), "--cache", str(tmp_path / "c"),
+                 "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    bzk = (out / "besluit/2018-0000791076/index.html").read_text()
+    assert "17 documenten, waarvan 13 (deels) openbaar" in bzk
+    assert 'href="https://www.rijksoverheid.nl/onderwerpen/informatiehuishouding-rijksoverheid"' in bzk
+    assert "11.1</a>" in bzk and "Persoonlijke beleidsopvattingen" in bzk
+    assert "Voorbeeld Goedkeurder" not in all_text(out)
