@@ -96,7 +96,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     site = load_site_config(opts.config)
     t0 = time.perf_counter()
     inspector = PdfInspector(Cache(opts.cache), workers=opts.workers)
-    results = evaluate(package_folders(opts.decisions), inspector, progress=progress)
+    results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress)
     report.pdfs_parsed = inspector.parsed
     report.timings["valideren_en_pdf"] = time.perf_counter() - t0
 

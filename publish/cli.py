@@ -41,6 +41,14 @@ def _today(value: str | None) -> dt.date | None:
         raise click.BadParameter("gebruik JJJJ-MM-DD", param_hint="--vandaag") from None
 
 
+def _allowed(config_option: str | None) -> list[str]:
+    """Public values from the site configuration that look like personal data."""
+    from .siteconfig import load_site_config
+
+    config = find_config(config_option)
+    return load_site_config(config).allowed_personal_data if config.is_file() else []
+
+
 def _print_problems(problems: Problems, out=None) -> None:
     for p in sorted(problems, key=lambda p: (not p.is_error, p.file, p.location)):
         click.echo(p.format(), file=out)
@@ -55,10 +63,11 @@ def main() -> None:
 @main.command()
 @click.argument("decisions", default="decisions", required=False)
 @click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
-def check(decisions: str, cache_option: str | None) -> None:
+@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+def check(decisions: str, cache_option: str | None, config_option: str | None) -> None:
     """Controleer alle pakketten en toon elk probleem met een oplossing."""
     folder = _decisions_dir(decisions)
-    results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))))
+    results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))), _allowed(config_option))
     invalid = 0
     for r in results:
         errors = [p for p in r.problems if p.is_error]
@@ -90,7 +99,8 @@ def check(decisions: str, cache_option: str | None) -> None:
 @click.argument("package", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--door", required=True, help="Naam van wie goedkeurt (wordt nooit gepubliceerd).")
 @click.option("--cache", "cache_option", default=None, help="Map voor de cache.")
-def approve(package: Path, door: str, cache_option: str | None) -> None:
+@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+def approve(package: Path, door: str, cache_option: str | None, config_option: str | None) -> None:
     """Keur een pakket goed voor publicatie, in zijn huidige toestand."""
     if not package.is_dir():
         raise click.UsageError(f"het pakket '{package}' bestaat niet.")
@@ -99,7 +109,7 @@ def approve(package: Path, door: str, cache_option: str | None) -> None:
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
     if package.resolve() not in [s.resolve() for s in siblings]:
         siblings.append(package)
-    results = evaluate(siblings, PdfInspector(Cache(cache_dir(cache_option))))
+    results = evaluate(siblings, PdfInspector(Cache(cache_dir(cache_option))), _allowed(config_option))
     result = next(r for r in results if r.folder.resolve() == package.resolve())
     if not result.valid:
         click.echo(f"Niet goedgekeurd: {package.name} is ongeldig. Er is niets vastgelegd.")

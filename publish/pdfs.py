@@ -16,8 +16,20 @@ from pathlib import Path
 from .approval import sha256_file
 from .cache import Cache
 
-# Bump when the inspection or the published copy changes, so old cache entries are not reused.
-PDF_CODE_VERSION = "1"
+def _code_version() -> str:
+    """Cache entries are keyed by the code that made them: this module, the gate and pypdf."""
+    import hashlib
+
+    import pypdf
+
+    digest = hashlib.sha256(pypdf.__version__.encode())
+    here = Path(__file__).resolve().parent
+    for source in [here / "pdfs.py", *sorted((here / "gate").glob("*.py"))]:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+PDF_CODE_VERSION = _code_version()
 
 
 @dataclass
@@ -56,13 +68,10 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
         if pages == 0:
             return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
         texts = [_page_text(page) for page in reader.pages]
-        writer = PdfWriter()
-        for page in reader.pages:
-            writer.add_page(page)
-        writer.metadata = None
-        out = io.BytesIO()
-        writer.write(out)
-        return {"ok": True, "pages": pages, "texts": texts}, out.getvalue()
+        from .gate import run_gate
+
+        findings, published = run_gate(reader, data, texts)
+        return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, AssertionError, OSError, ZeroDivisionError) as exc:
         return {"ok": False, "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",

@@ -247,3 +247,39 @@ def test_demo_packages_are_valid_approved_and_reproducible(cli, tmp_path):
     assert 'href="https://www.rijksoverheid.nl/onderwerpen/informatiehuishouding-rijksoverheid"' in bzk
     assert "11.1</a>" in bzk and "Persoonlijke beleidsopvattingen" in bzk
     assert "Voorbeeld Goedkeurder" not in all_text(out)
+
+
+def test_leaking_pdf_refuses_the_package_and_never_reaches_the_site(cli, make_package, decisions, tmp_path):
+    leak = ["# Document 2", "Gesprek met [[5.1.2.e]] over de planning."]
+    pkg = make_package(pdf_text={"documenten/2.pdf": leak})
+    # Re-draw document 2 the wrong way: the name is written first and a box painted over it.
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(str(pkg / "documenten/2.pdf"), invariant=1)
+    c.drawString(100, 700, "Gesprek met Karel Geheimhouder over de planning.")
+    c.rect(160, 695, 120, 16, stroke=0, fill=1)
+    c.save()
+    write_approval(pkg, "Piet")
+    out = tmp_path / "site"
+    result = build(cli, decisions, out, "--report", str(tmp_path / "r.json"))
+    assert result.returncode == 1
+    assert "pakket/documenten/2.pdf, pagina 1, positie (160, 695): er staat leesbare tekst onder een zwart" in result.stdout
+    assert "Geheimhouder" not in result.stdout and re.search(r"K\*{4} G\*{5,}", result.stdout)
+    assert not (out / "besluit").exists() or not any((out / "besluit").iterdir())
+    assert "Geheimhouder" not in all_text(out)
+
+
+def test_scanned_pdf_without_text_is_published_with_a_note(cli, make_package, decisions, tmp_path):
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    pkg = make_package()
+    c = canvas.Canvas(str(pkg / "documenten/1.pdf"), invariant=1)
+    c.drawImage(ImageReader(Image.new("RGB", (200, 100), (240, 240, 240))), 50, 500, 400, 200)
+    c.save()
+    write_approval(pkg, "Piet")
+    out = tmp_path / "site"
+    result = build(cli, decisions, out)
+    assert result.returncode == 0
+    assert "WAARSCHUWING pakket/documenten/1.pdf: de pdf heeft geen tekstlaag" in result.stdout
+    page = (out / "besluit/2024-0001/index.html").read_text()
+    assert "Van deze documenten is geen tekst te doorzoeken" in page and "Verslag overleg" in page.split("geen tekst te doorzoeken")[1][:300]

@@ -1,0 +1,165 @@
+"""Checks on the document structure: what a redaction tool leaves behind besides the page text.
+
+Some findings refuse the package (a person must look), others are fixed by removing the thing from
+the published copy. The approved original is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+REFUSE, FIXED = "fout", "verwijderd"
+REMOVED_ANNOTATIONS = {
+    "/Text", "/Popup", "/FreeText", "/Stamp", "/Ink", "/Highlight", "/Underline", "/StrikeOut",
+    "/Squiggly", "/Caret", "/Square", "/Circle", "/Line", "/Polygon", "/PolyLine", "/Sound",
+    "/Movie", "/Screen", "/PrinterMark", "/TrapNet", "/Watermark", "/3D", "/RichMedia", "/Projection",
+}
+
+
+@dataclass
+class StructureFinding:
+    kind: str
+    severity: str  # REFUSE or FIXED
+    detail: str
+    page: int | None = None
+
+
+def _r(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def revisions(data: bytes) -> int:
+    """Incremental updates each end in their own %%EOF; more than one means earlier versions inside."""
+    return max(1, len(re.findall(rb"%%EOF", data)))
+
+
+def _has_javascript_action(action, seen=None, depth=0) -> bool:
+    action = _r(action)
+    if not isinstance(action, DictionaryObject) or depth > 20:
+        return False
+    if action.get("/S") in ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm"):
+        return True
+    following = _r(action.get("/Next"))
+    if isinstance(following, ArrayObject):
+        return any(_has_javascript_action(a, depth=depth + 1) for a in following)
+    return _has_javascript_action(following, depth=depth + 1) if following is not None else False
+
+
+def _additional_actions(obj) -> bool:
+    aa = _r(obj.get("/AA")) if isinstance(obj, DictionaryObject) else None
+    return isinstance(aa, DictionaryObject) and any(_has_javascript_action(v) for v in aa.values())
+
+
+def _name_tree_has_entries(node, depth=0) -> bool:
+    node = _r(node)
+    if not isinstance(node, DictionaryObject) or depth > 30:
+        return False
+    names = _r(node.get("/Names"))
+    if isinstance(names, ArrayObject) and len(names) > 0:
+        return True
+    kids = _r(node.get("/Kids"))
+    return isinstance(kids, ArrayObject) and any(_name_tree_has_entries(k, depth + 1) for k in kids)
+
+
+def _field_values(fields, depth=0) -> list[str]:
+    found = []
+    for ref in _r(fields) or []:
+        field = _r(ref)
+        if not isinstance(field, DictionaryObject) or depth > 30:
+            continue
+        value = field.get("/V")
+        if value not in (None, "", "/Off") and str(value).strip():
+            found.append(str(_r(field.get("/T", "?"))))
+        if "/Kids" in field:
+            found += _field_values(field["/Kids"], depth + 1)
+    return found
+
+
+_STANDARD_INFO = {"/Title", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate", "/Trapped"}
+_EMPTY = {"", "anonymous", "unknown", "onbekend", "unspecified", "untitled"}
+
+
+def _identifying_info(info) -> bool:
+    """Document info that can name a person: an author, or any non-standard key (/Company, ...)."""
+    if not info:
+        return False
+    for key, value in info.items():
+        text = str(value).strip().lower()
+        if key == "/Author" and text not in _EMPTY:
+            return True
+        if key not in _STANDARD_INFO and key != "/Author" and text not in _EMPTY:
+            return True
+    return False
+
+
+def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
+    findings: list[StructureFinding] = []
+    root = _r(reader.trailer.get("/Root"))
+    if revisions(data) > 1:
+        findings.append(StructureFinding("eerdere_versies", FIXED,
+                                         f"{revisions(data)} versies in het bestand (incrementele updates)"))
+    if isinstance(root, DictionaryObject):
+        if _has_javascript_action(root.get("/OpenAction")) or _additional_actions(root):
+            findings.append(StructureFinding("javascript", REFUSE, "JavaScript of een actie bij het openen van het document"))
+        names = _r(root.get("/Names"))
+        if isinstance(names, DictionaryObject):
+            if _name_tree_has_entries(names.get("/JavaScript")):
+                findings.append(StructureFinding("javascript", REFUSE, "JavaScript in de namenlijst van het document"))
+            if _name_tree_has_entries(names.get("/EmbeddedFiles")):
+                findings.append(StructureFinding("ingesloten_bestand", REFUSE, "ingesloten bestanden (bijlagen in de pdf)"))
+        acro = _r(root.get("/AcroForm"))
+        if isinstance(acro, DictionaryObject):
+            filled = _field_values(acro.get("/Fields"))
+            if filled:
+                findings.append(StructureFinding("formulierwaarden", REFUSE,
+                                                 f"ingevulde formuliervelden ({len(filled)})"))
+            if "/XFA" in acro:
+                findings.append(StructureFinding("formulierwaarden", REFUSE, "een XFA-formulier"))
+        oc = _r(root.get("/OCProperties"))
+        if isinstance(oc, DictionaryObject):
+            default = _r(oc.get("/D"))
+            hidden = _r(default.get("/OFF")) if isinstance(default, DictionaryObject) else None
+            if isinstance(hidden, ArrayObject) and len(hidden) > 0:
+                findings.append(StructureFinding("verborgen_laag", REFUSE,
+                                                 f"{len(hidden)} verborgen laag/lagen (optionele inhoud)"))
+        if "/Metadata" in root or "/PieceInfo" in root:
+            findings.append(StructureFinding("metadata", FIXED, "XMP-metadata of PieceInfo"))
+    if _identifying_info(reader.metadata):
+        findings.append(StructureFinding("metadata", FIXED, "documenteigenschappen met mogelijk namen (zoals auteur)"))
+    for number, page in enumerate(reader.pages, start=1):
+        if _additional_actions(page):
+            findings.append(StructureFinding("javascript", REFUSE, "een actie bij het openen van de pagina", number))
+        if any(key in page for key in ("/Thumb", "/PieceInfo", "/Metadata")):
+            findings.append(StructureFinding("metadata", FIXED, "miniatuur, PieceInfo of metadata van de pagina", number))
+        for ref in _r(page.get("/Annots")) or []:
+            annot = _r(ref)
+            if not isinstance(annot, DictionaryObject):
+                continue
+            subtype = annot.get("/Subtype")
+            if subtype == "/Redact":
+                findings.append(StructureFinding("redact_annotatie", REFUSE,
+                                                 "een gemarkeerde maar niet toegepaste lakking (/Redact-annotatie)", number))
+            elif subtype == "/FileAttachment":
+                findings.append(StructureFinding("ingesloten_bestand", REFUSE, "een bestand als bijlage-annotatie", number))
+            elif subtype == "/Link":
+                if _has_javascript_action(annot.get("/A")) or _additional_actions(annot):
+                    findings.append(StructureFinding("javascript", REFUSE, "een link met JavaScript", number))
+            elif subtype == "/Widget":
+                if _has_javascript_action(annot.get("/A")) or _additional_actions(annot):
+                    findings.append(StructureFinding("javascript", REFUSE, "een formulierveld met JavaScript", number))
+            elif subtype in REMOVED_ANNOTATIONS:
+                findings.append(StructureFinding("opmerking", FIXED, f"annotatie {subtype[1:]}", number))
+    return _dedupe(findings)
+
+
+def _dedupe(findings: list[StructureFinding]) -> list[StructureFinding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.kind, f.severity, f.detail, f.page)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
