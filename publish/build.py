@@ -165,6 +165,9 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             report.timings["mkdocs"] = time.perf_counter() - t0
             _add_files(views, new_site)
             _add_metadata_files(site, views, new_site)
+            t0 = time.perf_counter()
+            _add_search_index(views, new_site)
+            report.timings["zoekindex"] = time.perf_counter() - t0
             swap_in(new_site, out, work / "old")
             report.written = True
         finally:
@@ -219,6 +222,15 @@ def _add_files(views, site_dir: Path) -> None:
     for v in views:
         for f in v.files:
             _place(f.source, site_dir / f.url)
+
+
+def _add_search_index(views, site_dir: Path) -> None:
+    from .search import build_search_files
+
+    target = site_dir / "zoeken" / "index"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in build_search_files(views).items():
+        (target / name).write_text(text, encoding="utf-8")
 
 
 def _add_metadata_files(site: SiteConfig, views, site_dir: Path) -> None:

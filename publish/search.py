@@ -1,0 +1,235 @@
+"""The search index: prebuilt here, queried by lunr.js with lunr-languages' Dutch support.
+
+Design, so that what a browser loads per query stays bounded as the site grows:
+
+- ``meta.json``: one compact row per decision (kenmerk, year, facet indexes, dates) for facets,
+  sorting and kenmerk search; display data lives in chunks (``c-N.json``) loaded only for the
+  results shown.
+- ``b-N.json``: the decision-level index (title, subjects, organisation, summary, document
+  titles), split by term into shards; ``t-N.json``: the full text of every published PDF page,
+  split the same way. Every shard is a complete lunr 2.3 index that ``lunr.Index.load`` accepts.
+  A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
+
+The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``,
+``stemmer-nl``), registered with lunr.py under the same names; the stemmer is Snowball's
+``dutch_porter``, which gives the stems lunr.nl.js gives (tested under Node). The stop words are
+shipped in ``data/stopwoorden-nl.txt``: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+from lunr.pipeline import Pipeline
+
+INDEX_VERSION = 1
+LUNR_VERSION = "2.3.9"
+K1, B = 1.2, 0.75
+TARGET_SHARD_BYTES = 48_000
+MAX_POSTINGS = 400  # per term in the full-text index: the best-scoring pages only
+CHUNK = 100  # decisions per display chunk
+
+WORD_CHARACTERS = (
+    "A-Za-z\xaa\xba\xc0-\xd6\xd8-\xf6\xf8-\u02b8\u02e0-\u02e4\u1d00-\u1d25\u1d2c-\u1d5c\u1d62-\u1d65"
+    "\u1d6b-\u1d77\u1d79-\u1dbe\u1e00-\u1eff\u2071\u207f\u2090-\u209c\u212a\u212b\u2132\u214e"
+    "\u2160-\u2188\u2c60-\u2c7f\ua722-\ua787\ua78b-\ua7ad\ua7b0-\ua7b7\ua7f7-\ua7ff\uab30-\uab5a"
+    "\uab5c-\uab64\ufb00-\ufb06\uff21-\uff3a\uff41-\uff5a"
+)
+_TRIM = re.compile(f"^[^{WORD_CHARACTERS}]+|[^{WORD_CHARACTERS}]+$")
+_SEPARATOR = re.compile(r"[\s\-]+")
+STOP_WORDS = frozenset((Path(__file__).parent / "data" / "stopwoorden-nl.txt").read_text(encoding="utf-8").split())
+_STEMMER = snowballstemmer.stemmer("dutch_porter")
+
+
+def trim(word: str) -> str:
+    return _TRIM.sub("", word)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+def terms(text: str, stop_words: bool = True) -> list[str]:
+    """lunr's tokenizer (lower case, split on white space and hyphens) and the Dutch pipeline."""
+    out = []
+    for raw in _SEPARATOR.split((text or "").lower()):
+        word = trim(raw)
+        if not word or (stop_words and word in STOP_WORDS):
+            continue
+        out.append(stem(word))
+    return out
+
+
+def _register_with_lunr() -> None:
+    """Register the Dutch pipeline functions with lunr.py under the names lunr.js uses."""
+
+    def trimmer_nl(token, i, tokens):
+        return token.update(lambda s, m: trim(s))
+
+    def stop_word_filter_nl(token, i, tokens):
+        return None if str(token) in STOP_WORDS else token
+
+    def stemmer_nl(token, i, tokens):
+        return token.update(lambda s, m: stem(s))
+
+    for fn, name in ((trimmer_nl, "trimmer-nl"), (stop_word_filter_nl, "stopWordFilter-nl"), (stemmer_nl, "stemmer-nl")):
+        if name not in Pipeline.registered_functions:
+            Pipeline.register_function(fn, name)
+
+
+_register_with_lunr()
+
+
+def search_pipeline_names() -> list[str]:
+    pipeline = Pipeline()
+    pipeline.add(Pipeline.registered_functions["trimmer-nl"], Pipeline.registered_functions["stemmer-nl"])
+    return pipeline.serialize()
+
+
+def shard_of(term: str, shards: int) -> int:
+    """FNV-1a over the UTF-8 bytes; the browser computes the same."""
+    h = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        h ^= byte
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+@dataclass
+class _Doc:
+    ref: str
+    fields: dict[str, list[str]]
+
+
+class ShardedIndex:
+    """Builds lunr-compatible indexes, BM25 scored as lunr.js scores them, split by term."""
+
+    def __init__(self, fields: dict[str, float], max_postings: int | None = None):
+        self.fields = fields  # name -> boost
+        self.max_postings = max_postings
+        self.postings: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+        self.lengths: dict[tuple[str, str], int] = {}
+        self.count = 0
+
+    def add(self, ref: str, values: dict[str, str]) -> None:
+        self.count += 1
+        for name in self.fields:
+            tokens = terms(values.get(name, ""))
+            self.lengths[(name, ref)] = len(tokens)
+            counts: dict[str, int] = defaultdict(int)
+            for t in tokens:
+                counts[t] += 1
+            for t, n in counts.items():
+                self.postings[t][name][ref] = n
+
+    def shards(self) -> list[dict]:
+        if not self.postings:
+            return [self._serialise({}, {})]
+        average = {name: (sum(v for (f, _), v in self.lengths.items() if f == name) /
+                          max(1, sum(1 for (f, _) in self.lengths if f == name))) or 1.0
+                   for name in self.fields}
+        term_list = sorted(self.postings)
+        index_of = {t: i for i, t in enumerate(term_list)}
+        scores: dict[str, dict[tuple[str, str], float]] = {}
+        size = 0
+        for t in term_list:
+            by_field = self.postings[t]
+            df = sum(len(refs) for refs in by_field.values())
+            idf = math.log(1 + abs((self.count - df + 0.5) / (df + 0.5)))
+            entry = {}
+            for name, refs in by_field.items():
+                for ref, tf in refs.items():
+                    norm = K1 * (1 - B + B * (self.lengths[(name, ref)] / average[name])) + tf
+                    entry[(name, ref)] = round(idf * ((K1 + 1) * tf) / norm * self.fields[name], 3)
+            if self.max_postings and len(entry) > self.max_postings:
+                best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
+                entry = dict(best)
+            scores[t] = entry
+            size += sum(len(ref) + 12 for _, ref in entry) + len(t) + 40
+        count = 1
+        while size / count > TARGET_SHARD_BYTES:
+            count *= 2
+        grouped: list[dict[str, dict]] = [dict() for _ in range(count)]
+        for t in term_list:
+            grouped[shard_of(t, count)][t] = scores[t]
+        return [self._serialise(group, index_of) for group in grouped]
+
+    def _serialise(self, group: dict[str, dict], index_of: dict[str, int]) -> dict:
+        vectors: dict[str, list] = defaultdict(list)
+        inverted = []
+        for t in sorted(group):
+            entry = {"_index": index_of[t]}
+            for name in self.fields:
+                entry[name] = {}
+            for (name, ref), score in sorted(group[t].items()):
+                entry[name][ref] = {}
+                vectors[f"{name}/{ref}"] += [index_of[t], score]
+            inverted.append([t, entry])
+        field_vectors = [[key, vectors[key]] for key in sorted(vectors)]
+        return {"version": LUNR_VERSION, "fields": list(self.fields), "fieldVectors": field_vectors,
+                "invertedIndex": inverted, "pipeline": search_pipeline_names()}
+
+
+def _plain(markdown_text: str, limit: int = 300) -> str:
+    text = re.sub(r"[*_`#>\[\]()!]|<[^>]*>", "", markdown_text or "")
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit].rsplit(" ", 1)[0] + " …"
+
+
+def build_search_files(views) -> dict[str, str]:
+    """All files of the search index, as {relative path under zoeken/index/: JSON text}."""
+    organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
+    outcomes = ["openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen"]
+    grounds = sorted({(g.law, g.id): g for v in views for g in v.decision.grounds}.values(),
+                     key=lambda g: (g.law, [int(p) if p.isdigit() else p for p in g.id.split(".")]))
+    ground_index = {(g.law, g.id): i for i, g in enumerate(grounds)}
+    subjects = sorted({s for v in views for s in v.decision.subjects}, key=str.lower)
+
+    decisions_index = ShardedIndex({"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1, "documenten": 2})
+    text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
+    rows, chunks = [], []
+    for n, v in enumerate(views):
+        d = v.decision
+        rows.append([
+            d.kenmerk, d.year, organisations.index(d.organisation), outcomes.index(d.outcome),
+            [ground_index[(g.law, g.id)] for g in d.grounds], [subjects.index(s) for s in d.subjects],
+            d.decision_date.isoformat(), d.publication_date.isoformat(),
+        ])
+        files = v.files
+        if n % CHUNK == 0:
+            chunks.append([])
+        chunks[-1].append([d.title, v.url, _plain(d.summary_markdown), [[f.title, f.url] for f in files]])
+        decisions_index.add(str(n), {
+            "titel": d.title, "onderwerpen": " ".join(d.subjects), "organisatie": d.organisation,
+            "samenvatting": _plain(d.summary_markdown, 5000),
+            "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes),
+        })
+        for f_no, f in enumerate(files):
+            for page_no, text in enumerate(f.texts, start=1):
+                if text.strip():
+                    text_index.add(f"{n}/{f_no}/{page_no}", {"tekst": text})
+    b_shards, t_shards = decisions_index.shards(), text_index.shards()
+    meta = {
+        "versie": INDEX_VERSION, "chunk": CHUNK,
+        "shards": {"besluiten": len(b_shards), "tekst": len(t_shards)},
+        "organisaties": organisations, "uitkomsten": outcomes, "onderwerpen": subjects,
+        "gronden": [[g.slug, g.id, g.law, g.meaning] for g in grounds],
+        "besluiten": rows,
+    }
+    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
+    files_out = {"meta.json": dump(meta)}
+    for i, shard in enumerate(b_shards):
+        files_out[f"b-{i}.json"] = dump(shard)
+    for i, shard in enumerate(t_shards):
+        files_out[f"t-{i}.json"] = dump(shard)
+    for i, chunk in enumerate(chunks):
+        files_out[f"c-{i}.json"] = dump(chunk)
+    return files_out

@@ -1,0 +1,215 @@
+/* Search for woo-publicatie: reads ?q= and filters from the URL, loads only the index shards of the
+   query's terms (lunr 2.3 indexes with lunr-languages' Dutch pipeline) and renders the results.
+   Without JavaScript the page explains how to browse instead. */
+(function () {
+  "use strict";
+  var root = document.getElementById("woo-search");
+  if (!root || !window.lunr) return;
+  var base = root.getAttribute("data-index");
+  var siteRoot = root.getAttribute("data-root");
+  var status = document.getElementById("woo-search-status");
+  var list = document.getElementById("woo-search-results");
+  var facetBox = document.getElementById("woo-search-facets");
+  var input = document.getElementById("woo-q");
+  var sortSelect = document.getElementById("woo-sort");
+  var params = new URLSearchParams(window.location.search);
+  var query = (params.get("q") || "").trim();
+  var sort = params.get("sorteer") || "relevantie";
+  var FACETS = [["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
+  var PAGE = 25;
+  var cache = {};
+  input.value = query;
+  if (sortSelect) sortSelect.value = sort;
+
+  function load(name) {
+    if (!cache[name]) {
+      cache[name] = fetch(base + name).then(function (r) {
+        if (!r.ok) throw new Error(name);
+        return r.json();
+      });
+    }
+    return cache[name];
+  }
+  function fnv(term) {
+    var bytes = new TextEncoder().encode(term), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+  function stem(word) {
+    var token = new lunr.Token(word.toLowerCase(), {});
+    token = lunr.nl.trimmer(token);
+    if (!token || !token.toString()) return null;
+    if (lunr.nl.stopWordFilter(token) === undefined) return null;
+    return lunr.nl.stemmer(token).toString();
+  }
+  function compact(s) { return String(s).toLowerCase().replace(/[^0-9a-z]/g, ""); }
+  function parseQuery(q) {
+    var words = [], codes = [];
+    q.split(/\s+/).forEach(function (part) {
+      if (!part) return;
+      if (/\d/.test(part)) { codes.push(compact(part)); return; }
+      part.split(/-+/).forEach(function (w) { var s = stem(w); if (s) words.push(s); });
+    });
+    return { words: words.filter(function (w, i, a) { return a.indexOf(w) === i; }), codes: codes };
+  }
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+  }
+  function highlight(text, stems) {
+    return escapeHtml(text).replace(/[A-Za-zÀ-ÿ]+/g, function (w) {
+      var s = stem(w);
+      return s && stems.indexOf(s) >= 0 ? "<mark>" + w + "</mark>" : w;
+    });
+  }
+  function searchShard(kind, count, term) {
+    return load(kind + "-" + (fnv(term) % count) + ".json").then(function (json) {
+      var idx = lunr.Index.load(json);
+      return idx.query(function (q) { q.term(term, { usePipeline: false }); });
+    });
+  }
+  function url(changes) {
+    var p = new URLSearchParams(window.location.search);
+    Object.keys(changes).forEach(function (k) {
+      if (changes[k] === null) p.delete(k); else p.set(k, changes[k]);
+    });
+    var s = p.toString();
+    return window.location.pathname + (s ? "?" + s : "");
+  }
+  function toggled(key, value) {
+    var current = params.getAll(key), p = new URLSearchParams(window.location.search);
+    p.delete(key);
+    var next = current.indexOf(value) >= 0 ? current.filter(function (v) { return v !== value; }) : current.concat([value]);
+    next.forEach(function (v) { p.append(key, v); });
+    var s = p.toString();
+    return window.location.pathname + (s ? "?" + s : "");
+  }
+
+  load("meta.json").then(function (meta) {
+    var rows = meta.besluiten;
+    function facetValues(key, row) {
+      if (key === "jaar") return [String(row[1])];
+      if (key === "organisatie") return [meta.organisaties[row[2]]];
+      if (key === "uitkomst") return [meta.uitkomsten[row[3]]];
+      if (key === "grond") return row[4].map(function (g) { return meta.gronden[g][1] + " " + meta.gronden[g][2]; });
+      return row[5].map(function (s) { return meta.onderwerpen[s]; });
+    }
+    var parsed = parseQuery(query);
+    var scores = {}, pages = {};
+    var anyQuery = parsed.words.length + parsed.codes.length > 0;
+    var jobs = parsed.words.map(function (term) {
+      return Promise.all([
+        searchShard("b", meta.shards.besluiten, term),
+        searchShard("t", meta.shards.tekst, term)
+      ]).then(function (found) {
+        var hit = {};
+        found[0].forEach(function (r) { hit[r.ref] = (hit[r.ref] || 0) + r.score; });
+        found[1].forEach(function (r) {
+          var parts = r.ref.split("/"), d = parts[0];
+          hit[d] = (hit[d] || 0) + r.score / 4;
+          pages[d] = pages[d] || {};
+          var key = parts[1];
+          if (!pages[d][key] || pages[d][key].score < r.score) pages[d][key] = { page: +parts[2], score: r.score };
+        });
+        return hit;
+      });
+    });
+    return Promise.all(jobs).then(function (hits) {
+      var matches = [];
+      for (var n = 0; n < rows.length; n++) {
+        var ok = true, score = 0;
+        for (var h = 0; h < hits.length; h++) {
+          if (!(n in hits[h])) { ok = false; break; }
+          score += hits[h][n];
+        }
+        for (var c = 0; ok && c < parsed.codes.length; c++) {
+          var code = parsed.codes[c], row = rows[n];
+          var inGround = row[4].some(function (g) { return compact(meta.gronden[g][1]) === code; });
+          if (compact(row[0]).indexOf(code) >= 0 || String(row[1]) === code || inGround) score += 5; else ok = false;
+        }
+        if (ok) matches.push({ n: n, score: score });
+      }
+      render(meta, rows, matches, parsed, pages, anyQuery, facetValues);
+    });
+  }).catch(function () {
+    status.textContent = "Het zoeken is op dit moment niet beschikbaar. Bekijk het overzicht van alle besluiten.";
+  });
+
+  function render(meta, rows, matches, parsed, pages, anyQuery, facetValues) {
+    var chosen = {};
+    FACETS.forEach(function (f) { chosen[f[0]] = params.getAll(f[0]); });
+    function passes(m, except) {
+      return FACETS.every(function (f) {
+        var key = f[0];
+        if (key === except || !chosen[key].length) return true;
+        var values = facetValues(key, rows[m.n]);
+        return chosen[key].some(function (v) { return values.indexOf(v) >= 0; });
+      });
+    }
+    var results = matches.filter(function (m) { return passes(m, null); });
+    results.sort(function (a, b) {
+      var ra = rows[a.n], rb = rows[b.n];
+      if (sort === "besluitdatum") return rb[6] < ra[6] ? -1 : rb[6] > ra[6] ? 1 : a.n - b.n;
+      if (sort === "publicatiedatum") return rb[7] < ra[7] ? -1 : rb[7] > ra[7] ? 1 : a.n - b.n;
+      return (b.score - a.score) || (a.n - b.n);
+    });
+    // Facets: counts under the other chosen filters, as links that add or remove a filter.
+    var html = "";
+    var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; });
+    FACETS.forEach(function (f) {
+      var counts = {};
+      matches.forEach(function (m) {
+        if (!passes(m, f[0])) return;
+        facetValues(f[0], rows[m.n]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+      });
+      var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : a.localeCompare(b, "nl"); });
+      if (!values.length) return;
+      html += '<section><h3>' + f[1] + '</h3><ul>';
+      values.forEach(function (v) {
+        var on = chosen[f[0]].indexOf(v) >= 0;
+        html += '<li><a href="' + escapeHtml(toggled(f[0], v)) + '"' + (on ? ' aria-current="true" class="woo-facet-on"' : "") + '>' +
+          (on ? '<span class="woo-sr">Filter uitzetten: </span>' : '<span class="woo-sr">Filteren op </span>') +
+          escapeHtml(v) + '</a> <span class="woo-muted">(' + counts[v] + ')</span></li>';
+      });
+      html += "</ul></section>";
+    });
+    if (anyChosen) {
+      var clear = {}; FACETS.forEach(function (f) { clear[f[0]] = null; });
+      html = '<p><a href="' + escapeHtml(url(clear)) + '">Alle filters wissen</a></p>' + html;
+    }
+    facetBox.innerHTML = html;
+    var label = anyQuery ? ' voor \u201c' + query + '\u201d' : "";
+    if (!results.length) {
+      status.textContent = "Geen besluiten gevonden" + label + ".";
+      list.innerHTML = "";
+      document.getElementById("woo-search-help").hidden = false;
+      return;
+    }
+    status.textContent = results.length + (results.length === 1 ? " besluit" : " besluiten") + " gevonden" + label + ".";
+    var shown = results.slice(0, PAGE);
+    var chunkNames = {};
+    shown.forEach(function (m) { chunkNames[Math.floor(m.n / meta.chunk)] = true; });
+    Promise.all(Object.keys(chunkNames).map(function (c) {
+      return load("c-" + c + ".json").then(function (data) { return [+c, data]; });
+    })).then(function (loaded) {
+      var chunks = {};
+      loaded.forEach(function (pair) { chunks[pair[0]] = pair[1]; });
+      list.innerHTML = shown.map(function (m) {
+        var info = chunks[Math.floor(m.n / meta.chunk)][m.n % meta.chunk], row = rows[m.n];
+        var docs = Object.keys(pages[m.n] || {}).map(function (f) { return [+f, pages[m.n][f]]; })
+          .sort(function (a, b) { return b[1].score - a[1].score; }).slice(0, 3);
+        var found = docs.length ? '<p class="woo-found">Gevonden in: ' + docs.map(function (d) {
+          var file = info[3][d[0]];
+          return '<a href="' + escapeHtml(siteRoot + file[1]) + '#page=' + d[1].page + '">' + escapeHtml(file[0]) +
+            ', pagina ' + d[1].page + '</a>';
+        }).join("; ") + "</p>" : "";
+        return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[1]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
+          '<p class="woo-muted">Kenmerk ' + escapeHtml(row[0]) + ' · ' + escapeHtml(meta.organisaties[row[2]]) + ' · besluit van ' +
+          escapeHtml(row[6]) + ' · ' + escapeHtml(meta.uitkomsten[row[3]]) + '</p>' +
+          '<p>' + highlight(info[2], parsed.words) + '</p>' + found + '</li>';
+      }).join("");
+      if (results.length > shown.length) {
+        status.textContent += " De eerste " + shown.length + " staan hieronder; verfijn uw zoekopdracht of gebruik de filters.";
+      }
+    });
+  }
+})();

@@ -1,0 +1,75 @@
+// Drives Debian's chromium through playwright-core for the page tests. Prints one JSON object.
+// Usage: node probe.mjs '{"url": "...", "axe": true, "javascript": true, "width": 1280, "screenshot": "x.png", "waitFor": "#sel"}'
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const { chromium } = require("playwright-core");
+
+const opts = JSON.parse(process.argv[2]);
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic"],
+});
+const context = await browser.newContext({
+  javaScriptEnabled: opts.javascript !== false,
+  viewport: { width: opts.width || 1280, height: opts.height || 900 },
+});
+const page = await context.newPage();
+const requests = [];
+const errors = [];
+page.on("request", (r) => requests.push(r.url()));
+page.on("pageerror", (e) => errors.push(String(e)));
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+let bytes = 0;
+page.on("response", async (r) => {
+  try { const b = await r.body(); bytes += b.length; } catch (e) { /* redirects have no body */ }
+});
+const started = Date.now();
+const response = await page.goto(opts.url, { waitUntil: "load" });
+let firstResultsMs = null;
+if (opts.waitFor) {
+  await page.waitForFunction((sel) => {
+    const el = document.querySelector(sel);
+    return el && el.textContent.trim().length > 0;
+  }, opts.waitFor, { timeout: 30000 });
+  firstResultsMs = Date.now() - started;
+}
+await page.waitForLoadState("networkidle");
+const out = {
+  status: response ? response.status() : null,
+  firstResultsMs,
+  bytes,
+  requests,
+  errors,
+  cookies: await context.cookies(),
+  html: await page.content(),
+};
+if (opts.axe) {
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  out.axe = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+  });
+}
+if (opts.keyboard) {
+  const focused = [];
+  for (let i = 0; i < opts.keyboard; i++) {
+    await page.keyboard.press("Tab");
+    focused.push(await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el) return null;
+      const style = getComputedStyle(el);
+      return { tag: el.tagName, text: (el.textContent || el.value || "").trim().slice(0, 60),
+               href: el.getAttribute("href"), outline: style.outlineStyle + " " + style.outlineWidth,
+               boxShadow: style.boxShadow };
+    }));
+  }
+  out.focus = focused;
+}
+if (opts.screenshot) await page.screenshot({ path: opts.screenshot, fullPage: true });
+await browser.close();
+process.stdout.write(JSON.stringify(out));

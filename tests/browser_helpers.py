@@ -1,0 +1,49 @@
+"""Serve a built site on loopback and look at it with headless Chromium (playwright-core)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = ROOT / "tests" / "browser" / "probe.mjs"
+
+
+def browser_available() -> bool:
+    return bool(shutil.which("node") and shutil.which("chromium") and (ROOT / "node_modules" / "playwright-core").is_dir())
+
+
+needs_browser = pytest.mark.skipif(not browser_available(), reason="chromium, node of playwright-core ontbreekt (make test installeert ze)")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class Server:
+    def __init__(self, directory: Path):
+        handler = functools.partial(_Quiet, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def probe(**options) -> dict:
+    result = subprocess.run(["node", str(PROBE), json.dumps(options)], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT)
+    if result.returncode != 0:
+        raise AssertionError(f"browser probe failed: {result.stderr[-2000:]}")
+    return json.loads(result.stdout)
