@@ -34,7 +34,7 @@ LUNR_VERSION = "2.3.9"
 K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 48_000
 MAX_POSTINGS = 400  # per term in the full-text index: the best-scoring pages only
-CHUNK = 100  # decisions per display chunk
+CHUNK = 25  # decisions per display chunk
 
 WORD_CHARACTERS = (
     "A-Za-z\xaa\xba\xc0-\xd6\xd8-\xf6\xf8-\u02b8\u02e0-\u02e4\u1d00-\u1d25\u1d2c-\u1d5c\u1d62-\u1d65"
@@ -119,10 +119,11 @@ class ShardedIndex:
         self.lengths: dict[tuple[str, str], int] = {}
         self.count = 0
 
-    def add(self, ref: str, values: dict[str, str]) -> None:
+    def add(self, ref: str, values: dict[str, str], raw: frozenset = frozenset()) -> None:
+        """``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline."""
         self.count += 1
         for name in self.fields:
-            tokens = terms(values.get(name, ""))
+            tokens = values.get(name, "").split() if name in raw else terms(values.get(name, ""))
             self.lengths[(name, ref)] = len(tokens)
             counts: dict[str, int] = defaultdict(int)
             for t in tokens:
@@ -157,10 +158,15 @@ class ShardedIndex:
         count = 1
         while size / count > TARGET_SHARD_BYTES:
             count *= 2
-        grouped: list[dict[str, dict]] = [dict() for _ in range(count)]
-        for t in term_list:
-            grouped[shard_of(t, count)][t] = scores[t]
-        return [self._serialise(group, index_of) for group in grouped]
+        while True:
+            grouped: list[dict[str, dict]] = [dict() for _ in range(count)]
+            for t in term_list:
+                grouped[shard_of(t, count)][t] = scores[t]
+            shards = [self._serialise(group, index_of) for group in grouped]
+            largest = max(len(json.dumps(sh, separators=(",", ":"))) for sh in shards)
+            if largest <= 2 * TARGET_SHARD_BYTES or count >= 4096:
+                return shards
+            count *= 2
 
     def _serialise(self, group: dict[str, dict], index_of: dict[str, int]) -> dict:
         vectors: dict[str, list] = defaultdict(list)
@@ -184,6 +190,18 @@ def _plain(markdown_text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit].rsplit(" ", 1)[0] + " …"
 
 
+def compact(text: str) -> str:
+    """How kenmerken and ground codes are matched: lower case, letters and digits only."""
+    return re.sub(r"[^0-9a-z]", "", str(text).lower())
+
+
+def kenmerk_terms(kenmerk: str) -> str:
+    """The whole kenmerk and each of its parts, so '2024-0000034173' and '34173' both find it."""
+    parts = [compact(p) for p in re.split(r"[\s\-/._]+", kenmerk)]
+    out = [compact(kenmerk)] + [p for p in parts if p] + [p.lstrip("0") for p in parts if p.lstrip("0")]
+    return " ".join(dict.fromkeys(out))
+
+
 def build_search_files(views) -> dict[str, str]:
     """All files of the search index, as {relative path under zoeken/index/: JSON text}."""
     organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
@@ -193,25 +211,32 @@ def build_search_files(views) -> dict[str, str]:
     ground_index = {(g.law, g.id): i for i, g in enumerate(grounds)}
     subjects = sorted({s for v in views for s in v.decision.subjects}, key=str.lower)
 
-    decisions_index = ShardedIndex({"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1, "documenten": 2})
+    decisions_index = ShardedIndex({"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1,
+                                    "documenten": 2, "kenmerk": 20})
     text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
-    rows, chunks = [], []
+    epoch = __import__("datetime").date(1970, 1, 1)
+    dates, published, orgs, results, ground_masks, subject_lists, chunks = [], [], [], [], [], [], []
+    previous = None
     for n, v in enumerate(views):
         d = v.decision
-        rows.append([
-            d.kenmerk, d.year, organisations.index(d.organisation), outcomes.index(d.outcome),
-            [ground_index[(g.law, g.id)] for g in d.grounds], [subjects.index(s) for s in d.subjects],
-            d.decision_date.isoformat(), d.publication_date.isoformat(),
-        ])
+        day = (d.decision_date - epoch).days
+        dates.append(day if previous is None else previous - day)  # views are newest first: small deltas
+        previous = day
+        published.append((d.publication_date - d.decision_date).days)
+        orgs.append(organisations.index(d.organisation))
+        results.append(outcomes.index(d.outcome))
+        ground_masks.append(format(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds), "x"))
+        subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
         if n % CHUNK == 0:
             chunks.append([])
-        chunks[-1].append([d.title, v.url, _plain(d.summary_markdown), [[f.title, f.url] for f in files]])
+        chunks[-1].append([d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220), [[f.title, f.url] for f in files]])
         decisions_index.add(str(n), {
             "titel": d.title, "onderwerpen": " ".join(d.subjects), "organisatie": d.organisation,
             "samenvatting": _plain(d.summary_markdown, 5000),
             "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes),
-        })
+            "kenmerk": kenmerk_terms(d.kenmerk),
+        }, raw=frozenset({"kenmerk"}))
         for f_no, f in enumerate(files):
             for page_no, text in enumerate(f.texts, start=1):
                 if text.strip():
@@ -222,7 +247,10 @@ def build_search_files(views) -> dict[str, str]:
         "shards": {"besluiten": len(b_shards), "tekst": len(t_shards)},
         "organisaties": organisations, "uitkomsten": outcomes, "onderwerpen": subjects,
         "gronden": [[g.slug, g.id, g.law, g.meaning] for g in grounds],
-        "besluiten": rows,
+        "aantal": len(views),
+        # Columns, one value per decision (newest first): what facets, sorting and filters need.
+        "datum": dates, "publicatie": published, "organisatie": orgs, "uitkomst": results,
+        "grond": ground_masks, "onderwerp": subject_lists,
     }
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
     files_out = {"meta.json": dump(meta)}

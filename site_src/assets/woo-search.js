@@ -16,7 +16,7 @@
   var query = (params.get("q") || "").trim();
   var sort = params.get("sorteer") || "relevantie";
   var FACETS = [["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
-  var PAGE = 25;
+  var PAGE = 20;
   var cache = {};
   input.value = query;
   if (sortSelect) sortSelect.value = sort;
@@ -84,17 +84,31 @@
     return window.location.pathname + (s ? "?" + s : "");
   }
 
+  function decode(meta) {
+    // meta.json is columnar and delta-coded to stay small; rows are [year, org, outcome, grounds, subjects, date, published].
+    var rows = [], day = 0;
+    for (var n = 0; n < meta.aantal; n++) {
+      day = n === 0 ? meta.datum[0] : day - meta.datum[n];
+      var mask = BigInt("0x" + meta.grond[n]), grounds = [];
+      for (var g = 0; g < meta.gronden.length; g++) if ((mask >> BigInt(g)) & 1n) grounds.push(g);
+      var date = new Date(day * 86400000).toISOString().slice(0, 10);
+      var pub = new Date((day + meta.publicatie[n]) * 86400000).toISOString().slice(0, 10);
+      rows.push([+date.slice(0, 4), meta.organisatie[n], meta.uitkomst[n], grounds, meta.onderwerp[n], date, pub]);
+    }
+    return rows;
+  }
+
   load("meta.json").then(function (meta) {
-    var rows = meta.besluiten;
+    var rows = decode(meta);
     function facetValues(key, row) {
-      if (key === "jaar") return [String(row[1])];
-      if (key === "organisatie") return [meta.organisaties[row[2]]];
-      if (key === "uitkomst") return [meta.uitkomsten[row[3]]];
-      if (key === "grond") return row[4].map(function (g) { return meta.gronden[g][1] + " " + meta.gronden[g][2]; });
-      return row[5].map(function (s) { return meta.onderwerpen[s]; });
+      if (key === "jaar") return [String(row[0])];
+      if (key === "organisatie") return [meta.organisaties[row[1]]];
+      if (key === "uitkomst") return [meta.uitkomsten[row[2]]];
+      if (key === "grond") return row[3].map(function (g) { return meta.gronden[g][1] + " " + meta.gronden[g][2]; });
+      return row[4].map(function (s) { return meta.onderwerpen[s]; });
     }
     var parsed = parseQuery(query);
-    var scores = {}, pages = {};
+    var pages = {};
     var anyQuery = parsed.words.length + parsed.codes.length > 0;
     var jobs = parsed.words.map(function (term) {
       return Promise.all([
@@ -113,6 +127,28 @@
         return hit;
       });
     });
+    // Terms with digits: a ground code, a year, or (part of) a kenmerk, looked up in the kenmerk field.
+    parsed.codes.forEach(function (code) {
+      var ground = meta.gronden.findIndex(function (g) { return compact(g[1]) === code; });
+      if (ground >= 0) {
+        var hit = {};
+        rows.forEach(function (row, n) { if (row[3].indexOf(ground) >= 0) hit[n] = 1; });
+        jobs.push(Promise.resolve(hit));
+      } else if (/^(19|20)\d\d$/.test(code)) {
+        var years = {};
+        rows.forEach(function (row, n) { if (String(row[0]) === code) years[n] = 1; });
+        jobs.push(searchShard("b", meta.shards.besluiten, code).then(function (found) {
+          found.forEach(function (r) { years[r.ref] = 5; });
+          return years;
+        }));
+      } else {
+        jobs.push(searchShard("b", meta.shards.besluiten, code).then(function (found) {
+          var hit = {};
+          found.forEach(function (r) { hit[r.ref] = 5 + r.score; });
+          return hit;
+        }));
+      }
+    });
     return Promise.all(jobs).then(function (hits) {
       var matches = [];
       for (var n = 0; n < rows.length; n++) {
@@ -120,11 +156,6 @@
         for (var h = 0; h < hits.length; h++) {
           if (!(n in hits[h])) { ok = false; break; }
           score += hits[h][n];
-        }
-        for (var c = 0; ok && c < parsed.codes.length; c++) {
-          var code = parsed.codes[c], row = rows[n];
-          var inGround = row[4].some(function (g) { return compact(meta.gronden[g][1]) === code; });
-          if (compact(row[0]).indexOf(code) >= 0 || String(row[1]) === code || inGround) score += 5; else ok = false;
         }
         if (ok) matches.push({ n: n, score: score });
       }
@@ -148,8 +179,8 @@
     var results = matches.filter(function (m) { return passes(m, null); });
     results.sort(function (a, b) {
       var ra = rows[a.n], rb = rows[b.n];
-      if (sort === "besluitdatum") return rb[6] < ra[6] ? -1 : rb[6] > ra[6] ? 1 : a.n - b.n;
-      if (sort === "publicatiedatum") return rb[7] < ra[7] ? -1 : rb[7] > ra[7] ? 1 : a.n - b.n;
+      if (sort === "besluitdatum") return rb[5] < ra[5] ? -1 : rb[5] > ra[5] ? 1 : a.n - b.n;
+      if (sort === "publicatiedatum") return rb[6] < ra[6] ? -1 : rb[6] > ra[6] ? 1 : a.n - b.n;
       return (b.score - a.score) || (a.n - b.n);
     });
     // Facets: counts under the other chosen filters, as links that add or remove a filter.
@@ -198,14 +229,14 @@
         var docs = Object.keys(pages[m.n] || {}).map(function (f) { return [+f, pages[m.n][f]]; })
           .sort(function (a, b) { return b[1].score - a[1].score; }).slice(0, 3);
         var found = docs.length ? '<p class="woo-found">Gevonden in: ' + docs.map(function (d) {
-          var file = info[3][d[0]];
+          var file = info[4][d[0]];
           return '<a href="' + escapeHtml(siteRoot + file[1]) + '#page=' + d[1].page + '">' + escapeHtml(file[0]) +
             ', pagina ' + d[1].page + '</a>';
         }).join("; ") + "</p>" : "";
-        return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[1]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
-          '<p class="woo-muted">Kenmerk ' + escapeHtml(row[0]) + ' · ' + escapeHtml(meta.organisaties[row[2]]) + ' · besluit van ' +
-          escapeHtml(row[6]) + ' · ' + escapeHtml(meta.uitkomsten[row[3]]) + '</p>' +
-          '<p>' + highlight(info[2], parsed.words) + '</p>' + found + '</li>';
+        return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[2]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
+          '<p class="woo-muted">Kenmerk ' + escapeHtml(info[1]) + ' · ' + escapeHtml(meta.organisaties[row[1]]) + ' · besluit van ' +
+          escapeHtml(row[5]) + ' · ' + escapeHtml(meta.uitkomsten[row[2]]) + '</p>' +
+          '<p>' + highlight(info[3], parsed.words) + '</p>' + found + '</li>';
       }).join("");
       if (results.length > shown.length) {
         status.textContent += " De eerste " + shown.length + " staan hieronder; verfijn uw zoekopdracht of gebruik de filters.";
