@@ -10,6 +10,7 @@ Needs a built demo site for the search page and assets (make demo) and `make tes
 from __future__ import annotations
 
 import argparse
+import gzip
 import datetime as dt
 import random
 import shutil
@@ -87,11 +88,12 @@ def synthetic_views(n: int, rng: random.Random) -> list[FakeView]:
 
     orgs = [f"Gemeente {c}" for c in "ABCDEFGHIJ"] + ["Ministerie van BZK", "Kiesraad"]
     grounds = [lookup("Woo", g) for g in ("5.1.2.e", "5.1.2.i", "5.2.1", "5.1.2.d")]
+    subjects = [f"onderwerp {k}" for k in range(120)]
     views = []
     for i in range(n):
         date = dt.date(2022, 6, 1) + dt.timedelta(days=i % 1200)
         d = FakeDecision(f"W-{i:06d}", text(8), rng.choice(orgs), rng.choice(["openbaar", "deels openbaar", "niet openbaar"]),
-                         date.year, date, date + dt.timedelta(days=7), [text(1), text(1)], text(80),
+                         date.year, date, date + dt.timedelta(days=7), rng.sample(subjects, 2), text(80),
                          rng.sample(grounds, 2))
         files = [FakeFile(f"Document {j}", f"besluit/w-{i:06d}/document-{j}.pdf", [text(220), text(220)]) for j in range(5)]
         views.append(FakeView(d, files, [FakeRowView(FakeRow(f.title)) for f in files], f"besluit/w-{i:06d}/"))
@@ -129,8 +131,10 @@ def main() -> None:
                 for q in queries:
                     r = probe(url=server.base + "zoeken/?q=" + q, waitFor="#woo-search-status")
                     index_bytes = sum((index_dir / u.rsplit("/", 1)[1]).stat().st_size for u in r["requests"] if "/zoeken/index/" in u)
-                    print(f"  q={q!r:38} eerste resultaten na {r['firstResultsMs']:5d} ms, index {index_bytes / 1e3:7.0f} kB, "
-                          f"alles {r['bytes'] / 1e3:7.0f} kB")
+                    index_files = [index_dir / u.rsplit("/", 1)[1] for u in r["requests"] if "/zoeken/index/" in u]
+                    gz = sum(len(gzip.compress(p.read_bytes(), 6)) for p in index_files)
+                    print(f"  q={q!r:38} eerste resultaten na {r['firstResultsMs']:5d} ms, index {index_bytes / 1e3:6.0f} kB "
+                          f"({gz / 1e3:5.0f} kB gzip, {len(index_files)} bestanden), pagina + index {r['bytes'] / 1e3:6.0f} kB")
             finally:
                 server.close()
 

@@ -34,6 +34,7 @@ LUNR_VERSION = "2.3.9"
 K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 48_000
 MAX_POSTINGS = 400  # per term in the full-text index: the best-scoring pages only
+MAX_DECISION_POSTINGS = 1500  # per term in the decision index
 CHUNK = 25  # decisions per display chunk
 
 WORD_CHARACTERS = (
@@ -118,6 +119,7 @@ class ShardedIndex:
         self.postings: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
         self.lengths: dict[tuple[str, str], int] = {}
         self.count = 0
+        self.capped: set[str] = set()  # terms whose postings were cut to the best ones
 
     def add(self, ref: str, values: dict[str, str], raw: frozenset = frozenset()) -> None:
         """``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline."""
@@ -151,6 +153,7 @@ class ShardedIndex:
                     norm = K1 * (1 - B + B * (self.lengths[(name, ref)] / average[name])) + tf
                     entry[(name, ref)] = round(idf * ((K1 + 1) * tf) / norm * self.fields[name], 3)
             if self.max_postings and len(entry) > self.max_postings:
+                self.capped.add(t)
                 best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
                 entry = dict(best)
             scores[t] = entry
@@ -212,7 +215,7 @@ def build_search_files(views) -> dict[str, str]:
     subjects = sorted({s for v in views for s in v.decision.subjects}, key=str.lower)
 
     decisions_index = ShardedIndex({"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1,
-                                    "documenten": 2, "kenmerk": 20})
+                                    "documenten": 2, "kenmerk": 20}, max_postings=MAX_DECISION_POSTINGS)
     text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, chunks = [], [], [], [], [], [], []
@@ -251,6 +254,8 @@ def build_search_files(views) -> dict[str, str]:
         # Columns, one value per decision (newest first): what facets, sorting and filters need.
         "datum": dates, "publicatie": published, "organisatie": orgs, "uitkomst": results,
         "grond": ground_masks, "onderwerp": subject_lists,
+        # Terms so common that only their best postings are kept: a query does not require them.
+        "afgekapt": sorted(decisions_index.capped | text_index.capped),
     }
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
     files_out = {"meta.json": dump(meta)}

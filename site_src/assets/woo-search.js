@@ -110,7 +110,11 @@
     var parsed = parseQuery(query);
     var pages = {};
     var anyQuery = parsed.words.length + parsed.codes.length > 0;
-    var jobs = parsed.words.map(function (term) {
+    var capped = {};
+    (meta.afgekapt || []).forEach(function (t) { capped[t] = true; });
+    var optional = [];  // very common terms: their postings are cut, so they only add to the score
+    var jobs = parsed.words.map(function (term, i) {
+      optional[i] = capped[term] && parsed.words.some(function (w) { return !capped[w]; });
       return Promise.all([
         searchShard("b", meta.shards.besluiten, term),
         searchShard("t", meta.shards.tekst, term)
@@ -154,7 +158,10 @@
       for (var n = 0; n < rows.length; n++) {
         var ok = true, score = 0;
         for (var h = 0; h < hits.length; h++) {
-          if (!(n in hits[h])) { ok = false; break; }
+          if (!(n in hits[h])) {
+            if (optional[h]) continue;
+            ok = false; break;
+          }
           score += hits[h][n];
         }
         if (ok) matches.push({ n: n, score: score });
