@@ -156,7 +156,8 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             decisions = [r.decision for r in publishable]
             pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
             views = build_views(decisions, pdfs, inspector.published_copy)
-            _write_sources(site, views, sources)
+            downloads = _downloads(site, views)
+            _write_sources(site, views, sources, downloads)
             if opts.keep_sources:
                 shutil.rmtree(opts.keep_sources, ignore_errors=True)
                 shutil.copytree(sources, opts.keep_sources)
@@ -164,7 +165,10 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             _run_mkdocs(site, sources, new_site, views)
             report.timings["mkdocs"] = time.perf_counter() - t0
             _add_files(views, new_site)
-            _add_metadata_files(site, views, new_site)
+            for path, data in downloads.items():
+                (new_site / path).parent.mkdir(parents=True, exist_ok=True)
+                (new_site / path).write_bytes(data)
+            _add_metadata_files(site, views, new_site, report)
             t0 = time.perf_counter()
             _add_search_index(views, new_site)
             report.timings["zoekindex"] = time.perf_counter() - t0
@@ -178,12 +182,28 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
         pass
 
 
-def _write_sources(site: SiteConfig, views, sources: Path) -> None:
+def _downloads(site: SiteConfig, views) -> dict[str, bytes]:
+    """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data."""
+    from .opendata import atom_feed, data_json, documents_zip, inventory_csv, inventory_xlsx
+
+    files: dict[str, bytes] = {}
+    for v in views:
+        if v.rows:
+            files[v.url + "inventaris.csv"] = inventory_csv(v, site.base_url)
+            files[v.url + "inventaris.xlsx"] = inventory_xlsx(v, site.base_url)
+        files[v.url + "documenten.zip"] = documents_zip(v)
+    files["data.json"] = data_json(views, site.base_url, site.name).encode("utf-8")
+    files["feed.xml"] = atom_feed(views, site.base_url, site.name).encode("utf-8")
+    return files
+
+
+def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes]) -> None:
     static = site.path.parent / "site_src"
     if static.is_dir():
         shutil.copytree(static, sources, ignore=shutil.ignore_patterns("_generated", ".*"))
     sources.mkdir(parents=True, exist_ok=True)
-    pages = Generator(SiteText(site.name, site.organisation), views).generate()
+    sizes = {path: len(data) for path, data in downloads.items()}
+    pages = Generator(SiteText(site.name, site.organisation), views, download_sizes=sizes).generate()
     write_sources(pages, sources)
 
 
@@ -233,13 +253,28 @@ def _add_search_index(views, site_dir: Path) -> None:
         (target / name).write_text(text, encoding="utf-8")
 
 
-def _add_metadata_files(site: SiteConfig, views, site_dir: Path) -> None:
+def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport) -> None:
+    from .diwoo import INDEX_NAME, Publisher, build_diwoo
+
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (site_dir / name).unlink(missing_ok=True)
-    entries: list[tuple[str, str | None]] = [("", None), ("besluiten/", None), ("gronden/", None), ("zoeken/", None)]
+    entries: list[tuple[str, str | None]] = [("", None), ("besluiten/", None), ("gronden/", None), ("zoeken/", None),
+                                             ("statistieken/", None)]
     for v in views:
         lastmod = v.decision.publication_date.isoformat()
         entries.append((v.url, lastmod))
         entries += [(f.url, lastmod) for f in v.files]
     (site_dir / "sitemap.xml").write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
-    (site_dir / "robots.txt").write_text(robots_txt(site.base_url, []), encoding="utf-8")
+    indexes = []
+    if site.tooi and views:
+        files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views)
+        for name, xml in files.items():
+            (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            (site_dir / name).write_text(xml, encoding="utf-8")
+        indexes.append(INDEX_NAME)
+    elif not site.tooi:
+        report.warnings.append({"package": "", "file": "mkdocs.yml", "location": "extra.woo.tooi",
+                                "message": "er is geen TOOI-identificatie van de organisatie ingesteld: de sitemaps voor de Woo-index ontbreken.",
+                                "fix": "Zet de TOOI-URI van de organisatie onder extra.woo.tooi in mkdocs.yml.",
+                                "code": "config.tooi", "severity": "waarschuwing"})
+    (site_dir / "robots.txt").write_text(robots_txt(site.base_url, indexes), encoding="utf-8")

@@ -47,6 +47,7 @@ class PublishedFile:
     texts: list[str]
     role: str  # "besluitbrief", "bijlage", "document"
     nr: str = ""
+    date: object = None  # datetime.date of the document, when known
 
     @property
     def searchable(self) -> bool:
@@ -110,12 +111,12 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
     for d in decisions:
         base = f"besluit/{d.slug}/"
 
-        def pub(ref, title, name, role, nr=""):
+        def pub(ref, title, name, role, nr="", date=None):
             res = pdfs[ref.path]
             return PublishedFile(title, base + name, published_copy(res.sha256), res.published_size,
-                                 res.pages, res.texts, role, nr)
+                                 res.pages, res.texts, role, nr, date)
 
-        main = [pub(d.letter, "Besluitbrief", "besluitbrief.pdf", "besluitbrief")]
+        main = [pub(d.letter, "Besluitbrief", "besluitbrief.pdf", "besluitbrief", date=d.decision_date)]
         for i, annex in enumerate(d.annexes, start=1):
             main.append(pub(annex.file, annex.title, f"bijlage-{i}.pdf", "bijlage"))
         rows, used = [], set()
@@ -124,7 +125,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             if anchor in used:
                 anchor = f"{anchor}-rij-{row.row_number}"
             used.add(anchor)
-            file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr) if row.published else None
+            file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr, row.date) if row.published else None
             rows.append(RowView(row, anchor, file))
         views.append(DecisionView(d, main, rows))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
@@ -167,6 +168,7 @@ class SiteText:
 class Generator:
     site: SiteText
     views: list[DecisionView]
+    download_sizes: dict[str, int] = field(default_factory=dict)
     pages: list[Page] = field(default_factory=list)
 
     def __post_init__(self):
@@ -194,12 +196,64 @@ class Generator:
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
         self.render("home.html", "", self.site.name, stats=stats, latest=latest[:LATEST_ON_HOME])
         for v in views:
-            self.render("decision.html", v.url, v.decision.title, item=v,
+            downloads = [(label, v.url + name, self.download_sizes[v.url + name]) for name, label in (
+                ("inventaris.csv", "Inventarislijst (CSV)"), ("inventaris.xlsx", "Inventarislijst (Excel)"),
+                ("documenten.zip", "Alle openbare documenten (ZIP)")) if v.url + name in self.download_sizes]
+            self.render("decision.html", v.url, v.decision.title, item=v, downloads=downloads,
                         summary_html=Markup(render_untrusted(v.decision.summary_markdown)))
         self._listings()
         self._grounds()
+        self._statistics()
         self.render("search.html", "zoeken/", "Zoeken")
         return self.pages
+
+    def _statistics(self) -> None:
+        from statistics import median
+
+        from .charts import bar_chart
+        from .model import OUTCOMES
+
+        views = self.views
+        years: dict[str, int] = defaultdict(int)
+        outcomes: dict[str, int] = defaultdict(int)
+        grounds: dict[str, int] = defaultdict(int)
+        for v in views:
+            years[str(v.decision.year)] += 1
+            outcomes[v.decision.outcome] += 1
+            for g in v.decision.grounds:
+                grounds[f"{g.id} {g.law}: {g.meaning}"] += 1
+        durations = [(v.decision.decision_date - v.decision.request_received).days for v in views
+                     if v.decision.request_received and v.decision.law == "Woo"]
+        buckets = [("binnen 4 weken", sum(1 for d in durations if d <= 28)),
+                   ("4 tot 6 weken (met verdaging)", sum(1 for d in durations if 28 < d <= 42)),
+                   ("meer dan 6 weken (te laat)", sum(1 for d in durations if d > 42))]
+        charts = [
+            {"id": "per-jaar", "title": "Besluiten per jaar", "label": "Jaar", "value_label": "Besluiten",
+             "items": sorted(years.items())},
+            {"id": "uitkomst", "title": "Uitkomst van de besluiten", "label": "Uitkomst", "value_label": "Besluiten",
+             "items": [(o.capitalize(), outcomes[o]) for o in OUTCOMES if outcomes[o]]},
+            {"id": "gronden", "title": "Gebruikte weigeringsgronden", "label": "Weigeringsgrond",
+             "value_label": "Besluiten die de grond gebruiken",
+             "items": sorted(grounds.items(), key=lambda kv: (-kv[1], kv[0]))},
+            {"id": "doorlooptijd", "title": "Tijd van verzoek tot besluit (Woo)", "label": "Doorlooptijd",
+             "value_label": "Besluiten", "items": [b for b in buckets if durations],
+             "intro": (f"De Woo geeft 4 weken om te beslissen, met ten hoogste 2 weken verdaging. "
+                       f"Mediaan: {round(median(durations))} dagen over {len(durations)} Woo-besluiten met een bekende ontvangstdatum."
+                       if durations else "De Woo geeft 4 weken om te beslissen, met ten hoogste 2 weken verdaging.")},
+        ]
+        for chart in charts:
+            chart["svg"] = bar_chart(chart["id"], chart["title"], chart["items"]) if chart["items"] else ""
+        if durations:
+            days = sorted(durations)
+            charts.append({"id": "dagen", "title": "Doorlooptijd per besluit in dagen (Woo)", "label": "Besluit",
+                           "value_label": "Dagen", "intro": "De stippellijnen staan bij 28 dagen (4 weken) en 42 dagen (6 weken).",
+                           "items": [(v.decision.kenmerk, (v.decision.decision_date - v.decision.request_received).days)
+                                     for v in sorted(views, key=lambda v: v.decision.kenmerk)
+                                     if v.decision.request_received and v.decision.law == "Woo"][:60]})
+            charts[-1]["svg"] = bar_chart("dagen", charts[-1]["title"], charts[-1]["items"], " d",
+                                          marks=[(28, "4 weken"), (42, "6 weken")])
+            del days
+        self.render("statistics.html", "statistieken/", "Statistieken", charts=charts, total=len(views))
 
     def _facets(self, current: str | None) -> list[dict]:
         facets = []

@@ -25,6 +25,9 @@ class SiteConfig:
     base_url: str  # absolute, ends with "/"
     organisation: str
     allowed_personal_data: list[str] = field(default_factory=list)
+    tooi: str = ""  # TOOI identifier of the publishing organisation (Woo-index)
+    organisation_tooi: dict[str, str] = field(default_factory=dict)  # organisation name -> TOOI
+    contact: dict = field(default_factory=dict)
     raw_extra: dict = field(default_factory=dict)
 
 
@@ -47,5 +50,8 @@ def load_site_config(path: Path) -> SiteConfig:
         base_url=base,
         organisation=str(extra.get("organisatie") or data.get("site_name") or ""),
         allowed_personal_data=[str(v) for v in (extra.get("toegestane_gegevens") or [])],
+        tooi=str(extra.get("tooi") or ""),
+        organisation_tooi={str(k): str(v) for k, v in (extra.get("organisaties") or {}).items()},
+        contact=dict(extra.get("contact") or {}),
         raw_extra=extra,
     )

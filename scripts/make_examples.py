@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pdfdraw import write_pdf  # noqa: E402
 
 KIESRAAD_LETTER = [
@@ -187,16 +188,11 @@ def bzk(root: Path) -> None:
         if assessment == "Reeds openbaar":
             link = "https://www.rijksoverheid.nl/onderwerpen/informatiehuishouding-rijksoverheid"
         ws.append([f"{nr}.", title, date, assessment, grounds, path, link])
-    # openpyxl stamps the current time in docProps; pin it so the file is reproducible.
     import datetime as dt
 
-    fixed = dt.datetime(2018, 10, 2, 12, 0, 0)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    wb.properties.creator = None
-    wb.properties.lastModifiedBy = None
-    wb.save(pkg / "inventaris.xlsx")
-    _pin_zip_times(pkg / "inventaris.xlsx")
+    from publish.xlsx import reproducible_xlsx
+
+    (pkg / "inventaris.xlsx").write_bytes(reproducible_xlsx(wb, dt.datetime(2018, 10, 2, 12, 0, 0)))
     (pkg / "besluit.md").write_text("""---
 kenmerk: "2018-0000791076"
 titel: Gebruik van WhatsApp en andere berichtenapps door ambtenaren
@@ -224,24 +220,6 @@ Er zijn **17 documenten** gevonden over de beleidslijnen *Documentbegrip* (13 de
 geheel geheim vanwege persoonlijke beleidsopvattingen (artikel 11, eerste lid, Wob) en één
 document was al openbaar.
 """, encoding="utf-8")
-
-
-def _pin_zip_times(path: Path) -> None:
-    """openpyxl stamps every zip entry with the current time; rewrite them with a fixed one."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as src:
-        entries = [(info, src.read(info.filename)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":  # openpyxl sets 'modified' to now on save
-                import re
-
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2018-10-02T12:00:00Z", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2018, 10, 2, 12, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, data)
 
 
 def main() -> None:

@@ -1,0 +1,166 @@
+"""Woo-index sitemaps: DiWoo metadata (0.9.8) for every published PDF, validated offline.
+
+The national Woo-index harvests an organisation's own site through sitemap index files named per
+information category; ours is category 14, "Woo-verzoeken en -besluiten". Every generated file is
+validated against the sitemaps.org and DiWoo schemas kept in ``data/schemas`` (the remote MDTO
+import is resolved to the local copy): an invalid file fails the build instead of being published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+SCHEMAS = Path(__file__).parent / "data" / "schemas"
+MDTO_URL = "https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd"
+INDEX_NAME = "sitemapindex-diwoo-infocat014.xml"
+CATEGORY = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_3baef532", "Woo-verzoeken en -besluiten")
+DECISION_LETTER = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_4f50ca9c", "beslissing op Wob-/Woo-verzoek")
+ESTABLISHED = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_641ecd76", "vaststelling")
+DUTCH = ("http://publications.europa.eu/resource/authority/language/NLD", "Nederlands")
+PDF = ("http://publications.europa.eu/resource/authority/file-type/PDF", "pdf")
+WITHDRAWN = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_098c1346", "correctie privacygevoelige gegevens")
+MAX_URLS = 50_000
+MAX_BYTES = 45 * 1024 * 1024  # below the protocol's 50 MB, with room for the closing tags
+NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:diwoo="https://standaarden.overheid.nl/diwoo/metadata/"'
+
+
+class InvalidSitemap(Exception):
+    """A generated file does not validate: a bug or a wrong setting, never published."""
+
+
+class _LocalResolver(etree.Resolver):
+    def resolve(self, url, pubid, context):
+        if url == MDTO_URL or url.endswith("MDTO-XML1.0.1.xsd"):
+            return self.resolve_filename(str(SCHEMAS / "MDTO-XML1.0.1.xsd"), context)
+        name = Path(url).name
+        if (SCHEMAS / name).is_file():
+            return self.resolve_filename(str(SCHEMAS / name), context)
+        return None
+
+
+@lru_cache(maxsize=2)
+def _schema(kind: str) -> etree.XMLSchema:
+    root = "sitemap.xsd" if kind == "urlset" else "siteindex.xsd"
+    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    wrapper = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:import namespace="{ns}" schemaLocation="{(SCHEMAS / root).as_uri()}"/>
+  <xs:import namespace="https://standaarden.overheid.nl/diwoo/metadata/" schemaLocation="{(SCHEMAS / 'diwoo-metadata.xsd').as_uri()}"/>
+</xs:schema>"""
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_LocalResolver())
+    return etree.XMLSchema(etree.fromstring(wrapper.encode(), parser, base_url=(SCHEMAS / "wrapper.xsd").as_uri()))
+
+
+def validate(xml: str, kind: str) -> list[str]:
+    """Problems of one generated file against its schema; [] when valid."""
+    schema = _schema(kind)
+    document = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(no_network=True))
+    if schema.validate(document):
+        return []
+    return [f"regel {e.line}: {e.message}" for e in schema.error_log]
+
+
+@dataclass
+class Publisher:
+    tooi: str
+    name: str
+
+
+def _org(tag: str, resource: str, label: str) -> str:
+    return f"<diwoo:{tag} resource={quoteattr(resource)}>{escape(label)}</diwoo:{tag}>"
+
+
+def _document(base: str, publisher: Publisher, responsible: str | None, view, f, withdrawn: str | None = None) -> str:
+    d = view.decision
+    letter = view.main_files[0]
+    parts = ["<diwoo:Document><diwoo:DiWoo>"]
+    identifiers = [d.kenmerk] if f is letter else [f"{d.kenmerk}/{f.nr}" if f.nr else f"{d.kenmerk}/{f.url.rsplit('/', 1)[1]}"]
+    parts.append("<diwoo:identifiers>" + "".join(f"<diwoo:identifier>{escape(i)}</diwoo:identifier>" for i in identifiers)
+                 + "</diwoo:identifiers>")
+    parts.append(_org("publisher", publisher.tooi, publisher.name))
+    if responsible:
+        parts.append(_org("verantwoordelijke", responsible, d.organisation))
+    title = d.title if f is letter else f.title
+    parts.append(f"<diwoo:titelcollectie><diwoo:officieleTitel>{escape(title)}</diwoo:officieleTitel></diwoo:titelcollectie>")
+    classes = f"<diwoo:informatiecategorieen>{_org('informatiecategorie', *CATEGORY)}</diwoo:informatiecategorieen>"
+    if f is letter:
+        classes += f"<diwoo:documentsoorten>{_org('documentsoort', *DECISION_LETTER)}</diwoo:documentsoorten>"
+    parts.append(f"<diwoo:classificatiecollectie>{classes}</diwoo:classificatiecollectie>")
+    if f.date is not None:
+        parts.append(f"<diwoo:creatiedatum>{f.date.isoformat()}</diwoo:creatiedatum>")
+    parts.append(_org("language", *DUTCH))
+    parts.append(_org("format", *PDF))
+    if f is letter:
+        others = [x for x in view.files if x is not letter]
+        if others:
+            parts.append("<diwoo:hasParts>" + "".join(
+                f"<diwoo:hasPart resource={quoteattr(base + x.url)}>{escape(x.title)}</diwoo:hasPart>" for x in others)
+                + "</diwoo:hasParts>")
+    else:
+        parts.append(f"<diwoo:isPartOf resource={quoteattr(base + letter.url)}>{escape(d.title)}</diwoo:isPartOf>")
+    parts.append("<diwoo:documenthandelingen><diwoo:documenthandeling>"
+                 f"{_org('soortHandeling', *ESTABLISHED)}<diwoo:atTime>{d.decision_date.isoformat()}T00:00:00</diwoo:atTime>"
+                 "</diwoo:documenthandeling></diwoo:documenthandelingen>")
+    if withdrawn:
+        parts.append(_org("redenVerwijderingVervanging", WITHDRAWN[0], withdrawn))
+    parts.append("</diwoo:DiWoo></diwoo:Document>")
+    return "".join(parts)
+
+
+def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], views,
+                withdrawn: list[tuple] = ()) -> dict[str, str]:
+    """{path under the site root: XML} for the sitemap index and its sitemap files.
+
+    ``withdrawn``: (view-like, file-like, reason, lastmod) for documents that were withdrawn and
+    still carry the reason field until they drop out.
+    """
+    entries: list[tuple[str, str, str]] = []  # (loc, lastmod, diwoo)
+    for v in views:
+        lastmod = v.decision.publication_date.isoformat()
+        responsible = organisations.get(v.decision.organisation)
+        for f in v.files:
+            entries.append((base + f.url, lastmod, _document(base, publisher, responsible, v, f)))
+    for v, f, reason, lastmod in withdrawn:
+        responsible = organisations.get(v.decision.organisation)
+        entries.append((base + f.url, lastmod, _document(base, publisher, responsible, v, f, reason)))
+    entries.sort()
+    files: dict[str, str] = {}
+    chunk: list[str] = []
+    size = 0
+    newest: dict[str, str] = {}
+
+    def flush():
+        nonlocal chunk, size
+        name = f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"
+        files[name] = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>\n' + "".join(chunk) + "</urlset>\n"
+        chunk, size = [], 0
+
+    last = ""
+    for loc, lastmod, meta in entries:
+        item = f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod>{meta}</url>\n"
+        if chunk and (len(chunk) >= MAX_URLS or size + len(item.encode()) > MAX_BYTES):
+            newest[f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"] = last
+            flush()
+            last = ""
+        chunk.append(item)
+        size += len(item.encode())
+        last = max(last, lastmod)
+    if chunk or not files:
+        newest[f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"] = last
+        flush()
+    index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for name in sorted(files, key=lambda n: int(n.rsplit("-", 1)[1].split(".")[0])):
+        mod = f"<lastmod>{newest[name]}</lastmod>" if newest.get(name) else ""
+        index.append(f"  <sitemap><loc>{escape(base + name)}</loc>{mod}</sitemap>")
+    index.append("</sitemapindex>")
+    files[INDEX_NAME] = "\n".join(index) + "\n"
+    for name, xml in files.items():
+        problems = validate(xml, "sitemapindex" if name == INDEX_NAME else "urlset")
+        if problems:
+            raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")
+    return files

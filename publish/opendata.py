@@ -1,0 +1,119 @@
+"""Open data for journalists and researchers: an Atom feed, per decision the inventory as CSV and
+XLSX (with the canonical URL of each published document) and a ZIP of its public documents, and
+one site-wide ``data.json``. Field names are documented in docs/open-data.md and stay stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from xml.sax.saxutils import escape
+
+from .search import _plain
+
+FEED_SIZE = 50
+INVENTORY_COLUMNS = ["nr", "document", "datum", "beoordeling", "gronden", "url", "link", "toelichting"]
+DATA_VERSION = 1
+
+
+def _noon(date: dt.date) -> dt.datetime:
+    return dt.datetime(date.year, date.month, date.day, 12, 0, 0)
+
+
+def inventory_rows(view, base: str) -> list[list[str]]:
+    rows = []
+    for r in view.rows:
+        row = r.row
+        rows.append([
+            row.nr, row.title, row.date.isoformat() if row.date else "", row.assessment,
+            "; ".join(g.id for g in row.grounds), base + r.file.url if r.file else "", row.link or "", row.remark,
+        ])
+    return rows
+
+
+def inventory_csv(view, base: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(INVENTORY_COLUMNS)
+    writer.writerows(inventory_rows(view, base))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+
+
+def inventory_xlsx(view, base: str) -> bytes:
+    from openpyxl import Workbook
+
+    from .xlsx import reproducible_xlsx
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Inventarislijst"
+    ws.append(INVENTORY_COLUMNS)
+    for row in inventory_rows(view, base):
+        ws.append(row)
+    return reproducible_xlsx(wb, _noon(view.decision.publication_date))
+
+
+def documents_zip(view) -> bytes:
+    out = io.BytesIO()
+    when = _noon(view.decision.publication_date).timetuple()[:6]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for f in sorted(view.files, key=lambda f: f.url):
+            info = zipfile.ZipInfo(f.url.rsplit("/", 1)[1], date_time=when)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, f.source.read_bytes())
+    return out.getvalue()
+
+
+def _file_json(f, base: str) -> dict:
+    return {"titel": f.title, "url": base + f.url, "paginas": f.pages, "bytes": f.size, "doorzoekbaar": f.searchable}
+
+
+def data_json(views, base: str, site_name: str) -> str:
+    decisions = []
+    for v in sorted(views, key=lambda v: v.decision.kenmerk):
+        d = v.decision
+        decisions.append({
+            "id": d.slug, "kenmerk": d.kenmerk, "titel": d.title, "organisatie": d.organisation, "wet": d.law,
+            "besluit": d.outcome, "besluit_datum": d.decision_date.isoformat(),
+            "publicatie_datum": d.publication_date.isoformat(),
+            "verzoek_ontvangen": d.request_received.isoformat() if d.request_received else None,
+            "periode": {"van": d.period_from.isoformat() if d.period_from else None,
+                        "tot": d.period_to.isoformat() if d.period_to else None},
+            "onderwerpen": d.subjects, "url": base + v.url,
+            "samenvatting": _plain(d.summary_markdown, 100_000),
+            "besluitbrief": _file_json(v.main_files[0], base),
+            "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
+            "inventaris": [{
+                "nr": r.row.nr, "document": r.row.title, "datum": r.row.date.isoformat() if r.row.date else None,
+                "beoordeling": r.row.assessment,
+                "gronden": [{"id": g.id, "wet": g.law, "betekenis": g.meaning} for g in r.row.grounds],
+                "url": base + r.file.url if r.file else None, "link": r.row.link, "toelichting": r.row.remark or None,
+            } for r in v.rows],
+            "downloads": {"inventaris_csv": base + v.url + "inventaris.csv",
+                          "inventaris_xlsx": base + v.url + "inventaris.xlsx",
+                          "documenten_zip": base + v.url + "documenten.zip"},
+        })
+    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions},
+                      ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def atom_feed(views, base: str, site_name: str) -> str:
+    latest = sorted(views, key=lambda v: (v.decision.publication_date, v.decision.kenmerk), reverse=True)[:FEED_SIZE]
+    updated = latest[0].decision.publication_date.isoformat() if latest else "2000-01-01"
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nl">',
+           f"  <title>{escape(site_name)}: nieuwe besluiten</title>", f"  <id>{escape(base)}feed.xml</id>",
+           f'  <link rel="self" href="{escape(base)}feed.xml"/>', f'  <link href="{escape(base)}"/>',
+           f"  <updated>{updated}T00:00:00Z</updated>", f"  <author><name>{escape(site_name)}</name></author>"]
+    for v in latest:
+        d = v.decision
+        out += ["  <entry>", f"    <title>{escape(d.title)}</title>", f"    <id>{escape(base + v.url)}</id>",
+                f'    <link href="{escape(base + v.url)}"/>',
+                f"    <updated>{d.publication_date.isoformat()}T00:00:00Z</updated>",
+                f"    <published>{d.publication_date.isoformat()}T00:00:00Z</published>",
+                f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + d.outcome + '. ' + _plain(d.summary_markdown, 400))}</summary>",
+                "  </entry>"]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
