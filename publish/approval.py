@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .history import HISTORY_FILE
 from .package import APPROVAL_FILE
 from .paths import package_files
 from .problems import Problems
@@ -28,7 +29,7 @@ def sha256_file(path: Path) -> str:
 
 def current_hashes(folder: Path) -> dict[str, str]:
     files, _ = package_files(folder)
-    return {rel: sha256_file(folder / rel) for rel in files if rel != APPROVAL_FILE}
+    return {rel: sha256_file(folder / rel) for rel in files if rel not in (APPROVAL_FILE, HISTORY_FILE)}
 
 
 @dataclass
@@ -49,6 +50,15 @@ def write_approval(folder: Path, approver: str, now: dt.datetime | None = None) 
     tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(target)
     return target
+
+
+def previous_hashes(folder: Path) -> dict[str, str] | None:
+    """The file hashes of the current approval record, if there is a readable one."""
+    try:
+        record = json.loads((folder / APPROVAL_FILE).read_text(encoding="utf-8"))
+        return dict(record["bestanden"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def check_approval(folder: Path, problems: Problems) -> ApprovalStatus:

@@ -34,6 +34,7 @@ class BuildReport:
     published: list[dict] = field(default_factory=list)
     refused: list[dict] = field(default_factory=list)
     embargoed: list[dict] = field(default_factory=list)
+    withdrawn: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     pdfs_parsed: int = 0
@@ -46,6 +47,7 @@ class BuildReport:
             "status": {0: "ok", 1: "geweigerd", 2: "mislukt"}[self.exit_code],
             "exit_code": self.exit_code, "written": self.written, "error": self.error,
             "published": self.published, "refused": self.refused, "embargoed": self.embargoed,
+            "withdrawn": self.withdrawn,
             "warnings": self.warnings, "pdfs_parsed": self.pdfs_parsed,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
@@ -101,7 +103,15 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     report.timings["valideren_en_pdf"] = time.perf_counter() - t0
 
     publishable: list[PackageResult] = []
+    withdrawn: list[PackageResult] = []
     for r in results:
+        if r.withdrawal is not None:
+            kenmerk = r.decision.kenmerk if r.decision else _raw_kenmerk(r.folder)
+            if kenmerk:
+                withdrawn.append(r)
+                report.withdrawn.append({"package": r.name, "kenmerk": kenmerk,
+                                         "ingetrokken_op": r.withdrawal.date.isoformat(), "reden": r.withdrawal.reason})
+                continue
         if r.decision is not None and not r.problems.has_errors:
             check_approval(r.folder, r.problems)
         for p in r.problems:
@@ -125,11 +135,22 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
             return
 
     t0 = time.perf_counter()
-    _write_site(opts, site, publishable, inspector, report)
+    _write_site(opts, site, publishable, withdrawn, inspector, report, today)
     report.timings["site"] = time.perf_counter() - t0
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
         report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
                                  "url": site.base_url + f"besluit/{r.decision.slug}/"})
+
+
+def _raw_kenmerk(folder: Path) -> str | None:
+    """The kenmerk of a withdrawn package whose other metadata may no longer be valid."""
+    import frontmatter
+
+    try:
+        value = frontmatter.loads((folder / "besluit.md").read_text(encoding="utf-8-sig")).metadata.get("kenmerk")
+    except Exception:  # noqa: BLE001 - an unreadable package simply has no withdrawal page
+        return None
+    return str(value).strip() if value not in (None, "") else None
 
 
 def _cleanup_stale(parent: Path) -> None:
@@ -138,8 +159,8 @@ def _cleanup_stale(parent: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageResult],
-                inspector: PdfInspector, report: BuildReport) -> None:
+def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageResult], withdrawn: list[PackageResult],
+                inspector: PdfInspector, report: BuildReport, today: dt.date) -> None:
     import fcntl
 
     out = opts.out.resolve()
@@ -155,9 +176,11 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             sources = work / "site_src"
             decisions = [r.decision for r in publishable]
             pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
-            views = build_views(decisions, pdfs, inspector.published_copy)
+            histories = {r.decision.slug: r.history for r in publishable}
+            views = build_views(decisions, pdfs, inspector.published_copy, histories)
+            gone = _withdrawn_pages(withdrawn)
             downloads = _downloads(site, views)
-            _write_sources(site, views, sources, downloads)
+            _write_sources(site, views, sources, downloads, gone)
             if opts.keep_sources:
                 shutil.rmtree(opts.keep_sources, ignore_errors=True)
                 shutil.copytree(sources, opts.keep_sources)
@@ -168,7 +191,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             for path, data in downloads.items():
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 (new_site / path).write_bytes(data)
-            _add_metadata_files(site, views, new_site, report)
+            _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today))
             t0 = time.perf_counter()
             _add_search_index(views, new_site)
             report.timings["zoekindex"] = time.perf_counter() - t0
@@ -197,13 +220,55 @@ def _downloads(site: SiteConfig, views) -> dict[str, bytes]:
     return files
 
 
-def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes]) -> None:
+def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
+    from .slugs import slugify
+
+    pages = []
+    for r in withdrawn:
+        kenmerk = r.decision.kenmerk if r.decision else _raw_kenmerk(r.folder)
+        pages.append({"kenmerk": kenmerk, "url": f"besluit/{slugify(kenmerk)}/", "date": r.withdrawal.date,
+                      "reason": r.withdrawal.reason})
+    return sorted(pages, key=lambda p: p["url"])
+
+
+def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> list[tuple]:
+    """Withdrawn documents stay in the Woo-index sitemap with their reason for a while, then drop out."""
+    from types import SimpleNamespace
+
+    from .history import DIWOO_NOTICE_DAYS
+
+    out = []
+
+    def recent(change) -> bool:
+        return 0 <= (today - change.date).days <= DIWOO_NOTICE_DAYS
+
+    for v in views:
+        for r in v.rows:
+            change = r.withdrawn
+            if change is not None and recent(change):
+                f = SimpleNamespace(title=r.row.title, url=f"{v.url}document-{r.anchor}.pdf", nr=r.row.nr, date=r.row.date)
+                out.append((v, f, change.reason, change.date.isoformat()))
+    for r in withdrawn:
+        if r.decision is None or not recent(r.withdrawal):
+            continue
+        d = r.decision
+        base = f"besluit/{d.slug}/"
+        letter = SimpleNamespace(title="Besluitbrief", url=base + "besluitbrief.pdf", nr="", date=d.decision_date)
+        # Only the kenmerk: the title itself may be why the decision was withdrawn.
+        notice = SimpleNamespace(kenmerk=d.kenmerk, title=f"Besluit {d.kenmerk} (ingetrokken)",
+                                 organisation=d.organisation, decision_date=d.decision_date)
+        view = SimpleNamespace(decision=notice, main_files=[letter], files=[letter])
+        out.append((view, letter, r.withdrawal.reason, r.withdrawal.date.isoformat()))
+    return out
+
+
+def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict]) -> None:
     static = site.path.parent / "site_src"
     if static.is_dir():
         shutil.copytree(static, sources, ignore=shutil.ignore_patterns("_generated", ".*"))
     sources.mkdir(parents=True, exist_ok=True)
     sizes = {path: len(data) for path, data in downloads.items()}
-    pages = Generator(SiteText(site.name, site.organisation), views, download_sizes=sizes).generate()
+    pages = Generator(SiteText(site.name, site.organisation), views, download_sizes=sizes, withdrawn=gone).generate()
     write_sources(pages, sources)
 
 
@@ -253,7 +318,7 @@ def _add_search_index(views, site_dir: Path) -> None:
         (target / name).write_text(text, encoding="utf-8")
 
 
-def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport) -> None:
+def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport, withdrawn_docs=()) -> None:
     from .diwoo import INDEX_NAME, Publisher, build_diwoo
 
     for name in ("sitemap.xml", "sitemap.xml.gz"):
@@ -267,7 +332,8 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
     (site_dir / "sitemap.xml").write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
     indexes = []
     if site.tooi and views:
-        files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views)
+        files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views,
+                            withdrawn_docs)
         for name, xml in files.items():
             (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / name).write_text(xml, encoding="utf-8")

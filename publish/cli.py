@@ -116,8 +116,97 @@ def approve(package: Path, door: str, cache_option: str | None, config_option: s
         _print_problems(result.problems)
         sys.exit(1)
     _print_problems(result.problems)
+    changes = _changes_since_last_approval(result)
+    if changes:
+        from .history import append_changes
+
+        append_changes(package, changes)
+        for c in changes:
+            click.echo(f"Wijziging vastgelegd voor de publieke geschiedenis: {c.kind}" + (f" {c.document}" if c.document else ""))
     write_approval(package, door.strip())
     click.echo(f"Goedgekeurd: {package.name} ({result.decision.kenmerk}). Elke wijziging hierna vraagt een nieuwe goedkeuring.")
+
+
+def _changes_since_last_approval(result) -> list:
+    """What changed in an already approved package: becomes its public change history."""
+    import datetime as dt
+
+    from .approval import current_hashes, previous_hashes
+    from .history import ADDED, REMOVED, REPLACED, Change
+
+    before = previous_hashes(result.folder)
+    if before is None:
+        return []
+    now = current_hashes(result.folder)
+    d = result.decision
+    roles = {d.letter.relpath: (None, "Besluitbrief")}
+    roles.update({a.file.relpath: (None, a.title) for a in d.annexes})
+    roles.update({r.file.relpath: (r.nr, r.title) for r in d.inventory if r.file is not None})
+    today = dt.date.today()
+    changes = []
+    for rel in sorted(set(before) | set(now)):
+        if rel in before and rel in now and before[rel] == now[rel]:
+            continue
+        if rel in now and rel not in roles:
+            continue  # besluit.md or the inventory itself: not a published document
+        nr, title = roles.get(rel, (None, rel.rsplit("/", 1)[-1]))
+        if rel not in before:
+            kind = ADDED
+        elif rel not in now:
+            if not rel.lower().endswith(".pdf"):
+                continue
+            kind = REMOVED
+        else:
+            kind = REPLACED
+        changes.append(Change(today, kind, nr, title))
+    return changes
+
+
+@main.command()
+@click.argument("package", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reden", required=True, help="Publieke reden van de intrekking (komt op de site).")
+@click.option("--document", "document_nr", default=None, help="Nummer uit de inventaris; zonder dit wordt het hele besluit ingetrokken.")
+@click.option("--datum", default=None, help="Datum van intrekking (JJJJ-MM-DD, standaard vandaag).")
+def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | None) -> None:
+    """Haal een gepubliceerd besluit of één document ervan van de site, met een publieke reden."""
+    import datetime as dt
+
+    from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, Change, append_changes, read_history
+    from .package import load_package
+
+    if not (package / "besluit.md").is_file():
+        raise click.UsageError(f"'{package}' is geen pakket (besluit.md ontbreekt).")
+    if not reden.strip():
+        raise click.BadParameter("geef een reden; die komt op de site", param_hint="--reden")
+    when = _today(datum) or dt.date.today()
+    history, error = read_history(package)
+    if error:
+        click.echo(f"FOUT {package.name}: {error}.")
+        sys.exit(1)
+    title = ""
+    if document_nr is not None:
+        decision, problems = load_package(package)
+        if decision is None:
+            click.echo(f"FOUT {package.name}: het pakket is ongeldig, dus het document kan niet gevonden worden. Trek zo nodig het hele besluit in.")
+            _print_problems(problems)
+            sys.exit(1)
+        rows = [r for r in decision.inventory if r.nr == str(document_nr).strip().rstrip(".")]
+        if not rows:
+            click.echo(f"FOUT {package.name}: document {document_nr} staat niet in de inventaris.")
+            sys.exit(1)
+        document_nr, title = rows[0].nr, rows[0].title
+        if any(c.kind == WITHDRAWN_DOCUMENT and c.document == document_nr for c in history):
+            click.echo(f"Document {document_nr} van {package.name} was al ingetrokken.")
+            return
+        change = Change(when, WITHDRAWN_DOCUMENT, document_nr, title, reden.strip())
+    else:
+        if any(c.kind == WITHDRAWN_DECISION for c in history):
+            click.echo(f"{package.name} was al ingetrokken.")
+            return
+        change = Change(when, WITHDRAWN_DECISION, None, "", reden.strip())
+    append_changes(package, [change])
+    what = f"document {document_nr} ({title})" if document_nr else "het hele besluit"
+    click.echo(f"Ingetrokken: {what} van {package.name}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site.")
 
 
 @main.command()
@@ -158,6 +247,8 @@ def _print_report(report, out: Path, strict: bool) -> None:
         click.echo(f"GEPUBLICEERD {item['package']} ({item['kenmerk']})")
     for item in report.embargoed:
         click.echo(f"EMBARGO      {item['package']} ({item['kenmerk']}): verschijnt vanaf {item['publicatie_datum']}")
+    for item in report.withdrawn:
+        click.echo(f"INGETROKKEN  {item['package']} ({item['kenmerk']}) per {item['ingetrokken_op']}")
     for item in report.refused:
         click.echo(f"GEWEIGERD    {item['package']}:")
         for p in item["problems"]:

@@ -22,6 +22,22 @@ class PackageResult:
     decision: Decision | None
     problems: Problems
     pdfs: dict[Path, PdfResult] = field(default_factory=dict)
+    history: list = field(default_factory=list)
+
+    def files(self) -> list:
+        """Files to inspect and publish: withdrawn documents are left out (they may be the leak)."""
+        from .history import withdrawn_documents
+
+        gone = withdrawn_documents(self.history)
+        keep = [self.decision.letter] + [a.file for a in self.decision.annexes]
+        keep += [row.file for row in self.decision.inventory if row.file is not None and row.nr not in gone]
+        return keep
+
+    @property
+    def withdrawal(self):
+        from .history import decision_withdrawal
+
+        return decision_withdrawal(self.history)
 
     @property
     def name(self) -> str:
@@ -37,18 +53,25 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = 
     from .gate.personal_data import value_hash
 
     results = []
+    from .history import HISTORY_FILE, read_history
+
     for folder in folders:
         decision, problems = load_package(folder)
-        results.append(PackageResult(folder, decision, problems))
+        history, error = read_history(folder)
+        if error:
+            problems.error(HISTORY_FILE, "", error + ".",
+                           "Herstel het bestand uit de versiegeschiedenis; bewerk het niet met de hand.", "wijzigingen.onleesbaar")
+        results.append(PackageResult(folder, decision, problems, history=history))
     _cross_package(results)
-    paths = sorted({ref.path for r in results if r.valid for ref in r.decision.all_files()})
+    _withdrawn_documents_exist(results)
+    paths = sorted({ref.path for r in results if r.valid and not r.withdrawal for ref in r.files()})
     inspected = inspector.inspect_all(paths, progress=progress)
     for r in results:
-        if not r.valid:
+        if not r.valid or r.withdrawal:
             continue
         d = r.decision
         allowed_hashes = {value_hash(v) for v in list(allowed) + d.allowed_personal_data}
-        for ref in d.all_files():
+        for ref in r.files():
             res = inspected[ref.path]
             r.pdfs[ref.path] = res
             if not res.ok:
@@ -65,6 +88,19 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = 
                 add = r.problems.error if finding.get("severity", "fout") == "fout" else r.problems.warning
                 add(ref.relpath, finding["location"], finding["message"], finding["fix"], finding["code"])
     return results
+
+
+def _withdrawn_documents_exist(results: list[PackageResult]) -> None:
+    from .history import HISTORY_FILE, withdrawn_documents
+
+    for r in results:
+        if r.decision is None:
+            continue
+        numbers = {row.nr for row in r.decision.inventory}
+        for nr in sorted(withdrawn_documents(r.history)):
+            if nr not in numbers:
+                r.problems.error(HISTORY_FILE, f"document {nr}", f"er is een intrekking voor document {nr}, maar dat staat niet in de inventaris.",
+                                 "Controleer het nummer; een ingetrokken document blijft in de inventaris staan.", "wijzigingen.onbekend_document")
 
 
 def _cross_package(results: list[PackageResult]) -> None:

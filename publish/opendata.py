@@ -91,6 +91,8 @@ def data_json(views, base: str, site_name: str) -> str:
                 "beoordeling": r.row.assessment,
                 "gronden": [{"id": g.id, "wet": g.law, "betekenis": g.meaning} for g in r.row.grounds],
                 "url": base + r.file.url if r.file else None, "link": r.row.link, "toelichting": r.row.remark or None,
+                "ingetrokken": ({"datum": r.withdrawn.date.isoformat(), "reden": r.withdrawn.reason}
+                                if r.withdrawn else None),
             } for r in v.rows],
             "downloads": {"inventaris_csv": base + v.url + "inventaris.csv",
                           "inventaris_xlsx": base + v.url + "inventaris.xlsx",

@@ -16,6 +16,7 @@ import yaml
 
 from . import grounds as grounds_catalogue
 from .dates import parse_iso, parse_loose
+from .history import HISTORY_FILE
 from .inventory import cell_text, read_table
 from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, package_files, resolve_inside
@@ -456,7 +457,7 @@ class _Loader:
         for rel in escaping:
             self.err(rel, "", "dit is een snelkoppeling (symlink) naar iets buiten de pakketmap.",
                      "Vervang de snelkoppeling door het bestand zelf.", "bestand.buiten_pakket")
-        allowed = {METADATA_FILE, APPROVAL_FILE} | set(self.referenced)
+        allowed = {METADATA_FILE, APPROVAL_FILE, HISTORY_FILE} | set(self.referenced)
         for rel in files:
             if rel not in allowed:
                 self.err(rel, "", "dit bestand hoort niet bij het pakket: het is geen besluitbrief, bijlage, inventaris of document uit de inventaris.",

@@ -59,6 +59,7 @@ class RowView:
     row: InventoryRow
     anchor: str
     file: PublishedFile | None
+    withdrawn: object = None  # history.Change when the document was withdrawn
 
 
 @dataclass
@@ -68,6 +69,7 @@ class DecisionView:
     decision: Decision
     main_files: list[PublishedFile]
     rows: list[RowView]
+    history: list = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -105,10 +107,15 @@ class DecisionView:
         return f"{total} {noun}, waarvan {public} (deels) openbaar"
 
 
-def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], published_copy) -> list[DecisionView]:
+def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], published_copy,
+                histories: dict[str, list] | None = None) -> list[DecisionView]:
     """Attach site URLs and published copies to each decision. ``published_copy(sha)`` gives a path."""
+    from .history import withdrawn_documents
+
     views = []
     for d in decisions:
+        history = (histories or {}).get(d.slug, [])
+        gone = withdrawn_documents(history)
         base = f"besluit/{d.slug}/"
 
         def pub(ref, title, name, role, nr="", date=None):
@@ -125,9 +132,11 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             if anchor in used:
                 anchor = f"{anchor}-rij-{row.row_number}"
             used.add(anchor)
-            file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr, row.date) if row.published else None
-            rows.append(RowView(row, anchor, file))
-        views.append(DecisionView(d, main, rows))
+            withdrawn = gone.get(row.nr)
+            publish = row.published and withdrawn is None
+            file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr, row.date) if publish else None
+            rows.append(RowView(row, anchor, file, withdrawn))
+        views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
 
 
@@ -169,6 +178,7 @@ class Generator:
     site: SiteText
     views: list[DecisionView]
     download_sizes: dict[str, int] = field(default_factory=dict)
+    withdrawn: list[dict] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
 
     def __post_init__(self):
@@ -205,6 +215,8 @@ class Generator:
         self._grounds()
         self._statistics()
         self.render("search.html", "zoeken/", "Zoeken")
+        for gone in self.withdrawn:
+            self.render("withdrawn.html", gone["url"], f"Besluit {gone['kenmerk']} is ingetrokken", gone=gone)
         return self.pages
 
     def _statistics(self) -> None:

@@ -1,0 +1,90 @@
+"""Withdrawal and public change history: what is withdrawn disappears everywhere, with a notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+
+from publish.approval import write_approval
+
+from conftest import ROOT
+from test_build import all_text
+
+
+def _build(cli, decisions, out, today="2024-06-01"):
+    return cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "c"),
+               "--config", str(ROOT / "mkdocs.yml"), "--vandaag", today)
+
+
+def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisions, tmp_path):
+    pkg = make_package(pdf_text={"documenten/2.pdf": ["# Planning", "Het unieke woord KNOFLOOKSAUS staat hier."]})
+    write_approval(pkg, "Piet")
+    out = tmp_path / "site"
+    assert _build(cli, decisions, out).returncode == 0
+    assert (out / "besluit/2024-0001/document-2.pdf").is_file()
+
+    result = cli("withdraw", str(pkg), "--document", "2", "--reden", "Bevat per abuis een naam", "--datum", "2024-06-01")
+    assert result.returncode == 0 and "Ingetrokken: document 2" in result.stdout
+    result = _build(cli, decisions, out, "2024-06-02")
+    assert result.returncode == 0, result.stdout  # a withdrawal needs no new approval
+    assert not (out / "besluit/2024-0001/document-2.pdf").exists()
+    page = (out / "besluit/2024-0001/index.html").read_text()
+    assert "Ingetrokken op 1 juni 2024: Bevat per abuis een naam" in page
+    assert "Wijzigingen na publicatie" in page and "Document ingetrokken: document 2" in page
+    assert "document-2.pdf" not in (out / "sitemap.xml").read_text()
+    assert "knoflooksaus" not in "".join(p.read_text() for p in (out / "zoeken/index").glob("*.json")).lower()
+    data = json.loads((out / "data.json").read_text())
+    row = data["besluiten"][0]["inventaris"][1]
+    assert row["url"] is None and row["ingetrokken"] == {"datum": "2024-06-01", "reden": "Bevat per abuis een naam"}
+    with zipfile.ZipFile(out / "besluit/2024-0001/documenten.zip") as z:
+        assert "document-2.pdf" not in z.namelist() and "document-1.pdf" in z.namelist()
+    diwoo = (out / "sitemaps/diwoo-infocat014-1.xml").read_text()
+    entry = diwoo[diwoo.index("document-2.pdf</loc>"):]
+    entry = entry[: entry.index("</url>")]
+    assert "redenVerwijderingVervanging" in entry and "Bevat per abuis een naam" in entry
+
+    # After the notice period the document drops out of the Woo-index sitemap too.
+    _build(cli, decisions, out, "2024-12-01")
+    assert "document-2.pdf" not in (out / "sitemaps/diwoo-infocat014-1.xml").read_text()
+
+
+def test_withdrawing_a_decision_leaves_a_notice_page_only(cli, make_package, decisions, tmp_path):
+    pkg = make_package(meta={"titel": "Besluit over de GEHEIMEKELDER"})
+    write_approval(pkg, "Piet")
+    other = make_package("ander", meta={"kenmerk": "2024-0009", "titel": "Blijft staan"})
+    write_approval(other, "Piet")
+    out = tmp_path / "site"
+    assert _build(cli, decisions, out).returncode == 0
+    assert cli("withdraw", str(pkg), "--reden", "Verkeerde verzoeker", "--datum", "2024-06-01").returncode == 0
+    result = _build(cli, decisions, out, "2024-06-02")
+    assert result.returncode == 0 and "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
+    notice = (out / "besluit/2024-0001/index.html").read_text()
+    assert "Besluit 2024-0001 is ingetrokken" in notice and "Verkeerde verzoeker" in notice and "1 juni 2024" in notice
+    assert sorted(p.name for p in (out / "besluit/2024-0001").iterdir()) == ["index.html"]
+    everything = all_text(out).replace(notice, "")
+    assert "GEHEIMEKELDER" not in all_text(out)
+    assert "besluit/2024-0001/" not in everything.replace("Besluit 2024-0001 is ingetrokken", "")
+    assert "Blijft staan" in (out / "besluiten/index.html").read_text()
+
+
+def test_reapproval_records_replaced_and_added_documents(cli, make_package, decisions, tmp_path):
+    pkg = make_package()
+    assert cli("approve", str(pkg), "--door", "Marie").returncode == 0
+    (pkg / "documenten/1.pdf").write_bytes((pkg / "documenten/2.pdf").read_bytes())
+    result = cli("approve", str(pkg), "--door", "Marie")
+    assert result.returncode == 0 and "document vervangen 1" in result.stdout
+    history = json.loads((pkg / "wijzigingen.json").read_text())["wijzigingen"]
+    assert history == [{"datum": dt.date.today().isoformat(), "soort": "document vervangen", "document": "1",
+                        "titel": "Verslag overleg", "reden": ""}]
+    assert "Marie" not in (pkg / "wijzigingen.json").read_text()
+    out = tmp_path / "site"
+    _build(cli, decisions, out, dt.date.today().isoformat())
+    assert "Document vervangen: document 1 (Verslag overleg)" in (out / "besluit/2024-0001/index.html").read_text()
+
+
+def test_withdraw_refuses_unknown_document(cli, make_package):
+    pkg = make_package()
+    result = cli("withdraw", str(pkg), "--document", "99", "--reden", "x")
+    assert result.returncode == 1 and "document 99 staat niet in de inventaris" in result.stdout
+    assert not (pkg / "wijzigingen.json").exists()
