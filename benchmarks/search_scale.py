@@ -133,7 +133,8 @@ def main() -> None:
                     index_bytes = sum((index_dir / u.rsplit("/", 1)[1]).stat().st_size for u in r["requests"] if "/zoeken/index/" in u)
                     index_files = [index_dir / u.rsplit("/", 1)[1] for u in r["requests"] if "/zoeken/index/" in u]
                     gz = sum(len(gzip.compress(p.read_bytes(), 6)) for p in index_files)
-                    print(f"  q={q!r:38} eerste resultaten na {r['firstResultsMs']:5d} ms, index {index_bytes / 1e3:6.0f} kB "
+                    print(f"  q={q!r:34} resultaten {r['resultsAfterNavigationMs']:5d} ms na navigatie "
+                          f"({r['resultsAfterLoadMs']:5d} ms na load), index {index_bytes / 1e3:6.0f} kB "
                           f"({gz / 1e3:5.0f} kB gzip, {len(index_files)} bestanden), pagina + index {r['bytes'] / 1e3:6.0f} kB")
             finally:
                 server.close()

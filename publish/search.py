@@ -174,6 +174,7 @@ class ShardedIndex:
     def _serialise(self, group: dict[str, dict], index_of: dict[str, int]) -> dict:
         vectors: dict[str, list] = defaultdict(list)
         inverted = []
+        capped = sorted(t for t in group if t in self.capped)
         for t in sorted(group):
             entry = {"_index": index_of[t]}
             for name in self.fields:
@@ -183,8 +184,13 @@ class ShardedIndex:
                 vectors[f"{name}/{ref}"] += [index_of[t], score]
             inverted.append([t, entry])
         field_vectors = [[key, vectors[key]] for key in sorted(vectors)]
-        return {"version": LUNR_VERSION, "fields": list(self.fields), "fieldVectors": field_vectors,
-                "invertedIndex": inverted, "pipeline": search_pipeline_names()}
+        shard = {"version": LUNR_VERSION, "fields": list(self.fields), "fieldVectors": field_vectors,
+                 "invertedIndex": inverted, "pipeline": search_pipeline_names()}
+        if capped:
+            # Not part of lunr's format (lunr.Index.load ignores it): terms so common that only their
+            # best postings are kept, so a query does not require them.
+            shard["afgekapt"] = capped
+        return shard
 
 
 def _plain(markdown_text: str, limit: int = 300) -> str:
@@ -212,6 +218,7 @@ def build_search_files(views) -> dict[str, str]:
     grounds = sorted({(g.law, g.id): g for v in views for g in v.decision.grounds}.values(),
                      key=lambda g: (g.law, [int(p) if p.isdigit() else p for p in g.id.split(".")]))
     ground_index = {(g.law, g.id): i for i, g in enumerate(grounds)}
+    assert len(grounds) <= 52, "ground masks must fit a JavaScript number"
     subjects = sorted({s for v in views for s in v.decision.subjects}, key=str.lower)
 
     decisions_index = ShardedIndex({"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1,
@@ -228,7 +235,7 @@ def build_search_files(views) -> dict[str, str]:
         published.append((d.publication_date - d.decision_date).days)
         orgs.append(organisations.index(d.organisation))
         results.append(outcomes.index(d.outcome))
-        ground_masks.append(format(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds), "x"))
+        ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
         if n % CHUNK == 0:
@@ -254,8 +261,6 @@ def build_search_files(views) -> dict[str, str]:
         # Columns, one value per decision (newest first): what facets, sorting and filters need.
         "datum": dates, "publicatie": published, "organisatie": orgs, "uitkomst": results,
         "grond": ground_masks, "onderwerp": subject_lists,
-        # Terms so common that only their best postings are kept: a query does not require them.
-        "afgekapt": sorted(decisions_index.capped | text_index.capped),
     }
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
     files_out = {"meta.json": dump(meta)}

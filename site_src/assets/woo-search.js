@@ -18,6 +18,8 @@
   var FACETS = [["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
   var PAGE = 20;
   var cache = {};
+  var capped = {};  // terms whose postings were cut to the best ones (listed in their shard)
+  load("meta.json");  // start at once, in parallel with the rest of the page
   input.value = query;
   if (sortSelect) sortSelect.value = sort;
 
@@ -61,9 +63,12 @@
       return s && stems.indexOf(s) >= 0 ? "<mark>" + w + "</mark>" : w;
     });
   }
+  var loaded = {};
   function searchShard(kind, count, term) {
-    return load(kind + "-" + (fnv(term) % count) + ".json").then(function (json) {
-      var idx = lunr.Index.load(json);
+    var name = kind + "-" + (fnv(term) % count) + ".json";
+    return load(name).then(function (json) {
+      (json.afgekapt || []).forEach(function (t) { capped[t] = true; });
+      var idx = loaded[name] || (loaded[name] = lunr.Index.load(json));
       return idx.query(function (q) { q.term(term, { usePipeline: false }); });
     });
   }
@@ -84,16 +89,16 @@
     return window.location.pathname + (s ? "?" + s : "");
   }
 
+  function isoDay(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
   function decode(meta) {
-    // meta.json is columnar and delta-coded to stay small; rows are [year, org, outcome, grounds, subjects, date, published].
-    var rows = [], day = 0;
+    // meta.json is columnar and delta-coded to stay small; rows are [year, org, outcome, grounds, subjects, day, published day].
+    var rows = new Array(meta.aantal), day = 0, years = {};
     for (var n = 0; n < meta.aantal; n++) {
       day = n === 0 ? meta.datum[0] : day - meta.datum[n];
-      var mask = BigInt("0x" + meta.grond[n]), grounds = [];
-      for (var g = 0; g < meta.gronden.length; g++) if ((mask >> BigInt(g)) & 1n) grounds.push(g);
-      var date = new Date(day * 86400000).toISOString().slice(0, 10);
-      var pub = new Date((day + meta.publicatie[n]) * 86400000).toISOString().slice(0, 10);
-      rows.push([+date.slice(0, 4), meta.organisatie[n], meta.uitkomst[n], grounds, meta.onderwerp[n], date, pub]);
+      var mask = meta.grond[n], grounds = [];
+      for (var g = 0; mask > 0; g++, mask = Math.floor(mask / 2)) if (mask % 2) grounds.push(g);
+      if (!(day in years)) years[day] = new Date(day * 86400000).getUTCFullYear();
+      rows[n] = [years[day], meta.organisatie[n], meta.uitkomst[n], grounds, meta.onderwerp[n], day, day + meta.publicatie[n]];
     }
     return rows;
   }
@@ -111,10 +116,8 @@
     var pages = {};
     var anyQuery = parsed.words.length + parsed.codes.length > 0;
     var capped = {};
-    (meta.afgekapt || []).forEach(function (t) { capped[t] = true; });
     var optional = [];  // very common terms: their postings are cut, so they only add to the score
     var jobs = parsed.words.map(function (term, i) {
-      optional[i] = capped[term] && parsed.words.some(function (w) { return !capped[w]; });
       return Promise.all([
         searchShard("b", meta.shards.besluiten, term),
         searchShard("t", meta.shards.tekst, term)
@@ -154,6 +157,8 @@
       }
     });
     return Promise.all(jobs).then(function (hits) {
+      var required = parsed.words.filter(function (w) { return !capped[w]; }).length + parsed.codes.length;
+      parsed.words.forEach(function (w, i) { optional[i] = capped[w] && required > 0; });
       var matches = [];
       for (var n = 0; n < rows.length; n++) {
         var ok = true, score = 0;
@@ -186,8 +191,8 @@
     var results = matches.filter(function (m) { return passes(m, null); });
     results.sort(function (a, b) {
       var ra = rows[a.n], rb = rows[b.n];
-      if (sort === "besluitdatum") return rb[5] < ra[5] ? -1 : rb[5] > ra[5] ? 1 : a.n - b.n;
-      if (sort === "publicatiedatum") return rb[6] < ra[6] ? -1 : rb[6] > ra[6] ? 1 : a.n - b.n;
+      if (sort === "besluitdatum") return (rb[5] - ra[5]) || (a.n - b.n);
+      if (sort === "publicatiedatum") return (rb[6] - ra[6]) || (a.n - b.n);
       return (b.score - a.score) || (a.n - b.n);
     });
     // Facets: counts under the other chosen filters, as links that add or remove a filter.
@@ -220,6 +225,7 @@
       status.textContent = "Geen besluiten gevonden" + label + ".";
       list.innerHTML = "";
       document.getElementById("woo-search-help").hidden = false;
+      window.wooSearchDone = performance.now();
       return;
     }
     status.textContent = results.length + (results.length === 1 ? " besluit" : " besluiten") + " gevonden" + label + ".";
@@ -242,9 +248,10 @@
         }).join("; ") + "</p>" : "";
         return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[2]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
           '<p class="woo-muted">Kenmerk ' + escapeHtml(info[1]) + ' · ' + escapeHtml(meta.organisaties[row[1]]) + ' · besluit van ' +
-          escapeHtml(row[5]) + ' · ' + escapeHtml(meta.uitkomsten[row[2]]) + '</p>' +
+          escapeHtml(isoDay(row[5])) + ' · ' + escapeHtml(meta.uitkomsten[row[2]]) + '</p>' +
           '<p>' + highlight(info[3], parsed.words) + '</p>' + found + '</li>';
       }).join("");
+      window.wooSearchDone = performance.now();
       if (results.length > shown.length) {
         status.textContent += " De eerste " + shown.length + " staan hieronder; verfijn uw zoekopdracht of gebruik de filters.";
       }

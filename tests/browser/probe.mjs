@@ -36,9 +36,15 @@ if (opts.waitFor) {
   firstResultsMs = Date.now() - started;
 }
 await page.waitForLoadState("networkidle");
+const timing = await page.evaluate(() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  return { load: nav ? nav.loadEventEnd : null, done: window.wooSearchDone || null };
+});
 const out = {
   status: response ? response.status() : null,
   firstResultsMs,
+  resultsAfterLoadMs: timing.done && timing.load ? Math.round(timing.done - timing.load) : null,
+  resultsAfterNavigationMs: timing.done ? Math.round(timing.done) : null,
   bytes,
   requests,
   errors,
