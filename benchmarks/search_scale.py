@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_helpers import Server, probe  # noqa: E402
+from browser_helpers import NodeServer, probe  # noqa: E402
 
 from publish.grounds import lookup  # noqa: E402
 from publish.search import build_search_files  # noqa: E402
@@ -124,7 +124,7 @@ def main() -> None:
             index_dir.mkdir()
             for name, text in files.items():
                 (index_dir / name).write_text(text, encoding="utf-8")
-            server = Server(site)
+            server = NodeServer(site)
             try:
                 print(f"\n{n} besluiten: index gebouwd in {build_s:.1f} s, {total / 1e6:.1f} MB in {len(files)} bestanden "
                       f"({files['meta.json'].__len__() / 1e3:.0f} kB meta.json)")

@@ -24,6 +24,8 @@ needs_browser = pytest.mark.skipif(not browser_available(), reason="chromium, no
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as every real static host does
+
     def log_message(self, *args):
         pass
 
@@ -39,6 +41,20 @@ class Server:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class NodeServer:
+    """The same site behind Node's http server (keep-alive, fast): for benchmarks."""
+
+    def __init__(self, directory: Path):
+        self.process = subprocess.Popen(["node", str(ROOT / "tests/browser/serve.mjs"), str(directory)],
+                                        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        port = self.process.stdout.readline().strip()
+        self.base = f"http://127.0.0.1:{port}/"
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
 
 
 def probe(**options) -> dict:

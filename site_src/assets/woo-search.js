@@ -16,7 +16,7 @@
   var query = (params.get("q") || "").trim();
   var sort = params.get("sorteer") || "relevantie";
   var FACETS = [["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
-  var PAGE = 20;
+  var PAGE = 10;
   var cache = {};
   var capped = {};  // terms whose postings were cut to the best ones (listed in their shard)
   load("meta.json");  // start at once, in parallel with the rest of the page
@@ -229,32 +229,53 @@
       return;
     }
     status.textContent = results.length + (results.length === 1 ? " besluit" : " besluiten") + " gevonden" + label + ".";
-    var shown = results.slice(0, PAGE);
-    var chunkNames = {};
-    shown.forEach(function (m) { chunkNames[Math.floor(m.n / meta.chunk)] = true; });
-    Promise.all(Object.keys(chunkNames).map(function (c) {
-      return load("c-" + c + ".json").then(function (data) { return [+c, data]; });
-    })).then(function (loaded) {
-      var chunks = {};
-      loaded.forEach(function (pair) { chunks[pair[0]] = pair[1]; });
-      list.innerHTML = shown.map(function (m) {
-        var info = chunks[Math.floor(m.n / meta.chunk)][m.n % meta.chunk], row = rows[m.n];
-        var docs = Object.keys(pages[m.n] || {}).map(function (f) { return [+f, pages[m.n][f]]; })
-          .sort(function (a, b) { return b[1].score - a[1].score; }).slice(0, 3);
-        var found = docs.length ? '<p class="woo-found">Gevonden in: ' + docs.map(function (d) {
-          var file = info[4][d[0]];
-          return '<a href="' + escapeHtml(siteRoot + file[1]) + '#page=' + d[1].page + '">' + escapeHtml(file[0]) +
-            ', pagina ' + d[1].page + '</a>';
-        }).join("; ") + "</p>" : "";
-        return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[2]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
-          '<p class="woo-muted">Kenmerk ' + escapeHtml(info[1]) + ' · ' + escapeHtml(meta.organisaties[row[1]]) + ' · besluit van ' +
-          escapeHtml(isoDay(row[5])) + ' · ' + escapeHtml(meta.uitkomsten[row[2]]) + '</p>' +
-          '<p>' + highlight(info[3], parsed.words) + '</p>' + found + '</li>';
-      }).join("");
-      window.wooSearchDone = performance.now();
-      if (results.length > shown.length) {
-        status.textContent += " De eerste " + shown.length + " staan hieronder; verfijn uw zoekopdracht of gebruik de filters.";
-      }
-    });
+    var shownCount = 0;
+    function more() {
+      var batch = results.slice(shownCount, shownCount + PAGE);
+      shownCount += batch.length;
+      var chunkNames = {};
+      batch.forEach(function (m) { chunkNames[Math.floor(m.n / meta.chunk)] = true; });
+      return Promise.all(Object.keys(chunkNames).map(function (c) {
+        return load("c-" + c + ".json").then(function (data) { return [+c, data]; });
+      })).then(function (loaded) {
+        var chunks = {};
+        loaded.forEach(function (pair) { chunks[pair[0]] = pair[1]; });
+        list.insertAdjacentHTML("beforeend", batch.map(function (m) { return item(chunks, m); }).join(""));
+        window.wooSearchDone = window.wooSearchDone || performance.now();
+        var button = document.getElementById("woo-more");
+        if (shownCount < results.length) {
+          if (!button) {
+            button = document.createElement("button");
+            button.id = "woo-more";
+            button.type = "button";
+            button.className = "woo-more";
+            button.addEventListener("click", function () {
+              var first = list.children.length;
+              more().then(function () { var next = list.children[first]; if (next) next.querySelector("a").focus(); });
+            });
+            list.parentNode.insertBefore(button, list.nextSibling);
+          }
+          button.textContent = "Meer resultaten (" + (results.length - shownCount) + " over)";
+        } else if (button) {
+          button.remove();
+        }
+      });
+    }
+    function item(chunks, m) {
+      var info = chunks[Math.floor(m.n / meta.chunk)][m.n % meta.chunk], row = rows[m.n];
+      var docs = Object.keys(pages[m.n] || {}).map(function (f) { return [+f, pages[m.n][f]]; })
+        .sort(function (a, b) { return b[1].score - a[1].score; }).slice(0, 3);
+      var found = docs.length ? '<p class="woo-found">Gevonden in: ' + docs.map(function (d) {
+        var file = info[4][d[0]];
+        return '<a href="' + escapeHtml(siteRoot + file[1]) + '#page=' + d[1].page + '">' + escapeHtml(file[0]) +
+          ', pagina ' + d[1].page + '</a>';
+      }).join("; ") + "</p>" : "";
+      return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[2]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
+        '<p class="woo-muted">Kenmerk ' + escapeHtml(info[1]) + ' · ' + escapeHtml(meta.organisaties[row[1]]) + ' · besluit van ' +
+        escapeHtml(isoDay(row[5])) + ' · ' + escapeHtml(meta.uitkomsten[row[2]]) + '</p>' +
+        '<p>' + highlight(info[3], parsed.words) + '</p>' + found + '</li>';
+    }
+    list.innerHTML = "";
+    more();
   }
 })();
