@@ -1,0 +1,124 @@
+"""Public site quality in a real browser: WCAG 2.x A/AA with axe-core on every page type, keyboard
+use, no JavaScript needed for browsing, no tracking, no third-party requests, a phone layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from publish.approval import write_approval
+
+from browser_helpers import Server, needs_browser, probe
+from conftest import ROOT, PackageMaker, run_cli
+
+PAGE_TYPES = {
+    "home": "",
+    "overzicht": "besluiten/",
+    "overzicht per jaar": "besluiten/jaar/2024/",
+    "besluit": "besluit/2024-0000034173/",
+    "weigeringsgrond": "gronden/woo-5-1-2-e/",
+    "alle gronden": "gronden/",
+    "zoeken met resultaten": "zoeken/?q=datalekken",
+    "zoeken zonder resultaat": "zoeken/?q=onvindbaar",
+    "statistieken": "statistieken/",
+    "ingetrokken": "besluit/2023-intrek/",
+    "404": "bestaat-niet/",
+    "toegankelijkheid": "toegankelijkheid/",
+    "privacy": "privacy/",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    """The demo packages plus one withdrawn decision, built with the real command."""
+    import shutil
+    root = tmp_path_factory.mktemp("demo")
+    decisions = root / "decisions"
+    shutil.copytree(ROOT / "decisions", decisions)
+    pkg = PackageMaker(decisions)("intrek", meta={"kenmerk": "2023-intrek", "besluit_datum": "2023-06-01",
+                                                  "publicatie_datum": "2023-06-02", "wet": "Woo"})
+    write_approval(pkg, "X")
+    assert run_cli("withdraw", str(pkg), "--reden", "Persoonsgegevens niet goed gelakt", "--datum", "2024-01-10").returncode == 0
+    out = root / "site"
+    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "c"),
+                     "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    server = Server(out)
+    yield server, out
+    server.close()
+
+
+@needs_browser
+@pytest.mark.parametrize("name", sorted(PAGE_TYPES))
+def test_no_wcag_violations(demo_site, name):
+    server, _ = demo_site
+    url = PAGE_TYPES[name]
+    r = probe(url=server.base + url, axe=True, waitFor="#woo-search-status" if url.startswith("zoeken") else None)
+    assert r["axe"] == [], r["axe"]
+    assert '<html lang="nl"' in r["html"]
+    assert [e for e in r["errors"] if "404" not in e] == []
+
+
+@needs_browser
+def test_no_cookies_and_no_other_hosts(demo_site):
+    server, _ = demo_site
+    for url in ("", "besluit/2024-0000034173/", "zoeken/?q=datalek", "statistieken/"):
+        r = probe(url=server.base + url, waitFor="#woo-search-status" if "zoeken" in url else None)
+        assert r["cookies"] == []
+        foreign = [u for u in r["requests"] if not u.startswith(server.base) and not u.startswith("data:")]
+        assert foreign == [], foreign
+
+
+@needs_browser
+def test_keyboard_skip_link_and_visible_focus(demo_site):
+    server, _ = demo_site
+    r = probe(url=server.base + "besluit/2024-0000034173/", keyboard=6)
+    first = r["focus"][0]
+    assert first["text"] == "Direct naar de inhoud" and first["href"] == "#inhoud"
+    for step in r["focus"]:
+        assert step and (step["outline"].split()[0] != "none" or step["boxShadow"] != "none"), step
+
+
+@needs_browser
+@pytest.mark.parametrize("url", ["", "besluiten/", "besluiten/organisatie/kiesraad/", "besluit/2018-0000791076/",
+                                 "gronden/wob-11-1/", "statistieken/"])
+def test_browsing_works_without_javascript(demo_site, url):
+    server, _ = demo_site
+    r = probe(url=server.base + url, javascript=False)
+    assert r["status"] == 200
+    links = re.findall(r'<a [^>]*href="([^"#]+)"', r["html"])
+    assert any("besluit" in link or "gronden" in link for link in links)
+
+
+@needs_browser
+def test_search_without_javascript_says_so(demo_site):
+    server, _ = demo_site
+    r = probe(url=server.base + "zoeken/?q=datalek", javascript=False)
+    assert "Zoeken werkt alleen met JavaScript" in r["html"]
+
+
+@needs_browser
+def test_phone_layout(demo_site, tmp_path):
+    server, _ = demo_site
+    shot = tmp_path / "telefoon.png"
+    r = probe(url=server.base + "besluit/2024-0000034173/", width=375, height=740, screenshot=str(shot), axe=True)
+    assert r["axe"] == []
+    from PIL import Image
+    with Image.open(shot) as image:
+        assert image.size[0] == 375  # nothing wider than the phone: no horizontal scrolling of the page
+
+
+def test_pages_visitors_expect(demo_site):
+    _, out = demo_site
+    assert "contact" in (out / "toegankelijkheid/index.html").read_text().lower()
+    assert "Geen cookies" in (out / "privacy/index.html").read_text()
+    not_found = (out / "404.html").read_text()
+    assert "Deze pagina bestaat niet (meer)" in not_found and "zoeken/" in not_found
+    css = (out / "assets/woo.css").read_text()
+    assert "@media print" in css
+    for page in ("index.html", "besluit/2024-0000034173/index.html"):
+        html = (out / page).read_text()
+        assert 'href="#inhoud"' in html and 'id="inhoud"' in html
+        assert "Toegankelijkheid</a>" in html and "Privacy</a>" in html
