@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .approval import check_approval
 from .cache import Cache
+from .identity import IDENTITY_CSS, identity_css
 from .evaluate import PackageResult, evaluate, package_folders
 from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
@@ -96,6 +97,12 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
 def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     today = opts.today or dt.date.today()
     site = load_site_config(opts.config)
+    config_errors = [p for p in site.problems if p.is_error]
+    report.warnings += [p.to_dict() for p in site.problems if not p.is_error]
+    if config_errors:
+        report.error = "de site-instellingen zijn ongeldig:\n" + "\n".join(p.format() for p in config_errors)
+        report.exit_code = EXIT_FAILURE
+        return
     t0 = time.perf_counter()
     inspector = PdfInspector(Cache(opts.cache), workers=opts.workers)
     results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress)
@@ -195,6 +202,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             t0 = time.perf_counter()
             _add_search_index(views, new_site)
             report.timings["zoekindex"] = time.perf_counter() - t0
+            _add_security_headers(new_site)
             swap_in(new_site, out, work / "old")
             report.written = True
         finally:
@@ -267,6 +275,8 @@ def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, 
     if static.is_dir():
         shutil.copytree(static, sources, ignore=shutil.ignore_patterns("_generated", ".*"))
     sources.mkdir(parents=True, exist_ok=True)
+    (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
+    (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
     sizes = {path: len(data) for path, data in downloads.items()}
     pages = Generator(SiteText(site.name, site.organisation), views, download_sizes=sizes, withdrawn=gone).generate()
     write_sources(pages, sources)
@@ -307,6 +317,12 @@ def _add_files(views, site_dir: Path) -> None:
     for v in views:
         for f in v.files:
             _place(f.source, site_dir / f.url)
+
+
+def _add_security_headers(site_dir: Path) -> None:
+    from .headers import HEADERS_FILE, headers_file, security_headers
+
+    (site_dir / HEADERS_FILE).write_text(headers_file(security_headers(site_dir)), encoding="utf-8")
 
 
 def _add_search_index(views, site_dir: Path) -> None:

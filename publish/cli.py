@@ -66,7 +66,14 @@ def main() -> None:
 @click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
 def check(decisions: str, cache_option: str | None, config_option: str | None) -> None:
     """Controleer alle pakketten en toon elk probleem met een oplossing."""
+    from .siteconfig import load_site_config
+
     folder = _decisions_dir(decisions)
+    config = find_config(config_option)
+    site_problems = load_site_config(config).problems if config.is_file() else Problems("")
+    if site_problems:
+        click.echo(f"{'FOUT' if site_problems.has_errors else 'LET OP'} site-instellingen ({config}):")
+        _print_problems(site_problems)
     results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))), _allowed(config_option))
     invalid = 0
     for r in results:
@@ -86,13 +93,15 @@ def check(decisions: str, cache_option: str | None, config_option: str | None) -
             click.echo(f"FOUT {r.name}: {len(errors)} {'probleem' if len(errors) == 1 else 'problemen'}.")
         _print_problems(r.problems)
     click.echo()
+    if site_problems.has_errors:
+        click.echo(f"De site-instellingen in {config} zijn ongeldig: de site kan zo niet gebouwd worden.")
     if not results:
         click.echo(f"Geen pakketten gevonden in {folder}/.")
     elif invalid:
         click.echo(f"{invalid} van {len(results)} pakket(ten) ongeldig. Los de problemen hierboven op en controleer opnieuw.")
     else:
         click.echo(f"Alle {len(results)} pakket(ten) zijn geldig.")
-    sys.exit(1 if invalid else 0)
+    sys.exit(1 if invalid or site_problems.has_errors else 0)
 
 
 @main.command()
@@ -271,17 +280,30 @@ def _print_report(report, out: Path, strict: bool) -> None:
 
 @main.command()
 @click.option("--out", default="site", help="Map met de gebouwde site.")
-@click.option("--poort", default=8000, type=int, help="Poort (standaard 8000).")
-def serve(out: str, poort: int) -> None:
-    """Bekijk de gebouwde site lokaal op http://127.0.0.1:POORT/."""
-    import functools
-    import http.server
+@click.option("--formaat", type=click.Choice(["nginx", "netlify"]), default="nginx", show_default=True,
+              help="nginx: add_header-regels; netlify: het _headers-bestand (ook Cloudflare Pages).")
+def headers(out: str, formaat: str) -> None:
+    """Toon de beveiligingsheaders (Content-Security-Policy en andere) voor de gebouwde site."""
+    from .headers import headers_file, nginx_snippet, security_headers
 
     folder = Path(out)
     if not (folder / "index.html").is_file():
         raise click.UsageError(f"in '{folder}' staat geen gebouwde site; voer eerst 'woo-publish build' uit.")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", poort), handler) as server:
+    found = security_headers(folder)
+    click.echo(nginx_snippet(found) if formaat == "nginx" else headers_file(found), nl=False)
+
+
+@main.command()
+@click.option("--out", default="site", help="Map met de gebouwde site.")
+@click.option("--poort", default=8000, type=int, help="Poort (standaard 8000).")
+def serve(out: str, poort: int) -> None:
+    """Bekijk de gebouwde site lokaal op http://127.0.0.1:POORT/."""
+    from .preview import make_server
+
+    folder = Path(out)
+    if not (folder / "index.html").is_file():
+        raise click.UsageError(f"in '{folder}' staat geen gebouwde site; voer eerst 'woo-publish build' uit.")
+    with make_server(folder, poort) as server:
         click.echo(f"Voorbeeld op http://127.0.0.1:{poort}/ (stop met Ctrl+C)")
         try:
             server.serve_forever()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .identity import site_colours
+from .problems import Problems
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +32,40 @@ class SiteConfig:
     tooi: str = ""  # TOOI identifier of the publishing organisation (Woo-index)
     organisation_tooi: dict[str, str] = field(default_factory=dict)  # organisation name -> TOOI
     contact: dict = field(default_factory=dict)
+    colours: dict = field(default_factory=dict)
     raw_extra: dict = field(default_factory=dict)
+    problems: Problems = field(default_factory=lambda: Problems(""))
+
+
+KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren"}
+CONTACT_FIELDS = {"email", "telefoon", "adres", "formulier"}
+
+
+def _check_fields(extra: dict, problems: Problems) -> None:
+    """A typo in the configuration must not silently drop a feature (sitemaps, contact route)."""
+    for name in sorted(set(extra) - KNOWN_FIELDS):
+        problems.error("mkdocs.yml", f"extra.woo.{name}", f"onbekend veld '{name}'.",
+                       "Controleer de spelling; bekende velden: " + ", ".join(sorted(KNOWN_FIELDS)) + ".", "config.veld_onbekend")
+    contact = extra.get("contact") or {}
+    if not isinstance(contact, dict):
+        problems.error("mkdocs.yml", "extra.woo.contact", "dit moet een lijst van contactgegevens zijn.",
+                       "Schrijf bijvoorbeeld 'contact: {email: woo@example.nl, telefoon: \"070 000 00 00\"}'.", "config.contact")
+        return
+    for name in sorted(set(contact) - CONTACT_FIELDS):
+        problems.error("mkdocs.yml", f"extra.woo.contact.{name}", f"onbekend veld '{name}'.",
+                       "Gebruik email, telefoon, adres of formulier.", "config.veld_onbekend")
+    email = str(contact.get("email") or "")
+    if email and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[a-zA-Z]{2,}", email):
+        problems.error("mkdocs.yml", "extra.woo.contact.email", f"'{email}' is geen e-mailadres.",
+                       "Vul het algemene e-mailadres van de organisatie in, zoals woo@organisatie.nl.", "config.email")
+    form = str(contact.get("formulier") or "")
+    if form and not form.startswith("https://"):
+        problems.error("mkdocs.yml", "extra.woo.contact.formulier", f"'{form}' is geen https-adres.",
+                       "Geef het volledige adres van het contactformulier, beginnend met https://.", "config.formulier")
+    if not contact:
+        problems.warning("mkdocs.yml", "extra.woo.contact", "er zijn geen contactgegevens ingesteld.",
+                         "Zet een algemeen e-mailadres of telefoonnummer onder extra.woo.contact: de "
+                         "toegankelijkheidsverklaring moet een contactroute noemen.", "config.contact_ontbreekt")
 
 
 def load_site_config(path: Path) -> SiteConfig:
@@ -41,6 +78,9 @@ def load_site_config(path: Path) -> SiteConfig:
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     extra = (data.get("extra") or {}).get("woo") or {}
+    problems = Problems("")
+    _check_fields(extra, problems)
+    colours = site_colours(extra, problems)
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"
@@ -52,6 +92,8 @@ def load_site_config(path: Path) -> SiteConfig:
         allowed_personal_data=[str(v) for v in (extra.get("toegestane_gegevens") or [])],
         tooi=str(extra.get("tooi") or ""),
         organisation_tooi={str(k): str(v) for k, v in (extra.get("organisaties") or {}).items()},
-        contact=dict(extra.get("contact") or {}),
+        contact=dict(extra.get("contact") or {}) if isinstance(extra.get("contact"), dict) else {},
+        colours=colours,
         raw_extra=extra,
+        problems=problems,
     )

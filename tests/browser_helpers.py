@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
@@ -11,6 +9,8 @@ import threading
 from pathlib import Path
 
 import pytest
+
+from publish.preview import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = ROOT / "tests" / "browser" / "probe.mjs"
@@ -23,30 +23,9 @@ def browser_available() -> bool:
 needs_browser = pytest.mark.skipif(not browser_available(), reason="chromium, node of playwright-core ontbreekt (make test installeert ze)")
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as every real static host does
-
-    def log_message(self, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        """Answer a missing page with the site's own 404.html, as nginx, GitHub Pages and Netlify do."""
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
 class Server:
     def __init__(self, directory: Path):
-        handler = functools.partial(_Quiet, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = make_server(Path(directory), 0, quiet=True)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

@@ -59,6 +59,8 @@ def test_no_wcag_violations(demo_site, name):
     assert r["axe"] == [], r["axe"]
     assert '<html lang="nl"' in r["html"]
     assert [e for e in r["errors"] if "404" not in e] == []
+    assert r["cspViolations"] == []
+    assert "script-src 'self' 'sha256-" in r["headers"]["content-security-policy"]
 
 
 @needs_browser
@@ -122,3 +124,87 @@ def test_pages_visitors_expect(demo_site):
         html = (out / page).read_text()
         assert 'href="#inhoud"' in html and 'id="inhoud"' in html
         assert "Toegankelijkheid</a>" in html and "Privacy</a>" in html
+
+
+def test_security_headers_allow_only_the_sites_own_inline_scripts(demo_site, tmp_path):
+    import base64
+    import hashlib
+
+    _, out = demo_site
+    headers = (out / "_headers").read_text()
+    assert headers.startswith("/*\n")
+    csp = next(line for line in headers.splitlines() if "Content-Security-Policy" in line)
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp and "default-src 'none'" in csp
+    html = (out / "besluit/2024-0000034173/index.html").read_text()
+    inline = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert inline
+    for body in inline:
+        assert "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'" in csp
+    for name in ("X-Content-Type-Options: nosniff", "Referrer-Policy: no-referrer", "frame-ancestors 'none'"):
+        assert name in headers
+    nginx = run_cli("headers", "--out", str(out), "--formaat", "nginx")
+    assert nginx.returncode == 0
+    assert 'add_header Content-Security-Policy "' + csp.split(": ", 1)[1] + '" always;' in nginx.stdout
+    assert "error_page 404 /404.html;" in nginx.stdout
+    assert run_cli("headers", "--out", str(tmp_path)).returncode == 2
+
+
+def _own_config(tmp_path: Path, change) -> Path:
+    """A copy of the project's site configuration (with its theme and pages), changed by ``change``."""
+    import shutil
+
+    import yaml
+
+    for folder in ("theme", "site_src"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    change(data)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return config
+
+
+def test_own_identity_colours_logo_and_contact(tmp_path, make_package, decisions):
+    write_approval(make_package("p"), "X")
+
+    def change(data):
+        data["site_name"] = "Woo-besluiten van Gemeente Voorbeeld"
+        data["theme"]["logo"] = "assets/logo.svg"
+        data["extra"]["woo"]["organisatie"] = "Gemeente Voorbeeld"
+        data["extra"]["woo"]["kleuren"] = {"primair": "#005A2B", "accent": "#B03A00"}
+        data["extra"]["woo"]["contact"] = {"email": "info@voorbeeld.nl", "adres": "Postbus 1, 1000 AA Voorbeeld",
+                                           "formulier": "https://www.voorbeeld.nl/contact"}
+
+    config = _own_config(tmp_path, change)
+    (tmp_path / "site_src/assets/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>')
+    out = tmp_path / "site"
+    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "--md-primary-fg-color: #005a2b;" in (out / "assets/huisstijl.css").read_text()
+    home = (out / "index.html").read_text()
+    assert 'href="assets/huisstijl.css"' in home and 'src="assets/logo.svg"' in home
+    assert "Gemeente Voorbeeld</p>" in home
+    statement = (out / "toegankelijkheid/index.html").read_text()
+    assert 'href="mailto:info@voorbeeld.nl"' in statement and 'href="https://www.voorbeeld.nl/contact"' in statement
+    assert "Postbus 1, 1000 AA Voorbeeld" in statement
+
+
+def test_unreadable_colours_and_unknown_settings_stop_the_build(tmp_path, make_package, decisions):
+    write_approval(make_package("p"), "X")
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("vorige site")
+
+    def change(data):
+        data["extra"]["woo"]["kleuren"] = {"primair": "#7fb2e5", "accent": "rood"}
+        data["extra"]["woo"]["contactt"] = {"email": "x@y.nl"}
+
+    config = _own_config(tmp_path, change)
+    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config))
+    assert result.returncode == 2
+    assert "extra.woo.kleuren.primair" in result.stderr and "te weinig contrast" in result.stderr
+    assert "extra.woo.kleuren.accent" in result.stderr and "'rood' is geen kleurcode" in result.stderr
+    assert "extra.woo.contactt" in result.stderr and "onbekend veld" in result.stderr
+    assert (out / "index.html").read_text() == "vorige site"
+    checked = run_cli("check", str(decisions), "--config", str(config), "--cache", str(tmp_path / "c"))
+    assert checked.returncode == 1 and "te weinig contrast" in checked.stdout

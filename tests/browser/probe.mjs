@@ -21,6 +21,11 @@ const errors = [];
 page.on("request", (r) => requests.push(r.url()));
 page.on("pageerror", (e) => errors.push(String(e)));
 page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+// Content-Security-Policy violations (the site's own headers, as the test server sends them).
+await page.addInitScript(() => {
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+});
 let bytes = 0;
 page.on("response", async (r) => {
   try { const b = await r.body(); bytes += b.length; } catch (e) { /* redirects have no body */ }
@@ -49,10 +54,14 @@ const out = {
   requests,
   errors,
   cookies: await context.cookies(),
+  cspViolations: await page.evaluate(() => window.__cspViolations || []),
+  headers: response ? await response.allHeaders() : {},
   html: await page.content(),
 };
 if (opts.axe) {
-  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  // Evaluated through the DevTools protocol, not as a <script> tag: the site's CSP rightly refuses those.
+  const fs = await import("node:fs");
+  await page.evaluate(fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
   out.axe = await page.evaluate(async () => {
     const result = await window.axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
