@@ -49,6 +49,27 @@ def _allowed(config_option: str | None) -> list[str]:
     return load_site_config(config).allowed_personal_data if config.is_file() else []
 
 
+class TerminalProgress:
+    """A progress bar on stderr while PDFs are inspected, only when a person watches a terminal:
+    the nightly job's output stays clean."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+
+    @classmethod
+    def if_interactive(cls, label: str):
+        return cls(label) if sys.stderr.isatty() else None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True, show_eta=True)
+            self.bar.__enter__()
+        self.bar.update(1)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
+
+
 def _print_problems(problems: Problems, out=None) -> None:
     for p in sorted(problems, key=lambda p: (not p.is_error, p.file, p.location)):
         click.echo(p.format(), file=out)
@@ -74,7 +95,8 @@ def check(decisions: str, cache_option: str | None, config_option: str | None) -
     if site_problems:
         click.echo(f"{'FOUT' if site_problems.has_errors else 'LET OP'} site-instellingen ({config}):")
         _print_problems(site_problems)
-    results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))), _allowed(config_option))
+    results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))), _allowed(config_option),
+                       progress=TerminalProgress.if_interactive("Pdf's controleren"))
     invalid = 0
     for r in results:
         errors = [p for p in r.problems if p.is_error]
@@ -230,7 +252,9 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
 @click.option("--bronnen", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Bewaar de gegenereerde Markdown-bronnen in deze map.")
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Aantal processen voor pdf-werk.")
-def build(decisions, out, strict, config_option, cache_option, report_file, vandaag, bronnen, workers) -> None:
+@click.option("--uitgebreid", "-v", "verbose", is_flag=True,
+              help="Noem elk gepubliceerd besluit, ook als de uitvoer niet naar een terminal gaat.")
+def build(decisions, out, strict, config_option, cache_option, report_file, vandaag, bronnen, workers, verbose) -> None:
     """Bouw de website uit alle geldige, goedgekeurde pakketten."""
     config = find_config(config_option)
     if not config.is_file():
@@ -239,25 +263,28 @@ def build(decisions, out, strict, config_option, cache_option, report_file, vand
                         cache=cache_dir(cache_option), strict=strict, today=_today(vandaag),
                         workers=workers, keep_sources=bronnen)
     try:
-        report = run_build(opts)
+        report = run_build(opts, progress=TerminalProgress.if_interactive("Pdf's controleren"))
     except Exception as exc:  # noqa: BLE001 - a build failure must still give a report and exit 2
         from .build import BuildReport
 
         report = BuildReport(error=f"de build is mislukt: {type(exc).__name__}: {exc}", exit_code=EXIT_FAILURE)
-    _print_report(report, Path(out), strict)
+    _print_report(report, Path(out), strict, verbose=verbose or sys.stdout.isatty())
     if report_file:
         report_file.parent.mkdir(parents=True, exist_ok=True)
         report_file.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     sys.exit(report.exit_code)
 
 
-def _print_report(report, out: Path, strict: bool) -> None:
-    for item in report.published:
-        click.echo(f"GEPUBLICEERD {item['package']} ({item['kenmerk']})")
-    for item in report.embargoed:
-        click.echo(f"EMBARGO      {item['package']} ({item['kenmerk']}): verschijnt vanaf {item['publicatie_datum']}")
-    for item in report.withdrawn:
-        click.echo(f"INGETROKKEN  {item['package']} ({item['kenmerk']}) per {item['ingetrokken_op']}")
+def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
+    """Everything on a terminal; from a scheduler only what needs a person (refusals, warnings,
+    failures) and the summary, so a nightly mail is short unless something is wrong."""
+    if verbose:
+        for item in report.published:
+            click.echo(f"GEPUBLICEERD {item['package']} ({item['kenmerk']})")
+        for item in report.embargoed:
+            click.echo(f"EMBARGO      {item['package']} ({item['kenmerk']}): verschijnt vanaf {item['publicatie_datum']}")
+        for item in report.withdrawn:
+            click.echo(f"INGETROKKEN  {item['package']} ({item['kenmerk']}) per {item['ingetrokken_op']}")
     for item in report.refused:
         click.echo(f"GEWEIGERD    {item['package']}:")
         for p in item["problems"]:
@@ -271,7 +298,9 @@ def _print_report(report, out: Path, strict: bool) -> None:
         click.echo(f"MISLUKT: {report.error}", err=True)
     if report.written:
         click.echo(f"Site geschreven naar {out}/: {len(report.published)} besluit(en) gepubliceerd, "
-                   f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo.")
+                   f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
+                   f"{len(report.withdrawn)} ingetrokken; {report.pdfs_parsed} pdf('s) gelezen "
+                   f"in {report.timings.get('totaal', 0):.1f} s.")
     elif report.exit_code == EXIT_REFUSED and strict:
         click.echo(f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {out}/ is ongewijzigd.")
     elif report.exit_code == EXIT_FAILURE:

@@ -108,7 +108,9 @@ class PdfInspector:
         return self.cache.file_path("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf")
 
     def inspect_all(self, paths: list[Path], progress=None) -> dict[Path, PdfResult]:
+        """``progress(done, total)`` is called after every PDF, cached or parsed."""
         results: dict[Path, PdfResult] = {}
+        total = len(paths)
         todo: list[tuple[Path, str]] = []
         hashes = {p: sha256_file(p) for p in paths}
         for path, sha in hashes.items():
@@ -116,7 +118,7 @@ class PdfInspector:
             if cached is not None and (not cached.get("ok") or self.published_copy(sha).is_file()):
                 results[path] = PdfResult(**cached, from_cache=True)
                 if progress:
-                    progress()
+                    progress(len(results), total)
             else:
                 todo.append((path, sha))
         unique: dict[str, Path] = {}
@@ -124,16 +126,23 @@ class PdfInspector:
             unique.setdefault(sha, path)
         jobs = [(str(p), sha, str(self.cache.root)) for sha, p in sorted(unique.items())]
         by_sha: dict[str, dict] = {}
+        waiting = {}  # sha -> paths still to report, so progress moves as each PDF is done
+        for path, sha in todo:
+            waiting.setdefault(sha, []).append(path)
+
+        def done(sha: str, data: dict) -> None:
+            by_sha[sha] = data
+            for path in waiting.pop(sha):
+                results[path] = PdfResult(**data)
+                if progress:
+                    progress(len(results), total)
+
         if len(jobs) > 1 and self.workers > 1:
             with ProcessPoolExecutor(max_workers=self.workers) as pool:
                 for job, data in zip(jobs, pool.map(_work, jobs, chunksize=4)):
-                    by_sha[job[1]] = data
+                    done(job[1], data)
         else:
             for job in jobs:
-                by_sha[job[1]] = _work(job)
+                done(job[1], _work(job))
         self.parsed += len(jobs)
-        for path, sha in todo:
-            results[path] = PdfResult(**by_sha[sha])
-            if progress:
-                progress()
-        return results
+        return {path: results[path] for path in paths}

@@ -20,7 +20,7 @@ def all_text(site: Path) -> str:
 
 def build(cli, decisions: Path, out: Path, *extra: str):
     return cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "cache"),
-               "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", *extra)
+               "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--uitgebreid", *extra)
 
 
 @pytest.fixture
@@ -74,10 +74,24 @@ def test_build_publishes_only_approved_due_packages(cli, mixed, tmp_path):
     assert report["embargoed"][0]["publicatie_datum"] == "2024-07-01"
 
 
+def test_output_for_a_scheduler_is_short_unless_something_needs_a_person(cli, mixed, tmp_path):
+    """Not on a terminal (cron, systemd): no line per published decision and no progress bar, but
+    every refusal with its fix and the summary line."""
+    out = tmp_path / "site"
+    result = cli("build", "--decisions", str(mixed), "--out", str(out), "--cache", str(tmp_path / "c"),
+                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+    assert result.returncode == 1
+    assert "GEPUBLICEERD" not in result.stdout and "EMBARGO " not in result.stdout
+    assert "GEWEIGERD    ongekeurd" in result.stdout and "Oplossing:" in result.stdout
+    assert re.search(r"Site geschreven naar .*: 1 besluit\(en\) gepubliceerd, 2 geweigerd, 1 onder embargo, "
+                     r"0 ingetrokken; \d+ pdf\('s\) gelezen in [\d.]+ s\.", result.stdout)
+    assert "Pdf's controleren" not in result.stdout + result.stderr
+
+
 def test_embargo_lifts_on_its_date(cli, mixed, tmp_path):
     out = tmp_path / "site"
     result = cli("build", "--decisions", str(mixed), "--out", str(out), "--cache", str(tmp_path / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-07-01")
+                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-07-01", "--uitgebreid")
     assert "GEPUBLICEERD embargo (2024-0003)" in result.stdout
     assert "EMBARGOTITEL" in (out / "besluit/2024-0003/index.html").read_text()
 

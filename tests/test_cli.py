@@ -74,3 +74,37 @@ def test_approve_refuses_duplicate_kenmerk_with_sibling(cli, make_package):
     b = make_package("b")
     result = cli("approve", str(b), "--door", "Marie")
     assert result.returncode == 1 and "ook gebruikt door pakket a" in result.stdout
+
+
+def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_path):
+    """Staff running a build by hand see a progress bar and each published decision."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import ROOT
+    from publish.approval import write_approval
+
+    write_approval(make_package(), "X")
+    exe = Path(sys.executable).parent / "woo-publish"
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([str(exe), "build", "--decisions", str(decisions), "--out", str(tmp_path / "site"),
+                                "--cache", str(tmp_path / "c"), "--config", str(ROOT / "mkdocs.yml")],
+                               stdin=secondary, stdout=secondary, stderr=secondary)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:  # the terminal closes when the command ends
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert process.wait(timeout=300) == 0
+    os.close(primary)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "Pdf's controleren" in shown and "3/3" in shown
+    assert "GEPUBLICEERD pakket (2024-0001)" in shown

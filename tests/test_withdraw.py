@@ -14,7 +14,7 @@ from test_build import all_text
 
 def _build(cli, decisions, out, today="2024-06-01"):
     return cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "c"),
-               "--config", str(ROOT / "mkdocs.yml"), "--vandaag", today)
+               "--config", str(ROOT / "mkdocs.yml"), "--vandaag", today, "--uitgebreid")
 
 
 def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisions, tmp_path):
