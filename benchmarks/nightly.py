@@ -1,0 +1,226 @@
+"""Nightly rebuild at scale: cold build, warm rebuild with nothing changed, rebuild after one changed
+package, for synthetic corpora of realistic size (about 20 PDFs per decision, 1 to 4 pages each,
+with redaction boxes and ground codes; inventories of about 25 rows).
+
+Every build is the real ``woo-publish build`` command in its own process, so the figures include
+start-up, mkdocs and the atomic swap, as the scheduler sees them. Reported per size: seconds, peak
+memory of the largest process, share of the time spent in mkdocs, PDFs parsed, PDF pages per second
+of the cold build beside poppler's ``pdftotext`` on the same files (the practical limit), and the
+cost per decision.
+
+Run: .venv/bin/python benchmarks/nightly.py [--sizes 100 1000] [--work DIR]
+Corpora are kept in --work (default .cache/bench-nightly) and reused: generating 20,000 PDFs takes
+a while on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import WORDS, document_blocks, write_document  # noqa: E402
+
+from publish.approval import write_approval  # noqa: E402
+
+ORGANISATIONS = ["Kiesraad", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"]
+CORPUS_VERSION = "2"  # raise when the generator changes: kept corpora are made anew
+SUBJECTS = ["datalekken", "privacy", "berichtenapps", "subsidies", "inkoop", "huisvesting", "verkiezingen", "ict"]
+ASSESSMENTS = [("openbaar", ""), ("deels openbaar", "5.1.2.e"), ("deels openbaar", "5.1.2.e; 5.2.1"),
+               ("niet openbaar", "5.1.2.i"), ("deels openbaar", "5.1.2.d")]
+
+
+def _document(args: tuple[str, int, int]) -> None:
+    path, seed, pages = args
+    write_document(Path(path), random.Random(seed), pages)
+
+
+def _letter(args: tuple[str, int]) -> None:
+    from pdfdraw import write_pdf
+
+    path, seed = args
+    rng = random.Random(seed)
+    write_pdf(Path(path), ["# Besluit op uw Woo-verzoek"] + document_blocks(rng, 2)[1:])
+
+
+def make_corpus(root: Path, decisions: int, seed: int = 7) -> Path:
+    """``decisions`` approved packages under root/decisions; reused when already complete."""
+    target = root / "decisions"
+    done = root / "klaar.txt"
+    if done.is_file() and done.read_text() == f"{CORPUS_VERSION} {decisions}":
+        return target
+    shutil.rmtree(root, ignore_errors=True)
+    target.mkdir(parents=True)
+    rng = random.Random(seed)
+    jobs: list[tuple] = []
+    letters: list[tuple] = []
+    for i in range(decisions):
+        decided = dt.date(2022, 6, 1) + dt.timedelta(days=(i * 37) % 1300)  # Woo decisions, spread over years
+        year = decided.year
+        kenmerk = f"{year}-{i:07d}"
+        pkg = target / f"{kenmerk}-synthetisch"
+        (pkg / "documenten").mkdir(parents=True)
+        rows = []
+        for nr in range(1, rng.randint(22, 28) + 1):
+            assessment, grounds = ASSESSMENTS[0] if nr % 7 == 1 else rng.choice(ASSESSMENTS)
+            file = "" if assessment == "niet openbaar" else f"documenten/{nr}.pdf"
+            if file:
+                jobs.append((str(pkg / file), rng.randrange(1 << 30), rng.randint(1, 4)))
+            title = " ".join(rng.choice(WORDS) for _ in range(4)).capitalize()
+            rows.append([nr, title, (decided - dt.timedelta(days=30 + 11 * nr)).isoformat(), assessment, grounds, file])
+        with (pkg / "inventaris.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["nr", "document", "datum", "beoordeling", "gronden", "bestand"])
+            writer.writerows(rows)
+        letters.append((str(pkg / "besluitbrief.pdf"), rng.randrange(1 << 30)))
+        subjects = sorted(rng.sample(SUBJECTS, 2))
+        (pkg / "besluit.md").write_text(
+            "---\n"
+            f"kenmerk: {kenmerk}\n"
+            f"titel: Verzoek over {' '.join(rng.choice(WORDS) for _ in range(3))} ({i})\n"
+            f"organisatie: {ORGANISATIONS[i % 2]}\n"
+            "wet: Woo\n"
+            "besluit: deels openbaar\n"
+            f"besluit_datum: {decided.isoformat()}\n"
+            f"publicatie_datum: {(decided + dt.timedelta(days=7)).isoformat()}\n"
+            f"verzoek_ontvangen: {(decided - dt.timedelta(days=rng.randint(20, 60))).isoformat()}\n"
+            f"onderwerpen: [{', '.join(subjects)}]\n"
+            "besluitbrief: besluitbrief.pdf\n"
+            "inventaris: inventaris.csv\n"
+            "---\n"
+            f"Samenvatting: {' '.join(rng.choice(WORDS) for _ in range(60))}.\n",
+            encoding="utf-8")
+    with ProcessPoolExecutor() as pool:
+        list(pool.map(_document, jobs, chunksize=32))
+        list(pool.map(_letter, letters, chunksize=32))
+    for pkg in sorted(target.iterdir()):
+        write_approval(pkg, "Benchmark")
+    done.write_text(f"{CORPUS_VERSION} {decisions}")
+    return target
+
+
+def run_build(decisions: Path, out: Path, cache: Path, report: Path) -> dict:
+    """One real build in its own process; returns the JSON report with wall time and peak memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    exe = Path(sys.executable).parent / "woo-publish"
+    t0 = time.perf_counter()
+    result = subprocess.run([str(exe), "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(cache),
+                             "--config", str(ROOT / "mkdocs.yml"), "--report", str(report), "--vandaag", "2026-01-01"],
+                            capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if result.returncode != 0:
+        raise SystemExit(f"build failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    data = json.loads(report.read_text())
+    data["wall"] = wall
+    # ru_maxrss of waited-for children is the largest of them (not a sum), in KiB on Linux; it only
+    # grows, so a later, smaller build reports the earlier peak: each size runs cold build first.
+    data["peak_mib"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return data
+
+
+def pdftotext_pages_per_second(pdfs: list[Path], pages: int) -> float | None:
+    if not shutil.which("pdftotext"):
+        return None
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor() as pool:  # same number of cores as the build
+        list(pool.map(_pdftotext, [str(p) for p in pdfs], chunksize=16))
+    return pages / (time.perf_counter() - t0)
+
+
+def _pdftotext(path: str) -> None:
+    subprocess.run(["pdftotext", path, "-"], capture_output=True, check=True)
+
+
+def bench(size: int, work: Path) -> dict:
+    corpus = make_corpus(work / f"corpus-{size}", size)
+    run_dir = work / f"run-{size}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    out, cache = run_dir / "site", run_dir / "cache"
+
+    cold = run_build(corpus, out, cache, run_dir / "cold.json")
+    warm = run_build(corpus, out, cache, run_dir / "warm.json")
+
+    # One package changes: a document is replaced and the package approved again.
+    pkg = sorted(corpus.iterdir())[size // 2]
+    doc = sorted((pkg / "documenten").glob("*.pdf"))[0]
+    original = doc.read_bytes()
+    approval = (pkg / "goedkeuring.json").read_bytes()
+    try:
+        write_document(doc, random.Random(size), 2)
+        write_approval(pkg, "Benchmark")
+        changed = run_build(corpus, out, cache, run_dir / "changed.json")
+    finally:
+        doc.write_bytes(original)
+        (pkg / "goedkeuring.json").write_bytes(approval)
+
+    from pypdf import PdfReader
+
+    pdfs = sorted(corpus.rglob("*.pdf"))
+    pages = sum(len(PdfReader(p).pages) for p in pdfs)
+    pdf_seconds = cold["timings"].get("valideren_en_pdf", 0.0)
+    return {
+        "decisions": size, "pdfs": len(pdfs), "pages": pages,
+        "cold": cold, "warm": warm, "changed": changed,
+        "gate_pages_per_s": pages / pdf_seconds if pdf_seconds else None,
+        "pdftotext_pages_per_s": pdftotext_pages_per_second(pdfs, pages),
+        "site_bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
+    }
+
+
+def show(r: dict) -> None:
+    def line(name: str, b: dict) -> str:
+        mk = b["timings"].get("mkdocs", 0.0)
+        return (f"  {name:<24} {b['wall']:8.1f} s  piek {b['peak_mib']:7.0f} MiB  mkdocs {100 * mk / b['wall']:4.0f}%"
+                f"  pdf's gelezen {b['pdfs_parsed']:6d}")
+
+    print(f"{r['decisions']} besluiten, {r['pdfs']} pdf's, {r['pages']} pagina's, site {r['site_bytes'] / 1e6:.0f} MB")
+    print(line("koude build", r["cold"]))
+    print(line("warm, niets gewijzigd", r["warm"]))
+    print(line("één pakket gewijzigd", r["changed"]))
+    print(f"  warm / koud: {r['warm']['wall'] / r['cold']['wall']:.3f}; per besluit koud {r['cold']['wall'] / r['decisions']:.3f} s, "
+          f"warm {r['warm']['wall'] / r['decisions']:.4f} s")
+    gate = r["gate_pages_per_s"]
+    poppler = r["pdftotext_pages_per_s"]
+    print(f"  pdf-controle in de koude build: {gate:.1f} pagina's/s op {os.cpu_count()} kernen"
+          + (f"; pdftotext: {poppler:.1f} pagina's/s ({poppler / gate:.1f}x)" if poppler else "; pdftotext niet geïnstalleerd"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench-nightly")
+    parser.add_argument("--json", type=Path, default=None, help="write all figures to this file as well")
+    args = parser.parse_args()
+    results = []
+    for size in args.sizes:
+        t0 = time.perf_counter()
+        make_corpus(args.work / f"corpus-{size}", size)
+        print(f"corpus van {size} besluiten klaar in {time.perf_counter() - t0:.0f} s", flush=True)
+        results.append(bench(size, args.work))
+        show(results[-1])
+        sys.stdout.flush()
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        ratio = (b["cold"]["wall"] / b["decisions"]) / (a["cold"]["wall"] / a["decisions"])
+        print(f"kosten per besluit (koud), {b['decisions']} t.o.v. {a['decisions']}: {ratio:.2f}x")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
