@@ -66,8 +66,8 @@ class BuildOptions:
     keep_sources: Path | None = None
 
 
-class _Terminated(Exception):
-    pass
+class _Terminated(BaseException):
+    """BaseException, so no library's `except Exception` swallows the stop request."""
 
 
 def _on_term(signum, frame):
