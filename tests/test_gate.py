@@ -306,3 +306,58 @@ def test_xray_corpus_precision_and_recall():
     missed = sorted(n for n in bad if not outcome.get(n))
     assert (false_pos, missed) == ([], []), (false_pos, missed)
     assert true_pos == len(bad)
+
+
+def test_findings_name_page_and_position_and_mask_the_text():
+    findings, _ = gate(draw(text_then_box((0, 0, 0))))
+    f = findings["pdf.tekst_onder_vlak"]
+    assert f["location"] == "pagina 1, positie (95, 695)"
+    assert "J** d* V**** w**** h***" in f["message"] and "Vries" not in f["message"]
+    assert f["fix"]
+
+
+def test_empty_form_field_passes():
+    def build(c):
+        c.acroForm.textfield(name="naam", value="", x=100, y=500, width=200, height=20)
+    assert "pdf.formulierwaarden" not in errors(gate(draw(build))[0])
+
+
+def test_visible_layer_passes():
+    def change(writer):
+        ocg = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/OCG"),
+                                                   NameObject("/Name"): TextStringObject("Tekst")}))
+        writer._root_object[NameObject("/OCProperties")] = DictionaryObject({
+            NameObject("/OCGs"): ArrayObject([ocg]),
+            NameObject("/D"): DictionaryObject({NameObject("/ON"): ArrayObject([ocg])}),
+        })
+    assert errors(gate(_modify(draw(lambda c: None), change))[0]) == set()
+
+
+def test_plain_document_has_no_finding_at_all():
+    findings, published = gate(draw(lambda c: c.drawString(100, 600, "Gewone tekst zonder bijzonderheden.")))
+    assert findings == {}
+    assert PdfReader(io.BytesIO(published)).pages[0].extract_text().startswith("Dit is een gewoon document")
+
+
+def test_allowed_values_in_package_or_site_configuration_pass(cli, make_package, decisions, tmp_path):
+    """The organisation's own general number and IBAN may stand in a letter; any other value may not."""
+    import yaml
+
+    from conftest import ROOT
+
+    text = {"documenten/1.pdf": ["# Contact", "Bel ons algemene nummer 070 426 62 66 of mail naar woo@voorbeeld.nl."],
+            "documenten/2.pdf": ["# Betaling", "Betaal op NL91 ABNA 0417 1643 00 onder vermelding van het kenmerk."]}
+    make_package("toegestaan", pdf_text=text, extra_meta={"toegestane_gegevens": ["070 426 62 66", "woo@voorbeeld.nl"]})
+    make_package("niet", meta={"kenmerk": "2024-0002"}, pdf_text=text)
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config["extra"]["woo"]["toegestane_gegevens"] = ["NL91ABNA0417164300"]
+    config_path = tmp_path / "mkdocs.yml"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True))
+    result = cli("check", str(decisions), "--config", str(config_path), "--cache", str(tmp_path / "c"))
+    out = result.stdout
+    assert result.returncode == 1
+    assert "OK   toegestaan (2024-0001)" in out
+    assert "FOUT niet/documenten/1.pdf, pagina 1: de tekst bevat een telefoonnummer" in out
+    assert "FOUT niet/documenten/1.pdf, pagina 1: de tekst bevat een e-mailadres" in out
+    assert "iban" not in out.lower().split("fout niet")[0]  # the configured IBAN passes for both packages
+    assert "IBAN" not in out

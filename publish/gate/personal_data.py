@@ -20,9 +20,12 @@ KINDS = {
     "adres": "een adres (postcode met huisnummer)",
 }
 
-BSN = re.compile(r"(?<![\d.,/-])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{3}[. ]?\d{3}[. ]?\d{3})(?![\d,/-]|\.\d)")
-IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b")
-PHONE = re.compile(r"(?<![\w+])((?:\+31|0031)[ -]?(?:\(0\)[ -]?)?[1-9](?:[ -]?\d){8}|0[1-9](?:[ -]?\d){8})(?![\d])")
+# Digit groups may be separated by a line break too: text extraction puts one between words that a
+# PDF positions one by one, and a number can wrap at the end of a line.
+_SEP = r"(?:[ \t]*\n[ \t]*|[ \t])"
+BSN = re.compile(rf"(?<![\d.,/-])(\d{{4}}(?:\.|{_SEP})?\d{{2}}(?:\.|{_SEP})?\d{{3}}|\d{{3}}(?:\.|{_SEP})?\d{{3}}(?:\.|{_SEP})?\d{{3}})(?![\d,/-]|\.\d)")
+IBAN = re.compile(rf"\b([A-Z]{{2}}\d{{2}}(?:{_SEP}?[A-Z0-9]{{4}}){{2,7}}(?:{_SEP}?[A-Z0-9]{{1,3}})?)\b")
+PHONE = re.compile(rf"(?<![\w+])((?:\+31|0031)(?:-|{_SEP})?(?:\(0\)(?:-|{_SEP})?)?[1-9](?:(?:-|{_SEP})?\d){{8}}|0[1-9](?:(?:-|{_SEP})?\d){{8}})(?![\d])")
 EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 ADDRESS = re.compile(
     r"\b(?P<street>[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.'-]+)[ ](?P<nr>\d{1,5}(?:[ ]?[a-zA-Z](?![a-zA-Z])|-\d{1,4})?)[ ,]*\n?[ ]*"
@@ -58,7 +61,7 @@ def _bsn_valid(digits: str) -> bool:
 
 
 def _iban_valid(value: str) -> bool:
-    compact = value.replace(" ", "")
+    compact = re.sub(r"\s", "", value)
     if not 15 <= len(compact) <= 34:
         return False
     moved = compact[4:] + compact[:4]
@@ -67,6 +70,16 @@ def _iban_valid(value: str) -> bool:
     except ValueError:
         return False
     return number % 97 == 1
+
+
+def _valid_iban_prefix(candidate: str) -> str | None:
+    """The IBAN at the start of a match: a following word in capitals ('... 00 EUR') may have been
+    taken along, and must not hide a real account number behind a failed checksum."""
+    compact = re.sub(r"\s", "", candidate)
+    for end in range(len(compact), 14, -1):
+        if _iban_valid(compact[:end]):
+            return compact[:end]
+    return None
 
 
 @dataclass
@@ -81,6 +94,7 @@ def find_personal_data(text: str, page: int) -> list[PersonalData]:
     found: list[PersonalData] = []
 
     def add(kind: str, value: str) -> None:
+        value = re.sub(r"\s+", " ", value.strip())
         found.append(PersonalData(kind, mask(value), value_hash(value), page))
 
     def blank(match) -> None:  # a matched value is not matched again by a later pattern
@@ -91,8 +105,9 @@ def find_personal_data(text: str, page: int) -> list[PersonalData]:
         add("email", m.group(1))
         blank(m)
     for m in list(IBAN.finditer(text)):
-        if _iban_valid(m.group(1)):
-            add("iban", m.group(1))
+        iban = _valid_iban_prefix(m.group(1))
+        if iban:
+            add("iban", iban)
         blank(m)  # an IBAN-shaped value that fails mod-97 is still no phone number
     for m in list(ADDRESS.finditer(text)):
         if m.group("street").lower().strip(".") in NOT_STREETS:
