@@ -257,15 +257,20 @@ def test_filled_form_field_is_refused():
     assert "pdf.formulierwaarden" in errors(gate(draw(build))[0])
 
 
-def test_hidden_layer_is_refused():
+def _layer(name: str, state: str):
+    """An optional-content layer that the viewer shows (/ON) or hides (/OFF) by default."""
     def change(writer):
         ocg = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/OCG"),
-                                                   NameObject("/Name"): TextStringObject("Onbewerkt")}))
+                                                   NameObject("/Name"): TextStringObject(name)}))
         writer._root_object[NameObject("/OCProperties")] = DictionaryObject({
             NameObject("/OCGs"): ArrayObject([ocg]),
-            NameObject("/D"): DictionaryObject({NameObject("/OFF"): ArrayObject([ocg])}),
+            NameObject("/D"): DictionaryObject({NameObject(state): ArrayObject([ocg])}),
         })
-    assert "pdf.verborgen_laag" in errors(gate(_modify(draw(lambda c: None), change))[0])
+    return change
+
+
+def test_hidden_layer_is_refused():
+    assert "pdf.verborgen_laag" in errors(gate(_modify(draw(lambda c: None), _layer("Onbewerkt", "/OFF")))[0])
 
 
 @pytest.mark.parametrize("text,code", [
@@ -323,14 +328,7 @@ def test_empty_form_field_passes():
 
 
 def test_visible_layer_passes():
-    def change(writer):
-        ocg = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/OCG"),
-                                                   NameObject("/Name"): TextStringObject("Tekst")}))
-        writer._root_object[NameObject("/OCProperties")] = DictionaryObject({
-            NameObject("/OCGs"): ArrayObject([ocg]),
-            NameObject("/D"): DictionaryObject({NameObject("/ON"): ArrayObject([ocg])}),
-        })
-    assert errors(gate(_modify(draw(lambda c: None), change))[0]) == set()
+    assert errors(gate(_modify(draw(lambda c: None), _layer("Tekst", "/ON")))[0]) == set()
 
 
 def test_plain_document_has_no_finding_at_all():
