@@ -11,7 +11,10 @@ import io
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from contextlib import contextmanager
 from pathlib import Path
+
+from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
 
 from .approval import sha256_file
 from .cache import Cache
@@ -67,15 +70,49 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
         pages = len(reader.pages)
         if pages == 0:
             return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
-        texts = [_page_text(page) for page in reader.pages]
         from .gate import run_gate
+        from .gate.scene import interpret
 
-        findings, published = run_gate(reader, data, texts)
+        with _parsed_once(reader):
+            texts = [_page_text(page) for page in reader.pages]
+            scenes = [interpret(page) for page in reader.pages]
+        findings, published = run_gate(reader, data, texts, scenes)
         return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, AssertionError, OSError, ZeroDivisionError) as exc:
         return {"ok": False, "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",
                 "error_code": "pdf.onleesbaar"}, None
+
+
+@contextmanager
+def _parsed_once(reader):
+    """Each page's content stream parsed once, for both text extraction and the gate.
+
+    Parsing is most of the work. The parsed stream stands in for ``/Contents`` in memory only while
+    text and drawing are read; the original reference is put back before the published copy is
+    written, so the published content is never re-serialised from parsed operators.
+    """
+    saved = []
+    for page in reader.pages:
+        original = dict.get(page, NameObject("/Contents"))
+        if original is None:
+            continue
+        try:
+            resolved = original.get_object()
+            if not isinstance(resolved, (ArrayObject, StreamObject)):
+                continue
+            # "bytes": strings stay undecoded, exactly as pypdf's own text extraction parses them.
+            parsed = ContentStream(resolved, reader, "bytes")
+            parsed.operations  # noqa: B018 - parse now; a damaged stream is left to the readers below
+        except Exception:  # noqa: BLE001 - text extraction and the gate report it themselves
+            continue
+        saved.append((page, original))
+        page[NameObject("/Contents")] = parsed
+    try:
+        yield
+    finally:
+        for page, original in saved:
+            page[NameObject("/Contents")] = original
 
 
 def _page_text(page) -> str:

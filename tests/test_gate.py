@@ -359,3 +359,22 @@ def test_allowed_values_in_package_or_site_configuration_pass(cli, make_package,
     assert "FOUT niet/documenten/1.pdf, pagina 1: de tekst bevat een e-mailadres" in out
     assert "iban" not in out.lower().split("fout niet")[0]  # the configured IBAN passes for both packages
     assert "IBAN" not in out
+
+
+def test_sharing_the_parsed_content_stream_changes_neither_text_nor_published_copy():
+    """Text extraction and the gate read one parsed content stream per page; the text must be what
+    pypdf gives on its own, and the published copy must not be re-serialised from parsed operators."""
+    files = sorted(XRAY.glob("*.pdf"))
+    if not files:
+        pytest.skip("../shared/testdata/xray is not present")
+    from publish.gate import run_gate
+
+    for path in files:
+        data = path.read_bytes()
+        shared, published = _inspect_bytes(data)
+        reader = PdfReader(io.BytesIO(data))
+        texts = [page.extract_text() for page in reader.pages]
+        findings, separate = run_gate(reader, data, texts)  # every page parsed again by the gate
+        assert shared["texts"] == texts, path.name
+        assert shared["findings"] == findings, path.name
+        assert published == separate, path.name

@@ -50,11 +50,12 @@ def _finding(code: str, severity: str, location: str, message: str, fix: str, **
     return {"code": code, "severity": severity, "location": location, "message": message, "fix": fix, **extra}
 
 
-def run_gate(reader: PdfReader, data: bytes, texts: list[str]) -> tuple[list[dict], bytes]:
+def run_gate(reader: PdfReader, data: bytes, texts: list[str], scenes=None) -> tuple[list[dict], bytes]:
+    """``scenes``: the pages already interpreted (see pdfs._parsed_once), else interpreted here."""
     findings: list[dict] = []
     sampler = ImageSampler()
     for number, page in enumerate(reader.pages, start=1):
-        scene = interpret(page)
+        scene = scenes[number - 1] if scenes is not None else interpret(page)
         for f in analyse(scene, number, sampler):
             message, fix = _REDACTION_TEXT[f.kind]
             severity = "waarschuwing" if f.kind == "witte_tekst" else "fout"

@@ -138,7 +138,9 @@ class Interpreter:
 
     # -- entry -------------------------------------------------------------------------------
     def run(self) -> Scene:
-        contents = self.page.get_contents()
+        raw = self.page.get("/Contents")
+        # Already parsed for text extraction (pdfs._parsed_once): use it instead of parsing again.
+        contents = raw if isinstance(raw, ContentStream) else self.page.get_contents()
         if contents is None:
             return self.scene
         resources = _resolve(self.page.get("/Resources")) or DictionaryObject()
