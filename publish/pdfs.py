@@ -122,6 +122,22 @@ def _page_text(page) -> str:
         return ""
 
 
+def _die_with_parent() -> None:
+    """A worker must not outlive a build that was killed (SIGKILL, out of memory): on Linux the
+    kernel sends it SIGKILL when its parent dies. Elsewhere workers end when their queue closes."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before the line above took effect
+        os._exit(1)
+
+
 def _work(args: tuple[str, str, str]) -> dict:
     path, sha, cache_root = args
     cache = Cache(Path(cache_root))
@@ -175,7 +191,7 @@ class PdfInspector:
                     progress(len(results), total)
 
         if len(jobs) > 1 and self.workers > 1:
-            with ProcessPoolExecutor(max_workers=self.workers) as pool:
+            with ProcessPoolExecutor(max_workers=self.workers, initializer=_die_with_parent) as pool:
                 for job, data in zip(jobs, pool.map(_work, jobs, chunksize=4)):
                     done(job[1], data)
         else:

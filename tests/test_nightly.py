@@ -37,6 +37,22 @@ def _tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _processes_using(cache: Path, wait: float = 5.0) -> list[int]:
+    """Processes whose command line names ``cache``: a killed build's PDF workers, if any survived."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                if str(cache).encode() in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def _two_packages(make_package) -> tuple[Path, Path]:
     a = make_package("a", meta={"kenmerk": "2024-0001", "titel": "Eerste besluit"})
     b = make_package("b", meta={"kenmerk": "2024-0002", "titel": "Tweede besluit VERDWIJNTWOORD"},
@@ -127,6 +143,7 @@ def test_a_killed_build_never_damages_the_live_site(make_package, decisions, tmp
         process.wait(timeout=60)
         state = _tree(out)
         assert state in (old, new), f"half-written site after SIGKILL at {delay} s"
+        assert _processes_using(tmp_path / f"cache-{delay}") == [], f"PDF workers outlived the build killed at {delay} s"
         states.append(state == new)
     assert not all(states), "every build finished before it was killed: the test killed nothing"
     # The next build cleans up whatever a killed build left beside the output.
@@ -153,3 +170,31 @@ def test_sigterm_while_the_new_site_is_being_written_stops_cleanly(make_package,
     assert "afgebroken" in stderr
     assert (out / "index.html").read_text() == "oude site" and len(list(out.iterdir())) == 1
     assert not list(tmp_path.glob(".woo-build-*"))
+
+
+def test_pdf_workers_die_with_a_killed_build():
+    """Without this, every build killed during PDF work leaves its worker processes behind for good."""
+    import os
+
+    code = (
+        "import sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from publish.pdfs import _die_with_parent\n"
+        "with ProcessPoolExecutor(2, initializer=_die_with_parent) as pool:\n"
+        "    pool.submit(time.sleep, 120)\n"
+        "    time.sleep(1)\n"
+        "    print(' '.join(str(p) for p in pool._processes), flush=True)\n"
+        "    time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    workers = [int(p) for p in parent.stdout.readline().split()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{w}") for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [w for w in workers if os.path.exists(f"/proc/{w}")]
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert alive == []
