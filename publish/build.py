@@ -18,8 +18,8 @@ from pathlib import Path
 
 from .approval import check_approval
 from .cache import Cache
-from .identity import IDENTITY_CSS, identity_css
 from .evaluate import PackageResult, evaluate, package_folders
+from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
 from .siteconfig import SiteConfig, load_site_config

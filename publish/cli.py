@@ -41,12 +41,12 @@ def _today(value: str | None) -> dt.date | None:
         raise click.BadParameter("gebruik JJJJ-MM-DD", param_hint="--vandaag") from None
 
 
-def _allowed(config_option: str | None) -> list[str]:
-    """Public values from the site configuration that look like personal data."""
+def _site_config(config_option: str | None):
+    """The site configuration, or None when there is no mkdocs.yml (checking packages needs none)."""
     from .siteconfig import load_site_config
 
     config = find_config(config_option)
-    return load_site_config(config).allowed_personal_data if config.is_file() else []
+    return load_site_config(config) if config.is_file() else None
 
 
 class TerminalProgress:
@@ -87,15 +87,14 @@ def main() -> None:
 @click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
 def check(decisions: str, cache_option: str | None, config_option: str | None) -> None:
     """Controleer alle pakketten en toon elk probleem met een oplossing."""
-    from .siteconfig import load_site_config
-
     folder = _decisions_dir(decisions)
-    config = find_config(config_option)
-    site_problems = load_site_config(config).problems if config.is_file() else Problems("")
+    site = _site_config(config_option)
+    site_problems = site.problems if site else Problems("")
     if site_problems:
-        click.echo(f"{'FOUT' if site_problems.has_errors else 'LET OP'} site-instellingen ({config}):")
+        click.echo(f"{'FOUT' if site_problems.has_errors else 'LET OP'} site-instellingen ({site.path}):")
         _print_problems(site_problems)
-    results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))), _allowed(config_option),
+    allowed = site.allowed_personal_data if site else []
+    results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))), allowed,
                        progress=TerminalProgress.if_interactive("Pdf's controleren"))
     invalid = 0
     for r in results:
@@ -116,7 +115,7 @@ def check(decisions: str, cache_option: str | None, config_option: str | None) -
         _print_problems(r.problems)
     click.echo()
     if site_problems.has_errors:
-        click.echo(f"De site-instellingen in {config} zijn ongeldig: de site kan zo niet gebouwd worden.")
+        click.echo(f"De site-instellingen in {site.path} zijn ongeldig: de site kan zo niet gebouwd worden.")
     if not results:
         click.echo(f"Geen pakketten gevonden in {folder}/.")
     elif invalid:
@@ -140,7 +139,8 @@ def approve(package: Path, door: str, cache_option: str | None, config_option: s
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
     if package.resolve() not in [s.resolve() for s in siblings]:
         siblings.append(package)
-    results = evaluate(siblings, PdfInspector(Cache(cache_dir(cache_option))), _allowed(config_option))
+    site = _site_config(config_option)
+    results = evaluate(siblings, PdfInspector(Cache(cache_dir(cache_option))), site.allowed_personal_data if site else [])
     result = next(r for r in results if r.folder.resolve() == package.resolve())
     if not result.valid:
         click.echo(f"Niet goedgekeurd: {package.name} is ongeldig. Er is niets vastgelegd.")
@@ -312,13 +312,13 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
 @click.option("--formaat", type=click.Choice(["nginx", "netlify"]), default="nginx", show_default=True,
               help="nginx: add_header-regels; netlify: het _headers-bestand (ook Cloudflare Pages).")
 def headers(out: str, formaat: str) -> None:
-    """Toon de beveiligingsheaders (Content-Security-Policy en andere) voor de gebouwde site."""
-    from .headers import headers_file, nginx_snippet, security_headers
+    """Toon de beveiligingsheaders (Content-Security-Policy en andere) van de gebouwde site."""
+    from .headers import HEADERS_FILE, headers_file, nginx_snippet, read_headers_file
 
-    folder = Path(out)
-    if not (folder / "index.html").is_file():
-        raise click.UsageError(f"in '{folder}' staat geen gebouwde site; voer eerst 'woo-publish build' uit.")
-    found = security_headers(folder)
+    written = Path(out) / HEADERS_FILE
+    if not written.is_file():
+        raise click.UsageError(f"in '{out}' staat geen gebouwde site met {HEADERS_FILE}; voer eerst 'woo-publish build' uit.")
+    found = read_headers_file(written)
     click.echo(nginx_snippet(found) if formaat == "nginx" else headers_file(found), nl=False)
 
 

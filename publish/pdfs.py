@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
@@ -59,7 +59,7 @@ class PdfResult:
 
 def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
     """Parse one PDF. Returns the result fields and the bytes of the published copy."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
@@ -164,7 +164,7 @@ class PdfInspector:
         """``progress(done, total)`` is called after every PDF, cached or parsed."""
         results: dict[Path, PdfResult] = {}
         total = len(paths)
-        todo: list[tuple[Path, str]] = []
+        waiting: dict[str, list[Path]] = {}  # sha -> its paths to parse: identical files are parsed once
         hashes = {p: sha256_file(p) for p in paths}
         for path, sha in hashes.items():
             cached = self.cache.get_json("pdf", f"{sha}-v{PDF_CODE_VERSION}")
@@ -173,18 +173,10 @@ class PdfInspector:
                 if progress:
                     progress(len(results), total)
             else:
-                todo.append((path, sha))
-        unique: dict[str, Path] = {}
-        for path, sha in todo:
-            unique.setdefault(sha, path)
-        jobs = [(str(p), sha, str(self.cache.root)) for sha, p in sorted(unique.items())]
-        by_sha: dict[str, dict] = {}
-        waiting = {}  # sha -> paths still to report, so progress moves as each PDF is done
-        for path, sha in todo:
-            waiting.setdefault(sha, []).append(path)
+                waiting.setdefault(sha, []).append(path)
+        jobs = [(str(paths_[0]), sha, str(self.cache.root)) for sha, paths_ in sorted(waiting.items())]
 
         def done(sha: str, data: dict) -> None:
-            by_sha[sha] = data
             for path in waiting.pop(sha):
                 results[path] = PdfResult(**data)
                 if progress:

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from publish.approval import write_approval
 
-from conftest import ROOT, ROWS
+from conftest import ROOT
 
 
 def all_text(site: Path) -> str:

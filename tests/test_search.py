@@ -15,7 +15,7 @@ from publish.approval import write_approval
 from publish.search import ShardedIndex, shard_of, stem, terms
 
 from browser_helpers import Server, needs_browser, probe
-from conftest import ROOT, ROWS
+from conftest import ROOT
 
 needs_node = pytest.mark.skipif(not (shutil.which("node") and (ROOT / "node_modules/lunr-languages").is_dir()),
                                 reason="node en lunr-languages ontbreken (make test installeert ze)")
