@@ -124,16 +124,14 @@ def _page_text(page) -> str:
 
 def _die_with_parent() -> None:
     """A worker must not outlive a build that was killed (SIGKILL, out of memory): on Linux the
-    kernel sends it SIGKILL when its parent dies. Elsewhere workers end when their queue closes."""
-    import ctypes
-    import ctypes.util
+    kernel sends it SIGKILL when its parent dies (elsewhere there is no such call, and nothing is done)."""
     import signal
 
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    from .libc import libc
+
+    prctl = getattr(libc(), "prctl", None)
+    if prctl is not None:
+        prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
     if os.getppid() == 1:  # the parent died before the line above took effect
         os._exit(1)
 

@@ -7,20 +7,19 @@ without a site. Elsewhere the old directory is renamed aside first, which leaves
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import shutil
 from pathlib import Path
+
+from .libc import libc
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    renameat2 = getattr(libc(), "renameat2", None)
+    if renameat2 is None:
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
