@@ -1,5 +1,5 @@
-"""PDF inspection with pypdf: open, refuse encryption, count pages, extract text per page, and
-write the published copy (one revision, no document metadata).
+"""PDF inspection: open and refuse encryption (pypdf), write the published copy (one revision, no
+document metadata), and run the gate on it, which extracts the text per page with PDFium.
 
 Results are cached by content hash, so an unchanged PDF is never parsed twice, and the work runs
 in parallel over the available cores.
@@ -10,22 +10,22 @@ from __future__ import annotations
 import io
 import os
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
 
 from .approval import sha256_file
 from .cache import Cache
 
 def _code_version() -> str:
-    """Cache entries are keyed by the code that made them: this module, the gate and pypdf."""
+    """Cache entries are keyed by the code that made them: this module, the gate, pypdf and PDFium."""
     import hashlib
 
     import pypdf
 
+    import pypdfium2
+
     digest = hashlib.sha256(pypdf.__version__.encode())
+    digest.update(str(pypdfium2.PDFIUM_INFO).encode() + str(pypdfium2.PYPDFIUM_INFO).encode())
     here = Path(__file__).resolve().parent
     for source in [here / "pdfs.py", *sorted((here / "gate").glob("*.py"))]:
         digest.update(source.read_bytes())
@@ -61,6 +61,7 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
     """Parse one PDF. Returns the result fields and the bytes of the published copy."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+    from pypdfium2 import PdfiumError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -71,55 +72,13 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
         if pages == 0:
             return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
         from .gate import run_gate
-        from .gate.scene import interpret
 
-        with _parsed_once(reader):
-            texts = [_page_text(page) for page in reader.pages]
-            scenes = [interpret(page) for page in reader.pages]
-        findings, published = run_gate(reader, data, texts, scenes)
+        findings, published, texts = run_gate(reader, data)
         return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, AssertionError, OSError, ZeroDivisionError) as exc:
+            RecursionError, AssertionError, OSError, ZeroDivisionError, PdfiumError) as exc:
         return {"ok": False, "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",
                 "error_code": "pdf.onleesbaar"}, None
-
-
-@contextmanager
-def _parsed_once(reader):
-    """Each page's content stream parsed once, for both text extraction and the gate.
-
-    Parsing is most of the work. The parsed stream stands in for ``/Contents`` in memory only while
-    text and drawing are read; the original reference is put back before the published copy is
-    written, so the published content is never re-serialised from parsed operators.
-    """
-    saved = []
-    for page in reader.pages:
-        original = dict.get(page, NameObject("/Contents"))
-        if original is None:
-            continue
-        try:
-            resolved = original.get_object()
-            if not isinstance(resolved, (ArrayObject, StreamObject)):
-                continue
-            # "bytes": strings stay undecoded, exactly as pypdf's own text extraction parses them.
-            parsed = ContentStream(resolved, reader, "bytes")
-            parsed.operations  # noqa: B018 - parse now; a damaged stream is left to the readers below
-        except Exception:  # noqa: BLE001 - text extraction and the gate report it themselves
-            continue
-        saved.append((page, original))
-        page[NameObject("/Contents")] = parsed
-    try:
-        yield
-    finally:
-        for page, original in saved:
-            page[NameObject("/Contents")] = original
-
-
-def _page_text(page) -> str:
-    try:
-        return page.extract_text() or ""
-    except Exception:  # one damaged page must not lose the text of the others
-        return ""
 
 
 def _die_with_parent() -> None:
