@@ -22,7 +22,7 @@ _AGAIN = "Lak het document opnieuw met een lakprogramma dat de tekst echt verwij
 _REMOVE = "Verwijder deze verborgen tekst uit het document (of maak hem zichtbaar als hij openbaar mag) en lever het opnieuw aan."
 _OCR = "Doe de tekstherkenning (OCR) opnieuw na het lakken, zodat de zwarte delen geen tekst meer hebben."
 _HIDDEN_TEXT = {
-    "tekst_onder_vlak": ("er staat tekst onder een zwart (of ander ondoorzichtig) vlak: wie kopieert of zoekt, leest hem toch; de lakking is niet echt toegepast", _AGAIN),
+    "tekst_onder_vlak": ("er staat leesbare tekst onder een zwart (of ander ondoorzichtig) vlak: de lakking is niet echt toegepast, wie kopieert of zoekt leest hem toch", _AGAIN),
     "tekst_onder_tekst": ("er staat tekst onder andere tekens (zoals zwarte blokjes of symbolen die eroverheen zijn gezet): onzichtbaar, maar wel te kopiëren", _AGAIN),
     "onzichtbare_tekst_onder_vlak": ("er staat onzichtbare tekst (tekstlaag of OCR) onder een gelakt vlak",
                                      "Verwijder de tekstlaag van de gelakte delen: lak opnieuw met een programma dat de tekst verwijdert, en doe de tekstherkenning (OCR) pas na het lakken."),

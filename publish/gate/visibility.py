@@ -41,6 +41,7 @@ CHANGED = 12  # grey levels (about 5%) a pixel must change by to count as drawn 
 MARGIN = 4.0  # points of page around the text area that are rendered too
 MIN_SIZE = 1.0  # characters smaller than this (points) are unreadable
 VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
+SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
 OBJECT_SHARE = 0.85  # share of an object's own pixels that must change for the quick "all visible" verdict
 DARK = 70  # grey level under which a pixel counts as dark
 PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a scan with words on it)
@@ -82,6 +83,7 @@ class _Char:
     box: tuple[float, float, float, float]  # points
     obj: int  # index of its text object in paint order, -1 if unknown
     hidden: str = ""  # cause, empty when visible
+    index: int = 0  # in the page text
 
 
 def is_ground_code(chars: str) -> bool:
@@ -297,6 +299,8 @@ def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]
             continue
         c.hidden = _judge(c, canvas, full, bare, owner, changed, modes.get(c.obj, 0), width, height,
                           later_covers, annots, text_objects, order)
+        if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
+            c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
     _excuse_doubles(chars)
     return _clean(text), _group(chars, canvas, bare, index + 1)
 
@@ -367,11 +371,11 @@ def _chars(textpage, count: int, text_index: dict, left: float, bottom: float) -
         code = raw.FPDFText_GetUnicode(textpage, i)
         char = chr(code) if 0 < code < 0x110000 else ""
         if not raw.FPDFText_GetCharBox(textpage, i, l, r, b, t):
-            out.append(_Char(char, (0, 0, 0, 0), -1))
+            out.append(_Char(char, (0, 0, 0, 0), -1, index=i))
             continue
         obj = raw.FPDFText_GetTextObject(textpage, i)
         key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
-        out.append(_Char(char, (l.value - left, b.value - bottom, r.value - left, t.value - bottom), text_index.get(key, -1)))
+        out.append(_Char(char, (l.value - left, b.value - bottom, r.value - left, t.value - bottom), text_index.get(key, -1), index=i))
     return out
 
 
@@ -390,6 +394,20 @@ def _overlap(a, b) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
     return max(w, 0) * max(h, 0)
+
+
+def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom: float) -> bool:
+    """Is the text over this letter a solid block (black squares) rather than letters of the same shape?
+    Judged in the letter's full cell (font height by advance width), where a letter's ink is sparse."""
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(textpage, c.index, rect):
+        return True
+    box = (min(rect.left, rect.right) - left, min(rect.top, rect.bottom) - bottom,
+           max(rect.left, rect.right) - left, max(rect.top, rect.bottom) - bottom)
+    where = canvas.pixels(box, owner.shape)
+    if where is None:
+        return True
+    return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE
 
 
 def _judge(c: _Char, canvas: _Canvas, full, bare, owner, changed, mode: int, width: float, height: float,
@@ -499,7 +517,8 @@ def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[
         if not run:
             return
         cause = run[0][2]
-        text = " ".join(w for w, _, _ in run)
+        first, last = run[0][1][0].index, run[-1][1][-1].index
+        text = " ".join("".join(c.char for c in chars[first:last + 1]).split())
         box = _box_of([c for _, cs, _ in run for c in cs])
         run.clear()
         if is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text)):
