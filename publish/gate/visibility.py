@@ -42,7 +42,8 @@ MARGIN = 4.0  # points of page around the text area that are rendered too
 MIN_SIZE = 1.0  # characters smaller than this (points) are unreadable
 VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
 SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
-OBJECT_SHARE = 0.85  # share of an object's own pixels that must change for the quick "all visible" verdict
+UNCHANGED_PIXELS, UNCHANGED_SHARE = 2, 0.03  # own pixels of an object that may stay unchanged (edge effects)
+LATER_SHARE = 0.25  # ink of later text inside an object's area, relative to its own ink, that needs a closer look
 DARK = 70  # grey level under which a pixel counts as dark
 PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a scan with words on it)
 INK_CONTRAST = 50  # grey levels darker than the paper around it that count as ink
@@ -148,23 +149,44 @@ def _walk(page) -> list[tuple[object, int, Matrix]]:
     return out
 
 
-def _remove(page, keep) -> None:
-    """Remove (and free) every non-form object for which ``keep(type)`` is false, inside forms too."""
+def _strip(page, keep_text: bool, texts: int = 0) -> int:
+    """Remove (and free) the text objects of a loaded page, or all its other drawing (paths, images,
+    shadings) inside Form XObjects too. When the text is kept, text object k in paint order is painted
+    in the flat colour k + 1 (24-bit RGB) instead of its own, ``texts`` being how many there are.
+    Returns how many text objects were seen."""
+    TEXT, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
+    get_type, destroy = raw.FPDFPageObj_GetType, raw.FPDFPageObj_Destroy
+    fill, stroke, blend = raw.FPDFPageObj_SetFillColor, raw.FPDFPageObj_SetStrokeColor, raw.FPDFPageObj_SetBlendMode
+    seen = 0
+
     def prune(count, get, remove, depth):
-        for i in reversed(range(count)):
+        nonlocal seen
+        for i in range(count - 1, -1, -1):  # backwards: removing keeps the earlier indexes valid
             obj = get(i)
             if not obj:
                 continue
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_FORM:
+            kind = get_type(obj)
+            if kind == FORM:
                 if depth < 32:
                     prune(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
                           lambda x, o=obj: raw.FPDFFormObj_RemoveObject(o, x), depth + 1)
-            elif not keep(kind) and remove(obj):
-                raw.FPDFPageObj_Destroy(obj)
+            elif kind == TEXT:
+                seen += 1
+                if not keep_text:
+                    if remove(obj):
+                        destroy(obj)
+                else:
+                    code = texts - seen + 1
+                    r, g, b = (code >> 16) & 255, (code >> 8) & 255, code & 255
+                    fill(obj, r, g, b, 255)
+                    stroke(obj, r, g, b, 255)
+                    blend(obj, b"Normal")
+            elif keep_text and remove(obj):
+                destroy(obj)
 
     prune(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j),
           lambda x: raw.FPDFPage_RemoveObject(page, x), 0)
+    return seen
 
 
 def _bounds(obj, to_page: Matrix = IDENTITY) -> tuple[float, float, float, float] | None:
@@ -222,18 +244,6 @@ class _Canvas:
         return slice(y0, y1), slice(x0, x1)
 
 
-def _owner_colours(objects) -> dict[int, int]:
-    """Text object k (paint order) is painted in colour k + 1 (24-bit RGB); 0xFFFFFF is the background."""
-    ids = {}
-    for k, (obj, _kind) in enumerate(objects):
-        code = k + 1
-        raw.FPDFPageObj_SetFillColor(obj, (code >> 16) & 255, (code >> 8) & 255, code & 255, 255)
-        raw.FPDFPageObj_SetStrokeColor(obj, (code >> 16) & 255, (code >> 8) & 255, code & 255, 255)
-        raw.FPDFPageObj_SetBlendMode(obj, b"Normal")
-        ids[k] = code
-    return ids
-
-
 def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]]:
     """The text of one page (as PDFium extracts it) and its hidden text, grouped per run of words."""
     page = doc[index]
@@ -247,48 +257,34 @@ def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]
     left, bottom = _origin(page)
 
     walked = _walk(page)
-    objects = [(o, k) for o, k, _ in walked]
-    text_objects = [o for o, k in objects if k == raw.FPDF_PAGEOBJ_TEXT]
-    order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}
-    text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}
+    text_objects = [o for o, k, _m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     bounds = [_bounds(o, m) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     area = _union([b for b in bounds if b is not None], left, bottom)
     canvas = _Canvas(width, height, area or (0, 0, width, height), _scale(bounds))
 
-    full = canvas.render(page, grayscale=True, draw_annots=True).astype(np.int16)
+    full = canvas.render(page, grayscale=True, draw_annots=True)
     bare_page = doc[index]
     raw.FPDFPage_SetRotation(bare_page, 0)
-    _remove(bare_page, lambda kind: kind != raw.FPDF_PAGEOBJ_TEXT)
-    bare = canvas.render(bare_page, grayscale=True, draw_annots=True).astype(np.int16)
+    _strip(bare_page, keep_text=False)
+    bare = canvas.render(bare_page, grayscale=True, draw_annots=True)
     bare_page.close()
     owner_page = doc[index]
     raw.FPDFPage_SetRotation(owner_page, 0)
-    _remove(owner_page, lambda kind: kind == raw.FPDF_PAGEOBJ_TEXT)
-    owner_objects = [(o, k) for o, k, _ in _walk(owner_page) if k == raw.FPDF_PAGEOBJ_TEXT]
-    if len(owner_objects) != len(text_objects):  # cannot happen: the same page, loaded again
-        owner_objects = []
-    _owner_colours(owner_objects)
-    rgb = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, rev_byteorder=True)
+    same = _strip(owner_page, keep_text=True, texts=len(text_objects)) == len(text_objects)
+    bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
     owner_page.close()
-    owner = (rgb[..., 0].astype(np.int32) << 16) | (rgb[..., 1].astype(np.int32) << 8) | rgb[..., 2].astype(np.int32)
-    owner = np.where(owner == 0xFFFFFF, 0, owner)
-    changed = np.abs(full - bare) > CHANGED
-
-    suspicious = []
-    for k, box in enumerate(bounds):
-        if box is None:
-            continue
-        where = canvas.pixels(_shift(box, left, bottom), owner.shape)
-        if where is None:
-            suspicious.append(k)
-            continue
-        own = owner[where] == k + 1
-        n_own = int(own.sum())
-        if n_own == 0 or int((own & changed[where]).sum()) < OBJECT_SHARE * n_own or _has_gap(own & changed[where], box):
-            suspicious.append(k)
+    owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
+    owner[owner > len(text_objects)] = 0  # the background, or a colour blended by a mask: nobody's
+    if not same:  # cannot happen (the same page, loaded again); judge every character then
+        owner[:] = 0
+    changed = (np.maximum(full, bare) - np.minimum(full, bare)) > CHANGED
+    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom)
     if not suspicious:
         return _clean(text), []
 
+    objects = [(o, k) for o, k, _m in walked]
+    order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}
+    text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}
     chars = _chars(textpage, count, text_index, left, bottom)
     modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
     suspicious_set = set(suspicious)
@@ -337,31 +333,44 @@ def _union(boxes, left, bottom):
             max(b[2] for b in boxes) - left, max(b[3] for b in boxes) - bottom)
 
 
-def _has_gap(visible: np.ndarray, box) -> bool:
-    """A run of columns (or rows, for vertical text) without visible ink wider than a wide letter:
-    part of the object is hidden although the rest shows."""
-    if visible.size == 0:
-        return True
-    horizontal = (box[2] - box[0]) >= (box[3] - box[1])
-    profile = visible.any(axis=0 if horizontal else 1)
-    across = visible.shape[0 if horizontal else 1]
-    if not profile.any():
-        return True
-    idx = np.flatnonzero(profile)
-    inner = profile[idx[0]:idx[-1] + 1]
-    edges = idx[0] + (len(profile) - 1 - idx[-1])
-    longest = _longest_false_run(inner)
-    limit = max(3, 0.9 * across)
-    return longest > limit or edges > limit
+def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float) -> set[int]:
+    """Text objects that may not be wholly visible; the others need no look at single characters.
+
+    Counted for all objects at once from the owner map: an object is beyond doubt when it owns
+    pixels, (nearly) all of them change when text is removed, and no later text inks its area."""
+    n = len(bounds)
+    flat = owner.ravel()
+    n_own = np.bincount(flat, minlength=n + 1)
+    n_vis = np.bincount(flat[changed.ravel()], minlength=n + 1)
+    unchanged = n_own - n_vis
+    doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
+    suspicious = set(np.flatnonzero(doubtful).tolist())
+    suspicious |= {k for k, box in enumerate(bounds) if box is None}
+    for k in _overlapped(bounds) - suspicious:
+        where = canvas.pixels(_shift(bounds[k], left, bottom), owner.shape)
+        if where is None or int((owner[where] > k + 1).sum()) > LATER_SHARE * n_own[k + 1]:
+            suspicious.add(k)
+    return suspicious
 
 
-def _longest_false_run(values: np.ndarray) -> int:
-    if values.all():
-        return 0
-    padded = np.concatenate(([True], values, [True]))
-    starts = np.flatnonzero(~padded[1:] & padded[:-1])
-    ends = np.flatnonzero(padded[1:] & ~padded[:-1])
-    return int((ends - starts).max()) if len(starts) else 0
+def _overlapped(bounds) -> set[int]:
+    """Text objects whose area a later text object overlaps by more than a sliver (all pairs at once)."""
+    boxes = np.array([b if b is not None else (0, 0, 0, 0) for b in bounds], dtype=np.float32).reshape(-1, 4)
+    n = len(boxes)
+    out: set[int] = set()
+    if n < 2:
+        return out
+    x0, y0, x1, y1 = boxes.T
+    areas = np.maximum((x1 - x0) * (y1 - y0), 1e-6)
+    later = np.arange(n)
+    for start in range(0, n, 256):
+        rows = slice(start, min(start + 256, n))
+        w = np.minimum(x1[rows, None], x1[None, :]) - np.maximum(x0[rows, None], x0[None, :])
+        h = np.minimum(y1[rows, None], y1[None, :]) - np.maximum(y0[rows, None], y0[None, :])
+        inter = np.maximum(w, 0) * np.maximum(h, 0)
+        hit = (inter > 0.1 * areas[rows, None]) & (later[None, :] > later[rows, None])
+        out |= set((np.flatnonzero(hit.any(axis=1)) + start).tolist())
+    return out
 
 
 def _chars(textpage, count: int, text_index: dict, left: float, bottom: float) -> list[_Char]:
