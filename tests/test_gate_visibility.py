@@ -139,8 +139,6 @@ def test_text_under_a_comment_that_the_copy_drops_is_refused():
 
 @pytest.mark.parametrize("usage", ["/View", "/Print"])
 def test_layer_off_through_a_usage_dictionary_is_refused(usage):
-    def change(writer, resources, page):
-        pass
     data = tricks.layer("/ON")
     reader = PdfReader(io.BytesIO(data))
     from pypdf import PdfWriter
