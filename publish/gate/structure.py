@@ -32,8 +32,12 @@ def _r(obj):
 
 
 def revisions(data: bytes) -> int:
-    """Incremental updates each end in their own %%EOF; more than one means earlier versions inside."""
-    return max(1, len(re.findall(rb"%%EOF", data)))
+    """Incremental updates each end in their own %%EOF; more than one means earlier versions inside.
+    A linearised file ("fast web view", as the published copies are) has one extra by design."""
+    ends = len(re.findall(rb"%%EOF", data))
+    if re.search(rb"/Linearized\s", data[:1024]):
+        ends -= 1
+    return max(1, ends)
 
 
 def _has_javascript_action(action, seen=None, depth=0) -> bool:
