@@ -122,10 +122,11 @@ def _clean(pdf: pikepdf.Pdf) -> None:
         if key not in ("/Root", "/Size"):  # /Info and the old /ID go; qpdf writes a new, content-derived /ID
             del trailer[key]
     root = pdf.Root
+    names = root.get(Name.Names)
     for key in list(root.keys()):
         if key not in CATALOG_KEYS:
             del root[key]
-    _keep_named_destinations(pdf, root)
+    _keep_named_destinations(pdf, root, names)
     kept_links: set[tuple[int, int]] = set()
     _clean_page_tree(root.get(Name.Pages), kept_links, set(), 0)
     _clean_outlines(root.get(Name.Outlines))
@@ -138,13 +139,9 @@ def _clean(pdf: pikepdf.Pdf) -> None:
                     del obj[key]
 
 
-def _keep_named_destinations(pdf: pikepdf.Pdf, root) -> None:
+def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
     """Of the names dictionary only the destinations stay (no scripts, no embedded files)."""
-    names = root.get(Name.Names)
-    if names is None:
-        return
     dests = names.get(Name.Dests) if isinstance(names, Dictionary) else None
-    del root[Name.Names]
     if dests is not None:
         root[Name.Names] = pdf.make_indirect(Dictionary(Dests=dests))
 
