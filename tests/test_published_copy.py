@@ -326,3 +326,26 @@ def test_alt_text_with_personal_data_is_refused_and_plain_alt_passes():
     found = {f["code"]: f for f in findings_of(_marked(None, "Figuur 1", alt="Foto van p.jansen@example.nl"))}
     assert "alternatieve tekst (/Alt)" in found["pdf.persoonsgegeven.email"]["message"]
     assert personal(findings_of(_marked(None, "Figuur 1", alt="Kaart van het plangebied"))) == []
+
+
+def test_structure_warnings_name_what_the_copy_drops():
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    c.drawString(72, 780, "Formulier met een leeg veld.")
+    c.acroForm.textfield(name="naam", value="", x=100, y=500, width=200, height=20)
+    c.showPage()
+    c.save()
+
+    def change(pdf):
+        other_file = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10],
+                                A=Dictionary(S=Name.GoToR, F=String("concept.pdf"), D=Array([0, Name.Fit])))
+        pdf.pages[0].Annots.append(pdf.make_indirect(other_file))
+    data = _with(change, out.getvalue())
+    result, copy = _inspect_bytes(data)
+    found = {f["code"]: f for f in result["findings"]}
+    assert found["pdf.formulier"]["severity"] == "waarschuwing" and found["pdf.formulier"].get("fixed")
+    assert "een link naar een ander bestand" in found["pdf.opmerking"]["message"]
+    assert {f["severity"] for f in result["findings"]} == {"waarschuwing"}
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        assert Name.AcroForm not in pdf.Root and Name.Annots not in pdf.pages[0]
+    assert b"concept.pdf" not in copy
