@@ -53,6 +53,8 @@ def personal(data: bytes) -> dict[str, dict]:
      "Of schrijf naar piet.de.boer@gemeente.nl", "email"),
     ("Bel 088 123 45 67, 0800-123456, 0900 123456 of +31 88 765 43 21", "Bel 06-12345678", "telefoon"),
     ("Bel het gemeentenummer 14 020 of 14 0318", "Bel 020-5551234 (privé)", "telefoon"),
+    ("Hexdump: 00000020 00 05 64 69 66 66 09 0a 3e 30 3d 00", "Bel via de 06 12 34 56 78", "telefoon"),
+    ("Vragen naar help-libtasn1@gnu.org of bug-libtasn1@gnu.org", "Vragen naar simon@gnu.org", "email"),
 ])
 def test_false_alarm_passes_and_personal_counterpart_is_refused(harmless, personal_counterpart, code):
     assert personal(page(harmless)) == {}

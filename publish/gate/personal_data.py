@@ -25,7 +25,9 @@ KINDS = {
 _SEP = r"(?:[ \t]*\n[ \t]*|[ \t])"
 BSN = re.compile(rf"(?<![\d.,/-])(\d{{4}}(?:\.|{_SEP})?\d{{2}}(?:\.|{_SEP})?\d{{3}}|\d{{3}}(?:\.|{_SEP})?\d{{3}}(?:\.|{_SEP})?\d{{3}})(?![\d,/-]|\.\d)")
 IBAN = re.compile(rf"\b([A-Z]{{2}}\d{{2}}(?:{_SEP}?[A-Z0-9]{{4}}){{2,7}}(?:{_SEP}?[A-Z0-9]{{1,3}})?)\b")
-PHONE = re.compile(rf"(?<![\w+])(?<!\d[-/.])(?<![A-Za-z][-/_])((?:\+31|0031)(?:-|{_SEP})?(?:\(0\)(?:-|{_SEP})?)?[1-9](?:(?:-|{_SEP})?\d){{8}}|0[1-9](?:(?:-|{_SEP})?\d){{8}})(?!\d|[-/]\d)")
+# Not part of a longer code: 978-0817638177 (ISBN), Z-0812345678 (zaaknummer), 00 05 64 69 66 66 09 (a
+# hex dump) are no phone numbers.
+PHONE = re.compile(rf"(?<![\w+])(?<!\d[-/.])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:-|{_SEP})?(?:\(0\)(?:-|{_SEP})?)?[1-9](?:(?:-|{_SEP})?\d){{8}}|0[1-9](?:(?:-|{_SEP})?\d){{8}})(?!\d|[-/]\d|[ \t]\d\d\b)")
 EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 ADDRESS = re.compile(
     r"\b(?P<street>[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.'-]+)[ ](?P<nr>\d{1,5}(?:[ ]?[a-zA-Z](?![a-zA-Z])|-\d{1,4})?)[ ,]*\n?[ ]*"
@@ -45,6 +47,8 @@ ROLE_MAILBOXES = {
     "crediteuren", "debiteuren", "administratie", "inkoop", "juridischezaken", "vacatures", "loket",
     "publieksbalie", "meldpunt", "integriteit", "security", "cert", "abuse", "postmaster", "office",
     "mail", "algemeen", "vragen", "team", "afdeling", "gemeente", "provincie", "ministerie",
+    "help", "bug", "bugs", "announce", "list", "lists", "nieuwsbrief", "newsletter", "sales", "verkoop", "hr",
+    "finance", "billing", "jobs", "werkenbij", "events", "evenementen", "marketing", "ict", "it",
 }
 # Service numbers (free-phone, paid information lines, company-wide numbers) are no one's personal
 # number; nor is the municipal "14 + area code" number.
