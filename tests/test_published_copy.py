@@ -349,3 +349,24 @@ def test_structure_warnings_name_what_the_copy_drops():
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         assert Name.AcroForm not in pdf.Root and Name.Annots not in pdf.pages[0]
     assert b"concept.pdf" not in copy
+
+
+def test_actualtext_for_glyphs_without_text_meaning_passes():
+    """A composite font without /ToUnicode draws glyphs a reader cannot turn into text; /ActualText
+    supplying that text is what it is for, not hidden text. Too long a text for the glyphs still is."""
+    def with_text(actual: str) -> bytes:
+        pdf = pikepdf.open(io.BytesIO(_reportlab(pages=1)))
+        page = pdf.pages[0]
+        cid = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=Name("/Symbolen"),
+                                           CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
+                                           FontDescriptor=pdf.make_indirect(Dictionary(Type=Name.FontDescriptor, FontName=Name("/Symbolen"),
+                                                                                       Flags=4, FontBBox=[0, 0, 1000, 1000], ItalicAngle=0,
+                                                                                       Ascent=800, Descent=-200, CapHeight=700, StemV=80)),
+                                           DW=600))
+        page.Resources.Font.FX = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/Symbolen"),
+                                                              Encoding=Name("/Identity-H"), DescendantFonts=Array([cid])))
+        page.contents_add(pdf.make_stream(
+            b"/Span << /ActualText (" + actual.encode() + b") >> BDC BT /FX 11 Tf 100 600 Td <0048006500F0> Tj ET EMC"))
+        return _save(pdf)
+    assert "pdf.verborgen_tekst" not in {f["code"] for f in findings_of(with_text("Woo"))}
+    assert "pdf.verborgen_tekst" in {f["code"] for f in findings_of(with_text("Jan de Vries, Dorpsstraat 3"))}

@@ -328,6 +328,8 @@ class _MarkedContent:
             elif operator == b"Tf" and operands:
                 font_dict = _r(fonts.get(operands[0])) if isinstance(fonts, DictionaryObject) else None
                 font = self._font(font_dict) if isinstance(font_dict, DictionaryObject) else None
+                if isinstance(font_dict, DictionaryObject) and font_dict.get("/Subtype") == "/Type0" and "/ToUnicode" not in font_dict:
+                    font = _UNKNOWN  # glyphs without a text meaning: what /ActualText is for
             elif operator == b"q":
                 saved.append(font)
             elif operator == b"Q":
@@ -372,9 +374,14 @@ class _MarkedContent:
             self.mcid_text[(self.page, frame.mcid)] = (text + visible, glyphs + frame.glyphs)
 
 
-def _decode(font: Font | None, string) -> str:
+_UNKNOWN = object()
+
+
+def _decode(font, string) -> str:
     data = string.original_bytes if hasattr(string, "original_bytes") else (
         string if isinstance(string, bytes) else str(string).encode("latin-1", "replace"))
+    if font is _UNKNOWN:
+        return "\ufffd" * max(1, len(data) // 2)
     if font is None:
         return data.decode("latin-1")
     if isinstance(font.encoding, str):
