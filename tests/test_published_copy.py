@@ -370,3 +370,17 @@ def test_actualtext_for_glyphs_without_text_meaning_passes():
         return _save(pdf)
     assert "pdf.verborgen_tekst" not in {f["code"] for f in findings_of(with_text("Woo"))}
     assert "pdf.verborgen_tekst" in {f["code"] for f in findings_of(with_text("Jan de Vries, Dorpsstraat 3"))}
+
+
+def test_associated_files_and_scripted_bookmarks_are_refused():
+    def attach(pdf):
+        spec = pdf.make_indirect(Dictionary(Type=Name.Filespec, F=String("factuur.xml"),
+                                            EF=Dictionary(F=pdf.make_stream(b"<factuur>ONBEWERKT</factuur>"))))
+        pdf.Root.AF = Array([spec])
+
+    def script(pdf):
+        pdf.Root.Outlines.First.A = pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=String("app.alert(1)")))
+    found = {f["code"]: f for f in findings_of(_with(attach))}
+    assert found["pdf.ingesloten_bestand"]["severity"] == "fout"
+    found = {f["code"]: f for f in findings_of(_with(script))}
+    assert "bladwijzer" in found["pdf.javascript"]["message"]
