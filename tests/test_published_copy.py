@@ -384,3 +384,14 @@ def test_associated_files_and_scripted_bookmarks_are_refused():
     assert found["pdf.ingesloten_bestand"]["severity"] == "fout"
     found = {f["code"]: f for f in findings_of(_with(script))}
     assert "bladwijzer" in found["pdf.javascript"]["message"]
+
+
+def test_many_hidden_replacements_are_one_finding():
+    pdf = pikepdf.open(io.BytesIO(_reportlab(pages=2)))
+    for number, page in enumerate(pdf.pages):
+        font = list(page.Resources.Font.keys())[0]
+        spans = b"".join(b"/Span << /ActualText (Naam nummer %d) >> BDC BT %s 11 Tf 100 %d Td (gelakt) Tj ET EMC "
+                         % (i + 10 * number, font.encode(), 600 - 14 * i) for i in range(10))
+        page.contents_add(pdf.make_stream(spans))
+    found = [f for f in findings_of(_save(pdf)) if f["code"] == "pdf.verborgen_tekst"]
+    assert len(found) == 1 and found[0]["location"] == "pagina 1-2" and "20 keer" in found[0]["message"]

@@ -18,6 +18,7 @@ from .structure import FIXED, REFUSE, inspect_structure
 from .unseen import SOURCES, collect
 
 GATE_VERSION = "1"
+MAX_HIDDEN_FINDINGS = 5
 
 _REDACTION_TEXT = {
     "tekst_onder_vlak": ("er staat leesbare tekst onder een zwart (of ander ondoorzichtig) vlak: de lakking is niet echt toegepast",
@@ -118,10 +119,16 @@ def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
         pages = by_text.setdefault(h.text, [])
         if h.page:
             pages.append(h.page)
+    if len(by_text) > MAX_HIDDEN_FINDINGS:  # one systematic cause: one finding, not hundreds
+        first = next(iter(by_text))
+        by_text = {first: sorted({p for pages in by_text.values() for p in pages})}
+        count = f"{len(hidden)} keer, bijvoorbeeld "
+    else:
+        count = ""
     for text, pages in by_text.items():
         findings.append(_finding("pdf.verborgen_tekst", "fout", _where(pages),
                                  "er staat verborgen tekst in de pdf: de vervangende tekst (/ActualText) die schermlezers voorlezen "
-                                 f"en die bij kopiëren meekomt, wijkt af van wat er zichtbaar op de pagina staat (tekst: {mask(text)}).",
+                                 f"en die bij kopiëren meekomt, wijkt af van wat er zichtbaar op de pagina staat ({count}tekst: {mask(text)}).",
                                  "Verwijder de vervangende tekst of maak hem gelijk aan de zichtbare tekst; lak opnieuw met een "
                                  "programma dat ook de tagstructuur opschoont, en lever de pdf opnieuw aan."))
     return findings
