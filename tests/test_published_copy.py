@@ -395,3 +395,20 @@ def test_many_hidden_replacements_are_one_finding():
         page.contents_add(pdf.make_stream(spans))
     found = [f for f in findings_of(_save(pdf)) if f["code"] == "pdf.verborgen_tekst"]
     assert len(found) == 1 and found[0]["location"] == "pagina 1-2" and "20 keer" in found[0]["message"]
+
+
+def test_text_drawn_by_a_link_appearance_is_checked():
+    def link_with_text(text: str) -> bytes:
+        pdf = pikepdf.open(io.BytesIO(_reportlab(pages=1)))
+        page = pdf.pages[0]
+        font = page.Resources.Font[list(page.Resources.Font.keys())[0]]
+        appearance = pdf.make_stream(b"BT /F1 9 Tf 2 4 Td (" + text.encode() + b") Tj ET", Type=Name.XObject, Subtype=Name.Form,
+                                     BBox=[0, 0, 200, 14], Resources=Dictionary(Font=Dictionary(F1=font)))
+        link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[72, 500, 272, 514], AP=Dictionary(N=appearance),
+                          A=Dictionary(S=Name.URI, URI=String("https://www.example.nl/")))
+        page.Annots.append(pdf.make_indirect(link))
+        return _save(pdf)
+    found = {f["code"]: f for f in findings_of(link_with_text("Bel 06-12345678"))}
+    assert found["pdf.persoonsgegeven.telefoon"]["location"] == "pagina 1"
+    assert "weergave van een link" in found["pdf.persoonsgegeven.telefoon"]["message"]
+    assert personal(findings_of(link_with_text("Lees meer op de website"))) == []

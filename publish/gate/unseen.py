@@ -30,6 +30,7 @@ SOURCES = {
     "e": "uitgeschreven afkorting (/E)",
     "t": "titel in de tagstructuur (/T)",
     "link": "beschrijving van een link",
+    "linkweergave": "tekst in de weergave van een link",
     "laag": "naam van een laag",
 }
 
@@ -111,6 +112,9 @@ def collect(reader) -> tuple[list[UnseenText], list[HiddenReplacement]]:
                 text = _text(annot.get("/Contents"))
                 if text:
                     texts.append(UnseenText("link", text, number))
+                drawn = _appearance_text(reader, annot, number)
+                if drawn.strip():
+                    texts.append(UnseenText("linkweergave", drawn, number))
         if number in wanted_pages or _has_tag_text(page.get("/Contents"), page.get("/Resources")):
             _MarkedContent(reader, number, texts, hidden, mcid_text).run(page)
     for text, mcids, page, _ in replaced:
@@ -237,6 +241,21 @@ def _mcids(elem, page, page_numbers: dict) -> list[tuple[int, int]]:
             elif node.get("/Type") != "/OBJR":
                 todo.append((node.get("/K"), here, depth + 1))
     return found
+
+
+def _appearance_text(reader, annot, page: int) -> str:
+    """The text a link's appearance stream draws: page text extraction does not include it."""
+    appearance = _r(annot.get("/AP"))
+    normal = _r(appearance.get("/N")) if isinstance(appearance, DictionaryObject) else None
+    streams = [normal] if hasattr(normal, "get_data") else (
+        [_r(v) for v in normal.values()] if isinstance(normal, DictionaryObject) else [])
+    walker = _MarkedContent(reader, page, [], [], {})
+    frame = _Frame()
+    for stream in streams[:8]:
+        if hasattr(stream, "get_data"):
+            walker.stack = [frame]
+            walker._stream(stream, stream.get("/Resources"), 1)
+    return "".join(frame.chars)
 
 
 def _stream_bytes(contents) -> bytes:
