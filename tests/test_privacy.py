@@ -180,3 +180,23 @@ def test_hostile_summaries_are_checked_without_crashing(cli, make_package, decis
     assert result.returncode == 1
     assert "FOUT vreemd/besluit.md, samenvatting" in result.stdout
     assert "OK   gewoon (2024-0002)" in result.stdout
+
+
+def test_personal_data_in_an_xlsx_remark_is_refused(cli, make_package, decisions, tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    pkg = make_package("excel", meta={"inventaris": "inventaris.xlsx"})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand", "Opmerking"])
+    ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "Rekening NL91ABNA0417164300"])
+    ws.append([2, "E-mail", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", None])
+    ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, "Ingezonden door 0612345678"])
+    wb.save(pkg / "inventaris.xlsx")
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
+    assert result.returncode == 1
+    assert "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een IBAN-rekeningnummer: NL***************0." in result.stdout
+    assert "FOUT excel/inventaris.xlsx, rij 4, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
+    assert "0417164300" not in result.stdout and "12345678" not in result.stdout
