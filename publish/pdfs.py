@@ -1,5 +1,6 @@
-"""PDF inspection: open and refuse encryption (pypdf), write the published copy (one revision, no
-document metadata), and run the gate on it, which extracts the text per page with PDFium.
+"""PDF inspection: open and refuse encryption (pypdf), write the published copy (``gate/copy.py``:
+one linearised revision, no document metadata), and run the gate on it, which extracts the text per
+page with PDFium.
 
 Results are cached by content hash, so an unchanged PDF is never parsed twice, and the work runs
 in parallel over the available cores.
@@ -17,14 +18,16 @@ from .approval import sha256_file
 from .cache import Cache
 
 def _code_version() -> str:
-    """Cache entries are keyed by the code that made them: this module, the gate, pypdf and PDFium."""
+    """Cache entries are keyed by the code that made them: this module, the gate, pypdf, pikepdf
+    (qpdf writes the published copy) and PDFium (judges and extracts the text)."""
     import hashlib
 
+    import pikepdf
     import pypdf
-
     import pypdfium2
 
     digest = hashlib.sha256(pypdf.__version__.encode())
+    digest.update(pikepdf.__version__.encode() + pikepdf.__libqpdf_version__.encode())
     digest.update(str(pypdfium2.PDFIUM_INFO).encode() + str(pypdfium2.PYPDFIUM_INFO).encode())
     here = Path(__file__).resolve().parent
     for source in [here / "pdfs.py", *sorted((here / "gate").glob("*.py"))]:

@@ -33,7 +33,7 @@ def errors(result) -> dict[str, dict]:
 
 EXPECTED = {
     "render_mode_3": "pdf.onzichtbare_tekst", "render_mode_7": "pdf.onzichtbare_tekst",
-    "tiny_clip": "pdf.verborgen_tekst", "alpha_zero": "pdf.verborgen_tekst", "luminosity_mask": "pdf.verborgen_tekst",
+    "tiny_clip": "pdf.onzichtbaar_gemaakte_tekst", "alpha_zero": "pdf.onzichtbaar_gemaakte_tekst", "luminosity_mask": "pdf.onzichtbaar_gemaakte_tekst",
     "indexed_white": "pdf.witte_tekst", "white_on_white": "pdf.witte_tekst", "tiny_text": "pdf.te_kleine_tekst",
     "outside_page": "pdf.tekst_buiten_pagina", "black_box": "pdf.tekst_onder_vlak", "stroked_line": "pdf.tekst_onder_vlak",
     "curved_fill": "pdf.tekst_onder_vlak", "clipped_shading": "pdf.tekst_onder_vlak",

@@ -1,22 +1,24 @@
 """The redaction and privacy gate: every PDF passes here before it can be published.
 
-``run_gate`` returns findings (each refuses the package, or was fixed in the published copy) and
-the bytes of the published copy: one revision, no metadata, no comments, links only.
+``run_gate`` returns findings (each refuses the package, or was fixed in the published copy), the
+bytes of the published copy (see ``copy.py``) and the text of each of its pages. Whether text can be
+seen is judged on that copy as PDFium draws it (see ``visibility.py``).
 """
 
 from __future__ import annotations
 
-import io
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject
-
+from .copy import published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
-from .personal_data import find_personal_data
+from .personal_data import find_personal_data, page_ranges
 from .structure import FIXED, REFUSE, inspect_structure
+from .unseen import SOURCES, collect
 from .visibility import inspect_document, mask
 
 GATE_VERSION = "2"
+MAX_HIDDEN_FINDINGS = 5
 
 _AGAIN = "Lak het document opnieuw met een lakprogramma dat de tekst echt verwijdert (bijvoorbeeld 'Redactie toepassen' in Acrobat) en lever het opnieuw aan."
 _REMOVE = "Verwijder deze verborgen tekst uit het document (of maak hem zichtbaar als hij openbaar mag) en lever het opnieuw aan."
@@ -34,7 +36,7 @@ _HIDDEN_TEXT = {
     "te_kleine_tekst": ("er staat tekst kleiner dan 1 punt: onleesbaar, maar wel te kopiëren", _REMOVE),
     "tekst_buiten_pagina": ("er staat tekst buiten de zichtbare pagina: onzichtbaar, maar wel te kopiëren", _REMOVE),
     "tekst_in_verborgen_laag": ("er staat tekst in een verborgen laag (optionele inhoud die uit staat): onzichtbaar, maar wel te kopiëren", _REMOVE),
-    "verborgen_tekst": ("er staat tekst die niet te zien is (doorzichtig gemaakt, weggeknipt of gemaskeerd), maar wel te kopiëren", _REMOVE),
+    "onzichtbaar_gemaakte_tekst": ("er staat tekst die niet te zien is (doorzichtig gemaakt, weggeknipt of gemaskeerd), maar wel te kopiëren", _REMOVE),
 }
 LEAK_CODES = frozenset(f"pdf.{kind}" for kind in _HIDDEN_TEXT)
 
@@ -45,6 +47,8 @@ _STRUCTURE_TEXT = {
     "formulierwaarden": "Maak het formulier plat ('afvlakken') of lever een pdf zonder formuliervelden aan.",
     "verborgen_laag": "Verwijder de verborgen lagen of maak ze zichtbaar en beoordeel hun inhoud.",
 }
+# Every REFUSE kind of structure.py has its fix above; FIXED kinds (opmerking, metadata, formulier,
+# eerdere_versies) need none: the copy (copy.py) drops them.
 
 
 def _finding(code: str, severity: str, location: str, message: str, fix: str, **extra) -> dict:
@@ -59,7 +63,7 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     findings: list[dict] = []
     structure = inspect_structure(reader, data)  # before the copy is made: making it cleans the pages in memory
     annotated = _pages_losing_annotations(reader)
-    published = _published_copy(reader, data)
+    published = published_copy(data)  # the one place the copy is made
     texts, hidden = inspect_document(published)
     if annotated:
         # A comment, stamp or form field can be the only thing covering text: the copy drops it, so the
@@ -78,14 +82,62 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
                                      f"de pdf bevat {s.detail}; dit is verwijderd uit de gepubliceerde kopie (het origineel is ongewijzigd).",
                                      "Geen actie nodig; lever voortaan bij voorkeur een pdf zonder deze gegevens aan.",
                                      fixed=True))
+    findings += _personal_data(texts, reader)
+    return findings, published, texts
+
+
+_PERSONAL_FIX = ("Lak dit gegeven, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
+                 "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.")
+_UNSEEN_FIX = ("Deze tekst staat niet zichtbaar op de pagina, maar wordt wel gepubliceerd en door schermlezers voorgelezen. "
+               "Verwijder het gegeven ook uit de {source} (bijvoorbeeld in de bron, en maak de pdf opnieuw), of neem de waarde op "
+               "onder 'toegestane_gegevens' in besluit.md (of in de site-instellingen) als het openbaar mag.")
+
+
+def _where(pages: list[int]) -> str:
+    return f"pagina {page_ranges(pages)}" if pages else "document"
+
+
+def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
+    """Personal data in the page text and in the text kept but not drawn; the same value on many
+    pages is one finding with the pages listed."""
+    grouped: dict[tuple[str, str, str], tuple[object, list[int]]] = {}
     for number, text in enumerate(texts, start=1):
         for item in find_personal_data(text, number):
-            findings.append(_finding(f"pdf.persoonsgegeven.{item.kind}", "fout", f"pagina {item.page}",
-                                     f"de tekst bevat {PERSONAL_KINDS[item.kind]}: {item.masked}.",
-                                     "Lak dit gegeven, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
-                                     "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.",
+            grouped.setdefault(("", item.kind, item.hash), (item, []))[1].append(number)
+    unseen, hidden = collect(reader)
+    for entry in unseen:
+        for item in find_personal_data(entry.text, entry.page or 0):
+            pages = grouped.setdefault((entry.source, item.kind, item.hash), (item, []))[1]
+            if entry.page:
+                pages.append(entry.page)
+    findings = []
+    for (source, kind, _), (item, pages) in grouped.items():
+        if source:
+            findings.append(_finding(f"pdf.persoonsgegeven.{kind}", "fout", _where(pages),
+                                     f"de {SOURCES[source]} bevat {PERSONAL_KINDS[kind]}: {item.masked}.",
+                                     _UNSEEN_FIX.format(source=SOURCES[source]), value_hash=item.hash))
+        else:
+            findings.append(_finding(f"pdf.persoonsgegeven.{kind}", "fout", _where(pages),
+                                     f"de tekst bevat {PERSONAL_KINDS[kind]}: {item.masked}.", _PERSONAL_FIX,
                                      value_hash=item.hash))
-    return findings, published, texts
+    by_text: dict[str, list[int]] = {}
+    for h in hidden:
+        pages = by_text.setdefault(h.text, [])
+        if h.page:
+            pages.append(h.page)
+    if len(by_text) > MAX_HIDDEN_FINDINGS:  # one systematic cause: one finding, not hundreds
+        first = next(iter(by_text))
+        by_text = {first: sorted({p for pages in by_text.values() for p in pages})}
+        count = f"{len(hidden)} keer, bijvoorbeeld "
+    else:
+        count = ""
+    for text, pages in by_text.items():
+        findings.append(_finding("pdf.verborgen_tekst", "fout", _where(pages),
+                                 "er staat verborgen tekst in de pdf: de vervangende tekst (/ActualText) die schermlezers voorlezen "
+                                 f"en die bij kopiëren meekomt, wijkt af van wat er zichtbaar op de pagina staat ({count}tekst: {mask(text)}).",
+                                 "Verwijder de vervangende tekst of maak hem gelijk aan de zichtbare tekst; lak opnieuw met een "
+                                 "programma dat ook de tagstructuur opschoont, en lever de pdf opnieuw aan."))
+    return findings
 
 
 def _pages_losing_annotations(reader: PdfReader) -> set[int]:
@@ -98,66 +150,3 @@ def _pages_losing_annotations(reader: PdfReader) -> set[int]:
                 isinstance(a.get_object(), DictionaryObject) and a.get_object().get("/Subtype") != "/Link" for a in annots):
             pages.add(index)
     return pages
-
-
-def _published_copy(reader: PdfReader, data: bytes) -> bytes:
-    """The one place the published copy is made (issue 11 replaces the writer)."""
-    return sanitised_copy(reader)
-
-
-def sanitised_copy(reader: PdfReader) -> bytes:
-    """One revision, no document or page metadata, no comments or forms, links kept.
-
-    The pages are cleaned in memory before they are copied (the file on disk is never touched),
-    and orphaned objects are dropped, so nothing removed can ride along in the copy.
-    """
-    for page in reader.pages:
-        for key in ("/Thumb", "/PieceInfo", "/Metadata", "/AA", "/LastModified"):
-            if key in page:
-                del page[NameObject(key)]
-        if "/Annots" in page:
-            kept = ArrayObject()
-            for ref in page["/Annots"]:
-                annot = ref.get_object()
-                if isinstance(annot, DictionaryObject) and annot.get("/Subtype") == "/Link":
-                    action = annot.get("/A")
-                    action = action.get_object() if action is not None else None
-                    if action is None or action.get("/S") in ("/URI", "/GoTo"):
-                        for key in ("/AA", "/Contents", "/NM", "/T", "/M", "/P"):
-                            if key in annot:
-                                del annot[NameObject(key)]
-                        kept.append(ref)
-            if kept:
-                page[NameObject("/Annots")] = kept
-            else:
-                del page[NameObject("/Annots")]
-        _strip_resources(page.get("/Resources"), set())
-    writer = PdfWriter()
-    for page in reader.pages:
-        writer.add_page(page)
-    writer.metadata = None
-    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _strip_resources(resources, seen: set) -> None:
-    """XObjects (images, forms) can carry their own XMP metadata with author names."""
-    resources = resources.get_object() if resources is not None else None
-    if not isinstance(resources, DictionaryObject):
-        return
-    xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else None
-    if not isinstance(xobjects, DictionaryObject):
-        return
-    for ref in xobjects.values():
-        obj = ref.get_object()
-        if id(obj) in seen or not isinstance(obj, DictionaryObject):
-            continue
-        seen.add(id(obj))
-        for key in ("/Metadata", "/PieceInfo"):
-            if key in obj:
-                del obj[NameObject(key)]
-        if obj.get("/Subtype") == "/Form":
-            _strip_resources(obj.get("/Resources"), seen)

@@ -63,7 +63,7 @@ ONZICHTBAAR_OP_ZWART = "onzichtbare_tekst_op_zwart"
 ONZICHTBAAR_ONDER_VLAK = "onzichtbare_tekst_onder_vlak"
 TE_KLEIN = "te_kleine_tekst"
 BUITEN_PAGINA = "tekst_buiten_pagina"
-VERBORGEN = "verborgen_tekst"
+VERBORGEN = "onzichtbaar_gemaakte_tekst"  # transparent, clipped away or masked
 VERBORGEN_LAAG = "tekst_in_verborgen_laag"
 
 
