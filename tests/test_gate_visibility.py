@@ -176,6 +176,23 @@ def test_broken_pdfs_are_refused_with_a_dutch_message(data):
     assert result["error"].startswith("de pdf")
 
 
+def test_a_huge_page_is_judged_without_huge_memory():
+    """A 200 by 200 inch page (the PDF maximum) with hidden text: judged at a lower resolution."""
+    import resource
+
+    from pypdf import PdfWriter
+    data = tricks.page(tricks.text(x=7000, y=7000) + "q 0 g 6990 6990 220 30 re f Q\n")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    from pypdf.generic import RectangleObject
+    writer.pages[0].mediabox = RectangleObject((0, 0, 14400, 14400))
+    out = io.BytesIO()
+    writer.write(out)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result, _ = inspect(out.getvalue())
+    assert "pdf.tekst_onder_vlak" in errors(result)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 400_000  # kB
+
+
 def test_hidden_text_refuses_its_package_and_never_reaches_the_site(cli, make_package, decisions, tmp_path):
     good = make_package("goed", meta={"kenmerk": "2024-0101", "titel": "Goed besluit over bomen"})
     write_approval(good, "Piet")

@@ -36,6 +36,7 @@ import pypdfium2.raw as raw
 
 SCALE = 1.0  # pixels per point: 72 dpi, raised for small print so a letter spans at least ~9 pixels
 MAX_SCALE = 3.0
+MAX_PIXELS = 12_000_000  # per render: a huge page is judged at a lower resolution, never with gigabytes of memory
 LETTER_PIXELS = 9.0
 CHANGED = 12  # grey levels (about 5%) a pixel must change by to count as drawn by the text
 MARGIN = 4.0  # points of page around the text area that are rendered too
@@ -220,6 +221,8 @@ class _Canvas:
         x0, y0, x1, y1 = max(area[0] - MARGIN, 0), max(area[1] - MARGIN, 0), min(area[2] + MARGIN, width), min(area[3] + MARGIN, height)
         if x1 - x0 < 1 or y1 - y0 < 1:
             x0, y0, x1, y1 = 0.0, 0.0, width, height
+        scale = min(scale, (MAX_PIXELS / max((x1 - x0) * (y1 - y0), 1.0)) ** 0.5)
+        self.scale = scale
         self.crop = (x0, y0, width - x1, height - y1)
         self.left = x0
         self.top = y1
@@ -247,8 +250,16 @@ class _Canvas:
 def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]]:
     """The text of one page (as PDFium extracts it) and its hidden text, grouped per run of words."""
     page = doc[index]
-    raw.FPDFPage_SetRotation(page, 0)
     textpage = page.get_textpage()
+    try:
+        return _inspect_page(doc, index, page, textpage)
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[str, list[Hidden]]:
+    raw.FPDFPage_SetRotation(page, 0)
     count = textpage.count_chars()
     text = textpage.get_text_range() if count > 0 else ""
     if not text.strip():
@@ -310,8 +321,12 @@ def _scale(bounds) -> float:
     return float(min(MAX_SCALE, max(SCALE, LETTER_PIXELS / typical)))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _clean(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    """Line breaks as \\n; control characters (broken font maps) dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _origin(page) -> tuple[float, float]:
