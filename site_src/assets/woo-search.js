@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var root = document.getElementById("woo-search");
-  if (!root || !window.lunr) return;
+  if (!root || !window.lunr || !window.lunr.wooStem) return;
   var base = root.getAttribute("data-index");
   var siteRoot = root.getAttribute("data-root");
   var status = document.getElementById("woo-search-status");
@@ -42,7 +42,7 @@
     token = lunr.nl.trimmer(token);
     if (!token || !token.toString()) return null;
     if (lunr.nl.stopWordFilter(token) === undefined) return null;
-    return lunr.nl.stemmer(token).toString();
+    return lunr.wooStem(token.toString());
   }
   function compact(s) { return String(s).toLowerCase().replace(/[^0-9a-z]/g, ""); }
   function parseQuery(q) {
