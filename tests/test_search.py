@@ -203,6 +203,20 @@ def test_facets_narrow_and_clear(server):
 
 
 @needs_browser
+def test_date_range_narrows_results(server):
+    assert len(_search(server, "fietsenstalling")["titles"]) == 2
+    r = _search(server, "fietsenstalling", van="2024-01-01")
+    assert r["titles"] == ["Verslagen over de <mark>fietsenstalling</mark>"]
+    assert "besluit van 1 maart 2024" in r["html"] and "2024-03-01" not in r["html"].split('id="woo-search-results"')[1]
+    assert 'value="2024-01-01"' in r["html"] or "Alle filters wissen" in r["html"]
+    r = _search(server, "fietsenstalling", tot="2023-12-31")
+    assert len(r["titles"]) == 1 and "zwembad" in r["titles"][0]
+    assert _search(server, "fietsenstalling", van="2023-06-02", tot="2024-02-29")["statusText"].startswith("Geen besluiten")
+    # Without words, the range lists every decision in it.
+    assert len(_search(server, "", van="2023-01-01", tot="2023-12-31")["titles"]) == 1
+
+
+@needs_browser
 def test_kenmerk_and_ground_search(server):
     assert len(_search(server, "2023-0200")["titles"]) == 1
     assert _search(server, "5.1.2e")["titles"] == ["Verslagen over de fietsenstalling"]
