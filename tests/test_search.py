@@ -228,6 +228,8 @@ def test_no_result_gives_help(server):
     r = _search(server, "onvindbaarwoord")
     assert r["statusText"].startswith("Geen besluiten gevonden")
     assert re.search(r'id="woo-search-help" class="woo-note">', r["html"])
+    # Examples from this site's own data, not from the demo's.
+    assert "bijvoorbeeld 2024-0100)" in r["html"] and "2024-0000034173" not in r["html"]
 
 
 @needs_browser
