@@ -343,19 +343,25 @@ class _SourceFinder:
         return self.texts[path]
 
     def find(self, page: str, finding: Finding, static: dict[str, str]) -> str:
-        lines = [line.strip() for line in finding.text.splitlines() if line.strip()]
-        needle = (lines[0] if lines else "")[:80]
+        if finding.attribute and finding.kind != "extern":
+            value = finding.text
+            needles = [f'{finding.attribute}="{value}"', f"{finding.attribute}='{value}'", f"{finding.attribute}={value}"]
+        else:
+            lines = [line.strip() for line in finding.text.splitlines() if line.strip()]
+            needles = [(lines[0] if lines else "")[:80]]
+        needles += [n[:80] for n in (finding.text.strip(),) if len(n) >= 8]
         own = static.get(page)
         candidates = list(self.candidates)
         if own is not None:
             candidates.insert(0, (self.site.path.parent / own, own))
-        if len(needle) >= 4:
+        for needle in needles:
+            if len(needle) < 4:
+                continue
             for path, name in candidates:
                 if needle in self._read(path):
                     return name
-        if own is not None:
-            return own
-        return "de eigen sjablonen van de site (theme.custom_dir) of mkdocs.yml"
+        others = "de eigen sjablonen van de site (theme.custom_dir) of mkdocs.yml"
+        return f"{own}, {others}" if own is not None else others
 
 
 def _material_version() -> str:
