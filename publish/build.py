@@ -21,7 +21,7 @@ from .cache import Cache
 from .evaluate import PackageResult, evaluate, package_folders
 from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
-from .scriptcheck import check_generated, check_site
+from .scriptcheck import check_generated, check_site, preview
 from .pdfs import PdfInspector
 from .siteconfig import SiteConfig, load_site_config
 from .sitemaps import robots_txt, sitemap_xml
@@ -202,7 +202,9 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
                     t0 = time.perf_counter()
                     _run_mkdocs(site, sources, new_site, views)
                     report.timings["mkdocs"] = report.timings.get("mkdocs", 0.0) + time.perf_counter() - t0
+                    t0 = time.perf_counter()
                     check = check_site(site, new_site, pages, static, packages)
+                    report.timings["scriptcontrole"] = report.timings.get("scriptcontrole", 0.0) + time.perf_counter() - t0
                 if check.unattributed:
                     report.error = ("de site bevat scriptcode die niet gepubliceerd mag worden; er is niets geschreven:\n"
                                     + "\n".join(check.unattributed))
@@ -214,7 +216,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
                 if opts.strict:
                     return
             for path in skipped:
-                report.warnings.append({"package": "", "file": path, "location": "",
+                report.warnings.append({"package": "", "file": preview(path, 200), "location": "",
                                         "message": "dit Markdown-bestand staat niet in nav of not_in_nav van mkdocs.yml en wordt niet gepubliceerd.",
                                         "fix": "Zet de pagina in nav (of in not_in_nav als ze buiten het menu moet blijven), of haal het bestand weg.",
                                         "code": "pagina.niet_bedoeld", "severity": "waarschuwing"})
@@ -324,7 +326,7 @@ def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[
     if not static_dir.is_dir():
         return placed, skipped
     outside_nav = PathSpec().run_validation(site.not_in_nav) if site.not_in_nav.strip() else None
-    for folder, dirs, files in os.walk(static_dir):
+    for folder, dirs, files in os.walk(static_dir, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "_generated")
         for name in sorted(files):
             if name.startswith("."):

@@ -19,9 +19,9 @@ HEADERS_FILE = "_headers"
 
 # Comment lines at the top of _headers and the nginx snippet: what the policy allows and why.
 POLICY_NOTE = (
-    "Content-Security-Policy: scripts, styles, images, fonts and data only from this site itself;",
-    "no inline script, no eval, no other website, no framing by other sites. script-src is 'self'",
-    "plus, at most, the SHA-256 of the site's own inline scripts listed under",
+    "Content-Security-Policy: scripts, styles, fonts and connections only from this site itself, images",
+    "also as data: URLs; no inline script, no eval, no other website, no framing by other sites.",
+    "script-src is 'self' plus, at most, the SHA-256 of the site's own inline scripts listed under",
     "extra.woo.toegestane_scripts in mkdocs.yml (woo-publish refuses to publish any other inline script).",
 )
 

@@ -79,15 +79,16 @@ class Finding:
     def describe(self) -> str:
         """Dutch, for the people who read the build report."""
         shown = preview(self.text)
+        tag, attribute = preview(self.tag, 30), preview(self.attribute, 30)
         if self.kind == "script":
             return f"een inline script (<script>{shown}</script>)"
         if self.kind == "handler":
-            return f"een event-handler-attribuut {self.attribute}=\"{shown}\" op <{self.tag}>"
+            return f"een event-handler-attribuut {attribute}=\"{shown}\" op <{tag}>"
         if self.kind == "url":
-            return f"een scriptadres {self.attribute}=\"{shown}\" op <{self.tag}>"
+            return f"een scriptadres {attribute}=\"{shown}\" op <{tag}>"
         if self.kind == "srcdoc":
-            return f"een ingesloten document (srcdoc) op <{self.tag}>"
-        return f"een script van een andere website (<{self.tag} {self.attribute}=\"{shown}\">)"
+            return f"een ingesloten document (srcdoc) op <{tag}>"
+        return f"een script van een andere website (<{tag} {attribute}=\"{shown}\">)"
 
     def fix(self) -> str:
         if self.kind == "script":
@@ -239,8 +240,11 @@ class PackageTexts:
             self.cache[name] = _flat("\n".join(found))
         return self.cache[name]
 
-    def showing(self, names: tuple[str, ...], finding: Finding) -> list[str]:
-        if len(names) == 1:
+    def showing(self, names: tuple[str, ...], finding: Finding, only_one_is_enough: bool = True) -> list[str]:
+        """The packages among ``names`` that the finding comes from. A page that shows one package's data
+        before mkdocs has nothing else in its content; after mkdocs (a Markdown extension of the site
+        could add markup) the package's own text must hold the finding too."""
+        if len(names) == 1 and only_one_is_enough:
             return list(names)
         needle = _flat(finding.text)
         if len(needle) < 4:  # too short to recognise: look for the markup itself
@@ -278,7 +282,7 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
     generated = {page_path(p.url): p for p in pages}
     allowed = set(site.inline_scripts)
     used: set[str] = set()
-    sources = _SourceFinder(site)
+    sources = None
     for path in sorted(site_dir.rglob("*")):
         if not path.name.lower().endswith(PAGE_SUFFIXES) or not path.is_file():
             continue
@@ -287,7 +291,7 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
         for finding in scan_html(text):
             page = generated.get(rel)
             if page is not None and page.packages and finding.in_content:
-                names = texts.showing(page.packages, finding)
+                names = texts.showing(page.packages, finding, only_one_is_enough=False)
                 for name in names:
                     check.blame(name, rel, finding)
                 if names:
@@ -295,13 +299,14 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
             if finding.kind == "script" and finding.digest in allowed:
                 used.add(finding.digest)
                 continue
+            sources = sources or _SourceFinder(site)
             check.unattributed.append(_message(rel, finding, sources.find(rel, finding, static), finding.fix()))
     check.script_hashes = sorted(used)
     return check
 
 
 def _message(page: str, finding: Finding, source: str, fix: str) -> str:
-    return (f"FOUT pagina {page}: {finding.describe()}, uit {source}. Zo'n script wordt niet gepubliceerd: de "
+    return (f"FOUT pagina {preview(page, 200)}: {finding.describe()}, uit {preview(source, 200)}. Zo'n script wordt niet gepubliceerd: de "
             f"Content-Security-Policy staat alleen de eigen scriptbestanden van de site toe.\n    Oplossing: {fix}")
 
 

@@ -430,3 +430,20 @@ def test_browser_with_the_sites_policy_runs_the_theme_but_not_an_injected_script
     assert attacked["evaluated"][2:4] == [server.base, "object"]
     assert "script-src-elem inline" in attacked["cspViolations"], attacked["cspViolations"]
     assert "script-src-attr inline" in attacked["cspViolations"], attacked["cspViolations"]
+
+
+def test_markup_in_the_content_that_no_package_holds_stops_the_build_instead(two_packages, tmp_path, monkeypatch):
+    """As a Markdown extension of the site would add it to every page's content: not the packages' fault."""
+    import publish.build as build
+
+    real = build._run_mkdocs
+
+    def with_extension(site, sources, target, views):
+        real(site, sources, target, views)
+        for page in target.rglob("index.html"):
+            page.write_text(page.read_text().replace('<div class="woo-page">', '<div class="woo-page" onmouseover="track()">'))
+
+    monkeypatch.setattr(build, "_run_mkdocs", with_extension)
+    report = run_build(_opts(two_packages, tmp_path))
+    assert report.exit_code == EXIT_FAILURE and not report.written and report.refused == []
+    assert "FOUT pagina besluit/2024-0001/index.html: een event-handler-attribuut onmouseover=\"track()\" op <div>" in report.error
