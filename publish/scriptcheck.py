@@ -5,7 +5,9 @@ site's own files, never from markup in a page. That is the second line of defenc
 check: every page the build writes is parsed as a browser with scripting enabled parses it (Lexbor,
 the HTML standard's algorithm), and what such a policy exists to block is not published at all:
 
-- an inline ``<script>`` (JSON data blocks, which a browser never runs, excepted);
+- an inline ``<script>``; JSON data blocks (``type="application/json"``, such as Material's
+  ``__config``) are data a browser never runs, so the policy does not concern them and the theme may
+  have them, but in a page's generated content every ``<script>`` element counts, data or not;
 - an event-handler attribute (``onclick``, ``onerror``, ...);
 - a ``javascript:`` (or ``vbscript:``) address in a link, form, frame, image or SVG animation;
 - a ``srcdoc`` document in a frame, and a script loaded from another website.

@@ -394,11 +394,15 @@ def test_only_markdown_pages_the_site_names_are_published(make_package, decision
     (tmp_path / "site_src/vergeten.md").write_text("# Vergeten pagina\n")
     (tmp_path / "site_src/assets/vendor/NOTES.md").write_text("# Aantekeningen\n")
     (tmp_path / "site_src/README.md").write_text("# Voor beheerders\n")
+    (tmp_path / "site_src/.concept.md").write_text("# Verborgen concept\n")
+    (tmp_path / "site_src/stuur\x1b[31m.md").write_text("# Vreemde naam\n")
     out = tmp_path / "site"
     result = _build(decisions, out, config)
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
     assert "site_src/vergeten.md" in result.stdout and "niet in nav of not_in_nav" in result.stdout
-    assert "README" not in result.stdout and "NOTES" not in result.stdout
+    assert "README" not in result.stdout and "NOTES" not in result.stdout and "concept" not in result.stdout
+    assert "site_src/stuur [31m.md" in result.stdout and "\x1b" not in result.stdout
+    assert not (out / ".concept").exists() and not any("stuur" in p.name for p in out.rglob("*"))
     assert not (out / "vergeten").exists() and not (out / "assets/vendor/index.html").exists()
     assert not (out / "assets/vendor/NOTES").exists() and not (out / "README").exists()
     assert (out / "privacy/index.html").is_file() and (out / "over-deze-site/index.html").is_file()
