@@ -21,8 +21,8 @@ from .cache import Cache
 from .evaluate import PackageResult, evaluate, package_folders
 from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
-from .scriptcheck import check_generated, check_site, preview
 from .pdfs import PdfInspector
+from .scriptcheck import check_generated, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
 from .sitemaps import robots_txt, sitemap_xml
 from .swap import swap_in
@@ -403,16 +403,19 @@ def _refuse(blamed: dict[str, list], publishable: list[PackageResult], withdrawn
         result = next((r for r in [*publishable, *withdrawn] if r.name == name), None)
         if result is None:
             continue
-        if result in publishable:
+        if any(r is result for r in publishable):
             publishable.remove(result)
         else:
             withdrawn.remove(result)
             report.withdrawn[:] = [w for w in report.withdrawn if w["package"] != name]
-        problems = [Problem(name, "", f"pagina {page}", f"de pagina zou {finding.describe()} bevatten, uit de gegevens van dit "
+        pages: dict[str, list[str]] = {}  # one problem per piece of markup, naming its pages (its own page first)
+        for page, finding in sorted(found, key=lambda item: (not item[0].startswith("besluit/"), item[0])):
+            pages.setdefault(finding.describe(), []).append(page)
+        problems = [Problem(name, "", pages_text(where), f"de pagina zou {what} bevatten, uit de gegevens van dit "
                             "pakket. Scriptcode wordt nooit gepubliceerd.",
                             "Haal HTML- en scriptcode weg uit besluit.md (titel, onderwerpen, samenvatting) en uit de "
                             "inventarislijst, en keur het pakket opnieuw goed. De andere besluiten zijn wel gepubliceerd.",
-                            "html.script").to_dict() for page, finding in found]
+                            "html.script").to_dict() for what, where in pages.items()]
         report.refused.append({"package": name, "kenmerk": result.decision.kenmerk if result.decision else None,
                                "problems": problems})
     report.exit_code = max(report.exit_code, EXIT_REFUSED)

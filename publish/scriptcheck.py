@@ -95,8 +95,8 @@ class Finding:
     def fix(self) -> str:
         if self.kind == "script":
             return ("Zet het script in een eigen bestand (bijvoorbeeld site_src/assets/eigen.js) en laad het met "
-                    "<script src=\"...\">; of, als dit inline script echt bedoeld is, zet "
-                    f"'- {self.digest}' onder extra.woo.toegestane_scripts in mkdocs.yml.")
+                    "<script src=\"...\">; of, als dit inline script echt bedoeld is, voeg de regel "
+                    f"'- {self.digest}' toe onder extra.woo.toegestane_scripts in mkdocs.yml.")
         if self.kind == "handler":
             return "Haal het attribuut weg; koppel gedrag met addEventListener in een eigen scriptbestand van de site."
         if self.kind == "url":
@@ -198,11 +198,31 @@ class Check:
     """The verdict on a set of pages."""
 
     blamed: dict[str, list[tuple[str, Finding]]] = field(default_factory=dict)  # package -> (page, finding)
-    unattributed: list[str] = field(default_factory=list)  # Dutch messages: page, what, source, fix
+    problems: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)  # (what, source, fix) -> pages
     script_hashes: list[str] = field(default_factory=list)  # allowed inline scripts that are on a page
 
     def blame(self, package: str, page: str, finding: Finding) -> None:
         self.blamed.setdefault(package, []).append((page, finding))
+
+    def problem(self, page: str, finding: Finding, source: str, fix: str) -> None:
+        self.problems.setdefault((finding.describe(), source, fix), []).append(page)
+
+    @property
+    def unattributed(self) -> list[str]:
+        """Dutch messages, one per piece of markup and source, naming the pages it is on."""
+        return [f"FOUT {pages_text(pages)}: {what}, uit {preview(source, 200)}. Zo'n script wordt niet gepubliceerd: "
+                f"de Content-Security-Policy staat alleen de eigen scriptbestanden van de site toe.\n    Oplossing: {fix}"
+                for (what, source, fix), pages in self.problems.items()]
+
+
+def pages_text(pages: list[str], shown: int = 3) -> str:
+    """'pagina a' or 'pagina's a, b, c en 12 andere', printable."""
+    names = [preview(p, 200) for p in dict.fromkeys(pages)]
+    if len(names) == 1:
+        return f"pagina {names[0]}"
+    rest = len(names) - shown
+    listed = ", ".join(names[:shown])
+    return f"pagina's {listed} en {rest} andere" if rest > 0 else f"pagina's {listed}"
 
 
 def _strings(value, out: list[str]) -> None:
@@ -265,8 +285,8 @@ def check_generated(pages, packages: dict) -> Check:
         for finding in scan_html(page.body, every_script=True):
             names = texts.showing(page.packages, finding)
             if not names:
-                check.unattributed.append(_message(page_path(page.url), finding, "de gegenereerde inhoud, niet tot één pakket te herleiden",
-                                                   "Meld dit aan de ontwikkelaars: de pagina toont gegevens van meerdere pakketten."))
+                check.problem(page_path(page.url), finding, "de gegenereerde inhoud, niet tot één pakket te herleiden",
+                              "Meld dit aan de ontwikkelaars: de pagina toont gegevens van meerdere pakketten.")
             for name in names:
                 check.blame(name, page_path(page.url), finding)
     return check
@@ -302,14 +322,9 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
                 used.add(finding.digest)
                 continue
             sources = sources or _SourceFinder(site)
-            check.unattributed.append(_message(rel, finding, sources.find(rel, finding, static), finding.fix()))
+            check.problem(rel, finding, sources.find(rel, finding, static), finding.fix())
     check.script_hashes = sorted(used)
     return check
-
-
-def _message(page: str, finding: Finding, source: str, fix: str) -> str:
-    return (f"FOUT pagina {preview(page, 200)}: {finding.describe()}, uit {preview(source, 200)}. Zo'n script wordt niet gepubliceerd: de "
-            f"Content-Security-Policy staat alleen de eigen scriptbestanden van de site toe.\n    Oplossing: {fix}")
 
 
 class _SourceFinder:
@@ -319,6 +334,7 @@ class _SourceFinder:
     def __init__(self, site):
         self.site = site
         self.texts: dict[Path, str] = {}
+        self.found: dict[tuple, str] = {}
         root = site.path.parent
         self.candidates: list[tuple[Path, str]] = []
         if site.custom_dir is not None and site.custom_dir.is_dir():
@@ -350,6 +366,12 @@ class _SourceFinder:
         return self.texts[path]
 
     def find(self, page: str, finding: Finding, static: dict[str, str]) -> str:
+        key = (finding.kind, finding.attribute, finding.text, static.get(page))
+        if key not in self.found:
+            self.found[key] = self._find(page, finding, static)
+        return self.found[key]
+
+    def _find(self, page: str, finding: Finding, static: dict[str, str]) -> str:
         if finding.attribute and finding.kind != "extern":
             value = finding.text
             needles = [f'{finding.attribute}="{value}"', f"{finding.attribute}='{value}'", f"{finding.attribute}={value}"]
