@@ -8,6 +8,7 @@ browser sent the site's policy does not run a script that got into a page anyway
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import shutil
@@ -233,7 +234,7 @@ def two_packages(make_package, decisions):
 
 def _opts(decisions: Path, tmp_path: Path, **kw) -> BuildOptions:
     return BuildOptions(decisions=decisions, out=tmp_path / "site", config=ROOT / "mkdocs.yml", cache=tmp_path / "cache",
-                        today=__import__("datetime").date(2024, 6, 1), workers=1, **kw)
+                        today=dt.date(2024, 6, 1), workers=1, **kw)
 
 
 def test_escaping_that_fails_refuses_the_package_and_names_the_page(two_packages, tmp_path, monkeypatch):
