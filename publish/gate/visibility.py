@@ -354,9 +354,10 @@ def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas,
     Counted for all objects at once from the owner map: an object is beyond doubt when it owns
     pixels, (nearly) all of them change when text is removed, and no later text inks its area."""
     n = len(bounds)
-    flat = owner.ravel()
-    n_own = np.bincount(flat, minlength=n + 1)
-    n_vis = np.bincount(flat[changed.ravel()], minlength=n + 1)
+    inked = owner != 0
+    ids = owner[inked].astype(np.intp)  # only pixels some text object paints: a small share of the page
+    n_own = np.bincount(ids, minlength=n + 1)
+    n_vis = np.bincount(ids[changed[inked]], minlength=n + 1)
     unchanged = n_own - n_vis
     doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
     suspicious = set(np.flatnonzero(doubtful).tolist())
@@ -368,23 +369,36 @@ def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas,
     return suspicious
 
 
-def _overlapped(bounds) -> set[int]:
-    """Text objects whose area a later text object overlaps by more than a sliver (all pairs at once)."""
-    boxes = np.array([b if b is not None else (0, 0, 0, 0) for b in bounds], dtype=np.float32).reshape(-1, 4)
-    n = len(boxes)
+def _overlapped(bounds, cell: float = 24.0) -> set[int]:
+    """Text objects whose area a later text object overlaps by more than a sliver (found through a
+    coarse grid, so each object is compared only with its neighbours)."""
+    grid: dict[tuple[int, int], list[int]] = {}
+    big: list[int] = []  # objects over a large part of the page: compared with every other one
     out: set[int] = set()
-    if n < 2:
-        return out
-    x0, y0, x1, y1 = boxes.T
-    areas = np.maximum((x1 - x0) * (y1 - y0), 1e-6)
-    later = np.arange(n)
-    for start in range(0, n, 256):
-        rows = slice(start, min(start + 256, n))
-        w = np.minimum(x1[rows, None], x1[None, :]) - np.maximum(x0[rows, None], x0[None, :])
-        h = np.minimum(y1[rows, None], y1[None, :]) - np.maximum(y0[rows, None], y0[None, :])
-        inter = np.maximum(w, 0) * np.maximum(h, 0)
-        hit = (inter > 0.1 * areas[rows, None]) & (later[None, :] > later[rows, None])
-        out |= set((np.flatnonzero(hit.any(axis=1)) + start).tolist())
+    for k, box in enumerate(bounds):
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        columns, rows = int(x1 // cell) - int(x0 // cell) + 1, int(y1 // cell) - int(y0 // cell) + 1
+        large = columns * rows > 400
+        cells = [] if large else [(i, j) for i in range(int(x0 // cell), int(x1 // cell) + 1)
+                                  for j in range(int(y0 // cell), int(y1 // cell) + 1)]
+        candidates = [e for key in cells for e in grid.get(key, ())] + big
+        if large:
+            candidates += [e for members in grid.values() for e in members]
+        checked = set()
+        for e in candidates:
+            if e in checked or e in out:
+                continue
+            checked.add(e)
+            ex0, ey0, ex1, ey1 = bounds[e]
+            w, h = min(x1, ex1) - max(x0, ex0), min(y1, ey1) - max(y0, ey0)
+            if w > 0 and h > 0 and w * h > 0.1 * max((ex1 - ex0) * (ey1 - ey0), 1e-6):
+                out.add(e)
+        if large:
+            big.append(k)
+        for key in cells:
+            grid.setdefault(key, []).append(k)
     return out
 
 
