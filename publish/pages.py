@@ -179,6 +179,7 @@ class Generator:
     views: list[DecisionView]
     download_sizes: dict[str, int] = field(default_factory=dict)
     withdrawn: list[dict] = field(default_factory=list)
+    unavailable: list[dict] = field(default_factory=list)  # published before, now offline: neutral notice
     pages: list[Page] = field(default_factory=list)
 
     def __post_init__(self):
@@ -217,6 +218,8 @@ class Generator:
         self.render("search.html", "zoeken/", "Zoeken")
         for gone in self.withdrawn:
             self.render("withdrawn.html", gone["url"], f"Besluit {gone['kenmerk']} is ingetrokken", gone=gone)
+        for item in self.unavailable:
+            self.render("unavailable.html", item["url"], f"Besluit {item['kenmerk']} is tijdelijk niet beschikbaar", item=item)
         return self.pages
 
     def _statistics(self) -> None:

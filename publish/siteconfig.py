@@ -35,9 +35,16 @@ class SiteConfig:
     colours: dict = field(default_factory=dict)
     raw_extra: dict = field(default_factory=dict)
     problems: Problems = field(default_factory=lambda: Problems(""))
+    # --- approvals and archive (issue 13) ---
+    signers: Path | None = None  # extra.woo.ondertekenaars: allowed-signers file, relative to mkdocs.yml
+    four_eyes: bool = False  # extra.woo.vier_ogen: every approval needs two distinct keys
+    unsigned: bool = False  # extra.woo.ongetekend: unsigned approvals accepted (local trials only)
+    archive: Path | None = None  # extra.woo.archief: store of approved versions, relative to mkdocs.yml
+    # --- end approvals and archive ---
 
 
-KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren"}
+KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren",
+                "ondertekenaars", "vier_ogen", "ongetekend", "archief"}
 CONTACT_FIELDS = {"email", "telefoon", "adres", "formulier"}
 
 
@@ -68,6 +75,50 @@ def _check_fields(extra: dict, problems: Problems) -> None:
                          "toegankelijkheidsverklaring moet een contactroute noemen.", "config.contact_ontbreekt")
 
 
+# --- approvals and archive (issue 13): ondertekenaars, vier_ogen, ongetekend, archief ---------------------------
+def _approval_settings(extra: dict, base: Path, problems: Problems) -> dict:
+    """Who may sign approvals, whether two must, and where approved versions are archived."""
+    out: dict = {}
+    for name in ("vier_ogen", "ongetekend"):
+        value = extra.get(name, False)
+        if not isinstance(value, bool):
+            problems.error("mkdocs.yml", f"extra.woo.{name}", f"'{value}' is geen ja/nee-waarde.",
+                           f"Schrijf '{name}: true' of '{name}: false'.", "config.janee")
+            value = False
+        out[{"vier_ogen": "four_eyes", "ongetekend": "unsigned"}[name]] = value
+    signers = extra.get("ondertekenaars")
+    if signers not in (None, ""):
+        path = base / str(signers)
+        if not isinstance(signers, str) or not path.is_file():
+            problems.error("mkdocs.yml", "extra.woo.ondertekenaars",
+                           f"het bestand met toegestane ondertekenaars '{signers}' bestaat niet ({path}).",
+                           "Geef het pad (ten opzichte van mkdocs.yml) van het bestand met de openbare sleutels van wie "
+                           "mag goedkeuren; zie docs/beheer.md.", "config.ondertekenaars")
+        else:
+            out["signers"] = path
+    elif not out["unsigned"]:
+        problems.error("mkdocs.yml", "extra.woo.ondertekenaars", "er is geen bestand met toegestane ondertekenaars ingesteld: "
+                       "geen enkele goedkeuring kan gecontroleerd worden.",
+                       "Zet 'ondertekenaars: ondertekenaars.txt' onder extra.woo (zie docs/beheer.md), of voor een proef "
+                       "op uw eigen computer 'ongetekend: true'.", "config.ondertekenaars")
+    if out["unsigned"]:
+        problems.warning("mkdocs.yml", "extra.woo.ongetekend", "ongetekende goedkeuringen worden geaccepteerd: alleen "
+                         "bedoeld voor proeven, nooit voor de echte site.",
+                         "Verwijder 'ongetekend: true' en stel 'ondertekenaars' in (zie docs/beheer.md).", "config.ongetekend")
+    if out["four_eyes"] and out["unsigned"]:
+        problems.error("mkdocs.yml", "extra.woo.vier_ogen", "vier ogen vraagt twee handtekeningen, maar 'ongetekend' staat aan.",
+                       "Zet 'ongetekend' uit en stel 'ondertekenaars' in.", "config.vier_ogen")
+    archive = extra.get("archief")
+    if archive not in (None, ""):
+        if not isinstance(archive, str):
+            problems.error("mkdocs.yml", "extra.woo.archief", "dit moet een pad naar een map zijn.",
+                           "Schrijf bijvoorbeeld 'archief: .woo-archief'.", "config.archief")
+        else:
+            out["archive"] = base / archive
+    return out
+# --- end approvals and archive ------------------------------------------------------------------------------------
+
+
 def load_site_config(path: Path) -> SiteConfig:
     import yaml
 
@@ -81,6 +132,7 @@ def load_site_config(path: Path) -> SiteConfig:
     problems = Problems("")
     _check_fields(extra, problems)
     colours = site_colours(extra, problems)
+    approval_settings = _approval_settings(extra, path.resolve().parent, problems)
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"
@@ -96,4 +148,5 @@ def load_site_config(path: Path) -> SiteConfig:
         colours=colours,
         raw_extra=extra,
         problems=problems,
+        **approval_settings,
     )
