@@ -349,6 +349,7 @@ def test_allowed_values_in_package_or_site_configuration_pass(cli, make_package,
     make_package("niet", meta={"kenmerk": "2024-0002"}, pdf_text=text)
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["extra"]["woo"]["toegestane_gegevens"] = ["NL91ABNA0417164300"]
+    config["extra"]["woo"]["ondertekenaars"] = str(ROOT / config["extra"]["woo"]["ondertekenaars"])
     config_path = tmp_path / "mkdocs.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True))
     result = cli("check", str(decisions), "--config", str(config_path), "--cache", str(tmp_path / "c"))
