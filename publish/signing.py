@@ -67,8 +67,19 @@ def private_copy(key: Path, directory: Path) -> Path:
     return target
 
 
+def _usable_private_key(key: Path) -> Path:
+    key = Path(key)
+    if not key.is_file():
+        raise SigningError(f"de sleutel '{key}' bestaat niet. Maak er een met: ssh-keygen -t ed25519")
+    if os.name == "posix" and key.stat().st_mode & 0o077:
+        raise SigningError(f"de sleutel '{key}' is leesbaar voor anderen; ssh-keygen weigert hem. "
+                           f"Maak hem alleen voor uzelf leesbaar met: chmod 600 {key}")
+    return key
+
+
 def public_key(key: Path) -> str:
     """'type base64' of a private (or public) key file."""
+    key = _usable_private_key(key)
     pub = Path(str(key) + ".pub")
     if pub.is_file():
         text = pub.read_text(encoding="utf-8", errors="replace").split()
@@ -113,12 +124,7 @@ def read_allowed_signers(path: Path) -> list[tuple[list[str], str, str]]:
 def sign(data: bytes, key: Path, namespace: str = NAMESPACE) -> str:
     """An armored SSH signature of ``data``. Prompts for the key's passphrase on the terminal if it has one."""
     exe = ssh_keygen()
-    key = Path(key)
-    if not key.is_file():
-        raise SigningError(f"de sleutel '{key}' bestaat niet. Maak er een met: ssh-keygen -t ed25519")
-    if os.name == "posix" and key.stat().st_mode & 0o077:
-        raise SigningError(f"de sleutel '{key}' is leesbaar voor anderen; ssh-keygen weigert hem. "
-                           f"Maak hem alleen voor uzelf leesbaar met: chmod 600 {key}")
+    key = _usable_private_key(key)
     with tempfile.TemporaryDirectory(prefix="woo-sign-") as tmp:
         message = Path(tmp) / "bericht"
         message.write_bytes(data)
