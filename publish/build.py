@@ -19,7 +19,7 @@ from pathlib import Path
 from .approval import Trust
 from .cache import Cache
 from .evaluate import PackageResult, evaluate, package_folders
-from .fate import KEPT, OFFLINE, PUBLISH, WITHDRAWN, EMBARGO, archive_published, decide, unavailable_page, why
+from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, why
 from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
@@ -159,6 +159,9 @@ def _sort_fates(fates: list, report: BuildReport) -> None:
             w = r.withdrawal or (f.archived.withdrawal if f.archived else None)
             report.withdrawn.append({"package": r.name, "kenmerk": f.kenmerk,
                                      "ingetrokken_op": w.date.isoformat(), "reden": w.reason})
+            missing = [p.to_dict() for p in r.problems if p.code == "wijzigingen.intrekking_ontbreekt"]
+            if missing:
+                report.refused.append({"package": r.name, "kenmerk": f.kenmerk, "problems": missing, "online": "ingetrokken"})
             continue
         for p in r.problems:
             if not p.is_error:

@@ -124,7 +124,7 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
                 as_is += 1
                 click.echo(f"OK          {label}: wordt gepubliceerd zoals het is.")
             elif f.state == WITHDRAWN:
-                as_is += 1
+                as_is += 0 if r.problems.has_errors else 1
                 w = r.withdrawal or f.archived.withdrawal
                 click.echo(f"INGETROKKEN {label}: ingetrokken per {w.date.isoformat()}; de site toont een melding met de reden.")
             elif f.state == EMBARGO and not r.problems.has_errors:

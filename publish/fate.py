@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .approval import ApprovalStatus, Trust, check_approval
@@ -45,6 +45,8 @@ def decide(results: list[PackageResult], trust: Trust, archive: Archive | None, 
     """``workdir``: where archived versions are unpacked for checking (kept by the caller while publishing)."""
     fates: list[Fate] = []
     for r in results:
+        if archive is not None:
+            _remembered_withdrawal(r, archive)
         kenmerk = r.decision.kenmerk if r.decision else raw_kenmerk(r.folder)
         if r.withdrawal is not None and kenmerk:
             fates.append(Fate(r, WITHDRAWN, kenmerk=kenmerk))
@@ -62,6 +64,29 @@ def decide(results: list[PackageResult], trust: Trust, archive: Archive | None, 
     return fates
 
 
+def _remembered_withdrawal(r: PackageResult, archive: Archive) -> None:
+    """A package the archive knows as withdrawn stays withdrawn when its withdrawal disappears from wijzigingen.json."""
+    from .history import WITHDRAWN_DECISION, Change
+
+    try:
+        entry = archive.get(r.name)
+    except ArchiveError:
+        return
+    if not entry or "ingetrokken" not in entry or r.withdrawal is not None:
+        return
+    gone = entry["ingetrokken"]
+    try:
+        date = dt.date.fromisoformat(gone["datum"])
+    except ValueError:
+        return
+    r.history.append(Change(date, WITHDRAWN_DECISION, None, "", str(gone.get("reden") or "")))
+    r.problems.error(HISTORY_FILE, "", f"dit besluit is op {gone['datum']} ingetrokken, maar die intrekking staat niet meer in "
+                     f"{HISTORY_FILE}; het blijft ingetrokken.",
+                     "Zet wijzigingen.json terug uit de versiegeschiedenis. Moet het besluit echt terug op de site, laat de "
+                     f"beheerder dan pakketten/{r.name}.json uit het archief halen en keur het opnieuw goed.",
+                     "wijzigingen.intrekking_ontbreekt")
+
+
 def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, allowed, today: dt.date, workdir: Path) -> None:
     candidates: dict[str, tuple[Fate, dict]] = {}
     restored: list[Path] = []
@@ -70,7 +95,7 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
             continue
         try:
             entry = archive.get(f.name)
-            if entry is None:
+            if entry is None or "bestanden" not in entry:
                 continue
             f.archived_on = str(entry.get("gearchiveerd_op") or "")
             folder = archive.restore(f.name, entry, workdir / "archief")
@@ -145,7 +170,9 @@ def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> No
 
     for f in fates:
         if f.state == WITHDRAWN:
-            archive.remove(f.name)
+            w = f.current.withdrawal or (f.archived.withdrawal if f.archived else None)
+            if w is not None:
+                archive.withdraw(f.name, w.date.isoformat(), w.reason)
         elif f.state == PUBLISH:
             folder = f.current.folder
             record = read_record(folder)

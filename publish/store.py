@@ -7,8 +7,9 @@ here instead of letting it vanish. Layout (see docs/beheer.md for backing it up)
     <archief>/objecten/ab/abcdef...      read-only copy of a file, named by its SHA-256
     <archief>/pakketten/<map>.json       the package's last published approved state: file -> SHA-256
 
-A package's entry is replaced when a newer approved state is published and removed when the
-package is withdrawn. It does not depend on the kind of publication in the package: it only holds
+A package's entry is replaced when a newer approved state is published; when the package is
+withdrawn only the withdrawal (date, reason) is kept, so a withdrawal cannot be undone by deleting
+it from wijzigingen.json. It does not depend on the kind of publication in the package: it only holds
 files and their hashes.
 """
 
@@ -66,6 +67,11 @@ class Archive:
             return None
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(entry, dict) and isinstance(entry.get("ingetrokken"), dict):
+                gone = entry["ingetrokken"]
+                if not isinstance(gone.get("datum"), str) or not isinstance(gone.get("reden", ""), str):
+                    raise ValueError
+                return entry
             files = entry["bestanden"]
             if not isinstance(files, dict) or not files or not all(
                     isinstance(k, str) and _safe_rel(k) and isinstance(v, str) and _SHA.fullmatch(v) for k, v in files.items()):
@@ -117,6 +123,17 @@ class Archive:
             handle.write(json.dumps(entry, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
         os.replace(tmp, path)
 
+    def withdraw(self, name: str, date: str, reason: str) -> None:
+        """Forget the package's files but remember that it was withdrawn: deleting the withdrawal from
+        wijzigingen.json does not bring a withdrawn decision back."""
+        try:
+            current = self.get(name)
+        except ArchiveError:
+            current = None
+        if current is not None and current.get("ingetrokken") == {"datum": date, "reden": reason}:
+            return
+        self._write_entry(name, {"pakket": name, "ingetrokken": {"datum": date, "reden": reason}})
+
     def remove(self, name: str) -> bool:
         try:
             self._entry(name).unlink()
@@ -159,7 +176,7 @@ class Archive:
                 entry = self.get(name)
             except ArchiveError:
                 return 0  # never delete anything while an entry cannot be read
-            used.update((entry or {}).get("bestanden", {}).values())
+            used.update((entry or {}).get("bestanden", {}).values())  # a withdrawn package keeps no files
         removed = 0
         cutoff = dt.datetime.now().timestamp() - 86400
         for path in (self.root / "objecten").glob("*/*"):

@@ -201,10 +201,21 @@ def test_withdrawal_removes_the_archived_version(published, decisions, tmp_path)
     (pkg / "stray.txt").write_text("los")  # a withdrawal takes effect whatever else is wrong
     result = build(decisions, out)
     assert "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
-    assert not (tmp_path / ".woo-archief" / "pakketten" / "pakket.json").exists()
+    entry = json.loads((tmp_path / ".woo-archief" / "pakketten" / "pakket.json").read_text())
+    assert entry == {"pakket": "pakket", "ingetrokken": {"datum": "2024-06-01", "reden": "Verkeerde verzoeker"}}
     assert "is ingetrokken" in (out / PAGE).read_text()
     checked = check(decisions)
     assert "INGETROKKEN pakket (2024-0001): ingetrokken per 2024-06-01" in checked.stdout
+
+    # Deleting the withdrawal does not bring the decision back: the archive remembers it.
+    (pkg / "stray.txt").unlink()
+    (pkg / "wijzigingen.json").unlink()
+    result = build(decisions, out)
+    assert result.returncode == 1
+    assert "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
+    assert "dit besluit is op 2024-06-01 ingetrokken, maar die intrekking staat niet meer in wijzigingen.json" in result.stdout
+    assert "is ingetrokken" in (out / PAGE).read_text() and not (out / "besluit/2024-0001/document-1.pdf").exists()
+    assert check(decisions).returncode == 1
 
 
 # -- signed approvals ------------------------------------------------------------------------------------------------
