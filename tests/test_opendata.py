@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from publish.diwoo import INDEX_NAME, validate
 
-from conftest import ROOT, PackageMaker, approve, run_cli
+from conftest import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
 
 BASE = "https://woo.example.nl/"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -39,8 +39,10 @@ def site(tmp_path_factory) -> Path:
     make("fout", meta={"kenmerk": "2024-0004", "titel": "GEWEIGERDTITEL"})  # never approved
     for pkg in (first, second, gone):
         approve(pkg)
-    assert run_cli("withdraw", str(second), "--document", "2", "--reden", "Naam niet gelakt", "--datum", "2024-05-20").returncode == 0
-    assert run_cli("withdraw", str(gone), "--reden", "Verkeerd besluit", "--datum", "2024-05-20").returncode == 0
+    assert run_cli("withdraw", str(second), "--document", "2", "--reden", "Naam niet gelakt", "--datum", "2024-05-20",
+                   "--sleutel", str(DEMO_KEY)).returncode == 0
+    assert run_cli("withdraw", str(gone), "--reden", "Verkeerd besluit", "--datum", "2024-05-20",
+                   "--sleutel", str(DEMO_KEY)).returncode == 0
     out = root / "site"
     result = run_cli("build", "--decisions", str(root / "decisions"), "--out", str(out), "--cache", str(root / "c"),
                      "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser_helpers import Server, needs_browser, probe
-from conftest import ROOT, PackageMaker, approve, run_cli
+from conftest import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
 
 PAGE_TYPES = {
     "home": "",
@@ -38,7 +38,8 @@ def demo_site(tmp_path_factory):
     pkg = PackageMaker(decisions)("intrek", meta={"kenmerk": "2023-intrek", "besluit_datum": "2023-06-01",
                                                   "publicatie_datum": "2023-06-02", "wet": "Woo"})
     approve(pkg)
-    assert run_cli("withdraw", str(pkg), "--reden", "Persoonsgegevens niet goed gelakt", "--datum", "2024-01-10").returncode == 0
+    assert run_cli("withdraw", str(pkg), "--reden", "Persoonsgegevens niet goed gelakt", "--datum", "2024-01-10",
+                   "--sleutel", str(DEMO_KEY)).returncode == 0
     out = root / "site"
     result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "c"),
                      "--config", str(ROOT / "mkdocs.yml"))
