@@ -321,10 +321,16 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
     if not reden.strip():
         raise click.BadParameter("geef een reden; die komt op de site", param_hint="--reden")
     when = _today(datum) or dt.date.today()
-    history, error = read_history(package)
+    _, error = read_history(package)
     if error:
         click.echo(f"FOUT {package.name}: {error}.")
         sys.exit(1)
+    site = _trusted_site(config_option)
+    key = _signing_key(key_option, site)
+    # "Already withdrawn" only counts signed entries: a hand-written one must not block a real withdrawal.
+    from .approval import Trust
+
+    history, _ = read_history(package, Trust.from_site(site))
     title = ""
     if document_nr is not None:
         decision, problems = load_package(package)
@@ -346,8 +352,6 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
             click.echo(f"{package.name} was al ingetrokken.")
             return
         change = Change(when, WITHDRAWN_DECISION, None, "", reden.strip())
-    site = _trusted_site(config_option)
-    key = _signing_key(key_option, site)
     try:
         if key is not None:
             change = sign_change(change, package, key, site.signers)

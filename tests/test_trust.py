@@ -340,6 +340,13 @@ def test_hand_written_history_entry_is_refused(published, decisions, tmp_path):
     result = build(decisions, out)
     assert "INGETROKKEN" not in result.stdout and "VALS" not in all_text(out)
     assert (out / "besluit/2024-0001/document-1.pdf").is_file()
+    # ... nor does it stop the real, signed withdrawal ("was al ingetrokken").
+    result = run("withdraw", str(pkg), "--reden", "Echte intrekking", "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY),
+                 "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 0 and "Ingetrokken: het hele besluit" in result.stdout
+    result = build(decisions, out)
+    assert "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
+    assert "Echte intrekking" in (out / PAGE).read_text() and "VALS" not in all_text(out)
 
 
 def test_signed_withdrawal_cannot_be_copied_to_another_decision(published, make_package, decisions, tmp_path):
@@ -414,3 +421,43 @@ def test_demo_signers_file_is_marked_and_named_in_mkdocs_yml():
     assert (ROOT / config["extra"]["woo"]["ondertekenaars"]).resolve() == DEMO_SIGNERS.resolve()
     assert "NOOIT VOOR ECHT GEBRUIKEN" in (DEMO_SIGNERS.parent / "README.md").read_text()
     assert "DEMO-SLEUTEL-NIET-GEBRUIKEN" in DEMO_SIGNERS.read_text()
+
+
+def test_check_names_the_embargo_date(make_package, decisions):
+    approve(make_package(meta={"publicatie_datum": "2024-07-01"}))
+    result = check(decisions)
+    assert result.returncode == 1
+    assert "EMBARGO     pakket (2024-0001): blijft van de site tot 2024-07-01 (publicatiedatum)." in result.stdout
+
+
+@pytest.mark.parametrize("content", ["", "# alleen commentaar\n", "onzin\x00\x07 regel zonder sleutel\n" * 500,
+                                     "demo-ondertekenaar@voorbeeld.invalid ssh-ed25519 AAAAgeenbase64!!\n"])
+def test_malformed_allowed_signers_file_refuses_approvals_without_crashing(make_package, decisions, tmp_path, content):
+    approve(make_package())
+    config, allowed = own_config(tmp_path, [])
+    allowed.write_text(content)
+    result = build(decisions, tmp_path / "site", config=config)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "pakket/goedkeuring.json: de goedkeuring is niet geldig ondertekend" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_garbage_next_to_a_valid_signer_line_is_skipped(make_package, decisions, tmp_path):
+    approve(make_package())
+    config, allowed = own_config(tmp_path, [])
+    allowed.write_text("rommel\n\x01\x02\n" + DEMO_SIGNERS.read_text())
+    result = build(decisions, tmp_path / "site", config=config)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_missing_allowed_signers_file_stops_the_build_and_keeps_the_site(make_package, decisions, tmp_path):
+    approve(make_package())
+    config, allowed = own_config(tmp_path, [])
+    allowed.unlink()
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("vorige site")
+    result = build(decisions, out, config=config)
+    assert result.returncode == 2
+    assert "extra.woo.ondertekenaars: het bestand met toegestane ondertekenaars 'ondertekenaars.txt' bestaat niet" in result.stderr
+    assert (out / "index.html").read_text() == "vorige site"
