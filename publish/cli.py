@@ -326,7 +326,6 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
         click.echo(f"FOUT {package.name}: {error}.")
         sys.exit(1)
     site = _trusted_site(config_option)
-    key = _signing_key(key_option, site)
     # "Already withdrawn" only counts signed entries: a hand-written one must not block a real withdrawal.
     from .approval import Trust
 
@@ -352,6 +351,7 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
             click.echo(f"{package.name} was al ingetrokken.")
             return
         change = Change(when, WITHDRAWN_DECISION, None, "", reden.strip())
+    key = _signing_key(key_option, site)
     try:
         if key is not None:
             change = sign_change(change, package, key, site.signers)
