@@ -119,6 +119,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         return
     results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress, trust=trust)
     archive = Archive(archive_dir(opts.archive, site, opts.decisions))
+    archive.clean_unpacked(".uitgepakt-")
     unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
     try:
         fates = decide(results, trust, archive, inspector, site.allowed_personal_data, today, unpacked)

@@ -141,6 +141,16 @@ class Archive:
         except FileNotFoundError:
             return False
 
+    def clean_unpacked(self, prefix: str, older_than: float = 3600) -> None:
+        """Working copies (``prefix``*) left behind by builds that were killed."""
+        cutoff = dt.datetime.now().timestamp() - older_than
+        for stale in self.root.glob(prefix + "*"):
+            try:
+                if stale.is_dir() and stale.stat().st_mtime < cutoff:
+                    shutil.rmtree(stale, ignore_errors=True)
+            except OSError:
+                pass
+
     def names(self) -> list[str]:
         folder = self.root / "pakketten"
         return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
