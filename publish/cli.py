@@ -114,7 +114,8 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
     results = evaluate(package_folders(folder), inspector, allowed,
                        progress=TerminalProgress.if_interactive("Pdf's controleren"), trust=trust)
     archive = Archive(archive_dir(archive_option, site, folder))
-    with tempfile.TemporaryDirectory(prefix="woo-check-") as tmp:
+    # Unpack archived versions inside the archive when it exists (links, no copies); never create it here.
+    with tempfile.TemporaryDirectory(prefix=".uitgepakt-", dir=archive.root if archive.root.is_dir() else None) as tmp:
         fates = decide(results, trust, archive, inspector, allowed, today, Path(tmp))
         as_is = 0
         for f in fates:
