@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +23,9 @@ from publish.signing import private_copy  # noqa: E402
 # The DEMONSTRATION key (demo/sleutels/README.md): trusted by the repository's mkdocs.yml, never for real use.
 # ssh-keygen refuses a private key others can read and git does not keep permissions: sign with a private copy.
 DEMO_SIGNERS = ROOT / "demo" / "sleutels" / "toegestane-ondertekenaars"
-DEMO_KEY = private_copy(ROOT / "demo" / "sleutels" / "demo-ondertekenaar", Path(tempfile.mkdtemp(prefix="woo-test-key-")))
+_KEY_DIR = tempfile.mkdtemp(prefix="woo-test-key-")
+atexit.register(shutil.rmtree, _KEY_DIR, True)
+DEMO_KEY = private_copy(ROOT / "demo" / "sleutels" / "demo-ondertekenaar", Path(_KEY_DIR))
 
 
 def approve(package: Path, key: Path = DEMO_KEY, signers: Path = DEMO_SIGNERS, **kwargs) -> Path:
