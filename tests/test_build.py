@@ -253,7 +253,7 @@ def test_demo_packages_are_valid_approved_and_reproducible(cli, tmp_path):
             assert committed.read_bytes() == path.read_bytes(), committed
     out = tmp_path / "site"
     result = cli("build", "--decisions", str(ROOT / "decisions"), "--out", str(out), "--cache", str(tmp_path / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"))
+                 "--config", str(ROOT / "mkdocs.yml"), "--archief", str(tmp_path / "archief"))
     assert result.returncode == 0, result.stdout + result.stderr
     bzk = (out / "besluit/2018-0000791076/index.html").read_text()
     assert "17 documenten, waarvan 13 (deels) openbaar" in bzk
