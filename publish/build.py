@@ -19,7 +19,7 @@ from pathlib import Path
 from .approval import Trust
 from .cache import Cache
 from .evaluate import PackageResult, evaluate, package_folders
-from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, why
+from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
@@ -126,6 +126,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         report.pdfs_parsed = inspector.parsed
         report.timings["valideren_en_pdf"] = time.perf_counter() - t0
         _sort_fates(fates, report)
+        report.warnings += vanished(results, archive)
         if report.refused:
             report.exit_code = EXIT_REFUSED
             if opts.strict:

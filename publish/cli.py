@@ -94,7 +94,7 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
     import tempfile
 
     from .approval import Trust
-    from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, decide, why
+    from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, decide, vanished, why
     from .store import Archive, archive_dir
 
     folder = _decisions_dir(decisions)
@@ -146,6 +146,9 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
                 for rel in f.approval.changed:
                     click.echo(f"     {rel}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
             _print_problems(r.problems)
+        gone = vanished(results, archive)
+        for item in gone:
+            click.echo(f"VERDWIJNT   {item['package']}: {item['message']}\n    Oplossing: {item['fix']}")
     click.echo()
     if site_problems.has_errors:
         click.echo(f"De site-instellingen in {site.path} zijn ongeldig: de site kan zo niet gebouwd worden.")
@@ -158,7 +161,7 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
                    "Los de problemen hierboven op en controleer opnieuw.")
     else:
         click.echo(f"Alle {len(fates)} pakket(ten) worden gepubliceerd zoals ze zijn.")
-    sys.exit(1 if as_is < len(fates) or site_problems.has_errors or ssh_missing else 0)
+    sys.exit(1 if as_is < len(fates) or gone or site_problems.has_errors or ssh_missing else 0)
 
 
 def _ssh_missing(site) -> str:

@@ -136,6 +136,29 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
             published.add(s.decision.slug)
 
 
+def vanished(results: list[PackageResult], archive: Archive | None) -> list[dict]:
+    """Packages the site published (they are in the archive) whose folder is gone from decisions/.
+    They are not published from the archive (a renamed folder would stand twice), but never silently."""
+    if archive is None:
+        return []
+    present = {r.name for r in results}
+    out = []
+    for name in archive.names():
+        if name in present:
+            continue
+        try:
+            entry = archive.get(name)
+        except ArchiveError:
+            entry = {"bestanden": {}}
+        if entry and "bestanden" in entry:
+            out.append({"package": name, "file": "", "location": "", "code": "archief.map_verdwenen", "severity": "waarschuwing",
+                        "message": f"de map '{name}' staat niet meer in de map met besluiten: het eerder gepubliceerde besluit "
+                                   "verdwijnt van de site, zonder melding voor bezoekers.",
+                        "fix": f"Zet de map terug en trek het besluit zo nodig in met woo-publish withdraw. Was het de bedoeling "
+                               f"(bijvoorbeeld een hernoemde map), haal dan pakketten/{name}.json uit het archief ({archive.root})."})
+    return out
+
+
 def why(f: Fate) -> str:
     """One Dutch sentence: why the current state of the package is not published."""
     codes = {p.code for p in f.errors()}

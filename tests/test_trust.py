@@ -146,6 +146,18 @@ def test_archive_survives_deleting_the_cache(published, decisions, tmp_path):
     assert (tmp_path / ".woo-archief" / "pakketten" / "pakket.json").is_file()
 
 
+def test_a_vanished_package_folder_is_reported_not_silently_dropped(published, decisions, tmp_path):
+    pkg, out = published
+    shutil.rmtree(pkg)
+    checked = check(decisions)
+    assert checked.returncode == 1
+    assert "VERDWIJNT   pakket: de map 'pakket' staat niet meer in de map met besluiten" in checked.stdout
+    result = build(decisions, out, "--report", str(tmp_path / "r.json"))
+    assert "WAARSCHUWING pakket: de map 'pakket' staat niet meer in de map met besluiten" in result.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert [w["code"] for w in report["warnings"]] == ["archief.map_verdwenen"]
+
+
 def test_archive_location_from_option_and_setting(published, decisions, tmp_path):
     pkg, out = published
     (pkg / "besluit.md").write_text((pkg / "besluit.md").read_text() + "\nGewijzigd.\n")
