@@ -183,7 +183,7 @@ def unavailable_page(f: Fate) -> dict | None:
     kenmerk = (f.archived.decision.kenmerk if f.archived is not None and f.archived.decision else "") or f.kenmerk
     if not kenmerk:
         return None
-    return {"kenmerk": kenmerk, "url": f"besluit/{slugify(kenmerk)}/"}
+    return {"kenmerk": kenmerk, "url": f"besluit/{slugify(kenmerk)}/", "package": f.name}
 
 
 def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> None:
