@@ -14,11 +14,10 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, NameObject
 
 import pdf_tricks as tricks
-from publish.approval import write_approval
 from publish.gate import LEAK_CODES
 from publish.pdfs import _inspect_bytes
 
-from conftest import ROOT
+from conftest import ROOT, approve
 
 
 def inspect(data: bytes):
@@ -195,10 +194,10 @@ def test_a_huge_page_is_judged_without_huge_memory():
 
 def test_hidden_text_refuses_its_package_and_never_reaches_the_site(cli, make_package, decisions, tmp_path):
     good = make_package("goed", meta={"kenmerk": "2024-0101", "titel": "Goed besluit over bomen"})
-    write_approval(good, "Piet")
+    approve(good)
     bad = make_package("fout", meta={"kenmerk": "2024-0102", "titel": "Besluit met verborgen tekst"})
     (bad / "documenten/2.pdf").write_bytes(tricks.zapf_squares())
-    write_approval(bad, "Piet")
+    approve(bad)
     out = tmp_path / "site"
     result = cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "cache"),
                  "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
