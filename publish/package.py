@@ -370,7 +370,16 @@ class _Loader:
         rel = inventory_file.relpath
         if not check_inventory_file(inventory_file.path, rel, self.limits, self.problems):
             return []
-        table = read_table(inventory_file.path, rel, self.problems)
+        try:
+            table = read_table(inventory_file.path, rel, self.problems)
+        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a damaged file refuses this package only
+            from .safetext import log_unexpected
+
+            log_unexpected(self.name, exc, f"het lezen van {rel}")
+            self.err(rel, "", f"de inventaris kan niet gelezen worden: het bestand is beschadigd of onvolledig ({type(exc).__name__}).",
+                     "Open de inventaris in Excel (of een ander rekenprogramma), sla hem opnieuw op als .xlsx of .csv en lever hem opnieuw aan.",
+                     "inventaris.onleesbaar")
+            return []
         if table is None:
             return []
         rows: list[InventoryRow] = []
