@@ -170,10 +170,10 @@ def package_folders(decisions_dir: Path) -> list[Path]:
 
 
 def _pdf_fix(code: str) -> str:
-    from .limits import LIMIT_FIX
+    from .limits import LIMIT_RAISE
 
     if code.startswith("limiet."):
-        return "Maak de pdf kleiner (bijvoorbeeld door hem opnieuw te exporteren of op te splitsen). " + LIMIT_FIX
+        return "Maak de pdf kleiner of eenvoudiger (opnieuw exporteren, opsplitsen, afbeeldingen verkleinen). " + LIMIT_RAISE
     if code == "pdf.vastgelopen":
         return "Exporteer de pdf opnieuw (bijvoorbeeld 'Opslaan als pdf') en lever hem opnieuw aan; meld het aan de beheerder als dit blijft gebeuren."
     return "Maak de pdf opnieuw aan (zonder wachtwoord of beveiliging) en lever hem opnieuw aan."

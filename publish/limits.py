@@ -67,8 +67,7 @@ class Limits:
     def exceeded(self, name: str, found: int | float, what: str) -> str:
         """The Dutch message for ``what`` exceeding limit ``name`` with value ``found`` (internal units)."""
         f = next(f for f in dataclasses.fields(self) if f.name == name)
-        scale = f.metadata["scale"]
-        shown = _number(found / scale) if scale == 1 else f"{found / scale:.1f}".replace(".", ",")
+        shown = _number(round(found / f.metadata["scale"], 1))
         return f"{what} is {shown} {f.metadata['unit']}; dat is meer dan de grens ({self.setting(name)})."
 
     def to_json(self) -> dict:
@@ -77,8 +76,8 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
-LIMIT_FIX = ("Maak het bestand kleiner of splits het op. Is deze grootte echt nodig, vraag dan de beheerder van de site "
-             "de grens onder extra.woo.limieten in mkdocs.yml te verhogen.")
+LIMIT_RAISE = "Is dit echt nodig, vraag dan de beheerder van de site de grens onder extra.woo.limieten in mkdocs.yml te verhogen."
+LIMIT_FIX = "Maak het bestand kleiner of splits het op. " + LIMIT_RAISE
 
 
 def _number(value: float) -> str:

@@ -17,11 +17,11 @@ from . import grounds as grounds_catalogue
 from .dates import parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import cell_text, read_table
-from .limits import DEFAULT_LIMITS, Limits, check_inventory_file
+from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file
 from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, package_files, resolve_inside
 from .problems import Problems
-from .yamlsafe import load_front_matter
+from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
 APPROVAL_FILE = "goedkeuring.json"
@@ -103,7 +103,7 @@ class _Loader:
         if len(text) <= getattr(self.limits, limit):
             return True
         self.err(file, location, self.limits.exceeded(limit, len(text), f"de lengte van {what}"),
-                 "Maak de tekst korter; zet lange uitleg in de samenvatting of in het document zelf.", "limiet.lengte")
+                 "Maak de tekst korter; zet lange uitleg in de samenvatting of in het document zelf. " + LIMIT_RAISE, "limiet.lengte")
         return False
 
     def date_field(self, meta: dict, key: str) -> dt.date | None:
@@ -185,6 +185,10 @@ class _Loader:
         except UnicodeDecodeError:
             self.err(METADATA_FILE, "", "het bestand is geen UTF-8-tekst.",
                      "Sla het bestand op met de tekstcodering UTF-8.", "besluit.codering")
+            return None
+        except YamlLimitError as exc:
+            self.err(METADATA_FILE, "kop", f"de kop (YAML) wordt niet gelezen: {exc.problem}",
+                     "Schrijf elke waarde gewoon uit, zonder verwijzingen (&naam en *naam). " + LIMIT_RAISE, "limiet.yaml")
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
@@ -279,10 +283,12 @@ class _Loader:
             if inventory_file is not None:
                 rows = self._inventory(inventory_file, law)
 
-        if inventory_file is not None and outcome is not None:
+        unreadable = getattr(self, "inventory_unreadable", False)
+        if inventory_file is not None and outcome is not None and not unreadable:
             self._check_outcome(outcome, rows, inventory_file.relpath)
 
-        self._stray_files()
+        if not unreadable:
+            self._stray_files()
 
         if self.problems.has_errors:
             return None
@@ -379,6 +385,7 @@ class _Loader:
             self.err(rel, "", f"de inventaris kan niet gelezen worden: het bestand is beschadigd of onvolledig ({type(exc).__name__}).",
                      "Open de inventaris in Excel (of een ander rekenprogramma), sla hem opnieuw op als .xlsx of .csv en lever hem opnieuw aan.",
                      "inventaris.onleesbaar")
+            self.inventory_unreadable = True  # which files it names is unknown: no outcome or stray-file checks
             return []
         if table is None:
             return []

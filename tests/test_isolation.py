@@ -428,3 +428,43 @@ def test_published_files_never_share_storage_with_the_cache_and_a_damaged_cache_
     assert published.stat().st_mtime_ns == mtime  # unchanged content keeps its time (rsync skips it)
     assert b"BESCHADIGD" not in b"".join(_tree(out).values())
     assert all(b"BESCHADIGD" not in c.read_bytes() for c in (cache / "published").rglob("*.pdf"))
+
+
+def test_any_exception_in_one_package_refuses_only_that_package(make_package, decisions, tmp_path, monkeypatch, caplog):
+    """Whatever the cause (a bug, recursion, memory): the package is refused, named in the log, the rest goes on."""
+    from publish import evaluate as evaluate_module
+    from publish.cache import Cache
+    from publish.pdfs import PdfInspector
+
+    make_package("goed")
+    make_package("stuk\nnep", meta={"kenmerk": "2024-0002"})
+    make_package("diep", meta={"kenmerk": "2024-0003"})
+    real = evaluate_module.load_package
+
+    def flaky(folder, limits):
+        if folder.name == "stuk\nnep":
+            raise MemoryError()
+        if folder.name == "diep":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(folder, limits)
+
+    monkeypatch.setattr(evaluate_module, "load_package", flaky)
+    with caplog.at_level("ERROR", logger="woo_publish"):
+        results = evaluate_module.evaluate(evaluate_module.package_folders(decisions),
+                                           PdfInspector(Cache(tmp_path / "c"), workers=1))
+    by_name = {r.name: r for r in results}
+    assert by_name["goed"].valid
+    assert [p.message for p in by_name["stuk\nnep"].problems] == ["het pakket vroeg te veel geheugen bij het lezen van het pakket."]
+    assert [p.code for p in by_name["diep"].problems] == ["pakket.onverwacht"]
+    assert "pakket stuk\\nnep: MemoryError" in caplog.text and "pakket diep: RecursionError" in caplog.text
+
+
+def test_control_characters_in_names_are_escaped_everywhere_problems_are_printed():
+    from publish.problems import Problem
+    from publish.safetext import safe
+
+    p = Problem("map\nGEPUBLICEERD x", "bestand\r.pdf", "rij 2", "'\x1b[31m' is fout\u202e.", "Los op.", "c")
+    text = p.format()
+    assert text.count("\n") == 1 and "\x1b" not in text and "\u202e" not in text and "\r" not in text
+    assert "map\\nGEPUBLICEERD x/bestand\\r.pdf, rij 2" in text
+    assert safe("x" * 10_000).count("x") < 2_100
