@@ -7,6 +7,7 @@ in parallel over the available cores.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -205,6 +206,8 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
 
         result = {"ok": False, "error": describe_os_error(exc, "de pdf kon niet gelezen of in de cache bewaard worden"),
                   "error_code": "pdf.onleesbaar"}
+        if exc.errno in _SYSTEM_ERRNOS:  # a full disk is nobody's package's fault: the parent stops the run
+            result["system_error"] = [exc.errno, exc.strerror or "", str(exc.filename or "")]
     except Exception as exc:  # noqa: BLE001 - one bad PDF never stops the others
         from .safetext import log_unexpected
 
@@ -213,6 +216,9 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
     result["sha256"] = sha
     result.pop("cacheable", None)
     return result
+
+
+_SYSTEM_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
 def _serve(conn, limits) -> None:
@@ -376,6 +382,9 @@ class PdfInspector:
         jobs = [(str(paths_[0]), sha, str(self.cache.root)) for sha, paths_ in sorted(waiting.items())]
 
         def done(job, data: dict) -> None:
+            if data.get("system_error"):
+                number, text, filename = data["system_error"]
+                raise OSError(number, text, filename or None)
             for path in waiting.pop(job[1]):
                 finish(path, PdfResult(**data))
 

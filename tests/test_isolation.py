@@ -468,3 +468,49 @@ def test_control_characters_in_names_are_escaped_everywhere_problems_are_printed
     assert text.count("\n") == 1 and "\x1b" not in text and "\u202e" not in text and "\r" not in text
     assert "map\\nGEPUBLICEERD x/bestand\\r.pdf, rij 2" in text
     assert safe("x" * 10_000).count("x") < 2_100
+
+
+def test_a_package_whose_files_fail_while_the_site_is_written_is_refused_and_the_rest_published(
+        make_package, decisions, tmp_path, monkeypatch):
+    """Defence in depth: a step after the checks (the downloads) fails for one package only."""
+    import datetime as dt
+
+    from publish import build as build_module
+    from publish import opendata
+
+    write_approval(make_package("goed"), "X")
+    write_approval(make_package("stuk", meta={"kenmerk": "2024-0002"}), "X")
+    real = opendata.documents_zip
+
+    def failing(view):
+        if view.decision.kenmerk == "2024-0002":
+            raise ValueError("kapot")
+        return real(view)
+
+    monkeypatch.setattr(opendata, "documents_zip", failing)
+    opts = build_module.BuildOptions(decisions=decisions, out=tmp_path / "site", config=ROOT / "mkdocs.yml",
+                                     cache=tmp_path / "c", today=dt.date(2024, 6, 1), workers=1)
+    report = build_module.run_build(opts)
+    assert report.exit_code == 1 and report.written
+    assert [p["package"] for p in report.published] == ["goed"]
+    assert [(r["package"], r["problems"][0]["code"]) for r in report.refused] == [("stuk", "pakket.onverwacht")]
+    assert (tmp_path / "site/besluit/2024-0001/documenten.zip").is_file()
+    assert not (tmp_path / "site/besluit/2024-0002").exists()
+
+
+def test_a_full_disk_while_caching_a_pdf_stops_the_run_instead_of_refusing_packages(tmp_path, monkeypatch):
+    import errno
+
+    from publish import pdfs
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from pdfdraw import write_pdf
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "cache"))
+
+    monkeypatch.setattr(pdfs.Cache, "put_bytes", full)
+    pdf = write_pdf(tmp_path / "a.pdf", ["Tekst"])
+    with pytest.raises(OSError) as caught:
+        pdfs.PdfInspector(pdfs.Cache(tmp_path / "cache"), workers=1).inspect_all([pdf])
+    assert caught.value.errno == errno.ENOSPC
