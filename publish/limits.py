@@ -67,7 +67,7 @@ class Limits:
     def exceeded(self, name: str, found: int | float, what: str) -> str:
         """The Dutch message for ``what`` exceeding limit ``name`` with value ``found`` (internal units)."""
         f = next(f for f in dataclasses.fields(self) if f.name == name)
-        shown = _number(round(found / f.metadata["scale"], 1))
+        shown = _number(round(found / f.metadata["scale"], 3 if found < f.metadata["scale"] else 1))
         return f"{what} is {shown} {f.metadata['unit']}; dat is meer dan de grens ({self.setting(name)})."
 
     def to_json(self) -> dict:
@@ -84,7 +84,8 @@ def _number(value: float) -> str:
     """Dutch thousands separator: 100.000."""
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    text = f"{value:,.3f}".rstrip("0")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def limits_from_config(raw, problems) -> Limits:

@@ -514,3 +514,23 @@ def test_a_full_disk_while_caching_a_pdf_stops_the_run_instead_of_refusing_packa
     with pytest.raises(OSError) as caught:
         pdfs.PdfInspector(pdfs.Cache(tmp_path / "cache"), workers=1).inspect_all([pdf])
     assert caught.value.errno == errno.ENOSPC
+
+
+def test_names_paths_and_unpacked_xlsx_size_are_limited(make_package, decisions):
+    from publish.limits import Limits
+    from publish.package import load_package
+
+    long_folder = make_package("p" * 130)
+    _, problems = load_package(long_folder)
+    assert [p.code for p in problems] == ["limiet.naam"]
+    assert "de lengte van de mapnaam is 130 tekens; dat is meer dan de grens (limieten.naam_tekens = 120 tekens)" in problems[0].message
+
+    pkg = make_package("xlsx", meta={"inventaris": "inventaris.xlsx"}, rows=ROWS_XLSX)
+    _xlsx_inventory(pkg, ROWS_XLSX)
+    decision, problems = load_package(pkg)
+    assert decision is not None, [p.format() for p in problems]
+    decision, problems = load_package(pkg, Limits(xlsx_unpacked_bytes=2_000))
+    assert decision is None
+    [problem] = [p for p in problems if p.code == "limiet.xlsx"]
+    assert problem.file == "inventaris.xlsx" and "(limieten.xlsx_uitgepakt_megabytes = 0,002 MB)" in problem.message
+    assert re.search(r"het uitgepakte Excel-bestand is 0,0\d+ MB", problem.message), problem.message
