@@ -364,7 +364,7 @@ def _write_report(path: Path, text: str) -> None:
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".woo-rapport-")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:  # a name that is no UTF-8
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:

@@ -3,8 +3,8 @@
 File and folder names, field values and error texts come from untrusted packages. A newline in a
 name could forge a line such as ``GEPUBLICEERD ...`` in the scheduler's mail, and an escape sequence
 could rewrite a terminal. Every print and log path goes through ``safe``: control characters (and
-the Unicode line separators and direction overrides) become visible escapes like ``\\n`` or
-``\\u202e``, and very long values are shortened in the middle.
+the Unicode line separators and direction overrides, and bytes of a name that is no UTF-8) become
+visible escapes like ``\\n`` or ``\\u202e``, and very long values are shortened in the middle.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import errno
 import logging
 import re
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 MAX_PRINTED = 2_000
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from conftest import ROOT, PackageMaker, run_cli
 
 VANDAAG = "2024-06-01"
 EVIL_NAME = "kwaad\nGEPUBLICEERD nep (2024-9999)\x1b[2J"
+NOT_UTF8 = os.fsdecode(b"naam-\xff\xfe")  # a folder name that is no UTF-8 (copied from an old file share)
 
 
 def _unquoted(pkg: Path, field: str, raw: str) -> None:
@@ -146,8 +148,12 @@ def world(tmp_path_factory):
     bad.append(pkg(_bad("lang-onderwerp", "besluit.md", "limieten.veld_tekens"), meta={"onderwerpen": ["x" * 300]}))
     bad.append(pkg(_bad("lange-titel", "besluit.md", "limieten.titel_tekens"), meta={"titel": "Titel " * 2000}))
     bad.append(pkg(_bad("titel-10mb", "besluit.md", "limieten.yaml_kilobytes"), meta={"titel": "x" * 10_000_000}))
+    p = pkg(_bad("diep", "besluit.md", "te diep genest"))
+    text = (p / "besluit.md").read_text(encoding="utf-8")
+    (p / "besluit.md").write_text(text.replace("---\n", "---\nx: " + "[" * 5000 + "]" * 5000 + "\n", 1), encoding="utf-8")
+    bad.append(p)
     evil = pkg(EVIL_NAME)
-    for p in [good, evil, *bad]:
+    for p in [good, evil, pkg(NOT_UTF8), *bad]:
         write_approval(p, "Jan Ambtenaar")
     hidden = make("_concept", meta={"kenmerk": "2024-0900"})
     write_approval(hidden, "Jan Ambtenaar")  # approved by hand in the past: still never published
@@ -180,12 +186,13 @@ def test_the_good_package_is_published_and_the_build_exits_1(world):
     assert (world["out"] / "besluit/2024-0001/index.html").is_file()
     assert "GEPUBLICEERD goed (2024-0001)" in build.stdout
     published = {p["package"] for p in world["report"]["published"]}
-    assert published == {"goed", EVIL_NAME}
+    assert published == {"goed", EVIL_NAME, NOT_UTF8}
+    assert "GEPUBLICEERD naam-\\udcff\\udcfe (" in build.stdout
 
 
 @pytest.mark.parametrize("name", sorted([
     "datum-feb", "datum-maand", "datum-uur", "aes", "bom", "xlsx-kapot", "alias-bom", "lang-nr", "lang-onderwerp",
-    "lange-titel", "titel-10mb"]))
+    "lange-titel", "titel-10mb", "diep"]))
 def test_each_bad_package_is_refused_naming_the_file_in_check_approve_and_build(world, name):
     file, words = BAD[name]
     refused = {r["package"]: r for r in world["report"]["refused"]}
