@@ -75,7 +75,7 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = 
     """``allowed``: values from the site configuration that look like personal data but are public.
     ``limits``: the site's limits (default: the inspector's). Whatever goes wrong in one package
     refuses that package only."""
-    from .gate.personal_data import value_hash
+    from .gate.personal_data import allowed_hashes
 
     limits = limits or getattr(inspector, "limits", DEFAULT_LIMITS)
     results = []
@@ -108,15 +108,18 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = 
         if not r.valid or r.withdrawal:
             continue
         try:
-            _add_pdf_results(r, files[id(r)], inspected, allowed, value_hash)
+            _add_pdf_results(r, files[id(r)], inspected, allowed, allowed_hashes)
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
             refuse_unexpected(r, exc, "het controleren van de pdf's")
     return results
 
 
-def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, value_hash) -> None:
+def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, allowed_hashes) -> None:
+    from .privacy import check_published_texts
+
     d = r.decision
-    allowed_hashes = {value_hash(v) for v in list(allowed) + d.allowed_personal_data}
+    allowed_here = allowed_hashes(list(allowed) + d.allowed_personal_data)
+    check_published_texts(d, allowed_here, r.problems)
     for ref in refs:
         res = inspected[ref.path]
         r.pdfs[ref.path] = res
@@ -127,7 +130,7 @@ def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, val
                                "Lever bij voorkeur een pdf met tekst aan (bijvoorbeeld na tekstherkenning, OCR).",
                                "pdf.geen_tekst")
         for finding in res.findings:
-            if finding.get("value_hash") in allowed_hashes:
+            if finding.get("value_hash") in allowed_here:
                 continue
             add = r.problems.error if finding.get("severity", "fout") == "fout" else r.problems.warning
             add(ref.relpath, finding["location"], finding["message"], finding["fix"], finding["code"])
