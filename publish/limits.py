@@ -38,12 +38,12 @@ class Limits:
     pdf_stream_bytes: int = _limit(75 * MB, "pdf_stroom_megabytes", "MB", MB)  # one decompressed stream
     pdf_seconds: float = _limit(120, "pdf_seconden", "seconden")
     # besluit.md
-    yaml_bytes: int = _limit(200_000, "yaml_kilobytes", "kB", 1000)  # the whole besluit.md
+    yaml_bytes: int = _limit(200_000, "yaml_kilobytes", "kB", 1000)  # the front matter of besluit.md
     yaml_aliases: int = _limit(50, "yaml_verwijzingen", "verwijzingen (*alias)", minimum=0)
     yaml_nodes: int = _limit(10_000, "yaml_waarden", "waarden")  # values after expanding aliases
     title_chars: int = _limit(1_000, "titel_tekens", "tekens")  # titel, titles of annexes
     field_chars: int = _limit(200, "veld_tekens", "tekens")  # organisatie, onderwerpen, nr, ... (become names)
-    summary_chars: int = _limit(200_000, "samenvatting_tekens", "tekens")
+    summary_chars: int = _limit(500_000, "samenvatting_tekens", "tekens")
     # inventories (rows and cells are enforced by the inventory reader)
     inventory_rows: int = _limit(200_000, "inventaris_rijen", "rijen")
     inventory_cell_chars: int = _limit(32_767, "inventaris_cel_tekens", "tekens")  # Excel's own maximum
@@ -62,13 +62,19 @@ class Limits:
         """``limieten.pdf_megabytes = 200 MB``: how a message names a limit."""
         f = next(f for f in dataclasses.fields(self) if f.name == name)
         value = getattr(self, name) / f.metadata["scale"]
-        return f"limieten.{f.metadata['key']} = {_number(value)} {f.metadata['unit']}"
+        return f"limieten.{f.metadata['key']} = {dutch_number(value)} {f.metadata['unit']}"
 
     def exceeded(self, name: str, found: int | float, what: str) -> str:
         """The Dutch message for ``what`` exceeding limit ``name`` with value ``found`` (internal units)."""
         f = next(f for f in dataclasses.fields(self) if f.name == name)
-        shown = _number(round(found / f.metadata["scale"], 3 if found < f.metadata["scale"] else 1))
+        shown = dutch_number(round(found / f.metadata["scale"], 3 if found < f.metadata["scale"] else 1))
         return f"{what} is {shown} {f.metadata['unit']}; dat is meer dan de grens ({self.setting(name)})."
+
+    @property
+    def metadata_file_bytes(self) -> int:
+        """The most besluit.md can be within the two limits above (UTF-8: at most 4 bytes a character);
+        a larger file is not even read."""
+        return self.yaml_bytes + 4 * self.summary_chars
 
     def to_json(self) -> dict:
         return {f.metadata["key"]: getattr(self, f.name) / f.metadata["scale"] for f in dataclasses.fields(self)}
@@ -80,7 +86,7 @@ LIMIT_RAISE = "Is dit echt nodig, vraag dan de beheerder van de site de grens on
 LIMIT_FIX = "Maak het bestand kleiner of splits het op. " + LIMIT_RAISE
 
 
-def _number(value: float) -> str:
+def dutch_number(value: float) -> str:
     """Dutch thousands separator: 100.000."""
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", ".")
@@ -112,7 +118,7 @@ def limits_from_config(raw, problems) -> Limits:
             problems.error("mkdocs.yml", f"extra.woo.limieten.{name}",
                            f"'{value}' is geen geldige grens (verwacht een getal van minstens {minimum}).",
                            f"Geef een getal in {f.metadata['unit']}, of laat de regel weg voor de standaardwaarde "
-                           f"({_number(f.default / f.metadata['scale'])}).", "config.limieten")
+                           f"({dutch_number(f.default / f.metadata['scale'])}).", "config.limieten")
             continue
         scaled = value * f.metadata["scale"]
         values[f.name] = int(scaled) if f.type in ("int", int) else float(scaled)

@@ -17,7 +17,7 @@ from . import grounds as grounds_catalogue
 from .dates import parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import cell_text, read_table
-from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file
+from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, package_files, resolve_inside
 from .problems import Problems
@@ -171,9 +171,10 @@ class _Loader:
                      "besluit.ontbreekt")
             return None
         size = meta_path.stat().st_size
-        if size > self.limits.yaml_bytes:
-            self.err(METADATA_FILE, "", self.limits.exceeded("yaml_bytes", size, f"de grootte van {METADATA_FILE}"),
-                     "Houd besluit.md kort: de metagegevens en een samenvatting; de rest hoort in de besluitbrief.",
+        if size > self.limits.metadata_file_bytes:
+            self.err(METADATA_FILE, "", f"{METADATA_FILE} is {dutch_number(round(size / 1e6, 1))} MB; dat is meer dan de kop en de "
+                     f"samenvatting samen mogen zijn ({self.limits.setting('yaml_bytes')}, {self.limits.setting('summary_chars')}).",
+                     "Houd besluit.md kort: de metagegevens en een samenvatting; de rest hoort in de besluitbrief. " + LIMIT_RAISE,
                      "limiet.yaml")
             return None
         try:

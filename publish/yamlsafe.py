@@ -80,9 +80,13 @@ def _expanded_size(root, cap: int) -> int:
 class _Handler(YAMLHandler):
     def __init__(self, limits: Limits):
         super().__init__()
+        self.limits = limits
         self.loader = _loader_class(limits)
 
     def load(self, fm: str, **kwargs):
+        size = len(fm.encode("utf-8", "surrogatepass"))
+        if size > self.limits.yaml_bytes:
+            raise YamlLimitError(self.limits.exceeded("yaml_bytes", size, "de grootte van de kop"))
         return yaml.load(fm, Loader=self.loader)  # noqa: S506 - a SafeLoader subclass
 
 
