@@ -70,9 +70,10 @@ class PackageResult:
         return self.decision is not None and not self.problems.has_errors
 
 
-def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = (), progress=None,
+def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = (), progress=None, trust=None,
              limits: Limits | None = None) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public.
+    ``trust`` (approval.Trust): verify the signatures of change-history entries.
     ``limits``: the site's limits (default: the inspector's). Whatever goes wrong in one package
     refuses that package only."""
     from .gate.personal_data import allowed_hashes
@@ -86,11 +87,16 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = 
         results.append(result)
         try:
             result.decision, result.problems = load_package(folder, limits)
-            history, error = read_history(folder)
+            problems = result.problems
+            history, error = read_history(folder, trust)
             result.history = history
-            if error:
-                result.problems.error(HISTORY_FILE, "", error + ".",
-                                      "Herstel het bestand uit de versiegeschiedenis; bewerk het niet met de hand.", "wijzigingen.onleesbaar")
+            if error and "ondertekend" in error:
+                problems.error(HISTORY_FILE, "", error + ".",
+                               "Verwijder de niet-ondertekende wijzigingen (herstel het bestand uit de versiegeschiedenis); "
+                               "wijzigingen komen er alleen in via woo-publish withdraw en approve.", "wijzigingen.handtekening")
+            elif error:
+                problems.error(HISTORY_FILE, "", error + ".",
+                               "Herstel het bestand uit de versiegeschiedenis; bewerk het niet met de hand.", "wijzigingen.onleesbaar")
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - isolation, see refuse_unexpected
             refuse_unexpected(result, exc, "het lezen van het pakket")
     _cross_package(results)
