@@ -51,7 +51,6 @@ class SiteConfig:
 
 
 KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren", "toegestane_scripts",
-KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren", "toegestane_scripts",
                 "ondertekenaars", "vier_ogen", "ongetekend", "archief",
                 "limieten"}  # limieten: see the block "limits on untrusted input" below
 SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
