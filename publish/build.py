@@ -179,7 +179,16 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         report.timings["site"] = time.perf_counter() - t0
         if report.written:
             # Only what really went out (the script check may still have refused a package).
-            archive_published([f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today)
+            try:
+                archive_published([f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today)
+            except (Exception, RecursionError) as exc:  # noqa: BLE001 - the site is out; a full disk (OSError) still stops
+                if isinstance(exc, OSError):
+                    raise
+                log_unexpected("(archief)", exc, "het bijwerken van het archief")
+                report.warnings.append({"package": "", "file": "", "location": "", "code": "archief.onverwacht",
+                                        "message": f"het archief kon niet bijgewerkt worden ({type(exc).__name__}); de site is wel geschreven.",
+                                        "fix": "Meld het aan de beheerder van de site met de foutregel uit het logboek.",
+                                        "severity": "waarschuwing"})
     finally:
         shutil.rmtree(unpacked, ignore_errors=True)
     if not report.written:

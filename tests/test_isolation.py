@@ -269,12 +269,12 @@ def test_a_site_limit_is_applied_the_same_in_check_approve_and_build(make_packag
     config = _config(tmp_path, {"pdf_paginas": 1})
     cache = str(tmp_path / "cache")
     check = run_cli("check", str(decisions), "--cache", cache, "--config", str(config))
-    approve = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache, "--config", str(config))
+    approval = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache, "--config", str(config))
     approve(pkg)
     build = run_cli("build", "--decisions", str(decisions), "--out", str(tmp_path / "site"), "--cache", cache,
                     "--config", str(config), "--vandaag", VANDAAG)
     expected = "dat is meer dan de grens (limieten.pdf_paginas = 1 pagina's)"
-    for run, status in ((check, 1), (approve, 1), (build, 1)):
+    for run, status in ((check, 1), (approval, 1), (build, 1)):
         assert run.returncode == status, run.stdout + run.stderr
         assert expected in run.stdout and "twee-paginas/documenten/1.pdf" in run.stdout, run.stdout
         assert "Traceback" not in run.stdout + run.stderr
