@@ -34,11 +34,20 @@ def inventory_rows(view, base: str) -> list[list[str]]:
     return rows
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: a text starting with ``= + - @``, tab or
+    carriage return gets a leading apostrophe (Excel and LibreOffice then show it as text)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def inventory_csv(view, base: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(INVENTORY_COLUMNS)
-    writer.writerows(inventory_rows(view, base))
+    writer.writerows([inert(cell) for cell in row] for row in inventory_rows(view, base))
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
@@ -51,8 +60,14 @@ def inventory_xlsx(view, base: str) -> bytes:
     ws = wb.active
     ws.title = "Inventarislijst"
     ws.append(INVENTORY_COLUMNS)
-    for row in inventory_rows(view, base):
-        ws.append(row)
+    for r, row in enumerate(inventory_rows(view, base), start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
+            if isinstance(value, str) and value:
+                cell.data_type = "s"  # always text, never a formula: the value stays exactly as written
+                if value.startswith(FORMULA_START):
+                    cell.quotePrefix = True  # and stays text when someone edits the cell in Excel
     return reproducible_xlsx(wb, _noon(view.decision.publication_date))
 
 

@@ -11,16 +11,17 @@ import difflib
 import re
 from pathlib import Path
 
-import frontmatter
 import yaml
 
 from . import grounds as grounds_catalogue
 from .dates import parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import cell_text, read_table
+from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
 from .problems import Problems
+from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
 APPROVAL_FILE = "goedkeuring.json"
@@ -63,8 +64,9 @@ def expected_outcome(assessments: list[str]) -> str | None:
 
 
 class _Loader:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, limits: Limits = DEFAULT_LIMITS):
         self.folder = folder
+        self.limits = limits
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
@@ -85,6 +87,9 @@ class _Loader:
             return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             text = str(value).strip()
+            if not self.within(text, "title_chars" if key == "titel" else "field_chars", METADATA_FILE, f"veld '{key}'",
+                               f"de waarde van '{key}'"):
+                return None
             if "\n" in text and key in ("kenmerk", "titel", "organisatie"):
                 self.err(METADATA_FILE, f"veld '{key}'", "de waarde beslaat meer dan één regel.",
                          "Zet de waarde op één regel.", "veld.meerdere_regels")
@@ -92,6 +97,14 @@ class _Loader:
         self.err(METADATA_FILE, f"veld '{key}'", f"verwacht een tekst, maar kreeg {_kind(value)}.",
                  f"Schrijf '{key}' als één tekst, bijvoorbeeld {key}: \"...\".", "veld.type")
         return None
+
+    def within(self, text: str, limit: str, file: str, location: str, what: str) -> bool:
+        """False (with a problem naming the limit and the length found) when ``text`` is too long."""
+        if len(text) <= getattr(self.limits, limit):
+            return True
+        self.err(file, location, self.limits.exceeded(limit, len(text), f"de lengte van {what}"),
+                 "Maak de tekst korter; zet lange uitleg in de samenvatting of in het document zelf. " + LIMIT_RAISE, "limiet.lengte")
+        return False
 
     def date_field(self, meta: dict, key: str) -> dt.date | None:
         value = meta.get(key)
@@ -162,11 +175,26 @@ class _Loader:
                      f"Maak {METADATA_FILE} aan met de metagegevens tussen '---'-regels en daaronder de samenvatting.",
                      "besluit.ontbreekt")
             return None
+        size = meta_path.stat().st_size
+        if size > self.limits.metadata_file_bytes:
+            self.err(METADATA_FILE, "", f"{METADATA_FILE} is {dutch_number(round(size / 1e6, 1))} MB; dat is meer dan de kop en de "
+                     f"samenvatting samen mogen zijn ({self.limits.setting('yaml_bytes')}, {self.limits.setting('summary_chars')}).",
+                     "Houd besluit.md kort: de metagegevens en een samenvatting; de rest hoort in de besluitbrief. " + LIMIT_RAISE,
+                     "limiet.yaml")
+            return None
         try:
-            post = frontmatter.loads(meta_path.read_text(encoding="utf-8-sig"))
+            post = load_front_matter(meta_path.read_text(encoding="utf-8-sig"), self.limits)
+        except RecursionError:
+            self.err(METADATA_FILE, "kop", "de kop (YAML) is te diep genest om te lezen.",
+                     "Schrijf de metagegevens als eenvoudige velden 'naam: waarde', zoals in de handleiding.", "besluit.yaml")
+            return None
         except UnicodeDecodeError:
             self.err(METADATA_FILE, "", "het bestand is geen UTF-8-tekst.",
                      "Sla het bestand op met de tekstcodering UTF-8.", "besluit.codering")
+            return None
+        except YamlLimitError as exc:
+            self.err(METADATA_FILE, "kop", f"de kop (YAML) wordt niet gelezen: {exc.problem}",
+                     "Schrijf elke waarde gewoon uit, zonder verwijzingen (&naam en *naam). " + LIMIT_RAISE, "limiet.yaml")
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
@@ -176,6 +204,8 @@ class _Loader:
                      "besluit.yaml")
             return None
         meta = post.metadata
+        if not self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
+            return None
         if not meta:
             self.err(METADATA_FILE, "", "de kop met metagegevens ontbreekt of is leeg.",
                      "Begin het bestand met een regel '---', dan de velden (kenmerk:, titel:, ...), en sluit af met '---'.",
@@ -259,10 +289,12 @@ class _Loader:
             if inventory_file is not None:
                 rows = self._inventory(inventory_file, law)
 
-        if inventory_file is not None and outcome is not None:
+        unreadable = getattr(self, "inventory_unreadable", False)
+        if inventory_file is not None and outcome is not None and not unreadable:
             self._check_outcome(outcome, rows, inventory_file.relpath)
 
-        self._stray_files()
+        if not unreadable:
+            self._stray_files()
 
         if self.problems.has_errors:
             return None
@@ -306,7 +338,10 @@ class _Loader:
             self.err(METADATA_FILE, f"veld '{key}'", "verwacht een lijst met teksten.",
                      f"Schrijf bijvoorbeeld: {key}: [{example}].", "veld.type")
             return []
-        return [str(v).strip() for v in value if str(v).strip()]
+        texts = [str(v).strip() for v in value if str(v).strip()]
+        if not all(self.within(t, "field_chars", METADATA_FILE, f"veld '{key}'", f"een waarde in '{key}'") for t in texts):
+            return []
+        return texts
 
     def _subjects(self, value) -> list[str]:
         subjects = self._string_list(value, "onderwerpen", "datalekken, privacy")
@@ -336,6 +371,8 @@ class _Loader:
             if title is None or not str(title).strip() or isinstance(title, (dict, list)):
                 self.err(METADATA_FILE, f"{location}, 'titel'", "de titel van de bijlage ontbreekt.",
                          "Geef elke bijlage een titel.", "veld.ontbreekt")
+            elif not self.within(str(title).strip(), "title_chars", METADATA_FILE, f"{location}, 'titel'", "de titel"):
+                title = None
             file = self.file_field(item.get("bestand"), METADATA_FILE, f"{location}, 'bestand'", f"bijlage {i}", (".pdf",))
             if file is not None and title is not None and not isinstance(title, (dict, list)):
                 annexes.append(Annex(str(title).strip(), file))
@@ -343,7 +380,19 @@ class _Loader:
 
     def _inventory(self, inventory_file: FileRef, law: str | None) -> list[InventoryRow]:
         rel = inventory_file.relpath
-        table = read_table(inventory_file.path, rel, self.problems)
+        if not check_inventory_file(inventory_file.path, rel, self.limits, self.problems):
+            return []
+        try:
+            table = read_table(inventory_file.path, rel, self.problems)
+        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a damaged file refuses this package only
+            from .safetext import log_unexpected
+
+            log_unexpected(self.name, exc, f"het lezen van {rel}")
+            self.err(rel, "", f"de inventaris kan niet gelezen worden: het bestand is beschadigd of onvolledig ({type(exc).__name__}).",
+                     "Open de inventaris in Excel (of een ander rekenprogramma), sla hem opnieuw op als .xlsx of .csv en lever hem opnieuw aan.",
+                     "inventaris.onleesbaar")
+            self.inventory_unreadable = True  # which files it names is unknown: no outcome or stray-file checks
+            return []
         if table is None:
             return []
         rows: list[InventoryRow] = []
@@ -354,6 +403,8 @@ class _Loader:
             if not nr:
                 self.err(rel, f"{where}, kolom 'nr'", "het documentnummer ontbreekt.",
                          "Geef elk document een uniek nummer.", "inventaris.nr_ontbreekt")
+            elif not self.within(nr, "field_chars", rel, f"{where}, kolom 'nr'", "het documentnummer"):
+                nr = ""  # the number becomes a file name on the site
             elif nr in seen_numbers:
                 self.err(rel, f"{where}, kolom 'nr'", f"nummer '{nr}' staat ook in rij {seen_numbers[nr]}.",
                          "Elk document heeft een eigen nummer; nummer de rijen opnieuw.", "inventaris.nr_dubbel")
@@ -457,6 +508,26 @@ class _Loader:
             self.err(METADATA_FILE, "veld 'besluit'", f"'{outcome}' past niet bij de inventaris ({counts}); verwacht: '{expected}'.",
                      "Verbeter het veld 'besluit' of de beoordelingen in de inventaris.", "besluit.tegenstrijdig")
 
+    def _names(self) -> bool:
+        """The folder's name and every path in it within the limits: they become names on disk and on the site."""
+        ok = True
+        if len(self.name) > self.limits.name_chars:
+            self.err("", "", self.limits.exceeded("name_chars", len(self.name), "de lengte van de mapnaam"),
+                     "Geef de pakketmap een kortere naam, bijvoorbeeld het kenmerk.", "limiet.naam")
+            ok = False
+        files, _ = package_files(self.folder)
+        for rel in files:
+            if len(rel) > self.limits.path_chars:
+                self.err(rel[:80] + "…", "", self.limits.exceeded("path_chars", len(rel), "de lengte van dit pad"),
+                         "Geef het bestand (of de map waar het in staat) een kortere naam.", "limiet.pad")
+                ok = False
+            elif any(len(part) > self.limits.name_chars for part in rel.split("/")):
+                longest = max(len(part) for part in rel.split("/"))
+                self.err(rel, "", self.limits.exceeded("name_chars", longest, "de lengte van een naam in dit pad"),
+                         "Geef het bestand (of de map waar het in staat) een kortere naam.", "limiet.naam")
+                ok = False
+        return ok
+
     def _stray_files(self) -> None:
         files, escaping = package_files(self.folder)
         for rel in escaping:
@@ -480,8 +551,10 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
-def load_package(folder: Path) -> tuple[Decision | None, Problems]:
-    loader = _Loader(folder)
+def load_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:
+    loader = _Loader(folder, limits)
+    if not loader._names():
+        return None, loader.problems
     decision = loader.load()
     if decision is None and not loader.problems.has_errors:  # defensive: never return nothing silently
         loader.err("", "", "het pakket kon niet gelezen worden.", "Controleer de map.", "pakket.onleesbaar")
@@ -489,5 +562,22 @@ def load_package(folder: Path) -> tuple[Decision | None, Problems]:
 
 
 def find_packages(decisions_dir: Path) -> list[Path]:
-    """Package folders: the direct subfolders of ``decisions_dir`` (hidden ones skipped)."""
-    return sorted(p for p in decisions_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    """Package folders: the direct subfolders of ``decisions_dir`` (hidden ones skipped, see ``skipped_folders``)."""
+    return sorted(p for p in decisions_dir.iterdir() if p.is_dir() and not is_skipped_name(p.name))
+
+
+def is_skipped_name(name: str) -> bool:
+    """Folders whose name starts with '.' or '_' are never packages (drafts, tooling such as .git)."""
+    return name.startswith((".", "_"))
+
+
+def skipped_folders(decisions_dir: Path) -> list[Path]:
+    """The subfolders that are not read as packages: reported by check and build, refused by approve."""
+    return sorted(p for p in decisions_dir.iterdir() if p.is_dir() and is_skipped_name(p.name))
+
+
+def skipped_problem(folder: Path, problems: Problems, error: bool = False) -> None:
+    add = problems.error if error else problems.warning
+    add("", "", "deze map wordt overgeslagen: een mapnaam die met '.' of '_' begint, is nooit een pakket en wordt niet gepubliceerd.",
+        "Is dit een pakket? Geef de map dan een naam die met een letter of cijfer begint, bijvoorbeeld het kenmerk.",
+        "pakket.overgeslagen")
