@@ -71,7 +71,7 @@ class TerminalProgress:
 
 
 def _print_problems(problems: Problems, out=None) -> None:
-    for p in sorted(problems, key=lambda p: (not p.is_error, p.file, p.location)):
+    for p in sorted(problems, key=lambda p: p.sort_key()):
         click.echo(p.format(), file=out)
 
 

@@ -6,6 +6,7 @@ Dutch, because the people who read them prepare publications, not code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 ERROR = "fout"
@@ -37,6 +38,30 @@ class Problem:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def sort_key(self) -> tuple:
+        """Errors first, then by file and location, with numbers compared as numbers: rij 2 before rij 10."""
+        return (not self.is_error, self.file, natural_key(self.location), self.message)
+
+
+def natural_key(text: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text or ""))
+
+
+def row_ranges(numbers, limit: int = 10) -> str:
+    """Row numbers as ranges, as Excel shows them: ``2-50001`` or ``4, 7-9, 12``; past ``limit``
+    ranges the rest is counted: ``2, 4, 6 en nog 12 andere``."""
+    ranges: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if ranges and n == ranges[-1][1] + 1:
+            ranges[-1][1] = n
+        else:
+            ranges.append([n, n])
+    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges]
+    if len(parts) > limit:
+        rest = sum(b - a + 1 for a, b in ranges[limit:])
+        return ", ".join(parts[:limit]) + f" en nog {rest} andere"
+    return ", ".join(parts)
 
 
 class Problems(list):
