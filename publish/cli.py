@@ -105,7 +105,9 @@ def check(decisions: str, cache_option: str | None, config_option: str | None) -
             state = ("goedgekeurd" if status.approved else
                      "nog niet goedgekeurd" if any(p.code == "goedkeuring.ontbreekt" for p in approval) else
                      "gewijzigd na goedkeuring: opnieuw goedkeuren")
-            click.echo(f"OK   {r.name} ({r.decision.kenmerk}): geldig, {state}.")
+            rows = len(r.decision.inventory)
+            counted = f", inventaris: {rows} {'rij' if rows == 1 else 'rijen'} gelezen" if r.decision.inventory_file else ""
+            click.echo(f"OK   {r.name} ({r.decision.kenmerk}): geldig{counted}, {state}.")
             if not status.approved and not any(p.code == "goedkeuring.ontbreekt" for p in approval):
                 for p in approval:
                     click.echo(f"     {p.file}: {p.message}")

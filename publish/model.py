@@ -39,13 +39,20 @@ class InventoryRow:
     date: dt.date | None
     assessment: str
     grounds: list[Ground]
-    file: FileRef | None
-    link: str | None
+    file: FileRef | None  # always None for a suspended row: its file is never published
+    link: str | None  # the first public link (``links[0]``), kept for existing callers
     remark: str
+    links: list[str] = field(default_factory=list)  # every public link (`Publieke Link`, separated by '|')
+    suspended: bool = False  # `Opgeschort: Ja`: listed, but the file and its text are never published
+    family: str = ""  # `Family`: the ID of the e-mail whose attachments share it
+    thread: str = ""  # `Email Thread ID`: documents of one e-mail conversation
+    related: list[str] = field(default_factory=list)  # `Gerelateerd ID`: numbers of related documents
+    case_numbers: list[str] = field(default_factory=list)  # `Matter` / `Zaaknummer`
+    file_type: str = ""  # `File Type` as the tool wrote it (email, doc, spreadsheet, ...)
 
     @property
     def published(self) -> bool:
-        return self.assessment in PUBLISHED_ASSESSMENTS and self.file is not None
+        return self.assessment in PUBLISHED_ASSESSMENTS and self.file is not None and not self.suspended
 
 
 @dataclass
@@ -85,6 +92,11 @@ class Decision:
         files = [self.letter] + [a.file for a in self.annexes]
         files += [r.file for r in self.inventory if r.file is not None]
         return files
+
+    @property
+    def case_numbers(self) -> list[str]:
+        """Every case (matter) number named in the inventory, in order of first appearance."""
+        return list(dict.fromkeys(c for row in self.inventory for c in row.case_numbers))
 
     @property
     def grounds(self) -> list[Ground]:

@@ -11,7 +11,7 @@ def test_check_valid_packages_exits_zero(cli, make_package, decisions):
     make_package()
     result = cli("check", str(decisions))
     assert result.returncode == 0, result.stdout
-    assert "OK   pakket (2024-0001): geldig, nog niet goedgekeurd." in result.stdout
+    assert "OK   pakket (2024-0001): geldig, inventaris: 3 rijen gelezen, nog niet goedgekeurd." in result.stdout
     assert "Alle 1 pakket(ten) zijn geldig." in result.stdout
 
 
@@ -50,7 +50,7 @@ def test_approve_records_hashes_and_refuses_invalid_package(cli, make_package, d
     record = json.loads((pkg / "goedkeuring.json").read_text())
     assert record["goedgekeurd_door"] == "Marie Communicatie"
     assert set(record["bestanden"]) == {"besluit.md", "besluit.pdf", "inventaris.csv", "documenten/1.pdf", "documenten/2.pdf"}
-    assert "OK   pakket (2024-0001): geldig, goedgekeurd." in cli("check", str(decisions)).stdout
+    assert "OK   pakket (2024-0001): geldig, inventaris: 3 rijen gelezen, goedgekeurd." in cli("check", str(decisions)).stdout
 
     (pkg / "documenten/2.pdf").unlink()
     (pkg / "goedkeuring.json").unlink()
