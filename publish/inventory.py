@@ -234,7 +234,7 @@ def _blank(value) -> bool:
 def _from_sheets(sheets, relpath: str, problems: Problems, limits: InventoryLimits, hidden: list[str] = ()) -> RawTable | None:
     """The table below the first recognisable header row, in the first sheet that has one."""
     looked: list[str] = []
-    best: tuple[int, str | None, int, list[str]] | None = None  # (recognised, sheet, row, missing)
+    best: tuple[tuple, str | None, int, list[str]] | None = None  # (score, sheet, row, missing)
     any_rows = False
     for sheet, rows in sheets:
         scanned: list[int] = []
@@ -248,8 +248,9 @@ def _from_sheets(sheets, relpath: str, problems: Problems, limits: InventoryLimi
             missing = [c for c in REQUIRED_COLUMNS if c not in known]
             if not missing:
                 return _table(sheet, number, row, rows, relpath, problems, limits)
-            if known and (best is None or len(known) > best[0]):
-                best = (len(known), sheet, number, missing)
+            score = (len(REQUIRED_COLUMNS) - len(missing), len(known))  # closest to a complete header
+            if known and (best is None or score > best[0]):
+                best = (score, sheet, number, missing)
             if len(scanned) >= HEADER_SCAN_ROWS:
                 break
         where = f"werkblad '{sheet}'" if sheet is not None else "het bestand"

@@ -68,6 +68,7 @@ class _Loader:
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
+        self.inventory_read = False
 
     # -- helpers -----------------------------------------------------------------------------
     def err(self, file, location, message, fix, code):
@@ -254,7 +255,7 @@ class _Loader:
             if inventory_file is not None:
                 rows = self._inventory(inventory_file, law)
 
-        if inventory_file is not None and outcome is not None:
+        if inventory_file is not None and outcome is not None and self.inventory_read:
             self._check_outcome(outcome, rows, inventory_file.relpath)
 
         self._stray_files()
@@ -340,7 +341,8 @@ class _Loader:
         rel = inventory_file.relpath
         table = read_table(inventory_file.path, rel, self.problems)
         if table is None:
-            return []
+            return []  # why is reported; no follow-on errors about its rows
+        self.inventory_read = True
 
         def col(column: str) -> str:
             return f"kolom '{table.columns.get(column, column)}'"
