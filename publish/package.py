@@ -474,19 +474,15 @@ class _Loader:
                 row.file = self.file_field(found[0], rel, where, f"document {row.nr} (rij {row.row_number})", (".pdf",))
             elif row.assessment in ("openbaar", "deels openbaar"):
                 missing.append(row)
-        for row in rows:
-            if not row.nr and row.assessment in ("openbaar", "deels openbaar") and not row.suspended and row.file is None:
-                if not any(p.code == "bestand.ontbreekt" and p.location.startswith(f"rij {row.row_number},") for p in self.problems):
-                    missing.append(row)
         if missing:
             missing.sort(key=lambda r: r.row_number)
             fix = ("Zet de (gelakte) pdf in het pakket met het documentnummer vooraan in de naam (bijvoorbeeld "
-                   f"'{missing[0].nr or '10001'}.pdf' of '{missing[0].nr or '10001'} Verslag.pdf'), of zet het pad in een kolom 'bestand'.")
+                   f"'{missing[0].nr}.pdf' of '{missing[0].nr} Verslag.pdf'), of zet het pad in een kolom 'bestand'.")
             if len(missing) <= 10:
                 for row in missing:
                     self.err(rel, f"rij {row.row_number}, {column}",
                              f"een document dat '{row.assessment}' is, heeft een bestand nodig; er is geen bestand "
-                             f"gevonden voor document {row.nr or '(zonder nummer)'}.", fix, "inventaris.bestand_ontbreekt")
+                             f"gevonden voor document {row.nr}.", fix, "inventaris.bestand_ontbreekt")
             else:
                 self.err(rel, f"rij {row_ranges(r.row_number for r in missing)}, {column}",
                          f"{len(missing)} documenten die (deels) openbaar zijn, hebben geen bestand in het pakket.",
