@@ -146,7 +146,8 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     report.timings["site"] = time.perf_counter() - t0
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
         report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
-                                 "url": site.base_url + f"besluit/{r.decision.slug}/"})
+                                 "url": site.base_url + f"besluit/{r.decision.slug}/",
+                                 "inventory_rows": len(r.decision.inventory)})
 
 
 def _raw_kenmerk(folder: Path) -> str | None:

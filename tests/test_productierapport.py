@@ -369,8 +369,9 @@ def vws_site(tmp_path_factory) -> Path:
     write_approval(pkg, "Jan Ambtenaar")
     out = root / "site"
     result = run_cli("build", "--decisions", str(root / "decisions"), "--out", str(out), "--cache", str(root / "c"),
-                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--report", str(root / "rapport.json"))
     assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads((root / "rapport.json").read_text())["published"][0]["inventory_rows"] == 7
     return out
 
 
