@@ -52,7 +52,8 @@ HEADER_SCAN_ROWS = 30  # rows (non-empty) looked at for the header, per sheet
 
 @dataclass(frozen=True)
 class InventoryLimits:
-    """Limits on an inventory; documented in docs/pakketformaat.md. The site may change them."""
+    """Limits on an inventory; documented in docs/pakketformaat.md. ``load_package`` and ``read_table``
+    take them as a parameter, so the site's settings (issue 12's ``publish/limits.py``) plug in here."""
 
     rows: int = 250_000
     cell_chars: int = 32_767  # Excel's own limit for one cell
@@ -106,8 +107,8 @@ def read_table(path: Path, relpath: str, problems: Problems, limits: InventoryLi
 def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLimits) -> RawTable | None:
     size = path.stat().st_size
     if size > limits.csv_bytes:
-        problems.error(relpath, "", f"de CSV is {size // (1024 * 1024)} MB; de grens is {limits.csv_bytes // (1024 * 1024)} MB.",
-                       "Splits het verzoek, of vraag de beheerder de grens (inventaris_csv_bytes) te verhogen.",
+        problems.error(relpath, "", f"de CSV is {_size(size)}; de grens is {_size(limits.csv_bytes)}.",
+                       "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens voor de grootte van een inventaris te verhogen.",
                        "inventaris.te_groot")
         return None
     data = path.read_bytes()
@@ -188,10 +189,10 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
         problems.error(relpath, "", f"het Excel-bestand kan niet geopend worden ({type(exc).__name__}).", broken, "inventaris.xlsx")
         return None
     if unpacked > limits.xlsx_unpacked_bytes:
-        problems.error(relpath, "", f"het Excel-bestand is uitgepakt {unpacked // (1024 * 1024)} MB; de grens is "
-                       f"{limits.xlsx_unpacked_bytes // (1024 * 1024)} MB.",
+        problems.error(relpath, "", f"het Excel-bestand is uitgepakt {_size(unpacked)}; de grens is "
+                       f"{_size(limits.xlsx_unpacked_bytes)}.",
                        "Verwijder overbodige werkbladen, opmaak en afbeeldingen, of vraag de beheerder de grens "
-                       "(inventaris_xlsx_uitgepakt) te verhogen.", "inventaris.te_groot")
+                       "voor de grootte van een inventaris te verhogen.", "inventaris.te_groot")
         return None
     workbook = None
     try:
@@ -314,7 +315,7 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
         count += 1
         if count > limits.rows:
             problems.error(relpath, "", f"de inventaris heeft meer dan {limits.rows} rijen (gelezen tot regel {number}).",
-                           "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens (inventaris_rijen) te verhogen.",
+                           "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens voor het aantal rijen te verhogen.",
                            "inventaris.te_veel_rijen")
             return None
         for pos, cell in enumerate(row):
@@ -343,6 +344,10 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
                        "Controleer of een scheidingsteken (komma of puntkomma) in een tekst staat; zet zo'n tekst tussen "
                        "aanhalingstekens, of geef de kolom een naam in de kopregel.", "inventaris.te_veel_cellen")
     return table if ok else None
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n} bytes"
 
 
 def _short(text: str, limit: int = 60) -> str:

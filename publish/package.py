@@ -17,7 +17,7 @@ import yaml
 from . import grounds as grounds_catalogue
 from .dates import parse_iso, parse_loose
 from .history import HISTORY_FILE
-from .inventory import cell_text, read_table
+from .inventory import DEFAULT_LIMITS, InventoryLimits, cell_text, read_table
 from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, package_files, resolve_inside
 from .problems import Problems, row_ranges
@@ -63,8 +63,9 @@ def expected_outcome(assessments: list[str]) -> str | None:
 
 
 class _Loader:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, inventory_limits: InventoryLimits = DEFAULT_LIMITS):
         self.folder = folder
+        self.inventory_limits = inventory_limits
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
@@ -339,7 +340,7 @@ class _Loader:
 
     def _inventory(self, inventory_file: FileRef, law: str | None) -> list[InventoryRow]:
         rel = inventory_file.relpath
-        table = read_table(inventory_file.path, rel, self.problems)
+        table = read_table(inventory_file.path, rel, self.problems, self.inventory_limits)
         if table is None:
             return []  # why is reported; no follow-on errors about its rows
         self.inventory_read = True
@@ -613,8 +614,9 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
-def load_package(folder: Path) -> tuple[Decision | None, Problems]:
-    loader = _Loader(folder)
+def load_package(folder: Path, inventory_limits: InventoryLimits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:
+    """``inventory_limits``: the site's limits on inventories (rows, cell length, size); defaults documented."""
+    loader = _Loader(folder, inventory_limits)
     decision = loader.load()
     if decision is None and not loader.problems.has_errors:  # defensive: never return nothing silently
         loader.err("", "", "het pakket kon niet gelezen worden.", "Controleer de map.", "pakket.onleesbaar")

@@ -290,7 +290,7 @@ def test_limits_rows_cells_and_unpacked_size(tmp_path):
     assert p.code == "inventaris.cel_te_lang" and p.location == "rij 4-6, 10, kolom 'Document'" and "32767" in p.message
     problems = Problems("p")
     assert read_table(path, "inv.xlsx", problems, InventoryLimits(xlsx_unpacked_bytes=1000)) is None
-    assert problems[0].code == "inventaris.te_groot" and "MB" in problems[0].message
+    assert problems[0].code == "inventaris.te_groot" and "de grens is 1000 bytes" in problems[0].message
 
 
 def test_truncated_and_fake_xlsx_are_refused_with_a_message(tmp_path):
