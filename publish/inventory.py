@@ -44,6 +44,13 @@ _ALIASES = {
     "bestandstype": ["bestandstype", "filetype", "documenttype", "soortdocument"],
 }
 COLUMNS = tuple(_ALIASES)
+# How columns are named in messages: the package format's name, with the productierapport's name.
+COLUMN_LABELS = {
+    "nr": "nr (ID)", "document": "document", "datum": "datum", "beoordeling": "beoordeling",
+    "gronden": "gronden (Beoordelingsgrond)", "bestand": "bestand", "link": "link (Publieke Link)",
+    "toelichting": "toelichting", "opgeschort": "opgeschort", "familie": "familie (Family)", "thread": "Email Thread ID",
+    "gerelateerd": "Gerelateerd ID", "zaaknummer": "zaaknummer (Matter)", "bestandstype": "bestandstype (File Type)",
+}
 REQUIRED_COLUMNS = ("nr", "document", "beoordeling")
 MERGED_COLUMNS = ("zaaknummer",)  # `Matter` and `Zaaknummer` side by side: both kept
 HEADER_TO_COLUMN = {alias: column for column, aliases in _ALIASES.items() for alias in aliases}
@@ -304,7 +311,7 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
                          f"{'deze kolom is' if len(unknown) == 1 else 'deze kolommen zijn'} onbekend en "
                          f"{'wordt' if len(unknown) == 1 else 'worden'} niet gepubliceerd: {names}.",
                          "Dat is goed als de kolom niet op de site hoort. Anders: geef hem een van de namen "
-                         + ", ".join(_ALIASES[c][0] for c in COLUMNS) + ".", "inventaris.kolom_onbekend")
+                         + ", ".join(COLUMN_LABELS[c] for c in COLUMNS) + ".", "inventaris.kolom_onbekend")
     used = {i for positions in index.values() for i in positions}
     too_many: list[int] = []
     too_long: dict[str, list[int]] = {}

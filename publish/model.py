@@ -77,6 +77,7 @@ class Decision:
     inventory: list[InventoryRow]
     summary_markdown: str
     allowed_personal_data: list[str] = field(default_factory=list)
+    suspended_files: list[str] = field(default_factory=list)  # files of suspended rows: never published nor named
 
     @property
     def slug(self) -> str:

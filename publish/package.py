@@ -70,6 +70,7 @@ class _Loader:
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
         self.inventory_read = False
+        self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
 
     # -- helpers -----------------------------------------------------------------------------
     def err(self, file, location, message, fix, code):
@@ -269,7 +270,7 @@ class _Loader:
             publication_date=publication_date, request_received=received,
             period_from=period_from, period_to=period_to, subjects=subjects, letter=letter,
             annexes=annexes, inventory_file=inventory_file, inventory=rows,
-            summary_markdown=body.strip(), allowed_personal_data=allowed,
+            summary_markdown=body.strip(), allowed_personal_data=allowed, suspended_files=sorted(self.suspended_files),
         )
 
     def _period(self, value) -> tuple[dt.date | None, dt.date | None]:
@@ -440,6 +441,7 @@ class _Loader:
                     continue
                 if path.is_file():
                     self.referenced.setdefault(relpath, f"opgeschort document {row.nr}")
+                    self.suspended_files.append(relpath)
             elif row.assessment == "niet openbaar":
                 self.err(rel, where, "een document dat 'niet openbaar' is, mag geen bestand hebben.",
                          "Maak de cel 'bestand' leeg en verwijder het bestand uit het pakket: het wordt nooit gepubliceerd.",
@@ -458,6 +460,8 @@ class _Loader:
             if row.suspended or not row.assessment:
                 for f in found:
                     self.referenced.setdefault(f, f"opgeschort document {row.nr}" if row.suspended else f"document {row.nr}")
+                if row.suspended:
+                    self.suspended_files.extend(found)
             elif row.assessment == "niet openbaar":
                 if found:
                     self.err(rel, where, f"{names} hoort volgens de naam bij document {row.nr}, dat niet openbaar is.",

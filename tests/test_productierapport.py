@@ -472,3 +472,19 @@ def test_check_reports_the_rows_read(tmp_path):
     assert result.returncode == 0, result.stdout
     assert "inventaris: 7 rijen gelezen" in result.stdout
     assert result.stdout.count("WAARSCHUWING") == 2  # the unknown column, the ground on an 'Openbaar' row
+
+
+def test_reapproval_never_records_a_suspended_file_in_the_public_history(tmp_path):
+    pkg = make_vws_package(tmp_path / "decisions")
+    cache = str(tmp_path / "c")
+    assert run_cli("approve", str(pkg), "--door", "Jan", "--cache", cache).returncode == 0
+    write_pdf(pkg / "10005.pdf", ["# Document 10005", f"Nieuwe versie met {SECRET}."])
+    write_pdf(pkg / "documenten/10002 Bijlage planning.pdf", ["# Document 10002", "Nieuwe versie van de bijlage."])
+    result = run_cli("approve", str(pkg), "--door", "Jan", "--cache", cache)
+    assert result.returncode == 0, result.stdout
+    assert "Wijziging vastgelegd voor de publieke geschiedenis: document vervangen 10002" in result.stdout, result.stdout
+    (pkg / "10005.pdf").unlink()
+    result = run_cli("approve", str(pkg), "--door", "Jan", "--cache", cache)
+    assert result.returncode == 0 and "Wijziging vastgelegd" not in result.stdout, result.stdout
+    history = "".join(p.read_text() for p in pkg.glob("*.json") if p.name != "goedkeuring.json")
+    assert "10005" not in history and "10002" in history
