@@ -227,10 +227,17 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
             workbook.close()
 
 
+EXCEL_MAX_ROW = 1_048_576
+
+
 def _sheet_rows(sheet):
     """Every row of a sheet with its number as Excel shows it, whatever ``<dimension>`` says."""
     sheet.reset_dimensions()  # a stale <dimension> would otherwise cut the sheet short
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > EXCEL_MAX_ROW:  # openpyxl fills gaps row by row: <row r="2000000000"> would never end
+            raise _Unreadable(f"werkblad '{sheet.title}'", f"het werkblad heeft rijen voorbij regel {EXCEL_MAX_ROW}, "
+                              "het maximum van Excel: het bestand is beschadigd.",
+                              "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).", "inventaris.xlsx")
         yield number, list(row)
 
 
@@ -316,7 +323,12 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
     too_many: list[int] = []
     too_long: dict[str, list[int]] = {}
     count = 0
+    last_line = max(EXCEL_MAX_ROW, 2 * limits.rows)  # empty lines count here: millions of them take time too
     for number, row in rows:
+        if number > last_line:
+            problems.error(relpath, "", f"de inventaris heeft meer dan {last_line} regels (ook lege regels tellen mee).",
+                           "Verwijder de lege regels onder de lijst, of sla het bestand opnieuw op.", "inventaris.te_veel_rijen")
+            return None
         if all(_blank(c) for c in row):
             continue
         count += 1

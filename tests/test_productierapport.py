@@ -488,3 +488,29 @@ def test_reapproval_never_records_a_suspended_file_in_the_public_history(tmp_pat
     assert result.returncode == 0 and "Wijziging vastgelegd" not in result.stdout, result.stdout
     history = "".join(p.read_text() for p in pkg.glob("*.json") if p.name != "goedkeuring.json")
     assert "10005" not in history and "10002" in history
+
+
+def test_row_number_past_excels_maximum_is_refused_quickly(tmp_path):
+    path = write_rapport(tmp_path / "inv.xlsx", ["ID", "Document", "Beoordeling"], [[1, "A", "Niet openbaar"]],
+                         title_rows=0, lookup=None)
+    forged = tmp_path / "forged.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(forged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="2000000000"><c r="A2000000000" t="inlineStr"><is><t>x</t></is></c>'
+                                    b"</row></sheetData>")
+            dst.writestr(info.filename, data)
+    started = time.perf_counter()
+    problems = Problems("p")
+    assert read_table(forged, "forged.xlsx", problems) is None
+    assert [p.code for p in problems] == ["inventaris.xlsx"] and "1048576" in problems[0].message
+    assert time.perf_counter() - started < 60
+
+
+def test_csv_with_millions_of_empty_lines_is_refused(tmp_path):
+    path = tmp_path / "inv.csv"
+    path.write_bytes(b"ID;Document;Beoordeling\n1;A;Openbaar\n" + b"\n" * 1_100_000 + b"2;B;Openbaar\n")
+    problems = Problems("p")
+    assert read_table(path, "inv.csv", problems) is None
+    assert [p.code for p in problems] == ["inventaris.te_veel_rijen"] and "lege regels" in problems[0].message
