@@ -42,13 +42,13 @@ class InventoryRow:
     file: FileRef | None  # always None for a suspended row: its file is never published
     link: str | None  # the first public link (``links[0]``), kept for existing callers
     remark: str
-    links: list[str] = field(default_factory=list)  # every public link (`Publieke Link`, separated by '|')
+    links: list[str] = field(default_factory=list, metadata={"label": "kolom 'link'"})  # every `Publieke Link` ('|' between)
     suspended: bool = False  # `Opgeschort: Ja`: listed, but the file and its text are never published
-    family: str = ""  # `Family`: the ID of the e-mail whose attachments share it
-    thread: str = ""  # `Email Thread ID`: documents of one e-mail conversation
-    related: list[str] = field(default_factory=list)  # `Gerelateerd ID`: numbers of related documents
-    case_numbers: list[str] = field(default_factory=list)  # `Matter` / `Zaaknummer`
-    file_type: str = ""  # `File Type` as the tool wrote it (email, doc, spreadsheet, ...)
+    family: str = field(default="", metadata={"label": "kolom 'familie'"})  # `Family`: the e-mail's ID, shared by its attachments
+    thread: str = field(default="", metadata={"label": "kolom 'Email Thread ID'"})  # documents of one e-mail conversation
+    related: list[str] = field(default_factory=list, metadata={"label": "kolom 'gerelateerd'"})  # `Gerelateerd ID` numbers
+    case_numbers: list[str] = field(default_factory=list, metadata={"label": "kolom 'zaaknummer'"})  # `Matter` / `Zaaknummer`
+    file_type: str = field(default="", metadata={"label": "kolom 'bestandstype'"})  # `File Type` as written (email, doc, ...)
 
     @property
     def published(self) -> bool:
@@ -77,7 +77,8 @@ class Decision:
     inventory: list[InventoryRow]
     summary_markdown: str
     allowed_personal_data: list[str] = field(default_factory=list)
-    suspended_files: list[str] = field(default_factory=list)  # files of suspended rows: never published nor named
+    # files of suspended rows: in the package, never read, published or named on the site
+    suspended_files: list[str] = field(default_factory=list, metadata={"published": False})
 
     @property
     def slug(self) -> str:

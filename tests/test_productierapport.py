@@ -514,3 +514,18 @@ def test_csv_with_millions_of_empty_lines_is_refused(tmp_path):
     problems = Problems("p")
     assert read_table(path, "inv.csv", problems) is None
     assert [p.code for p in problems] == ["inventaris.te_veel_rijen"] and "lege regels" in problems[0].message
+
+
+def test_new_columns_are_checked_for_personal_data_and_references_are_not_phone_numbers(tmp_path):
+    from publish.cache import Cache
+    from publish.evaluate import evaluate
+    from publish.pdfs import PdfInspector
+
+    rows = [list(r) for r in VWS_ROWS]
+    rows[0][3] = "0612345678"  # a thread ID that looks like a mobile number: a reference
+    rows[0][1] = "0687654321"  # so is a matter number
+    rows[3][5] = "presentatie van j.jansen@gmail.com"  # a personal address in File Type is published
+    pkg = make_vws_package(tmp_path / "decisions", rows=rows)
+    [result] = evaluate([pkg], PdfInspector(Cache(tmp_path / "c")))
+    found = [p for p in result.problems if p.code.startswith("persoonsgegeven.")]
+    assert [(p.file, p.location) for p in found] == [("inventaris.xlsx", "rij 7, kolom 'bestandstype'")], found
