@@ -427,10 +427,17 @@ class _Loader:
         ``10001 Technische briefing.pdf``, ``10001-def.pdf``; ``10001.pdf`` is not document ``1000``), in
         the package root or any subfolder. A suspended row's file is claimed but never read or published.
         """
-        for row, file_text in zip(rows, file_texts):
+        files, _ = package_files(self.folder)
+        by_name: dict[str, list[str]] = {}
+        for f in files:
+            by_name.setdefault(f.rsplit("/", 1)[-1], []).append(f)
+        for i, (row, file_text) in enumerate(zip(rows, file_texts)):
             if not file_text:
                 continue
             where = f"rij {row.row_number}, {column}"
+            bare = file_text.replace("\\", "/")
+            if "/" not in bare and not (self.folder / bare).is_file() and len(by_name.get(bare, [])) == 1:
+                file_text = file_texts[i] = by_name[bare][0]  # a bare file name, in a subfolder: the one file so named
             if row.suspended:
                 try:
                     relpath, path = resolve_inside(self.folder, file_text)
@@ -449,7 +456,6 @@ class _Loader:
             else:
                 row.file = self.file_field(file_text, rel, where, f"document {row.nr or '?'} (rij {row.row_number})", (".pdf",))
         waiting = [row for row, file_text in zip(rows, file_texts) if not file_text and row.nr]
-        files, _ = package_files(self.folder)
         pool = [f for f in files if f not in self.referenced and f not in (METADATA_FILE, APPROVAL_FILE, HISTORY_FILE)]
         matches = files_by_number({row.nr for row in waiting}, pool)
         missing: list[InventoryRow] = []

@@ -529,3 +529,10 @@ def test_new_columns_are_checked_for_personal_data_and_references_are_not_phone_
     [result] = evaluate([pkg], PdfInspector(Cache(tmp_path / "c")))
     found = [p for p in result.problems if p.code.startswith("persoonsgegeven.")]
     assert [(p.file, p.location) for p in found] == [("inventaris.xlsx", "rij 7, kolom 'bestandstype'")], found
+
+
+def test_bestand_column_with_a_bare_file_name_finds_it_in_a_subfolder(tmp_path):
+    rows = [r + [f] for r, f in zip(VWS_ROWS, ["", "10002 Bijlage planning.pdf", "", "", "", "", ""])]
+    decision, found = load_package(make_vws_package(tmp_path, rows=rows, header=VWS_HEADER + ["Bestand"]))
+    assert errors(found) == [], [p.format() for p in found]
+    assert decision.inventory[1].file.relpath == "documenten/10002 Bijlage planning.pdf"
