@@ -536,3 +536,13 @@ def test_bestand_column_with_a_bare_file_name_finds_it_in_a_subfolder(tmp_path):
     decision, found = load_package(make_vws_package(tmp_path, rows=rows, header=VWS_HEADER + ["Bestand"]))
     assert errors(found) == [], [p.format() for p in found]
     assert decision.inventory[1].file.relpath == "documenten/10002 Bijlage planning.pdf"
+
+
+def test_case_number_is_searchable(vws_site):
+    from publish.search import compact, shard_of
+
+    meta = json.loads((vws_site / "zoeken/index/meta.json").read_text())
+    term = compact(MATTER)
+    shard = json.loads((vws_site / f"zoeken/index/b-{shard_of(term, meta['shards']['besluiten'])}.json").read_text())
+    postings = dict((t, p) for t, p in shard["invertedIndex"])
+    assert postings[term]["kenmerk"] == {"0": {}}
