@@ -270,7 +270,7 @@ def _from_sheets(sheets, relpath: str, problems: Problems, limits: InventoryLimi
                 break
         where = f"werkblad '{sheet}'" if sheet is not None else "het bestand"
         looked.append(f"{where} (regel {scanned[0]} t/m {scanned[-1]})" if scanned else f"{where} (leeg)")
-    if not any_rows:
+    if not any_rows and not hidden:
         problems.error(relpath, "", "de inventaris is leeg: er staat geen kopregel in.",
                        "Zet in de eerste regel de kolomnamen (nr, document, beoordeling, ...) en daaronder één regel per document.",
                        "inventaris.leeg")
