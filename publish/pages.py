@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,7 +185,7 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
             continue
         for m in members:
             family = {id(x) for x in [m, m.attached_to, *m.attachments] if x is not None}
-            m.thread = [x for x in members if id(x) not in family][:MAX_LINKED]
+            m.thread = list(islice((x for x in members if id(x) not in family), MAX_LINKED))  # bounded: threads can be long
     for r in rows:
         r.related = [by_nr[n] for n in r.row.related if n in by_nr and by_nr[n] is not r]
     position = {id(r): i for i, r in enumerate(rows)}
