@@ -546,3 +546,18 @@ def test_case_number_is_searchable(vws_site):
     shard = json.loads((vws_site / f"zoeken/index/b-{shard_of(term, meta['shards']['besluiten'])}.json").read_text())
     postings = dict((t, p) for t, p in shard["invertedIndex"])
     assert postings[term]["kenmerk"] == {"0": {}}
+
+
+def test_unknown_related_numbers_and_bad_opgeschort_values(tmp_path):
+    rows = [list(r) for r in VWS_ROWS]
+    rows[1][12] = "99999; 10004"
+    rows[2][12] = "88888"
+    decision, found = load_package(make_vws_package(tmp_path, rows=rows))
+    assert errors(found) == []
+    [warning] = [p for p in found if p.code == "inventaris.gerelateerd_onbekend"]
+    assert warning.location == "rij 5-6, kolom 'Gerelateerd ID'" and "99999, 88888" in warning.message
+    assert decision.inventory[1].related == ["99999", "10004"]
+    rows[3][8] = "Misschien"
+    _, found = load_package(make_vws_package(tmp_path, name="twijfel", rows=rows))
+    [p] = errors(found)
+    assert p.code == "inventaris.opgeschort" and p.location == "rij 7, kolom 'Opgeschort'"
