@@ -18,13 +18,12 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
-from publish.approval import write_approval
 from publish.inventory import InventoryLimits, read_table
 from publish.package import files_by_number, load_package
 from publish.problems import Problem, Problems, row_ranges
 from publish.search import stem
 
-from conftest import ROOT, WOO_META, run_cli, write_pdf
+from conftest import DEMO_KEY, ROOT, WOO_META, approve, run_cli, write_pdf
 
 VWS_HEADER = ["ID", "Matter", "Family", "Email Thread ID", "Document", "File Type", "Datum", "Beoordeling", "Opgeschort",
               "Beoordelingsgrond", "Toelichting", "Publieke Link", "Gerelateerd ID", "Locatie open.minvws.nl"]
@@ -366,7 +365,7 @@ def test_missing_files_on_many_rows_are_one_message(tmp_path):
 def vws_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("vws")
     pkg = make_vws_package(root / "decisions")
-    write_approval(pkg, "Jan Ambtenaar")
+    approve(pkg)
     out = root / "site"
     result = run_cli("build", "--decisions", str(root / "decisions"), "--out", str(out), "--cache", str(root / "c"),
                      "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--report", str(root / "rapport.json"))
@@ -467,24 +466,24 @@ def test_attachments_follow_their_email(tmp_path):
 
 
 def test_check_reports_the_rows_read(tmp_path):
-    make_vws_package(tmp_path / "decisions")
+    approve(make_vws_package(tmp_path / "decisions"))
     result = run_cli("check", str(tmp_path / "decisions"), "--cache", str(tmp_path / "c"))
     assert result.returncode == 0, result.stdout
-    assert "inventaris: 7 rijen gelezen" in result.stdout
+    assert "     inventaris.xlsx: 7 rijen gelezen." in result.stdout
     assert result.stdout.count("WAARSCHUWING") == 2  # the unknown column, the ground on an 'Openbaar' row
 
 
 def test_reapproval_never_records_a_suspended_file_in_the_public_history(tmp_path):
     pkg = make_vws_package(tmp_path / "decisions")
     cache = str(tmp_path / "c")
-    assert run_cli("approve", str(pkg), "--door", "Jan", "--cache", cache).returncode == 0
+    assert run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache).returncode == 0
     write_pdf(pkg / "10005.pdf", ["# Document 10005", f"Nieuwe versie met {SECRET}."])
     write_pdf(pkg / "documenten/10002 Bijlage planning.pdf", ["# Document 10002", "Nieuwe versie van de bijlage."])
-    result = run_cli("approve", str(pkg), "--door", "Jan", "--cache", cache)
+    result = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache)
     assert result.returncode == 0, result.stdout
     assert "Wijziging vastgelegd voor de publieke geschiedenis: document vervangen 10002" in result.stdout, result.stdout
     (pkg / "10005.pdf").unlink()
-    result = run_cli("approve", str(pkg), "--door", "Jan", "--cache", cache)
+    result = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache)
     assert result.returncode == 0 and "Wijziging vastgelegd" not in result.stdout, result.stdout
     history = "".join(p.read_text() for p in pkg.glob("*.json") if p.name != "goedkeuring.json")
     assert "10005" not in history and "10002" in history
