@@ -197,7 +197,8 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
         report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
                                  "url": site.base_url + f"besluit/{r.decision.slug}/",
-                                 "versie": "eerder goedgekeurd" if r.name in kept else "huidig"})
+                                 "versie": "eerder goedgekeurd" if r.name in kept else "huidig",
+                                 "inventory_rows": len(r.decision.inventory)})
 
 
 def _ensure(folder: Path) -> Path:

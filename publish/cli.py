@@ -187,6 +187,9 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
                     and not any(p.code == "goedkeuring.verlopen" for p in r.problems):
                 for rel in f.approval.changed:
                     click.echo(f"     {safe(rel)}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
+            if r.decision is not None and r.decision.inventory_file is not None:
+                rows = len(r.decision.inventory)
+                click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {rows} {'rij' if rows == 1 else 'rijen'} gelezen.")
             _print_problems(r.problems)
         gone = vanished(results, archive)
         for item in gone:
@@ -325,6 +328,7 @@ def _changes_since_last_approval(result) -> list:
 
     from .approval import current_hashes, previous_hashes
     from .history import ADDED, REMOVED, REPLACED, Change
+    from .package import files_by_number
 
     before = previous_hashes(result.folder)
     if before is None:
@@ -334,6 +338,7 @@ def _changes_since_last_approval(result) -> list:
     roles = {d.letter.relpath: (None, "Besluitbrief")}
     roles.update({a.file.relpath: (None, a.title) for a in d.annexes})
     roles.update({r.file.relpath: (r.nr, r.title) for r in d.inventory if r.file is not None})
+    suspended = {r.nr for r in d.inventory if r.suspended}
     today = dt.date.today()
     changes = []
     for rel in sorted(set(before) | set(now)):
@@ -341,6 +346,8 @@ def _changes_since_last_approval(result) -> list:
             continue
         if rel in now and rel not in roles:
             continue  # besluit.md or the inventory itself: not a published document
+        if rel in d.suspended_files or files_by_number(suspended, [rel]):
+            continue  # a suspended document's file was never published: its changes are not public history
         nr, title = roles.get(rel, (None, rel.rsplit("/", 1)[-1]))
         if rel not in before:
             kind = ADDED

@@ -41,6 +41,10 @@ class Problem:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def sort_key(self) -> tuple:
+        """Errors first, then by file and location, with numbers compared as numbers: rij 2 before rij 10."""
+        return sort_key(self)
+
 
 class Problems(list):
     """A list of problems bound to one package, with shorthands for adding them."""

@@ -295,7 +295,7 @@ def build_search_files(views) -> dict[str, str]:
             "titel": d.title, "onderwerpen": " ".join(d.subjects), "organisatie": d.organisation,
             "samenvatting": _plain(d.summary_markdown, 5000),
             "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes),
-            "kenmerk": kenmerk_terms(d.kenmerk),
+            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(c) for c in d.case_numbers]),  # and zaaknummers
         }, raw=frozenset({"kenmerk"}))
         for f_no, f in enumerate(files):
             for page_no, text in enumerate(f.texts, start=1):
