@@ -23,6 +23,7 @@ from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
 from .siteconfig import SiteConfig, load_site_config
+from .sitefiles import copy_pages, layer_theme
 from .sitemaps import robots_txt, sitemap_xml
 from .swap import swap_in
 
@@ -271,10 +272,7 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
 
 
 def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict]) -> None:
-    static = site.path.parent / "site_src"
-    if static.is_dir():
-        shutil.copytree(static, sources, ignore=shutil.ignore_patterns("_generated", ".*"))
-    sources.mkdir(parents=True, exist_ok=True)
+    copy_pages(site.path.parent, sources)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
     sizes = {path: len(data) for path, data in downloads.items()}
@@ -296,6 +294,7 @@ def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views) -> None:
     logger.setLevel(logging.ERROR)
     try:
         config = load_config(config_file=str(site.path), docs_dir=str(sources), site_dir=str(target))
+        layer_theme(config.theme, site.path.parent)
         mkdocs_build(config)
     finally:
         logger.setLevel(level)

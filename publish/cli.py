@@ -258,7 +258,8 @@ def build(decisions, out, strict, config_option, cache_option, report_file, vand
     """Bouw de website uit alle geldige, goedgekeurde pakketten."""
     config = find_config(config_option)
     if not config.is_file():
-        raise click.UsageError(f"het configuratiebestand '{config}' bestaat niet.")
+        raise click.UsageError(f"het configuratiebestand '{config}' bestaat niet. Voer de opdracht uit in de map van de site, "
+                               "geef --config, of begin een nieuwe site met 'woo-publish init MAP'.")
     opts = BuildOptions(decisions=_decisions_dir(decisions), out=Path(out), config=config,
                         cache=cache_dir(cache_option), strict=strict, today=_today(vandaag),
                         workers=workers, keep_sources=bronnen)
@@ -305,6 +306,21 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
         click.echo(f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {out}/ is ongewijzigd.")
     elif report.exit_code == EXIT_FAILURE:
         click.echo(f"Niets geschreven. De bestaande site in {out}/ is ongewijzigd.")
+
+
+@main.command()
+@click.argument("folder", metavar="MAP", type=click.Path(path_type=Path))
+def init(folder: Path) -> None:
+    """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/ en een README."""
+    from .newsite import create_site
+
+    problems = create_site(folder)
+    if problems:
+        _print_problems(problems)
+        sys.exit(1)
+    click.echo(f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/ en README.md.\n"
+               f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
+               f"    cd {folder} && woo-publish build")
 
 
 @main.command()

@@ -9,17 +9,10 @@ from pathlib import Path
 from .identity import site_colours
 from .problems import Problems
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def find_config(option: str | None) -> Path:
-    """--config, else ./mkdocs.yml, else the one beside this package (an editable install)."""
-    if option:
-        return Path(option)
-    here = Path("mkdocs.yml")
-    if here.is_file():
-        return here
-    return PROJECT_ROOT / "mkdocs.yml"
+    """--config, else mkdocs.yml in the current folder (a site folder, made by ``woo-publish init``)."""
+    return Path(option) if option else Path("mkdocs.yml")
 
 
 @dataclass

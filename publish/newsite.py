@@ -1,0 +1,84 @@
+"""``woo-publish init MAP``: a new site folder that builds right away into a valid, empty site.
+
+The folder gets a commented ``mkdocs.yml`` with the organisation's settings to fill in, an empty
+``decisions/`` and a Dutch README for staff (naming the ``woo-publish`` that made it). Nothing that
+already exists is ever overwritten: the folder must be new or empty.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import unicodedata
+from pathlib import Path
+
+from .problems import Problems
+from .sitefiles import NEW_SITE
+
+FILES = {"mkdocs.yml": "mkdocs.yml", "README.md": "README.md", "gitignore": ".gitignore"}
+
+
+def woo_publish_command() -> str:
+    """The command that runs this woo-publish, for the README: the console script beside this Python."""
+    script = Path(sys.executable).parent / "woo-publish"
+    return str(script) if script.is_file() else "woo-publish"
+
+
+def _bad_name(folder: Path) -> str | None:
+    text = str(folder)
+    if not text.strip():
+        return "de naam van de map is leeg."
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        return "de naam van de map bevat een onzichtbaar teken (zoals een regeleinde of tab)."
+    return None
+
+
+def create_site(folder: Path) -> Problems:
+    """Make the site folder; the problems say why nothing was made."""
+    problems = Problems(str(folder).encode("unicode_escape").decode("ascii"))
+    fix_name = "Kies een nieuwe map, bijvoorbeeld: woo-publish init woo-site"
+    bad = _bad_name(folder)
+    if bad:
+        problems.error("", "", bad, fix_name + ".", "init.naam")
+        return problems
+    if folder.exists() or folder.is_symlink():
+        if not folder.is_dir() or folder.is_symlink():
+            problems.error("", "", "er bestaat al een bestand met die naam.", fix_name + ".", "init.bestaat")
+            return problems
+        if any(folder.iterdir()):
+            problems.error("", "", "de map bestaat al en is niet leeg; er is niets veranderd.",
+                           fix_name + ", of maak deze map eerst leeg.", "init.niet_leeg")
+            return problems
+    # Built next to the target and renamed into place, so an interrupted init leaves no half site.
+    parent = folder.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(_mkdtemp(parent))
+        try:
+            for source, target in FILES.items():
+                text = (NEW_SITE / source).read_text(encoding="utf-8")
+                if source == "README.md":
+                    text = text.replace("{woo_publish}", woo_publish_command())
+                (staging / target).write_text(text, encoding="utf-8")
+            (staging / "decisions").mkdir()
+            if folder.is_dir():
+                for entry in sorted(staging.iterdir()):
+                    entry.rename(folder / entry.name)
+                staging.rmdir()
+            else:
+                staging.rename(folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        problems.error("", "", f"de map kon niet worden gemaakt: {exc.strerror or exc}.",
+                       "Controleer of u in de bovenliggende map mag schrijven en of de schijf vol is.", "init.schrijven")
+    return problems
+
+
+def _mkdtemp(parent: Path) -> str:
+    import tempfile
+
+    path = tempfile.mkdtemp(prefix=".woo-init-", dir=parent)
+    os.chmod(path, 0o755)
+    return path
