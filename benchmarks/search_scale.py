@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_helpers import NodeServer, probe  # noqa: E402
+from support import NodeServer, probe  # noqa: E402
 
 from publish.grounds import lookup  # noqa: E402
 from publish.search import build_search_files  # noqa: E402

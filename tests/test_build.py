@@ -10,12 +10,7 @@ from pypdf import PdfReader
 
 from publish.approval import write_approval
 
-from conftest import ROOT
-
-
-def all_text(site: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.rglob("*"))
-                     if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js"))
+from support import ROOT, all_text
 
 
 def build(cli, decisions: Path, out: Path, *extra: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROWS
+from support import ROWS
 
 
 def test_check_valid_packages_exits_zero(cli, make_package, decisions):
@@ -84,7 +84,7 @@ def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_
     import sys
     from pathlib import Path
 
-    from conftest import ROOT
+    from support import ROOT
     from publish.approval import write_approval
 
     write_approval(make_package(), "X")

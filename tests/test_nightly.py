@@ -14,8 +14,7 @@ from pathlib import Path
 
 from publish.approval import write_approval
 
-from conftest import ROOT
-from test_build import all_text
+from support import ROOT, all_text
 
 EXE = Path(sys.executable).parent / "woo-publish"
 
@@ -74,7 +73,7 @@ def test_warm_rebuild_parses_no_pdf_and_a_changed_package_only_its_changed_pdf(m
     warm = _build(decisions, out, cache, tmp_path / "warm.json")
     assert warm["pdfs_parsed"] == 0
 
-    from conftest import write_pdf
+    from support import write_pdf
     write_pdf(a / "documenten/1.pdf", ["# Vervangen", "Een nieuwe versie van het document."])
     write_approval(a, "Piet")
     changed = _build(decisions, out, cache, tmp_path / "gewijzigd.json")

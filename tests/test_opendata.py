@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from publish.approval import write_approval
 from publish.diwoo import INDEX_NAME, validate
 
-from conftest import ROOT, PackageMaker, run_cli
+from support import ROOT, PackageMaker, run_cli
 
 BASE = "https://woo.example.nl/"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

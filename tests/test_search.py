@@ -14,16 +14,14 @@ import pytest
 from publish.approval import write_approval
 from publish.search import ShardedIndex, shard_of, stem, terms
 
-from browser_helpers import Server, needs_browser, probe
-from conftest import ROOT
+from support import DATA, ROOT, Server, needs_browser, needs_node, probe
 
-needs_node = pytest.mark.skipif(not (shutil.which("node") and (ROOT / "node_modules/lunr-languages").is_dir()),
-                                reason="node en lunr-languages ontbreken (make test installeert ze)")
 
 
 def _word_list() -> list[str]:
-    text = ""
-    for folder in (ROOT.parent / "shared" / "seeds", ROOT / "scripts", ROOT / "docs"):
+    """The words of the seed documents (shipped in tests/data) and of the repository's own texts."""
+    text = (DATA / "woorden-nl.txt").read_text(encoding="utf-8").lower()
+    for folder in (ROOT / "scripts", ROOT / "docs"):
         for path in sorted(folder.glob("*")):
             if path.suffix in (".txt", ".md", ".py"):
                 text += path.read_text(encoding="utf-8", errors="ignore").lower()
@@ -71,7 +69,7 @@ def _build(cli, decisions: Path, out: Path):
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory):
     """Three decisions with distinct words in titles, summaries and PDFs; one refused, one embargoed."""
-    from conftest import PackageMaker, run_cli
+    from support import PackageMaker, run_cli
     root = tmp_path_factory.mktemp("zoek")
     decisions = root / "decisions"
     make = PackageMaker(decisions)
@@ -182,6 +180,8 @@ def test_without_javascript_the_page_points_to_the_overview(server):
 
 @needs_node
 def test_vendored_scripts_equal_the_npm_packages():
-    vendor = ROOT / "site_src/assets/vendor"
+    from publish.sitefiles import PACKAGE_PAGES
+
+    vendor = PACKAGE_PAGES / "assets/vendor"
     assert (vendor / "lunr.min.js").read_bytes() == (ROOT / "node_modules/lunr/lunr.min.js").read_bytes()
     assert (vendor / "lunr.nl.min.js").read_bytes() == (ROOT / "node_modules/lunr-languages/min/lunr.nl.min.js").read_bytes()

@@ -8,8 +8,7 @@ import zipfile
 
 from publish.approval import write_approval
 
-from conftest import ROOT
-from test_build import all_text
+from support import ROOT, all_text
 
 
 def _build(cli, decisions, out, today="2024-06-01"):
