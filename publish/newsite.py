@@ -7,6 +7,7 @@ already exists is ever overwritten: the folder must be new or empty.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -42,38 +43,48 @@ def create_site(folder: Path) -> Problems:
     if bad:
         problems.error("", "", bad, fix_name + ".", "init.naam")
         return problems
-    if folder.exists() or folder.is_symlink():
-        if not folder.is_dir() or folder.is_symlink():
-            problems.error("", "", "er bestaat al een bestand met die naam.", fix_name + ".", "init.bestaat")
-            return problems
-        if any(folder.iterdir()):
-            problems.error("", "", "de map bestaat al en is niet leeg; er is niets veranderd.",
-                           fix_name + ", of maak deze map eerst leeg.", "init.niet_leeg")
-            return problems
-    # Built next to the target and renamed into place, so an interrupted init leaves no half site.
-    parent = folder.absolute().parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(_mkdtemp(parent))
-        try:
-            for source, target in FILES.items():
-                text = (NEW_SITE / source).read_text(encoding="utf-8")
-                if source == "README.md":
-                    text = text.replace("{woo_publish}", woo_publish_command())
-                (staging / target).write_text(text, encoding="utf-8")
-            (staging / "decisions").mkdir()
-            if folder.is_dir():
-                for entry in sorted(staging.iterdir()):
-                    entry.rename(folder / entry.name)
-                staging.rmdir()
-            else:
-                staging.rename(folder)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        refusal = _refusal(folder)
+        if refusal:
+            problems.error("", "", refusal[0], fix_name + refusal[1], refusal[2])
+            return problems
+        _write(folder)
     except OSError as exc:
-        problems.error("", "", f"de map kon niet worden gemaakt: {exc.strerror or exc}.",
-                       "Controleer of u in de bovenliggende map mag schrijven en of de schijf vol is.", "init.schrijven")
+        reason = "de naam is te lang" if exc.errno == errno.ENAMETOOLONG else (exc.strerror or str(exc))
+        problems.error("", "", f"de map kon niet worden gemaakt ({reason}); er is niets veranderd.",
+                       fix_name + "; controleer ook of u in de bovenliggende map mag schrijven.", "init.schrijven")
     return problems
+
+
+def _refusal(folder: Path) -> tuple[str, str, str] | None:
+    if not (folder.exists() or folder.is_symlink()):
+        return None
+    if not folder.is_dir() or folder.is_symlink():
+        return "er bestaat al een bestand met die naam.", ".", "init.bestaat"
+    if any(folder.iterdir()):
+        return "de map bestaat al en is niet leeg; er is niets veranderd.", ", of maak deze map eerst leeg.", "init.niet_leeg"
+    return None
+
+
+def _write(folder: Path) -> None:
+    """Built next to the target and renamed into place, so an interrupted init leaves no half site."""
+    parent = folder.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(_mkdtemp(parent))
+    try:
+        for source, target in FILES.items():
+            text = (NEW_SITE / source).read_text(encoding="utf-8")
+            if source == "README.md":
+                text = text.replace("{woo_publish}", woo_publish_command())
+            (staging / target).write_text(text, encoding="utf-8")
+        (staging / "decisions").mkdir()
+        if folder.is_dir():
+            for entry in sorted(staging.iterdir()):
+                entry.rename(folder / entry.name)
+        else:
+            staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _mkdtemp(parent: Path) -> str:
