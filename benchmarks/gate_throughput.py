@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_document  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
+from corpus import write_document
+from pypdf import PdfReader
 
-from publish.pdfs import _inspect_bytes  # noqa: E402
+from publish.pdfs import _inspect_bytes
 
 
 def main() -> None:

@@ -10,8 +10,8 @@ Needs a built demo site for the search page and assets (make demo) and `make tes
 from __future__ import annotations
 
 import argparse
-import gzip
 import datetime as dt
+import gzip
 import random
 import shutil
 import sys
@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support import NodeServer, probe  # noqa: E402
-
 from publish.grounds import lookup  # noqa: E402
 from publish.search import build_search_files  # noqa: E402
+
+from support import NodeServer, probe  # noqa: E402
 
 SYLLABLES = "ver be ge on aan over in uit door stel ling heid baar lijk schap werk raad plan regel zaak brief".split()
 

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -55,7 +56,7 @@ class TerminalProgress:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: Any = None
 
     @classmethod
     def if_interactive(cls, label: str):

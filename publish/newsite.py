@@ -51,8 +51,13 @@ def create_site(folder: Path) -> Problems:
         _write(folder)
     except OSError as exc:
         reason = "de naam is te lang" if exc.errno == errno.ENAMETOOLONG else (exc.strerror or str(exc))
-        problems.error("", "", f"de map kon niet worden gemaakt ({reason}); er is niets veranderd.",
-                       fix_name + "; controleer ook of u in de bovenliggende map mag schrijven.", "init.schrijven")
+        problems.error(
+            "",
+            "",
+            f"de map kon niet worden gemaakt ({reason}); er is niets veranderd.",
+            fix_name + "; controleer ook of u in de bovenliggende map mag schrijven.",
+            "init.schrijven",
+        )
     return problems
 
 

@@ -19,6 +19,7 @@ from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
 from .approval import sha256_file
 from .cache import Cache
 
+
 def _code_version() -> str:
     """Cache entries are keyed by the code that made them: this module, the gate and pypdf."""
     import hashlib
@@ -118,7 +119,7 @@ def _parsed_once(reader):
 def _page_text(page) -> str:
     try:
         return page.extract_text() or ""
-    except Exception:  # one damaged page must not lose the text of the others
+    except Exception:  # noqa: BLE001 - one damaged page must not lose the text of the others
         return ""
 
 

@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import snowballstemmer
 from lunr.pipeline import Pipeline
@@ -176,7 +177,7 @@ class ShardedIndex:
         inverted = []
         capped = sorted(t for t in group if t in self.capped)
         for t in sorted(group):
-            entry = {"_index": index_of[t]}
+            entry: dict[str, Any] = {"_index": index_of[t]}
             for name in self.fields:
                 entry[name] = {}
             for (name, ref), score in sorted(group[t].items()):
@@ -225,7 +226,8 @@ def build_search_files(views) -> dict[str, str]:
                                     "documenten": 2, "kenmerk": 20}, max_postings=MAX_DECISION_POSTINGS)
     text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
     epoch = __import__("datetime").date(1970, 1, 1)
-    dates, published, orgs, results, ground_masks, subject_lists, chunks = [], [], [], [], [], [], []
+    dates, published, orgs, results, ground_masks, subject_lists = [], [], [], [], [], []
+    chunks: list = []
     previous = None
     for n, v in enumerate(views):
         d = v.decision

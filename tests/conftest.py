@@ -11,7 +11,7 @@ import pytest
 # repository root is deliberately NOT put on the path: the tests run against the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import (  # noqa: E402, F401  (HEADER, ROOT, ROWS, write_pdf: re-exported for older imports)
+from support import (  # noqa: F401  (HEADER, ROOT, ROWS, write_pdf: re-exported for older imports)
     HEADER,
     ROOT,
     ROWS,

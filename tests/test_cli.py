@@ -84,8 +84,9 @@ def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_
     import sys
     from pathlib import Path
 
-    from support import ROOT
     from publish.approval import write_approval
+
+    from support import ROOT
 
     write_approval(make_package(), "X")
     exe = Path(sys.executable).parent / "woo-publish"

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from publish.approval import write_approval
+
 from support import ROOT, PackageMaker, run_cli, woo_publish
 
 
@@ -29,8 +30,23 @@ def _wheel(tmp_path_factory) -> Path:
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "publish", source / "publish", ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("wiel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(out), str(source)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = out.glob("woo_publicatie-*.whl")
     return wheel
 
@@ -43,17 +59,30 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_wheel_holds_every_module_and_data_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("publish/gate/__init__.py", "publish/gate/scene.py", "publish/gate/redaction.py",
-                     "publish/data/schemas/diwoo-metadata.xsd", "publish/data/schemas/sitemap.xsd",
-                     "publish/data/stopwoorden-nl.txt", "publish/templates/decision.html",
-                     "publish/site/theme/main.html", "publish/site/theme/partials/header.html",
-                     "publish/site/site_src/assets/woo.css", "publish/site/site_src/assets/woo-search.js",
-                     "publish/site/site_src/assets/vendor/lunr.min.js", "publish/site/site_src/toegankelijkheid.md",
-                     "publish/site/nieuw/mkdocs.yml", "publish/site/nieuw/README.md"):
+    for required in (
+        "publish/gate/__init__.py",
+        "publish/gate/scene.py",
+        "publish/gate/redaction.py",
+        "publish/data/schemas/diwoo-metadata.xsd",
+        "publish/data/schemas/sitemap.xsd",
+        "publish/data/stopwoorden-nl.txt",
+        "publish/templates/decision.html",
+        "publish/site/theme/main.html",
+        "publish/site/theme/partials/header.html",
+        "publish/site/site_src/assets/woo.css",
+        "publish/site/site_src/assets/woo-search.js",
+        "publish/site/site_src/assets/vendor/lunr.min.js",
+        "publish/site/site_src/toegankelijkheid.md",
+        "publish/site/nieuw/mkdocs.yml",
+        "publish/site/nieuw/README.md",
+    ):
         assert required in names, required
     # Not just a list of known names: every file of the source package is in the wheel.
-    source = {p.relative_to(ROOT).as_posix() for p in (ROOT / "publish").rglob("*")
-              if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    source = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "publish").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
     assert source - names == set()
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
@@ -92,8 +121,17 @@ def test_new_site_settings_match_the_example_sites_technical_settings():
 
     new = yaml.safe_load((NEW_SITE / "mkdocs.yml").read_text(encoding="utf-8"))
     example = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    for key in ("use_directory_urls", "strict", "theme", "plugins", "extra_css", "markdown_extensions", "nav",
-                "not_in_nav", "validation"):
+    for key in (
+        "use_directory_urls",
+        "strict",
+        "theme",
+        "plugins",
+        "extra_css",
+        "markdown_extensions",
+        "nav",
+        "not_in_nav",
+        "validation",
+    ):
         assert new[key] == example[key], key
     assert new["extra"]["generator"] is False
 
@@ -119,12 +157,15 @@ def test_init_makes_commented_settings_an_empty_decisions_folder_and_a_readme(tm
     assert "Geen pakketten gevonden in decisions/." in check.stdout
 
 
-@pytest.mark.parametrize("name,message", [
-    ("bestaand.txt", "er bestaat al een bestand met die naam."),
-    ("vol", "de map bestaat al en is niet leeg; er is niets veranderd."),
-    ("met\nregeleinde", "de naam van de map bevat een onzichtbaar teken"),
-    ("x" * 300, "de map kon niet worden gemaakt"),
-])
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("bestaand.txt", "er bestaat al een bestand met die naam."),
+        ("vol", "de map bestaat al en is niet leeg; er is niets veranderd."),
+        ("met\nregeleinde", "de naam van de map bevat een onzichtbaar teken"),
+        ("x" * 300, "de map kon niet worden gemaakt"),
+    ],
+)
 def test_init_refuses_existing_or_unusable_folders_and_changes_nothing(tmp_path, name, message):
     (tmp_path / "bestaand.txt").write_text("van iemand anders")
     (tmp_path / "vol").mkdir()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +14,6 @@ from publish.approval import write_approval
 from publish.search import ShardedIndex, shard_of, stem, terms
 
 from support import DATA, ROOT, Server, needs_browser, needs_node, probe
-
 
 
 def _word_list() -> list[str]:

@@ -96,7 +96,7 @@ def sanitised_copy(reader: PdfReader) -> bytes:
                 del page[NameObject(key)]
         if "/Annots" in page:
             kept = ArrayObject()
-            for ref in page["/Annots"]:
+            for ref in page["/Annots"]:  # type: ignore[attr-defined]  # pypdf: PdfObject
                 annot = ref.get_object()
                 if isinstance(annot, DictionaryObject) and annot.get("/Subtype") == "/Link":
                     action = annot.get("/A")

@@ -27,6 +27,12 @@ def mul(m: Matrix, n: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
+def as_matrix(values) -> Matrix:
+    """Six numbers from a PDF array or operator operands; ValueError for any other count (a damaged file)."""
+    a, b, c, d, e, f = (_num(v) for v in values)
+    return (a, b, c, d, e, f)
+
+
 def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     a, b, c, d, e, f = m
     return (a * x + c * y + e, b * x + d * y + f)
@@ -157,7 +163,7 @@ class Interpreter:
             if int(_num(annot.get("/F", 0))) & 2:  # hidden
                 continue
             try:
-                x0, y0, x1, y1 = (_num(v) for v in annot["/Rect"])
+                x0, y0, x1, y1 = (_num(v) for v in annot["/Rect"])  # type: ignore[attr-defined]  # pypdf: PdfObject
             except (KeyError, TypeError, ValueError):
                 continue
             rect = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
@@ -167,7 +173,7 @@ class Interpreter:
                 appearance = _resolve(appearance.get(state)) if state is not None else None
             if appearance is not None and "/BBox" in appearance:
                 bx0, by0, bx1, by1 = (_num(v) for v in appearance["/BBox"])
-                matrix = tuple(_num(v) for v in appearance.get("/Matrix", IDENTITY))
+                matrix = as_matrix(appearance.get("/Matrix", IDENTITY))
                 corners = [apply(matrix, x, y) for x, y in ((bx0, by0), (bx1, by0), (bx0, by1), (bx1, by1))]
                 tb = bbox_of(corners)
                 sx = (rect[2] - rect[0]) / (tb[2] - tb[0]) if tb[2] > tb[0] else 1.0
@@ -178,7 +184,7 @@ class Interpreter:
                 inner_resources = _resolve(appearance.get("/Resources")) or resources
                 self._stream(appearance, inner_resources, gs, depth=1)
             elif annot.get("/Subtype") == "/Square" and "/IC" in annot:
-                self.scene.paints.append(Paint(rect, self._tick(), "vlak", _rgb_from(list(annot["/IC"]))))
+                self.scene.paints.append(Paint(rect, self._tick(), "vlak", _rgb_from(list(annot["/IC"]))))  # type: ignore[call-overload]
 
     def _tick(self) -> int:
         self.order += 1
@@ -216,7 +222,7 @@ class Interpreter:
                     if stack:
                         gs = stack.pop()
                 elif op == b"cm":
-                    gs.ctm = mul(tuple(_num(v) for v in operands[:6]), gs.ctm)
+                    gs.ctm = mul(as_matrix(operands[:6]), gs.ctm)
                 # colours
                 elif op in (b"g", b"rg", b"k"):
                     gs.fill = _rgb_from(operands)
@@ -298,7 +304,7 @@ class Interpreter:
                     tlm = mul((1, 0, 0, 1, _num(operands[0]), _num(operands[1])), tlm)
                     tm = tlm
                 elif op == b"Tm":
-                    tlm = tm = tuple(_num(v) for v in operands[:6])
+                    tlm = tm = as_matrix(operands[:6])
                 elif op == b"T*":
                     tlm = mul((1, 0, 0, 1, 0, -gs.leading), tlm)
                     tm = tlm
@@ -386,7 +392,7 @@ class Interpreter:
                 self.scene.problems.append("te diep geneste Form XObjects")
                 return
             inner = gs.copy()
-            matrix = tuple(_num(v) for v in xobj.get("/Matrix", IDENTITY))
+            matrix = as_matrix(xobj.get("/Matrix", IDENTITY))
             inner.ctm = mul(matrix, gs.ctm)
             if "/BBox" in xobj:
                 x0, y0, x1, y1 = (_num(v) for v in xobj["/BBox"])

@@ -55,10 +55,19 @@ class PackageMaker:
     def __init__(self, root: Path):
         self.root = root
 
-    def __call__(self, name: str = "pakket", meta: dict | None = None, rows: list[list] | None = None,
-                 header: list[str] | None = None, body: str = "Samenvatting van het besluit.",
-                 delimiter: str = ",", bom: bool = False, drop: tuple = (), extra_meta: dict | None = None,
-                 pdf_text: dict[str, list[str]] | None = None) -> Path:
+    def __call__(
+        self,
+        name: str = "pakket",
+        meta: dict | None = None,
+        rows: list[list] | None = None,
+        header: list[str] | None = None,
+        body: str = "Samenvatting van het besluit.",
+        delimiter: str = ",",
+        bom: bool = False,
+        drop: tuple = (),
+        extra_meta: dict | None = None,
+        pdf_text: dict[str, list[str]] | None = None,
+    ) -> Path:
         pkg = self.root / name
         pkg.mkdir(parents=True, exist_ok=True)
         data = dict(WOO_META)
@@ -68,8 +77,9 @@ class PackageMaker:
             data.update(extra_meta)
         for key in drop:
             data.pop(key, None)
-        (pkg / "besluit.md").write_text("---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-                                        + "---\n" + body + "\n", encoding="utf-8")
+        (pkg / "besluit.md").write_text(
+            "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body + "\n", encoding="utf-8"
+        )
         header = header or HEADER
         rows = ROWS if rows is None else rows
         letter = data.get("besluitbrief")
@@ -85,7 +95,9 @@ class PackageMaker:
             for cell in row:
                 cell = str(cell or "")
                 if cell.endswith(".pdf") and ".." not in cell and not cell.startswith("/") and "bestaat-niet" not in cell:
-                    text = (pdf_text or {}).get(cell, [f"# Document {row[0]}", "Inhoud van het document [[5.1.2.e]] en meer tekst."])
+                    text = (pdf_text or {}).get(
+                        cell, [f"# Document {row[0]}", "Inhoud van het document [[5.1.2.e]] en meer tekst."]
+                    )
                     write_pdf(pkg / cell, text)
         return pkg
 
@@ -102,12 +114,16 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 def all_text(site: Path) -> str:
     """Every text file of a built site, to assert that something appears (or never appears) anywhere."""
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.rglob("*"))
-                     if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js"))
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js")
+    )
 
 
 # Browser tests: mark them with @pytest.mark.browser (or the alias below); conftest.py skips them,
 # with the reason, when node, playwright-core or chromium is missing.
+
 
 def node_version() -> tuple[int, ...] | None:
     node = shutil.which("node")
@@ -165,8 +181,9 @@ class NodeServer:
     """The same site behind Node's http server (keep-alive, fast): for benchmarks."""
 
     def __init__(self, directory: Path):
-        self.process = subprocess.Popen(["node", str(TESTS / "browser/serve.mjs"), str(directory)],
-                                        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.process = subprocess.Popen(
+            ["node", str(TESTS / "browser/serve.mjs"), str(directory)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
         port = self.process.stdout.readline().strip()
         self.base = f"http://127.0.0.1:{port}/"
 
@@ -176,8 +193,7 @@ class NodeServer:
 
 
 def probe(**options) -> dict:
-    result = subprocess.run(["node", str(PROBE), json.dumps(options)], capture_output=True, text=True,
-                            timeout=120, cwd=ROOT)
+    result = subprocess.run(["node", str(PROBE), json.dumps(options)], capture_output=True, text=True, timeout=120, cwd=ROOT)
     if result.returncode != 0:
         raise AssertionError(f"browser probe failed: {result.stderr[-2000:]}")
     return json.loads(result.stdout)
