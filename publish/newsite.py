@@ -2,7 +2,8 @@
 
 The folder gets a commented ``mkdocs.yml`` with the organisation's settings to fill in, an empty
 ``decisions/`` and a Dutch README for staff (naming the ``woo-publish`` that made it). Nothing that
-already exists is ever overwritten: the folder must be new or empty.
+already exists is ever overwritten: the folder may exist (holding, say, the ``.venv`` woo-publicatie
+is installed in) but none of the names ``init`` writes may be in it.
 """
 
 from __future__ import annotations
@@ -66,8 +67,13 @@ def _refusal(folder: Path) -> tuple[str, str, str] | None:
         return None
     if not folder.is_dir() or folder.is_symlink():
         return "er bestaat al een bestand met die naam.", ".", "init.bestaat"
-    if any(folder.iterdir()):
-        return "de map bestaat al en is niet leeg; er is niets veranderd.", ", of maak deze map eerst leeg.", "init.niet_leeg"
+    present = sorted(name for name in (*FILES.values(), "decisions") if (folder / name).exists() or (folder / name).is_symlink())
+    if present:
+        return (
+            f"de map bevat al {', '.join(present)}: het lijkt al een site; er is niets veranderd.",
+            ", of haal deze bestanden eerst weg.",
+            "init.bestaat_al",
+        )
     return None
 
 

@@ -12,6 +12,8 @@ from publish.approval import write_approval
 
 from support import ROOT, all_text
 
+pytestmark = pytest.mark.slow  # every test here builds a whole site
+
 
 def build(cli, decisions: Path, out: Path, *extra: str):
     return cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "cache"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from support import ROWS
 
 
@@ -43,6 +45,7 @@ def test_build_usage_error_exits_two(cli, tmp_path):
     assert cli("build", "--decisions", str(tmp_path / "nee")).returncode == 2
 
 
+@pytest.mark.slow
 def test_approve_records_hashes_and_refuses_invalid_package(cli, make_package, decisions):
     pkg = make_package()
     result = cli("approve", str(pkg), "--door", "Marie Communicatie")
@@ -76,6 +79,7 @@ def test_approve_refuses_duplicate_kenmerk_with_sibling(cli, make_package):
     assert result.returncode == 1 and "ook gebruikt door pakket a" in result.stdout
 
 
+@pytest.mark.slow
 def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_path):
     """Staff running a build by hand see a progress bar and each published decision."""
     import os

@@ -12,9 +12,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from publish.approval import write_approval
 
 from support import ROOT, all_text
+
+pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 EXE = Path(sys.executable).parent / "woo-publish"
 

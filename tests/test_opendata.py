@@ -19,6 +19,8 @@ from publish.diwoo import INDEX_NAME, validate
 
 from support import ROOT, PackageMaker, run_cli
 
+pytestmark = pytest.mark.slow  # every test here builds a whole site
+
 BASE = "https://woo.example.nl/"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 DW = "{https://standaarden.overheid.nl/diwoo/metadata/}"

@@ -98,7 +98,7 @@ def test_tests_run_against_the_installed_package():
 
     location = Path(publish.__file__).resolve()
     assert "site-packages" in location.parts, location
-    assert ROOT not in location.parents, location
+    assert ROOT / "publish" not in location.parents, location  # not the source tree
     assert woo_publish().is_file()
     dist = importlib.metadata.distribution("woo-publicatie")
     assert not (dist.read_text("direct_url.json") or "").count('"editable": true')
@@ -161,7 +161,7 @@ def test_init_makes_commented_settings_an_empty_decisions_folder_and_a_readme(tm
     "name,message",
     [
         ("bestaand.txt", "er bestaat al een bestand met die naam."),
-        ("vol", "de map bestaat al en is niet leeg; er is niets veranderd."),
+        ("vol", "de map bevat al mkdocs.yml: het lijkt al een site; er is niets veranderd."),
         ("met\nregeleinde", "de naam van de map bevat een onzichtbaar teken"),
         ("x" * 300, "de map kon niet worden gemaakt"),
     ],
@@ -180,11 +180,14 @@ def test_init_refuses_existing_or_unusable_folders_and_changes_nothing(tmp_path,
     assert (tmp_path / "vol" / "mkdocs.yml").read_text() == "site_name: bestaande site\n"
 
 
-def test_init_into_an_empty_existing_folder(tmp_path):
-    (tmp_path / "leeg").mkdir()
-    site = _init(tmp_path, "leeg")
+def test_init_into_an_existing_folder_keeps_what_is_there(tmp_path):
+    """The folder may already hold, say, the .venv woo-publicatie is installed in."""
+    (tmp_path / "srv/.venv").mkdir(parents=True)
+    (tmp_path / "srv/.venv/pyvenv.cfg").write_text("home = /usr/bin\n")
+    site = _init(tmp_path, "srv")
     assert (site / "mkdocs.yml").is_file() and (site / "decisions").is_dir()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".woo-init-")]
+    assert (site / ".venv/pyvenv.cfg").read_text() == "home = /usr/bin\n"
+    assert not [p for p in tmp_path.rglob(".woo-init-*")]
 
 
 @pytest.mark.slow

@@ -93,6 +93,7 @@ def search_site(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_index_holds_only_published_material(search_site):
     index_text = "".join(p.read_text() for p in (search_site / "zoeken/index").glob("*.json")).lower()
     assert "fietsenstalling" in index_text and "kwartelkon" in index_text
@@ -100,6 +101,7 @@ def test_index_holds_only_published_material(search_site):
         assert absent not in index_text, absent
 
 
+@pytest.mark.slow
 @needs_node
 def test_every_shard_loads_in_lunr_js(search_site):
     result = subprocess.run(["node", str(ROOT / "tests/lunr_load.js"), str(search_site / "zoeken/index")],

@@ -12,6 +12,8 @@ from publish.approval import write_approval
 
 from support import ROOT, PackageMaker, Server, needs_browser, probe, run_cli
 
+pytestmark = pytest.mark.slow  # every test here builds a whole site
+
 PAGE_TYPES = {
     "home": "",
     "overzicht": "besluiten/",

@@ -6,9 +6,13 @@ import datetime as dt
 import json
 import zipfile
 
+import pytest
+
 from publish.approval import write_approval
 
 from support import ROOT, all_text
+
+pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 
 def _build(cli, decisions, out, today="2024-06-01"):
