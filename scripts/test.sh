@@ -3,9 +3,9 @@
 #   1. checks the prerequisites, saying in one line what is missing (installs Debian packages as root);
 #   2. builds the wheel and installs it NON-editable, with the test extras, into .venv-test;
 #   3. installs the npm packages (package-lock.json) when Node.js 20+ is there;
-#   4. runs pytest against the installed package: PYTHONSAFEPATH and --import-mode=importlib keep the
-#      source tree off sys.path, and WOO_TEST_INSTALLED makes tests/test_packaging.py assert it;
-#   5. builds the demo packages (decisions/) with that install from a new `woo-publish init` folder.
+#   4. builds the demo packages (decisions/) with that install from a new `woo-publish init` folder;
+#   5. runs pytest against the installed package: PYTHONSAFEPATH and --import-mode=importlib keep the
+#      source tree off sys.path, and WOO_TEST_INSTALLED makes tests/test_packaging.py assert it.
 # Arguments go to pytest, e.g. `bash scripts/test.sh -m "not slow and not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,19 +33,19 @@ if [ "${NODE_OK:-0}" != "0" ] && [ -f package-lock.json ]; then
   npm ci --silent --no-audit --no-fund >/dev/null
 fi
 
-export WOO_TEST_INSTALLED=1 WOO_TEST_WHEEL="$ROOT/$wheel" PYTHONSAFEPATH=1 PYTHONDONTWRITEBYTECODE=1
-"$VENV/bin/python" -m pytest --import-mode=importlib -p no:cacheprovider "$@"
-
 # The demo site, built by the installed package from a site folder made by `woo-publish init`.
 demo=$(mktemp -d)
-trap 'rm -rf "$demo"' EXIT
 "$VENV/bin/woo-publish" init "$demo/site" >/dev/null
 cp -R decisions/. "$demo/site/decisions/"
 expected=$(find decisions -mindepth 1 -maxdepth 1 -type d | wc -l)
-(cd "$demo/site" && "$ROOT/$VENV/bin/woo-publish" build --report rapport.json >/dev/null)
+(cd "$demo/site" && "$ROOT/$VENV/bin/woo-publish" build --report rapport.json)
 published=$("$VENV/bin/python" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["published"]))' "$demo/site/rapport.json")
 if [ "$published" != "$expected" ] || [ ! -f "$demo/site/site/index.html" ]; then
   echo "demo: $published van / of $expected besluiten gepubliceerd vanuit een init-map / published from an init folder" >&2
   exit 1
 fi
+rm -rf "$demo"
 echo "demo: $published besluiten gepubliceerd vanuit een nieuwe init-map met het geïnstalleerde wiel / decisions published from a new init folder with the installed wheel"
+
+export WOO_TEST_INSTALLED=1 WOO_TEST_WHEEL="$ROOT/$wheel" PYTHONSAFEPATH=1 PYTHONDONTWRITEBYTECODE=1
+exec "$VENV/bin/python" -m pytest --import-mode=importlib -p no:cacheprovider "$@"
