@@ -313,7 +313,7 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
 @click.argument("folder", metavar="MAP", type=click.Path(path_type=Path))
 def init(folder: Path) -> None:
     """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/ en een README."""
-    from .newsite import create_site
+    from .newsite import create_site, woo_publish_command
 
     problems = create_site(folder)
     if problems:
@@ -321,7 +321,7 @@ def init(folder: Path) -> None:
         sys.exit(1)
     click.echo(f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/ en README.md.\n"
                f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
-               f"    cd {folder} && woo-publish build")
+               f"    cd {folder} && {woo_publish_command()} build")
 
 
 @main.command()

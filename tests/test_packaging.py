@@ -139,7 +139,7 @@ def test_new_site_settings_match_the_example_sites_technical_settings():
 def _init(tmp_path: Path, name: str = "woo-site") -> Path:
     result = run_cli("init", name, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"cd {name} && woo-publish build" in result.stdout
+    assert f"cd {name} && {woo_publish()} build" in result.stdout  # the command that works here
     return tmp_path / name
 
 
