@@ -142,10 +142,11 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
 
 
 class Page:
-    def __init__(self, url: str, title: str, body: str):
+    def __init__(self, url: str, title: str, body: str, packages: tuple[str, ...] = ()):
         self.url = url
         self.title = title
         self.body = body
+        self.packages = packages  # the packages (folder names) whose data the page shows
 
     @property
     def source_path(self) -> str:
@@ -191,8 +192,9 @@ class Generator:
         self.env.filters["dutch"] = dutch
         self.env.filters["filesize"] = filesize
 
-    def render(self, template: str, url: str, page_title: str, **context) -> None:
-        page = Page(url, page_title, "")
+    def render(self, template: str, url: str, page_title: str, shows=(), **context) -> None:
+        """``shows``: the decision views whose data the page shows (for refusing a package by its page)."""
+        page = Page(url, page_title, "", tuple(sorted({v.decision.name for v in shows})))
         page.body = self.env.get_template(template).render(page=page, site=self.site, **context)
         self.pages.append(page)
 
@@ -205,12 +207,12 @@ class Generator:
             "published": sum(1 for v in views for r in v.rows if r.file),
         }
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
-        self.render("home.html", "", self.site.name, stats=stats, latest=latest[:LATEST_ON_HOME])
+        self.render("home.html", "", self.site.name, shows=latest[:LATEST_ON_HOME], stats=stats, latest=latest[:LATEST_ON_HOME])
         for v in views:
             downloads = [(label, v.url + name, self.download_sizes[v.url + name]) for name, label in (
                 ("inventaris.csv", "Inventarislijst (CSV)"), ("inventaris.xlsx", "Inventarislijst (Excel)"),
                 ("documenten.zip", "Alle openbare documenten (ZIP)")) if v.url + name in self.download_sizes]
-            self.render("decision.html", v.url, v.decision.title, item=v, downloads=downloads,
+            self.render("decision.html", v.url, v.decision.title, shows=[v], item=v, downloads=downloads,
                         summary_html=Markup(render_untrusted(v.decision.summary_markdown)))
         self._listings()
         self._grounds()
@@ -218,6 +220,7 @@ class Generator:
         self.render("search.html", "zoeken/", "Zoeken")
         for gone in self.withdrawn:
             self.render("withdrawn.html", gone["url"], f"Besluit {gone['kenmerk']} is ingetrokken", gone=gone)
+            self.pages[-1].packages = (gone["package"],) if gone.get("package") else ()
         return self.pages
 
     def _statistics(self) -> None:
@@ -266,7 +269,7 @@ class Generator:
             charts[-1]["svg"] = bar_chart("dagen", charts[-1]["title"], charts[-1]["items"], " d",
                                           marks=[(28, "4 weken"), (42, "6 weken")])
             del days
-        self.render("statistics.html", "statistieken/", "Statistieken", charts=charts, total=len(views))
+        self.render("statistics.html", "statistieken/", "Statistieken", shows=views, charts=charts, total=len(views))
 
     def _facets(self, current: str | None) -> list[dict]:
         facets = []
@@ -295,7 +298,7 @@ class Generator:
             pagination = Pagination(n, len(chunks), list(enumerate(urls, start=1)),
                                     urls[n - 2] if n > 1 else None, urls[n] if n < len(chunks) else None)
             page_title = title if n == 1 else f"{title} (pagina {n})"
-            self.render("listing.html", urls[n - 1], page_title, title=page_title, intro=intro,
+            self.render("listing.html", urls[n - 1], page_title, shows=self.views, title=page_title, intro=intro,
                         facets=self._facets(base), list_title=list_title, caption=caption,
                         items=chunk, pagination=pagination)
 
@@ -328,7 +331,7 @@ class Generator:
             for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
                 items.append(({"ground": ground, "url": f"gronden/{ground.slug}/"}, len(used[(law, ground.id)])))
                 self.render("ground.html", f"gronden/{ground.slug}/", f"{ground.id} {ground.law}: {ground.meaning}",
-                            ground=ground, items=used[(law, ground.id)])
+                            shows=used[(law, ground.id)], ground=ground, items=used[(law, ground.id)])
             groups.append((law, items))
         self.render("grounds.html", "gronden/", "Weigeringsgronden", groups=groups)
 

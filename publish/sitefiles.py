@@ -9,7 +9,6 @@ in its ``mkdocs.yml``) wins over the same file in ``publish/site/theme/``; a fil
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 PACKAGE_SITE = Path(__file__).resolve().parent / "site"
@@ -17,15 +16,22 @@ PACKAGE_THEME = PACKAGE_SITE / "theme"
 PACKAGE_PAGES = PACKAGE_SITE / "site_src"
 NEW_SITE = PACKAGE_SITE / "nieuw"  # what `woo-publish init` copies into a new site folder
 
-_IGNORE = shutil.ignore_patterns("_generated", ".*", "__pycache__")
 
-
-def copy_pages(site_folder: Path, target: Path) -> None:
-    """The package's standard pages and assets, then the site's own ``site_src/`` over them."""
-    shutil.copytree(PACKAGE_PAGES, target, ignore=_IGNORE, dirs_exist_ok=True)
+def page_roots(site_folder: Path) -> list[tuple[Path, str, bool]]:
+    """(folder, name in messages, the site's own?) of the pages and assets, the later overriding the earlier."""
+    roots = [(PACKAGE_PAGES, str(PACKAGE_PAGES), False)]
     own = site_folder / "site_src"
     if own.is_dir():
-        shutil.copytree(own, target, ignore=_IGNORE, dirs_exist_ok=True)
+        roots.append((own, "site_src", True))
+    return roots
+
+
+def own_theme(site_folder: Path, custom_dir: str | None) -> Path | None:
+    """The site's own theme overrides: theme.custom_dir when set, else a theme/ folder beside mkdocs.yml."""
+    if custom_dir:
+        return site_folder / custom_dir
+    folder = site_folder / "theme"
+    return folder if folder.is_dir() else None
 
 
 def layer_theme(theme, site_folder: Path) -> None:
@@ -34,7 +40,9 @@ def layer_theme(theme, site_folder: Path) -> None:
     position = 0
     if theme.custom_dir:
         position = 1  # mkdocs already put the configured custom_dir first
-    elif (site_folder / "theme").is_dir():
-        dirs.insert(0, str((site_folder / "theme").resolve()))
-        position = 1
+    else:
+        own = own_theme(site_folder, None)
+        if own is not None:
+            dirs.insert(0, str(own.resolve()))
+            position = 1
     dirs.insert(position, str(PACKAGE_THEME))
