@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 
 # A normal (non-editable) install, as users get it; redone when the code or its data change.
 $(BIN)/woo-publish: pyproject.toml $(shell find publish -type f ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null)
-	@bash -c '. scripts/prereqs.sh && need_python && ensure_venv $(VENV)'
+	@bash -c '. scripts/prereqs.sh && need_python && need_ssh_keygen && ensure_venv $(VENV)'
 	@rm -rf build/lib build/bdist.*
 	$(BIN)/pip install --quiet --disable-pip-version-check .
 	@touch $@

@@ -18,7 +18,12 @@ from pathlib import Path
 from .problems import Problems
 from .sitefiles import NEW_SITE
 
-FILES = {"mkdocs.yml": "mkdocs.yml", "README.md": "README.md", "gitignore": ".gitignore"}
+FILES = {
+    "mkdocs.yml": "mkdocs.yml",
+    "README.md": "README.md",
+    "ondertekenaars.txt": "ondertekenaars.txt",
+    "gitignore": ".gitignore",
+}
 
 
 def woo_publish_command() -> str:

@@ -2,7 +2,7 @@
 # Each check says in one line (Dutch / English) what is missing and how to get it; as root it
 # installs the Debian package itself. Minimum versions (also in README.md): Python 3.11 with venv,
 # Node.js 20 with npm (browser tests only), Debian chromium (browser tests only), openssh-client
-# (ssh-keygen, for SSH-signed approvals).
+# (ssh-keygen: signs and verifies approvals; needed by the demo and the tests).
 
 PYTHON=${PYTHON:-python3}
 MIN_NODE=20
@@ -68,11 +68,12 @@ want_chromium() {
   say "chromium ontbreekt / missing: browsertests overgeslagen / browser tests skipped (sudo apt-get install chromium)"
 }
 
-want_ssh_keygen() {
+need_ssh_keygen() {
   command -v ssh-keygen >/dev/null 2>&1 && return 0
   _apt_install openssh-client || true
   command -v ssh-keygen >/dev/null 2>&1 && return 0
-  say "ssh-keygen ontbreekt / missing: tests van ondertekende goedkeuringen overgeslagen / signed-approval tests skipped (sudo apt-get install openssh-client)"
+  say "ssh-keygen ontbreekt / missing: nodig voor ondertekende goedkeuringen / needed for signed approvals (sudo apt-get install openssh-client)"
+  return 1
 }
 
 # A virtual environment at $1 made with $PYTHON, pip up to date.

@@ -15,7 +15,7 @@ ROOT=$(pwd)
 need_python || exit 1
 want_node
 want_chromium
-want_ssh_keygen
+need_ssh_keygen || exit 1
 
 VENV=${TEST_VENV:-.venv-test}
 ensure_venv "$VENV"
@@ -37,6 +37,8 @@ fi
 demo=$(mktemp -d)
 "$VENV/bin/woo-publish" init "$demo/site" >/dev/null
 cp -R decisions/. "$demo/site/decisions/"
+# The demo packages are signed with the demonstration key: trust it in this throw-away site only.
+cp demo/sleutels/toegestane-ondertekenaars "$demo/site/ondertekenaars.txt"
 expected=$(find decisions -mindepth 1 -maxdepth 1 -type d | wc -l)
 (cd "$demo/site" && "$ROOT/$VENV/bin/woo-publish" build --report rapport.json)
 published=$("$VENV/bin/python" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["published"]))' "$demo/site/rapport.json")

@@ -11,11 +11,14 @@ import pytest
 # repository root is deliberately NOT put on the path: the tests run against the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import (  # noqa: F401  (HEADER, ROOT, ROWS, write_pdf: re-exported for older imports)
+from support import (  # noqa: F401  (names re-exported for tests written before tests/support existed)
+    DEMO_KEY,
+    DEMO_SIGNERS,
     HEADER,
     ROOT,
     ROWS,
     PackageMaker,
+    approve,
     browser_missing,
     run_cli,
     write_pdf,

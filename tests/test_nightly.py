@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.approval import write_approval
-
-from support import ROOT, all_text
+from support import ROOT, all_text, approve
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -60,8 +58,8 @@ def _two_packages(make_package) -> tuple[Path, Path]:
     a = make_package("a", meta={"kenmerk": "2024-0001", "titel": "Eerste besluit"})
     b = make_package("b", meta={"kenmerk": "2024-0002", "titel": "Tweede besluit VERDWIJNTWOORD"},
                      pdf_text={"documenten/1.pdf": ["# Notitie", "Alleen hier staat ZELDZAAMWOORD."]})
-    write_approval(a, "Piet")
-    write_approval(b, "Piet")
+    approve(a)
+    approve(b)
     return a, b
 
 
@@ -79,7 +77,7 @@ def test_warm_rebuild_parses_no_pdf_and_a_changed_package_only_its_changed_pdf(m
 
     from support import write_pdf
     write_pdf(a / "documenten/1.pdf", ["# Vervangen", "Een nieuwe versie van het document."])
-    write_approval(a, "Piet")
+    approve(a)
     changed = _build(decisions, out, cache, tmp_path / "gewijzigd.json")
     assert changed["pdfs_parsed"] == 1
 
@@ -129,7 +127,7 @@ def test_a_killed_build_never_damages_the_live_site(make_package, decisions, tmp
     _build(decisions, out, cache)
     old = _tree(out)
     shutil.copytree(out, tmp_path / "old-copy")
-    write_approval(make_package("c", meta={"kenmerk": "2024-0003", "titel": "Derde besluit"}), "Piet")
+    approve(make_package("c", meta={"kenmerk": "2024-0003", "titel": "Derde besluit"}))
     new_dir = tmp_path / "referentie"
     _build(decisions, new_dir, tmp_path / "cache-ref")
     new = _tree(new_dir)

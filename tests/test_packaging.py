@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from publish.approval import write_approval
-
-from support import ROOT, PackageMaker, run_cli, woo_publish
+from support import DEMO_KEY, DEMO_SIGNERS, ROOT, PackageMaker, run_cli, woo_publish
 
 
 def _wheel(tmp_path_factory) -> Path:
@@ -75,6 +73,7 @@ def test_wheel_holds_every_module_and_data_file(wheel):
         "publish/site/site_src/toegankelijkheid.md",
         "publish/site/nieuw/mkdocs.yml",
         "publish/site/nieuw/README.md",
+        "publish/site/nieuw/ondertekenaars.txt",
     ):
         assert required in names, required
     # Not just a list of known names: every file of the source package is in the wheel.
@@ -145,12 +144,12 @@ def _init(tmp_path: Path, name: str = "woo-site") -> Path:
 
 def test_init_makes_commented_settings_an_empty_decisions_folder_and_a_readme(tmp_path):
     site = _init(tmp_path)
-    assert sorted(p.name for p in site.iterdir()) == [".gitignore", "README.md", "decisions", "mkdocs.yml"]
+    assert sorted(p.name for p in site.iterdir()) == [".gitignore", "README.md", "decisions", "mkdocs.yml", "ondertekenaars.txt"]
     assert list((site / "decisions").iterdir()) == []
     settings = (site / "mkdocs.yml").read_text(encoding="utf-8")
     assert "Deel 1: uw organisatie (invullen)" in settings and "organisatie: Naam van de organisatie" in settings
     readme = (site / "README.md").read_text(encoding="utf-8")
-    assert "woo-publish approve decisions/" in readme
+    assert "woo-publish approve decisions/" in readme and "ondertekenaars.txt" in readme
     assert str(woo_publish()) in readme  # names the command that works on this machine
     check = run_cli("check", cwd=site)
     assert check.returncode == 0, check.stdout
@@ -208,17 +207,17 @@ def test_init_then_build_gives_a_valid_empty_site(tmp_path):
 @pytest.mark.slow
 def test_init_then_build_a_site_with_one_package(tmp_path):
     site = _init(tmp_path)
-    package = PackageMaker(site / "decisions")("2024-0001-vergaderstukken")
-    approve = run_cli("approve", "decisions/2024-0001-vergaderstukken", "--door", "Jan Ambtenaar", cwd=site)
-    if approve.returncode != 0:  # an approval route that needs more than a name: record it directly
-        write_approval(package, "Jan Ambtenaar")
+    PackageMaker(site / "decisions")("2024-0001-vergaderstukken")
+    shutil.copy(DEMO_SIGNERS, site / "ondertekenaars.txt")  # the organisation adds its approvers' keys
+    result = run_cli("approve", "decisions/2024-0001-vergaderstukken", "--sleutel", str(DEMO_KEY), cwd=site)
+    assert result.returncode == 0, result.stdout + result.stderr
     result = run_cli("build", "--cache", str(tmp_path / "cache"), "--vandaag", "2024-06-01", cwd=site)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 besluit(en) gepubliceerd, 0 geweigerd" in result.stdout
     page = (site / "site/besluit/2024-0001/index.html").read_text(encoding="utf-8")
     assert "Verzoek over vergaderstukken" in page and "Direct naar de inhoud" in page
     assert (site / "site/besluit/2024-0001/besluitbrief.pdf").is_file()
-    assert "Jan Ambtenaar" not in (site / "site/besluit/2024-0001/index.html").read_text(encoding="utf-8")
+    assert "demo-ondertekenaar" not in (site / "site/besluit/2024-0001/index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.approval import write_approval
-
-from support import ROOT, PackageMaker, Server, needs_browser, probe, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, Server, approve, needs_browser, probe, run_cli
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -40,8 +38,9 @@ def demo_site(tmp_path_factory):
     shutil.copytree(ROOT / "decisions", decisions)
     pkg = PackageMaker(decisions)("intrek", meta={"kenmerk": "2023-intrek", "besluit_datum": "2023-06-01",
                                                   "publicatie_datum": "2023-06-02", "wet": "Woo"})
-    write_approval(pkg, "X")
-    assert run_cli("withdraw", str(pkg), "--reden", "Persoonsgegevens niet goed gelakt", "--datum", "2024-01-10").returncode == 0
+    approve(pkg)
+    assert run_cli("withdraw", str(pkg), "--reden", "Persoonsgegevens niet goed gelakt", "--datum", "2024-01-10",
+                   "--sleutel", str(DEMO_KEY)).returncode == 0
     out = root / "site"
     result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "c"),
                      "--config", str(ROOT / "mkdocs.yml"))
@@ -151,6 +150,7 @@ def _own_config(tmp_path: Path, change) -> Path:
     import yaml
 
     data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    data["extra"]["woo"]["ondertekenaars"] = str(ROOT / data["extra"]["woo"]["ondertekenaars"])
     change(data)
     config = tmp_path / "mkdocs.yml"
     config.write_text(yaml.safe_dump(data, allow_unicode=True))
@@ -158,7 +158,7 @@ def _own_config(tmp_path: Path, change) -> Path:
 
 
 def test_own_identity_colours_logo_and_contact(tmp_path, make_package, decisions):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
 
     def change(data):
         data["site_name"] = "Woo-besluiten van Gemeente Voorbeeld"
@@ -184,7 +184,7 @@ def test_own_identity_colours_logo_and_contact(tmp_path, make_package, decisions
 
 
 def test_unreadable_colours_and_unknown_settings_stop_the_build(tmp_path, make_package, decisions):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("vorige site")

@@ -9,11 +9,13 @@ Nothing here needs anything outside the repository: optional corpora beside the 
 
 from __future__ import annotations
 
+import atexit
 import csv
 import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -30,6 +32,29 @@ if str(ROOT / "scripts") not in sys.path:
     sys.path.append(str(ROOT / "scripts"))
 
 from pdfdraw import write_pdf  # noqa: E402  (scripts/ is no package; the path is set just above)
+
+# The DEMONSTRATION key (demo/sleutels/README.md): trusted by the repository's mkdocs.yml, never for real use.
+# ssh-keygen refuses a private key others can read and git does not keep permissions: sign with a private copy.
+DEMO_SIGNERS = ROOT / "demo" / "sleutels" / "toegestane-ondertekenaars"
+_KEY_DIR = tempfile.mkdtemp(prefix="woo-test-key-")
+atexit.register(shutil.rmtree, _KEY_DIR, True)
+
+
+def _demo_key() -> Path:
+    from publish.signing import private_copy
+
+    return private_copy(ROOT / "demo" / "sleutels" / "demo-ondertekenaar", Path(_KEY_DIR))
+
+
+DEMO_KEY = _demo_key()
+
+
+def approve(package: Path, key: Path = DEMO_KEY, signers: Path = DEMO_SIGNERS, **kwargs) -> Path:
+    """Approve ``package`` as ``woo-publish approve`` does, signed with the demonstration key."""
+    from publish.approval import write_approval
+
+    return write_approval(package, key, signers, **kwargs)
+
 
 WOO_META = {
     "kenmerk": "2024-0001",
