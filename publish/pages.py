@@ -12,6 +12,7 @@ from collections import defaultdict
 from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -129,7 +130,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
         gone = withdrawn_documents(history)
         base = f"besluit/{d.slug}/"
 
-        def pub(ref, title, name, role, nr="", date=None):
+        def pub(ref, title, name, role, nr="", date=None, base=base):
             res = pdfs[ref.path]
             return PublishedFile(title, base + name, published_copy(res.sha256), res.published_size,
                                  res.pages, res.texts, role, nr, date)
@@ -298,7 +299,7 @@ class Generator:
         buckets = [("binnen 4 weken", sum(1 for d in durations if d <= 28)),
                    ("4 tot 6 weken (met verdaging)", sum(1 for d in durations if 28 < d <= 42)),
                    ("meer dan 6 weken (te laat)", sum(1 for d in durations if d > 42))]
-        charts = [
+        charts: list[dict[str, Any]] = [
             {"id": "per-jaar", "title": "Besluiten per jaar", "label": "Jaar", "value_label": "Besluiten",
              "items": sorted(years.items())},
             {"id": "uitkomst", "title": "Uitkomst van de besluiten", "label": "Uitkomst", "value_label": "Besluiten",

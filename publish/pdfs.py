@@ -19,6 +19,7 @@ from pathlib import Path
 from .approval import sha256_file
 from .cache import Cache, file_sha256
 
+
 def _code_version() -> str:
     """Cache entries are keyed by the code that made them: this module, the gate, pypdf, pikepdf
     (qpdf writes the published copy) and PDFium (judges and extracts the text)."""

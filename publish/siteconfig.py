@@ -9,18 +9,12 @@ from pathlib import Path
 from .identity import site_colours
 from .limits import DEFAULT_LIMITS, Limits, limits_from_config
 from .problems import Problems
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .sitefiles import own_theme
 
 
 def find_config(option: str | None) -> Path:
-    """--config, else ./mkdocs.yml, else the one beside this package (an editable install)."""
-    if option:
-        return Path(option)
-    here = Path("mkdocs.yml")
-    if here.is_file():
-        return here
-    return PROJECT_ROOT / "mkdocs.yml"
+    """--config, else mkdocs.yml in the current folder (a site folder, made by ``woo-publish init``)."""
+    return Path(option) if option else Path("mkdocs.yml")
 
 
 @dataclass
@@ -38,7 +32,7 @@ class SiteConfig:
     limits: Limits = DEFAULT_LIMITS  # extra.woo.limieten (publish/limits.py)
     problems: Problems = field(default_factory=lambda: Problems(""))
     inline_scripts: list[str] = field(default_factory=list)  # 'sha256-...' of the inline scripts the site's own templates may add
-    custom_dir: Path | None = None  # the site's theme overrides (theme.custom_dir)
+    custom_dir: Path | None = None  # the site's own theme overrides (theme.custom_dir, else theme/ beside mkdocs.yml)
     nav_pages: set[str] = field(default_factory=set)  # Markdown pages named in nav
     not_in_nav: str = ""  # the not_in_nav patterns (gitignore style): pages published outside the navigation
     use_directory_urls: bool = True
@@ -193,7 +187,7 @@ def load_site_config(path: Path) -> SiteConfig:
     colours = site_colours(extra, problems)
     inline_scripts = _inline_scripts(extra, problems)
     theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
-    custom_dir = path.parent / str(theme["custom_dir"]) if theme.get("custom_dir") else None
+    custom_dir = own_theme(path.parent, str(theme["custom_dir"]) if theme.get("custom_dir") else None)
     approval_settings = _approval_settings(extra, path.resolve().parent, problems)
     # -- limits on untrusted input (issue 12): extra.woo.limieten, defaults in publish/limits.py --
     limits = limits_from_config(extra.get("limieten"), problems)
