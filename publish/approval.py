@@ -2,10 +2,14 @@
 
 ``goedkeuring.json`` lists the SHA-256 of every file and one signature per approver
 (``ssh-keygen -Y sign``, namespace ``woo-publicatie``) over a canonical text of those hashes, the
-signer's name from the allowed-signers file and the time. A package is published only while its
+signer's name from the allowed-signers file, the time and (format 3) the decision's identity: its kenmerk
+and publication type, so an approval cannot be carried over to another decision. A package is published only while its
 files match the record exactly and the signatures verify against the allowed-signers file named in
 mkdocs.yml (two distinct keys with ``vier_ogen``). The record never leaves the package folder (and
 the archive): approvers' names are not published. Operating-system litter is not part of a package.
+Records of format 2 (without the identity) still verify: their besluit.md, and so the kenmerk, is
+covered by its hash. Whether an approval is older than the version already published is decided with
+the archive (fate.py).
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .history import HISTORY_FILE
+from .history import HISTORY_FILE, raw_identity
 from .package import APPROVAL_FILE
 from .paths import package_files
 from .problems import Problems
 
-FORMAT = 2
+FORMAT = 3  # 3: the signed text names the kenmerk and publication type
 PURPOSE = "goedkeuring"
 
 
@@ -66,10 +70,27 @@ class ApprovalStatus:
     changed: list[str] = field(default_factory=list)  # files changed, added or removed since approval
 
 
-def signed_text(hashes: dict[str, str], principal: str, when: str) -> bytes:
+def signed_text(hashes: dict[str, str], principal: str, when: str, identity: dict | None = None) -> bytes:
+    """``identity``: {"kenmerk", "type"} (format 3); None for a format-2 record."""
     from .signing import canonical
 
-    return canonical({"doel": PURPOSE, "bestanden": hashes, "door": principal, "op": when})
+    data = {"doel": PURPOSE, "bestanden": hashes, "door": principal, "op": when}
+    if identity is not None:
+        data.update(kenmerk=identity["kenmerk"], type=identity["type"])
+    return canonical(data)
+
+
+def package_identity(folder: Path) -> dict:
+    """{"kenmerk", "type"} as besluit.md states them."""
+    kenmerk, kind = raw_identity(folder)
+    return {"kenmerk": kenmerk, "type": kind}
+
+
+def record_identity(record: dict) -> dict | None:
+    """The identity an approval record was signed for; None for a format-2 record."""
+    if "kenmerk" not in record and "type" not in record:
+        return None
+    return {"kenmerk": record.get("kenmerk"), "type": record.get("type")}
 
 
 def read_record(folder: Path) -> dict | None:
@@ -84,6 +105,11 @@ def read_record(folder: Path) -> dict | None:
     signatures = record.get("handtekeningen", [])
     if not isinstance(signatures, list) or not all(isinstance(s, dict) for s in signatures):
         return None
+    identity = record_identity(record)
+    if identity is not None and not all(isinstance(v, str) and len(v) <= 1000 for v in identity.values()):
+        return None
+    if identity is None and record.get("formaat", 2) not in (1, 2):  # format 3 always names the decision
+        return None
     return record
 
 
@@ -97,16 +123,18 @@ def write_approval(folder: Path, key: Path | None, signers: Path | None, now: dt
     now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     when = now.isoformat()
     hashes = current_hashes(folder)
+    identity = package_identity(folder)
     existing = read_record(folder) if cosign else None
-    signatures = list(existing["handtekeningen"]) if existing and existing["bestanden"] == hashes else []
-    record = {"formaat": FORMAT, "bestanden": hashes, "handtekeningen": signatures}
+    same = existing is not None and existing["bestanden"] == hashes and record_identity(existing) == identity
+    signatures = list(existing["handtekeningen"]) if same else []
+    record = {"formaat": FORMAT, "bestanden": hashes, "handtekeningen": signatures, **identity}
     if key is None:
         record["ongetekend_op"] = when
     else:
         if signers is None:
             raise SigningError("er is geen bestand met toegestane ondertekenaars ingesteld (extra.woo.ondertekenaars).")
         principal = principal_for(Path(key), signers)
-        signature = sign(signed_text(hashes, principal, when), Path(key))
+        signature = sign(signed_text(hashes, principal, when, identity), Path(key))
         signatures.append({"door": principal, "op": when, "handtekening": signature})
     target = folder / APPROVAL_FILE
     tmp = target.with_suffix(".tmp")
@@ -135,7 +163,7 @@ def verified_signers(record: dict, trust: Trust) -> tuple[list, list[str]]:
         try:
             if not isinstance(when, str):
                 raise SigningError("het tijdstip ontbreekt")
-            result = verify(signed_text(record["bestanden"], principal, when), entry.get("handtekening"), principal,
+            result = verify(signed_text(record["bestanden"], principal, when, record_identity(record)), entry.get("handtekening"), principal,
                             trust.signers, cache=trust.cache)
         except SigningError as exc:
             bad.append(f"handtekening {i}: {exc}")
@@ -165,6 +193,12 @@ def check_approval(folder: Path, problems: Problems, trust: Trust | None = None)
     recorded = record["bestanden"]
     now = current_hashes(folder)
     changed = []
+    identity, here = record_identity(record), package_identity(folder)
+    other_decision = identity is not None and identity != here
+    if other_decision:
+        problems.error(APPROVAL_FILE, "", f"de goedkeuring is gegeven voor kenmerk '{identity['kenmerk']}' ({identity['type']}), maar dit "
+                       f"pakket heeft kenmerk '{here['kenmerk']}' ({here['type']}): een goedkeuring geldt alleen voor het besluit "
+                       "waarvoor ze gegeven is.", how, "goedkeuring.kenmerk")
     for rel in sorted(set(recorded) | set(now)):
         if rel not in now:
             problems.error(rel, "", "dit bestand is na de goedkeuring verwijderd.", how, "goedkeuring.verlopen")
@@ -177,9 +211,9 @@ def check_approval(folder: Path, problems: Problems, trust: Trust | None = None)
         changed.append(rel)
     if trust.unsigned:
         when = record.get("ongetekend_op") or max((str(s.get("op")) for s in record["handtekeningen"]), default=None)
-        return ApprovalStatus(not changed, str(when) if when else None, [], changed)
+        return ApprovalStatus(not changed and not other_decision, str(when) if when else None, [], changed)
     good, bad = verified_signers(record, trust)
-    ok = not changed
+    ok = not changed and not other_decision
     if not good:
         why = "; ".join(bad) if bad else "de goedkeuring is niet ondertekend"
         problems.error(APPROVAL_FILE, "", f"de goedkeuring is niet geldig ondertekend ({why}).", how_sign,

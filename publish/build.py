@@ -147,9 +147,9 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         report.error = f"{MISSING_SSH} {MISSING_SSH_FIX}"
         report.exit_code = EXIT_FAILURE
         return
-    results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress, trust=trust,
-                       limits=site.limits)
     archive = Archive(archive_dir(opts.archive, site, opts.decisions))
+    results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress, trust=trust,
+                       limits=site.limits, archive=archive)
     archive.clean_unpacked(".uitgepakt-")
     unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
     try:

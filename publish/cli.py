@@ -154,9 +154,9 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
     inspector = PdfInspector(cache, limits=limits)
     trust = Trust.from_site(site, cache)
     _print_problems(_skipped(folder))
-    results = evaluate(package_folders(folder), inspector, allowed,
-                       progress=TerminalProgress.if_interactive("Pdf's controleren"), trust=trust, limits=limits)
     archive = Archive(archive_dir(archive_option, site, folder))
+    results = evaluate(package_folders(folder), inspector, allowed,
+                       progress=TerminalProgress.if_interactive("Pdf's controleren"), trust=trust, limits=limits, archive=archive)
     # Unpack archived versions inside the archive when it exists (links, no copies); never create it here.
     with tempfile.TemporaryDirectory(prefix=".uitgepakt-", dir=archive.root if archive.root.is_dir() else None) as tmp:
         fates = decide(results, trust, archive, inspector, allowed, today, Path(tmp))
@@ -283,8 +283,11 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
     if package.resolve() not in [s.resolve() for s in siblings]:
         siblings.append(package)
+    from .store import Archive, archive_dir
+
+    # The archive's memory counts here too: a withdrawn document's file is not approved back onto the site.
     results = evaluate(siblings, PdfInspector(cache, limits=site.limits), site.allowed_personal_data, trust=trust,
-                       limits=site.limits)
+                       limits=site.limits, archive=Archive(archive_dir(None, site, package.parent)))
     result = next(r for r in results if r.folder.resolve() == package.resolve())
     if not result.valid:
         click.echo(f"Niet goedgekeurd: {safe(package.name)} is ongeldig. Er is niets vastgelegd.")

@@ -6,6 +6,7 @@ refuse a package for, before they approve it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,9 +73,11 @@ class PackageResult:
 
 
 def evaluate(folders: list[Path], inspector: PdfInspector, allowed: Sequence[str] = (), progress=None, trust=None,
-             limits: Limits | None = None) -> list[PackageResult]:
+             limits: Limits | None = None, archive=None, lost_withdrawal_is_error: bool = True) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public.
     ``trust`` (approval.Trust): verify the signatures of change-history entries.
+    ``archive`` (store.Archive): withdrawals it remembers stay in effect (see ``remembered_withdrawals``);
+    ``lost_withdrawal_is_error``: False for archived versions, whose history may rightly predate a withdrawal.
     ``limits``: the site's limits (default: the inspector's). Whatever goes wrong in one package
     refuses that package only."""
     from .gate.personal_data import allowed_hashes
@@ -100,6 +103,11 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: Sequence[str
                                "Herstel het bestand uit de versiegeschiedenis; bewerk het niet met de hand.", "wijzigingen.onleesbaar")
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - isolation, see refuse_unexpected
             refuse_unexpected(result, exc, "het lezen van het pakket")
+        if archive is not None:
+            try:
+                remembered_withdrawals(result, archive, lost_withdrawal_is_error)
+            except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
+                refuse_unexpected(result, exc, "het nakijken van eerdere intrekkingen")
     _cross_package(results)
     _withdrawn_documents_exist(results)
     files: dict[int, list] = {}
@@ -116,9 +124,90 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: Sequence[str
             continue
         try:
             _add_pdf_results(r, files[id(r)], inspected, allowed, allowed_hashes)
+            _withdrawn_file_returns(r, files[id(r)], inspected, archive)
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
             refuse_unexpected(r, exc, "het controleren van de pdf's")
     return results
+
+
+def remembered_withdrawals(r: PackageResult, archive, is_error: bool = True) -> None:
+    """Withdrawals the archive remembers for this decision (by kenmerk and publication type, whatever the folder is
+    called; older archives: by folder name) stay in effect, with their public notice, also when they are gone from
+    wijzigingen.json. The package is then refused with a message: its history was tampered with or lost."""
+    from .history import HISTORY_FILE, WITHDRAWN_DECISION, Change, raw_identity
+    from .store import ArchiveError
+
+    kenmerk, kind = (r.decision.kenmerk, r.decision.type) if r.decision is not None else raw_identity(r.folder)
+    remembered: list[dict] = []
+    where = ""
+    try:
+        legacy = archive.get(r.name)
+    except ArchiveError:
+        legacy = None
+    if legacy and isinstance(legacy.get("ingetrokken"), dict):
+        remembered.append({"soort": WITHDRAWN_DECISION, "document": None, "titel": "", **legacy["ingetrokken"]})
+        where = f"pakketten/{r.name}.json"
+    if kenmerk:
+        try:
+            entry = archive.decision(kenmerk, kind) or {}
+        except ArchiveError as exc:
+            r.problems.error("", "", f"{exc}; of dit besluit (of een document ervan) is ingetrokken, is daardoor niet bekend.",
+                             "Zet het archief terug uit de back-up (zie docs/beheer.md).", "archief.beschadigd")
+            return
+        remembered += entry.get("intrekkingen", [])
+        if entry.get("intrekkingen"):
+            where = str(archive.decision_path(kenmerk, kind).relative_to(archive.root))
+    for w in remembered:
+        document = w.get("document")
+        if any(c.kind == w["soort"] and c.document == document for c in r.history):
+            continue
+        try:
+            date = dt.date.fromisoformat(w["datum"])
+        except (TypeError, ValueError):
+            continue
+        r.history.append(Change(date, w["soort"], document, str(w.get("titel") or ""), str(w.get("reden") or "")))
+        if not is_error:
+            continue
+        what = "dit besluit is" if w["soort"] == WITHDRAWN_DECISION else f"document {document} is"
+        r.problems.error(HISTORY_FILE, "" if document is None else f"document {document}",
+                         f"{what} op {w['datum']} ingetrokken, maar die intrekking staat niet meer in {HISTORY_FILE}; "
+                         "het blijft ingetrokken.",
+                         f"Zet {HISTORY_FILE} terug uit de versiegeschiedenis. Moet het "
+                         f"{'besluit' if document is None else 'document'} echt terug op de site, laat de beheerder de intrekking "
+                         f"dan uit het archief halen ({where}) en keur het pakket opnieuw goed.",
+                         "wijzigingen.intrekking_ontbreekt")
+
+
+def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archive) -> None:
+    """A withdrawn document's file (same SHA-256) published again, under another number or in another decision:
+    refused. It was withdrawn for a reason (often a leak); a corrected file has other bytes."""
+    from .approval import sha256_file
+    from .history import withdrawn_documents
+
+    own: dict[str, str] = {}
+    gone = withdrawn_documents(r.history)
+    for row in r.decision.inventory:
+        if row.nr in gone and row.file is not None:
+            try:
+                own[sha256_file(row.file.path)] = row.nr
+            except OSError:
+                continue
+    for ref in refs:
+        sha = inspected[ref.path].sha256
+        if sha in own:
+            r.problems.error(ref.relpath, "", f"dit bestand is hetzelfde als document {own[sha]}, dat is ingetrokken: zo komt het "
+                             "toch weer op de site.",
+                             "Verwijder het bestand of lever een gecorrigeerde versie aan, en keur het pakket opnieuw goed.",
+                             "wijzigingen.ingetrokken_bestand")
+            continue
+        known = archive.withdrawn_file(sha) if archive is not None else None
+        if known is not None:
+            r.problems.error(ref.relpath, "", f"dit bestand is hetzelfde als document {known.get('document')} van besluit "
+                             f"{known.get('kenmerk')}, dat op {known.get('datum')} is ingetrokken: zo komt het toch weer op de site.",
+                             "Verwijder het bestand of lever een gecorrigeerde versie aan, en keur het pakket opnieuw goed. Moet "
+                             "precies dit bestand echt terug, laat de beheerder de intrekking dan uit het archief halen "
+                             f"(ingetrokken-bestanden/{sha[:2]}/{sha}.json, zie docs/beheer.md).",
+                             "wijzigingen.ingetrokken_bestand")
 
 
 def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, allowed_hashes) -> None:

@@ -44,9 +44,7 @@ def decide(results: list[PackageResult], trust: Trust, archive: Archive | None, 
            workdir: Path | None) -> list[Fate]:
     """``workdir``: where archived versions are unpacked for checking (kept by the caller while publishing)."""
     fates: list[Fate] = []
-    for r in results:
-        if archive is not None:
-            _remembered_withdrawal(r, archive)
+    for r in results:  # withdrawals the archive remembers are already in r.history (evaluate(archive=...))
         kenmerk = r.decision.kenmerk if r.decision else raw_kenmerk(r.folder)
         if r.withdrawal is not None and kenmerk:
             fates.append(Fate(r, WITHDRAWN, kenmerk=kenmerk))
@@ -55,6 +53,8 @@ def decide(results: list[PackageResult], trust: Trust, archive: Archive | None, 
             status = check_approval(r.folder, r.problems, trust)
         else:
             status = check_approval(r.folder, Problems(r.name), trust)
+        if archive is not None and status.approved and not trust.unsigned:
+            _not_older_than_published(r, status, archive)
         fate = Fate(r, REFUSED, approval=status, kenmerk=kenmerk)
         if not r.problems.has_errors:
             fate.state, fate.used = (EMBARGO, None) if r.decision.publication_date > today else (PUBLISH, r)
@@ -64,27 +64,41 @@ def decide(results: list[PackageResult], trust: Trust, archive: Archive | None, 
     return fates
 
 
-def _remembered_withdrawal(r: PackageResult, archive: Archive) -> None:
-    """A package the archive knows as withdrawn stays withdrawn when its withdrawal disappears from wijzigingen.json."""
-    from .history import WITHDRAWN_DECISION, Change
+def approval_state(folder: Path) -> str:
+    """SHA-256 of the approved file list: which state an approval was for."""
+    import hashlib
+
+    from .approval import read_record
+    from .signing import canonical
+
+    record = read_record(folder)
+    return hashlib.sha256(canonical(record["bestanden"])).hexdigest() if record else ""
+
+
+def _not_older_than_published(r: PackageResult, status: ApprovalStatus, archive: Archive) -> None:
+    """Refuse an approval older than the one last published for this decision (by kenmerk and type, whatever the
+    folder is called): an earlier version with its old goedkeuring.json, put back from a backup or the version
+    history, must not replace the newer one on the site without being approved anew."""
+    from .package import APPROVAL_FILE
+    from .store import is_older
 
     try:
-        entry = archive.get(r.name)
+        entry = archive.decision(r.decision.kenmerk, r.decision.type) or {}
     except ArchiveError:
+        return  # evaluate() already refused the package for the damaged record
+    last = entry.get("goedgekeurd")
+    if not last or not status.approved_on:
         return
-    if not entry or "ingetrokken" not in entry or r.withdrawal is not None:
+    older = is_older(status.approved_on, last["op"])
+    superseded = not older and not is_older(last["op"], status.approved_on) and last.get("staat") not in ("", approval_state(r.folder))
+    if not (older or superseded):
         return
-    gone = entry["ingetrokken"]
-    try:
-        date = dt.date.fromisoformat(gone["datum"])
-    except ValueError:
-        return
-    r.history.append(Change(date, WITHDRAWN_DECISION, None, "", str(gone.get("reden") or "")))
-    r.problems.error(HISTORY_FILE, "", f"dit besluit is op {gone['datum']} ingetrokken, maar die intrekking staat niet meer in "
-                     f"{HISTORY_FILE}; het blijft ingetrokken.",
-                     "Zet wijzigingen.json terug uit de versiegeschiedenis. Moet het besluit echt terug op de site, laat de "
-                     f"beheerder dan pakketten/{r.name}.json uit het archief halen en keur het opnieuw goed.",
-                     "wijzigingen.intrekking_ontbreekt")
+    r.problems.error(APPROVAL_FILE, "", f"dit is een oudere goedkeuring (ondertekend {status.approved_on}): van dit besluit is al een "
+                     f"nieuwere goedgekeurde versie gepubliceerd (goedgekeurd {last['op']}). Een oudere versie, bijvoorbeeld "
+                     "teruggezet uit een back-up of de versiegeschiedenis, komt niet terug op de site met haar oude goedkeuring.",
+                     "Moet deze versie echt weer online, laat het pakket dan opnieuw goedkeuren met: "
+                     f"woo-publish approve {r.folder}. Anders: zet de nieuwste versie terug.", "goedkeuring.ouder")
+    status.approved, status.approved_on = False, None
 
 
 def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, allowed, today: dt.date, workdir: Path) -> None:
@@ -116,7 +130,7 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
     if not restored:
         return
     published = {f.current.decision.slug for f in fates if f.state in (PUBLISH, EMBARGO)}
-    for s in evaluate(restored, inspector, allowed, trust=trust):
+    for s in evaluate(restored, inspector, allowed, trust=trust, archive=archive, lost_withdrawal_is_error=False):
         f, _entry = candidates[s.name]
         f.archived = s
         if s.withdrawal is not None:
@@ -166,6 +180,10 @@ def why(f: Fate) -> str:
         return "gewijzigd sinds de goedkeuring: " + ", ".join(f.approval.changed)
     if codes == {"goedkeuring.ontbreekt"}:
         return "niet goedgekeurd"
+    if codes == {"goedkeuring.ouder"}:
+        return "oudere goedkeuring dan de gepubliceerde versie: opnieuw goedkeuren nodig"
+    if codes == {"wijzigingen.intrekking_ontbreekt"}:
+        return "een intrekking ontbreekt in wijzigingen.json"
     if codes and codes <= {"goedkeuring.handtekening", "goedkeuring.onleesbaar", "goedkeuring.vier_ogen"}:
         return "de goedkeuring is niet geldig ondertekend" if "goedkeuring.vier_ogen" not in codes else \
             "de tweede goedkeuring (vier ogen) ontbreekt"
@@ -192,6 +210,7 @@ def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> No
     from .package import APPROVAL_FILE
 
     for f in fates:
+        _remember_withdrawals(f, archive)
         if f.state == WITHDRAWN:
             w = f.current.withdrawal or (f.archived.withdrawal if f.archived else None)
             if w is not None:
@@ -206,4 +225,32 @@ def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> No
             if (folder / HISTORY_FILE).is_file():
                 files[HISTORY_FILE] = sha256_file(folder / HISTORY_FILE)
             archive.put(f.name, folder, files, today)
+            if f.approval is not None and f.approval.approved_on:
+                archive.remember_approval(f.current.decision.kenmerk, f.current.decision.type, f.approval.approved_on,
+                                          approval_state(folder), f.name)
     archive.collect_garbage()
+
+
+def _remember_withdrawals(f: Fate, archive: Archive) -> None:
+    """Every signed withdrawal seen in a build that went out is remembered per decision (kenmerk and type), with the
+    SHA-256 of a withdrawn document's file: deleting wijzigingen.json or renaming the folder does not undo it."""
+    from .approval import sha256_file
+    from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, raw_identity
+
+    for r in (f.current, f.archived):
+        if r is None:
+            continue
+        kenmerk, kind = (r.decision.kenmerk, r.decision.type) if r.decision is not None else raw_identity(r.folder)
+        withdrawals = [c for c in r.history if c.kind in (WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT)]
+        if not kenmerk or not withdrawals:
+            continue
+        files: dict[str, str] = {}
+        rows = {row.nr: row for row in r.decision.inventory} if r.decision is not None else {}
+        for c in withdrawals:
+            row = rows.get(c.document or "")
+            if c.kind == WITHDRAWN_DOCUMENT and row is not None and row.file is not None:
+                try:
+                    files[sha256_file(row.file.path)] = c.document
+                except OSError:
+                    pass
+        archive.remember_withdrawals(kenmerk, kind, [c.public_json() for c in withdrawals], files)

@@ -51,13 +51,31 @@ def signed_text(change: Change, kenmerk: str, principal: str, when: str) -> byte
 
 def raw_kenmerk(folder: Path) -> str:
     """The kenmerk as written in besluit.md, also when the rest of the metadata is invalid ("" if none)."""
+    return _raw_field(folder, "kenmerk")
+
+
+def _raw_field(folder: Path, key: str) -> str:
     import frontmatter
 
+    from .limits import DEFAULT_LIMITS
+
     try:
-        value = frontmatter.loads((folder / "besluit.md").read_text(encoding="utf-8-sig")).metadata.get("kenmerk")
-    except Exception:  # noqa: BLE001 - an unreadable besluit.md simply has no kenmerk
+        meta = Path(folder) / "besluit.md"
+        if meta.stat().st_size > DEFAULT_LIMITS.metadata_file_bytes:
+            return ""
+        value = frontmatter.loads(meta.read_text(encoding="utf-8-sig")).metadata.get(key)
+    except (Exception, RecursionError):  # noqa: BLE001 - an unreadable besluit.md simply has no kenmerk
         return ""
     return str(value).strip() if value not in (None, "") else ""
+
+
+DEFAULT_TYPE = "woo-besluit"
+
+
+def raw_identity(folder: Path) -> tuple[str, str]:
+    """(kenmerk, publication type) as written in besluit.md: who the package says it is, also when the rest of
+    its metadata is invalid. The type defaults to woo-besluit, as in package.py; the kenmerk is "" if none."""
+    return raw_kenmerk(folder), _raw_field(folder, "type") or DEFAULT_TYPE
 
 
 def sign_change(change: Change, folder: Path, key: Path, signers: Path, now: dt.datetime | None = None) -> Change:

@@ -6,11 +6,17 @@ here instead of letting it vanish. Layout (see docs/beheer.md for backing it up)
 
     <archief>/objecten/ab/abcdef...      read-only copy of a file, named by its SHA-256
     <archief>/pakketten/<map>.json       the package's last published approved state: file -> SHA-256
+    <archief>/besluiten/<id>.json        per decision (kenmerk and publication type, not the folder name):
+                                         every withdrawal (decision and document) and the signing time of
+                                         the last published approval
+    <archief>/ingetrokken-bestanden/ab/<sha>.json   a withdrawn document's file, by its SHA-256
 
 A package's entry is replaced when a newer approved state is published; when the package is
-withdrawn only the withdrawal (date, reason) is kept, so a withdrawal cannot be undone by deleting
-it from wijzigingen.json. It does not depend on the kind of publication in the package: it only holds
-files and their hashes.
+withdrawn only the withdrawal (date, reason) is kept. Withdrawals are also remembered per decision,
+so neither deleting wijzigingen.json nor renaming the folder undoes one, and the signing time of the
+last published approval is remembered so an older approval (restored from a backup or the version
+history) cannot bring an earlier version back. It does not depend on the kind of publication in the
+package: it only holds files, their hashes and these facts.
 """
 
 from __future__ import annotations
@@ -33,6 +39,22 @@ class ArchiveError(Exception):
     """A Dutch explanation of why an archived version cannot be used."""
 
 
+def _moment(text: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def is_older(when: str, than: str) -> bool:
+    """Whether signing time ``when`` lies before ``than`` (ISO 8601). An unreadable time counts as older."""
+    a, b = _moment(when), _moment(than)
+    if a is None:
+        return True
+    return b is not None and a < b
+
+
 def archive_dir(option: str | os.PathLike | None, site, decisions: Path) -> Path:
     """--archief, else $WOO_PUBLISH_ARCHIEF, else extra.woo.archief, else .woo-archief beside the decisions folder."""
     if option:
@@ -50,9 +72,98 @@ def _safe_rel(rel: str) -> bool:
         and not any(ord(ch) < 32 for ch in rel)
 
 
+def decision_key(kenmerk: str, kind: str) -> str:
+    """A decision's identity as a file name: its kenmerk as it appears in its address, and its publication type."""
+    from .history import DEFAULT_TYPE
+    from .signing import canonical
+    from .slugs import slugify
+
+    return hashlib.sha256(canonical({"kenmerk": slugify(kenmerk), "type": kind or DEFAULT_TYPE})).hexdigest()
+
+
+_WITHDRAWAL_KINDS = ("besluit ingetrokken", "document ingetrokken")  # history.WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT
+
+
 class Archive:
     def __init__(self, root: Path):
         self.root = Path(root)
+
+    # -- per decision: withdrawals and the last published approval --------------------------------------------------
+
+    def decision_path(self, kenmerk: str, kind: str) -> Path:
+        return self.root / "besluiten" / f"{decision_key(kenmerk, kind)}.json"
+
+    def decision(self, kenmerk: str, kind: str) -> dict | None:
+        """What the archive remembers of this decision, or None. A damaged record raises ArchiveError."""
+        path = self.decision_path(kenmerk, kind)
+        if not path.is_file():
+            return None
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(entry, dict):
+                raise ValueError
+            for w in entry.get("intrekkingen", []):
+                if not isinstance(w, dict) or w.get("soort") not in _WITHDRAWAL_KINDS or not isinstance(w.get("datum"), str) \
+                        or not isinstance(w.get("reden", ""), str) or not isinstance(w.get("titel", ""), str) \
+                        or not (w.get("document") is None or isinstance(w.get("document"), str)):
+                    raise ValueError
+                dt.date.fromisoformat(w["datum"])
+            approved = entry.get("goedgekeurd")
+            if approved is not None and not (isinstance(approved, dict) and isinstance(approved.get("op"), str)
+                                             and isinstance(approved.get("staat", ""), str)):
+                raise ValueError
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            raise ArchiveError(f"de archiefgegevens van dit besluit ({path}) zijn beschadigd") from None
+        return entry
+
+    def _update_decision(self, kenmerk: str, kind: str, change) -> None:
+        try:
+            entry = self.decision(kenmerk, kind) or {}
+        except ArchiveError:
+            return  # never overwrite what cannot be read: the build refuses the package until it is restored
+        before = json.dumps(entry, sort_keys=True)
+        entry.update(kenmerk=kenmerk, type=kind)
+        change(entry)
+        if json.dumps(entry, sort_keys=True) != before:
+            self._write_json(self.decision_path(kenmerk, kind), entry)
+
+    def remember_withdrawals(self, kenmerk: str, kind: str, withdrawals: list[dict], files: dict[str, str]) -> None:
+        """Add withdrawals (public fields of history.Change) not yet known; ``files``: SHA-256 of a withdrawn
+        document's file -> its number, remembered so the same file cannot quietly return under another number."""
+        def change(entry: dict) -> None:
+            known = entry.setdefault("intrekkingen", [])
+            for w in withdrawals:
+                if not any(k.get("soort") == w["soort"] and k.get("document") == w["document"] for k in known):
+                    known.append({key: w[key] for key in ("datum", "soort", "document", "titel", "reden")})
+
+        if withdrawals:
+            self._update_decision(kenmerk, kind, change)
+        for sha, nr in sorted(files.items()):
+            path = self.root / "ingetrokken-bestanden" / sha[:2] / f"{sha}.json"
+            if _SHA.fullmatch(sha) and not path.is_file():
+                w = next(w for w in withdrawals if w["document"] == nr)
+                self._write_json(path, {"kenmerk": kenmerk, "type": kind, "document": nr, "datum": w["datum"], "reden": w["reden"]})
+
+    def withdrawn_file(self, sha: str) -> dict | None:
+        """The withdrawal a file with this SHA-256 belongs to, or None."""
+        if not _SHA.fullmatch(sha or ""):
+            return None
+        try:
+            entry = json.loads((self.root / "ingetrokken-bestanden" / sha[:2] / f"{sha}.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, UnicodeDecodeError):
+            return {"kenmerk": "?", "document": "?", "datum": "?", "reden": ""}  # damaged: still a withdrawn file
+        return entry if isinstance(entry, dict) else {"kenmerk": "?", "document": "?", "datum": "?", "reden": ""}
+
+    def remember_approval(self, kenmerk: str, kind: str, when: str, state: str, package: str) -> None:
+        """The signing time of the approval just published (the newest one wins): an older approval is refused."""
+        def change(entry: dict) -> None:
+            old = entry.get("goedgekeurd")
+            if old is None or not is_older(when, old["op"]):
+                entry["goedgekeurd"] = {"op": when, "staat": state, "pakket": package}
+
+        self._update_decision(kenmerk, kind, change)
 
     def _object(self, sha: str) -> Path:
         return self.root / "objecten" / sha[:2] / sha
@@ -116,7 +227,9 @@ class Archive:
         return True
 
     def _write_entry(self, name: str, entry: dict) -> None:
-        path = self._entry(name)
+        self._write_json(self._entry(name), entry)
+
+    def _write_json(self, path: Path, entry: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:  # a folder name that is no UTF-8
