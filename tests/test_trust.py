@@ -230,6 +230,170 @@ def test_withdrawal_removes_the_archived_version(published, decisions, tmp_path)
     assert check(decisions).returncode == 1
 
 
+# -- withdrawals and approvals cannot be undone or replayed (security findings 04 and 05) ------------------------------
+
+def pdf_text(path: Path) -> str:
+    import pypdf
+
+    return "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def withdraw(pkg: Path, *extra: str) -> subprocess.CompletedProcess:
+    result = run("withdraw", str(pkg), *extra, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 0, result.stdout
+    return result
+
+
+def test_deleting_wijzigingen_json_does_not_bring_a_withdrawn_document_back(published, decisions, tmp_path):
+    pkg, out = published
+    withdraw(pkg, "--document", "2", "--reden", "Naam zichtbaar")
+    assert build(decisions, out).returncode == 0
+    assert not (out / "besluit/2024-0001/document-2.pdf").exists()
+    (pkg / "wijzigingen.json").unlink()  # no key needed for this
+    checked = check(decisions)
+    assert checked.returncode == 1
+    assert "BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (een intrekking ontbreekt in wijzigingen.json)" \
+        in checked.stdout
+    assert "pakket/wijzigingen.json, document 2: document 2 is op 2024-06-01 ingetrokken, maar die intrekking staat niet meer in " \
+           "wijzigingen.json; het blijft ingetrokken." in checked.stdout
+    result = build(decisions, out)
+    assert result.returncode == 1
+    assert not (out / "besluit/2024-0001/document-2.pdf").exists() and (out / "besluit/2024-0001/document-1.pdf").is_file()
+    assert "Naam zichtbaar" in (out / PAGE).read_text()  # the public notice stays
+    # Renamed as well, so the archived version under the old name cannot be used: still withdrawn, never online.
+    pkg.rename(decisions / "pakket-nieuw")
+    result = build(decisions, out)
+    assert result.returncode == 1 and "pakket-nieuw/wijzigingen.json, document 2: document 2 is op 2024-06-01 ingetrokken" in result.stdout
+    assert not (out / "besluit/2024-0001/document-2.pdf").exists()
+
+
+def test_renaming_a_withdrawn_decision_and_deleting_wijzigingen_json_keeps_it_withdrawn(published, decisions, tmp_path):
+    pkg, out = published
+    withdraw(pkg, "--reden", "Hele besluit bevat fouten")
+    assert build(decisions, out).returncode == 0
+    (pkg / "wijzigingen.json").unlink()
+    renamed = decisions / "pakket-nieuw"
+    pkg.rename(renamed)
+    checked = check(decisions)
+    assert checked.returncode == 1
+    assert "INGETROKKEN pakket-nieuw (2024-0001): ingetrokken per 2024-06-01" in checked.stdout
+    assert "pakket-nieuw/wijzigingen.json: dit besluit is op 2024-06-01 ingetrokken, maar die intrekking staat niet meer in " \
+           "wijzigingen.json; het blijft ingetrokken." in checked.stdout
+    result = build(decisions, out, "--report", str(tmp_path / "r.json"))
+    assert result.returncode == 1, result.stdout
+    assert "INGETROKKEN  pakket-nieuw (2024-0001) per 2024-06-01" in result.stdout
+    assert "is ingetrokken" in (out / PAGE).read_text() and "Hele besluit bevat fouten" in (out / PAGE).read_text()
+    assert sorted(p.name for p in (out / "besluit/2024-0001").iterdir()) == ["index.html"]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["withdrawn"][0]["package"] == "pakket-nieuw" and report["refused"][0]["online"] == "ingetrokken"
+
+
+def test_an_older_approval_put_back_is_refused_and_the_newer_version_stays_online(published, decisions, tmp_path):
+    import datetime as dt
+
+    pkg, out = published
+    v1 = tmp_path / "v1"
+    shutil.copytree(pkg, v1)
+    write_pdf(pkg / "documenten/1.pdf", ["# Verslag", "Versie twee GELAKT."])
+    later = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(hours=1)
+    approve(pkg, now=later)
+    assert build(decisions, out).returncode == 0
+    assert "GELAKT" in pdf_text(out / "besluit/2024-0001/document-1.pdf")
+    v2_pdf = (out / "besluit/2024-0001/document-1.pdf").read_bytes()
+    for name in ("documenten/1.pdf", "goedkeuring.json"):  # v1 and its (validly signed) approval, from a backup
+        shutil.copyfile(v1 / name, pkg / name)
+    checked = check(decisions)
+    assert checked.returncode == 1
+    assert "BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (oudere goedkeuring dan de gepubliceerde " \
+           "versie: opnieuw goedkeuren nodig)" in checked.stdout
+    assert "pakket/goedkeuring.json: dit is een oudere goedkeuring (ondertekend " in checked.stdout
+    assert f"laat het pakket dan opnieuw goedkeuren met: woo-publish approve {pkg}" in checked.stdout
+    result = build(decisions, out, "--report", str(tmp_path / "r.json"))
+    assert result.returncode == 1
+    assert "BEHOUDEN     pakket (2024-0001)" in result.stdout
+    assert (out / "besluit/2024-0001/document-1.pdf").read_bytes() == v2_pdf
+    assert json.loads((tmp_path / "r.json").read_text())["kept"][0]["reden"] == \
+        "oudere goedkeuring dan de gepubliceerde versie: opnieuw goedkeuren nodig"
+    # The same old version under another folder name (the approval does not name the folder): still refused.
+    shutil.rmtree(pkg)
+    shutil.copytree(v1, decisions / "pakket-oud")
+    result = build(decisions, out)
+    assert result.returncode == 1 and "GEWEIGERD    pakket-oud:" in result.stdout and "oudere goedkeuring" in result.stdout
+    assert not (out / "besluit/2024-0001/document-1.pdf").exists()
+    # Approved anew, on purpose: published.
+    approve(decisions / "pakket-oud", now=later + dt.timedelta(hours=1))
+    assert check(decisions).returncode == 1  # the old folder 'pakket' is gone: reported, not silent
+    result = build(decisions, out)
+    assert "GEPUBLICEERD pakket-oud (2024-0001)" in result.stdout
+    assert "OORSPRONKELIJK" in pdf_text(out / "besluit/2024-0001/document-1.pdf")
+
+
+def test_an_approval_names_its_decision_and_cannot_be_moved_to_another(make_package, decisions, tmp_path):
+    first = make_package("eerste")
+    approve(first)
+    record = json.loads((first / "goedkeuring.json").read_text())
+    assert record["formaat"] == 3 and record["kenmerk"] == "2024-0001" and record["type"] == "woo-besluit"
+    # Same files, another kenmerk: besluit.md differs, and the approval says which decision it was for.
+    second = make_package("tweede", meta={"kenmerk": "2024-0002"})
+    for rel in ("documenten/1.pdf", "documenten/2.pdf", "besluit.pdf", "inventaris.csv"):
+        shutil.copyfile(first / rel, second / rel)
+    shutil.copyfile(first / "goedkeuring.json", second / "goedkeuring.json")
+    # The kenmerk taken out of the record (a format-2 look-alike): the signature no longer matches.
+    third = make_package("derde", meta={"kenmerk": "2024-0003"})
+    approve(third)
+    stripped = json.loads((third / "goedkeuring.json").read_text())
+    del stripped["kenmerk"], stripped["type"]
+    stripped["formaat"] = 2
+    (third / "goedkeuring.json").write_text(json.dumps(stripped))
+    result = build(decisions, tmp_path / "site")
+    assert result.returncode == 1
+    assert "GEPUBLICEERD eerste (2024-0001)" in result.stdout
+    assert "tweede/goedkeuring.json: de goedkeuring is gegeven voor kenmerk '2024-0001' (woo-besluit), maar dit pakket heeft " \
+           "kenmerk '2024-0002' (woo-besluit)" in result.stdout
+    assert "derde/goedkeuring.json: de goedkeuring is niet geldig ondertekend (handtekening 1: de handtekening klopt niet" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "site" / "besluit").iterdir()) == ["2024-0001"]
+
+
+def test_a_withdrawn_documents_file_cannot_return_under_another_number(published, make_package, decisions, tmp_path):
+    pkg, out = published
+    withdraw(pkg, "--document", "2", "--reden", "Naam zichtbaar")
+    assert build(decisions, out).returncode == 0
+    leak = (pkg / "documenten/2.pdf").read_bytes()
+    # In the same package, as a new row 4 with the same bytes: approve refuses, a build keeps the approved version.
+    inventory = (pkg / "inventaris.csv").read_text().rstrip("\n") + "\n4,Kopie,2024-01-20,openbaar,,documenten/4.pdf\n"
+    (pkg / "inventaris.csv").write_text(inventory)
+    (pkg / "documenten/4.pdf").write_bytes(leak)
+    refused = run("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml"))
+    assert refused.returncode == 1 and "Niet goedgekeurd" in refused.stdout
+    assert "documenten/4.pdf: dit bestand is hetzelfde als document 2, dat is ingetrokken" in refused.stdout
+    approve(pkg)  # signed anyway, bypassing the command's checks
+    result = build(decisions, out)
+    assert result.returncode == 1 and "BEHOUDEN     pakket (2024-0001)" in result.stdout
+    assert not (out / "besluit/2024-0001/document-4.pdf").exists() and not (out / "besluit/2024-0001/document-2.pdf").exists()
+    # In another decision: the archive remembers the file by its SHA-256.
+    other = make_package("ander", meta={"kenmerk": "2024-0009"})
+    (other / "documenten/1.pdf").write_bytes(leak)
+    approve(other)
+    result = build(decisions, out)
+    assert "GEWEIGERD    ander:" in result.stdout
+    assert "ander/documenten/1.pdf: dit bestand is hetzelfde als document 2 van besluit 2024-0001, dat op 2024-06-01 is ingetrokken" \
+        in result.stdout
+    assert not (out / "besluit/2024-0009").exists()
+
+
+def test_a_damaged_decision_record_in_the_archive_refuses_the_package(published, decisions, tmp_path):
+    pkg, out = published
+    withdraw(pkg, "--document", "2", "--reden", "Naam zichtbaar")
+    assert build(decisions, out).returncode == 0
+    records = list((tmp_path / ".woo-archief" / "besluiten").glob("*.json"))
+    assert len(records) == 1
+    for content in ("{niet: json\x00", '{"intrekkingen": [{"soort": "besluit ingetrokken", "datum": 5}]}', "[]"):
+        records[0].write_text(content)
+        checked = check(decisions)
+        assert checked.returncode == 1 and "zijn beschadigd; of dit besluit (of een document ervan) is ingetrokken" in checked.stdout
+        assert "Traceback" not in checked.stderr
+
+
 # -- signed approvals ------------------------------------------------------------------------------------------------
 
 def test_signed_approval_accepted_unsigned_and_forged_refused(make_package, decisions, tmp_path):
