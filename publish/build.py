@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import urls
 from .approval import check_approval
 from .cache import Cache
 from .evaluate import PackageResult, evaluate, package_folders
@@ -146,7 +147,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     report.timings["site"] = time.perf_counter() - t0
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
         report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
-                                 "url": site.base_url + f"besluit/{r.decision.slug}/"})
+                                 "url": site.base_url + urls.publication(r.decision.slug)})
 
 
 def _raw_kenmerk(folder: Path) -> str | None:
@@ -220,11 +221,11 @@ def _downloads(site: SiteConfig, views) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for v in views:
         if v.rows:
-            files[v.url + "inventaris.csv"] = inventory_csv(v, site.base_url)
-            files[v.url + "inventaris.xlsx"] = inventory_xlsx(v, site.base_url)
-        files[v.url + "documenten.zip"] = documents_zip(v)
-    files["data.json"] = data_json(views, site.base_url, site.name).encode("utf-8")
-    files["feed.xml"] = atom_feed(views, site.base_url, site.name).encode("utf-8")
+            files[urls.inventory_csv(v.url)] = inventory_csv(v, site.base_url)
+            files[urls.inventory_xlsx(v.url)] = inventory_xlsx(v, site.base_url)
+        files[urls.documents_zip(v.url)] = documents_zip(v)
+    files[urls.DATA_JSON] = data_json(views, site.base_url, site.name).encode("utf-8")
+    files[urls.FEED] = atom_feed(views, site.base_url, site.name).encode("utf-8")
     return files
 
 
@@ -234,7 +235,7 @@ def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
     pages = []
     for r in withdrawn:
         kenmerk = r.decision.kenmerk if r.decision else _raw_kenmerk(r.folder)
-        pages.append({"kenmerk": kenmerk, "url": f"besluit/{slugify(kenmerk)}/", "date": r.withdrawal.date,
+        pages.append({"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk)), "date": r.withdrawal.date,
                       "reason": r.withdrawal.reason})
     return sorted(pages, key=lambda p: p["url"])
 
@@ -254,14 +255,14 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
         for r in v.rows:
             change = r.withdrawn
             if change is not None and recent(change):
-                f = SimpleNamespace(title=r.row.title, url=f"{v.url}document-{r.anchor}.pdf", nr=r.row.nr, date=r.row.date)
+                f = SimpleNamespace(title=r.row.title, url=urls.document(v.url, r.anchor), nr=r.row.nr, date=r.row.date)
                 out.append((v, f, change.reason, change.date.isoformat()))
     for r in withdrawn:
         if r.decision is None or not recent(r.withdrawal):
             continue
         d = r.decision
-        base = f"besluit/{d.slug}/"
-        letter = SimpleNamespace(title="Besluitbrief", url=base + "besluitbrief.pdf", nr="", date=d.decision_date)
+        base = urls.publication(d.slug)
+        letter = SimpleNamespace(title="Besluitbrief", url=urls.letter(base), nr="", date=d.decision_date)
         # Only the kenmerk: the title itself may be why the decision was withdrawn.
         notice = SimpleNamespace(kenmerk=d.kenmerk, title=f"Besluit {d.kenmerk} (ingetrokken)",
                                  organisation=d.organisation, decision_date=d.decision_date)
@@ -328,7 +329,7 @@ def _add_security_headers(site_dir: Path) -> None:
 def _add_search_index(views, site_dir: Path) -> None:
     from .search import build_search_files
 
-    target = site_dir / "zoeken" / "index"
+    target = site_dir / urls.SEARCH_INDEX
     target.mkdir(parents=True, exist_ok=True)
     for name, text in build_search_files(views).items():
         (target / name).write_text(text, encoding="utf-8")
@@ -337,15 +338,15 @@ def _add_search_index(views, site_dir: Path) -> None:
 def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport, withdrawn_docs=()) -> None:
     from .diwoo import INDEX_NAME, Publisher, build_diwoo
 
-    for name in ("sitemap.xml", "sitemap.xml.gz"):
+    for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
         (site_dir / name).unlink(missing_ok=True)
-    entries: list[tuple[str, str | None]] = [("", None), ("besluiten/", None), ("gronden/", None), ("zoeken/", None),
-                                             ("statistieken/", None)]
+    entries: list[tuple[str, str | None]] = [(urls.HOME, None), (urls.LISTING, None), (urls.GROUNDS, None), (urls.SEARCH, None),
+                                             (urls.STATISTICS, None)]
     for v in views:
         lastmod = v.decision.publication_date.isoformat()
         entries.append((v.url, lastmod))
         entries += [(f.url, lastmod) for f in v.files]
-    (site_dir / "sitemap.xml").write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
+    (site_dir / urls.SITEMAP).write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
     indexes = []
     if site.tooi and views:
         files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views,
@@ -359,4 +360,4 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
                                 "message": "er is geen TOOI-identificatie van de organisatie ingesteld: de sitemaps voor de Woo-index ontbreken.",
                                 "fix": "Zet de TOOI-URI van de organisatie onder extra.woo.tooi in mkdocs.yml.",
                                 "code": "config.tooi", "severity": "waarschuwing"})
-    (site_dir / "robots.txt").write_text(robots_txt(site.base_url, indexes), encoding="utf-8")
+    (site_dir / urls.ROBOTS).write_text(robots_txt(site.base_url, indexes), encoding="utf-8")

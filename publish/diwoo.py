@@ -15,9 +15,11 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from . import urls
+
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 MDTO_URL = "https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd"
-INDEX_NAME = "sitemapindex-diwoo-infocat014.xml"
+INDEX_NAME = urls.diwoo_index("014")
 CATEGORY = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_3baef532", "Woo-verzoeken en -besluiten")
 DECISION_LETTER = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_4f50ca9c", "beslissing op Wob-/Woo-verzoek")
 ESTABLISHED = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_641ecd76", "vaststelling")
@@ -136,7 +138,7 @@ def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], 
 
     def flush():
         nonlocal chunk, size
-        name = f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"
+        name = urls.diwoo_sitemap("014", len(files) + 1)
         files[name] = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>\n' + "".join(chunk) + "</urlset>\n"
         chunk, size = [], 0
 
@@ -144,14 +146,14 @@ def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], 
     for loc, lastmod, meta in entries:
         item = f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod>{meta}</url>\n"
         if chunk and (len(chunk) >= MAX_URLS or size + len(item.encode()) > MAX_BYTES):
-            newest[f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"] = last
+            newest[urls.diwoo_sitemap("014", len(files) + 1)] = last
             flush()
             last = ""
         chunk.append(item)
         size += len(item.encode())
         last = max(last, lastmod)
     if chunk or not files:
-        newest[f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"] = last
+        newest[urls.diwoo_sitemap("014", len(files) + 1)] = last
         flush()
     index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for name in sorted(files, key=lambda n: int(n.rsplit("-", 1)[1].split(".")[0])):

@@ -12,6 +12,7 @@ import json
 import zipfile
 from xml.sax.saxutils import escape
 
+from . import urls
 from .search import _plain
 
 FEED_SIZE = 50
@@ -94,9 +95,9 @@ def data_json(views, base: str, site_name: str) -> str:
                 "ingetrokken": ({"datum": r.withdrawn.date.isoformat(), "reden": r.withdrawn.reason}
                                 if r.withdrawn else None),
             } for r in v.rows],
-            "downloads": {"inventaris_csv": base + v.url + "inventaris.csv",
-                          "inventaris_xlsx": base + v.url + "inventaris.xlsx",
-                          "documenten_zip": base + v.url + "documenten.zip"},
+            "downloads": {"inventaris_csv": base + urls.inventory_csv(v.url),
+                          "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
+                          "documenten_zip": base + urls.documents_zip(v.url)},
         })
     return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions},
                       ensure_ascii=False, indent=1, sort_keys=False) + "\n"
@@ -106,8 +107,8 @@ def atom_feed(views, base: str, site_name: str) -> str:
     latest = sorted(views, key=lambda v: (v.decision.publication_date, v.decision.kenmerk), reverse=True)[:FEED_SIZE]
     updated = latest[0].decision.publication_date.isoformat() if latest else "2000-01-01"
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nl">',
-           f"  <title>{escape(site_name)}: nieuwe besluiten</title>", f"  <id>{escape(base)}feed.xml</id>",
-           f'  <link rel="self" href="{escape(base)}feed.xml"/>', f'  <link href="{escape(base)}"/>',
+           f"  <title>{escape(site_name)}: nieuwe besluiten</title>", f"  <id>{escape(base + urls.FEED)}</id>",
+           f'  <link rel="self" href="{escape(base + urls.FEED)}"/>', f'  <link href="{escape(base)}"/>',
            f"  <updated>{updated}T00:00:00Z</updated>", f"  <author><name>{escape(site_name)}</name></author>"]
     for v in latest:
         d = v.decision

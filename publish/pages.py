@@ -16,6 +16,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from . import urls
 from .dates import dutch
 from .grounds import GROUNDS, Ground
 from .markdown_safe import render_untrusted
@@ -73,23 +74,23 @@ class DecisionView:
 
     @property
     def url(self) -> str:
-        return f"besluit/{self.decision.slug}/"
+        return urls.publication(self.decision.slug)
 
     @property
     def outcome_url(self) -> str:
-        return f"besluiten/uitkomst/{slugify(self.decision.outcome)}/"
+        return urls.facet("uitkomst", self.decision.outcome)
 
     @property
     def organisation_url(self) -> str:
-        return f"besluiten/organisatie/{slugify(self.decision.organisation)}/"
+        return urls.facet("organisatie", self.decision.organisation)
 
     @property
     def subject_links(self) -> list[dict]:
-        return [{"label": s, "url": f"besluiten/onderwerp/{slugify(s)}/"} for s in self.decision.subjects]
+        return [{"label": s, "url": urls.facet("onderwerp", s)} for s in self.decision.subjects]
 
     @staticmethod
     def ground_url(ground: Ground) -> str:
-        return f"gronden/{ground.slug}/"
+        return urls.ground(ground.slug)
 
     @property
     def files(self) -> list[PublishedFile]:
@@ -116,16 +117,16 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
     for d in decisions:
         history = (histories or {}).get(d.slug, [])
         gone = withdrawn_documents(history)
-        base = f"besluit/{d.slug}/"
+        base = urls.publication(d.slug)
 
         def pub(ref, title, name, role, nr="", date=None):
             res = pdfs[ref.path]
-            return PublishedFile(title, base + name, published_copy(res.sha256), res.published_size,
+            return PublishedFile(title, urls.in_publication(base, name), published_copy(res.sha256), res.published_size,
                                  res.pages, res.texts, role, nr, date)
 
-        main = [pub(d.letter, "Besluitbrief", "besluitbrief.pdf", "besluitbrief", date=d.decision_date)]
+        main = [pub(d.letter, "Besluitbrief", urls.LETTER_NAME, "besluitbrief", date=d.decision_date)]
         for i, annex in enumerate(d.annexes, start=1):
-            main.append(pub(annex.file, annex.title, f"bijlage-{i}.pdf", "bijlage"))
+            main.append(pub(annex.file, annex.title, urls.annex("", i), "bijlage"))
         rows, used = [], set()
         for row in d.inventory:
             anchor = slugify(row.nr)
@@ -134,7 +135,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             used.add(anchor)
             withdrawn = gone.get(row.nr)
             publish = row.published and withdrawn is None
-            file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr, row.date) if publish else None
+            file = pub(row.file, row.title, urls.document("", anchor), "document", row.nr, row.date) if publish else None
             rows.append(RowView(row, anchor, file, withdrawn))
         views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
@@ -192,7 +193,7 @@ class Generator:
 
     def render(self, template: str, url: str, page_title: str, **context) -> None:
         page = Page(url, page_title, "")
-        page.body = self.env.get_template(template).render(page=page, site=self.site, **context)
+        page.body = self.env.get_template(template).render(page=page, site=self.site, urls=urls, **context)
         self.pages.append(page)
 
     # -- page families -----------------------------------------------------------------------
@@ -206,15 +207,15 @@ class Generator:
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
         self.render("home.html", "", self.site.name, stats=stats, latest=latest[:LATEST_ON_HOME])
         for v in views:
-            downloads = [(label, v.url + name, self.download_sizes[v.url + name]) for name, label in (
-                ("inventaris.csv", "Inventarislijst (CSV)"), ("inventaris.xlsx", "Inventarislijst (Excel)"),
-                ("documenten.zip", "Alle openbare documenten (ZIP)")) if v.url + name in self.download_sizes]
+            downloads = [(label, url, self.download_sizes[url]) for url, label in (
+                (urls.inventory_csv(v.url), "Inventarislijst (CSV)"), (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
+                (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)")) if url in self.download_sizes]
             self.render("decision.html", v.url, v.decision.title, item=v, downloads=downloads,
                         summary_html=Markup(render_untrusted(v.decision.summary_markdown)))
         self._listings()
         self._grounds()
         self._statistics()
-        self.render("search.html", "zoeken/", "Zoeken")
+        self.render("search.html", urls.SEARCH, "Zoeken")
         for gone in self.withdrawn:
             self.render("withdrawn.html", gone["url"], f"Besluit {gone['kenmerk']} is ingetrokken", gone=gone)
         return self.pages
@@ -265,7 +266,7 @@ class Generator:
             charts[-1]["svg"] = bar_chart("dagen", charts[-1]["title"], charts[-1]["items"], " d",
                                           marks=[(28, "4 weken"), (42, "6 weken")])
             del days
-        self.render("statistics.html", "statistieken/", "Statistieken", charts=charts, total=len(views))
+        self.render("statistics.html", urls.STATISTICS, "Statistieken", charts=charts, total=len(views))
 
     def _facets(self, current: str | None) -> list[dict]:
         facets = []
@@ -281,25 +282,25 @@ class Generator:
                     counts[label] += 1
             order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
             values = [{"label": label, "count": counts[label],
-                       "url": f"besluiten/{key}/{slugify(label)}/",
-                       "current": current == f"besluiten/{key}/{slugify(label)}/"} for label in order]
+                       "url": urls.facet(key, label),
+                       "current": current == urls.facet(key, label)} for label in order]
             if values:
                 facets.append({"title": title, "values": values})
         return facets
 
     def _paged(self, base: str, title: str, list_title: str, caption: str, items: list, intro: str = "") -> None:
         chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-        urls = [base] + [f"{base}pagina/{n}/" for n in range(2, len(chunks) + 1)]
+        pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
         for n, chunk in enumerate(chunks, start=1):
-            pagination = Pagination(n, len(chunks), list(enumerate(urls, start=1)),
-                                    urls[n - 2] if n > 1 else None, urls[n] if n < len(chunks) else None)
+            pagination = Pagination(n, len(chunks), list(enumerate(pages, start=1)),
+                                    pages[n - 2] if n > 1 else None, pages[n] if n < len(chunks) else None)
             page_title = title if n == 1 else f"{title} (pagina {n})"
-            self.render("listing.html", urls[n - 1], page_title, title=page_title, intro=intro,
+            self.render("listing.html", pages[n - 1], page_title, title=page_title, intro=intro,
                         facets=self._facets(base), list_title=list_title, caption=caption,
                         items=chunk, pagination=pagination)
 
     def _listings(self) -> None:
-        self._paged("besluiten/", "Alle besluiten", "Besluiten, nieuwste eerst",
+        self._paged(urls.LISTING, "Alle besluiten", "Besluiten, nieuwste eerst",
                     "Alle gepubliceerde besluiten", self.views,
                     "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
         groups: dict[tuple[str, str], list] = defaultdict(list)
@@ -314,7 +315,7 @@ class Generator:
                  "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}"}
         for (key, slug), items in sorted(groups.items()):
             title = names[key].format(labels[(key, slug)])
-            self._paged(f"besluiten/{key}/{slug}/", title, title, title, items)
+            self._paged(urls.facet(key, labels[(key, slug)]), title, title, title, items)
 
     def _grounds(self) -> None:
         used: dict[tuple[str, str], list] = defaultdict(list)
@@ -325,11 +326,11 @@ class Generator:
         for law in ("Woo", "Wob"):
             items = []
             for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
-                items.append(({"ground": ground, "url": f"gronden/{ground.slug}/"}, len(used[(law, ground.id)])))
-                self.render("ground.html", f"gronden/{ground.slug}/", f"{ground.id} {ground.law}: {ground.meaning}",
+                items.append(({"ground": ground, "url": urls.ground(ground.slug)}, len(used[(law, ground.id)])))
+                self.render("ground.html", urls.ground(ground.slug), f"{ground.id} {ground.law}: {ground.meaning}",
                             ground=ground, items=used[(law, ground.id)])
             groups.append((law, items))
-        self.render("grounds.html", "gronden/", "Weigeringsgronden", groups=groups)
+        self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
 
 
 def write_sources(pages: list[Page], target: Path) -> None:
