@@ -147,7 +147,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     report.timings["site"] = time.perf_counter() - t0
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
         report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
-                                 "url": site.base_url + urls.publication(r.decision.slug)})
+                                 "url": site.base_url + urls.publication(r.decision.slug, r.decision.kind.url_prefix)})
 
 
 def _raw_kenmerk(folder: Path) -> str | None:
@@ -159,6 +159,19 @@ def _raw_kenmerk(folder: Path) -> str | None:
     except Exception:  # noqa: BLE001 - an unreadable package simply has no withdrawal page
         return None
     return str(value).strip() if value not in (None, "") else None
+
+
+def _raw_prefix(folder: Path) -> str:
+    """The URL prefix of a withdrawn package whose metadata may no longer be valid (its type if readable)."""
+    import frontmatter
+
+    from .types import REGISTRY, get
+
+    try:
+        value = frontmatter.loads((folder / "besluit.md").read_text(encoding="utf-8-sig")).metadata.get("type")
+    except Exception:  # noqa: BLE001 - unreadable: the default type
+        value = None
+    return get(value if value in REGISTRY else None).url_prefix
 
 
 def _cleanup_stale(parent: Path) -> None:
@@ -235,7 +248,8 @@ def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
     pages = []
     for r in withdrawn:
         kenmerk = r.decision.kenmerk if r.decision else _raw_kenmerk(r.folder)
-        pages.append({"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk)), "date": r.withdrawal.date,
+        prefix = r.decision.kind.url_prefix if r.decision else _raw_prefix(r.folder)
+        pages.append({"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk), prefix), "date": r.withdrawal.date,
                       "reason": r.withdrawal.reason})
     return sorted(pages, key=lambda p: p["url"])
 
@@ -261,12 +275,13 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
         if r.decision is None or not recent(r.withdrawal):
             continue
         d = r.decision
-        base = urls.publication(d.slug)
-        letter = SimpleNamespace(title="Besluitbrief", url=urls.letter(base), nr="", date=d.decision_date)
+        base = urls.publication(d.slug, d.kind.url_prefix)
+        letter = SimpleNamespace(title=d.kind.main_title, url=urls.letter(base, d.kind.main_name), nr="", date=d.decision_date)
         # Only the kenmerk: the title itself may be why the decision was withdrawn.
         notice = SimpleNamespace(kenmerk=d.kenmerk, title=f"Besluit {d.kenmerk} (ingetrokken)",
                                  organisation=d.organisation, decision_date=d.decision_date)
-        view = SimpleNamespace(decision=notice, main_files=[letter], files=[letter])
+        view = SimpleNamespace(decision=notice, main_files=[letter], files=[letter],
+                               category=d.kind.category_of(d), document_kind=d.kind.document_kind_of(d))
         out.append((view, letter, r.withdrawal.reason, r.withdrawal.date.isoformat()))
     return out
 
@@ -336,7 +351,7 @@ def _add_search_index(views, site_dir: Path) -> None:
 
 
 def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport, withdrawn_docs=()) -> None:
-    from .diwoo import INDEX_NAME, Publisher, build_diwoo
+    from .diwoo import Publisher, build_diwoo, index_names
 
     for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
         (site_dir / name).unlink(missing_ok=True)
@@ -354,7 +369,7 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
         for name, xml in files.items():
             (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / name).write_text(xml, encoding="utf-8")
-        indexes.append(INDEX_NAME)
+        indexes += index_names(files)
     elif not site.tooi:
         report.warnings.append({"package": "", "file": "mkdocs.yml", "location": "extra.woo.tooi",
                                 "message": "er is geen TOOI-identificatie van de organisatie ingesteld: de sitemaps voor de Woo-index ontbreken.",

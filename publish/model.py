@@ -50,14 +50,18 @@ class InventoryRow:
 
 @dataclass
 class Decision:
+    """The shared content class of every publication type; a Woo decision fills every field, other
+    types leave law, outcome, request date, period and inventory empty and keep their own fields in
+    ``meta``. ``decision_date`` is the publication's own date (of the decision, letter or answer)."""
+
     folder: Path
     name: str  # folder name
     type: str
     kenmerk: str
     title: str
     organisation: str
-    law: str
-    outcome: str
+    law: str | None
+    outcome: str | None
     decision_date: dt.date
     publication_date: dt.date
     request_received: dt.date | None
@@ -70,6 +74,14 @@ class Decision:
     inventory: list[InventoryRow]
     summary_markdown: str
     allowed_personal_data: list[str] = field(default_factory=list)
+    meta: object = None  # the type's typed metadata (publish/schema.py), every field by its name
+
+    @property
+    def kind(self):
+        """The publication type (publish/types/): schema, page template, URL prefix, DiWoo category."""
+        from .types import get
+
+        return get(self.type)
 
     @property
     def slug(self) -> str:

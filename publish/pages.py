@@ -73,8 +73,22 @@ class DecisionView:
     history: list = field(default_factory=list)
 
     @property
+    def kind(self):
+        return self.decision.kind
+
+    @property
     def url(self) -> str:
-        return urls.publication(self.decision.slug)
+        return urls.publication(self.decision.slug, self.kind.url_prefix)
+
+    @property
+    def category(self) -> tuple[str, str]:
+        """(TOOI URI, label) of the DiWoo information category."""
+        return self.kind.category_of(self.decision)
+
+    @property
+    def document_kind(self) -> tuple[str, str] | None:
+        """(TOOI URI, label) of the DiWoo document kind of the main document."""
+        return self.kind.document_kind_of(self.decision)
 
     @property
     def outcome_url(self) -> str:
@@ -117,14 +131,14 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
     for d in decisions:
         history = (histories or {}).get(d.slug, [])
         gone = withdrawn_documents(history)
-        base = urls.publication(d.slug)
+        base = urls.publication(d.slug, d.kind.url_prefix)
 
         def pub(ref, title, name, role, nr="", date=None):
             res = pdfs[ref.path]
             return PublishedFile(title, urls.in_publication(base, name), published_copy(res.sha256), res.published_size,
                                  res.pages, res.texts, role, nr, date)
 
-        main = [pub(d.letter, "Besluitbrief", urls.LETTER_NAME, "besluitbrief", date=d.decision_date)]
+        main = [pub(d.letter, d.kind.main_title, d.kind.main_name, "besluitbrief", date=d.decision_date)]
         for i, annex in enumerate(d.annexes, start=1):
             main.append(pub(annex.file, annex.title, urls.annex("", i), "bijlage"))
         rows, used = [], set()
@@ -210,8 +224,9 @@ class Generator:
             downloads = [(label, url, self.download_sizes[url]) for url, label in (
                 (urls.inventory_csv(v.url), "Inventarislijst (CSV)"), (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
                 (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)")) if url in self.download_sizes]
-            self.render("decision.html", v.url, v.decision.title, item=v, downloads=downloads,
-                        summary_html=Markup(render_untrusted(v.decision.summary_markdown)))
+            extra = v.kind.page(v) if v.kind.page else {}
+            self.render(v.kind.template, v.url, v.decision.title, item=v, downloads=downloads,
+                        summary_html=Markup(render_untrusted(v.decision.summary_markdown)), **extra)
         self._listings()
         self._grounds()
         self._statistics()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .identity import site_colours
 from .problems import Problems
+from .schema import Field, Schema
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +38,22 @@ class SiteConfig:
     problems: Problems = field(default_factory=lambda: Problems(""))
 
 
-KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren"}
+# The settings under extra.woo, declared once: validated here (unknown fields, types, formats) and
+# documented in docs/beheer.md from this declaration (a test keeps the two in step).
+SETTINGS = Schema("extra.woo", (
+    Field("organisatie", "line", doc="naam van de publicerende organisatie (standaard: `site_name`)"),
+    Field("tooi", "url", pattern=r"https://identifier\.overheid\.nl/tooi/id/[a-z_]+/[a-z0-9_]+",
+          example="https://identifier.overheid.nl/tooi/id/gemeente/gm0363",
+          doc="TOOI-URI van de publicerende organisatie; nodig voor de sitemaps van de Woo-index"),
+    Field("organisaties", "mapping", doc="per organisatie die op de site publiceert haar TOOI-URI (`Naam: https://identifier.overheid.nl/tooi/id/...`)"),
+    Field("contact", "mapping", doc="`email`, `telefoon`, `adres` en/of `formulier` (https); verschijnt in de toegankelijkheidsverklaring"),
+    Field("toegestane_gegevens", "texts", doc="waarden die op persoonsgegevens lijken maar openbaar mogen, voor alle pakketten"),
+    Field("kleuren", "mapping", doc="`primair` (minstens 4,5:1 contrast met wit) en `accent` (minstens 3:1) als `#rrggbb`"),
+))
+KNOWN_FIELDS = set(SETTINGS.names())
 CONTACT_FIELDS = {"email", "telefoon", "adres", "formulier"}
+_KIND_CHECK = {"line": (str, "een tekst"), "url": (str, "een webadres"), "mapping": (dict, "een lijst van naam: waarde-paren"),
+               "texts": (list, "een lijst")}
 
 
 def _check_fields(extra: dict, problems: Problems) -> None:
@@ -46,6 +61,17 @@ def _check_fields(extra: dict, problems: Problems) -> None:
     for name in sorted(set(extra) - KNOWN_FIELDS):
         problems.error("mkdocs.yml", f"extra.woo.{name}", f"onbekend veld '{name}'.",
                        "Controleer de spelling; bekende velden: " + ", ".join(sorted(KNOWN_FIELDS)) + ".", "config.veld_onbekend")
+    for f in SETTINGS.fields:
+        value = extra.get(f.name)
+        if value is None or f.name == "contact" or f.kind not in _KIND_CHECK:
+            continue
+        expected, words = _KIND_CHECK[f.kind]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            problems.error("mkdocs.yml", f"extra.woo.{f.name}", f"dit moet {words} zijn.",
+                           f"Zie de tabel met instellingen in docs/beheer.md voor '{f.name}'.", "config.type")
+        elif f.pattern and not re.fullmatch(f.pattern, value):
+            problems.error("mkdocs.yml", f"extra.woo.{f.name}", f"'{value}' heeft niet de juiste vorm.",
+                           f"Schrijf bijvoorbeeld: {f.name}: {f.example}.", "config.formaat")
     contact = extra.get("contact") or {}
     if not isinstance(contact, dict):
         problems.error("mkdocs.yml", "extra.woo.contact", "dit moet een lijst van contactgegevens zijn.",
@@ -89,9 +115,9 @@ def load_site_config(path: Path) -> SiteConfig:
         name=str(data.get("site_name") or "Woo-besluiten"),
         base_url=base,
         organisation=str(extra.get("organisatie") or data.get("site_name") or ""),
-        allowed_personal_data=[str(v) for v in (extra.get("toegestane_gegevens") or [])],
+        allowed_personal_data=[str(v) for v in (extra.get("toegestane_gegevens") or [])] if isinstance(extra.get("toegestane_gegevens") or [], list) else [],
         tooi=str(extra.get("tooi") or ""),
-        organisation_tooi={str(k): str(v) for k, v in (extra.get("organisaties") or {}).items()},
+        organisation_tooi={str(k): str(v) for k, v in (extra.get("organisaties") or {}).items()} if isinstance(extra.get("organisaties") or {}, dict) else {},
         contact=dict(extra.get("contact") or {}) if isinstance(extra.get("contact"), dict) else {},
         colours=colours,
         raw_extra=extra,
