@@ -239,6 +239,12 @@ def _downloads(site: SiteConfig, views) -> dict[str, bytes]:
         files[urls.documents_zip(v.url)] = documents_zip(v)
     files[urls.DATA_JSON] = data_json(views, site.base_url, site.name).encode("utf-8")
     files[urls.FEED] = atom_feed(views, site.base_url, site.name).encode("utf-8")
+    from .opendata import type_csv, type_json
+    from .types import REGISTRY
+
+    for kind in REGISTRY.values():
+        files[urls.type_data(kind.slug)] = type_json(kind, views, site.base_url, site.name).encode("utf-8")
+        files[urls.type_csv(kind.slug)] = type_csv(kind, views, site.base_url)
     return files
 
 
@@ -249,7 +255,8 @@ def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
     for r in withdrawn:
         kenmerk = r.decision.kenmerk if r.decision else _raw_kenmerk(r.folder)
         prefix = r.decision.kind.url_prefix if r.decision else _raw_prefix(r.folder)
-        pages.append({"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk), prefix), "date": r.withdrawal.date,
+        label = r.decision.kind.label if r.decision and r.decision.type != "woo-besluit" else "Besluit"
+        pages.append({"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk), prefix), "date": r.withdrawal.date, "label": label,
                       "reason": r.withdrawal.reason})
     return sorted(pages, key=lambda p: p["url"])
 

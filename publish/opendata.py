@@ -1,6 +1,8 @@
 """Open data for journalists and researchers: an Atom feed, per decision the inventory as CSV and
 XLSX (with the canonical URL of each published document) and a ZIP of its public documents, and
-one site-wide ``data.json``. Field names are documented in docs/open-data.md and stay stable.
+one site-wide ``data.json`` (Woo decisions under ``besluiten``, every other type under ``publicaties``),
+and per publication type ``data/<type>.json`` and ``.csv`` with the columns its schema marks as open
+data (``publish/types/``). Field names are documented in docs/open-data.md and stay stable.
 """
 
 from __future__ import annotations
@@ -72,9 +74,75 @@ def _file_json(f, base: str) -> dict:
     return {"titel": f.title, "url": base + f.url, "paginas": f.pages, "bytes": f.size, "doorzoekbaar": f.searchable}
 
 
+def _value_json(f, value, view, base: str):
+    """One schema field as JSON: dates as ISO, TOOI values as {id, label}, files as their public URL."""
+    if value is None:
+        return None
+    if f.kind == "date":
+        return value.isoformat()
+    if f.kind == "period":
+        return {"van": value[0].isoformat() if value[0] else None, "tot": value[1].isoformat() if value[1] else None}
+    if f.kind == "tooi":
+        return {"id": value[0], "label": value[1]}
+    if f.kind == "file":
+        return base + view.main_files[0].url if f.core == "letter" else None
+    if f.kind == "annexes":
+        return [{"titel": x.title, "url": base + x.url} for x in view.main_files[1:]]
+    if f.kind == "inventory":
+        return base + urls.inventory_csv(view.url)
+    return value
+
+
+def _value_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(x["url"] if isinstance(x, dict) else str(x) for x in value)
+    if isinstance(value, dict):
+        return str(value.get("label") or "/".join(str(v or "") for v in value.values()))
+    return str(value)
+
+
+def type_records(kind, views, base: str) -> list[dict]:
+    """Every publication of one type, one record each with the columns its schema marks as open data."""
+    records = []
+    for v in sorted((v for v in views if v.decision.type == kind.name), key=lambda v: v.decision.kenmerk):
+        d = v.decision
+        record = {"id": d.slug, "soort": kind.name, "url": base + v.url}
+        for f in kind.opendata_fields():
+            record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
+        record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
+        kind_value = v.document_kind
+        record["documentsoort"] = {"id": kind_value[0], "label": kind_value[1]} if kind_value else None
+        record["samenvatting"] = _plain(d.summary_markdown, 100_000)
+        record["documenten"] = [_file_json(f, base) for f in v.files]
+        records.append(record)
+    return records
+
+
+def type_json(kind, views, base: str, site_name: str) -> str:
+    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "soort": kind.name,
+                       "publicaties": type_records(kind, views, base)}, ensure_ascii=False, indent=1) + "\n"
+
+
+def type_csv(kind, views, base: str) -> bytes:
+    records = type_records(kind, views, base)
+    columns = ["id", "soort", "url"] + [f.name for f in kind.opendata_fields()] + ["informatiecategorie", "documentsoort"]
+    columns = list(dict.fromkeys(columns))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([_value_cell(record.get(c)) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def data_json(views, base: str, site_name: str) -> str:
+    from .types import REGISTRY
+
+    others = [record for name, kind in REGISTRY.items() if name != "woo-besluit" for record in type_records(kind, views, base)]
     decisions = []
-    for v in sorted(views, key=lambda v: v.decision.kenmerk):
+    for v in sorted((v for v in views if v.decision.type == "woo-besluit"), key=lambda v: v.decision.kenmerk):
         d = v.decision
         decisions.append({
             "id": d.slug, "kenmerk": d.kenmerk, "titel": d.title, "organisatie": d.organisation, "wet": d.law,
@@ -99,7 +167,8 @@ def data_json(views, base: str, site_name: str) -> str:
                           "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
                           "documenten_zip": base + urls.documents_zip(v.url)},
         })
-    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions},
+    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions,
+                       "publicaties": others},
                       ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
@@ -116,7 +185,7 @@ def atom_feed(views, base: str, site_name: str) -> str:
                 f'    <link href="{escape(base + v.url)}"/>',
                 f"    <updated>{d.publication_date.isoformat()}T00:00:00Z</updated>",
                 f"    <published>{d.publication_date.isoformat()}T00:00:00Z</published>",
-                f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + d.outcome + '. ' + _plain(d.summary_markdown, 400))}</summary>",
+                f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + (d.outcome or d.kind.label) + '. ' + _plain(d.summary_markdown, 400))}</summary>",
                 "  </entry>"]
     out.append("</feed>")
     return "\n".join(out) + "\n"

@@ -115,6 +115,27 @@ class DecisionView:
         return [f for f in self.files if not f.searchable]
 
     @property
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, text) of the type's own fields that have a label, for the facts table of its page."""
+        from .tooi import short
+
+        out = []
+        for f in self.kind.schema.fields:
+            value = getattr(self.decision.meta, f.name, None)
+            if not f.label or value in (None, [], ""):
+                continue
+            if f.kind == "date":
+                text = dutch(value)
+            elif f.kind == "texts":
+                text = ", ".join(value)
+            elif f.kind == "tooi":
+                text = f"{value[1]} ({short(value[0])})"
+            else:
+                text = str(value)
+            out.append((f.label, text))
+        return out
+
+    @property
     def document_count_text(self) -> str:
         total = len(self.decision.inventory)
         public = sum(1 for r in self.decision.inventory if r.assessment in ("openbaar", "deels openbaar"))
@@ -138,7 +159,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             return PublishedFile(title, urls.in_publication(base, name), published_copy(res.sha256), res.published_size,
                                  res.pages, res.texts, role, nr, date)
 
-        main = [pub(d.letter, d.kind.main_title, d.kind.main_name, "besluitbrief", date=d.decision_date)]
+        main = [pub(d.letter, d.kind.main_title or d.title, d.kind.main_name, "besluitbrief", date=d.decision_date)]
         for i, annex in enumerate(d.annexes, start=1):
             main.append(pub(annex.file, annex.title, urls.annex("", i), "bijlage"))
         rows, used = [], set()
@@ -197,6 +218,8 @@ class Generator:
     pages: list[Page] = field(default_factory=list)
 
     def __post_init__(self):
+        # With more than one publication type on the site, lists and facets name the type of each item.
+        self.mixed = len({v.decision.type for v in self.views}) > 1
         self.env = Environment(
             loader=PackageLoader("publish", "templates"),
             autoescape=select_autoescape(["html"], default_for_string=True, default=True),
@@ -204,6 +227,7 @@ class Generator:
         )
         self.env.filters["dutch"] = dutch
         self.env.filters["filesize"] = filesize
+        self.env.globals["mixed"] = self.mixed
 
     def render(self, template: str, url: str, page_title: str, **context) -> None:
         page = Page(url, page_title, "")
@@ -213,7 +237,10 @@ class Generator:
     # -- page families -----------------------------------------------------------------------
     def generate(self) -> list[Page]:
         views = self.views
+        from .types import REGISTRY
+
         stats = {
+            "types": [(kind, sum(1 for v in views if v.decision.type == name)) for name, kind in REGISTRY.items()],
             "decisions": len(views),
             "documents": sum(len(v.decision.inventory) for v in views),
             "published": sum(1 for v in views for r in v.rows if r.file),
@@ -224,24 +251,31 @@ class Generator:
             downloads = [(label, url, self.download_sizes[url]) for url, label in (
                 (urls.inventory_csv(v.url), "Inventarislijst (CSV)"), (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
                 (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)")) if url in self.download_sizes]
-            extra = v.kind.page(v) if v.kind.page else {}
-            self.render(v.kind.template, v.url, v.decision.title, item=v, downloads=downloads,
-                        summary_html=Markup(render_untrusted(v.decision.summary_markdown)), **extra)
+            context = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
+            context.update(v.kind.page(v) if v.kind.page else {})
+            self.render(v.kind.template, v.url, v.decision.title, item=v, downloads=downloads, **context)
         self._listings()
         self._grounds()
         self._statistics()
         self.render("search.html", urls.SEARCH, "Zoeken")
         for gone in self.withdrawn:
-            self.render("withdrawn.html", gone["url"], f"Besluit {gone['kenmerk']} is ingetrokken", gone=gone)
+            self.render("withdrawn.html", gone["url"], f"{gone.get('label', 'Besluit')} {gone['kenmerk']} is ingetrokken", gone=gone)
         return self.pages
 
     def _statistics(self) -> None:
         from statistics import median
 
+        from .types import REGISTRY
+
         from .charts import bar_chart
         from .model import OUTCOMES
 
-        views = self.views
+        from .tooi import short
+
+        categories: dict[str, int] = defaultdict(int)
+        for v in self.views:
+            categories[f"{v.category[1][:1].upper()}{v.category[1][1:]} ({short(v.category[0])})"] += 1
+        views = [v for v in self.views if v.decision.type == "woo-besluit"]
         years: dict[str, int] = defaultdict(int)
         outcomes: dict[str, int] = defaultdict(int)
         grounds: dict[str, int] = defaultdict(int)
@@ -269,6 +303,10 @@ class Generator:
                        f"Mediaan: {round(median(durations))} dagen over {len(durations)} Woo-besluiten met een bekende ontvangstdatum."
                        if durations else "De Woo geeft 4 weken om te beslissen, met ten hoogste 2 weken verdaging.")},
         ]
+        charts.append({"id": "categorieen", "title": "Publicaties per informatiecategorie (Woo)", "label": "Informatiecategorie",
+                       "value_label": "Publicaties", "items": sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])),
+                       "intro": "De Woo noemt 17 categorieën informatie die actief openbaar worden gemaakt (artikel 3.3); "
+                                "hier staat hoeveel publicaties van elke categorie op de site staan."})
         for chart in charts:
             chart["svg"] = bar_chart(chart["id"], chart["title"], chart["items"]) if chart["items"] else ""
         if durations:
@@ -281,14 +319,18 @@ class Generator:
             charts[-1]["svg"] = bar_chart("dagen", charts[-1]["title"], charts[-1]["items"], " d",
                                           marks=[(28, "4 weken"), (42, "6 weken")])
             del days
-        self.render("statistics.html", urls.STATISTICS, "Statistieken", charts=charts, total=len(views))
+        self.render("statistics.html", urls.STATISTICS, "Statistieken", charts=charts, total=len(views),
+                    all_total=len(self.views), per_type=[(kind, sum(1 for v in self.views if v.decision.type == name))
+                                                         for name, kind in REGISTRY.items()])
 
     def _facets(self, current: str | None) -> list[dict]:
         facets = []
         for key, title, label_of in (
+            ("soort", "Soort", lambda v: [v.kind.plural] if self.mixed else []),
             ("jaar", "Jaar", lambda v: [str(v.decision.year)]),
             ("organisatie", "Organisatie", lambda v: [v.decision.organisation]),
-            ("uitkomst", "Uitkomst", lambda v: [v.decision.outcome.capitalize()]),
+            ("uitkomst", "Uitkomst (Woo-besluiten)" if self.mixed else "Uitkomst",
+             lambda v: [v.decision.outcome.capitalize()] if v.decision.outcome else []),
             ("onderwerp", "Onderwerp", lambda v: v.decision.subjects),
         ):
             counts: dict[str, int] = defaultdict(int)
@@ -315,19 +357,27 @@ class Generator:
                         items=chunk, pagination=pagination)
 
     def _listings(self) -> None:
-        self._paged(urls.LISTING, "Alle besluiten", "Besluiten, nieuwste eerst",
-                    "Alle gepubliceerde besluiten", self.views,
-                    "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
+        if self.mixed:
+            self._paged(urls.LISTING, "Alle publicaties", "Publicaties, nieuwste eerst",
+                        "Alle gepubliceerde besluiten, Kamerstukken en andere publicaties", self.views,
+                        "Kies hieronder een soort, jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
+        else:
+            self._paged(urls.LISTING, "Alle besluiten", "Besluiten, nieuwste eerst",
+                        "Alle gepubliceerde besluiten", self.views,
+                        "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
         groups: dict[tuple[str, str], list] = defaultdict(list)
         labels: dict[tuple[str, str], str] = {}
         for v in self.views:
             d = v.decision
-            for key, label in [("jaar", str(d.year)), ("organisatie", d.organisation),
-                               ("uitkomst", d.outcome.capitalize())] + [("onderwerp", s) for s in d.subjects]:
+            for key, label in ([("soort", v.kind.plural)] if self.mixed else []) + [("jaar", str(d.year)), ("organisatie", d.organisation)] + (
+                    [("uitkomst", d.outcome.capitalize())] if d.outcome else []) + [("onderwerp", s) for s in d.subjects]:
                 groups[(key, slugify(label))].append(v)
                 labels[(key, slugify(label))] = label
         names = {"jaar": "Besluiten uit {}", "organisatie": "Besluiten van {}",
                  "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}"}
+        if self.mixed:
+            names = {"soort": "{}", "jaar": "Publicaties uit {}", "organisatie": "Publicaties van {}",
+                     "uitkomst": "Woo-besluiten met uitkomst: {}", "onderwerp": "Publicaties over {}"}
         for (key, slug), items in sorted(groups.items()):
             title = names[key].format(labels[(key, slug)])
             self._paged(urls.facet(key, labels[(key, slug)]), title, title, title, items)

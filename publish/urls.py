@@ -86,6 +86,10 @@ def type_data(type_slug: str) -> str:
     return f"data/{type_slug}.json"
 
 
+def type_csv(type_slug: str) -> str:
+    return f"data/{type_slug}.csv"
+
+
 def diwoo_index(infocat: str) -> str:
     """The Woo-index sitemap index of one information category (``014`` is Woo-verzoeken)."""
     return f"sitemapindex-diwoo-infocat{infocat}.xml"

@@ -60,7 +60,7 @@ class PublicationType:
         return [f for f in self.schema.fields if f.opendata]
 
 
-_MODULES = ("woo_besluit",)
+_MODULES = ("woo_besluit", "kamerstuk", "kamervragen", "publicatie")
 REGISTRY: dict[str, PublicationType] = {}
 
 
