@@ -209,6 +209,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             _run_mkdocs(site, sources, new_site, views)
             report.timings["mkdocs"] = time.perf_counter() - t0
             _add_files(views, new_site)
+            _add_redirects(views, new_site, site.base_url)
             for path, data in downloads.items():
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 (new_site / path).write_bytes(data)
@@ -340,6 +341,19 @@ def _add_files(views, site_dir: Path) -> None:
     for v in views:
         for f in v.files:
             _place(f.source, site_dir / f.url)
+
+
+def _add_redirects(views, site_dir: Path, base_url: str) -> None:
+    """Every URL published so far keeps working: a type whose URL scheme changed lists its old
+    prefixes, and each old page address gets a redirect page (never over a page of the new site)."""
+    for v in views:
+        for prefix in v.kind.old_prefixes:
+            old = urls.publication(v.decision.slug, prefix)
+            target = site_dir / old / "index.html"
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(urls.redirect_page(base_url + v.url, v.decision.title), encoding="utf-8")
 
 
 def _add_security_headers(site_dir: Path) -> None:

@@ -167,6 +167,13 @@ def data_json(views, base: str, site_name: str) -> str:
                           "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
                           "documenten_zip": base + urls.documents_zip(v.url)},
         })
+        # Every further open-data field of the schema (a field added to woo-besluit appears here too).
+        record = decisions[-1]
+        record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
+        record["documentsoort"] = {"id": v.document_kind[0], "label": v.document_kind[1]} if v.document_kind else None
+        for f in d.kind.opendata_fields():
+            if f.name not in record:
+                record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
     return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions,
                        "publicaties": others},
                       ensure_ascii=False, indent=1, sort_keys=False) + "\n"

@@ -335,7 +335,7 @@ class Generator:
         ):
             counts: dict[str, int] = defaultdict(int)
             for v in self.views:
-                for label in label_of(v):
+                for label in (label_of(v) if key == "soort" or key in v.kind.facets else []):
                     counts[label] += 1
             order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
             values = [{"label": label, "count": counts[label],
@@ -371,6 +371,8 @@ class Generator:
             d = v.decision
             for key, label in ([("soort", v.kind.plural)] if self.mixed else []) + [("jaar", str(d.year)), ("organisatie", d.organisation)] + (
                     [("uitkomst", d.outcome.capitalize())] if d.outcome else []) + [("onderwerp", s) for s in d.subjects]:
+                if key != "soort" and key not in v.kind.facets:  # each type lists the facets it takes part in
+                    continue
                 groups[(key, slugify(label))].append(v)
                 labels[(key, slugify(label))] = label
         names = {"jaar": "Besluiten uit {}", "organisatie": "Besluiten van {}",

@@ -101,3 +101,14 @@ def diwoo_sitemap(infocat: str, number: int) -> str:
 
 def absolute(base_url: str, url: str) -> str:
     return base_url + url
+
+
+def redirect_page(target_from_here: str, title: str) -> str:
+    """A static page that sends visitors (and search engines, via canonical) from an old address on."""
+    from markupsafe import escape
+
+    href = escape(target_from_here)
+    return ('<!doctype html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+            f'<title>Verplaatst: {escape(title)}</title>\n<meta name="robots" content="noindex">\n'
+            f'<link rel="canonical" href="{href}">\n<meta http-equiv="refresh" content="0; url={href}">\n</head>\n'
+            f'<body>\n<p>Deze pagina is verplaatst naar <a href="{href}">{escape(title)}</a>.</p>\n</body>\n</html>\n')

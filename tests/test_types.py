@@ -407,3 +407,25 @@ def test_adding_a_field_to_a_schema_changes_validation_model_docs_and_open_data(
     view.files = view.main_files
     assert type_records(types.get("kamerstuk"), [view], "https://x/")[0]["commissie"] == "Binnenlandse Zaken"  # open data
     assert "commissie" in type_csv(types.get("kamerstuk"), [view], "https://x/").decode("utf-8-sig").splitlines()[0]
+
+
+def test_a_changed_url_scheme_leaves_a_redirect_page_at_the_old_address(tmp_path, monkeypatch):
+    from conftest import PackageMaker
+
+    decisions = tmp_path / "decisions"
+    write_approval(PackageMaker(decisions)("woo"), "Piet")
+    kind = types.get("woo-besluit")
+    # Run the CLI in-process so the changed registry applies: a new prefix, the old one remembered.
+    monkeypatch.setitem(types.REGISTRY, "woo-besluit", dataclasses.replace(kind, url_prefix="woo-besluit", old_prefixes=("besluit",)))
+    from click.testing import CliRunner
+
+    from publish.cli import main
+
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"),
+                                       "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01"])
+    assert result.exit_code == 0, result.output
+    assert (out / "woo-besluit/2024-0001/index.html").is_file() and (out / "woo-besluit/2024-0001/besluitbrief.pdf").is_file()
+    redirect = (out / "besluit/2024-0001/index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=https://' in redirect and "woo-besluit/2024-0001/" in redirect
+    assert 'rel="canonical"' in redirect and "Verzoek over vergaderstukken" in redirect

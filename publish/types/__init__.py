@@ -37,6 +37,7 @@ class PublicationType:
     main_name: str  # file name of the main document on the site: "besluitbrief.pdf"
     date_label: str = "Datum"  # what the publication's own date is called
     facets: tuple[str, ...] = ("jaar", "organisatie", "onderwerp")
+    old_prefixes: tuple[str, ...] = ()  # earlier URL prefixes: the build leaves a redirect page at each
     finish: Callable | None = None  # finish(loader, values, raw, body) -> dict of extra core values
     page: Callable | None = None  # page(view) -> extra template context
     extra: dict = field(default_factory=dict, hash=False, compare=False)
