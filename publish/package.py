@@ -23,6 +23,7 @@ from .paths import UnsafePath, package_files, resolve_inside
 from .problems import Problems
 
 METADATA_FILE = "besluit.md"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 APPROVAL_FILE = "goedkeuring.json"
 
 _ASSESSMENT_FORMS = {
@@ -223,6 +224,10 @@ class _Loader:
         key = f.name
         if f.kind in ("line", "text"):
             text = self.text_field(meta, key)
+            if text is not None and f.pattern and _CONTROL.search(text):
+                self.err(METADATA_FILE, f"veld '{key}'", "de waarde bevat onzichtbare stuurtekens; die horen niet in een publicatie.",
+                         "Typ de waarde opnieuw, zonder te kopiëren uit een ander programma.", f.code or "veld.formaat")
+                return None
             if text is not None and f.kind == "line" and "\n" in text and key not in ("kenmerk", "titel", "organisatie"):
                 self.err(METADATA_FILE, f"veld '{key}'", "de waarde beslaat meer dan één regel.",
                          "Zet de waarde op één regel.", "veld.meerdere_regels")
@@ -269,7 +274,7 @@ class _Loader:
                 self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
                          f"Schrijf bijvoorbeeld: {key}: [{f.example}].", "veld.ontbreekt")
             for item in items if f.item_pattern else ():
-                if not re.fullmatch(f.item_pattern, item):
+                if _CONTROL.search(item) or not re.fullmatch(f.item_pattern, item):
                     self.err(METADATA_FILE, f"veld '{key}'", (f.message or "'{value}' heeft niet de juiste vorm.").format(value=item),
                              f.fix or f"Schrijf bijvoorbeeld: {key}: [{f.example}].", f.code or "veld.formaat")
             return items

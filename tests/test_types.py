@@ -429,3 +429,48 @@ def test_a_changed_url_scheme_leaves_a_redirect_page_at_the_old_address(tmp_path
     redirect = (out / "besluit/2024-0001/index.html").read_text()
     assert '<meta http-equiv="refresh" content="0; url=https://' in redirect and "woo-besluit/2024-0001/" in redirect
     assert 'rel="canonical"' in redirect and "Verzoek over vergaderstukken" in redirect
+
+
+def test_search_page_in_a_browser_shows_the_type_of_each_result_and_filters_by_type(typed_site):
+    import re
+    from urllib.parse import quote
+
+    from browser_helpers import Server, browser_available, probe
+
+    if not browser_available():
+        pytest.skip("chromium, node of playwright-core ontbreekt (make test installeert ze)")
+    server = Server(typed_site)
+    try:
+        def search(query, **facets):
+            url = server.base + "zoeken/?q=" + quote(query) + "".join(f"&{k}={quote(v)}" for k, v in facets.items())
+            r = probe(url=url, waitFor="#woo-search-status")
+            assert r["errors"] == [], r["errors"]
+            return r["html"]
+
+        html = search("2022Z06465")
+        assert "BERICHTENAPPSTITEL" in html and '<span class="woo-type">Kamervragen met antwoorden</span>' in html
+        html = search("beleid")  # in the main document of every non-decision type
+        assert '<span class="woo-type">Kamerbrief</span>' in html and '<span class="woo-type">Publicatie</span>' in html
+        html = search("beleid", soort="Kamerbrief")
+        titles = re.findall(r'class="woo-result-title"><a href="[^"]*">(.*?)</a>', html)
+        assert titles and all("OPENBAREBRIEFTITEL" in t for t in titles)
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("meta", [{"vragenstellers": ["Jesse Klaver (GL)\u0000"]}, {"kenmerk": "2022Z\u001b06465"}])
+def test_control_characters_in_typed_fields_refuse_the_package(tmp_path, meta):
+    decision, found = problems_of(make_typed(tmp_path, "kamervragen", meta=meta))
+    assert decision is None and any(p.file == "besluit.md" and p.location.startswith("veld '") for p in found if p.is_error)
+
+
+def test_hostile_questions_and_answers_are_escaped(tmp_path):
+    from publish.types.kamervragen import page
+
+    body = QA.replace("Ja, dat bericht ken ik.", "Ja <script>alert(1)</script> [klik](javascript:alert(2)) <img src=x onerror=y>")
+    body += "\n## Vraag 3\n\nHuge? " + "woord " * 20000 + "\n\n### Antwoord\n\nNee.\n"
+    d, found = problems_of(make_typed(tmp_path, "kamervragen", body=body))
+    assert d is not None, found
+    html = str(page(type("V", (), {"decision": d})())["qa_html"])
+    assert "<script" not in html and "javascript:" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<h3>Vraag 3</h3>" in html
