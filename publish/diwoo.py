@@ -21,9 +21,7 @@ from .tooi import infocat
 
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 MDTO_URL = "https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd"
-INDEX_NAME = urls.diwoo_index("014")
-CATEGORY = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_3baef532", "Woo-verzoeken en -besluiten")
-DECISION_LETTER = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_4f50ca9c", "beslissing op Wob-/Woo-verzoek")
+INDEX_NAME = urls.diwoo_index("014")  # Woo-verzoeken en -besluiten; other categories: see publish/types/
 ESTABLISHED = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_641ecd76", "vaststelling")
 DUTCH = ("http://publications.europa.eu/resource/authority/language/NLD", "Nederlands")
 PDF = ("http://publications.europa.eu/resource/authority/file-type/PDF", "pdf")

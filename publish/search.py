@@ -230,9 +230,10 @@ def build_search_files(views) -> dict[str, str]:
     ground_index = {(g.law, g.id): i for i, g in enumerate(grounds)}
     assert len(grounds) <= 52, "ground masks must fit a JavaScript number"
     subjects = sorted({s for v in views for s in v.decision.subjects}, key=str.lower)
-    from .types import REGISTRY
+    from .types import DEFAULT_TYPE, REGISTRY
 
-    kinds = [name for name in REGISTRY if any(v.decision.type == name for v in views)]
+    kind_of = {id(v): getattr(v.decision, "type", DEFAULT_TYPE) for v in views}  # benchmarks pass plain decisions
+    kinds = [name for name in REGISTRY if name in kind_of.values()]
 
     decisions_index = ShardedIndex({"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1,
                                     "documenten": 2, "kenmerk": 20}, max_postings=MAX_DECISION_POSTINGS)
@@ -248,7 +249,7 @@ def build_search_files(views) -> dict[str, str]:
         published.append((d.publication_date - d.decision_date).days)
         orgs.append(organisations.index(d.organisation))
         results.append(outcomes.index(d.outcome) if d.outcome else -1)
-        kind_column.append(kinds.index(d.type))
+        kind_column.append(kinds.index(kind_of[id(v)]))
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
@@ -259,9 +260,9 @@ def build_search_files(views) -> dict[str, str]:
             "titel": d.title, "onderwerpen": " ".join(d.subjects), "organisatie": d.organisation,
             "samenvatting": _plain(d.summary_markdown, 5000),
             "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes)
-                          + " " + " ".join(_field_text(getattr(d.meta, name, None)) for name in _SEARCHED_FIELDS),
-            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(n) for n in (getattr(d.meta, "vraagnummer", None),
-                                                                                           getattr(d.meta, "kamerstuknummer", None)) if n]),
+                          + " " + " ".join(_field_text(getattr(getattr(d, "meta", None), name, None)) for name in _SEARCHED_FIELDS),
+            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(n) for n in (getattr(getattr(d, "meta", None), "vraagnummer", None),
+                                                                                           getattr(getattr(d, "meta", None), "kamerstuknummer", None)) if n]),
         }, raw=frozenset({"kenmerk"}))
         for f_no, f in enumerate(files):
             for page_no, text in enumerate(f.texts, start=1):
