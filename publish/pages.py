@@ -218,8 +218,8 @@ class Generator:
     pages: list[Page] = field(default_factory=list)
 
     def __post_init__(self):
-        # With more than one publication type on the site, lists and facets name the type of each item.
-        self.mixed = len({v.decision.type for v in self.views}) > 1
+        # With any type besides Woo decisions on the site, lists and facets name the type of each item.
+        self.mixed = any(v.decision.type != "woo-besluit" for v in self.views)
         self.env = Environment(
             loader=PackageLoader("publish", "templates"),
             autoescape=select_autoescape(["html"], default_for_string=True, default=True),
