@@ -35,10 +35,14 @@ KINDS = {
     "tooi": "waarde uit een TOOI-lijst",
     "mapping": "naam: waarde-paren",
     "url": "webadres",
+    "int": "geheel getal",
+    "number": "getal",
+    "bool": "`true` of `false`",
 }
 PYTHON_TYPES = {
     "line": str, "text": str, "choice": str, "date": dt.date, "period": tuple, "texts": list, "file": object,
-    "annexes": list, "inventory": object, "tooi": tuple, "mapping": dict, "url": str,
+    "annexes": list, "inventory": object, "tooi": tuple, "mapping": dict, "url": str, "int": int, "number": float,
+    "bool": bool,
 }
 
 
@@ -66,6 +70,9 @@ class Field:
     unique: bool = False  # for 'texts': drop repeated values
     opendata: bool = True  # a column in the type's open-data export
     label: str = ""  # heading on the publication page (Dutch); empty: not shown in the facts table
+    subfields: tuple["Field", ...] = ()  # for 'mapping': the names it may hold (documented as name.sub)
+    minimum: float | None = None  # for 'int'/'number'
+    maximum: float | None = None
 
     @property
     def type(self) -> type:
@@ -125,6 +132,9 @@ class Schema:
         for f in self.fields:
             required = f.required_doc or ("ja" if f.required else "nee")
             lines.append(f"| `{f.name}` | {required} | {f.doc or KINDS[f.kind]} |")
+            for sub in f.subfields:
+                required = sub.required_doc or ("ja" if sub.required else "nee")
+                lines.append(f"| `{f.name}.{sub.name}` | {required} | {sub.doc or KINDS[sub.kind]} |")
         return "\n".join(lines)
 
     def rules_doc(self) -> str:

@@ -46,14 +46,48 @@ SETTINGS = Schema("extra.woo", (
           example="https://identifier.overheid.nl/tooi/id/gemeente/gm0363",
           doc="TOOI-URI van de publicerende organisatie; nodig voor de sitemaps van de Woo-index"),
     Field("organisaties", "mapping", doc="per organisatie die op de site publiceert haar TOOI-URI (`Naam: https://identifier.overheid.nl/tooi/id/...`)"),
-    Field("contact", "mapping", doc="`email`, `telefoon`, `adres` en/of `formulier` (https); verschijnt in de toegankelijkheidsverklaring"),
+    Field("contact", "mapping", doc="contactroute; verschijnt in de toegankelijkheidsverklaring", subfields=(
+        Field("email", "line", doc="algemeen e-mailadres, zoals `woo@organisatie.nl`"),
+        Field("telefoon", "line", doc="algemeen telefoonnummer"),
+        Field("adres", "line", doc="postadres"),
+        Field("formulier", "url", doc="adres van het contactformulier, beginnend met `https://`"),
+    )),
     Field("toegestane_gegevens", "texts", doc="waarden die op persoonsgegevens lijken maar openbaar mogen, voor alle pakketten"),
-    Field("kleuren", "mapping", doc="`primair` (minstens 4,5:1 contrast met wit) en `accent` (minstens 3:1) als `#rrggbb`"),
+    Field("kleuren", "mapping", doc="huisstijlkleuren als `#rrggbb` (gecontroleerd in identity.py)", subfields=(
+        Field("primair", "line", doc="kop, links en knoppen: minstens 4,5:1 contrast met wit"),
+        Field("accent", "line", doc="focusrand en kaders: minstens 3:1 contrast met wit"),
+    )),
 ))
 KNOWN_FIELDS = set(SETTINGS.names())
-CONTACT_FIELDS = {"email", "telefoon", "adres", "formulier"}
+CONTACT_FIELDS = {f.name for f in SETTINGS.get("contact").subfields}
 _KIND_CHECK = {"line": (str, "een tekst"), "url": (str, "een webadres"), "mapping": (dict, "een lijst van naam: waarde-paren"),
-               "texts": (list, "een lijst")}
+               "texts": (list, "een lijst"), "int": (int, "een geheel getal"), "number": ((int, float), "een getal"),
+               "bool": (bool, "true of false")}
+
+
+_CHECKED_ELSEWHERE = {"contact", "kleuren"}  # their subfields have their own checks (contact below, colours in identity.py)
+
+
+def _check_value(name: str, f: Field, value, problems: Problems) -> None:
+    """Type, format and range of one declared setting (``name`` is its full dotted name)."""
+    expected, words = _KIND_CHECK[f.kind]
+    if not isinstance(value, expected) or (isinstance(value, bool) and f.kind != "bool"):
+        problems.error("mkdocs.yml", f"extra.woo.{name}", f"dit moet {words} zijn.",
+                       f"Zie de tabel met instellingen in docs/beheer.md voor '{name}'.", "config.type")
+    elif f.pattern and isinstance(value, str) and not re.fullmatch(f.pattern, value):
+        problems.error("mkdocs.yml", f"extra.woo.{name}", f"'{value}' heeft niet de juiste vorm.",
+                       f"Schrijf bijvoorbeeld: {f.name}: {f.example}.", "config.formaat")
+    elif f.kind in ("int", "number") and ((f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum)):
+        problems.error("mkdocs.yml", f"extra.woo.{name}", f"{value} ligt buiten het toegestane bereik.",
+                       f"Kies een waarde van {f.minimum} tot en met {f.maximum}.", "config.bereik")
+    elif f.kind == "mapping" and f.subfields and isinstance(value, dict) and f.name not in _CHECKED_ELSEWHERE:
+        known = {s.name: s for s in f.subfields}
+        for key in sorted(value, key=str):
+            if key not in known:
+                problems.error("mkdocs.yml", f"extra.woo.{name}.{key}", f"onbekend veld '{key}'.",
+                               "Bekende velden: " + ", ".join(known) + ".", "config.veld_onbekend")
+            elif value[key] is not None and known[key].kind in _KIND_CHECK:
+                _check_value(f"{name}.{key}", known[key], value[key], problems)
 
 
 def _check_fields(extra: dict, problems: Problems) -> None:
@@ -65,13 +99,7 @@ def _check_fields(extra: dict, problems: Problems) -> None:
         value = extra.get(f.name)
         if value is None or f.name == "contact" or f.kind not in _KIND_CHECK:
             continue
-        expected, words = _KIND_CHECK[f.kind]
-        if not isinstance(value, expected) or isinstance(value, bool):
-            problems.error("mkdocs.yml", f"extra.woo.{f.name}", f"dit moet {words} zijn.",
-                           f"Zie de tabel met instellingen in docs/beheer.md voor '{f.name}'.", "config.type")
-        elif f.pattern and not re.fullmatch(f.pattern, value):
-            problems.error("mkdocs.yml", f"extra.woo.{f.name}", f"'{value}' heeft niet de juiste vorm.",
-                           f"Schrijf bijvoorbeeld: {f.name}: {f.example}.", "config.formaat")
+        _check_value(f.name, f, value, problems)
     contact = extra.get("contact") or {}
     if not isinstance(contact, dict):
         problems.error("mkdocs.yml", "extra.woo.contact", "dit moet een lijst van contactgegevens zijn.",

@@ -474,3 +474,24 @@ def test_hostile_questions_and_answers_are_escaped(tmp_path):
     html = str(page(type("V", (), {"decision": d})())["qa_html"])
     assert "<script" not in html and "javascript:" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<h3>Vraag 3</h3>" in html
+
+
+def test_site_settings_are_checked_against_their_declaration(tmp_path, monkeypatch):
+    import publish.siteconfig as siteconfig
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Test\nextra:\n  woo:\n    tooi: geen-uri\n    organisaties: [a, b]\n    toegestane_gegevens: 12\n"
+                      "    contact: {email: woo@example.nl}\n    limieten: {max_mb: 5}\n", encoding="utf-8")
+    found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems}
+    assert ("extra.woo.tooi", "config.formaat") in found and ("extra.woo.organisaties", "config.type") in found
+    assert ("extra.woo.toegestane_gegevens", "config.type") in found and ("extra.woo.limieten", "config.veld_onbekend") in found
+    # A setting declared once is validated and documented, with no other edit.
+    limits = Field("limieten", "mapping", doc="grenzen per pakket", subfields=(
+        Field("max_mb", "int", minimum=1, maximum=1000, doc="grootste pdf in MB"),))
+    monkeypatch.setattr(siteconfig, "SETTINGS", siteconfig.SETTINGS.with_field(limits))
+    monkeypatch.setattr(siteconfig, "KNOWN_FIELDS", set(siteconfig.SETTINGS.names()))
+    config.write_text("site_name: Test\nextra:\n  woo:\n    contact: {email: woo@example.nl}\n    limieten: {max_mb: 0, min: 1}\n",
+                      encoding="utf-8")
+    found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems}
+    assert found == {("extra.woo.limieten.max_mb", "config.bereik"), ("extra.woo.limieten.min", "config.veld_onbekend")}
+    assert "| `limieten.max_mb` | nee | grootste pdf in MB |" in all_docs_tables()["extra.woo"]
