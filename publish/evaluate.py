@@ -50,7 +50,8 @@ class PackageResult:
 
 def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = (), progress=None) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public."""
-    from .gate.personal_data import value_hash
+    from .gate.personal_data import allowed_hashes
+    from .privacy import check_published_texts
 
     results = []
     from .history import HISTORY_FILE, read_history
@@ -70,7 +71,8 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = 
         if not r.valid or r.withdrawal:
             continue
         d = r.decision
-        allowed_hashes = {value_hash(v) for v in list(allowed) + d.allowed_personal_data}
+        allowed_here = allowed_hashes(list(allowed) + d.allowed_personal_data)
+        check_published_texts(d, allowed_here, r.problems)
         for ref in r.files():
             res = inspected[ref.path]
             r.pdfs[ref.path] = res
@@ -83,7 +85,7 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = 
                                    "Lever bij voorkeur een pdf met tekst aan (bijvoorbeeld na tekstherkenning, OCR).",
                                    "pdf.geen_tekst")
             for finding in res.findings:
-                if finding.get("value_hash") in allowed_hashes:
+                if finding.get("value_hash") in allowed_here:
                     continue
                 add = r.problems.error if finding.get("severity", "fout") == "fout" else r.problems.warning
                 add(ref.relpath, finding["location"], finding["message"], finding["fix"], finding["code"])

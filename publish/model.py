@@ -74,7 +74,9 @@ class Decision:
     inventory: list[InventoryRow]
     summary_markdown: str
     allowed_personal_data: list[str] = field(default_factory=list)
-    meta: object = None  # the type's typed metadata (publish/schema.py), every field by its name
+    # The type's typed metadata (publish/schema.py), every field by its name; its own fields are
+    # published texts under their own names (privacy.py walks it flattened).
+    meta: object = field(default=None, metadata={"flatten": True})
 
     @property
     def kind(self):

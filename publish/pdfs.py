@@ -1,5 +1,5 @@
 """PDF inspection with pypdf: open, refuse encryption, count pages, extract text per page, and
-write the published copy (one revision, no document metadata).
+write the published copy (``gate/copy.py``: one linearised revision, no document metadata).
 
 Results are cached by content hash, so an unchanged PDF is never parsed twice, and the work runs
 in parallel over the available cores.
@@ -20,12 +20,15 @@ from .approval import sha256_file
 from .cache import Cache
 
 def _code_version() -> str:
-    """Cache entries are keyed by the code that made them: this module, the gate and pypdf."""
+    """Cache entries are keyed by the code that made them: this module, the gate, pypdf and pikepdf
+    (qpdf writes the published copy)."""
     import hashlib
 
+    import pikepdf
     import pypdf
 
     digest = hashlib.sha256(pypdf.__version__.encode())
+    digest.update(pikepdf.__version__.encode() + pikepdf.__libqpdf_version__.encode())
     here = Path(__file__).resolve().parent
     for source in [here / "pdfs.py", *sorted((here / "gate").glob("*.py"))]:
         digest.update(source.read_bytes())

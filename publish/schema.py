@@ -144,8 +144,11 @@ class Schema:
 @lru_cache(maxsize=64)
 def _model(schema: Schema) -> type:
     name = "".join(p.capitalize() for p in re.split(r"[^a-z0-9]+", schema.name)) + "Gegevens"
-    return dataclasses.make_dataclass(
-        name, [(f.name, f.type | None, field(default=None)) for f in schema.fields], frozen=True)
+    # Fields that fill the shared content class are published (and checked for personal data) there;
+    # here they are marked so privacy.py does not report them twice.
+    return dataclasses.make_dataclass(name, [
+        (f.name, f.type | None, field(default=None, metadata={"published": False} if f.core else {"label": f"veld '{f.name}'"}))
+        for f in schema.fields], frozen=True)
 
 
 DOCS_BEGIN = "<!-- velden:{} (gegenereerd uit het schema in de code; python -m publish.schema) -->"

@@ -495,3 +495,17 @@ def test_site_settings_are_checked_against_their_declaration(tmp_path, monkeypat
     found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems}
     assert found == {("extra.woo.limieten.max_mb", "config.bereik"), ("extra.woo.limieten.min", "config.veld_onbekend")}
     assert "| `limieten.max_mb` | nee | grootste pdf in MB |" in all_docs_tables()["extra.woo"]
+
+
+def test_personal_data_in_a_type_specific_field_refuses_the_package_once(tmp_path):
+    from publish.gate.personal_data import allowed_hashes
+    from publish.privacy import check_published_texts
+    from publish.problems import Problems
+
+    d, found = problems_of(make_typed(tmp_path, "kamerstuk", meta={"onderwerp": "Bel 06-12345678 voor vragen",
+                                                                   "titel": "Mail j.jansen@example.nl"}))
+    assert d is not None, found
+    problems = Problems("p")
+    check_published_texts(d, allowed_hashes([]), problems)
+    locations = sorted(p.location for p in problems)
+    assert locations == ["veld 'onderwerp'", "veld 'titel'"], locations

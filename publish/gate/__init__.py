@@ -1,24 +1,24 @@
 """The redaction and privacy gate: every PDF passes here before it can be published.
 
 ``run_gate`` returns findings (each refuses the package, or was fixed in the published copy) and
-the bytes of the published copy: one revision, no metadata, no comments, links only.
+the bytes of the published copy (see ``copy.py``).
 """
 
 from __future__ import annotations
 
-import io
+from pypdf import PdfReader
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject
-
+from .copy import published_copy
 from .darkness import ImageSampler
 from .personal_data import KINDS as PERSONAL_KINDS
-from .personal_data import find_personal_data
+from .personal_data import find_personal_data, page_ranges
 from .redaction import analyse, mask
 from .scene import interpret
 from .structure import FIXED, REFUSE, inspect_structure
+from .unseen import SOURCES, collect
 
 GATE_VERSION = "1"
+MAX_HIDDEN_FINDINGS = 5
 
 _REDACTION_TEXT = {
     "tekst_onder_vlak": ("er staat leesbare tekst onder een zwart (of ander ondoorzichtig) vlak: de lakking is niet echt toegepast",
@@ -44,6 +44,8 @@ _STRUCTURE_TEXT = {
     "formulierwaarden": "Maak het formulier plat ('afvlakken') of lever een pdf zonder formuliervelden aan.",
     "verborgen_laag": "Verwijder de verborgen lagen of maak ze zichtbaar en beoordeel hun inhoud.",
 }
+# Every REFUSE kind of structure.py has its fix above; FIXED kinds (opmerking, metadata, formulier,
+# eerdere_versies) need none: the copy (copy.py) drops them.
 
 
 def _finding(code: str, severity: str, location: str, message: str, fix: str, **extra) -> dict:
@@ -74,69 +76,59 @@ def run_gate(reader: PdfReader, data: bytes, texts: list[str], scenes=None) -> t
                                      f"de pdf bevat {s.detail}; dit is verwijderd uit de gepubliceerde kopie (het origineel is ongewijzigd).",
                                      "Geen actie nodig; lever voortaan bij voorkeur een pdf zonder deze gegevens aan.",
                                      fixed=True))
+    findings += _personal_data(texts, reader)
+    return findings, published_copy(data)
+
+
+_PERSONAL_FIX = ("Lak dit gegeven, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
+                 "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.")
+_UNSEEN_FIX = ("Deze tekst staat niet zichtbaar op de pagina, maar wordt wel gepubliceerd en door schermlezers voorgelezen. "
+               "Verwijder het gegeven ook uit de {source} (bijvoorbeeld in de bron, en maak de pdf opnieuw), of neem de waarde op "
+               "onder 'toegestane_gegevens' in besluit.md (of in de site-instellingen) als het openbaar mag.")
+
+
+def _where(pages: list[int]) -> str:
+    return f"pagina {page_ranges(pages)}" if pages else "document"
+
+
+def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
+    """Personal data in the page text and in the text kept but not drawn; the same value on many
+    pages is one finding with the pages listed."""
+    grouped: dict[tuple[str, str, str], tuple[object, list[int]]] = {}
     for number, text in enumerate(texts, start=1):
         for item in find_personal_data(text, number):
-            findings.append(_finding(f"pdf.persoonsgegeven.{item.kind}", "fout", f"pagina {item.page}",
-                                     f"de tekst bevat {PERSONAL_KINDS[item.kind]}: {item.masked}.",
-                                     "Lak dit gegeven, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
-                                     "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.",
+            grouped.setdefault(("", item.kind, item.hash), (item, []))[1].append(number)
+    unseen, hidden = collect(reader)
+    for entry in unseen:
+        for item in find_personal_data(entry.text, entry.page or 0):
+            pages = grouped.setdefault((entry.source, item.kind, item.hash), (item, []))[1]
+            if entry.page:
+                pages.append(entry.page)
+    findings = []
+    for (source, kind, _), (item, pages) in grouped.items():
+        if source:
+            findings.append(_finding(f"pdf.persoonsgegeven.{kind}", "fout", _where(pages),
+                                     f"de {SOURCES[source]} bevat {PERSONAL_KINDS[kind]}: {item.masked}.",
+                                     _UNSEEN_FIX.format(source=SOURCES[source]), value_hash=item.hash))
+        else:
+            findings.append(_finding(f"pdf.persoonsgegeven.{kind}", "fout", _where(pages),
+                                     f"de tekst bevat {PERSONAL_KINDS[kind]}: {item.masked}.", _PERSONAL_FIX,
                                      value_hash=item.hash))
-    return findings, sanitised_copy(reader)
-
-
-def sanitised_copy(reader: PdfReader) -> bytes:
-    """One revision, no document or page metadata, no comments or forms, links kept.
-
-    The pages are cleaned in memory before they are copied (the file on disk is never touched),
-    and orphaned objects are dropped, so nothing removed can ride along in the copy.
-    """
-    for page in reader.pages:
-        for key in ("/Thumb", "/PieceInfo", "/Metadata", "/AA", "/LastModified"):
-            if key in page:
-                del page[NameObject(key)]
-        if "/Annots" in page:
-            kept = ArrayObject()
-            for ref in page["/Annots"]:
-                annot = ref.get_object()
-                if isinstance(annot, DictionaryObject) and annot.get("/Subtype") == "/Link":
-                    action = annot.get("/A")
-                    action = action.get_object() if action is not None else None
-                    if action is None or action.get("/S") in ("/URI", "/GoTo"):
-                        for key in ("/AA", "/Contents", "/NM", "/T", "/M", "/P"):
-                            if key in annot:
-                                del annot[NameObject(key)]
-                        kept.append(ref)
-            if kept:
-                page[NameObject("/Annots")] = kept
-            else:
-                del page[NameObject("/Annots")]
-        _strip_resources(page.get("/Resources"), set())
-    writer = PdfWriter()
-    for page in reader.pages:
-        writer.add_page(page)
-    writer.metadata = None
-    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _strip_resources(resources, seen: set) -> None:
-    """XObjects (images, forms) can carry their own XMP metadata with author names."""
-    resources = resources.get_object() if resources is not None else None
-    if not isinstance(resources, DictionaryObject):
-        return
-    xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else None
-    if not isinstance(xobjects, DictionaryObject):
-        return
-    for ref in xobjects.values():
-        obj = ref.get_object()
-        if id(obj) in seen or not isinstance(obj, DictionaryObject):
-            continue
-        seen.add(id(obj))
-        for key in ("/Metadata", "/PieceInfo"):
-            if key in obj:
-                del obj[NameObject(key)]
-        if obj.get("/Subtype") == "/Form":
-            _strip_resources(obj.get("/Resources"), seen)
+    by_text: dict[str, list[int]] = {}
+    for h in hidden:
+        pages = by_text.setdefault(h.text, [])
+        if h.page:
+            pages.append(h.page)
+    if len(by_text) > MAX_HIDDEN_FINDINGS:  # one systematic cause: one finding, not hundreds
+        first = next(iter(by_text))
+        by_text = {first: sorted({p for pages in by_text.values() for p in pages})}
+        count = f"{len(hidden)} keer, bijvoorbeeld "
+    else:
+        count = ""
+    for text, pages in by_text.items():
+        findings.append(_finding("pdf.verborgen_tekst", "fout", _where(pages),
+                                 "er staat verborgen tekst in de pdf: de vervangende tekst (/ActualText) die schermlezers voorlezen "
+                                 f"en die bij kopiëren meekomt, wijkt af van wat er zichtbaar op de pagina staat ({count}tekst: {mask(text)}).",
+                                 "Verwijder de vervangende tekst of maak hem gelijk aan de zichtbare tekst; lak opnieuw met een "
+                                 "programma dat ook de tagstructuur opschoont, en lever de pdf opnieuw aan."))
+    return findings

@@ -32,8 +32,12 @@ def _r(obj):
 
 
 def revisions(data: bytes) -> int:
-    """Incremental updates each end in their own %%EOF; more than one means earlier versions inside."""
-    return max(1, len(re.findall(rb"%%EOF", data)))
+    """Incremental updates each end in their own %%EOF; more than one means earlier versions inside.
+    A linearised file ("fast web view", as the published copies are) has one extra by design."""
+    ends = len(re.findall(rb"%%EOF", data))
+    if re.search(rb"/Linearized\s", data[:1024]):
+        ends -= 1
+    return max(1, ends)
 
 
 def _has_javascript_action(action, seen=None, depth=0) -> bool:
@@ -118,6 +122,12 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
                                                  f"ingevulde formuliervelden ({len(filled)})"))
             if "/XFA" in acro:
                 findings.append(StructureFinding("formulierwaarden", REFUSE, "een XFA-formulier"))
+            if not filled and "/XFA" not in acro and _r(acro.get("/Fields")):
+                findings.append(StructureFinding("formulier", FIXED, "lege formuliervelden"))
+        if _r(root.get("/AF")):
+            findings.append(StructureFinding("ingesloten_bestand", REFUSE, "bijbehorende bestanden (/AF, bijlagen in de pdf)"))
+        if _outline_has_script(root.get("/Outlines")):
+            findings.append(StructureFinding("javascript", REFUSE, "een bladwijzer met JavaScript of een andere actie"))
         oc = _r(root.get("/OCProperties"))
         if isinstance(oc, DictionaryObject):
             default = _r(oc.get("/D"))
@@ -147,12 +157,47 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
             elif subtype == "/Link":
                 if _has_javascript_action(annot.get("/A")) or _additional_actions(annot):
                     findings.append(StructureFinding("javascript", REFUSE, "een link met JavaScript", number))
+                elif not _kept_link(annot):
+                    findings.append(StructureFinding("opmerking", FIXED, "een link naar een ander bestand of met een andere actie", number))
             elif subtype == "/Widget":
                 if _has_javascript_action(annot.get("/A")) or _additional_actions(annot):
                     findings.append(StructureFinding("javascript", REFUSE, "een formulierveld met JavaScript", number))
-            elif subtype in REMOVED_ANNOTATIONS:
-                findings.append(StructureFinding("opmerking", FIXED, f"annotatie {subtype[1:]}", number))
+            elif subtype in REMOVED_ANNOTATIONS or isinstance(subtype, str):  # the copy keeps links only
+                findings.append(StructureFinding("opmerking", FIXED, f"annotatie {str(subtype)[1:]}", number))
     return _dedupe(findings)
+
+
+def _kept_link(annot) -> bool:
+    """The same rule as the published copy (copy.py): a go-to in the document or a web address."""
+    action = _r(annot.get("/A"))
+    if action is None:
+        return "/Dest" in annot
+    if not isinstance(action, DictionaryObject):
+        return False
+    if action.get("/S") == "/GoTo":
+        return "/D" in action
+    if action.get("/S") == "/URI":
+        return bool(re.match(r"\s*(https?|mailto):", str(_r(action.get("/URI")) or ""), re.IGNORECASE))
+    return False
+
+
+def _outline_has_script(outlines) -> bool:
+    outlines = _r(outlines)
+    seen: set = set()
+    todo = [(outlines.get("/First"), 0)] if isinstance(outlines, DictionaryObject) else []
+    while todo and len(seen) < 100_000:
+        ref, depth = todo.pop()
+        while ref is not None and depth < 200 and len(seen) < 100_000:
+            item = _r(ref)
+            key = ref.idnum if isinstance(ref, IndirectObject) else id(item)
+            if key in seen or not isinstance(item, DictionaryObject):
+                break
+            seen.add(key)
+            if _has_javascript_action(item.get("/A")):
+                return True
+            todo.append((item.get("/First"), depth + 1))
+            ref = item.get("/Next")
+    return False
 
 
 def _dedupe(findings: list[StructureFinding]) -> list[StructureFinding]:

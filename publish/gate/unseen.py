@@ -1,0 +1,416 @@
+"""Text that the published copy keeps but a page does not draw: bookmark titles, page labels, the
+tag structure's alternative (/Alt), replacement (/ActualText) and expansion (/E) texts and titles,
+the same in marked content, link descriptions (/Contents of a link) and layer names.
+
+Screen readers read it aloud, copying and search engines take it, so it is checked for personal
+data like page text. A replacement text (/ActualText) that differs from the visible text it stands
+for is hidden text: what a screen reader or a copy gives is then not what is on the page, which is
+also what a redaction tool leaves behind when it removes the drawn words but not their tag.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NameObject, NumberObject
+from pypdf.generic._font import Font
+
+MAX_DEPTH = 100
+MAX_ITEMS = 200_000
+MAX_FORM_DEPTH = 12
+_HAS_TAG_TEXT = re.compile(rb"/(?:ActualText|Alt|E)\s*[(<]")
+
+SOURCES = {
+    "bladwijzer": "bladwijzer",
+    "paginalabel": "paginalabel",
+    "alt": "alternatieve tekst (/Alt)",
+    "actualtext": "vervangende tekst (/ActualText)",
+    "e": "uitgeschreven afkorting (/E)",
+    "t": "titel in de tagstructuur (/T)",
+    "link": "beschrijving van een link",
+    "linkweergave": "tekst in de weergave van een link",
+    "laag": "naam van een laag",
+}
+
+
+@dataclass
+class UnseenText:
+    source: str  # a key of SOURCES
+    text: str
+    page: int | None = None
+
+
+@dataclass
+class HiddenReplacement:
+    """A replacement text (/ActualText) that is not what the page shows."""
+
+    text: str
+    visible: str
+    page: int | None
+
+
+@dataclass
+class _Frame:
+    actual: str | None = None
+    mcid: int | None = None
+    chars: list[str] = field(default_factory=list)
+    glyphs: int = 0
+
+
+def _r(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _text(value) -> str | None:
+    value = _r(value)
+    if value is None or isinstance(value, (DictionaryObject, ArrayObject)):
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def comparable(text: str) -> str:
+    """Letters and digits only, case-folded and with ligatures unfolded: line breaks, hyphens at a
+    line end and spacing do not make a replacement text differ from what is drawn."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+def differs(actual: str, visible: str, glyphs: int) -> bool:
+    wanted = comparable(actual)
+    if not wanted:
+        return False
+    shown = comparable(visible)
+    if shown == wanted:
+        return False
+    # Glyphs without a text meaning (a symbol font, a ligature without mapping) are what /ActualText
+    # is for: a short replacement for a few such glyphs is no hidden text.
+    return not (glyphs > 0 and not shown and len(wanted) <= 3 * glyphs)
+
+
+def collect(reader) -> tuple[list[UnseenText], list[HiddenReplacement]]:
+    texts: list[UnseenText] = []
+    hidden: list[HiddenReplacement] = []
+    root = _r(reader.trailer.get("/Root"))
+    if not isinstance(root, DictionaryObject):
+        return texts, hidden
+    page_numbers = {}
+    for number, page in enumerate(reader.pages, start=1):
+        if page.indirect_reference is not None:
+            page_numbers[page.indirect_reference.idnum] = number
+    texts += _outline_titles(root.get("/Outlines"))
+    texts += _page_labels(root.get("/PageLabels"))
+    texts += _layer_names(root.get("/OCProperties"))
+    replaced = _structure(root.get("/StructTreeRoot"), page_numbers, texts)
+    wanted_pages = {page for _, _, page, _ in replaced}
+    mcid_text: dict[tuple[int, int], tuple[str, int]] = {}
+    for number, page in enumerate(reader.pages, start=1):
+        for ref in _r(page.get("/Annots")) or []:
+            annot = _r(ref)
+            if isinstance(annot, DictionaryObject) and annot.get("/Subtype") == "/Link":
+                text = _text(annot.get("/Contents"))
+                if text:
+                    texts.append(UnseenText("link", text, number))
+                drawn = _appearance_text(reader, annot, number)
+                if drawn.strip():
+                    texts.append(UnseenText("linkweergave", drawn, number))
+        if number in wanted_pages or _has_tag_text(page.get("/Contents"), page.get("/Resources")):
+            _MarkedContent(reader, number, texts, hidden, mcid_text).run(page)
+    for text, mcids, page, _ in replaced:
+        visible = "".join(mcid_text.get((p, m), ("", 0))[0] for p, m in mcids)
+        glyphs = sum(mcid_text.get((p, m), ("", 0))[1] for p, m in mcids)
+        if differs(text, visible, glyphs):
+            hidden.append(HiddenReplacement(text, visible, page))
+    return texts, hidden
+
+
+def _outline_titles(outlines) -> list[UnseenText]:
+    found, seen = [], set()
+    outlines = _r(outlines)
+    todo = [(outlines.get("/First"), 0)] if isinstance(outlines, DictionaryObject) else []
+    while todo and len(seen) < MAX_ITEMS:
+        ref, depth = todo.pop()
+        while ref is not None and depth < MAX_DEPTH and len(seen) < MAX_ITEMS:
+            key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
+            item = _r(ref)
+            if key in seen or not isinstance(item, DictionaryObject):
+                break
+            seen.add(key)
+            title = _text(item.get("/Title"))
+            if title:
+                found.append(UnseenText("bladwijzer", title))
+            if item.get("/First") is not None:
+                todo.append((item.get("/First"), depth + 1))
+            ref = item.get("/Next")
+    return found
+
+
+def _page_labels(labels) -> list[UnseenText]:
+    found = []
+    todo, seen = [(labels, 0)], set()
+    while todo and len(seen) < MAX_ITEMS:
+        ref, depth = todo.pop()
+        node = _r(ref)
+        if not isinstance(node, DictionaryObject) or depth > MAX_DEPTH or id(node) in seen:
+            continue
+        seen.add(id(node))
+        nums = _r(node.get("/Nums"))
+        if isinstance(nums, ArrayObject):
+            for i in range(0, len(nums) - 1, 2):
+                label = _r(nums[i + 1])
+                start = _r(nums[i])
+                if isinstance(label, DictionaryObject):
+                    prefix = _text(label.get("/P"))
+                    if prefix:
+                        page = int(start) + 1 if isinstance(start, NumberObject) else None
+                        found.append(UnseenText("paginalabel", prefix, page))
+        for kid in _r(node.get("/Kids")) or []:
+            todo.append((kid, depth + 1))
+    return found
+
+
+def _layer_names(properties) -> list[UnseenText]:
+    properties = _r(properties)
+    groups = _r(properties.get("/OCGs")) if isinstance(properties, DictionaryObject) else None
+    found = []
+    for ref in groups if isinstance(groups, ArrayObject) else []:
+        group = _r(ref)
+        name = _text(group.get("/Name")) if isinstance(group, DictionaryObject) else None
+        if name:
+            found.append(UnseenText("laag", name))
+    return found
+
+
+def _structure(tree, page_numbers: dict, texts: list[UnseenText]) -> list[tuple[str, list, int | None, int]]:
+    """Texts of the tag structure; returns the elements with /ActualText and the marked content
+    (page, MCID) they stand for."""
+    tree = _r(tree)
+    if not isinstance(tree, DictionaryObject):
+        return []
+    replaced = []
+    seen: set = set()
+    todo = [(tree.get("/K"), None, 0)]
+    while todo and len(seen) < MAX_ITEMS:
+        ref, page, depth = todo.pop()
+        node = _r(ref)
+        if isinstance(node, ArrayObject):
+            todo += [(kid, page, depth) for kid in reversed(node)]
+            continue
+        if not isinstance(node, DictionaryObject) or depth > MAX_DEPTH:
+            continue
+        key = ref.idnum if isinstance(ref, IndirectObject) else id(node)
+        if key in seen:
+            continue
+        seen.add(key)
+        if node.get("/Type") in ("/MCR", "/OBJR"):
+            continue
+        pg = node.get("/Pg")
+        if isinstance(pg, IndirectObject):
+            page = page_numbers.get(pg.idnum, page)
+        for name, source in (("/Alt", "alt"), ("/ActualText", "actualtext"), ("/E", "e"), ("/T", "t")):
+            text = _text(node.get(name))
+            if text:
+                texts.append(UnseenText(source, text, page))
+        actual = _text(node.get("/ActualText"))
+        if actual:
+            replaced.append((actual, _mcids(node, page, page_numbers), page, depth))
+        todo.append((node.get("/K"), page, depth + 1))
+    return replaced
+
+
+def _mcids(elem, page, page_numbers: dict) -> list[tuple[int, int]]:
+    found, todo, seen = [], [(elem.get("/K"), page, 0)], set()
+    while todo and len(found) < MAX_ITEMS and len(seen) < MAX_ITEMS:
+        ref, page, depth = todo.pop()
+        node = _r(ref)
+        if depth > MAX_DEPTH:
+            continue
+        if isinstance(node, NumberObject) or (isinstance(node, int) and not isinstance(node, bool)):
+            if page is not None:
+                found.append((page, int(node)))
+        elif isinstance(node, ArrayObject):
+            todo += [(kid, page, depth) for kid in reversed(node)]
+        elif isinstance(node, DictionaryObject) and id(node) not in seen:
+            seen.add(id(node))
+            pg = node.get("/Pg")
+            here = page_numbers.get(pg.idnum, page) if isinstance(pg, IndirectObject) else page
+            if node.get("/Type") == "/MCR":
+                if isinstance(_r(node.get("/MCID")), int) and here is not None:
+                    found.append((here, int(_r(node["/MCID"]))))
+            elif node.get("/Type") != "/OBJR":
+                todo.append((node.get("/K"), here, depth + 1))
+    return found
+
+
+def _appearance_text(reader, annot, page: int) -> str:
+    """The text a link's appearance stream draws: page text extraction does not include it."""
+    appearance = _r(annot.get("/AP"))
+    normal = _r(appearance.get("/N")) if isinstance(appearance, DictionaryObject) else None
+    streams = [normal] if hasattr(normal, "get_data") else (
+        [_r(v) for v in normal.values()] if isinstance(normal, DictionaryObject) else [])
+    walker = _MarkedContent(reader, page, [], [], {})
+    frame = _Frame()
+    for stream in streams[:8]:
+        if hasattr(stream, "get_data"):
+            walker.stack = [frame]
+            walker._stream(stream, stream.get("/Resources"), 1)
+    return "".join(frame.chars)
+
+
+def _stream_bytes(contents) -> bytes:
+    contents = _r(contents)
+    parts = contents if isinstance(contents, ArrayObject) else [contents]
+    data = b""
+    for part in parts:
+        part = _r(part)
+        try:
+            data += part.get_data() if hasattr(part, "get_data") else b""
+        except Exception:  # noqa: BLE001 - a damaged stream is reported by the page checks
+            continue
+    return data
+
+
+def _has_tag_text(contents, resources, depth: int = 0, seen: set | None = None) -> bool:
+    """Cheap test before parsing: do the page, its forms or its marked-content properties carry any
+    /ActualText, /Alt or /E at all?"""
+    seen = seen if seen is not None else set()
+    if _HAS_TAG_TEXT.search(_stream_bytes(contents)):
+        return True
+    resources = _r(resources)
+    if not isinstance(resources, DictionaryObject) or depth > MAX_FORM_DEPTH:
+        return False
+    properties = _r(resources.get("/Properties"))
+    if isinstance(properties, DictionaryObject):
+        for value in properties.values():
+            value = _r(value)
+            if isinstance(value, DictionaryObject) and any(k in value for k in ("/ActualText", "/Alt", "/E")):
+                return True
+    xobjects = _r(resources.get("/XObject"))
+    for ref in (xobjects.values() if isinstance(xobjects, DictionaryObject) else []):
+        form = _r(ref)
+        if isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form" and id(form) not in seen:
+            seen.add(id(form))
+            if _has_tag_text(form, form.get("/Resources"), depth + 1, seen):
+                return True
+    return False
+
+
+class _MarkedContent:
+    """Walk one page's content (and its forms) for marked content and the text drawn inside it."""
+
+    def __init__(self, reader, page: int, texts, hidden, mcid_text):
+        self.reader, self.page, self.texts, self.hidden, self.mcid_text = reader, page, texts, hidden, mcid_text
+        self.fonts: dict[int, Font | None] = {}
+        self.stack: list[_Frame] = []
+
+    def run(self, page) -> None:
+        self._stream(page.get("/Contents"), page.get("/Resources"), 0, top=True)
+
+    def _font(self, font_dict):
+        key = id(font_dict)
+        if key not in self.fonts:
+            try:
+                self.fonts[key] = Font.from_font_resource(font_dict)
+            except Exception:  # noqa: BLE001 - an odd font decodes as bytes
+                self.fonts[key] = None
+        return self.fonts[key]
+
+    def _stream(self, contents, resources, depth: int, top: bool = False) -> None:
+        contents = _r(contents)
+        if contents is None or depth > MAX_FORM_DEPTH:
+            return
+        try:
+            operations = (contents if isinstance(contents, ContentStream) else ContentStream(contents, self.reader)).operations
+        except Exception:  # noqa: BLE001 - an unreadable stream is reported by the page checks
+            return
+        resources = _r(resources)
+        resources = resources if isinstance(resources, DictionaryObject) else DictionaryObject()
+        fonts = _r(resources.get("/Font"))
+        font, saved = None, []
+        base = len(self.stack)
+        for operands, operator in operations:
+            if operator in (b"Tj", b"'", b'"', b"TJ"):
+                if not self.stack or not operands:
+                    continue
+                shown = operands[-1]
+                pieces = shown if operator == b"TJ" and isinstance(shown, ArrayObject) else [shown]
+                chars, glyphs = [], 0
+                for piece in pieces:
+                    if isinstance(piece, (bytes, str)):
+                        decoded = _decode(font, piece)
+                        chars.append(decoded)
+                        glyphs += len(decoded)
+                for frame in self.stack:
+                    frame.chars += chars
+                    frame.glyphs += glyphs
+            elif operator == b"Tf" and operands:
+                font_dict = _r(fonts.get(operands[0])) if isinstance(fonts, DictionaryObject) else None
+                font = self._font(font_dict) if isinstance(font_dict, DictionaryObject) else None
+                if isinstance(font_dict, DictionaryObject) and font_dict.get("/Subtype") == "/Type0" and "/ToUnicode" not in font_dict:
+                    font = _UNKNOWN  # glyphs without a text meaning: what /ActualText is for
+            elif operator == b"q":
+                saved.append(font)
+            elif operator == b"Q":
+                font = saved.pop() if saved else font
+            elif operator in (b"BDC", b"BMC"):
+                self._begin(operands, resources, operator == b"BDC")
+            elif operator == b"EMC":
+                if len(self.stack) > base:
+                    self._end(self.stack.pop())
+            elif operator == b"Do" and operands:
+                xobjects = _r(resources.get("/XObject"))
+                form = _r(xobjects.get(operands[0])) if isinstance(xobjects, DictionaryObject) else None
+                if isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form":
+                    self._stream(form, form.get("/Resources") or resources, depth + 1)
+        while len(self.stack) > base:  # unbalanced marked content ends with its stream
+            self._end(self.stack.pop())
+
+    def _begin(self, operands, resources, with_properties: bool) -> None:
+        frame = _Frame()
+        if with_properties and len(operands) >= 2:
+            props = _r(operands[1])
+            if isinstance(props, NameObject):
+                named = _r(resources.get("/Properties"))
+                props = _r(named.get(props)) if isinstance(named, DictionaryObject) else None
+            if isinstance(props, DictionaryObject):
+                for name, source in (("/Alt", "alt"), ("/ActualText", "actualtext"), ("/E", "e")):
+                    text = _text(props.get(name))
+                    if text:
+                        self.texts.append(UnseenText(source, text, self.page))
+                frame.actual = _text(props.get("/ActualText"))
+                mcid = _r(props.get("/MCID"))
+                if isinstance(mcid, int) and not isinstance(mcid, bool):
+                    frame.mcid = int(mcid)
+        self.stack.append(frame)
+
+    def _end(self, frame: _Frame) -> None:
+        visible = "".join(frame.chars)
+        if frame.actual is not None and differs(frame.actual, visible, frame.glyphs):
+            self.hidden.append(HiddenReplacement(frame.actual, visible, self.page))
+        if frame.mcid is not None:
+            text, glyphs = self.mcid_text.get((self.page, frame.mcid), ("", 0))
+            self.mcid_text[(self.page, frame.mcid)] = (text + visible, glyphs + frame.glyphs)
+
+
+_UNKNOWN = object()
+
+
+def _decode(font, string) -> str:
+    data = string.original_bytes if hasattr(string, "original_bytes") else (
+        string if isinstance(string, bytes) else str(string).encode("latin-1", "replace"))
+    if font is _UNKNOWN:
+        return "\ufffd" * max(1, len(data) // 2)
+    if font is None:
+        return data.decode("latin-1")
+    if isinstance(font.encoding, str):
+        try:
+            raw = data.decode(font.encoding, "surrogatepass")
+        except (UnicodeDecodeError, LookupError):
+            raw = data.decode("latin-1")
+        return "".join(font.character_map.get(c, c) for c in raw)
+    out = []
+    for b in data:
+        char = font.encoding.get(b, chr(b))
+        out.append(font.character_map.get(char, char))
+    return "".join(out)

@@ -1,0 +1,99 @@
+"""Personal data in everything a package publishes besides its PDFs: the summary, the title,
+subjects, organisation and every other front-matter text, inventory cells and remarks, annex titles.
+
+These texts end up in HTML, data.json, the feed, CSV/XLSX and the search index, so they get the
+same check as page text (``gate/personal_data.py``), with the same masked reporting.
+
+The walk is generic: every string reachable from the package model (dataclass fields, lists and
+dictionaries) is checked, so a new publication type with its own fields is covered without a
+change here. A field that is never published is marked on the model with
+``field(metadata={"published": False})`` or listed in ``NOT_PUBLISHED``; a field can name itself
+for staff with ``field(metadata={"label": "..."})`` or through ``LABELS``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from .gate.personal_data import KINDS, find_personal_data
+from .model import FileRef
+from .problems import Problems
+
+METADATA_FILE = "besluit.md"
+
+# Model fields that are never published: where the package lives, and the allowed values themselves.
+NOT_PUBLISHED = {"folder", "name", "allowed_personal_data", "row_number", "inventory_file", "file"}
+# How staff know a model field: the front-matter key or inventory column it comes from.
+LABELS = {
+    "type": "veld 'type'", "kenmerk": "veld 'kenmerk'", "title": "veld 'titel'", "organisation": "veld 'organisatie'",
+    "law": "veld 'wet'", "outcome": "veld 'besluit'", "subjects": "veld 'onderwerpen'", "annexes": "veld 'bijlagen'",
+    "summary_markdown": "samenvatting",
+}
+ROW_LABELS = {
+    "nr": "kolom 'nr'", "title": "kolom 'document'", "assessment": "kolom 'beoordeling'", "link": "kolom 'link'",
+    "remark": "kolom 'toelichting'",
+}
+MAX_DEPTH = 20
+REFERENCE_FIELDS = ("veld 'kenmerk'", "kolom 'nr'")
+
+
+def published_texts(decision) -> list[tuple[str, str, str]]:
+    """(file, location, text) for every published string of the package model."""
+    found: list[tuple[str, str, str]] = []
+    inventory = getattr(getattr(decision, "inventory_file", None), "relpath", "") or "inventaris"
+    _walk(decision, METADATA_FILE, "", found, 0, inventory)
+    return found
+
+
+def _label(f: dataclasses.Field, labels: dict) -> str:
+    return f.metadata.get("label") or labels.get(f.name) or f"veld '{f.name}'"
+
+
+def _walk(value, file: str, where: str, found: list, depth: int, inventory: str) -> None:
+    if depth > MAX_DEPTH or value is None or isinstance(value, (bool, int, float, dt.date, Path, FileRef)):
+        return
+    if isinstance(value, str):
+        if value.strip():
+            found.append((file, where, value))
+        return
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if type(value).__module__.endswith(".grounds"):  # the law's own texts, from the catalogue
+            return
+        labels = LABELS
+        if hasattr(value, "row_number"):  # an inventory row: named by its row and column
+            file, where, labels = inventory, f"rij {value.row_number}", ROW_LABELS
+        for f in dataclasses.fields(value):
+            if f.name in NOT_PUBLISHED or f.metadata.get("published") is False:
+                continue
+            label = _label(f, labels)
+            inner = where if f.metadata.get("flatten") else f"{where}, {label}" if where else label
+            _walk(getattr(value, f.name), file, inner, found, depth + 1, inventory)
+        return
+    if isinstance(value, dict):
+        for key in sorted(value, key=str):
+            _walk(value[key], file, f"{where}, '{key}'" if where else f"veld '{key}'", found, depth + 1, inventory)
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value, start=1):
+            numbered = dataclasses.is_dataclass(item) and not hasattr(item, "row_number")
+            _walk(item, file, f"{where}, nummer {i}" if numbered else where, found, depth + 1, inventory)
+
+
+def check_published_texts(decision, allowed: set[str], problems: Problems) -> None:
+    """Refuse the package for personal data in any published text (unless allowed)."""
+    for file, where, text in published_texts(decision):
+        if where.endswith(REFERENCE_FIELDS):  # a kenmerk or document number is a reference, never a phone number
+            text = "kenmerk: " + text
+        for item in find_personal_data(text, 0):
+            if item.hash in allowed:
+                continue
+            location = where
+            if "\n" in text.strip() and item.start >= 0:
+                location = f"{where}, regel {text.count(chr(10), 0, item.start) + 1}"
+            problems.error(file, location, f"de tekst bevat {KINDS[item.kind]}: {item.masked}. Deze tekst wordt gepubliceerd "
+                                           "(op de website, in de open data en in de zoekfunctie).",
+                           "Verwijder het gegeven uit de tekst, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
+                           "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.",
+                           f"persoonsgegeven.{item.kind}")

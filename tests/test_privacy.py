@@ -1,0 +1,202 @@
+"""Personal data in everything a package publishes, and no false alarms on what is not personal.
+
+Each false-alarm rule has a generated document that used to be refused and now passes, and a
+personal counterpart that is still refused. Package texts (summary, front matter, inventory) are
+checked through the real command, with masked reporting that names file and field or row.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from publish.approval import write_approval
+from publish.gate.personal_data import allowed_hashes, find_personal_data
+from publish.pdfs import _inspect_bytes
+
+from conftest import HEADER, ROOT, ROWS
+
+
+def page(*lines: str, pages: int = 1) -> bytes:
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for _ in range(pages):
+        c.setFont("Helvetica", 11)
+        y = 780
+        for line in lines:
+            c.drawString(72, y, line)
+            y -= 16
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def personal(data: bytes) -> dict[str, dict]:
+    result, _ = _inspect_bytes(data)
+    assert result["ok"], result
+    return {f["code"]: f for f in result["findings"] if f["code"].startswith("pdf.persoonsgegeven")}
+
+
+# -- false alarms --------------------------------------------------------------------------------
+@pytest.mark.parametrize("harmless,personal_counterpart,code", [
+    ("ISBN 978-0817638177 (tweede druk)", "Bel 0817638177 voor vragen", "telefoon"),
+    ("ISSN: 0201234567", "Telefoon: 0201234567", "telefoon"),
+    ("Ons kenmerk: 0612345678", "Mobiel: 0612345678", "telefoon"),
+    ("Zaaknummer Z-0812345678", "Bereikbaar op 0812345678", "telefoon"),
+    ("Vergadering van 05 11 2023 14:30 uur", "Bel 06 11 20 23 14 na vijf uur", "telefoon"),
+    ("Mail contact@auditbureau.nl of woo@minvws.nl", "Mail j.devries@auditbureau.nl", "email"),
+    ("Of schrijf naar secretariaat@gemeente.nl, servicedesk@rijksoverheid.nl, info@x.nl, postbus@y.nl",
+     "Of schrijf naar piet.de.boer@gemeente.nl", "email"),
+    ("Bel 088 123 45 67, 0800-123456, 0900 123456 of +31 88 765 43 21", "Bel 06-12345678", "telefoon"),
+    ("Bel het gemeentenummer 14 020 of 14 0318", "Bel 020-5551234 (privé)", "telefoon"),
+    ("Hexdump: 00000020 00 05 64 69 66 66 09 0a 3e 30 3d 00", "Bel via de 06 12 34 56 78", "telefoon"),
+    ("Vragen naar help-libtasn1@gnu.org of bug-libtasn1@gnu.org", "Vragen naar simon@gnu.org", "email"),
+])
+def test_false_alarm_passes_and_personal_counterpart_is_refused(harmless, personal_counterpart, code):
+    assert personal(page(harmless)) == {}
+    found = personal(page(personal_counterpart))
+    assert f"pdf.persoonsgegeven.{code}" in found
+
+
+@pytest.mark.parametrize("text,code", [
+    ("BSN 111222333", "bsn"),
+    ("Op rekening NL91 ABNA 0417 1643 00 van de heer X", "iban"),
+    ("Woont aan de Dorpsstraat 3a, 1234 AB Ergens", "adres"),
+])
+def test_personal_data_is_still_refused(text, code):
+    assert f"pdf.persoonsgegeven.{code}" in personal(page(text))
+
+
+def test_same_value_on_many_pages_is_one_finding_with_the_pages_listed():
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for number in range(1, 8):
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 780, f"Rapport, pagina {number}")
+        if number in (1, 2, 3, 7):
+            c.drawString(72, 60, "Auditbureau, Burgemeester Brokxlaan 32, 5041 SB Tilburg")
+        c.showPage()
+    c.save()
+    found = [f for f in _inspect_bytes(out.getvalue())[0]["findings"] if f["code"].startswith("pdf.persoonsgegeven")]
+    assert len(found) == 1
+    assert found[0]["location"] == "pagina 1-3, 7"
+    assert "Brokxlaan" not in found[0]["message"]
+
+
+@pytest.mark.parametrize("allowed", [
+    "Burgemeester Brokxlaan 32, 5041 SB Tilburg",
+    "Brokxlaan 32 5041SB",
+    "burgemeester brokxlaan 32\n5041 sb",
+    "Brokxlaan 32, 5041 SB",
+])
+def test_allowed_address_matches_however_written(allowed):
+    for text in ("Burgemeester Brokxlaan 32, 5041 SB Tilburg", "Brokxlaan 32\n5041 SB  TILBURG", "Brokxlaan 32 5041SB"):
+        items = find_personal_data(text, 1)
+        assert items and all(i.hash in allowed_hashes([allowed]) for i in items), (text, allowed)
+    other = find_personal_data("Brokxlaan 34, 5041 SB Tilburg", 1)
+    assert other and not any(i.hash in allowed_hashes([allowed]) for i in other)
+
+
+@pytest.mark.parametrize("allowed,text", [
+    ("070 - 426 62 66", "+31 (0)70 4266266"),
+    ("0704266266", "070-426 62 66"),
+    ("NL91ABNA0417164300", "NL91 ABNA 0417 1643 00"),
+    ("P.Jansen@Example.NL", "p.jansen@example.nl"),
+])
+def test_allowed_values_match_however_written(allowed, text):
+    items = find_personal_data(text, 1)
+    assert items and all(i.hash in allowed_hashes([allowed]) for i in items)
+
+
+def test_allowed_business_address_in_every_page_footer_passes_the_package(cli, make_package, decisions, tmp_path):
+    footer = "Auditbureau, Burgemeester Brokxlaan 32, 5041 SB Tilburg, 088 123 45 67, contact@auditbureau.nl"
+    allowed = make_package("rapport", extra_meta={"toegestane_gegevens": ["Burgemeester Brokxlaan 32, 5041 SB Tilburg"]})
+    refused = make_package("rapport2", meta={"kenmerk": "2024-0002"})
+    for pkg in (allowed, refused):
+        (pkg / "documenten/1.pdf").write_bytes(page("Toegankelijkheidsonderzoek", footer, pages=5))
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
+    assert "OK   rapport (2024-0001)" in result.stdout, result.stdout
+    assert result.stdout.count("FOUT rapport2/") == 1
+    assert "FOUT rapport2/documenten/1.pdf, pagina 1-5: de tekst bevat een adres (postcode met huisnummer)" in result.stdout
+
+
+# -- everything else that is published ---------------------------------------------------------
+def test_personal_data_in_summary_and_inventory_refuses_the_package(cli, make_package, decisions, tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "E-mail van p.jansen@example.nl over planning"
+    header = HEADER + ["toelichting"]
+    rows = [r + [""] for r in rows]
+    rows[2][-1] = "Bel 06-12345678 voor inzage"
+    leaky = make_package("lek", body="Samenvatting.\n\nDe verzoeker (BSN 111222333) vroeg om stukken.", rows=rows, header=header,
+                         meta={"titel": "Verzoek van 06-87654321", "onderwerpen": ["parkeren", "NL91 ABNA 0417 1643 00"]})
+    write_approval(leaky, "Jan Ambtenaar")
+    fine = make_package("schoon", meta={"kenmerk": "2024-0002"}, body="Bel ons algemene nummer 0800-123456 of mail woo@gemeente.nl.")
+    write_approval(fine, "Jan Ambtenaar")
+    out = tmp_path / "site"
+    result = cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "cache"),
+                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--uitgebreid",
+                 "--report", str(tmp_path / "rapport.json"))
+    text = result.stdout
+    assert result.returncode == 1, text + result.stderr
+    assert "    lek/besluit.md, samenvatting, regel 3: de tekst bevat een burgerservicenummer (BSN): 11******3." in text
+    assert "    lek/besluit.md, veld 'titel': de tekst bevat een telefoonnummer: 06-*******1." in text
+    assert "    lek/besluit.md, veld 'onderwerpen': de tekst bevat een IBAN-rekeningnummer" in text
+    assert "    lek/inventaris.csv, rij 3, kolom 'document': de tekst bevat een e-mailadres: p***@example.nl." in text
+    assert "    lek/inventaris.csv, rij 4, kolom 'toelichting': de tekst bevat een telefoonnummer" in text
+    for value in ("111222333", "87654321", "p.jansen", "12345678", "0417 1643"):
+        assert value not in text and value not in result.stderr
+    report = json.loads((tmp_path / "rapport.json").read_text())
+    assert [p["package"] for p in report["published"]] == ["schoon"]
+    assert [p["package"] for p in report["refused"]] == ["lek"]
+    site = "\n".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml"))
+    assert "111222333" not in site and "p.jansen" not in site and "Verzoek van 06" not in site
+
+
+def test_annex_title_and_allowed_values_in_front_matter(cli, make_package, decisions, tmp_path):
+    pkg = make_package("bijlage", extra_meta={"bijlagen": [{"titel": "Brief aan Dorpsstraat 3, 1234 AB Ergens", "bestand": "bijlage.pdf"}]})
+    (pkg / "bijlage.pdf").write_bytes(page("Bijlage"))
+    ok = make_package("toegestaan", meta={"kenmerk": "0612345678", "organisatie": "Gemeente, tel. 070-426 62 66"},
+                      extra_meta={"toegestane_gegevens": ["070 4266266"]})
+    del ok
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
+    assert result.returncode == 1
+    assert "FOUT bijlage/besluit.md, veld 'bijlagen', nummer 1, veld 'titel': de tekst bevat een adres" in result.stdout
+    assert "Dorpsstraat 3" not in result.stdout
+    assert "OK   toegestaan (0612345678)" in result.stdout  # a kenmerk is no phone number
+
+
+@pytest.mark.parametrize("body", [
+    "Tekst met \x00\x07 stuurtekens en BSN\u00a0111222333\u200b.",
+    "Lang " + "woord " * 200_000 + " 06-12345678",
+])
+def test_hostile_summaries_are_checked_without_crashing(cli, make_package, decisions, tmp_path, body):
+    make_package("vreemd", body=body.replace("\x00", ""))
+    make_package("gewoon", meta={"kenmerk": "2024-0002"})
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
+    assert result.returncode == 1
+    assert "FOUT vreemd/besluit.md, samenvatting" in result.stdout
+    assert "OK   gewoon (2024-0002)" in result.stdout
+
+
+def test_personal_data_in_an_xlsx_remark_is_refused(cli, make_package, decisions, tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    pkg = make_package("excel", meta={"inventaris": "inventaris.xlsx"})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand", "Opmerking"])
+    ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "Rekening NL91ABNA0417164300"])
+    ws.append([2, "E-mail", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", None])
+    ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, "Ingezonden door 0612345678"])
+    wb.save(pkg / "inventaris.xlsx")
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
+    assert result.returncode == 1
+    assert "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een IBAN-rekeningnummer: NL***************0." in result.stdout
+    assert "FOUT excel/inventaris.xlsx, rij 4, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
+    assert "0417164300" not in result.stdout and "12345678" not in result.stdout
