@@ -97,10 +97,13 @@ def _value_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(x["url"] if isinstance(x, dict) else str(x) for x in value)
-    if isinstance(value, dict):
-        return str(value.get("label") or "/".join(str(v or "") for v in value.values()))
-    return str(value)
+        text = "; ".join(x["url"] if isinstance(x, dict) else str(x) for x in value)
+    elif isinstance(value, dict):
+        text = str(value.get("label") or "/".join(str(v or "") for v in value.values()))
+    else:
+        text = str(value)
+    # A cell a spreadsheet would run as a formula (CSV injection) starts with a quote instead.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def type_records(kind, views, base: str) -> list[dict]:

@@ -509,3 +509,20 @@ def test_personal_data_in_a_type_specific_field_refuses_the_package_once(tmp_pat
     check_published_texts(d, allowed_hashes([]), problems)
     locations = sorted(p.location for p in problems)
     assert locations == ["veld 'onderwerp'", "veld 'titel'"], locations
+
+
+def test_type_csv_neutralises_formulas(tmp_path):
+    import csv
+    import io
+    from types import SimpleNamespace
+
+    from publish.opendata import type_csv
+
+    d, found = problems_of(make_typed(tmp_path, "kamerstuk", meta={"onderwerp": "=HYPERLINK(\"https://x\")"}))
+    assert d is not None, found
+    view = SimpleNamespace(decision=d, url="kamerstuk/2025-kb-1/", category=("u", "l"), document_kind=None,
+                           main_files=[SimpleNamespace(url="kamerstuk/2025-kb-1/kamerbrief.pdf", title="Kamerbrief",
+                                                       pages=1, size=1, searchable=True)])
+    view.files = view.main_files
+    rows = list(csv.reader(io.StringIO(type_csv(types.get("kamerstuk"), [view], "https://x/").decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][rows[0].index("onderwerp")] == "'=HYPERLINK(\"https://x\")"
