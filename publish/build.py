@@ -23,6 +23,7 @@ from .evaluate import PackageResult, evaluate, package_folders
 from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
+from .scriptcheck import check_generated, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
 from .sitemaps import robots_txt, sitemap_xml
 from .swap import swap_in
@@ -145,6 +146,8 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     t0 = time.perf_counter()
     _write_site(opts, site, publishable, withdrawn, inspector, report, today)
     report.timings["site"] = time.perf_counter() - t0
+    if not report.written:
+        return
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
         report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
                                  "url": site.base_url + urls.publication(r.decision.slug, r.decision.kind.url_prefix)})
@@ -195,19 +198,45 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
         try:
             new_site = work / "site"
             sources = work / "site_src"
-            decisions = [r.decision for r in publishable]
-            pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
-            histories = {r.decision.slug: r.history for r in publishable}
-            views = build_views(decisions, pdfs, inspector.published_copy, histories)
-            gone = _withdrawn_pages(withdrawn)
-            downloads = _downloads(site, views)
-            _write_sources(site, views, sources, downloads, gone)
+            packages = {r.name: r for r in [*publishable, *withdrawn]}
+            while True:
+                # Until no page carries script markup from a package: each round refuses the packages it
+                # comes from and builds the pages again without them.
+                shutil.rmtree(sources, ignore_errors=True)
+                shutil.rmtree(new_site, ignore_errors=True)
+                decisions = [r.decision for r in publishable]
+                pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
+                histories = {r.decision.slug: r.history for r in publishable}
+                views = build_views(decisions, pdfs, inspector.published_copy, histories)
+                gone = _withdrawn_pages(withdrawn)
+                downloads = _downloads(site, views)
+                pages, static, skipped = _write_sources(site, views, sources, downloads, gone)
+                check = check_generated(pages, packages)
+                if not check.blamed:
+                    t0 = time.perf_counter()
+                    _run_mkdocs(site, sources, new_site, views)
+                    report.timings["mkdocs"] = report.timings.get("mkdocs", 0.0) + time.perf_counter() - t0
+                    t0 = time.perf_counter()
+                    check = check_site(site, new_site, pages, static, packages)
+                    report.timings["scriptcontrole"] = report.timings.get("scriptcontrole", 0.0) + time.perf_counter() - t0
+                if check.unattributed:
+                    report.error = ("de site bevat scriptcode die niet gepubliceerd mag worden; er is niets geschreven:\n"
+                                    + "\n".join(check.unattributed))
+                    report.exit_code = EXIT_FAILURE
+                    return
+                if not check.blamed:
+                    break
+                _refuse(check.blamed, publishable, withdrawn, report)
+                if opts.strict:
+                    return
+            for path in skipped:
+                report.warnings.append({"package": "", "file": preview(path, 200), "location": "",
+                                        "message": "dit Markdown-bestand staat niet in nav of not_in_nav van mkdocs.yml en wordt niet gepubliceerd.",
+                                        "fix": "Zet de pagina in nav (of in not_in_nav als ze buiten het menu moet blijven), of haal het bestand weg.",
+                                        "code": "pagina.niet_bedoeld", "severity": "waarschuwing"})
             if opts.keep_sources:
                 shutil.rmtree(opts.keep_sources, ignore_errors=True)
                 shutil.copytree(sources, opts.keep_sources)
-            t0 = time.perf_counter()
-            _run_mkdocs(site, sources, new_site, views)
-            report.timings["mkdocs"] = time.perf_counter() - t0
             _add_files(views, new_site)
             _add_redirects(views, new_site, site.base_url)
             for path, data in downloads.items():
@@ -217,7 +246,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             t0 = time.perf_counter()
             _add_search_index(views, new_site)
             report.timings["zoekindex"] = time.perf_counter() - t0
-            _add_security_headers(new_site)
+            _add_security_headers(new_site, check.script_hashes)
             swap_in(new_site, out, work / "old")
             report.written = True
         finally:
@@ -258,7 +287,7 @@ def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
         prefix = r.decision.kind.url_prefix if r.decision else _raw_prefix(r.folder)
         label = r.decision.kind.label if r.decision and r.decision.type != "woo-besluit" else "Besluit"
         pages.append({"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk), prefix), "date": r.withdrawal.date, "label": label,
-                      "reason": r.withdrawal.reason})
+                      "reason": r.withdrawal.reason, "package": r.name})
     return sorted(pages, key=lambda p: p["url"])
 
 
@@ -294,16 +323,56 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
     return out
 
 
-def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict]) -> None:
-    static = site.path.parent / "site_src"
-    if static.is_dir():
-        shutil.copytree(static, sources, ignore=shutil.ignore_patterns("_generated", ".*"))
+def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict]):
+    """The site's own pages and files, then the generated pages. Returns the generated pages, the site's
+    own files by their place in the output (for naming the source of a problem) and the Markdown files
+    that are not published because the site does not name them as pages."""
+    static, skipped = _copy_static(site, sources)
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
     sizes = {path: len(data) for path, data in downloads.items()}
     pages = Generator(SiteText(site.name, site.organisation), views, download_sizes=sizes, withdrawn=gone).generate()
     write_sources(pages, sources)
+    return pages, static, skipped
+
+
+def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[str]]:
+    """Copy site_src, with only the Markdown pages the site means to publish: those in nav or not_in_nav
+    (every page when there is no nav). Markdown under assets/ and README files document the files
+    beside them and are never pages; any other Markdown file left out is reported."""
+    from mkdocs.config.config_options import PathSpec
+    from mkdocs.structure.files import File
+
+    static_dir = site.path.parent / "site_src"
+    placed: dict[str, str] = {}
+    skipped: list[str] = []
+    if not static_dir.is_dir():
+        return placed, skipped
+    outside_nav = PathSpec().run_validation(site.not_in_nav) if site.not_in_nav.strip() else None
+    for folder, dirs, files in os.walk(static_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "_generated")
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            rel = path.relative_to(static_dir).as_posix()
+            source = f"site_src/{rel}"
+            if name.lower().endswith(".md"):
+                documentation = rel.startswith("assets/") or name.lower().startswith("readme")
+                intended = not documentation and (not site.nav_pages or rel in site.nav_pages
+                                                  or (outside_nav is not None and outside_nav.match_file(rel)))
+                if not intended:
+                    if not documentation:
+                        skipped.append(source)
+                    continue
+                dest = File(rel, str(static_dir), "", site.use_directory_urls).dest_uri
+            else:
+                dest = rel
+            (sources / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, sources / rel)
+            placed[dest] = source
+    return placed, skipped
 
 
 def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views) -> None:
@@ -356,10 +425,37 @@ def _add_redirects(views, site_dir: Path, base_url: str) -> None:
             target.write_text(urls.redirect_page(base_url + v.url, v.decision.title), encoding="utf-8")
 
 
-def _add_security_headers(site_dir: Path) -> None:
+def _add_security_headers(site_dir: Path, script_hashes: list[str]) -> None:
     from .headers import HEADERS_FILE, headers_file, security_headers
 
-    (site_dir / HEADERS_FILE).write_text(headers_file(security_headers(site_dir)), encoding="utf-8")
+    (site_dir / HEADERS_FILE).write_text(headers_file(security_headers(script_hashes)), encoding="utf-8")
+
+
+def _refuse(blamed: dict[str, list], publishable: list[PackageResult], withdrawn: list[PackageResult],
+            report: BuildReport) -> None:
+    """Refuse the packages whose data put script markup on a page: the others are published."""
+    from .problems import Problem
+
+    for name, found in sorted(blamed.items()):
+        result = next((r for r in [*publishable, *withdrawn] if r.name == name), None)
+        if result is None:
+            continue
+        if any(r is result for r in publishable):
+            publishable.remove(result)
+        else:
+            withdrawn.remove(result)
+            report.withdrawn[:] = [w for w in report.withdrawn if w["package"] != name]
+        pages: dict[str, list[str]] = {}  # one problem per piece of markup, naming its pages (its own page first)
+        for page, finding in sorted(found, key=lambda item: (not item[0].startswith("besluit/"), item[0])):
+            pages.setdefault(finding.describe(), []).append(page)
+        problems = [Problem(name, "", pages_text(where), f"de pagina zou {what} bevatten, uit de gegevens van dit "
+                            "pakket. Scriptcode wordt nooit gepubliceerd.",
+                            "Haal HTML- en scriptcode weg uit besluit.md (titel, onderwerpen, samenvatting) en uit de "
+                            "inventarislijst, en keur het pakket opnieuw goed. De andere besluiten zijn wel gepubliceerd.",
+                            "html.script").to_dict() for what, where in pages.items()]
+        report.refused.append({"package": name, "kenmerk": result.decision.kenmerk if result.decision else None,
+                               "problems": problems})
+    report.exit_code = max(report.exit_code, EXIT_REFUSED)
 
 
 def _add_search_index(views, site_dir: Path) -> None:

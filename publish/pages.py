@@ -177,10 +177,11 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
 
 
 class Page:
-    def __init__(self, url: str, title: str, body: str):
+    def __init__(self, url: str, title: str, body: str, packages: tuple[str, ...] = ()):
         self.url = url
         self.title = title
         self.body = body
+        self.packages = packages  # the packages (folder names) whose data the page shows
 
     @property
     def source_path(self) -> str:
@@ -229,8 +230,9 @@ class Generator:
         self.env.filters["filesize"] = filesize
         self.env.globals["mixed"] = self.mixed
 
-    def render(self, template: str, url: str, page_title: str, **context) -> None:
-        page = Page(url, page_title, "")
+    def render(self, template: str, url: str, page_title: str, shows=(), **context) -> None:
+        """``shows``: the decision views whose data the page shows (for refusing a package by its page)."""
+        page = Page(url, page_title, "", tuple(sorted({v.decision.name for v in shows})))
         page.body = self.env.get_template(template).render(page=page, site=self.site, urls=urls, **context)
         self.pages.append(page)
 
@@ -246,20 +248,21 @@ class Generator:
             "published": sum(1 for v in views for r in v.rows if r.file),
         }
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
-        self.render("home.html", "", self.site.name, stats=stats, latest=latest[:LATEST_ON_HOME])
+        self.render("home.html", "", self.site.name, shows=latest[:LATEST_ON_HOME], stats=stats, latest=latest[:LATEST_ON_HOME])
         for v in views:
             downloads = [(label, url, self.download_sizes[url]) for url, label in (
                 (urls.inventory_csv(v.url), "Inventarislijst (CSV)"), (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
                 (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)")) if url in self.download_sizes]
             context = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
             context.update(v.kind.page(v) if v.kind.page else {})
-            self.render(v.kind.template, v.url, v.decision.title, item=v, downloads=downloads, **context)
+            self.render(v.kind.template, v.url, v.decision.title, shows=[v], item=v, downloads=downloads, **context)
         self._listings()
         self._grounds()
         self._statistics()
         self.render("search.html", urls.SEARCH, "Zoeken")
         for gone in self.withdrawn:
             self.render("withdrawn.html", gone["url"], f"{gone.get('label', 'Besluit')} {gone['kenmerk']} is ingetrokken", gone=gone)
+            self.pages[-1].packages = (gone["package"],) if gone.get("package") else ()
         return self.pages
 
     def _statistics(self) -> None:
@@ -319,7 +322,7 @@ class Generator:
             charts[-1]["svg"] = bar_chart("dagen", charts[-1]["title"], charts[-1]["items"], " d",
                                           marks=[(28, "4 weken"), (42, "6 weken")])
             del days
-        self.render("statistics.html", urls.STATISTICS, "Statistieken", charts=charts, total=len(views),
+        self.render("statistics.html", urls.STATISTICS, "Statistieken", shows=self.views, charts=charts, total=len(views),
                     all_total=len(self.views), per_type=[(kind, sum(1 for v in self.views if v.decision.type == name))
                                                          for name, kind in REGISTRY.items()])
 
@@ -352,7 +355,7 @@ class Generator:
             pagination = Pagination(n, len(chunks), list(enumerate(pages, start=1)),
                                     pages[n - 2] if n > 1 else None, pages[n] if n < len(chunks) else None)
             page_title = title if n == 1 else f"{title} (pagina {n})"
-            self.render("listing.html", pages[n - 1], page_title, title=page_title, intro=intro,
+            self.render("listing.html", pages[n - 1], page_title, shows=self.views, title=page_title, intro=intro,
                         facets=self._facets(base), list_title=list_title, caption=caption,
                         items=chunk, pagination=pagination)
 
@@ -395,7 +398,7 @@ class Generator:
             for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
                 items.append(({"ground": ground, "url": urls.ground(ground.slug)}, len(used[(law, ground.id)])))
                 self.render("ground.html", urls.ground(ground.slug), f"{ground.id} {ground.law}: {ground.meaning}",
-                            ground=ground, items=used[(law, ground.id)])
+                            shows=used[(law, ground.id)], ground=ground, items=used[(law, ground.id)])
             groups.append((law, items))
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
 

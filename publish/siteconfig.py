@@ -36,6 +36,11 @@ class SiteConfig:
     colours: dict = field(default_factory=dict)
     raw_extra: dict = field(default_factory=dict)
     problems: Problems = field(default_factory=lambda: Problems(""))
+    inline_scripts: list[str] = field(default_factory=list)  # 'sha256-...' of the inline scripts the site's own templates may add
+    custom_dir: Path | None = None  # the site's theme overrides (theme.custom_dir)
+    nav_pages: set[str] = field(default_factory=set)  # Markdown pages named in nav
+    not_in_nav: str = ""  # the not_in_nav patterns (gitignore style): pages published outside the navigation
+    use_directory_urls: bool = True
 
 
 # The settings under extra.woo, declared once: validated here (unknown fields, types, formats) and
@@ -57,15 +62,19 @@ SETTINGS = Schema("extra.woo", (
         Field("primair", "line", doc="kop, links en knoppen: minstens 4,5:1 contrast met wit"),
         Field("accent", "line", doc="focusrand en kaders: minstens 3:1 contrast met wit"),
     )),
+    Field("toegestane_scripts", "texts",
+          doc="SHA-256 (`sha256-...=`) van elk inline script dat eigen templates bewust toevoegen; elk ander inline script houdt de build tegen"),
 ))
 KNOWN_FIELDS = set(SETTINGS.names())
+SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
 CONTACT_FIELDS = {f.name for f in SETTINGS.get("contact").subfields}
 _KIND_CHECK = {"line": (str, "een tekst"), "url": (str, "een webadres"), "mapping": (dict, "een lijst van naam: waarde-paren"),
                "texts": (list, "een lijst"), "int": (int, "een geheel getal"), "number": ((int, float), "een getal"),
                "bool": (bool, "true of false")}
 
 
-_CHECKED_ELSEWHERE = {"contact", "kleuren"}  # their subfields have their own checks (contact below, colours in identity.py)
+# Settings with their own checks (contact and toegestane_scripts below, colours in identity.py).
+_CHECKED_ELSEWHERE = {"contact", "kleuren", "toegestane_scripts"}
 
 
 def _check_value(name: str, f: Field, value, problems: Problems) -> None:
@@ -97,7 +106,7 @@ def _check_fields(extra: dict, problems: Problems) -> None:
                        "Controleer de spelling; bekende velden: " + ", ".join(sorted(KNOWN_FIELDS)) + ".", "config.veld_onbekend")
     for f in SETTINGS.fields:
         value = extra.get(f.name)
-        if value is None or f.name == "contact" or f.kind not in _KIND_CHECK:
+        if value is None or f.name in _CHECKED_ELSEWHERE or f.kind not in _KIND_CHECK:
             continue
         _check_value(f.name, f, value, problems)
     contact = extra.get("contact") or {}
@@ -122,6 +131,45 @@ def _check_fields(extra: dict, problems: Problems) -> None:
                          "toegankelijkheidsverklaring moet een contactroute noemen.", "config.contact_ontbreekt")
 
 
+def _inline_scripts(extra: dict, problems: Problems) -> list[str]:
+    """extra.woo.toegestane_scripts: the SHA-256 of each inline script the site's own templates add on purpose."""
+    value = extra.get("toegestane_scripts")
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        problems.error("mkdocs.yml", "extra.woo.toegestane_scripts", "dit moet een lijst van script-hashes zijn.",
+                       "Schrijf elke hash op een eigen regel, zoals '- sha256-...='; de build noemt de juiste waarde "
+                       "wanneer hij een inline script tegenkomt.", "config.scripts")
+        return []
+    hashes = []
+    for i, item in enumerate(value, start=1):
+        text = str(item).strip() if isinstance(item, str) else ""
+        if not SCRIPT_HASH.fullmatch(text):
+            shown = "".join(c if c.isprintable() else "?" for c in str(item))[:80]
+            problems.error("mkdocs.yml", f"extra.woo.toegestane_scripts, item {i}", f"'{shown}' is geen SHA-256-hash van een script.",
+                           "Neem de waarde precies over uit de melding van de build: 'sha256-' gevolgd door 44 tekens, "
+                           "zonder aanhalingstekens.", "config.scripts")
+        elif text not in hashes:
+            hashes.append(text)
+    return hashes
+
+
+def _nav_pages(nav) -> set[str]:
+    """The Markdown files named in mkdocs' nav (nested lists of titles and paths)."""
+    found: set[str] = set()
+    stack = [nav]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item.lower().endswith(".md") and "://" not in item:
+                found.add(item.lstrip("/"))
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def load_site_config(path: Path) -> SiteConfig:
     import yaml
 
@@ -135,6 +183,9 @@ def load_site_config(path: Path) -> SiteConfig:
     problems = Problems("")
     _check_fields(extra, problems)
     colours = site_colours(extra, problems)
+    inline_scripts = _inline_scripts(extra, problems)
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    custom_dir = path.parent / str(theme["custom_dir"]) if theme.get("custom_dir") else None
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"
@@ -150,4 +201,9 @@ def load_site_config(path: Path) -> SiteConfig:
         colours=colours,
         raw_extra=extra,
         problems=problems,
+        inline_scripts=inline_scripts,
+        custom_dir=custom_dir,
+        nav_pages=_nav_pages(data.get("nav") or []),
+        not_in_nav=str(data.get("not_in_nav") or ""),
+        use_directory_urls=data.get("use_directory_urls") is not False,
     )

@@ -63,7 +63,8 @@ def test_no_wcag_violations(demo_site, name):
     assert '<html lang="nl"' in r["html"]
     assert [e for e in r["errors"] if "404" not in e] == []
     assert r["cspViolations"] == []
-    assert "script-src 'self' 'sha256-" in r["headers"]["content-security-policy"]
+    assert "script-src 'self';" in r["headers"]["content-security-policy"]
+    assert "sha256-" not in r["headers"]["content-security-policy"]
 
 
 @needs_browser
@@ -129,20 +130,15 @@ def test_pages_visitors_expect(demo_site):
         assert "Toegankelijkheid</a>" in html and "Privacy</a>" in html
 
 
-def test_security_headers_allow_only_the_sites_own_inline_scripts(demo_site, tmp_path):
-    import base64
-    import hashlib
-
+def test_security_headers_allow_only_the_sites_own_script_files(demo_site, tmp_path):
     _, out = demo_site
     headers = (out / "_headers").read_text()
-    assert headers.startswith("/*\n")
-    csp = next(line for line in headers.splitlines() if "Content-Security-Policy" in line)
+    assert "\n/*\n" in headers
+    csp = next(line for line in headers.splitlines() if line.startswith("  Content-Security-Policy"))
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp and "default-src 'none'" in csp
+    assert "script-src 'self';" in csp and "sha256-" not in csp
     html = (out / "besluit/2024-0000034173/index.html").read_text()
-    inline = re.findall(r"<script>(.*?)</script>", html, re.S)
-    assert inline
-    for body in inline:
-        assert "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'" in csp
+    assert re.findall(r"<script>(.*?)</script>", html, re.S) == []
     for name in ("X-Content-Type-Options: nosniff", "Referrer-Policy: no-referrer", "frame-ancestors 'none'"):
         assert name in headers
     nginx = run_cli("headers", "--out", str(out), "--formaat", "nginx")

@@ -1,5 +1,6 @@
 // Drives Debian's chromium through playwright-core for the page tests. Prints one JSON object.
-// Usage: node probe.mjs '{"url": "...", "axe": true, "javascript": true, "width": 1280, "screenshot": "x.png", "waitFor": "#sel"}'
+// Usage: node probe.mjs '{"url": "...", "axe": true, "javascript": true, "width": 1280, "screenshot": "x.png", "waitFor": "#sel",
+//                         "evaluate": "JS expression, its JSON value is returned as evaluated"}'
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
@@ -58,6 +59,7 @@ const out = {
   headers: response ? await response.allHeaders() : {},
   html: await page.content(),
 };
+if (opts.evaluate) out.evaluated = await page.evaluate(opts.evaluate);
 if (opts.axe) {
   // Evaluated through the DevTools protocol, not as a <script> tag: the site's CSP rightly refuses those.
   const fs = await import("node:fs");
