@@ -259,7 +259,7 @@ class Generator:
         self._listings()
         self._grounds()
         self._statistics()
-        self.render("search.html", urls.SEARCH, "Zoeken")
+        self.render("search.html", urls.SEARCH, "Zoeken", examples=_search_examples(latest))
         for gone in self.withdrawn:
             self.render("withdrawn.html", gone["url"], f"{gone.get('label', 'Besluit')} {gone['kenmerk']} is ingetrokken", gone=gone)
             self.pages[-1].packages = (gone["package"],) if gone.get("package") else ()
@@ -401,6 +401,17 @@ class Generator:
                             shows=used[(law, ground.id)], ground=ground, items=used[(law, ground.id)])
             groups.append((law, items))
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
+
+
+def _search_examples(latest: list) -> dict:
+    """The search help's examples come from this site's own data: the newest kenmerk and the most
+    used refusal ground (none when the site has no such thing yet)."""
+    counts: dict[str, int] = {}
+    for v in latest:
+        for ground in v.decision.grounds:
+            counts[ground.id] = counts.get(ground.id, 0) + 1
+    ground = min(counts, key=lambda g: (-counts[g], g)) if counts else ""
+    return {"kenmerk": latest[0].decision.kenmerk if latest else "", "ground": ground}
 
 
 def write_sources(pages: list[Page], target: Path) -> None:

@@ -10,9 +10,10 @@ Design, so that what a browser loads per query stays bounded as the site grows:
   split the same way. Every shard is a complete lunr 2.3 index that ``lunr.Index.load`` accepts.
   A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
 
-The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``,
-``stemmer-nl``), registered with lunr.py under the same names; the stemmer is Snowball's
-``dutch_porter``, which gives the stems lunr.nl.js gives (tested under Node). The stop words are
+The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``) with our own
+stemmer ``stemmer-nl-woo``: Snowball's ``dutch_porter`` (the stems lunr.nl.js gives) wrapped in a light
+inflection step so singular and plural meet; ``site_src/assets/woo-stem.js`` is the same function for
+the browser (tested under Node on the same words). The stop words are
 shipped in ``data/stopwoorden-nl.txt``: nothing is downloaded.
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 import snowballstemmer
 from lunr.pipeline import Pipeline
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 LUNR_VERSION = "2.3.9"
 K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 48_000
@@ -53,9 +54,58 @@ def trim(word: str) -> str:
     return _TRIM.sub("", word)
 
 
+_VOWELS = "aeiouyè"
+
+
+def _normalise(w: str) -> str:
+    """Plural endings that Snowball's Dutch stemmer leaves alone (organisaties, procedures, gegevens).
+
+    Mirrors ``normalise`` in ``site_src/assets/woo-stem.js`` rule for rule: the browser stems queries
+    with that file, so both must give the same stem for every word (tested under Node).
+    """
+    if re.search(r"['’]s$", w):
+        w = w[:-2]
+    if len(w) >= 6 and w.endswith("essen"):
+        w = w[:-3]
+    if len(w) >= 6 and w.endswith("heden"):
+        w = w[:-5] + "heid"
+    if len(w) >= 6 and w.endswith("zen"):
+        w = w[:-3] + "s"
+    if len(w) >= 7 and w.endswith("enen"):
+        w = w[:-2]
+    if len(w) >= 5 and w.endswith("ies"):
+        return w[:-1]
+    if len(w) >= 6 and w.endswith("es") and w[-3] not in _VOWELS:
+        return w[:-1]
+    if len(w) >= 7 and w.endswith("ens"):
+        return w[:-1]
+    return w
+
+
+def _finish(s: str) -> str:
+    """The f/v alternation (brief/brieven) and doubled final consonants (gevallen, voorstellen)."""
+    if len(s) >= 4 and s.endswith("v"):
+        return s[:-1] + "f"
+    if len(s) >= 4 and s[-1] == s[-2] and s[-1] not in _VOWELS:
+        return s[:-1]
+    return s
+
+
+def inflection_recall(pairs: list[tuple[str, str]], stemmer=None) -> float:
+    """Share of word pairs (singular/plural, inflections) that get the same stem: what a query for one
+    form finds of the other. ``stemmer`` defaults to the search stemmer."""
+    stemmer = stemmer or stem
+    return sum(stemmer(a) == stemmer(b) for a, b in pairs) / max(1, len(pairs))
+
+
+def snowball_stem(word: str) -> str:
+    """Plain Snowball (lunr.nl.js's stemmer), kept to measure what the inflection step adds."""
+    return _STEMMER.stemWord(word)
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return _finish(_STEMMER.stemWord(_normalise(word)))
 
 
 def terms(text: str, stop_words: bool = True) -> list[str]:
@@ -81,7 +131,7 @@ def _register_with_lunr() -> None:
     def stemmer_nl(token, i, tokens):
         return token.update(lambda s, m: stem(s))
 
-    for fn, name in ((trimmer_nl, "trimmer-nl"), (stop_word_filter_nl, "stopWordFilter-nl"), (stemmer_nl, "stemmer-nl")):
+    for fn, name in ((trimmer_nl, "trimmer-nl"), (stop_word_filter_nl, "stopWordFilter-nl"), (stemmer_nl, "stemmer-nl-woo")):
         if name not in Pipeline.registered_functions:
             Pipeline.register_function(fn, name)
 
@@ -91,7 +141,7 @@ _register_with_lunr()
 
 def search_pipeline_names() -> list[str]:
     pipeline = Pipeline()
-    pipeline.add(Pipeline.registered_functions["trimmer-nl"], Pipeline.registered_functions["stemmer-nl"])
+    pipeline.add(Pipeline.registered_functions["trimmer-nl"], Pipeline.registered_functions["stemmer-nl-woo"])
     return pipeline.serialize()
 
 

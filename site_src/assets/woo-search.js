@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var root = document.getElementById("woo-search");
-  if (!root || !window.lunr) return;
+  if (!root || !window.lunr || !window.lunr.wooStem) return;
   var base = root.getAttribute("data-index");
   var siteRoot = root.getAttribute("data-root");
   var status = document.getElementById("woo-search-status");
@@ -42,7 +42,7 @@
     token = lunr.nl.trimmer(token);
     if (!token || !token.toString()) return null;
     if (lunr.nl.stopWordFilter(token) === undefined) return null;
-    return lunr.nl.stemmer(token).toString();
+    return lunr.wooStem(token.toString());
   }
   function compact(s) { return String(s).toLowerCase().replace(/[^0-9a-z]/g, ""); }
   function parseQuery(q) {
@@ -89,7 +89,19 @@
     return window.location.pathname + (s ? "?" + s : "");
   }
 
-  function isoDay(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
+  var MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
+  function longDay(day) {  // "29 april 2024", as every other page writes dates
+    var d = new Date(day * 86400000);
+    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  }
+  function dayOf(iso) {  // "2024-04-29" -> days since 1970, or null
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
+  }
+  var fromDay = dayOf(params.get("van")), toDay = dayOf(params.get("tot"));
+  var fromInput = document.getElementById("woo-van"), toInput = document.getElementById("woo-tot");
+  if (fromInput && fromDay !== null) fromInput.value = params.get("van");
+  if (toInput && toDay !== null) toInput.value = params.get("tot");
   function decode(meta) {
     // meta.json is columnar and delta-coded to stay small; rows are [year, org, outcome, grounds, subjects, day, published day].
     var rows = new Array(meta.aantal), day = 0, years = {};
@@ -116,7 +128,6 @@
     var parsed = parseQuery(query);
     var pages = {};
     var anyQuery = parsed.words.length + parsed.codes.length > 0;
-    var capped = {};
     var optional = [];  // very common terms: their postings are cut, so they only add to the score
     var jobs = parsed.words.map(function (term, i) {
       return Promise.all([
@@ -172,13 +183,13 @@
         }
         if (ok) matches.push({ n: n, score: score });
       }
-      render(meta, rows, matches, parsed, pages, anyQuery, facetValues);
+      render(meta, rows, matches, parsed, pages, anyQuery, facetValues, optional);
     });
   }).catch(function () {
     status.textContent = "Het zoeken is op dit moment niet beschikbaar. Bekijk het overzicht van alle besluiten.";
   });
 
-  function render(meta, rows, matches, parsed, pages, anyQuery, facetValues) {
+  function render(meta, rows, matches, parsed, pages, anyQuery, facetValues, optional) {
     var chosen = {};
     FACETS.forEach(function (f) { chosen[f[0]] = params.getAll(f[0]); });
     function passes(m, except) {
@@ -189,6 +200,11 @@
         return chosen[key].some(function (v) { return values.indexOf(v) >= 0; });
       });
     }
+    // The date range (decision date) narrows the matches before facets are counted.
+    matches = matches.filter(function (m) {
+      var day = rows[m.n][5];
+      return (fromDay === null || day >= fromDay) && (toDay === null || day <= toDay);
+    });
     var results = matches.filter(function (m) { return passes(m, null); });
     results.sort(function (a, b) {
       var ra = rows[a.n], rb = rows[b.n];
@@ -198,7 +214,7 @@
     });
     // Facets: counts under the other chosen filters, as links that add or remove a filter.
     var html = "";
-    var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; });
+    var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; }) || fromDay !== null || toDay !== null;
     FACETS.forEach(function (f) {
       var counts = {};
       matches.forEach(function (m) {
@@ -217,7 +233,7 @@
       html += "</ul></section>";
     });
     if (anyChosen) {
-      var clear = {}; FACETS.forEach(function (f) { clear[f[0]] = null; });
+      var clear = { van: null, tot: null }; FACETS.forEach(function (f) { clear[f[0]] = null; });
       html = '<p><a href="' + escapeHtml(url(clear)) + '">Alle filters wissen</a></p>' + html;
     }
     facetBox.innerHTML = html;
@@ -229,7 +245,10 @@
       window.wooSearchDone = performance.now();
       return;
     }
-    status.textContent = results.length + (results.length === 1 ? " besluit" : " besluiten") + " gevonden" + label + ".";
+    // A very common word keeps only its best pages in the index: then the count is a lower bound.
+    var bounded = parsed.words.some(function (w, i) { return capped[w] && !optional[i]; });
+    status.textContent = (bounded ? "Ten minste " : "") + results.length + (results.length === 1 ? " besluit" : " besluiten") +
+      " gevonden" + label + (bounded ? " (een veelvoorkomend woord: alleen de best passende documenten zijn doorzocht)" : "") + ".";
     var shownCount = 0;
     function more() {
       var batch = results.slice(shownCount, shownCount + PAGE);
@@ -274,7 +293,7 @@
       return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[2]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
         '<p class="woo-muted"><span class="woo-type">' + escapeHtml(meta.soorten[row[7]]) + '</span> · Kenmerk ' + escapeHtml(info[1]) + ' · ' +
         escapeHtml(meta.organisaties[row[1]]) + ' · ' + (row[2] < 0 ? 'van ' : 'besluit van ') +
-        escapeHtml(isoDay(row[5])) + (row[2] < 0 ? '' : ' · ' + escapeHtml(meta.uitkomsten[row[2]])) + '</p>' +
+        escapeHtml(longDay(row[5])) + (row[2] < 0 ? '' : ' · ' + escapeHtml(meta.uitkomsten[row[2]])) + '</p>' +
         '<p>' + highlight(info[3], parsed.words) + '</p>' + found + '</li>';
     }
     list.innerHTML = "";
