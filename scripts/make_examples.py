@@ -248,7 +248,7 @@ def _clean(line: str) -> str:
     return re.sub(r"\[bookmark: [^\]]*\]", "", line).replace("\u00a0", " ").strip()
 
 
-def kamerbrief(root: Path, text: str) -> None:
+def kamerbrief(root: Path, text: str) -> Path:
     """Seed 003: the letter of the State Secretary of BZK on civil servants' personal data."""
     lines = [_clean(line) for line in text.splitlines()]
     end = next(i for i, line in enumerate(lines) if line.startswith("Hoogachtend"))
@@ -285,6 +285,7 @@ van ambtenaren in het publiek domein, zoals toegezegd in het mondelinge vragenuu
   mailboxen, geen namen van medewerkers in brieven) worden mogelijk rijksbreed ingevoerd.
 - Een gesprek met de Amerikaanse ambassadeur staat gepland; de Kamer krijgt daarna een brief.
 """, encoding="utf-8")
+    return pkg
 
 
 def _footnotes(text: str) -> str:
@@ -292,7 +293,7 @@ def _footnotes(text: str) -> str:
     return re.sub(r"(?<=[a-z?.])(\d{1,2})(?=[.,;]?(\s|$))", r"[^\1]", text)
 
 
-def kamervragen(root: Path, text: str) -> None:
+def kamervragen(root: Path, text: str) -> Path:
     """Seed 004: Kamervragen 2022Z06465 on private messaging and mail of ministers, with the answers."""
     body = text.split("Bron antwoord", 1)[1].split("\n", 1)[1]
     body = body.split("Kamervraag document nummer:", 1)[0]
@@ -333,6 +334,24 @@ antwoord: antwoord.pdf
 onderwerpen: [berichtenapps, informatiehuishouding, Wob]
 ---
 """ + "\n".join(markdown).rstrip() + "\n", encoding="utf-8")
+    return pkg
+
+
+DEMO_KEYS = Path(__file__).resolve().parent.parent / "demo" / "sleutels"
+
+
+def approve_with_demo_key(package: Path, when: str) -> None:
+    """Sign the example with the DEMONSTRATION key (demo/sleutels/README.md: never for real use).
+    Ed25519 signatures are deterministic, so with a fixed time the record is byte-identical each run."""
+    import datetime as dt
+    import tempfile
+
+    from publish.approval import write_approval
+    from publish.signing import private_copy
+
+    with tempfile.TemporaryDirectory() as tmp:
+        key = private_copy(DEMO_KEYS / "demo-ondertekenaar", Path(tmp))
+        write_approval(package, key, DEMO_KEYS / "toegestane-ondertekenaars", now=dt.datetime.fromisoformat(when))
 
 
 def main() -> None:
@@ -341,12 +360,14 @@ def main() -> None:
     args = parser.parse_args()
     kiesraad(args.out)
     bzk(args.out)
-    for number, make in (("003", kamerbrief), ("004", kamervragen)):
+    approve_with_demo_key(args.out / "2024-0000034173-kiesraad-datalekken", "2024-04-30T09:00:00+00:00")
+    approve_with_demo_key(args.out / "2018-0000791076-bzk-berichtenapps", "2018-10-08T09:00:00+00:00")
+    for number, make, when in (("003", kamerbrief, "2025-06-28T09:00:00+00:00"), ("004", kamervragen, "2022-04-07T12:00:00+00:00")):
         text = seed(number)
         if text is None:
             print(f"Seed {number} niet gevonden: het voorbeeldpakket daarvan is niet opnieuw gemaakt.", file=sys.stderr)
         else:
-            make(args.out, text)
+            approve_with_demo_key(make(args.out, text), when)
     print(f"Voorbeeldpakketten geschreven in {args.out}/")
 
 

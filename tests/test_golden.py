@@ -29,7 +29,7 @@ def site_digest(out: Path) -> dict[str, str]:
 def build_demo(cli, tmp_path: Path) -> Path:
     out = tmp_path / "site"
     result = cli("build", "--decisions", str(ROOT / "decisions"), "--out", str(out), "--cache", str(tmp_path / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", TODAY)
+                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", TODAY, "--archief", str(tmp_path / "archief"))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 

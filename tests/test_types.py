@@ -28,7 +28,7 @@ import yaml  # noqa: E402
 from pdfdraw import write_pdf  # noqa: E402
 
 from publish import types  # noqa: E402
-from publish.approval import write_approval  # noqa: E402
+from conftest import DEMO_KEY, approve  # noqa: E402
 from publish.package import load_package  # noqa: E402
 from publish.schema import Field  # noqa: E402
 from publish.search import compact, shard_of, terms  # noqa: E402
@@ -212,8 +212,8 @@ def typed_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("types")
     decisions = root / "decisions"
     for kind in META:
-        write_approval(make_typed(decisions, kind), "Piet")
-    write_approval(PackageMaker(decisions)("woo"), "Piet")
+        approve(make_typed(decisions, kind))
+    approve(PackageMaker(decisions)("woo"))
     out = root / "site"
     result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "cache"),
                      "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2025-07-01")
@@ -344,16 +344,16 @@ def cli_build_gates(tmp_path_factory):
     c.drawString(100, 700, "Gesprek met Karel Geheimhouder over de planning.")
     c.rect(160, 695, 120, 16, stroke=0, fill=1)
     c.save()
-    write_approval(leak, "Piet")
+    approve(leak)
     privacy = make_typed(decisions, "kamervragen", "privacy", meta={"kenmerk": "PRIV", "titel": "PRIVACYTITEL"},
                          pdf=["# Antwoord", "Mail ons via jan.jansen@example.nl voor vragen."])
-    write_approval(privacy, "Piet")
+    approve(privacy)
     make_typed(decisions, "kamerstuk", "ongekeurd", meta={"kenmerk": "ONG", "titel": "ONGEKEURDTITEL"})
     embargo = make_typed(decisions, "publicatie", "embargo", meta={"kenmerk": "EMB", "titel": "EMBARGOTITEL",
                                                                    "publicatie_datum": "2030-01-01"})
-    write_approval(embargo, "Piet")
+    approve(embargo)
     ok = make_typed(decisions, "publicatie", "ok", meta={"kenmerk": "OK-2023"})
-    write_approval(ok, "Piet")
+    approve(ok)
     out = root / "site"
     result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "cache"),
                      "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2025-07-01")
@@ -365,8 +365,9 @@ def test_withdrawing_a_kamerstuk_leaves_a_notice_at_its_own_address(tmp_path):
 
     decisions = tmp_path / "decisions"
     pkg = make_typed(decisions, "kamerstuk")
-    write_approval(pkg, "Piet")
-    assert run_cli("withdraw", str(pkg), "--reden", "Verkeerde bijlage", "--datum", "2025-07-01").returncode == 0
+    approve(pkg)
+    assert run_cli("withdraw", str(pkg), "--reden", "Verkeerde bijlage", "--datum", "2025-07-01",
+                   "--sleutel", str(DEMO_KEY)).returncode == 0
     out = tmp_path / "site"
     result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"),
                      "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2025-07-02")
@@ -413,7 +414,7 @@ def test_a_changed_url_scheme_leaves_a_redirect_page_at_the_old_address(tmp_path
     from conftest import PackageMaker
 
     decisions = tmp_path / "decisions"
-    write_approval(PackageMaker(decisions)("woo"), "Piet")
+    approve(PackageMaker(decisions)("woo"))
     kind = types.get("woo-besluit")
     # Run the CLI in-process so the changed registry applies: a new prefix, the old one remembered.
     monkeypatch.setitem(types.REGISTRY, "woo-besluit", dataclasses.replace(kind, url_prefix="woo-besluit", old_prefixes=("besluit",)))
@@ -490,9 +491,10 @@ def test_site_settings_are_checked_against_their_declaration(tmp_path, monkeypat
         Field("max_mb", "int", minimum=1, maximum=1000, doc="grootste pdf in MB"),))
     monkeypatch.setattr(siteconfig, "SETTINGS", siteconfig.SETTINGS.with_field(limits))
     monkeypatch.setattr(siteconfig, "KNOWN_FIELDS", set(siteconfig.SETTINGS.names()))
-    config.write_text("site_name: Test\nextra:\n  woo:\n    contact: {email: woo@example.nl}\n    limieten: {max_mb: 0, min: 1}\n",
+    config.write_text("site_name: Test\nextra:\n  woo:\n    contact: {email: woo@example.nl}\n    ongetekend: true\n"
+                      "    limieten: {max_mb: 0, min: 1}\n",
                       encoding="utf-8")
-    found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems}
+    found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems if p.is_error}
     assert found == {("extra.woo.limieten.max_mb", "config.bereik"), ("extra.woo.limieten.min", "config.veld_onbekend")}
     assert "| `limieten.max_mb` | nee | grootste pdf in MB |" in all_docs_tables()["extra.woo"]
 
