@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,10 @@ class RowView:
     anchor: str
     file: PublishedFile | None
     withdrawn: object = None  # history.Change when the document was withdrawn
+    attached_to: RowView | None = None  # the e-mail this document is an attachment of (same `Family`)
+    attachments: list[RowView] = field(default_factory=list)  # this e-mail's attachments
+    thread: list[RowView] = field(default_factory=list)  # other documents of the e-mail conversation
+    related: list[RowView] = field(default_factory=list)  # `Gerelateerd ID`
 
 
 @dataclass
@@ -140,7 +145,13 @@ class DecisionView:
         total = len(self.decision.inventory)
         public = sum(1 for r in self.decision.inventory if r.assessment in ("openbaar", "deels openbaar"))
         noun = "document" if total == 1 else "documenten"
-        return f"{total} {noun}, waarvan {public} (deels) openbaar"
+        suspended = sum(1 for r in self.decision.inventory if r.suspended)
+        return f"{total} {noun}, waarvan {public} (deels) openbaar" + (
+            f"; van {suspended} is de publicatie opgeschort" if suspended else "")
+
+    @property
+    def case_links(self) -> list[dict]:
+        return [{"label": c, "url": urls.facet("zaak", c)} for c in self.decision.case_numbers]
 
 
 def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], published_copy,
@@ -172,8 +183,49 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             publish = row.published and withdrawn is None
             file = pub(row.file, row.title, urls.document("", anchor), "document", row.nr, row.date) if publish else None
             rows.append(RowView(row, anchor, file, withdrawn))
+        rows = link_rows(rows)
         views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
+
+
+MAX_LINKED = 20  # documents of one e-mail conversation linked from each of them
+
+
+def link_rows(rows: list[RowView]) -> list[RowView]:
+    """Connect e-mails with their attachments (`Family`), conversations (`Email Thread ID`) and
+    related documents (`Gerelateerd ID`); attachments are listed right after their e-mail.
+
+    The e-mail of a family is the row whose number is the family's value (as e-discovery tools
+    write it), else the family's first row of type e-mail, else its first row.
+    """
+    by_nr = {r.row.nr: r for r in rows if r.row.nr}
+    families: dict[str, list[RowView]] = defaultdict(list)
+    threads: dict[str, list[RowView]] = defaultdict(list)
+    for r in rows:
+        if r.row.family:
+            families[r.row.family].append(r)
+        if r.row.thread:
+            threads[r.row.thread].append(r)
+    for key, members in families.items():
+        if len(members) < 2:
+            continue
+        head = by_nr.get(key) if by_nr.get(key) in members else None
+        head = head or next((m for m in members if m.row.file_type.lower().replace("-", "") in ("email", "mail", "msg", "eml")),
+                            members[0])
+        for m in members:
+            if m is not head:
+                m.attached_to = head
+                head.attachments.append(m)
+    for members in threads.values():
+        if len(members) < 2:
+            continue
+        for m in members:
+            family = {id(x) for x in [m, m.attached_to, *m.attachments] if x is not None}
+            m.thread = list(islice((x for x in members if id(x) not in family), MAX_LINKED))  # bounded: threads can be long
+    for r in rows:
+        r.related = [by_nr[n] for n in r.row.related if n in by_nr and by_nr[n] is not r]
+    position = {id(r): i for i, r in enumerate(rows)}
+    return sorted(rows, key=lambda r: (position[id(r.attached_to or r)], r.attached_to is not None, position[id(r)]))
 
 
 class Page:
@@ -339,6 +391,7 @@ class Generator:
             ("uitkomst", "Uitkomst (Woo-besluiten)" if self.mixed else "Uitkomst",
              lambda v: [v.decision.outcome.capitalize()] if v.decision.outcome else []),
             ("onderwerp", "Onderwerp", lambda v: v.decision.subjects),
+            ("zaak", "Zaaknummer", lambda v: v.decision.case_numbers),
         ):
             counts: dict[str, int] = defaultdict(int)
             for v in self.views:
@@ -377,16 +430,19 @@ class Generator:
         for v in self.views:
             d = v.decision
             for key, label in ([("soort", v.kind.plural)] if self.mixed else []) + [("jaar", str(d.year)), ("organisatie", d.organisation)] + (
-                    [("uitkomst", d.outcome.capitalize())] if d.outcome else []) + [("onderwerp", s) for s in d.subjects]:
+                    [("uitkomst", d.outcome.capitalize())] if d.outcome else []) + [("onderwerp", s) for s in d.subjects] + [
+                    ("zaak", c) for c in d.case_numbers]:
                 if key != "soort" and key not in v.kind.facets:  # each type lists the facets it takes part in
                     continue
                 groups[(key, slugify(label))].append(v)
                 labels[(key, slugify(label))] = label
         names = {"jaar": "Besluiten uit {}", "organisatie": "Besluiten van {}",
-                 "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}"}
+                 "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}",
+                 "zaak": "Besluiten in zaak {}"}
         if self.mixed:
             names = {"soort": "{}", "jaar": "Publicaties uit {}", "organisatie": "Publicaties van {}",
-                     "uitkomst": "Woo-besluiten met uitkomst: {}", "onderwerp": "Publicaties over {}"}
+                     "uitkomst": "Woo-besluiten met uitkomst: {}", "onderwerp": "Publicaties over {}",
+                     "zaak": "Besluiten in zaak {}"}
         for (key, slug), items in sorted(groups.items()):
             title = names[key].format(labels[(key, slug)])
             self._paged(urls.facet(key, labels[(key, slug)]), title, title, title, items)

@@ -311,8 +311,9 @@ def build_search_files(views) -> dict[str, str]:
             "samenvatting": _plain(d.summary_markdown, 5000),
             "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes)
                           + " " + " ".join(_field_text(getattr(getattr(d, "meta", None), name, None)) for name in _SEARCHED_FIELDS),
-            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(n) for n in (getattr(getattr(d, "meta", None), "vraagnummer", None),
-                                                                                           getattr(getattr(d, "meta", None), "kamerstuknummer", None)) if n]),
+            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(c) for c in getattr(d, "case_numbers", [])]  # and zaaknummers
+                                + [kenmerk_terms(n) for n in (getattr(getattr(d, "meta", None), "vraagnummer", None),
+                                                              getattr(getattr(d, "meta", None), "kamerstuknummer", None)) if n]),
         }, raw=frozenset({"kenmerk"}))
         for f_no, f in enumerate(files):
             for page_no, text in enumerate(f.texts, start=1):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .identity import site_colours
+from .limits import DEFAULT_LIMITS, Limits, dutch_number, limits_from_config
 from .problems import Problems
 from .schema import Field, Schema
 
@@ -35,6 +36,7 @@ class SiteConfig:
     contact: dict = field(default_factory=dict)
     colours: dict = field(default_factory=dict)
     raw_extra: dict = field(default_factory=dict)
+    limits: Limits = DEFAULT_LIMITS  # extra.woo.limieten (publish/limits.py)
     problems: Problems = field(default_factory=lambda: Problems(""))
     inline_scripts: list[str] = field(default_factory=list)  # 'sha256-...' of the inline scripts the site's own templates may add
     custom_dir: Path | None = None  # the site's theme overrides (theme.custom_dir)
@@ -75,6 +77,10 @@ SETTINGS = Schema("extra.woo", (
     Field("vier_ogen", "bool", doc="`true`: elke goedkeuring vraagt twee verschillende ondertekenaars"),
     Field("ongetekend", "bool", doc="`true`: ongetekende goedkeuringen worden geaccepteerd; alleen voor een proef, nooit voor de echte site"),
     Field("archief", "line", doc="map (ten opzichte van `mkdocs.yml`) waarin elke gepubliceerde, goedgekeurde versie bewaard wordt"),
+    Field("limieten", "mapping", doc="grenzen aan wat één pakket mag zijn (publish/limits.py); een grens die u weglaat, houdt de standaardwaarde",
+          subfields=tuple(Field(key, "number", minimum=f.metadata["minimum"],
+                                doc=f"in {f.metadata['unit']}; standaard {dutch_number(f.default / f.metadata['scale'])}")
+                          for key, f in Limits.keys().items())),
 ))
 KNOWN_FIELDS = set(SETTINGS.names())
 SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
@@ -84,8 +90,10 @@ _KIND_CHECK = {"line": (str, "een tekst"), "url": (str, "een webadres"), "mappin
                "bool": (bool, "true of false")}
 
 
-# Settings with their own checks (contact, toegestane_scripts and the approval settings below, colours in identity.py).
-_CHECKED_ELSEWHERE = {"contact", "kleuren", "toegestane_scripts", "ondertekenaars", "vier_ogen", "ongetekend", "archief"}
+# Settings with their own checks (contact, toegestane_scripts and the approval settings below, colours in
+# identity.py, limits in limits.py).
+_CHECKED_ELSEWHERE = {"contact", "kleuren", "toegestane_scripts", "ondertekenaars", "vier_ogen", "ongetekend", "archief",
+                      "limieten"}
 
 
 def _check_value(name: str, f: Field, value, problems: Problems) -> None:
@@ -233,15 +241,29 @@ def load_site_config(path: Path) -> SiteConfig:
 
     # mkdocs.yml may hold mkdocs-specific tags (!ENV, !!python/name); read them as plain values.
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    extra = (data.get("extra") or {}).get("woo") or {}
     problems = Problems("")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        extra = (data.get("extra") or {}).get("woo") or {}
+        if not isinstance(data, dict) or not isinstance(extra, dict):
+            raise ValueError("extra.woo is geen lijst van instellingen")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, AttributeError, RecursionError) as exc:
+        from .safetext import describe_os_error, safe
+
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else safe(getattr(exc, "problem", None) or exc, 300)
+        problems.error("mkdocs.yml", "", f"het configuratiebestand {safe(path)} kan niet gelezen worden: {reason}",
+                       "Herstel mkdocs.yml (controleer inspringing en dubbele punten) of haal de vorige versie terug.",
+                       "config.onleesbaar")
+        data, extra = {}, {}
     _check_fields(extra, problems)
     colours = site_colours(extra, problems)
     inline_scripts = _inline_scripts(extra, problems)
     theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
     custom_dir = path.parent / str(theme["custom_dir"]) if theme.get("custom_dir") else None
     approval_settings = _approval_settings(extra, path.resolve().parent, problems)
+    # -- limits on untrusted input (issue 12): extra.woo.limieten, defaults in publish/limits.py --
+    limits = limits_from_config(extra.get("limieten"), problems)
+    # -- end of limits --
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"
@@ -256,6 +278,7 @@ def load_site_config(path: Path) -> SiteConfig:
         contact=dict(extra.get("contact") or {}) if isinstance(extra.get("contact"), dict) else {},
         colours=colours,
         raw_extra=extra,
+        limits=limits,
         problems=problems,
         inline_scripts=inline_scripts,
         custom_dir=custom_dir,

@@ -482,21 +482,21 @@ def test_site_settings_are_checked_against_their_declaration(tmp_path, monkeypat
 
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: Test\nextra:\n  woo:\n    tooi: geen-uri\n    organisaties: [a, b]\n    toegestane_gegevens: 12\n"
-                      "    contact: {email: woo@example.nl}\n    limieten: {max_mb: 5}\n", encoding="utf-8")
+                      "    contact: {email: woo@example.nl}\n    proef: {max_mb: 5}\n", encoding="utf-8")
     found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems}
     assert ("extra.woo.tooi", "config.formaat") in found and ("extra.woo.organisaties", "config.type") in found
-    assert ("extra.woo.toegestane_gegevens", "config.type") in found and ("extra.woo.limieten", "config.veld_onbekend") in found
+    assert ("extra.woo.toegestane_gegevens", "config.type") in found and ("extra.woo.proef", "config.veld_onbekend") in found
     # A setting declared once is validated and documented, with no other edit.
-    limits = Field("limieten", "mapping", doc="grenzen per pakket", subfields=(
+    limits = Field("proef", "mapping", doc="grenzen per pakket", subfields=(
         Field("max_mb", "int", minimum=1, maximum=1000, doc="grootste pdf in MB"),))
     monkeypatch.setattr(siteconfig, "SETTINGS", siteconfig.SETTINGS.with_field(limits))
     monkeypatch.setattr(siteconfig, "KNOWN_FIELDS", set(siteconfig.SETTINGS.names()))
     config.write_text("site_name: Test\nextra:\n  woo:\n    contact: {email: woo@example.nl}\n    ongetekend: true\n"
-                      "    limieten: {max_mb: 0, min: 1}\n",
+                      "    proef: {max_mb: 0, min: 1}\n",
                       encoding="utf-8")
     found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems if p.is_error}
-    assert found == {("extra.woo.limieten.max_mb", "config.bereik"), ("extra.woo.limieten.min", "config.veld_onbekend")}
-    assert "| `limieten.max_mb` | nee | grootste pdf in MB |" in all_docs_tables()["extra.woo"]
+    assert found == {("extra.woo.proef.max_mb", "config.bereik"), ("extra.woo.proef.min", "config.veld_onbekend")}
+    assert "| `proef.max_mb` | nee | grootste pdf in MB |" in all_docs_tables()["extra.woo"]
 
 
 def test_personal_data_in_a_type_specific_field_refuses_the_package_once(tmp_path):

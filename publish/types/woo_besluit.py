@@ -58,7 +58,7 @@ def finish(loader, values: dict, raw: dict, body: str) -> dict:
     inventory_file = values.get("inventaris")
     if inventory_file is not None:
         rows = loader._inventory(inventory_file, values.get("wet"))
-        if values.get("besluit") is not None:
+        if values.get("besluit") is not None and loader.inventory_read:
             loader._check_outcome(values["besluit"], rows, inventory_file.relpath)
     return {"inventory": rows}
 
@@ -67,5 +67,5 @@ TYPE = PublicationType(
     name="woo-besluit", label="Woo-besluit", plural="Woo-besluiten", schema=SCHEMA, url_prefix="besluit",
     template="decision.html", category="c_3baef532", document_kind="c_4f50ca9c",
     main_title="Besluitbrief", main_name="besluitbrief.pdf", date_label="Besluitdatum",
-    facets=("jaar", "organisatie", "uitkomst", "onderwerp"), finish=finish,
+    facets=("jaar", "organisatie", "uitkomst", "onderwerp", "zaak"), finish=finish,
 )
