@@ -14,6 +14,7 @@ import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from .problems import Problems, summarise
 from .safetext import describe_os_error, log_unexpected
 from .scriptcheck import check_generated, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
+from .sitefiles import layer_theme, page_roots
 from .sitemaps import robots_txt, sitemap_xml
 from .store import Archive, archive_dir
 from .swap import swap_in
@@ -182,7 +184,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
             # Only what really went out (the script check may still have refused a package).
             try:
                 archive_published([f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today)
-            except (Exception, RecursionError) as exc:  # noqa: BLE001 - the site is out; a full disk (OSError) still stops
+            except (Exception, RecursionError) as exc:
                 if isinstance(exc, OSError):
                     raise
                 log_unexpected("(archief)", exc, "het bijwerken van het archief")
@@ -294,7 +296,7 @@ def _cleanup_stale(parent: Path, out: Path) -> None:
 
 
 def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageResult], withdrawn: list[PackageResult],
-                inspector: PdfInspector, report: BuildReport, today: dt.date, unavailable: list[dict] = ()) -> None:
+                inspector: PdfInspector, report: BuildReport, today: dt.date, unavailable: Sequence[dict] = ()) -> None:
     import fcntl
 
     out = opts.out.resolve()
@@ -510,7 +512,7 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
 
 
 def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict],
-                   unavailable: list[dict] = ()):
+                   unavailable: Sequence[dict] = ()):
     """The site's own pages and files, then the generated pages. Returns the generated pages, the site's
     own files by their place in the output (for naming the source of a problem) and the Markdown files
     that are not published because the site does not name them as pages."""
@@ -526,40 +528,39 @@ def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, 
 
 
 def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[str]]:
-    """Copy site_src, with only the Markdown pages the site means to publish: those in nav or not_in_nav
-    (every page when there is no nav). Markdown under assets/ and README files document the files
-    beside them and are never pages; any other Markdown file left out is reported."""
+    """Copy the standard pages and assets of the package, then the site's own site_src over them, with
+    only the Markdown pages the site means to publish: those in nav or not_in_nav (every page when there
+    is no nav). Markdown under assets/ and README files document the files beside them and are never
+    pages; any other Markdown file of the site's own left out is reported."""
     from mkdocs.config.config_options import PathSpec
     from mkdocs.structure.files import File
 
-    static_dir = site.path.parent / "site_src"
     placed: dict[str, str] = {}
     skipped: list[str] = []
-    if not static_dir.is_dir():
-        return placed, skipped
     outside_nav = PathSpec().run_validation(site.not_in_nav) if site.not_in_nav.strip() else None
-    for folder, dirs, files in os.walk(static_dir, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "_generated")
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(folder) / name
-            rel = path.relative_to(static_dir).as_posix()
-            source = f"site_src/{rel}"
-            if name.lower().endswith(".md"):
-                documentation = rel.startswith("assets/") or name.lower().startswith("readme")
-                intended = not documentation and (not site.nav_pages or rel in site.nav_pages
-                                                  or (outside_nav is not None and outside_nav.match_file(rel)))
-                if not intended:
-                    if not documentation:
-                        skipped.append(source)
+    for static_dir, label, own in page_roots(site.path.parent):
+        for folder, dirs, files in os.walk(static_dir, followlinks=True):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("_generated", "__pycache__"))
+            for name in sorted(files):
+                if name.startswith("."):
                     continue
-                dest = File(rel, str(static_dir), "", site.use_directory_urls).dest_uri
-            else:
-                dest = rel
-            (sources / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, sources / rel)
-            placed[dest] = source
+                path = Path(folder) / name
+                rel = path.relative_to(static_dir).as_posix()
+                source = f"{label}/{rel}"
+                if name.lower().endswith(".md"):
+                    documentation = rel.startswith("assets/") or name.lower().startswith("readme")
+                    intended = not documentation and (not site.nav_pages or rel in site.nav_pages
+                                                      or (outside_nav is not None and outside_nav.match_file(rel)))
+                    if not intended:
+                        if not documentation and own:
+                            skipped.append(source)
+                        continue
+                    dest = File(rel, str(static_dir), "", site.use_directory_urls).dest_uri
+                else:
+                    dest = rel
+                (sources / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, sources / rel)
+                placed[dest] = source
     return placed, skipped
 
 
@@ -577,6 +578,7 @@ def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views) -> None:
     logger.setLevel(logging.ERROR)
     try:
         config = load_config(config_file=str(site.path), docs_dir=str(sources), site_dir=str(target))
+        layer_theme(config.theme, site.path.parent)
         mkdocs_build(config)
     finally:
         logger.setLevel(level)

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -56,7 +57,7 @@ class TerminalProgress:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: Any = None
 
     @classmethod
     def if_interactive(cls, label: str):
@@ -446,7 +447,8 @@ def build(decisions, out, strict, config_option, cache_option, report_file, vand
     """Bouw de website uit alle geldige, goedgekeurde pakketten."""
     config = find_config(config_option)
     if not config.is_file():
-        raise click.UsageError(f"het configuratiebestand '{safe(config)}' bestaat niet.")
+        raise click.UsageError(f"het configuratiebestand '{safe(config)}' bestaat niet. Voer de opdracht uit in de map van de site, "
+                               "geef --config, of begin een nieuwe site met 'woo-publish init MAP'.")
     if report_file:
         problem = _report_unwritable(report_file)
         if problem:
@@ -551,6 +553,21 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
         click.echo(f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {safe(out)}/ is ongewijzigd.")
     elif report.exit_code == EXIT_FAILURE:
         click.echo(f"Niets geschreven. De bestaande site in {safe(out)}/ is ongewijzigd.")
+
+
+@main.command()
+@click.argument("folder", metavar="MAP", type=click.Path(path_type=Path))
+def init(folder: Path) -> None:
+    """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/ en een README."""
+    from .newsite import create_site, woo_publish_command
+
+    problems = create_site(folder)
+    if problems:
+        _print_problems(problems)
+        sys.exit(1)
+    click.echo(f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/ en README.md.\n"
+               f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
+               f"    cd {folder} && {woo_publish_command()} build")
 
 
 @main.command()

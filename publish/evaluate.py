@@ -7,6 +7,7 @@ refuse a package for, before they approve it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class PackageResult:
         return self.decision is not None and not self.problems.has_errors
 
 
-def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = (), progress=None, trust=None,
+def evaluate(folders: list[Path], inspector: PdfInspector, allowed: Sequence[str] = (), progress=None, trust=None,
              limits: Limits | None = None) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public.
     ``trust`` (approval.Trust): verify the signatures of change-history entries.

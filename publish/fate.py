@@ -178,9 +178,8 @@ def why(f: Fate) -> str:
 
 def unavailable_page(f: Fate) -> dict | None:
     """The neutral public notice for a package that was published and now goes offline."""
-    from .slugs import slugify
-
     from . import urls
+    from .slugs import slugify
 
     kenmerk = (f.archived.decision.kenmerk if f.archived is not None and f.archived.decision else "") or f.kenmerk
     if not kenmerk:

@@ -21,6 +21,7 @@ from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, d
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
 from .problems import Problems, row_ranges
+from .schema import Schema
 from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
@@ -65,7 +66,7 @@ class _Loader:
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
-        self.schema = None  # the schema of the package's type, once known
+        self.schema: Schema | None = None  # the schema of the package's type, once known
         self.inventory_read = False
         self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
 
@@ -255,7 +256,7 @@ class _Loader:
                 core["period_from"], core["period_to"] = values[f.name] or (None, None)
             elif f.core:
                 core[f.core] = values[f.name]
-        defaults = {"law": None, "outcome": None, "request_received": None, "period_from": None, "period_to": None,
+        defaults: dict[str, object] = {"law": None, "outcome": None, "request_received": None, "period_from": None, "period_to": None,
                     "subjects": [], "annexes": [], "inventory_file": None, "inventory": [], "allowed_personal_data": []}
         core = {**defaults, **{k: v for k, v in core.items() if v is not None or k not in defaults}}
         meta_model = schema.model()(**{f.name: values[f.name] for f in schema.fields})

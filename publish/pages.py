@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -165,7 +166,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
         gone = withdrawn_documents(history)
         base = urls.publication(d.slug, d.kind.url_prefix)
 
-        def pub(ref, title, name, role, nr="", date=None):
+        def pub(ref, title, name, role, nr="", date=None, base=base):
             res = pdfs[ref.path]
             return PublishedFile(title, urls.in_publication(base, name), published_copy(res.sha256), res.published_size,
                                  res.pages, res.texts, role, nr, date)
@@ -324,12 +325,10 @@ class Generator:
     def _statistics(self) -> None:
         from statistics import median
 
-        from .types import REGISTRY
-
         from .charts import bar_chart
         from .model import OUTCOMES
-
         from .tooi import short
+        from .types import REGISTRY
 
         categories: dict[str, int] = defaultdict(int)
         for v in self.views:
@@ -348,7 +347,7 @@ class Generator:
         buckets = [("binnen 4 weken", sum(1 for d in durations if d <= 28)),
                    ("4 tot 6 weken (met verdaging)", sum(1 for d in durations if 28 < d <= 42)),
                    ("meer dan 6 weken (te laat)", sum(1 for d in durations if d > 42))]
-        charts = [
+        charts: list[dict[str, Any]] = [
             {"id": "per-jaar", "title": "Besluiten per jaar", "label": "Jaar", "value_label": "Besluiten",
              "items": sorted(years.items())},
             {"id": "uitkomst", "title": "Uitkomst van de besluiten", "label": "Uitkomst", "value_label": "Besluiten",

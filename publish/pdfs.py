@@ -19,6 +19,7 @@ from pathlib import Path
 from .approval import sha256_file
 from .cache import Cache, file_sha256
 
+
 def _code_version() -> str:
     """Cache entries are keyed by the code that made them: this module, the gate, pypdf, pikepdf
     (qpdf writes the published copy) and PDFium (judges and extracts the text)."""
@@ -129,7 +130,49 @@ def _precheck(data: bytes, limits) -> dict | None:
         return None
     if pages > limits.pdf_pages:
         return _limit_result(limits, "pdf_pages", pages, "het aantal pagina's", "limiet.pdf_paginas")
+    largest = _largest_stream(data, limits.pdf_stream_bytes)
+    if largest > limits.pdf_stream_bytes:
+        return _limit_result(limits, "pdf_stream_bytes", largest, "een uitgepakte stroom in de pdf", "limiet.pdf_stroom")
     return None
+
+
+def _largest_stream(data: bytes, limit: int) -> int:
+    """The largest decompressed stream, counted without holding it: PDFium and qpdf, which read the
+    pages and write the copy, would unpack a decompression bomb whole. Flate (by far the most common
+    filter, and the one bombs use) is unpacked in bounded steps and stops just past ``limit``; other
+    filters are bounded by pypdf's own limits when they are read."""
+    import zlib
+
+    import pikepdf
+
+    largest = 0
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - the full inspection explains what is wrong
+        return 0
+    with pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Stream):
+                continue
+            filters = obj.get("/Filter")
+            first = filters[0] if isinstance(filters, pikepdf.Array) and len(filters) else filters
+            if first != pikepdf.Name.FlateDecode:
+                continue
+            try:
+                raw = obj.read_raw_bytes()
+            except Exception:  # noqa: BLE001
+                continue
+            inflater, size, rest = zlib.decompressobj(), 0, raw
+            try:
+                while rest and size <= limit:
+                    size += len(inflater.decompress(rest, 1 << 20))
+                    rest = inflater.unconsumed_tail
+            except zlib.error:
+                pass  # a damaged stream: the readers report it
+            largest = max(largest, size)
+            if largest > limit:
+                break
+    return largest
 
 
 def _work(args: tuple[str, str, str], limits=None) -> dict:

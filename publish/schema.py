@@ -163,7 +163,12 @@ def replace_docs_blocks(text: str, tables: dict[str, str]) -> str:
     """``text`` with each generated block replaced by the current table."""
     for key, table in tables.items():
         pattern = re.compile(re.escape(DOCS_BEGIN.format(key)) + r".*?" + re.escape(DOCS_END.format(key)), re.S)
-        text = pattern.sub(lambda m: docs_block(key, table), text)
+        block = docs_block(key, table)
+
+        def _replacement(_match: re.Match[str], block: str = block) -> str:
+            return block
+
+        text = pattern.sub(_replacement, text)
     return text
 
 

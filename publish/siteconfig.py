@@ -10,18 +10,12 @@ from .identity import site_colours
 from .limits import DEFAULT_LIMITS, Limits, dutch_number, limits_from_config
 from .problems import Problems
 from .schema import Field, Schema
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .sitefiles import own_theme
 
 
 def find_config(option: str | None) -> Path:
-    """--config, else ./mkdocs.yml, else the one beside this package (an editable install)."""
-    if option:
-        return Path(option)
-    here = Path("mkdocs.yml")
-    if here.is_file():
-        return here
-    return PROJECT_ROOT / "mkdocs.yml"
+    """--config, else mkdocs.yml in the current folder (a site folder, made by ``woo-publish init``)."""
+    return Path(option) if option else Path("mkdocs.yml")
 
 
 @dataclass
@@ -39,7 +33,7 @@ class SiteConfig:
     limits: Limits = DEFAULT_LIMITS  # extra.woo.limieten (publish/limits.py)
     problems: Problems = field(default_factory=lambda: Problems(""))
     inline_scripts: list[str] = field(default_factory=list)  # 'sha256-...' of the inline scripts the site's own templates may add
-    custom_dir: Path | None = None  # the site's theme overrides (theme.custom_dir)
+    custom_dir: Path | None = None  # the site's own theme overrides (theme.custom_dir, else theme/ beside mkdocs.yml)
     nav_pages: set[str] = field(default_factory=set)  # Markdown pages named in nav
     not_in_nav: str = ""  # the not_in_nav patterns (gitignore style): pages published outside the navigation
     use_directory_urls: bool = True
@@ -85,7 +79,7 @@ SETTINGS = Schema("extra.woo", (
 KNOWN_FIELDS = set(SETTINGS.names())
 SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
 CONTACT_FIELDS = {f.name for f in SETTINGS.get("contact").subfields}
-_KIND_CHECK = {"line": (str, "een tekst"), "url": (str, "een webadres"), "mapping": (dict, "een lijst van naam: waarde-paren"),
+_KIND_CHECK: dict[str, tuple[type | tuple[type, ...], str]] = {"line": (str, "een tekst"), "url": (str, "een webadres"), "mapping": (dict, "een lijst van naam: waarde-paren"),
                "texts": (list, "een lijst"), "int": (int, "een geheel getal"), "number": ((int, float), "een getal"),
                "bool": (bool, "true of false")}
 
@@ -105,7 +99,8 @@ def _check_value(name: str, f: Field, value, problems: Problems) -> None:
     elif f.pattern and isinstance(value, str) and not re.fullmatch(f.pattern, value):
         problems.error("mkdocs.yml", f"extra.woo.{name}", f"'{value}' heeft niet de juiste vorm.",
                        f"Schrijf bijvoorbeeld: {f.name}: {f.example}.", "config.formaat")
-    elif f.kind in ("int", "number") and ((f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum)):
+    elif f.kind in ("int", "number") and isinstance(value, (int, float)) and (
+            (f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum)):
         problems.error("mkdocs.yml", f"extra.woo.{name}", f"{value} ligt buiten het toegestane bereik.",
                        f"Kies een waarde van {f.minimum} tot en met {f.maximum}.", "config.bereik")
     elif f.kind == "mapping" and f.subfields and isinstance(value, dict) and f.name not in _CHECKED_ELSEWHERE:
@@ -259,7 +254,7 @@ def load_site_config(path: Path) -> SiteConfig:
     colours = site_colours(extra, problems)
     inline_scripts = _inline_scripts(extra, problems)
     theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
-    custom_dir = path.parent / str(theme["custom_dir"]) if theme.get("custom_dir") else None
+    custom_dir = own_theme(path.parent, str(theme["custom_dir"]) if theme.get("custom_dir") else None)
     approval_settings = _approval_settings(extra, path.resolve().parent, problems)
     # -- limits on untrusted input (issue 12): extra.woo.limieten, defaults in publish/limits.py --
     limits = limits_from_config(extra.get("limieten"), problems)

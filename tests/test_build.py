@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, approve
+from support import ROOT, all_text, approve
 
-
-def all_text(site: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.rglob("*"))
-                     if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js"))
+pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 
 def build(cli, decisions: Path, out: Path, *extra: str):

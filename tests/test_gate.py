@@ -351,7 +351,7 @@ def test_allowed_values_in_package_or_site_configuration_pass(cli, make_package,
     """The organisation's own general number and IBAN may stand in a letter; any other value may not."""
     import yaml
 
-    from conftest import ROOT, approve
+    from support import ROOT, approve
 
     text = {"documenten/1.pdf": ["# Contact", "Bel ons algemene nummer 070 426 62 66 of mail naar m.devries@voorbeeld.nl."],
             "documenten/2.pdf": ["# Betaling", "Betaal op NL91 ABNA 0417 1643 00 onder vermelding van het kenmerk."]}

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-
 from publish.diwoo import INDEX_NAME, validate
 
-from conftest import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+
+pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 BASE = "https://woo.example.nl/"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import ROOT
-
 from publish.schema import all_docs_tables, replace_docs_blocks
+
+from conftest import ROOT
 
 
 def test_docs_field_tables_are_generated_from_the_schemas():
@@ -28,10 +28,11 @@ import yaml  # noqa: E402
 from pdfdraw import write_pdf  # noqa: E402
 
 from publish import types  # noqa: E402
-from conftest import DEMO_KEY, approve  # noqa: E402
 from publish.package import load_package  # noqa: E402
 from publish.schema import Field  # noqa: E402
 from publish.search import compact, shard_of, terms  # noqa: E402
+
+from conftest import DEMO_KEY, approve  # noqa: E402
 
 QA = """## Vraag 1
 

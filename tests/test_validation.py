@@ -15,7 +15,7 @@ from publish.evaluate import evaluate
 from publish.package import load_package
 from publish.pdfs import PdfInspector
 
-from conftest import HEADER, ROWS
+from support import HEADER, ROWS
 
 
 def problems(pkg):
@@ -79,7 +79,7 @@ def test_xlsx_inventory_first_sheet(make_package, decisions):
     ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None])
     wb.create_sheet("Tweede blad").append(["genegeerd"])
     wb.save(pkg / "inventaris.xlsx")
-    from conftest import write_pdf
+    from support import write_pdf
     for n in (1, 2):
         write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
     decision, found = problems(pkg)
@@ -156,7 +156,7 @@ def test_missing_besluit_md(make_package):
 
 @pytest.mark.parametrize("reference", ["../buiten.pdf", "/etc/passwd.pdf", "sub/../../buiten.pdf"])
 def test_paths_cannot_leave_the_package(make_package, reference, decisions):
-    from conftest import write_pdf
+    from support import write_pdf
     write_pdf(decisions / "buiten.pdf", ["buiten"])
     _, found = problems(make_package(meta={"besluitbrief": reference}))
     p = only(found, "bestand.buiten_pakket")
@@ -164,7 +164,7 @@ def test_paths_cannot_leave_the_package(make_package, reference, decisions):
 
 
 def test_symlink_out_of_the_package_is_refused(make_package, decisions, tmp_path):
-    from conftest import write_pdf
+    from support import write_pdf
     secret = write_pdf(tmp_path / "geheim.pdf", ["geheim"])
     pkg = make_package()
     (pkg / "besluit.pdf").unlink()

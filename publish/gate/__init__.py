@@ -12,7 +12,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from .copy import published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
-from .personal_data import find_personal_data, page_ranges
+from .personal_data import PersonalData, find_personal_data, page_ranges
 from .structure import FIXED, REFUSE, inspect_structure
 from .unseen import SOURCES, collect
 from .visibility import inspect_document, mask
@@ -100,7 +100,7 @@ def _where(pages: list[int]) -> str:
 def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
     """Personal data in the page text and in the text kept but not drawn; the same value on many
     pages is one finding with the pages listed."""
-    grouped: dict[tuple[str, str, str], tuple[object, list[int]]] = {}
+    grouped: dict[tuple[str, str, str], tuple[PersonalData, list[int]]] = {}
     for number, text in enumerate(texts, start=1):
         for item in find_personal_data(text, number):
             grouped.setdefault(("", item.kind, item.hash), (item, []))[1].append(number)

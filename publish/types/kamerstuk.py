@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from ..schema import Field, Schema
 from . import PublicationType
-from .common import (BIJLAGEN, DOCUMENTSOORT, INFORMATIECATEGORIE, KENMERK, ONDERWERPEN, ORGANISATIE,
-                     PUBLICATIE_DATUM, TITEL, TOEGESTANE_GEGEVENS, own, published_after, type_field)
+from .common import (
+                     BIJLAGEN,
+                     DOCUMENTSOORT,
+                     INFORMATIECATEGORIE,
+                     KENMERK,
+                     ONDERWERPEN,
+                     ORGANISATIE,
+                     PUBLICATIE_DATUM,
+                     TITEL,
+                     TOEGESTANE_GEGEVENS,
+                     own,
+                     published_after,
+                     type_field,
+)
 
 # A public office, never a person's name alone: civil servants sign nothing on this site.
 OFFICE = r"(?i)(de )?(minister-president|minister|staatssecretaris)\b[^\n]{0,200}"

@@ -23,8 +23,20 @@ from markupsafe import Markup
 
 from ..schema import Field, Rule, Schema
 from . import PublicationType
-from .common import (BIJLAGEN, DOCUMENTSOORT, INFORMATIECATEGORIE, KENMERK, ONDERWERPEN, ORGANISATIE,
-                     PUBLICATIE_DATUM, TITEL, TOEGESTANE_GEGEVENS, own, published_after, type_field)
+from .common import (
+    BIJLAGEN,
+    DOCUMENTSOORT,
+    INFORMATIECATEGORIE,
+    KENMERK,
+    ONDERWERPEN,
+    ORGANISATIE,
+    PUBLICATIE_DATUM,
+    TITEL,
+    TOEGESTANE_GEGEVENS,
+    own,
+    published_after,
+    type_field,
+)
 from .kamerstuk import OFFICE
 
 QUESTION = re.compile(r"^##[ \t]+Vraag[ \t]+(\S+)[ \t]*$", re.M)

@@ -5,8 +5,20 @@ from __future__ import annotations
 
 from ..schema import Field, Rule, Schema
 from . import PublicationType
-from .common import (BIJLAGEN, DOCUMENTSOORT, INFORMATIECATEGORIE, KENMERK, ONDERWERPEN, ORGANISATIE,
-                     PUBLICATIE_DATUM, TITEL, TOEGESTANE_GEGEVENS, own, published_after, type_field)
+from .common import (
+                     BIJLAGEN,
+                     DOCUMENTSOORT,
+                     INFORMATIECATEGORIE,
+                     KENMERK,
+                     ONDERWERPEN,
+                     ORGANISATIE,
+                     PUBLICATIE_DATUM,
+                     TITEL,
+                     TOEGESTANE_GEGEVENS,
+                     own,
+                     published_after,
+                     type_field,
+)
 
 SCHEMA = Schema("publicatie", (
     type_field("publicatie"),

@@ -6,8 +6,18 @@ import datetime as dt
 
 from ..schema import Field, Rule, Schema
 from . import PublicationType
-from .common import (BIJLAGEN, DOCUMENTSOORT, INFORMATIECATEGORIE, KENMERK, ONDERWERPEN, ORGANISATIE,
-                     PUBLICATIE_DATUM, TITEL, TOEGESTANE_GEGEVENS, type_field)
+from .common import (
+    BIJLAGEN,
+    DOCUMENTSOORT,
+    INFORMATIECATEGORIE,
+    KENMERK,
+    ONDERWERPEN,
+    ORGANISATIE,
+    PUBLICATIE_DATUM,
+    TITEL,
+    TOEGESTANE_GEGEVENS,
+    type_field,
+)
 
 WOO_START = dt.date(2022, 5, 1)
 OUTCOMES = ("openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen")
