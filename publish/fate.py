@@ -53,7 +53,7 @@ def decide(results: list[PackageResult], trust: Trust, archive: Archive | None, 
             status = check_approval(r.folder, r.problems, trust)
         else:
             status = check_approval(r.folder, Problems(r.name), trust)
-        if archive is not None and status.approved and not trust.unsigned:
+        if archive is not None and status.approved and not trust.unsigned and r.decision is not None:
             _not_older_than_published(r, status, archive)
         fate = Fate(r, REFUSED, approval=status, kenmerk=kenmerk)
         if not r.problems.has_errors:
