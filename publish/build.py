@@ -216,7 +216,7 @@ def _sort_fates(fates: list, report: BuildReport) -> None:
             w = r.withdrawal or (f.archived.withdrawal if f.archived else None)
             report.withdrawn.append({"package": r.name, "kenmerk": f.kenmerk,
                                      "ingetrokken_op": w.date.isoformat(), "reden": w.reason})
-            missing = [p.to_dict() for p in r.problems if p.code == "wijzigingen.intrekking_ontbreekt"]
+            missing = [p.to_dict() for p in r.problems if p.code in ("wijzigingen.intrekking_ontbreekt", "wijzigingen.reden_persoonsgegeven")]
             if missing:
                 report.refused.append({"package": r.name, "kenmerk": f.kenmerk, "problems": missing, "online": "ingetrokken"})
             continue

@@ -245,7 +245,7 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
     The text is matched in its normalised spelling (``normalise_text``); ``start`` counts in that
     spelling, which has the same line breaks as ``text``."""
     found: list[PersonalData] = []
-    text = AREA_CODE.sub(lambda m: m.group(1) + " ", normalise_text(text))
+    text = _SPACES.sub(" ", AREA_CODE.sub(lambda m: m.group(1) + " ", normalise_text(text)))
 
     def add(kind: str, value: str, start: int) -> None:
         value = re.sub(r"\s+", " ", value.strip())
