@@ -311,3 +311,10 @@ def test_phone_number_in_a_numeric_excel_cell_is_refused(cli, make_package, deci
     assert "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
     assert "rij 3, kolom 'toelichting'" not in result.stdout  # not a 06 number
     assert "12345678" not in result.stdout
+
+
+@pytest.mark.parametrize("filler", ["a_", "a.", "a-", "Ab 1\n", "x@b.", "0\u200b", "\uff10 ", "(06) "])
+def test_hostile_runs_are_read_in_one_pass_and_the_number_behind_them_is_found(filler):
+    # a street-name pattern that could start inside "a_a_a_..." once made this quadratic (minutes for 200 kB)
+    found = find_personal_data(filler * 60_000 + "\n\nBel 06-12345678.", 0)
+    assert "telefoon" in {item.kind for item in found}

@@ -41,7 +41,7 @@ ECLI = re.compile(r"\bECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}", re.IGN
 CURRENCY_BEFORE = re.compile(r"(?:\b(?:eur|euro|euro's|fl|usd|gbp)|[€$£])[ .:]*$", re.IGNORECASE)
 CURRENCY_AFTER = re.compile(r"^(?:,-|,\d\d\b|[ ]?(?:euro|eur)\b)", re.IGNORECASE)
 ADDRESS = re.compile(
-    r"(?<![^\W_])(?P<street>[^\W\d_][\w.'-]+)[ ](?P<nr>\d{1,5}(?:[ -]?(?:hs|bis|ter|bg|[ivx]{1,3}|[a-zA-Z])(?![^\W_])|-\d{1,4})?)"
+    r"(?<![\w.'-])(?P<street>[^\W\d_](?:[^\W\d_]|[.'-])+)[ ](?P<nr>\d{1,5}(?:[ -]?(?:hs|bis|ter|bg|[ivx]{1,3}|[a-zA-Z])(?![^\W_])|-\d{1,4})?)"
     r"[ ,;]*(?:\n[ ,;]*){0,3}"
     r"(?P<pc>[1-9]\d{3}[ ]?(?!SA|SD|SS)(?:[A-Z]{2}|(?P<lower>[a-z]{2})))(?![^\W_])"
 )
