@@ -115,6 +115,7 @@ def test_withdrawal_reason_with_personal_data_is_refused(cli, make_package, reas
 
 def test_signed_reason_with_personal_data_is_not_published(cli, make_package, decisions, tmp_path):
     from publish.history import WITHDRAWN_DOCUMENT, Change, append_changes, sign_change
+
     from support import DEMO_SIGNERS
 
     pkg = make_package()

@@ -102,7 +102,7 @@ DEPARTMENT_WORDS = {
     "verzoeken", "verzoek", "bestuur", "directie", "juridisch", "juridische", "zaken", "financien", "financiën", "burgerzaken",
     "vergunningen", "belastingen", "wonen", "zorg", "jeugd", "onderwijs", "milieu", "ruimte", "economie", "veiligheid",
     "publiek", "dienstverlening", "bedrijfsvoering", "personeel", "organisatie", "centraal", "algemeen", "intern", "extern",
-    "nl", "en", "be", "de", "eu", "org", "team", "afdeling", "desk", "punt", "balie", "zaken", "post", "digitaal", "online",
+    "nl", "en", "be", "de", "eu", "org", "team", "afdeling", "desk", "punt", "balie", "post", "digitaal", "online",
 }
 # Service numbers (free-phone, paid information lines, company-wide numbers) are no one's personal
 # number; nor is the municipal "14 + area code" number.
