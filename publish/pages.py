@@ -25,6 +25,26 @@ from .slugs import slugify
 
 PAGE_SIZE = 50
 LATEST_ON_HOME = 10
+INVENTORY_PAGE_SIZE = 100  # inventory rows on the decision page and on each static inventory page
+# Characters that are never shown from a document's text (control characters other than tab and newline).
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], None)
+
+
+# -- URLs of the document pages and the inventory (to move into the URL builder of the
+# publication-types work, publish/urls.py, once it is on main). --------------------------------
+def document_page_url(base: str, anchor: str) -> str:
+    """The page of one document, e.g. ``besluit/2024-1/document/12/`` (its PDF stays ``document-12.pdf``)."""
+    return f"{base}document/{anchor}/"
+
+
+def inventory_page_url(base: str, number: int) -> str:
+    """Page ``number`` of a decision's static inventory list; page 1 is the decision page itself."""
+    return base if number == 1 else f"{base}inventaris/{number}/"
+
+
+def inventory_json_url(base: str) -> str:
+    """The inventory rows as compact JSON, loaded by the decision page's filter (never in the HTML)."""
+    return base + "inventaris.json"
 
 
 def filesize(size: int) -> str:
@@ -60,6 +80,26 @@ class RowView:
     anchor: str
     file: PublishedFile | None
     withdrawn: object = None  # history.Change when the document was withdrawn
+    page_url: str = ""  # the document's own page
+
+    @property
+    def suspended(self) -> bool:
+        return bool(getattr(self.row, "suspended", False))
+
+    @property
+    def available(self) -> bool:
+        """Whether the page shows the document's details (not withdrawn, not suspended)."""
+        return self.withdrawn is None and not self.suspended
+
+    @property
+    def public_links(self) -> list[str]:
+        """The "already public" links (every one of them, http(s) only)."""
+        links = list(getattr(self.row, "links", None) or ([self.row.link] if self.row.link else []))
+        return [u for u in dict.fromkeys(links) if u.lower().startswith(("https://", "http://"))]
+
+    @property
+    def file_type(self) -> str:
+        return str(getattr(self.row, "file_type", "") or "")
 
 
 @dataclass
@@ -100,6 +140,45 @@ class DecisionView:
         return [f for f in self.files if not f.searchable]
 
     @property
+    def inventory_json_url(self) -> str:
+        return inventory_json_url(self.url)
+
+    @property
+    def page_size(self) -> int:
+        return INVENTORY_PAGE_SIZE
+
+    @property
+    def assessments(self) -> list[str]:
+        from .model import ASSESSMENTS
+
+        present = {r.row.assessment for r in self.rows}
+        return [a for a in ASSESSMENTS if a in present] + sorted(present - set(ASSESSMENTS))
+
+    @property
+    def inventory_pages(self) -> int:
+        return max(1, -(-len(self.rows) // INVENTORY_PAGE_SIZE))
+
+    def related_rows(self, rv: RowView) -> dict[str, list[RowView]]:
+        """The other documents of the same family (an e-mail and its attachments), of the same e-mail
+        conversation, and those the inventory names as related."""
+        if not hasattr(self, "_groups"):
+            family: dict[str, list[RowView]] = defaultdict(list)
+            thread: dict[str, list[RowView]] = defaultdict(list)
+            by_nr: dict[str, RowView] = {}
+            for r in self.rows:
+                if getattr(r.row, "family", ""):
+                    family[r.row.family].append(r)
+                if getattr(r.row, "thread", ""):
+                    thread[r.row.thread].append(r)
+                by_nr.setdefault(r.row.nr, r)
+            self._groups = (family, thread, by_nr)
+        family, thread, by_nr = self._groups
+        out = {"family": [r for r in family.get(getattr(rv.row, "family", ""), []) if r is not rv],
+               "thread": [r for r in thread.get(getattr(rv.row, "thread", ""), []) if r is not rv],
+               "related": [by_nr[n] for n in dict.fromkeys(getattr(rv.row, "related", []) or []) if n in by_nr and by_nr[n] is not rv]}
+        return {k: v[:200] for k, v in out.items()}
+
+    @property
     def document_count_text(self) -> str:
         total = len(self.decision.inventory)
         public = sum(1 for r in self.decision.inventory if r.assessment in ("openbaar", "deels openbaar"))
@@ -135,7 +214,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             withdrawn = gone.get(row.nr)
             publish = row.published and withdrawn is None
             file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr, row.date) if publish else None
-            rows.append(RowView(row, anchor, file, withdrawn))
+            rows.append(RowView(row, anchor, file, withdrawn, document_page_url(base, anchor)))
         views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
 
@@ -190,6 +269,7 @@ class Generator:
         )
         self.env.filters["dutch"] = dutch
         self.env.filters["filesize"] = filesize
+        self.env.filters["text_html"] = text_html
 
     def render(self, template: str, url: str, page_title: str, shows=(), **context) -> None:
         """``shows``: the decision views whose data the page shows (for refusing a package by its page)."""
@@ -211,8 +291,23 @@ class Generator:
             downloads = [(label, v.url + name, self.download_sizes[v.url + name]) for name, label in (
                 ("inventaris.csv", "Inventarislijst (CSV)"), ("inventaris.xlsx", "Inventarislijst (Excel)"),
                 ("documenten.zip", "Alle openbare documenten (ZIP)")) if v.url + name in self.download_sizes]
-            self.render("decision.html", v.url, v.decision.title, shows=[v], item=v, downloads=downloads,
-                        summary_html=Markup(render_untrusted(v.decision.summary_markdown)))
+            pages = v.inventory_pages
+            urls = [inventory_page_url(v.url, n) for n in range(1, pages + 1)]
+            for n in range(1, pages + 1):
+                rows = v.rows[(n - 1) * INVENTORY_PAGE_SIZE:n * INVENTORY_PAGE_SIZE]
+                pagination = Pagination(n, pages, _window(urls, n), urls[n - 2] if n > 1 else None,
+                                        urls[n] if n < pages else None)
+                if n == 1:
+                    self.render("decision.html", v.url, v.decision.title, shows=[v], item=v, downloads=downloads,
+                                summary_html=Markup(render_untrusted(v.decision.summary_markdown)),
+                                pagination=pagination, rows=rows)
+                else:
+                    self.render("inventory.html", urls[n - 1], f"Inventarislijst bij besluit {v.decision.kenmerk} (pagina {n})",
+                                shows=[v], item=v, pagination=pagination, rows=rows, first=(n - 1) * INVENTORY_PAGE_SIZE + 1)
+            for r in v.rows:
+                title = f"Document {r.row.nr}" if not r.available else r.row.title
+                self.render("document.html", r.page_url, title, shows=[v], item=v, row=r, related=v.related_rows(r),
+                            case_numbers=list(getattr(r.row, "case_numbers", None) or []))
         self._listings()
         self._grounds()
         self._statistics()
@@ -335,6 +430,64 @@ class Generator:
         self.render("grounds.html", "gronden/", "Weigeringsgronden", groups=groups)
 
 
+def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, str | None]]:
+    """Page links for a pager: the first, the last and a few around the current page; a gap is (0, None)."""
+    keep = {1, len(urls)} | set(range(current - around, current + around + 1))
+    out: list[tuple[int, str | None]] = []
+    for n, url in enumerate(urls, start=1):
+        if n in keep:
+            out.append((n, url))
+        elif out and out[-1][1] is not None:
+            out.append((0, None))
+    return out
+
+
+def text_html(text: str) -> Markup:
+    """A page of document text as escaped HTML paragraphs (a blank line between paragraphs in the
+    text, a line break within one); never a blank line in the output, so it stays one HTML block."""
+    text = text.translate(_CONTROL).replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return Markup("\n".join("<p>" + "<br>\n".join(str(escape(line.strip())) for line in p.split("\n") if line.strip()) + "</p>"
+                            for p in paragraphs))
+
+
+def inventory_json(view: DecisionView) -> str:
+    """The decision's inventory for the page's filter: compact, one array per row.
+
+    ``{"grounds": [[id, law, meaning, url]], "rows": [[nr, title, remark, date, assessment, [ground index],
+    anchor, kind, info]]}`` where kind is ``d`` (info: the file label; the PDF is ``document-<anchor>.pdf``),
+    ``l`` (info: the link where it is already public) or ``t`` (info: text for the file column). URLs
+    are relative to the decision page."""
+    import json
+
+    grounds: dict[tuple[str, str], int] = {}
+    ground_list = []
+    rows = []
+    for r in view.rows:
+        idx = []
+        for g in r.row.grounds:
+            key = (g.law, g.id)
+            if key not in grounds:
+                grounds[key] = len(ground_list)
+                ground_list.append([g.id, g.law, g.meaning, posixpath.relpath(view.ground_url(g), view.url) + "/"])
+            idx.append(grounds[key])
+        if r.withdrawn:
+            kind, info = "t", f"Ingetrokken op {dutch(r.withdrawn.date)}" + (f": {r.withdrawn.reason}" if r.withdrawn.reason else "")
+        elif r.suspended:
+            kind, info = "t", "Opgeschort"
+        elif r.file:
+            kind, info = "d", f"PDF, {filesize(r.file.size)}, {r.file.pages} {'pagina' if r.file.pages == 1 else 'pagina' + chr(39) + 's'}"
+        elif r.row.assessment == "reeds openbaar" and r.public_links:
+            kind, info = "l", r.public_links[0]
+        elif r.row.assessment == "niet openbaar":
+            kind, info = "t", "Niet openbaar gemaakt"
+        else:
+            kind, info = "t", "Geen bestand"
+        rows.append([r.row.nr, r.row.title, r.row.remark or "", r.row.date.isoformat() if r.row.date else "",
+                     r.row.assessment, idx, r.anchor, kind, info])
+    return json.dumps({"grounds": ground_list, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
+
+
 def _search_examples(latest: list) -> dict:
     """The search help's examples come from this site's own data: the newest kenmerk and the most
     used refusal ground (none when the site has no such thing yet)."""
@@ -353,5 +506,6 @@ def write_sources(pages: list[Page], target: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # mkdocs' templates do not autoescape: the title goes in already escaped.
         title = str(escape(page.title))
-        head = yaml.safe_dump({"title": title}, allow_unicode=True, width=1000).strip()
+        # A publication site, not documentation: no sidebar that repeats the page title, no table of contents.
+        head = yaml.safe_dump({"title": title, "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000).strip()
         path.write_text(f"---\n{head}\n---\n\n<div class=\"woo-page\">\n{page.body.strip()}\n</div>\n", encoding="utf-8")
