@@ -443,12 +443,24 @@ def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, s
 
 
 def text_html(text: str) -> Markup:
-    """A page of document text as escaped HTML paragraphs (a blank line between paragraphs in the
-    text, a line break within one); never a blank line in the output, so it stays one HTML block."""
+    """A page of document text as escaped HTML paragraphs, readable in the browser.
+
+    Text from a PDF often has a line break after every line or even every word: lines are joined
+    with spaces, and a paragraph ends at a blank line or after a line that ends a sentence or a
+    heading (``.``, ``:``, ``?``, ``!``, ``;``). Never a blank line in the output, so the page's
+    HTML stays one block for Markdown."""
     text = text.translate(_CONTROL).replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return Markup("\n".join("<p>" + "<br>\n".join(str(escape(line.strip())) for line in p.split("\n") if line.strip()) + "</p>"
-                            for p in paragraphs))
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        paragraphs[-1].append(line)
+        if line.endswith((".", ":", "?", "!", ";")) and len(" ".join(paragraphs[-1])) > 1:
+            paragraphs.append([])
+    return Markup("\n".join(f"<p>{escape(' '.join(p))}</p>" for p in paragraphs if p))
 
 
 def inventory_json(view: DecisionView) -> str:

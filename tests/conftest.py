@@ -95,3 +95,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds whole sites or large inventories (seconds each); skip with -m 'not slow'")
