@@ -104,7 +104,7 @@ LAYOUT_CHECK = """(() => {
   for (const td of [...document.querySelectorAll('td, th')].slice(0, 400)) {
     const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const re = /\\S+/g; let m;
+      const re = /[^\\s\\-\\/]+/g; let m;  // a line may break after a hyphen or slash, never inside a word
       while ((m = re.exec(node.data))) {
         if (m[0].startsWith('http')) continue;
         const range = document.createRange(); range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
