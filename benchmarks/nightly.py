@@ -36,9 +36,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import WORDS, document_blocks, write_document  # noqa: E402
 
 from publish.approval import write_approval  # noqa: E402
+from publish.signing import private_copy  # noqa: E402
+
+# Signed with the DEMONSTRATION key (demo/sleutels/README.md), trusted by the repository's mkdocs.yml.
+DEMO_SIGNERS = ROOT / "demo" / "sleutels" / "toegestane-ondertekenaars"
+
+
+def _approve(pkg: Path) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_approval(pkg, private_copy(ROOT / "demo" / "sleutels" / "demo-ondertekenaar", Path(tmp)), DEMO_SIGNERS)
 
 ORGANISATIONS = ["Kiesraad", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"]
-CORPUS_VERSION = "2"  # raise when the generator changes: kept corpora are made anew
+CORPUS_VERSION = "3"  # raise when the generator changes: kept corpora are made anew
 SUBJECTS = ["datalekken", "privacy", "berichtenapps", "subsidies", "inkoop", "huisvesting", "verkiezingen", "ict"]
 ASSESSMENTS = [("openbaar", ""), ("deels openbaar", "5.1.2.e"), ("deels openbaar", "5.1.2.e; 5.2.1"),
                ("niet openbaar", "5.1.2.i"), ("deels openbaar", "5.1.2.d")]
@@ -108,7 +119,7 @@ def make_corpus(root: Path, decisions: int, seed: int = 7) -> Path:
         list(pool.map(_document, jobs, chunksize=32))
         list(pool.map(_letter, letters, chunksize=32))
     for pkg in sorted(target.iterdir()):
-        write_approval(pkg, "Benchmark")
+        _approve(pkg)
     done.write_text(f"{CORPUS_VERSION} {decisions}")
     return target
 
@@ -162,7 +173,7 @@ def bench(size: int, work: Path) -> dict:
     approval = (pkg / "goedkeuring.json").read_bytes()
     try:
         write_document(doc, random.Random(size), 2)
-        write_approval(pkg, "Benchmark")
+        _approve(pkg)
         changed = run_build(corpus, out, cache, run_dir / "changed.json")
     finally:
         doc.write_bytes(original)

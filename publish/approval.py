@@ -1,8 +1,11 @@
-"""Approval records: who approved which exact state of a package.
+"""Approval records: which exact state of a package was approved, signed with the approvers' SSH keys.
 
-The record lists the SHA-256 of every file. A package is published only while its files match the
-record exactly; any change, addition or removal after approval needs a new approval. The record
-never leaves the package folder: the approver's name is not published.
+``goedkeuring.json`` lists the SHA-256 of every file and one signature per approver
+(``ssh-keygen -Y sign``, namespace ``woo-publicatie``) over a canonical text of those hashes, the
+signer's name from the allowed-signers file and the time. A package is published only while its
+files match the record exactly and the signatures verify against the allowed-signers file named in
+mkdocs.yml (two distinct keys with ``vier_ogen``). The record never leaves the package folder (and
+the archive): approvers' names are not published. Operating-system litter is not part of a package.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .history import HISTORY_FILE
 from .package import APPROVAL_FILE
 from .paths import package_files
 from .problems import Problems
+
+FORMAT = 2
+PURPOSE = "goedkeuring"
 
 
 def sha256_file(path: Path) -> str:
@@ -32,19 +38,76 @@ def current_hashes(folder: Path) -> dict[str, str]:
     return {rel: sha256_file(folder / rel) for rel in files if rel not in (APPROVAL_FILE, HISTORY_FILE)}
 
 
+@dataclass(frozen=True)
+class Trust:
+    """How approvals and history entries are verified: from mkdocs.yml (``SiteConfig``)."""
+
+    signers: Path | None = None  # allowed-signers file
+    four_eyes: bool = False
+    unsigned: bool = False  # local trials only: signatures are not required
+    cache: object = None  # a Cache for verification results, or None
+
+    @classmethod
+    def from_site(cls, site, cache=None) -> "Trust":
+        if site is None:
+            return cls(cache=cache)
+        return cls(site.signers, site.four_eyes, site.unsigned, cache)
+
+    @property
+    def required(self) -> int:
+        return 2 if self.four_eyes else 1
+
+
 @dataclass
 class ApprovalStatus:
     approved: bool
-    approved_on: str | None = None  # ISO timestamp, not published with the name
+    approved_on: str | None = None  # ISO timestamp of the latest signature; not published
+    signers: list[str] = field(default_factory=list)  # principals; never published
+    changed: list[str] = field(default_factory=list)  # files changed, added or removed since approval
 
 
-def write_approval(folder: Path, approver: str, now: dt.datetime | None = None) -> Path:
+def signed_text(hashes: dict[str, str], principal: str, when: str) -> bytes:
+    from .signing import canonical
+
+    return canonical({"doel": PURPOSE, "bestanden": hashes, "door": principal, "op": when})
+
+
+def read_record(folder: Path) -> dict | None:
+    try:
+        record = json.loads((folder / APPROVAL_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("bestanden"), dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in record["bestanden"].items()):
+        return None
+    signatures = record.get("handtekeningen", [])
+    if not isinstance(signatures, list) or not all(isinstance(s, dict) for s in signatures):
+        return None
+    return record
+
+
+def write_approval(folder: Path, key: Path | None, signers: Path | None, now: dt.datetime | None = None,
+                   cosign: bool = False) -> Path:
+    """Sign the package's current state with ``key`` (None: an unsigned record, for ``ongetekend`` trials).
+
+    ``cosign``: add a signature to an existing record for the same state (four-eyes)."""
+    from .signing import SigningError, principal_for, sign
+
     now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    record = {
-        "goedgekeurd_door": approver,
-        "goedgekeurd_op": now.isoformat(),
-        "bestanden": current_hashes(folder),
-    }
+    when = now.isoformat()
+    hashes = current_hashes(folder)
+    existing = read_record(folder) if cosign else None
+    signatures = list(existing["handtekeningen"]) if existing and existing["bestanden"] == hashes else []
+    record = {"formaat": FORMAT, "bestanden": hashes, "handtekeningen": signatures}
+    if key is None:
+        record["ongetekend_op"] = when
+    else:
+        if signers is None:
+            raise SigningError("er is geen bestand met toegestane ondertekenaars ingesteld (extra.woo.ondertekenaars).")
+        principal = principal_for(Path(key), signers)
+        signature = sign(signed_text(hashes, principal, when), Path(key))
+        signatures.append({"door": principal, "op": when, "handtekening": signature})
     target = folder / APPROVAL_FILE
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
@@ -54,34 +117,53 @@ def write_approval(folder: Path, approver: str, now: dt.datetime | None = None) 
 
 def previous_hashes(folder: Path) -> dict[str, str] | None:
     """The file hashes of the current approval record, if there is a readable one."""
-    try:
-        record = json.loads((folder / APPROVAL_FILE).read_text(encoding="utf-8"))
-        return dict(record["bestanden"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    record = read_record(folder)
+    return dict(record["bestanden"]) if record else None
 
 
-def check_approval(folder: Path, problems: Problems) -> ApprovalStatus:
-    """Compare the package with its approval record; every difference becomes a problem."""
+def verified_signers(record: dict, trust: Trust) -> tuple[list, list[str]]:
+    """(verified signatures with distinct keys, Dutch reasons for the ones that failed)."""
+    from .signing import SigningError, verify
+
+    good, bad = [], []
+    seen: set[str] = set()
+    if trust.signers is None:
+        return [], ["er is geen bestand met toegestane ondertekenaars ingesteld"]
+    for i, entry in enumerate(record.get("handtekeningen") or [], 1):
+        principal, when = entry.get("door"), entry.get("op")
+        try:
+            if not isinstance(when, str):
+                raise SigningError("het tijdstip ontbreekt")
+            result = verify(signed_text(record["bestanden"], principal, when), entry.get("handtekening"), principal,
+                            trust.signers, cache=trust.cache)
+        except SigningError as exc:
+            bad.append(f"handtekening {i}: {exc}")
+            continue
+        if result.fingerprint not in seen and all(g[0].principal != result.principal for g in good):
+            seen.add(result.fingerprint)
+            good.append((result, when))
+    return good, bad
+
+
+def check_approval(folder: Path, problems: Problems, trust: Trust | None = None) -> ApprovalStatus:
+    """Compare the package with its approval record and verify its signatures; every failure is a problem."""
+    trust = trust or Trust()
     target = folder / APPROVAL_FILE
-    how = f"Laat het pakket (opnieuw) goedkeuren met: woo-publish approve {folder} --door \"Naam\"."
+    how = f"Laat het pakket (opnieuw) goedkeuren met: woo-publish approve {folder}"
+    how_sign = how + " (met een sleutel uit het bestand met toegestane ondertekenaars, zie de handleiding)."
+    how += "."
     if not target.is_file():
         problems.error(APPROVAL_FILE, "", "het pakket is niet goedgekeurd: er is geen goedkeuring.",
                        how, "goedkeuring.ontbreekt")
         return ApprovalStatus(False)
-    try:
-        record = json.loads(target.read_text(encoding="utf-8"))
-        recorded = record["bestanden"]
-        approver = record["goedgekeurd_door"]
-        when = record["goedgekeurd_op"]
-        if not isinstance(recorded, dict) or not str(approver).strip():
-            raise ValueError
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    record = read_record(folder)
+    if record is None:
         problems.error(APPROVAL_FILE, "", "de goedkeuring is beschadigd of met de hand bewerkt.",
                        how, "goedkeuring.onleesbaar")
         return ApprovalStatus(False)
+    recorded = record["bestanden"]
     now = current_hashes(folder)
-    ok = True
+    changed = []
     for rel in sorted(set(recorded) | set(now)):
         if rel not in now:
             problems.error(rel, "", "dit bestand is na de goedkeuring verwijderd.", how, "goedkeuring.verlopen")
@@ -91,5 +173,25 @@ def check_approval(folder: Path, problems: Problems) -> ApprovalStatus:
             problems.error(rel, "", "dit bestand is na de goedkeuring gewijzigd.", how, "goedkeuring.verlopen")
         else:
             continue
+        changed.append(rel)
+    if trust.unsigned:
+        when = record.get("ongetekend_op") or max((str(s.get("op")) for s in record["handtekeningen"]), default=None)
+        return ApprovalStatus(not changed, str(when) if when else None, [], changed)
+    good, bad = verified_signers(record, trust)
+    ok = not changed
+    if not good:
+        why = "; ".join(bad) if bad else "de goedkeuring is niet ondertekend"
+        problems.error(APPROVAL_FILE, "", f"de goedkeuring is niet geldig ondertekend ({why}).", how_sign,
+                       "goedkeuring.handtekening")
         ok = False
-    return ApprovalStatus(ok, str(when) if ok else None)
+    elif len(good) < trust.required:
+        problems.error(APPROVAL_FILE, "", f"vier ogen: de goedkeuring heeft {len(good)} geldige handtekening, er zijn "
+                       f"{trust.required} nodig van verschillende personen met verschillende sleutels.",
+                       f"Laat een tweede persoon het pakket ook goedkeuren met: woo-publish approve {folder}",
+                       "goedkeuring.vier_ogen")
+        ok = False
+    if bad and good:
+        problems.warning(APPROVAL_FILE, "", "een of meer handtekeningen gelden niet: " + "; ".join(bad) + ".",
+                         how_sign, "goedkeuring.handtekening_ongeldig")
+    when = max((w for _, w in good), default=None)
+    return ApprovalStatus(ok, when if ok else None, [g[0].principal for g in good], changed)

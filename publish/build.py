@@ -16,15 +16,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .approval import check_approval
+from .approval import Trust
 from .cache import Cache
 from .evaluate import PackageResult, evaluate, package_folders
+from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
 from .scriptcheck import check_generated, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
 from .sitemaps import robots_txt, sitemap_xml
+from .store import Archive, archive_dir
 from .swap import swap_in
 
 EXIT_OK, EXIT_REFUSED, EXIT_FAILURE = 0, 1, 2
@@ -37,6 +39,8 @@ class BuildReport:
     refused: list[dict] = field(default_factory=list)
     embargoed: list[dict] = field(default_factory=list)
     withdrawn: list[dict] = field(default_factory=list)
+    kept: list[dict] = field(default_factory=list)  # new state refused, earlier approved version stays online
+    offline: list[dict] = field(default_factory=list)  # was published, archived version refused too: neutral notice
     warnings: list[dict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     pdfs_parsed: int = 0
@@ -49,7 +53,7 @@ class BuildReport:
             "status": {0: "ok", 1: "geweigerd", 2: "mislukt"}[self.exit_code],
             "exit_code": self.exit_code, "written": self.written, "error": self.error,
             "published": self.published, "refused": self.refused, "embargoed": self.embargoed,
-            "withdrawn": self.withdrawn,
+            "withdrawn": self.withdrawn, "kept": self.kept, "offline": self.offline,
             "warnings": self.warnings, "pdfs_parsed": self.pdfs_parsed,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
@@ -65,6 +69,7 @@ class BuildOptions:
     today: dt.date | None = None
     workers: int | None = None
     keep_sources: Path | None = None
+    archive: Path | None = None  # --archief; None: $WOO_PUBLISH_ARCHIEF, extra.woo.archief, .woo-archief beside decisions
 
 
 class _Terminated(BaseException):
@@ -106,50 +111,82 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         return
     t0 = time.perf_counter()
     inspector = PdfInspector(Cache(opts.cache), workers=opts.workers)
-    results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress)
-    report.pdfs_parsed = inspector.parsed
-    report.timings["valideren_en_pdf"] = time.perf_counter() - t0
+    trust = Trust.from_site(site, Cache(opts.cache))
+    if not site.unsigned and shutil.which("ssh-keygen") is None:
+        from .signing import MISSING_SSH, MISSING_SSH_FIX
 
-    publishable: list[PackageResult] = []
-    withdrawn: list[PackageResult] = []
-    for r in results:
-        if r.withdrawal is not None:
-            kenmerk = r.decision.kenmerk if r.decision else _raw_kenmerk(r.folder)
-            if kenmerk:
-                withdrawn.append(r)
-                report.withdrawn.append({"package": r.name, "kenmerk": kenmerk,
-                                         "ingetrokken_op": r.withdrawal.date.isoformat(), "reden": r.withdrawal.reason})
-                continue
-        if r.decision is not None and not r.problems.has_errors:
-            check_approval(r.folder, r.problems)
+        report.error = f"{MISSING_SSH} {MISSING_SSH_FIX}"
+        report.exit_code = EXIT_FAILURE
+        return
+    results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress, trust=trust)
+    archive = Archive(archive_dir(opts.archive, site, opts.decisions))
+    archive.clean_unpacked(".uitgepakt-")
+    unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
+    try:
+        fates = decide(results, trust, archive, inspector, site.allowed_personal_data, today, unpacked)
+        report.pdfs_parsed = inspector.parsed
+        report.timings["valideren_en_pdf"] = time.perf_counter() - t0
+        _sort_fates(fates, report)
+        report.warnings += vanished(results, archive)
+        if report.refused:
+            report.exit_code = EXIT_REFUSED
+            if opts.strict:
+                return
+        publishable = [f.used for f in fates if f.state in (PUBLISH, KEPT)]
+        withdrawn = [f.current for f in fates if f.state == WITHDRAWN and f.current.withdrawal is not None]
+        unavailable = [page for f in fates if f.state == OFFLINE for page in [unavailable_page(f)] if page]
+        t0 = time.perf_counter()
+        _write_site(opts, site, publishable, withdrawn, inspector, report, today, unavailable)
+        report.timings["site"] = time.perf_counter() - t0
+        if report.written:
+            # Only what really went out (the script check may still have refused a package).
+            archive_published([f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today)
+    finally:
+        shutil.rmtree(unpacked, ignore_errors=True)
+    if not report.written:
+        return
+    kept = {f.name for f in fates if f.state == KEPT}
+    for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
+        report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
+                                 "url": site.base_url + f"besluit/{r.decision.slug}/",
+                                 "versie": "eerder goedgekeurd" if r.name in kept else "huidig"})
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sort_fates(fates: list, report: BuildReport) -> None:
+    """Every package into the report: refusals name what is wrong, and whether an earlier version stays online."""
+    for f in fates:
+        r = f.current
+        if f.state == WITHDRAWN:
+            w = r.withdrawal or (f.archived.withdrawal if f.archived else None)
+            report.withdrawn.append({"package": r.name, "kenmerk": f.kenmerk,
+                                     "ingetrokken_op": w.date.isoformat(), "reden": w.reason})
+            missing = [p.to_dict() for p in r.problems if p.code == "wijzigingen.intrekking_ontbreekt"]
+            if missing:
+                report.refused.append({"package": r.name, "kenmerk": f.kenmerk, "problems": missing, "online": "ingetrokken"})
+            continue
         for p in r.problems:
             if not p.is_error:
                 report.warnings.append(p.to_dict())
         if r.problems.has_errors:
-            report.refused.append({
-                "package": r.name,
-                "kenmerk": r.decision.kenmerk if r.decision else None,
-                "problems": [p.to_dict() for p in r.problems if p.is_error],
-            })
-        elif r.decision.publication_date > today:
+            item = {"package": r.name, "kenmerk": r.decision.kenmerk if r.decision else None,
+                    "problems": [p.to_dict() for p in r.problems if p.is_error]}
+            if f.state == KEPT:
+                item["online"] = "eerder goedgekeurde versie"
+                report.kept.append({"package": r.name, "kenmerk": f.used.decision.kenmerk, "gearchiveerd_op": f.archived_on,
+                                    "reden": why(f), "problems": item["problems"]})
+            elif f.state == OFFLINE:
+                item["online"] = "niet meer: neutrale melding"
+                report.offline.append({"package": r.name, "kenmerk": f.kenmerk or None, "reden": why(f),
+                                       "problems": [p.to_dict() for p in f.archived.problems if p.is_error]})
+            report.refused.append(item)
+        elif f.state == EMBARGO:
             report.embargoed.append({"package": r.name, "kenmerk": r.decision.kenmerk,
                                      "publicatie_datum": r.decision.publication_date.isoformat()})
-        else:
-            publishable.append(r)
-
-    if report.refused:
-        report.exit_code = EXIT_REFUSED
-        if opts.strict:
-            return
-
-    t0 = time.perf_counter()
-    _write_site(opts, site, publishable, withdrawn, inspector, report, today)
-    report.timings["site"] = time.perf_counter() - t0
-    if not report.written:
-        return
-    for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
-        report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
-                                 "url": site.base_url + f"besluit/{r.decision.slug}/"})
 
 
 def _raw_kenmerk(folder: Path) -> str | None:
@@ -170,7 +207,7 @@ def _cleanup_stale(parent: Path) -> None:
 
 
 def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageResult], withdrawn: list[PackageResult],
-                inspector: PdfInspector, report: BuildReport, today: dt.date) -> None:
+                inspector: PdfInspector, report: BuildReport, today: dt.date, unavailable: list[dict] = ()) -> None:
     import fcntl
 
     out = opts.out.resolve()
@@ -196,7 +233,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
                 views = build_views(decisions, pdfs, inspector.published_copy, histories)
                 gone = _withdrawn_pages(withdrawn)
                 downloads = _downloads(site, views)
-                pages, static, skipped = _write_sources(site, views, sources, downloads, gone)
+                pages, static, skipped = _write_sources(site, views, sources, downloads, gone, unavailable)
                 check = check_generated(pages, packages)
                 if not check.blamed:
                     t0 = time.perf_counter()
@@ -302,7 +339,8 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
     return out
 
 
-def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict]):
+def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict],
+                   unavailable: list[dict] = ()):
     """The site's own pages and files, then the generated pages. Returns the generated pages, the site's
     own files by their place in the output (for naming the source of a problem) and the Markdown files
     that are not published because the site does not name them as pages."""
@@ -311,7 +349,8 @@ def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, 
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
     sizes = {path: len(data) for path, data in downloads.items()}
-    pages = Generator(SiteText(site.name, site.organisation), views, download_sizes=sizes, withdrawn=gone).generate()
+    pages = Generator(SiteText(site.name, site.organisation), views, download_sizes=sizes, withdrawn=gone,
+                      unavailable=sorted(unavailable, key=lambda p: p["url"])).generate()
     write_sources(pages, sources)
     return pages, static, skipped
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .approval import check_approval, write_approval
+from .approval import write_approval
 from .build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from .cache import Cache, cache_dir
 from .evaluate import evaluate, package_folders
@@ -85,77 +85,187 @@ def main() -> None:
 @click.argument("decisions", default="decisions", required=False)
 @click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
 @click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
-def check(decisions: str, cache_option: str | None, config_option: str | None) -> None:
-    """Controleer alle pakketten en toon elk probleem met een oplossing."""
+@click.option("--archief", "archive_option", default=None,
+              help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).")
+@click.option("--vandaag", default=None, help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
+def check(decisions: str, cache_option: str | None, config_option: str | None, archive_option: str | None,
+          vandaag: str | None) -> None:
+    """Controleer alle pakketten en zeg per pakket wat de volgende build ermee doet."""
+    import tempfile
+
+    from .approval import Trust
+    from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, decide, vanished, why
+    from .store import Archive, archive_dir
+
     folder = _decisions_dir(decisions)
     site = _site_config(config_option)
     site_problems = site.problems if site else Problems("")
     if site_problems:
         click.echo(f"{'FOUT' if site_problems.has_errors else 'LET OP'} site-instellingen ({site.path}):")
         _print_problems(site_problems)
+    if site is None:
+        click.echo("LET OP: er is geen mkdocs.yml gevonden, dus handtekeningen kunnen niet gecontroleerd worden.")
     allowed = site.allowed_personal_data if site else []
-    results = evaluate(package_folders(folder), PdfInspector(Cache(cache_dir(cache_option))), allowed,
-                       progress=TerminalProgress.if_interactive("Pdf's controleren"))
-    invalid = 0
-    for r in results:
-        errors = [p for p in r.problems if p.is_error]
-        if r.valid:
-            approval = Problems(r.name)
-            status = check_approval(r.folder, approval)
-            state = ("goedgekeurd" if status.approved else
-                     "nog niet goedgekeurd" if any(p.code == "goedkeuring.ontbreekt" for p in approval) else
-                     "gewijzigd na goedkeuring: opnieuw goedkeuren")
-            click.echo(f"OK   {r.name} ({r.decision.kenmerk}): geldig, {state}.")
-            if not status.approved and not any(p.code == "goedkeuring.ontbreekt" for p in approval):
-                for p in approval:
-                    click.echo(f"     {p.file}: {p.message}")
-        else:
-            invalid += 1
-            click.echo(f"FOUT {r.name}: {len(errors)} {'probleem' if len(errors) == 1 else 'problemen'}.")
-        _print_problems(r.problems)
+    today = _today(vandaag) or dt.date.today()
+    ssh_missing = _ssh_missing(site)
+    cache = Cache(cache_dir(cache_option))
+    inspector = PdfInspector(cache)
+    trust = Trust.from_site(site, cache)
+    results = evaluate(package_folders(folder), inspector, allowed,
+                       progress=TerminalProgress.if_interactive("Pdf's controleren"), trust=trust)
+    archive = Archive(archive_dir(archive_option, site, folder))
+    # Unpack archived versions inside the archive when it exists (links, no copies); never create it here.
+    with tempfile.TemporaryDirectory(prefix=".uitgepakt-", dir=archive.root if archive.root.is_dir() else None) as tmp:
+        fates = decide(results, trust, archive, inspector, allowed, today, Path(tmp))
+        as_is = 0
+        for f in fates:
+            r = f.current
+            label = f"{r.name}" + (f" ({f.kenmerk})" if f.kenmerk else "")
+            if f.state == PUBLISH:
+                as_is += 1
+                click.echo(f"OK          {label}: wordt gepubliceerd zoals het is.")
+            elif f.state == WITHDRAWN:
+                as_is += 0 if r.problems.has_errors else 1
+                w = r.withdrawal or f.archived.withdrawal
+                click.echo(f"INGETROKKEN {label}: ingetrokken per {w.date.isoformat()}; de site toont een melding met de reden.")
+            elif f.state == EMBARGO and not r.problems.has_errors:
+                click.echo(f"EMBARGO     {label}: blijft van de site tot {r.decision.publication_date.isoformat()} (publicatiedatum).")
+            elif f.state == KEPT:
+                click.echo(f"BEHOUDEN    {label}: de huidige versie wordt NIET gepubliceerd ({why(f)}); "
+                           f"de eerder goedgekeurde versie (gepubliceerd {f.archived_on}) blijft online.")
+            elif f.state == OFFLINE:
+                click.echo(f"OFFLINE     {label}: de huidige versie wordt niet gepubliceerd ({why(f)}) en de eerder "
+                           "goedgekeurde versie voldoet niet meer aan de controles: het besluit gaat offline, met een neutrale melding op de site.")
+                _print_problems(f.archived.problems)
+            elif f.state == EMBARGO:
+                click.echo(f"BEHOUDEN    {label}: de huidige versie wordt NIET gepubliceerd ({why(f)}).")
+            else:
+                click.echo(f"BLIJFT WEG  {label}: wordt niet gepubliceerd: {why(f)}.")
+            if f.approval is not None and f.approval.changed and r.problems.has_errors \
+                    and not any(p.code == "goedkeuring.verlopen" for p in r.problems):
+                for rel in f.approval.changed:
+                    click.echo(f"     {rel}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
+            _print_problems(r.problems)
+        gone = vanished(results, archive)
+        for item in gone:
+            click.echo(f"VERDWIJNT   {item['package']}: {item['message']}\n    Oplossing: {item['fix']}")
     click.echo()
     if site_problems.has_errors:
         click.echo(f"De site-instellingen in {site.path} zijn ongeldig: de site kan zo niet gebouwd worden.")
-    if not results:
+    if ssh_missing:
+        click.echo(f"FOUT: {ssh_missing}")
+    if not fates:
         click.echo(f"Geen pakketten gevonden in {folder}/.")
-    elif invalid:
-        click.echo(f"{invalid} van {len(results)} pakket(ten) ongeldig. Los de problemen hierboven op en controleer opnieuw.")
+    elif as_is < len(fates):
+        click.echo(f"{len(fates) - as_is} van {len(fates)} pakket(ten) worden niet gepubliceerd zoals ze zijn. "
+                   "Los de problemen hierboven op en controleer opnieuw.")
     else:
-        click.echo(f"Alle {len(results)} pakket(ten) zijn geldig.")
-    sys.exit(1 if invalid or site_problems.has_errors else 0)
+        click.echo(f"Alle {len(fates)} pakket(ten) worden gepubliceerd zoals ze zijn.")
+    sys.exit(1 if as_is < len(fates) or gone or site_problems.has_errors or ssh_missing else 0)
+
+
+def _ssh_missing(site) -> str:
+    import shutil
+
+    from .signing import MISSING_SSH, MISSING_SSH_FIX
+
+    if (site is None or not site.unsigned) and shutil.which("ssh-keygen") is None:
+        return f"{MISSING_SSH} {MISSING_SSH_FIX}"
+    return ""
+
+
+def _signing_key(option: Path | None, site) -> Path | None:
+    """--sleutel, else $WOO_PUBLISH_SLEUTEL, else ~/.ssh/id_ed25519; None only in unsigned trial mode."""
+    from .signing import default_key
+
+    key = option or default_key()
+    if key is None and not (site is not None and site.unsigned):
+        raise click.UsageError("er is geen sleutel om mee te ondertekenen. Geef hem met --sleutel PAD, of maak er eenmalig "
+                               "een aan met 'ssh-keygen -t ed25519' (zie de handleiding).")
+    return key
+
+
+def _trusted_site(config_option: str | None):
+    site = _site_config(config_option)
+    if site is None:
+        raise click.UsageError("er is geen mkdocs.yml gevonden: daarin staat wie mag goedkeuren (extra.woo.ondertekenaars). "
+                               "Geef hem met --config.")
+    errors = [p for p in site.problems if p.is_error]
+    if errors:
+        click.echo(f"FOUT site-instellingen ({site.path}):")
+        for p in errors:
+            click.echo(p.format())
+        sys.exit(2)
+    missing = _ssh_missing(site)
+    if missing:
+        click.echo(f"FOUT: {missing}")
+        sys.exit(2)
+    if site.unsigned:
+        click.echo("LET OP: ongetekende goedkeuringen staan aan (extra.woo.ongetekend): alleen voor proeven.")
+    return site
 
 
 @main.command()
 @click.argument("package", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--door", required=True, help="Naam van wie goedkeurt (wordt nooit gepubliceerd).")
+@click.option("--sleutel", "key_option", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).")
+@click.option("--door", default=None, hidden=True, help="Vervallen: wie goedkeurt volgt uit de sleutel.")
 @click.option("--cache", "cache_option", default=None, help="Map voor de cache.")
 @click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
-def approve(package: Path, door: str, cache_option: str | None, config_option: str | None) -> None:
-    """Keur een pakket goed voor publicatie, in zijn huidige toestand."""
+def approve(package: Path, key_option: Path | None, door: str | None, cache_option: str | None, config_option: str | None) -> None:
+    """Keur een pakket goed voor publicatie, in zijn huidige toestand, en onderteken met uw sleutel."""
+    from .approval import Trust, check_approval, read_record
+    from .history import append_changes, sign_change
+    from .signing import SigningError
+
     if not package.is_dir():
         raise click.UsageError(f"het pakket '{package}' bestaat niet.")
-    if not door.strip():
-        raise click.BadParameter("geef de naam van wie goedkeurt", param_hint="--door")
+    if door is not None:
+        click.echo("LET OP: --door is vervallen en wordt genegeerd: wie goedkeurt volgt uit de sleutel.")
+    site = _trusted_site(config_option)
+    key = _signing_key(key_option, site)
+    cache = Cache(cache_dir(cache_option))
+    trust = Trust.from_site(site, cache)
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
     if package.resolve() not in [s.resolve() for s in siblings]:
         siblings.append(package)
-    site = _site_config(config_option)
-    results = evaluate(siblings, PdfInspector(Cache(cache_dir(cache_option))), site.allowed_personal_data if site else [])
+    results = evaluate(siblings, PdfInspector(cache), site.allowed_personal_data, trust=trust)
     result = next(r for r in results if r.folder.resolve() == package.resolve())
     if not result.valid:
         click.echo(f"Niet goedgekeurd: {package.name} is ongeldig. Er is niets vastgelegd.")
         _print_problems(result.problems)
         sys.exit(1)
     _print_problems(result.problems)
-    changes = _changes_since_last_approval(result)
-    if changes:
-        from .history import append_changes
+    # Four-eyes: a second approver co-signs the same state; the same key twice does not count.
+    status = check_approval(package, Problems(package.name), Trust(site.signers, False, site.unsigned, cache))
+    cosign = site.four_eyes and status.approved and key is not None
+    try:
+        if cosign:
+            from .signing import principal_for
 
-        append_changes(package, changes)
-        for c in changes:
-            click.echo(f"Wijziging vastgelegd voor de publieke geschiedenis: {c.kind}" + (f" {c.document}" if c.document else ""))
-    write_approval(package, door.strip())
-    click.echo(f"Goedgekeurd: {package.name} ({result.decision.kenmerk}). Elke wijziging hierna vraagt een nieuwe goedkeuring.")
+            me = principal_for(key, site.signers)
+            if me in status.signers:
+                click.echo(f"U ({me}) heeft deze versie van {package.name} al goedgekeurd. Vier ogen: een tweede persoon "
+                           "moet goedkeuren met een eigen sleutel. Er is niets vastgelegd.")
+                sys.exit(1)
+        changes = [] if cosign else _changes_since_last_approval(result)
+        if changes:
+            if key is not None:
+                changes = [sign_change(c, package, key, site.signers) for c in changes]
+            append_changes(package, changes)
+            for c in changes:
+                click.echo(f"Wijziging vastgelegd voor de publieke geschiedenis: {c.kind}" + (f" {c.document}" if c.document else ""))
+        write_approval(package, key, site.signers, cosign=cosign)
+    except SigningError as exc:
+        click.echo(f"Niet goedgekeurd: {exc} Er is niets vastgelegd.")
+        sys.exit(1)
+    record = read_record(package) or {}
+    count = len(record.get("handtekeningen") or [])
+    if site.four_eyes and count < 2:
+        click.echo(f"Goedgekeurd door de eerste persoon: {package.name} ({result.decision.kenmerk}). Vier ogen: het wordt pas "
+                   f"gepubliceerd als een tweede persoon het ook goedkeurt met: woo-publish approve {package}")
+    else:
+        click.echo(f"Goedgekeurd: {package.name} ({result.decision.kenmerk}). Elke wijziging hierna vraagt een nieuwe goedkeuring.")
 
 
 def _changes_since_last_approval(result) -> list:
@@ -198,22 +308,32 @@ def _changes_since_last_approval(result) -> list:
 @click.option("--reden", required=True, help="Publieke reden van de intrekking (komt op de site).")
 @click.option("--document", "document_nr", default=None, help="Nummer uit de inventaris; zonder dit wordt het hele besluit ingetrokken.")
 @click.option("--datum", default=None, help="Datum van intrekking (JJJJ-MM-DD, standaard vandaag).")
-def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | None) -> None:
-    """Haal een gepubliceerd besluit of één document ervan van de site, met een publieke reden."""
+@click.option("--sleutel", "key_option", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).")
+@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | None, key_option: Path | None,
+             config_option: str | None) -> None:
+    """Haal een gepubliceerd besluit of één document ervan van de site, met een publieke reden (ondertekend)."""
     import datetime as dt
 
-    from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, Change, append_changes, read_history
+    from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, Change, append_changes, read_history, sign_change
     from .package import load_package
+    from .signing import SigningError
 
     if not (package / "besluit.md").is_file():
         raise click.UsageError(f"'{package}' is geen pakket (besluit.md ontbreekt).")
     if not reden.strip():
         raise click.BadParameter("geef een reden; die komt op de site", param_hint="--reden")
     when = _today(datum) or dt.date.today()
-    history, error = read_history(package)
+    _, error = read_history(package)
     if error:
         click.echo(f"FOUT {package.name}: {error}.")
         sys.exit(1)
+    site = _trusted_site(config_option)
+    # "Already withdrawn" only counts signed entries: a hand-written one must not block a real withdrawal.
+    from .approval import Trust
+
+    history, _ = read_history(package, Trust.from_site(site))
     title = ""
     if document_nr is not None:
         decision, problems = load_package(package)
@@ -235,6 +355,13 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
             click.echo(f"{package.name} was al ingetrokken.")
             return
         change = Change(when, WITHDRAWN_DECISION, None, "", reden.strip())
+    key = _signing_key(key_option, site)
+    try:
+        if key is not None:
+            change = sign_change(change, package, key, site.signers)
+    except SigningError as exc:
+        click.echo(f"Niet ingetrokken: {exc} Er is niets vastgelegd.")
+        sys.exit(1)
     append_changes(package, [change])
     what = f"document {document_nr} ({title})" if document_nr else "het hele besluit"
     click.echo(f"Ingetrokken: {what} van {package.name}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site.")
@@ -254,14 +381,17 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Aantal processen voor pdf-werk.")
 @click.option("--uitgebreid", "-v", "verbose", is_flag=True,
               help="Noem elk gepubliceerd besluit, ook als de uitvoer niet naar een terminal gaat.")
-def build(decisions, out, strict, config_option, cache_option, report_file, vandaag, bronnen, workers, verbose) -> None:
+@click.option("--archief", "archive_option", default=None,
+              help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).")
+def build(decisions, out, strict, config_option, cache_option, report_file, vandaag, bronnen, workers, verbose,
+          archive_option) -> None:
     """Bouw de website uit alle geldige, goedgekeurde pakketten."""
     config = find_config(config_option)
     if not config.is_file():
         raise click.UsageError(f"het configuratiebestand '{config}' bestaat niet.")
     opts = BuildOptions(decisions=_decisions_dir(decisions), out=Path(out), config=config,
                         cache=cache_dir(cache_option), strict=strict, today=_today(vandaag),
-                        workers=workers, keep_sources=bronnen)
+                        workers=workers, keep_sources=bronnen, archive=Path(archive_option) if archive_option else None)
     try:
         report = run_build(opts, progress=TerminalProgress.if_interactive("Pdf's controleren"))
     except Exception as exc:  # noqa: BLE001 - a build failure must still give a report and exit 2
@@ -285,6 +415,15 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
             click.echo(f"EMBARGO      {item['package']} ({item['kenmerk']}): verschijnt vanaf {item['publicatie_datum']}")
         for item in report.withdrawn:
             click.echo(f"INGETROKKEN  {item['package']} ({item['kenmerk']}) per {item['ingetrokken_op']}")
+    for item in report.kept:
+        click.echo(f"BEHOUDEN     {item['package']} ({item['kenmerk']}): de nieuwe versie is NIET gepubliceerd ({item['reden']}); "
+                   f"de eerder goedgekeurde versie (gepubliceerd {item['gearchiveerd_op']}) blijft online.")
+    for item in report.offline:
+        click.echo(f"OFFLINE      {item['package']}" + (f" ({item['kenmerk']})" if item["kenmerk"] else "")
+                   + f": de nieuwe versie is niet gepubliceerd ({item['reden']}) en de eerder goedgekeurde versie voldoet "
+                   "niet meer aan de controles; de site toont een neutrale melding.")
+        for p in item["problems"]:
+            click.echo(f"    {p['file'] or p['package']}: {p['message']}")
     for item in report.refused:
         click.echo(f"GEWEIGERD    {item['package']}:")
         for p in item["problems"]:
@@ -299,7 +438,10 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
     if report.written:
         click.echo(f"Site geschreven naar {out}/: {len(report.published)} besluit(en) gepubliceerd, "
                    f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
-                   f"{len(report.withdrawn)} ingetrokken; {report.pdfs_parsed} pdf('s) gelezen "
+                   f"{len(report.withdrawn)} ingetrokken"
+                   + (f", {len(report.kept)} in een eerder goedgekeurde versie" if report.kept else "")
+                   + (f", {len(report.offline)} offline gehaald" if report.offline else "")
+                   + f"; {report.pdfs_parsed} pdf('s) gelezen "
                    f"in {report.timings.get('totaal', 0):.1f} s.")
     elif report.exit_code == EXIT_REFUSED and strict:
         click.echo(f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {out}/ is ongewijzigd.")

@@ -48,8 +48,9 @@ class PackageResult:
         return self.decision is not None and not self.problems.has_errors
 
 
-def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = (), progress=None) -> list[PackageResult]:
-    """``allowed``: values from the site configuration that look like personal data but are public."""
+def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = (), progress=None, trust=None) -> list[PackageResult]:
+    """``allowed``: values from the site configuration that look like personal data but are public.
+    ``trust`` (approval.Trust): verify the signatures of change-history entries."""
     from .gate.personal_data import allowed_hashes
     from .privacy import check_published_texts
 
@@ -58,8 +59,12 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: list[str] = 
 
     for folder in folders:
         decision, problems = load_package(folder)
-        history, error = read_history(folder)
-        if error:
+        history, error = read_history(folder, trust)
+        if error and "ondertekend" in error:
+            problems.error(HISTORY_FILE, "", error + ".",
+                           "Verwijder de niet-ondertekende wijzigingen (herstel het bestand uit de versiegeschiedenis); "
+                           "wijzigingen komen er alleen in via woo-publish withdraw en approve.", "wijzigingen.handtekening")
+        elif error:
             problems.error(HISTORY_FILE, "", error + ".",
                            "Herstel het bestand uit de versiegeschiedenis; bewerk het niet met de hand.", "wijzigingen.onleesbaar")
         results.append(PackageResult(folder, decision, problems, history=history))

@@ -2,14 +2,16 @@
 
 Written by ``woo-publish withdraw`` and by ``approve`` when an already approved package is approved
 again with other files. The file is not part of the approval (a withdrawal must take effect at
-once) and holds no names of staff: only dates, what changed and the public reason.
+once). Each entry is signed like an approval (``ssh-keygen -Y sign``) over its public fields and the
+decision's kenmerk, so an entry written by hand, or copied from another decision, is refused. The
+signer's name stays in this file; the site shows only dates, what changed and the public reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HISTORY_FILE = "wijzigingen.json"
@@ -28,27 +30,97 @@ class Change:
     document: str | None = None  # inventory nr, or None for the decision as a whole
     title: str = ""
     reason: str = ""
+    signature: dict | None = field(default=None, compare=False)  # {"door", "op", "handtekening"}; never published
 
-    def to_json(self) -> dict:
+    def public_json(self) -> dict:
         return {"datum": self.date.isoformat(), "soort": self.kind, "document": self.document,
                 "titel": self.title, "reden": self.reason}
 
+    def to_json(self) -> dict:
+        data = self.public_json()
+        if self.signature is not None:
+            data["ondertekening"] = self.signature
+        return data
 
-def read_history(folder: Path) -> tuple[list[Change], str | None]:
-    """(changes, error): an unreadable history is an error, never silently ignored."""
+
+def signed_text(change: Change, kenmerk: str, principal: str, when: str) -> bytes:
+    from .signing import canonical
+
+    return canonical({"doel": "wijziging", "kenmerk": kenmerk, "wijziging": change.public_json(), "door": principal, "op": when})
+
+
+def raw_kenmerk(folder: Path) -> str:
+    """The kenmerk as written in besluit.md, also when the rest of the metadata is invalid ("" if none)."""
+    import frontmatter
+
+    try:
+        value = frontmatter.loads((folder / "besluit.md").read_text(encoding="utf-8-sig")).metadata.get("kenmerk")
+    except Exception:  # noqa: BLE001 - an unreadable besluit.md simply has no kenmerk
+        return ""
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def sign_change(change: Change, folder: Path, key: Path, signers: Path, now: dt.datetime | None = None) -> Change:
+    from .signing import principal_for, sign
+
+    when = (now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)).isoformat()
+    principal = principal_for(Path(key), signers)
+    signature = sign(signed_text(change, raw_kenmerk(folder), principal, when), Path(key))
+    return Change(change.date, change.kind, change.document, change.title, change.reason,
+                  {"door": principal, "op": when, "handtekening": signature})
+
+
+def read_history(folder: Path, trust=None) -> tuple[list[Change], str | None]:
+    """(changes, error): an unreadable history is an error, never silently ignored.
+
+    With ``trust`` (approval.Trust) every entry's signature is verified: entries that fail are left
+    out and named in the error; the valid ones (a withdrawal above all) still count."""
     path = folder / HISTORY_FILE
     if not path.is_file():
         return [], None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        changes = [Change(dt.date.fromisoformat(c["datum"]), str(c["soort"]), c.get("document"),
-                          str(c.get("titel") or ""), str(c.get("reden") or "")) for c in data["wijzigingen"]]
-    except (ValueError, KeyError, TypeError) as exc:
+        changes = []
+        for c in data["wijzigingen"]:
+            signature = c.get("ondertekening")
+            changes.append(Change(dt.date.fromisoformat(c["datum"]), str(c["soort"]),
+                                  None if c.get("document") is None else str(c["document"]),
+                                  str(c.get("titel") or ""), str(c.get("reden") or ""),
+                                  signature if isinstance(signature, dict) else None))
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         return [], f"{HISTORY_FILE} is beschadigd ({type(exc).__name__})"
-    return changes, None
+    if trust is None or trust.unsigned:
+        return changes, None
+    return _verified(changes, folder, trust)
+
+
+def _verified(changes: list[Change], folder: Path, trust) -> tuple[list[Change], str | None]:
+    from .signing import SigningError, verify
+
+    kenmerk = raw_kenmerk(folder)
+    good, bad = [], []
+    for i, c in enumerate(changes, 1):
+        sig = c.signature or {}
+        try:
+            if trust.signers is None:
+                raise SigningError("er is geen bestand met toegestane ondertekenaars ingesteld")
+            if not sig:
+                raise SigningError("niet ondertekend")
+            if not isinstance(sig.get("op"), str):
+                raise SigningError("het tijdstip ontbreekt")
+            verify(signed_text(c, kenmerk, sig.get("door"), sig["op"]), sig.get("handtekening"), sig.get("door"),
+                   trust.signers, cache=trust.cache)
+        except SigningError as exc:
+            bad.append(f"wijziging {i} ({c.kind}{' ' + c.document if c.document else ''}, {c.date.isoformat()}): {exc}")
+            continue
+        good.append(c)
+    if bad:
+        return good, f"{HISTORY_FILE} bevat wijzigingen die niet geldig ondertekend zijn: " + "; ".join(bad)
+    return good, None
 
 
 def append_changes(folder: Path, changes: list[Change]) -> None:
+    """Add entries; existing ones are kept exactly as they are (their signatures are checked at build time)."""
     existing, error = read_history(folder)
     if error:
         raise ValueError(error)

@@ -19,7 +19,7 @@ from .dates import parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import cell_text, read_table
 from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
-from .paths import UnsafePath, package_files, resolve_inside
+from .paths import UnsafePath, is_litter, package_files, resolve_inside
 from .problems import Problems
 
 METADATA_FILE = "besluit.md"
@@ -118,6 +118,11 @@ class _Loader:
             self.err(file, location, f"het pad '{reference}' is niet toegestaan: {exc}.",
                      "Zet het bestand in de pakketmap en verwijs ernaar met een pad zonder '..', zonder '/' vooraan en zonder snelkoppeling.",
                      "bestand.buiten_pakket")
+            return None
+        if is_litter(path.name):
+            self.err(file, location, f"de naam van '{relpath}' ({role}) is die van een hulpbestand van het besturingssysteem "
+                     "(zoals .DS_Store, Thumbs.db, ~$... of ._...); zulke bestanden worden altijd genegeerd.",
+                     "Geef het bestand een gewone naam en pas de verwijzing aan.", "bestand.naam")
             return None
         if not path.is_file():
             hint = self._similar_file(relpath)

@@ -259,6 +259,7 @@ class Generator:
     views: list[DecisionView]
     download_sizes: dict[str, int] = field(default_factory=dict)
     withdrawn: list[dict] = field(default_factory=list)
+    unavailable: list[dict] = field(default_factory=list)  # published before, now offline: neutral notice
     pages: list[Page] = field(default_factory=list)
 
     def __post_init__(self):
@@ -315,6 +316,9 @@ class Generator:
         for gone in self.withdrawn:
             self.render("withdrawn.html", gone["url"], f"Besluit {gone['kenmerk']} is ingetrokken", gone=gone)
             self.pages[-1].packages = (gone["package"],) if gone.get("package") else ()
+        for item in self.unavailable:
+            self.render("unavailable.html", item["url"], f"Besluit {item['kenmerk']} is tijdelijk niet beschikbaar", item=item)
+            self.pages[-1].packages = (item["package"],) if item.get("package") else ()
         return self.pages
 
     def _statistics(self) -> None:

@@ -6,6 +6,16 @@ import os
 from pathlib import Path, PurePosixPath
 
 
+# Files that operating systems and office programs drop into folders by themselves. They are never
+# part of a package: ignored when hashing, checking for stray files and archiving.
+_LITTER_NAMES = {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".directory"}
+
+
+def is_litter(name: str) -> bool:
+    """``.DS_Store``, ``Thumbs.db``, ``desktop.ini``, ``~$`` lock files of Office and ``._`` AppleDouble files."""
+    return name.lower() in _LITTER_NAMES or name.startswith(("~$", "._"))
+
+
 class UnsafePath(ValueError):
     """A reference that is absolute, climbs out of the package or follows a link out of it."""
 
@@ -37,7 +47,9 @@ def resolve_inside(package: Path, reference: str) -> tuple[str, Path]:
 
 
 def package_files(package: Path) -> tuple[list[str], list[str]]:
-    """All files below ``package`` as relative POSIX paths, and the links among them that leave it."""
+    """All files below ``package`` as relative POSIX paths, and the links among them that leave it.
+
+    Operating-system litter (see ``is_litter``) is left out: it is not part of any package."""
     root = package.resolve()
     files: list[str] = []
     escaping: list[str] = []
@@ -51,6 +63,8 @@ def package_files(package: Path) -> tuple[list[str], list[str]]:
                 if real != root and root not in real.parents:
                     escaping.append(rel)
         for name in filenames:
+            if is_litter(name):
+                continue
             full = base / name
             rel = full.relative_to(package).as_posix()
             if full.is_symlink():

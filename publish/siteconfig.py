@@ -40,9 +40,16 @@ class SiteConfig:
     nav_pages: set[str] = field(default_factory=set)  # Markdown pages named in nav
     not_in_nav: str = ""  # the not_in_nav patterns (gitignore style): pages published outside the navigation
     use_directory_urls: bool = True
+    # --- approvals and archive (issue 13) ---
+    signers: Path | None = None  # extra.woo.ondertekenaars: allowed-signers file, relative to mkdocs.yml
+    four_eyes: bool = False  # extra.woo.vier_ogen: every approval needs two distinct keys
+    unsigned: bool = False  # extra.woo.ongetekend: unsigned approvals accepted (local trials only)
+    archive: Path | None = None  # extra.woo.archief: store of approved versions, relative to mkdocs.yml
+    # --- end approvals and archive ---
 
 
-KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren", "toegestane_scripts"}
+KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren", "toegestane_scripts",
+                "ondertekenaars", "vier_ogen", "ongetekend", "archief"}
 SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
 CONTACT_FIELDS = {"email", "telefoon", "adres", "formulier"}
 
@@ -113,6 +120,50 @@ def _nav_pages(nav) -> set[str]:
     return found
 
 
+# --- approvals and archive (issue 13): ondertekenaars, vier_ogen, ongetekend, archief ---------------------------
+def _approval_settings(extra: dict, base: Path, problems: Problems) -> dict:
+    """Who may sign approvals, whether two must, and where approved versions are archived."""
+    out: dict = {}
+    for name in ("vier_ogen", "ongetekend"):
+        value = extra.get(name, False)
+        if not isinstance(value, bool):
+            problems.error("mkdocs.yml", f"extra.woo.{name}", f"'{value}' is geen ja/nee-waarde.",
+                           f"Schrijf '{name}: true' of '{name}: false'.", "config.janee")
+            value = False
+        out[{"vier_ogen": "four_eyes", "ongetekend": "unsigned"}[name]] = value
+    signers = extra.get("ondertekenaars")
+    if signers not in (None, ""):
+        path = base / str(signers)
+        if not isinstance(signers, str) or not path.is_file():
+            problems.error("mkdocs.yml", "extra.woo.ondertekenaars",
+                           f"het bestand met toegestane ondertekenaars '{signers}' bestaat niet ({path}).",
+                           "Geef het pad (ten opzichte van mkdocs.yml) van het bestand met de openbare sleutels van wie "
+                           "mag goedkeuren; zie docs/beheer.md.", "config.ondertekenaars")
+        else:
+            out["signers"] = path
+    elif not out["unsigned"]:
+        problems.error("mkdocs.yml", "extra.woo.ondertekenaars", "er is geen bestand met toegestane ondertekenaars ingesteld: "
+                       "geen enkele goedkeuring kan gecontroleerd worden.",
+                       "Zet 'ondertekenaars: ondertekenaars.txt' onder extra.woo (zie docs/beheer.md), of voor een proef "
+                       "op uw eigen computer 'ongetekend: true'.", "config.ondertekenaars")
+    if out["unsigned"]:
+        problems.warning("mkdocs.yml", "extra.woo.ongetekend", "ongetekende goedkeuringen worden geaccepteerd: alleen "
+                         "bedoeld voor proeven, nooit voor de echte site.",
+                         "Verwijder 'ongetekend: true' en stel 'ondertekenaars' in (zie docs/beheer.md).", "config.ongetekend")
+    if out["four_eyes"] and out["unsigned"]:
+        problems.error("mkdocs.yml", "extra.woo.vier_ogen", "vier ogen vraagt twee handtekeningen, maar 'ongetekend' staat aan.",
+                       "Zet 'ongetekend' uit en stel 'ondertekenaars' in.", "config.vier_ogen")
+    archive = extra.get("archief")
+    if archive not in (None, ""):
+        if not isinstance(archive, str):
+            problems.error("mkdocs.yml", "extra.woo.archief", "dit moet een pad naar een map zijn.",
+                           "Schrijf bijvoorbeeld 'archief: .woo-archief'.", "config.archief")
+        else:
+            out["archive"] = base / archive
+    return out
+# --- end approvals and archive ------------------------------------------------------------------------------------
+
+
 def load_site_config(path: Path) -> SiteConfig:
     import yaml
 
@@ -129,6 +180,7 @@ def load_site_config(path: Path) -> SiteConfig:
     inline_scripts = _inline_scripts(extra, problems)
     theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
     custom_dir = path.parent / str(theme["custom_dir"]) if theme.get("custom_dir") else None
+    approval_settings = _approval_settings(extra, path.resolve().parent, problems)
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"
@@ -149,4 +201,5 @@ def load_site_config(path: Path) -> SiteConfig:
         nav_pages=_nav_pages(data.get("nav") or []),
         not_in_nav=str(data.get("not_in_nav") or ""),
         use_directory_urls=data.get("use_directory_urls") is not False,
+        **approval_settings,
     )

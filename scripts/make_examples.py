@@ -222,12 +222,31 @@ document was al openbaar.
 """, encoding="utf-8")
 
 
+DEMO_KEYS = Path(__file__).resolve().parent.parent / "demo" / "sleutels"
+
+
+def approve_with_demo_key(package: Path, when: str) -> None:
+    """Sign the example with the DEMONSTRATION key (demo/sleutels/README.md: never for real use).
+    Ed25519 signatures are deterministic, so with a fixed time the record is byte-identical each run."""
+    import datetime as dt
+    import tempfile
+
+    from publish.approval import write_approval
+    from publish.signing import private_copy
+
+    with tempfile.TemporaryDirectory() as tmp:
+        key = private_copy(DEMO_KEYS / "demo-ondertekenaar", Path(tmp))
+        write_approval(package, key, DEMO_KEYS / "toegestane-ondertekenaars", now=dt.datetime.fromisoformat(when))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="decisions", type=Path)
     args = parser.parse_args()
     kiesraad(args.out)
     bzk(args.out)
+    approve_with_demo_key(args.out / "2024-0000034173-kiesraad-datalekken", "2024-04-30T09:00:00+00:00")
+    approve_with_demo_key(args.out / "2018-0000791076-bzk-berichtenapps", "2018-10-08T09:00:00+00:00")
     print(f"Voorbeeldpakketten geschreven in {args.out}/")
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from pdfdraw import write_pdf  # noqa: E402
+
+from publish.signing import private_copy  # noqa: E402
+
+# The DEMONSTRATION key (demo/sleutels/README.md): trusted by the repository's mkdocs.yml, never for real use.
+# ssh-keygen refuses a private key others can read and git does not keep permissions: sign with a private copy.
+DEMO_SIGNERS = ROOT / "demo" / "sleutels" / "toegestane-ondertekenaars"
+_KEY_DIR = tempfile.mkdtemp(prefix="woo-test-key-")
+atexit.register(shutil.rmtree, _KEY_DIR, True)
+DEMO_KEY = private_copy(ROOT / "demo" / "sleutels" / "demo-ondertekenaar", Path(_KEY_DIR))
+
+
+def approve(package: Path, key: Path = DEMO_KEY, signers: Path = DEMO_SIGNERS, **kwargs) -> Path:
+    """Approve ``package`` as ``woo-publish approve`` does, signed with the demonstration key."""
+    from publish.approval import write_approval
+
+    return write_approval(package, key, signers, **kwargs)
 
 WOO_META = {
     "kenmerk": "2024-0001",

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from publish.approval import write_approval
-
-from conftest import ROOT
+from conftest import ROOT, approve
 
 
 def all_text(site: Path) -> str:
@@ -27,13 +25,13 @@ def build(cli, decisions: Path, out: Path, *extra: str):
 def mixed(make_package, decisions):
     """One package of each fate: published, unapproved, embargoed, changed after approval."""
     ok = make_package("gepubliceerd", meta={"titel": "Gepubliceerd besluit over parkeren"})
-    write_approval(ok, "Jan Ambtenaar")
+    approve(ok)
     make_package("ongekeurd", meta={"kenmerk": "2024-0002", "titel": "Ongekeurd besluit ZWAARGEHEIM"})
     emb = make_package("embargo", meta={"kenmerk": "2024-0003", "titel": "Toekomstig besluit EMBARGOTITEL",
                                         "publicatie_datum": "2024-07-01"})
-    write_approval(emb, "Jan Ambtenaar")
+    approve(emb)
     changed = make_package("gewijzigd", meta={"kenmerk": "2024-0004", "titel": "Gewijzigd besluit NAGEKEURD"})
-    write_approval(changed, "Jan Ambtenaar")
+    approve(changed)
     (changed / "documenten/1.pdf").write_bytes((changed / "documenten/2.pdf").read_bytes())
     return decisions
 
@@ -107,7 +105,7 @@ def test_strict_writes_nothing_and_keeps_the_old_site(cli, mixed, tmp_path):
 
 
 def test_all_published_exits_zero_and_replaces_the_old_site(cli, make_package, decisions, tmp_path):
-    write_approval(make_package(), "Piet")
+    approve(make_package())
     out = tmp_path / "site"
     out.mkdir()
     (out / "verouderd.html").write_text("weg ermee")
@@ -118,7 +116,7 @@ def test_all_published_exits_zero_and_replaces_the_old_site(cli, make_package, d
 
 
 def test_failed_build_leaves_old_site_untouched(cli, make_package, decisions, tmp_path):
-    write_approval(make_package(), "Piet")
+    approve(make_package())
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("oude site")
@@ -133,9 +131,9 @@ def test_failed_build_leaves_old_site_untouched(cli, make_package, decisions, tm
 
 
 def test_identical_input_gives_identical_output(cli, make_package, decisions, tmp_path):
-    write_approval(make_package(), "Piet")
-    write_approval(make_package("tweede", meta={"kenmerk": "2023-9", "wet": "Woo", "besluit_datum": "2023-01-02",
-                                               "publicatie_datum": "2023-01-03"}), "Piet")
+    approve(make_package())
+    approve(make_package("tweede", meta={"kenmerk": "2023-9", "wet": "Woo", "besluit_datum": "2023-01-02",
+                                               "publicatie_datum": "2023-01-03"}))
     a, b = tmp_path / "a" / "site", tmp_path / "b" / "site"
     assert build(cli, decisions, a).returncode == 0
     assert build(cli, decisions, b).returncode == 0
@@ -151,7 +149,7 @@ def test_untrusted_metadata_is_escaped(cli, make_package, decisions, tmp_path):
     pkg = make_package(meta={"titel": "<script>alert('titel')</script> & <b>vet</b>", "besluit": "openbaar",
                              "organisatie": "<img src=x onerror=alert(1)>"},
                        rows=rows, body="Tekst <script>alert('samenvatting')</script> [klik](javascript:alert(1))\n\n<iframe src=https://evil.example></iframe>")
-    write_approval(pkg, "Piet")
+    approve(pkg)
     out = tmp_path / "site"
     assert build(cli, decisions, out).returncode == 0
     for page in out.rglob("*.html"):
@@ -171,7 +169,7 @@ def test_published_pdfs_carry_no_author_metadata(cli, make_package, decisions, t
     writer = PdfWriter(clone_from=PdfReader(pkg / "documenten/1.pdf"))
     writer.add_metadata({"/Author": "Jan Ambtenaar", "/Creator": "Word"})
     writer.write(pkg / "documenten/1.pdf")
-    write_approval(pkg, "Piet")
+    approve(pkg)
     out = tmp_path / "site"
     assert build(cli, decisions, out).returncode == 0
     published = out / "besluit/2024-0001/document-1.pdf"
@@ -181,7 +179,7 @@ def test_published_pdfs_carry_no_author_metadata(cli, make_package, decisions, t
 
 
 def test_no_request_to_third_party_hosts(cli, make_package, decisions, tmp_path):
-    write_approval(make_package(), "Piet")
+    approve(make_package())
     out = tmp_path / "site"
     assert build(cli, decisions, out).returncode == 0
     for page in out.rglob("*.html"):
@@ -198,7 +196,7 @@ def test_page_size_stays_flat_as_the_site_grows(cli, make_package, decisions, tm
                            rows=[["1", "Document", "", "openbaar", "", "documenten/1.pdf"]])
         text = (pkg / "besluit.md").read_text().replace("besluit: deels openbaar", "besluit: openbaar")
         (pkg / "besluit.md").write_text(text)
-        write_approval(pkg, "Piet")
+        approve(pkg)
     out = tmp_path / "site"
     result = build(cli, decisions, out)
     assert result.returncode == 0, result.stdout
@@ -218,7 +216,7 @@ def test_listing_is_paginated_and_browsable_by_facets(cli, make_package, decisio
                                               "publicatie_datum": f"{year}-05-02",
                                               "organisatie": "Gemeente A" if n % 3 else "Gemeente B"},
                            extra_meta={"onderwerpen": ["parkeren"]})
-        write_approval(pkg, "Piet")
+        approve(pkg)
     out = tmp_path / "site"
     assert build(cli, decisions, out).returncode == 0
     first = (out / "besluiten/index.html").read_text()
@@ -234,7 +232,7 @@ def test_listing_is_paginated_and_browsable_by_facets(cli, make_package, decisio
 
 
 def test_site_is_dutch(cli, make_package, decisions, tmp_path):
-    write_approval(make_package(), "Piet")
+    approve(make_package())
     out = tmp_path / "site"
     assert build(cli, decisions, out).returncode == 0
     for page in out.rglob("*.html"):
@@ -255,7 +253,7 @@ def test_demo_packages_are_valid_approved_and_reproducible(cli, tmp_path):
             assert committed.read_bytes() == path.read_bytes(), committed
     out = tmp_path / "site"
     result = cli("build", "--decisions", str(ROOT / "decisions"), "--out", str(out), "--cache", str(tmp_path / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"))
+                 "--config", str(ROOT / "mkdocs.yml"), "--archief", str(tmp_path / "archief"))
     assert result.returncode == 0, result.stdout + result.stderr
     bzk = (out / "besluit/2018-0000791076/index.html").read_text()
     assert "17 documenten, waarvan 13 (deels) openbaar" in bzk
@@ -273,7 +271,7 @@ def test_leaking_pdf_refuses_the_package_and_never_reaches_the_site(cli, make_pa
     c.drawString(100, 700, "Gesprek met Karel Geheimhouder over de planning.")
     c.rect(160, 695, 120, 16, stroke=0, fill=1)
     c.save()
-    write_approval(pkg, "Piet")
+    approve(pkg)
     out = tmp_path / "site"
     result = build(cli, decisions, out, "--report", str(tmp_path / "r.json"))
     assert result.returncode == 1
@@ -291,7 +289,7 @@ def test_scanned_pdf_without_text_is_published_with_a_note(cli, make_package, de
     c = canvas.Canvas(str(pkg / "documenten/1.pdf"), invariant=1)
     c.drawImage(ImageReader(Image.new("RGB", (200, 100), (240, 240, 240))), 50, 500, 400, 200)
     c.save()
-    write_approval(pkg, "Piet")
+    approve(pkg)
     out = tmp_path / "site"
     result = build(cli, decisions, out)
     assert result.returncode == 0

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROWS
+from conftest import DEMO_KEY, ROWS, approve
 
 
-def test_check_valid_packages_exits_zero(cli, make_package, decisions):
-    make_package()
+def test_check_exits_zero_only_when_every_package_is_published_as_it_is(cli, make_package, decisions):
+    pkg = make_package()
+    result = cli("check", str(decisions))
+    assert result.returncode == 1, result.stdout
+    assert "BLIJFT WEG  pakket (2024-0001): wordt niet gepubliceerd: niet goedgekeurd." in result.stdout
+    approve(pkg)
     result = cli("check", str(decisions))
     assert result.returncode == 0, result.stdout
-    assert "OK   pakket (2024-0001): geldig, nog niet goedgekeurd." in result.stdout
-    assert "Alle 1 pakket(ten) zijn geldig." in result.stdout
+    assert "OK          pakket (2024-0001): wordt gepubliceerd zoals het is." in result.stdout
+    assert "Alle 1 pakket(ten) worden gepubliceerd zoals ze zijn." in result.stdout
 
 
 def test_check_prints_every_problem_with_file_location_and_fix(cli, make_package, decisions):
@@ -22,14 +26,14 @@ def test_check_prints_every_problem_with_file_location_and_fix(cli, make_package
     result = cli("check", str(decisions))
     assert result.returncode == 1
     out = result.stdout
-    assert "FOUT fout: 3 problemen." in out
+    assert "BLIJFT WEG  fout (A-2): wordt niet gepubliceerd: 3 problemen." in out
     assert "FOUT fout/besluit.md, veld 'titell': dit veld is onbekend." in out
     assert "Bedoelde u 'titel'?" in out
     assert "FOUT fout/inventaris.csv, rij 3, kolom 'gronden': '10.2.e' is geen weigeringsgrond van de Woo (wel van de Wob)." in out
     assert "FOUT fout/inventaris.csv, rij 4, kolom 'beoordeling': 'nee' is geen geldige beoordeling." in out
-    assert out.count("Oplossing:") == 3
-    assert "OK   goed (A-1)" in out
-    assert "1 van 2 pakket(ten) ongeldig." in out
+    assert out.count("Oplossing:") == 4  # the three above and goed's missing approval
+    assert "BLIJFT WEG  goed (A-1): wordt niet gepubliceerd: niet goedgekeurd." in out
+    assert "2 van 2 pakket(ten) worden niet gepubliceerd zoals ze zijn." in out
 
 
 def test_check_usage_error_exits_two(cli, tmp_path):
@@ -45,16 +49,17 @@ def test_build_usage_error_exits_two(cli, tmp_path):
 
 def test_approve_records_hashes_and_refuses_invalid_package(cli, make_package, decisions):
     pkg = make_package()
-    result = cli("approve", str(pkg), "--door", "Marie Communicatie")
+    result = cli("approve", str(pkg), "--sleutel", str(DEMO_KEY))
     assert result.returncode == 0, result.stdout
     record = json.loads((pkg / "goedkeuring.json").read_text())
-    assert record["goedgekeurd_door"] == "Marie Communicatie"
+    assert [s["door"] for s in record["handtekeningen"]] == ["demo-ondertekenaar@voorbeeld.invalid"]
+    assert "BEGIN SSH SIGNATURE" in record["handtekeningen"][0]["handtekening"]
     assert set(record["bestanden"]) == {"besluit.md", "besluit.pdf", "inventaris.csv", "documenten/1.pdf", "documenten/2.pdf"}
-    assert "OK   pakket (2024-0001): geldig, goedgekeurd." in cli("check", str(decisions)).stdout
+    assert "OK          pakket (2024-0001): wordt gepubliceerd zoals het is." in cli("check", str(decisions)).stdout
 
     (pkg / "documenten/2.pdf").unlink()
     (pkg / "goedkeuring.json").unlink()
-    result = cli("approve", str(pkg), "--door", "Marie Communicatie")
+    result = cli("approve", str(pkg), "--sleutel", str(DEMO_KEY))
     assert result.returncode == 1
     assert "Niet goedgekeurd" in result.stdout and "documenten/2.pdf" in result.stdout
     assert not (pkg / "goedkeuring.json").exists()
@@ -62,17 +67,18 @@ def test_approve_records_hashes_and_refuses_invalid_package(cli, make_package, d
 
 def test_check_reports_change_after_approval(cli, make_package, decisions):
     pkg = make_package()
-    assert cli("approve", str(pkg), "--door", "Marie").returncode == 0
+    assert cli("approve", str(pkg), "--sleutel", str(DEMO_KEY)).returncode == 0
     (pkg / "besluit.md").write_text((pkg / "besluit.md").read_text() + "\nExtra zin.\n")
     result = cli("check", str(decisions))
-    assert result.returncode == 0
-    assert "gewijzigd na goedkeuring" in result.stdout and "besluit.md: dit bestand is na de goedkeuring gewijzigd." in result.stdout
+    assert result.returncode == 1
+    assert "BLIJFT WEG  pakket (2024-0001): wordt niet gepubliceerd: gewijzigd sinds de goedkeuring: besluit.md." in result.stdout
+    assert "besluit.md: dit bestand is na de goedkeuring gewijzigd." in result.stdout
 
 
 def test_approve_refuses_duplicate_kenmerk_with_sibling(cli, make_package):
     make_package("a")
     b = make_package("b")
-    result = cli("approve", str(b), "--door", "Marie")
+    result = cli("approve", str(b), "--sleutel", str(DEMO_KEY))
     assert result.returncode == 1 and "ook gebruikt door pakket a" in result.stdout
 
 
@@ -85,9 +91,8 @@ def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_
     from pathlib import Path
 
     from conftest import ROOT
-    from publish.approval import write_approval
 
-    write_approval(make_package(), "X")
+    approve(make_package())
     exe = Path(sys.executable).parent / "woo-publish"
     primary, secondary = pty.openpty()
     process = subprocess.Popen([str(exe), "build", "--decisions", str(decisions), "--out", str(tmp_path / "site"),

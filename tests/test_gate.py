@@ -342,20 +342,21 @@ def test_allowed_values_in_package_or_site_configuration_pass(cli, make_package,
     """The organisation's own general number and IBAN may stand in a letter; any other value may not."""
     import yaml
 
-    from conftest import ROOT
+    from conftest import ROOT, approve
 
     text = {"documenten/1.pdf": ["# Contact", "Bel ons algemene nummer 070 426 62 66 of mail naar m.devries@voorbeeld.nl."],
             "documenten/2.pdf": ["# Betaling", "Betaal op NL91 ABNA 0417 1643 00 onder vermelding van het kenmerk."]}
-    make_package("toegestaan", pdf_text=text, extra_meta={"toegestane_gegevens": ["070-4266266", "M.deVries@Voorbeeld.nl"]})
+    approve(make_package("toegestaan", pdf_text=text, extra_meta={"toegestane_gegevens": ["070-4266266", "M.deVries@Voorbeeld.nl"]}))
     make_package("niet", meta={"kenmerk": "2024-0002"}, pdf_text=text)
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["extra"]["woo"]["toegestane_gegevens"] = ["NL91ABNA0417164300"]
+    config["extra"]["woo"]["ondertekenaars"] = str(ROOT / config["extra"]["woo"]["ondertekenaars"])
     config_path = tmp_path / "mkdocs.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True))
     result = cli("check", str(decisions), "--config", str(config_path), "--cache", str(tmp_path / "c"))
     out = result.stdout
     assert result.returncode == 1
-    assert "OK   toegestaan (2024-0001)" in out
+    assert "OK          toegestaan (2024-0001): wordt gepubliceerd zoals het is." in out
     assert "FOUT niet/documenten/1.pdf, pagina 1: de tekst bevat een telefoonnummer" in out
     assert "FOUT niet/documenten/1.pdf, pagina 1: de tekst bevat een e-mailadres" in out
     assert "iban" not in out.lower().split("fout niet")[0]  # the configured IBAN passes for both packages

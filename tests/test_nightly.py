@@ -12,9 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from publish.approval import write_approval
-
-from conftest import ROOT
+from conftest import ROOT, approve
 from test_build import all_text
 
 EXE = Path(sys.executable).parent / "woo-publish"
@@ -57,8 +55,8 @@ def _two_packages(make_package) -> tuple[Path, Path]:
     a = make_package("a", meta={"kenmerk": "2024-0001", "titel": "Eerste besluit"})
     b = make_package("b", meta={"kenmerk": "2024-0002", "titel": "Tweede besluit VERDWIJNTWOORD"},
                      pdf_text={"documenten/1.pdf": ["# Notitie", "Alleen hier staat ZELDZAAMWOORD."]})
-    write_approval(a, "Piet")
-    write_approval(b, "Piet")
+    approve(a)
+    approve(b)
     return a, b
 
 
@@ -76,7 +74,7 @@ def test_warm_rebuild_parses_no_pdf_and_a_changed_package_only_its_changed_pdf(m
 
     from conftest import write_pdf
     write_pdf(a / "documenten/1.pdf", ["# Vervangen", "Een nieuwe versie van het document."])
-    write_approval(a, "Piet")
+    approve(a)
     changed = _build(decisions, out, cache, tmp_path / "gewijzigd.json")
     assert changed["pdfs_parsed"] == 1
 
@@ -126,7 +124,7 @@ def test_a_killed_build_never_damages_the_live_site(make_package, decisions, tmp
     _build(decisions, out, cache)
     old = _tree(out)
     shutil.copytree(out, tmp_path / "old-copy")
-    write_approval(make_package("c", meta={"kenmerk": "2024-0003", "titel": "Derde besluit"}), "Piet")
+    approve(make_package("c", meta={"kenmerk": "2024-0003", "titel": "Derde besluit"}))
     new_dir = tmp_path / "referentie"
     _build(decisions, new_dir, tmp_path / "cache-ref")
     new = _tree(new_dir)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from publish.approval import write_approval
+
 from publish.diwoo import INDEX_NAME, validate
 
-from conftest import ROOT, PackageMaker, run_cli
+from conftest import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
 
 BASE = "https://woo.example.nl/"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -38,9 +38,11 @@ def site(tmp_path_factory) -> Path:
     gone = make("weg", meta={"kenmerk": "2024-0003", "titel": "Helemaal INGETROKKENBESLUIT"})
     make("fout", meta={"kenmerk": "2024-0004", "titel": "GEWEIGERDTITEL"})  # never approved
     for pkg in (first, second, gone):
-        write_approval(pkg, "Jan Ambtenaar")
-    assert run_cli("withdraw", str(second), "--document", "2", "--reden", "Naam niet gelakt", "--datum", "2024-05-20").returncode == 0
-    assert run_cli("withdraw", str(gone), "--reden", "Verkeerd besluit", "--datum", "2024-05-20").returncode == 0
+        approve(pkg)
+    assert run_cli("withdraw", str(second), "--document", "2", "--reden", "Naam niet gelakt", "--datum", "2024-05-20",
+                   "--sleutel", str(DEMO_KEY)).returncode == 0
+    assert run_cli("withdraw", str(gone), "--reden", "Verkeerd besluit", "--datum", "2024-05-20",
+                   "--sleutel", str(DEMO_KEY)).returncode == 0
     out = root / "site"
     result = run_cli("build", "--decisions", str(root / "decisions"), "--out", str(out), "--cache", str(root / "c"),
                      "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")

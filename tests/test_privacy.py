@@ -14,11 +14,10 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from publish.approval import write_approval
 from publish.gate.personal_data import allowed_hashes, find_personal_data
 from publish.pdfs import _inspect_bytes
 
-from conftest import HEADER, ROOT, ROWS
+from conftest import HEADER, ROOT, ROWS, approve
 
 
 def page(*lines: str, pages: int = 1) -> bytes:
@@ -118,8 +117,9 @@ def test_allowed_business_address_in_every_page_footer_passes_the_package(cli, m
     refused = make_package("rapport2", meta={"kenmerk": "2024-0002"})
     for pkg in (allowed, refused):
         (pkg / "documenten/1.pdf").write_bytes(page("Toegankelijkheidsonderzoek", footer, pages=5))
+    approve(allowed)
     result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
-    assert "OK   rapport (2024-0001)" in result.stdout, result.stdout
+    assert "OK          rapport (2024-0001): wordt gepubliceerd zoals het is." in result.stdout, result.stdout
     assert result.stdout.count("FOUT rapport2/") == 1
     assert "FOUT rapport2/documenten/1.pdf, pagina 1-5: de tekst bevat een adres (postcode met huisnummer)" in result.stdout
 
@@ -133,9 +133,9 @@ def test_personal_data_in_summary_and_inventory_refuses_the_package(cli, make_pa
     rows[2][-1] = "Bel 06-12345678 voor inzage"
     leaky = make_package("lek", body="Samenvatting.\n\nDe verzoeker (BSN 111222333) vroeg om stukken.", rows=rows, header=header,
                          meta={"titel": "Verzoek van 06-87654321", "onderwerpen": ["parkeren", "NL91 ABNA 0417 1643 00"]})
-    write_approval(leaky, "Jan Ambtenaar")
+    approve(leaky)
     fine = make_package("schoon", meta={"kenmerk": "2024-0002"}, body="Bel ons algemene nummer 0800-123456 of mail woo@gemeente.nl.")
-    write_approval(fine, "Jan Ambtenaar")
+    approve(fine)
     out = tmp_path / "site"
     result = cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "cache"),
                  "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--uitgebreid",
@@ -161,12 +161,12 @@ def test_annex_title_and_allowed_values_in_front_matter(cli, make_package, decis
     (pkg / "bijlage.pdf").write_bytes(page("Bijlage"))
     ok = make_package("toegestaan", meta={"kenmerk": "0612345678", "organisatie": "Gemeente, tel. 070-426 62 66"},
                       extra_meta={"toegestane_gegevens": ["070 4266266"]})
-    del ok
+    approve(ok)
     result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
     assert result.returncode == 1
     assert "FOUT bijlage/besluit.md, veld 'bijlagen', nummer 1, veld 'titel': de tekst bevat een adres" in result.stdout
     assert "Dorpsstraat 3" not in result.stdout
-    assert "OK   toegestaan (0612345678)" in result.stdout  # a kenmerk is no phone number
+    assert "OK          toegestaan (0612345678): wordt gepubliceerd zoals het is." in result.stdout  # a kenmerk is no phone number
 
 
 @pytest.mark.parametrize("body", [
@@ -175,11 +175,11 @@ def test_annex_title_and_allowed_values_in_front_matter(cli, make_package, decis
 ])
 def test_hostile_summaries_are_checked_without_crashing(cli, make_package, decisions, tmp_path, body):
     make_package("vreemd", body=body.replace("\x00", ""))
-    make_package("gewoon", meta={"kenmerk": "2024-0002"})
+    approve(make_package("gewoon", meta={"kenmerk": "2024-0002"}))
     result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
     assert result.returncode == 1
     assert "FOUT vreemd/besluit.md, samenvatting" in result.stdout
-    assert "OK   gewoon (2024-0002)" in result.stdout
+    assert "OK          gewoon (2024-0002): wordt gepubliceerd zoals het is." in result.stdout
 
 
 def test_personal_data_in_an_xlsx_remark_is_refused(cli, make_package, decisions, tmp_path):

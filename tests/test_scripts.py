@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from publish.approval import write_approval
 from publish.build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from publish.headers import POLICY_NOTE, content_security_policy, read_headers_file
 from publish.pages import Page
@@ -25,7 +24,7 @@ from publish.scriptcheck import (REPLACED_THEME_PARTIALS, REVIEWED_MATERIAL_VERS
                                  scan_html)
 
 from browser_helpers import Server, needs_browser, probe
-from conftest import ROOT, run_cli
+from conftest import ROOT, approve, run_cli
 
 # Every HTML page the demo site publishes (decisions/ as in the repository): its own pages, the pages
 # generated from the two demo decisions, and nothing else (no README or vendor documentation).
@@ -68,6 +67,7 @@ def _own_site(tmp_path: Path, change=None) -> Path:
     for folder in ("theme", "site_src"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    data["extra"]["woo"]["ondertekenaars"] = str(ROOT / data["extra"]["woo"]["ondertekenaars"])
     if change:
         change(data)
     config = tmp_path / "mkdocs.yml"
@@ -225,10 +225,9 @@ def test_markup_on_a_page_of_several_packages_is_traced_to_the_package_it_comes_
 
 @pytest.fixture
 def two_packages(make_package, decisions):
-    write_approval(make_package("goed", meta={"titel": "Goed besluit"}), "X")
-    write_approval(make_package("kwaad", meta={"kenmerk": "2024-0002", "titel": "Kwaad besluit"},
-                                body="Samenvatting <script>window.__woo_injected=1</script> en <img src=x onerror=\"window.__woo_handler=1\">"),
-                   "X")
+    approve(make_package("goed", meta={"titel": "Goed besluit"}))
+    approve(make_package("kwaad", meta={"kenmerk": "2024-0002", "titel": "Kwaad besluit"},
+                         body="Samenvatting <script>window.__woo_injected=1</script> en <img src=x onerror=\"window.__woo_handler=1\">"))
     return decisions
 
 
@@ -287,7 +286,7 @@ def test_with_the_real_sanitiser_the_same_package_is_published_as_text(two_packa
 # -- the site's own templates, pages and settings ----------------------------------------------------
 
 def test_inline_script_in_a_template_override_stops_the_build_naming_page_and_source(make_package, decisions, tmp_path):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
     config = _own_site(tmp_path)
     main = tmp_path / "theme/main.html"
     main.write_text(main.read_text().replace("{% block extrahead %}", "{% block extrahead %}\n  <script>window.__eigen=1</script>"))
@@ -325,7 +324,7 @@ def test_inline_script_in_a_template_override_stops_the_build_naming_page_and_so
      "mkdocs.yml"),
 ])
 def test_script_markup_from_the_site_itself_stops_the_build(make_package, decisions, tmp_path, where, change, source):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
     config = _own_site(tmp_path)
     change(tmp_path)
     result = _build(decisions, tmp_path / "site", config)
@@ -345,7 +344,7 @@ def _append(path: Path, text: str) -> None:
 
 
 def test_event_handlers_cannot_be_allowed_by_hash(make_package, decisions, tmp_path):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
     config = _own_site(tmp_path)
     _edit(tmp_path / "theme/main.html", '<a class="woo-skip"', '<a onclick="x()" class="woo-skip"')
     digest = scan_html('<p onclick="x()">')[0].digest
@@ -365,7 +364,7 @@ def test_event_handlers_cannot_be_allowed_by_hash(make_package, decisions, tmp_p
     (["sha256-" + "A" * 43 + "=" * 10_000], "is geen SHA-256-hash van een script"),
 ])
 def test_listed_script_hashes_are_checked(make_package, decisions, tmp_path, value, expected):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
 
     def change(data):
         data["extra"]["woo"]["toegestane_scripts"] = value
@@ -380,7 +379,7 @@ def test_listed_script_hashes_are_checked(make_package, decisions, tmp_path, val
 
 
 def test_a_listed_script_that_no_page_has_is_left_out_of_the_policy(make_package, decisions, tmp_path):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
     unused = "sha256-" + "B" * 43 + "="
 
     def change(data):
@@ -392,7 +391,7 @@ def test_a_listed_script_that_no_page_has_is_left_out_of_the_policy(make_package
 
 
 def test_only_markdown_pages_the_site_names_are_published(make_package, decisions, tmp_path):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
     config = _own_site(tmp_path)
     (tmp_path / "site_src/vergeten.md").write_text("# Vergeten pagina\n")
     (tmp_path / "site_src/assets/vendor/NOTES.md").write_text("# Aantekeningen\n")

@@ -11,11 +11,10 @@ from urllib.parse import quote
 
 import pytest
 
-from publish.approval import write_approval
 from publish.search import ShardedIndex, inflection_recall, shard_of, snowball_stem, stem, terms
 
 from browser_helpers import Server, needs_browser, probe
-from conftest import ROOT
+from conftest import ROOT, approve
 
 needs_node = pytest.mark.skipif(not (shutil.which("node") and (ROOT / "node_modules/lunr-languages").is_dir()),
                                 reason="node en lunr-languages ontbreken (make test installeert ze)")
@@ -118,11 +117,11 @@ def search_site(tmp_path_factory):
              rows=[["1", "Brief", "", "niet openbaar", "5.1.2.i", ""]], )
     text = (b / "besluit.md").read_text().replace("besluit: deels openbaar", "besluit: niet openbaar")
     (b / "besluit.md").write_text(text)
-    write_approval(a, "X")
-    write_approval(b, "X")
+    approve(a)
+    approve(b)
     make("c", meta={"kenmerk": "2024-0300", "titel": "Geweigerd pakket met ZEPPELINWOORD"})  # not approved
     e = make("e", meta={"kenmerk": "2024-0400", "titel": "Embargo over OLIFANTENPAD", "publicatie_datum": "2024-09-01"})
-    write_approval(e, "X")
+    approve(e)
     out = root / "site"
     result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "c"),
                      "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from publish.approval import write_approval
-
 from browser_helpers import Server, needs_browser, probe
-from conftest import ROOT, PackageMaker, run_cli
+from conftest import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
 
 PAGE_TYPES = {
     "home": "",
@@ -41,8 +39,9 @@ def demo_site(tmp_path_factory):
     shutil.copytree(ROOT / "decisions", decisions)
     pkg = PackageMaker(decisions)("intrek", meta={"kenmerk": "2023-intrek", "besluit_datum": "2023-06-01",
                                                   "publicatie_datum": "2023-06-02", "wet": "Woo"})
-    write_approval(pkg, "X")
-    assert run_cli("withdraw", str(pkg), "--reden", "Persoonsgegevens niet goed gelakt", "--datum", "2024-01-10").returncode == 0
+    approve(pkg)
+    assert run_cli("withdraw", str(pkg), "--reden", "Persoonsgegevens niet goed gelakt", "--datum", "2024-01-10",
+                   "--sleutel", str(DEMO_KEY)).returncode == 0
     out = root / "site"
     result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "c"),
                      "--config", str(ROOT / "mkdocs.yml"))
@@ -156,6 +155,7 @@ def _own_config(tmp_path: Path, change) -> Path:
     for folder in ("theme", "site_src"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    data["extra"]["woo"]["ondertekenaars"] = str(ROOT / data["extra"]["woo"]["ondertekenaars"])
     change(data)
     config = tmp_path / "mkdocs.yml"
     config.write_text(yaml.safe_dump(data, allow_unicode=True))
@@ -163,7 +163,7 @@ def _own_config(tmp_path: Path, change) -> Path:
 
 
 def test_own_identity_colours_logo_and_contact(tmp_path, make_package, decisions):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
 
     def change(data):
         data["site_name"] = "Woo-besluiten van Gemeente Voorbeeld"
@@ -188,7 +188,7 @@ def test_own_identity_colours_logo_and_contact(tmp_path, make_package, decisions
 
 
 def test_unreadable_colours_and_unknown_settings_stop_the_build(tmp_path, make_package, decisions):
-    write_approval(make_package("p"), "X")
+    approve(make_package("p"))
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("vorige site")

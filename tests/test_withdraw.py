@@ -6,9 +6,7 @@ import datetime as dt
 import json
 import zipfile
 
-from publish.approval import write_approval
-
-from conftest import ROOT
+from conftest import DEMO_KEY, ROOT, approve
 from test_build import all_text
 
 
@@ -19,12 +17,13 @@ def _build(cli, decisions, out, today="2024-06-01"):
 
 def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisions, tmp_path):
     pkg = make_package(pdf_text={"documenten/2.pdf": ["# Planning", "Het unieke woord KNOFLOOKSAUS staat hier."]})
-    write_approval(pkg, "Piet")
+    approve(pkg)
     out = tmp_path / "site"
     assert _build(cli, decisions, out).returncode == 0
     assert (out / "besluit/2024-0001/document-2.pdf").is_file()
 
-    result = cli("withdraw", str(pkg), "--document", "2", "--reden", "Bevat per abuis een naam", "--datum", "2024-06-01")
+    result = cli("withdraw", str(pkg), "--document", "2", "--reden", "Bevat per abuis een naam", "--datum", "2024-06-01",
+                 "--sleutel", str(DEMO_KEY))
     assert result.returncode == 0 and "Ingetrokken: document 2" in result.stdout
     result = _build(cli, decisions, out, "2024-06-02")
     assert result.returncode == 0, result.stdout  # a withdrawal needs no new approval
@@ -51,12 +50,13 @@ def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisio
 
 def test_withdrawing_a_decision_leaves_a_notice_page_only(cli, make_package, decisions, tmp_path):
     pkg = make_package(meta={"titel": "Besluit over de GEHEIMEKELDER"})
-    write_approval(pkg, "Piet")
+    approve(pkg)
     other = make_package("ander", meta={"kenmerk": "2024-0009", "titel": "Blijft staan"})
-    write_approval(other, "Piet")
+    approve(other)
     out = tmp_path / "site"
     assert _build(cli, decisions, out).returncode == 0
-    assert cli("withdraw", str(pkg), "--reden", "Verkeerde verzoeker", "--datum", "2024-06-01").returncode == 0
+    assert cli("withdraw", str(pkg), "--reden", "Verkeerde verzoeker", "--datum", "2024-06-01",
+               "--sleutel", str(DEMO_KEY)).returncode == 0
     result = _build(cli, decisions, out, "2024-06-02")
     assert result.returncode == 0 and "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
     notice = (out / "besluit/2024-0001/index.html").read_text()
@@ -75,17 +75,19 @@ def test_withdrawing_a_decision_leaves_a_notice_page_only(cli, make_package, dec
 
 def test_reapproval_records_replaced_and_added_documents(cli, make_package, decisions, tmp_path):
     pkg = make_package()
-    assert cli("approve", str(pkg), "--door", "Marie").returncode == 0
+    assert cli("approve", str(pkg), "--sleutel", str(DEMO_KEY)).returncode == 0
     (pkg / "documenten/1.pdf").write_bytes((pkg / "documenten/2.pdf").read_bytes())
-    result = cli("approve", str(pkg), "--door", "Marie")
+    result = cli("approve", str(pkg), "--sleutel", str(DEMO_KEY))
     assert result.returncode == 0 and "document vervangen 1" in result.stdout
     history = json.loads((pkg / "wijzigingen.json").read_text())["wijzigingen"]
+    signature = history[0].pop("ondertekening")
     assert history == [{"datum": dt.date.today().isoformat(), "soort": "document vervangen", "document": "1",
                         "titel": "Verslag overleg", "reden": ""}]
-    assert "Marie" not in (pkg / "wijzigingen.json").read_text()
+    assert signature["door"] == "demo-ondertekenaar@voorbeeld.invalid" and "BEGIN SSH SIGNATURE" in signature["handtekening"]
     out = tmp_path / "site"
-    _build(cli, decisions, out, dt.date.today().isoformat())
+    assert _build(cli, decisions, out, dt.date.today().isoformat()).returncode == 0
     assert "Document vervangen: document 1 (Verslag overleg)" in (out / "besluit/2024-0001/index.html").read_text()
+    assert "demo-ondertekenaar" not in all_text(out)  # the signer's name stays in the package
 
 
 def test_withdraw_refuses_unknown_document(cli, make_package):

@@ -1,0 +1,209 @@
+"""What the next build does with each package: one answer shared by ``check`` and ``build``.
+
+Per package one of: published as it is; kept online in its last approved version from the archive
+(the new state is not published); taken offline with a neutral notice (its archived version no
+longer passes the checks); left off (refused: unapproved, changed since approval, invalid); under
+embargo; withdrawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .approval import ApprovalStatus, Trust, check_approval
+from .evaluate import PackageResult, evaluate
+from .history import HISTORY_FILE, raw_kenmerk
+from .problems import Problems
+from .store import Archive, ArchiveError
+
+PUBLISH, KEPT, OFFLINE, REFUSED, EMBARGO, WITHDRAWN = "publiceren", "behouden", "offline", "geweigerd", "embargo", "ingetrokken"
+
+
+@dataclass
+class Fate:
+    current: PackageResult  # the package as it is in the decisions folder
+    state: str
+    used: PackageResult | None = None  # what is published: the current or the archived version
+    approval: ApprovalStatus | None = None  # of the current state
+    archived: PackageResult | None = None  # the archived version that was tried
+    archived_on: str | None = None
+    kenmerk: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.current.name
+
+    def errors(self) -> list:
+        return [p for p in self.current.problems if p.is_error]
+
+
+def decide(results: list[PackageResult], trust: Trust, archive: Archive | None, inspector, allowed, today: dt.date,
+           workdir: Path | None) -> list[Fate]:
+    """``workdir``: where archived versions are unpacked for checking (kept by the caller while publishing)."""
+    fates: list[Fate] = []
+    for r in results:
+        if archive is not None:
+            _remembered_withdrawal(r, archive)
+        kenmerk = r.decision.kenmerk if r.decision else raw_kenmerk(r.folder)
+        if r.withdrawal is not None and kenmerk:
+            fates.append(Fate(r, WITHDRAWN, kenmerk=kenmerk))
+            continue
+        if r.decision is not None and not r.problems.has_errors:
+            status = check_approval(r.folder, r.problems, trust)
+        else:
+            status = check_approval(r.folder, Problems(r.name), trust)
+        fate = Fate(r, REFUSED, approval=status, kenmerk=kenmerk)
+        if not r.problems.has_errors:
+            fate.state, fate.used = (EMBARGO, None) if r.decision.publication_date > today else (PUBLISH, r)
+        fates.append(fate)
+    if archive is not None and workdir is not None:
+        _fall_back(fates, trust, archive, inspector, allowed, today, workdir)
+    return fates
+
+
+def _remembered_withdrawal(r: PackageResult, archive: Archive) -> None:
+    """A package the archive knows as withdrawn stays withdrawn when its withdrawal disappears from wijzigingen.json."""
+    from .history import WITHDRAWN_DECISION, Change
+
+    try:
+        entry = archive.get(r.name)
+    except ArchiveError:
+        return
+    if not entry or "ingetrokken" not in entry or r.withdrawal is not None:
+        return
+    gone = entry["ingetrokken"]
+    try:
+        date = dt.date.fromisoformat(gone["datum"])
+    except ValueError:
+        return
+    r.history.append(Change(date, WITHDRAWN_DECISION, None, "", str(gone.get("reden") or "")))
+    r.problems.error(HISTORY_FILE, "", f"dit besluit is op {gone['datum']} ingetrokken, maar die intrekking staat niet meer in "
+                     f"{HISTORY_FILE}; het blijft ingetrokken.",
+                     "Zet wijzigingen.json terug uit de versiegeschiedenis. Moet het besluit echt terug op de site, laat de "
+                     f"beheerder dan pakketten/{r.name}.json uit het archief halen en keur het opnieuw goed.",
+                     "wijzigingen.intrekking_ontbreekt")
+
+
+def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, allowed, today: dt.date, workdir: Path) -> None:
+    candidates: dict[str, tuple[Fate, dict]] = {}
+    restored: list[Path] = []
+    for f in fates:
+        if f.state != REFUSED:
+            continue
+        try:
+            entry = archive.get(f.name)
+            if entry is None or "bestanden" not in entry:
+                continue
+            f.archived_on = str(entry.get("gearchiveerd_op") or "")
+            folder = archive.restore(f.name, entry, workdir / "archief")
+        except (ArchiveError, OSError) as exc:
+            f.state = OFFLINE
+            f.archived = PackageResult(workdir / "archief" / f.name, None, Problems(f.name))
+            f.archived.problems.error("", "", f"de eerder goedgekeurde versie kan niet uit het archief gehaald worden: {exc}.",
+                                      "Zet het archief terug uit de back-up (zie docs/beheer.md), of keur het pakket opnieuw goed.",
+                                      "archief.beschadigd")
+            continue
+        # The public change history takes effect at once: use the current one when it is sound.
+        current_history = f.current.folder / HISTORY_FILE
+        if current_history.is_file() and not any(p.code.startswith("wijzigingen.") for p in f.current.problems):
+            (folder / HISTORY_FILE).unlink(missing_ok=True)
+            shutil.copyfile(current_history, folder / HISTORY_FILE)
+        candidates[f.name] = (f, entry)
+        restored.append(folder)
+    if not restored:
+        return
+    published = {f.current.decision.slug for f in fates if f.state in (PUBLISH, EMBARGO)}
+    for s in evaluate(restored, inspector, allowed, trust=trust):
+        f, _entry = candidates[s.name]
+        f.archived = s
+        if s.withdrawal is not None:
+            f.state = WITHDRAWN  # a withdrawal recorded in the archived history
+            continue
+        if s.decision is not None and not s.problems.has_errors:
+            check_approval(s.folder, s.problems, trust)
+        if s.decision is not None and s.decision.slug in published:
+            s.problems.error("besluit.md", "veld 'kenmerk'", f"het kenmerk '{s.decision.kenmerk}' wordt nu door een ander pakket gebruikt.",
+                             "Elk besluit heeft een eigen kenmerk.", "kenmerk.dubbel")
+        if s.problems.has_errors:
+            f.state = OFFLINE
+        elif s.decision.publication_date > today:
+            f.state = EMBARGO
+        else:
+            f.state, f.used = KEPT, s
+            published.add(s.decision.slug)
+
+
+def vanished(results: list[PackageResult], archive: Archive | None) -> list[dict]:
+    """Packages the site published (they are in the archive) whose folder is gone from decisions/.
+    They are not published from the archive (a renamed folder would stand twice), but never silently."""
+    if archive is None:
+        return []
+    present = {r.name for r in results}
+    out = []
+    for name in archive.names():
+        if name in present:
+            continue
+        try:
+            entry = archive.get(name)
+        except ArchiveError:
+            entry = {"bestanden": {}}
+        if entry and "bestanden" in entry:
+            out.append({"package": name, "file": "", "location": "", "code": "archief.map_verdwenen", "severity": "waarschuwing",
+                        "message": f"de map '{name}' staat niet meer in de map met besluiten: het eerder gepubliceerde besluit "
+                                   "verdwijnt van de site, zonder melding voor bezoekers.",
+                        "fix": f"Zet de map terug en trek het besluit zo nodig in met woo-publish withdraw. Was het de bedoeling "
+                               f"(bijvoorbeeld een hernoemde map), haal dan pakketten/{name}.json uit het archief ({archive.root})."})
+    return out
+
+
+def why(f: Fate) -> str:
+    """One Dutch sentence: why the current state of the package is not published."""
+    codes = {p.code for p in f.errors()}
+    if f.approval is not None and f.approval.changed and codes <= {"goedkeuring.verlopen"} | {"bestand.los"}:
+        return "gewijzigd sinds de goedkeuring: " + ", ".join(f.approval.changed)
+    if codes == {"goedkeuring.ontbreekt"}:
+        return "niet goedgekeurd"
+    if codes and codes <= {"goedkeuring.handtekening", "goedkeuring.onleesbaar", "goedkeuring.vier_ogen"}:
+        return "de goedkeuring is niet geldig ondertekend" if "goedkeuring.vier_ogen" not in codes else \
+            "de tweede goedkeuring (vier ogen) ontbreekt"
+    n = len(f.errors())
+    text = f"{n} {'probleem' if n == 1 else 'problemen'}"
+    if f.approval is not None and f.approval.changed:
+        text += "; gewijzigd sinds de goedkeuring: " + ", ".join(f.approval.changed)
+    return text
+
+
+def unavailable_page(f: Fate) -> dict | None:
+    """The neutral public notice for a package that was published and now goes offline."""
+    from .slugs import slugify
+
+    kenmerk = (f.archived.decision.kenmerk if f.archived is not None and f.archived.decision else "") or f.kenmerk
+    if not kenmerk:
+        return None
+    return {"kenmerk": kenmerk, "url": f"besluit/{slugify(kenmerk)}/", "package": f.name}
+
+
+def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> None:
+    """After a successful build: remember what was published as is; forget what was withdrawn."""
+    from .approval import read_record, sha256_file
+    from .package import APPROVAL_FILE
+
+    for f in fates:
+        if f.state == WITHDRAWN:
+            w = f.current.withdrawal or (f.archived.withdrawal if f.archived else None)
+            if w is not None:
+                archive.withdraw(f.name, w.date.isoformat(), w.reason)
+        elif f.state == PUBLISH:
+            folder = f.current.folder
+            record = read_record(folder)
+            if record is None:
+                continue
+            files = dict(record["bestanden"])
+            files[APPROVAL_FILE] = sha256_file(folder / APPROVAL_FILE)
+            if (folder / HISTORY_FILE).is_file():
+                files[HISTORY_FILE] = sha256_file(folder / HISTORY_FILE)
+            archive.put(f.name, folder, files, today)
+    archive.collect_garbage()

@@ -1,0 +1,174 @@
+"""SSH signatures on approvals and change-history entries (``ssh-keygen -Y sign`` / ``-Y verify``).
+
+Who may sign is decided by an allowed-signers file (OpenSSH format, ``principal key``), named in
+mkdocs.yml under ``extra.woo.ondertekenaars``. A signature covers a canonical JSON text (sorted keys,
+UTF-8) of what is approved; the signer's principal is stored beside it and checked on verification.
+Nothing here reaches the published site.
+
+Verification results are pure functions of (text, signature, principal, allowed-signers content), so
+they may be cached; the cache stays safe to delete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+NAMESPACE = "woo-publicatie"
+KEY_ENV = "WOO_PUBLISH_SLEUTEL"
+_PRINCIPAL = re.compile(r"[^\s,\"*?!]{1,200}")
+_GOOD = re.compile(r'^Good "[^"]*" signature for (.+) with (\S+) key (SHA256:\S+)\s*$', re.M)
+MISSING_SSH = ("het programma 'ssh-keygen' (OpenSSH) is niet gevonden; het is nodig om goedkeuringen te ondertekenen "
+               "en te controleren.")
+MISSING_SSH_FIX = ("Installeer OpenSSH: op Debian/Ubuntu 'sudo apt install openssh-client', op Windows via "
+                   "Instellingen > Apps > Optionele onderdelen > OpenSSH-client, op macOS is het al aanwezig.")
+
+
+class SigningError(Exception):
+    """A Dutch explanation of why signing or verifying could not be done."""
+
+
+def canonical(value) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def ssh_keygen() -> str:
+    found = shutil.which("ssh-keygen")
+    if not found:
+        raise SigningError(MISSING_SSH + " " + MISSING_SSH_FIX)
+    return found
+
+
+def default_key() -> Path | None:
+    """$WOO_PUBLISH_SLEUTEL, else the usual ~/.ssh/id_ed25519 when it exists."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return Path(env)
+    home = Path.home() / ".ssh" / "id_ed25519"
+    return home if home.is_file() else None
+
+
+def private_copy(key: Path, directory: Path) -> Path:
+    """A copy of ``key`` readable only by its owner: ssh-keygen refuses keys others can read, and git
+    does not keep file permissions (the committed demonstration key)."""
+    target = Path(directory) / Path(key).name
+    shutil.copyfile(key, target)
+    os.chmod(target, stat.S_IRUSR | stat.S_IWUSR)
+    if Path(str(key) + ".pub").is_file():
+        shutil.copyfile(str(key) + ".pub", str(target) + ".pub")
+    return target
+
+
+def _usable_private_key(key: Path) -> Path:
+    key = Path(key)
+    if not key.is_file():
+        raise SigningError(f"de sleutel '{key}' bestaat niet. Maak er een met: ssh-keygen -t ed25519")
+    if os.name == "posix" and key.stat().st_mode & 0o077:
+        raise SigningError(f"de sleutel '{key}' is leesbaar voor anderen; ssh-keygen weigert hem. "
+                           f"Maak hem alleen voor uzelf leesbaar met: chmod 600 {key}")
+    return key
+
+
+def public_key(key: Path) -> str:
+    """'type base64' of a private (or public) key file."""
+    key = _usable_private_key(key)
+    pub = Path(str(key) + ".pub")
+    if pub.is_file():
+        text = pub.read_text(encoding="utf-8", errors="replace").split()
+    else:
+        done = subprocess.run([ssh_keygen(), "-y", "-f", str(key)], capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+        if done.returncode != 0:
+            raise SigningError(f"de openbare sleutel van '{key}' kon niet bepaald worden: {done.stderr.strip()[:200]}")
+        text = done.stdout.split()
+    if len(text) < 2:
+        raise SigningError(f"'{key}.pub' is geen openbare SSH-sleutel.")
+    return f"{text[0]} {text[1]}"
+
+
+def principal_for(key: Path, allowed_signers: Path) -> str:
+    """The name under which ``key`` is listed in the allowed-signers file."""
+    wanted = public_key(key)
+    for principals, _options, pub in read_allowed_signers(allowed_signers):
+        if pub == wanted:
+            return principals[0]
+    raise SigningError(f"de sleutel '{key}' staat niet in het bestand met toegestane ondertekenaars ({allowed_signers}). "
+                       "Vraag de beheerder uw openbare sleutel (het .pub-bestand) daarin op te nemen.")
+
+
+def read_allowed_signers(path: Path) -> list[tuple[list[str], str, str]]:
+    """(principals, options, 'type base64') per line; malformed lines are skipped (ssh-keygen does the same)."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.strip().split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        principals = parts[0].split(",")
+        rest = parts[1:]
+        options = ""
+        if rest and not rest[0].startswith(("ssh-", "ecdsa-", "sk-")):
+            options, rest = rest[0], rest[1:]
+        if len(rest) >= 2:
+            out.append((principals, options, f"{rest[0]} {rest[1]}"))
+    return out
+
+
+def sign(data: bytes, key: Path, namespace: str = NAMESPACE) -> str:
+    """An armored SSH signature of ``data``. Prompts for the key's passphrase on the terminal if it has one."""
+    exe = ssh_keygen()
+    key = _usable_private_key(key)
+    with tempfile.TemporaryDirectory(prefix="woo-sign-") as tmp:
+        message = Path(tmp) / "bericht"
+        message.write_bytes(data)
+        done = subprocess.run([exe, "-Y", "sign", "-f", str(key), "-n", namespace, str(message)],
+                              capture_output=True, text=True, timeout=300)
+        signature = Path(str(message) + ".sig")
+        if done.returncode != 0 or not signature.is_file():
+            raise SigningError(f"ondertekenen met '{key}' is mislukt: {done.stderr.strip()[:300] or 'onbekende fout'}")
+        return signature.read_text(encoding="ascii")
+
+
+@dataclass(frozen=True)
+class Verified:
+    principal: str
+    fingerprint: str  # SHA256:... of the signing key
+
+
+def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, namespace: str = NAMESPACE,
+           cache=None) -> Verified:
+    """Check ``signature`` over ``data`` by ``principal``; raises SigningError (Dutch) when it does not hold."""
+    if not isinstance(signature, str) or "BEGIN SSH SIGNATURE" not in signature or len(signature) > 20000:
+        raise SigningError("de handtekening ontbreekt of is geen SSH-handtekening")
+    if not isinstance(principal, str) or not _PRINCIPAL.fullmatch(principal):
+        raise SigningError("de naam van de ondertekenaar ontbreekt of is ongeldig")
+    try:
+        signers = Path(allowed_signers).read_bytes()
+    except OSError as exc:
+        raise SigningError(f"het bestand met toegestane ondertekenaars ({allowed_signers}) kan niet gelezen worden: "
+                           f"{exc.strerror or exc}") from None
+    key = hashlib.sha256(b"\0".join([namespace.encode(), data, signature.encode(), principal.encode(), signers])).hexdigest()
+    if cache is not None:
+        hit = cache.get_json("handtekening", key)
+        if isinstance(hit, dict) and hit.get("principal") == principal and isinstance(hit.get("fingerprint"), str):
+            return Verified(principal, hit["fingerprint"])
+    exe = ssh_keygen()
+    with tempfile.TemporaryDirectory(prefix="woo-verify-") as tmp:
+        sig = Path(tmp) / "handtekening.sig"
+        sig.write_text(signature, encoding="ascii", errors="replace")
+        done = subprocess.run([exe, "-Y", "verify", "-f", str(allowed_signers), "-I", principal, "-n", namespace,
+                               "-s", str(sig)], input=data, capture_output=True, timeout=60)
+    match = _GOOD.search(done.stdout.decode("utf-8", "replace"))
+    if done.returncode != 0 or not match:
+        raise SigningError("de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars")
+    result = Verified(principal, match.group(3))
+    if cache is not None:
+        cache.put_json("handtekening", key, {"principal": principal, "fingerprint": result.fingerprint})
+    return result

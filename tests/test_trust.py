@@ -1,0 +1,475 @@
+"""Issue 13: nothing published disappears unannounced, and approvals and withdrawals can be trusted.
+
+Signed approvals and change-history entries (ssh-keygen -Y), the archive of approved versions with its
+fallback and neutral notice, operating-system litter, and what ``check`` says about the next build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import DEMO_KEY, DEMO_SIGNERS, ROOT, approve, write_pdf
+from test_build import all_text
+
+PAGE = "besluit/2024-0001/index.html"
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "woo-publish"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300, env=env)
+
+
+def build(decisions: Path, out: Path, *extra: str, config: Path = ROOT / "mkdocs.yml", env=None):
+    return run("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "cache"),
+               "--config", str(config), "--vandaag", "2024-06-01", "--uitgebreid", *extra, env=env)
+
+
+def check(decisions: Path, *extra: str, config: Path = ROOT / "mkdocs.yml"):
+    return run("check", str(decisions), "--config", str(config), "--cache", str(decisions.parent / "cache"),
+               "--vandaag", "2024-06-01", *extra)
+
+
+def new_key(folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    return key
+
+
+def own_config(tmp_path: Path, signers: list[tuple[str, Path]] | None, **woo) -> tuple[Path, Path | None]:
+    """A copy of the repository's mkdocs.yml trusting ``signers`` (principal, key) instead of the demo key."""
+    data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    data["docs_dir"] = str(ROOT / "site_src")
+    data["theme"]["custom_dir"] = str(ROOT / "theme")
+    allowed = None
+    data["extra"]["woo"].pop("ondertekenaars", None)
+    if signers is not None:
+        allowed = tmp_path / "ondertekenaars.txt"
+        allowed.write_text("".join(f"{who} {Path(str(key) + '.pub').read_text().split()[0]} "
+                                   f"{Path(str(key) + '.pub').read_text().split()[1]}\n" for who, key in signers))
+        data["extra"]["woo"]["ondertekenaars"] = allowed.name
+    data["extra"]["woo"].update(woo)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return config, allowed
+
+
+@pytest.fixture
+def published(make_package, decisions, tmp_path):
+    """A package approved with the demo key and published once (so the archive holds it)."""
+    pkg = make_package(pdf_text={"documenten/1.pdf": ["# Verslag", "De oorspronkelijke tekst OORSPRONKELIJK."]})
+    approve(pkg)
+    out = tmp_path / "site"
+    result = build(decisions, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return pkg, out
+
+
+# -- the archive keeps a published package online ------------------------------------------------------------------
+
+def test_package_edited_after_approval_stays_online_in_its_approved_version(published, decisions, tmp_path):
+    pkg, out = published
+    before = (out / PAGE).read_bytes()
+    pdf_before = (out / "besluit/2024-0001/document-1.pdf").read_bytes()
+    write_pdf(pkg / "documenten/1.pdf", ["# Verslag", "Een typefout hersteld NIEUWETEKST."])
+    text = (pkg / "besluit.md").read_text().replace("Samenvatting van het besluit.", "Samenvatting NIEUWESAMENVATTING.")
+    (pkg / "besluit.md").write_text(text)
+
+    checked = check(decisions)
+    assert checked.returncode == 1
+    assert ("BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (gewijzigd sinds de goedkeuring: "
+            "besluit.md, documenten/1.pdf); de eerder goedgekeurde versie (gepubliceerd 2024-06-01) blijft online.") in checked.stdout
+
+    result = build(decisions, out, "--report", str(tmp_path / "r.json"))
+    assert result.returncode == 1
+    assert ("BEHOUDEN     pakket (2024-0001): de nieuwe versie is NIET gepubliceerd (gewijzigd sinds de goedkeuring: "
+            "besluit.md, documenten/1.pdf); de eerder goedgekeurde versie (gepubliceerd 2024-06-01) blijft online.") in result.stdout
+    assert "pakket/documenten/1.pdf: dit bestand is na de goedkeuring gewijzigd." in result.stdout
+    assert "1 in een eerder goedgekeurde versie" in result.stdout
+    assert (out / PAGE).read_bytes() == before  # byte-identical: the approved version, not the edit
+    assert (out / "besluit/2024-0001/document-1.pdf").read_bytes() == pdf_before
+    assert "NIEUWESAMENVATTING" not in all_text(out) and "NIEUWETEKST" not in all_text(out)
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["kept"][0]["package"] == "pakket" and report["kept"][0]["reden"] == \
+        "gewijzigd sinds de goedkeuring: besluit.md, documenten/1.pdf"
+    assert report["published"][0]["versie"] == "eerder goedgekeurd"
+    assert report["refused"][0]["online"] == "eerder goedgekeurde versie"
+
+    # Approved anew: the new version is published and replaces the archived one.
+    approve(pkg)
+    assert check(decisions).returncode == 0
+    assert build(decisions, out).returncode == 0
+    assert "NIEUWESAMENVATTING" in (out / PAGE).read_text()
+
+
+def test_os_litter_is_ignored_and_the_package_stays_published_as_it_is(published, decisions, tmp_path):
+    pkg, out = published
+    before = (out / PAGE).read_bytes()
+    for name in (".DS_Store", "Thumbs.db", "desktop.ini", "~$inventaris.xlsx", "._besluit.pdf", "documenten/.DS_Store",
+                 "documenten/Thumbs.db"):
+        (pkg / name).write_bytes(b"\x00\x01 litter")
+    checked = check(decisions)
+    assert checked.returncode == 0, checked.stdout
+    assert "OK          pakket (2024-0001): wordt gepubliceerd zoals het is." in checked.stdout
+    assert "hoort niet bij het pakket" not in checked.stdout
+    result = build(decisions, out)
+    assert result.returncode == 0, result.stdout
+    assert (out / PAGE).read_bytes() == before
+    assert "litter" not in all_text(out)
+    assert not list((tmp_path / ".woo-archief").rglob("*DS_Store*"))
+
+
+def test_a_document_named_like_litter_is_refused_not_silently_unapproved(make_package, decisions):
+    rows = [["1", "Verslag", "2024-01-10", "openbaar", "", "documenten/._1.pdf"]]
+    make_package(rows=rows)
+    result = check(decisions)
+    assert result.returncode == 1
+    assert "de naam van 'documenten/._1.pdf' (document 1 (rij 2)) is die van een hulpbestand" in result.stdout
+
+
+def test_archive_survives_deleting_the_cache(published, decisions, tmp_path):
+    pkg, out = published
+    shutil.rmtree(tmp_path / "cache")
+    (pkg / "stray.txt").write_text("een los bestand")
+    result = build(decisions, out)
+    assert result.returncode == 1
+    assert "BEHOUDEN     pakket (2024-0001)" in result.stdout and "stray.txt" in result.stdout
+    assert (out / "besluit/2024-0001/document-1.pdf").is_file()
+    assert (tmp_path / ".woo-archief" / "pakketten" / "pakket.json").is_file()
+
+
+def test_a_vanished_package_folder_is_reported_not_silently_dropped(published, decisions, tmp_path):
+    pkg, out = published
+    shutil.rmtree(pkg)
+    checked = check(decisions)
+    assert checked.returncode == 1
+    assert "VERDWIJNT   pakket: de map 'pakket' staat niet meer in de map met besluiten" in checked.stdout
+    result = build(decisions, out, "--report", str(tmp_path / "r.json"))
+    assert "WAARSCHUWING pakket: de map 'pakket' staat niet meer in de map met besluiten" in result.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert [w["code"] for w in report["warnings"]] == ["archief.map_verdwenen"]
+
+
+def test_archive_location_from_option_and_setting(published, decisions, tmp_path):
+    pkg, out = published
+    (pkg / "besluit.md").write_text((pkg / "besluit.md").read_text() + "\nGewijzigd.\n")
+    # An empty archive elsewhere: nothing to fall back to, so the package is left off.
+    result = build(decisions, out, "--archief", str(tmp_path / "ander-archief"))
+    assert result.returncode == 1 and "BEHOUDEN" not in result.stdout
+    assert not (out / PAGE).exists()
+
+
+def test_archived_version_failing_the_current_checks_goes_offline_with_a_neutral_notice(make_package, decisions, tmp_path):
+    key = new_key(tmp_path / "keys", "marie")
+    config, allowed = own_config(tmp_path, [("marie@gemeente.nl", key)])
+    pkg = make_package(meta={"titel": "Besluit over het GEHEIMDOSSIER"})
+    approve(pkg, key=key, signers=allowed)
+    out = tmp_path / "site"
+    assert build(decisions, out, config=config).returncode == 0
+    (pkg / "besluit.md").write_text((pkg / "besluit.md").read_text() + "\nGewijzigd.\n")
+    allowed.write_text("")  # Marie's key is revoked: her approvals no longer count
+    checked = check(decisions, config=config)
+    assert checked.returncode == 1 and "OFFLINE     pakket (2024-0001):" in checked.stdout
+    result = build(decisions, out, "--report", str(tmp_path / "r.json"), config=config)
+    assert result.returncode == 1
+    assert "OFFLINE      pakket (2024-0001): de nieuwe versie is niet gepubliceerd" in result.stdout
+    assert "de goedkeuring is niet geldig ondertekend" in result.stdout
+    notice = (out / PAGE).read_text()
+    assert "Besluit 2024-0001 is tijdelijk niet beschikbaar" in notice and "contact" in notice
+    assert sorted(p.name for p in (out / "besluit/2024-0001").iterdir()) == ["index.html"]
+    assert "GEHEIMDOSSIER" not in all_text(out) and "marie" not in all_text(out)
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["offline"][0]["package"] == "pakket" and report["refused"][0]["online"] == "niet meer: neutrale melding"
+
+
+def test_damaged_or_tampered_archive_takes_the_package_offline(published, decisions, tmp_path):
+    pkg, out = published
+    (pkg / "besluit.md").write_text((pkg / "besluit.md").read_text() + "\nGewijzigd.\n")
+    objects = sorted((tmp_path / ".woo-archief" / "objecten").rglob("*"))
+    target = next(p for p in objects if p.is_file() and p.stat().st_size > 1000)
+    os.chmod(target, 0o644)
+    target.write_bytes(b"%PDF-1.4 vervalst")
+    result = build(decisions, out)
+    assert result.returncode == 1 and "OFFLINE      pakket (2024-0001)" in result.stdout
+    assert "is in het archief beschadigd of gewijzigd" in result.stdout
+    (tmp_path / ".woo-archief" / "pakketten" / "pakket.json").write_text("{niet: json\x00")
+    result = build(decisions, out)
+    assert result.returncode == 1 and "zijn beschadigd" in result.stdout
+    assert "tijdelijk niet beschikbaar" in (out / PAGE).read_text()
+
+
+def test_withdrawal_removes_the_archived_version(published, decisions, tmp_path):
+    pkg, out = published
+    assert run("withdraw", str(pkg), "--reden", "Verkeerde verzoeker", "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY),
+               "--config", str(ROOT / "mkdocs.yml")).returncode == 0
+    (pkg / "stray.txt").write_text("los")  # a withdrawal takes effect whatever else is wrong
+    result = build(decisions, out)
+    assert "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
+    entry = json.loads((tmp_path / ".woo-archief" / "pakketten" / "pakket.json").read_text())
+    assert entry == {"pakket": "pakket", "ingetrokken": {"datum": "2024-06-01", "reden": "Verkeerde verzoeker"}}
+    assert "is ingetrokken" in (out / PAGE).read_text()
+    checked = check(decisions)
+    assert "INGETROKKEN pakket (2024-0001): ingetrokken per 2024-06-01" in checked.stdout
+
+    # Deleting the withdrawal does not bring the decision back: the archive remembers it.
+    (pkg / "stray.txt").unlink()
+    (pkg / "wijzigingen.json").unlink()
+    result = build(decisions, out)
+    assert result.returncode == 1
+    assert "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
+    assert "dit besluit is op 2024-06-01 ingetrokken, maar die intrekking staat niet meer in wijzigingen.json" in result.stdout
+    assert "is ingetrokken" in (out / PAGE).read_text() and not (out / "besluit/2024-0001/document-1.pdf").exists()
+    assert check(decisions).returncode == 1
+
+
+# -- signed approvals ------------------------------------------------------------------------------------------------
+
+def test_signed_approval_accepted_unsigned_and_forged_refused(make_package, decisions, tmp_path):
+    good = make_package("goed", meta={"kenmerk": "A-1"})
+    approve(good)
+    handmade = make_package("handgeschreven", meta={"kenmerk": "A-2"})
+    from publish.approval import current_hashes
+    (handmade / "goedkeuring.json").write_text(json.dumps({"goedgekeurd_door": "iemand", "goedgekeurd_op": "nooit",
+                                                           "bestanden": current_hashes(handmade)}))
+    forged = make_package("vervalst", meta={"kenmerk": "A-3"})
+    approve(forged)
+    record = json.loads((forged / "goedkeuring.json").read_text())
+    record["handtekeningen"][0]["door"] = "directeur@gemeente.nl"  # claims another signer
+    (forged / "goedkeuring.json").write_text(json.dumps(record))
+    swapped = make_package("andere-bestanden", meta={"kenmerk": "A-4"})
+    approve(swapped)
+    record = json.loads((swapped / "goedkeuring.json").read_text())
+    (swapped / "documenten/1.pdf").write_bytes((swapped / "documenten/2.pdf").read_bytes())
+    record["bestanden"] = current_hashes(swapped)  # hashes edited to match, signature kept
+    (swapped / "goedkeuring.json").write_text(json.dumps(record))
+    stranger = make_package("onbekende-sleutel", meta={"kenmerk": "A-5"})
+    other = new_key(tmp_path / "keys", "vreemde")
+    signers = tmp_path / "eigen-lijst"
+    signers.write_text(f"vreemde@x.nl {' '.join(Path(str(other) + '.pub').read_text().split()[:2])}\n")
+    approve(stranger, key=other, signers=signers)  # signed, but with a key the site does not trust
+
+    out = tmp_path / "site"
+    result = build(decisions, out)
+    assert result.returncode == 1
+    assert "GEPUBLICEERD goed (A-1)" in result.stdout
+    for name in ("handgeschreven", "vervalst", "andere-bestanden", "onbekende-sleutel"):
+        assert f"GEWEIGERD    {name}:" in result.stdout
+    assert "handgeschreven/goedkeuring.json: de goedkeuring is niet geldig ondertekend (de goedkeuring is niet ondertekend)." \
+        in result.stdout
+    assert "vervalst/goedkeuring.json: de goedkeuring is niet geldig ondertekend (handtekening 1: de handtekening klopt niet" \
+        in result.stdout
+    assert "andere-bestanden/goedkeuring.json: de goedkeuring is niet geldig ondertekend" in result.stdout
+    assert "onbekende-sleutel/goedkeuring.json: de goedkeuring is niet geldig ondertekend" in result.stdout
+    assert sorted(p.name for p in (out / "besluit").iterdir()) == ["a-1"]
+    checked = check(decisions)
+    assert "BLIJFT WEG  handgeschreven (A-2): wordt niet gepubliceerd: de goedkeuring is niet geldig ondertekend." in checked.stdout
+    assert checked.returncode == 1
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00", b"[]", b'{"bestanden": {"a": 1}}', b"{" * 100000,
+                                     b'{"bestanden": {}, "handtekeningen": [{"door": "a\\u0007b\\nc", "op": 5, "handtekening": "x"}]}'])
+def test_malformed_approval_records_are_refused_with_a_dutch_message(make_package, decisions, tmp_path, content):
+    pkg = make_package()
+    approve(make_package("ander", meta={"kenmerk": "2024-0009"}))
+    (pkg / "goedkeuring.json").write_bytes(content)
+    result = build(decisions, tmp_path / "site")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "GEWEIGERD    pakket:" in result.stdout and "GEPUBLICEERD ander (2024-0009)" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_approve_signs_with_the_key_and_refuses_an_unknown_one(cli, make_package, decisions, tmp_path):
+    pkg = make_package()
+    stranger = new_key(tmp_path / "keys", "vreemde")
+    result = run("approve", str(pkg), "--sleutel", str(stranger), "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 1
+    assert "staat niet in het bestand met toegestane ondertekenaars" in result.stdout
+    assert not (pkg / "goedkeuring.json").exists()
+    open_key = tmp_path / "open-sleutel"
+    shutil.copyfile(DEMO_KEY, open_key)
+    os.chmod(open_key, 0o644)
+    result = run("approve", str(pkg), "--sleutel", str(open_key), "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 1 and "chmod 600" in result.stdout
+    env = dict(os.environ, WOO_PUBLISH_SLEUTEL=str(DEMO_KEY))
+    result = run("approve", str(pkg), "--config", str(ROOT / "mkdocs.yml"), env=env)
+    assert result.returncode == 0, result.stdout
+    assert check(decisions).returncode == 0
+
+
+def test_four_eyes_needs_two_distinct_keys(make_package, decisions, tmp_path):
+    marie, piet = new_key(tmp_path / "keys", "marie"), new_key(tmp_path / "keys", "piet")
+    config, _ = own_config(tmp_path, [("marie@gemeente.nl", marie), ("piet@gemeente.nl", piet)], vier_ogen=True)
+    pkg = make_package()
+    first = run("approve", str(pkg), "--sleutel", str(marie), "--config", str(config))
+    assert first.returncode == 0, first.stdout
+    assert "Vier ogen: het wordt pas gepubliceerd als een tweede persoon het ook goedkeurt" in first.stdout
+    checked = check(decisions, config=config)
+    assert checked.returncode == 1
+    assert "BLIJFT WEG  pakket (2024-0001): wordt niet gepubliceerd: de tweede goedkeuring (vier ogen) ontbreekt." in checked.stdout
+    again = run("approve", str(pkg), "--sleutel", str(marie), "--config", str(config))
+    assert again.returncode == 1 and "heeft deze versie van pakket al goedgekeurd" in again.stdout
+    # The same signature pasted twice does not count as two either.
+    record = json.loads((pkg / "goedkeuring.json").read_text())
+    record["handtekeningen"] *= 2
+    (pkg / "goedkeuring.json").write_text(json.dumps(record))
+    assert check(decisions, config=config).returncode == 1
+    record["handtekeningen"] = record["handtekeningen"][:1]
+    (pkg / "goedkeuring.json").write_text(json.dumps(record))
+    second = run("approve", str(pkg), "--sleutel", str(piet), "--config", str(config))
+    assert second.returncode == 0 and "Goedgekeurd: pakket (2024-0001)." in second.stdout
+    record = json.loads((pkg / "goedkeuring.json").read_text())
+    assert [s["door"] for s in record["handtekeningen"]] == ["marie@gemeente.nl", "piet@gemeente.nl"]
+    assert check(decisions, config=config).returncode == 0
+    result = build(decisions, tmp_path / "site", config=config)
+    assert result.returncode == 0, result.stdout
+    assert "marie" not in all_text(tmp_path / "site") and "piet@" not in all_text(tmp_path / "site")
+
+
+# -- signed change history -------------------------------------------------------------------------------------------
+
+def test_hand_written_history_entry_is_refused(published, decisions, tmp_path):
+    pkg, out = published
+    (pkg / "wijzigingen.json").write_text(json.dumps({"wijzigingen": [
+        {"datum": "2024-05-30", "soort": "document vervangen", "document": "1", "titel": "Verslag",
+         "reden": "HANDGESCHREVEN reden"}]}))
+    result = build(decisions, out)
+    assert result.returncode == 1
+    assert "wijzigingen.json bevat wijzigingen die niet geldig ondertekend zijn: wijziging 1 (document vervangen 1, 2024-05-30): " \
+           "niet ondertekend" in result.stdout
+    assert "BEHOUDEN     pakket (2024-0001)" in result.stdout
+    assert "HANDGESCHREVEN" not in all_text(out)
+    # A hand-written withdrawal does not take anything offline either.
+    (pkg / "wijzigingen.json").write_text(json.dumps({"wijzigingen": [
+        {"datum": "2024-05-30", "soort": "besluit ingetrokken", "document": None, "titel": "", "reden": "VALS"}]}))
+    result = build(decisions, out)
+    assert "INGETROKKEN" not in result.stdout and "VALS" not in all_text(out)
+    assert (out / "besluit/2024-0001/document-1.pdf").is_file()
+    # ... nor does it stop the real, signed withdrawal ("was al ingetrokken").
+    result = run("withdraw", str(pkg), "--reden", "Echte intrekking", "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY),
+                 "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 0 and "Ingetrokken: het hele besluit" in result.stdout
+    result = build(decisions, out)
+    assert "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
+    assert "Echte intrekking" in (out / PAGE).read_text() and "VALS" not in all_text(out)
+
+
+def test_signed_withdrawal_cannot_be_copied_to_another_decision(published, make_package, decisions, tmp_path):
+    pkg, out = published
+    other = make_package("ander", meta={"kenmerk": "2024-0009", "titel": "Ander besluit"})
+    approve(other)
+    assert run("withdraw", str(pkg), "--reden", "Juist ingetrokken", "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY),
+               "--config", str(ROOT / "mkdocs.yml")).returncode == 0
+    shutil.copyfile(pkg / "wijzigingen.json", other / "wijzigingen.json")
+    result = build(decisions, out)
+    assert "INGETROKKEN  pakket (2024-0001)" in result.stdout
+    assert "INGETROKKEN  ander" not in result.stdout
+    assert "ander/wijzigingen.json: wijzigingen.json bevat wijzigingen die niet geldig ondertekend zijn" in result.stdout
+
+
+def test_signed_withdrawal_of_a_document_takes_effect_at_once(published, decisions, tmp_path):
+    pkg, out = published
+    result = run("withdraw", str(pkg), "--document", "2", "--reden", "Naam zichtbaar", "--datum", "2024-06-01",
+                 "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 0, result.stdout
+    entry = json.loads((pkg / "wijzigingen.json").read_text())["wijzigingen"][0]
+    assert entry["ondertekening"]["door"] == "demo-ondertekenaar@voorbeeld.invalid"
+    result = build(decisions, out)
+    assert result.returncode == 0, result.stdout
+    assert not (out / "besluit/2024-0001/document-2.pdf").exists()
+    # Someone then edits the reason by hand: the entry no longer verifies, the approved state stays online
+    # from the archive with the signed history it had.
+    data = json.loads((pkg / "wijzigingen.json").read_text())
+    data["wijzigingen"][0]["reden"] = "ANDERE REDEN"
+    (pkg / "wijzigingen.json").write_text(json.dumps(data))
+    result = build(decisions, out)
+    assert "de handtekening klopt niet" in result.stdout
+    assert "ANDERE REDEN" not in all_text(out)
+
+
+# -- unsigned trial mode and a missing ssh-keygen --------------------------------------------------------------------
+
+def test_unsigned_mode_is_explicit_and_every_build_says_so(make_package, decisions, tmp_path):
+    config, _ = own_config(tmp_path, None, ongetekend=True)
+    pkg = make_package()
+    result = run("approve", str(pkg), "--config", str(config), env={k: v for k, v in os.environ.items()
+                                                                        if k != "WOO_PUBLISH_SLEUTEL"} | {"HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stdout
+    assert "ongetekende goedkeuringen staan aan" in result.stdout
+    result = build(decisions, tmp_path / "site", config=config)
+    assert result.returncode == 0, result.stdout
+    assert "WAARSCHUWING mkdocs.yml, extra.woo.ongetekend: ongetekende goedkeuringen worden geaccepteerd" in result.stdout
+    # Without the setting, and without an allowed-signers file, nothing can be verified: a clear configuration error.
+    config, _ = own_config(tmp_path, None)
+    result = build(decisions, tmp_path / "site", config=config)
+    assert result.returncode == 2
+    assert "extra.woo.ondertekenaars: er is geen bestand met toegestane ondertekenaars ingesteld" in result.stderr + result.stdout
+
+
+def test_missing_ssh_keygen_gives_a_dutch_message(make_package, decisions, tmp_path):
+    approve(make_package())
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("vorige site")
+    env = dict(os.environ, PATH=str(tmp_path / "leeg"))
+    result = build(decisions, out, env=env)
+    assert result.returncode == 2
+    assert "het programma 'ssh-keygen' (OpenSSH) is niet gevonden" in result.stderr
+    assert "sudo apt install openssh-client" in result.stderr
+    assert (out / "index.html").read_text() == "vorige site"
+    checked = run("check", str(decisions), "--config", str(ROOT / "mkdocs.yml"), env=env)
+    assert checked.returncode == 1 and "ssh-keygen" in checked.stdout
+
+
+def test_demo_signers_file_is_marked_and_named_in_mkdocs_yml():
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    assert (ROOT / config["extra"]["woo"]["ondertekenaars"]).resolve() == DEMO_SIGNERS.resolve()
+    assert "NOOIT VOOR ECHT GEBRUIKEN" in (DEMO_SIGNERS.parent / "README.md").read_text()
+    assert "DEMO-SLEUTEL-NIET-GEBRUIKEN" in DEMO_SIGNERS.read_text()
+
+
+def test_check_names_the_embargo_date(make_package, decisions):
+    approve(make_package(meta={"publicatie_datum": "2024-07-01"}))
+    result = check(decisions)
+    assert result.returncode == 1
+    assert "EMBARGO     pakket (2024-0001): blijft van de site tot 2024-07-01 (publicatiedatum)." in result.stdout
+
+
+@pytest.mark.parametrize("content", ["", "# alleen commentaar\n", "onzin\x00\x07 regel zonder sleutel\n" * 500,
+                                     "demo-ondertekenaar@voorbeeld.invalid ssh-ed25519 AAAAgeenbase64!!\n"])
+def test_malformed_allowed_signers_file_refuses_approvals_without_crashing(make_package, decisions, tmp_path, content):
+    approve(make_package())
+    config, allowed = own_config(tmp_path, [])
+    allowed.write_text(content)
+    result = build(decisions, tmp_path / "site", config=config)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "pakket/goedkeuring.json: de goedkeuring is niet geldig ondertekend" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_garbage_next_to_a_valid_signer_line_is_skipped(make_package, decisions, tmp_path):
+    approve(make_package())
+    config, allowed = own_config(tmp_path, [])
+    allowed.write_text("rommel\n\x01\x02\n" + DEMO_SIGNERS.read_text())
+    result = build(decisions, tmp_path / "site", config=config)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_missing_allowed_signers_file_stops_the_build_and_keeps_the_site(make_package, decisions, tmp_path):
+    approve(make_package())
+    config, allowed = own_config(tmp_path, [])
+    allowed.unlink()
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("vorige site")
+    result = build(decisions, out, config=config)
+    assert result.returncode == 2
+    assert "extra.woo.ondertekenaars: het bestand met toegestane ondertekenaars 'ondertekenaars.txt' bestaat niet" in result.stderr
+    assert (out / "index.html").read_text() == "vorige site"
