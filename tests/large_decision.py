@@ -47,9 +47,10 @@ def large_view(rows: int) -> DecisionView:
     return DecisionView(decision, [letter_file], views, [])
 
 
-def build_large_site(out: Path, rows: int, document_pages: int = 3) -> DecisionView:
+def build_large_site(out: Path, rows: int, document_pages: int = 3, inventory_pages: bool = True) -> DecisionView:
     """The real theme and mkdocs around the generated pages of one large decision; only the first
-    ``document_pages`` document pages go through mkdocs (all would take minutes, and add nothing)."""
+    ``document_pages`` document pages go through mkdocs (all would take minutes, and add nothing);
+    ``inventory_pages=False`` leaves out the static inventory pages too (for the filter benchmark)."""
     from publish.build import _add_security_headers, _copy_static, _run_mkdocs
     from publish.identity import IDENTITY_CSS, identity_css
     from publish.siteconfig import load_site_config
@@ -63,7 +64,8 @@ def build_large_site(out: Path, rows: int, document_pages: int = 3) -> DecisionV
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
     keep = {r.page_url for r in view.rows[:document_pages]}
     generator = Generator(SiteText(site.name, site.organisation), [view])
-    pages = [p for p in generator.generate() if "/document/" not in p.url or p.url in keep]
+    pages = [p for p in generator.generate() if ("/document/" not in p.url or p.url in keep)
+             and (inventory_pages or "/inventaris/" not in p.url)]
     write_sources(pages, sources)
     _run_mkdocs(site, sources, out, [view])
     (out / view.inventory_json_url).write_text(inventory_json(view), encoding="utf-8")
