@@ -40,21 +40,18 @@
   }
   function capitalize(s) { return s ? s.charAt(0).toUpperCase() + s.slice(1) : s; }
 
-  function order(key) {  // row numbers in the chosen order, computed once per order
+  function order(key) {  // row numbers in the chosen order, computed once per order from plain keys
     if (orders[key]) return orders[key];
-    var rows = data.rows, idx = new Array(rows.length), i;
-    for (i = 0; i < rows.length; i++) idx[i] = i;
+    var rows = data.rows, n = rows.length, idx = new Array(n), keys = new Array(n), i;
+    for (i = 0; i < n; i++) idx[i] = i;
     if (key === "datum-oud" || key === "datum-nieuw") {
       var sign = key === "datum-oud" ? 1 : -1;
-      idx.sort(function (a, b) {
-        var da = rows[a][3], db = rows[b][3];
-        if (!da || !db) return (!da ? 1 : 0) - (!db ? 1 : 0) || a - b;  // undated last
-        return (da < db ? -sign : da > db ? sign : 0) || a - b;
-      });
+      for (i = 0; i < n; i++) keys[i] = rows[i][3] ? sign * parseInt(rows[i][3].replace(/-/g, ""), 10) : Infinity;  // undated last
+      idx.sort(function (a, b) { return (keys[a] - keys[b]) || a - b; });
     } else if (key === "titel") {
-      var collator = new Intl.Collator("nl", { sensitivity: "base", numeric: true });
-      var titles = rows.map(function (r) { return r[1]; });
-      idx.sort(function (a, b) { return collator.compare(titles[a], titles[b]) || a - b; });
+      // Case and accents do not count ("Ábc" sorts with "abc"); a simple key, compared as a string.
+      for (i = 0; i < n; i++) keys[i] = rows[i][1].toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      idx.sort(function (a, b) { return keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b; });
     }
     orders[key] = idx;
     return idx;
