@@ -266,3 +266,13 @@ def test_document_pages_breadcrumbs_and_feed(demo_site):
         assert '<link rel="alternate" type="application/atom+xml"' in (out / page).read_text()
     assert "besluit/2024-0000034173/document/2/" in (out / "sitemap.xml").read_text()
     assert (out / "besluit/2024-0000034173/document-2.pdf").is_file()  # the PDF address keeps working
+
+
+@needs_browser
+def test_search_results_link_documents_to_their_page_and_pdf_page(demo_site):
+    server, _ = demo_site
+    r = probe(url=server.base + "zoeken/?q=datalekken", waitFor="#woo-search-status")
+    found = r["html"].split('class="woo-found"')[1].split("</ul>")[0]
+    assert re.search(r'href="\.\./besluit/2024-0000034173/document/\d+/"', found)
+    assert re.search(r'href="\.\./besluit/2024-0000034173/document-\d+\.pdf#page=\d+"', found)
+    assert "(deels openbaar)" in found or "(openbaar)" in found
