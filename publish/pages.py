@@ -160,21 +160,27 @@ class DecisionView:
 
     def related_rows(self, rv: RowView) -> dict[str, list[RowView]]:
         """The other documents of the same family (an e-mail and its attachments), of the same e-mail
-        conversation, and those the inventory names as related."""
+        conversation, and those the inventory names as related. Uses the links the inventory work puts
+        on each row (``attached_to``, ``attachments``, ``thread``, ``related``) when they are there."""
+        if hasattr(rv, "attachments"):
+            head = getattr(rv, "attached_to", None)
+            family = ([head] + [a for a in head.attachments if a is not rv]) if head else list(rv.attachments)
+            out = {"family": family, "thread": list(getattr(rv, "thread", [])), "related": list(getattr(rv, "related", []))}
+            return {k: v[:200] for k, v in out.items()}
         if not hasattr(self, "_groups"):
-            family: dict[str, list[RowView]] = defaultdict(list)
-            thread: dict[str, list[RowView]] = defaultdict(list)
+            family_of: dict[str, list[RowView]] = defaultdict(list)
+            thread_of: dict[str, list[RowView]] = defaultdict(list)
             by_nr: dict[str, RowView] = {}
             for r in self.rows:
                 if getattr(r.row, "family", ""):
-                    family[r.row.family].append(r)
+                    family_of[r.row.family].append(r)
                 if getattr(r.row, "thread", ""):
-                    thread[r.row.thread].append(r)
+                    thread_of[r.row.thread].append(r)
                 by_nr.setdefault(r.row.nr, r)
-            self._groups = (family, thread, by_nr)
-        family, thread, by_nr = self._groups
-        out = {"family": [r for r in family.get(getattr(rv.row, "family", ""), []) if r is not rv],
-               "thread": [r for r in thread.get(getattr(rv.row, "thread", ""), []) if r is not rv],
+            self._groups = (family_of, thread_of, by_nr)
+        family_of, thread_of, by_nr = self._groups
+        out = {"family": [r for r in family_of.get(getattr(rv.row, "family", ""), []) if r is not rv],
+               "thread": [r for r in thread_of.get(getattr(rv.row, "thread", ""), []) if r is not rv],
                "related": [by_nr[n] for n in dict.fromkeys(getattr(rv.row, "related", []) or []) if n in by_nr and by_nr[n] is not rv]}
         return {k: v[:200] for k, v in out.items()}
 
@@ -214,7 +220,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             withdrawn = gone.get(row.nr)
             publish = row.published and withdrawn is None
             file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr, row.date) if publish else None
-            rows.append(RowView(row, anchor, file, withdrawn, document_page_url(base, anchor)))
+            rows.append(RowView(row, anchor, file, withdrawn, page_url=document_page_url(base, anchor)))
         views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
 
@@ -490,7 +496,7 @@ def inventory_json(view: DecisionView) -> str:
         if r.withdrawn:
             kind, info = "t", f"Ingetrokken op {dutch(r.withdrawn.date)}" + (f": {r.withdrawn.reason}" if r.withdrawn.reason else "")
         elif r.suspended:
-            kind, info = "t", "Opgeschort"
+            kind, info = "t", "Publicatie opgeschort"
         elif r.file:
             kind, info = "d", f"PDF, {filesize(r.file.size)}, {r.file.pages} {'pagina' if r.file.pages == 1 else 'pagina' + chr(39) + 's'}"
         elif r.row.assessment == "reeds openbaar" and r.public_links:

@@ -70,7 +70,7 @@ def test_withdrawn_and_suspended_documents_show_a_neutral_notice():
         assert rv.row.title not in body and ".pdf" not in body and "Tekst van het document" not in body
     assert "1 april 2025" in pages[gone.page_url] and "Onvoldoende gelakt" in pages[gone.page_url]
     kinds = {r[0]: (r[7], r[8]) for r in json.loads(inventory_json(view))["rows"]}
-    assert kinds["1"] == ("t", "Ingetrokken op 1 april 2025: Onvoldoende gelakt") and kinds["2"] == ("t", "Opgeschort")
+    assert kinds["1"] == ("t", "Ingetrokken op 1 april 2025: Onvoldoende gelakt") and kinds["2"] == ("t", "Publicatie opgeschort")
 
 
 def test_family_thread_and_related_documents_link_to_each_other():
@@ -114,3 +114,23 @@ def test_text_html_keeps_one_block():
     html = str(text_html("a\n\n\n\nb\r\nc.\rd"))
     assert html == "<p>a</p>\n<p>b c.</p>\n<p>d</p>"
     assert str(text_html("   \n\n")) == ""
+
+
+def test_links_from_the_inventory_work_are_used_when_rows_carry_them():
+    """With the inventory work's row links (attached_to, attachments, thread, related) the page uses them."""
+    view = large_view(8)
+    mail, first, second = view.rows[:3]
+    for rv in view.rows:
+        rv.attached_to, rv.attachments, rv.thread, rv.related = None, [], [], []
+    mail.attachments = [first, second]
+    first.attached_to = second.attached_to = mail
+    first.thread = [view.rows[5]]
+    first.row.file_type = "docx"
+    pages = _pages(view)
+    body = pages[first.page_url]
+    family = body.split('id="family"')[1].split("</ul>")[0]
+    assert 'href="../1/"' in family and 'href="../3/"' in family and 'href="../2/"' not in family
+    assert 'href="../6/"' in body.split('id="thread"')[1].split("</ul>")[0]
+    assert "Oorspronkelijk bestandstype</th><td>docx" in body
+    row = pages[view.url].split('id="document-2"')[1].split("</tr>")[0]
+    assert '(docx)' in row and 'Bijlage bij <a href="document/1/">document 1</a>' in row
