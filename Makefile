@@ -1,17 +1,20 @@
-# Two entry points for a fresh machine (see README.md):
-#   make demo   installs woo-publicatie and builds the demo site from decisions/ into site/
-#   make test   installs what the tests need (Python test extras, npm packages, Debian chromium) and runs them
+# Entry points for a fresh machine (see README.md); each checks its prerequisites first:
+#   make demo   installs woo-publicatie in .venv and builds the demo site from decisions/ into site/
+#   make test   builds the wheel, installs it in .venv-test with the test extras (plus npm packages and
+#               Debian chromium where possible) and runs the tests against that installed package
+#   make lint   ruff (lint + format check) and mypy on publish/
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install examples serve bench clean
+.PHONY: demo test lint install examples serve bench clean
 
-$(BIN)/woo-publish: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
-	touch $@
+# A normal (non-editable) install, as users get it; redone when the code or its data change.
+$(BIN)/woo-publish: pyproject.toml $(shell find publish -type f ! -path '*/__pycache__/*' ! -name '*.pyc' 2>/dev/null)
+	@bash -c '. scripts/prereqs.sh && need_python && need_ssh_keygen && ensure_venv $(VENV)'
+	@rm -rf build/lib build/bdist.*
+	$(BIN)/pip install --quiet --disable-pip-version-check .
+	@touch $@
 
 install: $(BIN)/woo-publish
 
@@ -20,8 +23,8 @@ demo: install
 	$(BIN)/woo-publish build --decisions decisions --out site
 	@echo "Bekijk de site met: $(BIN)/woo-publish serve  (http://127.0.0.1:8000/)"
 
-examples:
-	$(BIN)/pip install --quiet -e ".[test]"
+examples: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	$(BIN)/python scripts/make_examples.py --out decisions
 
 serve: install
@@ -30,8 +33,11 @@ serve: install
 test:
 	bash scripts/test.sh
 
+lint:
+	bash scripts/lint.sh
+
 bench:
 	bash scripts/bench.sh
 
 clean:
-	rm -rf site .cache .pytest_cache
+	rm -rf site .cache .pytest_cache build .venv-test

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from pdfdraw import write_pdf  # noqa: E402
+from pdfdraw import write_pdf
 
 WORDS = (
     "besluit verzoek openbaarmaking document informatie minister gemeente overleg verslag notitie "
@@ -27,7 +27,7 @@ GROUNDS = ["5.1.2.e", "5.1.2.i", "5.2.1", "5.1.2.d"]
 
 def paragraph(rng: random.Random, words: int) -> str:
     out = []
-    for i in range(words):
+    for _ in range(words):
         if rng.random() < 0.04:
             out.append(f"[[{rng.choice(GROUNDS)}]]")
         else:

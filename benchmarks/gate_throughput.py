@@ -1,66 +1,162 @@
-"""Gate throughput: pages per second of the full redaction and privacy gate beside plain pypdf
-text extraction of the same files (and poppler's pdftotext when installed).
+"""Gate throughput: pages per second of the redaction and privacy gate (with text extraction), over
+all cores, beside poppler's ``pdftotext`` run over the same files with the same number of processes,
+and beside the previous gate when a checkout with it is given. Peak memory per worker is reported too.
 
-Run: .venv/bin/python benchmarks/gate_throughput.py [--files 40] [--pages 8]
+Three corpora: the x-ray test set (../shared/testdata/xray, when present), the generated corpus of
+``corpus.py`` (a text object per word, redaction boxes with ground codes) and multi-page documents laid
+out like real letters and reports (reportlab platypus: headings, justified paragraphs, a table, a logo,
+page headers and numbers).
+
+Run (small sizes only on a shared machine):
+    .venv/bin/python benchmarks/gate_throughput.py --files 6 --pages 4 [--old /path/to/old/checkout]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
+import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-from corpus import write_document  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
+from corpus import WORDS, write_document  # noqa: E402
 
-from publish.pdfs import _inspect_bytes  # noqa: E402
+XRAY = next((p / "shared" / "testdata" / "xray" for p in HERE.parents if (p / "shared" / "testdata" / "xray").is_dir()), None)
+
+# The worker for any checkout: imports ``publish.pdfs`` from the path it is given.
+WORKER = r"""
+import json, os, resource, sys, time
+from concurrent.futures import ProcessPoolExecutor
+sys.path.insert(0, sys.argv[1])
+
+def work(path):
+    from publish.pdfs import _inspect_bytes
+    with open(path, "rb") as handle:
+        result, _ = _inspect_bytes(handle.read())
+    return result.get("pages", 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def warm(_):
+    import publish.pdfs  # noqa: F401
+    return os.getpid()
+
+if __name__ == "__main__":
+    files, workers = json.loads(sys.argv[2]), int(sys.argv[3])
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(warm, range(workers * 2)))
+        start = time.perf_counter()
+        results = list(pool.map(work, files, chunksize=1))
+        elapsed = time.perf_counter() - start
+    print(json.dumps({"seconds": elapsed, "pages": sum(p for p, _ in results), "peak_kb": max(m for _, m in results)}))
+"""
+
+
+def run_gate(checkout: Path, files: list[Path], workers: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", WORKER, str(checkout), json.dumps([str(f) for f in files]), str(workers)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_pdftotext(files: list[Path], workers: int) -> dict:
+    def one(path: Path) -> int:
+        process = subprocess.Popen(["pdftotext", str(path), "-"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
+        process.returncode = os.waitstatus_to_exitcode(status)
+        return usage.ru_maxrss
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        peaks = list(pool.map(one, files))
+    elapsed = time.perf_counter() - start
+    return {"seconds": elapsed, "peak_kb": max(peaks)}
+
+
+def real_looking(path: Path, rng: random.Random, pages: int) -> Path:
+    """A letter/report as office software lays it out: one text object per line, fonts, a table, a logo."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image as Logo
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    body.alignment = 4  # justified
+    logo = io.BytesIO()
+    image = Image.new("RGB", (240, 80), (255, 255, 255))
+    ImageDraw.Draw(image).rectangle((5, 5, 70, 75), fill=(21, 66, 115))
+    image.save(logo, "PNG")
+
+    def sentence() -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 18))).capitalize() + "."
+
+    story = [Logo(io.BytesIO(logo.getvalue()), width=4 * cm, height=1.33 * cm)]
+    for page in range(pages):
+        story.append(Paragraph(f"{page + 1}. " + " ".join(rng.choice(WORDS) for _ in range(4)).capitalize(), styles["Heading2"]))
+        for _ in range(5):
+            story.append(Paragraph(" ".join(sentence() for _ in range(5)), body))
+            story.append(Spacer(1, 6))
+        rows = [["Nr", "Onderwerp", "Datum", "Beoordeling"]] + [
+            [str(i + 1), rng.choice(WORDS).capitalize(), f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", rng.choice(["openbaar", "deels openbaar"])]
+            for i in range(6)]
+        table = Table(rows, colWidths=[1.5 * cm, 6 * cm, 3 * cm, 4 * cm])
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]))
+        story += [table, PageBreak()]
+
+    def furniture(canvas, doc):
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(2 * cm, 1.2 * cm, f"Pagina {doc.page}")
+        canvas.drawRightString(A4[0] - 2 * cm, A4[1] - 1.2 * cm, "Ministerie van Voorbeeldzaken")
+
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return path
+
+
+def pages_of(files: list[Path]) -> int:
+    import pypdfium2 as pdfium
+    return sum(len(pdfium.PdfDocument(str(f))) for f in files)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--files", type=int, default=40)
-    parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--files", type=int, default=6)
+    parser.add_argument("--pages", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--old", type=Path, help="a checkout with the previous gate, measured beside this one")
     args = parser.parse_args()
     rng = random.Random(42)
     with tempfile.TemporaryDirectory() as tmp:
-        files = [write_document(Path(tmp) / f"doc{i}.pdf", rng, args.pages) for i in range(args.files)]
-        datas = [f.read_bytes() for f in files]
-        pages = sum(len(PdfReader(io.BytesIO(d)).pages) for d in datas)
-
-        t0 = time.perf_counter()
-        for d in datas:
-            for page in PdfReader(io.BytesIO(d)).pages:
-                page.extract_text()
-        plain = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        leaks = 0
-        for d in datas:
-            result, _ = _inspect_bytes(d)
-            leaks += sum(1 for f in result["findings"] if f["severity"] == "fout")
-        gated = time.perf_counter() - t0
-
-        poppler = None
-        if shutil.which("pdftotext"):
-            t0 = time.perf_counter()
-            for f in files:
-                subprocess.run(["pdftotext", str(f), "-"], capture_output=True, check=True)
-            poppler = time.perf_counter() - t0
-
-    print(f"corpus: {len(datas)} pdf's, {pages} pagina's (met lakvlakken en gronden), {leaks} fouten gevonden")
-    print(f"pypdf extract_text:          {pages / plain:8.1f} pagina's/s")
-    print(f"gate (extractie + controles): {pages / gated:8.1f} pagina's/s  ({gated / plain:.2f}x de tijd van extract_text)")
-    if poppler is not None:
-        print(f"poppler pdftotext:           {pages / poppler:8.1f} pagina's/s")
+        corpora = {}
+        if XRAY is not None:
+            corpora["x-ray testset"] = sorted(XRAY.glob("*.pdf"))
+        corpora["gegenereerd (lakvlakken)"] = [write_document(Path(tmp) / f"doc{i}.pdf", rng, args.pages) for i in range(args.files)]
+        corpora["echt ogend (meerdere pagina's)"] = [real_looking(Path(tmp) / f"rapport{i}.pdf", rng, args.pages) for i in range(args.files)]
+        print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces)")
+        for name, files in corpora.items():
+            pages = pages_of(files)
+            line = f"{name:32s} {len(files):3d} pdf's {pages:4d} pagina's |"
+            new = run_gate(HERE.parent, files, args.workers)
+            line += f" gate v2 {pages / new['seconds']:7.1f} ({new['peak_kb'] // 1024} MB)"
+            if args.old is not None:
+                old = run_gate(args.old, files, args.workers)
+                line += f" | oude gate {pages / old['seconds']:7.1f} ({old['peak_kb'] // 1024} MB)"
+            if shutil.which("pdftotext"):
+                poppler = run_pdftotext(files, args.workers)
+                ratio = (pages / new["seconds"]) / (pages / poppler["seconds"])
+                line += f" | pdftotext {pages / poppler['seconds']:7.1f} ({poppler['peak_kb'] // 1024} MB) | v2/pdftotext {ratio:.2f}"
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_document  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
+from corpus import write_document
+from pypdf import PdfReader
 
-from publish.gate.copy import published_copy  # noqa: E402
+from publish.gate.copy import published_copy
 
 XRAY = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "xray"
 

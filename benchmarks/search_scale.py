@@ -10,8 +10,8 @@ Needs a built demo site for the search page and assets (make demo) and `make tes
 from __future__ import annotations
 
 import argparse
-import gzip
 import datetime as dt
+import gzip
 import random
 import shutil
 import sys
@@ -23,8 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-
-from browser_helpers import NodeServer, probe  # noqa: E402
 
 from publish.grounds import lookup  # noqa: E402
 from publish.search import build_search_files, inflection_recall, snowball_stem  # noqa: E402
@@ -44,6 +42,8 @@ def report_inflection_recall() -> None:
     after = inflection_recall(pairs)
     print(f"Verbuigingen ({len(pairs)} paren uit {PAIRS_FILE.relative_to(ROOT)}): "
           f"Snowball alleen {before:.1%} ({round(before * len(pairs))}), met verbuigingsstap {after:.1%} ({round(after * len(pairs))})")
+
+from support import NodeServer, probe  # noqa: E402
 
 SYLLABLES = "ver be ge on aan over in uit door stel ling heid baar lijk schap werk raad plan regel zaak brief".split()
 

@@ -125,7 +125,8 @@ def verified_signers(record: dict, trust: Trust) -> tuple[list, list[str]]:
     """(verified signatures with distinct keys, Dutch reasons for the ones that failed)."""
     from .signing import SigningError, verify
 
-    good, bad = [], []
+    good: list = []
+    bad: list[str] = []
     seen: set[str] = set()
     if trust.signers is None:
         return [], ["er is geen bestand met toegestane ondertekenaars ingesteld"]

@@ -7,24 +7,29 @@ written at all when any package is refused.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .approval import Trust
 from .cache import Cache
-from .evaluate import PackageResult, evaluate, package_folders
+from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
+from .problems import Problems, summarise
+from .safetext import describe_os_error, log_unexpected
 from .scriptcheck import check_generated, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
+from .sitefiles import layer_theme, page_roots
 from .sitemaps import robots_txt, sitemap_xml
 from .store import Archive, archive_dir
 from .swap import swap_in
@@ -72,6 +77,15 @@ class BuildOptions:
     archive: Path | None = None  # --archief; None: $WOO_PUBLISH_ARCHIEF, extra.woo.archief, .woo-archief beside decisions
 
 
+class PackageFailed(Exception):
+    """A step of writing the site failed for one package's files: that package is refused and the site
+    is written again without it."""
+
+    def __init__(self, name: str, exc: BaseException, step: str):
+        super().__init__(f"{name}: {type(exc).__name__}")
+        self.name, self.exc, self.step = name, exc, step
+
+
 class _Terminated(BaseException):
     """BaseException, so no library's `except Exception` swallows the stop request."""
 
@@ -93,6 +107,15 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
     except _Terminated:
         report.error = "de build is afgebroken (SIGTERM); de bestaande site is ongewijzigd."
         report.exit_code = EXIT_FAILURE
+    except OSError as exc:  # no package's fault: the output, the cache or the disk
+        report.error = describe_os_error(exc, "de site kon niet geschreven worden") + (
+            " Maak ruimte vrij of herstel de rechten, en start de build opnieuw." if exc.errno else "")
+        report.exit_code = EXIT_FAILURE
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - never a traceback for the person on call
+        log_unexpected("(site)", exc, "het bouwen van de site")
+        report.error = (f"de site kon niet gebouwd worden door een onverwachte fout ({type(exc).__name__}) in de "
+                        "site-instellingen, de sjablonen of het programma; zie de foutregel in het logboek.")
+        report.exit_code = EXIT_FAILURE
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -110,7 +133,13 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         report.exit_code = EXIT_FAILURE
         return
     t0 = time.perf_counter()
-    inspector = PdfInspector(Cache(opts.cache), workers=opts.workers)
+    from .package import skipped_folders, skipped_problem
+
+    for folder in skipped_folders(opts.decisions):
+        skipped = Problems(folder.name)
+        skipped_problem(folder, skipped)
+        report.warnings += [p.to_dict() for p in skipped]
+    inspector = PdfInspector(Cache(opts.cache), workers=opts.workers, limits=site.limits)
     trust = Trust.from_site(site, Cache(opts.cache))
     if not site.unsigned and shutil.which("ssh-keygen") is None:
         from .signing import MISSING_SSH, MISSING_SSH_FIX
@@ -118,7 +147,8 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         report.error = f"{MISSING_SSH} {MISSING_SSH_FIX}"
         report.exit_code = EXIT_FAILURE
         return
-    results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress, trust=trust)
+    results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress, trust=trust,
+                       limits=site.limits)
     archive = Archive(archive_dir(opts.archive, site, opts.decisions))
     archive.clean_unpacked(".uitgepakt-")
     unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
@@ -136,11 +166,31 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         withdrawn = [f.current for f in fates if f.state == WITHDRAWN and f.current.withdrawal is not None]
         unavailable = [page for f in fates if f.state == OFFLINE for page in [unavailable_page(f)] if page]
         t0 = time.perf_counter()
-        _write_site(opts, site, publishable, withdrawn, inspector, report, today, unavailable)
+        while True:
+            try:
+                _write_site(opts, site, publishable, withdrawn, inspector, report, today, unavailable)
+                break
+            except PackageFailed as failed:  # refuse that package; the others are published without it
+                r = next(r for r in publishable if r.name == failed.name)
+                refuse_unexpected(r, failed.exc, failed.step)
+                publishable.remove(r)
+                _refuse_result(report, r)
+                report.exit_code = EXIT_REFUSED
+                if opts.strict:
+                    return
         report.timings["site"] = time.perf_counter() - t0
         if report.written:
             # Only what really went out (the script check may still have refused a package).
-            archive_published([f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today)
+            try:
+                archive_published([f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today)
+            except (Exception, RecursionError) as exc:  # noqa: BLE001 - the site is out; a full disk (OSError) still stops
+                if isinstance(exc, OSError):
+                    raise
+                log_unexpected("(archief)", exc, "het bijwerken van het archief")
+                report.warnings.append({"package": "", "file": "", "location": "", "code": "archief.onverwacht",
+                                        "message": f"het archief kon niet bijgewerkt worden ({type(exc).__name__}); de site is wel geschreven.",
+                                        "fix": "Meld het aan de beheerder van de site met de foutregel uit het logboek.",
+                                        "severity": "waarschuwing"})
     finally:
         shutil.rmtree(unpacked, ignore_errors=True)
     if not report.written:
@@ -149,7 +199,8 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
         report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
                                  "url": site.base_url + f"besluit/{r.decision.slug}/",
-                                 "versie": "eerder goedgekeurd" if r.name in kept else "huidig"})
+                                 "versie": "eerder goedgekeurd" if r.name in kept else "huidig",
+                                 "inventory_rows": len(r.decision.inventory)})
 
 
 def _ensure(folder: Path) -> Path:
@@ -169,12 +220,11 @@ def _sort_fates(fates: list, report: BuildReport) -> None:
             if missing:
                 report.refused.append({"package": r.name, "kenmerk": f.kenmerk, "problems": missing, "online": "ingetrokken"})
             continue
-        for p in r.problems:
-            if not p.is_error:
-                report.warnings.append(p.to_dict())
+        for p in summarise([p for p in r.problems if not p.is_error]):
+            report.warnings.append(p.to_dict())
         if r.problems.has_errors:
             item = {"package": r.name, "kenmerk": r.decision.kenmerk if r.decision else None,
-                    "problems": [p.to_dict() for p in r.problems if p.is_error]}
+                    "problems": [p.to_dict() for p in summarise([p for p in r.problems if p.is_error])]}
             if f.state == KEPT:
                 item["online"] = "eerder goedgekeurde versie"
                 report.kept.append({"package": r.name, "kenmerk": f.used.decision.kenmerk, "gearchiveerd_op": f.archived_on,
@@ -189,35 +239,59 @@ def _sort_fates(fates: list, report: BuildReport) -> None:
                                      "publicatie_datum": r.decision.publication_date.isoformat()})
 
 
+def _refuse_result(report: BuildReport, r: PackageResult) -> None:
+    report.refused.append({
+        "package": r.name,
+        "kenmerk": r.decision.kenmerk if r.decision else None,
+        "problems": [p.to_dict() for p in summarise([p for p in r.problems if p.is_error])],
+    })
+
+
 def _raw_kenmerk(folder: Path) -> str | None:
     """The kenmerk of a withdrawn package whose other metadata may no longer be valid."""
-    import frontmatter
+    from .limits import DEFAULT_LIMITS
+    from .slugs import slugify
+    from .yamlsafe import load_front_matter
 
     try:
-        value = frontmatter.loads((folder / "besluit.md").read_text(encoding="utf-8-sig")).metadata.get("kenmerk")
-    except Exception:  # noqa: BLE001 - an unreadable package simply has no withdrawal page
+        meta = folder / "besluit.md"
+        if meta.stat().st_size > DEFAULT_LIMITS.yaml_bytes:
+            return None
+        value = load_front_matter(meta.read_text(encoding="utf-8-sig")).metadata.get("kenmerk")
+    except (Exception, RecursionError):  # noqa: BLE001 - an unreadable package simply has no withdrawal page
         return None
-    return str(value).strip() if value not in (None, "") else None
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or len(slugify(str(value))) > DEFAULT_LIMITS.field_chars:
+        return None
+    return str(value).strip() or None
 
 
-def _cleanup_stale(parent: Path) -> None:
-    """Temporary directories of builds that were killed before they could clean up."""
-    for stale in parent.glob(TEMP_PREFIX + "*"):
+def _temp_prefix(out: Path) -> str:
+    """Temporary folders are named after their output, so a build only ever removes its own."""
+    return f"{TEMP_PREFIX}{hashlib.sha256(os.fsencode(out.name)).hexdigest()[:16]}-"
+
+
+def _cleanup_stale(parent: Path, out: Path) -> None:
+    """Temporary directories of earlier builds into the same output that were killed before they could
+    clean up. Runs under the output's lock, so none of them belongs to a running build; builds into
+    other outputs in the same parent keep theirs."""
+    for stale in parent.glob(_temp_prefix(out) + "*"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
 def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageResult], withdrawn: list[PackageResult],
-                inspector: PdfInspector, report: BuildReport, today: dt.date, unavailable: list[dict] = ()) -> None:
+                inspector: PdfInspector, report: BuildReport, today: dt.date, unavailable: Sequence[dict] = ()) -> None:
     import fcntl
 
     out = opts.out.resolve()
     parent = out.parent
     parent.mkdir(parents=True, exist_ok=True)
+    # The lock file stays in place: removing it would let a waiting build lock a file that is gone
+    # while a third build creates and locks a new one.
     lock_path = parent / f".{out.name}.woo-lock"
-    with open(lock_path, "w") as lock:
+    with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        _cleanup_stale(parent)
-        work = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
+        _cleanup_stale(parent, out)
+        work = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=parent))
         try:
             new_site = work / "site"
             sources = work / "site_src"
@@ -227,12 +301,18 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
                 # comes from and builds the pages again without them.
                 shutil.rmtree(sources, ignore_errors=True)
                 shutil.rmtree(new_site, ignore_errors=True)
+                shutil.rmtree(work / "files", ignore_errors=True)
                 decisions = [r.decision for r in publishable]
                 pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
                 histories = {r.decision.slug: r.history for r in publishable}
+                for r in publishable:  # which package, if one fails: views are built for all at once below
+                    with _for_package(r.name, "het opbouwen van de pagina's"):
+                        build_views([r.decision], pdfs, inspector.published_copy, histories)
                 views = build_views(decisions, pdfs, inspector.published_copy, histories)
+                names = {r.decision.slug: r.name for r in publishable}
+                _stage_files(views, names, work / "files", out, inspector)
                 gone = _withdrawn_pages(withdrawn)
-                downloads = _downloads(site, views)
+                downloads = _downloads(site, views, names)
                 pages, static, skipped = _write_sources(site, views, sources, downloads, gone, unavailable)
                 check = check_generated(pages, packages)
                 if not check.blamed:
@@ -260,7 +340,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             if opts.keep_sources:
                 shutil.rmtree(opts.keep_sources, ignore_errors=True)
                 shutil.copytree(sources, opts.keep_sources)
-            _add_files(views, new_site)
+            _add_files(views, names, new_site)
             for path, data in downloads.items():
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 (new_site / path).write_bytes(data)
@@ -273,13 +353,80 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             report.written = True
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    try:
-        lock_path.unlink()
-    except OSError:
-        pass
 
 
-def _downloads(site: SiteConfig, views) -> dict[str, bytes]:
+class _for_package:
+    """Turns any failure inside the block into ``PackageFailed`` for package ``name``, except for the
+    output's own failures (disk full, no permission), which are nobody's package's fault."""
+
+    _OUTPUT_ERRNOS = {28, 122, 13, 1, 30, 5}  # ENOSPC, EDQUOT, EACCES, EPERM, EROFS, EIO
+
+    def __init__(self, name: str, step: str):
+        self.name, self.step = name, step
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or isinstance(exc, (PackageFailed, _Terminated)) or not isinstance(exc, (Exception, RecursionError, MemoryError)):
+            return False
+        if isinstance(exc, OSError) and exc.errno in self._OUTPUT_ERRNOS:
+            return False
+        raise PackageFailed(self.name, exc, self.step) from exc
+
+
+class DamagedCopy(Exception):
+    def __init__(self, path: Path):
+        super().__init__(f"damaged cache entry {path}")
+        self.dutch = "de gepubliceerde kopie van een pdf in de cache bleek beschadigd; hij is verwijderd en wordt bij de volgende build opnieuw gemaakt."
+
+
+def _copy_verified(source: Path, target: Path, expected: str) -> None:
+    """Copy ``source`` to ``target``, checking the SHA-256 of what was copied: a cache entry that was
+    damaged after it was checked is never published."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        for block in iter(lambda: src.read(1 << 20), b""):
+            digest.update(block)
+            dst.write(block)
+    if expected and digest.hexdigest() != expected:
+        target.unlink()
+        try:
+            source.unlink()  # so the next build recomputes it
+        except OSError:
+            pass
+        raise DamagedCopy(source)
+
+
+def _stage_files(views, names: dict[str, str], staging: Path, live: Path, inspector: PdfInspector) -> None:
+    """Copy every published PDF out of the cache, verified, into the build's own folder; from then on
+    the views point at these copies (for the ZIPs and the site). The site never shares storage with
+    the cache. A file the live site already has with the same content keeps its modification time,
+    so a sync to the web server (rsync) skips it."""
+    from .cache import file_sha256
+
+    for v in views:
+        with _for_package(names[v.decision.slug], "het kopiëren van de pdf's"):
+            for f in v.files:
+                target = staging / f.url
+                expected = inspector.expected_sha256(f.source)
+                _copy_verified(f.source, target, expected)
+                before = live / f.url
+                try:
+                    old = before.stat()
+                    same = old.st_size == target.stat().st_size and file_sha256(before) == expected
+                except OSError:
+                    same = False
+                if same:
+                    os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
+                else:
+                    src = f.source.stat()
+                    os.utime(target, ns=(src.st_atime_ns, src.st_mtime_ns))
+                f.source = target
+
+
+def _downloads(site: SiteConfig, views, names: dict[str, str]) -> dict[str, bytes]:
     """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data."""
     from .opendata import atom_feed, data_json, documents_zip, inventory_csv, inventory_xlsx
 
@@ -287,11 +434,12 @@ def _downloads(site: SiteConfig, views) -> dict[str, bytes]:
 
     files: dict[str, bytes] = {}
     for v in views:
-        if v.rows:
-            files[v.inventory_json_url] = inventory_json(v).encode("utf-8")
-            files[v.url + "inventaris.csv"] = inventory_csv(v, site.base_url)
-            files[v.url + "inventaris.xlsx"] = inventory_xlsx(v, site.base_url)
-        files[v.url + "documenten.zip"] = documents_zip(v)
+        with _for_package(names[v.decision.slug], "het maken van de downloads"):
+            if v.rows:
+                files[v.inventory_json_url] = inventory_json(v).encode("utf-8")
+                files[v.url + "inventaris.csv"] = inventory_csv(v, site.base_url)
+                files[v.url + "inventaris.xlsx"] = inventory_xlsx(v, site.base_url)
+            files[v.url + "documenten.zip"] = documents_zip(v)
     files["data.json"] = data_json(views, site.base_url, site.name).encode("utf-8")
     files["feed.xml"] = atom_feed(views, site.base_url, site.name).encode("utf-8")
     return files
@@ -340,7 +488,7 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
 
 
 def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict],
-                   unavailable: list[dict] = ()):
+                   unavailable: Sequence[dict] = ()):
     """The site's own pages and files, then the generated pages. Returns the generated pages, the site's
     own files by their place in the output (for naming the source of a problem) and the Markdown files
     that are not published because the site does not name them as pages."""
@@ -356,40 +504,39 @@ def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, 
 
 
 def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[str]]:
-    """Copy site_src, with only the Markdown pages the site means to publish: those in nav or not_in_nav
-    (every page when there is no nav). Markdown under assets/ and README files document the files
-    beside them and are never pages; any other Markdown file left out is reported."""
+    """Copy the standard pages and assets of the package, then the site's own site_src over them, with
+    only the Markdown pages the site means to publish: those in nav or not_in_nav (every page when there
+    is no nav). Markdown under assets/ and README files document the files beside them and are never
+    pages; any other Markdown file of the site's own left out is reported."""
     from mkdocs.config.config_options import PathSpec
     from mkdocs.structure.files import File
 
-    static_dir = site.path.parent / "site_src"
     placed: dict[str, str] = {}
     skipped: list[str] = []
-    if not static_dir.is_dir():
-        return placed, skipped
     outside_nav = PathSpec().run_validation(site.not_in_nav) if site.not_in_nav.strip() else None
-    for folder, dirs, files in os.walk(static_dir, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "_generated")
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(folder) / name
-            rel = path.relative_to(static_dir).as_posix()
-            source = f"site_src/{rel}"
-            if name.lower().endswith(".md"):
-                documentation = rel.startswith("assets/") or name.lower().startswith("readme")
-                intended = not documentation and (not site.nav_pages or rel in site.nav_pages
-                                                  or (outside_nav is not None and outside_nav.match_file(rel)))
-                if not intended:
-                    if not documentation:
-                        skipped.append(source)
+    for static_dir, label, own in page_roots(site.path.parent):
+        for folder, dirs, files in os.walk(static_dir, followlinks=True):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("_generated", "__pycache__"))
+            for name in sorted(files):
+                if name.startswith("."):
                     continue
-                dest = File(rel, str(static_dir), "", site.use_directory_urls).dest_uri
-            else:
-                dest = rel
-            (sources / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, sources / rel)
-            placed[dest] = source
+                path = Path(folder) / name
+                rel = path.relative_to(static_dir).as_posix()
+                source = f"{label}/{rel}"
+                if name.lower().endswith(".md"):
+                    documentation = rel.startswith("assets/") or name.lower().startswith("readme")
+                    intended = not documentation and (not site.nav_pages or rel in site.nav_pages
+                                                      or (outside_nav is not None and outside_nav.match_file(rel)))
+                    if not intended:
+                        if not documentation and own:
+                            skipped.append(source)
+                        continue
+                    dest = File(rel, str(static_dir), "", site.use_directory_urls).dest_uri
+                else:
+                    dest = rel
+                (sources / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, sources / rel)
+                placed[dest] = source
     return placed, skipped
 
 
@@ -407,6 +554,7 @@ def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views) -> None:
     logger.setLevel(logging.ERROR)
     try:
         config = load_config(config_file=str(site.path), docs_dir=str(sources), site_dir=str(target))
+        layer_theme(config.theme, site.path.parent)
         mkdocs_build(config)
     finally:
         logger.setLevel(level)
@@ -416,18 +564,13 @@ def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views) -> None:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def _place(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def _add_files(views, site_dir: Path) -> None:
+def _add_files(views, names: dict[str, str], site_dir: Path) -> None:
+    """Move the staged, verified copies into the new site (a rename: same folder, same file system)."""
     for v in views:
-        for f in v.files:
-            _place(f.source, site_dir / f.url)
+        with _for_package(names[v.decision.slug], "het plaatsen van de pdf's"):
+            for f in v.files:
+                (site_dir / f.url).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(f.source, site_dir / f.url)
 
 
 def _add_security_headers(site_dir: Path, script_hashes: list[str]) -> None:

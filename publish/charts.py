@@ -10,6 +10,8 @@ Colours meet 3:1 contrast against white.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup, escape
 
 BAR = "#154273"
@@ -17,7 +19,7 @@ MARK = "#8a2a00"
 
 
 def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]], unit: str = "",
-              marks: list[tuple[float, str]] = ()) -> Markup:
+              marks: Sequence[tuple[float, str]] = ()) -> Markup:
     """Horizontal bars, one per (label, value); ``marks`` are dashed reference lines (value, label)."""
     peak = max([v for _, v in items] + [m for m, _ in marks] + [1])
     desc = "; ".join(f"{label}: {value}{unit}" for label, value in items)

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,8 @@ from .build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from .cache import Cache, cache_dir
 from .evaluate import evaluate, package_folders
 from .pdfs import PdfInspector
-from .problems import Problems
+from .problems import Problems, summarise
+from .safetext import describe_os_error, log_unexpected, safe
 from .siteconfig import find_config
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -55,7 +57,7 @@ class TerminalProgress:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.bar: Any = None
 
     @classmethod
     def if_interactive(cls, label: str):
@@ -71,14 +73,53 @@ class TerminalProgress:
 
 
 def _print_problems(problems: Problems, out=None) -> None:
-    for p in sorted(problems, key=lambda p: (not p.is_error, p.file, p.location)):
+    """Sorted (rows numerically), the same problem on many rows as one line, names escaped."""
+    for p in summarise(problems):
         click.echo(p.format(), file=out)
 
 
-@click.group(context_settings=CONTEXT)
+class _Group(click.Group):
+    """No traceback ever reaches staff or the nightly mail: an unexpected error is one Dutch line
+    (and one log line for developers), exit status 2."""
+
+    def invoke(self, ctx):
+        import logging
+
+        if not logging.getLogger("woo_publish").handlers:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("woo-publish: %(message)s"))
+            logging.getLogger("woo_publish").addHandler(handler)
+            logging.getLogger("woo_publish").propagate = False
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except OSError as exc:
+            click.echo(f"MISLUKT: {describe_os_error(exc)} Er is niets (verder) geschreven.", err=True)
+            sys.exit(EXIT_FAILURE)
+        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
+            log_unexpected("(geen)", exc, f"'woo-publish {safe(ctx.invoked_subcommand or '')}'")
+            click.echo(f"MISLUKT: er ging iets onverwachts mis ({type(exc).__name__}). Meld dit aan de beheerder van de "
+                       "site, met de foutregel hierboven.", err=True)
+            sys.exit(EXIT_FAILURE)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="woo-publish")
 def main() -> None:
     """Publiceer goedgekeurde Woo-besluiten als doorzoekbare website."""
+
+
+def _skipped(folder: Path) -> list:
+    """Folders in the decisions folder that are never packages ('.' or '_' first): reported, not silently skipped."""
+    from .package import skipped_folders, skipped_problem
+
+    found = Problems("")
+    for skipped in skipped_folders(folder):
+        problems = Problems(skipped.name)
+        skipped_problem(skipped, problems)
+        found += problems
+    return found
 
 
 @main.command()
@@ -101,7 +142,7 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
     site = _site_config(config_option)
     site_problems = site.problems if site else Problems("")
     if site_problems:
-        click.echo(f"{'FOUT' if site_problems.has_errors else 'LET OP'} site-instellingen ({site.path}):")
+        click.echo(f"{'FOUT' if site_problems.has_errors else 'LET OP'} site-instellingen ({safe(site.path)}):")
         _print_problems(site_problems)
     if site is None:
         click.echo("LET OP: er is geen mkdocs.yml gevonden, dus handtekeningen kunnen niet gecontroleerd worden.")
@@ -109,10 +150,12 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
     today = _today(vandaag) or dt.date.today()
     ssh_missing = _ssh_missing(site)
     cache = Cache(cache_dir(cache_option))
-    inspector = PdfInspector(cache)
+    limits = site.limits if site else None
+    inspector = PdfInspector(cache, limits=limits)
     trust = Trust.from_site(site, cache)
+    _print_problems(_skipped(folder))
     results = evaluate(package_folders(folder), inspector, allowed,
-                       progress=TerminalProgress.if_interactive("Pdf's controleren"), trust=trust)
+                       progress=TerminalProgress.if_interactive("Pdf's controleren"), trust=trust, limits=limits)
     archive = Archive(archive_dir(archive_option, site, folder))
     # Unpack archived versions inside the archive when it exists (links, no copies); never create it here.
     with tempfile.TemporaryDirectory(prefix=".uitgepakt-", dir=archive.root if archive.root.is_dir() else None) as tmp:
@@ -120,7 +163,7 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
         as_is = 0
         for f in fates:
             r = f.current
-            label = f"{r.name}" + (f" ({f.kenmerk})" if f.kenmerk else "")
+            label = f"{safe(r.name)}" + (f" ({safe(f.kenmerk)})" if f.kenmerk else "")
             if f.state == PUBLISH:
                 as_is += 1
                 click.echo(f"OK          {label}: wordt gepubliceerd zoals het is.")
@@ -144,18 +187,21 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
             if f.approval is not None and f.approval.changed and r.problems.has_errors \
                     and not any(p.code == "goedkeuring.verlopen" for p in r.problems):
                 for rel in f.approval.changed:
-                    click.echo(f"     {rel}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
+                    click.echo(f"     {safe(rel)}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
+            if r.decision is not None and r.decision.inventory_file is not None:
+                rows = len(r.decision.inventory)
+                click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {rows} {'rij' if rows == 1 else 'rijen'} gelezen.")
             _print_problems(r.problems)
         gone = vanished(results, archive)
         for item in gone:
-            click.echo(f"VERDWIJNT   {item['package']}: {item['message']}\n    Oplossing: {item['fix']}")
+            click.echo(f"VERDWIJNT   {safe(item['package'])}: {safe(item['message'])}\n    Oplossing: {safe(item['fix'])}")
     click.echo()
     if site_problems.has_errors:
-        click.echo(f"De site-instellingen in {site.path} zijn ongeldig: de site kan zo niet gebouwd worden.")
+        click.echo(f"De site-instellingen in {safe(site.path)} zijn ongeldig: de site kan zo niet gebouwd worden.")
     if ssh_missing:
         click.echo(f"FOUT: {ssh_missing}")
     if not fates:
-        click.echo(f"Geen pakketten gevonden in {folder}/.")
+        click.echo(f"Geen pakketten gevonden in {safe(folder)}/.")
     elif as_is < len(fates):
         click.echo(f"{len(fates) - as_is} van {len(fates)} pakket(ten) worden niet gepubliceerd zoals ze zijn. "
                    "Los de problemen hierboven op en controleer opnieuw.")
@@ -219,9 +265,17 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
     from .signing import SigningError
 
     if not package.is_dir():
-        raise click.UsageError(f"het pakket '{package}' bestaat niet.")
+        raise click.UsageError(f"het pakket '{safe(package)}' bestaat niet.")
     if door is not None:
         click.echo("LET OP: --door is vervallen en wordt genegeerd: wie goedkeurt volgt uit de sleutel.")
+    from .package import is_skipped_name, skipped_problem
+
+    if is_skipped_name(package.resolve().name):  # the build never reads it: approving it would mislead
+        problems = Problems(package.resolve().name)
+        skipped_problem(package, problems, error=True)
+        click.echo(f"Niet goedgekeurd: {safe(package.resolve().name)} wordt nooit gepubliceerd. Er is niets vastgelegd.")
+        _print_problems(problems)
+        sys.exit(1)
     site = _trusted_site(config_option)
     key = _signing_key(key_option, site)
     cache = Cache(cache_dir(cache_option))
@@ -229,10 +283,11 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
     if package.resolve() not in [s.resolve() for s in siblings]:
         siblings.append(package)
-    results = evaluate(siblings, PdfInspector(cache), site.allowed_personal_data, trust=trust)
+    results = evaluate(siblings, PdfInspector(cache, limits=site.limits), site.allowed_personal_data, trust=trust,
+                       limits=site.limits)
     result = next(r for r in results if r.folder.resolve() == package.resolve())
     if not result.valid:
-        click.echo(f"Niet goedgekeurd: {package.name} is ongeldig. Er is niets vastgelegd.")
+        click.echo(f"Niet goedgekeurd: {safe(package.name)} is ongeldig. Er is niets vastgelegd.")
         _print_problems(result.problems)
         sys.exit(1)
     _print_problems(result.problems)
@@ -245,7 +300,7 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
 
             me = principal_for(key, site.signers)
             if me in status.signers:
-                click.echo(f"U ({me}) heeft deze versie van {package.name} al goedgekeurd. Vier ogen: een tweede persoon "
+                click.echo(f"U ({safe(me)}) heeft deze versie van {safe(package.name)} al goedgekeurd. Vier ogen: een tweede persoon "
                            "moet goedkeuren met een eigen sleutel. Er is niets vastgelegd.")
                 sys.exit(1)
         changes = [] if cosign else _changes_since_last_approval(result)
@@ -254,7 +309,7 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
                 changes = [sign_change(c, package, key, site.signers) for c in changes]
             append_changes(package, changes)
             for c in changes:
-                click.echo(f"Wijziging vastgelegd voor de publieke geschiedenis: {c.kind}" + (f" {c.document}" if c.document else ""))
+                click.echo(f"Wijziging vastgelegd voor de publieke geschiedenis: {c.kind}" + (f" {safe(c.document)}" if c.document else ""))
         write_approval(package, key, site.signers, cosign=cosign)
     except SigningError as exc:
         click.echo(f"Niet goedgekeurd: {exc} Er is niets vastgelegd.")
@@ -262,10 +317,10 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
     record = read_record(package) or {}
     count = len(record.get("handtekeningen") or [])
     if site.four_eyes and count < 2:
-        click.echo(f"Goedgekeurd door de eerste persoon: {package.name} ({result.decision.kenmerk}). Vier ogen: het wordt pas "
+        click.echo(f"Goedgekeurd door de eerste persoon: {safe(package.name)} ({safe(result.decision.kenmerk)}). Vier ogen: het wordt pas "
                    f"gepubliceerd als een tweede persoon het ook goedkeurt met: woo-publish approve {package}")
     else:
-        click.echo(f"Goedgekeurd: {package.name} ({result.decision.kenmerk}). Elke wijziging hierna vraagt een nieuwe goedkeuring.")
+        click.echo(f"Goedgekeurd: {safe(package.name)} ({safe(result.decision.kenmerk)}). Elke wijziging hierna vraagt een nieuwe goedkeuring.")
 
 
 def _changes_since_last_approval(result) -> list:
@@ -274,6 +329,7 @@ def _changes_since_last_approval(result) -> list:
 
     from .approval import current_hashes, previous_hashes
     from .history import ADDED, REMOVED, REPLACED, Change
+    from .package import files_by_number
 
     before = previous_hashes(result.folder)
     if before is None:
@@ -283,6 +339,7 @@ def _changes_since_last_approval(result) -> list:
     roles = {d.letter.relpath: (None, "Besluitbrief")}
     roles.update({a.file.relpath: (None, a.title) for a in d.annexes})
     roles.update({r.file.relpath: (r.nr, r.title) for r in d.inventory if r.file is not None})
+    suspended = {r.nr for r in d.inventory if r.suspended}
     today = dt.date.today()
     changes = []
     for rel in sorted(set(before) | set(now)):
@@ -290,6 +347,8 @@ def _changes_since_last_approval(result) -> list:
             continue
         if rel in now and rel not in roles:
             continue  # besluit.md or the inventory itself: not a published document
+        if rel in d.suspended_files or files_by_number(suspended, [rel]):
+            continue  # a suspended document's file was never published: its changes are not public history
         nr, title = roles.get(rel, (None, rel.rsplit("/", 1)[-1]))
         if rel not in before:
             kind = ADDED
@@ -321,13 +380,13 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
     from .signing import SigningError
 
     if not (package / "besluit.md").is_file():
-        raise click.UsageError(f"'{package}' is geen pakket (besluit.md ontbreekt).")
+        raise click.UsageError(f"'{safe(package)}' is geen pakket (besluit.md ontbreekt).")
     if not reden.strip():
         raise click.BadParameter("geef een reden; die komt op de site", param_hint="--reden")
     when = _today(datum) or dt.date.today()
     _, error = read_history(package)
     if error:
-        click.echo(f"FOUT {package.name}: {error}.")
+        click.echo(f"FOUT {safe(package.name)}: {safe(error)}.")
         sys.exit(1)
     site = _trusted_site(config_option)
     # "Already withdrawn" only counts signed entries: a hand-written one must not block a real withdrawal.
@@ -338,21 +397,21 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
     if document_nr is not None:
         decision, problems = load_package(package)
         if decision is None:
-            click.echo(f"FOUT {package.name}: het pakket is ongeldig, dus het document kan niet gevonden worden. Trek zo nodig het hele besluit in.")
+            click.echo(f"FOUT {safe(package.name)}: het pakket is ongeldig, dus het document kan niet gevonden worden. Trek zo nodig het hele besluit in.")
             _print_problems(problems)
             sys.exit(1)
         rows = [r for r in decision.inventory if r.nr == str(document_nr).strip().rstrip(".")]
         if not rows:
-            click.echo(f"FOUT {package.name}: document {document_nr} staat niet in de inventaris.")
+            click.echo(f"FOUT {safe(package.name)}: document {safe(document_nr)} staat niet in de inventaris.")
             sys.exit(1)
         document_nr, title = rows[0].nr, rows[0].title
         if any(c.kind == WITHDRAWN_DOCUMENT and c.document == document_nr for c in history):
-            click.echo(f"Document {document_nr} van {package.name} was al ingetrokken.")
+            click.echo(f"Document {safe(document_nr)} van {safe(package.name)} was al ingetrokken.")
             return
         change = Change(when, WITHDRAWN_DOCUMENT, document_nr, title, reden.strip())
     else:
         if any(c.kind == WITHDRAWN_DECISION for c in history):
-            click.echo(f"{package.name} was al ingetrokken.")
+            click.echo(f"{safe(package.name)} was al ingetrokken.")
             return
         change = Change(when, WITHDRAWN_DECISION, None, "", reden.strip())
     key = _signing_key(key_option, site)
@@ -363,8 +422,8 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
         click.echo(f"Niet ingetrokken: {exc} Er is niets vastgelegd.")
         sys.exit(1)
     append_changes(package, [change])
-    what = f"document {document_nr} ({title})" if document_nr else "het hele besluit"
-    click.echo(f"Ingetrokken: {what} van {package.name}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site.")
+    what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else "het hele besluit"
+    click.echo(f"Ingetrokken: {what} van {safe(package.name)}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site.")
 
 
 @main.command()
@@ -388,21 +447,68 @@ def build(decisions, out, strict, config_option, cache_option, report_file, vand
     """Bouw de website uit alle geldige, goedgekeurde pakketten."""
     config = find_config(config_option)
     if not config.is_file():
-        raise click.UsageError(f"het configuratiebestand '{config}' bestaat niet.")
+        raise click.UsageError(f"het configuratiebestand '{safe(config)}' bestaat niet. Voer de opdracht uit in de map van de site, "
+                               "geef --config, of begin een nieuwe site met 'woo-publish init MAP'.")
+    if report_file:
+        problem = _report_unwritable(report_file)
+        if problem:
+            click.echo(f"MISLUKT: het rapport kan niet geschreven worden naar {safe(report_file)}: {problem} "
+                       "Er is niets gebouwd. Kies met --report een bestand in een map waarin geschreven mag worden.", err=True)
+            sys.exit(EXIT_FAILURE)
     opts = BuildOptions(decisions=_decisions_dir(decisions), out=Path(out), config=config,
                         cache=cache_dir(cache_option), strict=strict, today=_today(vandaag),
                         workers=workers, keep_sources=bronnen, archive=Path(archive_option) if archive_option else None)
     try:
         report = run_build(opts, progress=TerminalProgress.if_interactive("Pdf's controleren"))
-    except Exception as exc:  # noqa: BLE001 - a build failure must still give a report and exit 2
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a build failure must still give a report and exit 2
         from .build import BuildReport
 
-        report = BuildReport(error=f"de build is mislukt: {type(exc).__name__}: {exc}", exit_code=EXIT_FAILURE)
+        log_unexpected("(site)", exc, "het bouwen van de site")
+        report = BuildReport(error=f"de build is mislukt door een onverwachte fout ({type(exc).__name__}); zie de foutregel "
+                                   "hierboven.", exit_code=EXIT_FAILURE)
     _print_report(report, Path(out), strict, verbose=verbose or sys.stdout.isatty())
     if report_file:
-        report_file.parent.mkdir(parents=True, exist_ok=True)
-        report_file.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        try:
+            _write_report(report_file, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            click.echo(f"MISLUKT: {describe_os_error(exc, 'het rapport kon niet geschreven worden')}", err=True)
+            sys.exit(EXIT_FAILURE)
     sys.exit(report.exit_code)
+
+
+def _report_unwritable(path: Path) -> str | None:
+    """Why the report could not be written, checked before anything is built (None: it can)."""
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            return "dit is een map."
+        if path.exists() and not os.access(path, os.W_OK):
+            return "er zijn geen rechten om dit bestand te overschrijven."
+        fd, probe = tempfile.mkstemp(dir=path.parent, prefix=".woo-rapport-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return describe_os_error(exc)
+    return None
+
+
+def _write_report(path: Path, text: str) -> None:
+    """Whole or not at all: a monitor never reads half a report."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".woo-rapport-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:  # a name that is no UTF-8
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
@@ -410,33 +516,33 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
     failures) and the summary, so a nightly mail is short unless something is wrong."""
     if verbose:
         for item in report.published:
-            click.echo(f"GEPUBLICEERD {item['package']} ({item['kenmerk']})")
+            click.echo(f"GEPUBLICEERD {safe(item['package'])} ({safe(item['kenmerk'])})")
         for item in report.embargoed:
-            click.echo(f"EMBARGO      {item['package']} ({item['kenmerk']}): verschijnt vanaf {item['publicatie_datum']}")
+            click.echo(f"EMBARGO      {safe(item['package'])} ({safe(item['kenmerk'])}): verschijnt vanaf {item['publicatie_datum']}")
         for item in report.withdrawn:
-            click.echo(f"INGETROKKEN  {item['package']} ({item['kenmerk']}) per {item['ingetrokken_op']}")
+            click.echo(f"INGETROKKEN  {safe(item['package'])} ({safe(item['kenmerk'])}) per {item['ingetrokken_op']}")
     for item in report.kept:
-        click.echo(f"BEHOUDEN     {item['package']} ({item['kenmerk']}): de nieuwe versie is NIET gepubliceerd ({item['reden']}); "
+        click.echo(f"BEHOUDEN     {safe(item['package'])} ({safe(item['kenmerk'])}): de nieuwe versie is NIET gepubliceerd ({safe(item['reden'])}); "
                    f"de eerder goedgekeurde versie (gepubliceerd {item['gearchiveerd_op']}) blijft online.")
     for item in report.offline:
-        click.echo(f"OFFLINE      {item['package']}" + (f" ({item['kenmerk']})" if item["kenmerk"] else "")
-                   + f": de nieuwe versie is niet gepubliceerd ({item['reden']}) en de eerder goedgekeurde versie voldoet "
+        click.echo(f"OFFLINE      {safe(item['package'])}" + (f" ({safe(item['kenmerk'])})" if item["kenmerk"] else "")
+                   + f": de nieuwe versie is niet gepubliceerd ({safe(item['reden'])}) en de eerder goedgekeurde versie voldoet "
                    "niet meer aan de controles; de site toont een neutrale melding.")
         for p in item["problems"]:
-            click.echo(f"    {p['file'] or p['package']}: {p['message']}")
+            click.echo(f"    {safe(p['file'] or p['package'])}: {safe(p['message'])}")
     for item in report.refused:
-        click.echo(f"GEWEIGERD    {item['package']}:")
+        click.echo(f"GEWEIGERD    {safe(item['package'])}:")
         for p in item["problems"]:
-            where = "/".join(x for x in (p["package"], p["file"]) if x)
-            where = f"{where}, {p['location']}" if p["location"] else where
-            click.echo(f"    {where}: {p['message']}\n        Oplossing: {p['fix']}")
+            where = "/".join(safe(x) for x in (p["package"], p["file"]) if x)
+            where = f"{where}, {safe(p['location'])}" if p["location"] else where
+            click.echo(f"    {where}: {safe(p['message'])}\n        Oplossing: {safe(p['fix'])}")
     for p in report.warnings:
-        where = "/".join(x for x in (p["package"], p["file"]) if x)
-        click.echo(f"WAARSCHUWING {where}{', ' + p['location'] if p['location'] else ''}: {p['message']}")
+        where = "/".join(safe(x) for x in (p["package"], p["file"]) if x) or "site"
+        click.echo(f"WAARSCHUWING {where}{', ' + safe(p['location']) if p['location'] else ''}: {safe(p['message'])}")
     if report.error:
-        click.echo(f"MISLUKT: {report.error}", err=True)
+        click.echo("MISLUKT: " + "\n".join(safe(line) for line in report.error.split("\n")), err=True)
     if report.written:
-        click.echo(f"Site geschreven naar {out}/: {len(report.published)} besluit(en) gepubliceerd, "
+        click.echo(f"Site geschreven naar {safe(out)}/: {len(report.published)} besluit(en) gepubliceerd, "
                    f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
                    f"{len(report.withdrawn)} ingetrokken"
                    + (f", {len(report.kept)} in een eerder goedgekeurde versie" if report.kept else "")
@@ -444,9 +550,24 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
                    + f"; {report.pdfs_parsed} pdf('s) gelezen "
                    f"in {report.timings.get('totaal', 0):.1f} s.")
     elif report.exit_code == EXIT_REFUSED and strict:
-        click.echo(f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {out}/ is ongewijzigd.")
+        click.echo(f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {safe(out)}/ is ongewijzigd.")
     elif report.exit_code == EXIT_FAILURE:
-        click.echo(f"Niets geschreven. De bestaande site in {out}/ is ongewijzigd.")
+        click.echo(f"Niets geschreven. De bestaande site in {safe(out)}/ is ongewijzigd.")
+
+
+@main.command()
+@click.argument("folder", metavar="MAP", type=click.Path(path_type=Path))
+def init(folder: Path) -> None:
+    """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/ en een README."""
+    from .newsite import create_site, woo_publish_command
+
+    problems = create_site(folder)
+    if problems:
+        _print_problems(problems)
+        sys.exit(1)
+    click.echo(f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/ en README.md.\n"
+               f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
+               f"    cd {folder} && {woo_publish_command()} build")
 
 
 @main.command()

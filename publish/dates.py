@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 MONTHS = {
     "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4, "apr": 4,
@@ -31,18 +32,54 @@ def parse_iso(value) -> dt.date | None:
     return None
 
 
-def parse_loose(value) -> dt.date | None:
-    """An inventory date: ISO, ``d-m-yyyy``, ``d/m/yyyy``, ``d.m.yyyy`` or ``14 december 2017``."""
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+_TIME = r"(?:[ t]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(am|pm)?)?\s*(z|utc|gmt|[+-]00:?00)?"
+
+
+def _day(year: int, month: int, day: int, hour: str | None, minute: str | None, second: str | None,
+         ampm: str | None, zone: str | None, utc: bool) -> dt.date:
+    """The calendar day in Dutch time; a time given in UTC may fall on the next (or previous) day here."""
+    date = dt.date(year, month, day)
+    if hour is None:
+        return date
+    h = int(hour)
+    if ampm:
+        if not 1 <= h <= 12:
+            raise ValueError("hour")
+        h = h % 12 + (12 if ampm == "pm" else 0)
+    moment = dt.datetime(year, month, day, h, int(minute), int(second or 0))
+    if zone or utc:
+        return moment.replace(tzinfo=dt.timezone.utc).astimezone(DUTCH_TIME).date()
+    return date
+
+
+def parse_loose(value, utc: bool = False) -> dt.date | None:
+    """An inventory date: ISO, ``d-m-yyyy``, ``d/m/yyyy``, ``d.m.yyyy`` or ``14 december 2017``.
+
+    E-discovery exports write ``2/19/2021 8:46 AM UTC``: with AM/PM the date is month first, as US
+    tools write it; without, day first (Dutch). A time in UTC (``UTC``, ``Z``, or ``utc=True`` for a
+    column headed ``Datum (UTC)``) is converted to Dutch time before the day is taken.
+    """
+    if isinstance(value, dt.datetime):
+        if utc and value.time() != dt.time(0, 0):
+            return value.replace(tzinfo=dt.timezone.utc).astimezone(DUTCH_TIME).date()
+        return value.date()
     iso = parse_iso(value)
     if iso:
         return iso
     if not isinstance(value, str):
         return None
     s = value.strip().lower()
-    m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", s)
     try:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME, s)
+        if m and not m.group(7):
+            return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)), *m.groups()[3:], utc)
+        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME, s)
         if m:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            month_first = bool(m.group(7)) and "/" in s  # 2/19/2021 8:46 AM: US order
+            day, month = (second, first) if month_first else (first, second)
+            return _day(year, month, day, *m.groups()[3:], utc)
         m = re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", s)
         if m and m.group(2) in MONTHS:
             return dt.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))

@@ -8,6 +8,7 @@ import is resolved to the local copy): an invalid file fails the build instead o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -113,7 +114,7 @@ def _document(base: str, publisher: Publisher, responsible: str | None, view, f,
 
 
 def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], views,
-                withdrawn: list[tuple] = ()) -> dict[str, str]:
+                withdrawn: Sequence[tuple] = ()) -> dict[str, str]:
     """{path under the site root: XML} for the sitemap index and its sitemap files.
 
     ``withdrawn``: (view-like, file-like, reason, lastmod) for documents that were withdrawn and

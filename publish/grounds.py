@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ _ORDINALS = {
 }
 
 
+@lru_cache(maxsize=4096)  # an inventory repeats the same few grounds on every row
 def normalise_ground(text: str) -> str | None:
     """Reduce one written ground to its canonical id, or None when it has no recognisable form.
 

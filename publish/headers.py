@@ -13,6 +13,7 @@ states what the policy allows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 HEADERS_FILE = "_headers"
@@ -26,7 +27,7 @@ POLICY_NOTE = (
 )
 
 
-def content_security_policy(script_hashes: list[str] = ()) -> str:
+def content_security_policy(script_hashes: Sequence[str] = ()) -> str:
     """``script_hashes``: 'sha256-...' values (without quotes) of the site's allowed inline scripts."""
     directives = [
         ("default-src", ["'none'"]),
@@ -45,7 +46,7 @@ def content_security_policy(script_hashes: list[str] = ()) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives)
 
 
-def security_headers(script_hashes: list[str] = ()) -> list[tuple[str, str]]:
+def security_headers(script_hashes: Sequence[str] = ()) -> list[tuple[str, str]]:
     """The headers every response of the site should carry, in a fixed order."""
     return [
         ("Content-Security-Policy", content_security_policy(script_hashes)),

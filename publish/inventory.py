@@ -1,6 +1,14 @@
 """Read an inventory table (CSV or .xlsx) into raw rows keyed by canonical column names.
 
-Only reading happens here; what a cell must contain is checked in ``package.py``.
+Only reading happens here; what a cell must contain is checked in ``package.py``. One reader
+handles both formats and every layout seen in practice: the package format's own columns and the
+"productierapport" that e-discovery and redaction tools export (the layout open.minvws.nl
+imports): header row below title rows, in the first sheet that has one ("Lookup values" and other
+sheets are ignored), column names in any case, sometimes prefixed with digits (``01 Document``).
+
+Every row is read, whatever the sheet's ``<dimension>`` claims (other tools often leave it stale,
+and openpyxl's read-only mode would trust it). Rows are numbered as Excel shows them. Limits on
+rows, cell length and unpacked size keep a hostile or broken file from exhausting the machine.
 """
 
 from __future__ import annotations
@@ -12,148 +20,358 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problems
+from .problems import Problems, row_ranges
 
-COLUMNS = ("nr", "document", "datum", "beoordeling", "gronden", "bestand", "link", "toelichting")
-REQUIRED_COLUMNS = ("nr", "document", "beoordeling")
-
+# The one table of columns: canonical name -> header names it is recognised by (compared by
+# ``header_key``: lower case, letters and digits only). The first alias is the name shown in messages.
 _ALIASES = {
-    "nr": ["nr", "nummer", "documentnummer", "documentnr", "documentid", "docnr", "id", "volgnummer"],
-    "document": ["document", "documentnaam", "omschrijving", "titel", "documenttitel"],
-    "datum": ["datum", "documentdatum"],
+    "nr": ["nr", "nummer", "documentnummer", "documentnr", "documentid", "docnr", "docid", "id", "volgnummer"],
+    "document": ["document", "documentnaam", "naam", "omschrijving", "titel", "documenttitel"],
+    "datum": ["datum", "documentdatum", "date", "datumutc", "dateutc"],
     "beoordeling": ["beoordeling", "oordeel", "besluit"],
     "gronden": [
-        "gronden", "weigeringsgronden", "weigeringsgrond", "grond", "woo", "wob",
-        "uitzonderingsgronden", "uitzonderingsgrond", "woogronden", "wobgronden",
+        "gronden", "weigeringsgronden", "weigeringsgrond", "grond", "beoordelingsgrond", "beoordelingsgronden",
+        "woo", "wob", "uitzonderingsgronden", "uitzonderingsgrond", "woogronden", "wobgronden",
     ],
     "bestand": ["bestand", "bestandsnaam", "bestandnaam", "file", "filename"],
-    "link": ["link", "publiekelink", "vindplaats", "url"],
+    "link": ["link", "publiekelink", "publiekelinks", "publicatielink", "vindplaats", "url"],
     "toelichting": ["toelichting", "opmerking", "opmerkingen"],
+    "opgeschort": ["opgeschort"],
+    "familie": ["familie", "family", "familyid", "familieid"],
+    "thread": ["emailthreadid", "threadid", "emailthread", "emailwisseling"],
+    "gerelateerd": ["gerelateerdid", "gerelateerd", "gerelateerdeid", "gerelateerdeids", "gerelateerdedocumenten"],
+    "zaaknummer": ["zaaknummer", "zaaknummers", "matter", "zaak"],
+    "bestandstype": ["bestandstype", "filetype", "documenttype", "soortdocument"],
 }
+COLUMNS = tuple(_ALIASES)
+# How columns are named in messages: the package format's name, with the productierapport's name.
+COLUMN_LABELS = {
+    "nr": "nr (ID)", "document": "document", "datum": "datum", "beoordeling": "beoordeling",
+    "gronden": "gronden (Beoordelingsgrond)", "bestand": "bestand", "link": "link (Publieke Link)",
+    "toelichting": "toelichting", "opgeschort": "opgeschort", "familie": "familie (Family)", "thread": "Email Thread ID",
+    "gerelateerd": "Gerelateerd ID", "zaaknummer": "zaaknummer (Matter)", "bestandstype": "bestandstype (File Type)",
+}
+REQUIRED_COLUMNS = ("nr", "document", "beoordeling")
+MERGED_COLUMNS = ("zaaknummer",)  # `Matter` and `Zaaknummer` side by side: both kept
 HEADER_TO_COLUMN = {alias: column for column, aliases in _ALIASES.items() for alias in aliases}
+HEADER_SCAN_ROWS = 30  # rows (non-empty) looked at for the header, per sheet
 
 
-def header_key(text: str) -> str:
+@dataclass(frozen=True)
+class InventoryLimits:
+    """Limits on an inventory; documented in docs/pakketformaat.md. ``load_package`` and ``read_table``
+    take them as a parameter, so the site's settings (issue 12's ``publish/limits.py``) plug in here."""
+
+    rows: int = 250_000
+    cell_chars: int = 32_767  # Excel's own limit for one cell
+    xlsx_unpacked_bytes: int = 512 * 1024 * 1024
+    csv_bytes: int = 256 * 1024 * 1024
+
+
+DEFAULT_LIMITS = InventoryLimits()
+
+
+def header_key(text) -> str:
     """Header names match regardless of case, spaces and punctuation: ``Nr.`` is ``nr``."""
     return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
+
+
+def column_of(header) -> str | None:
+    """The canonical column a header names; digit prefixes (``01 Document``, ``6. Datum``) are ignored."""
+    key = header_key(header)
+    if key in HEADER_TO_COLUMN:
+        return HEADER_TO_COLUMN[key]
+    stripped = re.sub(r"^\d+", "", key)
+    return HEADER_TO_COLUMN.get(stripped) if stripped != key else None
 
 
 @dataclass
 class RawTable:
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> header as written
+    sheet: str | None = None  # the worksheet read (xlsx)
+    header_row: int = 0
+    utc_dates: bool = False  # the date column is headed as UTC (``Datum (UTC)``)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.rows)
 
 
-def read_table(path: Path, relpath: str, problems: Problems) -> RawTable | None:
+def read_table(path: Path, relpath: str, problems: Problems, limits: InventoryLimits = DEFAULT_LIMITS) -> RawTable | None:
     """Read the inventory; returns None (with problems added) when it cannot be read at all."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        grid = _read_csv(path, relpath, problems)
-    elif suffix == ".xlsx":
-        grid = _read_xlsx(path, relpath, problems)
-    else:
-        problems.error(relpath, "", f"de inventaris heeft het bestandstype '{suffix or 'geen'}'.",
-                       "Lever de inventaris aan als .csv (UTF-8) of .xlsx.", "inventaris.type")
-        return None
-    if grid is None:
-        return None
-    return _to_table(grid, relpath, problems)
+        return _read_csv(path, relpath, problems, limits)
+    if suffix == ".xlsx":
+        return _read_xlsx(path, relpath, problems, limits)
+    problems.error(relpath, "", f"de inventaris heeft het bestandstype '{suffix or 'geen'}'.",
+                   "Lever de inventaris aan als .csv (UTF-8) of .xlsx.", "inventaris.type")
+    return None
 
 
-def _read_csv(path: Path, relpath: str, problems: Problems) -> list[tuple[int, list]] | None:
+# -- CSV -------------------------------------------------------------------------------------
+def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLimits) -> RawTable | None:
+    size = path.stat().st_size
+    if size > limits.csv_bytes:
+        problems.error(relpath, "", f"de CSV is {_size(size)}; de grens is {_size(limits.csv_bytes)}.",
+                       "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens voor de grootte van een inventaris te verhogen.",
+                       "inventaris.te_groot")
+        return None
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.error(relpath, f"regel {line}", "het bestand is geen geldige UTF-8-tekst.",
-                       "Sla de inventaris in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.",
-                       "inventaris.codering")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            line = data[: exc.start].count(b"\n") + 1
+            problems.error(relpath, f"regel {line}", "het bestand is geen geldige UTF-8-tekst.",
+                           "Sla de inventaris in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.",
+                           "inventaris.codering")
+            return None
+        problems.warning(relpath, "", "het bestand is geen UTF-8-tekst; het is gelezen als Windows-1252 (de codering van "
+                         "'CSV (gescheiden door lijstscheidingsteken)' in Nederlandse Excel).",
+                         "Controleer de letters met accenten op de site, en kies bij 'Opslaan als' voortaan 'CSV UTF-8 "
+                         "(door komma's gescheiden)'.", "inventaris.codering")
+    if "\x00" in text:
+        problems.error(relpath, "", "het bestand bevat nul-tekens: het is geen tekstbestand (of beschadigd).",
+                       "Sla de inventaris in Excel opnieuw op als 'CSV UTF-8' of als .xlsx.", "inventaris.csv")
         return None
-    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    csv.field_size_limit(max(csv.field_size_limit(), limits.cell_chars + 1))
+
+    def rows():
+        try:
+            for number, row in enumerate(reader, start=1):
+                yield number, row
+        except csv.Error as exc:
+            raise _Unreadable(f"regel {reader.line_num}", f"de CSV kan niet gelezen worden ({exc}).",
+                              "Controleer aanhalingstekens in deze regel of sla het bestand opnieuw op vanuit Excel.",
+                              "inventaris.csv") from None
+
+    try:
+        return _from_sheets([(None, rows())], relpath, problems, limits)
+    except _Unreadable as exc:
+        problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
+        return None
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that makes a recognisable header row; else the most frequent one in the first line."""
+    head = text.splitlines()[:HEADER_SCAN_ROWS * 2]
+    for delimiter in (";", ",", "\t"):
+        try:
+            for row in csv.reader(head, delimiter=delimiter):
+                found = {column_of(c) for c in row}
+                if all(c in found for c in REQUIRED_COLUMNS):
+                    return delimiter
+        except csv.Error:
+            continue
+    first_line = next((ln for ln in head if ln.strip()), "")
     counts = {d: first_line.count(d) for d in (";", ",", "\t")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ";"))
-    if counts[delimiter] == 0:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [(i, row) for i, row in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        problems.error(relpath, f"regel {reader.line_num}", f"de CSV kan niet gelezen worden ({exc}).",
-                       "Controleer aanhalingstekens in deze regel of sla het bestand opnieuw op vanuit Excel.",
-                       "inventaris.csv")
-        return None
+    return delimiter if counts[delimiter] else ","
 
 
-def _read_xlsx(path: Path, relpath: str, problems: Problems) -> list[tuple[int, list]] | None:
+# -- XLSX ------------------------------------------------------------------------------------
+class _Unreadable(Exception):
+    def __init__(self, location: str, message: str, fix: str, code: str):
+        super().__init__(message)
+        self.location, self.message, self.fix, self.code = location, message, fix, code
+
+
+def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLimits) -> RawTable | None:
+    import warnings
     import zipfile
 
     import openpyxl
 
+    broken = ("Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        problems.error(relpath, "", f"het Excel-bestand kan niet geopend worden ({type(exc).__name__}).",
-                       "Open het bestand in Excel en sla het opnieuw op als .xlsx.", "inventaris.xlsx")
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        problems.error(relpath, "", f"het Excel-bestand kan niet geopend worden ({type(exc).__name__}).", broken, "inventaris.xlsx")
         return None
+    if unpacked > limits.xlsx_unpacked_bytes:
+        problems.error(relpath, "", f"het Excel-bestand is uitgepakt {_size(unpacked)}; de grens is "
+                       f"{_size(limits.xlsx_unpacked_bytes)}.",
+                       "Verwijder overbodige werkbladen, opmaak en afbeeldingen, of vraag de beheerder de grens "
+                       "voor de grootte van een inventaris te verhogen.", "inventaris.te_groot")
+        return None
+    workbook = None
     try:
-        sheet = workbook.worksheets[0]
-        return [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            sheets, hidden = [], []
+            for sheet in workbook.worksheets:
+                if not hasattr(sheet, "iter_rows"):
+                    continue
+                if getattr(sheet, "sheet_state", "visible") != "visible":
+                    hidden.append(sheet.title)
+                    continue
+                sheets.append((sheet.title, _sheet_rows(sheet)))
+            return _from_sheets(sheets, relpath, problems, limits, hidden)
+    except _Unreadable as exc:
+        problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
+        return None
+    except Exception as exc:  # noqa: BLE001 - any damage in the workbook refuses this package, with a message
+        problems.error(relpath, "", f"het Excel-bestand is beschadigd en kan niet gelezen worden ({type(exc).__name__}).",
+                       broken, "inventaris.xlsx")
+        return None
     finally:
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
 
 
+EXCEL_MAX_ROW = 1_048_576
+
+
+def _sheet_rows(sheet):
+    """Every row of a sheet with its number as Excel shows it, whatever ``<dimension>`` says."""
+    sheet.reset_dimensions()  # a stale <dimension> would otherwise cut the sheet short
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > EXCEL_MAX_ROW:  # openpyxl fills gaps row by row: <row r="2000000000"> would never end
+            raise _Unreadable(f"werkblad '{sheet.title}'", f"het werkblad heeft rijen voorbij regel {EXCEL_MAX_ROW}, "
+                              "het maximum van Excel: het bestand is beschadigd.",
+                              "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).", "inventaris.xlsx")
+        yield number, list(row)
+
+
+# -- Both ------------------------------------------------------------------------------------
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _to_table(grid: list[tuple[int, list]], relpath: str, problems: Problems) -> RawTable | None:
-    grid = [(n, row) for n, row in grid if not all(_blank(c) for c in row)]
-    if not grid:
+def _from_sheets(sheets, relpath: str, problems: Problems, limits: InventoryLimits, hidden: list[str] = ()) -> RawTable | None:
+    """The table below the first recognisable header row, in the first sheet that has one."""
+    looked: list[str] = []
+    best: tuple[tuple, str | None, int, list[str]] | None = None  # (score, sheet, row, missing)
+    any_rows = False
+    for sheet, rows in sheets:
+        scanned: list[int] = []
+        for number, row in rows:
+            if all(_blank(c) for c in row):
+                continue
+            any_rows = True
+            scanned.append(number)
+            found = [column_of(c) for c in row if not _blank(c)]
+            known = {c for c in found if c}
+            missing = [c for c in REQUIRED_COLUMNS if c not in known]
+            if not missing:
+                return _table(sheet, number, row, rows, relpath, problems, limits)
+            score = (len(REQUIRED_COLUMNS) - len(missing), len(known))  # closest to a complete header
+            if known and (best is None or score > best[0]):
+                best = (score, sheet, number, missing)
+            if len(scanned) >= HEADER_SCAN_ROWS:
+                break
+        where = f"werkblad '{sheet}'" if sheet is not None else "het bestand"
+        looked.append(f"{where} (regel {scanned[0]} t/m {scanned[-1]})" if scanned else f"{where} (leeg)")
+    if not any_rows and not hidden:
         problems.error(relpath, "", "de inventaris is leeg: er staat geen kopregel in.",
                        "Zet in de eerste regel de kolomnamen (nr, document, beoordeling, ...) en daaronder één regel per document.",
                        "inventaris.leeg")
         return None
-    header_row, header = grid[0]
-    table = RawTable()
-    index: dict[str, int] = {}
+    message = "de kopregel met de kolomnamen is niet gevonden. Bekeken: " + "; ".join(looked)
+    if hidden:
+        message += "; verborgen werkbladen zijn overgeslagen (" + ", ".join(f"'{h}'" for h in hidden) + ")"
+    if best is not None:
+        _, sheet, number, missing = best
+        place = f"regel {number}" + (f" van werkblad '{sheet}'" if sheet is not None else "")
+        message += f". Het meest lijkt {place} op een kopregel, maar daarin ontbreekt: " + ", ".join(f"'{m}'" for m in missing)
+    else:
+        message += ". Geen van die regels bevat bekende kolomnamen"
+    fix = ("Zet boven de documenten één kopregel met minstens de kolommen "
+           + ", ".join(f"'{c}' (ook: {', '.join(_ALIASES[c][1:4])})" for c in REQUIRED_COLUMNS) + ".")
+    problems.error(relpath, "", message + ".", fix, "inventaris.kolom_ontbreekt")
+    return None
+
+
+def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: Problems, limits: InventoryLimits) -> RawTable:
+    table = RawTable(sheet=sheet, header_row=header_row)
+    index: dict[str, list[int]] = {}
+    unknown: list[str] = []
     ok = True
     for pos, cell in enumerate(header):
         if _blank(cell):
             continue
-        column = HEADER_TO_COLUMN.get(header_key(cell))
+        column = column_of(cell)
         if column is None:
-            problems.warning(relpath, f"kolom '{cell}'",
-                             "deze kolom is onbekend en wordt niet gepubliceerd.",
-                             "Verwijder de kolom of geef hem een van de namen: " + ", ".join(COLUMNS) + ".",
-                             "inventaris.kolom_onbekend")
+            unknown.append(str(cell).strip())
             continue
-        if column in index:
-            problems.error(relpath, f"kolom '{cell}'",
+        if column in index and column not in MERGED_COLUMNS:
+            problems.error(relpath, f"regel {header_row} (kopregel), kolom '{cell}'",
                            f"deze kolom betekent hetzelfde als kolom '{table.columns[column]}' ({column}).",
                            "Houd één van beide kolommen over.", "inventaris.kolom_dubbel")
             ok = False
             continue
-        index[column] = pos
-        table.columns[column] = str(cell).strip()
-    for column in REQUIRED_COLUMNS:
-        if column not in index:
-            problems.error(relpath, f"regel {header_row} (kopregel)", f"de verplichte kolom '{column}' ontbreekt.",
-                           f"Voeg een kolom '{column}' toe (ook goed: {', '.join(_ALIASES[column][1:4])}).",
-                           "inventaris.kolom_ontbreekt")
-            ok = False
-    if not ok:
-        return None
-    for number, row in grid[1:]:
-        values = {c: (row[i] if i < len(row) else None) for c, i in index.items()}
-        extra = [c for i, c in enumerate(row) if i not in index.values() and not _blank(c)
-                 and i >= len(header)]
-        if extra:
-            problems.error(relpath, f"rij {number}", "deze rij heeft meer cellen dan er kolommen zijn.",
-                           "Controleer of een scheidingsteken (komma of puntkomma) in een tekst staat; zet zo'n tekst tussen aanhalingstekens.",
-                           "inventaris.te_veel_cellen")
+        index.setdefault(column, []).append(pos)
+        table.columns.setdefault(column, str(cell).strip())
+        if column == "datum" and "utc" in header_key(cell):
+            table.utc_dates = True
+    if unknown:
+        names = ", ".join(f"'{_short(u)}'" for u in unknown[:20]) + (f" en nog {len(unknown) - 20}" if len(unknown) > 20 else "")
+        problems.warning(relpath, f"regel {header_row} (kopregel)",
+                         f"{'deze kolom is' if len(unknown) == 1 else 'deze kolommen zijn'} onbekend en "
+                         f"{'wordt' if len(unknown) == 1 else 'worden'} niet gepubliceerd: {names}.",
+                         "Dat is goed als de kolom niet op de site hoort. Anders: geef hem een van de namen "
+                         + ", ".join(COLUMN_LABELS[c] for c in COLUMNS) + ".", "inventaris.kolom_onbekend")
+    used = {i for positions in index.values() for i in positions}
+    too_many: list[int] = []
+    too_long: dict[str, list[int]] = {}
+    count = 0
+    last_line = max(EXCEL_MAX_ROW, 2 * limits.rows)  # empty lines count here: millions of them take time too
+    for number, row in rows:
+        if number > last_line:
+            problems.error(relpath, "", f"de inventaris heeft meer dan {last_line} regels (ook lege regels tellen mee).",
+                           "Verwijder de lege regels onder de lijst, of sla het bestand opnieuw op.", "inventaris.te_veel_rijen")
+            return None
+        if all(_blank(c) for c in row):
+            continue
+        count += 1
+        if count > limits.rows:
+            problems.error(relpath, "", f"de inventaris heeft meer dan {limits.rows} rijen (gelezen tot regel {number}).",
+                           "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens voor het aantal rijen te verhogen.",
+                           "inventaris.te_veel_rijen")
+            return None
+        for pos, cell in enumerate(row):
+            if isinstance(cell, str) and len(cell) > limits.cell_chars:
+                too_long.setdefault(str(header[pos]).strip() if pos < len(header) and not _blank(header[pos]) else f"kolom {pos + 1}",
+                                    []).append(number)
+                row[pos] = cell[: limits.cell_chars]
+        values: dict[str, object] = {}
+        for column, positions in index.items():
+            cells = [row[i] for i in positions if i < len(row)]
+            if column in MERGED_COLUMNS:
+                texts = [cell_text(c) for c in cells if not _blank(c)]
+                values[column] = " | ".join(texts) if texts else None
+            else:
+                values[column] = cells[0] if cells else None
+        if any(i >= len(header) and i not in used and not _blank(c) for i, c in enumerate(row)):
+            too_many.append(number)
         table.rows.append((number, values))
-    return table
+    for column, numbers in too_long.items():
+        problems.error(relpath, f"rij {row_ranges(numbers)}, kolom '{_short(column)}'",
+                       f"een cel is langer dan {limits.cell_chars} tekens.",
+                       "Kort de tekst in; de inventaris is een lijst, geen plaats voor hele documenten.",
+                       "inventaris.cel_te_lang")
+    if too_many:
+        problems.error(relpath, f"rij {row_ranges(too_many)}", "deze rij heeft meer cellen dan er kolommen zijn.",
+                       "Controleer of een scheidingsteken (komma of puntkomma) in een tekst staat; zet zo'n tekst tussen "
+                       "aanhalingstekens, of geef de kolom een naam in de kopregel.", "inventaris.te_veel_cellen")
+    return table if ok else None
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n} bytes"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = re.sub(r"\s+", " ", str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def cell_text(value) -> str:

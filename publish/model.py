@@ -39,13 +39,20 @@ class InventoryRow:
     date: dt.date | None
     assessment: str
     grounds: list[Ground]
-    file: FileRef | None
-    link: str | None
+    file: FileRef | None  # always None for a suspended row: its file is never published
+    link: str | None  # the first public link (``links[0]``), kept for existing callers
     remark: str
+    links: list[str] = field(default_factory=list, metadata={"label": "kolom 'link'"})  # every `Publieke Link` ('|' between)
+    suspended: bool = False  # `Opgeschort: Ja`: listed, but the file and its text are never published
+    family: str = field(default="", metadata={"label": "kolom 'familie'"})  # `Family`: the e-mail's ID, shared by its attachments
+    thread: str = field(default="", metadata={"label": "kolom 'Email Thread ID'"})  # documents of one e-mail conversation
+    related: list[str] = field(default_factory=list, metadata={"label": "kolom 'gerelateerd'"})  # `Gerelateerd ID` numbers
+    case_numbers: list[str] = field(default_factory=list, metadata={"label": "kolom 'zaaknummer'"})  # `Matter` / `Zaaknummer`
+    file_type: str = field(default="", metadata={"label": "kolom 'bestandstype'"})  # `File Type` as written (email, doc, ...)
 
     @property
     def published(self) -> bool:
-        return self.assessment in PUBLISHED_ASSESSMENTS and self.file is not None
+        return self.assessment in PUBLISHED_ASSESSMENTS and self.file is not None and not self.suspended
 
 
 @dataclass
@@ -70,6 +77,8 @@ class Decision:
     inventory: list[InventoryRow]
     summary_markdown: str
     allowed_personal_data: list[str] = field(default_factory=list)
+    # files of suspended rows: in the package, never read, published or named on the site
+    suspended_files: list[str] = field(default_factory=list, metadata={"published": False})
 
     @property
     def slug(self) -> str:
@@ -85,6 +94,11 @@ class Decision:
         files = [self.letter] + [a.file for a in self.annexes]
         files += [r.file for r in self.inventory if r.file is not None]
         return files
+
+    @property
+    def case_numbers(self) -> list[str]:
+        """Every case (matter) number named in the inventory, in order of first appearance."""
+        return list(dict.fromkeys(c for row in self.inventory for c in row.case_numbers))
 
     @property
     def grounds(self) -> list[Ground]:

@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 from .search import _plain
 
 FEED_SIZE = 50
-INVENTORY_COLUMNS = ["nr", "document", "datum", "beoordeling", "gronden", "url", "link", "toelichting"]
+INVENTORY_COLUMNS = ["nr", "document", "datum", "beoordeling", "gronden", "url", "link", "toelichting",
+                     "opgeschort", "zaaknummer", "bestandstype", "familie", "email_thread", "gerelateerd"]
 DATA_VERSION = 1
 
 
@@ -24,21 +25,37 @@ def _noon(date: dt.date) -> dt.datetime:
 
 
 def inventory_rows(view, base: str) -> list[list[str]]:
+    """One line per inventory row. A suspended row keeps only its number, title, date and
+    assessment: nothing of its document is published."""
     rows = []
     for r in view.rows:
         row = r.row
+        date = row.date.isoformat() if row.date else ""
+        if row.suspended:
+            rows.append([row.nr, row.title, date, row.assessment, "", "", "", "", "ja", "", "", "", "", ""])
+            continue
         rows.append([
-            row.nr, row.title, row.date.isoformat() if row.date else "", row.assessment,
-            "; ".join(g.id for g in row.grounds), base + r.file.url if r.file else "", row.link or "", row.remark,
+            row.nr, row.title, date, row.assessment,
+            "; ".join(g.id for g in row.grounds), base + r.file.url if r.file else "", " | ".join(row.links), row.remark,
+            "", " | ".join(row.case_numbers), row.file_type, row.family, row.thread, "; ".join(row.related),
         ])
     return rows
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: a text starting with ``= + - @``, tab or
+    carriage return gets a leading apostrophe (Excel and LibreOffice then show it as text)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def inventory_csv(view, base: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(INVENTORY_COLUMNS)
-    writer.writerows(inventory_rows(view, base))
+    writer.writerows([inert(cell) for cell in row] for row in inventory_rows(view, base))
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
@@ -51,8 +68,14 @@ def inventory_xlsx(view, base: str) -> bytes:
     ws = wb.active
     ws.title = "Inventarislijst"
     ws.append(INVENTORY_COLUMNS)
-    for row in inventory_rows(view, base):
-        ws.append(row)
+    for r, row in enumerate(inventory_rows(view, base), start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
+            if isinstance(value, str) and value:
+                cell.data_type = "s"  # always text, never a formula: the value stays exactly as written
+                if value.startswith(FORMULA_START):
+                    cell.quotePrefix = True  # and stays text when someone edits the cell in Excel
     return reproducible_xlsx(wb, _noon(view.decision.publication_date))
 
 
@@ -71,6 +94,23 @@ def _file_json(f, base: str) -> dict:
     return {"titel": f.title, "url": base + f.url, "paginas": f.pages, "bytes": f.size, "doorzoekbaar": f.searchable}
 
 
+def _row_json(r, base: str) -> dict:
+    row = r.row
+    item = {"nr": row.nr, "document": row.title, "datum": row.date.isoformat() if row.date else None,
+            "beoordeling": row.assessment, "opgeschort": row.suspended}
+    if row.suspended:  # listed, but nothing of the document itself
+        return item | {"gronden": [], "url": None, "link": None, "links": [], "toelichting": None, "ingetrokken": None,
+                       "zaaknummers": [], "bestandstype": None, "familie": None, "email_thread": None, "gerelateerd": []}
+    return item | {
+        "gronden": [{"id": g.id, "wet": g.law, "betekenis": g.meaning} for g in row.grounds],
+        "url": base + r.file.url if r.file else None, "link": row.link, "links": row.links,
+        "toelichting": row.remark or None,
+        "ingetrokken": ({"datum": r.withdrawn.date.isoformat(), "reden": r.withdrawn.reason} if r.withdrawn else None),
+        "zaaknummers": row.case_numbers, "bestandstype": row.file_type or None, "familie": row.family or None,
+        "email_thread": row.thread or None, "gerelateerd": row.related,
+    }
+
+
 def data_json(views, base: str, site_name: str) -> str:
     decisions = []
     for v in sorted(views, key=lambda v: v.decision.kenmerk):
@@ -86,14 +126,8 @@ def data_json(views, base: str, site_name: str) -> str:
             "samenvatting": _plain(d.summary_markdown, 100_000),
             "besluitbrief": _file_json(v.main_files[0], base),
             "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
-            "inventaris": [{
-                "nr": r.row.nr, "document": r.row.title, "datum": r.row.date.isoformat() if r.row.date else None,
-                "beoordeling": r.row.assessment,
-                "gronden": [{"id": g.id, "wet": g.law, "betekenis": g.meaning} for g in r.row.grounds],
-                "url": base + r.file.url if r.file else None, "link": r.row.link, "toelichting": r.row.remark or None,
-                "ingetrokken": ({"datum": r.withdrawn.date.isoformat(), "reden": r.withdrawn.reason}
-                                if r.withdrawn else None),
-            } for r in v.rows],
+            "zaaknummers": d.case_numbers,
+            "inventaris": [_row_json(r, base) for r in v.rows],
             "downloads": {"inventaris_csv": base + v.url + "inventaris.csv",
                           "inventaris_xlsx": base + v.url + "inventaris.xlsx",
                           "documenten_zip": base + v.url + "documenten.zip"},

@@ -11,16 +11,17 @@ import difflib
 import re
 from pathlib import Path
 
-import frontmatter
 import yaml
 
 from . import grounds as grounds_catalogue
 from .dates import parse_iso, parse_loose
 from .history import HISTORY_FILE
-from .inventory import cell_text, read_table
+from .inventory import InventoryLimits, cell_text, read_table
+from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
-from .problems import Problems
+from .problems import Problems, row_ranges
+from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
 APPROVAL_FILE = "goedkeuring.json"
@@ -63,11 +64,17 @@ def expected_outcome(assessments: list[str]) -> str | None:
 
 
 class _Loader:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, limits: Limits = DEFAULT_LIMITS):
         self.folder = folder
+        self.limits = limits
+        # The site's limits on inventories, as the inventory reader takes them.
+        self.inventory_limits = InventoryLimits(rows=limits.inventory_rows, cell_chars=limits.inventory_cell_chars,
+                                                xlsx_unpacked_bytes=limits.xlsx_unpacked_bytes, csv_bytes=limits.inventory_bytes)
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
+        self.inventory_read = False
+        self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
 
     # -- helpers -----------------------------------------------------------------------------
     def err(self, file, location, message, fix, code):
@@ -85,6 +92,9 @@ class _Loader:
             return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             text = str(value).strip()
+            if not self.within(text, "title_chars" if key == "titel" else "field_chars", METADATA_FILE, f"veld '{key}'",
+                               f"de waarde van '{key}'"):
+                return None
             if "\n" in text and key in ("kenmerk", "titel", "organisatie"):
                 self.err(METADATA_FILE, f"veld '{key}'", "de waarde beslaat meer dan één regel.",
                          "Zet de waarde op één regel.", "veld.meerdere_regels")
@@ -92,6 +102,14 @@ class _Loader:
         self.err(METADATA_FILE, f"veld '{key}'", f"verwacht een tekst, maar kreeg {_kind(value)}.",
                  f"Schrijf '{key}' als één tekst, bijvoorbeeld {key}: \"...\".", "veld.type")
         return None
+
+    def within(self, text: str, limit: str, file: str, location: str, what: str) -> bool:
+        """False (with a problem naming the limit and the length found) when ``text`` is too long."""
+        if len(text) <= getattr(self.limits, limit):
+            return True
+        self.err(file, location, self.limits.exceeded(limit, len(text), f"de lengte van {what}"),
+                 "Maak de tekst korter; zet lange uitleg in de samenvatting of in het document zelf. " + LIMIT_RAISE, "limiet.lengte")
+        return False
 
     def date_field(self, meta: dict, key: str) -> dt.date | None:
         value = meta.get(key)
@@ -162,11 +180,26 @@ class _Loader:
                      f"Maak {METADATA_FILE} aan met de metagegevens tussen '---'-regels en daaronder de samenvatting.",
                      "besluit.ontbreekt")
             return None
+        size = meta_path.stat().st_size
+        if size > self.limits.metadata_file_bytes:
+            self.err(METADATA_FILE, "", f"{METADATA_FILE} is {dutch_number(round(size / 1e6, 1))} MB; dat is meer dan de kop en de "
+                     f"samenvatting samen mogen zijn ({self.limits.setting('yaml_bytes')}, {self.limits.setting('summary_chars')}).",
+                     "Houd besluit.md kort: de metagegevens en een samenvatting; de rest hoort in de besluitbrief. " + LIMIT_RAISE,
+                     "limiet.yaml")
+            return None
         try:
-            post = frontmatter.loads(meta_path.read_text(encoding="utf-8-sig"))
+            post = load_front_matter(meta_path.read_text(encoding="utf-8-sig"), self.limits)
+        except RecursionError:
+            self.err(METADATA_FILE, "kop", "de kop (YAML) is te diep genest om te lezen.",
+                     "Schrijf de metagegevens als eenvoudige velden 'naam: waarde', zoals in de handleiding.", "besluit.yaml")
+            return None
         except UnicodeDecodeError:
             self.err(METADATA_FILE, "", "het bestand is geen UTF-8-tekst.",
                      "Sla het bestand op met de tekstcodering UTF-8.", "besluit.codering")
+            return None
+        except YamlLimitError as exc:
+            self.err(METADATA_FILE, "kop", f"de kop (YAML) wordt niet gelezen: {exc.problem}",
+                     "Schrijf elke waarde gewoon uit, zonder verwijzingen (&naam en *naam). " + LIMIT_RAISE, "limiet.yaml")
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
@@ -176,6 +209,8 @@ class _Loader:
                      "besluit.yaml")
             return None
         meta = post.metadata
+        if not self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
+            return None
         if not meta:
             self.err(METADATA_FILE, "", "de kop met metagegevens ontbreekt of is leeg.",
                      "Begin het bestand met een regel '---', dan de velden (kenmerk:, titel:, ...), en sluit af met '---'.",
@@ -259,10 +294,11 @@ class _Loader:
             if inventory_file is not None:
                 rows = self._inventory(inventory_file, law)
 
-        if inventory_file is not None and outcome is not None:
+        if inventory_file is not None and outcome is not None and self.inventory_read:
             self._check_outcome(outcome, rows, inventory_file.relpath)
 
-        self._stray_files()
+        if inventory_file is None or self.inventory_read:  # an unreadable inventory: which files it names is unknown
+            self._stray_files()
 
         if self.problems.has_errors:
             return None
@@ -272,7 +308,7 @@ class _Loader:
             publication_date=publication_date, request_received=received,
             period_from=period_from, period_to=period_to, subjects=subjects, letter=letter,
             annexes=annexes, inventory_file=inventory_file, inventory=rows,
-            summary_markdown=body.strip(), allowed_personal_data=allowed,
+            summary_markdown=body.strip(), allowed_personal_data=allowed, suspended_files=sorted(self.suspended_files),
         )
 
     def _period(self, value) -> tuple[dt.date | None, dt.date | None]:
@@ -306,7 +342,10 @@ class _Loader:
             self.err(METADATA_FILE, f"veld '{key}'", "verwacht een lijst met teksten.",
                      f"Schrijf bijvoorbeeld: {key}: [{example}].", "veld.type")
             return []
-        return [str(v).strip() for v in value if str(v).strip()]
+        texts = [str(v).strip() for v in value if str(v).strip()]
+        if not all(self.within(t, "field_chars", METADATA_FILE, f"veld '{key}'", f"een waarde in '{key}'") for t in texts):
+            return []
+        return texts
 
     def _subjects(self, value) -> list[str]:
         subjects = self._string_list(value, "onderwerpen", "datalekken, privacy")
@@ -336,6 +375,8 @@ class _Loader:
             if title is None or not str(title).strip() or isinstance(title, (dict, list)):
                 self.err(METADATA_FILE, f"{location}, 'titel'", "de titel van de bijlage ontbreekt.",
                          "Geef elke bijlage een titel.", "veld.ontbreekt")
+            elif not self.within(str(title).strip(), "title_chars", METADATA_FILE, f"{location}, 'titel'", "de titel"):
+                title = None
             file = self.file_field(item.get("bestand"), METADATA_FILE, f"{location}, 'bestand'", f"bijlage {i}", (".pdf",))
             if file is not None and title is not None and not isinstance(title, (dict, list)):
                 annexes.append(Annex(str(title).strip(), file))
@@ -343,66 +384,181 @@ class _Loader:
 
     def _inventory(self, inventory_file: FileRef, law: str | None) -> list[InventoryRow]:
         rel = inventory_file.relpath
-        table = read_table(inventory_file.path, rel, self.problems)
-        if table is None:
+        if not check_inventory_file(inventory_file.path, rel, self.limits, self.problems):
             return []
+        try:
+            table = read_table(inventory_file.path, rel, self.problems, self.inventory_limits)
+        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a damaged file refuses this package only
+            from .safetext import log_unexpected
+
+            log_unexpected(self.name, exc, f"het lezen van {rel}")
+            self.err(rel, "", f"de inventaris kan niet gelezen worden: het bestand is beschadigd of onvolledig ({type(exc).__name__}).",
+                     "Open de inventaris in Excel (of een ander rekenprogramma), sla hem opnieuw op als .xlsx of .csv en lever hem opnieuw aan.",
+                     "inventaris.onleesbaar")
+            return []
+        if table is None:
+            return []  # why is reported; no follow-on errors about its rows
+        self.inventory_read = True
+
+        def col(column: str) -> str:
+            return f"kolom '{table.columns.get(column, column)}'"
+
         rows: list[InventoryRow] = []
+        file_texts: list[str] = []
         seen_numbers: dict[str, int] = {}
         for number, raw in table.rows:
             where = f"rij {number}"
             nr = re.sub(r"\.$", "", cell_text(raw.get("nr")))
             if not nr:
-                self.err(rel, f"{where}, kolom 'nr'", "het documentnummer ontbreekt.",
+                self.err(rel, f"{where}, {col('nr')}", "het documentnummer ontbreekt.",
                          "Geef elk document een uniek nummer.", "inventaris.nr_ontbreekt")
+            elif not self.within(nr, "field_chars", rel, f"{where}, kolom 'nr'", "het documentnummer"):
+                nr = ""  # the number becomes a file name on the site
             elif nr in seen_numbers:
-                self.err(rel, f"{where}, kolom 'nr'", f"nummer '{nr}' staat ook in rij {seen_numbers[nr]}.",
+                self.err(rel, f"{where}, {col('nr')}", f"nummer '{nr}' staat ook in rij {seen_numbers[nr]}.",
                          "Elk document heeft een eigen nummer; nummer de rijen opnieuw.", "inventaris.nr_dubbel")
             else:
                 seen_numbers[nr] = number
-            title = cell_text(raw.get("document"))
+            title = document_title(cell_text(raw.get("document")))
             if not title:
-                self.err(rel, f"{where}, kolom 'document'", "de titel van het document ontbreekt.",
+                self.err(rel, f"{where}, {col('document')}", "de titel van het document ontbreekt.",
                          "Geef een omschrijving van het document.", "inventaris.titel_ontbreekt")
             date = None
             raw_date = raw.get("datum")
             if raw_date not in (None, "") and cell_text(raw_date):
-                date = parse_loose(raw_date) if not isinstance(raw_date, str) else parse_loose(raw_date.strip())
+                date = parse_loose(raw_date.strip() if isinstance(raw_date, str) else raw_date, utc=table.utc_dates)
                 if date is None:
-                    self.err(rel, f"{where}, kolom 'datum'", f"'{cell_text(raw_date)}' is geen geldige datum.",
-                             "Schrijf de datum als JJJJ-MM-DD (of DD-MM-JJJJ), of laat de cel leeg.", "inventaris.datum")
+                    self.err(rel, f"{where}, {col('datum')}", f"'{cell_text(raw_date)}' is geen geldige datum.",
+                             "Schrijf de datum als JJJJ-MM-DD of DD-MM-JJJJ (of zoals e-discovery-software: "
+                             "M/D/JJJJ U:MM AM UTC), of laat de cel leeg.", "inventaris.datum")
             assessment_text = cell_text(raw.get("beoordeling"))
             assessment = normalise_assessment(assessment_text)
             if assessment is None:
-                self.err(rel, f"{where}, kolom 'beoordeling'",
+                self.err(rel, f"{where}, {col('beoordeling')}",
                          f"'{assessment_text}' is geen geldige beoordeling." if assessment_text else "de beoordeling ontbreekt.",
                          "Gebruik een van: " + ", ".join(ASSESSMENTS) + ".", "inventaris.beoordeling")
-            row_grounds = self._row_grounds(cell_text(raw.get("gronden")), law, assessment, rel, where)
-            file = None
-            file_text = cell_text(raw.get("bestand"))
-            if assessment in ("openbaar", "deels openbaar") and not file_text:
-                self.err(rel, f"{where}, kolom 'bestand'", f"een document dat '{assessment}' is, heeft een bestand nodig.",
-                         "Zet in de kolom 'bestand' het pad van de (gelakte) pdf in het pakket.", "inventaris.bestand_ontbreekt")
-            elif assessment == "niet openbaar" and file_text:
-                self.err(rel, f"{where}, kolom 'bestand'", "een document dat 'niet openbaar' is, mag geen bestand hebben.",
-                         "Maak de cel 'bestand' leeg en verwijder het bestand uit het pakket: het wordt nooit gepubliceerd.",
-                         "inventaris.bestand_verboden")
-            elif file_text:
-                file = self.file_field(file_text, rel, f"{where}, kolom 'bestand'", f"document {nr or '?'} (rij {number})", (".pdf",))
-            link = cell_text(raw.get("link")) or None
-            if link is not None and not re.fullmatch(r"https?://[^\s<>\"']+", link):
-                self.err(rel, f"{where}, kolom 'link'", f"'{link}' is geen geldige webadres.",
-                         "Geef een volledig adres dat begint met https:// of http://.", "inventaris.link")
-                link = None
-            if assessment == "reeds openbaar" and link is None and file is None:
-                self.warn(rel, f"{where}, kolom 'link'", "bij een document dat 'reeds openbaar' is, ontbreekt de vindplaats.",
-                          "Zet in de kolom 'link' het webadres waar het document al te vinden is.", "inventaris.link_ontbreekt")
-            rows.append(InventoryRow(number, nr, title, date, assessment or "", row_grounds, file, link,
-                                     cell_text(raw.get("toelichting"))))
+            suspended = self._yes_no(cell_text(raw.get("opgeschort")), rel, f"{where}, {col('opgeschort')}")
+            row_grounds = self._row_grounds(cell_text(raw.get("gronden")), law, assessment, rel, where, col("gronden"))
+            links = []
+            for link in split_cell(cell_text(raw.get("link")), "|\n"):
+                if not re.fullmatch(r"https?://[^\s<>\"']+", link):
+                    self.err(rel, f"{where}, {col('link')}", f"'{link}' is geen geldig webadres.",
+                             "Geef een volledig adres dat begint met https:// of http://; scheid meerdere adressen met '|'.",
+                             "inventaris.link")
+                    continue
+                links.append(link)
+            rows.append(InventoryRow(
+                number, nr, title, date, assessment or "", row_grounds, None, links[0] if links else None,
+                cell_text(raw.get("toelichting")), links=links, suspended=suspended,
+                family=cell_text(raw.get("familie")), thread=cell_text(raw.get("thread")),
+                related=[r for r in split_cell(cell_text(raw.get("gerelateerd")), "|;,\n ") if r != nr],
+                case_numbers=split_cell(cell_text(raw.get("zaaknummer")), "|;\n"),
+                file_type=cell_text(raw.get("bestandstype")),
+            ))
+            file_texts.append(cell_text(raw.get("bestand")))
+        self._attach_files(rows, file_texts, rel, col("bestand"))
+        numbers = {r.nr for r in rows}
+        unknown = sorted({(r.row_number, x) for r in rows for x in r.related if x not in numbers})
+        if unknown:
+            self.warn(rel, f"rij {row_ranges(n for n, _ in unknown)}, {col('gerelateerd')}",
+                      "deze gerelateerde documenten staan niet in de inventaris en krijgen geen verwijzing: "
+                      + ", ".join(dict.fromkeys(x for _, x in unknown[:20])) + ("..." if len(unknown) > 20 else "") + ".",
+                      "Controleer de nummers in de kolom.", "inventaris.gerelateerd_onbekend")
         return rows
 
-    def _row_grounds(self, text: str, law: str | None, assessment: str | None, rel: str, where: str):
+    def _yes_no(self, text: str, rel: str, location: str) -> bool:
+        key = text.strip().lower().rstrip(".")
+        if key in ("ja", "j", "yes", "y", "true", "waar", "1", "x"):
+            return True
+        if key not in ("", "nee", "n", "no", "false", "onwaar", "0", "-"):
+            self.err(rel, location, f"'{text}' is geen ja of nee.",
+                     "Schrijf 'Ja' als de publicatie van het document is opgeschort, anders 'Nee' of niets.",
+                     "inventaris.opgeschort")
+        return False
+
+    def _attach_files(self, rows: list[InventoryRow], file_texts: list[str], rel: str, column: str) -> None:
+        """Find each row's document: the path in the `bestand` column, else the file named after its number.
+
+        A file is named after a number when its name is the number followed by a non-digit (``10001.pdf``,
+        ``10001 Technische briefing.pdf``, ``10001-def.pdf``; ``10001.pdf`` is not document ``1000``), in
+        the package root or any subfolder. A suspended row's file is claimed but never read or published.
+        """
+        files, _ = package_files(self.folder)
+        by_name: dict[str, list[str]] = {}
+        for f in files:
+            by_name.setdefault(f.rsplit("/", 1)[-1], []).append(f)
+        for i, (row, file_text) in enumerate(zip(rows, file_texts)):
+            if not file_text:
+                continue
+            where = f"rij {row.row_number}, {column}"
+            bare = file_text.replace("\\", "/")
+            if "/" not in bare and not (self.folder / bare).is_file() and len(by_name.get(bare, [])) == 1:
+                file_text = file_texts[i] = by_name[bare][0]  # a bare file name, in a subfolder: the one file so named
+            if row.suspended:
+                try:
+                    relpath, path = resolve_inside(self.folder, file_text)
+                except UnsafePath as exc:
+                    self.err(rel, where, f"het pad '{file_text}' is niet toegestaan: {exc}.",
+                             "Zet het bestand in de pakketmap en verwijs ernaar met een pad binnen die map.",
+                             "bestand.buiten_pakket")
+                    continue
+                if path.is_file():
+                    self.referenced.setdefault(relpath, f"opgeschort document {row.nr}")
+                    self.suspended_files.append(relpath)
+            elif row.assessment == "niet openbaar":
+                self.err(rel, where, "een document dat 'niet openbaar' is, mag geen bestand hebben.",
+                         "Maak de cel 'bestand' leeg en verwijder het bestand uit het pakket: het wordt nooit gepubliceerd.",
+                         "inventaris.bestand_verboden")
+            else:
+                row.file = self.file_field(file_text, rel, where, f"document {row.nr or '?'} (rij {row.row_number})", (".pdf",))
+        waiting = [row for row, file_text in zip(rows, file_texts) if not file_text and row.nr]
+        pool = [f for f in files if f not in self.referenced and f not in (METADATA_FILE, APPROVAL_FILE, HISTORY_FILE)]
+        matches = files_by_number({row.nr for row in waiting}, pool)
+        missing: list[InventoryRow] = []
+        for row in waiting:
+            found = matches.get(row.nr.lower(), [])
+            where = f"rij {row.row_number}, {column}"
+            names = ", ".join(f"'{f}'" for f in found)
+            if row.suspended or not row.assessment:
+                for f in found:
+                    self.referenced.setdefault(f, f"opgeschort document {row.nr}" if row.suspended else f"document {row.nr}")
+                if row.suspended:
+                    self.suspended_files.extend(found)
+            elif row.assessment == "niet openbaar":
+                if found:
+                    self.err(rel, where, f"{names} hoort volgens de naam bij document {row.nr}, dat niet openbaar is.",
+                             "Verwijder het bestand uit het pakket: een document dat niet openbaar is, wordt nooit gepubliceerd.",
+                             "inventaris.bestand_verboden")
+                for f in found:
+                    self.referenced.setdefault(f, f"document {row.nr}")
+            elif len(found) > 1:
+                self.err(rel, where, f"bij document {row.nr} horen volgens de naam meerdere bestanden: {names}.",
+                         "Houd één bestand over, of zet in een kolom 'Bestand' het pad van het bestand dat bij dit document hoort.",
+                         "inventaris.bestand_meerdere")
+                for f in found:
+                    self.referenced.setdefault(f, f"document {row.nr}")
+            elif found:
+                row.file = self.file_field(found[0], rel, where, f"document {row.nr} (rij {row.row_number})", (".pdf",))
+            elif row.assessment in ("openbaar", "deels openbaar"):
+                missing.append(row)
+        if missing:
+            missing.sort(key=lambda r: r.row_number)
+            fix = ("Zet de (gelakte) pdf in het pakket met het documentnummer vooraan in de naam (bijvoorbeeld "
+                   f"'{missing[0].nr}.pdf' of '{missing[0].nr} Verslag.pdf'), of zet het pad in een kolom 'bestand'.")
+            if len(missing) <= 10:
+                for row in missing:
+                    self.err(rel, f"rij {row.row_number}, {column}",
+                             f"een document dat '{row.assessment}' is, heeft een bestand nodig; er is geen bestand "
+                             f"gevonden voor document {row.nr}.", fix, "inventaris.bestand_ontbreekt")
+            else:
+                self.err(rel, f"rij {row_ranges(r.row_number for r in missing)}, {column}",
+                         f"{len(missing)} documenten die (deels) openbaar zijn, hebben geen bestand in het pakket.",
+                         fix, "inventaris.bestand_ontbreekt")
+
+    def _row_grounds(self, text: str, law: str | None, assessment: str | None, rel: str, where: str,
+                     column: str = "kolom 'gronden'"):
         found = []
-        location = f"{where}, kolom 'gronden'"
+        location = f"{where}, {column}"
         for part in grounds_catalogue.split_grounds(text):
             ground_id = grounds_catalogue.normalise_ground(part)
             if ground_id is None:
@@ -431,9 +587,10 @@ class _Loader:
             self.err(rel, location, f"een document dat '{assessment}' is, heeft minstens één weigeringsgrond nodig.",
                      "Vul de weigeringsgrond(en) in, bijvoorbeeld 5.1.2.e.", "inventaris.grond_ontbreekt")
         if assessment == "openbaar" and found:
-            self.err(rel, location, "een document dat 'openbaar' is, heeft geen weigeringsgronden.",
-                     "Maak de cel leeg, of verander de beoordeling in 'deels openbaar' als er gelakt is.",
-                     "inventaris.grond_bij_openbaar")
+            self.warn(rel, location, f"een document dat 'openbaar' is, heeft toch een weigeringsgrond "
+                      f"({', '.join(g.id for g in found)}); die wordt getoond zoals opgegeven.",
+                      "Controleer de rij: is er gelakt, maak de beoordeling dan 'deels openbaar'; anders kan de cel leeg.",
+                      "inventaris.grond_bij_openbaar")
         return found
 
     def _check_outcome(self, outcome: str, rows: list[InventoryRow], rel: str) -> None:
@@ -457,6 +614,26 @@ class _Loader:
             self.err(METADATA_FILE, "veld 'besluit'", f"'{outcome}' past niet bij de inventaris ({counts}); verwacht: '{expected}'.",
                      "Verbeter het veld 'besluit' of de beoordelingen in de inventaris.", "besluit.tegenstrijdig")
 
+    def _names(self) -> bool:
+        """The folder's name and every path in it within the limits: they become names on disk and on the site."""
+        ok = True
+        if len(self.name) > self.limits.name_chars:
+            self.err("", "", self.limits.exceeded("name_chars", len(self.name), "de lengte van de mapnaam"),
+                     "Geef de pakketmap een kortere naam, bijvoorbeeld het kenmerk.", "limiet.naam")
+            ok = False
+        files, _ = package_files(self.folder)
+        for rel in files:
+            if len(rel) > self.limits.path_chars:
+                self.err(rel[:80] + "…", "", self.limits.exceeded("path_chars", len(rel), "de lengte van dit pad"),
+                         "Geef het bestand (of de map waar het in staat) een kortere naam.", "limiet.pad")
+                ok = False
+            elif any(len(part) > self.limits.name_chars for part in rel.split("/")):
+                longest = max(len(part) for part in rel.split("/"))
+                self.err(rel, "", self.limits.exceeded("name_chars", longest, "de lengte van een naam in dit pad"),
+                         "Geef het bestand (of de map waar het in staat) een kortere naam.", "limiet.naam")
+                ok = False
+        return ok
+
     def _stray_files(self) -> None:
         files, escaping = package_files(self.folder)
         for rel in escaping:
@@ -470,6 +647,49 @@ class _Loader:
                          "bestand.los")
 
 
+_DOCUMENT_EXTENSION = re.compile(
+    r"\.(?:docx?|docm|pdf|msg|eml|xlsx?|xlsm|csv|pptx?|txt|rtf|odt|ods|odp|jpe?g|png|gif|tiff?|bmp|html?|zip|vsdx?|mht|ics)$",
+    re.IGNORECASE)
+
+
+def document_title(text: str) -> str:
+    """A title as tools export it, often a file name (``Verslag 16 april 2020.docx``): shown without the extension."""
+    stripped = _DOCUMENT_EXTENSION.sub("", text).strip()
+    return stripped or text
+
+
+def split_cell(text: str, separators: str) -> list[str]:
+    """A cell holding several values (``a | b``), without empty parts or repeats."""
+    parts = re.split("[" + re.escape(separators) + "]+", text or "")
+    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
+
+
+def files_by_number(numbers: set[str], files: list[str]) -> dict[str, list[str]]:
+    """Files named after a document number (case-insensitive), by number in lower case.
+
+    The name starts with the number and goes on with a character that cannot continue it: after a
+    digit a non-digit, after a letter a non-letter. A name that fits several numbers (``10-2.pdf``
+    with numbers ``10`` and ``10-2``) belongs to the longest.
+    """
+    keys = {n.lower() for n in numbers if n}
+    longest = max((len(k) for k in keys), default=0)
+    found: dict[str, list[str]] = {}
+    for rel in files:
+        name = rel.rsplit("/", 1)[-1].lower()
+        best = None
+        for k in range(1, min(len(name), longest) + 1):
+            prefix = name[:k]
+            if prefix not in keys:
+                continue
+            following = name[k] if k < len(name) else ""
+            last = prefix[-1]
+            if not following or (not following.isdigit() if last.isdigit() else not following.isalnum() if last.isalnum() else True):
+                best = prefix
+        if best is not None:
+            found.setdefault(best, []).append(rel)
+    return found
+
+
 def _kind(value) -> str:
     if isinstance(value, list):
         return "een lijst"
@@ -480,8 +700,11 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
-def load_package(folder: Path) -> tuple[Decision | None, Problems]:
-    loader = _Loader(folder)
+def load_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:
+    """``limits``: the site's limits on untrusted input (publish/limits.py); defaults documented."""
+    loader = _Loader(folder, limits)
+    if not loader._names():
+        return None, loader.problems
     decision = loader.load()
     if decision is None and not loader.problems.has_errors:  # defensive: never return nothing silently
         loader.err("", "", "het pakket kon niet gelezen worden.", "Controleer de map.", "pakket.onleesbaar")
@@ -489,5 +712,22 @@ def load_package(folder: Path) -> tuple[Decision | None, Problems]:
 
 
 def find_packages(decisions_dir: Path) -> list[Path]:
-    """Package folders: the direct subfolders of ``decisions_dir`` (hidden ones skipped)."""
-    return sorted(p for p in decisions_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    """Package folders: the direct subfolders of ``decisions_dir`` (hidden ones skipped, see ``skipped_folders``)."""
+    return sorted(p for p in decisions_dir.iterdir() if p.is_dir() and not is_skipped_name(p.name))
+
+
+def is_skipped_name(name: str) -> bool:
+    """Folders whose name starts with '.' or '_' are never packages (drafts, tooling such as .git)."""
+    return name.startswith((".", "_"))
+
+
+def skipped_folders(decisions_dir: Path) -> list[Path]:
+    """The subfolders that are not read as packages: reported by check and build, refused by approve."""
+    return sorted(p for p in decisions_dir.iterdir() if p.is_dir() and is_skipped_name(p.name))
+
+
+def skipped_problem(folder: Path, problems: Problems, error: bool = False) -> None:
+    add = problems.error if error else problems.warning
+    add("", "", "deze map wordt overgeslagen: een mapnaam die met '.' of '_' begint, is nooit een pakket en wordt niet gepubliceerd.",
+        "Is dit een pakket? Geef de map dan een naam die met een letter of cijfer begint, bijvoorbeeld het kenmerk.",
+        "pakket.overgeslagen")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -80,6 +82,10 @@ class RowView:
     anchor: str
     file: PublishedFile | None
     withdrawn: object = None  # history.Change when the document was withdrawn
+    attached_to: RowView | None = None  # the e-mail this document is an attachment of (same `Family`)
+    attachments: list[RowView] = field(default_factory=list)  # this e-mail's attachments
+    thread: list[RowView] = field(default_factory=list)  # other documents of the e-mail conversation
+    related: list[RowView] = field(default_factory=list)  # `Gerelateerd ID`
     page_url: str = ""  # the document's own page
 
     @property
@@ -189,7 +195,13 @@ class DecisionView:
         total = len(self.decision.inventory)
         public = sum(1 for r in self.decision.inventory if r.assessment in ("openbaar", "deels openbaar"))
         noun = "document" if total == 1 else "documenten"
-        return f"{total} {noun}, waarvan {public} (deels) openbaar"
+        suspended = sum(1 for r in self.decision.inventory if r.suspended)
+        return f"{total} {noun}, waarvan {public} (deels) openbaar" + (
+            f"; van {suspended} is de publicatie opgeschort" if suspended else "")
+
+    @property
+    def case_links(self) -> list[dict]:
+        return [{"label": c, "url": f"besluiten/zaak/{slugify(c)}/"} for c in self.decision.case_numbers]
 
 
 def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], published_copy,
@@ -203,7 +215,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
         gone = withdrawn_documents(history)
         base = f"besluit/{d.slug}/"
 
-        def pub(ref, title, name, role, nr="", date=None):
+        def pub(ref, title, name, role, nr="", date=None, base=base):
             res = pdfs[ref.path]
             return PublishedFile(title, base + name, published_copy(res.sha256), res.published_size,
                                  res.pages, res.texts, role, nr, date)
@@ -221,8 +233,49 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             publish = row.published and withdrawn is None
             file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr, row.date) if publish else None
             rows.append(RowView(row, anchor, file, withdrawn, page_url=document_page_url(base, anchor)))
+        rows = link_rows(rows)
         views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
+
+
+MAX_LINKED = 20  # documents of one e-mail conversation linked from each of them
+
+
+def link_rows(rows: list[RowView]) -> list[RowView]:
+    """Connect e-mails with their attachments (`Family`), conversations (`Email Thread ID`) and
+    related documents (`Gerelateerd ID`); attachments are listed right after their e-mail.
+
+    The e-mail of a family is the row whose number is the family's value (as e-discovery tools
+    write it), else the family's first row of type e-mail, else its first row.
+    """
+    by_nr = {r.row.nr: r for r in rows if r.row.nr}
+    families: dict[str, list[RowView]] = defaultdict(list)
+    threads: dict[str, list[RowView]] = defaultdict(list)
+    for r in rows:
+        if r.row.family:
+            families[r.row.family].append(r)
+        if r.row.thread:
+            threads[r.row.thread].append(r)
+    for key, members in families.items():
+        if len(members) < 2:
+            continue
+        head = by_nr.get(key) if by_nr.get(key) in members else None
+        head = head or next((m for m in members if m.row.file_type.lower().replace("-", "") in ("email", "mail", "msg", "eml")),
+                            members[0])
+        for m in members:
+            if m is not head:
+                m.attached_to = head
+                head.attachments.append(m)
+    for members in threads.values():
+        if len(members) < 2:
+            continue
+        for m in members:
+            family = {id(x) for x in [m, m.attached_to, *m.attachments] if x is not None}
+            m.thread = list(islice((x for x in members if id(x) not in family), MAX_LINKED))  # bounded: threads can be long
+    for r in rows:
+        r.related = [by_nr[n] for n in r.row.related if n in by_nr and by_nr[n] is not r]
+    position = {id(r): i for i, r in enumerate(rows)}
+    return sorted(rows, key=lambda r: (position[id(r.attached_to or r)], r.attached_to is not None, position[id(r)]))
 
 
 class Page:
@@ -347,7 +400,7 @@ class Generator:
         buckets = [("binnen 4 weken", sum(1 for d in durations if d <= 28)),
                    ("4 tot 6 weken (met verdaging)", sum(1 for d in durations if 28 < d <= 42)),
                    ("meer dan 6 weken (te laat)", sum(1 for d in durations if d > 42))]
-        charts = [
+        charts: list[dict[str, Any]] = [
             {"id": "per-jaar", "title": "Besluiten per jaar", "label": "Jaar", "value_label": "Besluiten",
              "items": sorted(years.items())},
             {"id": "uitkomst", "title": "Uitkomst van de besluiten", "label": "Uitkomst", "value_label": "Besluiten",
@@ -382,6 +435,7 @@ class Generator:
             ("organisatie", "Organisatie", lambda v: [v.decision.organisation]),
             ("uitkomst", "Uitkomst", lambda v: [v.decision.outcome.capitalize()]),
             ("onderwerp", "Onderwerp", lambda v: v.decision.subjects),
+            ("zaak", "Zaaknummer", lambda v: v.decision.case_numbers),
         ):
             counts: dict[str, int] = defaultdict(int)
             for v in self.views:
@@ -415,11 +469,13 @@ class Generator:
         for v in self.views:
             d = v.decision
             for key, label in [("jaar", str(d.year)), ("organisatie", d.organisation),
-                               ("uitkomst", d.outcome.capitalize())] + [("onderwerp", s) for s in d.subjects]:
+                               ("uitkomst", d.outcome.capitalize())] + [("onderwerp", s) for s in d.subjects] + [
+                                  ("zaak", c) for c in d.case_numbers]:
                 groups[(key, slugify(label))].append(v)
                 labels[(key, slugify(label))] = label
         names = {"jaar": "Besluiten uit {}", "organisatie": "Besluiten van {}",
-                 "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}"}
+                 "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}",
+                 "zaak": "Besluiten in zaak {}"}
         for (key, slug), items in sorted(groups.items()):
             title = names[key].format(labels[(key, slug)])
             self._paged(f"besluiten/{key}/{slug}/", title, title, title, items)
@@ -487,7 +543,7 @@ def inventory_json(view: DecisionView) -> str:
     rows = []
     for r in view.rows:
         idx = []
-        for g in r.row.grounds:
+        for g in ([] if r.suspended else r.row.grounds):
             key = (g.law, g.id)
             if key not in grounds:
                 grounds[key] = len(ground_list)
@@ -505,7 +561,9 @@ def inventory_json(view: DecisionView) -> str:
             kind, info = "t", "Niet openbaar gemaakt"
         else:
             kind, info = "t", "Geen bestand"
-        rows.append([r.row.nr, r.row.title, r.row.remark or "", r.row.date.isoformat() if r.row.date else "",
+        if r.suspended:  # listed, nothing more: no remark, no grounds (the inventory work's rule)
+            idx = []
+        rows.append([r.row.nr, r.row.title, "" if r.suspended else (r.row.remark or ""), r.row.date.isoformat() if r.row.date else "",
                      r.row.assessment, idx, r.anchor, kind, info])
     return json.dumps({"grounds": ground_list, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-
 # Files that operating systems and office programs drop into folders by themselves. They are never
 # part of a package: ignored when hashing, checking for stray files and archiving.
 _LITTER_NAMES = {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".directory"}

@@ -1,5 +1,6 @@
-"""PDF inspection with pypdf: open, refuse encryption, count pages, extract text per page, and
-write the published copy (``gate/copy.py``: one linearised revision, no document metadata).
+"""PDF inspection: open and refuse encryption (pypdf), write the published copy (``gate/copy.py``:
+one linearised revision, no document metadata), and run the gate on it, which extracts the text per
+page with PDFium.
 
 Results are cached by content hash, so an unchanged PDF is never parsed twice, and the work runs
 in parallel over the available cores.
@@ -7,28 +8,30 @@ in parallel over the available cores.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypdf.generic import ArrayObject, ContentStream, NameObject, StreamObject
-
 from .approval import sha256_file
-from .cache import Cache
+from .cache import Cache, file_sha256
+
 
 def _code_version() -> str:
-    """Cache entries are keyed by the code that made them: this module, the gate, pypdf and pikepdf
-    (qpdf writes the published copy)."""
+    """Cache entries are keyed by the code that made them: this module, the gate, pypdf, pikepdf
+    (qpdf writes the published copy) and PDFium (judges and extracts the text)."""
     import hashlib
 
     import pikepdf
     import pypdf
+    import pypdfium2
 
     digest = hashlib.sha256(pypdf.__version__.encode())
     digest.update(pikepdf.__version__.encode() + pikepdf.__libqpdf_version__.encode())
+    digest.update(str(pypdfium2.PDFIUM_INFO).encode() + str(pypdfium2.PYPDFIUM_INFO).encode())
     here = Path(__file__).resolve().parent
     for source in [here / "pdfs.py", *sorted((here / "gate").glob("*.py"))]:
         digest.update(source.read_bytes())
@@ -47,6 +50,7 @@ class PdfResult:
     error: str = ""  # Dutch explanation when not ok
     error_code: str = ""
     published_size: int = 0
+    published_sha256: str = ""  # of the published copy in the cache: checked before it is used
     findings: list[dict] = field(default_factory=list)  # from the redaction gate
     from_cache: bool = False
 
@@ -64,6 +68,7 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
     """Parse one PDF. Returns the result fields and the bytes of the published copy."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+    from pypdfium2 import PdfiumError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -74,55 +79,13 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
         if pages == 0:
             return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
         from .gate import run_gate
-        from .gate.scene import interpret
 
-        with _parsed_once(reader):
-            texts = [_page_text(page) for page in reader.pages]
-            scenes = [interpret(page) for page in reader.pages]
-        findings, published = run_gate(reader, data, texts, scenes)
+        findings, published, texts = run_gate(reader, data)
         return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, AssertionError, OSError, ZeroDivisionError) as exc:
+            RecursionError, AssertionError, OSError, ZeroDivisionError, PdfiumError) as exc:
         return {"ok": False, "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",
                 "error_code": "pdf.onleesbaar"}, None
-
-
-@contextmanager
-def _parsed_once(reader):
-    """Each page's content stream parsed once, for both text extraction and the gate.
-
-    Parsing is most of the work. The parsed stream stands in for ``/Contents`` in memory only while
-    text and drawing are read; the original reference is put back before the published copy is
-    written, so the published content is never re-serialised from parsed operators.
-    """
-    saved = []
-    for page in reader.pages:
-        original = dict.get(page, NameObject("/Contents"))
-        if original is None:
-            continue
-        try:
-            resolved = original.get_object()
-            if not isinstance(resolved, (ArrayObject, StreamObject)):
-                continue
-            # "bytes": strings stay undecoded, exactly as pypdf's own text extraction parses them.
-            parsed = ContentStream(resolved, reader, "bytes")
-            parsed.operations  # noqa: B018 - parse now; a damaged stream is left to the readers below
-        except Exception:  # noqa: BLE001 - text extraction and the gate report it themselves
-            continue
-        saved.append((page, original))
-        page[NameObject("/Contents")] = parsed
-    try:
-        yield
-    finally:
-        for page, original in saved:
-            page[NameObject("/Contents")] = original
-
-
-def _page_text(page) -> str:
-    try:
-        return page.extract_text() or ""
-    except Exception:  # one damaged page must not lose the text of the others
-        return ""
 
 
 def _die_with_parent() -> None:
@@ -139,56 +102,298 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _work(args: tuple[str, str, str]) -> dict:
+def _limit_config(limits) -> dict:
+    """pypdf's own decompression limits, set from ours in each worker."""
+    n = limits.pdf_stream_bytes
+    return {"maximum_declared_stream_length": n, "array_based_stream_maximum_output_length": n,
+            "jbig2_maximum_output_length": n, "lzw_maximum_output_length": n, "run_length_maximum_output_length": n,
+            "zlib_maximum_output_length": n, "brotli_maximum_output_length": n, "image_maximum_buffer_size": n}
+
+
+def _limit_result(limits, name: str, found, what: str, code: str) -> dict:
+    return {"ok": False, "error": limits.exceeded(name, found, what), "error_code": code, "cacheable": False}
+
+
+def _precheck(data: bytes, limits) -> dict | None:
+    """Encryption and page count before the real work: a refused PDF is not parsed further."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            return {"ok": False, "error": "de pdf is versleuteld of met een wachtwoord beveiligd.", "error_code": "pdf.versleuteld"}
+        pages = len(reader.pages)
+    except (DependencyError, FileNotDecryptedError):  # AES-encrypted: refused whether or not it could be decrypted
+        return {"ok": False, "error": "de pdf is versleuteld of met een wachtwoord beveiligd.", "error_code": "pdf.versleuteld"}
+    except Exception:  # noqa: BLE001 - left to the full inspection, which explains what is wrong
+        return None
+    if pages > limits.pdf_pages:
+        return _limit_result(limits, "pdf_pages", pages, "het aantal pagina's", "limiet.pdf_paginas")
+    largest = _largest_stream(data, limits.pdf_stream_bytes)
+    if largest > limits.pdf_stream_bytes:
+        return _limit_result(limits, "pdf_stream_bytes", largest, "een uitgepakte stroom in de pdf", "limiet.pdf_stroom")
+    return None
+
+
+def _largest_stream(data: bytes, limit: int) -> int:
+    """The largest decompressed stream, counted without holding it: PDFium and qpdf, which read the
+    pages and write the copy, would unpack a decompression bomb whole. Flate (by far the most common
+    filter, and the one bombs use) is unpacked in bounded steps and stops just past ``limit``; other
+    filters are bounded by pypdf's own limits when they are read."""
+    import zlib
+
+    import pikepdf
+
+    largest = 0
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - the full inspection explains what is wrong
+        return 0
+    with pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Stream):
+                continue
+            filters = obj.get("/Filter")
+            first = filters[0] if isinstance(filters, pikepdf.Array) and len(filters) else filters
+            if first != pikepdf.Name.FlateDecode:
+                continue
+            try:
+                raw = obj.read_raw_bytes()
+            except Exception:  # noqa: BLE001
+                continue
+            inflater, size, rest = zlib.decompressobj(), 0, raw
+            try:
+                while rest and size <= limit:
+                    size += len(inflater.decompress(rest, 1 << 20))
+                    rest = inflater.unconsumed_tail
+            except zlib.error:
+                pass  # a damaged stream: the readers report it
+            largest = max(largest, size)
+            if largest > limit:
+                break
+    return largest
+
+
+def _work(args: tuple[str, str, str], limits=None) -> dict:
+    """Inspect one PDF in a worker. Never raises: every failure is a refusal of this PDF only.
+    Results that depend on the limits or on chance (time, memory) are not cached."""
+    from pypdf.errors import LimitReachedError
+
+    from .limits import DEFAULT_LIMITS
+
+    limits = limits or DEFAULT_LIMITS
     path, sha, cache_root = args
     cache = Cache(Path(cache_root))
-    data = Path(path).read_bytes()
-    result, published = _inspect_bytes(data)
+    try:
+        data = Path(path).read_bytes()
+        if len(data) > limits.pdf_bytes:
+            result = _limit_result(limits, "pdf_bytes", len(data), "de pdf", "limiet.pdf_bytes")
+        else:
+            result = _precheck(data, limits)
+        if result is None:
+            result, published = _inspect_bytes(data)
+            if published is not None:
+                result["published_sha256"] = hashlib.sha256(published).hexdigest()
+                result["published_size"] = len(published)
+                cache.put_bytes("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf", published)
+            result["sha256"] = sha
+            cache.put_json("pdf", f"{sha}-v{PDF_CODE_VERSION}", result)
+    except LimitReachedError:
+        result = {"ok": False, "error": "de pdf bevat een stroom die uitgepakt groter is dan de grens "
+                                        f"({limits.setting('pdf_stream_bytes')}).", "error_code": "limiet.pdf_stroom"}
+    except MemoryError:
+        result = {"ok": False, "error": "de pdf vroeg bij het lezen te veel geheugen.", "error_code": "pdf.vastgelopen"}
+    except RecursionError:
+        result = {"ok": False, "error": "de pdf is te diep genest om te lezen.", "error_code": "pdf.onleesbaar"}
+    except OSError as exc:
+        from .safetext import describe_os_error
+
+        result = {"ok": False, "error": describe_os_error(exc, "de pdf kon niet gelezen of in de cache bewaard worden"),
+                  "error_code": "pdf.onleesbaar"}
+        if exc.errno in _SYSTEM_ERRNOS:  # a full disk is nobody's package's fault: the parent stops the run
+            result["system_error"] = [exc.errno, exc.strerror or "", str(exc.filename or "")]
+    except Exception as exc:  # noqa: BLE001 - one bad PDF never stops the others
+        from .safetext import log_unexpected
+
+        log_unexpected(Path(path).parent.name, exc, f"het lezen van {Path(path).name}")
+        result = {"ok": False, "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).", "error_code": "pdf.onleesbaar"}
     result["sha256"] = sha
-    if published is not None:
-        cache.put_bytes("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf", published)
-        result["published_size"] = len(published)
-    cache.put_json("pdf", f"{sha}-v{PDF_CODE_VERSION}", result)
+    result.pop("cacheable", None)
     return result
 
 
+_SYSTEM_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def _serve(conn, limits) -> None:
+    """A worker: one job at a time from the parent until it sends None (or kills it past the time limit)."""
+    import pypdf
+
+    _die_with_parent()
+    pypdf.overwrite_configuration(**_limit_config(limits))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        conn.send(_work(job, limits))
+
+
+class _Worker:
+    def __init__(self, context, limits):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, limits), daemon=True)
+        self.process.start()
+        child.close()
+        self.job = None
+        self.started = 0.0
+
+    def give(self, job) -> None:
+        self.job, self.started = job, time.monotonic()
+        self.conn.send(job)
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.process.kill()
+            else:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def run_jobs(jobs: list[tuple[str, str, str]], workers: int, limits, done) -> None:
+    """Run every job in a worker process; ``done(job, result)`` as each finishes. A worker that passes
+    the time limit or dies (memory, a crash in a library) is killed and replaced; its PDF is refused."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context()
+    waiting = list(reversed(jobs))
+    pool: list[_Worker] = []
+    try:
+        while waiting or any(w.job for w in pool):
+            for w in pool:
+                if w.job is None and waiting:
+                    w.give(waiting.pop())
+            while waiting and len(pool) < workers:
+                w = _Worker(context, limits)
+                pool.append(w)
+                w.give(waiting.pop())
+            busy = [w for w in pool if w.job is not None]
+            now = time.monotonic()
+            timeout = max(0.0, min(w.started + limits.pdf_seconds for w in busy) - now)
+            ready = wait([w.conn for w in busy], timeout=timeout)
+            for w in busy:
+                job = w.job
+                if w.conn in ready:
+                    try:
+                        result = w.conn.recv()
+                    except (EOFError, OSError):
+                        result = {"ok": False, "error": "het lezen van de pdf is vastgelopen (het proces stopte onverwacht, "
+                                                        "bijvoorbeeld door te weinig geheugen).", "error_code": "pdf.vastgelopen",
+                                  "sha256": job[1]}
+                        w.stop(kill=True)
+                        pool.remove(w)
+                    else:
+                        w.job = None
+                    done(job, result)
+                elif time.monotonic() - w.started >= limits.pdf_seconds:
+                    w.stop(kill=True)
+                    pool.remove(w)
+                    done(job, {"ok": False, "error": "het lezen van de pdf duurde te lang; het is afgebroken na "
+                                                     f"{limits.pdf_seconds:g} seconden ({limits.setting('pdf_seconds')}).",
+                               "error_code": "limiet.pdf_seconden", "sha256": job[1]})
+    finally:
+        for w in pool:
+            w.stop(kill=w.job is not None)
+
+
 class PdfInspector:
-    def __init__(self, cache: Cache, workers: int | None = None):
+    def __init__(self, cache: Cache, workers: int | None = None, limits=None):
+        from .limits import DEFAULT_LIMITS
+
         self.cache = cache
         self.workers = workers or max(1, os.cpu_count() or 1)
+        self.limits = limits or DEFAULT_LIMITS
         self.parsed = 0  # how many PDFs were really parsed (not from cache)
+        self._expected: dict[Path, str] = {}  # published copy -> its SHA-256 as recorded when it was made
+
+    def expected_sha256(self, published_copy: Path) -> str:
+        """The SHA-256 the published copy must have; the build copies it only when it matches."""
+        return self._expected.get(Path(published_copy), "")
 
     def published_copy(self, sha: str) -> Path:
         return self.cache.file_path("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf")
+
+    def _usable(self, sha: str, cached: dict) -> bool:
+        """A cached result is used only with its published copy intact (its SHA-256 as recorded)."""
+        if not cached.get("ok"):
+            return True
+        return bool(cached.get("published_sha256")) and file_sha256(self.published_copy(sha)) == cached["published_sha256"]
+
+    def _within_limits(self, result: PdfResult) -> PdfResult:
+        """Limits the site may have lowered since a result was cached."""
+        if result.ok and result.pages > self.limits.pdf_pages:
+            data = _limit_result(self.limits, "pdf_pages", result.pages, "het aantal pagina's", "limiet.pdf_paginas")
+            data.pop("cacheable")
+            return PdfResult(sha256=result.sha256, **data)
+        return result
 
     def inspect_all(self, paths: list[Path], progress=None) -> dict[Path, PdfResult]:
         """``progress(done, total)`` is called after every PDF, cached or parsed."""
         results: dict[Path, PdfResult] = {}
         total = len(paths)
         waiting: dict[str, list[Path]] = {}  # sha -> its paths to parse: identical files are parsed once
-        hashes = {p: sha256_file(p) for p in paths}
-        for path, sha in hashes.items():
+
+        def finish(path: Path, result: PdfResult) -> None:
+            if result.ok and result.published_sha256:
+                self._expected[self.published_copy(result.sha256)] = result.published_sha256
+            results[path] = self._within_limits(result)
+            if progress:
+                progress(len(results), total)
+
+        for path in paths:
+            try:
+                size = path.stat().st_size
+                if size > self.limits.pdf_bytes:  # not even read
+                    data = _limit_result(self.limits, "pdf_bytes", size, "de pdf", "limiet.pdf_bytes")
+                    data.pop("cacheable")
+                    finish(path, PdfResult(sha256="", **data))
+                    continue
+                sha = sha256_file(path)
+            except OSError as exc:
+                from .safetext import describe_os_error
+
+                finish(path, PdfResult(sha256="", ok=False, error=describe_os_error(exc, "de pdf kon niet gelezen worden"),
+                                       error_code="pdf.onleesbaar"))
+                continue
             cached = self.cache.get_json("pdf", f"{sha}-v{PDF_CODE_VERSION}")
-            if cached is not None and (not cached.get("ok") or self.published_copy(sha).is_file()):
-                results[path] = PdfResult(**cached, from_cache=True)
-                if progress:
-                    progress(len(results), total)
-            else:
-                waiting.setdefault(sha, []).append(path)
+            if cached is not None and self._usable(sha, cached):
+                try:
+                    finish(path, PdfResult(**cached, from_cache=True))
+                    continue
+                except TypeError:  # an entry from another version of the result fields
+                    pass
+            waiting.setdefault(sha, []).append(path)
         jobs = [(str(paths_[0]), sha, str(self.cache.root)) for sha, paths_ in sorted(waiting.items())]
 
-        def done(sha: str, data: dict) -> None:
-            for path in waiting.pop(sha):
-                results[path] = PdfResult(**data)
-                if progress:
-                    progress(len(results), total)
+        def done(job, data: dict) -> None:
+            if data.get("system_error"):
+                number, text, filename = data["system_error"]
+                raise OSError(number, text, filename or None)
+            for path in waiting.pop(job[1]):
+                finish(path, PdfResult(**data))
 
-        if len(jobs) > 1 and self.workers > 1:
-            with ProcessPoolExecutor(max_workers=self.workers, initializer=_die_with_parent) as pool:
-                for job, data in zip(jobs, pool.map(_work, jobs, chunksize=4)):
-                    done(job[1], data)
-        else:
-            for job in jobs:
-                done(job[1], _work(job))
+        if jobs:
+            run_jobs(jobs, min(self.workers, len(jobs)), self.limits, done)
         self.parsed += len(jobs)
         return {path: results[path] for path in paths}

@@ -36,7 +36,9 @@ ROW_LABELS = {
     "remark": "kolom 'toelichting'",
 }
 MAX_DEPTH = 20
-REFERENCE_FIELDS = ("veld 'kenmerk'", "kolom 'nr'")
+# References to documents or cases (numbers, never phone numbers): document numbers, families, threads, case numbers
+REFERENCE_FIELDS = ("veld 'kenmerk'", "kolom 'nr'", "kolom 'familie'", "kolom 'Email Thread ID'", "kolom 'gerelateerd'",
+                    "kolom 'zaaknummer'")
 
 
 def published_texts(decision) -> list[tuple[str, str, str]]:

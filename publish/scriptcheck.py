@@ -19,7 +19,7 @@ build stops and names the page and the source. The only inline scripts a site ma
 SHA-256 it lists under ``extra.woo.toegestane_scripts`` in mkdocs.yml.
 
 mkdocs-material writes a few small inline scripts itself. The site's theme replaces each of them with
-a file (``theme/partials/javascripts/*.html`` loading ``theme/assets/woo-theme/*.js``), so the policy
+a file (``publish/site/theme/partials/javascripts/*.html`` loading ``publish/site/theme/assets/woo-theme/*.js``), so the policy
 needs no hash at all. ``REPLACED_THEME_PARTIALS`` is the reviewed record of what was replaced, per
 mkdocs-material version; a test fails when the installed theme's partials differ from it.
 """
@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
+
+from .sitefiles import PACKAGE_THEME
 
 # The generated content of a page (publish/pages.py): everything inside comes from a package's data.
 CONTENT_CLASS = "woo-page"
@@ -49,7 +51,7 @@ SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 
 # mkdocs-material's partials with inline scripts that the site's theme replaces by script files, with
 # the SHA-256 of each partial as reviewed. When mkdocs-material changes one of them, compare the new
-# inline script with theme/assets/woo-theme/*.js, update the file, then the hash and version here.
+# inline script with publish/site/theme/assets/woo-theme/*.js, update the file, then the hash and version here.
 REVIEWED_MATERIAL_VERSION = "9.8.2"
 REPLACED_THEME_PARTIALS = {
     "partials/javascripts/announce.html": "fbc798036968edbf0b7a35cff569cdf058eb131738ff7b8108281908affac0a6",
@@ -344,6 +346,8 @@ class _SourceFinder:
         self.candidates: list[tuple[Path, str]] = []
         if site.custom_dir is not None and site.custom_dir.is_dir():
             self.candidates += [(p, self._name(p, root)) for p in sorted(site.custom_dir.rglob("*")) if p.is_file()]
+        # The theme overrides that come with woo-publicatie, under the site's own (publish/sitefiles.py).
+        self.candidates += [(p, str(p)) for p in sorted(PACKAGE_THEME.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
         self.candidates.append((site.path, self._name(site.path, root)))
         try:
             import material
@@ -394,7 +398,7 @@ class _SourceFinder:
             for path, name in candidates:
                 if needle in self._read(path):
                     return name
-        others = "de eigen sjablonen van de site (theme.custom_dir) of mkdocs.yml"
+        others = "de eigen sjablonen van de site (theme/ of theme.custom_dir) of mkdocs.yml"
         return f"{own}, {others}" if own is not None else others
 
 

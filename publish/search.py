@@ -12,7 +12,7 @@ Design, so that what a browser loads per query stays bounded as the site grows:
 
 The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``) with our own
 stemmer ``stemmer-nl-woo``: Snowball's ``dutch_porter`` (the stems lunr.nl.js gives) wrapped in a light
-inflection step so singular and plural meet; ``site_src/assets/woo-stem.js`` is the same function for
+inflection step so singular and plural meet; ``publish/site/site_src/assets/woo-stem.js`` is the same function for
 the browser (tested under Node on the same words). The stop words are
 shipped in ``data/stopwoorden-nl.txt``: nothing is downloaded.
 """
@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import snowballstemmer
 from lunr.pipeline import Pipeline
@@ -60,7 +61,7 @@ _VOWELS = "aeiouyè"
 def _normalise(w: str) -> str:
     """Plural endings that Snowball's Dutch stemmer leaves alone (organisaties, procedures, gegevens).
 
-    Mirrors ``normalise`` in ``site_src/assets/woo-stem.js`` rule for rule: the browser stems queries
+    Mirrors ``normalise`` in ``publish/site/site_src/assets/woo-stem.js`` rule for rule: the browser stems queries
     with that file, so both must give the same stem for every word (tested under Node).
     """
     if re.search(r"['’]s$", w):
@@ -226,7 +227,7 @@ class ShardedIndex:
         inverted = []
         capped = sorted(t for t in group if t in self.capped)
         for t in sorted(group):
-            entry = {"_index": index_of[t]}
+            entry: dict[str, Any] = {"_index": index_of[t]}
             for name in self.fields:
                 entry[name] = {}
             for (name, ref), score in sorted(group[t].items()):
@@ -275,7 +276,8 @@ def build_search_files(views) -> dict[str, str]:
                                     "documenten": 2, "kenmerk": 20}, max_postings=MAX_DECISION_POSTINGS)
     text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
     epoch = __import__("datetime").date(1970, 1, 1)
-    dates, published, orgs, results, ground_masks, subject_lists, chunks = [], [], [], [], [], [], []
+    dates, published, orgs, results, ground_masks, subject_lists = [], [], [], [], [], []
+    chunks: list = []
     previous = None
     for n, v in enumerate(views):
         d = v.decision
@@ -298,7 +300,7 @@ def build_search_files(views) -> dict[str, str]:
             "titel": d.title, "onderwerpen": " ".join(d.subjects), "organisatie": d.organisation,
             "samenvatting": _plain(d.summary_markdown, 5000),
             "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes),
-            "kenmerk": kenmerk_terms(d.kenmerk),
+            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(c) for c in d.case_numbers]),  # and zaaknummers
         }, raw=frozenset({"kenmerk"}))
         for f_no, f in enumerate(files):
             for page_no, text in enumerate(f.texts, start=1):

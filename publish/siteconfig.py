@@ -7,19 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .identity import site_colours
+from .limits import DEFAULT_LIMITS, Limits, limits_from_config
 from .problems import Problems
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .sitefiles import own_theme
 
 
 def find_config(option: str | None) -> Path:
-    """--config, else ./mkdocs.yml, else the one beside this package (an editable install)."""
-    if option:
-        return Path(option)
-    here = Path("mkdocs.yml")
-    if here.is_file():
-        return here
-    return PROJECT_ROOT / "mkdocs.yml"
+    """--config, else mkdocs.yml in the current folder (a site folder, made by ``woo-publish init``)."""
+    return Path(option) if option else Path("mkdocs.yml")
 
 
 @dataclass
@@ -34,9 +29,10 @@ class SiteConfig:
     contact: dict = field(default_factory=dict)
     colours: dict = field(default_factory=dict)
     raw_extra: dict = field(default_factory=dict)
+    limits: Limits = DEFAULT_LIMITS  # extra.woo.limieten (publish/limits.py)
     problems: Problems = field(default_factory=lambda: Problems(""))
     inline_scripts: list[str] = field(default_factory=list)  # 'sha256-...' of the inline scripts the site's own templates may add
-    custom_dir: Path | None = None  # the site's theme overrides (theme.custom_dir)
+    custom_dir: Path | None = None  # the site's own theme overrides (theme.custom_dir, else theme/ beside mkdocs.yml)
     nav_pages: set[str] = field(default_factory=set)  # Markdown pages named in nav
     not_in_nav: str = ""  # the not_in_nav patterns (gitignore style): pages published outside the navigation
     use_directory_urls: bool = True
@@ -49,7 +45,8 @@ class SiteConfig:
 
 
 KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren", "toegestane_scripts",
-                "ondertekenaars", "vier_ogen", "ongetekend", "archief"}
+                "ondertekenaars", "vier_ogen", "ongetekend", "archief",
+                "limieten"}  # limieten: see the block "limits on untrusted input" below
 SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
 CONTACT_FIELDS = {"email", "telefoon", "adres", "formulier"}
 
@@ -172,15 +169,29 @@ def load_site_config(path: Path) -> SiteConfig:
 
     # mkdocs.yml may hold mkdocs-specific tags (!ENV, !!python/name); read them as plain values.
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    extra = (data.get("extra") or {}).get("woo") or {}
     problems = Problems("")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        extra = (data.get("extra") or {}).get("woo") or {}
+        if not isinstance(data, dict) or not isinstance(extra, dict):
+            raise ValueError("extra.woo is geen lijst van instellingen")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, AttributeError, RecursionError) as exc:
+        from .safetext import describe_os_error, safe
+
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else safe(getattr(exc, "problem", None) or exc, 300)
+        problems.error("mkdocs.yml", "", f"het configuratiebestand {safe(path)} kan niet gelezen worden: {reason}",
+                       "Herstel mkdocs.yml (controleer inspringing en dubbele punten) of haal de vorige versie terug.",
+                       "config.onleesbaar")
+        data, extra = {}, {}
     _check_fields(extra, problems)
     colours = site_colours(extra, problems)
     inline_scripts = _inline_scripts(extra, problems)
     theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
-    custom_dir = path.parent / str(theme["custom_dir"]) if theme.get("custom_dir") else None
+    custom_dir = own_theme(path.parent, str(theme["custom_dir"]) if theme.get("custom_dir") else None)
     approval_settings = _approval_settings(extra, path.resolve().parent, problems)
+    # -- limits on untrusted input (issue 12): extra.woo.limieten, defaults in publish/limits.py --
+    limits = limits_from_config(extra.get("limieten"), problems)
+    # -- end of limits --
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"
@@ -195,6 +206,7 @@ def load_site_config(path: Path) -> SiteConfig:
         contact=dict(extra.get("contact") or {}) if isinstance(extra.get("contact"), dict) else {},
         colours=colours,
         raw_extra=extra,
+        limits=limits,
         problems=problems,
         inline_scripts=inline_scripts,
         custom_dir=custom_dir,

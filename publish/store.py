@@ -119,7 +119,7 @@ class Archive:
         path = self._entry(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:  # a folder name that is no UTF-8
             handle.write(json.dumps(entry, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
         os.replace(tmp, path)
 

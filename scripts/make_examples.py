@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pdfdraw import write_pdf  # noqa: E402
+from pdfdraw import write_pdf
 
 KIESRAAD_LETTER = [
     "# Besluit op uw Woo-verzoek d.d. 3 april 2024",

@@ -1,39 +1,53 @@
 #!/usr/bin/env bash
-# Installs everything the tests need on a fresh machine, then runs them.
-# Python test extras in .venv, npm packages (package-lock.json), Debian chromium and openssh-client when absent.
+# The test command (`make test`; `.ci/run` calls it with CI=true). On a fresh machine it:
+#   1. checks the prerequisites, saying in one line what is missing (installs Debian packages as root);
+#   2. builds the wheel and installs it NON-editable, with the test extras, into .venv-test;
+#   3. installs the npm packages (package-lock.json) when Node.js 20+ is there;
+#   4. builds the demo packages (decisions/) with that install from a new `woo-publish init` folder;
+#   5. runs pytest against the installed package: PYTHONSAFEPATH and --import-mode=importlib keep the
+#      source tree off sys.path, and WOO_TEST_INSTALLED makes tests/test_packaging.py assert it.
+# Arguments go to pytest, e.g. `bash scripts/test.sh -m "not slow and not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+. scripts/prereqs.sh
 
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet -e ".[test]"
+need_python || exit 1
+want_node
+want_chromium
+need_ssh_keygen || exit 1
 
-if [ -f package.json ]; then
-  if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; else npm install --silent --no-audit --no-fund; fi
-fi
+VENV=${TEST_VENV:-.venv-test}
+ensure_venv "$VENV"
+PIP=("$VENV/bin/python" -m pip --quiet --disable-pip-version-check)
 
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "chromium ontbreekt en kan niet worden geïnstalleerd (geen root); browsertests worden overgeslagen." >&2
-  fi
-fi
+# Build from a clean tree: setuptools would otherwise pack stale files left in build/lib.
+rm -rf build/lib build/bdist.* build/wheel
+"${PIP[@]}" wheel --no-deps --wheel-dir build/wheel . >/dev/null
+wheel=$(ls build/wheel/woo_publicatie-*.whl)
+"${PIP[@]}" install "${wheel}[test]"
+# Same version number as a previous install: force the fresh wheel in (without reinstalling dependencies).
+"${PIP[@]}" install --force-reinstall --no-deps "$wheel"
 
-# ssh-keygen signs and verifies approvals (the tests sign with the demonstration key in demo/sleutels/).
-if ! command -v ssh-keygen >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null
-  else
-    echo "ssh-keygen (openssh-client) ontbreekt en kan niet worden geïnstalleerd (geen root)." >&2
-  fi
+if [ "${NODE_OK:-0}" != "0" ] && [ -f package-lock.json ]; then
+  npm ci --silent --no-audit --no-fund >/dev/null
 fi
 
-exec .venv/bin/python -m pytest "$@"
+# The demo site, built by the installed package from a site folder made by `woo-publish init`.
+demo=$(mktemp -d)
+"$VENV/bin/woo-publish" init "$demo/site" >/dev/null
+cp -R decisions/. "$demo/site/decisions/"
+# The demo packages are signed with the demonstration key: trust it in this throw-away site only.
+cp demo/sleutels/toegestane-ondertekenaars "$demo/site/ondertekenaars.txt"
+expected=$(find decisions -mindepth 1 -maxdepth 1 -type d | wc -l)
+(cd "$demo/site" && "$ROOT/$VENV/bin/woo-publish" build --report rapport.json)
+published=$("$VENV/bin/python" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["published"]))' "$demo/site/rapport.json")
+if [ "$published" != "$expected" ] || [ ! -f "$demo/site/site/index.html" ]; then
+  echo "demo: $published van / of $expected besluiten gepubliceerd vanuit een init-map / published from an init folder" >&2
+  exit 1
+fi
+rm -rf "$demo"
+echo "demo: $published besluiten gepubliceerd vanuit een nieuwe init-map met het geïnstalleerde wiel / decisions published from a new init folder with the installed wheel"
+
+export WOO_TEST_INSTALLED=1 WOO_TEST_WHEEL="$ROOT/$wheel" PYTHONSAFEPATH=1 PYTHONDONTWRITEBYTECODE=1
+exec "$VENV/bin/python" -m pytest --import-mode=importlib -p no:cacheprovider "$@"

@@ -38,7 +38,7 @@ def large_view(rows: int) -> DecisionView:
         if assessment in ("openbaar", "deels openbaar"):
             file = PublishedFile(title, f"{base}document-{anchor}.pdf", letter.path, 20_000 + i % 9000, 1 + i % 12, [],
                                  "document", row.nr, row.date)
-        views.append(RowView(row, anchor, file, None, document_page_url(base, anchor)))
+        views.append(RowView(row, anchor, file, None, page_url=document_page_url(base, anchor)))
     decision = Decision(Path("/nonexistent"), "groot", "woo-besluit", "2025-groot", "Alle stukken over het programma Ruimte",
                         "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties", "Woo", "deels openbaar",
                         dt.date(2025, 3, 3), dt.date(2025, 3, 10), dt.date(2024, 9, 1), None, None, ["ruimte"], letter, [],

@@ -5,7 +5,7 @@ const path = require("path");
 const lunr = require("lunr");
 require("lunr-languages/lunr.stemmer.support")(lunr);
 require("lunr-languages/lunr.nl")(lunr);
-require(path.join(__dirname, "..", "site_src", "assets", "woo-stem.js"))(lunr);
+require(path.join(__dirname, "..", "publish", "site", "site_src", "assets", "woo-stem.js"))(lunr);
 const dir = process.argv[2];
 const out = {};
 for (const name of fs.readdirSync(dir).sort()) {

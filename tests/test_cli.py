@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import DEMO_KEY, ROWS, approve
+import pytest
+
+from support import DEMO_KEY, ROWS, approve
 
 
 def test_check_exits_zero_only_when_every_package_is_published_as_it_is(cli, make_package, decisions):
@@ -47,6 +49,7 @@ def test_build_usage_error_exits_two(cli, tmp_path):
     assert cli("build", "--decisions", str(tmp_path / "nee")).returncode == 2
 
 
+@pytest.mark.slow
 def test_approve_records_hashes_and_refuses_invalid_package(cli, make_package, decisions):
     pkg = make_package()
     result = cli("approve", str(pkg), "--sleutel", str(DEMO_KEY))
@@ -82,6 +85,7 @@ def test_approve_refuses_duplicate_kenmerk_with_sibling(cli, make_package):
     assert result.returncode == 1 and "ook gebruikt door pakket a" in result.stdout
 
 
+@pytest.mark.slow
 def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_path):
     """Staff running a build by hand see a progress bar and each published decision."""
     import os
@@ -90,7 +94,7 @@ def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_
     import sys
     from pathlib import Path
 
-    from conftest import ROOT
+    from support import ROOT
 
     approve(make_package())
     exe = Path(sys.executable).parent / "woo-publish"

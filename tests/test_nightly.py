@@ -12,8 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, approve
-from test_build import all_text
+import pytest
+
+from support import ROOT, all_text, approve
+
+pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 EXE = Path(sys.executable).parent / "woo-publish"
 
@@ -72,7 +75,7 @@ def test_warm_rebuild_parses_no_pdf_and_a_changed_package_only_its_changed_pdf(m
     warm = _build(decisions, out, cache, tmp_path / "warm.json")
     assert warm["pdfs_parsed"] == 0
 
-    from conftest import write_pdf
+    from support import write_pdf
     write_pdf(a / "documenten/1.pdf", ["# Vervangen", "Een nieuwe versie van het document."])
     approve(a)
     changed = _build(decisions, out, cache, tmp_path / "gewijzigd.json")

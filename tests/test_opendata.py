@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-
 from publish.diwoo import INDEX_NAME, validate
 
-from conftest import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+
+pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 BASE = "https://woo.example.nl/"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -141,7 +142,8 @@ def test_inventory_csv_and_xlsx_round_trip_to_the_inventory(site):
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     header, body = rows[0], rows[1:]
-    assert header == ["nr", "document", "datum", "beoordeling", "gronden", "url", "link", "toelichting"]
+    assert header == ["nr", "document", "datum", "beoordeling", "gronden", "url", "link", "toelichting",
+                      "opgeschort", "zaaknummer", "bestandstype", "familie", "email_thread", "gerelateerd"]
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in body] == [(s[0], s[1], s[2], s[3], s[4]) for s in source]
     urls = {r[0]: r[5] for r in body}
     assert urls["3"] == ""  # withheld: no file

@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 from publish.gate.personal_data import allowed_hashes, find_personal_data
 from publish.pdfs import _inspect_bytes
 
-from conftest import HEADER, ROOT, ROWS, approve
+from support import HEADER, ROOT, ROWS, approve
 
 
 def page(*lines: str, pages: int = 1) -> bytes:

@@ -20,11 +20,9 @@ import yaml
 from publish.build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from publish.headers import POLICY_NOTE, content_security_policy, read_headers_file
 from publish.pages import Page
-from publish.scriptcheck import (REPLACED_THEME_PARTIALS, REVIEWED_MATERIAL_VERSION, Check, check_generated,
-                                 scan_html)
+from publish.scriptcheck import REPLACED_THEME_PARTIALS, REVIEWED_MATERIAL_VERSION, Check, check_generated, scan_html
 
-from browser_helpers import Server, needs_browser, probe
-from conftest import ROOT, approve, run_cli
+from support import ROOT, Server, approve, needs_browser, probe, run_cli
 
 # Every HTML page the demo site publishes (decisions/ as in the repository): its own pages, the pages
 # generated from the two demo decisions, and nothing else (no README or vendor documentation).
@@ -66,9 +64,12 @@ def _policy(site: Path) -> str:
 
 
 def _own_site(tmp_path: Path, change=None) -> Path:
-    """A copy of the project's site (mkdocs.yml, theme, pages) that a test may change."""
-    for folder in ("theme", "site_src"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    """A copy of the project's site (mkdocs.yml) with the package's theme and pages copied in as the
+    site's own theme/ and site_src/ (which override the package's), all of which a test may change."""
+    from publish.sitefiles import PACKAGE_PAGES, PACKAGE_THEME
+
+    for folder, source in (("theme", PACKAGE_THEME), ("site_src", PACKAGE_PAGES)):
+        shutil.copytree(source, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
     data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     data["extra"]["woo"]["ondertekenaars"] = str(ROOT / data["extra"]["woo"]["ondertekenaars"])
     if change:
@@ -133,14 +134,16 @@ def test_reviewed_theme_partials_match_the_installed_mkdocs_material():
 
     import material
 
+    from publish.sitefiles import PACKAGE_THEME
+
     templates = Path(material.__file__).parent / "templates"
     assert version("mkdocs-material") == REVIEWED_MATERIAL_VERSION
     for partial, digest in REPLACED_THEME_PARTIALS.items():
         assert hashlib.sha256((templates / partial).read_bytes()).hexdigest() == digest, partial
-        override = (ROOT / "theme" / partial).read_text()
+        override = (PACKAGE_THEME / partial).read_text()
         assert "<script>" not in override
         for src in re.findall(r"'(assets/woo-theme/[\w-]+\.js)' \| url", override):
-            assert (ROOT / "theme" / src).is_file(), src
+            assert (PACKAGE_THEME / src).is_file(), src
     # Every template of the theme with an inline script is one the site replaces, an analytics
     # integration (it would load a third-party script: the build refuses it) or the page of the
     # redirects plugin, which the site does not use (the build would refuse it too).

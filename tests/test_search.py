@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import quote
@@ -13,16 +12,13 @@ import pytest
 
 from publish.search import ShardedIndex, inflection_recall, shard_of, snowball_stem, stem, terms
 
-from browser_helpers import Server, needs_browser, probe
-from conftest import ROOT, approve
-
-needs_node = pytest.mark.skipif(not (shutil.which("node") and (ROOT / "node_modules/lunr-languages").is_dir()),
-                                reason="node en lunr-languages ontbreken (make test installeert ze)")
+from support import DATA, ROOT, Server, approve, needs_browser, needs_node, probe
 
 
 def _word_list() -> list[str]:
-    text = ""
-    for folder in (ROOT.parent / "shared" / "seeds", ROOT / "scripts", ROOT / "docs"):
+    """The words of the seed documents (shipped in tests/data) and of the repository's own texts."""
+    text = (DATA / "woorden-nl.txt").read_text(encoding="utf-8").lower()
+    for folder in (ROOT / "scripts", ROOT / "docs"):
         for path in sorted(folder.glob("*")):
             if path.suffix in (".txt", ".md", ".py"):
                 text += path.read_text(encoding="utf-8", errors="ignore").lower()
@@ -103,7 +99,7 @@ def _build(cli, decisions: Path, out: Path):
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory):
     """Three decisions with distinct words in titles, summaries and PDFs; one refused, one embargoed."""
-    from conftest import PackageMaker, run_cli
+    from support import PackageMaker, run_cli
     root = tmp_path_factory.mktemp("zoek")
     decisions = root / "decisions"
     make = PackageMaker(decisions)
@@ -129,6 +125,7 @@ def search_site(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_index_holds_only_published_material(search_site):
     index_text = "".join(p.read_text() for p in (search_site / "zoeken/index").glob("*.json")).lower()
     assert "fietsenstalling" in index_text and "kwartelkon" in index_text
@@ -136,6 +133,7 @@ def test_index_holds_only_published_material(search_site):
         assert absent not in index_text, absent
 
 
+@pytest.mark.slow
 @needs_node
 def test_every_shard_loads_in_lunr_js(search_site):
     result = subprocess.run(["node", str(ROOT / "tests/lunr_load.js"), str(search_site / "zoeken/index")],
@@ -242,6 +240,8 @@ def test_without_javascript_the_page_points_to_the_overview(server):
 
 @needs_node
 def test_vendored_scripts_equal_the_npm_packages():
-    vendor = ROOT / "site_src/assets/vendor"
+    from publish.sitefiles import PACKAGE_PAGES
+
+    vendor = PACKAGE_PAGES / "assets/vendor"
     assert (vendor / "lunr.min.js").read_bytes() == (ROOT / "node_modules/lunr/lunr.min.js").read_bytes()
     assert (vendor / "lunr.nl.min.js").read_bytes() == (ROOT / "node_modules/lunr-languages/min/lunr.nl.min.js").read_bytes()

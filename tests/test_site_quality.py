@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import Server, needs_browser, probe
-from conftest import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, Server, approve, needs_browser, probe, run_cli
+
+pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 PAGE_TYPES = {
     "home": "",
@@ -147,13 +148,9 @@ def test_security_headers_allow_only_the_sites_own_script_files(demo_site, tmp_p
 
 
 def _own_config(tmp_path: Path, change) -> Path:
-    """A copy of the project's site configuration (with its theme and pages), changed by ``change``."""
-    import shutil
-
+    """A copy of the project's site configuration, changed by ``change`` (theme and pages come from the package)."""
     import yaml
 
-    for folder in ("theme", "site_src"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
     data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     data["extra"]["woo"]["ondertekenaars"] = str(ROOT / data["extra"]["woo"]["ondertekenaars"])
     change(data)
@@ -174,6 +171,7 @@ def test_own_identity_colours_logo_and_contact(tmp_path, make_package, decisions
                                            "formulier": "https://www.voorbeeld.nl/contact"}
 
     config = _own_config(tmp_path, change)
+    (tmp_path / "site_src/assets").mkdir(parents=True)  # the site's own files, layered over the package's
     (tmp_path / "site_src/assets/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>')
     out = tmp_path / "site"
     result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config))

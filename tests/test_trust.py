@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DEMO_KEY, DEMO_SIGNERS, ROOT, approve, write_pdf
-from test_build import all_text
+from support import DEMO_KEY, DEMO_SIGNERS, ROOT, all_text, approve, write_pdf
+
+pytestmark = pytest.mark.slow  # most tests here build whole sites
 
 PAGE = "besluit/2024-0001/index.html"
 
@@ -47,8 +48,7 @@ def new_key(folder: Path, name: str) -> Path:
 def own_config(tmp_path: Path, signers: list[tuple[str, Path]] | None, **woo) -> tuple[Path, Path | None]:
     """A copy of the repository's mkdocs.yml trusting ``signers`` (principal, key) instead of the demo key."""
     data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    data["docs_dir"] = str(ROOT / "site_src")
-    data["theme"]["custom_dir"] = str(ROOT / "theme")
+    # The theme overrides and standard pages come from the package (publish/sitefiles.py).
     allowed = None
     data["extra"]["woo"].pop("ondertekenaars", None)
     if signers is not None:

@@ -6,8 +6,11 @@ import datetime as dt
 import json
 import zipfile
 
-from conftest import DEMO_KEY, ROOT, approve
-from test_build import all_text
+import pytest
+
+from support import DEMO_KEY, ROOT, all_text, approve
+
+pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 
 def _build(cli, decisions, out, today="2024-06-01"):

@@ -1,41 +1,44 @@
 """The redaction and privacy gate: every PDF passes here before it can be published.
 
-``run_gate`` returns findings (each refuses the package, or was fixed in the published copy) and
-the bytes of the published copy (see ``copy.py``).
+``run_gate`` returns findings (each refuses the package, or was fixed in the published copy), the
+bytes of the published copy (see ``copy.py``) and the text of each of its pages. Whether text can be
+seen is judged on that copy as PDFium draws it (see ``visibility.py``).
 """
 
 from __future__ import annotations
 
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from .copy import published_copy
-from .darkness import ImageSampler
 from .personal_data import KINDS as PERSONAL_KINDS
-from .personal_data import find_personal_data, page_ranges
-from .redaction import analyse, mask
-from .scene import interpret
+from .personal_data import PersonalData, find_personal_data, page_ranges
 from .structure import FIXED, REFUSE, inspect_structure
 from .unseen import SOURCES, collect
+from .visibility import inspect_document, mask
 
-GATE_VERSION = "1"
+GATE_VERSION = "2"
 MAX_HIDDEN_FINDINGS = 5
 
-_REDACTION_TEXT = {
-    "tekst_onder_vlak": ("er staat leesbare tekst onder een zwart (of ander ondoorzichtig) vlak: de lakking is niet echt toegepast",
-                         "Lak het document opnieuw met een lakprogramma dat de tekst verwijdert (bijvoorbeeld 'Redactie toepassen' in Acrobat) en lever het opnieuw aan."),
+_AGAIN = "Lak het document opnieuw met een lakprogramma dat de tekst echt verwijdert (bijvoorbeeld 'Redactie toepassen' in Acrobat) en lever het opnieuw aan."
+_REMOVE = "Verwijder deze verborgen tekst uit het document (of maak hem zichtbaar als hij openbaar mag) en lever het opnieuw aan."
+_OCR = "Doe de tekstherkenning (OCR) opnieuw na het lakken, zodat de zwarte delen geen tekst meer hebben."
+_HIDDEN_TEXT = {
+    "tekst_onder_vlak": ("er staat leesbare tekst onder een zwart (of ander ondoorzichtig) vlak: de lakking is niet echt toegepast, wie kopieert of zoekt leest hem toch", _AGAIN),
+    "tekst_onder_tekst": ("er staat tekst onder andere tekens (zoals zwarte blokjes of symbolen die eroverheen zijn gezet): onzichtbaar, maar wel te kopiëren", _AGAIN),
     "onzichtbare_tekst_onder_vlak": ("er staat onzichtbare tekst (tekstlaag of OCR) onder een gelakt vlak",
                                      "Verwijder de tekstlaag van de gelakte delen: lak opnieuw met een programma dat de tekst verwijdert, en doe de tekstherkenning (OCR) pas na het lakken."),
-    "onzichtbare_tekst_op_zwart": ("er staat onzichtbare tekst (tekstlaag of OCR) op een zwart gemaakt deel van een scan",
-                                   "Doe de tekstherkenning (OCR) opnieuw na het lakken, zodat de zwarte delen geen tekst meer hebben."),
+    "onzichtbare_tekst_op_zwart": ("er staat onzichtbare tekst (tekstlaag of OCR) op een zwart gemaakt deel van de pagina of scan", _OCR),
+    "onzichtbare_tekst": ("er staat onzichtbare tekst op de pagina (tekst die niet getekend wordt, maar wel te kopiëren en te doorzoeken is)", _REMOVE),
     "tekst_in_kleur_van_vlak": ("er staat tekst in dezelfde kleur als het vlak eronder: onzichtbaar, maar wel te kopiëren",
                                 "Verwijder deze tekst of lak hem echt; alleen de code van de weigeringsgrond mag op een gelakt vlak staan."),
-    "te_kleine_tekst": ("er staat tekst kleiner dan 1 punt: onleesbaar, maar wel te kopiëren",
-                        "Verwijder deze verborgen tekst uit het document en lever het opnieuw aan."),
-    "tekst_buiten_pagina": ("er staat tekst buiten de zichtbare pagina",
-                            "Verwijder deze verborgen tekst uit het document en lever het opnieuw aan."),
-    "witte_tekst": ("er staat witte tekst op een witte achtergrond: onzichtbaar, maar wel te kopiëren",
-                    "Controleer of deze tekst openbaar mag zijn; verwijder hem anders uit het document."),
+    "witte_tekst": ("er staat tekst wit op wit (tekst in de kleur van de achtergrond): onzichtbaar, maar wel te kopiëren", _REMOVE),
+    "te_kleine_tekst": ("er staat tekst kleiner dan 1 punt: onleesbaar, maar wel te kopiëren", _REMOVE),
+    "tekst_buiten_pagina": ("er staat tekst buiten de zichtbare pagina: onzichtbaar, maar wel te kopiëren", _REMOVE),
+    "tekst_in_verborgen_laag": ("er staat tekst in een verborgen laag (optionele inhoud die uit staat): onzichtbaar, maar wel te kopiëren", _REMOVE),
+    "onzichtbaar_gemaakte_tekst": ("er staat tekst die niet te zien is (doorzichtig gemaakt, weggeknipt of gemaskeerd), maar wel te kopiëren", _REMOVE),
 }
+LEAK_CODES = frozenset(f"pdf.{kind}" for kind in _HIDDEN_TEXT)
 
 _STRUCTURE_TEXT = {
     "redact_annotatie": "Pas de lakkingen toe ('Redactie toepassen') en sla het document opnieuw op.",
@@ -52,22 +55,25 @@ def _finding(code: str, severity: str, location: str, message: str, fix: str, **
     return {"code": code, "severity": severity, "location": location, "message": message, "fix": fix, **extra}
 
 
-def run_gate(reader: PdfReader, data: bytes, texts: list[str], scenes=None) -> tuple[list[dict], bytes]:
-    """``scenes``: the pages already interpreted (see pdfs._parsed_once), else interpreted here."""
+def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[str]]:
+    """Findings, the bytes of the published copy, and the text of each page of that copy.
+
+    Visibility is judged on the copy that will be published (comments and forms removed, links kept),
+    as PDFium draws it; the page text comes from the same engine. Structure is read with pypdf."""
     findings: list[dict] = []
-    sampler = ImageSampler()
-    for number, page in enumerate(reader.pages, start=1):
-        scene = scenes[number - 1] if scenes is not None else interpret(page)
-        for f in analyse(scene, number, sampler):
-            message, fix = _REDACTION_TEXT[f.kind]
-            severity = "waarschuwing" if f.kind == "witte_tekst" else "fout"
-            findings.append(_finding(f"pdf.{f.kind}", severity, f.position(),
-                                     f"{message} (tekst: {mask(f.chars)}).", fix))
-        if scene.problems:
-            findings.append(_finding("pdf.inhoud_onleesbaar", "fout", f"pagina {number}",
-                                     f"de inhoud van de pagina kan niet volledig gecontroleerd worden ({scene.problems[0]}).",
-                                     "Maak de pdf opnieuw aan (bijvoorbeeld door hem opnieuw naar pdf te 'printen') en lever hem opnieuw aan."))
-    for s in inspect_structure(reader, data):
+    structure = inspect_structure(reader, data)  # before the copy is made: making it cleans the pages in memory
+    annotated = _pages_losing_annotations(reader)
+    published = published_copy(data)  # the one place the copy is made
+    texts, hidden = inspect_document(published)
+    if annotated:
+        # A comment, stamp or form field can be the only thing covering text: the copy drops it, so the
+        # pages are also judged as the reviewer saw them, with those annotations drawn.
+        seen = {(h.kind, h.page, h.chars) for h in hidden}
+        hidden += [h for h in inspect_document(data, judge=annotated)[1] if (h.kind, h.page, h.chars) not in seen]
+    for h in hidden:
+        message, fix = _HIDDEN_TEXT[h.kind]
+        findings.append(_finding(f"pdf.{h.kind}", "fout", h.position(), f"{message} (tekst: {mask(h.chars)}).", fix))
+    for s in structure:
         where = f"pagina {s.page}" if s.page else "document"
         if s.severity == REFUSE:
             findings.append(_finding(f"pdf.{s.kind}", "fout", where, f"de pdf bevat {s.detail}.", _STRUCTURE_TEXT[s.kind]))
@@ -77,7 +83,7 @@ def run_gate(reader: PdfReader, data: bytes, texts: list[str], scenes=None) -> t
                                      "Geen actie nodig; lever voortaan bij voorkeur een pdf zonder deze gegevens aan.",
                                      fixed=True))
     findings += _personal_data(texts, reader)
-    return findings, published_copy(data)
+    return findings, published, texts
 
 
 _PERSONAL_FIX = ("Lak dit gegeven, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
@@ -94,7 +100,7 @@ def _where(pages: list[int]) -> str:
 def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
     """Personal data in the page text and in the text kept but not drawn; the same value on many
     pages is one finding with the pages listed."""
-    grouped: dict[tuple[str, str, str], tuple[object, list[int]]] = {}
+    grouped: dict[tuple[str, str, str], tuple[PersonalData, list[int]]] = {}
     for number, text in enumerate(texts, start=1):
         for item in find_personal_data(text, number):
             grouped.setdefault(("", item.kind, item.hash), (item, []))[1].append(number)
@@ -132,3 +138,15 @@ def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
                                  "Verwijder de vervangende tekst of maak hem gelijk aan de zichtbare tekst; lak opnieuw met een "
                                  "programma dat ook de tagstructuur opschoont, en lever de pdf opnieuw aan."))
     return findings
+
+
+def _pages_losing_annotations(reader: PdfReader) -> set[int]:
+    """0-based pages with annotations other than links: the published copy does not keep them."""
+    pages = set()
+    for index, page in enumerate(reader.pages):
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else None
+        if isinstance(annots, ArrayObject) and any(
+                isinstance(a.get_object(), DictionaryObject) and a.get_object().get("/Subtype") != "/Link" for a in annots):
+            pages.add(index)
+    return pages

@@ -99,6 +99,47 @@ def _identifying_info(info) -> bool:
     return False
 
 
+_USAGE_STATES = {"/View": "/ViewState", "/Print": "/PrintState", "/Export": "/ExportState"}
+
+
+def _hidden_layers(oc) -> str:
+    """Optional-content layers that are off by any route, described; empty when none.
+
+    Off by default: listed in ``/D /OFF``, or ``/D /BaseState /OFF`` without being listed in ``/D /ON``.
+    Off for some use: a usage dictionary with a view, print or export state ``/OFF`` (viewers apply
+    these through ``/D /AS``). A layer that can be off hides what is in it from the reviewer, while the
+    words stay in the file."""
+    if not isinstance(oc, DictionaryObject):
+        return ""
+    groups = [g for g in (_r(oc.get("/OCGs")) or []) if isinstance(_r(g), DictionaryObject)]
+    default = _r(oc.get("/D"))
+    default = default if isinstance(default, DictionaryObject) else DictionaryObject()
+
+    def ids(key):
+        value = _r(default.get(key))
+        return {id(_r(g)) for g in value} if isinstance(value, ArrayObject) else set()
+
+    on, off = ids("/ON"), ids("/OFF")
+    base_off = default.get("/BaseState") == "/OFF"
+    hidden = {id(_r(g)) for g in groups if id(_r(g)) in off or (base_off and id(_r(g)) not in on)}
+    hidden |= {i for i in off}
+    used_off = set()
+    for g in groups:
+        usage = _r(_r(g).get("/Usage"))
+        if not isinstance(usage, DictionaryObject):
+            continue
+        for category, state in _USAGE_STATES.items():
+            entry = _r(usage.get(category))
+            if isinstance(entry, DictionaryObject) and entry.get(state) == "/OFF":
+                used_off.add(id(_r(g)))
+    parts = []
+    if hidden:
+        parts.append(f"{len(hidden)} verborgen laag/lagen (optionele inhoud die standaard uit staat)")
+    if used_off - hidden:
+        parts.append(f"{len(used_off - hidden)} laag/lagen die bij bekijken, afdrukken of exporteren uit gaan")
+    return " en ".join(parts)
+
+
 def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
     findings: list[StructureFinding] = []
     root = _r(reader.trailer.get("/Root"))
@@ -128,13 +169,9 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
             findings.append(StructureFinding("ingesloten_bestand", REFUSE, "bijbehorende bestanden (/AF, bijlagen in de pdf)"))
         if _outline_has_script(root.get("/Outlines")):
             findings.append(StructureFinding("javascript", REFUSE, "een bladwijzer met JavaScript of een andere actie"))
-        oc = _r(root.get("/OCProperties"))
-        if isinstance(oc, DictionaryObject):
-            default = _r(oc.get("/D"))
-            hidden = _r(default.get("/OFF")) if isinstance(default, DictionaryObject) else None
-            if isinstance(hidden, ArrayObject) and len(hidden) > 0:
-                findings.append(StructureFinding("verborgen_laag", REFUSE,
-                                                 f"{len(hidden)} verborgen laag/lagen (optionele inhoud)"))
+        hidden = _hidden_layers(_r(root.get("/OCProperties")))
+        if hidden:
+            findings.append(StructureFinding("verborgen_laag", REFUSE, hidden))
         if "/Metadata" in root or "/PieceInfo" in root:
             findings.append(StructureFinding("metadata", FIXED, "XMP-metadata of PieceInfo"))
     if _identifying_info(reader.metadata):

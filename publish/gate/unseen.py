@@ -126,7 +126,8 @@ def collect(reader) -> tuple[list[UnseenText], list[HiddenReplacement]]:
 
 
 def _outline_titles(outlines) -> list[UnseenText]:
-    found, seen = [], set()
+    found: list[UnseenText] = []
+    seen: set[int] = set()
     outlines = _r(outlines)
     todo = [(outlines.get("/First"), 0)] if isinstance(outlines, DictionaryObject) else []
     while todo and len(seen) < MAX_ITEMS:
@@ -148,7 +149,7 @@ def _outline_titles(outlines) -> list[UnseenText]:
 
 def _page_labels(labels) -> list[UnseenText]:
     found = []
-    todo, seen = [(labels, 0)], set()
+    todo, seen = [(labels, 0)], set[int]()
     while todo and len(seen) < MAX_ITEMS:
         ref, depth = todo.pop()
         node = _r(ref)
@@ -220,7 +221,8 @@ def _structure(tree, page_numbers: dict, texts: list[UnseenText]) -> list[tuple[
 
 
 def _mcids(elem, page, page_numbers: dict) -> list[tuple[int, int]]:
-    found, todo, seen = [], [(elem.get("/K"), page, 0)], set()
+    found: list[tuple[int, int]] = []
+    todo, seen = [(elem.get("/K"), page, 0)], set[int]()
     while todo and len(found) < MAX_ITEMS and len(seen) < MAX_ITEMS:
         ref, page, depth = todo.pop()
         node = _r(ref)

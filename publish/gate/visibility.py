@@ -1,0 +1,658 @@
+"""Which characters a reader really sees: judged on the pages as PDFium (Chrome's PDF engine) draws them.
+
+For every page with text, three whole-page renders are compared (grayscale, 72 dpi, cropped to the
+area that has text):
+
+- ``full``: the page as a viewer shows it, annotations included;
+- ``bare``: the same page with every text object removed (recursively, inside Form XObjects too);
+- ``owner``: only the text objects, each painted in its own flat colour without anti-aliasing (render
+  modes, clipping and masks kept), so every pixel tells which text object is drawn on top there.
+
+A text object's pixel is *visible ink* when it is that object's own (``owner``) and removing the text
+changes it (``full`` differs from ``bare``). A character without visible ink is hidden: covered by any
+drawing (box, thick line, curve, shading, image, stencil mask, annotation appearance), painted in the
+colour of what is under it, transparent, clipped or masked away, invisible (render mode 3 or 7), too
+small, outside the page, or covered by other text drawn later (black symbol-font squares). Nothing has
+to be modelled for this: whatever the engine draws is what is judged.
+
+Speed: the three renders cost about as much as drawing the page three times. Characters are examined
+one by one only on pages where some text object is not wholly visible; elsewhere a check per text
+object (a few per line) suffices.
+
+Text that is invisible by design, the OCR layer of a scan, is judged by what is under it: over visible
+print it is fine, over a uniformly dark area (blacked out on paper) it is a leak.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+SCALE = 1.0  # pixels per point: 72 dpi, raised for small print so a letter spans at least ~9 pixels
+MAX_SCALE = 3.0
+MAX_PIXELS = 12_000_000  # per render: a huge page is judged at a lower resolution, never with gigabytes of memory
+LETTER_PIXELS = 9.0
+CHANGED = 12  # grey levels (about 5%) a pixel must change by to count as drawn by the text
+MARGIN = 4.0  # points of page around the text area that are rendered too
+MIN_SIZE = 1.0  # characters smaller than this (points) are unreadable
+VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
+SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
+UNCHANGED_PIXELS, UNCHANGED_SHARE = 2, 0.03  # own pixels of an object that may stay unchanged (edge effects)
+LATER_SHARE = 0.25  # ink of later text inside an object's area, relative to its own ink, that needs a closer look
+DARK = 70  # grey level under which a pixel counts as dark
+PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a scan with words on it)
+INK_CONTRAST = 50  # grey levels darker than the paper around it that count as ink
+
+GROUND_CODE = re.compile(r"^(art(ikel)?\.?)?\s*(\d{1,2}(\.\d{1,2}){0,2}(\.?[a-i])?\s*(,|;|en)?\s*)+$", re.IGNORECASE)
+LABELS = {"", "redacted", "redaction", "privilege", "privileged", "gelakt", "weggelakt", "geanonimiseerd",
+          "buiten reikwijdte", "niet openbaar", "vertrouwelijk", "confidential"}
+DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+
+# causes, from the most specific to the most general; each is a finding code ``pdf.<cause>``
+ONDER_VLAK = "tekst_onder_vlak"
+ONDER_TEKST = "tekst_onder_tekst"
+KLEUR_VAN_VLAK = "tekst_in_kleur_van_vlak"
+WIT_OP_WIT = "witte_tekst"
+ONZICHTBAAR = "onzichtbare_tekst"
+ONZICHTBAAR_OP_ZWART = "onzichtbare_tekst_op_zwart"
+ONZICHTBAAR_ONDER_VLAK = "onzichtbare_tekst_onder_vlak"
+TE_KLEIN = "te_kleine_tekst"
+BUITEN_PAGINA = "tekst_buiten_pagina"
+VERBORGEN = "onzichtbaar_gemaakte_tekst"  # transparent, clipped away or masked
+VERBORGEN_LAAG = "tekst_in_verborgen_laag"
+
+
+@dataclass
+class Hidden:
+    kind: str
+    page: int  # 1-based
+    box: tuple[float, float, float, float]  # points, x0 y0 x1 y1
+    chars: str
+
+    def position(self) -> str:
+        return f"pagina {self.page}, positie ({round(self.box[0])}, {round(self.box[1])})"
+
+
+@dataclass
+class _Char:
+    char: str
+    box: tuple[float, float, float, float]  # points
+    obj: int  # index of its text object in paint order, -1 if unknown
+    hidden: str = ""  # cause, empty when visible
+    index: int = 0  # in the page text
+
+
+def is_ground_code(chars: str) -> bool:
+    if len(chars) > 60:  # no code is this long (and the pattern must not run away on long text)
+        return False
+    return bool(GROUND_CODE.match(chars.strip())) or chars.strip().lower() in LABELS
+
+
+DATES = re.compile(r"\b\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}\b")
+
+
+def is_label(chars: str) -> bool:
+    """What redaction tools print on a box: ground codes, reason words or date stamps (one or more)."""
+    text = " ".join(chars.split()).strip(" .:;,")
+    if is_ground_code(text) or text.lower() in LABELS or bool(DATE.match(text.replace(" ", ""))):
+        return True
+    rest = DATES.sub(" ", text)
+    return not any(ch.isalpha() for ch in rest) and not re.search(r"\d{3,}", rest) and len(rest) < len(text)
+
+
+def mask(text: str) -> str:
+    """'Jan Jansen' -> 'J** J***** (10 tekens)': enough to find it, not enough to read it."""
+    words = text.split()
+    masked = " ".join(w[0] + "*" * (len(w) - 1) for w in words[:6])
+    if len(words) > 6:
+        masked += " …"
+    return f"{masked} ({len(text.replace(' ', ''))} tekens)"
+
+
+# -- page objects ------------------------------------------------------------------------------------
+
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _then(inner: Matrix, outer: Matrix) -> Matrix:
+    """Apply ``inner`` first, then ``outer`` (x' = a x + c y + e)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _walk(page) -> list[tuple[object, int, Matrix]]:
+    """All page objects in paint order, Form XObject contents included: (handle, type, matrix to page
+    space of the objects's own bounds). A form object comes before its contents."""
+    out: list[tuple[object, int, Matrix]] = []
+
+    def visit(count, get, to_page, depth):
+        for i in range(count):
+            obj = get(i)
+            if not obj:
+                continue
+            kind = raw.FPDFPageObj_GetType(obj)
+            out.append((obj, kind, to_page))
+            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:
+                m = raw.FS_MATRIX()
+                inner = (m.a, m.b, m.c, m.d, m.e, m.f) if raw.FPDFPageObj_GetMatrix(obj, m) else IDENTITY
+                visit(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
+                      _then(inner, to_page), depth + 1)
+
+    visit(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j), IDENTITY, 0)
+    return out
+
+
+def _strip(page, keep_text: bool, texts: int = 0) -> int:
+    """Remove (and free) the text objects of a loaded page, or all its other drawing (paths, images,
+    shadings) inside Form XObjects too. When the text is kept, text object k in paint order is painted
+    in the flat colour k + 1 (24-bit RGB) instead of its own, ``texts`` being how many there are.
+    Returns how many text objects were seen."""
+    TEXT, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
+    get_type, destroy = raw.FPDFPageObj_GetType, raw.FPDFPageObj_Destroy
+    fill, stroke, blend = raw.FPDFPageObj_SetFillColor, raw.FPDFPageObj_SetStrokeColor, raw.FPDFPageObj_SetBlendMode
+    seen = 0
+
+    def prune(count, get, remove, depth):
+        nonlocal seen
+        for i in range(count - 1, -1, -1):  # backwards: removing keeps the earlier indexes valid
+            obj = get(i)
+            if not obj:
+                continue
+            kind = get_type(obj)
+            if kind == FORM:
+                if depth < 32:
+                    prune(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
+                          lambda x, o=obj: raw.FPDFFormObj_RemoveObject(o, x), depth + 1)
+            elif kind == TEXT:
+                seen += 1
+                if not keep_text:
+                    if remove(obj):
+                        destroy(obj)
+                else:
+                    code = texts - seen + 1
+                    r, g, b = (code >> 16) & 255, (code >> 8) & 255, code & 255
+                    fill(obj, r, g, b, 255)
+                    stroke(obj, r, g, b, 255)
+                    blend(obj, b"Normal")
+            elif keep_text and remove(obj):
+                destroy(obj)
+
+    prune(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j),
+          lambda x: raw.FPDFPage_RemoveObject(page, x), 0)
+    return seen
+
+
+def _bounds(obj, to_page: Matrix = IDENTITY) -> tuple[float, float, float, float] | None:
+    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    if not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+        return None
+    if to_page == IDENTITY:
+        return (l.value, b.value, r.value, t.value)
+    a, b_, c, d, e, f = to_page
+    xs, ys = [], []
+    for x, y in ((l.value, b.value), (r.value, b.value), (l.value, t.value), (r.value, t.value)):
+        xs.append(a * x + c * y + e)
+        ys.append(b_ * x + d * y + f)
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _fill_grey(obj) -> int | None:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+        return None
+    return round(0.299 * r.value + 0.587 * g.value + 0.114 * b.value)
+
+
+# -- one page ----------------------------------------------------------------------------------------
+
+class _Canvas:
+    """Maps points to pixels of the cropped renders."""
+
+    def __init__(self, width: float, height: float, area: tuple[float, float, float, float], scale: float = SCALE):
+        self.width, self.height, self.scale = width, height, scale
+        x0, y0, x1, y1 = max(area[0] - MARGIN, 0), max(area[1] - MARGIN, 0), min(area[2] + MARGIN, width), min(area[3] + MARGIN, height)
+        if x1 - x0 < 1 or y1 - y0 < 1:
+            x0, y0, x1, y1 = 0.0, 0.0, width, height
+        scale = min(scale, (MAX_PIXELS / max((x1 - x0) * (y1 - y0), 1.0)) ** 0.5)
+        self.scale = scale
+        self.crop = (x0, y0, width - x1, height - y1)
+        self.left = x0
+        self.top = y1
+        self.dx = np.ceil(x0 * scale)
+        self.dy = np.ceil((height - y1) * scale)
+
+    def render(self, page, **kwargs) -> np.ndarray:
+        bitmap = page.render(scale=self.scale, crop=self.crop, may_draw_forms=False, **kwargs)
+        return bitmap.to_numpy()
+
+    def pixels(self, box, shape) -> tuple[slice, slice] | None:
+        """Pixel rows and columns of a box in points (page space, origin bottom-left)."""
+        s = self.scale
+        x0 = int(np.floor(box[0] * s - self.dx))
+        x1 = int(np.ceil(box[2] * s - self.dx))
+        y0 = int(np.floor((self.height - box[3]) * s - self.dy))
+        y1 = int(np.ceil((self.height - box[1]) * s - self.dy))
+        x0, y0 = max(x0, 0), max(y0, 0)
+        x1, y1 = min(x1, shape[1]), min(y1, shape[0])
+        if x1 <= x0 or y1 <= y0:
+            return None
+        return slice(y0, y1), slice(x0, x1)
+
+
+def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]]:
+    """The text of one page (as PDFium extracts it) and its hidden text, grouped per run of words."""
+    page = doc[index]
+    textpage = page.get_textpage()
+    try:
+        return _inspect_page(doc, index, page, textpage)
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[str, list[Hidden]]:
+    raw.FPDFPage_SetRotation(page, 0)
+    count = textpage.count_chars()
+    text = textpage.get_text_range() if count > 0 else ""
+    if not text.strip():
+        return _clean(text), []
+    width, height = page.get_width(), page.get_height()
+    left, bottom = _origin(page)
+
+    walked = _walk(page)
+    text_objects = [o for o, k, _m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    bounds = [_bounds(o, m) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    area = _union([b for b in bounds if b is not None], left, bottom)
+    canvas = _Canvas(width, height, area or (0, 0, width, height), _scale(bounds))
+
+    full = canvas.render(page, grayscale=True, draw_annots=True)
+    bare_page = doc[index]
+    raw.FPDFPage_SetRotation(bare_page, 0)
+    _strip(bare_page, keep_text=False)
+    bare = canvas.render(bare_page, grayscale=True, draw_annots=True)
+    bare_page.close()
+    owner_page = doc[index]
+    raw.FPDFPage_SetRotation(owner_page, 0)
+    same = _strip(owner_page, keep_text=True, texts=len(text_objects)) == len(text_objects)
+    bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
+    owner_page.close()
+    owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
+    owner[owner > len(text_objects)] = 0  # the background, or a colour blended by a mask: nobody's
+    if not same:  # cannot happen (the same page, loaded again); judge every character then
+        owner[:] = 0
+    changed = (np.maximum(full, bare) - np.minimum(full, bare)) > CHANGED
+    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom)
+    if not suspicious:
+        return _clean(text), []
+
+    objects = [(o, k) for o, k, _m in walked]
+    order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}
+    text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}
+    chars = _chars(textpage, count, text_index, left, bottom)
+    modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
+    suspicious_set = set(suspicious)
+    later_covers = _later_covers(walked, left, bottom)
+    annots = _annotation_rects(page, left, bottom)
+    for c in chars:
+        if c.obj not in suspicious_set or not c.char.isalnum():
+            continue
+        c.hidden = _judge(c, canvas, full, bare, owner, changed, modes.get(c.obj, 0), width, height,
+                          later_covers, annots, text_objects, order)
+        if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
+            c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
+    _excuse_doubles(chars)
+    return _clean(text), _group(chars, canvas, bare, index + 1)
+
+
+def _scale(bounds) -> float:
+    """Pixels per point so that the typical letter of the page is drawn in enough pixels to judge."""
+    heights = sorted(b[3] - b[1] for b in bounds if b is not None and b[3] - b[1] > 0.5)
+    if not heights:
+        return SCALE
+    typical = heights[len(heights) // 2]
+    return float(min(MAX_SCALE, max(SCALE, LETTER_PIXELS / typical)))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    """Line breaks as \\n; control characters (broken font maps) dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _origin(page) -> tuple[float, float]:
+    """Lower-left corner of the displayed page box in PDF space (char boxes are in PDF space)."""
+    box = raw.FS_RECTF()
+    if raw.FPDF_GetPageBoundingBox(page, box):
+        return box.left, box.bottom
+    return 0.0, 0.0
+
+
+def _shift(box, left, bottom):
+    return (box[0] - left, box[1] - bottom, box[2] - left, box[3] - bottom)
+
+
+def _union(boxes, left, bottom):
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes) - left, min(b[1] for b in boxes) - bottom,
+            max(b[2] for b in boxes) - left, max(b[3] for b in boxes) - bottom)
+
+
+def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float) -> set[int]:
+    """Text objects that may not be wholly visible; the others need no look at single characters.
+
+    Counted for all objects at once from the owner map: an object is beyond doubt when it owns
+    pixels, (nearly) all of them change when text is removed, and no later text inks its area."""
+    n = len(bounds)
+    inked = owner != 0
+    ids = owner[inked].astype(np.intp)  # only pixels some text object paints: a small share of the page
+    n_own = np.bincount(ids, minlength=n + 1)
+    n_vis = np.bincount(ids[changed[inked]], minlength=n + 1)
+    unchanged = n_own - n_vis
+    doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
+    suspicious = set(np.flatnonzero(doubtful).tolist())
+    suspicious |= {k for k, box in enumerate(bounds) if box is None}
+    for k in _overlapped(bounds) - suspicious:
+        where = canvas.pixels(_shift(bounds[k], left, bottom), owner.shape)
+        if where is None or int((owner[where] > k + 1).sum()) > LATER_SHARE * n_own[k + 1]:
+            suspicious.add(k)
+    return suspicious
+
+
+def _overlapped(bounds, cell: float = 24.0) -> set[int]:
+    """Text objects whose area a later text object overlaps by more than a sliver (found through a
+    coarse grid, so each object is compared only with its neighbours)."""
+    grid: dict[tuple[int, int], list[int]] = {}
+    big: list[int] = []  # objects over a large part of the page: compared with every other one
+    out: set[int] = set()
+    for k, box in enumerate(bounds):
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        columns, rows = int(x1 // cell) - int(x0 // cell) + 1, int(y1 // cell) - int(y0 // cell) + 1
+        large = columns * rows > 400
+        cells = [] if large else [(i, j) for i in range(int(x0 // cell), int(x1 // cell) + 1)
+                                  for j in range(int(y0 // cell), int(y1 // cell) + 1)]
+        candidates = [e for key in cells for e in grid.get(key, ())] + big
+        if large:
+            candidates += [e for members in grid.values() for e in members]
+        checked = set()
+        for e in candidates:
+            if e in checked or e in out:
+                continue
+            checked.add(e)
+            ex0, ey0, ex1, ey1 = bounds[e]
+            w, h = min(x1, ex1) - max(x0, ex0), min(y1, ey1) - max(y0, ey0)
+            if w > 0 and h > 0 and w * h > 0.1 * max((ex1 - ex0) * (ey1 - ey0), 1e-6):
+                out.add(e)
+        if large:
+            big.append(k)
+        for key in cells:
+            grid.setdefault(key, []).append(k)
+    return out
+
+
+def _chars(textpage, count: int, text_index: dict, left: float, bottom: float) -> list[_Char]:
+    out = []
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    for i in range(count):
+        code = raw.FPDFText_GetUnicode(textpage, i)
+        char = chr(code) if 0 < code < 0x110000 else ""
+        if not raw.FPDFText_GetCharBox(textpage, i, l, r, b, t):
+            out.append(_Char(char, (0, 0, 0, 0), -1, index=i))
+            continue
+        obj = raw.FPDFText_GetTextObject(textpage, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
+        out.append(_Char(char, (l.value - left, b.value - bottom, r.value - left, t.value - bottom), text_index.get(key, -1), index=i))
+    return out
+
+
+def _later_covers(walked, left, bottom):
+    """Non-text objects (paths, images, shadings) with their paint order and bounds."""
+    out = []
+    for i, (obj, kind, to_page) in enumerate(walked):
+        if kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING):
+            box = _bounds(obj, to_page)
+            if box is not None:
+                out.append((i, _shift(box, left, bottom), kind))
+    return out
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return max(w, 0) * max(h, 0)
+
+
+def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom: float) -> bool:
+    """Is the text over this letter a solid block (black squares) rather than letters of the same shape?
+    Judged in the letter's full cell (font height by advance width), where a letter's ink is sparse."""
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(textpage, c.index, rect):
+        return True
+    box = (min(rect.left, rect.right) - left, min(rect.top, rect.bottom) - bottom,
+           max(rect.left, rect.right) - left, max(rect.top, rect.bottom) - bottom)
+    where = canvas.pixels(box, owner.shape)
+    if where is None:
+        return True
+    return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE
+
+
+def _judge(c: _Char, canvas: _Canvas, full, bare, owner, changed, mode: int, width: float, height: float,
+           covers, annots, text_objects, order) -> str:
+    box = c.box
+    w, h = box[2] - box[0], box[3] - box[1]
+    if box[2] < 0 or box[0] > width or box[3] < 0 or box[1] > height:
+        return BUITEN_PAGINA
+    where = canvas.pixels(box, owner.shape)
+    if where is None:
+        return BUITEN_PAGINA if w > 0 and h > 0 else TE_KLEIN
+    own = owner[where] == c.obj + 1
+    visible = int((own & changed[where]).sum())
+    cells = own.size
+    if visible >= max(1.0, VISIBLE_SHARE * cells):
+        if max(w, h) < MIN_SIZE:
+            return TE_KLEIN
+        return ""
+    if max(w, h) < MIN_SIZE:
+        return TE_KLEIN
+    position = order.get(ctypes.cast(text_objects[c.obj], ctypes.c_void_p).value, 0)
+    later_text = int((owner[where] > c.obj + 1).sum())
+    if later_text >= 0.3 * cells:
+        return ONDER_TEKST
+    obj = text_objects[c.obj]
+    if _in_layer(obj):
+        return VERBORGEN_LAAG
+    late = any(i > position and _overlap(box, b) >= 0.5 * max(w * h, 1e-6) for i, b, _k in covers)
+    if own.sum() == 0 or _transparent(obj):
+        if float((bare[where] < DARK).mean()) > 0.85:
+            return ONZICHTBAAR_ONDER_VLAK if late or _overlap_any(box, annots) else ONZICHTBAAR_OP_ZWART
+        return ONZICHTBAAR if mode in (3, 7) else VERBORGEN
+    if late or _overlap_any(box, annots):
+        return ONDER_VLAK
+    grey = _fill_grey(obj)
+    around = float(full[where].mean())
+    if grey is not None and abs(grey - around) < 40:
+        return WIT_OP_WIT if around > 230 else KLEUR_VAN_VLAK
+    return ONDER_VLAK
+
+
+def _overlap_any(box, rects) -> bool:
+    area = max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
+    return any(_overlap(box, r) >= 0.5 * area for r in rects)
+
+
+def _transparent(obj) -> bool:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    return bool(raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)) and a.value < 26
+
+
+def _in_layer(obj) -> bool:
+    """Marked as optional content (``/OC ... BDC``): hidden by a layer that is off."""
+    buffer = (ctypes.c_ushort * 32)()
+    length = ctypes.c_ulong()
+    for i in range(raw.FPDFPageObj_CountMarks(obj)):
+        mark = raw.FPDFPageObj_GetMark(obj, i)
+        if mark and raw.FPDFPageObjMark_GetName(mark, buffer, 64, length):
+            if bytes(buffer)[:max(length.value - 2, 0)].decode("utf-16-le", "replace") == "OC":
+                return True
+    return False
+
+
+def _annotation_rects(page, left, bottom) -> list[tuple[float, float, float, float]]:
+    out = []
+    for i in range(raw.FPDFPage_GetAnnotCount(page)):
+        annot = raw.FPDFPage_GetAnnot(page, i)
+        if not annot:
+            continue
+        rect = raw.FS_RECTF()
+        if raw.FPDFAnnot_GetRect(annot, rect):
+            out.append((min(rect.left, rect.right) - left, min(rect.bottom, rect.top) - bottom,
+                        max(rect.left, rect.right) - left, max(rect.bottom, rect.top) - bottom))
+        raw.FPDFPage_CloseAnnot(annot)
+    return out
+
+
+def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[Hidden]:
+    """Hidden characters per word; consecutive hidden words with the same cause form one finding."""
+    words: list[tuple[str, list[_Char], str]] = []  # (word, chars, cause or "")
+    current: list[_Char] = []
+
+    def close():
+        if not current:
+            return
+        word = "".join(c.char for c in current)
+        causes = Counter(c.hidden for c in current if c.hidden)
+        hidden = sum(causes.values())
+        cause = causes.most_common(1)[0][0] if hidden >= min(2, len(current)) else ""
+        if cause in (ONZICHTBAAR, VERBORGEN) and _over_print(_box_of(current), canvas, bare):
+            cause = ""  # the text layer of a scan: the words are there to see in the image
+        words.append((word, list(current), cause))
+        current.clear()
+
+    for c in chars:
+        if c.char.isalnum():
+            current.append(c)
+        else:
+            close()
+    close()
+
+    visible = [c for c in chars if c.char.isalnum() and not c.hidden]
+    findings: list[Hidden] = []
+    run: list[tuple[str, list[_Char], str]] = []
+
+    def flush():
+        if not run:
+            return
+        cause = run[0][2]
+        first, last = run[0][1][0].index, run[-1][1][-1].index
+        text = " ".join("".join(c.char for c in chars[first:last + 1]).split())
+        box = _box_of([c for _, cs, _ in run for c in cs])
+        run.clear()
+        if is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text)):
+            return
+        if cause in (ONZICHTBAAR, ONZICHTBAAR_OP_ZWART, VERBORGEN, ONDER_TEKST):
+            if _duplicate_of_visible(text, box, visible):
+                return
+        findings.append(Hidden(cause, page_number, box, text))
+
+    for word in words:
+        if word[2] and (not run or run[-1][2] == word[2]):
+            run.append(word)
+        else:
+            flush()
+            if word[2]:
+                run.append(word)
+    flush()
+    return findings
+
+
+def _excuse_doubles(chars: list[_Char]) -> None:
+    """A hidden letter with the same letter visible on the same spot is seen by the reader: producers
+    draw text twice for a bold effect, or lay an exact text layer over visible text."""
+    hidden = [c for c in chars if c.hidden]
+    if not hidden:
+        return
+    cells: dict[tuple[int, int], list[_Char]] = {}
+    for c in chars:
+        if c.char.isalnum() and not c.hidden:
+            cx, cy = (c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2
+            cells.setdefault((int(cx // 8), int(cy // 8)), []).append(c)
+    for c in hidden:
+        cx, cy = (c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2
+        reach = max(1.0, 0.4 * max(c.box[2] - c.box[0], c.box[3] - c.box[1]))
+        letter = c.char.casefold()
+        for i in (-1, 0, 1):
+            for j in (-1, 0, 1):
+                for other in cells.get((int(cx // 8) + i, int(cy // 8) + j), ()):
+                    ox, oy = (other.box[0] + other.box[2]) / 2, (other.box[1] + other.box[3]) / 2
+                    if other.char.casefold() == letter and abs(ox - cx) <= reach and abs(oy - cy) <= reach:
+                        c.hidden = ""
+
+
+def _box_of(chars: list[_Char]) -> tuple[float, float, float, float]:
+    return (min(c.box[0] for c in chars), min(c.box[1] for c in chars),
+            max(c.box[2] for c in chars), max(c.box[3] for c in chars))
+
+
+def _duplicate_of_visible(text: str, box, visible: list[_Char]) -> bool:
+    """Hidden text that lies exactly on visible text saying the same (a doubled text layer) is no leak."""
+    inside = [c for c in visible if box[0] - 1 <= (c.box[0] + c.box[2]) / 2 <= box[2] + 1
+              and box[1] - 1 <= (c.box[1] + c.box[3]) / 2 <= box[3] + 1]
+    if not inside:
+        return False
+    seen = "".join(c.char for c in sorted(inside, key=lambda c: (-round(c.box[1]), c.box[0]))).casefold()
+    wanted = "".join(ch for ch in text if ch.isalnum()).casefold()
+    return seen == wanted
+
+
+def _over_print(box, canvas: _Canvas, bare) -> bool:
+    """Under the box, without any text, is there something that looks like print (an image of words)?
+    The box is grown a little: OCR boxes do not always sit exactly on the printed word."""
+    grow = 0.2 * (box[3] - box[1])
+    where = canvas.pixels((box[0] - grow, box[1] - grow, box[2] + grow, box[3] + grow), bare.shape)
+    if where is None:
+        return False
+    under = bare[where]
+    paper = float(np.percentile(under, 90))
+    if paper < 100:
+        return False  # dark all over: blacked out, not print
+    ink = float((under < paper - INK_CONTRAST).mean())
+    return PRINT_MIN <= ink <= PRINT_MAX
+
+
+def inspect_document(data: bytes, judge=None) -> tuple[list[str], list[Hidden]]:
+    """Text per page and the hidden text of a PDF (the bytes of the copy that will be published).
+    ``judge``: the 0-based pages to judge for hidden text (default all); text comes from every page."""
+    doc = pdfium.PdfDocument(data)
+    try:
+        texts, hidden = [], []
+        for index in range(len(doc)):
+            if judge is None or index in judge:
+                text, found = inspect_page(doc, index)
+                hidden += found
+            else:
+                text = page_text(doc, index)
+            texts.append(text)
+        return texts, hidden
+    finally:
+        doc.close()
+
+
+def page_text(doc: pdfium.PdfDocument, index: int) -> str:
+    page = doc[index]
+    textpage = page.get_textpage()
+    text = textpage.get_text_range() if textpage.count_chars() > 0 else ""
+    textpage.close()
+    page.close()
+    return _clean(text)

@@ -1,0 +1,236 @@
+"""Shared test helpers, the one place test modules import helpers from (``from support import ...``).
+
+Real packages on disk with real PDFs drawn by reportlab, the real ``woo-publish`` command, and a
+real browser (headless Chromium through playwright-core) looking at a served site.
+
+Nothing here needs anything outside the repository: optional corpora beside the checkout
+(``../shared``) are found through ``SHARED`` and tests skip, reported as skipped, when absent.
+"""
+
+from __future__ import annotations
+
+import atexit
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository checkout
+TESTS = ROOT / "tests"
+DATA = TESTS / "data"
+SHARED = ROOT.parent / "shared"  # optional: seeds and the x-ray PDFs, present beside CI's checkout
+XRAY = SHARED / "testdata" / "xray"
+PROBE = TESTS / "browser" / "probe.mjs"
+
+if str(ROOT / "scripts") not in sys.path:
+    sys.path.append(str(ROOT / "scripts"))
+
+from pdfdraw import write_pdf  # noqa: E402  (scripts/ is no package; the path is set just above)
+
+# The DEMONSTRATION key (demo/sleutels/README.md): trusted by the repository's mkdocs.yml, never for real use.
+# ssh-keygen refuses a private key others can read and git does not keep permissions: sign with a private copy.
+DEMO_SIGNERS = ROOT / "demo" / "sleutels" / "toegestane-ondertekenaars"
+_KEY_DIR = tempfile.mkdtemp(prefix="woo-test-key-")
+atexit.register(shutil.rmtree, _KEY_DIR, True)
+
+
+def _demo_key() -> Path:
+    from publish.signing import private_copy
+
+    return private_copy(ROOT / "demo" / "sleutels" / "demo-ondertekenaar", Path(_KEY_DIR))
+
+
+DEMO_KEY = _demo_key()
+
+
+def approve(package: Path, key: Path = DEMO_KEY, signers: Path = DEMO_SIGNERS, **kwargs) -> Path:
+    """Approve ``package`` as ``woo-publish approve`` does, signed with the demonstration key."""
+    from publish.approval import write_approval
+
+    return write_approval(package, key, signers, **kwargs)
+
+
+WOO_META = {
+    "kenmerk": "2024-0001",
+    "titel": "Verzoek over vergaderstukken",
+    "organisatie": "Testgemeente",
+    "wet": "Woo",
+    "besluit": "deels openbaar",
+    "besluit_datum": "2024-05-01",
+    "publicatie_datum": "2024-05-08",
+    "besluitbrief": "besluit.pdf",
+    "inventaris": "inventaris.csv",
+}
+
+HEADER = ["nr", "document", "datum", "beoordeling", "gronden", "bestand"]
+ROWS = [
+    ["1", "Verslag overleg", "2024-01-10", "openbaar", "", "documenten/1.pdf"],
+    ["2", "E-mail over planning", "2024-01-12", "deels openbaar", "5.1.2.e", "documenten/2.pdf"],
+    ["3", "Interne notitie", "2024-01-15", "niet openbaar", "5.2.1", ""],
+]
+
+
+class PackageMaker:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def __call__(
+        self,
+        name: str = "pakket",
+        meta: dict | None = None,
+        rows: list[list] | None = None,
+        header: list[str] | None = None,
+        body: str = "Samenvatting van het besluit.",
+        delimiter: str = ",",
+        bom: bool = False,
+        drop: tuple = (),
+        extra_meta: dict | None = None,
+        pdf_text: dict[str, list[str]] | None = None,
+    ) -> Path:
+        pkg = self.root / name
+        pkg.mkdir(parents=True, exist_ok=True)
+        data = dict(WOO_META)
+        if meta:
+            data.update(meta)
+        if extra_meta:
+            data.update(extra_meta)
+        for key in drop:
+            data.pop(key, None)
+        (pkg / "besluit.md").write_text(
+            "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + body + "\n", encoding="utf-8"
+        )
+        header = header or HEADER
+        rows = ROWS if rows is None else rows
+        letter = data.get("besluitbrief")
+        if isinstance(letter, str) and letter.endswith(".pdf") and ".." not in letter and not letter.startswith("/"):
+            write_pdf(pkg / letter, ["# Besluit", "Dit is de besluitbrief met de beslissing op het verzoek."])
+        inventory = data.get("inventaris")
+        if isinstance(inventory, str) and inventory.endswith(".csv"):
+            with (pkg / inventory).open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+                writer = csv.writer(handle, delimiter=delimiter)
+                writer.writerow(header)
+                writer.writerows(rows)
+        for row in rows:
+            for cell in row:
+                cell = str(cell or "")
+                if cell.endswith(".pdf") and ".." not in cell and not cell.startswith("/") and "bestaat-niet" not in cell:
+                    text = (pdf_text or {}).get(
+                        cell, [f"# Document {row[0]}", "Inhoud van het document [[5.1.2.e]] en meer tekst."]
+                    )
+                    write_pdf(pkg / cell, text)
+        return pkg
+
+
+def woo_publish() -> Path:
+    """The installed console script beside the Python running the tests."""
+    return Path(sys.executable).parent / "woo-publish"
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real console script, as staff and the nightly job do."""
+    return subprocess.run([str(woo_publish()), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def all_text(site: Path) -> str:
+    """Every text file of a built site, to assert that something appears (or never appears) anywhere."""
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js")
+    )
+
+
+# Browser tests: mark them with @pytest.mark.browser (or the alias below); conftest.py skips them,
+# with the reason, when node, playwright-core or chromium is missing.
+
+
+def node_version() -> tuple[int, ...] | None:
+    node = shutil.which("node")
+    if not node:
+        return None
+    try:
+        out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+        return tuple(int(part) for part in out.lstrip("v").split("."))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    version = node_version()
+    if version is None:
+        return "node ontbreekt (Node 20 of nieuwer; make test meldt hoe u het installeert)"
+    if version < (20,):
+        return f"node {'.'.join(map(str, version))} is te oud voor playwright-core (Node 20 of nieuwer nodig)"
+    if not (ROOT / "node_modules" / "playwright-core").is_dir():
+        return "playwright-core ontbreekt in node_modules (make test installeert het met npm ci)"
+    if not shutil.which("chromium"):
+        return "chromium ontbreekt (apt-get install chromium; make test doet dat als root)"
+    return None
+
+
+def browser_available() -> bool:
+    return browser_missing() is None
+
+
+def node_packages_missing() -> str | None:
+    """Why the node-only tests (lunr.js beside lunr.py) cannot run here, or None when they can."""
+    if not shutil.which("node"):
+        return "node ontbreekt (make test meldt hoe u het installeert)"
+    if not (ROOT / "node_modules" / "lunr-languages").is_dir():
+        return "lunr-languages ontbreekt in node_modules (make test installeert het met npm ci)"
+    return None
+
+
+class Server:
+    def __init__(self, directory: Path):
+        from publish.preview import make_server
+
+        self.httpd = make_server(Path(directory), 0, quiet=True)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class NodeServer:
+    """The same site behind Node's http server (keep-alive, fast): for benchmarks."""
+
+    def __init__(self, directory: Path):
+        self.process = subprocess.Popen(
+            ["node", str(TESTS / "browser/serve.mjs"), str(directory)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        port = self.process.stdout.readline().strip()
+        self.base = f"http://127.0.0.1:{port}/"
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def probe(**options) -> dict:
+    result = subprocess.run(["node", str(PROBE), json.dumps(options)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    if result.returncode != 0:
+        raise AssertionError(f"browser probe failed: {result.stderr[-2000:]}")
+    return json.loads(result.stdout)
+
+
+def _marks():
+    import pytest
+
+    browser = pytest.mark.browser
+    reason = node_packages_missing()
+    node = pytest.mark.skipif(reason is not None, reason=reason or "")
+    return browser, node
+
+
+needs_browser, needs_node = _marks()  # aliases: @needs_browser is @pytest.mark.browser
