@@ -17,7 +17,7 @@ import pdf_tricks as tricks
 from publish.gate import LEAK_CODES
 from publish.pdfs import _inspect_bytes
 
-from conftest import ROOT, approve
+from support import ROOT, approve
 
 
 def inspect(data: bytes):

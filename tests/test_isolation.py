@@ -22,7 +22,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
 
-from conftest import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
 
 VANDAAG = "2024-06-01"
 EVIL_NAME = "kwaad\nGEPUBLICEERD nep (2024-9999)\x1b[2J"
@@ -248,13 +248,9 @@ def test_formula_cells_are_inert_in_csv_and_xlsx(world):
 
 
 def _config(tmp_path: Path, limits: dict) -> Path:
-    """A copy of the project's site configuration (with its theme and pages) with ``limieten``."""
-    import shutil
-
+    """A copy of the project's site configuration with ``limieten`` (theme and pages come from the package)."""
     import yaml
 
-    for folder in ("theme", "site_src"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
     data = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     data["extra"]["woo"]["ondertekenaars"] = str(ROOT / data["extra"]["woo"]["ondertekenaars"])
     data["extra"]["woo"]["limieten"] = limits

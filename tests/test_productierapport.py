@@ -23,7 +23,7 @@ from publish.package import files_by_number, load_package
 from publish.problems import Problem, Problems, row_ranges
 from publish.search import stem
 
-from conftest import DEMO_KEY, ROOT, WOO_META, approve, run_cli, write_pdf
+from support import DEMO_KEY, ROOT, WOO_META, approve, run_cli, write_pdf
 
 VWS_HEADER = ["ID", "Matter", "Family", "Email Thread ID", "Document", "File Type", "Datum", "Beoordeling", "Opgeschort",
               "Beoordelingsgrond", "Toelichting", "Publieke Link", "Gerelateerd ID", "Locatie open.minvws.nl"]
