@@ -164,31 +164,13 @@ class DecisionView:
     def inventory_pages(self) -> int:
         return max(1, -(-len(self.rows) // INVENTORY_PAGE_SIZE))
 
-    def related_rows(self, rv: RowView) -> dict[str, list[RowView]]:
-        """The other documents of the same family (an e-mail and its attachments), of the same e-mail
-        conversation, and those the inventory names as related. Uses the links the inventory work puts
-        on each row (``attached_to``, ``attachments``, ``thread``, ``related``) when they are there."""
-        if hasattr(rv, "attachments"):
-            head = getattr(rv, "attached_to", None)
-            family = ([head] + [a for a in head.attachments if a is not rv]) if head else list(rv.attachments)
-            out = {"family": family, "thread": list(getattr(rv, "thread", [])), "related": list(getattr(rv, "related", []))}
-            return {k: v[:200] for k, v in out.items()}
-        if not hasattr(self, "_groups"):
-            family_of: dict[str, list[RowView]] = defaultdict(list)
-            thread_of: dict[str, list[RowView]] = defaultdict(list)
-            by_nr: dict[str, RowView] = {}
-            for r in self.rows:
-                if getattr(r.row, "family", ""):
-                    family_of[r.row.family].append(r)
-                if getattr(r.row, "thread", ""):
-                    thread_of[r.row.thread].append(r)
-                by_nr.setdefault(r.row.nr, r)
-            self._groups = (family_of, thread_of, by_nr)
-        family_of, thread_of, by_nr = self._groups
-        out = {"family": [r for r in family_of.get(getattr(rv.row, "family", ""), []) if r is not rv],
-               "thread": [r for r in thread_of.get(getattr(rv.row, "thread", ""), []) if r is not rv],
-               "related": [by_nr[n] for n in dict.fromkeys(getattr(rv.row, "related", []) or []) if n in by_nr and by_nr[n] is not rv]}
-        return {k: v[:200] for k, v in out.items()}
+    @staticmethod
+    def related_rows(rv: RowView) -> dict[str, list[RowView]]:
+        """The other documents of the same family (the e-mail and its attachments), of the same e-mail
+        conversation, and those the inventory names as related (as ``link_rows`` connected them)."""
+        head = rv.attached_to
+        family = ([head] + [a for a in head.attachments if a is not rv]) if head else list(rv.attachments)
+        return {"family": family[:200], "thread": list(rv.thread)[:200], "related": list(rv.related)[:200]}
 
     @property
     def document_count_text(self) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 from publish.history import Change
-from publish.pages import Generator, SiteText, _window, inventory_json, text_html, write_sources
+from publish.pages import Generator, SiteText, _window, inventory_json, link_rows, text_html, write_sources
 
 from large_decision import large_view
 
@@ -80,6 +80,7 @@ def test_family_thread_and_related_documents_link_to_each_other():
     for rv in view.rows[2:6]:
         rv.row.thread = "T-9"
     view.rows[0].row.related = ["11", "999", "1"]  # unknown and itself are left out
+    view.rows = link_rows(view.rows)  # as build_views connects them
     pages = _pages(view)
     first = pages[view.rows[0].page_url]
     family = first.split('id="family"')[1].split("</ul>")[0]
