@@ -182,6 +182,9 @@ def _clean(pdf: pikepdf.Pdf) -> None:
     for page in pdf.pages:
         _clean_page_content(pdf, page.obj, forms)
     _clean_outlines(root.get(Name.Outlines))
+    tree = root.get(Name.StructTreeRoot)
+    if isinstance(tree, Dictionary) and not tree.is_indirect:
+        root[Name.StructTreeRoot] = pdf.make_indirect(tree)
     _clean_structure(root.get(Name.StructTreeRoot), kept_links)
     _clean_layers(root.get(Name.OCProperties))
     for obj in pdf.objects:  # every object, reachable or not: what qpdf writes is then clean
@@ -306,9 +309,9 @@ def _clean_structure(tree, kept_links: set) -> None:
     if not isinstance(tree, Dictionary):
         return
     seen: set = set()
-    todo = [(tree, 0)]
+    todo = [(tree, 0, None)]
     while todo:
-        elem, depth = todo.pop()
+        elem, depth, parent = todo.pop()
         if depth > MAX_DEPTH or len(seen) > 1_000_000:
             continue
         key = _key(elem)
@@ -323,24 +326,24 @@ def _clean_structure(tree, kept_links: set) -> None:
             continue
         else:
             _clean_element(elem)
+            if parent is not None and not (isinstance(elem.get(Name.P), Dictionary) and elem.get(Name.P).is_indirect):
+                elem[Name.P] = parent  # a parent written out in place could carry anything: the real one
         kids = elem.get(Name.K)
         if kids is None:
             continue
+        here = elem if elem.is_indirect else parent
         if isinstance(kids, Array):
-            keep = Array()
-            for kid in kids:
-                if _dropped_reference(kid, kept_links):
-                    continue
-                keep.append(kid)
-                if isinstance(kid, Dictionary):
-                    todo.append((kid, depth + 1))
+            keep = Array([kid for kid in kids if not _dropped_reference(kid, kept_links)])
             if len(keep) != len(kids):
                 elem[Name.K] = keep
+            for kid in elem[Name.K]:
+                if isinstance(kid, Dictionary):
+                    todo.append((kid, depth + 1, here))
         elif isinstance(kids, Dictionary):
             if _dropped_reference(kids, kept_links):
                 del elem[Name.K]
             else:
-                todo.append((kids, depth + 1))
+                todo.append((elem[Name.K], depth + 1, here))
 
 
 def _dropped_reference(kid, kept_links: set) -> bool:
