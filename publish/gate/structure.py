@@ -150,9 +150,25 @@ def _hidden_layers(oc) -> str:
         parts.append(f"{len(used_off - hidden)} laag/lagen die bij bekijken, afdrukken of exporteren uit gaan")
     if alternative_off:
         parts.append(f"{alternative_off} andere laagconfiguratie(s) (/Configs) die lagen uit zetten")
-    if _r(default.get("/AS")) and not used_off:
-        parts.append("regels die lagen automatisch aan of uit zetten (/AS)")
+    if _automatic_off(default, groups) - used_off - hidden:
+        parts.append("lagen die automatisch uit gaan bij een zoomfactor, gebruiker of taal (/AS)")
     return " en ".join(parts)
+
+
+def _automatic_off(default, groups) -> set:
+    """Groups an automatic state rule (/AS) can switch off by zoom level, user or language."""
+    rules = _r(default.get("/AS"))
+    named = set()
+    for rule in rules if isinstance(rules, ArrayObject) else []:
+        rule = _r(rule)
+        if isinstance(rule, DictionaryObject):
+            named |= {id(_r(g)) for g in (_r(rule.get("/OCGs")) or [])}
+    found = set()
+    for g in groups:
+        usage = _r(_r(g).get("/Usage"))
+        if id(_r(g)) in named and isinstance(usage, DictionaryObject) and any(k in usage for k in ("/Zoom", "/User", "/Language")):
+            found.add(id(_r(g)))
+    return found
 
 
 def _visible(membership, off: set, depth: int = 0) -> bool:
