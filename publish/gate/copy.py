@@ -7,6 +7,13 @@ Written with pikepdf (qpdf), from the approved bytes, never changing the origina
   destinations, optional-content layers exactly as configured (a hidden layer never becomes
   visible), and links to web addresses or to places in the document with their description;
 - keeps, when the source claims PDF/A, a minimal XMP packet carrying only that identification;
+- keeps of every object only the keys the PDF specification defines for its type and a viewer or
+  screen reader needs (allow-lists below: catalogue, pages, resources, fonts, images, forms, tags,
+  viewer preferences, marked-content information, output intents, layers); custom keys go at every
+  level, also text and streams hung under a kept entry;
+- keeps of each page's (and form's) resources only what its content uses: a form, image, font or
+  file that is never drawn is not in the copy; content streams holding a ``%`` are written again
+  from their parsed operators, so comments go and the drawing stays the same (the gate judges the copy);
 - drops document information and every other XMP packet (also on pages, images and fonts),
   comments and all other annotations, form fields, scripts and actions, embedded and associated
   files, thumbnails and application data (``/PieceInfo``), and earlier revisions (qpdf writes
@@ -102,12 +109,15 @@ class CopyError(ValueError):
     """The copy cannot be written (qpdf could not read or write the file)."""
 
 
-def published_copy(data: bytes) -> bytes:
-    """The bytes of the published copy of ``data`` (see the module documentation)."""
+def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
+    """The bytes of the published copy of ``data`` (see the module documentation).
+
+    ``flattened`` receives the (1-based) pages that show text squeezed to nothing (horizontal scaling
+    or font size 0, a flat text matrix): PDFium neither draws nor extracts it, other readers do."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             identification = pdfa_identification(pdf)
-            _clean(pdf)
+            _clean(pdf, flattened)
             if identification:
                 stream = pdf.make_stream(minimal_xmp(*identification))
                 stream[Name.Type] = Name.Metadata
@@ -164,7 +174,7 @@ def minimal_xmp(part: str, conformance: str, rev: str = "") -> bytes:
 
 
 # -- cleaning ----------------------------------------------------------------------------------
-def _clean(pdf: pikepdf.Pdf) -> None:
+def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     trailer = pdf.trailer
     for key in list(trailer.keys()):
         if key not in ("/Root", "/Size"):  # /Info and the old /ID go; qpdf writes a new, content-derived /ID
@@ -178,9 +188,12 @@ def _clean(pdf: pikepdf.Pdf) -> None:
     _clean_catalog_entries(root)
     kept_links: set[tuple[int, int]] = set()
     _clean_page_tree(root.get(Name.Pages), kept_links, set(), 0)
-    forms: set = set()
-    for page in pdf.pages:
+    forms = _Seen()
+    for number, page in enumerate(pdf.pages, start=1):
+        forms.page = number
         _clean_page_content(pdf, page.obj, forms)
+    if flattened is not None:
+        flattened += sorted(forms.flattened)
     _clean_outlines(root.get(Name.Outlines))
     tree = root.get(Name.StructTreeRoot)
     if isinstance(tree, Dictionary) and not tree.is_indirect:
@@ -486,6 +499,47 @@ def _clean_page_content(pdf: pikepdf.Pdf, page, forms: set) -> None:
                     _clean_form(pdf, form, forms, 0)
 
 
+class _Seen(set):
+    """Objects already cleaned, and the pages with text squeezed to nothing."""
+
+    page = 0
+
+    def __init__(self):
+        super().__init__()
+        self.flattened: set[int] = set()
+
+
+_SHOWS = {"Tj", "TJ", "'", '"'}
+
+
+def _flattened_text(operations) -> bool:
+    """Text shown while the horizontal scaling or font size is zero, or the text matrix is flat."""
+    flat = False
+    state: list[bool] = []
+    scale, size, matrix = 100.0, 1.0, True
+    for operands, operator in operations:
+        op = str(operator)
+        try:
+            if op == "Tz" and len(operands):
+                scale = float(operands[0])
+            elif op == "Tf" and len(operands) > 1:
+                size = float(operands[1])
+            elif op == "Tm" and len(operands) == 6:
+                a, b, c, d = (float(v) for v in operands[:4])
+                matrix = abs(a * d - b * c) > 1e-9
+            elif op == "BT":
+                matrix = True
+            elif op == "q":
+                state.append((scale, size, matrix))
+            elif op == "Q" and state:
+                scale, size, matrix = state.pop()
+            elif op in _SHOWS and (abs(scale) < 1 or size == 0 or not matrix):
+                flat = True
+        except (TypeError, ValueError):
+            continue
+    return flat
+
+
 def _used_names(operations) -> dict[str, set]:
     used: dict[str, set] = {}
     for operands, operator in operations:
@@ -509,6 +563,8 @@ def _used_resources(pdf: pikepdf.Pdf, resources, operations, forms: set, depth: 
     """A new resource dictionary holding only the entries the content uses (the old one may be shared
     with other pages), fonts, images and forms cleaned, forms recursively."""
     used = _used_names(operations)
+    if isinstance(forms, _Seen) and _flattened_text(operations):
+        forms.flattened.add(forms.page)
     kept = Dictionary()
     if not isinstance(resources, Dictionary):
         return kept
