@@ -212,6 +212,32 @@ def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
     dests = names.get(Name.Dests) if isinstance(names, Dictionary) else None
     if dests is not None:
         root[Name.Names] = pdf.make_indirect(Dictionary(Dests=dests))
+        _clean_tree(dests, lambda value: _only(value, {"/D"}))
+    old = root.get(Name.Dests)
+    for value in old.values() if isinstance(old, Dictionary) else []:
+        _only(value, {"/D"})
+    _only(root.get(Name.Outlines), {"/Type", "/First", "/Last", "/Count"})
+    _clean_tree(root.get(Name.PageLabels), lambda label: _only(label, {"/Type", "/S", "/P", "/St"}))
+
+
+def _clean_tree(tree, clean_value) -> None:
+    """A name or number tree keeps its structure keys; each value is cleaned by ``clean_value``."""
+    todo, seen = [(tree, 0)], set()
+    while todo and len(seen) < 1_000_000:
+        node, depth = todo.pop()
+        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or (node.is_indirect and node.objgen in seen):
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        _only(node, TREE_NODE_KEYS)
+        for key in ("/Names", "/Nums"):
+            entries = node.get(key)
+            if isinstance(entries, Array):
+                for i in range(1, len(entries), 2):
+                    if isinstance(entries[i], Dictionary):
+                        clean_value(entries[i])
+        kids = node.get(Name.Kids)
+        todo += [(kid, depth + 1) for kid in (kids if isinstance(kids, Array) else [])]
 
 
 def _key(obj) -> tuple[int, int] | None:
