@@ -222,7 +222,7 @@ def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
 
 def _clean_tree(tree, clean_value) -> None:
     """A name or number tree keeps its structure keys; each value is cleaned by ``clean_value``."""
-    todo, seen = [(tree, 0)], set()
+    todo, seen = [(tree, 0)], set[tuple[int, int]]()
     while todo and len(seen) < 1_000_000:
         node, depth = todo.pop()
         if not isinstance(node, Dictionary) or depth > MAX_DEPTH or (node.is_indirect and node.objgen in seen):
@@ -348,7 +348,7 @@ def _clean_structure(tree, kept_links: set) -> None:
     if not isinstance(tree, Dictionary):
         return
     seen: set = set()
-    todo = [(tree, 0, None)]
+    todo: list[tuple] = [(tree, 0, None)]
     while todo:
         elem, depth, parent = todo.pop()
         if depth > MAX_DEPTH or len(seen) > 1_000_000:
@@ -424,7 +424,7 @@ def _clean_tree_root(tree) -> None:
     elif roles is not None:
         del tree[Name.RoleMap]
     parents = tree.get(Name.ParentTree)
-    todo, seen = [(parents, 0)], set()
+    todo, seen = [(parents, 0)], set[int]()
     while todo and len(seen) < 1_000_000:
         node, depth = todo.pop()
         if not isinstance(node, Dictionary) or depth > MAX_DEPTH or id(node) in seen:
@@ -541,7 +541,7 @@ _SHOWS = {"Tj", "TJ", "'", '"'}
 def _flattened_text(operations) -> bool:
     """Text shown while the horizontal scaling or font size is zero, or the text matrix is flat."""
     flat = False
-    state: list[bool] = []
+    state: list[tuple[float, float, bool]] = []
     scale, size, matrix = 100.0, 1.0, True
     for operands, operator in operations:
         op = str(operator)

@@ -222,7 +222,7 @@ def _off_groups(oc) -> set:
 def _hidden_memberships(page, off: set, limit: int = 10_000) -> bool:
     """Does the page (its marked-content properties, forms, images or annotations, forms inside forms)
     use optional content that does not show under the default configuration?"""
-    todo, seen = [(page, 0)], set()
+    todo, seen = [(page, 0)], set[int]()
     while todo and len(seen) < limit:
         obj, depth = todo.pop()
         obj = _r(obj)

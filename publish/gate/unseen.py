@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import unquote
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NameObject, NumberObject
 from pypdf.generic._font import Font
