@@ -396,6 +396,7 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
     from .approval import Trust
 
     history, _ = read_history(package, Trust.from_site(site))
+    _refuse_personal_reason(package, reden, site)
     title = ""
     if document_nr is not None:
         decision, problems = load_package(package)
@@ -427,6 +428,23 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
     append_changes(package, [change])
     what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else "het hele besluit"
     click.echo(f"Ingetrokken: {what} van {safe(package.name)}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site.")
+
+
+def _refuse_personal_reason(package: Path, reden: str, site) -> None:
+    """The public reason is published on the site: refuse it when it holds personal data."""
+    from .gate.personal_data import KINDS, allowed_hashes
+    from .package import load_package
+    from .privacy import reason_findings
+
+    decision, _ = load_package(package)
+    allowed = allowed_hashes(list(site.allowed_personal_data) + (decision.allowed_personal_data if decision else []))
+    items = reason_findings(reden, allowed)
+    if items:
+        what = "; ".join(f"{KINDS[item.kind]}: {item.masked}" for item in items)
+        click.echo(f"FOUT {safe(package.name)}: de reden bevat persoonsgegevens ({what}). De reden komt op de website en in de "
+                   "open data, dus er is niets ingetrokken. Geef een reden zonder persoonsgegevens, bijvoorbeeld "
+                   "'Het document bevatte persoonsgegevens die niet gelakt waren.'")
+        sys.exit(1)
 
 
 @main.command()

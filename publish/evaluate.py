@@ -94,6 +94,9 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: Sequence[str
             problems = result.problems
             history, error = read_history(folder, trust)
             result.history = history
+            from .privacy import check_history_reasons
+
+            check_history_reasons(result, allowed_hashes(list(allowed) + (result.decision.allowed_personal_data if result.decision else [])))
             if error and "ondertekend" in error:
                 problems.error(HISTORY_FILE, "", error + ".",
                                "Verwijder de niet-ondertekende wijzigingen (herstel het bestand uit de versiegeschiedenis); "

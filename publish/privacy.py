@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 
-from .gate.personal_data import KINDS, find_personal_data
+from .gate.personal_data import KINDS, PersonalData, find_personal_data, mask, normalise_text, value_hash
 from .model import FileRef
 from .problems import Problems
 
@@ -83,19 +84,65 @@ def _walk(value, file: str, where: str, found: list, depth: int, inventory: str)
             _walk(item, file, f"{where}, nummer {i}" if numbered else where, found, depth + 1, inventory)
 
 
+# A mobile number typed into a numeric spreadsheet cell loses its leading 0: "612345678" is a probable 06 number.
+LOST_ZERO_MOBILE = re.compile(r"6\d{8}(?:\.0+)?")
+
+
+def lost_zero_mobile(text: str) -> PersonalData | None:
+    """A finding for a whole cell that reads as a 06 number without its 0 (only for inventory cells)."""
+    value = normalise_text(text).strip()
+    if not LOST_ZERO_MOBILE.fullmatch(value):
+        return None
+    number = "0" + value.split(".")[0]
+    return PersonalData("telefoon", mask(number), value_hash(number, "telefoon"), 0, 0)
+
+
 def check_published_texts(decision, allowed: set[str], problems: Problems) -> None:
     """Refuse the package for personal data in any published text (unless allowed)."""
     for file, where, text in published_texts(decision):
         if where.endswith(REFERENCE_FIELDS):  # a kenmerk or document number is a reference, never a phone number
             text = "kenmerk: " + text
-        for item in find_personal_data(text, 0):
+        items = find_personal_data(text, 0)
+        if where.startswith("rij ") and not where.endswith(REFERENCE_FIELDS):
+            items += [item for item in [lost_zero_mobile(text)] if item is not None]
+        for item in items:
             if item.hash in allowed:
                 continue
             location = where
             if "\n" in text.strip() and item.start >= 0:
-                location = f"{where}, regel {text.count(chr(10), 0, item.start) + 1}"
+                location = f"{where}, regel {normalise_text(text).count(chr(10), 0, item.start) + 1}"
             problems.error(file, location, f"de tekst bevat {KINDS[item.kind]}: {item.masked}. Deze tekst wordt gepubliceerd "
                                            "(op de website, in de open data en in de zoekfunctie).",
                            "Verwijder het gegeven uit de tekst, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
                            "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.",
                            f"persoonsgegeven.{item.kind}")
+
+
+def reason_findings(reason: str, allowed: set[str]) -> list[PersonalData]:
+    """Personal data in a public withdrawal or change reason (unless allowed)."""
+    return [item for item in find_personal_data(reason, 0) if item.hash not in allowed]
+
+
+NEUTRAL_REASON = "De reden wordt niet getoond omdat die persoonsgegevens bevatte."
+
+
+def check_history_reasons(result, allowed: set[str]) -> None:
+    """A signed history entry whose public reason holds personal data: the change itself still takes
+    effect (a withdrawal must never be undone by this), but the reason is not published; staff get a
+    message naming the entry and what was found (masked)."""
+    from .history import HISTORY_FILE, Change
+
+    cleaned = []
+    for i, c in enumerate(result.history, 1):
+        items = reason_findings(c.reason, allowed) if c.reason else []
+        if not items:
+            cleaned.append(c)
+            continue
+        what = ", ".join(f"{KINDS[item.kind]}: {item.masked}" for item in items)
+        result.problems.warning(
+            HISTORY_FILE, f"wijziging {i} ({c.kind}{' ' + c.document if c.document else ''}, {c.date.isoformat()})",
+            f"de publieke reden bevat {what}. De reden is niet gepubliceerd; de wijziging zelf geldt wel.",
+            "Herstel wijzigingen.json uit de versiegeschiedenis en leg de wijziging opnieuw vast met woo-publish withdraw "
+            "en een reden zonder persoonsgegevens.", "wijzigingen.reden_persoonsgegeven")
+        cleaned.append(Change(c.date, c.kind, c.document, c.title, NEUTRAL_REASON, c.signature))
+    result.history = cleaned

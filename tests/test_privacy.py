@@ -200,3 +200,121 @@ def test_personal_data_in_an_xlsx_remark_is_refused(cli, make_package, decisions
     assert "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een IBAN-rekeningnummer: NL***************0." in result.stdout
     assert "FOUT excel/inventaris.xlsx, rij 4, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
     assert "0417164300" not in result.stdout and "12345678" not in result.stdout
+
+
+# -- odd spellings (issue 11 / security findings 01, 02, 11): one normaliser before matching ----------
+BYPASSES = [
+    ("BSN 123456782, geboren 1970", "bsn"),
+    ("Verzoeker/123456782 schreef", "bsn"),
+    ("BSN 123-456-782", "bsn"),
+    ("BSN 123.456.782", "bsn"),
+    ("BSN \uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff12 (full-width)", "bsn"),
+    ("tel. 06.12.34.56.78", "telefoon"),
+    ("tel. 06/12345678", "telefoon"),
+    ("tel. (06) 87654321", "telefoon"),
+    ("tel. (020)-5551234", "telefoon"),
+    ("tel. 06 - 12345678", "telefoon"),
+    ("tel. 06  12345678", "telefoon"),
+    ("tel. 06\u00a012345678", "telefoon"),
+    ("tel. 06\u200b11223355", "telefoon"),
+    ("tel. 06\u2011\u200d1234\u00ad5678", "telefoon"),
+    ("mobiel \uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", "telefoon"),
+    ("bereikbaar op 0611223344 24 uur per dag", "telefoon"),
+    ("Rekening nl91abna0417164300", "iban"),
+    ("Rekening NL91.ABNA.0417.1643.00", "iban"),
+    ("Rekening NL91-ABNA-0417-1643-00", "iban"),
+    ("Rekening NL91  ABNA  0417  1643  00", "iban"),
+    ("Mail j\u00f6rg.m\u00fcller@gmail.com", "email"),
+    ("Mail info.jan.jansen@gmail.com", "email"),
+    ("Mail p.de.vries\uff20gmail.com", "email"),
+    ("Woont: Kerkstraat 12, 1234 ab Amsterdam", "adres"),
+    ("Woont: Dorpsweg 3, 1234\u00a0AB", "adres"),
+    ("Woont: Kerkstraat  12 1234 AB", "adres"),
+    ("Woont: Kerkstraat\t12\t1234 AB", "adres"),
+    ("Woont: Kerkstraat 12\n\n1234 AB Amsterdam", "adres"),
+    ("Woont: Kerkstraat 12-hs, 1234 AB Amsterdam", "adres"),
+    ("Woont: Kerkstraat 12 bis, 1234 AB Amsterdam", "adres"),
+]
+
+
+@pytest.mark.parametrize("text,kind", BYPASSES)
+def test_odd_spellings_of_personal_data_are_found_and_masked(text, kind):
+    found = find_personal_data(text, 0)
+    assert kind in {item.kind for item in found}, found
+    for item in found:  # the masked form never shows more than the first two and the last character
+        assert sum(c.isdigit() for c in item.masked) <= 3, item.masked
+        assert "\uff11\uff12\uff13" not in item.masked
+
+
+@pytest.mark.parametrize("text", ["Mail info@gemeente.nl", "Mail woo@minvws.nl", "Mail contact@x.nl",
+                                  "Mail woo-verzoeken@gemeente.nl", "Mail info.bestuur@gemeente.nl"])
+def test_role_mailboxes_still_pass(text):
+    assert find_personal_data(text, 0) == []
+
+
+@pytest.mark.parametrize("harmless,personal_counterpart,kind", [
+    ("De begroting bedraagt EUR 123.456.782 voor 2024.", "Het BSN is 123.456.782.", "bsn"),
+    ("Subsidie van \u20ac 987.654.321,- toegekend", "BSN 111222333 toegekend", "bsn"),
+    ("Een bedrag van 123.456.782 euro", "Nummer 123.456.782 van de verzoeker", "bsn"),
+    ("Zie ECLI:NL:RBDHA:2023:123456782 en ECLI:NL:RVS:2020:1234", "Zie BSN 123456782", "bsn"),
+    ("zaak 0123456789 is gesloten", "bel 0612345678 na vijf uur", "telefoon"),
+    ("Straat 12 1234 de weg op", "Kerkstraat 12 1234 ab Utrecht", "adres"),
+])
+def test_false_alarms_reduced_and_counterpart_still_found(harmless, personal_counterpart, kind):
+    assert find_personal_data(harmless, 0) == []
+    assert kind in {item.kind for item in find_personal_data(personal_counterpart, 0)}
+
+
+def test_full_width_bsn_is_reported_masked(cli, make_package, decisions, tmp_path):
+    pkg = make_package("breed", body="Verzoeker met BSN \uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff12 vroeg om stukken.")
+    approve(pkg)
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
+    assert result.returncode == 1
+    assert "de tekst bevat een burgerservicenummer (BSN): 12******2." in result.stdout
+    everything = result.stdout + result.stderr
+    assert "\uff13\uff14\uff15" not in everything and "345678" not in everything
+
+
+def test_bypass_spelling_in_summary_refuses_that_package_and_publishes_the_other(cli, make_package, decisions, tmp_path):
+    leaky = make_package("lek", body="Samenvatting.\n\nBereikbaar via (06) 87654321 of j\u00f6rg.m\u00fcller@gmail.com, BSN 123456782, graag.")
+    approve(leaky)
+    fine = make_package("schoon", meta={"kenmerk": "2024-0002"},
+                        body="De begroting bedraagt EUR 123.456.782; zie ECLI:NL:RVS:2020:1234 en mail woo-verzoeken@gemeente.nl.")
+    approve(fine)
+    out = tmp_path / "site"
+    result = cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "cache"),
+                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--report", str(tmp_path / "rapport.json"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "lek/besluit.md, samenvatting, regel 3: de tekst bevat een telefoonnummer" in result.stdout
+    assert "lek/besluit.md, samenvatting, regel 3: de tekst bevat een e-mailadres: j***@gmail.com." in result.stdout
+    report = json.loads((tmp_path / "rapport.json").read_text())
+    assert [p["package"] for p in report["published"]] == ["schoon"]
+    site = "\n".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml"))
+    assert "87654321" not in site and "müller" not in site
+    assert "123.456.782" in site  # the amount is published
+
+
+def test_phone_number_in_a_numeric_excel_cell_is_refused(cli, make_package, decisions, tmp_path):
+    from openpyxl import Workbook
+
+    pkg = make_package("excel", meta={"inventaris": "inventaris.xlsx"})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand", "Opmerking"])
+    ws.append([1, "Verslag overleg", None, "Openbaar", None, "documenten/1.pdf", 612345678])
+    ws["G2"].number_format = "0#########"
+    ws.append([2, "E-mail", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", 123456789])
+    ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, None])
+    wb.save(pkg / "inventaris.xlsx")
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
+    assert result.returncode == 1
+    assert "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
+    assert "rij 3, kolom 'toelichting'" not in result.stdout  # not a 06 number
+    assert "12345678" not in result.stdout
+
+
+@pytest.mark.parametrize("filler", ["a_", "a.", "a-", "Ab 1\n", "x@b.", "0\u200b", "\uff10 ", "(06) "])
+def test_hostile_runs_are_read_in_one_pass_and_the_number_behind_them_is_found(filler):
+    # a street-name pattern that could start inside "a_a_a_..." once made this quadratic (minutes for 200 kB)
+    found = find_personal_data(filler * 60_000 + "\n\nBel 06-12345678.", 0)
+    assert "telefoon" in {item.kind for item in found}

@@ -410,3 +410,213 @@ def test_text_drawn_by_a_link_appearance_is_checked():
     assert found["pdf.persoonsgegeven.telefoon"]["location"] == "pagina 1"
     assert "weergave van een link" in found["pdf.persoonsgegeven.telefoon"]["message"]
     assert personal(findings_of(link_with_text("Lees meer op de website"))) == []
+
+
+# -- allow-lists: nothing but what a viewer and a screen reader need (attack findings 03) -----------
+SECRET = "Jan Jansen BSN 123456782 tel 0612345678"
+
+
+def _plain_page(extra: bytes = b"") -> pikepdf.Pdf:
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    c.drawString(72, 780, "Openbaar document over beleid.")
+    c.showPage()
+    c.save()
+    pdf = pikepdf.open(io.BytesIO(out.getvalue()))
+    if extra:
+        pdf.pages[0].contents_add(pdf.make_stream(extra), prepend=False)
+    return pdf
+
+
+def everything(copy: bytes) -> bytes:
+    """Every object of the copy as text and every stream decompressed: what anyone can dig out."""
+    blob = [copy]
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                blob.append(obj.read_bytes())
+            blob.append(repr(obj).encode("utf-8", "replace"))
+    return b"\n".join(blob)
+
+
+def _secret_free(copy: bytes) -> None:
+    blob = everything(copy)
+    for part in ("Jan Jansen", "123456782", "0612345678", "ORIGINEEL"):
+        assert part.encode() not in blob, part
+
+
+def test_never_drawn_form_and_file_under_page_resources_are_not_in_the_copy():
+    pdf = _plain_page()
+    form = pdf.make_stream(f"BT /F1 12 Tf 50 700 Td ({SECRET}) Tj ET".encode(), Type=Name.XObject, Subtype=Name.Form,
+                           BBox=[0, 0, 600, 800], Resources=pdf.pages[0].Resources)
+    used = pdf.make_stream(b"0 0 1 rg 0 0 10 10 re f", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 10, 10],
+                           Opmerking=String(SECRET))
+    pdf.pages[0].Resources.XObject = Dictionary(Fx9=pdf.make_indirect(form), Fx1=pdf.make_indirect(used))
+    pdf.pages[0].contents_add(pdf.make_stream(b"q /Fx1 Do Q"), prepend=False)
+    attachment = pdf.make_stream(b"%PDF-1.4 ORIGINEEL " + SECRET.encode(), Type=Name.EmbeddedFile)
+    pdf.pages[0].Resources.Origineel = Dictionary(Type=Name.Filespec, F=String("origineel.pdf"), EF=Dictionary(F=attachment))
+    pdf.Root.Pages.Resources = Dictionary(XObject=Dictionary(Fx8=pdf.make_indirect(form)))  # inherited, unused
+    copy = published_copy(_save(pdf))
+    _secret_free(copy)
+    with pikepdf.open(io.BytesIO(copy)) as out:
+        resources = out.pages[0].Resources
+        assert set(resources.keys()) <= {"/Font", "/XObject", "/ProcSet"}
+        assert list(resources.XObject.keys()) == ["/Fx1"] and list(resources.Font.keys()) == ["/F1"]
+        assert Name.Resources not in out.Root.Pages
+
+
+def test_comment_in_a_content_stream_is_removed_and_the_page_draws_the_same():
+    import pypdfium2 as pdfium
+
+    pdf = _plain_page(("% ongelakt: " + SECRET + "\n0 0 1 rg 100 100 50 50 re f\n").encode())
+    source = _save(pdf)
+    copy = published_copy(source)
+    _secret_free(copy)
+    bitmaps = []
+    for data in (source, copy):
+        doc = pdfium.PdfDocument(data)
+        bitmaps.append(doc[0].render(scale=1).to_numpy().tobytes())
+        doc.close()
+    assert bitmaps[0] == bitmaps[1]
+
+
+def test_viewer_preferences_mark_info_and_output_intents_keep_only_what_the_specification_defines():
+    pdf = _plain_page()
+    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True, Author=String("Jan Jansen"),
+                                            Origineel=pdf.make_stream(b"ORIGINEEL ONGELAKT: " + SECRET.encode()))
+    pdf.Root.MarkInfo = Dictionary(Marked=True, Opmerking=String("Auteur: " + SECRET))
+    profile = pdf.make_stream(b"\x00" * 128, N=3, Alternate=Name.DeviceRGB, Auteur=String(SECRET))
+    pdf.Root.OutputIntents = Array([Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB"),
+                                               Info=String("Gemaakt door " + SECRET), DestOutputProfile=profile)])
+    copy = published_copy(_save(pdf))
+    _secret_free(copy)
+    with pikepdf.open(io.BytesIO(copy)) as out:
+        assert dict(out.Root.ViewerPreferences.items()) == {"/DisplayDocTitle": True}
+        assert dict(out.Root.MarkInfo.items()) == {"/Marked": True}
+        intent = out.Root.OutputIntents[0]
+        assert set(intent.keys()) == {"/Type", "/S", "/OutputConditionIdentifier", "/DestOutputProfile"}
+        assert intent.DestOutputProfile.N == 3 and len(intent.DestOutputProfile.read_bytes()) == 128
+
+
+def test_layer_configuration_keeps_only_the_default_states():
+    pdf = _plain_page()
+    layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String("Tekst"), Opmerking=String(SECRET),
+                                         Usage=Dictionary(User=Dictionary(Type=Name.Ind, Name=String("Jan Jansen")),
+                                                          View=Dictionary(ViewState=Name.ON))))
+    pdf.Root.OCProperties = Dictionary(OCGs=Array([layer]), Extra=String(SECRET),
+                                       D=Dictionary(Name=String("Config"), Creator=String("Jan Jansen, " + SECRET), ON=Array([layer]),
+                                                    Order=Array([layer])),
+                                       Configs=Array([Dictionary(Name=String("Jan Jansen 0612345678"), ON=Array([layer]))]))
+    copy = published_copy(_save(pdf))
+    _secret_free(copy)
+    with pikepdf.open(io.BytesIO(copy)) as out:
+        properties = out.Root.OCProperties
+        assert set(properties.keys()) == {"/OCGs", "/D"} and set(properties.D.keys()) == {"/ON", "/Order"}
+        assert set(properties.OCGs[0].keys()) == {"/Type", "/Name", "/Usage"} and list(properties.OCGs[0].Usage.keys()) == ["/View"]
+
+
+def test_structure_keeps_roles_texts_and_table_attributes_but_no_custom_keys():
+    pdf = _plain_page()
+    elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.TH, T=String("Notitie"), Lang=String("nl"),
+                                        Alt=String("Kop"), Opmerking=String(SECRET), ID=String("Jan Jansen"),
+                                        A=Array([Dictionary(O=Name.Table, Scope=Name.Column, Summary=String(SECRET)),
+                                                 Dictionary(O=Name.Layout, Notitie=String(SECRET))])))
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array([elem])))
+    elem.P = document
+    pdf.Root.StructTreeRoot = Dictionary(Type=Name.StructTreeRoot, K=document, Auteur=String("Jan Jansen"),
+                                         RoleMap=Dictionary(Kop=Name.H1, Vreemd=String(SECRET)),
+                                         IDTree=Dictionary(Names=Array([String("Jan Jansen"), elem])))
+    document.P = pdf.Root.StructTreeRoot  # written in place: a second copy of the root with the custom key
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    copy = published_copy(_save(pdf))
+    _secret_free(copy)
+    with pikepdf.open(io.BytesIO(copy)) as out:
+        tree = out.Root.StructTreeRoot
+        assert set(tree.keys()) == {"/Type", "/K", "/RoleMap"} and dict(tree.RoleMap.items()) == {"/Kop": Name.H1}
+        kept = tree.K.K[0]
+        assert set(kept.keys()) == {"/Type", "/S", "/P", "/T", "/Lang", "/Alt", "/A"}
+        assert [dict(a.items()) for a in kept.A] == [{"/O": Name.Table, "/Scope": Name.Column}]
+        assert tree.K.P.objgen == tree.objgen
+
+
+def test_font_keeps_only_font_keys():
+    pdf = _plain_page()
+    for name in pdf.pages[0].Resources.Font.keys():
+        pdf.pages[0].Resources.Font[name].Auteur = String("Jan Jansen")
+    copy = published_copy(_save(pdf))
+    _secret_free(copy)
+    with pikepdf.open(io.BytesIO(copy)) as out:
+        assert set(out.pages[0].Resources.Font.F1.keys()) <= {"/Type", "/Subtype", "/BaseFont", "/Encoding", "/Name"}
+
+
+def test_link_addresses_and_destination_names_are_checked_for_personal_data():
+    pdf = _plain_page()
+    link = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[50, 790, 200, 810],
+                                        A=Dictionary(S=Name.URI, URI=String("mailto:jan.jansen@gmail.com?subject=BSN%20123456782"))))
+    pdf.pages[0].Annots = Array([link])
+    pdf.Root.Dests = Dictionary({"/Jan_Jansen_0612345678": Array([pdf.pages[0].obj, Name.Fit])})
+    found = {(f["code"], f["message"]) for f in personal(findings_of(_save(pdf)))}
+    assert ("pdf.persoonsgegeven.email", "de adres van een link (zoals een mailto- of webadres) bevat een e-mailadres: j***@gmail.com.") in found
+    assert any(code == "pdf.persoonsgegeven.bsn" and "adres van een link" in message for code, message in found)
+    assert any(code == "pdf.persoonsgegeven.telefoon" and "bestemming" in message for code, message in found)
+    clean = _plain_page()
+    clean.pages[0].Annots = Array([clean.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Link, Rect=[50, 790, 200, 810],
+        A=Dictionary(S=Name.URI, URI=String("https://www.example.nl/besluit?id=2024-12"))))])
+    clean.Root.Dests = Dictionary({"/Hoofdstuk_2": Array([clean.pages[0].obj, Name.Fit])})
+    assert personal(findings_of(_save(clean))) == []
+
+
+def _layered(membership, default=None, configs=None, words="Verborgen tekst") -> bytes:
+    pdf = _plain_page()
+    layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String("Laag")))
+    if configs == "zoom":  # shown only from 400% zoom on, through the automatic state rule
+        layer.Usage = Dictionary(Zoom=Dictionary(min=4))
+        configs = None
+    properties = Dictionary(OCGs=Array([layer]), D=default(layer) if default else Dictionary(ON=Array([layer])))
+    if configs:
+        properties.Configs = configs(layer)
+    pdf.Root.OCProperties = properties
+    pdf.pages[0].Resources.Properties = Dictionary(oc1=pdf.make_indirect(membership(layer)))
+    pdf.pages[0].contents_add(pdf.make_stream(f"/OC /oc1 BDC BT /F1 12 Tf 50 700 Td ({words}) Tj ET EMC".encode()), prepend=False)
+    return _save(pdf)
+
+
+def _layer_refusals(data: bytes) -> list[str]:
+    """The structure check's refusals (the page check may also see the hidden text, but only if there is text)."""
+    return [f["message"] for f in findings_of(data) if f["code"] == "pdf.verborgen_laag" and f["severity"] == "fout"]
+
+
+@pytest.mark.parametrize("membership, default, configs", [
+    (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), P=Name.AllOff), None, None),
+    (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), P=Name.AnyOff), None, None),
+    (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), VE=Array([Name.Not, g])), None, None),
+    (lambda g: g, None, lambda g: Array([Dictionary(Name=String("Jan Jansen 0612345678"), OFF=Array([g]))])),
+    (lambda g: g, lambda g: Dictionary(ON=Array([g]), AS=Array([Dictionary(Event=Name.View, Category=Array([Name.Zoom]),
+                                                                               OCGs=Array([g]))])), "zoom"),
+], ids=["ocmd-alloff", "ocmd-anyoff", "ocmd-ve-not", "alternative-config", "auto-state"])
+def test_content_hidden_by_any_optional_content_route_is_refused(membership, default, configs):
+    refusals = _layer_refusals(_layered(membership, default, configs))
+    assert refusals, "hidden optional content must refuse the package"
+    assert all("laag" in m or "zichtbaarheidsregel" in m or "/AS" in m for m in refusals)
+
+
+def test_optional_content_that_shows_passes():
+    shown = _layered(lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), P=Name.AnyOn), words="Gewone tekst")
+    assert _layer_refusals(shown) == []
+    expression = _layered(lambda g: Dictionary(Type=Name.OCMD, VE=Array([Name.Or, g])), words="Gewone tekst")
+    assert _layer_refusals(expression) == []
+    # Print and view rules as layout programs write them, without anything switched off, pass.
+    rules = _layered(lambda g: g, lambda g: Dictionary(ON=Array([g]), AS=Array([Dictionary(
+        Event=Name.Print, Category=Array([Name.Print]), OCGs=Array([g]))])), words="Gewone tekst")
+    assert _layer_refusals(rules) == []
+
+
+@pytest.mark.parametrize("squeeze", [b"0 Tz", b"/F1 0 Tf", b"0 0 0 0 50 600 Tm"], ids=["scale-0", "size-0", "flat-matrix"])
+def test_text_squeezed_to_nothing_is_refused(squeeze):
+    """PDFium neither draws nor extracts such text, but it is in the file and other readers extract it."""
+    pdf = _plain_page(b"BT /F1 12 Tf " + squeeze + b" 50 600 Td (Jan Jansen woont aan de Kerkstraat) Tj ET")
+    found = [f for f in findings_of(_save(pdf)) if f["code"] == "pdf.onzichtbaar_gemaakte_tekst"]
+    assert found and found[0]["location"] == "pagina 1" and found[0]["severity"] == "fout"
+    assert not [f for f in findings_of(_save(_plain_page(b"BT /F1 12 Tf 50 Tz 50 600 Td (Smal) Tj ET")))
+                if f["code"] == "pdf.onzichtbaar_gemaakte_tekst"]

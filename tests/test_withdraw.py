@@ -98,3 +98,36 @@ def test_withdraw_refuses_unknown_document(cli, make_package):
     result = cli("withdraw", str(pkg), "--document", "99", "--reden", "x")
     assert result.returncode == 1 and "document 99 staat niet in de inventaris" in result.stdout
     assert not (pkg / "wijzigingen.json").exists()
+
+
+@pytest.mark.parametrize("reason", ["Bevat BSN 123456782 van de verzoeker", "Mailadres jan.jansen@gmail.com niet gelakt",
+                                    "Tel. 06.12.34.56.78 stond erin", "Adres Kerkstraat 12, 1234 ab Amsterdam"])
+def test_withdrawal_reason_with_personal_data_is_refused(cli, make_package, reason):
+    pkg = make_package()
+    approve(pkg)
+    result = cli("withdraw", str(pkg), "--reden", reason, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY))
+    assert result.returncode == 1
+    assert "de reden bevat persoonsgegevens" in result.stdout and "er is niets ingetrokken" in result.stdout
+    for value in ("123456782", "jan.jansen", "12.34.56", "Kerkstraat"):
+        assert value not in result.stdout
+    assert not (pkg / "wijzigingen.json").exists()
+
+
+def test_signed_reason_with_personal_data_is_not_published(cli, make_package, decisions, tmp_path):
+    from publish.history import WITHDRAWN_DOCUMENT, Change, append_changes, sign_change
+
+    from support import DEMO_SIGNERS
+
+    pkg = make_package()
+    approve(pkg)
+    other = make_package("ander", meta={"kenmerk": "2024-0002"})
+    approve(other)
+    change = Change(dt.date(2024, 6, 1), WITHDRAWN_DOCUMENT, "2", "", "Bevat 0612345678 van de verzoeker")
+    append_changes(pkg, [sign_change(change, pkg, DEMO_KEY, DEMO_SIGNERS)])  # signed, as an older woo-publish would have
+    out = tmp_path / "site"
+    result = _build(cli, decisions, out, "2024-06-02")
+    assert "wijziging 1 (document ingetrokken 2, 2024-06-01): de publieke reden bevat een telefoonnummer: 06*******8." in result.stdout
+    assert not (out / "besluit/2024-0001/document-2.pdf").exists()  # the withdrawal itself still holds
+    assert (out / "besluit/2024-0002/index.html").is_file()
+    site = "\n".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml"))
+    assert "0612345678" not in site and "De reden wordt niet getoond omdat die persoonsgegevens bevatte." in site

@@ -63,8 +63,13 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     findings: list[dict] = []
     structure = inspect_structure(reader, data)  # before the copy is made: making it cleans the pages in memory
     annotated = _pages_losing_annotations(reader)
-    published = published_copy(data)  # the one place the copy is made
+    flattened: list[int] = []
+    published = published_copy(data, flattened)  # the one place the copy is made
     texts, hidden = inspect_document(published)
+    for page in flattened:  # PDFium neither draws nor extracts text squeezed to nothing; other readers do
+        findings.append(_finding("pdf.onzichtbaar_gemaakte_tekst", "fout", f"pagina {page}",
+                                 f"{_HIDDEN_TEXT['onzichtbaar_gemaakte_tekst'][0]} (tekst met breedte of grootte 0).",
+                                 _HIDDEN_TEXT["onzichtbaar_gemaakte_tekst"][1]))
     if annotated:
         # A comment, stamp or form field can be the only thing covering text: the copy drops it, so the
         # pages are also judged as the reviewer saw them, with those annotations drawn.

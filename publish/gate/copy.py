@@ -7,6 +7,13 @@ Written with pikepdf (qpdf), from the approved bytes, never changing the origina
   destinations, optional-content layers exactly as configured (a hidden layer never becomes
   visible), and links to web addresses or to places in the document with their description;
 - keeps, when the source claims PDF/A, a minimal XMP packet carrying only that identification;
+- keeps of every object only the keys the PDF specification defines for its type and a viewer or
+  screen reader needs (allow-lists below: catalogue, pages, resources, fonts, images, forms, tags,
+  viewer preferences, marked-content information, output intents, layers); custom keys go at every
+  level, also text and streams hung under a kept entry;
+- keeps of each page's (and form's) resources only what its content uses: a form, image, font or
+  file that is never drawn is not in the copy; content streams holding a ``%`` are written again
+  from their parsed operators, so comments go and the drawing stays the same (the gate judges the copy);
 - drops document information and every other XMP packet (also on pages, images and fonts),
   comments and all other annotations, form fields, scripts and actions, embedded and associated
   files, thumbnails and application data (``/PieceInfo``), and earlier revisions (qpdf writes
@@ -43,6 +50,54 @@ LINK_KEYS = {
     "/H", "/QuadPoints", "/StructParent", "/OC",
 }
 OUTLINE_KEYS = {"/Title", "/Parent", "/Prev", "/Next", "/First", "/Last", "/Count", "/Dest", "/A", "/SE", "/C", "/F", "/Type"}
+# Allow-lists for what the catalogue entries hold: keys a viewer or a screen reader needs, as the PDF
+# specification defines them for each object type; anything else (custom keys, text, streams) goes.
+VIEWER_PREFERENCE_KEYS = {
+    "/HideToolbar", "/HideMenubar", "/HideWindowUI", "/FitWindow", "/CenterWindow", "/DisplayDocTitle",
+    "/NonFullScreenPageMode", "/Direction", "/ViewArea", "/ViewClip", "/PrintArea", "/PrintClip", "/PrintScaling",
+    "/Duplex", "/PickTrayByPDFSize", "/PrintPageRange", "/NumCopies",
+}
+MARK_INFO_KEYS = {"/Marked", "/Suspects", "/UserProperties"}
+OUTPUT_INTENT_KEYS = {"/Type", "/S", "/OutputConditionIdentifier", "/RegistryName", "/DestOutputProfile"}
+ICC_KEYS = {"/N", "/Alternate", "/Range", "/Length", "/Filter", "/DecodeParms"}
+OC_PROPERTIES_KEYS = {"/OCGs", "/D"}
+OC_CONFIG_KEYS = {"/ON", "/OFF", "/Order", "/BaseState", "/RBGroups", "/Locked", "/ListMode", "/Intent", "/AS"}
+OCG_KEYS = {"/Type", "/Name", "/Intent", "/Usage"}
+OC_USAGE_KEYS = {"/View", "/Print", "/Export", "/Zoom"}
+STRUCT_TREE_KEYS = {"/Type", "/K", "/ParentTree", "/ParentTreeNextKey", "/RoleMap"}
+# /T (title) and /E (expansion) are text that screen readers read: kept, and checked for personal data
+# like /Alt and /ActualText (unseen.py). /A keeps only table and list attributes that carry no text.
+STRUCT_ELEM_KEYS = {"/Type", "/S", "/P", "/K", "/Pg", "/Alt", "/ActualText", "/Lang", "/E", "/T", "/A"}
+STRUCT_ATTRIBUTE_KEYS = {"/O", "/Scope", "/RowSpan", "/ColSpan", "/ListNumbering", "/Placement", "/WritingMode"}
+MARKED_REF_KEYS = {"/Type", "/Pg", "/Stm", "/StmOwn", "/MCID", "/Obj"}
+TREE_NODE_KEYS = {"/Kids", "/Nums", "/Names", "/Limits"}
+RESOURCE_KEYS = {"/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/XObject", "/Font", "/ProcSet", "/Properties"}
+FONT_KEYS = {
+    "/Type", "/Subtype", "/BaseFont", "/FirstChar", "/LastChar", "/Widths", "/FontDescriptor", "/Encoding",
+    "/ToUnicode", "/DescendantFonts", "/CIDSystemInfo", "/DW", "/W", "/DW2", "/W2", "/CIDToGIDMap", "/FontBBox",
+    "/FontMatrix", "/CharProcs", "/Resources", "/Name",
+}
+FONT_DESCRIPTOR_KEYS = {
+    "/Type", "/FontName", "/FontFamily", "/FontStretch", "/FontWeight", "/Flags", "/FontBBox", "/ItalicAngle",
+    "/Ascent", "/Descent", "/Leading", "/CapHeight", "/XHeight", "/StemV", "/StemH", "/AvgWidth", "/MaxWidth",
+    "/MissingWidth", "/FontFile", "/FontFile2", "/FontFile3", "/CharSet", "/Style", "/Lang", "/FD", "/CIDSet",
+}
+EXT_G_STATE_KEYS = {
+    "/Type", "/LW", "/LC", "/LJ", "/ML", "/D", "/RI", "/OP", "/op", "/OPM", "/Font", "/BG", "/BG2", "/UCR",
+    "/UCR2", "/TR", "/TR2", "/HT", "/FL", "/SM", "/SA", "/BM", "/SMask", "/CA", "/ca", "/AIS", "/TK", "/UseBlackPtComp",
+}
+FORM_KEYS = {
+    "/Type", "/Subtype", "/FormType", "/BBox", "/Matrix", "/Resources", "/Group", "/Ref", "/StructParent",
+    "/StructParents", "/OC", "/Length", "/Filter", "/DecodeParms", "/Name",
+}
+IMAGE_KEYS = {
+    "/Type", "/Subtype", "/Width", "/Height", "/ColorSpace", "/BitsPerComponent", "/Intent", "/ImageMask", "/Mask",
+    "/Decode", "/Interpolate", "/Alternates", "/SMask", "/SMaskInData", "/StructParent", "/OC", "/Length", "/Filter",
+    "/DecodeParms", "/Name", "/Matte",
+}
+# Content operators and the resource category their (first) name operand refers to.
+USES = {"Tf": "/Font", "Do": "/XObject", "gs": "/ExtGState", "sh": "/Shading", "cs": "/ColorSpace", "CS": "/ColorSpace",
+        "BDC": "/Properties", "DP": "/Properties", "scn": "/Pattern", "SCN": "/Pattern"}
 # Keys that carry metadata or attachments wherever they occur.
 STRIPPED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/AF")
 MAX_DEPTH = 200
@@ -54,12 +109,15 @@ class CopyError(ValueError):
     """The copy cannot be written (qpdf could not read or write the file)."""
 
 
-def published_copy(data: bytes) -> bytes:
-    """The bytes of the published copy of ``data`` (see the module documentation)."""
+def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
+    """The bytes of the published copy of ``data`` (see the module documentation).
+
+    ``flattened`` receives the (1-based) pages that show text squeezed to nothing (horizontal scaling
+    or font size 0, a flat text matrix): PDFium neither draws nor extracts it, other readers do."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             identification = pdfa_identification(pdf)
-            _clean(pdf)
+            _clean(pdf, flattened)
             if identification:
                 stream = pdf.make_stream(minimal_xmp(*identification))
                 stream[Name.Type] = Name.Metadata
@@ -116,7 +174,7 @@ def minimal_xmp(part: str, conformance: str, rev: str = "") -> bytes:
 
 
 # -- cleaning ----------------------------------------------------------------------------------
-def _clean(pdf: pikepdf.Pdf) -> None:
+def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     trailer = pdf.trailer
     for key in list(trailer.keys()):
         if key not in ("/Root", "/Size"):  # /Info and the old /ID go; qpdf writes a new, content-derived /ID
@@ -127,9 +185,19 @@ def _clean(pdf: pikepdf.Pdf) -> None:
         if key not in CATALOG_KEYS:
             del root[key]
     _keep_named_destinations(pdf, root, names)
+    _clean_catalog_entries(root)
     kept_links: set[tuple[int, int]] = set()
     _clean_page_tree(root.get(Name.Pages), kept_links, set(), 0)
+    forms = _Seen()
+    for number, page in enumerate(pdf.pages, start=1):
+        forms.page = number
+        _clean_page_content(pdf, page.obj, forms)
+    if flattened is not None:
+        flattened += sorted(forms.flattened)
     _clean_outlines(root.get(Name.Outlines))
+    tree = root.get(Name.StructTreeRoot)
+    if isinstance(tree, Dictionary) and not tree.is_indirect:
+        root[Name.StructTreeRoot] = pdf.make_indirect(tree)
     _clean_structure(root.get(Name.StructTreeRoot), kept_links)
     _clean_layers(root.get(Name.OCProperties))
     for obj in pdf.objects:  # every object, reachable or not: what qpdf writes is then clean
@@ -144,6 +212,32 @@ def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
     dests = names.get(Name.Dests) if isinstance(names, Dictionary) else None
     if dests is not None:
         root[Name.Names] = pdf.make_indirect(Dictionary(Dests=dests))
+        _clean_tree(dests, lambda value: _only(value, {"/D"}))
+    old = root.get(Name.Dests)
+    for value in old.values() if isinstance(old, Dictionary) else []:
+        _only(value, {"/D"})
+    _only(root.get(Name.Outlines), {"/Type", "/First", "/Last", "/Count"})
+    _clean_tree(root.get(Name.PageLabels), lambda label: _only(label, {"/Type", "/S", "/P", "/St"}))
+
+
+def _clean_tree(tree, clean_value) -> None:
+    """A name or number tree keeps its structure keys; each value is cleaned by ``clean_value``."""
+    todo, seen = [(tree, 0)], set[tuple[int, int]]()
+    while todo and len(seen) < 1_000_000:
+        node, depth = todo.pop()
+        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or (node.is_indirect and node.objgen in seen):
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        _only(node, TREE_NODE_KEYS)
+        for key in ("/Names", "/Nums"):
+            entries = node.get(key)
+            if isinstance(entries, Array):
+                for i in range(1, len(entries), 2):
+                    if isinstance(entries[i], Dictionary):
+                        clean_value(entries[i])
+        kids = node.get(Name.Kids)
+        todo += [(kid, depth + 1) for kid in (kids if isinstance(kids, Array) else [])]
 
 
 def _key(obj) -> tuple[int, int] | None:
@@ -162,7 +256,12 @@ def _clean_page_tree(node, kept_links: set, seen: set, depth: int) -> None:
             del node[key]
     kids = node.get(Name.Kids)
     if isinstance(kids, Array):
+        inherited = node.get(Name.Resources)
+        if Name.Resources in node:  # handed down to each page, which keeps only what it uses
+            del node[Name.Resources]
         for kid in kids:
+            if isinstance(kid, Dictionary) and inherited is not None and Name.Resources not in kid:
+                kid[Name.Resources] = inherited
             _clean_page_tree(kid, kept_links, seen, depth + 1)
     annots = node.get(Name.Annots)
     if annots is None:
@@ -249,9 +348,9 @@ def _clean_structure(tree, kept_links: set) -> None:
     if not isinstance(tree, Dictionary):
         return
     seen: set = set()
-    todo = [(tree, 0)]
+    todo: list[tuple] = [(tree, 0, None)]
     while todo:
-        elem, depth = todo.pop()
+        elem, depth, parent = todo.pop()
         if depth > MAX_DEPTH or len(seen) > 1_000_000:
             continue
         key = _key(elem)
@@ -259,24 +358,31 @@ def _clean_structure(tree, kept_links: set) -> None:
             if key in seen:
                 continue
             seen.add(key)
+        if depth == 0:
+            _clean_tree_root(elem)
+        elif elem.get(Name.Type) in (Name.MCR, Name.OBJR):
+            _only(elem, MARKED_REF_KEYS)
+            continue
+        else:
+            _clean_element(elem)
+            if parent is not None and not (isinstance(elem.get(Name.P), Dictionary) and elem.get(Name.P).is_indirect):
+                elem[Name.P] = parent  # a parent written out in place could carry anything: the real one
         kids = elem.get(Name.K)
         if kids is None:
             continue
+        here = elem if elem.is_indirect else parent
         if isinstance(kids, Array):
-            keep = Array()
-            for kid in kids:
-                if _dropped_reference(kid, kept_links):
-                    continue
-                keep.append(kid)
-                if isinstance(kid, Dictionary):
-                    todo.append((kid, depth + 1))
+            keep = Array([kid for kid in kids if not _dropped_reference(kid, kept_links)])
             if len(keep) != len(kids):
                 elem[Name.K] = keep
+            for kid in elem[Name.K]:
+                if isinstance(kid, Dictionary):
+                    todo.append((kid, depth + 1, here))
         elif isinstance(kids, Dictionary):
             if _dropped_reference(kids, kept_links):
                 del elem[Name.K]
             else:
-                todo.append((kids, depth + 1))
+                todo.append((elem[Name.K], depth + 1, here))
 
 
 def _dropped_reference(kid, kept_links: set) -> bool:
@@ -289,11 +395,295 @@ def _dropped_reference(kid, kept_links: set) -> bool:
 
 
 def _clean_layers(properties) -> None:
-    """Layers stay exactly as configured (what is off stays off); only who made them goes."""
+    """Layers stay exactly as configured in the default configuration (what is off stays off; a
+    layer that is off refuses the package anyway, see structure.py); who made them, alternative
+    configurations (/Configs) and any other key go."""
     if not isinstance(properties, Dictionary):
         return
+    _only(properties, OC_PROPERTIES_KEYS)
+    _only(properties.get(Name.D), OC_CONFIG_KEYS)
     groups = properties.get(Name.OCGs)
     for group in groups if isinstance(groups, Array) else []:
-        usage = group.get(Name.Usage) if isinstance(group, Dictionary) else None
-        if isinstance(usage, Dictionary) and Name.CreatorInfo in usage:
-            del usage[Name.CreatorInfo]
+        if not isinstance(group, Dictionary):
+            continue
+        _only(group, OCG_KEYS)
+        usage = group.get(Name.Usage)
+        _only(usage, OC_USAGE_KEYS)
+        for entry in usage.values() if isinstance(usage, Dictionary) else []:
+            if isinstance(entry, Dictionary):
+                for k in list(entry.keys()):
+                    if not _plain(entry[k]):
+                        del entry[k]
+
+
+def _clean_tree_root(tree) -> None:
+    _only(tree, STRUCT_TREE_KEYS)
+    roles = tree.get(Name.RoleMap)
+    if isinstance(roles, Dictionary):
+        tree[Name.RoleMap] = Dictionary({k: v for k, v in roles.items() if isinstance(v, Name)})
+    elif roles is not None:
+        del tree[Name.RoleMap]
+    parents = tree.get(Name.ParentTree)
+    todo, seen = [(parents, 0)], set[int]()
+    while todo and len(seen) < 1_000_000:
+        node, depth = todo.pop()
+        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or id(node) in seen:
+            continue
+        seen.add(id(node))
+        _only(node, TREE_NODE_KEYS)
+        kids = node.get(Name.Kids)
+        todo += [(kid, depth + 1) for kid in (kids if isinstance(kids, Array) else [])]
+
+
+def _clean_element(elem) -> None:
+    """A structure element keeps its role, place, page, language and the texts a screen reader reads
+    (checked for personal data in unseen.py); attributes only those of tables and lists without text."""
+    _only(elem, STRUCT_ELEM_KEYS)
+    attributes = elem.get(Name.A)
+    if attributes is None:
+        return
+    kept = Array()
+    for attribute in attributes if isinstance(attributes, Array) else [attributes]:
+        if isinstance(attribute, Dictionary) and attribute.get(Name.O) in (Name.Table, Name.List, Name.Layout):
+            clean = Dictionary({k: v for k, v in attribute.items() if k in STRUCT_ATTRIBUTE_KEYS and _plain(v)})
+            if len(clean) > 1:
+                kept.append(clean)
+    if len(kept):
+        elem[Name.A] = kept
+    else:
+        del elem[Name.A]
+
+
+# -- allow-lists -------------------------------------------------------------------------------
+def _only(obj, keys) -> None:
+    """Drop every key of a dictionary or stream dictionary that is not in ``keys``."""
+    if isinstance(obj, (Dictionary, pikepdf.Stream)):
+        for key in list(obj.keys()):
+            if key not in keys:
+                del obj[key]
+
+
+def _plain(value) -> bool:
+    """A value that carries no text or data: a name, number, boolean, or a short array of those."""
+    if isinstance(value, Array):
+        return len(value) <= 64 and all(_plain(v) for v in value)
+    return not isinstance(value, (pikepdf.String, Dictionary, pikepdf.Stream))
+
+
+def _clean_catalog_entries(root) -> None:
+    """Viewer preferences, marked-content information and output intents keep only what the
+    specification defines for them, without text; the ICC profile of an output intent stays."""
+    prefs = root.get(Name.ViewerPreferences)
+    if prefs is not None:
+        kept = Dictionary({k: v for k, v in prefs.items() if k in VIEWER_PREFERENCE_KEYS and _plain(v)}) \
+            if isinstance(prefs, Dictionary) else Dictionary()
+        root[Name.ViewerPreferences] = kept
+    info = root.get(Name.MarkInfo)
+    if info is not None:
+        kept = Dictionary({k: v for k, v in info.items() if k in MARK_INFO_KEYS and isinstance(v, bool)}) \
+            if isinstance(info, Dictionary) else Dictionary()
+        root[Name.MarkInfo] = kept
+    intents = root.get(Name.OutputIntents)
+    if intents is not None:
+        kept_intents = Array()
+        for intent in intents if isinstance(intents, Array) else []:
+            if not isinstance(intent, Dictionary):
+                continue
+            clean = Dictionary({k: v for k, v in intent.items() if k in OUTPUT_INTENT_KEYS and k != "/DestOutputProfile"
+                                and (k == "/OutputConditionIdentifier" or k == "/RegistryName" or _plain(v))})
+            profile = intent.get(Name.DestOutputProfile)
+            if isinstance(profile, pikepdf.Stream):
+                _only(profile, ICC_KEYS)
+                clean[Name.DestOutputProfile] = profile
+            kept_intents.append(clean)
+        root[Name.OutputIntents] = kept_intents
+
+
+# -- page content and resources ----------------------------------------------------------------
+MAX_FORMS = 100_000
+
+
+def _clean_page_content(pdf: pikepdf.Pdf, page, forms: set) -> None:
+    """The page's content without comments, its resources only what the content uses."""
+    streams = page.get(Name.Contents)
+    parts = streams if isinstance(streams, Array) else [streams] if streams is not None else []
+    parts = [part for part in parts if isinstance(part, pikepdf.Stream)]
+    try:
+        data = b"\n".join(part.read_bytes() for part in parts)
+        operations = pikepdf.parse_content_stream(pikepdf.Page(page)) if parts else []
+    except pikepdf.PdfError as exc:
+        raise CopyError(f"de inhoud van een pagina is onleesbaar ({str(exc)[:120]})") from exc
+    if b"%" in data:  # possibly a comment: written again from the parsed operators (which hold none)
+        page[Name.Contents] = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+    page[Name.Resources] = _used_resources(pdf, page.get(Name.Resources), operations, forms, 0)
+    annots = page.get(Name.Annots)
+    for annot in annots if isinstance(annots, Array) else []:
+        appearance = annot.get(Name.AP) if isinstance(annot, Dictionary) else None
+        for state in appearance.values() if isinstance(appearance, Dictionary) else []:
+            for form in ([state] if isinstance(state, pikepdf.Stream) else state.values() if isinstance(state, Dictionary) else []):
+                if isinstance(form, pikepdf.Stream):
+                    _clean_form(pdf, form, forms, 0)
+
+
+class _Seen(set):
+    """Objects already cleaned, and the pages with text squeezed to nothing."""
+
+    page = 0
+
+    def __init__(self):
+        super().__init__()
+        self.flattened: set[int] = set()
+
+
+_SHOWS = {"Tj", "TJ", "'", '"'}
+
+
+def _flattened_text(operations) -> bool:
+    """Text shown while the horizontal scaling or font size is zero, or the text matrix is flat."""
+    flat = False
+    state: list[tuple[float, float, bool]] = []
+    scale, size, matrix = 100.0, 1.0, True
+    for operands, operator in operations:
+        op = str(operator)
+        try:
+            if op == "Tz" and len(operands):
+                scale = float(operands[0])
+            elif op == "Tf" and len(operands) > 1:
+                size = float(operands[1])
+            elif op == "Tm" and len(operands) == 6:
+                a, b, c, d = (float(v) for v in operands[:4])
+                matrix = abs(a * d - b * c) > 1e-9
+            elif op == "BT":
+                matrix = True
+            elif op == "q":
+                state.append((scale, size, matrix))
+            elif op == "Q" and state:
+                scale, size, matrix = state.pop()
+            elif op in _SHOWS and (abs(scale) < 1 or size == 0 or not matrix):
+                flat = True
+        except (TypeError, ValueError):
+            continue
+    return flat
+
+
+def _used_names(operations) -> dict[str, set]:
+    used: dict[str, set] = {}
+    for operands, operator in operations:
+        category = USES.get(str(operator))
+        if category is None:
+            if isinstance(operator, pikepdf.PdfInlineImage) or str(operator) == "INLINE IMAGE":
+                used.setdefault("inline", set()).add(True)
+            continue
+        if str(operator) in ("scn", "SCN"):
+            name = operands[-1] if len(operands) else None
+        elif str(operator) in ("BDC", "DP"):
+            name = operands[1] if len(operands) > 1 else None
+        else:
+            name = operands[0] if len(operands) else None
+        if isinstance(name, Name):
+            used.setdefault(category, set()).add(str(name))
+    return used
+
+
+def _used_resources(pdf: pikepdf.Pdf, resources, operations, forms: set, depth: int) -> Dictionary:
+    """A new resource dictionary holding only the entries the content uses (the old one may be shared
+    with other pages), fonts, images and forms cleaned, forms recursively."""
+    used = _used_names(operations)
+    if isinstance(forms, _Seen) and _flattened_text(operations):
+        forms.flattened.add(forms.page)
+    kept = Dictionary()
+    if not isinstance(resources, Dictionary):
+        return kept
+    for category in RESOURCE_KEYS:
+        entries = resources.get(category)
+        if entries is None:
+            continue
+        if category == "/ProcSet":
+            if _plain(entries):
+                kept[Name.ProcSet] = entries
+            continue
+        if not isinstance(entries, Dictionary):
+            continue
+        wanted = used.get(category, set())
+        if category == "/ColorSpace" and "inline" in used:
+            wanted = set(entries.keys())  # an inline image names its colour space in its own header
+        chosen = Dictionary({k: v for k, v in entries.items() if k in wanted})
+        if not len(chosen):
+            continue
+        for value in chosen.values():
+            _clean_resource(pdf, category, value, forms, depth)
+        kept[Name(category)] = chosen
+    return kept
+
+
+def _clean_resource(pdf: pikepdf.Pdf, category: str, value, forms: set, depth: int) -> None:
+    if category == "/Font" and isinstance(value, Dictionary):
+        _clean_font(pdf, value, forms, depth)
+    elif category == "/XObject" and isinstance(value, pikepdf.Stream):
+        if value.get(Name.Subtype) == Name.Form:
+            _clean_form(pdf, value, forms, depth + 1)
+        else:
+            _only(value, IMAGE_KEYS)
+            mask = value.get(Name.SMask)
+            if isinstance(mask, pikepdf.Stream):
+                _only(mask, IMAGE_KEYS)
+    elif category == "/ExtGState" and isinstance(value, Dictionary):
+        _only(value, EXT_G_STATE_KEYS)
+        mask = value.get(Name.SMask)
+        group = mask.get(Name.G) if isinstance(mask, Dictionary) else None
+        if isinstance(group, pikepdf.Stream):
+            _clean_form(pdf, group, forms, depth + 1)
+    elif category == "/Pattern" and isinstance(value, pikepdf.Stream):  # a tiling pattern draws like a form
+        _clean_form(pdf, value, forms, depth + 1, keys=None)
+
+
+def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys=FORM_KEYS) -> None:
+    key = _key(form)
+    if key is not None:
+        if key in forms:
+            return
+        forms.add(key)
+    if depth > MAX_DEPTH or len(forms) > MAX_FORMS:
+        raise CopyError("te diep geneste of te veel vormobjecten (Form XObjects)")
+    if keys is not None:
+        _only(form, keys)
+    try:
+        data = form.read_bytes()
+        operations = pikepdf.parse_content_stream(form)
+    except pikepdf.PdfError as exc:
+        raise CopyError(f"de inhoud van een vormobject is onleesbaar ({str(exc)[:120]})") from exc
+    if b"%" in data:
+        form.write(pikepdf.unparse_content_stream(operations))
+    form[Name.Resources] = _used_resources(pdf, form.get(Name.Resources), operations, forms, depth)
+
+
+def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
+    key = _key(font)
+    if key is not None:
+        if key in forms:
+            return
+        forms.add(key)
+    _only(font, FONT_KEYS)
+    _only(font.get(Name.FontDescriptor), FONT_DESCRIPTOR_KEYS)
+    descendants = font.get(Name.DescendantFonts)
+    for descendant in descendants if isinstance(descendants, Array) else []:
+        if isinstance(descendant, Dictionary):
+            _only(descendant, FONT_KEYS)
+            _only(descendant.get(Name.FontDescriptor), FONT_DESCRIPTOR_KEYS)
+    procs = font.get(Name.CharProcs)
+    if font.get(Name.Subtype) == Name.Type3 and isinstance(procs, Dictionary):
+        operations = []
+        for proc in procs.values():
+            if not isinstance(proc, pikepdf.Stream):
+                continue
+            try:
+                data = proc.read_bytes()
+                ops = pikepdf.parse_content_stream(proc)
+            except pikepdf.PdfError as exc:
+                raise CopyError(f"een tekenprocedure van een lettertype is onleesbaar ({str(exc)[:120]})") from exc
+            if b"%" in data:
+                proc.write(pikepdf.unparse_content_stream(ops))
+            operations += ops
+        font[Name.Resources] = _used_resources(pdf, font.get(Name.Resources), operations, forms, depth + 1)
+    elif Name.Resources in font:
+        del font[Name.Resources]

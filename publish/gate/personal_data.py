@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 KINDS = {
@@ -21,23 +22,69 @@ KINDS = {
 }
 
 # Digit groups may be separated by a line break too: text extraction puts one between words that a
-# PDF positions one by one, and a number can wrap at the end of a line.
-_SEP = r"(?:[ \t]*\n[ \t]*|[ \t])"
-BSN = re.compile(rf"(?<![\d.,/-])(\d{{4}}(?:\.|{_SEP})?\d{{2}}(?:\.|{_SEP})?\d{{3}}|\d{{3}}(?:\.|{_SEP})?\d{{3}}(?:\.|{_SEP})?\d{{3}})(?![\d,/-]|\.\d)")
-IBAN = re.compile(rf"\b([A-Z]{{2}}\d{{2}}(?:{_SEP}?[A-Z0-9]{{4}}){{2,7}}(?:{_SEP}?[A-Z0-9]{{1,3}})?)\b")
+# PDF positions one by one, and a number can wrap at the end of a line. All patterns run on text from
+# normalise_text(): one kind of space, ASCII digits, '-' for every dash, no invisible characters.
+_SEP = r"(?:[ ]?\n[ ]?|[ ])"
+# Between the digit groups of a number: a space, a line break, or a dash, dot or slash (with spaces around it).
+_NSEP = r"(?:[ ]?[-./][ ]?|[ ]?\n[ ]?|[ ])"
+BSN = re.compile(rf"(?<!\d)(?<!\d[.,/-])(?<!\d[ ][.,/-])(\d{{4}}{_NSEP}?\d{{2}}{_NSEP}?\d{{3}}|\d{{3}}{_NSEP}?\d{{3}}{_NSEP}?\d{{3}})(?!\d|[ ]?[.,/-][ ]?\d)")
+IBAN = re.compile(rf"(?<![^\W_])([A-Za-z]{{2}}\d{{2}}(?:{_NSEP}?[A-Za-z0-9]{{4}}){{2,7}}(?:{_NSEP}?[A-Za-z0-9]{{1,3}})?)(?![^\W_])")
 # Not part of a longer code: 978-0817638177 (ISBN), Z-0812345678 (zaaknummer), 00 05 64 69 66 66 09 (a
 # hex dump) are no phone numbers.
-PHONE = re.compile(rf"(?<![\w+])(?<!\d[-/.])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:-|{_SEP})?(?:\(0\)(?:-|{_SEP})?)?[1-9](?:(?:-|{_SEP})?\d){{8}}|0[1-9](?:(?:-|{_SEP})?\d){{8}})(?!\d|[-/]\d|[ \t]\d\d\b)")
-EMAIL = re.compile(r"(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+PHONE = re.compile(rf"(?<![\w+])(?<!\d[-/.])(?<!\d[ ][-/.][ ])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:{_NSEP})?(?:\(0\)(?:{_NSEP})?)?[1-9](?:{_NSEP}?\d){{8}}|0[1-9](?:{_NSEP}?\d){{8}})(?!\d|[ ]?[-/.][ ]?\d)")
+# An area code in brackets, "(06) 12345678" or "(020)-1234567": read as "06 12345678".
+AREA_CODE = re.compile(r"(?<![\w)])\((0[1-9]\d{0,2})\)")
+EMAIL = re.compile(r"(?<![\w.%+-])([^\W_][\w.%+-]*@[^\W_][\w-]*(?:\.[\w-]+)*\.[^\W\d_]{2,})")
+# Case law numbers (European Case Law Identifier) are references, never personal data.
+ECLI = re.compile(r"\bECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}", re.IGNORECASE)
+# An amount of money is no BSN: "EUR 123.456.782", "€ 987.654.321,-", "123.456.782 euro".
+CURRENCY_BEFORE = re.compile(r"(?:\b(?:eur|euro|euro's|fl|usd|gbp)|[€$£])[ .:]*$", re.IGNORECASE)
+CURRENCY_AFTER = re.compile(r"^(?:,-|,\d\d\b|[ ]?(?:euro|eur)\b)", re.IGNORECASE)
 ADDRESS = re.compile(
-    r"\b(?P<street>[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.'-]+)[ ](?P<nr>\d{1,5}(?:[ ]?[a-zA-Z](?![a-zA-Z])|-\d{1,4})?)[ ,]*\n?[ ]*"
-    r"(?P<pc>[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2})\b"
+    r"(?<![\w.'-])(?P<street>[^\W\d_](?:[^\W\d_]|[.'-])+)[ ](?P<nr>\d{1,5}(?:[ -]?(?:hs|bis|ter|bg|[ivx]{1,3}|[a-zA-Z])(?![^\W_])|-\d{1,4})?)"
+    r"[ ,;]*(?:\n[ ,;]*){0,3}"
+    r"(?P<pc>[1-9]\d{3}[ ]?(?!SA|SD|SS)(?:[A-Z]{2}|(?P<lower>[a-z]{2})))(?![^\W_])"
 )
+# Common two-letter words: "Straat 12 1234 de ..." is no lowercase postcode.
+NOT_POSTCODE_LETTERS = {"de", "en", "in", "op", "te", "of", "is", "al", "na", "om", "er", "ze", "we", "je", "me", "ik", "nu",
+                        "zo", "ja", "nee", "an", "at", "by", "to", "on", "or", "as", "be", "do", "if", "it", "no", "so", "up",
+                        "us", "la", "le", "du", "un", "et", "ad", "bv", "nv", "sa", "sd", "ss", "uw", "ca", "ex", "pp"}
+_FORMAT_CHARS = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+                           r"\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_SPACES = re.compile(r"[^\S\n]+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u058a\u05be\u1806\u2e3a\u2e3b]")
+_NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f]")
+
+
+def _ascii_digit(m) -> str:
+    c = m.group()
+    d = unicodedata.decimal(c, None)
+    return str(d) if d is not None else c
+
+
+def normalise_text(text: str) -> str:
+    """The one spelling every personal-data pattern is matched against (page text, hidden text and
+    package fields alike): NFKC (full-width digits and '＠', ligatures), invisible formatting
+    characters removed (zero-width spaces, soft hyphens, direction marks), every digit as an ASCII
+    digit, every dash as '-', every kind of space as one space. Line breaks are kept (one per line
+    break), so a position still names the same line."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", _FORMAT_CHARS.sub("", text))
+        text = _FORMAT_CHARS.sub("", text)
+        text = _DASHES.sub("-", text)
+        text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
+    text = _LINE_BREAKS.sub("\n", text)
+    return _SPACES.sub(" ", text)
+
+
 NOT_STREETS = {"postbus", "antwoordnummer", "pagina", "bijlage", "nummer", "nr", "artikel", "lid"}
 
 
-# Generic role mailboxes of an organisation: the first part of the address before '@' (split on
-# '.', '-', '_' and '+') is one of these, or the whole part is. A person's mailbox is still personal data.
+# Generic role mailboxes of an organisation: the part of the address before '@' is one of these
+# ("info@", "woo-verzoeken@"), or is made of these and department words ("woo-verzoeken@",
+# "info.bestuur@"). A person's mailbox is still personal data, also when it starts with a role word
+# ("info.jan.jansen@").
 ROLE_MAILBOXES = {
     "info", "informatie", "contact", "woo", "wob", "woo-verzoeken", "wooverzoeken", "wobverzoeken",
     "secretariaat", "bestuurssecretariaat", "postbus", "post", "servicedesk", "helpdesk", "support",
@@ -50,12 +97,19 @@ ROLE_MAILBOXES = {
     "help", "bug", "bugs", "announce", "list", "lists", "nieuwsbrief", "newsletter", "sales", "verkoop", "hr",
     "finance", "billing", "jobs", "werkenbij", "events", "evenementen", "marketing", "ict", "it",
 }
+# Words that may follow a role word in a role mailbox: a department, a topic or a country.
+DEPARTMENT_WORDS = {
+    "verzoeken", "verzoek", "bestuur", "directie", "juridisch", "juridische", "zaken", "financien", "financiën", "burgerzaken",
+    "vergunningen", "belastingen", "wonen", "zorg", "jeugd", "onderwijs", "milieu", "ruimte", "economie", "veiligheid",
+    "publiek", "dienstverlening", "bedrijfsvoering", "personeel", "organisatie", "centraal", "algemeen", "intern", "extern",
+    "nl", "en", "be", "de", "eu", "org", "team", "afdeling", "desk", "punt", "balie", "post", "digitaal", "online",
+}
 # Service numbers (free-phone, paid information lines, company-wide numbers) are no one's personal
 # number; nor is the municipal "14 + area code" number.
 SERVICE_PREFIXES = ("0800", "0900", "0906", "0909", "088")
 # A number right after one of these labels is a reference, not a phone number.
 REFERENCE_LABEL = re.compile(
-    r"(?:\b(?:isbn(?:-1[03])?|issn|e-?issn|doi|kenmerk|ons\s+kenmerk|uw\s+kenmerk|zaak(?:nummer|nr)|dossier(?:nummer|nr)?|"
+    r"(?:\b(?:isbn(?:-1[03])?|issn|e-?issn|doi|kenmerk|ons\s+kenmerk|uw\s+kenmerk|zaak(?:nummer|nr)?|dossier(?:nummer|nr)?|"
     r"referentie(?:nummer)?|ref|registratie(?:nummer|nr)|factuur(?:nummer|nr)|order(?:nummer|nr)|document(?:nummer|nr)|"
     r"besluit(?:nummer|nr)|projectnummer|contractnummer|polisnummer|klantnummer|relatienummer|volgnummer)\b)[\s.:#]*(?:nr\.?|nummer)?[\s.:#]*$",
     re.IGNORECASE)
@@ -63,12 +117,12 @@ DATE_LIKE = re.compile(r"(?:0[1-9]|[12]\d|3[01])[-/. ](?:0?[1-9]|1[0-2])[-/. ](?
 
 
 def normalise(value: str) -> str:
-    return re.sub(r"[^0-9a-z@._]", "", value.lower()).replace("+31", "0").replace("0031", "0")
+    return re.sub(r"[^0-9a-z@._]", "", normalise_text(value).lower()).replace("+31", "0").replace("0031", "0")
 
 
 def canonical(kind: str, value: str) -> str:
     """One spelling per value, however it is written (spacing, punctuation, line breaks, case)."""
-    value = value.strip()
+    value = normalise_text(value).strip()
     if kind == "email":
         return re.sub(r"\s", "", value).lower()
     if kind == "telefoon":
@@ -110,8 +164,12 @@ def allowed_hashes(values) -> set[str]:
 
 def is_role_mailbox(address: str) -> bool:
     local = address.split("@", 1)[0].lower()
-    first = re.split(r"[._+-]", local, maxsplit=1)[0]
-    return first in ROLE_MAILBOXES or local in ROLE_MAILBOXES or re.sub(r"[._+-]", "", local) in ROLE_MAILBOXES
+    if local in ROLE_MAILBOXES or re.sub(r"[._+-]", "", local) in ROLE_MAILBOXES:
+        return True
+    if re.fullmatch(r"[^\W_]+[-_][^\W_]+", local) and local.split("-")[0].split("_")[0] in ROLE_MAILBOXES:
+        return True  # a role word with one department or product suffix: woo-verzoeken@, help-libtasn1@
+    parts = [p for p in re.split(r"[._+-]", local) if p]
+    return bool(parts) and parts[0] in ROLE_MAILBOXES and all(p in ROLE_MAILBOXES or p in DEPARTMENT_WORDS for p in parts[1:])
 
 
 def is_service_number(number: str) -> bool:
@@ -133,12 +191,12 @@ def page_ranges(pages) -> str:
 
 def mask(value: str) -> str:
     """Keep the shape, hide the content: '0612345678' -> '06******78'."""
-    compact = value.strip()
+    compact = normalise_text(value).strip()
     if "@" in compact:
         local, domain = compact.split("@", 1)
         return f"{local[:1]}***@{domain}"
     keep = 2 if len(compact) > 6 else 1
-    middle = re.sub(r"[0-9A-Za-z]", "*", compact[keep:-1])
+    middle = re.sub(r"[^\W_]", "*", compact[keep:-1])
     return compact[:keep] + middle + compact[-1:]
 
 
@@ -150,7 +208,7 @@ def _bsn_valid(digits: str) -> bool:
 
 
 def _iban_valid(value: str) -> bool:
-    compact = re.sub(r"\s", "", value)
+    compact = re.sub(r"[^0-9A-Za-z]", "", value).upper()
     if not 15 <= len(compact) <= 34:
         return False
     moved = compact[4:] + compact[:4]
@@ -164,7 +222,7 @@ def _iban_valid(value: str) -> bool:
 def _valid_iban_prefix(candidate: str) -> str | None:
     """The IBAN at the start of a match: a following word in capitals ('... 00 EUR') may have been
     taken along, and must not hide a real account number behind a failed checksum."""
-    compact = re.sub(r"\s", "", candidate)
+    compact = re.sub(r"[^0-9A-Za-z]", "", candidate).upper()
     for end in range(len(compact), 14, -1):
         if _iban_valid(compact[:end]):
             return compact[:end]
@@ -182,8 +240,12 @@ class PersonalData:
 
 def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list[PersonalData]:
     """Personal data in ``text``. Role mailboxes and service numbers are left out, unless
-    ``keep_generic`` (to read what a value under 'toegestane_gegevens' stands for)."""
+    ``keep_generic`` (to read what a value under 'toegestane_gegevens' stands for).
+
+    The text is matched in its normalised spelling (``normalise_text``); ``start`` counts in that
+    spelling, which has the same line breaks as ``text``."""
     found: list[PersonalData] = []
+    text = _SPACES.sub(" ", AREA_CODE.sub(lambda m: m.group(1) + " ", normalise_text(text)))
 
     def add(kind: str, value: str, start: int) -> None:
         value = re.sub(r"\s+", " ", value.strip())
@@ -191,8 +253,10 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
 
     def blank(match) -> None:  # a matched value is not matched again by a later pattern
         nonlocal text
-        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+        text = text[: match.start()] + re.sub(r"[^\n]", " ", match.group()) + text[match.end():]
 
+    for m in list(ECLI.finditer(text)):
+        blank(m)
     for m in list(EMAIL.finditer(text)):
         if keep_generic or not is_role_mailbox(m.group(1)):
             add("email", m.group(1), m.start(1))
@@ -205,6 +269,8 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
     for m in list(ADDRESS.finditer(text)):
         if m.group("street").lower().strip(".") in NOT_STREETS:
             continue
+        if m.group("lower") and (m.group("lower") in NOT_POSTCODE_LETTERS or not m.group("street")[0].isupper()):
+            continue  # "in 2023 1234 de": a lowercase postcode only after a street name with a capital
         add("adres", f"{m.group('street')} {m.group('nr')} {m.group('pc')}", m.start())
     for m in list(PHONE.finditer(text)):
         number = m.group(1)
@@ -216,8 +282,11 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
             add("telefoon", number, m.start(1))
     for m in BSN.finditer(text):
         digits = re.sub(r"\D", "", m.group(1))
-        if _bsn_valid(digits):
-            add("bsn", m.group(1), m.start(1))
+        if not _bsn_valid(digits):
+            continue
+        if CURRENCY_BEFORE.search(text[max(0, m.start(1) - 12): m.start(1)]) or CURRENCY_AFTER.match(text[m.end(1): m.end(1) + 8]):
+            continue  # an amount of money
+        add("bsn", m.group(1), m.start(1))
     unique: dict[tuple[str, str], PersonalData] = {}
     for item in found:
         unique.setdefault((item.kind, item.hash), item)

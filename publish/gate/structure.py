@@ -132,12 +132,117 @@ def _hidden_layers(oc) -> str:
             entry = _r(usage.get(category))
             if isinstance(entry, DictionaryObject) and entry.get(state) == "/OFF":
                 used_off.add(id(_r(g)))
+    configs = _r(oc.get("/Configs"))
+    alternative_off = 0
+    for config in configs if isinstance(configs, ArrayObject) else []:
+        config = _r(config)
+        if not isinstance(config, DictionaryObject):
+            continue
+        config_on = {id(_r(g)) for g in (_r(config.get("/ON")) or [])}
+        config_off = {id(_r(g)) for g in (_r(config.get("/OFF")) or [])}
+        if config_off or (config.get("/BaseState") == "/OFF" and any(id(_r(g)) not in config_on for g in groups)) \
+                or _r(config.get("/AS")):
+            alternative_off += 1
     parts = []
     if hidden:
         parts.append(f"{len(hidden)} verborgen laag/lagen (optionele inhoud die standaard uit staat)")
     if used_off - hidden:
         parts.append(f"{len(used_off - hidden)} laag/lagen die bij bekijken, afdrukken of exporteren uit gaan")
+    if alternative_off:
+        parts.append(f"{alternative_off} andere laagconfiguratie(s) (/Configs) die lagen uit zetten")
+    if _automatic_off(default, groups) - used_off - hidden:
+        parts.append("lagen die automatisch uit gaan bij een zoomfactor, gebruiker of taal (/AS)")
     return " en ".join(parts)
+
+
+def _automatic_off(default, groups) -> set:
+    """Groups an automatic state rule (/AS) can switch off by zoom level, user or language."""
+    rules = _r(default.get("/AS"))
+    named = set()
+    for rule in rules if isinstance(rules, ArrayObject) else []:
+        rule = _r(rule)
+        if isinstance(rule, DictionaryObject):
+            named |= {id(_r(g)) for g in (_r(rule.get("/OCGs")) or [])}
+    found = set()
+    for g in groups:
+        usage = _r(_r(g).get("/Usage"))
+        if id(_r(g)) in named and isinstance(usage, DictionaryObject) and any(k in usage for k in ("/Zoom", "/User", "/Language")):
+            found.add(id(_r(g)))
+    return found
+
+
+def _visible(membership, off: set, depth: int = 0) -> bool:
+    """Whether optional content marked with a group or membership dictionary (OCMD) shows, given the
+    groups that are off (by object identity). An OCMD's visibility expression (/VE) or policy (/P)
+    can hide content of groups that are on; anything unreadable counts as hidden."""
+    membership = _r(membership)
+    if depth > 30:
+        return False
+    if isinstance(membership, ArrayObject):  # a visibility expression: [/And|/Or|/Not operand ...]
+        if not membership:
+            return False
+        operator, operands = membership[0], [_r(o) for o in membership[1:]]
+        values = [_visible(o, off, depth + 1) if isinstance(o, ArrayObject) else
+                  (isinstance(o, DictionaryObject) and id(o) not in off) for o in operands]
+        if operator == "/And":
+            return all(values)
+        if operator == "/Or":
+            return any(values)
+        if operator == "/Not":
+            return len(values) == 1 and not values[0]
+        return False
+    if not isinstance(membership, DictionaryObject):
+        return True
+    if membership.get("/Type") != "/OCMD":
+        return id(membership) not in off
+    if "/VE" in membership:
+        return _visible(membership.get("/VE"), off, depth + 1)
+    groups = _r(membership.get("/OCGs"))
+    groups = [_r(g) for g in groups] if isinstance(groups, ArrayObject) else [groups] if groups is not None else []
+    states = [id(g) not in off for g in groups if isinstance(g, DictionaryObject)]
+    if not states:
+        return True
+    policy = membership.get("/P", "/AnyOn")
+    return {"/AllOn": all(states), "/AnyOff": not all(states), "/AllOff": not any(states)}.get(policy, any(states))
+
+
+def _off_groups(oc) -> set:
+    """Groups off in the default configuration (object identities)."""
+    if not isinstance(oc, DictionaryObject):
+        return set()
+    default = _r(oc.get("/D"))
+    default = default if isinstance(default, DictionaryObject) else DictionaryObject()
+    on = {id(_r(g)) for g in (_r(default.get("/ON")) or [])}
+    off = {id(_r(g)) for g in (_r(default.get("/OFF")) or [])}
+    if default.get("/BaseState") == "/OFF":
+        off |= {id(_r(g)) for g in (_r(oc.get("/OCGs")) or []) if id(_r(g)) not in on}
+    return off
+
+
+def _hidden_memberships(page, off: set, limit: int = 10_000) -> bool:
+    """Does the page (its marked-content properties, forms, images or annotations, forms inside forms)
+    use optional content that does not show under the default configuration?"""
+    todo, seen = [(page, 0)], set[int]()
+    while todo and len(seen) < limit:
+        obj, depth = todo.pop()
+        obj = _r(obj)
+        if not isinstance(obj, DictionaryObject) or id(obj) in seen or depth > 30:
+            continue
+        seen.add(id(obj))
+        if "/OC" in obj and not _visible(obj.get("/OC"), off):
+            return True
+        resources = _r(obj.get("/Resources"))
+        if isinstance(resources, DictionaryObject):
+            properties = _r(resources.get("/Properties"))
+            for value in properties.values() if isinstance(properties, DictionaryObject) else []:
+                value = _r(value)
+                if isinstance(value, DictionaryObject) and value.get("/Type") in ("/OCMD", "/OCG") and not _visible(value, off):
+                    return True
+            xobjects = _r(resources.get("/XObject"))
+            todo += [(x, depth + 1) for x in (xobjects.values() if isinstance(xobjects, DictionaryObject) else [])]
+        for ref in _r(obj.get("/Annots")) or [] if depth == 0 else []:
+            todo.append((ref, depth + 1))
+    return False
 
 
 def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
@@ -169,9 +274,15 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
             findings.append(StructureFinding("ingesloten_bestand", REFUSE, "bijbehorende bestanden (/AF, bijlagen in de pdf)"))
         if _outline_has_script(root.get("/Outlines")):
             findings.append(StructureFinding("javascript", REFUSE, "een bladwijzer met JavaScript of een andere actie"))
-        hidden = _hidden_layers(_r(root.get("/OCProperties")))
+        oc = _r(root.get("/OCProperties"))
+        hidden = _hidden_layers(oc)
         if hidden:
             findings.append(StructureFinding("verborgen_laag", REFUSE, hidden))
+        off = _off_groups(oc)
+        for number, page in enumerate(reader.pages, start=1):
+            if _hidden_memberships(page, off):
+                findings.append(StructureFinding("verborgen_laag", REFUSE,
+                                                 "optionele inhoud die door een zichtbaarheidsregel (/OCMD met /P of /VE) verborgen is", number))
         if "/Metadata" in root or "/PieceInfo" in root:
             findings.append(StructureFinding("metadata", FIXED, "XMP-metadata of PieceInfo"))
     if _identifying_info(reader.metadata):

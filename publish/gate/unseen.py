@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NameObject, NumberObject
 from pypdf.generic._font import Font
@@ -32,6 +33,9 @@ SOURCES = {
     "link": "beschrijving van een link",
     "linkweergave": "tekst in de weergave van een link",
     "laag": "naam van een laag",
+    "linkadres": "adres van een link (zoals een mailto- of webadres)",
+    "bestemming": "naam van een bestemming in het document (named destination)",
+    "uitvoerprofiel": "beschrijving van het kleurprofiel (OutputIntent)",
 }
 
 
@@ -102,6 +106,8 @@ def collect(reader) -> tuple[list[UnseenText], list[HiddenReplacement]]:
     texts += _outline_titles(root.get("/Outlines"))
     texts += _page_labels(root.get("/PageLabels"))
     texts += _layer_names(root.get("/OCProperties"))
+    texts += _destination_names(root)
+    texts += _output_intents(root.get("/OutputIntents"))
     replaced = _structure(root.get("/StructTreeRoot"), page_numbers, texts)
     wanted_pages = {page for _, _, page, _ in replaced}
     mcid_text: dict[tuple[int, int], tuple[str, int]] = {}
@@ -112,6 +118,12 @@ def collect(reader) -> tuple[list[UnseenText], list[HiddenReplacement]]:
                 text = _text(annot.get("/Contents"))
                 if text:
                     texts.append(UnseenText("link", text, number))
+                address = _uri(annot.get("/A"))
+                if address:
+                    texts.append(UnseenText("linkadres", address, number))
+                dest = _r(annot.get("/Dest"))
+                if isinstance(dest, str) and dest.strip("/ "):  # a named destination (name or string)
+                    texts.append(UnseenText("bestemming", _readable(dest.lstrip("/")), number))
                 drawn = _appearance_text(reader, annot, number)
                 if drawn.strip():
                     texts.append(UnseenText("linkweergave", drawn, number))
@@ -141,6 +153,9 @@ def _outline_titles(outlines) -> list[UnseenText]:
             title = _text(item.get("/Title"))
             if title:
                 found.append(UnseenText("bladwijzer", title))
+            address = _uri(item.get("/A"))
+            if address:
+                found.append(UnseenText("linkadres", address))
             if item.get("/First") is not None:
                 todo.append((item.get("/First"), depth + 1))
             ref = item.get("/Next")
@@ -172,6 +187,7 @@ def _page_labels(labels) -> list[UnseenText]:
 
 
 def _layer_names(properties) -> list[UnseenText]:
+    """Layer names and the labels in the layer list (/Order) of the default configuration."""
     properties = _r(properties)
     groups = _r(properties.get("/OCGs")) if isinstance(properties, DictionaryObject) else None
     found = []
@@ -180,6 +196,71 @@ def _layer_names(properties) -> list[UnseenText]:
         name = _text(group.get("/Name")) if isinstance(group, DictionaryObject) else None
         if name:
             found.append(UnseenText("laag", name))
+    default = _r(properties.get("/D")) if isinstance(properties, DictionaryObject) else None
+    todo, seen = [(default.get("/Order"), 0)] if isinstance(default, DictionaryObject) else [], 0
+    while todo and seen < MAX_ITEMS:
+        node, depth = todo.pop()
+        node = _r(node)
+        seen += 1
+        if isinstance(node, ArrayObject) and depth < MAX_DEPTH:
+            todo += [(kid, depth + 1) for kid in node]
+        elif not isinstance(node, DictionaryObject) and _text(node):
+            found.append(UnseenText("laag", _text(node)))
+    return found
+
+
+def _readable(text: str) -> str:
+    """A name or address as a person reads it: escapes (#20, %20) and separators (_ +) as spaces."""
+    text = unquote(text.replace("#", "%"), errors="replace") if "#" in text else text
+    return text.replace("_", " ").replace("+", " ")
+
+
+def _uri(action) -> str | None:
+    action = _r(action)
+    if not isinstance(action, DictionaryObject) or action.get("/S") != "/URI":
+        return None
+    address = _r(action.get("/URI"))
+    if address is None:
+        return None
+    raw = address.original_bytes if hasattr(address, "original_bytes") else str(address).encode("latin-1", "replace")
+    text = unquote(raw.decode("latin-1"), errors="replace")
+    return _readable(text) if text.strip() else None
+
+
+def _destination_names(root) -> list[UnseenText]:
+    """Names of destinations (/Dests and the /Names /Dests name tree): kept in the copy, so checked."""
+    found = []
+    dests = _r(root.get("/Dests"))
+    if isinstance(dests, DictionaryObject):
+        found += [UnseenText("bestemming", _readable(str(k)[1:])) for k in list(dests.keys())[:MAX_ITEMS]]
+    names = _r(root.get("/Names"))
+    tree = _r(names.get("/Dests")) if isinstance(names, DictionaryObject) else None
+    todo, seen = [(tree, 0)], 0
+    while todo and seen < MAX_ITEMS:
+        node, depth = todo.pop()
+        node = _r(node)
+        seen += 1
+        if not isinstance(node, DictionaryObject) or depth > MAX_DEPTH:
+            continue
+        entries = _r(node.get("/Names"))
+        if isinstance(entries, ArrayObject):
+            for i in range(0, len(entries) - 1, 2):
+                name = _text(entries[i])
+                if name:
+                    found.append(UnseenText("bestemming", _readable(name)))
+        todo += [(kid, depth + 1) for kid in (_r(node.get("/Kids")) or [])]
+    return found
+
+
+def _output_intents(intents) -> list[UnseenText]:
+    found = []
+    for intent in _r(intents) or [] if isinstance(_r(intents), ArrayObject) else []:
+        intent = _r(intent)
+        if isinstance(intent, DictionaryObject):
+            for key in ("/OutputConditionIdentifier", "/RegistryName"):
+                text = _text(intent.get(key))
+                if text:
+                    found.append(UnseenText("uitvoerprofiel", text))
     return found
 
 
