@@ -33,7 +33,7 @@ from .siteconfig import SiteConfig, load_site_config
 from .sitefiles import layer_theme, page_roots
 from .sitemaps import robots_txt, sitemap_xml
 from .store import Archive, archive_dir
-from .swap import swap_in
+from .swap import keep_unchanged_times, swap_in
 
 EXIT_OK, EXIT_REFUSED, EXIT_FAILURE = 0, 1, 2
 TEMP_PREFIX = ".woo-build-"
@@ -376,6 +376,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             _add_search_index(views, new_site)
             report.timings["zoekindex"] = time.perf_counter() - t0
             _add_security_headers(new_site, check.script_hashes)
+            keep_unchanged_times(new_site, out)  # issue 19: unchanged files keep their time, a sync skips them
             swap_in(new_site, out, work / "old")
             report.written = True
         finally:
