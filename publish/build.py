@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import urls
 from .approval import Trust
 from .cache import Cache
 from .cluster import ClusterError
@@ -210,7 +211,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
             # Only what really went out (the script check may still have refused a package).
             try:
                 archive_published([f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today)
-            except (Exception, RecursionError) as exc:  # noqa: BLE001 - the site is out; a full disk (OSError) still stops
+            except (Exception, RecursionError) as exc:
                 if isinstance(exc, OSError):
                     raise
                 log_unexpected("(archief)", exc, "het bijwerken van het archief")
@@ -225,7 +226,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     kept = {f.name for f in fates if f.state == KEPT}
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
         report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
-                                 "url": site.base_url + f"besluit/{r.decision.slug}/",
+                                 "url": site.base_url + urls.publication(r.decision.slug, r.decision.kind.url_prefix),
                                  "versie": "eerder goedgekeurd" if r.name in kept else "huidig",
                                  "inventory_rows": len(r.decision.inventory)})
 
@@ -290,6 +291,22 @@ def _raw_kenmerk(folder: Path) -> str | None:
     if not isinstance(value, (str, int)) or isinstance(value, bool) or len(slugify(str(value))) > DEFAULT_LIMITS.field_chars:
         return None
     return str(value).strip() or None
+
+
+def _raw_prefix(folder: Path) -> str:
+    """The URL prefix of a withdrawn package whose metadata may no longer be valid (its type if readable)."""
+    from .limits import DEFAULT_LIMITS
+    from .types import REGISTRY, get
+    from .yamlsafe import load_front_matter
+
+    try:
+        meta = folder / "besluit.md"
+        value = None
+        if meta.stat().st_size <= DEFAULT_LIMITS.yaml_bytes:
+            value = load_front_matter(meta.read_text(encoding="utf-8-sig")).metadata.get("type")
+    except (Exception, RecursionError):  # noqa: BLE001 - unreadable: the default type
+        value = None
+    return get(value if isinstance(value, str) and value in REGISTRY else None).url_prefix
 
 
 def _temp_prefix(out: Path) -> str:
@@ -368,6 +385,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
                 shutil.rmtree(opts.keep_sources, ignore_errors=True)
                 shutil.copytree(sources, opts.keep_sources)
             _add_files(views, names, new_site)
+            _add_redirects(views, new_site, site.base_url)
             for path, data in downloads.items():
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 (new_site / path).write_bytes(data)
@@ -462,11 +480,17 @@ def _downloads(site: SiteConfig, views, names: dict[str, str]) -> dict[str, byte
     for v in views:
         with _for_package(names[v.decision.slug], "het maken van de downloads"):
             if v.rows:
-                files[v.url + "inventaris.csv"] = inventory_csv(v, site.base_url)
-                files[v.url + "inventaris.xlsx"] = inventory_xlsx(v, site.base_url)
-            files[v.url + "documenten.zip"] = documents_zip(v)
-    files["data.json"] = data_json(views, site.base_url, site.name).encode("utf-8")
-    files["feed.xml"] = atom_feed(views, site.base_url, site.name).encode("utf-8")
+                files[urls.inventory_csv(v.url)] = inventory_csv(v, site.base_url)
+                files[urls.inventory_xlsx(v.url)] = inventory_xlsx(v, site.base_url)
+            files[urls.documents_zip(v.url)] = documents_zip(v)
+    files[urls.DATA_JSON] = data_json(views, site.base_url, site.name).encode("utf-8")
+    files[urls.FEED] = atom_feed(views, site.base_url, site.name).encode("utf-8")
+    from .opendata import type_csv, type_json
+    from .types import REGISTRY
+
+    for kind in REGISTRY.values():
+        files[urls.type_data(kind.slug)] = type_json(kind, views, site.base_url, site.name).encode("utf-8")
+        files[urls.type_csv(kind.slug)] = type_csv(kind, views, site.base_url)
     return files
 
 
@@ -476,7 +500,9 @@ def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
     pages = []
     for r in withdrawn:
         kenmerk = r.decision.kenmerk if r.decision else _raw_kenmerk(r.folder)
-        pages.append({"kenmerk": kenmerk, "url": f"besluit/{slugify(kenmerk)}/", "date": r.withdrawal.date,
+        prefix = r.decision.kind.url_prefix if r.decision else _raw_prefix(r.folder)
+        label = r.decision.kind.label if r.decision and r.decision.type != "woo-besluit" else "Besluit"
+        pages.append({"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk), prefix), "date": r.withdrawal.date, "label": label,
                       "reason": r.withdrawal.reason, "package": r.name})
     return sorted(pages, key=lambda p: p["url"])
 
@@ -496,18 +522,19 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
         for r in v.rows:
             change = r.withdrawn
             if change is not None and recent(change):
-                f = SimpleNamespace(title=r.row.title, url=f"{v.url}document-{r.anchor}.pdf", nr=r.row.nr, date=r.row.date)
+                f = SimpleNamespace(title=r.row.title, url=urls.document(v.url, r.anchor), nr=r.row.nr, date=r.row.date)
                 out.append((v, f, change.reason, change.date.isoformat()))
     for r in withdrawn:
         if r.decision is None or not recent(r.withdrawal):
             continue
         d = r.decision
-        base = f"besluit/{d.slug}/"
-        letter = SimpleNamespace(title="Besluitbrief", url=base + "besluitbrief.pdf", nr="", date=d.decision_date)
+        base = urls.publication(d.slug, d.kind.url_prefix)
+        letter = SimpleNamespace(title=d.kind.main_title, url=urls.letter(base, d.kind.main_name), nr="", date=d.decision_date)
         # Only the kenmerk: the title itself may be why the decision was withdrawn.
         notice = SimpleNamespace(kenmerk=d.kenmerk, title=f"Besluit {d.kenmerk} (ingetrokken)",
                                  organisation=d.organisation, decision_date=d.decision_date)
-        view = SimpleNamespace(decision=notice, main_files=[letter], files=[letter])
+        view = SimpleNamespace(decision=notice, main_files=[letter], files=[letter],
+                               category=d.kind.category_of(d), document_kind=d.kind.document_kind_of(d))
         out.append((view, letter, r.withdrawal.reason, r.withdrawal.date.isoformat()))
     return out
 
@@ -598,6 +625,19 @@ def _add_files(views, names: dict[str, str], site_dir: Path) -> None:
                 os.replace(f.source, site_dir / f.url)
 
 
+def _add_redirects(views, site_dir: Path, base_url: str) -> None:
+    """Every URL published so far keeps working: a type whose URL scheme changed lists its old
+    prefixes, and each old page address gets a redirect page (never over a page of the new site)."""
+    for v in views:
+        for prefix in v.kind.old_prefixes:
+            old = urls.publication(v.decision.slug, prefix)
+            target = site_dir / old / "index.html"
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(urls.redirect_page(base_url + v.url, v.decision.title), encoding="utf-8")
+
+
 def _add_security_headers(site_dir: Path, script_hashes: list[str]) -> None:
     from .headers import HEADERS_FILE, headers_file, security_headers
 
@@ -608,6 +648,7 @@ def _refuse(blamed: dict[str, list], publishable: list[PackageResult], withdrawn
             report: BuildReport) -> None:
     """Refuse the packages whose data put script markup on a page: the others are published."""
     from .problems import Problem
+    from .types import REGISTRY
 
     for name, found in sorted(blamed.items()):
         result = next((r for r in [*publishable, *withdrawn] if r.name == name), None)
@@ -619,7 +660,8 @@ def _refuse(blamed: dict[str, list], publishable: list[PackageResult], withdrawn
             withdrawn.remove(result)
             report.withdrawn[:] = [w for w in report.withdrawn if w["package"] != name]
         pages: dict[str, list[str]] = {}  # one problem per piece of markup, naming its pages (its own page first)
-        for page, finding in sorted(found, key=lambda item: (not item[0].startswith("besluit/"), item[0])):
+        own = tuple(f"{kind.url_prefix}/" for kind in REGISTRY.values())
+        for page, finding in sorted(found, key=lambda item: (not item[0].startswith(own), item[0])):
             pages.setdefault(finding.describe(), []).append(page)
         problems = [Problem(name, "", pages_text(where), f"de pagina zou {what} bevatten, uit de gegevens van dit "
                             "pakket. Scriptcode wordt nooit gepubliceerd.",
@@ -634,24 +676,24 @@ def _refuse(blamed: dict[str, list], publishable: list[PackageResult], withdrawn
 def _add_search_index(views, site_dir: Path) -> None:
     from .search import build_search_files
 
-    target = site_dir / "zoeken" / "index"
+    target = site_dir / urls.SEARCH_INDEX
     target.mkdir(parents=True, exist_ok=True)
     for name, text in build_search_files(views).items():
         (target / name).write_text(text, encoding="utf-8")
 
 
 def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport, withdrawn_docs=()) -> None:
-    from .diwoo import INDEX_NAME, Publisher, build_diwoo
+    from .diwoo import Publisher, build_diwoo, index_names
 
-    for name in ("sitemap.xml", "sitemap.xml.gz"):
+    for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
         (site_dir / name).unlink(missing_ok=True)
-    entries: list[tuple[str, str | None]] = [("", None), ("besluiten/", None), ("gronden/", None), ("zoeken/", None),
-                                             ("statistieken/", None)]
+    entries: list[tuple[str, str | None]] = [(urls.HOME, None), (urls.LISTING, None), (urls.GROUNDS, None), (urls.SEARCH, None),
+                                             (urls.STATISTICS, None)]
     for v in views:
         lastmod = v.decision.publication_date.isoformat()
         entries.append((v.url, lastmod))
         entries += [(f.url, lastmod) for f in v.files]
-    (site_dir / "sitemap.xml").write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
+    (site_dir / urls.SITEMAP).write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
     indexes = []
     if site.tooi and views:
         files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views,
@@ -659,10 +701,10 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
         for name, xml in files.items():
             (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / name).write_text(xml, encoding="utf-8")
-        indexes.append(INDEX_NAME)
+        indexes += index_names(files)
     elif not site.tooi:
         report.warnings.append({"package": "", "file": "mkdocs.yml", "location": "extra.woo.tooi",
                                 "message": "er is geen TOOI-identificatie van de organisatie ingesteld: de sitemaps voor de Woo-index ontbreken.",
                                 "fix": "Zet de TOOI-URI van de organisatie onder extra.woo.tooi in mkdocs.yml.",
                                 "code": "config.tooi", "severity": "waarschuwing"})
-    (site_dir / "robots.txt").write_text(robots_txt(site.base_url, indexes), encoding="utf-8")
+    (site_dir / urls.ROBOTS).write_text(robots_txt(site.base_url, indexes), encoding="utf-8")

@@ -1,7 +1,8 @@
 """Woo-index sitemaps: DiWoo metadata (0.9.8) for every published PDF, validated offline.
 
 The national Woo-index harvests an organisation's own site through sitemap index files named per
-information category; ours is category 14, "Woo-verzoeken en -besluiten". Every generated file is
+information category (14 is "Woo-verzoeken en -besluiten"); each publication is listed under its
+type's category or the one its package chose (``publish/types/``, ``tooi.py``). Every generated file is
 validated against the sitemaps.org and DiWoo schemas kept in ``data/schemas`` (the remote MDTO
 import is resolved to the local copy): an invalid file fails the build instead of being published.
 """
@@ -16,11 +17,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from . import urls
+from .tooi import infocat
+
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 MDTO_URL = "https://www.nationaalarchief.nl/mdto/MDTO-XML1.0.1.xsd"
-INDEX_NAME = "sitemapindex-diwoo-infocat014.xml"
-CATEGORY = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_3baef532", "Woo-verzoeken en -besluiten")
-DECISION_LETTER = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_4f50ca9c", "beslissing op Wob-/Woo-verzoek")
+INDEX_NAME = urls.diwoo_index("014")  # Woo-verzoeken en -besluiten; other categories: see publish/types/
 ESTABLISHED = ("https://identifier.overheid.nl/tooi/def/thes/kern/c_641ecd76", "vaststelling")
 DUTCH = ("http://publications.europa.eu/resource/authority/language/NLD", "Nederlands")
 PDF = ("http://publications.europa.eu/resource/authority/file-type/PDF", "pdf")
@@ -79,6 +81,7 @@ def _org(tag: str, resource: str, label: str) -> str:
 def _document(base: str, publisher: Publisher, responsible: str | None, view, f, withdrawn: str | None = None) -> str:
     d = view.decision
     letter = view.main_files[0]
+    category, kind = view.category, view.document_kind
     parts = ["<diwoo:Document><diwoo:DiWoo>"]
     identifiers = [d.kenmerk] if f is letter else [f"{d.kenmerk}/{f.nr}" if f.nr else f"{d.kenmerk}/{f.url.rsplit('/', 1)[1]}"]
     parts.append("<diwoo:identifiers>" + "".join(f"<diwoo:identifier>{escape(i)}</diwoo:identifier>" for i in identifiers)
@@ -88,9 +91,9 @@ def _document(base: str, publisher: Publisher, responsible: str | None, view, f,
         parts.append(_org("verantwoordelijke", responsible, d.organisation))
     title = d.title if f is letter else f.title
     parts.append(f"<diwoo:titelcollectie><diwoo:officieleTitel>{escape(title)}</diwoo:officieleTitel></diwoo:titelcollectie>")
-    classes = f"<diwoo:informatiecategorieen>{_org('informatiecategorie', *CATEGORY)}</diwoo:informatiecategorieen>"
-    if f is letter:
-        classes += f"<diwoo:documentsoorten>{_org('documentsoort', *DECISION_LETTER)}</diwoo:documentsoorten>"
+    classes = f"<diwoo:informatiecategorieen>{_org('informatiecategorie', *category)}</diwoo:informatiecategorieen>"
+    if f is letter and kind:
+        classes += f"<diwoo:documentsoorten>{_org('documentsoort', *kind)}</diwoo:documentsoorten>"
     parts.append(f"<diwoo:classificatiecollectie>{classes}</diwoo:classificatiecollectie>")
     if f.date is not None:
         parts.append(f"<diwoo:creatiedatum>{f.date.isoformat()}</diwoo:creatiedatum>")
@@ -113,23 +116,8 @@ def _document(base: str, publisher: Publisher, responsible: str | None, view, f,
     return "".join(parts)
 
 
-def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], views,
-                withdrawn: Sequence[tuple] = ()) -> dict[str, str]:
-    """{path under the site root: XML} for the sitemap index and its sitemap files.
-
-    ``withdrawn``: (view-like, file-like, reason, lastmod) for documents that were withdrawn and
-    still carry the reason field until they drop out.
-    """
-    entries: list[tuple[str, str, str]] = []  # (loc, lastmod, diwoo)
-    for v in views:
-        lastmod = v.decision.publication_date.isoformat()
-        responsible = organisations.get(v.decision.organisation)
-        for f in v.files:
-            entries.append((base + f.url, lastmod, _document(base, publisher, responsible, v, f)))
-    for v, f, reason, lastmod in withdrawn:
-        responsible = organisations.get(v.decision.organisation)
-        entries.append((base + f.url, lastmod, _document(base, publisher, responsible, v, f, reason)))
-    entries.sort()
+def _category_files(base: str, number: str, entries: list[tuple[str, str, str]]) -> dict[str, str]:
+    """The sitemap index of one information category and its sitemap files."""
     files: dict[str, str] = {}
     chunk: list[str] = []
     size = 0
@@ -137,7 +125,7 @@ def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], 
 
     def flush():
         nonlocal chunk, size
-        name = f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"
+        name = urls.diwoo_sitemap(number, len(files) + 1)
         files[name] = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>\n' + "".join(chunk) + "</urlset>\n"
         chunk, size = [], 0
 
@@ -145,23 +133,52 @@ def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], 
     for loc, lastmod, meta in entries:
         item = f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod>{meta}</url>\n"
         if chunk and (len(chunk) >= MAX_URLS or size + len(item.encode()) > MAX_BYTES):
-            newest[f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"] = last
+            newest[urls.diwoo_sitemap(number, len(files) + 1)] = last
             flush()
             last = ""
         chunk.append(item)
         size += len(item.encode())
         last = max(last, lastmod)
     if chunk or not files:
-        newest[f"sitemaps/diwoo-infocat014-{len(files) + 1}.xml"] = last
+        newest[urls.diwoo_sitemap(number, len(files) + 1)] = last
         flush()
     index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for name in sorted(files, key=lambda n: int(n.rsplit("-", 1)[1].split(".")[0])):
         mod = f"<lastmod>{newest[name]}</lastmod>" if newest.get(name) else ""
         index.append(f"  <sitemap><loc>{escape(base + name)}</loc>{mod}</sitemap>")
     index.append("</sitemapindex>")
-    files[INDEX_NAME] = "\n".join(index) + "\n"
+    files[urls.diwoo_index(number)] = "\n".join(index) + "\n"
+    return files
+
+
+def index_names(files: dict[str, str]) -> list[str]:
+    """The sitemap index files among ``build_diwoo``'s output (one per information category)."""
+    return sorted(name for name in files if name.startswith("sitemapindex-"))
+
+
+def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], views,
+                withdrawn: Sequence[tuple] = ()) -> dict[str, str]:
+    """{path under the site root: XML} for the sitemap index and its sitemap files.
+
+    ``withdrawn``: (view-like, file-like, reason, lastmod) for documents that were withdrawn and
+    still carry the reason field until they drop out.
+    """
+    by_category: dict[str, list[tuple[str, str, str]]] = {}  # infocat number -> (loc, lastmod, diwoo)
+    for v in views:
+        lastmod = v.decision.publication_date.isoformat()
+        responsible = organisations.get(v.decision.organisation)
+        for f in v.files:
+            by_category.setdefault(infocat(v.category[0]), []).append(
+                (base + f.url, lastmod, _document(base, publisher, responsible, v, f)))
+    for v, f, reason, lastmod in withdrawn:
+        responsible = organisations.get(v.decision.organisation)
+        by_category.setdefault(infocat(v.category[0]), []).append(
+            (base + f.url, lastmod, _document(base, publisher, responsible, v, f, reason)))
+    files: dict[str, str] = {}
+    for number in sorted(by_category):
+        files.update(_category_files(base, number, sorted(by_category[number])))
     for name, xml in files.items():
-        problems = validate(xml, "sitemapindex" if name == INDEX_NAME else "urlset")
+        problems = validate(xml, "sitemapindex" if name.startswith("sitemapindex-") else "urlset")
         if problems:
             raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")
     return files

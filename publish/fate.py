@@ -178,12 +178,15 @@ def why(f: Fate) -> str:
 
 def unavailable_page(f: Fate) -> dict | None:
     """The neutral public notice for a package that was published and now goes offline."""
+    from . import urls
     from .slugs import slugify
 
     kenmerk = (f.archived.decision.kenmerk if f.archived is not None and f.archived.decision else "") or f.kenmerk
     if not kenmerk:
         return None
-    return {"kenmerk": kenmerk, "url": f"besluit/{slugify(kenmerk)}/", "package": f.name}
+    known = f.archived.decision if f.archived is not None and f.archived.decision else getattr(f.current, "decision", None)
+    prefix = known.kind.url_prefix if known is not None else urls.DEFAULT_PREFIX
+    return {"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk), prefix), "package": f.name}
 
 
 def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> None:

@@ -45,9 +45,10 @@ class _SafeExtension(Extension):
         md.treeprocessors.register(_Sanitise(md), "woo_sanitise", 0)
 
 
-def render_untrusted(text: str) -> str:
-    md = markdown.Markdown(extensions=[_SafeExtension(), "sane_lists"], output_format="html")
+def render_untrusted(text: str, footnotes: bool = False, demote: int = 2) -> str:
+    extensions = [_SafeExtension(), "sane_lists"] + (["footnotes"] if footnotes else [])
+    md = markdown.Markdown(extensions=extensions, output_format="html")
     html = md.convert(text or "")
     # Demote headings: the page has its own h1 and h2 structure.
-    html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 2 if int(m.group(2)) < 5 else 6}>", html)
+    html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + demote, 6)}>", html)
     return html

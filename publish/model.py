@@ -57,14 +57,18 @@ class InventoryRow:
 
 @dataclass
 class Decision:
+    """The shared content class of every publication type; a Woo decision fills every field, other
+    types leave law, outcome, request date, period and inventory empty and keep their own fields in
+    ``meta``. ``decision_date`` is the publication's own date (of the decision, letter or answer)."""
+
     folder: Path
     name: str  # folder name
     type: str
     kenmerk: str
     title: str
     organisation: str
-    law: str
-    outcome: str
+    law: str | None
+    outcome: str | None
     decision_date: dt.date
     publication_date: dt.date
     request_received: dt.date | None
@@ -79,6 +83,16 @@ class Decision:
     allowed_personal_data: list[str] = field(default_factory=list)
     # files of suspended rows: in the package, never read, published or named on the site
     suspended_files: list[str] = field(default_factory=list, metadata={"published": False})
+    # The type's typed metadata (publish/schema.py), every field by its name; its own fields are
+    # published texts under their own names (privacy.py walks it flattened).
+    meta: object = field(default=None, metadata={"flatten": True})
+
+    @property
+    def kind(self):
+        """The publication type (publish/types/): schema, page template, URL prefix, DiWoo category."""
+        from .types import get
+
+        return get(self.type)
 
     @property
     def slug(self) -> str:

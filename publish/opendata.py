@@ -1,6 +1,8 @@
 """Open data for journalists and researchers: an Atom feed, per decision the inventory as CSV and
 XLSX (with the canonical URL of each published document) and a ZIP of its public documents, and
-one site-wide ``data.json``. Field names are documented in docs/open-data.md and stay stable.
+one site-wide ``data.json`` (Woo decisions under ``besluiten``, every other type under ``publicaties``),
+and per publication type ``data/<type>.json`` and ``.csv`` with the columns its schema marks as open
+data (``publish/types/``). Field names are documented in docs/open-data.md and stay stable.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import zipfile
 from xml.sax.saxutils import escape
 
+from . import urls
 from .search import _plain
 
 FEED_SIZE = 50
@@ -94,6 +97,71 @@ def _file_json(f, base: str) -> dict:
     return {"titel": f.title, "url": base + f.url, "paginas": f.pages, "bytes": f.size, "doorzoekbaar": f.searchable}
 
 
+def _value_json(f, value, view, base: str):
+    """One schema field as JSON: dates as ISO, TOOI values as {id, label}, files as their public URL."""
+    if value is None:
+        return None
+    if f.kind == "date":
+        return value.isoformat()
+    if f.kind == "period":
+        return {"van": value[0].isoformat() if value[0] else None, "tot": value[1].isoformat() if value[1] else None}
+    if f.kind == "tooi":
+        return {"id": value[0], "label": value[1]}
+    if f.kind == "file":
+        return base + view.main_files[0].url if f.core == "letter" else None
+    if f.kind == "annexes":
+        return [{"titel": x.title, "url": base + x.url} for x in view.main_files[1:]]
+    if f.kind == "inventory":
+        return base + urls.inventory_csv(view.url)
+    return value
+
+
+def _value_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        text = "; ".join(x["url"] if isinstance(x, dict) else str(x) for x in value)
+    elif isinstance(value, dict):
+        text = str(value.get("label") or "/".join(str(v or "") for v in value.values()))
+    else:
+        text = str(value)
+    return inert(text)  # a cell a spreadsheet would run as a formula starts with a quote instead
+
+
+def type_records(kind, views, base: str) -> list[dict]:
+    """Every publication of one type, one record each with the columns its schema marks as open data."""
+    records = []
+    for v in sorted((v for v in views if v.decision.type == kind.name), key=lambda v: v.decision.kenmerk):
+        d = v.decision
+        record = {"id": d.slug, "soort": kind.name, "url": base + v.url}
+        for f in kind.opendata_fields():
+            record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
+        record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
+        kind_value = v.document_kind
+        record["documentsoort"] = {"id": kind_value[0], "label": kind_value[1]} if kind_value else None
+        record["samenvatting"] = _plain(d.summary_markdown, 100_000)
+        record["documenten"] = [_file_json(f, base) for f in v.files]
+        records.append(record)
+    return records
+
+
+def type_json(kind, views, base: str, site_name: str) -> str:
+    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "soort": kind.name,
+                       "publicaties": type_records(kind, views, base)}, ensure_ascii=False, indent=1) + "\n"
+
+
+def type_csv(kind, views, base: str) -> bytes:
+    records = type_records(kind, views, base)
+    columns = ["id", "soort", "url"] + [f.name for f in kind.opendata_fields()] + ["informatiecategorie", "documentsoort"]
+    columns = list(dict.fromkeys(columns))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([_value_cell(record.get(c)) for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def _row_json(r, base: str) -> dict:
     row = r.row
     item = {"nr": row.nr, "document": row.title, "datum": row.date.isoformat() if row.date else None,
@@ -112,8 +180,11 @@ def _row_json(r, base: str) -> dict:
 
 
 def data_json(views, base: str, site_name: str) -> str:
+    from .types import REGISTRY
+
+    others = [record for name, kind in REGISTRY.items() if name != "woo-besluit" for record in type_records(kind, views, base)]
     decisions = []
-    for v in sorted(views, key=lambda v: v.decision.kenmerk):
+    for v in sorted((v for v in views if v.decision.type == "woo-besluit"), key=lambda v: v.decision.kenmerk):
         d = v.decision
         decisions.append({
             "id": d.slug, "kenmerk": d.kenmerk, "titel": d.title, "organisatie": d.organisation, "wet": d.law,
@@ -128,11 +199,19 @@ def data_json(views, base: str, site_name: str) -> str:
             "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
             "zaaknummers": d.case_numbers,
             "inventaris": [_row_json(r, base) for r in v.rows],
-            "downloads": {"inventaris_csv": base + v.url + "inventaris.csv",
-                          "inventaris_xlsx": base + v.url + "inventaris.xlsx",
-                          "documenten_zip": base + v.url + "documenten.zip"},
+            "downloads": {"inventaris_csv": base + urls.inventory_csv(v.url),
+                          "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
+                          "documenten_zip": base + urls.documents_zip(v.url)},
         })
-    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions},
+        # Every further open-data field of the schema (a field added to woo-besluit appears here too).
+        record = decisions[-1]
+        record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
+        record["documentsoort"] = {"id": v.document_kind[0], "label": v.document_kind[1]} if v.document_kind else None
+        for f in d.kind.opendata_fields():
+            if f.name not in record:
+                record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
+    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions,
+                       "publicaties": others},
                       ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
@@ -140,8 +219,8 @@ def atom_feed(views, base: str, site_name: str) -> str:
     latest = sorted(views, key=lambda v: (v.decision.publication_date, v.decision.kenmerk), reverse=True)[:FEED_SIZE]
     updated = latest[0].decision.publication_date.isoformat() if latest else "2000-01-01"
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nl">',
-           f"  <title>{escape(site_name)}: nieuwe besluiten</title>", f"  <id>{escape(base)}feed.xml</id>",
-           f'  <link rel="self" href="{escape(base)}feed.xml"/>', f'  <link href="{escape(base)}"/>',
+           f"  <title>{escape(site_name)}: nieuwe besluiten</title>", f"  <id>{escape(base + urls.FEED)}</id>",
+           f'  <link rel="self" href="{escape(base + urls.FEED)}"/>', f'  <link href="{escape(base)}"/>',
            f"  <updated>{updated}T00:00:00Z</updated>", f"  <author><name>{escape(site_name)}</name></author>"]
     for v in latest:
         d = v.decision
@@ -149,7 +228,7 @@ def atom_feed(views, base: str, site_name: str) -> str:
                 f'    <link href="{escape(base + v.url)}"/>',
                 f"    <updated>{d.publication_date.isoformat()}T00:00:00Z</updated>",
                 f"    <published>{d.publication_date.isoformat()}T00:00:00Z</published>",
-                f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + d.outcome + '. ' + _plain(d.summary_markdown, 400))}</summary>",
+                f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + (d.outcome or d.kind.label) + '. ' + _plain(d.summary_markdown, 400))}</summary>",
                 "  </entry>"]
     out.append("</feed>")
     return "\n".join(out) + "\n"

@@ -18,22 +18,15 @@ from .dates import parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import InventoryLimits, cell_text, read_table
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
-from .model import ASSESSMENTS, OUTCOMES, Annex, Decision, FileRef, InventoryRow
+from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
 from .problems import Problems, row_ranges
+from .schema import Schema
 from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 APPROVAL_FILE = "goedkeuring.json"
-WOO_START = dt.date(2022, 5, 1)
-
-FIELDS = {
-    "type": False, "kenmerk": True, "titel": True, "organisatie": True, "wet": True, "besluit": True,
-    "besluit_datum": True, "publicatie_datum": True, "verzoek_ontvangen": False, "periode": False,
-    "onderwerpen": False, "besluitbrief": True, "bijlagen": False, "inventaris": False,
-    "toegestane_gegevens": False,
-}
-TYPES = ("woo-besluit",)
 
 _ASSESSMENT_FORMS = {
     "openbaar": "openbaar", "openbaarmaking": "openbaar", "volledig openbaar": "openbaar",
@@ -73,10 +66,15 @@ class _Loader:
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
+        self.schema: Schema | None = None  # the schema of the package's type, once known
         self.inventory_read = False
         self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
 
     # -- helpers -----------------------------------------------------------------------------
+    def _required(self, key: str) -> bool:
+        f = self.schema.get(key) if self.schema is not None else None
+        return bool(f and f.required)
+
     def err(self, file, location, message, fix, code):
         self.problems.error(file, location, message, fix, code)
 
@@ -86,7 +84,7 @@ class _Loader:
     def text_field(self, meta: dict, key: str) -> str | None:
         value = meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            if FIELDS.get(key):
+            if self._required(key):
                 self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
                          f"Vul '{key}:' in de kop van {METADATA_FILE} in.", "veld.ontbreekt")
             return None
@@ -114,7 +112,7 @@ class _Loader:
     def date_field(self, meta: dict, key: str) -> dt.date | None:
         value = meta.get(key)
         if value is None or value == "":
-            if FIELDS.get(key):
+            if self._required(key):
                 self.err(METADATA_FILE, f"veld '{key}'", "deze verplichte datum ontbreekt.",
                          f"Vul '{key}:' in als JJJJ-MM-DD, bijvoorbeeld {key}: 2024-04-29.", "veld.ontbreekt")
             return None
@@ -219,115 +217,142 @@ class _Loader:
         return self._from_metadata(meta, post.content)
 
     def _from_metadata(self, meta: dict, body: str) -> Decision | None:
+        """Check the front matter against the schema of its type, then build the shared content class."""
+        from . import types
+
+        kind_name = meta.get("type")
+        if kind_name in (None, ""):
+            kind_name = types.DEFAULT_TYPE
+        if not isinstance(kind_name, str) or kind_name.strip() not in types.REGISTRY:
+            self.err(METADATA_FILE, "veld 'type'", f"'{kind_name}' is geen bekend publicatietype.",
+                     "Gebruik een van: " + ", ".join(types.REGISTRY) + "; of laat het veld weg voor een Woo-besluit.",
+                     "veld.type_onbekend")
+            return None
+        kind = types.get(kind_name.strip())
+        schema = self.schema = kind.schema
+        names = schema.names()
         for key in sorted(meta, key=str):
-            if key not in FIELDS:
-                close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
-                self.err(METADATA_FILE, f"veld '{key}'", "dit veld is onbekend.",
+            if key not in names:
+                close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+                self.err(METADATA_FILE, f"veld '{key}'", "dit veld is onbekend" + (f" bij het type '{kind.name}'." if kind.name != types.DEFAULT_TYPE else "."),
                          (f"Bedoelde u '{close[0]}'? " if close else "")
-                         + "Toegestane velden: " + ", ".join(FIELDS) + ".", "veld.onbekend")
+                         + "Toegestane velden: " + ", ".join(names) + ".", "veld.onbekend")
 
-        kind = self.text_field(meta, "type") or "woo-besluit"
-        if kind not in TYPES:
-            self.err(METADATA_FILE, "veld 'type'", f"'{kind}' is geen bekend publicatietype.",
-                     "Gebruik 'type: woo-besluit' of laat het veld weg.", "veld.type_onbekend")
-        kenmerk = self.text_field(meta, "kenmerk")
-        if kenmerk is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._/\-]{0,99}", kenmerk):
-            self.err(METADATA_FILE, "veld 'kenmerk'", f"'{kenmerk}' bevat tekens die niet in een kenmerk horen.",
-                     "Gebruik alleen letters, cijfers, spaties, '-', '.', '_' en '/' (hoogstens 100 tekens).",
-                     "veld.kenmerk")
-            kenmerk = None
-        title = self.text_field(meta, "titel")
-        organisation = self.text_field(meta, "organisatie")
+        values = {f.name: self._field(meta, f) for f in schema.fields}
+        values["type"] = kind.name
+        for rule in schema.rules:
+            if all(values.get(n) is not None for n in rule.needs) and not rule.check(values, meta):
+                self.err(METADATA_FILE, f"veld '{rule.field}'", rule.message.format(**values), rule.fix.format(**values), rule.code)
+        core = kind.finish(self, values, meta, body) if kind.finish else {}
 
-        law = self.text_field(meta, "wet")
-        if law is not None:
-            law = {"woo": "Woo", "wob": "Wob"}.get(law.lower())
-            if law is None:
-                self.err(METADATA_FILE, "veld 'wet'", f"'{meta.get('wet')}' is geen bekende wet.",
-                         "Gebruik 'Woo' of 'Wob' (voor besluiten van vóór 1 mei 2022).", "veld.wet")
-
-        outcome = self.text_field(meta, "besluit")
-        if outcome is not None:
-            normal = re.sub(r"\s+", " ", outcome.lower())
-            if normal not in OUTCOMES:
-                self.err(METADATA_FILE, "veld 'besluit'", f"'{outcome}' is geen geldige uitkomst.",
-                         "Gebruik een van: " + ", ".join(OUTCOMES) + ".", "veld.besluit")
-                outcome = None
-            else:
-                outcome = normal
-
-        decision_date = self.date_field(meta, "besluit_datum")
-        publication_date = self.date_field(meta, "publicatie_datum")
-        received = self.date_field(meta, "verzoek_ontvangen")
-        period_from, period_to = self._period(meta.get("periode"))
-        subjects = self._subjects(meta.get("onderwerpen"))
-        allowed = self._allowed(meta.get("toegestane_gegevens"))
-
-        if law == "Woo" and decision_date and decision_date < WOO_START:
-            self.err(METADATA_FILE, "veld 'wet'", f"een Woo-besluit kan niet van vóór 1 mei 2022 zijn (besluit_datum {decision_date}).",
-                     "Gebruik 'wet: Wob' voor besluiten van vóór 1 mei 2022, of verbeter de besluit_datum.", "veld.wet_datum")
-        if received and decision_date and received > decision_date:
-            self.err(METADATA_FILE, "veld 'verzoek_ontvangen'", f"het verzoek ({received}) is ontvangen na het besluit ({decision_date}).",
-                     "Controleer beide datums.", "veld.datum_volgorde")
-        if publication_date and decision_date and publication_date < decision_date:
-            self.err(METADATA_FILE, "veld 'publicatie_datum'", f"de publicatiedatum ({publication_date}) ligt vóór de besluitdatum ({decision_date}).",
-                     "Een besluit wordt op of na de besluitdatum gepubliceerd; controleer beide datums.", "veld.datum_volgorde")
-
-        letter = None
-        if meta.get("besluitbrief") in (None, ""):
-            self.err(METADATA_FILE, "veld 'besluitbrief'", "dit verplichte veld ontbreekt of is leeg.",
-                     "Geef het pad van de besluitbrief (pdf), bijvoorbeeld 'besluitbrief: besluit.pdf'.", "veld.ontbreekt")
-        else:
-            letter = self.file_field(meta.get("besluitbrief"), METADATA_FILE, "veld 'besluitbrief'", "de besluitbrief", (".pdf",))
-        annexes = self._annexes(meta.get("bijlagen"))
-
-        inventory_ref = meta.get("inventaris")
-        inventory_file = None
-        rows: list[InventoryRow] = []
-        if inventory_ref in (None, ""):
-            if outcome is not None and outcome != "niets aangetroffen":
-                self.err(METADATA_FILE, "veld 'inventaris'", "de inventaris ontbreekt.",
-                         "Geef het pad van de inventarislijst (.csv of .xlsx); alleen bij 'besluit: niets aangetroffen' mag die ontbreken.",
-                         "veld.ontbreekt")
-        else:
-            inventory_file = self.file_field(inventory_ref, METADATA_FILE, "veld 'inventaris'", "de inventaris", (".csv", ".xlsx"))
-            if inventory_file is not None:
-                rows = self._inventory(inventory_file, law)
-
-        if inventory_file is not None and outcome is not None and self.inventory_read:
-            self._check_outcome(outcome, rows, inventory_file.relpath)
-
+        inventory_file = values.get("inventaris")
         if inventory_file is None or self.inventory_read:  # an unreadable inventory: which files it names is unknown
             self._stray_files()
 
         if self.problems.has_errors:
             return None
-        return Decision(
-            folder=self.folder, name=self.name, type=kind, kenmerk=kenmerk, title=title,
-            organisation=organisation, law=law, outcome=outcome, decision_date=decision_date,
-            publication_date=publication_date, request_received=received,
-            period_from=period_from, period_to=period_to, subjects=subjects, letter=letter,
-            annexes=annexes, inventory_file=inventory_file, inventory=rows,
-            summary_markdown=body.strip(), allowed_personal_data=allowed, suspended_files=sorted(self.suspended_files),
-        )
+        for f in schema.fields:
+            if f.core == "period":
+                core["period_from"], core["period_to"] = values[f.name] or (None, None)
+            elif f.core:
+                core[f.core] = values[f.name]
+        defaults: dict[str, object] = {"law": None, "outcome": None, "request_received": None, "period_from": None, "period_to": None,
+                    "subjects": [], "annexes": [], "inventory_file": None, "inventory": [], "allowed_personal_data": []}
+        core = {**defaults, **{k: v for k, v in core.items() if v is not None or k not in defaults}}
+        meta_model = schema.model()(**{f.name: values[f.name] for f in schema.fields})
+        return Decision(folder=self.folder, name=self.name, type=kind.name, summary_markdown=body.strip(), meta=meta_model,
+                        suspended_files=sorted(self.suspended_files), **core)
 
-    def _period(self, value) -> tuple[dt.date | None, dt.date | None]:
+    def _field(self, meta: dict, f):
+        """Parse one field by its kind; report what is wrong and return None for a missing or bad value."""
+        key = f.name
+        if f.kind in ("line", "text"):
+            text = self.text_field(meta, key)
+            if text is not None and f.pattern and _CONTROL.search(text):
+                self.err(METADATA_FILE, f"veld '{key}'", "de waarde bevat onzichtbare stuurtekens; die horen niet in een publicatie.",
+                         "Typ de waarde opnieuw, zonder te kopiëren uit een ander programma.", f.code or "veld.formaat")
+                return None
+            if text is not None and f.kind == "line" and "\n" in text and key not in ("kenmerk", "titel", "organisatie"):
+                self.err(METADATA_FILE, f"veld '{key}'", "de waarde beslaat meer dan één regel.",
+                         "Zet de waarde op één regel.", "veld.meerdere_regels")
+            if text is not None and f.pattern and not re.fullmatch(f.pattern, text):
+                self.err(METADATA_FILE, f"veld '{key}'", (f.message or "'{value}' heeft niet de juiste vorm.").format(value=text),
+                         f.fix or f"Schrijf bijvoorbeeld: {key}: {f.example}.", f.code or "veld.formaat")
+                return None
+            return text
+        if f.kind == "choice":
+            text = self.text_field(meta, key)
+            if text is None:
+                return None
+            value = f.canonical(text)
+            if value is None:
+                self.err(METADATA_FILE, f"veld '{key}'", (f.message or "'{value}' is geen toegestane waarde.").format(value=meta.get(key)),
+                         f.fix or "Gebruik een van: " + ", ".join(f.choices) + ".", f.code or "veld.waarde")
+            return value
+        if f.kind == "tooi":
+            from . import tooi
+
+            text = self.text_field(meta, key)
+            if text is None:
+                return None
+            value = tooi.lookup(f.tooi_list, text)
+            if value is None:
+                examples = ", ".join(f"{tooi.short(u)} ({label})" for u, label in list(tooi.values(f.tooi_list).items())[:3])
+                self.err(METADATA_FILE, f"veld '{key}'", f"'{text}' staat niet in de TOOI-lijst van {f.tooi_list}en.",
+                         f"Gebruik een id of naam uit die lijst (docs/pakketformaat.md), bijvoorbeeld {examples}.", "veld.tooi")
+            return value
+        if f.kind == "date":
+            return self.date_field(meta, key)
+        if f.kind == "period":
+            value = meta.get(key)
+            if value is None and f.required:
+                self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
+                         f"Schrijf bijvoorbeeld: {key}: {{van: 2020-01-01, tot: 2021-12-31}}.", "veld.ontbreekt")
+            start, end = self._period(value, key)
+            return None if start is None and end is None else (start, end)
+        if f.kind == "texts":
+            items = self._string_list(meta.get(key), key, f.example or "...")
+            if f.unique:
+                items = list(dict.fromkeys(items))
+            if not items and f.required:
+                self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
+                         f"Schrijf bijvoorbeeld: {key}: [{f.example}].", "veld.ontbreekt")
+            for item in items if f.item_pattern else ():
+                if _CONTROL.search(item) or not re.fullmatch(f.item_pattern, item):
+                    self.err(METADATA_FILE, f"veld '{key}'", (f.message or "'{value}' heeft niet de juiste vorm.").format(value=item),
+                             f.fix or f"Schrijf bijvoorbeeld: {key}: [{f.example}].", f.code or "veld.formaat")
+            return items
+        if f.kind in ("file", "inventory"):
+            reference = meta.get(key)
+            if reference in (None, ""):
+                if f.required:
+                    self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
+                             f"Geef het pad van {f.role} ({', '.join(s.lstrip('.') for s in f.suffixes)}), bijvoorbeeld "
+                             f"'{key}: {f.example or key + f.suffixes[0]}'.", "veld.ontbreekt")
+                return None
+            return self.file_field(reference, METADATA_FILE, f"veld '{key}'", f.role, f.suffixes)
+        if f.kind == "annexes":
+            return self._annexes(meta.get(key), key)
+        raise ValueError(f"unknown field kind {f.kind!r}")  # a schema bug, caught by the tests
+
+    def _period(self, value, key: str = "periode") -> tuple[dt.date | None, dt.date | None]:
         if value is None:
             return None, None
         if not isinstance(value, dict) or set(value) - {"van", "tot"} or not value:
-            self.err(METADATA_FILE, "veld 'periode'", "de periode moet 'van' en/of 'tot' bevatten.",
+            self.err(METADATA_FILE, f"veld '{key}'", "de periode moet 'van' en/of 'tot' bevatten.",
                      "Schrijf bijvoorbeeld: periode: {van: 2020-01-01, tot: 2021-12-31}.", "veld.periode")
             return None, None
         dates = {}
+        field_name = key
         for key in ("van", "tot"):
             if key in value:
                 dates[key] = parse_iso(value[key])
                 if dates[key] is None:
-                    self.err(METADATA_FILE, f"veld 'periode.{key}'", f"'{value[key]}' is geen geldige datum.",
+                    self.err(METADATA_FILE, f"veld '{field_name}.{key}'", f"'{value[key]}' is geen geldige datum.",
                              "Schrijf de datum als JJJJ-MM-DD.", "veld.datum")
         start, end = dates.get("van"), dates.get("tot")
         if start and end and start > end:
-            self.err(METADATA_FILE, "veld 'periode'", f"'van' ({start}) ligt na 'tot' ({end}).",
+            self.err(METADATA_FILE, f"veld '{field_name}'", f"'van' ({start}) ligt na 'tot' ({end}).",
                      "Wissel de datums om of verbeter ze.", "veld.datum_volgorde")
         return start, end
 
@@ -347,23 +372,16 @@ class _Loader:
             return []
         return texts
 
-    def _subjects(self, value) -> list[str]:
-        subjects = self._string_list(value, "onderwerpen", "datalekken, privacy")
-        return list(dict.fromkeys(subjects))
-
-    def _allowed(self, value) -> list[str]:
-        return self._string_list(value, "toegestane_gegevens", "\"070 123 45 67\"")
-
-    def _annexes(self, value) -> list[Annex]:
+    def _annexes(self, value, key: str = "bijlagen") -> list[Annex]:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.err(METADATA_FILE, "veld 'bijlagen'", "verwacht een lijst van bijlagen.",
+            self.err(METADATA_FILE, f"veld '{key}'", "verwacht een lijst van bijlagen.",
                      "Schrijf per bijlage een regel '- {titel: ..., bestand: ...}'.", "veld.bijlagen")
             return []
         annexes = []
         for i, item in enumerate(value, start=1):
-            location = f"veld 'bijlagen', bijlage {i}"
+            location = f"veld '{key}', bijlage {i}"
             if not isinstance(item, dict):
                 self.err(METADATA_FILE, location, "een bijlage moet 'titel' en 'bestand' hebben.",
                          "Schrijf: - {titel: Bijlage 1 Relevante artikelen, bestand: bijlage-1.pdf}.", "veld.bijlagen")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from . import urls
 from .dates import dutch
 from .grounds import GROUNDS, Ground
 from .markdown_safe import render_untrusted
@@ -78,24 +79,38 @@ class DecisionView:
     history: list = field(default_factory=list)
 
     @property
+    def kind(self):
+        return self.decision.kind
+
+    @property
     def url(self) -> str:
-        return f"besluit/{self.decision.slug}/"
+        return urls.publication(self.decision.slug, self.kind.url_prefix)
+
+    @property
+    def category(self) -> tuple[str, str]:
+        """(TOOI URI, label) of the DiWoo information category."""
+        return self.kind.category_of(self.decision)
+
+    @property
+    def document_kind(self) -> tuple[str, str] | None:
+        """(TOOI URI, label) of the DiWoo document kind of the main document."""
+        return self.kind.document_kind_of(self.decision)
 
     @property
     def outcome_url(self) -> str:
-        return f"besluiten/uitkomst/{slugify(self.decision.outcome)}/"
+        return urls.facet("uitkomst", self.decision.outcome)
 
     @property
     def organisation_url(self) -> str:
-        return f"besluiten/organisatie/{slugify(self.decision.organisation)}/"
+        return urls.facet("organisatie", self.decision.organisation)
 
     @property
     def subject_links(self) -> list[dict]:
-        return [{"label": s, "url": f"besluiten/onderwerp/{slugify(s)}/"} for s in self.decision.subjects]
+        return [{"label": s, "url": urls.facet("onderwerp", s)} for s in self.decision.subjects]
 
     @staticmethod
     def ground_url(ground: Ground) -> str:
-        return f"gronden/{ground.slug}/"
+        return urls.ground(ground.slug)
 
     @property
     def files(self) -> list[PublishedFile]:
@@ -104,6 +119,27 @@ class DecisionView:
     @property
     def unsearchable(self) -> list[PublishedFile]:
         return [f for f in self.files if not f.searchable]
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, text) of the type's own fields that have a label, for the facts table of its page."""
+        from .tooi import short
+
+        out = []
+        for f in self.kind.schema.fields:
+            value = getattr(self.decision.meta, f.name, None)
+            if not f.label or value in (None, [], ""):
+                continue
+            if f.kind == "date":
+                text = dutch(value)
+            elif f.kind == "texts":
+                text = ", ".join(value)
+            elif f.kind == "tooi":
+                text = f"{value[1]} ({short(value[0])})"
+            else:
+                text = str(value)
+            out.append((f.label, text))
+        return out
 
     @property
     def document_count_text(self) -> str:
@@ -116,7 +152,7 @@ class DecisionView:
 
     @property
     def case_links(self) -> list[dict]:
-        return [{"label": c, "url": f"besluiten/zaak/{slugify(c)}/"} for c in self.decision.case_numbers]
+        return [{"label": c, "url": urls.facet("zaak", c)} for c in self.decision.case_numbers]
 
 
 def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], published_copy,
@@ -128,16 +164,16 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
     for d in decisions:
         history = (histories or {}).get(d.slug, [])
         gone = withdrawn_documents(history)
-        base = f"besluit/{d.slug}/"
+        base = urls.publication(d.slug, d.kind.url_prefix)
 
         def pub(ref, title, name, role, nr="", date=None, base=base):
             res = pdfs[ref.path]
-            return PublishedFile(title, base + name, published_copy(res.sha256), res.published_size,
+            return PublishedFile(title, urls.in_publication(base, name), published_copy(res.sha256), res.published_size,
                                  res.pages, res.texts, role, nr, date)
 
-        main = [pub(d.letter, "Besluitbrief", "besluitbrief.pdf", "besluitbrief", date=d.decision_date)]
+        main = [pub(d.letter, d.kind.main_title or d.title, d.kind.main_name, "besluitbrief", date=d.decision_date)]
         for i, annex in enumerate(d.annexes, start=1):
-            main.append(pub(annex.file, annex.title, f"bijlage-{i}.pdf", "bijlage"))
+            main.append(pub(annex.file, annex.title, urls.annex("", i), "bijlage"))
         rows, used = [], set()
         for row in d.inventory:
             anchor = slugify(row.nr)
@@ -146,7 +182,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             used.add(anchor)
             withdrawn = gone.get(row.nr)
             publish = row.published and withdrawn is None
-            file = pub(row.file, row.title, f"document-{anchor}.pdf", "document", row.nr, row.date) if publish else None
+            file = pub(row.file, row.title, urls.document("", anchor), "document", row.nr, row.date) if publish else None
             rows.append(RowView(row, anchor, file, withdrawn))
         rows = link_rows(rows)
         views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
@@ -237,6 +273,8 @@ class Generator:
     pages: list[Page] = field(default_factory=list)
 
     def __post_init__(self):
+        # With any type besides Woo decisions on the site, lists and facets name the type of each item.
+        self.mixed = any(v.decision.type != "woo-besluit" for v in self.views)
         self.env = Environment(
             loader=PackageLoader("publish", "templates"),
             autoescape=select_autoescape(["html"], default_for_string=True, default=True),
@@ -244,17 +282,21 @@ class Generator:
         )
         self.env.filters["dutch"] = dutch
         self.env.filters["filesize"] = filesize
+        self.env.globals["mixed"] = self.mixed
 
     def render(self, template: str, url: str, page_title: str, shows=(), **context) -> None:
         """``shows``: the decision views whose data the page shows (for refusing a package by its page)."""
         page = Page(url, page_title, "", tuple(sorted({v.decision.name for v in shows})))
-        page.body = self.env.get_template(template).render(page=page, site=self.site, **context)
+        page.body = self.env.get_template(template).render(page=page, site=self.site, urls=urls, **context)
         self.pages.append(page)
 
     # -- page families -----------------------------------------------------------------------
     def generate(self) -> list[Page]:
         views = self.views
+        from .types import REGISTRY
+
         stats = {
+            "types": [(kind, sum(1 for v in views if v.decision.type == name)) for name, kind in REGISTRY.items()],
             "decisions": len(views),
             "documents": sum(len(v.decision.inventory) for v in views),
             "published": sum(1 for v in views for r in v.rows if r.file),
@@ -262,17 +304,18 @@ class Generator:
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
         self.render("home.html", "", self.site.name, shows=latest[:LATEST_ON_HOME], stats=stats, latest=latest[:LATEST_ON_HOME])
         for v in views:
-            downloads = [(label, v.url + name, self.download_sizes[v.url + name]) for name, label in (
-                ("inventaris.csv", "Inventarislijst (CSV)"), ("inventaris.xlsx", "Inventarislijst (Excel)"),
-                ("documenten.zip", "Alle openbare documenten (ZIP)")) if v.url + name in self.download_sizes]
-            self.render("decision.html", v.url, v.decision.title, shows=[v], item=v, downloads=downloads,
-                        summary_html=Markup(render_untrusted(v.decision.summary_markdown)))
+            downloads = [(label, url, self.download_sizes[url]) for url, label in (
+                (urls.inventory_csv(v.url), "Inventarislijst (CSV)"), (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
+                (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)")) if url in self.download_sizes]
+            context = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
+            context.update(v.kind.page(v) if v.kind.page else {})
+            self.render(v.kind.template, v.url, v.decision.title, shows=[v], item=v, downloads=downloads, **context)
         self._listings()
         self._grounds()
         self._statistics()
-        self.render("search.html", "zoeken/", "Zoeken", examples=_search_examples(latest))
+        self.render("search.html", urls.SEARCH, "Zoeken", examples=_search_examples(latest))
         for gone in self.withdrawn:
-            self.render("withdrawn.html", gone["url"], f"Besluit {gone['kenmerk']} is ingetrokken", gone=gone)
+            self.render("withdrawn.html", gone["url"], f"{gone.get('label', 'Besluit')} {gone['kenmerk']} is ingetrokken", gone=gone)
             self.pages[-1].packages = (gone["package"],) if gone.get("package") else ()
         for item in self.unavailable:
             self.render("unavailable.html", item["url"], f"Besluit {item['kenmerk']} is tijdelijk niet beschikbaar", item=item)
@@ -284,8 +327,13 @@ class Generator:
 
         from .charts import bar_chart
         from .model import OUTCOMES
+        from .tooi import short
+        from .types import REGISTRY
 
-        views = self.views
+        categories: dict[str, int] = defaultdict(int)
+        for v in self.views:
+            categories[f"{v.category[1][:1].upper()}{v.category[1][1:]} ({short(v.category[0])})"] += 1
+        views = [v for v in self.views if v.decision.type == "woo-besluit"]
         years: dict[str, int] = defaultdict(int)
         outcomes: dict[str, int] = defaultdict(int)
         grounds: dict[str, int] = defaultdict(int)
@@ -313,6 +361,10 @@ class Generator:
                        f"Mediaan: {round(median(durations))} dagen over {len(durations)} Woo-besluiten met een bekende ontvangstdatum."
                        if durations else "De Woo geeft 4 weken om te beslissen, met ten hoogste 2 weken verdaging.")},
         ]
+        charts.append({"id": "categorieen", "title": "Publicaties per informatiecategorie (Woo)", "label": "Informatiecategorie",
+                       "value_label": "Publicaties", "items": sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])),
+                       "intro": "De Woo noemt 17 categorieën informatie die actief openbaar worden gemaakt (artikel 3.3); "
+                                "hier staat hoeveel publicaties van elke categorie op de site staan."})
         for chart in charts:
             chart["svg"] = bar_chart(chart["id"], chart["title"], chart["items"]) if chart["items"] else ""
         if durations:
@@ -325,59 +377,74 @@ class Generator:
             charts[-1]["svg"] = bar_chart("dagen", charts[-1]["title"], charts[-1]["items"], " d",
                                           marks=[(28, "4 weken"), (42, "6 weken")])
             del days
-        self.render("statistics.html", "statistieken/", "Statistieken", shows=views, charts=charts, total=len(views))
+        self.render("statistics.html", urls.STATISTICS, "Statistieken", shows=self.views, charts=charts, total=len(views),
+                    all_total=len(self.views), per_type=[(kind, sum(1 for v in self.views if v.decision.type == name))
+                                                         for name, kind in REGISTRY.items()])
 
     def _facets(self, current: str | None) -> list[dict]:
         facets = []
         for key, title, label_of in (
+            ("soort", "Soort", lambda v: [v.kind.plural] if self.mixed else []),
             ("jaar", "Jaar", lambda v: [str(v.decision.year)]),
             ("organisatie", "Organisatie", lambda v: [v.decision.organisation]),
-            ("uitkomst", "Uitkomst", lambda v: [v.decision.outcome.capitalize()]),
+            ("uitkomst", "Uitkomst (Woo-besluiten)" if self.mixed else "Uitkomst",
+             lambda v: [v.decision.outcome.capitalize()] if v.decision.outcome else []),
             ("onderwerp", "Onderwerp", lambda v: v.decision.subjects),
             ("zaak", "Zaaknummer", lambda v: v.decision.case_numbers),
         ):
             counts: dict[str, int] = defaultdict(int)
             for v in self.views:
-                for label in label_of(v):
+                for label in (label_of(v) if key == "soort" or key in v.kind.facets else []):
                     counts[label] += 1
             order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
             values = [{"label": label, "count": counts[label],
-                       "url": f"besluiten/{key}/{slugify(label)}/",
-                       "current": current == f"besluiten/{key}/{slugify(label)}/"} for label in order]
+                       "url": urls.facet(key, label),
+                       "current": current == urls.facet(key, label)} for label in order]
             if values:
                 facets.append({"title": title, "values": values})
         return facets
 
     def _paged(self, base: str, title: str, list_title: str, caption: str, items: list, intro: str = "") -> None:
         chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-        urls = [base] + [f"{base}pagina/{n}/" for n in range(2, len(chunks) + 1)]
+        pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
         for n, chunk in enumerate(chunks, start=1):
-            pagination = Pagination(n, len(chunks), list(enumerate(urls, start=1)),
-                                    urls[n - 2] if n > 1 else None, urls[n] if n < len(chunks) else None)
+            pagination = Pagination(n, len(chunks), list(enumerate(pages, start=1)),
+                                    pages[n - 2] if n > 1 else None, pages[n] if n < len(chunks) else None)
             page_title = title if n == 1 else f"{title} (pagina {n})"
-            self.render("listing.html", urls[n - 1], page_title, shows=self.views, title=page_title, intro=intro,
+            self.render("listing.html", pages[n - 1], page_title, shows=self.views, title=page_title, intro=intro,
                         facets=self._facets(base), list_title=list_title, caption=caption,
                         items=chunk, pagination=pagination)
 
     def _listings(self) -> None:
-        self._paged("besluiten/", "Alle besluiten", "Besluiten, nieuwste eerst",
-                    "Alle gepubliceerde besluiten", self.views,
-                    "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
+        if self.mixed:
+            self._paged(urls.LISTING, "Alle publicaties", "Publicaties, nieuwste eerst",
+                        "Alle gepubliceerde besluiten, Kamerstukken en andere publicaties", self.views,
+                        "Kies hieronder een soort, jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
+        else:
+            self._paged(urls.LISTING, "Alle besluiten", "Besluiten, nieuwste eerst",
+                        "Alle gepubliceerde besluiten", self.views,
+                        "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
         groups: dict[tuple[str, str], list] = defaultdict(list)
         labels: dict[tuple[str, str], str] = {}
         for v in self.views:
             d = v.decision
-            for key, label in [("jaar", str(d.year)), ("organisatie", d.organisation),
-                               ("uitkomst", d.outcome.capitalize())] + [("onderwerp", s) for s in d.subjects] + [
-                                  ("zaak", c) for c in d.case_numbers]:
+            for key, label in ([("soort", v.kind.plural)] if self.mixed else []) + [("jaar", str(d.year)), ("organisatie", d.organisation)] + (
+                    [("uitkomst", d.outcome.capitalize())] if d.outcome else []) + [("onderwerp", s) for s in d.subjects] + [
+                    ("zaak", c) for c in d.case_numbers]:
+                if key != "soort" and key not in v.kind.facets:  # each type lists the facets it takes part in
+                    continue
                 groups[(key, slugify(label))].append(v)
                 labels[(key, slugify(label))] = label
         names = {"jaar": "Besluiten uit {}", "organisatie": "Besluiten van {}",
                  "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}",
                  "zaak": "Besluiten in zaak {}"}
+        if self.mixed:
+            names = {"soort": "{}", "jaar": "Publicaties uit {}", "organisatie": "Publicaties van {}",
+                     "uitkomst": "Woo-besluiten met uitkomst: {}", "onderwerp": "Publicaties over {}",
+                     "zaak": "Besluiten in zaak {}"}
         for (key, slug), items in sorted(groups.items()):
             title = names[key].format(labels[(key, slug)])
-            self._paged(f"besluiten/{key}/{slug}/", title, title, title, items)
+            self._paged(urls.facet(key, labels[(key, slug)]), title, title, title, items)
 
     def _grounds(self) -> None:
         used: dict[tuple[str, str], list] = defaultdict(list)
@@ -388,11 +455,11 @@ class Generator:
         for law in ("Woo", "Wob"):
             items = []
             for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
-                items.append(({"ground": ground, "url": f"gronden/{ground.slug}/"}, len(used[(law, ground.id)])))
-                self.render("ground.html", f"gronden/{ground.slug}/", f"{ground.id} {ground.law}: {ground.meaning}",
+                items.append(({"ground": ground, "url": urls.ground(ground.slug)}, len(used[(law, ground.id)])))
+                self.render("ground.html", urls.ground(ground.slug), f"{ground.id} {ground.law}: {ground.meaning}",
                             shows=used[(law, ground.id)], ground=ground, items=used[(law, ground.id)])
             groups.append((law, items))
-        self.render("grounds.html", "gronden/", "Weigeringsgronden", groups=groups)
+        self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
 
 
 def _search_examples(latest: list) -> dict:

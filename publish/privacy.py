@@ -70,7 +70,8 @@ def _walk(value, file: str, where: str, found: list, depth: int, inventory: str)
             if f.name in NOT_PUBLISHED or f.metadata.get("published") is False:
                 continue
             label = _label(f, labels)
-            _walk(getattr(value, f.name), file, f"{where}, {label}" if where else label, found, depth + 1, inventory)
+            inner = where if f.metadata.get("flatten") else f"{where}, {label}" if where else label
+            _walk(getattr(value, f.name), file, inner, found, depth + 1, inventory)
         return
     if isinstance(value, dict):
         for key in sorted(value, key=str):

@@ -262,6 +262,16 @@ def kenmerk_terms(kenmerk: str) -> str:
     return " ".join(dict.fromkeys(out))
 
 
+# Type-specific fields found by search (question set numbers, Kamerstuk numbers, who signed or asked).
+_SEARCHED_FIELDS = ("vraagnummer", "kamerstuknummer", "ondertekenaar", "onderwerp", "vragenstellers", "beantwoord_door")
+
+
+def _field_text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(v) for v in value)
+    return str(value) if value else ""
+
+
 def build_search_files(views) -> dict[str, str]:
     """All files of the search index, as {relative path under zoeken/index/: JSON text}."""
     organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
@@ -271,12 +281,16 @@ def build_search_files(views) -> dict[str, str]:
     ground_index = {(g.law, g.id): i for i, g in enumerate(grounds)}
     assert len(grounds) <= 52, "ground masks must fit a JavaScript number"
     subjects = sorted({s for v in views for s in v.decision.subjects}, key=str.lower)
+    from .types import DEFAULT_TYPE, REGISTRY
+
+    kind_of = {id(v): getattr(v.decision, "type", DEFAULT_TYPE) for v in views}  # benchmarks pass plain decisions
+    kinds = [name for name in REGISTRY if name in kind_of.values()]
 
     decisions_index = ShardedIndex({"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1,
                                     "documenten": 2, "kenmerk": 20}, max_postings=MAX_DECISION_POSTINGS)
     text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
     epoch = __import__("datetime").date(1970, 1, 1)
-    dates, published, orgs, results, ground_masks, subject_lists = [], [], [], [], [], []
+    dates, published, orgs, results, ground_masks, subject_lists, kind_column = [], [], [], [], [], [], []
     chunks: list = []
     previous = None
     for n, v in enumerate(views):
@@ -286,7 +300,8 @@ def build_search_files(views) -> dict[str, str]:
         previous = day
         published.append((d.publication_date - d.decision_date).days)
         orgs.append(organisations.index(d.organisation))
-        results.append(outcomes.index(d.outcome))
+        results.append(outcomes.index(d.outcome) if d.outcome else -1)
+        kind_column.append(kinds.index(kind_of[id(v)]))
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
@@ -296,8 +311,11 @@ def build_search_files(views) -> dict[str, str]:
         decisions_index.add(str(n), {
             "titel": d.title, "onderwerpen": " ".join(d.subjects), "organisatie": d.organisation,
             "samenvatting": _plain(d.summary_markdown, 5000),
-            "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes),
-            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(c) for c in d.case_numbers]),  # and zaaknummers
+            "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes)
+                          + " " + " ".join(_field_text(getattr(getattr(d, "meta", None), name, None)) for name in _SEARCHED_FIELDS),
+            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(c) for c in getattr(d, "case_numbers", [])]  # and zaaknummers
+                                + [kenmerk_terms(n) for n in (getattr(getattr(d, "meta", None), "vraagnummer", None),
+                                                              getattr(getattr(d, "meta", None), "kamerstuknummer", None)) if n]),
         }, raw=frozenset({"kenmerk"}))
         for f_no, f in enumerate(files):
             for page_no, text in enumerate(f.texts, start=1):
@@ -309,10 +327,11 @@ def build_search_files(views) -> dict[str, str]:
         "shards": {"besluiten": len(b_shards), "tekst": len(t_shards)},
         "organisaties": organisations, "uitkomsten": outcomes, "onderwerpen": subjects,
         "gronden": [[g.slug, g.id, g.law, g.meaning] for g in grounds],
+        "soorten": [REGISTRY[name].label for name in kinds],
         "aantal": len(views),
         # Columns, one value per decision (newest first): what facets, sorting and filters need.
         "datum": dates, "publicatie": published, "organisatie": orgs, "uitkomst": results,
-        "grond": ground_masks, "onderwerp": subject_lists,
+        "grond": ground_masks, "onderwerp": subject_lists, "soort": kind_column,
     }
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
     files_out = {"meta.json": dump(meta)}

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .identity import site_colours
-from .limits import DEFAULT_LIMITS, Limits, limits_from_config
+from .limits import DEFAULT_LIMITS, Limits, dutch_number, limits_from_config
 from .problems import Problems
+from .schema import Field, Schema
 from .sitefiles import own_theme
 
 
@@ -48,11 +49,77 @@ class SiteConfig:
     # --- end PDF engine ---
 
 
-KNOWN_FIELDS = {"organisatie", "tooi", "organisaties", "contact", "toegestane_gegevens", "kleuren", "toegestane_scripts",
-                "ondertekenaars", "vier_ogen", "ongetekend", "archief",
-                "limieten", "rekenen"}  # limieten: see the block "limits on untrusted input" below
+# The settings under extra.woo, declared once: validated here (unknown fields, types, formats) and
+# documented in docs/beheer.md from this declaration (a test keeps the two in step).
+SETTINGS = Schema("extra.woo", (
+    Field("organisatie", "line", doc="naam van de publicerende organisatie (standaard: `site_name`)"),
+    Field("tooi", "url", pattern=r"https://identifier\.overheid\.nl/tooi/id/[a-z_]+/[a-z0-9_]+",
+          example="https://identifier.overheid.nl/tooi/id/gemeente/gm0363",
+          doc="TOOI-URI van de publicerende organisatie; nodig voor de sitemaps van de Woo-index"),
+    Field("organisaties", "mapping", doc="per organisatie die op de site publiceert haar TOOI-URI (`Naam: https://identifier.overheid.nl/tooi/id/...`)"),
+    Field("contact", "mapping", doc="contactroute; verschijnt in de toegankelijkheidsverklaring", subfields=(
+        Field("email", "line", doc="algemeen e-mailadres, zoals `woo@organisatie.nl`"),
+        Field("telefoon", "line", doc="algemeen telefoonnummer"),
+        Field("adres", "line", doc="postadres"),
+        Field("formulier", "url", doc="adres van het contactformulier, beginnend met `https://`"),
+    )),
+    Field("toegestane_gegevens", "texts", doc="waarden die op persoonsgegevens lijken maar openbaar mogen, voor alle pakketten"),
+    Field("kleuren", "mapping", doc="huisstijlkleuren als `#rrggbb` (gecontroleerd in identity.py)", subfields=(
+        Field("primair", "line", doc="kop, links en knoppen: minstens 4,5:1 contrast met wit"),
+        Field("accent", "line", doc="focusrand en kaders: minstens 3:1 contrast met wit"),
+    )),
+    Field("toegestane_scripts", "texts",
+          doc="SHA-256 (`sha256-...=`) van elk inline script dat eigen templates bewust toevoegen; elk ander inline script houdt de build tegen"),
+    Field("ondertekenaars", "line",
+          doc="pad (ten opzichte van `mkdocs.yml`) van het bestand met de openbare sleutels van wie mag goedkeuren (toegestane ondertekenaars)"),
+    Field("vier_ogen", "bool", doc="`true`: elke goedkeuring vraagt twee verschillende ondertekenaars"),
+    Field("ongetekend", "bool", doc="`true`: ongetekende goedkeuringen worden geaccepteerd; alleen voor een proef, nooit voor de echte site"),
+    Field("archief", "line", doc="map (ten opzichte van `mkdocs.yml`) waarin elke gepubliceerde, goedgekeurde versie bewaard wordt"),
+    Field("limieten", "mapping", doc="grenzen aan wat één pakket mag zijn (publish/limits.py); een grens die u weglaat, houdt de standaardwaarde",
+          subfields=tuple(Field(key, "number", minimum=f.metadata["minimum"],
+                                doc=f"in {f.metadata['unit']}; standaard {dutch_number(f.default / f.metadata['scale'])}")
+                          for key, f in Limits.keys().items())),
+    # PDF engine (issue 19); checked by engine_settings below
+    Field("rekenen", "mapping", doc="waar de pdf's gecontroleerd worden (zie 'Groter dan één machine')", subfields=(
+        Field("motor", "line", doc="`lokaal` (standaard: processen op de buildmachine) of `dask` (een Dask-cluster; `woo-publicatie[cluster]`)"),
+        Field("scheduler", "line", doc="adres van de eigen Dask-scheduler, zoals `tcp://rekenserver:8786`; `--scheduler` van de build gaat voor"),
+    )),
+))
+KNOWN_FIELDS = set(SETTINGS.names())
 SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
-CONTACT_FIELDS = {"email", "telefoon", "adres", "formulier"}
+CONTACT_FIELDS = {f.name for f in SETTINGS.get("contact").subfields}
+_KIND_CHECK: dict[str, tuple[type | tuple[type, ...], str]] = {"line": (str, "een tekst"), "url": (str, "een webadres"), "mapping": (dict, "een lijst van naam: waarde-paren"),
+               "texts": (list, "een lijst"), "int": (int, "een geheel getal"), "number": ((int, float), "een getal"),
+               "bool": (bool, "true of false")}
+
+
+# Settings with their own checks (contact, toegestane_scripts and the approval settings below, colours in
+# identity.py, limits in limits.py).
+_CHECKED_ELSEWHERE = {"rekenen", "contact", "kleuren", "toegestane_scripts", "ondertekenaars", "vier_ogen", "ongetekend", "archief",
+                      "limieten"}
+
+
+def _check_value(name: str, f: Field, value, problems: Problems) -> None:
+    """Type, format and range of one declared setting (``name`` is its full dotted name)."""
+    expected, words = _KIND_CHECK[f.kind]
+    if not isinstance(value, expected) or (isinstance(value, bool) and f.kind != "bool"):
+        problems.error("mkdocs.yml", f"extra.woo.{name}", f"dit moet {words} zijn.",
+                       f"Zie de tabel met instellingen in docs/beheer.md voor '{name}'.", "config.type")
+    elif f.pattern and isinstance(value, str) and not re.fullmatch(f.pattern, value):
+        problems.error("mkdocs.yml", f"extra.woo.{name}", f"'{value}' heeft niet de juiste vorm.",
+                       f"Schrijf bijvoorbeeld: {f.name}: {f.example}.", "config.formaat")
+    elif f.kind in ("int", "number") and isinstance(value, (int, float)) and (
+            (f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum)):
+        problems.error("mkdocs.yml", f"extra.woo.{name}", f"{value} ligt buiten het toegestane bereik.",
+                       f"Kies een waarde van {f.minimum} tot en met {f.maximum}.", "config.bereik")
+    elif f.kind == "mapping" and f.subfields and isinstance(value, dict) and f.name not in _CHECKED_ELSEWHERE:
+        known = {s.name: s for s in f.subfields}
+        for key in sorted(value, key=str):
+            if key not in known:
+                problems.error("mkdocs.yml", f"extra.woo.{name}.{key}", f"onbekend veld '{key}'.",
+                               "Bekende velden: " + ", ".join(known) + ".", "config.veld_onbekend")
+            elif value[key] is not None and known[key].kind in _KIND_CHECK:
+                _check_value(f"{name}.{key}", known[key], value[key], problems)
 
 
 def _check_fields(extra: dict, problems: Problems) -> None:
@@ -60,6 +127,11 @@ def _check_fields(extra: dict, problems: Problems) -> None:
     for name in sorted(set(extra) - KNOWN_FIELDS):
         problems.error("mkdocs.yml", f"extra.woo.{name}", f"onbekend veld '{name}'.",
                        "Controleer de spelling; bekende velden: " + ", ".join(sorted(KNOWN_FIELDS)) + ".", "config.veld_onbekend")
+    for f in SETTINGS.fields:
+        value = extra.get(f.name)
+        if value is None or f.name in _CHECKED_ELSEWHERE or f.kind not in _KIND_CHECK:
+            continue
+        _check_value(f.name, f, value, problems)
     contact = extra.get("contact") or {}
     if not isinstance(contact, dict):
         problems.error("mkdocs.yml", "extra.woo.contact", "dit moet een lijst van contactgegevens zijn.",
@@ -242,9 +314,9 @@ def load_site_config(path: Path) -> SiteConfig:
         name=str(data.get("site_name") or "Woo-besluiten"),
         base_url=base,
         organisation=str(extra.get("organisatie") or data.get("site_name") or ""),
-        allowed_personal_data=[str(v) for v in (extra.get("toegestane_gegevens") or [])],
+        allowed_personal_data=[str(v) for v in (extra.get("toegestane_gegevens") or [])] if isinstance(extra.get("toegestane_gegevens") or [], list) else [],
         tooi=str(extra.get("tooi") or ""),
-        organisation_tooi={str(k): str(v) for k, v in (extra.get("organisaties") or {}).items()},
+        organisation_tooi={str(k): str(v) for k, v in (extra.get("organisaties") or {}).items()} if isinstance(extra.get("organisaties") or {}, dict) else {},
         contact=dict(extra.get("contact") or {}) if isinstance(extra.get("contact"), dict) else {},
         colours=colours,
         raw_extra=extra,

@@ -5,12 +5,18 @@ Run: python scripts/make_examples.py [--out decisions]
 The texts are excerpts of two real, public decisions (Kiesraad 2024, Woo; BZK 2018, Wob). Personal
 data was already removed in the sources; redactions are drawn as real black boxes with the ground
 code on them and no text beneath. The output is deterministic: running it twice gives identical files.
+
+Two more packages are made from seed documents 003 (a Kamerbrief, type ``kamerstuk``) and 004
+(Kamervragen 2022Z06465 with their answers, type ``kamervragen``), read from the shared seed folder
+(``../shared/seeds`` or ``$WOO_SEEDS``). A fresh clone has no seed folder: those two packages are
+committed and only regenerated when the seeds are present.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -222,6 +228,115 @@ document was al openbaar.
 """, encoding="utf-8")
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def seed(number: str) -> str | None:
+    """The text of seed document ``number`` (e.g. "003"), or None when the seed folder is absent."""
+    import os
+
+    folders = [Path(os.environ["WOO_SEEDS"])] if os.environ.get("WOO_SEEDS") else []
+    folders += [ROOT.parent / "shared" / "seeds", ROOT.parent.parent / "shared" / "seeds"]
+    for folder in folders:
+        found = sorted(folder.glob(f"{number}_*.txt")) if folder.is_dir() else []
+        if found:
+            return found[0].read_text(encoding="utf-8")
+    return None
+
+
+def _clean(line: str) -> str:
+    return re.sub(r"\[bookmark: [^\]]*\]", "", line).replace("\u00a0", " ").strip()
+
+
+def kamerbrief(root: Path, text: str) -> Path:
+    """Seed 003: the letter of the State Secretary of BZK on civil servants' personal data."""
+    lines = [_clean(line) for line in text.splitlines()]
+    end = next(i for i, line in enumerate(lines) if line.startswith("Hoogachtend"))
+    blocks = ["# Persoonsgegevens van ambtenaren in het publiek domein",
+              "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal. Onderwerp: toezeggingen over persoonsgegevens van ambtenaren in het publiek domein."]
+    for line in lines[:end]:
+        if not line:
+            continue
+        heading = not line.endswith((".", ":", "?")) and len(line) < 200
+        blocks.append(("# " if heading else "") + line)
+    # Signed by the office: the letter names the state secretary (a public office holder), never a civil servant.
+    blocks += ["Hoogachtend,", "De Staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties"]
+    pkg = root / "2025-kamerbrief-persoonsgegevens-ambtenaren"
+    write_pdf(pkg / "kamerbrief.pdf", blocks, "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties")
+    (pkg / "besluit.md").write_text("""---
+type: kamerstuk
+kenmerk: 2025-kamerbrief-persoonsgegevens-ambtenaren
+titel: Persoonsgegevens van ambtenaren in het publiek domein
+organisatie: Ministerie van Binnenlandse Zaken en Koninkrijksrelaties
+datum: 2025-06-27
+publicatie_datum: 2025-06-30
+geadresseerde: Voorzitter van de Tweede Kamer der Staten-Generaal
+onderwerp: Toezeggingen over persoonsgegevens van ambtenaren in het publiek domein
+ondertekenaar: De staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties
+brief: kamerbrief.pdf
+onderwerpen: [privacy, ambtenaren, persoonsgegevens]
+---
+De staatssecretaris informeert de Tweede Kamer over de aanpak van het delen van persoonsgegevens
+van ambtenaren in het publiek domein, zoals toegezegd in het mondelinge vragenuur van 26 mei.
+
+- Ambtenaren moeten hun werk kunnen doen zonder angst voor intimidatie of sancties; de
+  rijksoverheid beschermt hen als werkgever.
+- Departementen worden ondersteund bij hun zorgplicht; maatregelen van de ACM en de AP (algemene
+  mailboxen, geen namen van medewerkers in brieven) worden mogelijk rijksbreed ingevoerd.
+- Een gesprek met de Amerikaanse ambassadeur staat gepland; de Kamer krijgt daarna een brief.
+""", encoding="utf-8")
+    return pkg
+
+
+def _footnotes(text: str) -> str:
+    """The seed writes footnote numbers straight after the text ("werk?1"); Markdown wants [^1]."""
+    return re.sub(r"(?<=[a-z?.])(\d{1,2})(?=[.,;]?(\s|$))", r"[^\1]", text)
+
+
+def kamervragen(root: Path, text: str) -> Path:
+    """Seed 004: Kamervragen 2022Z06465 on private messaging and mail of ministers, with the answers."""
+    body = text.split("Bron antwoord", 1)[1].split("\n", 1)[1]
+    body = body.split("Kamervraag document nummer:", 1)[0]
+    parts = re.split(r"^\s*•\s*Vraag\s+(\d+)\s*$", body, flags=re.M)
+    markdown, blocks, used = [], ["# Antwoord op vragen van de leden Dassen, Omtzigt en Klaver (2022Z06465)"], []
+    for i in range(1, len(parts) - 1, 2):
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", parts[i + 1].strip()) if p.strip()]
+        question = " ".join(paragraphs[0].split())
+        answer = [" ".join(p.split()) for p in paragraphs[1:]]
+        answer = [line for p in answer for line in [p]]
+        markdown += [f"## Vraag {parts[i]}", "", _footnotes(question), "", "### Antwoord", ""]
+        for paragraph in "\n".join(paragraphs[1:]).split("\n"):
+            if paragraph.strip():
+                markdown += [_footnotes(" ".join(paragraph.split())), ""]
+        blocks += [f"# Vraag {parts[i]}", question] + ["# Antwoord"] + [" ".join(p.split()) for p in "\n".join(paragraphs[1:]).split("\n") if p.strip()]
+        used += re.findall(r"\[\^(\d+)\]", "\n".join(markdown))
+    notes = sorted(set(used), key=int)
+    markdown += [f"[^{n}]: Voetnoot {n} van de officiële antwoordbrief; de bron staat in de pdf." for n in notes]
+    pkg = root / "2022Z06465-kamervragen-berichtenapps-bewindspersonen"
+    write_pdf(pkg / "antwoord.pdf", blocks, "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties")
+    (pkg / "besluit.md").write_text("""---
+type: kamervragen
+kenmerk: 2022Z06465
+titel: Het gebruik van privé berichtenservices en privé mailboxen door bewindspersonen voor hun werk
+organisatie: Ministerie van Binnenlandse Zaken en Koninkrijksrelaties
+vraagnummer: 2022Z06465
+datum_gesteld: 2022-04-04
+datum_beantwoord: 2022-04-07
+publicatie_datum: 2022-04-08
+vragenstellers:
+  - Pieter Omtzigt (Omtzigt)
+  - Jesse Klaver (GL)
+  - Laurens Dassen (Volt)
+beantwoord_door:
+  - Mark Rutte (minister-president, minister van Algemene Zaken)
+  - Hanke Bruins Slot (minister van Binnenlandse Zaken en Koninkrijksrelaties)
+antwoord: antwoord.pdf
+onderwerpen: [berichtenapps, informatiehuishouding, Wob]
+---
+""" + "\n".join(markdown).rstrip() + "\n", encoding="utf-8")
+    return pkg
+
+
 DEMO_KEYS = Path(__file__).resolve().parent.parent / "demo" / "sleutels"
 
 
@@ -247,6 +362,12 @@ def main() -> None:
     bzk(args.out)
     approve_with_demo_key(args.out / "2024-0000034173-kiesraad-datalekken", "2024-04-30T09:00:00+00:00")
     approve_with_demo_key(args.out / "2018-0000791076-bzk-berichtenapps", "2018-10-08T09:00:00+00:00")
+    for number, make, when in (("003", kamerbrief, "2025-06-28T09:00:00+00:00"), ("004", kamervragen, "2022-04-07T12:00:00+00:00")):
+        text = seed(number)
+        if text is None:
+            print(f"Seed {number} niet gevonden: het voorbeeldpakket daarvan is niet opnieuw gemaakt.", file=sys.stderr)
+        else:
+            approve_with_demo_key(make(args.out, text), when)
     print(f"Voorbeeldpakketten geschreven in {args.out}/")
 
 

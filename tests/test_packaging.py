@@ -59,8 +59,8 @@ def test_wheel_holds_every_module_and_data_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "publish/gate/__init__.py",
-        "publish/gate/scene.py",
-        "publish/gate/redaction.py",
+        "publish/gate/visibility.py",
+        "publish/gate/copy.py",
         "publish/data/schemas/diwoo-metadata.xsd",
         "publish/data/schemas/sitemap.xsd",
         "publish/data/stopwoorden-nl.txt",

@@ -35,12 +35,16 @@ DEMO_PAGES = {
     "index.html", "404.html", "over-deze-site/index.html", "privacy/index.html", "toegankelijkheid/index.html",
     "zoeken/index.html", "statistieken/index.html", "gronden/index.html",
     "besluit/2018-0000791076/index.html", "besluit/2024-0000034173/index.html",
+    "kamerstuk/2025-kamerbrief-persoonsgegevens-ambtenaren/index.html", "kamervragen/2022z06465/index.html",
     "besluiten/index.html", "besluiten/jaar/2018/index.html", "besluiten/jaar/2024/index.html",
+    "besluiten/jaar/2022/index.html", "besluiten/jaar/2025/index.html",
+    *(f"besluiten/soort/{s}/index.html" for s in ("kamerbrieven", "kamervragen", "woo-besluiten")),
     "besluiten/organisatie/kiesraad/index.html",
     "besluiten/organisatie/ministerie-van-binnenlandse-zaken-en-koninkrijksrelaties/index.html",
     "besluiten/uitkomst/deels-openbaar/index.html",
-    *(f"besluiten/onderwerp/{s}/index.html" for s in ("berichtenapps", "datalekken", "informatiebeveiliging",
-                                                       "informatiehuishouding", "privacy", "whatsapp")),
+    *(f"besluiten/onderwerp/{s}/index.html" for s in ("ambtenaren", "berichtenapps", "datalekken", "informatiebeveiliging",
+                                                       "informatiehuishouding", "persoonsgegevens", "privacy", "whatsapp",
+                                                       "wob")),
     *(f"gronden/{g}/index.html" for g in GROUNDS),
 }
 

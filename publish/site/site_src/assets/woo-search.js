@@ -15,7 +15,7 @@
   var params = new URLSearchParams(window.location.search);
   var query = (params.get("q") || "").trim();
   var sort = params.get("sorteer") || "relevantie";
-  var FACETS = [["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
+  var FACETS = [["soort", "Soort"], ["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
   var PAGE = 10;
   var cache = {};
   var capped = {};  // terms whose postings were cut to the best ones (listed in their shard)
@@ -110,7 +110,7 @@
       var mask = meta.grond[n], grounds = [];
       for (var g = 0; mask > 0; g++, mask = Math.floor(mask / 2)) if (mask % 2) grounds.push(g);
       if (!(day in years)) years[day] = new Date(day * 86400000).getUTCFullYear();
-      rows[n] = [years[day], meta.organisatie[n], meta.uitkomst[n], grounds, meta.onderwerp[n], day, day + meta.publicatie[n]];
+      rows[n] = [years[day], meta.organisatie[n], meta.uitkomst[n], grounds, meta.onderwerp[n], day, day + meta.publicatie[n], meta.soort[n]];
     }
     return rows;
   }
@@ -120,7 +120,8 @@
     function facetValues(key, row) {
       if (key === "jaar") return [String(row[0])];
       if (key === "organisatie") return [meta.organisaties[row[1]]];
-      if (key === "uitkomst") return [meta.uitkomsten[row[2]]];
+      if (key === "soort") return [meta.soorten[row[7]]];
+      if (key === "uitkomst") return row[2] < 0 ? [] : [meta.uitkomsten[row[2]]];
       if (key === "grond") return row[3].map(function (g) { return meta.gronden[g][1] + " " + meta.gronden[g][2]; });
       return row[4].map(function (s) { return meta.onderwerpen[s]; });
     }
@@ -290,8 +291,9 @@
           ', pagina ' + d[1].page + '</a>';
       }).join("; ") + "</p>" : "";
       return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[2]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
-        '<p class="woo-muted">Kenmerk ' + escapeHtml(info[1]) + ' · ' + escapeHtml(meta.organisaties[row[1]]) + ' · besluit van ' +
-        escapeHtml(longDay(row[5])) + ' · ' + escapeHtml(meta.uitkomsten[row[2]]) + '</p>' +
+        '<p class="woo-muted"><span class="woo-type">' + escapeHtml(meta.soorten[row[7]]) + '</span> · Kenmerk ' + escapeHtml(info[1]) + ' · ' +
+        escapeHtml(meta.organisaties[row[1]]) + ' · ' + (row[2] < 0 ? 'van ' : 'besluit van ') +
+        escapeHtml(longDay(row[5])) + (row[2] < 0 ? '' : ' · ' + escapeHtml(meta.uitkomsten[row[2]])) + '</p>' +
         '<p>' + highlight(info[3], parsed.words) + '</p>' + found + '</li>';
     }
     list.innerHTML = "";

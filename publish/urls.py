@@ -1,0 +1,114 @@
+"""Every site-relative URL and output path, in one place (like datasette's ``url_builder``).
+
+Pages, templates (as ``urls``), search, sitemaps, open data and the build ask this module; nothing
+else spells a path. URLs are site-relative (no leading '/'); folders end with '/'. A publication's
+folder is its type's URL prefix plus the slug of its kenmerk, so every URL published so far
+(``besluit/<kenmerk>/``, ``document-*.pdf``, the ZIP, CSV and sitemaps) stays where it was.
+"""
+
+from __future__ import annotations
+
+from .slugs import slugify
+
+HOME = ""
+LISTING = "besluiten/"
+GROUNDS = "gronden/"
+SEARCH = "zoeken/"
+SEARCH_INDEX = "zoeken/index/"
+STATISTICS = "statistieken/"
+ACCESSIBILITY = "toegankelijkheid/"
+DATA_JSON = "data.json"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+DEFAULT_PREFIX = "besluit"
+
+LETTER_NAME = "besluitbrief.pdf"
+INVENTORY_CSV = "inventaris.csv"
+INVENTORY_XLSX = "inventaris.xlsx"
+DOCUMENTS_ZIP = "documenten.zip"
+
+
+def publication(slug: str, prefix: str = DEFAULT_PREFIX) -> str:
+    """The folder of one publication, e.g. ``besluit/2024-0000034173/``."""
+    return f"{prefix}/{slug}/"
+
+
+def publication_of(kenmerk: str, prefix: str = DEFAULT_PREFIX) -> str:
+    return publication(slugify(kenmerk), prefix)
+
+
+def in_publication(base: str, name: str) -> str:
+    """A file inside a publication's folder."""
+    return base + name
+
+
+def letter(base: str, name: str = LETTER_NAME) -> str:
+    return base + name
+
+
+def annex(base: str, number: int) -> str:
+    return f"{base}bijlage-{number}.pdf"
+
+
+def document(base: str, anchor: str) -> str:
+    return f"{base}document-{anchor}.pdf"
+
+
+def inventory_csv(base: str) -> str:
+    return base + INVENTORY_CSV
+
+
+def inventory_xlsx(base: str) -> str:
+    return base + INVENTORY_XLSX
+
+
+def documents_zip(base: str) -> str:
+    return base + DOCUMENTS_ZIP
+
+
+def facet(key: str, label: str) -> str:
+    """A filtered listing, e.g. ``besluiten/jaar/2024/``."""
+    return f"{LISTING}{key}/{slugify(label)}/"
+
+
+def listing_page(base: str, number: int) -> str:
+    """Page ``number`` of a paged listing; page 1 is the listing itself."""
+    return base if number == 1 else f"{base}pagina/{number}/"
+
+
+def ground(ground_slug: str) -> str:
+    return f"{GROUNDS}{ground_slug}/"
+
+
+def type_data(type_slug: str) -> str:
+    """The per-type open data export."""
+    return f"data/{type_slug}.json"
+
+
+def type_csv(type_slug: str) -> str:
+    return f"data/{type_slug}.csv"
+
+
+def diwoo_index(infocat: str) -> str:
+    """The Woo-index sitemap index of one information category (``014`` is Woo-verzoeken)."""
+    return f"sitemapindex-diwoo-infocat{infocat}.xml"
+
+
+def diwoo_sitemap(infocat: str, number: int) -> str:
+    return f"sitemaps/diwoo-infocat{infocat}-{number}.xml"
+
+
+def absolute(base_url: str, url: str) -> str:
+    return base_url + url
+
+
+def redirect_page(target_from_here: str, title: str) -> str:
+    """A static page that sends visitors (and search engines, via canonical) from an old address on."""
+    from markupsafe import escape
+
+    href = escape(target_from_here)
+    return ('<!doctype html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+            f'<title>Verplaatst: {escape(title)}</title>\n<meta name="robots" content="noindex">\n'
+            f'<link rel="canonical" href="{href}">\n<meta http-equiv="refresh" content="0; url={href}">\n</head>\n'
+            f'<body>\n<p>Deze pagina is verplaatst naar <a href="{href}">{escape(title)}</a>.</p>\n</body>\n</html>\n')
