@@ -476,10 +476,13 @@ def _downloads(site: SiteConfig, views, names: dict[str, str]) -> dict[str, byte
     """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data."""
     from .opendata import atom_feed, data_json, documents_zip, inventory_csv, inventory_xlsx
 
+    from .pages import inventory_json
+
     files: dict[str, bytes] = {}
     for v in views:
         with _for_package(names[v.decision.slug], "het maken van de downloads"):
             if v.rows:
+                files[v.inventory_json_url] = inventory_json(v).encode("utf-8")
                 files[urls.inventory_csv(v.url)] = inventory_csv(v, site.base_url)
                 files[urls.inventory_xlsx(v.url)] = inventory_xlsx(v, site.base_url)
             files[urls.documents_zip(v.url)] = documents_zip(v)
@@ -693,6 +696,7 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
         lastmod = v.decision.publication_date.isoformat()
         entries.append((v.url, lastmod))
         entries += [(f.url, lastmod) for f in v.files]
+        entries += [(r.page_url, lastmod) for r in v.rows if r.available]
     (site_dir / urls.SITEMAP).write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
     indexes = []
     if site.tooi and views:

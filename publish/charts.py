@@ -1,7 +1,11 @@
-"""Static SVG bar charts, rendered at build time: no JavaScript, no external library.
+"""Bar charts, rendered at build time: no JavaScript, no external library.
 
-Each chart has a title and description for screen readers; the page shows the same numbers in a
-table beside it. Colours meet 3:1 contrast against white.
+Each bar is a row of the page: its label and value are text of the page itself (so they keep the
+page's font size, at least 12 px on any screen, and a long refusal ground wraps instead of being cut
+off), the bar a small SVG that scales with its container. No inline style (the site's
+Content-Security-Policy forbids it): a bar's length is an SVG attribute. The chart is one image for
+screen readers with the numbers in its name; the page shows the same numbers in a table beside it.
+Colours meet 3:1 contrast against white.
 """
 
 from __future__ import annotations
@@ -16,24 +20,20 @@ MARK = "#8a2a00"
 
 def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]], unit: str = "",
               marks: Sequence[tuple[float, str]] = ()) -> Markup:
-    """Horizontal bars, one per (label, value); ``marks`` are vertical reference lines (value, label)."""
-    label_w, bar_w, row_h = 230, 360, 26
-    top = 10 + (18 if marks else 0)
-    height = top + row_h * max(1, len(items)) + 10
+    """Horizontal bars, one per (label, value); ``marks`` are dashed reference lines (value, label)."""
     peak = max([v for _, v in items] + [m for m, _ in marks] + [1])
-    parts = [f'<svg class="woo-chart" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-             f'viewBox="0 0 {label_w + bar_w + 60} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{chart_id}-t">{escape(title)}</title>',
-             f'<desc id="{chart_id}-d">{escape("; ".join(f"{name}: {v}{unit}" for name, v in items))}</desc>']
-    for i, (label, value) in enumerate(items):
-        y = top + i * row_h
-        w = round(bar_w * value / peak, 1)
-        parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" font-size="13" fill="#1a1a1a">{escape(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w}" height="{row_h - 8}" fill="{BAR}"/>')
-        parts.append(f'<text x="{label_w + w + 6}" y="{y + 17}" font-size="13" fill="#1a1a1a">{value}{escape(unit)}</text>')
-    for mark, label in marks:
-        x = label_w + round(bar_w * mark / peak, 1)
-        parts.append(f'<line x1="{x}" y1="{top - 4}" x2="{x}" y2="{height - 6}" stroke="{MARK}" stroke-width="2" stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{x + 3}" y="{top - 8}" font-size="12" fill="{MARK}">{escape(label)}</text>')
-    parts.append("</svg>")
+    desc = "; ".join(f"{label}: {value}{unit}" for label, value in items)
+    lines = "".join(f'<line x1="{round(100 * m / peak, 2)}" y1="0" x2="{round(100 * m / peak, 2)}" y2="10" stroke="{MARK}" '
+                    f'stroke-width="2" stroke-dasharray="3 2" vector-effect="non-scaling-stroke"/>' for m, _ in marks)
+    parts = [f'<div class="woo-bars" id="{chart_id}-grafiek" role="img" aria-label="{escape(title)}: {escape(desc)}">']
+    if marks:
+        legend = ", ".join(f"{label} ({value:g}{unit})" for value, label in marks)
+        parts.append(f'<span class="woo-bars__marks">Stippellijnen: {escape(legend)}</span>')
+    for label, value in items:
+        w = round(100 * value / peak, 2)
+        parts.append(f'<span class="woo-bars__label">{escape(label)}</span>'
+                     f'<span class="woo-bars__bar"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
+                     f'focusable="false" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="1" width="{w}" height="8" fill="{BAR}"/>'
+                     f'{lines}</svg><span class="woo-bars__value">{value}{escape(unit)}</span></span>')
+    parts.append("</div>")
     return Markup("".join(parts))

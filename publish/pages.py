@@ -28,6 +28,15 @@ from .slugs import slugify
 
 PAGE_SIZE = 50
 LATEST_ON_HOME = 10
+INVENTORY_PAGE_SIZE = 100  # inventory rows on the decision page and on each static inventory page
+# Characters that are never shown from a document's text (control characters other than tab and newline).
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], None)
+
+
+# URLs of the document pages and the inventory come from the URL builder (publish/urls.py).
+document_page_url = urls.document_page
+inventory_page_url = urls.inventory_page
+inventory_json_url = urls.inventory_json
 
 
 def filesize(size: int) -> str:
@@ -67,6 +76,26 @@ class RowView:
     attachments: list[RowView] = field(default_factory=list)  # this e-mail's attachments
     thread: list[RowView] = field(default_factory=list)  # other documents of the e-mail conversation
     related: list[RowView] = field(default_factory=list)  # `Gerelateerd ID`
+    page_url: str = ""  # the document's own page
+
+    @property
+    def suspended(self) -> bool:
+        return bool(getattr(self.row, "suspended", False))
+
+    @property
+    def available(self) -> bool:
+        """Whether the page shows the document's details (not withdrawn, not suspended)."""
+        return self.withdrawn is None and not self.suspended
+
+    @property
+    def public_links(self) -> list[str]:
+        """The "already public" links (every one of them, http(s) only)."""
+        links = list(getattr(self.row, "links", None) or ([self.row.link] if self.row.link else []))
+        return [u for u in dict.fromkeys(links) if u.lower().startswith(("https://", "http://"))]
+
+    @property
+    def file_type(self) -> str:
+        return str(getattr(self.row, "file_type", "") or "")
 
 
 @dataclass
@@ -119,6 +148,33 @@ class DecisionView:
     @property
     def unsearchable(self) -> list[PublishedFile]:
         return [f for f in self.files if not f.searchable]
+
+    @property
+    def inventory_json_url(self) -> str:
+        return inventory_json_url(self.url)
+
+    @property
+    def page_size(self) -> int:
+        return INVENTORY_PAGE_SIZE
+
+    @property
+    def assessments(self) -> list[str]:
+        from .model import ASSESSMENTS
+
+        present = {r.row.assessment for r in self.rows}
+        return [a for a in ASSESSMENTS if a in present] + sorted(present - set(ASSESSMENTS))
+
+    @property
+    def inventory_pages(self) -> int:
+        return max(1, -(-len(self.rows) // INVENTORY_PAGE_SIZE))
+
+    @staticmethod
+    def related_rows(rv: RowView) -> dict[str, list[RowView]]:
+        """The other documents of the same family (the e-mail and its attachments), of the same e-mail
+        conversation, and those the inventory names as related (as ``link_rows`` connected them)."""
+        head = rv.attached_to
+        family = ([head] + [a for a in head.attachments if a is not rv]) if head else list(rv.attachments)
+        return {"family": family[:200], "thread": list(rv.thread)[:200], "related": list(rv.related)[:200]}
 
     @property
     def facts(self) -> list[tuple[str, str]]:
@@ -183,7 +239,7 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
             withdrawn = gone.get(row.nr)
             publish = row.published and withdrawn is None
             file = pub(row.file, row.title, urls.document("", anchor), "document", row.nr, row.date) if publish else None
-            rows.append(RowView(row, anchor, file, withdrawn))
+            rows.append(RowView(row, anchor, file, withdrawn, page_url=document_page_url(base, anchor)))
         rows = link_rows(rows)
         views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
@@ -282,6 +338,7 @@ class Generator:
         )
         self.env.filters["dutch"] = dutch
         self.env.filters["filesize"] = filesize
+        self.env.filters["text_html"] = text_html
         self.env.globals["mixed"] = self.mixed
 
     def render(self, template: str, url: str, page_title: str, shows=(), **context) -> None:
@@ -309,7 +366,22 @@ class Generator:
                 (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)")) if url in self.download_sizes]
             context = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
             context.update(v.kind.page(v) if v.kind.page else {})
-            self.render(v.kind.template, v.url, v.decision.title, shows=[v], item=v, downloads=downloads, **context)
+            pages = v.inventory_pages
+            inventory_urls = [inventory_page_url(v.url, n) for n in range(1, pages + 1)]
+            for n in range(1, pages + 1):
+                rows = v.rows[(n - 1) * INVENTORY_PAGE_SIZE:n * INVENTORY_PAGE_SIZE]
+                pagination = Pagination(n, pages, _window(inventory_urls, n), inventory_urls[n - 2] if n > 1 else None,
+                                        inventory_urls[n] if n < pages else None)
+                if n == 1:
+                    self.render(v.kind.template, v.url, v.decision.title, shows=[v], item=v, downloads=downloads,
+                                pagination=pagination, rows=rows, **context)
+                else:
+                    self.render("inventory.html", inventory_urls[n - 1], f"Inventarislijst bij besluit {v.decision.kenmerk} (pagina {n})",
+                                shows=[v], item=v, pagination=pagination, rows=rows, first=(n - 1) * INVENTORY_PAGE_SIZE + 1)
+            for r in v.rows:
+                title = f"Document {r.row.nr}" if not r.available else r.row.title
+                self.render("document.html", r.page_url, title, shows=[v], item=v, row=r, related=v.related_rows(r),
+                            case_numbers=list(getattr(r.row, "case_numbers", None) or []))
         self._listings()
         self._grounds()
         self._statistics()
@@ -462,6 +534,78 @@ class Generator:
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
 
 
+def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, str | None]]:
+    """Page links for a pager: the first, the last and a few around the current page; a gap is (0, None)."""
+    keep = {1, len(urls)} | set(range(current - around, current + around + 1))
+    out: list[tuple[int, str | None]] = []
+    for n, url in enumerate(urls, start=1):
+        if n in keep:
+            out.append((n, url))
+        elif out and out[-1][1] is not None:
+            out.append((0, None))
+    return out
+
+
+def text_html(text: str) -> Markup:
+    """A page of document text as escaped HTML paragraphs, readable in the browser.
+
+    Text from a PDF often has a line break after every line or even every word: lines are joined
+    with spaces, and a paragraph ends at a blank line or after a line that ends a sentence or a
+    heading (``.``, ``:``, ``?``, ``!``, ``;``). Never a blank line in the output, so the page's
+    HTML stays one block for Markdown."""
+    text = text.translate(_CONTROL).replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        paragraphs[-1].append(line)
+        if line.endswith((".", ":", "?", "!", ";")) and len(" ".join(paragraphs[-1])) > 1:
+            paragraphs.append([])
+    return Markup("\n".join(f"<p>{escape(' '.join(p))}</p>" for p in paragraphs if p))
+
+
+def inventory_json(view: DecisionView) -> str:
+    """The decision's inventory for the page's filter: compact, one array per row.
+
+    ``{"grounds": [[id, law, meaning, url]], "rows": [[nr, title, remark, date, assessment, [ground index],
+    anchor, kind, info]]}`` where kind is ``d`` (info: the file label; the PDF is ``document-<anchor>.pdf``),
+    ``l`` (info: the link where it is already public) or ``t`` (info: text for the file column). URLs
+    are relative to the decision page."""
+    import json
+
+    grounds: dict[tuple[str, str], int] = {}
+    ground_list = []
+    rows = []
+    for r in view.rows:
+        idx = []
+        for g in ([] if r.suspended else r.row.grounds):
+            key = (g.law, g.id)
+            if key not in grounds:
+                grounds[key] = len(ground_list)
+                ground_list.append([g.id, g.law, g.meaning, posixpath.relpath(view.ground_url(g), view.url) + "/"])
+            idx.append(grounds[key])
+        if r.withdrawn:
+            kind, info = "t", f"Ingetrokken op {dutch(r.withdrawn.date)}" + (f": {r.withdrawn.reason}" if r.withdrawn.reason else "")
+        elif r.suspended:
+            kind, info = "t", "Publicatie opgeschort"
+        elif r.file:
+            kind, info = "d", f"PDF, {filesize(r.file.size)}, {r.file.pages} {'pagina' if r.file.pages == 1 else 'pagina' + chr(39) + 's'}"
+        elif r.row.assessment == "reeds openbaar" and r.public_links:
+            kind, info = "l", r.public_links[0]
+        elif r.row.assessment == "niet openbaar":
+            kind, info = "t", "Niet openbaar gemaakt"
+        else:
+            kind, info = "t", "Geen bestand"
+        if r.suspended:  # listed, nothing more: no remark, no grounds (the inventory work's rule)
+            idx = []
+        rows.append([r.row.nr, r.row.title, "" if r.suspended else (r.row.remark or ""), r.row.date.isoformat() if r.row.date else "",
+                     r.row.assessment, idx, r.anchor, kind, info])
+    return json.dumps({"grounds": ground_list, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
+
+
 def _search_examples(latest: list) -> dict:
     """The search help's examples come from this site's own data: the newest kenmerk and the most
     used refusal ground (none when the site has no such thing yet)."""
@@ -480,5 +624,6 @@ def write_sources(pages: list[Page], target: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # mkdocs' templates do not autoescape: the title goes in already escaped.
         title = str(escape(page.title))
-        head = yaml.safe_dump({"title": title}, allow_unicode=True, width=1000).strip()
+        # A publication site, not documentation: no sidebar that repeats the page title, no table of contents.
+        head = yaml.safe_dump({"title": title, "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000).strip()
         path.write_text(f"---\n{head}\n---\n\n<div class=\"woo-page\">\n{page.body.strip()}\n</div>\n", encoding="utf-8")

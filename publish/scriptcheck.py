@@ -294,6 +294,10 @@ def check_generated(pages, packages: dict) -> Check:
     return check
 
 
+def _detail_page(rel: str) -> bool:
+    return "/document/" in rel or "/inventaris/" in rel
+
+
 def page_path(url: str) -> str:
     """The file a generated page (publish/pages.py, URLs ending in /) is written to."""
     return url + "index.html" if url.endswith("/") or not url else url
@@ -307,7 +311,8 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
     allowed = set(site.inline_scripts)
     used: set[str] = set()
     sources = None
-    for path in sorted(site_dir.rglob("*")):
+    # A decision's document and inventory pages after the other pages, so a message names its main pages first.
+    for path in sorted(site_dir.rglob("*"), key=lambda p: (_detail_page(p.relative_to(site_dir).as_posix()), p)):
         if not path.name.lower().endswith(PAGE_SUFFIXES) or not path.is_file():
             continue
         rel = path.relative_to(site_dir).as_posix()

@@ -307,7 +307,10 @@ def build_search_files(views) -> dict[str, str]:
         files = v.files
         if n % CHUNK == 0:
             chunks.append([])
-        chunks[-1].append([d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220), [[f.title, f.url] for f in files]])
+        # Per file: title and PDF; for a document also its own page and its assessment (results link to both).
+        documents = {r.file.url: [r.page_url, r.row.assessment] for r in v.rows if r.file and getattr(r, "page_url", "")}
+        chunks[-1].append([d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220),
+                           [[f.title, f.url, *documents.get(f.url, [])] for f in files]])
         decisions_index.add(str(n), {
             "titel": d.title, "onderwerpen": " ".join(d.subjects), "organisatie": d.organisation,
             "samenvatting": _plain(d.summary_markdown, 5000),

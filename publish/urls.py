@@ -55,6 +55,21 @@ def document(base: str, anchor: str) -> str:
     return f"{base}document-{anchor}.pdf"
 
 
+def document_page(base: str, anchor: str) -> str:
+    """The page of one document, e.g. ``besluit/2024-1/document/12/`` (its PDF stays ``document-12.pdf``)."""
+    return f"{base}document/{anchor}/"
+
+
+def inventory_page(base: str, number: int) -> str:
+    """Page ``number`` of a publication's static inventory list; page 1 is the publication's page itself."""
+    return base if number == 1 else f"{base}inventaris/{number}/"
+
+
+def inventory_json(base: str) -> str:
+    """The inventory rows as compact JSON, loaded by the filter on the publication's page."""
+    return base + "inventaris.json"
+
+
 def inventory_csv(base: str) -> str:
     return base + INVENTORY_CSV
 

@@ -51,3 +51,7 @@ def make_package(decisions) -> PackageMaker:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds whole sites or large inventories (seconds each); skip with -m 'not slow'")

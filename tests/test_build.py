@@ -53,8 +53,8 @@ def test_build_publishes_only_approved_due_packages(cli, mixed, tmp_path):
     row3 = row3[: row3.index("</tr>")]
     assert "Interne notitie" in row3 and "Niet openbaar gemaakt" in row3 and ".pdf" not in row3
     assert sorted(p.name for p in (out / "besluit/2024-0001").iterdir()) == [
-        "besluitbrief.pdf", "document-1.pdf", "document-2.pdf", "documenten.zip", "index.html",
-        "inventaris.csv", "inventaris.xlsx"]
+        "besluitbrief.pdf", "document", "document-1.pdf", "document-2.pdf", "documenten.zip", "index.html",
+        "inventaris.csv", "inventaris.json", "inventaris.xlsx"]
     assert (out / "index.html").is_file() and (out / "sitemap.xml").is_file() and (out / "robots.txt").is_file()
 
     everything = all_text(out)

@@ -428,12 +428,12 @@ def test_suspended_document_never_leaves_anything_on_the_site(vws_site):
 def test_family_thread_related_links_and_case_number_on_the_site(vws_site):
     html = _decision_html(vws_site)
     mail, attachment, reply = _row(html, "10001"), _row(html, "10002"), _row(html, "10003")
-    assert 'Bijlagen: <a href="#document-10002">document 10002</a>' in mail
-    assert 'Bijlage bij <a href="#document-10001">document 10001</a>' in attachment
-    assert 'Zelfde e-mailwisseling: <a href="#document-10003">document 10003</a>' in mail
-    assert '<a href="#document-10001">document 10001</a>' in reply
-    assert 'Gerelateerd: <a href="#document-10004">document 10004</a>' in mail
-    assert "E-mail over testcapaciteit <span" in mail and ".msg" not in mail and "(email)" in mail
+    assert 'Bijlagen: <a href="document/10002/">document 10002</a>' in mail
+    assert 'Bijlage bij <a href="document/10001/">document 10001</a>' in attachment
+    assert 'Zelfde e-mailwisseling: <a href="document/10003/">document 10003</a>' in mail
+    assert '<a href="document/10001/">document 10001</a>' in reply
+    assert 'Gerelateerd: <a href="document/10004/">document 10004</a>' in mail
+    assert "E-mail over testcapaciteit</a> <span" in mail and ".msg" not in mail and "(email)" in mail
     assert "20 februari 2021" in mail
     order = [m for m in re.findall(r'<tr id="document-(\d+)"', html)]
     assert order == ["10001", "10002", "10003", "10004", "10005", "10006", "10007"]

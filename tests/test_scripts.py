@@ -46,6 +46,9 @@ DEMO_PAGES = {
                                                        "informatiehuishouding", "persoonsgegevens", "privacy", "whatsapp",
                                                        "wob")),
     *(f"gronden/{g}/index.html" for g in GROUNDS),
+    # a page per document (issue 17)
+    *(f"besluit/2018-0000791076/document/{n}/index.html" for n in range(1, 18)),
+    *(f"besluit/2024-0000034173/document/{n}/index.html" for n in range(1, 5)),
 }
 
 

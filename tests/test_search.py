@@ -179,7 +179,10 @@ def test_inflected_forms_find_each_other_in_the_browser(server, query, title):
 def test_word_only_in_a_pdf_finds_its_decision_and_page(server):
     r = _search(server, "kwartelkoning")
     assert r["titles"] == ["Verslagen over de fietsenstalling"]
-    assert re.search(r'href="\.\./besluit/2024-0100/document-1\.pdf#page=1">Verslag overleg, pagina 1</a>', r["html"])
+    # the document under its decision: its own page (with its assessment) and the PDF at the page (issue 18 item 2)
+    assert re.search(r'href="\.\./besluit/2024-0100/document/1/">Verslag overleg</a> <span class="woo-muted">\(openbaar\)</span>, '
+                     r'<a href="\.\./besluit/2024-0100/document-1\.pdf#page=1">pagina 1<span class="woo-sr"> van Verslag overleg</span> '
+                     r'in de PDF</a>', r["html"])
 
 
 @needs_browser

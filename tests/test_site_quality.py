@@ -17,6 +17,8 @@ PAGE_TYPES = {
     "overzicht": "besluiten/",
     "overzicht per jaar": "besluiten/jaar/2024/",
     "besluit": "besluit/2024-0000034173/",
+    "document": "besluit/2024-0000034173/document/2/",
+    "document niet openbaar": "besluit/2018-0000791076/document/3/",
     "kamerbrief": "kamerstuk/2025-kamerbrief-persoonsgegevens-ambtenaren/",
     "kamervragen": "kamervragen/2022z06465/",
     "overzicht per soort": "besluiten/soort/kamervragen/",
@@ -205,3 +207,73 @@ def test_unreadable_colours_and_unknown_settings_stop_the_build(tmp_path, make_p
     assert (out / "index.html").read_text() == "vorige site"
     checked = run_cli("check", str(decisions), "--config", str(config), "--cache", str(tmp_path / "c"))
     assert checked.returncode == 1 and "te weinig contrast" in checked.stdout
+
+
+# Screens a visitor sees, at desktop and phone width (issue 17).
+SCREENS = {"home": "", "besluit": "besluit/2024-0000034173/", "document": "besluit/2024-0000034173/document/2/",
+           "zoeken": "zoeken/?q=datalekken", "statistieken": "statistieken/", "besluiten": "besluiten/"}
+
+
+@needs_browser
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", sorted(SCREENS))
+def test_screens_fit_the_phone_and_keep_words_whole(demo_site, tmp_path, name, width):
+    from test_large_inventory import LAYOUT_CHECK
+    server, _ = demo_site
+    url = SCREENS[name]
+    shot = tmp_path / f"{name}-{width}.png"
+    r = probe(url=server.base + url, width=width, screenshot=str(shot), axe=True, evaluate=LAYOUT_CHECK,
+              waitFor="#woo-search-status" if url.startswith("zoeken") else None)
+    assert r["axe"] == [], r["axe"]
+    layout = r["evaluated"]
+    assert layout["page"] <= width and layout["wideTables"] == [], layout  # nothing scrolls sideways
+    assert layout["brokenWords"] == [] and layout["breakingStyles"] == 0, layout
+    from PIL import Image
+    with Image.open(shot) as image:
+        assert image.size[0] == width
+
+
+@needs_browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chart_labels_are_at_least_12px_and_not_cut_off(demo_site, width):
+    server, _ = demo_site
+    r = probe(url=server.base + "statistieken/", width=width, evaluate="""(() => [...document.querySelectorAll(
+        '.woo-bars__label, .woo-bars__value')].map(e => ({size: parseFloat(getComputedStyle(e).fontSize),
+        height: e.getBoundingClientRect().height, cut: e.scrollWidth > e.clientWidth + 1, text: e.textContent,
+        right: e.getBoundingClientRect().right})))()""")
+    labels = r["evaluated"]
+    assert len(labels) > 10
+    for label in labels:
+        assert label["size"] >= 12 and label["height"] >= 12 and not label["cut"] and label["right"] <= width, label
+    assert any(len(label["text"]) > 40 for label in labels)  # a long ground name, whole
+
+
+def test_document_pages_breadcrumbs_and_feed(demo_site):
+    _, out = demo_site
+    doc = (out / "besluit/2024-0000034173/document/2/index.html").read_text()
+    assert "<h1" in doc and "Datalekregister 2020-2021</h1>" in doc
+    assert 'href="../../../../gronden/woo-5-1-2-e/">5.1.2.e Woo</a>: De eerbiediging van de persoonlijke levenssfeer' in doc
+    assert 'href="../../document-2.pdf"' in doc and "PDF, " in doc
+    assert 'href="../../document-2.pdf#page=1"' in doc and "Tekst van het document" in doc
+    assert "31 december 2021" in doc and 'href="../../"' in doc
+    assert 'aria-label="Kruimelpad"' in doc
+    # not public: the page says so, with its grounds, and has no download
+    closed = (out / "besluit/2018-0000791076/document/3/index.html").read_text()
+    assert "Niet openbaar gemaakt" in closed and ".pdf" not in closed.split('id="inhoud"')[1].split("woo-footer")[0]
+    decision = (out / "besluit/2024-0000034173/index.html").read_text()
+    assert 'href="document/2/">Datalekregister 2020-2021</a>' in decision
+    assert 'data-label="Beoordeling"' in decision and 'style="' not in decision.split('id="inhoud"')[1]
+    for page in ("index.html", "besluit/2024-0000034173/index.html", "statistieken/index.html"):
+        assert '<link rel="alternate" type="application/atom+xml"' in (out / page).read_text()
+    assert "besluit/2024-0000034173/document/2/" in (out / "sitemap.xml").read_text()
+    assert (out / "besluit/2024-0000034173/document-2.pdf").is_file()  # the PDF address keeps working
+
+
+@needs_browser
+def test_search_results_link_documents_to_their_page_and_pdf_page(demo_site):
+    server, _ = demo_site
+    r = probe(url=server.base + "zoeken/?q=datalekken", waitFor="#woo-search-status")
+    found = r["html"].split('class="woo-found"')[1].split("</ul>")[0]
+    assert re.search(r'href="\.\./besluit/2024-0000034173/document/\d+/"', found)
+    assert re.search(r'href="\.\./besluit/2024-0000034173/document-\d+\.pdf#page=\d+"', found)
+    assert "(deels openbaar)" in found or "(openbaar)" in found

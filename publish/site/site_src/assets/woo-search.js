@@ -285,11 +285,17 @@
       var info = chunks[Math.floor(m.n / meta.chunk)][m.n % meta.chunk], row = rows[m.n];
       var docs = Object.keys(pages[m.n] || {}).map(function (f) { return [+f, pages[m.n][f]]; })
         .sort(function (a, b) { return b[1].score - a[1].score; }).slice(0, 3);
-      var found = docs.length ? '<p class="woo-found">Gevonden in: ' + docs.map(function (d) {
-        var file = info[4][d[0]];
-        return '<a href="' + escapeHtml(siteRoot + file[1]) + '#page=' + d[1].page + '">' + escapeHtml(file[0]) +
-          ', pagina ' + d[1].page + '</a>';
-      }).join("; ") + "</p>" : "";
+      // The documents where the words occur, under their decision: the document's own page (with its
+      // assessment) and the PDF at the page where the words are.
+      var found = docs.length ? '<p class="woo-found-title">Gevonden in:</p><ul class="woo-found">' + docs.map(function (d) {
+        var file = info[4][d[0]], pdf = escapeHtml(siteRoot + file[1]) + '#page=' + d[1].page;
+        if (file[2]) {
+          return '<li><a href="' + escapeHtml(siteRoot + file[2]) + '">' + highlight(file[0], parsed.words) + '</a>' +
+            ' <span class="woo-muted">(' + escapeHtml(file[3]) + ')</span>, <a href="' + pdf + '">pagina ' + d[1].page +
+            '<span class="woo-sr"> van ' + escapeHtml(file[0]) + '</span> in de PDF</a></li>';
+        }
+        return '<li><a href="' + pdf + '">' + escapeHtml(file[0]) + ', pagina ' + d[1].page + '</a></li>';
+      }).join("") + "</ul>" : "";
       return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[2]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
         '<p class="woo-muted"><span class="woo-type">' + escapeHtml(meta.soorten[row[7]]) + '</span> · Kenmerk ' + escapeHtml(info[1]) + ' · ' +
         escapeHtml(meta.organisaties[row[1]]) + ' · ' + (row[2] < 0 ? 'van ' : 'besluit van ') +
