@@ -8,6 +8,13 @@ memory of the largest process, share of the time spent in mkdocs, PDFs parsed, P
 of the cold build beside poppler's ``pdftotext`` on the same files (the practical limit), and the
 cost per decision.
 
+Sync-friendly output (issue 19): before and after the warm and the one-change rebuild the site tree is
+compared file by file (modification time and SHA-256): how many files and bytes the build rewrote,
+how many of those really changed, and the bytes an ``rsync``/S3-sync would upload (new files and files
+whose size or modification time changed, sent whole). Peak memory is reported twice: the largest
+single process (``ru_maxrss``) and the whole build, all processes together (the build and its PDF
+workers, sampled from /proc every 50 ms).
+
 Run: .venv/bin/python benchmarks/nightly.py [--sizes 100 1000] [--work DIR]
 Corpora are kept in --work (default .cache/bench-nightly) and reused: generating 20,000 PDFs takes
 a while on two cores.
@@ -124,14 +131,79 @@ def make_corpus(root: Path, decisions: int, seed: int = 7) -> Path:
     return target
 
 
-def run_build(decisions: Path, out: Path, cache: Path, report: Path) -> dict:
+def _rss_of_tree(root: int) -> int:
+    """Resident bytes of process ``root`` and all its descendants (Linux /proc; 0 elsewhere)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (proc / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            pid = int(proc.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            rss[pid] = int(fields[21]) * page
+        except (OSError, ValueError, IndexError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
+    """path -> (mtime_ns, size, sha256) of every file under ``folder``."""
+    import hashlib
+
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.is_symlink():
+            st = p.stat()
+            out[str(p.relative_to(folder))] = (st.st_mtime_ns, st.st_size, hashlib.sha256(p.read_bytes()).hexdigest())
+    return out
+
+
+def compare(before: dict, after: dict) -> dict:
+    """What a rebuild did to the tree: files rewritten (new modification time), really changed (new
+    content), added, removed, and what a sync that compares size and modification time would upload."""
+    new = [k for k in after if k not in before]
+    removed = [k for k in before if k not in after]
+    both = [k for k in after if k in before]
+    touched = [k for k in both if after[k][0] != before[k][0]]
+    changed = [k for k in both if after[k][2] != before[k][2]]
+    upload = new + [k for k in both if after[k][:2] != before[k][:2]]
+    return {"files": len(after), "bytes": sum(v[1] for v in after.values()),
+            "rewritten_files": len(touched) + len(new), "rewritten_bytes": sum(after[k][1] for k in touched + new),
+            "changed_files": len(changed) + len(new), "changed_bytes": sum(after[k][1] for k in changed + new),
+            "touched_same_content": len(set(touched) - set(changed)), "added": len(new), "removed": len(removed),
+            "sync_upload_files": len(upload), "sync_upload_bytes": sum(after[k][1] for k in upload),
+            "changed_examples": sorted(changed + new)[:12]}
+
+
+def run_build(decisions: Path, out: Path, cache: Path, report: Path, extra: tuple[str, ...] = ()) -> dict:
     """One real build in its own process; returns the JSON report with wall time and peak memory."""
+    import threading
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     exe = Path(sys.executable).parent / "woo-publish"
     t0 = time.perf_counter()
-    result = subprocess.run([str(exe), "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(cache),
-                             "--config", str(ROOT / "mkdocs.yml"), "--report", str(report), "--vandaag", "2026-01-01"],
-                            capture_output=True, text=True)
+    proc = subprocess.Popen([str(exe), "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(cache),
+                             "--config", str(ROOT / "mkdocs.yml"), "--report", str(report), "--vandaag", "2026-01-01", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_total = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak_total[0] = max(peak_total[0], _rss_of_tree(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    sampler.join()
+    result = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
     wall = time.perf_counter() - t0
     if result.returncode != 0:
         raise SystemExit(f"build failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -140,6 +212,7 @@ def run_build(decisions: Path, out: Path, cache: Path, report: Path) -> dict:
     # ru_maxrss of waited-for children is the largest of them (not a sum), in KiB on Linux; it only
     # grows, so a later, smaller build reports the earlier peak: each size runs cold build first.
     data["peak_mib"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    data["peak_total_mib"] = peak_total[0] / 2**20  # all processes of the build together, sampled
     return data
 
 
@@ -156,15 +229,18 @@ def _pdftotext(path: str) -> None:
     subprocess.run(["pdftotext", path, "-"], capture_output=True, check=True)
 
 
-def bench(size: int, work: Path) -> dict:
+def bench(size: int, work: Path, extra: tuple[str, ...] = ()) -> dict:
     corpus = make_corpus(work / f"corpus-{size}", size)
     run_dir = work / f"run-{size}"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
     out, cache = run_dir / "site", run_dir / "cache"
 
-    cold = run_build(corpus, out, cache, run_dir / "cold.json")
-    warm = run_build(corpus, out, cache, run_dir / "warm.json")
+    cold = run_build(corpus, out, cache, run_dir / "cold.json", extra)
+    after_cold = snapshot(out)
+    time.sleep(0.05)  # a rewrite of an unchanged file must show as a new modification time
+    warm = run_build(corpus, out, cache, run_dir / "warm.json", extra)
+    after_warm = snapshot(out)
 
     # One package changes: a document is replaced and the package approved again.
     pkg = sorted(corpus.iterdir())[size // 2]
@@ -174,7 +250,8 @@ def bench(size: int, work: Path) -> dict:
     try:
         write_document(doc, random.Random(size), 2)
         _approve(pkg)
-        changed = run_build(corpus, out, cache, run_dir / "changed.json")
+        changed = run_build(corpus, out, cache, run_dir / "changed.json", extra)
+        after_change = snapshot(out)
     finally:
         doc.write_bytes(original)
         (pkg / "goedkeuring.json").write_bytes(approval)
@@ -190,13 +267,15 @@ def bench(size: int, work: Path) -> dict:
         "gate_pages_per_s": pages / pdf_seconds if pdf_seconds else None,
         "pdftotext_pages_per_s": pdftotext_pages_per_second(pdfs, pages),
         "site_bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
+        "warm_rewrite": compare(after_cold, after_warm), "change_rewrite": compare(after_warm, after_change),
     }
 
 
 def show(r: dict) -> None:
     def line(name: str, b: dict) -> str:
         mk = b["timings"].get("mkdocs", 0.0)
-        return (f"  {name:<24} {b['wall']:8.1f} s  piek {b['peak_mib']:7.0f} MiB  mkdocs {100 * mk / b['wall']:4.0f}%"
+        return (f"  {name:<24} {b['wall']:8.1f} s  piek {b['peak_mib']:7.0f} MiB (alle processen {b['peak_total_mib']:6.0f} MiB)"
+                f"  mkdocs {100 * mk / b['wall']:4.0f}%"
                 f"  pdf's gelezen {b['pdfs_parsed']:6d}")
 
     print(f"{r['decisions']} besluiten, {r['pdfs']} pdf's, {r['pages']} pagina's, site {r['site_bytes'] / 1e6:.0f} MB")
@@ -205,6 +284,12 @@ def show(r: dict) -> None:
     print(line("één pakket gewijzigd", r["changed"]))
     print(f"  warm / koud: {r['warm']['wall'] / r['cold']['wall']:.3f}; per besluit koud {r['cold']['wall'] / r['decisions']:.3f} s, "
           f"warm {r['warm']['wall'] / r['decisions']:.4f} s")
+    for name, key in (("warm, niets gewijzigd", "warm_rewrite"), ("één pakket gewijzigd", "change_rewrite")):
+        c = r[key]
+        print(f"  {name}: {c['rewritten_files']} van {c['files']} bestanden herschreven ({c['rewritten_bytes'] / 1e6:.2f} MB), "
+              f"{c['changed_files']} met nieuwe inhoud ({c['changed_bytes'] / 1e6:.2f} MB), {c['touched_same_content']} "
+              f"herschreven met dezelfde inhoud, {c['removed']} verwijderd; sync uploadt {c['sync_upload_files']} bestanden, "
+              f"{c['sync_upload_bytes'] / 1e6:.2f} MB")
     gate = r["gate_pages_per_s"]
     poppler = r["pdftotext_pages_per_s"]
     print(f"  pdf-controle in de koude build: {gate:.1f} pagina's/s op {os.cpu_count()} kernen"
@@ -216,13 +301,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench-nightly")
     parser.add_argument("--json", type=Path, default=None, help="write all figures to this file as well")
+    parser.add_argument("--scheduler", default=None, help="inspect the PDFs on this Dask scheduler (--engine dask)")
     args = parser.parse_args()
+    extra = ("--engine", "dask", "--scheduler", args.scheduler) if args.scheduler else ()
     results = []
     for size in args.sizes:
         t0 = time.perf_counter()
         make_corpus(args.work / f"corpus-{size}", size)
         print(f"corpus van {size} besluiten klaar in {time.perf_counter() - t0:.0f} s", flush=True)
-        results.append(bench(size, args.work))
+        results.append(bench(size, args.work, extra))
         show(results[-1])
         sys.stdout.flush()
     if len(results) > 1:

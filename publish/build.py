@@ -21,6 +21,7 @@ from pathlib import Path
 from . import urls
 from .approval import Trust
 from .cache import Cache
+from .cluster import ClusterError
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
@@ -33,7 +34,7 @@ from .siteconfig import SiteConfig, load_site_config
 from .sitefiles import layer_theme, page_roots
 from .sitemaps import robots_txt, sitemap_xml
 from .store import Archive, archive_dir
-from .swap import swap_in
+from .swap import keep_unchanged_times, swap_in
 
 EXIT_OK, EXIT_REFUSED, EXIT_FAILURE = 0, 1, 2
 TEMP_PREFIX = ".woo-build-"
@@ -75,6 +76,8 @@ class BuildOptions:
     today: dt.date | None = None
     workers: int | None = None
     keep_sources: Path | None = None
+    engine: str = ""  # --engine lokaal|dask; empty: extra.woo.rekenen.motor (issue 19, publish/cluster.py)
+    scheduler: str = ""  # --scheduler tcp://host:8786; empty: extra.woo.rekenen.scheduler
     archive: Path | None = None  # --archief; None: $WOO_PUBLISH_ARCHIEF, extra.woo.archief, .woo-archief beside decisions
 
 
@@ -108,6 +111,9 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
     except _Terminated:
         report.error = "de build is afgebroken (SIGTERM); de bestaande site is ongewijzigd."
         report.exit_code = EXIT_FAILURE
+    except ClusterError as exc:  # issue 19: the Dask cluster is unusable; nothing was written
+        report.error = f"{exc} De bestaande site is ongewijzigd."
+        report.exit_code = EXIT_FAILURE
     except OSError as exc:  # no package's fault: the output, the cache or the disk
         report.error = describe_os_error(exc, "de site kon niet geschreven worden") + (
             " Maak ruimte vrij of herstel de rechten, en start de build opnieuw." if exc.errno else "")
@@ -122,6 +128,21 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
             signal.signal(signal.SIGTERM, previous)
     report.timings["totaal"] = time.perf_counter() - started
     return report
+
+
+def _scheduler(opts: BuildOptions, site: SiteConfig) -> str | None:
+    """The Dask scheduler to inspect PDFs on ("" for local processes; None when dask is chosen without one).
+    The build option wins over mkdocs.yml; a cluster that is unusable stops the build before any work (ClusterError)."""
+    engine = opts.engine or site.engine
+    if engine != "dask":
+        return ""
+    scheduler = opts.scheduler or site.scheduler
+    if not scheduler:
+        return None
+    from .cluster import connect
+
+    connect(scheduler).close()
+    return scheduler
 
 
 def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
@@ -140,7 +161,13 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         skipped = Problems(folder.name)
         skipped_problem(folder, skipped)
         report.warnings += [p.to_dict() for p in skipped]
-    inspector = PdfInspector(Cache(opts.cache), workers=opts.workers, limits=site.limits)
+    scheduler = _scheduler(opts, site)
+    if scheduler is None:
+        report.error = ("de build is met rekenmotor 'dask' gevraagd, maar er is geen scheduler: geef --scheduler "
+                        "tcp://rekenserver:8786 of zet extra.woo.rekenen.scheduler in mkdocs.yml.")
+        report.exit_code = EXIT_FAILURE
+        return
+    inspector = PdfInspector(Cache(opts.cache), workers=opts.workers, limits=site.limits, scheduler=scheduler)
     trust = Trust.from_site(site, Cache(opts.cache))
     if not site.unsigned and shutil.which("ssh-keygen") is None:
         from .signing import MISSING_SSH, MISSING_SSH_FIX
@@ -367,6 +394,7 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
             _add_search_index(views, new_site)
             report.timings["zoekindex"] = time.perf_counter() - t0
             _add_security_headers(new_site, check.script_hashes)
+            keep_unchanged_times(new_site, out)  # issue 19: unchanged files keep their time, a sync skips them
             swap_in(new_site, out, work / "old")
             report.written = True
         finally:

@@ -461,10 +461,13 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Aantal processen voor pdf-werk.")
 @click.option("--uitgebreid", "-v", "verbose", is_flag=True,
               help="Noem elk gepubliceerd besluit, ook als de uitvoer niet naar een terminal gaat.")
+@click.option("--engine", default=None, type=click.Choice(["lokaal", "dask"]),
+              help="Waar de pdf's gecontroleerd worden: lokaal (standaard) of op een Dask-cluster (woo-publicatie[cluster]).")
+@click.option("--scheduler", default=None, help="Adres van de Dask-scheduler, zoals tcp://rekenserver:8786.")
 @click.option("--archief", "archive_option", default=None,
               help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).")
 def build(decisions, out, strict, config_option, cache_option, report_file, vandaag, bronnen, workers, verbose,
-          archive_option) -> None:
+          engine, scheduler, archive_option) -> None:
     """Bouw de website uit alle geldige, goedgekeurde pakketten."""
     config = find_config(config_option)
     if not config.is_file():
@@ -478,7 +481,8 @@ def build(decisions, out, strict, config_option, cache_option, report_file, vand
             sys.exit(EXIT_FAILURE)
     opts = BuildOptions(decisions=_decisions_dir(decisions), out=Path(out), config=config,
                         cache=cache_dir(cache_option), strict=strict, today=_today(vandaag),
-                        workers=workers, keep_sources=bronnen, archive=Path(archive_option) if archive_option else None)
+                        workers=workers, keep_sources=bronnen, archive=Path(archive_option) if archive_option else None,
+                        engine=engine or "", scheduler=scheduler or "")
     try:
         report = run_build(opts, progress=TerminalProgress.if_interactive("Pdf's controleren"))
     except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a build failure must still give a report and exit 2

@@ -318,8 +318,11 @@ def run_jobs(jobs: list[tuple[str, str, str]], workers: int, limits, done) -> No
 
 
 class PdfInspector:
-    def __init__(self, cache: Cache, workers: int | None = None, limits=None):
+    def __init__(self, cache: Cache, workers: int | None = None, limits=None, scheduler: str = ""):
+        """``scheduler``: the address of a Dask scheduler (publish/cluster.py); empty runs local processes."""
         from .limits import DEFAULT_LIMITS
+
+        self.scheduler = scheduler
 
         self.cache = cache
         self.workers = workers or max(1, os.cpu_count() or 1)
@@ -393,7 +396,11 @@ class PdfInspector:
             for path in waiting.pop(job[1]):
                 finish(path, PdfResult(**data))
 
-        if jobs:
+        if jobs and self.scheduler:
+            from .cluster import run_jobs_dask
+
+            run_jobs_dask(jobs, self.scheduler, self.limits, done)
+        elif jobs:
             run_jobs(jobs, min(self.workers, len(jobs)), self.limits, done)
         self.parsed += len(jobs)
         return {path: results[path] for path in paths}

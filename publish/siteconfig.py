@@ -43,6 +43,10 @@ class SiteConfig:
     unsigned: bool = False  # extra.woo.ongetekend: unsigned approvals accepted (local trials only)
     archive: Path | None = None  # extra.woo.archief: store of approved versions, relative to mkdocs.yml
     # --- end approvals and archive ---
+    # --- PDF engine (issue 19): extra.woo.rekenen ---
+    engine: str = "lokaal"  # extra.woo.rekenen.motor: lokaal (processes on this machine) or dask (publish/cluster.py)
+    scheduler: str = ""  # extra.woo.rekenen.scheduler: tcp://host:8786 of the organisation's own Dask scheduler
+    # --- end PDF engine ---
 
 
 # The settings under extra.woo, declared once: validated here (unknown fields, types, formats) and
@@ -75,6 +79,11 @@ SETTINGS = Schema("extra.woo", (
           subfields=tuple(Field(key, "number", minimum=f.metadata["minimum"],
                                 doc=f"in {f.metadata['unit']}; standaard {dutch_number(f.default / f.metadata['scale'])}")
                           for key, f in Limits.keys().items())),
+    # PDF engine (issue 19); checked by engine_settings below
+    Field("rekenen", "mapping", doc="waar de pdf's gecontroleerd worden (zie 'Groter dan één machine')", subfields=(
+        Field("motor", "line", doc="`lokaal` (standaard: processen op de buildmachine) of `dask` (een Dask-cluster; `woo-publicatie[cluster]`)"),
+        Field("scheduler", "line", doc="adres van de eigen Dask-scheduler, zoals `tcp://rekenserver:8786`; `--scheduler` van de build gaat voor"),
+    )),
 ))
 KNOWN_FIELDS = set(SETTINGS.names())
 SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
@@ -86,7 +95,7 @@ _KIND_CHECK: dict[str, tuple[type | tuple[type, ...], str]] = {"line": (str, "ee
 
 # Settings with their own checks (contact, toegestane_scripts and the approval settings below, colours in
 # identity.py, limits in limits.py).
-_CHECKED_ELSEWHERE = {"contact", "kleuren", "toegestane_scripts", "ondertekenaars", "vier_ogen", "ongetekend", "archief",
+_CHECKED_ELSEWHERE = {"rekenen", "contact", "kleuren", "toegestane_scripts", "ondertekenaars", "vier_ogen", "ongetekend", "archief",
                       "limieten"}
 
 
@@ -228,6 +237,43 @@ def _approval_settings(extra: dict, base: Path, problems: Problems) -> dict:
 # --- end approvals and archive ------------------------------------------------------------------------------------
 
 
+# --- PDF engine (issue 19): rekenen.motor, rekenen.scheduler -----------------------------------------------------
+def engine_settings(value, problems: Problems, where: str = "mkdocs.yml") -> dict:
+    """extra.woo.rekenen: where the PDFs are inspected. ``{motor: dask, scheduler: tcp://host:8786}``."""
+    from .cluster import ENGINES, SCHEDULER
+    from .safetext import safe
+
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        problems.error(where, "extra.woo.rekenen", "dit moet een lijst van instellingen zijn.",
+                       "Schrijf bijvoorbeeld 'rekenen: {motor: dask, scheduler: \"tcp://rekenserver:8786\"}'.", "config.rekenen")
+        return {}
+    out: dict = {}
+    for name in sorted(set(value) - {"motor", "scheduler"}):
+        problems.error(where, f"extra.woo.rekenen.{safe(name, 60)}", f"onbekend veld '{safe(name, 60)}'.",
+                       "Gebruik motor en scheduler.", "config.veld_onbekend")
+    engine = value.get("motor", "lokaal")
+    if engine not in ENGINES:
+        problems.error(where, "extra.woo.rekenen.motor", f"'{safe(engine, 60)}' is geen bekende rekenmotor.",
+                       "Kies 'lokaal' (processen op deze machine) of 'dask' (een Dask-cluster, zie docs/beheer.md).", "config.rekenen")
+        return {}
+    out["engine"] = engine
+    scheduler = value.get("scheduler", "")
+    if scheduler not in (None, ""):
+        if not isinstance(scheduler, str) or not SCHEDULER.fullmatch(scheduler):
+            problems.error(where, "extra.woo.rekenen.scheduler", f"'{safe(scheduler, 100)}' is geen adres van een Dask-scheduler.",
+                           "Schrijf het adres als 'tcp://rekenserver:8786' (of tls://...).", "config.rekenen")
+            return {}
+        out["scheduler"] = scheduler
+    if engine == "dask" and not out.get("scheduler"):
+        problems.error(where, "extra.woo.rekenen.scheduler", "motor 'dask' is gekozen, maar er is geen scheduler ingesteld.",
+                       "Zet 'scheduler: tcp://rekenserver:8786' onder extra.woo.rekenen, of geef --scheduler bij de build.",
+                       "config.rekenen")
+    return out
+# --- end PDF engine ---------------------------------------------------------------------------------------------
+
+
 def load_site_config(path: Path) -> SiteConfig:
     import yaml
 
@@ -259,6 +305,7 @@ def load_site_config(path: Path) -> SiteConfig:
     # -- limits on untrusted input (issue 12): extra.woo.limieten, defaults in publish/limits.py --
     limits = limits_from_config(extra.get("limieten"), problems)
     # -- end of limits --
+    engine = engine_settings(extra.get("rekenen"), problems)  # PDF engine (issue 19)
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"
@@ -281,4 +328,5 @@ def load_site_config(path: Path) -> SiteConfig:
         not_in_nav=str(data.get("not_in_nav") or ""),
         use_directory_urls=data.get("use_directory_urls") is not False,
         **approval_settings,
+        **engine,
     )

@@ -25,7 +25,7 @@ PIP=("$VENV/bin/python" -m pip --quiet --disable-pip-version-check)
 rm -rf build/lib build/bdist.* build/wheel
 "${PIP[@]}" wheel --no-deps --wheel-dir build/wheel . >/dev/null
 wheel=$(ls build/wheel/woo_publicatie-*.whl)
-"${PIP[@]}" install "${wheel}[test]"
+"${PIP[@]}" install "${wheel}[test,cluster]"  # cluster: the Dask engine's tests (tests/test_cluster.py)
 # Same version number as a previous install: force the fresh wheel in (without reinstalling dependencies).
 "${PIP[@]}" install --force-reinstall --no-deps "$wheel"
 
