@@ -62,8 +62,12 @@ if __name__ == "__main__":
 
 
 def run_gate(checkout: Path, files: list[Path], workers: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", WORKER, str(checkout), json.dumps([str(f) for f in files]), str(workers)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER, str(checkout), json.dumps([str(f) for f in files]), str(workers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -109,10 +113,18 @@ def real_looking(path: Path, rng: random.Random, pages: int) -> Path:
             story.append(Paragraph(" ".join(sentence() for _ in range(5)), body))
             story.append(Spacer(1, 6))
         rows = [["Nr", "Onderwerp", "Datum", "Beoordeling"]] + [
-            [str(i + 1), rng.choice(WORDS).capitalize(), f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}", rng.choice(["openbaar", "deels openbaar"])]
-            for i in range(6)]
+            [
+                str(i + 1),
+                rng.choice(WORDS).capitalize(),
+                f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                rng.choice(["openbaar", "deels openbaar"]),
+            ]
+            for i in range(6)
+        ]
         table = Table(rows, colWidths=[1.5 * cm, 6 * cm, 3 * cm, 4 * cm])
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)]))
+        table.setStyle(
+            TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)])
+        )
         story += [table, PageBreak()]
 
     def furniture(canvas, doc):
@@ -126,6 +138,7 @@ def real_looking(path: Path, rng: random.Random, pages: int) -> Path:
 
 def pages_of(files: list[Path]) -> int:
     import pypdfium2 as pdfium
+
     return sum(len(pdfium.PdfDocument(str(f))) for f in files)
 
 
@@ -141,8 +154,12 @@ def main() -> None:
         corpora = {}
         if XRAY is not None:
             corpora["x-ray testset"] = sorted(XRAY.glob("*.pdf"))
-        corpora["gegenereerd (lakvlakken)"] = [write_document(Path(tmp) / f"doc{i}.pdf", rng, args.pages) for i in range(args.files)]
-        corpora["echt ogend (meerdere pagina's)"] = [real_looking(Path(tmp) / f"rapport{i}.pdf", rng, args.pages) for i in range(args.files)]
+        corpora["gegenereerd (lakvlakken)"] = [
+            write_document(Path(tmp) / f"doc{i}.pdf", rng, args.pages) for i in range(args.files)
+        ]
+        corpora["echt ogend (meerdere pagina's)"] = [
+            real_looking(Path(tmp) / f"rapport{i}.pdf", rng, args.pages) for i in range(args.files)
+        ]
         print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces)")
         for name, files in corpora.items():
             pages = pages_of(files)
@@ -155,7 +172,9 @@ def main() -> None:
             if shutil.which("pdftotext"):
                 poppler = run_pdftotext(files, args.workers)
                 ratio = (pages / new["seconds"]) / (pages / poppler["seconds"])
-                line += f" | pdftotext {pages / poppler['seconds']:7.1f} ({poppler['peak_kb'] // 1024} MB) | v2/pdftotext {ratio:.2f}"
+                line += (
+                    f" | pdftotext {pages / poppler['seconds']:7.1f} ({poppler['peak_kb'] // 1024} MB) | v2/pdftotext {ratio:.2f}"
+                )
             print(line, flush=True)
 
 

@@ -23,13 +23,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_helpers import NodeServer, probe  # noqa: E402
 from large_decision import build_large_site  # noqa: E402
 
+from support import NodeServer, probe  # noqa: E402
+
 FILTERS = [  # (words, assessment, ground, sort)
-    ("windturbines", "", "", "nr"), ("e-mail begroting", "", "", "nr"), ("communicatieadviseur 12", "", "", "nr"),
-    ("", "niet openbaar", "", "nr"), ("", "", "5.1.2.e", "nr"), ("nota", "deels openbaar", "5.2.1", "nr"),
-    ("", "", "", "datum-nieuw"), ("", "", "", "titel"), ("verslag", "", "", "datum-oud"), ("zzzonvindbaar", "", "", "nr"),
+    ("windturbines", "", "", "nr"),
+    ("e-mail begroting", "", "", "nr"),
+    ("communicatieadviseur 12", "", "", "nr"),
+    ("", "niet openbaar", "", "nr"),
+    ("", "", "5.1.2.e", "nr"),
+    ("nota", "deels openbaar", "5.2.1", "nr"),
+    ("", "", "", "datum-nieuw"),
+    ("", "", "", "titel"),
+    ("verslag", "", "", "datum-oud"),
+    ("zzzonvindbaar", "", "", "nr"),
 ]
 
 SCRIPT = """(async () => {
@@ -57,9 +65,11 @@ def main() -> None:
         out = Path(tmp) / "site"
         t0 = time.perf_counter()
         view = build_large_site(out, args.rows, document_pages=0, inventory_pages=False)
-        print(f"{args.rows} rows: site built in {time.perf_counter() - t0:.1f} s; decision page "
-              f"{(out / view.url / 'index.html').stat().st_size / 1024:.0f} kB; inventaris.json "
-              f"{(out / view.inventory_json_url).stat().st_size / 1024 / 1024:.1f} MB")
+        print(
+            f"{args.rows} rows: site built in {time.perf_counter() - t0:.1f} s; decision page "
+            f"{(out / view.url / 'index.html').stat().st_size / 1024:.0f} kB; inventaris.json "
+            f"{(out / view.inventory_json_url).stat().st_size / 1024 / 1024:.1f} MB"
+        )
         server = NodeServer(out)
         try:
             r = probe(url=server.base + view.url, evaluate=SCRIPT.replace("FILTERS", json.dumps(FILTERS)))

@@ -16,19 +16,47 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openpyxl import Workbook  # noqa: E402
+from openpyxl import Workbook
 
-from publish.package import load_package  # noqa: E402
+from publish.package import load_package
 
-HEADER = ["ID", "Matter", "Family", "Email Thread ID", "Document", "File Type", "Datum", "Beoordeling", "Opgeschort",
-          "Beoordelingsgrond", "Toelichting", "Publieke Link", "Gerelateerd ID", "Locatie open.minvws.nl"]
+HEADER = [
+    "ID",
+    "Matter",
+    "Family",
+    "Email Thread ID",
+    "Document",
+    "File Type",
+    "Datum",
+    "Beoordeling",
+    "Opgeschort",
+    "Beoordelingsgrond",
+    "Toelichting",
+    "Publieke Link",
+    "Gerelateerd ID",
+    "Locatie open.minvws.nl",
+]
 
 
 def rows(n: int):
     for i in range(1, n + 1):
         nr = 100_000 + i
-        yield [nr, "VWS-WOO-2021-017", 100_000 + (i - 1) // 3 * 3 + 1, f"T-{i // 10}", f"E-mail {i} over testen.msg", "email",
-               "2/19/2021 8:46 AM UTC", "Niet openbaar", "Nee", "5.1.2e; 5.1.2i", "", "", "", "https://open.minvws.nl/x"]
+        yield [
+            nr,
+            "VWS-WOO-2021-017",
+            100_000 + (i - 1) // 3 * 3 + 1,
+            f"T-{i // 10}",
+            f"E-mail {i} over testen.msg",
+            "email",
+            "2/19/2021 8:46 AM UTC",
+            "Niet openbaar",
+            "Nee",
+            "5.1.2e; 5.1.2i",
+            "",
+            "",
+            "",
+            "https://open.minvws.nl/x",
+        ]
 
 
 def package(folder: Path, n: int, kind: str) -> Path:
@@ -36,7 +64,8 @@ def package(folder: Path, n: int, kind: str) -> Path:
     (folder / "besluit.md").write_text(
         "---\nkenmerk: BENCH-1\ntitel: Benchmark\norganisatie: VWS\nwet: Woo\nbesluit: niet openbaar\n"
         f"besluit_datum: 2024-05-01\npublicatie_datum: 2024-05-02\nbesluitbrief: besluit.pdf\ninventaris: inventaris.{kind}\n---\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (folder / "besluit.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     if kind == "xlsx":
         wb = Workbook(write_only=True)
@@ -70,9 +99,12 @@ def main() -> None:
             peak = tracemalloc.get_traced_memory()[1] if args.memory else 0
             tracemalloc.stop()
             rows_read = len(decision.inventory) if decision else 0
-            print(f"{kind}: {args.rows} rows, {rows_read} read, {seconds:.1f} s"
-                  + (f", peak {peak / 2**20:.0f} MiB (tracemalloc)" if args.memory else "") + ", "
-                  f"{len([p for p in problems if p.is_error])} errors")
+            print(
+                f"{kind}: {args.rows} rows, {rows_read} read, {seconds:.1f} s"
+                + (f", peak {peak / 2**20:.0f} MiB (tracemalloc)" if args.memory else "")
+                + ", "
+                f"{len([p for p in problems if p.is_error])} errors"
+            )
 
 
 if __name__ == "__main__":

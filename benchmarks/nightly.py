@@ -55,11 +55,17 @@ def _approve(pkg: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_approval(pkg, private_copy(ROOT / "demo" / "sleutels" / "demo-ondertekenaar", Path(tmp)), DEMO_SIGNERS)
 
+
 ORGANISATIONS = ["Kiesraad", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"]
 CORPUS_VERSION = "3"  # raise when the generator changes: kept corpora are made anew
 SUBJECTS = ["datalekken", "privacy", "berichtenapps", "subsidies", "inkoop", "huisvesting", "verkiezingen", "ict"]
-ASSESSMENTS = [("openbaar", ""), ("deels openbaar", "5.1.2.e"), ("deels openbaar", "5.1.2.e; 5.2.1"),
-               ("niet openbaar", "5.1.2.i"), ("deels openbaar", "5.1.2.d")]
+ASSESSMENTS = [
+    ("openbaar", ""),
+    ("deels openbaar", "5.1.2.e"),
+    ("deels openbaar", "5.1.2.e; 5.2.1"),
+    ("niet openbaar", "5.1.2.i"),
+    ("deels openbaar", "5.1.2.d"),
+]
 
 
 def _document(args: tuple[str, int, int]) -> None:
@@ -121,7 +127,8 @@ def make_corpus(root: Path, decisions: int, seed: int = 7) -> Path:
             "inventaris: inventaris.csv\n"
             "---\n"
             f"Samenvatting: {' '.join(rng.choice(WORDS) for _ in range(60))}.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     with ProcessPoolExecutor() as pool:
         list(pool.map(_document, jobs, chunksize=32))
         list(pool.map(_letter, letters, chunksize=32))
@@ -139,7 +146,7 @@ def _rss_of_tree(root: int) -> int:
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             stat = (proc / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
+            fields = stat[stat.rindex(")") + 2 :].split()
             pid = int(proc.name)
             children.setdefault(int(fields[1]), []).append(pid)
             rss[pid] = int(fields[21]) * page
@@ -174,12 +181,20 @@ def compare(before: dict, after: dict) -> dict:
     touched = [k for k in both if after[k][0] != before[k][0]]
     changed = [k for k in both if after[k][2] != before[k][2]]
     upload = new + [k for k in both if after[k][:2] != before[k][:2]]
-    return {"files": len(after), "bytes": sum(v[1] for v in after.values()),
-            "rewritten_files": len(touched) + len(new), "rewritten_bytes": sum(after[k][1] for k in touched + new),
-            "changed_files": len(changed) + len(new), "changed_bytes": sum(after[k][1] for k in changed + new),
-            "touched_same_content": len(set(touched) - set(changed)), "added": len(new), "removed": len(removed),
-            "sync_upload_files": len(upload), "sync_upload_bytes": sum(after[k][1] for k in upload),
-            "changed_examples": sorted(changed + new)[:12]}
+    return {
+        "files": len(after),
+        "bytes": sum(v[1] for v in after.values()),
+        "rewritten_files": len(touched) + len(new),
+        "rewritten_bytes": sum(after[k][1] for k in touched + new),
+        "changed_files": len(changed) + len(new),
+        "changed_bytes": sum(after[k][1] for k in changed + new),
+        "touched_same_content": len(set(touched) - set(changed)),
+        "added": len(new),
+        "removed": len(removed),
+        "sync_upload_files": len(upload),
+        "sync_upload_bytes": sum(after[k][1] for k in upload),
+        "changed_examples": sorted(changed + new)[:12],
+    }
 
 
 def run_build(decisions: Path, out: Path, cache: Path, report: Path, extra: tuple[str, ...] = ()) -> dict:
@@ -189,9 +204,28 @@ def run_build(decisions: Path, out: Path, cache: Path, report: Path, extra: tupl
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     exe = Path(sys.executable).parent / "woo-publish"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(exe), "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(cache),
-                             "--config", str(ROOT / "mkdocs.yml"), "--report", str(report), "--vandaag", "2026-01-01", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "build",
+            "--decisions",
+            str(decisions),
+            "--out",
+            str(out),
+            "--cache",
+            str(cache),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+            "--report",
+            str(report),
+            "--vandaag",
+            "2026-01-01",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak_total = [0]
 
     def sample() -> None:
@@ -262,38 +296,51 @@ def bench(size: int, work: Path, extra: tuple[str, ...] = ()) -> dict:
     pages = sum(len(PdfReader(p).pages) for p in pdfs)
     pdf_seconds = cold["timings"].get("valideren_en_pdf", 0.0)
     return {
-        "decisions": size, "pdfs": len(pdfs), "pages": pages,
-        "cold": cold, "warm": warm, "changed": changed,
+        "decisions": size,
+        "pdfs": len(pdfs),
+        "pages": pages,
+        "cold": cold,
+        "warm": warm,
+        "changed": changed,
         "gate_pages_per_s": pages / pdf_seconds if pdf_seconds else None,
         "pdftotext_pages_per_s": pdftotext_pages_per_second(pdfs, pages),
         "site_bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
-        "warm_rewrite": compare(after_cold, after_warm), "change_rewrite": compare(after_warm, after_change),
+        "warm_rewrite": compare(after_cold, after_warm),
+        "change_rewrite": compare(after_warm, after_change),
     }
 
 
 def show(r: dict) -> None:
     def line(name: str, b: dict) -> str:
         mk = b["timings"].get("mkdocs", 0.0)
-        return (f"  {name:<24} {b['wall']:8.1f} s  piek {b['peak_mib']:7.0f} MiB (alle processen {b['peak_total_mib']:6.0f} MiB)"
-                f"  mkdocs {100 * mk / b['wall']:4.0f}%"
-                f"  pdf's gelezen {b['pdfs_parsed']:6d}")
+        return (
+            f"  {name:<24} {b['wall']:8.1f} s  piek {b['peak_mib']:7.0f} MiB (alle processen {b['peak_total_mib']:6.0f} MiB)"
+            f"  mkdocs {100 * mk / b['wall']:4.0f}%"
+            f"  pdf's gelezen {b['pdfs_parsed']:6d}"
+        )
 
     print(f"{r['decisions']} besluiten, {r['pdfs']} pdf's, {r['pages']} pagina's, site {r['site_bytes'] / 1e6:.0f} MB")
     print(line("koude build", r["cold"]))
     print(line("warm, niets gewijzigd", r["warm"]))
     print(line("één pakket gewijzigd", r["changed"]))
-    print(f"  warm / koud: {r['warm']['wall'] / r['cold']['wall']:.3f}; per besluit koud {r['cold']['wall'] / r['decisions']:.3f} s, "
-          f"warm {r['warm']['wall'] / r['decisions']:.4f} s")
+    print(
+        f"  warm / koud: {r['warm']['wall'] / r['cold']['wall']:.3f}; per besluit koud {r['cold']['wall'] / r['decisions']:.3f} s, "
+        f"warm {r['warm']['wall'] / r['decisions']:.4f} s"
+    )
     for name, key in (("warm, niets gewijzigd", "warm_rewrite"), ("één pakket gewijzigd", "change_rewrite")):
         c = r[key]
-        print(f"  {name}: {c['rewritten_files']} van {c['files']} bestanden herschreven ({c['rewritten_bytes'] / 1e6:.2f} MB), "
-              f"{c['changed_files']} met nieuwe inhoud ({c['changed_bytes'] / 1e6:.2f} MB), {c['touched_same_content']} "
-              f"herschreven met dezelfde inhoud, {c['removed']} verwijderd; sync uploadt {c['sync_upload_files']} bestanden, "
-              f"{c['sync_upload_bytes'] / 1e6:.2f} MB")
+        print(
+            f"  {name}: {c['rewritten_files']} van {c['files']} bestanden herschreven ({c['rewritten_bytes'] / 1e6:.2f} MB), "
+            f"{c['changed_files']} met nieuwe inhoud ({c['changed_bytes'] / 1e6:.2f} MB), {c['touched_same_content']} "
+            f"herschreven met dezelfde inhoud, {c['removed']} verwijderd; sync uploadt {c['sync_upload_files']} bestanden, "
+            f"{c['sync_upload_bytes'] / 1e6:.2f} MB"
+        )
     gate = r["gate_pages_per_s"]
     poppler = r["pdftotext_pages_per_s"]
-    print(f"  pdf-controle in de koude build: {gate:.1f} pagina's/s op {os.cpu_count()} kernen"
-          + (f"; pdftotext: {poppler:.1f} pagina's/s ({poppler / gate:.1f}x)" if poppler else "; pdftotext niet geïnstalleerd"))
+    print(
+        f"  pdf-controle in de koude build: {gate:.1f} pagina's/s op {os.cpu_count()} kernen"
+        + (f"; pdftotext: {poppler:.1f} pagina's/s ({poppler / gate:.1f}x)" if poppler else "; pdftotext niet geïnstalleerd")
+    )
 
 
 def main() -> None:

@@ -32,8 +32,10 @@ def measure(name: str, datas: list[bytes]) -> None:
         t0 = time.perf_counter()
         size = sum(len(published_copy(d)) for d in datas)
         best = min(best, time.perf_counter() - t0)
-    print(f"{name:>20}: {len(datas)} pdf's, {pages} pagina's: {pages / best:8.1f} pagina's/s, "
-          f"{len(datas) / best:6.1f} pdf's/s; kopie {size / max(1, sum(map(len, datas))):.2f}x de grootte van het origineel")
+    print(
+        f"{name:>20}: {len(datas)} pdf's, {pages} pagina's: {pages / best:8.1f} pagina's/s, "
+        f"{len(datas) / best:6.1f} pdf's/s; kopie {size / max(1, sum(map(len, datas))):.2f}x de grootte van het origineel"
+    )
 
 
 def main() -> None:

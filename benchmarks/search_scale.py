@@ -40,8 +40,11 @@ def report_inflection_recall() -> None:
     pairs = inflection_pairs()
     before = inflection_recall(pairs, snowball_stem)
     after = inflection_recall(pairs)
-    print(f"Verbuigingen ({len(pairs)} paren uit {PAIRS_FILE.relative_to(ROOT)}): "
-          f"Snowball alleen {before:.1%} ({round(before * len(pairs))}), met verbuigingsstap {after:.1%} ({round(after * len(pairs))})")
+    print(
+        f"Verbuigingen ({len(pairs)} paren uit {PAIRS_FILE.relative_to(ROOT)}): "
+        f"Snowball alleen {before:.1%} ({round(before * len(pairs))}), met verbuigingsstap {after:.1%} ({round(after * len(pairs))})"
+    )
+
 
 from support import NodeServer, probe  # noqa: E402
 
@@ -108,9 +111,18 @@ def synthetic_views(n: int, rng: random.Random) -> list[FakeView]:
     views = []
     for i in range(n):
         date = dt.date(2022, 6, 1) + dt.timedelta(days=i % 1200)
-        d = FakeDecision(f"W-{i:06d}", text(8), rng.choice(orgs), rng.choice(["openbaar", "deels openbaar", "niet openbaar"]),
-                         date.year, date, date + dt.timedelta(days=7), rng.sample(subjects, 2), text(80),
-                         rng.sample(grounds, 2))
+        d = FakeDecision(
+            f"W-{i:06d}",
+            text(8),
+            rng.choice(orgs),
+            rng.choice(["openbaar", "deels openbaar", "niet openbaar"]),
+            date.year,
+            date,
+            date + dt.timedelta(days=7),
+            rng.sample(subjects, 2),
+            text(80),
+            rng.sample(grounds, 2),
+        )
         files = [FakeFile(f"Document {j}", f"besluit/w-{i:06d}/document-{j}.pdf", [text(220), text(220)]) for j in range(5)]
         views.append(FakeView(d, files, [FakeRowView(FakeRow(f.title)) for f in files], f"besluit/w-{i:06d}/"))
     return views
@@ -127,8 +139,12 @@ def main() -> None:
     for n in args.sizes:
         rng = random.Random(n)
         views = synthetic_views(n, rng)
-        queries = [views[0].decision.title.split()[0], views[n // 2].files[0].texts[0].split()[5],
-                   " ".join(views[n // 3].decision.title.split()[:2]), "onbestaandwoord"]
+        queries = [
+            views[0].decision.title.split()[0],
+            views[n // 2].files[0].texts[0].split()[5],
+            " ".join(views[n // 3].decision.title.split()[:2]),
+            "onbestaandwoord",
+        ]
         t0 = time.perf_counter()
         files = build_search_files(views)
         build_s = time.perf_counter() - t0
@@ -143,16 +159,22 @@ def main() -> None:
                 (index_dir / name).write_text(text, encoding="utf-8")
             server = NodeServer(site)
             try:
-                print(f"\n{n} besluiten: index gebouwd in {build_s:.1f} s, {total / 1e6:.1f} MB in {len(files)} bestanden "
-                      f"({files['meta.json'].__len__() / 1e3:.0f} kB meta.json)")
+                print(
+                    f"\n{n} besluiten: index gebouwd in {build_s:.1f} s, {total / 1e6:.1f} MB in {len(files)} bestanden "
+                    f"({files['meta.json'].__len__() / 1e3:.0f} kB meta.json)"
+                )
                 for q in queries:
                     r = probe(url=server.base + "zoeken/?q=" + q, waitFor="#woo-search-status")
-                    index_bytes = sum((index_dir / u.rsplit("/", 1)[1]).stat().st_size for u in r["requests"] if "/zoeken/index/" in u)
+                    index_bytes = sum(
+                        (index_dir / u.rsplit("/", 1)[1]).stat().st_size for u in r["requests"] if "/zoeken/index/" in u
+                    )
                     index_files = [index_dir / u.rsplit("/", 1)[1] for u in r["requests"] if "/zoeken/index/" in u]
                     gz = sum(len(gzip.compress(p.read_bytes(), 6)) for p in index_files)
-                    print(f"  q={q!r:34} resultaten {r['resultsAfterNavigationMs']:5d} ms na navigatie "
-                          f"({r['resultsAfterLoadMs']:5d} ms na load), index {index_bytes / 1e3:6.0f} kB "
-                          f"({gz / 1e3:5.0f} kB gzip, {len(index_files)} bestanden), pagina + index {r['bytes'] / 1e3:6.0f} kB")
+                    print(
+                        f"  q={q!r:34} resultaten {r['resultsAfterNavigationMs']:5d} ms na navigatie "
+                        f"({r['resultsAfterLoadMs']:5d} ms na load), index {index_bytes / 1e3:6.0f} kB "
+                        f"({gz / 1e3:5.0f} kB gzip, {len(index_files)} bestanden), pagina + index {r['bytes'] / 1e3:6.0f} kB"
+                    )
             finally:
                 server.close()
 

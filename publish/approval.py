@@ -113,8 +113,9 @@ def read_record(folder: Path) -> dict | None:
     return record
 
 
-def write_approval(folder: Path, key: Path | None, signers: Path | None, now: dt.datetime | None = None,
-                   cosign: bool = False) -> Path:
+def write_approval(
+    folder: Path, key: Path | None, signers: Path | None, now: dt.datetime | None = None, cosign: bool = False
+) -> Path:
     """Sign the package's current state with ``key`` (None: an unsigned record, for ``ongetekend`` trials).
 
     ``cosign``: add a signature to an existing record for the same state (four-eyes)."""
@@ -163,8 +164,13 @@ def verified_signers(record: dict, trust: Trust) -> tuple[list, list[str]]:
         try:
             if not isinstance(when, str):
                 raise SigningError("het tijdstip ontbreekt")
-            result = verify(signed_text(record["bestanden"], principal, when, record_identity(record)), entry.get("handtekening"), principal,
-                            trust.signers, cache=trust.cache)
+            result = verify(
+                signed_text(record["bestanden"], principal, when, record_identity(record)),
+                entry.get("handtekening"),
+                principal,
+                trust.signers,
+                cache=trust.cache,
+            )
         except SigningError as exc:
             bad.append(f"handtekening {i}: {exc}")
             continue
@@ -182,13 +188,11 @@ def check_approval(folder: Path, problems: Problems, trust: Trust | None = None)
     how_sign = how + " (met een sleutel uit het bestand met toegestane ondertekenaars, zie de handleiding)."
     how += "."
     if not target.is_file():
-        problems.error(APPROVAL_FILE, "", "het pakket is niet goedgekeurd: er is geen goedkeuring.",
-                       how, "goedkeuring.ontbreekt")
+        problems.error(APPROVAL_FILE, "", "het pakket is niet goedgekeurd: er is geen goedkeuring.", how, "goedkeuring.ontbreekt")
         return ApprovalStatus(False)
     record = read_record(folder)
     if record is None:
-        problems.error(APPROVAL_FILE, "", "de goedkeuring is beschadigd of met de hand bewerkt.",
-                       how, "goedkeuring.onleesbaar")
+        problems.error(APPROVAL_FILE, "", "de goedkeuring is beschadigd of met de hand bewerkt.", how, "goedkeuring.onleesbaar")
         return ApprovalStatus(False)
     recorded = record["bestanden"]
     now = current_hashes(folder)
@@ -196,9 +200,15 @@ def check_approval(folder: Path, problems: Problems, trust: Trust | None = None)
     identity, here = record_identity(record), package_identity(folder)
     other_decision = identity is not None and identity != here
     if other_decision:
-        problems.error(APPROVAL_FILE, "", f"de goedkeuring is gegeven voor kenmerk '{identity['kenmerk']}' ({identity['type']}), maar dit "
-                       f"pakket heeft kenmerk '{here['kenmerk']}' ({here['type']}): een goedkeuring geldt alleen voor het besluit "
-                       "waarvoor ze gegeven is.", how, "goedkeuring.kenmerk")
+        problems.error(
+            APPROVAL_FILE,
+            "",
+            f"de goedkeuring is gegeven voor kenmerk '{identity['kenmerk']}' ({identity['type']}), maar dit "
+            f"pakket heeft kenmerk '{here['kenmerk']}' ({here['type']}): een goedkeuring geldt alleen voor het besluit "
+            "waarvoor ze gegeven is.",
+            how,
+            "goedkeuring.kenmerk",
+        )
     for rel in sorted(set(recorded) | set(now)):
         if rel not in now:
             problems.error(rel, "", "dit bestand is na de goedkeuring verwijderd.", how, "goedkeuring.verlopen")
@@ -216,17 +226,27 @@ def check_approval(folder: Path, problems: Problems, trust: Trust | None = None)
     ok = not changed and not other_decision
     if not good:
         why = "; ".join(bad) if bad else "de goedkeuring is niet ondertekend"
-        problems.error(APPROVAL_FILE, "", f"de goedkeuring is niet geldig ondertekend ({why}).", how_sign,
-                       "goedkeuring.handtekening")
+        problems.error(
+            APPROVAL_FILE, "", f"de goedkeuring is niet geldig ondertekend ({why}).", how_sign, "goedkeuring.handtekening"
+        )
         ok = False
     elif len(good) < trust.required:
-        problems.error(APPROVAL_FILE, "", f"vier ogen: de goedkeuring heeft {len(good)} geldige handtekening, er zijn "
-                       f"{trust.required} nodig van verschillende personen met verschillende sleutels.",
-                       f"Laat een tweede persoon het pakket ook goedkeuren met: woo-publish approve {folder}",
-                       "goedkeuring.vier_ogen")
+        problems.error(
+            APPROVAL_FILE,
+            "",
+            f"vier ogen: de goedkeuring heeft {len(good)} geldige handtekening, er zijn "
+            f"{trust.required} nodig van verschillende personen met verschillende sleutels.",
+            f"Laat een tweede persoon het pakket ook goedkeuren met: woo-publish approve {folder}",
+            "goedkeuring.vier_ogen",
+        )
         ok = False
     if bad and good:
-        problems.warning(APPROVAL_FILE, "", "een of meer handtekeningen gelden niet: " + "; ".join(bad) + ".",
-                         how_sign, "goedkeuring.handtekening_ongeldig")
+        problems.warning(
+            APPROVAL_FILE,
+            "",
+            "een of meer handtekeningen gelden niet: " + "; ".join(bad) + ".",
+            how_sign,
+            "goedkeuring.handtekening_ongeldig",
+        )
     when = max((w for _, w in good), default=None)
     return ApprovalStatus(ok, when if ok else None, [g[0].principal for g in good], changed)

@@ -58,10 +58,17 @@ class BuildReport:
     def to_json(self) -> dict:
         return {
             "status": {0: "ok", 1: "geweigerd", 2: "mislukt"}[self.exit_code],
-            "exit_code": self.exit_code, "written": self.written, "error": self.error,
-            "published": self.published, "refused": self.refused, "embargoed": self.embargoed,
-            "withdrawn": self.withdrawn, "kept": self.kept, "offline": self.offline,
-            "warnings": self.warnings, "pdfs_parsed": self.pdfs_parsed,
+            "exit_code": self.exit_code,
+            "written": self.written,
+            "error": self.error,
+            "published": self.published,
+            "refused": self.refused,
+            "embargoed": self.embargoed,
+            "withdrawn": self.withdrawn,
+            "kept": self.kept,
+            "offline": self.offline,
+            "warnings": self.warnings,
+            "pdfs_parsed": self.pdfs_parsed,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
@@ -116,12 +123,15 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
         report.exit_code = EXIT_FAILURE
     except OSError as exc:  # no package's fault: the output, the cache or the disk
         report.error = describe_os_error(exc, "de site kon niet geschreven worden") + (
-            " Maak ruimte vrij of herstel de rechten, en start de build opnieuw." if exc.errno else "")
+            " Maak ruimte vrij of herstel de rechten, en start de build opnieuw." if exc.errno else ""
+        )
         report.exit_code = EXIT_FAILURE
     except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - never a traceback for the person on call
         log_unexpected("(site)", exc, "het bouwen van de site")
-        report.error = (f"de site kon niet gebouwd worden door een onverwachte fout ({type(exc).__name__}) in de "
-                        "site-instellingen, de sjablonen of het programma; zie de foutregel in het logboek.")
+        report.error = (
+            f"de site kon niet gebouwd worden door een onverwachte fout ({type(exc).__name__}) in de "
+            "site-instellingen, de sjablonen of het programma; zie de foutregel in het logboek."
+        )
         report.exit_code = EXIT_FAILURE
     finally:
         if previous is not None:
@@ -163,8 +173,10 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         report.warnings += [p.to_dict() for p in skipped]
     scheduler = _scheduler(opts, site)
     if scheduler is None:
-        report.error = ("de build is met rekenmotor 'dask' gevraagd, maar er is geen scheduler: geef --scheduler "
-                        "tcp://rekenserver:8786 of zet extra.woo.rekenen.scheduler in mkdocs.yml.")
+        report.error = (
+            "de build is met rekenmotor 'dask' gevraagd, maar er is geen scheduler: geef --scheduler "
+            "tcp://rekenserver:8786 of zet extra.woo.rekenen.scheduler in mkdocs.yml."
+        )
         report.exit_code = EXIT_FAILURE
         return
     inspector = PdfInspector(Cache(opts.cache), workers=opts.workers, limits=site.limits, scheduler=scheduler)
@@ -176,8 +188,15 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         report.exit_code = EXIT_FAILURE
         return
     archive = Archive(archive_dir(opts.archive, site, opts.decisions))
-    results = evaluate(package_folders(opts.decisions), inspector, site.allowed_personal_data, progress=progress, trust=trust,
-                       limits=site.limits, archive=archive)
+    results = evaluate(
+        package_folders(opts.decisions),
+        inspector,
+        site.allowed_personal_data,
+        progress=progress,
+        trust=trust,
+        limits=site.limits,
+        archive=archive,
+    )
     archive.clean_unpacked(".uitgepakt-")
     unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
     try:
@@ -210,25 +229,39 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         if report.written:
             # Only what really went out (the script check may still have refused a package).
             try:
-                archive_published([f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today)
+                archive_published(
+                    [f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today
+                )
             except (Exception, RecursionError) as exc:
                 if isinstance(exc, OSError):
                     raise
                 log_unexpected("(archief)", exc, "het bijwerken van het archief")
-                report.warnings.append({"package": "", "file": "", "location": "", "code": "archief.onverwacht",
-                                        "message": f"het archief kon niet bijgewerkt worden ({type(exc).__name__}); de site is wel geschreven.",
-                                        "fix": "Meld het aan de beheerder van de site met de foutregel uit het logboek.",
-                                        "severity": "waarschuwing"})
+                report.warnings.append(
+                    {
+                        "package": "",
+                        "file": "",
+                        "location": "",
+                        "code": "archief.onverwacht",
+                        "message": f"het archief kon niet bijgewerkt worden ({type(exc).__name__}); de site is wel geschreven.",
+                        "fix": "Meld het aan de beheerder van de site met de foutregel uit het logboek.",
+                        "severity": "waarschuwing",
+                    }
+                )
     finally:
         shutil.rmtree(unpacked, ignore_errors=True)
     if not report.written:
         return
     kept = {f.name for f in fates if f.state == KEPT}
     for r in sorted(publishable, key=lambda r: r.decision.kenmerk):
-        report.published.append({"package": r.name, "kenmerk": r.decision.kenmerk,
-                                 "url": site.base_url + urls.publication(r.decision.slug, r.decision.kind.url_prefix),
-                                 "versie": "eerder goedgekeurd" if r.name in kept else "huidig",
-                                 "inventory_rows": len(r.decision.inventory)})
+        report.published.append(
+            {
+                "package": r.name,
+                "kenmerk": r.decision.kenmerk,
+                "url": site.base_url + urls.publication(r.decision.slug, r.decision.kind.url_prefix),
+                "versie": "eerder goedgekeurd" if r.name in kept else "huidig",
+                "inventory_rows": len(r.decision.inventory),
+            }
+        )
 
 
 def _ensure(folder: Path) -> Path:
@@ -242,37 +275,61 @@ def _sort_fates(fates: list, report: BuildReport) -> None:
         r = f.current
         if f.state == WITHDRAWN:
             w = r.withdrawal or (f.archived.withdrawal if f.archived else None)
-            report.withdrawn.append({"package": r.name, "kenmerk": f.kenmerk,
-                                     "ingetrokken_op": w.date.isoformat(), "reden": w.reason})
-            missing = [p.to_dict() for p in r.problems if p.code in ("wijzigingen.intrekking_ontbreekt", "wijzigingen.reden_persoonsgegeven")]
+            report.withdrawn.append(
+                {"package": r.name, "kenmerk": f.kenmerk, "ingetrokken_op": w.date.isoformat(), "reden": w.reason}
+            )
+            missing = [
+                p.to_dict()
+                for p in r.problems
+                if p.code in ("wijzigingen.intrekking_ontbreekt", "wijzigingen.reden_persoonsgegeven")
+            ]
             if missing:
                 report.refused.append({"package": r.name, "kenmerk": f.kenmerk, "problems": missing, "online": "ingetrokken"})
             continue
         for p in summarise([p for p in r.problems if not p.is_error]):
             report.warnings.append(p.to_dict())
         if r.problems.has_errors:
-            item = {"package": r.name, "kenmerk": r.decision.kenmerk if r.decision else None,
-                    "problems": [p.to_dict() for p in summarise([p for p in r.problems if p.is_error])]}
+            item = {
+                "package": r.name,
+                "kenmerk": r.decision.kenmerk if r.decision else None,
+                "problems": [p.to_dict() for p in summarise([p for p in r.problems if p.is_error])],
+            }
             if f.state == KEPT:
                 item["online"] = "eerder goedgekeurde versie"
-                report.kept.append({"package": r.name, "kenmerk": f.used.decision.kenmerk, "gearchiveerd_op": f.archived_on,
-                                    "reden": why(f), "problems": item["problems"]})
+                report.kept.append(
+                    {
+                        "package": r.name,
+                        "kenmerk": f.used.decision.kenmerk,
+                        "gearchiveerd_op": f.archived_on,
+                        "reden": why(f),
+                        "problems": item["problems"],
+                    }
+                )
             elif f.state == OFFLINE:
                 item["online"] = "niet meer: neutrale melding"
-                report.offline.append({"package": r.name, "kenmerk": f.kenmerk or None, "reden": why(f),
-                                       "problems": [p.to_dict() for p in f.archived.problems if p.is_error]})
+                report.offline.append(
+                    {
+                        "package": r.name,
+                        "kenmerk": f.kenmerk or None,
+                        "reden": why(f),
+                        "problems": [p.to_dict() for p in f.archived.problems if p.is_error],
+                    }
+                )
             report.refused.append(item)
         elif f.state == EMBARGO:
-            report.embargoed.append({"package": r.name, "kenmerk": r.decision.kenmerk,
-                                     "publicatie_datum": r.decision.publication_date.isoformat()})
+            report.embargoed.append(
+                {"package": r.name, "kenmerk": r.decision.kenmerk, "publicatie_datum": r.decision.publication_date.isoformat()}
+            )
 
 
 def _refuse_result(report: BuildReport, r: PackageResult) -> None:
-    report.refused.append({
-        "package": r.name,
-        "kenmerk": r.decision.kenmerk if r.decision else None,
-        "problems": [p.to_dict() for p in summarise([p for p in r.problems if p.is_error])],
-    })
+    report.refused.append(
+        {
+            "package": r.name,
+            "kenmerk": r.decision.kenmerk if r.decision else None,
+            "problems": [p.to_dict() for p in summarise([p for p in r.problems if p.is_error])],
+        }
+    )
 
 
 def _raw_kenmerk(folder: Path) -> str | None:
@@ -322,8 +379,16 @@ def _cleanup_stale(parent: Path, out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageResult], withdrawn: list[PackageResult],
-                inspector: PdfInspector, report: BuildReport, today: dt.date, unavailable: Sequence[dict] = ()) -> None:
+def _write_site(
+    opts: BuildOptions,
+    site: SiteConfig,
+    publishable: list[PackageResult],
+    withdrawn: list[PackageResult],
+    inspector: PdfInspector,
+    report: BuildReport,
+    today: dt.date,
+    unavailable: Sequence[dict] = (),
+) -> None:
     import fcntl
 
     out = opts.out.resolve()
@@ -367,8 +432,10 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
                     check = check_site(site, new_site, pages, static, packages)
                     report.timings["scriptcontrole"] = report.timings.get("scriptcontrole", 0.0) + time.perf_counter() - t0
                 if check.unattributed:
-                    report.error = ("de site bevat scriptcode die niet gepubliceerd mag worden; er is niets geschreven:\n"
-                                    + "\n".join(check.unattributed))
+                    report.error = (
+                        "de site bevat scriptcode die niet gepubliceerd mag worden; er is niets geschreven:\n"
+                        + "\n".join(check.unattributed)
+                    )
                     report.exit_code = EXIT_FAILURE
                     return
                 if not check.blamed:
@@ -377,10 +444,17 @@ def _write_site(opts: BuildOptions, site: SiteConfig, publishable: list[PackageR
                 if opts.strict:
                     return
             for path in skipped:
-                report.warnings.append({"package": "", "file": preview(path, 200), "location": "",
-                                        "message": "dit Markdown-bestand staat niet in nav of not_in_nav van mkdocs.yml en wordt niet gepubliceerd.",
-                                        "fix": "Zet de pagina in nav (of in not_in_nav als ze buiten het menu moet blijven), of haal het bestand weg.",
-                                        "code": "pagina.niet_bedoeld", "severity": "waarschuwing"})
+                report.warnings.append(
+                    {
+                        "package": "",
+                        "file": preview(path, 200),
+                        "location": "",
+                        "message": "dit Markdown-bestand staat niet in nav of not_in_nav van mkdocs.yml en wordt niet gepubliceerd.",
+                        "fix": "Zet de pagina in nav (of in not_in_nav als ze buiten het menu moet blijven), of haal het bestand weg.",
+                        "code": "pagina.niet_bedoeld",
+                        "severity": "waarschuwing",
+                    }
+                )
             if opts.keep_sources:
                 shutil.rmtree(opts.keep_sources, ignore_errors=True)
                 shutil.copytree(sources, opts.keep_sources)
@@ -414,7 +488,11 @@ class _for_package:
         return self
 
     def __exit__(self, kind, exc, tb):
-        if exc is None or isinstance(exc, (PackageFailed, _Terminated)) or not isinstance(exc, (Exception, RecursionError, MemoryError)):
+        if (
+            exc is None
+            or isinstance(exc, (PackageFailed, _Terminated))
+            or not isinstance(exc, (Exception, RecursionError, MemoryError))
+        ):
             return False
         if isinstance(exc, OSError) and exc.errno in self._OUTPUT_ERRNOS:
             return False
@@ -475,7 +553,6 @@ def _stage_files(views, names: dict[str, str], staging: Path, live: Path, inspec
 def _downloads(site: SiteConfig, views, names: dict[str, str]) -> dict[str, bytes]:
     """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data."""
     from .opendata import atom_feed, data_json, documents_zip, inventory_csv, inventory_xlsx
-
     from .pages import inventory_json
 
     files: dict[str, bytes] = {}
@@ -505,8 +582,16 @@ def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
         kenmerk = r.decision.kenmerk if r.decision else _raw_kenmerk(r.folder)
         prefix = r.decision.kind.url_prefix if r.decision else _raw_prefix(r.folder)
         label = r.decision.kind.label if r.decision and r.decision.type != "woo-besluit" else "Besluit"
-        pages.append({"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk), prefix), "date": r.withdrawal.date, "label": label,
-                      "reason": r.withdrawal.reason, "package": r.name})
+        pages.append(
+            {
+                "kenmerk": kenmerk,
+                "url": urls.publication(slugify(kenmerk), prefix),
+                "date": r.withdrawal.date,
+                "label": label,
+                "reason": r.withdrawal.reason,
+                "package": r.name,
+            }
+        )
     return sorted(pages, key=lambda p: p["url"])
 
 
@@ -534,16 +619,26 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
         base = urls.publication(d.slug, d.kind.url_prefix)
         letter = SimpleNamespace(title=d.kind.main_title, url=urls.letter(base, d.kind.main_name), nr="", date=d.decision_date)
         # Only the kenmerk: the title itself may be why the decision was withdrawn.
-        notice = SimpleNamespace(kenmerk=d.kenmerk, title=f"Besluit {d.kenmerk} (ingetrokken)",
-                                 organisation=d.organisation, decision_date=d.decision_date)
-        view = SimpleNamespace(decision=notice, main_files=[letter], files=[letter],
-                               category=d.kind.category_of(d), document_kind=d.kind.document_kind_of(d))
+        notice = SimpleNamespace(
+            kenmerk=d.kenmerk,
+            title=f"Besluit {d.kenmerk} (ingetrokken)",
+            organisation=d.organisation,
+            decision_date=d.decision_date,
+        )
+        view = SimpleNamespace(
+            decision=notice,
+            main_files=[letter],
+            files=[letter],
+            category=d.kind.category_of(d),
+            document_kind=d.kind.document_kind_of(d),
+        )
         out.append((view, letter, r.withdrawal.reason, r.withdrawal.date.isoformat()))
     return out
 
 
-def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict],
-                   unavailable: Sequence[dict] = ()):
+def _write_sources(
+    site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict], unavailable: Sequence[dict] = ()
+):
     """The site's own pages and files, then the generated pages. Returns the generated pages, the site's
     own files by their place in the output (for naming the source of a problem) and the Markdown files
     that are not published because the site does not name them as pages."""
@@ -552,8 +647,13 @@ def _write_sources(site: SiteConfig, views, sources: Path, downloads: dict[str, 
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
     sizes = {path: len(data) for path, data in downloads.items()}
-    pages = Generator(SiteText(site.name, site.organisation), views, download_sizes=sizes, withdrawn=gone,
-                      unavailable=sorted(unavailable, key=lambda p: p["url"])).generate()
+    pages = Generator(
+        SiteText(site.name, site.organisation),
+        views,
+        download_sizes=sizes,
+        withdrawn=gone,
+        unavailable=sorted(unavailable, key=lambda p: p["url"]),
+    ).generate()
     write_sources(pages, sources)
     return pages, static, skipped
 
@@ -580,8 +680,9 @@ def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[
                 source = f"{label}/{rel}"
                 if name.lower().endswith(".md"):
                     documentation = rel.startswith("assets/") or name.lower().startswith("readme")
-                    intended = not documentation and (not site.nav_pages or rel in site.nav_pages
-                                                      or (outside_nav is not None and outside_nav.match_file(rel)))
+                    intended = not documentation and (
+                        not site.nav_pages or rel in site.nav_pages or (outside_nav is not None and outside_nav.match_file(rel))
+                    )
                     if not intended:
                         if not documentation and own:
                             skipped.append(source)
@@ -647,8 +748,9 @@ def _add_security_headers(site_dir: Path, script_hashes: list[str]) -> None:
     (site_dir / HEADERS_FILE).write_text(headers_file(security_headers(script_hashes)), encoding="utf-8")
 
 
-def _refuse(blamed: dict[str, list], publishable: list[PackageResult], withdrawn: list[PackageResult],
-            report: BuildReport) -> None:
+def _refuse(
+    blamed: dict[str, list], publishable: list[PackageResult], withdrawn: list[PackageResult], report: BuildReport
+) -> None:
     """Refuse the packages whose data put script markup on a page: the others are published."""
     from .problems import Problem
     from .types import REGISTRY
@@ -666,13 +768,21 @@ def _refuse(blamed: dict[str, list], publishable: list[PackageResult], withdrawn
         own = tuple(f"{kind.url_prefix}/" for kind in REGISTRY.values())
         for page, finding in sorted(found, key=lambda item: (not item[0].startswith(own), item[0])):
             pages.setdefault(finding.describe(), []).append(page)
-        problems = [Problem(name, "", pages_text(where), f"de pagina zou {what} bevatten, uit de gegevens van dit "
-                            "pakket. Scriptcode wordt nooit gepubliceerd.",
-                            "Haal HTML- en scriptcode weg uit besluit.md (titel, onderwerpen, samenvatting) en uit de "
-                            "inventarislijst, en keur het pakket opnieuw goed. De andere besluiten zijn wel gepubliceerd.",
-                            "html.script").to_dict() for what, where in pages.items()]
-        report.refused.append({"package": name, "kenmerk": result.decision.kenmerk if result.decision else None,
-                               "problems": problems})
+        problems = [
+            Problem(
+                name,
+                "",
+                pages_text(where),
+                f"de pagina zou {what} bevatten, uit de gegevens van dit pakket. Scriptcode wordt nooit gepubliceerd.",
+                "Haal HTML- en scriptcode weg uit besluit.md (titel, onderwerpen, samenvatting) en uit de "
+                "inventarislijst, en keur het pakket opnieuw goed. De andere besluiten zijn wel gepubliceerd.",
+                "html.script",
+            ).to_dict()
+            for what, where in pages.items()
+        ]
+        report.refused.append(
+            {"package": name, "kenmerk": result.decision.kenmerk if result.decision else None, "problems": problems}
+        )
     report.exit_code = max(report.exit_code, EXIT_REFUSED)
 
 
@@ -690,8 +800,13 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
 
     for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
         (site_dir / name).unlink(missing_ok=True)
-    entries: list[tuple[str, str | None]] = [(urls.HOME, None), (urls.LISTING, None), (urls.GROUNDS, None), (urls.SEARCH, None),
-                                             (urls.STATISTICS, None)]
+    entries: list[tuple[str, str | None]] = [
+        (urls.HOME, None),
+        (urls.LISTING, None),
+        (urls.GROUNDS, None),
+        (urls.SEARCH, None),
+        (urls.STATISTICS, None),
+    ]
     for v in views:
         lastmod = v.decision.publication_date.isoformat()
         entries.append((v.url, lastmod))
@@ -700,15 +815,21 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
     (site_dir / urls.SITEMAP).write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
     indexes = []
     if site.tooi and views:
-        files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views,
-                            withdrawn_docs)
+        files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views, withdrawn_docs)
         for name, xml in files.items():
             (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / name).write_text(xml, encoding="utf-8")
         indexes += index_names(files)
     elif not site.tooi:
-        report.warnings.append({"package": "", "file": "mkdocs.yml", "location": "extra.woo.tooi",
-                                "message": "er is geen TOOI-identificatie van de organisatie ingesteld: de sitemaps voor de Woo-index ontbreken.",
-                                "fix": "Zet de TOOI-URI van de organisatie onder extra.woo.tooi in mkdocs.yml.",
-                                "code": "config.tooi", "severity": "waarschuwing"})
+        report.warnings.append(
+            {
+                "package": "",
+                "file": "mkdocs.yml",
+                "location": "extra.woo.tooi",
+                "message": "er is geen TOOI-identificatie van de organisatie ingesteld: de sitemaps voor de Woo-index ontbreken.",
+                "fix": "Zet de TOOI-URI van de organisatie onder extra.woo.tooi in mkdocs.yml.",
+                "code": "config.tooi",
+                "severity": "waarschuwing",
+            }
+        )
     (site_dir / urls.ROBOTS).write_text(robots_txt(site.base_url, indexes), encoding="utf-8")

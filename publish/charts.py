@@ -18,22 +18,28 @@ BAR = "#154273"
 MARK = "#8a2a00"
 
 
-def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]], unit: str = "",
-              marks: Sequence[tuple[float, str]] = ()) -> Markup:
+def bar_chart(
+    chart_id: str, title: str, items: list[tuple[str, int]], unit: str = "", marks: Sequence[tuple[float, str]] = ()
+) -> Markup:
     """Horizontal bars, one per (label, value); ``marks`` are dashed reference lines (value, label)."""
     peak = max([v for _, v in items] + [m for m, _ in marks] + [1])
     desc = "; ".join(f"{label}: {value}{unit}" for label, value in items)
-    lines = "".join(f'<line x1="{round(100 * m / peak, 2)}" y1="0" x2="{round(100 * m / peak, 2)}" y2="10" stroke="{MARK}" '
-                    f'stroke-width="2" stroke-dasharray="3 2" vector-effect="non-scaling-stroke"/>' for m, _ in marks)
+    lines = "".join(
+        f'<line x1="{round(100 * m / peak, 2)}" y1="0" x2="{round(100 * m / peak, 2)}" y2="10" stroke="{MARK}" '
+        f'stroke-width="2" stroke-dasharray="3 2" vector-effect="non-scaling-stroke"/>'
+        for m, _ in marks
+    )
     parts = [f'<div class="woo-bars" id="{chart_id}-grafiek" role="img" aria-label="{escape(title)}: {escape(desc)}">']
     if marks:
         legend = ", ".join(f"{label} ({value:g}{unit})" for value, label in marks)
         parts.append(f'<span class="woo-bars__marks">Stippellijnen: {escape(legend)}</span>')
     for label, value in items:
         w = round(100 * value / peak, 2)
-        parts.append(f'<span class="woo-bars__label">{escape(label)}</span>'
-                     f'<span class="woo-bars__bar"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
-                     f'focusable="false" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="1" width="{w}" height="8" fill="{BAR}"/>'
-                     f'{lines}</svg><span class="woo-bars__value">{value}{escape(unit)}</span></span>')
+        parts.append(
+            f'<span class="woo-bars__label">{escape(label)}</span>'
+            f'<span class="woo-bars__bar"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
+            f'focusable="false" xmlns="http://www.w3.org/2000/svg"><rect x="0" y="1" width="{w}" height="8" fill="{BAR}"/>'
+            f'{lines}</svg><span class="woo-bars__value">{value}{escape(unit)}</span></span>'
+        )
     parts.append("</div>")
     return Markup("".join(parts))

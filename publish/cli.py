@@ -20,7 +20,7 @@ from .build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from .cache import Cache, cache_dir
 from .evaluate import evaluate, package_folders
 from .pdfs import PdfInspector
-from .problems import Problems, summarise
+from .problems import Problem, Problems, summarise
 from .safetext import describe_os_error, log_unexpected, safe
 from .siteconfig import find_config
 
@@ -72,7 +72,7 @@ class TerminalProgress:
             self.bar.__exit__(None, None, None)
 
 
-def _print_problems(problems: Problems, out=None) -> None:
+def _print_problems(problems: list[Problem], out=None) -> None:
     """Sorted (rows numerically), the same problem on many rows as one line, names escaped."""
     for p in summarise(problems):
         click.echo(p.format(), file=out)
@@ -99,8 +99,11 @@ class _Group(click.Group):
             sys.exit(EXIT_FAILURE)
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
             log_unexpected("(geen)", exc, f"'woo-publish {safe(ctx.invoked_subcommand or '')}'")
-            click.echo(f"MISLUKT: er ging iets onverwachts mis ({type(exc).__name__}). Meld dit aan de beheerder van de "
-                       "site, met de foutregel hierboven.", err=True)
+            click.echo(
+                f"MISLUKT: er ging iets onverwachts mis ({type(exc).__name__}). Meld dit aan de beheerder van de "
+                "site, met de foutregel hierboven.",
+                err=True,
+            )
             sys.exit(EXIT_FAILURE)
 
 
@@ -126,11 +129,16 @@ def _skipped(folder: Path) -> list:
 @click.argument("decisions", default="decisions", required=False)
 @click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
 @click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
-@click.option("--archief", "archive_option", default=None,
-              help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).")
+@click.option(
+    "--archief",
+    "archive_option",
+    default=None,
+    help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).",
+)
 @click.option("--vandaag", default=None, help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
-def check(decisions: str, cache_option: str | None, config_option: str | None, archive_option: str | None,
-          vandaag: str | None) -> None:
+def check(
+    decisions: str, cache_option: str | None, config_option: str | None, archive_option: str | None, vandaag: str | None
+) -> None:
     """Controleer alle pakketten en zeg per pakket wat de volgende build ermee doet."""
     import tempfile
 
@@ -155,8 +163,15 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
     trust = Trust.from_site(site, cache)
     _print_problems(_skipped(folder))
     archive = Archive(archive_dir(archive_option, site, folder))
-    results = evaluate(package_folders(folder), inspector, allowed,
-                       progress=TerminalProgress.if_interactive("Pdf's controleren"), trust=trust, limits=limits, archive=archive)
+    results = evaluate(
+        package_folders(folder),
+        inspector,
+        allowed,
+        progress=TerminalProgress.if_interactive("Pdf's controleren"),
+        trust=trust,
+        limits=limits,
+        archive=archive,
+    )
     # Unpack archived versions inside the archive when it exists (links, no copies); never create it here.
     with tempfile.TemporaryDirectory(prefix=".uitgepakt-", dir=archive.root if archive.root.is_dir() else None) as tmp:
         fates = decide(results, trust, archive, inspector, allowed, today, Path(tmp))
@@ -172,20 +187,30 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
                 w = r.withdrawal or f.archived.withdrawal
                 click.echo(f"INGETROKKEN {label}: ingetrokken per {w.date.isoformat()}; de site toont een melding met de reden.")
             elif f.state == EMBARGO and not r.problems.has_errors:
-                click.echo(f"EMBARGO     {label}: blijft van de site tot {r.decision.publication_date.isoformat()} (publicatiedatum).")
+                click.echo(
+                    f"EMBARGO     {label}: blijft van de site tot {r.decision.publication_date.isoformat()} (publicatiedatum)."
+                )
             elif f.state == KEPT:
-                click.echo(f"BEHOUDEN    {label}: de huidige versie wordt NIET gepubliceerd ({why(f)}); "
-                           f"de eerder goedgekeurde versie (gepubliceerd {f.archived_on}) blijft online.")
+                click.echo(
+                    f"BEHOUDEN    {label}: de huidige versie wordt NIET gepubliceerd ({why(f)}); "
+                    f"de eerder goedgekeurde versie (gepubliceerd {f.archived_on}) blijft online."
+                )
             elif f.state == OFFLINE:
-                click.echo(f"OFFLINE     {label}: de huidige versie wordt niet gepubliceerd ({why(f)}) en de eerder "
-                           "goedgekeurde versie voldoet niet meer aan de controles: het besluit gaat offline, met een neutrale melding op de site.")
+                click.echo(
+                    f"OFFLINE     {label}: de huidige versie wordt niet gepubliceerd ({why(f)}) en de eerder "
+                    "goedgekeurde versie voldoet niet meer aan de controles: het besluit gaat offline, met een neutrale melding op de site."
+                )
                 _print_problems(f.archived.problems)
             elif f.state == EMBARGO:
                 click.echo(f"BEHOUDEN    {label}: de huidige versie wordt NIET gepubliceerd ({why(f)}).")
             else:
                 click.echo(f"BLIJFT WEG  {label}: wordt niet gepubliceerd: {why(f)}.")
-            if f.approval is not None and f.approval.changed and r.problems.has_errors \
-                    and not any(p.code == "goedkeuring.verlopen" for p in r.problems):
+            if (
+                f.approval is not None
+                and f.approval.changed
+                and r.problems.has_errors
+                and not any(p.code == "goedkeuring.verlopen" for p in r.problems)
+            ):
                 for rel in f.approval.changed:
                     click.echo(f"     {safe(rel)}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
             if r.decision is not None and r.decision.inventory_file is not None:
@@ -203,8 +228,10 @@ def check(decisions: str, cache_option: str | None, config_option: str | None, a
     if not fates:
         click.echo(f"Geen pakketten gevonden in {safe(folder)}/.")
     elif as_is < len(fates):
-        click.echo(f"{len(fates) - as_is} van {len(fates)} pakket(ten) worden niet gepubliceerd zoals ze zijn. "
-                   "Los de problemen hierboven op en controleer opnieuw.")
+        click.echo(
+            f"{len(fates) - as_is} van {len(fates)} pakket(ten) worden niet gepubliceerd zoals ze zijn. "
+            "Los de problemen hierboven op en controleer opnieuw."
+        )
     else:
         click.echo(f"Alle {len(fates)} pakket(ten) worden gepubliceerd zoals ze zijn.")
     sys.exit(1 if as_is < len(fates) or gone or site_problems.has_errors or ssh_missing else 0)
@@ -226,16 +253,19 @@ def _signing_key(option: Path | None, site) -> Path | None:
 
     key = option or default_key()
     if key is None and not (site is not None and site.unsigned):
-        raise click.UsageError("er is geen sleutel om mee te ondertekenen. Geef hem met --sleutel PAD, of maak er eenmalig "
-                               "een aan met 'ssh-keygen -t ed25519' (zie de handleiding).")
+        raise click.UsageError(
+            "er is geen sleutel om mee te ondertekenen. Geef hem met --sleutel PAD, of maak er eenmalig "
+            "een aan met 'ssh-keygen -t ed25519' (zie de handleiding)."
+        )
     return key
 
 
 def _trusted_site(config_option: str | None):
     site = _site_config(config_option)
     if site is None:
-        raise click.UsageError("er is geen mkdocs.yml gevonden: daarin staat wie mag goedkeuren (extra.woo.ondertekenaars). "
-                               "Geef hem met --config.")
+        raise click.UsageError(
+            "er is geen mkdocs.yml gevonden: daarin staat wie mag goedkeuren (extra.woo.ondertekenaars). Geef hem met --config."
+        )
     errors = [p for p in site.problems if p.is_error]
     if errors:
         click.echo(f"FOUT site-instellingen ({site.path}):")
@@ -253,12 +283,19 @@ def _trusted_site(config_option: str | None):
 
 @main.command()
 @click.argument("package", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--sleutel", "key_option", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).")
+@click.option(
+    "--sleutel",
+    "key_option",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).",
+)
 @click.option("--door", default=None, hidden=True, help="Vervallen: wie goedkeurt volgt uit de sleutel.")
 @click.option("--cache", "cache_option", default=None, help="Map voor de cache.")
 @click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
-def approve(package: Path, key_option: Path | None, door: str | None, cache_option: str | None, config_option: str | None) -> None:
+def approve(
+    package: Path, key_option: Path | None, door: str | None, cache_option: str | None, config_option: str | None
+) -> None:
     """Keur een pakket goed voor publicatie, in zijn huidige toestand, en onderteken met uw sleutel."""
     from .approval import Trust, check_approval, read_record
     from .history import append_changes, sign_change
@@ -286,8 +323,14 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
     from .store import Archive, archive_dir
 
     # The archive's memory counts here too: a withdrawn document's file is not approved back onto the site.
-    results = evaluate(siblings, PdfInspector(cache, limits=site.limits), site.allowed_personal_data, trust=trust,
-                       limits=site.limits, archive=Archive(archive_dir(None, site, package.parent)))
+    results = evaluate(
+        siblings,
+        PdfInspector(cache, limits=site.limits),
+        site.allowed_personal_data,
+        trust=trust,
+        limits=site.limits,
+        archive=Archive(archive_dir(None, site, package.parent)),
+    )
     result = next(r for r in results if r.folder.resolve() == package.resolve())
     if not result.valid:
         click.echo(f"Niet goedgekeurd: {safe(package.name)} is ongeldig. Er is niets vastgelegd.")
@@ -303,8 +346,10 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
 
             me = principal_for(key, site.signers)
             if me in status.signers:
-                click.echo(f"U ({safe(me)}) heeft deze versie van {safe(package.name)} al goedgekeurd. Vier ogen: een tweede persoon "
-                           "moet goedkeuren met een eigen sleutel. Er is niets vastgelegd.")
+                click.echo(
+                    f"U ({safe(me)}) heeft deze versie van {safe(package.name)} al goedgekeurd. Vier ogen: een tweede persoon "
+                    "moet goedkeuren met een eigen sleutel. Er is niets vastgelegd."
+                )
                 sys.exit(1)
         changes = [] if cosign else _changes_since_last_approval(result)
         if changes:
@@ -312,7 +357,10 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
                 changes = [sign_change(c, package, key, site.signers) for c in changes]
             append_changes(package, changes)
             for c in changes:
-                click.echo(f"Wijziging vastgelegd voor de publieke geschiedenis: {c.kind}" + (f" {safe(c.document)}" if c.document else ""))
+                click.echo(
+                    f"Wijziging vastgelegd voor de publieke geschiedenis: {c.kind}"
+                    + (f" {safe(c.document)}" if c.document else "")
+                )
         write_approval(package, key, site.signers, cosign=cosign)
     except SigningError as exc:
         click.echo(f"Niet goedgekeurd: {exc} Er is niets vastgelegd.")
@@ -320,10 +368,14 @@ def approve(package: Path, key_option: Path | None, door: str | None, cache_opti
     record = read_record(package) or {}
     count = len(record.get("handtekeningen") or [])
     if site.four_eyes and count < 2:
-        click.echo(f"Goedgekeurd door de eerste persoon: {safe(package.name)} ({safe(result.decision.kenmerk)}). Vier ogen: het wordt pas "
-                   f"gepubliceerd als een tweede persoon het ook goedkeurt met: woo-publish approve {package}")
+        click.echo(
+            f"Goedgekeurd door de eerste persoon: {safe(package.name)} ({safe(result.decision.kenmerk)}). Vier ogen: het wordt pas "
+            f"gepubliceerd als een tweede persoon het ook goedkeurt met: woo-publish approve {package}"
+        )
     else:
-        click.echo(f"Goedgekeurd: {safe(package.name)} ({safe(result.decision.kenmerk)}). Elke wijziging hierna vraagt een nieuwe goedkeuring.")
+        click.echo(
+            f"Goedgekeurd: {safe(package.name)} ({safe(result.decision.kenmerk)}). Elke wijziging hierna vraagt een nieuwe goedkeuring."
+        )
 
 
 def _changes_since_last_approval(result) -> list:
@@ -368,13 +420,21 @@ def _changes_since_last_approval(result) -> list:
 @main.command()
 @click.argument("package", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--reden", required=True, help="Publieke reden van de intrekking (komt op de site).")
-@click.option("--document", "document_nr", default=None, help="Nummer uit de inventaris; zonder dit wordt het hele besluit ingetrokken.")
+@click.option(
+    "--document", "document_nr", default=None, help="Nummer uit de inventaris; zonder dit wordt het hele besluit ingetrokken."
+)
 @click.option("--datum", default=None, help="Datum van intrekking (JJJJ-MM-DD, standaard vandaag).")
-@click.option("--sleutel", "key_option", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).")
+@click.option(
+    "--sleutel",
+    "key_option",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).",
+)
 @click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
-def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | None, key_option: Path | None,
-             config_option: str | None) -> None:
+def withdraw(
+    package: Path, reden: str, document_nr: str | None, datum: str | None, key_option: Path | None, config_option: str | None
+) -> None:
     """Haal een gepubliceerd besluit of één document ervan van de site, met een publieke reden (ondertekend)."""
     import datetime as dt
 
@@ -401,7 +461,9 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
     if document_nr is not None:
         decision, problems = load_package(package)
         if decision is None:
-            click.echo(f"FOUT {safe(package.name)}: het pakket is ongeldig, dus het document kan niet gevonden worden. Trek zo nodig het hele besluit in.")
+            click.echo(
+                f"FOUT {safe(package.name)}: het pakket is ongeldig, dus het document kan niet gevonden worden. Trek zo nodig het hele besluit in."
+            )
             _print_problems(problems)
             sys.exit(1)
         rows = [r for r in decision.inventory if r.nr == str(document_nr).strip().rstrip(".")]
@@ -427,7 +489,9 @@ def withdraw(package: Path, reden: str, document_nr: str | None, datum: str | No
         sys.exit(1)
     append_changes(package, [change])
     what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else "het hele besluit"
-    click.echo(f"Ingetrokken: {what} van {safe(package.name)}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site.")
+    click.echo(
+        f"Ingetrokken: {what} van {safe(package.name)}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site."
+    )
 
 
 def _refuse_personal_reason(package: Path, reden: str, site) -> None:
@@ -441,9 +505,11 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     items = reason_findings(reden, allowed)
     if items:
         what = "; ".join(f"{KINDS[item.kind]}: {item.masked}" for item in items)
-        click.echo(f"FOUT {safe(package.name)}: de reden bevat persoonsgegevens ({what}). De reden komt op de website en in de "
-                   "open data, dus er is niets ingetrokken. Geef een reden zonder persoonsgegevens, bijvoorbeeld "
-                   "'Het document bevatte persoonsgegevens die niet gelakt waren.'")
+        click.echo(
+            f"FOUT {safe(package.name)}: de reden bevat persoonsgegevens ({what}). De reden komt op de website en in de "
+            "open data, dus er is niets ingetrokken. Geef een reden zonder persoonsgegevens, bijvoorbeeld "
+            "'Het document bevatte persoonsgegevens die niet gelakt waren.'"
+        )
         sys.exit(1)
 
 
@@ -453,44 +519,95 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
 @click.option("--strict", is_flag=True, help="Schrijf niets als er een pakket wordt geweigerd.")
 @click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
 @click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
-@click.option("--report", "report_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Schrijf een JSON-rapport voor monitoring naar dit bestand.")
+@click.option(
+    "--report",
+    "report_file",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Schrijf een JSON-rapport voor monitoring naar dit bestand.",
+)
 @click.option("--vandaag", default=None, help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
-@click.option("--bronnen", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="Bewaar de gegenereerde Markdown-bronnen in deze map.")
+@click.option(
+    "--bronnen",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Bewaar de gegenereerde Markdown-bronnen in deze map.",
+)
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Aantal processen voor pdf-werk.")
-@click.option("--uitgebreid", "-v", "verbose", is_flag=True,
-              help="Noem elk gepubliceerd besluit, ook als de uitvoer niet naar een terminal gaat.")
-@click.option("--engine", default=None, type=click.Choice(["lokaal", "dask"]),
-              help="Waar de pdf's gecontroleerd worden: lokaal (standaard) of op een Dask-cluster (woo-publicatie[cluster]).")
+@click.option(
+    "--uitgebreid",
+    "-v",
+    "verbose",
+    is_flag=True,
+    help="Noem elk gepubliceerd besluit, ook als de uitvoer niet naar een terminal gaat.",
+)
+@click.option(
+    "--engine",
+    default=None,
+    type=click.Choice(["lokaal", "dask"]),
+    help="Waar de pdf's gecontroleerd worden: lokaal (standaard) of op een Dask-cluster (woo-publicatie[cluster]).",
+)
 @click.option("--scheduler", default=None, help="Adres van de Dask-scheduler, zoals tcp://rekenserver:8786.")
-@click.option("--archief", "archive_option", default=None,
-              help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).")
-def build(decisions, out, strict, config_option, cache_option, report_file, vandaag, bronnen, workers, verbose,
-          engine, scheduler, archive_option) -> None:
+@click.option(
+    "--archief",
+    "archive_option",
+    default=None,
+    help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).",
+)
+def build(
+    decisions,
+    out,
+    strict,
+    config_option,
+    cache_option,
+    report_file,
+    vandaag,
+    bronnen,
+    workers,
+    verbose,
+    engine,
+    scheduler,
+    archive_option,
+) -> None:
     """Bouw de website uit alle geldige, goedgekeurde pakketten."""
     config = find_config(config_option)
     if not config.is_file():
-        raise click.UsageError(f"het configuratiebestand '{safe(config)}' bestaat niet. Voer de opdracht uit in de map van de site, "
-                               "geef --config, of begin een nieuwe site met 'woo-publish init MAP'.")
+        raise click.UsageError(
+            f"het configuratiebestand '{safe(config)}' bestaat niet. Voer de opdracht uit in de map van de site, "
+            "geef --config, of begin een nieuwe site met 'woo-publish init MAP'."
+        )
     if report_file:
         problem = _report_unwritable(report_file)
         if problem:
-            click.echo(f"MISLUKT: het rapport kan niet geschreven worden naar {safe(report_file)}: {problem} "
-                       "Er is niets gebouwd. Kies met --report een bestand in een map waarin geschreven mag worden.", err=True)
+            click.echo(
+                f"MISLUKT: het rapport kan niet geschreven worden naar {safe(report_file)}: {problem} "
+                "Er is niets gebouwd. Kies met --report een bestand in een map waarin geschreven mag worden.",
+                err=True,
+            )
             sys.exit(EXIT_FAILURE)
-    opts = BuildOptions(decisions=_decisions_dir(decisions), out=Path(out), config=config,
-                        cache=cache_dir(cache_option), strict=strict, today=_today(vandaag),
-                        workers=workers, keep_sources=bronnen, archive=Path(archive_option) if archive_option else None,
-                        engine=engine or "", scheduler=scheduler or "")
+    opts = BuildOptions(
+        decisions=_decisions_dir(decisions),
+        out=Path(out),
+        config=config,
+        cache=cache_dir(cache_option),
+        strict=strict,
+        today=_today(vandaag),
+        workers=workers,
+        keep_sources=bronnen,
+        archive=Path(archive_option) if archive_option else None,
+        engine=engine or "",
+        scheduler=scheduler or "",
+    )
     try:
         report = run_build(opts, progress=TerminalProgress.if_interactive("Pdf's controleren"))
     except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - a build failure must still give a report and exit 2
         from .build import BuildReport
 
         log_unexpected("(site)", exc, "het bouwen van de site")
-        report = BuildReport(error=f"de build is mislukt door een onverwachte fout ({type(exc).__name__}); zie de foutregel "
-                                   "hierboven.", exit_code=EXIT_FAILURE)
+        report = BuildReport(
+            error=f"de build is mislukt door een onverwachte fout ({type(exc).__name__}); zie de foutregel hierboven.",
+            exit_code=EXIT_FAILURE,
+        )
     _print_report(report, Path(out), strict, verbose=verbose or sys.stdout.isatty())
     if report_file:
         try:
@@ -543,16 +660,23 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
         for item in report.published:
             click.echo(f"GEPUBLICEERD {safe(item['package'])} ({safe(item['kenmerk'])})")
         for item in report.embargoed:
-            click.echo(f"EMBARGO      {safe(item['package'])} ({safe(item['kenmerk'])}): verschijnt vanaf {item['publicatie_datum']}")
+            click.echo(
+                f"EMBARGO      {safe(item['package'])} ({safe(item['kenmerk'])}): verschijnt vanaf {item['publicatie_datum']}"
+            )
         for item in report.withdrawn:
             click.echo(f"INGETROKKEN  {safe(item['package'])} ({safe(item['kenmerk'])}) per {item['ingetrokken_op']}")
     for item in report.kept:
-        click.echo(f"BEHOUDEN     {safe(item['package'])} ({safe(item['kenmerk'])}): de nieuwe versie is NIET gepubliceerd ({safe(item['reden'])}); "
-                   f"de eerder goedgekeurde versie (gepubliceerd {item['gearchiveerd_op']}) blijft online.")
+        click.echo(
+            f"BEHOUDEN     {safe(item['package'])} ({safe(item['kenmerk'])}): de nieuwe versie is NIET gepubliceerd ({safe(item['reden'])}); "
+            f"de eerder goedgekeurde versie (gepubliceerd {item['gearchiveerd_op']}) blijft online."
+        )
     for item in report.offline:
-        click.echo(f"OFFLINE      {safe(item['package'])}" + (f" ({safe(item['kenmerk'])})" if item["kenmerk"] else "")
-                   + f": de nieuwe versie is niet gepubliceerd ({safe(item['reden'])}) en de eerder goedgekeurde versie voldoet "
-                   "niet meer aan de controles; de site toont een neutrale melding.")
+        click.echo(
+            f"OFFLINE      {safe(item['package'])}"
+            + (f" ({safe(item['kenmerk'])})" if item["kenmerk"] else "")
+            + f": de nieuwe versie is niet gepubliceerd ({safe(item['reden'])}) en de eerder goedgekeurde versie voldoet "
+            "niet meer aan de controles; de site toont een neutrale melding."
+        )
         for p in item["problems"]:
             click.echo(f"    {safe(p['file'] or p['package'])}: {safe(p['message'])}")
     for item in report.refused:
@@ -567,15 +691,19 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
     if report.error:
         click.echo("MISLUKT: " + "\n".join(safe(line) for line in report.error.split("\n")), err=True)
     if report.written:
-        click.echo(f"Site geschreven naar {safe(out)}/: {len(report.published)} besluit(en) gepubliceerd, "
-                   f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
-                   f"{len(report.withdrawn)} ingetrokken"
-                   + (f", {len(report.kept)} in een eerder goedgekeurde versie" if report.kept else "")
-                   + (f", {len(report.offline)} offline gehaald" if report.offline else "")
-                   + f"; {report.pdfs_parsed} pdf('s) gelezen "
-                   f"in {report.timings.get('totaal', 0):.1f} s.")
+        click.echo(
+            f"Site geschreven naar {safe(out)}/: {len(report.published)} besluit(en) gepubliceerd, "
+            f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
+            f"{len(report.withdrawn)} ingetrokken"
+            + (f", {len(report.kept)} in een eerder goedgekeurde versie" if report.kept else "")
+            + (f", {len(report.offline)} offline gehaald" if report.offline else "")
+            + f"; {report.pdfs_parsed} pdf('s) gelezen "
+            f"in {report.timings.get('totaal', 0):.1f} s."
+        )
     elif report.exit_code == EXIT_REFUSED and strict:
-        click.echo(f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {safe(out)}/ is ongewijzigd.")
+        click.echo(
+            f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {safe(out)}/ is ongewijzigd."
+        )
     elif report.exit_code == EXIT_FAILURE:
         click.echo(f"Niets geschreven. De bestaande site in {safe(out)}/ is ongewijzigd.")
 
@@ -590,15 +718,22 @@ def init(folder: Path) -> None:
     if problems:
         _print_problems(problems)
         sys.exit(1)
-    click.echo(f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/ en README.md.\n"
-               f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
-               f"    cd {folder} && {woo_publish_command()} build")
+    click.echo(
+        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/ en README.md.\n"
+        f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
+        f"    cd {folder} && {woo_publish_command()} build"
+    )
 
 
 @main.command()
 @click.option("--out", default="site", help="Map met de gebouwde site.")
-@click.option("--formaat", type=click.Choice(["nginx", "netlify"]), default="nginx", show_default=True,
-              help="nginx: add_header-regels; netlify: het _headers-bestand (ook Cloudflare Pages).")
+@click.option(
+    "--formaat",
+    type=click.Choice(["nginx", "netlify"]),
+    default="nginx",
+    show_default=True,
+    help="nginx: add_header-regels; netlify: het _headers-bestand (ook Cloudflare Pages).",
+)
 def headers(out: str, formaat: str) -> None:
     """Toon de beveiligingsheaders (Content-Security-Policy en andere) van de gebouwde site."""
     from .headers import HEADERS_FILE, headers_file, nginx_snippet, read_headers_file

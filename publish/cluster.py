@@ -43,8 +43,10 @@ def dask_missing() -> str:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        return ("de rekenmotor 'dask' is gekozen, maar Dask is niet geïnstalleerd. Installeer het met "
-                "'pip install \"woo-publicatie[cluster]\"', of bouw met '--engine lokaal'.")
+        return (
+            "de rekenmotor 'dask' is gekozen, maar Dask is niet geïnstalleerd. Installeer het met "
+            "'pip install \"woo-publicatie[cluster]\"', of bouw met '--engine lokaal'."
+        )
     return ""
 
 
@@ -57,8 +59,9 @@ class _Helper:
         from multiprocessing.connection import Connection
 
         ours, theirs = socket.socketpair()
-        self.process = subprocess.Popen([sys.executable, "-m", "publish.cluster", str(theirs.fileno())],
-                                        pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "publish.cluster", str(theirs.fileno())], pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL
+        )
         theirs.close()
         self.conn = Connection(ours.detach())
         self.limits = limits
@@ -111,14 +114,22 @@ def inspect_remote(job: tuple[str, str, str], limits) -> dict:
 
 
 def timeout_result(limits, sha: str) -> dict:
-    return {"ok": False, "error": "het lezen van de pdf duurde te lang; het is afgebroken na "
-                                  f"{limits.pdf_seconds:g} seconden ({limits.setting('pdf_seconds')}).",
-            "error_code": "limiet.pdf_seconden", "sha256": sha}
+    return {
+        "ok": False,
+        "error": "het lezen van de pdf duurde te lang; het is afgebroken na "
+        f"{limits.pdf_seconds:g} seconden ({limits.setting('pdf_seconds')}).",
+        "error_code": "limiet.pdf_seconden",
+        "sha256": sha,
+    }
 
 
 def crashed_result(sha: str) -> dict:
-    return {"ok": False, "error": "het lezen van de pdf is vastgelopen (het proces stopte onverwacht, "
-                                  "bijvoorbeeld door te weinig geheugen).", "error_code": "pdf.vastgelopen", "sha256": sha}
+    return {
+        "ok": False,
+        "error": "het lezen van de pdf is vastgelopen (het proces stopte onverwacht, bijvoorbeeld door te weinig geheugen).",
+        "error_code": "pdf.vastgelopen",
+        "sha256": sha,
+    }
 
 
 def _code_version() -> str:
@@ -141,24 +152,32 @@ def connect(scheduler: str):
     try:
         client = Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"de Dask-scheduler {safe(scheduler)} is niet bereikbaar ({type(exc).__name__}). Controleer het adres "
-                           "(--scheduler of extra.woo.rekenen.scheduler) en of de scheduler draait, of bouw met "
-                           "'--engine lokaal'.") from None
+        raise ClusterError(
+            f"de Dask-scheduler {safe(scheduler)} is niet bereikbaar ({type(exc).__name__}). Controleer het adres "
+            "(--scheduler of extra.woo.rekenen.scheduler) en of de scheduler draait, of bouw met "
+            "'--engine lokaal'."
+        ) from None
     try:
         versions = client.run(_code_version)
     except Exception as exc:  # noqa: BLE001 - any failure here means the cluster is not usable
         client.close()
-        raise ClusterError(f"de Dask-workers konden niet bevraagd worden ({type(exc).__name__}); bouw met '--engine lokaal' "
-                           "of herstart de workers.") from None
+        raise ClusterError(
+            f"de Dask-workers konden niet bevraagd worden ({type(exc).__name__}); bouw met '--engine lokaal' "
+            "of herstart de workers."
+        ) from None
     if not versions:
         client.close()
-        raise ClusterError(f"de Dask-scheduler {safe(scheduler)} heeft geen workers. Start workers ('dask worker "
-                           f"{safe(scheduler)}'), of bouw met '--engine lokaal'.")
+        raise ClusterError(
+            f"de Dask-scheduler {safe(scheduler)} heeft geen workers. Start workers ('dask worker "
+            f"{safe(scheduler)}'), of bouw met '--engine lokaal'."
+        )
     other = sorted(w for w, v in versions.items() if v != PDF_CODE_VERSION)
     if other:
         client.close()
-        raise ClusterError(f"{len(other)} Dask-worker(s) draaien een andere versie van woo-publicatie of de pdf-bibliotheken "
-                           f"(bijvoorbeeld {safe(other[0])}). Installeer overal dezelfde versie, of bouw met '--engine lokaal'.")
+        raise ClusterError(
+            f"{len(other)} Dask-worker(s) draaien een andere versie van woo-publicatie of de pdf-bibliotheken "
+            f"(bijvoorbeeld {safe(other[0])}). Installeer overal dezelfde versie, of bouw met '--engine lokaal'."
+        )
     return client
 
 
@@ -180,8 +199,12 @@ def run_jobs_dask(jobs: list[tuple[str, str, str]], scheduler: str, limits, done
             except Exception:  # noqa: BLE001 - KilledWorker and the like: this PDF only
                 result = crashed_result(job[1])
             if result.pop("code_version", PDF_CODE_VERSION) != PDF_CODE_VERSION:
-                result = {"ok": False, "error": "een Dask-worker draait een andere versie van woo-publicatie.",
-                          "error_code": "pdf.vastgelopen", "sha256": job[1]}
+                result = {
+                    "ok": False,
+                    "error": "een Dask-worker draait een andere versie van woo-publicatie.",
+                    "error_code": "pdf.vastgelopen",
+                    "sha256": job[1],
+                }
             done(job, result)
     finally:
         client.close()
@@ -204,4 +227,3 @@ def _child(fd: int) -> None:
 if __name__ == "__main__":
     _child(int(sys.argv[1]))
     os._exit(0)
-

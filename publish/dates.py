@@ -7,14 +7,44 @@ import re
 from zoneinfo import ZoneInfo
 
 MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "april": 4, "apr": 4,
-    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "maart": 3,
+    "mrt": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "augustus": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 MONTH_NAMES = [
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ]
 
 
@@ -36,8 +66,23 @@ DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 _TIME = r"(?:[ t]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(am|pm)?)?\s*(z|utc|gmt|[+-]00:?00)?"
 
 
-def _day(year: int, month: int, day: int, hour: str | None, minute: str | None, second: str | None,
-         ampm: str | None, zone: str | None, utc: bool) -> dt.date:
+def _time_parts(m: re.Match) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """Hour, minute, second, am/pm and zone of a date matched with ``_TIME`` after three date groups."""
+    hour, minute, second, ampm, zone = m.groups()[3:8]
+    return hour, minute, second, ampm, zone
+
+
+def _day(
+    year: int,
+    month: int,
+    day: int,
+    hour: str | None,
+    minute: str | None,
+    second: str | None,
+    ampm: str | None,
+    zone: str | None,
+    utc: bool,
+) -> dt.date:
     """The calendar day in Dutch time; a time given in UTC may fall on the next (or previous) day here."""
     date = dt.date(year, month, day)
     if hour is None:
@@ -73,13 +118,13 @@ def parse_loose(value, utc: bool = False) -> dt.date | None:
     try:
         m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME, s)
         if m and not m.group(7):
-            return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)), *m.groups()[3:], utc)
+            return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)), *_time_parts(m), utc)
         m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME, s)
         if m:
             first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
             month_first = bool(m.group(7)) and "/" in s  # 2/19/2021 8:46 AM: US order
             day, month = (second, first) if month_first else (first, second)
-            return _day(year, month, day, *m.groups()[3:], utc)
+            return _day(year, month, day, *_time_parts(m), utc)
         m = re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", s)
         if m and m.group(2) in MONTHS:
             return dt.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))

@@ -52,7 +52,7 @@ def _schema(kind: str) -> etree.XMLSchema:
     ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
     wrapper = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
   <xs:import namespace="{ns}" schemaLocation="{(SCHEMAS / root).as_uri()}"/>
-  <xs:import namespace="https://standaarden.overheid.nl/diwoo/metadata/" schemaLocation="{(SCHEMAS / 'diwoo-metadata.xsd').as_uri()}"/>
+  <xs:import namespace="https://standaarden.overheid.nl/diwoo/metadata/" schemaLocation="{(SCHEMAS / "diwoo-metadata.xsd").as_uri()}"/>
 </xs:schema>"""
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(_LocalResolver())
@@ -84,8 +84,11 @@ def _document(base: str, publisher: Publisher, responsible: str | None, view, f,
     category, kind = view.category, view.document_kind
     parts = ["<diwoo:Document><diwoo:DiWoo>"]
     identifiers = [d.kenmerk] if f is letter else [f"{d.kenmerk}/{f.nr}" if f.nr else f"{d.kenmerk}/{f.url.rsplit('/', 1)[1]}"]
-    parts.append("<diwoo:identifiers>" + "".join(f"<diwoo:identifier>{escape(i)}</diwoo:identifier>" for i in identifiers)
-                 + "</diwoo:identifiers>")
+    parts.append(
+        "<diwoo:identifiers>"
+        + "".join(f"<diwoo:identifier>{escape(i)}</diwoo:identifier>" for i in identifiers)
+        + "</diwoo:identifiers>"
+    )
     parts.append(_org("publisher", publisher.tooi, publisher.name))
     if responsible:
         parts.append(_org("verantwoordelijke", responsible, d.organisation))
@@ -102,14 +105,18 @@ def _document(base: str, publisher: Publisher, responsible: str | None, view, f,
     if f is letter:
         others = [x for x in view.files if x is not letter]
         if others:
-            parts.append("<diwoo:hasParts>" + "".join(
-                f"<diwoo:hasPart resource={quoteattr(base + x.url)}>{escape(x.title)}</diwoo:hasPart>" for x in others)
-                + "</diwoo:hasParts>")
+            parts.append(
+                "<diwoo:hasParts>"
+                + "".join(f"<diwoo:hasPart resource={quoteattr(base + x.url)}>{escape(x.title)}</diwoo:hasPart>" for x in others)
+                + "</diwoo:hasParts>"
+            )
     else:
         parts.append(f"<diwoo:isPartOf resource={quoteattr(base + letter.url)}>{escape(d.title)}</diwoo:isPartOf>")
-    parts.append("<diwoo:documenthandelingen><diwoo:documenthandeling>"
-                 f"{_org('soortHandeling', *ESTABLISHED)}<diwoo:atTime>{d.decision_date.isoformat()}T00:00:00</diwoo:atTime>"
-                 "</diwoo:documenthandeling></diwoo:documenthandelingen>")
+    parts.append(
+        "<diwoo:documenthandelingen><diwoo:documenthandeling>"
+        f"{_org('soortHandeling', *ESTABLISHED)}<diwoo:atTime>{d.decision_date.isoformat()}T00:00:00</diwoo:atTime>"
+        "</diwoo:documenthandeling></diwoo:documenthandelingen>"
+    )
     if withdrawn:
         parts.append(_org("redenVerwijderingVervanging", WITHDRAWN[0], withdrawn))
     parts.append("</diwoo:DiWoo></diwoo:Document>")
@@ -156,8 +163,9 @@ def index_names(files: dict[str, str]) -> list[str]:
     return sorted(name for name in files if name.startswith("sitemapindex-"))
 
 
-def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], views,
-                withdrawn: Sequence[tuple] = ()) -> dict[str, str]:
+def build_diwoo(
+    base: str, publisher: Publisher, organisations: dict[str, str], views, withdrawn: Sequence[tuple] = ()
+) -> dict[str, str]:
     """{path under the site root: XML} for the sitemap index and its sitemap files.
 
     ``withdrawn``: (view-like, file-like, reason, lastmod) for documents that were withdrawn and
@@ -169,11 +177,13 @@ def build_diwoo(base: str, publisher: Publisher, organisations: dict[str, str], 
         responsible = organisations.get(v.decision.organisation)
         for f in v.files:
             by_category.setdefault(infocat(v.category[0]), []).append(
-                (base + f.url, lastmod, _document(base, publisher, responsible, v, f)))
+                (base + f.url, lastmod, _document(base, publisher, responsible, v, f))
+            )
     for v, f, reason, lastmod in withdrawn:
         responsible = organisations.get(v.decision.organisation)
         by_category.setdefault(infocat(v.category[0]), []).append(
-            (base + f.url, lastmod, _document(base, publisher, responsible, v, f, reason)))
+            (base + f.url, lastmod, _document(base, publisher, responsible, v, f, reason))
+        )
     files: dict[str, str] = {}
     for number in sorted(by_category):
         files.update(_category_files(base, number, sorted(by_category[number])))

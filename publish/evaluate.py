@@ -19,16 +19,19 @@ from .pdfs import PdfInspector, PdfResult
 from .problems import Problems
 from .safetext import log_unexpected
 
-UNEXPECTED_FIX = ("Controleer het bestand en lever het zo nodig opnieuw aan (opnieuw opgeslagen of geëxporteerd). Blijft dit "
-                  "gebeuren, meld het dan aan de beheerder van de site met de foutregel uit het logboek.")
+UNEXPECTED_FIX = (
+    "Controleer het bestand en lever het zo nodig opnieuw aan (opnieuw opgeslagen of geëxporteerd). Blijft dit "
+    "gebeuren, meld het dan aan de beheerder van de site met de foutregel uit het logboek."
+)
 
 
 def refuse_unexpected(result: "PackageResult", exc: BaseException, step: str, file: str = "") -> None:
     """Any failure while handling one package refuses that package only, with a Dutch message; the
     details go to the log with the package named."""
     message = log_unexpected(result.name, exc, step)
-    if getattr(exc, "dutch", None):
-        message = exc.dutch
+    dutch_message = getattr(exc, "dutch", None)
+    if dutch_message:
+        message = dutch_message
     elif isinstance(exc, MemoryError):
         message = f"het pakket vroeg te veel geheugen bij {step}."
     elif isinstance(exc, RecursionError):
@@ -72,8 +75,16 @@ class PackageResult:
         return self.decision is not None and not self.problems.has_errors
 
 
-def evaluate(folders: list[Path], inspector: PdfInspector, allowed: Sequence[str] = (), progress=None, trust=None,
-             limits: Limits | None = None, archive=None, lost_withdrawal_is_error: bool = True) -> list[PackageResult]:
+def evaluate(
+    folders: list[Path],
+    inspector: PdfInspector,
+    allowed: Sequence[str] = (),
+    progress=None,
+    trust=None,
+    limits: Limits | None = None,
+    archive=None,
+    lost_withdrawal_is_error: bool = True,
+) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public.
     ``trust`` (approval.Trust): verify the signatures of change-history entries.
     ``archive`` (store.Archive): withdrawals it remembers stay in effect (see ``remembered_withdrawals``);
@@ -96,14 +107,26 @@ def evaluate(folders: list[Path], inspector: PdfInspector, allowed: Sequence[str
             result.history = history
             from .privacy import check_history_reasons
 
-            check_history_reasons(result, allowed_hashes(list(allowed) + (result.decision.allowed_personal_data if result.decision else [])))
+            check_history_reasons(
+                result, allowed_hashes(list(allowed) + (result.decision.allowed_personal_data if result.decision else []))
+            )
             if error and "ondertekend" in error:
-                problems.error(HISTORY_FILE, "", error + ".",
-                               "Verwijder de niet-ondertekende wijzigingen (herstel het bestand uit de versiegeschiedenis); "
-                               "wijzigingen komen er alleen in via woo-publish withdraw en approve.", "wijzigingen.handtekening")
+                problems.error(
+                    HISTORY_FILE,
+                    "",
+                    error + ".",
+                    "Verwijder de niet-ondertekende wijzigingen (herstel het bestand uit de versiegeschiedenis); "
+                    "wijzigingen komen er alleen in via woo-publish withdraw en approve.",
+                    "wijzigingen.handtekening",
+                )
             elif error:
-                problems.error(HISTORY_FILE, "", error + ".",
-                               "Herstel het bestand uit de versiegeschiedenis; bewerk het niet met de hand.", "wijzigingen.onleesbaar")
+                problems.error(
+                    HISTORY_FILE,
+                    "",
+                    error + ".",
+                    "Herstel het bestand uit de versiegeschiedenis; bewerk het niet met de hand.",
+                    "wijzigingen.onleesbaar",
+                )
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - isolation, see refuse_unexpected
             refuse_unexpected(result, exc, "het lezen van het pakket")
         if archive is not None:
@@ -154,8 +177,13 @@ def remembered_withdrawals(r: PackageResult, archive, is_error: bool = True) -> 
         try:
             entry = archive.decision(kenmerk, kind) or {}
         except ArchiveError as exc:
-            r.problems.error("", "", f"{exc}; of dit besluit (of een document ervan) is ingetrokken, is daardoor niet bekend.",
-                             "Zet het archief terug uit de back-up (zie docs/beheer.md).", "archief.beschadigd")
+            r.problems.error(
+                "",
+                "",
+                f"{exc}; of dit besluit (of een document ervan) is ingetrokken, is daardoor niet bekend.",
+                "Zet het archief terug uit de back-up (zie docs/beheer.md).",
+                "archief.beschadigd",
+            )
             return
         remembered += entry.get("intrekkingen", [])
         if entry.get("intrekkingen"):
@@ -172,13 +200,15 @@ def remembered_withdrawals(r: PackageResult, archive, is_error: bool = True) -> 
         if not is_error:
             continue
         what = "dit besluit is" if w["soort"] == WITHDRAWN_DECISION else f"document {document} is"
-        r.problems.error(HISTORY_FILE, "" if document is None else f"document {document}",
-                         f"{what} op {w['datum']} ingetrokken, maar die intrekking staat niet meer in {HISTORY_FILE}; "
-                         "het blijft ingetrokken.",
-                         f"Zet {HISTORY_FILE} terug uit de versiegeschiedenis. Moet het "
-                         f"{'besluit' if document is None else 'document'} echt terug op de site, laat de beheerder de intrekking "
-                         f"dan uit het archief halen ({where}) en keur het pakket opnieuw goed.",
-                         "wijzigingen.intrekking_ontbreekt")
+        r.problems.error(
+            HISTORY_FILE,
+            "" if document is None else f"document {document}",
+            f"{what} op {w['datum']} ingetrokken, maar die intrekking staat niet meer in {HISTORY_FILE}; het blijft ingetrokken.",
+            f"Zet {HISTORY_FILE} terug uit de versiegeschiedenis. Moet het "
+            f"{'besluit' if document is None else 'document'} echt terug op de site, laat de beheerder de intrekking "
+            f"dan uit het archief halen ({where}) en keur het pakket opnieuw goed.",
+            "wijzigingen.intrekking_ontbreekt",
+        )
 
 
 def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archive) -> None:
@@ -198,19 +228,26 @@ def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archi
     for ref in refs:
         sha = inspected[ref.path].sha256
         if sha in own:
-            r.problems.error(ref.relpath, "", f"dit bestand is hetzelfde als document {own[sha]}, dat is ingetrokken: zo komt het "
-                             "toch weer op de site.",
-                             "Verwijder het bestand of lever een gecorrigeerde versie aan, en keur het pakket opnieuw goed.",
-                             "wijzigingen.ingetrokken_bestand")
+            r.problems.error(
+                ref.relpath,
+                "",
+                f"dit bestand is hetzelfde als document {own[sha]}, dat is ingetrokken: zo komt het toch weer op de site.",
+                "Verwijder het bestand of lever een gecorrigeerde versie aan, en keur het pakket opnieuw goed.",
+                "wijzigingen.ingetrokken_bestand",
+            )
             continue
         known = archive.withdrawn_file(sha) if archive is not None else None
         if known is not None:
-            r.problems.error(ref.relpath, "", f"dit bestand is hetzelfde als document {known.get('document')} van besluit "
-                             f"{known.get('kenmerk')}, dat op {known.get('datum')} is ingetrokken: zo komt het toch weer op de site.",
-                             "Verwijder het bestand of lever een gecorrigeerde versie aan, en keur het pakket opnieuw goed. Moet "
-                             "precies dit bestand echt terug, laat de beheerder de intrekking dan uit het archief halen "
-                             f"(ingetrokken-bestanden/{sha[:2]}/{sha}.json, zie docs/beheer.md).",
-                             "wijzigingen.ingetrokken_bestand")
+            r.problems.error(
+                ref.relpath,
+                "",
+                f"dit bestand is hetzelfde als document {known.get('document')} van besluit "
+                f"{known.get('kenmerk')}, dat op {known.get('datum')} is ingetrokken: zo komt het toch weer op de site.",
+                "Verwijder het bestand of lever een gecorrigeerde versie aan, en keur het pakket opnieuw goed. Moet "
+                "precies dit bestand echt terug, laat de beheerder de intrekking dan uit het archief halen "
+                f"(ingetrokken-bestanden/{sha[:2]}/{sha}.json, zie docs/beheer.md).",
+                "wijzigingen.ingetrokken_bestand",
+            )
 
 
 def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, allowed_hashes) -> None:
@@ -225,9 +262,13 @@ def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, all
         if not res.ok:
             r.problems.error(ref.relpath, "", res.error, _pdf_fix(res.error_code), res.error_code)
         elif not res.has_text:
-            r.problems.warning(ref.relpath, "", "de pdf heeft geen tekstlaag (gescand?): de inhoud is niet doorzoekbaar en slecht toegankelijk.",
-                               "Lever bij voorkeur een pdf met tekst aan (bijvoorbeeld na tekstherkenning, OCR).",
-                               "pdf.geen_tekst")
+            r.problems.warning(
+                ref.relpath,
+                "",
+                "de pdf heeft geen tekstlaag (gescand?): de inhoud is niet doorzoekbaar en slecht toegankelijk.",
+                "Lever bij voorkeur een pdf met tekst aan (bijvoorbeeld na tekstherkenning, OCR).",
+                "pdf.geen_tekst",
+            )
         for finding in res.findings:
             if finding.get("value_hash") in allowed_here:
                 continue
@@ -244,8 +285,13 @@ def _withdrawn_documents_exist(results: list[PackageResult]) -> None:
         numbers = {row.nr for row in r.decision.inventory}
         for nr in sorted(withdrawn_documents(r.history)):
             if nr not in numbers:
-                r.problems.error(HISTORY_FILE, f"document {nr}", f"er is een intrekking voor document {nr}, maar dat staat niet in de inventaris.",
-                                 "Controleer het nummer; een ingetrokken document blijft in de inventaris staan.", "wijzigingen.onbekend_document")
+                r.problems.error(
+                    HISTORY_FILE,
+                    f"document {nr}",
+                    f"er is een intrekking voor document {nr}, maar dat staat niet in de inventaris.",
+                    "Controleer het nummer; een ingetrokken document blijft in de inventaris staan.",
+                    "wijzigingen.onbekend_document",
+                )
 
 
 def _cross_package(results: list[PackageResult]) -> None:
@@ -261,10 +307,13 @@ def _cross_package(results: list[PackageResult]) -> None:
             continue
         for r in claimants:
             others = ", ".join(o.name for o in claimants if o is not r)
-            r.problems.error("besluit.md", "veld 'kenmerk'",
-                             f"het kenmerk '{r.decision.kenmerk}' wordt ook gebruikt door pakket {others}.",
-                             "Elk besluit heeft een eigen kenmerk. Verbeter het kenmerk of verwijder het dubbele pakket.",
-                             "kenmerk.dubbel")
+            r.problems.error(
+                "besluit.md",
+                "veld 'kenmerk'",
+                f"het kenmerk '{r.decision.kenmerk}' wordt ook gebruikt door pakket {others}.",
+                "Elk besluit heeft een eigen kenmerk. Verbeter het kenmerk of verwijder het dubbele pakket.",
+                "kenmerk.dubbel",
+            )
 
 
 def package_folders(decisions_dir: Path) -> list[Path]:

@@ -40,8 +40,9 @@ class Fate:
         return [p for p in self.current.problems if p.is_error]
 
 
-def decide(results: list[PackageResult], trust: Trust, archive: Archive | None, inspector, allowed, today: dt.date,
-           workdir: Path | None) -> list[Fate]:
+def decide(
+    results: list[PackageResult], trust: Trust, archive: Archive | None, inspector, allowed, today: dt.date, workdir: Path | None
+) -> list[Fate]:
     """``workdir``: where archived versions are unpacked for checking (kept by the caller while publishing)."""
     fates: list[Fate] = []
     for r in results:  # withdrawals the archive remembers are already in r.history (evaluate(archive=...))
@@ -90,14 +91,21 @@ def _not_older_than_published(r: PackageResult, status: ApprovalStatus, archive:
     if not last or not status.approved_on:
         return
     older = is_older(status.approved_on, last["op"])
-    superseded = not older and not is_older(last["op"], status.approved_on) and last.get("staat") not in ("", approval_state(r.folder))
+    superseded = (
+        not older and not is_older(last["op"], status.approved_on) and last.get("staat") not in ("", approval_state(r.folder))
+    )
     if not (older or superseded):
         return
-    r.problems.error(APPROVAL_FILE, "", f"dit is een oudere goedkeuring (ondertekend {status.approved_on}): van dit besluit is al een "
-                     f"nieuwere goedgekeurde versie gepubliceerd (goedgekeurd {last['op']}). Een oudere versie, bijvoorbeeld "
-                     "teruggezet uit een back-up of de versiegeschiedenis, komt niet terug op de site met haar oude goedkeuring.",
-                     "Moet deze versie echt weer online, laat het pakket dan opnieuw goedkeuren met: "
-                     f"woo-publish approve {r.folder}. Anders: zet de nieuwste versie terug.", "goedkeuring.ouder")
+    r.problems.error(
+        APPROVAL_FILE,
+        "",
+        f"dit is een oudere goedkeuring (ondertekend {status.approved_on}): van dit besluit is al een "
+        f"nieuwere goedgekeurde versie gepubliceerd (goedgekeurd {last['op']}). Een oudere versie, bijvoorbeeld "
+        "teruggezet uit een back-up of de versiegeschiedenis, komt niet terug op de site met haar oude goedkeuring.",
+        "Moet deze versie echt weer online, laat het pakket dan opnieuw goedkeuren met: "
+        f"woo-publish approve {r.folder}. Anders: zet de nieuwste versie terug.",
+        "goedkeuring.ouder",
+    )
     status.approved, status.approved_on = False, None
 
 
@@ -116,9 +124,13 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
         except (ArchiveError, OSError) as exc:
             f.state = OFFLINE
             f.archived = PackageResult(workdir / "archief" / f.name, None, Problems(f.name))
-            f.archived.problems.error("", "", f"de eerder goedgekeurde versie kan niet uit het archief gehaald worden: {exc}.",
-                                      "Zet het archief terug uit de back-up (zie docs/beheer.md), of keur het pakket opnieuw goed.",
-                                      "archief.beschadigd")
+            f.archived.problems.error(
+                "",
+                "",
+                f"de eerder goedgekeurde versie kan niet uit het archief gehaald worden: {exc}.",
+                "Zet het archief terug uit de back-up (zie docs/beheer.md), of keur het pakket opnieuw goed.",
+                "archief.beschadigd",
+            )
             continue
         # The public change history takes effect at once: use the current one when it is sound.
         current_history = f.current.folder / HISTORY_FILE
@@ -139,8 +151,13 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
         if s.decision is not None and not s.problems.has_errors:
             check_approval(s.folder, s.problems, trust)
         if s.decision is not None and s.decision.slug in published:
-            s.problems.error("besluit.md", "veld 'kenmerk'", f"het kenmerk '{s.decision.kenmerk}' wordt nu door een ander pakket gebruikt.",
-                             "Elk besluit heeft een eigen kenmerk.", "kenmerk.dubbel")
+            s.problems.error(
+                "besluit.md",
+                "veld 'kenmerk'",
+                f"het kenmerk '{s.decision.kenmerk}' wordt nu door een ander pakket gebruikt.",
+                "Elk besluit heeft een eigen kenmerk.",
+                "kenmerk.dubbel",
+            )
         if s.problems.has_errors:
             f.state = OFFLINE
         elif s.decision.publication_date > today:
@@ -165,11 +182,19 @@ def vanished(results: list[PackageResult], archive: Archive | None) -> list[dict
         except ArchiveError:
             entry = {"bestanden": {}}
         if entry and "bestanden" in entry:
-            out.append({"package": name, "file": "", "location": "", "code": "archief.map_verdwenen", "severity": "waarschuwing",
-                        "message": f"de map '{name}' staat niet meer in de map met besluiten: het eerder gepubliceerde besluit "
-                                   "verdwijnt van de site, zonder melding voor bezoekers.",
-                        "fix": f"Zet de map terug en trek het besluit zo nodig in met woo-publish withdraw. Was het de bedoeling "
-                               f"(bijvoorbeeld een hernoemde map), haal dan pakketten/{name}.json uit het archief ({archive.root})."})
+            out.append(
+                {
+                    "package": name,
+                    "file": "",
+                    "location": "",
+                    "code": "archief.map_verdwenen",
+                    "severity": "waarschuwing",
+                    "message": f"de map '{name}' staat niet meer in de map met besluiten: het eerder gepubliceerde besluit "
+                    "verdwijnt van de site, zonder melding voor bezoekers.",
+                    "fix": f"Zet de map terug en trek het besluit zo nodig in met woo-publish withdraw. Was het de bedoeling "
+                    f"(bijvoorbeeld een hernoemde map), haal dan pakketten/{name}.json uit het archief ({archive.root}).",
+                }
+            )
     return out
 
 
@@ -185,8 +210,11 @@ def why(f: Fate) -> str:
     if codes == {"wijzigingen.intrekking_ontbreekt"}:
         return "een intrekking ontbreekt in wijzigingen.json"
     if codes and codes <= {"goedkeuring.handtekening", "goedkeuring.onleesbaar", "goedkeuring.vier_ogen"}:
-        return "de goedkeuring is niet geldig ondertekend" if "goedkeuring.vier_ogen" not in codes else \
-            "de tweede goedkeuring (vier ogen) ontbreekt"
+        return (
+            "de goedkeuring is niet geldig ondertekend"
+            if "goedkeuring.vier_ogen" not in codes
+            else "de tweede goedkeuring (vier ogen) ontbreekt"
+        )
     n = len(f.errors())
     text = f"{n} {'probleem' if n == 1 else 'problemen'}"
     if f.approval is not None and f.approval.changed:
@@ -229,8 +257,9 @@ def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> No
                 files[HISTORY_FILE] = sha256_file(folder / HISTORY_FILE)
             archive.put(f.name, folder, files, today)
             if f.approval is not None and f.approval.approved_on:
-                archive.remember_approval(f.current.decision.kenmerk, f.current.decision.type, f.approval.approved_on,
-                                          approval_state(folder), f.name)
+                archive.remember_approval(
+                    f.current.decision.kenmerk, f.current.decision.type, f.approval.approved_on, approval_state(folder), f.name
+                )
     archive.collect_garbage()
 
 

@@ -30,33 +30,53 @@ def _woo() -> list[Ground]:
     g = [
         Ground("5.1.1.a", a, "artikel 5.1, eerste lid, onder a, Woo", "De eenheid van de Kroon", True),
         Ground("5.1.1.b", a, "artikel 5.1, eerste lid, onder b, Woo", "De veiligheid van de Staat", True),
-        Ground("5.1.1.c", a, "artikel 5.1, eerste lid, onder c, Woo",
-               "Vertrouwelijk verstrekte bedrijfs- en fabricagegegevens", True),
+        Ground(
+            "5.1.1.c", a, "artikel 5.1, eerste lid, onder c, Woo", "Vertrouwelijk verstrekte bedrijfs- en fabricagegegevens", True
+        ),
         Ground("5.1.1.d", a, "artikel 5.1, eerste lid, onder d, Woo", "Bijzondere persoonsgegevens", True),
-        Ground("5.1.1.e", a, "artikel 5.1, eerste lid, onder e, Woo",
-               "Identificatienummers (zoals het burgerservicenummer)", True),
+        Ground(
+            "5.1.1.e", a, "artikel 5.1, eerste lid, onder e, Woo", "Identificatienummers (zoals het burgerservicenummer)", True
+        ),
         Ground("5.1.2.a", a, "artikel 5.1, tweede lid, onder a, Woo", "De internationale betrekkingen van Nederland"),
-        Ground("5.1.2.b", a, "artikel 5.1, tweede lid, onder b, Woo",
-               "De economische of financiële belangen van de Staat of andere overheden"),
+        Ground(
+            "5.1.2.b",
+            a,
+            "artikel 5.1, tweede lid, onder b, Woo",
+            "De economische of financiële belangen van de Staat of andere overheden",
+        ),
         Ground("5.1.2.c", a, "artikel 5.1, tweede lid, onder c, Woo", "De opsporing en vervolging van strafbare feiten"),
         Ground("5.1.2.d", a, "artikel 5.1, tweede lid, onder d, Woo", "Inspectie, controle en toezicht door bestuursorganen"),
         Ground("5.1.2.e", a, "artikel 5.1, tweede lid, onder e, Woo", "De eerbiediging van de persoonlijke levenssfeer"),
-        Ground("5.1.2.f", a, "artikel 5.1, tweede lid, onder f, Woo",
-               "Concurrentiegevoelige bedrijfs- en fabricagegegevens"),
+        Ground("5.1.2.f", a, "artikel 5.1, tweede lid, onder f, Woo", "Concurrentiegevoelige bedrijfs- en fabricagegegevens"),
         Ground("5.1.2.g", a, "artikel 5.1, tweede lid, onder g, Woo", "De bescherming van het milieu"),
-        Ground("5.1.2.h", a, "artikel 5.1, tweede lid, onder h, Woo",
-               "De beveiliging van personen en bedrijven en het voorkomen van sabotage"),
-        Ground("5.1.2.i", a, "artikel 5.1, tweede lid, onder i, Woo",
-               "Het goed functioneren van de Staat of andere overheden"),
-        Ground("5.1.4", a, "artikel 5.1, vierde lid, Woo",
-               "Tijdelijk niet openbaar: de geadresseerde neemt als eerste kennis van de informatie"),
+        Ground(
+            "5.1.2.h",
+            a,
+            "artikel 5.1, tweede lid, onder h, Woo",
+            "De beveiliging van personen en bedrijven en het voorkomen van sabotage",
+        ),
+        Ground("5.1.2.i", a, "artikel 5.1, tweede lid, onder i, Woo", "Het goed functioneren van de Staat of andere overheden"),
+        Ground(
+            "5.1.4",
+            a,
+            "artikel 5.1, vierde lid, Woo",
+            "Tijdelijk niet openbaar: de geadresseerde neemt als eerste kennis van de informatie",
+        ),
         Ground("5.1.5", a, "artikel 5.1, vijfde lid, Woo", "Onevenredige benadeling van een ander belang"),
         Ground("5.2", a, "artikel 5.2 Woo", "Persoonlijke beleidsopvattingen"),
         Ground("5.2.1", a, "artikel 5.2, eerste lid, Woo", "Persoonlijke beleidsopvattingen in documenten voor intern beraad"),
-        Ground("5.2.2", a, "artikel 5.2, tweede lid, Woo",
-               "Persoonlijke beleidsopvattingen: alleen in niet tot personen herleidbare vorm verstrekt"),
-        Ground("5.2.3", a, "artikel 5.2, derde lid, Woo",
-               "Persoonlijke beleidsopvattingen in documenten voor formele bestuurlijke besluitvorming"),
+        Ground(
+            "5.2.2",
+            a,
+            "artikel 5.2, tweede lid, Woo",
+            "Persoonlijke beleidsopvattingen: alleen in niet tot personen herleidbare vorm verstrekt",
+        ),
+        Ground(
+            "5.2.3",
+            a,
+            "artikel 5.2, derde lid, Woo",
+            "Persoonlijke beleidsopvattingen in documenten voor formele bestuurlijke besluitvorming",
+        ),
         Ground("5.2.4", a, "artikel 5.2, vierde lid, Woo", "Persoonlijke beleidsopvattingen in milieu-informatie"),
     ]
     return g
@@ -67,18 +87,32 @@ def _wob() -> list[Ground]:
     return [
         Ground("10.1.a", b, "artikel 10, eerste lid, onder a, Wob", "De eenheid van de Kroon", True),
         Ground("10.1.b", b, "artikel 10, eerste lid, onder b, Wob", "De veiligheid van de Staat", True),
-        Ground("10.1.c", b, "artikel 10, eerste lid, onder c, Wob",
-               "Vertrouwelijk verstrekte bedrijfs- en fabricagegegevens", True),
+        Ground(
+            "10.1.c", b, "artikel 10, eerste lid, onder c, Wob", "Vertrouwelijk verstrekte bedrijfs- en fabricagegegevens", True
+        ),
         Ground("10.1.d", b, "artikel 10, eerste lid, onder d, Wob", "Bijzondere persoonsgegevens", True),
-        Ground("10.2.a", b, "artikel 10, tweede lid, onder a, Wob", "De betrekkingen van Nederland met andere staten en internationale organisaties"),
-        Ground("10.2.b", b, "artikel 10, tweede lid, onder b, Wob", "De economische of financiële belangen van de Staat of andere overheden"),
+        Ground(
+            "10.2.a",
+            b,
+            "artikel 10, tweede lid, onder a, Wob",
+            "De betrekkingen van Nederland met andere staten en internationale organisaties",
+        ),
+        Ground(
+            "10.2.b",
+            b,
+            "artikel 10, tweede lid, onder b, Wob",
+            "De economische of financiële belangen van de Staat of andere overheden",
+        ),
         Ground("10.2.c", b, "artikel 10, tweede lid, onder c, Wob", "De opsporing en vervolging van strafbare feiten"),
         Ground("10.2.d", b, "artikel 10, tweede lid, onder d, Wob", "Inspectie, controle en toezicht door bestuursorganen"),
         Ground("10.2.e", b, "artikel 10, tweede lid, onder e, Wob", "De eerbiediging van de persoonlijke levenssfeer"),
-        Ground("10.2.f", b, "artikel 10, tweede lid, onder f, Wob",
-               "Het belang van de geadresseerde om als eerste kennis te nemen van de informatie"),
-        Ground("10.2.g", b, "artikel 10, tweede lid, onder g, Wob",
-               "Het voorkomen van onevenredige bevoordeling of benadeling"),
+        Ground(
+            "10.2.f",
+            b,
+            "artikel 10, tweede lid, onder f, Wob",
+            "Het belang van de geadresseerde om als eerste kennis te nemen van de informatie",
+        ),
+        Ground("10.2.g", b, "artikel 10, tweede lid, onder g, Wob", "Het voorkomen van onevenredige bevoordeling of benadeling"),
         Ground("11.1", b, "artikel 11, eerste lid, Wob", "Persoonlijke beleidsopvattingen in documenten voor intern beraad"),
     ]
 
@@ -87,8 +121,14 @@ GROUNDS: dict[tuple[str, str], Ground] = {(g.law, g.id): g for g in _woo() + _wo
 LAWS = ("Woo", "Wob")
 
 _ORDINALS = {
-    "eerste": "1", "tweede": "2", "derde": "3", "vierde": "4", "vijfde": "5",
-    "zesde": "6", "zevende": "7", "achtste": "8",
+    "eerste": "1",
+    "tweede": "2",
+    "derde": "3",
+    "vierde": "4",
+    "vijfde": "5",
+    "zesde": "6",
+    "zevende": "7",
+    "achtste": "8",
 }
 
 

@@ -33,8 +33,13 @@ class Change:
     signature: dict | None = field(default=None, compare=False)  # {"door", "op", "handtekening"}; never published
 
     def public_json(self) -> dict:
-        return {"datum": self.date.isoformat(), "soort": self.kind, "document": self.document,
-                "titel": self.title, "reden": self.reason}
+        return {
+            "datum": self.date.isoformat(),
+            "soort": self.kind,
+            "document": self.document,
+            "titel": self.title,
+            "reden": self.reason,
+        }
 
     def to_json(self) -> dict:
         data = self.public_json()
@@ -84,8 +89,14 @@ def sign_change(change: Change, folder: Path, key: Path, signers: Path, now: dt.
     when = (now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)).isoformat()
     principal = principal_for(Path(key), signers)
     signature = sign(signed_text(change, raw_kenmerk(folder), principal, when), Path(key))
-    return Change(change.date, change.kind, change.document, change.title, change.reason,
-                  {"door": principal, "op": when, "handtekening": signature})
+    return Change(
+        change.date,
+        change.kind,
+        change.document,
+        change.title,
+        change.reason,
+        {"door": principal, "op": when, "handtekening": signature},
+    )
 
 
 def read_history(folder: Path, trust=None) -> tuple[list[Change], str | None]:
@@ -101,10 +112,16 @@ def read_history(folder: Path, trust=None) -> tuple[list[Change], str | None]:
         changes = []
         for c in data["wijzigingen"]:
             signature = c.get("ondertekening")
-            changes.append(Change(dt.date.fromisoformat(c["datum"]), str(c["soort"]),
-                                  None if c.get("document") is None else str(c["document"]),
-                                  str(c.get("titel") or ""), str(c.get("reden") or ""),
-                                  signature if isinstance(signature, dict) else None))
+            changes.append(
+                Change(
+                    dt.date.fromisoformat(c["datum"]),
+                    str(c["soort"]),
+                    None if c.get("document") is None else str(c["document"]),
+                    str(c.get("titel") or ""),
+                    str(c.get("reden") or ""),
+                    signature if isinstance(signature, dict) else None,
+                )
+            )
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         return [], f"{HISTORY_FILE} is beschadigd ({type(exc).__name__})"
     if trust is None or trust.unsigned:
@@ -126,8 +143,13 @@ def _verified(changes: list[Change], folder: Path, trust) -> tuple[list[Change],
                 raise SigningError("niet ondertekend")
             if not isinstance(sig.get("op"), str):
                 raise SigningError("het tijdstip ontbreekt")
-            verify(signed_text(c, kenmerk, sig.get("door"), sig["op"]), sig.get("handtekening"), sig.get("door"),
-                   trust.signers, cache=trust.cache)
+            verify(
+                signed_text(c, kenmerk, sig.get("door"), sig["op"]),
+                sig.get("handtekening"),
+                sig.get("door"),
+                trust.signers,
+                cache=trust.cache,
+            )
         except SigningError as exc:
             bad.append(f"wijziging {i} ({c.kind}{' ' + c.document if c.document else ''}, {c.date.isoformat()}): {exc}")
             continue

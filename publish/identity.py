@@ -50,25 +50,44 @@ def site_colours(extra: dict, problems: Problems) -> dict[str, str]:
     given = extra.get("kleuren") or {}
     colours = dict(DEFAULT_COLOURS)
     if not isinstance(given, dict):
-        problems.error("mkdocs.yml", "extra.woo.kleuren", "dit moet een lijst van kleuren met een naam zijn.",
-                       "Schrijf bijvoorbeeld 'kleuren: {primair: \"#154273\", accent: \"#8a2a00\"}'.", "config.kleuren")
+        problems.error(
+            "mkdocs.yml",
+            "extra.woo.kleuren",
+            "dit moet een lijst van kleuren met een naam zijn.",
+            'Schrijf bijvoorbeeld \'kleuren: {primair: "#154273", accent: "#8a2a00"}\'.',
+            "config.kleuren",
+        )
         return colours
     for name, value in sorted(given.items()):
         field = f"extra.woo.kleuren.{name}"
         if name not in DEFAULT_COLOURS:
-            problems.error("mkdocs.yml", field, f"onbekende kleur '{name}'.",
-                           "Gebruik alleen 'primair' en 'accent'.", "config.kleur_onbekend")
+            problems.error(
+                "mkdocs.yml",
+                field,
+                f"onbekende kleur '{name}'.",
+                "Gebruik alleen 'primair' en 'accent'.",
+                "config.kleur_onbekend",
+            )
             continue
         value = str(value).strip()
         if not _HEX.match(value):
-            problems.error("mkdocs.yml", field, f"'{value}' is geen kleurcode.",
-                           "Schrijf de kleur als hexcode tussen aanhalingstekens, bijvoorbeeld \"#154273\".", "config.kleur_ongeldig")
+            problems.error(
+                "mkdocs.yml",
+                field,
+                f"'{value}' is geen kleurcode.",
+                'Schrijf de kleur als hexcode tussen aanhalingstekens, bijvoorbeeld "#154273".',
+                "config.kleur_ongeldig",
+            )
             continue
         ratio = contrast_with_white(value)
         if ratio < MINIMUM_CONTRAST[name]:
-            problems.error("mkdocs.yml", field,
-                           f"kleur {value} heeft te weinig contrast met wit ({ratio:.1f}:1, minimaal {MINIMUM_CONTRAST[name]}:1 voor WCAG 2.2 AA).",
-                           "Kies een donkerdere tint van de huisstijlkleur.", "config.kleur_contrast")
+            problems.error(
+                "mkdocs.yml",
+                field,
+                f"kleur {value} heeft te weinig contrast met wit ({ratio:.1f}:1, minimaal {MINIMUM_CONTRAST[name]}:1 voor WCAG 2.2 AA).",
+                "Kies een donkerdere tint van de huisstijlkleur.",
+                "config.kleur_contrast",
+            )
             continue
         colours[name] = value.lower()
     return colours

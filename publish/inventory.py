@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +31,18 @@ _ALIASES = {
     "datum": ["datum", "documentdatum", "date", "datumutc", "dateutc"],
     "beoordeling": ["beoordeling", "oordeel", "besluit"],
     "gronden": [
-        "gronden", "weigeringsgronden", "weigeringsgrond", "grond", "beoordelingsgrond", "beoordelingsgronden",
-        "woo", "wob", "uitzonderingsgronden", "uitzonderingsgrond", "woogronden", "wobgronden",
+        "gronden",
+        "weigeringsgronden",
+        "weigeringsgrond",
+        "grond",
+        "beoordelingsgrond",
+        "beoordelingsgronden",
+        "woo",
+        "wob",
+        "uitzonderingsgronden",
+        "uitzonderingsgrond",
+        "woogronden",
+        "wobgronden",
     ],
     "bestand": ["bestand", "bestandsnaam", "bestandnaam", "file", "filename"],
     "link": ["link", "publiekelink", "publiekelinks", "publicatielink", "vindplaats", "url"],
@@ -46,10 +57,20 @@ _ALIASES = {
 COLUMNS = tuple(_ALIASES)
 # How columns are named in messages: the package format's name, with the productierapport's name.
 COLUMN_LABELS = {
-    "nr": "nr (ID)", "document": "document", "datum": "datum", "beoordeling": "beoordeling",
-    "gronden": "gronden (Beoordelingsgrond)", "bestand": "bestand", "link": "link (Publieke Link)",
-    "toelichting": "toelichting", "opgeschort": "opgeschort", "familie": "familie (Family)", "thread": "Email Thread ID",
-    "gerelateerd": "Gerelateerd ID", "zaaknummer": "zaaknummer (Matter)", "bestandstype": "bestandstype (File Type)",
+    "nr": "nr (ID)",
+    "document": "document",
+    "datum": "datum",
+    "beoordeling": "beoordeling",
+    "gronden": "gronden (Beoordelingsgrond)",
+    "bestand": "bestand",
+    "link": "link (Publieke Link)",
+    "toelichting": "toelichting",
+    "opgeschort": "opgeschort",
+    "familie": "familie (Family)",
+    "thread": "Email Thread ID",
+    "gerelateerd": "Gerelateerd ID",
+    "zaaknummer": "zaaknummer (Matter)",
+    "bestandstype": "bestandstype (File Type)",
 }
 REQUIRED_COLUMNS = ("nr", "document", "beoordeling")
 MERGED_COLUMNS = ("zaaknummer",)  # `Matter` and `Zaaknummer` side by side: both kept
@@ -105,8 +126,13 @@ def read_table(path: Path, relpath: str, problems: Problems, limits: InventoryLi
         return _read_csv(path, relpath, problems, limits)
     if suffix == ".xlsx":
         return _read_xlsx(path, relpath, problems, limits)
-    problems.error(relpath, "", f"de inventaris heeft het bestandstype '{suffix or 'geen'}'.",
-                   "Lever de inventaris aan als .csv (UTF-8) of .xlsx.", "inventaris.type")
+    problems.error(
+        relpath,
+        "",
+        f"de inventaris heeft het bestandstype '{suffix or 'geen'}'.",
+        "Lever de inventaris aan als .csv (UTF-8) of .xlsx.",
+        "inventaris.type",
+    )
     return None
 
 
@@ -114,9 +140,13 @@ def read_table(path: Path, relpath: str, problems: Problems, limits: InventoryLi
 def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLimits) -> RawTable | None:
     size = path.stat().st_size
     if size > limits.csv_bytes:
-        problems.error(relpath, "", f"de CSV is {_size(size)}; de grens is {_size(limits.csv_bytes)}.",
-                       "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens voor de grootte van een inventaris te verhogen.",
-                       "inventaris.te_groot")
+        problems.error(
+            relpath,
+            "",
+            f"de CSV is {_size(size)}; de grens is {_size(limits.csv_bytes)}.",
+            "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens voor de grootte van een inventaris te verhogen.",
+            "inventaris.te_groot",
+        )
         return None
     data = path.read_bytes()
     try:
@@ -126,17 +156,31 @@ def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLim
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             line = data[: exc.start].count(b"\n") + 1
-            problems.error(relpath, f"regel {line}", "het bestand is geen geldige UTF-8-tekst.",
-                           "Sla de inventaris in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.",
-                           "inventaris.codering")
+            problems.error(
+                relpath,
+                f"regel {line}",
+                "het bestand is geen geldige UTF-8-tekst.",
+                "Sla de inventaris in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.",
+                "inventaris.codering",
+            )
             return None
-        problems.warning(relpath, "", "het bestand is geen UTF-8-tekst; het is gelezen als Windows-1252 (de codering van "
-                         "'CSV (gescheiden door lijstscheidingsteken)' in Nederlandse Excel).",
-                         "Controleer de letters met accenten op de site, en kies bij 'Opslaan als' voortaan 'CSV UTF-8 "
-                         "(door komma's gescheiden)'.", "inventaris.codering")
+        problems.warning(
+            relpath,
+            "",
+            "het bestand is geen UTF-8-tekst; het is gelezen als Windows-1252 (de codering van "
+            "'CSV (gescheiden door lijstscheidingsteken)' in Nederlandse Excel).",
+            "Controleer de letters met accenten op de site, en kies bij 'Opslaan als' voortaan 'CSV UTF-8 "
+            "(door komma's gescheiden)'.",
+            "inventaris.codering",
+        )
     if "\x00" in text:
-        problems.error(relpath, "", "het bestand bevat nul-tekens: het is geen tekstbestand (of beschadigd).",
-                       "Sla de inventaris in Excel opnieuw op als 'CSV UTF-8' of als .xlsx.", "inventaris.csv")
+        problems.error(
+            relpath,
+            "",
+            "het bestand bevat nul-tekens: het is geen tekstbestand (of beschadigd).",
+            "Sla de inventaris in Excel opnieuw op als 'CSV UTF-8' of als .xlsx.",
+            "inventaris.csv",
+        )
         return None
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -147,9 +191,12 @@ def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLim
             for number, row in enumerate(reader, start=1):
                 yield number, row
         except csv.Error as exc:
-            raise _Unreadable(f"regel {reader.line_num}", f"de CSV kan niet gelezen worden ({exc}).",
-                              "Controleer aanhalingstekens in deze regel of sla het bestand opnieuw op vanuit Excel.",
-                              "inventaris.csv") from None
+            raise _Unreadable(
+                f"regel {reader.line_num}",
+                f"de CSV kan niet gelezen worden ({exc}).",
+                "Controleer aanhalingstekens in deze regel of sla het bestand opnieuw op vanuit Excel.",
+                "inventaris.csv",
+            ) from None
 
     try:
         return _from_sheets([(None, rows())], relpath, problems, limits)
@@ -160,7 +207,7 @@ def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLim
 
 def _delimiter(text: str) -> str:
     """The delimiter that makes a recognisable header row; else the most frequent one in the first line."""
-    head = text.splitlines()[:HEADER_SCAN_ROWS * 2]
+    head = text.splitlines()[: HEADER_SCAN_ROWS * 2]
     for delimiter in (";", ",", "\t"):
         try:
             for row in csv.reader(head, delimiter=delimiter):
@@ -188,18 +235,24 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
 
     import openpyxl
 
-    broken = ("Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).")
+    broken = "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap)."
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        problems.error(relpath, "", f"het Excel-bestand kan niet geopend worden ({type(exc).__name__}).", broken, "inventaris.xlsx")
+        problems.error(
+            relpath, "", f"het Excel-bestand kan niet geopend worden ({type(exc).__name__}).", broken, "inventaris.xlsx"
+        )
         return None
     if unpacked > limits.xlsx_unpacked_bytes:
-        problems.error(relpath, "", f"het Excel-bestand is uitgepakt {_size(unpacked)}; de grens is "
-                       f"{_size(limits.xlsx_unpacked_bytes)}.",
-                       "Verwijder overbodige werkbladen, opmaak en afbeeldingen, of vraag de beheerder de grens "
-                       "voor de grootte van een inventaris te verhogen.", "inventaris.te_groot")
+        problems.error(
+            relpath,
+            "",
+            f"het Excel-bestand is uitgepakt {_size(unpacked)}; de grens is {_size(limits.xlsx_unpacked_bytes)}.",
+            "Verwijder overbodige werkbladen, opmaak en afbeeldingen, of vraag de beheerder de grens "
+            "voor de grootte van een inventaris te verhogen.",
+            "inventaris.te_groot",
+        )
         return None
     workbook = None
     try:
@@ -219,8 +272,13 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
         problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
         return None
     except Exception as exc:  # noqa: BLE001 - any damage in the workbook refuses this package, with a message
-        problems.error(relpath, "", f"het Excel-bestand is beschadigd en kan niet gelezen worden ({type(exc).__name__}).",
-                       broken, "inventaris.xlsx")
+        problems.error(
+            relpath,
+            "",
+            f"het Excel-bestand is beschadigd en kan niet gelezen worden ({type(exc).__name__}).",
+            broken,
+            "inventaris.xlsx",
+        )
         return None
     finally:
         if workbook is not None:
@@ -235,9 +293,12 @@ def _sheet_rows(sheet):
     sheet.reset_dimensions()  # a stale <dimension> would otherwise cut the sheet short
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if number > EXCEL_MAX_ROW:  # openpyxl fills gaps row by row: <row r="2000000000"> would never end
-            raise _Unreadable(f"werkblad '{sheet.title}'", f"het werkblad heeft rijen voorbij regel {EXCEL_MAX_ROW}, "
-                              "het maximum van Excel: het bestand is beschadigd.",
-                              "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).", "inventaris.xlsx")
+            raise _Unreadable(
+                f"werkblad '{sheet.title}'",
+                f"het werkblad heeft rijen voorbij regel {EXCEL_MAX_ROW}, het maximum van Excel: het bestand is beschadigd.",
+                "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).",
+                "inventaris.xlsx",
+            )
         yield number, list(row)
 
 
@@ -246,7 +307,9 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _from_sheets(sheets, relpath: str, problems: Problems, limits: InventoryLimits, hidden: list[str] = ()) -> RawTable | None:
+def _from_sheets(
+    sheets, relpath: str, problems: Problems, limits: InventoryLimits, hidden: Sequence[str] = ()
+) -> RawTable | None:
     """The table below the first recognisable header row, in the first sheet that has one."""
     looked: list[str] = []
     best: tuple[tuple, str | None, int, list[str]] | None = None  # (score, sheet, row, missing)
@@ -271,9 +334,13 @@ def _from_sheets(sheets, relpath: str, problems: Problems, limits: InventoryLimi
         where = f"werkblad '{sheet}'" if sheet is not None else "het bestand"
         looked.append(f"{where} (regel {scanned[0]} t/m {scanned[-1]})" if scanned else f"{where} (leeg)")
     if not any_rows and not hidden:
-        problems.error(relpath, "", "de inventaris is leeg: er staat geen kopregel in.",
-                       "Zet in de eerste regel de kolomnamen (nr, document, beoordeling, ...) en daaronder één regel per document.",
-                       "inventaris.leeg")
+        problems.error(
+            relpath,
+            "",
+            "de inventaris is leeg: er staat geen kopregel in.",
+            "Zet in de eerste regel de kolomnamen (nr, document, beoordeling, ...) en daaronder één regel per document.",
+            "inventaris.leeg",
+        )
         return None
     message = "de kopregel met de kolomnamen is niet gevonden. Bekeken: " + "; ".join(looked)
     if hidden:
@@ -284,8 +351,11 @@ def _from_sheets(sheets, relpath: str, problems: Problems, limits: InventoryLimi
         message += f". Het meest lijkt {place} op een kopregel, maar daarin ontbreekt: " + ", ".join(f"'{m}'" for m in missing)
     else:
         message += ". Geen van die regels bevat bekende kolomnamen"
-    fix = ("Zet boven de documenten één kopregel met minstens de kolommen "
-           + ", ".join(f"'{c}' (ook: {', '.join(_ALIASES[c][1:4])})" for c in REQUIRED_COLUMNS) + ".")
+    fix = (
+        "Zet boven de documenten één kopregel met minstens de kolommen "
+        + ", ".join(f"'{c}' (ook: {', '.join(_ALIASES[c][1:4])})" for c in REQUIRED_COLUMNS)
+        + "."
+    )
     problems.error(relpath, "", message + ".", fix, "inventaris.kolom_ontbreekt")
     return None
 
@@ -303,9 +373,13 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
             unknown.append(str(cell).strip())
             continue
         if column in index and column not in MERGED_COLUMNS:
-            problems.error(relpath, f"regel {header_row} (kopregel), kolom '{cell}'",
-                           f"deze kolom betekent hetzelfde als kolom '{table.columns[column]}' ({column}).",
-                           "Houd één van beide kolommen over.", "inventaris.kolom_dubbel")
+            problems.error(
+                relpath,
+                f"regel {header_row} (kopregel), kolom '{cell}'",
+                f"deze kolom betekent hetzelfde als kolom '{table.columns[column]}' ({column}).",
+                "Houd één van beide kolommen over.",
+                "inventaris.kolom_dubbel",
+            )
             ok = False
             continue
         index.setdefault(column, []).append(pos)
@@ -314,11 +388,16 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
             table.utc_dates = True
     if unknown:
         names = ", ".join(f"'{_short(u)}'" for u in unknown[:20]) + (f" en nog {len(unknown) - 20}" if len(unknown) > 20 else "")
-        problems.warning(relpath, f"regel {header_row} (kopregel)",
-                         f"{'deze kolom is' if len(unknown) == 1 else 'deze kolommen zijn'} onbekend en "
-                         f"{'wordt' if len(unknown) == 1 else 'worden'} niet gepubliceerd: {names}.",
-                         "Dat is goed als de kolom niet op de site hoort. Anders: geef hem een van de namen "
-                         + ", ".join(COLUMN_LABELS[c] for c in COLUMNS) + ".", "inventaris.kolom_onbekend")
+        problems.warning(
+            relpath,
+            f"regel {header_row} (kopregel)",
+            f"{'deze kolom is' if len(unknown) == 1 else 'deze kolommen zijn'} onbekend en "
+            f"{'wordt' if len(unknown) == 1 else 'worden'} niet gepubliceerd: {names}.",
+            "Dat is goed als de kolom niet op de site hoort. Anders: geef hem een van de namen "
+            + ", ".join(COLUMN_LABELS[c] for c in COLUMNS)
+            + ".",
+            "inventaris.kolom_onbekend",
+        )
     used = {i for positions in index.values() for i in positions}
     too_many: list[int] = []
     too_long: dict[str, list[int]] = {}
@@ -326,21 +405,31 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
     last_line = max(EXCEL_MAX_ROW, 2 * limits.rows)  # empty lines count here: millions of them take time too
     for number, row in rows:
         if number > last_line:
-            problems.error(relpath, "", f"de inventaris heeft meer dan {last_line} regels (ook lege regels tellen mee).",
-                           "Verwijder de lege regels onder de lijst, of sla het bestand opnieuw op.", "inventaris.te_veel_rijen")
+            problems.error(
+                relpath,
+                "",
+                f"de inventaris heeft meer dan {last_line} regels (ook lege regels tellen mee).",
+                "Verwijder de lege regels onder de lijst, of sla het bestand opnieuw op.",
+                "inventaris.te_veel_rijen",
+            )
             return None
         if all(_blank(c) for c in row):
             continue
         count += 1
         if count > limits.rows:
-            problems.error(relpath, "", f"de inventaris heeft meer dan {limits.rows} rijen (gelezen tot regel {number}).",
-                           "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens voor het aantal rijen te verhogen.",
-                           "inventaris.te_veel_rijen")
+            problems.error(
+                relpath,
+                "",
+                f"de inventaris heeft meer dan {limits.rows} rijen (gelezen tot regel {number}).",
+                "Splits het verzoek in deelbesluiten, of vraag de beheerder de grens voor het aantal rijen te verhogen.",
+                "inventaris.te_veel_rijen",
+            )
             return None
         for pos, cell in enumerate(row):
             if isinstance(cell, str) and len(cell) > limits.cell_chars:
-                too_long.setdefault(str(header[pos]).strip() if pos < len(header) and not _blank(header[pos]) else f"kolom {pos + 1}",
-                                    []).append(number)
+                too_long.setdefault(
+                    str(header[pos]).strip() if pos < len(header) and not _blank(header[pos]) else f"kolom {pos + 1}", []
+                ).append(number)
                 row[pos] = cell[: limits.cell_chars]
         values: dict[str, object] = {}
         for column, positions in index.items():
@@ -354,14 +443,22 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
             too_many.append(number)
         table.rows.append((number, values))
     for column, numbers in too_long.items():
-        problems.error(relpath, f"rij {row_ranges(numbers)}, kolom '{_short(column)}'",
-                       f"een cel is langer dan {limits.cell_chars} tekens.",
-                       "Kort de tekst in; de inventaris is een lijst, geen plaats voor hele documenten.",
-                       "inventaris.cel_te_lang")
+        problems.error(
+            relpath,
+            f"rij {row_ranges(numbers)}, kolom '{_short(column)}'",
+            f"een cel is langer dan {limits.cell_chars} tekens.",
+            "Kort de tekst in; de inventaris is een lijst, geen plaats voor hele documenten.",
+            "inventaris.cel_te_lang",
+        )
     if too_many:
-        problems.error(relpath, f"rij {row_ranges(too_many)}", "deze rij heeft meer cellen dan er kolommen zijn.",
-                       "Controleer of een scheidingsteken (komma of puntkomma) in een tekst staat; zet zo'n tekst tussen "
-                       "aanhalingstekens, of geef de kolom een naam in de kopregel.", "inventaris.te_veel_cellen")
+        problems.error(
+            relpath,
+            f"rij {row_ranges(too_many)}",
+            "deze rij heeft meer cellen dan er kolommen zijn.",
+            "Controleer of een scheidingsteken (komma of puntkomma) in een tekst staat; zet zo'n tekst tussen "
+            "aanhalingstekens, of geef de kolom een naam in de kopregel.",
+            "inventaris.te_veel_cellen",
+        )
     return table if ok else None
 
 

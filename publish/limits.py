@@ -100,8 +100,13 @@ def limits_from_config(raw, problems) -> Limits:
     if raw is None:
         return DEFAULT_LIMITS
     if not isinstance(raw, dict):
-        problems.error("mkdocs.yml", "extra.woo.limieten", "dit moet een lijst van grenzen zijn.",
-                       "Schrijf bijvoorbeeld 'limieten: {pdf_megabytes: 500, pdf_seconden: 300}'.", "config.limieten")
+        problems.error(
+            "mkdocs.yml",
+            "extra.woo.limieten",
+            "dit moet een lijst van grenzen zijn.",
+            "Schrijf bijvoorbeeld 'limieten: {pdf_megabytes: 500, pdf_seconden: 300}'.",
+            "config.limieten",
+        )
         return DEFAULT_LIMITS
     keys = Limits.keys()
     values = {}
@@ -109,20 +114,28 @@ def limits_from_config(raw, problems) -> Limits:
         value = raw[name]
         f = keys.get(str(name))
         if f is None:
-            problems.error("mkdocs.yml", f"extra.woo.limieten.{name}", f"onbekende grens '{name}'.",
-                           "Controleer de spelling; bekende grenzen: " + ", ".join(sorted(keys)) + ".", "config.veld_onbekend")
+            problems.error(
+                "mkdocs.yml",
+                f"extra.woo.limieten.{name}",
+                f"onbekende grens '{name}'.",
+                "Controleer de spelling; bekende grenzen: " + ", ".join(sorted(keys)) + ".",
+                "config.veld_onbekend",
+            )
             continue
         minimum = f.metadata["minimum"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < minimum \
-                or value > 10**12:
-            problems.error("mkdocs.yml", f"extra.woo.limieten.{name}",
-                           f"'{value}' is geen geldige grens (verwacht een getal van minstens {minimum}).",
-                           f"Geef een getal in {f.metadata['unit']}, of laat de regel weg voor de standaardwaarde "
-                           f"({dutch_number(f.default / f.metadata['scale'])}).", "config.limieten")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < minimum or value > 10**12:
+            problems.error(
+                "mkdocs.yml",
+                f"extra.woo.limieten.{name}",
+                f"'{value}' is geen geldige grens (verwacht een getal van minstens {minimum}).",
+                f"Geef een getal in {f.metadata['unit']}, of laat de regel weg voor de standaardwaarde "
+                f"({dutch_number(f.default / f.metadata['scale'])}).",
+                "config.limieten",
+            )
             continue
         scaled = value * f.metadata["scale"]
         values[f.name] = int(scaled) if f.type in ("int", int) else float(scaled)
-    return dataclasses.replace(DEFAULT_LIMITS, **values)
+    return dataclasses.replace(DEFAULT_LIMITS, **values)  # type: ignore[arg-type]  # int or float per field, as declared
 
 
 def xlsx_unpacked_size(path: Path) -> int | None:
@@ -147,8 +160,12 @@ def check_inventory_file(path: Path, relpath: str, limits: Limits, problems) -> 
     if path.suffix.lower() == ".xlsx":
         unpacked = xlsx_unpacked_size(path)
         if unpacked is not None and unpacked > limits.xlsx_unpacked_bytes:
-            problems.error(relpath, "", limits.exceeded("xlsx_unpacked_bytes", unpacked, "het uitgepakte Excel-bestand"),
-                           "Sla de inventaris op zonder afbeeldingen, opmaak of extra tabbladen, of als CSV. " + LIMIT_FIX,
-                           "limiet.xlsx")
+            problems.error(
+                relpath,
+                "",
+                limits.exceeded("xlsx_unpacked_bytes", unpacked, "het uitgepakte Excel-bestand"),
+                "Sla de inventaris op zonder afbeeldingen, opmaak of extra tabbladen, of als CSV. " + LIMIT_FIX,
+                "limiet.xlsx",
+            )
             return False
     return True

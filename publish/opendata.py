@@ -18,8 +18,22 @@ from . import urls
 from .search import _plain
 
 FEED_SIZE = 50
-INVENTORY_COLUMNS = ["nr", "document", "datum", "beoordeling", "gronden", "url", "link", "toelichting",
-                     "opgeschort", "zaaknummer", "bestandstype", "familie", "email_thread", "gerelateerd"]
+INVENTORY_COLUMNS = [
+    "nr",
+    "document",
+    "datum",
+    "beoordeling",
+    "gronden",
+    "url",
+    "link",
+    "toelichting",
+    "opgeschort",
+    "zaaknummer",
+    "bestandstype",
+    "familie",
+    "email_thread",
+    "gerelateerd",
+]
 DATA_VERSION = 1
 
 
@@ -37,11 +51,24 @@ def inventory_rows(view, base: str) -> list[list[str]]:
         if row.suspended:
             rows.append([row.nr, row.title, date, row.assessment, "", "", "", "", "ja", "", "", "", "", ""])
             continue
-        rows.append([
-            row.nr, row.title, date, row.assessment,
-            "; ".join(g.id for g in row.grounds), base + r.file.url if r.file else "", " | ".join(row.links), row.remark,
-            "", " | ".join(row.case_numbers), row.file_type, row.family, row.thread, "; ".join(row.related),
-        ])
+        rows.append(
+            [
+                row.nr,
+                row.title,
+                date,
+                row.assessment,
+                "; ".join(g.id for g in row.grounds),
+                base + r.file.url if r.file else "",
+                " | ".join(row.links),
+                row.remark,
+                "",
+                " | ".join(row.case_numbers),
+                row.file_type,
+                row.family,
+                row.thread,
+                "; ".join(row.related),
+            ]
+        )
     return rows
 
 
@@ -146,8 +173,20 @@ def type_records(kind, views, base: str) -> list[dict]:
 
 
 def type_json(kind, views, base: str, site_name: str) -> str:
-    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "soort": kind.name,
-                       "publicaties": type_records(kind, views, base)}, ensure_ascii=False, indent=1) + "\n"
+    return (
+        json.dumps(
+            {
+                "versie": DATA_VERSION,
+                "site": site_name,
+                "basis_url": base,
+                "soort": kind.name,
+                "publicaties": type_records(kind, views, base),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 def type_csv(kind, views, base: str) -> bytes:
@@ -164,18 +203,39 @@ def type_csv(kind, views, base: str) -> bytes:
 
 def _row_json(r, base: str) -> dict:
     row = r.row
-    item = {"nr": row.nr, "document": row.title, "datum": row.date.isoformat() if row.date else None,
-            "beoordeling": row.assessment, "opgeschort": row.suspended}
+    item = {
+        "nr": row.nr,
+        "document": row.title,
+        "datum": row.date.isoformat() if row.date else None,
+        "beoordeling": row.assessment,
+        "opgeschort": row.suspended,
+    }
     if row.suspended:  # listed, but nothing of the document itself
-        return item | {"gronden": [], "url": None, "link": None, "links": [], "toelichting": None, "ingetrokken": None,
-                       "zaaknummers": [], "bestandstype": None, "familie": None, "email_thread": None, "gerelateerd": []}
+        return item | {
+            "gronden": [],
+            "url": None,
+            "link": None,
+            "links": [],
+            "toelichting": None,
+            "ingetrokken": None,
+            "zaaknummers": [],
+            "bestandstype": None,
+            "familie": None,
+            "email_thread": None,
+            "gerelateerd": [],
+        }
     return item | {
         "gronden": [{"id": g.id, "wet": g.law, "betekenis": g.meaning} for g in row.grounds],
-        "url": base + r.file.url if r.file else None, "link": row.link, "links": row.links,
+        "url": base + r.file.url if r.file else None,
+        "link": row.link,
+        "links": row.links,
         "toelichting": row.remark or None,
         "ingetrokken": ({"datum": r.withdrawn.date.isoformat(), "reden": r.withdrawn.reason} if r.withdrawn else None),
-        "zaaknummers": row.case_numbers, "bestandstype": row.file_type or None, "familie": row.family or None,
-        "email_thread": row.thread or None, "gerelateerd": row.related,
+        "zaaknummers": row.case_numbers,
+        "bestandstype": row.file_type or None,
+        "familie": row.family or None,
+        "email_thread": row.thread or None,
+        "gerelateerd": row.related,
     }
 
 
@@ -186,23 +246,35 @@ def data_json(views, base: str, site_name: str) -> str:
     decisions = []
     for v in sorted((v for v in views if v.decision.type == "woo-besluit"), key=lambda v: v.decision.kenmerk):
         d = v.decision
-        decisions.append({
-            "id": d.slug, "kenmerk": d.kenmerk, "titel": d.title, "organisatie": d.organisation, "wet": d.law,
-            "besluit": d.outcome, "besluit_datum": d.decision_date.isoformat(),
-            "publicatie_datum": d.publication_date.isoformat(),
-            "verzoek_ontvangen": d.request_received.isoformat() if d.request_received else None,
-            "periode": {"van": d.period_from.isoformat() if d.period_from else None,
-                        "tot": d.period_to.isoformat() if d.period_to else None},
-            "onderwerpen": d.subjects, "url": base + v.url,
-            "samenvatting": _plain(d.summary_markdown, 100_000),
-            "besluitbrief": _file_json(v.main_files[0], base),
-            "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
-            "zaaknummers": d.case_numbers,
-            "inventaris": [_row_json(r, base) for r in v.rows],
-            "downloads": {"inventaris_csv": base + urls.inventory_csv(v.url),
-                          "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
-                          "documenten_zip": base + urls.documents_zip(v.url)},
-        })
+        decisions.append(
+            {
+                "id": d.slug,
+                "kenmerk": d.kenmerk,
+                "titel": d.title,
+                "organisatie": d.organisation,
+                "wet": d.law,
+                "besluit": d.outcome,
+                "besluit_datum": d.decision_date.isoformat(),
+                "publicatie_datum": d.publication_date.isoformat(),
+                "verzoek_ontvangen": d.request_received.isoformat() if d.request_received else None,
+                "periode": {
+                    "van": d.period_from.isoformat() if d.period_from else None,
+                    "tot": d.period_to.isoformat() if d.period_to else None,
+                },
+                "onderwerpen": d.subjects,
+                "url": base + v.url,
+                "samenvatting": _plain(d.summary_markdown, 100_000),
+                "besluitbrief": _file_json(v.main_files[0], base),
+                "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
+                "zaaknummers": d.case_numbers,
+                "inventaris": [_row_json(r, base) for r in v.rows],
+                "downloads": {
+                    "inventaris_csv": base + urls.inventory_csv(v.url),
+                    "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
+                    "documenten_zip": base + urls.documents_zip(v.url),
+                },
+            }
+        )
         # Every further open-data field of the schema (a field added to woo-besluit appears here too).
         record = decisions[-1]
         record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
@@ -210,25 +282,41 @@ def data_json(views, base: str, site_name: str) -> str:
         for f in d.kind.opendata_fields():
             if f.name not in record:
                 record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
-    return json.dumps({"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions,
-                       "publicaties": others},
-                      ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return (
+        json.dumps(
+            {"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions, "publicaties": others},
+            ensure_ascii=False,
+            indent=1,
+            sort_keys=False,
+        )
+        + "\n"
+    )
 
 
 def atom_feed(views, base: str, site_name: str) -> str:
     latest = sorted(views, key=lambda v: (v.decision.publication_date, v.decision.kenmerk), reverse=True)[:FEED_SIZE]
     updated = latest[0].decision.publication_date.isoformat() if latest else "2000-01-01"
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nl">',
-           f"  <title>{escape(site_name)}: nieuwe besluiten</title>", f"  <id>{escape(base + urls.FEED)}</id>",
-           f'  <link rel="self" href="{escape(base + urls.FEED)}"/>', f'  <link href="{escape(base)}"/>',
-           f"  <updated>{updated}T00:00:00Z</updated>", f"  <author><name>{escape(site_name)}</name></author>"]
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="nl">',
+        f"  <title>{escape(site_name)}: nieuwe besluiten</title>",
+        f"  <id>{escape(base + urls.FEED)}</id>",
+        f'  <link rel="self" href="{escape(base + urls.FEED)}"/>',
+        f'  <link href="{escape(base)}"/>',
+        f"  <updated>{updated}T00:00:00Z</updated>",
+        f"  <author><name>{escape(site_name)}</name></author>",
+    ]
     for v in latest:
         d = v.decision
-        out += ["  <entry>", f"    <title>{escape(d.title)}</title>", f"    <id>{escape(base + v.url)}</id>",
-                f'    <link href="{escape(base + v.url)}"/>',
-                f"    <updated>{d.publication_date.isoformat()}T00:00:00Z</updated>",
-                f"    <published>{d.publication_date.isoformat()}T00:00:00Z</published>",
-                f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + (d.outcome or d.kind.label) + '. ' + _plain(d.summary_markdown, 400))}</summary>",
-                "  </entry>"]
+        out += [
+            "  <entry>",
+            f"    <title>{escape(d.title)}</title>",
+            f"    <id>{escape(base + v.url)}</id>",
+            f'    <link href="{escape(base + v.url)}"/>',
+            f"    <updated>{d.publication_date.isoformat()}T00:00:00Z</updated>",
+            f"    <published>{d.publication_date.isoformat()}T00:00:00Z</published>",
+            f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + (d.outcome or d.kind.label) + '. ' + _plain(d.summary_markdown, 400))}</summary>",
+            "  </entry>",
+        ]
     out.append("</feed>")
     return "\n".join(out) + "\n"

@@ -29,11 +29,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 APPROVAL_FILE = "goedkeuring.json"
 
 _ASSESSMENT_FORMS = {
-    "openbaar": "openbaar", "openbaarmaking": "openbaar", "volledig openbaar": "openbaar",
-    "deels openbaar": "deels openbaar", "gedeeltelijk openbaar": "deels openbaar",
-    "gedeeltelijke openbaarmaking": "deels openbaar", "deels": "deels openbaar",
-    "niet openbaar": "niet openbaar", "geen openbaarmaking": "niet openbaar",
-    "reeds openbaar": "reeds openbaar", "al openbaar": "reeds openbaar",
+    "openbaar": "openbaar",
+    "openbaarmaking": "openbaar",
+    "volledig openbaar": "openbaar",
+    "deels openbaar": "deels openbaar",
+    "gedeeltelijk openbaar": "deels openbaar",
+    "gedeeltelijke openbaarmaking": "deels openbaar",
+    "deels": "deels openbaar",
+    "niet openbaar": "niet openbaar",
+    "geen openbaarmaking": "niet openbaar",
+    "reeds openbaar": "reeds openbaar",
+    "al openbaar": "reeds openbaar",
 }
 
 
@@ -61,8 +67,12 @@ class _Loader:
         self.folder = folder
         self.limits = limits
         # The site's limits on inventories, as the inventory reader takes them.
-        self.inventory_limits = InventoryLimits(rows=limits.inventory_rows, cell_chars=limits.inventory_cell_chars,
-                                                xlsx_unpacked_bytes=limits.xlsx_unpacked_bytes, csv_bytes=limits.inventory_bytes)
+        self.inventory_limits = InventoryLimits(
+            rows=limits.inventory_rows,
+            cell_chars=limits.inventory_cell_chars,
+            xlsx_unpacked_bytes=limits.xlsx_unpacked_bytes,
+            csv_bytes=limits.inventory_bytes,
+        )
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
@@ -85,76 +95,133 @@ class _Loader:
         value = meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if self._required(key):
-                self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
-                         f"Vul '{key}:' in de kop van {METADATA_FILE} in.", "veld.ontbreekt")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    "dit verplichte veld ontbreekt of is leeg.",
+                    f"Vul '{key}:' in de kop van {METADATA_FILE} in.",
+                    "veld.ontbreekt",
+                )
             return None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             text = str(value).strip()
-            if not self.within(text, "title_chars" if key == "titel" else "field_chars", METADATA_FILE, f"veld '{key}'",
-                               f"de waarde van '{key}'"):
+            if not self.within(
+                text, "title_chars" if key == "titel" else "field_chars", METADATA_FILE, f"veld '{key}'", f"de waarde van '{key}'"
+            ):
                 return None
             if "\n" in text and key in ("kenmerk", "titel", "organisatie"):
-                self.err(METADATA_FILE, f"veld '{key}'", "de waarde beslaat meer dan één regel.",
-                         "Zet de waarde op één regel.", "veld.meerdere_regels")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    "de waarde beslaat meer dan één regel.",
+                    "Zet de waarde op één regel.",
+                    "veld.meerdere_regels",
+                )
             return text
-        self.err(METADATA_FILE, f"veld '{key}'", f"verwacht een tekst, maar kreeg {_kind(value)}.",
-                 f"Schrijf '{key}' als één tekst, bijvoorbeeld {key}: \"...\".", "veld.type")
+        self.err(
+            METADATA_FILE,
+            f"veld '{key}'",
+            f"verwacht een tekst, maar kreeg {_kind(value)}.",
+            f"Schrijf '{key}' als één tekst, bijvoorbeeld {key}: \"...\".",
+            "veld.type",
+        )
         return None
 
     def within(self, text: str, limit: str, file: str, location: str, what: str) -> bool:
         """False (with a problem naming the limit and the length found) when ``text`` is too long."""
         if len(text) <= getattr(self.limits, limit):
             return True
-        self.err(file, location, self.limits.exceeded(limit, len(text), f"de lengte van {what}"),
-                 "Maak de tekst korter; zet lange uitleg in de samenvatting of in het document zelf. " + LIMIT_RAISE, "limiet.lengte")
+        self.err(
+            file,
+            location,
+            self.limits.exceeded(limit, len(text), f"de lengte van {what}"),
+            "Maak de tekst korter; zet lange uitleg in de samenvatting of in het document zelf. " + LIMIT_RAISE,
+            "limiet.lengte",
+        )
         return False
 
     def date_field(self, meta: dict, key: str) -> dt.date | None:
         value = meta.get(key)
         if value is None or value == "":
             if self._required(key):
-                self.err(METADATA_FILE, f"veld '{key}'", "deze verplichte datum ontbreekt.",
-                         f"Vul '{key}:' in als JJJJ-MM-DD, bijvoorbeeld {key}: 2024-04-29.", "veld.ontbreekt")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    "deze verplichte datum ontbreekt.",
+                    f"Vul '{key}:' in als JJJJ-MM-DD, bijvoorbeeld {key}: 2024-04-29.",
+                    "veld.ontbreekt",
+                )
             return None
         date = parse_iso(value)
         if date is None:
-            self.err(METADATA_FILE, f"veld '{key}'", f"'{value}' is geen geldige datum.",
-                     "Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2024-04-29.", "veld.datum")
+            self.err(
+                METADATA_FILE,
+                f"veld '{key}'",
+                f"'{value}' is geen geldige datum.",
+                "Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2024-04-29.",
+                "veld.datum",
+            )
         return date
 
     def file_field(self, reference, file: str, location: str, role: str, suffixes: tuple[str, ...]) -> FileRef | None:
         if not isinstance(reference, (str, int)) or isinstance(reference, bool) or str(reference).strip() == "":
-            self.err(file, location, f"het pad van {role} ontbreekt of is geen tekst.",
-                     "Geef het pad van het bestand ten opzichte van de pakketmap, bijvoorbeeld 'besluitbrief.pdf'.",
-                     "bestand.pad")
+            self.err(
+                file,
+                location,
+                f"het pad van {role} ontbreekt of is geen tekst.",
+                "Geef het pad van het bestand ten opzichte van de pakketmap, bijvoorbeeld 'besluitbrief.pdf'.",
+                "bestand.pad",
+            )
             return None
         try:
             relpath, path = resolve_inside(self.folder, str(reference))
         except UnsafePath as exc:
-            self.err(file, location, f"het pad '{reference}' is niet toegestaan: {exc}.",
-                     "Zet het bestand in de pakketmap en verwijs ernaar met een pad zonder '..', zonder '/' vooraan en zonder snelkoppeling.",
-                     "bestand.buiten_pakket")
+            self.err(
+                file,
+                location,
+                f"het pad '{reference}' is niet toegestaan: {exc}.",
+                "Zet het bestand in de pakketmap en verwijs ernaar met een pad zonder '..', zonder '/' vooraan en zonder snelkoppeling.",
+                "bestand.buiten_pakket",
+            )
             return None
         if is_litter(path.name):
-            self.err(file, location, f"de naam van '{relpath}' ({role}) is die van een hulpbestand van het besturingssysteem "
-                     "(zoals .DS_Store, Thumbs.db, ~$... of ._...); zulke bestanden worden altijd genegeerd.",
-                     "Geef het bestand een gewone naam en pas de verwijzing aan.", "bestand.naam")
+            self.err(
+                file,
+                location,
+                f"de naam van '{relpath}' ({role}) is die van een hulpbestand van het besturingssysteem "
+                "(zoals .DS_Store, Thumbs.db, ~$... of ._...); zulke bestanden worden altijd genegeerd.",
+                "Geef het bestand een gewone naam en pas de verwijzing aan.",
+                "bestand.naam",
+            )
             return None
         if not path.is_file():
             hint = self._similar_file(relpath)
-            self.err(file, location, f"het bestand '{relpath}' ({role}) bestaat niet in het pakket.",
-                     (f"Bedoelde u '{hint}'? " if hint else "")
-                     + "Controleer de schrijfwijze (hoofdletters tellen mee) of voeg het bestand toe.",
-                     "bestand.ontbreekt")
+            self.err(
+                file,
+                location,
+                f"het bestand '{relpath}' ({role}) bestaat niet in het pakket.",
+                (f"Bedoelde u '{hint}'? " if hint else "")
+                + "Controleer de schrijfwijze (hoofdletters tellen mee) of voeg het bestand toe.",
+                "bestand.ontbreekt",
+            )
             return None
         if path.suffix.lower() not in suffixes:
-            self.err(file, location, f"'{relpath}' ({role}) heeft het bestandstype '{path.suffix or 'geen'}'.",
-                     f"Lever {role} aan als {' of '.join(suffixes)}.", "bestand.type")
+            self.err(
+                file,
+                location,
+                f"'{relpath}' ({role}) heeft het bestandstype '{path.suffix or 'geen'}'.",
+                f"Lever {role} aan als {' of '.join(suffixes)}.",
+                "bestand.type",
+            )
             return None
         if relpath in self.referenced:
-            self.err(file, location, f"'{relpath}' wordt al gebruikt als {self.referenced[relpath]}.",
-                     "Elk bestand hoort bij precies één rol of inventarisrij; maak een apart bestand of verwijder de dubbele verwijzing.",
-                     "bestand.dubbel")
+            self.err(
+                file,
+                location,
+                f"'{relpath}' wordt al gebruikt als {self.referenced[relpath]}.",
+                "Elk bestand hoort bij precies één rol of inventarisrij; maak een apart bestand of verwijder de dubbele verwijzing.",
+                "bestand.dubbel",
+            )
             return None
         self.referenced[relpath] = role
         return FileRef(relpath, path)
@@ -174,45 +241,76 @@ class _Loader:
     def load(self) -> Decision | None:
         meta_path = self.folder / METADATA_FILE
         if not meta_path.is_file():
-            self.err(METADATA_FILE, "", f"het pakket heeft geen {METADATA_FILE}.",
-                     f"Maak {METADATA_FILE} aan met de metagegevens tussen '---'-regels en daaronder de samenvatting.",
-                     "besluit.ontbreekt")
+            self.err(
+                METADATA_FILE,
+                "",
+                f"het pakket heeft geen {METADATA_FILE}.",
+                f"Maak {METADATA_FILE} aan met de metagegevens tussen '---'-regels en daaronder de samenvatting.",
+                "besluit.ontbreekt",
+            )
             return None
         size = meta_path.stat().st_size
         if size > self.limits.metadata_file_bytes:
-            self.err(METADATA_FILE, "", f"{METADATA_FILE} is {dutch_number(round(size / 1e6, 1))} MB; dat is meer dan de kop en de "
-                     f"samenvatting samen mogen zijn ({self.limits.setting('yaml_bytes')}, {self.limits.setting('summary_chars')}).",
-                     "Houd besluit.md kort: de metagegevens en een samenvatting; de rest hoort in de besluitbrief. " + LIMIT_RAISE,
-                     "limiet.yaml")
+            self.err(
+                METADATA_FILE,
+                "",
+                f"{METADATA_FILE} is {dutch_number(round(size / 1e6, 1))} MB; dat is meer dan de kop en de "
+                f"samenvatting samen mogen zijn ({self.limits.setting('yaml_bytes')}, {self.limits.setting('summary_chars')}).",
+                "Houd besluit.md kort: de metagegevens en een samenvatting; de rest hoort in de besluitbrief. " + LIMIT_RAISE,
+                "limiet.yaml",
+            )
             return None
         try:
             post = load_front_matter(meta_path.read_text(encoding="utf-8-sig"), self.limits)
         except RecursionError:
-            self.err(METADATA_FILE, "kop", "de kop (YAML) is te diep genest om te lezen.",
-                     "Schrijf de metagegevens als eenvoudige velden 'naam: waarde', zoals in de handleiding.", "besluit.yaml")
+            self.err(
+                METADATA_FILE,
+                "kop",
+                "de kop (YAML) is te diep genest om te lezen.",
+                "Schrijf de metagegevens als eenvoudige velden 'naam: waarde', zoals in de handleiding.",
+                "besluit.yaml",
+            )
             return None
         except UnicodeDecodeError:
-            self.err(METADATA_FILE, "", "het bestand is geen UTF-8-tekst.",
-                     "Sla het bestand op met de tekstcodering UTF-8.", "besluit.codering")
+            self.err(
+                METADATA_FILE,
+                "",
+                "het bestand is geen UTF-8-tekst.",
+                "Sla het bestand op met de tekstcodering UTF-8.",
+                "besluit.codering",
+            )
             return None
         except YamlLimitError as exc:
-            self.err(METADATA_FILE, "kop", f"de kop (YAML) wordt niet gelezen: {exc.problem}",
-                     "Schrijf elke waarde gewoon uit, zonder verwijzingen (&naam en *naam). " + LIMIT_RAISE, "limiet.yaml")
+            self.err(
+                METADATA_FILE,
+                "kop",
+                f"de kop (YAML) wordt niet gelezen: {exc.problem}",
+                "Schrijf elke waarde gewoon uit, zonder verwijzingen (&naam en *naam). " + LIMIT_RAISE,
+                "limiet.yaml",
+            )
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"regel {mark.line + 2}" if mark is not None else "kop"
-            self.err(METADATA_FILE, where, f"de kop (YAML) kan niet gelezen worden: {getattr(exc, 'problem', exc)}.",
-                     "Controleer dubbele punten, inspringing en aanhalingstekens; zet een tekst met ':' tussen aanhalingstekens.",
-                     "besluit.yaml")
+            self.err(
+                METADATA_FILE,
+                where,
+                f"de kop (YAML) kan niet gelezen worden: {getattr(exc, 'problem', exc)}.",
+                "Controleer dubbele punten, inspringing en aanhalingstekens; zet een tekst met ':' tussen aanhalingstekens.",
+                "besluit.yaml",
+            )
             return None
         meta = post.metadata
         if not self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
             return None
         if not meta:
-            self.err(METADATA_FILE, "", "de kop met metagegevens ontbreekt of is leeg.",
-                     "Begin het bestand met een regel '---', dan de velden (kenmerk:, titel:, ...), en sluit af met '---'.",
-                     "besluit.geen_kop")
+            self.err(
+                METADATA_FILE,
+                "",
+                "de kop met metagegevens ontbreekt of is leeg.",
+                "Begin het bestand met een regel '---', dan de velden (kenmerk:, titel:, ...), en sluit af met '---'.",
+                "besluit.geen_kop",
+            )
             return None
         return self._from_metadata(meta, post.content)
 
@@ -224,9 +322,13 @@ class _Loader:
         if kind_name in (None, ""):
             kind_name = types.DEFAULT_TYPE
         if not isinstance(kind_name, str) or kind_name.strip() not in types.REGISTRY:
-            self.err(METADATA_FILE, "veld 'type'", f"'{kind_name}' is geen bekend publicatietype.",
-                     "Gebruik een van: " + ", ".join(types.REGISTRY) + "; of laat het veld weg voor een Woo-besluit.",
-                     "veld.type_onbekend")
+            self.err(
+                METADATA_FILE,
+                "veld 'type'",
+                f"'{kind_name}' is geen bekend publicatietype.",
+                "Gebruik een van: " + ", ".join(types.REGISTRY) + "; of laat het veld weg voor een Woo-besluit.",
+                "veld.type_onbekend",
+            )
             return None
         kind = types.get(kind_name.strip())
         schema = self.schema = kind.schema
@@ -234,15 +336,21 @@ class _Loader:
         for key in sorted(meta, key=str):
             if key not in names:
                 close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
-                self.err(METADATA_FILE, f"veld '{key}'", "dit veld is onbekend" + (f" bij het type '{kind.name}'." if kind.name != types.DEFAULT_TYPE else "."),
-                         (f"Bedoelde u '{close[0]}'? " if close else "")
-                         + "Toegestane velden: " + ", ".join(names) + ".", "veld.onbekend")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    "dit veld is onbekend" + (f" bij het type '{kind.name}'." if kind.name != types.DEFAULT_TYPE else "."),
+                    (f"Bedoelde u '{close[0]}'? " if close else "") + "Toegestane velden: " + ", ".join(names) + ".",
+                    "veld.onbekend",
+                )
 
         values = {f.name: self._field(meta, f) for f in schema.fields}
         values["type"] = kind.name
         for rule in schema.rules:
             if all(values.get(n) is not None for n in rule.needs) and not rule.check(values, meta):
-                self.err(METADATA_FILE, f"veld '{rule.field}'", rule.message.format(**values), rule.fix.format(**values), rule.code)
+                self.err(
+                    METADATA_FILE, f"veld '{rule.field}'", rule.message.format(**values), rule.fix.format(**values), rule.code
+                )
         core = kind.finish(self, values, meta, body) if kind.finish else {}
 
         inventory_file = values.get("inventaris")
@@ -256,12 +364,29 @@ class _Loader:
                 core["period_from"], core["period_to"] = values[f.name] or (None, None)
             elif f.core:
                 core[f.core] = values[f.name]
-        defaults: dict[str, object] = {"law": None, "outcome": None, "request_received": None, "period_from": None, "period_to": None,
-                    "subjects": [], "annexes": [], "inventory_file": None, "inventory": [], "allowed_personal_data": []}
+        defaults: dict[str, object] = {
+            "law": None,
+            "outcome": None,
+            "request_received": None,
+            "period_from": None,
+            "period_to": None,
+            "subjects": [],
+            "annexes": [],
+            "inventory_file": None,
+            "inventory": [],
+            "allowed_personal_data": [],
+        }
         core = {**defaults, **{k: v for k, v in core.items() if v is not None or k not in defaults}}
         meta_model = schema.model()(**{f.name: values[f.name] for f in schema.fields})
-        return Decision(folder=self.folder, name=self.name, type=kind.name, summary_markdown=body.strip(), meta=meta_model,
-                        suspended_files=sorted(self.suspended_files), **core)
+        return Decision(
+            folder=self.folder,
+            name=self.name,
+            type=kind.name,
+            summary_markdown=body.strip(),
+            meta=meta_model,
+            suspended_files=sorted(self.suspended_files),
+            **core,
+        )
 
     def _field(self, meta: dict, f):
         """Parse one field by its kind; report what is wrong and return None for a missing or bad value."""
@@ -269,15 +394,30 @@ class _Loader:
         if f.kind in ("line", "text"):
             text = self.text_field(meta, key)
             if text is not None and f.pattern and _CONTROL.search(text):
-                self.err(METADATA_FILE, f"veld '{key}'", "de waarde bevat onzichtbare stuurtekens; die horen niet in een publicatie.",
-                         "Typ de waarde opnieuw, zonder te kopiëren uit een ander programma.", f.code or "veld.formaat")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    "de waarde bevat onzichtbare stuurtekens; die horen niet in een publicatie.",
+                    "Typ de waarde opnieuw, zonder te kopiëren uit een ander programma.",
+                    f.code or "veld.formaat",
+                )
                 return None
             if text is not None and f.kind == "line" and "\n" in text and key not in ("kenmerk", "titel", "organisatie"):
-                self.err(METADATA_FILE, f"veld '{key}'", "de waarde beslaat meer dan één regel.",
-                         "Zet de waarde op één regel.", "veld.meerdere_regels")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    "de waarde beslaat meer dan één regel.",
+                    "Zet de waarde op één regel.",
+                    "veld.meerdere_regels",
+                )
             if text is not None and f.pattern and not re.fullmatch(f.pattern, text):
-                self.err(METADATA_FILE, f"veld '{key}'", (f.message or "'{value}' heeft niet de juiste vorm.").format(value=text),
-                         f.fix or f"Schrijf bijvoorbeeld: {key}: {f.example}.", f.code or "veld.formaat")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    (f.message or "'{value}' heeft niet de juiste vorm.").format(value=text),
+                    f.fix or f"Schrijf bijvoorbeeld: {key}: {f.example}.",
+                    f.code or "veld.formaat",
+                )
                 return None
             return text
         if f.kind == "choice":
@@ -286,8 +426,13 @@ class _Loader:
                 return None
             value = f.canonical(text)
             if value is None:
-                self.err(METADATA_FILE, f"veld '{key}'", (f.message or "'{value}' is geen toegestane waarde.").format(value=meta.get(key)),
-                         f.fix or "Gebruik een van: " + ", ".join(f.choices) + ".", f.code or "veld.waarde")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    (f.message or "'{value}' is geen toegestane waarde.").format(value=meta.get(key)),
+                    f.fix or "Gebruik een van: " + ", ".join(f.choices) + ".",
+                    f.code or "veld.waarde",
+                )
             return value
         if f.kind == "tooi":
             from . import tooi
@@ -298,16 +443,26 @@ class _Loader:
             value = tooi.lookup(f.tooi_list, text)
             if value is None:
                 examples = ", ".join(f"{tooi.short(u)} ({label})" for u, label in list(tooi.values(f.tooi_list).items())[:3])
-                self.err(METADATA_FILE, f"veld '{key}'", f"'{text}' staat niet in de TOOI-lijst van {f.tooi_list}en.",
-                         f"Gebruik een id of naam uit die lijst (docs/pakketformaat.md), bijvoorbeeld {examples}.", "veld.tooi")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    f"'{text}' staat niet in de TOOI-lijst van {f.tooi_list}en.",
+                    f"Gebruik een id of naam uit die lijst (docs/pakketformaat.md), bijvoorbeeld {examples}.",
+                    "veld.tooi",
+                )
             return value
         if f.kind == "date":
             return self.date_field(meta, key)
         if f.kind == "period":
             value = meta.get(key)
             if value is None and f.required:
-                self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
-                         f"Schrijf bijvoorbeeld: {key}: {{van: 2020-01-01, tot: 2021-12-31}}.", "veld.ontbreekt")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    "dit verplichte veld ontbreekt of is leeg.",
+                    f"Schrijf bijvoorbeeld: {key}: {{van: 2020-01-01, tot: 2021-12-31}}.",
+                    "veld.ontbreekt",
+                )
             start, end = self._period(value, key)
             return None if start is None and end is None else (start, end)
         if f.kind == "texts":
@@ -315,20 +470,35 @@ class _Loader:
             if f.unique:
                 items = list(dict.fromkeys(items))
             if not items and f.required:
-                self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
-                         f"Schrijf bijvoorbeeld: {key}: [{f.example}].", "veld.ontbreekt")
+                self.err(
+                    METADATA_FILE,
+                    f"veld '{key}'",
+                    "dit verplichte veld ontbreekt of is leeg.",
+                    f"Schrijf bijvoorbeeld: {key}: [{f.example}].",
+                    "veld.ontbreekt",
+                )
             for item in items if f.item_pattern else ():
                 if _CONTROL.search(item) or not re.fullmatch(f.item_pattern, item):
-                    self.err(METADATA_FILE, f"veld '{key}'", (f.message or "'{value}' heeft niet de juiste vorm.").format(value=item),
-                             f.fix or f"Schrijf bijvoorbeeld: {key}: [{f.example}].", f.code or "veld.formaat")
+                    self.err(
+                        METADATA_FILE,
+                        f"veld '{key}'",
+                        (f.message or "'{value}' heeft niet de juiste vorm.").format(value=item),
+                        f.fix or f"Schrijf bijvoorbeeld: {key}: [{f.example}].",
+                        f.code or "veld.formaat",
+                    )
             return items
         if f.kind in ("file", "inventory"):
             reference = meta.get(key)
             if reference in (None, ""):
                 if f.required:
-                    self.err(METADATA_FILE, f"veld '{key}'", "dit verplichte veld ontbreekt of is leeg.",
-                             f"Geef het pad van {f.role} ({', '.join(s.lstrip('.') for s in f.suffixes)}), bijvoorbeeld "
-                             f"'{key}: {f.example or key + f.suffixes[0]}'.", "veld.ontbreekt")
+                    self.err(
+                        METADATA_FILE,
+                        f"veld '{key}'",
+                        "dit verplichte veld ontbreekt of is leeg.",
+                        f"Geef het pad van {f.role} ({', '.join(s.lstrip('.') for s in f.suffixes)}), bijvoorbeeld "
+                        f"'{key}: {f.example or key + f.suffixes[0]}'.",
+                        "veld.ontbreekt",
+                    )
                 return None
             return self.file_field(reference, METADATA_FILE, f"veld '{key}'", f.role, f.suffixes)
         if f.kind == "annexes":
@@ -339,8 +509,13 @@ class _Loader:
         if value is None:
             return None, None
         if not isinstance(value, dict) or set(value) - {"van", "tot"} or not value:
-            self.err(METADATA_FILE, f"veld '{key}'", "de periode moet 'van' en/of 'tot' bevatten.",
-                     "Schrijf bijvoorbeeld: periode: {van: 2020-01-01, tot: 2021-12-31}.", "veld.periode")
+            self.err(
+                METADATA_FILE,
+                f"veld '{key}'",
+                "de periode moet 'van' en/of 'tot' bevatten.",
+                "Schrijf bijvoorbeeld: periode: {van: 2020-01-01, tot: 2021-12-31}.",
+                "veld.periode",
+            )
             return None, None
         dates = {}
         field_name = key
@@ -348,12 +523,22 @@ class _Loader:
             if key in value:
                 dates[key] = parse_iso(value[key])
                 if dates[key] is None:
-                    self.err(METADATA_FILE, f"veld '{field_name}.{key}'", f"'{value[key]}' is geen geldige datum.",
-                             "Schrijf de datum als JJJJ-MM-DD.", "veld.datum")
+                    self.err(
+                        METADATA_FILE,
+                        f"veld '{field_name}.{key}'",
+                        f"'{value[key]}' is geen geldige datum.",
+                        "Schrijf de datum als JJJJ-MM-DD.",
+                        "veld.datum",
+                    )
         start, end = dates.get("van"), dates.get("tot")
         if start and end and start > end:
-            self.err(METADATA_FILE, f"veld '{field_name}'", f"'van' ({start}) ligt na 'tot' ({end}).",
-                     "Wissel de datums om of verbeter ze.", "veld.datum_volgorde")
+            self.err(
+                METADATA_FILE,
+                f"veld '{field_name}'",
+                f"'van' ({start}) ligt na 'tot' ({end}).",
+                "Wissel de datums om of verbeter ze.",
+                "veld.datum_volgorde",
+            )
         return start, end
 
     def _string_list(self, value, key: str, example: str) -> list[str]:
@@ -361,11 +546,14 @@ class _Loader:
             return []
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = [value]
-        if not isinstance(value, list) or any(
-            not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in value
-        ):
-            self.err(METADATA_FILE, f"veld '{key}'", "verwacht een lijst met teksten.",
-                     f"Schrijf bijvoorbeeld: {key}: [{example}].", "veld.type")
+        if not isinstance(value, list) or any(not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in value):
+            self.err(
+                METADATA_FILE,
+                f"veld '{key}'",
+                "verwacht een lijst met teksten.",
+                f"Schrijf bijvoorbeeld: {key}: [{example}].",
+                "veld.type",
+            )
             return []
         texts = [str(v).strip() for v in value if str(v).strip()]
         if not all(self.within(t, "field_chars", METADATA_FILE, f"veld '{key}'", f"een waarde in '{key}'") for t in texts):
@@ -376,23 +564,43 @@ class _Loader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.err(METADATA_FILE, f"veld '{key}'", "verwacht een lijst van bijlagen.",
-                     "Schrijf per bijlage een regel '- {titel: ..., bestand: ...}'.", "veld.bijlagen")
+            self.err(
+                METADATA_FILE,
+                f"veld '{key}'",
+                "verwacht een lijst van bijlagen.",
+                "Schrijf per bijlage een regel '- {titel: ..., bestand: ...}'.",
+                "veld.bijlagen",
+            )
             return []
         annexes = []
         for i, item in enumerate(value, start=1):
             location = f"veld '{key}', bijlage {i}"
             if not isinstance(item, dict):
-                self.err(METADATA_FILE, location, "een bijlage moet 'titel' en 'bestand' hebben.",
-                         "Schrijf: - {titel: Bijlage 1 Relevante artikelen, bestand: bijlage-1.pdf}.", "veld.bijlagen")
+                self.err(
+                    METADATA_FILE,
+                    location,
+                    "een bijlage moet 'titel' en 'bestand' hebben.",
+                    "Schrijf: - {titel: Bijlage 1 Relevante artikelen, bestand: bijlage-1.pdf}.",
+                    "veld.bijlagen",
+                )
                 continue
             for key in sorted(set(item) - {"titel", "bestand"}, key=str):
-                self.err(METADATA_FILE, f"{location}, '{key}'", "dit veld is onbekend in een bijlage.",
-                         "Een bijlage heeft alleen 'titel' en 'bestand'.", "veld.onbekend")
+                self.err(
+                    METADATA_FILE,
+                    f"{location}, '{key}'",
+                    "dit veld is onbekend in een bijlage.",
+                    "Een bijlage heeft alleen 'titel' en 'bestand'.",
+                    "veld.onbekend",
+                )
             title = item.get("titel")
             if title is None or not str(title).strip() or isinstance(title, (dict, list)):
-                self.err(METADATA_FILE, f"{location}, 'titel'", "de titel van de bijlage ontbreekt.",
-                         "Geef elke bijlage een titel.", "veld.ontbreekt")
+                self.err(
+                    METADATA_FILE,
+                    f"{location}, 'titel'",
+                    "de titel van de bijlage ontbreekt.",
+                    "Geef elke bijlage een titel.",
+                    "veld.ontbreekt",
+                )
             elif not self.within(str(title).strip(), "title_chars", METADATA_FILE, f"{location}, 'titel'", "de titel"):
                 title = None
             file = self.file_field(item.get("bestand"), METADATA_FILE, f"{location}, 'bestand'", f"bijlage {i}", (".pdf",))
@@ -410,9 +618,13 @@ class _Loader:
             from .safetext import log_unexpected
 
             log_unexpected(self.name, exc, f"het lezen van {rel}")
-            self.err(rel, "", f"de inventaris kan niet gelezen worden: het bestand is beschadigd of onvolledig ({type(exc).__name__}).",
-                     "Open de inventaris in Excel (of een ander rekenprogramma), sla hem opnieuw op als .xlsx of .csv en lever hem opnieuw aan.",
-                     "inventaris.onleesbaar")
+            self.err(
+                rel,
+                "",
+                f"de inventaris kan niet gelezen worden: het bestand is beschadigd of onvolledig ({type(exc).__name__}).",
+                "Open de inventaris in Excel (of een ander rekenprogramma), sla hem opnieuw op als .xlsx of .csv en lever hem opnieuw aan.",
+                "inventaris.onleesbaar",
+            )
             return []
         if table is None:
             return []  # why is reported; no follow-on errors about its rows
@@ -428,60 +640,106 @@ class _Loader:
             where = f"rij {number}"
             nr = re.sub(r"\.$", "", cell_text(raw.get("nr")))
             if not nr:
-                self.err(rel, f"{where}, {col('nr')}", "het documentnummer ontbreekt.",
-                         "Geef elk document een uniek nummer.", "inventaris.nr_ontbreekt")
+                self.err(
+                    rel,
+                    f"{where}, {col('nr')}",
+                    "het documentnummer ontbreekt.",
+                    "Geef elk document een uniek nummer.",
+                    "inventaris.nr_ontbreekt",
+                )
             elif not self.within(nr, "field_chars", rel, f"{where}, kolom 'nr'", "het documentnummer"):
                 nr = ""  # the number becomes a file name on the site
             elif nr in seen_numbers:
-                self.err(rel, f"{where}, {col('nr')}", f"nummer '{nr}' staat ook in rij {seen_numbers[nr]}.",
-                         "Elk document heeft een eigen nummer; nummer de rijen opnieuw.", "inventaris.nr_dubbel")
+                self.err(
+                    rel,
+                    f"{where}, {col('nr')}",
+                    f"nummer '{nr}' staat ook in rij {seen_numbers[nr]}.",
+                    "Elk document heeft een eigen nummer; nummer de rijen opnieuw.",
+                    "inventaris.nr_dubbel",
+                )
             else:
                 seen_numbers[nr] = number
             title = document_title(cell_text(raw.get("document")))
             if not title:
-                self.err(rel, f"{where}, {col('document')}", "de titel van het document ontbreekt.",
-                         "Geef een omschrijving van het document.", "inventaris.titel_ontbreekt")
+                self.err(
+                    rel,
+                    f"{where}, {col('document')}",
+                    "de titel van het document ontbreekt.",
+                    "Geef een omschrijving van het document.",
+                    "inventaris.titel_ontbreekt",
+                )
             date = None
             raw_date = raw.get("datum")
             if raw_date not in (None, "") and cell_text(raw_date):
                 date = parse_loose(raw_date.strip() if isinstance(raw_date, str) else raw_date, utc=table.utc_dates)
                 if date is None:
-                    self.err(rel, f"{where}, {col('datum')}", f"'{cell_text(raw_date)}' is geen geldige datum.",
-                             "Schrijf de datum als JJJJ-MM-DD of DD-MM-JJJJ (of zoals e-discovery-software: "
-                             "M/D/JJJJ U:MM AM UTC), of laat de cel leeg.", "inventaris.datum")
+                    self.err(
+                        rel,
+                        f"{where}, {col('datum')}",
+                        f"'{cell_text(raw_date)}' is geen geldige datum.",
+                        "Schrijf de datum als JJJJ-MM-DD of DD-MM-JJJJ (of zoals e-discovery-software: "
+                        "M/D/JJJJ U:MM AM UTC), of laat de cel leeg.",
+                        "inventaris.datum",
+                    )
             assessment_text = cell_text(raw.get("beoordeling"))
             assessment = normalise_assessment(assessment_text)
             if assessment is None:
-                self.err(rel, f"{where}, {col('beoordeling')}",
-                         f"'{assessment_text}' is geen geldige beoordeling." if assessment_text else "de beoordeling ontbreekt.",
-                         "Gebruik een van: " + ", ".join(ASSESSMENTS) + ".", "inventaris.beoordeling")
+                self.err(
+                    rel,
+                    f"{where}, {col('beoordeling')}",
+                    f"'{assessment_text}' is geen geldige beoordeling." if assessment_text else "de beoordeling ontbreekt.",
+                    "Gebruik een van: " + ", ".join(ASSESSMENTS) + ".",
+                    "inventaris.beoordeling",
+                )
             suspended = self._yes_no(cell_text(raw.get("opgeschort")), rel, f"{where}, {col('opgeschort')}")
             row_grounds = self._row_grounds(cell_text(raw.get("gronden")), law, assessment, rel, where, col("gronden"))
             links = []
             for link in split_cell(cell_text(raw.get("link")), "|\n"):
                 if not re.fullmatch(r"https?://[^\s<>\"']+", link):
-                    self.err(rel, f"{where}, {col('link')}", f"'{link}' is geen geldig webadres.",
-                             "Geef een volledig adres dat begint met https:// of http://; scheid meerdere adressen met '|'.",
-                             "inventaris.link")
+                    self.err(
+                        rel,
+                        f"{where}, {col('link')}",
+                        f"'{link}' is geen geldig webadres.",
+                        "Geef een volledig adres dat begint met https:// of http://; scheid meerdere adressen met '|'.",
+                        "inventaris.link",
+                    )
                     continue
                 links.append(link)
-            rows.append(InventoryRow(
-                number, nr, title, date, assessment or "", row_grounds, None, links[0] if links else None,
-                cell_text(raw.get("toelichting")), links=links, suspended=suspended,
-                family=cell_text(raw.get("familie")), thread=cell_text(raw.get("thread")),
-                related=[r for r in split_cell(cell_text(raw.get("gerelateerd")), "|;,\n ") if r != nr],
-                case_numbers=split_cell(cell_text(raw.get("zaaknummer")), "|;\n"),
-                file_type=cell_text(raw.get("bestandstype")),
-            ))
+            rows.append(
+                InventoryRow(
+                    number,
+                    nr,
+                    title,
+                    date,
+                    assessment or "",
+                    row_grounds,
+                    None,
+                    links[0] if links else None,
+                    cell_text(raw.get("toelichting")),
+                    links=links,
+                    suspended=suspended,
+                    family=cell_text(raw.get("familie")),
+                    thread=cell_text(raw.get("thread")),
+                    related=[r for r in split_cell(cell_text(raw.get("gerelateerd")), "|;,\n ") if r != nr],
+                    case_numbers=split_cell(cell_text(raw.get("zaaknummer")), "|;\n"),
+                    file_type=cell_text(raw.get("bestandstype")),
+                )
+            )
             file_texts.append(cell_text(raw.get("bestand")))
         self._attach_files(rows, file_texts, rel, col("bestand"))
         numbers = {r.nr for r in rows}
         unknown = sorted({(r.row_number, x) for r in rows for x in r.related if x not in numbers})
         if unknown:
-            self.warn(rel, f"rij {row_ranges(n for n, _ in unknown)}, {col('gerelateerd')}",
-                      "deze gerelateerde documenten staan niet in de inventaris en krijgen geen verwijzing: "
-                      + ", ".join(dict.fromkeys(x for _, x in unknown[:20])) + ("..." if len(unknown) > 20 else "") + ".",
-                      "Controleer de nummers in de kolom.", "inventaris.gerelateerd_onbekend")
+            self.warn(
+                rel,
+                f"rij {row_ranges(n for n, _ in unknown)}, {col('gerelateerd')}",
+                "deze gerelateerde documenten staan niet in de inventaris en krijgen geen verwijzing: "
+                + ", ".join(dict.fromkeys(x for _, x in unknown[:20]))
+                + ("..." if len(unknown) > 20 else "")
+                + ".",
+                "Controleer de nummers in de kolom.",
+                "inventaris.gerelateerd_onbekend",
+            )
         return rows
 
     def _yes_no(self, text: str, rel: str, location: str) -> bool:
@@ -489,9 +747,13 @@ class _Loader:
         if key in ("ja", "j", "yes", "y", "true", "waar", "1", "x"):
             return True
         if key not in ("", "nee", "n", "no", "false", "onwaar", "0", "-"):
-            self.err(rel, location, f"'{text}' is geen ja of nee.",
-                     "Schrijf 'Ja' als de publicatie van het document is opgeschort, anders 'Nee' of niets.",
-                     "inventaris.opgeschort")
+            self.err(
+                rel,
+                location,
+                f"'{text}' is geen ja of nee.",
+                "Schrijf 'Ja' als de publicatie van het document is opgeschort, anders 'Nee' of niets.",
+                "inventaris.opgeschort",
+            )
         return False
 
     def _attach_files(self, rows: list[InventoryRow], file_texts: list[str], rel: str, column: str) -> None:
@@ -516,17 +778,25 @@ class _Loader:
                 try:
                     relpath, path = resolve_inside(self.folder, file_text)
                 except UnsafePath as exc:
-                    self.err(rel, where, f"het pad '{file_text}' is niet toegestaan: {exc}.",
-                             "Zet het bestand in de pakketmap en verwijs ernaar met een pad binnen die map.",
-                             "bestand.buiten_pakket")
+                    self.err(
+                        rel,
+                        where,
+                        f"het pad '{file_text}' is niet toegestaan: {exc}.",
+                        "Zet het bestand in de pakketmap en verwijs ernaar met een pad binnen die map.",
+                        "bestand.buiten_pakket",
+                    )
                     continue
                 if path.is_file():
                     self.referenced.setdefault(relpath, f"opgeschort document {row.nr}")
                     self.suspended_files.append(relpath)
             elif row.assessment == "niet openbaar":
-                self.err(rel, where, "een document dat 'niet openbaar' is, mag geen bestand hebben.",
-                         "Maak de cel 'bestand' leeg en verwijder het bestand uit het pakket: het wordt nooit gepubliceerd.",
-                         "inventaris.bestand_verboden")
+                self.err(
+                    rel,
+                    where,
+                    "een document dat 'niet openbaar' is, mag geen bestand hebben.",
+                    "Maak de cel 'bestand' leeg en verwijder het bestand uit het pakket: het wordt nooit gepubliceerd.",
+                    "inventaris.bestand_verboden",
+                )
             else:
                 row.file = self.file_field(file_text, rel, where, f"document {row.nr or '?'} (rij {row.row_number})", (".pdf",))
         waiting = [row for row, file_text in zip(rows, file_texts) if not file_text and row.nr]
@@ -544,15 +814,23 @@ class _Loader:
                     self.suspended_files.extend(found)
             elif row.assessment == "niet openbaar":
                 if found:
-                    self.err(rel, where, f"{names} hoort volgens de naam bij document {row.nr}, dat niet openbaar is.",
-                             "Verwijder het bestand uit het pakket: een document dat niet openbaar is, wordt nooit gepubliceerd.",
-                             "inventaris.bestand_verboden")
+                    self.err(
+                        rel,
+                        where,
+                        f"{names} hoort volgens de naam bij document {row.nr}, dat niet openbaar is.",
+                        "Verwijder het bestand uit het pakket: een document dat niet openbaar is, wordt nooit gepubliceerd.",
+                        "inventaris.bestand_verboden",
+                    )
                 for f in found:
                     self.referenced.setdefault(f, f"document {row.nr}")
             elif len(found) > 1:
-                self.err(rel, where, f"bij document {row.nr} horen volgens de naam meerdere bestanden: {names}.",
-                         "Houd één bestand over, of zet in een kolom 'Bestand' het pad van het bestand dat bij dit document hoort.",
-                         "inventaris.bestand_meerdere")
+                self.err(
+                    rel,
+                    where,
+                    f"bij document {row.nr} horen volgens de naam meerdere bestanden: {names}.",
+                    "Houd één bestand over, of zet in een kolom 'Bestand' het pad van het bestand dat bij dit document hoort.",
+                    "inventaris.bestand_meerdere",
+                )
                 for f in found:
                     self.referenced.setdefault(f, f"document {row.nr}")
             elif found:
@@ -561,28 +839,44 @@ class _Loader:
                 missing.append(row)
         if missing:
             missing.sort(key=lambda r: r.row_number)
-            fix = ("Zet de (gelakte) pdf in het pakket met het documentnummer vooraan in de naam (bijvoorbeeld "
-                   f"'{missing[0].nr}.pdf' of '{missing[0].nr} Verslag.pdf'), of zet het pad in een kolom 'bestand'.")
+            fix = (
+                "Zet de (gelakte) pdf in het pakket met het documentnummer vooraan in de naam (bijvoorbeeld "
+                f"'{missing[0].nr}.pdf' of '{missing[0].nr} Verslag.pdf'), of zet het pad in een kolom 'bestand'."
+            )
             if len(missing) <= 10:
                 for row in missing:
-                    self.err(rel, f"rij {row.row_number}, {column}",
-                             f"een document dat '{row.assessment}' is, heeft een bestand nodig; er is geen bestand "
-                             f"gevonden voor document {row.nr}.", fix, "inventaris.bestand_ontbreekt")
+                    self.err(
+                        rel,
+                        f"rij {row.row_number}, {column}",
+                        f"een document dat '{row.assessment}' is, heeft een bestand nodig; er is geen bestand "
+                        f"gevonden voor document {row.nr}.",
+                        fix,
+                        "inventaris.bestand_ontbreekt",
+                    )
             else:
-                self.err(rel, f"rij {row_ranges(r.row_number for r in missing)}, {column}",
-                         f"{len(missing)} documenten die (deels) openbaar zijn, hebben geen bestand in het pakket.",
-                         fix, "inventaris.bestand_ontbreekt")
+                self.err(
+                    rel,
+                    f"rij {row_ranges(r.row_number for r in missing)}, {column}",
+                    f"{len(missing)} documenten die (deels) openbaar zijn, hebben geen bestand in het pakket.",
+                    fix,
+                    "inventaris.bestand_ontbreekt",
+                )
 
-    def _row_grounds(self, text: str, law: str | None, assessment: str | None, rel: str, where: str,
-                     column: str = "kolom 'gronden'"):
+    def _row_grounds(
+        self, text: str, law: str | None, assessment: str | None, rel: str, where: str, column: str = "kolom 'gronden'"
+    ):
         found = []
         location = f"{where}, {column}"
         for part in grounds_catalogue.split_grounds(text):
             ground_id = grounds_catalogue.normalise_ground(part)
             if ground_id is None:
-                self.err(rel, location, f"'{part}' is geen herkenbare weigeringsgrond.",
-                         "Schrijf gronden als artikelnummer, bijvoorbeeld 5.1.2.e (Woo) of 10.2.e (Wob), gescheiden door ';'.",
-                         "inventaris.grond_onleesbaar")
+                self.err(
+                    rel,
+                    location,
+                    f"'{part}' is geen herkenbare weigeringsgrond.",
+                    "Schrijf gronden als artikelnummer, bijvoorbeeld 5.1.2.e (Woo) of 10.2.e (Wob), gescheiden door ';'.",
+                    "inventaris.grond_onleesbaar",
+                )
                 continue
             if law is None:
                 continue
@@ -590,84 +884,138 @@ class _Loader:
             if ground is None:
                 other = "Wob" if law == "Woo" else "Woo"
                 in_other = grounds_catalogue.lookup(other, ground_id)
-                self.err(rel, location, f"'{part}' is geen weigeringsgrond van de {law}"
-                         + (f" (wel van de {other})." if in_other else "."),
-                         (f"Het besluit valt onder de {law} (veld 'wet' in {METADATA_FILE}); gebruik een grond uit die wet of verbeter het veld 'wet'."
-                          if in_other else
-                          "Geldige gronden: " + ", ".join(g.id for g in grounds_catalogue.grounds_of(law)) + "."),
-                         "inventaris.grond_onbekend")
+                self.err(
+                    rel,
+                    location,
+                    f"'{part}' is geen weigeringsgrond van de {law}" + (f" (wel van de {other})." if in_other else "."),
+                    (
+                        f"Het besluit valt onder de {law} (veld 'wet' in {METADATA_FILE}); gebruik een grond uit die wet of verbeter het veld 'wet'."
+                        if in_other
+                        else "Geldige gronden: " + ", ".join(g.id for g in grounds_catalogue.grounds_of(law)) + "."
+                    ),
+                    "inventaris.grond_onbekend",
+                )
                 continue
             if ground not in found:
                 found.append(ground)
-        if assessment in ("deels openbaar", "niet openbaar") and not found and not any(
-            p.location == location for p in self.problems
+        if (
+            assessment in ("deels openbaar", "niet openbaar")
+            and not found
+            and not any(p.location == location for p in self.problems)
         ):
-            self.err(rel, location, f"een document dat '{assessment}' is, heeft minstens één weigeringsgrond nodig.",
-                     "Vul de weigeringsgrond(en) in, bijvoorbeeld 5.1.2.e.", "inventaris.grond_ontbreekt")
+            self.err(
+                rel,
+                location,
+                f"een document dat '{assessment}' is, heeft minstens één weigeringsgrond nodig.",
+                "Vul de weigeringsgrond(en) in, bijvoorbeeld 5.1.2.e.",
+                "inventaris.grond_ontbreekt",
+            )
         if assessment == "openbaar" and found:
-            self.warn(rel, location, f"een document dat 'openbaar' is, heeft toch een weigeringsgrond "
-                      f"({', '.join(g.id for g in found)}); die wordt getoond zoals opgegeven.",
-                      "Controleer de rij: is er gelakt, maak de beoordeling dan 'deels openbaar'; anders kan de cel leeg.",
-                      "inventaris.grond_bij_openbaar")
+            self.warn(
+                rel,
+                location,
+                f"een document dat 'openbaar' is, heeft toch een weigeringsgrond "
+                f"({', '.join(g.id for g in found)}); die wordt getoond zoals opgegeven.",
+                "Controleer de rij: is er gelakt, maak de beoordeling dan 'deels openbaar'; anders kan de cel leeg.",
+                "inventaris.grond_bij_openbaar",
+            )
         return found
 
     def _check_outcome(self, outcome: str, rows: list[InventoryRow], rel: str) -> None:
         assessments = [r.assessment for r in rows if r.assessment]
         if outcome == "niets aangetroffen":
             if rows:
-                self.err(METADATA_FILE, "veld 'besluit'", f"'niets aangetroffen', maar de inventaris noemt {len(rows)} document(en).",
-                         "Verbeter het veld 'besluit', of laat de inventaris weg als er echt niets is gevonden.",
-                         "besluit.tegenstrijdig")
+                self.err(
+                    METADATA_FILE,
+                    "veld 'besluit'",
+                    f"'niets aangetroffen', maar de inventaris noemt {len(rows)} document(en).",
+                    "Verbeter het veld 'besluit', of laat de inventaris weg als er echt niets is gevonden.",
+                    "besluit.tegenstrijdig",
+                )
             return
         if not rows:
-            self.err(rel, "", "de inventaris bevat geen documenten.",
-                     "Zet elk gevonden document in de inventaris, of gebruik 'besluit: niets aangetroffen'.",
-                     "inventaris.geen_rijen")
+            self.err(
+                rel,
+                "",
+                "de inventaris bevat geen documenten.",
+                "Zet elk gevonden document in de inventaris, of gebruik 'besluit: niets aangetroffen'.",
+                "inventaris.geen_rijen",
+            )
             return
         if len(assessments) != len(rows):
             return  # rows with unreadable assessments are already reported
         expected = expected_outcome(assessments)
         if expected != outcome:
             counts = ", ".join(f"{assessments.count(a)} {a}" for a in ASSESSMENTS if a in assessments)
-            self.err(METADATA_FILE, "veld 'besluit'", f"'{outcome}' past niet bij de inventaris ({counts}); verwacht: '{expected}'.",
-                     "Verbeter het veld 'besluit' of de beoordelingen in de inventaris.", "besluit.tegenstrijdig")
+            self.err(
+                METADATA_FILE,
+                "veld 'besluit'",
+                f"'{outcome}' past niet bij de inventaris ({counts}); verwacht: '{expected}'.",
+                "Verbeter het veld 'besluit' of de beoordelingen in de inventaris.",
+                "besluit.tegenstrijdig",
+            )
 
     def _names(self) -> bool:
         """The folder's name and every path in it within the limits: they become names on disk and on the site."""
         ok = True
         if len(self.name) > self.limits.name_chars:
-            self.err("", "", self.limits.exceeded("name_chars", len(self.name), "de lengte van de mapnaam"),
-                     "Geef de pakketmap een kortere naam, bijvoorbeeld het kenmerk.", "limiet.naam")
+            self.err(
+                "",
+                "",
+                self.limits.exceeded("name_chars", len(self.name), "de lengte van de mapnaam"),
+                "Geef de pakketmap een kortere naam, bijvoorbeeld het kenmerk.",
+                "limiet.naam",
+            )
             ok = False
         files, _ = package_files(self.folder)
         for rel in files:
             if len(rel) > self.limits.path_chars:
-                self.err(rel[:80] + "…", "", self.limits.exceeded("path_chars", len(rel), "de lengte van dit pad"),
-                         "Geef het bestand (of de map waar het in staat) een kortere naam.", "limiet.pad")
+                self.err(
+                    rel[:80] + "…",
+                    "",
+                    self.limits.exceeded("path_chars", len(rel), "de lengte van dit pad"),
+                    "Geef het bestand (of de map waar het in staat) een kortere naam.",
+                    "limiet.pad",
+                )
                 ok = False
             elif any(len(part) > self.limits.name_chars for part in rel.split("/")):
                 longest = max(len(part) for part in rel.split("/"))
-                self.err(rel, "", self.limits.exceeded("name_chars", longest, "de lengte van een naam in dit pad"),
-                         "Geef het bestand (of de map waar het in staat) een kortere naam.", "limiet.naam")
+                self.err(
+                    rel,
+                    "",
+                    self.limits.exceeded("name_chars", longest, "de lengte van een naam in dit pad"),
+                    "Geef het bestand (of de map waar het in staat) een kortere naam.",
+                    "limiet.naam",
+                )
                 ok = False
         return ok
 
     def _stray_files(self) -> None:
         files, escaping = package_files(self.folder)
         for rel in escaping:
-            self.err(rel, "", "dit is een snelkoppeling (symlink) naar iets buiten de pakketmap.",
-                     "Vervang de snelkoppeling door het bestand zelf.", "bestand.buiten_pakket")
+            self.err(
+                rel,
+                "",
+                "dit is een snelkoppeling (symlink) naar iets buiten de pakketmap.",
+                "Vervang de snelkoppeling door het bestand zelf.",
+                "bestand.buiten_pakket",
+            )
         allowed = {METADATA_FILE, APPROVAL_FILE, HISTORY_FILE} | set(self.referenced)
         for rel in files:
             if rel not in allowed:
-                self.err(rel, "", "dit bestand hoort niet bij het pakket: het is geen besluitbrief, bijlage, inventaris of document uit de inventaris.",
-                         "Verwijder het bestand, of neem het op in de inventaris of onder 'bijlagen' in besluit.md.",
-                         "bestand.los")
+                self.err(
+                    rel,
+                    "",
+                    "dit bestand hoort niet bij het pakket: het is geen besluitbrief, bijlage, inventaris of document uit de inventaris.",
+                    "Verwijder het bestand, of neem het op in de inventaris of onder 'bijlagen' in besluit.md.",
+                    "bestand.los",
+                )
 
 
 _DOCUMENT_EXTENSION = re.compile(
     r"\.(?:docx?|docm|pdf|msg|eml|xlsx?|xlsm|csv|pptx?|txt|rtf|odt|ods|odp|jpe?g|png|gif|tiff?|bmp|html?|zip|vsdx?|mht|ics)$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def document_title(text: str) -> str:
@@ -701,7 +1049,9 @@ def files_by_number(numbers: set[str], files: list[str]) -> dict[str, list[str]]
                 continue
             following = name[k] if k < len(name) else ""
             last = prefix[-1]
-            if not following or (not following.isdigit() if last.isdigit() else not following.isalnum() if last.isalnum() else True):
+            if not following or (
+                not following.isdigit() if last.isdigit() else not following.isalnum() if last.isalnum() else True
+            ):
                 best = prefix
         if best is not None:
             found.setdefault(best, []).append(rel)
@@ -746,6 +1096,10 @@ def skipped_folders(decisions_dir: Path) -> list[Path]:
 
 def skipped_problem(folder: Path, problems: Problems, error: bool = False) -> None:
     add = problems.error if error else problems.warning
-    add("", "", "deze map wordt overgeslagen: een mapnaam die met '.' of '_' begint, is nooit een pakket en wordt niet gepubliceerd.",
+    add(
+        "",
+        "",
+        "deze map wordt overgeslagen: een mapnaam die met '.' of '_' begint, is nooit een pakket en wordt niet gepubliceerd.",
         "Is dit een pakket? Geef de map dan een naam die met een letter of cijfer begint, bijvoorbeeld het kenmerk.",
-        "pakket.overgeslagen")
+        "pakket.overgeslagen",
+    )

@@ -71,7 +71,7 @@ class RowView:
     row: InventoryRow
     anchor: str
     file: PublishedFile | None
-    withdrawn: object = None  # history.Change when the document was withdrawn
+    withdrawn: Any = None  # history.Change when the document was withdrawn
     attached_to: RowView | None = None  # the e-mail this document is an attachment of (same `Family`)
     attachments: list[RowView] = field(default_factory=list)  # this e-mail's attachments
     thread: list[RowView] = field(default_factory=list)  # other documents of the e-mail conversation
@@ -204,15 +204,17 @@ class DecisionView:
         noun = "document" if total == 1 else "documenten"
         suspended = sum(1 for r in self.decision.inventory if r.suspended)
         return f"{total} {noun}, waarvan {public} (deels) openbaar" + (
-            f"; van {suspended} is de publicatie opgeschort" if suspended else "")
+            f"; van {suspended} is de publicatie opgeschort" if suspended else ""
+        )
 
     @property
     def case_links(self) -> list[dict]:
         return [{"label": c, "url": urls.facet("zaak", c)} for c in self.decision.case_numbers]
 
 
-def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], published_copy,
-                histories: dict[str, list] | None = None) -> list[DecisionView]:
+def build_views(
+    decisions: list[Decision], pdfs: dict[Path, PdfResult], published_copy, histories: dict[str, list] | None = None
+) -> list[DecisionView]:
     """Attach site URLs and published copies to each decision. ``published_copy(sha)`` gives a path."""
     from .history import withdrawn_documents
 
@@ -224,8 +226,17 @@ def build_views(decisions: list[Decision], pdfs: dict[Path, PdfResult], publishe
 
         def pub(ref, title, name, role, nr="", date=None, base=base):
             res = pdfs[ref.path]
-            return PublishedFile(title, urls.in_publication(base, name), published_copy(res.sha256), res.published_size,
-                                 res.pages, res.texts, role, nr, date)
+            return PublishedFile(
+                title,
+                urls.in_publication(base, name),
+                published_copy(res.sha256),
+                res.published_size,
+                res.pages,
+                res.texts,
+                role,
+                nr,
+                date,
+            )
 
         main = [pub(d.letter, d.kind.main_title or d.title, d.kind.main_name, "besluitbrief", date=d.decision_date)]
         for i, annex in enumerate(d.annexes, start=1):
@@ -267,8 +278,9 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
         if len(members) < 2:
             continue
         head = by_nr.get(key) if by_nr.get(key) in members else None
-        head = head or next((m for m in members if m.row.file_type.lower().replace("-", "") in ("email", "mail", "msg", "eml")),
-                            members[0])
+        head = head or next(
+            (m for m in members if m.row.file_type.lower().replace("-", "") in ("email", "mail", "msg", "eml")), members[0]
+        )
         for m in members:
             if m is not head:
                 m.attached_to = head
@@ -334,7 +346,10 @@ class Generator:
         self.env = Environment(
             loader=PackageLoader("publish", "templates"),
             autoescape=select_autoescape(["html"], default_for_string=True, default=True),
-            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
         )
         self.env.filters["dutch"] = dutch
         self.env.filters["filesize"] = filesize
@@ -361,33 +376,71 @@ class Generator:
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
         self.render("home.html", "", self.site.name, shows=latest[:LATEST_ON_HOME], stats=stats, latest=latest[:LATEST_ON_HOME])
         for v in views:
-            downloads = [(label, url, self.download_sizes[url]) for url, label in (
-                (urls.inventory_csv(v.url), "Inventarislijst (CSV)"), (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
-                (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)")) if url in self.download_sizes]
+            downloads = [
+                (label, url, self.download_sizes[url])
+                for url, label in (
+                    (urls.inventory_csv(v.url), "Inventarislijst (CSV)"),
+                    (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
+                    (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)"),
+                )
+                if url in self.download_sizes
+            ]
             context = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
             context.update(v.kind.page(v) if v.kind.page else {})
             pages = v.inventory_pages
             inventory_urls = [inventory_page_url(v.url, n) for n in range(1, pages + 1)]
             for n in range(1, pages + 1):
-                rows = v.rows[(n - 1) * INVENTORY_PAGE_SIZE:n * INVENTORY_PAGE_SIZE]
-                pagination = Pagination(n, pages, _window(inventory_urls, n), inventory_urls[n - 2] if n > 1 else None,
-                                        inventory_urls[n] if n < pages else None)
+                rows = v.rows[(n - 1) * INVENTORY_PAGE_SIZE : n * INVENTORY_PAGE_SIZE]
+                pagination = Pagination(
+                    n,
+                    pages,
+                    _window(inventory_urls, n),
+                    inventory_urls[n - 2] if n > 1 else None,
+                    inventory_urls[n] if n < pages else None,
+                )
                 if n == 1:
-                    self.render(v.kind.template, v.url, v.decision.title, shows=[v], item=v, downloads=downloads,
-                                pagination=pagination, rows=rows, **context)
+                    self.render(
+                        v.kind.template,
+                        v.url,
+                        v.decision.title,
+                        shows=[v],
+                        item=v,
+                        downloads=downloads,
+                        pagination=pagination,
+                        rows=rows,
+                        **context,
+                    )
                 else:
-                    self.render("inventory.html", inventory_urls[n - 1], f"Inventarislijst bij besluit {v.decision.kenmerk} (pagina {n})",
-                                shows=[v], item=v, pagination=pagination, rows=rows, first=(n - 1) * INVENTORY_PAGE_SIZE + 1)
+                    self.render(
+                        "inventory.html",
+                        inventory_urls[n - 1],
+                        f"Inventarislijst bij besluit {v.decision.kenmerk} (pagina {n})",
+                        shows=[v],
+                        item=v,
+                        pagination=pagination,
+                        rows=rows,
+                        first=(n - 1) * INVENTORY_PAGE_SIZE + 1,
+                    )
             for r in v.rows:
                 title = f"Document {r.row.nr}" if not r.available else r.row.title
-                self.render("document.html", r.page_url, title, shows=[v], item=v, row=r, related=v.related_rows(r),
-                            case_numbers=list(getattr(r.row, "case_numbers", None) or []))
+                self.render(
+                    "document.html",
+                    r.page_url,
+                    title,
+                    shows=[v],
+                    item=v,
+                    row=r,
+                    related=v.related_rows(r),
+                    case_numbers=list(getattr(r.row, "case_numbers", None) or []),
+                )
         self._listings()
         self._grounds()
         self._statistics()
         self.render("search.html", urls.SEARCH, "Zoeken", examples=_search_examples(latest))
         for gone in self.withdrawn:
-            self.render("withdrawn.html", gone["url"], f"{gone.get('label', 'Besluit')} {gone['kenmerk']} is ingetrokken", gone=gone)
+            self.render(
+                "withdrawn.html", gone["url"], f"{gone.get('label', 'Besluit')} {gone['kenmerk']} is ingetrokken", gone=gone
+            )
             self.pages[-1].packages = (gone["package"],) if gone.get("package") else ()
         for item in self.unavailable:
             self.render("unavailable.html", item["url"], f"Besluit {item['kenmerk']} is tijdelijk niet beschikbaar", item=item)
@@ -414,44 +467,95 @@ class Generator:
             outcomes[v.decision.outcome] += 1
             for g in v.decision.grounds:
                 grounds[f"{g.id} {g.law}: {g.meaning}"] += 1
-        durations = [(v.decision.decision_date - v.decision.request_received).days for v in views
-                     if v.decision.request_received and v.decision.law == "Woo"]
-        buckets = [("binnen 4 weken", sum(1 for d in durations if d <= 28)),
-                   ("4 tot 6 weken (met verdaging)", sum(1 for d in durations if 28 < d <= 42)),
-                   ("meer dan 6 weken (te laat)", sum(1 for d in durations if d > 42))]
-        charts: list[dict[str, Any]] = [
-            {"id": "per-jaar", "title": "Besluiten per jaar", "label": "Jaar", "value_label": "Besluiten",
-             "items": sorted(years.items())},
-            {"id": "uitkomst", "title": "Uitkomst van de besluiten", "label": "Uitkomst", "value_label": "Besluiten",
-             "items": [(o.capitalize(), outcomes[o]) for o in OUTCOMES if outcomes[o]]},
-            {"id": "gronden", "title": "Gebruikte weigeringsgronden", "label": "Weigeringsgrond",
-             "value_label": "Besluiten die de grond gebruiken",
-             "items": sorted(grounds.items(), key=lambda kv: (-kv[1], kv[0]))},
-            {"id": "doorlooptijd", "title": "Tijd van verzoek tot besluit (Woo)", "label": "Doorlooptijd",
-             "value_label": "Besluiten", "items": [b for b in buckets if durations],
-             "intro": (f"De Woo geeft 4 weken om te beslissen, met ten hoogste 2 weken verdaging. "
-                       f"Mediaan: {round(median(durations))} dagen over {len(durations)} Woo-besluiten met een bekende ontvangstdatum."
-                       if durations else "De Woo geeft 4 weken om te beslissen, met ten hoogste 2 weken verdaging.")},
+        durations = [
+            (v.decision.decision_date - v.decision.request_received).days
+            for v in views
+            if v.decision.request_received and v.decision.law == "Woo"
         ]
-        charts.append({"id": "categorieen", "title": "Publicaties per informatiecategorie (Woo)", "label": "Informatiecategorie",
-                       "value_label": "Publicaties", "items": sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])),
-                       "intro": "De Woo noemt 17 categorieën informatie die actief openbaar worden gemaakt (artikel 3.3); "
-                                "hier staat hoeveel publicaties van elke categorie op de site staan."})
+        buckets = [
+            ("binnen 4 weken", sum(1 for d in durations if d <= 28)),
+            ("4 tot 6 weken (met verdaging)", sum(1 for d in durations if 28 < d <= 42)),
+            ("meer dan 6 weken (te laat)", sum(1 for d in durations if d > 42)),
+        ]
+        charts: list[dict[str, Any]] = [
+            {
+                "id": "per-jaar",
+                "title": "Besluiten per jaar",
+                "label": "Jaar",
+                "value_label": "Besluiten",
+                "items": sorted(years.items()),
+            },
+            {
+                "id": "uitkomst",
+                "title": "Uitkomst van de besluiten",
+                "label": "Uitkomst",
+                "value_label": "Besluiten",
+                "items": [(o.capitalize(), outcomes[o]) for o in OUTCOMES if outcomes[o]],
+            },
+            {
+                "id": "gronden",
+                "title": "Gebruikte weigeringsgronden",
+                "label": "Weigeringsgrond",
+                "value_label": "Besluiten die de grond gebruiken",
+                "items": sorted(grounds.items(), key=lambda kv: (-kv[1], kv[0])),
+            },
+            {
+                "id": "doorlooptijd",
+                "title": "Tijd van verzoek tot besluit (Woo)",
+                "label": "Doorlooptijd",
+                "value_label": "Besluiten",
+                "items": [b for b in buckets if durations],
+                "intro": (
+                    f"De Woo geeft 4 weken om te beslissen, met ten hoogste 2 weken verdaging. "
+                    f"Mediaan: {round(median(durations))} dagen over {len(durations)} Woo-besluiten met een bekende ontvangstdatum."
+                    if durations
+                    else "De Woo geeft 4 weken om te beslissen, met ten hoogste 2 weken verdaging."
+                ),
+            },
+        ]
+        charts.append(
+            {
+                "id": "categorieen",
+                "title": "Publicaties per informatiecategorie (Woo)",
+                "label": "Informatiecategorie",
+                "value_label": "Publicaties",
+                "items": sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])),
+                "intro": "De Woo noemt 17 categorieën informatie die actief openbaar worden gemaakt (artikel 3.3); "
+                "hier staat hoeveel publicaties van elke categorie op de site staan.",
+            }
+        )
         for chart in charts:
             chart["svg"] = bar_chart(chart["id"], chart["title"], chart["items"]) if chart["items"] else ""
         if durations:
             days = sorted(durations)
-            charts.append({"id": "dagen", "title": "Doorlooptijd per besluit in dagen (Woo)", "label": "Besluit",
-                           "value_label": "Dagen", "intro": "De stippellijnen staan bij 28 dagen (4 weken) en 42 dagen (6 weken).",
-                           "items": [(v.decision.kenmerk, (v.decision.decision_date - v.decision.request_received).days)
-                                     for v in sorted(views, key=lambda v: v.decision.kenmerk)
-                                     if v.decision.request_received and v.decision.law == "Woo"][:60]})
-            charts[-1]["svg"] = bar_chart("dagen", charts[-1]["title"], charts[-1]["items"], " d",
-                                          marks=[(28, "4 weken"), (42, "6 weken")])
+            charts.append(
+                {
+                    "id": "dagen",
+                    "title": "Doorlooptijd per besluit in dagen (Woo)",
+                    "label": "Besluit",
+                    "value_label": "Dagen",
+                    "intro": "De stippellijnen staan bij 28 dagen (4 weken) en 42 dagen (6 weken).",
+                    "items": [
+                        (v.decision.kenmerk, (v.decision.decision_date - v.decision.request_received).days)
+                        for v in sorted(views, key=lambda v: v.decision.kenmerk)
+                        if v.decision.request_received and v.decision.law == "Woo"
+                    ][:60],
+                }
+            )
+            charts[-1]["svg"] = bar_chart(
+                "dagen", charts[-1]["title"], charts[-1]["items"], " d", marks=[(28, "4 weken"), (42, "6 weken")]
+            )
             del days
-        self.render("statistics.html", urls.STATISTICS, "Statistieken", shows=self.views, charts=charts, total=len(views),
-                    all_total=len(self.views), per_type=[(kind, sum(1 for v in self.views if v.decision.type == name))
-                                                         for name, kind in REGISTRY.items()])
+        self.render(
+            "statistics.html",
+            urls.STATISTICS,
+            "Statistieken",
+            shows=self.views,
+            charts=charts,
+            total=len(views),
+            all_total=len(self.views),
+            per_type=[(kind, sum(1 for v in self.views if v.decision.type == name)) for name, kind in REGISTRY.items()],
+        )
 
     def _facets(self, current: str | None) -> list[dict]:
         facets = []
@@ -459,61 +563,108 @@ class Generator:
             ("soort", "Soort", lambda v: [v.kind.plural] if self.mixed else []),
             ("jaar", "Jaar", lambda v: [str(v.decision.year)]),
             ("organisatie", "Organisatie", lambda v: [v.decision.organisation]),
-            ("uitkomst", "Uitkomst (Woo-besluiten)" if self.mixed else "Uitkomst",
-             lambda v: [v.decision.outcome.capitalize()] if v.decision.outcome else []),
+            (
+                "uitkomst",
+                "Uitkomst (Woo-besluiten)" if self.mixed else "Uitkomst",
+                lambda v: [v.decision.outcome.capitalize()] if v.decision.outcome else [],
+            ),
             ("onderwerp", "Onderwerp", lambda v: v.decision.subjects),
             ("zaak", "Zaaknummer", lambda v: v.decision.case_numbers),
         ):
             counts: dict[str, int] = defaultdict(int)
             for v in self.views:
-                for label in (label_of(v) if key == "soort" or key in v.kind.facets else []):
+                for label in label_of(v) if key == "soort" or key in v.kind.facets else []:
                     counts[label] += 1
             order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
-            values = [{"label": label, "count": counts[label],
-                       "url": urls.facet(key, label),
-                       "current": current == urls.facet(key, label)} for label in order]
+            values = [
+                {
+                    "label": label,
+                    "count": counts[label],
+                    "url": urls.facet(key, label),
+                    "current": current == urls.facet(key, label),
+                }
+                for label in order
+            ]
             if values:
                 facets.append({"title": title, "values": values})
         return facets
 
     def _paged(self, base: str, title: str, list_title: str, caption: str, items: list, intro: str = "") -> None:
-        chunks = [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+        chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
         pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
         for n, chunk in enumerate(chunks, start=1):
-            pagination = Pagination(n, len(chunks), list(enumerate(pages, start=1)),
-                                    pages[n - 2] if n > 1 else None, pages[n] if n < len(chunks) else None)
+            pagination = Pagination(
+                n,
+                len(chunks),
+                list(enumerate(pages, start=1)),
+                pages[n - 2] if n > 1 else None,
+                pages[n] if n < len(chunks) else None,
+            )
             page_title = title if n == 1 else f"{title} (pagina {n})"
-            self.render("listing.html", pages[n - 1], page_title, shows=self.views, title=page_title, intro=intro,
-                        facets=self._facets(base), list_title=list_title, caption=caption,
-                        items=chunk, pagination=pagination)
+            self.render(
+                "listing.html",
+                pages[n - 1],
+                page_title,
+                shows=self.views,
+                title=page_title,
+                intro=intro,
+                facets=self._facets(base),
+                list_title=list_title,
+                caption=caption,
+                items=chunk,
+                pagination=pagination,
+            )
 
     def _listings(self) -> None:
         if self.mixed:
-            self._paged(urls.LISTING, "Alle publicaties", "Publicaties, nieuwste eerst",
-                        "Alle gepubliceerde besluiten, Kamerstukken en andere publicaties", self.views,
-                        "Kies hieronder een soort, jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
+            self._paged(
+                urls.LISTING,
+                "Alle publicaties",
+                "Publicaties, nieuwste eerst",
+                "Alle gepubliceerde besluiten, Kamerstukken en andere publicaties",
+                self.views,
+                "Kies hieronder een soort, jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.",
+            )
         else:
-            self._paged(urls.LISTING, "Alle besluiten", "Besluiten, nieuwste eerst",
-                        "Alle gepubliceerde besluiten", self.views,
-                        "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.")
+            self._paged(
+                urls.LISTING,
+                "Alle besluiten",
+                "Besluiten, nieuwste eerst",
+                "Alle gepubliceerde besluiten",
+                self.views,
+                "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.",
+            )
         groups: dict[tuple[str, str], list] = defaultdict(list)
         labels: dict[tuple[str, str], str] = {}
         for v in self.views:
             d = v.decision
-            for key, label in ([("soort", v.kind.plural)] if self.mixed else []) + [("jaar", str(d.year)), ("organisatie", d.organisation)] + (
-                    [("uitkomst", d.outcome.capitalize())] if d.outcome else []) + [("onderwerp", s) for s in d.subjects] + [
-                    ("zaak", c) for c in d.case_numbers]:
+            for key, label in (
+                ([("soort", v.kind.plural)] if self.mixed else [])
+                + [("jaar", str(d.year)), ("organisatie", d.organisation)]
+                + ([("uitkomst", d.outcome.capitalize())] if d.outcome else [])
+                + [("onderwerp", s) for s in d.subjects]
+                + [("zaak", c) for c in d.case_numbers]
+            ):
                 if key != "soort" and key not in v.kind.facets:  # each type lists the facets it takes part in
                     continue
                 groups[(key, slugify(label))].append(v)
                 labels[(key, slugify(label))] = label
-        names = {"jaar": "Besluiten uit {}", "organisatie": "Besluiten van {}",
-                 "uitkomst": "Besluiten met uitkomst: {}", "onderwerp": "Besluiten over {}",
-                 "zaak": "Besluiten in zaak {}"}
+        names = {
+            "jaar": "Besluiten uit {}",
+            "organisatie": "Besluiten van {}",
+            "uitkomst": "Besluiten met uitkomst: {}",
+            "onderwerp": "Besluiten over {}",
+            "zaak": "Besluiten in zaak {}",
+        }
         if self.mixed:
-            names = {"soort": "{}", "jaar": "Publicaties uit {}", "organisatie": "Publicaties van {}",
-                     "uitkomst": "Woo-besluiten met uitkomst: {}", "onderwerp": "Publicaties over {}",
-                     "zaak": "Besluiten in zaak {}"}
+            names = {
+                "soort": "{}",
+                "jaar": "Publicaties uit {}",
+                "organisatie": "Publicaties van {}",
+                "uitkomst": "Woo-besluiten met uitkomst: {}",
+                "onderwerp": "Publicaties over {}",
+                "zaak": "Besluiten in zaak {}",
+            }
         for (key, slug), items in sorted(groups.items()):
             title = names[key].format(labels[(key, slug)])
             self._paged(urls.facet(key, labels[(key, slug)]), title, title, title, items)
@@ -528,8 +679,14 @@ class Generator:
             items = []
             for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
                 items.append(({"ground": ground, "url": urls.ground(ground.slug)}, len(used[(law, ground.id)])))
-                self.render("ground.html", urls.ground(ground.slug), f"{ground.id} {ground.law}: {ground.meaning}",
-                            shows=used[(law, ground.id)], ground=ground, items=used[(law, ground.id)])
+                self.render(
+                    "ground.html",
+                    urls.ground(ground.slug),
+                    f"{ground.id} {ground.law}: {ground.meaning}",
+                    shows=used[(law, ground.id)],
+                    ground=ground,
+                    items=used[(law, ground.id)],
+                )
             groups.append((law, items))
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
 
@@ -577,22 +734,28 @@ def inventory_json(view: DecisionView) -> str:
     import json
 
     grounds: dict[tuple[str, str], int] = {}
-    ground_list = []
+    ground_list: list[list[str]] = []
     rows = []
     for r in view.rows:
         idx = []
-        for g in ([] if r.suspended else r.row.grounds):
+        for g in [] if r.suspended else r.row.grounds:
             key = (g.law, g.id)
             if key not in grounds:
                 grounds[key] = len(ground_list)
                 ground_list.append([g.id, g.law, g.meaning, posixpath.relpath(view.ground_url(g), view.url) + "/"])
             idx.append(grounds[key])
         if r.withdrawn:
-            kind, info = "t", f"Ingetrokken op {dutch(r.withdrawn.date)}" + (f": {r.withdrawn.reason}" if r.withdrawn.reason else "")
+            kind, info = (
+                "t",
+                f"Ingetrokken op {dutch(r.withdrawn.date)}" + (f": {r.withdrawn.reason}" if r.withdrawn.reason else ""),
+            )
         elif r.suspended:
             kind, info = "t", "Publicatie opgeschort"
         elif r.file:
-            kind, info = "d", f"PDF, {filesize(r.file.size)}, {r.file.pages} {'pagina' if r.file.pages == 1 else 'pagina' + chr(39) + 's'}"
+            kind, info = (
+                "d",
+                f"PDF, {filesize(r.file.size)}, {r.file.pages} {'pagina' if r.file.pages == 1 else 'pagina' + chr(39) + 's'}",
+            )
         elif r.row.assessment == "reeds openbaar" and r.public_links:
             kind, info = "l", r.public_links[0]
         elif r.row.assessment == "niet openbaar":
@@ -601,8 +764,19 @@ def inventory_json(view: DecisionView) -> str:
             kind, info = "t", "Geen bestand"
         if r.suspended:  # listed, nothing more: no remark, no grounds (the inventory work's rule)
             idx = []
-        rows.append([r.row.nr, r.row.title, "" if r.suspended else (r.row.remark or ""), r.row.date.isoformat() if r.row.date else "",
-                     r.row.assessment, idx, r.anchor, kind, info])
+        rows.append(
+            [
+                r.row.nr,
+                r.row.title,
+                "" if r.suspended else (r.row.remark or ""),
+                r.row.date.isoformat() if r.row.date else "",
+                r.row.assessment,
+                idx,
+                r.anchor,
+                kind,
+                info,
+            ]
+        )
     return json.dumps({"grounds": ground_list, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -626,4 +800,4 @@ def write_sources(pages: list[Page], target: Path) -> None:
         title = str(escape(page.title))
         # A publication site, not documentation: no sidebar that repeats the page title, no table of contents.
         head = yaml.safe_dump({"title": title, "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000).strip()
-        path.write_text(f"---\n{head}\n---\n\n<div class=\"woo-page\">\n{page.body.strip()}\n</div>\n", encoding="utf-8")
+        path.write_text(f'---\n{head}\n---\n\n<div class="woo-page">\n{page.body.strip()}\n</div>\n', encoding="utf-8")

@@ -73,8 +73,11 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            return {"ok": False, "error": "de pdf is versleuteld of met een wachtwoord beveiligd.",
-                    "error_code": "pdf.versleuteld"}, None
+            return {
+                "ok": False,
+                "error": "de pdf is versleuteld of met een wachtwoord beveiligd.",
+                "error_code": "pdf.versleuteld",
+            }, None
         pages = len(reader.pages)
         if pages == 0:
             return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
@@ -82,10 +85,24 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
 
         findings, published, texts = run_gate(reader, data)
         return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, AssertionError, OSError, ZeroDivisionError, PdfiumError) as exc:
-        return {"ok": False, "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",
-                "error_code": "pdf.onleesbaar"}, None
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        AssertionError,
+        OSError,
+        ZeroDivisionError,
+        PdfiumError,
+    ) as exc:
+        return {
+            "ok": False,
+            "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",
+            "error_code": "pdf.onleesbaar",
+        }, None
 
 
 def _die_with_parent() -> None:
@@ -105,9 +122,16 @@ def _die_with_parent() -> None:
 def _limit_config(limits) -> dict:
     """pypdf's own decompression limits, set from ours in each worker."""
     n = limits.pdf_stream_bytes
-    return {"maximum_declared_stream_length": n, "array_based_stream_maximum_output_length": n,
-            "jbig2_maximum_output_length": n, "lzw_maximum_output_length": n, "run_length_maximum_output_length": n,
-            "zlib_maximum_output_length": n, "brotli_maximum_output_length": n, "image_maximum_buffer_size": n}
+    return {
+        "maximum_declared_stream_length": n,
+        "array_based_stream_maximum_output_length": n,
+        "jbig2_maximum_output_length": n,
+        "lzw_maximum_output_length": n,
+        "run_length_maximum_output_length": n,
+        "zlib_maximum_output_length": n,
+        "brotli_maximum_output_length": n,
+        "image_maximum_buffer_size": n,
+    }
 
 
 def _limit_result(limits, name: str, found, what: str, code: str) -> dict:
@@ -122,7 +146,11 @@ def _precheck(data: bytes, limits) -> dict | None:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            return {"ok": False, "error": "de pdf is versleuteld of met een wachtwoord beveiligd.", "error_code": "pdf.versleuteld"}
+            return {
+                "ok": False,
+                "error": "de pdf is versleuteld of met een wachtwoord beveiligd.",
+                "error_code": "pdf.versleuteld",
+            }
         pages = len(reader.pages)
     except (DependencyError, FileNotDecryptedError):  # AES-encrypted: refused whether or not it could be decrypted
         return {"ok": False, "error": "de pdf is versleuteld of met een wachtwoord beveiligd.", "error_code": "pdf.versleuteld"}
@@ -200,8 +228,11 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
             result["sha256"] = sha
             cache.put_json("pdf", f"{sha}-v{PDF_CODE_VERSION}", result)
     except LimitReachedError:
-        result = {"ok": False, "error": "de pdf bevat een stroom die uitgepakt groter is dan de grens "
-                                        f"({limits.setting('pdf_stream_bytes')}).", "error_code": "limiet.pdf_stroom"}
+        result = {
+            "ok": False,
+            "error": f"de pdf bevat een stroom die uitgepakt groter is dan de grens ({limits.setting('pdf_stream_bytes')}).",
+            "error_code": "limiet.pdf_stroom",
+        }
     except MemoryError:
         result = {"ok": False, "error": "de pdf vroeg bij het lezen te veel geheugen.", "error_code": "pdf.vastgelopen"}
     except RecursionError:
@@ -209,8 +240,11 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
     except OSError as exc:
         from .safetext import describe_os_error
 
-        result = {"ok": False, "error": describe_os_error(exc, "de pdf kon niet gelezen of in de cache bewaard worden"),
-                  "error_code": "pdf.onleesbaar"}
+        result = {
+            "ok": False,
+            "error": describe_os_error(exc, "de pdf kon niet gelezen of in de cache bewaard worden"),
+            "error_code": "pdf.onleesbaar",
+        }
         if exc.errno in _SYSTEM_ERRNOS:  # a full disk is nobody's package's fault: the parent stops the run
             result["system_error"] = [exc.errno, exc.strerror or "", str(exc.filename or "")]
     except Exception as exc:  # noqa: BLE001 - one bad PDF never stops the others
@@ -298,9 +332,13 @@ def run_jobs(jobs: list[tuple[str, str, str]], workers: int, limits, done) -> No
                     try:
                         result = w.conn.recv()
                     except (EOFError, OSError):
-                        result = {"ok": False, "error": "het lezen van de pdf is vastgelopen (het proces stopte onverwacht, "
-                                                        "bijvoorbeeld door te weinig geheugen).", "error_code": "pdf.vastgelopen",
-                                  "sha256": job[1]}
+                        result = {
+                            "ok": False,
+                            "error": "het lezen van de pdf is vastgelopen (het proces stopte onverwacht, "
+                            "bijvoorbeeld door te weinig geheugen).",
+                            "error_code": "pdf.vastgelopen",
+                            "sha256": job[1],
+                        }
                         w.stop(kill=True)
                         pool.remove(w)
                     else:
@@ -309,9 +347,16 @@ def run_jobs(jobs: list[tuple[str, str, str]], workers: int, limits, done) -> No
                 elif time.monotonic() - w.started >= limits.pdf_seconds:
                     w.stop(kill=True)
                     pool.remove(w)
-                    done(job, {"ok": False, "error": "het lezen van de pdf duurde te lang; het is afgebroken na "
-                                                     f"{limits.pdf_seconds:g} seconden ({limits.setting('pdf_seconds')}).",
-                               "error_code": "limiet.pdf_seconden", "sha256": job[1]})
+                    done(
+                        job,
+                        {
+                            "ok": False,
+                            "error": "het lezen van de pdf duurde te lang; het is afgebroken na "
+                            f"{limits.pdf_seconds:g} seconden ({limits.setting('pdf_seconds')}).",
+                            "error_code": "limiet.pdf_seconden",
+                            "sha256": job[1],
+                        },
+                    )
     finally:
         for w in pool:
             w.stop(kill=w.job is not None)
@@ -376,8 +421,15 @@ class PdfInspector:
             except OSError as exc:
                 from .safetext import describe_os_error
 
-                finish(path, PdfResult(sha256="", ok=False, error=describe_os_error(exc, "de pdf kon niet gelezen worden"),
-                                       error_code="pdf.onleesbaar"))
+                finish(
+                    path,
+                    PdfResult(
+                        sha256="",
+                        ok=False,
+                        error=describe_os_error(exc, "de pdf kon niet gelezen worden"),
+                        error_code="pdf.onleesbaar",
+                    ),
+                )
                 continue
             cached = self.cache.get_json("pdf", f"{sha}-v{PDF_CODE_VERSION}")
             if cached is not None and self._usable(sha, cached):

@@ -28,18 +28,33 @@ METADATA_FILE = "besluit.md"
 NOT_PUBLISHED = {"folder", "name", "allowed_personal_data", "row_number", "inventory_file", "file"}
 # How staff know a model field: the front-matter key or inventory column it comes from.
 LABELS = {
-    "type": "veld 'type'", "kenmerk": "veld 'kenmerk'", "title": "veld 'titel'", "organisation": "veld 'organisatie'",
-    "law": "veld 'wet'", "outcome": "veld 'besluit'", "subjects": "veld 'onderwerpen'", "annexes": "veld 'bijlagen'",
+    "type": "veld 'type'",
+    "kenmerk": "veld 'kenmerk'",
+    "title": "veld 'titel'",
+    "organisation": "veld 'organisatie'",
+    "law": "veld 'wet'",
+    "outcome": "veld 'besluit'",
+    "subjects": "veld 'onderwerpen'",
+    "annexes": "veld 'bijlagen'",
     "summary_markdown": "samenvatting",
 }
 ROW_LABELS = {
-    "nr": "kolom 'nr'", "title": "kolom 'document'", "assessment": "kolom 'beoordeling'", "link": "kolom 'link'",
+    "nr": "kolom 'nr'",
+    "title": "kolom 'document'",
+    "assessment": "kolom 'beoordeling'",
+    "link": "kolom 'link'",
     "remark": "kolom 'toelichting'",
 }
 MAX_DEPTH = 20
 # References to documents or cases (numbers, never phone numbers): document numbers, families, threads, case numbers
-REFERENCE_FIELDS = ("veld 'kenmerk'", "kolom 'nr'", "kolom 'familie'", "kolom 'Email Thread ID'", "kolom 'gerelateerd'",
-                    "kolom 'zaaknummer'")
+REFERENCE_FIELDS = (
+    "veld 'kenmerk'",
+    "kolom 'nr'",
+    "kolom 'familie'",
+    "kolom 'Email Thread ID'",
+    "kolom 'gerelateerd'",
+    "kolom 'zaaknummer'",
+)
 
 
 def published_texts(decision) -> list[tuple[str, str, str]]:
@@ -111,11 +126,15 @@ def check_published_texts(decision, allowed: set[str], problems: Problems) -> No
             location = where
             if "\n" in text.strip() and item.start >= 0:
                 location = f"{where}, regel {normalise_text(text).count(chr(10), 0, item.start) + 1}"
-            problems.error(file, location, f"de tekst bevat {KINDS[item.kind]}: {item.masked}. Deze tekst wordt gepubliceerd "
-                                           "(op de website, in de open data en in de zoekfunctie).",
-                           "Verwijder het gegeven uit de tekst, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
-                           "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.",
-                           f"persoonsgegeven.{item.kind}")
+            problems.error(
+                file,
+                location,
+                f"de tekst bevat {KINDS[item.kind]}: {item.masked}. Deze tekst wordt gepubliceerd "
+                "(op de website, in de open data en in de zoekfunctie).",
+                "Verwijder het gegeven uit de tekst, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
+                "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.",
+                f"persoonsgegeven.{item.kind}",
+            )
 
 
 def reason_findings(reason: str, allowed: set[str]) -> list[PersonalData]:
@@ -140,9 +159,12 @@ def check_history_reasons(result, allowed: set[str]) -> None:
             continue
         what = ", ".join(f"{KINDS[item.kind]}: {item.masked}" for item in items)
         result.problems.warning(
-            HISTORY_FILE, f"wijziging {i} ({c.kind}{' ' + c.document if c.document else ''}, {c.date.isoformat()})",
+            HISTORY_FILE,
+            f"wijziging {i} ({c.kind}{' ' + c.document if c.document else ''}, {c.date.isoformat()})",
             f"de publieke reden bevat {what}. De reden is niet gepubliceerd; de wijziging zelf geldt wel.",
             "Herstel wijzigingen.json uit de versiegeschiedenis en leg de wijziging opnieuw vast met woo-publish withdraw "
-            "en een reden zonder persoonsgegevens.", "wijzigingen.reden_persoonsgegeven")
+            "en een reden zonder persoonsgegevens.",
+            "wijzigingen.reden_persoonsgegeven",
+        )
         cleaned.append(Change(c.date, c.kind, c.document, c.title, NEUTRAL_REASON, c.signature))
     result.history = cleaned

@@ -7,6 +7,7 @@ Dutch, because the people who read them prepare publications, not code.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 
 from .safetext import safe
@@ -88,7 +89,7 @@ def sort_key(p: Problem) -> tuple:
     return (not p.is_error, natural_key(p.package), natural_key(p.file), natural_key(p.location), p.code)
 
 
-def row_ranges(numbers: list[int], shown: int = SHOWN_RANGES) -> str:
+def row_ranges(numbers: Iterable[int], shown: int = SHOWN_RANGES) -> str:
     """[2, 3, 4, 7, 9, 10] -> '2-4, 7, 9-10'; after ``shown`` ranges the rest is counted."""
     ranges: list[list[int]] = []
     for n in sorted(set(numbers)):

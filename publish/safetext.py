@@ -68,6 +68,12 @@ def log_unexpected(package: str, exc: BaseException, step: str) -> str:
         if "/publish/" in frame.f_code.co_filename.replace("\\", "/"):
             place = f"{frame.f_code.co_filename.rsplit('publish', 1)[-1].lstrip('/')}:{tb.tb_lineno}"
         tb = tb.tb_next
-    log.error("onverwachte fout bij %s van pakket %s: %s: %s%s", step, safe(package), type(exc).__name__,
-              safe(exc, 300), f" (publish/{place})" if place else "")
+    log.error(
+        "onverwachte fout bij %s van pakket %s: %s: %s%s",
+        step,
+        safe(package),
+        type(exc).__name__,
+        safe(exc, 300),
+        f" (publish/{place})" if place else "",
+    )
     return f"er ging iets onverwachts mis bij {step} ({type(exc).__name__})."

@@ -40,8 +40,20 @@ KINDS = {
     "bool": "`true` of `false`",
 }
 PYTHON_TYPES = {
-    "line": str, "text": str, "choice": str, "date": dt.date, "period": tuple, "texts": list, "file": object,
-    "annexes": list, "inventory": object, "tooi": tuple, "mapping": dict, "url": str, "int": int, "number": float,
+    "line": str,
+    "text": str,
+    "choice": str,
+    "date": dt.date,
+    "period": tuple,
+    "texts": list,
+    "file": object,
+    "annexes": list,
+    "inventory": object,
+    "tooi": tuple,
+    "mapping": dict,
+    "url": str,
+    "int": int,
+    "number": float,
     "bool": bool,
 }
 
@@ -146,9 +158,18 @@ def _model(schema: Schema) -> type:
     name = "".join(p.capitalize() for p in re.split(r"[^a-z0-9]+", schema.name)) + "Gegevens"
     # Fields that fill the shared content class are published (and checked for personal data) there;
     # here they are marked so privacy.py does not report them twice.
-    return dataclasses.make_dataclass(name, [
-        (f.name, f.type | None, field(default=None, metadata={"published": False} if f.core else {"label": f"veld '{f.name}'"}))
-        for f in schema.fields], frozen=True)
+    return dataclasses.make_dataclass(
+        name,
+        [
+            (
+                f.name,
+                f.type | None,
+                field(default=None, metadata={"published": False} if f.core else {"label": f"veld '{f.name}'"}),
+            )
+            for f in schema.fields
+        ],
+        frozen=True,
+    )
 
 
 DOCS_BEGIN = "<!-- velden:{} (gegenereerd uit het schema in de code; python -m publish.schema) -->"

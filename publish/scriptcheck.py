@@ -43,8 +43,23 @@ CONTENT_CLASS = "woo-page"
 DATA_BLOCK_TYPES = frozenset({"application/json", "application/ld+json"})
 
 # Attributes whose value a browser follows as an address (navigation, loading or form submission).
-URL_ATTRIBUTES = frozenset({"href", "xlink:href", "src", "action", "formaction", "data", "poster", "background",
-                            "codebase", "cite", "longdesc", "lowsrc", "dynsrc"})
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "xlink:href",
+        "src",
+        "action",
+        "formaction",
+        "data",
+        "poster",
+        "background",
+        "codebase",
+        "cite",
+        "longdesc",
+        "lowsrc",
+        "dynsrc",
+    }
+)
 # SVG animation (<set>, <animate>) can set an href to any of these values.
 ANIMATION_ATTRIBUTES = frozenset({"to", "from", "values", "by"})
 SCRIPT_SCHEMES = ("javascript:", "vbscript:")
@@ -87,18 +102,20 @@ class Finding:
         if self.kind == "script":
             return f"een inline script (<script>{shown}</script>)"
         if self.kind == "handler":
-            return f"een event-handler-attribuut {attribute}=\"{shown}\" op <{tag}>"
+            return f'een event-handler-attribuut {attribute}="{shown}" op <{tag}>'
         if self.kind == "url":
-            return f"een scriptadres {attribute}=\"{shown}\" op <{tag}>"
+            return f'een scriptadres {attribute}="{shown}" op <{tag}>'
         if self.kind == "srcdoc":
             return f"een ingesloten document (srcdoc) op <{tag}>"
-        return f"een script van een andere website (<{tag} {attribute}=\"{shown}\">)"
+        return f'een script van een andere website (<{tag} {attribute}="{shown}">)'
 
     def fix(self) -> str:
         if self.kind == "script":
-            return ("Zet het script in een eigen bestand (bijvoorbeeld site_src/assets/eigen.js) en laad het met "
-                    "<script src=\"...\">; of, als dit inline script echt bedoeld is, voeg de regel "
-                    f"'- {self.digest}' toe onder extra.woo.toegestane_scripts in mkdocs.yml.")
+            return (
+                "Zet het script in een eigen bestand (bijvoorbeeld site_src/assets/eigen.js) en laad het met "
+                '<script src="...">; of, als dit inline script echt bedoeld is, voeg de regel '
+                f"'- {self.digest}' toe onder extra.woo.toegestane_scripts in mkdocs.yml."
+            )
         if self.kind == "handler":
             return "Haal het attribuut weg; koppel gedrag met addEventListener in een eigen scriptbestand van de site."
         if self.kind == "url":
@@ -111,13 +128,14 @@ class Finding:
 def preview(text: str, limit: int = 60) -> str:
     """A short, single-line, printable excerpt for a message."""
     flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _address(value: str) -> str:
     """An attribute value as a URL parser reads it: tabs and newlines dropped, controls and spaces trimmed."""
-    return re.sub(r"[\t\n\r]", "", value).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12"
-                                                   "\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    return re.sub(r"[\t\n\r]", "", value).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
 
 
 def _runs_script(value: str) -> bool:
@@ -162,8 +180,13 @@ def _element_findings(node, every_script: bool) -> list[tuple[str, str, str]]:
             found.append(("url", name, value))
         elif lower == "srcdoc":
             found.append(("srcdoc", name, value or ""))
-        elif lower == "content" and tag == "meta" and (attributes.get("http-equiv") or "").strip().lower() == "refresh" \
-                and value and re.search(r"(?i)url\s*=\s*['\"]?\s*(javascript|vbscript):", _address(value)):
+        elif (
+            lower == "content"
+            and tag == "meta"
+            and (attributes.get("http-equiv") or "").strip().lower() == "refresh"
+            and value
+            and re.search(r"(?i)url\s*=\s*['\"]?\s*(javascript|vbscript):", _address(value))
+        ):
             found.append(("url", name, value))
     return found
 
@@ -212,9 +235,11 @@ class Check:
     @property
     def unattributed(self) -> list[str]:
         """Dutch messages, one per piece of markup and source, naming the pages it is on."""
-        return [f"FOUT {pages_text(pages)}: {what}, uit {preview(source, 200)}. Zo'n script wordt niet gepubliceerd: "
-                f"de Content-Security-Policy staat alleen de eigen scriptbestanden van de site toe.\n    Oplossing: {fix}"
-                for (what, source, fix), pages in self.problems.items()]
+        return [
+            f"FOUT {pages_text(pages)}: {what}, uit {preview(source, 200)}. Zo'n script wordt niet gepubliceerd: "
+            f"de Content-Security-Policy staat alleen de eigen scriptbestanden van de site toe.\n    Oplossing: {fix}"
+            for (what, source, fix), pages in self.problems.items()
+        ]
 
 
 def pages_text(pages: list[str], shown: int = 3) -> str:
@@ -287,8 +312,12 @@ def check_generated(pages, packages: dict) -> Check:
         for finding in scan_html(page.body, every_script=True):
             names = texts.showing(page.packages, finding)
             if not names:
-                check.problem(page_path(page.url), finding, "de gegenereerde inhoud, niet tot één pakket te herleiden",
-                              "Meld dit aan de ontwikkelaars: de pagina toont gegevens van meerdere pakketten.")
+                check.problem(
+                    page_path(page.url),
+                    finding,
+                    "de gegenereerde inhoud, niet tot één pakket te herleiden",
+                    "Meld dit aan de ontwikkelaars: de pagina toont gegevens van meerdere pakketten.",
+                )
             for name in names:
                 check.blame(name, page_path(page.url), finding)
     return check
@@ -354,8 +383,10 @@ class _SourceFinder:
 
             templates = Path(material.__file__).parent / "templates"
             version = _material_version()
-            self.candidates += [(p, f"mkdocs-material {version}: {p.relative_to(templates).as_posix()}")
-                                for p in sorted(templates.rglob("*.html"))]
+            self.candidates += [
+                (p, f"mkdocs-material {version}: {p.relative_to(templates).as_posix()}")
+                for p in sorted(templates.rglob("*.html"))
+            ]
         except ImportError:  # pragma: no cover - mkdocs-material is a dependency
             pass
 

@@ -187,9 +187,13 @@ class ShardedIndex:
     def shards(self) -> list[dict]:
         if not self.postings:
             return [self._serialise({}, {})]
-        average = {name: (sum(v for (f, _), v in self.lengths.items() if f == name) /
-                          max(1, sum(1 for (f, _) in self.lengths if f == name))) or 1.0
-                   for name in self.fields}
+        average = {
+            name: (
+                sum(v for (f, _), v in self.lengths.items() if f == name) / max(1, sum(1 for (f, _) in self.lengths if f == name))
+            )
+            or 1.0
+            for name in self.fields
+        }
         term_list = sorted(self.postings)
         index_of = {t: i for i, t in enumerate(term_list)}
         scores: dict[str, dict[tuple[str, str], float]] = {}
@@ -235,8 +239,13 @@ class ShardedIndex:
                 vectors[f"{name}/{ref}"] += [index_of[t], score]
             inverted.append([t, entry])
         field_vectors = [[key, vectors[key]] for key in sorted(vectors)]
-        shard = {"version": LUNR_VERSION, "fields": list(self.fields), "fieldVectors": field_vectors,
-                 "invertedIndex": inverted, "pipeline": search_pipeline_names()}
+        shard = {
+            "version": LUNR_VERSION,
+            "fields": list(self.fields),
+            "fieldVectors": field_vectors,
+            "invertedIndex": inverted,
+            "pipeline": search_pipeline_names(),
+        }
         if capped:
             # Not part of lunr's format (lunr.Index.load ignores it): terms so common that only their
             # best postings are kept, so a query does not require them.
@@ -247,7 +256,7 @@ class ShardedIndex:
 def _plain(markdown_text: str, limit: int = 300) -> str:
     text = re.sub(r"[*_`#>\[\]()!]|<[^>]*>", "", markdown_text or "")
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit].rsplit(" ", 1)[0] + " …"
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def compact(text: str) -> str:
@@ -276,8 +285,10 @@ def build_search_files(views) -> dict[str, str]:
     """All files of the search index, as {relative path under zoeken/index/: JSON text}."""
     organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
     outcomes = ["openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen"]
-    grounds = sorted({(g.law, g.id): g for v in views for g in v.decision.grounds}.values(),
-                     key=lambda g: (g.law, [int(p) if p.isdigit() else p for p in g.id.split(".")]))
+    grounds = sorted(
+        {(g.law, g.id): g for v in views for g in v.decision.grounds}.values(),
+        key=lambda g: (g.law, [int(p) if p.isdigit() else p for p in g.id.split(".")]),
+    )
     ground_index = {(g.law, g.id): i for i, g in enumerate(grounds)}
     assert len(grounds) <= 52, "ground masks must fit a JavaScript number"
     subjects = sorted({s for v in views for s in v.decision.subjects}, key=str.lower)
@@ -286,8 +297,10 @@ def build_search_files(views) -> dict[str, str]:
     kind_of = {id(v): getattr(v.decision, "type", DEFAULT_TYPE) for v in views}  # benchmarks pass plain decisions
     kinds = [name for name in REGISTRY if name in kind_of.values()]
 
-    decisions_index = ShardedIndex({"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1,
-                                    "documenten": 2, "kenmerk": 20}, max_postings=MAX_DECISION_POSTINGS)
+    decisions_index = ShardedIndex(
+        {"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1, "documenten": 2, "kenmerk": 20},
+        max_postings=MAX_DECISION_POSTINGS,
+    )
     text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, kind_column = [], [], [], [], [], [], []
@@ -309,32 +322,65 @@ def build_search_files(views) -> dict[str, str]:
             chunks.append([])
         # Per file: title and PDF; for a document also its own page and its assessment (results link to both).
         documents = {r.file.url: [r.page_url, r.row.assessment] for r in v.rows if r.file and getattr(r, "page_url", "")}
-        chunks[-1].append([d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220),
-                           [[f.title, f.url, *documents.get(f.url, [])] for f in files]])
-        decisions_index.add(str(n), {
-            "titel": d.title, "onderwerpen": " ".join(d.subjects), "organisatie": d.organisation,
-            "samenvatting": _plain(d.summary_markdown, 5000),
-            "documenten": " ".join(r.row.title for r in v.rows) + " " + " ".join(a.title for a in d.annexes)
-                          + " " + " ".join(_field_text(getattr(getattr(d, "meta", None), name, None)) for name in _SEARCHED_FIELDS),
-            "kenmerk": " ".join([kenmerk_terms(d.kenmerk)] + [kenmerk_terms(c) for c in getattr(d, "case_numbers", [])]  # and zaaknummers
-                                + [kenmerk_terms(n) for n in (getattr(getattr(d, "meta", None), "vraagnummer", None),
-                                                              getattr(getattr(d, "meta", None), "kamerstuknummer", None)) if n]),
-        }, raw=frozenset({"kenmerk"}))
+        chunks[-1].append(
+            [
+                d.title,
+                d.kenmerk,
+                v.url,
+                _plain(d.summary_markdown, 220),
+                [[f.title, f.url, *documents.get(f.url, [])] for f in files],
+            ]
+        )
+        decisions_index.add(
+            str(n),
+            {
+                "titel": d.title,
+                "onderwerpen": " ".join(d.subjects),
+                "organisatie": d.organisation,
+                "samenvatting": _plain(d.summary_markdown, 5000),
+                "documenten": " ".join(r.row.title for r in v.rows)
+                + " "
+                + " ".join(a.title for a in d.annexes)
+                + " "
+                + " ".join(_field_text(getattr(getattr(d, "meta", None), name, None)) for name in _SEARCHED_FIELDS),
+                "kenmerk": " ".join(
+                    [kenmerk_terms(d.kenmerk)]
+                    + [kenmerk_terms(c) for c in getattr(d, "case_numbers", [])]  # and zaaknummers
+                    + [
+                        kenmerk_terms(n)
+                        for n in (
+                            getattr(getattr(d, "meta", None), "vraagnummer", None),
+                            getattr(getattr(d, "meta", None), "kamerstuknummer", None),
+                        )
+                        if n
+                    ]
+                ),
+            },
+            raw=frozenset({"kenmerk"}),
+        )
         for f_no, f in enumerate(files):
             for page_no, text in enumerate(f.texts, start=1):
                 if text.strip():
                     text_index.add(f"{n}/{f_no}/{page_no}", {"tekst": text})
     b_shards, t_shards = decisions_index.shards(), text_index.shards()
     meta = {
-        "versie": INDEX_VERSION, "chunk": CHUNK,
+        "versie": INDEX_VERSION,
+        "chunk": CHUNK,
         "shards": {"besluiten": len(b_shards), "tekst": len(t_shards)},
-        "organisaties": organisations, "uitkomsten": outcomes, "onderwerpen": subjects,
+        "organisaties": organisations,
+        "uitkomsten": outcomes,
+        "onderwerpen": subjects,
         "gronden": [[g.slug, g.id, g.law, g.meaning] for g in grounds],
         "soorten": [REGISTRY[name].label for name in kinds],
         "aantal": len(views),
         # Columns, one value per decision (newest first): what facets, sorting and filters need.
-        "datum": dates, "publicatie": published, "organisatie": orgs, "uitkomst": results,
-        "grond": ground_masks, "onderwerp": subject_lists, "soort": kind_column,
+        "datum": dates,
+        "publicatie": published,
+        "organisatie": orgs,
+        "uitkomst": results,
+        "grond": ground_masks,
+        "onderwerp": subject_lists,
+        "soort": kind_column,
     }
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
     files_out = {"meta.json": dump(meta)}

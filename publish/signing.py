@@ -26,10 +26,13 @@ NAMESPACE = "woo-publicatie"
 KEY_ENV = "WOO_PUBLISH_SLEUTEL"
 _PRINCIPAL = re.compile(r"[^\s,\"*?!]{1,200}")
 _GOOD = re.compile(r'^Good "[^"]*" signature for (.+) with (\S+) key (SHA256:\S+)\s*$', re.M)
-MISSING_SSH = ("het programma 'ssh-keygen' (OpenSSH) is niet gevonden; het is nodig om goedkeuringen te ondertekenen "
-               "en te controleren.")
-MISSING_SSH_FIX = ("Installeer OpenSSH: op Debian/Ubuntu 'sudo apt install openssh-client', op Windows via "
-                   "Instellingen > Apps > Optionele onderdelen > OpenSSH-client, op macOS is het al aanwezig.")
+MISSING_SSH = (
+    "het programma 'ssh-keygen' (OpenSSH) is niet gevonden; het is nodig om goedkeuringen te ondertekenen en te controleren."
+)
+MISSING_SSH_FIX = (
+    "Installeer OpenSSH: op Debian/Ubuntu 'sudo apt install openssh-client', op Windows via "
+    "Instellingen > Apps > Optionele onderdelen > OpenSSH-client, op macOS is het al aanwezig."
+)
 
 
 class SigningError(Exception):
@@ -72,8 +75,10 @@ def _usable_private_key(key: Path) -> Path:
     if not key.is_file():
         raise SigningError(f"de sleutel '{key}' bestaat niet. Maak er een met: ssh-keygen -t ed25519")
     if os.name == "posix" and key.stat().st_mode & 0o077:
-        raise SigningError(f"de sleutel '{key}' is leesbaar voor anderen; ssh-keygen weigert hem. "
-                           f"Maak hem alleen voor uzelf leesbaar met: chmod 600 {key}")
+        raise SigningError(
+            f"de sleutel '{key}' is leesbaar voor anderen; ssh-keygen weigert hem. "
+            f"Maak hem alleen voor uzelf leesbaar met: chmod 600 {key}"
+        )
     return key
 
 
@@ -84,8 +89,9 @@ def public_key(key: Path) -> str:
     if pub.is_file():
         text = pub.read_text(encoding="utf-8", errors="replace").split()
     else:
-        done = subprocess.run([ssh_keygen(), "-y", "-f", str(key)], capture_output=True, text=True, timeout=60,
-                              stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [ssh_keygen(), "-y", "-f", str(key)], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        )
         if done.returncode != 0:
             raise SigningError(f"de openbare sleutel van '{key}' kon niet bepaald worden: {done.stderr.strip()[:200]}")
         text = done.stdout.split()
@@ -100,8 +106,10 @@ def principal_for(key: Path, allowed_signers: Path) -> str:
     for principals, _options, pub in read_allowed_signers(allowed_signers):
         if pub == wanted:
             return principals[0]
-    raise SigningError(f"de sleutel '{key}' staat niet in het bestand met toegestane ondertekenaars ({allowed_signers}). "
-                       "Vraag de beheerder uw openbare sleutel (het .pub-bestand) daarin op te nemen.")
+    raise SigningError(
+        f"de sleutel '{key}' staat niet in het bestand met toegestane ondertekenaars ({allowed_signers}). "
+        "Vraag de beheerder uw openbare sleutel (het .pub-bestand) daarin op te nemen."
+    )
 
 
 def read_allowed_signers(path: Path) -> list[tuple[list[str], str, str]]:
@@ -128,8 +136,9 @@ def sign(data: bytes, key: Path, namespace: str = NAMESPACE) -> str:
     with tempfile.TemporaryDirectory(prefix="woo-sign-") as tmp:
         message = Path(tmp) / "bericht"
         message.write_bytes(data)
-        done = subprocess.run([exe, "-Y", "sign", "-f", str(key), "-n", namespace, str(message)],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [exe, "-Y", "sign", "-f", str(key), "-n", namespace, str(message)], capture_output=True, text=True, timeout=300
+        )
         signature = Path(str(message) + ".sig")
         if done.returncode != 0 or not signature.is_file():
             raise SigningError(f"ondertekenen met '{key}' is mislukt: {done.stderr.strip()[:300] or 'onbekende fout'}")
@@ -142,8 +151,9 @@ class Verified:
     fingerprint: str  # SHA256:... of the signing key
 
 
-def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, namespace: str = NAMESPACE,
-           cache=None) -> Verified:
+def verify(
+    data: bytes, signature: str, principal: str, allowed_signers: Path, namespace: str = NAMESPACE, cache=None
+) -> Verified:
     """Check ``signature`` over ``data`` by ``principal``; raises SigningError (Dutch) when it does not hold."""
     if not isinstance(signature, str) or "BEGIN SSH SIGNATURE" not in signature or len(signature) > 20000:
         raise SigningError("de handtekening ontbreekt of is geen SSH-handtekening")
@@ -152,8 +162,9 @@ def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, n
     try:
         signers = Path(allowed_signers).read_bytes()
     except OSError as exc:
-        raise SigningError(f"het bestand met toegestane ondertekenaars ({allowed_signers}) kan niet gelezen worden: "
-                           f"{exc.strerror or exc}") from None
+        raise SigningError(
+            f"het bestand met toegestane ondertekenaars ({allowed_signers}) kan niet gelezen worden: {exc.strerror or exc}"
+        ) from None
     key = hashlib.sha256(b"\0".join([namespace.encode(), data, signature.encode(), principal.encode(), signers])).hexdigest()
     if cache is not None:
         hit = cache.get_json("handtekening", key)
@@ -163,8 +174,12 @@ def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, n
     with tempfile.TemporaryDirectory(prefix="woo-verify-") as tmp:
         sig = Path(tmp) / "handtekening.sig"
         sig.write_text(signature, encoding="ascii", errors="replace")
-        done = subprocess.run([exe, "-Y", "verify", "-f", str(allowed_signers), "-I", principal, "-n", namespace,
-                               "-s", str(sig)], input=data, capture_output=True, timeout=60)
+        done = subprocess.run(
+            [exe, "-Y", "verify", "-f", str(allowed_signers), "-I", principal, "-n", namespace, "-s", str(sig)],
+            input=data,
+            capture_output=True,
+            timeout=60,
+        )
     match = _GOOD.search(done.stdout.decode("utf-8", "replace"))
     if done.returncode != 0 or not match:
         raise SigningError("de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars")

@@ -51,73 +51,171 @@ class SiteConfig:
 
 # The settings under extra.woo, declared once: validated here (unknown fields, types, formats) and
 # documented in docs/beheer.md from this declaration (a test keeps the two in step).
-SETTINGS = Schema("extra.woo", (
-    Field("organisatie", "line", doc="naam van de publicerende organisatie (standaard: `site_name`)"),
-    Field("tooi", "url", pattern=r"https://identifier\.overheid\.nl/tooi/id/[a-z_]+/[a-z0-9_]+",
-          example="https://identifier.overheid.nl/tooi/id/gemeente/gm0363",
-          doc="TOOI-URI van de publicerende organisatie; nodig voor de sitemaps van de Woo-index"),
-    Field("organisaties", "mapping", doc="per organisatie die op de site publiceert haar TOOI-URI (`Naam: https://identifier.overheid.nl/tooi/id/...`)"),
-    Field("contact", "mapping", doc="contactroute; verschijnt in de toegankelijkheidsverklaring", subfields=(
-        Field("email", "line", doc="algemeen e-mailadres, zoals `woo@organisatie.nl`"),
-        Field("telefoon", "line", doc="algemeen telefoonnummer"),
-        Field("adres", "line", doc="postadres"),
-        Field("formulier", "url", doc="adres van het contactformulier, beginnend met `https://`"),
-    )),
-    Field("toegestane_gegevens", "texts", doc="waarden die op persoonsgegevens lijken maar openbaar mogen, voor alle pakketten"),
-    Field("kleuren", "mapping", doc="huisstijlkleuren als `#rrggbb` (gecontroleerd in identity.py)", subfields=(
-        Field("primair", "line", doc="kop, links en knoppen: minstens 4,5:1 contrast met wit"),
-        Field("accent", "line", doc="focusrand en kaders: minstens 3:1 contrast met wit"),
-    )),
-    Field("toegestane_scripts", "texts",
-          doc="SHA-256 (`sha256-...=`) van elk inline script dat eigen templates bewust toevoegen; elk ander inline script houdt de build tegen"),
-    Field("ondertekenaars", "line",
-          doc="pad (ten opzichte van `mkdocs.yml`) van het bestand met de openbare sleutels van wie mag goedkeuren (toegestane ondertekenaars)"),
-    Field("vier_ogen", "bool", doc="`true`: elke goedkeuring vraagt twee verschillende ondertekenaars"),
-    Field("ongetekend", "bool", doc="`true`: ongetekende goedkeuringen worden geaccepteerd; alleen voor een proef, nooit voor de echte site"),
-    Field("archief", "line", doc="map (ten opzichte van `mkdocs.yml`) waarin elke gepubliceerde, goedgekeurde versie bewaard wordt"),
-    Field("limieten", "mapping", doc="grenzen aan wat één pakket mag zijn (publish/limits.py); een grens die u weglaat, houdt de standaardwaarde",
-          subfields=tuple(Field(key, "number", minimum=f.metadata["minimum"],
-                                doc=f"in {f.metadata['unit']}; standaard {dutch_number(f.default / f.metadata['scale'])}")
-                          for key, f in Limits.keys().items())),
-    # PDF engine (issue 19); checked by engine_settings below
-    Field("rekenen", "mapping", doc="waar de pdf's gecontroleerd worden (zie 'Groter dan één machine')", subfields=(
-        Field("motor", "line", doc="`lokaal` (standaard: processen op de buildmachine) of `dask` (een Dask-cluster; `woo-publicatie[cluster]`)"),
-        Field("scheduler", "line", doc="adres van de eigen Dask-scheduler, zoals `tcp://rekenserver:8786`; `--scheduler` van de build gaat voor"),
-    )),
-))
+SETTINGS = Schema(
+    "extra.woo",
+    (
+        Field("organisatie", "line", doc="naam van de publicerende organisatie (standaard: `site_name`)"),
+        Field(
+            "tooi",
+            "url",
+            pattern=r"https://identifier\.overheid\.nl/tooi/id/[a-z_]+/[a-z0-9_]+",
+            example="https://identifier.overheid.nl/tooi/id/gemeente/gm0363",
+            doc="TOOI-URI van de publicerende organisatie; nodig voor de sitemaps van de Woo-index",
+        ),
+        Field(
+            "organisaties",
+            "mapping",
+            doc="per organisatie die op de site publiceert haar TOOI-URI (`Naam: https://identifier.overheid.nl/tooi/id/...`)",
+        ),
+        Field(
+            "contact",
+            "mapping",
+            doc="contactroute; verschijnt in de toegankelijkheidsverklaring",
+            subfields=(
+                Field("email", "line", doc="algemeen e-mailadres, zoals `woo@organisatie.nl`"),
+                Field("telefoon", "line", doc="algemeen telefoonnummer"),
+                Field("adres", "line", doc="postadres"),
+                Field("formulier", "url", doc="adres van het contactformulier, beginnend met `https://`"),
+            ),
+        ),
+        Field(
+            "toegestane_gegevens", "texts", doc="waarden die op persoonsgegevens lijken maar openbaar mogen, voor alle pakketten"
+        ),
+        Field(
+            "kleuren",
+            "mapping",
+            doc="huisstijlkleuren als `#rrggbb` (gecontroleerd in identity.py)",
+            subfields=(
+                Field("primair", "line", doc="kop, links en knoppen: minstens 4,5:1 contrast met wit"),
+                Field("accent", "line", doc="focusrand en kaders: minstens 3:1 contrast met wit"),
+            ),
+        ),
+        Field(
+            "toegestane_scripts",
+            "texts",
+            doc="SHA-256 (`sha256-...=`) van elk inline script dat eigen templates bewust toevoegen; elk ander inline script houdt de build tegen",
+        ),
+        Field(
+            "ondertekenaars",
+            "line",
+            doc="pad (ten opzichte van `mkdocs.yml`) van het bestand met de openbare sleutels van wie mag goedkeuren (toegestane ondertekenaars)",
+        ),
+        Field("vier_ogen", "bool", doc="`true`: elke goedkeuring vraagt twee verschillende ondertekenaars"),
+        Field(
+            "ongetekend",
+            "bool",
+            doc="`true`: ongetekende goedkeuringen worden geaccepteerd; alleen voor een proef, nooit voor de echte site",
+        ),
+        Field(
+            "archief",
+            "line",
+            doc="map (ten opzichte van `mkdocs.yml`) waarin elke gepubliceerde, goedgekeurde versie bewaard wordt",
+        ),
+        Field(
+            "limieten",
+            "mapping",
+            doc="grenzen aan wat één pakket mag zijn (publish/limits.py); een grens die u weglaat, houdt de standaardwaarde",
+            subfields=tuple(
+                Field(
+                    key,
+                    "number",
+                    minimum=f.metadata["minimum"],
+                    doc=f"in {f.metadata['unit']}; standaard {dutch_number(f.default / f.metadata['scale'])}",
+                )
+                for key, f in Limits.keys().items()
+            ),
+        ),
+        # PDF engine (issue 19); checked by engine_settings below
+        Field(
+            "rekenen",
+            "mapping",
+            doc="waar de pdf's gecontroleerd worden (zie 'Groter dan één machine')",
+            subfields=(
+                Field(
+                    "motor",
+                    "line",
+                    doc="`lokaal` (standaard: processen op de buildmachine) of `dask` (een Dask-cluster; `woo-publicatie[cluster]`)",
+                ),
+                Field(
+                    "scheduler",
+                    "line",
+                    doc="adres van de eigen Dask-scheduler, zoals `tcp://rekenserver:8786`; `--scheduler` van de build gaat voor",
+                ),
+            ),
+        ),
+    ),
+)
 KNOWN_FIELDS = set(SETTINGS.names())
 SCRIPT_HASH = re.compile(r"sha256-[A-Za-z0-9+/]{43}=")
 CONTACT_FIELDS = {f.name for f in SETTINGS.get("contact").subfields}
-_KIND_CHECK: dict[str, tuple[type | tuple[type, ...], str]] = {"line": (str, "een tekst"), "url": (str, "een webadres"), "mapping": (dict, "een lijst van naam: waarde-paren"),
-               "texts": (list, "een lijst"), "int": (int, "een geheel getal"), "number": ((int, float), "een getal"),
-               "bool": (bool, "true of false")}
+_KIND_CHECK: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "line": (str, "een tekst"),
+    "url": (str, "een webadres"),
+    "mapping": (dict, "een lijst van naam: waarde-paren"),
+    "texts": (list, "een lijst"),
+    "int": (int, "een geheel getal"),
+    "number": ((int, float), "een getal"),
+    "bool": (bool, "true of false"),
+}
 
 
 # Settings with their own checks (contact, toegestane_scripts and the approval settings below, colours in
 # identity.py, limits in limits.py).
-_CHECKED_ELSEWHERE = {"rekenen", "contact", "kleuren", "toegestane_scripts", "ondertekenaars", "vier_ogen", "ongetekend", "archief",
-                      "limieten"}
+_CHECKED_ELSEWHERE = {
+    "rekenen",
+    "contact",
+    "kleuren",
+    "toegestane_scripts",
+    "ondertekenaars",
+    "vier_ogen",
+    "ongetekend",
+    "archief",
+    "limieten",
+}
 
 
 def _check_value(name: str, f: Field, value, problems: Problems) -> None:
     """Type, format and range of one declared setting (``name`` is its full dotted name)."""
     expected, words = _KIND_CHECK[f.kind]
     if not isinstance(value, expected) or (isinstance(value, bool) and f.kind != "bool"):
-        problems.error("mkdocs.yml", f"extra.woo.{name}", f"dit moet {words} zijn.",
-                       f"Zie de tabel met instellingen in docs/beheer.md voor '{name}'.", "config.type")
+        problems.error(
+            "mkdocs.yml",
+            f"extra.woo.{name}",
+            f"dit moet {words} zijn.",
+            f"Zie de tabel met instellingen in docs/beheer.md voor '{name}'.",
+            "config.type",
+        )
     elif f.pattern and isinstance(value, str) and not re.fullmatch(f.pattern, value):
-        problems.error("mkdocs.yml", f"extra.woo.{name}", f"'{value}' heeft niet de juiste vorm.",
-                       f"Schrijf bijvoorbeeld: {f.name}: {f.example}.", "config.formaat")
-    elif f.kind in ("int", "number") and isinstance(value, (int, float)) and (
-            (f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum)):
-        problems.error("mkdocs.yml", f"extra.woo.{name}", f"{value} ligt buiten het toegestane bereik.",
-                       f"Kies een waarde van {f.minimum} tot en met {f.maximum}.", "config.bereik")
+        problems.error(
+            "mkdocs.yml",
+            f"extra.woo.{name}",
+            f"'{value}' heeft niet de juiste vorm.",
+            f"Schrijf bijvoorbeeld: {f.name}: {f.example}.",
+            "config.formaat",
+        )
+    elif (
+        f.kind in ("int", "number")
+        and isinstance(value, (int, float))
+        and ((f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum))
+    ):
+        problems.error(
+            "mkdocs.yml",
+            f"extra.woo.{name}",
+            f"{value} ligt buiten het toegestane bereik.",
+            f"Kies een waarde van {f.minimum} tot en met {f.maximum}.",
+            "config.bereik",
+        )
     elif f.kind == "mapping" and f.subfields and isinstance(value, dict) and f.name not in _CHECKED_ELSEWHERE:
         known = {s.name: s for s in f.subfields}
         for key in sorted(value, key=str):
             if key not in known:
-                problems.error("mkdocs.yml", f"extra.woo.{name}.{key}", f"onbekend veld '{key}'.",
-                               "Bekende velden: " + ", ".join(known) + ".", "config.veld_onbekend")
+                problems.error(
+                    "mkdocs.yml",
+                    f"extra.woo.{name}.{key}",
+                    f"onbekend veld '{key}'.",
+                    "Bekende velden: " + ", ".join(known) + ".",
+                    "config.veld_onbekend",
+                )
             elif value[key] is not None and known[key].kind in _KIND_CHECK:
                 _check_value(f"{name}.{key}", known[key], value[key], problems)
 
@@ -125,8 +223,13 @@ def _check_value(name: str, f: Field, value, problems: Problems) -> None:
 def _check_fields(extra: dict, problems: Problems) -> None:
     """A typo in the configuration must not silently drop a feature (sitemaps, contact route)."""
     for name in sorted(set(extra) - KNOWN_FIELDS):
-        problems.error("mkdocs.yml", f"extra.woo.{name}", f"onbekend veld '{name}'.",
-                       "Controleer de spelling; bekende velden: " + ", ".join(sorted(KNOWN_FIELDS)) + ".", "config.veld_onbekend")
+        problems.error(
+            "mkdocs.yml",
+            f"extra.woo.{name}",
+            f"onbekend veld '{name}'.",
+            "Controleer de spelling; bekende velden: " + ", ".join(sorted(KNOWN_FIELDS)) + ".",
+            "config.veld_onbekend",
+        )
     for f in SETTINGS.fields:
         value = extra.get(f.name)
         if value is None or f.name in _CHECKED_ELSEWHERE or f.kind not in _KIND_CHECK:
@@ -134,24 +237,49 @@ def _check_fields(extra: dict, problems: Problems) -> None:
         _check_value(f.name, f, value, problems)
     contact = extra.get("contact") or {}
     if not isinstance(contact, dict):
-        problems.error("mkdocs.yml", "extra.woo.contact", "dit moet een lijst van contactgegevens zijn.",
-                       "Schrijf bijvoorbeeld 'contact: {email: woo@example.nl, telefoon: \"070 000 00 00\"}'.", "config.contact")
+        problems.error(
+            "mkdocs.yml",
+            "extra.woo.contact",
+            "dit moet een lijst van contactgegevens zijn.",
+            "Schrijf bijvoorbeeld 'contact: {email: woo@example.nl, telefoon: \"070 000 00 00\"}'.",
+            "config.contact",
+        )
         return
     for name in sorted(set(contact) - CONTACT_FIELDS):
-        problems.error("mkdocs.yml", f"extra.woo.contact.{name}", f"onbekend veld '{name}'.",
-                       "Gebruik email, telefoon, adres of formulier.", "config.veld_onbekend")
+        problems.error(
+            "mkdocs.yml",
+            f"extra.woo.contact.{name}",
+            f"onbekend veld '{name}'.",
+            "Gebruik email, telefoon, adres of formulier.",
+            "config.veld_onbekend",
+        )
     email = str(contact.get("email") or "")
     if email and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[a-zA-Z]{2,}", email):
-        problems.error("mkdocs.yml", "extra.woo.contact.email", f"'{email}' is geen e-mailadres.",
-                       "Vul het algemene e-mailadres van de organisatie in, zoals woo@organisatie.nl.", "config.email")
+        problems.error(
+            "mkdocs.yml",
+            "extra.woo.contact.email",
+            f"'{email}' is geen e-mailadres.",
+            "Vul het algemene e-mailadres van de organisatie in, zoals woo@organisatie.nl.",
+            "config.email",
+        )
     form = str(contact.get("formulier") or "")
     if form and not form.startswith("https://"):
-        problems.error("mkdocs.yml", "extra.woo.contact.formulier", f"'{form}' is geen https-adres.",
-                       "Geef het volledige adres van het contactformulier, beginnend met https://.", "config.formulier")
+        problems.error(
+            "mkdocs.yml",
+            "extra.woo.contact.formulier",
+            f"'{form}' is geen https-adres.",
+            "Geef het volledige adres van het contactformulier, beginnend met https://.",
+            "config.formulier",
+        )
     if not contact:
-        problems.warning("mkdocs.yml", "extra.woo.contact", "er zijn geen contactgegevens ingesteld.",
-                         "Zet een algemeen e-mailadres of telefoonnummer onder extra.woo.contact: de "
-                         "toegankelijkheidsverklaring moet een contactroute noemen.", "config.contact_ontbreekt")
+        problems.warning(
+            "mkdocs.yml",
+            "extra.woo.contact",
+            "er zijn geen contactgegevens ingesteld.",
+            "Zet een algemeen e-mailadres of telefoonnummer onder extra.woo.contact: de "
+            "toegankelijkheidsverklaring moet een contactroute noemen.",
+            "config.contact_ontbreekt",
+        )
 
 
 def _inline_scripts(extra: dict, problems: Problems) -> list[str]:
@@ -160,18 +288,28 @@ def _inline_scripts(extra: dict, problems: Problems) -> list[str]:
     if value in (None, ""):
         return []
     if not isinstance(value, list):
-        problems.error("mkdocs.yml", "extra.woo.toegestane_scripts", "dit moet een lijst van script-hashes zijn.",
-                       "Schrijf elke hash op een eigen regel, zoals '- sha256-...='; de build noemt de juiste waarde "
-                       "wanneer hij een inline script tegenkomt.", "config.scripts")
+        problems.error(
+            "mkdocs.yml",
+            "extra.woo.toegestane_scripts",
+            "dit moet een lijst van script-hashes zijn.",
+            "Schrijf elke hash op een eigen regel, zoals '- sha256-...='; de build noemt de juiste waarde "
+            "wanneer hij een inline script tegenkomt.",
+            "config.scripts",
+        )
         return []
     hashes = []
     for i, item in enumerate(value, start=1):
         text = str(item).strip() if isinstance(item, str) else ""
         if not SCRIPT_HASH.fullmatch(text):
             shown = "".join(c if c.isprintable() else "?" for c in str(item))[:80]
-            problems.error("mkdocs.yml", f"extra.woo.toegestane_scripts, item {i}", f"'{shown}' is geen SHA-256-hash van een script.",
-                           "Neem de waarde precies over uit de melding van de build: 'sha256-' gevolgd door 44 tekens, "
-                           "zonder aanhalingstekens.", "config.scripts")
+            problems.error(
+                "mkdocs.yml",
+                f"extra.woo.toegestane_scripts, item {i}",
+                f"'{shown}' is geen SHA-256-hash van een script.",
+                "Neem de waarde precies over uit de melding van de build: 'sha256-' gevolgd door 44 tekens, "
+                "zonder aanhalingstekens.",
+                "config.scripts",
+            )
         elif text not in hashes:
             hashes.append(text)
     return hashes
@@ -200,40 +338,69 @@ def _approval_settings(extra: dict, base: Path, problems: Problems) -> dict:
     for name in ("vier_ogen", "ongetekend"):
         value = extra.get(name, False)
         if not isinstance(value, bool):
-            problems.error("mkdocs.yml", f"extra.woo.{name}", f"'{value}' is geen ja/nee-waarde.",
-                           f"Schrijf '{name}: true' of '{name}: false'.", "config.janee")
+            problems.error(
+                "mkdocs.yml",
+                f"extra.woo.{name}",
+                f"'{value}' is geen ja/nee-waarde.",
+                f"Schrijf '{name}: true' of '{name}: false'.",
+                "config.janee",
+            )
             value = False
         out[{"vier_ogen": "four_eyes", "ongetekend": "unsigned"}[name]] = value
     signers = extra.get("ondertekenaars")
     if signers not in (None, ""):
         path = base / str(signers)
         if not isinstance(signers, str) or not path.is_file():
-            problems.error("mkdocs.yml", "extra.woo.ondertekenaars",
-                           f"het bestand met toegestane ondertekenaars '{signers}' bestaat niet ({path}).",
-                           "Geef het pad (ten opzichte van mkdocs.yml) van het bestand met de openbare sleutels van wie "
-                           "mag goedkeuren; zie docs/beheer.md.", "config.ondertekenaars")
+            problems.error(
+                "mkdocs.yml",
+                "extra.woo.ondertekenaars",
+                f"het bestand met toegestane ondertekenaars '{signers}' bestaat niet ({path}).",
+                "Geef het pad (ten opzichte van mkdocs.yml) van het bestand met de openbare sleutels van wie "
+                "mag goedkeuren; zie docs/beheer.md.",
+                "config.ondertekenaars",
+            )
         else:
             out["signers"] = path
     elif not out["unsigned"]:
-        problems.error("mkdocs.yml", "extra.woo.ondertekenaars", "er is geen bestand met toegestane ondertekenaars ingesteld: "
-                       "geen enkele goedkeuring kan gecontroleerd worden.",
-                       "Zet 'ondertekenaars: ondertekenaars.txt' onder extra.woo (zie docs/beheer.md), of voor een proef "
-                       "op uw eigen computer 'ongetekend: true'.", "config.ondertekenaars")
+        problems.error(
+            "mkdocs.yml",
+            "extra.woo.ondertekenaars",
+            "er is geen bestand met toegestane ondertekenaars ingesteld: geen enkele goedkeuring kan gecontroleerd worden.",
+            "Zet 'ondertekenaars: ondertekenaars.txt' onder extra.woo (zie docs/beheer.md), of voor een proef "
+            "op uw eigen computer 'ongetekend: true'.",
+            "config.ondertekenaars",
+        )
     if out["unsigned"]:
-        problems.warning("mkdocs.yml", "extra.woo.ongetekend", "ongetekende goedkeuringen worden geaccepteerd: alleen "
-                         "bedoeld voor proeven, nooit voor de echte site.",
-                         "Verwijder 'ongetekend: true' en stel 'ondertekenaars' in (zie docs/beheer.md).", "config.ongetekend")
+        problems.warning(
+            "mkdocs.yml",
+            "extra.woo.ongetekend",
+            "ongetekende goedkeuringen worden geaccepteerd: alleen bedoeld voor proeven, nooit voor de echte site.",
+            "Verwijder 'ongetekend: true' en stel 'ondertekenaars' in (zie docs/beheer.md).",
+            "config.ongetekend",
+        )
     if out["four_eyes"] and out["unsigned"]:
-        problems.error("mkdocs.yml", "extra.woo.vier_ogen", "vier ogen vraagt twee handtekeningen, maar 'ongetekend' staat aan.",
-                       "Zet 'ongetekend' uit en stel 'ondertekenaars' in.", "config.vier_ogen")
+        problems.error(
+            "mkdocs.yml",
+            "extra.woo.vier_ogen",
+            "vier ogen vraagt twee handtekeningen, maar 'ongetekend' staat aan.",
+            "Zet 'ongetekend' uit en stel 'ondertekenaars' in.",
+            "config.vier_ogen",
+        )
     archive = extra.get("archief")
     if archive not in (None, ""):
         if not isinstance(archive, str):
-            problems.error("mkdocs.yml", "extra.woo.archief", "dit moet een pad naar een map zijn.",
-                           "Schrijf bijvoorbeeld 'archief: .woo-archief'.", "config.archief")
+            problems.error(
+                "mkdocs.yml",
+                "extra.woo.archief",
+                "dit moet een pad naar een map zijn.",
+                "Schrijf bijvoorbeeld 'archief: .woo-archief'.",
+                "config.archief",
+            )
         else:
             out["archive"] = base / archive
     return out
+
+
 # --- end approvals and archive ------------------------------------------------------------------------------------
 
 
@@ -246,31 +413,57 @@ def engine_settings(value, problems: Problems, where: str = "mkdocs.yml") -> dic
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        problems.error(where, "extra.woo.rekenen", "dit moet een lijst van instellingen zijn.",
-                       "Schrijf bijvoorbeeld 'rekenen: {motor: dask, scheduler: \"tcp://rekenserver:8786\"}'.", "config.rekenen")
+        problems.error(
+            where,
+            "extra.woo.rekenen",
+            "dit moet een lijst van instellingen zijn.",
+            "Schrijf bijvoorbeeld 'rekenen: {motor: dask, scheduler: \"tcp://rekenserver:8786\"}'.",
+            "config.rekenen",
+        )
         return {}
     out: dict = {}
     for name in sorted(set(value) - {"motor", "scheduler"}):
-        problems.error(where, f"extra.woo.rekenen.{safe(name, 60)}", f"onbekend veld '{safe(name, 60)}'.",
-                       "Gebruik motor en scheduler.", "config.veld_onbekend")
+        problems.error(
+            where,
+            f"extra.woo.rekenen.{safe(name, 60)}",
+            f"onbekend veld '{safe(name, 60)}'.",
+            "Gebruik motor en scheduler.",
+            "config.veld_onbekend",
+        )
     engine = value.get("motor", "lokaal")
     if engine not in ENGINES:
-        problems.error(where, "extra.woo.rekenen.motor", f"'{safe(engine, 60)}' is geen bekende rekenmotor.",
-                       "Kies 'lokaal' (processen op deze machine) of 'dask' (een Dask-cluster, zie docs/beheer.md).", "config.rekenen")
+        problems.error(
+            where,
+            "extra.woo.rekenen.motor",
+            f"'{safe(engine, 60)}' is geen bekende rekenmotor.",
+            "Kies 'lokaal' (processen op deze machine) of 'dask' (een Dask-cluster, zie docs/beheer.md).",
+            "config.rekenen",
+        )
         return {}
     out["engine"] = engine
     scheduler = value.get("scheduler", "")
     if scheduler not in (None, ""):
         if not isinstance(scheduler, str) or not SCHEDULER.fullmatch(scheduler):
-            problems.error(where, "extra.woo.rekenen.scheduler", f"'{safe(scheduler, 100)}' is geen adres van een Dask-scheduler.",
-                           "Schrijf het adres als 'tcp://rekenserver:8786' (of tls://...).", "config.rekenen")
+            problems.error(
+                where,
+                "extra.woo.rekenen.scheduler",
+                f"'{safe(scheduler, 100)}' is geen adres van een Dask-scheduler.",
+                "Schrijf het adres als 'tcp://rekenserver:8786' (of tls://...).",
+                "config.rekenen",
+            )
             return {}
         out["scheduler"] = scheduler
     if engine == "dask" and not out.get("scheduler"):
-        problems.error(where, "extra.woo.rekenen.scheduler", "motor 'dask' is gekozen, maar er is geen scheduler ingesteld.",
-                       "Zet 'scheduler: tcp://rekenserver:8786' onder extra.woo.rekenen, of geef --scheduler bij de build.",
-                       "config.rekenen")
+        problems.error(
+            where,
+            "extra.woo.rekenen.scheduler",
+            "motor 'dask' is gekozen, maar er is geen scheduler ingesteld.",
+            "Zet 'scheduler: tcp://rekenserver:8786' onder extra.woo.rekenen, of geef --scheduler bij de build.",
+            "config.rekenen",
+        )
     return out
+
+
 # --- end PDF engine ---------------------------------------------------------------------------------------------
 
 
@@ -292,9 +485,13 @@ def load_site_config(path: Path) -> SiteConfig:
         from .safetext import describe_os_error, safe
 
         reason = describe_os_error(exc) if isinstance(exc, OSError) else safe(getattr(exc, "problem", None) or exc, 300)
-        problems.error("mkdocs.yml", "", f"het configuratiebestand {safe(path)} kan niet gelezen worden: {reason}",
-                       "Herstel mkdocs.yml (controleer inspringing en dubbele punten) of haal de vorige versie terug.",
-                       "config.onleesbaar")
+        problems.error(
+            "mkdocs.yml",
+            "",
+            f"het configuratiebestand {safe(path)} kan niet gelezen worden: {reason}",
+            "Herstel mkdocs.yml (controleer inspringing en dubbele punten) of haal de vorige versie terug.",
+            "config.onleesbaar",
+        )
         data, extra = {}, {}
     _check_fields(extra, problems)
     colours = site_colours(extra, problems)
@@ -314,9 +511,13 @@ def load_site_config(path: Path) -> SiteConfig:
         name=str(data.get("site_name") or "Woo-besluiten"),
         base_url=base,
         organisation=str(extra.get("organisatie") or data.get("site_name") or ""),
-        allowed_personal_data=[str(v) for v in (extra.get("toegestane_gegevens") or [])] if isinstance(extra.get("toegestane_gegevens") or [], list) else [],
+        allowed_personal_data=[str(v) for v in (extra.get("toegestane_gegevens") or [])]
+        if isinstance(extra.get("toegestane_gegevens") or [], list)
+        else [],
         tooi=str(extra.get("tooi") or ""),
-        organisation_tooi={str(k): str(v) for k, v in (extra.get("organisaties") or {}).items()} if isinstance(extra.get("organisaties") or {}, dict) else {},
+        organisation_tooi={str(k): str(v) for k, v in (extra.get("organisaties") or {}).items()}
+        if isinstance(extra.get("organisaties") or {}, dict)
+        else {},
         contact=dict(extra.get("contact") or {}) if isinstance(extra.get("contact"), dict) else {},
         colours=colours,
         raw_extra=extra,

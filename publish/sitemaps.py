@@ -7,8 +7,7 @@ from xml.sax.saxutils import escape
 
 def sitemap_xml(base_url: str, entries: list[tuple[str, str | None]]) -> str:
     """``entries``: (site-relative URL, lastmod date as YYYY-MM-DD or None)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, lastmod in sorted(set(entries)):
         lines.append("  <url>")
         lines.append(f"    <loc>{escape(base_url + url)}</loc>")

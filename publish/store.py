@@ -68,8 +68,13 @@ def archive_dir(option: str | os.PathLike | None, site, decisions: Path) -> Path
 
 def _safe_rel(rel: str) -> bool:
     parts = rel.split("/")
-    return bool(rel) and not rel.startswith("/") and all(p not in ("", ".", "..") for p in parts) and "\\" not in rel \
+    return (
+        bool(rel)
+        and not rel.startswith("/")
+        and all(p not in ("", ".", "..") for p in parts)
+        and "\\" not in rel
         and not any(ord(ch) < 32 for ch in rel)
+    )
 
 
 def decision_key(kenmerk: str, kind: str) -> str:
@@ -103,14 +108,20 @@ class Archive:
             if not isinstance(entry, dict):
                 raise ValueError
             for w in entry.get("intrekkingen", []):
-                if not isinstance(w, dict) or w.get("soort") not in _WITHDRAWAL_KINDS or not isinstance(w.get("datum"), str) \
-                        or not isinstance(w.get("reden", ""), str) or not isinstance(w.get("titel", ""), str) \
-                        or not (w.get("document") is None or isinstance(w.get("document"), str)):
+                if (
+                    not isinstance(w, dict)
+                    or w.get("soort") not in _WITHDRAWAL_KINDS
+                    or not isinstance(w.get("datum"), str)
+                    or not isinstance(w.get("reden", ""), str)
+                    or not isinstance(w.get("titel", ""), str)
+                    or not (w.get("document") is None or isinstance(w.get("document"), str))
+                ):
                     raise ValueError
                 dt.date.fromisoformat(w["datum"])
             approved = entry.get("goedgekeurd")
-            if approved is not None and not (isinstance(approved, dict) and isinstance(approved.get("op"), str)
-                                             and isinstance(approved.get("staat", ""), str)):
+            if approved is not None and not (
+                isinstance(approved, dict) and isinstance(approved.get("op"), str) and isinstance(approved.get("staat", ""), str)
+            ):
                 raise ValueError
         except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise ArchiveError(f"de archiefgegevens van dit besluit ({path}) zijn beschadigd") from None
@@ -130,6 +141,7 @@ class Archive:
     def remember_withdrawals(self, kenmerk: str, kind: str, withdrawals: list[dict], files: dict[str, str]) -> None:
         """Add withdrawals (public fields of history.Change) not yet known; ``files``: SHA-256 of a withdrawn
         document's file -> its number, remembered so the same file cannot quietly return under another number."""
+
         def change(entry: dict) -> None:
             known = entry.setdefault("intrekkingen", [])
             for w in withdrawals:
@@ -142,7 +154,9 @@ class Archive:
             path = self.root / "ingetrokken-bestanden" / sha[:2] / f"{sha}.json"
             if _SHA.fullmatch(sha) and not path.is_file():
                 w = next(w for w in withdrawals if w["document"] == nr)
-                self._write_json(path, {"kenmerk": kenmerk, "type": kind, "document": nr, "datum": w["datum"], "reden": w["reden"]})
+                self._write_json(
+                    path, {"kenmerk": kenmerk, "type": kind, "document": nr, "datum": w["datum"], "reden": w["reden"]}
+                )
 
     def withdrawn_file(self, sha: str) -> dict | None:
         """The withdrawal a file with this SHA-256 belongs to, or None."""
@@ -158,6 +172,7 @@ class Archive:
 
     def remember_approval(self, kenmerk: str, kind: str, when: str, state: str, package: str) -> None:
         """The signing time of the approval just published (the newest one wins): an older approval is refused."""
+
         def change(entry: dict) -> None:
             old = entry.get("goedgekeurd")
             if old is None or not is_older(when, old["op"]):
@@ -184,8 +199,13 @@ class Archive:
                     raise ValueError
                 return entry
             files = entry["bestanden"]
-            if not isinstance(files, dict) or not files or not all(
-                    isinstance(k, str) and _safe_rel(k) and isinstance(v, str) and _SHA.fullmatch(v) for k, v in files.items()):
+            if (
+                not isinstance(files, dict)
+                or not files
+                or not all(
+                    isinstance(k, str) and _safe_rel(k) and isinstance(v, str) and _SHA.fullmatch(v) for k, v in files.items()
+                )
+            ):
                 raise ValueError
         except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
             raise ArchiveError(f"de archiefgegevens van dit pakket ({path}) zijn beschadigd") from None

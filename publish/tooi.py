@@ -17,10 +17,23 @@ LISTS = {"informatiecategorie": "informatiecategorielijst", "documentsoort": "do
 # The Woo-index numbers the 17 categories of article 3.3 Woo in the order of the law; sitemap index
 # files are named after that number (sitemapindex-diwoo-infocat014.xml is Woo-verzoeken).
 INFOCAT_NUMBERS = {
-    "c_139c6280": "001", "c_aab6bfc7": "002", "c_759721e2": "003", "c_40a05794": "004", "c_89ee6784": "005",
-    "c_8c840238": "006", "c_c76862ab": "007", "c_db4862c3": "008", "c_3a248e3a": "009", "c_99a836c7": "010",
-    "c_8fc2335c": "011", "c_c6cd1213": "012", "c_cf268088": "013", "c_3baef532": "014", "c_fdaee95e": "015",
-    "c_46a81018": "016", "c_a870c43d": "017",
+    "c_139c6280": "001",
+    "c_aab6bfc7": "002",
+    "c_759721e2": "003",
+    "c_40a05794": "004",
+    "c_89ee6784": "005",
+    "c_8c840238": "006",
+    "c_c76862ab": "007",
+    "c_db4862c3": "008",
+    "c_3a248e3a": "009",
+    "c_99a836c7": "010",
+    "c_8fc2335c": "011",
+    "c_c6cd1213": "012",
+    "c_cf268088": "013",
+    "c_3baef532": "014",
+    "c_fdaee95e": "015",
+    "c_46a81018": "016",
+    "c_a870c43d": "017",
 }
 
 

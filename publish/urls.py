@@ -123,7 +123,9 @@ def redirect_page(target_from_here: str, title: str) -> str:
     from markupsafe import escape
 
     href = escape(target_from_here)
-    return ('<!doctype html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-            f'<title>Verplaatst: {escape(title)}</title>\n<meta name="robots" content="noindex">\n'
-            f'<link rel="canonical" href="{href}">\n<meta http-equiv="refresh" content="0; url={href}">\n</head>\n'
-            f'<body>\n<p>Deze pagina is verplaatst naar <a href="{href}">{escape(title)}</a>.</p>\n</body>\n</html>\n')
+    return (
+        '<!doctype html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>Verplaatst: {escape(title)}</title>\n<meta name="robots" content="noindex">\n'
+        f'<link rel="canonical" href="{href}">\n<meta http-equiv="refresh" content="0; url={href}">\n</head>\n'
+        f'<body>\n<p>Deze pagina is verplaatst naar <a href="{href}">{escape(title)}</a>.</p>\n</body>\n</html>\n'
+    )

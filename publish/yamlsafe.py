@@ -39,7 +39,9 @@ def _loader_class(limits: Limits):
         def construct_document(self, node):
             nodes = _expanded_size(node, limits.yaml_nodes)
             if nodes > limits.yaml_nodes:
-                raise YamlLimitError(limits.exceeded("yaml_nodes", nodes, "het aantal waarden in de kop (verwijzingen uitgeschreven)"))
+                raise YamlLimitError(
+                    limits.exceeded("yaml_nodes", nodes, "het aantal waarden in de kop (verwijzingen uitgeschreven)")
+                )
             return super().construct_document(node)
 
         def construct_yaml_timestamp(self, node):
@@ -87,7 +89,7 @@ class _Handler(YAMLHandler):
         size = len(fm.encode("utf-8", "surrogatepass"))
         if size > self.limits.yaml_bytes:
             raise YamlLimitError(self.limits.exceeded("yaml_bytes", size, "de grootte van de kop"))
-        return yaml.load(fm, Loader=self.loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(fm, Loader=self.loader)
 
 
 def load_front_matter(text: str, limits: Limits = DEFAULT_LIMITS):

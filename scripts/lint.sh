@@ -2,9 +2,7 @@
 # make lint: ruff (lint + format check) and mypy on publish/, with the tools pinned in the `dev` extra
 # of pyproject.toml, installed into .venv-test (the test environment; `make test` makes it too).
 #
-# The format check covers only the files listed under [tool.woo-publicatie] format-checked in
-# pyproject.toml: the tree has not been run through `ruff format` yet (that is done once, after the
-# branches in flight are merged; then the list is replaced by the whole tree).
+# The format check covers what [tool.woo-publicatie] format-checked lists in pyproject.toml (the whole tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/prereqs.sh

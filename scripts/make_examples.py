@@ -53,19 +53,58 @@ WOO_ARTICLES = [
 ]
 
 KIESRAAD_DOCS = [
-    ("1", "E-mail melding vermeend datalek", "2020-03-12", "deels openbaar", "5.1.2.e; 5.1.2.i",
-     ["# Melding vermeend datalek", "Van: [[5.1.2.e]] Aan: [[5.1.2.i]]", "Onderwerp: melding datalek verkiezingsuitslagen",
-      "Vandaag is per abuis een e-mail met een overzicht van contactgegevens van gemeenten naar een verkeerde ontvanger gestuurd. De ontvanger is gevraagd de e-mail te verwijderen.",
-      "Met vriendelijke groet, [[5.1.2.e]]"]),
-    ("2", "Datalekregister 2020-2021", "2021-12-31", "deels openbaar", "5.1.2.e",
-     ["# Datalekregister 2020-2021", "Melding 2020-01: e-mail aan verkeerde ontvanger; geen melding aan de Autoriteit Persoonsgegevens nodig. Behandelaar [[5.1.2.e]].",
-      "Melding 2021-01: verlies van een usb-stick met vergaderstukken; risico beoordeeld als laag. Behandelaar [[5.1.2.e]]."]),
-    ("3", "Mailwisseling met printscreen postbus", "2021-06-08", "deels openbaar", "5.1.2.e; 5.1.2.i",
-     ["# Mailwisseling datalek", "Van: [[5.1.2.e]] Aan: [[5.1.2.i]]", "Zie het printscreen van de postbus hieronder.",
-      "[[5.1.2.i]] [[5.1.2.i]] [[5.1.2.i]] [[5.1.2.i]]", "Graag afhandelen volgens de procedure datalekken."]),
-    ("4", "Procedure melden datalekken Kiesraad", "2019-11-01", "openbaar", "",
-     ["# Procedure melden datalekken", "Een medewerker die een (vermoedelijk) datalek ontdekt, meldt dit direct bij de functionaris gegevensbescherming via het meldpunt.",
-      "De functionaris beoordeelt binnen 72 uur of een melding aan de Autoriteit Persoonsgegevens nodig is en legt elk datalek vast in het datalekregister."]),
+    (
+        "1",
+        "E-mail melding vermeend datalek",
+        "2020-03-12",
+        "deels openbaar",
+        "5.1.2.e; 5.1.2.i",
+        [
+            "# Melding vermeend datalek",
+            "Van: [[5.1.2.e]] Aan: [[5.1.2.i]]",
+            "Onderwerp: melding datalek verkiezingsuitslagen",
+            "Vandaag is per abuis een e-mail met een overzicht van contactgegevens van gemeenten naar een verkeerde ontvanger gestuurd. De ontvanger is gevraagd de e-mail te verwijderen.",
+            "Met vriendelijke groet, [[5.1.2.e]]",
+        ],
+    ),
+    (
+        "2",
+        "Datalekregister 2020-2021",
+        "2021-12-31",
+        "deels openbaar",
+        "5.1.2.e",
+        [
+            "# Datalekregister 2020-2021",
+            "Melding 2020-01: e-mail aan verkeerde ontvanger; geen melding aan de Autoriteit Persoonsgegevens nodig. Behandelaar [[5.1.2.e]].",
+            "Melding 2021-01: verlies van een usb-stick met vergaderstukken; risico beoordeeld als laag. Behandelaar [[5.1.2.e]].",
+        ],
+    ),
+    (
+        "3",
+        "Mailwisseling met printscreen postbus",
+        "2021-06-08",
+        "deels openbaar",
+        "5.1.2.e; 5.1.2.i",
+        [
+            "# Mailwisseling datalek",
+            "Van: [[5.1.2.e]] Aan: [[5.1.2.i]]",
+            "Zie het printscreen van de postbus hieronder.",
+            "[[5.1.2.i]] [[5.1.2.i]] [[5.1.2.i]] [[5.1.2.i]]",
+            "Graag afhandelen volgens de procedure datalekken.",
+        ],
+    ),
+    (
+        "4",
+        "Procedure melden datalekken Kiesraad",
+        "2019-11-01",
+        "openbaar",
+        "",
+        [
+            "# Procedure melden datalekken",
+            "Een medewerker die een (vermoedelijk) datalek ontdekt, meldt dit direct bij de functionaris gegevensbescherming via het meldpunt.",
+            "De functionaris beoordeelt binnen 72 uur of een melding aan de Autoriteit Persoonsgegevens nodig is en legt elk datalek vast in het datalekregister.",
+        ],
+    ),
 ]
 
 BZK_LETTER = [
@@ -112,26 +151,69 @@ BZK_ROWS = [
 ]
 
 BZK_TEXTS = {
-    "1": ["# Verslag SGO Voorportaal", "Vergaderdatum 13 december 2017, Catshuis. Aanwezig [[10.2.e]]",
-          "SGBZK stelt voor een beleidslijn te hanteren over de omgang met de Wob na de uitspraak van de rechtbank Midden-Nederland. De beleidslijn Documentbegrip is vastgesteld: informatie van de gegevensdragers sms en WhatsApp, die zich kenmerken als dragers van informatie van vluchtige aard, worden niet aangemerkt als documenten onder de Wob."],
-    "2": ["# Verslag SGO Actualiteiten", "Vergaderdatum 10 januari 2018, Blauwe Zaal. Aanwezig [[10.2.e]]",
-          "SGAZ roept zijn collega's op om in plaats van WhatsApp gebruik te maken van Signal. [[11.1]]"],
-    "5": ["# Agenda CTO-raad", "Vergaderdatum 31 januari 2018. Deelnemers [[10.2.e]]", "Ter bespreking: gebruik berichtenapps en social media."],
-    "6": ["# Nota gebruik berichtenapps", "Aan CIO-beraad, van CTO-raad. Contactpersoon [[10.2.e]]",
-          "Het NBV heeft op verzoek van de ministeries van BZ en AZ een onderzoek gedaan naar de veiligheid van de berichtenapp Signal voor veilige chatcommunicatie. [[11.1]]",
-          "De CTO-raad acht het niet zinvol om te komen tot een expliciete keuze voor het gebruik van één bepaalde berichtenapp."],
-    "7": ["# Verslag CTO-raad", "Vergaderdatum 31 januari 2018. Aanwezig [[10.2.e]]", "De notitie over berichtenapps is besproken. [[11.1]]"],
-    "8": ["# Agenda CIO-beraad", "Vergaderdatum 7 februari 2018. Deelnemers [[10.2.e]]", "Agendapunt: gebruik berichtenapps binnen de Rijksdienst."],
-    "9": ["# Aanbiedingsformulier CIO-beraad", "Indiener [[10.2.e]]", "Onderwerp: gebruik en keuze berichtenapps. Gevraagd besluit: vaststellen van de beleidslijn. [[11.1]]"],
-    "10": ["# Notitie gebruik en keuze berichtenapps", "Opsteller [[10.2.e]]",
-           "Vergelijking van berichtenapps op beveiliging en bruikbaarheid: [[10.2.g]] [[10.2.g]]", "Advies: [[11.1]]"],
-    "11": ["# Verslag CIO-beraad", "Vergaderdatum 7 februari 2018. Aanwezig [[10.2.e]]",
-           "Het CIO-beraad stelt de rijksbrede beleidslijn berichtenapps vast: het wordt ontraden berichtenapps te gebruiken voor communicatie over bestuurlijke aangelegenheden. [[11.1]]"],
-    "13": ["# Mail aan ICBR met beleidslijn", "Van [[10.2.e]] Aan ICBR", "Hierbij de vastgestelde beleidslijn berichtenapps ter informatie."],
-    "14": ["# Notitie voor- en nadelen berichtenapps", "Voordelen en nadelen per app: [[10.2.g]] [[10.2.g]] [[10.2.g]]",
-           "Conclusie: de departementen kiezen zelf welke berichtenapp gebruikt mag worden."],
+    "1": [
+        "# Verslag SGO Voorportaal",
+        "Vergaderdatum 13 december 2017, Catshuis. Aanwezig [[10.2.e]]",
+        "SGBZK stelt voor een beleidslijn te hanteren over de omgang met de Wob na de uitspraak van de rechtbank Midden-Nederland. De beleidslijn Documentbegrip is vastgesteld: informatie van de gegevensdragers sms en WhatsApp, die zich kenmerken als dragers van informatie van vluchtige aard, worden niet aangemerkt als documenten onder de Wob.",
+    ],
+    "2": [
+        "# Verslag SGO Actualiteiten",
+        "Vergaderdatum 10 januari 2018, Blauwe Zaal. Aanwezig [[10.2.e]]",
+        "SGAZ roept zijn collega's op om in plaats van WhatsApp gebruik te maken van Signal. [[11.1]]",
+    ],
+    "5": [
+        "# Agenda CTO-raad",
+        "Vergaderdatum 31 januari 2018. Deelnemers [[10.2.e]]",
+        "Ter bespreking: gebruik berichtenapps en social media.",
+    ],
+    "6": [
+        "# Nota gebruik berichtenapps",
+        "Aan CIO-beraad, van CTO-raad. Contactpersoon [[10.2.e]]",
+        "Het NBV heeft op verzoek van de ministeries van BZ en AZ een onderzoek gedaan naar de veiligheid van de berichtenapp Signal voor veilige chatcommunicatie. [[11.1]]",
+        "De CTO-raad acht het niet zinvol om te komen tot een expliciete keuze voor het gebruik van één bepaalde berichtenapp.",
+    ],
+    "7": [
+        "# Verslag CTO-raad",
+        "Vergaderdatum 31 januari 2018. Aanwezig [[10.2.e]]",
+        "De notitie over berichtenapps is besproken. [[11.1]]",
+    ],
+    "8": [
+        "# Agenda CIO-beraad",
+        "Vergaderdatum 7 februari 2018. Deelnemers [[10.2.e]]",
+        "Agendapunt: gebruik berichtenapps binnen de Rijksdienst.",
+    ],
+    "9": [
+        "# Aanbiedingsformulier CIO-beraad",
+        "Indiener [[10.2.e]]",
+        "Onderwerp: gebruik en keuze berichtenapps. Gevraagd besluit: vaststellen van de beleidslijn. [[11.1]]",
+    ],
+    "10": [
+        "# Notitie gebruik en keuze berichtenapps",
+        "Opsteller [[10.2.e]]",
+        "Vergelijking van berichtenapps op beveiliging en bruikbaarheid: [[10.2.g]] [[10.2.g]]",
+        "Advies: [[11.1]]",
+    ],
+    "11": [
+        "# Verslag CIO-beraad",
+        "Vergaderdatum 7 februari 2018. Aanwezig [[10.2.e]]",
+        "Het CIO-beraad stelt de rijksbrede beleidslijn berichtenapps vast: het wordt ontraden berichtenapps te gebruiken voor communicatie over bestuurlijke aangelegenheden. [[11.1]]",
+    ],
+    "13": [
+        "# Mail aan ICBR met beleidslijn",
+        "Van [[10.2.e]] Aan ICBR",
+        "Hierbij de vastgestelde beleidslijn berichtenapps ter informatie.",
+    ],
+    "14": [
+        "# Notitie voor- en nadelen berichtenapps",
+        "Voordelen en nadelen per app: [[10.2.g]] [[10.2.g]] [[10.2.g]]",
+        "Conclusie: de departementen kiezen zelf welke berichtenapp gebruikt mag worden.",
+    ],
     "15": ["# Mail aan SGO met beleidslijn", "Van [[10.2.e]] Aan SGO", "Hierbij de vastgestelde beleidslijn berichtenapps."],
-    "16": ["# Mail aan CIO-beraad met beleidslijn", "Van [[10.2.e]] Aan CIO-beraad", "Hierbij de vastgestelde beleidslijn berichtenapps, ter verspreiding binnen de departementen."],
+    "16": [
+        "# Mail aan CIO-beraad met beleidslijn",
+        "Van [[10.2.e]] Aan CIO-beraad",
+        "Hierbij de vastgestelde beleidslijn berichtenapps, ter verspreiding binnen de departementen.",
+    ],
 }
 
 
@@ -148,7 +230,8 @@ def kiesraad(root: Path) -> None:
         writer = csv.writer(handle, delimiter=";", lineterminator="\n")
         writer.writerow(["Nr.", "Documentnaam", "Datum", "Beoordeling", "Weigeringsgrond(en)", "Bestandsnaam"])
         writer.writerows(rows)
-    (pkg / "besluit.md").write_text("""---
+    (pkg / "besluit.md").write_text(
+        """---
 kenmerk: 2024-0000034173
 titel: Communicatie en procedures over (vermeende) datalekken
 organisatie: Kiesraad
@@ -173,7 +256,9 @@ De Kiesraad vond **vier documenten** en maakt ze openbaar, met uitzondering van:
 
 - persoonsgegevens van medewerkers (artikel 5.1, tweede lid, onder e, Woo);
 - een functioneel intern e-mailadres en een printscreen van een postbus (artikel 5.1, tweede lid, onder i, Woo).
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 def bzk(root: Path) -> None:
@@ -199,7 +284,8 @@ def bzk(root: Path) -> None:
     from publish.xlsx import reproducible_xlsx
 
     (pkg / "inventaris.xlsx").write_bytes(reproducible_xlsx(wb, dt.datetime(2018, 10, 2, 12, 0, 0)))
-    (pkg / "besluit.md").write_text("""---
+    (pkg / "besluit.md").write_text(
+        """---
 kenmerk: "2018-0000791076"
 titel: Gebruik van WhatsApp en andere berichtenapps door ambtenaren
 organisatie: Ministerie van Binnenlandse Zaken en Koninkrijksrelaties
@@ -225,7 +311,9 @@ Er zijn **17 documenten** gevonden over de beleidslijnen *Documentbegrip* (13 de
 *Berichtenapps* (7 februari 2018). Dertien documenten worden deels openbaar gemaakt, drie blijven
 geheel geheim vanwege persoonlijke beleidsopvattingen (artikel 11, eerste lid, Wob) en één
 document was al openbaar.
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,8 +340,10 @@ def kamerbrief(root: Path, text: str) -> Path:
     """Seed 003: the letter of the State Secretary of BZK on civil servants' personal data."""
     lines = [_clean(line) for line in text.splitlines()]
     end = next(i for i, line in enumerate(lines) if line.startswith("Hoogachtend"))
-    blocks = ["# Persoonsgegevens van ambtenaren in het publiek domein",
-              "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal. Onderwerp: toezeggingen over persoonsgegevens van ambtenaren in het publiek domein."]
+    blocks = [
+        "# Persoonsgegevens van ambtenaren in het publiek domein",
+        "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal. Onderwerp: toezeggingen over persoonsgegevens van ambtenaren in het publiek domein.",
+    ]
     for line in lines[:end]:
         if not line:
             continue
@@ -263,7 +353,8 @@ def kamerbrief(root: Path, text: str) -> Path:
     blocks += ["Hoogachtend,", "De Staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties"]
     pkg = root / "2025-kamerbrief-persoonsgegevens-ambtenaren"
     write_pdf(pkg / "kamerbrief.pdf", blocks, "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties")
-    (pkg / "besluit.md").write_text("""---
+    (pkg / "besluit.md").write_text(
+        """---
 type: kamerstuk
 kenmerk: 2025-kamerbrief-persoonsgegevens-ambtenaren
 titel: Persoonsgegevens van ambtenaren in het publiek domein
@@ -284,7 +375,9 @@ van ambtenaren in het publiek domein, zoals toegezegd in het mondelinge vragenuu
 - Departementen worden ondersteund bij hun zorgplicht; maatregelen van de ACM en de AP (algemene
   mailboxen, geen namen van medewerkers in brieven) worden mogelijk rijksbreed ingevoerd.
 - Een gesprek met de Amerikaanse ambassadeur staat gepland; de Kamer krijgt daarna een brief.
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return pkg
 
 
@@ -308,13 +401,18 @@ def kamervragen(root: Path, text: str) -> Path:
         for paragraph in "\n".join(paragraphs[1:]).split("\n"):
             if paragraph.strip():
                 markdown += [_footnotes(" ".join(paragraph.split())), ""]
-        blocks += [f"# Vraag {parts[i]}", question] + ["# Antwoord"] + [" ".join(p.split()) for p in "\n".join(paragraphs[1:]).split("\n") if p.strip()]
+        blocks += (
+            [f"# Vraag {parts[i]}", question]
+            + ["# Antwoord"]
+            + [" ".join(p.split()) for p in "\n".join(paragraphs[1:]).split("\n") if p.strip()]
+        )
         used += re.findall(r"\[\^(\d+)\]", "\n".join(markdown))
     notes = sorted(set(used), key=int)
     markdown += [f"[^{n}]: Voetnoot {n} van de officiële antwoordbrief; de bron staat in de pdf." for n in notes]
     pkg = root / "2022Z06465-kamervragen-berichtenapps-bewindspersonen"
     write_pdf(pkg / "antwoord.pdf", blocks, "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties")
-    (pkg / "besluit.md").write_text("""---
+    (pkg / "besluit.md").write_text(
+        """---
 type: kamervragen
 kenmerk: 2022Z06465
 titel: Het gebruik van privé berichtenservices en privé mailboxen door bewindspersonen voor hun werk
@@ -333,7 +431,11 @@ beantwoord_door:
 antwoord: antwoord.pdf
 onderwerpen: [berichtenapps, informatiehuishouding, Wob]
 ---
-""" + "\n".join(markdown).rstrip() + "\n", encoding="utf-8")
+"""
+        + "\n".join(markdown).rstrip()
+        + "\n",
+        encoding="utf-8",
+    )
     return pkg
 
 
@@ -362,7 +464,10 @@ def main() -> None:
     bzk(args.out)
     approve_with_demo_key(args.out / "2024-0000034173-kiesraad-datalekken", "2024-04-30T09:00:00+00:00")
     approve_with_demo_key(args.out / "2018-0000791076-bzk-berichtenapps", "2018-10-08T09:00:00+00:00")
-    for number, make, when in (("003", kamerbrief, "2025-06-28T09:00:00+00:00"), ("004", kamervragen, "2022-04-07T12:00:00+00:00")):
+    for number, make, when in (
+        ("003", kamerbrief, "2025-06-28T09:00:00+00:00"),
+        ("004", kamervragen, "2022-04-07T12:00:00+00:00"),
+    ):
         text = seed(number)
         if text is None:
             print(f"Seed {number} niet gevonden: het voorbeeldpakket daarvan is niet opnieuw gemaakt.", file=sys.stderr)

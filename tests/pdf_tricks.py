@@ -12,8 +12,16 @@ import io
 import zlib
 
 from pypdf import PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, NumberObject,
-                           StreamObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
 SECRET = "Jan de Vries woont hier"  # drawn at (100, 700), Helvetica 12: about 100..230 x 697..709
 VISIBLE = "Dit is een gewoon document met zichtbare tekst."
@@ -57,8 +65,13 @@ def page(content: str, build=None) -> bytes:
     may add resources (fonts /F1 Helvetica and /ZaDb ZapfDingbats are always there)."""
     writer = PdfWriter()
     pg = writer.add_blank_page(595, 842)
-    resources = DictionaryObject({_n("Font"): DictionaryObject({_n("F1"): writer._add_object(_font("Helvetica")),
-                                                                 _n("ZaDb"): writer._add_object(_font("ZapfDingbats"))})})
+    resources = DictionaryObject(
+        {
+            _n("Font"): DictionaryObject(
+                {_n("F1"): writer._add_object(_font("Helvetica")), _n("ZaDb"): writer._add_object(_font("ZapfDingbats"))}
+            )
+        }
+    )
     pg[_n("Resources")] = resources
     if build is not None:
         build(writer, resources, pg)
@@ -81,6 +94,7 @@ def _resource(resources: DictionaryObject, kind: str, name: str, value) -> None:
 
 # -- text that is itself invisible ------------------------------------------------------------------
 
+
 def render_mode(mode: int) -> bytes:
     return page(text(mode=mode))
 
@@ -92,27 +106,38 @@ def tiny_clip() -> bytes:
 def alpha_zero() -> bytes:
     def build(writer, resources, pg):
         _resource(resources, "ExtGState", "GS0", DictionaryObject({_n("ca"): FloatObject(0), _n("CA"): FloatObject(0)}))
+
     return page("q /GS0 gs " + text() + "Q\n", build)
 
 
 def luminosity_mask() -> bytes:
     """A luminosity soft mask whose group is black: the mask is zero everywhere, nothing shows."""
+
     def build(writer, resources, pg):
-        group = _stream(writer, b"0 g 0 0 595 842 re f", {
-            "Type": _n("XObject"), "Subtype": _n("Form"), "BBox": _nums(0, 0, 595, 842),
-            "Group": DictionaryObject({_n("S"): _n("Transparency"), _n("CS"): _n("DeviceGray")})})
+        group = _stream(
+            writer,
+            b"0 g 0 0 595 842 re f",
+            {
+                "Type": _n("XObject"),
+                "Subtype": _n("Form"),
+                "BBox": _nums(0, 0, 595, 842),
+                "Group": DictionaryObject({_n("S"): _n("Transparency"), _n("CS"): _n("DeviceGray")}),
+            },
+        )
         mask = DictionaryObject({_n("Type"): _n("Mask"), _n("S"): _n("Luminosity"), _n("G"): group})
         _resource(resources, "ExtGState", "GS0", DictionaryObject({_n("SMask"): mask}))
+
     return page("q /GS0 gs " + text() + "Q\n", build)
 
 
 def indexed_white() -> bytes:
     def build(writer, resources, pg):
-        space = ArrayObject([_n("Indexed"), _n("DeviceRGB"), NumberObject(1),
-                             TextStringObject("")])
+        space = ArrayObject([_n("Indexed"), _n("DeviceRGB"), NumberObject(1), TextStringObject("")])
         from pypdf.generic import ByteStringObject
+
         space[3] = ByteStringObject(b"\xff\xff\xff\x00\x00\x00")
         _resource(resources, "ColorSpace", "CS0", space)
+
     return page(text(colour="/CS0 cs 0 scn"), build)
 
 
@@ -129,6 +154,7 @@ def outside_page() -> bytes:
 
 
 # -- covers: each has a clean variant that draws the same cover beside the text ---------------------
+
 
 def _placed(cover: str, beside: bool) -> str:
     """``cover`` is drawn around (95..300, 690..720); beside it moves 300 points down."""
@@ -150,40 +176,87 @@ def black_box(beside: bool = False) -> bytes:
 
 def clipped_shading(beside: bool = False) -> bytes:
     def build(writer, resources, pg):
-        function = DictionaryObject({_n("FunctionType"): NumberObject(2), _n("Domain"): _nums(0, 1),
-                                     _n("C0"): _nums(0, 0, 0), _n("C1"): _nums(0.1, 0.1, 0.1), _n("N"): NumberObject(1)})
-        shading = DictionaryObject({_n("ShadingType"): NumberObject(2), _n("ColorSpace"): _n("DeviceRGB"),
-                                    _n("Coords"): _nums(0, 0, 595, 0), _n("Function"): function,
-                                    _n("Extend"): ArrayObject([NameObject("true"), NameObject("true")])})
+        function = DictionaryObject(
+            {
+                _n("FunctionType"): NumberObject(2),
+                _n("Domain"): _nums(0, 1),
+                _n("C0"): _nums(0, 0, 0),
+                _n("C1"): _nums(0.1, 0.1, 0.1),
+                _n("N"): NumberObject(1),
+            }
+        )
+        shading = DictionaryObject(
+            {
+                _n("ShadingType"): NumberObject(2),
+                _n("ColorSpace"): _n("DeviceRGB"),
+                _n("Coords"): _nums(0, 0, 595, 0),
+                _n("Function"): function,
+                _n("Extend"): ArrayObject([NameObject("true"), NameObject("true")]),
+            }
+        )
         from pypdf.generic import BooleanObject
+
         shading[_n("Extend")] = ArrayObject([BooleanObject(True), BooleanObject(True)])
         _resource(resources, "Shading", "Sh0", writer._add_object(shading))
+
     return page(_placed("95 692 210 22 re W n /Sh0 sh", beside), build)
 
 
 def _black_image(writer, smask: bool):
-    extra = {"Type": _n("XObject"), "Subtype": _n("Image"), "Width": NumberObject(8), "Height": NumberObject(8),
-             "ColorSpace": _n("DeviceGray"), "BitsPerComponent": NumberObject(8)}
+    extra = {
+        "Type": _n("XObject"),
+        "Subtype": _n("Image"),
+        "Width": NumberObject(8),
+        "Height": NumberObject(8),
+        "ColorSpace": _n("DeviceGray"),
+        "BitsPerComponent": NumberObject(8),
+    }
     if smask:
-        extra["SMask"] = _raw_stream(writer, b"\xff" * 64, {
-            "Type": _n("XObject"), "Subtype": _n("Image"), "Width": NumberObject(8), "Height": NumberObject(8),
-            "ColorSpace": _n("DeviceGray"), "BitsPerComponent": NumberObject(8)})
+        extra["SMask"] = _raw_stream(
+            writer,
+            b"\xff" * 64,
+            {
+                "Type": _n("XObject"),
+                "Subtype": _n("Image"),
+                "Width": NumberObject(8),
+                "Height": NumberObject(8),
+                "ColorSpace": _n("DeviceGray"),
+                "BitsPerComponent": NumberObject(8),
+            },
+        )
     return _raw_stream(writer, b"\x00" * 64, extra)
 
 
 def image_with_smask(beside: bool = False) -> bytes:
     def build(writer, resources, pg):
         _resource(resources, "XObject", "Im0", _black_image(writer, smask=True))
+
     return page(_placed("210 0 0 22 95 692 cm /Im0 Do", beside), build)
 
 
 def stencil_mask(beside: bool = False) -> bytes:
     def build(writer, resources, pg):
-        _resource(resources, "XObject", "Im0", _raw_stream(writer, b"\x00" * 8, {
-            "Type": _n("XObject"), "Subtype": _n("Image"), "Width": NumberObject(8), "Height": NumberObject(8),
-            "ImageMask": NameObject("true"), "BitsPerComponent": NumberObject(1)}))
+        _resource(
+            resources,
+            "XObject",
+            "Im0",
+            _raw_stream(
+                writer,
+                b"\x00" * 8,
+                {
+                    "Type": _n("XObject"),
+                    "Subtype": _n("Image"),
+                    "Width": NumberObject(8),
+                    "Height": NumberObject(8),
+                    "ImageMask": NameObject("true"),
+                    "BitsPerComponent": NumberObject(1),
+                },
+            ),
+        )
         from pypdf.generic import BooleanObject
+
         resources["/XObject"]["/Im0"].get_object()[_n("ImageMask")] = BooleanObject(True)
+
     return page(_placed("0 g 210 0 0 22 95 692 cm /Im0 Do", beside), build)
 
 
@@ -196,13 +269,22 @@ def zapf_squares(beside: bool = False) -> bytes:
 def link_with_black_appearance(beside: bool = False) -> bytes:
     def build(writer, resources, pg):
         y0 = 692 - (300 if beside else 0)
-        appearance = _stream(writer, b"0 g 0 0 210 22 re f", {
-            "Type": _n("XObject"), "Subtype": _n("Form"), "BBox": _nums(0, 0, 210, 22)})
+        appearance = _stream(
+            writer, b"0 g 0 0 210 22 re f", {"Type": _n("XObject"), "Subtype": _n("Form"), "BBox": _nums(0, 0, 210, 22)}
+        )
         action = DictionaryObject({_n("S"): _n("URI"), _n("URI"): TextStringObject("https://www.example.nl/")})
-        link = DictionaryObject({_n("Type"): _n("Annot"), _n("Subtype"): _n("Link"), _n("Rect"): _nums(95, y0, 305, y0 + 22),
-                                 _n("A"): action, _n("AP"): DictionaryObject({_n("N"): appearance}),
-                                 _n("Border"): _nums(0, 0, 0)})
+        link = DictionaryObject(
+            {
+                _n("Type"): _n("Annot"),
+                _n("Subtype"): _n("Link"),
+                _n("Rect"): _nums(95, y0, 305, y0 + 22),
+                _n("A"): action,
+                _n("AP"): DictionaryObject({_n("N"): appearance}),
+                _n("Border"): _nums(0, 0, 0),
+            }
+        )
         pg[_n("Annots")] = ArrayObject([writer._add_object(link)])
+
     return page(text(), build)
 
 
@@ -220,6 +302,7 @@ def layer(state: str = "/OFF", base_state: bool = True) -> bytes:
         else:
             default[_n(state)] = ArrayObject([ocg])
         writer._root_object[_n("OCProperties")] = DictionaryObject({_n("OCGs"): ArrayObject([ocg]), _n("D"): default})
+
     return page("/OC /L1 BDC " + text() + "EMC\n", build)
 
 
@@ -240,9 +323,24 @@ def scan_with_ocr(blacked_out: bool) -> bytes:
     samples = image.tobytes()
 
     def build(writer, resources, pg):
-        _resource(resources, "XObject", "Scan", _raw_stream(writer, samples, {
-            "Type": _n("XObject"), "Subtype": _n("Image"), "Width": NumberObject(1000), "Height": NumberObject(60),
-            "ColorSpace": _n("DeviceGray"), "BitsPerComponent": NumberObject(8)}))
+        _resource(
+            resources,
+            "XObject",
+            "Scan",
+            _raw_stream(
+                writer,
+                samples,
+                {
+                    "Type": _n("XObject"),
+                    "Subtype": _n("Image"),
+                    "Width": NumberObject(1000),
+                    "Height": NumberObject(60),
+                    "ColorSpace": _n("DeviceGray"),
+                    "BitsPerComponent": NumberObject(8),
+                },
+            ),
+        )
+
     return page("q 250 0 0 15 95 697 cm /Scan Do Q\n" + text(y=700, mode=3, size=11), build)
 
 
@@ -269,7 +367,12 @@ HIDDEN = {
 }
 
 COVERS = {
-    "black_box": black_box, "stroked_line": stroked_line, "curved_fill": curved_fill,
-    "clipped_shading": clipped_shading, "image_with_smask": image_with_smask, "stencil_mask": stencil_mask,
-    "link_appearance": link_with_black_appearance, "zapf_squares": zapf_squares,
+    "black_box": black_box,
+    "stroked_line": stroked_line,
+    "curved_fill": curved_fill,
+    "clipped_shading": clipped_shading,
+    "image_with_smask": image_with_smask,
+    "stencil_mask": stencil_mask,
+    "link_appearance": link_with_black_appearance,
+    "zapf_squares": zapf_squares,
 }

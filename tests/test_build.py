@@ -14,8 +14,21 @@ pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 
 def build(cli, decisions: Path, out: Path, *extra: str):
-    return cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "cache"),
-               "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--uitgebreid", *extra)
+    return cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(out.parent / "cache"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+        "--uitgebreid",
+        *extra,
+    )
 
 
 @pytest.fixture
@@ -24,8 +37,9 @@ def mixed(make_package, decisions):
     ok = make_package("gepubliceerd", meta={"titel": "Gepubliceerd besluit over parkeren"})
     approve(ok)
     make_package("ongekeurd", meta={"kenmerk": "2024-0002", "titel": "Ongekeurd besluit ZWAARGEHEIM"})
-    emb = make_package("embargo", meta={"kenmerk": "2024-0003", "titel": "Toekomstig besluit EMBARGOTITEL",
-                                        "publicatie_datum": "2024-07-01"})
+    emb = make_package(
+        "embargo", meta={"kenmerk": "2024-0003", "titel": "Toekomstig besluit EMBARGOTITEL", "publicatie_datum": "2024-07-01"}
+    )
     approve(emb)
     changed = make_package("gewijzigd", meta={"kenmerk": "2024-0004", "titel": "Gewijzigd besluit NAGEKEURD"})
     approve(changed)
@@ -47,14 +61,22 @@ def test_build_publishes_only_approved_due_packages(cli, mixed, tmp_path):
     assert "3 documenten, waarvan 2 (deels) openbaar" in page
     assert re.search(r"<caption>Inventarislijst bij besluit 2024-0001</caption>", page)
     assert '<th scope="col">Weigeringsgronden</th>' in page
-    assert "5.1.2.e</a> <span class=\"woo-muted\">De eerbiediging van de persoonlijke levenssfeer" in page
+    assert '5.1.2.e</a> <span class="woo-muted">De eerbiediging van de persoonlijke levenssfeer' in page
     # The withheld row is listed, without any file.
-    row3 = page[page.index('id="document-3"'):]
+    row3 = page[page.index('id="document-3"') :]
     row3 = row3[: row3.index("</tr>")]
     assert "Interne notitie" in row3 and "Niet openbaar gemaakt" in row3 and ".pdf" not in row3
     assert sorted(p.name for p in (out / "besluit/2024-0001").iterdir()) == [
-        "besluitbrief.pdf", "document", "document-1.pdf", "document-2.pdf", "documenten.zip", "index.html",
-        "inventaris.csv", "inventaris.json", "inventaris.xlsx"]
+        "besluitbrief.pdf",
+        "document",
+        "document-1.pdf",
+        "document-2.pdf",
+        "documenten.zip",
+        "index.html",
+        "inventaris.csv",
+        "inventaris.json",
+        "inventaris.xlsx",
+    ]
     assert (out / "index.html").is_file() and (out / "sitemap.xml").is_file() and (out / "robots.txt").is_file()
 
     everything = all_text(out)
@@ -63,6 +85,7 @@ def test_build_publishes_only_approved_due_packages(cli, mixed, tmp_path):
     assert not (out / "besluit/2024-0002").exists() and not (out / "besluit/2024-0003").exists()
 
     import json
+
     report = json.loads((tmp_path / "rapport.json").read_text())
     assert report["exit_code"] == 1 and [p["package"] for p in report["published"]] == ["gepubliceerd"]
     assert {r["package"] for r in report["refused"]} == {"ongekeurd", "gewijzigd"}
@@ -73,20 +96,46 @@ def test_output_for_a_scheduler_is_short_unless_something_needs_a_person(cli, mi
     """Not on a terminal (cron, systemd): no line per published decision and no progress bar, but
     every refusal with its fix and the summary line."""
     out = tmp_path / "site"
-    result = cli("build", "--decisions", str(mixed), "--out", str(out), "--cache", str(tmp_path / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+    result = cli(
+        "build",
+        "--decisions",
+        str(mixed),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+    )
     assert result.returncode == 1
     assert "GEPUBLICEERD" not in result.stdout and "EMBARGO " not in result.stdout
     assert "GEWEIGERD    ongekeurd" in result.stdout and "Oplossing:" in result.stdout
-    assert re.search(r"Site geschreven naar .*: 1 besluit\(en\) gepubliceerd, 2 geweigerd, 1 onder embargo, "
-                     r"0 ingetrokken; \d+ pdf\('s\) gelezen in [\d.]+ s\.", result.stdout)
+    assert re.search(
+        r"Site geschreven naar .*: 1 besluit\(en\) gepubliceerd, 2 geweigerd, 1 onder embargo, "
+        r"0 ingetrokken; \d+ pdf\('s\) gelezen in [\d.]+ s\.",
+        result.stdout,
+    )
     assert "Pdf's controleren" not in result.stdout + result.stderr
 
 
 def test_embargo_lifts_on_its_date(cli, mixed, tmp_path):
     out = tmp_path / "site"
-    result = cli("build", "--decisions", str(mixed), "--out", str(out), "--cache", str(tmp_path / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-07-01", "--uitgebreid")
+    result = cli(
+        "build",
+        "--decisions",
+        str(mixed),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-07-01",
+        "--uitgebreid",
+    )
     assert "GEPUBLICEERD embargo (2024-0003)" in result.stdout
     assert "EMBARGOTITEL" in (out / "besluit/2024-0003/index.html").read_text()
 
@@ -119,8 +168,19 @@ def test_failed_build_leaves_old_site_untouched(cli, make_package, decisions, tm
     (out / "index.html").write_text("oude site")
     bad_config = tmp_path / "mkdocs.yml"
     bad_config.write_text((ROOT / "mkdocs.yml").read_text().replace("name: material", "name: bestaat-niet"))
-    result = cli("build", "--decisions", str(decisions), "--out", str(out), "--config", str(bad_config),
-                 "--cache", str(tmp_path / "c"), "--vandaag", "2024-06-01")
+    result = cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--config",
+        str(bad_config),
+        "--cache",
+        str(tmp_path / "c"),
+        "--vandaag",
+        "2024-06-01",
+    )
     assert result.returncode == 2
     assert "MISLUKT" in result.stderr
     assert (out / "index.html").read_text() == "oude site" and len(list(out.iterdir())) == 1
@@ -129,8 +189,11 @@ def test_failed_build_leaves_old_site_untouched(cli, make_package, decisions, tm
 
 def test_identical_input_gives_identical_output(cli, make_package, decisions, tmp_path):
     approve(make_package())
-    approve(make_package("tweede", meta={"kenmerk": "2023-9", "wet": "Woo", "besluit_datum": "2023-01-02",
-                                               "publicatie_datum": "2023-01-03"}))
+    approve(
+        make_package(
+            "tweede", meta={"kenmerk": "2023-9", "wet": "Woo", "besluit_datum": "2023-01-02", "publicatie_datum": "2023-01-03"}
+        )
+    )
     a, b = tmp_path / "a" / "site", tmp_path / "b" / "site"
     assert build(cli, decisions, a).returncode == 0
     assert build(cli, decisions, b).returncode == 0
@@ -143,9 +206,15 @@ def test_identical_input_gives_identical_output(cli, make_package, decisions, tm
 
 def test_untrusted_metadata_is_escaped(cli, make_package, decisions, tmp_path):
     rows = [["1", "<script>alert('rij')</script>", "", "openbaar", "", "documenten/1.pdf"]]
-    pkg = make_package(meta={"titel": "<script>alert('titel')</script> & <b>vet</b>", "besluit": "openbaar",
-                             "organisatie": "<img src=x onerror=alert(1)>"},
-                       rows=rows, body="Tekst <script>alert('samenvatting')</script> [klik](javascript:alert(1))\n\n<iframe src=https://evil.example></iframe>")
+    pkg = make_package(
+        meta={
+            "titel": "<script>alert('titel')</script> & <b>vet</b>",
+            "besluit": "openbaar",
+            "organisatie": "<img src=x onerror=alert(1)>",
+        },
+        rows=rows,
+        body="Tekst <script>alert('samenvatting')</script> [klik](javascript:alert(1))\n\n<iframe src=https://evil.example></iframe>",
+    )
     approve(pkg)
     out = tmp_path / "site"
     assert build(cli, decisions, out).returncode == 0
@@ -162,6 +231,7 @@ def test_untrusted_metadata_is_escaped(cli, make_package, decisions, tmp_path):
 
 def test_published_pdfs_carry_no_author_metadata(cli, make_package, decisions, tmp_path):
     from pypdf import PdfWriter
+
     pkg = make_package()
     writer = PdfWriter(clone_from=PdfReader(pkg / "documenten/1.pdf"))
     writer.add_metadata({"/Author": "Jan Ambtenaar", "/Creator": "Word"})
@@ -189,8 +259,9 @@ def test_no_request_to_third_party_hosts(cli, make_package, decisions, tmp_path)
 
 def test_page_size_stays_flat_as_the_site_grows(cli, make_package, decisions, tmp_path):
     for n in range(1, 41):
-        pkg = make_package(f"p{n:02d}", meta={"kenmerk": f"2024-{n:04d}"},
-                           rows=[["1", "Document", "", "openbaar", "", "documenten/1.pdf"]])
+        pkg = make_package(
+            f"p{n:02d}", meta={"kenmerk": f"2024-{n:04d}"}, rows=[["1", "Document", "", "openbaar", "", "documenten/1.pdf"]]
+        )
         text = (pkg / "besluit.md").read_text().replace("besluit: deels openbaar", "besluit: openbaar")
         (pkg / "besluit.md").write_text(text)
         approve(pkg)
@@ -209,10 +280,16 @@ def test_page_size_stays_flat_as_the_site_grows(cli, make_package, decisions, tm
 def test_listing_is_paginated_and_browsable_by_facets(cli, make_package, decisions, tmp_path):
     for n in range(1, 56):
         year = 2023 if n % 2 else 2024
-        pkg = make_package(f"p{n:02d}", meta={"kenmerk": f"K-{n:03d}", "besluit_datum": f"{year}-05-01",
-                                              "publicatie_datum": f"{year}-05-02",
-                                              "organisatie": "Gemeente A" if n % 3 else "Gemeente B"},
-                           extra_meta={"onderwerpen": ["parkeren"]})
+        pkg = make_package(
+            f"p{n:02d}",
+            meta={
+                "kenmerk": f"K-{n:03d}",
+                "besluit_datum": f"{year}-05-01",
+                "publicatie_datum": f"{year}-05-02",
+                "organisatie": "Gemeente A" if n % 3 else "Gemeente B",
+            },
+            extra_meta={"onderwerpen": ["parkeren"]},
+        )
         approve(pkg)
     out = tmp_path / "site"
     assert build(cli, decisions, out).returncode == 0
@@ -242,15 +319,27 @@ def test_demo_packages_are_valid_approved_and_reproducible(cli, tmp_path):
     import sys
 
     regenerated = tmp_path / "regen"
-    subprocess.run([sys.executable, str(ROOT / "scripts/make_examples.py"), "--out", str(regenerated)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts/make_examples.py"), "--out", str(regenerated)], check=True, capture_output=True
+    )
     for path in sorted(regenerated.rglob("*")):
         if path.is_file():
             committed = ROOT / "decisions" / path.relative_to(regenerated)
             assert committed.read_bytes() == path.read_bytes(), committed
     out = tmp_path / "site"
-    result = cli("build", "--decisions", str(ROOT / "decisions"), "--out", str(out), "--cache", str(tmp_path / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--archief", str(tmp_path / "archief"))
+    result = cli(
+        "build",
+        "--decisions",
+        str(ROOT / "decisions"),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--archief",
+        str(tmp_path / "archief"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     bzk = (out / "besluit/2018-0000791076/index.html").read_text()
     assert "17 documenten, waarvan 13 (deels) openbaar" in bzk
@@ -264,6 +353,7 @@ def test_leaking_pdf_refuses_the_package_and_never_reaches_the_site(cli, make_pa
     pkg = make_package(pdf_text={"documenten/2.pdf": leak})
     # Re-draw document 2 the wrong way: the name is written first and a box painted over it.
     from reportlab.pdfgen import canvas
+
     c = canvas.Canvas(str(pkg / "documenten/2.pdf"), invariant=1)
     c.drawString(100, 700, "Gesprek met Karel Geheimhouder over de planning.")
     c.rect(160, 695, 120, 16, stroke=0, fill=1)
@@ -272,7 +362,9 @@ def test_leaking_pdf_refuses_the_package_and_never_reaches_the_site(cli, make_pa
     out = tmp_path / "site"
     result = build(cli, decisions, out, "--report", str(tmp_path / "r.json"))
     assert result.returncode == 1
-    assert re.search(r"pakket/documenten/2\.pdf, pagina 1, positie \(1[67]\d, 70\d\): er staat leesbare tekst onder een zwart", result.stdout)
+    assert re.search(
+        r"pakket/documenten/2\.pdf, pagina 1, positie \(1[67]\d, 70\d\): er staat leesbare tekst onder een zwart", result.stdout
+    )
     assert "Geheimhouder" not in result.stdout and re.search(r"K\*{4} G\*{5,}", result.stdout)
     assert not (out / "besluit").exists() or not any((out / "besluit").iterdir())
     assert "Geheimhouder" not in all_text(out)
@@ -282,6 +374,7 @@ def test_scanned_pdf_without_text_is_published_with_a_note(cli, make_package, de
     from PIL import Image
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
+
     pkg = make_package()
     c = canvas.Canvas(str(pkg / "documenten/1.pdf"), invariant=1)
     c.drawImage(ImageReader(Image.new("RGB", (200, 100), (240, 240, 240))), 50, 500, 400, 200)
@@ -292,4 +385,7 @@ def test_scanned_pdf_without_text_is_published_with_a_note(cli, make_package, de
     assert result.returncode == 0
     assert "WAARSCHUWING pakket/documenten/1.pdf: de pdf heeft geen tekstlaag" in result.stdout
     page = (out / "besluit/2024-0001/index.html").read_text()
-    assert "Van deze documenten is geen tekst te doorzoeken" in page and "Verslag overleg" in page.split("geen tekst te doorzoeken")[1][:300]
+    assert (
+        "Van deze documenten is geen tekst te doorzoeken" in page
+        and "Verslag overleg" in page.split("geen tekst te doorzoeken")[1][:300]
+    )

@@ -31,7 +31,9 @@ def test_check_prints_every_problem_with_file_location_and_fix(cli, make_package
     assert "BLIJFT WEG  fout (A-2): wordt niet gepubliceerd: 3 problemen." in out
     assert "FOUT fout/besluit.md, veld 'titell': dit veld is onbekend." in out
     assert "Bedoelde u 'titel'?" in out
-    assert "FOUT fout/inventaris.csv, rij 3, kolom 'gronden': '10.2.e' is geen weigeringsgrond van de Woo (wel van de Wob)." in out
+    assert (
+        "FOUT fout/inventaris.csv, rij 3, kolom 'gronden': '10.2.e' is geen weigeringsgrond van de Woo (wel van de Wob)." in out
+    )
     assert "FOUT fout/inventaris.csv, rij 4, kolom 'beoordeling': 'nee' is geen geldige beoordeling." in out
     assert out.count("Oplossing:") == 4  # the three above and goed's missing approval
     assert "BLIJFT WEG  goed (A-1): wordt niet gepubliceerd: niet goedgekeurd." in out
@@ -99,9 +101,23 @@ def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_
     approve(make_package())
     exe = Path(sys.executable).parent / "woo-publish"
     primary, secondary = pty.openpty()
-    process = subprocess.Popen([str(exe), "build", "--decisions", str(decisions), "--out", str(tmp_path / "site"),
-                                "--cache", str(tmp_path / "c"), "--config", str(ROOT / "mkdocs.yml")],
-                               stdin=secondary, stdout=secondary, stderr=secondary)
+    process = subprocess.Popen(
+        [
+            str(exe),
+            "build",
+            "--decisions",
+            str(decisions),
+            "--out",
+            str(tmp_path / "site"),
+            "--cache",
+            str(tmp_path / "c"),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+        ],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+    )
     os.close(secondary)
     chunks = []
     while True:

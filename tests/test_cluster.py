@@ -19,13 +19,29 @@ EXE = Path(sys.executable).parent / "woo-publish"
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _build(decisions: Path, out: Path, cache: Path, report: Path, *extra: str, config: Path = ROOT / "mkdocs.yml"):
-    args = [str(EXE), "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(cache),
-            "--config", str(config), "--vandaag", "2024-06-01", "--report", str(report), *extra]
+    args = [
+        str(EXE),
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--config",
+        str(config),
+        "--vandaag",
+        "2024-06-01",
+        "--report",
+        str(report),
+        *extra,
+    ]
     result = subprocess.run(args, capture_output=True, text=True, timeout=600)
     return result, json.loads(report.read_text())
 
@@ -52,8 +68,9 @@ def local_cluster():
     pytest.importorskip("distributed", reason="Dask is niet geïnstalleerd (pip install 'woo-publicatie[cluster]')")
     from distributed import LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                           host="127.0.0.1", silence_logs=40)
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1", silence_logs=40
+    )
     try:
         yield cluster
     finally:
@@ -90,7 +107,7 @@ def test_without_dask_installed_the_engine_says_how_to_install_it(monkeypatch):
     from publish import cluster
 
     monkeypatch.setitem(sys.modules, "distributed", None)
-    assert "pip install \"woo-publicatie[cluster]\"" in cluster.dask_missing()
+    assert 'pip install "woo-publicatie[cluster]"' in cluster.dask_missing()
     with pytest.raises(cluster.ClusterError, match="niet geïnstalleerd"):
         cluster.connect("tcp://127.0.0.1:8786")
 
@@ -109,13 +126,19 @@ def test_a_dask_build_without_a_scheduler_stops_before_any_work(make_package, de
 @pytest.mark.slow
 def test_a_dask_build_is_byte_identical_to_a_local_build(make_package, decisions, tmp_path, local_cluster, cluster_config):
     for i, name in enumerate(["a", "b", "c"]):
-        approve(make_package(name, meta={"kenmerk": f"2024-000{i + 1}", "titel": f"Besluit {name}"},
-                             pdf_text={"documenten/1.pdf": ["# Notitie", f"Alleen in {name} staat WOORD{name.upper()}."]}))
+        approve(
+            make_package(
+                name,
+                meta={"kenmerk": f"2024-000{i + 1}", "titel": f"Besluit {name}"},
+                pdf_text={"documenten/1.pdf": ["# Notitie", f"Alleen in {name} staat WOORD{name.upper()}."]},
+            )
+        )
     local, local_report = _build(decisions, tmp_path / "lokaal", tmp_path / "cache-lokaal", tmp_path / "l.json")
     assert local.returncode == 0, local.stdout + local.stderr
     address = local_cluster.scheduler_address
-    remote, remote_report = _build(decisions, tmp_path / "dask", tmp_path / "cache-dask", tmp_path / "d.json",
-                                   "--engine", "dask", "--scheduler", address)
+    remote, remote_report = _build(
+        decisions, tmp_path / "dask", tmp_path / "cache-dask", tmp_path / "d.json", "--engine", "dask", "--scheduler", address
+    )
     assert remote.returncode == 0, remote.stdout + remote.stderr
     assert remote_report["pdfs_parsed"] == local_report["pdfs_parsed"] > 0
     assert len(remote_report["published"]) == 3
@@ -135,8 +158,9 @@ def test_on_the_cluster_a_pdf_past_the_time_limit_is_killed_and_refused(tmp_path
 
     paths = [write_pdf(tmp_path / f"{n}.pdf", [f"Inhoud {n}"]) for n in ("een", "twee")]
     # 10 ms: no helper process even starts that fast, so every PDF passes the limit and is killed.
-    inspector = PdfInspector(Cache(tmp_path / "cache"), limits=Limits(pdf_seconds=0.01),
-                             scheduler=local_cluster.scheduler_address)
+    inspector = PdfInspector(
+        Cache(tmp_path / "cache"), limits=Limits(pdf_seconds=0.01), scheduler=local_cluster.scheduler_address
+    )
     results = inspector.inspect_all(paths)
     for path in paths:
         assert not results[path].ok and results[path].error_code == "limiet.pdf_seconden"
@@ -152,8 +176,16 @@ def test_on_the_cluster_a_pdf_past_the_time_limit_is_killed_and_refused(tmp_path
 def test_an_unreachable_scheduler_stops_the_build_with_a_dutch_message(make_package, decisions, tmp_path):
     pytest.importorskip("distributed", reason="Dask is niet geïnstalleerd (pip install 'woo-publicatie[cluster]')")
     approve(make_package("a"))
-    result, report = _build(decisions, tmp_path / "site", tmp_path / "cache", tmp_path / "r.json",
-                            "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
+    result, report = _build(
+        decisions,
+        tmp_path / "site",
+        tmp_path / "cache",
+        tmp_path / "r.json",
+        "--engine",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    )
     assert result.returncode == 2
     assert "tcp://127.0.0.1:9 is niet bereikbaar" in report["error"] and "--engine lokaal" in report["error"]
     assert not (tmp_path / "site").exists() and "Traceback" not in result.stderr

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from large_decision import large_view
+
 from publish.history import Change
 from publish.pages import Generator, SiteText, _window, inventory_json, link_rows, text_html, write_sources
-
-from large_decision import large_view
 
 
 def _pages(view) -> dict[str, str]:
@@ -100,7 +100,16 @@ def test_static_inventory_pages_and_a_short_pager():
     last = pages[view.url + "inventaris/13/"]
     assert last.count('<tr id="document-') == 34 and "Documenten 1201 tot en met 1234 van 1234" in last
     assert _window([f"u{n}" for n in range(1, 501)], 250) == [
-        (1, "u1"), (0, None), (248, "u248"), (249, "u249"), (250, "u250"), (251, "u251"), (252, "u252"), (0, None), (500, "u500")]
+        (1, "u1"),
+        (0, None),
+        (248, "u248"),
+        (249, "u249"),
+        (250, "u250"),
+        (251, "u251"),
+        (252, "u252"),
+        (0, None),
+        (500, "u500"),
+    ]
 
 
 def test_pages_hide_the_sidebars(tmp_path):
@@ -134,4 +143,4 @@ def test_links_from_the_inventory_work_are_used_when_rows_carry_them():
     assert 'href="../6/"' in body.split('id="thread"')[1].split("</ul>")[0]
     assert "Oorspronkelijk bestandstype</th><td>docx" in body
     row = pages[view.url].split('id="document-2"')[1].split("</tr>")[0]
-    assert '(docx)' in row and 'Bijlage bij <a href="document/1/">document 1</a>' in row
+    assert "(docx)" in row and 'Bijlage bij <a href="document/1/">document 1</a>' in row

@@ -19,8 +19,14 @@ from reportlab.pdfgen import canvas
 from publish.gate.structure import revisions
 from publish.pdfs import _inspect_bytes
 
-XRAY = next((p / "shared" / "testdata" / "xray" for p in Path(__file__).resolve().parents[2:4]
-             if (p / "shared" / "testdata" / "xray").is_dir()), Path("/nonexistent"))
+XRAY = next(
+    (
+        p / "shared" / "testdata" / "xray"
+        for p in Path(__file__).resolve().parents[2:4]
+        if (p / "shared" / "testdata" / "xray").is_dir()
+    ),
+    Path("/nonexistent"),
+)
 
 
 def draw(build) -> bytes:
@@ -49,6 +55,7 @@ def text_then_box(colour):
         c.drawString(100, 700, "Jan de Vries woont hier")
         c.setFillColorRGB(*colour)
         c.rect(95, 695, 160, 16, stroke=0, fill=1)
+
     return build
 
 
@@ -66,6 +73,7 @@ def test_box_with_ground_code_on_top_passes():
         c.rect(95, 695, 80, 16, stroke=0, fill=1)
         c.setFillColorRGB(1, 1, 1)
         c.drawString(100, 700, "5.1.2.e")
+
     findings, _ = gate(draw(build))
     assert errors(findings) == set()
 
@@ -76,6 +84,7 @@ def test_box_drawn_before_text_is_not_a_leak():
         c.rect(95, 695, 200, 16, stroke=0, fill=1)
         c.setFillColorRGB(0, 0, 0)
         c.drawString(100, 700, "Tekst op een grijze achtergrond")
+
     assert errors(gate(draw(build))[0]) == set()
 
 
@@ -84,6 +93,7 @@ def test_text_in_the_colour_of_its_box_is_refused():
         c.setFillColorRGB(0, 0, 0)
         c.rect(95, 695, 160, 16, stroke=0, fill=1)
         c.drawString(100, 700, "Geheime naam Pietersen")
+
     findings, _ = gate(draw(build))
     assert "pdf.tekst_in_kleur_van_vlak" in errors(findings)
 
@@ -93,6 +103,7 @@ def test_black_ground_code_on_black_box_passes():
         c.setFillColorRGB(0, 0, 0)
         c.rect(95, 695, 160, 16, stroke=0, fill=1)
         c.drawString(100, 700, "10.2.e")
+
     assert errors(gate(draw(build))[0]) == set()
 
 
@@ -104,6 +115,7 @@ def test_invisible_text_under_a_box_is_refused():
         c.drawText(t)
         c.setFillColorRGB(0, 0, 0)
         c.rect(95, 695, 200, 16, stroke=0, fill=1)
+
     assert "pdf.onzichtbare_tekst_onder_vlak" in errors(gate(draw(build))[0])
 
 
@@ -118,11 +130,13 @@ def test_ocr_text_over_a_blacked_out_scan_is_refused():
         t.setTextRenderMode(3)
         t.textLine("Naam onder de zwarte scan")
         c.drawText(t)
+
     assert "pdf.onzichtbare_tekst_op_zwart" in errors(gate(draw(build))[0])
 
 
 def _printed_scan() -> ImageReader:
     from PIL import ImageDraw, ImageFont
+
     image = Image.new("RGB", (400, 40), (255, 255, 255))
     ImageDraw.Draw(image).text((5, 8), "Gewone herkende tekst van een scan", fill=(0, 0, 0), font=ImageFont.load_default(size=20))
     return ImageReader(image)
@@ -135,6 +149,7 @@ def test_ocr_text_over_a_normal_scan_passes():
         t.setTextRenderMode(3)
         t.textLine("Gewone herkende tekst van een scan")
         c.drawText(t)
+
     assert errors(gate(draw(build))[0]) == set()
 
 
@@ -142,12 +157,14 @@ def test_tiny_text_is_refused():
     def build(c):
         c.setFont("Helvetica", 0.5)
         c.drawString(100, 600, "verstopte tekst")
+
     assert "pdf.te_kleine_tekst" in errors(gate(draw(build))[0])
 
 
 def test_text_outside_the_page_is_refused():
     def build(c):
         c.drawString(100, 2000, "buiten beeld geplaatst")
+
     assert "pdf.tekst_buiten_pagina" in errors(gate(draw(build))[0])
 
 
@@ -163,6 +180,7 @@ def test_text_inside_a_form_xobject_under_a_later_box_is_refused():
         c.restoreState()
         c.setFillColorRGB(0, 0, 0)
         c.rect(295, 495, 200, 16, stroke=0, fill=1)
+
     findings, _ = gate(draw(build))
     assert findings["pdf.tekst_onder_vlak"]["location"].startswith("pagina 1, positie (30")
 
@@ -177,6 +195,7 @@ def test_form_xobject_text_beside_a_box_passes():
         c.doForm("blok")
         c.restoreState()
         c.rect(95, 300, 200, 16, stroke=0, fill=1)
+
     assert errors(gate(draw(build))[0]) == set()
 
 
@@ -190,13 +209,17 @@ def _modify(data: bytes, change) -> bytes:
 
 def _annotate(subtype: str, **extra):
     def change(writer):
-        annot = DictionaryObject({
-            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject(subtype),
-            NameObject("/Rect"): ArrayObject([NumberObject(100), NumberObject(100), NumberObject(200), NumberObject(120)]),
-        })
+        annot = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject(subtype),
+                NameObject("/Rect"): ArrayObject([NumberObject(100), NumberObject(100), NumberObject(200), NumberObject(120)]),
+            }
+        )
         for key, value in extra.items():
             annot[NameObject("/" + key)] = value
         writer.add_annotation(0, annot)
+
     return change
 
 
@@ -207,10 +230,12 @@ def test_unapplied_redact_annotation_is_refused():
 
 def test_comments_are_removed_and_links_kept():
     from pypdf.annotations import Link
+
     data = _modify(draw(lambda c: None), _annotate("/Text", Contents=TextStringObject("Let op: naam van collega")))
 
     def link(writer):
         writer.add_annotation(0, Link(rect=(50, 50, 150, 70), url="https://www.example.nl/"))
+
     data = _modify(data, link)
     findings, published = gate(data)
     assert findings["pdf.opmerking"]["severity"] == "waarschuwing" and errors(findings) == set()
@@ -223,6 +248,7 @@ def test_metadata_is_removed_from_the_published_copy():
     def change(writer):
         writer.add_metadata({"/Author": "Mr. A. Ambtenaar", "/Company": "Ministerie"})
         writer.xmp_metadata  # noqa: B018 - accessing is harmless
+
     original = _modify(draw(lambda c: None), change)
     findings, published = gate(original)
     assert findings["pdf.metadata"]["severity"] == "waarschuwing"
@@ -247,15 +273,20 @@ def test_earlier_revisions_are_not_published():
 
 def test_javascript_is_refused():
     def change(writer):
-        js = writer._add_object(DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
-                                                  NameObject("/JS"): TextStringObject("app.alert('hallo');")}))
+        js = writer._add_object(
+            DictionaryObject(
+                {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert('hallo');")}
+            )
+        )
         writer._root_object[NameObject("/OpenAction")] = js
+
     assert "pdf.javascript" in errors(gate(_modify(draw(lambda c: None), change))[0])
 
 
 def test_embedded_file_is_refused():
     def change(writer):
         writer.add_attachment("concept.docx", b"onbewerkte versie")
+
     findings, _ = gate(_modify(draw(lambda c: None), change))
     assert "ingesloten bestanden" in findings["pdf.ingesloten_bestand"]["message"]
 
@@ -263,18 +294,24 @@ def test_embedded_file_is_refused():
 def test_filled_form_field_is_refused():
     def build(c):
         c.acroForm.textfield(name="naam", value="Jansen", x=100, y=500, width=200, height=20)
+
     assert "pdf.formulierwaarden" in errors(gate(draw(build))[0])
 
 
 def _layer(name: str, state: str):
     """An optional-content layer that the viewer shows (/ON) or hides (/OFF) by default."""
+
     def change(writer):
-        ocg = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/OCG"),
-                                                   NameObject("/Name"): TextStringObject(name)}))
-        writer._root_object[NameObject("/OCProperties")] = DictionaryObject({
-            NameObject("/OCGs"): ArrayObject([ocg]),
-            NameObject("/D"): DictionaryObject({NameObject(state): ArrayObject([ocg])}),
-        })
+        ocg = writer._add_object(
+            DictionaryObject({NameObject("/Type"): NameObject("/OCG"), NameObject("/Name"): TextStringObject(name)})
+        )
+        writer._root_object[NameObject("/OCProperties")] = DictionaryObject(
+            {
+                NameObject("/OCGs"): ArrayObject([ocg]),
+                NameObject("/D"): DictionaryObject({NameObject(state): ArrayObject([ocg])}),
+            }
+        )
+
     return change
 
 
@@ -282,13 +319,16 @@ def test_hidden_layer_is_refused():
     assert "pdf.verborgen_laag" in errors(gate(_modify(draw(lambda c: None), _layer("Onbewerkt", "/OFF")))[0])
 
 
-@pytest.mark.parametrize("text,code", [
-    ("BSN van betrokkene: 111222333", "pdf.persoonsgegeven.bsn"),
-    ("Rekening NL91 ABNA 0417 1643 00 op naam", "pdf.persoonsgegeven.iban"),
-    ("Bel mij op 06-12345678", "pdf.persoonsgegeven.telefoon"),
-    ("Mail naar p.jansen@example.nl", "pdf.persoonsgegeven.email"),
-    ("Woont aan de Kerkstraat 12, 1234 AB Ergens", "pdf.persoonsgegeven.adres"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("BSN van betrokkene: 111222333", "pdf.persoonsgegeven.bsn"),
+        ("Rekening NL91 ABNA 0417 1643 00 op naam", "pdf.persoonsgegeven.iban"),
+        ("Bel mij op 06-12345678", "pdf.persoonsgegeven.telefoon"),
+        ("Mail naar p.jansen@example.nl", "pdf.persoonsgegeven.email"),
+        ("Woont aan de Kerkstraat 12, 1234 AB Ergens", "pdf.persoonsgegeven.adres"),
+    ],
+)
 def test_personal_data_in_visible_text_is_refused(text, code):
     findings, _ = gate(draw(lambda c: c.drawString(100, 600, text)))
     f = findings[code]
@@ -304,8 +344,7 @@ def test_look_alikes_that_fail_the_checksum_pass(text):
 
 def test_xray_corpus_precision_and_recall():
     """Free Law Project's x-ray test PDFs with their expected outcomes (see the README beside them)."""
-    bad = {"rectangles_yes.pdf", "rectangles_yes_2.pdf", "bad_cross_hatched_redactions.pdf",
-           "hidden_text_on_visible_text.pdf"}
+    bad = {"rectangles_yes.pdf", "rectangles_yes_2.pdf", "bad_cross_hatched_redactions.pdf", "hidden_text_on_visible_text.pdf"}
     from publish.gate import LEAK_CODES as leak_codes  # every kind of hidden text counts, also for precision
 
     assert {"pdf.tekst_onder_vlak", "pdf.tekst_onder_tekst", "pdf.onzichtbare_tekst", "pdf.witte_tekst"} <= leak_codes
@@ -334,6 +373,7 @@ def test_findings_name_page_and_position_and_mask_the_text():
 def test_empty_form_field_passes():
     def build(c):
         c.acroForm.textfield(name="naam", value="", x=100, y=500, width=200, height=20)
+
     assert "pdf.formulierwaarden" not in errors(gate(draw(build))[0])
 
 
@@ -353,9 +393,13 @@ def test_allowed_values_in_package_or_site_configuration_pass(cli, make_package,
 
     from support import ROOT, approve
 
-    text = {"documenten/1.pdf": ["# Contact", "Bel ons algemene nummer 070 426 62 66 of mail naar m.devries@voorbeeld.nl."],
-            "documenten/2.pdf": ["# Betaling", "Betaal op NL91 ABNA 0417 1643 00 onder vermelding van het kenmerk."]}
-    approve(make_package("toegestaan", pdf_text=text, extra_meta={"toegestane_gegevens": ["070-4266266", "M.deVries@Voorbeeld.nl"]}))
+    text = {
+        "documenten/1.pdf": ["# Contact", "Bel ons algemene nummer 070 426 62 66 of mail naar m.devries@voorbeeld.nl."],
+        "documenten/2.pdf": ["# Betaling", "Betaal op NL91 ABNA 0417 1643 00 onder vermelding van het kenmerk."],
+    }
+    approve(
+        make_package("toegestaan", pdf_text=text, extra_meta={"toegestane_gegevens": ["070-4266266", "M.deVries@Voorbeeld.nl"]})
+    )
     make_package("niet", meta={"kenmerk": "2024-0002"}, pdf_text=text)
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     config["extra"]["woo"]["toegestane_gegevens"] = ["NL91ABNA0417164300"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 import re
 
+import pdf_tricks as tricks
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, NameObject
 
-import pdf_tricks as tricks
 from publish.gate import LEAK_CODES
 from publish.pdfs import _inspect_bytes
 
@@ -31,14 +31,25 @@ def errors(result) -> dict[str, dict]:
 
 
 EXPECTED = {
-    "render_mode_3": "pdf.onzichtbare_tekst", "render_mode_7": "pdf.onzichtbare_tekst",
-    "tiny_clip": "pdf.onzichtbaar_gemaakte_tekst", "alpha_zero": "pdf.onzichtbaar_gemaakte_tekst", "luminosity_mask": "pdf.onzichtbaar_gemaakte_tekst",
-    "indexed_white": "pdf.witte_tekst", "white_on_white": "pdf.witte_tekst", "tiny_text": "pdf.te_kleine_tekst",
-    "outside_page": "pdf.tekst_buiten_pagina", "black_box": "pdf.tekst_onder_vlak", "stroked_line": "pdf.tekst_onder_vlak",
-    "curved_fill": "pdf.tekst_onder_vlak", "clipped_shading": "pdf.tekst_onder_vlak",
-    "image_with_smask": "pdf.tekst_onder_vlak", "stencil_mask": "pdf.tekst_onder_vlak",
-    "link_appearance": "pdf.tekst_onder_vlak", "zapf_squares": "pdf.tekst_onder_tekst",
-    "layer_base_state_off": "pdf.verborgen_laag", "layer_off_array": "pdf.verborgen_laag",
+    "render_mode_3": "pdf.onzichtbare_tekst",
+    "render_mode_7": "pdf.onzichtbare_tekst",
+    "tiny_clip": "pdf.onzichtbaar_gemaakte_tekst",
+    "alpha_zero": "pdf.onzichtbaar_gemaakte_tekst",
+    "luminosity_mask": "pdf.onzichtbaar_gemaakte_tekst",
+    "indexed_white": "pdf.witte_tekst",
+    "white_on_white": "pdf.witte_tekst",
+    "tiny_text": "pdf.te_kleine_tekst",
+    "outside_page": "pdf.tekst_buiten_pagina",
+    "black_box": "pdf.tekst_onder_vlak",
+    "stroked_line": "pdf.tekst_onder_vlak",
+    "curved_fill": "pdf.tekst_onder_vlak",
+    "clipped_shading": "pdf.tekst_onder_vlak",
+    "image_with_smask": "pdf.tekst_onder_vlak",
+    "stencil_mask": "pdf.tekst_onder_vlak",
+    "link_appearance": "pdf.tekst_onder_vlak",
+    "zapf_squares": "pdf.tekst_onder_tekst",
+    "layer_base_state_off": "pdf.verborgen_laag",
+    "layer_off_array": "pdf.verborgen_laag",
 }
 
 
@@ -64,8 +75,13 @@ def test_the_same_cover_beside_the_text_passes(name):
 
 
 def test_explanations_name_the_cause_in_dutch():
-    cases = {"black_box": "onder een zwart", "white_on_white": "wit op wit", "render_mode_3": "onzichtbare tekst",
-             "zapf_squares": "zwarte blokjes", "layer_base_state_off": "verborgen laag"}
+    cases = {
+        "black_box": "onder een zwart",
+        "white_on_white": "wit op wit",
+        "render_mode_3": "onzichtbare tekst",
+        "zapf_squares": "zwarte blokjes",
+        "layer_base_state_off": "verborgen laag",
+    }
     for name, words in cases.items():
         result, _ = inspect(tricks.HIDDEN[name]())
         assert any(words in f["message"] for f in errors(result).values()), (name, errors(result))
@@ -113,10 +129,18 @@ def test_ground_code_in_the_colour_of_its_box_passes():
 
 def test_text_covered_inside_a_form_xobject_is_found():
     def build(writer, resources, page):
-        form = tricks._stream(writer, (tricks.text(x=0, y=0) + "0 g -5 -8 210 22 re f").encode(), {
-            "Type": NameObject("/XObject"), "Subtype": NameObject("/Form"), "BBox": tricks._nums(-10, -10, 300, 30),
-            "Resources": resources})
+        form = tricks._stream(
+            writer,
+            (tricks.text(x=0, y=0) + "0 g -5 -8 210 22 re f").encode(),
+            {
+                "Type": NameObject("/XObject"),
+                "Subtype": NameObject("/Form"),
+                "BBox": tricks._nums(-10, -10, 300, 30),
+                "Resources": resources,
+            },
+        )
         tricks._resource(resources, "XObject", "Fm0", form)
+
     result, _ = inspect(tricks.page("q 1 0 0 1 100 700 cm /Fm0 Do Q\n", build))
     f = errors(result)["pdf.tekst_onder_vlak"]
     assert re.match(r"pagina 1, positie \(10\d, 70\d\)", f["location"])
@@ -124,14 +148,25 @@ def test_text_covered_inside_a_form_xobject_is_found():
 
 def test_text_under_a_comment_that_the_copy_drops_is_refused():
     """A Square comment used as a 'redaction': the copy drops comments, which would reveal the text."""
+
     def build(writer, resources, page):
-        appearance = tricks._stream(writer, b"0 g 0 0 210 22 re f", {
-            "Type": NameObject("/XObject"), "Subtype": NameObject("/Form"), "BBox": tricks._nums(0, 0, 210, 22)})
-        square = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Square"),
-                                   NameObject("/Rect"): tricks._nums(95, 692, 305, 714),
-                                   NameObject("/AP"): DictionaryObject({NameObject("/N"): appearance})})
+        appearance = tricks._stream(
+            writer,
+            b"0 g 0 0 210 22 re f",
+            {"Type": NameObject("/XObject"), "Subtype": NameObject("/Form"), "BBox": tricks._nums(0, 0, 210, 22)},
+        )
+        square = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Square"),
+                NameObject("/Rect"): tricks._nums(95, 692, 305, 714),
+                NameObject("/AP"): DictionaryObject({NameObject("/N"): appearance}),
+            }
+        )
         from pypdf.generic import ArrayObject
+
         page[NameObject("/Annots")] = ArrayObject([writer._add_object(square)])
+
     result, _ = inspect(tricks.page(tricks.text(), build))
     assert "pdf.tekst_onder_vlak" in errors(result)
 
@@ -141,6 +176,7 @@ def test_layer_off_through_a_usage_dictionary_is_refused(usage):
     data = tricks.layer("/ON")
     reader = PdfReader(io.BytesIO(data))
     from pypdf import PdfWriter
+
     writer = PdfWriter(clone_from=reader)
     ocg = writer._root_object["/OCProperties"]["/OCGs"][0].get_object()
     state = {"/View": "/ViewState", "/Print": "/PrintState"}[usage]
@@ -158,6 +194,7 @@ def test_layer_that_is_on_passes():
 
 def test_text_comes_from_every_page_in_order():
     from reportlab.pdfgen import canvas
+
     out = io.BytesIO()
     c = canvas.Canvas(out, invariant=1)
     for n in range(3):
@@ -168,7 +205,9 @@ def test_text_comes_from_every_page_in_order():
     assert [t.strip() for t in result["texts"]] == [f"Pagina nummer {n + 1} met gewone tekst" for n in range(3)]
 
 
-@pytest.mark.parametrize("data", [b"%PDF-1.7\n" + b"\x00" * 200, b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"])
+@pytest.mark.parametrize(
+    "data", [b"%PDF-1.7\n" + b"\x00" * 200, b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"]
+)
 def test_broken_pdfs_are_refused_with_a_dutch_message(data):
     result, published = _inspect_bytes(data)
     assert not result["ok"] and published is None
@@ -180,9 +219,11 @@ def test_a_huge_page_is_judged_without_huge_memory():
     import resource
 
     from pypdf import PdfWriter
+
     data = tricks.page(tricks.text(x=7000, y=7000) + "q 0 g 6990 6990 220 30 re f Q\n")
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     from pypdf.generic import RectangleObject
+
     writer.pages[0].mediabox = RectangleObject((0, 0, 14400, 14400))
     out = io.BytesIO()
     writer.write(out)
@@ -199,14 +240,28 @@ def test_hidden_text_refuses_its_package_and_never_reaches_the_site(cli, make_pa
     (bad / "documenten/2.pdf").write_bytes(tricks.zapf_squares())
     approve(bad)
     out = tmp_path / "site"
-    result = cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "cache"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+    result = cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"fout/documenten/2\.pdf, pagina 1, positie \(\d+, \d+\): er staat tekst onder andere tekens", result.stdout)
     assert "Vries" not in result.stdout
     assert (out / "besluit/2024-0101/index.html").is_file()
     assert not (out / "besluit/2024-0102").exists()
-    site = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(out.rglob("*"))
-                     if p.is_file() and p.suffix in (".html", ".json", ".js", ".xml", ".txt"))
+    site = "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.suffix in (".html", ".json", ".js", ".xml", ".txt")
+    )
     assert "Goed besluit over bomen" in site
     assert "Vries" not in site and "woont hier" not in site

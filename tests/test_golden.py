@@ -15,21 +15,35 @@ import json
 import os
 from pathlib import Path
 
-from conftest import ROOT
+from support import ROOT
 
 GOLDEN = ROOT / "tests" / "data" / "golden-demo.json"
 TODAY = "2026-01-01"
 
 
 def site_digest(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def build_demo(cli, tmp_path: Path) -> Path:
     out = tmp_path / "site"
-    result = cli("build", "--decisions", str(ROOT / "decisions"), "--out", str(out), "--cache", str(tmp_path / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", TODAY, "--archief", str(tmp_path / "archief"))
+    result = cli(
+        "build",
+        "--decisions",
+        str(ROOT / "decisions"),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        TODAY,
+        "--archief",
+        str(tmp_path / "archief"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -45,4 +59,5 @@ def test_demo_site_matches_the_golden_manifest(cli, tmp_path):
     changed = sorted(p for p in set(golden) & set(digest) if golden[p] != digest[p])
     assert not (missing or added or changed), (
         f"demo site differs from {GOLDEN.name}: missing {missing[:20]}, added {added[:20]}, changed {changed[:20]}. "
-        "If the change is intended, run WOO_UPDATE_GOLDEN=1 pytest tests/test_golden.py and commit the manifest.")
+        "If the change is intended, run WOO_UPDATE_GOLDEN=1 pytest tests/test_golden.py and commit the manifest."
+    )

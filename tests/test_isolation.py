@@ -21,7 +21,6 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-
 from support import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
 
 VANDAAG = "2024-06-01"
@@ -39,12 +38,24 @@ def _unquoted(pkg: Path, field: str, raw: str) -> None:
 def _aes256_pdf(path: Path) -> None:
     """A PDF whose trailer says AES-256 (V5/R6), as Acrobat writes with 'require a password'. The keys are
     random: nobody can open it, and reading it must not need any crypto library."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-               b"<< /Filter /Standard /V 5 /R 6 /Length 256 /P -4 /EncryptMetadata true"
-               b" /CF << /StdCF << /AuthEvent /DocOpen /CFM /AESV3 /Length 32 >> >> /StmF /StdCF /StrF /StdCF"
-               b" /O <" + b"11" * 48 + b"> /U <" + b"22" * 48 + b"> /OE <" + b"33" * 32 + b"> /UE <" + b"44" * 32
-               + b"> /Perms <" + b"55" * 16 + b"> >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Filter /Standard /V 5 /R 6 /Length 256 /P -4 /EncryptMetadata true"
+        b" /CF << /StdCF << /AuthEvent /DocOpen /CFM /AESV3 /Length 32 >> >> /StmF /StdCF /StrF /StdCF"
+        b" /O <"
+        + b"11" * 48
+        + b"> /U <"
+        + b"22" * 48
+        + b"> /OE <"
+        + b"33" * 32
+        + b"> /UE <"
+        + b"44" * 32
+        + b"> /Perms <"
+        + b"55" * 16
+        + b"> >>",
+    ]
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for i, body in enumerate(objects, start=1):
@@ -53,8 +64,13 @@ def _aes256_pdf(path: Path) -> None:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<" % (len(objects) + 1) + b"ab" * 16 + b"> <"
-            + b"ab" * 16 + b">] >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    out += (
+        b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<" % (len(objects) + 1)
+        + b"ab" * 16
+        + b"> <"
+        + b"ab" * 16
+        + b">] >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    )
     path.write_bytes(bytes(out))
 
 
@@ -93,8 +109,10 @@ def _xlsx_inventory(pkg: Path, rows: list[list], truncate: bool = False) -> None
     (pkg / "inventaris.xlsx").write_bytes(data)
 
 
-ROWS_XLSX = [["1", "Verslag overleg", "2024-01-10", "openbaar", "", "documenten/1.pdf"],
-             ["2", "Interne notitie", "2024-01-15", "niet openbaar", "5.2.1", ""]]
+ROWS_XLSX = [
+    ["1", "Verslag overleg", "2024-01-10", "openbaar", "", "documenten/1.pdf"],
+    ["2", "Interne notitie", "2024-01-15", "niet openbaar", "5.2.1", ""],
+]
 
 # package name -> (file named in the refusal, words that must be in its message)
 BAD: dict[str, tuple[str, str]] = {}
@@ -116,12 +134,16 @@ def world(tmp_path_factory):
         meta = {"kenmerk": f"2024-0{next(kenmerk)}", **kw.pop("meta", {})}
         return make(name, meta=meta, **kw)
 
-    good = make("goed", meta={"titel": "Goed besluit",
-                              "onderwerpen": ["verkeer"]},
-                rows=[["1", "=HYPERLINK(\"https://evil.example/\",\"klik\")", "2024-01-10", "openbaar", "", "documenten/1.pdf"],
-                      ["2", "+31 6 formule", "2024-01-12", "deels openbaar", "5.1.2.e", "documenten/2.pdf"],
-                      ["3", "@SUM(A1:A9)", "2024-01-15", "niet openbaar", "5.2.1", ""],
-                      ["4", "-2+3", "2024-01-15", "niet openbaar", "5.2.1", ""]])
+    good = make(
+        "goed",
+        meta={"titel": "Goed besluit", "onderwerpen": ["verkeer"]},
+        rows=[
+            ["1", '=HYPERLINK("https://evil.example/","klik")', "2024-01-10", "openbaar", "", "documenten/1.pdf"],
+            ["2", "+31 6 formule", "2024-01-12", "deels openbaar", "5.1.2.e", "documenten/2.pdf"],
+            ["3", "@SUM(A1:A9)", "2024-01-15", "niet openbaar", "5.2.1", ""],
+            ["4", "-2+3", "2024-01-15", "niet openbaar", "5.2.1", ""],
+        ],
+    )
     bad = []
     for name, raw in (("datum-feb", "2025-02-30"), ("datum-maand", "2024-13-01"), ("datum-uur", "2024-04-29 25:00:00")):
         p = pkg(_bad(name, "besluit.md", "geen geldige datum"))
@@ -142,8 +164,12 @@ def world(tmp_path_factory):
     (p / "besluit.md").write_text(text.replace("besluit_datum: '2024-05-01'", "besluit_datum: *l9"), encoding="utf-8")
     bad.append(p)
     long_nr = "9" * 300
-    bad.append(pkg(_bad("lang-nr", "inventaris.csv", "limieten.veld_tekens"),
-                   rows=[[long_nr, "Document", "2024-01-10", "niet openbaar", "5.2.1", ""]]))
+    bad.append(
+        pkg(
+            _bad("lang-nr", "inventaris.csv", "limieten.veld_tekens"),
+            rows=[[long_nr, "Document", "2024-01-10", "niet openbaar", "5.2.1", ""]],
+        )
+    )
     bad.append(pkg(_bad("lang-onderwerp", "besluit.md", "limieten.veld_tekens"), meta={"onderwerpen": ["x" * 300]}))
     bad.append(pkg(_bad("lange-titel", "besluit.md", "limieten.titel_tekens"), meta={"titel": "Titel " * 2000}))
     bad.append(pkg(_bad("titel-10mb", "besluit.md", "limieten.yaml_kilobytes"), meta={"titel": "x" * 10_000_000}))
@@ -160,13 +186,34 @@ def world(tmp_path_factory):
     out = root / "site"
     cache = root / "cache"
     check = run_cli("check", str(decisions), "--cache", str(cache))
-    approvals = {p.name: run_cli("approve", str(p), "--sleutel", str(DEMO_KEY), "--cache", str(cache))
-                 for p in [*bad, hidden]}
-    build = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(cache), "--config",
-                    str(ROOT / "mkdocs.yml"), "--vandaag", VANDAAG, "--uitgebreid", "--report", str(root / "rapport.json"))
+    approvals = {p.name: run_cli("approve", str(p), "--sleutel", str(DEMO_KEY), "--cache", str(cache)) for p in [*bad, hidden]}
+    build = run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        VANDAAG,
+        "--uitgebreid",
+        "--report",
+        str(root / "rapport.json"),
+    )
     report = json.loads((root / "rapport.json").read_text(encoding="utf-8"))
-    return {"root": root, "out": out, "check": check, "approvals": approvals, "build": build, "report": report,
-            "good": good, "evil": evil}
+    return {
+        "root": root,
+        "out": out,
+        "check": check,
+        "approvals": approvals,
+        "build": build,
+        "report": report,
+        "good": good,
+        "evil": evil,
+    }
 
 
 def _all_output(world) -> str:
@@ -189,9 +236,25 @@ def test_the_good_package_is_published_and_the_build_exits_1(world):
     assert "GEPUBLICEERD naam-\\udcff\\udcfe (" in build.stdout
 
 
-@pytest.mark.parametrize("name", sorted([
-    "datum-feb", "datum-maand", "datum-uur", "aes", "bom", "xlsx-kapot", "alias-bom", "lang-nr", "lang-onderwerp",
-    "lange-titel", "titel-10mb", "diep"]))
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        [
+            "datum-feb",
+            "datum-maand",
+            "datum-uur",
+            "aes",
+            "bom",
+            "xlsx-kapot",
+            "alias-bom",
+            "lang-nr",
+            "lang-onderwerp",
+            "lange-titel",
+            "titel-10mb",
+            "diep",
+        ]
+    ),
+)
 def test_each_bad_package_is_refused_naming_the_file_in_check_approve_and_build(world, name):
     file, words = BAD[name]
     refused = {r["package"]: r for r in world["report"]["refused"]}
@@ -235,13 +298,13 @@ def test_formula_cells_are_inert_in_csv_and_xlsx(world):
     folder = world["out"] / "besluit/2024-0001"
     rows = list(csv.reader(io.StringIO((folder / "inventaris.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
     titles = [r[1] for r in rows[1:]]
-    assert titles == ["'=HYPERLINK(\"https://evil.example/\",\"klik\")", "'+31 6 formule", "'@SUM(A1:A9)", "'-2+3"]
+    assert titles == ['\'=HYPERLINK("https://evil.example/","klik")', "'+31 6 formule", "'@SUM(A1:A9)", "'-2+3"]
     raw = zipfile.ZipFile(folder / "inventaris.xlsx").read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in raw and b"<f " not in raw
     ws = load_workbook(folder / "inventaris.xlsx").active
     cells = [ws.cell(row=r, column=2) for r in range(2, 6)]
     assert [c.data_type for c in cells] == ["s"] * 4
-    assert [c.value for c in cells] == ["=HYPERLINK(\"https://evil.example/\",\"klik\")", "+31 6 formule", "@SUM(A1:A9)", "-2+3"]
+    assert [c.value for c in cells] == ['=HYPERLINK("https://evil.example/","klik")', "+31 6 formule", "@SUM(A1:A9)", "-2+3"]
 
 
 # -- limits set by the site ------------------------------------------------------------------------------
@@ -267,8 +330,19 @@ def test_a_site_limit_is_applied_the_same_in_check_approve_and_build(make_packag
     check = run_cli("check", str(decisions), "--cache", cache, "--config", str(config))
     approval = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache, "--config", str(config))
     approve(pkg)
-    build = run_cli("build", "--decisions", str(decisions), "--out", str(tmp_path / "site"), "--cache", cache,
-                    "--config", str(config), "--vandaag", VANDAAG)
+    build = run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(tmp_path / "site"),
+        "--cache",
+        cache,
+        "--config",
+        str(config),
+        "--vandaag",
+        VANDAAG,
+    )
     expected = "dat is meer dan de grens (limieten.pdf_paginas = 1 pagina's)"
     for run, status in ((check, 1), (approval, 1), (build, 1)):
         assert run.returncode == status, run.stdout + run.stderr
@@ -349,8 +423,21 @@ def test_an_unwritable_report_stops_the_build_before_it_starts(decisions, make_p
     blocker = tmp_path / "geen-map"
     blocker.write_text("ik ben een bestand")
     out = tmp_path / "site"
-    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"),
-                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", VANDAAG, "--report", str(blocker / "rapport.json"))
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        VANDAAG,
+        "--report",
+        str(blocker / "rapport.json"),
+    )
     assert result.returncode == 2
     assert "het rapport kan niet geschreven worden" in result.stderr and "Er is niets gebouwd" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -368,8 +455,14 @@ def test_a_full_disk_is_reported_in_dutch_with_exit_2(decisions, make_package, t
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "site"))
 
     monkeypatch.setattr(build_module, "swap_in", full)
-    opts = build_module.BuildOptions(decisions=decisions, out=tmp_path / "site", config=ROOT / "mkdocs.yml",
-                                     cache=tmp_path / "c", today=__import__("datetime").date(2024, 6, 1), workers=1)
+    opts = build_module.BuildOptions(
+        decisions=decisions,
+        out=tmp_path / "site",
+        config=ROOT / "mkdocs.yml",
+        cache=tmp_path / "c",
+        today=__import__("datetime").date(2024, 6, 1),
+        workers=1,
+    )
     report = build_module.run_build(opts)
     assert report.exit_code == 2 and not report.written
     assert report.error.startswith("de site kon niet geschreven worden: de schijf is vol")
@@ -380,8 +473,20 @@ def test_a_full_disk_is_reported_in_dutch_with_exit_2(decisions, make_package, t
 
 
 def _build_args(decisions: Path, out: Path, cache: Path) -> list[str]:
-    return [str(Path(sys.executable).parent / "woo-publish"), "build", "--decisions", str(decisions), "--out", str(out),
-            "--cache", str(cache), "--config", str(ROOT / "mkdocs.yml"), "--vandaag", VANDAAG]
+    return [
+        str(Path(sys.executable).parent / "woo-publish"),
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        VANDAAG,
+    ]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -398,8 +503,12 @@ def test_two_builds_into_sibling_folders_at_once_both_give_complete_sites(make_p
 
     foreign = parent / (_temp_prefix(parent / "ander") + "bezig")
     foreign.mkdir()
-    runs = [subprocess.Popen(_build_args(decisions, parent / name, tmp_path / "cache"), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
+    runs = [
+        subprocess.Popen(
+            _build_args(decisions, parent / name, tmp_path / "cache"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for name in ("a", "b")
+    ]
     outputs = [r.communicate(timeout=300) for r in runs]
     assert [r.returncode for r in runs] == [0, 0], outputs
     a, b = _tree(parent / "a"), _tree(parent / "b")
@@ -452,11 +561,14 @@ def test_any_exception_in_one_package_refuses_only_that_package(make_package, de
 
     monkeypatch.setattr(evaluate_module, "load_package", flaky)
     with caplog.at_level("ERROR", logger="woo_publish"):
-        results = evaluate_module.evaluate(evaluate_module.package_folders(decisions),
-                                           PdfInspector(Cache(tmp_path / "c"), workers=1))
+        results = evaluate_module.evaluate(
+            evaluate_module.package_folders(decisions), PdfInspector(Cache(tmp_path / "c"), workers=1)
+        )
     by_name = {r.name: r for r in results}
     assert by_name["goed"].valid
-    assert [p.message for p in by_name["stuk\nnep"].problems] == ["het pakket vroeg te veel geheugen bij het lezen van het pakket."]
+    assert [p.message for p in by_name["stuk\nnep"].problems] == [
+        "het pakket vroeg te veel geheugen bij het lezen van het pakket."
+    ]
     assert [p.code for p in by_name["diep"].problems] == ["pakket.onverwacht"]
     assert "pakket stuk\\nnep: MemoryError" in caplog.text and "pakket diep: RecursionError" in caplog.text
 
@@ -473,7 +585,8 @@ def test_control_characters_in_names_are_escaped_everywhere_problems_are_printed
 
 
 def test_a_package_whose_files_fail_while_the_site_is_written_is_refused_and_the_rest_published(
-        make_package, decisions, tmp_path, monkeypatch):
+    make_package, decisions, tmp_path, monkeypatch
+):
     """Defence in depth: a step after the checks (the downloads) fails for one package only."""
     import datetime as dt
 
@@ -490,8 +603,14 @@ def test_a_package_whose_files_fail_while_the_site_is_written_is_refused_and_the
         return real(view)
 
     monkeypatch.setattr(opendata, "documents_zip", failing)
-    opts = build_module.BuildOptions(decisions=decisions, out=tmp_path / "site", config=ROOT / "mkdocs.yml",
-                                     cache=tmp_path / "c", today=dt.date(2024, 6, 1), workers=1)
+    opts = build_module.BuildOptions(
+        decisions=decisions,
+        out=tmp_path / "site",
+        config=ROOT / "mkdocs.yml",
+        cache=tmp_path / "c",
+        today=dt.date(2024, 6, 1),
+        workers=1,
+    )
     report = build_module.run_build(opts)
     assert report.exit_code == 1 and report.written
     assert [p["package"] for p in report.published] == ["goed"]
@@ -525,7 +644,10 @@ def test_names_paths_and_unpacked_xlsx_size_are_limited(make_package, decisions)
     long_folder = make_package("p" * 130)
     _, problems = load_package(long_folder)
     assert [p.code for p in problems] == ["limiet.naam"]
-    assert "de lengte van de mapnaam is 130 tekens; dat is meer dan de grens (limieten.naam_tekens = 120 tekens)" in problems[0].message
+    assert (
+        "de lengte van de mapnaam is 130 tekens; dat is meer dan de grens (limieten.naam_tekens = 120 tekens)"
+        in problems[0].message
+    )
 
     pkg = make_package("xlsx", meta={"inventaris": "inventaris.xlsx"}, rows=ROWS_XLSX)
     _xlsx_inventory(pkg, ROWS_XLSX)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from browser_helpers import Server, needs_browser, probe
 from large_decision import build_large_site
 
+from support import Server, needs_browser, probe
+
 ROWS = 50_000
-WAIT_READY = "(async () => { for (let i = 0; i < 400 && !(window.wooInventory && window.wooInventory.ready); i++) " \
-             "await new Promise(r => setTimeout(r, 50));"
+WAIT_READY = (
+    "(async () => { for (let i = 0; i < 400 && !(window.wooInventory && window.wooInventory.ready); i++) "
+    "await new Promise(r => setTimeout(r, 50));"
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,9 @@ def test_decision_page_stays_small_and_rows_are_beside_it(large_site):
 @needs_browser
 def test_filter_sort_and_pages_in_the_browser(large_site, tmp_path):
     server, _, view = large_site
-    script = WAIT_READY + """
+    script = (
+        WAIT_READY
+        + """
       const inv = window.wooInventory, q = document.getElementById('woo-inv-q');
       const out = {ready: inv.ready, visible: !document.getElementById('woo-inv-form').hidden};
       q.value = 'Windturbines'; q.dispatchEvent(new Event('input'));
@@ -66,6 +70,7 @@ def test_filter_sort_and_pages_in_the_browser(large_site, tmp_path):
       q.value = 'zzzonvindbaar'; q.dispatchEvent(new Event('input'));
       out.none = document.getElementById('woo-inv-status').textContent;
       return out; })()"""
+    )
     r = probe(url=server.base + view.url, evaluate=script, axe=True)
     e = r["evaluated"]
     assert e["ready"] and e["visible"]
@@ -92,6 +97,7 @@ def test_large_inventory_screens(large_site, tmp_path, width):
         assert r["evaluated"]["page"] <= width and r["evaluated"]["wideTables"] == [], r["evaluated"]
         assert r["evaluated"]["brokenWords"] == [], r["evaluated"]["brokenWords"][:5]
         from PIL import Image
+
         with Image.open(shot) as image:
             assert image.size[0] == width
 

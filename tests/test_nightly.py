@@ -22,8 +22,21 @@ EXE = Path(sys.executable).parent / "woo-publish"
 
 
 def _args(decisions: Path, out: Path, cache: Path, *extra: str) -> list[str]:
-    return [str(EXE), "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(cache),
-            "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", *extra]
+    return [
+        str(EXE),
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+        *extra,
+    ]
 
 
 def _build(decisions: Path, out: Path, cache: Path, report: Path | None = None) -> dict:
@@ -34,8 +47,9 @@ def _build(decisions: Path, out: Path, cache: Path, report: Path | None = None) 
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _processes_using(cache: Path, wait: float = 5.0) -> list[int]:
@@ -56,8 +70,11 @@ def _processes_using(cache: Path, wait: float = 5.0) -> list[int]:
 
 def _two_packages(make_package) -> tuple[Path, Path]:
     a = make_package("a", meta={"kenmerk": "2024-0001", "titel": "Eerste besluit"})
-    b = make_package("b", meta={"kenmerk": "2024-0002", "titel": "Tweede besluit VERDWIJNTWOORD"},
-                     pdf_text={"documenten/1.pdf": ["# Notitie", "Alleen hier staat ZELDZAAMWOORD."]})
+    b = make_package(
+        "b",
+        meta={"kenmerk": "2024-0002", "titel": "Tweede besluit VERDWIJNTWOORD"},
+        pdf_text={"documenten/1.pdf": ["# Notitie", "Alleen hier staat ZELDZAAMWOORD."]},
+    )
     approve(a)
     approve(b)
     return a, b
@@ -76,6 +93,7 @@ def test_warm_rebuild_parses_no_pdf_and_a_changed_package_only_its_changed_pdf(m
     assert warm["pdfs_parsed"] == 0
 
     from support import write_pdf
+
     write_pdf(a / "documenten/1.pdf", ["# Vervangen", "Een nieuwe versie van het document."])
     approve(a)
     changed = _build(decisions, out, cache, tmp_path / "gewijzigd.json")
@@ -137,8 +155,9 @@ def test_a_killed_build_never_damages_the_live_site(make_package, decisions, tmp
     for delay in (0.05, 0.3, 0.6, 0.9, 1.2, 1.6, 2.0, 2.6, 3.5):
         shutil.rmtree(out)
         shutil.copytree(tmp_path / "old-copy", out)
-        process = subprocess.Popen(_args(decisions, out, tmp_path / f"cache-{delay}"),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            _args(decisions, out, tmp_path / f"cache-{delay}"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
@@ -159,8 +178,9 @@ def test_sigterm_while_the_new_site_is_being_written_stops_cleanly(make_package,
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("oude site")
-    process = subprocess.Popen(_args(decisions, out, tmp_path / "cache"), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        _args(decisions, out, tmp_path / "cache"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".woo-build-*")) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)

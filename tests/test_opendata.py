@@ -32,28 +32,70 @@ def site(tmp_path_factory) -> Path:
     """Two published decisions (one with a withdrawn document), one withdrawn decision, one refused."""
     root = tmp_path_factory.mktemp("opendata")
     make = PackageMaker(root / "decisions")
-    first = make("eerste", meta={"kenmerk": "2024-0001", "titel": "Vergaderstukken gemeenteraad",
-                                 "organisatie": "Kiesraad", "verzoek_ontvangen": "2024-04-01"})
-    second = make("tweede", meta={"kenmerk": "2024-0002", "titel": "Besluit met INGETROKKENDOC",
-                                  "besluit_datum": "2024-05-10", "publicatie_datum": "2024-05-12"})
+    first = make(
+        "eerste",
+        meta={
+            "kenmerk": "2024-0001",
+            "titel": "Vergaderstukken gemeenteraad",
+            "organisatie": "Kiesraad",
+            "verzoek_ontvangen": "2024-04-01",
+        },
+    )
+    second = make(
+        "tweede",
+        meta={
+            "kenmerk": "2024-0002",
+            "titel": "Besluit met INGETROKKENDOC",
+            "besluit_datum": "2024-05-10",
+            "publicatie_datum": "2024-05-12",
+        },
+    )
     gone = make("weg", meta={"kenmerk": "2024-0003", "titel": "Helemaal INGETROKKENBESLUIT"})
     make("fout", meta={"kenmerk": "2024-0004", "titel": "GEWEIGERDTITEL"})  # never approved
     for pkg in (first, second, gone):
         approve(pkg)
-    assert run_cli("withdraw", str(second), "--document", "2", "--reden", "Naam niet gelakt", "--datum", "2024-05-20",
-                   "--sleutel", str(DEMO_KEY)).returncode == 0
-    assert run_cli("withdraw", str(gone), "--reden", "Verkeerd besluit", "--datum", "2024-05-20",
-                   "--sleutel", str(DEMO_KEY)).returncode == 0
+    assert (
+        run_cli(
+            "withdraw",
+            str(second),
+            "--document",
+            "2",
+            "--reden",
+            "Naam niet gelakt",
+            "--datum",
+            "2024-05-20",
+            "--sleutel",
+            str(DEMO_KEY),
+        ).returncode
+        == 0
+    )
+    assert (
+        run_cli(
+            "withdraw", str(gone), "--reden", "Verkeerd besluit", "--datum", "2024-05-20", "--sleutel", str(DEMO_KEY)
+        ).returncode
+        == 0
+    )
     out = root / "site"
-    result = run_cli("build", "--decisions", str(root / "decisions"), "--out", str(out), "--cache", str(root / "c"),
-                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(root / "decisions"),
+        "--out",
+        str(out),
+        "--cache",
+        str(root / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+    )
     assert result.returncode == 1, result.stdout + result.stderr  # the unapproved package is refused
     return out
 
 
 def _local(out: Path, url: str) -> Path:
     assert url.startswith(BASE), url
-    return out / url[len(BASE):]
+    return out / url[len(BASE) :]
 
 
 def test_robots_txt_lists_the_woo_index_sitemap_index(site):
@@ -111,8 +153,10 @@ def test_diwoo_entries_describe_every_published_pdf_and_nothing_else(site):
 
     # Withdrawn documents and decisions carry the reason while the notice lasts, without their title.
     reasons = {loc: e.find(f".//{DW}redenVerwijderingVervanging").text for loc, e in entries.items() if loc not in live}
-    assert reasons == {BASE + "besluit/2024-0002/document-2.pdf": "Naam niet gelakt",
-                       BASE + "besluit/2024-0003/besluitbrief.pdf": "Verkeerd besluit"}
+    assert reasons == {
+        BASE + "besluit/2024-0002/document-2.pdf": "Naam niet gelakt",
+        BASE + "besluit/2024-0003/besluitbrief.pdf": "Verkeerd besluit",
+    }
     everything = "".join(p.read_text() for p in (site / "sitemaps").glob("*.xml"))
     assert "INGETROKKENBESLUIT" not in everything and "GEWEIGERDTITEL" not in everything and "2024-0004" not in everything
 
@@ -142,8 +186,22 @@ def test_inventory_csv_and_xlsx_round_trip_to_the_inventory(site):
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     header, body = rows[0], rows[1:]
-    assert header == ["nr", "document", "datum", "beoordeling", "gronden", "url", "link", "toelichting",
-                      "opgeschort", "zaaknummer", "bestandstype", "familie", "email_thread", "gerelateerd"]
+    assert header == [
+        "nr",
+        "document",
+        "datum",
+        "beoordeling",
+        "gronden",
+        "url",
+        "link",
+        "toelichting",
+        "opgeschort",
+        "zaaknummer",
+        "bestandstype",
+        "familie",
+        "email_thread",
+        "gerelateerd",
+    ]
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in body] == [(s[0], s[1], s[2], s[3], s[4]) for s in source]
     urls = {r[0]: r[5] for r in body}
     assert urls["3"] == ""  # withheld: no file
@@ -177,8 +235,7 @@ def test_data_json_matches_the_published_decisions(site):
     assert first["inventaris"][1]["gronden"][0]["id"] == "5.1.2.e"
     assert "persoonlijke levenssfeer" in first["inventaris"][1]["gronden"][0]["betekenis"]
     assert first["inventaris"][2]["url"] is None
-    urls = [first["besluitbrief"]["url"], *(r["url"] for r in first["inventaris"] if r["url"]),
-            *first["downloads"].values()]
+    urls = [first["besluitbrief"]["url"], *(r["url"] for r in first["inventaris"] if r["url"]), *first["downloads"].values()]
     for url in urls:
         assert _local(site, url).is_file(), url
     assert by_kenmerk["2024-0002"]["inventaris"][1]["url"] is None
@@ -186,8 +243,11 @@ def test_data_json_matches_the_published_decisions(site):
 
 
 def test_withdrawn_and_refused_material_is_in_no_feed_or_download(site):
-    texts = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()
-             and p.suffix in (".xml", ".json", ".csv", ".txt") and "zoeken" not in p.parts}
+    texts = {
+        p: p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix in (".xml", ".json", ".csv", ".txt") and "zoeken" not in p.parts
+    }
     for path, data in texts.items():
         text = data.decode("utf-8", "replace")
         assert "GEWEIGERDTITEL" not in text and "2024-0004" not in text, path

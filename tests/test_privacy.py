@@ -41,31 +41,40 @@ def personal(data: bytes) -> dict[str, dict]:
 
 
 # -- false alarms --------------------------------------------------------------------------------
-@pytest.mark.parametrize("harmless,personal_counterpart,code", [
-    ("ISBN 978-0817638177 (tweede druk)", "Bel 0817638177 voor vragen", "telefoon"),
-    ("ISSN: 0201234567", "Telefoon: 0201234567", "telefoon"),
-    ("Ons kenmerk: 0612345678", "Mobiel: 0612345678", "telefoon"),
-    ("Zaaknummer Z-0812345678", "Bereikbaar op 0812345678", "telefoon"),
-    ("Vergadering van 05 11 2023 14:30 uur", "Bel 06 11 20 23 14 na vijf uur", "telefoon"),
-    ("Mail contact@auditbureau.nl of woo@minvws.nl", "Mail j.devries@auditbureau.nl", "email"),
-    ("Of schrijf naar secretariaat@gemeente.nl, servicedesk@rijksoverheid.nl, info@x.nl, postbus@y.nl",
-     "Of schrijf naar piet.de.boer@gemeente.nl", "email"),
-    ("Bel 088 123 45 67, 0800-123456, 0900 123456 of +31 88 765 43 21", "Bel 06-12345678", "telefoon"),
-    ("Bel het gemeentenummer 14 020 of 14 0318", "Bel 020-5551234 (privé)", "telefoon"),
-    ("Hexdump: 00000020 00 05 64 69 66 66 09 0a 3e 30 3d 00", "Bel via de 06 12 34 56 78", "telefoon"),
-    ("Vragen naar help-libtasn1@gnu.org of bug-libtasn1@gnu.org", "Vragen naar simon@gnu.org", "email"),
-])
+@pytest.mark.parametrize(
+    "harmless,personal_counterpart,code",
+    [
+        ("ISBN 978-0817638177 (tweede druk)", "Bel 0817638177 voor vragen", "telefoon"),
+        ("ISSN: 0201234567", "Telefoon: 0201234567", "telefoon"),
+        ("Ons kenmerk: 0612345678", "Mobiel: 0612345678", "telefoon"),
+        ("Zaaknummer Z-0812345678", "Bereikbaar op 0812345678", "telefoon"),
+        ("Vergadering van 05 11 2023 14:30 uur", "Bel 06 11 20 23 14 na vijf uur", "telefoon"),
+        ("Mail contact@auditbureau.nl of woo@minvws.nl", "Mail j.devries@auditbureau.nl", "email"),
+        (
+            "Of schrijf naar secretariaat@gemeente.nl, servicedesk@rijksoverheid.nl, info@x.nl, postbus@y.nl",
+            "Of schrijf naar piet.de.boer@gemeente.nl",
+            "email",
+        ),
+        ("Bel 088 123 45 67, 0800-123456, 0900 123456 of +31 88 765 43 21", "Bel 06-12345678", "telefoon"),
+        ("Bel het gemeentenummer 14 020 of 14 0318", "Bel 020-5551234 (privé)", "telefoon"),
+        ("Hexdump: 00000020 00 05 64 69 66 66 09 0a 3e 30 3d 00", "Bel via de 06 12 34 56 78", "telefoon"),
+        ("Vragen naar help-libtasn1@gnu.org of bug-libtasn1@gnu.org", "Vragen naar simon@gnu.org", "email"),
+    ],
+)
 def test_false_alarm_passes_and_personal_counterpart_is_refused(harmless, personal_counterpart, code):
     assert personal(page(harmless)) == {}
     found = personal(page(personal_counterpart))
     assert f"pdf.persoonsgegeven.{code}" in found
 
 
-@pytest.mark.parametrize("text,code", [
-    ("BSN 111222333", "bsn"),
-    ("Op rekening NL91 ABNA 0417 1643 00 van de heer X", "iban"),
-    ("Woont aan de Dorpsstraat 3a, 1234 AB Ergens", "adres"),
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("BSN 111222333", "bsn"),
+        ("Op rekening NL91 ABNA 0417 1643 00 van de heer X", "iban"),
+        ("Woont aan de Dorpsstraat 3a, 1234 AB Ergens", "adres"),
+    ],
+)
 def test_personal_data_is_still_refused(text, code):
     assert f"pdf.persoonsgegeven.{code}" in personal(page(text))
 
@@ -86,12 +95,15 @@ def test_same_value_on_many_pages_is_one_finding_with_the_pages_listed():
     assert "Brokxlaan" not in found[0]["message"]
 
 
-@pytest.mark.parametrize("allowed", [
-    "Burgemeester Brokxlaan 32, 5041 SB Tilburg",
-    "Brokxlaan 32 5041SB",
-    "burgemeester brokxlaan 32\n5041 sb",
-    "Brokxlaan 32, 5041 SB",
-])
+@pytest.mark.parametrize(
+    "allowed",
+    [
+        "Burgemeester Brokxlaan 32, 5041 SB Tilburg",
+        "Brokxlaan 32 5041SB",
+        "burgemeester brokxlaan 32\n5041 sb",
+        "Brokxlaan 32, 5041 SB",
+    ],
+)
 def test_allowed_address_matches_however_written(allowed):
     for text in ("Burgemeester Brokxlaan 32, 5041 SB Tilburg", "Brokxlaan 32\n5041 SB  TILBURG", "Brokxlaan 32 5041SB"):
         items = find_personal_data(text, 1)
@@ -100,12 +112,15 @@ def test_allowed_address_matches_however_written(allowed):
     assert other and not any(i.hash in allowed_hashes([allowed]) for i in other)
 
 
-@pytest.mark.parametrize("allowed,text", [
-    ("070 - 426 62 66", "+31 (0)70 4266266"),
-    ("0704266266", "070-426 62 66"),
-    ("NL91ABNA0417164300", "NL91 ABNA 0417 1643 00"),
-    ("P.Jansen@Example.NL", "p.jansen@example.nl"),
-])
+@pytest.mark.parametrize(
+    "allowed,text",
+    [
+        ("070 - 426 62 66", "+31 (0)70 4266266"),
+        ("0704266266", "070-426 62 66"),
+        ("NL91ABNA0417164300", "NL91 ABNA 0417 1643 00"),
+        ("P.Jansen@Example.NL", "p.jansen@example.nl"),
+    ],
+)
 def test_allowed_values_match_however_written(allowed, text):
     items = find_personal_data(text, 1)
     assert items and all(i.hash in allowed_hashes([allowed]) for i in items)
@@ -131,15 +146,35 @@ def test_personal_data_in_summary_and_inventory_refuses_the_package(cli, make_pa
     header = HEADER + ["toelichting"]
     rows = [r + [""] for r in rows]
     rows[2][-1] = "Bel 06-12345678 voor inzage"
-    leaky = make_package("lek", body="Samenvatting.\n\nDe verzoeker (BSN 111222333) vroeg om stukken.", rows=rows, header=header,
-                         meta={"titel": "Verzoek van 06-87654321", "onderwerpen": ["parkeren", "NL91 ABNA 0417 1643 00"]})
+    leaky = make_package(
+        "lek",
+        body="Samenvatting.\n\nDe verzoeker (BSN 111222333) vroeg om stukken.",
+        rows=rows,
+        header=header,
+        meta={"titel": "Verzoek van 06-87654321", "onderwerpen": ["parkeren", "NL91 ABNA 0417 1643 00"]},
+    )
     approve(leaky)
-    fine = make_package("schoon", meta={"kenmerk": "2024-0002"}, body="Bel ons algemene nummer 0800-123456 of mail woo@gemeente.nl.")
+    fine = make_package(
+        "schoon", meta={"kenmerk": "2024-0002"}, body="Bel ons algemene nummer 0800-123456 of mail woo@gemeente.nl."
+    )
     approve(fine)
     out = tmp_path / "site"
-    result = cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "cache"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--uitgebreid",
-                 "--report", str(tmp_path / "rapport.json"))
+    result = cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+        "--uitgebreid",
+        "--report",
+        str(tmp_path / "rapport.json"),
+    )
     text = result.stdout
     assert result.returncode == 1, text + result.stderr
     assert "    lek/besluit.md, samenvatting, regel 3: de tekst bevat een burgerservicenummer (BSN): 11******3." in text
@@ -152,27 +187,39 @@ def test_personal_data_in_summary_and_inventory_refuses_the_package(cli, make_pa
     report = json.loads((tmp_path / "rapport.json").read_text())
     assert [p["package"] for p in report["published"]] == ["schoon"]
     assert [p["package"] for p in report["refused"]] == ["lek"]
-    site = "\n".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml"))
+    site = "\n".join(
+        p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml")
+    )
     assert "111222333" not in site and "p.jansen" not in site and "Verzoek van 06" not in site
 
 
 def test_annex_title_and_allowed_values_in_front_matter(cli, make_package, decisions, tmp_path):
-    pkg = make_package("bijlage", extra_meta={"bijlagen": [{"titel": "Brief aan Dorpsstraat 3, 1234 AB Ergens", "bestand": "bijlage.pdf"}]})
+    pkg = make_package(
+        "bijlage", extra_meta={"bijlagen": [{"titel": "Brief aan Dorpsstraat 3, 1234 AB Ergens", "bestand": "bijlage.pdf"}]}
+    )
     (pkg / "bijlage.pdf").write_bytes(page("Bijlage"))
-    ok = make_package("toegestaan", meta={"kenmerk": "0612345678", "organisatie": "Gemeente, tel. 070-426 62 66"},
-                      extra_meta={"toegestane_gegevens": ["070 4266266"]})
+    ok = make_package(
+        "toegestaan",
+        meta={"kenmerk": "0612345678", "organisatie": "Gemeente, tel. 070-426 62 66"},
+        extra_meta={"toegestane_gegevens": ["070 4266266"]},
+    )
     approve(ok)
     result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
     assert result.returncode == 1
     assert "FOUT bijlage/besluit.md, veld 'bijlagen', nummer 1, veld 'titel': de tekst bevat een adres" in result.stdout
     assert "Dorpsstraat 3" not in result.stdout
-    assert "OK          toegestaan (0612345678): wordt gepubliceerd zoals het is." in result.stdout  # a kenmerk is no phone number
+    assert (
+        "OK          toegestaan (0612345678): wordt gepubliceerd zoals het is." in result.stdout
+    )  # a kenmerk is no phone number
 
 
-@pytest.mark.parametrize("body", [
-    "Tekst met \x00\x07 stuurtekens en BSN\u00a0111222333\u200b.",
-    "Lang " + "woord " * 200_000 + " 06-12345678",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Tekst met \x00\x07 stuurtekens en BSN\u00a0111222333\u200b.",
+        "Lang " + "woord " * 200_000 + " 06-12345678",
+    ],
+)
 def test_hostile_summaries_are_checked_without_crashing(cli, make_package, decisions, tmp_path, body):
     make_package("vreemd", body=body.replace("\x00", ""))
     approve(make_package("gewoon", meta={"kenmerk": "2024-0002"}))
@@ -191,14 +238,21 @@ def test_personal_data_in_an_xlsx_remark_is_refused(cli, make_package, decisions
     wb = Workbook()
     ws = wb.active
     ws.append(["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand", "Opmerking"])
-    ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "Rekening NL91ABNA0417164300"])
+    ws.append(
+        [1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "Rekening NL91ABNA0417164300"]
+    )
     ws.append([2, "E-mail", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", None])
     ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, "Ingezonden door 0612345678"])
     wb.save(pkg / "inventaris.xlsx")
     result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
     assert result.returncode == 1
-    assert "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een IBAN-rekeningnummer: NL***************0." in result.stdout
-    assert "FOUT excel/inventaris.xlsx, rij 4, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
+    assert (
+        "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een IBAN-rekeningnummer: NL***************0."
+        in result.stdout
+    )
+    assert (
+        "FOUT excel/inventaris.xlsx, rij 4, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
+    )
     assert "0417164300" not in result.stdout and "12345678" not in result.stdout
 
 
@@ -246,20 +300,31 @@ def test_odd_spellings_of_personal_data_are_found_and_masked(text, kind):
         assert "\uff11\uff12\uff13" not in item.masked
 
 
-@pytest.mark.parametrize("text", ["Mail info@gemeente.nl", "Mail woo@minvws.nl", "Mail contact@x.nl",
-                                  "Mail woo-verzoeken@gemeente.nl", "Mail info.bestuur@gemeente.nl"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mail info@gemeente.nl",
+        "Mail woo@minvws.nl",
+        "Mail contact@x.nl",
+        "Mail woo-verzoeken@gemeente.nl",
+        "Mail info.bestuur@gemeente.nl",
+    ],
+)
 def test_role_mailboxes_still_pass(text):
     assert find_personal_data(text, 0) == []
 
 
-@pytest.mark.parametrize("harmless,personal_counterpart,kind", [
-    ("De begroting bedraagt EUR 123.456.782 voor 2024.", "Het BSN is 123.456.782.", "bsn"),
-    ("Subsidie van \u20ac 987.654.321,- toegekend", "BSN 111222333 toegekend", "bsn"),
-    ("Een bedrag van 123.456.782 euro", "Nummer 123.456.782 van de verzoeker", "bsn"),
-    ("Zie ECLI:NL:RBDHA:2023:123456782 en ECLI:NL:RVS:2020:1234", "Zie BSN 123456782", "bsn"),
-    ("zaak 0123456789 is gesloten", "bel 0612345678 na vijf uur", "telefoon"),
-    ("Straat 12 1234 de weg op", "Kerkstraat 12 1234 ab Utrecht", "adres"),
-])
+@pytest.mark.parametrize(
+    "harmless,personal_counterpart,kind",
+    [
+        ("De begroting bedraagt EUR 123.456.782 voor 2024.", "Het BSN is 123.456.782.", "bsn"),
+        ("Subsidie van \u20ac 987.654.321,- toegekend", "BSN 111222333 toegekend", "bsn"),
+        ("Een bedrag van 123.456.782 euro", "Nummer 123.456.782 van de verzoeker", "bsn"),
+        ("Zie ECLI:NL:RBDHA:2023:123456782 en ECLI:NL:RVS:2020:1234", "Zie BSN 123456782", "bsn"),
+        ("zaak 0123456789 is gesloten", "bel 0612345678 na vijf uur", "telefoon"),
+        ("Straat 12 1234 de weg op", "Kerkstraat 12 1234 ab Utrecht", "adres"),
+    ],
+)
 def test_false_alarms_reduced_and_counterpart_still_found(harmless, personal_counterpart, kind):
     assert find_personal_data(harmless, 0) == []
     assert kind in {item.kind for item in find_personal_data(personal_counterpart, 0)}
@@ -276,20 +341,40 @@ def test_full_width_bsn_is_reported_masked(cli, make_package, decisions, tmp_pat
 
 
 def test_bypass_spelling_in_summary_refuses_that_package_and_publishes_the_other(cli, make_package, decisions, tmp_path):
-    leaky = make_package("lek", body="Samenvatting.\n\nBereikbaar via (06) 87654321 of j\u00f6rg.m\u00fcller@gmail.com, BSN 123456782, graag.")
+    leaky = make_package(
+        "lek", body="Samenvatting.\n\nBereikbaar via (06) 87654321 of j\u00f6rg.m\u00fcller@gmail.com, BSN 123456782, graag."
+    )
     approve(leaky)
-    fine = make_package("schoon", meta={"kenmerk": "2024-0002"},
-                        body="De begroting bedraagt EUR 123.456.782; zie ECLI:NL:RVS:2020:1234 en mail woo-verzoeken@gemeente.nl.")
+    fine = make_package(
+        "schoon",
+        meta={"kenmerk": "2024-0002"},
+        body="De begroting bedraagt EUR 123.456.782; zie ECLI:NL:RVS:2020:1234 en mail woo-verzoeken@gemeente.nl.",
+    )
     approve(fine)
     out = tmp_path / "site"
-    result = cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "cache"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--report", str(tmp_path / "rapport.json"))
+    result = cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+        "--report",
+        str(tmp_path / "rapport.json"),
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "lek/besluit.md, samenvatting, regel 3: de tekst bevat een telefoonnummer" in result.stdout
     assert "lek/besluit.md, samenvatting, regel 3: de tekst bevat een e-mailadres: j***@gmail.com." in result.stdout
     report = json.loads((tmp_path / "rapport.json").read_text())
     assert [p["package"] for p in report["published"]] == ["schoon"]
-    site = "\n".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml"))
+    site = "\n".join(
+        p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml")
+    )
     assert "87654321" not in site and "müller" not in site
     assert "123.456.782" in site  # the amount is published
 
@@ -308,7 +393,9 @@ def test_phone_number_in_a_numeric_excel_cell_is_refused(cli, make_package, deci
     wb.save(pkg / "inventaris.xlsx")
     result = cli("check", str(decisions), "--cache", str(tmp_path / "c"))
     assert result.returncode == 1
-    assert "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
+    assert (
+        "FOUT excel/inventaris.xlsx, rij 2, kolom 'toelichting': de tekst bevat een telefoonnummer: 06*******8." in result.stdout
+    )
     assert "rij 3, kolom 'toelichting'" not in result.stdout  # not a 06 number
     assert "12345678" not in result.stdout
 

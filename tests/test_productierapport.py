@@ -25,34 +25,128 @@ from publish.search import stem
 
 from support import DEMO_KEY, ROOT, WOO_META, approve, run_cli, write_pdf
 
-VWS_HEADER = ["ID", "Matter", "Family", "Email Thread ID", "Document", "File Type", "Datum", "Beoordeling", "Opgeschort",
-              "Beoordelingsgrond", "Toelichting", "Publieke Link", "Gerelateerd ID", "Locatie open.minvws.nl"]
+VWS_HEADER = [
+    "ID",
+    "Matter",
+    "Family",
+    "Email Thread ID",
+    "Document",
+    "File Type",
+    "Datum",
+    "Beoordeling",
+    "Opgeschort",
+    "Beoordelingsgrond",
+    "Toelichting",
+    "Publieke Link",
+    "Gerelateerd ID",
+    "Locatie open.minvws.nl",
+]
 SECRET = "Zwartgeheimwoord"  # only in the suspended document's PDF: must never reach the site
 MATTER = "VWS-WOO-2021-017"
 
 VWS_ROWS = [
     # ID, Matter, Family, Thread, Document, File Type, Datum, Beoordeling, Opgeschort, Grond, Toelichting, Link, Gerelateerd, Locatie
-    [10001, MATTER, 10001, "T-77", "E-mail over testcapaciteit.msg", "email", "2/19/2021 11:46 PM UTC", "deels openbaar", "Nee",
-     "5.1.2e; 5.1.2.i;", "", "", "10004", "https://open.minvws.nl/dossier/x"],
-    [10002, MATTER, 10001, "T-77", "Bijlage planning week 8.docx", "doc", dt.datetime(2021, 2, 19), "Openbaar", "", "", "", "",
-     "", ""],
-    [10003, MATTER, 10003, "T-77", "Reactie op e-mail.msg", "email", "25-3-2020", "Niet Openbaar", "nee", "5.1.2.e, 5.1.1c", "",
-     "", "", ""],
+    [
+        10001,
+        MATTER,
+        10001,
+        "T-77",
+        "E-mail over testcapaciteit.msg",
+        "email",
+        "2/19/2021 11:46 PM UTC",
+        "deels openbaar",
+        "Nee",
+        "5.1.2e; 5.1.2.i;",
+        "",
+        "",
+        "10004",
+        "https://open.minvws.nl/dossier/x",
+    ],
+    [
+        10002,
+        MATTER,
+        10001,
+        "T-77",
+        "Bijlage planning week 8.docx",
+        "doc",
+        dt.datetime(2021, 2, 19),
+        "Openbaar",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        10003,
+        MATTER,
+        10003,
+        "T-77",
+        "Reactie op e-mail.msg",
+        "email",
+        "25-3-2020",
+        "Niet Openbaar",
+        "nee",
+        "5.1.2.e, 5.1.1c",
+        "",
+        "",
+        "",
+        "",
+    ],
     [10004, MATTER, "", "", "Technische briefing.pptx", "presentation", "2021-02-01", "OPENBAAR", "", "", "Versie 2", "", "", ""],
-    [10005, MATTER, "", "", "Advies van derde", "doc", "2021-03-01", "Deels openbaar", "Ja", "5.1.2e", "Zienswijze loopt", "",
-     "", ""],
-    [10006, MATTER, "", "", "Kamerbrief testen", "doc", "2021-03-02", "Reeds openbaar", "", "", "",
-     "https://www.rijksoverheid.nl/a | https://www.tweedekamer.nl/b", "", ""],
+    [
+        10005,
+        MATTER,
+        "",
+        "",
+        "Advies van derde",
+        "doc",
+        "2021-03-01",
+        "Deels openbaar",
+        "Ja",
+        "5.1.2e",
+        "Zienswijze loopt",
+        "",
+        "",
+        "",
+    ],
+    [
+        10006,
+        MATTER,
+        "",
+        "",
+        "Kamerbrief testen",
+        "doc",
+        "2021-03-02",
+        "Reeds openbaar",
+        "",
+        "",
+        "",
+        "https://www.rijksoverheid.nl/a | https://www.tweedekamer.nl/b",
+        "",
+        "",
+    ],
     [10007, MATTER, "", "", "Notitie capaciteit.docx", "doc", "2021-03-03", "Openbaar", "", "5.1.2e", "", "", "", ""],
 ]
 VWS_FILES = {  # file in the package -> document number
-    "10001.pdf": 10001, "documenten/10002 Bijlage planning.pdf": 10002, "documenten/sub/10004 Technische briefing.pdf": 10004,
-    "10005.pdf": 10005, "10007-def.pdf": 10007,
+    "10001.pdf": 10001,
+    "documenten/10002 Bijlage planning.pdf": 10002,
+    "documenten/sub/10004 Technische briefing.pdf": 10004,
+    "10005.pdf": 10005,
+    "10007-def.pdf": 10007,
 }
 
 
-def write_rapport(path: Path, header: list, rows: list[list], *, title_rows: int = 1, lookup: str | None = "after",
-                  sheet_title: str = "Productierapport") -> Path:
+def write_rapport(
+    path: Path,
+    header: list,
+    rows: list[list],
+    *,
+    title_rows: int = 1,
+    lookup: str | None = "after",
+    sheet_title: str = "Productierapport",
+) -> Path:
     """A productierapport as the tools write it: title row(s) above the header, a "Lookup values" sheet."""
     wb = Workbook()
     ws = wb.active
@@ -76,10 +170,18 @@ def write_rapport(path: Path, header: list, rows: list[list], *, title_rows: int
 def make_vws_package(root: Path, name: str = "vws", rows=None, files=None, header=None, **kwargs) -> Path:
     pkg = root / name
     pkg.mkdir(parents=True)
-    meta = dict(WOO_META, kenmerk="2021-VWS-17", titel="Testcapaciteit in februari 2021", organisatie="Ministerie van VWS",
-                inventaris="inventaris.xlsx", besluit="deels openbaar", besluit_datum="2024-05-01")
-    (pkg / "besluit.md").write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\nSamenvatting.\n",
-                                    encoding="utf-8")
+    meta = dict(
+        WOO_META,
+        kenmerk="2021-VWS-17",
+        titel="Testcapaciteit in februari 2021",
+        organisatie="Ministerie van VWS",
+        inventaris="inventaris.xlsx",
+        besluit="deels openbaar",
+        besluit_datum="2024-05-01",
+    )
+    (pkg / "besluit.md").write_text(
+        "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\nSamenvatting.\n", encoding="utf-8"
+    )
     write_pdf(pkg / "besluit.pdf", ["# Besluit", "Dit is de besluitbrief met de beslissing op het verzoek."])
     write_rapport(pkg / "inventaris.xlsx", header or VWS_HEADER, VWS_ROWS if rows is None else rows, **kwargs)
     for rel, nr in (VWS_FILES if files is None else files).items():
@@ -133,8 +235,10 @@ def test_vws_productierapport_is_read_as_it_is(tmp_path, lookup):
 
 def test_digit_prefixed_case_insensitive_headers_without_title_row(tmp_path):
     header = ["01 id", "02 DOCUMENT", "03 Datum (UTC)", "04 beoordeling", "05 Beoordelingsgrond", "06 opgeschort"]
-    rows = [[1, "Verslag 16 april 2020.docx", dt.datetime(2020, 4, 16, 22, 30), "Niet openbaar", "5.1.2.e", None],
-            [2, "Memo", "2020-04-17", "niet openbaar", "5.1.1c;", None]]
+    rows = [
+        [1, "Verslag 16 april 2020.docx", dt.datetime(2020, 4, 16, 22, 30), "Niet openbaar", "5.1.2.e", None],
+        [2, "Memo", "2020-04-17", "niet openbaar", "5.1.1c;", None],
+    ]
     pkg = make_vws_package(tmp_path, rows=rows, header=header, files={}, title_rows=0, lookup=None)
     meta = (pkg / "besluit.md").read_text().replace("besluit: deels openbaar", "besluit: niet openbaar")
     (pkg / "besluit.md").write_text(meta)
@@ -145,17 +249,22 @@ def test_digit_prefixed_case_insensitive_headers_without_title_row(tmp_path):
     assert first.date == dt.date(2020, 4, 17)  # a 'Datum (UTC)' column: 22:30 UTC is 00:30 in Amsterdam
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2/19/2021 8:46 AM UTC", dt.date(2021, 2, 19)),
-    ("12/31/2020 11:30 PM UTC", dt.date(2021, 1, 1)),
-    ("7/1/2021 10:30 PM UTC", dt.date(2021, 7, 2)),  # summer time: UTC+2
-    ("3/4/2021 1:00 PM", dt.date(2021, 3, 4)),  # with AM/PM: month first
-    ("3/4/2021", dt.date(2021, 4, 3)),  # without: day first, as Dutch people write
-    ("25-3-2020", dt.date(2020, 3, 25)),
-    ("2020-03-25", dt.date(2020, 3, 25)),
-    ("2020-03-25T23:30:00Z", dt.date(2020, 3, 26)),
-    ("2/19/2021", None), ("2/30/2021 1:00 PM", None), ("2/19/2021 13:00 PM UTC", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2/19/2021 8:46 AM UTC", dt.date(2021, 2, 19)),
+        ("12/31/2020 11:30 PM UTC", dt.date(2021, 1, 1)),
+        ("7/1/2021 10:30 PM UTC", dt.date(2021, 7, 2)),  # summer time: UTC+2
+        ("3/4/2021 1:00 PM", dt.date(2021, 3, 4)),  # with AM/PM: month first
+        ("3/4/2021", dt.date(2021, 4, 3)),  # without: day first, as Dutch people write
+        ("25-3-2020", dt.date(2020, 3, 25)),
+        ("2020-03-25", dt.date(2020, 3, 25)),
+        ("2020-03-25T23:30:00Z", dt.date(2020, 3, 26)),
+        ("2/19/2021", None),
+        ("2/30/2021 1:00 PM", None),
+        ("2/19/2021 13:00 PM UTC", None),
+    ],
+)
 def test_e_discovery_dates(text, expected):
     from publish.dates import parse_loose
 
@@ -163,8 +272,16 @@ def test_e_discovery_dates(text, expected):
 
 
 def test_file_matching_by_number():
-    files = ["10001.pdf", "docs/10001 Technische briefing.pdf", "a/b/10001-def.pdf", "100011.pdf", "1000x.pdf",
-             "10-2.pdf", "A7-bijlage.pdf", "A70.pdf"]
+    files = [
+        "10001.pdf",
+        "docs/10001 Technische briefing.pdf",
+        "a/b/10001-def.pdf",
+        "100011.pdf",
+        "1000x.pdf",
+        "10-2.pdf",
+        "A7-bijlage.pdf",
+        "A70.pdf",
+    ]
     found = files_by_number({"1000", "10001", "10", "10-2", "a7"}, files)
     assert found["10001"] == ["10001.pdf", "docs/10001 Technische briefing.pdf", "a/b/10001-def.pdf"]
     assert found["1000"] == ["1000x.pdf"]  # not 10001.pdf, not 100011.pdf
@@ -208,7 +325,9 @@ def test_suspended_file_may_be_absent(tmp_path):
 
 def test_stale_dimension_keeps_every_row(tmp_path):
     rows = [[n, f"Document {n}", "2021-01-01", "Niet openbaar", "5.1.2e"] for n in range(1, 201)]
-    path = write_rapport(tmp_path / "inv.xlsx", ["ID", "Document", "Datum", "Beoordeling", "Beoordelingsgrond"], rows, lookup=None)
+    path = write_rapport(
+        tmp_path / "inv.xlsx", ["ID", "Document", "Datum", "Beoordeling", "Beoordelingsgrond"], rows, lookup=None
+    )
     stale = tmp_path / "stale.xlsx"
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(stale, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -232,7 +351,9 @@ def test_windows_1252_csv_from_dutch_excel(tmp_path):
     (pkg / "inventaris.xlsx").unlink()
     text = "Inventarislijst;;;;\r\nID;Document;Datum;Beoordeling;Grond\r\n1;Notitie café – overleg;25-3-2020;Niet openbaar;5.1.2e\r\n"
     (pkg / "inventaris.csv").write_bytes(text.encode("cp1252"))
-    meta = (pkg / "besluit.md").read_text().replace("inventaris.xlsx", "inventaris.csv").replace("besluit: deels", "besluit: niet")
+    meta = (
+        (pkg / "besluit.md").read_text().replace("inventaris.xlsx", "inventaris.csv").replace("besluit: deels", "besluit: niet")
+    )
     (pkg / "besluit.md").write_text(meta)
     decision, found = load_package(pkg)
     assert errors(found) == [], [p.format() for p in found]
@@ -281,8 +402,10 @@ def test_limits_rows_cells_and_unpacked_size(tmp_path):
     [p] = problems
     assert p.code == "inventaris.cel_te_lang" and p.location == "rij 6, kolom 'Document'" and "1000" in p.message
     csv_path = tmp_path / "inv.csv"  # openpyxl itself stops at Excel's 32767; a CSV has no such limit
-    csv_path.write_text("ID;Document;Beoordeling\n" + "".join(f"{n};{'y' * 40_000 if n in (3, 4, 5, 9) else 'A'};Openbaar\n"
-                                                            for n in range(1, 12)))
+    csv_path.write_text(
+        "ID;Document;Beoordeling\n"
+        + "".join(f"{n};{'y' * 40_000 if n in (3, 4, 5, 9) else 'A'};Openbaar\n" for n in range(1, 12))
+    )
     problems = Problems("p")
     read_table(csv_path, "inv.csv", problems)
     [p] = problems
@@ -329,7 +452,11 @@ def test_rows_sort_numerically_and_ranges_are_summarised():
     assert row_ranges(range(2, 60, 2), shown=3) == "2, 4, 6, en nog 26 rijen"
     found = [Problem("p", "inv.csv", f"rij {n}, kolom 'nr'", "m", "f", "c") for n in (10, 2, 100, 9)]
     assert [p.location for p in sorted(found, key=Problem.sort_key)] == [
-        "rij 2, kolom 'nr'", "rij 9, kolom 'nr'", "rij 10, kolom 'nr'", "rij 100, kolom 'nr'"]
+        "rij 2, kolom 'nr'",
+        "rij 9, kolom 'nr'",
+        "rij 10, kolom 'nr'",
+        "rij 100, kolom 'nr'",
+    ]
 
 
 @pytest.mark.slow
@@ -340,8 +467,9 @@ def test_fifty_thousand_rows(tmp_path):
     ws.append(["Inventarislijst"])
     ws.append(VWS_HEADER[:10])
     for n in range(1, 50_001):
-        ws.append([100_000 + n, MATTER, "", "", f"Document {n}.msg", "email", "2/19/2021 8:46 AM UTC", "Niet openbaar", "Nee",
-                   "5.1.2e"])
+        ws.append(
+            [100_000 + n, MATTER, "", "", f"Document {n}.msg", "email", "2/19/2021 8:46 AM UTC", "Niet openbaar", "Nee", "5.1.2e"]
+        )
     wb.save(path)
     started = time.perf_counter()
     problems = Problems("p")
@@ -367,8 +495,21 @@ def vws_site(tmp_path_factory) -> Path:
     pkg = make_vws_package(root / "decisions")
     approve(pkg)
     out = root / "site"
-    result = run_cli("build", "--decisions", str(root / "decisions"), "--out", str(out), "--cache", str(root / "c"),
-                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01", "--report", str(root / "rapport.json"))
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(root / "decisions"),
+        "--out",
+        str(out),
+        "--cache",
+        str(root / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+        "--report",
+        str(root / "rapport.json"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads((root / "rapport.json").read_text())["published"][0]["inventory_rows"] == 7
     return out
@@ -440,7 +581,7 @@ def test_family_thread_related_links_and_case_number_on_the_site(vws_site):
     links = _row(html, "10006")
     assert 'href="https://www.rijksoverheid.nl/a"' in links and 'href="https://www.tweedekamer.nl/b"' in links
     assert "Vindplaats 1" in links and "Vindplaats 2" in links
-    assert '5.1.2.e' in _row(html, "10007")  # 'Openbaar' with a ground: shown as given
+    assert "5.1.2.e" in _row(html, "10007")  # 'Openbaar' with a ground: shown as given
     assert "Zaaknummer" in html and MATTER in html
     facet = vws_site / "besluiten/zaak" / MATTER.lower() / "index.html"
     assert facet.is_file() and "Testcapaciteit in februari 2021" in facet.read_text()
@@ -490,15 +631,18 @@ def test_reapproval_never_records_a_suspended_file_in_the_public_history(tmp_pat
 
 
 def test_row_number_past_excels_maximum_is_refused_quickly(tmp_path):
-    path = write_rapport(tmp_path / "inv.xlsx", ["ID", "Document", "Beoordeling"], [[1, "A", "Niet openbaar"]],
-                         title_rows=0, lookup=None)
+    path = write_rapport(
+        tmp_path / "inv.xlsx", ["ID", "Document", "Beoordeling"], [[1, "A", "Niet openbaar"]], title_rows=0, lookup=None
+    )
     forged = tmp_path / "forged.xlsx"
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(forged, "w") as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b'<row r="2000000000"><c r="A2000000000" t="inlineStr"><is><t>x</t></is></c>'
-                                    b"</row></sheetData>")
+                data = data.replace(
+                    b"</sheetData>",
+                    b'<row r="2000000000"><c r="A2000000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+                )
             dst.writestr(info.filename, data)
     started = time.perf_counter()
     problems = Problems("p")

@@ -80,16 +80,31 @@ def tagged(pdfa: bool = True, **kw) -> bytes:
     for page in pdf.pages:
         heading = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/Kop"), P=document, Pg=page.obj, K=0))
         document.K.append(heading)
-    comment = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Text, Rect=[10, 10, 30, 30],
-                                           Contents=String("Let op: vraag " + AUTHOR), T=String(AUTHOR)))
+    comment = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Text,
+            Rect=[10, 10, 30, 30],
+            Contents=String("Let op: vraag " + AUTHOR),
+            T=String(AUTHOR),
+        )
+    )
     pdf.pages[1].Annots = pdf.make_indirect(Array([comment]))
-    annot_elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Annot, P=document, Pg=pdf.pages[1].obj,
-                                              K=Dictionary(Type=Name.OBJR, Obj=comment, Pg=pdf.pages[1].obj)))
+    annot_elem = pdf.make_indirect(
+        Dictionary(
+            Type=Name.StructElem,
+            S=Name.Annot,
+            P=document,
+            Pg=pdf.pages[1].obj,
+            K=Dictionary(Type=Name.OBJR, Obj=comment, Pg=pdf.pages[1].obj),
+        )
+    )
     document.K.append(annot_elem)
     root.StructTreeRoot = tree
     root.Metadata = pdf.make_stream(_xmp(pdfa))
-    image = pdf.make_stream(b"\x00\x00\x00", Type=Name.XObject, Subtype=Name.Image, Width=1, Height=1,
-                            ColorSpace=Name.DeviceRGB, BitsPerComponent=8)
+    image = pdf.make_stream(
+        b"\x00\x00\x00", Type=Name.XObject, Subtype=Name.Image, Width=1, Height=1, ColorSpace=Name.DeviceRGB, BitsPerComponent=8
+    )
     image.Metadata = pdf.make_stream(_xmp(False))
     pdf.pages[0].Resources.XObject = Dictionary(Im9=image)
     pdf.pages[0].PieceInfo = Dictionary(Word=Dictionary(Private=String(AUTHOR)))
@@ -138,8 +153,11 @@ def test_copy_has_no_document_information_author_comments_or_page_data_anywhere(
     assert AUTHOR.encode() not in copy and b"Ambtenaar" not in copy
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         assert Name.Info not in pdf.trailer
-        assert all(Name.Metadata not in obj for obj in pdf.objects if isinstance(obj, (Dictionary, pikepdf.Stream))
-                   and obj is not None and obj.objgen != pdf.Root.objgen)
+        assert all(
+            Name.Metadata not in obj
+            for obj in pdf.objects
+            if isinstance(obj, (Dictionary, pikepdf.Stream)) and obj is not None and obj.objgen != pdf.Root.objgen
+        )
         page = pdf.pages[0].obj
         assert Name.PieceInfo not in page and Name.Thumb not in page
     reader = PdfReader(io.BytesIO(copy))
@@ -174,21 +192,38 @@ def test_scripts_forms_attachments_and_other_actions_are_not_in_the_copy():
         js = pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=String("app.alert('geheim');")))
         pdf.Root.OpenAction = js
         pdf.Root.AA = Dictionary(WC=js)
-        pdf.Root.Names = Dictionary(JavaScript=Dictionary(Names=Array([String("a"), js])),
-                                    EmbeddedFiles=Dictionary(Names=Array([String("concept.docx"), pdf.make_indirect(Dictionary(
-                                        Type=Name.Filespec, F=String("concept.docx"),
-                                        EF=Dictionary(F=pdf.make_stream(b"ONBEWERKT CONCEPT")))) ])),
-                                    Dests=Dictionary(Names=Array([String("start"), Array([pdf.pages[0].obj, Name.Fit])])))
+        pdf.Root.Names = Dictionary(
+            JavaScript=Dictionary(Names=Array([String("a"), js])),
+            EmbeddedFiles=Dictionary(
+                Names=Array(
+                    [
+                        String("concept.docx"),
+                        pdf.make_indirect(
+                            Dictionary(
+                                Type=Name.Filespec,
+                                F=String("concept.docx"),
+                                EF=Dictionary(F=pdf.make_stream(b"ONBEWERKT CONCEPT")),
+                            )
+                        ),
+                    ]
+                )
+            ),
+            Dests=Dictionary(Names=Array([String("start"), Array([pdf.pages[0].obj, Name.Fit])])),
+        )
         pdf.Root.AcroForm = Dictionary(Fields=Array())
-        launch = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10],
-                            A=Dictionary(S=Name.Launch, F=String("cmd.exe")))
-        js_uri = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10],
-                            A=Dictionary(S=Name.URI, URI=String("javascript:alert(1)")))
-        inside = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10], Dest=String("start"),
-                            T=String(AUTHOR), AA=Dictionary(E=js))
+        launch = Dictionary(
+            Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10], A=Dictionary(S=Name.Launch, F=String("cmd.exe"))
+        )
+        js_uri = Dictionary(
+            Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10], A=Dictionary(S=Name.URI, URI=String("javascript:alert(1)"))
+        )
+        inside = Dictionary(
+            Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10], Dest=String("start"), T=String(AUTHOR), AA=Dictionary(E=js)
+        )
         pdf.pages[1].Annots = Array([pdf.make_indirect(launch), pdf.make_indirect(js_uri), pdf.make_indirect(inside)])
         pdf.pages[1].AA = Dictionary(O=js)
         pdf.Root.Outlines.First.A = js
+
     copy = published_copy(_with(change))
     for leak in (b"app.alert", b"ONBEWERKT", b"cmd.exe", b"javascript:", AUTHOR.encode()):
         assert leak not in copy
@@ -204,9 +239,11 @@ def test_scripts_forms_attachments_and_other_actions_are_not_in_the_copy():
 
 def test_hidden_layer_stays_hidden_in_the_copy():
     def change(pdf):
-        layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String("Onbewerkt"),
-                                             Usage=Dictionary(CreatorInfo=Dictionary(Creator=String(AUTHOR)))))
+        layer = pdf.make_indirect(
+            Dictionary(Type=Name.OCG, Name=String("Onbewerkt"), Usage=Dictionary(CreatorInfo=Dictionary(Creator=String(AUTHOR))))
+        )
         pdf.Root.OCProperties = Dictionary(OCGs=Array([layer]), D=Dictionary(BaseState=Name.OFF, OFF=Array([layer])))
+
     copy = published_copy(_with(change))
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         d = pdf.Root.OCProperties.D
@@ -244,6 +281,7 @@ def test_cycles_in_outlines_and_tags_do_not_hang():
         pdf.Root.StructTreeRoot = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=elem))
         pdf.Root.PageLabels = pdf.make_indirect(Dictionary())
         pdf.Root.PageLabels.Kids = Array([pdf.Root.PageLabels])
+
     data = _with(change)
     assert published_copy(data)
     result, _ = _inspect_bytes(data)
@@ -262,8 +300,11 @@ def personal(findings) -> list[dict]:
 
 
 def test_personal_data_in_bookmarks_page_labels_and_link_descriptions_is_refused():
-    data = tagged(outline_titles=["Inleiding", "Gesprek met 06-12345678", "Slot"], label_prefix="111222333 ",
-                  link_text="Mail p.jansen@example.nl")
+    data = tagged(
+        outline_titles=["Inleiding", "Gesprek met 06-12345678", "Slot"],
+        label_prefix="111222333 ",
+        link_text="Mail p.jansen@example.nl",
+    )
     found = {(f["code"], f["location"]): f for f in personal(findings_of(data))}
     assert ("pdf.persoonsgegeven.telefoon", "document") in found
     assert "bladwijzer bevat een telefoonnummer: 06-*******8" in found[("pdf.persoonsgegeven.telefoon", "document")]["message"]
@@ -313,7 +354,9 @@ def test_actualtext_left_on_a_removed_word_is_refused():
 
 def test_actualtext_on_the_tag_is_compared_with_the_text_it_owns():
     assert "pdf.verborgen_tekst" in {f["code"] for f in findings_of(_marked(None, "gelakt", struct_actual="Piet Jansen"))}
-    assert "pdf.verborgen_tekst" not in {f["code"] for f in findings_of(_marked(None, "Woo-besluit", struct_actual="Woo besluit"))}
+    assert "pdf.verborgen_tekst" not in {
+        f["code"] for f in findings_of(_marked(None, "Woo-besluit", struct_actual="Woo besluit"))
+    }
 
 
 def test_actualtext_equal_to_the_visible_text_passes():
@@ -335,9 +378,14 @@ def test_structure_warnings_name_what_the_copy_drops():
     c.save()
 
     def change(pdf):
-        other_file = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10],
-                                A=Dictionary(S=Name.GoToR, F=String("concept.pdf"), D=Array([0, Name.Fit])))
+        other_file = Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=[0, 0, 10, 10],
+            A=Dictionary(S=Name.GoToR, F=String("concept.pdf"), D=Array([0, Name.Fit])),
+        )
         pdf.pages[0].Annots.append(pdf.make_indirect(other_file))
+
     data = _with(change, out.getvalue())
     result, copy = _inspect_bytes(data)
     found = {f["code"]: f for f in result["findings"]}
@@ -352,32 +400,64 @@ def test_structure_warnings_name_what_the_copy_drops():
 def test_actualtext_for_glyphs_without_text_meaning_passes():
     """A composite font without /ToUnicode draws glyphs a reader cannot turn into text; /ActualText
     supplying that text is what it is for, not hidden text. Too long a text for the glyphs still is."""
+
     def with_text(actual: str) -> bytes:
         pdf = pikepdf.open(io.BytesIO(_reportlab(pages=1)))
         page = pdf.pages[0]
-        cid = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=Name("/Symbolen"),
-                                           CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
-                                           FontDescriptor=pdf.make_indirect(Dictionary(Type=Name.FontDescriptor, FontName=Name("/Symbolen"),
-                                                                                       Flags=4, FontBBox=[0, 0, 1000, 1000], ItalicAngle=0,
-                                                                                       Ascent=800, Descent=-200, CapHeight=700, StemV=80)),
-                                           DW=600))
-        page.Resources.Font.FX = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type0, BaseFont=Name("/Symbolen"),
-                                                              Encoding=Name("/Identity-H"), DescendantFonts=Array([cid])))
-        page.contents_add(pdf.make_stream(
-            b"/Span << /ActualText (" + actual.encode() + b") >> BDC BT /FX 11 Tf 100 600 Td <0048006500F0> Tj ET EMC"))
+        cid = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Font,
+                Subtype=Name.CIDFontType2,
+                BaseFont=Name("/Symbolen"),
+                CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
+                FontDescriptor=pdf.make_indirect(
+                    Dictionary(
+                        Type=Name.FontDescriptor,
+                        FontName=Name("/Symbolen"),
+                        Flags=4,
+                        FontBBox=[0, 0, 1000, 1000],
+                        ItalicAngle=0,
+                        Ascent=800,
+                        Descent=-200,
+                        CapHeight=700,
+                        StemV=80,
+                    )
+                ),
+                DW=600,
+            )
+        )
+        page.Resources.Font.FX = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Font,
+                Subtype=Name.Type0,
+                BaseFont=Name("/Symbolen"),
+                Encoding=Name("/Identity-H"),
+                DescendantFonts=Array([cid]),
+            )
+        )
+        page.contents_add(
+            pdf.make_stream(
+                b"/Span << /ActualText (" + actual.encode() + b") >> BDC BT /FX 11 Tf 100 600 Td <0048006500F0> Tj ET EMC"
+            )
+        )
         return _save(pdf)
+
     assert "pdf.verborgen_tekst" not in {f["code"] for f in findings_of(with_text("Woo"))}
     assert "pdf.verborgen_tekst" in {f["code"] for f in findings_of(with_text("Jan de Vries, Dorpsstraat 3"))}
 
 
 def test_associated_files_and_scripted_bookmarks_are_refused():
     def attach(pdf):
-        spec = pdf.make_indirect(Dictionary(Type=Name.Filespec, F=String("factuur.xml"),
-                                            EF=Dictionary(F=pdf.make_stream(b"<factuur>ONBEWERKT</factuur>"))))
+        spec = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Filespec, F=String("factuur.xml"), EF=Dictionary(F=pdf.make_stream(b"<factuur>ONBEWERKT</factuur>"))
+            )
+        )
         pdf.Root.AF = Array([spec])
 
     def script(pdf):
         pdf.Root.Outlines.First.A = pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=String("app.alert(1)")))
+
     found = {f["code"]: f for f in findings_of(_with(attach))}
     assert found["pdf.ingesloten_bestand"]["severity"] == "fout"
     found = {f["code"]: f for f in findings_of(_with(script))}
@@ -388,8 +468,11 @@ def test_many_hidden_replacements_are_one_finding():
     pdf = pikepdf.open(io.BytesIO(_reportlab(pages=2)))
     for number, page in enumerate(pdf.pages):
         font = list(page.Resources.Font.keys())[0]
-        spans = b"".join(b"/Span << /ActualText (Naam nummer %d) >> BDC BT %s 11 Tf 100 %d Td (gelakt) Tj ET EMC "
-                         % (i + 10 * number, font.encode(), 600 - 14 * i) for i in range(10))
+        spans = b"".join(
+            b"/Span << /ActualText (Naam nummer %d) >> BDC BT %s 11 Tf 100 %d Td (gelakt) Tj ET EMC "
+            % (i + 10 * number, font.encode(), 600 - 14 * i)
+            for i in range(10)
+        )
         page.contents_add(pdf.make_stream(spans))
     found = [f for f in findings_of(_save(pdf)) if f["code"] == "pdf.verborgen_tekst"]
     assert len(found) == 1 and found[0]["location"] == "pagina 1-2" and "20 keer" in found[0]["message"]
@@ -400,12 +483,23 @@ def test_text_drawn_by_a_link_appearance_is_checked():
         pdf = pikepdf.open(io.BytesIO(_reportlab(pages=1)))
         page = pdf.pages[0]
         font = page.Resources.Font[list(page.Resources.Font.keys())[0]]
-        appearance = pdf.make_stream(b"BT /F1 9 Tf 2 4 Td (" + text.encode() + b") Tj ET", Type=Name.XObject, Subtype=Name.Form,
-                                     BBox=[0, 0, 200, 14], Resources=Dictionary(Font=Dictionary(F1=font)))
-        link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[72, 500, 272, 514], AP=Dictionary(N=appearance),
-                          A=Dictionary(S=Name.URI, URI=String("https://www.example.nl/")))
+        appearance = pdf.make_stream(
+            b"BT /F1 9 Tf 2 4 Td (" + text.encode() + b") Tj ET",
+            Type=Name.XObject,
+            Subtype=Name.Form,
+            BBox=[0, 0, 200, 14],
+            Resources=Dictionary(Font=Dictionary(F1=font)),
+        )
+        link = Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=[72, 500, 272, 514],
+            AP=Dictionary(N=appearance),
+            A=Dictionary(S=Name.URI, URI=String("https://www.example.nl/")),
+        )
         page.Annots.append(pdf.make_indirect(link))
         return _save(pdf)
+
     found = {f["code"]: f for f in findings_of(link_with_text("Bel 06-12345678"))}
     assert found["pdf.persoonsgegeven.telefoon"]["location"] == "pagina 1"
     assert "weergave van een link" in found["pdf.persoonsgegeven.telefoon"]["message"]
@@ -447,10 +541,16 @@ def _secret_free(copy: bytes) -> None:
 
 def test_never_drawn_form_and_file_under_page_resources_are_not_in_the_copy():
     pdf = _plain_page()
-    form = pdf.make_stream(f"BT /F1 12 Tf 50 700 Td ({SECRET}) Tj ET".encode(), Type=Name.XObject, Subtype=Name.Form,
-                           BBox=[0, 0, 600, 800], Resources=pdf.pages[0].Resources)
-    used = pdf.make_stream(b"0 0 1 rg 0 0 10 10 re f", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 10, 10],
-                           Opmerking=String(SECRET))
+    form = pdf.make_stream(
+        f"BT /F1 12 Tf 50 700 Td ({SECRET}) Tj ET".encode(),
+        Type=Name.XObject,
+        Subtype=Name.Form,
+        BBox=[0, 0, 600, 800],
+        Resources=pdf.pages[0].Resources,
+    )
+    used = pdf.make_stream(
+        b"0 0 1 rg 0 0 10 10 re f", Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 10, 10], Opmerking=String(SECRET)
+    )
     pdf.pages[0].Resources.XObject = Dictionary(Fx9=pdf.make_indirect(form), Fx1=pdf.make_indirect(used))
     pdf.pages[0].contents_add(pdf.make_stream(b"q /Fx1 Do Q"), prepend=False)
     attachment = pdf.make_stream(b"%PDF-1.4 ORIGINEEL " + SECRET.encode(), Type=Name.EmbeddedFile)
@@ -482,12 +582,22 @@ def test_comment_in_a_content_stream_is_removed_and_the_page_draws_the_same():
 
 def test_viewer_preferences_mark_info_and_output_intents_keep_only_what_the_specification_defines():
     pdf = _plain_page()
-    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True, Author=String("Jan Jansen"),
-                                            Origineel=pdf.make_stream(b"ORIGINEEL ONGELAKT: " + SECRET.encode()))
+    pdf.Root.ViewerPreferences = Dictionary(
+        DisplayDocTitle=True, Author=String("Jan Jansen"), Origineel=pdf.make_stream(b"ORIGINEEL ONGELAKT: " + SECRET.encode())
+    )
     pdf.Root.MarkInfo = Dictionary(Marked=True, Opmerking=String("Auteur: " + SECRET))
     profile = pdf.make_stream(b"\x00" * 128, N=3, Alternate=Name.DeviceRGB, Auteur=String(SECRET))
-    pdf.Root.OutputIntents = Array([Dictionary(Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB"),
-                                               Info=String("Gemaakt door " + SECRET), DestOutputProfile=profile)])
+    pdf.Root.OutputIntents = Array(
+        [
+            Dictionary(
+                Type=Name.OutputIntent,
+                S=Name.GTS_PDFA1,
+                OutputConditionIdentifier=String("sRGB"),
+                Info=String("Gemaakt door " + SECRET),
+                DestOutputProfile=profile,
+            )
+        ]
+    )
     copy = published_copy(_save(pdf))
     _secret_free(copy)
     with pikepdf.open(io.BytesIO(copy)) as out:
@@ -500,32 +610,58 @@ def test_viewer_preferences_mark_info_and_output_intents_keep_only_what_the_spec
 
 def test_layer_configuration_keeps_only_the_default_states():
     pdf = _plain_page()
-    layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String("Tekst"), Opmerking=String(SECRET),
-                                         Usage=Dictionary(User=Dictionary(Type=Name.Ind, Name=String("Jan Jansen")),
-                                                          View=Dictionary(ViewState=Name.ON))))
-    pdf.Root.OCProperties = Dictionary(OCGs=Array([layer]), Extra=String(SECRET),
-                                       D=Dictionary(Name=String("Config"), Creator=String("Jan Jansen, " + SECRET), ON=Array([layer]),
-                                                    Order=Array([layer])),
-                                       Configs=Array([Dictionary(Name=String("Jan Jansen 0612345678"), ON=Array([layer]))]))
+    layer = pdf.make_indirect(
+        Dictionary(
+            Type=Name.OCG,
+            Name=String("Tekst"),
+            Opmerking=String(SECRET),
+            Usage=Dictionary(User=Dictionary(Type=Name.Ind, Name=String("Jan Jansen")), View=Dictionary(ViewState=Name.ON)),
+        )
+    )
+    pdf.Root.OCProperties = Dictionary(
+        OCGs=Array([layer]),
+        Extra=String(SECRET),
+        D=Dictionary(Name=String("Config"), Creator=String("Jan Jansen, " + SECRET), ON=Array([layer]), Order=Array([layer])),
+        Configs=Array([Dictionary(Name=String("Jan Jansen 0612345678"), ON=Array([layer]))]),
+    )
     copy = published_copy(_save(pdf))
     _secret_free(copy)
     with pikepdf.open(io.BytesIO(copy)) as out:
         properties = out.Root.OCProperties
         assert set(properties.keys()) == {"/OCGs", "/D"} and set(properties.D.keys()) == {"/ON", "/Order"}
-        assert set(properties.OCGs[0].keys()) == {"/Type", "/Name", "/Usage"} and list(properties.OCGs[0].Usage.keys()) == ["/View"]
+        assert set(properties.OCGs[0].keys()) == {"/Type", "/Name", "/Usage"} and list(properties.OCGs[0].Usage.keys()) == [
+            "/View"
+        ]
 
 
 def test_structure_keeps_roles_texts_and_table_attributes_but_no_custom_keys():
     pdf = _plain_page()
-    elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.TH, T=String("Notitie"), Lang=String("nl"),
-                                        Alt=String("Kop"), Opmerking=String(SECRET), ID=String("Jan Jansen"),
-                                        A=Array([Dictionary(O=Name.Table, Scope=Name.Column, Summary=String(SECRET)),
-                                                 Dictionary(O=Name.Layout, Notitie=String(SECRET))])))
+    elem = pdf.make_indirect(
+        Dictionary(
+            Type=Name.StructElem,
+            S=Name.TH,
+            T=String("Notitie"),
+            Lang=String("nl"),
+            Alt=String("Kop"),
+            Opmerking=String(SECRET),
+            ID=String("Jan Jansen"),
+            A=Array(
+                [
+                    Dictionary(O=Name.Table, Scope=Name.Column, Summary=String(SECRET)),
+                    Dictionary(O=Name.Layout, Notitie=String(SECRET)),
+                ]
+            ),
+        )
+    )
     document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array([elem])))
     elem.P = document
-    pdf.Root.StructTreeRoot = Dictionary(Type=Name.StructTreeRoot, K=document, Auteur=String("Jan Jansen"),
-                                         RoleMap=Dictionary(Kop=Name.H1, Vreemd=String(SECRET)),
-                                         IDTree=Dictionary(Names=Array([String("Jan Jansen"), elem])))
+    pdf.Root.StructTreeRoot = Dictionary(
+        Type=Name.StructTreeRoot,
+        K=document,
+        Auteur=String("Jan Jansen"),
+        RoleMap=Dictionary(Kop=Name.H1, Vreemd=String(SECRET)),
+        IDTree=Dictionary(Names=Array([String("Jan Jansen"), elem])),
+    )
     document.P = pdf.Root.StructTreeRoot  # written in place: a second copy of the root with the custom key
     pdf.Root.MarkInfo = Dictionary(Marked=True)
     copy = published_copy(_save(pdf))
@@ -551,18 +687,36 @@ def test_font_keeps_only_font_keys():
 
 def test_link_addresses_and_destination_names_are_checked_for_personal_data():
     pdf = _plain_page()
-    link = pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[50, 790, 200, 810],
-                                        A=Dictionary(S=Name.URI, URI=String("mailto:jan.jansen@gmail.com?subject=BSN%20123456782"))))
+    link = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Link,
+            Rect=[50, 790, 200, 810],
+            A=Dictionary(S=Name.URI, URI=String("mailto:jan.jansen@gmail.com?subject=BSN%20123456782")),
+        )
+    )
     pdf.pages[0].Annots = Array([link])
     pdf.Root.Dests = Dictionary({"/Jan_Jansen_0612345678": Array([pdf.pages[0].obj, Name.Fit])})
     found = {(f["code"], f["message"]) for f in personal(findings_of(_save(pdf)))}
-    assert ("pdf.persoonsgegeven.email", "de adres van een link (zoals een mailto- of webadres) bevat een e-mailadres: j***@gmail.com.") in found
+    assert (
+        "pdf.persoonsgegeven.email",
+        "de adres van een link (zoals een mailto- of webadres) bevat een e-mailadres: j***@gmail.com.",
+    ) in found
     assert any(code == "pdf.persoonsgegeven.bsn" and "adres van een link" in message for code, message in found)
     assert any(code == "pdf.persoonsgegeven.telefoon" and "bestemming" in message for code, message in found)
     clean = _plain_page()
-    clean.pages[0].Annots = Array([clean.make_indirect(Dictionary(
-        Type=Name.Annot, Subtype=Name.Link, Rect=[50, 790, 200, 810],
-        A=Dictionary(S=Name.URI, URI=String("https://www.example.nl/besluit?id=2024-12"))))])
+    clean.pages[0].Annots = Array(
+        [
+            clean.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Link,
+                    Rect=[50, 790, 200, 810],
+                    A=Dictionary(S=Name.URI, URI=String("https://www.example.nl/besluit?id=2024-12")),
+                )
+            )
+        ]
+    )
     clean.Root.Dests = Dictionary({"/Hoofdstuk_2": Array([clean.pages[0].obj, Name.Fit])})
     assert personal(findings_of(_save(clean))) == []
 
@@ -587,14 +741,23 @@ def _layer_refusals(data: bytes) -> list[str]:
     return [f["message"] for f in findings_of(data) if f["code"] == "pdf.verborgen_laag" and f["severity"] == "fout"]
 
 
-@pytest.mark.parametrize("membership, default, configs", [
-    (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), P=Name.AllOff), None, None),
-    (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), P=Name.AnyOff), None, None),
-    (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), VE=Array([Name.Not, g])), None, None),
-    (lambda g: g, None, lambda g: Array([Dictionary(Name=String("Jan Jansen 0612345678"), OFF=Array([g]))])),
-    (lambda g: g, lambda g: Dictionary(ON=Array([g]), AS=Array([Dictionary(Event=Name.View, Category=Array([Name.Zoom]),
-                                                                               OCGs=Array([g]))])), "zoom"),
-], ids=["ocmd-alloff", "ocmd-anyoff", "ocmd-ve-not", "alternative-config", "auto-state"])
+@pytest.mark.parametrize(
+    "membership, default, configs",
+    [
+        (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), P=Name.AllOff), None, None),
+        (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), P=Name.AnyOff), None, None),
+        (lambda g: Dictionary(Type=Name.OCMD, OCGs=Array([g]), VE=Array([Name.Not, g])), None, None),
+        (lambda g: g, None, lambda g: Array([Dictionary(Name=String("Jan Jansen 0612345678"), OFF=Array([g]))])),
+        (
+            lambda g: g,
+            lambda g: Dictionary(
+                ON=Array([g]), AS=Array([Dictionary(Event=Name.View, Category=Array([Name.Zoom]), OCGs=Array([g]))])
+            ),
+            "zoom",
+        ),
+    ],
+    ids=["ocmd-alloff", "ocmd-anyoff", "ocmd-ve-not", "alternative-config", "auto-state"],
+)
 def test_content_hidden_by_any_optional_content_route_is_refused(membership, default, configs):
     refusals = _layer_refusals(_layered(membership, default, configs))
     assert refusals, "hidden optional content must refuse the package"
@@ -607,8 +770,13 @@ def test_optional_content_that_shows_passes():
     expression = _layered(lambda g: Dictionary(Type=Name.OCMD, VE=Array([Name.Or, g])), words="Gewone tekst")
     assert _layer_refusals(expression) == []
     # Print and view rules as layout programs write them, without anything switched off, pass.
-    rules = _layered(lambda g: g, lambda g: Dictionary(ON=Array([g]), AS=Array([Dictionary(
-        Event=Name.Print, Category=Array([Name.Print]), OCGs=Array([g]))])), words="Gewone tekst")
+    rules = _layered(
+        lambda g: g,
+        lambda g: Dictionary(
+            ON=Array([g]), AS=Array([Dictionary(Event=Name.Print, Category=Array([Name.Print]), OCGs=Array([g]))])
+        ),
+        words="Gewone tekst",
+    )
     assert _layer_refusals(rules) == []
 
 
@@ -618,5 +786,8 @@ def test_text_squeezed_to_nothing_is_refused(squeeze):
     pdf = _plain_page(b"BT /F1 12 Tf " + squeeze + b" 50 600 Td (Jan Jansen woont aan de Kerkstraat) Tj ET")
     found = [f for f in findings_of(_save(pdf)) if f["code"] == "pdf.onzichtbaar_gemaakte_tekst"]
     assert found and found[0]["location"] == "pagina 1" and found[0]["severity"] == "fout"
-    assert not [f for f in findings_of(_save(_plain_page(b"BT /F1 12 Tf 50 Tz 50 600 Td (Smal) Tj ET")))
-                if f["code"] == "pdf.onzichtbaar_gemaakte_tekst"]
+    assert not [
+        f
+        for f in findings_of(_save(_plain_page(b"BT /F1 12 Tf 50 Tz 50 600 Td (Smal) Tj ET")))
+        if f["code"] == "pdf.onzichtbaar_gemaakte_tekst"
+    ]

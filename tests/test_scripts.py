@@ -26,25 +26,77 @@ from support import ROOT, Server, approve, needs_browser, probe, run_cli
 
 # Every HTML page the demo site publishes (decisions/ as in the repository): its own pages, the pages
 # generated from the two demo decisions, and nothing else (no README or vendor documentation).
-GROUNDS = ["wob-10-1-a", "wob-10-1-b", "wob-10-1-c", "wob-10-1-d", "wob-10-2-a", "wob-10-2-b", "wob-10-2-c",
-           "wob-10-2-d", "wob-10-2-e", "wob-10-2-f", "wob-10-2-g", "wob-11-1", "woo-5-1-1-a", "woo-5-1-1-b",
-           "woo-5-1-1-c", "woo-5-1-1-d", "woo-5-1-1-e", "woo-5-1-2-a", "woo-5-1-2-b", "woo-5-1-2-c", "woo-5-1-2-d",
-           "woo-5-1-2-e", "woo-5-1-2-f", "woo-5-1-2-g", "woo-5-1-2-h", "woo-5-1-2-i", "woo-5-1-4", "woo-5-1-5",
-           "woo-5-2", "woo-5-2-1", "woo-5-2-2", "woo-5-2-3", "woo-5-2-4"]
+GROUNDS = [
+    "wob-10-1-a",
+    "wob-10-1-b",
+    "wob-10-1-c",
+    "wob-10-1-d",
+    "wob-10-2-a",
+    "wob-10-2-b",
+    "wob-10-2-c",
+    "wob-10-2-d",
+    "wob-10-2-e",
+    "wob-10-2-f",
+    "wob-10-2-g",
+    "wob-11-1",
+    "woo-5-1-1-a",
+    "woo-5-1-1-b",
+    "woo-5-1-1-c",
+    "woo-5-1-1-d",
+    "woo-5-1-1-e",
+    "woo-5-1-2-a",
+    "woo-5-1-2-b",
+    "woo-5-1-2-c",
+    "woo-5-1-2-d",
+    "woo-5-1-2-e",
+    "woo-5-1-2-f",
+    "woo-5-1-2-g",
+    "woo-5-1-2-h",
+    "woo-5-1-2-i",
+    "woo-5-1-4",
+    "woo-5-1-5",
+    "woo-5-2",
+    "woo-5-2-1",
+    "woo-5-2-2",
+    "woo-5-2-3",
+    "woo-5-2-4",
+]
 DEMO_PAGES = {
-    "index.html", "404.html", "over-deze-site/index.html", "privacy/index.html", "toegankelijkheid/index.html",
-    "zoeken/index.html", "statistieken/index.html", "gronden/index.html",
-    "besluit/2018-0000791076/index.html", "besluit/2024-0000034173/index.html",
-    "kamerstuk/2025-kamerbrief-persoonsgegevens-ambtenaren/index.html", "kamervragen/2022z06465/index.html",
-    "besluiten/index.html", "besluiten/jaar/2018/index.html", "besluiten/jaar/2024/index.html",
-    "besluiten/jaar/2022/index.html", "besluiten/jaar/2025/index.html",
+    "index.html",
+    "404.html",
+    "over-deze-site/index.html",
+    "privacy/index.html",
+    "toegankelijkheid/index.html",
+    "zoeken/index.html",
+    "statistieken/index.html",
+    "gronden/index.html",
+    "besluit/2018-0000791076/index.html",
+    "besluit/2024-0000034173/index.html",
+    "kamerstuk/2025-kamerbrief-persoonsgegevens-ambtenaren/index.html",
+    "kamervragen/2022z06465/index.html",
+    "besluiten/index.html",
+    "besluiten/jaar/2018/index.html",
+    "besluiten/jaar/2024/index.html",
+    "besluiten/jaar/2022/index.html",
+    "besluiten/jaar/2025/index.html",
     *(f"besluiten/soort/{s}/index.html" for s in ("kamerbrieven", "kamervragen", "woo-besluiten")),
     "besluiten/organisatie/kiesraad/index.html",
     "besluiten/organisatie/ministerie-van-binnenlandse-zaken-en-koninkrijksrelaties/index.html",
     "besluiten/uitkomst/deels-openbaar/index.html",
-    *(f"besluiten/onderwerp/{s}/index.html" for s in ("ambtenaren", "berichtenapps", "datalekken", "informatiebeveiliging",
-                                                       "informatiehuishouding", "persoonsgegevens", "privacy", "whatsapp",
-                                                       "wob")),
+    *(
+        f"besluiten/onderwerp/{s}/index.html"
+        for s in (
+            "ambtenaren",
+            "berichtenapps",
+            "datalekken",
+            "informatiebeveiliging",
+            "informatiehuishouding",
+            "persoonsgegevens",
+            "privacy",
+            "whatsapp",
+            "wob",
+        )
+    ),
     *(f"gronden/{g}/index.html" for g in GROUNDS),
     # a page per document (issue 17)
     *(f"besluit/2018-0000791076/document/{n}/index.html" for n in range(1, 18)),
@@ -57,8 +109,17 @@ def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     shutil.copytree(ROOT / "decisions", root / "decisions")
     out = root / "site"
-    result = run_cli("build", "--decisions", str(root / "decisions"), "--out", str(out), "--cache", str(root / "c"),
-                     "--config", str(ROOT / "mkdocs.yml"))
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(root / "decisions"),
+        "--out",
+        str(out),
+        "--cache",
+        str(root / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -84,16 +145,32 @@ def _own_site(tmp_path: Path, change=None) -> Path:
 
 
 def _build(decisions: Path, out: Path, config: Path = ROOT / "mkdocs.yml", *extra: str):
-    return run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "cache"),
-                   "--config", str(config), "--vandaag", "2024-06-01", *extra)
+    return run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(out.parent / "cache"),
+        "--config",
+        str(config),
+        "--vandaag",
+        "2024-06-01",
+        *extra,
+    )
 
 
 def _all_output(site: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(site.rglob("*"))
-                     if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js", ".csv"))
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.suffix in (".html", ".xml", ".txt", ".json", ".js", ".csv")
+    )
 
 
 # -- the demo site -----------------------------------------------------------------------------------
+
 
 def test_demo_site_publishes_exactly_the_expected_pages(demo):
     pages = {p.relative_to(demo).as_posix() for p in demo.rglob("*") if p.suffix in (".html", ".htm")}
@@ -156,49 +233,59 @@ def test_reviewed_theme_partials_match_the_installed_mkdocs_material():
         for tag in re.findall(r"<script\b[^>]*>", template.read_text()):
             if "src=" not in tag and 'type="application/json"' not in tag:
                 inline.add(template.relative_to(templates).as_posix())
-    assert inline - set(REPLACED_THEME_PARTIALS) == {"partials/integrations/analytics.html",
-                                                      "partials/integrations/analytics/google.html", "redirect.html"}
+    assert inline - set(REPLACED_THEME_PARTIALS) == {
+        "partials/integrations/analytics.html",
+        "partials/integrations/analytics/google.html",
+        "redirect.html",
+    }
 
 
 # -- what counts as script markup ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("markup, kind", [
-    ("<script>alert(1)</script>", "script"),
-    ("<SCRIPT type=module>alert(1)</SCRIPT>", "script"),
-    ("<script type='text/plain '>alert(1)</script>", "script"),  # unknown types count: only JSON is data
-    ("<img src=x onerror=alert(1)>", "handler"),
-    ("<svg/onload=alert(1)>", "handler"),
-    ('<p title="x"onclick="alert(1)">', "handler"),
-    ('<a href="  JaVa&#x0A;ScRiPt:alert(1)">x</a>', "url"),
-    ('<a href="&#x6A;avascript:alert(1)">x</a>', "url"),
-    ('<form action="vbscript:x"></form>', "url"),
-    ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "url"),
-    ('<svg><set attributeName="href" to="javascript:alert(1)"/></svg>', "url"),
-    ('<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', "url"),
-    ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', "srcdoc"),
-    ('<script src="https://cdn.example.com/x.js"></script>', "extern"),
-    ('<script src="/\\cdn.example.com/x.js"></script>', "extern"),
-    ("<svg><script>alert(1)</script></svg>", "script"),
-    ("<template><div><img src=x onerror=alert(1)></div></template>", "handler"),
-    ("<template><template><script>alert(1)</script></template></template>", "script"),
-    # A browser with scripting on ends <noscript> inside the attribute: the image and its handler are real.
-    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>', "handler"),
-])
+
+@pytest.mark.parametrize(
+    "markup, kind",
+    [
+        ("<script>alert(1)</script>", "script"),
+        ("<SCRIPT type=module>alert(1)</SCRIPT>", "script"),
+        ("<script type='text/plain '>alert(1)</script>", "script"),  # unknown types count: only JSON is data
+        ("<img src=x onerror=alert(1)>", "handler"),
+        ("<svg/onload=alert(1)>", "handler"),
+        ('<p title="x"onclick="alert(1)">', "handler"),
+        ('<a href="  JaVa&#x0A;ScRiPt:alert(1)">x</a>', "url"),
+        ('<a href="&#x6A;avascript:alert(1)">x</a>', "url"),
+        ('<form action="vbscript:x"></form>', "url"),
+        ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "url"),
+        ('<svg><set attributeName="href" to="javascript:alert(1)"/></svg>', "url"),
+        ('<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', "url"),
+        ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', "srcdoc"),
+        ('<script src="https://cdn.example.com/x.js"></script>', "extern"),
+        ('<script src="/\\cdn.example.com/x.js"></script>', "extern"),
+        ("<svg><script>alert(1)</script></svg>", "script"),
+        ("<template><div><img src=x onerror=alert(1)></div></template>", "handler"),
+        ("<template><template><script>alert(1)</script></template></template>", "script"),
+        # A browser with scripting on ends <noscript> inside the attribute: the image and its handler are real.
+        ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>', "handler"),
+    ],
+)
 def test_script_markup_is_found_as_a_browser_parses_it(markup, kind):
-    found = scan_html(f"<!doctype html><html><body><div class=\"woo-page\">{markup}</div></body></html>")
+    found = scan_html(f'<!doctype html><html><body><div class="woo-page">{markup}</div></body></html>')
     assert [f.kind for f in found] == [kind], found
     assert found[0].describe()
 
 
-@pytest.mark.parametrize("markup", [
-    '<script id="__config" type="application/json">{"base": ".."}</script>',
-    '<script type="application/ld+json">{"@type": "GovernmentOrganization"}</script>',
-    '<script src="../assets/woo-search.js"></script>',
-    '<a href="https://www.example.nl/">x</a> <a href="mailto:a@b.nl">m</a> <a href="#x">#</a>',
-    "<p>onclick=alert(1) &lt;script&gt;alert(1)&lt;/script&gt; javascript:alert(1)</p>",
-    '<p title="javascript:alert(1)" data-onclick="x">tekst</p>',
-    "<noscript><p>Zoeken werkt alleen met JavaScript.</p></noscript>",
-])
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<script id="__config" type="application/json">{"base": ".."}</script>',
+        '<script type="application/ld+json">{"@type": "GovernmentOrganization"}</script>',
+        '<script src="../assets/woo-search.js"></script>',
+        '<a href="https://www.example.nl/">x</a> <a href="mailto:a@b.nl">m</a> <a href="#x">#</a>',
+        "<p>onclick=alert(1) &lt;script&gt;alert(1)&lt;/script&gt; javascript:alert(1)</p>",
+        '<p title="javascript:alert(1)" data-onclick="x">tekst</p>',
+        "<noscript><p>Zoeken werkt alleen met JavaScript.</p></noscript>",
+    ],
+)
 def test_harmless_markup_is_not_script(markup):
     assert scan_html(f"<!doctype html><html><body>{markup}</body></html>") == []
 
@@ -233,17 +320,30 @@ def test_markup_on_a_page_of_several_packages_is_traced_to_the_package_it_comes_
 
 # -- a package whose content gets script markup onto a page ------------------------------------------
 
+
 @pytest.fixture
 def two_packages(make_package, decisions):
     approve(make_package("goed", meta={"titel": "Goed besluit"}))
-    approve(make_package("kwaad", meta={"kenmerk": "2024-0002", "titel": "Kwaad besluit"},
-                         body="Samenvatting <script>window.__woo_injected=1</script> en <img src=x onerror=\"window.__woo_handler=1\">"))
+    approve(
+        make_package(
+            "kwaad",
+            meta={"kenmerk": "2024-0002", "titel": "Kwaad besluit"},
+            body='Samenvatting <script>window.__woo_injected=1</script> en <img src=x onerror="window.__woo_handler=1">',
+        )
+    )
     return decisions
 
 
 def _opts(decisions: Path, tmp_path: Path, **kw) -> BuildOptions:
-    return BuildOptions(decisions=decisions, out=tmp_path / "site", config=ROOT / "mkdocs.yml", cache=tmp_path / "cache",
-                        today=dt.date(2024, 6, 1), workers=1, **kw)
+    return BuildOptions(
+        decisions=decisions,
+        out=tmp_path / "site",
+        config=ROOT / "mkdocs.yml",
+        cache=tmp_path / "cache",
+        today=dt.date(2024, 6, 1),
+        workers=1,
+        **kw,
+    )
 
 
 def test_escaping_that_fails_refuses_the_package_and_names_the_page(two_packages, tmp_path, monkeypatch):
@@ -295,19 +395,25 @@ def test_with_the_real_sanitiser_the_same_package_is_published_as_text(two_packa
 
 # -- the site's own templates, pages and settings ----------------------------------------------------
 
+
 def test_inline_script_in_a_template_override_stops_the_build_naming_page_and_source(make_package, decisions, tmp_path):
     approve(make_package("p"))
     config = _own_site(tmp_path)
     main = tmp_path / "theme/main.html"
-    main.write_text(main.read_text().replace("{% block extrahead %}", "{% block extrahead %}\n  <script>window.__eigen=1</script>"))
+    main.write_text(
+        main.read_text().replace("{% block extrahead %}", "{% block extrahead %}\n  <script>window.__eigen=1</script>")
+    )
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("vorige site")
     result = _build(decisions, out, config)
     assert result.returncode == EXIT_FAILURE, result.stdout + result.stderr
     # One message per piece of markup and source, naming the first pages and how many more.
-    assert re.search(r"FOUT pagina's 404\.html, besluit/2024-0001/index\.html, besluiten/index\.html en \d+ andere: "
-                     r"een inline script \(<script>window\.__eigen=1</script>\), uit theme/main\.html\.", result.stderr), result.stderr
+    assert re.search(
+        r"FOUT pagina's 404\.html, besluit/2024-0001/index\.html, besluiten/index\.html en \d+ andere: "
+        r"een inline script \(<script>window\.__eigen=1</script>\), uit theme/main\.html\.",
+        result.stderr,
+    ), result.stderr
     assert result.stderr.count("FOUT") == 1
     digest = scan_html("<script>window.__eigen=1</script>")[0].digest
     assert f"voeg de regel '- {digest}' toe onder extra.woo.toegestane_scripts" in result.stderr
@@ -324,15 +430,33 @@ def test_inline_script_in_a_template_override_stops_the_build_naming_page_and_so
     assert f"script-src 'self' '{digest}';" in _policy(out)
 
 
-@pytest.mark.parametrize("where, change, source", [
-    ("handler in template", lambda site: _edit(site / "theme/partials/woo-contact.html", "<ul ", '<ul onclick="x()" '),
-     "theme/partials/woo-contact.html"),
-    ("javascript: link in a page", lambda site: _append(site / "site_src/over-deze-site.md",
-                                                        '\n<a href="javascript:alert(1)">klik</a>\n'), "site_src/over-deze-site.md"),
-    ("script in a page", lambda site: _append(site / "site_src/privacy.md", "\n<script>alert(2)</script>\n"), "site_src/privacy.md"),
-    ("setting", lambda site: _edit(site / "mkdocs.yml", "site_description: ", "site_description: '\"><script>alert(3)</script>'\nx_: "),
-     "mkdocs.yml"),
-])
+@pytest.mark.parametrize(
+    "where, change, source",
+    [
+        (
+            "handler in template",
+            lambda site: _edit(site / "theme/partials/woo-contact.html", "<ul ", '<ul onclick="x()" '),
+            "theme/partials/woo-contact.html",
+        ),
+        (
+            "javascript: link in a page",
+            lambda site: _append(site / "site_src/over-deze-site.md", '\n<a href="javascript:alert(1)">klik</a>\n'),
+            "site_src/over-deze-site.md",
+        ),
+        (
+            "script in a page",
+            lambda site: _append(site / "site_src/privacy.md", "\n<script>alert(2)</script>\n"),
+            "site_src/privacy.md",
+        ),
+        (
+            "setting",
+            lambda site: _edit(
+                site / "mkdocs.yml", "site_description: ", "site_description: '\"><script>alert(3)</script>'\nx_: "
+            ),
+            "mkdocs.yml",
+        ),
+    ],
+)
 def test_script_markup_from_the_site_itself_stops_the_build(make_package, decisions, tmp_path, where, change, source):
     approve(make_package("p"))
     config = _own_site(tmp_path)
@@ -365,14 +489,17 @@ def test_event_handlers_cannot_be_allowed_by_hash(make_package, decisions, tmp_p
     assert result.returncode == EXIT_FAILURE and "event-handler-attribuut onclick" in result.stderr
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("sha256-abc", "extra.woo.toegestane_scripts: dit moet een lijst van script-hashes zijn."),
-    (["'sha256-" + "A" * 43 + "='"], "is geen SHA-256-hash van een script"),
-    (["sha256-" + "A" * 42 + "\x1b="], "is geen SHA-256-hash van een script"),
-    (["sha384-" + "A" * 64], "is geen SHA-256-hash van een script"),
-    ([{"sha256": "x"}], "is geen SHA-256-hash van een script"),
-    (["sha256-" + "A" * 43 + "=" * 10_000], "is geen SHA-256-hash van een script"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("sha256-abc", "extra.woo.toegestane_scripts: dit moet een lijst van script-hashes zijn."),
+        (["'sha256-" + "A" * 43 + "='"], "is geen SHA-256-hash van een script"),
+        (["sha256-" + "A" * 42 + "\x1b="], "is geen SHA-256-hash van een script"),
+        (["sha384-" + "A" * 64], "is geen SHA-256-hash van een script"),
+        ([{"sha256": "x"}], "is geen SHA-256-hash van een script"),
+        (["sha256-" + "A" * 43 + "=" * 10_000], "is geen SHA-256-hash van een script"),
+    ],
+)
 def test_listed_script_hashes_are_checked(make_package, decisions, tmp_path, value, expected):
     approve(make_package("p"))
 
@@ -422,6 +549,7 @@ def test_only_markdown_pages_the_site_names_are_published(make_package, decision
 
 # -- a real browser, sent the site's policy ----------------------------------------------------------
 
+
 @needs_browser
 def test_browser_with_the_sites_policy_runs_the_theme_but_not_an_injected_script(demo, tmp_path):
     site = tmp_path / "site"
@@ -429,8 +557,10 @@ def test_browser_with_the_sites_policy_runs_the_theme_but_not_an_injected_script
     page = (site / "besluit/2024-0000034173/index.html").read_text()
     injected = '<div class="woo-page"><script>window.__woo_injected=1</script><img src="x.png" onerror="window.__woo_handler=1">'
     (site / "besluit/2024-0000034173/index.html").write_text(page.replace('<div class="woo-page">', injected, 1))
-    check = ("[typeof window.__woo_injected, typeof window.__woo_handler, window.__md_scope && window.__md_scope.href, "
-             "typeof window.document$, document.querySelector('.md-top') !== null]")
+    check = (
+        "[typeof window.__woo_injected, typeof window.__woo_handler, window.__md_scope && window.__md_scope.href, "
+        "typeof window.document$, document.querySelector('.md-top') !== null]"
+    )
     server = Server(site)
     try:
         clean = probe(url=server.base + "besluit/2018-0000791076/", evaluate=check)
@@ -463,4 +593,4 @@ def test_markup_in_the_content_that_no_package_holds_stops_the_build_instead(two
     report = run_build(_opts(two_packages, tmp_path))
     assert report.exit_code == EXIT_FAILURE and not report.written and report.refused == []
     assert "besluit/2024-0001/index.html" in report.error
-    assert "een event-handler-attribuut onmouseover=\"track()\" op <div>" in report.error
+    assert 'een event-handler-attribuut onmouseover="track()" op <div>' in report.error

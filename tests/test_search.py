@@ -30,8 +30,9 @@ def _word_list() -> list[str]:
 @needs_node
 def test_python_stems_equal_lunr_js_stems():
     words = _word_list()
-    result = subprocess.run(["node", str(ROOT / "tests/stem_nl.js")], input="\n".join(words), capture_output=True,
-                            text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        ["node", str(ROOT / "tests/stem_nl.js")], input="\n".join(words), capture_output=True, text=True, cwd=ROOT, check=True
+    )
     js = result.stdout.split("\n")
     differences = [(w, stem(w), j) for w, j in zip(words, js) if stem(w) != j]
     assert len(js) == len(words) and differences == []
@@ -49,22 +50,36 @@ def test_singular_and_plural_get_one_stem():
     assert missed == []
     # Snowball alone, what the site used before: the pairs the issue named did not meet.
     assert inflection_recall(pairs, snowball_stem) < 0.75
-    for a, b in [("windturbine", "windturbines"), ("organisatie", "organisaties"), ("gegeven", "gegevens"),
-                 ("procedure", "procedures"), ("ministerie", "ministeries"), ("brief", "brieven")]:
+    for a, b in [
+        ("windturbine", "windturbines"),
+        ("organisatie", "organisaties"),
+        ("gegeven", "gegevens"),
+        ("procedure", "procedures"),
+        ("ministerie", "ministeries"),
+        ("brief", "brieven"),
+    ]:
         assert stem(a) == stem(b), (a, b)
 
 
 def test_inflection_step_keeps_different_words_apart():
-    for a, b in [("besluit", "beslissing"), ("brief", "brug"), ("gegevens", "geven"), ("adres", "advies"), ("huis", "huid"),
-                 ("organisatie", "organisator"), ("proces", "procedure")]:
+    for a, b in [
+        ("besluit", "beslissing"),
+        ("brief", "brug"),
+        ("gegevens", "geven"),
+        ("adres", "advies"),
+        ("huis", "huid"),
+        ("organisatie", "organisator"),
+        ("proces", "procedure"),
+    ]:
         assert stem(a) != stem(b), (a, b)
 
 
 @needs_node
 def test_browser_stems_inflections_like_python():
     words = sorted({w for pair in _inflection_pairs() for w in pair} | {"auto's", "huizen", "mogelijkheden", "redenen"})
-    result = subprocess.run(["node", str(ROOT / "tests/stem_nl.js")], input="\n".join(words), capture_output=True,
-                            text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        ["node", str(ROOT / "tests/stem_nl.js")], input="\n".join(words), capture_output=True, text=True, cwd=ROOT, check=True
+    )
     js = result.stdout.split("\n")
     assert len(js) == len(words)
     assert [(w, stem(w), j) for w, j in zip(words, js) if stem(w) != j] == []
@@ -91,8 +106,19 @@ def test_scores_equal_lunr_js_bm25():
 
 
 def _build(cli, decisions: Path, out: Path):
-    result = cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "c"),
-                 "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+    result = cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(out.parent / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+    )
     return result
 
 
@@ -100,17 +126,36 @@ def _build(cli, decisions: Path, out: Path):
 def search_site(tmp_path_factory):
     """Three decisions with distinct words in titles, summaries and PDFs; one refused, one embargoed."""
     from support import PackageMaker, run_cli
+
     root = tmp_path_factory.mktemp("zoek")
     decisions = root / "decisions"
     make = PackageMaker(decisions)
-    a = make("a", meta={"kenmerk": "2024-0100", "titel": "Verslagen over de fietsenstalling", "organisatie": "Gemeente Aa",
-                        "besluit_datum": "2024-03-01", "publicatie_datum": "2024-03-05"},
-             extra_meta={"onderwerpen": ["verkeer"]}, body="Een verzoek over parkeerplaatsen bij het station en de windturbines van organisaties.",
-             pdf_text={"documenten/1.pdf": ["Notulen", "Over de zeldzame kwartelkoning in het weiland."]})
-    b = make("b", meta={"kenmerk": "2023-0200", "titel": "Stukken over het zwembad", "organisatie": "Gemeente Bee",
-                        "besluit_datum": "2023-06-01", "publicatie_datum": "2023-06-05"},
-             extra_meta={"onderwerpen": ["sport"]}, body="Vragen over de fietsenstallingen bij het zwembad en de procedure.",
-             rows=[["1", "Brief", "", "niet openbaar", "5.1.2.i", ""]], )
+    a = make(
+        "a",
+        meta={
+            "kenmerk": "2024-0100",
+            "titel": "Verslagen over de fietsenstalling",
+            "organisatie": "Gemeente Aa",
+            "besluit_datum": "2024-03-01",
+            "publicatie_datum": "2024-03-05",
+        },
+        extra_meta={"onderwerpen": ["verkeer"]},
+        body="Een verzoek over parkeerplaatsen bij het station en de windturbines van organisaties.",
+        pdf_text={"documenten/1.pdf": ["Notulen", "Over de zeldzame kwartelkoning in het weiland."]},
+    )
+    b = make(
+        "b",
+        meta={
+            "kenmerk": "2023-0200",
+            "titel": "Stukken over het zwembad",
+            "organisatie": "Gemeente Bee",
+            "besluit_datum": "2023-06-01",
+            "publicatie_datum": "2023-06-05",
+        },
+        extra_meta={"onderwerpen": ["sport"]},
+        body="Vragen over de fietsenstallingen bij het zwembad en de procedure.",
+        rows=[["1", "Brief", "", "niet openbaar", "5.1.2.i", ""]],
+    )
     text = (b / "besluit.md").read_text().replace("besluit: deels openbaar", "besluit: niet openbaar")
     (b / "besluit.md").write_text(text)
     approve(a)
@@ -119,8 +164,19 @@ def search_site(tmp_path_factory):
     e = make("e", meta={"kenmerk": "2024-0400", "titel": "Embargo over OLIFANTENPAD", "publicatie_datum": "2024-09-01"})
     approve(e)
     out = root / "site"
-    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "c"),
-                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(root / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2024-06-01",
+    )
     assert result.returncode == 1, result.stdout
     return out
 
@@ -136,8 +192,13 @@ def test_index_holds_only_published_material(search_site):
 @pytest.mark.slow
 @needs_node
 def test_every_shard_loads_in_lunr_js(search_site):
-    result = subprocess.run(["node", str(ROOT / "tests/lunr_load.js"), str(search_site / "zoeken/index")],
-                            capture_output=True, text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        ["node", str(ROOT / "tests/lunr_load.js"), str(search_site / "zoeken/index")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     loaded = json.loads(result.stdout)
     assert loaded and all(hits >= 1 for terms_count, hits in loaded.values() if terms_count)
 
@@ -167,10 +228,15 @@ def test_singular_and_plural_find_each_other(server):
 
 
 @needs_browser
-@pytest.mark.parametrize("query,title", [("windturbine", "Verslagen over de fietsenstalling"),
-                                         ("organisatie", "Verslagen over de fietsenstalling"),
-                                         ("procedures", "Stukken over het zwembad"),
-                                         ("Procedure", "Stukken over het zwembad")])
+@pytest.mark.parametrize(
+    "query,title",
+    [
+        ("windturbine", "Verslagen over de fietsenstalling"),
+        ("organisatie", "Verslagen over de fietsenstalling"),
+        ("procedures", "Stukken over het zwembad"),
+        ("Procedure", "Stukken over het zwembad"),
+    ],
+)
 def test_inflected_forms_find_each_other_in_the_browser(server, query, title):
     assert _search(server, query)["titles"] == [title]
 
@@ -180,9 +246,12 @@ def test_word_only_in_a_pdf_finds_its_decision_and_page(server):
     r = _search(server, "kwartelkoning")
     assert r["titles"] == ["Verslagen over de fietsenstalling"]
     # the document under its decision: its own page (with its assessment) and the PDF at the page (issue 18 item 2)
-    assert re.search(r'href="\.\./besluit/2024-0100/document/1/">Verslag overleg</a> <span class="woo-muted">\(openbaar\)</span>, '
-                     r'<a href="\.\./besluit/2024-0100/document-1\.pdf#page=1">pagina 1<span class="woo-sr"> van Verslag overleg</span> '
-                     r'in de PDF</a>', r["html"])
+    assert re.search(
+        r'href="\.\./besluit/2024-0100/document/1/">Verslag overleg</a> <span class="woo-muted">\(openbaar\)</span>, '
+        r'<a href="\.\./besluit/2024-0100/document-1\.pdf#page=1">pagina 1<span class="woo-sr"> van Verslag overleg</span> '
+        r"in de PDF</a>",
+        r["html"],
+    )
 
 
 @needs_browser

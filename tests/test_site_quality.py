@@ -38,17 +38,39 @@ PAGE_TYPES = {
 def demo_site(tmp_path_factory):
     """The demo packages plus one withdrawn decision, built with the real command."""
     import shutil
+
     root = tmp_path_factory.mktemp("demo")
     decisions = root / "decisions"
     shutil.copytree(ROOT / "decisions", decisions)
-    pkg = PackageMaker(decisions)("intrek", meta={"kenmerk": "2023-intrek", "besluit_datum": "2023-06-01",
-                                                  "publicatie_datum": "2023-06-02", "wet": "Woo"})
+    pkg = PackageMaker(decisions)(
+        "intrek", meta={"kenmerk": "2023-intrek", "besluit_datum": "2023-06-01", "publicatie_datum": "2023-06-02", "wet": "Woo"}
+    )
     approve(pkg)
-    assert run_cli("withdraw", str(pkg), "--reden", "Persoonsgegevens niet goed gelakt", "--datum", "2024-01-10",
-                   "--sleutel", str(DEMO_KEY)).returncode == 0
+    assert (
+        run_cli(
+            "withdraw",
+            str(pkg),
+            "--reden",
+            "Persoonsgegevens niet goed gelakt",
+            "--datum",
+            "2024-01-10",
+            "--sleutel",
+            str(DEMO_KEY),
+        ).returncode
+        == 0
+    )
     out = root / "site"
-    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "c"),
-                     "--config", str(ROOT / "mkdocs.yml"))
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(root / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     server = Server(out)
     yield server, out
@@ -90,8 +112,9 @@ def test_keyboard_skip_link_and_visible_focus(demo_site):
 
 
 @needs_browser
-@pytest.mark.parametrize("url", ["", "besluiten/", "besluiten/organisatie/kiesraad/", "besluit/2018-0000791076/",
-                                 "gronden/wob-11-1/", "statistieken/"])
+@pytest.mark.parametrize(
+    "url", ["", "besluiten/", "besluiten/organisatie/kiesraad/", "besluit/2018-0000791076/", "gronden/wob-11-1/", "statistieken/"]
+)
 def test_browsing_works_without_javascript(demo_site, url):
     server, _ = demo_site
     r = probe(url=server.base + url, javascript=False)
@@ -114,6 +137,7 @@ def test_phone_layout(demo_site, tmp_path):
     r = probe(url=server.base + "besluit/2024-0000034173/", width=375, height=740, screenshot=str(shot), axe=True)
     assert r["axe"] == []
     from PIL import Image
+
     with Image.open(shot) as image:
         assert image.size[0] == 375  # nothing wider than the phone: no horizontal scrolling of the page
 
@@ -170,14 +194,21 @@ def test_own_identity_colours_logo_and_contact(tmp_path, make_package, decisions
         data["theme"]["logo"] = "assets/logo.svg"
         data["extra"]["woo"]["organisatie"] = "Gemeente Voorbeeld"
         data["extra"]["woo"]["kleuren"] = {"primair": "#005A2B", "accent": "#B03A00"}
-        data["extra"]["woo"]["contact"] = {"email": "info@voorbeeld.nl", "adres": "Postbus 1, 1000 AA Voorbeeld",
-                                           "formulier": "https://www.voorbeeld.nl/contact"}
+        data["extra"]["woo"]["contact"] = {
+            "email": "info@voorbeeld.nl",
+            "adres": "Postbus 1, 1000 AA Voorbeeld",
+            "formulier": "https://www.voorbeeld.nl/contact",
+        }
 
     config = _own_config(tmp_path, change)
     (tmp_path / "site_src/assets").mkdir(parents=True)  # the site's own files, layered over the package's
-    (tmp_path / "site_src/assets/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>')
+    (tmp_path / "site_src/assets/logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>'
+    )
     out = tmp_path / "site"
-    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config))
+    result = run_cli(
+        "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "--md-primary-fg-color: #005a2b;" in (out / "assets/huisstijl.css").read_text()
     home = (out / "index.html").read_text()
@@ -199,7 +230,9 @@ def test_unreadable_colours_and_unknown_settings_stop_the_build(tmp_path, make_p
         data["extra"]["woo"]["contactt"] = {"email": "x@y.nl"}
 
     config = _own_config(tmp_path, change)
-    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config))
+    result = run_cli(
+        "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config)
+    )
     assert result.returncode == 2
     assert "extra.woo.kleuren.primair" in result.stderr and "te weinig contrast" in result.stderr
     assert "extra.woo.kleuren.accent" in result.stderr and "'rood' is geen kleurcode" in result.stderr
@@ -210,8 +243,14 @@ def test_unreadable_colours_and_unknown_settings_stop_the_build(tmp_path, make_p
 
 
 # Screens a visitor sees, at desktop and phone width (issue 17).
-SCREENS = {"home": "", "besluit": "besluit/2024-0000034173/", "document": "besluit/2024-0000034173/document/2/",
-           "zoeken": "zoeken/?q=datalekken", "statistieken": "statistieken/", "besluiten": "besluiten/"}
+SCREENS = {
+    "home": "",
+    "besluit": "besluit/2024-0000034173/",
+    "document": "besluit/2024-0000034173/document/2/",
+    "zoeken": "zoeken/?q=datalekken",
+    "statistieken": "statistieken/",
+    "besluiten": "besluiten/",
+}
 
 
 @needs_browser
@@ -219,16 +258,24 @@ SCREENS = {"home": "", "besluit": "besluit/2024-0000034173/", "document": "beslu
 @pytest.mark.parametrize("name", sorted(SCREENS))
 def test_screens_fit_the_phone_and_keep_words_whole(demo_site, tmp_path, name, width):
     from test_large_inventory import LAYOUT_CHECK
+
     server, _ = demo_site
     url = SCREENS[name]
     shot = tmp_path / f"{name}-{width}.png"
-    r = probe(url=server.base + url, width=width, screenshot=str(shot), axe=True, evaluate=LAYOUT_CHECK,
-              waitFor="#woo-search-status" if url.startswith("zoeken") else None)
+    r = probe(
+        url=server.base + url,
+        width=width,
+        screenshot=str(shot),
+        axe=True,
+        evaluate=LAYOUT_CHECK,
+        waitFor="#woo-search-status" if url.startswith("zoeken") else None,
+    )
     assert r["axe"] == [], r["axe"]
     layout = r["evaluated"]
     assert layout["page"] <= width and layout["wideTables"] == [], layout  # nothing scrolls sideways
     assert layout["brokenWords"] == [] and layout["breakingStyles"] == 0, layout
     from PIL import Image
+
     with Image.open(shot) as image:
         assert image.size[0] == width
 
@@ -237,10 +284,14 @@ def test_screens_fit_the_phone_and_keep_words_whole(demo_site, tmp_path, name, w
 @pytest.mark.parametrize("width", [1280, 390])
 def test_chart_labels_are_at_least_12px_and_not_cut_off(demo_site, width):
     server, _ = demo_site
-    r = probe(url=server.base + "statistieken/", width=width, evaluate="""(() => [...document.querySelectorAll(
+    r = probe(
+        url=server.base + "statistieken/",
+        width=width,
+        evaluate="""(() => [...document.querySelectorAll(
         '.woo-bars__label, .woo-bars__value')].map(e => ({size: parseFloat(getComputedStyle(e).fontSize),
         height: e.getBoundingClientRect().height, cut: e.scrollWidth > e.clientWidth + 1, text: e.textContent,
-        right: e.getBoundingClientRect().right})))()""")
+        right: e.getBoundingClientRect().right})))()""",
+    )
     labels = r["evaluated"]
     assert len(labels) > 10
     for label in labels:

@@ -21,15 +21,34 @@ EXE = Path(sys.executable).parent / "woo-publish"
 
 
 def _build(decisions: Path, out: Path, cache: Path) -> None:
-    result = subprocess.run([str(EXE), "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(cache),
-                             "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01"],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            str(EXE),
+            "build",
+            "--decisions",
+            str(decisions),
+            "--out",
+            str(out),
+            "--cache",
+            str(cache),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+            "--vandaag",
+            "2024-06-01",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def _state(folder: Path) -> dict[str, tuple[int, str]]:
-    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_rebuild_keeps_bytes_and_times_of_what_it_did_not_change(make_package, decisions, tmp_path):
@@ -58,8 +77,11 @@ def test_a_rebuild_keeps_bytes_and_times_of_what_it_did_not_change(make_package,
     assert retimed == recontent  # every rewritten file really changed; everything else kept its time
     assert not any(k.startswith("besluit/2024-0002") for k in retimed | added), sorted(retimed | added)
     assert all(not k.startswith("assets/") for k in retimed)
-    assert any("NIEUWWOORD".lower() in json.dumps(json.loads((out / k).read_text())).lower()
-               for k in recontent | added if k.endswith(".json"))
+    assert any(
+        "NIEUWWOORD".lower() in json.dumps(json.loads((out / k).read_text())).lower()
+        for k in recontent | added
+        if k.endswith(".json")
+    )
 
 
 def test_keep_unchanged_times_skips_links_and_differences(tmp_path):

@@ -29,13 +29,36 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 
 def build(decisions: Path, out: Path, *extra: str, config: Path = ROOT / "mkdocs.yml", env=None):
-    return run("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "cache"),
-               "--config", str(config), "--vandaag", "2024-06-01", "--uitgebreid", *extra, env=env)
+    return run(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(out.parent / "cache"),
+        "--config",
+        str(config),
+        "--vandaag",
+        "2024-06-01",
+        "--uitgebreid",
+        *extra,
+        env=env,
+    )
 
 
 def check(decisions: Path, *extra: str, config: Path = ROOT / "mkdocs.yml"):
-    return run("check", str(decisions), "--config", str(config), "--cache", str(decisions.parent / "cache"),
-               "--vandaag", "2024-06-01", *extra)
+    return run(
+        "check",
+        str(decisions),
+        "--config",
+        str(config),
+        "--cache",
+        str(decisions.parent / "cache"),
+        "--vandaag",
+        "2024-06-01",
+        *extra,
+    )
 
 
 def new_key(folder: Path, name: str) -> Path:
@@ -53,8 +76,12 @@ def own_config(tmp_path: Path, signers: list[tuple[str, Path]] | None, **woo) ->
     data["extra"]["woo"].pop("ondertekenaars", None)
     if signers is not None:
         allowed = tmp_path / "ondertekenaars.txt"
-        allowed.write_text("".join(f"{who} {Path(str(key) + '.pub').read_text().split()[0]} "
-                                   f"{Path(str(key) + '.pub').read_text().split()[1]}\n" for who, key in signers))
+        allowed.write_text(
+            "".join(
+                f"{who} {Path(str(key) + '.pub').read_text().split()[0]} {Path(str(key) + '.pub').read_text().split()[1]}\n"
+                for who, key in signers
+            )
+        )
         data["extra"]["woo"]["ondertekenaars"] = allowed.name
     data["extra"]["woo"].update(woo)
     config = tmp_path / "mkdocs.yml"
@@ -75,6 +102,7 @@ def published(make_package, decisions, tmp_path):
 
 # -- the archive keeps a published package online ------------------------------------------------------------------
 
+
 def test_package_edited_after_approval_stays_online_in_its_approved_version(published, decisions, tmp_path):
     pkg, out = published
     before = (out / PAGE).read_bytes()
@@ -85,21 +113,27 @@ def test_package_edited_after_approval_stays_online_in_its_approved_version(publ
 
     checked = check(decisions)
     assert checked.returncode == 1
-    assert ("BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (gewijzigd sinds de goedkeuring: "
-            "besluit.md, documenten/1.pdf); de eerder goedgekeurde versie (gepubliceerd 2024-06-01) blijft online.") in checked.stdout
+    assert (
+        "BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (gewijzigd sinds de goedkeuring: "
+        "besluit.md, documenten/1.pdf); de eerder goedgekeurde versie (gepubliceerd 2024-06-01) blijft online."
+    ) in checked.stdout
 
     result = build(decisions, out, "--report", str(tmp_path / "r.json"))
     assert result.returncode == 1
-    assert ("BEHOUDEN     pakket (2024-0001): de nieuwe versie is NIET gepubliceerd (gewijzigd sinds de goedkeuring: "
-            "besluit.md, documenten/1.pdf); de eerder goedgekeurde versie (gepubliceerd 2024-06-01) blijft online.") in result.stdout
+    assert (
+        "BEHOUDEN     pakket (2024-0001): de nieuwe versie is NIET gepubliceerd (gewijzigd sinds de goedkeuring: "
+        "besluit.md, documenten/1.pdf); de eerder goedgekeurde versie (gepubliceerd 2024-06-01) blijft online."
+    ) in result.stdout
     assert "pakket/documenten/1.pdf: dit bestand is na de goedkeuring gewijzigd." in result.stdout
     assert "1 in een eerder goedgekeurde versie" in result.stdout
     assert (out / PAGE).read_bytes() == before  # byte-identical: the approved version, not the edit
     assert (out / "besluit/2024-0001/document-1.pdf").read_bytes() == pdf_before
     assert "NIEUWESAMENVATTING" not in all_text(out) and "NIEUWETEKST" not in all_text(out)
     report = json.loads((tmp_path / "r.json").read_text())
-    assert report["kept"][0]["package"] == "pakket" and report["kept"][0]["reden"] == \
-        "gewijzigd sinds de goedkeuring: besluit.md, documenten/1.pdf"
+    assert (
+        report["kept"][0]["package"] == "pakket"
+        and report["kept"][0]["reden"] == "gewijzigd sinds de goedkeuring: besluit.md, documenten/1.pdf"
+    )
     assert report["published"][0]["versie"] == "eerder goedgekeurd"
     assert report["refused"][0]["online"] == "eerder goedgekeurde versie"
 
@@ -113,8 +147,15 @@ def test_package_edited_after_approval_stays_online_in_its_approved_version(publ
 def test_os_litter_is_ignored_and_the_package_stays_published_as_it_is(published, decisions, tmp_path):
     pkg, out = published
     before = (out / PAGE).read_bytes()
-    for name in (".DS_Store", "Thumbs.db", "desktop.ini", "~$inventaris.xlsx", "._besluit.pdf", "documenten/.DS_Store",
-                 "documenten/Thumbs.db"):
+    for name in (
+        ".DS_Store",
+        "Thumbs.db",
+        "desktop.ini",
+        "~$inventaris.xlsx",
+        "._besluit.pdf",
+        "documenten/.DS_Store",
+        "documenten/Thumbs.db",
+    ):
         (pkg / name).write_bytes(b"\x00\x01 litter")
     checked = check(decisions)
     assert checked.returncode == 0, checked.stdout
@@ -208,8 +249,21 @@ def test_damaged_or_tampered_archive_takes_the_package_offline(published, decisi
 
 def test_withdrawal_removes_the_archived_version(published, decisions, tmp_path):
     pkg, out = published
-    assert run("withdraw", str(pkg), "--reden", "Verkeerde verzoeker", "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY),
-               "--config", str(ROOT / "mkdocs.yml")).returncode == 0
+    assert (
+        run(
+            "withdraw",
+            str(pkg),
+            "--reden",
+            "Verkeerde verzoeker",
+            "--datum",
+            "2024-06-01",
+            "--sleutel",
+            str(DEMO_KEY),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+        ).returncode
+        == 0
+    )
     (pkg / "stray.txt").write_text("los")  # a withdrawal takes effect whatever else is wrong
     result = build(decisions, out)
     assert "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
@@ -232,6 +286,7 @@ def test_withdrawal_removes_the_archived_version(published, decisions, tmp_path)
 
 # -- withdrawals and approvals cannot be undone or replayed (security findings 04 and 05) ------------------------------
 
+
 def pdf_text(path: Path) -> str:
     import pypdf
 
@@ -239,7 +294,9 @@ def pdf_text(path: Path) -> str:
 
 
 def withdraw(pkg: Path, *extra: str) -> subprocess.CompletedProcess:
-    result = run("withdraw", str(pkg), *extra, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml"))
+    result = run(
+        "withdraw", str(pkg), *extra, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml")
+    )
     assert result.returncode == 0, result.stdout
     return result
 
@@ -252,10 +309,14 @@ def test_deleting_wijzigingen_json_does_not_bring_a_withdrawn_document_back(publ
     (pkg / "wijzigingen.json").unlink()  # no key needed for this
     checked = check(decisions)
     assert checked.returncode == 1
-    assert "BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (een intrekking ontbreekt in wijzigingen.json)" \
+    assert (
+        "BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (een intrekking ontbreekt in wijzigingen.json)"
         in checked.stdout
-    assert "pakket/wijzigingen.json, document 2: document 2 is op 2024-06-01 ingetrokken, maar die intrekking staat niet meer in " \
-           "wijzigingen.json; het blijft ingetrokken." in checked.stdout
+    )
+    assert (
+        "pakket/wijzigingen.json, document 2: document 2 is op 2024-06-01 ingetrokken, maar die intrekking staat niet meer in "
+        "wijzigingen.json; het blijft ingetrokken." in checked.stdout
+    )
     result = build(decisions, out)
     assert result.returncode == 1
     assert not (out / "besluit/2024-0001/document-2.pdf").exists() and (out / "besluit/2024-0001/document-1.pdf").is_file()
@@ -263,7 +324,10 @@ def test_deleting_wijzigingen_json_does_not_bring_a_withdrawn_document_back(publ
     # Renamed as well, so the archived version under the old name cannot be used: still withdrawn, never online.
     pkg.rename(decisions / "pakket-nieuw")
     result = build(decisions, out)
-    assert result.returncode == 1 and "pakket-nieuw/wijzigingen.json, document 2: document 2 is op 2024-06-01 ingetrokken" in result.stdout
+    assert (
+        result.returncode == 1
+        and "pakket-nieuw/wijzigingen.json, document 2: document 2 is op 2024-06-01 ingetrokken" in result.stdout
+    )
     assert not (out / "besluit/2024-0001/document-2.pdf").exists()
 
 
@@ -277,8 +341,10 @@ def test_renaming_a_withdrawn_decision_and_deleting_wijzigingen_json_keeps_it_wi
     checked = check(decisions)
     assert checked.returncode == 1
     assert "INGETROKKEN pakket-nieuw (2024-0001): ingetrokken per 2024-06-01" in checked.stdout
-    assert "pakket-nieuw/wijzigingen.json: dit besluit is op 2024-06-01 ingetrokken, maar die intrekking staat niet meer in " \
-           "wijzigingen.json; het blijft ingetrokken." in checked.stdout
+    assert (
+        "pakket-nieuw/wijzigingen.json: dit besluit is op 2024-06-01 ingetrokken, maar die intrekking staat niet meer in "
+        "wijzigingen.json; het blijft ingetrokken." in checked.stdout
+    )
     result = build(decisions, out, "--report", str(tmp_path / "r.json"))
     assert result.returncode == 1, result.stdout
     assert "INGETROKKEN  pakket-nieuw (2024-0001) per 2024-06-01" in result.stdout
@@ -304,16 +370,20 @@ def test_an_older_approval_put_back_is_refused_and_the_newer_version_stays_onlin
         shutil.copyfile(v1 / name, pkg / name)
     checked = check(decisions)
     assert checked.returncode == 1
-    assert "BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (oudere goedkeuring dan de gepubliceerde " \
-           "versie: opnieuw goedkeuren nodig)" in checked.stdout
+    assert (
+        "BEHOUDEN    pakket (2024-0001): de huidige versie wordt NIET gepubliceerd (oudere goedkeuring dan de gepubliceerde "
+        "versie: opnieuw goedkeuren nodig)" in checked.stdout
+    )
     assert "pakket/goedkeuring.json: dit is een oudere goedkeuring (ondertekend " in checked.stdout
     assert f"laat het pakket dan opnieuw goedkeuren met: woo-publish approve {pkg}" in checked.stdout
     result = build(decisions, out, "--report", str(tmp_path / "r.json"))
     assert result.returncode == 1
     assert "BEHOUDEN     pakket (2024-0001)" in result.stdout
     assert (out / "besluit/2024-0001/document-1.pdf").read_bytes() == v2_pdf
-    assert json.loads((tmp_path / "r.json").read_text())["kept"][0]["reden"] == \
-        "oudere goedkeuring dan de gepubliceerde versie: opnieuw goedkeuren nodig"
+    assert (
+        json.loads((tmp_path / "r.json").read_text())["kept"][0]["reden"]
+        == "oudere goedkeuring dan de gepubliceerde versie: opnieuw goedkeuren nodig"
+    )
     # The same old version under another folder name (the approval does not name the folder): still refused.
     shutil.rmtree(pkg)
     shutil.copytree(v1, decisions / "pakket-oud")
@@ -348,9 +418,14 @@ def test_an_approval_names_its_decision_and_cannot_be_moved_to_another(make_pack
     result = build(decisions, tmp_path / "site")
     assert result.returncode == 1
     assert "GEPUBLICEERD eerste (2024-0001)" in result.stdout
-    assert "tweede/goedkeuring.json: de goedkeuring is gegeven voor kenmerk '2024-0001' (woo-besluit), maar dit pakket heeft " \
-           "kenmerk '2024-0002' (woo-besluit)" in result.stdout
-    assert "derde/goedkeuring.json: de goedkeuring is niet geldig ondertekend (handtekening 1: de handtekening klopt niet" in result.stdout
+    assert (
+        "tweede/goedkeuring.json: de goedkeuring is gegeven voor kenmerk '2024-0001' (woo-besluit), maar dit pakket heeft "
+        "kenmerk '2024-0002' (woo-besluit)" in result.stdout
+    )
+    assert (
+        "derde/goedkeuring.json: de goedkeuring is niet geldig ondertekend (handtekening 1: de handtekening klopt niet"
+        in result.stdout
+    )
     assert sorted(p.name for p in (tmp_path / "site" / "besluit").iterdir()) == ["2024-0001"]
 
 
@@ -376,8 +451,10 @@ def test_a_withdrawn_documents_file_cannot_return_under_another_number(published
     approve(other)
     result = build(decisions, out)
     assert "GEWEIGERD    ander:" in result.stdout
-    assert "ander/documenten/1.pdf: dit bestand is hetzelfde als document 2 van besluit 2024-0001, dat op 2024-06-01 is ingetrokken" \
+    assert (
+        "ander/documenten/1.pdf: dit bestand is hetzelfde als document 2 van besluit 2024-0001, dat op 2024-06-01 is ingetrokken"
         in result.stdout
+    )
     assert not (out / "besluit/2024-0009").exists()
 
 
@@ -390,19 +467,24 @@ def test_a_damaged_decision_record_in_the_archive_refuses_the_package(published,
     for content in ("{niet: json\x00", '{"intrekkingen": [{"soort": "besluit ingetrokken", "datum": 5}]}', "[]"):
         records[0].write_text(content)
         checked = check(decisions)
-        assert checked.returncode == 1 and "zijn beschadigd; of dit besluit (of een document ervan) is ingetrokken" in checked.stdout
+        assert (
+            checked.returncode == 1 and "zijn beschadigd; of dit besluit (of een document ervan) is ingetrokken" in checked.stdout
+        )
         assert "Traceback" not in checked.stderr
 
 
 # -- signed approvals ------------------------------------------------------------------------------------------------
+
 
 def test_signed_approval_accepted_unsigned_and_forged_refused(make_package, decisions, tmp_path):
     good = make_package("goed", meta={"kenmerk": "A-1"})
     approve(good)
     handmade = make_package("handgeschreven", meta={"kenmerk": "A-2"})
     from publish.approval import current_hashes
-    (handmade / "goedkeuring.json").write_text(json.dumps({"goedgekeurd_door": "iemand", "goedgekeurd_op": "nooit",
-                                                           "bestanden": current_hashes(handmade)}))
+
+    (handmade / "goedkeuring.json").write_text(
+        json.dumps({"goedgekeurd_door": "iemand", "goedgekeurd_op": "nooit", "bestanden": current_hashes(handmade)})
+    )
     forged = make_package("vervalst", meta={"kenmerk": "A-3"})
     approve(forged)
     record = json.loads((forged / "goedkeuring.json").read_text())
@@ -426,20 +508,34 @@ def test_signed_approval_accepted_unsigned_and_forged_refused(make_package, deci
     assert "GEPUBLICEERD goed (A-1)" in result.stdout
     for name in ("handgeschreven", "vervalst", "andere-bestanden", "onbekende-sleutel"):
         assert f"GEWEIGERD    {name}:" in result.stdout
-    assert "handgeschreven/goedkeuring.json: de goedkeuring is niet geldig ondertekend (de goedkeuring is niet ondertekend)." \
+    assert (
+        "handgeschreven/goedkeuring.json: de goedkeuring is niet geldig ondertekend (de goedkeuring is niet ondertekend)."
         in result.stdout
-    assert "vervalst/goedkeuring.json: de goedkeuring is niet geldig ondertekend (handtekening 1: de handtekening klopt niet" \
+    )
+    assert (
+        "vervalst/goedkeuring.json: de goedkeuring is niet geldig ondertekend (handtekening 1: de handtekening klopt niet"
         in result.stdout
+    )
     assert "andere-bestanden/goedkeuring.json: de goedkeuring is niet geldig ondertekend" in result.stdout
     assert "onbekende-sleutel/goedkeuring.json: de goedkeuring is niet geldig ondertekend" in result.stdout
     assert sorted(p.name for p in (out / "besluit").iterdir()) == ["a-1"]
     checked = check(decisions)
-    assert "BLIJFT WEG  handgeschreven (A-2): wordt niet gepubliceerd: de goedkeuring is niet geldig ondertekend." in checked.stdout
+    assert (
+        "BLIJFT WEG  handgeschreven (A-2): wordt niet gepubliceerd: de goedkeuring is niet geldig ondertekend." in checked.stdout
+    )
     assert checked.returncode == 1
 
 
-@pytest.mark.parametrize("content", [b"\xff\xfe\x00", b"[]", b'{"bestanden": {"a": 1}}', b"{" * 100000,
-                                     b'{"bestanden": {}, "handtekeningen": [{"door": "a\\u0007b\\nc", "op": 5, "handtekening": "x"}]}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe\x00",
+        b"[]",
+        b'{"bestanden": {"a": 1}}',
+        b"{" * 100000,
+        b'{"bestanden": {}, "handtekeningen": [{"door": "a\\u0007b\\nc", "op": 5, "handtekening": "x"}]}',
+    ],
+)
 def test_malformed_approval_records_are_refused_with_a_dutch_message(make_package, decisions, tmp_path, content):
     pkg = make_package()
     approve(make_package("ander", meta={"kenmerk": "2024-0009"}))
@@ -477,7 +573,9 @@ def test_four_eyes_needs_two_distinct_keys(make_package, decisions, tmp_path):
     assert "Vier ogen: het wordt pas gepubliceerd als een tweede persoon het ook goedkeurt" in first.stdout
     checked = check(decisions, config=config)
     assert checked.returncode == 1
-    assert "BLIJFT WEG  pakket (2024-0001): wordt niet gepubliceerd: de tweede goedkeuring (vier ogen) ontbreekt." in checked.stdout
+    assert (
+        "BLIJFT WEG  pakket (2024-0001): wordt niet gepubliceerd: de tweede goedkeuring (vier ogen) ontbreekt." in checked.stdout
+    )
     again = run("approve", str(pkg), "--sleutel", str(marie), "--config", str(config))
     assert again.returncode == 1 and "heeft deze versie van pakket al goedgekeurd" in again.stdout
     # The same signature pasted twice does not count as two either.
@@ -499,26 +597,58 @@ def test_four_eyes_needs_two_distinct_keys(make_package, decisions, tmp_path):
 
 # -- signed change history -------------------------------------------------------------------------------------------
 
+
 def test_hand_written_history_entry_is_refused(published, decisions, tmp_path):
     pkg, out = published
-    (pkg / "wijzigingen.json").write_text(json.dumps({"wijzigingen": [
-        {"datum": "2024-05-30", "soort": "document vervangen", "document": "1", "titel": "Verslag",
-         "reden": "HANDGESCHREVEN reden"}]}))
+    (pkg / "wijzigingen.json").write_text(
+        json.dumps(
+            {
+                "wijzigingen": [
+                    {
+                        "datum": "2024-05-30",
+                        "soort": "document vervangen",
+                        "document": "1",
+                        "titel": "Verslag",
+                        "reden": "HANDGESCHREVEN reden",
+                    }
+                ]
+            }
+        )
+    )
     result = build(decisions, out)
     assert result.returncode == 1
-    assert "wijzigingen.json bevat wijzigingen die niet geldig ondertekend zijn: wijziging 1 (document vervangen 1, 2024-05-30): " \
-           "niet ondertekend" in result.stdout
+    assert (
+        "wijzigingen.json bevat wijzigingen die niet geldig ondertekend zijn: wijziging 1 (document vervangen 1, 2024-05-30): "
+        "niet ondertekend" in result.stdout
+    )
     assert "BEHOUDEN     pakket (2024-0001)" in result.stdout
     assert "HANDGESCHREVEN" not in all_text(out)
     # A hand-written withdrawal does not take anything offline either.
-    (pkg / "wijzigingen.json").write_text(json.dumps({"wijzigingen": [
-        {"datum": "2024-05-30", "soort": "besluit ingetrokken", "document": None, "titel": "", "reden": "VALS"}]}))
+    (pkg / "wijzigingen.json").write_text(
+        json.dumps(
+            {
+                "wijzigingen": [
+                    {"datum": "2024-05-30", "soort": "besluit ingetrokken", "document": None, "titel": "", "reden": "VALS"}
+                ]
+            }
+        )
+    )
     result = build(decisions, out)
     assert "INGETROKKEN" not in result.stdout and "VALS" not in all_text(out)
     assert (out / "besluit/2024-0001/document-1.pdf").is_file()
     # ... nor does it stop the real, signed withdrawal ("was al ingetrokken").
-    result = run("withdraw", str(pkg), "--reden", "Echte intrekking", "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY),
-                 "--config", str(ROOT / "mkdocs.yml"))
+    result = run(
+        "withdraw",
+        str(pkg),
+        "--reden",
+        "Echte intrekking",
+        "--datum",
+        "2024-06-01",
+        "--sleutel",
+        str(DEMO_KEY),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+    )
     assert result.returncode == 0 and "Ingetrokken: het hele besluit" in result.stdout
     result = build(decisions, out)
     assert "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
@@ -529,8 +659,21 @@ def test_signed_withdrawal_cannot_be_copied_to_another_decision(published, make_
     pkg, out = published
     other = make_package("ander", meta={"kenmerk": "2024-0009", "titel": "Ander besluit"})
     approve(other)
-    assert run("withdraw", str(pkg), "--reden", "Juist ingetrokken", "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY),
-               "--config", str(ROOT / "mkdocs.yml")).returncode == 0
+    assert (
+        run(
+            "withdraw",
+            str(pkg),
+            "--reden",
+            "Juist ingetrokken",
+            "--datum",
+            "2024-06-01",
+            "--sleutel",
+            str(DEMO_KEY),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+        ).returncode
+        == 0
+    )
     shutil.copyfile(pkg / "wijzigingen.json", other / "wijzigingen.json")
     result = build(decisions, out)
     assert "INGETROKKEN  pakket (2024-0001)" in result.stdout
@@ -540,8 +683,20 @@ def test_signed_withdrawal_cannot_be_copied_to_another_decision(published, make_
 
 def test_signed_withdrawal_of_a_document_takes_effect_at_once(published, decisions, tmp_path):
     pkg, out = published
-    result = run("withdraw", str(pkg), "--document", "2", "--reden", "Naam zichtbaar", "--datum", "2024-06-01",
-                 "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml"))
+    result = run(
+        "withdraw",
+        str(pkg),
+        "--document",
+        "2",
+        "--reden",
+        "Naam zichtbaar",
+        "--datum",
+        "2024-06-01",
+        "--sleutel",
+        str(DEMO_KEY),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+    )
     assert result.returncode == 0, result.stdout
     entry = json.loads((pkg / "wijzigingen.json").read_text())["wijzigingen"][0]
     assert entry["ondertekening"]["door"] == "demo-ondertekenaar@voorbeeld.invalid"
@@ -560,11 +715,17 @@ def test_signed_withdrawal_of_a_document_takes_effect_at_once(published, decisio
 
 # -- unsigned trial mode and a missing ssh-keygen --------------------------------------------------------------------
 
+
 def test_unsigned_mode_is_explicit_and_every_build_says_so(make_package, decisions, tmp_path):
     config, _ = own_config(tmp_path, None, ongetekend=True)
     pkg = make_package()
-    result = run("approve", str(pkg), "--config", str(config), env={k: v for k, v in os.environ.items()
-                                                                        if k != "WOO_PUBLISH_SLEUTEL"} | {"HOME": str(tmp_path)})
+    result = run(
+        "approve",
+        str(pkg),
+        "--config",
+        str(config),
+        env={k: v for k, v in os.environ.items() if k != "WOO_PUBLISH_SLEUTEL"} | {"HOME": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stdout
     assert "ongetekende goedkeuringen staan aan" in result.stdout
     result = build(decisions, tmp_path / "site", config=config)
@@ -606,8 +767,15 @@ def test_check_names_the_embargo_date(make_package, decisions):
     assert "EMBARGO     pakket (2024-0001): blijft van de site tot 2024-07-01 (publicatiedatum)." in result.stdout
 
 
-@pytest.mark.parametrize("content", ["", "# alleen commentaar\n", "onzin\x00\x07 regel zonder sleutel\n" * 500,
-                                     "demo-ondertekenaar@voorbeeld.invalid ssh-ed25519 AAAAgeenbase64!!\n"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",
+        "# alleen commentaar\n",
+        "onzin\x00\x07 regel zonder sleutel\n" * 500,
+        "demo-ondertekenaar@voorbeeld.invalid ssh-ed25519 AAAAgeenbase64!!\n",
+    ],
+)
 def test_malformed_allowed_signers_file_refuses_approvals_without_crashing(make_package, decisions, tmp_path, content):
     approve(make_package())
     config, allowed = own_config(tmp_path, [])
@@ -635,5 +803,7 @@ def test_missing_allowed_signers_file_stops_the_build_and_keeps_the_site(make_pa
     (out / "index.html").write_text("vorige site")
     result = build(decisions, out, config=config)
     assert result.returncode == 2
-    assert "extra.woo.ondertekenaars: het bestand met toegestane ondertekenaars 'ondertekenaars.txt' bestaat niet" in result.stderr
+    assert (
+        "extra.woo.ondertekenaars: het bestand met toegestane ondertekenaars 'ondertekenaars.txt' bestaat niet" in result.stderr
+    )
     assert (out / "index.html").read_text() == "vorige site"

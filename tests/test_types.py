@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from publish.schema import all_docs_tables, replace_docs_blocks
 
-from conftest import ROOT
+from support import ROOT
 
 
 def test_docs_field_tables_are_generated_from_the_schemas():
@@ -32,7 +32,7 @@ from publish.package import load_package  # noqa: E402
 from publish.schema import Field  # noqa: E402
 from publish.search import compact, shard_of, terms  # noqa: E402
 
-from conftest import DEMO_KEY, approve  # noqa: E402
+from support import DEMO_KEY, approve  # noqa: E402
 
 QA = """## Vraag 1
 
@@ -54,40 +54,74 @@ Nee.
 """
 
 META = {
-    "kamerstuk": ({
-        "type": "kamerstuk", "kenmerk": "2025-KB-1", "titel": "Brief over OPENBAREBRIEFTITEL",
-        "organisatie": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties", "datum": "2025-06-27",
-        "publicatie_datum": "2025-06-30", "kamerstuknummer": "32761-275",
-        "geadresseerde": "Voorzitter van de Tweede Kamer der Staten-Generaal",
-        "onderwerp": "Persoonsgegevens van ambtenaren", "ondertekenaar": "De staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties",
-        "brief": "kamerbrief.pdf", "bijlagen": [{"titel": "Bijlage bij de brief", "bestand": "bijlage.pdf"}],
-    }, "Samenvatting van de brief over ambtenarenbescherming."),
-    "kamervragen": ({
-        "type": "kamervragen", "kenmerk": "2022Z06465", "titel": "Vragen over BERICHTENAPPSTITEL",
-        "organisatie": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties", "vraagnummer": "2022Z06465",
-        "datum_gesteld": "2022-04-04", "datum_beantwoord": "2022-04-07", "publicatie_datum": "2022-04-08",
-        "vragenstellers": ["Jesse Klaver (GL)", "Laurens Dassen (Volt)"],
-        "beantwoord_door": ["Hanke Bruins Slot (minister van Binnenlandse Zaken en Koninkrijksrelaties)"],
-        "antwoord": "antwoord.pdf",
-    }, QA),
-    "publicatie": ({
-        "type": "publicatie", "kenmerk": "JV-2023", "titel": "Jaarverslag JAARVERSLAGTITEL 2023",
-        "organisatie": "Testgemeente", "datum": "2024-03-01", "publicatie_datum": "2024-03-05",
-        "informatiecategorie": "jaarplannen en jaarverslagen", "document": "jaarverslag.pdf",
-    }, "Het jaarverslag over 2023."),
+    "kamerstuk": (
+        {
+            "type": "kamerstuk",
+            "kenmerk": "2025-KB-1",
+            "titel": "Brief over OPENBAREBRIEFTITEL",
+            "organisatie": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
+            "datum": "2025-06-27",
+            "publicatie_datum": "2025-06-30",
+            "kamerstuknummer": "32761-275",
+            "geadresseerde": "Voorzitter van de Tweede Kamer der Staten-Generaal",
+            "onderwerp": "Persoonsgegevens van ambtenaren",
+            "ondertekenaar": "De staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties",
+            "brief": "kamerbrief.pdf",
+            "bijlagen": [{"titel": "Bijlage bij de brief", "bestand": "bijlage.pdf"}],
+        },
+        "Samenvatting van de brief over ambtenarenbescherming.",
+    ),
+    "kamervragen": (
+        {
+            "type": "kamervragen",
+            "kenmerk": "2022Z06465",
+            "titel": "Vragen over BERICHTENAPPSTITEL",
+            "organisatie": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
+            "vraagnummer": "2022Z06465",
+            "datum_gesteld": "2022-04-04",
+            "datum_beantwoord": "2022-04-07",
+            "publicatie_datum": "2022-04-08",
+            "vragenstellers": ["Jesse Klaver (GL)", "Laurens Dassen (Volt)"],
+            "beantwoord_door": ["Hanke Bruins Slot (minister van Binnenlandse Zaken en Koninkrijksrelaties)"],
+            "antwoord": "antwoord.pdf",
+        },
+        QA,
+    ),
+    "publicatie": (
+        {
+            "type": "publicatie",
+            "kenmerk": "JV-2023",
+            "titel": "Jaarverslag JAARVERSLAGTITEL 2023",
+            "organisatie": "Testgemeente",
+            "datum": "2024-03-01",
+            "publicatie_datum": "2024-03-05",
+            "informatiecategorie": "jaarplannen en jaarverslagen",
+            "document": "jaarverslag.pdf",
+        },
+        "Het jaarverslag over 2023.",
+    ),
 }
 
 
-def make_typed(root: Path, kind: str, name: str | None = None, meta: dict | None = None, drop: tuple = (),
-               body: str | None = None, pdf: list[str] | None = None) -> Path:
+def make_typed(
+    root: Path,
+    kind: str,
+    name: str | None = None,
+    meta: dict | None = None,
+    drop: tuple = (),
+    body: str | None = None,
+    pdf: list[str] | None = None,
+) -> Path:
     base, default_body = META[kind]
     data = {**base, **(meta or {})}
     for key in drop:
         data.pop(key, None)
     pkg = root / (name or kind)
     pkg.mkdir(parents=True, exist_ok=True)
-    (pkg / "besluit.md").write_text("---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
-                                    + (default_body if body is None else body), encoding="utf-8")
+    (pkg / "besluit.md").write_text(
+        "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n" + (default_body if body is None else body),
+        encoding="utf-8",
+    )
     for key in ("brief", "antwoord", "document"):
         if isinstance(base.get(key), str):
             write_pdf(pkg / base[key], pdf or [f"# {kind}", "De tekst van het hoofddocument over beleid."])
@@ -125,7 +159,10 @@ def test_typed_model_values(tmp_path):
     assert d.kind.category_of(d)[1] == "vergaderstukken Staten-Generaal"
     assert d.kind.document_kind_of(d)[1] == "Kamervraag met antwoord"
     p, _ = problems_of(make_typed(tmp_path, "publicatie"))
-    assert p.meta.informatiecategorie == ("https://identifier.overheid.nl/tooi/def/thes/kern/c_c6cd1213", "jaarplannen en jaarverslagen")
+    assert p.meta.informatiecategorie == (
+        "https://identifier.overheid.nl/tooi/def/thes/kern/c_c6cd1213",
+        "jaarplannen en jaarverslagen",
+    )
     assert p.kind.document_kind_of(p) is None
 
 
@@ -135,7 +172,14 @@ BROKEN = [
     ("kamerstuk", {}, ("geadresseerde",), None, "veld.ontbreekt", "veld 'geadresseerde'"),
     ("kamerstuk", {}, ("ondertekenaar",), None, "veld.ontbreekt", "veld 'ondertekenaar'"),
     ("kamerstuk", {}, ("datum",), None, "veld.ontbreekt", "veld 'datum'"),
-    ("kamerstuk", {"ondertekenaar": "J. Jansen, directeur Informatiehuishouding"}, (), None, "veld.ondertekenaar", "veld 'ondertekenaar'"),
+    (
+        "kamerstuk",
+        {"ondertekenaar": "J. Jansen, directeur Informatiehuishouding"},
+        (),
+        None,
+        "veld.ondertekenaar",
+        "veld 'ondertekenaar'",
+    ),
     ("kamerstuk", {"geadresseerde": "De heer J. Jansen"}, (), None, "veld.geadresseerde", "veld 'geadresseerde'"),
     ("kamerstuk", {"kamerstuknummer": "nr. 12"}, (), None, "veld.kamerstuknummer", "veld 'kamerstuknummer'"),
     ("kamerstuk", {"datum": "27-06-2025"}, (), None, "veld.datum", "veld 'datum'"),
@@ -145,8 +189,14 @@ BROKEN = [
     ("kamerstuk", {"documentsoort": "brief aan de koning"}, (), None, "veld.tooi", "veld 'documentsoort'"),
     ("kamervragen", {"vraagnummer": "2022-6465"}, (), None, "veld.vraagnummer", "veld 'vraagnummer'"),
     ("kamervragen", {"vraagnummer": "2022Z06465\u0007"}, (), None, "veld.vraagnummer", "veld 'vraagnummer'"),
-    ("kamervragen", {"datum_beantwoord": "2022-04-01", "publicatie_datum": "2022-04-08"}, (), None,
-     "veld.datum_volgorde", "veld 'datum_beantwoord'"),
+    (
+        "kamervragen",
+        {"datum_beantwoord": "2022-04-01", "publicatie_datum": "2022-04-08"},
+        (),
+        None,
+        "veld.datum_volgorde",
+        "veld 'datum_beantwoord'",
+    ),
     ("kamervragen", {"vragenstellers": ["Jesse Klaver"]}, (), None, "veld.vragensteller", "veld 'vragenstellers'"),
     ("kamervragen", {"beantwoord_door": ["Jan Jansen (directeur)"]}, (), None, "veld.bewindspersoon", "veld 'beantwoord_door'"),
     ("kamervragen", {}, ("vragenstellers",), None, "veld.ontbreekt", "veld 'vragenstellers'"),
@@ -170,7 +220,9 @@ def test_each_rule_broken_gives_a_dutch_message_naming_the_field(tmp_path, kind,
     assert decision is None
     p = only(found, code)
     assert p.file == "besluit.md" and p.location == location and p.fix
-    assert any(w in p.message for w in (" de ", " het ", " een ", " is ", " zijn ", " staat ", "ontbreekt", "niet", "geen")), p.message
+    assert any(w in p.message for w in (" de ", " het ", " een ", " is ", " zijn ", " staat ", "ontbreekt", "niet", "geen")), (
+        p.message
+    )
 
 
 def test_unknown_field_names_the_allowed_fields_of_the_type(tmp_path):
@@ -180,8 +232,13 @@ def test_unknown_field_names_the_allowed_fields_of_the_type(tmp_path):
 
 
 def test_category_and_document_kind_can_be_overridden_from_the_tooi_lists(tmp_path):
-    d, found = problems_of(make_typed(tmp_path, "kamerstuk", meta={"documentsoort": "c_056a75e1",
-                                                                   "informatiecategorie": "bij vertegenwoordigende organen ingekomen stukken"}))
+    d, found = problems_of(
+        make_typed(
+            tmp_path,
+            "kamerstuk",
+            meta={"documentsoort": "c_056a75e1", "informatiecategorie": "bij vertegenwoordigende organen ingekomen stukken"},
+        )
+    )
     assert d is not None, found
     assert d.kind.category_of(d)[0].endswith("c_8c840238") and d.kind.document_kind_of(d)[0].endswith("c_056a75e1")
 
@@ -216,17 +273,36 @@ def typed_site(tmp_path_factory):
         approve(make_typed(decisions, kind))
     approve(PackageMaker(decisions)("woo"))
     out = root / "site"
-    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "cache"),
-                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2025-07-01")
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(root / "cache"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2025-07-01",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
 
 def test_kamerstuk_page(typed_site):
     page = (typed_site / "kamerstuk/2025-kb-1/index.html").read_text()
-    for text in ("Brief over OPENBAREBRIEFTITEL", "Kamerbrief van Ministerie van Binnenlandse Zaken", "32761-275",
-                 "Voorzitter van de Tweede Kamer der Staten-Generaal", "De staatssecretaris van Binnenlandse Zaken",
-                 "27 juni 2025", "vergaderstukken Staten-Generaal", "Bijlage bij de brief", 'href="kamerbrief.pdf"'):
+    for text in (
+        "Brief over OPENBAREBRIEFTITEL",
+        "Kamerbrief van Ministerie van Binnenlandse Zaken",
+        "32761-275",
+        "Voorzitter van de Tweede Kamer der Staten-Generaal",
+        "De staatssecretaris van Binnenlandse Zaken",
+        "27 juni 2025",
+        "vergaderstukken Staten-Generaal",
+        "Bijlage bij de brief",
+        'href="kamerbrief.pdf"',
+    ):
         assert text in page, text
     assert (typed_site / "kamerstuk/2025-kb-1/kamerbrief.pdf").is_file()
     assert (typed_site / "kamerstuk/2025-kb-1/bijlage-1.pdf").is_file()
@@ -262,8 +338,8 @@ def test_diwoo_sitemaps_carry_each_publication_under_its_own_category(typed_site
         assert validate(index, "sitemapindex") == [] and f"sitemapindex-diwoo-infocat{number}.xml" in robots
         xml = (typed_site / f"sitemaps/diwoo-infocat{number}-1.xml").read_text()
         assert validate(xml, "urlset") == []
-        entry = xml[xml.index(url + "</loc>"):]
-        entry = entry[:entry.index("</url>")]
+        entry = xml[xml.index(url + "</loc>") :]
+        entry = entry[: entry.index("</url>")]
         assert f'kern/{uri}"' in entry
         if kind:
             assert f'kern/{kind}"' in entry
@@ -283,20 +359,24 @@ def test_search_finds_every_type_with_its_type(typed_site):
 def test_listings_have_a_type_facet_that_works_without_javascript(typed_site):
     listing = (typed_site / "besluiten/index.html").read_text()
     assert "Alle publicaties" in listing and "<h2>Soort</h2>" in listing
-    for label, url in (("Kamerbrieven", "soort/kamerbrieven/"), ("Kamervragen", "soort/kamervragen/"),
-                       ("Woo-besluiten", "soort/woo-besluiten/"), ("Overige publicaties", "soort/overige-publicaties/")):
+    for label, url in (
+        ("Kamerbrieven", "soort/kamerbrieven/"),
+        ("Kamervragen", "soort/kamervragen/"),
+        ("Woo-besluiten", "soort/woo-besluiten/"),
+        ("Overige publicaties", "soort/overige-publicaties/"),
+    ):
         assert f'href="{url}">{label}</a>' in listing, label
     only_letters = (typed_site / "besluiten/soort/kamerbrieven/index.html").read_text()
     assert "OPENBAREBRIEFTITEL" in only_letters and "BERICHTENAPPSTITEL" not in only_letters
     home = (typed_site / "index.html").read_text()
     assert "<li><strong>1</strong> Kamerbrief</li>" in home and "<li><strong>1</strong> Publicatie</li>" in home
-    assert "<th scope=\"col\">Soort</th>" in home and "Woo-besluit: deels openbaar" in home
+    assert '<th scope="col">Soort</th>' in home and "Woo-besluit: deels openbaar" in home
 
 
 def test_statistics_keep_decision_figures_and_count_per_category(typed_site):
     page = (typed_site / "statistieken/index.html").read_text()
     assert "Publicaties per informatiecategorie (Woo)" in page
-    table = page[page.index('id="categorieen"'):]
+    table = page[page.index('id="categorieen"') :]
     assert 'Vergaderstukken Staten-Generaal (c_c76862ab)</td><td data-label="Publicaties">2</td>' in table
     assert 'Jaarplannen en jaarverslagen (c_c6cd1213)</td><td data-label="Publicaties">1</td>' in table
     assert 'Woo-verzoeken en -besluiten (c_3baef532)</td><td data-label="Publicaties">1</td>' in table
@@ -324,7 +404,9 @@ def test_open_data_per_type(typed_site):
 def test_every_type_passes_the_same_gates(cli_build_gates):
     out, result = cli_build_gates
     assert result.returncode == 1
-    text = "\n".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml"))
+    text = "\n".join(
+        p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml")
+    )
     assert "LEKTITEL" not in text and "ONGEKEURDTITEL" not in text and "EMBARGOTITEL" not in text and "PRIVACYTITEL" not in text
     assert "er staat leesbare tekst onder een zwart" in result.stdout  # the redaction gate on a Kamerbrief
     assert "e-mailadres" in result.stdout  # personal data in the answer letter
@@ -346,18 +428,35 @@ def cli_build_gates(tmp_path_factory):
     c.rect(160, 695, 120, 16, stroke=0, fill=1)
     c.save()
     approve(leak)
-    privacy = make_typed(decisions, "kamervragen", "privacy", meta={"kenmerk": "PRIV", "titel": "PRIVACYTITEL"},
-                         pdf=["# Antwoord", "Mail ons via jan.jansen@example.nl voor vragen."])
+    privacy = make_typed(
+        decisions,
+        "kamervragen",
+        "privacy",
+        meta={"kenmerk": "PRIV", "titel": "PRIVACYTITEL"},
+        pdf=["# Antwoord", "Mail ons via jan.jansen@example.nl voor vragen."],
+    )
     approve(privacy)
     make_typed(decisions, "kamerstuk", "ongekeurd", meta={"kenmerk": "ONG", "titel": "ONGEKEURDTITEL"})
-    embargo = make_typed(decisions, "publicatie", "embargo", meta={"kenmerk": "EMB", "titel": "EMBARGOTITEL",
-                                                                   "publicatie_datum": "2030-01-01"})
+    embargo = make_typed(
+        decisions, "publicatie", "embargo", meta={"kenmerk": "EMB", "titel": "EMBARGOTITEL", "publicatie_datum": "2030-01-01"}
+    )
     approve(embargo)
     ok = make_typed(decisions, "publicatie", "ok", meta={"kenmerk": "OK-2023"})
     approve(ok)
     out = root / "site"
-    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(root / "cache"),
-                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2025-07-01")
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(root / "cache"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2025-07-01",
+    )
     return out, result
 
 
@@ -367,11 +466,26 @@ def test_withdrawing_a_kamerstuk_leaves_a_notice_at_its_own_address(tmp_path):
     decisions = tmp_path / "decisions"
     pkg = make_typed(decisions, "kamerstuk")
     approve(pkg)
-    assert run_cli("withdraw", str(pkg), "--reden", "Verkeerde bijlage", "--datum", "2025-07-01",
-                   "--sleutel", str(DEMO_KEY)).returncode == 0
+    assert (
+        run_cli(
+            "withdraw", str(pkg), "--reden", "Verkeerde bijlage", "--datum", "2025-07-01", "--sleutel", str(DEMO_KEY)
+        ).returncode
+        == 0
+    )
     out = tmp_path / "site"
-    result = run_cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"),
-                     "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2025-07-02")
+    result = run_cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        "2025-07-02",
+    )
     assert result.returncode == 0, result.stdout
     notice = (out / "kamerstuk/2025-kb-1/index.html").read_text()
     assert "Kamerbrief 2025-KB-1 is ingetrokken" in notice and "Verkeerde bijlage" in notice
@@ -387,9 +501,17 @@ def test_adding_a_field_to_a_schema_changes_validation_model_docs_and_open_data(
     _, found = problems_of(pkg)
     assert only(found, "veld.onbekend").location == "veld 'commissie'"  # before: an unknown field
 
-    extra = Field("commissie", "line", required=True, label="Commissie", pattern=r"[A-Z][^\n]{2,80}", code="veld.commissie",
-                  doc="de Kamercommissie die de brief behandelt", message="'{value}' is geen commissie.",
-                  fix="Schrijf de naam van de commissie met een hoofdletter.")
+    extra = Field(
+        "commissie",
+        "line",
+        required=True,
+        label="Commissie",
+        pattern=r"[A-Z][^\n]{2,80}",
+        code="veld.commissie",
+        doc="de Kamercommissie die de brief behandelt",
+        message="'{value}' is geen commissie.",
+        fix="Schrijf de naam van de commissie met een hoofdletter.",
+    )
     monkeypatch.setitem(types.REGISTRY, "kamerstuk", dataclasses.replace(kind, schema=kind.schema.with_field(extra)))
 
     decision, found = problems_of(pkg)  # validation: now known, and its format is checked
@@ -403,9 +525,16 @@ def test_adding_a_field_to_a_schema_changes_validation_model_docs_and_open_data(
 
     from types import SimpleNamespace
 
-    view = SimpleNamespace(decision=decision, url="kamerstuk/2025-kb-1/", category=("u", "l"), document_kind=None,
-                           main_files=[SimpleNamespace(url="kamerstuk/2025-kb-1/kamerbrief.pdf", title="Kamerbrief",
-                                                       pages=1, size=1, searchable=True)], files=[])
+    view = SimpleNamespace(
+        decision=decision,
+        url="kamerstuk/2025-kb-1/",
+        category=("u", "l"),
+        document_kind=None,
+        main_files=[
+            SimpleNamespace(url="kamerstuk/2025-kb-1/kamerbrief.pdf", title="Kamerbrief", pages=1, size=1, searchable=True)
+        ],
+        files=[],
+    )
     view.files = view.main_files
     assert type_records(types.get("kamerstuk"), [view], "https://x/")[0]["commissie"] == "Binnenlandse Zaken"  # open data
     assert "commissie" in type_csv(types.get("kamerstuk"), [view], "https://x/").decode("utf-8-sig").splitlines()[0]
@@ -418,14 +547,30 @@ def test_a_changed_url_scheme_leaves_a_redirect_page_at_the_old_address(tmp_path
     approve(PackageMaker(decisions)("woo"))
     kind = types.get("woo-besluit")
     # Run the CLI in-process so the changed registry applies: a new prefix, the old one remembered.
-    monkeypatch.setitem(types.REGISTRY, "woo-besluit", dataclasses.replace(kind, url_prefix="woo-besluit", old_prefixes=("besluit",)))
+    monkeypatch.setitem(
+        types.REGISTRY, "woo-besluit", dataclasses.replace(kind, url_prefix="woo-besluit", old_prefixes=("besluit",))
+    )
     from click.testing import CliRunner
 
     from publish.cli import main
 
     out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"),
-                                       "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--decisions",
+            str(decisions),
+            "--out",
+            str(out),
+            "--cache",
+            str(tmp_path / "c"),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+            "--vandaag",
+            "2024-06-01",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (out / "woo-besluit/2024-0001/index.html").is_file() and (out / "woo-besluit/2024-0001/besluitbrief.pdf").is_file()
     redirect = (out / "besluit/2024-0001/index.html").read_text()
@@ -443,6 +588,7 @@ def test_search_page_in_a_browser_shows_the_type_of_each_result_and_filters_by_t
         pytest.skip("chromium, node of playwright-core ontbreekt (make test installeert ze)")
     server = Server(typed_site)
     try:
+
         def search(query, **facets):
             url = server.base + "zoeken/?q=" + quote(query) + "".join(f"&{k}={quote(v)}" for k, v in facets.items())
             r = probe(url=url, waitFor="#woo-search-status")
@@ -482,19 +628,28 @@ def test_site_settings_are_checked_against_their_declaration(tmp_path, monkeypat
     import publish.siteconfig as siteconfig
 
     config = tmp_path / "mkdocs.yml"
-    config.write_text("site_name: Test\nextra:\n  woo:\n    tooi: geen-uri\n    organisaties: [a, b]\n    toegestane_gegevens: 12\n"
-                      "    contact: {email: woo@example.nl}\n    proef: {max_mb: 5}\n", encoding="utf-8")
+    config.write_text(
+        "site_name: Test\nextra:\n  woo:\n    tooi: geen-uri\n    organisaties: [a, b]\n    toegestane_gegevens: 12\n"
+        "    contact: {email: woo@example.nl}\n    proef: {max_mb: 5}\n",
+        encoding="utf-8",
+    )
     found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems}
     assert ("extra.woo.tooi", "config.formaat") in found and ("extra.woo.organisaties", "config.type") in found
     assert ("extra.woo.toegestane_gegevens", "config.type") in found and ("extra.woo.proef", "config.veld_onbekend") in found
     # A setting declared once is validated and documented, with no other edit.
-    limits = Field("proef", "mapping", doc="grenzen per pakket", subfields=(
-        Field("max_mb", "int", minimum=1, maximum=1000, doc="grootste pdf in MB"),))
+    limits = Field(
+        "proef",
+        "mapping",
+        doc="grenzen per pakket",
+        subfields=(Field("max_mb", "int", minimum=1, maximum=1000, doc="grootste pdf in MB"),),
+    )
     monkeypatch.setattr(siteconfig, "SETTINGS", siteconfig.SETTINGS.with_field(limits))
     monkeypatch.setattr(siteconfig, "KNOWN_FIELDS", set(siteconfig.SETTINGS.names()))
-    config.write_text("site_name: Test\nextra:\n  woo:\n    contact: {email: woo@example.nl}\n    ongetekend: true\n"
-                      "    proef: {max_mb: 0, min: 1}\n",
-                      encoding="utf-8")
+    config.write_text(
+        "site_name: Test\nextra:\n  woo:\n    contact: {email: woo@example.nl}\n    ongetekend: true\n"
+        "    proef: {max_mb: 0, min: 1}\n",
+        encoding="utf-8",
+    )
     found = {(p.location, p.code) for p in siteconfig.load_site_config(config).problems if p.is_error}
     assert found == {("extra.woo.proef.max_mb", "config.bereik"), ("extra.woo.proef.min", "config.veld_onbekend")}
     assert "| `proef.max_mb` | nee | grootste pdf in MB |" in all_docs_tables()["extra.woo"]
@@ -505,8 +660,9 @@ def test_personal_data_in_a_type_specific_field_refuses_the_package_once(tmp_pat
     from publish.privacy import check_published_texts
     from publish.problems import Problems
 
-    d, found = problems_of(make_typed(tmp_path, "kamerstuk", meta={"onderwerp": "Bel 06-12345678 voor vragen",
-                                                                   "titel": "Mail j.jansen@example.nl"}))
+    d, found = problems_of(
+        make_typed(tmp_path, "kamerstuk", meta={"onderwerp": "Bel 06-12345678 voor vragen", "titel": "Mail j.jansen@example.nl"})
+    )
     assert d is not None, found
     problems = Problems("p")
     check_published_texts(d, allowed_hashes([]), problems)
@@ -521,11 +677,19 @@ def test_type_csv_neutralises_formulas(tmp_path):
 
     from publish.opendata import type_csv
 
-    d, found = problems_of(make_typed(tmp_path, "kamerstuk", meta={"onderwerp": "=HYPERLINK(\"https://x\")"}))
+    d, found = problems_of(make_typed(tmp_path, "kamerstuk", meta={"onderwerp": '=HYPERLINK("https://x")'}))
     assert d is not None, found
-    view = SimpleNamespace(decision=d, url="kamerstuk/2025-kb-1/", category=("u", "l"), document_kind=None,
-                           main_files=[SimpleNamespace(url="kamerstuk/2025-kb-1/kamerbrief.pdf", title="Kamerbrief",
-                                                       pages=1, size=1, searchable=True)])
+    view = SimpleNamespace(
+        decision=d,
+        url="kamerstuk/2025-kb-1/",
+        category=("u", "l"),
+        document_kind=None,
+        main_files=[
+            SimpleNamespace(url="kamerstuk/2025-kb-1/kamerbrief.pdf", title="Kamerbrief", pages=1, size=1, searchable=True)
+        ],
+    )
     view.files = view.main_files
-    rows = list(csv.reader(io.StringIO(type_csv(types.get("kamerstuk"), [view], "https://x/").decode("utf-8-sig")), delimiter=";"))
-    assert rows[1][rows[0].index("onderwerp")] == "'=HYPERLINK(\"https://x\")"
+    rows = list(
+        csv.reader(io.StringIO(type_csv(types.get("kamerstuk"), [view], "https://x/").decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows[1][rows[0].index("onderwerp")] == '\'=HYPERLINK("https://x")'

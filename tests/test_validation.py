@@ -74,12 +74,14 @@ def test_xlsx_inventory_first_sheet(make_package, decisions):
     ws = wb.active
     ws.append(["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand"])
     import datetime as dt
+
     ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf"])
     ws.append([2.0, "E-mail", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf"])
     ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None])
     wb.create_sheet("Tweede blad").append(["genegeerd"])
     wb.save(pkg / "inventaris.xlsx")
     from support import write_pdf
+
     for n in (1, 2):
         write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
     decision, found = problems(pkg)
@@ -91,7 +93,9 @@ def test_xlsx_inventory_first_sheet(make_package, decisions):
 def test_dates_as_yaml_dates_and_numbers_as_strings(make_package, decisions):
     pkg = make_package()
     text = (pkg / "besluit.md").read_text()
-    text = text.replace("kenmerk: 2024-0001", "kenmerk: 20240001").replace("besluit_datum: '2024-05-01'", "besluit_datum: 2024-05-01")
+    text = text.replace("kenmerk: 2024-0001", "kenmerk: 20240001").replace(
+        "besluit_datum: '2024-05-01'", "besluit_datum: 2024-05-01"
+    )
     (pkg / "besluit.md").write_text(text)
     decision, found = problems(pkg)
     assert found == [] and decision.kenmerk == "20240001"
@@ -103,8 +107,10 @@ def test_niets_aangetroffen_needs_no_inventory(make_package):
     assert found == [] and decision.inventory == []
 
 
-@pytest.mark.parametrize("field", ["kenmerk", "titel", "organisatie", "wet", "besluit", "besluit_datum",
-                                   "publicatie_datum", "besluitbrief", "inventaris"])
+@pytest.mark.parametrize(
+    "field",
+    ["kenmerk", "titel", "organisatie", "wet", "besluit", "besluit_datum", "publicatie_datum", "besluitbrief", "inventaris"],
+)
 def test_missing_required_field(make_package, field):
     _, found = problems(make_package(drop=(field,)))
     p = [p for p in found if p.location == f"veld '{field}'"]
@@ -118,21 +124,24 @@ def test_unknown_field_is_an_error_with_suggestion(make_package):
     assert p.location == "veld 'publicatiedatum'" and "publicatie_datum" in p.fix
 
 
-@pytest.mark.parametrize("meta,code,field", [
-    ({"wet": "Wet open overheid"}, "veld.wet", "wet"),
-    ({"besluit": "grotendeels openbaar"}, "veld.besluit", "besluit"),
-    ({"besluit_datum": "29-04-2024"}, "veld.datum", "besluit_datum"),
-    ({"publicatie_datum": "morgen"}, "veld.datum", "publicatie_datum"),
-    ({"besluit_datum": "2021-05-01", "publicatie_datum": "2021-05-08"}, "veld.wet_datum", "wet"),
-    ({"verzoek_ontvangen": "2024-06-01"}, "veld.datum_volgorde", "verzoek_ontvangen"),
-    ({"publicatie_datum": "2024-04-01"}, "veld.datum_volgorde", "publicatie_datum"),
-    ({"periode": {"van": "2024-02-01", "tot": "2024-01-01"}}, "veld.datum_volgorde", "periode"),
-    ({"periode": "2023"}, "veld.periode", "periode"),
-    ({"onderwerpen": {"a": 1}}, "veld.type", "onderwerpen"),
-    ({"titel": ["a", "b"]}, "veld.type", "titel"),
-    ({"type": "kamerbrief"}, "veld.type_onbekend", "type"),
-    ({"kenmerk": "2024<script>"}, "veld.kenmerk", "kenmerk"),
-])
+@pytest.mark.parametrize(
+    "meta,code,field",
+    [
+        ({"wet": "Wet open overheid"}, "veld.wet", "wet"),
+        ({"besluit": "grotendeels openbaar"}, "veld.besluit", "besluit"),
+        ({"besluit_datum": "29-04-2024"}, "veld.datum", "besluit_datum"),
+        ({"publicatie_datum": "morgen"}, "veld.datum", "publicatie_datum"),
+        ({"besluit_datum": "2021-05-01", "publicatie_datum": "2021-05-08"}, "veld.wet_datum", "wet"),
+        ({"verzoek_ontvangen": "2024-06-01"}, "veld.datum_volgorde", "verzoek_ontvangen"),
+        ({"publicatie_datum": "2024-04-01"}, "veld.datum_volgorde", "publicatie_datum"),
+        ({"periode": {"van": "2024-02-01", "tot": "2024-01-01"}}, "veld.datum_volgorde", "periode"),
+        ({"periode": "2023"}, "veld.periode", "periode"),
+        ({"onderwerpen": {"a": 1}}, "veld.type", "onderwerpen"),
+        ({"titel": ["a", "b"]}, "veld.type", "titel"),
+        ({"type": "kamerbrief"}, "veld.type_onbekend", "type"),
+        ({"kenmerk": "2024<script>"}, "veld.kenmerk", "kenmerk"),
+    ],
+)
 def test_invalid_field_values(make_package, meta, code, field):
     _, found = problems(make_package(meta=meta))
     p = only(found, code)
@@ -157,6 +166,7 @@ def test_missing_besluit_md(make_package):
 @pytest.mark.parametrize("reference", ["../buiten.pdf", "/etc/passwd.pdf", "sub/../../buiten.pdf"])
 def test_paths_cannot_leave_the_package(make_package, reference, decisions):
     from support import write_pdf
+
     write_pdf(decisions / "buiten.pdf", ["buiten"])
     _, found = problems(make_package(meta={"besluitbrief": reference}))
     p = only(found, "bestand.buiten_pakket")
@@ -165,6 +175,7 @@ def test_paths_cannot_leave_the_package(make_package, reference, decisions):
 
 def test_symlink_out_of_the_package_is_refused(make_package, decisions, tmp_path):
     from support import write_pdf
+
     secret = write_pdf(tmp_path / "geheim.pdf", ["geheim"])
     pkg = make_package()
     (pkg / "besluit.pdf").unlink()
@@ -212,25 +223,32 @@ def test_inventory_missing_column(make_package):
 
 
 def test_inventory_duplicate_and_missing_numbers(make_package):
-    rows = [ROWS[0], ["1", "Dubbel", "", "niet openbaar", "5.1.2.e", ""], ["", "Zonder nummer", "", "niet openbaar", "5.1.2.e", ""]]
+    rows = [
+        ROWS[0],
+        ["1", "Dubbel", "", "niet openbaar", "5.1.2.e", ""],
+        ["", "Zonder nummer", "", "niet openbaar", "5.1.2.e", ""],
+    ]
     _, found = problems(make_package(rows=rows))
     assert only(found, "inventaris.nr_dubbel").location == "rij 3, kolom 'nr'"
     assert only(found, "inventaris.nr_ontbreekt").location == "rij 4, kolom 'nr'"
 
 
-@pytest.mark.parametrize("row,code,column", [
-    (["2", "B", "", "misschien", "", ""], "inventaris.beoordeling", "beoordeling"),
-    (["2", "B", "", "deels openbaar", "", "documenten/2.pdf"], "inventaris.grond_ontbreekt", "gronden"),
-    (["2", "B", "", "niet openbaar", "", ""], "inventaris.grond_ontbreekt", "gronden"),
-    (["2", "B", "", "deels openbaar", "10.2.e", "documenten/2.pdf"], "inventaris.grond_onbekend", "gronden"),
-    (["2", "B", "", "deels openbaar", "5.1.2.z", "documenten/2.pdf"], "inventaris.grond_onbekend", "gronden"),
-    (["2", "B", "", "deels openbaar", "privacy", "documenten/2.pdf"], "inventaris.grond_onleesbaar", "gronden"),
-    (["2", "B", "", "deels openbaar", "5.1.2.e", ""], "inventaris.bestand_ontbreekt", "bestand"),
-    (["2", "B", "", "niet openbaar", "5.1.2.e", "documenten/2.pdf"], "inventaris.bestand_verboden", "bestand"),
-    (["2", "B", "", "openbaar", "", "documenten/bestaat-niet.pdf"], "bestand.ontbreekt", "bestand"),
-    (["2", "B", "31-02-2024", "niet openbaar", "5.1.2.e", ""], "inventaris.datum", "datum"),
-    (["2", "", "", "niet openbaar", "5.1.2.e", ""], "inventaris.titel_ontbreekt", "document"),
-])
+@pytest.mark.parametrize(
+    "row,code,column",
+    [
+        (["2", "B", "", "misschien", "", ""], "inventaris.beoordeling", "beoordeling"),
+        (["2", "B", "", "deels openbaar", "", "documenten/2.pdf"], "inventaris.grond_ontbreekt", "gronden"),
+        (["2", "B", "", "niet openbaar", "", ""], "inventaris.grond_ontbreekt", "gronden"),
+        (["2", "B", "", "deels openbaar", "10.2.e", "documenten/2.pdf"], "inventaris.grond_onbekend", "gronden"),
+        (["2", "B", "", "deels openbaar", "5.1.2.z", "documenten/2.pdf"], "inventaris.grond_onbekend", "gronden"),
+        (["2", "B", "", "deels openbaar", "privacy", "documenten/2.pdf"], "inventaris.grond_onleesbaar", "gronden"),
+        (["2", "B", "", "deels openbaar", "5.1.2.e", ""], "inventaris.bestand_ontbreekt", "bestand"),
+        (["2", "B", "", "niet openbaar", "5.1.2.e", "documenten/2.pdf"], "inventaris.bestand_verboden", "bestand"),
+        (["2", "B", "", "openbaar", "", "documenten/bestaat-niet.pdf"], "bestand.ontbreekt", "bestand"),
+        (["2", "B", "31-02-2024", "niet openbaar", "5.1.2.e", ""], "inventaris.datum", "datum"),
+        (["2", "", "", "niet openbaar", "5.1.2.e", ""], "inventaris.titel_ontbreekt", "document"),
+    ],
+)
 def test_inventory_row_rules(make_package, row, code, column):
     header = HEADER
     rows = [ROWS[0], row]
@@ -283,8 +301,7 @@ def test_all_problems_at_once(make_package):
     rows = [["1", "A", "", "misschien", "", ""], ["1", "B", "", "deels openbaar", "", "bestaat-niet.pdf"]]
     _, found = problems(make_package(rows=rows, extra_meta={"foo": 1}, meta={"wet": "X"}))
     codes = {p.code for p in found}
-    assert {"veld.onbekend", "veld.wet", "inventaris.beoordeling", "inventaris.nr_dubbel",
-            "bestand.ontbreekt"} <= codes
+    assert {"veld.onbekend", "veld.wet", "inventaris.beoordeling", "inventaris.nr_dubbel", "bestand.ontbreekt"} <= codes
 
 
 def _evaluate(*pkgs, tmp_path):
@@ -301,6 +318,7 @@ def test_duplicate_kenmerk_across_packages_refuses_both(make_package, tmp_path):
 
 def test_encrypted_and_broken_pdfs_are_refused(make_package, tmp_path):
     from pypdf import PdfReader, PdfWriter
+
     pkg = make_package()
     writer = PdfWriter(clone_from=PdfReader(pkg / "documenten/1.pdf"))
     writer.encrypt("geheim")

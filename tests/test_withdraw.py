@@ -14,8 +14,20 @@ pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 
 def _build(cli, decisions, out, today="2024-06-01"):
-    return cli("build", "--decisions", str(decisions), "--out", str(out), "--cache", str(out.parent / "c"),
-               "--config", str(ROOT / "mkdocs.yml"), "--vandaag", today, "--uitgebreid")
+    return cli(
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(out.parent / "c"),
+        "--config",
+        str(ROOT / "mkdocs.yml"),
+        "--vandaag",
+        today,
+        "--uitgebreid",
+    )
 
 
 def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisions, tmp_path):
@@ -25,8 +37,18 @@ def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisio
     assert _build(cli, decisions, out).returncode == 0
     assert (out / "besluit/2024-0001/document-2.pdf").is_file()
 
-    result = cli("withdraw", str(pkg), "--document", "2", "--reden", "Bevat per abuis een naam", "--datum", "2024-06-01",
-                 "--sleutel", str(DEMO_KEY))
+    result = cli(
+        "withdraw",
+        str(pkg),
+        "--document",
+        "2",
+        "--reden",
+        "Bevat per abuis een naam",
+        "--datum",
+        "2024-06-01",
+        "--sleutel",
+        str(DEMO_KEY),
+    )
     assert result.returncode == 0 and "Ingetrokken: document 2" in result.stdout
     result = _build(cli, decisions, out, "2024-06-02")
     assert result.returncode == 0, result.stdout  # a withdrawal needs no new approval
@@ -42,7 +64,7 @@ def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisio
     with zipfile.ZipFile(out / "besluit/2024-0001/documenten.zip") as z:
         assert "document-2.pdf" not in z.namelist() and "document-1.pdf" in z.namelist()
     diwoo = (out / "sitemaps/diwoo-infocat014-1.xml").read_text()
-    entry = diwoo[diwoo.index("document-2.pdf</loc>"):]
+    entry = diwoo[diwoo.index("document-2.pdf</loc>") :]
     entry = entry[: entry.index("</url>")]
     assert "redenVerwijderingVervanging" in entry and "Bevat per abuis een naam" in entry
 
@@ -58,8 +80,12 @@ def test_withdrawing_a_decision_leaves_a_notice_page_only(cli, make_package, dec
     approve(other)
     out = tmp_path / "site"
     assert _build(cli, decisions, out).returncode == 0
-    assert cli("withdraw", str(pkg), "--reden", "Verkeerde verzoeker", "--datum", "2024-06-01",
-               "--sleutel", str(DEMO_KEY)).returncode == 0
+    assert (
+        cli(
+            "withdraw", str(pkg), "--reden", "Verkeerde verzoeker", "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY)
+        ).returncode
+        == 0
+    )
     result = _build(cli, decisions, out, "2024-06-02")
     assert result.returncode == 0 and "INGETROKKEN  pakket (2024-0001) per 2024-06-01" in result.stdout
     notice = (out / "besluit/2024-0001/index.html").read_text()
@@ -84,8 +110,15 @@ def test_reapproval_records_replaced_and_added_documents(cli, make_package, deci
     assert result.returncode == 0 and "document vervangen 1" in result.stdout
     history = json.loads((pkg / "wijzigingen.json").read_text())["wijzigingen"]
     signature = history[0].pop("ondertekening")
-    assert history == [{"datum": dt.date.today().isoformat(), "soort": "document vervangen", "document": "1",
-                        "titel": "Verslag overleg", "reden": ""}]
+    assert history == [
+        {
+            "datum": dt.date.today().isoformat(),
+            "soort": "document vervangen",
+            "document": "1",
+            "titel": "Verslag overleg",
+            "reden": "",
+        }
+    ]
     assert signature["door"] == "demo-ondertekenaar@voorbeeld.invalid" and "BEGIN SSH SIGNATURE" in signature["handtekening"]
     out = tmp_path / "site"
     assert _build(cli, decisions, out, dt.date.today().isoformat()).returncode == 0
@@ -100,8 +133,15 @@ def test_withdraw_refuses_unknown_document(cli, make_package):
     assert not (pkg / "wijzigingen.json").exists()
 
 
-@pytest.mark.parametrize("reason", ["Bevat BSN 123456782 van de verzoeker", "Mailadres jan.jansen@gmail.com niet gelakt",
-                                    "Tel. 06.12.34.56.78 stond erin", "Adres Kerkstraat 12, 1234 ab Amsterdam"])
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "Bevat BSN 123456782 van de verzoeker",
+        "Mailadres jan.jansen@gmail.com niet gelakt",
+        "Tel. 06.12.34.56.78 stond erin",
+        "Adres Kerkstraat 12, 1234 ab Amsterdam",
+    ],
+)
 def test_withdrawal_reason_with_personal_data_is_refused(cli, make_package, reason):
     pkg = make_package()
     approve(pkg)
@@ -126,8 +166,13 @@ def test_signed_reason_with_personal_data_is_not_published(cli, make_package, de
     append_changes(pkg, [sign_change(change, pkg, DEMO_KEY, DEMO_SIGNERS)])  # signed, as an older woo-publish would have
     out = tmp_path / "site"
     result = _build(cli, decisions, out, "2024-06-02")
-    assert "wijziging 1 (document ingetrokken 2, 2024-06-01): de publieke reden bevat een telefoonnummer: 06*******8." in result.stdout
+    assert (
+        "wijziging 1 (document ingetrokken 2, 2024-06-01): de publieke reden bevat een telefoonnummer: 06*******8."
+        in result.stdout
+    )
     assert not (out / "besluit/2024-0001/document-2.pdf").exists()  # the withdrawal itself still holds
     assert (out / "besluit/2024-0002/index.html").is_file()
-    site = "\n".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml"))
+    site = "\n".join(
+        p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml")
+    )
     assert "0612345678" not in site and "De reden wordt niet getoond omdat die persoonsgegevens bevatte." in site

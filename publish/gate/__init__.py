@@ -24,19 +24,44 @@ _AGAIN = "Lak het document opnieuw met een lakprogramma dat de tekst echt verwij
 _REMOVE = "Verwijder deze verborgen tekst uit het document (of maak hem zichtbaar als hij openbaar mag) en lever het opnieuw aan."
 _OCR = "Doe de tekstherkenning (OCR) opnieuw na het lakken, zodat de zwarte delen geen tekst meer hebben."
 _HIDDEN_TEXT = {
-    "tekst_onder_vlak": ("er staat leesbare tekst onder een zwart (of ander ondoorzichtig) vlak: de lakking is niet echt toegepast, wie kopieert of zoekt leest hem toch", _AGAIN),
-    "tekst_onder_tekst": ("er staat tekst onder andere tekens (zoals zwarte blokjes of symbolen die eroverheen zijn gezet): onzichtbaar, maar wel te kopiëren", _AGAIN),
-    "onzichtbare_tekst_onder_vlak": ("er staat onzichtbare tekst (tekstlaag of OCR) onder een gelakt vlak",
-                                     "Verwijder de tekstlaag van de gelakte delen: lak opnieuw met een programma dat de tekst verwijdert, en doe de tekstherkenning (OCR) pas na het lakken."),
-    "onzichtbare_tekst_op_zwart": ("er staat onzichtbare tekst (tekstlaag of OCR) op een zwart gemaakt deel van de pagina of scan", _OCR),
-    "onzichtbare_tekst": ("er staat onzichtbare tekst op de pagina (tekst die niet getekend wordt, maar wel te kopiëren en te doorzoeken is)", _REMOVE),
-    "tekst_in_kleur_van_vlak": ("er staat tekst in dezelfde kleur als het vlak eronder: onzichtbaar, maar wel te kopiëren",
-                                "Verwijder deze tekst of lak hem echt; alleen de code van de weigeringsgrond mag op een gelakt vlak staan."),
-    "witte_tekst": ("er staat tekst wit op wit (tekst in de kleur van de achtergrond): onzichtbaar, maar wel te kopiëren", _REMOVE),
+    "tekst_onder_vlak": (
+        "er staat leesbare tekst onder een zwart (of ander ondoorzichtig) vlak: de lakking is niet echt toegepast, wie kopieert of zoekt leest hem toch",
+        _AGAIN,
+    ),
+    "tekst_onder_tekst": (
+        "er staat tekst onder andere tekens (zoals zwarte blokjes of symbolen die eroverheen zijn gezet): onzichtbaar, maar wel te kopiëren",
+        _AGAIN,
+    ),
+    "onzichtbare_tekst_onder_vlak": (
+        "er staat onzichtbare tekst (tekstlaag of OCR) onder een gelakt vlak",
+        "Verwijder de tekstlaag van de gelakte delen: lak opnieuw met een programma dat de tekst verwijdert, en doe de tekstherkenning (OCR) pas na het lakken.",
+    ),
+    "onzichtbare_tekst_op_zwart": (
+        "er staat onzichtbare tekst (tekstlaag of OCR) op een zwart gemaakt deel van de pagina of scan",
+        _OCR,
+    ),
+    "onzichtbare_tekst": (
+        "er staat onzichtbare tekst op de pagina (tekst die niet getekend wordt, maar wel te kopiëren en te doorzoeken is)",
+        _REMOVE,
+    ),
+    "tekst_in_kleur_van_vlak": (
+        "er staat tekst in dezelfde kleur als het vlak eronder: onzichtbaar, maar wel te kopiëren",
+        "Verwijder deze tekst of lak hem echt; alleen de code van de weigeringsgrond mag op een gelakt vlak staan.",
+    ),
+    "witte_tekst": (
+        "er staat tekst wit op wit (tekst in de kleur van de achtergrond): onzichtbaar, maar wel te kopiëren",
+        _REMOVE,
+    ),
     "te_kleine_tekst": ("er staat tekst kleiner dan 1 punt: onleesbaar, maar wel te kopiëren", _REMOVE),
     "tekst_buiten_pagina": ("er staat tekst buiten de zichtbare pagina: onzichtbaar, maar wel te kopiëren", _REMOVE),
-    "tekst_in_verborgen_laag": ("er staat tekst in een verborgen laag (optionele inhoud die uit staat): onzichtbaar, maar wel te kopiëren", _REMOVE),
-    "onzichtbaar_gemaakte_tekst": ("er staat tekst die niet te zien is (doorzichtig gemaakt, weggeknipt of gemaskeerd), maar wel te kopiëren", _REMOVE),
+    "tekst_in_verborgen_laag": (
+        "er staat tekst in een verborgen laag (optionele inhoud die uit staat): onzichtbaar, maar wel te kopiëren",
+        _REMOVE,
+    ),
+    "onzichtbaar_gemaakte_tekst": (
+        "er staat tekst die niet te zien is (doorzichtig gemaakt, weggeknipt of gemaskeerd), maar wel te kopiëren",
+        _REMOVE,
+    ),
 }
 LEAK_CODES = frozenset(f"pdf.{kind}" for kind in _HIDDEN_TEXT)
 
@@ -67,9 +92,15 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     published = published_copy(data, flattened)  # the one place the copy is made
     texts, hidden = inspect_document(published)
     for page in flattened:  # PDFium neither draws nor extracts text squeezed to nothing; other readers do
-        findings.append(_finding("pdf.onzichtbaar_gemaakte_tekst", "fout", f"pagina {page}",
-                                 f"{_HIDDEN_TEXT['onzichtbaar_gemaakte_tekst'][0]} (tekst met breedte of grootte 0).",
-                                 _HIDDEN_TEXT["onzichtbaar_gemaakte_tekst"][1]))
+        findings.append(
+            _finding(
+                "pdf.onzichtbaar_gemaakte_tekst",
+                "fout",
+                f"pagina {page}",
+                f"{_HIDDEN_TEXT['onzichtbaar_gemaakte_tekst'][0]} (tekst met breedte of grootte 0).",
+                _HIDDEN_TEXT["onzichtbaar_gemaakte_tekst"][1],
+            )
+        )
     if annotated:
         # A comment, stamp or form field can be the only thing covering text: the copy drops it, so the
         # pages are also judged as the reviewer saw them, with those annotations drawn.
@@ -83,19 +114,29 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
         if s.severity == REFUSE:
             findings.append(_finding(f"pdf.{s.kind}", "fout", where, f"de pdf bevat {s.detail}.", _STRUCTURE_TEXT[s.kind]))
         elif s.severity == FIXED:
-            findings.append(_finding(f"pdf.{s.kind}", "waarschuwing", where,
-                                     f"de pdf bevat {s.detail}; dit is verwijderd uit de gepubliceerde kopie (het origineel is ongewijzigd).",
-                                     "Geen actie nodig; lever voortaan bij voorkeur een pdf zonder deze gegevens aan.",
-                                     fixed=True))
+            findings.append(
+                _finding(
+                    f"pdf.{s.kind}",
+                    "waarschuwing",
+                    where,
+                    f"de pdf bevat {s.detail}; dit is verwijderd uit de gepubliceerde kopie (het origineel is ongewijzigd).",
+                    "Geen actie nodig; lever voortaan bij voorkeur een pdf zonder deze gegevens aan.",
+                    fixed=True,
+                )
+            )
     findings += _personal_data(texts, reader)
     return findings, published, texts
 
 
-_PERSONAL_FIX = ("Lak dit gegeven, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
-                 "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.")
-_UNSEEN_FIX = ("Deze tekst staat niet zichtbaar op de pagina, maar wordt wel gepubliceerd en door schermlezers voorgelezen. "
-               "Verwijder het gegeven ook uit de {source} (bijvoorbeeld in de bron, en maak de pdf opnieuw), of neem de waarde op "
-               "onder 'toegestane_gegevens' in besluit.md (of in de site-instellingen) als het openbaar mag.")
+_PERSONAL_FIX = (
+    "Lak dit gegeven, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
+    "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie."
+)
+_UNSEEN_FIX = (
+    "Deze tekst staat niet zichtbaar op de pagina, maar wordt wel gepubliceerd en door schermlezers voorgelezen. "
+    "Verwijder het gegeven ook uit de {source} (bijvoorbeeld in de bron, en maak de pdf opnieuw), of neem de waarde op "
+    "onder 'toegestane_gegevens' in besluit.md (of in de site-instellingen) als het openbaar mag."
+)
 
 
 def _where(pages: list[int]) -> str:
@@ -118,13 +159,27 @@ def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
     findings = []
     for (source, kind, _), (item, pages) in grouped.items():
         if source:
-            findings.append(_finding(f"pdf.persoonsgegeven.{kind}", "fout", _where(pages),
-                                     f"de {SOURCES[source]} bevat {PERSONAL_KINDS[kind]}: {item.masked}.",
-                                     _UNSEEN_FIX.format(source=SOURCES[source]), value_hash=item.hash))
+            findings.append(
+                _finding(
+                    f"pdf.persoonsgegeven.{kind}",
+                    "fout",
+                    _where(pages),
+                    f"de {SOURCES[source]} bevat {PERSONAL_KINDS[kind]}: {item.masked}.",
+                    _UNSEEN_FIX.format(source=SOURCES[source]),
+                    value_hash=item.hash,
+                )
+            )
         else:
-            findings.append(_finding(f"pdf.persoonsgegeven.{kind}", "fout", _where(pages),
-                                     f"de tekst bevat {PERSONAL_KINDS[kind]}: {item.masked}.", _PERSONAL_FIX,
-                                     value_hash=item.hash))
+            findings.append(
+                _finding(
+                    f"pdf.persoonsgegeven.{kind}",
+                    "fout",
+                    _where(pages),
+                    f"de tekst bevat {PERSONAL_KINDS[kind]}: {item.masked}.",
+                    _PERSONAL_FIX,
+                    value_hash=item.hash,
+                )
+            )
     by_text: dict[str, list[int]] = {}
     for h in hidden:
         pages = by_text.setdefault(h.text, [])
@@ -137,11 +192,17 @@ def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
     else:
         count = ""
     for text, pages in by_text.items():
-        findings.append(_finding("pdf.verborgen_tekst", "fout", _where(pages),
-                                 "er staat verborgen tekst in de pdf: de vervangende tekst (/ActualText) die schermlezers voorlezen "
-                                 f"en die bij kopiëren meekomt, wijkt af van wat er zichtbaar op de pagina staat ({count}tekst: {mask(text)}).",
-                                 "Verwijder de vervangende tekst of maak hem gelijk aan de zichtbare tekst; lak opnieuw met een "
-                                 "programma dat ook de tagstructuur opschoont, en lever de pdf opnieuw aan."))
+        findings.append(
+            _finding(
+                "pdf.verborgen_tekst",
+                "fout",
+                _where(pages),
+                "er staat verborgen tekst in de pdf: de vervangende tekst (/ActualText) die schermlezers voorlezen "
+                f"en die bij kopiëren meekomt, wijkt af van wat er zichtbaar op de pagina staat ({count}tekst: {mask(text)}).",
+                "Verwijder de vervangende tekst of maak hem gelijk aan de zichtbare tekst; lak opnieuw met een "
+                "programma dat ook de tagstructuur opschoont, en lever de pdf opnieuw aan.",
+            )
+        )
     return findings
 
 
@@ -152,6 +213,7 @@ def _pages_losing_annotations(reader: PdfReader) -> set[int]:
         annots = page.get("/Annots")
         annots = annots.get_object() if annots is not None else None
         if isinstance(annots, ArrayObject) and any(
-                isinstance(a.get_object(), DictionaryObject) and a.get_object().get("/Subtype") != "/Link" for a in annots):
+            isinstance(a.get_object(), DictionaryObject) and a.get_object().get("/Subtype") != "/Link" for a in annots
+        ):
             pages.add(index)
     return pages

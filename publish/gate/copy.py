@@ -35,27 +35,84 @@ from pikepdf import Array, Dictionary, Name
 # Catalogue entries the copy keeps; everything else (OpenAction, AA, AcroForm, Names other than
 # Dests, PieceInfo, Threads, AF, Collection, Perms, Legal, SpiderInfo, URI, ...) is dropped.
 CATALOG_KEYS = {
-    "/Type", "/Pages", "/StructTreeRoot", "/MarkInfo", "/Lang", "/Outlines", "/PageLabels", "/OCProperties",
-    "/Dests", "/ViewerPreferences", "/PageLayout", "/PageMode", "/OutputIntents", "/Version", "/Extensions",
+    "/Type",
+    "/Pages",
+    "/StructTreeRoot",
+    "/MarkInfo",
+    "/Lang",
+    "/Outlines",
+    "/PageLabels",
+    "/OCProperties",
+    "/Dests",
+    "/ViewerPreferences",
+    "/PageLayout",
+    "/PageMode",
+    "/OutputIntents",
+    "/Version",
+    "/Extensions",
 }
 # Page and page-tree entries the copy keeps (Thumb, PieceInfo, Metadata, AA, LastModified, B, ID,
 # PZ, SeparationInfo, AF, ... are dropped).
 PAGE_KEYS = {
-    "/Type", "/Parent", "/Kids", "/Count", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
-    "/ArtBox", "/Rotate", "/Contents", "/Annots", "/Group", "/StructParents", "/Tabs", "/UserUnit",
+    "/Type",
+    "/Parent",
+    "/Kids",
+    "/Count",
+    "/Resources",
+    "/MediaBox",
+    "/CropBox",
+    "/BleedBox",
+    "/TrimBox",
+    "/ArtBox",
+    "/Rotate",
+    "/Contents",
+    "/Annots",
+    "/Group",
+    "/StructParents",
+    "/Tabs",
+    "/UserUnit",
 }
 # A kept link keeps what draws it, where it goes and its accessible description (/Contents).
 LINK_KEYS = {
-    "/Type", "/Subtype", "/Rect", "/Contents", "/P", "/F", "/AP", "/AS", "/Border", "/BS", "/C", "/A", "/Dest",
-    "/H", "/QuadPoints", "/StructParent", "/OC",
+    "/Type",
+    "/Subtype",
+    "/Rect",
+    "/Contents",
+    "/P",
+    "/F",
+    "/AP",
+    "/AS",
+    "/Border",
+    "/BS",
+    "/C",
+    "/A",
+    "/Dest",
+    "/H",
+    "/QuadPoints",
+    "/StructParent",
+    "/OC",
 }
 OUTLINE_KEYS = {"/Title", "/Parent", "/Prev", "/Next", "/First", "/Last", "/Count", "/Dest", "/A", "/SE", "/C", "/F", "/Type"}
 # Allow-lists for what the catalogue entries hold: keys a viewer or a screen reader needs, as the PDF
 # specification defines them for each object type; anything else (custom keys, text, streams) goes.
 VIEWER_PREFERENCE_KEYS = {
-    "/HideToolbar", "/HideMenubar", "/HideWindowUI", "/FitWindow", "/CenterWindow", "/DisplayDocTitle",
-    "/NonFullScreenPageMode", "/Direction", "/ViewArea", "/ViewClip", "/PrintArea", "/PrintClip", "/PrintScaling",
-    "/Duplex", "/PickTrayByPDFSize", "/PrintPageRange", "/NumCopies",
+    "/HideToolbar",
+    "/HideMenubar",
+    "/HideWindowUI",
+    "/FitWindow",
+    "/CenterWindow",
+    "/DisplayDocTitle",
+    "/NonFullScreenPageMode",
+    "/Direction",
+    "/ViewArea",
+    "/ViewClip",
+    "/PrintArea",
+    "/PrintClip",
+    "/PrintScaling",
+    "/Duplex",
+    "/PickTrayByPDFSize",
+    "/PrintPageRange",
+    "/NumCopies",
 }
 MARK_INFO_KEYS = {"/Marked", "/Suspects", "/UserProperties"}
 OUTPUT_INTENT_KEYS = {"/Type", "/S", "/OutputConditionIdentifier", "/RegistryName", "/DestOutputProfile"}
@@ -73,31 +130,139 @@ MARKED_REF_KEYS = {"/Type", "/Pg", "/Stm", "/StmOwn", "/MCID", "/Obj"}
 TREE_NODE_KEYS = {"/Kids", "/Nums", "/Names", "/Limits"}
 RESOURCE_KEYS = {"/ExtGState", "/ColorSpace", "/Pattern", "/Shading", "/XObject", "/Font", "/ProcSet", "/Properties"}
 FONT_KEYS = {
-    "/Type", "/Subtype", "/BaseFont", "/FirstChar", "/LastChar", "/Widths", "/FontDescriptor", "/Encoding",
-    "/ToUnicode", "/DescendantFonts", "/CIDSystemInfo", "/DW", "/W", "/DW2", "/W2", "/CIDToGIDMap", "/FontBBox",
-    "/FontMatrix", "/CharProcs", "/Resources", "/Name",
+    "/Type",
+    "/Subtype",
+    "/BaseFont",
+    "/FirstChar",
+    "/LastChar",
+    "/Widths",
+    "/FontDescriptor",
+    "/Encoding",
+    "/ToUnicode",
+    "/DescendantFonts",
+    "/CIDSystemInfo",
+    "/DW",
+    "/W",
+    "/DW2",
+    "/W2",
+    "/CIDToGIDMap",
+    "/FontBBox",
+    "/FontMatrix",
+    "/CharProcs",
+    "/Resources",
+    "/Name",
 }
 FONT_DESCRIPTOR_KEYS = {
-    "/Type", "/FontName", "/FontFamily", "/FontStretch", "/FontWeight", "/Flags", "/FontBBox", "/ItalicAngle",
-    "/Ascent", "/Descent", "/Leading", "/CapHeight", "/XHeight", "/StemV", "/StemH", "/AvgWidth", "/MaxWidth",
-    "/MissingWidth", "/FontFile", "/FontFile2", "/FontFile3", "/CharSet", "/Style", "/Lang", "/FD", "/CIDSet",
+    "/Type",
+    "/FontName",
+    "/FontFamily",
+    "/FontStretch",
+    "/FontWeight",
+    "/Flags",
+    "/FontBBox",
+    "/ItalicAngle",
+    "/Ascent",
+    "/Descent",
+    "/Leading",
+    "/CapHeight",
+    "/XHeight",
+    "/StemV",
+    "/StemH",
+    "/AvgWidth",
+    "/MaxWidth",
+    "/MissingWidth",
+    "/FontFile",
+    "/FontFile2",
+    "/FontFile3",
+    "/CharSet",
+    "/Style",
+    "/Lang",
+    "/FD",
+    "/CIDSet",
 }
 EXT_G_STATE_KEYS = {
-    "/Type", "/LW", "/LC", "/LJ", "/ML", "/D", "/RI", "/OP", "/op", "/OPM", "/Font", "/BG", "/BG2", "/UCR",
-    "/UCR2", "/TR", "/TR2", "/HT", "/FL", "/SM", "/SA", "/BM", "/SMask", "/CA", "/ca", "/AIS", "/TK", "/UseBlackPtComp",
+    "/Type",
+    "/LW",
+    "/LC",
+    "/LJ",
+    "/ML",
+    "/D",
+    "/RI",
+    "/OP",
+    "/op",
+    "/OPM",
+    "/Font",
+    "/BG",
+    "/BG2",
+    "/UCR",
+    "/UCR2",
+    "/TR",
+    "/TR2",
+    "/HT",
+    "/FL",
+    "/SM",
+    "/SA",
+    "/BM",
+    "/SMask",
+    "/CA",
+    "/ca",
+    "/AIS",
+    "/TK",
+    "/UseBlackPtComp",
 }
 FORM_KEYS = {
-    "/Type", "/Subtype", "/FormType", "/BBox", "/Matrix", "/Resources", "/Group", "/Ref", "/StructParent",
-    "/StructParents", "/OC", "/Length", "/Filter", "/DecodeParms", "/Name",
+    "/Type",
+    "/Subtype",
+    "/FormType",
+    "/BBox",
+    "/Matrix",
+    "/Resources",
+    "/Group",
+    "/Ref",
+    "/StructParent",
+    "/StructParents",
+    "/OC",
+    "/Length",
+    "/Filter",
+    "/DecodeParms",
+    "/Name",
 }
 IMAGE_KEYS = {
-    "/Type", "/Subtype", "/Width", "/Height", "/ColorSpace", "/BitsPerComponent", "/Intent", "/ImageMask", "/Mask",
-    "/Decode", "/Interpolate", "/Alternates", "/SMask", "/SMaskInData", "/StructParent", "/OC", "/Length", "/Filter",
-    "/DecodeParms", "/Name", "/Matte",
+    "/Type",
+    "/Subtype",
+    "/Width",
+    "/Height",
+    "/ColorSpace",
+    "/BitsPerComponent",
+    "/Intent",
+    "/ImageMask",
+    "/Mask",
+    "/Decode",
+    "/Interpolate",
+    "/Alternates",
+    "/SMask",
+    "/SMaskInData",
+    "/StructParent",
+    "/OC",
+    "/Length",
+    "/Filter",
+    "/DecodeParms",
+    "/Name",
+    "/Matte",
 }
 # Content operators and the resource category their (first) name operand refers to.
-USES = {"Tf": "/Font", "Do": "/XObject", "gs": "/ExtGState", "sh": "/Shading", "cs": "/ColorSpace", "CS": "/ColorSpace",
-        "BDC": "/Properties", "DP": "/Properties", "scn": "/Pattern", "SCN": "/Pattern"}
+USES = {
+    "Tf": "/Font",
+    "Do": "/XObject",
+    "gs": "/ExtGState",
+    "sh": "/Shading",
+    "cs": "/ColorSpace",
+    "CS": "/ColorSpace",
+    "BDC": "/Properties",
+    "DP": "/Properties",
+    "scn": "/Pattern",
+    "SCN": "/Pattern",
+}
 # Keys that carry metadata or attachments wherever they occur.
 STRIPPED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/AF")
 MAX_DEPTH = 200
@@ -124,8 +289,14 @@ def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
                 stream[Name.Subtype] = Name.XML
                 pdf.Root[Name.Metadata] = stream
             out = io.BytesIO()
-            pdf.save(out, linearize=True, deterministic_id=True, fix_metadata_version=False,
-                     compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+            pdf.save(
+                out,
+                linearize=True,
+                deterministic_id=True,
+                fix_metadata_version=False,
+                compress_streams=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+            )
             return out.getvalue()
     except (pikepdf.PdfError, RecursionError, RuntimeError) as exc:  # qpdf's own errors arrive as these
         raise CopyError(str(exc)[:200]) from exc
@@ -338,8 +509,9 @@ def _clean_outlines(outlines) -> None:
 
 
 def _is_annotation(obj) -> bool:
-    return isinstance(obj, Dictionary) and (obj.get(Name.Type) == Name.Annot or (
-        Name.Subtype in obj and Name.Rect in obj and obj.get(Name.Type) is None))
+    return isinstance(obj, Dictionary) and (
+        obj.get(Name.Type) == Name.Annot or (Name.Subtype in obj and Name.Rect in obj and obj.get(Name.Type) is None)
+    )
 
 
 def _clean_structure(tree, kept_links: set) -> None:
@@ -475,13 +647,19 @@ def _clean_catalog_entries(root) -> None:
     specification defines for them, without text; the ICC profile of an output intent stays."""
     prefs = root.get(Name.ViewerPreferences)
     if prefs is not None:
-        kept = Dictionary({k: v for k, v in prefs.items() if k in VIEWER_PREFERENCE_KEYS and _plain(v)}) \
-            if isinstance(prefs, Dictionary) else Dictionary()
+        kept = (
+            Dictionary({k: v for k, v in prefs.items() if k in VIEWER_PREFERENCE_KEYS and _plain(v)})
+            if isinstance(prefs, Dictionary)
+            else Dictionary()
+        )
         root[Name.ViewerPreferences] = kept
     info = root.get(Name.MarkInfo)
     if info is not None:
-        kept = Dictionary({k: v for k, v in info.items() if k in MARK_INFO_KEYS and isinstance(v, bool)}) \
-            if isinstance(info, Dictionary) else Dictionary()
+        kept = (
+            Dictionary({k: v for k, v in info.items() if k in MARK_INFO_KEYS and isinstance(v, bool)})
+            if isinstance(info, Dictionary)
+            else Dictionary()
+        )
         root[Name.MarkInfo] = kept
     intents = root.get(Name.OutputIntents)
     if intents is not None:
@@ -489,8 +667,15 @@ def _clean_catalog_entries(root) -> None:
         for intent in intents if isinstance(intents, Array) else []:
             if not isinstance(intent, Dictionary):
                 continue
-            clean = Dictionary({k: v for k, v in intent.items() if k in OUTPUT_INTENT_KEYS and k != "/DestOutputProfile"
-                                and (k == "/OutputConditionIdentifier" or k == "/RegistryName" or _plain(v))})
+            clean = Dictionary(
+                {
+                    k: v
+                    for k, v in intent.items()
+                    if k in OUTPUT_INTENT_KEYS
+                    and k != "/DestOutputProfile"
+                    and (k == "/OutputConditionIdentifier" or k == "/RegistryName" or _plain(v))
+                }
+            )
             profile = intent.get(Name.DestOutputProfile)
             if isinstance(profile, pikepdf.Stream):
                 _only(profile, ICC_KEYS)
@@ -520,7 +705,7 @@ def _clean_page_content(pdf: pikepdf.Pdf, page, forms: set) -> None:
     for annot in annots if isinstance(annots, Array) else []:
         appearance = annot.get(Name.AP) if isinstance(annot, Dictionary) else None
         for state in appearance.values() if isinstance(appearance, Dictionary) else []:
-            for form in ([state] if isinstance(state, pikepdf.Stream) else state.values() if isinstance(state, Dictionary) else []):
+            for form in [state] if isinstance(state, pikepdf.Stream) else state.values() if isinstance(state, Dictionary) else []:
                 if isinstance(form, pikepdf.Stream):
                     _clean_form(pdf, form, forms, 0)
 

@@ -27,11 +27,17 @@ KINDS = {
 _SEP = r"(?:[ ]?\n[ ]?|[ ])"
 # Between the digit groups of a number: a space, a line break, or a dash, dot or slash (with spaces around it).
 _NSEP = r"(?:[ ]?[-./][ ]?|[ ]?\n[ ]?|[ ])"
-BSN = re.compile(rf"(?<!\d)(?<!\d[.,/-])(?<!\d[ ][.,/-])(\d{{4}}{_NSEP}?\d{{2}}{_NSEP}?\d{{3}}|\d{{3}}{_NSEP}?\d{{3}}{_NSEP}?\d{{3}})(?!\d|[ ]?[.,/-][ ]?\d)")
-IBAN = re.compile(rf"(?<![^\W_])([A-Za-z]{{2}}\d{{2}}(?:{_NSEP}?[A-Za-z0-9]{{4}}){{2,7}}(?:{_NSEP}?[A-Za-z0-9]{{1,3}})?)(?![^\W_])")
+BSN = re.compile(
+    rf"(?<!\d)(?<!\d[.,/-])(?<!\d[ ][.,/-])(\d{{4}}{_NSEP}?\d{{2}}{_NSEP}?\d{{3}}|\d{{3}}{_NSEP}?\d{{3}}{_NSEP}?\d{{3}})(?!\d|[ ]?[.,/-][ ]?\d)"
+)
+IBAN = re.compile(
+    rf"(?<![^\W_])([A-Za-z]{{2}}\d{{2}}(?:{_NSEP}?[A-Za-z0-9]{{4}}){{2,7}}(?:{_NSEP}?[A-Za-z0-9]{{1,3}})?)(?![^\W_])"
+)
 # Not part of a longer code: 978-0817638177 (ISBN), Z-0812345678 (zaaknummer), 00 05 64 69 66 66 09 (a
 # hex dump) are no phone numbers.
-PHONE = re.compile(rf"(?<![\w+])(?<!\d[-/.])(?<!\d[ ][-/.][ ])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:{_NSEP})?(?:\(0\)(?:{_NSEP})?)?[1-9](?:{_NSEP}?\d){{8}}|0[1-9](?:{_NSEP}?\d){{8}})(?!\d|[ ]?[-/.][ ]?\d)")
+PHONE = re.compile(
+    rf"(?<![\w+])(?<!\d[-/.])(?<!\d[ ][-/.][ ])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:{_NSEP})?(?:\(0\)(?:{_NSEP})?)?[1-9](?:{_NSEP}?\d){{8}}|0[1-9](?:{_NSEP}?\d){{8}})(?!\d|[ ]?[-/.][ ]?\d)"
+)
 # An area code in brackets, "(06) 12345678" or "(020)-1234567": read as "06 12345678".
 AREA_CODE = re.compile(r"(?<![\w)])\((0[1-9]\d{0,2})\)")
 EMAIL = re.compile(r"(?<![\w.%+-])([^\W_][\w.%+-]*@[^\W_][\w-]*(?:\.[\w-]+)*\.[^\W\d_]{2,})")
@@ -46,11 +52,62 @@ ADDRESS = re.compile(
     r"(?P<pc>[1-9]\d{3}[ ]?(?!SA|SD|SS)(?:[A-Z]{2}|(?P<lower>[a-z]{2})))(?![^\W_])"
 )
 # Common two-letter words: "Straat 12 1234 de ..." is no lowercase postcode.
-NOT_POSTCODE_LETTERS = {"de", "en", "in", "op", "te", "of", "is", "al", "na", "om", "er", "ze", "we", "je", "me", "ik", "nu",
-                        "zo", "ja", "nee", "an", "at", "by", "to", "on", "or", "as", "be", "do", "if", "it", "no", "so", "up",
-                        "us", "la", "le", "du", "un", "et", "ad", "bv", "nv", "sa", "sd", "ss", "uw", "ca", "ex", "pp"}
-_FORMAT_CHARS = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-                           r"\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+NOT_POSTCODE_LETTERS = {
+    "de",
+    "en",
+    "in",
+    "op",
+    "te",
+    "of",
+    "is",
+    "al",
+    "na",
+    "om",
+    "er",
+    "ze",
+    "we",
+    "je",
+    "me",
+    "ik",
+    "nu",
+    "zo",
+    "ja",
+    "nee",
+    "an",
+    "at",
+    "by",
+    "to",
+    "on",
+    "or",
+    "as",
+    "be",
+    "do",
+    "if",
+    "it",
+    "no",
+    "so",
+    "up",
+    "us",
+    "la",
+    "le",
+    "du",
+    "un",
+    "et",
+    "ad",
+    "bv",
+    "nv",
+    "sa",
+    "sd",
+    "ss",
+    "uw",
+    "ca",
+    "ex",
+    "pp",
+}
+_FORMAT_CHARS = re.compile(
+    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    r"\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u058a\u05be\u1806\u2e3a\u2e3b]")
@@ -86,23 +143,133 @@ NOT_STREETS = {"postbus", "antwoordnummer", "pagina", "bijlage", "nummer", "nr",
 # "info.bestuur@"). A person's mailbox is still personal data, also when it starts with a role word
 # ("info.jan.jansen@").
 ROLE_MAILBOXES = {
-    "info", "informatie", "contact", "woo", "wob", "woo-verzoeken", "wooverzoeken", "wobverzoeken",
-    "secretariaat", "bestuurssecretariaat", "postbus", "post", "servicedesk", "helpdesk", "support",
-    "klantcontact", "klantenservice", "receptie", "communicatie", "pers", "persvoorlichting", "press",
-    "voorlichting", "noreply", "no-reply", "donotreply", "webmaster", "webredactie", "redactie", "privacy",
-    "fg", "avg", "gegevensbescherming", "griffie", "bezwaar", "bezwaarschriften", "klachten", "facturen",
-    "crediteuren", "debiteuren", "administratie", "inkoop", "juridischezaken", "vacatures", "loket",
-    "publieksbalie", "meldpunt", "integriteit", "security", "cert", "abuse", "postmaster", "office",
-    "mail", "algemeen", "vragen", "team", "afdeling", "gemeente", "provincie", "ministerie",
-    "help", "bug", "bugs", "announce", "list", "lists", "nieuwsbrief", "newsletter", "sales", "verkoop", "hr",
-    "finance", "billing", "jobs", "werkenbij", "events", "evenementen", "marketing", "ict", "it",
+    "info",
+    "informatie",
+    "contact",
+    "woo",
+    "wob",
+    "woo-verzoeken",
+    "wooverzoeken",
+    "wobverzoeken",
+    "secretariaat",
+    "bestuurssecretariaat",
+    "postbus",
+    "post",
+    "servicedesk",
+    "helpdesk",
+    "support",
+    "klantcontact",
+    "klantenservice",
+    "receptie",
+    "communicatie",
+    "pers",
+    "persvoorlichting",
+    "press",
+    "voorlichting",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "webmaster",
+    "webredactie",
+    "redactie",
+    "privacy",
+    "fg",
+    "avg",
+    "gegevensbescherming",
+    "griffie",
+    "bezwaar",
+    "bezwaarschriften",
+    "klachten",
+    "facturen",
+    "crediteuren",
+    "debiteuren",
+    "administratie",
+    "inkoop",
+    "juridischezaken",
+    "vacatures",
+    "loket",
+    "publieksbalie",
+    "meldpunt",
+    "integriteit",
+    "security",
+    "cert",
+    "abuse",
+    "postmaster",
+    "office",
+    "mail",
+    "algemeen",
+    "vragen",
+    "team",
+    "afdeling",
+    "gemeente",
+    "provincie",
+    "ministerie",
+    "help",
+    "bug",
+    "bugs",
+    "announce",
+    "list",
+    "lists",
+    "nieuwsbrief",
+    "newsletter",
+    "sales",
+    "verkoop",
+    "hr",
+    "finance",
+    "billing",
+    "jobs",
+    "werkenbij",
+    "events",
+    "evenementen",
+    "marketing",
+    "ict",
+    "it",
 }
 # Words that may follow a role word in a role mailbox: a department, a topic or a country.
 DEPARTMENT_WORDS = {
-    "verzoeken", "verzoek", "bestuur", "directie", "juridisch", "juridische", "zaken", "financien", "financiën", "burgerzaken",
-    "vergunningen", "belastingen", "wonen", "zorg", "jeugd", "onderwijs", "milieu", "ruimte", "economie", "veiligheid",
-    "publiek", "dienstverlening", "bedrijfsvoering", "personeel", "organisatie", "centraal", "algemeen", "intern", "extern",
-    "nl", "en", "be", "de", "eu", "org", "team", "afdeling", "desk", "punt", "balie", "post", "digitaal", "online",
+    "verzoeken",
+    "verzoek",
+    "bestuur",
+    "directie",
+    "juridisch",
+    "juridische",
+    "zaken",
+    "financien",
+    "financiën",
+    "burgerzaken",
+    "vergunningen",
+    "belastingen",
+    "wonen",
+    "zorg",
+    "jeugd",
+    "onderwijs",
+    "milieu",
+    "ruimte",
+    "economie",
+    "veiligheid",
+    "publiek",
+    "dienstverlening",
+    "bedrijfsvoering",
+    "personeel",
+    "organisatie",
+    "centraal",
+    "algemeen",
+    "intern",
+    "extern",
+    "nl",
+    "en",
+    "be",
+    "de",
+    "eu",
+    "org",
+    "team",
+    "afdeling",
+    "desk",
+    "punt",
+    "balie",
+    "post",
+    "digitaal",
+    "online",
 }
 # Service numbers (free-phone, paid information lines, company-wide numbers) are no one's personal
 # number; nor is the municipal "14 + area code" number.
@@ -112,7 +279,8 @@ REFERENCE_LABEL = re.compile(
     r"(?:\b(?:isbn(?:-1[03])?|issn|e-?issn|doi|kenmerk|ons\s+kenmerk|uw\s+kenmerk|zaak(?:nummer|nr)?|dossier(?:nummer|nr)?|"
     r"referentie(?:nummer)?|ref|registratie(?:nummer|nr)|factuur(?:nummer|nr)|order(?:nummer|nr)|document(?:nummer|nr)|"
     r"besluit(?:nummer|nr)|projectnummer|contractnummer|polisnummer|klantnummer|relatienummer|volgnummer)\b)[\s.:#]*(?:nr\.?|nummer)?[\s.:#]*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 DATE_LIKE = re.compile(r"(?:0[1-9]|[12]\d|3[01])[-/. ](?:0?[1-9]|1[0-2])[-/. ](?:19|20)\d\d")
 
 
@@ -253,7 +421,7 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
 
     def blank(match) -> None:  # a matched value is not matched again by a later pattern
         nonlocal text
-        text = text[: match.start()] + re.sub(r"[^\n]", " ", match.group()) + text[match.end():]
+        text = text[: match.start()] + re.sub(r"[^\n]", " ", match.group()) + text[match.end() :]
 
     for m in list(ECLI.finditer(text)):
         blank(m)
@@ -274,7 +442,7 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
         add("adres", f"{m.group('street')} {m.group('nr')} {m.group('pc')}", m.start())
     for m in list(PHONE.finditer(text)):
         number = m.group(1)
-        before = text[max(0, m.start(1) - 40): m.start(1)]
+        before = text[max(0, m.start(1) - 40) : m.start(1)]
         blank(m)  # a reference or date is no BSN either
         if DATE_LIKE.match(number) or REFERENCE_LABEL.search(before):
             continue
@@ -284,7 +452,9 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
         digits = re.sub(r"\D", "", m.group(1))
         if not _bsn_valid(digits):
             continue
-        if CURRENCY_BEFORE.search(text[max(0, m.start(1) - 12): m.start(1)]) or CURRENCY_AFTER.match(text[m.end(1): m.end(1) + 8]):
+        if CURRENCY_BEFORE.search(text[max(0, m.start(1) - 12) : m.start(1)]) or CURRENCY_AFTER.match(
+            text[m.end(1) : m.end(1) + 8]
+        ):
             continue  # an amount of money
         add("bsn", m.group(1), m.start(1))
     unique: dict[tuple[str, str], PersonalData] = {}

@@ -13,9 +13,30 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 REFUSE, FIXED = "fout", "verwijderd"
 REMOVED_ANNOTATIONS = {
-    "/Text", "/Popup", "/FreeText", "/Stamp", "/Ink", "/Highlight", "/Underline", "/StrikeOut",
-    "/Squiggly", "/Caret", "/Square", "/Circle", "/Line", "/Polygon", "/PolyLine", "/Sound",
-    "/Movie", "/Screen", "/PrinterMark", "/TrapNet", "/Watermark", "/3D", "/RichMedia", "/Projection",
+    "/Text",
+    "/Popup",
+    "/FreeText",
+    "/Stamp",
+    "/Ink",
+    "/Highlight",
+    "/Underline",
+    "/StrikeOut",
+    "/Squiggly",
+    "/Caret",
+    "/Square",
+    "/Circle",
+    "/Line",
+    "/Polygon",
+    "/PolyLine",
+    "/Sound",
+    "/Movie",
+    "/Screen",
+    "/PrinterMark",
+    "/TrapNet",
+    "/Watermark",
+    "/3D",
+    "/RichMedia",
+    "/Projection",
 }
 
 
@@ -140,8 +161,11 @@ def _hidden_layers(oc) -> str:
             continue
         config_on = {id(_r(g)) for g in (_r(config.get("/ON")) or [])}
         config_off = {id(_r(g)) for g in (_r(config.get("/OFF")) or [])}
-        if config_off or (config.get("/BaseState") == "/OFF" and any(id(_r(g)) not in config_on for g in groups)) \
-                or _r(config.get("/AS")):
+        if (
+            config_off
+            or (config.get("/BaseState") == "/OFF" and any(id(_r(g)) not in config_on for g in groups))
+            or _r(config.get("/AS"))
+        ):
             alternative_off += 1
     parts = []
     if hidden:
@@ -166,7 +190,11 @@ def _automatic_off(default, groups) -> set:
     found = set()
     for g in groups:
         usage = _r(_r(g).get("/Usage"))
-        if id(_r(g)) in named and isinstance(usage, DictionaryObject) and any(k in usage for k in ("/Zoom", "/User", "/Language")):
+        if (
+            id(_r(g)) in named
+            and isinstance(usage, DictionaryObject)
+            and any(k in usage for k in ("/Zoom", "/User", "/Language"))
+        ):
             found.add(id(_r(g)))
     return found
 
@@ -182,8 +210,10 @@ def _visible(membership, off: set, depth: int = 0) -> bool:
         if not membership:
             return False
         operator, operands = membership[0], [_r(o) for o in membership[1:]]
-        values = [_visible(o, off, depth + 1) if isinstance(o, ArrayObject) else
-                  (isinstance(o, DictionaryObject) and id(o) not in off) for o in operands]
+        values = [
+            _visible(o, off, depth + 1) if isinstance(o, ArrayObject) else (isinstance(o, DictionaryObject) and id(o) not in off)
+            for o in operands
+        ]
         if operator == "/And":
             return all(values)
         if operator == "/Or":
@@ -249,8 +279,9 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
     findings: list[StructureFinding] = []
     root = _r(reader.trailer.get("/Root"))
     if revisions(data) > 1:
-        findings.append(StructureFinding("eerdere_versies", FIXED,
-                                         f"{revisions(data)} versies in het bestand (incrementele updates)"))
+        findings.append(
+            StructureFinding("eerdere_versies", FIXED, f"{revisions(data)} versies in het bestand (incrementele updates)")
+        )
     if isinstance(root, DictionaryObject):
         if _has_javascript_action(root.get("/OpenAction")) or _additional_actions(root):
             findings.append(StructureFinding("javascript", REFUSE, "JavaScript of een actie bij het openen van het document"))
@@ -264,8 +295,7 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
         if isinstance(acro, DictionaryObject):
             filled = _field_values(acro.get("/Fields"))
             if filled:
-                findings.append(StructureFinding("formulierwaarden", REFUSE,
-                                                 f"ingevulde formuliervelden ({len(filled)})"))
+                findings.append(StructureFinding("formulierwaarden", REFUSE, f"ingevulde formuliervelden ({len(filled)})"))
             if "/XFA" in acro:
                 findings.append(StructureFinding("formulierwaarden", REFUSE, "een XFA-formulier"))
             if not filled and "/XFA" not in acro and _r(acro.get("/Fields")):
@@ -281,8 +311,14 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
         off = _off_groups(oc)
         for number, page in enumerate(reader.pages, start=1):
             if _hidden_memberships(page, off):
-                findings.append(StructureFinding("verborgen_laag", REFUSE,
-                                                 "optionele inhoud die door een zichtbaarheidsregel (/OCMD met /P of /VE) verborgen is", number))
+                findings.append(
+                    StructureFinding(
+                        "verborgen_laag",
+                        REFUSE,
+                        "optionele inhoud die door een zichtbaarheidsregel (/OCMD met /P of /VE) verborgen is",
+                        number,
+                    )
+                )
         if "/Metadata" in root or "/PieceInfo" in root:
             findings.append(StructureFinding("metadata", FIXED, "XMP-metadata of PieceInfo"))
     if _identifying_info(reader.metadata):
@@ -298,15 +334,20 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
                 continue
             subtype = annot.get("/Subtype")
             if subtype == "/Redact":
-                findings.append(StructureFinding("redact_annotatie", REFUSE,
-                                                 "een gemarkeerde maar niet toegepaste lakking (/Redact-annotatie)", number))
+                findings.append(
+                    StructureFinding(
+                        "redact_annotatie", REFUSE, "een gemarkeerde maar niet toegepaste lakking (/Redact-annotatie)", number
+                    )
+                )
             elif subtype == "/FileAttachment":
                 findings.append(StructureFinding("ingesloten_bestand", REFUSE, "een bestand als bijlage-annotatie", number))
             elif subtype == "/Link":
                 if _has_javascript_action(annot.get("/A")) or _additional_actions(annot):
                     findings.append(StructureFinding("javascript", REFUSE, "een link met JavaScript", number))
                 elif not _kept_link(annot):
-                    findings.append(StructureFinding("opmerking", FIXED, "een link naar een ander bestand of met een andere actie", number))
+                    findings.append(
+                        StructureFinding("opmerking", FIXED, "een link naar een ander bestand of met een andere actie", number)
+                    )
             elif subtype == "/Widget":
                 if _has_javascript_action(annot.get("/A")) or _additional_actions(annot):
                     findings.append(StructureFinding("javascript", REFUSE, "een formulierveld met JavaScript", number))

@@ -330,8 +330,11 @@ def _appearance_text(reader, annot, page: int) -> str:
     """The text a link's appearance stream draws: page text extraction does not include it."""
     appearance = _r(annot.get("/AP"))
     normal = _r(appearance.get("/N")) if isinstance(appearance, DictionaryObject) else None
-    streams = [normal] if hasattr(normal, "get_data") else (
-        [_r(v) for v in normal.values()] if isinstance(normal, DictionaryObject) else [])
+    streams = (
+        [normal]
+        if hasattr(normal, "get_data")
+        else ([_r(v) for v in normal.values()] if isinstance(normal, DictionaryObject) else [])
+    )
     walker = _MarkedContent(reader, page, [], [], {})
     frame = _Frame()
     for stream in streams[:8]:
@@ -370,7 +373,7 @@ def _has_tag_text(contents, resources, depth: int = 0, seen: set | None = None) 
             if isinstance(value, DictionaryObject) and any(k in value for k in ("/ActualText", "/Alt", "/E")):
                 return True
     xobjects = _r(resources.get("/XObject"))
-    for ref in (xobjects.values() if isinstance(xobjects, DictionaryObject) else []):
+    for ref in xobjects.values() if isinstance(xobjects, DictionaryObject) else []:
         form = _r(ref)
         if isinstance(form, DictionaryObject) and form.get("/Subtype") == "/Form" and id(form) not in seen:
             seen.add(id(form))
@@ -430,7 +433,11 @@ class _MarkedContent:
             elif operator == b"Tf" and operands:
                 font_dict = _r(fonts.get(operands[0])) if isinstance(fonts, DictionaryObject) else None
                 font = self._font(font_dict) if isinstance(font_dict, DictionaryObject) else None
-                if isinstance(font_dict, DictionaryObject) and font_dict.get("/Subtype") == "/Type0" and "/ToUnicode" not in font_dict:
+                if (
+                    isinstance(font_dict, DictionaryObject)
+                    and font_dict.get("/Subtype") == "/Type0"
+                    and "/ToUnicode" not in font_dict
+                ):
                     font = _UNKNOWN  # glyphs without a text meaning: what /ActualText is for
             elif operator == b"q":
                 saved.append(font)
@@ -480,8 +487,11 @@ _UNKNOWN = object()
 
 
 def _decode(font, string) -> str:
-    data = string.original_bytes if hasattr(string, "original_bytes") else (
-        string if isinstance(string, bytes) else str(string).encode("latin-1", "replace"))
+    data = (
+        string.original_bytes
+        if hasattr(string, "original_bytes")
+        else (string if isinstance(string, bytes) else str(string).encode("latin-1", "replace"))
+    )
     if font is _UNKNOWN:
         return "\ufffd" * max(1, len(data) // 2)
     if font is None:

@@ -50,8 +50,20 @@ PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a
 INK_CONTRAST = 50  # grey levels darker than the paper around it that count as ink
 
 GROUND_CODE = re.compile(r"^(art(ikel)?\.?)?\s*(\d{1,2}(\.\d{1,2}){0,2}(\.?[a-i])?\s*(,|;|en)?\s*)+$", re.IGNORECASE)
-LABELS = {"", "redacted", "redaction", "privilege", "privileged", "gelakt", "weggelakt", "geanonimiseerd",
-          "buiten reikwijdte", "niet openbaar", "vertrouwelijk", "confidential"}
+LABELS = {
+    "",
+    "redacted",
+    "redaction",
+    "privilege",
+    "privileged",
+    "gelakt",
+    "weggelakt",
+    "geanonimiseerd",
+    "buiten reikwijdte",
+    "niet openbaar",
+    "vertrouwelijk",
+    "confidential",
+}
 DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 
 # causes, from the most specific to the most general; each is a finding code ``pdf.<cause>``
@@ -143,8 +155,12 @@ def _walk(page) -> list[tuple[object, int, Matrix]]:
             if kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:
                 m = raw.FS_MATRIX()
                 inner = (m.a, m.b, m.c, m.d, m.e, m.f) if raw.FPDFPageObj_GetMatrix(obj, m) else IDENTITY
-                visit(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
-                      _then(inner, to_page), depth + 1)
+                visit(
+                    raw.FPDFFormObj_CountObjects(obj),
+                    lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
+                    _then(inner, to_page),
+                    depth + 1,
+                )
 
     visit(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j), IDENTITY, 0)
     return out
@@ -169,8 +185,12 @@ def _strip(page, keep_text: bool, texts: int = 0) -> int:
             kind = get_type(obj)
             if kind == FORM:
                 if depth < 32:
-                    prune(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
-                          lambda x, o=obj: raw.FPDFFormObj_RemoveObject(o, x), depth + 1)
+                    prune(
+                        raw.FPDFFormObj_CountObjects(obj),
+                        lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
+                        lambda x, o=obj: raw.FPDFFormObj_RemoveObject(o, x),
+                        depth + 1,
+                    )
             elif kind == TEXT:
                 seen += 1
                 if not keep_text:
@@ -185,20 +205,24 @@ def _strip(page, keep_text: bool, texts: int = 0) -> int:
             elif keep_text and remove(obj):
                 destroy(obj)
 
-    prune(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j),
-          lambda x: raw.FPDFPage_RemoveObject(page, x), 0)
+    prune(
+        raw.FPDFPage_CountObjects(page),
+        lambda j: raw.FPDFPage_GetObject(page, j),
+        lambda x: raw.FPDFPage_RemoveObject(page, x),
+        0,
+    )
     return seen
 
 
 def _bounds(obj, to_page: Matrix = IDENTITY) -> tuple[float, float, float, float] | None:
-    l, b, r, t = (ctypes.c_float() for _ in range(4))
-    if not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+    lo, b, r, t = (ctypes.c_float() for _ in range(4))
+    if not raw.FPDFPageObj_GetBounds(obj, lo, b, r, t):
         return None
     if to_page == IDENTITY:
-        return (l.value, b.value, r.value, t.value)
+        return (lo.value, b.value, r.value, t.value)
     a, b_, c, d, e, f = to_page
     xs, ys = [], []
-    for x, y in ((l.value, b.value), (r.value, b.value), (l.value, t.value), (r.value, t.value)):
+    for x, y in ((lo.value, b.value), (r.value, b.value), (lo.value, t.value), (r.value, t.value)):
         xs.append(a * x + c * y + e)
         ys.append(b_ * x + d * y + f)
     return (min(xs), min(ys), max(xs), max(ys))
@@ -213,12 +237,18 @@ def _fill_grey(obj) -> int | None:
 
 # -- one page ----------------------------------------------------------------------------------------
 
+
 class _Canvas:
     """Maps points to pixels of the cropped renders."""
 
     def __init__(self, width: float, height: float, area: tuple[float, float, float, float], scale: float = SCALE):
         self.width, self.height, self.scale = width, height, scale
-        x0, y0, x1, y1 = max(area[0] - MARGIN, 0), max(area[1] - MARGIN, 0), min(area[2] + MARGIN, width), min(area[3] + MARGIN, height)
+        x0, y0, x1, y1 = (
+            max(area[0] - MARGIN, 0),
+            max(area[1] - MARGIN, 0),
+            min(area[2] + MARGIN, width),
+            min(area[3] + MARGIN, height),
+        )
         if x1 - x0 < 1 or y1 - y0 < 1:
             x0, y0, x1, y1 = 0.0, 0.0, width, height
         scale = min(scale, (MAX_PIXELS / max((x1 - x0) * (y1 - y0), 1.0)) ** 0.5)
@@ -294,8 +324,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         return _clean(text), []
 
     objects = [(o, k) for o, k, _m in walked]
-    order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}
-    text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}
+    order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}  # type: ignore[arg-type]
+    text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}  # type: ignore[arg-type]
     chars = _chars(textpage, count, text_index, left, bottom)
     modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
     suspicious_set = set(suspicious)
@@ -304,8 +334,9 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     for c in chars:
         if c.obj not in suspicious_set or not c.char.isalnum():
             continue
-        c.hidden = _judge(c, canvas, full, bare, owner, changed, modes.get(c.obj, 0), width, height,
-                          later_covers, annots, text_objects, order)
+        c.hidden = _judge(
+            c, canvas, full, bare, owner, changed, modes.get(c.obj, 0), width, height, later_covers, annots, text_objects, order
+        )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
             c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
     _excuse_doubles(chars)
@@ -344,8 +375,12 @@ def _shift(box, left, bottom):
 def _union(boxes, left, bottom):
     if not boxes:
         return None
-    return (min(b[0] for b in boxes) - left, min(b[1] for b in boxes) - bottom,
-            max(b[2] for b in boxes) - left, max(b[3] for b in boxes) - bottom)
+    return (
+        min(b[0] for b in boxes) - left,
+        min(b[1] for b in boxes) - bottom,
+        max(b[2] for b in boxes) - left,
+        max(b[3] for b in boxes) - bottom,
+    )
 
 
 def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float) -> set[int]:
@@ -381,8 +416,13 @@ def _overlapped(bounds, cell: float = 24.0) -> set[int]:
         x0, y0, x1, y1 = box
         columns, rows = int(x1 // cell) - int(x0 // cell) + 1, int(y1 // cell) - int(y0 // cell) + 1
         large = columns * rows > 400
-        cells = [] if large else [(i, j) for i in range(int(x0 // cell), int(x1 // cell) + 1)
-                                  for j in range(int(y0 // cell), int(y1 // cell) + 1)]
+        cells = (
+            []
+            if large
+            else [
+                (i, j) for i in range(int(x0 // cell), int(x1 // cell) + 1) for j in range(int(y0 // cell), int(y1 // cell) + 1)
+            ]
+        )
         candidates = [e for key in cells for e in grid.get(key, ())] + big
         if large:
             candidates += [e for members in grid.values() for e in members]
@@ -404,16 +444,18 @@ def _overlapped(bounds, cell: float = 24.0) -> set[int]:
 
 def _chars(textpage, count: int, text_index: dict, left: float, bottom: float) -> list[_Char]:
     out = []
-    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    lo, r, b, t = (ctypes.c_double() for _ in range(4))
     for i in range(count):
         code = raw.FPDFText_GetUnicode(textpage, i)
         char = chr(code) if 0 < code < 0x110000 else ""
-        if not raw.FPDFText_GetCharBox(textpage, i, l, r, b, t):
+        if not raw.FPDFText_GetCharBox(textpage, i, lo, r, b, t):
             out.append(_Char(char, (0, 0, 0, 0), -1, index=i))
             continue
         obj = raw.FPDFText_GetTextObject(textpage, i)
         key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
-        out.append(_Char(char, (l.value - left, b.value - bottom, r.value - left, t.value - bottom), text_index.get(key, -1), index=i))
+        out.append(
+            _Char(char, (lo.value - left, b.value - bottom, r.value - left, t.value - bottom), text_index.get(key, -1), index=i)
+        )
     return out
 
 
@@ -440,16 +482,33 @@ def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom
     rect = raw.FS_RECTF()
     if not raw.FPDFText_GetLooseCharBox(textpage, c.index, rect):
         return True
-    box = (min(rect.left, rect.right) - left, min(rect.top, rect.bottom) - bottom,
-           max(rect.left, rect.right) - left, max(rect.top, rect.bottom) - bottom)
+    box = (
+        min(rect.left, rect.right) - left,
+        min(rect.top, rect.bottom) - bottom,
+        max(rect.left, rect.right) - left,
+        max(rect.top, rect.bottom) - bottom,
+    )
     where = canvas.pixels(box, owner.shape)
     if where is None:
         return True
     return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE
 
 
-def _judge(c: _Char, canvas: _Canvas, full, bare, owner, changed, mode: int, width: float, height: float,
-           covers, annots, text_objects, order) -> str:
+def _judge(
+    c: _Char,
+    canvas: _Canvas,
+    full,
+    bare,
+    owner,
+    changed,
+    mode: int,
+    width: float,
+    height: float,
+    covers,
+    annots,
+    text_objects,
+    order,
+) -> str:
     box = c.box
     w, h = box[2] - box[0], box[3] - box[1]
     if box[2] < 0 or box[0] > width or box[3] < 0 or box[1] > height:
@@ -504,7 +563,7 @@ def _in_layer(obj) -> bool:
     for i in range(raw.FPDFPageObj_CountMarks(obj)):
         mark = raw.FPDFPageObj_GetMark(obj, i)
         if mark and raw.FPDFPageObjMark_GetName(mark, buffer, 64, length):
-            if bytes(buffer)[:max(length.value - 2, 0)].decode("utf-16-le", "replace") == "OC":
+            if bytes(buffer)[: max(length.value - 2, 0)].decode("utf-16-le", "replace") == "OC":
                 return True
     return False
 
@@ -517,8 +576,14 @@ def _annotation_rects(page, left, bottom) -> list[tuple[float, float, float, flo
             continue
         rect = raw.FS_RECTF()
         if raw.FPDFAnnot_GetRect(annot, rect):
-            out.append((min(rect.left, rect.right) - left, min(rect.bottom, rect.top) - bottom,
-                        max(rect.left, rect.right) - left, max(rect.bottom, rect.top) - bottom))
+            out.append(
+                (
+                    min(rect.left, rect.right) - left,
+                    min(rect.bottom, rect.top) - bottom,
+                    max(rect.left, rect.right) - left,
+                    max(rect.bottom, rect.top) - bottom,
+                )
+            )
         raw.FPDFPage_CloseAnnot(annot)
     return out
 
@@ -556,7 +621,7 @@ def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[
             return
         cause = run[0][2]
         first, last = run[0][1][0].index, run[-1][1][-1].index
-        text = " ".join("".join(c.char for c in chars[first:last + 1]).split())
+        text = " ".join("".join(c.char for c in chars[first : last + 1]).split())
         box = _box_of([c for _, cs, _ in run for c in cs])
         run.clear()
         if is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text)):
@@ -601,14 +666,21 @@ def _excuse_doubles(chars: list[_Char]) -> None:
 
 
 def _box_of(chars: list[_Char]) -> tuple[float, float, float, float]:
-    return (min(c.box[0] for c in chars), min(c.box[1] for c in chars),
-            max(c.box[2] for c in chars), max(c.box[3] for c in chars))
+    return (
+        min(c.box[0] for c in chars),
+        min(c.box[1] for c in chars),
+        max(c.box[2] for c in chars),
+        max(c.box[3] for c in chars),
+    )
 
 
 def _duplicate_of_visible(text: str, box, visible: list[_Char]) -> bool:
     """Hidden text that lies exactly on visible text saying the same (a doubled text layer) is no leak."""
-    inside = [c for c in visible if box[0] - 1 <= (c.box[0] + c.box[2]) / 2 <= box[2] + 1
-              and box[1] - 1 <= (c.box[1] + c.box[3]) / 2 <= box[3] + 1]
+    inside = [
+        c
+        for c in visible
+        if box[0] - 1 <= (c.box[0] + c.box[2]) / 2 <= box[2] + 1 and box[1] - 1 <= (c.box[1] + c.box[3]) / 2 <= box[3] + 1
+    ]
     if not inside:
         return False
     seen = "".join(c.char for c in sorted(inside, key=lambda c: (-round(c.box[1]), c.box[0]))).casefold()

@@ -44,40 +44,89 @@ ANSWER = re.compile(r"^###[ \t]+Antwoord\b.*$", re.M)
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:", re.M)
 
-SCHEMA = Schema("kamervragen", (
-    type_field("kamervragen"),
-    own(KENMERK, doc="kenmerk bij de organisatie, uniek op de site (mag gelijk zijn aan het vraagnummer)"),
-    own(TITEL, doc="onderwerp van de vragen, de titel van de pagina"),
-    own(ORGANISATIE, doc="het ministerie dat de antwoorden geeft"),
-    Field("vraagnummer", "line", required=True, pattern=r"[0-9]{4}Z[0-9]{5}", code="veld.vraagnummer",
-          label="Vraagnummer", example="2022Z06465",
-          message="'{value}' is geen vraagnummer van de Tweede Kamer.",
-          fix="Schrijf het nummer zoals de Kamer het geeft: jaar, 'Z' en vijf cijfers, bijvoorbeeld 2022Z06465.",
-          doc="nummer van de vragen bij de Tweede Kamer, zoals `2022Z06465`"),
-    Field("datum_gesteld", "date", required=True, label="Gesteld op", doc="datum waarop de vragen zijn ingediend"),
-    Field("datum_beantwoord", "date", required=True, core="decision_date", label="Beantwoord op",
-          doc="datum van de antwoordbrief"),
-    own(PUBLICATIE_DATUM, doc="vanaf deze datum komen vragen en antwoorden op de site (embargo tot die dag)"),
-    Field("vragenstellers", "texts", required=True, label="Gesteld door", item_pattern=r"[^()\n]+\([^()\n]+\)",
-          code="veld.vragensteller", example="Pieter Omtzigt (Omtzigt), Jesse Klaver (GL)",
-          message="'{value}' noemt geen partij.",
-          fix="Schrijf elk Kamerlid als 'Naam (Partij)', bijvoorbeeld 'Jesse Klaver (GL)'.",
-          doc="lijst van Kamerleden die de vragen stelden, elk als `Naam (Partij)`"),
-    Field("beantwoord_door", "texts", required=True, label="Beantwoord door", item_pattern=r"[^\n]*" + OFFICE[4:],
-          code="veld.bewindspersoon", example="Hanke Bruins Slot (minister van Binnenlandse Zaken en Koninkrijksrelaties)",
-          message="'{value}' noemt geen minister of staatssecretaris.",
-          fix="Noem per bewindspersoon het ambt, bijvoorbeeld 'Hanke Bruins Slot (minister van Binnenlandse Zaken en "
-              "Koninkrijksrelaties)'. Antwoorden komen van bewindspersonen, nooit van ambtenaren.",
-          doc="lijst van bewindspersonen die antwoordden, met hun ambt (minister of staatssecretaris)"),
-    Field("antwoord", "file", required=True, core="letter", role="de antwoordbrief", example="antwoord.pdf",
-          doc="pad van de officiële antwoordbrief (pdf)"),
-    BIJLAGEN, ONDERWERPEN, TOEGESTANE_GEGEVENS, INFORMATIECATEGORIE, DOCUMENTSOORT,
-), rules=(
-    Rule("datum_beantwoord", ("datum_gesteld", "datum_beantwoord"), lambda v, raw: v["datum_beantwoord"] >= v["datum_gesteld"],
-         "de vragen zijn beantwoord ({datum_beantwoord}) vóór ze gesteld zijn ({datum_gesteld}).",
-         "Controleer beide datums.", "veld.datum_volgorde", doc="de vragen zijn niet beantwoord vóór ze gesteld zijn;"),
-    published_after("datum_beantwoord", "de datum van beantwoording"),
-), body="de vragen en antwoorden (`## Vraag 1`, daaronder `### Antwoord`; voetnoten `[^1]`)")
+SCHEMA = Schema(
+    "kamervragen",
+    (
+        type_field("kamervragen"),
+        own(KENMERK, doc="kenmerk bij de organisatie, uniek op de site (mag gelijk zijn aan het vraagnummer)"),
+        own(TITEL, doc="onderwerp van de vragen, de titel van de pagina"),
+        own(ORGANISATIE, doc="het ministerie dat de antwoorden geeft"),
+        Field(
+            "vraagnummer",
+            "line",
+            required=True,
+            pattern=r"[0-9]{4}Z[0-9]{5}",
+            code="veld.vraagnummer",
+            label="Vraagnummer",
+            example="2022Z06465",
+            message="'{value}' is geen vraagnummer van de Tweede Kamer.",
+            fix="Schrijf het nummer zoals de Kamer het geeft: jaar, 'Z' en vijf cijfers, bijvoorbeeld 2022Z06465.",
+            doc="nummer van de vragen bij de Tweede Kamer, zoals `2022Z06465`",
+        ),
+        Field("datum_gesteld", "date", required=True, label="Gesteld op", doc="datum waarop de vragen zijn ingediend"),
+        Field(
+            "datum_beantwoord",
+            "date",
+            required=True,
+            core="decision_date",
+            label="Beantwoord op",
+            doc="datum van de antwoordbrief",
+        ),
+        own(PUBLICATIE_DATUM, doc="vanaf deze datum komen vragen en antwoorden op de site (embargo tot die dag)"),
+        Field(
+            "vragenstellers",
+            "texts",
+            required=True,
+            label="Gesteld door",
+            item_pattern=r"[^()\n]+\([^()\n]+\)",
+            code="veld.vragensteller",
+            example="Pieter Omtzigt (Omtzigt), Jesse Klaver (GL)",
+            message="'{value}' noemt geen partij.",
+            fix="Schrijf elk Kamerlid als 'Naam (Partij)', bijvoorbeeld 'Jesse Klaver (GL)'.",
+            doc="lijst van Kamerleden die de vragen stelden, elk als `Naam (Partij)`",
+        ),
+        Field(
+            "beantwoord_door",
+            "texts",
+            required=True,
+            label="Beantwoord door",
+            item_pattern=r"[^\n]*" + OFFICE[4:],
+            code="veld.bewindspersoon",
+            example="Hanke Bruins Slot (minister van Binnenlandse Zaken en Koninkrijksrelaties)",
+            message="'{value}' noemt geen minister of staatssecretaris.",
+            fix="Noem per bewindspersoon het ambt, bijvoorbeeld 'Hanke Bruins Slot (minister van Binnenlandse Zaken en "
+            "Koninkrijksrelaties)'. Antwoorden komen van bewindspersonen, nooit van ambtenaren.",
+            doc="lijst van bewindspersonen die antwoordden, met hun ambt (minister of staatssecretaris)",
+        ),
+        Field(
+            "antwoord",
+            "file",
+            required=True,
+            core="letter",
+            role="de antwoordbrief",
+            example="antwoord.pdf",
+            doc="pad van de officiële antwoordbrief (pdf)",
+        ),
+        BIJLAGEN,
+        ONDERWERPEN,
+        TOEGESTANE_GEGEVENS,
+        INFORMATIECATEGORIE,
+        DOCUMENTSOORT,
+    ),
+    rules=(
+        Rule(
+            "datum_beantwoord",
+            ("datum_gesteld", "datum_beantwoord"),
+            lambda v, raw: v["datum_beantwoord"] >= v["datum_gesteld"],
+            "de vragen zijn beantwoord ({datum_beantwoord}) vóór ze gesteld zijn ({datum_gesteld}).",
+            "Controleer beide datums.",
+            "veld.datum_volgorde",
+            doc="de vragen zijn niet beantwoord vóór ze gesteld zijn;",
+        ),
+        published_after("datum_beantwoord", "de datum van beantwoording"),
+    ),
+    body="de vragen en antwoorden (`## Vraag 1`, daaronder `### Antwoord`; voetnoten `[^1]`)",
+)
 
 
 def split_questions(body: str) -> list[tuple[str, str, str]]:
@@ -94,24 +143,48 @@ def finish(loader, values: dict, raw: dict, body: str) -> dict:
     where = "vragen en antwoorden"
     questions = split_questions(body)
     if not questions:
-        loader.err("besluit.md", where, "er staan geen vragen onder de kop.",
-                   "Schrijf onder de '---'-regel elke vraag als '## Vraag 1' met de tekst, en daaronder '### Antwoord' met het antwoord.",
-                   "vragen.ontbreken")
+        loader.err(
+            "besluit.md",
+            where,
+            "er staan geen vragen onder de kop.",
+            "Schrijf onder de '---'-regel elke vraag als '## Vraag 1' met de tekst, en daaronder '### Antwoord' met het antwoord.",
+            "vragen.ontbreken",
+        )
     for expected, (number, question, answer) in enumerate(questions, start=1):
         if number != str(expected):
-            loader.err("besluit.md", f"vraag {number}", f"vraag {expected} wordt verwacht, maar de kop heet 'Vraag {number}'.",
-                       "Nummer de vragen 1, 2, 3, ... zonder gaten, zoals in de officiële brief.", "vragen.nummering")
+            loader.err(
+                "besluit.md",
+                f"vraag {number}",
+                f"vraag {expected} wordt verwacht, maar de kop heet 'Vraag {number}'.",
+                "Nummer de vragen 1, 2, 3, ... zonder gaten, zoals in de officiële brief.",
+                "vragen.nummering",
+            )
         if not question:
-            loader.err("besluit.md", f"vraag {number}", "de tekst van de vraag ontbreekt.",
-                       "Zet de vraag onder de kop '## Vraag ...'.", "vragen.vraag_leeg")
+            loader.err(
+                "besluit.md",
+                f"vraag {number}",
+                "de tekst van de vraag ontbreekt.",
+                "Zet de vraag onder de kop '## Vraag ...'.",
+                "vragen.vraag_leeg",
+            )
         if not answer:
-            loader.err("besluit.md", f"vraag {number}", "het antwoord ontbreekt.",
-                       "Zet onder de vraag een kop '### Antwoord' met het antwoord uit de officiële brief.", "vragen.antwoord_ontbreekt")
+            loader.err(
+                "besluit.md",
+                f"vraag {number}",
+                "het antwoord ontbreekt.",
+                "Zet onder de vraag een kop '### Antwoord' met het antwoord uit de officiële brief.",
+                "vragen.antwoord_ontbreekt",
+            )
     defined = set(FOOTNOTE_DEF.findall(body))
     for ref in dict.fromkeys(FOOTNOTE_REF.findall(body)):
         if ref not in defined:
-            loader.err("besluit.md", f"voetnoot {ref}", f"voetnoot [^{ref}] wordt gebruikt maar staat nergens uitgeschreven.",
-                       f"Zet onderaan een regel '[^{ref}]: ...' met de tekst van de voetnoot.", "vragen.voetnoot")
+            loader.err(
+                "besluit.md",
+                f"voetnoot {ref}",
+                f"voetnoot [^{ref}] wordt gebruikt maar staat nergens uitgeschreven.",
+                f"Zet onderaan een regel '[^{ref}]: ...' met de tekst van de voetnoot.",
+                "vragen.voetnoot",
+            )
     return {}
 
 
@@ -124,8 +197,17 @@ def page(view) -> dict:
 
 
 TYPE = PublicationType(
-    name="kamervragen", label="Kamervragen met antwoorden", plural="Kamervragen", schema=SCHEMA, url_prefix="kamervragen",
-    template="kamervragen.html", category="c_c76862ab", document_kind="c_6d494ab6",
-    main_title="Antwoord op de Kamervragen (officiële brief)", main_name="antwoord.pdf", date_label="Beantwoord op",
-    finish=finish, page=page,
+    name="kamervragen",
+    label="Kamervragen met antwoorden",
+    plural="Kamervragen",
+    schema=SCHEMA,
+    url_prefix="kamervragen",
+    template="kamervragen.html",
+    category="c_c76862ab",
+    document_kind="c_6d494ab6",
+    main_title="Antwoord op de Kamervragen (officiële brief)",
+    main_name="antwoord.pdf",
+    date_label="Beantwoord op",
+    finish=finish,
+    page=page,
 )
