@@ -467,6 +467,31 @@ def engine_settings(value, problems: Problems, where: str = "mkdocs.yml") -> dic
 # --- end PDF engine ---------------------------------------------------------------------------------------------
 
 
+INIT_ORGANISATION = "Naam van de organisatie"  # what `woo-publish init` writes, to be replaced
+
+
+def _still_placeholders(data: dict, extra: dict, problems: Problems) -> None:
+    """A new site (``woo-publish init``) must not go live with the example values it starts with."""
+    if str(extra.get("organisatie") or "") != INIT_ORGANISATION:
+        return
+    left = ["extra.woo.organisatie"]
+    if "example.nl" in str(data.get("site_url") or ""):
+        left.append("site_url")
+    contact = extra.get("contact") if isinstance(extra.get("contact"), dict) else {}
+    if any("example.nl" in str(v) for v in contact.values()):
+        left.append("extra.woo.contact")
+    problems.warning(
+        "mkdocs.yml",
+        ", ".join(left),
+        "de site heeft nog de voorbeeldwaarden van 'woo-publish init': de naam van de organisatie"
+        + (", het webadres en de contactgegevens" if len(left) > 1 else "")
+        + " zijn nog niet ingevuld.",
+        "Vul in mkdocs.yml de echte naam van de organisatie, het adres van de site (site_url) en het algemene "
+        "e-mailadres of telefoonnummer in, voordat de site online gaat.",
+        "config.voorbeeldwaarde",
+    )
+
+
 def load_site_config(path: Path) -> SiteConfig:
     import yaml
 
@@ -503,6 +528,7 @@ def load_site_config(path: Path) -> SiteConfig:
     limits = limits_from_config(extra.get("limieten"), problems)
     # -- end of limits --
     engine = engine_settings(extra.get("rekenen"), problems)  # PDF engine (issue 19)
+    _still_placeholders(data, extra, problems)
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"

@@ -202,6 +202,12 @@ def test_init_then_build_gives_a_valid_empty_site(tmp_path):
         assert (site / "site" / page / "index.html").is_file(), page
     assert (site / "site/assets/woo.css").is_file() and (site / "site/assets/vendor/lunr.min.js").is_file()
     assert 'href="mailto:woo@example.nl"' in (site / "site/toegankelijkheid/index.html").read_text(encoding="utf-8")
+    # Valid, but nobody should go live with the example values without being told.
+    assert "WAARSCHUWING mkdocs.yml, extra.woo.organisatie, site_url, extra.woo.contact" in result.stdout
+    assert "voorbeeldwaarden van 'woo-publish init'" in result.stdout
+    text = (site / "mkdocs.yml").read_text(encoding="utf-8").replace("Naam van de organisatie", "Gemeente Voorbeeld")
+    (site / "mkdocs.yml").write_text(text, encoding="utf-8")
+    assert "voorbeeldwaarden" not in run_cli("check", cwd=site).stdout
 
 
 @pytest.mark.slow
