@@ -234,7 +234,9 @@ class _Loader:
         by_name = [f for f in files if Path(f).name.lower() == Path(relpath).name.lower()]
         if len(by_name) == 1:
             return by_name[0]
-        close = difflib.get_close_matches(relpath, files, n=1, cutoff=0.8)
+        # A spelling slip, never another document: '2.pdf' must not be pointed at '1.pdf'.
+        numbers = re.findall(r"\d+", relpath)
+        close = [f for f in difflib.get_close_matches(relpath, files, n=3, cutoff=0.8) if re.findall(r"\d+", f) == numbers]
         return close[0] if close else None
 
     # -- loading -----------------------------------------------------------------------------

@@ -339,3 +339,12 @@ def test_pdf_inspection_is_cached_by_content(make_package, tmp_path):
     assert second.parsed == 0
     texts = [r.texts for r in result.pdfs.values()]
     assert any("besluitbrief" in t[0] for t in texts)
+
+
+def test_missing_document_file_is_never_pointed_at_another_documents_file(make_package):
+    """Following the hint must not publish document 1's file as document 2."""
+    pkg = make_package()
+    (pkg / "documenten/2.pdf").unlink()
+    _, problems = load_package(pkg)
+    missing = [p for p in problems if "documenten/2.pdf" in p.message]
+    assert missing and all("documenten/1.pdf" not in p.fix for p in missing), [p.fix for p in missing]
