@@ -293,14 +293,10 @@ class _Loader:
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f"regel {mark.line + 2}" if mark is not None else "kop"
-            self.err(
-                METADATA_FILE,
-                where,
-                f"de kop (YAML) kan niet gelezen worden: {getattr(exc, 'problem', exc)}.",
-                "Controleer dubbele punten, inspringing en aanhalingstekens; zet een tekst met ':' tussen aanhalingstekens.",
-                "besluit.yaml",
-            )
+            # The mark counts from the line after the opening '---' (0-based): +1 is the line in the file.
+            where = f"regel {mark.line + 1}" if mark is not None else "kop"
+            what, fix = _yaml_problem(str(getattr(exc, "problem", "") or ""))
+            self.err(METADATA_FILE, where, f"de kop (YAML) kan niet gelezen worden: {what}.", fix, "besluit.yaml")
             return None
         meta = post.metadata
         if not self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
@@ -1068,6 +1064,41 @@ def _kind(value) -> str:
     if isinstance(value, bool):
         return "ja/nee"
     return type(value).__name__
+
+
+_YAML_PROBLEMS = (
+    (
+        "mapping values are not allowed",
+        "er staat een dubbele punt (:) in een waarde",
+        'Zet een tekst met een dubbele punt tussen aanhalingstekens, bijvoorbeeld titel: "Speeltuinen: onderhoud".',
+    ),
+    (
+        "cannot start any token",
+        "de regel begint met een teken dat hier niet mag (vaak een tab)",
+        "Gebruik spaties in plaats van tabs, en zet een tekst die met @, ` of % begint tussen aanhalingstekens.",
+    ),
+    (
+        "could not find expected ':'",
+        "er ontbreekt een dubbele punt na de naam van een veld",
+        "Schrijf elk veld als 'naam: waarde' op een eigen regel.",
+    ),
+    (
+        "found duplicate anchor",
+        "een verwijzing (&naam) staat er twee keer",
+        "Schrijf elke waarde gewoon uit, zonder &naam en *naam.",
+    ),
+)
+
+
+def _yaml_problem(problem: str) -> tuple[str, str]:
+    """The YAML library's English, as staff can act on it."""
+    for needle, what, fix in _YAML_PROBLEMS:
+        if needle in problem:
+            return what, fix
+    return (
+        "de opmaak klopt niet" + (f" (technische melding: {problem})" if problem else ""),
+        "Controleer dubbele punten, inspringing en aanhalingstekens; zet een tekst met ':' tussen aanhalingstekens.",
+    )
 
 
 def load_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:

@@ -156,6 +156,22 @@ def test_yaml_syntax_error_names_the_line(make_package):
     assert p.file == "besluit.md" and "regel" in p.location
 
 
+@pytest.mark.parametrize(
+    "line,words",
+    [
+        ("titel: Speeltuinen: renovatie en onderhoud", "dubbele punt (:) in een waarde"),
+        ("titel:\tSpeeltuinen", "vaak een tab"),
+    ],
+)
+def test_yaml_errors_name_the_right_line_in_dutch(make_package, line, words):
+    pkg = make_package()
+    (pkg / "besluit.md").write_text("---\nkenmerk: '2024-1'\n" + line + "\norganisatie: X\n---\nTekst\n")
+    _, found = problems(pkg)
+    p = only(found, "besluit.yaml")
+    assert p.location == "regel 3", p.location  # the line as an editor numbers it
+    assert words in p.message and "mapping" not in p.message and "token" not in p.message
+
+
 def test_missing_besluit_md(make_package):
     pkg = make_package()
     (pkg / "besluit.md").unlink()
