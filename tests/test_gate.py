@@ -6,7 +6,6 @@ PDFs are drawn with reportlab and changed with pypdf, the way real tools produce
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -19,14 +18,7 @@ from reportlab.pdfgen import canvas
 from publish.gate.structure import revisions
 from publish.pdfs import _inspect_bytes
 
-XRAY = next(
-    (
-        p / "shared" / "testdata" / "xray"
-        for p in Path(__file__).resolve().parents[2:4]
-        if (p / "shared" / "testdata" / "xray").is_dir()
-    ),
-    Path("/nonexistent"),
-)
+from support import XRAY
 
 
 def draw(build) -> bytes:

@@ -24,7 +24,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]  # the repository checkout
 TESTS = ROOT / "tests"
 DATA = TESTS / "data"
-SHARED = ROOT.parent / "shared"  # optional: seeds and the x-ray PDFs, present beside CI's checkout
+# Optional: seeds and the x-ray PDFs, beside CI's checkout (or beside the folder that holds a git worktree).
+SHARED = next((p / "shared" for p in ROOT.parents[:3] if (p / "shared").is_dir()), ROOT.parent / "shared")
 XRAY = SHARED / "testdata" / "xray"
 PROBE = TESTS / "browser" / "probe.mjs"
 
