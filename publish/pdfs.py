@@ -70,15 +70,19 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
     from pypdf.errors import PdfReadError
     from pypdfium2 import PdfiumError
 
+    from .gate.timing import stage
+
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
+        with stage("openen"):
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            encrypted = reader.is_encrypted
+            pages = 0 if encrypted else len(reader.pages)
+        if encrypted:
             return {
                 "ok": False,
                 "error": "de pdf is versleuteld of met een wachtwoord beveiligd.",
                 "error_code": "pdf.versleuteld",
             }, None
-        pages = len(reader.pages)
         if pages == 0:
             return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
         from .gate import run_gate

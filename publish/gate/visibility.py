@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import ctypes
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+
+from .timing import add, stage
 
 SCALE = 1.0  # pixels per point: 72 dpi, raised for small print so a letter spans at least ~9 pixels
 MAX_SCALE = 3.0
@@ -279,8 +282,10 @@ class _Canvas:
 
 def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]]:
     """The text of one page (as PDFium extracts it) and its hidden text, grouped per run of words."""
+    start = time.perf_counter()
     page = doc[index]
     textpage = page.get_textpage()
+    add("pagina laden", time.perf_counter() - start)
     try:
         return _inspect_page(doc, index, page, textpage)
     finally:
@@ -289,9 +294,11 @@ def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]
 
 
 def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[str, list[Hidden]]:
+    clock = time.perf_counter()
     raw.FPDFPage_SetRotation(page, 0)
     count = textpage.count_chars()
     text = textpage.get_text_range() if count > 0 else ""
+    clock = _lap("tekst", clock)
     if not text.strip():
         return _clean(text), []
     width, height = page.get_width(), page.get_height()
@@ -302,13 +309,16 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     bounds = [_bounds(o, m) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     area = _union([b for b in bounds if b is not None], left, bottom)
     canvas = _Canvas(width, height, area or (0, 0, width, height), _scale(bounds))
+    clock = _lap("objecten", clock)
 
     full = canvas.render(page, grayscale=True, draw_annots=True)
+    clock = _lap("render volledig", clock)
     bare_page = doc[index]
     raw.FPDFPage_SetRotation(bare_page, 0)
     _strip(bare_page, keep_text=False)
     bare = canvas.render(bare_page, grayscale=True, draw_annots=True)
     bare_page.close()
+    clock = _lap("render zonder tekst", clock)
     owner_page = doc[index]
     raw.FPDFPage_SetRotation(owner_page, 0)
     same = _strip(owner_page, keep_text=True, texts=len(text_objects)) == len(text_objects)
@@ -318,8 +328,10 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     owner[owner > len(text_objects)] = 0  # the background, or a colour blended by a mask: nobody's
     if not same:  # cannot happen (the same page, loaded again); judge every character then
         owner[:] = 0
+    clock = _lap("render eigenaar", clock)
     changed = (np.maximum(full, bare) - np.minimum(full, bare)) > CHANGED
     suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom)
+    clock = _lap("pixels", clock)
     if not suspicious:
         return _clean(text), []
 
@@ -340,7 +352,15 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
             c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
     _excuse_doubles(chars)
-    return _clean(text), _group(chars, canvas, bare, index + 1)
+    found = _group(chars, canvas, bare, index + 1)
+    _lap("tekens", clock)
+    return _clean(text), found
+
+
+def _lap(name: str, since: float) -> float:
+    now = time.perf_counter()
+    add(name, now - since)
+    return now
 
 
 def _scale(bounds) -> float:
@@ -722,6 +742,11 @@ def inspect_document(data: bytes, judge=None) -> tuple[list[str], list[Hidden]]:
 
 
 def page_text(doc: pdfium.PdfDocument, index: int) -> str:
+    with stage("tekst"):
+        return _page_text(doc, index)
+
+
+def _page_text(doc: pdfium.PdfDocument, index: int) -> str:
     page = doc[index]
     textpage = page.get_textpage()
     text = textpage.get_text_range() if textpage.count_chars() > 0 else ""
