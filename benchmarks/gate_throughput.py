@@ -40,30 +40,51 @@ import json, os, resource, sys, time
 from concurrent.futures import ProcessPoolExecutor
 sys.path.insert(0, sys.argv[1])
 
+def stages():
+    try:
+        from publish.gate.timing import snapshot
+    except ImportError:  # an older gate without stage timing
+        return {}
+    return snapshot()
+
 def work(path):
     from publish.pdfs import _inspect_bytes
     with open(path, "rb") as handle:
-        result, _ = _inspect_bytes(handle.read())
-    return result.get("pages", 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        data = handle.read()
+    before = stages()
+    result, _ = _inspect_bytes(data)
+    after = stages()
+    spent = {k: v - before.get(k, 0.0) for k, v in after.items()}
+    return result.get("pages", 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, spent
 
-def warm(_):
-    import publish.pdfs  # noqa: F401
+def warm(path):
+    # every worker imports and runs the whole gate once before the clock starts: a build's workers
+    # serve many PDFs, so the first call's imports (numpy, PDFium, qpdf) are not per-page work
+    import time
+    from publish.pdfs import _inspect_bytes
+    with open(path, "rb") as handle:
+        _inspect_bytes(handle.read())
+    time.sleep(0.2)  # so that every worker gets one
     return os.getpid()
 
 if __name__ == "__main__":
-    files, workers = json.loads(sys.argv[2]), int(sys.argv[3])
+    files, workers, warmup = json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(warm, range(workers * 2)))
+        list(pool.map(warm, [warmup] * workers))
         start = time.perf_counter()
         results = list(pool.map(work, files, chunksize=1))
         elapsed = time.perf_counter() - start
-    print(json.dumps({"seconds": elapsed, "pages": sum(p for p, _ in results), "peak_kb": max(m for _, m in results)}))
+    spent = {}
+    for _, _, s in results:
+        for k, v in s.items():
+            spent[k] = spent.get(k, 0.0) + v
+    print(json.dumps({"seconds": elapsed, "pages": sum(p for p, _, _ in results), "peak_kb": max(m for _, m, _ in results), "stages": spent}))
 """
 
 
-def run_gate(checkout: Path, files: list[Path], workers: int) -> dict:
+def run_gate(checkout: Path, files: list[Path], workers: int, warmup: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", WORKER, str(checkout), json.dumps([str(f) for f in files]), str(workers)],
+        [sys.executable, "-c", WORKER, str(checkout), json.dumps([str(f) for f in files]), str(workers), str(warmup)],
         capture_output=True,
         text=True,
         check=True,
@@ -160,14 +181,16 @@ def main() -> None:
         corpora["echt ogend (meerdere pagina's)"] = [
             real_looking(Path(tmp) / f"rapport{i}.pdf", rng, args.pages) for i in range(args.files)
         ]
+        warmup = write_document(Path(tmp) / "warmup.pdf", random.Random(1), 1)
         print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces)")
+        breakdowns = []
         for name, files in corpora.items():
             pages = pages_of(files)
             line = f"{name:32s} {len(files):3d} pdf's {pages:4d} pagina's |"
-            new = run_gate(HERE.parent, files, args.workers)
+            new = run_gate(HERE.parent, files, args.workers, warmup)
             line += f" gate v2 {pages / new['seconds']:7.1f} ({new['peak_kb'] // 1024} MB)"
             if args.old is not None:
-                old = run_gate(args.old, files, args.workers)
+                old = run_gate(args.old, files, args.workers, warmup)
                 line += f" | oude gate {pages / old['seconds']:7.1f} ({old['peak_kb'] // 1024} MB)"
             if shutil.which("pdftotext"):
                 poppler = run_pdftotext(files, args.workers)
@@ -176,6 +199,12 @@ def main() -> None:
                     f" | pdftotext {pages / poppler['seconds']:7.1f} ({poppler['peak_kb'] // 1024} MB) | v2/pdftotext {ratio:.2f}"
                 )
             print(line, flush=True)
+            breakdowns.append((name, pages, new["stages"]))
+        print("\nms per pagina per stap (gate v2, opgeteld over de processen):")
+        for name, pages, spent in breakdowns:
+            total = sum(spent.values())
+            parts = ", ".join(f"{k} {1000 * v / pages:.1f}" for k, v in sorted(spent.items(), key=lambda kv: -kv[1]) if v > 0)
+            print(f"  {name:32s} {1000 * total / pages:6.1f}: {parts}")
 
 
 if __name__ == "__main__":

@@ -107,8 +107,7 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
         # A comment, stamp or form field can be the only thing covering text: the copy drops it, so the
         # pages are also judged as the reviewer saw them, with those annotations drawn.
         seen = {(h.kind, h.page, h.chars) for h in hidden}
-        with stage("annotaties"):
-            hidden += [h for h in inspect_document(data, judge=annotated)[1] if (h.kind, h.page, h.chars) not in seen]
+        hidden += [h for h in inspect_document(data, judge=annotated)[1] if (h.kind, h.page, h.chars) not in seen]
     for h in hidden:
         message, fix = _HIDDEN_TEXT[h.kind]
         findings.append(_finding(f"pdf.{h.kind}", "fout", h.position(), f"{message} (tekst: {mask(h.chars)}).", fix))

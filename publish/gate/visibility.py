@@ -26,6 +26,7 @@ print it is fine, over a uniformly dark area (blacked out on paper) it is a leak
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 import time
 from collections import Counter
@@ -269,10 +270,10 @@ class _Canvas:
     def pixels(self, box, shape) -> tuple[slice, slice] | None:
         """Pixel rows and columns of a box in points (page space, origin bottom-left)."""
         s = self.scale
-        x0 = int(np.floor(box[0] * s - self.dx))
-        x1 = int(np.ceil(box[2] * s - self.dx))
-        y0 = int(np.floor((self.height - box[3]) * s - self.dy))
-        y1 = int(np.ceil((self.height - box[1]) * s - self.dy))
+        x0 = math.floor(box[0] * s - self.dx)  # math, not numpy: the same values, far less overhead per call
+        x1 = math.ceil(box[2] * s - self.dx)
+        y0 = math.floor((self.height - box[3]) * s - self.dy)
+        y1 = math.ceil((self.height - box[1]) * s - self.dy)
         x0, y0 = max(x0, 0), max(y0, 0)
         x1, y1 = min(x1, shape[1]), min(y1, shape[0])
         if x1 <= x0 or y1 <= y0:
@@ -462,20 +463,30 @@ def _overlapped(bounds, cell: float = 24.0) -> set[int]:
     return out
 
 
+def _address_returning(function):
+    """The same PDFium function, returning the handle as a plain int (or None): the ctypes pointer
+    object it normally returns costs more to make and to turn into an address than the call itself."""
+    fast = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    fast.argtypes = function.argtypes
+    fast.restype = ctypes.c_void_p
+    return fast
+
+
+_TEXT_OBJECT_AT = _address_returning(raw.FPDFText_GetTextObject)
+
+
 def _chars(textpage, count: int, text_index: dict, left: float, bottom: float) -> list[_Char]:
     out = []
     lo, r, b, t = (ctypes.c_double() for _ in range(4))
+    refs = (ctypes.byref(lo), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t))
+    unicode_at, box_at, object_at, lookup = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharBox, _TEXT_OBJECT_AT, text_index.get
     for i in range(count):
-        code = raw.FPDFText_GetUnicode(textpage, i)
+        code = unicode_at(textpage, i)
         char = chr(code) if 0 < code < 0x110000 else ""
-        if not raw.FPDFText_GetCharBox(textpage, i, lo, r, b, t):
+        if not box_at(textpage, i, *refs):
             out.append(_Char(char, (0, 0, 0, 0), -1, index=i))
             continue
-        obj = raw.FPDFText_GetTextObject(textpage, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else None
-        out.append(
-            _Char(char, (lo.value - left, b.value - bottom, r.value - left, t.value - bottom), text_index.get(key, -1), index=i)
-        )
+        out.append(_Char(char, (lo.value - left, b.value - bottom, r.value - left, t.value - bottom), lookup(object_at(textpage, i), -1), index=i))
     return out
 
 
@@ -716,11 +727,23 @@ def _over_print(box, canvas: _Canvas, bare) -> bool:
     if where is None:
         return False
     under = bare[where]
-    paper = float(np.percentile(under, 90))
+    paper = _percentile_90(under)
     if paper < 100:
         return False  # dark all over: blacked out, not print
     ink = float((under < paper - INK_CONTRAST).mean())
     return PRINT_MIN <= ink <= PRINT_MAX
+
+
+def _percentile_90(values: np.ndarray) -> float:
+    """``np.percentile(values, 90)``, the same value, several times faster when the two values it
+    interpolates between are equal (as on paper, where most pixels are the same white)."""
+    flat = values.ravel()
+    below = int((flat.size - 1) * 0.9)
+    around = sorted({max(below - 1, 0), below, min(below + 1, flat.size - 1), min(below + 2, flat.size - 1)})
+    near = np.partition(flat, around)[around]  # a neighbour more on each side: numpy's rounding of the position
+    if (near == near[0]).all():
+        return float(near[0])
+    return float(np.percentile(values, 90))
 
 
 def inspect_document(data: bytes, judge=None) -> tuple[list[str], list[Hidden]]:
