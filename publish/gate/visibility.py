@@ -102,6 +102,7 @@ class _Char:
     obj: int  # index of its text object in paint order, -1 if unknown
     hidden: str = ""  # cause, empty when visible
     index: int = 0  # in the page text
+    pending: bool = False  # letter and box not read yet (see ``_chars``)
 
 
 def is_ground_code(chars: str) -> bool:
@@ -218,6 +219,26 @@ def _strip(page, keep_text: bool, texts: int = 0) -> int:
     return seen
 
 
+def _render_without_text(page, text_objects: list, canvas: "_Canvas") -> np.ndarray | None:
+    """The page as it is drawn without any text: every text object (inside Form XObjects too) is made
+    invisible (render mode 3, which PDFium does not paint) for one render, then given its own mode
+    back. The same pixels as removing the text objects from a second copy of the page, without loading
+    and parsing the page again. None when a mode cannot be read or set (nothing is then changed)."""
+    modes = [raw.FPDFTextObj_GetTextRenderMode(obj) for obj in text_objects]
+    if any(mode < 0 for mode in modes):
+        return None
+    changed = []
+    try:
+        for obj in text_objects:
+            if not raw.FPDFTextObj_SetTextRenderMode(obj, raw.FPDF_TEXTRENDERMODE_INVISIBLE):
+                return None
+            changed.append(obj)
+        return canvas.render(page, grayscale=True, draw_annots=True)
+    finally:
+        for obj, mode in zip(changed, modes):
+            raw.FPDFTextObj_SetTextRenderMode(obj, mode)
+
+
 def _bounds(obj, to_page: Matrix = IDENTITY) -> tuple[float, float, float, float] | None:
     lo, b, r, t = (ctypes.c_float() for _ in range(4))
     if not raw.FPDFPageObj_GetBounds(obj, lo, b, r, t):
@@ -283,10 +304,10 @@ class _Canvas:
 
 def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]]:
     """The text of one page (as PDFium extracts it) and its hidden text, grouped per run of words."""
-    start = time.perf_counter()
+    start = time.process_time()
     page = doc[index]
     textpage = page.get_textpage()
-    add("pagina laden", time.perf_counter() - start)
+    add("pagina laden", time.process_time() - start)
     try:
         return _inspect_page(doc, index, page, textpage)
     finally:
@@ -295,7 +316,7 @@ def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]
 
 
 def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[str, list[Hidden]]:
-    clock = time.perf_counter()
+    clock = time.process_time()
     raw.FPDFPage_SetRotation(page, 0)
     count = textpage.count_chars()
     text = textpage.get_text_range() if count > 0 else ""
@@ -314,11 +335,13 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
 
     full = canvas.render(page, grayscale=True, draw_annots=True)
     clock = _lap("render volledig", clock)
-    bare_page = doc[index]
-    raw.FPDFPage_SetRotation(bare_page, 0)
-    _strip(bare_page, keep_text=False)
-    bare = canvas.render(bare_page, grayscale=True, draw_annots=True)
-    bare_page.close()
+    bare = _render_without_text(page, text_objects, canvas)
+    if bare is None:  # a text object whose mode PDFium cannot tell: the page loaded again, without its text
+        bare_page = doc[index]
+        raw.FPDFPage_SetRotation(bare_page, 0)
+        _strip(bare_page, keep_text=False)
+        bare = canvas.render(bare_page, grayscale=True, draw_annots=True)
+        bare_page.close()
     clock = _lap("render zonder tekst", clock)
     owner_page = doc[index]
     raw.FPDFPage_SetRotation(owner_page, 0)
@@ -339,9 +362,9 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     objects = [(o, k) for o, k, _m in walked]
     order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}  # type: ignore[arg-type]
     text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}  # type: ignore[arg-type]
-    chars = _chars(textpage, count, text_index, left, bottom)
-    modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
     suspicious_set = set(suspicious)
+    chars = _chars(textpage, count, text_index, left, bottom, suspicious_set)
+    modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
     for c in chars:
@@ -352,6 +375,10 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
             c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
+    if not any(c.hidden for c in chars):
+        _lap("tekens", clock)
+        return _clean(text), []  # what follows only excuses or groups hidden characters
+    _complete(textpage, chars, left, bottom)
     _excuse_doubles(chars)
     found = _group(chars, canvas, bare, index + 1)
     _lap("tekens", clock)
@@ -359,7 +386,7 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
 
 
 def _lap(name: str, since: float) -> float:
-    now = time.perf_counter()
+    now = time.process_time()
     add(name, now - since)
     return now
 
@@ -425,7 +452,53 @@ def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas,
     return suspicious
 
 
-def _overlapped(bounds, cell: float = 24.0) -> set[int]:
+def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
+    """Text objects whose area a later text object overlaps by more than a sliver.
+
+    The same set as ``_overlapped_grid``, counted with numpy: objects sorted by their lower edge, each
+    is compared with those whose lower edge lies within ``tall`` points below its own and its top
+    (a line of text meets only the lines near it); the few taller objects are compared with all.
+    Odd bounds (not finite) or very many pairs go to the grid."""
+    known = [k for k, box in enumerate(bounds) if box is not None]
+    n = len(known)
+    if n < 2:
+        return set()
+    boxes = np.array([bounds[k] for k in known], dtype=np.float64)
+    if not np.isfinite(boxes).all():
+        return _overlapped_grid(bounds)
+    x0, y0, x1, y1 = boxes.T
+    area = np.maximum((x1 - x0) * (y1 - y0), 1e-6)
+    out = np.zeros(n, dtype=bool)
+
+    def mark(e: np.ndarray, k: np.ndarray) -> None:  # e drawn before k
+        w = np.minimum(x1[e], x1[k]) - np.maximum(x0[e], x0[k])
+        h = np.minimum(y1[e], y1[k]) - np.maximum(y0[e], y0[k])
+        out[e[(w > 0) & (h > 0) & (w * h > 0.1 * area[e])]] = True
+
+    is_tall = (y1 - y0) > tall
+    talls = np.flatnonzero(is_tall)
+    short = np.flatnonzero(~is_tall)
+    order = short[np.argsort(y0[short], kind="stable")]
+    lows = y0[order]
+    start = np.searchsorted(lows, lows - tall, side="right")
+    stop = np.searchsorted(lows, y1[order], side="left")
+    counts = np.maximum(stop - start, 0)
+    if int(counts.sum()) + len(talls) * n > most:
+        return _overlapped_grid(bounds)
+    first = np.repeat(np.arange(len(order)), counts)
+    offsets = np.repeat(start - np.cumsum(counts) + counts, counts)
+    second = np.arange(int(counts.sum())) + offsets
+    a, b = order[first], order[second]
+    later = b > a
+    mark(a[later], b[later])
+    everyone = np.arange(n)
+    for t in talls.tolist():
+        mark(everyone[:t], np.full(t, t))  # earlier objects under the tall one
+        mark(np.full(n - t - 1, t), everyone[t + 1 :])  # the tall one under later objects
+    return {known[i] for i in np.flatnonzero(out).tolist()}
+
+
+def _overlapped_grid(bounds, cell: float = 24.0) -> set[int]:
     """Text objects whose area a later text object overlaps by more than a sliver (found through a
     coarse grid, so each object is compared only with its neighbours)."""
     grid: dict[tuple[int, int], list[int]] = {}
@@ -475,19 +548,42 @@ def _address_returning(function):
 _TEXT_OBJECT_AT = _address_returning(raw.FPDFText_GetTextObject)
 
 
-def _chars(textpage, count: int, text_index: dict, left: float, bottom: float) -> list[_Char]:
+def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int]) -> list[_Char]:
+    """Every character of the page with its text object; letter and box only for those of the
+    ``judged`` objects for now (``_complete`` adds the rest when some character turns out hidden)."""
     out = []
-    lo, r, b, t = (ctypes.c_double() for _ in range(4))
-    refs = (ctypes.byref(lo), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t))
-    unicode_at, box_at, object_at, lookup = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharBox, _TEXT_OBJECT_AT, text_index.get
+    object_at, lookup = _TEXT_OBJECT_AT, text_index.get
     for i in range(count):
-        code = unicode_at(textpage, i)
-        char = chr(code) if 0 < code < 0x110000 else ""
-        if not box_at(textpage, i, *refs):
-            out.append(_Char(char, (0, 0, 0, 0), -1, index=i))
-            continue
-        out.append(_Char(char, (lo.value - left, b.value - bottom, r.value - left, t.value - bottom), lookup(object_at(textpage, i), -1), index=i))
+        obj = lookup(object_at(textpage, i), -1)
+        c = _Char("", (0, 0, 0, 0), obj, index=i)
+        if obj in judged:
+            _fill(textpage, c, left, bottom)
+        else:
+            c.pending = True
+        out.append(c)
     return out
+
+
+def _complete(textpage, chars: list[_Char], left: float, bottom: float) -> None:
+    for c in chars:
+        if c.pending:
+            _fill(textpage, c, left, bottom)
+
+
+_BOX = tuple(ctypes.c_double() for _ in range(4))
+_BOX_REFS = tuple(ctypes.byref(v) for v in _BOX)
+
+
+def _fill(textpage, c: _Char, left: float, bottom: float) -> None:
+    """The letter and the box of a character; a character without a box belongs to no object."""
+    code = raw.FPDFText_GetUnicode(textpage, c.index)
+    c.char = chr(code) if 0 < code < 0x110000 else ""
+    c.pending = False
+    if not raw.FPDFText_GetCharBox(textpage, c.index, *_BOX_REFS):
+        c.obj = -1
+        return
+    lo, r, b, t = (v.value for v in _BOX)
+    c.box = (lo - left, b - bottom, r - left, t - bottom)
 
 
 def _later_covers(walked, left, bottom):
