@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pdf_tricks as tricks
 import pikepdf
@@ -126,7 +128,7 @@ def test_the_slow_ways_give_the_same_verdicts(name, monkeypatch):
     data = HOSTILE[name]()
     quick = _verdicts(data)
     monkeypatch.setattr(visibility, "_render_without_text", lambda *args: None)
-    monkeypatch.setattr(gate_copy, "_may_flatten", lambda operations: True)
+    monkeypatch.setattr(gate_copy, "_scan", lambda operations: (gate_copy._used_names(operations), True))
     monkeypatch.setattr(visibility, "_percentile_90", lambda values: float(np.percentile(values, 90)))
     assert _verdicts(data) == quick, name
 
@@ -167,7 +169,9 @@ def test_squeezed_text_is_found_with_the_operator_filter(content, squeezed):
     assert flat is gate_copy._flattened_text(pikepdf.parse_content_stream(page))
     assert rewritten is None
     assert used.get("/Font") == {"/F1"}
-    assert gate_copy._may_flatten(pikepdf.parse_content_stream(page, gate_copy._NAMED)) or not squeezed
+    named = pikepdf.parse_content_stream(page, gate_copy._NAMED)
+    assert gate_copy._may_flatten(named) or not squeezed
+    assert gate_copy._scan(named) == (gate_copy._used_names(named), gate_copy._may_flatten(named))
 
 
 def test_a_comment_is_still_written_away_and_names_still_found():
@@ -233,3 +237,18 @@ def test_overlapping_text_objects_are_the_same_set_as_the_grid_finds():
 def test_overlap_with_odd_bounds_goes_to_the_grid():
     with pytest.raises(ValueError):
         visibility._overlapped([(0.0, 0.0, 10.0, 10.0), (float("nan"), 0.0, 5.0, 5.0)])
+
+
+def test_one_pass_over_the_operators_is_the_two_it_replaces():
+    streams = [
+        b"/F1 12 Tf /Im1 Do /GS1 gs /Sh1 sh /CS1 cs /CS2 CS /P1 scn 1 0 0 /P2 SCN /Span << /MCID 0 >> BDC /OC /L1 BDC /Tag /Prop DP",
+        b"(odd) Tf 12 Do gs /X 0 Tz 1 2 Tm 0 0 0 0 0 0 Tm",
+        b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q 0.9 Tz /F1 0 Tf",
+    ]
+    for build in [*tricks.HIDDEN.values(), tricks.scan_with_ocr.__call__]:
+        with pikepdf.open(io.BytesIO(build() if build is not tricks.scan_with_ocr.__call__ else build(True))) as pdf:
+            streams.append(pdf.pages[0].obj.Contents.read_bytes())
+    for content in streams:
+        pdf = _page_with(content)
+        named = pikepdf.parse_content_stream(pikepdf.Page(pdf.pages[0].obj), gate_copy._NAMED)
+        assert gate_copy._scan(named) == (gate_copy._used_names(named), gate_copy._may_flatten(named)), content[:60]

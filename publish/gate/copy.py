@@ -745,9 +745,53 @@ def _read(target, data: bytes) -> tuple[dict[str, set], bool, bytes | None]:
     if b"%" in data:
         operations = pikepdf.parse_content_stream(target)
         return _used_names(operations), _flattened_text(operations), pikepdf.unparse_content_stream(operations)
-    named = pikepdf.parse_content_stream(target, _NAMED)
-    flat = _may_flatten(named) and _flattened_text(pikepdf.parse_content_stream(target))
-    return _used_names(named), flat, None
+    used, may_flatten = _scan(pikepdf.parse_content_stream(target, _NAMED))
+    flat = may_flatten and _flattened_text(pikepdf.parse_content_stream(target))
+    return used, flat, None
+
+
+def _scan(operations) -> tuple[dict[str, set], bool]:
+    """``(_used_names(operations), _may_flatten(operations))`` in one pass, reading each operator's
+    operands once (the costliest step in Python)."""
+    used: dict[str, set] = {}
+    squeezes = False
+    for instruction in operations:
+        operator = instruction.operator
+        op = str(operator)
+        category = USES.get(op)
+        if category is None and op not in ("Tz", "Tm"):
+            if isinstance(operator, pikepdf.PdfInlineImage) or op == "INLINE IMAGE":
+                used.setdefault("inline", set()).add(True)
+            continue
+        operands = instruction.operands
+        if category is not None:
+            if op in ("scn", "SCN"):
+                name = operands[-1] if len(operands) else None
+            elif op in ("BDC", "DP"):
+                name = operands[1] if len(operands) > 1 else None
+            else:
+                name = operands[0] if len(operands) else None
+            if isinstance(name, Name):
+                used.setdefault(category, set()).add(str(name))
+        if not squeezes and op in ("Tz", "Tf", "Tm"):
+            squeezes = _squeezes(op, operands)
+    return used, squeezes
+
+
+def _squeezes(op: str, operands) -> bool:
+    """Does this ``Tz``, ``Tf`` or ``Tm`` set a squeezed state (see ``_may_flatten``)?"""
+    try:
+        if op == "Tz" and len(operands) and abs(float(operands[0])) < 1:
+            return True
+        if op == "Tf" and len(operands) > 1 and float(operands[1]) == 0:
+            return True
+        if op == "Tm" and len(operands) == 6:
+            a, b, c, d = (float(v) for v in operands[:4])
+            if not abs(a * d - b * c) > 1e-9:
+                return True
+    except (TypeError, ValueError):
+        pass
+    return False
 
 
 def _may_flatten(operations) -> bool:
@@ -756,20 +800,8 @@ def _may_flatten(operations) -> bool:
     operators change it (``q``/``Q`` restore earlier states, ``BT`` resets the matrix)."""
     for instruction in operations:
         op = str(instruction.operator)
-        if op not in ("Tz", "Tf", "Tm"):
-            continue
-        operands = instruction.operands
-        try:
-            if op == "Tz" and len(operands) and abs(float(operands[0])) < 1:
-                return True
-            if op == "Tf" and len(operands) > 1 and float(operands[1]) == 0:
-                return True
-            if op == "Tm" and len(operands) == 6:
-                a, b, c, d = (float(v) for v in operands[:4])
-                if not abs(a * d - b * c) > 1e-9:
-                    return True
-        except (TypeError, ValueError):
-            continue
+        if op in ("Tz", "Tf", "Tm") and _squeezes(op, instruction.operands):
+            return True
     return False
 
 
