@@ -245,8 +245,8 @@ def test_one_pass_over_the_operators_is_the_two_it_replaces():
         b"(odd) Tf 12 Do gs /X 0 Tz 1 2 Tm 0 0 0 0 0 0 Tm",
         b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q 0.9 Tz /F1 0 Tf",
     ]
-    for build in [*tricks.HIDDEN.values(), tricks.scan_with_ocr.__call__]:
-        with pikepdf.open(io.BytesIO(build() if build is not tricks.scan_with_ocr.__call__ else build(True))) as pdf:
+    for build in [*tricks.HIDDEN.values(), lambda: tricks.scan_with_ocr(True), lambda: tricks.scan_with_ocr(False)]:
+        with pikepdf.open(io.BytesIO(build())) as pdf:
             streams.append(pdf.pages[0].obj.Contents.read_bytes())
     for content in streams:
         pdf = _page_with(content)
