@@ -47,23 +47,36 @@ def stages():
         return {}
     return snapshot()
 
+def inspect(data):
+    # what a build's worker does with one PDF (publish.pdfs._work without the cache): the precheck
+    # (encryption, page count, bounded Flate counting) where the checkout has one, then the gate
+    import inspect as signature
+    import publish.pdfs as pdfs
+    if not hasattr(pdfs, "_precheck"):
+        return pdfs._inspect_bytes(data)
+    from publish.limits import DEFAULT_LIMITS
+    if "opened" not in signature.signature(pdfs._precheck).parameters:
+        refused = pdfs._precheck(data, DEFAULT_LIMITS)
+        return (refused, None) if refused else pdfs._inspect_bytes(data)
+    opened = []
+    refused = pdfs._precheck(data, DEFAULT_LIMITS, opened)
+    return (refused, None) if refused else pdfs._inspect_bytes(data, opened[0] if opened else None)
+
 def work(path):
-    from publish.pdfs import _inspect_bytes
     with open(path, "rb") as handle:
         data = handle.read()
-    before = stages()
-    result, _ = _inspect_bytes(data)
-    after = stages()
+    before, cpu = stages(), time.process_time()
+    result, _ = inspect(data)
+    after, cpu = stages(), time.process_time() - cpu
     spent = {k: v - before.get(k, 0.0) for k, v in after.items()}
-    return result.get("pages", 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, spent
+    return result.get("pages", 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, spent, cpu
 
 def warm(path):
     # every worker imports and runs the whole gate once before the clock starts: a build's workers
     # serve many PDFs, so the first call's imports (numpy, PDFium, qpdf) are not per-page work
     import time
-    from publish.pdfs import _inspect_bytes
     with open(path, "rb") as handle:
-        _inspect_bytes(handle.read())
+        inspect(handle.read())
     time.sleep(0.2)  # so that every worker gets one
     return os.getpid()
 
@@ -75,10 +88,11 @@ if __name__ == "__main__":
         results = list(pool.map(work, files, chunksize=1))
         elapsed = time.perf_counter() - start
     spent = {}
-    for _, _, s in results:
+    for _, _, s, _ in results:
         for k, v in s.items():
             spent[k] = spent.get(k, 0.0) + v
-    print(json.dumps({"seconds": elapsed, "pages": sum(p for p, _, _ in results), "peak_kb": max(m for _, m, _ in results), "stages": spent}))
+    print(json.dumps({"seconds": elapsed, "pages": sum(r[0] for r in results), "peak_kb": max(r[1] for r in results),
+                      "stages": spent, "cpu": sum(r[3] for r in results)}))
 """
 
 
@@ -93,17 +107,17 @@ def run_gate(checkout: Path, files: list[Path], workers: int, warmup: Path) -> d
 
 
 def run_pdftotext(files: list[Path], workers: int) -> dict:
-    def one(path: Path) -> int:
+    def one(path: Path) -> tuple[int, float]:
         process = subprocess.Popen(["pdftotext", str(path), "-"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
+        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory and CPU time
         process.returncode = os.waitstatus_to_exitcode(status)
-        return usage.ru_maxrss
+        return usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        peaks = list(pool.map(one, files))
+        measured = list(pool.map(one, files))
     elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "peak_kb": max(peaks)}
+    return {"seconds": elapsed, "peak_kb": max(m for m, _ in measured), "cpu": sum(c for _, c in measured)}
 
 
 def real_looking(path: Path, rng: random.Random, pages: int) -> Path:
@@ -195,8 +209,10 @@ def main() -> None:
             if shutil.which("pdftotext"):
                 poppler = run_pdftotext(files, args.workers)
                 ratio = (pages / new["seconds"]) / (pages / poppler["seconds"])
+                cpu_ratio = poppler["cpu"] / new["cpu"] if new.get("cpu") else 0.0
                 line += (
                     f" | pdftotext {pages / poppler['seconds']:7.1f} ({poppler['peak_kb'] // 1024} MB) | v2/pdftotext {ratio:.2f}"
+                    f" | CPU ms/pagina {1000 * new['cpu'] / pages:.1f} tegen {1000 * poppler['cpu'] / pages:.1f}: {cpu_ratio:.2f}"
                 )
             print(line, flush=True)
             breakdowns.append((name, pages, new["stages"]))

@@ -64,8 +64,9 @@ class PdfResult:
         return any(t.strip() for t in self.texts)
 
 
-def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
-    """Parse one PDF. Returns the result fields and the bytes of the published copy."""
+def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
+    """Parse one PDF. Returns the result fields and the bytes of the published copy. ``reader``: the
+    pypdf reader ``_precheck`` already opened on these bytes (then not opened again)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
     from pypdfium2 import PdfiumError
@@ -74,7 +75,8 @@ def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
 
     try:
         with stage("openen"):
-            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader is None:
+                reader = PdfReader(io.BytesIO(data), strict=False)
             encrypted = reader.is_encrypted
             pages = 0 if encrypted else len(reader.pages)
         if encrypted:
@@ -142,8 +144,16 @@ def _limit_result(limits, name: str, found, what: str, code: str) -> dict:
     return {"ok": False, "error": limits.exceeded(name, found, what), "error_code": code, "cacheable": False}
 
 
-def _precheck(data: bytes, limits) -> dict | None:
-    """Encryption and page count before the real work: a refused PDF is not parsed further."""
+def _precheck(data: bytes, limits, opened: list | None = None) -> dict | None:
+    """Encryption and page count before the real work: a refused PDF is not parsed further.
+    ``opened`` receives the pypdf reader when the PDF may go on, for ``_inspect_bytes`` to use."""
+    from .gate.timing import stage
+
+    with stage("voorcontrole"):
+        return _precheck_timed(data, limits, opened)
+
+
+def _precheck_timed(data: bytes, limits, opened: list | None) -> dict | None:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -165,6 +175,8 @@ def _precheck(data: bytes, limits) -> dict | None:
     largest = _largest_stream(data, limits.pdf_stream_bytes)
     if largest > limits.pdf_stream_bytes:
         return _limit_result(limits, "pdf_stream_bytes", largest, "een uitgepakte stroom in de pdf", "limiet.pdf_stroom")
+    if opened is not None:
+        opened.append(reader)
     return None
 
 
@@ -219,12 +231,13 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
     cache = Cache(Path(cache_root))
     try:
         data = Path(path).read_bytes()
+        opened: list = []  # the pypdf reader of the precheck, opened once
         if len(data) > limits.pdf_bytes:
             result = _limit_result(limits, "pdf_bytes", len(data), "de pdf", "limiet.pdf_bytes")
         else:
-            result = _precheck(data, limits)
+            result = _precheck(data, limits, opened)
         if result is None:
-            result, published = _inspect_bytes(data)
+            result, published = _inspect_bytes(data, opened[0] if opened else None)
             if published is not None:
                 result["published_sha256"] = hashlib.sha256(published).hexdigest()
                 result["published_size"] = len(published)

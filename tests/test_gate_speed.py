@@ -252,3 +252,24 @@ def test_one_pass_over_the_operators_is_the_two_it_replaces():
         pdf = _page_with(content)
         named = pikepdf.parse_content_stream(pikepdf.Page(pdf.pages[0].obj), gate_copy._NAMED)
         assert gate_copy._scan(named) == (gate_copy._used_names(named), gate_copy._may_flatten(named)), content[:60]
+
+
+def test_a_worker_opens_the_pdf_with_pypdf_once(tmp_path, monkeypatch):
+    import pypdf
+
+    from publish import pdfs
+
+    opened = []
+    real = pypdf.PdfReader
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            opened.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pypdf, "PdfReader", Counting)
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(tricks.black_box(beside=True))
+    result = pdfs._work((str(path), "0" * 64, str(tmp_path / "cache")))
+    assert result["ok"] and "Jan de Vries woont hier" in result["texts"][0]
+    assert len(opened) == 1
