@@ -239,10 +239,19 @@ def _render_without_text(page, text_objects: list, canvas: "_Canvas") -> np.ndar
             raw.FPDFTextObj_SetTextRenderMode(obj, mode)
 
 
-def _bounds(obj, to_page: Matrix = IDENTITY) -> tuple[float, float, float, float] | None:
-    lo, b, r, t = (ctypes.c_float() for _ in range(4))
-    if not raw.FPDFPageObj_GetBounds(obj, lo, b, r, t):
+class _Out:
+    """Four output numbers for a PDFium call, made once per page rather than per call."""
+
+    def __init__(self, kind=ctypes.c_float):
+        self.values = tuple(kind() for _ in range(4))
+        self.refs = tuple(ctypes.byref(v) for v in self.values)
+
+
+def _bounds(obj, to_page: Matrix = IDENTITY, out: _Out | None = None) -> tuple[float, float, float, float] | None:
+    out = out or _Out()
+    if not raw.FPDFPageObj_GetBounds(obj, *out.refs):
         return None
+    lo, b, r, t = out.values
     if to_page == IDENTITY:
         return (lo.value, b.value, r.value, t.value)
     a, b_, c, d, e, f = to_page
@@ -328,7 +337,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
 
     walked = _walk(page)
     text_objects = [o for o, k, _m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
-    bounds = [_bounds(o, m) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    floats = _Out()
+    bounds = [_bounds(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     area = _union([b for b in bounds if b is not None], left, bottom)
     canvas = _Canvas(width, height, area or (0, 0, width, height), _scale(bounds))
     clock = _lap("objecten", clock)
@@ -552,12 +562,12 @@ def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, j
     """Every character of the page with its text object; letter and box only for those of the
     ``judged`` objects for now (``_complete`` adds the rest when some character turns out hidden)."""
     out = []
-    object_at, lookup = _TEXT_OBJECT_AT, text_index.get
+    object_at, lookup, box = _TEXT_OBJECT_AT, text_index.get, _Out(ctypes.c_double)
     for i in range(count):
         obj = lookup(object_at(textpage, i), -1)
         c = _Char("", (0, 0, 0, 0), obj, index=i)
         if obj in judged:
-            _fill(textpage, c, left, bottom)
+            _fill(textpage, c, left, bottom, box)
         else:
             c.pending = True
         out.append(c)
@@ -565,33 +575,30 @@ def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, j
 
 
 def _complete(textpage, chars: list[_Char], left: float, bottom: float) -> None:
+    box = _Out(ctypes.c_double)
     for c in chars:
         if c.pending:
-            _fill(textpage, c, left, bottom)
+            _fill(textpage, c, left, bottom, box)
 
 
-_BOX = tuple(ctypes.c_double() for _ in range(4))
-_BOX_REFS = tuple(ctypes.byref(v) for v in _BOX)
-
-
-def _fill(textpage, c: _Char, left: float, bottom: float) -> None:
+def _fill(textpage, c: _Char, left: float, bottom: float, box: _Out) -> None:
     """The letter and the box of a character; a character without a box belongs to no object."""
     code = raw.FPDFText_GetUnicode(textpage, c.index)
     c.char = chr(code) if 0 < code < 0x110000 else ""
     c.pending = False
-    if not raw.FPDFText_GetCharBox(textpage, c.index, *_BOX_REFS):
+    if not raw.FPDFText_GetCharBox(textpage, c.index, *box.refs):
         c.obj = -1
         return
-    lo, r, b, t = (v.value for v in _BOX)
+    lo, r, b, t = (v.value for v in box.values)
     c.box = (lo - left, b - bottom, r - left, t - bottom)
 
 
 def _later_covers(walked, left, bottom):
     """Non-text objects (paths, images, shadings) with their paint order and bounds."""
-    out = []
+    out, floats = [], _Out()
     for i, (obj, kind, to_page) in enumerate(walked):
         if kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING):
-            box = _bounds(obj, to_page)
+            box = _bounds(obj, to_page, floats)
             if box is not None:
                 out.append((i, _shift(box, left, bottom), kind))
     return out
