@@ -273,3 +273,27 @@ def test_a_worker_opens_the_pdf_with_pypdf_once(tmp_path, monkeypatch):
     result = pdfs._work((str(path), "0" * 64, str(tmp_path / "cache")))
     assert result["ok"] and "Jan de Vries woont hier" in result["texts"][0]
     assert len(opened) == 1
+
+
+def _flate_pdf(payload: bytes) -> bytes:
+    import zlib
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    stream = pikepdf.Stream(pdf, zlib.compress(payload, 9))
+    stream[NameObject("/Filter")] = pikepdf.Name.FlateDecode
+    pdf.pages[0].obj[NameObject("/Contents")] = pdf.make_indirect(stream)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_stream_too_short_to_pass_the_limit_is_not_unpacked_and_a_bomb_still_is():
+    from publish.pdfs import DEFLATE_MAX_RATIO, _largest_stream
+
+    bomb = _flate_pdf(b"\0" * 30_000_000)  # about 29 kB packed, 30 MB unpacked
+    assert _largest_stream(bomb, 20_000_000) > 20_000_000  # past the limit: counted and refused
+    assert _largest_stream(bomb, 40_000_000) == 30_000_000  # may pass a higher limit: counted, fits
+    packed = len(__import__("zlib").compress(b"\0" * 30_000_000, 9))
+    assert _largest_stream(bomb, packed * DEFLATE_MAX_RATIO) == 0  # cannot pass it: not unpacked
+    assert 30_000_000 <= packed * DEFLATE_MAX_RATIO  # the bound holds for the most packable input

@@ -4,7 +4,10 @@ For every page with text, three whole-page renders are compared (grayscale, 72 d
 area that has text):
 
 - ``full``: the page as a viewer shows it, annotations included;
-- ``bare``: the same page with every text object removed (recursively, inside Form XObjects too);
+- ``bare``: the same page without any text (recursively, inside Form XObjects too): every text object
+  is set to render mode 3 (invisible, which PDFium does not paint) for this render and then gets its
+  own mode back, which draws the same pixels as removing the text objects from a second copy of the
+  page without loading and parsing it again (tests/test_gate_speed.py compares the two);
 - ``owner``: only the text objects, each painted in its own flat colour without anti-aliasing (render
   modes, clipping and masks kept), so every pixel tells which text object is drawn on top there.
 
@@ -15,9 +18,11 @@ colour of what is under it, transparent, clipped or masked away, invisible (rend
 small, outside the page, or covered by other text drawn later (black symbol-font squares). Nothing has
 to be modelled for this: whatever the engine draws is what is judged.
 
-Speed: the three renders cost about as much as drawing the page three times. Characters are examined
-one by one only on pages where some text object is not wholly visible; elsewhere a check per text
-object (a few per line) suffices.
+Speed: the three renders cost about as much as drawing the page three times (the second reuses the
+loaded page and its decoded images). Characters are examined one by one only on pages where some
+text object is not wholly visible; elsewhere a check per text object (a few per line) suffices. Even
+then a character's letter and box are read only for the doubtful objects, the rest only when some
+character turns out hidden. ``timing.py`` counts the CPU time of each stage.
 
 Text that is invisible by design, the OCR layer of a scan, is judged by what is under it: over visible
 print it is fine, over a uniformly dark area (blacked out on paper) it is a leak.
@@ -377,11 +382,25 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
+    facts: dict[int, tuple] = {}
     for c in chars:
         if c.obj not in suspicious_set or not c.char.isalnum():
             continue
         c.hidden = _judge(
-            c, canvas, full, bare, owner, changed, modes.get(c.obj, 0), width, height, later_covers, annots, text_objects, order
+            c,
+            canvas,
+            full,
+            bare,
+            owner,
+            changed,
+            modes.get(c.obj, 0),
+            width,
+            height,
+            later_covers,
+            annots,
+            text_objects,
+            order,
+            facts,
         )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
             c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
@@ -642,6 +661,7 @@ def _judge(
     annots,
     text_objects,
     order,
+    facts: dict | None = None,
 ) -> str:
     box = c.box
     w, h = box[2] - box[0], box[3] - box[1]
@@ -659,21 +679,25 @@ def _judge(
         return ""
     if max(w, h) < MIN_SIZE:
         return TE_KLEIN
-    position = order.get(ctypes.cast(text_objects[c.obj], ctypes.c_void_p).value, 0)
     later_text = int((owner[where] > c.obj + 1).sum())
     if later_text >= 0.3 * cells:
         return ONDER_TEKST
-    obj = text_objects[c.obj]
-    if _in_layer(obj):
+    known = facts.get(c.obj) if facts is not None else None
+    if known is None:  # what PDFium says about the text object, asked once per object
+        obj = text_objects[c.obj]
+        known = (order.get(ctypes.cast(obj, ctypes.c_void_p).value, 0), _in_layer(obj), _transparent(obj), _fill_grey(obj))
+        if facts is not None:
+            facts[c.obj] = known
+    position, in_layer, transparent, grey = known
+    if in_layer:
         return VERBORGEN_LAAG
     late = any(i > position and _overlap(box, b) >= 0.5 * max(w * h, 1e-6) for i, b, _k in covers)
-    if own.sum() == 0 or _transparent(obj):
+    if own.sum() == 0 or transparent:
         if float((bare[where] < DARK).mean()) > 0.85:
             return ONZICHTBAAR_ONDER_VLAK if late or _overlap_any(box, annots) else ONZICHTBAAR_OP_ZWART
         return ONZICHTBAAR if mode in (3, 7) else VERBORGEN
     if late or _overlap_any(box, annots):
         return ONDER_VLAK
-    grey = _fill_grey(obj)
     around = float(full[where].mean())
     if grey is not None and abs(grey - around) < 40:
         return WIT_OP_WIT if around > 230 else KLEUR_VAN_VLAK
