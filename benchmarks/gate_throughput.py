@@ -196,23 +196,25 @@ def main() -> None:
             real_looking(Path(tmp) / f"rapport{i}.pdf", rng, args.pages) for i in range(args.files)
         ]
         warmup = write_document(Path(tmp) / "warmup.pdf", random.Random(1), 1)
-        print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces)")
+        print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces, CPU-tijd per pagina)")
         breakdowns = []
         for name, files in corpora.items():
             pages = pages_of(files)
             line = f"{name:32s} {len(files):3d} pdf's {pages:4d} pagina's |"
             new = run_gate(HERE.parent, files, args.workers, warmup)
-            line += f" gate v2 {pages / new['seconds']:7.1f} ({new['peak_kb'] // 1024} MB)"
+            line += (
+                f" gate v2 {pages / new['seconds']:6.1f} ({new['peak_kb'] // 1024} MB, CPU {1000 * new['cpu'] / pages:.1f} ms)"
+            )
             if args.old is not None:
                 old = run_gate(args.old, files, args.workers, warmup)
-                line += f" | oude gate {pages / old['seconds']:7.1f} ({old['peak_kb'] // 1024} MB)"
+                line += f" | oude gate {pages / old['seconds']:6.1f} ({old['peak_kb'] // 1024} MB, CPU {1000 * old['cpu'] / pages:.1f} ms)"
             if shutil.which("pdftotext"):
                 poppler = run_pdftotext(files, args.workers)
                 ratio = (pages / new["seconds"]) / (pages / poppler["seconds"])
                 cpu_ratio = poppler["cpu"] / new["cpu"] if new.get("cpu") else 0.0
                 line += (
-                    f" | pdftotext {pages / poppler['seconds']:7.1f} ({poppler['peak_kb'] // 1024} MB) | v2/pdftotext {ratio:.2f}"
-                    f" | CPU ms/pagina {1000 * new['cpu'] / pages:.1f} tegen {1000 * poppler['cpu'] / pages:.1f}: {cpu_ratio:.2f}"
+                    f" | pdftotext {pages / poppler['seconds']:6.1f} ({poppler['peak_kb'] // 1024} MB, CPU"
+                    f" {1000 * poppler['cpu'] / pages:.1f} ms) | v2/pdftotext {ratio:.2f}, in CPU-tijd {cpu_ratio:.2f}"
                 )
             print(line, flush=True)
             breakdowns.append((name, pages, new["stages"]))

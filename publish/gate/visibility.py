@@ -143,6 +143,38 @@ Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
+def _plain(function):
+    """The same PDFium function taking and returning handles as plain ints: ctypes makes and checks a
+    pointer object for every typed handle, which costs more than many of these calls themselves."""
+
+    def plain(kind):
+        return ctypes.c_void_p if isinstance(kind, type) and issubclass(kind, ctypes._Pointer) else kind
+
+    fast = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    fast.argtypes = [plain(kind) for kind in function.argtypes]
+    fast.restype = plain(function.restype)
+    return fast
+
+
+_TEXT_OBJECT_AT = _plain(raw.FPDFText_GetTextObject)
+_PAGE_OBJECT = _plain(raw.FPDFPage_GetObject)
+_FORM_OBJECT = _plain(raw.FPDFFormObj_GetObject)
+_FORM_COUNT = _plain(raw.FPDFFormObj_CountObjects)
+_PAGE_REMOVE = _plain(raw.FPDFPage_RemoveObject)
+_FORM_REMOVE = _plain(raw.FPDFFormObj_RemoveObject)
+_TYPE = _plain(raw.FPDFPageObj_GetType)
+_DESTROY = _plain(raw.FPDFPageObj_Destroy)
+_SET_FILL = _plain(raw.FPDFPageObj_SetFillColor)
+_SET_STROKE = _plain(raw.FPDFPageObj_SetStrokeColor)
+_SET_BLEND = _plain(raw.FPDFPageObj_SetBlendMode)
+_GET_MODE = _plain(raw.FPDFTextObj_GetTextRenderMode)
+_SET_MODE = _plain(raw.FPDFTextObj_SetTextRenderMode)
+
+
+def _address(obj) -> int | None:
+    return ctypes.cast(obj, ctypes.c_void_p).value
+
+
 def _then(inner: Matrix, outer: Matrix) -> Matrix:
     """Apply ``inner`` first, then ``outer`` (x' = a x + c y + e)."""
     a, b, c, d, e, f = inner
@@ -182,29 +214,23 @@ def _strip(page, keep_text: bool, texts: int = 0) -> int:
     in the flat colour k + 1 (24-bit RGB) instead of its own, ``texts`` being how many there are.
     Returns how many text objects were seen."""
     TEXT, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
-    get_type, destroy = raw.FPDFPageObj_GetType, raw.FPDFPageObj_Destroy
-    fill, stroke, blend = raw.FPDFPageObj_SetFillColor, raw.FPDFPageObj_SetStrokeColor, raw.FPDFPageObj_SetBlendMode
+    get_type, destroy, fill, stroke, blend = _TYPE, _DESTROY, _SET_FILL, _SET_STROKE, _SET_BLEND
     seen = 0
 
-    def prune(count, get, remove, depth):
+    def prune(count, get, remove, owner, depth):
         nonlocal seen
         for i in range(count - 1, -1, -1):  # backwards: removing keeps the earlier indexes valid
-            obj = get(i)
+            obj = get(owner, i)
             if not obj:
                 continue
             kind = get_type(obj)
             if kind == FORM:
                 if depth < 32:
-                    prune(
-                        raw.FPDFFormObj_CountObjects(obj),
-                        lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j),
-                        lambda x, o=obj: raw.FPDFFormObj_RemoveObject(o, x),
-                        depth + 1,
-                    )
+                    prune(_FORM_COUNT(obj), _FORM_OBJECT, _FORM_REMOVE, obj, depth + 1)
             elif kind == TEXT:
                 seen += 1
                 if not keep_text:
-                    if remove(obj):
+                    if remove(owner, obj):
                         destroy(obj)
                 else:
                     code = texts - seen + 1
@@ -212,15 +238,10 @@ def _strip(page, keep_text: bool, texts: int = 0) -> int:
                     fill(obj, r, g, b, 255)
                     stroke(obj, r, g, b, 255)
                     blend(obj, b"Normal")
-            elif keep_text and remove(obj):
+            elif keep_text and remove(owner, obj):
                 destroy(obj)
 
-    prune(
-        raw.FPDFPage_CountObjects(page),
-        lambda j: raw.FPDFPage_GetObject(page, j),
-        lambda x: raw.FPDFPage_RemoveObject(page, x),
-        0,
-    )
+    prune(raw.FPDFPage_CountObjects(page), _PAGE_OBJECT, _PAGE_REMOVE, page, 0)
     return seen
 
 
@@ -229,19 +250,20 @@ def _render_without_text(page, text_objects: list, canvas: "_Canvas") -> np.ndar
     invisible (render mode 3, which PDFium does not paint) for one render, then given its own mode
     back. The same pixels as removing the text objects from a second copy of the page, without loading
     and parsing the page again. None when a mode cannot be read or set (nothing is then changed)."""
-    modes = [raw.FPDFTextObj_GetTextRenderMode(obj) for obj in text_objects]
+    handles = [_address(obj) for obj in text_objects]
+    modes = [_GET_MODE(obj) for obj in handles]
     if any(mode < 0 for mode in modes):
         return None
-    changed = []
+    invisible, changed = raw.FPDF_TEXTRENDERMODE_INVISIBLE, []
     try:
-        for obj in text_objects:
-            if not raw.FPDFTextObj_SetTextRenderMode(obj, raw.FPDF_TEXTRENDERMODE_INVISIBLE):
+        for obj in handles:
+            if not _SET_MODE(obj, invisible):
                 return None
             changed.append(obj)
         return canvas.render(page, grayscale=True, draw_annots=True)
     finally:
         for obj, mode in zip(changed, modes):
-            raw.FPDFTextObj_SetTextRenderMode(obj, mode)
+            _SET_MODE(obj, mode)
 
 
 class _Out:
@@ -563,18 +585,6 @@ def _overlapped_grid(bounds, cell: float = 24.0) -> set[int]:
         for key in cells:
             grid.setdefault(key, []).append(k)
     return out
-
-
-def _address_returning(function):
-    """The same PDFium function, returning the handle as a plain int (or None): the ctypes pointer
-    object it normally returns costs more to make and to turn into an address than the call itself."""
-    fast = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
-    fast.argtypes = function.argtypes
-    fast.restype = ctypes.c_void_p
-    return fast
-
-
-_TEXT_OBJECT_AT = _address_returning(raw.FPDFText_GetTextObject)
 
 
 def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int]) -> list[_Char]:
