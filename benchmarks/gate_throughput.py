@@ -7,8 +7,44 @@ Three corpora: the x-ray test set (../shared/testdata/xray, when present), the g
 out like real letters and reports (reportlab platypus: headings, justified paragraphs, a table, a logo,
 page headers and numbers).
 
+Each worker does what a build's worker does with a PDF (``publish.pdfs._work`` without the cache: the
+precheck, then the gate) and runs it once before the clock starts, so imports are not counted as work.
+Besides pages per second (wall clock, all workers) it reports CPU milliseconds per page of the gate and
+of ``pdftotext`` (whole process, start-up included) and their ratio: on a shared machine the wall-clock
+ratio swings with the load of the moment (pdftotext's runs are short), the CPU ratio does not. Last,
+CPU milliseconds per page per stage of the gate (``publish/gate/timing.py``).
+
 Run (small sizes only on a shared machine):
-    .venv/bin/python benchmarks/gate_throughput.py --files 6 --pages 4 [--old /path/to/old/checkout]
+    .venv/bin/python benchmarks/gate_throughput.py --files 4 --pages 4 [--old /path/to/old/checkout]
+
+Figures (issue 10, item 5; 2 cores shared with other jobs, load 11 to 14, ``--files 4 --pages 4``;
+"oude gate" is commit d5ee83c, the gate before gate v2; "main" the gate v2 before this speed work):
+
+    corpus                      CPU ms/page: gate  d5ee83c  main  pdftotext | gate/pdftotext: CPU  wall
+    x-ray testset (47 pages)                 44.1    68.2   63.9     5.6    |                0.13  0.12
+    gegenereerd (21 pages)                   24.0    61.2   47.9     2.8    |                0.12  0.15
+    echt ogend (17 pages)                    14.5    27.8   22.4     2.5    |                0.17  0.17
+
+One process without load (precheck + gate, best of 3): main 56.2 / 42.5 / 13.9 ms per page, now
+37.4 / 18.4 / 10.9 (-33%, -57%, -22%). Peak memory per worker 138 / 71 / 71 MB (pdftotext 36 MB).
+
+The goal, half of pdftotext's pages per second, is not reached: the gate needs 6 to 8 times
+pdftotext's CPU time. Where the time goes (CPU ms per page, same run):
+
+    x-ray:       characters judged one by one 10.0 (pages with doubtful text objects: OCR layers, overlaps),
+                 render full 8.5, owner map 5.0, without text 4.1, pixel counts 3.1, copy cleaning 3.1,
+                 precheck 2.5 (bounded Flate count, pypdf), page load 1.9, copy written 1.8, rest 3
+    generated:   owner map 5.4, copy cleaning 4.3 (qpdf parses each operator that names a resource:
+                 a text object per word), without text 2.8, pixels 2.6, full 1.8, load 1.6, personal data 1.5
+    real-looking: owner map 4.2, full 1.8, pixels 1.7, personal data 1.6 (half of it pypdf's pure-Python
+                 ASCII85 decoding of reportlab's streams), load 1.1, copy 1.6
+
+The three renders alone (x-ray 17.6, generated 10, real-looking 6.6 ms) cost more than pdftotext's
+whole run (2.5 to 5.6 ms, process start included). Skipping the owner-map render with a structural fast
+path would save at most its share (generated 5.4, real-looking 4.2 ms: ratios about 0.15 and 0.24), and
+no page of these corpora would qualify: ground codes sit on redaction boxes, table headers on a
+background, and most real-world pages have clipping, forms or overlapping text. So the speed-up here keeps
+every verdict and every published byte as they were (tests/test_gate_speed.py).
 """
 
 from __future__ import annotations
