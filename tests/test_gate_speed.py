@@ -78,7 +78,46 @@ def clipping_text() -> bytes:
     return tricks.page(tricks.text(mode=7) + "0 0 0 rg 90 690 200 30 re f\n")
 
 
+def form_cover() -> bytes:
+    """The secret, then a Form XObject that draws a black box over it."""
+
+    def build(writer, resources, pg):
+        box = tricks._stream(
+            writer,
+            b"0 0 0 rg 0 0 140 16 re f",
+            {"Type": _n("XObject"), "Subtype": _n("Form"), "BBox": tricks._nums(0, 0, 140, 16)},
+        )
+        tricks._resource(resources, "XObject", "Cover", box)
+
+    return tricks.page(tricks.text() + "q 1 0 0 1 95 695 cm /Cover Do Q\n", build)
+
+
+def pattern_cover() -> bytes:
+    """The secret, then a box filled with a tiling pattern of solid black cells."""
+
+    def build(writer, resources, pg):
+        cell = tricks._stream(
+            writer,
+            b"0 0 0 rg 0 0 8 8 re f",
+            {
+                "Type": _n("Pattern"),
+                "PatternType": NumberObject(1),
+                "PaintType": NumberObject(1),
+                "TilingType": NumberObject(1),
+                "BBox": tricks._nums(0, 0, 8, 8),
+                "XStep": NumberObject(8),
+                "YStep": NumberObject(8),
+                "Resources": DictionaryObject(),
+            },
+        )
+        tricks._resource(resources, "Pattern", "P1", cell)
+
+    return tricks.page(tricks.text() + "/Pattern cs /P1 scn 95 695 140 16 re f\n", build)
+
+
 HOSTILE = {
+    "form_cover": form_cover,
+    "pattern_cover": pattern_cover,
     "type3": type3_text,
     "type3_invisible": lambda: type3_text(3),
     "text_in_form": text_in_form,
@@ -297,3 +336,10 @@ def test_a_stream_too_short_to_pass_the_limit_is_not_unpacked_and_a_bomb_still_i
     assert _largest_stream(bomb, packed * DEFLATE_MAX_RATIO - 1) == 30_000_000  # might pass: counted, fits
     assert _largest_stream(bomb, packed * DEFLATE_MAX_RATIO) == 0  # cannot pass it: not unpacked
     assert 30_000_000 <= packed * DEFLATE_MAX_RATIO  # the bound holds for the most packable input
+
+
+@pytest.mark.parametrize("build", [form_cover, pattern_cover])
+def test_covers_drawn_by_a_form_or_a_pattern_are_refused(build):
+    result, _ = _inspect_bytes(build())
+    codes = {f["code"] for f in result["findings"] if f["severity"] == "fout"}
+    assert "pdf.tekst_onder_vlak" in codes, codes
