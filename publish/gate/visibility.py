@@ -169,6 +169,9 @@ _SET_STROKE = _plain(raw.FPDFPageObj_SetStrokeColor)
 _SET_BLEND = _plain(raw.FPDFPageObj_SetBlendMode)
 _GET_MODE = _plain(raw.FPDFTextObj_GetTextRenderMode)
 _SET_MODE = _plain(raw.FPDFTextObj_SetTextRenderMode)
+_UNICODE = _plain(raw.FPDFText_GetUnicode)
+_BOUNDS = _plain(raw.FPDFPageObj_GetBounds)
+_CHAR_BOX = _plain(raw.FPDFText_GetCharBox)
 
 
 def _address(obj) -> int | None:
@@ -271,12 +274,12 @@ class _Out:
 
     def __init__(self, kind=ctypes.c_float):
         self.values = tuple(kind() for _ in range(4))
-        self.refs = tuple(ctypes.byref(v) for v in self.values)
+        self.addresses = tuple(ctypes.addressof(v) for v in self.values)  # for the ``_plain`` functions
 
 
 def _bounds(obj, to_page: Matrix = IDENTITY, out: _Out | None = None) -> tuple[float, float, float, float] | None:
     out = out or _Out()
-    if not raw.FPDFPageObj_GetBounds(obj, *out.refs):
+    if not _BOUNDS(obj, *out.addresses):
         return None
     lo, b, r, t = out.values
     if to_page == IDENTITY:
@@ -592,6 +595,7 @@ def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, j
     ``judged`` objects for now (``_complete`` adds the rest when some character turns out hidden)."""
     out = []
     object_at, lookup, box = _TEXT_OBJECT_AT, text_index.get, _Out(ctypes.c_double)
+    textpage = _address(textpage.raw)
     for i in range(count):
         obj = lookup(object_at(textpage, i), -1)
         c = _Char("", (0, 0, 0, 0), obj, index=i)
@@ -605,6 +609,7 @@ def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, j
 
 def _complete(textpage, chars: list[_Char], left: float, bottom: float) -> None:
     box = _Out(ctypes.c_double)
+    textpage = _address(textpage.raw)
     for c in chars:
         if c.pending:
             _fill(textpage, c, left, bottom, box)
@@ -612,10 +617,10 @@ def _complete(textpage, chars: list[_Char], left: float, bottom: float) -> None:
 
 def _fill(textpage, c: _Char, left: float, bottom: float, box: _Out) -> None:
     """The letter and the box of a character; a character without a box belongs to no object."""
-    code = raw.FPDFText_GetUnicode(textpage, c.index)
+    code = _UNICODE(textpage, c.index)
     c.char = chr(code) if 0 < code < 0x110000 else ""
     c.pending = False
-    if not raw.FPDFText_GetCharBox(textpage, c.index, *box.refs):
+    if not _CHAR_BOX(textpage, c.index, *box.addresses):
         c.obj = -1
         return
     lo, r, b, t = (v.value for v in box.values)
