@@ -53,7 +53,10 @@ _HIDDEN_TEXT = {
         "er staat tekst wit op wit (tekst in de kleur van de achtergrond): onzichtbaar, maar wel te kopiëren",
         _REMOVE,
     ),
-    "te_kleine_tekst": ("er staat tekst kleiner dan 1 punt: onleesbaar, maar wel te kopiëren", _REMOVE),
+    "te_kleine_tekst": (
+        "er staat tekst die te klein is om te lezen (kleiner dan 2 punt, platgedrukt of samengeperst): onleesbaar, maar wel te kopiëren",
+        _REMOVE,
+    ),
     "tekst_buiten_pagina": ("er staat tekst buiten de zichtbare pagina: onzichtbaar, maar wel te kopiëren", _REMOVE),
     "tekst_in_verborgen_laag": (
         "er staat tekst in een verborgen laag (optionele inhoud die uit staat): onzichtbaar, maar wel te kopiëren",
@@ -62,6 +65,15 @@ _HIDDEN_TEXT = {
     "onzichtbaar_gemaakte_tekst": (
         "er staat tekst die niet te zien is (doorzichtig gemaakt, weggeknipt of gemaskeerd), maar wel te kopiëren",
         _REMOVE,
+    ),
+    "te_diep_geneste_vormen": (
+        "de pagina bevat vormobjecten (Form XObjects) die meer dan 12 lagen diep in elkaar zitten: tekst daarin kan "
+        "niet worden beoordeeld (en sommige programma's tonen hem niet, maar kopiëren hem wel)",
+        "Maak de pdf opnieuw vanuit het bronbestand (of 'print' hem opnieuw naar pdf) en lak met een lakprogramma dat tekst verwijdert.",
+    ),
+    "niet_te_beoordelen_tekst": (
+        "er staat tekst op de pagina die wel te kopiëren is, maar waarvan niet vast te stellen is of hij zichtbaar is",
+        "Maak de pdf opnieuw vanuit het bronbestand en lak met een lakprogramma dat tekst verwijdert.",
     ),
 }
 LEAK_CODES = frozenset(f"pdf.{kind}" for kind in _HIDDEN_TEXT)
@@ -110,7 +122,8 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
         hidden += [h for h in inspect_document(data, judge=annotated)[1] if (h.kind, h.page, h.chars) not in seen]
     for h in hidden:
         message, fix = _HIDDEN_TEXT[h.kind]
-        findings.append(_finding(f"pdf.{h.kind}", "fout", h.position(), f"{message} (tekst: {mask(h.chars)}).", fix))
+        shown = f" (tekst: {mask(h.chars)})" if h.chars else ""
+        findings.append(_finding(f"pdf.{h.kind}", "fout", h.position(), f"{message}{shown}.", fix))
     for s in structure:
         where = f"pagina {s.page}" if s.page else "document"
         if s.severity == REFUSE:

@@ -50,9 +50,26 @@ LETTER_PIXELS = 9.0
 CHANGED = 12  # grey levels (about 5%) a pixel must change by to count as drawn by the text
 MARGIN = 4.0  # points of page around the text area that are rendered too
 MIN_SIZE = 1.0  # characters smaller than this (points) are unreadable
+# Text too small to read, judged per text object from its font size and its matrix (Tm, Tz and every cm,
+# forms included), as PDFium draws it: the em square of its font must be at least MIN_EM_HEIGHT points
+# high (perpendicular to the baseline: a 2-point font; footnotes of 4 to 5 points and superscripts of
+# about 5 to 6 points pass with a wide margin) and at least max(MIN_EM_WIDTH, MIN_SQUEEZE x its height)
+# wide along the baseline (squeezed with Tz or a narrow cm below that, letters run into one blob;
+# condensed type at 50 to 90 % passes). Flattened with cm (a06: 0.0014 pt high) or squeezed with
+# ``1 Tz`` (a22: a word 0.8 pt wide) is refused as te_kleine_tekst, visible ink or not.
+MIN_EM_HEIGHT, MIN_EM_WIDTH, MIN_SQUEEZE = 2.0, 0.8, 0.15
+EM_PIXELS = 8.0  # pixels per em of the smallest readable text on the page: every letter gets pixels of its own
+# Forms nested deeper than this are not judged and refuse the page. Real PDFs nest Form XObjects 1 to 5
+# deep (a stamp, a flattened field, a transparency group inside a watermark); PDFium stops reading
+# forms at about 40 levels (it then neither draws nor extracts them, other readers still extract the
+# text), so a limit well below that leaves no text the gate cannot see.
+MAX_FORM_DEPTH = 12
 VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
 SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
 UNCHANGED_PIXELS, UNCHANGED_SHARE = 2, 0.03  # own pixels of an object that may stay unchanged (edge effects)
+# Besides: an object with any unchanged own pixel none of whose 8 neighbours is its own visible ink (a
+# covered letter, not the anti-aliased edge of a visible one) is judged character by character, however
+# long the line: the count does not depend on the object's total ink.
 LATER_SHARE = 0.25  # ink of later text inside an object's area, relative to its own ink, that needs a closer look
 DARK = 70  # grey level under which a pixel counts as dark
 PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a scan with words on it)
@@ -87,6 +104,8 @@ TE_KLEIN = "te_kleine_tekst"
 BUITEN_PAGINA = "tekst_buiten_pagina"
 VERBORGEN = "onzichtbaar_gemaakte_tekst"  # transparent, clipped away or masked
 VERBORGEN_LAAG = "tekst_in_verborgen_laag"
+TE_DIEP = "te_diep_geneste_vormen"  # Form XObjects nested deeper than MAX_FORM_DEPTH: not judged, refused
+NIET_BEOORDEELD = "niet_te_beoordelen_tekst"  # a character PDFium extracts without a judged text object
 
 
 @dataclass
@@ -97,6 +116,8 @@ class Hidden:
     chars: str
 
     def position(self) -> str:
+        if not self.chars:  # about the page, not a spot on it (forms nested too deeply)
+            return f"pagina {self.page}"
         return f"pagina {self.page}, positie ({round(self.box[0])}, {round(self.box[1])})"
 
 
@@ -172,6 +193,7 @@ _SET_MODE = _plain(raw.FPDFTextObj_SetTextRenderMode)
 _UNICODE = _plain(raw.FPDFText_GetUnicode)
 _BOUNDS = _plain(raw.FPDFPageObj_GetBounds)
 _CHAR_BOX = _plain(raw.FPDFText_GetCharBox)
+_FONT_SIZE = _plain(raw.FPDFTextObj_GetFontSize)
 
 
 def _address(obj) -> int | None:
@@ -185,19 +207,26 @@ def _then(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _walk(page) -> list[tuple[object, int, Matrix]]:
+def _walk(page, deepest: list[int] | None = None) -> list[tuple[object, int, Matrix]]:
     """All page objects in paint order, Form XObject contents included: (handle, type, matrix to page
-    space of the objects's own bounds). A form object comes before its contents."""
+    space of the objects's own bounds). A form object comes before its contents.
+
+    Forms are followed ``MAX_FORM_DEPTH`` levels deep; ``deepest`` (when given) gets the deepest level
+    met, ``MAX_FORM_DEPTH + 1`` when a form lies deeper (its contents are then not listed)."""
     out: list[tuple[object, int, Matrix]] = []
+    most = [0]
 
     def visit(count, get, to_page, depth):
+        most[0] = max(most[0], depth)
         for i in range(count):
             obj = get(i)
             if not obj:
                 continue
             kind = raw.FPDFPageObj_GetType(obj)
             out.append((obj, kind, to_page))
-            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:
+            if kind == raw.FPDF_PAGEOBJ_FORM and depth >= MAX_FORM_DEPTH:
+                most[0] = MAX_FORM_DEPTH + 1
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
                 m = raw.FS_MATRIX()
                 inner = (m.a, m.b, m.c, m.d, m.e, m.f) if raw.FPDFPageObj_GetMatrix(obj, m) else IDENTITY
                 visit(
@@ -208,7 +237,29 @@ def _walk(page) -> list[tuple[object, int, Matrix]]:
                 )
 
     visit(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j), IDENTITY, 0)
+    if deepest is not None:
+        deepest.append(most[0])
     return out
+
+
+def _form_depth(page) -> int:
+    """How deeply Form XObjects nest on a page (0: no forms), ``MAX_FORM_DEPTH + 1`` when deeper than
+    the gate judges. Only forms are entered: cheap on pages that need no other walk (no text)."""
+    get_type, form = _TYPE, raw.FPDF_PAGEOBJ_FORM
+
+    def depth_of(count, get, owner, depth) -> int:
+        if depth > MAX_FORM_DEPTH:
+            return depth
+        most = depth
+        for i in range(count):
+            obj = get(owner, i)
+            if obj and get_type(obj) == form:
+                most = max(most, depth_of(_FORM_COUNT(obj), _FORM_OBJECT, obj, depth + 1))
+                if most > MAX_FORM_DEPTH:
+                    break
+        return most
+
+    return depth_of(raw.FPDFPage_CountObjects(_address(page.raw)), _PAGE_OBJECT, _address(page.raw), 0)
 
 
 def _strip(page, keep_text: bool, texts: int = 0) -> int:
@@ -228,7 +279,7 @@ def _strip(page, keep_text: bool, texts: int = 0) -> int:
                 continue
             kind = get_type(obj)
             if kind == FORM:
-                if depth < 32:
+                if depth < MAX_FORM_DEPTH:
                     prune(_FORM_COUNT(obj), _FORM_OBJECT, _FORM_REMOVE, obj, depth + 1)
             elif kind == TEXT:
                 seen += 1
@@ -360,17 +411,23 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     count = textpage.count_chars()
     text = textpage.get_text_range() if count > 0 else ""
     clock = _lap("tekst", clock)
-    if not text.strip():
-        return _clean(text), []
+    too_deep = [Hidden(TE_DIEP, index + 1, (0.0, 0.0, 0.0, 0.0), "")]
+    if not text.strip():  # text PDFium does not extract may still lie in forms too deep for it to read
+        return _clean(text), too_deep if _form_depth(page) > MAX_FORM_DEPTH else []
     width, height = page.get_width(), page.get_height()
     left, bottom = _origin(page)
 
-    walked = _walk(page)
+    deepest: list[int] = []
+    walked = _walk(page, deepest)
+    if deepest[0] > MAX_FORM_DEPTH:  # not judged: the page (and so the PDF) is refused
+        return _clean(text), too_deep
     text_objects = [o for o, k, _m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     floats = _Out()
     bounds = [_bounds(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    ems = [_em(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    tiny = {k for k, em in enumerate(ems) if em is not None and _too_small(*em)}
     area = _union([b for b in bounds if b is not None], left, bottom)
-    canvas = _Canvas(width, height, area or (0, 0, width, height), _scale(bounds))
+    canvas = _Canvas(width, height, area or (0, 0, width, height), max(_scale(bounds), _em_scale(ems)))
     clock = _lap("objecten", clock)
 
     full = canvas.render(page, grayscale=True, draw_annots=True)
@@ -394,7 +451,7 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         owner[:] = 0
     clock = _lap("render eigenaar", clock)
     changed = (np.maximum(full, bare) - np.minimum(full, bare)) > CHANGED
-    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom)
+    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom) | tiny
     clock = _lap("pixels", clock)
     if not suspicious:
         return _clean(text), []
@@ -408,8 +465,15 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
     facts: dict[int, tuple] = {}
+    _complete(textpage, [c for c in chars if c.obj == -1], left, bottom)  # PDFium's own spaces, mostly
     for c in chars:
+        if c.obj == -1:  # extracted, yet in no text object the gate judged: never let through
+            c.hidden = NIET_BEOORDEELD if c.char.isalnum() else ""
+            continue
         if c.obj not in suspicious_set or not c.char.isalnum():
+            continue
+        if c.obj in tiny:
+            c.hidden = TE_KLEIN
             continue
         c.hidden = _judge(
             c,
@@ -443,6 +507,37 @@ def _lap(name: str, since: float) -> float:
     now = time.process_time()
     add(name, now - since)
     return now
+
+
+def _em(obj, to_page: Matrix, out: _Out) -> tuple[float, float] | None:
+    """Height (perpendicular to the baseline) and width (along it) in points of the em square of a text
+    object's font as drawn: font size, text matrix with ``Tz``, and every ``cm`` (forms included)."""
+    size = out.values[0]
+    if not _FONT_SIZE(obj, out.addresses[0]):
+        return None
+    em = size.value
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return None
+    a, b, c, d, _e, _f = _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
+    along = math.hypot(a, b)
+    if not all(math.isfinite(v) for v in (em, a, b, c, d)):
+        return (0.0, 0.0)
+    if along == 0:
+        return (0.0, 0.0)
+    return (abs(em) * abs(a * d - b * c) / along, abs(em) * along)
+
+
+def _too_small(height: float, width: float) -> bool:
+    return height < MIN_EM_HEIGHT or width < max(MIN_EM_WIDTH, MIN_SQUEEZE * height)
+
+
+def _em_scale(ems) -> float:
+    """Pixels per point so that the smallest readable text of the page has EM_PIXELS per em."""
+    heights = [h for em in ems if em is not None and not _too_small(*em) for h in (em[0],)]
+    if not heights:
+        return SCALE
+    return float(min(MAX_SCALE, max(SCALE, EM_PIXELS / min(heights))))
 
 
 def _scale(bounds) -> float:
@@ -491,12 +586,14 @@ def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas,
     Counted for all objects at once from the owner map: an object is beyond doubt when it owns
     pixels, (nearly) all of them change when text is removed, and no later text inks its area."""
     n = len(bounds)
-    inked = owner != 0
-    ids = owner[inked].astype(np.intp)  # only pixels some text object paints: a small share of the page
+    ys, xs = np.nonzero(owner)  # only pixels some text object paints: a small share of the page
+    ids = owner[ys, xs].astype(np.intp)
+    seen = changed[ys, xs]
     n_own = np.bincount(ids, minlength=n + 1)
-    n_vis = np.bincount(ids[changed[inked]], minlength=n + 1)
+    n_vis = np.bincount(ids[seen], minlength=n + 1)
     unchanged = n_own - n_vis
     doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
+    doubtful |= _covered_pixels(owner, changed, ys[~seen], xs[~seen], ids[~seen], n)[1:] > 0
     suspicious = set(np.flatnonzero(doubtful).tolist())
     suspicious |= {k for k, box in enumerate(bounds) if box is None}
     for k in _overlapped(bounds) - suspicious:
@@ -504,6 +601,22 @@ def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas,
         if where is None or int((owner[where] > k + 1).sum()) > LATER_SHARE * n_own[k + 1]:
             suspicious.add(k)
     return suspicious
+
+
+def _covered_pixels(owner: np.ndarray, changed: np.ndarray, ys, xs, ids, n: int) -> np.ndarray:
+    """Per object (index = owner code): its unchanged pixels with none of its own visible ink among
+    their 8 neighbours. The anti-aliased edge of a visible letter always touches that letter's ink; a
+    letter under a box, an image or an annotation does not (only where the box ends mid-letter)."""
+    if not len(ys):
+        return np.zeros(n + 1, dtype=np.intp)
+    rows, columns = owner.shape
+    near = np.zeros(len(ys), dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dy or dx:
+                y, x = np.clip(ys + dy, 0, rows - 1), np.clip(xs + dx, 0, columns - 1)
+                near |= (owner[y, x] == ids) & changed[y, x]
+    return np.bincount(ids[~near], minlength=n + 1)
 
 
 def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
@@ -797,7 +910,9 @@ def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[
         text = " ".join("".join(c.char for c in chars[first : last + 1]).split())
         box = _box_of([c for _, cs, _ in run for c in cs])
         run.clear()
-        if is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text)):
+        # a number alone under a cover (a house number) is no label, however much it looks like a code
+        number = cause in (ONDER_VLAK, ONDER_TEKST, ONZICHTBAAR_ONDER_VLAK) and text.replace(" ", "").isdigit()
+        if not number and (is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text))):
             return
         if cause in (ONZICHTBAAR, ONZICHTBAAR_OP_ZWART, VERBORGEN, ONDER_TEKST):
             if _duplicate_of_visible(text, box, visible):
