@@ -259,7 +259,7 @@ def _form_depth(page) -> int:
                     break
         return most
 
-    return depth_of(raw.FPDFPage_CountObjects(_address(page.raw)), _PAGE_OBJECT, _address(page.raw), 0)
+    return depth_of(raw.FPDFPage_CountObjects(page.raw), _PAGE_OBJECT, _address(page.raw), 0)
 
 
 def _strip(page, keep_text: bool, texts: int = 0) -> int:

@@ -1,0 +1,218 @@
+"""Leaks found by attacking the gate (visibility.py), each refused, each beside a clean counterpart.
+
+1. A short word (or a house number) under a black box inside one long line of text: the covered word is
+   a small share of the line's ink, which once let the whole line pass as "beyond doubt".
+2. Text inside Form XObjects nested more deeply than the gate judges (PDFium stops at about 40 levels,
+   other readers do not): refused on the nesting depth itself.
+3. Text PDFium extracts but that is too small to read: flattened with ``cm`` or squeezed with ``Tz``.
+
+The PDFs are crafted with pikepdf (covers as path, image and annotation) and reportlab's font metrics.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from publish.pdfs import _inspect_bytes
+
+WORDS = "dit is een lange regel gewone tekst zonder bijzonderheden "
+VISIBLE = b"BT /F1 11 Tf 20 30 Td (Een gewone zichtbare regel.) Tj ET\n"
+A4, LANDSCAPE = (595, 842), (1684, 1191)  # A4 portrait, A2 landscape (lines of 300+ characters)
+
+
+def inspect(data: bytes) -> dict:
+    result, _published = _inspect_bytes(data)
+    assert result["ok"], result
+    return result
+
+
+def errors(result: dict) -> dict[str, dict]:
+    return {f["code"]: f for f in result["findings"] if f["severity"] == "fout"}
+
+
+def _pdf(content: bytes, page=A4, setup=None) -> bytes:
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+    )
+    resources = Dictionary(Font=Dictionary(F1=font))
+    pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, *page]), Resources=resources)))
+    obj = pdf.pages[0].obj
+    obj.Contents = pdf.make_stream(content)
+    if setup is not None:
+        setup(pdf, obj, obj.Resources, font)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def long_line(size: float, total: int, secret: str, cover: str, page=LANDSCAPE, beside: bool = False) -> bytes:
+    """One text object of ``total`` characters with ``secret`` as a word in the middle, and a black box
+    (a path, an image or a square annotation) over that word, or just above the line (``beside``)."""
+    pre = (WORDS * 40)[: total // 2].rstrip() + " "
+    post = " " + (WORDS * 40)[: total - len(pre) - len(secret) - 1]
+    x, y = 20.0, page[1] / 2
+    x0, w = x + stringWidth(pre, "Helvetica", size), stringWidth(secret, "Helvetica", size)
+    bx, by, bw, bh = x0 - 0.5, y - size * 0.3, w + 1, size * 1.25
+    if beside:
+        by = y + size * 1.6
+    content = VISIBLE + b"BT /F1 %g Tf %g %g Td (%s) Tj ET\n" % (size, x, y, (pre + secret + post).encode())
+
+    def setup(pdf, page_obj, resources, font):
+        if cover == "image":
+            image = pikepdf.Stream(pdf, b"\x00")
+            image.Type, image.Subtype, image.Width, image.Height = Name.XObject, Name.Image, 1, 1
+            image.ColorSpace, image.BitsPerComponent = Name.DeviceGray, 8
+            resources.XObject = Dictionary(Im1=image)
+        elif cover == "annot":
+            ap = pdf.make_stream(b"0 g 0 0 %.3f %.3f re f\n" % (bw, bh))
+            ap.Type, ap.Subtype, ap.BBox = Name.XObject, Name.Form, Array([0, 0, bw, bh])
+            square = Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Square,
+                Rect=Array([bx, by, bx + bw, by + bh]),
+                IC=Array([0, 0, 0]),
+                C=Array([0, 0, 0]),
+                AP=Dictionary(N=ap),
+            )
+            page_obj.Annots = Array([pdf.make_indirect(square)])
+
+    if cover == "path":
+        content += b"0 g %.3f %.3f %.3f %.3f re f\n" % (bx, by, bw, bh)
+    elif cover == "image":
+        content += b"q %.3f 0 0 %.3f %.3f %.3f cm /Im1 Do Q\n" % (bw, bh, bx, by)
+    return _pdf(content, page, setup)
+
+
+# -- 1. a covered word inside one long line --------------------------------------------------------------
+
+LINES = [(4, 280, A4[::-1]), (4, 400, LANDSCAPE), (6, 300, LANDSCAPE), (10, 300, LANDSCAPE), (12, 200, LANDSCAPE)]
+
+
+@pytest.mark.parametrize("cover", ["path", "image", "annot"])
+@pytest.mark.parametrize("secret", ["Jansen", "Bas", "12"])
+@pytest.mark.parametrize(("size", "total", "page"), LINES, ids=[f"{s}pt-{t}chars" for s, t, _p in LINES])
+def test_covered_word_in_long_line_is_refused(size, total, page, secret, cover):
+    found = errors(inspect(long_line(size, total, secret, cover, page)))
+    assert "pdf.tekst_onder_vlak" in found, found
+    finding = found["pdf.tekst_onder_vlak"]
+    assert finding["location"].startswith("pagina 1, positie")
+    assert f"({len(secret)} tekens)" in finding["message"]  # the covered word, masked, and nothing more
+
+
+@pytest.mark.parametrize("cover", ["path", "image", "annot"])
+@pytest.mark.parametrize(("size", "total", "page"), LINES, ids=[f"{s}pt-{t}chars" for s, t, _p in LINES])
+def test_same_box_beside_long_line_is_accepted(size, total, page, cover):
+    result = inspect(long_line(size, total, "Jansen", cover, page, beside=True))
+    assert errors(result) == {}
+
+
+def test_single_digit_under_box_is_refused_and_ground_code_label_not():
+    found = errors(inspect(long_line(8, 300, "7", "path")))
+    assert "pdf.tekst_onder_vlak" in found
+    # a ground code printed in white on a redaction box is a label, not hidden text
+    label = VISIBLE + b"0 g 100 400 60 14 re f 1 g BT /F1 9 Tf 104 403 Td (5.1.2e) Tj ET\n"
+    assert errors(inspect(_pdf(label))) == {}
+
+
+# -- 2. forms nested too deeply ----------------------------------------------------------------------
+
+
+def nested(depth: int, inner: bytes, page_text: bytes = VISIBLE) -> bytes:
+    def setup(pdf, page_obj, resources, font):
+        form = None
+        for level in range(depth):
+            stream = pdf.make_stream(inner if level == 0 else b"/X Do\n")
+            stream.Type, stream.Subtype, stream.BBox = Name.XObject, Name.Form, Array([0, 0, 612, 792])
+            stream.Resources = Dictionary(Font=Dictionary(F1=font)) if level == 0 else Dictionary(XObject=Dictionary(X=form))
+            form = stream
+        resources.XObject = Dictionary(X=form)
+
+    return _pdf(page_text + b"/X Do\n", setup=setup)
+
+
+WHITE = b"1 g BT /F1 14 Tf 72 600 Td (Geheimwoord) Tj ET\n"
+SHOWN = b"0 g BT /F1 14 Tf 72 600 Td (Zichtbaar in een formulier) Tj ET\n"
+
+
+@pytest.mark.parametrize("depth", [13, 33, 40, 41])
+def test_text_in_too_deeply_nested_forms_is_refused(depth):
+    found = errors(inspect(nested(depth, WHITE)))
+    assert set(found) == {"pdf.te_diep_geneste_vormen"}, found
+    finding = found["pdf.te_diep_geneste_vormen"]
+    assert finding["location"] == "pagina 1"
+    assert "meer dan 12 lagen" in finding["message"] and "(tekst:" not in finding["message"]
+    assert "lakprogramma dat tekst verwijdert" in finding["fix"]
+
+
+def test_deep_forms_on_a_page_without_extracted_text_are_refused():
+    """At 41 levels PDFium neither draws nor extracts the text (pdftotext does): the page has no text."""
+    found = errors(inspect(nested(41, b"0 g BT /F1 14 Tf 72 600 Td (Geheimwoord) Tj ET\n", page_text=b"")))
+    assert set(found) == {"pdf.te_diep_geneste_vormen"}
+
+
+def test_cyclic_forms_are_refused_not_looped():
+    def setup(pdf, page_obj, resources, font):
+        form = pdf.make_stream(SHOWN + b"/X Do\n")
+        form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, Array([0, 0, 612, 792])
+        form = pdf.make_indirect(form)
+        form.Resources = Dictionary(Font=Dictionary(F1=font), XObject=Dictionary(X=form))
+        resources.XObject = Dictionary(X=form)
+
+    result, _ = _inspect_bytes(_pdf(VISIBLE + b"/X Do\n", setup=setup))
+    assert not result["ok"] or errors(result), result  # refused one way or another, never accepted
+
+
+@pytest.mark.parametrize("depth", [1, 5, 12])
+def test_visible_text_in_normally_nested_forms_is_accepted(depth):
+    result = inspect(nested(depth, SHOWN))
+    assert errors(result) == {}
+
+
+@pytest.mark.parametrize("depth", [5, 13])
+def test_white_text_in_nested_forms_is_refused(depth):
+    found = errors(inspect(nested(depth, WHITE)))
+    assert found and ("pdf.witte_tekst" in found or "pdf.te_diep_geneste_vormen" in found)
+
+
+# -- 3. too small to read ---------------------------------------------------------------------------
+
+SECRET = b"(Geheimwoord) Tj ET\n"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"q 1 0 0 0.0001 0 0 cm BT /F1 14 Tf 72 600 Td " + SECRET + b"Q\n",  # a06: 0.0014 pt high
+        b"BT /F1 14 Tf 1 Tz 72 600 Td " + SECRET,  # a22: squeezed into a 0.8 pt blob
+        b"BT /F1 14 Tf 8 Tz 72 600 Td " + SECRET,
+        b"BT /F1 1.5 Tf 72 600 Td " + SECRET,  # a 1.5 pt font
+        b"q 0.1 0 0 0.1 0 0 cm BT /F1 14 Tf 720 6000 Td " + SECRET + b"Q\n",  # 1.4 pt through cm
+        b"BT /F1 14 Tf 1 Tz 0.7071 0.7071 -0.7071 0.7071 300 300 Tm " + SECRET,  # squeezed and turned 45 degrees
+    ],
+    ids=["flat-cm", "tz1", "tz8", "font-1.5pt", "cm-0.1", "tz1-rotated"],
+)
+def test_text_too_small_to_read_is_refused(content):
+    found = errors(inspect(_pdf(VISIBLE + content)))
+    assert "pdf.te_kleine_tekst" in found, found
+    assert "te klein is om te lezen" in found["pdf.te_kleine_tekst"]["message"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"BT /F1 4 Tf 72 100 Td (Voetnoot 12: zie artikel 5.1 lid 2 sub e Woo en www.rijksoverheid.nl) Tj ET\n",
+        b"BT /F1 4.5 Tf 0 1 -1 0 580 100 Tm (Kleine lettertjes, verticaal gedrukt in de marge) Tj ET\n",
+        b"BT /F1 11 Tf 72 600 Td (Tekst met een voetnootteken) Tj /F1 5 Tf 3 Ts (12) Tj ET\n",
+        b"BT /F1 10 Tf 60 Tz 72 600 Td (Smal gezette tekst in een tabel) Tj ET\n",
+        b"q 0.3 0 0 0.3 72 500 cm BT /F1 9 Tf 0 0 Td (Label in een verkleinde grafiek) Tj ET Q\n",
+    ],
+    ids=["footnote-4pt", "vertical-4.5pt", "superscript-5pt", "condensed-60", "chart-2.7pt"],
+)
+def test_real_small_print_is_accepted(content):
+    assert errors(inspect(_pdf(VISIBLE + content))) == {}
