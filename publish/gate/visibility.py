@@ -24,6 +24,13 @@ text object is not wholly visible; elsewhere a check per text object (a few per 
 then a character's letter and box are read only for the doubtful objects, the rest only when some
 character turns out hidden. ``timing.py`` counts the CPU time of each stage.
 
+An object is doubtful when it has an unchanged own pixel away from its own visible ink (a covered
+letter, however long the line; see ``_covered_pixels``), when much of its ink stays unchanged, when it
+has no ink, when later text inks its area, or when it is too small to read (see MIN_EM_HEIGHT). The
+page is rendered with at least EM_PIXELS pixels per em of its smallest readable text, so every letter
+of small print has pixels to judge. Pages with Form XObjects nested deeper than MAX_FORM_DEPTH are
+not judged but refused, and a character PDFium extracts without a judged text object is refused too.
+
 Text that is invisible by design, the OCR layer of a scan, is judged by what is under it: over visible
 print it is fine, over a uniformly dark area (blacked out on paper) it is a leak.
 """
@@ -194,6 +201,7 @@ _UNICODE = _plain(raw.FPDFText_GetUnicode)
 _BOUNDS = _plain(raw.FPDFPageObj_GetBounds)
 _CHAR_BOX = _plain(raw.FPDFText_GetCharBox)
 _FONT_SIZE = _plain(raw.FPDFTextObj_GetFontSize)
+_GET_MATRIX = _plain(raw.FPDFPageObj_GetMatrix)
 
 
 def _address(obj) -> int | None:
@@ -424,7 +432,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     text_objects = [o for o, k, _m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     floats = _Out()
     bounds = [_bounds(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
-    ems = [_em(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    matrix = raw.FS_MATRIX()
+    ems = [_em(o, m, floats, matrix) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     tiny = {k for k, em in enumerate(ems) if em is not None and _too_small(*em)}
     area = _union([b for b in bounds if b is not None], left, bottom)
     canvas = _Canvas(width, height, area or (0, 0, width, height), max(_scale(bounds), _em_scale(ems)))
@@ -509,15 +518,14 @@ def _lap(name: str, since: float) -> float:
     return now
 
 
-def _em(obj, to_page: Matrix, out: _Out) -> tuple[float, float] | None:
+def _em(obj, to_page: Matrix, out: _Out, m) -> tuple[float, float] | None:
     """Height (perpendicular to the baseline) and width (along it) in points of the em square of a text
     object's font as drawn: font size, text matrix with ``Tz``, and every ``cm`` (forms included)."""
     size = out.values[0]
     if not _FONT_SIZE(obj, out.addresses[0]):
         return None
     em = size.value
-    m = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(obj, m):
+    if not _GET_MATRIX(obj, ctypes.addressof(m)):
         return None
     a, b, c, d, _e, _f = _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
     along = math.hypot(a, b)
@@ -534,7 +542,7 @@ def _too_small(height: float, width: float) -> bool:
 
 def _em_scale(ems) -> float:
     """Pixels per point so that the smallest readable text of the page has EM_PIXELS per em."""
-    heights = [h for em in ems if em is not None and not _too_small(*em) for h in (em[0],)]
+    heights = [em[0] for em in ems if em is not None and not _too_small(*em)]
     if not heights:
         return SCALE
     return float(min(MAX_SCALE, max(SCALE, EM_PIXELS / min(heights))))
@@ -586,14 +594,15 @@ def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas,
     Counted for all objects at once from the owner map: an object is beyond doubt when it owns
     pixels, (nearly) all of them change when text is removed, and no later text inks its area."""
     n = len(bounds)
-    ys, xs = np.nonzero(owner)  # only pixels some text object paints: a small share of the page
-    ids = owner[ys, xs].astype(np.intp)
-    seen = changed[ys, xs]
+    flat = np.flatnonzero(owner)  # only pixels some text object paints: a small share of the page
+    ids = owner.ravel()[flat].astype(np.intp)
+    seen = changed.ravel()[flat]
     n_own = np.bincount(ids, minlength=n + 1)
     n_vis = np.bincount(ids[seen], minlength=n + 1)
     unchanged = n_own - n_vis
     doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
-    doubtful |= _covered_pixels(owner, changed, ys[~seen], xs[~seen], ids[~seen], n)[1:] > 0
+    ys, xs = np.divmod(flat[~seen], owner.shape[1])
+    doubtful |= _covered_pixels(owner, changed, ys, xs, ids[~seen], n)[1:] > 0
     suspicious = set(np.flatnonzero(doubtful).tolist())
     suspicious |= {k for k, box in enumerate(bounds) if box is None}
     for k in _overlapped(bounds) - suspicious:
