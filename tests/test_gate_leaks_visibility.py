@@ -216,3 +216,45 @@ def test_text_too_small_to_read_is_refused(content):
 )
 def test_real_small_print_is_accepted(content):
     assert errors(inspect(_pdf(VISIBLE + content))) == {}
+
+
+def _type3(font_matrix, glyph: bytes, bbox):
+    def setup(pdf, page_obj, resources, font):
+        proc = pdf.make_stream(glyph)
+        resources.Font.T3 = pdf.make_indirect(
+            Dictionary(
+                Type=Name.Font,
+                Subtype=Name.Type3,
+                FontBBox=Array(bbox),
+                FontMatrix=Array(font_matrix),
+                FirstChar=65,
+                LastChar=90,
+                Widths=Array([bbox[2] + bbox[2] // 6] * 26),
+                Encoding=Dictionary(Type=Name.Encoding, Differences=Array([65] + [Name.g] * 26)),
+                CharProcs=Dictionary(g=proc),
+                Resources=Dictionary(),
+            )
+        )
+
+    return setup
+
+
+def test_type3_font_drawn_through_its_own_matrix_is_not_too_small():
+    """``1 Tf`` with a FontMatrix of 1 and glyphs 8 units high (as bitmap-font converters write) is 8-point text."""
+    setup = _type3([1, 0, 0, 1, 0, 0], b"7 0 0 0 6 8 d1 0 0 6 8 re f\n", [0, 0, 6, 8])
+    assert errors(inspect(_pdf(VISIBLE + b"BT /T3 1 Tf 72 600 Td (ABCDEF) Tj ET\n", setup=setup))) == {}
+
+
+def test_type3_font_squeezed_is_too_small():
+    setup = _type3([0.001, 0, 0, 0.001, 0, 0], b"700 0 0 0 600 800 d1 0 0 600 800 re f\n", [0, 0, 600, 800])
+    found = errors(inspect(_pdf(VISIBLE + b"BT /T3 14 Tf 1 Tz 72 600 Td (ABCDEF) Tj ET\n", setup=setup)))
+    assert "pdf.te_kleine_tekst" in found, found
+
+
+def test_squeezed_ocr_layer_over_print_is_judged_as_ocr():
+    """Invisible text (an OCR layer, render mode 3) squeezed with Tz is judged by what lies under it:
+    over printed words (here drawn as vector text would be by the scan) it is the scan's text layer."""
+    scan = b"0 g BT /F1 12 Tf 72 600 Td (Gescande tekst) Tj ET\n"
+    ocr = b"BT 3 Tr /F1 12 Tf 10 Tz 72 600 Td (Gescande tekst) Tj ET\n"
+    found = errors(inspect(_pdf(VISIBLE + scan + ocr)))
+    assert "pdf.te_kleine_tekst" not in found, found

@@ -65,6 +65,7 @@ MIN_SIZE = 1.0  # characters smaller than this (points) are unreadable
 # condensed type at 50 to 90 % passes). Flattened with cm (a06: 0.0014 pt high) or squeezed with
 # ``1 Tz`` (a22: a word 0.8 pt wide) is refused as te_kleine_tekst, visible ink or not.
 MIN_EM_HEIGHT, MIN_EM_WIDTH, MIN_SQUEEZE = 2.0, 0.8, 0.15
+TYPE3_MOST = 20.0  # a Type 3 font's own scale (FontMatrix and FontBBox) counts up to this factor
 EM_PIXELS = 8.0  # pixels per em of the smallest readable text on the page: every letter gets pixels of its own
 # Forms nested deeper than this are not judged and refuse the page. Real PDFs nest Form XObjects 1 to 5
 # deep (a stamp, a flattened field, a transparency group inside a watermark); PDFium stops reading
@@ -434,7 +435,9 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     bounds = [_bounds(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     matrix = raw.FS_MATRIX()
     ems = [_em(o, m, floats, matrix) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    # drawn text too small to read; invisible text (an OCR layer) is judged by what lies under it
     tiny = {k for k, em in enumerate(ems) if em is not None and _too_small(*em)}
+    tiny = {k for k in tiny if _GET_MODE(_address(text_objects[k])) not in (3, 7)}
     area = _union([b for b in bounds if b is not None], left, bottom)
     canvas = _Canvas(width, height, area or (0, 0, width, height), max(_scale(bounds), _em_scale(ems)))
     clock = _lap("objecten", clock)
@@ -527,6 +530,7 @@ def _em(obj, to_page: Matrix, out: _Out, m) -> tuple[float, float] | None:
     em = size.value
     if not _GET_MATRIX(obj, ctypes.addressof(m)):
         return None
+    em *= _type3_scale(obj, em)
     a, b, c, d, _e, _f = _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
     along = math.hypot(a, b)
     if not all(math.isfinite(v) for v in (em, a, b, c, d)):
@@ -534,6 +538,20 @@ def _em(obj, to_page: Matrix, out: _Out, m) -> tuple[float, float] | None:
     if along == 0:
         return (0.0, 0.0)
     return (abs(em) * abs(a * d - b * c) / along, abs(em) * along)
+
+
+def _type3_scale(obj, size: float) -> float:
+    """A Type 3 font (the only kind without a base font name) draws its glyphs through its own FontMatrix:
+    ``1 Tf`` with glyphs 8 units high is 8-point text. Its height per point of font size, from its
+    FontBBox as PDFium reads it, between 1 and TYPE3_MOST (other fonts: 1)."""
+    font = raw.FPDFTextObj_GetFont(obj)
+    if not font or size <= 0 or raw.FPDFFont_GetBaseFontName(font, None, 0) > 1:
+        return 1.0
+    ascent, descent = ctypes.c_float(), ctypes.c_float()
+    if not (raw.FPDFFont_GetAscent(font, size, ascent) and raw.FPDFFont_GetDescent(font, size, descent)):
+        return 1.0
+    scale = (ascent.value - descent.value) / size
+    return min(max(scale, 1.0), TYPE3_MOST) if math.isfinite(scale) else 1.0
 
 
 def _too_small(height: float, width: float) -> bool:
