@@ -1,7 +1,7 @@
 // Drives Debian's chromium through playwright-core for benchmarks/search_scale.py: one browser, a fresh
 // context (cold cache) per measurement, optional CPU throttling through the DevTools protocol.
 // Usage: node benchmarks/search_probe.mjs '{"runs": [{"url": "...", "result": "css", "link": "css"}], "rates": [1, 4], "repeat": 3}'
-// Prints one JSON array: per run, per rate, per repetition {ms, responses: [[url, bytes]], links: [...]}.
+// Prints one JSON array: per run, per rate, per repetition {ms, shellMs, responses: [[url, bytes]], links: [...]}.
 // ms = milliseconds from navigation start until the first element matching `result` is in the DOM
 // (a MutationObserver installed before any page script runs: the engine itself is a black box).
 import { createRequire } from "node:module";
@@ -40,13 +40,18 @@ async function measure(run, rate) {
   } catch (e) {
     errors.push(String(e).slice(0, 300));
   }
+  // The page shell's own cost, for reference: when the HTML was parsed and its deferred scripts ran.
+  const shellMs = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    return nav ? Math.round(nav.domContentLoadedEventEnd) : null;
+  }).catch(() => null);
   const links = await page.evaluate(([result, link]) => Array.from(document.querySelectorAll(result)).map((li) => {
     const a = li.querySelector(link);
     return a ? a.getAttribute("href") : null;
   }), [run.result, run.link]).catch(() => []);
   const responses = await Promise.all(bodies);
   await context.close();
-  return { ms, responses, links, errors };
+  return { ms, shellMs, responses, links, errors };
 }
 
 const out = [];

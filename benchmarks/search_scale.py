@@ -429,6 +429,7 @@ class Measurement:
     query_gz: int
     query_files: int
     shell_bytes: int
+    shell_ms: dict[int, int | None]  # median DOMContentLoaded: what the page shell alone takes
     links: list[str]
     errors: list[str]
 
@@ -459,11 +460,13 @@ def measure(site: Site, base: str, rates: list[int], repeat: int) -> list[Measur
             bucket = query if re.search(e["query"], path) else one_time if re.search(e["one_time"], path) else shell
             bucket.append((url, size))
         gz = lambda pairs: sum(gz_size(local_file(site.root, u)) for u, _ in pairs)  # noqa: E731
-        ms, ms_min = {}, {}
+        ms, ms_min, shell_ms = {}, {}, {}
         for rate in rates:
             values = [m["ms"] for m in per_rate[str(rate)] if m["ms"] is not None]
             ms[rate] = round(statistics.median(values)) if values else None
             ms_min[rate] = min(values) if values else None
+            dcl = [m["shellMs"] for m in per_rate[str(rate)] if m.get("shellMs") is not None]
+            shell_ms[rate] = round(statistics.median(dcl)) if dcl else None
         out.append(
             Measurement(
                 engine,
@@ -477,6 +480,7 @@ def measure(site: Site, base: str, rates: list[int], repeat: int) -> list[Measur
                 gz(query),
                 len(query),
                 sum(s for _, s in shell),
+                shell_ms,
                 [link for link in first["links"] if link],
                 [err for rate in rates for m in per_rate[str(rate)] for err in m["errors"]],
             )
@@ -515,8 +519,9 @@ def report(site: Site, results: list[Measurement], rates: list[int], documents: 
         )
         for err in m.errors[:2]:
             print(f"      ! {err[:160]}")
-    shells = {m.engine: m.shell_bytes for m in results if m.kind == KINDS[0]}
-    print("  (page shell, not counted above: " + ", ".join(f"{k} {kb(v)} kB" for k, v in shells.items()) + ")")
+    for m in results[:2]:  # the shell is the same for every query
+        dcl = ", ".join(f"{m.shell_ms[r]} ms at {r}x" for r in rates)
+        print(f"  page shell of {m.engine} (not counted above): {kb(m.shell_bytes)} kB, DOMContentLoaded at {dcl}")
 
 
 def main() -> None:
