@@ -49,7 +49,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -181,6 +180,16 @@ class Corpus:
     vocab: list[str]  # most frequent first (Zipf weights 1/rank)
 
 
+def rare_word(k: int) -> str:
+    """A word that occurs once in the whole corpus (document k's first page), as names and typos do in real text."""
+    letters = ""
+    while True:
+        k, r = divmod(k, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[r]
+        if not k:
+            return "zeldzaam" + letters
+
+
 def synthetic_corpus(n: int, rng: random.Random, documents: int = 5, pages: int = 2, words: int = 220) -> Corpus:
     vocab = vocabulary(rng, 40_000)
     weights = [1 / (i + 1) for i in range(len(vocab))]  # Zipf-like, as in real text
@@ -210,6 +219,9 @@ def synthetic_corpus(n: int, rng: random.Random, documents: int = 5, pages: int 
         files = [
             FakeFile(f"Document {j}", f"{url}document-{j}.pdf", [text(words) for _ in range(pages)]) for j in range(documents)
         ]
+        for j, f in enumerate(files):  # one word that occurs nowhere else, in the middle of the first page
+            first = f.texts[0].split()
+            f.texts[0] = " ".join([*first[: len(first) // 2], rare_word(i * documents + j), *first[len(first) // 2 :]])
         rows = [
             FakeRowView(FakeRow(str(j + 1), f.title, "deels openbaar"), f, f"{url}document-{j}/") for j, f in enumerate(files)
         ]
@@ -228,17 +240,12 @@ def choose_queries(corpus: Corpus) -> dict[str, str]:
     two = [w for w in title_b if typical(w)][:2]
     if len(two) < 2:
         two = title_b[:2]
-    counts = Counter(w for v in views for f in v.files for t in f.texts for w in t.split())
-    counts.update(w for v in views for w in (v.decision.title + " " + v.decision.summary_markdown).split())
-    target = views[(2 * n) // 3]
-    rare = next((w for f in target.files for t in f.texts for w in t.split() if counts[w] == 1), None)
-    if rare is None:  # every word of that decision occurs elsewhere too: the least frequent one
-        rare = min((w for f in target.files for t in f.texts for w in t.split()), key=lambda w: counts[w])
+    documents = len(views[0].files)
     return {
         "one word": one,
         "two words": " ".join(two),
         "kenmerk": views[n // 4].decision.kenmerk,
-        "rare word": rare,
+        "rare word": rare_word((2 * n) // 3 * documents),  # in the first document of decision 2n/3 only
         "very common word": corpus.vocab[0],
     }
 
