@@ -72,6 +72,7 @@ ENGINES = {
         "link": "a[href]",  # its first link: the decision (or document) page
         "one_time": r"/assets/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken/index/meta\.json$",
         "query": r"/zoeken/index/(?!meta\.json)[^/]+\.json$",
+        "part": r"/zoeken/index/(?P<part>[^/]+?)-?\d*\.json$",  # b- decision, t- text index shards, c- display chunks
     },
     "pagefind": {
         "path": "zoeken-pagefind/?q=",
@@ -79,6 +80,7 @@ ENGINES = {
         "link": "a[href]",
         "one_time": r"/pagefind/(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|wasm\.[^/]*|[^/]*\.pf_meta)$|/pagefind-harness\.js$",
         "query": r"/pagefind/(index|fragment|filter)/",
+        "part": r"/pagefind/(?P<part>index|fragment|filter)/",
     },
 }
 # Our search scripts on the search page, replaced by the Pagefind harness on its copy of the page.
@@ -435,6 +437,7 @@ class Measurement:
     query_bytes: int  # the query's own files, raw
     query_gz: int
     query_files: int
+    query_parts: dict[str, int]  # gz bytes of the query's own files per kind of file (our b-, t-, c-; Pagefind's index, fragment)
     shell_bytes: int
     shell_ms: dict[int, int | None]  # median DOMContentLoaded: what the page shell alone takes
     links: list[str]
@@ -467,6 +470,11 @@ def measure(site: Site, base: str, rates: list[int], repeat: int) -> list[Measur
             bucket = query if re.search(e["query"], path) else one_time if re.search(e["one_time"], path) else shell
             bucket.append((url, size))
         gz = lambda pairs: sum(gz_size(local_file(site.root, u)) for u, _ in pairs)  # noqa: E731
+        parts: dict[str, int] = {}
+        for url, _ in query:
+            found = re.search(e["part"], url.split("?")[0])
+            key = found.group("part") if found else "other"
+            parts[key] = parts.get(key, 0) + gz_size(local_file(site.root, url))
         ms, ms_min, shell_ms = {}, {}, {}
         for rate in rates:
             values = [m["ms"] for m in per_rate[str(rate)] if m["ms"] is not None]
@@ -486,6 +494,7 @@ def measure(site: Site, base: str, rates: list[int], repeat: int) -> list[Measur
                 sum(s for _, s in query),
                 gz(query),
                 len(query),
+                parts,
                 sum(s for _, s in shell),
                 shell_ms,
                 [link for link in first["links"] if link],
@@ -523,6 +532,9 @@ def report(site: Site, results: list[Measurement], rates: list[int], documents: 
         print(
             f"  {m.kind:17} {m.query[:28]:28} {m.engine:9}{ms} {kb(m.first_bytes):>8} ({kb(m.first_gz):>6}) "
             f"{kb(m.query_bytes):>9} ({kb(m.query_gz):>6}) {m.query_files:>6} {m.found:>6}"
+        )
+        print(
+            f"  {'':56}{'query only, gz, per kind of file: ' + ', '.join(f'{k} {kb(v)} kB' for k, v in sorted(m.query_parts.items()))}"
         )
         for err in m.errors[:2]:
             print(f"      ! {err[:160]}")
