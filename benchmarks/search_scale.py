@@ -522,19 +522,19 @@ def report(site: Site, results: list[Measurement], rates: list[int], documents: 
         f"  Pagefind index: {p['bytes'] / 1e6:7.1f} MB (gzip already) in {p['files']:,} files, built in {p['seconds']:.1f} s "
         f"(bundle with its UI files: {p['bundle_bytes'] / 1e6:.1f} MB in {p['bundle_files']:,} files)"
     )
-    ms_head = "".join(f"{f'ms {r}x':>10}" for r in rates)
+    ms_head = "".join(f"{f'ms {r}x':>12}" for r in rates)
     print(f"\n  ms: median/fastest of the cold loads; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
         f"  {'kind':17} {'query':28} {'engine':9}{ms_head} {'1st query kB (gz)':>18} {'query only kB (gz)':>19} {'files':>6} {'shown':>6}"
     )
     for m in results:
-        ms = "".join(f"{(f'{m.ms[r]}/{m.ms_min[r]}' if m.ms[r] is not None else '-'):>10}" for r in rates)
+        ms = "".join(f"{(f'{m.ms[r]}/{m.ms_min[r]}' if m.ms[r] is not None else '-'):>12}" for r in rates)
         print(
             f"  {m.kind:17} {m.query[:28]:28} {m.engine:9}{ms} {kb(m.first_bytes):>8} ({kb(m.first_gz):>6}) "
             f"{kb(m.query_bytes):>9} ({kb(m.query_gz):>6}) {m.query_files:>6} {m.found:>6}"
         )
         print(
-            f"  {'':56}{'query only, gz, per kind of file: ' + ', '.join(f'{k} {kb(v)} kB' for k, v in sorted(m.query_parts.items()))}"
+            f"  {'':60}{'query only, gz, per kind of file: ' + ', '.join(f'{k} {kb(v)} kB' for k, v in sorted(m.query_parts.items()))}"
         )
         for err in m.errors[:2]:
             print(f"      ! {err[:160]}")
