@@ -83,6 +83,9 @@ ENGINES = {
         "part": r"/pagefind/(?P<part>index|fragment|filter)/",
     },
 }
+# Pagefind searches in a Web Worker by default, and DevTools' CPU throttling slows the page's main thread
+# only: the same search with its noWorker option shows what a slow phone's CPU does to Pagefind's wasm.
+ENGINES["pagefind-main"] = {**ENGINES["pagefind"], "path": "zoeken-pagefind/?main=1&q="}
 # Our search scripts on the search page, replaced by the Pagefind harness on its copy of the page.
 OUR_SCRIPTS = re.compile(r'<script src="[^"]*/(vendor/lunr[^"]*|woo-stem\.js|woo-search\.js)"></script>\s*')
 PAGEFIND_SHOWN = 5  # results whose data Pagefind's default UI loads at first
@@ -92,6 +95,7 @@ const q = (new URLSearchParams(location.search).get("q") || "").trim();
 const list = document.getElementById("pf-results");
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 const pagefind = await import("../pagefind/pagefind.js");
+if (new URLSearchParams(location.search).has("main")) await pagefind.options({ noWorker: true });
 if (q) {
   const search = await pagefind.search(q);
   const shown = await Promise.all(search.results.slice(0, %d).map((r) => r.data()));
@@ -448,10 +452,12 @@ class Measurement:
         return len(self.links)
 
 
-def measure(site: Site, base: str, rates: list[int], repeat: int) -> list[Measurement]:
+def measure(site: Site, base: str, rates: list[int], repeat: int, engines: list[str] | None = None) -> list[Measurement]:
     runs, keys = [], []
     for kind in KINDS:
         for engine, e in ENGINES.items():
+            if engines and engine not in engines:
+                continue
             runs.append(
                 {"url": base + e["path"] + site.queries[kind].replace(" ", "+"), "result": e["result"], "link": e["link"]}
             )
@@ -525,20 +531,20 @@ def report(site: Site, results: list[Measurement], rates: list[int], documents: 
     ms_head = "".join(f"{f'ms {r}x':>12}" for r in rates)
     print(f"\n  ms: median/fastest of the cold loads; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
-        f"  {'kind':17} {'query':28} {'engine':9}{ms_head} {'1st query kB (gz)':>18} {'query only kB (gz)':>19} {'files':>6} {'shown':>6}"
+        f"  {'kind':17} {'query':28} {'engine':13}{ms_head} {'1st query kB (gz)':>18} {'query only kB (gz)':>19} {'files':>6} {'shown':>6}"
     )
     for m in results:
         ms = "".join(f"{(f'{m.ms[r]}/{m.ms_min[r]}' if m.ms[r] is not None else '-'):>12}" for r in rates)
         print(
-            f"  {m.kind:17} {m.query[:28]:28} {m.engine:9}{ms} {kb(m.first_bytes):>8} ({kb(m.first_gz):>6}) "
+            f"  {m.kind:17} {m.query[:28]:28} {m.engine:13}{ms} {kb(m.first_bytes):>8} ({kb(m.first_gz):>6}) "
             f"{kb(m.query_bytes):>9} ({kb(m.query_gz):>6}) {m.query_files:>6} {m.found:>6}"
         )
         print(
-            f"  {'':60}{'query only, gz, per kind of file: ' + ', '.join(f'{k} {kb(v)} kB' for k, v in sorted(m.query_parts.items()))}"
+            f"  {'':64}{'query only, gz, per kind of file: ' + ', '.join(f'{k} {kb(v)} kB' for k, v in sorted(m.query_parts.items()))}"
         )
         for err in m.errors[:2]:
             print(f"      ! {err[:160]}")
-    for m in results[:2]:  # the shell is the same for every query
+    for m in results[: len({m.engine for m in results})]:  # the shell is the same for every query
         dcl = ", ".join(f"{m.shell_ms[r]} ms at {r}x" for r in rates)
         print(f"  page shell of {m.engine} (not counted above): {kb(m.shell_bytes)} kB, DOMContentLoaded at {dcl}")
 
@@ -551,6 +557,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2, help="pages of 220 words per document")
     parser.add_argument("--rates", type=int, nargs="+", default=[1, 4], help="CPU throttling rates")
     parser.add_argument("--repeat", type=int, default=3, help="cold loads per query and rate (the median counts)")
+    parser.add_argument("--engines", nargs="+", choices=list(ENGINES), default=list(ENGINES))
     parser.add_argument("--json", type=Path, help="also write the figures to this file (tests/test_search_benchmark.py)")
     args = parser.parse_args()
     report_inflection_recall()
@@ -566,7 +573,7 @@ def main() -> None:
             site = build_site(args.site, Path(tmp) / "site", n, args.documents, args.pages)
             server = NodeServer(site.root)
             try:
-                results = measure(site, server.base, args.rates, args.repeat)
+                results = measure(site, server.base, args.rates, args.repeat, args.engines)
             finally:
                 server.close()
             report(site, results, args.rates, args.documents, args.pages)

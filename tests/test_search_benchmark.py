@@ -63,7 +63,7 @@ def _query(size, engine, kind):
     return q
 
 
-@pytest.mark.parametrize("engine", ["woo", "pagefind"])
+@pytest.mark.parametrize("engine", ["woo", "pagefind", "pagefind-main"])
 @pytest.mark.parametrize("kind", ["kenmerk", "rare word"])
 def test_both_engines_find_the_kenmerk_and_a_rare_word(figures, engine, kind):
     size, _ = figures
@@ -71,7 +71,7 @@ def test_both_engines_find_the_kenmerk_and_a_rare_word(figures, engine, kind):
     assert q["expected"] and any(q["expected"] in link for link in q["links"]), (q["query"], q["links"], q["errors"])
 
 
-@pytest.mark.parametrize("engine", ["woo", "pagefind"])
+@pytest.mark.parametrize("engine", ["woo", "pagefind", "pagefind-main"])
 def test_every_query_kind_is_measured_with_bytes_at_both_throttling_rates(figures, engine):
     size, _ = figures
     for kind in KINDS:
