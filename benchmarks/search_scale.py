@@ -24,7 +24,8 @@ organisation, outcome, dates, subjects, grounds, summary, inventory; per documen
 thousands of pages through mkdocs takes far longer than the benchmark; the indexed text is the same.
 Pagefind's results show on a copy of our search page (same shell) whose search scripts are replaced
 by a small module that does what Pagefind's default UI does: ``pagefind.search(q)`` and the data of the
-first 5 results.
+first 5 results. Pagefind searches in a Web Worker, which DevTools' CPU throttling (main thread only)
+does not slow: "pagefind-main" is the same search with Pagefind's ``noWorker`` option, for the 4x figure.
 
 Text volume: by default 5 documents of 2 pages of 220 words per decision (10 pages), scaled down from
 the ~78 pages per decision of a real site; ``--documents`` and ``--pages`` set it (6 x 13 = 78).
