@@ -88,6 +88,7 @@ class FakeRow:
 @dataclass
 class FakeRowView:
     row: FakeRow
+    file: object = None
 
 
 @dataclass
