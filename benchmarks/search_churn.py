@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_scale import synthetic_views  # noqa: E402
+from search_scale import synthetic_views
 
-from publish.search import build_search_files  # noqa: E402
+from publish.search import build_search_files
 
 
 def diff(before: dict[str, str], after: dict[str, str]) -> tuple[int, int]:
@@ -41,7 +41,10 @@ def main() -> None:
         target.files[0].texts[0] = target.files[0].texts[0] + " nieuwewoordenreeks"
         for name, after in (
             ("tekst van één document gewijzigd", build_search_files(changed)),
-            ("één besluit toegevoegd", build_search_files(sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal()))),
+            (
+                "één besluit toegevoegd",
+                build_search_files(sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())),
+            ),
             ("één besluit verwijderd", build_search_files(views[: n // 3] + views[n // 3 + 1 :])),
         ):
             files, size = diff(base, after)

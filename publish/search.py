@@ -366,7 +366,14 @@ def build_search_files(views) -> dict[str, str]:
     ids = stable_ids(v.url for v in views)
     buckets = bucket_count(len(views))
     chunk_total = chunk_count(len(views))
-    decision_fields = {"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1, "documenten": 2, "kenmerk": 20}
+    decision_fields: dict[str, float] = {
+        "titel": 10,
+        "onderwerpen": 5,
+        "organisatie": 3,
+        "samenvatting": 1,
+        "documenten": 2,
+        "kenmerk": 20,
+    }
     # Per bucket the best postings of a term, so that all buckets together keep about the same number.
     decision_indexes = [
         ShardedIndex(decision_fields, max_postings=max(100, MAX_DECISION_POSTINGS // buckets)) for _ in range(buckets)
@@ -395,9 +402,7 @@ def build_search_files(views) -> dict[str, str]:
         chunks[bucket_of(sid, chunk_total)][sid] = [d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220), len(files)]
         # Per file: title, PDF, date; for a document also its own page and its assessment (results link to both).
         documents = {
-            r.file.url: [r.page_url, r.row.assessment]
-            for r in v.rows
-            if getattr(r, "file", None) and getattr(r, "page_url", "")
+            r.file.url: [r.page_url, r.row.assessment] for r in v.rows if getattr(r, "file", None) and getattr(r, "page_url", "")
         }
         file_days = []
         for f in files:

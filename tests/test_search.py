@@ -384,7 +384,7 @@ def test_document_deep_in_a_large_decision_is_a_result(large_search):
     assert r["titles"] == ["Alle stukken over het programma Ruimte"]
     (found,) = _documents(r)
     assert f'<a href="{page_url}">Memo over de <mark>kwelwaterpomp</mark></a>' in found
-    assert f'({deep.row.assessment} · ' in found and f'<a href="{pdf}#page=1">pagina 1' in found
+    assert f"({deep.row.assessment} · " in found and f'<a href="{pdf}#page=1">pagina 1' in found
     # By a word on page 3 of its text: the PDF opens at that page; two documents, best first.
     r = _search(server, "zonnepanelenregelingen")
     assert r["statusText"] == "1 besluit en 2 documenten gevonden voor \u201czonnepanelenregelingen\u201d."
@@ -417,7 +417,9 @@ def test_a_very_common_word_gives_a_lower_bound(large_search):
     assert "alleen de best passende documenten zijn doorzocht" in r["statusText"]
     # Three documents under the decision and a button for the others.
     assert len(re.findall(r"<li><a href=", _documents(r)[0])) == 3
-    assert re.search(r'<button type="button" class="woo-more woo-more-docs">Meer documenten uit dit besluit \(\d+ over\)', r["html"])
+    assert re.search(
+        r'<button type="button" class="woo-more woo-more-docs">Meer documenten uit dit besluit \(\d+ over\)', r["html"]
+    )
 
 
 @needs_browser
@@ -427,7 +429,7 @@ def test_hostile_document_title_stays_text(large_search):
     assert r["errors"] == [] and r["evaluated"] is True
     results = r["html"].split('id="woo-search-results"')[1].split("</ol>")[0]
     assert "<img" not in results
-    assert "&lt;img src=x onerror=\"window.__xss=1\"&gt; <mark>Baggerbesluit</mark>" in results
+    assert '&lt;img src=x onerror="window.__xss=1"&gt; <mark>Baggerbesluit</mark>' in results
 
 
 @needs_browser
