@@ -49,7 +49,7 @@ K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 48_000  # what one term costs a query, all buckets together
 MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
-MAX_BUCKETS = 16
+MAX_BUCKETS = 4  # more buckets rewrite less but cost a query one request per bucket and term
 DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
 CHUNK = 25  # decisions per display chunk, at least, on average
 DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``

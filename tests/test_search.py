@@ -483,7 +483,7 @@ def test_one_changed_decision_rewrites_only_its_bucket():
     before = build_search_files(views)
     ids = stable_ids(v.url for v in views)
     buckets = bucket_count(len(views))
-    assert buckets == 8
+    assert buckets == 4
     # The text of one document changes: only the text shards of its bucket.
     changed = copy.deepcopy(views)
     target = changed[17]
