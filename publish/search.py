@@ -46,7 +46,7 @@ from lunr.pipeline import Pipeline
 INDEX_VERSION = 3
 LUNR_VERSION = "2.3.9"
 K1, B = 1.2, 0.75
-TARGET_SHARD_BYTES = 48_000  # what one term costs a query, all buckets together
+TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets together
 MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
 MAX_BUCKETS = 4  # more buckets rewrite less but cost a query one request per bucket and term
@@ -280,15 +280,21 @@ class ShardedIndex:
                 best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
                 entry = dict(best)
             scores[t] = entry
-            size += sum(len(ref) + 12 for _, ref in entry) + len(t) + 40
+            # About what the JSON holds: the ref in the inverted index and in its field vector's key.
+            size += sum(2 * len(ref) + len(name) + 24 for name, ref in entry) + len(t) + 20 + 10 * len(self.fields)
         # The count depends on the total size only (a power of two): one term growing does not reshuffle.
         count = 1
         while size / count > target_bytes and count < 4096:
             count *= 2
-        grouped: list[dict[str, dict]] = [dict() for _ in range(count)]
-        for t in term_list:
-            grouped[shard_of(t, count)][t] = scores[t]
-        return [self._serialise(group) for group in grouped]
+        while True:
+            grouped: list[dict[str, dict]] = [dict() for _ in range(count)]
+            for t in term_list:
+                grouped[shard_of(t, count)][t] = scores[t]
+            shards = [self._serialise(group) for group in grouped]
+            total = sum(len(json.dumps(sh, ensure_ascii=False, separators=(",", ":"))) for sh in shards)
+            if total / count <= 1.25 * target_bytes or count >= 4096:
+                return shards
+            count *= 2
 
     def _serialise(self, group: dict[str, dict]) -> dict:
         vectors: dict[str, list] = defaultdict(list)
