@@ -422,6 +422,25 @@ def test_a_very_common_word_gives_a_lower_bound(large_search):
     )
 
 
+CLICK_MORE_DOCUMENTS = """(async () => {
+  document.querySelector(".woo-more-docs").click();
+  for (let i = 0; i < 100 && document.querySelectorAll(".woo-found li").length <= 3; i++) await new Promise(r => setTimeout(r, 50));
+  const items = document.querySelectorAll(".woo-found li");
+  return {count: items.length, focused: document.activeElement === items[3].querySelector("a"),
+          label: (document.querySelector(".woo-more-docs") || {}).textContent || ""};
+})()"""
+
+
+@needs_browser
+def test_more_documents_of_a_decision_on_request_and_accessible(large_search):
+    server, *_ = large_search
+    r = probe(url=server.base + "zoeken/?q=programma", waitFor="#woo-search-status", evaluate=CLICK_MORE_DOCUMENTS, axe=True)
+    assert r["evaluated"]["count"] == 3 + 20 and r["evaluated"]["focused"] is True
+    assert r["evaluated"]["label"].startswith("Meer documenten uit dit besluit (")
+    assert r["axe"] == [], r["axe"]
+    assert r["errors"] == []
+
+
 @needs_browser
 def test_hostile_document_title_stays_text(large_search):
     server, *_ = large_search
