@@ -236,6 +236,11 @@ def synthetic_corpus(n: int, rng: random.Random, documents: int = 5, pages: int 
     return Corpus(views, vocab)
 
 
+def synthetic_views(n: int, rng: random.Random) -> list[FakeView]:
+    """The views alone (benchmarks/search_churn.py and the index-stability tests use them)."""
+    return synthetic_corpus(n, rng).views
+
+
 def choose_queries(corpus: Corpus) -> dict[str, str]:
     """One query per kind, taken from the corpus so that every engine should find it."""
     views, rank = corpus.views, {w: i for i, w in enumerate(corpus.vocab)}
