@@ -34,13 +34,15 @@ def _decisions_dir(path: str) -> Path:
     return folder
 
 
-def _today(value: str | None) -> dt.date | None:
+def _today(value: str | None, option: str = "--vandaag") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("gebruik JJJJ-MM-DD", param_hint="--vandaag") from None
+        raise click.BadParameter(
+            f"'{safe(value)}' is geen datum; schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2024-05-08.", param_hint=f"'{option}'"
+        ) from None
 
 
 def _site_config(config_option: str | None):
@@ -78,9 +80,46 @@ def _print_problems(problems: list[Problem], out=None) -> None:
         click.echo(p.format(), file=out)
 
 
+def _dutch_metavar(param: click.Parameter) -> str | None:
+    """How an option's value or an argument is shown in the usage line and help, in Dutch (click: TEXT, PATH, ...)."""
+    kind = param.type
+    if isinstance(kind, click.Choice):
+        return None  # click shows the choices: [lokaal|dask]
+    if isinstance(kind, click.Path):
+        return "MAP" if not kind.file_okay else "BESTAND" if not kind.dir_okay else "PAD"
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        return "GETAL"
+    return "TEKST"
+
+
+class _Command(click.Command):
+    """Usage line and help in Dutch: click's own texts through its gettext hook (see clicknl), the
+    value placeholders here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+                param.metavar = _dutch_metavar(param)
+
+
 class _Group(click.Group):
     """No traceback ever reaches staff or the nightly mail: an unexpected error is one Dutch line
-    (and one log line for developers), exit status 2."""
+    (and one log line for developers), exit status 2. Click's own texts are Dutch (clicknl)."""
+
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        kwargs.setdefault("subcommand_metavar", "OPDRACHT [ARGUMENTEN]...")
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args, **kwargs):
+        from .clicknl import dutch
+
+        with dutch():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         import logging
@@ -108,9 +147,14 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="woo-publish")
+@click.version_option(
+    __version__, prog_name="woo-publish", message="%(prog)s, versie %(version)s", help="Toon het versienummer en stop."
+)
 def main() -> None:
-    """Publiceer goedgekeurde Woo-besluiten als doorzoekbare website."""
+    """Publiceer goedgekeurde Woo-besluiten en andere publicaties als doorzoekbare website.
+
+    Zie 'woo-publish OPDRACHT --help' voor de uitleg bij een opdracht.
+    """
 
 
 def _skipped(folder: Path) -> list:
@@ -126,16 +170,17 @@ def _skipped(folder: Path) -> list:
 
 
 @main.command()
-@click.argument("decisions", default="decisions", required=False)
-@click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
-@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+@click.argument("decisions", default="decisions", required=False, metavar="[MAP]")
+@click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache (standaard .cache/woo-publish).")
+@click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
 @click.option(
     "--archief",
     "archive_option",
     default=None,
+    metavar="MAP",
     help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).",
 )
-@click.option("--vandaag", default=None, help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
+@click.option("--vandaag", default=None, metavar="DATUM", help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
 def check(
     decisions: str, cache_option: str | None, config_option: str | None, archive_option: str | None, vandaag: str | None
 ) -> None:
@@ -282,7 +327,7 @@ def _trusted_site(config_option: str | None):
 
 
 @main.command()
-@click.argument("package", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("package", type=click.Path(file_okay=False, path_type=Path), metavar="PAKKET")
 @click.option(
     "--sleutel",
     "key_option",
@@ -291,8 +336,8 @@ def _trusted_site(config_option: str | None):
     help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).",
 )
 @click.option("--door", default=None, hidden=True, help="Vervallen: wie goedkeurt volgt uit de sleutel.")
-@click.option("--cache", "cache_option", default=None, help="Map voor de cache.")
-@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+@click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache.")
+@click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
 def approve(
     package: Path, key_option: Path | None, door: str | None, cache_option: str | None, config_option: str | None
 ) -> None:
@@ -418,12 +463,16 @@ def _changes_since_last_approval(result) -> list:
 
 
 @main.command()
-@click.argument("package", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("package", type=click.Path(file_okay=False, path_type=Path), metavar="PAKKET")
 @click.option("--reden", required=True, help="Publieke reden van de intrekking (komt op de site).")
 @click.option(
-    "--document", "document_nr", default=None, help="Nummer uit de inventaris; zonder dit wordt het hele besluit ingetrokken."
+    "--document",
+    "document_nr",
+    default=None,
+    metavar="NR",
+    help="Nummer uit de inventaris; zonder dit wordt het hele besluit ingetrokken.",
 )
-@click.option("--datum", default=None, help="Datum van intrekking (JJJJ-MM-DD, standaard vandaag).")
+@click.option("--datum", default=None, metavar="DATUM", help="Datum van intrekking (JJJJ-MM-DD, standaard vandaag).")
 @click.option(
     "--sleutel",
     "key_option",
@@ -431,7 +480,7 @@ def _changes_since_last_approval(result) -> list:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).",
 )
-@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+@click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
 def withdraw(
     package: Path, reden: str, document_nr: str | None, datum: str | None, key_option: Path | None, config_option: str | None
 ) -> None:
@@ -446,7 +495,7 @@ def withdraw(
         raise click.UsageError(f"'{safe(package)}' is geen pakket (besluit.md ontbreekt).")
     if not reden.strip():
         raise click.BadParameter("geef een reden; die komt op de site", param_hint="--reden")
-    when = _today(datum) or dt.date.today()
+    when = _today(datum, "--datum") or dt.date.today()
     _, error = read_history(package)
     if error:
         click.echo(f"FOUT {safe(package.name)}: {safe(error)}.")
@@ -514,11 +563,11 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
 
 
 @main.command()
-@click.option("--decisions", default="decisions", help="Map met de pakketten (standaard decisions/).")
-@click.option("--out", default="site", help="Uitvoermap van de website (standaard site/).")
+@click.option("--decisions", default="decisions", metavar="MAP", help="Map met de pakketten (standaard decisions/).")
+@click.option("--out", default="site", metavar="MAP", help="Uitvoermap van de website (standaard site/).")
 @click.option("--strict", is_flag=True, help="Schrijf niets als er een pakket wordt geweigerd.")
-@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
-@click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
+@click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
+@click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache (standaard .cache/woo-publish).")
 @click.option(
     "--report",
     "report_file",
@@ -526,7 +575,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Schrijf een JSON-rapport voor monitoring naar dit bestand.",
 )
-@click.option("--vandaag", default=None, help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
+@click.option("--vandaag", default=None, metavar="DATUM", help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
 @click.option(
     "--bronnen",
     default=None,
@@ -547,11 +596,12 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     type=click.Choice(["lokaal", "dask"]),
     help="Waar de pdf's gecontroleerd worden: lokaal (standaard) of op een Dask-cluster (woo-publicatie[cluster]).",
 )
-@click.option("--scheduler", default=None, help="Adres van de Dask-scheduler, zoals tcp://rekenserver:8786.")
+@click.option("--scheduler", default=None, metavar="ADRES", help="Adres van de Dask-scheduler, zoals tcp://rekenserver:8786.")
 @click.option(
     "--archief",
     "archive_option",
     default=None,
+    metavar="MAP",
     help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).",
 )
 def build(
@@ -726,7 +776,7 @@ def init(folder: Path) -> None:
 
 
 @main.command()
-@click.option("--out", default="site", help="Map met de gebouwde site.")
+@click.option("--out", default="site", metavar="MAP", help="Map met de gebouwde site.")
 @click.option(
     "--formaat",
     type=click.Choice(["nginx", "netlify"]),
@@ -746,8 +796,8 @@ def headers(out: str, formaat: str) -> None:
 
 
 @main.command()
-@click.option("--out", default="site", help="Map met de gebouwde site.")
-@click.option("--poort", default=8000, type=int, help="Poort (standaard 8000).")
+@click.option("--out", default="site", metavar="MAP", help="Map met de gebouwde site.")
+@click.option("--poort", default=8000, type=int, metavar="POORT", help="Poort (standaard 8000).")
 def serve(out: str, poort: int) -> None:
     """Bekijk de gebouwde site lokaal op http://127.0.0.1:POORT/."""
     from .preview import make_server

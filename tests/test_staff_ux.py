@@ -4,6 +4,9 @@ that exist."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from support import ROWS, write_pdf
@@ -81,3 +84,92 @@ def test_missing_besluit_md_still_checks_the_pdfs(cli, make_package, decisions):
     out = cli("check", str(decisions)).stdout
     assert "FOUT pakket/besluit.md: het pakket heeft geen besluit.md." in out
     assert "FOUT pakket/documenten/2.pdf, pagina 1" in out and "FOUT pakket/extra.pdf, pagina 1" in out
+
+
+# -- click's texts in Dutch ----------------------------------------------------------------------
+
+COMMANDS = ["check", "build", "approve", "withdraw", "init", "headers", "serve"]
+ENGLISH = ["Usage:", "Options", "Show this message", "Error:", "Try '", "Missing", "No such", "TEXT", "PATH", "INTEGER"]
+
+
+@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]], ids=["woo-publish", *COMMANDS])
+def test_help_is_dutch_for_every_command(cli, command):
+    result = cli(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Gebruik: woo-publish") and "Opties:" in out and "-h, --help" in out
+    assert "Toon deze hulptekst en stop." in out
+    assert not [word for word in ENGLISH if word in out], out
+
+
+def test_help_of_the_group_lists_its_commands_in_dutch(cli):
+    out = cli("--help").stdout
+    assert "Gebruik: woo-publish [OPTIES] OPDRACHT [ARGUMENTEN]..." in out and "Opdrachten:" in out
+    assert "Toon het versienummer en stop." in out
+    assert cli("--version").stdout.startswith("woo-publish, versie ")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["build", "--bla"], "Fout: De optie '--bla' bestaat niet."),
+        (["build", "--decisons", "x"], "Fout: De optie '--decisons' bestaat niet. Bedoelde u '--decisions'?"),
+        (["approve"], "Fout: Ontbrekend argument 'PAKKET'."),
+        (["withdraw", "pakket"], "Fout: Ontbrekende optie '--reden'."),
+        (["build", "--workers", "0"], "Fout: Ongeldige waarde voor '--workers': 0 ligt niet binnen 1<=x<=64."),
+        (["build", "--workers", "veel"], "Fout: Ongeldige waarde voor '--workers': 'veel' is geen geldig getal."),
+        (["build", "--engine", "x"], "Fout: Ongeldige waarde voor '--engine': 'x' is geen van 'lokaal', 'dask'."),
+        (["build", "--out"], "Fout: De optie '--out' heeft een waarde nodig."),
+        (["check", "a", "b"], "Fout: Onverwacht extra argument (b). Staat er een spatie in een pad?"),
+        (["publiceer"], "Fout: De opdracht 'publiceer' bestaat niet."),
+        (
+            ["check", ".", "--vandaag", "morgen"],
+            "Fout: Ongeldige waarde voor '--vandaag': 'morgen' is geen datum; schrijf de datum als JJJJ-MM-DD",
+        ),
+    ],
+)
+def test_usage_errors_are_dutch_with_exit_two(cli, tmp_path, args, expected):
+    result = cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    err = result.stderr
+    assert expected in err, err
+    if "--out" not in args:  # click raises that one without its context: no usage line
+        assert "Zie 'woo-publish" in err and "--help' voor uitleg over de opdracht en de opties." in err
+    assert not [word for word in ["Usage:", "Error:", "Try '", "No such", "Missing", "Invalid"] if word in err], err
+
+
+def test_click_speaks_english_again_outside_woo_publish():
+    import click
+    import click.exceptions
+    from click.testing import CliRunner
+
+    from publish.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--bla"])
+    assert result.exit_code == 2 and "De optie '--bla' bestaat niet." in result.output
+    assert click.exceptions._("Usage:") == "Usage:"
+
+
+def test_every_click_text_is_translated_or_developer_only():
+    """Click's texts are read from its source: an upgrade that adds one fails here until it is translated."""
+    import ast
+
+    import click
+
+    from publish.clicknl import CLICK_MODULES, DEVELOPER_ONLY, DUTCH, DUTCH_PLURAL
+
+    found = set()
+    folder = Path(click.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+                texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if texts:
+                    found.add(texts[0])
+                    assert "click." + path.stem in CLICK_MODULES or path.stem == "_winconsole", path
+    missing = found - set(DUTCH) - set(DUTCH_PLURAL) - DEVELOPER_ONLY
+    assert not missing, f"click texts without a Dutch translation in publish/clicknl.py: {sorted(missing)}"
+    for english, dutch in DUTCH.items():  # the placeholders survive the translation
+        assert sorted(re.findall(r"\{(\w+)", english)) == sorted(re.findall(r"\{(\w+)", dutch)) or "number_type" in english, (
+            english
+        )
