@@ -170,5 +170,5 @@ def dutch() -> Iterator[None]:
     try:
         yield
     finally:
-        for module, attr, original in reversed(saved):
-            setattr(module, attr, original)
+        for owner, attr, original in reversed(saved):
+            setattr(owner, attr, original)
