@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -102,6 +102,8 @@ class _Command(click.Command):
         for param in self.params:
             if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
                 param.metavar = _dutch_metavar(param)
+            if isinstance(param.type, click.Path):  # its name starts click's messages: 'Bestand 'x' bestaat niet.'
+                param.type.name = "map" if not param.type.file_okay else "bestand" if not param.type.dir_okay else "pad"
 
 
 class _Group(click.Group):
@@ -292,25 +294,71 @@ def _ssh_missing(site) -> str:
     return ""
 
 
-def _signing_key(option: Path | None, site) -> Path | None:
-    """--sleutel, else $WOO_PUBLISH_SLEUTEL, else ~/.ssh/id_ed25519; None only in unsigned trial mode."""
-    from .signing import default_key
+def _refuse(verb: str, what: str, fix: str = "", status: int = 1) -> NoReturn:
+    """approve and withdraw stop before writing anything: one Dutch message (what is wrong, how to fix it) and
+    the documented exit status: 1 the package or the key, 2 the site settings (README, 'Commands')."""
+    click.echo(f"Niet {verb}: {what} Er is niets vastgelegd." + (f"\n    Oplossing: {fix}" if fix else ""))
+    sys.exit(status)
+
+
+def _package_folder(package: Path, verb: str) -> None:
+    """The package argument names a package folder; else a Dutch refusal, with a near name when there is one."""
+    import difflib
+
+    if package.is_dir():
+        return
+    if package.is_file():
+        _refuse(
+            verb,
+            f"'{safe(package)}' is een bestand, geen pakket.",
+            f"Geef de map van het pakket (de map met besluit.md), bijvoorbeeld '{safe(package.parent)}'.",
+        )
+    parent = package.parent if package.parent.is_dir() else None
+    names = [p.name for p in parent.iterdir() if p.is_dir()] if parent is not None else []
+    close = difflib.get_close_matches(package.name, names, n=1, cutoff=0.6)
+    hint = f"Bedoelde u '{safe(parent / close[0])}'? " if parent is not None and close else ""
+    _refuse(
+        verb,
+        f"het pakket '{safe(package)}' bestaat niet.",
+        hint + "Geef het pad van de map van het pakket, zoals decisions/2024-0001 (controleer de schrijfwijze).",
+    )
+
+
+def _signing_key(option: Path | None, site, verb: str) -> Path | None:
+    """--sleutel, else $WOO_PUBLISH_SLEUTEL, else ~/.ssh/id_ed25519; None only in unsigned trial mode. Checked
+    before anything else is done: it exists, is a usable private key and is listed among the allowed signers."""
+    import os
+
+    from .signing import KEY_ENV, SigningError, default_key, principal_for
 
     key = option or default_key()
-    if key is None and not (site is not None and site.unsigned):
-        raise click.UsageError(
-            "er is geen sleutel om mee te ondertekenen. Geef hem met --sleutel PAD, of maak er eenmalig "
-            "een aan met 'ssh-keygen -t ed25519' (zie de handleiding)."
+    if key is None:
+        if site.unsigned:
+            return None
+        _refuse(
+            verb,
+            f"er is geen sleutel om mee te ondertekenen: --sleutel is niet gegeven, ${KEY_ENV} is niet gezet en "
+            "~/.ssh/id_ed25519 bestaat niet.",
+            "Geef uw sleutel met --sleutel PAD, of maak er eenmalig een aan met 'ssh-keygen -t ed25519' "
+            "(zie de handleiding, 'Eenmalig: uw sleutel').",
         )
+    if site.signers is not None:
+        try:
+            principal_for(key, site.signers)
+        except SigningError as exc:
+            origin = f" (de sleutel komt uit ${KEY_ENV})" if option is None and os.environ.get(KEY_ENV) else ""
+            _refuse(verb, f"{exc}{origin}")
     return key
 
 
 def _trusted_site(config_option: str | None):
     site = _site_config(config_option)
     if site is None:
-        raise click.UsageError(
-            "er is geen mkdocs.yml gevonden: daarin staat wie mag goedkeuren (extra.woo.ondertekenaars). Geef hem met --config."
+        click.echo(
+            "FOUT: er is geen mkdocs.yml gevonden in deze map: daarin staat wie mag goedkeuren (extra.woo.ondertekenaars).\n"
+            "    Oplossing: voer de opdracht uit in de map van de site, of geef het bestand met --config PAD."
         )
+        sys.exit(2)
     errors = [p for p in site.problems if p.is_error]
     if errors:
         click.echo(f"FOUT site-instellingen ({site.path}):")
@@ -327,12 +375,12 @@ def _trusted_site(config_option: str | None):
 
 
 @main.command()
-@click.argument("package", type=click.Path(file_okay=False, path_type=Path), metavar="PAKKET")
+@click.argument("package", type=click.Path(path_type=Path), metavar="PAKKET")
 @click.option(
     "--sleutel",
     "key_option",
     default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).",
 )
 @click.option("--door", default=None, hidden=True, help="Vervallen: wie goedkeurt volgt uit de sleutel.")
@@ -346,8 +394,7 @@ def approve(
     from .history import append_changes, sign_change
     from .signing import SigningError
 
-    if not package.is_dir():
-        raise click.UsageError(f"het pakket '{safe(package)}' bestaat niet.")
+    _package_folder(package, "goedgekeurd")
     if door is not None:
         click.echo("LET OP: --door is vervallen en wordt genegeerd: wie goedkeurt volgt uit de sleutel.")
     from .package import is_skipped_name, skipped_problem
@@ -359,7 +406,7 @@ def approve(
         _print_problems(problems)
         sys.exit(1)
     site = _trusted_site(config_option)
-    key = _signing_key(key_option, site)
+    key = _signing_key(key_option, site, "goedgekeurd")
     cache = Cache(cache_dir(cache_option))
     trust = Trust.from_site(site, cache)
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
@@ -391,11 +438,11 @@ def approve(
 
             me = principal_for(key, site.signers)
             if me in status.signers:
-                click.echo(
-                    f"U ({safe(me)}) heeft deze versie van {safe(package.name)} al goedgekeurd. Vier ogen: een tweede persoon "
-                    "moet goedkeuren met een eigen sleutel. Er is niets vastgelegd."
+                _refuse(
+                    "goedgekeurd",
+                    f"u ({safe(me)}) heeft deze versie van {safe(package.name)} al goedgekeurd; vier ogen vraagt een tweede persoon.",
+                    f"Laat een collega met een eigen sleutel goedkeuren met: woo-publish approve {safe(package)}",
                 )
-                sys.exit(1)
         changes = [] if cosign else _changes_since_last_approval(result)
         if changes:
             if key is not None:
@@ -408,8 +455,7 @@ def approve(
                 )
         write_approval(package, key, site.signers, cosign=cosign)
     except SigningError as exc:
-        click.echo(f"Niet goedgekeurd: {exc} Er is niets vastgelegd.")
-        sys.exit(1)
+        _refuse("goedgekeurd", str(exc))
     record = read_record(package) or {}
     count = len(record.get("handtekeningen") or [])
     if site.four_eyes and count < 2:
@@ -418,8 +464,10 @@ def approve(
             f"gepubliceerd als een tweede persoon het ook goedkeurt met: woo-publish approve {package}"
         )
     else:
+        again = " Deze versie was al goedgekeurd; de goedkeuring is vernieuwd." if status.approved and not cosign else ""
         click.echo(
-            f"Goedgekeurd: {safe(package.name)} ({safe(result.decision.kenmerk)}). Elke wijziging hierna vraagt een nieuwe goedkeuring."
+            f"Goedgekeurd: {safe(package.name)} ({safe(result.decision.kenmerk)}).{again} Elke wijziging hierna vraagt een "
+            "nieuwe goedkeuring."
         )
 
 
@@ -463,7 +511,7 @@ def _changes_since_last_approval(result) -> list:
 
 
 @main.command()
-@click.argument("package", type=click.Path(file_okay=False, path_type=Path), metavar="PAKKET")
+@click.argument("package", type=click.Path(path_type=Path), metavar="PAKKET")
 @click.option("--reden", required=True, help="Publieke reden van de intrekking (komt op de site).")
 @click.option(
     "--document",
@@ -477,7 +525,7 @@ def _changes_since_last_approval(result) -> list:
     "--sleutel",
     "key_option",
     default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).",
 )
 @click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
@@ -491,15 +539,23 @@ def withdraw(
     from .package import load_package
     from .signing import SigningError
 
+    _package_folder(package, "ingetrokken")
     if not (package / "besluit.md").is_file():
-        raise click.UsageError(f"'{safe(package)}' is geen pakket (besluit.md ontbreekt).")
+        _refuse(
+            "ingetrokken",
+            f"'{safe(package)}' is geen pakket: besluit.md ontbreekt.",
+            "Geef de map van een gepubliceerd pakket (de map met besluit.md), zoals decisions/2024-0001.",
+        )
     if not reden.strip():
         raise click.BadParameter("geef een reden; die komt op de site", param_hint="--reden")
     when = _today(datum, "--datum") or dt.date.today()
     _, error = read_history(package)
     if error:
-        click.echo(f"FOUT {safe(package.name)}: {safe(error)}.")
-        sys.exit(1)
+        _refuse(
+            "ingetrokken",
+            f"{safe(package.name)}/wijzigingen.json: {safe(error)}.",
+            "Zet wijzigingen.json terug uit de versiegeschiedenis (of de back-up); bewerk het niet met de hand.",
+        )
     site = _trusted_site(config_option)
     # "Already withdrawn" only counts signed entries: a hand-written one must not block a real withdrawal.
     from .approval import Trust
@@ -510,15 +566,22 @@ def withdraw(
     if document_nr is not None:
         decision, problems = load_package(package)
         if decision is None:
-            click.echo(
-                f"FOUT {safe(package.name)}: het pakket is ongeldig, dus het document kan niet gevonden worden. Trek zo nodig het hele besluit in."
-            )
             _print_problems(problems)
-            sys.exit(1)
+            _refuse(
+                "ingetrokken",
+                f"{safe(package.name)} is ongeldig (zie hierboven), dus document {safe(document_nr)} kan niet gevonden worden.",
+                "Los de problemen op, of trek zo nodig het hele besluit in (zonder --document).",
+            )
         rows = [r for r in decision.inventory if r.nr == str(document_nr).strip().rstrip(".")]
         if not rows:
-            click.echo(f"FOUT {safe(package.name)}: document {safe(document_nr)} staat niet in de inventaris.")
-            sys.exit(1)
+            inventory = decision.inventory_file.relpath if decision.inventory_file else "de inventaris"
+            _refuse(
+                "ingetrokken",
+                f"document {safe(document_nr)} staat niet in de inventaris van {safe(package.name)}.",
+                f"Geef het nummer uit de kolom 'nr' van {safe(inventory)}, zoals --document {safe(decision.inventory[0].nr)}."
+                if decision.inventory
+                else "Dit pakket heeft geen documenten in een inventaris; trek zo nodig het hele besluit in (zonder --document).",
+            )
         document_nr, title = rows[0].nr, rows[0].title
         if any(c.kind == WITHDRAWN_DOCUMENT and c.document == document_nr for c in history):
             click.echo(f"Document {safe(document_nr)} van {safe(package.name)} was al ingetrokken.")
@@ -529,13 +592,12 @@ def withdraw(
             click.echo(f"{safe(package.name)} was al ingetrokken.")
             return
         change = Change(when, WITHDRAWN_DECISION, None, "", reden.strip())
-    key = _signing_key(key_option, site)
+    key = _signing_key(key_option, site, "ingetrokken")
     try:
         if key is not None:
             change = sign_change(change, package, key, site.signers)
     except SigningError as exc:
-        click.echo(f"Niet ingetrokken: {exc} Er is niets vastgelegd.")
-        sys.exit(1)
+        _refuse("ingetrokken", str(exc))
     append_changes(package, [change])
     what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else "het hele besluit"
     click.echo(
@@ -554,12 +616,11 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     items = reason_findings(reden, allowed)
     if items:
         what = "; ".join(f"{KINDS[item.kind]}: {item.masked}" for item in items)
-        click.echo(
-            f"FOUT {safe(package.name)}: de reden bevat persoonsgegevens ({what}). De reden komt op de website en in de "
-            "open data, dus er is niets ingetrokken. Geef een reden zonder persoonsgegevens, bijvoorbeeld "
-            "'Het document bevatte persoonsgegevens die niet gelakt waren.'"
+        _refuse(
+            "ingetrokken",
+            f"de reden bevat persoonsgegevens ({what}); de reden komt op de website en in de open data.",
+            "Geef een reden zonder persoonsgegevens, bijvoorbeeld 'Het document bevatte persoonsgegevens die niet gelakt waren.'",
         )
-        sys.exit(1)
 
 
 @main.command()

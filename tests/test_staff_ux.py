@@ -173,3 +173,126 @@ def test_every_click_text_is_translated_or_developer_only():
         assert sorted(re.findall(r"\{(\w+)", english)) == sorted(re.findall(r"\{(\w+)", dutch)) or "number_type" in english, (
             english
         )
+
+
+# -- approve and withdraw: Dutch refusals, documented exit statuses --------------------------------
+
+
+def _run(*args, cwd=None, env_extra=None, home=None):
+    import os
+    import subprocess
+
+    from support import ROOT, woo_publish
+
+    env = {k: v for k, v in os.environ.items() if k != "WOO_PUBLISH_SLEUTEL"}
+    if home is not None:
+        env["HOME"] = str(home)
+    env.update(env_extra or {})
+    return subprocess.run([str(woo_publish()), *args], cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def _refused(result, verb: str, *expected: str) -> str:
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    assert f"Niet {verb}: " in result.stdout and "Er is niets vastgelegd." in result.stdout, out
+    assert "Oplossing:" in out or "sleutel" in out
+    assert "Gebruik:" not in out and "Usage" not in out and "Traceback" not in out, out
+    for text in expected:
+        assert text in out, out
+    return out
+
+
+def test_approve_without_any_key_explains_in_dutch_with_exit_one(make_package, tmp_path):
+    pkg = make_package()
+    result = _run("approve", str(pkg), home=tmp_path)
+    _refused(result, "goedgekeurd", "er is geen sleutel om mee te ondertekenen", "Oplossing: Geef uw sleutel met --sleutel PAD")
+    assert not (pkg / "goedkeuring.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["ontbreekt", "map", "openbaar", "onzin", "omgeving"])
+def test_approve_with_an_unusable_key_is_refused_before_anything_is_checked(make_package, tmp_path, kind):
+    from support import DEMO_KEY
+
+    pkg = make_package()
+    key = tmp_path / "sleutel"
+    env = {}
+    if kind == "map":
+        key.mkdir()
+    elif kind == "openbaar":
+        key = tmp_path / "id_ed25519.pub"
+        key.write_text(
+            DEMO_KEY.with_name(DEMO_KEY.name + ".pub").read_text()
+            if DEMO_KEY.with_name(DEMO_KEY.name + ".pub").exists()
+            else "ssh-ed25519 AAAA x\n"
+        )
+        key.chmod(0o600)
+    elif kind == "onzin":
+        key.write_bytes(b"\x00\x01 dit is geen sleutel\n" * 3)
+        key.chmod(0o600)
+    args = ["approve", str(pkg), "--sleutel", str(key)]
+    if kind == "omgeving":
+        env = {"WOO_PUBLISH_SLEUTEL": str(key)}
+        args = ["approve", str(pkg)]
+    expected = {
+        "ontbreekt": f"de sleutel '{key}' bestaat niet",
+        "map": "is een map, geen sleutelbestand",
+        "openbaar": "is het openbare deel van de sleutel",
+        "onzin": "is geen geheime SSH-sleutel",
+        "omgeving": "(de sleutel komt uit $WOO_PUBLISH_SLEUTEL)",
+    }[kind]
+    _refused(_run(*args, env_extra=env, home=tmp_path), "goedgekeurd", expected)
+    assert not (pkg / "goedkeuring.json").exists()
+
+
+def test_approve_an_unknown_package_or_a_file_is_refused_with_a_hint(make_package, decisions):
+    from support import DEMO_KEY
+
+    make_package("2024-0001")
+    out = _refused(_run("approve", str(decisions / "2024-001"), "--sleutel", str(DEMO_KEY)), "goedgekeurd")
+    assert f"het pakket '{decisions / '2024-001'}' bestaat niet." in out and f"Bedoelde u '{decisions / '2024-0001'}'?" in out
+    out = _refused(_run("approve", str(decisions / "2024-0001" / "besluit.md"), "--sleutel", str(DEMO_KEY)), "goedgekeurd")
+    assert "is een bestand, geen pakket" in out
+
+
+@pytest.mark.slow
+def test_approving_again_renews_and_says_so(make_package):
+    from support import DEMO_KEY
+
+    pkg = make_package()
+    assert _run("approve", str(pkg), "--sleutel", str(DEMO_KEY)).returncode == 0
+    again = _run("approve", str(pkg), "--sleutel", str(DEMO_KEY))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Deze versie was al goedgekeurd; de goedkeuring is vernieuwd." in again.stdout
+
+
+def test_withdraw_refusals_are_dutch_with_exit_one(make_package, decisions, tmp_path):
+    from support import DEMO_KEY
+
+    pkg = make_package()
+    reason = ["--reden", "Het document bevatte persoonsgegevens die niet gelakt waren."]
+    _refused(_run("withdraw", str(decisions / "pakke"), *reason), "ingetrokken", "bestaat niet", "Bedoelde u")
+    (decisions / "leeg").mkdir()
+    _refused(_run("withdraw", str(decisions / "leeg"), *reason), "ingetrokken", "is geen pakket: besluit.md ontbreekt.")
+    _refused(_run("withdraw", str(pkg), *reason, home=tmp_path), "ingetrokken", "er is geen sleutel om mee te ondertekenen")
+    out = _refused(
+        _run("withdraw", str(pkg), *reason, "--document", "9", "--sleutel", str(DEMO_KEY)), "ingetrokken", "document 9 staat niet"
+    )
+    assert "Oplossing: Geef het nummer uit de kolom 'nr' van inventaris.csv, zoals --document 1." in out
+    _refused(
+        _run("withdraw", str(pkg), "--reden", "Bel 06-12345678", "--sleutel", str(DEMO_KEY)),
+        "ingetrokken",
+        "de reden bevat persoonsgegevens (een telefoonnummer: 06-*******8)",
+    )
+    assert not (pkg / "wijzigingen.json").exists()
+
+
+def test_approve_without_site_settings_exits_two_in_dutch(make_package, tmp_path):
+    from support import DEMO_KEY
+
+    pkg = make_package()
+    result = _run("approve", str(pkg), "--sleutel", str(DEMO_KEY), cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        "FOUT: er is geen mkdocs.yml gevonden" in result.stdout and "Oplossing: voer de opdracht uit in de map" in result.stdout
+    )
+    assert "Gebruik:" not in result.stdout + result.stderr
