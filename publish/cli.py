@@ -19,8 +19,9 @@ from .approval import write_approval
 from .build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from .cache import Cache, cache_dir
 from .evaluate import evaluate, package_folders
+from .limits import dutch_number
 from .pdfs import PdfInspector
-from .problems import Problem, Problems, summarise
+from .problems import Problem, Problems, count, summarise
 from .safetext import describe_os_error, log_unexpected, safe
 from .siteconfig import find_config
 
@@ -30,7 +31,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 def _decisions_dir(path: str) -> Path:
     folder = Path(path)
     if not folder.is_dir():
-        raise click.UsageError(f"de map '{folder}' met besluiten bestaat niet.")
+        raise click.UsageError(
+            f"de map '{folder}' met de pakketten bestaat niet. Geef de map met de pakketten (standaard decisions/), of "
+            "voer de opdracht uit in de map van de site."
+        )
     return folder
 
 
@@ -245,7 +249,7 @@ def check(
             elif f.state == OFFLINE:
                 click.echo(
                     f"OFFLINE     {label}: de huidige versie wordt niet gepubliceerd ({why(f)}) en de eerder "
-                    "goedgekeurde versie voldoet niet meer aan de controles: het besluit gaat offline, met een neutrale melding op de site."
+                    "goedgekeurde versie voldoet niet meer aan de controles: de publicatie gaat offline, met een neutrale melding op de site."
                 )
                 _print_problems(f.archived.problems)
             elif f.state == EMBARGO:
@@ -262,7 +266,7 @@ def check(
                     click.echo(f"     {safe(rel)}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
             if r.decision is not None and r.decision.inventory_file is not None:
                 rows = len(r.decision.inventory)
-                click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {rows} {'rij' if rows == 1 else 'rijen'} gelezen.")
+                click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {count(rows, 'rij', 'rijen')} gelezen.")
             _print_problems(r.problems)
         gone = vanished(results, archive)
         for item in gone:
@@ -275,13 +279,19 @@ def check(
     if not fates:
         click.echo(f"Geen pakketten gevonden in {safe(folder)}/.")
     elif as_is < len(fates):
-        click.echo(
-            f"{len(fates) - as_is} van {len(fates)} pakket(ten) worden niet gepubliceerd zoals ze zijn. "
-            "Los de problemen hierboven op en controleer opnieuw."
-        )
+        click.echo(_not_as_is(len(fates) - as_is, len(fates)) + " Los de problemen hierboven op en controleer opnieuw.")
+    elif len(fates) == 1:
+        click.echo("Het pakket wordt gepubliceerd zoals het is.")
     else:
-        click.echo(f"Alle {len(fates)} pakket(ten) worden gepubliceerd zoals ze zijn.")
+        click.echo(f"Alle {count(len(fates), 'pakket', 'pakketten')} worden gepubliceerd zoals ze zijn.")
     sys.exit(1 if as_is < len(fates) or gone or site_problems.has_errors or ssh_missing else 0)
+
+
+def _not_as_is(refused: int, total: int) -> str:
+    if total == 1:
+        return "Het pakket wordt niet gepubliceerd zoals het is."
+    verb = "wordt" if refused == 1 else "worden"
+    return f"{refused} van de {count(total, 'pakket', 'pakketten')} {verb} niet gepubliceerd zoals {'het is' if refused == 1 else 'ze zijn'}."
 
 
 def _ssh_missing(site) -> str:
@@ -518,7 +528,7 @@ def _changes_since_last_approval(result) -> list:
     "document_nr",
     default=None,
     metavar="NR",
-    help="Nummer uit de inventaris; zonder dit wordt het hele besluit ingetrokken.",
+    help="Nummer uit de inventaris; zonder dit wordt de hele publicatie ingetrokken.",
 )
 @click.option("--datum", default=None, metavar="DATUM", help="Datum van intrekking (JJJJ-MM-DD, standaard vandaag).")
 @click.option(
@@ -532,7 +542,7 @@ def _changes_since_last_approval(result) -> list:
 def withdraw(
     package: Path, reden: str, document_nr: str | None, datum: str | None, key_option: Path | None, config_option: str | None
 ) -> None:
-    """Haal een gepubliceerd besluit of één document ervan van de site, met een publieke reden (ondertekend)."""
+    """Haal een gepubliceerde publicatie of één document ervan van de site, met een publieke reden (ondertekend)."""
     import datetime as dt
 
     from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, Change, append_changes, read_history, sign_change
@@ -570,7 +580,7 @@ def withdraw(
             _refuse(
                 "ingetrokken",
                 f"{safe(package.name)} is ongeldig (zie hierboven), dus document {safe(document_nr)} kan niet gevonden worden.",
-                "Los de problemen op, of trek zo nodig het hele besluit in (zonder --document).",
+                "Los de problemen op, of trek zo nodig de hele publicatie in (zonder --document).",
             )
         rows = [r for r in decision.inventory if r.nr == str(document_nr).strip().rstrip(".")]
         if not rows:
@@ -580,7 +590,7 @@ def withdraw(
                 f"document {safe(document_nr)} staat niet in de inventaris van {safe(package.name)}.",
                 f"Geef het nummer uit de kolom 'nr' van {safe(inventory)}, zoals --document {safe(decision.inventory[0].nr)}."
                 if decision.inventory
-                else "Dit pakket heeft geen documenten in een inventaris; trek zo nodig het hele besluit in (zonder --document).",
+                else "Dit pakket heeft geen documenten in een inventaris; trek zo nodig de hele publicatie in (zonder --document).",
             )
         document_nr, title = rows[0].nr, rows[0].title
         if any(c.kind == WITHDRAWN_DOCUMENT and c.document == document_nr for c in history):
@@ -599,7 +609,7 @@ def withdraw(
     except SigningError as exc:
         _refuse("ingetrokken", str(exc))
     append_changes(package, [change])
-    what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else "het hele besluit"
+    what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else "de hele publicatie"
     click.echo(
         f"Ingetrokken: {what} van {safe(package.name)}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site."
     )
@@ -649,7 +659,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     "-v",
     "verbose",
     is_flag=True,
-    help="Noem elk gepubliceerd besluit, ook als de uitvoer niet naar een terminal gaat.",
+    help="Noem elke gepubliceerde publicatie, ook als de uitvoer niet naar een terminal gaat.",
 )
 @click.option(
     "--engine",
@@ -802,18 +812,21 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
     if report.error:
         click.echo("MISLUKT: " + "\n".join(safe(line) for line in report.error.split("\n")), err=True)
     if report.written:
+        checked = max(report.pdfs_checked, report.pdfs_parsed)
+        pdfs = count(checked, "pdf", "pdf's")
         click.echo(
-            f"Site geschreven naar {safe(out)}/: {len(report.published)} besluit(en) gepubliceerd, "
+            f"Site geschreven naar {safe(out)}/: {count(len(report.published), 'publicatie', 'publicaties')} gepubliceerd, "
             f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
             f"{len(report.withdrawn)} ingetrokken"
             + (f", {len(report.kept)} in een eerder goedgekeurde versie" if report.kept else "")
             + (f", {len(report.offline)} offline gehaald" if report.offline else "")
-            + f"; {report.pdfs_parsed} pdf('s) gelezen "
-            f"in {report.timings.get('totaal', 0):.1f} s."
+            + f"; {pdfs} gecontroleerd ({checked - report.pdfs_parsed} uit de cache, "
+            f"{report.pdfs_parsed} opnieuw gelezen) in {dutch_number(round(report.timings.get('totaal', 0), 1))} s."
         )
     elif report.exit_code == EXIT_REFUSED and strict:
         click.echo(
-            f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {safe(out)}/ is ongewijzigd."
+            f"Niets geschreven (--strict): {count(len(report.refused), 'pakket', 'pakketten')} geweigerd. De bestaande site in "
+            f"{safe(out)}/ is ongewijzigd."
         )
     elif report.exit_code == EXIT_FAILURE:
         click.echo(f"Niets geschreven. De bestaande site in {safe(out)}/ is ongewijzigd.")

@@ -21,7 +21,7 @@ from .inventory import InventoryLimits, cell_text, read_table
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
-from .problems import Problems, row_ranges
+from .problems import Problems, count, row_ranges
 from .schema import Schema
 from .yamlsafe import YamlLimitError, load_front_matter
 
@@ -951,7 +951,7 @@ class _Loader:
                 self.err(
                     METADATA_FILE,
                     "veld 'besluit'",
-                    f"'niets aangetroffen', maar de inventaris noemt {len(rows)} document(en).",
+                    f"'niets aangetroffen', maar de inventaris noemt {count(len(rows), 'document', 'documenten')}.",
                     "Verbeter het veld 'besluit', of laat de inventaris weg als er echt niets is gevonden.",
                     "besluit.tegenstrijdig",
                 )

@@ -194,7 +194,7 @@ def test_init_then_build_gives_a_valid_empty_site(tmp_path):
     site = _init(tmp_path)
     result = run_cli("build", "--cache", str(tmp_path / "cache"), cwd=site)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 besluit(en) gepubliceerd, 0 geweigerd" in result.stdout
+    assert "0 publicaties gepubliceerd, 0 geweigerd" in result.stdout
     home = (site / "site/index.html").read_text(encoding="utf-8")
     assert "Direct naar de inhoud" in home  # the package's theme overrides
     assert "Naam van de organisatie</p>" in home
@@ -219,7 +219,7 @@ def test_init_then_build_a_site_with_one_package(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     result = run_cli("build", "--cache", str(tmp_path / "cache"), "--vandaag", "2024-06-01", cwd=site)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 besluit(en) gepubliceerd, 0 geweigerd" in result.stdout
+    assert "1 publicatie gepubliceerd, 0 geweigerd" in result.stdout
     page = (site / "site/besluit/2024-0001/index.html").read_text(encoding="utf-8")
     assert "Verzoek over vergaderstukken" in page and "Direct naar de inhoud" in page
     assert (site / "site/besluit/2024-0001/besluitbrief.pdf").is_file()

@@ -296,3 +296,69 @@ def test_approve_without_site_settings_exits_two_in_dutch(make_package, tmp_path
         "FOUT: er is geen mkdocs.yml gevonden" in result.stdout and "Oplossing: voer de opdracht uit in de map" in result.stdout
     )
     assert "Gebruik:" not in result.stdout + result.stderr
+
+
+# -- counts in correct Dutch, decimal commas -------------------------------------------------------
+
+
+def test_count_helper_gives_singular_plural_and_thousands():
+    from publish.problems import count
+
+    assert count(1, "pakket", "pakketten") == "1 pakket"
+    assert count(0, "pakket", "pakketten") == "0 pakketten"
+    assert count(12000, "rij", "rijen") == "12.000 rijen"
+
+
+def test_check_summary_uses_singular_and_plural(cli, make_package, decisions):
+    from support import approve
+
+    approve(make_package("a", meta={"kenmerk": "A-1"}))
+    out = cli("check", str(decisions)).stdout
+    assert "Het pakket wordt gepubliceerd zoals het is." in out and "pakket(ten)" not in out
+    assert "     inventaris.csv: 3 rijen gelezen." in out
+    approve(make_package("b", meta={"kenmerk": "A-2"}))
+    make_package(
+        "c", meta={"kenmerk": "A-3", "besluit": "niet openbaar"}, rows=[["1", "Verslag", "", "niet openbaar", "5.2.1", ""]]
+    )
+    out = cli("check", str(decisions)).stdout
+    assert "1 van de 3 pakketten wordt niet gepubliceerd zoals het is." in out
+    assert "     inventaris.csv: 1 rij gelezen." in out
+    approve(decisions / "c")
+    assert "Alle 3 pakketten worden gepubliceerd zoals ze zijn." in cli("check", str(decisions)).stdout
+
+
+def test_contrast_is_shown_with_a_decimal_comma(cli, decisions, tmp_path):
+    assert cli("init", "site", cwd=tmp_path).returncode == 0
+    config = tmp_path / "site" / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  woo:\n", "  woo:\n    kleuren: {primair: '#7fb2e5', accent: '#888888'}\n", 1), encoding="utf-8"
+    )
+    out = cli("check", str(decisions), "--config", str(config)).stdout
+    assert "kleur #7fb2e5 heeft te weinig contrast met wit (2,23:1, minimaal 4,5:1 voor WCAG 2.2 AA)." in out, out
+    assert "#888888" not in out  # 3,54:1 is enough for the accent
+    assert not re.search(r"\d\.\d+:1", out)
+
+
+@pytest.mark.slow
+def test_build_summary_counts_publications_and_pdfs_from_the_cache(tmp_path):
+    import shutil
+
+    from support import DEMO_KEY, DEMO_SIGNERS, PackageMaker, run_cli
+
+    assert run_cli("init", "site", cwd=tmp_path).returncode == 0
+    site = tmp_path / "site"
+    shutil.copy(DEMO_SIGNERS, site / "ondertekenaars.txt")
+    PackageMaker(site / "decisions")("2024-0001")
+    assert run_cli("approve", "decisions/2024-0001", "--sleutel", str(DEMO_KEY), cwd=site).returncode == 0
+    build = ["build", "--cache", str(tmp_path / "cache"), "--vandaag", "2024-06-01"]
+    cold = run_cli(*build, cwd=site)
+    assert cold.returncode == 0, cold.stdout + cold.stderr
+    assert re.search(
+        r"1 publicatie gepubliceerd, 0 geweigerd, 0 onder embargo, 0 ingetrokken; 3 pdf's gecontroleerd "
+        r"\(0 uit de cache, 3 opnieuw gelezen\) in \d+(,\d)? s\.",
+        cold.stdout,
+    ), cold.stdout
+    warm = run_cli(*build, cwd=site)
+    assert "3 pdf's gecontroleerd (3 uit de cache, 0 opnieuw gelezen)" in warm.stdout, warm.stdout
+    assert "besluit(en)" not in warm.stdout and "pdf('s)" not in warm.stdout
