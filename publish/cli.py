@@ -38,6 +38,20 @@ def _decisions_dir(path: str) -> Path:
     return folder
 
 
+def _decisions_choice(argument: str | None, option: str | None) -> str:
+    """The folder with the packages, given as argument ('check MAP', 'build MAP') or as --decisions MAP: both
+    commands take both forms (default decisions/)."""
+    if argument is not None and option is not None and Path(argument) != Path(option):
+        raise click.UsageError(
+            f"de map met de pakketten is twee keer gegeven, verschillend ('{safe(argument)}' en --decisions "
+            f"'{safe(option)}'). Geef de map één keer: als argument of met --decisions."
+        )
+    return argument or option or "decisions"
+
+
+DECISIONS_HELP = "Map met de pakketten (standaard decisions/); mag ook als argument: woo-publish {command} MAP."
+
+
 def _today(value: str | None, option: str = "--vandaag") -> dt.date | None:
     if value is None:
         return None
@@ -176,7 +190,8 @@ def _skipped(folder: Path) -> list:
 
 
 @main.command()
-@click.argument("decisions", default="decisions", required=False, metavar="[MAP]")
+@click.argument("decisions", default=None, required=False, metavar="[MAP]")
+@click.option("--decisions", "decisions_option", default=None, metavar="MAP", help=DECISIONS_HELP.format(command="check"))
 @click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache (standaard .cache/woo-publish).")
 @click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
 @click.option(
@@ -188,16 +203,24 @@ def _skipped(folder: Path) -> list:
 )
 @click.option("--vandaag", default=None, metavar="DATUM", help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
 def check(
-    decisions: str, cache_option: str | None, config_option: str | None, archive_option: str | None, vandaag: str | None
+    decisions: str | None,
+    decisions_option: str | None,
+    cache_option: str | None,
+    config_option: str | None,
+    archive_option: str | None,
+    vandaag: str | None,
 ) -> None:
-    """Controleer alle pakketten en zeg per pakket wat de volgende build ermee doet."""
+    """Controleer alle pakketten en zeg per pakket wat de volgende build ermee doet.
+
+    De pakketten staan in MAP (standaard decisions/); MAP mag ook met --decisions MAP, zoals bij build.
+    """
     import tempfile
 
     from .approval import Trust
     from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, decide, vanished, why
     from .store import Archive, archive_dir
 
-    folder = _decisions_dir(decisions)
+    folder = _decisions_dir(_decisions_choice(decisions, decisions_option))
     site = _site_config(config_option)
     site_problems = site.problems if site else Problems("")
     if site_problems:
@@ -634,7 +657,8 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
 
 
 @main.command()
-@click.option("--decisions", default="decisions", metavar="MAP", help="Map met de pakketten (standaard decisions/).")
+@click.argument("decisions_argument", default=None, required=False, metavar="[MAP]")
+@click.option("--decisions", default=None, metavar="MAP", help=DECISIONS_HELP.format(command="build"))
 @click.option("--out", default="site", metavar="MAP", help="Uitvoermap van de website (standaard site/).")
 @click.option("--strict", is_flag=True, help="Schrijf niets als er een pakket wordt geweigerd.")
 @click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
@@ -676,6 +700,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).",
 )
 def build(
+    decisions_argument,
     decisions,
     out,
     strict,
@@ -690,7 +715,10 @@ def build(
     scheduler,
     archive_option,
 ) -> None:
-    """Bouw de website uit alle geldige, goedgekeurde pakketten."""
+    """Bouw de website uit alle geldige, goedgekeurde pakketten.
+
+    De pakketten staan in MAP (standaard decisions/); MAP mag ook met --decisions MAP, zoals bij check.
+    """
     config = find_config(config_option)
     if not config.is_file():
         raise click.UsageError(
@@ -707,7 +735,7 @@ def build(
             )
             sys.exit(EXIT_FAILURE)
     opts = BuildOptions(
-        decisions=_decisions_dir(decisions),
+        decisions=_decisions_dir(_decisions_choice(decisions_argument, decisions)),
         out=Path(out),
         config=config,
         cache=cache_dir(cache_option),

@@ -362,3 +362,38 @@ def test_build_summary_counts_publications_and_pdfs_from_the_cache(tmp_path):
     warm = run_cli(*build, cwd=site)
     assert "3 pdf's gecontroleerd (3 uit de cache, 0 opnieuw gelezen)" in warm.stdout, warm.stdout
     assert "besluit(en)" not in warm.stdout and "pdf('s)" not in warm.stdout
+
+
+# -- the decisions folder: argument or --decisions, on check and build ------------------------------
+
+
+@pytest.mark.parametrize("form", ["argument", "optie"])
+def test_check_takes_the_folder_as_argument_or_option(cli, make_package, decisions, form):
+    from support import approve
+
+    approve(make_package())
+    args = [str(decisions)] if form == "argument" else ["--decisions", str(decisions)]
+    result = cli("check", *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Het pakket wordt gepubliceerd zoals het is." in result.stdout
+
+
+def test_build_takes_the_folder_as_argument_too(cli, tmp_path):
+    assert cli("init", "site", cwd=tmp_path).returncode == 0
+    (tmp_path / "site" / "decisions").rename(tmp_path / "site" / "pakketten")
+    result = cli("build", "pakketten", "--cache", str(tmp_path / "cache"), cwd=tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 publicaties gepubliceerd" in result.stdout
+    missing = cli("build", "bestaat-niet", cwd=tmp_path / "site")
+    assert missing.returncode == 2 and "Fout: de map 'bestaat-niet' met de pakketten bestaat niet." in missing.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_two_different_folders_is_a_dutch_usage_error(cli, tmp_path, command):
+    assert cli("init", "site", cwd=tmp_path).returncode == 0
+    result = cli(command, "decisions", "--decisions", "andere", cwd=tmp_path / "site")
+    assert result.returncode == 2
+    assert "de map met de pakketten is twee keer gegeven, verschillend ('decisions' en --decisions 'andere')" in result.stderr
+    same = cli(command, "decisions", "--decisions", "decisions/", "--cache", str(tmp_path / "c"), cwd=tmp_path / "site")
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert f"woo-publish {command} MAP" in cli(command, "--help").stdout
