@@ -863,7 +863,7 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
 @main.command()
 @click.argument("folder", metavar="MAP", type=click.Path(path_type=Path))
 def init(folder: Path) -> None:
-    """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/ en een README."""
+    """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/, een README en de handleidingen."""
     from .newsite import create_site, woo_publish_command
 
     problems = create_site(folder)
@@ -871,7 +871,7 @@ def init(folder: Path) -> None:
         _print_problems(problems)
         sys.exit(1)
     click.echo(
-        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/ en README.md.\n"
+        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/, README.md en de handleidingen in docs/.\n"
         f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
         f"    cd {folder} && {woo_publish_command()} build"
     )

@@ -111,7 +111,7 @@ def test_one_version_number_from_the_package_metadata():
     assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == version
     assert yaml.safe_load((ROOT / "publiccode.yml").read_text())["softwareVersion"] == version
     result = run_cli("--version")
-    assert result.returncode == 0 and result.stdout.strip() == f"woo-publish, version {version}"
+    assert result.returncode == 0 and result.stdout.strip() == f"woo-publish, versie {version}"
 
 
 def test_new_site_settings_match_the_example_sites_technical_settings():
@@ -144,7 +144,7 @@ def _init(tmp_path: Path, name: str = "woo-site") -> Path:
 
 def test_init_makes_commented_settings_an_empty_decisions_folder_and_a_readme(tmp_path):
     site = _init(tmp_path)
-    assert sorted(p.name for p in site.iterdir()) == [".gitignore", "README.md", "decisions", "mkdocs.yml", "ondertekenaars.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [".gitignore", "README.md", "decisions", "docs", "mkdocs.yml", "ondertekenaars.txt"]
     assert list((site / "decisions").iterdir()) == []
     settings = (site / "mkdocs.yml").read_text(encoding="utf-8")
     assert "Deel 1: uw organisatie (invullen)" in settings and "organisatie: Naam van de organisatie" in settings

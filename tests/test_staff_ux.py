@@ -397,3 +397,68 @@ def test_two_different_folders_is_a_dutch_usage_error(cli, tmp_path, command):
     same = cli(command, "decisions", "--decisions", "decisions/", "--cache", str(tmp_path / "c"), cwd=tmp_path / "site")
     assert same.returncode == 0, same.stdout + same.stderr
     assert f"woo-publish {command} MAP" in cli(command, "--help").stdout
+
+
+# -- a new site gets the guides its README and messages point at -----------------------------------
+
+
+def test_init_copies_the_guides_and_the_readme_links_resolve(cli, tmp_path):
+    from publish.sitefiles import STAFF_GUIDES
+
+    from support import ROOT
+
+    result = cli("init", "site", cwd=tmp_path)
+    assert result.returncode == 0 and "README.md en de handleidingen in docs/" in result.stdout
+    site = tmp_path / "site"
+    for guide in STAFF_GUIDES:
+        assert (site / "docs" / guide).read_text(encoding="utf-8") == (ROOT / "docs" / guide).read_text(encoding="utf-8")
+    readme = (site / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme)
+    assert {"docs/handleiding.md", "docs/pakketformaat.md", "docs/beheer.md"} <= set(links)
+    assert all((site / link).is_file() for link in links), links
+    for guide in STAFF_GUIDES:  # links between the guides resolve inside docs/ too
+        text = (site / "docs" / guide).read_text(encoding="utf-8")
+        for link in re.findall(r"\]\(([a-z-]+\.md)(?:#[^)]*)?\)", text):
+            assert (site / "docs" / link).is_file(), (guide, link)
+    # A second init into the same folder refuses: docs/ is one of the names it writes.
+    (site / "README.md").unlink()
+    (site / "mkdocs.yml").unlink()
+    again = cli("init", "site", cwd=tmp_path)
+    assert again.returncode == 1 and "de map bevat al .gitignore, decisions, docs, ondertekenaars.txt" in again.stdout
+
+
+def test_the_packaged_guides_are_the_repositorys_guides():
+    """A pip-installed woo-publicatie has no docs/: init copies these. After editing docs/, run: python -m publish.schema"""
+    from publish.sitefiles import NEW_SITE_DOCS, STAFF_GUIDES
+
+    from support import ROOT
+
+    for guide in STAFF_GUIDES:
+        packaged = NEW_SITE_DOCS / guide
+        assert packaged.is_file() and packaged.read_bytes() == (ROOT / "docs" / guide).read_bytes(), (
+            f"{packaged} differs from docs/{guide}: run 'python -m publish.schema'"
+        )
+
+
+def test_messages_only_point_at_guides_a_new_site_has():
+    import ast
+
+    from publish.sitefiles import STAFF_GUIDES
+
+    from support import ROOT
+
+    named = set()
+    for path in sorted((ROOT / "publish").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                named |= {(path.name, m) for m in re.findall(r"docs/([\w-]+\.md)", node.value)}
+    assert named and not {(f, m) for f, m in named if m not in STAFF_GUIDES}, named
