@@ -462,3 +462,83 @@ def test_messages_only_point_at_guides_a_new_site_has():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 named |= {(path.name, m) for m in re.findall(r"docs/([\w-]+\.md)", node.value)}
     assert named and not {(f, m) for f, m in named if m not in STAFF_GUIDES}, named
+
+
+# -- docs/pakketformaat.md: the addresses and the examples are what the code does ------------------
+
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "pakketformaat.md"
+
+
+def test_the_address_table_in_the_guide_is_what_the_build_uses():
+    from publish import types, urls
+
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text[text.index("## Het adres op de site") :]
+    rows = re.findall(
+        r"^\| `([^`]+)` \| `([a-z-]+)` \| `([^`]+)` \|$", section[: section.index("\n\n", section.index("| kenmerk"))], re.M
+    )
+    assert len(rows) >= 4
+    for kenmerk, kind, address in rows:
+        assert urls.publication_of(kenmerk, types.get(kind).url_prefix) == address, (kenmerk, kind)
+    assert any(address != address.lower() or kenmerk != kenmerk.lower() for kenmerk, _, address in rows)  # shows lower case
+
+
+def _examples() -> list[tuple[str, str]]:
+    """(besluit.md, the address the guide gives) for every example package in the guide."""
+    text = GUIDE.read_text(encoding="utf-8")
+    found = re.findall(r"```(?:yaml|markdown)\n(---\n.*?)```\s*\n\s*Adres op de site: `([^`]+)`", text, re.S)
+    assert len(found) >= 4, "every example in docs/pakketformaat.md is followed by 'Adres op de site: `...`'"
+    return found
+
+
+def _package_from_example(folder: Path, text: str) -> None:
+    import yaml
+
+    from support import write_pdf
+
+    folder.mkdir(parents=True)
+    (folder / "besluit.md").write_text(text, encoding="utf-8")
+    meta = yaml.safe_load(text.split("---\n")[1])
+
+    def files(value):
+        if isinstance(value, str) and value.endswith(".pdf"):
+            yield value
+        elif isinstance(value, list):
+            for v in value:
+                yield from files(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from files(v)
+
+    for i, name in enumerate(files(meta)):
+        write_pdf(folder / name, ["# Voorbeeld", f"Tekst van het voorbeelddocument nummer {i + 1}."])
+    if meta.get("inventaris"):
+        (folder / meta["inventaris"]).write_text(
+            "nr,document,datum,beoordeling,gronden\n1,Verslag,2024-01-10,openbaar,\n2,E-mail,2024-01-12,deels openbaar,5.1.2.e\n",
+            encoding="utf-8",
+        )
+        for nr in (1, 2):
+            write_pdf(folder / f"{nr}.pdf", [f"# Document {nr}", "Inhoud van het document."])
+
+
+def test_every_example_package_in_the_guide_passes_check_at_its_stated_address(cli, tmp_path):
+    from publish import urls
+    from publish.package import load_package
+
+    decisions = tmp_path / "decisions"
+    examples = _examples()
+    for i, (text, address) in enumerate(examples):
+        folder = decisions / f"voorbeeld-{i + 1}"
+        _package_from_example(folder, text)
+        decision, problems = load_package(folder)
+        assert decision is not None and not problems, (address, [p.format() for p in problems])
+        assert urls.publication(decision.slug, decision.kind.url_prefix) == address
+    out = cli("check", str(decisions)).stdout
+    assert out.count("wordt niet gepubliceerd: niet goedgekeurd.") == len(examples), out
+    other = [
+        line
+        for line in out.splitlines()
+        if line.startswith(("FOUT", "WAARSCHUWING")) and "het pakket is niet goedgekeurd" not in line
+    ]
+    assert not other, out
+    assert any("type: publicatie" in text and "vergaderstukken decentrale overheden" in text for text, _ in examples)
