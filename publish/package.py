@@ -889,6 +889,7 @@ class _Loader:
         self, text: str, law: str | None, assessment: str | None, rel: str, where: str, column: str = "kolom 'gronden'"
     ):
         found = []
+        unchecked = 0  # recognised grounds that cannot be checked against the law (no valid 'wet')
         location = f"{where}, {column}"
         for part in grounds_catalogue.split_grounds(text):
             ground_id = grounds_catalogue.normalise_ground(part)
@@ -902,6 +903,7 @@ class _Loader:
                 )
                 continue
             if law is None:
+                unchecked += 1
                 continue
             ground = grounds_catalogue.lookup(law, ground_id)
             if ground is None:
@@ -924,6 +926,7 @@ class _Loader:
         if (
             assessment in ("deels openbaar", "niet openbaar")
             and not found
+            and not unchecked
             and not any(p.location == location for p in self.problems)
         ):
             self.err(

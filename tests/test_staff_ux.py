@@ -35,6 +35,7 @@ def test_check_with_a_yaml_error_still_checks_inventory_files_and_pdfs(cli, make
     assert "WAARSCHUWING pakket/besluit.md, kop: omdat besluit.md ontbreekt of de kop niet gelezen kan worden" in out
     assert "de velden van de kop" in out and "welke bestanden niet bij het pakket horen" in out
     assert "Wel gecontroleerd: de inventaris ('inventaris.csv') en de pdf's in het pakket" in out
+    assert "weigeringsgrond nodig" not in out  # the grounds are there; only which law they belong to is unknown
 
 
 def test_check_reports_personal_data_in_pdfs_while_the_inventory_has_errors(cli, make_package, decisions):
