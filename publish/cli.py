@@ -632,10 +632,18 @@ def withdraw(
     except SigningError as exc:
         _refuse("ingetrokken", str(exc))
     append_changes(package, [change])
-    what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else "de hele publicatie"
+    what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else _whole(package)
     click.echo(
         f"Ingetrokken: {what} van {safe(package.name)}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site."
     )
+
+
+def _whole(package: Path) -> str:
+    """'het hele besluit' for a Woo decision, 'de hele publicatie' for the other types (Kamerbrief, raadsbrief, ...)."""
+    from .history import raw_identity
+    from .types import DEFAULT_TYPE
+
+    return "het hele besluit" if raw_identity(package)[1] == DEFAULT_TYPE else "de hele publicatie"
 
 
 def _refuse_personal_reason(package: Path, reden: str, site) -> None:

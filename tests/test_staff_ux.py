@@ -543,3 +543,15 @@ def test_every_example_package_in_the_guide_passes_check_at_its_stated_address(c
     ]
     assert not other, out
     assert any("type: publicatie" in text and "vergaderstukken decentrale overheden" in text for text, _ in examples)
+
+
+def test_withdrawing_a_whole_publication_names_its_kind(tmp_path):
+    from support import DEMO_KEY
+
+    texts = {address.split("/")[0]: text for text, address in _examples()}
+    for prefix, expected in (("kamerstuk", "de hele publicatie"), ("besluit", "het hele besluit")):
+        folder = tmp_path / prefix
+        _package_from_example(folder, texts[prefix])
+        result = _run("withdraw", str(folder), "--reden", "Vervangen door een nieuwe versie.", "--sleutel", str(DEMO_KEY))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"Ingetrokken: {expected} van {prefix}, per " in result.stdout
