@@ -1022,7 +1022,7 @@ class _Loader:
         problems in one run; what could not be checked is named."""
         files, _ = package_files(self.folder)
         sheets = [f for f in files if Path(f).suffix.lower() in (".xlsx", ".csv")]
-        skipped = ["de velden van de kop", "persoonsgegevens in de kop en de samenvatting"]
+        skipped = ["de velden van de kop", "persoonsgegevens in de kop" + ("" if self.body.strip() else " en de samenvatting")]
         if len(sheets) == 1:
             self.referenced[sheets[0]] = "de inventaris"
             self._inventory(FileRef(sheets[0], self.folder / sheets[0]), None)
