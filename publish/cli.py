@@ -565,7 +565,7 @@ def _changes_since_last_approval(result) -> list:
 def withdraw(
     package: Path, reden: str, document_nr: str | None, datum: str | None, key_option: Path | None, config_option: str | None
 ) -> None:
-    """Haal een gepubliceerde publicatie of één document ervan van de site, met een publieke reden (ondertekend)."""
+    """Haal een publicatie of één document ervan van de site, met een openbare reden (ondertekend)."""
     import datetime as dt
 
     from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, Change, append_changes, read_history, sign_change
@@ -691,7 +691,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     "-v",
     "verbose",
     is_flag=True,
-    help="Noem elke gepubliceerde publicatie, ook als de uitvoer niet naar een terminal gaat.",
+    help="Noem elke publicatie die gepubliceerd wordt, ook als de uitvoer niet naar een terminal gaat.",
 )
 @click.option(
     "--engine",
