@@ -144,7 +144,14 @@ def _init(tmp_path: Path, name: str = "woo-site") -> Path:
 
 def test_init_makes_commented_settings_an_empty_decisions_folder_and_a_readme(tmp_path):
     site = _init(tmp_path)
-    assert sorted(p.name for p in site.iterdir()) == [".gitignore", "README.md", "decisions", "docs", "mkdocs.yml", "ondertekenaars.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".gitignore",
+        "README.md",
+        "decisions",
+        "docs",
+        "mkdocs.yml",
+        "ondertekenaars.txt",
+    ]
     assert list((site / "decisions").iterdir()) == []
     settings = (site / "mkdocs.yml").read_text(encoding="utf-8")
     assert "Deel 1: uw organisatie (invullen)" in settings and "organisatie: Naam van de organisatie" in settings
