@@ -374,6 +374,19 @@ class _Loader:
         inventory_file = values.get("inventaris")
         if inventory_file is None or self.inventory_read:  # an unreadable inventory: which files it names is unknown
             self._stray_files()
+        else:  # refused for the inventory; its documents' PDFs are still checked, and what was not is named
+            files, _ = package_files(self.folder)
+            self.pdfs += [FileRef(f, self.folder / f) for f in files if f.lower().endswith(".pdf") and f not in self.referenced]
+            self.warn(
+                inventory_file.relpath,
+                "",
+                "omdat de inventaris niet gelezen kan worden, konden deze controles niet worden uitgevoerd: de rijen van de "
+                "inventaris, welke pdf bij welk document hoort en welke bestanden niet bij het pakket horen. Wel gecontroleerd: "
+                "de kop van besluit.md en alle pdf's in het pakket (leesbaarheid, persoonsgegevens).",
+                "Herstel eerst de inventaris (zie de fout hierboven) en voer daarna 'woo-publish check' opnieuw uit: dan "
+                "volgen ook deze controles.",
+                "controle.niet_uitgevoerd",
+            )
 
         if self.problems.has_errors:
             # Refused; what could be read is still checked for personal data (evaluate: PDFs, these texts).

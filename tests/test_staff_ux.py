@@ -555,3 +555,12 @@ def test_withdrawing_a_whole_publication_names_its_kind(tmp_path):
         result = _run("withdraw", str(folder), "--reden", "Vervangen door een nieuwe versie.", "--sleutel", str(DEMO_KEY))
         assert result.returncode == 0, result.stdout + result.stderr
         assert f"Ingetrokken: {expected} van {prefix}, per " in result.stdout
+
+
+def test_an_unreadable_inventory_still_lets_the_pdfs_be_checked(cli, make_package, decisions):
+    pkg = make_package(pdf_text={"documenten/2.pdf": LEAK})
+    (pkg / "inventaris.csv").write_bytes(b"\x00\x01\x02 geen tabel \xff\xfe" * 10)
+    out = cli("check", str(decisions)).stdout
+    assert "FOUT pakket/inventaris.csv" in out
+    assert "FOUT pakket/documenten/2.pdf, pagina 1" in out and "06-*******8" in out
+    assert "WAARSCHUWING pakket/inventaris.csv: omdat de inventaris niet gelezen kan worden" in out
