@@ -258,3 +258,20 @@ def test_squeezed_ocr_layer_over_print_is_judged_as_ocr():
     ocr = b"BT 3 Tr /F1 12 Tf 10 Tz 72 600 Td (Gescande tekst) Tj ET\n"
     found = errors(inspect(_pdf(VISIBLE + scan + ocr)))
     assert "pdf.te_kleine_tekst" not in found, found
+
+
+def test_character_without_a_judged_object_is_refused(monkeypatch):
+    """A character PDFium extracts but whose text object the gate did not judge is never let through
+    (once: forms deeper than the walk went, then characters with no object were skipped)."""
+    from publish.gate import visibility
+
+    monkeypatch.setattr(visibility, "_TEXT_OBJECT_AT", lambda textpage, index: 0)  # no object for any character
+    found = errors(inspect(_pdf(VISIBLE + WHITE)))
+    assert "pdf.niet_te_beoordelen_tekst" in found, found
+    assert "niet vast te stellen" in found["pdf.niet_te_beoordelen_tekst"]["message"]
+
+
+def test_deep_forms_without_any_text_are_refused():
+    """Nesting alone refuses: the gate cannot tell what other readers find in forms it does not walk."""
+    found = errors(inspect(nested(20, b"0 g 10 10 50 50 re f\n", page_text=b"")))
+    assert set(found) == {"pdf.te_diep_geneste_vormen"}
