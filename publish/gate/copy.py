@@ -252,6 +252,150 @@ IMAGE_KEYS = {
     "/Name",
     "/Matte",
 }
+# -- allow-lists below the top level -----------------------------------------------------------
+# Every object kept under a resource (and a kept link) is cleaned by kind, at every level: a key not in
+# its kind's table goes. The value of a key says what it may hold:
+#   None      a plain value (name, number, boolean, or arrays of those, at any depth); anything else goes
+#   "text"    a string or a plain value (font family names, CID registries, layer names, ...)
+#   "keep"    left as it is: cleaned elsewhere (pages, forms' resources, Type 3 procedures, link targets)
+#   a kind    a dictionary or stream cleaned by that kind's table, or an array of them (and plain values)
+# "*" stands for any key (a map whose keys are names the specification leaves free, e.g. glyph names).
+# Special kinds (``_clean_kind``): "colorspace" (a name or a family array), "form" and "font" (the
+# content-aware cleaning of ``_clean_form`` and ``_clean_font``), "function" (a Type 4 PostScript
+# function's ``%`` comments are removed), "properties" (a marked-content property list).
+# Keys outside the tables are never read by a viewer drawing the page, so dropping them changes nothing
+# drawn; what the tables cannot judge (a colour space of unknown family, a function of unknown type)
+# refuses the copy (``CopyError``) instead of being dropped.
+STREAM_KEYS: dict[str, str | None] = {"/Length": None, "/Filter": None, "/DecodeParms": "decode_parms", "/DL": None}
+
+
+def _kind(*plain: str, **children: str | None) -> dict[str, str | None]:
+    table: dict[str, str | None] = dict.fromkeys(plain)
+    table.update({"/" + k if k != "any" else "*": v for k, v in children.items()})
+    return table
+
+
+KINDS: dict[str, dict[str, str | None]] = {
+    "data": dict(STREAM_KEYS),  # a stream of data only: lookup tables, JBIG2 globals, CID sets, glyph procedures
+    "decode_parms": _kind(
+        *("/Predictor", "/Colors", "/BitsPerComponent", "/Columns", "/EarlyChange", "/K", "/EndOfLine"),
+        *("/EncodedByteAlign", "/Rows", "/EndOfBlock", "/BlackIs1", "/DamagedRowsBeforeError", "/ColorTransform"),
+        JBIG2Globals="data",
+    ),
+    "font": {
+        **dict.fromkeys(FONT_KEYS),
+        "/FontDescriptor": "font_descriptor",
+        "/Encoding": "encoding",
+        "/ToUnicode": "encoding",
+        "/DescendantFonts": "font",
+        "/CIDSystemInfo": "cid_system_info",
+        "/CIDToGIDMap": "data",
+        "/CharProcs": "char_procs",
+        "/Resources": "keep",  # a Type 3 font's: rebuilt by _clean_font from what its procedures use
+    },
+    "char_procs": _kind(any="data"),
+    "font_descriptor": {
+        **dict.fromkeys(FONT_DESCRIPTOR_KEYS),
+        "/FontName": None,
+        "/FontFamily": "text",
+        "/CharSet": "text",
+        "/FontFile": "font_file",
+        "/FontFile2": "font_file",
+        "/FontFile3": "font_file",
+        "/CIDSet": "data",
+        "/Style": "font_style",
+        "/FD": "font_descriptors",
+    },
+    "font_file": {**STREAM_KEYS, **_kind("/Length1", "/Length2", "/Length3", "/Subtype")},
+    "font_style": _kind(Panose="text"),
+    "font_descriptors": _kind(any="font_descriptor"),
+    # a simple font's /Encoding dictionary, a composite font's CMap stream, a /ToUnicode CMap stream
+    "encoding": {
+        **STREAM_KEYS,
+        **_kind("/Type", "/BaseEncoding", "/Differences", "/CMapName", "/WMode"),
+        "/CIDSystemInfo": "cid_system_info",
+        "/UseCMap": "encoding",
+    },
+    "cid_system_info": _kind("/Supplement", Registry="text", Ordering="text"),
+    "function": {
+        **STREAM_KEYS,
+        **_kind("/FunctionType", "/Domain", "/Range", "/Size", "/BitsPerSample", "/Order", "/Encode", "/Decode"),
+        **_kind("/C0", "/C1", "/N", "/Bounds"),
+        "/Functions": "function",
+    },
+    "shading": {
+        **STREAM_KEYS,
+        **_kind("/ShadingType", "/Background", "/BBox", "/AntiAlias", "/Coords", "/Domain", "/Matrix", "/Extend"),
+        **_kind("/BitsPerCoordinate", "/BitsPerComponent", "/BitsPerFlag", "/Decode", "/VerticesPerRow"),
+        "/ColorSpace": "colorspace",
+        "/Function": "function",
+    },
+    "pattern": _kind("/Type", "/PatternType", "/Matrix", Shading="shading", ExtGState="ext_g_state"),
+    "ext_g_state": {
+        **dict.fromkeys(EXT_G_STATE_KEYS),
+        "/Font": "font",
+        "/TR": "function",
+        "/TR2": "function",
+        "/BG": "function",
+        "/BG2": "function",
+        "/UCR": "function",
+        "/UCR2": "function",
+        "/HT": "halftone",
+        "/SMask": "soft_mask",
+    },
+    # type 5 halftones name their colorants as keys: those go (halftones only matter when printing)
+    "halftone": {
+        **STREAM_KEYS,
+        **_kind("/Type", "/HalftoneType", "/Frequency", "/Angle", "/AccurateScreens", "/Width", "/Height"),
+        **_kind("/Width2", "/Height2", "/Xsquare", "/Ysquare", HalftoneName="text"),
+        "/SpotFunction": "function",
+        "/TransferFunction": "function",
+    },
+    "soft_mask": _kind("/Type", "/S", "/BC", G="form", TR="function"),
+    "group": _kind("/Type", "/S", "/I", "/K", CS="colorspace"),
+    # /Alternates goes: a viewer may show an alternate image instead, which the gate does not judge
+    "image": {
+        **dict.fromkeys(IMAGE_KEYS - {"/Alternates"}),
+        **STREAM_KEYS,
+        "/ColorSpace": "colorspace",
+        "/SMask": "image",
+        "/Mask": "image",
+        "/OC": "optional_content",
+    },
+    "icc": {**STREAM_KEYS, **_kind("/N", "/Range", Alternate="colorspace")},
+    "calibrated": _kind("/WhitePoint", "/BlackPoint", "/Gamma", "/Matrix", "/Range"),
+    # DeviceN attributes: /Colorants (separations named by colorant) and /Process; /MixingHints goes
+    "devicen": _kind("/Subtype", Colorants="colorants", Process="devicen_process"),
+    "colorants": _kind(any="colorspace"),
+    "devicen_process": _kind("/Components", ColorSpace="colorspace"),
+    # a layer (OCG) or a layer condition (OCMD), as named by /OC; usage entries keep their plain keys
+    "optional_content": _kind(
+        "/Type", "/Intent", "/P", Name="text", Usage="layer_usage", OCGs="optional_content", VE="optional_content"
+    ),
+    "layer_usage": _kind(**{k[1:]: "layer_usage_entry" for k in OC_USAGE_KEYS}),
+    "layer_usage_entry": _kind(any=None),
+    # a marked-content property list other than a layer: its identifier and the texts a screen reader
+    # reads instead (the same keys an inline property list in the content may carry, judged there too)
+    "marked_content": _kind("/MCID", "/Lang", ActualText="text", Alt="text", E="text"),
+    # a kept link's border style and appearance states (the appearance forms are cleaned with the page)
+    "border_style": _kind("/Type", "/W", "/S", "/D"),
+    "appearance": _kind(N="keep", R="keep", D="keep"),
+}
+FUNCTION_TYPES = (0, 2, 3, 4)
+COLOUR_SPACE_FAMILIES = {
+    "/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/CalGray", "/CalRGB", "/Lab", "/ICCBased", "/Indexed", "/Pattern",
+    "/Separation", "/DeviceN", "/G", "/RGB", "/CMYK", "/I",
+}  # fmt: skip
+TILING_PATTERN_KEYS = {"/Type", "/PatternType", "/PaintType", "/TilingType", "/BBox", "/XStep", "/YStep", "/Resources", "/Matrix"}
+TILING_PATTERN_KEYS |= set(STREAM_KEYS)
+KINDS["form"] = {
+    **dict.fromkeys(FORM_KEYS - {"/Ref"}),  # a reference XObject points into another file: it goes
+    **STREAM_KEYS,
+    "/Resources": "keep",
+    "/Group": "group",
+    "/OC": "optional_content",
+}
+KINDS["tiling_pattern"] = {**dict.fromkeys(TILING_PATTERN_KEYS), **STREAM_KEYS, "/Resources": "keep"}
 # Content operators and the resource category their (first) name operand refers to.
 USES = {
     "Tf": "/Font",
@@ -483,6 +627,13 @@ def _keep_link(annot: Dictionary) -> bool:
         return False
     for key in list(annot.keys()):
         if key not in LINK_KEYS:
+            del annot[key]
+    # below the top level too: border style, appearance states, layer; the rest holds no objects
+    for key, kind in (("/BS", "border_style"), ("/AP", "appearance"), ("/OC", "optional_content")):
+        if key in annot:
+            _clean_kind(None, annot[key], kind, set(), 0)  # type: ignore[arg-type]  # these kinds hold no forms or fonts
+    for key in ("/Rect", "/Border", "/C", "/QuadPoints", "/F", "/H", "/AS", "/StructParent", "/Type", "/Subtype"):
+        if key in annot and not _flat(annot[key]):
             del annot[key]
     return True
 
@@ -887,27 +1038,153 @@ def _used_resources(pdf: pikepdf.Pdf, resources, used: dict[str, set], flat: boo
 
 
 def _clean_resource(pdf: pikepdf.Pdf, category: str, value, forms: set, depth: int) -> None:
-    if category == "/Font" and isinstance(value, Dictionary):
-        _clean_font(pdf, value, forms, depth)
-    elif category == "/XObject" and isinstance(value, pikepdf.Stream):
-        if value.get(Name.Subtype) == Name.Form:
+    """One resource the content uses, cleaned by kind at every level (``KINDS``)."""
+    if category == "/Font":
+        _clean_kind(pdf, value, "font", forms, depth)
+    elif category == "/XObject":
+        if isinstance(value, pikepdf.Stream) and value.get(Name.Subtype) == Name.Form:
             _clean_form(pdf, value, forms, depth + 1)
         else:
-            _only(value, IMAGE_KEYS)
-            mask = value.get(Name.SMask)
-            if isinstance(mask, pikepdf.Stream):
-                _only(mask, IMAGE_KEYS)
-    elif category == "/ExtGState" and isinstance(value, Dictionary):
-        _only(value, EXT_G_STATE_KEYS)
-        mask = value.get(Name.SMask)
-        group = mask.get(Name.G) if isinstance(mask, Dictionary) else None
-        if isinstance(group, pikepdf.Stream):
-            _clean_form(pdf, group, forms, depth + 1)
+            _clean_kind(pdf, value, "image", forms, depth)
+    elif category == "/ExtGState":
+        _clean_kind(pdf, value, "ext_g_state", forms, depth)
     elif category == "/Pattern" and isinstance(value, pikepdf.Stream):  # a tiling pattern draws like a form
-        _clean_form(pdf, value, forms, depth + 1, keys=None)
+        _clean_form(pdf, value, forms, depth + 1, keys="tiling_pattern")
+    elif category == "/Pattern":
+        _clean_kind(pdf, value, "pattern", forms, depth)
+    elif category == "/Shading":
+        _clean_kind(pdf, value, "shading", forms, depth)
+    elif category == "/ColorSpace":
+        _clean_kind(pdf, value, "colorspace", forms, depth)
+    elif category == "/Properties":
+        _clean_kind(pdf, value, "properties", forms, depth)
 
 
-def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys=FORM_KEYS) -> None:
+# -- cleaning by kind (the KINDS tables) ---------------------------------------------------------
+_DROP = "drop"
+_STRING_IN = {"/Indexed": 3}  # the one place a colour space array holds a string: an Indexed lookup table
+_COLOUR_SPACE_PARTS = {
+    "/ICCBased": {1: "icc"},
+    "/Indexed": {1: "colorspace", 3: "data"},
+    "/Separation": {2: "colorspace", 3: "function"},
+    "/DeviceN": {2: "colorspace", 3: "function", 4: "devicen"},
+    "/CalGray": {1: "calibrated"},
+    "/CalRGB": {1: "calibrated"},
+    "/Lab": {1: "calibrated"},
+    "/Pattern": {1: "colorspace"},
+}
+
+
+def _flat(value) -> bool:
+    """A value without text or data at any depth: a name, number, boolean, null, or arrays of those."""
+    todo, seen = [value], 0
+    while todo:
+        item = todo.pop()
+        seen += 1
+        if isinstance(item, (pikepdf.String, Dictionary, pikepdf.Stream)) or seen > 1_000_000:
+            return False
+        if isinstance(item, Array):
+            todo += list(item)
+    return True
+
+
+def _clean_kind(pdf: pikepdf.Pdf, value, kind: str, forms: set, depth: int, level: int = 0) -> None:
+    """Clean ``value`` as an object of ``kind`` (``KINDS``): a dictionary or stream by its table, an array
+    element by element; forms and fonts by ``_clean_form`` and ``_clean_font``. Objects met before (as the
+    same kind) are skipped, so shared objects and cycles are cleaned once."""
+    if level > MAX_DEPTH:
+        raise CopyError("te diep geneste objecten onder de bronnen van een pagina")
+    if isinstance(value, Array):
+        key = _key(value)
+        if key is not None:
+            if (key, kind) in forms:
+                return
+            forms.add((key, kind))
+        if kind == "colorspace":
+            _clean_colour_space(pdf, value, forms, depth, level)
+            return
+        for item in value:
+            if isinstance(item, pikepdf.String):
+                raise CopyError(f"een reeks van het soort {kind} bevat tekst, wat daar niet thuishoort")
+            if isinstance(item, (Array, Dictionary, pikepdf.Stream)):
+                _clean_kind(pdf, item, kind, forms, depth, level + 1)
+        return
+    if not isinstance(value, (Dictionary, pikepdf.Stream)):
+        return
+    if kind == "form":
+        if isinstance(value, pikepdf.Stream):
+            _clean_form(pdf, value, forms, depth + 1)
+        return
+    if kind == "font":
+        _clean_font(pdf, value, forms, depth)
+        return
+    if kind == "colorspace":
+        raise CopyError("een kleurruimte is een woordenboek of stroom in plaats van een naam of reeks")
+    if kind == "properties":
+        kind = "optional_content" if value.get(Name.Type) in (Name.OCG, Name.OCMD) else "marked_content"
+    _clean_table(pdf, value, kind, forms, depth, level)
+
+
+def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level: int = 0) -> None:
+    """Keep of ``obj`` only the keys of its kind's table, each value as the table says (see ``KINDS``)."""
+    key = _key(obj)
+    if key is not None:
+        if (key, kind) in forms:
+            return
+        forms.add((key, kind))
+    table = KINDS[kind]
+    for k in list(obj.keys()):
+        spec = table[k] if k in table else table.get("*", _DROP)
+        value = obj[k]
+        if spec == _DROP or (spec is None and not _flat(value)):
+            del obj[k]
+        elif spec == "text":
+            if not (isinstance(value, pikepdf.String) or _flat(value)):
+                del obj[k]
+        elif spec not in (None, "keep"):
+            if isinstance(value, pikepdf.String):
+                del obj[k]  # text where the specification expects an object: never read
+            else:
+                _clean_kind(pdf, value, spec, forms, depth, level + 1)
+    if kind == "function":
+        _clean_function(obj)
+
+
+def _clean_function(function) -> None:
+    """A function of a known type; a PostScript calculator (type 4) without its ``%`` comments: its code
+    holds no strings, so every ``%`` starts a comment, which could carry any text."""
+    kind = function.get(Name.FunctionType)
+    if kind not in FUNCTION_TYPES:
+        raise CopyError("een functie (bijvoorbeeld een kleurverloop of overdrachtsfunctie) is van onbekende soort")
+    if kind == 4 and isinstance(function, pikepdf.Stream):
+        try:
+            code = function.read_bytes()
+        except pikepdf.PdfError as exc:
+            raise CopyError(f"een rekenfunctie (PostScript) is onleesbaar ({str(exc)[:120]})") from exc
+        if b"%" in code:
+            function.write(re.sub(rb"%[^\r\n]*", b"", code))
+
+
+def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: int) -> None:
+    """A colour space array: its family must be known; its parts are cleaned by kind, and no other part
+    may hold text (only an Indexed lookup table is a string)."""
+    family = str(space[0]) if len(space) and isinstance(space[0], Name) else ""
+    if family not in COLOUR_SPACE_FAMILIES:
+        raise CopyError(f"een kleurruimte is van onbekende soort ({family[:40] or 'zonder naam'})")
+    parts = _COLOUR_SPACE_PARTS.get(family, {})
+    for i in range(1, len(space)):
+        item = space[i]
+        if i in parts:
+            if isinstance(item, pikepdf.String) and _STRING_IN.get(family) == i:
+                continue
+            if isinstance(item, pikepdf.String):
+                raise CopyError(f"een kleurruimte ({family[1:]}) bevat tekst, wat daar niet thuishoort")
+            _clean_kind(pdf, item, parts[i], forms, depth, level + 1)
+        elif not _flat(item):
+            raise CopyError(f"een kleurruimte ({family[1:]}) bevat tekst of gegevens, wat daar niet thuishoort")
+
+
+def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None = "form") -> None:
     key = _key(form)
     if key is not None:
         if key in forms:
@@ -916,7 +1193,7 @@ def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys=FORM_KEYS) 
     if depth > MAX_DEPTH or len(forms) > MAX_FORMS:
         raise CopyError("te diep geneste of te veel vormobjecten (Form XObjects)")
     if keys is not None:
-        _only(form, keys)
+        _clean_table(pdf, form, keys, forms, depth)
     try:
         used, flat, rewritten = _read(form, form.read_bytes())
     except pikepdf.PdfError as exc:
@@ -932,13 +1209,7 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
         if key in forms:
             return
         forms.add(key)
-    _only(font, FONT_KEYS)
-    _only(font.get(Name.FontDescriptor), FONT_DESCRIPTOR_KEYS)
-    descendants = font.get(Name.DescendantFonts)
-    for descendant in descendants if isinstance(descendants, Array) else []:
-        if isinstance(descendant, Dictionary):
-            _only(descendant, FONT_KEYS)
-            _only(descendant.get(Name.FontDescriptor), FONT_DESCRIPTOR_KEYS)
+    _clean_table(pdf, font, "font", forms, depth)  # descendants, descriptors, encodings: every level
     procs = font.get(Name.CharProcs)
     if font.get(Name.Subtype) == Name.Type3 and isinstance(procs, Dictionary):
         operations = []
