@@ -203,6 +203,9 @@ FILTER_MAX_RATIO = {
     "/ASCIIHexDecode": 1,
     "/ASCII85Decode": 4,
 }
+# Each filter of a chain may write up to the limit, and each is unpacked in turn: a long chain multiplies
+# the work. Producers use one or two (reportlab: ASCII85 and Flate).
+MAX_FILTERS = 4
 IMAGE_CODECS = {"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode"}
 # The abbreviations qpdf and PDFium also accept on a stream.
 FILTER_ABBREVIATIONS = {
@@ -240,11 +243,13 @@ def _filters(obj) -> list[tuple[str, object]]:
 
 
 def _check_chain(chain: list[tuple[str, object]]) -> int:
-    """The most the chain can write per byte read; refuses what the precheck cannot bound: an unknown
-    filter, an image codec before the end of the chain, a predictor before the end of the chain (the
+    """The most the chain can write per byte read; refuses what the precheck cannot bound: more than
+    ``MAX_FILTERS`` filters, an unknown filter, an image codec before the end of the chain, a predictor before the end of the chain (the
     next filter would read the predicted bytes, which the precheck does not compute)."""
     import pikepdf
 
+    if len(chain) > MAX_FILTERS:
+        raise UnboundedStream(f"een stroom gebruikt {len(chain)} filters na elkaar (meer dan {MAX_FILTERS})")
     ratio = 1
     for i, (name, parms) in enumerate(chain):
         last = i == len(chain) - 1
@@ -298,15 +303,15 @@ def _decode_layer(name: str, data: bytes, limit: int, keep: bool) -> tuple[int, 
             return 0, b""
         return len(out), out
     if name == "/ASCII85Decode":
-        body = data.split(b"~>", 1)[0]
-        body = body[2:] if body.lstrip().startswith(b"<~") else body
+        body = data.split(b"~>", 1)[0].lstrip()
+        body = body[2:] if body.startswith(b"<~") else body
         try:
             out = base64.a85decode(body, ignorechars=b" \t\n\r\x0b\x0c\x00")
         except ValueError:
             return 0, b""
         return len(out), out
     if name == "/RunLengthDecode":
-        out, i, size = bytearray(), 0, 0
+        runs, i, size = bytearray(), 0, 0
         while i < len(data) and size <= limit:
             n = data[i]
             if n == 128:
@@ -319,8 +324,8 @@ def _decode_layer(name: str, data: bytes, limit: int, keep: bool) -> tuple[int, 
                 i += 2
             size += len(piece)
             if keep:
-                out += piece
-        return size, bytes(out)
+                runs += piece
+        return size, bytes(runs)
     if name == "/LZWDecode":
         from pypdf._codecs._codecs import LzwCodec
         from pypdf.errors import LimitReachedError, PdfStreamError

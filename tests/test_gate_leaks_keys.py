@@ -27,7 +27,9 @@ VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op d
 def make(contents: bytes, setup=None, compress: bool = True) -> bytes:
     """A one-page PDF made with pikepdf; ``setup(pdf, page, resources, font)`` adds the construct."""
     pdf = pikepdf.new()
-    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding))
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+    )
     page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=Dictionary(Font=Dictionary(F1=font)))
     pdf.pages.append(pikepdf.Page(page))
     page = pdf.pages[0].obj
@@ -104,7 +106,9 @@ def _function(secret: bool) -> Dictionary:
 
 def _shading(secret: bool) -> Dictionary:
     extra = {"Geheim": pikepdf.String(SECRET)} if secret else {}
-    return Dictionary(ShadingType=2, ColorSpace=Name.DeviceGray, Coords=Array([0, 0, 200, 0]), Function=_function(secret), **extra)
+    return Dictionary(
+        ShadingType=2, ColorSpace=Name.DeviceGray, Coords=Array([0, 0, 200, 0]), Function=_function(secret), **extra
+    )
 
 
 def c03_properties(secret: bool):
@@ -135,7 +139,9 @@ def c05_transfer_function(secret: bool):
 def c06_font_encoding(secret: bool):
     def setup(pdf, page, res, font):
         extra = {"Geheim": pikepdf.String(SECRET)} if secret else {}
-        font.Encoding = Dictionary(Type=Name.Encoding, BaseEncoding=Name.WinAnsiEncoding, Differences=Array([65, Name.B]), **extra)
+        font.Encoding = Dictionary(
+            Type=Name.Encoding, BaseEncoding=Name.WinAnsiEncoding, Differences=Array([65, Name.B]), **extra
+        )
 
     return make(VISIBLE, setup)
 
@@ -202,8 +208,17 @@ def c10_descendant_font_and_soft_mask(secret: bool):
     return make(VISIBLE + b"q /G gs 0 g 50 50 100 100 re f Q\n", setup)
 
 
+def c11_page_group(secret: bool):
+    def setup(pdf, page, res, font):
+        page.Group = Dictionary(Type=Name.Group, S=Name.Transparency, CS=Name.DeviceRGB)
+        if secret:
+            page.Group.Geheim = pikepdf.String(SECRET)
+
+    return make(VISIBLE, setup)
+
+
 CONSTRUCTS = [c03_properties, c04_shading, c05_transfer_function, c06_font_encoding, c07_icc_profile, c08_shading_pattern,
-              c09_image_alternates, c10_descendant_font_and_soft_mask]  # fmt: skip
+              c09_image_alternates, c10_descendant_font_and_soft_mask, c11_page_group]  # fmt: skip
 
 
 @pytest.mark.parametrize("build", CONSTRUCTS, ids=lambda f: f.__name__)
@@ -285,6 +300,15 @@ def _with_colour_space(space_maker):
 )
 def test_what_the_tables_cannot_judge_is_refused(space):
     assert refused(_with_colour_space(space))["error_code"] == "pdf.onleesbaar"
+
+
+def test_a_postscript_xobject_is_refused():
+    def setup(pdf, page, res, font):
+        code = pdf.make_stream(b"(" + SECRET.encode() + b") show")
+        code.Type, code.Subtype = Name.XObject, Name.PS
+        res.XObject = Dictionary(P=code)
+
+    assert refused(make(VISIBLE + b"/P Do\n", setup))["error_code"] == "pdf.onleesbaar"
 
 
 def test_separation_colour_space_is_accepted():
@@ -378,8 +402,9 @@ def test_the_attackers_300_mb_image_is_refused_with_the_default_limit():
         (Array([Name.DCTDecode, Name.FlateDecode]), None, "DCTDecode midden in een reeks"),
         (Array([Name.FlateDecode, Name.FlateDecode]), Array([Dictionary(Predictor=12, Columns=4), None]), "voorspeller"),
         (pikepdf.String("FlateDecode"), None, "geen naam"),
+        (Array([Name.FlateDecode] * 5), None, "5 filters na elkaar"),
     ],
-    ids=["unknown", "unknown-in-chain", "image-codec-first", "predictor-mid-chain", "filter-is-text"],
+    ids=["unknown", "unknown-in-chain", "image-codec-first", "predictor-mid-chain", "filter-is-text", "long-chain"],
 )
 def test_filters_the_precheck_cannot_bound_are_refused(filters, parms, why):
     result = _precheck(_with_stream(zlib.compress(zlib.compress(b"\0" * 100)), filters, parms), LIMIT)

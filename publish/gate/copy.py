@@ -575,6 +575,8 @@ def _clean_page_tree(node, kept_links: set, seen: set, depth: int) -> None:
     for key in list(node.keys()):
         if key not in PAGE_KEYS:
             del node[key]
+    if Name.Group in node:  # the page's transparency group, cleaned below the top level too
+        _clean_kind(None, node[Name.Group], "group", set(), 0)  # a group holds no forms or fonts
     kids = node.get(Name.Kids)
     if isinstance(kids, Array):
         inherited = node.get(Name.Resources)
@@ -631,7 +633,7 @@ def _keep_link(annot: Dictionary) -> bool:
     # below the top level too: border style, appearance states, layer; the rest holds no objects
     for key, kind in (("/BS", "border_style"), ("/AP", "appearance"), ("/OC", "optional_content")):
         if key in annot:
-            _clean_kind(None, annot[key], kind, set(), 0)  # type: ignore[arg-type]  # these kinds hold no forms or fonts
+            _clean_kind(None, annot[key], kind, set(), 0)  # these kinds hold no forms or fonts
     for key in ("/Rect", "/Border", "/C", "/QuadPoints", "/F", "/H", "/AS", "/StructParent", "/Type", "/Subtype"):
         if key in annot and not _flat(annot[key]):
             del annot[key]
@@ -1042,10 +1044,15 @@ def _clean_resource(pdf: pikepdf.Pdf, category: str, value, forms: set, depth: i
     if category == "/Font":
         _clean_kind(pdf, value, "font", forms, depth)
     elif category == "/XObject":
-        if isinstance(value, pikepdf.Stream) and value.get(Name.Subtype) == Name.Form:
+        subtype = value.get(Name.Subtype) if isinstance(value, (Dictionary, pikepdf.Stream)) else None
+        if isinstance(value, pikepdf.Stream) and subtype == Name.Form:
             _clean_form(pdf, value, forms, depth + 1)
-        else:
+        elif subtype in (Name.Image, None):
             _clean_kind(pdf, value, "image", forms, depth)
+        else:  # a PostScript XObject: code that viewers do not run, but that can hold any text
+            raise CopyError(
+                f"een pagina gebruikt een object van het soort {str(subtype)[1:40]} (XObject), dat niet beoordeeld kan worden"
+            )
     elif category == "/ExtGState":
         _clean_kind(pdf, value, "ext_g_state", forms, depth)
     elif category == "/Pattern" and isinstance(value, pikepdf.Stream):  # a tiling pattern draws like a form
