@@ -288,28 +288,18 @@ def _inflate(data: bytes, limit: int, keep: bool) -> tuple[int, bytes]:
 
 def _decode_layer(name: str, data: bytes, limit: int, keep: bool) -> tuple[int, bytes]:
     """One filter of a chain, writing at most just past ``limit``: (bytes written, the bytes when ``keep``)."""
-    import base64
-    import binascii
-    import re
-
     if name == "/FlateDecode":
         return _inflate(data, limit, keep)
-    if name == "/ASCIIHexDecode":
-        digits = re.sub(rb"[\0\t\n\f\r ]", b"", data.split(b">", 1)[0])
-        if len(digits) % 2:
-            digits += b"0"
-        try:
-            out = binascii.unhexlify(digits)
-        except (binascii.Error, ValueError):
-            return 0, b""
-        return len(out), out
-    if name == "/ASCII85Decode":
-        body = data.split(b"~>", 1)[0].lstrip()
-        body = body[2:] if body.startswith(b"<~") else body
-        try:
-            out = base64.a85decode(body, ignorechars=b" \t\n\r\x0b\x0c\x00")
-        except ValueError:
-            return 0, b""
+    if name in ("/ASCIIHexDecode", "/ASCII85Decode"):  # at most 4 bytes out per byte in: qpdf's own decoder
+        import pikepdf
+
+        with pikepdf.new() as scratch:
+            stream = pikepdf.Stream(scratch, data)
+            stream.Filter = pikepdf.Name(name)
+            try:
+                out = stream.read_bytes()
+            except pikepdf.PdfError:
+                return 0, b""  # damaged: the readers report it
         return len(out), out
     if name == "/RunLengthDecode":
         runs, i, size = bytearray(), 0, 0
