@@ -311,6 +311,33 @@ def test_a_postscript_xobject_is_refused():
     assert refused(make(VISIBLE + b"/P Do\n", setup))["error_code"] == "pdf.onleesbaar"
 
 
+def _stitched_shading(depth: int, cycle: bool):
+    def setup(pdf, page, res, font):
+        inner = pdf.make_indirect(_function(True))
+        function = inner
+        for _ in range(depth):
+            function = pdf.make_indirect(
+                Dictionary(FunctionType=3, Domain=Array([0, 1]), Functions=Array([function]), Bounds=Array([]),
+                           Encode=Array([0, 1]), Geheim=pikepdf.String(SECRET))
+            )  # fmt: skip
+        if cycle:
+            inner.Functions = Array([function])  # a loop back to the outermost function
+        res.Shading = Dictionary(
+            Sh1=Dictionary(ShadingType=2, ColorSpace=Name.DeviceGray, Coords=Array([0, 0, 200, 0]), Function=function)
+        )
+
+    return make(VISIBLE + b"q 50 50 200 200 re W n /Sh1 sh Q\n", setup)
+
+
+def test_shared_and_cyclic_objects_are_cleaned_once():
+    copy = published(_stitched_shading(3, cycle=True))
+    assert secret_in(copy) == []
+
+
+def test_objects_nested_beyond_the_depth_limit_are_refused_not_crashed():
+    assert refused(_stitched_shading(400, cycle=False))["error_code"] == "pdf.onleesbaar"
+
+
 def test_separation_colour_space_is_accepted():
     data = _with_colour_space(lambda pdf: Array([Name.Separation, Name.Spot, Name.DeviceGray, _function(False)]))
     assert pixels(published(data)) == pixels(data)
