@@ -819,6 +819,84 @@ def _state_fonts(resources) -> dict[str, float]:
     return sizes
 
 
+_COMPONENTS = {
+    "/DeviceGray": 1, "/CalGray": 1, "/Indexed": 1, "/Separation": 1, "/DeviceRGB": 3, "/CalRGB": 3, "/Lab": 3, "/DeviceCMYK": 4,
+}
+
+
+def _components(space, resources, depth: int = 0) -> int | None:
+    """Colour components of a colour space (a name, a named resource or an array); None when unknown."""
+    if isinstance(space, Name):
+        if str(space) in _COMPONENTS:
+            return _COMPONENTS[str(space)]
+        named = resources.get(Name.ColorSpace) if isinstance(resources, Dictionary) else None
+        found = named.get(space) if isinstance(named, Dictionary) else None
+        return _components(found, None, depth + 1) if found is not None and depth < 3 else None
+    if isinstance(space, Array) and len(space):
+        family = str(space[0])
+        if family == "/ICCBased" and len(space) > 1 and isinstance(space[1], pikepdf.Stream):
+            n = space[1].get(Name.N)
+            return int(n) if isinstance(n, int) and 0 < n <= 32 else None
+        if family == "/DeviceN" and len(space) > 1 and isinstance(space[1], Array):
+            return len(space[1])
+        return _COMPONENTS.get(family)
+    return None
+
+
+_SCRATCH: list = []
+
+
+def _inline_payload(target, data: bytes) -> bool:
+    """Does an inline image hold more data than it draws (width x height x bits x colour components),
+    or bytes after its filter's end marker? No viewer draws those bytes: a hidden payload (qpdf may also
+    read a comment after the image as its data, and the rewrite would keep it). Data the gate cannot
+    size (JPEG, CCITT or JBIG2, an unknown colour space) is image data as drawn, not judged here."""
+    resources = _resources_of(target)
+    for instruction in pikepdf.parse_content_stream(target, "BI ID EI"):
+        if str(instruction.operator) != "INLINE IMAGE" or not len(instruction.operands):
+            continue
+        image = instruction.operands[0]
+        header = image.obj
+        try:
+            raw = image.read_raw_bytes()
+            width, height = int(header.get(Name.Width, 0)), int(header.get(Name.Height, 0))
+            if header.get(Name.ImageMask) is True:
+                bits, components = 1, 1
+            else:
+                bits = int(header.get(Name.BitsPerComponent, 8))
+                components = _components(header.get(Name.ColorSpace), resources)
+        except (TypeError, ValueError, pikepdf.PdfError):
+            return True  # a header that cannot be read: refused rather than guessed
+        if components is None or width <= 0 or height <= 0 or bits <= 0:
+            continue
+        expected = height * ((width * bits * components + 7) // 8)
+        filters = [str(f) for f in image.filters]
+        if not filters:
+            if raw[expected:].strip():
+                return True
+            continue
+        if any(f in ("/DCTDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/JPXDecode") for f in filters):
+            continue
+        if filters[0] == "/ASCIIHexDecode" and raw[raw.find(b">") + 1 :].strip() and b">" in raw:
+            return True
+        if filters[0] == "/ASCII85Decode" and b"~>" in raw and raw[raw.find(b"~>") + 2 :].strip():
+            return True
+        if not _SCRATCH:
+            _SCRATCH.append(pikepdf.new())
+        stream = _SCRATCH[0].make_stream(raw)
+        stream[Name.Filter] = Array([Name(f) for f in filters])
+        parms = header.get(Name.DecodeParms)
+        if parms is not None:
+            stream[Name.DecodeParms] = parms
+        try:
+            decoded = stream.read_bytes()
+        except pikepdf.PdfError:
+            return True
+        if decoded[expected:].strip():
+            return True
+    return False
+
+
 def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], bool, bytes | None]:
     """What a content stream (a page's, its parts joined, or a form's) needs: the resource names it
     uses per category, whether it shows text squeezed to nothing (``_judge``; the names of the forms it
@@ -837,8 +915,12 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
         flat, squeezed = _judge(operations, fonts)
         if squeezed:
             used["squeezed"] = squeezed
+        if "inline" in used and sanitise:
+            flat = flat or _inline_payload(target, data)
         return used, flat, pikepdf.unparse_content_stream(operations)
     used, may_flatten = _scan(pikepdf.parse_content_stream(target, _NAMED))
+    if "inline" in used and sanitise and _inline_payload(target, data):
+        return used, True, None
     if may_flatten or (fonts and not used.get("/ExtGState", set()).isdisjoint(fonts)):  # a gs with a font: rare
         flat, squeezed = _judge(pikepdf.parse_content_stream(target), fonts)
         if squeezed:
