@@ -739,9 +739,6 @@ KNOWN_OPERATORS = frozenset(
     "b B b* B* BDC BI BMC BT c cm CS cs d d0 d1 Do DP EI EMC ET f F f* G g gs h i ID j J K k l m M MP n q Q "
     "re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf TJ Tj TL Tm Tr Ts Tw Tz v w W W* y ' \"".split()
 )
-# Operators whose operands may hold strings (text shown, marked-content properties); a string
-# anywhere else is not drawn and not read by any viewer: the copy drops it.
-_STRING_OPERATORS = {*_SHOWS, "BDC", "DP"}
 # A horizontal scaling under 20% is never used for reading (condensed type goes to about 50%; PDF
 # producers write 100, or 80 to 120 for fitting a line); below it a word is an unreadable smear.
 MIN_SCALING = 20.0
@@ -751,13 +748,13 @@ MIN_ASPECT = 0.01
 # Operators that name a resource, set the text scaling, size or matrix or the transformation matrix,
 # or draw an inline image: what ``_read`` asks qpdf to parse (most operators of a page are none of these).
 _NAMED = " ".join([*USES, "Tz", "Tf", "Tm", "cm", "BI", "ID", "EI"])
-_NUMBER_OR_DELIMITER = rb"[-+.\d]+|[\s\[\]<>{}]"
 _LITERAL = rb"\((?:[^()\\]|\\.)*\)"
 _HEX = rb"<[0-9A-Fa-f\s]*>"
 _NAME = rb"/[^\s()<>\[\]{}/%]*"
 _WORD = rb"[A-Za-z'\"*][^\s()<>\[\]{}/%]*"
 # Each word outside strings (names and numbers skipped); a nested or odd string shows as stray words.
 _WORDS = re.compile(rb"%s|%s|%s|(%s)|[^\s()<>\[\]{}/%%A-Za-z'\"*]+|[\[\]{}<>()]" % (_LITERAL, _HEX, _NAME, _WORD), re.S)
+_INLINE_IMAGE = re.compile(rb"(?:^|[\s\])>}])BI(?:[\s/]|\Z)")
 _ENDS_WITH_OPERATOR = re.compile(rb"(?:^|[\s\])>}])%s\s*\Z" % _WORD)
 
 
@@ -765,11 +762,11 @@ def _odd(data: bytes) -> bool:
     """May ``data`` hold something a viewer neither draws nor reads: an unknown operator (also inside
     BX/EX) or operands left at the end? A cheap look at the bytes that errs on the side of yes (a
     string holding parentheses or words looks odd); then the stream is parsed whole and written again
-    without them (``_sanitised``, which also drops strings given to operators that take none).
+    without them (``_sanitised``).
     Inline images (binary data between ID and EI) are parsed whole anyway."""
     if not data.strip():
         return False
-    if b"ID" in data or not _ENDS_WITH_OPERATOR.search(data[-200:]):
+    if _INLINE_IMAGE.search(data) or not _ENDS_WITH_OPERATOR.search(data[-200:]):
         return True
     words = set(_WORDS.findall(data))
     words.discard(b"")
@@ -779,23 +776,10 @@ def _odd(data: bytes) -> bool:
 
 
 def _sanitised(operations) -> list:
-    """The operations without unknown operators (and BX/EX) and their operands, and without strings
-    given to operators that take none. qpdf's parse already leaves out operands at the end of a stream."""
-    kept = []
-    for instruction in operations:
-        operator = instruction.operator
-        if isinstance(operator, pikepdf.PdfInlineImage) or str(operator) == "INLINE IMAGE":
-            kept.append(instruction)
-            continue
-        op = str(operator)
-        if op not in KNOWN_OPERATORS:
-            continue
-        operands = instruction.operands
-        if op not in _STRING_OPERATORS and any(isinstance(v, pikepdf.String) for v in operands):
-            operands = [v for v in operands if not isinstance(v, pikepdf.String)]
-            instruction = pikepdf.ContentStreamInstruction(operands, operator)
-        kept.append(instruction)
-    return kept
+    """The operations without unknown operators (and BX/EX) and their operands; qpdf's parse already
+    leaves out operands at the end of a stream, and writes an inline image as one instruction."""
+    known = KNOWN_OPERATORS
+    return [i for i in operations if str(i.operator) in known or isinstance(i.operator, pikepdf.PdfInlineImage) or str(i.operator) == "INLINE IMAGE"]
 
 
 def _resources_of(target):
@@ -934,6 +918,7 @@ def _scan(operations) -> tuple[dict[str, set], bool]:
     operands once (the costliest step in Python)."""
     used: dict[str, set] = {}
     squeezes = False
+    aspect = [1.0, 1.0]
     for instruction in operations:
         operator = instruction.operator
         op = str(operator)
@@ -953,22 +938,29 @@ def _scan(operations) -> tuple[dict[str, set], bool]:
             if isinstance(name, Name):
                 used.setdefault(category, set()).add(str(name))
         if not squeezes and op in ("Tz", "Tf", "Tm", "cm"):
-            squeezes = _squeezes(op, operands)
+            squeezes = _squeezes(op, operands, aspect)
     return used, squeezes
 
 
 def _squashed(a: float, b: float, c: float, d: float) -> bool:
     """Is the linear map ``[a b c d]`` flat or nearly so (one scale factor under ``MIN_ASPECT`` of the other)?"""
+    return _aspect(a, b, c, d) < MIN_ASPECT
+
+
+def _aspect(a: float, b: float, c: float, d: float) -> float:
+    """The smaller scale factor of the linear map ``[a b c d]`` over the larger (0 when flat)."""
     det = abs(a * d - b * c)
     norm = a * a + b * b + c * c + d * d
     if not det > 1e-12 or not norm > 0:
-        return True
-    largest = (norm + max(norm * norm - 4 * det * det, 0.0) ** 0.5) / 2  # the larger squared scale factor
-    return det / largest < MIN_ASPECT
+        return 0.0
+    return det / ((norm + max(norm * norm - 4 * det * det, 0.0) ** 0.5) / 2)
 
 
-def _squeezes(op: str, operands) -> bool:
-    """Does this ``Tz``, ``Tf``, ``Tm`` or ``cm`` set a squeezed state (see ``_may_flatten``)?"""
+def _squeezes(op: str, operands, aspect: list[float] | None = None) -> bool:
+    """Does this ``Tz``, ``Tf``, ``Tm`` or ``cm`` set a squeezed state (see ``_may_flatten``)? ``aspect``
+    holds the product of the aspects of the ``cm`` operators so far: the aspect of a product of maps
+    is at least the product of their aspects, so while that stays above ``MIN_ASPECT`` (times the
+    flattest text matrix) no combination of them squashes text."""
     try:
         if op == "Tz" and len(operands) and abs(float(operands[0])) < MIN_SCALING:
             return True
@@ -976,21 +968,28 @@ def _squeezes(op: str, operands) -> bool:
             return True
         if op in ("Tm", "cm") and len(operands) == 6:
             a, b, c, d = (float(v) for v in operands[:4])
-            if _squashed(a, b, c, d):
-                return True
-    except (TypeError, ValueError):
+            ratio = _aspect(a, b, c, d)
+            if aspect is None:
+                return ratio < MIN_ASPECT
+            if op == "cm":
+                aspect[0] *= ratio
+            else:
+                aspect[1] = min(aspect[1], ratio)
+            return aspect[0] * aspect[1] < MIN_ASPECT
+    except (TypeError, ValueError, OverflowError):
         pass
     return False
 
 
 def _may_flatten(operations) -> bool:
     """Does any operator set a state in which ``_judge`` calls shown text squeezed: horizontal
-    scaling under ``MIN_SCALING``, font size 0, a (nearly) flat text or transformation matrix? The state
-    starts unsqueezed, and only these operators change it (and ``gs`` with a font, which ``_scan``
-    looks up; ``q``/``Q`` restore earlier states, ``BT`` resets the text matrix)."""
+    scaling under ``MIN_SCALING``, font size 0, a (nearly) flat text or transformation matrix (also
+    through several ``cm``)? The state starts unsqueezed, and only these operators change it (and ``gs``
+    with a font, which ``_read`` looks up; ``q``/``Q`` restore earlier states, ``BT`` resets the text matrix)."""
+    aspect = [1.0, 1.0]
     for instruction in operations:
         op = str(instruction.operator)
-        if op in ("Tz", "Tf", "Tm", "cm") and _squeezes(op, instruction.operands):
+        if op in ("Tz", "Tf", "Tm", "cm") and _squeezes(op, instruction.operands, aspect):
             return True
     return False
 
