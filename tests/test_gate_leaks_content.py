@@ -27,7 +27,9 @@ SQUEEZED = "pdf.onzichtbaar_gemaakte_tekst"
 
 def make(contents: bytes, setup=None) -> bytes:
     pdf = pikepdf.new()
-    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding))
+    font = pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+    )
     resources = Dictionary(Font=Dictionary(F1=font))
     pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=resources)))
     page = pdf.pages[0].obj
@@ -247,7 +249,9 @@ def test_a_tiling_pattern_of_shapes_is_published():
 
 def _mask_setup(content: bytes):
     def setup(pdf, page, res, font):
-        group = form(pdf, content, Dictionary(Font=Dictionary(F1=font)), Group=Dictionary(S=Name.Transparency, CS=Name.DeviceGray))
+        group = form(
+            pdf, content, Dictionary(Font=Dictionary(F1=font)), Group=Dictionary(S=Name.Transparency, CS=Name.DeviceGray)
+        )
         mask = Dictionary(Type=Name.Mask, S=Name.Luminosity, G=group)
         res.ExtGState = Dictionary(M=Dictionary(Type=Name.ExtGState, SMask=mask))
 

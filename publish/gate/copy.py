@@ -779,7 +779,11 @@ def _sanitised(operations) -> list:
     """The operations without unknown operators (and BX/EX) and their operands; qpdf's parse already
     leaves out operands at the end of a stream, and writes an inline image as one instruction."""
     known = KNOWN_OPERATORS
-    return [i for i in operations if str(i.operator) in known or isinstance(i.operator, pikepdf.PdfInlineImage) or str(i.operator) == "INLINE IMAGE"]
+    return [
+        i
+        for i in operations
+        if str(i.operator) in known or isinstance(i.operator, pikepdf.PdfInlineImage) or str(i.operator) == "INLINE IMAGE"
+    ]
 
 
 def _resources_of(target):
@@ -804,7 +808,14 @@ def _state_fonts(resources) -> dict[str, float]:
 
 
 _COMPONENTS = {
-    "/DeviceGray": 1, "/CalGray": 1, "/Indexed": 1, "/Separation": 1, "/DeviceRGB": 3, "/CalRGB": 3, "/Lab": 3, "/DeviceCMYK": 4,
+    "/DeviceGray": 1,
+    "/CalGray": 1,
+    "/Indexed": 1,
+    "/Separation": 1,
+    "/DeviceRGB": 3,
+    "/CalRGB": 3,
+    "/Lab": 3,
+    "/DeviceCMYK": 4,
 }
 
 
