@@ -50,7 +50,8 @@ class BuildReport:
     offline: list[dict] = field(default_factory=list)  # was published, archived version refused too: neutral notice
     warnings: list[dict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    pdfs_parsed: int = 0
+    pdfs_parsed: int = 0  # really read (not from the cache)
+    pdfs_checked: int = 0  # every PDF inspected, from the cache or read
     written: bool = False
     error: str = ""
     exit_code: int = EXIT_OK
@@ -69,6 +70,7 @@ class BuildReport:
             "offline": self.offline,
             "warnings": self.warnings,
             "pdfs_parsed": self.pdfs_parsed,
+            "pdfs_checked": self.pdfs_checked,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
@@ -202,6 +204,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     try:
         fates = decide(results, trust, archive, inspector, site.allowed_personal_data, today, unpacked)
         report.pdfs_parsed = inspector.parsed
+        report.pdfs_checked = len({path for r in results for path in r.pdfs})
         report.timings["valideren_en_pdf"] = time.perf_counter() - t0
         _sort_fates(fates, report)
         report.warnings += vanished(results, archive)

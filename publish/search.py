@@ -2,13 +2,25 @@
 
 Design, so that what a browser loads per query stays bounded as the site grows:
 
-- ``meta.json``: one compact row per decision (kenmerk, year, facet indexes, dates) for facets,
-  sorting and kenmerk search; display data lives in chunks (``c-N.json``) loaded only for the
-  results shown.
-- ``b-N.json``: the decision-level index (title, subjects, organisation, summary, document
-  titles), split by term into shards; ``t-N.json``: the full text of every published PDF page,
-  split the same way. Every shard is a complete lunr 2.3 index that ``lunr.Index.load`` accepts.
+- ``meta.json``: one compact row per decision (stable id, year, facet indexes, dates) for facets,
+  sorting and kenmerk search; display data lives in chunks (``c-N.json``, decisions by stable id)
+  and per-decision document lists (``d-<id>-N.json``), loaded only for the results shown.
+- ``b-G-N.json``: the decision-level index (title, subjects, organisation, summary, document
+  titles); ``t-G-N.json``: the title of every published PDF (as page 0) and the full text of its
+  pages. Every shard is a complete lunr 2.3 index that ``lunr.Index.load`` accepts.
   A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
+
+Stable files, so that a nightly sync uploads little (issue 19):
+
+- Every decision has a stable id (base 36 of FNV-1a over its URL) used in every ref: ``id`` in the
+  decision index, ``id/file/page/date`` in the text index (page 0 is the file's title; date is the
+  document's date in days since 1970, base 36, empty when unknown). Positions are never used.
+- Decisions fall into buckets G = id mod the bucket count. Each bucket is an index of its own, with
+  its own BM25 statistics (document count, document frequency, average field length) and its own
+  shard count: a changed decision rewrites only its own bucket's shards, its chunk, its document
+  lists and ``meta.json``. Buckets and chunks change in number only when the number of decisions
+  crosses a power of two; shards per bucket only when the bucket's size does.
+- Term numbers (``_index``) are local to a shard, so a new word does not renumber other shards.
 
 The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``) with our own
 stemmer ``stemmer-nl-woo``: Snowball's ``dutch_porter`` (the stems lunr.nl.js gives) wrapped in a light
@@ -31,13 +43,16 @@ from typing import Any
 import snowballstemmer
 from lunr.pipeline import Pipeline
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 LUNR_VERSION = "2.3.9"
 K1, B = 1.2, 0.75
-TARGET_SHARD_BYTES = 48_000
-MAX_POSTINGS = 400  # per term in the full-text index: the best-scoring pages only
+TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets together
+MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
-CHUNK = 25  # decisions per display chunk
+MAX_BUCKETS = 4  # more buckets rewrite less but cost a query one request per bucket and term
+DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
+CHUNK = 25  # decisions per display chunk, at least, on average
+DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``
 
 WORD_CHARACTERS = (
     "A-Za-z\xaa\xba\xc0-\xd6\xd8-\xf6\xf8-\u02b8\u02e0-\u02e4\u1d00-\u1d25\u1d2c-\u1d5c\u1d62-\u1d65"
@@ -146,13 +161,62 @@ def search_pipeline_names() -> list[str]:
     return pipeline.serialize()
 
 
-def shard_of(term: str, shards: int) -> int:
-    """FNV-1a over the UTF-8 bytes; the browser computes the same."""
+def fnv1a(text: str) -> int:
+    """FNV-1a (32 bits) over the UTF-8 bytes; the browser computes the same."""
     h = 0x811C9DC5
-    for byte in term.encode("utf-8"):
+    for byte in text.encode("utf-8"):
         h ^= byte
         h = (h * 0x01000193) & 0xFFFFFFFF
-    return h % shards
+    return h
+
+
+def shard_of(term: str, shards: int) -> int:
+    return fnv1a(term) % shards
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def _floor_power_of_two(n: int) -> int:
+    return 1 << (max(1, n).bit_length() - 1)
+
+
+def bucket_count(decisions: int) -> int:
+    """How many index buckets: changes only when the number of decisions crosses a power of two."""
+    return min(MAX_BUCKETS, _floor_power_of_two(decisions // DECISIONS_PER_BUCKET))
+
+
+def chunk_count(decisions: int) -> int:
+    return _floor_power_of_two(decisions // CHUNK)
+
+
+def stable_ids(urls) -> dict[str, str]:
+    """A short id per decision URL that stays the same from build to build: base 36 of FNV-1a of the
+    URL. Collisions (rare: about 1 in 80 sites of 10,000 decisions) are resolved in URL order, so
+    the id of a decision only changes when a new decision with the same hash sorts before it."""
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for url in sorted(set(urls)):
+        k = 0
+        while True:
+            candidate = _base36(fnv1a(url if k == 0 else f"{url}#{k}"))
+            if candidate not in used:
+                break
+            k += 1
+        used.add(candidate)
+        ids[url] = candidate
+    return ids
+
+
+def bucket_of(stable_id: str, buckets: int) -> int:
+    return int(stable_id, 36) % buckets
 
 
 @dataclass
@@ -173,9 +237,12 @@ class ShardedIndex:
         self.capped: set[str] = set()  # terms whose postings were cut to the best ones
 
     def add(self, ref: str, values: dict[str, str], raw: frozenset = frozenset()) -> None:
-        """``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline."""
+        """``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline.
+        A field left out of ``values`` does not count towards that field's average length."""
         self.count += 1
         for name in self.fields:
+            if name not in values:
+                continue
             tokens = values.get(name, "").split() if name in raw else terms(values.get(name, ""))
             self.lengths[(name, ref)] = len(tokens)
             counts: dict[str, int] = defaultdict(int)
@@ -184,9 +251,11 @@ class ShardedIndex:
             for t, n in counts.items():
                 self.postings[t][name][ref] = n
 
-    def shards(self) -> list[dict]:
+    def shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> list[dict]:
+        """The index split by term into a power of two of shards of about ``target_bytes`` each.
+        Scores use this index's own statistics only (see the module docstring)."""
         if not self.postings:
-            return [self._serialise({}, {})]
+            return [self._serialise({})]
         average = {
             name: (
                 sum(v for (f, _), v in self.lengths.items() if f == name) / max(1, sum(1 for (f, _) in self.lengths if f == name))
@@ -195,7 +264,6 @@ class ShardedIndex:
             for name in self.fields
         }
         term_list = sorted(self.postings)
-        index_of = {t: i for i, t in enumerate(term_list)}
         scores: dict[str, dict[tuple[str, str], float]] = {}
         size = 0
         for t in term_list:
@@ -212,24 +280,28 @@ class ShardedIndex:
                 best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
                 entry = dict(best)
             scores[t] = entry
-            size += sum(len(ref) + 12 for _, ref in entry) + len(t) + 40
+            # About what the JSON holds: the ref in the inverted index and in its field vector's key.
+            size += sum(2 * len(ref) + len(name) + 24 for name, ref in entry) + len(t) + 20 + 10 * len(self.fields)
+        # The count depends on the total size only (a power of two): one term growing does not reshuffle.
         count = 1
-        while size / count > TARGET_SHARD_BYTES:
+        while size / count > target_bytes and count < 4096:
             count *= 2
         while True:
             grouped: list[dict[str, dict]] = [dict() for _ in range(count)]
             for t in term_list:
                 grouped[shard_of(t, count)][t] = scores[t]
-            shards = [self._serialise(group, index_of) for group in grouped]
-            largest = max(len(json.dumps(sh, separators=(",", ":"))) for sh in shards)
-            if largest <= 2 * TARGET_SHARD_BYTES or count >= 4096:
+            shards = [self._serialise(group) for group in grouped]
+            total = sum(len(json.dumps(sh, ensure_ascii=False, separators=(",", ":"))) for sh in shards)
+            if total / count <= 1.25 * target_bytes or count >= 4096:
                 return shards
             count *= 2
 
-    def _serialise(self, group: dict[str, dict], index_of: dict[str, int]) -> dict:
+    def _serialise(self, group: dict[str, dict]) -> dict:
         vectors: dict[str, list] = defaultdict(list)
         inverted = []
         capped = sorted(t for t in group if t in self.capped)
+        # Term numbers local to the shard: a word added elsewhere does not renumber this file.
+        index_of = {t: i for i, t in enumerate(sorted(group))}
         for t in sorted(group):
             entry: dict[str, Any] = {"_index": index_of[t]}
             for name in self.fields:
@@ -297,17 +369,32 @@ def build_search_files(views) -> dict[str, str]:
     kind_of = {id(v): getattr(v.decision, "type", DEFAULT_TYPE) for v in views}  # benchmarks pass plain decisions
     kinds = [name for name in REGISTRY if name in kind_of.values()]
 
-    decisions_index = ShardedIndex(
-        {"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1, "documenten": 2, "kenmerk": 20},
-        max_postings=MAX_DECISION_POSTINGS,
-    )
-    text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
+    ids = stable_ids(v.url for v in views)
+    buckets = bucket_count(len(views))
+    chunk_total = chunk_count(len(views))
+    decision_fields: dict[str, float] = {
+        "titel": 10,
+        "onderwerpen": 5,
+        "organisatie": 3,
+        "samenvatting": 1,
+        "documenten": 2,
+        "kenmerk": 20,
+    }
+    # Per bucket the best postings of a term, so that all buckets together keep about the same number.
+    decision_indexes = [
+        ShardedIndex(decision_fields, max_postings=max(100, MAX_DECISION_POSTINGS // buckets)) for _ in range(buckets)
+    ]
+    text_indexes = [ShardedIndex({"tekst": 1, "titel": 3}, max_postings=max(32, MAX_POSTINGS // buckets)) for _ in range(buckets)]
     epoch = __import__("datetime").date(1970, 1, 1)
-    dates, published, orgs, results, ground_masks, subject_lists, kind_column = [], [], [], [], [], [], []
-    chunks: list = []
+    dates, published, orgs, results, ground_masks, subject_lists, kind_column, id_column = [], [], [], [], [], [], [], []
+    chunks: list[dict] = [dict() for _ in range(chunk_total)]
+    document_files: dict[str, list] = {}
     previous = None
-    for n, v in enumerate(views):
+    for v in views:
         d = v.decision
+        sid = ids[v.url]
+        bucket = bucket_of(sid, buckets)
+        id_column.append(sid)
         day = (d.decision_date - epoch).days
         dates.append(day if previous is None else previous - day)  # views are newest first: small deltas
         previous = day
@@ -318,21 +405,20 @@ def build_search_files(views) -> dict[str, str]:
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
-        if n % CHUNK == 0:
-            chunks.append([])
-        # Per file: title and PDF; for a document also its own page and its assessment (results link to both).
-        documents = {r.file.url: [r.page_url, r.row.assessment] for r in v.rows if r.file and getattr(r, "page_url", "")}
-        chunks[-1].append(
-            [
-                d.title,
-                d.kenmerk,
-                v.url,
-                _plain(d.summary_markdown, 220),
-                [[f.title, f.url, *documents.get(f.url, [])] for f in files],
-            ]
-        )
-        decisions_index.add(
-            str(n),
+        chunks[bucket_of(sid, chunk_total)][sid] = [d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220), len(files)]
+        # Per file: title, PDF, date; for a document also its own page and its assessment (results link to both).
+        documents = {
+            r.file.url: [r.page_url, r.row.assessment] for r in v.rows if getattr(r, "file", None) and getattr(r, "page_url", "")
+        }
+        file_days = []
+        for f in files:
+            when = getattr(f, "date", None)
+            file_days.append((when - epoch).days if when else None)
+        listing = [[f.title, f.url, *documents.get(f.url, ["", ""]), file_days[i]] for i, f in enumerate(files)]
+        for k in range(0, len(listing), DOCUMENTS_PER_FILE):
+            document_files[f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json"] = listing[k : k + DOCUMENTS_PER_FILE]
+        decision_indexes[bucket].add(
+            sid,
             {
                 "titel": d.title,
                 "onderwerpen": " ".join(d.subjects),
@@ -359,14 +445,22 @@ def build_search_files(views) -> dict[str, str]:
             raw=frozenset({"kenmerk"}),
         )
         for f_no, f in enumerate(files):
+            date36 = "" if file_days[f_no] is None else _base36(file_days[f_no])
+            # Page 0: the file's title, so that a document is found as a result by its title too.
+            text_indexes[bucket].add(f"{sid}/{f_no}/0/{date36}", {"titel": f.title})
             for page_no, text in enumerate(f.texts, start=1):
                 if text.strip():
-                    text_index.add(f"{n}/{f_no}/{page_no}", {"tekst": text})
-    b_shards, t_shards = decisions_index.shards(), text_index.shards()
+                    text_indexes[bucket].add(f"{sid}/{f_no}/{page_no}/{date36}", {"tekst": text})
+    # A query loads one shard per bucket for each term: together about TARGET_SHARD_BYTES.
+    target = TARGET_SHARD_BYTES // buckets
+    b_shards = [index.shards(target) for index in decision_indexes]
+    t_shards = [index.shards(target) for index in text_indexes]
     meta = {
         "versie": INDEX_VERSION,
-        "chunk": CHUNK,
-        "shards": {"besluiten": len(b_shards), "tekst": len(t_shards)},
+        "emmers": buckets,
+        "chunks": chunk_total,
+        "documentenPerBestand": DOCUMENTS_PER_FILE,
+        "shards": {"besluiten": [len(b) for b in b_shards], "tekst": [len(t) for t in t_shards]},
         "organisaties": organisations,
         "uitkomsten": outcomes,
         "onderwerpen": subjects,
@@ -374,6 +468,7 @@ def build_search_files(views) -> dict[str, str]:
         "soorten": [REGISTRY[name].label for name in kinds],
         "aantal": len(views),
         # Columns, one value per decision (newest first): what facets, sorting and filters need.
+        "id": id_column,
         "datum": dates,
         "publicatie": published,
         "organisatie": orgs,
@@ -384,10 +479,14 @@ def build_search_files(views) -> dict[str, str]:
     }
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
     files_out = {"meta.json": dump(meta)}
-    for i, shard in enumerate(b_shards):
-        files_out[f"b-{i}.json"] = dump(shard)
-    for i, shard in enumerate(t_shards):
-        files_out[f"t-{i}.json"] = dump(shard)
+    for g, bucket_shards in enumerate(b_shards):
+        for i, shard in enumerate(bucket_shards):
+            files_out[f"b-{g}-{i}.json"] = dump(shard)
+    for g, bucket_shards in enumerate(t_shards):
+        for i, shard in enumerate(bucket_shards):
+            files_out[f"t-{g}-{i}.json"] = dump(shard)
     for i, chunk in enumerate(chunks):
-        files_out[f"c-{i}.json"] = dump(chunk)
+        files_out[f"c-{i}.json"] = dump(dict(sorted(chunk.items())))
+    for name in sorted(document_files):
+        files_out[name] = dump(document_files[name])
     return files_out
