@@ -753,7 +753,7 @@ _HEX = rb"<[0-9A-Fa-f\s]*>"
 _NAME = rb"/[^\s()<>\[\]{}/%]*"
 _WORD = rb"[A-Za-z'\"*][^\s()<>\[\]{}/%]*"
 # Each word outside strings (names and numbers skipped); a nested or odd string shows as stray words.
-_WORDS = re.compile(rb"%s|%s|%s|(%s)|[^\s()<>\[\]{}/%%A-Za-z'\"*]+|[\[\]{}<>()]" % (_LITERAL, _HEX, _NAME, _WORD), re.S)
+_WORDS = re.compile(rb"%s|%s|%s|(%s)" % (_LITERAL, _HEX, _NAME, _WORD), re.S)  # numbers and delimiters are skipped over
 _INLINE_IMAGE = re.compile(rb"(?:^|[\s\])>}])BI(?:[\s/]|\Z)")
 _ENDS_WITH_OPERATOR = re.compile(rb"(?:^|[\s\])>}])%s\s*\Z" % _WORD)
 
@@ -766,7 +766,7 @@ def _odd(data: bytes) -> bool:
     Inline images (binary data between ID and EI) are parsed whole anyway."""
     if not data.strip():
         return False
-    if _INLINE_IMAGE.search(data) or not _ENDS_WITH_OPERATOR.search(data[-200:]):
+    if (b"BI" in data and _INLINE_IMAGE.search(data)) or not _ENDS_WITH_OPERATOR.search(data[-200:]):
         return True
     words = set(_WORDS.findall(data))
     words.discard(b"")
@@ -960,6 +960,9 @@ def _squashed(a: float, b: float, c: float, d: float) -> bool:
 
 def _aspect(a: float, b: float, c: float, d: float) -> float:
     """The smaller scale factor of the linear map ``[a b c d]`` over the larger (0 when flat)."""
+    if b == 0 and c == 0:  # the usual text and image matrices: quick
+        a, d = abs(a), abs(d)
+        return min(a, d) / max(a, d) if a * d > 1e-12 else 0.0
     det = abs(a * d - b * c)
     norm = a * a + b * b + c * c + d * d
     if not det > 1e-12 or not norm > 0:
