@@ -72,6 +72,7 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
     from pypdf.errors import PdfReadError
     from pypdfium2 import PdfiumError
 
+    from .gate.copy import CopyError
     from .gate.timing import stage
 
     try:
@@ -92,6 +93,13 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
 
         findings, published, texts = run_gate(reader, data)
         return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
+    except CopyError as exc:  # the copy met something it cannot clean or judge: its reason is Dutch
+        return {
+            "ok": False,
+            "error": f"de pdf kan niet veilig gepubliceerd worden: {exc}. Maak de pdf opnieuw vanuit het "
+            "bronbestand (bijvoorbeeld 'Opslaan als pdf' of opnieuw 'printen' naar pdf) en lak daarna opnieuw.",
+            "error_code": "pdf.onleesbaar",
+        }, None
     except (
         PdfReadError,
         ValueError,

@@ -469,3 +469,20 @@ def test_reportlab_streams_pass_the_precheck_and_the_gate():
     assert _precheck(data, Limits(pdf_stream_bytes=1024)) is not None  # counted through both layers
     result, _copy = _inspect_bytes(data)
     assert result["ok"]
+
+
+def test_a_copy_refusal_tells_staff_why_in_dutch():
+    """What the copy cannot clean reaches staff as its own Dutch reason with a fix, not an exception name."""
+    from publish.pdfs import _inspect_bytes
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    page.Resources = pikepdf.Dictionary(ColorSpace=pikepdf.Dictionary(CS0=pikepdf.Array([pikepdf.Name("/Weird"), 1])))
+    page.Contents = pdf.make_stream(b"/CS0 cs 0 scn 0 0 10 10 re f")
+    out = io.BytesIO()
+    pdf.save(out)
+    result, published = _inspect_bytes(out.getvalue())
+    assert published is None and result["ok"] is False
+    assert "kleurruimte is van onbekende soort" in result["error"] and "Maak de pdf opnieuw" in result["error"]
+    assert "CopyError" not in result["error"]

@@ -449,7 +449,7 @@ def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
                 )
             return out.getvalue()
     except (pikepdf.PdfError, RecursionError, RuntimeError) as exc:  # qpdf's own errors arrive as these
-        raise CopyError(str(exc)[:200]) from exc
+        raise CopyError(f"de pdf-bibliotheek kon het bestand niet verwerken ({type(exc).__name__})") from exc
 
 
 # -- PDF/A identification ----------------------------------------------------------------------
