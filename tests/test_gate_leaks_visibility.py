@@ -275,3 +275,14 @@ def test_deep_forms_without_any_text_are_refused():
     """Nesting alone refuses: the gate cannot tell what other readers find in forms it does not walk."""
     found = errors(inspect(nested(20, b"0 g 10 10 50 50 re f\n", page_text=b"")))
     assert set(found) == {"pdf.te_diep_geneste_vormen"}
+
+
+@pytest.mark.parametrize("date", ["12-03-1980", "1980-03-12", "12/03/1980"])
+def test_a_date_under_a_box_is_refused_not_excused_as_a_stamp(date):
+    """A birth date under a black box is what the box was meant to hide: never excused as a date stamp."""
+    found = errors(inspect(long_line(10, 120, date, "path")))
+    assert "pdf.tekst_onder_vlak" in found
+
+
+def test_a_date_beside_a_box_is_accepted():
+    assert errors(inspect(long_line(10, 120, "12-03-1980", "path", beside=True))) == {}

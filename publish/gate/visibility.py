@@ -148,10 +148,16 @@ def is_ground_code(chars: str) -> bool:
 DATES = re.compile(r"\b\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}\b")
 
 
-def is_label(chars: str) -> bool:
-    """What redaction tools print on a box: ground codes, reason words or date stamps (one or more)."""
+def is_label(chars: str, dates: bool = True) -> bool:
+    """What redaction tools print on a box: ground codes, reason words or date stamps (one or more).
+    ``dates=False`` for text UNDER a box: a date there (a birth date) is what the box hides, not a stamp;
+    stamps are printed on the box in its own colour (seen in the x-ray set)."""
     text = " ".join(chars.split()).strip(" .:;,")
-    if is_ground_code(text) or text.lower() in LABELS or bool(DATE.match(text.replace(" ", ""))):
+    if is_ground_code(text) or text.lower() in LABELS:
+        return True
+    if not dates:
+        return False
+    if DATE.match(text.replace(" ", "")):
         return True
     rest = DATES.sub(" ", text)
     return not any(ch.isalpha() for ch in rest) and not re.search(r"\d{3,}", rest) and len(rest) < len(text)
@@ -939,7 +945,7 @@ def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[
         run.clear()
         # a number alone under a cover (a house number) is no label, however much it looks like a code
         number = cause in (ONDER_VLAK, ONDER_TEKST, ONZICHTBAAR_ONDER_VLAK) and text.replace(" ", "").isdigit()
-        if not number and (is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text))):
+        if not number and (is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text, dates=cause == KLEUR_VAN_VLAK))):
             return
         if cause in (ONZICHTBAAR, ONZICHTBAAR_OP_ZWART, VERBORGEN, ONDER_TEKST):
             if _duplicate_of_visible(text, box, visible):
