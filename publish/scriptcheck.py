@@ -304,23 +304,34 @@ class PackageTexts:
 def check_generated(pages, packages: dict) -> Check:
     """The generated content of each page, before mkdocs: any script markup in a page that shows package
     data comes from a package (the templates that make these pages hold none)."""
-    check = Check()
-    texts = PackageTexts(packages)
+    checker = GeneratedCheck(packages)
     for page in pages:
+        checker.add(page)
+    return checker.check
+
+
+class GeneratedCheck:
+    """``check_generated`` one page at a time, as the pages are made (the build lets each page go once
+    it is written and checked)."""
+
+    def __init__(self, packages: dict):
+        self.check = Check()
+        self.texts = PackageTexts(packages)
+
+    def add(self, page) -> None:
         if not page.packages:
-            continue
+            return
         for finding in scan_html(page.body, every_script=True):
-            names = texts.showing(page.packages, finding)
+            names = self.texts.showing(page.packages, finding)
             if not names:
-                check.problem(
+                self.check.problem(
                     page_path(page.url),
                     finding,
                     "de gegenereerde inhoud, niet tot één pakket te herleiden",
                     "Meld dit aan de ontwikkelaars: de pagina toont gegevens van meerdere pakketten.",
                 )
             for name in names:
-                check.blame(name, page_path(page.url), finding)
-    return check
+                self.check.blame(name, page_path(page.url), finding)
 
 
 def _detail_page(rel: str) -> bool:
