@@ -835,11 +835,11 @@ def _refuse(
 
 
 def _add_search_index(views, site_dir: Path) -> None:
-    from .search import build_search_files
+    from .search import iter_search_files
 
     target = site_dir / urls.SEARCH_INDEX
     target.mkdir(parents=True, exist_ok=True)
-    for name, text in build_search_files(views).items():
+    for name, text in iter_search_files(views):
         (target / name).write_text(text, encoding="utf-8")
 
 

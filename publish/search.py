@@ -23,6 +23,7 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -161,14 +162,89 @@ class _Doc:
     fields: dict[str, list[str]]
 
 
-class ShardedIndex:
-    """Builds lunr-compatible indexes, BM25 scored as lunr.js scores them, split by term."""
+SPILL_BUCKETS = 256  # postings are kept by FNV-1a(term) mod this (a power of two, at most the 4096 shards)
+SPILL_POSTINGS = 2_000_000  # postings held in memory before they go to temporary files
 
-    def __init__(self, fields: dict[str, float], max_postings: int | None = None):
+
+@lru_cache(maxsize=1_000_000)
+def _bucket(term: str) -> int:
+    return shard_of(term, SPILL_BUCKETS)
+
+
+class _Positions:
+    """term -> its position in the sorted vocabulary (what lunr calls ``_index``), by bisection over the
+    sorted list: no second copy of the vocabulary as a dict."""
+
+    def __init__(self, ordered: list[str]):
+        self.ordered = ordered
+
+    def __getitem__(self, term: str) -> int:
+        from bisect import bisect_left
+
+        i = bisect_left(self.ordered, term)
+        if i == len(self.ordered) or self.ordered[i] != term:
+            raise KeyError(term)
+        return i
+
+
+class _Spill:
+    """One temporary file per bucket, appended to in pickled batches and read back whole, one bucket at a
+    time. The files are removed on close (and by the operating system when the process dies)."""
+
+    def __init__(self):
+        import tempfile
+
+        self.folder = tempfile.TemporaryDirectory(prefix="woo-zoekindex-")
+        self.used: set[int] = set()
+
+    def _path(self, b: int) -> Path:
+        return Path(self.folder.name) / f"{b}.bin"
+
+    def append(self, b: int, items: list) -> None:
+        if not items:
+            return
+        import pickle
+
+        with open(self._path(b), "ab") as handle:
+            pickle.dump(items, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.used.add(b)
+
+    def read(self, b: int) -> list:
+        if b not in self.used:
+            return []
+        import pickle
+
+        out: list = []
+        with open(self._path(b), "rb") as handle:
+            while True:
+                try:
+                    out += pickle.load(handle)
+                except EOFError:
+                    return out
+
+    def close(self) -> None:
+        self.folder.cleanup()
+
+
+class ShardedIndex:
+    """Builds lunr-compatible indexes, BM25 scored as lunr.js scores them, split by term.
+
+    Issue 19: the postings of a whole archive's pages do not fit in memory. ``add`` keeps them in
+    buckets by term (``SPILL_BUCKETS``, a power of two, so a bucket holds whole shards or a whole shard
+    holds whole buckets); past ``spill_postings`` they are appended to one temporary file per bucket.
+    ``shards`` then scores one bucket at a time (every posting of a term is in its bucket), keeps only
+    the scored, capped postings, on disk as well when spilled, and builds each shard from its buckets.
+    The output is the same whether or not anything was spilled."""
+
+    def __init__(self, fields: dict[str, float], max_postings: int | None = None, spill_postings: int = SPILL_POSTINGS):
         self.fields = fields  # name -> boost
         self.max_postings = max_postings
-        self.postings: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-        self.lengths: dict[tuple[str, str], int] = {}
+        self.spill_postings = spill_postings
+        self._buffers: list[list[tuple[str, str, str, int, int]]] = [[] for _ in range(SPILL_BUCKETS)]
+        self._buffered = 0
+        self._spill: _Spill | None = None
+        self._length_sum = dict.fromkeys(fields, 0)
+        self._length_count = dict.fromkeys(fields, 0)
         self.count = 0
         self.capped: set[str] = set()  # terms whose postings were cut to the best ones
 
@@ -177,54 +253,108 @@ class ShardedIndex:
         self.count += 1
         for name in self.fields:
             tokens = values.get(name, "").split() if name in raw else terms(values.get(name, ""))
-            self.lengths[(name, ref)] = len(tokens)
+            length = len(tokens)
+            self._length_sum[name] += length
+            self._length_count[name] += 1
             counts: dict[str, int] = defaultdict(int)
             for t in tokens:
                 counts[t] += 1
             for t, n in counts.items():
-                self.postings[t][name][ref] = n
+                self._buffers[_bucket(t)].append((t, name, ref, n, length))
+            self._buffered += len(counts)
+        if self._buffered >= self.spill_postings:
+            self._spill = self._spill or _Spill()
+            for b, buffer in enumerate(self._buffers):
+                self._spill.append(b, buffer)
+                buffer.clear()
+            self._buffered = 0
+
+    def _bucket_postings(self, b: int) -> list[tuple[str, str, str, int, int]]:
+        return (self._spill.read(b) if self._spill else []) + self._buffers[b]
 
     def shards(self) -> list[dict]:
-        if not self.postings:
-            return [self._serialise({}, {})]
+        return list(self.iter_shards())
+
+    def iter_shards(self) -> Iterator[dict]:
+        """The shards one at a time, in order (``shards()`` as a list): the caller writes each and lets it go."""
+        try:
+            yield from self._shards()
+        finally:
+            if self._spill is not None:
+                self._spill.close()
+                self._spill = None
+            self._buffers = [[] for _ in range(SPILL_BUCKETS)]
+
+    def _shards(self) -> Iterator[dict]:
         average = {
-            name: (
-                sum(v for (f, _), v in self.lengths.items() if f == name) / max(1, sum(1 for (f, _) in self.lengths if f == name))
-            )
-            or 1.0
-            for name in self.fields
+            name: (self._length_sum[name] / max(1, self._length_count[name])) or 1.0 for name in self.fields
         }
-        term_list = sorted(self.postings)
-        index_of = {t: i for i, t in enumerate(term_list)}
-        scores: dict[str, dict[tuple[str, str], float]] = {}
+        spilled = self._spill is not None
+        scored = _Spill() if spilled else None
+        kept: list[dict[str, dict[tuple[str, str], float]]] = []
+        vocabulary: list[str] = []
         size = 0
-        for t in term_list:
-            by_field = self.postings[t]
-            df = sum(len(refs) for refs in by_field.values())
-            idf = math.log(1 + abs((self.count - df + 0.5) / (df + 0.5)))
-            entry = {}
-            for name, refs in by_field.items():
-                for ref, tf in refs.items():
-                    norm = K1 * (1 - B + B * (self.lengths[(name, ref)] / average[name])) + tf
-                    entry[(name, ref)] = round(idf * ((K1 + 1) * tf) / norm * self.fields[name], 3)
-            if self.max_postings and len(entry) > self.max_postings:
-                self.capped.add(t)
-                best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
-                entry = dict(best)
-            scores[t] = entry
-            size += sum(len(ref) + 12 for _, ref in entry) + len(t) + 40
-        count = 1
-        while size / count > TARGET_SHARD_BYTES:
-            count *= 2
-        while True:
-            grouped: list[dict[str, dict]] = [dict() for _ in range(count)]
-            for t in term_list:
-                grouped[shard_of(t, count)][t] = scores[t]
-            shards = [self._serialise(group, index_of) for group in grouped]
-            largest = max(len(json.dumps(sh, separators=(",", ":"))) for sh in shards)
-            if largest <= 2 * TARGET_SHARD_BYTES or count >= 4096:
-                return shards
-            count *= 2
+        try:
+            for b in range(SPILL_BUCKETS):
+                postings: dict[str, dict[str, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+                for t, name, ref, tf, length in self._bucket_postings(b):
+                    postings[t][name][ref] = (tf, length)
+                bucket: dict[str, dict[tuple[str, str], float]] = {}
+                for t in sorted(postings):
+                    by_field = postings[t]
+                    df = sum(len(refs) for refs in by_field.values())
+                    idf = math.log(1 + abs((self.count - df + 0.5) / (df + 0.5)))
+                    entry = {}
+                    for name, refs in by_field.items():
+                        for ref, (tf, length) in refs.items():
+                            norm = K1 * (1 - B + B * (length / average[name])) + tf
+                            entry[(name, ref)] = round(idf * ((K1 + 1) * tf) / norm * self.fields[name], 3)
+                    if self.max_postings and len(entry) > self.max_postings:
+                        self.capped.add(t)
+                        best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
+                        entry = dict(best)
+                    bucket[t] = entry
+                    size += sum(len(ref) + 12 for _, ref in entry) + len(t) + 40
+                del postings
+                vocabulary += bucket
+                if scored is not None:
+                    scored.append(b, [(t, list(entry.items())) for t, entry in bucket.items()])
+                    bucket.clear()
+                kept.append(bucket)
+            if not vocabulary:
+                yield self._serialise({}, {})
+                return
+            vocabulary.sort()
+            index_of = _Positions(vocabulary)
+
+            def scores_of(b: int) -> dict[str, dict[tuple[str, str], float]]:
+                if scored is None:
+                    return kept[b]
+                return {t: dict(items) for t, items in scored.read(b)}
+
+            def shard(i: int, count: int) -> dict:
+                group: dict[str, dict] = {}
+                if count <= SPILL_BUCKETS:
+                    for b in range(i, SPILL_BUCKETS, count):
+                        group.update(scores_of(b))
+                else:
+                    group = {t: e for t, e in scores_of(i % SPILL_BUCKETS).items() if shard_of(t, count) == i}
+                return self._serialise(group, index_of)
+
+            count = 1
+            while size / count > TARGET_SHARD_BYTES:
+                count *= 2
+            # Measured first, one shard at a time, then made again to be written: the largest shard decides
+            # the number of shards, and the shards of a whole archive are never all in memory.
+            while count < 4096 and any(
+                len(json.dumps(shard(i, count), separators=(",", ":"))) > 2 * TARGET_SHARD_BYTES for i in range(count)
+            ):
+                count *= 2
+            for i in range(count):
+                yield shard(i, count)
+        finally:
+            if scored is not None:
+                scored.close()
 
     def _serialise(self, group: dict[str, dict], index_of: dict[str, int]) -> dict:
         vectors: dict[str, list] = defaultdict(list)
@@ -283,6 +413,12 @@ def _field_text(value) -> str:
 
 def build_search_files(views) -> dict[str, str]:
     """All files of the search index, as {relative path under zoeken/index/: JSON text}."""
+    return dict(iter_search_files(views))
+
+
+def iter_search_files(views) -> Iterator[tuple[str, str]]:
+    """The files of the search index one at a time, as (relative path under zoeken/index/, JSON text):
+    the build writes each and lets it go (issue 19). Page texts are read from the cache one file at a time."""
     organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
     outcomes = ["openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen"]
     grounds = sorted(
@@ -304,7 +440,8 @@ def build_search_files(views) -> dict[str, str]:
     text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, kind_column = [], [], [], [], [], [], []
-    chunks: list = []
+    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
+    chunk: list = []
     previous = None
     for n, v in enumerate(views):
         d = v.decision
@@ -318,11 +455,12 @@ def build_search_files(views) -> dict[str, str]:
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
-        if n % CHUNK == 0:
-            chunks.append([])
+        if n % CHUNK == 0 and chunk:
+            yield f"c-{n // CHUNK - 1}.json", dump(chunk)
+            chunk = []
         # Per file: title and PDF; for a document also its own page and its assessment (results link to both).
         documents = {r.file.url: [r.page_url, r.row.assessment] for r in v.rows if r.file and getattr(r, "page_url", "")}
-        chunks[-1].append(
+        chunk.append(
             [
                 d.title,
                 d.kenmerk,
@@ -362,11 +500,18 @@ def build_search_files(views) -> dict[str, str]:
             for page_no, text in enumerate(f.texts, start=1):
                 if text.strip():
                     text_index.add(f"{n}/{f_no}/{page_no}", {"tekst": text})
-    b_shards, t_shards = decisions_index.shards(), text_index.shards()
+    if chunk:
+        yield f"c-{(len(views) - 1) // CHUNK}.json", dump(chunk)
+    shard_counts = {}
+    for prefix, index in (("b", decisions_index), ("t", text_index)):
+        shard_counts[prefix] = 0
+        for shard in index.iter_shards():
+            yield f"{prefix}-{shard_counts[prefix]}.json", dump(shard)
+            shard_counts[prefix] += 1
     meta = {
         "versie": INDEX_VERSION,
         "chunk": CHUNK,
-        "shards": {"besluiten": len(b_shards), "tekst": len(t_shards)},
+        "shards": {"besluiten": shard_counts["b"], "tekst": shard_counts["t"]},
         "organisaties": organisations,
         "uitkomsten": outcomes,
         "onderwerpen": subjects,
@@ -382,12 +527,4 @@ def build_search_files(views) -> dict[str, str]:
         "onderwerp": subject_lists,
         "soort": kind_column,
     }
-    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
-    files_out = {"meta.json": dump(meta)}
-    for i, shard in enumerate(b_shards):
-        files_out[f"b-{i}.json"] = dump(shard)
-    for i, shard in enumerate(t_shards):
-        files_out[f"t-{i}.json"] = dump(shard)
-    for i, chunk in enumerate(chunks):
-        files_out[f"c-{i}.json"] = dump(chunk)
-    return files_out
+    yield "meta.json", dump(meta)
