@@ -559,7 +559,7 @@ def _downloads(site: SiteConfig, views, names: dict[str, str], target: Path) -> 
     """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data.
     Each file is written to ``target`` as soon as it is made (issue 19: nothing of the whole archive is
     held at once); returns their sizes by their place in the site."""
-    from .opendata import atom_feed, data_json, inventory_csv, inventory_xlsx, write_documents_zip
+    from .opendata import atom_feed, inventory_csv, inventory_xlsx, write_data_json, write_documents_zip
     from .pages import inventory_json
 
     sizes: dict[str, int] = {}
@@ -579,14 +579,20 @@ def _downloads(site: SiteConfig, views, names: dict[str, str], target: Path) -> 
             (target / path).parent.mkdir(parents=True, exist_ok=True)
             write_documents_zip(v, target / path)
             sizes[path] = (target / path).stat().st_size
-    put(urls.DATA_JSON, data_json(views, site.base_url, site.name).encode("utf-8"))
+    def stream(path: str, write, text: bool) -> None:
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        with open(target / path, "w", encoding="utf-8", newline="") if text else open(target / path, "wb") as handle:
+            write(handle)
+        sizes[path] = (target / path).stat().st_size
+
+    stream(urls.DATA_JSON, lambda out: write_data_json(views, site.base_url, site.name, out), True)
     put(urls.FEED, atom_feed(views, site.base_url, site.name).encode("utf-8"))
-    from .opendata import type_csv, type_json
+    from .opendata import write_type_csv, write_type_json
     from .types import REGISTRY
 
     for kind in REGISTRY.values():
-        put(urls.type_data(kind.slug), type_json(kind, views, site.base_url, site.name).encode("utf-8"))
-        put(urls.type_csv(kind.slug), type_csv(kind, views, site.base_url))
+        stream(urls.type_data(kind.slug), lambda out: write_type_json(kind, views, site.base_url, site.name, out), True)
+        stream(urls.type_csv(kind.slug), lambda out: write_type_csv(kind, views, site.base_url, out), False)
     return sizes
 
 
