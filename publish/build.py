@@ -579,6 +579,7 @@ def _downloads(site: SiteConfig, views, names: dict[str, str], target: Path) -> 
             (target / path).parent.mkdir(parents=True, exist_ok=True)
             write_documents_zip(v, target / path)
             sizes[path] = (target / path).stat().st_size
+
     def stream(path: str, write, text: bool) -> None:
         (target / path).parent.mkdir(parents=True, exist_ok=True)
         with open(target / path, "w", encoding="utf-8", newline="") if text else open(target / path, "wb") as handle:
@@ -587,12 +588,14 @@ def _downloads(site: SiteConfig, views, names: dict[str, str], target: Path) -> 
 
     stream(urls.DATA_JSON, lambda out: write_data_json(views, site.base_url, site.name, out), True)
     put(urls.FEED, atom_feed(views, site.base_url, site.name).encode("utf-8"))
+    from functools import partial
+
     from .opendata import write_type_csv, write_type_json
     from .types import REGISTRY
 
     for kind in REGISTRY.values():
-        stream(urls.type_data(kind.slug), lambda out: write_type_json(kind, views, site.base_url, site.name, out), True)
-        stream(urls.type_csv(kind.slug), lambda out: write_type_csv(kind, views, site.base_url, out), False)
+        stream(urls.type_data(kind.slug), partial(write_type_json, kind, views, site.base_url, site.name), True)
+        stream(urls.type_csv(kind.slug), partial(write_type_csv, kind, views, site.base_url), False)
     return sizes
 
 
@@ -850,7 +853,7 @@ def _add_search_index(views, site_dir: Path) -> None:
 
 
 def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport, withdrawn_docs=()) -> None:
-    from .diwoo import Publisher, build_diwoo, index_names
+    from .diwoo import Publisher, index_names, iter_diwoo
 
     for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
         (site_dir / name).unlink(missing_ok=True)
@@ -869,11 +872,14 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
     (site_dir / urls.SITEMAP).write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
     indexes = []
     if site.tooi and views:
-        files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views, withdrawn_docs)
-        for name, xml in files.items():
+        names = []
+        for name, xml in iter_diwoo(
+            site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views, withdrawn_docs
+        ):
             (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / name).write_text(xml, encoding="utf-8")
-        indexes += index_names(files)
+            names.append(name)
+        indexes += index_names(names)
     elif not site.tooi:
         report.warnings.append(
             {

@@ -295,7 +295,9 @@ def write_data_json(views, base: str, site_name: str, out) -> None:
     """``data.json`` written decision by decision to the text file ``out`` (issue 19)."""
     from .types import REGISTRY
 
-    others = (record for name, kind in REGISTRY.items() if name != "woo-besluit" for record in iter_type_records(kind, views, base))
+    others = (
+        record for name, kind in REGISTRY.items() if name != "woo-besluit" for record in iter_type_records(kind, views, base)
+    )
     head = {"versie": DATA_VERSION, "site": site_name, "basis_url": base}
     _write_json_object(out, head, {"besluiten": _decision_records(views, base), "publicaties": others})
 

@@ -361,7 +361,9 @@ class Generator:
         self.env.filters["text_html"] = text_html
         self.env.globals["mixed"] = self.mixed
 
-    def render(self, template: str, url: str, page_title: str, shows=(), owners: tuple[str, ...] | None = None, **context) -> None:
+    def render(
+        self, template: str, url: str, page_title: str, shows=(), owners: tuple[str, ...] | None = None, **context
+    ) -> None:
         """``shows``: the decision views whose data the page shows (for refusing a package by its page);
         ``owners``: the packages instead, for a page that shows no view."""
         if owners is not None:
@@ -402,7 +404,7 @@ class Generator:
                 )
                 if url in self.download_sizes
             ]
-            context = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
+            context: dict[str, Any] = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
             context.update(v.kind.page(v) if v.kind.page else {})
             pages = v.inventory_pages
             inventory_urls = [inventory_page_url(v.url, n) for n in range(1, pages + 1)]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -352,10 +353,8 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
     used: set[str] = set()
     sources = None
     # A decision's document and inventory pages after the other pages, so a message names its main pages first.
-    for path in sorted(site_dir.rglob("*"), key=lambda p: (_detail_page(p.relative_to(site_dir).as_posix()), p)):
-        if not path.name.lower().endswith(PAGE_SUFFIXES) or not path.is_file():
-            continue
-        rel = path.relative_to(site_dir).as_posix()
+    for rel in _pages_in(site_dir):
+        path = site_dir / rel
         text = path.read_text(encoding="utf-8", errors="replace")
         for finding in scan_html(text):
             page = generated.get(rel)
@@ -372,6 +371,18 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
             check.problem(rel, finding, sources.find(rel, finding, static), finding.fix())
     check.script_hashes = sorted(used)
     return check
+
+
+def _pages_in(site_dir: Path) -> list[str]:
+    """The pages of the built site (site-relative), as ``sorted(rglob)`` orders them with a decision's
+    document and inventory pages last; only their names are held, not a path object per file."""
+    found = []
+    for folder, _dirs, files in os.walk(site_dir):
+        base = os.path.relpath(folder, site_dir)
+        for name in files:
+            if name.lower().endswith(PAGE_SUFFIXES) and os.path.isfile(os.path.join(folder, name)):
+                found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
+    return sorted(found, key=lambda rel: (_detail_page(rel), rel.split("/")))
 
 
 class _SourceFinder:

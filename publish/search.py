@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import snowballstemmer
 from lunr.pipeline import Pipeline
@@ -286,9 +286,7 @@ class ShardedIndex:
             self._buffers = [[] for _ in range(SPILL_BUCKETS)]
 
     def _shards(self) -> Iterator[dict]:
-        average = {
-            name: (self._length_sum[name] / max(1, self._length_count[name])) or 1.0 for name in self.fields
-        }
+        average = {name: (self._length_sum[name] / max(1, self._length_count[name])) or 1.0 for name in self.fields}
         spilled = self._spill is not None
         scored = _Spill() if spilled else None
         kept: list[dict[str, dict[tuple[str, str], float]]] = []
@@ -325,7 +323,7 @@ class ShardedIndex:
                 yield self._serialise({}, {})
                 return
             vocabulary.sort()
-            index_of = _Positions(vocabulary)
+            index_of = cast(dict, _Positions(vocabulary))  # only looked up by term, like the dict it stands in for
 
             def scores_of(b: int) -> dict[str, dict[tuple[str, str], float]]:
                 if scored is None:

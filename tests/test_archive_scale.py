@@ -21,6 +21,7 @@ from publish import search
 from publish.cache import Cache
 from publish.pdfs import PDF_CODE_VERSION, CachedTexts, PdfInspector
 from publish.search import ShardedIndex
+
 from support import ROOT
 
 
@@ -111,9 +112,11 @@ def test_spilled_search_index_is_the_in_memory_index(monkeypatch, buckets):
 
 
 def test_an_empty_index_is_one_empty_shard():
-    assert ShardedIndex({"tekst": 1}).shards() == _reference_shards({"tekst": 1}, [], None) == [
-        ShardedIndex({"tekst": 1})._serialise({}, {})
-    ]
+    assert (
+        ShardedIndex({"tekst": 1}).shards()
+        == _reference_shards({"tekst": 1}, [], None)
+        == [ShardedIndex({"tekst": 1})._serialise({}, {})]
+    )
 
 
 def test_page_texts_are_read_from_the_cache_not_kept(tmp_path):
@@ -189,7 +192,9 @@ def test_generated_pages_are_streamed_and_a_site_without_nav_gets_the_same_pages
     with_nav = _build(tmp_path / "nav", ROOT / "mkdocs.yml", keep_sources=tmp_path / "bronnen")
     assert with_nav.exit_code == 0, with_nav.error
     assert rendered and rendered[0] > 50
-    document_pages = sorted(p.relative_to(tmp_path / "nav" / "site") for p in (tmp_path / "nav" / "site").rglob("document/*/index.html"))
+    document_pages = sorted(
+        p.relative_to(tmp_path / "nav" / "site") for p in (tmp_path / "nav" / "site").rglob("document/*/index.html")
+    )
     assert document_pages
     # --keep-sources still holds every page's source, streamed or not.
     assert all((tmp_path / "bronnen" / p.parent / "index.md").is_file() for p in document_pages)

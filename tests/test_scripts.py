@@ -20,7 +20,7 @@ import yaml
 from publish.build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from publish.headers import POLICY_NOTE, content_security_policy, read_headers_file
 from publish.pages import Page
-from publish.scriptcheck import REPLACED_THEME_PARTIALS, REVIEWED_MATERIAL_VERSION, Check, check_generated, scan_html
+from publish.scriptcheck import REPLACED_THEME_PARTIALS, REVIEWED_MATERIAL_VERSION, check_generated, scan_html
 
 from support import ROOT, Server, approve, needs_browser, probe, run_cli
 
