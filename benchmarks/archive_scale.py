@@ -15,8 +15,8 @@ texts: 1 to 6 pages per document (3.6 on average, as in the 1,000-decision archi
 texts of Dutch-like prose (``corpus.py``) followed by a tail of its own: 8 words from a pool of 20
 million words that occur in no base text, drawn log-uniformly, and 3 numbers, so the search index
 vocabulary grows with the archive as real text's does (Heaps' law: more slowly than the text). The
-build reads these texts from the cache exactly as it reads the gate's own. The published copy in the cache is the PDF itself. So the build measured here parses no PDF at all:
-it is a cold build with a warm cache. The gate's cost is reported separately, as pages divided by the
+build reads these texts from the cache exactly as it reads the gate's own. The published copy in the
+cache is the PDF itself. So the build measured here parses no PDF at all: it is a cold build with a warm cache. The gate's cost is reported separately, as pages divided by the
 gate rate that ``benchmarks/gate_throughput.py`` measures (``--gate-rate``, pages per second on this
 machine).
 
