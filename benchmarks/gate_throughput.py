@@ -7,8 +7,44 @@ Three corpora: the x-ray test set (../shared/testdata/xray, when present), the g
 out like real letters and reports (reportlab platypus: headings, justified paragraphs, a table, a logo,
 page headers and numbers).
 
+Each worker does what a build's worker does with a PDF (``publish.pdfs._work`` without the cache: the
+precheck, then the gate) and runs it once before the clock starts, so imports are not counted as work.
+Besides pages per second (wall clock, all workers) it reports CPU milliseconds per page of the gate and
+of ``pdftotext`` (whole process, start-up included) and their ratio: on a shared machine the wall-clock
+ratio swings with the load of the moment (pdftotext's runs are short), the CPU ratio does not. Last,
+CPU milliseconds per page per stage of the gate (``publish/gate/timing.py``).
+
 Run (small sizes only on a shared machine):
-    .venv/bin/python benchmarks/gate_throughput.py --files 6 --pages 4 [--old /path/to/old/checkout]
+    .venv/bin/python benchmarks/gate_throughput.py --files 4 --pages 4 [--old /path/to/old/checkout]
+
+Figures (issue 10, item 5; 2 cores shared with other jobs, load 11 to 14, ``--files 4 --pages 4``;
+"oude gate" is commit d5ee83c, the gate before gate v2; "main" the gate v2 before this speed work):
+
+    corpus                      CPU ms/page: gate  d5ee83c  main  pdftotext | gate/pdftotext: CPU  wall
+    x-ray testset (47 pages)                 44.1    68.2   63.9     5.6    |                0.13  0.12
+    gegenereerd (21 pages)                   24.0    61.2   47.9     2.8    |                0.12  0.15
+    echt ogend (17 pages)                    14.5    27.8   22.4     2.5    |                0.17  0.17
+
+One process without load (precheck + gate, best of 3): main 56.2 / 42.5 / 13.9 ms per page, now
+37.4 / 18.4 / 10.9 (-33%, -57%, -22%). Peak memory per worker 138 / 71 / 71 MB (pdftotext 36 MB).
+
+The goal, half of pdftotext's pages per second, is not reached: the gate needs 6 to 8 times
+pdftotext's CPU time. Where the time goes (CPU ms per page, same run):
+
+    x-ray:       characters judged one by one 10.0 (pages with doubtful text objects: OCR layers, overlaps),
+                 render full 8.5, owner map 5.0, without text 4.1, pixel counts 3.1, copy cleaning 3.1,
+                 precheck 2.5 (bounded Flate count, pypdf), page load 1.9, copy written 1.8, rest 3
+    generated:   owner map 5.4, copy cleaning 4.3 (qpdf parses each operator that names a resource:
+                 a text object per word), without text 2.8, pixels 2.6, full 1.8, load 1.6, personal data 1.5
+    real-looking: owner map 4.2, full 1.8, pixels 1.7, personal data 1.6 (half of it pypdf's pure-Python
+                 ASCII85 decoding of reportlab's streams), load 1.1, copy 1.6
+
+The three renders alone (x-ray 17.6, generated 10, real-looking 6.6 ms) cost more than pdftotext's
+whole run (2.5 to 5.6 ms, process start included). Skipping the owner-map render with a structural fast
+path would save at most its share (generated 5.4, real-looking 4.2 ms: ratios about 0.15 and 0.24), and
+no page of these corpora would qualify: ground codes sit on redaction boxes, table headers on a
+background, and most real-world pages have clipping, forms or overlapping text. So the speed-up here keeps
+every verdict and every published byte as they were (tests/test_gate_speed.py).
 """
 
 from __future__ import annotations
@@ -40,30 +76,65 @@ import json, os, resource, sys, time
 from concurrent.futures import ProcessPoolExecutor
 sys.path.insert(0, sys.argv[1])
 
-def work(path):
-    from publish.pdfs import _inspect_bytes
-    with open(path, "rb") as handle:
-        result, _ = _inspect_bytes(handle.read())
-    return result.get("pages", 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def stages():
+    try:
+        from publish.gate.timing import snapshot
+    except ImportError:  # an older gate without stage timing
+        return {}
+    return snapshot()
 
-def warm(_):
-    import publish.pdfs  # noqa: F401
+def inspect(data):
+    # what a build's worker does with one PDF (publish.pdfs._work without the cache): the precheck
+    # (encryption, page count, bounded Flate counting) where the checkout has one, then the gate
+    import inspect as signature
+    import publish.pdfs as pdfs
+    if not hasattr(pdfs, "_precheck"):
+        return pdfs._inspect_bytes(data)
+    from publish.limits import DEFAULT_LIMITS
+    if "opened" not in signature.signature(pdfs._precheck).parameters:
+        refused = pdfs._precheck(data, DEFAULT_LIMITS)
+        return (refused, None) if refused else pdfs._inspect_bytes(data)
+    opened = []
+    refused = pdfs._precheck(data, DEFAULT_LIMITS, opened)
+    return (refused, None) if refused else pdfs._inspect_bytes(data, opened[0] if opened else None)
+
+def work(path):
+    with open(path, "rb") as handle:
+        data = handle.read()
+    before, cpu = stages(), time.process_time()
+    result, _ = inspect(data)
+    after, cpu = stages(), time.process_time() - cpu
+    spent = {k: v - before.get(k, 0.0) for k, v in after.items()}
+    return result.get("pages", 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, spent, cpu
+
+def warm(path):
+    # every worker imports and runs the whole gate once before the clock starts: a build's workers
+    # serve many PDFs, so the first call's imports (numpy, PDFium, qpdf) are not per-page work
+    import time
+    with open(path, "rb") as handle:
+        inspect(handle.read())
+    time.sleep(0.2)  # so that every worker gets one
     return os.getpid()
 
 if __name__ == "__main__":
-    files, workers = json.loads(sys.argv[2]), int(sys.argv[3])
+    files, workers, warmup = json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(warm, range(workers * 2)))
+        list(pool.map(warm, [warmup] * workers))
         start = time.perf_counter()
         results = list(pool.map(work, files, chunksize=1))
         elapsed = time.perf_counter() - start
-    print(json.dumps({"seconds": elapsed, "pages": sum(p for p, _ in results), "peak_kb": max(m for _, m in results)}))
+    spent = {}
+    for _, _, s, _ in results:
+        for k, v in s.items():
+            spent[k] = spent.get(k, 0.0) + v
+    print(json.dumps({"seconds": elapsed, "pages": sum(r[0] for r in results), "peak_kb": max(r[1] for r in results),
+                      "stages": spent, "cpu": sum(r[3] for r in results)}))
 """
 
 
-def run_gate(checkout: Path, files: list[Path], workers: int) -> dict:
+def run_gate(checkout: Path, files: list[Path], workers: int, warmup: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", WORKER, str(checkout), json.dumps([str(f) for f in files]), str(workers)],
+        [sys.executable, "-c", WORKER, str(checkout), json.dumps([str(f) for f in files]), str(workers), str(warmup)],
         capture_output=True,
         text=True,
         check=True,
@@ -72,17 +143,17 @@ def run_gate(checkout: Path, files: list[Path], workers: int) -> dict:
 
 
 def run_pdftotext(files: list[Path], workers: int) -> dict:
-    def one(path: Path) -> int:
+    def one(path: Path) -> tuple[int, float]:
         process = subprocess.Popen(["pdftotext", str(path), "-"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory
+        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory and CPU time
         process.returncode = os.waitstatus_to_exitcode(status)
-        return usage.ru_maxrss
+        return usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        peaks = list(pool.map(one, files))
+        measured = list(pool.map(one, files))
     elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "peak_kb": max(peaks)}
+    return {"seconds": elapsed, "peak_kb": max(m for m, _ in measured), "cpu": sum(c for _, c in measured)}
 
 
 def real_looking(path: Path, rng: random.Random, pages: int) -> Path:
@@ -160,22 +231,34 @@ def main() -> None:
         corpora["echt ogend (meerdere pagina's)"] = [
             real_looking(Path(tmp) / f"rapport{i}.pdf", rng, args.pages) for i in range(args.files)
         ]
-        print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces)")
+        warmup = write_document(Path(tmp) / "warmup.pdf", random.Random(1), 1)
+        print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces, CPU-tijd per pagina)")
+        breakdowns = []
         for name, files in corpora.items():
             pages = pages_of(files)
             line = f"{name:32s} {len(files):3d} pdf's {pages:4d} pagina's |"
-            new = run_gate(HERE.parent, files, args.workers)
-            line += f" gate v2 {pages / new['seconds']:7.1f} ({new['peak_kb'] // 1024} MB)"
+            new = run_gate(HERE.parent, files, args.workers, warmup)
+            line += (
+                f" gate v2 {pages / new['seconds']:6.1f} ({new['peak_kb'] // 1024} MB, CPU {1000 * new['cpu'] / pages:.1f} ms)"
+            )
             if args.old is not None:
-                old = run_gate(args.old, files, args.workers)
-                line += f" | oude gate {pages / old['seconds']:7.1f} ({old['peak_kb'] // 1024} MB)"
+                old = run_gate(args.old, files, args.workers, warmup)
+                line += f" | oude gate {pages / old['seconds']:6.1f} ({old['peak_kb'] // 1024} MB, CPU {1000 * old['cpu'] / pages:.1f} ms)"
             if shutil.which("pdftotext"):
                 poppler = run_pdftotext(files, args.workers)
                 ratio = (pages / new["seconds"]) / (pages / poppler["seconds"])
+                cpu_ratio = poppler["cpu"] / new["cpu"] if new.get("cpu") else 0.0
                 line += (
-                    f" | pdftotext {pages / poppler['seconds']:7.1f} ({poppler['peak_kb'] // 1024} MB) | v2/pdftotext {ratio:.2f}"
+                    f" | pdftotext {pages / poppler['seconds']:6.1f} ({poppler['peak_kb'] // 1024} MB, CPU"
+                    f" {1000 * poppler['cpu'] / pages:.1f} ms) | v2/pdftotext {ratio:.2f}, in CPU-tijd {cpu_ratio:.2f}"
                 )
             print(line, flush=True)
+            breakdowns.append((name, pages, new["stages"]))
+        print("\nms per pagina per stap (gate v2, opgeteld over de processen):")
+        for name, pages, spent in breakdowns:
+            total = sum(spent.values())
+            parts = ", ".join(f"{k} {1000 * v / pages:.1f}" for k, v in sorted(spent.items(), key=lambda kv: -kv[1]) if v > 0)
+            print(f"  {name:32s} {1000 * total / pages:6.1f}: {parts}")
 
 
 if __name__ == "__main__":

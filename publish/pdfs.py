@@ -101,21 +101,27 @@ class PdfResult:
         return any_text(self.texts)
 
 
-def _inspect_bytes(data: bytes) -> tuple[dict, bytes | None]:
-    """Parse one PDF. Returns the result fields and the bytes of the published copy."""
+def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
+    """Parse one PDF. Returns the result fields and the bytes of the published copy. ``reader``: the
+    pypdf reader ``_precheck`` already opened on these bytes (then not opened again)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
     from pypdfium2 import PdfiumError
 
+    from .gate.timing import stage
+
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
+        with stage("openen"):
+            if reader is None:
+                reader = PdfReader(io.BytesIO(data), strict=False)
+            encrypted = reader.is_encrypted
+            pages = 0 if encrypted else len(reader.pages)
+        if encrypted:
             return {
                 "ok": False,
                 "error": "de pdf is versleuteld of met een wachtwoord beveiligd.",
                 "error_code": "pdf.versleuteld",
             }, None
-        pages = len(reader.pages)
         if pages == 0:
             return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
         from .gate import run_gate
@@ -175,8 +181,16 @@ def _limit_result(limits, name: str, found, what: str, code: str) -> dict:
     return {"ok": False, "error": limits.exceeded(name, found, what), "error_code": code, "cacheable": False}
 
 
-def _precheck(data: bytes, limits) -> dict | None:
-    """Encryption and page count before the real work: a refused PDF is not parsed further."""
+def _precheck(data: bytes, limits, opened: list | None = None) -> dict | None:
+    """Encryption and page count before the real work: a refused PDF is not parsed further.
+    ``opened`` receives the pypdf reader when the PDF may go on, for ``_inspect_bytes`` to use."""
+    from .gate.timing import stage
+
+    with stage("voorcontrole"):
+        return _precheck_timed(data, limits, opened)
+
+
+def _precheck_timed(data: bytes, limits, opened: list | None) -> dict | None:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -198,14 +212,23 @@ def _precheck(data: bytes, limits) -> dict | None:
     largest = _largest_stream(data, limits.pdf_stream_bytes)
     if largest > limits.pdf_stream_bytes:
         return _limit_result(limits, "pdf_stream_bytes", largest, "een uitgepakte stroom in de pdf", "limiet.pdf_stroom")
+    if opened is not None:
+        opened.append(reader)
     return None
+
+
+# Deflate writes at most 258 bytes per code of at least 2 bits: never more than about 1032 bytes out per
+# byte in (zlib's own documentation; measured 1029 for a long run of zeros).
+DEFLATE_MAX_RATIO = 1040
 
 
 def _largest_stream(data: bytes, limit: int) -> int:
     """The largest decompressed stream, counted without holding it: PDFium and qpdf, which read the
     pages and write the copy, would unpack a decompression bomb whole. Flate (by far the most common
     filter, and the one bombs use) is unpacked in bounded steps and stops just past ``limit``; other
-    filters are bounded by pypdf's own limits when they are read."""
+    filters are bounded by pypdf's own limits when they are read. A stream too short to unpack past
+    ``limit`` (``DEFLATE_MAX_RATIO``) is not unpacked: the result is above ``limit`` exactly when some
+    stream unpacks past it, and then it is that stream's size as counted."""
     import zlib
 
     import pikepdf
@@ -227,6 +250,8 @@ def _largest_stream(data: bytes, limit: int) -> int:
                 raw = obj.read_raw_bytes()
             except Exception:  # noqa: BLE001
                 continue
+            if len(raw) * DEFLATE_MAX_RATIO <= limit:
+                continue  # cannot unpack past the limit
             inflater, size, rest = zlib.decompressobj(), 0, raw
             try:
                 while rest and size <= limit:
@@ -252,12 +277,13 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
     cache = Cache(Path(cache_root))
     try:
         data = Path(path).read_bytes()
+        opened: list = []  # the pypdf reader of the precheck, opened once
         if len(data) > limits.pdf_bytes:
             result = _limit_result(limits, "pdf_bytes", len(data), "de pdf", "limiet.pdf_bytes")
         else:
-            result = _precheck(data, limits)
+            result = _precheck(data, limits, opened)
         if result is None:
-            result, published = _inspect_bytes(data)
+            result, published = _inspect_bytes(data, opened[0] if opened else None)
             if published is not None:
                 result["published_sha256"] = hashlib.sha256(published).hexdigest()
                 result["published_size"] = len(published)

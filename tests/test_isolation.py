@@ -369,12 +369,12 @@ def test_a_pdf_past_the_time_limit_is_killed_and_refused_and_the_others_are_read
 
     real = pdfs._inspect_bytes
 
-    def slow_or_dying(data: bytes):
+    def slow_or_dying(data: bytes, *rest):
         if b"SLOW" in data:
             time.sleep(60)
         if b"DIE" in data:
             os._exit(3)
-        return real(data)
+        return real(data, *rest)
 
     monkeypatch.setattr(pdfs, "_inspect_bytes", slow_or_dying)  # inherited by the forked workers
     sys.path.insert(0, str(ROOT / "scripts"))

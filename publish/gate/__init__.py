@@ -14,6 +14,7 @@ from .copy import published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data, page_ranges
 from .structure import FIXED, REFUSE, inspect_structure
+from .timing import stage
 from .unseen import SOURCES, collect
 from .visibility import inspect_document, mask
 
@@ -86,8 +87,9 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     Visibility is judged on the copy that will be published (comments and forms removed, links kept),
     as PDFium draws it; the page text comes from the same engine. Structure is read with pypdf."""
     findings: list[dict] = []
-    structure = inspect_structure(reader, data)  # before the copy is made: making it cleans the pages in memory
-    annotated = _pages_losing_annotations(reader)
+    with stage("structuur"):
+        structure = inspect_structure(reader, data)  # before the copy is made: making it cleans the pages in memory
+        annotated = _pages_losing_annotations(reader)
     flattened: list[int] = []
     published = published_copy(data, flattened)  # the one place the copy is made
     texts, hidden = inspect_document(published)
@@ -124,7 +126,8 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
                     fixed=True,
                 )
             )
-    findings += _personal_data(texts, reader)
+    with stage("persoonsgegevens"):
+        findings += _personal_data(texts, reader)
     return findings, published, texts
 
 

@@ -32,6 +32,8 @@ import re
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from .timing import stage
+
 # Catalogue entries the copy keeps; everything else (OpenAction, AA, AcroForm, Names other than
 # Dests, PieceInfo, Threads, AF, Collection, Perms, Legal, SpiderInfo, URI, ...) is dropped.
 CATALOG_KEYS = {
@@ -280,23 +282,27 @@ def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
     ``flattened`` receives the (1-based) pages that show text squeezed to nothing (horizontal scaling
     or font size 0, a flat text matrix): PDFium neither draws nor extracts it, other readers do."""
     try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
+        with stage("kopie openen"):
+            pdf = pikepdf.open(io.BytesIO(data))
+        with pdf:
             identification = pdfa_identification(pdf)
-            _clean(pdf, flattened)
+            with stage("kopie opschonen"):
+                _clean(pdf, flattened)
             if identification:
                 stream = pdf.make_stream(minimal_xmp(*identification))
                 stream[Name.Type] = Name.Metadata
                 stream[Name.Subtype] = Name.XML
                 pdf.Root[Name.Metadata] = stream
             out = io.BytesIO()
-            pdf.save(
-                out,
-                linearize=True,
-                deterministic_id=True,
-                fix_metadata_version=False,
-                compress_streams=True,
-                object_stream_mode=pikepdf.ObjectStreamMode.preserve,
-            )
+            with stage("kopie schrijven"):
+                pdf.save(
+                    out,
+                    linearize=True,
+                    deterministic_id=True,
+                    fix_metadata_version=False,
+                    compress_streams=True,
+                    object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+                )
             return out.getvalue()
     except (pikepdf.PdfError, RecursionError, RuntimeError) as exc:  # qpdf's own errors arrive as these
         raise CopyError(str(exc)[:200]) from exc
@@ -695,12 +701,12 @@ def _clean_page_content(pdf: pikepdf.Pdf, page, forms: set) -> None:
     parts = [part for part in parts if isinstance(part, pikepdf.Stream)]
     try:
         data = b"\n".join(part.read_bytes() for part in parts)
-        operations = pikepdf.parse_content_stream(pikepdf.Page(page)) if parts else []
+        used, flat, rewritten = _read(pikepdf.Page(page), data) if parts else ({}, False, None)
     except pikepdf.PdfError as exc:
         raise CopyError(f"de inhoud van een pagina is onleesbaar ({str(exc)[:120]})") from exc
-    if b"%" in data:  # possibly a comment: written again from the parsed operators (which hold none)
-        page[Name.Contents] = pdf.make_stream(pikepdf.unparse_content_stream(operations))
-    page[Name.Resources] = _used_resources(pdf, page.get(Name.Resources), operations, forms, 0)
+    if rewritten is not None:
+        page[Name.Contents] = pdf.make_stream(rewritten)
+    page[Name.Resources] = _used_resources(pdf, page.get(Name.Resources), used, flat, forms, 0)
     annots = page.get(Name.Annots)
     for annot in annots if isinstance(annots, Array) else []:
         appearance = annot.get(Name.AP) if isinstance(annot, Dictionary) else None
@@ -721,6 +727,82 @@ class _Seen(set):
 
 
 _SHOWS = {"Tj", "TJ", "'", '"'}
+# Operators that name a resource, set the text scaling, size or matrix, or draw an inline image: what
+# ``_read`` asks qpdf to parse (most operators of a page are none of these).
+_NAMED = " ".join([*USES, "Tz", "Tf", "Tm", "BI", "ID", "EI"])
+
+
+def _read(target, data: bytes) -> tuple[dict[str, set], bool, bytes | None]:
+    """What a content stream (a page's, its parts joined, or a form's) needs: the resource names it
+    uses per category, whether it shows text squeezed to nothing (``_flattened_text``) and, when it
+    may hold a comment (``data`` has a ``%``), its content written again from the parsed operators,
+    which hold none.
+
+    qpdf parses only the ``_NAMED`` operators, which is several times faster than handing every
+    operator to Python. The whole stream is parsed (and judged exactly as ``_flattened_text`` says)
+    when it may hold a comment, or when one of those operators can squeeze text (``_may_flatten``):
+    without one, no text can be squeezed, whatever is shown."""
+    if b"%" in data:
+        operations = pikepdf.parse_content_stream(target)
+        return _used_names(operations), _flattened_text(operations), pikepdf.unparse_content_stream(operations)
+    used, may_flatten = _scan(pikepdf.parse_content_stream(target, _NAMED))
+    flat = may_flatten and _flattened_text(pikepdf.parse_content_stream(target))
+    return used, flat, None
+
+
+def _scan(operations) -> tuple[dict[str, set], bool]:
+    """``(_used_names(operations), _may_flatten(operations))`` in one pass, reading each operator's
+    operands once (the costliest step in Python)."""
+    used: dict[str, set] = {}
+    squeezes = False
+    for instruction in operations:
+        operator = instruction.operator
+        op = str(operator)
+        category = USES.get(op)
+        if category is None and op not in ("Tz", "Tm"):
+            if isinstance(operator, pikepdf.PdfInlineImage) or op == "INLINE IMAGE":
+                used.setdefault("inline", set()).add(True)
+            continue
+        operands = instruction.operands
+        if category is not None:
+            if op in ("scn", "SCN"):
+                name = operands[-1] if len(operands) else None
+            elif op in ("BDC", "DP"):
+                name = operands[1] if len(operands) > 1 else None
+            else:
+                name = operands[0] if len(operands) else None
+            if isinstance(name, Name):
+                used.setdefault(category, set()).add(str(name))
+        if not squeezes and op in ("Tz", "Tf", "Tm"):
+            squeezes = _squeezes(op, operands)
+    return used, squeezes
+
+
+def _squeezes(op: str, operands) -> bool:
+    """Does this ``Tz``, ``Tf`` or ``Tm`` set a squeezed state (see ``_may_flatten``)?"""
+    try:
+        if op == "Tz" and len(operands) and abs(float(operands[0])) < 1:
+            return True
+        if op == "Tf" and len(operands) > 1 and float(operands[1]) == 0:
+            return True
+        if op == "Tm" and len(operands) == 6:
+            a, b, c, d = (float(v) for v in operands[:4])
+            if not abs(a * d - b * c) > 1e-9:
+                return True
+    except (TypeError, ValueError):
+        pass
+    return False
+
+
+def _may_flatten(operations) -> bool:
+    """Does any operator set a state in which ``_flattened_text`` calls shown text squeezed: horizontal
+    scaling under 1, font size 0 or a flat text matrix? The state starts unsqueezed, and only these
+    operators change it (``q``/``Q`` restore earlier states, ``BT`` resets the matrix)."""
+    for instruction in operations:
+        op = str(instruction.operator)
+        if op in ("Tz", "Tf", "Tm") and _squeezes(op, instruction.operands):
+            return True
+    return False
 
 
 def _flattened_text(operations) -> bool:
@@ -728,8 +810,9 @@ def _flattened_text(operations) -> bool:
     flat = False
     state: list[tuple[float, float, bool]] = []
     scale, size, matrix = 100.0, 1.0, True
-    for operands, operator in operations:
-        op = str(operator)
+    for instruction in operations:  # attributes, not tuple unpacking: unpacking is ten times slower
+        op = str(instruction.operator)
+        operands = instruction.operands
         try:
             if op == "Tz" and len(operands):
                 scale = float(operands[0])
@@ -753,12 +836,14 @@ def _flattened_text(operations) -> bool:
 
 def _used_names(operations) -> dict[str, set]:
     used: dict[str, set] = {}
-    for operands, operator in operations:
+    for instruction in operations:
+        operator = instruction.operator
         category = USES.get(str(operator))
         if category is None:
             if isinstance(operator, pikepdf.PdfInlineImage) or str(operator) == "INLINE IMAGE":
                 used.setdefault("inline", set()).add(True)
             continue
+        operands = instruction.operands
         if str(operator) in ("scn", "SCN"):
             name = operands[-1] if len(operands) else None
         elif str(operator) in ("BDC", "DP"):
@@ -770,11 +855,11 @@ def _used_names(operations) -> dict[str, set]:
     return used
 
 
-def _used_resources(pdf: pikepdf.Pdf, resources, operations, forms: set, depth: int) -> Dictionary:
-    """A new resource dictionary holding only the entries the content uses (the old one may be shared
-    with other pages), fonts, images and forms cleaned, forms recursively."""
-    used = _used_names(operations)
-    if isinstance(forms, _Seen) and _flattened_text(operations):
+def _used_resources(pdf: pikepdf.Pdf, resources, used: dict[str, set], flat: bool, forms: set, depth: int) -> Dictionary:
+    """A new resource dictionary holding only the entries the content uses (``used``, by ``_read``;
+    the old one may be shared with other pages), fonts, images and forms cleaned, forms recursively.
+    ``flat``: the content shows text squeezed to nothing."""
+    if isinstance(forms, _Seen) and flat:
         forms.flattened.add(forms.page)
     kept = Dictionary()
     if not isinstance(resources, Dictionary):
@@ -833,13 +918,12 @@ def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys=FORM_KEYS) 
     if keys is not None:
         _only(form, keys)
     try:
-        data = form.read_bytes()
-        operations = pikepdf.parse_content_stream(form)
+        used, flat, rewritten = _read(form, form.read_bytes())
     except pikepdf.PdfError as exc:
         raise CopyError(f"de inhoud van een vormobject is onleesbaar ({str(exc)[:120]})") from exc
-    if b"%" in data:
-        form.write(pikepdf.unparse_content_stream(operations))
-    form[Name.Resources] = _used_resources(pdf, form.get(Name.Resources), operations, forms, depth)
+    if rewritten is not None:
+        form.write(rewritten)
+    form[Name.Resources] = _used_resources(pdf, form.get(Name.Resources), used, flat, forms, depth)
 
 
 def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
@@ -869,6 +953,10 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
             if b"%" in data:
                 proc.write(pikepdf.unparse_content_stream(ops))
             operations += ops
-        font[Name.Resources] = _used_resources(pdf, font.get(Name.Resources), operations, forms, depth + 1)
+        # all procedures as one stream, as before (the text state carries over): rare, and parsed whole
+        resources = _used_resources(
+            pdf, font.get(Name.Resources), _used_names(operations), _flattened_text(operations), forms, depth + 1
+        )
+        font[Name.Resources] = resources
     elif Name.Resources in font:
         del font[Name.Resources]

@@ -1,0 +1,345 @@
+"""The gate's speed shortcuts give exactly what the slower ways gave (issue 10, item 5).
+
+- the page without text is drawn by making every text object invisible for one render, instead of
+  loading the page again and removing its text objects: the same pixels, also for the cases aimed at
+  the shortcut (Type 3 glyphs, text inside forms, clipping text, text over text, annotations);
+- the published copy parses only the operators it needs; the whole stream when text may be squeezed;
+- characters are read lazily, the 90th percentile is taken without numpy's overhead when it is plain;
+- every hiding technique still gets the same verdict.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pdf_tricks as tricks
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+import pytest
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+from publish.gate import copy as gate_copy
+from publish.gate import timing, visibility
+from publish.pdfs import _inspect_bytes
+
+_n = tricks._n
+
+
+def _type3(writer, resources, pg, proc: bytes) -> None:
+    """A Type 3 font /T3 whose glyph 'a' (code 97) is drawn by ``proc``."""
+    glyph = tricks._stream(writer, proc)
+    font = DictionaryObject(
+        {
+            _n("Type"): _n("Font"),
+            _n("Subtype"): _n("Type3"),
+            _n("FontBBox"): tricks._nums(0, 0, 1000, 1000),
+            _n("FontMatrix"): tricks._nums(0.001, 0, 0, 0.001, 0, 0),
+            _n("CharProcs"): DictionaryObject({_n("a"): glyph}),
+            _n("Encoding"): DictionaryObject(
+                {_n("Type"): _n("Encoding"), _n("Differences"): ArrayObject([NumberObject(97), _n("a")])}
+            ),
+            _n("FirstChar"): NumberObject(97),
+            _n("LastChar"): NumberObject(97),
+            _n("Widths"): tricks._nums(1000),
+            _n("Resources"): DictionaryObject(),
+        }
+    )
+    tricks._resource(resources, "Font", "T3", writer._add_object(font))
+
+
+def type3_text(mode: int = 0) -> bytes:
+    return tricks.page(
+        f"BT /T3 20 Tf {mode} Tr 100 600 Td (aaaa) Tj ET\n0 0 1 rg 90 590 100 40 re f\n",
+        lambda w, r, p: _type3(w, r, p, b"1000 0 0 0 1000 1000 d1 0 0 1000 1000 re f"),
+    )
+
+
+def text_in_form() -> bytes:
+    def build(writer, resources, pg):
+        inner = tricks._stream(
+            writer,
+            b"BT /F1 12 Tf 0 0 Td (Jan de Vries woont hier) Tj ET 0 0 0 rg 0 -3 60 14 re f",
+            {
+                "Type": _n("XObject"),
+                "Subtype": _n("Form"),
+                "BBox": tricks._nums(-10, -10, 300, 50),
+                "Resources": resources,
+            },
+        )
+        tricks._resource(resources, "XObject", "Fm1", inner)
+
+    return tricks.page("q 1 0 0 1 100 700 cm /Fm1 Do Q\n", build)
+
+
+def clipping_text() -> bytes:
+    """Text in mode 7 (clip only) followed by a box that the text clips: drawn only inside the letters."""
+    return tricks.page(tricks.text(mode=7) + "0 0 0 rg 90 690 200 30 re f\n")
+
+
+def form_cover() -> bytes:
+    """The secret, then a Form XObject that draws a black box over it."""
+
+    def build(writer, resources, pg):
+        box = tricks._stream(
+            writer,
+            b"0 0 0 rg 0 0 140 16 re f",
+            {"Type": _n("XObject"), "Subtype": _n("Form"), "BBox": tricks._nums(0, 0, 140, 16)},
+        )
+        tricks._resource(resources, "XObject", "Cover", box)
+
+    return tricks.page(tricks.text() + "q 1 0 0 1 95 695 cm /Cover Do Q\n", build)
+
+
+def pattern_cover() -> bytes:
+    """The secret, then a box filled with a tiling pattern of solid black cells."""
+
+    def build(writer, resources, pg):
+        cell = tricks._stream(
+            writer,
+            b"0 0 0 rg 0 0 8 8 re f",
+            {
+                "Type": _n("Pattern"),
+                "PatternType": NumberObject(1),
+                "PaintType": NumberObject(1),
+                "TilingType": NumberObject(1),
+                "BBox": tricks._nums(0, 0, 8, 8),
+                "XStep": NumberObject(8),
+                "YStep": NumberObject(8),
+                "Resources": DictionaryObject(),
+            },
+        )
+        tricks._resource(resources, "Pattern", "P1", cell)
+
+    return tricks.page(tricks.text() + "/Pattern cs /P1 scn 95 695 140 16 re f\n", build)
+
+
+HOSTILE = {
+    "form_cover": form_cover,
+    "pattern_cover": pattern_cover,
+    "type3": type3_text,
+    "type3_invisible": lambda: type3_text(3),
+    "text_in_form": text_in_form,
+    "clipping_text": clipping_text,
+    **{name: build for name, build in tricks.HIDDEN.items()},
+    **{f"{name}_beside": (lambda build=build: build(beside=True)) for name, build in tricks.COVERS.items()},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_the_page_without_text_is_the_same_either_way(name):
+    doc = pdfium.PdfDocument(HOSTILE[name]())
+    for index in range(len(doc)):
+        page = doc[index]
+        raw.FPDFPage_SetRotation(page, 0)
+        texts = [o for o, kind, _m in visibility._walk(page) if kind == raw.FPDF_PAGEOBJ_TEXT]
+        assert texts
+        width, height = page.get_width(), page.get_height()
+        canvas = visibility._Canvas(width, height, (0, 0, width, height), 1.5)
+        before = canvas.render(page, grayscale=True, draw_annots=True)
+        quick = visibility._render_without_text(page, texts, canvas)
+        after = canvas.render(page, grayscale=True, draw_annots=True)
+        second = doc[index]
+        raw.FPDFPage_SetRotation(second, 0)
+        visibility._strip(second, keep_text=False)
+        slow = canvas.render(second, grayscale=True, draw_annots=True)
+        assert quick is not None
+        assert np.array_equal(quick, slow), name
+        assert np.array_equal(before, after), name  # every text object got its own mode back
+        assert not np.array_equal(before, slow) or name in ("render_mode_3", "type3_invisible", "outside_page"), name
+
+
+def _verdicts(data: bytes) -> tuple:
+    result, published = _inspect_bytes(data)
+    return (
+        result.get("ok"),
+        result.get("texts"),
+        sorted((f["code"], f["location"], f["message"]) for f in result.get("findings", [])),
+        published,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_the_slow_ways_give_the_same_verdicts(name, monkeypatch):
+    """Every technique, with the shortcuts and with the slow ways they replace: the same findings,
+    texts and published bytes."""
+    data = HOSTILE[name]()
+    quick = _verdicts(data)
+    monkeypatch.setattr(visibility, "_render_without_text", lambda *args: None)
+    monkeypatch.setattr(gate_copy, "_scan", lambda operations: (gate_copy._used_names(operations), True))
+    monkeypatch.setattr(visibility, "_percentile_90", lambda values: float(np.percentile(values, 90)))
+    assert _verdicts(data) == quick, name
+
+
+def test_the_technique_corpus_still_refuses_every_technique():
+    for name, build in tricks.HIDDEN.items():
+        result, _ = _inspect_bytes(build())
+        assert any(f["severity"] == "fout" for f in result["findings"]), name
+
+
+def _page_with(content: bytes) -> pikepdf.Pdf:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.pages[0].obj[NameObject("/Contents")] = pdf.make_stream(content)
+    return pdf
+
+
+@pytest.mark.parametrize(
+    "content, squeezed",
+    [
+        (b"BT /F1 12 Tf 100 700 Td (a) Tj ET", False),
+        (b"BT /F1 12 Tf 0 Tz 100 700 Td (a) Tj ET", True),
+        (b"BT /F1 12 Tf 0.5 Tz (a) Tj ET", True),
+        (b"BT /F1 0 Tf (a) Tj ET", True),
+        (b"BT /F1 12 Tf 0 0 0 0 100 700 Tm (a) Tj ET", True),
+        (b"BT /F1 12 Tf 1 2 2 4 100 700 Tm (a) Tj ET", True),  # a flat matrix: determinant 0
+        (b"BT /F1 12 Tf 0 Tz ET", False),  # squeezed, but nothing is shown
+        (b"q BT /F1 12 Tf 0 Tz ET Q BT /F1 12 Tf (a) Tj ET", False),  # restored before the text
+        (b"BT /F1 12 Tf 1 0 0 1 100 700 Tm (a) Tj ET", False),
+        (b"BT /F1 12 Tf (x) 0 Tz ET", False),  # odd operands: no squeeze, no crash
+    ],
+)
+def test_squeezed_text_is_found_with_the_operator_filter(content, squeezed):
+    pdf = _page_with(content)
+    page = pikepdf.Page(pdf.pages[0].obj)
+    used, flat, rewritten = gate_copy._read(page, content)
+    assert flat is squeezed
+    assert flat is gate_copy._flattened_text(pikepdf.parse_content_stream(page))
+    assert rewritten is None
+    assert used.get("/Font") == {"/F1"}
+    named = pikepdf.parse_content_stream(page, gate_copy._NAMED)
+    assert gate_copy._may_flatten(named) or not squeezed
+    assert gate_copy._scan(named) == (gate_copy._used_names(named), gate_copy._may_flatten(named))
+
+
+def test_a_comment_is_still_written_away_and_names_still_found():
+    content = b"% a comment\nq BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q /GS1 gs /Im1 Do BT /F2 9 Tf (50%) Tj ET"
+    pdf = _page_with(content)
+    used, flat, rewritten = gate_copy._read(pikepdf.Page(pdf.pages[0].obj), content)
+    assert rewritten is not None and b"a comment" not in rewritten and b"/Im1 Do" in rewritten
+    assert used["/Font"] == {"/F2"} and used["/XObject"] == {"/Im1"} and used["/ExtGState"] == {"/GS1"}
+    assert "inline" in used and flat is False
+    filtered = _page_with(content.replace(b"% a comment\n", b""))
+    used2, _, rewritten2 = gate_copy._read(pikepdf.Page(filtered.pages[0].obj), b"no percent sign")
+    assert used2 == used and rewritten2 is None
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 9, 10, 11, 12, 20, 21, 101, 1000, 1001])
+def test_the_plain_percentile_is_numpys(size):
+    rng = np.random.default_rng(size)
+    for trial in range(40):
+        values = rng.integers(0, 256, size=size).astype(np.uint8)
+        if trial % 2:
+            values[rng.random(size) < 0.85] = 255
+        shaped = values.reshape(1, -1)
+        assert visibility._percentile_90(shaped) == float(np.percentile(shaped, 90))
+
+
+def test_stage_timing_counts_where_the_time_goes():
+    before = timing.snapshot()
+    _inspect_bytes(tricks.black_box())
+    after = timing.snapshot()
+    spent = {k: v - before.get(k, 0.0) for k, v in after.items()}
+    for name in ("openen", "structuur", "kopie opschonen", "kopie schrijven", "tekst", "render volledig", "render eigenaar"):
+        assert name in spent, name
+    assert all(v >= 0 for v in spent.values())
+
+
+def _random_bounds(rng, n: int) -> list:
+    out: list = []
+    for _ in range(n):
+        if rng.random() < 0.05:
+            out.append(None)
+            continue
+        x, y = rng.uniform(-50, 600), rng.choice([rng.uniform(-50, 800), round(rng.uniform(0, 800) / 12) * 12.0])
+        w = rng.choice([rng.uniform(0, 60), rng.uniform(0, 700), 0.0, 10.0])
+        h = rng.choice([rng.uniform(0, 15), 12.0, 48.0, 48.0001]) if rng.random() < 0.9 else rng.uniform(0, 800)
+        out.append((x, y, x + w, y + h))
+    if out and rng.random() < 0.3:
+        out.append(out[rng.randrange(len(out))])  # text drawn twice on the same spot
+    return out
+
+
+def test_overlapping_text_objects_are_the_same_set_as_the_grid_finds():
+    import random
+
+    rng = random.Random(7)
+    for trial in range(400):
+        bounds = _random_bounds(rng, rng.choice([0, 1, 2, 3, 10, 60, 400]))
+        assert visibility._overlapped(bounds) == visibility._overlapped_grid(bounds), trial
+    tall = [(0.0, 0.0, 500.0, 800.0)] + [(10.0 * i, 5.0 * i, 10.0 * i + 30, 5.0 * i + 10) for i in range(50)]
+    assert visibility._overlapped(tall) == visibility._overlapped_grid(tall) == set(range(1, 50))
+    assert visibility._overlapped(tall, most=10) == visibility._overlapped_grid(tall)  # many pairs: the grid
+
+
+def test_overlap_with_odd_bounds_goes_to_the_grid():
+    with pytest.raises(ValueError):
+        visibility._overlapped([(0.0, 0.0, 10.0, 10.0), (float("nan"), 0.0, 5.0, 5.0)])
+
+
+def test_one_pass_over_the_operators_is_the_two_it_replaces():
+    streams = [
+        b"/F1 12 Tf /Im1 Do /GS1 gs /Sh1 sh /CS1 cs /CS2 CS /P1 scn 1 0 0 /P2 SCN /Span << /MCID 0 >> BDC /OC /L1 BDC /Tag /Prop DP",
+        b"(odd) Tf 12 Do gs /X 0 Tz 1 2 Tm 0 0 0 0 0 0 Tm",
+        b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q 0.9 Tz /F1 0 Tf",
+    ]
+    for build in [*tricks.HIDDEN.values(), lambda: tricks.scan_with_ocr(True), lambda: tricks.scan_with_ocr(False)]:
+        with pikepdf.open(io.BytesIO(build())) as pdf:
+            streams.append(pdf.pages[0].obj.Contents.read_bytes())
+    for content in streams:
+        pdf = _page_with(content)
+        named = pikepdf.parse_content_stream(pikepdf.Page(pdf.pages[0].obj), gate_copy._NAMED)
+        assert gate_copy._scan(named) == (gate_copy._used_names(named), gate_copy._may_flatten(named)), content[:60]
+
+
+def test_a_worker_opens_the_pdf_with_pypdf_once(tmp_path, monkeypatch):
+    import pypdf
+
+    from publish import pdfs
+
+    opened = []
+    real = pypdf.PdfReader
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            opened.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(pypdf, "PdfReader", Counting)
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(tricks.black_box(beside=True))
+    result = pdfs._work((str(path), "0" * 64, str(tmp_path / "cache")))
+    assert result["ok"] and "Jan de Vries woont hier" in result["texts"][0]
+    assert len(opened) == 1
+
+
+def _flate_pdf(payload: bytes) -> bytes:
+    import zlib
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    stream = pikepdf.Stream(pdf, zlib.compress(payload, 9))
+    stream[NameObject("/Filter")] = pikepdf.Name.FlateDecode
+    pdf.pages[0].obj[NameObject("/Contents")] = pdf.make_indirect(stream)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_stream_too_short_to_pass_the_limit_is_not_unpacked_and_a_bomb_still_is():
+    from publish.pdfs import DEFLATE_MAX_RATIO, _largest_stream
+
+    bomb = _flate_pdf(b"\0" * 30_000_000)  # about 29 kB packed, 30 MB unpacked
+    packed = len(__import__("zlib").compress(b"\0" * 30_000_000, 9))
+    assert _largest_stream(bomb, 20_000_000) > 20_000_000  # past the limit: counted and refused
+    assert _largest_stream(bomb, packed * DEFLATE_MAX_RATIO - 1) == 30_000_000  # might pass: counted, fits
+    assert _largest_stream(bomb, packed * DEFLATE_MAX_RATIO) == 0  # cannot pass it: not unpacked
+    assert 30_000_000 <= packed * DEFLATE_MAX_RATIO  # the bound holds for the most packable input
+
+
+@pytest.mark.parametrize("build", [form_cover, pattern_cover])
+def test_covers_drawn_by_a_form_or_a_pattern_are_refused(build):
+    result, _ = _inspect_bytes(build())
+    codes = {f["code"] for f in result["findings"] if f["severity"] == "fout"}
+    assert "pdf.tekst_onder_vlak" in codes, codes
