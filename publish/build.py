@@ -470,7 +470,7 @@ def _write_site(
                 os.replace(work / "downloads" / path, new_site / path)
             _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today))
             t0 = time.perf_counter()
-            _add_search_index(views, new_site)
+            _add_search_index(views, new_site, work)
             report.timings["zoekindex"] = time.perf_counter() - t0
             _add_security_headers(new_site, check.script_hashes)
             keep_unchanged_times(new_site, out)  # issue 19: unchanged files keep their time, a sync skips them
@@ -843,12 +843,12 @@ def _refuse(
     report.exit_code = max(report.exit_code, EXIT_REFUSED)
 
 
-def _add_search_index(views, site_dir: Path) -> None:
+def _add_search_index(views, site_dir: Path, work: Path | None = None) -> None:
     from .search import iter_search_files
 
     target = site_dir / urls.SEARCH_INDEX
     target.mkdir(parents=True, exist_ok=True)
-    for name, text in iter_search_files(views):
+    for name, text in iter_search_files(views, work):
         (target / name).write_text(text, encoding="utf-8")
 
 

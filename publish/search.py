@@ -189,12 +189,13 @@ class _Positions:
 
 class _Spill:
     """One temporary file per bucket, appended to in pickled batches and read back whole, one bucket at a
-    time. The files are removed on close (and by the operating system when the process dies)."""
+    time. The files are removed on close; a killed build leaves them in ``parent`` (the build's own
+    work folder, removed by the next build)."""
 
-    def __init__(self):
+    def __init__(self, parent: Path | None = None):
         import tempfile
 
-        self.folder = tempfile.TemporaryDirectory(prefix="woo-zoekindex-")
+        self.folder = tempfile.TemporaryDirectory(prefix="woo-zoekindex-", dir=parent)
         self.used: set[int] = set()
 
     def _path(self, b: int) -> Path:
@@ -236,8 +237,15 @@ class ShardedIndex:
     the scored, capped postings, on disk as well when spilled, and builds each shard from its buckets.
     The output is the same whether or not anything was spilled."""
 
-    def __init__(self, fields: dict[str, float], max_postings: int | None = None, spill_postings: int = SPILL_POSTINGS):
+    def __init__(
+        self,
+        fields: dict[str, float],
+        max_postings: int | None = None,
+        spill_postings: int = SPILL_POSTINGS,
+        spill_dir: Path | None = None,
+    ):
         self.fields = fields  # name -> boost
+        self.spill_dir = spill_dir  # where temporary files go (None: the system's temporary folder)
         self.max_postings = max_postings
         self.spill_postings = spill_postings
         self._buffers: list[list[tuple[str, str, str, int, int]]] = [[] for _ in range(SPILL_BUCKETS)]
@@ -263,7 +271,7 @@ class ShardedIndex:
                 self._buffers[_bucket(t)].append((t, name, ref, n, length))
             self._buffered += len(counts)
         if self._buffered >= self.spill_postings:
-            self._spill = self._spill or _Spill()
+            self._spill = self._spill or _Spill(self.spill_dir)
             for b, buffer in enumerate(self._buffers):
                 self._spill.append(b, buffer)
                 buffer.clear()
@@ -288,7 +296,7 @@ class ShardedIndex:
     def _shards(self) -> Iterator[dict]:
         average = {name: (self._length_sum[name] / max(1, self._length_count[name])) or 1.0 for name in self.fields}
         spilled = self._spill is not None
-        scored = _Spill() if spilled else None
+        scored = _Spill(self.spill_dir) if spilled else None
         kept: list[dict[str, dict[tuple[str, str], float]]] = []
         vocabulary: list[str] = []
         size = 0
@@ -414,7 +422,7 @@ def build_search_files(views) -> dict[str, str]:
     return dict(iter_search_files(views))
 
 
-def iter_search_files(views) -> Iterator[tuple[str, str]]:
+def iter_search_files(views, spill_dir: Path | None = None) -> Iterator[tuple[str, str]]:
     """The files of the search index one at a time, as (relative path under zoeken/index/, JSON text):
     the build writes each and lets it go (issue 19). Page texts are read from the cache one file at a time."""
     organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
@@ -435,7 +443,7 @@ def iter_search_files(views) -> Iterator[tuple[str, str]]:
         {"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1, "documenten": 2, "kenmerk": 20},
         max_postings=MAX_DECISION_POSTINGS,
     )
-    text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS)
+    text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS, spill_dir=spill_dir)
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, kind_column = [], [], [], [], [], [], []
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731

@@ -92,7 +92,7 @@ def _pages(n: int, seed: int = 3) -> list[tuple[str, dict[str, str]]]:
 
 
 @pytest.mark.parametrize("buckets", [256, 4])
-def test_spilled_search_index_is_the_in_memory_index(monkeypatch, buckets):
+def test_spilled_search_index_is_the_in_memory_index(monkeypatch, buckets, tmp_path):
     """Many shards, capped terms; with 4 buckets a shard is part of a bucket (more shards than buckets)."""
     monkeypatch.setattr(search, "SPILL_BUCKETS", buckets)
     search._bucket.cache_clear()
@@ -101,12 +101,12 @@ def test_spilled_search_index_is_the_in_memory_index(monkeypatch, buckets):
         expected = _reference_shards({"tekst": 1}, docs, max_postings=40)
         assert len(expected) > 4 and any("afgekapt" in s for s in expected)
         for spill in (10**9, 500):  # in memory, and spilled to disk many times over
-            index = ShardedIndex({"tekst": 1}, max_postings=40, spill_postings=spill)
+            index = ShardedIndex({"tekst": 1}, max_postings=40, spill_postings=spill, spill_dir=tmp_path)
             for ref, values in docs:
                 index.add(ref, values)
             assert (index._spill is not None) == (spill == 500)
             assert index.shards() == expected
-            assert index._spill is None  # the temporary files are gone
+            assert index._spill is None and not any(tmp_path.iterdir())  # the temporary files are gone
     finally:
         search._bucket.cache_clear()
 
