@@ -194,6 +194,11 @@ def compare(before: dict, after: dict) -> dict:
         "sync_upload_files": len(upload),
         "sync_upload_bytes": sum(after[k][1] for k in upload),
         "changed_examples": sorted(changed + new)[:12],
+        # The search index's part (zoeken/index/): what issue 19 asks to bring down.
+        "index_files": sum(1 for k in after if k.startswith("zoeken/index/")),
+        "index_bytes": sum(v[1] for k, v in after.items() if k.startswith("zoeken/index/")),
+        "index_changed_files": sum(1 for k in changed + new if k.startswith("zoeken/index/")),
+        "index_changed_bytes": sum(after[k][1] for k in changed + new if k.startswith("zoeken/index/")),
     }
 
 
@@ -333,7 +338,8 @@ def show(r: dict) -> None:
             f"  {name}: {c['rewritten_files']} van {c['files']} bestanden herschreven ({c['rewritten_bytes'] / 1e6:.2f} MB), "
             f"{c['changed_files']} met nieuwe inhoud ({c['changed_bytes'] / 1e6:.2f} MB), {c['touched_same_content']} "
             f"herschreven met dezelfde inhoud, {c['removed']} verwijderd; sync uploadt {c['sync_upload_files']} bestanden, "
-            f"{c['sync_upload_bytes'] / 1e6:.2f} MB"
+            f"{c['sync_upload_bytes'] / 1e6:.2f} MB; zoekindex: {c['index_changed_files']} van {c['index_files']} bestanden "
+            f"({c['index_changed_bytes'] / 1e6:.2f} van {c['index_bytes'] / 1e6:.2f} MB)"
         )
     gate = r["gate_pages_per_s"]
     poppler = r["pdftotext_pages_per_s"]

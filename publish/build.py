@@ -50,7 +50,8 @@ class BuildReport:
     offline: list[dict] = field(default_factory=list)  # was published, archived version refused too: neutral notice
     warnings: list[dict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    pdfs_parsed: int = 0
+    pdfs_parsed: int = 0  # really read (not from the cache)
+    pdfs_checked: int = 0  # every PDF inspected, from the cache or read
     written: bool = False
     error: str = ""
     exit_code: int = EXIT_OK
@@ -69,6 +70,7 @@ class BuildReport:
             "offline": self.offline,
             "warnings": self.warnings,
             "pdfs_parsed": self.pdfs_parsed,
+            "pdfs_checked": self.pdfs_checked,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
@@ -202,6 +204,7 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
     try:
         fates = decide(results, trust, archive, inspector, site.allowed_personal_data, today, unpacked)
         report.pdfs_parsed = inspector.parsed
+        report.pdfs_checked = len({path for r in results for path in r.pdfs})
         report.timings["valideren_en_pdf"] = time.perf_counter() - t0
         _sort_fates(fates, report)
         report.warnings += vanished(results, archive)
@@ -470,7 +473,7 @@ def _write_site(
                 os.replace(work / "downloads" / path, new_site / path)
             _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today))
             t0 = time.perf_counter()
-            _add_search_index(views, new_site, work)
+            _add_search_index(views, new_site)
             report.timings["zoekindex"] = time.perf_counter() - t0
             _add_security_headers(new_site, check.script_hashes)
             keep_unchanged_times(new_site, out)  # issue 19: unchanged files keep their time, a sync skips them
@@ -843,12 +846,12 @@ def _refuse(
     report.exit_code = max(report.exit_code, EXIT_REFUSED)
 
 
-def _add_search_index(views, site_dir: Path, work: Path | None = None) -> None:
-    from .search import iter_search_files
+def _add_search_index(views, site_dir: Path) -> None:
+    from .search import build_search_files
 
     target = site_dir / urls.SEARCH_INDEX
     target.mkdir(parents=True, exist_ok=True)
-    for name, text in iter_search_files(views, work):
+    for name, text in build_search_files(views).items():
         (target / name).write_text(text, encoding="utf-8")
 
 

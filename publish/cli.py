@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -19,8 +19,9 @@ from .approval import write_approval
 from .build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from .cache import Cache, cache_dir
 from .evaluate import evaluate, package_folders
+from .limits import dutch_number
 from .pdfs import PdfInspector
-from .problems import Problem, Problems, summarise
+from .problems import Problem, Problems, count, summarise
 from .safetext import describe_os_error, log_unexpected, safe
 from .siteconfig import find_config
 
@@ -30,17 +31,36 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 def _decisions_dir(path: str) -> Path:
     folder = Path(path)
     if not folder.is_dir():
-        raise click.UsageError(f"de map '{folder}' met besluiten bestaat niet.")
+        raise click.UsageError(
+            f"de map '{folder}' met de pakketten bestaat niet. Geef de map met de pakketten (standaard decisions/), of "
+            "voer de opdracht uit in de map van de site."
+        )
     return folder
 
 
-def _today(value: str | None) -> dt.date | None:
+def _decisions_choice(argument: str | None, option: str | None) -> str:
+    """The folder with the packages, given as argument ('check MAP', 'build MAP') or as --decisions MAP: both
+    commands take both forms (default decisions/)."""
+    if argument is not None and option is not None and Path(argument) != Path(option):
+        raise click.UsageError(
+            f"de map met de pakketten is twee keer gegeven, verschillend ('{safe(argument)}' en --decisions "
+            f"'{safe(option)}'). Geef de map één keer: als argument of met --decisions."
+        )
+    return argument or option or "decisions"
+
+
+DECISIONS_HELP = "Map met de pakketten (standaard decisions/); mag ook als argument: woo-publish {command} MAP."
+
+
+def _today(value: str | None, option: str = "--vandaag") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("gebruik JJJJ-MM-DD", param_hint="--vandaag") from None
+        raise click.BadParameter(
+            f"'{safe(value)}' is geen datum; schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2024-05-08.", param_hint=f"'{option}'"
+        ) from None
 
 
 def _site_config(config_option: str | None):
@@ -78,9 +98,48 @@ def _print_problems(problems: list[Problem], out=None) -> None:
         click.echo(p.format(), file=out)
 
 
+def _dutch_metavar(param: click.Parameter) -> str | None:
+    """How an option's value or an argument is shown in the usage line and help, in Dutch (click: TEXT, PATH, ...)."""
+    kind = param.type
+    if isinstance(kind, click.Choice):
+        return None  # click shows the choices: [lokaal|dask]
+    if isinstance(kind, click.Path):
+        return "MAP" if not kind.file_okay else "BESTAND" if not kind.dir_okay else "PAD"
+    if isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+        return "GETAL"
+    return "TEKST"
+
+
+class _Command(click.Command):
+    """Usage line and help in Dutch: click's own texts through its gettext hook (see clicknl), the
+    value placeholders here."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+                param.metavar = _dutch_metavar(param)
+            if isinstance(param.type, click.Path):  # its name starts click's messages: 'Bestand 'x' bestaat niet.'
+                param.type.name = "map" if not param.type.file_okay else "bestand" if not param.type.dir_okay else "pad"
+
+
 class _Group(click.Group):
     """No traceback ever reaches staff or the nightly mail: an unexpected error is one Dutch line
-    (and one log line for developers), exit status 2."""
+    (and one log line for developers), exit status 2. Click's own texts are Dutch (clicknl)."""
+
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[OPTIES]")
+        kwargs.setdefault("subcommand_metavar", "OPDRACHT [ARGUMENTEN]...")
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args, **kwargs):
+        from .clicknl import dutch
+
+        with dutch():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         import logging
@@ -108,9 +167,14 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
-@click.version_option(__version__, prog_name="woo-publish")
+@click.version_option(
+    __version__, prog_name="woo-publish", message="%(prog)s, versie %(version)s", help="Toon het versienummer en stop."
+)
 def main() -> None:
-    """Publiceer goedgekeurde Woo-besluiten als doorzoekbare website."""
+    """Publiceer goedgekeurde Woo-besluiten en andere publicaties als doorzoekbare website.
+
+    Zie 'woo-publish OPDRACHT --help' voor de uitleg bij een opdracht.
+    """
 
 
 def _skipped(folder: Path) -> list:
@@ -126,27 +190,37 @@ def _skipped(folder: Path) -> list:
 
 
 @main.command()
-@click.argument("decisions", default="decisions", required=False)
-@click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
-@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+@click.argument("decisions", default=None, required=False, metavar="[MAP]")
+@click.option("--decisions", "decisions_option", default=None, metavar="MAP", help=DECISIONS_HELP.format(command="check"))
+@click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache (standaard .cache/woo-publish).")
+@click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
 @click.option(
     "--archief",
     "archive_option",
     default=None,
+    metavar="MAP",
     help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).",
 )
-@click.option("--vandaag", default=None, help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
+@click.option("--vandaag", default=None, metavar="DATUM", help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
 def check(
-    decisions: str, cache_option: str | None, config_option: str | None, archive_option: str | None, vandaag: str | None
+    decisions: str | None,
+    decisions_option: str | None,
+    cache_option: str | None,
+    config_option: str | None,
+    archive_option: str | None,
+    vandaag: str | None,
 ) -> None:
-    """Controleer alle pakketten en zeg per pakket wat de volgende build ermee doet."""
+    """Controleer alle pakketten en zeg per pakket wat de volgende build ermee doet.
+
+    De pakketten staan in MAP (standaard decisions/); MAP mag ook met --decisions MAP, zoals bij build.
+    """
     import tempfile
 
     from .approval import Trust
     from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, decide, vanished, why
     from .store import Archive, archive_dir
 
-    folder = _decisions_dir(decisions)
+    folder = _decisions_dir(_decisions_choice(decisions, decisions_option))
     site = _site_config(config_option)
     site_problems = site.problems if site else Problems("")
     if site_problems:
@@ -198,7 +272,7 @@ def check(
             elif f.state == OFFLINE:
                 click.echo(
                     f"OFFLINE     {label}: de huidige versie wordt niet gepubliceerd ({why(f)}) en de eerder "
-                    "goedgekeurde versie voldoet niet meer aan de controles: het besluit gaat offline, met een neutrale melding op de site."
+                    "goedgekeurde versie voldoet niet meer aan de controles: de publicatie gaat offline, met een neutrale melding op de site."
                 )
                 _print_problems(f.archived.problems)
             elif f.state == EMBARGO:
@@ -215,7 +289,7 @@ def check(
                     click.echo(f"     {safe(rel)}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
             if r.decision is not None and r.decision.inventory_file is not None:
                 rows = len(r.decision.inventory)
-                click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {rows} {'rij' if rows == 1 else 'rijen'} gelezen.")
+                click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {count(rows, 'rij', 'rijen')} gelezen.")
             _print_problems(r.problems)
         gone = vanished(results, archive)
         for item in gone:
@@ -228,13 +302,19 @@ def check(
     if not fates:
         click.echo(f"Geen pakketten gevonden in {safe(folder)}/.")
     elif as_is < len(fates):
-        click.echo(
-            f"{len(fates) - as_is} van {len(fates)} pakket(ten) worden niet gepubliceerd zoals ze zijn. "
-            "Los de problemen hierboven op en controleer opnieuw."
-        )
+        click.echo(_not_as_is(len(fates) - as_is, len(fates)) + " Los de problemen hierboven op en controleer opnieuw.")
+    elif len(fates) == 1:
+        click.echo("Het pakket wordt gepubliceerd zoals het is.")
     else:
-        click.echo(f"Alle {len(fates)} pakket(ten) worden gepubliceerd zoals ze zijn.")
+        click.echo(f"Alle {count(len(fates), 'pakket', 'pakketten')} worden gepubliceerd zoals ze zijn.")
     sys.exit(1 if as_is < len(fates) or gone or site_problems.has_errors or ssh_missing else 0)
+
+
+def _not_as_is(refused: int, total: int) -> str:
+    if total == 1:
+        return "Het pakket wordt niet gepubliceerd zoals het is."
+    verb = "wordt" if refused == 1 else "worden"
+    return f"{refused} van de {count(total, 'pakket', 'pakketten')} {verb} niet gepubliceerd zoals {'het is' if refused == 1 else 'ze zijn'}."
 
 
 def _ssh_missing(site) -> str:
@@ -247,25 +327,71 @@ def _ssh_missing(site) -> str:
     return ""
 
 
-def _signing_key(option: Path | None, site) -> Path | None:
-    """--sleutel, else $WOO_PUBLISH_SLEUTEL, else ~/.ssh/id_ed25519; None only in unsigned trial mode."""
-    from .signing import default_key
+def _refuse(verb: str, what: str, fix: str = "", status: int = 1) -> NoReturn:
+    """approve and withdraw stop before writing anything: one Dutch message (what is wrong, how to fix it) and
+    the documented exit status: 1 the package or the key, 2 the site settings (README, 'Commands')."""
+    click.echo(f"Niet {verb}: {what} Er is niets vastgelegd." + (f"\n    Oplossing: {fix}" if fix else ""))
+    sys.exit(status)
+
+
+def _package_folder(package: Path, verb: str) -> None:
+    """The package argument names a package folder; else a Dutch refusal, with a near name when there is one."""
+    import difflib
+
+    if package.is_dir():
+        return
+    if package.is_file():
+        _refuse(
+            verb,
+            f"'{safe(package)}' is een bestand, geen pakket.",
+            f"Geef de map van het pakket (de map met besluit.md), bijvoorbeeld '{safe(package.parent)}'.",
+        )
+    parent = package.parent if package.parent.is_dir() else None
+    names = [p.name for p in parent.iterdir() if p.is_dir()] if parent is not None else []
+    close = difflib.get_close_matches(package.name, names, n=1, cutoff=0.6)
+    hint = f"Bedoelde u '{safe(parent / close[0])}'? " if parent is not None and close else ""
+    _refuse(
+        verb,
+        f"het pakket '{safe(package)}' bestaat niet.",
+        hint + "Geef het pad van de map van het pakket, zoals decisions/2024-0001 (controleer de schrijfwijze).",
+    )
+
+
+def _signing_key(option: Path | None, site, verb: str) -> Path | None:
+    """--sleutel, else $WOO_PUBLISH_SLEUTEL, else ~/.ssh/id_ed25519; None only in unsigned trial mode. Checked
+    before anything else is done: it exists, is a usable private key and is listed among the allowed signers."""
+    import os
+
+    from .signing import KEY_ENV, SigningError, default_key, principal_for
 
     key = option or default_key()
-    if key is None and not (site is not None and site.unsigned):
-        raise click.UsageError(
-            "er is geen sleutel om mee te ondertekenen. Geef hem met --sleutel PAD, of maak er eenmalig "
-            "een aan met 'ssh-keygen -t ed25519' (zie de handleiding)."
+    if key is None:
+        if site.unsigned:
+            return None
+        _refuse(
+            verb,
+            f"er is geen sleutel om mee te ondertekenen: --sleutel is niet gegeven, ${KEY_ENV} is niet gezet en "
+            "~/.ssh/id_ed25519 bestaat niet.",
+            "Geef uw sleutel met --sleutel PAD, of maak er eenmalig een aan met 'ssh-keygen -t ed25519' "
+            "(zie de handleiding, 'Eenmalig: uw sleutel').",
         )
+    if site.signers is not None:
+        try:
+            principal_for(key, site.signers)
+        except SigningError as exc:
+            origin = f" (de sleutel komt uit ${KEY_ENV})" if option is None and os.environ.get(KEY_ENV) else ""
+            _refuse(verb, f"{exc}{origin}")
     return key
 
 
 def _trusted_site(config_option: str | None):
     site = _site_config(config_option)
     if site is None:
-        raise click.UsageError(
-            "er is geen mkdocs.yml gevonden: daarin staat wie mag goedkeuren (extra.woo.ondertekenaars). Geef hem met --config."
+        click.echo(
+            "FOUT: er is geen mkdocs.yml gevonden in deze map: daarin staat wie mag goedkeuren (extra.woo.ondertekenaars).\n"
+            "    Oplossing: voer de opdracht uit in de map van de site, of geef het bestand met --config PAD."
         )
+        sys.exit(2)
     errors = [p for p in site.problems if p.is_error]
     if errors:
         click.echo(f"FOUT site-instellingen ({site.path}):")
@@ -282,17 +408,17 @@ def _trusted_site(config_option: str | None):
 
 
 @main.command()
-@click.argument("package", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("package", type=click.Path(path_type=Path), metavar="PAKKET")
 @click.option(
     "--sleutel",
     "key_option",
     default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).",
 )
 @click.option("--door", default=None, hidden=True, help="Vervallen: wie goedkeurt volgt uit de sleutel.")
-@click.option("--cache", "cache_option", default=None, help="Map voor de cache.")
-@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+@click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache.")
+@click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
 def approve(
     package: Path, key_option: Path | None, door: str | None, cache_option: str | None, config_option: str | None
 ) -> None:
@@ -301,8 +427,7 @@ def approve(
     from .history import append_changes, sign_change
     from .signing import SigningError
 
-    if not package.is_dir():
-        raise click.UsageError(f"het pakket '{safe(package)}' bestaat niet.")
+    _package_folder(package, "goedgekeurd")
     if door is not None:
         click.echo("LET OP: --door is vervallen en wordt genegeerd: wie goedkeurt volgt uit de sleutel.")
     from .package import is_skipped_name, skipped_problem
@@ -314,7 +439,7 @@ def approve(
         _print_problems(problems)
         sys.exit(1)
     site = _trusted_site(config_option)
-    key = _signing_key(key_option, site)
+    key = _signing_key(key_option, site, "goedgekeurd")
     cache = Cache(cache_dir(cache_option))
     trust = Trust.from_site(site, cache)
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
@@ -346,11 +471,11 @@ def approve(
 
             me = principal_for(key, site.signers)
             if me in status.signers:
-                click.echo(
-                    f"U ({safe(me)}) heeft deze versie van {safe(package.name)} al goedgekeurd. Vier ogen: een tweede persoon "
-                    "moet goedkeuren met een eigen sleutel. Er is niets vastgelegd."
+                _refuse(
+                    "goedgekeurd",
+                    f"u ({safe(me)}) heeft deze versie van {safe(package.name)} al goedgekeurd; vier ogen vraagt een tweede persoon.",
+                    f"Laat een collega met een eigen sleutel goedkeuren met: woo-publish approve {safe(package)}",
                 )
-                sys.exit(1)
         changes = [] if cosign else _changes_since_last_approval(result)
         if changes:
             if key is not None:
@@ -363,8 +488,7 @@ def approve(
                 )
         write_approval(package, key, site.signers, cosign=cosign)
     except SigningError as exc:
-        click.echo(f"Niet goedgekeurd: {exc} Er is niets vastgelegd.")
-        sys.exit(1)
+        _refuse("goedgekeurd", str(exc))
     record = read_record(package) or {}
     count = len(record.get("handtekeningen") or [])
     if site.four_eyes and count < 2:
@@ -373,8 +497,10 @@ def approve(
             f"gepubliceerd als een tweede persoon het ook goedkeurt met: woo-publish approve {package}"
         )
     else:
+        again = " Deze versie was al goedgekeurd; de goedkeuring is vernieuwd." if status.approved and not cosign else ""
         click.echo(
-            f"Goedgekeurd: {safe(package.name)} ({safe(result.decision.kenmerk)}). Elke wijziging hierna vraagt een nieuwe goedkeuring."
+            f"Goedgekeurd: {safe(package.name)} ({safe(result.decision.kenmerk)}).{again} Elke wijziging hierna vraagt een "
+            "nieuwe goedkeuring."
         )
 
 
@@ -418,39 +544,51 @@ def _changes_since_last_approval(result) -> list:
 
 
 @main.command()
-@click.argument("package", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("package", type=click.Path(path_type=Path), metavar="PAKKET")
 @click.option("--reden", required=True, help="Publieke reden van de intrekking (komt op de site).")
 @click.option(
-    "--document", "document_nr", default=None, help="Nummer uit de inventaris; zonder dit wordt het hele besluit ingetrokken."
+    "--document",
+    "document_nr",
+    default=None,
+    metavar="NR",
+    help="Nummer uit de inventaris; zonder dit wordt de hele publicatie ingetrokken.",
 )
-@click.option("--datum", default=None, help="Datum van intrekking (JJJJ-MM-DD, standaard vandaag).")
+@click.option("--datum", default=None, metavar="DATUM", help="Datum van intrekking (JJJJ-MM-DD, standaard vandaag).")
 @click.option(
     "--sleutel",
     "key_option",
     default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Uw persoonlijke SSH-sleutel (standaard $WOO_PUBLISH_SLEUTEL of ~/.ssh/id_ed25519).",
 )
-@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
+@click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
 def withdraw(
     package: Path, reden: str, document_nr: str | None, datum: str | None, key_option: Path | None, config_option: str | None
 ) -> None:
-    """Haal een gepubliceerd besluit of één document ervan van de site, met een publieke reden (ondertekend)."""
+    """Haal een publicatie of één document ervan van de site, met een openbare reden (ondertekend)."""
     import datetime as dt
 
     from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, Change, append_changes, read_history, sign_change
     from .package import load_package
     from .signing import SigningError
 
+    _package_folder(package, "ingetrokken")
     if not (package / "besluit.md").is_file():
-        raise click.UsageError(f"'{safe(package)}' is geen pakket (besluit.md ontbreekt).")
+        _refuse(
+            "ingetrokken",
+            f"'{safe(package)}' is geen pakket: besluit.md ontbreekt.",
+            "Geef de map van een gepubliceerd pakket (de map met besluit.md), zoals decisions/2024-0001.",
+        )
     if not reden.strip():
         raise click.BadParameter("geef een reden; die komt op de site", param_hint="--reden")
-    when = _today(datum) or dt.date.today()
+    when = _today(datum, "--datum") or dt.date.today()
     _, error = read_history(package)
     if error:
-        click.echo(f"FOUT {safe(package.name)}: {safe(error)}.")
-        sys.exit(1)
+        _refuse(
+            "ingetrokken",
+            f"{safe(package.name)}/wijzigingen.json: {safe(error)}.",
+            "Zet wijzigingen.json terug uit de versiegeschiedenis (of de back-up); bewerk het niet met de hand.",
+        )
     site = _trusted_site(config_option)
     # "Already withdrawn" only counts signed entries: a hand-written one must not block a real withdrawal.
     from .approval import Trust
@@ -461,15 +599,22 @@ def withdraw(
     if document_nr is not None:
         decision, problems = load_package(package)
         if decision is None:
-            click.echo(
-                f"FOUT {safe(package.name)}: het pakket is ongeldig, dus het document kan niet gevonden worden. Trek zo nodig het hele besluit in."
-            )
             _print_problems(problems)
-            sys.exit(1)
+            _refuse(
+                "ingetrokken",
+                f"{safe(package.name)} is ongeldig (zie hierboven), dus document {safe(document_nr)} kan niet gevonden worden.",
+                "Los de problemen op, of trek zo nodig de hele publicatie in (zonder --document).",
+            )
         rows = [r for r in decision.inventory if r.nr == str(document_nr).strip().rstrip(".")]
         if not rows:
-            click.echo(f"FOUT {safe(package.name)}: document {safe(document_nr)} staat niet in de inventaris.")
-            sys.exit(1)
+            inventory = decision.inventory_file.relpath if decision.inventory_file else "de inventaris"
+            _refuse(
+                "ingetrokken",
+                f"document {safe(document_nr)} staat niet in de inventaris van {safe(package.name)}.",
+                f"Geef het nummer uit de kolom 'nr' van {safe(inventory)}, zoals --document {safe(decision.inventory[0].nr)}."
+                if decision.inventory
+                else "Dit pakket heeft geen documenten in een inventaris; trek zo nodig de hele publicatie in (zonder --document).",
+            )
         document_nr, title = rows[0].nr, rows[0].title
         if any(c.kind == WITHDRAWN_DOCUMENT and c.document == document_nr for c in history):
             click.echo(f"Document {safe(document_nr)} van {safe(package.name)} was al ingetrokken.")
@@ -480,18 +625,25 @@ def withdraw(
             click.echo(f"{safe(package.name)} was al ingetrokken.")
             return
         change = Change(when, WITHDRAWN_DECISION, None, "", reden.strip())
-    key = _signing_key(key_option, site)
+    key = _signing_key(key_option, site, "ingetrokken")
     try:
         if key is not None:
             change = sign_change(change, package, key, site.signers)
     except SigningError as exc:
-        click.echo(f"Niet ingetrokken: {exc} Er is niets vastgelegd.")
-        sys.exit(1)
+        _refuse("ingetrokken", str(exc))
     append_changes(package, [change])
-    what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else "het hele besluit"
+    what = f"document {safe(document_nr)} ({safe(title)})" if document_nr else _whole(package)
     click.echo(
         f"Ingetrokken: {what} van {safe(package.name)}, per {when.isoformat()}. Het verdwijnt bij de volgende build van de site."
     )
+
+
+def _whole(package: Path) -> str:
+    """'het hele besluit' for a Woo decision, 'de hele publicatie' for the other types (Kamerbrief, raadsbrief, ...)."""
+    from .history import raw_identity
+    from .types import DEFAULT_TYPE
+
+    return "het hele besluit" if raw_identity(package)[1] == DEFAULT_TYPE else "de hele publicatie"
 
 
 def _refuse_personal_reason(package: Path, reden: str, site) -> None:
@@ -505,20 +657,20 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     items = reason_findings(reden, allowed)
     if items:
         what = "; ".join(f"{KINDS[item.kind]}: {item.masked}" for item in items)
-        click.echo(
-            f"FOUT {safe(package.name)}: de reden bevat persoonsgegevens ({what}). De reden komt op de website en in de "
-            "open data, dus er is niets ingetrokken. Geef een reden zonder persoonsgegevens, bijvoorbeeld "
-            "'Het document bevatte persoonsgegevens die niet gelakt waren.'"
+        _refuse(
+            "ingetrokken",
+            f"de reden bevat persoonsgegevens ({what}); de reden komt op de website en in de open data.",
+            "Geef een reden zonder persoonsgegevens, bijvoorbeeld 'Het document bevatte persoonsgegevens die niet gelakt waren.'",
         )
-        sys.exit(1)
 
 
 @main.command()
-@click.option("--decisions", default="decisions", help="Map met de pakketten (standaard decisions/).")
-@click.option("--out", default="site", help="Uitvoermap van de website (standaard site/).")
+@click.argument("decisions_argument", default=None, required=False, metavar="[MAP]")
+@click.option("--decisions", default=None, metavar="MAP", help=DECISIONS_HELP.format(command="build"))
+@click.option("--out", default="site", metavar="MAP", help="Uitvoermap van de website (standaard site/).")
 @click.option("--strict", is_flag=True, help="Schrijf niets als er een pakket wordt geweigerd.")
-@click.option("--config", "config_option", default=None, help="mkdocs.yml met de site-instellingen.")
-@click.option("--cache", "cache_option", default=None, help="Map voor de cache (standaard .cache/woo-publish).")
+@click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
+@click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache (standaard .cache/woo-publish).")
 @click.option(
     "--report",
     "report_file",
@@ -526,7 +678,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Schrijf een JSON-rapport voor monitoring naar dit bestand.",
 )
-@click.option("--vandaag", default=None, help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
+@click.option("--vandaag", default=None, metavar="DATUM", help="Datum die als vandaag geldt voor de embargo's (JJJJ-MM-DD).")
 @click.option(
     "--bronnen",
     default=None,
@@ -539,7 +691,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     "-v",
     "verbose",
     is_flag=True,
-    help="Noem elk gepubliceerd besluit, ook als de uitvoer niet naar een terminal gaat.",
+    help="Noem elke publicatie die gepubliceerd wordt, ook als de uitvoer niet naar een terminal gaat.",
 )
 @click.option(
     "--engine",
@@ -547,14 +699,16 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     type=click.Choice(["lokaal", "dask"]),
     help="Waar de pdf's gecontroleerd worden: lokaal (standaard) of op een Dask-cluster (woo-publicatie[cluster]).",
 )
-@click.option("--scheduler", default=None, help="Adres van de Dask-scheduler, zoals tcp://rekenserver:8786.")
+@click.option("--scheduler", default=None, metavar="ADRES", help="Adres van de Dask-scheduler, zoals tcp://rekenserver:8786.")
 @click.option(
     "--archief",
     "archive_option",
     default=None,
+    metavar="MAP",
     help="Map met het archief van goedgekeurde versies (standaard .woo-archief naast de map met besluiten).",
 )
 def build(
+    decisions_argument,
     decisions,
     out,
     strict,
@@ -569,7 +723,10 @@ def build(
     scheduler,
     archive_option,
 ) -> None:
-    """Bouw de website uit alle geldige, goedgekeurde pakketten."""
+    """Bouw de website uit alle geldige, goedgekeurde pakketten.
+
+    De pakketten staan in MAP (standaard decisions/); MAP mag ook met --decisions MAP, zoals bij check.
+    """
     config = find_config(config_option)
     if not config.is_file():
         raise click.UsageError(
@@ -586,7 +743,7 @@ def build(
             )
             sys.exit(EXIT_FAILURE)
     opts = BuildOptions(
-        decisions=_decisions_dir(decisions),
+        decisions=_decisions_dir(_decisions_choice(decisions_argument, decisions)),
         out=Path(out),
         config=config,
         cache=cache_dir(cache_option),
@@ -691,18 +848,21 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
     if report.error:
         click.echo("MISLUKT: " + "\n".join(safe(line) for line in report.error.split("\n")), err=True)
     if report.written:
+        checked = max(report.pdfs_checked, report.pdfs_parsed)
+        pdfs = count(checked, "pdf", "pdf's")
         click.echo(
-            f"Site geschreven naar {safe(out)}/: {len(report.published)} besluit(en) gepubliceerd, "
+            f"Site geschreven naar {safe(out)}/: {count(len(report.published), 'publicatie', 'publicaties')} gepubliceerd, "
             f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
             f"{len(report.withdrawn)} ingetrokken"
             + (f", {len(report.kept)} in een eerder goedgekeurde versie" if report.kept else "")
             + (f", {len(report.offline)} offline gehaald" if report.offline else "")
-            + f"; {report.pdfs_parsed} pdf('s) gelezen "
-            f"in {report.timings.get('totaal', 0):.1f} s."
+            + f"; {pdfs} gecontroleerd ({checked - report.pdfs_parsed} uit de cache, "
+            f"{report.pdfs_parsed} opnieuw gelezen) in {dutch_number(round(report.timings.get('totaal', 0), 1))} s."
         )
     elif report.exit_code == EXIT_REFUSED and strict:
         click.echo(
-            f"Niets geschreven (--strict): {len(report.refused)} pakket(ten) geweigerd. De bestaande site in {safe(out)}/ is ongewijzigd."
+            f"Niets geschreven (--strict): {count(len(report.refused), 'pakket', 'pakketten')} geweigerd. De bestaande site in "
+            f"{safe(out)}/ is ongewijzigd."
         )
     elif report.exit_code == EXIT_FAILURE:
         click.echo(f"Niets geschreven. De bestaande site in {safe(out)}/ is ongewijzigd.")
@@ -711,7 +871,7 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
 @main.command()
 @click.argument("folder", metavar="MAP", type=click.Path(path_type=Path))
 def init(folder: Path) -> None:
-    """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/ en een README."""
+    """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/, een README en de handleidingen."""
     from .newsite import create_site, woo_publish_command
 
     problems = create_site(folder)
@@ -719,14 +879,14 @@ def init(folder: Path) -> None:
         _print_problems(problems)
         sys.exit(1)
     click.echo(
-        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/ en README.md.\n"
+        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/, README.md en de handleidingen in docs/.\n"
         f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
         f"    cd {folder} && {woo_publish_command()} build"
     )
 
 
 @main.command()
-@click.option("--out", default="site", help="Map met de gebouwde site.")
+@click.option("--out", default="site", metavar="MAP", help="Map met de gebouwde site.")
 @click.option(
     "--formaat",
     type=click.Choice(["nginx", "netlify"]),
@@ -746,8 +906,8 @@ def headers(out: str, formaat: str) -> None:
 
 
 @main.command()
-@click.option("--out", default="site", help="Map met de gebouwde site.")
-@click.option("--poort", default=8000, type=int, help="Poort (standaard 8000).")
+@click.option("--out", default="site", metavar="MAP", help="Map met de gebouwde site.")
+@click.option("--poort", default=8000, type=int, metavar="POORT", help="Poort (standaard 8000).")
 def serve(out: str, poort: int) -> None:
     """Bekijk de gebouwde site lokaal op http://127.0.0.1:POORT/."""
     from .preview import make_server

@@ -114,10 +114,12 @@ def inspect_remote(job: tuple[str, str, str], limits) -> dict:
 
 
 def timeout_result(limits, sha: str) -> dict:
+    from .limits import dutch_number
+
     return {
         "ok": False,
         "error": "het lezen van de pdf duurde te lang; het is afgebroken na "
-        f"{limits.pdf_seconds:g} seconden ({limits.setting('pdf_seconds')}).",
+        f"{dutch_number(limits.pdf_seconds)} seconden ({limits.setting('pdf_seconds')}).",
         "error_code": "limiet.pdf_seconden",
         "sha256": sha,
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Decision
-from .package import find_packages, load_package
+from .package import Partial, find_packages, read_package
 from .pdfs import PdfInspector, PdfResult
 from .problems import Problems
 from .safetext import log_unexpected
@@ -50,12 +50,19 @@ class PackageResult:
     problems: Problems
     pdfs: dict[Path, PdfResult] = field(default_factory=dict)
     history: list = field(default_factory=list)
+    partial: Partial | None = None  # what could be read of a package without a Decision (checked anyway)
 
     def files(self) -> list:
-        """Files to inspect and publish: withdrawn documents are left out (they may be the leak)."""
+        """Files to inspect and publish: withdrawn documents are left out (they may be the leak). For a
+        package refused without a Decision: the PDFs that could be found (inspected, never published)."""
         from .history import withdrawn_documents
 
         gone = withdrawn_documents(self.history)
+        if self.decision is None:
+            if self.partial is None:
+                return []
+            withdrawn = {row.file.relpath for row in self.partial.rows if row.file is not None and row.nr in gone}
+            return [ref for ref in self.partial.pdfs if ref.relpath not in withdrawn]
         keep = [self.decision.letter] + [a.file for a in self.decision.annexes]
         keep += [row.file for row in self.decision.inventory if row.file is not None and row.nr not in gone]
         return keep
@@ -101,7 +108,7 @@ def evaluate(
         result = PackageResult(folder, None, Problems(folder.name))
         results.append(result)
         try:
-            result.decision, result.problems = load_package(folder, limits)
+            result.decision, result.problems, result.partial = read_package(folder, limits)
             problems = result.problems
             history, error = read_history(folder, trust)
             result.history = history
@@ -137,8 +144,8 @@ def evaluate(
     _cross_package(results)
     _withdrawn_documents_exist(results)
     files: dict[int, list] = {}
-    for r in results:
-        if r.valid and not r.withdrawal:
+    for r in results:  # refused packages too: every problem in one run (published only when valid, see build)
+        if not r.withdrawal:
             try:
                 files[id(r)] = r.files()
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
@@ -146,11 +153,12 @@ def evaluate(
     paths = sorted({ref.path for refs in files.values() for ref in refs})
     inspected = inspector.inspect_all(paths, progress=progress)
     for r in results:
-        if not r.valid or r.withdrawal:
+        if r.withdrawal or id(r) not in files:
             continue
         try:
             _add_pdf_results(r, files[id(r)], inspected, allowed, allowed_hashes)
-            _withdrawn_file_returns(r, files[id(r)], inspected, archive)
+            if r.decision is not None:
+                _withdrawn_file_returns(r, files[id(r)], inspected, archive)
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
             refuse_unexpected(r, exc, "het controleren van de pdf's")
     return results
@@ -254,8 +262,14 @@ def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, all
     from .privacy import check_published_texts
 
     d = r.decision
-    allowed_here = allowed_hashes(list(allowed) + d.allowed_personal_data)
-    check_published_texts(d, allowed_here, r.problems)
+    if d is not None:
+        allowed_here = allowed_hashes(list(allowed) + d.allowed_personal_data)
+        check_published_texts(d, allowed_here, r.problems)
+    elif r.partial is not None:
+        allowed_here = allowed_hashes(list(allowed) + r.partial.allowed)
+        check_published_texts(None, allowed_here, r.problems, texts=r.partial.texts)
+    else:
+        allowed_here = allowed_hashes(list(allowed))
     for ref in refs:
         res = inspected[ref.path]
         r.pdfs[ref.path] = res

@@ -16,7 +16,7 @@ from pathlib import Path
 from .approval import ApprovalStatus, Trust, check_approval
 from .evaluate import PackageResult, evaluate
 from .history import HISTORY_FILE, raw_kenmerk
-from .problems import Problems
+from .problems import Problems, count
 from .store import Archive, ArchiveError
 
 PUBLISH, KEPT, OFFLINE, REFUSED, EMBARGO, WITHDRAWN = "publiceren", "behouden", "offline", "geweigerd", "embargo", "ingetrokken"
@@ -216,7 +216,7 @@ def why(f: Fate) -> str:
             else "de tweede goedkeuring (vier ogen) ontbreekt"
         )
     n = len(f.errors())
-    text = f"{n} {'probleem' if n == 1 else 'problemen'}"
+    text = count(n, "probleem", "problemen")
     if f.approval is not None and f.approval.changed:
         text += "; gewijzigd sinds de goedkeuring: " + ", ".join(f.approval.changed)
     return text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .limits import dutch_number
 from .problems import Problems
 
 IDENTITY_CSS = "assets/huisstijl.css"
@@ -84,7 +85,8 @@ def site_colours(extra: dict, problems: Problems) -> dict[str, str]:
             problems.error(
                 "mkdocs.yml",
                 field,
-                f"kleur {value} heeft te weinig contrast met wit ({ratio:.1f}:1, minimaal {MINIMUM_CONTRAST[name]}:1 voor WCAG 2.2 AA).",
+                f"kleur {value} heeft te weinig contrast met wit ({dutch_number(round(ratio, 2))}:1, minimaal "
+                f"{dutch_number(MINIMUM_CONTRAST[name])}:1 voor WCAG 2.2 AA).",
                 "Kies een donkerdere tint van de huisstijlkleur.",
                 "config.kleur_contrast",
             )

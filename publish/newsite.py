@@ -1,7 +1,9 @@
 """``woo-publish init MAP``: a new site folder that builds right away into a valid, empty site.
 
 The folder gets a commented ``mkdocs.yml`` with the organisation's settings to fill in, an empty
-``decisions/`` and a Dutch README for staff (naming the ``woo-publish`` that made it). Nothing that
+``decisions/``, a Dutch README for staff (naming the ``woo-publish`` that made it) and the Dutch guides in
+``docs/`` (``handleiding.md``, ``pakketformaat.md``, ``beheer.md``: shipped in the package, so a pip-installed
+woo-publicatie gives them too, and messages that say "zie docs/beheer.md" point at a file that is there). Nothing that
 already exists is ever overwritten: the folder may exist (holding, say, the ``.venv`` woo-publicatie
 is installed in) but none of the names ``init`` writes may be in it.
 """
@@ -16,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from .problems import Problems
-from .sitefiles import NEW_SITE
+from .sitefiles import NEW_SITE, NEW_SITE_DOCS, STAFF_GUIDES
 
 FILES = {
     "mkdocs.yml": "mkdocs.yml",
@@ -72,7 +74,9 @@ def _refusal(folder: Path) -> tuple[str, str, str] | None:
         return None
     if not folder.is_dir() or folder.is_symlink():
         return "er bestaat al een bestand met die naam.", ".", "init.bestaat"
-    present = sorted(name for name in (*FILES.values(), "decisions") if (folder / name).exists() or (folder / name).is_symlink())
+    present = sorted(
+        name for name in (*FILES.values(), "decisions", "docs") if (folder / name).exists() or (folder / name).is_symlink()
+    )
     if present:
         return (
             f"de map bevat al {', '.join(present)}: het lijkt al een site; er is niets veranderd.",
@@ -94,6 +98,9 @@ def _write(folder: Path) -> None:
                 text = text.replace("{woo_publish}", woo_publish_command())
             (staging / target).write_text(text, encoding="utf-8")
         (staging / "decisions").mkdir()
+        (staging / "docs").mkdir()
+        for guide in STAFF_GUIDES:
+            shutil.copyfile(NEW_SITE_DOCS / guide, staging / "docs" / guide)
         if folder.is_dir():
             for entry in sorted(staging.iterdir()):
                 entry.rename(folder / entry.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -20,7 +21,7 @@ from .inventory import InventoryLimits, cell_text, read_table
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
-from .problems import Problems, row_ranges
+from .problems import Problems, count, row_ranges
 from .schema import Schema
 from .yamlsafe import YamlLimitError, load_front_matter
 
@@ -79,6 +80,14 @@ class _Loader:
         self.schema: Schema | None = None  # the schema of the package's type, once known
         self.inventory_read = False
         self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
+        # What could be read of a package that is refused anyway, so check reports every problem in one run.
+        self.pdfs: list[FileRef] = []  # every PDF referenced as letter, annex or document
+        self.rows: list[InventoryRow] = []
+        self.inventory_rel = ""
+        self.values: dict = {}  # front-matter values that could be read, by field name
+        self.allowed: list[str] = []  # toegestane_gegevens, when it could be read
+        self.body = ""
+        self.no_front_matter = False  # besluit.md missing or unreadable: see _without_front_matter
 
     # -- helpers -----------------------------------------------------------------------------
     def _required(self, key: str) -> bool:
@@ -224,7 +233,10 @@ class _Loader:
             )
             return None
         self.referenced[relpath] = role
-        return FileRef(relpath, path)
+        ref = FileRef(relpath, path)
+        if ".pdf" in suffixes:
+            self.pdfs.append(ref)
+        return ref
 
     def _similar_file(self, relpath: str) -> str | None:
         files, _ = package_files(self.folder)
@@ -241,6 +253,13 @@ class _Loader:
 
     # -- loading -----------------------------------------------------------------------------
     def load(self) -> Decision | None:
+        decision = self._load()
+        if self.no_front_matter:
+            self._without_front_matter()
+        return decision
+
+    def _load(self) -> Decision | None:
+        self.no_front_matter = True
         meta_path = self.folder / METADATA_FILE
         if not meta_path.is_file():
             self.err(
@@ -299,8 +318,8 @@ class _Loader:
             self.err(METADATA_FILE, where, f"de kop (YAML) kan niet gelezen worden: {what}.", fix, "besluit.yaml")
             return None
         meta = post.metadata
-        if not self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
-            return None
+        if self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
+            self.body = post.content  # too long: reported, and the fields are still checked
         if not meta:
             self.err(
                 METADATA_FILE,
@@ -328,6 +347,7 @@ class _Loader:
                 "veld.type_onbekend",
             )
             return None
+        self.no_front_matter = False
         kind = types.get(kind_name.strip())
         schema = self.schema = kind.schema
         names = schema.names()
@@ -354,8 +374,24 @@ class _Loader:
         inventory_file = values.get("inventaris")
         if inventory_file is None or self.inventory_read:  # an unreadable inventory: which files it names is unknown
             self._stray_files()
+        else:  # refused for the inventory; its documents' PDFs are still checked, and what was not is named
+            files, _ = package_files(self.folder)
+            self.pdfs += [FileRef(f, self.folder / f) for f in files if f.lower().endswith(".pdf") and f not in self.referenced]
+            self.warn(
+                inventory_file.relpath,
+                "",
+                "omdat de inventaris niet gelezen kan worden, konden deze controles niet worden uitgevoerd: de rijen van de "
+                "inventaris, welke pdf bij welk document hoort en welke bestanden niet bij het pakket horen. Wel gecontroleerd: "
+                "de kop van besluit.md en alle pdf's in het pakket (leesbaarheid, persoonsgegevens).",
+                "Herstel eerst de inventaris (zie de fout hierboven) en voer daarna 'woo-publish check' opnieuw uit: dan "
+                "volgen ook deze controles.",
+                "controle.niet_uitgevoerd",
+            )
 
         if self.problems.has_errors:
+            # Refused; what could be read is still checked for personal data (evaluate: PDFs, these texts).
+            self.values = {f.name: values[f.name] for f in schema.fields if f.core != "allowed_personal_data"}
+            self.allowed = [v for f in schema.fields if f.core == "allowed_personal_data" for v in values[f.name] or []]
             return None
         for f in schema.fields:
             if f.core == "period":
@@ -627,6 +663,7 @@ class _Loader:
         if table is None:
             return []  # why is reported; no follow-on errors about its rows
         self.inventory_read = True
+        self.inventory_rel = rel
 
         def col(column: str) -> str:
             return f"kolom '{table.columns.get(column, column)}'"
@@ -725,6 +762,7 @@ class _Loader:
             )
             file_texts.append(cell_text(raw.get("bestand")))
         self._attach_files(rows, file_texts, rel, col("bestand"))
+        self.rows = rows
         numbers = {r.nr for r in rows}
         unknown = sorted({(r.row_number, x) for r in rows for x in r.related if x not in numbers})
         if unknown:
@@ -864,6 +902,7 @@ class _Loader:
         self, text: str, law: str | None, assessment: str | None, rel: str, where: str, column: str = "kolom 'gronden'"
     ):
         found = []
+        unchecked = 0  # recognised grounds that cannot be checked against the law (no valid 'wet')
         location = f"{where}, {column}"
         for part in grounds_catalogue.split_grounds(text):
             ground_id = grounds_catalogue.normalise_ground(part)
@@ -877,6 +916,7 @@ class _Loader:
                 )
                 continue
             if law is None:
+                unchecked += 1
                 continue
             ground = grounds_catalogue.lookup(law, ground_id)
             if ground is None:
@@ -899,6 +939,7 @@ class _Loader:
         if (
             assessment in ("deels openbaar", "niet openbaar")
             and not found
+            and not unchecked
             and not any(p.location == location for p in self.problems)
         ):
             self.err(
@@ -926,7 +967,7 @@ class _Loader:
                 self.err(
                     METADATA_FILE,
                     "veld 'besluit'",
-                    f"'niets aangetroffen', maar de inventaris noemt {len(rows)} document(en).",
+                    f"'niets aangetroffen', maar de inventaris noemt {count(len(rows), 'document', 'documenten')}.",
                     "Verbeter het veld 'besluit', of laat de inventaris weg als er echt niets is gevonden.",
                     "besluit.tegenstrijdig",
                 )
@@ -987,6 +1028,41 @@ class _Loader:
                 )
                 ok = False
         return ok
+
+    def _without_front_matter(self) -> None:
+        """besluit.md is missing or its front matter cannot be read: the package is refused, but what does not
+        depend on the front matter is still checked (the inventory, its files, every PDF), so staff see all
+        problems in one run; what could not be checked is named."""
+        files, _ = package_files(self.folder)
+        sheets = [f for f in files if Path(f).suffix.lower() in (".xlsx", ".csv")]
+        skipped = ["de velden van de kop", "persoonsgegevens in de kop" + ("" if self.body.strip() else " en de samenvatting")]
+        if len(sheets) == 1:
+            self.referenced[sheets[0]] = "de inventaris"
+            self._inventory(FileRef(sheets[0], self.folder / sheets[0]), None)
+            skipped.append("of de weigeringsgronden bij de wet horen (veld 'wet')")
+            skipped.append("of het veld 'besluit' bij de inventaris past")
+        elif sheets:
+            skipped.append(
+                f"de inventaris (het pakket heeft {len(sheets)} rekenbestanden: "
+                + ", ".join(f"'{f}'" for f in sheets[:5])
+                + (", ..." if len(sheets) > 5 else "")
+                + "; welke de inventaris is, staat in de kop)"
+            )
+        # The letter and annexes are named in the front matter: every PDF no row claims may be one of them.
+        self.pdfs += [FileRef(f, self.folder / f) for f in files if f.lower().endswith(".pdf") and f not in self.referenced]
+        skipped.append("welke bestanden niet bij het pakket horen (de besluitbrief en bijlagen staan in de kop)")
+        self.problems.warning(
+            METADATA_FILE,
+            "kop",
+            f"omdat {METADATA_FILE} ontbreekt of de kop niet gelezen kan worden, konden deze controles niet worden uitgevoerd: "
+            + "; ".join(skipped)
+            + ". Wel gecontroleerd: "
+            + (f"de inventaris ('{self.inventory_rel}') en " if self.inventory_read else "")
+            + "de pdf's in het pakket (leesbaarheid, persoonsgegevens).",
+            f"Herstel eerst {METADATA_FILE} (zie de fout hierboven) en voer daarna 'woo-publish check' opnieuw uit: "
+            "dan volgen ook deze controles.",
+            "controle.niet_uitgevoerd",
+        )
 
     def _stray_files(self) -> None:
         files, escaping = package_files(self.folder)
@@ -1101,15 +1177,37 @@ def _yaml_problem(problem: str) -> tuple[str, str]:
     )
 
 
-def load_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:
-    """``limits``: the site's limits on untrusted input (publish/limits.py); defaults documented."""
+@dataclass
+class Partial:
+    """What could be read of a refused package (no ``Decision``): checked anyway, so one run shows every problem."""
+
+    pdfs: list[FileRef]  # letter, annexes, documents; without front matter every PDF no row claims
+    rows: list[InventoryRow]
+    texts: list[tuple[str, str, str]]  # (file, location, text) that would be published
+    allowed: list[str]  # toegestane_gegevens, when readable
+
+
+def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems, Partial | None]:
+    """``load_package``, plus what could be read when the package is refused (None when it is not, or when
+    even its names are beyond the limits)."""
+    from .privacy import partial_texts
+
     loader = _Loader(folder, limits)
     if not loader._names():
-        return None, loader.problems
+        return None, loader.problems, None
     decision = loader.load()
     if decision is None and not loader.problems.has_errors:  # defensive: never return nothing silently
         loader.err("", "", "het pakket kon niet gelezen worden.", "Controleer de map.", "pakket.onleesbaar")
-    return decision, loader.problems
+    if decision is not None:
+        return decision, loader.problems, None
+    texts = partial_texts(loader.values, loader.body, loader.rows, loader.inventory_rel or "inventaris")
+    return None, loader.problems, Partial(loader.pdfs, loader.rows, texts, loader.allowed)
+
+
+def load_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:
+    """``limits``: the site's limits on untrusted input (publish/limits.py); defaults documented."""
+    decision, problems, _ = read_package(folder, limits)
+    return decision, problems
 
 
 def find_packages(decisions_dir: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .approval import sha256_file
 from .cache import Cache, file_sha256
+from .limits import dutch_number
 
 
 def _code_version() -> str:
@@ -415,7 +416,7 @@ def run_jobs(jobs: list[tuple[str, str, str]], workers: int, limits, done) -> No
                         {
                             "ok": False,
                             "error": "het lezen van de pdf duurde te lang; het is afgebroken na "
-                            f"{limits.pdf_seconds:g} seconden ({limits.setting('pdf_seconds')}).",
+                            f"{dutch_number(limits.pdf_seconds)} seconden ({limits.setting('pdf_seconds')}).",
                             "error_code": "limiet.pdf_seconden",
                             "sha256": job[1],
                         },

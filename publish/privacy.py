@@ -112,9 +112,21 @@ def lost_zero_mobile(text: str) -> PersonalData | None:
     return PersonalData("telefoon", mask(number), value_hash(number, "telefoon"), 0, 0)
 
 
-def check_published_texts(decision, allowed: set[str], problems: Problems) -> None:
-    """Refuse the package for personal data in any published text (unless allowed)."""
-    for file, where, text in published_texts(decision):
+def partial_texts(values: dict, body: str, rows: list, inventory: str) -> list[tuple[str, str, str]]:
+    """The texts a package would publish, from what could be read of a package that is refused for other problems
+    (front-matter ``values`` by field name, the summary, inventory rows): so personal data shows in the same run."""
+    found: list[tuple[str, str, str]] = []
+    for key in sorted(values, key=str):
+        _walk(values[key], METADATA_FILE, f"veld '{key}'", found, 1, inventory)
+    if body.strip():
+        found.append((METADATA_FILE, "samenvatting", body))
+    _walk(rows, inventory, "", found, 0, inventory)
+    return found
+
+
+def check_published_texts(decision, allowed: set[str], problems: Problems, texts: list | None = None) -> None:
+    """Refuse the package for personal data in any published text (unless allowed); ``texts``: see ``partial_texts``."""
+    for file, where, text in published_texts(decision) if texts is None else texts:
         if where.endswith(REFERENCE_FIELDS):  # a kenmerk or document number is a reference, never a phone number
             text = "kenmerk: " + text
         items = find_personal_data(text, 0)

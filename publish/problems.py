@@ -75,6 +75,12 @@ def _bounded(text: str) -> str:
     return f"{text[:1200]} … ({len(text) - 1600} tekens weggelaten) … {text[-400:]}"
 
 
+def count(n: int, one: str, many: str) -> str:
+    """A count with the right Dutch form, thousands with a dot: count(1, "pakket", "pakketten") -> '1 pakket',
+    count(12000, "rij", "rijen") -> '12.000 rijen'. Use it wherever staff or the public see a count."""
+    return f"{n:,}".replace(",", ".") + " " + (one if n == 1 else many)
+
+
 _ROW = re.compile(r"^rij (\d+)(?:, (.*))?$")
 SUMMARY_FROM = 4  # this many rows with the same problem, or more, become one message
 SHOWN_RANGES = 20

@@ -214,6 +214,15 @@ def main() -> None:  # pragma: no cover - a helper for writing the docs
         if new != text:
             path.write_text(new, encoding="utf-8")
             print(f"{doc} bijgewerkt", file=sys.stderr)
+    from .sitefiles import NEW_SITE_DOCS, STAFF_GUIDES
+
+    NEW_SITE_DOCS.mkdir(exist_ok=True)
+    for guide in STAFF_GUIDES:  # the copies `woo-publish init` gives a new site
+        text = (root / "docs" / guide).read_text(encoding="utf-8")
+        copy = NEW_SITE_DOCS / guide
+        if not copy.is_file() or copy.read_text(encoding="utf-8") != text:
+            copy.write_text(text, encoding="utf-8")
+            print(f"{copy.relative_to(root)} bijgewerkt", file=sys.stderr)
 
 
 if __name__ == "__main__":

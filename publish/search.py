@@ -2,13 +2,25 @@
 
 Design, so that what a browser loads per query stays bounded as the site grows:
 
-- ``meta.json``: one compact row per decision (kenmerk, year, facet indexes, dates) for facets,
-  sorting and kenmerk search; display data lives in chunks (``c-N.json``) loaded only for the
-  results shown.
-- ``b-N.json``: the decision-level index (title, subjects, organisation, summary, document
-  titles), split by term into shards; ``t-N.json``: the full text of every published PDF page,
-  split the same way. Every shard is a complete lunr 2.3 index that ``lunr.Index.load`` accepts.
+- ``meta.json``: one compact row per decision (stable id, year, facet indexes, dates) for facets,
+  sorting and kenmerk search; display data lives in chunks (``c-N.json``, decisions by stable id)
+  and per-decision document lists (``d-<id>-N.json``), loaded only for the results shown.
+- ``b-G-N.json``: the decision-level index (title, subjects, organisation, summary, document
+  titles); ``t-G-N.json``: the title of every published PDF (as page 0) and the full text of its
+  pages. Every shard is a complete lunr 2.3 index that ``lunr.Index.load`` accepts.
   A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
+
+Stable files, so that a nightly sync uploads little (issue 19):
+
+- Every decision has a stable id (base 36 of FNV-1a over its URL) used in every ref: ``id`` in the
+  decision index, ``id/file/page/date`` in the text index (page 0 is the file's title; date is the
+  document's date in days since 1970, base 36, empty when unknown). Positions are never used.
+- Decisions fall into buckets G = id mod the bucket count. Each bucket is an index of its own, with
+  its own BM25 statistics (document count, document frequency, average field length) and its own
+  shard count: a changed decision rewrites only its own bucket's shards, its chunk, its document
+  lists and ``meta.json``. Buckets and chunks change in number only when the number of decisions
+  crosses a power of two; shards per bucket only when the bucket's size does.
+- Term numbers (``_index``) are local to a shard, so a new word does not renumber other shards.
 
 The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``) with our own
 stemmer ``stemmer-nl-woo``: Snowball's ``dutch_porter`` (the stems lunr.nl.js gives) wrapped in a light
@@ -27,18 +39,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import snowballstemmer
 from lunr.pipeline import Pipeline
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 LUNR_VERSION = "2.3.9"
 K1, B = 1.2, 0.75
-TARGET_SHARD_BYTES = 48_000
-MAX_POSTINGS = 400  # per term in the full-text index: the best-scoring pages only
+TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets together
+MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
-CHUNK = 25  # decisions per display chunk
+MAX_BUCKETS = 4  # more buckets rewrite less but cost a query one request per bucket and term
+DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
+CHUNK = 25  # decisions per display chunk, at least, on average
+DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``
 
 WORD_CHARACTERS = (
     "A-Za-z\xaa\xba\xc0-\xd6\xd8-\xf6\xf8-\u02b8\u02e0-\u02e4\u1d00-\u1d25\u1d2c-\u1d5c\u1d62-\u1d65"
@@ -147,13 +162,62 @@ def search_pipeline_names() -> list[str]:
     return pipeline.serialize()
 
 
-def shard_of(term: str, shards: int) -> int:
-    """FNV-1a over the UTF-8 bytes; the browser computes the same."""
+def fnv1a(text: str) -> int:
+    """FNV-1a (32 bits) over the UTF-8 bytes; the browser computes the same."""
     h = 0x811C9DC5
-    for byte in term.encode("utf-8"):
+    for byte in text.encode("utf-8"):
         h ^= byte
         h = (h * 0x01000193) & 0xFFFFFFFF
-    return h % shards
+    return h
+
+
+def shard_of(term: str, shards: int) -> int:
+    return fnv1a(term) % shards
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def _floor_power_of_two(n: int) -> int:
+    return 1 << (max(1, n).bit_length() - 1)
+
+
+def bucket_count(decisions: int) -> int:
+    """How many index buckets: changes only when the number of decisions crosses a power of two."""
+    return min(MAX_BUCKETS, _floor_power_of_two(decisions // DECISIONS_PER_BUCKET))
+
+
+def chunk_count(decisions: int) -> int:
+    return _floor_power_of_two(decisions // CHUNK)
+
+
+def stable_ids(urls) -> dict[str, str]:
+    """A short id per decision URL that stays the same from build to build: base 36 of FNV-1a of the
+    URL. Collisions (rare: about 1 in 80 sites of 10,000 decisions) are resolved in URL order, so
+    the id of a decision only changes when a new decision with the same hash sorts before it."""
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for url in sorted(set(urls)):
+        k = 0
+        while True:
+            candidate = _base36(fnv1a(url if k == 0 else f"{url}#{k}"))
+            if candidate not in used:
+                break
+            k += 1
+        used.add(candidate)
+        ids[url] = candidate
+    return ids
+
+
+def bucket_of(stable_id: str, buckets: int) -> int:
+    return int(stable_id, 36) % buckets
 
 
 @dataclass
@@ -169,22 +233,6 @@ SPILL_POSTINGS = 2_000_000  # postings held in memory before they go to temporar
 @lru_cache(maxsize=1_000_000)
 def _bucket(term: str) -> int:
     return shard_of(term, SPILL_BUCKETS)
-
-
-class _Positions:
-    """term -> its position in the sorted vocabulary (what lunr calls ``_index``), by bisection over the
-    sorted list: no second copy of the vocabulary as a dict."""
-
-    def __init__(self, ordered: list[str]):
-        self.ordered = ordered
-
-    def __getitem__(self, term: str) -> int:
-        from bisect import bisect_left
-
-        i = bisect_left(self.ordered, term)
-        if i == len(self.ordered) or self.ordered[i] != term:
-            raise KeyError(term)
-        return i
 
 
 class _Spill:
@@ -260,6 +308,8 @@ class ShardedIndex:
         """``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline."""
         self.count += 1
         for name in self.fields:
+            if name not in values:  # a field left out does not count towards that field's average length
+                continue
             tokens = values.get(name, "").split() if name in raw else terms(values.get(name, ""))
             length = len(tokens)
             self._length_sum[name] += length
@@ -280,25 +330,27 @@ class ShardedIndex:
     def _bucket_postings(self, b: int) -> list[tuple[str, str, str, int, int]]:
         return (self._spill.read(b) if self._spill else []) + self._buffers[b]
 
-    def shards(self) -> list[dict]:
-        return list(self.iter_shards())
+    def shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> list[dict]:
+        """The index split by term into a power of two of shards of about ``target_bytes`` each.
+        Scores use this index's own statistics only (see the module docstring)."""
+        return list(self.iter_shards(target_bytes))
 
-    def iter_shards(self) -> Iterator[dict]:
+    def iter_shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> Iterator[dict]:
         """The shards one at a time, in order (``shards()`` as a list): the caller writes each and lets it go."""
         try:
-            yield from self._shards()
+            yield from self._shards(target_bytes)
         finally:
             if self._spill is not None:
                 self._spill.close()
                 self._spill = None
             self._buffers = [[] for _ in range(SPILL_BUCKETS)]
 
-    def _shards(self) -> Iterator[dict]:
+    def _shards(self, target_bytes: int) -> Iterator[dict]:
         average = {name: (self._length_sum[name] / max(1, self._length_count[name])) or 1.0 for name in self.fields}
         spilled = self._spill is not None
         scored = _Spill(self.spill_dir) if spilled else None
         kept: list[dict[str, dict[tuple[str, str], float]]] = []
-        vocabulary: list[str] = []
+        any_term = False
         size = 0
         try:
             for b in range(SPILL_BUCKETS):
@@ -320,18 +372,17 @@ class ShardedIndex:
                         best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
                         entry = dict(best)
                     bucket[t] = entry
-                    size += sum(len(ref) + 12 for _, ref in entry) + len(t) + 40
+                    # About what the JSON holds: the ref in the inverted index and in its field vector's key.
+                    size += sum(2 * len(ref) + len(name) + 24 for name, ref in entry) + len(t) + 20 + 10 * len(self.fields)
                 del postings
-                vocabulary += bucket
+                any_term = any_term or bool(bucket)
                 if scored is not None:
                     scored.append(b, [(t, list(entry.items())) for t, entry in bucket.items()])
                     bucket.clear()
                 kept.append(bucket)
-            if not vocabulary:
-                yield self._serialise({}, {})
+            if not any_term:
+                yield self._serialise({})
                 return
-            vocabulary.sort()
-            index_of = cast(dict, _Positions(vocabulary))  # only looked up by term, like the dict it stands in for
 
             def scores_of(b: int) -> dict[str, dict[tuple[str, str], float]]:
                 if scored is None:
@@ -345,16 +396,18 @@ class ShardedIndex:
                         group.update(scores_of(b))
                 else:
                     group = {t: e for t, e in scores_of(i % SPILL_BUCKETS).items() if shard_of(t, count) == i}
-                return self._serialise(group, index_of)
+                return self._serialise(group)
 
+            # The count depends on the total size only (a power of two): one term growing does not reshuffle.
             count = 1
-            while size / count > TARGET_SHARD_BYTES:
+            while size / count > target_bytes and count < 4096:
                 count *= 2
-            # Measured first, one shard at a time, then made again to be written: the largest shard decides
-            # the number of shards, and the shards of a whole archive are never all in memory.
-            while count < 4096 and any(
-                len(json.dumps(shard(i, count), separators=(",", ":"))) > 2 * TARGET_SHARD_BYTES for i in range(count)
-            ):
+            # Measured first, one shard at a time, then made again to be written: the shards of a whole
+            # archive are never all in memory.
+            while count < 4096:
+                total = sum(len(json.dumps(shard(i, count), ensure_ascii=False, separators=(",", ":"))) for i in range(count))
+                if total / count <= 1.25 * target_bytes:
+                    break
                 count *= 2
             for i in range(count):
                 yield shard(i, count)
@@ -362,10 +415,12 @@ class ShardedIndex:
             if scored is not None:
                 scored.close()
 
-    def _serialise(self, group: dict[str, dict], index_of: dict[str, int]) -> dict:
+    def _serialise(self, group: dict[str, dict]) -> dict:
         vectors: dict[str, list] = defaultdict(list)
         inverted = []
         capped = sorted(t for t in group if t in self.capped)
+        # Term numbers local to the shard: a word added elsewhere does not renumber this file.
+        index_of = {t: i for i, t in enumerate(sorted(group))}
         for t in sorted(group):
             entry: dict[str, Any] = {"_index": index_of[t]}
             for name in self.fields:
@@ -419,12 +474,6 @@ def _field_text(value) -> str:
 
 def build_search_files(views) -> dict[str, str]:
     """All files of the search index, as {relative path under zoeken/index/: JSON text}."""
-    return dict(iter_search_files(views))
-
-
-def iter_search_files(views, spill_dir: Path | None = None) -> Iterator[tuple[str, str]]:
-    """The files of the search index one at a time, as (relative path under zoeken/index/, JSON text):
-    the build writes each and lets it go (issue 19). Page texts are read from the cache one file at a time."""
     organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
     outcomes = ["openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen"]
     grounds = sorted(
@@ -439,18 +488,32 @@ def iter_search_files(views, spill_dir: Path | None = None) -> Iterator[tuple[st
     kind_of = {id(v): getattr(v.decision, "type", DEFAULT_TYPE) for v in views}  # benchmarks pass plain decisions
     kinds = [name for name in REGISTRY if name in kind_of.values()]
 
-    decisions_index = ShardedIndex(
-        {"titel": 10, "onderwerpen": 5, "organisatie": 3, "samenvatting": 1, "documenten": 2, "kenmerk": 20},
-        max_postings=MAX_DECISION_POSTINGS,
-    )
-    text_index = ShardedIndex({"tekst": 1}, max_postings=MAX_POSTINGS, spill_dir=spill_dir)
+    ids = stable_ids(v.url for v in views)
+    buckets = bucket_count(len(views))
+    chunk_total = chunk_count(len(views))
+    decision_fields: dict[str, float] = {
+        "titel": 10,
+        "onderwerpen": 5,
+        "organisatie": 3,
+        "samenvatting": 1,
+        "documenten": 2,
+        "kenmerk": 20,
+    }
+    # Per bucket the best postings of a term, so that all buckets together keep about the same number.
+    decision_indexes = [
+        ShardedIndex(decision_fields, max_postings=max(100, MAX_DECISION_POSTINGS // buckets)) for _ in range(buckets)
+    ]
+    text_indexes = [ShardedIndex({"tekst": 1, "titel": 3}, max_postings=max(32, MAX_POSTINGS // buckets)) for _ in range(buckets)]
     epoch = __import__("datetime").date(1970, 1, 1)
-    dates, published, orgs, results, ground_masks, subject_lists, kind_column = [], [], [], [], [], [], []
-    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
-    chunk: list = []
+    dates, published, orgs, results, ground_masks, subject_lists, kind_column, id_column = [], [], [], [], [], [], [], []
+    chunks: list[dict] = [dict() for _ in range(chunk_total)]
+    document_files: dict[str, list] = {}
     previous = None
-    for n, v in enumerate(views):
+    for v in views:
         d = v.decision
+        sid = ids[v.url]
+        bucket = bucket_of(sid, buckets)
+        id_column.append(sid)
         day = (d.decision_date - epoch).days
         dates.append(day if previous is None else previous - day)  # views are newest first: small deltas
         previous = day
@@ -461,22 +524,20 @@ def iter_search_files(views, spill_dir: Path | None = None) -> Iterator[tuple[st
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
-        if n % CHUNK == 0 and chunk:
-            yield f"c-{n // CHUNK - 1}.json", dump(chunk)
-            chunk = []
-        # Per file: title and PDF; for a document also its own page and its assessment (results link to both).
-        documents = {r.file.url: [r.page_url, r.row.assessment] for r in v.rows if r.file and getattr(r, "page_url", "")}
-        chunk.append(
-            [
-                d.title,
-                d.kenmerk,
-                v.url,
-                _plain(d.summary_markdown, 220),
-                [[f.title, f.url, *documents.get(f.url, [])] for f in files],
-            ]
-        )
-        decisions_index.add(
-            str(n),
+        chunks[bucket_of(sid, chunk_total)][sid] = [d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220), len(files)]
+        # Per file: title, PDF, date; for a document also its own page and its assessment (results link to both).
+        documents = {
+            r.file.url: [r.page_url, r.row.assessment] for r in v.rows if getattr(r, "file", None) and getattr(r, "page_url", "")
+        }
+        file_days = []
+        for f in files:
+            when = getattr(f, "date", None)
+            file_days.append((when - epoch).days if when else None)
+        listing = [[f.title, f.url, *documents.get(f.url, ["", ""]), file_days[i]] for i, f in enumerate(files)]
+        for k in range(0, len(listing), DOCUMENTS_PER_FILE):
+            document_files[f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json"] = listing[k : k + DOCUMENTS_PER_FILE]
+        decision_indexes[bucket].add(
+            sid,
             {
                 "titel": d.title,
                 "onderwerpen": " ".join(d.subjects),
@@ -503,21 +564,22 @@ def iter_search_files(views, spill_dir: Path | None = None) -> Iterator[tuple[st
             raw=frozenset({"kenmerk"}),
         )
         for f_no, f in enumerate(files):
+            date36 = "" if file_days[f_no] is None else _base36(file_days[f_no])
+            # Page 0: the file's title, so that a document is found as a result by its title too.
+            text_indexes[bucket].add(f"{sid}/{f_no}/0/{date36}", {"titel": f.title})
             for page_no, text in enumerate(f.texts, start=1):
                 if text.strip():
-                    text_index.add(f"{n}/{f_no}/{page_no}", {"tekst": text})
-    if chunk:
-        yield f"c-{(len(views) - 1) // CHUNK}.json", dump(chunk)
-    shard_counts = {}
-    for prefix, index in (("b", decisions_index), ("t", text_index)):
-        shard_counts[prefix] = 0
-        for shard in index.iter_shards():
-            yield f"{prefix}-{shard_counts[prefix]}.json", dump(shard)
-            shard_counts[prefix] += 1
+                    text_indexes[bucket].add(f"{sid}/{f_no}/{page_no}/{date36}", {"tekst": text})
+    # A query loads one shard per bucket for each term: together about TARGET_SHARD_BYTES.
+    target = TARGET_SHARD_BYTES // buckets
+    b_shards = [index.shards(target) for index in decision_indexes]
+    t_shards = [index.shards(target) for index in text_indexes]
     meta = {
         "versie": INDEX_VERSION,
-        "chunk": CHUNK,
-        "shards": {"besluiten": shard_counts["b"], "tekst": shard_counts["t"]},
+        "emmers": buckets,
+        "chunks": chunk_total,
+        "documentenPerBestand": DOCUMENTS_PER_FILE,
+        "shards": {"besluiten": [len(b) for b in b_shards], "tekst": [len(t) for t in t_shards]},
         "organisaties": organisations,
         "uitkomsten": outcomes,
         "onderwerpen": subjects,
@@ -525,6 +587,7 @@ def iter_search_files(views, spill_dir: Path | None = None) -> Iterator[tuple[st
         "soorten": [REGISTRY[name].label for name in kinds],
         "aantal": len(views),
         # Columns, one value per decision (newest first): what facets, sorting and filters need.
+        "id": id_column,
         "datum": dates,
         "publicatie": published,
         "organisatie": orgs,
@@ -533,4 +596,16 @@ def iter_search_files(views, spill_dir: Path | None = None) -> Iterator[tuple[st
         "onderwerp": subject_lists,
         "soort": kind_column,
     }
-    yield "meta.json", dump(meta)
+    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
+    files_out = {"meta.json": dump(meta)}
+    for g, bucket_shards in enumerate(b_shards):
+        for i, shard in enumerate(bucket_shards):
+            files_out[f"b-{g}-{i}.json"] = dump(shard)
+    for g, bucket_shards in enumerate(t_shards):
+        for i, shard in enumerate(bucket_shards):
+            files_out[f"t-{g}-{i}.json"] = dump(shard)
+    for i, chunk in enumerate(chunks):
+        files_out[f"c-{i}.json"] = dump(dict(sorted(chunk.items())))
+    for name in sorted(document_files):
+        files_out[name] = dump(document_files[name])
+    return files_out

@@ -72,8 +72,15 @@ def private_copy(key: Path, directory: Path) -> Path:
 
 def _usable_private_key(key: Path) -> Path:
     key = Path(key)
+    if key.is_dir():
+        raise SigningError(f"de sleutel '{key}' is een map, geen sleutelbestand. Geef het bestand, zoals ~/.ssh/id_ed25519.")
     if not key.is_file():
         raise SigningError(f"de sleutel '{key}' bestaat niet. Maak er een met: ssh-keygen -t ed25519")
+    if key.suffix == ".pub":
+        raise SigningError(
+            f"'{key}' is het openbare deel van de sleutel; ondertekenen kan alleen met het geheime deel. "
+            f"Geef dat bestand: --sleutel {key.with_suffix('')}"
+        )
     if os.name == "posix" and key.stat().st_mode & 0o077:
         raise SigningError(
             f"de sleutel '{key}' is leesbaar voor anderen; ssh-keygen weigert hem. "
@@ -86,14 +93,29 @@ def public_key(key: Path) -> str:
     """'type base64' of a private (or public) key file."""
     key = _usable_private_key(key)
     pub = Path(str(key) + ".pub")
-    if pub.is_file():
-        text = pub.read_text(encoding="utf-8", errors="replace").split()
-    else:
+    try:
+        with open(key, "rb") as handle:  # readable at all (ssh-keygen's own message would be English)
+            start = handle.read(64)
+        text = pub.read_text(encoding="utf-8", errors="replace").split() if pub.is_file() else []
+    except OSError as exc:
+        raise SigningError(
+            f"de sleutel '{key}' kan niet gelezen worden ({exc.strerror or exc}). Controleer of het bestand van u is "
+            f"en alleen voor u leesbaar (chmod 600 {key})."
+        ) from None
+    if b"PRIVATE KEY" not in start:
+        raise SigningError(
+            f"'{key}' is geen geheime SSH-sleutel. Geef het bestand met het geheime deel van uw sleutel, zoals "
+            "~/.ssh/id_ed25519 (gemaakt met: ssh-keygen -t ed25519)."
+        )
+    if not pub.is_file():
         done = subprocess.run(
             [ssh_keygen(), "-y", "-f", str(key)], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
         )
         if done.returncode != 0:
-            raise SigningError(f"de openbare sleutel van '{key}' kon niet bepaald worden: {done.stderr.strip()[:200]}")
+            raise SigningError(
+                f"de openbare sleutel van '{key}' kon niet bepaald worden (technische melding: {done.stderr.strip()[:200]}). "
+                f"Zet het openbare deel ernaast als {pub.name}, of maak een nieuwe sleutel met: ssh-keygen -t ed25519"
+            )
         text = done.stdout.split()
     if len(text) < 2:
         raise SigningError(f"'{key}.pub' is geen openbare SSH-sleutel.")

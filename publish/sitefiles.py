@@ -15,6 +15,10 @@ PACKAGE_SITE = Path(__file__).resolve().parent / "site"
 PACKAGE_THEME = PACKAGE_SITE / "theme"
 PACKAGE_PAGES = PACKAGE_SITE / "site_src"
 NEW_SITE = PACKAGE_SITE / "nieuw"  # what `woo-publish init` copies into a new site folder
+# The Dutch guides a new site gets in its docs/ folder, copies of the repository's docs/ (a pip-installed
+# woo-publicatie has no docs/ of its own); `python -m publish.schema` refreshes them, a test keeps them equal.
+STAFF_GUIDES = ("handleiding.md", "pakketformaat.md", "beheer.md")
+NEW_SITE_DOCS = NEW_SITE / "docs"
 
 
 def page_roots(site_folder: Path) -> list[tuple[Path, str, bool]]:

@@ -9,7 +9,7 @@ require(path.join(__dirname, "..", "publish", "site", "site_src", "assets", "woo
 const dir = process.argv[2];
 const out = {};
 for (const name of fs.readdirSync(dir).sort()) {
-  if (!/^[bt]-\d+\.json$/.test(name)) continue;
+  if (!/^[bt]-\d+(-\d+)?\.json$/.test(name)) continue;
   const idx = lunr.Index.load(JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")));
   const terms = Object.keys(idx.invertedIndex);
   const hits = terms.length ? idx.query((q) => q.term(terms[0], { usePipeline: false })).length : 0;

@@ -113,8 +113,8 @@ def test_output_for_a_scheduler_is_short_unless_something_needs_a_person(cli, mi
     assert "GEPUBLICEERD" not in result.stdout and "EMBARGO " not in result.stdout
     assert "GEWEIGERD    ongekeurd" in result.stdout and "Oplossing:" in result.stdout
     assert re.search(
-        r"Site geschreven naar .*: 1 besluit\(en\) gepubliceerd, 2 geweigerd, 1 onder embargo, "
-        r"0 ingetrokken; \d+ pdf\('s\) gelezen in [\d.]+ s\.",
+        r"Site geschreven naar .*: 1 publicatie gepubliceerd, 2 geweigerd, 1 onder embargo, "
+        r"0 ingetrokken; \d+ pdf's gecontroleerd \(\d+ uit de cache, \d+ opnieuw gelezen\) in \d+(,\d)? s\.",
         result.stdout,
     )
     assert "Pdf's controleren" not in result.stdout + result.stderr

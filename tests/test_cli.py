@@ -18,7 +18,7 @@ def test_check_exits_zero_only_when_every_package_is_published_as_it_is(cli, mak
     result = cli("check", str(decisions))
     assert result.returncode == 0, result.stdout
     assert "OK          pakket (2024-0001): wordt gepubliceerd zoals het is." in result.stdout
-    assert "Alle 1 pakket(ten) worden gepubliceerd zoals ze zijn." in result.stdout
+    assert "Het pakket wordt gepubliceerd zoals het is." in result.stdout
 
 
 def test_check_prints_every_problem_with_file_location_and_fix(cli, make_package, decisions):
@@ -37,7 +37,7 @@ def test_check_prints_every_problem_with_file_location_and_fix(cli, make_package
     assert "FOUT fout/inventaris.csv, rij 4, kolom 'beoordeling': 'nee' is geen geldige beoordeling." in out
     assert out.count("Oplossing:") == 4  # the three above and goed's missing approval
     assert "BLIJFT WEG  goed (A-1): wordt niet gepubliceerd: niet goedgekeurd." in out
-    assert "2 van 2 pakket(ten) worden niet gepubliceerd zoals ze zijn." in out
+    assert "2 van de 2 pakketten worden niet gepubliceerd zoals ze zijn." in out
 
 
 def test_check_usage_error_exits_two(cli, tmp_path):

@@ -550,7 +550,7 @@ def test_any_exception_in_one_package_refuses_only_that_package(make_package, de
     make_package("goed")
     make_package("stuk\nnep", meta={"kenmerk": "2024-0002"})
     make_package("diep", meta={"kenmerk": "2024-0003"})
-    real = evaluate_module.load_package
+    real = evaluate_module.read_package
 
     def flaky(folder, limits):
         if folder.name == "stuk\nnep":
@@ -559,7 +559,7 @@ def test_any_exception_in_one_package_refuses_only_that_package(make_package, de
             raise RecursionError("maximum recursion depth exceeded")
         return real(folder, limits)
 
-    monkeypatch.setattr(evaluate_module, "load_package", flaky)
+    monkeypatch.setattr(evaluate_module, "read_package", flaky)
     with caplog.at_level("ERROR", logger="woo_publish"):
         results = evaluate_module.evaluate(
             evaluate_module.package_folders(decisions), PdfInspector(Cache(tmp_path / "c"), workers=1)

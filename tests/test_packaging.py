@@ -111,7 +111,7 @@ def test_one_version_number_from_the_package_metadata():
     assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == version
     assert yaml.safe_load((ROOT / "publiccode.yml").read_text())["softwareVersion"] == version
     result = run_cli("--version")
-    assert result.returncode == 0 and result.stdout.strip() == f"woo-publish, version {version}"
+    assert result.returncode == 0 and result.stdout.strip() == f"woo-publish, versie {version}"
 
 
 def test_new_site_settings_match_the_example_sites_technical_settings():
@@ -144,7 +144,14 @@ def _init(tmp_path: Path, name: str = "woo-site") -> Path:
 
 def test_init_makes_commented_settings_an_empty_decisions_folder_and_a_readme(tmp_path):
     site = _init(tmp_path)
-    assert sorted(p.name for p in site.iterdir()) == [".gitignore", "README.md", "decisions", "mkdocs.yml", "ondertekenaars.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".gitignore",
+        "README.md",
+        "decisions",
+        "docs",
+        "mkdocs.yml",
+        "ondertekenaars.txt",
+    ]
     assert list((site / "decisions").iterdir()) == []
     settings = (site / "mkdocs.yml").read_text(encoding="utf-8")
     assert "Deel 1: uw organisatie (invullen)" in settings and "organisatie: Naam van de organisatie" in settings
@@ -194,7 +201,7 @@ def test_init_then_build_gives_a_valid_empty_site(tmp_path):
     site = _init(tmp_path)
     result = run_cli("build", "--cache", str(tmp_path / "cache"), cwd=site)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 besluit(en) gepubliceerd, 0 geweigerd" in result.stdout
+    assert "0 publicaties gepubliceerd, 0 geweigerd" in result.stdout
     home = (site / "site/index.html").read_text(encoding="utf-8")
     assert "Direct naar de inhoud" in home  # the package's theme overrides
     assert "Naam van de organisatie</p>" in home
@@ -219,7 +226,7 @@ def test_init_then_build_a_site_with_one_package(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     result = run_cli("build", "--cache", str(tmp_path / "cache"), "--vandaag", "2024-06-01", cwd=site)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 besluit(en) gepubliceerd, 0 geweigerd" in result.stdout
+    assert "1 publicatie gepubliceerd, 0 geweigerd" in result.stdout
     page = (site / "site/besluit/2024-0001/index.html").read_text(encoding="utf-8")
     assert "Verzoek over vergaderstukken" in page and "Direct naar de inhoud" in page
     assert (site / "site/besluit/2024-0001/besluitbrief.pdf").is_file()

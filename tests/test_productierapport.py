@@ -682,13 +682,15 @@ def test_bestand_column_with_a_bare_file_name_finds_it_in_a_subfolder(tmp_path):
 
 
 def test_case_number_is_searchable(vws_site):
-    from publish.search import compact, shard_of
+    from publish.search import bucket_of, compact, shard_of
 
     meta = json.loads((vws_site / "zoeken/index/meta.json").read_text())
     term = compact(MATTER)
-    shard = json.loads((vws_site / f"zoeken/index/b-{shard_of(term, meta['shards']['besluiten'])}.json").read_text())
+    (sid,) = meta["id"]  # the decision's stable id, in the bucket its id gives
+    g = bucket_of(sid, meta["emmers"])
+    shard = json.loads((vws_site / f"zoeken/index/b-{g}-{shard_of(term, meta['shards']['besluiten'][g])}.json").read_text())
     postings = dict((t, p) for t, p in shard["invertedIndex"])
-    assert postings[term]["kenmerk"] == {"0": {}}
+    assert postings[term]["kenmerk"] == {sid: {}}
 
 
 def test_unknown_related_numbers_and_bad_opgeschort_values(tmp_path):

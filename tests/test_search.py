@@ -247,7 +247,7 @@ def test_word_only_in_a_pdf_finds_its_decision_and_page(server):
     assert r["titles"] == ["Verslagen over de fietsenstalling"]
     # the document under its decision: its own page (with its assessment) and the PDF at the page (issue 18 item 2)
     assert re.search(
-        r'href="\.\./besluit/2024-0100/document/1/">Verslag overleg</a> <span class="woo-muted">\(openbaar\)</span>, '
+        r'href="\.\./besluit/2024-0100/document/1/">Verslag overleg</a> <span class="woo-muted">\(openbaar · 10 januari 2024\)</span>, '
         r'<a href="\.\./besluit/2024-0100/document-1\.pdf#page=1">pagina 1<span class="woo-sr"> van Verslag overleg</span> '
         r"in de PDF</a>",
         r["html"],
@@ -314,3 +314,222 @@ def test_vendored_scripts_equal_the_npm_packages():
     vendor = PACKAGE_PAGES / "assets/vendor"
     assert (vendor / "lunr.min.js").read_bytes() == (ROOT / "node_modules/lunr/lunr.min.js").read_bytes()
     assert (vendor / "lunr.nl.min.js").read_bytes() == (ROOT / "node_modules/lunr-languages/min/lunr.nl.min.js").read_bytes()
+
+
+# --- Issue 18 item 2: documents as results, in a decision with 3,000 documents; issue 19: stable index files.
+
+DEEP_TITLE = "Memo over de kwelwaterpomp"
+HOSTILE_TITLE = '<img src=x onerror="window.__xss=1"> Baggerbesluit'
+
+
+def _large_search_views():
+    """One decision with 3,000 documents (every one with a title and a page of text sharing common
+    words), and 15 small decisions around it so that the index has several buckets."""
+    import dataclasses
+
+    from large_decision import large_view
+
+    view = large_view(3000)
+    published = [r for r in view.rows if r.file]
+    for i, r in enumerate(published):
+        r.file.texts = [f"Verslag van het overleg over het programma Ruimte, stuk {i}."]
+    deep, other, hostile = published[-40], published[100], published[1000]
+    assert deep.row.date != other.row.date
+    deep.file.title = deep.row.title = DEEP_TITLE
+    deep.file.texts = ["Inleiding.", "Tweede pagina.", "Op deze pagina staat de zonnepanelenregeling."]
+    other.file.texts = ["Over de zonnepanelenregeling en de gemeente."]
+    hostile.file.title = hostile.row.title = HOSTILE_TITLE
+    small = []
+    for k in range(15):
+        d = dataclasses.replace(
+            view.decision, name=f"klein-{k}", kenmerk=f"2025-klein-{k}", title=f"Klein besluit {k} over fietspaden", inventory=[]
+        )
+        small.append(dataclasses.replace(view, decision=d, rows=[], main_files=view.main_files[:1]))
+    return [view] + small, deep, other
+
+
+@pytest.fixture(scope="module")
+def large_search(search_site, tmp_path_factory):
+    """search_site's pages with the index of _large_search_views() in place of its own."""
+    import shutil
+
+    from publish.search import build_search_files
+
+    site = tmp_path_factory.mktemp("groot-zoeken") / "site"
+    shutil.copytree(search_site, site)
+    views, deep, other = _large_search_views()
+    index = site / "zoeken/index"
+    shutil.rmtree(index)
+    index.mkdir()
+    for name, text in build_search_files(views).items():
+        (index / name).write_text(text, encoding="utf-8")
+    s = Server(site)
+    yield s, views, deep, other, index
+    s.close()
+
+
+def _documents(r: dict) -> list[str]:
+    """The document results as text: 'title (assessment · date), pagina N' with their links."""
+    return re.findall(r'<ul class="woo-found"[^>]*>(.*?)</ul>', r["html"])
+
+
+@needs_browser
+def test_document_deep_in_a_large_decision_is_a_result(large_search):
+    server, views, deep, other, _ = large_search
+    page_url = "../" + deep.page_url
+    pdf = "../" + deep.file.url
+    # By a word of its title: the document, with its decision, assessment, date and links.
+    r = _search(server, "kwelwaterpomp")
+    assert r["statusText"] == "1 besluit en 1 document gevonden voor \u201ckwelwaterpomp\u201d."
+    assert r["titles"] == ["Alle stukken over het programma Ruimte"]
+    (found,) = _documents(r)
+    assert f'<a href="{page_url}">Memo over de <mark>kwelwaterpomp</mark></a>' in found
+    assert f"({deep.row.assessment} · " in found and f'<a href="{pdf}#page=1">pagina 1' in found
+    # By a word on page 3 of its text: the PDF opens at that page; two documents, best first.
+    r = _search(server, "zonnepanelenregelingen")
+    assert r["statusText"] == "1 besluit en 2 documenten gevonden voor \u201czonnepanelenregelingen\u201d."
+    (found,) = _documents(r)
+    assert f'<a href="{pdf}#page=3">pagina 3<span class="woo-sr"> van {DEEP_TITLE}</span> in de PDF</a>' in found
+    assert "../" + other.page_url in found
+
+
+@needs_browser
+def test_document_date_filter_narrows_documents(large_search):
+    server, views, deep, other, _ = large_search
+    day = deep.row.date.isoformat()
+    r = _search(server, "zonnepanelenregeling", docvan=day, doctot=day)
+    assert r["statusText"] == "1 besluit en 1 document gevonden voor \u201czonnepanelenregeling\u201d."
+    (found,) = _documents(r)
+    assert "../" + deep.page_url in found and "../" + other.page_url not in found
+    assert f'value="{day}"' in r["html"] or "Alle filters wissen" in r["html"]
+    r = _search(server, "zonnepanelenregeling", doctot="1999-12-31")
+    assert r["statusText"].startswith("Geen besluiten gevonden")
+    # Decisions without a document in the range are left out; without words the page says what to do.
+    assert _search(server, "fietspaden", docvan="2020-01-01")["statusText"].startswith("Geen besluiten gevonden")
+    assert _search(server, "", docvan="2020-01-01")["statusText"].startswith("Vul een zoekwoord in")
+
+
+@needs_browser
+def test_a_very_common_word_gives_a_lower_bound(large_search):
+    server, *_ = large_search
+    r = _search(server, "programma")
+    assert r["statusText"].startswith("Ten minste 1 besluit en "), r["statusText"]
+    assert "alleen de best passende documenten zijn doorzocht" in r["statusText"]
+    # Three documents under the decision and a button for the others.
+    assert len(re.findall(r"<li><a href=", _documents(r)[0])) == 3
+    assert re.search(
+        r'<button type="button" class="woo-more woo-more-docs">Meer documenten uit dit besluit \(\d+ over\)', r["html"]
+    )
+
+
+CLICK_MORE_DOCUMENTS = """(async () => {
+  document.querySelector(".woo-more-docs").click();
+  for (let i = 0; i < 100 && document.querySelectorAll(".woo-found li").length <= 3; i++) await new Promise(r => setTimeout(r, 50));
+  const items = document.querySelectorAll(".woo-found li");
+  return {count: items.length, focused: document.activeElement === items[3].querySelector("a"),
+          label: (document.querySelector(".woo-more-docs") || {}).textContent || ""};
+})()"""
+
+
+@needs_browser
+def test_more_documents_of_a_decision_on_request_and_accessible(large_search):
+    server, *_ = large_search
+    r = probe(url=server.base + "zoeken/?q=programma", waitFor="#woo-search-status", evaluate=CLICK_MORE_DOCUMENTS, axe=True)
+    assert r["evaluated"]["count"] == 3 + 20 and r["evaluated"]["focused"] is True
+    assert r["evaluated"]["label"].startswith("Meer documenten uit dit besluit (")
+    assert r["axe"] == [], r["axe"]
+    assert r["errors"] == []
+
+
+@needs_browser
+def test_hostile_document_title_stays_text(large_search):
+    server, *_ = large_search
+    r = probe(url=server.base + "zoeken/?q=baggerbesluit", waitFor="#woo-search-status", evaluate="window.__xss === undefined")
+    assert r["errors"] == [] and r["evaluated"] is True
+    results = r["html"].split('id="woo-search-results"')[1].split("</ol>")[0]
+    assert "<img" not in results
+    assert '&lt;img src=x onerror="window.__xss=1"&gt; <mark>Baggerbesluit</mark>' in results
+
+
+@needs_browser
+def test_small_decisions_in_other_buckets_are_found(large_search):
+    server, views, *_ = large_search
+    r = _search(server, "fietspaden")
+    assert len(r["titles"]) == 15 - 5 and "Meer besluiten (5 over)" in r["html"]  # pages of ten
+
+
+def test_refs_are_stable_ids_of_their_bucket(large_search):
+    """What the browser relies on: every ref is an id from meta.json, in the bucket its file is named after."""
+    from publish.search import bucket_of
+
+    *_, index = large_search
+    meta = json.loads((index / "meta.json").read_text())
+    ids = set(meta["id"])
+    assert meta["emmers"] == 4 and len(ids) == meta["aantal"] == 16
+    for path in sorted(index.glob("[bt]-*.json")):
+        bucket = int(path.name.split("-")[1])
+        shard = json.loads(path.read_text())
+        for key, _ in shard["fieldVectors"]:
+            ref = key.split("/", 1)[1]
+            sid = ref.split("/")[0]
+            assert sid in ids and bucket_of(sid, meta["emmers"]) == bucket, (path.name, ref)
+            if path.name.startswith("t-"):
+                _, f_no, page, day = ref.split("/")
+                assert f_no.isdigit() and page.isdigit() and (day == "" or int(day, 36) > 0)
+
+
+def _synthetic(n: int):
+    import random
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from search_scale import synthetic_views
+
+    return synthetic_views(n, random.Random(n))
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    return {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+
+
+def test_one_changed_decision_rewrites_only_its_bucket():
+    import copy
+
+    from publish.search import bucket_count, bucket_of, build_search_files, stable_ids
+
+    views = _synthetic(41)
+    extra, views = views[-1], views[:-1]
+    before = build_search_files(views)
+    ids = stable_ids(v.url for v in views)
+    buckets = bucket_count(len(views))
+    assert buckets == 4
+    # The text of one document changes: only the text shards of its bucket.
+    changed = copy.deepcopy(views)
+    target = changed[17]
+    target.files[2].texts[1] += " nieuwewoordenreeks"
+    g = bucket_of(ids[target.url], buckets)
+    diff = _changed(before, build_search_files(changed))
+    assert diff and all(name.startswith(f"t-{g}-") for name in diff), diff
+    assert len(diff) < len([k for k in before if k.startswith("t-")]) / 4
+    # A decision is added: its bucket, its chunk, its document lists and meta.json; ids of others stay.
+    added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())
+    after = build_search_files(added)
+    new_id = stable_ids(v.url for v in added)[extra.url]
+    g = bucket_of(new_id, buckets)
+    allowed = ("meta.json", f"b-{g}-", f"t-{g}-", f"d-{new_id}-", "c-")
+    diff = _changed(before, after)
+    assert all(name.startswith(allowed) for name in diff), diff
+    assert sum(1 for name in diff if name.startswith("c-")) == 1
+    assert json.loads(after["meta.json"])["id"][1:] == [ids[v.url] for v in views][: len(views)] or set(
+        json.loads(after["meta.json"])["id"]
+    ) == set(ids.values()) | {new_id}
+
+
+def test_stable_ids_do_not_depend_on_other_decisions():
+    from publish.search import stable_ids
+
+    urls = [f"besluit/2024-{i:04d}/" for i in range(500)]
+    few = stable_ids(urls[:10])
+    many = stable_ids(urls)
+    assert all(many[u] == few[u] for u in urls[:10])
+    assert len(set(many.values())) == 500 and all(len(i) <= 7 for i in many.values())

@@ -327,4 +327,18 @@ def test_search_results_link_documents_to_their_page_and_pdf_page(demo_site):
     found = r["html"].split('class="woo-found"')[1].split("</ul>")[0]
     assert re.search(r'href="\.\./besluit/2024-0000034173/document/\d+/"', found)
     assert re.search(r'href="\.\./besluit/2024-0000034173/document-\d+\.pdf#page=\d+"', found)
-    assert "(deels openbaar)" in found or "(openbaar)" in found
+    assert re.search(r"\((deels )?openbaar( · \d+ \w+ \d{4})?\)", found)
+
+
+@needs_browser
+def test_listing_facets_work_without_javascript(demo_site):
+    """Issue 18 item 3: every facet of the listing is a plain link to a static filtered listing."""
+    server, _ = demo_site
+    r = probe(url=server.base + "besluiten/", javascript=False)
+    links = set(re.findall(r'href="((?:\.\./)*(?:besluiten/)?(?:jaar|organisatie|uitkomst|soort|onderwerp)/[^"#]+/)"', r["html"]))
+    kinds = {re.search(r"(jaar|organisatie|uitkomst|soort|onderwerp)/", link).group(1) for link in links}
+    assert {"jaar", "organisatie", "uitkomst", "soort"} <= kinds, links
+    for link in sorted(links)[:6]:
+        target = probe(url=server.base + "besluiten/" + link, javascript=False)
+        assert target["status"] == 200, link
+        assert re.search(r'href="(?:\.\./)+(?:besluit|kamerstuk|kamervragen)/[^"]+/"', target["html"]), link

@@ -249,17 +249,17 @@ def search_urls(site: Path, word: str, raw: bool = False) -> set[str]:
     index = site / "zoeken" / "index"
     meta = json.loads((index / "meta.json").read_text())
     term = compact(word) if raw else terms(word)[0]
-    shard = json.loads((index / f"b-{shard_of(term, meta['shards']['besluiten'])}.json").read_text())
     refs = set()
-    for t, entry in shard["invertedIndex"]:
-        if t == term:
-            refs |= {int(ref) for name, found in entry.items() if name != "_index" for ref in found}
-    chunks = {}
+    for g, count in enumerate(meta["shards"]["besluiten"]):  # one shard per bucket, refs are stable ids
+        shard = json.loads((index / f"b-{g}-{shard_of(term, count)}.json").read_text())
+        for t, entry in shard["invertedIndex"]:
+            if t == term:
+                refs |= {ref for name, found in entry.items() if name != "_index" for ref in found}
     urls = set()
-    for n in refs:
-        c = n // meta["chunk"]
-        chunks.setdefault(c, json.loads((index / f"c-{c}.json").read_text()))
-        urls.add(chunks[c][n % meta["chunk"]][2])
+    for sid in refs:
+        assert sid in meta["id"]
+        chunk = json.loads((index / f"c-{int(sid, 36) % meta['chunks']}.json").read_text())
+        urls.add(chunk[sid][2])
     return urls
 
 

@@ -147,7 +147,11 @@ def test_withdrawal_reason_with_personal_data_is_refused(cli, make_package, reas
     approve(pkg)
     result = cli("withdraw", str(pkg), "--reden", reason, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY))
     assert result.returncode == 1
-    assert "de reden bevat persoonsgegevens" in result.stdout and "er is niets ingetrokken" in result.stdout
+    assert (
+        "de reden bevat persoonsgegevens" in result.stdout
+        and "Niet ingetrokken: " in result.stdout
+        and "Er is niets vastgelegd." in result.stdout
+    )
     for value in ("123456782", "jan.jansen", "12.34.56", "Kerkstraat"):
         assert value not in result.stdout
     assert not (pkg / "wijzigingen.json").exists()

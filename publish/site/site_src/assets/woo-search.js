@@ -1,5 +1,9 @@
 /* Search for woo-publicatie: reads ?q= and filters from the URL, loads only the index shards of the
-   query's terms (lunr 2.3 indexes with lunr-languages' Dutch pipeline) and renders the results.
+   query's terms (lunr 2.3 indexes with lunr-languages' Dutch pipeline) and renders the results:
+   decisions, each with the documents where the words occur below it. Every text from the index is
+   put in the page as text (textContent, text nodes), never as HTML: titles come from packages.
+   Index layout (publish/search.py): refs are stable ids; each bucket of decisions is an index of
+   its own, so a term is looked up in one shard per bucket.
    Without JavaScript the page explains how to browse instead. */
 (function () {
   "use strict";
@@ -17,6 +21,7 @@
   var sort = params.get("sorteer") || "relevantie";
   var FACETS = [["soort", "Soort"], ["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
   var PAGE = 10;
+  var FIRST_DOCS = 3, MORE_DOCS = 20;  // documents shown under a decision at first, and per click
   var cache = {};
   var capped = {};  // terms whose postings were cut to the best ones (listed in their shard)
   load("meta.json");  // start at once, in parallel with the rest of the page
@@ -54,23 +59,45 @@
     });
     return { words: words.filter(function (w, i, a) { return a.indexOf(w) === i; }), codes: codes };
   }
-  function escapeHtml(s) {
-    return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
-  }
-  function highlight(text, stems) {
-    return escapeHtml(text).replace(/[A-Za-zÀ-ÿ]+/g, function (w) {
-      var s = stem(w);
-      return s && stems.indexOf(s) >= 0 ? "<mark>" + w + "</mark>" : w;
+  // DOM helpers: el("a", {href: ...}, child, ...) where a child is a node or plain text.
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "className") node.className = attrs[k]; else node.setAttribute(k, attrs[k]);
     });
+    for (var i = 2; i < arguments.length; i++) {
+      var c = arguments[i];
+      if (c === null || c === undefined || c === "") continue;
+      node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+    }
+    return node;
+  }
+  function highlight(text, stems) {  // a fragment: the words of the query in <mark>, the rest as text
+    var frag = document.createDocumentFragment(), re = /[A-Za-zÀ-ÿ]+/g, last = 0, m;
+    text = String(text);
+    while ((m = re.exec(text))) {
+      var s = stem(m[0]);
+      if (s && stems.indexOf(s) >= 0) {
+        if (m.index > last) frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+        frag.appendChild(el("mark", {}, m[0]));
+        last = m.index + m[0].length;
+      }
+    }
+    if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
+    return frag;
   }
   var loaded = {};
-  function searchShard(kind, count, term) {
-    var name = kind + "-" + (fnv(term) % count) + ".json";
-    return load(name).then(function (json) {
-      (json.afgekapt || []).forEach(function (t) { capped[t] = true; });
-      var idx = loaded[name] || (loaded[name] = lunr.Index.load(json));
-      return idx.query(function (q) { q.term(term, { usePipeline: false }); });
-    });
+  // A term is looked up in one shard of every bucket (each bucket is an index of its own).
+  function searchShard(kind, counts, term) {
+    return Promise.all(counts.map(function (count, g) {
+      if (!count) return [];
+      var name = kind + "-" + g + "-" + (fnv(term) % count) + ".json";
+      return load(name).then(function (json) {
+        (json.afgekapt || []).forEach(function (t) { capped[t] = true; });
+        var idx = loaded[name] || (loaded[name] = lunr.Index.load(json));
+        return idx.query(function (q) { q.term(term, { usePipeline: false }); });
+      });
+    })).then(function (lists) { return [].concat.apply([], lists); });
   }
   function url(changes) {
     var p = new URLSearchParams(window.location.search);
@@ -99,9 +126,16 @@
     return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
   }
   var fromDay = dayOf(params.get("van")), toDay = dayOf(params.get("tot"));
-  var fromInput = document.getElementById("woo-van"), toInput = document.getElementById("woo-tot");
-  if (fromInput && fromDay !== null) fromInput.value = params.get("van");
-  if (toInput && toDay !== null) toInput.value = params.get("tot");
+  var docFromDay = dayOf(params.get("docvan")), docToDay = dayOf(params.get("doctot"));
+  [["woo-van", "van", fromDay], ["woo-tot", "tot", toDay], ["woo-docvan", "docvan", docFromDay], ["woo-doctot", "doctot", docToDay]].forEach(function (f) {
+    var field = document.getElementById(f[0]);
+    if (field && f[2] !== null) field.value = params.get(f[1]);
+  });
+  var docFilter = docFromDay !== null || docToDay !== null;
+  function docDayPasses(day) {
+    if (!docFilter) return true;
+    return day !== null && (docFromDay === null || day >= docFromDay) && (docToDay === null || day <= docToDay);
+  }
   function decode(meta) {
     // meta.json is columnar and delta-coded to stay small; rows are [year, org, outcome, grounds, subjects, day, published day].
     var rows = new Array(meta.aantal), day = 0, years = {};
@@ -117,6 +151,8 @@
 
   load("meta.json").then(function (meta) {
     var rows = decode(meta);
+    var idIndex = {};
+    meta.id.forEach(function (id, n) { idIndex[id] = n; });
     function facetValues(key, row) {
       if (key === "jaar") return [String(row[0])];
       if (key === "organisatie") return [meta.organisaties[row[1]]];
@@ -126,24 +162,29 @@
       return row[4].map(function (s) { return meta.onderwerpen[s]; });
     }
     var parsed = parseQuery(query);
-    var pages = {};
     var anyQuery = parsed.words.length + parsed.codes.length > 0;
-    var optional = [];  // very common terms: their postings are cut, so they only add to the score
-    var jobs = parsed.words.map(function (term, i) {
+    // Per word: the decisions it finds (decision index, and the text of their documents at a quarter
+    // weight) and the documents it finds ("n/f": title as page 0, or a page of the text).
+    var jobs = parsed.words.map(function (term) {
       return Promise.all([
         searchShard("b", meta.shards.besluiten, term),
         searchShard("t", meta.shards.tekst, term)
       ]).then(function (found) {
-        var hit = {};
-        found[0].forEach(function (r) { hit[r.ref] = (hit[r.ref] || 0) + r.score; });
-        found[1].forEach(function (r) {
-          var parts = r.ref.split("/"), d = parts[0];
-          hit[d] = (hit[d] || 0) + r.score / 4;
-          pages[d] = pages[d] || {};
-          var key = parts[1];
-          if (!pages[d][key] || pages[d][key].score < r.score) pages[d][key] = { page: +parts[2], score: r.score };
+        var hit = {}, docs = {};
+        found[0].forEach(function (r) {
+          var n = idIndex[r.ref];
+          if (n !== undefined) hit[n] = (hit[n] || 0) + r.score;
         });
-        return hit;
+        found[1].forEach(function (r) {
+          var parts = r.ref.split("/"), n = idIndex[parts[0]];  // id/file/page/date (base 36 days, or empty)
+          if (n === undefined) return;
+          hit[n] = (hit[n] || 0) + r.score / 4;
+          var key = n + "/" + parts[1], page = +parts[2];
+          var doc = docs[key] || (docs[key] = { n: n, f: +parts[1], score: 0, page: 1, pageScore: -1, day: parts[3] ? parseInt(parts[3], 36) : null });
+          doc.score += r.score;
+          if (page > 0 && r.score > doc.pageScore) { doc.page = page; doc.pageScore = r.score; }
+        });
+        return { hit: hit, docs: docs };
       });
     });
     // Terms with digits: a ground code, a year, or (part of) a kenmerk, looked up in the kenmerk field.
@@ -152,44 +193,83 @@
       if (ground >= 0) {
         var hit = {};
         rows.forEach(function (row, n) { if (row[3].indexOf(ground) >= 0) hit[n] = 1; });
-        jobs.push(Promise.resolve(hit));
+        jobs.push(Promise.resolve({ hit: hit, docs: null }));
       } else if (/^(19|20)\d\d$/.test(code)) {
         var years = {};
         rows.forEach(function (row, n) { if (String(row[0]) === code) years[n] = 1; });
         jobs.push(searchShard("b", meta.shards.besluiten, code).then(function (found) {
-          found.forEach(function (r) { years[r.ref] = 5; });
-          return years;
+          found.forEach(function (r) { if (r.ref in idIndex) years[idIndex[r.ref]] = 5; });
+          return { hit: years, docs: null };
         }));
       } else {
         jobs.push(searchShard("b", meta.shards.besluiten, code).then(function (found) {
           var hit = {};
-          found.forEach(function (r) { hit[r.ref] = 5 + r.score; });
-          return hit;
+          found.forEach(function (r) { if (r.ref in idIndex) hit[idIndex[r.ref]] = 5 + r.score; });
+          return { hit: hit, docs: null };
         }));
       }
     });
     return Promise.all(jobs).then(function (hits) {
+      // A very common word keeps only its best postings in the index: it only adds to the score when
+      // other words are required; alone it is required (and the count is a lower bound).
       var required = parsed.words.filter(function (w) { return !capped[w]; }).length + parsed.codes.length;
-      parsed.words.forEach(function (w, i) { optional[i] = capped[w] && required > 0; });
-      var matches = [];
+      var optional = parsed.words.map(function (w) { return capped[w] && required > 0; });
+      var groups = {};
       for (var n = 0; n < rows.length; n++) {
         var ok = true, score = 0;
         for (var h = 0; h < hits.length; h++) {
-          if (!(n in hits[h])) {
+          if (!(n in hits[h].hit)) {
             if (optional[h]) continue;
             ok = false; break;
           }
-          score += hits[h][n];
+          score += hits[h].hit[n];
         }
-        if (ok) matches.push({ n: n, score: score });
+        if (ok) groups[n] = { n: n, own: score, docs: [] };
       }
-      render(meta, rows, matches, parsed, pages, anyQuery, facetValues, optional);
+      // Documents: every required word in the document (its title or any of its pages).
+      if (parsed.words.length) {
+        var keys = {};
+        hits.forEach(function (job) { if (job.docs) Object.keys(job.docs).forEach(function (k) { keys[k] = true; }); });
+        Object.keys(keys).forEach(function (key) {
+          var doc = null, score = 0;
+          for (var h = 0; h < hits.length; h++) {
+            var job = hits[h], found = job.docs ? job.docs[key] : null;
+            if (job.docs === null) {  // a code: the document's decision must match it
+              if (!(+key.split("/")[0] in job.hit)) return;
+              continue;
+            }
+            if (!found) {
+              if (optional[h]) continue;
+              return;
+            }
+            score += found.score;
+            if (!doc || found.pageScore > doc.pageScore) doc = { n: found.n, f: found.f, page: found.page, pageScore: found.pageScore, day: found.day };
+          }
+          if (!doc || !docDayPasses(doc.day)) return;
+          doc.score = score;
+          var group = groups[doc.n] || (groups[doc.n] = { n: doc.n, own: null, docs: [] });
+          group.docs.push(doc);
+        });
+      }
+      var matches = [];
+      Object.keys(groups).forEach(function (n) {
+        var g = groups[n];
+        if (docFilter && !g.docs.length) return;  // the document date filter keeps documents only
+        g.docs.sort(function (a, b) { return (b.score - a.score) || (a.f - b.f); });
+        g.score = Math.max(g.own || 0, g.docs.length ? g.docs[0].score : 0);
+        matches.push(g);
+      });
+      var bounded = parsed.words.some(function (w, i) { return capped[w] && !optional[i]; });
+      render(meta, rows, matches, parsed, anyQuery, facetValues, bounded);
     });
   }).catch(function () {
     status.textContent = "Het zoeken is op dit moment niet beschikbaar. Bekijk het overzicht van alle besluiten.";
   });
 
-  function render(meta, rows, matches, parsed, pages, anyQuery, facetValues, optional) {
+  function chunkName(meta, n) { return "c-" + (parseInt(meta.id[n], 36) % meta.chunks) + ".json"; }
+  function documentsName(meta, n, f) { return "d-" + meta.id[n] + "-" + Math.floor(f / meta.documentenPerBestand) + ".json"; }
+
+  function render(meta, rows, matches, parsed, anyQuery, facetValues, bounded) {
     var chosen = {};
     FACETS.forEach(function (f) { chosen[f[0]] = params.getAll(f[0]); });
     function passes(m, except) {
@@ -212,9 +292,14 @@
       if (sort === "publicatiedatum") return (rb[6] - ra[6]) || (a.n - b.n);
       return (b.score - a.score) || (a.n - b.n);
     });
-    // Facets: counts under the other chosen filters, as links that add or remove a filter.
-    var html = "";
-    var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; }) || fromDay !== null || toDay !== null;
+    // Facets: counts (of decisions) under the other chosen filters, as links that add or remove a filter.
+    var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; }) || fromDay !== null || toDay !== null || docFilter;
+    facetBox.textContent = "";
+    if (anyChosen) {
+      var clear = { van: null, tot: null, docvan: null, doctot: null };
+      FACETS.forEach(function (f) { clear[f[0]] = null; });
+      facetBox.appendChild(el("p", {}, el("a", { href: url(clear) }, "Alle filters wissen")));
+    }
     FACETS.forEach(function (f) {
       var counts = {};
       matches.forEach(function (m) {
@@ -223,86 +308,124 @@
       });
       var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : a.localeCompare(b, "nl"); });
       if (!values.length) return;
-      html += '<section><h3>' + f[1] + '</h3><ul>';
+      var ul = el("ul", {});
       values.forEach(function (v) {
         var on = chosen[f[0]].indexOf(v) >= 0;
-        html += '<li><a href="' + escapeHtml(toggled(f[0], v)) + '"' + (on ? ' aria-current="true" class="woo-facet-on"' : "") + '>' +
-          (on ? '<span class="woo-sr">Filter uitzetten: </span>' : '<span class="woo-sr">Filteren op </span>') +
-          escapeHtml(v) + '</a> <span class="woo-muted">(' + counts[v] + ')</span></li>';
+        var a = el("a", { href: toggled(f[0], v) }, el("span", { className: "woo-sr" }, on ? "Filter uitzetten: " : "Filteren op "), v);
+        if (on) { a.setAttribute("aria-current", "true"); a.className = "woo-facet-on"; }
+        ul.appendChild(el("li", {}, a, " ", el("span", { className: "woo-muted" }, "(" + counts[v] + ")")));
       });
-      html += "</ul></section>";
+      facetBox.appendChild(el("section", {}, el("h3", {}, f[1]), ul));
     });
-    if (anyChosen) {
-      var clear = { van: null, tot: null }; FACETS.forEach(function (f) { clear[f[0]] = null; });
-      html = '<p><a href="' + escapeHtml(url(clear)) + '">Alle filters wissen</a></p>' + html;
+    var label = anyQuery ? " voor \u201c" + query + "\u201d" : "";
+    list.textContent = "";
+    if (docFilter && !parsed.words.length) {
+      status.textContent = "Vul een zoekwoord in: de documentdatum filtert de documenten waarin de woorden staan.";
+      window.wooSearchDone = performance.now();
+      return;
     }
-    facetBox.innerHTML = html;
-    var label = anyQuery ? ' voor \u201c' + query + '\u201d' : "";
     if (!results.length) {
       status.textContent = "Geen besluiten gevonden" + label + ".";
-      list.innerHTML = "";
       document.getElementById("woo-search-help").hidden = false;
       window.wooSearchDone = performance.now();
       return;
     }
-    // A very common word keeps only its best pages in the index: then the count is a lower bound.
-    var bounded = parsed.words.some(function (w, i) { return capped[w] && !optional[i]; });
+    var documentCount = results.reduce(function (sum, m) { return sum + m.docs.length; }, 0);
+    // A very common word keeps only its best pages in the index: then the counts are a lower bound.
     status.textContent = (bounded ? "Ten minste " : "") + results.length + (results.length === 1 ? " besluit" : " besluiten") +
+      (documentCount ? " en " + documentCount + (documentCount === 1 ? " document" : " documenten") : "") +
       " gevonden" + label + (bounded ? " (een veelvoorkomend woord: alleen de best passende documenten zijn doorzocht)" : "") + ".";
     var shownCount = 0;
     function more() {
       var batch = results.slice(shownCount, shownCount + PAGE);
       shownCount += batch.length;
-      var chunkNames = {};
-      batch.forEach(function (m) { chunkNames[Math.floor(m.n / meta.chunk)] = true; });
-      return Promise.all(Object.keys(chunkNames).map(function (c) {
-        return load("c-" + c + ".json").then(function (data) { return [+c, data]; });
-      })).then(function (loaded) {
-        var chunks = {};
-        loaded.forEach(function (pair) { chunks[pair[0]] = pair[1]; });
-        list.insertAdjacentHTML("beforeend", batch.map(function (m) { return item(chunks, m); }).join(""));
+      var names = {};
+      batch.forEach(function (m) {
+        names[chunkName(meta, m.n)] = true;
+        m.docs.slice(0, FIRST_DOCS).forEach(function (d) { names[documentsName(meta, m.n, d.f)] = true; });
+      });
+      return loadAll(Object.keys(names)).then(function (files) {
+        batch.forEach(function (m) { list.appendChild(item(files, m)); });
         window.wooSearchDone = window.wooSearchDone || performance.now();
         var button = document.getElementById("woo-more");
         if (shownCount < results.length) {
           if (!button) {
-            button = document.createElement("button");
-            button.id = "woo-more";
-            button.type = "button";
-            button.className = "woo-more";
+            button = el("button", { id: "woo-more", type: "button", className: "woo-more" });
             button.addEventListener("click", function () {
               var first = list.children.length;
               more().then(function () { var next = list.children[first]; if (next) next.querySelector("a").focus(); });
             });
             list.parentNode.insertBefore(button, list.nextSibling);
           }
-          button.textContent = "Meer resultaten (" + (results.length - shownCount) + " over)";
+          button.textContent = "Meer besluiten (" + (results.length - shownCount) + " over)";
         } else if (button) {
           button.remove();
         }
       });
     }
-    function item(chunks, m) {
-      var info = chunks[Math.floor(m.n / meta.chunk)][m.n % meta.chunk], row = rows[m.n];
-      var docs = Object.keys(pages[m.n] || {}).map(function (f) { return [+f, pages[m.n][f]]; })
-        .sort(function (a, b) { return b[1].score - a[1].score; }).slice(0, 3);
-      // The documents where the words occur, under their decision: the document's own page (with its
-      // assessment) and the PDF at the page where the words are.
-      var found = docs.length ? '<p class="woo-found-title">Gevonden in:</p><ul class="woo-found">' + docs.map(function (d) {
-        var file = info[4][d[0]], pdf = escapeHtml(siteRoot + file[1]) + '#page=' + d[1].page;
-        if (file[2]) {
-          return '<li><a href="' + escapeHtml(siteRoot + file[2]) + '">' + highlight(file[0], parsed.words) + '</a>' +
-            ' <span class="woo-muted">(' + escapeHtml(file[3]) + ')</span>, <a href="' + pdf + '">pagina ' + d[1].page +
-            '<span class="woo-sr"> van ' + escapeHtml(file[0]) + '</span> in de PDF</a></li>';
-        }
-        return '<li><a href="' + pdf + '">' + escapeHtml(file[0]) + ', pagina ' + d[1].page + '</a></li>';
-      }).join("") + "</ul>" : "";
-      return '<li><h2 class="woo-result-title"><a href="' + escapeHtml(siteRoot + info[2]) + '">' + highlight(info[0], parsed.words) + '</a></h2>' +
-        '<p class="woo-muted"><span class="woo-type">' + escapeHtml(meta.soorten[row[7]]) + '</span> · Kenmerk ' + escapeHtml(info[1]) + ' · ' +
-        escapeHtml(meta.organisaties[row[1]]) + ' · ' + (row[2] < 0 ? 'van ' : 'besluit van ') +
-        escapeHtml(longDay(row[5])) + (row[2] < 0 ? '' : ' · ' + escapeHtml(meta.uitkomsten[row[2]])) + '</p>' +
-        '<p>' + highlight(info[3], parsed.words) + '</p>' + found + '</li>';
+    function loadAll(names) {
+      return Promise.all(names.map(function (name) { return load(name).then(function (data) { return [name, data]; }); }))
+        .then(function (pairs) { var out = {}; pairs.forEach(function (p) { out[p[0]] = p[1]; }); return out; });
     }
-    list.innerHTML = "";
+    function documentItem(files, m, d) {
+      var info = files[documentsName(meta, m.n, d.f)][d.f % meta.documentenPerBestand];  // [title, pdf, page, assessment, day]
+      var pdf = el("a", { href: siteRoot + info[1] + "#page=" + d.page }, "pagina " + d.page, el("span", { className: "woo-sr" }, " van " + info[0]), " in de PDF");
+      var about = [info[3], info[4] === null || info[4] === undefined ? "" : longDay(info[4])].filter(Boolean).join(" · ");
+      return el("li", {}, el("a", { href: siteRoot + (info[2] || info[1]) }, highlight(info[0], parsed.words)),
+        about ? " " : "", about ? el("span", { className: "woo-muted" }, "(" + about + ")") : "", ", ", pdf);
+    }
+    function item(files, m) {
+      var info = files[chunkName(meta, m.n)][meta.id[m.n]], row = rows[m.n];  // [title, kenmerk, url, summary, files]
+      var li = el("li", {},
+        el("h2", { className: "woo-result-title" }, el("a", { href: siteRoot + info[2] }, highlight(info[0], parsed.words))),
+        el("p", { className: "woo-muted" }, el("span", { className: "woo-type" }, meta.soorten[row[7]]),
+          " · Kenmerk " + info[1] + " · " + meta.organisaties[row[1]] + " · " + (row[2] < 0 ? "van " : "besluit van ") + longDay(row[5]) +
+          (row[2] < 0 ? "" : " · " + meta.uitkomsten[row[2]])),
+        el("p", {}, highlight(info[3], parsed.words)));
+      if (m.docs.length) {
+        // The documents where the words occur, under their decision: the document's own page (with
+        // its assessment and date) and the PDF at the page where the words are.
+        var headingId = "woo-found-" + meta.id[m.n];
+        var ul = el("ul", { className: "woo-found", "aria-labelledby": headingId });
+        li.appendChild(el("p", { className: "woo-found-title", id: headingId },
+          "Gevonden in " + m.docs.length + (m.docs.length === 1 ? " document" : " documenten") + ":"));
+        li.appendChild(ul);
+        var shown = 0;
+        var showDocs = function (count) {
+          var batch = m.docs.slice(shown, shown + count);
+          var names = {};
+          batch.forEach(function (d) { names[documentsName(meta, m.n, d.f)] = true; });
+          return loadAll(Object.keys(names)).then(function (docFiles) {
+            var firstNew = null;
+            batch.forEach(function (d) {
+              var node = documentItem(docFiles, m, d);
+              firstNew = firstNew || node;
+              ul.appendChild(node);
+            });
+            shown += batch.length;
+            return firstNew;
+          });
+        };
+        var first = m.docs.slice(0, FIRST_DOCS);
+        first.forEach(function (d) { ul.appendChild(documentItem(files, m, d)); });
+        shown = first.length;
+        if (m.docs.length > shown) {
+          var button = el("button", { type: "button", className: "woo-more woo-more-docs" });
+          var setLabel = function () {
+            button.textContent = "Meer documenten uit dit besluit (" + (m.docs.length - shown) + " over)";
+          };
+          setLabel();
+          button.addEventListener("click", function () {
+            showDocs(MORE_DOCS).then(function (firstNew) {
+              if (shown >= m.docs.length) button.remove(); else setLabel();
+              if (firstNew) firstNew.querySelector("a").focus();
+            });
+          });
+          li.appendChild(button);
+        }
+      }
+      return li;
+    }
     more();
   }
 })();
