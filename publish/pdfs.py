@@ -109,6 +109,7 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
     from pypdf.errors import PdfReadError
     from pypdfium2 import PdfiumError
 
+    from .gate.copy import CopyError
     from .gate.timing import stage
 
     try:
@@ -129,6 +130,13 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
 
         findings, published, texts = run_gate(reader, data)
         return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
+    except CopyError as exc:  # the copy met something it cannot clean or judge: its reason is Dutch
+        return {
+            "ok": False,
+            "error": f"de pdf kan niet veilig gepubliceerd worden: {exc}. Maak de pdf opnieuw vanuit het "
+            "bronbestand (bijvoorbeeld 'Opslaan als pdf' of opnieuw 'printen' naar pdf) en lak daarna opnieuw.",
+            "error_code": "pdf.onleesbaar",
+        }, None
     except (
         PdfReadError,
         ValueError,
@@ -210,7 +218,15 @@ def _precheck_timed(data: bytes, limits, opened: list | None) -> dict | None:
         return None
     if pages > limits.pdf_pages:
         return _limit_result(limits, "pdf_pages", pages, "het aantal pagina's", "limiet.pdf_paginas")
-    largest = _largest_stream(data, limits.pdf_stream_bytes)
+    try:
+        largest = _largest_stream(data, limits.pdf_stream_bytes)
+    except UnboundedStream as exc:
+        return {
+            "ok": False,
+            "error": f"{exc}: de voorcontrole kan niet bepalen hoe groot die uitgepakt wordt. Maak de pdf opnieuw "
+            "vanuit het bronbestand (bijvoorbeeld met 'Opslaan als pdf' of 'Afdrukken naar pdf').",
+            "error_code": "pdf.onleesbaar",
+        }
     if largest > limits.pdf_stream_bytes:
         return _limit_result(limits, "pdf_stream_bytes", largest, "een uitgepakte stroom in de pdf", "limiet.pdf_stroom")
     if opened is not None:
@@ -221,17 +237,166 @@ def _precheck_timed(data: bytes, limits, opened: list | None) -> dict | None:
 # Deflate writes at most 258 bytes per code of at least 2 bits: never more than about 1032 bytes out per
 # byte in (zlib's own documentation; measured 1029 for a long run of zeros).
 DEFLATE_MAX_RATIO = 1040
+# The most each filter can write per byte read, for the shortcut below. ASCIIHex halves; ASCII85 writes
+# 4 bytes for its one-character ``z``; RunLength 128 bytes for a 2-byte run (64); LZW at most 3839
+# bytes (the longest string of a 4096-entry table) per code of at least 9 bits (3413). The image
+# codecs end a chain: what is counted is what they read (they are decoded only when drawn, bounded
+# by the image's width and height), so they count 1 here.
+FILTER_MAX_RATIO = {
+    "/FlateDecode": DEFLATE_MAX_RATIO,
+    "/LZWDecode": 3413,
+    "/RunLengthDecode": 64,
+    "/ASCIIHexDecode": 1,
+    "/ASCII85Decode": 4,
+}
+# Each filter of a chain may write up to the limit, and each is unpacked in turn: a long chain multiplies
+# the work. Producers use one or two (reportlab: ASCII85 and Flate).
+MAX_FILTERS = 4
+IMAGE_CODECS = {"/DCTDecode", "/JPXDecode", "/CCITTFaxDecode", "/JBIG2Decode"}
+# The abbreviations qpdf and PDFium also accept on a stream.
+FILTER_ABBREVIATIONS = {
+    "/Fl": "/FlateDecode",
+    "/LZW": "/LZWDecode",
+    "/RL": "/RunLengthDecode",
+    "/AHx": "/ASCIIHexDecode",
+    "/A85": "/ASCII85Decode",
+    "/DCT": "/DCTDecode",
+    "/CCF": "/CCITTFaxDecode",
+}
+
+
+class UnboundedStream(ValueError):
+    """A stream whose filters the precheck cannot bound: the PDF is refused (Dutch message)."""
+
+
+def _filters(obj) -> list[tuple[str, object]]:
+    """The filter chain of a stream as (filter name, its decode parameters), abbreviations written out."""
+    import pikepdf
+
+    filters = obj.get("/Filter")
+    if filters is None:
+        return []
+    names = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
+    parms = obj.get("/DecodeParms")
+    parm_list = list(parms) if isinstance(parms, pikepdf.Array) else [parms] * len(names)
+    chain = []
+    for i, name in enumerate(names):
+        if not isinstance(name, pikepdf.Name):
+            raise UnboundedStream("een stroom heeft een filter dat geen naam is")
+        text = FILTER_ABBREVIATIONS.get(str(name), str(name))
+        chain.append((text, parm_list[i] if i < len(parm_list) else None))
+    return chain
+
+
+def _check_chain(chain: list[tuple[str, object]]) -> int:
+    """The most the chain can write per byte read; refuses what the precheck cannot bound: more than
+    ``MAX_FILTERS`` filters, an unknown filter, an image codec before the end of the chain, a predictor before the end of the chain (the
+    next filter would read the predicted bytes, which the precheck does not compute)."""
+    import pikepdf
+
+    if len(chain) > MAX_FILTERS:
+        raise UnboundedStream(f"een stroom gebruikt {len(chain)} filters na elkaar (meer dan {MAX_FILTERS})")
+    ratio = 1
+    for i, (name, parms) in enumerate(chain):
+        last = i == len(chain) - 1
+        if name in IMAGE_CODECS:
+            if not last:
+                raise UnboundedStream(f"een stroom gebruikt het beeldfilter {name[1:]} midden in een reeks filters")
+            continue
+        if name not in FILTER_MAX_RATIO:
+            raise UnboundedStream(f"een stroom gebruikt het onbekende of niet toegestane filter {name[1:]}")
+        predictor = parms.get("/Predictor", 1) if isinstance(parms, pikepdf.Dictionary) else 1
+        if not last and name in ("/FlateDecode", "/LZWDecode") and predictor not in (1, None):
+            raise UnboundedStream(f"een stroom gebruikt een voorspeller (Predictor) bij {name[1:]} midden in een reeks filters")
+        if name == "/LZWDecode" and isinstance(parms, pikepdf.Dictionary) and parms.get("/EarlyChange", 1) != 1:
+            raise UnboundedStream("een stroom gebruikt LZW met EarlyChange 0")
+        ratio *= FILTER_MAX_RATIO[name]
+    return ratio
+
+
+def _inflate(data: bytes, limit: int, keep: bool) -> tuple[int, bytes]:
+    """Flate in bounded steps, stopping just past ``limit``: (bytes written, those bytes when ``keep``)."""
+    import zlib
+
+    inflater, size, rest, parts = zlib.decompressobj(), 0, data, []
+    try:
+        while rest and size <= limit:
+            chunk = inflater.decompress(rest, 1 << 20)
+            size += len(chunk)
+            if keep:
+                parts.append(chunk)
+            rest = inflater.unconsumed_tail
+    except zlib.error:
+        pass  # a damaged stream: the readers report it
+    return size, b"".join(parts)
+
+
+def _decode_layer(name: str, data: bytes, limit: int, keep: bool) -> tuple[int, bytes]:
+    """One filter of a chain, writing at most just past ``limit``: (bytes written, the bytes when ``keep``)."""
+    if name == "/FlateDecode":
+        return _inflate(data, limit, keep)
+    if name in ("/ASCIIHexDecode", "/ASCII85Decode"):  # at most 4 bytes out per byte in: qpdf's own decoder
+        import pikepdf
+
+        with pikepdf.new() as scratch:
+            stream = pikepdf.Stream(scratch, data)
+            stream.Filter = pikepdf.Name(name)
+            try:
+                out = stream.read_bytes()
+            except pikepdf.PdfError:
+                return 0, b""  # damaged: the readers report it
+        return len(out), out
+    if name == "/RunLengthDecode":
+        runs, i, size = bytearray(), 0, 0
+        while i < len(data) and size <= limit:
+            n = data[i]
+            if n == 128:
+                break
+            if n < 128:
+                piece = data[i + 1 : i + 2 + n]
+                i += 2 + n
+            else:
+                piece = data[i + 1 : i + 2] * (257 - n)
+                i += 2
+            size += len(piece)
+            if keep:
+                runs += piece
+        return size, bytes(runs)
+    if name == "/LZWDecode":
+        from pypdf._codecs._codecs import LzwCodec
+        from pypdf.errors import LimitReachedError, PdfStreamError
+
+        try:
+            out = LzwCodec(max_output_length=limit).decode(data)
+        except LimitReachedError:
+            return limit + 1, b""
+        except (PdfStreamError, IndexError, KeyError, ValueError):
+            return 0, b""
+        return len(out), out
+    return len(data), data  # an image codec ends the chain: what it reads is counted
+
+
+def _chain_size(raw: bytes, chain: list[tuple[str, object]], limit: int) -> int:
+    """The largest output of any filter of the chain, each stopping just past ``limit``; only the
+    bytes the next filter reads are held (never more than ``limit`` and one step)."""
+    largest, data = 0, raw
+    for i, (name, _parms) in enumerate(chain):
+        last = i == len(chain) - 1
+        size, data = _decode_layer(name, data, limit, keep=not last)
+        largest = max(largest, size)
+        if size > limit or (not last and not data):
+            break
+    return largest
 
 
 def _largest_stream(data: bytes, limit: int) -> int:
     """The largest decompressed stream, counted without holding it: PDFium and qpdf, which read the
-    pages and write the copy, would unpack a decompression bomb whole. Flate (by far the most common
-    filter, and the one bombs use) is unpacked in bounded steps and stops just past ``limit``; other
-    filters are bounded by pypdf's own limits when they are read. A stream too short to unpack past
-    ``limit`` (``DEFLATE_MAX_RATIO``) is not unpacked: the result is above ``limit`` exactly when some
+    pages and write the copy, would unpack a decompression bomb whole. Every filter of a chain is
+    unpacked in bounded steps and stops just past ``limit`` (``[/FlateDecode /FlateDecode]`` unpacks
+    both layers, each counted); a filter the precheck cannot bound raises ``UnboundedStream``
+    (``_check_chain``). A stream too short to unpack past ``limit`` by the product of its filters'
+    ratios (``FILTER_MAX_RATIO``) is not unpacked: the result is above ``limit`` exactly when some
     stream unpacks past it, and then it is that stream's size as counted."""
-    import zlib
-
     import pikepdf
 
     largest = 0
@@ -243,24 +408,17 @@ def _largest_stream(data: bytes, limit: int) -> int:
         for obj in pdf.objects:
             if not isinstance(obj, pikepdf.Stream):
                 continue
-            filters = obj.get("/Filter")
-            first = filters[0] if isinstance(filters, pikepdf.Array) and len(filters) else filters
-            if first != pikepdf.Name.FlateDecode:
+            chain = _filters(obj)
+            if not chain:
                 continue
+            ratio = _check_chain(chain)
             try:
                 raw = obj.read_raw_bytes()
             except Exception:  # noqa: BLE001
                 continue
-            if len(raw) * DEFLATE_MAX_RATIO <= limit:
+            if len(raw) * ratio <= limit:
                 continue  # cannot unpack past the limit
-            inflater, size, rest = zlib.decompressobj(), 0, raw
-            try:
-                while rest and size <= limit:
-                    size += len(inflater.decompress(rest, 1 << 20))
-                    rest = inflater.unconsumed_tail
-            except zlib.error:
-                pass  # a damaged stream: the readers report it
-            largest = max(largest, size)
+            largest = max(largest, _chain_size(raw, chain, limit))
             if largest > limit:
                 break
     return largest

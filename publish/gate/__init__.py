@@ -99,7 +99,9 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
                 "pdf.onzichtbaar_gemaakte_tekst",
                 "fout",
                 f"pagina {page}",
-                f"{_HIDDEN_TEXT['onzichtbaar_gemaakte_tekst'][0]} (tekst met breedte of grootte 0).",
+                f"{_HIDDEN_TEXT['onzichtbaar_gemaakte_tekst'][0]}: tekst platgedrukt tot (bijna) breedte of grootte 0, "
+                "of tekst in het uiterlijk van een link, in een patroon of in een masker, of gegevens in een "
+                "afbeelding die niet getekend worden. Andere pdf-lezers halen zulke tekst wel uit het bestand.",
                 _HIDDEN_TEXT["onzichtbaar_gemaakte_tekst"][1],
             )
         )

@@ -252,6 +252,150 @@ IMAGE_KEYS = {
     "/Name",
     "/Matte",
 }
+# -- allow-lists below the top level -----------------------------------------------------------
+# Every object kept under a resource (and a kept link) is cleaned by kind, at every level: a key not in
+# its kind's table goes. The value of a key says what it may hold:
+#   None      a plain value (name, number, boolean, or arrays of those, at any depth); anything else goes
+#   "text"    a string or a plain value (font family names, CID registries, layer names, ...)
+#   "keep"    left as it is: cleaned elsewhere (pages, forms' resources, Type 3 procedures, link targets)
+#   a kind    a dictionary or stream cleaned by that kind's table, or an array of them (and plain values)
+# "*" stands for any key (a map whose keys are names the specification leaves free, e.g. glyph names).
+# Special kinds (``_clean_kind``): "colorspace" (a name or a family array), "form" and "font" (the
+# content-aware cleaning of ``_clean_form`` and ``_clean_font``), "function" (a Type 4 PostScript
+# function's ``%`` comments are removed), "properties" (a marked-content property list).
+# Keys outside the tables are never read by a viewer drawing the page, so dropping them changes nothing
+# drawn; what the tables cannot judge (a colour space of unknown family, a function of unknown type)
+# refuses the copy (``CopyError``) instead of being dropped.
+STREAM_KEYS: dict[str, str | None] = {"/Length": None, "/Filter": None, "/DecodeParms": "decode_parms", "/DL": None}
+
+
+def _kind(*plain: str, **children: str | None) -> dict[str, str | None]:
+    table: dict[str, str | None] = dict.fromkeys(plain)
+    table.update({"/" + k if k != "any" else "*": v for k, v in children.items()})
+    return table
+
+
+KINDS: dict[str, dict[str, str | None]] = {
+    "data": dict(STREAM_KEYS),  # a stream of data only: lookup tables, JBIG2 globals, CID sets, glyph procedures
+    "decode_parms": _kind(
+        *("/Predictor", "/Colors", "/BitsPerComponent", "/Columns", "/EarlyChange", "/K", "/EndOfLine"),
+        *("/EncodedByteAlign", "/Rows", "/EndOfBlock", "/BlackIs1", "/DamagedRowsBeforeError", "/ColorTransform"),
+        JBIG2Globals="data",
+    ),
+    "font": {
+        **dict.fromkeys(FONT_KEYS),
+        "/FontDescriptor": "font_descriptor",
+        "/Encoding": "encoding",
+        "/ToUnicode": "encoding",
+        "/DescendantFonts": "font",
+        "/CIDSystemInfo": "cid_system_info",
+        "/CIDToGIDMap": "data",
+        "/CharProcs": "char_procs",
+        "/Resources": "keep",  # a Type 3 font's: rebuilt by _clean_font from what its procedures use
+    },
+    "char_procs": _kind(any="data"),
+    "font_descriptor": {
+        **dict.fromkeys(FONT_DESCRIPTOR_KEYS),
+        "/FontName": None,
+        "/FontFamily": "text",
+        "/CharSet": "text",
+        "/FontFile": "font_file",
+        "/FontFile2": "font_file",
+        "/FontFile3": "font_file",
+        "/CIDSet": "data",
+        "/Style": "font_style",
+        "/FD": "font_descriptors",
+    },
+    "font_file": {**STREAM_KEYS, **_kind("/Length1", "/Length2", "/Length3", "/Subtype")},
+    "font_style": _kind(Panose="text"),
+    "font_descriptors": _kind(any="font_descriptor"),
+    # a simple font's /Encoding dictionary, a composite font's CMap stream, a /ToUnicode CMap stream
+    "encoding": {
+        **STREAM_KEYS,
+        **_kind("/Type", "/BaseEncoding", "/Differences", "/CMapName", "/WMode"),
+        "/CIDSystemInfo": "cid_system_info",
+        "/UseCMap": "encoding",
+    },
+    "cid_system_info": _kind("/Supplement", Registry="text", Ordering="text"),
+    "function": {
+        **STREAM_KEYS,
+        **_kind("/FunctionType", "/Domain", "/Range", "/Size", "/BitsPerSample", "/Order", "/Encode", "/Decode"),
+        **_kind("/C0", "/C1", "/N", "/Bounds"),
+        "/Functions": "function",
+    },
+    "shading": {
+        **STREAM_KEYS,
+        **_kind("/ShadingType", "/Background", "/BBox", "/AntiAlias", "/Coords", "/Domain", "/Matrix", "/Extend"),
+        **_kind("/BitsPerCoordinate", "/BitsPerComponent", "/BitsPerFlag", "/Decode", "/VerticesPerRow"),
+        "/ColorSpace": "colorspace",
+        "/Function": "function",
+    },
+    "pattern": _kind("/Type", "/PatternType", "/Matrix", Shading="shading", ExtGState="ext_g_state"),
+    "ext_g_state": {
+        **dict.fromkeys(EXT_G_STATE_KEYS),
+        "/Font": "font",
+        "/TR": "function",
+        "/TR2": "function",
+        "/BG": "function",
+        "/BG2": "function",
+        "/UCR": "function",
+        "/UCR2": "function",
+        "/HT": "halftone",
+        "/SMask": "soft_mask",
+    },
+    # type 5 halftones name their colorants as keys: those go (halftones only matter when printing)
+    "halftone": {
+        **STREAM_KEYS,
+        **_kind("/Type", "/HalftoneType", "/Frequency", "/Angle", "/AccurateScreens", "/Width", "/Height"),
+        **_kind("/Width2", "/Height2", "/Xsquare", "/Ysquare", HalftoneName="text"),
+        "/SpotFunction": "function",
+        "/TransferFunction": "function",
+    },
+    "soft_mask": _kind("/Type", "/S", "/BC", G="form", TR="function"),
+    "group": _kind("/Type", "/S", "/I", "/K", CS="colorspace"),
+    # /Alternates goes: a viewer may show an alternate image instead, which the gate does not judge
+    "image": {
+        **dict.fromkeys(IMAGE_KEYS - {"/Alternates"}),
+        **STREAM_KEYS,
+        "/ColorSpace": "colorspace",
+        "/SMask": "image",
+        "/Mask": "image",
+        "/OC": "optional_content",
+    },
+    "icc": {**STREAM_KEYS, **_kind("/N", "/Range", Alternate="colorspace")},
+    "calibrated": _kind("/WhitePoint", "/BlackPoint", "/Gamma", "/Matrix", "/Range"),
+    # DeviceN attributes: /Colorants (separations named by colorant) and /Process; /MixingHints goes
+    "devicen": _kind("/Subtype", Colorants="colorants", Process="devicen_process"),
+    "colorants": _kind(any="colorspace"),
+    "devicen_process": _kind("/Components", ColorSpace="colorspace"),
+    # a layer (OCG) or a layer condition (OCMD), as named by /OC; usage entries keep their plain keys
+    "optional_content": _kind(
+        "/Type", "/Intent", "/P", Name="text", Usage="layer_usage", OCGs="optional_content", VE="optional_content"
+    ),
+    "layer_usage": _kind(**{k[1:]: "layer_usage_entry" for k in OC_USAGE_KEYS}),
+    "layer_usage_entry": _kind(any=None),
+    # a marked-content property list other than a layer: its identifier and the texts a screen reader
+    # reads instead (the same keys an inline property list in the content may carry, judged there too)
+    "marked_content": _kind("/MCID", "/Lang", ActualText="text", Alt="text", E="text"),
+    # a kept link's border style and appearance states (the appearance forms are cleaned with the page)
+    "border_style": _kind("/Type", "/W", "/S", "/D"),
+    "appearance": _kind(N="keep", R="keep", D="keep"),
+}
+FUNCTION_TYPES = (0, 2, 3, 4)
+COLOUR_SPACE_FAMILIES = {
+    "/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/CalGray", "/CalRGB", "/Lab", "/ICCBased", "/Indexed", "/Pattern",
+    "/Separation", "/DeviceN", "/G", "/RGB", "/CMYK", "/I",
+}  # fmt: skip
+TILING_PATTERN_KEYS = {"/Type", "/PatternType", "/PaintType", "/TilingType", "/BBox", "/XStep", "/YStep", "/Resources", "/Matrix"}
+TILING_PATTERN_KEYS |= set(STREAM_KEYS)
+KINDS["form"] = {
+    **dict.fromkeys(FORM_KEYS - {"/Ref"}),  # a reference XObject points into another file: it goes
+    **STREAM_KEYS,
+    "/Resources": "keep",
+    "/Group": "group",
+    "/OC": "optional_content",
+}
+KINDS["tiling_pattern"] = {**dict.fromkeys(TILING_PATTERN_KEYS), **STREAM_KEYS, "/Resources": "keep"}
 # Content operators and the resource category their (first) name operand refers to.
 USES = {
     "Tf": "/Font",
@@ -305,7 +449,7 @@ def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
                 )
             return out.getvalue()
     except (pikepdf.PdfError, RecursionError, RuntimeError) as exc:  # qpdf's own errors arrive as these
-        raise CopyError(str(exc)[:200]) from exc
+        raise CopyError(f"de pdf-bibliotheek kon het bestand niet verwerken ({type(exc).__name__})") from exc
 
 
 # -- PDF/A identification ----------------------------------------------------------------------
@@ -431,6 +575,8 @@ def _clean_page_tree(node, kept_links: set, seen: set, depth: int) -> None:
     for key in list(node.keys()):
         if key not in PAGE_KEYS:
             del node[key]
+    if Name.Group in node:  # the page's transparency group, cleaned below the top level too
+        _clean_kind(None, node[Name.Group], "group", set(), 0)  # a group holds no forms or fonts
     kids = node.get(Name.Kids)
     if isinstance(kids, Array):
         inherited = node.get(Name.Resources)
@@ -483,6 +629,13 @@ def _keep_link(annot: Dictionary) -> bool:
         return False
     for key in list(annot.keys()):
         if key not in LINK_KEYS:
+            del annot[key]
+    # below the top level too: border style, appearance states, layer; the rest holds no objects
+    for key, kind in (("/BS", "border_style"), ("/AP", "appearance"), ("/OC", "optional_content")):
+        if key in annot:
+            _clean_kind(None, annot[key], kind, set(), 0)  # these kinds hold no forms or fonts
+    for key in ("/Rect", "/Border", "/C", "/QuadPoints", "/F", "/H", "/AS", "/StructParent", "/Type", "/Subtype"):
+        if key in annot and not _flat(annot[key]):
             del annot[key]
     return True
 
@@ -701,7 +854,7 @@ def _clean_page_content(pdf: pikepdf.Pdf, page, forms: set) -> None:
     parts = [part for part in parts if isinstance(part, pikepdf.Stream)]
     try:
         data = b"\n".join(part.read_bytes() for part in parts)
-        used, flat, rewritten = _read(pikepdf.Page(page), data) if parts else ({}, False, None)
+        used, flat, rewritten = _read(pikepdf.Page(page), data, sanitise=True) if parts else ({}, False, None)
     except pikepdf.PdfError as exc:
         raise CopyError(f"de inhoud van een pagina is onleesbaar ({str(exc)[:120]})") from exc
     if rewritten is not None:
@@ -714,6 +867,11 @@ def _clean_page_content(pdf: pikepdf.Pdf, page, forms: set) -> None:
             for form in [state] if isinstance(state, pikepdf.Stream) else state.values() if isinstance(state, Dictionary) else []:
                 if isinstance(form, pikepdf.Stream):
                     _clean_form(pdf, form, forms, 0)
+                    # PDFium's page text leaves out annotations: text in a kept link's appearance is neither
+                    # judged nor checked for personal data, while other readers extract it. Refused, not
+                    # dropped: an appearance can be the very box that covers text.
+                    if isinstance(forms, _Seen) and _shows_text(form):
+                        forms.flattened.add(forms.page)
 
 
 class _Seen(set):
@@ -727,27 +885,196 @@ class _Seen(set):
 
 
 _SHOWS = {"Tj", "TJ", "'", '"'}
-# Operators that name a resource, set the text scaling, size or matrix, or draw an inline image: what
-# ``_read`` asks qpdf to parse (most operators of a page are none of these).
-_NAMED = " ".join([*USES, "Tz", "Tf", "Tm", "BI", "ID", "EI"])
+# Every operator of the PDF specification (ISO 32000, annex A). An operator outside this list draws
+# nothing in any viewer, but its operands (and those of BX/EX sections, and operands left at the end
+# of a stream) would travel in the copy: the copy drops them (``_sanitised``).
+KNOWN_OPERATORS = frozenset(
+    "b B b* B* BDC BI BMC BT c cm CS cs d d0 d1 Do DP EI EMC ET f F f* G g gs h i ID j J K k l m M MP n q Q "
+    "re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf TJ Tj TL Tm Tr Ts Tw Tz v w W W* y ' \"".split()
+)
+# A horizontal scaling under 20% is never used for reading (condensed type goes to about 50%; PDF
+# producers write 100, or 80 to 120 for fitting a line); below it a word is an unreadable smear.
+MIN_SCALING = 20.0
+# A text space squashed more than 1:100 (the smaller of its two scale factors under 1% of the larger),
+# by the text matrix and the transformation matrix together, draws a line, not letters.
+MIN_ASPECT = 0.01
+# Operators that name a resource, set the text scaling, size or matrix or the transformation matrix,
+# or draw an inline image: what ``_read`` asks qpdf to parse (most operators of a page are none of these).
+_NAMED = " ".join([*USES, "Tz", "Tf", "Tm", "cm", "BI", "ID", "EI"])
+_LITERAL = rb"\((?:[^()\\]|\\.)*\)"
+_HEX = rb"<[0-9A-Fa-f\s]*>"
+_NAME = rb"/[^\s()<>\[\]{}/%]*"
+_WORD = rb"[A-Za-z'\"*][^\s()<>\[\]{}/%]*"
+# Each word outside strings (names and numbers skipped); a nested or odd string shows as stray words.
+_WORDS = re.compile(rb"%s|%s|%s|(%s)" % (_LITERAL, _HEX, _NAME, _WORD), re.S)  # numbers and delimiters are skipped over
+_INLINE_IMAGE = re.compile(rb"(?:^|[\s\])>}])BI(?:[\s/]|\Z)")
+_ENDS_WITH_OPERATOR = re.compile(rb"(?:^|[\s\])>}])%s\s*\Z" % _WORD)
 
 
-def _read(target, data: bytes) -> tuple[dict[str, set], bool, bytes | None]:
+def _odd(data: bytes) -> bool:
+    """May ``data`` hold something a viewer neither draws nor reads: an unknown operator (also inside
+    BX/EX) or operands left at the end? A cheap look at the bytes that errs on the side of yes (a
+    string holding parentheses or words looks odd); then the stream is parsed whole and written again
+    without them (``_sanitised``).
+    Inline images (binary data between ID and EI) are parsed whole anyway."""
+    if not data.strip():
+        return False
+    if (b"BI" in data and _INLINE_IMAGE.search(data)) or not _ENDS_WITH_OPERATOR.search(data[-200:]):
+        return True
+    words = set(_WORDS.findall(data))
+    words.discard(b"")
+    if any(word.decode("latin-1") not in KNOWN_OPERATORS for word in words):
+        return True
+    return False
+
+
+def _sanitised(operations) -> list:
+    """The operations without unknown operators (and BX/EX) and their operands; qpdf's parse already
+    leaves out operands at the end of a stream, and writes an inline image as one instruction."""
+    known = KNOWN_OPERATORS
+    return [
+        i
+        for i in operations
+        if str(i.operator) in known or isinstance(i.operator, pikepdf.PdfInlineImage) or str(i.operator) == "INLINE IMAGE"
+    ]
+
+
+def _resources_of(target):
+    obj = target.obj if isinstance(target, pikepdf.Page) else target
+    resources = obj.get(Name.Resources)
+    return resources if isinstance(resources, Dictionary) else None
+
+
+def _state_fonts(resources) -> dict[str, float]:
+    """Font sizes that graphics-state parameter dictionaries set (``/Font [font size]``), by name: a
+    ``gs`` with one sets the font like ``Tf`` (a size that is not a number counts as 0)."""
+    states = resources.get(Name.ExtGState) if resources is not None else None
+    sizes = {}
+    for name, state in states.items() if isinstance(states, Dictionary) else []:
+        font = state.get(Name.Font) if isinstance(state, Dictionary) else None
+        if font is not None:
+            try:
+                sizes[str(name)] = float(font[1])
+            except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+                sizes[str(name)] = 0.0
+    return sizes
+
+
+_COMPONENTS = {
+    "/DeviceGray": 1,
+    "/CalGray": 1,
+    "/Indexed": 1,
+    "/Separation": 1,
+    "/DeviceRGB": 3,
+    "/CalRGB": 3,
+    "/Lab": 3,
+    "/DeviceCMYK": 4,
+}
+
+
+def _components(space, resources, depth: int = 0) -> int | None:
+    """Colour components of a colour space (a name, a named resource or an array); None when unknown."""
+    if isinstance(space, Name):
+        if str(space) in _COMPONENTS:
+            return _COMPONENTS[str(space)]
+        named = resources.get(Name.ColorSpace) if isinstance(resources, Dictionary) else None
+        found = named.get(space) if isinstance(named, Dictionary) else None
+        return _components(found, None, depth + 1) if found is not None and depth < 3 else None
+    if isinstance(space, Array) and len(space):
+        family = str(space[0])
+        if family == "/ICCBased" and len(space) > 1 and isinstance(space[1], pikepdf.Stream):
+            n = space[1].get(Name.N)
+            return int(n) if isinstance(n, int) and 0 < n <= 32 else None
+        if family == "/DeviceN" and len(space) > 1 and isinstance(space[1], Array):
+            return len(space[1])
+        return _COMPONENTS.get(family)
+    return None
+
+
+_SCRATCH: list = []
+
+
+def _inline_payload(target, data: bytes) -> bool:
+    """Does an inline image hold more data than it draws (width x height x bits x colour components),
+    or bytes after its filter's end marker? No viewer draws those bytes: a hidden payload (qpdf may also
+    read a comment after the image as its data, and the rewrite would keep it). Data the gate cannot
+    size (JPEG, CCITT or JBIG2, an unknown colour space) is image data as drawn, not judged here."""
+    resources = _resources_of(target)
+    for instruction in pikepdf.parse_content_stream(target, "BI ID EI"):
+        if str(instruction.operator) != "INLINE IMAGE" or not len(instruction.operands):
+            continue
+        image = instruction.operands[0]
+        header = image.obj
+        try:
+            raw = image.read_raw_bytes()
+            width, height = int(header.get(Name.Width, 0)), int(header.get(Name.Height, 0))
+            if header.get(Name.ImageMask) is True:
+                bits, components = 1, 1
+            else:
+                bits = int(header.get(Name.BitsPerComponent, 8))
+                components = _components(header.get(Name.ColorSpace), resources)
+        except (TypeError, ValueError, pikepdf.PdfError):
+            return True  # a header that cannot be read: refused rather than guessed
+        if components is None or width <= 0 or height <= 0 or bits <= 0:
+            continue
+        expected = height * ((width * bits * components + 7) // 8)
+        filters = [str(f) for f in image.filters]
+        if not filters:
+            if raw[expected:].strip():
+                return True
+            continue
+        if any(f in ("/DCTDecode", "/CCITTFaxDecode", "/JBIG2Decode", "/JPXDecode") for f in filters):
+            continue
+        if filters[0] == "/ASCIIHexDecode" and raw[raw.find(b">") + 1 :].strip() and b">" in raw:
+            return True
+        if filters[0] == "/ASCII85Decode" and b"~>" in raw and raw[raw.find(b"~>") + 2 :].strip():
+            return True
+        if not _SCRATCH:
+            _SCRATCH.append(pikepdf.new())
+        stream = _SCRATCH[0].make_stream(raw)
+        stream[Name.Filter] = Array([Name(f) for f in filters])
+        parms = header.get(Name.DecodeParms)
+        if parms is not None:
+            stream[Name.DecodeParms] = parms
+        try:
+            decoded = stream.read_bytes()
+        except pikepdf.PdfError:
+            return True
+        if decoded[expected:].strip():
+            return True
+    return False
+
+
+def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], bool, bytes | None]:
     """What a content stream (a page's, its parts joined, or a form's) needs: the resource names it
-    uses per category, whether it shows text squeezed to nothing (``_flattened_text``) and, when it
-    may hold a comment (``data`` has a ``%``), its content written again from the parsed operators,
-    which hold none.
+    uses per category, whether it shows text squeezed to nothing (``_judge``; the names of the forms it
+    draws while squeezed go under ``"squeezed"``) and, when it may hold a comment (``data`` has a ``%``)
+    or, with ``sanitise``, something else no viewer reads (``_odd``), its content written again from
+    the parsed operators, without those (``_sanitised``).
 
     qpdf parses only the ``_NAMED`` operators, which is several times faster than handing every
-    operator to Python. The whole stream is parsed (and judged exactly as ``_flattened_text`` says)
-    when it may hold a comment, or when one of those operators can squeeze text (``_may_flatten``):
+    operator to Python. The whole stream is parsed (and judged exactly as ``_judge`` says)
+    when it is rewritten, or when one of those operators can squeeze text (``_squeezes``):
     without one, no text can be squeezed, whatever is shown."""
-    if b"%" in data:
-        operations = pikepdf.parse_content_stream(target)
-        return _used_names(operations), _flattened_text(operations), pikepdf.unparse_content_stream(operations)
+    fonts = _state_fonts(_resources_of(target))
+    if b"%" in data or (sanitise and _odd(data)):
+        operations = _sanitised(pikepdf.parse_content_stream(target))
+        used = _used_names(operations)
+        flat, squeezed = _judge(operations, fonts)
+        if squeezed:
+            used["squeezed"] = squeezed
+        if "inline" in used and sanitise:
+            flat = flat or _inline_payload(target, data)
+        return used, flat, pikepdf.unparse_content_stream(operations)
     used, may_flatten = _scan(pikepdf.parse_content_stream(target, _NAMED))
-    flat = may_flatten and _flattened_text(pikepdf.parse_content_stream(target))
-    return used, flat, None
+    if "inline" in used and sanitise and _inline_payload(target, data):
+        return used, True, None
+    if may_flatten or (fonts and not used.get("/ExtGState", set()).isdisjoint(fonts)):  # a gs with a font: rare
+        flat, squeezed = _judge(pikepdf.parse_content_stream(target), fonts)
+        if squeezed:
+            used["squeezed"] = squeezed
+        return used, flat, None
+    return used, False, None
 
 
 def _scan(operations) -> tuple[dict[str, set], bool]:
@@ -755,11 +1082,12 @@ def _scan(operations) -> tuple[dict[str, set], bool]:
     operands once (the costliest step in Python)."""
     used: dict[str, set] = {}
     squeezes = False
+    aspect = [1.0, 1.0]
     for instruction in operations:
         operator = instruction.operator
         op = str(operator)
         category = USES.get(op)
-        if category is None and op not in ("Tz", "Tm"):
+        if category is None and op not in ("Tz", "Tm", "cm"):
             if isinstance(operator, pikepdf.PdfInlineImage) or op == "INLINE IMAGE":
                 used.setdefault("inline", set()).add(True)
             continue
@@ -773,43 +1101,83 @@ def _scan(operations) -> tuple[dict[str, set], bool]:
                 name = operands[0] if len(operands) else None
             if isinstance(name, Name):
                 used.setdefault(category, set()).add(str(name))
-        if not squeezes and op in ("Tz", "Tf", "Tm"):
-            squeezes = _squeezes(op, operands)
+        if not squeezes and op in ("Tz", "Tf", "Tm", "cm"):
+            squeezes = _squeezes(op, operands, aspect)
     return used, squeezes
 
 
-def _squeezes(op: str, operands) -> bool:
-    """Does this ``Tz``, ``Tf`` or ``Tm`` set a squeezed state (see ``_may_flatten``)?"""
+def _squashed(a: float, b: float, c: float, d: float) -> bool:
+    """Is the linear map ``[a b c d]`` flat or nearly so (one scale factor under ``MIN_ASPECT`` of the other)?"""
+    return _aspect(a, b, c, d) < MIN_ASPECT
+
+
+def _aspect(a: float, b: float, c: float, d: float) -> float:
+    """The smaller scale factor of the linear map ``[a b c d]`` over the larger (0 when flat)."""
+    if b == 0 and c == 0:  # the usual text and image matrices: quick
+        a, d = abs(a), abs(d)
+        return min(a, d) / max(a, d) if a * d > 1e-12 else 0.0
+    det = abs(a * d - b * c)
+    norm = a * a + b * b + c * c + d * d
+    if not det > 1e-12 or not norm > 0:
+        return 0.0
+    return det / ((norm + max(norm * norm - 4 * det * det, 0.0) ** 0.5) / 2)
+
+
+def _squeezes(op: str, operands, aspect: list[float] | None = None) -> bool:
+    """Does this ``Tz``, ``Tf``, ``Tm`` or ``cm`` set a squeezed state (see ``_may_flatten``)? ``aspect``
+    holds the product of the aspects of the ``cm`` operators so far: the aspect of a product of maps
+    is at least the product of their aspects, so while that stays above ``MIN_ASPECT`` (times the
+    flattest text matrix) no combination of them squashes text."""
     try:
-        if op == "Tz" and len(operands) and abs(float(operands[0])) < 1:
+        if op == "Tz" and len(operands) and abs(float(operands[0])) < MIN_SCALING:
             return True
         if op == "Tf" and len(operands) > 1 and float(operands[1]) == 0:
             return True
-        if op == "Tm" and len(operands) == 6:
+        if op in ("Tm", "cm") and len(operands) == 6:
             a, b, c, d = (float(v) for v in operands[:4])
-            if not abs(a * d - b * c) > 1e-9:
-                return True
-    except (TypeError, ValueError):
+            ratio = _aspect(a, b, c, d)
+            if aspect is None:
+                return ratio < MIN_ASPECT
+            if op == "cm":
+                aspect[0] *= ratio
+            else:
+                aspect[1] = min(aspect[1], ratio)
+            return aspect[0] * aspect[1] < MIN_ASPECT
+    except (TypeError, ValueError, OverflowError):
         pass
     return False
 
 
 def _may_flatten(operations) -> bool:
-    """Does any operator set a state in which ``_flattened_text`` calls shown text squeezed: horizontal
-    scaling under 1, font size 0 or a flat text matrix? The state starts unsqueezed, and only these
-    operators change it (``q``/``Q`` restore earlier states, ``BT`` resets the matrix)."""
+    """Does any operator set a state in which ``_judge`` calls shown text squeezed: horizontal
+    scaling under ``MIN_SCALING``, font size 0, a (nearly) flat text or transformation matrix (also
+    through several ``cm``)? The state starts unsqueezed, and only these operators change it (and ``gs``
+    with a font, which ``_read`` looks up; ``q``/``Q`` restore earlier states, ``BT`` resets the text matrix)."""
+    aspect = [1.0, 1.0]
     for instruction in operations:
         op = str(instruction.operator)
-        if op in ("Tz", "Tf", "Tm") and _squeezes(op, instruction.operands):
+        if op in ("Tz", "Tf", "Tm", "cm") and _squeezes(op, instruction.operands, aspect):
             return True
     return False
 
 
 def _flattened_text(operations) -> bool:
-    """Text shown while the horizontal scaling or font size is zero, or the text matrix is flat."""
+    """Text shown while squeezed to nothing (see ``_judge``)."""
+    return _judge(operations)[0]
+
+
+def _judge(operations, fonts: dict[str, float] | None = None) -> tuple[bool, set[str]]:
+    """Whether text is shown while the horizontal scaling is under ``MIN_SCALING``, the font size is
+    zero (set by ``Tf`` or by a ``gs`` with a font, ``fonts``), or the text matrix times the
+    transformation matrix is (nearly) flat; and the names of the XObjects drawn (``Do``) while the
+    scaling, font size or transformation matrix is squeezed: a form inherits that state, so text it
+    shows is squeezed too (``_shows_text`` decides)."""
     flat = False
-    state: list[tuple[float, float, bool]] = []
-    scale, size, matrix = 100.0, 1.0, True
+    squeezed: set[str] = set()
+    state: list[tuple[float, float, tuple[float, float, float, float]]] = []
+    scale, size = 100.0, 1.0
+    ctm = (1.0, 0.0, 0.0, 1.0)
+    tm = (1.0, 0.0, 0.0, 1.0)
     for instruction in operations:  # attributes, not tuple unpacking: unpacking is ten times slower
         op = str(instruction.operator)
         operands = instruction.operands
@@ -818,20 +1186,82 @@ def _flattened_text(operations) -> bool:
                 scale = float(operands[0])
             elif op == "Tf" and len(operands) > 1:
                 size = float(operands[1])
+            elif op == "gs" and fonts and len(operands) and str(operands[0]) in fonts:
+                size = fonts[str(operands[0])]
             elif op == "Tm" and len(operands) == 6:
                 a, b, c, d = (float(v) for v in operands[:4])
-                matrix = abs(a * d - b * c) > 1e-9
+                tm = (a, b, c, d)
+            elif op == "cm" and len(operands) == 6:
+                a, b, c, d = (float(v) for v in operands[:4])
+                e, f, g, h = ctm
+                ctm = (a * e + b * g, a * f + b * h, c * e + d * g, c * f + d * h)
             elif op == "BT":
-                matrix = True
+                tm = (1.0, 0.0, 0.0, 1.0)
             elif op == "q":
-                state.append((scale, size, matrix))
+                state.append((scale, size, ctm))
             elif op == "Q" and state:
-                scale, size, matrix = state.pop()
-            elif op in _SHOWS and (abs(scale) < 1 or size == 0 or not matrix):
-                flat = True
-        except (TypeError, ValueError):
+                scale, size, ctm = state.pop()
+            elif op in _SHOWS and not flat:
+                a, b, c, d = tm
+                e, f, g, h = ctm
+                if abs(scale) < MIN_SCALING or size == 0 or _squashed(a * e + b * g, a * f + b * h, c * e + d * g, c * f + d * h):
+                    flat = True
+            elif op == "Do" and len(operands) and (abs(scale) < MIN_SCALING or size == 0 or _squashed(*ctm)):
+                squeezed.add(str(operands[0]))
+        except (TypeError, ValueError, OverflowError):
             continue
-    return flat
+    return flat, squeezed
+
+
+_SHOWING = " ".join([*_SHOWS, "Do", "scn", "SCN"])
+
+
+def _shows_text(stream, seen: set | None = None, depth: int = 0) -> bool:
+    """Does a form, pattern cell or appearance stream show text, itself or through the forms and
+    patterns it draws? Asked only of streams whose text PDFium does not extract or judge (appearance
+    streams of kept links, pattern cells, soft masks) or that inherit a squeezed state: rare."""
+    seen = set() if seen is None else seen
+    if not isinstance(stream, pikepdf.Stream) or depth > MAX_DEPTH or len(seen) > MAX_FORMS:
+        return False
+    key = _key(stream)
+    if key is not None:
+        if key in seen:
+            return False
+        seen.add(key)
+    try:
+        operations = pikepdf.parse_content_stream(stream, _SHOWING)
+    except pikepdf.PdfError as exc:
+        raise CopyError(f"de inhoud van een vormobject is onleesbaar ({str(exc)[:120]})") from exc
+    resources = stream.get(Name.Resources)
+    resources = resources if isinstance(resources, Dictionary) else Dictionary()
+    for instruction in operations:
+        op = str(instruction.operator)
+        if op in _SHOWS:
+            return True
+        operands = instruction.operands
+        name = operands[-1] if op in ("scn", "SCN") and len(operands) else operands[0] if len(operands) else None
+        entries = resources.get(Name.XObject if op == "Do" else Name.Pattern)
+        if isinstance(name, Name) and isinstance(entries, Dictionary) and _shows_text(entries.get(name), seen, depth + 1):
+            return True
+    return False
+
+
+def _text_outside_page(category: str, name: str, value, used: dict[str, set]) -> bool:
+    """Text in a resource that PDFium's page text does not hold (a tiling pattern cell, a soft mask) or
+    that inherits a squeezed state (a form drawn while squeezed), or a form with a flat /Matrix."""
+    if category == "/Pattern" and isinstance(value, pikepdf.Stream):
+        return _shows_text(value)
+    if category == "/ExtGState" and isinstance(value, Dictionary):
+        mask = value.get(Name.SMask)
+        return isinstance(mask, Dictionary) and _shows_text(mask.get(Name.G))
+    if category == "/XObject" and isinstance(value, pikepdf.Stream) and value.get(Name.Subtype) == Name.Form:
+        matrix = value.get(Name.Matrix)
+        try:
+            flat_matrix = isinstance(matrix, Array) and len(matrix) == 6 and _squashed(*(float(v) for v in list(matrix)[:4]))
+        except (TypeError, ValueError):
+            flat_matrix = True
+        return (name in used.get("squeezed", ()) or flat_matrix) and _shows_text(value)
+    return False
 
 
 def _used_names(operations) -> dict[str, set]:
@@ -880,34 +1310,167 @@ def _used_resources(pdf: pikepdf.Pdf, resources, used: dict[str, set], flat: boo
         chosen = Dictionary({k: v for k, v in entries.items() if k in wanted})
         if not len(chosen):
             continue
-        for value in chosen.values():
+        for name, value in chosen.items():
             _clean_resource(pdf, category, value, forms, depth)
+            if isinstance(forms, _Seen) and _text_outside_page(category, str(name), value, used):
+                forms.flattened.add(forms.page)
         kept[Name(category)] = chosen
     return kept
 
 
 def _clean_resource(pdf: pikepdf.Pdf, category: str, value, forms: set, depth: int) -> None:
-    if category == "/Font" and isinstance(value, Dictionary):
-        _clean_font(pdf, value, forms, depth)
-    elif category == "/XObject" and isinstance(value, pikepdf.Stream):
-        if value.get(Name.Subtype) == Name.Form:
+    """One resource the content uses, cleaned by kind at every level (``KINDS``)."""
+    if category == "/Font":
+        _clean_kind(pdf, value, "font", forms, depth)
+    elif category == "/XObject":
+        subtype = value.get(Name.Subtype) if isinstance(value, (Dictionary, pikepdf.Stream)) else None
+        if isinstance(value, pikepdf.Stream) and subtype == Name.Form:
             _clean_form(pdf, value, forms, depth + 1)
-        else:
-            _only(value, IMAGE_KEYS)
-            mask = value.get(Name.SMask)
-            if isinstance(mask, pikepdf.Stream):
-                _only(mask, IMAGE_KEYS)
-    elif category == "/ExtGState" and isinstance(value, Dictionary):
-        _only(value, EXT_G_STATE_KEYS)
-        mask = value.get(Name.SMask)
-        group = mask.get(Name.G) if isinstance(mask, Dictionary) else None
-        if isinstance(group, pikepdf.Stream):
-            _clean_form(pdf, group, forms, depth + 1)
+        elif subtype in (Name.Image, None):
+            _clean_kind(pdf, value, "image", forms, depth)
+        else:  # a PostScript XObject: code that viewers do not run, but that can hold any text
+            raise CopyError(
+                f"een pagina gebruikt een object van het soort {str(subtype)[1:40]} (XObject), dat niet beoordeeld kan worden"
+            )
+    elif category == "/ExtGState":
+        _clean_kind(pdf, value, "ext_g_state", forms, depth)
     elif category == "/Pattern" and isinstance(value, pikepdf.Stream):  # a tiling pattern draws like a form
-        _clean_form(pdf, value, forms, depth + 1, keys=None)
+        _clean_form(pdf, value, forms, depth + 1, keys="tiling_pattern")
+    elif category == "/Pattern":
+        _clean_kind(pdf, value, "pattern", forms, depth)
+    elif category == "/Shading":
+        _clean_kind(pdf, value, "shading", forms, depth)
+    elif category == "/ColorSpace":
+        _clean_kind(pdf, value, "colorspace", forms, depth)
+    elif category == "/Properties":
+        _clean_kind(pdf, value, "properties", forms, depth)
 
 
-def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys=FORM_KEYS) -> None:
+# -- cleaning by kind (the KINDS tables) ---------------------------------------------------------
+_DROP = "drop"
+_STRING_IN = {"/Indexed": 3}  # the one place a colour space array holds a string: an Indexed lookup table
+_COLOUR_SPACE_PARTS = {
+    "/ICCBased": {1: "icc"},
+    "/Indexed": {1: "colorspace", 3: "data"},
+    "/Separation": {2: "colorspace", 3: "function"},
+    "/DeviceN": {2: "colorspace", 3: "function", 4: "devicen"},
+    "/CalGray": {1: "calibrated"},
+    "/CalRGB": {1: "calibrated"},
+    "/Lab": {1: "calibrated"},
+    "/Pattern": {1: "colorspace"},
+}
+
+
+def _flat(value) -> bool:
+    """A value without text or data at any depth: a name, number, boolean, null, or arrays of those."""
+    todo, seen = [value], 0
+    while todo:
+        item = todo.pop()
+        seen += 1
+        if isinstance(item, (pikepdf.String, Dictionary, pikepdf.Stream)) or seen > 1_000_000:
+            return False
+        if isinstance(item, Array):
+            todo += list(item)
+    return True
+
+
+def _clean_kind(pdf: pikepdf.Pdf, value, kind: str, forms: set, depth: int, level: int = 0) -> None:
+    """Clean ``value`` as an object of ``kind`` (``KINDS``): a dictionary or stream by its table, an array
+    element by element; forms and fonts by ``_clean_form`` and ``_clean_font``. Objects met before (as the
+    same kind) are skipped, so shared objects and cycles are cleaned once."""
+    if level > MAX_DEPTH:
+        raise CopyError("te diep geneste objecten onder de bronnen van een pagina")
+    if isinstance(value, Array):
+        key = _key(value)
+        if key is not None:
+            if (key, kind) in forms:
+                return
+            forms.add((key, kind))
+        if kind == "colorspace":
+            _clean_colour_space(pdf, value, forms, depth, level)
+            return
+        for item in value:
+            if isinstance(item, pikepdf.String):
+                raise CopyError(f"een reeks van het soort {kind} bevat tekst, wat daar niet thuishoort")
+            if isinstance(item, (Array, Dictionary, pikepdf.Stream)):
+                _clean_kind(pdf, item, kind, forms, depth, level + 1)
+        return
+    if not isinstance(value, (Dictionary, pikepdf.Stream)):
+        return
+    if kind == "form":
+        if isinstance(value, pikepdf.Stream):
+            _clean_form(pdf, value, forms, depth + 1)
+        return
+    if kind == "font":
+        _clean_font(pdf, value, forms, depth)
+        return
+    if kind == "colorspace":
+        raise CopyError("een kleurruimte is een woordenboek of stroom in plaats van een naam of reeks")
+    if kind == "properties":
+        kind = "optional_content" if value.get(Name.Type) in (Name.OCG, Name.OCMD) else "marked_content"
+    _clean_table(pdf, value, kind, forms, depth, level)
+
+
+def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level: int = 0) -> None:
+    """Keep of ``obj`` only the keys of its kind's table, each value as the table says (see ``KINDS``)."""
+    key = _key(obj)
+    if key is not None:
+        if (key, kind) in forms:
+            return
+        forms.add((key, kind))
+    table = KINDS[kind]
+    for k in list(obj.keys()):
+        spec = table[k] if k in table else table.get("*", _DROP)
+        value = obj[k]
+        if spec == _DROP or (spec is None and not _flat(value)):
+            del obj[k]
+        elif spec == "text":
+            if not (isinstance(value, pikepdf.String) or _flat(value)):
+                del obj[k]
+        elif spec not in (None, "keep"):
+            if isinstance(value, pikepdf.String):
+                del obj[k]  # text where the specification expects an object: never read
+            else:
+                _clean_kind(pdf, value, spec, forms, depth, level + 1)
+    if kind == "function":
+        _clean_function(obj)
+
+
+def _clean_function(function) -> None:
+    """A function of a known type; a PostScript calculator (type 4) without its ``%`` comments: its code
+    holds no strings, so every ``%`` starts a comment, which could carry any text."""
+    kind = function.get(Name.FunctionType)
+    if kind not in FUNCTION_TYPES:
+        raise CopyError("een functie (bijvoorbeeld een kleurverloop of overdrachtsfunctie) is van onbekende soort")
+    if kind == 4 and isinstance(function, pikepdf.Stream):
+        try:
+            code = function.read_bytes()
+        except pikepdf.PdfError as exc:
+            raise CopyError(f"een rekenfunctie (PostScript) is onleesbaar ({str(exc)[:120]})") from exc
+        if b"%" in code:
+            function.write(re.sub(rb"%[^\r\n]*", b"", code))
+
+
+def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: int) -> None:
+    """A colour space array: its family must be known; its parts are cleaned by kind, and no other part
+    may hold text (only an Indexed lookup table is a string)."""
+    family = str(space[0]) if len(space) and isinstance(space[0], Name) else ""
+    if family not in COLOUR_SPACE_FAMILIES:
+        raise CopyError(f"een kleurruimte is van onbekende soort ({family[:40] or 'zonder naam'})")
+    parts = _COLOUR_SPACE_PARTS.get(family, {})
+    for i in range(1, len(space)):
+        item = space[i]
+        if i in parts:
+            if isinstance(item, pikepdf.String) and _STRING_IN.get(family) == i:
+                continue
+            if isinstance(item, pikepdf.String):
+                raise CopyError(f"een kleurruimte ({family[1:]}) bevat tekst, wat daar niet thuishoort")
+            _clean_kind(pdf, item, parts[i], forms, depth, level + 1)
+        elif not _flat(item):
+            raise CopyError(f"een kleurruimte ({family[1:]}) bevat tekst of gegevens, wat daar niet thuishoort")
+
+
+def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None = "form") -> None:
     key = _key(form)
     if key is not None:
         if key in forms:
@@ -916,9 +1479,9 @@ def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys=FORM_KEYS) 
     if depth > MAX_DEPTH or len(forms) > MAX_FORMS:
         raise CopyError("te diep geneste of te veel vormobjecten (Form XObjects)")
     if keys is not None:
-        _only(form, keys)
+        _clean_table(pdf, form, keys, forms, depth)
     try:
-        used, flat, rewritten = _read(form, form.read_bytes())
+        used, flat, rewritten = _read(form, form.read_bytes(), sanitise=True)
     except pikepdf.PdfError as exc:
         raise CopyError(f"de inhoud van een vormobject is onleesbaar ({str(exc)[:120]})") from exc
     if rewritten is not None:
@@ -932,13 +1495,7 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
         if key in forms:
             return
         forms.add(key)
-    _only(font, FONT_KEYS)
-    _only(font.get(Name.FontDescriptor), FONT_DESCRIPTOR_KEYS)
-    descendants = font.get(Name.DescendantFonts)
-    for descendant in descendants if isinstance(descendants, Array) else []:
-        if isinstance(descendant, Dictionary):
-            _only(descendant, FONT_KEYS)
-            _only(descendant.get(Name.FontDescriptor), FONT_DESCRIPTOR_KEYS)
+    _clean_table(pdf, font, "font", forms, depth)  # descendants, descriptors, encodings: every level
     procs = font.get(Name.CharProcs)
     if font.get(Name.Subtype) == Name.Type3 and isinstance(procs, Dictionary):
         operations = []
