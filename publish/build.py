@@ -29,7 +29,7 @@ from .pages import Generator, SiteText, build_views, write_sources
 from .pdfs import PdfInspector
 from .problems import Problems, summarise
 from .safetext import describe_os_error, log_unexpected
-from .scriptcheck import check_generated, check_site, pages_text, preview
+from .scriptcheck import GeneratedCheck, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
 from .sitefiles import layer_theme, page_roots
 from .sitemaps import robots_txt, sitemap_xml
@@ -414,6 +414,7 @@ def _write_site(
                 shutil.rmtree(sources, ignore_errors=True)
                 shutil.rmtree(new_site, ignore_errors=True)
                 shutil.rmtree(work / "files", ignore_errors=True)
+                shutil.rmtree(work / "downloads", ignore_errors=True)
                 decisions = [r.decision for r in publishable]
                 pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
                 histories = {r.decision.slug: r.history for r in publishable}
@@ -424,12 +425,14 @@ def _write_site(
                 names = {r.decision.slug: r.name for r in publishable}
                 _stage_files(views, names, work / "files", out, inspector)
                 gone = _withdrawn_pages(withdrawn)
-                downloads = _downloads(site, views, names)
-                pages, static, skipped = _write_sources(site, views, sources, downloads, gone, unavailable)
-                check = check_generated(pages, packages)
+                downloads = _downloads(site, views, names, work / "downloads")
+                shutil.rmtree(work / "generated", ignore_errors=True)
+                pages, static, skipped, check, streamed = _write_sources(
+                    site, views, sources, downloads, gone, unavailable, packages, work / "generated"
+                )
                 if not check.blamed:
                     t0 = time.perf_counter()
-                    _run_mkdocs(site, sources, new_site, views)
+                    _run_mkdocs(site, sources, new_site, views, (work / "generated", streamed))
                     report.timings["mkdocs"] = report.timings.get("mkdocs", 0.0) + time.perf_counter() - t0
                     t0 = time.perf_counter()
                     check = check_site(site, new_site, pages, static, packages)
@@ -461,11 +464,13 @@ def _write_site(
             if opts.keep_sources:
                 shutil.rmtree(opts.keep_sources, ignore_errors=True)
                 shutil.copytree(sources, opts.keep_sources)
+                if (work / "generated").is_dir():
+                    shutil.copytree(work / "generated", opts.keep_sources, dirs_exist_ok=True)
             _add_files(views, names, new_site)
             _add_redirects(views, new_site, site.base_url)
-            for path, data in downloads.items():
+            for path in downloads:
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
-                (new_site / path).write_bytes(data)
+                os.replace(work / "downloads" / path, new_site / path)
             _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today))
             t0 = time.perf_counter()
             _add_search_index(views, new_site)
@@ -553,28 +558,48 @@ def _stage_files(views, names: dict[str, str], staging: Path, live: Path, inspec
                 f.source = target
 
 
-def _downloads(site: SiteConfig, views, names: dict[str, str]) -> dict[str, bytes]:
-    """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data."""
-    from .opendata import atom_feed, data_json, documents_zip, inventory_csv, inventory_xlsx
+def _downloads(site: SiteConfig, views, names: dict[str, str], target: Path) -> dict[str, int]:
+    """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data.
+    Each file is written to ``target`` as soon as it is made (issue 19: nothing of the whole archive is
+    held at once); returns their sizes by their place in the site."""
+    from .opendata import atom_feed, inventory_csv, inventory_xlsx, write_data_json, write_documents_zip
     from .pages import inventory_json
 
-    files: dict[str, bytes] = {}
+    sizes: dict[str, int] = {}
+
+    def put(path: str, data: bytes) -> None:
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        (target / path).write_bytes(data)
+        sizes[path] = len(data)
+
     for v in views:
         with _for_package(names[v.decision.slug], "het maken van de downloads"):
             if v.rows:
-                files[v.inventory_json_url] = inventory_json(v).encode("utf-8")
-                files[urls.inventory_csv(v.url)] = inventory_csv(v, site.base_url)
-                files[urls.inventory_xlsx(v.url)] = inventory_xlsx(v, site.base_url)
-            files[urls.documents_zip(v.url)] = documents_zip(v)
-    files[urls.DATA_JSON] = data_json(views, site.base_url, site.name).encode("utf-8")
-    files[urls.FEED] = atom_feed(views, site.base_url, site.name).encode("utf-8")
-    from .opendata import type_csv, type_json
+                put(v.inventory_json_url, inventory_json(v).encode("utf-8"))
+                put(urls.inventory_csv(v.url), inventory_csv(v, site.base_url))
+                put(urls.inventory_xlsx(v.url), inventory_xlsx(v, site.base_url))
+            path = urls.documents_zip(v.url)
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            write_documents_zip(v, target / path)
+            sizes[path] = (target / path).stat().st_size
+
+    def stream(path: str, write, text: bool) -> None:
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        with open(target / path, "w", encoding="utf-8", newline="") if text else open(target / path, "wb") as handle:
+            write(handle)
+        sizes[path] = (target / path).stat().st_size
+
+    stream(urls.DATA_JSON, lambda out: write_data_json(views, site.base_url, site.name, out), True)
+    put(urls.FEED, atom_feed(views, site.base_url, site.name).encode("utf-8"))
+    from functools import partial
+
+    from .opendata import write_type_csv, write_type_json
     from .types import REGISTRY
 
     for kind in REGISTRY.values():
-        files[urls.type_data(kind.slug)] = type_json(kind, views, site.base_url, site.name).encode("utf-8")
-        files[urls.type_csv(kind.slug)] = type_csv(kind, views, site.base_url)
-    return files
+        stream(urls.type_data(kind.slug), partial(write_type_json, kind, views, site.base_url, site.name), True)
+        stream(urls.type_csv(kind.slug), partial(write_type_csv, kind, views, site.base_url), False)
+    return sizes
 
 
 def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
@@ -640,25 +665,46 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
 
 
 def _write_sources(
-    site: SiteConfig, views, sources: Path, downloads: dict[str, bytes], gone: list[dict], unavailable: Sequence[dict] = ()
+    site: SiteConfig,
+    views,
+    sources: Path,
+    sizes: dict[str, int],
+    gone: list[dict],
+    unavailable: Sequence[dict] = (),
+    packages: dict | None = None,
+    streamed: Path | None = None,
 ):
-    """The site's own pages and files, then the generated pages. Returns the generated pages, the site's
-    own files by their place in the output (for naming the source of a problem) and the Markdown files
-    that are not published because the site does not name them as pages."""
+    """The site's own pages and files, then the generated pages. Returns the generated pages (their
+    bodies let go once written), the site's own files by their place in the output (for naming the
+    source of a problem), the Markdown files that are not published because the site does not name them
+    as pages, the check of the generated content, and the generated pages written under ``streamed``
+    (issue 19: rendered one at a time after mkdocs' own pages, publish/streampages.py): with a nav, every
+    generated page the nav does not name and that is not one of the site's own pages."""
     static, skipped = _copy_static(site, sources)
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
-    sizes = {path: len(data) for path, data in downloads.items()}
+    checker = GeneratedCheck(packages or {})
+    to_stream: dict[str, None] = {}
+
+    def sink(page) -> None:
+        checker.add(page)
+        path = page.source_path
+        if streamed is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
+            write_sources([page], streamed)
+            to_stream[path] = None
+        else:
+            write_sources([page], sources)
+
     pages = Generator(
         SiteText(site.name, site.organisation),
         views,
         download_sizes=sizes,
         withdrawn=gone,
         unavailable=sorted(unavailable, key=lambda p: p["url"]),
+        sink=sink,
     ).generate()
-    write_sources(pages, sources)
-    return pages, static, skipped
+    return pages, static, skipped, checker.check, list(to_stream)
 
 
 def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[str]]:
@@ -699,9 +745,14 @@ def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[
     return placed, skipped
 
 
-def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views) -> None:
+def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views, streamed: tuple[Path, list[str]] | None = None) -> None:
+    """mkdocs over ``sources``; the pages of ``streamed`` (folder, source paths) rendered one at a time
+    after mkdocs' own (publish/streampages.py), or, when the site's mkdocs config does not allow that
+    (no nav, plugins of its own), copied into ``sources`` first and built the old way."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
+
+    from .streampages import PLUGIN_NAME, StreamPages, streamable
 
     # Deterministic: mkdocs takes its build date from SOURCE_DATE_EPOCH; use the newest data date.
     newest = max((v.decision.publication_date for v in views), default=dt.date(2000, 1, 1))
@@ -714,6 +765,12 @@ def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views) -> None:
     try:
         config = load_config(config_file=str(site.path), docs_dir=str(sources), site_dir=str(target))
         layer_theme(config.theme, site.path.parent)
+        if streamed and streamed[1]:
+            folder, paths = streamed
+            if streamable(config):
+                config.plugins[PLUGIN_NAME] = StreamPages(folder, paths)
+            else:
+                shutil.copytree(folder, sources, dirs_exist_ok=True)
         mkdocs_build(config)
     finally:
         logger.setLevel(level)
@@ -799,7 +856,7 @@ def _add_search_index(views, site_dir: Path) -> None:
 
 
 def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport, withdrawn_docs=()) -> None:
-    from .diwoo import Publisher, build_diwoo, index_names
+    from .diwoo import Publisher, index_names, iter_diwoo
 
     for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
         (site_dir / name).unlink(missing_ok=True)
@@ -818,11 +875,14 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
     (site_dir / urls.SITEMAP).write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
     indexes = []
     if site.tooi and views:
-        files = build_diwoo(site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views, withdrawn_docs)
-        for name, xml in files.items():
+        names = []
+        for name, xml in iter_diwoo(
+            site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views, withdrawn_docs
+        ):
             (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (site_dir / name).write_text(xml, encoding="utf-8")
-        indexes += index_names(files)
+            names.append(name)
+        indexes += index_names(names)
     elif not site.tooi:
         report.warnings.append(
             {

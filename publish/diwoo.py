@@ -9,9 +9,9 @@ import is resolved to the local copy): an invalid file fails the build instead o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -123,42 +123,46 @@ def _document(base: str, publisher: Publisher, responsible: str | None, view, f,
     return "".join(parts)
 
 
-def _category_files(base: str, number: str, entries: list[tuple[str, str, str]]) -> dict[str, str]:
-    """The sitemap index of one information category and its sitemap files."""
-    files: dict[str, str] = {}
+def _category_files(base: str, number: str, entries: list) -> Iterator[tuple[str, str]]:
+    """The sitemap files of one information category, then its sitemap index, one at a time.
+    ``entries``: (loc, lastmod, document) where document() gives the DiWoo metadata: made only when
+    its sitemap file is written (issue 19)."""
+    written = 0
     chunk: list[str] = []
     size = 0
     newest: dict[str, str] = {}
 
-    def flush():
-        nonlocal chunk, size
-        name = urls.diwoo_sitemap(number, len(files) + 1)
-        files[name] = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>\n' + "".join(chunk) + "</urlset>\n"
+    def flush() -> tuple[str, str]:
+        nonlocal chunk, size, written
+        written += 1
+        name = urls.diwoo_sitemap(number, written)
+        xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>\n' + "".join(chunk) + "</urlset>\n"
         chunk, size = [], 0
+        return name, xml
 
     last = ""
-    for loc, lastmod, meta in entries:
-        item = f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod>{meta}</url>\n"
+    for loc, lastmod, document in entries:
+        item = f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod>{document()}</url>\n"
         if chunk and (len(chunk) >= MAX_URLS or size + len(item.encode()) > MAX_BYTES):
-            newest[urls.diwoo_sitemap(number, len(files) + 1)] = last
-            flush()
+            newest[urls.diwoo_sitemap(number, written + 1)] = last
+            yield flush()
             last = ""
         chunk.append(item)
         size += len(item.encode())
         last = max(last, lastmod)
-    if chunk or not files:
-        newest[urls.diwoo_sitemap(number, len(files) + 1)] = last
-        flush()
+    if chunk or not written:
+        newest[urls.diwoo_sitemap(number, written + 1)] = last
+        yield flush()
     index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for name in sorted(files, key=lambda n: int(n.rsplit("-", 1)[1].split(".")[0])):
+    for n in range(1, written + 1):
+        name = urls.diwoo_sitemap(number, n)
         mod = f"<lastmod>{newest[name]}</lastmod>" if newest.get(name) else ""
         index.append(f"  <sitemap><loc>{escape(base + name)}</loc>{mod}</sitemap>")
     index.append("</sitemapindex>")
-    files[urls.diwoo_index(number)] = "\n".join(index) + "\n"
-    return files
+    yield urls.diwoo_index(number), "\n".join(index) + "\n"
 
 
-def index_names(files: dict[str, str]) -> list[str]:
+def index_names(files: Iterable[str]) -> list[str]:
     """The sitemap index files among ``build_diwoo``'s output (one per information category)."""
     return sorted(name for name in files if name.startswith("sitemapindex-"))
 
@@ -171,24 +175,47 @@ def build_diwoo(
     ``withdrawn``: (view-like, file-like, reason, lastmod) for documents that were withdrawn and
     still carry the reason field until they drop out.
     """
-    by_category: dict[str, list[tuple[str, str, str]]] = {}  # infocat number -> (loc, lastmod, diwoo)
+    return dict(iter_diwoo(base, publisher, organisations, views, withdrawn))
+
+
+def _sorted_entries(entries: list) -> list:
+    """By address and date, as the (address, date, metadata) tuples sort; the metadata is made only to
+    order entries with the same address and date (rare: a withdrawn document at a published address)."""
+    entries.sort(key=lambda e: (e[0], e[1]))
+    out, i = [], 0
+    while i < len(entries):
+        j = i + 1
+        while j < len(entries) and entries[j][:2] == entries[i][:2]:
+            j += 1
+        run = entries[i:j]
+        if len(run) > 1:
+            run = [(loc, mod, lambda xml=xml: xml) for loc, mod, xml in sorted((loc, mod, doc()) for loc, mod, doc in run)]
+        out += run
+        i = j
+    return out
+
+
+def iter_diwoo(
+    base: str, publisher: Publisher, organisations: dict[str, str], views, withdrawn: Sequence[tuple] = ()
+) -> Iterator[tuple[str, str]]:
+    """``build_diwoo`` one validated file at a time: the build writes each and lets it go (issue 19)."""
+    by_category: dict[str, list[tuple[str, str, Callable[[], str]]]] = {}  # infocat number -> (loc, lastmod, diwoo)
     for v in views:
         lastmod = v.decision.publication_date.isoformat()
         responsible = organisations.get(v.decision.organisation)
         for f in v.files:
             by_category.setdefault(infocat(v.category[0]), []).append(
-                (base + f.url, lastmod, _document(base, publisher, responsible, v, f))
+                (base + f.url, lastmod, partial(_document, base, publisher, responsible, v, f))
             )
     for v, f, reason, lastmod in withdrawn:
         responsible = organisations.get(v.decision.organisation)
         by_category.setdefault(infocat(v.category[0]), []).append(
-            (base + f.url, lastmod, _document(base, publisher, responsible, v, f, reason))
+            (base + f.url, lastmod, partial(_document, base, publisher, responsible, v, f, reason))
         )
-    files: dict[str, str] = {}
     for number in sorted(by_category):
-        files.update(_category_files(base, number, sorted(by_category[number])))
-    for name, xml in files.items():
-        problems = validate(xml, "sitemapindex" if name.startswith("sitemapindex-") else "urlset")
-        if problems:
-            raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")
-    return files
+        entries = _sorted_entries(by_category.pop(number))
+        for name, xml in _category_files(base, number, entries):
+            problems = validate(xml, "sitemapindex" if name.startswith("sitemapindex-") else "urlset")
+            if problems:
+                raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")
+            yield name, xml

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from . import urls
@@ -111,13 +112,25 @@ def inventory_xlsx(view, base: str) -> bytes:
 
 def documents_zip(view) -> bytes:
     out = io.BytesIO()
+    write_documents_zip(view, out)
+    return out.getvalue()
+
+
+def write_documents_zip(view, target) -> None:
+    """The ZIP of a decision's documents into ``target`` (a path or a seekable binary file), each
+    PDF copied in blocks: the same bytes as ``ZipFile.writestr`` gives, without a whole PDF in memory."""
+    import os
+    import shutil
+
     when = _noon(view.decision.publication_date).timetuple()[:6]
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
         for f in sorted(view.files, key=lambda f: f.url):
             info = zipfile.ZipInfo(f.url.rsplit("/", 1)[1], date_time=when)
             info.external_attr = 0o644 << 16
-            archive.writestr(info, f.source.read_bytes())
-    return out.getvalue()
+            with open(f.source, "rb") as src:
+                info.file_size = os.fstat(src.fileno()).st_size
+                with archive.open(info, "w") as dest:
+                    shutil.copyfileobj(src, dest, 1 << 20)
 
 
 def _file_json(f, base: str) -> dict:
@@ -157,7 +170,11 @@ def _value_cell(value) -> str:
 
 def type_records(kind, views, base: str) -> list[dict]:
     """Every publication of one type, one record each with the columns its schema marks as open data."""
-    records = []
+    return list(iter_type_records(kind, views, base))
+
+
+def iter_type_records(kind, views, base: str) -> Iterator[dict]:
+    """``type_records`` one record at a time (issue 19: a whole archive's records are never held at once)."""
     for v in sorted((v for v in views if v.decision.type == kind.name), key=lambda v: v.decision.kenmerk):
         d = v.decision
         record = {"id": d.slug, "soort": kind.name, "url": base + v.url}
@@ -168,37 +185,66 @@ def type_records(kind, views, base: str) -> list[dict]:
         record["documentsoort"] = {"id": kind_value[0], "label": kind_value[1]} if kind_value else None
         record["samenvatting"] = _plain(d.summary_markdown, 100_000)
         record["documenten"] = [_file_json(f, base) for f in v.files]
-        records.append(record)
-    return records
+        yield record
 
 
 def type_json(kind, views, base: str, site_name: str) -> str:
-    return (
-        json.dumps(
-            {
-                "versie": DATA_VERSION,
-                "site": site_name,
-                "basis_url": base,
-                "soort": kind.name,
-                "publicaties": type_records(kind, views, base),
-            },
-            ensure_ascii=False,
-            indent=1,
-        )
-        + "\n"
-    )
+    out = io.StringIO()
+    write_type_json(kind, views, base, site_name, out)
+    return out.getvalue()
+
+
+def write_type_json(kind, views, base: str, site_name: str, out) -> None:
+    """``data/<type>.json`` written record by record to the text file ``out``."""
+    head = {"versie": DATA_VERSION, "site": site_name, "basis_url": base, "soort": kind.name}
+    _write_json_object(out, head, {"publicaties": iter_type_records(kind, views, base)})
 
 
 def type_csv(kind, views, base: str) -> bytes:
-    records = type_records(kind, views, base)
+    out = io.BytesIO()
+    write_type_csv(kind, views, base, out)
+    return out.getvalue()
+
+
+def write_type_csv(kind, views, base: str, out) -> None:
+    """``data/<type>.csv`` written row by row to the binary file ``out``."""
     columns = ["id", "soort", "url"] + [f.name for f in kind.opendata_fields()] + ["informatiecategorie", "documentsoort"]
     columns = list(dict.fromkeys(columns))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    text.write("\ufeff")
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
-    for record in records:
+    for record in iter_type_records(kind, views, base):
         writer.writerow([_value_cell(record.get(c)) for c in columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    text.flush()
+    text.detach()
+
+
+def _write_json_object(out, head: dict, lists: dict[str, Iterable]) -> None:
+    """``json.dumps({**head, **lists}, ensure_ascii=False, indent=1) + "\\n"``, byte for byte, written to ``out``
+    one list item at a time: the lists are iterated, never held."""
+
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=1)
+
+    first = True
+
+    def key(name: str) -> None:
+        nonlocal first
+        out.write(("{" if first else ",") + f"\n {dumps(name)}: ")
+        first = False
+
+    for name, value in head.items():
+        key(name)
+        out.write(dumps(value).replace("\n", "\n "))
+    for name, items in lists.items():
+        key(name)
+        empty = True
+        for item in items:
+            out.write(("[\n  " if empty else ",\n  ") + dumps(item).replace("\n", "\n  "))
+            empty = False
+        out.write("[]" if empty else "\n ]")
+    out.write("{}\n" if first else "\n}\n")
 
 
 def _row_json(r, base: str) -> dict:
@@ -240,57 +286,59 @@ def _row_json(r, base: str) -> dict:
 
 
 def data_json(views, base: str, site_name: str) -> str:
+    out = io.StringIO()
+    write_data_json(views, base, site_name, out)
+    return out.getvalue()
+
+
+def write_data_json(views, base: str, site_name: str, out) -> None:
+    """``data.json`` written decision by decision to the text file ``out`` (issue 19)."""
     from .types import REGISTRY
 
-    others = [record for name, kind in REGISTRY.items() if name != "woo-besluit" for record in type_records(kind, views, base)]
-    decisions = []
+    others = (
+        record for name, kind in REGISTRY.items() if name != "woo-besluit" for record in iter_type_records(kind, views, base)
+    )
+    head = {"versie": DATA_VERSION, "site": site_name, "basis_url": base}
+    _write_json_object(out, head, {"besluiten": _decision_records(views, base), "publicaties": others})
+
+
+def _decision_records(views, base: str) -> Iterator[dict]:
     for v in sorted((v for v in views if v.decision.type == "woo-besluit"), key=lambda v: v.decision.kenmerk):
         d = v.decision
-        decisions.append(
-            {
-                "id": d.slug,
-                "kenmerk": d.kenmerk,
-                "titel": d.title,
-                "organisatie": d.organisation,
-                "wet": d.law,
-                "besluit": d.outcome,
-                "besluit_datum": d.decision_date.isoformat(),
-                "publicatie_datum": d.publication_date.isoformat(),
-                "verzoek_ontvangen": d.request_received.isoformat() if d.request_received else None,
-                "periode": {
-                    "van": d.period_from.isoformat() if d.period_from else None,
-                    "tot": d.period_to.isoformat() if d.period_to else None,
-                },
-                "onderwerpen": d.subjects,
-                "url": base + v.url,
-                "samenvatting": _plain(d.summary_markdown, 100_000),
-                "besluitbrief": _file_json(v.main_files[0], base),
-                "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
-                "zaaknummers": d.case_numbers,
-                "inventaris": [_row_json(r, base) for r in v.rows],
-                "downloads": {
-                    "inventaris_csv": base + urls.inventory_csv(v.url),
-                    "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
-                    "documenten_zip": base + urls.documents_zip(v.url),
-                },
-            }
-        )
+        record = {
+            "id": d.slug,
+            "kenmerk": d.kenmerk,
+            "titel": d.title,
+            "organisatie": d.organisation,
+            "wet": d.law,
+            "besluit": d.outcome,
+            "besluit_datum": d.decision_date.isoformat(),
+            "publicatie_datum": d.publication_date.isoformat(),
+            "verzoek_ontvangen": d.request_received.isoformat() if d.request_received else None,
+            "periode": {
+                "van": d.period_from.isoformat() if d.period_from else None,
+                "tot": d.period_to.isoformat() if d.period_to else None,
+            },
+            "onderwerpen": d.subjects,
+            "url": base + v.url,
+            "samenvatting": _plain(d.summary_markdown, 100_000),
+            "besluitbrief": _file_json(v.main_files[0], base),
+            "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
+            "zaaknummers": d.case_numbers,
+            "inventaris": [_row_json(r, base) for r in v.rows],
+            "downloads": {
+                "inventaris_csv": base + urls.inventory_csv(v.url),
+                "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
+                "documenten_zip": base + urls.documents_zip(v.url),
+            },
+        }
         # Every further open-data field of the schema (a field added to woo-besluit appears here too).
-        record = decisions[-1]
         record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
         record["documentsoort"] = {"id": v.document_kind[0], "label": v.document_kind[1]} if v.document_kind else None
         for f in d.kind.opendata_fields():
             if f.name not in record:
                 record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
-    return (
-        json.dumps(
-            {"versie": DATA_VERSION, "site": site_name, "basis_url": base, "besluiten": decisions, "publicaties": others},
-            ensure_ascii=False,
-            indent=1,
-            sort_keys=False,
-        )
-        + "\n"
-    )
+        yield record
 
 
 def atom_feed(views, base: str, site_name: str) -> str:

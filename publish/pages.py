@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -23,7 +24,7 @@ from .dates import dutch
 from .grounds import GROUNDS, Ground
 from .markdown_safe import render_untrusted
 from .model import Decision, InventoryRow, ground_sort_key
-from .pdfs import PdfResult
+from .pdfs import PdfResult, any_text
 from .slugs import slugify
 
 PAGE_SIZE = 50
@@ -56,14 +57,14 @@ class PublishedFile:
     source: Path  # the published copy (sanitised), copied into the output
     size: int
     pages: int
-    texts: list[str]
+    texts: Sequence[str]  # list, or CachedTexts: read from the cache each time
     role: str  # "besluitbrief", "bijlage", "document"
     nr: str = ""
     date: object = None  # datetime.date of the document, when known
 
     @property
     def searchable(self) -> bool:
-        return any(t.strip() for t in self.texts)
+        return any_text(self.texts)
 
 
 @dataclass
@@ -339,8 +340,12 @@ class Generator:
     withdrawn: list[dict] = field(default_factory=list)
     unavailable: list[dict] = field(default_factory=list)  # published before, now offline: neutral notice
     pages: list[Page] = field(default_factory=list)
+    # Called with each page as soon as it is rendered (issue 19): it writes the page out, after which
+    # the page's body is let go, so the pages of a whole archive are never in memory together.
+    sink: Callable[[Page], None] | None = None
 
     def __post_init__(self):
+        self._all_names: tuple[str, ...] | None = None
         # With any type besides Woo decisions on the site, lists and facets name the type of each item.
         self.mixed = any(v.decision.type != "woo-besluit" for v in self.views)
         self.env = Environment(
@@ -356,11 +361,25 @@ class Generator:
         self.env.filters["text_html"] = text_html
         self.env.globals["mixed"] = self.mixed
 
-    def render(self, template: str, url: str, page_title: str, shows=(), **context) -> None:
-        """``shows``: the decision views whose data the page shows (for refusing a package by its page)."""
-        page = Page(url, page_title, "", tuple(sorted({v.decision.name for v in shows})))
+    def render(
+        self, template: str, url: str, page_title: str, shows=(), owners: tuple[str, ...] | None = None, **context
+    ) -> None:
+        """``shows``: the decision views whose data the page shows (for refusing a package by its page);
+        ``owners``: the packages instead, for a page that shows no view."""
+        if owners is not None:
+            packages = owners
+        elif shows is self.views:  # listings and statistics show every view: one shared tuple, not one per page
+            if self._all_names is None:
+                self._all_names = tuple(sorted({v.decision.name for v in self.views}))
+            packages = self._all_names
+        else:
+            packages = tuple(sorted({v.decision.name for v in shows}))
+        page = Page(url, page_title, "", packages)
         page.body = self.env.get_template(template).render(page=page, site=self.site, urls=urls, **context)
         self.pages.append(page)
+        if self.sink is not None:
+            self.sink(page)
+            page.body = ""
 
     # -- page families -----------------------------------------------------------------------
     def generate(self) -> list[Page]:
@@ -385,7 +404,7 @@ class Generator:
                 )
                 if url in self.download_sizes
             ]
-            context = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
+            context: dict[str, Any] = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
             context.update(v.kind.page(v) if v.kind.page else {})
             pages = v.inventory_pages
             inventory_urls = [inventory_page_url(v.url, n) for n in range(1, pages + 1)]
@@ -439,12 +458,20 @@ class Generator:
         self.render("search.html", urls.SEARCH, "Zoeken", examples=_search_examples(latest))
         for gone in self.withdrawn:
             self.render(
-                "withdrawn.html", gone["url"], f"{gone.get('label', 'Besluit')} {gone['kenmerk']} is ingetrokken", gone=gone
+                "withdrawn.html",
+                gone["url"],
+                f"{gone.get('label', 'Besluit')} {gone['kenmerk']} is ingetrokken",
+                owners=(gone["package"],) if gone.get("package") else (),
+                gone=gone,
             )
-            self.pages[-1].packages = (gone["package"],) if gone.get("package") else ()
         for item in self.unavailable:
-            self.render("unavailable.html", item["url"], f"Besluit {item['kenmerk']} is tijdelijk niet beschikbaar", item=item)
-            self.pages[-1].packages = (item["package"],) if item.get("package") else ()
+            self.render(
+                "unavailable.html",
+                item["url"],
+                f"Besluit {item['kenmerk']} is tijdelijk niet beschikbaar",
+                owners=(item["package"],) if item.get("package") else (),
+                item=item,
+            )
         return self.pages
 
     def _statistics(self) -> None:
@@ -791,7 +818,7 @@ def _search_examples(latest: list) -> dict:
     return {"kenmerk": latest[0].decision.kenmerk if latest else "", "ground": ground}
 
 
-def write_sources(pages: list[Page], target: Path) -> None:
+def write_sources(pages: Iterable[Page], target: Path) -> None:
     """Write each page as Markdown with its title in front matter and its HTML as one raw block."""
     for page in pages:
         path = target / page.source_path

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
@@ -304,23 +305,34 @@ class PackageTexts:
 def check_generated(pages, packages: dict) -> Check:
     """The generated content of each page, before mkdocs: any script markup in a page that shows package
     data comes from a package (the templates that make these pages hold none)."""
-    check = Check()
-    texts = PackageTexts(packages)
+    checker = GeneratedCheck(packages)
     for page in pages:
+        checker.add(page)
+    return checker.check
+
+
+class GeneratedCheck:
+    """``check_generated`` one page at a time, as the pages are made (the build lets each page go once
+    it is written and checked)."""
+
+    def __init__(self, packages: dict):
+        self.check = Check()
+        self.texts = PackageTexts(packages)
+
+    def add(self, page) -> None:
         if not page.packages:
-            continue
+            return
         for finding in scan_html(page.body, every_script=True):
-            names = texts.showing(page.packages, finding)
+            names = self.texts.showing(page.packages, finding)
             if not names:
-                check.problem(
+                self.check.problem(
                     page_path(page.url),
                     finding,
                     "de gegenereerde inhoud, niet tot één pakket te herleiden",
                     "Meld dit aan de ontwikkelaars: de pagina toont gegevens van meerdere pakketten.",
                 )
             for name in names:
-                check.blame(name, page_path(page.url), finding)
-    return check
+                self.check.blame(name, page_path(page.url), finding)
 
 
 def _detail_page(rel: str) -> bool:
@@ -341,10 +353,8 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
     used: set[str] = set()
     sources = None
     # A decision's document and inventory pages after the other pages, so a message names its main pages first.
-    for path in sorted(site_dir.rglob("*"), key=lambda p: (_detail_page(p.relative_to(site_dir).as_posix()), p)):
-        if not path.name.lower().endswith(PAGE_SUFFIXES) or not path.is_file():
-            continue
-        rel = path.relative_to(site_dir).as_posix()
+    for rel in _pages_in(site_dir):
+        path = site_dir / rel
         text = path.read_text(encoding="utf-8", errors="replace")
         for finding in scan_html(text):
             page = generated.get(rel)
@@ -361,6 +371,18 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
             check.problem(rel, finding, sources.find(rel, finding, static), finding.fix())
     check.script_hashes = sorted(used)
     return check
+
+
+def _pages_in(site_dir: Path) -> list[str]:
+    """The pages of the built site (site-relative), as ``sorted(rglob)`` orders them with a decision's
+    document and inventory pages last; only their names are held, not a path object per file."""
+    found = []
+    for folder, _dirs, files in os.walk(site_dir):
+        base = os.path.relpath(folder, site_dir)
+        for name in files:
+            if name.lower().endswith(PAGE_SUFFIXES) and os.path.isfile(os.path.join(folder, name)):
+                found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
+    return sorted(found, key=lambda rel: (_detail_page(rel), rel.split("/")))
 
 
 class _SourceFinder:

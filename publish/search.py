@@ -35,6 +35,7 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -225,76 +226,194 @@ class _Doc:
     fields: dict[str, list[str]]
 
 
-class ShardedIndex:
-    """Builds lunr-compatible indexes, BM25 scored as lunr.js scores them, split by term."""
+SPILL_BUCKETS = 256  # postings are kept by FNV-1a(term) mod this (a power of two, at most the 4096 shards)
+SPILL_POSTINGS = 2_000_000  # postings held in memory before they go to temporary files
 
-    def __init__(self, fields: dict[str, float], max_postings: int | None = None):
+
+@lru_cache(maxsize=1_000_000)
+def _bucket(term: str) -> int:
+    return shard_of(term, SPILL_BUCKETS)
+
+
+class _Spill:
+    """One temporary file per bucket, appended to in pickled batches and read back whole, one bucket at a
+    time. The files are removed on close; a killed build leaves them in ``parent`` (the build's own
+    work folder, removed by the next build)."""
+
+    def __init__(self, parent: Path | None = None):
+        import tempfile
+
+        self.folder = tempfile.TemporaryDirectory(prefix="woo-zoekindex-", dir=parent)
+        self.used: set[int] = set()
+
+    def _path(self, b: int) -> Path:
+        return Path(self.folder.name) / f"{b}.bin"
+
+    def append(self, b: int, items: list) -> None:
+        if not items:
+            return
+        import pickle
+
+        with open(self._path(b), "ab") as handle:
+            pickle.dump(items, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.used.add(b)
+
+    def read(self, b: int) -> list:
+        if b not in self.used:
+            return []
+        import pickle
+
+        out: list = []
+        with open(self._path(b), "rb") as handle:
+            while True:
+                try:
+                    out += pickle.load(handle)
+                except EOFError:
+                    return out
+
+    def close(self) -> None:
+        self.folder.cleanup()
+
+
+class ShardedIndex:
+    """Builds lunr-compatible indexes, BM25 scored as lunr.js scores them, split by term.
+
+    Issue 19: the postings of a whole archive's pages do not fit in memory. ``add`` keeps them in
+    buckets by term (``SPILL_BUCKETS``, a power of two, so a bucket holds whole shards or a whole shard
+    holds whole buckets); past ``spill_postings`` they are appended to one temporary file per bucket.
+    ``shards`` then scores one bucket at a time (every posting of a term is in its bucket), keeps only
+    the scored, capped postings, on disk as well when spilled, and builds each shard from its buckets.
+    The output is the same whether or not anything was spilled."""
+
+    def __init__(
+        self,
+        fields: dict[str, float],
+        max_postings: int | None = None,
+        spill_postings: int = SPILL_POSTINGS,
+        spill_dir: Path | None = None,
+    ):
         self.fields = fields  # name -> boost
+        self.spill_dir = spill_dir  # where temporary files go (None: the system's temporary folder)
         self.max_postings = max_postings
-        self.postings: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-        self.lengths: dict[tuple[str, str], int] = {}
+        self.spill_postings = spill_postings
+        self._buffers: list[list[tuple[str, str, str, int, int]]] = [[] for _ in range(SPILL_BUCKETS)]
+        self._buffered = 0
+        self._spill: _Spill | None = None
+        self._length_sum = dict.fromkeys(fields, 0)
+        self._length_count = dict.fromkeys(fields, 0)
         self.count = 0
         self.capped: set[str] = set()  # terms whose postings were cut to the best ones
 
     def add(self, ref: str, values: dict[str, str], raw: frozenset = frozenset()) -> None:
-        """``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline.
-        A field left out of ``values`` does not count towards that field's average length."""
+        """``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline."""
         self.count += 1
         for name in self.fields:
-            if name not in values:
+            if name not in values:  # a field left out does not count towards that field's average length
                 continue
             tokens = values.get(name, "").split() if name in raw else terms(values.get(name, ""))
-            self.lengths[(name, ref)] = len(tokens)
+            length = len(tokens)
+            self._length_sum[name] += length
+            self._length_count[name] += 1
             counts: dict[str, int] = defaultdict(int)
             for t in tokens:
                 counts[t] += 1
             for t, n in counts.items():
-                self.postings[t][name][ref] = n
+                self._buffers[_bucket(t)].append((t, name, ref, n, length))
+            self._buffered += len(counts)
+        if self._buffered >= self.spill_postings:
+            self._spill = self._spill or _Spill(self.spill_dir)
+            for b, buffer in enumerate(self._buffers):
+                self._spill.append(b, buffer)
+                buffer.clear()
+            self._buffered = 0
+
+    def _bucket_postings(self, b: int) -> list[tuple[str, str, str, int, int]]:
+        return (self._spill.read(b) if self._spill else []) + self._buffers[b]
 
     def shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> list[dict]:
         """The index split by term into a power of two of shards of about ``target_bytes`` each.
         Scores use this index's own statistics only (see the module docstring)."""
-        if not self.postings:
-            return [self._serialise({})]
-        average = {
-            name: (
-                sum(v for (f, _), v in self.lengths.items() if f == name) / max(1, sum(1 for (f, _) in self.lengths if f == name))
-            )
-            or 1.0
-            for name in self.fields
-        }
-        term_list = sorted(self.postings)
-        scores: dict[str, dict[tuple[str, str], float]] = {}
+        return list(self.iter_shards(target_bytes))
+
+    def iter_shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> Iterator[dict]:
+        """The shards one at a time, in order (``shards()`` as a list): the caller writes each and lets it go."""
+        try:
+            yield from self._shards(target_bytes)
+        finally:
+            if self._spill is not None:
+                self._spill.close()
+                self._spill = None
+            self._buffers = [[] for _ in range(SPILL_BUCKETS)]
+
+    def _shards(self, target_bytes: int) -> Iterator[dict]:
+        average = {name: (self._length_sum[name] / max(1, self._length_count[name])) or 1.0 for name in self.fields}
+        spilled = self._spill is not None
+        scored = _Spill(self.spill_dir) if spilled else None
+        kept: list[dict[str, dict[tuple[str, str], float]]] = []
+        any_term = False
         size = 0
-        for t in term_list:
-            by_field = self.postings[t]
-            df = sum(len(refs) for refs in by_field.values())
-            idf = math.log(1 + abs((self.count - df + 0.5) / (df + 0.5)))
-            entry = {}
-            for name, refs in by_field.items():
-                for ref, tf in refs.items():
-                    norm = K1 * (1 - B + B * (self.lengths[(name, ref)] / average[name])) + tf
-                    entry[(name, ref)] = round(idf * ((K1 + 1) * tf) / norm * self.fields[name], 3)
-            if self.max_postings and len(entry) > self.max_postings:
-                self.capped.add(t)
-                best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
-                entry = dict(best)
-            scores[t] = entry
-            # About what the JSON holds: the ref in the inverted index and in its field vector's key.
-            size += sum(2 * len(ref) + len(name) + 24 for name, ref in entry) + len(t) + 20 + 10 * len(self.fields)
-        # The count depends on the total size only (a power of two): one term growing does not reshuffle.
-        count = 1
-        while size / count > target_bytes and count < 4096:
-            count *= 2
-        while True:
-            grouped: list[dict[str, dict]] = [dict() for _ in range(count)]
-            for t in term_list:
-                grouped[shard_of(t, count)][t] = scores[t]
-            shards = [self._serialise(group) for group in grouped]
-            total = sum(len(json.dumps(sh, ensure_ascii=False, separators=(",", ":"))) for sh in shards)
-            if total / count <= 1.25 * target_bytes or count >= 4096:
-                return shards
-            count *= 2
+        try:
+            for b in range(SPILL_BUCKETS):
+                postings: dict[str, dict[str, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+                for t, name, ref, tf, length in self._bucket_postings(b):
+                    postings[t][name][ref] = (tf, length)
+                bucket: dict[str, dict[tuple[str, str], float]] = {}
+                for t in sorted(postings):
+                    by_field = postings[t]
+                    df = sum(len(refs) for refs in by_field.values())
+                    idf = math.log(1 + abs((self.count - df + 0.5) / (df + 0.5)))
+                    entry = {}
+                    for name, refs in by_field.items():
+                        for ref, (tf, length) in refs.items():
+                            norm = K1 * (1 - B + B * (length / average[name])) + tf
+                            entry[(name, ref)] = round(idf * ((K1 + 1) * tf) / norm * self.fields[name], 3)
+                    if self.max_postings and len(entry) > self.max_postings:
+                        self.capped.add(t)
+                        best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
+                        entry = dict(best)
+                    bucket[t] = entry
+                    # About what the JSON holds: the ref in the inverted index and in its field vector's key.
+                    size += sum(2 * len(ref) + len(name) + 24 for name, ref in entry) + len(t) + 20 + 10 * len(self.fields)
+                del postings
+                any_term = any_term or bool(bucket)
+                if scored is not None:
+                    scored.append(b, [(t, list(entry.items())) for t, entry in bucket.items()])
+                    bucket.clear()
+                kept.append(bucket)
+            if not any_term:
+                yield self._serialise({})
+                return
+
+            def scores_of(b: int) -> dict[str, dict[tuple[str, str], float]]:
+                if scored is None:
+                    return kept[b]
+                return {t: dict(items) for t, items in scored.read(b)}
+
+            def shard(i: int, count: int) -> dict:
+                group: dict[str, dict] = {}
+                if count <= SPILL_BUCKETS:
+                    for b in range(i, SPILL_BUCKETS, count):
+                        group.update(scores_of(b))
+                else:
+                    group = {t: e for t, e in scores_of(i % SPILL_BUCKETS).items() if shard_of(t, count) == i}
+                return self._serialise(group)
+
+            # The count depends on the total size only (a power of two): one term growing does not reshuffle.
+            count = 1
+            while size / count > target_bytes and count < 4096:
+                count *= 2
+            # Measured first, one shard at a time, then made again to be written: the shards of a whole
+            # archive are never all in memory.
+            while count < 4096:
+                total = sum(len(json.dumps(shard(i, count), ensure_ascii=False, separators=(",", ":"))) for i in range(count))
+                if total / count <= 1.25 * target_bytes:
+                    break
+                count *= 2
+            for i in range(count):
+                yield shard(i, count)
+        finally:
+            if scored is not None:
+                scored.close()
 
     def _serialise(self, group: dict[str, dict]) -> dict:
         vectors: dict[str, list] = defaultdict(list)

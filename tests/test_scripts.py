@@ -20,7 +20,7 @@ import yaml
 from publish.build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from publish.headers import POLICY_NOTE, content_security_policy, read_headers_file
 from publish.pages import Page
-from publish.scriptcheck import REPLACED_THEME_PARTIALS, REVIEWED_MATERIAL_VERSION, Check, check_generated, scan_html
+from publish.scriptcheck import REPLACED_THEME_PARTIALS, REVIEWED_MATERIAL_VERSION, check_generated, scan_html
 
 from support import ROOT, Server, approve, needs_browser, probe, run_cli
 
@@ -368,7 +368,7 @@ def test_escaping_that_fails_refuses_the_package_and_names_the_page(two_packages
 def test_markup_that_appears_only_in_the_built_page_is_traced_to_the_package_too(two_packages, tmp_path, monkeypatch):
     """The check of the built pages alone (as if mkdocs' Markdown made script of a package's text)."""
     monkeypatch.setattr("publish.pages.render_untrusted", lambda text: text)
-    monkeypatch.setattr("publish.build.check_generated", lambda pages, packages: Check())
+    monkeypatch.setattr("publish.scriptcheck.GeneratedCheck.add", lambda self, page: None)  # pages are checked one by one
     report = run_build(_opts(two_packages, tmp_path))
     assert report.exit_code == EXIT_REFUSED
     assert [r["package"] for r in report.refused] == ["kwaad"]
@@ -584,8 +584,8 @@ def test_markup_in_the_content_that_no_package_holds_stops_the_build_instead(two
 
     real = build._run_mkdocs
 
-    def with_extension(site, sources, target, views):
-        real(site, sources, target, views)
+    def with_extension(site, sources, target, views, *streamed):
+        real(site, sources, target, views, *streamed)
         for page in target.rglob("index.html"):
             page.write_text(page.read_text().replace('<div class="woo-page">', '<div class="woo-page" onmouseover="track()">'))
 
