@@ -945,7 +945,9 @@ def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[
         run.clear()
         # a number alone under a cover (a house number) is no label, however much it looks like a code
         number = cause in (ONDER_VLAK, ONDER_TEKST, ONZICHTBAAR_ONDER_VLAK) and text.replace(" ", "").isdigit()
-        if not number and (is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text, dates=cause == KLEUR_VAN_VLAK))):
+        if not number and (
+            is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text, dates=cause == KLEUR_VAN_VLAK))
+        ):
             return
         if cause in (ONZICHTBAAR, ONZICHTBAAR_OP_ZWART, VERBORGEN, ONDER_TEKST):
             if _duplicate_of_visible(text, box, visible):
