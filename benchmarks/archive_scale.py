@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import WORDS, paragraph, write_document  # noqa: E402
-from nightly import ASSESSMENTS, ORGANISATIONS, SUBJECTS, _approve, compare, run_build, snapshot  # noqa: E402
+from nightly import ASSESSMENTS, _approve, compare, run_build, snapshot, write_besluit_md  # noqa: E402
 
 CORPUS_VERSION = "2"
 RARE_POOL = 20_000_000  # words that occur in no base text, drawn log-uniformly: the vocabulary grows as real text's does
@@ -167,24 +167,7 @@ def make_archive(root: Path, decisions: int, pad: int, seed: int = 11) -> tuple[
             writer.writerow(["nr", "document", "datum", "beoordeling", "gronden", "bestand"])
             writer.writerows(rows)
         pdf(pkg / "besluitbrief.pdf", f"{kenmerk} besluitbrief", 2)
-        subjects = sorted(rng.sample(SUBJECTS, 2))
-        (pkg / "besluit.md").write_text(
-            "---\n"
-            f"kenmerk: {kenmerk}\n"
-            f"titel: Verzoek over {' '.join(rng.choice(WORDS) for _ in range(3))} ({i})\n"
-            f"organisatie: {ORGANISATIONS[i % 2]}\n"
-            "wet: Woo\n"
-            "besluit: deels openbaar\n"
-            f"besluit_datum: {decided.isoformat()}\n"
-            f"publicatie_datum: {(decided + dt.timedelta(days=7)).isoformat()}\n"
-            f"verzoek_ontvangen: {(decided - dt.timedelta(days=rng.randint(20, 60))).isoformat()}\n"
-            f"onderwerpen: [{', '.join(subjects)}]\n"
-            "besluitbrief: besluitbrief.pdf\n"
-            "inventaris: inventaris.csv\n"
-            "---\n"
-            f"Samenvatting: {' '.join(rng.choice(WORDS) for _ in range(60))}.\n",
-            encoding="utf-8",
-        )
+        write_besluit_md(pkg, kenmerk, i, decided, rng)
         _approve(pkg)
     info = {"key": [CORPUS_VERSION, decisions, pad], "version": PDF_CODE_VERSION, **totals}
     done.write_text(json.dumps(info))

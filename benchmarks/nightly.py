@@ -49,6 +49,28 @@ from publish.signing import private_copy  # noqa: E402
 DEMO_SIGNERS = ROOT / "demo" / "sleutels" / "toegestane-ondertekenaars"
 
 
+def write_besluit_md(pkg: Path, kenmerk: str, i: int, decided: dt.date, rng: random.Random) -> None:
+    """The front matter of synthetic package ``i`` (shared by this benchmark and archive_scale.py)."""
+    subjects = sorted(rng.sample(SUBJECTS, 2))
+    (pkg / "besluit.md").write_text(
+        "---\n"
+        f"kenmerk: {kenmerk}\n"
+        f"titel: Verzoek over {' '.join(rng.choice(WORDS) for _ in range(3))} ({i})\n"
+        f"organisatie: {ORGANISATIONS[i % 2]}\n"
+        "wet: Woo\n"
+        "besluit: deels openbaar\n"
+        f"besluit_datum: {decided.isoformat()}\n"
+        f"publicatie_datum: {(decided + dt.timedelta(days=7)).isoformat()}\n"
+        f"verzoek_ontvangen: {(decided - dt.timedelta(days=rng.randint(20, 60))).isoformat()}\n"
+        f"onderwerpen: [{', '.join(subjects)}]\n"
+        "besluitbrief: besluitbrief.pdf\n"
+        "inventaris: inventaris.csv\n"
+        "---\n"
+        f"Samenvatting: {' '.join(rng.choice(WORDS) for _ in range(60))}.\n",
+        encoding="utf-8",
+    )
+
+
 def _approve(pkg: Path) -> None:
     import tempfile
 
@@ -111,24 +133,7 @@ def make_corpus(root: Path, decisions: int, seed: int = 7) -> Path:
             writer.writerow(["nr", "document", "datum", "beoordeling", "gronden", "bestand"])
             writer.writerows(rows)
         letters.append((str(pkg / "besluitbrief.pdf"), rng.randrange(1 << 30)))
-        subjects = sorted(rng.sample(SUBJECTS, 2))
-        (pkg / "besluit.md").write_text(
-            "---\n"
-            f"kenmerk: {kenmerk}\n"
-            f"titel: Verzoek over {' '.join(rng.choice(WORDS) for _ in range(3))} ({i})\n"
-            f"organisatie: {ORGANISATIONS[i % 2]}\n"
-            "wet: Woo\n"
-            "besluit: deels openbaar\n"
-            f"besluit_datum: {decided.isoformat()}\n"
-            f"publicatie_datum: {(decided + dt.timedelta(days=7)).isoformat()}\n"
-            f"verzoek_ontvangen: {(decided - dt.timedelta(days=rng.randint(20, 60))).isoformat()}\n"
-            f"onderwerpen: [{', '.join(subjects)}]\n"
-            "besluitbrief: besluitbrief.pdf\n"
-            "inventaris: inventaris.csv\n"
-            "---\n"
-            f"Samenvatting: {' '.join(rng.choice(WORDS) for _ in range(60))}.\n",
-            encoding="utf-8",
-        )
+        write_besluit_md(pkg, kenmerk, i, decided, rng)
     with ProcessPoolExecutor() as pool:
         list(pool.map(_document, jobs, chunksize=32))
         list(pool.map(_letter, letters, chunksize=32))
