@@ -981,7 +981,8 @@ _E = rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"  # the end of a token: a delimiter, 
 _N = rb"[+-]?(?:\d++\.?+\d*+|\.\d++)" + _E + _S
 _NM = rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*+" + _S
 _STR = rb"(?:\((?:[^()\\]|\\.)*+\)|<[0-9A-Fa-f\x00\t\n\x0c\r ]*+>)" + _S
-_DICT = rb"<<" + _S + rb"(?:" + _NM + rb"|" + _N + rb"|" + _STR + rb"|(?:true|false)" + _E + _S + rb")*+>>" + _S
+_VALUE = rb"(?:" + _NM + rb"|" + _N + rb"|" + _STR + rb"|(?:true|false)" + _E + _S + rb")"
+_DICT = rb"<<" + _S + rb"(?:" + _VALUE + rb"|\[" + _S + _VALUE + rb"*+\]" + _S + rb")*+>>" + _S  # a property list
 
 
 def _ops(*names: str) -> bytes:
