@@ -77,7 +77,7 @@ CARRIERS = [
     b"/GS1 " + S + b" gs\n",  # between a name and its operator
     b"BT /F1 12 Tf 72 600 Td [(a) [" + S + b"] (b)] TJ ET\n",  # an array in a TJ array
     b"BT /F1 12 Tf 72 600 Td " + S + b" (zichtbaar) Tj ET\n",  # two strings for one Tj
-    b"BT /F1 12 Tf 72 600 Td " + S + b" 0 0 (zichtbaar) \" ET\n",  # three numbers and strings for "
+    b"BT /F1 12 Tf 72 600 Td " + S + b' 0 0 (zichtbaar) " ET\n',  # three numbers and strings for "
     b"/P <</MCID 0>> " + S + b" BDC EMC\n",  # a string more for BDC
     b"/Artifact " + S + b" BMC EMC\n",  # a string instead of a name
     b"0 0 " + S + b" 5 5 re f\n",  # a string in the middle of the operands
@@ -191,3 +191,8 @@ def test_many_colour_components_and_wrong_types_are_judged_by_the_parse():
     assert gate_copy._operands("TJ", [Array([pikepdf.String("a"), 2])]) is not None
     assert gate_copy._operands("TJ", [Array([Array([])])]) is None
     assert gate_copy._operands("foo", []) is None
+
+
+def test_every_operator_of_the_specification_has_its_operands():
+    signed = set(gate_copy._SIGNATURES) | gate_copy._COLOUR_SETTERS | {"BI", "ID", "EI"}
+    assert signed == gate_copy.KNOWN_OPERATORS

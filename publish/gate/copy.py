@@ -981,8 +981,12 @@ _E = rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"  # the end of a token: a delimiter, 
 _N = rb"[+-]?(?:\d++\.?+\d*+|\.\d++)" + _E + _S
 _NM = rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*+" + _S
 _STR = rb"(?:\((?:[^()\\]|\\.)*+\)|<[0-9A-Fa-f\x00\t\n\x0c\r ]*+>)" + _S
-_VALUE = rb"(?:" + _NM + rb"|" + _N + rb"|" + _STR + rb"|(?:true|false)" + _E + _S + rb")"
+_VALUE = rb"(?:%s|%s|%s|(?:true|false)%s%s)" % (_NM, _N, _STR, _E, _S)
 _DICT = rb"<<" + _S + rb"(?:" + _VALUE + rb"|\[" + _S + _VALUE + rb"*+\]" + _S + rb")*+>>" + _S  # a property list
+
+
+def _any(*patterns: bytes) -> bytes:
+    return rb"(?:" + b"|".join(patterns) + rb")"
 
 
 def _ops(*names: str) -> bytes:
@@ -992,26 +996,37 @@ def _ops(*names: str) -> bytes:
 
 def _instruction(count: int = 0) -> bytes:
     """The instructions with ``count`` or more numbers first, as a trie: each number is read once."""
-    tails = [_ops(*(op for op, signature in _SIGNATURES.items() if signature == "n" * count))] if count <= 6 else []
-    tails.append(_ops("sc", "SC", "scn", "SCN")) if 0 < count <= 6 else None
+    tails = [_ops(*(op for op, signature in _SIGNATURES.items() if signature == "n" * count))]
+    if count:
+        tails.append(_ops(*_COLOUR_SETTERS))
     tails.append(_NM + _ops("scn", "SCN"))
     if count == 0:
-        tails.append(_NM + rb"(?:" + _ops("cs", "CS", "Do", "gs", "sh", "ri", "BMC", "MP") + rb"|" + _N + _ops("Tf") + rb"|(?:" + _NM + rb"|" + _DICT + rb")" + _ops("BDC", "DP") + rb")")
+        names = _any(_ops("cs", "CS", "Do", "gs", "sh", "ri", "BMC", "MP"), _N + _ops("Tf"), _any(_NM, _DICT) + _ops("BDC", "DP"))
+        tails.append(_NM + names)
         tails.append(_STR + _ops("Tj", "'"))
-        tails.append(rb"\[" + _S + rb"(?:" + _N + rb"|" + _STR + rb")*+\]" + _S + _ops("TJ"))
-        tails.append(rb"\[" + _S + rb"(?:" + _N + rb")*+\]" + _S + _N + _ops("d"))
+        tails.append(rb"\[" + _S + _any(_N, _STR) + rb"*+\]" + _S + _ops("TJ"))
+        tails.append(rb"\[" + _S + _any(_N) + rb"*+\]" + _S + _N + _ops("d"))
     if count == 2:
         tails.append(_STR + _ops('"'))
     if count < 6:
         tails.insert(0, _N + _instruction(count + 1))
-    return rb"(?:" + b"|".join(tails) + rb")"
+    return _any(*tails)
 
 
 _PLAIN = re.compile(_S + rb"(?>" + _instruction() + rb")*+", re.S)
 # The same look for strings only (``_read`` without ``sanitise``): every string is shown text.
 _SHOWN = re.compile(
-    _S + rb"(?:" + _NM + _DICT + _ops("BDC", "DP") + rb"|" + _N + rb"|" + _NM + rb"|" + _WORD + _E + _S + rb"|" + _STR + _ops("Tj", "'", '"')
-    + rb"|\[" + _S + rb"(?:" + _N + rb"|" + _STR + rb")*+\]" + _S + _ops("TJ") + rb"|\[" + _S + rb"(?:" + _N + rb")*+\]" + _S + rb")*+",
+    _S
+    + _any(
+        _NM + _DICT + _ops("BDC", "DP"),
+        _N,
+        _NM,
+        _WORD + _E + _S,
+        _STR + _ops("Tj", "'", '"'),
+        rb"\[" + _S + _any(_N, _STR) + rb"*+\]" + _S + _ops("TJ"),
+        rb"\[" + _S + _any(_N) + rb"*+\]" + _S,
+    )
+    + rb"*+",
     re.S,
 )
 
