@@ -185,12 +185,39 @@ def test_many_colour_components_and_wrong_types_are_judged_by_the_parse():
     assert gate_copy._operands("scn", [1, 2, 3, 4, 5, Name("/P1")]) == [1, 2, 3, 4, 5, Name("/P1")]
     assert gate_copy._operands("sc", [pikepdf.String("x"), 1, 2]) == [1, 2]
     assert gate_copy._operands("sc", [pikepdf.String("x")]) is None
-    assert gate_copy._operands("g", [True]) is None
-    assert gate_copy._operands("d", [Array([pikepdf.String("x")]), 0]) is None
+    # a number missing or of another type reads as 0, as PDFium reads it
+    assert gate_copy._operands("g", [True]) == [0]
+    assert gate_copy._operands("Tz", []) == [0]
+    assert gate_copy._operands("Tm", [Name("/a"), 1, 2, 3, 4, 5]) == [0, 1, 2, 3, 4, 5]
+    assert gate_copy._operands("Td", [5]) == [0, 5]
+    assert gate_copy._operands("Tf", [Name("/F1"), pikepdf.String("x")]) == [Name("/F1"), 0]
+    assert gate_copy._operands("d", [Array([pikepdf.String("x"), 3]), 0]) == [Array([0, 3]), 0]
+    # a name, string or array missing or of another type: the instruction is dropped
+    assert gate_copy._operands("Tf", [pikepdf.String("x"), 12]) is None
+    assert gate_copy._operands("Tj", [3]) is None
+    assert gate_copy._operands("Do", []) is None
     assert gate_copy._operands("Tf", [Name("/F1"), 12]) == [Name("/F1"), 12]
     assert gate_copy._operands("TJ", [Array([pikepdf.String("a"), 2])]) is not None
-    assert gate_copy._operands("TJ", [Array([Array([])])]) is None
+    assert gate_copy._operands("TJ", [Array([pikepdf.String("a"), Array([]), Name("/x"), 2])]) == [
+        Array([pikepdf.String("a"), 2])
+    ]
     assert gate_copy._operands("foo", []) is None
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        b"BT /F1 12 Tf (x) Tz 72 600 Td (Geheimwoord) Tj ET\n",  # a string for the scaling: PDFium reads 0
+        b"BT /F1 12 Tf 72 600 Td /a 0 0 0 0 0 Tm (Geheimwoord) Tj ET\n",  # a name in the text matrix
+        b"BT /F1 12 Tf 72 600 Td (x) 0 0 0 0 0 Tm (Geheimwoord) Tj ET\n",
+    ],
+)
+def test_text_squeezed_by_an_operand_of_the_wrong_type_is_refused(hidden):
+    """PDFium reads a number of the wrong type as 0 and neither draws nor extracts the text: the copy
+    must not draw it either (dropping the operator would show it), so it is judged squeezed and refused."""
+    result, _ = _inspect_bytes(make(VISIBLE + hidden))
+    found = [f for f in result["findings"] if f["code"] == "pdf.onzichtbaar_gemaakte_tekst"]
+    assert found and found[0]["severity"] == "fout" and found[0]["location"] == "pagina 1", result["findings"]
 
 
 def test_every_operator_of_the_specification_has_its_operands():

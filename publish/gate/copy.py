@@ -937,24 +937,35 @@ def _number(value) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
 
-def _fits(kind: str, value) -> bool:
+def _fitted(kind: str, value):
+    """``value`` as an operand of ``kind``, or None when it cannot be one. A number that is missing or
+    of another type reads as 0, as PDFium reads it (so ``(x) Tz`` squeezes text, and is judged so);
+    a dash array's elements likewise; a ``TJ`` array keeps only its strings and numbers (what is shown)."""
     if kind == "n":
-        return _number(value)
+        return value if _number(value) else 0
     if kind == "/":
-        return isinstance(value, Name)
+        return value if isinstance(value, Name) else None
     if kind == "s":
-        return isinstance(value, pikepdf.String)
+        return value if isinstance(value, pikepdf.String) else None
     if kind == "d":
-        return isinstance(value, (Name, Dictionary))
+        return value if isinstance(value, (Name, Dictionary)) else None
+    if not isinstance(value, Array):
+        return None
     if kind == "a":
-        return isinstance(value, Array) and all(_number(item) for item in value)
-    return isinstance(value, Array) and all(_number(item) or isinstance(item, pikepdf.String) for item in value)  # "t"
+        return value if all(_number(item) for item in value) else Array([item if _number(item) else 0 for item in value])
+    if all(_number(item) or isinstance(item, pikepdf.String) for item in value):  # "t"
+        return value
+    return Array([item for item in value if _number(item) or isinstance(item, pikepdf.String)])
+
+
+_MISSING = object()
 
 
 def _operands(op: str, operands) -> list | None:
-    """The operands ``op`` takes, the last ones of ``operands`` (what viewers read: extra operands
-    before them are dropped), or None when those are not of the count and types the specification
-    allows (the instruction is dropped)."""
+    """The operands ``op`` takes: the last ones of ``operands``, as viewers read them (extra operands
+    before them are dropped; numbers missing or of another type read as 0, ``_fitted``), or None when
+    a name, string, array or dictionary it needs is missing or of the wrong type (the instruction is
+    dropped: it draws nothing, and its operands travel nowhere)."""
     operands = list(operands)
     if op in _COLOUR_SETTERS:
         pattern = 1 if op in ("scn", "SCN") and operands and isinstance(operands[-1], Name) else 0
@@ -963,10 +974,11 @@ def _operands(op: str, operands) -> list | None:
             count += 1
         return operands[len(operands) - count :] if count > pattern or pattern else None
     signature = _SIGNATURES.get(op)
-    if signature is None or len(operands) < len(signature):
+    if signature is None:
         return None
-    kept = operands[len(operands) - len(signature) :]
-    return kept if all(_fits(kind, value) for kind, value in zip(signature, kept)) else None
+    last = [_MISSING] * (len(signature) - len(operands)) + operands[max(0, len(operands) - len(signature)) :]
+    kept = [_fitted(kind, 0 if value is _MISSING and kind == "n" else value) for kind, value in zip(signature, last)]
+    return None if any(value is None or value is _MISSING for value in kept) else kept
 
 
 # A byte-level look at a stream that decides whether it may be copied as it is: ``fullmatch`` reads it
@@ -1054,10 +1066,12 @@ def _sanitised(operations) -> list:
         if isinstance(i.operator, pikepdf.PdfInlineImage) or op == "INLINE IMAGE":
             kept.append(i)
             continue
-        operands = _operands(op, i.operands)
+        given = list(i.operands)
+        operands = _operands(op, given)
         if operands is None:
             continue
-        kept.append(i if len(operands) == len(i.operands) else pikepdf.ContentStreamInstruction(operands, i.operator))
+        same = len(operands) == len(given) and all(a is b for a, b in zip(operands, given))
+        kept.append(i if same else pikepdf.ContentStreamInstruction(operands, i.operator))
     return kept
 
 
