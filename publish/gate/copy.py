@@ -1185,8 +1185,9 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
     """What a content stream (a page's, its parts joined, or a form's) needs: the resource names it
     uses per category, whether it shows text squeezed to nothing (``_judge``; the names of the forms it
     draws while squeezed go under ``"squeezed"``) and, when it may hold a comment (``data`` has a ``%``)
-    or, with ``sanitise``, something else no viewer reads (``_odd``), its content written again from
-    the parsed operators, without those (``_sanitised``).
+    or something else no viewer reads (``_odd``: with ``sanitise`` any operand an operator does not
+    take, without it a string that is not shown text), its content written again from the parsed
+    operators, each with only the operands it takes (``_sanitised``).
 
     qpdf parses only the ``_NAMED`` operators, which is several times faster than handing every
     operator to Python. The whole stream is parsed (and judged exactly as ``_judge`` says)
