@@ -537,7 +537,12 @@ def test_stable_ids_do_not_depend_on_other_decisions():
 
 @pytest.mark.parametrize(
     "kenmerk, typed",
-    [("BZK 2025/123.4", "2025/123.4"), ("BZK 2025/123.4", "BZK 2025/123.4"), ("2025-WOO-0815", "WOO-0815"), ("2024-0000034173", "34173")],
+    [
+        ("BZK 2025/123.4", "2025/123.4"),
+        ("BZK 2025/123.4", "BZK 2025/123.4"),
+        ("2025-WOO-0815", "WOO-0815"),
+        ("2024-0000034173", "34173"),
+    ],
 )
 def test_a_kenmerk_is_found_as_people_copy_it_from_a_letter(kenmerk, typed):
     """Every query term with digits, squeezed as woo-search.js does (letters and digits only), and every
