@@ -93,11 +93,14 @@ def differs(actual: str, visible: str, glyphs: int) -> bool:
     if not wanted:
         return False
     shown = comparable(visible)
-    # Ligatures (NFKC), hyphens at a line end and soft hyphens are no letters or digits, so they
-    # compare equal. Letters or digits in the replacement over glyphs without any (black blocks,
-    # glyphs named /space, U+2588 of a redaction font, a font without a text mapping) cannot be judged:
-    # that is what a redaction tool leaves when it removes the words but keeps their tag.
-    return shown != wanted
+    if shown == wanted:  # ligatures (NFKC), hyphens at a line end and soft hyphens compare equal
+        return False
+    # Glyphs of a composite font without a text mapping (U+FFFD here) are what /ActualText is for: at
+    # most one letter or digit per glyph. Letters or digits over glyphs whose meaning is known and is
+    # no letter (black blocks, glyphs named /space, U+2588 of a redaction font) are hidden text: what a
+    # redaction tool leaves when it removes the words but keeps their tag.
+    unknown = bool(visible.strip()) and not visible.replace("\ufffd", "").strip()
+    return not (unknown and not shown and len(wanted) <= glyphs)
 
 
 def collect(reader, published: bytes | None = None) -> tuple[list[UnseenText], list[HiddenReplacement]]:
@@ -202,12 +205,13 @@ def kept_strings(published: bytes, known: set[str]) -> list[UnseenText]:
     return found
 
 
-_LANGUAGE_TAG = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+_LANGUAGE_TAG = re.compile(r"(?:[A-Za-z]{2,3}|[xXiI])(?:-[A-Za-z0-9]{1,8})*")
 
 
 def is_language_tag(value: str) -> bool:
-    """A BCP 47 language tag as far as its spelling goes: letters, digits and hyphens, at most 35
-    characters. An empty /Lang (language unknown) is allowed."""
+    """A BCP 47 language tag as far as its spelling goes: a language of 2 or 3 letters (or x- / i-),
+    then subtags of letters and digits of at most 8, at most 35 characters. An empty /Lang (language
+    unknown) is allowed."""
     return value == "" or (len(value) <= 35 and _LANGUAGE_TAG.fullmatch(value) is not None)
 
 
