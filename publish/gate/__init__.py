@@ -84,6 +84,7 @@ _STRUCTURE_TEXT = {
     "ingesloten_bestand": "Verwijder de ingesloten bestanden; lever ze zo nodig als apart document in de inventaris aan.",
     "formulierwaarden": "Maak het formulier plat ('afvlakken') of lever een pdf zonder formuliervelden aan.",
     "verborgen_laag": "Verwijder de verborgen lagen of maak ze zichtbaar en beoordeel hun inhoud.",
+    "taalcode": "Zet als taal een taalcode zoals 'nl-NL' (bij het opslaan als pdf) en lever het document opnieuw aan.",
 }
 # Every REFUSE kind of structure.py has its fix above; FIXED kinds (opmerking, metadata, formulier,
 # eerdere_versies) need none: the copy (copy.py) drops them.
@@ -142,7 +143,7 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
                 )
             )
     with stage("persoonsgegevens"):
-        findings += _personal_data(texts, reader)
+        findings += _personal_data(texts, reader, published)
     return findings, published, texts
 
 
@@ -161,14 +162,14 @@ def _where(pages: list[int]) -> str:
     return f"pagina {page_ranges(pages)}" if pages else "document"
 
 
-def _personal_data(texts: list[str], reader: PdfReader) -> list[dict]:
+def _personal_data(texts: list[str], reader: PdfReader, published: bytes | None = None) -> list[dict]:
     """Personal data in the page text and in the text kept but not drawn; the same value on many
     pages is one finding with the pages listed."""
     grouped: dict[tuple[str, str, str], tuple[PersonalData, list[int]]] = {}
     for number, text in enumerate(texts, start=1):
         for item in find_personal_data(text, number):
             grouped.setdefault(("", item.kind, item.hash), (item, []))[1].append(number)
-    unseen, hidden = collect(reader)
+    unseen, hidden = collect(reader, published)
     for entry in unseen:
         for item in find_personal_data(entry.text, entry.page or 0):
             pages = grouped.setdefault((entry.source, item.kind, item.hash), (item, []))[1]

@@ -321,6 +321,11 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
                 )
         if "/Metadata" in root or "/PieceInfo" in root:
             findings.append(StructureFinding("metadata", FIXED, "XMP-metadata of PieceInfo"))
+        bad = _bad_languages(root)
+        if bad:
+            findings.append(
+                StructureFinding("taalcode", REFUSE, f"{bad} taalcode(s) (/Lang) die geen taalcode zijn (zoals 'nl-NL')")
+            )
     if _identifying_info(reader.metadata):
         findings.append(StructureFinding("metadata", FIXED, "documenteigenschappen met mogelijk namen (zoals auteur)"))
     for number, page in enumerate(reader.pages, start=1):
@@ -354,6 +359,30 @@ def inspect_structure(reader, data: bytes) -> list[StructureFinding]:
             elif subtype in REMOVED_ANNOTATIONS or isinstance(subtype, str):  # the copy keeps links only
                 findings.append(StructureFinding("opmerking", FIXED, f"annotatie {str(subtype)[1:]}", number))
     return _dedupe(findings)
+
+
+def _bad_languages(root, limit: int = 200_000) -> int:
+    """How many /Lang values of the catalogue and the tag structure are no language tag: the copy keeps
+    them, so they could carry any text."""
+    from .unseen import is_language_tag
+
+    values = [root.get("/Lang")]
+    todo, seen = [(root.get("/StructTreeRoot"), 0)], set[int]()
+    while todo and len(seen) < limit:
+        ref, depth = todo.pop()
+        node = _r(ref)
+        if isinstance(node, ArrayObject) and depth < 100:
+            todo += [(kid, depth + 1) for kid in node]
+        elif isinstance(node, DictionaryObject) and depth < 100 and id(node) not in seen:
+            seen.add(id(node))
+            values.append(node.get("/Lang"))
+            todo.append((node.get("/K"), depth + 1))
+    bad = 0
+    for value in values:
+        value = _r(value)
+        if value is not None and not (isinstance(value, str) and is_language_tag(str(value))):
+            bad += 1
+    return bad
 
 
 def _kept_link(annot) -> bool:

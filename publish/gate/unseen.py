@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from io import BytesIO
 from urllib.parse import unquote
 
+from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject, NameObject, NumberObject
 from pypdf.generic._font import Font
 
@@ -36,7 +38,12 @@ SOURCES = {
     "linkadres": "adres van een link (zoals een mailto- of webadres)",
     "bestemming": "naam van een bestemming in het document (named destination)",
     "uitvoerprofiel": "beschrijving van het kleurprofiel (OutputIntent)",
+    "taalcode": "taalcode (/Lang)",
+    "tagstructuur": "tagstructuur (tekst of naam in de structuur van de tags)",
+    "uitbreiding": "uitbreidingen van het pdf-formaat (/Extensions)",
+    "pdfgegevens": "overige gegevens in het pdf-bestand (tekst of naam buiten de pagina's, zoals een actie of instelling)",
 }
+MAX_URI_DECODES = 5
 
 
 @dataclass
@@ -86,14 +93,20 @@ def differs(actual: str, visible: str, glyphs: int) -> bool:
     if not wanted:
         return False
     shown = comparable(visible)
-    if shown == wanted:
+    if shown == wanted:  # ligatures (NFKC), hyphens at a line end and soft hyphens compare equal
         return False
-    # Glyphs without a text meaning (a symbol font, a ligature without mapping) are what /ActualText
-    # is for: a short replacement for a few such glyphs is no hidden text.
-    return not (glyphs > 0 and not shown and len(wanted) <= 3 * glyphs)
+    # Glyphs of a composite font without a text mapping (U+FFFD here) are what /ActualText is for: at
+    # most one letter or digit per glyph. Letters or digits over glyphs whose meaning is known and is
+    # no letter (black blocks, glyphs named /space, U+2588 of a redaction font) are hidden text: what a
+    # redaction tool leaves when it removes the words but keeps their tag.
+    unknown = bool(visible.strip()) and not visible.replace("\ufffd", "").strip()
+    return not (unknown and not shown and len(wanted) <= glyphs)
 
 
-def collect(reader) -> tuple[list[UnseenText], list[HiddenReplacement]]:
+def collect(reader, published: bytes | None = None) -> tuple[list[UnseenText], list[HiddenReplacement]]:
+    """Texts kept but not drawn, and replacement texts that differ from what is drawn. With the bytes
+    of the ``published`` copy, also every other string and name that copy keeps outside content
+    streams (see ``kept_strings``)."""
     texts: list[UnseenText] = []
     hidden: list[HiddenReplacement] = []
     root = _r(reader.trailer.get("/Root"))
@@ -134,7 +147,72 @@ def collect(reader) -> tuple[list[UnseenText], list[HiddenReplacement]]:
         glyphs = sum(mcid_text.get((p, m), ("", 0))[1] for p, m in mcids)
         if differs(text, visible, glyphs):
             hidden.append(HiddenReplacement(text, visible, page))
+    if published is not None:
+        texts += kept_strings(published, {t.text for t in texts})
     return texts, hidden
+
+
+_SKIP_TRAILER = frozenset({"/ID", "/Encrypt", "/Size", "/Prev", "/XRefStm"})
+_AREAS = {"/StructTreeRoot": "tagstructuur", "/Extensions": "uitbreiding"}
+
+
+def kept_strings(published: bytes, known: set[str]) -> list[UnseenText]:
+    """Every string and name (dictionary keys too) the published copy keeps outside content streams:
+    one walk over its objects from the trailer, cycle-safe and bounded. Stream data (content, fonts,
+    images, colour profiles) is not read here; the page checks judge it. ``known`` texts are already
+    collected with a better source."""
+    try:
+        trailer = PdfReader(BytesIO(published)).trailer
+        todo = [(v, str(k), 0, "pdfgegevens") for k, v in trailer.items() if k not in _SKIP_TRAILER]
+    except Exception:  # noqa: BLE001 - an unreadable copy is refused elsewhere
+        return []
+    found: list[UnseenText] = []
+    seen_text = set(known)
+    seen_objects: set[int] = set()
+    steps = 0
+
+    def add(text: str, source: str) -> None:
+        if text.strip() and text not in seen_text and len(seen_text) < MAX_ITEMS:
+            seen_text.add(text)
+            found.append(UnseenText(source, text))
+
+    while todo and steps < MAX_ITEMS:
+        obj, key, depth, area = todo.pop()
+        steps += 1
+        if isinstance(obj, IndirectObject):
+            if obj.idnum in seen_objects:
+                continue
+            seen_objects.add(obj.idnum)
+            try:
+                obj = obj.get_object()
+            except Exception:  # noqa: BLE001 - a broken reference carries nothing
+                continue
+        if depth > MAX_DEPTH:
+            continue
+        source = "taalcode" if key == "/Lang" else "bestemming" if key in ("/D", "/Dest") else area
+        if isinstance(obj, DictionaryObject):  # a stream's dictionary too; its data is not read
+            for k, v in obj.items():
+                add(_readable(str(k)[1:]), area)
+                todo.append((v, str(k), depth + 1, _AREAS.get(str(k), area)))
+        elif isinstance(obj, ArrayObject):
+            todo += [(v, key, depth + 1, area) for v in reversed(obj)]
+        elif isinstance(obj, NameObject):
+            add(_readable(str(obj)[1:]), source)
+        elif isinstance(obj, str):
+            add(str(obj), source)
+        elif isinstance(obj, bytes):
+            add(obj.decode("latin-1"), source)
+    return found
+
+
+_LANGUAGE_TAG = re.compile(r"(?:[A-Za-z]{2,3}|[xXiI])(?:-[A-Za-z0-9]{1,8})*")
+
+
+def is_language_tag(value: str) -> bool:
+    """A BCP 47 language tag as far as its spelling goes: a language of 2 or 3 letters (or x- / i-),
+    then subtags of letters and digits of at most 8, at most 35 characters. An empty /Lang (language
+    unknown) is allowed."""
+    return value == "" or (len(value) <= 35 and _LANGUAGE_TAG.fullmatch(value) is not None)
 
 
 def _outline_titles(outlines) -> list[UnseenText]:
@@ -223,7 +301,12 @@ def _uri(action) -> str | None:
     if address is None:
         return None
     raw = address.original_bytes if hasattr(address, "original_bytes") else str(address).encode("latin-1", "replace")
-    text = unquote(raw.decode("latin-1"), errors="replace")
+    text = raw.decode("latin-1")
+    for _ in range(MAX_URI_DECODES):  # %2540 is %40 is @: decode until nothing changes
+        decoded = unquote(text, errors="replace")
+        if decoded == text:
+            break
+        text = decoded
     return _readable(text) if text.strip() else None
 
 
