@@ -12,8 +12,8 @@ import numpy as np
 import pikepdf
 import pypdfium2
 import pytest
-from PIL import Image, ImageCms
 from pikepdf import Array, Dictionary, Name
+from PIL import Image, ImageCms
 
 from publish.gate.copy import CopyError, jpeg_without_metadata
 from publish.pdfs import _inspect_bytes

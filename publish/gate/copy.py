@@ -1481,7 +1481,11 @@ def _clean_image_data(pdf: pikepdf.Pdf, image) -> None:
         if len(names) > 1:  # the wrapper's filters (ASCII85, Flate, ...) decoded on a stream of their own
             wrapped = pdf.make_stream(data)  # unreferenced: not written
             wrapped[Name.Filter] = Array(names[:-1])
-            if isinstance(parms, Array) and len(parms) == len(names) and any(isinstance(p, Dictionary) and len(p) for p in list(parms)[:-1]):
+            if (
+                isinstance(parms, Array)
+                and len(parms) == len(names)
+                and any(isinstance(p, Dictionary) and len(p) for p in list(parms)[:-1])
+            ):
                 wrapped[Name.DecodeParms] = Array(list(parms)[:-1])  # qpdf: an empty one makes a filter unusable
             data = wrapped.read_bytes()
     except pikepdf.PdfError as exc:
