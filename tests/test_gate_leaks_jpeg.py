@@ -165,6 +165,10 @@ def test_jpeg_without_metadata_unit_cases():
     assert jpeg_without_metadata(jpeg[:2] + thumb + jpeg[20:]) == jpeg[:2] + app0 + jpeg[20:]
     # no end marker after the scan: kept as it is (a viewer shows what it read)
     assert jpeg_without_metadata(jpeg[:-2]) is None
+    # long runs of 0xFF in the picture data (fill bytes, stuffed 0xFF00): read in linear time, kept
+    for run in (b"\xff" * 2_000_000 + b"\x00", b"\xff\xff\x00" * 500_000, b"\xff\xd0" * 500_000):
+        assert jpeg_without_metadata(jpeg[:-2] + run + b"\xff\xd9") is None
+    assert jpeg_without_metadata(jpeg[:-2] + b"\xff" * 2_000_000) is None
 
 
 @pytest.mark.parametrize(

@@ -1464,6 +1464,9 @@ _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0
 _JPEG_TABLES = _JPEG_SOF | {0xC4, 0xCC, 0xDB, 0xDD, 0xDC}  # + DHT, DAC, DQT, DRI, DNL
 _JPEG_DROPPED = set(range(0xE1, 0xEE)) | {0xEF, 0xFE}  # APP1-APP13, APP15, COM
 _JFIF_FIELDS, _ADOBE_FIELDS = 14, 12  # "JFIF\0" version units densities (thumbnail 0x0); "Adobe" version flags transform
+# fill bytes and a marker (0xFF 0xFF 0x00 is data); matched from the first 0xFF of a run only, in linear time
+_JPEG_SCAN_END = re.compile(rb"(?<!\xff)\xff++[^\x00\xd0-\xd7\xff]")
+_JPEG_FILL = re.compile(rb"\xff*")
 _TRAILING_BLANK = b"\x00\t\n\x0c\r "
 
 
@@ -1514,8 +1517,7 @@ def jpeg_without_metadata(data: bytes) -> bytes | None:
             raise refuse("einde zonder EOI-markering")
         if data[pos] != 0xFF:
             raise refuse(f"losse bytes op positie {pos}")
-        while pos < size and data[pos] == 0xFF:  # fill bytes before a marker
-            pos += 1
+        pos = _JPEG_FILL.match(data, pos).end()  # fill bytes before a marker
         if pos >= size:
             raise refuse("einde zonder EOI-markering")
         marker = data[pos]
@@ -1556,22 +1558,11 @@ def jpeg_without_metadata(data: bytes) -> bytes | None:
             continue
         if not frames:
             raise refuse("scan zonder beeldkop (SOF)")
-        scan = pos  # entropy-coded data: up to a marker other than a restart (RSTn) or a stuffed 0xFF00
-        while True:
-            pos = data.find(b"\xff", pos)
-            if pos < 0:  # no end marker: kept as it is (a decoder shows what it read)
-                out.append(data[scan:])
-                return b"".join(out) if changed else None
-            after = pos + 1
-            while after < size and data[after] == 0xFF:
-                after += 1
-            if after >= size:
-                out.append(data[scan:])
-                return b"".join(out) if changed else None
-            if data[after] == 0x00 or 0xD0 <= data[after] <= 0xD7:
-                pos = after + 1
-                continue
-            break
+        end = _JPEG_SCAN_END.search(data, pos)  # entropy-coded data: up to a marker other than RSTn or 0xFF00
+        if end is None:  # no end marker: kept as it is (a decoder shows what it read)
+            out.append(data[pos:])
+            return b"".join(out) if changed else None
+        scan, pos = pos, end.start()
         out.append(data[scan:pos])
     return b"".join(out) if changed else None
 
