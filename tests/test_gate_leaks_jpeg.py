@@ -114,6 +114,16 @@ def test_jpeg_metadata_is_dropped_and_the_image_draws_the_same(mode):
     assert Image.open(io.BytesIO(raw)).tobytes() == Image.open(io.BytesIO(jpeg)).tobytes()
 
 
+@pytest.mark.parametrize("save", [{"progressive": True}, {"restart_marker_blocks": 1}, {"subsampling": 0}])
+def test_progressive_and_restart_jpeg_draw_the_same(save):
+    jpeg = _jpeg(**save)
+    data = _pdf(jpeg)
+    published = _publish(data)
+    raw = _assert_clean(published)
+    assert np.array_equal(_render(data), _render(published))
+    assert Image.open(io.BytesIO(raw)).tobytes() == Image.open(io.BytesIO(jpeg)).tobytes()
+
+
 def test_icc_profile_in_jpeg_goes_and_colours_stay():
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     jpeg = _jpeg(icc_profile=icc)
