@@ -456,9 +456,12 @@ def compact(text: str) -> str:
 
 
 def kenmerk_terms(kenmerk: str) -> str:
-    """The whole kenmerk and each of its parts, so '2024-0000034173' and '34173' both find it."""
-    parts = [compact(p) for p in re.split(r"[\s\-/._]+", kenmerk)]
-    out = [compact(kenmerk)] + [p for p in parts if p] + [p.lstrip("0") for p in parts if p.lstrip("0")]
+    """The whole kenmerk, each of its parts and each run of neighbouring parts, so '2024-0000034173',
+    '34173', and for 'BZK 2025/123.4' also '2025/123.4' (the browser squeezes a typed term with digits
+    to '20251234') and 'WOO-0815' of '2025-WOO-0815' find it."""
+    parts = [p for p in (compact(p) for p in re.split(r"[\s\-/._]+", kenmerk)) if p][:8]  # at most 28 runs
+    runs = ["".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 2, len(parts) + 1)]
+    out = [compact(kenmerk)] + parts + [p.lstrip("0") for p in parts if p.lstrip("0")] + runs
     return " ".join(dict.fromkeys(out))
 
 

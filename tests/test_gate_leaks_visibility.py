@@ -286,3 +286,22 @@ def test_a_date_under_a_box_is_refused_not_excused_as_a_stamp(date):
 
 def test_a_date_beside_a_box_is_accepted():
     assert errors(inspect(long_line(10, 120, "12-03-1980", "path", beside=True))) == {}
+
+
+@pytest.mark.parametrize("hidden", ["12.03.85", "1.3.85", "12a", "12.34.56.78.2", "3.7"])
+def test_numbers_that_only_look_like_ground_codes_under_a_box_are_refused(hidden):
+    """Only real refusal grounds (Woo 5.1.x/5.2, Wob 10.x/11.x) are labels; a dotted date, a house number
+    or a dotted BSN under a box is what the box hides."""
+    assert "pdf.tekst_onder_vlak" in errors(inspect(long_line(10, 120, hidden, "path")))
+
+
+@pytest.mark.parametrize("hidden", [b"12 34 56 78 2", b"12.03.85", b"5.1.2.e"])
+def test_white_text_is_never_excused_as_a_ground_code(hidden):
+    found = errors(inspect(_pdf(VISIBLE + b"1 g BT /F1 11 Tf 72 500 Td (" + hidden + b") Tj ET\n")))
+    assert "pdf.witte_tekst" in found or "pdf.tekst_in_kleur_van_vlak" in found, found
+
+
+@pytest.mark.parametrize("label", [b"5.1.2.e", b"5.1.2e", b"10.2.g", b"11.1", b"5.2"])
+def test_real_ground_codes_on_a_box_stay_labels(label):
+    content = VISIBLE + b"0 g 100 400 90 14 re f 0 g BT /F1 9 Tf 104 403 Td (" + label + b") Tj ET\n"
+    assert errors(inspect(_pdf(content))) == {}

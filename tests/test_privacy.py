@@ -405,3 +405,23 @@ def test_hostile_runs_are_read_in_one_pass_and_the_number_behind_them_is_found(f
     # a street-name pattern that could start inside "a_a_a_..." once made this quadratic (minutes for 200 kB)
     found = find_personal_data(filler * 60_000 + "\n\nBel 06-12345678.", 0)
     assert "telefoon" in {item.kind for item in found}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BSN 12 34 56 782",
+        "bsn: 12.34.56.78.2",
+        "BSN $ 123456782",
+        "burgerservicenummer € 123 456 782",
+        "BSN 1234\ufff95678\ufffa2",
+    ],
+)
+def test_bsn_spellings_an_attacker_tried_are_found(text):
+    found = [p.kind for p in find_personal_data(text, 1)]
+    assert "bsn" in found, text
+
+
+@pytest.mark.parametrize("text", ["Bedrag € 123.456.782", "12 34 56 78 90 11 12", "tabel 1 2 3 4 5 6 7 8 9"])
+def test_amounts_and_number_rows_are_no_bsn(text):
+    assert "bsn" not in [p.kind for p in find_personal_data(text, 1)]

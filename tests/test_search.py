@@ -533,3 +533,22 @@ def test_stable_ids_do_not_depend_on_other_decisions():
     many = stable_ids(urls)
     assert all(many[u] == few[u] for u in urls[:10])
     assert len(set(many.values())) == 500 and all(len(i) <= 7 for i in many.values())
+
+
+@pytest.mark.parametrize(
+    "kenmerk, typed",
+    [
+        ("BZK 2025/123.4", "2025/123.4"),
+        ("BZK 2025/123.4", "BZK 2025/123.4"),
+        ("2025-WOO-0815", "WOO-0815"),
+        ("2024-0000034173", "34173"),
+    ],
+)
+def test_a_kenmerk_is_found_as_people_copy_it_from_a_letter(kenmerk, typed):
+    """Every query term with digits, squeezed as woo-search.js does (letters and digits only), and every
+    other word, must be a term of the kenmerk field: otherwise the browser finds nothing."""
+    from publish.search import compact, kenmerk_terms
+
+    terms = set(kenmerk_terms(kenmerk).split())
+    for part in typed.split():
+        assert compact(part) in terms, (part, terms)

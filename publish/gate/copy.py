@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -905,38 +906,173 @@ _LITERAL = rb"\((?:[^()\\]|\\.)*\)"
 _HEX = rb"<[0-9A-Fa-f\s]*>"
 _NAME = rb"/[^\s()<>\[\]{}/%]*"
 _WORD = rb"[A-Za-z'\"*][^\s()<>\[\]{}/%]*"
-# Each word outside strings (names and numbers skipped); a nested or odd string shows as stray words.
-_WORDS = re.compile(rb"%s|%s|%s|(%s)" % (_LITERAL, _HEX, _NAME, _WORD), re.S)  # numbers and delimiters are skipped over
-_INLINE_IMAGE = re.compile(rb"(?:^|[\s\])>}])BI(?:[\s/]|\Z)")
-_ENDS_WITH_OPERATOR = re.compile(rb"(?:^|[\s\])>}])%s\s*\Z" % _WORD)
 
 
-def _odd(data: bytes) -> bool:
+# The operands each operator takes (ISO 32000-1, the operator tables of sections 8 and 9 and annex A):
+# ``n`` a number, ``/`` a name, ``s`` a string, ``d`` a name or a dictionary, ``a`` an array of numbers
+# (a dash pattern), ``t`` an array of strings and numbers (``TJ``). ``sc``/``SC`` take one to 32 numbers,
+# ``scn``/``SCN`` also a pattern name last (``_COLOUR_SETTERS``).
+_SIGNATURES = {
+    **dict.fromkeys("b B b* B* BT ET EMC f F f* h n q Q s S T* W W*".split(), ""),
+    **dict.fromkeys("g G i j J M w Tc Tw Tz TL Ts Tr".split(), "n"),
+    **dict.fromkeys("m l Td TD d0".split(), "nn"),
+    **dict.fromkeys("rg RG".split(), "nnn"),
+    **dict.fromkeys("re v y k K".split(), "nnnn"),
+    **dict.fromkeys("c cm Tm d1".split(), "nnnnnn"),
+    **dict.fromkeys("cs CS Do gs sh ri BMC MP".split(), "/"),
+    "Tf": "/n",
+    "BDC": "/d",
+    "DP": "/d",
+    "Tj": "s",
+    "'": "s",
+    '"': "nns",
+    "TJ": "t",
+    "d": "an",
+}
+_COLOUR_SETTERS = {"sc", "SC", "scn", "SCN"}
+MAX_COMPONENTS = 32
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def _fitted(kind: str, value):
+    """``value`` as an operand of ``kind``, or None when it cannot be one. A number that is missing or
+    of another type reads as 0, as PDFium reads it (so ``(x) Tz`` squeezes text, and is judged so);
+    a dash array's elements likewise; a ``TJ`` array keeps only its strings and numbers (what is shown)."""
+    if kind == "n":
+        return value if _number(value) else 0
+    if kind == "/":
+        return value if isinstance(value, Name) else None
+    if kind == "s":
+        return value if isinstance(value, pikepdf.String) else None
+    if kind == "d":
+        return value if isinstance(value, (Name, Dictionary)) else None
+    if not isinstance(value, Array):
+        return None
+    if kind == "a":
+        return value if all(_number(item) for item in value) else Array([item if _number(item) else 0 for item in value])
+    if all(_number(item) or isinstance(item, pikepdf.String) for item in value):  # "t"
+        return value
+    return Array([item for item in value if _number(item) or isinstance(item, pikepdf.String)])
+
+
+_MISSING = object()
+
+
+def _operands(op: str, operands) -> list | None:
+    """The operands ``op`` takes: the last ones of ``operands``, as viewers read them (extra operands
+    before them are dropped; numbers missing or of another type read as 0, ``_fitted``), or None when
+    a name, string, array or dictionary it needs is missing or of the wrong type (the instruction is
+    dropped: it draws nothing, and its operands travel nowhere)."""
+    operands = list(operands)
+    if op in _COLOUR_SETTERS:
+        pattern = 1 if op in ("scn", "SCN") and operands and isinstance(operands[-1], Name) else 0
+        count = pattern
+        while count < len(operands) and count - pattern < MAX_COMPONENTS and _number(operands[-1 - count]):
+            count += 1
+        return operands[len(operands) - count :] if count > pattern or pattern else None
+    signature = _SIGNATURES.get(op)
+    if signature is None:
+        return None
+    last = [_MISSING] * (len(signature) - len(operands)) + operands[max(0, len(operands) - len(signature)) :]
+    kept = [_fitted(kind, 0 if value is _MISSING and kind == "n" else value) for kind, value in zip(signature, last)]
+    return None if any(value is None or value is _MISSING for value in kept) else kept
+
+
+# A byte-level look at a stream that decides whether it may be copied as it is: ``fullmatch`` reads it
+# as a sequence of instructions, each the operands its operator takes and nothing else (``_SIGNATURES``):
+# every string is the text a Tj, ', " or TJ shows (or sits in a BDC/DP property dictionary), every number
+# and name is an operand of the right count. The regex reads left to right without backtracking over
+# instructions (atomic groups, possessive repeats), so it tokenises as a PDF reader does; what it cannot
+# read so (nested parentheses in a string, comments, inline images, arrays or dictionaries elsewhere,
+# ``true``/``null``, unknown operators, operands at the end) is parsed whole and written again.
+_S = rb"[\x00\t\n\x0c\r ]*+"
+_E = rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"  # the end of a token: a delimiter, white space or the end
+_N = rb"[+-]?(?:\d++\.?+\d*+|\.\d++)" + _E + _S
+_NM = rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*+" + _S
+_STR = rb"(?:\((?:[^()\\]|\\.)*+\)|<[0-9A-Fa-f\x00\t\n\x0c\r ]*+>)" + _S
+_VALUE = rb"(?:%s|%s|%s|(?:true|false)%s%s)" % (_NM, _N, _STR, _E, _S)
+_DICT = rb"<<" + _S + rb"(?:" + _VALUE + rb"|\[" + _S + _VALUE + rb"*+\]" + _S + rb")*+>>" + _S  # a property list
+
+
+def _any(*patterns: bytes) -> bytes:
+    return rb"(?:" + b"|".join(patterns) + rb")"
+
+
+def _ops(*names: str) -> bytes:
+    ordered = sorted(set(names), key=lambda name: (-len(name), name))
+    return rb"(?:" + b"|".join(re.escape(name.encode()) for name in ordered) + rb")" + _E + _S
+
+
+def _instruction(count: int = 0) -> bytes:
+    """The instructions with ``count`` or more numbers first, as a trie: each number is read once."""
+    tails = [_ops(*(op for op, signature in _SIGNATURES.items() if signature == "n" * count))]
+    if count:
+        tails.append(_ops(*_COLOUR_SETTERS))
+    tails.append(_NM + _ops("scn", "SCN"))
+    if count == 0:
+        names = _any(_ops("cs", "CS", "Do", "gs", "sh", "ri", "BMC", "MP"), _N + _ops("Tf"), _any(_NM, _DICT) + _ops("BDC", "DP"))
+        tails.append(_NM + names)
+        tails.append(_STR + _ops("Tj", "'"))
+        tails.append(rb"\[" + _S + _any(_N, _STR) + rb"*+\]" + _S + _ops("TJ"))
+        tails.append(rb"\[" + _S + _any(_N) + rb"*+\]" + _S + _N + _ops("d"))
+    if count == 2:
+        tails.append(_STR + _ops('"'))
+    if count < 6:
+        tails.insert(0, _N + _instruction(count + 1))
+    return _any(*tails)
+
+
+_PLAIN = re.compile(_S + rb"(?>" + _instruction() + rb")*+", re.S)
+# The same look for strings only (``_read`` without ``sanitise``): every string is shown text.
+_SHOWN = re.compile(
+    _S
+    + _any(
+        _NM + _DICT + _ops("BDC", "DP"),
+        _N,
+        _NM,
+        _WORD + _E + _S,
+        _STR + _ops("Tj", "'", '"'),
+        rb"\[" + _S + _any(_N, _STR) + rb"*+\]" + _S + _ops("TJ"),
+        rb"\[" + _S + _any(_N) + rb"*+\]" + _S,
+    )
+    + rb"*+",
+    re.S,
+)
+
+
+def _odd(data: bytes, strings_only: bool = False) -> bool:
     """May ``data`` hold something a viewer neither draws nor reads: an unknown operator (also inside
-    BX/EX) or operands left at the end? A cheap look at the bytes that errs on the side of yes (a
-    string holding parentheses or words looks odd); then the stream is parsed whole and written again
-    without them (``_sanitised``).
+    BX/EX), operands left at the end, or operands an operator does not take (a string, name or number
+    more, or of another type: ``(x) 0 g``)? A cheap look at the bytes (``_PLAIN``) that errs on the side
+    of yes; then the stream is parsed whole and written again without them (``_sanitised``).
+    With ``strings_only`` only strings are looked at: each must be text that is shown (``_SHOWN``).
     Inline images (binary data between ID and EI) are parsed whole anyway."""
     if not data.strip():
         return False
-    if (b"BI" in data and _INLINE_IMAGE.search(data)) or not _ENDS_WITH_OPERATOR.search(data[-200:]):
-        return True
-    words = set(_WORDS.findall(data))
-    words.discard(b"")
-    if any(word.decode("latin-1") not in KNOWN_OPERATORS for word in words):
-        return True
-    return False
+    return (_SHOWN if strings_only else _PLAIN).fullmatch(data) is None
 
 
 def _sanitised(operations) -> list:
-    """The operations without unknown operators (and BX/EX) and their operands; qpdf's parse already
-    leaves out operands at the end of a stream, and writes an inline image as one instruction."""
-    known = KNOWN_OPERATORS
-    return [
-        i
-        for i in operations
-        if str(i.operator) in known or isinstance(i.operator, pikepdf.PdfInlineImage) or str(i.operator) == "INLINE IMAGE"
-    ]
+    """The operations without unknown operators (and BX/EX) and their operands, each known operator with
+    only the operands it takes (``_operands``: dropped when those are missing or of the wrong type);
+    qpdf's parse already leaves out operands at the end of a stream, and writes an inline image as one
+    instruction."""
+    kept = []
+    for i in operations:
+        op = str(i.operator)
+        if isinstance(i.operator, pikepdf.PdfInlineImage) or op == "INLINE IMAGE":
+            kept.append(i)
+            continue
+        given = list(i.operands)
+        operands = _operands(op, given)
+        if operands is None:
+            continue
+        same = len(operands) == len(given) and all(a is b for a, b in zip(operands, given))
+        kept.append(i if same else pikepdf.ContentStreamInstruction(operands, i.operator))
+    return kept
 
 
 def _resources_of(target):
@@ -1049,15 +1185,16 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
     """What a content stream (a page's, its parts joined, or a form's) needs: the resource names it
     uses per category, whether it shows text squeezed to nothing (``_judge``; the names of the forms it
     draws while squeezed go under ``"squeezed"``) and, when it may hold a comment (``data`` has a ``%``)
-    or, with ``sanitise``, something else no viewer reads (``_odd``), its content written again from
-    the parsed operators, without those (``_sanitised``).
+    or something else no viewer reads (``_odd``: with ``sanitise`` any operand an operator does not
+    take, without it a string that is not shown text), its content written again from the parsed
+    operators, each with only the operands it takes (``_sanitised``).
 
     qpdf parses only the ``_NAMED`` operators, which is several times faster than handing every
     operator to Python. The whole stream is parsed (and judged exactly as ``_judge`` says)
     when it is rewritten, or when one of those operators can squeeze text (``_squeezes``):
     without one, no text can be squeezed, whatever is shown."""
     fonts = _state_fonts(_resources_of(target))
-    if b"%" in data or (sanitise and _odd(data)):
+    if b"%" in data or _odd(data, strings_only=not sanitise):
         operations = _sanitised(pikepdf.parse_content_stream(target))
         used = _used_names(operations)
         flat, squeezed = _judge(operations, fonts)

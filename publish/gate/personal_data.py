@@ -28,7 +28,9 @@ _SEP = r"(?:[ ]?\n[ ]?|[ ])"
 # Between the digit groups of a number: a space, a line break, or a dash, dot or slash (with spaces around it).
 _NSEP = r"(?:[ ]?[-./][ ]?|[ ]?\n[ ]?|[ ])"
 BSN = re.compile(
-    rf"(?<!\d)(?<!\d[.,/-])(?<!\d[ ][.,/-])(\d{{4}}{_NSEP}?\d{{2}}{_NSEP}?\d{{3}}|\d{{3}}{_NSEP}?\d{{3}}{_NSEP}?\d{{3}})(?!\d|[ ]?[.,/-][ ]?\d)"
+    rf"(?<!\d)(?<!\d[.,/-])(?<!\d[ ][.,/-])(\d{{4}}{_NSEP}?\d{{2}}{_NSEP}?\d{{3}}|\d{{3}}{_NSEP}?\d{{3}}{_NSEP}?\d{{3}}"
+    # in pairs, as people read a number out: 12 34 56 782 and 12.34.56.78.2 (separators required)
+    rf"|\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d{{3}}|\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d)(?!\d|[ ]?[.,/-][ ]?\d)"
 )
 IBAN = re.compile(
     rf"(?<![^\W_])([A-Za-z]{{2}}\d{{2}}(?:{_NSEP}?[A-Za-z0-9]{{4}}){{2,7}}(?:{_NSEP}?[A-Za-z0-9]{{1,3}})?)(?![^\W_])"
@@ -45,6 +47,7 @@ EMAIL = re.compile(r"(?<![\w.%+-])([^\W_][\w.%+-]*@[^\W_][\w-]*(?:\.[\w-]+)*\.[^
 ECLI = re.compile(r"\bECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}", re.IGNORECASE)
 # An amount of money is no BSN: "EUR 123.456.782", "€ 987.654.321,-", "123.456.782 euro".
 CURRENCY_BEFORE = re.compile(r"(?:\b(?:eur|euro|euro's|fl|usd|gbp)|[€$£])[ .:]*$", re.IGNORECASE)
+BSN_LABEL = re.compile(r"\b(?:bsn|burgerservicenummer|sofi(?:nummer)?)\b", re.IGNORECASE)
 CURRENCY_AFTER = re.compile(r"^(?:,-|,\d\d\b|[ ]?(?:euro|eur)\b)", re.IGNORECASE)
 ADDRESS = re.compile(
     r"(?<![\w.'-])(?P<street>[^\W\d_](?:[^\W\d_]|[.'-])+)[ ](?P<nr>\d{1,5}(?:[ -]?(?:hs|bis|ter|bg|[ivx]{1,3}|[a-zA-Z])(?![^\W_])|-\d{1,4})?)"
@@ -106,7 +109,7 @@ NOT_POSTCODE_LETTERS = {
 }
 _FORMAT_CHARS = re.compile(
     r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    r"\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+    r"\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -452,10 +455,12 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
         digits = re.sub(r"\D", "", m.group(1))
         if not _bsn_valid(digits):
             continue
-        if CURRENCY_BEFORE.search(text[max(0, m.start(1) - 12) : m.start(1)]) or CURRENCY_AFTER.match(
-            text[m.end(1) : m.end(1) + 8]
+        named = BSN_LABEL.search(text[max(0, m.start(1) - 30) : m.start(1)])
+        if not named and (
+            CURRENCY_BEFORE.search(text[max(0, m.start(1) - 12) : m.start(1)])
+            or CURRENCY_AFTER.match(text[m.end(1) : m.end(1) + 8])
         ):
-            continue  # an amount of money
+            continue  # an amount of money (but never after the word BSN: "BSN $ 123456782" is a BSN)
         add("bsn", m.group(1), m.start(1))
     unique: dict[tuple[str, str], PersonalData] = {}
     for item in found:

@@ -83,7 +83,11 @@ DARK = 70  # grey level under which a pixel counts as dark
 PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a scan with words on it)
 INK_CONTRAST = 50  # grey levels darker than the paper around it that count as ink
 
-GROUND_CODE = re.compile(r"^(art(ikel)?\.?)?\s*(\d{1,2}(\.\d{1,2}){0,2}(\.?[a-i])?\s*(,|;|en)?\s*)+$", re.IGNORECASE)
+# Refusal grounds as redaction tools print them: Woo 5.1.1-5.1.5 and 5.2 (5.1.2.e, 5.1.2e, 5.2.1), Wob 10.1,
+# 10.2 and 11.1 (10.2.g), one or more. Only these article numbers: a looser pattern (any dotted digit
+# groups) excused birth dates (12.03.85), house numbers (12a) and a dotted BSN hidden under a box.
+_ONE_GROUND = r"(5\.[12](\.[1-5])?|10\.[12]|11\.[12])(\.?\s?[a-i])?"
+GROUND_CODE = re.compile(rf"^(art(ikel)?\.?)?\s*({_ONE_GROUND}\s*(,|;|en|/)?\s*)+$", re.IGNORECASE)
 LABELS = {
     "",
     "redacted",
@@ -945,9 +949,17 @@ def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[
         run.clear()
         # a number alone under a cover (a house number) is no label, however much it looks like a code
         number = cause in (ONDER_VLAK, ONDER_TEKST, ONZICHTBAAR_ONDER_VLAK) and text.replace(" ", "").isdigit()
-        if not number and (
-            is_ground_code(text) or (cause in (KLEUR_VAN_VLAK, ONDER_VLAK) and is_label(text, dates=cause == KLEUR_VAN_VLAK))
+        # labels are what a tool prints on a box: only text on or under a box can be one (white or
+        # invisible text that looks like a ground code is hidden text like any other)
+        # (an OCR layer over a scanned box reads the label printed on it: ONZICHTBAAR_OP_ZWART)
+        if (
+            not number
+            and cause in (KLEUR_VAN_VLAK, ONDER_VLAK, ONZICHTBAAR_OP_ZWART)
+            and is_label(text, dates=cause == KLEUR_VAN_VLAK)
         ):
+            return
+        # an invisible page number (render mode 3, seen in the x-ray set's clean files): one short number alone
+        if cause == ONZICHTBAAR and text.isdigit() and len(text) <= 3:
             return
         if cause in (ONZICHTBAAR, ONZICHTBAAR_OP_ZWART, VERBORGEN, ONDER_TEKST):
             if _duplicate_of_visible(text, box, visible):
