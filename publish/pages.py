@@ -113,6 +113,13 @@ class DecisionView:
         return self.decision.kind
 
     @property
+    def kind_label(self) -> str:
+        """The kind as a list names it: a decision under the old Wob is a 'Wob-besluit', not a 'Woo-besluit'."""
+        if self.kind.label == "Woo-besluit" and self.decision.law == "Wob":
+            return "Wob-besluit"
+        return self.kind.label
+
+    @property
     def url(self) -> str:
         return urls.publication(self.decision.slug, self.kind.url_prefix)
 

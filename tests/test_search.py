@@ -390,6 +390,7 @@ def test_document_deep_in_a_large_decision_is_a_result(large_search):
     assert r["statusText"] == "1 besluit en 2 documenten gevonden voor \u201czonnepanelenregelingen\u201d."
     (found,) = _documents(r)
     assert f'<a href="{pdf}#page=3">pagina 3<span class="woo-sr"> van {DEEP_TITLE}</span> in de PDF</a>' in found
+    assert f'<a href="{page_url}#pagina-3">' in found  # its own page opens at that page's text too
     assert "../" + other.page_url in found
 
 

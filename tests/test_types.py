@@ -693,3 +693,16 @@ def test_type_csv_neutralises_formulas(tmp_path):
         csv.reader(io.StringIO(type_csv(types.get("kamerstuk"), [view], "https://x/").decode("utf-8-sig")), delimiter=";")
     )
     assert rows[1][rows[0].index("onderwerp")] == '\'=HYPERLINK("https://x")'
+
+
+def test_a_wob_decision_is_listed_as_a_wob_besluit():
+    """Lists name each item's kind: a decision under the old Wob is no 'Woo-besluit'."""
+    from types import SimpleNamespace
+
+    from publish.pages import DecisionView
+    from publish.types import REGISTRY
+
+    woo = REGISTRY["woo-besluit"]
+    label = DecisionView.kind_label.fget  # type: ignore[attr-defined]
+    assert label(SimpleNamespace(kind=woo, decision=SimpleNamespace(law="Wob"))) == "Wob-besluit"
+    assert label(SimpleNamespace(kind=woo, decision=SimpleNamespace(law="Woo"))) == "Woo-besluit"

@@ -371,7 +371,9 @@
       var info = files[documentsName(meta, m.n, d.f)][d.f % meta.documentenPerBestand];  // [title, pdf, page, assessment, day]
       var pdf = el("a", { href: siteRoot + info[1] + "#page=" + d.page }, "pagina " + d.page, el("span", { className: "woo-sr" }, " van " + info[0]), " in de PDF");
       var about = [info[3], info[4] === null || info[4] === undefined ? "" : longDay(info[4])].filter(Boolean).join(" · ");
-      return el("li", {}, el("a", { href: siteRoot + (info[2] || info[1]) }, highlight(info[0], parsed.words)),
+      // the document's own page opens at the page of the PDF where the words are (its text has id="pagina-N")
+      var page = info[2] ? info[2] + (d.pageScore >= 0 ? "#pagina-" + d.page : "") : info[1];
+      return el("li", {}, el("a", { href: siteRoot + page }, highlight(info[0], parsed.words)),
         about ? " " : "", about ? el("span", { className: "woo-muted" }, "(" + about + ")") : "", ", ", pdf);
     }
     function item(files, m) {
