@@ -1571,6 +1571,8 @@ def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level
                 _clean_kind(pdf, value, spec, forms, depth, level + 1)
     if kind == "function":
         _clean_function(obj)
+    elif kind == "image" and isinstance(obj, pikepdf.Stream):
+        _clean_image_data(pdf, obj)
 
 
 def _clean_function(function) -> None:
@@ -1586,6 +1588,120 @@ def _clean_function(function) -> None:
             raise CopyError(f"een rekenfunctie (PostScript) is onleesbaar ({str(exc)[:120]})") from exc
         if b"%" in code:
             function.write(re.sub(rb"%[^\r\n]*", b"", code))
+
+
+# -- JPEG image data ------------------------------------------------------------------------------
+# What decoding a JPEG needs: frame headers (SOFn), tables (DHT, DQT, DAC), restart interval (DRI),
+# scans (SOS and their entropy-coded data), DNL; APP0 only as a JFIF header (it tells a decoder the
+# colours are YCbCr) and APP14 only as an Adobe header (the colour transform of CMYK/YCCK), both cut to
+# their fixed fields. Everything else goes: APP1 (EXIF with camera owner and GPS, XMP), APP2 (ICC: in a
+# PDF the image's /ColorSpace governs colour, PDFium does not read it), APP3-APP13, APP15, comments (COM)
+# and bytes after the end (EOI). A marker a decoder would not accept refuses the copy.
+_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_JPEG_TABLES = _JPEG_SOF | {0xC4, 0xCC, 0xDB, 0xDD, 0xDC}  # + DHT, DAC, DQT, DRI, DNL
+_JPEG_DROPPED = set(range(0xE1, 0xEE)) | {0xEF, 0xFE}  # APP1-APP13, APP15, COM
+_JFIF_FIELDS, _ADOBE_FIELDS = 14, 12  # "JFIF\0" version units densities (thumbnail 0x0); "Adobe" version flags transform
+# fill bytes and a marker (0xFF 0xFF 0x00 is data); matched from the first 0xFF of a run only, in linear time
+_JPEG_SCAN_END = re.compile(rb"(?<!\xff)\xff++[^\x00\xd0-\xd7\xff]")
+_JPEG_FILL = re.compile(rb"\xff*")
+_TRAILING_BLANK = b"\x00\t\n\x0c\r "
+
+
+def _clean_image_data(pdf: pikepdf.Pdf, image) -> None:
+    """A JPEG image (``/DCTDecode``, alone or as the last filter of a chain) without its metadata."""
+    filters = image.get(Name.Filter)
+    names = [filters] if isinstance(filters, Name) else list(filters) if isinstance(filters, Array) else []
+    if Name.DCTDecode not in names:
+        return
+    if names[-1] != Name.DCTDecode:
+        raise CopyError("een JPEG-afbeelding (DCTDecode) staat niet als laatste filter van haar stroom")
+    parms = image.get(Name.DecodeParms)
+    try:
+        data = image.read_raw_bytes()
+        if len(names) > 1:  # the wrapper's filters (ASCII85, Flate, ...) decoded on a stream of their own
+            wrapped = pdf.make_stream(data)  # unreferenced: not written
+            wrapped[Name.Filter] = Array(names[:-1])
+            if (
+                isinstance(parms, Array)
+                and len(parms) == len(names)
+                and any(isinstance(p, Dictionary) and len(p) for p in list(parms)[:-1])
+            ):
+                wrapped[Name.DecodeParms] = Array(list(parms)[:-1])  # qpdf: an empty one makes a filter unusable
+            data = wrapped.read_bytes()
+    except pikepdf.PdfError as exc:
+        raise CopyError(f"een JPEG-afbeelding is onleesbaar ({str(exc)[:120]})") from exc
+    cleaned = jpeg_without_metadata(data)
+    if cleaned is None:
+        return
+    if isinstance(parms, Array):
+        parms = parms[len(parms) - 1] if len(parms) == len(names) else None
+    image.write(cleaned, filter=Name.DCTDecode, decode_parms=parms if isinstance(parms, Dictionary) else None)
+
+
+def jpeg_without_metadata(data: bytes) -> bytes | None:
+    """``data`` (a JPEG) with only what decoding needs, or None when it holds nothing else (then kept byte
+    for byte). A structure that cannot be read raises ``CopyError``."""
+
+    def refuse(what: str) -> CopyError:
+        return CopyError(f"een JPEG-afbeelding is beschadigd of onbekend van opbouw ({what})")
+
+    if data[:2] != b"\xff\xd8":
+        raise refuse("geen JPEG-begin")
+    out, pos, size, changed, frames = [b"\xff\xd8"], 2, len(data), False, 0
+    while True:
+        start = pos
+        if pos >= size:
+            raise refuse("einde zonder EOI-markering")
+        if data[pos] != 0xFF:
+            raise refuse(f"losse bytes op positie {pos}")
+        pos = _JPEG_FILL.match(data, pos).end()  # fill bytes before a marker
+        if pos >= size:
+            raise refuse("einde zonder EOI-markering")
+        marker = data[pos]
+        pos += 1
+        changed |= pos - start != 2
+        if marker == 0xD9:  # EOI: the end; bytes after it go (blanks alone are left as they are)
+            out.append(b"\xff\xd9")
+            changed |= bool(data[pos:].strip(_TRAILING_BLANK))
+            break
+        if not (marker in _JPEG_TABLES or marker == 0xDA or 0xE0 <= marker <= 0xEF or marker == 0xFE):
+            raise refuse(f"markering 0x{marker:02X}")
+        if pos + 2 > size:
+            raise refuse("afgebroken segment")
+        length = int.from_bytes(data[pos : pos + 2], "big")
+        if length < 2 or pos + length > size:
+            raise refuse(f"segmentlengte {length} klopt niet")
+        body = data[pos + 2 : pos + length]
+        pos += length
+        if marker in _JPEG_DROPPED:
+            changed = True
+            continue
+        if marker in (0xE0, 0xEE):
+            sign, fields = (b"JFIF\x00", _JFIF_FIELDS) if marker == 0xE0 else (b"Adobe", _ADOBE_FIELDS)
+            if not body.startswith(sign) or len(body) < fields:
+                changed = True  # another APP0 (JFXX thumbnail) or APP14: not needed to decode
+                continue
+            kept = body[:fields]
+            if marker == 0xE0:
+                kept = kept[:12] + b"\x00\x00"  # no thumbnail
+            if kept != body:
+                changed = True
+            out.append(bytes([0xFF, marker]) + (len(kept) + 2).to_bytes(2, "big") + kept)
+            continue
+        out.append(bytes([0xFF, marker]) + data[pos - length : pos])
+        if marker in _JPEG_SOF:
+            frames += 1
+        if marker != 0xDA:
+            continue
+        if not frames:
+            raise refuse("scan zonder beeldkop (SOF)")
+        end = _JPEG_SCAN_END.search(data, pos)  # entropy-coded data: up to a marker other than RSTn or 0xFF00
+        if end is None:  # no end marker: kept as it is (a decoder shows what it read)
+            out.append(data[pos:])
+            return b"".join(out) if changed else None
+        scan, pos = pos, end.start()
+        out.append(data[scan:pos])
+    return b"".join(out) if changed else None
 
 
 def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: int) -> None:
