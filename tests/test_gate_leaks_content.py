@@ -19,6 +19,8 @@ from pikepdf import Array, Dictionary, Name
 from publish.gate import copy as gate_copy
 from publish.pdfs import _inspect_bytes
 
+from support.pdfcraft import decoded_streams, one_page_pdf
+
 SECRET = b"Geheimwoord"
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 SHOWN = b"BT /F1 14 Tf 72 600 Td (" + SECRET + b") Tj ET\n"
@@ -26,19 +28,7 @@ SQUEEZED = "pdf.onzichtbaar_gemaakte_tekst"
 
 
 def make(contents: bytes, setup=None) -> bytes:
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-    resources = Dictionary(Font=Dictionary(F1=font))
-    pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=resources)))
-    page = pdf.pages[0].obj
-    page.Contents = pdf.make_stream(contents)
-    if setup:
-        setup(pdf, page, page.Resources, font)
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+    return one_page_pdf(contents, setup)
 
 
 def form(pdf, content: bytes, resources=None, bbox=(0, 0, 612, 792), **extra):
@@ -99,11 +89,6 @@ def accepted(data: bytes) -> bytes:
     assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
     assert "gewone zichtbare regel" in result["texts"][0]
     return published
-
-
-def decoded_streams(published: bytes) -> bytes:
-    with pikepdf.open(io.BytesIO(published)) as pdf:
-        return b"\n".join(obj.read_bytes() for obj in pdf.objects if isinstance(obj, pikepdf.Stream))
 
 
 # -- 1. text squeezed to nothing ------------------------------------------------------------------

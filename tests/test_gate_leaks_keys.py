@@ -20,25 +20,14 @@ from pikepdf import Array, Dictionary, Name
 from publish.limits import Limits
 from publish.pdfs import _inspect_bytes, _precheck
 
+from support.pdfcraft import one_page_pdf
+
 SECRET = "Geheimwoord"
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 
 
 def make(contents: bytes, setup=None, compress: bool = True) -> bytes:
-    """A one-page PDF made with pikepdf; ``setup(pdf, page, resources, font)`` adds the construct."""
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-    page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=Dictionary(Font=Dictionary(F1=font)))
-    pdf.pages.append(pikepdf.Page(page))
-    page = pdf.pages[0].obj
-    page.Contents = pdf.make_stream(contents)
-    if setup:
-        setup(pdf, page, page.Resources, font)
-    out = io.BytesIO()
-    pdf.save(out, compress_streams=compress)
-    return out.getvalue()
+    return one_page_pdf(contents, setup, compress)
 
 
 def published(data: bytes) -> bytes:

@@ -20,6 +20,8 @@ from reportlab.pdfgen import canvas
 from publish.gate import copy as gate_copy
 from publish.pdfs import _inspect_bytes
 
+from support.pdfcraft import decoded_streams
+
 SECRET = b"Geheimwoord"
 HEX_SECRET = SECRET.hex().encode()
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
@@ -49,11 +51,6 @@ def accepted(data: bytes) -> bytes:
     assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
     assert "gewone zichtbare regel" in result["texts"][0]
     return published
-
-
-def decoded_streams(published: bytes) -> bytes:
-    with pikepdf.open(io.BytesIO(published)) as pdf:
-        return b"\n".join(obj.read_bytes() for obj in pdf.objects if isinstance(obj, pikepdf.Stream))
 
 
 def page_content(published: bytes) -> bytes:

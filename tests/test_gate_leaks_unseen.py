@@ -6,34 +6,20 @@ Each leak is refused with a Dutch finding; a clean counterpart is accepted (no f
 
 from __future__ import annotations
 
-import io
-
-import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from publish.gate.unseen import differs, is_language_tag, kept_strings
 from publish.pdfs import _inspect_bytes
 
+from support.pdfcraft import one_page_pdf
+
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 PHONE = "Pietersen 0612345678"
 
 
 def make(contents: bytes = VISIBLE, setup=None) -> bytes:
-    """A one-page PDF made with pikepdf; ``setup(pdf, page, resources, font)`` adds the construct."""
-    pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-    page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=Dictionary(Font=Dictionary(F1=font)))
-    pdf.pages.append(pikepdf.Page(page))
-    page = pdf.pages[0].obj
-    page.Contents = pdf.make_stream(contents)
-    if setup:
-        setup(pdf, page, page.Resources, font)
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+    return one_page_pdf(contents, setup)
 
 
 def meta(fn) -> bytes:
