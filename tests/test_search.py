@@ -247,7 +247,7 @@ def test_word_only_in_a_pdf_finds_its_decision_and_page(server):
     assert r["titles"] == ["Verslagen over de fietsenstalling"]
     # the document under its decision: its own page (with its assessment) and the PDF at the page (issue 18 item 2)
     assert re.search(
-        r'href="\.\./besluit/2024-0100/document/1/">Verslag overleg</a> <span class="woo-muted">\(openbaar · 10 januari 2024\)</span>, '
+        r'href="\.\./besluit/2024-0100/document/1/#pagina-1">Verslag overleg</a> <span class="woo-muted">\(openbaar · 10 januari 2024\)</span>, '
         r'<a href="\.\./besluit/2024-0100/document-1\.pdf#page=1">pagina 1<span class="woo-sr"> van Verslag overleg</span> '
         r"in de PDF</a>",
         r["html"],
