@@ -1,0 +1,219 @@
+"""Issue 19: the search index from cached analysed texts, and what one changed decision rewrites.
+
+A warm build (every text analysed before) must give the same bytes as a cold one; a damaged cache entry
+is recomputed; a new analyser (stemmer, stop words) does not use what the old one made; and a decision
+added, removed or changed rewrites only meta.json, its own chunk and document lists, and the shards of
+its own bucket that hold its terms (the statistics that change with every decision live in meta.json).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from publish import search
+from publish.cache import Cache
+from publish.pdfs import CachedTexts
+from publish.search import ANALYSED, analyse, bucket_count, bucket_of, build_search_files, decision_values, shard_of, stable_ids
+
+from support import ROOT
+
+
+def _views(n: int):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from search_scale import synthetic_views
+
+    return synthetic_views(n, random.Random(n))
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    views = _views(41)
+    return views[-1], views[:-1]
+
+
+def _changed(before: dict, after: dict) -> set[str]:
+    return {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+
+
+def _entries(cache_root: Path) -> list[Path]:
+    return sorted((cache_root / ANALYSED).glob("*/*.json"))
+
+
+def _expected(files: dict[str, str], view, sid: str) -> tuple[set[str], set[str]]:
+    """The files a change of this decision must rewrite (meta, chunk, document lists, the shards of its terms
+    in its bucket), and those it may rewrite too: the shards of its bucket with capped terms, whose best
+    postings can change when the bucket's average lengths do."""
+    meta = json.loads(files["meta.json"])
+    g = bucket_of(sid, meta["emmers"])
+    b_terms = {t for _, flat in analyse(decision_values(view), search.RAW_FIELDS).values() for t in flat[::2]}
+    t_terms = set(search.terms(" ".join(f.title for f in view.files)))
+    t_terms |= {t for f in view.files for text in f.texts for t in search.terms(text)}
+    must = {"meta.json", f"c-{bucket_of(sid, meta['chunks'])}.json"} | {k for k in files if k.startswith(f"d-{sid}-")}
+    must |= {f"b-{g}-{shard_of(t, meta['shards']['besluiten'][g])}.json" for t in b_terms}
+    must |= {f"t-{g}-{shard_of(t, meta['shards']['tekst'][g])}.json" for t in t_terms}
+    may = {k for k, text in files.items() if k.startswith((f"b-{g}-", f"t-{g}-")) and '"afgekapt"' in text}
+    return must, may
+
+
+def test_warm_build_is_byte_identical_to_cold(corpus, tmp_path):
+    _, views = corpus
+    plain = build_search_files(views)
+    cache = Cache(tmp_path / "cache")
+    cold_report: dict = {}
+    cold = build_search_files(views, cache, tmp_path, cold_report)
+    assert cold_report["hergebruikt"] == 0 and cold_report["berekend"] > 40
+    warm_report: dict = {}
+    warm = build_search_files(views, cache, tmp_path, warm_report)
+    assert warm == cold == plain
+    assert warm_report == {"hergebruikt": cold_report["berekend"], "berekend": 0, "opgeruimd": 0}
+    assert not list(tmp_path.glob("woo-zoekindex-*"))  # no temporary postings left behind
+
+
+def test_forced_spill_gives_the_same_files(corpus, tmp_path, monkeypatch):
+    _, views = corpus
+    expected = build_search_files(views[:12])
+    monkeypatch.setattr(search, "SPILL_POSTINGS", 300)
+    monkeypatch.setattr(search.ShardedIndex.__init__, "__defaults__", (None, 300, None))
+    assert build_search_files(views[:12], Cache(tmp_path / "c"), tmp_path) == expected
+
+
+def test_a_warm_build_does_not_read_page_texts_kept_in_the_cache(corpus, tmp_path):
+    """Texts kept in the PDF cache are keyed by that entry: a warm build does not open them at all."""
+    _, views = corpus
+    views = copy.deepcopy(views[:6])
+    cache = Cache(tmp_path / "cache")
+    for n, v in enumerate(views):
+        for k, f in enumerate(v.files):
+            key = f"{n:02d}{k:02d}" + "0" * 60
+            cache.put_json("pdf", key, {"texts": list(f.texts)})
+            f.texts = CachedTexts(cache, key, len(f.texts), True)
+    cold = build_search_files(views, cache)
+    for path in sorted((tmp_path / "cache" / "pdf").glob("*/*.json")):
+        path.unlink()  # reading a text now raises OSError
+    assert build_search_files(views, cache) == cold
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b"\x00not json"),
+        lambda p: p.write_bytes(p.read_bytes()[:-20]),
+        lambda p: p.write_text(json.dumps({"sha256": "0" * 64, "value": {}})),
+        # A checksum that matches, but a value of the wrong shape: refused as well.
+        lambda p: Cache(p.parents[2]).put_json(ANALYSED, p.stem, {"titel": [3, ["a", -1]], "paginas": "x"}),
+        lambda p: Cache(p.parents[2]).put_json(ANALYSED, p.stem, {"tekst": [1, ["\u0000", 1]], "x": []}),
+        lambda p: p.unlink(),
+    ],
+)
+def test_a_damaged_cache_entry_is_recomputed(corpus, tmp_path, damage):
+    _, views = corpus
+    views = views[:8]
+    cache = Cache(tmp_path / "cache")
+    cold = build_search_files(views, cache)
+    entries = _entries(tmp_path / "cache")
+    victim = entries[len(entries) // 2]
+    victim.chmod(0o644)
+    damage(victim)
+    report: dict = {}
+    assert build_search_files(views, cache, None, report) == cold
+    assert report["berekend"] == 1 and report["hergebruikt"] == len(entries) - 1
+    assert cache.get_json(ANALYSED, victim.stem) is not None  # replaced by a good one
+    report = {}
+    build_search_files(views, cache, None, report)
+    assert report["berekend"] == 0
+
+
+def test_an_analyser_change_invalidates_the_cache(corpus, tmp_path, monkeypatch):
+    _, views = corpus
+    views = views[:8]
+    cache = Cache(tmp_path / "cache")
+    cold = build_search_files(views, cache)
+    old = _entries(tmp_path / "cache")
+    # The version follows the analyser's code and data: other stop words give another version.
+    version = search._analyser_version()
+    assert version == search.ANALYSER_VERSION
+    monkeypatch.setattr(search, "STOP_WORDS", search.STOP_WORDS | {"fietspad"})
+    assert search._analyser_version() != version
+    monkeypatch.undo()
+    # A new version: nothing old is reused, every text is analysed again, the old entries are pruned.
+    monkeypatch.setattr(search, "ANALYSER_VERSION", "ander-versie")
+    report: dict = {}
+    assert build_search_files(views, cache, None, report) == cold
+    assert report["hergebruikt"] == 0 and report["berekend"] == len(old) and report["opgeruimd"] == len(old)
+    assert not set(old) & set(_entries(tmp_path / "cache"))
+
+
+def test_entries_of_a_removed_decision_are_pruned(corpus, tmp_path):
+    _, views = corpus
+    cache = Cache(tmp_path / "cache")
+    build_search_files(views[:8], cache)
+    before = len(_entries(tmp_path / "cache"))
+    report: dict = {}
+    build_search_files(views[:7], cache, None, report)
+    assert report["opgeruimd"] == 1 + len(views[7].files) and len(_entries(tmp_path / "cache")) == before - report["opgeruimd"]
+
+
+def _check(before: dict, after: dict, must: set[str], may: set[str], sid: str):
+    diff = _changed(before, after)
+    assert must <= diff, sorted(must - diff)
+    assert diff <= must | may, sorted(diff - must - may)
+    meta = json.loads(after["meta.json"])
+    others = [k for k in diff if k.startswith(("b-", "t-")) and bucket_of(sid, meta["emmers"]) != int(k.split("-")[1])]
+    assert others == []
+    return diff
+
+
+def test_adding_a_decision_rewrites_only_its_terms_shards(corpus, tmp_path):
+    extra, views = corpus
+    extra = copy.deepcopy(extra)  # a small decision: few terms, so what it must rewrite is a small part of its bucket
+    for f in extra.files:
+        f.texts = ["Het verzoek om de stukken over de kwelwaterpomp bij het gemaal.", ""]
+    before = build_search_files(views)
+    added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())
+    after = build_search_files(added, Cache(tmp_path / "c"))
+    sid = stable_ids(v.url for v in added)[extra.url]
+    assert stable_ids(v.url for v in views).items() <= stable_ids(v.url for v in added).items()
+    must, may = _expected(after, extra, sid)
+    diff = _check(before, after, must, may, sid)
+    # Far fewer than the bucket's shards (with baked-in statistics every shard of the bucket changed).
+    g = bucket_of(sid, bucket_count(len(added)))
+    assert len([k for k in diff if k.startswith(f"t-{g}-")]) < 0.25 * len([k for k in after if k.startswith(f"t-{g}-")])
+
+
+def test_removing_a_decision_rewrites_only_its_terms_shards(corpus):
+    _, views = corpus
+    before = build_search_files(views)
+    gone = views[13]
+    after = build_search_files(views[:13] + views[14:])
+    sid = stable_ids(v.url for v in views)[gone.url]
+    must, may = _expected(before, gone, sid)
+    must -= {k for k in before if k.startswith(f"d-{sid}-")}
+    diff = _check(before, after, must | {k for k in before if k.startswith(f"d-{sid}-")}, may, sid)
+    assert not any(k.startswith(f"d-{sid}-") for k in after) and {k for k in before if k.startswith(f"d-{sid}-")} <= diff
+
+
+def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
+    """One word added to one page: its length changes, so the postings of every term of that page, and the
+    new word's; meta.json for the bucket's length sum. No decision shard, chunk or document list."""
+    _, views = corpus
+    before = build_search_files(views)
+    changed = copy.deepcopy(views)
+    target = changed[17]
+    old_text = target.files[2].texts[1]
+    target.files[2].texts[1] += " nieuwewoordenreeks"
+    after = build_search_files(changed)
+    sid = stable_ids(v.url for v in views)[target.url]
+    meta = json.loads(after["meta.json"])
+    g = bucket_of(sid, meta["emmers"])
+    count = meta["shards"]["tekst"][g]
+    must = {"meta.json"} | {f"t-{g}-{shard_of(t, count)}.json" for t in search.terms(old_text + " nieuwewoordenreeks")}
+    may = {k for k, text in after.items() if k.startswith(f"t-{g}-") and '"afgekapt"' in text}
+    diff = _changed(before, after)
+    assert must <= diff and diff <= must | may, (sorted(must - diff), sorted(diff - must - may))
+    assert json.loads(before["meta.json"])["statistiek"]["tekst"][g][1]["tekst"][0] + 1 == meta["statistiek"]["tekst"][g][1]["tekst"][0]
