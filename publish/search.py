@@ -571,6 +571,8 @@ def decision_values(v) -> dict[str, str]:
 RAW_FIELDS = frozenset({"kenmerk"})
 ANALYSER_VERSION = _analyser_version()
 ANALYSED = "zoekanalyse"  # the cache's folder for analysed texts (publish/cache.py)
+BUCKETS = "zoekemmers"  # for the manifests of whole buckets
+SHARDS = "zoekshards"  # for the shard files, by their SHA-256
 
 
 def _sha256_json(value) -> str:
@@ -584,16 +586,34 @@ class _Analysed:
     warm build only merges postings). Keys: SHA-256 of the analyser's version and the texts and fields
     analysed; for a PDF's pages kept in the cache, its inspection key stands for its texts (they are a
     pure function of it), so a warm build does not read page texts at all. A damaged or malformed
-    entry is recomputed and replaced; entries not used by a build are removed after it (``prune``)."""
+    entry is recomputed and replaced; entries not used by a build are removed after it (``prune``).
+
+    One level up, the shards of a whole bucket: keyed by the index code's version and every (ref, key
+    of its analysed form) of the bucket in order, kept as a manifest (statistics, SHA-256 of each shard)
+    and the shard files themselves, content-addressed. A bucket whose decisions did not change is
+    copied from the cache (each shard checked against its SHA-256) without reading any analysed text."""
 
     def __init__(self, cache=None):
         self.cache = cache
-        self.used: set[str] = set()
+        self.used: dict[str, set[str]] = {ANALYSED: set(), BUCKETS: set(), SHARDS: set()}
         self.reused = 0
         self.computed = 0
+        self.buckets_reused = 0
+
+    def decision_key(self, values: dict[str, str], raw: frozenset) -> str:
+        key = _sha256_json([ANALYSER_VERSION, "besluit", values, sorted(raw)])
+        self.used[ANALYSED].add(key)
+        return key
+
+    def document_key(self, title: str, texts) -> str:
+        from .pdfs import CachedTexts
+
+        source = ["pdf", texts._key] if isinstance(texts, CachedTexts) else ["teksten", _sha256_json(list(texts))]
+        key = _sha256_json([ANALYSER_VERSION, "document", title, source])
+        self.used[ANALYSED].add(key)
+        return key
 
     def _get(self, key: str, fields, compute):
-        self.used.add(key)
         if self.cache is not None:
             value = self.cache.get_json(ANALYSED, key)
             if value is not None and fields(value):
@@ -605,16 +625,11 @@ class _Analysed:
             self.cache.put_json(ANALYSED, key, value)
         return value
 
-    def decision(self, values: dict[str, str], raw: frozenset) -> dict[str, list]:
-        key = _sha256_json([ANALYSER_VERSION, "besluit", values, sorted(raw)])
+    def decision(self, key: str, values: dict[str, str], raw: frozenset) -> dict[str, list]:
         return self._get(key, lambda v: _valid_analysed(v, values), lambda: analyse(values, raw))
 
-    def document(self, title: str, texts) -> dict:
+    def document(self, key: str, title: str, texts) -> dict:
         """``{"titel": analysed title, "paginas": [[page number, analysed text], ...]}`` (pages with text only)."""
-        from .pdfs import CachedTexts
-
-        source = ["pdf", texts._key] if isinstance(texts, CachedTexts) else ["teksten", _sha256_json(list(texts))]
-        key = _sha256_json([ANALYSER_VERSION, "document", title, source])
 
         def compute() -> dict:
             pages = [[no, analyse({"tekst": text})] for no, text in enumerate(texts, start=1) if text.strip()]
@@ -634,17 +649,88 @@ class _Analysed:
 
         return self._get(key, valid, compute)
 
+    def bucket(self, key: str, fields: dict[str, float]) -> tuple[list, list[Path]] | None:
+        """A bucket's statistics and shard files from the cache, every shard checked; None when anything is
+        missing or damaged (the bucket is then built again)."""
+        import hashlib
+
+        if self.cache is None:
+            return None
+        manifest = self.cache.get_json(BUCKETS, key)
+        try:
+            documents, lengths = manifest["statistiek"]
+            # The cache keeps keys sorted: back in the index's order of fields.
+            statistics = [documents, {name: [int(lengths[name][0]), int(lengths[name][1])] for name in fields}]
+            shas = manifest["shards"]
+            if not (isinstance(documents, int) and isinstance(shas, list) and all(isinstance(x, str) for x in shas)):
+                return None
+            paths = [self.cache.file_path(SHARDS, sha, ".json") for sha in shas]
+            if not shas or not all(hashlib.sha256(path.read_bytes()).hexdigest() == sha for sha, path in zip(shas, paths)):
+                return None
+        except (OSError, TypeError, KeyError, AttributeError, ValueError, IndexError):
+            return None
+        self.used[BUCKETS].add(key)
+        self.used[SHARDS].update(shas)
+        self.buckets_reused += 1
+        return statistics, paths
+
+    def store_shard(self, text: str) -> str:
+        import hashlib
+
+        data = text.encode("utf-8")
+        sha = hashlib.sha256(data).hexdigest()
+        self.used[SHARDS].add(sha)
+        if self.cache is not None:  # always written: one in place may be the damaged one this bucket is rebuilt for
+            self.cache.put_bytes(SHARDS, sha, ".json", data)
+        return sha
+
+    def store_bucket(self, key: str, statistics: list, shas: list[str]) -> None:
+        self.used[BUCKETS].add(key)
+        if self.cache is not None:
+            self.cache.put_json(BUCKETS, key, {"statistiek": statistics, "shards": shas})
+
     def prune(self) -> int:
         """Remove the entries this build did not use; how many were removed."""
         if self.cache is None:
             return 0
         removed = 0
-        folder = Path(self.cache.root) / ANALYSED
-        for path in sorted(folder.glob("*/*.json")) if folder.is_dir() else []:
-            if path.stem not in self.used:
-                path.unlink(missing_ok=True)
-                removed += 1
+        for kind, used in self.used.items():
+            folder = Path(self.cache.root) / kind
+            for path in sorted(folder.glob("*/*.json")) if folder.is_dir() else []:
+                if path.stem not in used:
+                    path.unlink(missing_ok=True)
+                    removed += 1
         return removed
+
+
+def _index_code_version() -> str:
+    """What a bucket's shards depend on besides their input: the index code and its settings."""
+    import inspect
+
+    source = "".join(inspect.getsource(x) for x in (ShardedIndex, bm25, shard_of, fnv1a, _json_len))
+    settings = [INDEX_VERSION, K1, B, TARGET_SHARD_BYTES, MAX_POSTINGS, MAX_DECISION_POSTINGS, SPILL_BUCKETS]
+    return _sha256_json([source, settings])[:12]
+
+
+def _fill(index: ShardedIndex, kind: int, g: int, views, ids: dict[str, str], buckets: int, analysed: _Analysed) -> None:
+    """Add the analysed decisions (``kind`` 0) or documents (1) of bucket ``g`` to ``index``, in view order."""
+    epoch = __import__("datetime").date(1970, 1, 1)
+    for v in views:
+        sid = ids[v.url]
+        if bucket_of(sid, buckets) != g:
+            continue
+        if kind == 0:
+            values = decision_values(v)
+            index.add_analysed(sid, analysed.decision(analysed.decision_key(values, RAW_FIELDS), values, RAW_FIELDS))
+            continue
+        for f_no, f in enumerate(v.files):
+            when = getattr(f, "date", None)
+            date36 = _base36((when - epoch).days) if when else ""
+            document = analysed.document(analysed.document_key(f.title, f.texts), f.title, f.texts)
+            # Page 0: the file's title, so that a document is found as a result by its title too.
+            index.add_analysed(f"{sid}/{f_no}/0/{date36}", document["titel"])
+            for page_no, page in document["paginas"]:
+                index.add_analysed(f"{sid}/{f_no}/{page_no}/{date36}", page)
 
 
 def build_search_files(views, cache=None, spill_dir: Path | None = None, report: dict | None = None) -> dict[str, str]:
@@ -691,6 +777,13 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     text_indexes = [
         ShardedIndex(text_fields, max_postings=max(32, MAX_POSTINGS // buckets), spill_dir=spill_dir) for _ in range(buckets)
     ]
+    import hashlib
+
+    code = _index_code_version()
+    bucket_digests = [
+        [hashlib.sha256(_sha256_json([code, kind, fields, g, buckets]).encode()) for g in range(buckets)]
+        for kind, fields in (("besluiten", decision_fields), ("tekst", text_fields))
+    ]
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, kind_column, id_column = [], [], [], [], [], [], [], []
     chunks: list[dict] = [dict() for _ in range(chunk_total)]
@@ -723,15 +816,10 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         listing = [[f.title, f.url, *documents.get(f.url, ["", ""]), file_days[i]] for i, f in enumerate(files)]
         for k in range(0, len(listing), DOCUMENTS_PER_FILE):
             document_files[f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json"] = listing[k : k + DOCUMENTS_PER_FILE]
-        values = decision_values(v)
-        decision_indexes[bucket].add_analysed(sid, analysed.decision(values, RAW_FIELDS))
+        bucket_digests[0][bucket].update(f"{sid}\t{analysed.decision_key(decision_values(v), RAW_FIELDS)}\n".encode())
         for f_no, f in enumerate(files):
             date36 = "" if file_days[f_no] is None else _base36(file_days[f_no])
-            document = analysed.document(f.title, f.texts)
-            # Page 0: the file's title, so that a document is found as a result by its title too.
-            text_indexes[bucket].add_analysed(f"{sid}/{f_no}/0/{date36}", document["titel"])
-            for page_no, page in document["paginas"]:
-                text_indexes[bucket].add_analysed(f"{sid}/{f_no}/{page_no}/{date36}", page)
+            bucket_digests[1][bucket].update(f"{sid}/{f_no}//{date36}\t{analysed.document_key(f.title, f.texts)}\n".encode())
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
     for i, chunk in enumerate(chunks):
         yield f"c-{i}.json", dump(dict(sorted(chunk.items())))
@@ -740,19 +828,34 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     document_files.clear()
     # A query loads one shard per bucket for each term: together about TARGET_SHARD_BYTES.
     target = TARGET_SHARD_BYTES // buckets
-    statistics = {
-        "besluiten": [index.statistics() for index in decision_indexes],
-        "tekst": [index.statistics() for index in text_indexes],
-    }
+    statistics: dict[str, list] = {"besluiten": [], "tekst": []}
     counts: dict[str, list[int]] = {"besluiten": [], "tekst": []}
-    for kind, prefix, indexes in (("besluiten", "b", decision_indexes), ("tekst", "t", text_indexes)):
+    for k, (kind, prefix, indexes) in enumerate((("besluiten", "b", decision_indexes), ("tekst", "t", text_indexes))):
         for g, index in enumerate(indexes):
-            n = 0
-            for n, shard in enumerate(index.iter_shards(target), start=1):
-                yield f"{prefix}-{g}-{n - 1}.json", dump(shard)
-            counts[kind].append(n)
+            key = bucket_digests[k][g].hexdigest()
+            stored = analysed.bucket(key, index.fields)
+            if stored is not None:  # nothing in this bucket changed: its shards as they were
+                statistics[kind].append(stored[0])
+                counts[kind].append(len(stored[1]))
+                for n, path in enumerate(stored[1]):
+                    yield f"{prefix}-{g}-{n}.json", path.read_bytes().decode("utf-8")
+                continue
+            _fill(index, k, g, views, ids, buckets, analysed)
+            statistics[kind].append(index.statistics())
+            shas = []
+            for n, shard in enumerate(index.iter_shards(target)):
+                text = dump(shard)
+                shas.append(analysed.store_shard(text))
+                yield f"{prefix}-{g}-{n}.json", text
+            counts[kind].append(len(shas))
+            analysed.store_bucket(key, statistics[kind][-1], shas)
     if report is not None:
-        report.update(hergebruikt=analysed.reused, berekend=analysed.computed, opgeruimd=analysed.prune())
+        report.update(
+            hergebruikt=analysed.reused,
+            berekend=analysed.computed,
+            emmers_hergebruikt=analysed.buckets_reused,
+            opgeruimd=analysed.prune(),
+        )
     else:
         analysed.prune()
     meta = {

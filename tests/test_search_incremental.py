@@ -41,8 +41,8 @@ def _changed(before: dict, after: dict) -> set[str]:
     return {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
 
 
-def _entries(cache_root: Path) -> list[Path]:
-    return sorted((cache_root / ANALYSED).glob("*/*.json"))
+def _entries(cache_root: Path, kind: str = ANALYSED) -> list[Path]:
+    return sorted((cache_root / kind).glob("*/*.json"))
 
 
 def _expected(files: dict[str, str], view, sid: str) -> tuple[set[str], set[str]]:
@@ -71,7 +71,14 @@ def test_warm_build_is_byte_identical_to_cold(corpus, tmp_path):
     warm_report: dict = {}
     warm = build_search_files(views, cache, tmp_path, warm_report)
     assert warm == cold == plain
-    assert warm_report == {"hergebruikt": cold_report["berekend"], "berekend": 0, "opgeruimd": 0}
+    # Nothing changed: every bucket's shards come from the cache, no analysed text is even read.
+    assert warm_report == {"hergebruikt": 0, "berekend": 0, "emmers_hergebruikt": 8, "opgeruimd": 0}
+    # Without the bucket manifests the shards are merged again from the analysed texts: the same bytes.
+    for path in sorted((tmp_path / "cache" / search.BUCKETS).glob("*/*.json")):
+        path.unlink()
+    merged_report: dict = {}
+    assert build_search_files(views, cache, tmp_path, merged_report) == cold
+    assert merged_report["hergebruikt"] == cold_report["berekend"] and merged_report["berekend"] == 0
     assert not list(tmp_path.glob("woo-zoekindex-*"))  # no temporary postings left behind
 
 
@@ -120,6 +127,8 @@ def test_a_damaged_cache_entry_is_recomputed(corpus, tmp_path, damage):
     victim = entries[len(entries) // 2]
     victim.chmod(0o644)
     damage(victim)
+    for path in _entries(tmp_path / "cache", search.BUCKETS):
+        path.unlink()  # so that the analysed texts are merged again
     report: dict = {}
     assert build_search_files(views, cache, None, report) == cold
     assert report["berekend"] == 1 and report["hergebruikt"] == len(entries) - 1
@@ -127,6 +136,27 @@ def test_a_damaged_cache_entry_is_recomputed(corpus, tmp_path, damage):
     report = {}
     build_search_files(views, cache, None, report)
     assert report["berekend"] == 0
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_flip, lambda p: p.unlink()])
+def test_a_damaged_shard_in_the_cache_rebuilds_its_bucket(corpus, tmp_path, damage):
+    _, views = corpus
+    views = views[:8]
+    cache = Cache(tmp_path / "cache")
+    cold = build_search_files(views, cache)
+    victim = _entries(tmp_path / "cache", search.SHARDS)[3]
+    victim.chmod(0o644)
+    damage(victim)
+    report: dict = {}
+    assert build_search_files(views, cache, None, report) == cold
+    assert report["emmers_hergebruikt"] == 3 and report["berekend"] == 0  # 2 buckets of 8 decisions, 2 indexes
+    assert victim.read_bytes().decode() in cold.values()  # stored again, whole
 
 
 def test_an_analyser_change_invalidates_the_cache(corpus, tmp_path, monkeypatch):
@@ -145,18 +175,21 @@ def test_an_analyser_change_invalidates_the_cache(corpus, tmp_path, monkeypatch)
     monkeypatch.setattr(search, "ANALYSER_VERSION", "ander-versie")
     report: dict = {}
     assert build_search_files(views, cache, None, report) == cold
-    assert report["hergebruikt"] == 0 and report["berekend"] == len(old) and report["opgeruimd"] == len(old)
-    assert not set(old) & set(_entries(tmp_path / "cache"))
+    assert report["hergebruikt"] == 0 and report["berekend"] == len(old)
+    assert not set(old) & set(_entries(tmp_path / "cache")) and len(_entries(tmp_path / "cache")) == len(old)
 
 
 def test_entries_of_a_removed_decision_are_pruned(corpus, tmp_path):
     _, views = corpus
     cache = Cache(tmp_path / "cache")
-    build_search_files(views[:8], cache)
+    build_search_files(views[:17], cache)
     before = len(_entries(tmp_path / "cache"))
     report: dict = {}
-    build_search_files(views[:7], cache, None, report)
-    assert report["opgeruimd"] == 1 + len(views[7].files) and len(_entries(tmp_path / "cache")) == before - report["opgeruimd"]
+    build_search_files(views[:16], cache, None, report)
+    assert len(_entries(tmp_path / "cache")) == before - 1 - len(views[16].files)
+    # Its bucket's manifests (both indexes) and the shards that changed went too; the other buckets' stayed.
+    assert report["emmers_hergebruikt"] == 6 and len(_entries(tmp_path / "cache", search.BUCKETS)) == 8
+    assert report["opgeruimd"] > 1 + len(views[16].files) + 2
 
 
 def _check(before: dict, after: dict, must: set[str], may: set[str], sid: str):
