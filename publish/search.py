@@ -455,7 +455,8 @@ class ShardedIndex:
                     entry.sort(key=lambda p: (p[0], p[1]))
                     bucket[t] = (df, entry)
                     # Exactly what the JSON holds, but for the field names and brackets (few per term).
-                    size += sum(_json_len(ref) + len(str(tf)) + len(str(length)) + 3 for _, ref, tf, length in entry)
+                    # Refs are ASCII (base 36, digits, slashes): their JSON is their length and two quotes.
+                    size += sum(len(ref) + len(str(tf)) + len(str(length)) + 5 for _, ref, tf, length in entry)
                     size += _json_len(t) + len(str(df)) + 16 * len(self.fields) + 6
                 del postings
                 any_term = any_term or bool(bucket)
@@ -703,6 +704,7 @@ class _Analysed:
         return removed
 
 
+@lru_cache(maxsize=1)
 def _index_code_version() -> str:
     """What a bucket's shards depend on besides their input: the index code and its settings."""
     import inspect
@@ -779,11 +781,13 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     ]
     import hashlib
 
-    code = _index_code_version()
-    bucket_digests = [
-        [hashlib.sha256(_sha256_json([code, kind, fields, g, buckets]).encode()) for g in range(buckets)]
-        for kind, fields in (("besluiten", decision_fields), ("tekst", text_fields))
-    ]
+    # Per bucket and index: a sum of the SHA-256 of every (ref, key of its analysed form), so that the key
+    # does not depend on the order of the decisions (the shards do not either).
+    bucket_sums = [[0] * buckets, [0] * buckets]
+
+    def count_in(k: int, g: int, line: str) -> None:
+        bucket_sums[k][g] = (bucket_sums[k][g] + int.from_bytes(hashlib.sha256(line.encode("utf-8")).digest(), "big")) % (1 << 256)
+
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, kind_column, id_column = [], [], [], [], [], [], [], []
     chunks: list[dict] = [dict() for _ in range(chunk_total)]
@@ -816,10 +820,10 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         listing = [[f.title, f.url, *documents.get(f.url, ["", ""]), file_days[i]] for i, f in enumerate(files)]
         for k in range(0, len(listing), DOCUMENTS_PER_FILE):
             document_files[f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json"] = listing[k : k + DOCUMENTS_PER_FILE]
-        bucket_digests[0][bucket].update(f"{sid}\t{analysed.decision_key(decision_values(v), RAW_FIELDS)}\n".encode())
+        count_in(0, bucket, f"{sid}\t{analysed.decision_key(decision_values(v), RAW_FIELDS)}")
         for f_no, f in enumerate(files):
             date36 = "" if file_days[f_no] is None else _base36(file_days[f_no])
-            bucket_digests[1][bucket].update(f"{sid}/{f_no}//{date36}\t{analysed.document_key(f.title, f.texts)}\n".encode())
+            count_in(1, bucket, f"{sid}/{f_no}//{date36}\t{analysed.document_key(f.title, f.texts)}")
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
     for i, chunk in enumerate(chunks):
         yield f"c-{i}.json", dump(dict(sorted(chunk.items())))
@@ -832,7 +836,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     counts: dict[str, list[int]] = {"besluiten": [], "tekst": []}
     for k, (kind, prefix, indexes) in enumerate((("besluiten", "b", decision_indexes), ("tekst", "t", text_indexes))):
         for g, index in enumerate(indexes):
-            key = bucket_digests[k][g].hexdigest()
+            key = _sha256_json([_index_code_version(), kind, index.fields, index.max_postings, g, buckets, f"{bucket_sums[k][g]:x}"])
             stored = analysed.bucket(key, index.fields)
             if stored is not None:  # nothing in this bucket changed: its shards as they were
                 statistics[kind].append(stored[0])

@@ -54,7 +54,7 @@ def _reference_shards(fields: dict[str, float], docs: list[tuple[str, dict[str, 
             score = lambda p: round(search.bm25(1.0, p[2], p[3], average[p[0]], fields[p[0]]), 6)  # noqa: E731
             entry = sorted(entry, key=lambda p: (-score(p), p[0], p[1]))[:max_postings]
         kept[t] = (df, sorted(entry, key=lambda p: (p[0], p[1])))
-        size += sum(len(json.dumps(ref)) + len(str(tf)) + len(str(n)) + 3 for _, ref, tf, n in kept[t][1])
+        size += sum(len(ref) + len(str(tf)) + len(str(n)) + 5 for _, ref, tf, n in kept[t][1])
         size += len(json.dumps(t)) + len(str(df)) + 16 * len(fields) + 6
     if not kept:
         return [index._serialise({})]

@@ -207,9 +207,14 @@ def test_adding_a_decision_rewrites_only_its_terms_shards(corpus, tmp_path):
     extra = copy.deepcopy(extra)  # a small decision: few terms, so what it must rewrite is a small part of its bucket
     for f in extra.files:
         f.texts = ["Het verzoek om de stukken over de kwelwaterpomp bij het gemaal.", ""]
-    before = build_search_files(views)
-    added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())
-    after = build_search_files(added, Cache(tmp_path / "c"))
+    cache = Cache(tmp_path / "c")
+    before = build_search_files(views, cache)
+    added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())  # another order, too
+    report: dict = {}
+    after = build_search_files(added, cache, None, report)
+    # The other buckets (both indexes) come from the cache; only the new decision's texts are analysed.
+    assert report["emmers_hergebruikt"] == 6 and report["berekend"] == 1 + len(extra.files)
+    assert after == build_search_files(added)
     sid = stable_ids(v.url for v in added)[extra.url]
     assert stable_ids(v.url for v in views).items() <= stable_ids(v.url for v in added).items()
     must, may = _expected(after, extra, sid)
