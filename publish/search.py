@@ -1,4 +1,4 @@
-"""The search index: prebuilt here, queried by lunr.js with lunr-languages' Dutch support.
+"""The search index: prebuilt here, queried in the browser (woo-search.js) with lunr-languages' Dutch pipeline.
 
 Design, so that what a browser loads per query stays bounded as the site grows:
 
@@ -7,8 +7,12 @@ Design, so that what a browser loads per query stays bounded as the site grows:
   and per-decision document lists (``d-<id>-N.json``), loaded only for the results shown.
 - ``b-G-N.json``: the decision-level index (title, subjects, organisation, summary, document
   titles); ``t-G-N.json``: the title of every published PDF (as page 0) and the full text of its
-  pages. Every shard is a complete lunr 2.3 index that ``lunr.Index.load`` accepts.
-  A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
+  pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
+- Format 4 (issue 19): a shard is ``{"termen": {term: [df, {field: [ref, count, length, ...]}]}}``;
+  woo-search.js scores BM25 exactly as lunr.js 2.3 did (k1 1.2, b 0.75, field boosts; ``shard_scores`` is
+  its Python twin) with the bucket's document count and field lengths from ``meta.json``
+  (``statistiek``). Format 3 baked those statistics into every score, so one decision added or removed
+  rewrote every shard of its bucket; now only the shards of its own terms change.
 
 Stable files, so that a nightly sync uploads little (issue 19):
 
@@ -16,11 +20,15 @@ Stable files, so that a nightly sync uploads little (issue 19):
   decision index, ``id/file/page/date`` in the text index (page 0 is the file's title; date is the
   document's date in days since 1970, base 36, empty when unknown). Positions are never used.
 - Decisions fall into buckets G = id mod the bucket count. Each bucket is an index of its own, with
-  its own BM25 statistics (document count, document frequency, average field length) and its own
-  shard count: a changed decision rewrites only its own bucket's shards, its chunk, its document
-  lists and ``meta.json``. Buckets and chunks change in number only when the number of decisions
-  crosses a power of two; shards per bucket only when the bucket's size does.
-- Term numbers (``_index``) are local to a shard, so a new word does not renumber other shards.
+  its own BM25 statistics and its own shard count: a changed decision rewrites only its own bucket's
+  shards that hold its terms, its chunk, its document lists and ``meta.json``. Buckets and chunks
+  change in number only when the number of decisions crosses a power of two; shards per bucket only
+  when the bucket's size does.
+
+Incremental (issue 19): the analysed form of every decision and document (terms and counts, field
+lengths) is kept in the build cache, keyed by its text and the analyser's version (``ANALYSER_VERSION``,
+from the analyser's source, stop words and Snowball's); a bucket whose decisions did not change is
+copied from the cache whole (``_Analysed``). A cold and a warm build give the same bytes.
 
 The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``) with our own
 stemmer ``stemmer-nl-woo``: Snowball's ``dutch_porter`` (the stems lunr.nl.js gives) wrapped in a light
@@ -36,7 +44,6 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -45,7 +52,6 @@ import snowballstemmer
 from lunr.pipeline import Pipeline
 
 INDEX_VERSION = 4
-LUNR_VERSION = "2.3.9"
 K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets together
 MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
@@ -156,12 +162,6 @@ def _register_with_lunr() -> None:
 _register_with_lunr()
 
 
-def search_pipeline_names() -> list[str]:
-    pipeline = Pipeline()
-    pipeline.add(Pipeline.registered_functions["trimmer-nl"], Pipeline.registered_functions["stemmer-nl-woo"])
-    return pipeline.serialize()
-
-
 def fnv1a(text: str) -> int:
     """FNV-1a (32 bits) over the UTF-8 bytes; the browser computes the same."""
     h = 0x811C9DC5
@@ -218,12 +218,6 @@ def stable_ids(urls) -> dict[str, str]:
 
 def bucket_of(stable_id: str, buckets: int) -> int:
     return int(stable_id, 36) % buckets
-
-
-@dataclass
-class _Doc:
-    ref: str
-    fields: dict[str, list[str]]
 
 
 def _analyser_version() -> str:
@@ -786,7 +780,9 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     bucket_sums = [[0] * buckets, [0] * buckets]
 
     def count_in(k: int, g: int, line: str) -> None:
-        bucket_sums[k][g] = (bucket_sums[k][g] + int.from_bytes(hashlib.sha256(line.encode("utf-8")).digest(), "big")) % (1 << 256)
+        bucket_sums[k][g] = (bucket_sums[k][g] + int.from_bytes(hashlib.sha256(line.encode("utf-8")).digest(), "big")) % (
+            1 << 256
+        )
 
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, kind_column, id_column = [], [], [], [], [], [], [], []
@@ -836,7 +832,9 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     counts: dict[str, list[int]] = {"besluiten": [], "tekst": []}
     for k, (kind, prefix, indexes) in enumerate((("besluiten", "b", decision_indexes), ("tekst", "t", text_indexes))):
         for g, index in enumerate(indexes):
-            key = _sha256_json([_index_code_version(), kind, index.fields, index.max_postings, g, buckets, f"{bucket_sums[k][g]:x}"])
+            key = _sha256_json(
+                [_index_code_version(), kind, index.fields, index.max_postings, g, buckets, f"{bucket_sums[k][g]:x}"]
+            )
             stored = analysed.bucket(key, index.fields)
             if stored is not None:  # nothing in this bucket changed: its shards as they were
                 statistics[kind].append(stored[0])

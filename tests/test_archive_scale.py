@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import math
 import random
 import zipfile
 from collections import defaultdict

@@ -254,4 +254,7 @@ def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
     may = {k for k, text in after.items() if k.startswith(f"t-{g}-") and '"afgekapt"' in text}
     diff = _changed(before, after)
     assert must <= diff and diff <= must | may, (sorted(must - diff), sorted(diff - must - may))
-    assert json.loads(before["meta.json"])["statistiek"]["tekst"][g][1]["tekst"][0] + 1 == meta["statistiek"]["tekst"][g][1]["tekst"][0]
+    assert (
+        json.loads(before["meta.json"])["statistiek"]["tekst"][g][1]["tekst"][0] + 1
+        == meta["statistiek"]["tekst"][g][1]["tekst"][0]
+    )
