@@ -189,7 +189,7 @@ def _skipped(folder: Path) -> list:
     return found
 
 
-@main.command()
+@main.command(short_help="Controleer de pakketten: wat doet de volgende build ermee?")
 @click.argument("decisions", default=None, required=False, metavar="[MAP]")
 @click.option("--decisions", "decisions_option", default=None, metavar="MAP", help=DECISIONS_HELP.format(command="check"))
 @click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache (standaard .cache/woo-publish).")
@@ -407,7 +407,7 @@ def _trusted_site(config_option: str | None):
     return site
 
 
-@main.command()
+@main.command(short_help="Keur een pakket goed en onderteken het met uw sleutel.")
 @click.argument("package", type=click.Path(path_type=Path), metavar="PAKKET")
 @click.option(
     "--sleutel",
@@ -543,7 +543,7 @@ def _changes_since_last_approval(result) -> list:
     return changes
 
 
-@main.command()
+@main.command(short_help="Haal een publicatie of één document van de site.")
 @click.argument("package", type=click.Path(path_type=Path), metavar="PAKKET")
 @click.option("--reden", required=True, help="Publieke reden van de intrekking (komt op de site).")
 @click.option(
@@ -664,7 +664,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
         )
 
 
-@main.command()
+@main.command(short_help="Bouw de website uit alle geldige, goedgekeurde pakketten.")
 @click.argument("decisions_argument", default=None, required=False, metavar="[MAP]")
 @click.option("--decisions", default=None, metavar="MAP", help=DECISIONS_HELP.format(command="build"))
 @click.option("--out", default="site", metavar="MAP", help="Uitvoermap van de website (standaard site/).")
@@ -868,7 +868,7 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
         click.echo(f"Niets geschreven. De bestaande site in {safe(out)}/ is ongewijzigd.")
 
 
-@main.command()
+@main.command(short_help="Begin een nieuwe site in MAP.")
 @click.argument("folder", metavar="MAP", type=click.Path(path_type=Path))
 def init(folder: Path) -> None:
     """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/, een README en de handleidingen."""
@@ -885,7 +885,7 @@ def init(folder: Path) -> None:
     )
 
 
-@main.command()
+@main.command(short_help="Toon de beveiligingsheaders van de gebouwde site.")
 @click.option("--out", default="site", metavar="MAP", help="Map met de gebouwde site.")
 @click.option(
     "--formaat",
@@ -905,7 +905,7 @@ def headers(out: str, formaat: str) -> None:
     click.echo(nginx_snippet(found) if formaat == "nginx" else headers_file(found), nl=False)
 
 
-@main.command()
+@main.command(short_help="Bekijk de gebouwde site lokaal in de browser.")
 @click.option("--out", default="site", metavar="MAP", help="Map met de gebouwde site.")
 @click.option("--poort", default=8000, type=int, metavar="POORT", help="Poort (standaard 8000).")
 def serve(out: str, poort: int) -> None:

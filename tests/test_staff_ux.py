@@ -108,6 +108,9 @@ def test_help_of_the_group_lists_its_commands_in_dutch(cli):
     assert "Gebruik: woo-publish [OPTIES] OPDRACHT [ARGUMENTEN]..." in out and "Opdrachten:" in out
     assert "Toon het versienummer en stop." in out
     assert cli("--version").stdout.startswith("woo-publish, versie ")
+    listed = out.split("Opdrachten:", 1)[1]
+    assert "..." not in listed, listed  # every command's summary whole, not cut off mid-sentence
+    assert sorted(line.split()[0] for line in listed.splitlines() if line.startswith("  ") and not line.startswith("   ")) == sorted(COMMANDS)
 
 
 @pytest.mark.parametrize(
