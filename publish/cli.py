@@ -249,7 +249,7 @@ def check(
     # Unpack archived versions inside the archive when it exists (links, no copies); never create it here.
     with tempfile.TemporaryDirectory(prefix=".uitgepakt-", dir=archive.root if archive.root.is_dir() else None) as tmp:
         fates = decide(results, trust, archive, inspector, allowed, today, Path(tmp))
-        as_is = 0
+        as_is = waiting = 0
         for f in fates:
             r = f.current
             label = f"{safe(r.name)}" + (f" ({safe(f.kenmerk)})" if f.kenmerk else "")
@@ -261,6 +261,8 @@ def check(
                 w = r.withdrawal or f.archived.withdrawal
                 click.echo(f"INGETROKKEN {label}: ingetrokken per {w.date.isoformat()}; de site toont een melding met de reden.")
             elif f.state == EMBARGO and not r.problems.has_errors:
+                as_is += 1  # in order: it waits for its publication date, nothing to fix
+                waiting += 1
                 click.echo(
                     f"EMBARGO     {label}: blijft van de site tot {r.decision.publication_date.isoformat()} (publicatiedatum)."
                 )
@@ -303,6 +305,11 @@ def check(
         click.echo(f"Geen pakketten gevonden in {safe(folder)}/.")
     elif as_is < len(fates):
         click.echo(_not_as_is(len(fates) - as_is, len(fates)) + " Los de problemen hierboven op en controleer opnieuw.")
+    elif waiting:
+        click.echo(
+            f"{'Het pakket is' if len(fates) == 1 else 'Alle ' + count(len(fates), 'pakket', 'pakketten') + ' zijn'} in orde; "
+            f"{count(waiting, 'pakket wacht', 'pakketten wachten')} op de publicatiedatum."
+        )
     elif len(fates) == 1:
         click.echo("Het pakket wordt gepubliceerd zoals het is.")
     else:

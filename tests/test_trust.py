@@ -763,8 +763,10 @@ def test_demo_signers_file_is_marked_and_named_in_mkdocs_yml():
 def test_check_names_the_embargo_date(make_package, decisions):
     approve(make_package(meta={"publicatie_datum": "2024-07-01"}))
     result = check(decisions)
-    assert result.returncode == 1
+    assert result.returncode == 0, result.stdout  # nothing to fix: it waits for its date
     assert "EMBARGO     pakket (2024-0001): blijft van de site tot 2024-07-01 (publicatiedatum)." in result.stdout
+    assert "Het pakket is in orde; 1 pakket wacht op de publicatiedatum." in result.stdout
+    assert "Los de problemen" not in result.stdout
 
 
 @pytest.mark.parametrize(
