@@ -857,12 +857,16 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
     if report.written:
         checked = max(report.pdfs_checked, report.pdfs_parsed)
         pdfs = count(checked, "pdf", "pdf's")
+        # Every package counted once: a refused package whose approved version stays online counts as
+        # published ("waarvan"), a withdrawal with a problem as withdrawn; the counts add up to the packages.
+        elsewhere = {r["package"] for r in report.kept} | {r["package"] for r in report.withdrawn}
+        refused = [r for r in report.refused if r["package"] not in elsewhere]
         click.echo(
-            f"Site geschreven naar {safe(out)}/: {count(len(report.published), 'publicatie', 'publicaties')} gepubliceerd, "
-            f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
-            f"{len(report.withdrawn)} ingetrokken"
-            + (f", {len(report.kept)} in een eerder goedgekeurde versie" if report.kept else "")
-            + (f", {len(report.offline)} offline gehaald" if report.offline else "")
+            f"Site geschreven naar {safe(out)}/: {count(len(report.published), 'publicatie', 'publicaties')} gepubliceerd"
+            + (f" (waarvan {len(report.kept)} in een eerder goedgekeurde versie)" if report.kept else "")
+            + f", {len(refused)} geweigerd"
+            + (f" (waarvan {len(report.offline)} offline gehaald)" if report.offline else "")
+            + f", {len(report.embargoed)} onder embargo, {len(report.withdrawn)} ingetrokken"
             + f"; {pdfs} gecontroleerd ({checked - report.pdfs_parsed} uit de cache, "
             f"{report.pdfs_parsed} opnieuw gelezen) in {dutch_number(round(report.timings.get('totaal', 0), 1))} s."
         )

@@ -125,7 +125,8 @@ def test_package_edited_after_approval_stays_online_in_its_approved_version(publ
         "besluit.md, documenten/1.pdf); de eerder goedgekeurde versie (gepubliceerd 2024-06-01) blijft online."
     ) in result.stdout
     assert "pakket/documenten/1.pdf: dit bestand is na de goedkeuring gewijzigd." in result.stdout
-    assert "1 in een eerder goedgekeurde versie" in result.stdout
+    # one package: counted once, as published in its earlier approved version, not also as refused
+    assert "1 publicatie gepubliceerd (waarvan 1 in een eerder goedgekeurde versie), 0 geweigerd," in result.stdout
     assert (out / PAGE).read_bytes() == before  # byte-identical: the approved version, not the edit
     assert (out / "besluit/2024-0001/document-1.pdf").read_bytes() == pdf_before
     assert "NIEUWESAMENVATTING" not in all_text(out) and "NIEUWETEKST" not in all_text(out)
