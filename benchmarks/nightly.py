@@ -360,11 +360,8 @@ def show(r: dict) -> None:
         + (f"; pdftotext: {poppler:.1f} pagina's/s ({poppler / gate:.1f}x)" if poppler else "; pdftotext niet geïnstalleerd")
     )
     if r.get("pages_per_cpu_hour"):
-        print(
-            f"  kostenmodel: {r['pages_per_cpu_hour']:,.0f} pagina's per CPU-uur (hele koude build, alle processen)".replace(
-                ",", "."
-            )
-        )
+        rate = f"{r['pages_per_cpu_hour']:,.0f}".replace(",", ".")
+        print(f"  kostenmodel: {rate} pagina's per CPU-uur (hele koude build, alle processen)")
 
 
 def main() -> None:
