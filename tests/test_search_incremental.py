@@ -258,3 +258,54 @@ def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
         json.loads(before["meta.json"])["statistiek"]["tekst"][g][1]["tekst"][0] + 1
         == meta["statistiek"]["tekst"][g][1]["tekst"][0]
     )
+
+
+@pytest.mark.slow
+def test_a_real_build_reuses_the_index_from_its_cache(cli, tmp_path):
+    """The demo site built twice with one cache: the second build takes every bucket from the cache and
+    writes the same index files, which keep their modification times."""
+
+    def build(out: Path):
+        result = cli(
+            "build",
+            "--decisions",
+            str(ROOT / "decisions"),
+            "--out",
+            str(out),
+            "--cache",
+            str(tmp_path / "c"),
+            "--config",
+            str(ROOT / "mkdocs.yml"),
+            "--vandaag",
+            "2026-01-01",
+            "--archief",
+            str(tmp_path / "archief"),
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        index = out / "zoeken" / "index"
+        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(index.iterdir())}
+
+    first = build(tmp_path / "site")
+    manifests = _entries(tmp_path / "c", search.BUCKETS)
+    assert manifests and _entries(tmp_path / "c") and _entries(tmp_path / "c", search.SHARDS)
+    second = build(tmp_path / "site")
+    assert second == first  # bytes and times
+    assert _entries(tmp_path / "c", search.BUCKETS) == manifests
+    assert not list(tmp_path.glob("**/woo-zoekindex-*"))
+
+
+def test_hostile_texts_survive_the_cache_unchanged(corpus, tmp_path):
+    """Control characters, quotes, backslashes, lone surrogates' neighbours, a huge word: the analysed form
+    goes through the cache and back to the same index bytes, and every file stays valid JSON."""
+    _, views = corpus
+    views = copy.deepcopy(views[:8])
+    views[2].files[0].texts = ['ze\u0000gt "aan\\hal" \u202egeheim\u202c \x1b[31mrood', "x" * 100_000 + " einde", "\ufeff\t\r\n"]
+    views[3].files[1].title = 'Titel met "quotes" en \\ en \u2028 regel'
+    cache = Cache(tmp_path / "c")
+    cold = build_search_files(views, cache)
+    for path in _entries(tmp_path / "c", search.BUCKETS):
+        path.unlink()  # merged again from the analysed texts in the cache
+    assert build_search_files(views, cache) == cold == build_search_files(views)
+    for text in cold.values():
+        json.loads(text)
+    assert any('"x' + "x" * 1000 in text for name, text in cold.items() if name.startswith("t-"))
