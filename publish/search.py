@@ -644,11 +644,9 @@ class _Analysed:
 
         return self._get(key, valid, compute)
 
-    def bucket(self, key: str, fields: dict[str, float]) -> tuple[list, list[Path]] | None:
-        """A bucket's statistics and shard files from the cache, every shard checked; None when anything is
-        missing or damaged (the bucket is then built again)."""
-        import hashlib
-
+    def bucket(self, key: str, fields: dict[str, float]) -> tuple[list, list[tuple[str, Path]]] | None:
+        """A bucket's statistics and shard files (SHA-256, path) from the cache; None when there is no good
+        manifest. Each shard is checked when it is read (``shard_text``)."""
         if self.cache is None:
             return None
         manifest = self.cache.get_json(BUCKETS, key)
@@ -659,15 +657,25 @@ class _Analysed:
             shas = manifest["shards"]
             if not (isinstance(documents, int) and isinstance(shas, list) and all(isinstance(x, str) for x in shas)):
                 return None
-            paths = [self.cache.file_path(SHARDS, sha, ".json") for sha in shas]
-            if not shas or not all(hashlib.sha256(path.read_bytes()).hexdigest() == sha for sha, path in zip(shas, paths)):
+            if not shas:
                 return None
+            paths = [(sha, self.cache.file_path(SHARDS, sha, ".json")) for sha in shas]
         except (OSError, TypeError, KeyError, AttributeError, ValueError, IndexError):
             return None
-        self.used[BUCKETS].add(key)
-        self.used[SHARDS].update(shas)
-        self.buckets_reused += 1
         return statistics, paths
+
+    def shard_text(self, sha: str, path: Path) -> str | None:
+        """A shard from the cache, None when it is missing or damaged (its SHA-256 does not match)."""
+        import hashlib
+
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != sha:
+            return None
+        self.used[SHARDS].add(sha)
+        return data.decode("utf-8")
 
     def store_shard(self, text: str) -> str:
         import hashlib
@@ -837,11 +845,17 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
             )
             stored = analysed.bucket(key, index.fields)
             if stored is not None:  # nothing in this bucket changed: its shards as they were
-                statistics[kind].append(stored[0])
-                counts[kind].append(len(stored[1]))
-                for n, path in enumerate(stored[1]):
-                    yield f"{prefix}-{g}-{n}.json", path.read_bytes().decode("utf-8")
-                continue
+                for n, (sha, path) in enumerate(stored[1]):
+                    text = analysed.shard_text(sha, path)
+                    if text is None:  # missing or damaged: the bucket is built again, its files given again
+                        break
+                    yield f"{prefix}-{g}-{n}.json", text
+                else:
+                    analysed.used[BUCKETS].add(key)
+                    analysed.buckets_reused += 1
+                    statistics[kind].append(stored[0])
+                    counts[kind].append(len(stored[1]))
+                    continue
             _fill(index, k, g, views, ids, buckets, analysed)
             statistics[kind].append(index.statistics())
             shas = []
