@@ -287,6 +287,11 @@ def _layer_names(properties) -> list[UnseenText]:
     return found
 
 
+def readable_name(text: str) -> str:
+    """A PDF name (without its slash) as a person reads it (see ``_readable``)."""
+    return _readable(text)
+
+
 def _readable(text: str) -> str:
     """A name or address as a person reads it: escapes (#20, %20) and separators (_ +) as spaces."""
     text = unquote(text.replace("#", "%"), errors="replace") if "#" in text else text
