@@ -36,7 +36,7 @@ from pikepdf import Array, Dictionary, Name
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data
 from .timing import stage
-from .unseen import is_language_tag, readable_name
+from .unseen import font_texts, is_language_tag, readable_name
 
 # Catalogue entries the copy keeps; everything else (OpenAction, AA, AcroForm, Names other than
 # Dests, PieceInfo, Threads, AF, Collection, Perms, Legal, SpiderInfo, URI, ...) is dropped.
@@ -2105,8 +2105,14 @@ def clean_font_program(stream, key: str) -> None:
             stream[Name.Length1] = len(cleaned)
     elif key == "/FontFile":
         cleaned = _type1_covered(stream, data, what)
+    elif data[:1] == b"\x01":  # a bare CFF program (version 1): its names and notices are checked (unseen.py)
+        cleaned = data
     else:
-        cleaned = data  # a bare CFF program: its strings are checked for personal data (unseen.py)
+        raise CopyError(f"{what} (CFF) is beschadigd of onbekend van opbouw (geen CFF-kop)")
+    try:
+        font_texts(cleaned)  # what the copy's check reads from it must be readable
+    except ValueError as exc:
+        raise CopyError(f"{what} is beschadigd of onbekend van opbouw (fontTools: {exc})") from exc
     if cleaned != data:
         stream.write(cleaned)
 
