@@ -505,8 +505,9 @@ def _enum(obj, key: str, allowed: set[str], refuse: str | None = None) -> None:
         if not any(_personal(str(name)) for name in names or []):
             del obj[key]  # (a name with personal data stays, so the copy's check refuses it with its finding)
         return
+    unknown = next((name for name in names or [] if str(name) not in allowed), obj[key])
     raise CopyError(
-        f"{refuse} heeft een waarde die de pdf-specificatie niet kent ({_shown_name(obj[key])}); "
+        f"{refuse} heeft een waarde die de pdf-specificatie niet kent ({_shown_name(unknown)}); "
         "wat er getekend wordt of welke lagen zichtbaar zijn, is dan niet te beoordelen"
     )
 

@@ -259,6 +259,21 @@ def icc_texts(data: bytes) -> list[str]:
     return [text for text in texts if text.strip()]
 
 
+_PS_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _postscript_string(raw: bytes) -> str:
+    """A PostScript string's text: ``\\012`` (octal) and ``\\n`` escapes read."""
+
+    def escape(m) -> bytes:
+        code = m.group(1)
+        if code[:1].isdigit():
+            return bytes([int(code, 8) & 0xFF])
+        return _PS_ESCAPES.get(code, code)
+
+    return re.sub(rb"\\([0-7]{1,3}|.)", escape, raw, flags=re.S).decode("latin-1")
+
+
 def font_texts(data: bytes) -> list[str]:
     """The texts an embedded font program carries: a TrueType or OpenType font's ``name`` table, the
     notice, copyright and names of a CFF font (bare or in OpenType), and those of a Type 1 font's clear-text
@@ -280,7 +295,7 @@ def font_texts(data: bytes) -> list[str]:
             cff.decompile(BytesIO(data), None)
         else:
             clear = data[: data.find(b"eexec")] if b"eexec" in data else data[:65536]
-            texts += [m.group(1).decode("latin-1") for m in _TYPE1_STRINGS.finditer(clear)]
+            texts += [_postscript_string(m.group(1)) for m in _TYPE1_STRINGS.finditer(clear)]
         for name in cff.fontNames[:MAX_PROGRAM_TEXTS] if cff is not None else []:
             top = cff[name]
             texts.append(str(name))
