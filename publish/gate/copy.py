@@ -468,10 +468,19 @@ KIND_NAMES: dict[tuple[str, str], tuple[set[str], str | None]] = {
     ),
     ("font_file", "/Subtype"): ({"/Type1C", "/CIDFontType0C", "/OpenType"}, "de soort van een ingesloten lettertype"),
     ("font_descriptor", "/FontStretch"): (
-        {"/UltraCondensed", "/ExtraCondensed", "/Condensed", "/SemiCondensed", "/Normal", "/SemiExpanded", "/Expanded",
-         "/ExtraExpanded", "/UltraExpanded"},
+        {
+            "/UltraCondensed",
+            "/ExtraCondensed",
+            "/Condensed",
+            "/SemiCondensed",
+            "/Normal",
+            "/SemiExpanded",
+            "/Expanded",
+            "/ExtraExpanded",
+            "/UltraExpanded",
+        },
         None,
-    ),  # fmt: skip
+    ),
     ("ext_g_state", "/BM"): (_BLEND_MODES, "de mengmodus (/BM) van een grafische toestand"),
     ("ext_g_state", "/RI"): (_RENDERING_INTENTS, None),
     ("image", "/Intent"): (_RENDERING_INTENTS, None),
@@ -479,9 +488,9 @@ KIND_NAMES: dict[tuple[str, str], tuple[set[str], str | None]] = {
     ("group", "/S"): ({"/Transparency"}, "de soort van een transparantiegroep"),
 }
 
-_KIND_NAMES: dict[str, dict[str, tuple[set[str], str | None]]] = {}
-for (_kind_name, _key), _rule in KIND_NAMES.items():
-    _KIND_NAMES.setdefault(_kind_name, {})[_key] = _rule
+_KIND_NAMES: dict[str, dict[str, tuple[set[str], str | None]]] = {
+    kind: {key: rule for (of, key), rule in KIND_NAMES.items() if of == kind} for kind, _ in KIND_NAMES
+}
 
 
 def _names_in(value) -> list | None:
@@ -743,7 +752,11 @@ def _clean_tree(tree, clean_value) -> None:
         for key in ("/Names", "/Nums"):
             entries = node.get(key)
             if isinstance(entries, Array):
-                gone = [i for i in range(1, len(entries), 2) if isinstance(entries[i], (Dictionary, Array)) and not clean_value(entries[i])]
+                gone = [
+                    i
+                    for i in range(1, len(entries), 2)
+                    if isinstance(entries[i], (Dictionary, Array)) and not clean_value(entries[i])
+                ]
                 if gone:
                     node[key] = Array([item for i, item in enumerate(entries) if i not in gone and i + 1 not in gone])
         kids = node.get(Name.Kids)
@@ -948,9 +961,8 @@ def _clean_layers(properties) -> None:
                 for k in list(entry.keys()):
                     if not _plain(entry[k]):
                         del entry[k]
-                for (kind, k), (allowed, refuse) in KIND_NAMES.items():
-                    if kind == "layer_usage_entry":
-                        _enum(entry, k, allowed, refuse)
+                for k, (allowed, refuse) in _KIND_NAMES["layer_usage_entry"].items():
+                    _enum(entry, k, allowed, refuse)
 
 
 _AUTO_STATE_EVENTS = {"/View", "/Print", "/Export"}
@@ -1757,7 +1769,7 @@ def _check_content_names(used: dict[str, set], resources, forms: set) -> None:
     for category, wanted in used.items():
         if category.startswith("/"):
             entries = resources.get(category) if isinstance(resources, Dictionary) else None
-            names |= {name for name in wanted if not isinstance(entries, Dictionary) or name not in entries}
+            names |= wanted - set(entries.keys()) if isinstance(entries, Dictionary) else wanted
     for name in sorted(names):
         found = _personal(name)
         if found is not None:
@@ -2100,7 +2112,11 @@ def clean_font_program(stream, key: str) -> None:
     what = "een ingesloten lettertype"
     data = _program_bytes(stream, what)
     subtype = stream.get(Name.Subtype)
-    if key == "/FontFile2" or (key == "/FontFile3" and subtype == Name.OpenType) or data[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO"):
+    if (
+        key == "/FontFile2"
+        or (key == "/FontFile3" and subtype == Name.OpenType)
+        or data[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO")
+    ):
         cleaned = _sfnt_covered(data, what)
         if key == "/FontFile2" and cleaned != data:
             stream[Name.Length1] = len(cleaned)
@@ -2152,9 +2168,8 @@ def _type1_covered(stream, data: bytes, what: str) -> bytes:
     if not all(isinstance(n, int) and 0 <= n <= len(data) for n in lengths[:2]) or b"eexec" not in data[: lengths[0] or 0]:
         raise CopyError(f"{what} (Type 1) is beschadigd of onbekend van opbouw (lengtes of eexec kloppen niet)")
     start = lengths[0] + lengths[1]
-    closing = None
-    for closing in _TYPE1_END.finditer(data, start):
-        pass
+    closings = list(_TYPE1_END.finditer(data, start))
+    closing = closings[-1] if closings else None
     if closing is not None:
         end = closing.end()
     else:

@@ -10,6 +10,7 @@ also what a redaction tool leaves behind when it removes the drawn words but not
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -274,10 +275,24 @@ def _postscript_string(raw: bytes) -> str:
     return re.sub(rb"\\([0-7]{1,3}|.)", escape, raw, flags=re.S).decode("latin-1")
 
 
+_FONT_TEXTS: dict[bytes, list[str]] = {}
+
+
 def font_texts(data: bytes) -> list[str]:
     """The texts an embedded font program carries: a TrueType or OpenType font's ``name`` table, the
     notice, copyright and names of a CFF font (bare or in OpenType), and those of a Type 1 font's clear-text
-    part (fontTools). Raises ValueError when the program cannot be read."""
+    part (fontTools). Raises ValueError when the program cannot be read. The copy reads each program first
+    (copy.py), the check of the copy then again: the last few are remembered by their digest."""
+    digest = hashlib.sha256(data).digest()
+    if digest not in _FONT_TEXTS:
+        texts = _font_texts(data)
+        if len(_FONT_TEXTS) >= 256:
+            _FONT_TEXTS.clear()
+        _FONT_TEXTS[digest] = texts
+    return list(_FONT_TEXTS[digest])
+
+
+def _font_texts(data: bytes) -> list[str]:
     from fontTools.cffLib import CFFFontSet
     from fontTools.ttLib import TTFont
 
@@ -300,7 +315,7 @@ def font_texts(data: bytes) -> list[str]:
             top = cff[name]
             texts.append(str(name))
             texts += [str(getattr(top, key)) for key in _CFF_TOP_STRINGS if hasattr(top, key)]
-    except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds on a damaged program
+    except Exception as exc:  # fontTools raises many kinds on a damaged program
         raise ValueError(f"{type(exc).__name__}") from exc
     return [text for text in texts if text.strip()]
 
