@@ -11,6 +11,9 @@ Written with pikepdf (qpdf), from the approved bytes, never changing the origina
   screen reader needs (allow-lists below: catalogue, pages, resources, fonts, images, forms, tags,
   viewer preferences, marked-content information, output intents, layers); custom keys go at every
   level, also text and streams hung under a kept entry;
+- keeps, where the specification lists the names a key may take, only those names (``CATALOG_NAMES`` and
+  the tables beside it); keeps of an embedded font program or ICC profile only what its own tables cover,
+  and of a marked-content property list in the content only the entries marked content takes;
 - keeps of each page's (and form's) resources only what its content uses: a form, image, font or
   file that is never drawn is not in the copy; content streams holding a ``%`` are written again
   from their parsed operators, so comments go and the drawing stays the same (the gate judges the copy);
