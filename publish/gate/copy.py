@@ -432,10 +432,11 @@ VIEWER_PREFERENCE_NAMES = {
     "/PrintScaling": {"/None", "/AppDefault"},
     "/Duplex": {"/Simplex", "/DuplexFlipShortEdge", "/DuplexFlipLongEdge"},
 }
-PAGE_NAMES = {"/Tabs": {"/R", "/C", "/S", "/A", "/W"}, "/Type": {"/Page", "/Pages"}}
+PAGE_NAMES = {"/Tabs": {"/R", "/C", "/S", "/A", "/W"}}  # (a page's /Type is how qpdf finds it: left, its name checked)
 PAGE_LABEL_NAMES = {"/S": {"/D", "/R", "/r", "/A", "/a"}, "/Type": {"/PageLabel"}}
 LINK_NAMES = {"/H": {"/N", "/I", "/O", "/P"}, "/Type": {"/Annot"}}
-FIT_TYPES = {"/XYZ": 3, "/Fit": 0, "/FitH": 1, "/FitV": 1, "/FitR": 4, "/FitB": 0, "/FitBH": 1, "/FitBV": 1}  # and their operands
+FIT_TYPES = {"/XYZ", "/Fit", "/FitH", "/FitV", "/FitR", "/FitB", "/FitBH", "/FitBV"}
+MAX_FIT_OPERANDS = 4  # /FitR takes four numbers; viewers ignore numbers beyond what a fit type takes
 STRUCT_ATTRIBUTE_NAMES = {
     "/Scope": {"/Row", "/Column", "/Both"},
     "/ListNumbering": {
@@ -559,7 +560,7 @@ def _destination(value) -> bool:
     if not (isinstance(page, Dictionary) or _number(page)):
         return False
     rest = list(value)[2:]
-    return len(rest) <= FIT_TYPES[str(value[1])] and all(_number(item) or item is None for item in rest)
+    return len(rest) <= MAX_FIT_OPERANDS and all(_number(item) or item is None for item in rest)
 
 
 # Content operators and the resource category their (first) name operand refers to.
