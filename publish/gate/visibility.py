@@ -476,8 +476,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
     owner_page.close()
     owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
-    codes = (owner > base) & (owner <= base + len(text_objects))
-    owner = np.where(codes, owner - np.uint32(base), np.uint32(0))  # the background, a mask's blend, a forgery: nobody's
+    owner -= np.uint32(base)  # below the base wraps round to a huge value
+    owner[owner > len(text_objects)] = 0  # the background, a mask's blend, a forgery: nobody's
     if not same:  # cannot happen (the same page, loaded again); judge every character then
         owner[:] = 0
     clock = _lap("render eigenaar", clock)
@@ -600,16 +600,17 @@ def _smeared(c: "_Char", textpage, canvas: "_Canvas", owner, changed, left: floa
 
 def _piled_candidates(text_objects: list, bounds, ems, textpage) -> set[int]:
     """Text objects of four or more characters that take less room along the line than two ems."""
-    out = set()
-    page_text = textpage.raw
-    for k, (box, em) in enumerate(zip(bounds, ems)):
-        if box is None or em is None or em[1] <= 0:
-            continue
-        if max(box[2] - box[0], box[3] - box[1]) >= 2 * em[1]:
-            continue
-        needed = raw.FPDFTextObj_GetText(text_objects[k], page_text, None, 0)  # bytes of UTF-16 with its 0
+    known = [k for k, (box, em) in enumerate(zip(bounds, ems)) if box is not None and em is not None and em[1] > 0]
+    if not known:
+        return set()
+    boxes = np.array([bounds[k] for k in known], dtype=np.float64)
+    room = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    short = np.flatnonzero(room < 2 * np.array([ems[k][1] for k in known], dtype=np.float64))
+    out, page_text = set(), textpage.raw
+    for i in short.tolist():
+        needed = raw.FPDFTextObj_GetText(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
         if needed // 2 - 1 >= 4:
-            out.add(k)
+            out.add(known[i])
     return out
 
 
