@@ -104,7 +104,7 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
         structure = inspect_structure(reader, data)  # before the copy is made: making it cleans the pages in memory
         annotated = _pages_losing_annotations(reader)
     flattened: list[int] = []
-    published = published_copy(data, flattened)  # the one place the copy is made
+    published = published_copy(data, flattened, reader)  # the one place the copy is made
     texts, hidden = inspect_document(published)
     for page in flattened:  # PDFium neither draws nor extracts text squeezed to nothing; other readers do
         findings.append(

@@ -421,11 +421,13 @@ class CopyError(ValueError):
     """The copy cannot be written (qpdf could not read or write the file)."""
 
 
-def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
+def published_copy(data: bytes, flattened: list[int] | None = None, reader=None) -> bytes:
     """The bytes of the published copy of ``data`` (see the module documentation).
 
     ``flattened`` receives the (1-based) pages that show text squeezed to nothing (horizontal scaling
-    or font size 0, a flat text matrix): PDFium neither draws nor extracts it, other readers do."""
+    or font size 0, a flat text matrix): PDFium neither draws nor extracts it, other readers do.
+    ``reader``: the pypdf reader the gate's other checks use; the copy is refused when qpdf had to
+    repair the file or reads other objects than pypdf and PDFium (``_same_reading``)."""
     try:
         with stage("kopie openen"):
             pdf = pikepdf.open(io.BytesIO(data))
@@ -448,9 +450,49 @@ def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
                     compress_streams=True,
                     object_stream_mode=pikepdf.ObjectStreamMode.preserve,
                 )
+            _same_reading(pdf, data, reader)
             return out.getvalue()
     except (pikepdf.PdfError, RecursionError, RuntimeError) as exc:  # qpdf's own errors arrive as these
         raise CopyError(f"de pdf-bibliotheek kon het bestand niet verwerken ({type(exc).__name__})") from exc
+
+
+DAMAGED = (
+    "het bestand is beschadigd: de verwijzingstabel (xref) of 'startxref' klopt niet en moest worden hersteld, "
+    "en pdf-programma's lezen dan niet allemaal dezelfde versie van het document (wat de beoordelaar zag, is "
+    "dan niet zeker wat gepubliceerd wordt)"
+)
+_REPAIRS = ("file is damaged", "reconstruct")  # qpdf rebuilt the cross-reference table
+
+
+def _same_reading(pdf: pikepdf.Pdf, data: bytes, reader) -> None:
+    """Refuse a file that does not read as one document: qpdf (which writes the copy) had to repair its
+    cross-reference table, or qpdf, pypdf (the structure, tag and annotation checks) and PDFium (the
+    reviewer's viewer) use other objects or pages. A damaged final ``startxref`` after an appended
+    revision makes qpdf rebuild the table from the last definitions while pypdf and PDFium read the
+    earlier revision: the copy would publish a revision nobody judged. Run after the copy is written:
+    qpdf repairs lazily, when it first meets a wrong offset."""
+    if any(word in warning.lower() for warning in pdf.get_warnings() for word in _REPAIRS):
+        raise CopyError(DAMAGED)
+    if reader is None:
+        return
+    ours: dict = {}
+    for (num, gen), entry in pdf.get_xref_table().items():
+        if entry.type == 1:
+            ours[(num, gen)] = entry.offset
+        elif entry.type == 2:
+            ours[num] = (entry.obj_stream_number, entry.obj_stream_index)
+    theirs: dict = {(num, gen): offset for gen, table in reader.xref.items() for num, offset in table.items()}
+    theirs.update({num: tuple(where) for num, where in reader.xref_objStm.items()})
+    if ours != theirs or len(reader.pages) != len(pdf.pages):
+        raise CopyError(DAMAGED)
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        if len(document) != len(pdf.pages):
+            raise CopyError(DAMAGED)
+    finally:
+        document.close()
 
 
 # -- PDF/A identification ----------------------------------------------------------------------

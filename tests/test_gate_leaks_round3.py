@@ -1,0 +1,145 @@
+"""Round-3 leaks in the redaction gate (issue 10), each refused, each with a clean counterpart accepted.
+
+The attacks (branch attack-3, ``attacks3/README.md``) made the published copy draw or carry something
+other than what the reviewer saw and the gate judged. PDFs crafted with pikepdf (and reportlab).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name, String
+
+from publish.pdfs import _inspect_bytes
+
+SECRET = "Pietersen"
+VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
+SECRET_TJ = b"BT /F1 14 Tf 72 600 Td (Pietersen) Tj ET\n"
+BOX = b"0 g 70 595 160 22 re f\n"
+
+
+def helv(pdf):
+    return pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding))
+
+
+def make(contents: bytes, setup=None, **resources) -> bytes:
+    """A one-page PDF; ``resources``: extra resource categories; ``setup(pdf, page)`` may add more."""
+    pdf = pikepdf.new()
+    res = Dictionary(Font=Dictionary(F1=helv(pdf)))
+    for category, entries in resources.items():
+        res[Name("/" + category)] = Dictionary({"/" + k: (v(pdf) if callable(v) else v) for k, v in entries.items()})
+    pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=res)))
+    page = pdf.pages[0].obj
+    page.Contents = pdf.make_stream(contents)
+    if setup:
+        setup(pdf, page)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def form(pdf, content: bytes, resources=None, **extra):
+    stream = pdf.make_stream(content)
+    stream.Type, stream.Subtype, stream.BBox = Name.XObject, Name.Form, Array([0, 0, 612, 792])
+    if resources is not None:
+        stream.Resources = resources
+    for key, value in extra.items():
+        stream[Name("/" + key)] = value
+    return stream
+
+
+def refused(data: bytes, *codes: str) -> dict:
+    """The package is refused (not readable, or an error finding); ``codes``: one of them is among the reasons."""
+    result, _ = _inspect_bytes(data)
+    found = {f["code"] for f in result.get("findings", []) if f["severity"] == "fout"}
+    if not result["ok"]:
+        found.add(result["error_code"])
+    assert found, result
+    if codes:
+        assert found & set(codes), (found, result)
+    return result
+
+
+def accepted(data: bytes) -> tuple[dict, bytes]:
+    result, published = _inspect_bytes(data)
+    assert result["ok"], result
+    assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
+    assert "gewone zichtbare regel" in result["texts"][0]
+    return result, published
+
+
+# -- row 5: the copy must be the revision the checks and the reviewer read --------------------------------
+def _base(contents: bytes):
+    pdf = pikepdf.new()
+    font = helv(pdf)
+    pdf.pages.append(
+        pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=Dictionary(Font=Dictionary(F1=font))))
+    )
+    pdf.pages[0].obj.Contents = pdf.make_stream(contents)
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False, static_id=True)
+    data = out.getvalue()
+    with pikepdf.open(io.BytesIO(data)) as again:
+        return data, again.pages[0].obj.Contents.objgen[0], again.Root.objgen[0], len(again.objects)
+
+
+def _append(data: bytes, objects: dict, root: int, size: int, keyword: bytes = b"startxref") -> bytes:
+    """An incremental update redefining ``objects`` ({number: body}), closed by ``keyword``."""
+    previous = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    out = bytearray(data if data.endswith(b"\n") else data + b"\n")
+    offsets = {}
+    for number, body in sorted(objects.items()):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n" + b"".join(b"%d 1\n%010d 00000 n \n" % (n, offsets[n]) for n in sorted(offsets))
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\n" % (max(size, max(objects) + 1), root, previous)
+    out += keyword + b"\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def _stream(content: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+
+
+_PAD = b"%" + b"pad" * 500 + b"\n"  # keeps the earlier 'startxref' out of qpdf's search of the last kilobyte
+
+
+def _revised(new: bytes, keyword: bytes) -> bytes:
+    data, contents, root, size = _base(VISIBLE + BOX)
+    return _append(data, {contents: _stream(new + _PAD)}, root, size + 1, keyword=keyword)
+
+
+def test_row5_damaged_startxref_with_an_unredacted_revision_is_refused():
+    # d02: pypdf and PDFium read revision 1 (a black box); qpdf rebuilds the table and took revision 2 (the name)
+    result = refused(_revised(VISIBLE + b"0 g " + SECRET_TJ, b"tartxref"), "pdf.onleesbaar")
+    assert "beschadigd" in result["error"] and "opnieuw" in result["error"]
+
+
+def test_row5_damaged_startxref_with_an_actualtext_lie_is_refused():
+    # d01: the /ActualText lie is only in the revision the checks do not read
+    xs = b"BT /F1 14 Tf 72 600 Td (XXXXXXXXX) Tj ET\n"
+    refused(_revised(VISIBLE + b"/Span <</ActualText (Pietersen)>> BDC " + xs + b"EMC\n", b"tartxref"), "pdf.onleesbaar")
+
+
+def test_row5_shifted_offsets_needing_repair_are_refused():
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pageCompression=0)
+    pdf.drawString(72, 750, "Dit is een gewone zichtbare regel tekst op de pagina.")
+    pdf.save()
+    data = buffer.getvalue()
+    accepted(data)
+    at = data.index(b"\n", 10) + 1  # every object moves; the cross-reference table no longer points at them
+    refused(data[:at] + b"%extra regel\n" + data[at:], "pdf.onleesbaar")
+
+
+def test_row5_an_intact_incremental_update_is_read_as_one_document():
+    # the same update with an intact startxref: every parser reads revision 2; accepted (earlier versions are dropped)
+    result, published = accepted(_revised(VISIBLE + b"0 g 70 595 160 22 re f 0 g BT /F1 12 Tf 72 500 Td (Tweede versie) Tj ET\n", b"startxref"))
+    assert "Tweede versie" in result["texts"][0]
+    assert any(f["code"] == "pdf.eerdere_versies" for f in result["findings"])
