@@ -143,3 +143,33 @@ def test_row5_an_intact_incremental_update_is_read_as_one_document():
     result, published = accepted(_revised(VISIBLE + b"0 g 70 595 160 22 re f 0 g BT /F1 12 Tf 72 500 Td (Tweede versie) Tj ET\n", b"startxref"))
     assert "Tweede versie" in result["texts"][0]
     assert any(f["code"] == "pdf.eerdere_versies" for f in result["findings"])
+
+
+# -- row 6: a token PDFium reads as a number is not an operator to drop ---------------------------------
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"0 g " + SECRET_TJ + b"0 g 70 595 160- 22 re f\n",  # w02: the cover's width; the copy would draw no box
+        b"1- g " + SECRET_TJ,  # w05: white text for the reviewer; the copy would make it black
+        b"3- Tr " + SECRET_TJ,  # w06: invisible text; the copy would make it visible
+        b"0 g " + SECRET_TJ + b"0 g 70 595 160.0.0 22 re f\n",  # w01
+        b"0 g " + SECRET_TJ + b"1 g 0.0.0 g 70 595 160 22 re f\n",  # w04
+    ],
+)
+def test_row6_malformed_numbers_are_refused_not_repaired(content):
+    result = refused(make(VISIBLE + content), "pdf.onleesbaar")
+    assert "niet goed geschreven" in result["error"] and "pagina 1" in result["error"]
+
+
+def test_row6_malformed_number_in_a_form_is_refused():
+    def setup(pdf, page):
+        page.Resources.XObject = Dictionary(Fm1=form(pdf, b"0 g 70 595 160- 22 re f\n"))
+
+    refused(make(VISIBLE + b"0 g " + SECRET_TJ + b"/Fm1 Do\n", setup), "pdf.onleesbaar")
+
+
+def test_row6_well_written_numbers_and_a_comment_are_accepted():
+    # a comment makes the copy rewrite the stream; signed and decimal numbers are read alike by every parser
+    _, published = accepted(make(VISIBLE + b"% opmerking\n0 g -.5 +0.5 m 10. 10 l S 0 g 70 595 +160.0 22 re f\n"))
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        assert b"160" in pdf.pages[0].obj.Contents.read_bytes()

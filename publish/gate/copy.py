@@ -555,7 +555,10 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     forms = _Seen()
     for number, page in enumerate(pdf.pages, start=1):
         forms.page = number
-        _clean_page_content(pdf, page.obj, forms)
+        try:
+            _clean_page_content(pdf, page.obj, forms)
+        except CopyError as exc:
+            raise CopyError(f"{exc} (pagina {number})") from exc
     if flattened is not None:
         flattened += sorted(forms.flattened)
     _clean_outlines(root.get(Name.Outlines))
@@ -1097,6 +1100,12 @@ def _odd(data: bytes, strings_only: bool = False) -> bool:
     return (_SHOWN if strings_only else _PLAIN).fullmatch(data) is None
 
 
+# A token of only digits, signs and points that is no number (``160-``, ``1-``, ``160.0.0``): qpdf reads it
+# as an (unknown) operator, PDFium as a number (it reads the digits up to the first bad character). Dropping
+# it would make the copy draw something else than the original (a cover box with width 0), so it refuses.
+_NUMBER_LIKE = re.compile(r"[0-9+\-.]+")
+
+
 def _sanitised(operations) -> list:
     """The operations without unknown operators (and BX/EX) and their operands, each known operator with
     only the operands it takes (``_operands``: dropped when those are missing or of the wrong type);
@@ -1108,6 +1117,12 @@ def _sanitised(operations) -> list:
         if isinstance(i.operator, pikepdf.PdfInlineImage) or op == "INLINE IMAGE":
             kept.append(i)
             continue
+        if _NUMBER_LIKE.fullmatch(op):
+            raise CopyError(
+                f"de inhoud bevat een getal dat niet goed geschreven is ('{op[:20]}'): pdf-programma's lezen het "
+                "verschillend (als getal of als opdracht), zodat de gepubliceerde kopie iets anders zou tekenen dan "
+                "wat u ziet en wat beoordeeld is"
+            )
         given = list(i.operands)
         operands = _operands(op, given)
         if operands is None:
