@@ -173,3 +173,73 @@ def test_row6_well_written_numbers_and_a_comment_are_accepted():
     _, published = accepted(make(VISIBLE + b"% opmerking\n0 g -.5 +0.5 m 10. 10 l S 0 g 70 595 +160.0 22 re f\n"))
     with pikepdf.open(io.BytesIO(published)) as pdf:
         assert b"160" in pdf.pages[0].obj.Contents.read_bytes()
+
+
+# -- row 7 / 7b: an annotation the copy drops is the cover ----------------------------------------------
+COVER_RECT = [70, 595, 230, 617]  # over the name at (72, 600)
+BESIDE_RECT = [300, 595, 460, 617]  # beside it, over nothing
+
+
+def _annotated(subtype: str, rect=COVER_RECT, appearance: bool = True, form_field: bool = False, **extra) -> bytes:
+    def setup(pdf, page):
+        annot = Dictionary(Type=Name.Annot, Subtype=Name("/" + subtype), Rect=Array(rect), F=4, **extra)
+        if appearance:
+            box = form(pdf, b"0 g 0 0 160 22 re f\n")
+            box.BBox = Array([0, 0, 160, 22])
+            annot.AP = Dictionary(N=pdf.make_indirect(box))
+        annot = pdf.make_indirect(annot)
+        page.Annots = Array([annot])
+        if form_field:
+            pdf.Root.AcroForm = Dictionary(Fields=Array([annot]), NeedAppearances=True, DA=String("/Helv 0 Tf 0 g"))
+
+    return make(VISIBLE + SECRET_TJ, setup)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},  # x01: a link with no action and no destination
+        {"A": Dictionary(S=Name.GoToR, F=String("x.pdf"), D=Array([0, Name.Fit]))},  # x02: to another file
+        {"A": Dictionary(S=Name.Named, N=Name.NextPage)},  # x03: a named action
+        {"A": Dictionary(S=Name.URI, URI=String("javascript:alert(1)"))},  # a script address
+    ],
+)
+def test_row7_a_dropped_link_drawing_a_cover_is_refused(extra):
+    refused(_annotated("Link", **extra), "pdf.tekst_onder_vlak")
+
+
+def test_row7_a_kept_web_link_over_text_without_a_box_is_accepted():
+    result, published = accepted(_annotated("Link", appearance=False, A=Dictionary(S=Name.URI, URI=String("https://example.org/"))))
+    assert SECRET in result["texts"][0]
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        assert len(pdf.pages[0].obj.Annots) == 1
+
+
+def test_row7_a_dropped_link_beside_text_is_accepted():
+    result, _ = accepted(_annotated("Link", rect=BESIDE_RECT, A=Dictionary(S=Name.Named, N=Name.NextPage)))
+    assert SECRET in result["texts"][0]
+
+
+_FIELD = {"FT": Name.Tx, "T": String("veld"), "DA": String("/Helv 12 Tf 0 g")}
+
+
+def test_row7b_an_empty_form_field_with_a_black_background_over_text_is_refused():
+    # x08: PDFium without a form environment draws nothing; Acrobat, poppler and MuPDF draw a black field
+    result = refused(
+        _annotated("Widget", appearance=False, form_field=True, MK=Dictionary(BG=Array([0]), BC=Array([0])), **_FIELD),
+        "pdf.tekst_onder_vlak",
+    )
+    finding = next(f for f in result["findings"] if f["code"] == "pdf.tekst_onder_vlak")
+    assert finding["location"] == "pagina 1" and "formulierveld" in finding["message"]
+
+
+def test_row7b_a_form_field_drawing_a_box_over_text_is_refused():
+    refused(_annotated("Widget", form_field=True, **_FIELD), "pdf.tekst_onder_vlak")
+
+
+def test_row7b_a_form_field_beside_text_is_accepted():
+    result, _ = accepted(
+        _annotated("Widget", rect=BESIDE_RECT, form_field=True, MK=Dictionary(BG=Array([0]), BC=Array([0])), **_FIELD)
+    )
+    assert SECRET in result["texts"][0]
+    assert any(f["code"] == "pdf.formulier" for f in result["findings"])
