@@ -243,3 +243,34 @@ def test_row7b_a_form_field_beside_text_is_accepted():
     )
     assert SECRET in result["texts"][0]
     assert any(f["code"] == "pdf.formulier" for f in result["findings"])
+
+
+# -- row 4: /ActualText spelled so that a byte search misses it ------------------------------------------
+_XS = b" BDC BT /F1 14 Tf 72 600 Td (XXXXXXXXX) Tj ET EMC\n"
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        b"/Span <</Actual#54ext (Pietersen)>>",  # a01: a name escape
+        b"/Span <</ActualText\x00(Pietersen)>>",  # a02: NUL is white space
+        b"/Span <</ActualText %x\n(Pietersen)>>",  # a03: a comment between key and value
+        b"/Span <</ActualText\x0c<50696574657273656e>>>",  # form feed and a hex string
+        b"/Span <</#41lt (Pietersen 0612345678)>>",  # /Alt escaped, with a phone number
+        b"/Span <</Alt\x00%x\n(Pietersen 0612345678)>>",  # NUL and a comment
+    ],
+)
+def test_row4_replacement_text_the_prefilter_missed_is_refused(marker):
+    refused(make(VISIBLE + marker + _XS), "pdf.verborgen_tekst", "pdf.persoonsgegeven.telefoon")
+
+
+def test_row4_escaped_actualtext_inside_a_form_is_refused():
+    # a04
+    def setup(pdf, page):
+        page.Resources.XObject = Dictionary(Fm=form(pdf, b"/Span <</Actual#54ext (Pietersen)>>" + _XS, page.Resources))
+
+    refused(make(VISIBLE + b"/Fm Do\n", setup), "pdf.verborgen_tekst")
+
+
+def test_row4_an_escaped_replacement_text_equal_to_the_shown_text_is_accepted():
+    accepted(make(VISIBLE + b"/Span <</Actual#54ext (XXXXXXXXX)>> BDC BT /F1 14 Tf 72 600 Td (XXXXXXXXX) Tj ET EMC\n"))
