@@ -274,3 +274,122 @@ def test_row4_escaped_actualtext_inside_a_form_is_refused():
 
 def test_row4_an_escaped_replacement_text_equal_to_the_shown_text_is_accepted():
     accepted(make(VISIBLE + b"/Span <</Actual#54ext (XXXXXXXXX)>> BDC BT /F1 14 Tf 72 600 Td (XXXXXXXXX) Tj ET EMC\n"))
+
+
+# -- row 3: a transfer function remaps the colours the gate paints ---------------------------------------
+def _zapf(pdf):
+    return pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.ZapfDingbats))
+
+
+def _transfer(pdf):
+    samples = bytes(range(256))
+    function = pdf.make_stream(samples[:3] + b"\x02" + samples[4:])  # the identity, but 3/255 -> 2/255
+    function.FunctionType, function.Domain, function.Range = 0, Array([0, 1]), Array([0, 1])
+    function.Size, function.BitsPerSample = Array([256]), 8
+    return Dictionary(Type=Name.ExtGState, TR=function)
+
+
+_SQUARES = b"q /TRF gs 0 g BT /Z 34 Tf -8 Tc 64 589 Td (nnnnn) Tj ET Q\n"
+
+
+def test_row3_a_transfer_function_is_refused():
+    # t05: black squares (text) over the name; /TR maps the squares' owner colour onto the name's
+    result = refused(make(VISIBLE + b"0 g " + SECRET_TJ + _SQUARES, Font={"Z": _zapf}, ExtGState={"TRF": _transfer}), "pdf.onleesbaar")
+    assert "overdrachtsfunctie" in result["error"]
+
+
+def test_row3_an_identity_transfer_function_is_accepted():
+    state = Dictionary(Type=Name.ExtGState, TR=Name.Identity, TR2=Name.Default)
+    accepted(make(VISIBLE + b"q /TRF gs 0 g 70 500 100 20 re f Q\n", ExtGState={"TRF": state}))
+
+
+# -- row 8: a knockout group erases, for Acrobat and MuPDF, what PDFium shows ----------------------------
+def _grouped(knockout: bool) -> bytes:
+    def setup(pdf, page):
+        group = Dictionary(Type=Name.Group, S=Name.Transparency, K=knockout)
+        resources = Dictionary(Font=page.Resources.Font, ExtGState=Dictionary(A0=Dictionary(Type=Name.ExtGState, ca=0, CA=0)))
+        inner = b"0 g " + SECRET_TJ + b"/A0 gs 1 g 60 590 200 30 re f\n"
+        page.Resources.XObject = Dictionary(K0=pdf.make_indirect(form(pdf, inner, resources, Group=group)))
+
+    return make(VISIBLE + b"/K0 Do\n", setup)
+
+
+def test_row8_a_knockout_group_is_refused():
+    result = refused(_grouped(True), "pdf.onleesbaar")
+    assert "knock-out" in result["error"]
+
+
+def test_row8_a_plain_transparency_group_is_accepted():
+    result, _ = accepted(_grouped(False))
+    assert SECRET in result["texts"][0]
+
+
+# -- rows 12-16: viewers that draw differently from PDFium ----------------------------------------------
+def _coloured(space, colour: bytes, under: bytes = b"", state=None) -> bytes:
+    content = VISIBLE + under + (b"/OPS gs " if state is not None else b"") + b"/CS0 cs " + colour + b" scn " + SECRET_TJ
+    extra = {"ExtGState": {"OPS": state}} if state is not None else {}
+    return make(content, ColorSpace={"CS0": space}, **extra)
+
+
+def test_row12_devicen_with_only_none_colorants_is_refused():
+    tint = Dictionary(FunctionType=2, Domain=Array([0, 1, 0, 1]), C0=Array([1]), C1=Array([0]), N=1)
+    space = Array([Name.DeviceN, Array([Name("/None"), Name("/None")]), Name.DeviceGray, tint])
+    result = refused(_coloured(space, b"1 1"), "pdf.onleesbaar")
+    assert "/None" in result["error"]
+
+
+def test_row12_devicen_with_real_colorants_is_accepted():
+    tint = Dictionary(FunctionType=2, Domain=Array([0, 1, 0, 1]), C0=Array([1]), C1=Array([0]), N=1)
+    space = Array([Name.DeviceN, Array([Name("/Zwart"), Name("/None")]), Name.DeviceGray, tint])
+    result, _ = accepted(_coloured(space, b"1 1"))
+    assert SECRET in result["texts"][0]
+
+
+def _colour_space(published: bytes):
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        return pdf.pages[0].obj.Resources.ColorSpace.CS0.unparse()
+
+
+def test_row13_calgray_gamma_is_dropped_so_every_viewer_draws_what_pdfium_judged():
+    # c11: poppler draws 0.99 with gamma 1000 as black (on a black box); PDFium ignores the gamma (light grey)
+    space = Array([Name.CalGray, Dictionary(WhitePoint=Array([0.9505, 1, 1.089]), Gamma=1000)])
+    result, published = accepted(_coloured(space, b"0.99", under=BOX))
+    assert SECRET in result["texts"][0]
+    assert b"/Gamma" not in _colour_space(published) and b"/WhitePoint" in _colour_space(published)
+
+
+def test_row13_calrgb_gamma_is_kept_pdfium_applies_it():
+    space = Array([Name.CalRGB, Dictionary(WhitePoint=Array([0.9505, 1, 1.089]), Gamma=Array([2.2, 2.2, 2.2]))])
+    _, published = accepted(_coloured(space, b"0 0 0"))
+    assert b"/Gamma" in _colour_space(published)
+
+
+def test_row14_overprint_is_dropped_from_the_copy():
+    # o01: white CMYK text with overprint vanishes on a black box in overprint preview, print and MuPDF;
+    # PDFium (the gate) ignores overprint, so the copy without it is what every viewer draws and what was judged
+    state = Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1, LW=2)
+    content = VISIBLE + b"0 g 70 500 160 22 re f /OPS gs 0 0 0 1 k " + SECRET_TJ
+    result, published = accepted(make(content, ExtGState={"OPS": state}))
+    assert SECRET in result["texts"][0]
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        kept = pdf.pages[0].obj.Resources.ExtGState.OPS
+        assert set(kept.keys()) == {"/Type", "/LW"}
+
+
+def _boxed(**boxes) -> bytes:
+    def setup(pdf, page):
+        for key, value in boxes.items():
+            page[Name("/" + key)] = Array(value) if isinstance(value, list) else value
+
+    return make(VISIBLE + SECRET_TJ, setup)
+
+
+@pytest.mark.parametrize("boxes", [{"UserUnit": 0.01}, {"UserUnit": 2}, {"CropBox": [100, 100, 100, 100]}, {"CropBox": [0, 0, 612, 0]}])
+def test_rows15_16_user_unit_and_empty_crop_box_are_refused(boxes):
+    result = refused(_boxed(**boxes), "pdf.onleesbaar")
+    assert "pagina 1" in result["error"]
+
+
+@pytest.mark.parametrize("boxes", [{"UserUnit": 1}, {"CropBox": [0, 0, 612, 792]}, {"CropBox": [10, 10, 600, 780]}])
+def test_rows15_16_ordinary_page_boxes_are_accepted(boxes):
+    accepted(_boxed(**boxes))

@@ -556,6 +556,7 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     for number, page in enumerate(pdf.pages, start=1):
         forms.page = number
         try:
+            _judge_page_boxes(page)
             _clean_page_content(pdf, page.obj, forms)
         except CopyError as exc:
             raise CopyError(f"{exc} (pagina {number})") from exc
@@ -572,6 +573,21 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
             for key in STRIPPED_EVERYWHERE:
                 if key in obj:
                     del obj[key]
+
+
+def _judge_page_boxes(page: pikepdf.Page) -> None:
+    """A page that viewers show at different sizes is refused: a ``/UserUnit`` other than 1 (Acrobat
+    scales the page by it, PDFium and most viewers do not) or a crop box without area (Ghostscript then
+    shows nothing, the others the whole media box)."""
+    unit = page.obj.get("/UserUnit")
+    if unit is not None and not (isinstance(unit, (int, Decimal)) and not isinstance(unit, bool) and unit == 1):
+        raise CopyError("de pagina heeft een afwijkende maateenheid (/UserUnit): pdf-lezers tonen haar op verschillende groottes")
+    try:
+        x0, y0, x1, y1 = (float(v) for v in page.cropbox)
+    except (TypeError, ValueError, pikepdf.PdfError):
+        raise CopyError("de zichtbare afmeting van de pagina (/CropBox) is onleesbaar") from None
+    if x0 == x1 or y0 == y1:
+        raise CopyError("de zichtbare afmeting van de pagina (/CropBox) is leeg: pdf-lezers tonen de pagina verschillend")
 
 
 def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
@@ -1602,7 +1618,39 @@ def _clean_kind(pdf: pikepdf.Pdf, value, kind: str, forms: set, depth: int, leve
         raise CopyError("een kleurruimte is een woordenboek of stroom in plaats van een naam of reeks")
     if kind == "properties":
         kind = "optional_content" if value.get(Name.Type) in (Name.OCG, Name.OCMD) else "marked_content"
+    if kind == "ext_g_state":
+        _judge_state(value)
+    if kind == "group" and value.get("/K") is True:
+        raise CopyError(
+            "een transparantiegroep is 'knock-out' (/K true): Acrobat en andere pdf-lezers wissen daarin wat "
+            "eronder getekend is (ook met onzichtbare vlakken), de beoordeling (zoals Chrome tekent) niet"
+        )
     _clean_table(pdf, value, kind, forms, depth, level)
+
+
+# Transfer functions that change nothing; any other lets an ExtGState remap every colour drawn (also the
+# colours the gate's own render paints each text object in, to tell them apart).
+_NEUTRAL_TRANSFER = (Name("/Identity"), Name("/Default"))
+
+
+def _judge_state(state) -> None:
+    """A graphics state parameter dictionary (``gs``) as the copy may keep it. A transfer function
+    (``/TR``, ``/TR2``; deprecated in PDF 2.0, rare in documents) other than the identity refuses: it
+    remaps colours after the gate chose them. Overprint (``/OP``, ``/op``, ``/OPM``) goes: the gate judges
+    the page as PDFium draws it, which ignores overprint, while Acrobat's overprint preview, MuPDF,
+    Ghostscript and printers let white (``0 0 0 0 k``) text vanish on what lies under it. Dropped,
+    every viewer draws the copy as it was judged (refusing would reject print-ready documents, whose
+    black text commonly overprints)."""
+    for key in ("/TR", "/TR2"):
+        value = state.get(key)
+        if value is not None and not (isinstance(value, Name) and value in _NEUTRAL_TRANSFER):
+            raise CopyError(
+                "een grafische toestand (ExtGState) heeft een overdrachtsfunctie (/TR) die kleuren omzet: "
+                "wat er getekend wordt, kan dan niet betrouwbaar beoordeeld worden"
+            )
+    for key in ("/OP", "/op", "/OPM"):
+        if key in state:
+            del state[key]
 
 
 def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level: int = 0) -> None:
@@ -1767,6 +1815,16 @@ def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: 
     family = str(space[0]) if len(space) and isinstance(space[0], Name) else ""
     if family not in COLOUR_SPACE_FAMILIES:
         raise CopyError(f"een kleurruimte is van onbekende soort ({family[:40] or 'zonder naam'})")
+    if family == "/DeviceN" and len(space) > 1 and isinstance(space[1], Array) and all(c == Name("/None") for c in space[1]):
+        raise CopyError(
+            "een kleurruimte (DeviceN) heeft alleen de kleurcomponent /None: volgens de pdf-standaard tekent "
+            "die niets (Acrobat toont het niet), Chrome wel, zodat niet vast te stellen is wat zichtbaar is"
+        )
+    if family == "/CalGray" and len(space) > 1 and isinstance(space[1], Dictionary) and "/Gamma" in space[1]:
+        # PDFium (the gate's judge) ignores a CalGray /Gamma, poppler applies it: 0.99 with gamma 1000 is white
+        # in one and black in the other. Without it every viewer draws the colour as it was judged. (PDFium
+        # applies a CalRGB /Gamma, as poppler does: that one stays.)
+        del space[1]["/Gamma"]
     parts = _COLOUR_SPACE_PARTS.get(family, {})
     for i in range(1, len(space)):
         item = space[i]
