@@ -393,3 +393,37 @@ def test_rows15_16_user_unit_and_empty_crop_box_are_refused(boxes):
 @pytest.mark.parametrize("boxes", [{"UserUnit": 1}, {"CropBox": [0, 0, 612, 792]}, {"CropBox": [10, 10, 600, 780]}])
 def test_rows15_16_ordinary_page_boxes_are_accepted(boxes):
     accepted(_boxed(**boxes))
+
+
+# -- row 10: tag structure deeper than the checks walk -------------------------------------------------
+def _deep_structure(levels: int, as_array: bool = False, **leaf) -> bytes:
+    def setup(pdf, page):
+        root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        parent = root
+        for i in range(levels):
+            elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Div, P=parent))
+            parent.K = Array([elem]) if (as_array or not i) else elem
+            parent = elem
+        for key, value in leaf.items():
+            parent[Name("/" + key)] = value
+        parent.Pg, parent.K = page, 0
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+
+    return make(VISIBLE, setup)
+
+
+@pytest.mark.parametrize("levels, key", [(120, "Alt"), (230, "Foo")])
+def test_row10_structure_deeper_than_the_checks_is_refused(levels, key):
+    # s01 / s02: a phone number 120 levels deep was never checked; a custom key 230 deep never removed
+    result = refused(_deep_structure(levels, **{key: String("Pietersen 0612345678")}), "pdf.onleesbaar")
+    assert "tagstructuur" in result["error"]
+
+
+@pytest.mark.parametrize("as_array", [False, True])
+def test_row10_a_phone_number_at_the_deepest_kept_level_is_found(as_array):
+    refused(_deep_structure(99, as_array, Alt=String("Pietersen 0612345678")), "pdf.persoonsgegeven.telefoon")
+
+
+def test_row10_a_deep_but_allowed_structure_is_accepted():
+    accepted(_deep_structure(99, True, Alt=String("Een tekening van een huis")))

@@ -413,6 +413,9 @@ USES = {
 # Keys that carry metadata or attachments wherever they occur.
 STRIPPED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/AF")
 MAX_DEPTH = 200
+# Tag structure deeper than this refuses: the checks (``unseen.py``) read every text the copy keeps down
+# to this depth (real documents nest tags a few dozen levels at most).
+MAX_STRUCTURE_DEPTH = 100
 
 PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
 
@@ -744,7 +747,12 @@ def _clean_structure(tree, kept_links: set) -> None:
     todo: list[tuple] = [(tree, 0, None)]
     while todo:
         elem, depth, parent = todo.pop()
-        if depth > MAX_DEPTH or len(seen) > 1_000_000:
+        if depth > MAX_STRUCTURE_DEPTH:
+            raise CopyError(
+                f"de tagstructuur is dieper dan {MAX_STRUCTURE_DEPTH} niveaus: de teksten daarin (zoals /Alt en "
+                "/ActualText, die schermlezers voorlezen) kunnen niet gecontroleerd worden"
+            )
+        if len(seen) > 1_000_000:
             continue
         key = _key(elem)
         if key is not None:

@@ -21,6 +21,9 @@ from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, Indirect
 from pypdf.generic._font import Font
 
 MAX_DEPTH = 100
+# ``kept_strings`` counts every dictionary and array it passes (a tag element and its /K array are two):
+# deep enough for the deepest tag structure the copy keeps (``copy.MAX_STRUCTURE_DEPTH``, 100 elements).
+MAX_KEPT_DEPTH = 4 * MAX_DEPTH + 10
 MAX_ITEMS = 200_000
 MAX_FORM_DEPTH = 12
 # The prefilter's look at content bytes: a key /ActualText, /Alt or /E before a string, with any white space
@@ -191,7 +194,7 @@ def kept_strings(published: bytes, known: set[str]) -> list[UnseenText]:
                 obj = obj.get_object()
             except Exception:  # noqa: BLE001 - a broken reference carries nothing
                 continue
-        if depth > MAX_DEPTH:
+        if depth > MAX_KEPT_DEPTH:
             continue
         source = "taalcode" if key == "/Lang" else "bestemming" if key in ("/D", "/Dest") else area
         if isinstance(obj, DictionaryObject):  # a stream's dictionary too; its data is not read
