@@ -427,3 +427,47 @@ def test_row10_a_phone_number_at_the_deepest_kept_level_is_found(as_array):
 
 def test_row10_a_deep_but_allowed_structure_is_accepted():
     accepted(_deep_structure(99, True, Alt=String("Een tekening van een huis")))
+
+
+# -- row 11: text inside Type 3 glyph procedures ---------------------------------------------------------
+def _type3(procedure: bytes, resources) -> bytes:
+    def setup(pdf, page):
+        font = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type3,
+            FontBBox=Array([0, -200, 1000, 1000]),
+            FontMatrix=Array([0.001, 0, 0, 0.001, 0, 0]),
+            CharProcs=Dictionary(period=pdf.make_stream(procedure)),
+            Encoding=Dictionary(Type=Name.Encoding, Differences=Array([46, Name("/period")])),
+            FirstChar=46,
+            LastChar=46,
+            Widths=Array([1000]),
+        )
+        font.Resources = resources(pdf, page)
+        page.Resources.Font.T3 = pdf.make_indirect(font)
+
+    return make(VISIBLE + b"BT /T3 14 Tf 72 600 Td (.) Tj ET\n", setup)
+
+
+def test_row11_text_shown_in_a_type3_glyph_is_refused():
+    # g01: a '.' whose procedure shows a name and a phone number in white
+    procedure = b"500 0 d0 1 g BT /F1 1 Tf 0 0 Td (Pietersen 0612345678) Tj ET"
+    result = refused(_type3(procedure, lambda pdf, page: Dictionary(Font=page.Resources.Font)), "pdf.onleesbaar")
+    assert "Type 3" in result["error"]
+
+
+def test_row11_text_in_a_form_a_type3_glyph_draws_is_refused():
+    # g02: the glyph draws a form (flattened by cm) that shows the text
+    def resources(pdf, page):
+        shown = form(pdf, b"0 g BT /F1 14 Tf 0 0 Td (Pietersen 0612345678) Tj ET", Dictionary(Font=page.Resources.Font))
+        return Dictionary(XObject=Dictionary(Fm=pdf.make_indirect(shown)))
+
+    refused(_type3(b"500 0 d0 q 0 0 0 0 0 0 cm /Fm Do Q", resources), "pdf.onleesbaar")
+
+
+def test_row11_a_type3_glyph_that_draws_a_shape_is_accepted():
+    def resources(pdf, page):
+        shape = form(pdf, b"0 g 0 0 500 500 re f")
+        return Dictionary(XObject=Dictionary(Fm=pdf.make_indirect(shape)))
+
+    accepted(_type3(b"1000 0 d0 q /Fm Do Q 0 0 400 400 re f", resources))

@@ -1865,6 +1865,23 @@ def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None
     form[Name.Resources] = _used_resources(pdf, form.get(Name.Resources), used, flat, forms, depth)
 
 
+def _glyphs_show_text(operations, resources) -> bool:
+    """Do a Type 3 font's glyph procedures show text, themselves or through the forms and patterns they
+    draw? No viewer extracts such text, and the gate never judges it (only data could ride along)."""
+    resources = resources if isinstance(resources, Dictionary) else Dictionary()
+    for instruction in operations:
+        op = str(instruction.operator)
+        if op in _SHOWS:
+            return True
+        operands = instruction.operands
+        if op in ("Do", "scn", "SCN") and len(operands):
+            entries = resources.get(Name.XObject if op == "Do" else Name.Pattern)
+            name = operands[-1] if op != "Do" else operands[0]
+            if isinstance(name, Name) and isinstance(entries, Dictionary) and _shows_text(entries.get(name)):
+                return True
+    return False
+
+
 def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
     key = _key(font)
     if key is not None:
@@ -1886,6 +1903,11 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
             if b"%" in data:
                 proc.write(pikepdf.unparse_content_stream(ops))
             operations += ops
+        if _glyphs_show_text(operations, font.get(Name.Resources)):
+            raise CopyError(
+                "een lettertype (Type 3) tekent in zijn tekens zelf tekst: die tekst is niet te zien en wordt niet "
+                "beoordeeld, maar staat wel in het bestand"
+            )
         # all procedures as one stream, as before (the text state carries over): rare, and parsed whole
         resources = _used_resources(
             pdf, font.get(Name.Resources), _used_names(operations), _flattened_text(operations), forms, depth + 1
