@@ -471,3 +471,23 @@ def test_row11_a_type3_glyph_that_draws_a_shape_is_accepted():
         return Dictionary(XObject=Dictionary(Fm=pdf.make_indirect(shape)))
 
     accepted(_type3(b"1000 0 d0 q /Fm Do Q 0 0 400 400 re f", resources))
+
+
+# -- personal data the detector missed (u02, u03) ------------------------------------------------------
+def test_u02_a_phone_number_glued_to_its_label_is_found():
+    result = refused(make(VISIBLE + b"BT /F1 12 Tf 72 600 Td (Bel telefoonnummer0612345678 voor vragen) Tj ET\n"))
+    assert {f["code"] for f in result["findings"]} == {"pdf.persoonsgegeven.telefoon"}
+
+
+@pytest.mark.parametrize("text", [b"Kenmerk DOC0612345678", b"zaaknummer0612345678", b"Bel telefoon0800123456"])
+def test_u02_codes_and_service_numbers_glued_to_words_are_not_phone_numbers(text):
+    accepted(make(VISIBLE + b"BT /F1 12 Tf 72 600 Td (" + text + b") Tj ET\n"))
+
+
+def test_u03_combining_marks_between_digits_do_not_hide_a_number():
+    from publish.gate.personal_data import find_personal_data
+
+    dotted = "".join(digit + "\u0307" for digit in "0612345678")  # as PDFium extracts digits with a dot above
+    assert [item.kind for item in find_personal_data(f"Bel {dotted} voor vragen", 1)] == ["telefoon"]
+    assert [item.kind for item in find_personal_data("BSN 1\u03002\u03013\u03024\u03035\u03046\u03057\u03068\u03072", 1)] == ["bsn"]
+    assert find_personal_data("e\u0301e\u0300n cafe\u0301 in 2023", 1) == []  # accents on letters stay letters
