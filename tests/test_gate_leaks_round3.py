@@ -22,7 +22,9 @@ BOX = b"0 g 70 595 160 22 re f\n"
 
 
 def helv(pdf):
-    return pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding))
+    return pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+    )
 
 
 def make(contents: bytes, setup=None, **resources) -> bytes:
@@ -140,7 +142,9 @@ def test_row5_shifted_offsets_needing_repair_are_refused():
 
 def test_row5_an_intact_incremental_update_is_read_as_one_document():
     # the same update with an intact startxref: every parser reads revision 2; accepted (earlier versions are dropped)
-    result, published = accepted(_revised(VISIBLE + b"0 g 70 595 160 22 re f 0 g BT /F1 12 Tf 72 500 Td (Tweede versie) Tj ET\n", b"startxref"))
+    result, published = accepted(
+        _revised(VISIBLE + b"0 g 70 595 160 22 re f 0 g BT /F1 12 Tf 72 500 Td (Tweede versie) Tj ET\n", b"startxref")
+    )
     assert "Tweede versie" in result["texts"][0]
     assert any(f["code"] == "pdf.eerdere_versies" for f in result["findings"])
 
@@ -209,7 +213,9 @@ def test_row7_a_dropped_link_drawing_a_cover_is_refused(extra):
 
 
 def test_row7_a_kept_web_link_over_text_without_a_box_is_accepted():
-    result, published = accepted(_annotated("Link", appearance=False, A=Dictionary(S=Name.URI, URI=String("https://example.org/"))))
+    result, published = accepted(
+        _annotated("Link", appearance=False, A=Dictionary(S=Name.URI, URI=String("https://example.org/")))
+    )
     assert SECRET in result["texts"][0]
     with pikepdf.open(io.BytesIO(published)) as pdf:
         assert len(pdf.pages[0].obj.Annots) == 1
@@ -294,7 +300,9 @@ _SQUARES = b"q /TRF gs 0 g BT /Z 34 Tf -8 Tc 64 589 Td (nnnnn) Tj ET Q\n"
 
 def test_row3_a_transfer_function_is_refused():
     # t05: black squares (text) over the name; /TR maps the squares' owner colour onto the name's
-    result = refused(make(VISIBLE + b"0 g " + SECRET_TJ + _SQUARES, Font={"Z": _zapf}, ExtGState={"TRF": _transfer}), "pdf.onleesbaar")
+    result = refused(
+        make(VISIBLE + b"0 g " + SECRET_TJ + _SQUARES, Font={"Z": _zapf}, ExtGState={"TRF": _transfer}), "pdf.onleesbaar"
+    )
     assert "overdrachtsfunctie" in result["error"]
 
 
@@ -384,7 +392,9 @@ def _boxed(**boxes) -> bytes:
     return make(VISIBLE + SECRET_TJ, setup)
 
 
-@pytest.mark.parametrize("boxes", [{"UserUnit": 0.01}, {"UserUnit": 2}, {"CropBox": [100, 100, 100, 100]}, {"CropBox": [0, 0, 612, 0]}])
+@pytest.mark.parametrize(
+    "boxes", [{"UserUnit": 0.01}, {"UserUnit": 2}, {"CropBox": [100, 100, 100, 100]}, {"CropBox": [0, 0, 612, 0]}]
+)
 def test_rows15_16_user_unit_and_empty_crop_box_are_refused(boxes):
     result = refused(_boxed(**boxes), "pdf.onleesbaar")
     assert "pagina 1" in result["error"]
@@ -489,5 +499,7 @@ def test_u03_combining_marks_between_digits_do_not_hide_a_number():
 
     dotted = "".join(digit + "\u0307" for digit in "0612345678")  # as PDFium extracts digits with a dot above
     assert [item.kind for item in find_personal_data(f"Bel {dotted} voor vragen", 1)] == ["telefoon"]
-    assert [item.kind for item in find_personal_data("BSN 1\u03002\u03013\u03024\u03035\u03046\u03057\u03068\u03072", 1)] == ["bsn"]
+    assert [item.kind for item in find_personal_data("BSN 1\u03002\u03013\u03024\u03035\u03046\u03057\u03068\u03072", 1)] == [
+        "bsn"
+    ]
     assert find_personal_data("e\u0301e\u0300n cafe\u0301 in 2023", 1) == []  # accents on letters stay letters

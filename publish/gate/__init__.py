@@ -284,11 +284,16 @@ def _field_covers(reader: PdfReader, data: bytes, pages: set[int]) -> list[int]:
                 mk = annot.get("/MK")
                 mk = mk.get_object() if mk is not None else None
                 background = mk.get("/BG") if isinstance(mk, DictionaryObject) else None
+                background = background.get_object() if background is not None else None
                 if "/AP" not in annot and not (isinstance(background, ArrayObject) and len(background)):
                     continue
+                rect = annot.get("/Rect")
+                rect = rect.get_object() if rect is not None else None
                 try:
-                    x0, y0, x1, y1 = (float(v) for v in annot["/Rect"][:4])
-                except (KeyError, TypeError, ValueError):
+                    if not isinstance(rect, ArrayObject):
+                        raise TypeError
+                    x0, y0, x1, y1 = (float(v) for v in rect[:4])
+                except (TypeError, ValueError):
                     x0, y0, x1, y1 = -1e9, -1e9, 1e9, 1e9  # no readable place: anywhere
                 rects.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
             if not rects:
