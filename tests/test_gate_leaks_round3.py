@@ -503,3 +503,26 @@ def test_u03_combining_marks_between_digits_do_not_hide_a_number():
         "bsn"
     ]
     assert find_personal_data("e\u0301e\u0300n cafe\u0301 in 2023", 1) == []  # accents on letters stay letters
+
+
+# -- hostile values on the new paths: refused with a message, never a crash -----------------------------
+@pytest.mark.parametrize(
+    "boxes", [{"UserUnit": String("1")}, {"UserUnit": True}, {"CropBox": [0, 0, 612]}, {"CropBox": String("x")}]
+)
+def test_malformed_user_unit_and_crop_box_are_refused(boxes):
+    refused(_boxed(**boxes), "pdf.onleesbaar")
+
+
+def test_a_form_field_without_a_readable_place_counts_as_everywhere():
+    def setup(pdf, page):
+        field = pdf.make_indirect(
+            Dictionary(Type=Name.Annot, Subtype=Name.Widget, Rect=String("x"), MK=Dictionary(BG=Array([1])), **_FIELD)
+        )
+        page.Annots = Array([field])
+
+    refused(make(VISIBLE + SECRET_TJ, setup), "pdf.tekst_onder_vlak")
+
+
+def test_a_link_with_a_broken_action_is_judged_as_drawn():
+    result, _ = accepted(_annotated("Link", rect=BESIDE_RECT, A=Array([1, 2])))
+    assert any(f["code"] == "pdf.opmerking" for f in result["findings"])
