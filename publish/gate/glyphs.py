@@ -1,0 +1,425 @@
+"""Text whose copy is not what the page draws: a font whose text mapping (/ToUnicode) gives letters
+that its drawn glyphs cannot tell apart.
+
+A redaction made by swapping the font of a name for one that draws ``XXXXXXXXX`` (or bullets) while its
+/ToUnicode map still gives "Pietersen" shows X's, yet copying, searching, pdftotext and the site's own
+search all read the name. Visibility (``visibility.py``) sees visible ink and lets it through.
+
+The rule: *one drawing, different letters*. For every font with a /ToUnicode map, the outline of each
+character code the map gives a letter or digit is read as PDFium draws it; when three or more different
+letters or digits (after case folding, NFKC and folding look-alikes such as Latin/Cyrillic/Greek "O",
+"I"/"l") are drawn with the very same outline, the drawn text cannot say what the copied text says and
+the page is refused. Honest fonts draw different letters differently (the two or so pairs that share a
+shape in some fonts, like "I" and "l", stay under the threshold).
+
+PDFium's glyph path API (``FPDFFont_GetGlyphPath``) takes a Unicode value, not a character code: it
+finds the code through the font's own /ToUnicode map (the first code mapped to that value), which a
+decoy entry could steer. So the fonts are copied into a small document of their own in which each font's
+map gives every code a private-use value of its own (U+E000 + n): there every code's outline is read
+exactly, drawn by the same engine from the same font dictionary. Type 3 fonts have no outlines in
+PDFium: their glyph procedures (content streams) are compared instead, normalised by pikepdf's parser.
+
+Outlines are compared with x scaled to the glyph's width (PDFium stretches a non-embedded font's glyph to
+the width the PDF gives each code) and y in font units as drawn. A font that cannot be read, or that
+would take too much work to judge (huge maps, glyphs with very many segments over the budget), is
+refused as not judgeable: refuse rather than guess.
+
+Not caught: letters drawn with glyphs that differ slightly per letter (a different X per letter), two
+different letters on one shape (initials), and fonts without /ToUnicode whose embedded program draws
+other glyphs than their names say.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import io
+import re
+import struct
+import unicodedata
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+from pikepdf import Array, Dictionary, Name
+
+from .visibility import Hidden
+
+ANDERS_GETEKEND = "tekst_anders_dan_getekend"
+NIET_TE_BEOORDELEN = "niet_te_beoordelen_lettertype"
+MIN_LETTERS = 3  # different letters or digits on one outline that make a lie
+MAX_MAP_ENTRIES = 200_000  # codes a /ToUnicode map may give (ranges included) before the font is not judged
+MAX_CODES = 4_000  # codes of one font whose outline is read (only codes for letters on the pages count)
+MAX_SEGMENTS = 4_096  # segments of one outline read; a longer one is hashed on these and its length
+BUDGET = 2_000_000  # segments read per document before it is not judged
+MAX_DEPTH = 12  # forms and Type 3 resources followed this deep
+_PUA = 0xE000
+
+# Letters that share their shape across scripts, or are one stroke in many sans fonts: counted as one.
+_ALIKE = {
+    **dict.fromkeys("AАΑ", "a"),
+    **dict.fromkeys("BВΒ", "b"),
+    **dict.fromkeys("CСϹ", "c"),
+    **dict.fromkeys("EЕΕ", "e"),
+    **dict.fromkeys("HНΗ", "h"),
+    **dict.fromkeys("IlıǀΙІӀӏ1|", "l"),
+    **dict.fromkeys("JЈ", "j"),
+    **dict.fromkeys("KКΚ", "k"),
+    **dict.fromkeys("MМΜ", "m"),
+    **dict.fromkeys("NΝ", "n"),
+    **dict.fromkeys("OoОоΟο0", "o"),
+    **dict.fromkeys("PРΡ", "p"),
+    **dict.fromkeys("SЅ", "s"),
+    **dict.fromkeys("TТΤ", "t"),
+    **dict.fromkeys("XХΧ", "x"),
+    **dict.fromkeys("YУΥ", "y"),
+    **dict.fromkeys("ZΖ", "z"),
+    **dict.fromkeys("aа", "a"),
+    **dict.fromkeys("cс", "c"),
+    **dict.fromkeys("eе", "e"),
+    **dict.fromkeys("hһ", "h"),
+    **dict.fromkeys("iі", "i"),
+    **dict.fromkeys("jј", "j"),
+    **dict.fromkeys("pр", "p"),
+    **dict.fromkeys("sѕ", "s"),
+    **dict.fromkeys("vν", "v"),
+    **dict.fromkeys("xх", "x"),
+    **dict.fromkeys("yу", "y"),
+}
+
+
+class _Unjudgeable(Exception):
+    pass
+
+
+def letters(text: str) -> str:
+    """The letters and digits of a mapped text as one key: 'ﬁ' and 'fi' alike, 'P' and 'p' alike."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text):
+        if ch.isalnum():
+            out.append(_ALIKE.get(ch, ch).casefold())
+    return "".join(out)
+
+
+# -- /ToUnicode ----------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])|(beginbfchar|endbfchar|beginbfrange|endbfrange)|%[^\r\n]*")
+
+
+def _hex(token: bytes) -> bytes:
+    digits = re.sub(rb"\s+", b"", token)
+    if len(digits) % 2:
+        digits += b"0"
+    return bytes.fromhex(digits.decode("ascii"))
+
+
+def _utf16(data: bytes) -> str:
+    if len(data) % 2:
+        data = data[:-1]
+    return data.decode("utf-16-be", errors="replace")
+
+
+def parse_tounicode(data: bytes) -> dict[tuple[int, int], str]:
+    """(code, bytes in the code) -> text, from the bfchar and bfrange sections of a /ToUnicode CMap."""
+    mapping: dict[tuple[int, int], str] = {}
+    section = None
+    operands: list = []
+    array: list[bytes] | None = None
+    for m in _TOKEN.finditer(data):
+        hex_, open_, close, word = m.groups()
+        if word:
+            section = word[5:] if word.startswith(b"begin") else None
+            operands, array = [], None
+            continue
+        if section is None:
+            continue
+        if open_:
+            array = []
+            continue
+        if close:
+            if array is not None:
+                operands.append(array)
+            array = None
+        elif hex_ is not None:
+            value = _hex(hex_)
+            if array is not None:
+                array.append(value)
+                continue
+            operands.append(value)
+        else:
+            continue
+        if section == b"bfchar" and len(operands) == 2:
+            src, dst = operands
+            if isinstance(src, bytes) and isinstance(dst, bytes) and 0 < len(src) <= 4:
+                mapping[(int.from_bytes(src, "big"), len(src))] = _utf16(dst)
+            operands = []
+        elif section == b"bfrange" and len(operands) == 3:
+            lo, hi, dst = operands
+            operands = []
+            if not (isinstance(lo, bytes) and isinstance(hi, bytes)) or not 0 < len(lo) <= 4:
+                continue
+            first, last = int.from_bytes(lo, "big"), int.from_bytes(hi, "big")
+            if last < first:
+                continue
+            if len(mapping) + (last - first + 1) > MAX_MAP_ENTRIES:
+                raise _Unjudgeable("te grote tekstkoppeling")
+            if isinstance(dst, list):
+                for offset, item in enumerate(dst[: last - first + 1]):
+                    mapping[(first + offset, len(lo))] = _utf16(item)
+            elif dst:
+                start = int.from_bytes(dst, "big")
+                for offset in range(last - first + 1):  # the last byte counts up (ISO 32000-1, 9.10.3)
+                    value = (start + offset).to_bytes(max(len(dst), 1) + 4, "big")[-len(dst) :]
+                    mapping[(first + offset, len(lo))] = _utf16(value)
+        if len(mapping) > MAX_MAP_ENTRIES:
+            raise _Unjudgeable("te grote tekstkoppeling")
+    return mapping
+
+
+# -- fonts of the pages ----------------------------------------------------------------------------------
+
+
+def _fonts_of_pages(pdf: pikepdf.Pdf) -> tuple[dict[tuple, pikepdf.Object], dict[tuple, set[int]]]:
+    """Every font the pages can use (their resources, forms and Type 3 glyph resources, inherited ones
+    too), by identity, with the 1-based pages that reach it."""
+    fonts: dict[tuple, pikepdf.Object] = {}
+    pages: dict[tuple, set[int]] = {}
+
+    def key(obj) -> tuple:
+        return ("i", *obj.objgen) if obj.is_indirect else ("d", id(obj))
+
+    def resources(res, number: int, depth: int, seen: set) -> None:
+        if not isinstance(res, Dictionary) or depth > MAX_DEPTH:
+            return
+        font_dict = res.get("/Font")
+        if isinstance(font_dict, Dictionary):
+            for _name, font in font_dict.items():
+                if not isinstance(font, Dictionary):
+                    continue
+                k = key(font)
+                fonts.setdefault(k, font)
+                first = k not in pages
+                pages.setdefault(k, set()).add(number)
+                if first and font.get("/Subtype") == Name.Type3:
+                    resources(font.get("/Resources"), number, depth + 1, seen)
+                elif not first and font.get("/Subtype") == Name.Type3 and (k, number) not in seen:
+                    seen.add((k, number))
+                    resources(font.get("/Resources"), number, depth + 1, seen)
+        xobjects = res.get("/XObject")
+        if isinstance(xobjects, Dictionary):
+            for _name, xobj in xobjects.items():
+                if isinstance(xobj, pikepdf.Stream) and xobj.get("/Subtype") == Name.Form:
+                    k = ("form", *key(xobj), number)
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    resources(xobj.get("/Resources"), number, depth + 1, seen)
+
+    for number, page in enumerate(pdf.pages, start=1):
+        node, res, hops = page.obj, None, 0
+        while isinstance(node, Dictionary) and hops < 64:  # /Resources may be inherited from the page tree
+            res = node.get("/Resources")
+            if res is not None:
+                break
+            node, hops = node.get("/Parent"), hops + 1
+        resources(res, number, 0, set())
+    return fonts, pages
+
+
+def _type3_outline(font: Dictionary, code: int) -> bytes | None:
+    """The normalised glyph procedure a Type 3 font draws for a code, None when it draws none."""
+    encoding = font.get("/Encoding")
+    procs = font.get("/CharProcs")
+    if not isinstance(encoding, Dictionary) or not isinstance(procs, Dictionary):
+        return None
+    differences = encoding.get("/Differences")
+    if not isinstance(differences, Array):
+        return None
+    name, current = None, None
+    for item in differences:
+        if isinstance(item, Name):
+            if current is not None:
+                if current == code:
+                    name = str(item)
+                current += 1
+        elif isinstance(item, int):
+            current = int(item)
+        else:
+            current = None
+    proc = procs.get(name) if name else None
+    if not isinstance(proc, pikepdf.Stream):
+        return None
+    try:
+        ops = pikepdf.parse_content_stream(proc)
+    except pikepdf.PdfError as exc:
+        raise _Unjudgeable("onleesbare tekenprocedure") from exc
+    kept = [op for op in ops if str(op.operator) not in ("d0", "d1")]  # widths and box do not draw
+    if not kept:
+        return b""
+    return bytes(pikepdf.unparse_content_stream(kept))
+
+
+# -- outlines as PDFium draws them --------------------------------------------------------------------------
+
+
+def _pua_cmap(codes: list[tuple[int, int]]) -> bytes:
+    lines = []
+    for start in range(0, len(codes), 100):
+        chunk = codes[start : start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        for offset, (code, size) in enumerate(chunk):
+            lines.append(f"<{code:0{2 * size}X}> <{_PUA + start + offset:04X}>")
+        lines.append("endbfchar")
+    sizes = sorted({size for _c, size in codes})
+    space = "\n".join(f"<{'00' * s}> <{'FF' * s}>" for s in sizes)
+    return (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /PUA def\n"
+        f"{len(sizes)} begincodespacerange\n{space}\nendcodespacerange\n" + "\n".join(lines) + "\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    ).encode("ascii")
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.budget = BUDGET
+        self.x = ctypes.c_float()
+        self.y = ctypes.c_float()
+
+    def outline(self, font, value: int) -> bytes | None:
+        """A hash of the glyph outline PDFium draws for a private-use value of the font (None: none)."""
+        path = raw.FPDFFont_GetGlyphPath(font, value, 1000.0)
+        if not path:
+            return None
+        count = raw.FPDFGlyphPath_CountGlyphSegments(path)
+        if count <= 0:
+            return None
+        read = min(count, MAX_SEGMENTS)
+        self.budget -= read
+        if self.budget < 0:
+            raise _Unjudgeable("te veel werk")
+        x, y = self.x, self.y
+        points = []
+        for index in range(read):
+            segment = raw.FPDFGlyphPath_GetGlyphPathSegment(path, index)
+            if not segment or not raw.FPDFPathSegment_GetPoint(segment, x, y):
+                raise _Unjudgeable("onleesbare glyph")
+            points.append((x.value, y.value, raw.FPDFPathSegment_GetType(segment), raw.FPDFPathSegment_GetClose(segment)))
+        xs = [p[0] for p in points]
+        left, width = min(xs), max(xs) - min(xs)
+        width = width if width > 1e-6 else 1.0
+        digest = hashlib.blake2b(struct.pack("<i", count), digest_size=16)
+        for px, py, kind, close in points:
+            digest.update(struct.pack("<iibb", round((px - left) / width * 256), round(py * 1000), kind, bool(close)))
+        return digest.digest()
+
+
+def _pdfium_outlines(fonts: list[tuple[Dictionary, list[tuple[int, int]]]], reader: _Reader) -> list[list[bytes | None]]:
+    """Per font, the outline hash of each of its codes (in the order given)."""
+    if not fonts:
+        return []
+    pdf = pikepdf.new()
+    for font, codes in fonts:
+        copy = pdf.copy_foreign(font)
+        copy.ToUnicode = pdf.make_stream(_pua_cmap(codes))
+        code, size = codes[0]
+        content = b"BT /F 12 Tf <" + f"{code:0{2 * size}X}".encode() + b"> Tj ET"
+        page = Dictionary(
+            Type=Name.Page, MediaBox=Array([0, 0, 100, 100]), Resources=Dictionary(Font=Dictionary(F=copy)), Contents=pdf.make_stream(content)
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    pdf.save(out)
+    result: list[list[bytes | None]] = []
+    doc = pdfium.PdfDocument(out.getvalue())
+    try:
+        for index, (_font, codes) in enumerate(fonts):
+            page = doc[index]
+            try:
+                handle = None
+                for k in range(raw.FPDFPage_CountObjects(page)):
+                    obj = raw.FPDFPage_GetObject(page, k)
+                    if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
+                        handle = raw.FPDFTextObj_GetFont(obj)
+                        break
+                if not handle:
+                    raise _Unjudgeable("lettertype niet te laden")
+                # a value the map lacks gives the glyph of code 0: outlines equal to it are not trusted
+                missing = reader.outline(handle, _PUA + len(codes) + 1)
+                hashes = []
+                for n, (code, _size) in enumerate(codes):
+                    found = reader.outline(handle, _PUA + n)
+                    hashes.append(None if found is not None and found == missing and code != 0 else found)
+                result.append(hashes)
+            finally:
+                page.close()
+    finally:
+        doc.close()
+    return result
+
+
+# -- the check ------------------------------------------------------------------------------------------------
+
+
+def _lies(codes: list[tuple[int, int]], texts: list[str], outlines: list[bytes | None]) -> int:
+    """The most different letters one outline of the font is given."""
+    by_outline: dict[bytes, set[str]] = {}
+    for (_code, _size), text, outline in zip(codes, texts, outlines, strict=True):
+        if outline:
+            by_outline.setdefault(outline, set()).add(letters(text))
+    return max((len(v) for v in by_outline.values()), default=0)
+
+
+def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
+    """Pages whose fonts give copied letters that the drawn glyphs cannot tell apart (or that cannot
+    be judged), for the published copy ``data`` whose page texts are ``page_texts``."""
+    used = {ch for text in page_texts for ch in text if ch.isalnum()}
+    if not used:
+        return []
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError:
+        return [Hidden(NIET_TE_BEOORDELEN, 1, (0.0, 0.0, 0.0, 0.0), "")]
+    with pdf:
+        fonts, pages = _fonts_of_pages(pdf)
+        lying: set[int] = set()
+        unjudged: set[int] = set()
+        queued: list[tuple[tuple, Dictionary, list[tuple[int, int]], list[str]]] = []
+        for k, font in fonts.items():
+            mapping = font.get("/ToUnicode")
+            if not isinstance(mapping, pikepdf.Stream):
+                continue
+            try:
+                parsed = parse_tounicode(mapping.read_bytes())
+            except (_Unjudgeable, pikepdf.PdfError):
+                unjudged |= pages[k]
+                continue
+            entries = [(c, t) for c, t in sorted(parsed.items()) if letters(t) and any(ch in used for ch in t)]
+            if len({letters(t) for _c, t in entries}) < MIN_LETTERS:
+                continue
+            if len(entries) > MAX_CODES:
+                unjudged |= pages[k]
+                continue
+            codes, texts = [c for c, _t in entries], [t for _c, t in entries]
+            if font.get("/Subtype") == Name.Type3:
+                try:
+                    outlines = [_type3_outline(font, code) for code, size in codes]
+                except _Unjudgeable:
+                    unjudged |= pages[k]
+                    continue
+                if _lies(codes, texts, [hashlib.blake2b(o).digest() if o else None for o in outlines]) >= MIN_LETTERS:
+                    lying |= pages[k]
+            else:
+                queued.append((k, font, codes, texts))
+        reader = _Reader()
+        try:
+            outlines = _pdfium_outlines([(font, codes) for _k, font, codes, _t in queued], reader)
+        except (_Unjudgeable, pikepdf.PdfError, pdfium.PdfiumError):
+            outlines = []
+            for k, *_rest in queued:
+                unjudged |= pages[k]
+        for (k, _font, codes, texts), hashes in zip(queued, outlines, strict=False):
+            if _lies(codes, texts, hashes) >= MIN_LETTERS:
+                lying |= pages[k]
+    found = [Hidden(ANDERS_GETEKEND, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(lying)]
+    found += [Hidden(NIET_TE_BEOORDELEN, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(unjudged - lying)]
+    return found
