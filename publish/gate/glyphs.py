@@ -32,12 +32,15 @@ other glyphs than their names say.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import io
+import math
 import re
 import struct
 import unicodedata
 
+import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -52,6 +55,7 @@ MAX_MAP_ENTRIES = 200_000  # codes a /ToUnicode map may give (ranges included) b
 MAX_CODES = 4_000  # codes of one font whose outline is read (only codes for letters on the pages count)
 MAX_SEGMENTS = 4_096  # segments of one outline read; a longer one is hashed on these and its length
 BUDGET = 2_000_000  # segments read per document before it is not judged
+MAX_PROCEDURE = 65_536  # bytes of a Type 3 glyph procedure parsed; a longer one is compared byte for byte
 MAX_DEPTH = 12  # forms and Type 3 resources followed this deep
 _PUA = 0xE000
 
@@ -92,6 +96,7 @@ class _Unjudgeable(Exception):
     pass
 
 
+@functools.lru_cache(maxsize=4096)
 def letters(text: str) -> str:
     """The letters and digits of a mapped text as one key: 'ﬁ' and 'fi' alike, 'P' and 'p' alike."""
     out = []
@@ -226,8 +231,9 @@ def _fonts_of_pages(pdf: pikepdf.Pdf) -> tuple[dict[tuple, pikepdf.Object], dict
     return fonts, pages
 
 
-def _type3_outline(font: Dictionary, code: int) -> bytes | None:
-    """The normalised glyph procedure a Type 3 font draws for a code, None when it draws none."""
+def _type3_outline(font: Dictionary, code: int, cache: dict) -> bytes | None:
+    """A hash of the glyph procedure a Type 3 font draws for a code (parsed by pikepdf and written
+    again without the width operator d0/d1), None when it draws none."""
     encoding = font.get("/Encoding")
     procs = font.get("/CharProcs")
     if not isinstance(encoding, Dictionary) or not isinstance(procs, Dictionary):
@@ -249,14 +255,23 @@ def _type3_outline(font: Dictionary, code: int) -> bytes | None:
     proc = procs.get(name) if name else None
     if not isinstance(proc, pikepdf.Stream):
         return None
+    key = ("i", *proc.objgen) if proc.is_indirect else ("d", id(proc))
+    if key not in cache:
+        cache[key] = _procedure(proc)
+    return cache[key]
+
+
+def _procedure(proc: pikepdf.Stream) -> bytes | None:
     try:
-        ops = pikepdf.parse_content_stream(proc)
+        data = proc.read_bytes()
+        if len(data) > MAX_PROCEDURE:  # not parsed: its bytes with runs of white space made one
+            kept = re.sub(rb"^\s*(\S+\s+){2,6}d[01]\b", b"", re.sub(rb"\s+", b" ", data))
+        else:
+            ops = [op for op in pikepdf.parse_content_stream(proc) if str(op.operator) not in ("d0", "d1")]
+            kept = bytes(pikepdf.unparse_content_stream(ops)) if ops else b""
     except pikepdf.PdfError as exc:
         raise _Unjudgeable("onleesbare tekenprocedure") from exc
-    kept = [op for op in ops if str(op.operator) not in ("d0", "d1")]  # widths and box do not draw
-    if not kept:
-        return b""
-    return bytes(pikepdf.unparse_content_stream(kept))
+    return hashlib.blake2b(kept, digest_size=16).digest() if kept.strip() else None
 
 
 # -- outlines as PDFium draws them --------------------------------------------------------------------------
@@ -279,11 +294,58 @@ def _pua_cmap(codes: list[tuple[int, int]]) -> bytes:
     ).encode("ascii")
 
 
+_POINT = np.dtype([("x", "<f4"), ("y", "<f4"), ("type", "u1"), ("close", "u1"), ("pad", "V2")])
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
 class _Reader:
+    """Reads glyph outlines. PDFium hands out a segment as a pointer into the path's array of points
+    (x, y as floats, type, close flag: 12 bytes each); when the pointers of the first, second and last
+    segment and their values say so, the array is read at once instead of 4 calls per segment."""
+
     def __init__(self) -> None:
         self.budget = BUDGET
         self.x = ctypes.c_float()
         self.y = ctypes.c_float()
+        self.checked = False  # the array layout was compared with the API's values once
+
+    def _point(self, segment) -> tuple[float, float, int, int]:
+        if not segment or not raw.FPDFPathSegment_GetPoint(segment, self.x, self.y):
+            raise _Unjudgeable("onleesbare glyph")
+        return self.x.value, self.y.value, raw.FPDFPathSegment_GetType(segment), int(bool(raw.FPDFPathSegment_GetClose(segment)))
+
+    def _array(self, path, count: int) -> np.ndarray | None:
+        size = _POINT.itemsize
+        first = raw.FPDFGlyphPath_GetGlyphPathSegment(path, 0)
+        second = raw.FPDFGlyphPath_GetGlyphPathSegment(path, 1)
+        last = raw.FPDFGlyphPath_GetGlyphPathSegment(path, count - 1)
+        start = _address(first)
+        if not start or _address(second) - start != size or _address(last) - start != (count - 1) * size:
+            return None
+        array = np.frombuffer(ctypes.string_at(start, count * size), dtype=_POINT)
+        if not self.checked:
+            for index, segment in ((0, first), (1, second), (count - 1, last)):
+                x, y, kind, close = self._point(segment)
+                got = array[index]
+                if (got["x"], got["y"], int(got["type"]), int(bool(got["close"]))) != (np.float32(x), np.float32(y), kind, close):
+                    return None
+            self.checked = True
+        return array
+
+    def _points(self, path, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """x, y (float32) and type * 2 + close of each segment."""
+        array = self._array(path, count) if count > 1 else None
+        if array is not None:
+            return array["x"], array["y"], array["type"].astype(np.int32) * 2 + (array["close"] != 0)
+        points = [self._point(raw.FPDFGlyphPath_GetGlyphPathSegment(path, index)) for index in range(count)]
+        return (
+            np.array([p[0] for p in points], dtype=np.float32),
+            np.array([p[1] for p in points], dtype=np.float32),
+            np.array([p[2] * 2 + p[3] for p in points], dtype=np.int32),
+        )
 
     def outline(self, font, value: int) -> bytes | None:
         """A hash of the glyph outline PDFium draws for a private-use value of the font (None: none)."""
@@ -297,19 +359,15 @@ class _Reader:
         self.budget -= read
         if self.budget < 0:
             raise _Unjudgeable("te veel werk")
-        x, y = self.x, self.y
-        points = []
-        for index in range(read):
-            segment = raw.FPDFGlyphPath_GetGlyphPathSegment(path, index)
-            if not segment or not raw.FPDFPathSegment_GetPoint(segment, x, y):
-                raise _Unjudgeable("onleesbare glyph")
-            points.append((x.value, y.value, raw.FPDFPathSegment_GetType(segment), raw.FPDFPathSegment_GetClose(segment)))
-        xs = [p[0] for p in points]
-        left, width = min(xs), max(xs) - min(xs)
-        width = width if width > 1e-6 else 1.0
-        digest = hashlib.blake2b(struct.pack("<i", count), digest_size=16)
-        for px, py, kind, close in points:
-            digest.update(struct.pack("<iibb", round((px - left) / width * 256), round(py * 1000), kind, bool(close)))
+        xs, ys, kinds = self._points(path, read)
+        left, right = float(xs.min()), float(xs.max())
+        if not (math.isfinite(left) and math.isfinite(right) and np.isfinite(ys).all()):
+            raise _Unjudgeable("onleesbare glyph")
+        width = right - left if right - left > 1e-6 else 1.0
+        digest = hashlib.blake2b(struct.pack("<q", count), digest_size=16)
+        digest.update(np.rint((xs - left) * (256.0 / width)).astype(np.int32).tobytes())
+        digest.update(np.rint(ys * 1000.0).astype(np.int32).tobytes())
+        digest.update(kinds.astype(np.int32).tobytes())
         return digest.digest()
 
 
@@ -328,7 +386,7 @@ def _pdfium_outlines(fonts: list[tuple[Dictionary, list[tuple[int, int]]]], read
         )
         pdf.pages.append(pikepdf.Page(page))
     out = io.BytesIO()
-    pdf.save(out)
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)  # the font programs as they are
     result: list[list[bytes | None]] = []
     doc = pdfium.PdfDocument(out.getvalue())
     try:
@@ -384,6 +442,7 @@ def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
         lying: set[int] = set()
         unjudged: set[int] = set()
         queued: list[tuple[tuple, Dictionary, list[tuple[int, int]], list[str]]] = []
+        cache: dict[tuple, bytes | None] = {}
         for k, font in fonts.items():
             mapping = font.get("/ToUnicode")
             if not isinstance(mapping, pikepdf.Stream):
@@ -402,11 +461,11 @@ def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
             codes, texts = [c for c, _t in entries], [t for _c, t in entries]
             if font.get("/Subtype") == Name.Type3:
                 try:
-                    outlines = [_type3_outline(font, code) for code, size in codes]
+                    procedures = [_type3_outline(font, code, cache) for code, _size in codes]
                 except _Unjudgeable:
                     unjudged |= pages[k]
                     continue
-                if _lies(codes, texts, [hashlib.blake2b(o).digest() if o else None for o in outlines]) >= MIN_LETTERS:
+                if _lies(codes, texts, procedures) >= MIN_LETTERS:
                     lying |= pages[k]
             else:
                 queued.append((k, font, codes, texts))
