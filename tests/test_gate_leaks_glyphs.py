@@ -111,7 +111,9 @@ def test_tounicode_lie_in_a_form_and_on_page_two_is_refused():
     xobject.Resources = Dictionary(Font=Dictionary(F9=_mapped_font(pdf, "X", "Pietersen")))
     for content, extra in ((VISIBLE, {}), (VISIBLE + b"/Fx Do\n", {"XObject": Dictionary(Fx=xobject)})):
         resources = Dictionary(Font=Dictionary(F1=helvetica), **extra)
-        page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=resources, Contents=pdf.make_stream(content))
+        page = Dictionary(
+            Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=resources, Contents=pdf.make_stream(content)
+        )
         pdf.pages.append(pikepdf.Page(page))
     out = io.BytesIO()
     pdf.save(out)
@@ -245,6 +247,33 @@ def test_composite_font(drawn, refused):
         assert not errors(data)
 
 
+@needs_dejavu
+@pytest.mark.parametrize("shown, refused", [(range(1, 10), False), (range(1, 14), True)])
+def test_notdef_boxes(shown, refused):
+    """Codes whose glyph the (subset) program lacks draw its .notdef box. A map listing such codes the
+    page never shows is a normal subset; shown, the reader sees boxes where the copy has "Jans"."""
+
+    def setup(pdf, page, res, font):
+        res.Font.F9 = _cid_font(pdf, DEJAVU, _gids(DEJAVU, "Pietersen") + [0] * 4, "PietersenJans")
+
+    data = make(_show(list(shown), width=4), setup)
+    if refused:
+        assert_lie(data)
+    else:
+        assert not errors(data)
+
+
+def test_cid_font_drawing_only_notdef_is_refused_as_unjudgeable():
+    if not DEJAVU.exists():
+        pytest.skip("DejaVu Sans is not installed")
+
+    def setup(pdf, page, res, font):
+        res.Font.F9 = _cid_font(pdf, DEJAVU, [0] * 9, "Pietersen")
+
+    found = codes(make(_show(list(range(1, 10)), width=4), setup))
+    assert UNJUDGED in found
+
+
 # 2. clean counterparts: normal fonts are accepted
 
 
@@ -274,7 +303,9 @@ CLEAN_LINES = [
 ]
 
 
-@pytest.mark.parametrize("path", [DEJAVU, LIBERATION, FONTS / "dejavu" / "DejaVuSerif.ttf", FONTS / "liberation" / "LiberationMono-Regular.ttf"])
+@pytest.mark.parametrize(
+    "path", [DEJAVU, LIBERATION, FONTS / "dejavu" / "DejaVuSerif.ttf", FONTS / "liberation" / "LiberationMono-Regular.ttf"]
+)
 def test_embedded_truetype_subsets_are_accepted(path):
     """reportlab embeds a TrueType subset with a /ToUnicode map: every letter has its own outline, the
     few shared shapes (I and l in an Arial-like font, Latin/Greek/Cyrillic A, O, P) stay under the rule."""
@@ -336,7 +367,10 @@ def test_broken_font_program_does_not_crash():
     def setup(pdf, page, res, font):
         broken = _mapped_font(pdf, "X", "Pietersen")
         broken.FontDescriptor = Dictionary(
-            Type=Name.FontDescriptor, FontName=Name.Helvetica, Flags=32, FontFile2=pdf.make_stream(b"\x00\x01\x00\x00" + b"\xff" * 5000)
+            Type=Name.FontDescriptor,
+            FontName=Name.Helvetica,
+            Flags=32,
+            FontFile2=pdf.make_stream(b"\x00\x01\x00\x00" + b"\xff" * 5000),
         )
         res.Font.F9 = broken
 
@@ -388,6 +422,8 @@ def test_type3_glyph_of_100k_segments_is_bounded():
 def _table_checksum(data: bytes) -> int:
     data += b"\0" * (-len(data) % 4)
     return sum(struct.unpack(">%dI" % (len(data) // 4), data)) & 0xFFFFFFFF
+
+
 def huge_ttf(points: int = 60_000, composite: int = 2) -> bytes:
     """A TrueType program: glyph 1 one contour of `points` on-curve points, glyph 2 `composite` copies of glyph 1."""
     n = points
@@ -401,9 +437,11 @@ def huge_ttf(points: int = 60_000, composite: int = 2) -> bytes:
         more = 0x0020 if i < composite - 1 else 0
         comp += struct.pack(">HHhh", 0x0001 | 0x0002 | more, 1, 0, 0)  # ARG_1_AND_2_ARE_WORDS, ARGS_ARE_XY_VALUES
     glyphs = [b"", simple, comp]
-    glyf = b""; offsets = []
+    glyf = b""
+    offsets = []
     for g in glyphs:
-        offsets.append(len(glyf)); glyf += g + b"\0" * (-len(g) % 4)
+        offsets.append(len(glyf))
+        glyf += g + b"\0" * (-len(g) % 4)
     offsets.append(len(glyf))
     loca = b"".join(struct.pack(">I", o) for o in offsets)
     head = struct.pack(">IIIIHHqqhhhhHHhhh", 0x00010000, 0x00010000, 0, 0x5F0F3CF5, 0, 1000, 0, 0, 0, 0, 10, 10, 0, 8, 2, 1, 0)
@@ -413,7 +451,8 @@ def huge_ttf(points: int = 60_000, composite: int = 2) -> bytes:
     tables = {b"glyf": glyf, b"head": head, b"hhea": hhea, b"hmtx": hmtx, b"loca": loca, b"maxp": maxp}
     tags = sorted(tables)
     out = struct.pack(">IHHHH", 0x00010000, len(tags), 64, 2, len(tags) * 16 - 64)
-    offset = 12 + 16 * len(tags); body = b""
+    offset = 12 + 16 * len(tags)
+    body = b""
     for tag in tags:
         data = tables[tag]
         out += tag + struct.pack(">III", _table_checksum(data), offset + len(body), len(data))

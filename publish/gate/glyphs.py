@@ -184,16 +184,29 @@ def parse_tounicode(data: bytes) -> dict[tuple[int, int], str]:
 # -- fonts of the pages ----------------------------------------------------------------------------------
 
 
-def _fonts_of_pages(pdf: pikepdf.Pdf) -> tuple[dict[tuple, pikepdf.Object], dict[tuple, set[int]]]:
+def _key(obj: pikepdf.Object) -> tuple:
+    return ("i", *obj.objgen) if obj.is_indirect else ("d", id(obj))
+
+
+def _page_resources(page: pikepdf.Page) -> pikepdf.Object | None:
+    node: pikepdf.Object | None = page.obj
+    hops = 0
+    while isinstance(node, Dictionary) and hops < 64:  # /Resources may be inherited from the page tree
+        res = node.get("/Resources")
+        if res is not None:
+            return res
+        node, hops = node.get("/Parent"), hops + 1
+    return None
+
+
+def _fonts_of_pages(pdf: pikepdf.Pdf) -> tuple[dict[tuple, pikepdf.Object], dict[tuple, set[int]], set[tuple]]:
     """Every font the pages can use (their resources, forms and Type 3 glyph resources, inherited ones
-    too), by identity, with the 1-based pages that reach it."""
+    too), by identity, with the 1-based pages that reach it, and the fonts reached inside a Type 3 font."""
     fonts: dict[tuple, pikepdf.Object] = {}
     pages: dict[tuple, set[int]] = {}
+    in_type3: set[tuple] = set()
 
-    def key(obj) -> tuple:
-        return ("i", *obj.objgen) if obj.is_indirect else ("d", id(obj))
-
-    def resources(res, number: int, depth: int, seen: set) -> None:
+    def resources(res, number: int, depth: int, seen: set, inner: bool) -> None:
         if not isinstance(res, Dictionary) or depth > MAX_DEPTH:
             return
         font_dict = res.get("/Font")
@@ -201,37 +214,27 @@ def _fonts_of_pages(pdf: pikepdf.Pdf) -> tuple[dict[tuple, pikepdf.Object], dict
             for _name, font in font_dict.items():
                 if not isinstance(font, Dictionary):
                     continue
-                k = key(font)
+                k = _key(font)
                 fonts.setdefault(k, font)
-                first = k not in pages
                 pages.setdefault(k, set()).add(number)
-                if first and font.get("/Subtype") == Name.Type3:
-                    resources(font.get("/Resources"), number, depth + 1, seen)
-                elif not first and font.get("/Subtype") == Name.Type3 and (k, number) not in seen:
-                    seen.add((k, number))
-                    resources(font.get("/Resources"), number, depth + 1, seen)
+                if inner:
+                    in_type3.add(k)
+                if font.get("/Subtype") == Name.Type3 and k not in seen:
+                    seen.add(k)
+                    resources(font.get("/Resources"), number, depth + 1, seen, True)
         xobjects = res.get("/XObject")
         if isinstance(xobjects, Dictionary):
             for _name, xobj in xobjects.items():
-                if isinstance(xobj, pikepdf.Stream) and xobj.get("/Subtype") == Name.Form:
-                    k = ("form", *key(xobj), number)
-                    if k in seen:
-                        continue
-                    seen.add(k)
-                    resources(xobj.get("/Resources"), number, depth + 1, seen)
+                if isinstance(xobj, pikepdf.Stream) and xobj.get("/Subtype") == Name.Form and _key(xobj) not in seen:
+                    seen.add(_key(xobj))
+                    resources(xobj.get("/Resources"), number, depth + 1, seen, inner)
 
     for number, page in enumerate(pdf.pages, start=1):
-        node, res, hops = page.obj, None, 0
-        while isinstance(node, Dictionary) and hops < 64:  # /Resources may be inherited from the page tree
-            res = node.get("/Resources")
-            if res is not None:
-                break
-            node, hops = node.get("/Parent"), hops + 1
-        resources(res, number, 0, set())
-    return fonts, pages
+        resources(_page_resources(page), number, 0, set(), False)
+    return fonts, pages, in_type3
 
 
-def _type3_outline(font: Dictionary, code: int, cache: dict) -> bytes | None:
+def _type3_outline(font: pikepdf.Object, code: int, cache: dict) -> bytes | None:
     """A hash of the glyph procedure a Type 3 font draws for a code (parsed by pikepdf and written
     again without the width operator d0/d1), None when it draws none."""
     encoding = font.get("/Encoding")
@@ -252,13 +255,12 @@ def _type3_outline(font: Dictionary, code: int, cache: dict) -> bytes | None:
             current = int(item)
         else:
             current = None
-    proc = procs.get(name) if name else None
-    if not isinstance(proc, pikepdf.Stream):
+    proc: pikepdf.Object | None = procs.get(name) if name else None
+    if proc is None or not isinstance(proc, pikepdf.Stream):
         return None
-    key = ("i", *proc.objgen) if proc.is_indirect else ("d", id(proc))
-    if key not in cache:
-        cache[key] = _procedure(proc)
-    return cache[key]
+    if _key(proc) not in cache:
+        cache[_key(proc)] = _procedure(proc)
+    return cache[_key(proc)]
 
 
 def _procedure(proc: pikepdf.Stream) -> bytes | None:
@@ -371,7 +373,7 @@ class _Reader:
         return digest.digest()
 
 
-def _pdfium_outlines(fonts: list[tuple[Dictionary, list[tuple[int, int]]]], reader: _Reader) -> list[list[bytes | None]]:
+def _pdfium_outlines(fonts: list[tuple[pikepdf.Object, list[tuple[int, int]]]], reader: _Reader) -> list[list[bytes | None]]:
     """Per font, the outline hash of each of its codes (in the order given)."""
     if not fonts:
         return []
@@ -380,9 +382,12 @@ def _pdfium_outlines(fonts: list[tuple[Dictionary, list[tuple[int, int]]]], read
         copy = pdf.copy_foreign(font)
         copy.ToUnicode = pdf.make_stream(_pua_cmap(codes))
         code, size = codes[0]
-        content = b"BT /F 12 Tf <" + f"{code:0{2 * size}X}".encode() + b"> Tj ET"
+        content = b"BT /F 12 Tf <" + f"{code:0{2 * size}X}".encode() + b"> Tj ET"  # a text object to get the font from
         page = Dictionary(
-            Type=Name.Page, MediaBox=Array([0, 0, 100, 100]), Resources=Dictionary(Font=Dictionary(F=copy)), Contents=pdf.make_stream(content)
+            Type=Name.Page,
+            MediaBox=Array([0, 0, 100, 100]),
+            Resources=Dictionary(Font=Dictionary(F=copy)),
+            Contents=pdf.make_stream(content),
         )
         pdf.pages.append(pikepdf.Page(page))
     out = io.BytesIO()
@@ -401,12 +406,12 @@ def _pdfium_outlines(fonts: list[tuple[Dictionary, list[tuple[int, int]]]], read
                         break
                 if not handle:
                     raise _Unjudgeable("lettertype niet te laden")
-                # a value the map lacks gives the glyph of code 0: outlines equal to it are not trusted
+                hashes = [reader.outline(handle, _PUA + n) for n in range(len(codes))]
+                # a value the map lacks gives the glyph of code 0 (mostly .notdef): every code drawing that
+                # glyph means the map was not read, or letters drawn as boxes; neither can be judged
                 missing = reader.outline(handle, _PUA + len(codes) + 1)
-                hashes = []
-                for n, (code, _size) in enumerate(codes):
-                    found = reader.outline(handle, _PUA + n)
-                    hashes.append(None if found is not None and found == missing and code != 0 else found)
+                if missing is not None and all(h == missing for h in hashes):
+                    raise _Unjudgeable("tekstkoppeling niet gelezen")
                 result.append(hashes)
             finally:
                 page.close()
@@ -418,13 +423,76 @@ def _pdfium_outlines(fonts: list[tuple[Dictionary, list[tuple[int, int]]]], read
 # -- the check ------------------------------------------------------------------------------------------------
 
 
-def _lies(codes: list[tuple[int, int]], texts: list[str], outlines: list[bytes | None]) -> int:
-    """The most different letters one outline of the font is given."""
+def _lies(codes: list[tuple[int, int]], texts: list[str], outlines: list[bytes | None], shown: set[int] | None = None) -> int:
+    """The most different letters one outline of the font is given (of the codes ``shown``, default all)."""
     by_outline: dict[bytes, set[str]] = {}
-    for (_code, _size), text, outline in zip(codes, texts, outlines, strict=True):
-        if outline:
+    for (code, _size), text, outline in zip(codes, texts, outlines, strict=True):
+        if outline and (shown is None or code in shown):
             by_outline.setdefault(outline, set()).add(letters(text))
     return max((len(v) for v in by_outline.values()), default=0)
+
+
+def _shown_codes(pdf: pikepdf.Pdf, suspects: dict[tuple, pikepdf.Object]) -> dict[tuple, set[int] | None]:
+    """The character codes the pages show with each suspected font (None: not to be told, then every
+    code of its map counts). A map may list codes a page never shows (a font subset lacks their glyphs,
+    which then all draw the same .notdef box): only what is shown can lie."""
+    shown: dict[tuple, set[int] | None] = {k: set() for k in suspects}
+    width: dict[tuple, int] = {}
+    for k, font in suspects.items():
+        if font.get("/Subtype") != Name.Type0:
+            width[k] = 1
+        elif font.get("/Encoding") in (Name("/Identity-H"), Name("/Identity-V")):
+            width[k] = 2
+        else:  # a CMap of its own: codes of mixed lengths, not split here
+            shown[k] = None
+
+    def unknown() -> None:
+        for k in shown:
+            shown[k] = None
+
+    def walk(content, resources, depth: int, seen: set) -> None:
+        if depth > MAX_DEPTH:
+            return unknown()
+        if not isinstance(resources, Dictionary):
+            resources = Dictionary()
+        fonts = resources.get("/Font") if isinstance(resources.get("/Font"), Dictionary) else Dictionary()
+        states = resources.get("/ExtGState")
+        if isinstance(states, Dictionary) and any(isinstance(g, Dictionary) and "/Font" in g for _n, g in states.items()):
+            return unknown()  # a font set through a graphics state
+        xobjects = resources.get("/XObject") if isinstance(resources.get("/XObject"), Dictionary) else Dictionary()
+        try:
+            operations = pikepdf.parse_content_stream(content)
+        except pikepdf.PdfError:
+            return unknown()
+        current: tuple | None = None
+        for operation in operations:
+            if not isinstance(operation, pikepdf.ContentStreamInstruction):
+                continue  # an inline image
+            operands, op = operation.operands, str(operation.operator)
+            if op == "Tf" and operands and isinstance(operands[0], Name):
+                font = fonts.get(operands[0])
+                current = None
+                if isinstance(font, Dictionary):
+                    current = _key(font)
+            elif op in ("Tj", "'", '"', "TJ") and current is not None and shown.get(current) is not None and operands:
+                codes, size = shown[current], width[current]
+                last = operands[-1]
+                for item in list(last) if isinstance(last, Array) else [last]:
+                    if isinstance(item, pikepdf.String) and codes is not None:
+                        data = bytes(item)
+                        codes.update(int.from_bytes(data[i : i + size], "big") for i in range(0, len(data), size))
+            elif op == "Do" and operands and isinstance(operands[0], Name):
+                xobject = xobjects.get(operands[0])
+                if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
+                    k = _key(xobject)
+                    if k not in seen:
+                        seen.add(k)
+                        walk(xobject, xobject.get("/Resources", resources), depth + 1, seen)
+                        seen.discard(k)
+
+    for page in pdf.pages:
+        walk(page.obj, _page_resources(page), 0, set())
+    return shown
 
 
 def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
@@ -438,11 +506,12 @@ def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
     except pikepdf.PdfError:
         return [Hidden(NIET_TE_BEOORDELEN, 1, (0.0, 0.0, 0.0, 0.0), "")]
     with pdf:
-        fonts, pages = _fonts_of_pages(pdf)
+        fonts, pages, via_type3 = _fonts_of_pages(pdf)
         lying: set[int] = set()
         unjudged: set[int] = set()
-        queued: list[tuple[tuple, Dictionary, list[tuple[int, int]], list[str]]] = []
+        queued: list[tuple[tuple, pikepdf.Object, list[tuple[int, int]], list[str]]] = []
         cache: dict[tuple, bytes | None] = {}
+        suspects: dict[tuple, tuple[pikepdf.Object, list[tuple[int, int]], list[str], list[bytes | None]]] = {}
         for k, font in fonts.items():
             mapping = font.get("/ToUnicode")
             if not isinstance(mapping, pikepdf.Stream):
@@ -465,20 +534,23 @@ def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
                 except _Unjudgeable:
                     unjudged |= pages[k]
                     continue
-                if _lies(codes, texts, procedures) >= MIN_LETTERS:
-                    lying |= pages[k]
+                suspects[k] = (font, codes, texts, procedures)
             else:
                 queued.append((k, font, codes, texts))
         reader = _Reader()
-        try:
-            outlines = _pdfium_outlines([(font, codes) for _k, font, codes, _t in queued], reader)
-        except (_Unjudgeable, pikepdf.PdfError, pdfium.PdfiumError):
-            outlines = []
-            for k, *_rest in queued:
+        for k, font, codes, texts in queued:
+            try:
+                outlines = _pdfium_outlines([(font, codes)], reader)[0]
+            except (_Unjudgeable, pikepdf.PdfError, pdfium.PdfiumError):
                 unjudged |= pages[k]
-        for (k, _font, codes, texts), hashes in zip(queued, outlines, strict=False):
-            if _lies(codes, texts, hashes) >= MIN_LETTERS:
-                lying |= pages[k]
+                continue
+            suspects[k] = (font, codes, texts, outlines)
+        suspects = {k: v for k, v in suspects.items() if _lies(v[1], v[2], v[3]) >= MIN_LETTERS}
+        if suspects:  # rare: then which codes the pages really show decides
+            shown = _shown_codes(pdf, {k: v[0] for k, v in suspects.items()})
+            for k, (_font, codes, texts, outlines) in suspects.items():
+                if k in via_type3 or _lies(codes, texts, outlines, shown[k] if k not in via_type3 else None) >= MIN_LETTERS:
+                    lying |= pages[k]
     found = [Hidden(ANDERS_GETEKEND, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(lying)]
     found += [Hidden(NIET_TE_BEOORDELEN, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(unjudged - lying)]
     return found
