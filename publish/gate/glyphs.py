@@ -13,20 +13,27 @@ the page is refused. Honest fonts draw different letters differently (the two or
 shape in some fonts, like "I" and "l", stay under the threshold).
 
 PDFium's glyph path API (``FPDFFont_GetGlyphPath``) takes a Unicode value, not a character code: it
-finds the code through the font's own /ToUnicode map (the first code mapped to that value), which a
+finds the code through the font's own /ToUnicode map (one of the codes mapped to that value), which a
 decoy entry could steer. So the fonts are copied into a small document of their own in which each font's
 map gives every code a private-use value of its own (U+E000 + n): there every code's outline is read
 exactly, drawn by the same engine from the same font dictionary. Type 3 fonts have no outlines in
-PDFium: their glyph procedures (content streams) are compared instead, normalised by pikepdf's parser.
+PDFium: their glyph procedures (content streams) are compared instead, normalised by pikepdf's parser
+and without their width operator (d0/d1).
 
 Outlines are compared with x scaled to the glyph's width (PDFium stretches a non-embedded font's glyph to
-the width the PDF gives each code) and y in font units as drawn. A font that cannot be read, or that
-would take too much work to judge (huge maps, glyphs with very many segments over the budget), is
-refused as not judgeable: refuse rather than guess.
+the width the PDF gives each code) and y in font units as drawn. Only codes for letters that occur in
+the pages' text are read. A font that looks like a lie is then judged on the codes its pages really show
+(content streams and forms parsed with pikepdf): a map may list codes a subset font has no glyph for,
+which all draw the same .notdef box but are never shown. A font whose every letter draws the glyph of a
+value its map lacks (.notdef), a font that cannot be read, or one that would take too much work (huge
+maps, over the budget of outline segments) is refused as not judgeable: refuse rather than guess.
 
-Not caught: letters drawn with glyphs that differ slightly per letter (a different X per letter), two
-different letters on one shape (initials), and fonts without /ToUnicode whose embedded program draws
-other glyphs than their names say.
+Cost: one pikepdf copy of the fonts with a /ToUnicode map and one PDFium load per document; the
+outline of each code is read as one block of memory (see ``_Reader``). Fonts without a map are not read.
+
+Not caught: letters drawn with glyphs that differ slightly per letter (a different X per letter, or
+drawn by other glyph procedures that look the same), two different letters on one shape (initials),
+and fonts without /ToUnicode whose embedded program draws other glyphs than their names say.
 """
 
 from __future__ import annotations
@@ -373,8 +380,11 @@ class _Reader:
         return digest.digest()
 
 
-def _pdfium_outlines(fonts: list[tuple[pikepdf.Object, list[tuple[int, int]]]], reader: _Reader) -> list[list[bytes | None]]:
-    """Per font, the outline hash of each of its codes (in the order given)."""
+def _pdfium_outlines(
+    fonts: list[tuple[pikepdf.Object, list[tuple[int, int]]]], reader: _Reader
+) -> list[list[bytes | None] | None]:
+    """Per font, the outline hash of each of its codes (in the order given), None for a font that
+    cannot be judged. All fonts go into one small document: one save, one load."""
     if not fonts:
         return []
     pdf = pikepdf.new()
@@ -392,32 +402,39 @@ def _pdfium_outlines(fonts: list[tuple[pikepdf.Object, list[tuple[int, int]]]], 
         pdf.pages.append(pikepdf.Page(page))
     out = io.BytesIO()
     pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)  # the font programs as they are
-    result: list[list[bytes | None]] = []
+    result: list[list[bytes | None] | None] = []
     doc = pdfium.PdfDocument(out.getvalue())
     try:
         for index, (_font, codes) in enumerate(fonts):
-            page = doc[index]
             try:
-                handle = None
-                for k in range(raw.FPDFPage_CountObjects(page)):
-                    obj = raw.FPDFPage_GetObject(page, k)
-                    if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
-                        handle = raw.FPDFTextObj_GetFont(obj)
-                        break
-                if not handle:
-                    raise _Unjudgeable("lettertype niet te laden")
-                hashes = [reader.outline(handle, _PUA + n) for n in range(len(codes))]
-                # a value the map lacks gives the glyph of code 0 (mostly .notdef): every code drawing that
-                # glyph means the map was not read, or letters drawn as boxes; neither can be judged
-                missing = reader.outline(handle, _PUA + len(codes) + 1)
-                if missing is not None and all(h == missing for h in hashes):
-                    raise _Unjudgeable("tekstkoppeling niet gelezen")
-                result.append(hashes)
-            finally:
-                page.close()
+                result.append(_font_outlines(doc, index, len(codes), reader))
+            except _Unjudgeable:
+                result.append(None)
     finally:
         doc.close()
     return result
+
+
+def _font_outlines(doc: pdfium.PdfDocument, index: int, count: int, reader: _Reader) -> list[bytes | None]:
+    page = doc[index]
+    try:
+        handle = None
+        for k in range(raw.FPDFPage_CountObjects(page)):
+            obj = raw.FPDFPage_GetObject(page, k)
+            if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
+                handle = raw.FPDFTextObj_GetFont(obj)
+                break
+        if not handle:
+            raise _Unjudgeable("lettertype niet te laden")
+        hashes = [reader.outline(handle, _PUA + n) for n in range(count)]
+        # a value the map lacks gives the glyph of code 0 (mostly .notdef): every code drawing that
+        # glyph means the map was not read, or letters drawn as boxes; neither can be judged
+        missing = reader.outline(handle, _PUA + count + 1)
+        if missing is not None and all(h == missing for h in hashes):
+            raise _Unjudgeable("tekstkoppeling niet gelezen")
+        return hashes
+    finally:
+        page.close()
 
 
 # -- the check ------------------------------------------------------------------------------------------------
@@ -495,6 +512,10 @@ def _shown_codes(pdf: pikepdf.Pdf, suspects: dict[tuple, pikepdf.Object]) -> dic
     return shown
 
 
+def _on_pages(text: str, used: set[str]) -> bool:
+    return any(ch in used for ch in text) or any(ch in used for ch in unicodedata.normalize("NFKC", text))
+
+
 def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
     """Pages whose fonts give copied letters that the drawn glyphs cannot tell apart (or that cannot
     be judged), for the published copy ``data`` whose page texts are ``page_texts``."""
@@ -521,7 +542,7 @@ def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
             except (_Unjudgeable, pikepdf.PdfError):
                 unjudged |= pages[k]
                 continue
-            entries = [(c, t) for c, t in sorted(parsed.items()) if letters(t) and any(ch in used for ch in t)]
+            entries = [(c, t) for c, t in sorted(parsed.items()) if letters(t) and _on_pages(t, used)]
             if len({letters(t) for _c, t in entries}) < MIN_LETTERS:
                 continue
             if len(entries) > MAX_CODES:
@@ -538,13 +559,15 @@ def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
             else:
                 queued.append((k, font, codes, texts))
         reader = _Reader()
-        for k, font, codes, texts in queued:
-            try:
-                outlines = _pdfium_outlines([(font, codes)], reader)[0]
-            except (_Unjudgeable, pikepdf.PdfError, pdfium.PdfiumError):
+        try:
+            per_font = _pdfium_outlines([(font, codes) for _k, font, codes, _t in queued], reader)
+        except (pikepdf.PdfError, pdfium.PdfiumError):
+            per_font = [None] * len(queued)
+        for (k, font, codes, texts), hashes in zip(queued, per_font, strict=True):
+            if hashes is None:
                 unjudged |= pages[k]
-                continue
-            suspects[k] = (font, codes, texts, outlines)
+            else:
+                suspects[k] = (font, codes, texts, hashes)
         suspects = {k: v for k, v in suspects.items() if _lies(v[1], v[2], v[3]) >= MIN_LETTERS}
         if suspects:  # rare: then which codes the pages really show decides
             shown = _shown_codes(pdf, {k: v[0] for k, v in suspects.items()})
