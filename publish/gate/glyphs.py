@@ -118,8 +118,11 @@ def letters(text: str) -> str:
 _TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])|(beginbfchar|endbfchar|beginbfrange|endbfrange)|%[^\r\n]*")
 
 
+_SPACE = re.compile(rb"\s+")
+
+
 def _hex(token: bytes) -> bytes:
-    digits = re.sub(rb"\s+", b"", token)
+    digits = _SPACE.sub(b"", token)
     if len(digits) % 2:
         digits += b"0"
     return bytes.fromhex(digits.decode("ascii"))
