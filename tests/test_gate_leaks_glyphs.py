@@ -263,16 +263,29 @@ def test_notdef_boxes(shown, refused):
         assert not errors(data)
 
 
-def test_cid_font_drawing_only_notdef_is_refused_as_unjudgeable():
+def test_cid_font_drawing_only_notdef_is_refused():
+    """Every letter drawn as the .notdef box of the program (or a map PDFium did not read): one drawing."""
     if not DEJAVU.exists():
         pytest.skip("DejaVu Sans is not installed")
 
     def setup(pdf, page, res, font):
         res.Font.F9 = _cid_font(pdf, DEJAVU, [0] * 9, "Pietersen")
 
-    found = codes(make(_show(list(range(1, 10)), width=4), setup))
-    assert UNJUDGED in found
+    assert_lie(make(_show(list(range(1, 10)), width=4), setup))
 
+
+@pytest.mark.parametrize("visible_too", [False, True])
+def test_invisible_ocr_layer_in_a_box_font(visible_too):
+    """An OCR layer (render mode 3) may use a font whose glyphs are all one box: no glyph is seen, so
+    this rule does not apply (visibility judges the layer). Shown visibly, the same font is refused."""
+
+    def setup(pdf, page, res, font):
+        res.Font.F9 = _mapped_font(pdf, "X", "Pietersen")
+
+    ocr = b"q 3 Tr BT /F9 14 Tf 72 600 Td <010203040506070809> Tj ET Q\n"
+    shown = b"BT /F9 14 Tf 72 500 Td <010203040506070809> Tj ET\n" if visible_too else b""
+    found = codes(make(VISIBLE + ocr + shown, setup))
+    assert (LIE in found) is visible_too
 
 # 2. clean counterparts: normal fonts are accepted
 

@@ -24,9 +24,10 @@ Outlines are compared with x scaled to the glyph's width (PDFium stretches a non
 the width the PDF gives each code) and y in font units as drawn. Only codes for letters that occur in
 the pages' text are read. A font that looks like a lie is then judged on the codes its pages really show
 (content streams and forms parsed with pikepdf): a map may list codes a subset font has no glyph for,
-which all draw the same .notdef box but are never shown. A font whose every letter draws the glyph of a
-value its map lacks (.notdef), a font that cannot be read, or one that would take too much work (huge
-maps, over the budget of outline segments) is refused as not judgeable: refuse rather than guess.
+which all draw the same .notdef box but are never shown; and text drawn invisibly (render mode 3 or 7,
+an OCR layer, judged by ``visibility.py``) shows no glyph at all. A font that cannot be read, or one
+that would take too much work (huge maps, over the budget of outline segments) is refused as not
+judgeable: refuse rather than guess.
 
 Cost: one pikepdf copy of the fonts with a /ToUnicode map and one PDFium load per document; the
 outline of each code is read as one block of memory (see ``_Reader``). Fonts without a map are not read.
@@ -46,6 +47,7 @@ import math
 import re
 import struct
 import unicodedata
+from decimal import Decimal
 
 import numpy as np
 import pikepdf
@@ -429,13 +431,9 @@ def _font_outlines(doc: pdfium.PdfDocument, index: int, count: int, reader: _Rea
                 break
         if not handle:
             raise _Unjudgeable("lettertype niet te laden")
-        hashes = [reader.outline(handle, _PUA + n) for n in range(count)]
-        # a value the map lacks gives the glyph of code 0 (mostly .notdef): every code drawing that
-        # glyph means the map was not read, or letters drawn as boxes; neither can be judged
-        missing = reader.outline(handle, _PUA + count + 1)
-        if missing is not None and all(h == missing for h in hashes):
-            raise _Unjudgeable("tekstkoppeling niet gelezen")
-        return hashes
+        # Were the private map not read, every value would give the glyph of code 0: one outline for all
+        # letters, refused as a lie when shown. The same for letters drawn as .notdef boxes.
+        return [reader.outline(handle, _PUA + n) for n in range(count)]
     finally:
         page.close()
 
@@ -470,7 +468,8 @@ def _shown_codes(pdf: pikepdf.Pdf, suspects: dict[tuple, pikepdf.Object]) -> dic
         for k in shown:
             shown[k] = None
 
-    def walk(content, resources, depth: int, seen: set) -> None:
+    def walk(content, resources, depth: int, seen: set, current: tuple | None, mode: int) -> None:
+        """``current`` and ``mode``: the font and text render mode in force (a form inherits them)."""
         if depth > MAX_DEPTH:
             return unknown()
         if not isinstance(resources, Dictionary):
@@ -484,17 +483,23 @@ def _shown_codes(pdf: pikepdf.Pdf, suspects: dict[tuple, pikepdf.Object]) -> dic
             operations = pikepdf.parse_content_stream(content)
         except pikepdf.PdfError:
             return unknown()
-        current: tuple | None = None
+        saved: list[tuple[tuple | None, int]] = []
         for operation in operations:
             if not isinstance(operation, pikepdf.ContentStreamInstruction):
                 continue  # an inline image
             operands, op = operation.operands, str(operation.operator)
-            if op == "Tf" and operands and isinstance(operands[0], Name):
+            if op == "q":
+                saved.append((current, mode))
+            elif op == "Q" and saved:
+                current, mode = saved.pop()
+            elif op == "Tr" and operands and isinstance(operands[0], (int, float, Decimal)):
+                mode = int(operands[0])
+            elif op == "Tf" and operands and isinstance(operands[0], Name):
                 font = fonts.get(operands[0])
-                current = None
-                if isinstance(font, Dictionary):
-                    current = _key(font)
+                current = _key(font) if isinstance(font, Dictionary) else None
             elif op in ("Tj", "'", '"', "TJ") and current is not None and shown.get(current) is not None and operands:
+                if mode in (3, 7):  # invisible (an OCR layer): no glyph is seen, visibility judges it
+                    continue
                 codes, size = shown[current], width[current]
                 last = operands[-1]
                 for item in list(last) if isinstance(last, Array) else [last]:
@@ -507,11 +512,11 @@ def _shown_codes(pdf: pikepdf.Pdf, suspects: dict[tuple, pikepdf.Object]) -> dic
                     k = _key(xobject)
                     if k not in seen:
                         seen.add(k)
-                        walk(xobject, xobject.get("/Resources", resources), depth + 1, seen)
+                        walk(xobject, xobject.get("/Resources", resources), depth + 1, seen, current, mode)
                         seen.discard(k)
 
     for page in pdf.pages:
-        walk(page.obj, _page_resources(page), 0, set())
+        walk(page.obj, _page_resources(page), 0, set(), None, 0)
     return shown
 
 
