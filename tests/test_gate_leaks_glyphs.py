@@ -287,6 +287,7 @@ def test_invisible_ocr_layer_in_a_box_font(visible_too):
     found = codes(make(VISIBLE + ocr + shown, setup))
     assert (LIE in found) is visible_too
 
+
 # 2. clean counterparts: normal fonts are accepted
 
 
