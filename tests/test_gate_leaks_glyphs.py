@@ -410,6 +410,45 @@ def test_hostile_tounicode_maps_do_not_crash(cmap):
     assert "findings" in result or result["error_code"] == "pdf.onleesbaar"
 
 
+def _broken(kind: str):
+    def setup(pdf, page, res, font):
+        lying = _mapped_font(pdf, "X", "Pietersen")
+        if kind == "filter":  # a map that does not decode
+            lying.ToUnicode = pdf.make_stream(b"not deflated at all")
+            lying.ToUnicode.Filter = Name.FlateDecode
+        elif kind == "descendants":  # a composite font without a usable descendant
+            lying.Subtype, lying.Encoding, lying.DescendantFonts = Name.Type0, Name("/Identity-H"), Array([5, Name.X])
+        elif kind == "type3":  # a Type 3 font with procedures that are not streams and odd differences
+            lying.Subtype, lying.CharProcs = Name.Type3, Dictionary(X=5)
+            lying.Encoding = Dictionary(Differences=Array([Name.X, -5, pikepdf.String("x"), 1.5, Name.X]))
+        elif kind == "fonts":  # resources that are not what they should be
+            res.Font.F8, res.Font.F7 = 5, Array([lying])
+            res.XObject = Dictionary(A=pdf.make_stream(b"", Subtype=Name.Form), B=5)
+        res.Font.F9 = lying
+
+    return setup
+
+
+@pytest.mark.parametrize("kind", ["filter", "descendants", "type3", "fonts"])
+def test_malformed_fonts_do_not_crash(kind):
+    result, _ = _inspect_bytes(make(_show(list(range(1, 10))) + b"/A Do\n", _broken(kind)))
+    assert result["ok"] or result["error_code"] == "pdf.onleesbaar", result
+    if result["ok"]:
+        assert all(f["message"] and f["fix"] for f in result["findings"])
+
+
+def test_type3_font_without_glyph_procedures_is_refused():
+    """PDFium cannot load a Type 3 font without /CharProcs: it neither draws nor extracts its text, while
+    pdftotext reads "Pietersen" from its map. Nothing to compare with: not judgeable."""
+
+    def setup(pdf, page, res, font):
+        res.Font.F9 = _mapped_font(pdf, list("Pietersen"), "Pietersen")
+        res.Font.F9.Subtype = Name.Type3
+
+    found = [f for f in errors(make(_show(list(range(1, 10))), setup)) if f["code"] == UNJUDGED]
+    assert [f["location"] for f in found] == ["pagina 1"]
+
+
 def test_huge_map_is_refused_as_unjudgeable():
     with pytest.raises(glyphs._Unjudgeable):
         glyphs.parse_tounicode(b"1 beginbfrange <00000000> <0FFFFFFF> <0041> endbfrange")

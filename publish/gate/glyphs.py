@@ -531,57 +531,67 @@ def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
     if not used:
         return []
     try:
-        pdf = pikepdf.open(io.BytesIO(data))
-    except pikepdf.PdfError:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            lying, unjudged = _judge(pdf, used)
+    except (pikepdf.PdfError, OverflowError, RecursionError, _Unjudgeable):  # refuse rather than guess
         return [Hidden(NIET_TE_BEOORDELEN, 1, (0.0, 0.0, 0.0, 0.0), "")]
-    with pdf:
-        fonts, pages, via_type3 = _fonts_of_pages(pdf)
-        lying: set[int] = set()
-        unjudged: set[int] = set()
-        queued: list[tuple[tuple, pikepdf.Object, list[tuple[int, int]], list[str]]] = []
-        cache: dict[tuple, bytes | None] = {}
-        suspects: dict[tuple, tuple[pikepdf.Object, list[tuple[int, int]], list[str], list[bytes | None]]] = {}
-        for k, font in fonts.items():
-            mapping = font.get("/ToUnicode")
-            if not isinstance(mapping, pikepdf.Stream):
-                continue
-            try:
-                parsed = parse_tounicode(mapping.read_bytes())
-            except (_Unjudgeable, pikepdf.PdfError):
-                unjudged |= pages[k]
-                continue
-            entries = [(c, t) for c, t in sorted(parsed.items()) if letters(t) and _on_pages(t, used)]
-            if len({letters(t) for _c, t in entries}) < MIN_LETTERS:
-                continue
-            if len(entries) > MAX_CODES:
-                unjudged |= pages[k]
-                continue
-            codes, texts = [c for c, _t in entries], [t for _c, t in entries]
-            if font.get("/Subtype") == Name.Type3:
-                try:
-                    procedures = [_type3_outline(font, code, cache) for code, _size in codes]
-                except _Unjudgeable:
-                    unjudged |= pages[k]
-                    continue
-                suspects[k] = (font, codes, texts, procedures)
-            else:
-                queued.append((k, font, codes, texts))
-        reader = _Reader()
-        try:
-            per_font = _pdfium_outlines([(font, codes) for _k, font, codes, _t in queued], reader)
-        except (pikepdf.PdfError, pdfium.PdfiumError):
-            per_font = [None] * len(queued)
-        for (k, font, codes, texts), hashes in zip(queued, per_font, strict=True):
-            if hashes is None:
-                unjudged |= pages[k]
-            else:
-                suspects[k] = (font, codes, texts, hashes)
-        suspects = {k: v for k, v in suspects.items() if _lies(v[1], v[2], v[3]) >= MIN_LETTERS}
-        if suspects:  # rare: then which codes the pages really show decides
-            shown = _shown_codes(pdf, {k: v[0] for k, v in suspects.items()})
-            for k, (_font, codes, texts, outlines) in suspects.items():
-                if k in via_type3 or _lies(codes, texts, outlines, shown[k] if k not in via_type3 else None) >= MIN_LETTERS:
-                    lying |= pages[k]
     found = [Hidden(ANDERS_GETEKEND, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(lying)]
     found += [Hidden(NIET_TE_BEOORDELEN, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(unjudged - lying)]
     return found
+
+
+def _judge(pdf: pikepdf.Pdf, used: set[str]) -> tuple[set[int], set[int]]:
+    """The pages with a lying font and the pages with a font that cannot be judged."""
+    fonts, pages, via_type3 = _fonts_of_pages(pdf)
+    lying: set[int] = set()
+    unjudged: set[int] = set()
+    queued: list[tuple[tuple, pikepdf.Object, list[tuple[int, int]], list[str]]] = []
+    cache: dict[tuple, bytes | None] = {}
+    suspects: dict[tuple, tuple[pikepdf.Object, list[tuple[int, int]], list[str], list[bytes | None]]] = {}
+    for k, font in fonts.items():
+        mapping = font.get("/ToUnicode")
+        if not isinstance(mapping, pikepdf.Stream):
+            continue
+        try:
+            parsed = parse_tounicode(mapping.read_bytes())
+        except (_Unjudgeable, pikepdf.PdfError):
+            unjudged |= pages[k]
+            continue
+        if font.get("/Subtype") == Name.Type3 and not isinstance(font.get("/CharProcs"), Dictionary):
+            if any(letters(t) for t in parsed.values()):  # PDFium drops the font and its text, other readers
+                unjudged |= pages[k]  # read the map: nothing to compare the copied letters with
+            continue
+        entries = [(c, t) for c, t in sorted(parsed.items()) if letters(t) and _on_pages(t, used)]
+        if len({letters(t) for _c, t in entries}) < MIN_LETTERS:
+            continue
+        if len(entries) > MAX_CODES:
+            unjudged |= pages[k]
+            continue
+        codes, texts = [c for c, _t in entries], [t for _c, t in entries]
+        if font.get("/Subtype") == Name.Type3:
+            try:
+                procedures = [_type3_outline(font, code, cache) for code, _size in codes]
+            except _Unjudgeable:
+                unjudged |= pages[k]
+                continue
+            suspects[k] = (font, codes, texts, procedures)
+        else:
+            queued.append((k, font, codes, texts))
+    reader = _Reader()
+    try:
+        per_font = _pdfium_outlines([(font, codes) for _k, font, codes, _t in queued], reader)
+    except (pikepdf.PdfError, pdfium.PdfiumError):
+        per_font = [None] * len(queued)
+    for (k, font, codes, texts), hashes in zip(queued, per_font, strict=True):
+        if hashes is None:
+            unjudged |= pages[k]
+        else:
+            suspects[k] = (font, codes, texts, hashes)
+    suspects = {k: v for k, v in suspects.items() if _lies(v[1], v[2], v[3]) >= MIN_LETTERS}
+    if suspects:  # rare: then which codes the pages really show decides
+        shown = _shown_codes(pdf, {k: v[0] for k, v in suspects.items()})
+        for k, (_font, codes, texts, outlines) in suspects.items():
+            seen = None if k in via_type3 else shown[k]  # text inside Type 3 glyphs: every code counts
+            if _lies(codes, texts, outlines, seen) >= MIN_LETTERS:
+                lying |= pages[k]
+    return lying, unjudged
