@@ -14,6 +14,7 @@ stream), or the PDF is refused with a Dutch finding; and a clean counterpart is 
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -515,7 +516,9 @@ def test_data_after_a_type1_font_program_is_not_in_the_copy():
     assert pixels(copy) == pixels(_type1_with(b""))
 
 
+@functools.cache
 def _srgb() -> bytes:
+    """Made once: Pillow stamps a profile with the time it is made (header bytes 24-35)."""
     from PIL import ImageCms
 
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
