@@ -347,40 +347,45 @@
       return (b.score - a.score) || (a.n - b.n);
     });
     // Facets: counts (of decisions) under the other chosen filters, as links that add or remove a filter.
-    var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; }) || fromDay !== null || toDay !== null || docFilter;
-    facetBox.textContent = "";
-    if (anyChosen) {
-      var clear = { van: null, tot: null, docvan: null, doctot: null };
-      FACETS.forEach(function (f) { clear[f[0]] = null; });
-      facetBox.appendChild(el("p", {}, el("a", { href: url(clear) }, "Alle filters wissen")));
+    // Counted while the files of the first results are on their way (after more() has asked for them).
+    function showFacets() {
+      var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; }) || fromDay !== null || toDay !== null || docFilter;
+      facetBox.textContent = "";
+      if (anyChosen) {
+        var clear = { van: null, tot: null, docvan: null, doctot: null };
+        FACETS.forEach(function (f) { clear[f[0]] = null; });
+        facetBox.appendChild(el("p", {}, el("a", { href: url(clear) }, "Alle filters wissen")));
+      }
+      FACETS.forEach(function (f) {
+        var counts = {};
+        matches.forEach(function (m) {
+          if (!passes(m, f[0])) return;
+          facetValues(f[0], rows[m.n]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        });
+        var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : a.localeCompare(b, "nl"); });
+        if (!values.length) return;
+        var ul = el("ul", {});
+        values.forEach(function (v) {
+          var on = chosen[f[0]].indexOf(v) >= 0;
+          var a = el("a", { href: toggled(f[0], v) }, el("span", { className: "woo-sr" }, on ? "Filter uitzetten: " : "Filteren op "), v);
+          if (on) { a.setAttribute("aria-current", "true"); a.className = "woo-facet-on"; }
+          ul.appendChild(el("li", {}, a, " ", el("span", { className: "woo-muted" }, "(" + counts[v] + ")")));
+        });
+        facetBox.appendChild(el("section", {}, el("h3", {}, f[1]), ul));
+      });
     }
-    FACETS.forEach(function (f) {
-      var counts = {};
-      matches.forEach(function (m) {
-        if (!passes(m, f[0])) return;
-        facetValues(f[0], rows[m.n]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
-      });
-      var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : a.localeCompare(b, "nl"); });
-      if (!values.length) return;
-      var ul = el("ul", {});
-      values.forEach(function (v) {
-        var on = chosen[f[0]].indexOf(v) >= 0;
-        var a = el("a", { href: toggled(f[0], v) }, el("span", { className: "woo-sr" }, on ? "Filter uitzetten: " : "Filteren op "), v);
-        if (on) { a.setAttribute("aria-current", "true"); a.className = "woo-facet-on"; }
-        ul.appendChild(el("li", {}, a, " ", el("span", { className: "woo-muted" }, "(" + counts[v] + ")")));
-      });
-      facetBox.appendChild(el("section", {}, el("h3", {}, f[1]), ul));
-    });
     var label = anyQuery ? " voor \u201c" + query + "\u201d" : "";
     list.textContent = "";
     if (docFilter && !parsed.words.length) {
       status.textContent = "Vul een zoekwoord in: de documentdatum filtert de documenten waarin de woorden staan.";
+      showFacets();
       window.wooSearchDone = performance.now();
       return;
     }
     if (!results.length) {
       status.textContent = "Geen besluiten gevonden" + label + ".";
       document.getElementById("woo-search-help").hidden = false;
+      showFacets();
       window.wooSearchDone = performance.now();
       return;
     }
@@ -493,5 +498,6 @@
       return li;
     }
     more();
+    showFacets();
   }
 })();
