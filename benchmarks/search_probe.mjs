@@ -1,9 +1,11 @@
 // Drives Debian's chromium through playwright-core for benchmarks/search_scale.py: one browser, a fresh
 // context (cold cache) per measurement, optional CPU throttling through the DevTools protocol.
 // Usage: node benchmarks/search_probe.mjs '{"runs": [{"url": "...", "result": "css", "link": "css"}], "rates": [1, 4], "repeat": 3}'
-// Prints one JSON array: per run, per rate, per repetition {ms, shellMs, responses: [[url, bytes]], links: [...]}.
+// Prints one JSON array: per run, per rate, per repetition {ms, shellMs, marks: {name: ms}, responses: [[url, bytes]], links: [...]}.
 // ms = milliseconds from navigation start until the first element matching `result` is in the DOM
-// (a MutationObserver installed before any page script runs: the engine itself is a black box).
+// (a MutationObserver installed before any page script runs: the engine itself is a black box);
+// marks = the page's performance marks (ms after navigation start): "search:start" is when the engine's
+// script starts handling the query, so ms - marks["search:start"] is the query's own latency.
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
@@ -45,13 +47,17 @@ async function measure(run, rate) {
     const nav = performance.getEntriesByType("navigation")[0];
     return nav ? Math.round(nav.domContentLoadedEventEnd) : null;
   }).catch(() => null);
+  // The search's own marks (performance.mark): "search:start" when its script starts handling the query,
+  // and per engine the steps after it (ours: woo-search:meta, woo-search:index, woo-search:display).
+  const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType("mark")
+    .map((m) => [m.name, Math.round(m.startTime)]))).catch(() => ({}));
   const links = await page.evaluate(([result, link]) => Array.from(document.querySelectorAll(result)).map((li) => {
     const a = li.querySelector(link);
     return a ? a.getAttribute("href") : null;
   }), [run.result, run.link]).catch(() => []);
   const responses = await Promise.all(bodies);
   await context.close();
-  return { ms, shellMs, responses, links, errors };
+  return { ms, shellMs, marks, responses, links, errors };
 }
 
 const out = [];

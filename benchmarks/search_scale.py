@@ -6,6 +6,9 @@ word), measured in headless Chromium at 1x and at 4x CPU throttling (a mid-range
 ``Emulation.setCPUThrottlingRate``):
 
 - ms: from navigation start to the first result in the DOM (the median of ``--repeat`` cold loads);
+- query ms: from the moment the engine's script starts handling the query (its ``performance.mark``
+  "search:start": the first line of ``woo-search.js``, of the Pagefind harness) to the first result in
+  the DOM, the same median; beside it the page shell's DOMContentLoaded;
 - kB for the first query: the engine's one-time files (search code, ``meta.json`` / Pagefind's entry,
   wasm and ``pf_meta``) plus the query's own files; kB for the query alone: only the files this query
   needed (our ``b-``/``t-``/``c-`` shards; Pagefind's ``pf_index`` chunks and the ``pf_fragment`` of the
@@ -92,6 +95,7 @@ OUR_SCRIPTS = re.compile(r'<script src="[^"]*/(vendor/lunr[^"]*|woo-stem\.js|woo
 PAGEFIND_SHOWN = 5  # results whose data Pagefind's default UI loads at first
 HARNESS = (
     """// Pagefind's default UI, reduced: search the query in the URL, load the first results' data, show them.
+performance.mark("search:start");  // the query latency runs from here (benchmarks/search_probe.mjs)
 const q = (new URLSearchParams(location.search).get("q") || "").trim();
 const list = document.getElementById("pf-results");
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -379,8 +383,9 @@ class Site:
     html_pages: int
 
 
-def build_site(template: Path, out: Path, n: int, documents: int, pages: int, words: int = 220) -> Site:
-    """The demo site's shell and search page, our index for n synthetic decisions, their pages and Pagefind's index."""
+def build_site(template: Path, out: Path, n: int, documents: int, pages: int, words: int = 220, pagefind: bool = True) -> Site:
+    """The demo site's shell and search page, our index for n synthetic decisions, their pages and Pagefind's index
+    (``pagefind=False``: neither the HTML pages nor Pagefind's index, to measure our side alone quickly)."""
     corpus = synthetic_corpus(n, random.Random(n), documents, pages, words)
     shutil.copytree(template, out, ignore=shutil.ignore_patterns("besluit", "*.pdf", "pagefind", "zoeken-pagefind"))
     t0 = time.perf_counter()
@@ -392,9 +397,9 @@ def build_site(template: Path, out: Path, n: int, documents: int, pages: int, wo
     for name, text in files.items():
         (index_dir / name).write_text(text, encoding="utf-8")
     ours_files = sorted(index_dir.iterdir())
-    html_pages = write_pages(out, corpus)
+    html_pages = write_pages(out, corpus) if pagefind else 0
     write_harness(out)
-    pf_s = build_pagefind(out)
+    pf_s = build_pagefind(out) if pagefind else 0.0
     pf_files = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
     pf_index = [p for p in pf_files if re.search(r"\.pf_(meta|index|fragment|filter)$|pagefind-entry\.json$|wasm\.", p.name)]
     return Site(
@@ -442,6 +447,9 @@ class Measurement:
     query: str
     ms: dict[int, int | None]  # per CPU throttling rate: median ms to the first result
     ms_min: dict[int, int | None]  # and the fastest of the repetitions (the machine may be shared)
+    query_ms: dict[int, int | None]  # median ms from the engine's "search:start" mark to the first result
+    start_ms: dict[int, int | None]  # median ms from navigation start to "search:start"
+    steps: dict[int, dict[str, int]]  # median ms from "search:start" to the engine's other marks (ours: meta, index, display)
     first_bytes: int  # one-time + query files, raw
     first_gz: int
     query_bytes: int  # the query's own files, raw
@@ -487,11 +495,21 @@ def measure(site: Site, base: str, rates: list[int], repeat: int, engines: list[
             found = re.search(e["part"], url.split("?")[0])
             key = found.group("part") if found else "other"
             parts[key] = parts.get(key, 0) + gz_size(local_file(site.root, url))
-        ms, ms_min, shell_ms = {}, {}, {}
+        ms, ms_min, shell_ms, query_ms, start_ms, steps = {}, {}, {}, {}, {}, {}
+        median = lambda values: round(statistics.median(values)) if values else None  # noqa: E731
         for rate in rates:
-            values = [m["ms"] for m in per_rate[str(rate)] if m["ms"] is not None]
-            ms[rate] = round(statistics.median(values)) if values else None
+            loads = per_rate[str(rate)]
+            values = [m["ms"] for m in loads if m["ms"] is not None]
+            ms[rate] = median(values)
             ms_min[rate] = min(values) if values else None
+            started = [m for m in loads if m["ms"] is not None and "search:start" in m.get("marks", {})]
+            query_ms[rate] = median([m["ms"] - m["marks"]["search:start"] for m in started])
+            start_ms[rate] = median([m["marks"]["search:start"] for m in started])
+            names = sorted({k for m in started for k in m["marks"] if k != "search:start"})
+            steps[rate] = {
+                k.split(":")[-1]: median([m["marks"][k] - m["marks"]["search:start"] for m in started if k in m["marks"]])
+                for k in names
+            }
             dcl = [m["shellMs"] for m in per_rate[str(rate)] if m.get("shellMs") is not None]
             shell_ms[rate] = round(statistics.median(dcl)) if dcl else None
         out.append(
@@ -501,6 +519,9 @@ def measure(site: Site, base: str, rates: list[int], repeat: int, engines: list[
                 site.queries[kind],
                 ms,
                 ms_min,
+                query_ms,
+                start_ms,
+                steps,
                 sum(s for _, s in one_time + query),
                 gz(one_time + query),
                 sum(s for _, s in query),
@@ -534,13 +555,19 @@ def report(site: Site, results: list[Measurement], rates: list[int], documents: 
         f"  Pagefind index: {p['bytes'] / 1e6:7.1f} MB (gzip already) in {p['files']:,} files, built in {p['seconds']:.1f} s "
         f"(bundle with its UI files: {p['bundle_bytes'] / 1e6:.1f} MB in {p['bundle_files']:,} files)"
     )
-    ms_head = "".join(f"{f'ms {r}x':>12}" for r in rates)
-    print(f"\n  ms: median/fastest of the cold loads; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    ms_head = "".join(f"{f'ms {r}x':>12}{f'query {r}x':>9}" for r in rates)
+    print(
+        f"\n  ms: median/fastest of the cold loads from navigation; query: median from the engine's search:start mark; "
+        f"load average now {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores"
+    )
     print(
         f"  {'kind':17} {'query':28} {'engine':13}{ms_head} {'1st query kB (gz)':>18} {'query only kB (gz)':>19} {'files':>6} {'shown':>6}"
     )
     for m in results:
-        ms = "".join(f"{(f'{m.ms[r]}/{m.ms_min[r]}' if m.ms[r] is not None else '-'):>12}" for r in rates)
+        ms = "".join(
+            f"{(f'{m.ms[r]}/{m.ms_min[r]}' if m.ms[r] is not None else '-'):>12}{(m.query_ms[r] if m.query_ms[r] is not None else '-'):>9}"
+            for r in rates
+        )
         print(
             f"  {m.kind:17} {m.query[:28]:28} {m.engine:13}{ms} {kb(m.first_bytes):>8} ({kb(m.first_gz):>6}) "
             f"{kb(m.query_bytes):>9} ({kb(m.query_gz):>6}) {m.query_files:>6} {m.found:>6}"
@@ -548,6 +575,10 @@ def report(site: Site, results: list[Measurement], rates: list[int], documents: 
         print(
             f"  {'':64}{'query only, gz, per kind of file: ' + ', '.join(f'{k} {kb(v)} kB' for k, v in sorted(m.query_parts.items()))}"
         )
+        for r in rates:
+            if m.steps.get(r):
+                steps = ", ".join(f"{k} +{v}" for k, v in sorted(m.steps[r].items(), key=lambda kv: kv[1]))
+                print(f"  {'':64}{r}x: search:start at {m.start_ms[r]} ms, then {steps} ms")
         for err in m.errors[:2]:
             print(f"      ! {err[:160]}")
     for m in results[: len({m.engine for m in results})]:  # the shell is the same for every query
@@ -563,21 +594,25 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2, help="pages of 220 words per document")
     parser.add_argument("--rates", type=int, nargs="+", default=[1, 4], help="CPU throttling rates")
     parser.add_argument("--repeat", type=int, default=3, help="cold loads per query and rate (the median counts)")
-    parser.add_argument("--engines", nargs="+", choices=list(ENGINES), default=list(ENGINES))
+    parser.add_argument(
+        "--engines", nargs="+", choices=list(ENGINES), default=list(ENGINES), help="--engines woo: ours alone, Pagefind not built"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file (tests/test_search_benchmark.py)")
     args = parser.parse_args()
     report_inflection_recall()
     if not (args.site / "zoeken/index.html").is_file():
         sys.exit("Bouw eerst de demosite: make demo")
-    if pagefind_executable() is None:
+    if any(e.startswith("pagefind") for e in args.engines) and pagefind_executable() is None:
         sys.exit("Pagefind ontbreekt: .venv/bin/pip install -e '.[bench]'")
     if browser_missing():
         sys.exit(browser_missing())
     figures = []
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            site = build_site(args.site, Path(tmp) / "site", n, args.documents, args.pages)
+            with_pagefind = any(e.startswith("pagefind") for e in args.engines)
+            site = build_site(args.site, Path(tmp) / "site", n, args.documents, args.pages, pagefind=with_pagefind)
             server = NodeServer(site.root)
+            print(f"\n{n:,} decisions: measuring; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
             try:
                 results = measure(site, server.base, args.rates, args.repeat, args.engines)
             finally:

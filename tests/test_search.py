@@ -267,6 +267,99 @@ def test_word_only_in_a_pdf_finds_its_decision_and_page(server):
     )
 
 
+# woo-search.js reads the shard counts from the first bytes of meta.json (SHARDS_PREFIX there): only
+# number-valued keys before "shards". publish/search.py keeps that order; if it changes, the search still
+# works, but requests its shards only after the whole of meta.json has arrived.
+SHARDS_PREFIX = re.compile(r'^\{(?:"[A-Za-z]+":\d+,)*"shards":(\{"besluiten":\[[\d,]*\],"tekst":\[[\d,]*\]\})')
+
+
+def test_meta_json_names_its_shards_in_its_first_bytes(search_site):
+    text = (search_site / "zoeken/index/meta.json").read_text(encoding="utf-8")
+    found = SHARDS_PREFIX.match(text)
+    assert found and found.end() < 400, text[:400]
+    assert json.loads(found.group(1)) == json.loads(text)["shards"]
+
+
+class _SlowMeta:
+    """The site behind a server that sends the first bytes of meta.json, then holds the rest back until an
+    index shard has been requested (or 8 s passed): shows whether the search asks for its shards before
+    meta.json is complete. ``reorder``: meta.json with "shards" moved to the end (no early shard counts)."""
+
+    def __init__(self, site: Path, reorder: bool = False):
+        import functools
+        import http.server
+        import threading
+
+        from publish.preview import make_server
+
+        self.shard_asked = threading.Event()
+        self.shard_before_meta = False
+        self.meta_requests = 0
+        meta = json.loads((site / "zoeken/index/meta.json").read_text(encoding="utf-8"))
+        if reorder:
+            meta["shards"] = meta.pop("shards")
+        body = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
+        outer = self
+        httpd = make_server(site, 0, quiet=True)  # the site's own headers (CSP) and handler, as in the other tests
+
+        class Handler(httpd.RequestHandlerClass.func):  # type: ignore[attr-defined,name-defined]
+            def do_GET(self):
+                path = self.path.split("?")[0]
+                if re.search(r"/zoeken/index/[bt]-\d+-\d+\.json$", path):
+                    outer.shard_asked.set()
+                if not path.endswith("/zoeken/index/meta.json"):
+                    return super().do_GET()
+                outer.meta_requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[:160])
+                self.wfile.flush()
+                outer.shard_before_meta = outer.shard_asked.wait(8)
+                self.wfile.write(body[160:])
+
+        httpd.RequestHandlerClass = functools.partial(Handler, directory=str(site))
+        self.httpd: http.server.ThreadingHTTPServer = httpd
+        self.base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _results_html(r: dict) -> str:
+    return re.search(r'<ol id="woo-search-results".*?</ol>', r["html"], re.S).group(0)
+
+
+@needs_browser
+@pytest.mark.parametrize("reorder", [False, True])
+def test_shards_are_requested_before_meta_json_is_complete(server, search_site, reorder):
+    """The search page preloads meta.json; the shards of the query's words are requested as soon as its
+    first bytes name the shard counts, and the results are the same as when everything arrives at once.
+    Without the counts in the first bytes, the search waits for the whole file and still finds the same."""
+    expected = _search(server, "kwartelkoning")
+    slow = _SlowMeta(search_site, reorder=reorder)
+    try:
+        r = _search(slow, "kwartelkoning")
+    finally:
+        slow.close()
+    assert r["titles"] == expected["titles"] == ["Verslagen over de fietsenstalling"]
+    assert _results_html(r) == _results_html(expected)
+    assert slow.shard_before_meta is (not reorder)
+    assert slow.meta_requests == 1  # the preloaded response is the one the script reads: not fetched twice
+    assert [u for u in r["requests"] if u.endswith("/meta.json")] == [slow.base + "zoeken/index/meta.json"]
+    assert r["cspViolations"] == []
+
+
+def test_search_page_preloads_meta_json(search_site):
+    page = (search_site / "zoeken/index.html").read_text(encoding="utf-8")
+    assert '<link rel="preload" href="index/meta.json" as="fetch" type="application/json" crossorigin="anonymous">' in page
+    assert page.index('rel="preload" href="index/meta.json"') < page.index('src="../assets/woo-search.js"')
+
+
 @needs_browser
 def test_multi_word_query_needs_every_word(server):
     assert _search(server, "fietsenstalling zwembad")["titles"] == ["Stukken over het <mark>zwembad</mark>"]

@@ -78,6 +78,12 @@ def test_every_query_kind_is_measured_with_bytes_at_both_throttling_rates(figure
         q = _query(size, engine, kind)
         assert q["links"], f"{engine}: no results for {kind} {q['query']!r}: {q['errors']}"
         assert all(q["ms"][rate] and q["ms"][rate] > 0 for rate in ("1", "4")), q["ms"]
+        # the query latency: from the engine's "search:start" mark (its script starts) to the first result
+        for rate in ("1", "4"):
+            assert q["start_ms"][rate] > 0 and 0 < q["query_ms"][rate] <= q["ms"][rate], (q["start_ms"], q["query_ms"], q["ms"])
+        if engine == "woo":  # our steps after search:start, in the order they happen
+            steps = q["steps"]["1"]
+            assert 0 <= steps["meta"] <= steps["index"] <= steps["display"] <= q["query_ms"]["1"] + 1, steps
         assert 0 < q["query_bytes"] < q["first_bytes"], q  # the query's own files, plus the one-time files
         assert 0 < q["query_gz"] <= q["query_bytes"] and q["query_files"] > 0
 

@@ -9,6 +9,8 @@
   "use strict";
   var root = document.getElementById("woo-search");
   if (!root || !window.lunr || !window.lunr.wooStem) return;
+  // For benchmarks/search_scale.py: when this script starts handling the query (its "query latency" runs from here).
+  if (window.performance && performance.mark) performance.mark("search:start");
   var base = root.getAttribute("data-index");
   var siteRoot = root.getAttribute("data-root");
   var status = document.getElementById("woo-search-status");
@@ -24,9 +26,12 @@
   var FIRST_DOCS = 3, MORE_DOCS = 20;  // documents shown under a decision at first, and per click
   var cache = {};
   var capped = {};  // terms whose postings were cut to the best ones (listed in their shard)
-  load("meta.json");  // start at once, in parallel with the rest of the page
+  // meta.json (the search page preloads it) names the number of index shards in its first bytes: the
+  // shards of the query's terms are requested from there, while the rest of meta.json still arrives.
+  var shardCounts = loadMeta();
   input.value = query;
   if (sortSelect) sortSelect.value = sort;
+  if (query) shardCounts.then(prefetch, function () {});
 
   function load(name) {
     if (!cache[name]) {
@@ -37,12 +42,59 @@
     }
     return cache[name];
   }
+  // {"versie":3,"emmers":4,...,"shards":{"besluiten":[..],"tekst":[..]},...: only numbers before "shards".
+  var SHARDS_PREFIX = /^\{(?:"[A-Za-z]+":\d+,)*"shards":(\{"besluiten":\[[\d,]*\],"tekst":\[[\d,]*\]\})/;
+  function loadMeta() {
+    var found, early = new Promise(function (resolve) { found = resolve; });
+    cache["meta.json"] = fetch(base + "meta.json").then(function (r) {
+      if (!r.ok) throw new Error("meta.json");
+      if (!r.body || !r.body.getReader || !window.TextDecoder) return r.json();
+      var reader = r.body.getReader(), decoder = new TextDecoder(), text = "", seen = false;
+      function pump() {
+        return reader.read().then(function (step) {
+          if (step.done) return JSON.parse(text + decoder.decode());
+          text += decoder.decode(step.value, { stream: true });
+          if (!seen && text.length >= 16) {
+            var m = SHARDS_PREFIX.exec(text);
+            // Not in the first bytes (another index version): the whole file decides, as before.
+            if (m || text.length > 4096) seen = true;
+            if (m) found(JSON.parse(m[1]));
+          }
+          return pump();
+        });
+      }
+      return pump();
+    });
+    cache["meta.json"].then(function (meta) { found(meta.shards); }, function () {});
+    return early;
+  }
+  // The shards every term of the query needs, requested at once (searchShard finds them in the cache).
+  function prefetch(shards) {
+    var parsed = parseQuery(query);
+    parsed.words.forEach(function (term) {
+      shardNames("b", shards.besluiten, term).concat(shardNames("t", shards.tekst, term)).forEach(load);
+    });
+    // A ground code (5.1.2.e) is looked up in meta.json, not in a shard.
+    parsed.raw.forEach(function (part) { if (!/^\d+(\.\d+)+\.?[a-z]?$/i.test(part)) shardNames("b", shards.besluiten, compact(part)).forEach(load); });
+    mark("woo-search:prefetch");
+  }
+  function shardNames(kind, counts, term) {
+    var out = [];
+    counts.forEach(function (count, g) { if (count) out.push(kind + "-" + g + "-" + (fnv(term) % count) + ".json"); });
+    return out;
+  }
+  function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
   function fnv(term) {
     var bytes = new TextEncoder().encode(term), h = 0x811c9dc5;
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
   }
+  var stems = new Map();  // highlighting stems every word of every result shown: each word once
   function stem(word) {
+    if (!stems.has(word)) stems.set(word, stemOnce(word));
+    return stems.get(word);
+  }
+  function stemOnce(word) {
     var token = new lunr.Token(word.toLowerCase(), {});
     token = lunr.nl.trimmer(token);
     if (!token || !token.toString()) return null;
@@ -51,13 +103,13 @@
   }
   function compact(s) { return String(s).toLowerCase().replace(/[^0-9a-z]/g, ""); }
   function parseQuery(q) {
-    var words = [], codes = [];
+    var words = [], codes = [], raw = [];
     q.split(/\s+/).forEach(function (part) {
       if (!part) return;
-      if (/\d/.test(part)) { codes.push(compact(part)); return; }
+      if (/\d/.test(part)) { codes.push(compact(part)); raw.push(part); return; }
       part.split(/-+/).forEach(function (w) { var s = stem(w); if (s) words.push(s); });
     });
-    return { words: words.filter(function (w, i, a) { return a.indexOf(w) === i; }), codes: codes };
+    return { words: words.filter(function (w, i, a) { return a.indexOf(w) === i; }), codes: codes, raw: raw };
   }
   // DOM helpers: el("a", {href: ...}, child, ...) where a child is a node or plain text.
   function el(tag, attrs) {
@@ -96,7 +148,7 @@
     var k1 = meta.bm25[0], b = meta.bm25[1];
     return Promise.all(counts.map(function (count, g) {
       if (!count) return [];
-      var name = kind + "-" + g + "-" + (fnv(term) % count) + ".json";
+      var name = kind + "-" + g + "-" + (fnv(term) % count) + ".json";  // as shardNames
       return load(name).then(function (json) {
         (json.afgekapt || []).forEach(function (t) { capped[t] = true; });
         var memo = scored[name] || (scored[name] = {});
@@ -172,6 +224,7 @@
   }
 
   load("meta.json").then(function (meta) {
+    mark("woo-search:meta");
     var rows = decode(meta);
     var idIndex = {};
     meta.id.forEach(function (id, n) { idIndex[id] = n; });
@@ -232,6 +285,7 @@
       }
     });
     return Promise.all(jobs).then(function (hits) {
+      mark("woo-search:index");
       // A very common word keeps only its best postings in the index: it only adds to the score when
       // other words are required; alone it is required (and the count is a lower bound).
       var required = parsed.words.filter(function (w) { return !capped[w]; }).length + parsed.codes.length;
@@ -315,40 +369,45 @@
       return (b.score - a.score) || (a.n - b.n);
     });
     // Facets: counts (of decisions) under the other chosen filters, as links that add or remove a filter.
-    var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; }) || fromDay !== null || toDay !== null || docFilter;
-    facetBox.textContent = "";
-    if (anyChosen) {
-      var clear = { van: null, tot: null, docvan: null, doctot: null };
-      FACETS.forEach(function (f) { clear[f[0]] = null; });
-      facetBox.appendChild(el("p", {}, el("a", { href: url(clear) }, "Alle filters wissen")));
+    // Counted while the files of the first results are on their way (after more() has asked for them).
+    function showFacets() {
+      var anyChosen = FACETS.some(function (f) { return chosen[f[0]].length; }) || fromDay !== null || toDay !== null || docFilter;
+      facetBox.textContent = "";
+      if (anyChosen) {
+        var clear = { van: null, tot: null, docvan: null, doctot: null };
+        FACETS.forEach(function (f) { clear[f[0]] = null; });
+        facetBox.appendChild(el("p", {}, el("a", { href: url(clear) }, "Alle filters wissen")));
+      }
+      FACETS.forEach(function (f) {
+        var counts = {};
+        matches.forEach(function (m) {
+          if (!passes(m, f[0])) return;
+          facetValues(f[0], rows[m.n]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        });
+        var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : a.localeCompare(b, "nl"); });
+        if (!values.length) return;
+        var ul = el("ul", {});
+        values.forEach(function (v) {
+          var on = chosen[f[0]].indexOf(v) >= 0;
+          var a = el("a", { href: toggled(f[0], v) }, el("span", { className: "woo-sr" }, on ? "Filter uitzetten: " : "Filteren op "), v);
+          if (on) { a.setAttribute("aria-current", "true"); a.className = "woo-facet-on"; }
+          ul.appendChild(el("li", {}, a, " ", el("span", { className: "woo-muted" }, "(" + counts[v] + ")")));
+        });
+        facetBox.appendChild(el("section", {}, el("h3", {}, f[1]), ul));
+      });
     }
-    FACETS.forEach(function (f) {
-      var counts = {};
-      matches.forEach(function (m) {
-        if (!passes(m, f[0])) return;
-        facetValues(f[0], rows[m.n]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
-      });
-      var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : a.localeCompare(b, "nl"); });
-      if (!values.length) return;
-      var ul = el("ul", {});
-      values.forEach(function (v) {
-        var on = chosen[f[0]].indexOf(v) >= 0;
-        var a = el("a", { href: toggled(f[0], v) }, el("span", { className: "woo-sr" }, on ? "Filter uitzetten: " : "Filteren op "), v);
-        if (on) { a.setAttribute("aria-current", "true"); a.className = "woo-facet-on"; }
-        ul.appendChild(el("li", {}, a, " ", el("span", { className: "woo-muted" }, "(" + counts[v] + ")")));
-      });
-      facetBox.appendChild(el("section", {}, el("h3", {}, f[1]), ul));
-    });
     var label = anyQuery ? " voor \u201c" + query + "\u201d" : "";
     list.textContent = "";
     if (docFilter && !parsed.words.length) {
       status.textContent = "Vul een zoekwoord in: de documentdatum filtert de documenten waarin de woorden staan.";
+      showFacets();
       window.wooSearchDone = performance.now();
       return;
     }
     if (!results.length) {
       status.textContent = "Geen besluiten gevonden" + label + ".";
       document.getElementById("woo-search-help").hidden = false;
+      showFacets();
       window.wooSearchDone = performance.now();
       return;
     }
@@ -361,14 +420,24 @@
     function more() {
       var batch = results.slice(shownCount, shownCount + PAGE);
       shownCount += batch.length;
-      var names = {};
-      batch.forEach(function (m) {
-        names[chunkName(meta, m.n)] = true;
-        m.docs.slice(0, FIRST_DOCS).forEach(function (d) { names[documentsName(meta, m.n, d.f)] = true; });
+      // Every result's files are requested at once, in the order shown; a result is shown as soon as its
+      // own files (and those of the results above it) are there, not after the slowest of the batch.
+      var waiting = batch.map(function (m) {
+        var names = [chunkName(meta, m.n)];
+        m.docs.slice(0, FIRST_DOCS).forEach(function (d) {
+          var name = documentsName(meta, m.n, d.f);
+          if (names.indexOf(name) < 0) names.push(name);
+        });
+        return loadAll(names);
       });
-      return loadAll(Object.keys(names)).then(function (files) {
-        batch.forEach(function (m) { list.appendChild(item(files, m)); });
-        window.wooSearchDone = window.wooSearchDone || performance.now();
+      var shown = waiting.reduce(function (chain, files, i) {
+        return chain.then(function () { return files; }).then(function (f) {
+          if (!window.wooSearchDone) mark("woo-search:display");
+          list.appendChild(item(f, batch[i]));
+          window.wooSearchDone = window.wooSearchDone || performance.now();
+        });
+      }, Promise.resolve());
+      return shown.then(function () {
         var button = document.getElementById("woo-more");
         if (shownCount < results.length) {
           if (!button) {
@@ -451,5 +520,6 @@
       return li;
     }
     more();
+    showFacets();
   }
 })();
