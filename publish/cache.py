@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -98,6 +99,7 @@ class HashMemo:
     NAME = "bestandshashes.json"
     VERSION = 1
     MAX_ENTRIES = 2_000_000
+    SETTLED_NS = 1_000_000_000  # a file changed less than a second ago is hashed again next time
 
     def __init__(self, cache: Cache | None):
         self.cache = cache
@@ -150,8 +152,11 @@ class HashMemo:
             after = os.fstat(handle.fileno())
         self.hashed += 1
         sha = digest.hexdigest()
-        # Remembered only when the file was the same one, unchanged, from the stat to the end of reading.
-        if self.key(path, opened) == key and self.key(path, after) == key:
+        # Remembered only when the file was the same one, unchanged, from the stat to the end of reading, and its last
+        # change lies far enough back: the kernel's clock for ctime moves in ticks of a few milliseconds, so a file
+        # changed again within the same tick would keep its key (as git's "racily clean" index entries).
+        settled = time.time_ns() - max(after.st_ctime_ns, after.st_mtime_ns) > self.SETTLED_NS
+        if settled and self.key(path, opened) == key and self.key(path, after) == key:
             self._used[key] = sha
             self._dirty = True
         return sha
