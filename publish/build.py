@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import urls
+from . import signing, urls
 from .approval import Trust
-from . import signing
 from .cache import Cache, hash_memo
 from .cluster import ClusterError
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected

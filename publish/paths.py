@@ -42,6 +42,7 @@ def _realpath(path: Path) -> Path:
         real = scope["real"][parent] = os.path.realpath(parent)
     return Path(os.path.join(real, name))
 
+
 # Files that operating systems and office programs drop into folders by themselves. They are never
 # part of a package: ignored when hashing, checking for stray files and archiving.
 _LITTER_NAMES = {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".directory"}
