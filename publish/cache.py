@@ -107,7 +107,6 @@ class HashMemo:
         self.reused = 0  # SHA-256 taken from the memo
         self._old: dict[str, str] = {}
         self._used: dict[str, str] = {}
-        self._seen_paths: set[str] = set()
         self._dirty = False
         if cache is not None:
             self._old = self._load(cache.root / self.NAME)
@@ -138,8 +137,7 @@ class HashMemo:
         path = os.path.abspath(path)
         before = os.stat(path)
         key = self.key(path, before)
-        self._seen_paths.add(path)
-        known = self._used.get(key) or self._old.get(key)
+        known = self._used.get(key) or self._old.pop(key, None)  # moved, not copied: one entry in memory
         if known is not None:
             self.reused += 1
             self._used[key] = known
@@ -162,21 +160,18 @@ class HashMemo:
         return sha
 
     def save(self) -> None:
-        """Keep what this run used, and what it knows of files it did not look at; a cache that cannot be written
-        (read-only, full) only means the next run hashes again."""
-        if self.cache is None or not (self._dirty or set(self._old) - set(self._used)):
+        """Keep what this run used: a build looks at every package, so an entry it did not use belongs to a file that
+        is gone or changed. A cache that cannot be written (read-only, full) only means the next run hashes again."""
+        if self.cache is None or not (self._dirty or self._old):
             return
-        entries = dict(self._used)
-        if len(self._old) + len(entries) <= self.MAX_ENTRIES:
-            for key, sha in self._old.items():
-                if key.split(":", 5)[-1] not in self._seen_paths:
-                    entries[key] = sha
+        entries = self._used
         data = {"version": self.VERSION, "sha256": hashlib.sha256(_memo_body(entries)).hexdigest(), "entries": entries}
         try:
             Cache._write(self.cache.root / self.NAME, json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass
         self._dirty = False
+        self._old = {}
 
 
 def _memo_body(entries: dict) -> bytes:
