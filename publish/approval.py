@@ -30,6 +30,12 @@ PURPOSE = "goedkeuring"
 
 
 def sha256_file(path: Path) -> str:
+    """Within a build (``cache.hash_memo``) a PDF's SHA-256 may come from the memo of unchanged files."""
+    from .cache import active_memo, memo_applies
+
+    memo = active_memo()
+    if memo is not None and memo_applies(path):
+        return memo.sha256(path)
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

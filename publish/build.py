@@ -18,14 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import urls
+from . import signing, urls
 from .approval import Trust
-from .cache import Cache
+from .cache import Cache, hash_memo
 from .cluster import ClusterError
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
 from .pages import Generator, SiteText, build_views, write_sources
+from .paths import listing_scope
 from .pdfs import PdfInspector
 from .problems import Problems, summarise
 from .safetext import describe_os_error, log_unexpected
@@ -52,6 +53,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     pdfs_parsed: int = 0  # really read (not from the cache)
     pdfs_checked: int = 0  # every PDF inspected, from the cache or read
+    counters: dict[str, int] = field(default_factory=dict)  # issue 19: work done and work saved by the memos
     written: bool = False
     error: str = ""
     exit_code: int = EXIT_OK
@@ -72,6 +74,7 @@ class BuildReport:
             "pdfs_parsed": self.pdfs_parsed,
             "pdfs_checked": self.pdfs_checked,
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
+            "tellers": dict(sorted(self.counters.items())),
         }
 
 
@@ -190,19 +193,32 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         report.exit_code = EXIT_FAILURE
         return
     archive = Archive(archive_dir(opts.archive, site, opts.decisions))
-    results = evaluate(
-        package_folders(opts.decisions),
-        inspector,
-        site.allowed_personal_data,
-        progress=progress,
-        trust=trust,
-        limits=site.limits,
-        archive=archive,
-    )
-    archive.clean_unpacked(".uitgepakt-")
-    unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
+    unpacked = None
+    signatures_before = dict(signing.COUNTERS)
     try:
-        fates = decide(results, trust, archive, inspector, site.allowed_personal_data, today, unpacked)
+        # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
+        # package folder is listed once (paths.listing_scope).
+        with hash_memo(inspector.cache) as memo, listing_scope():
+            results = evaluate(
+                package_folders(opts.decisions),
+                inspector,
+                site.allowed_personal_data,
+                progress=progress,
+                trust=trust,
+                limits=site.limits,
+                archive=archive,
+            )
+            archive.clean_unpacked(".uitgepakt-")
+            unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
+            fates = decide(results, trust, archive, inspector, site.allowed_personal_data, today, unpacked)
+        report.counters.update(
+            bestanden_gehasht=memo.hashed,
+            hashes_uit_geheugen=memo.reused,
+            pdf_oordelen_klein=inspector.verdicts_read,
+            pdf_oordelen_uit_volledig=inspector.verdicts_made,
+            handtekeningen_gecontroleerd=signing.COUNTERS["verified"] - signatures_before["verified"],
+            handtekeningen_uit_cache=signing.COUNTERS["remembered"] - signatures_before["remembered"],
+        )
         report.pdfs_parsed = inspector.parsed
         report.pdfs_checked = len({path for r in results for path in r.pdfs})
         report.timings["valideren_en_pdf"] = time.perf_counter() - t0
@@ -251,7 +267,8 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
                     }
                 )
     finally:
-        shutil.rmtree(unpacked, ignore_errors=True)
+        if unpacked is not None:
+            shutil.rmtree(unpacked, ignore_errors=True)
     if not report.written:
         return
     kept = {f.name for f in fates if f.state == KEPT}

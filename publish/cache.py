@@ -11,6 +11,9 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DEFAULT_CACHE = Path(".cache") / "woo-publish"
@@ -78,3 +81,127 @@ def file_sha256(path: Path) -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
+
+
+class HashMemo:
+    """SHA-256 of files remembered by their identity on disk: (path, size, mtime_ns, ctime_ns, inode, device) ->
+    SHA-256 (issue 19: a warm rebuild does not read every PDF again). The inode change time (ctime) is set by the
+    kernel on every write and cannot be set by a user (``os.utime`` sets only atime and mtime), so a file rewritten
+    with the same size and a forged modification time is hashed again.
+
+    Kept in one file in the build cache, with a checksum over its body: a damaged, truncated or hand-edited memo is
+    ignored whole (everything is hashed again). It is consulted for PDFs only (``memo_applies``): everything the site
+    shows of a PDF (its published copy, its texts, the gate's verdict) is taken from the inspection cache by this
+    SHA-256, the approval requires exactly the approved SHA-256, and the inspection checks that the bytes it reads
+    have it (``pdfs._work``); so even a forged entry can make the site show only an approved version. Metadata files
+    (besluit.md, the inventory), whose own bytes are read and published, are always hashed."""
+
+    NAME = "bestandshashes.json"
+    VERSION = 1
+    MAX_ENTRIES = 2_000_000
+    SETTLED_NS = 1_000_000_000  # a file changed less than a second ago is hashed again next time
+
+    def __init__(self, cache: Cache | None):
+        self.cache = cache
+        self.hashed = 0  # files really read and hashed
+        self.reused = 0  # SHA-256 taken from the memo
+        self._old: dict[str, str] = {}
+        self._used: dict[str, str] = {}
+        self._dirty = False
+        if cache is not None:
+            self._old = self._load(cache.root / self.NAME)
+
+    @classmethod
+    def _load(cls, path: Path) -> dict[str, str]:
+        try:
+            if path.stat().st_size > 512 * cls.MAX_ENTRIES:
+                return {}
+            data = json.loads(path.read_bytes())
+            body = data["entries"]
+            if data.get("version") != cls.VERSION or not isinstance(body, dict):
+                return {}
+            if hashlib.sha256(_memo_body(body)).hexdigest() != data.get("sha256"):
+                return {}
+            if not all(isinstance(k, str) and isinstance(v, str) and _is_sha(v) for k, v in body.items()):
+                return {}
+            return body
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
+            return {}
+
+    @staticmethod
+    def key(path: str, st: os.stat_result) -> str:
+        return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{path}"
+
+    def sha256(self, path: str | os.PathLike) -> str:
+        """The SHA-256 of ``path`` (OSError when it cannot be read, like ``approval.sha256_file``)."""
+        path = os.path.abspath(path)
+        before = os.stat(path)
+        key = self.key(path, before)
+        known = self._used.get(key) or self._old.pop(key, None)  # moved, not copied: one entry in memory
+        if known is not None:
+            self.reused += 1
+            self._used[key] = known
+            return known
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+            after = os.fstat(handle.fileno())
+        self.hashed += 1
+        sha = digest.hexdigest()
+        # Remembered only when the file was the same one, unchanged, from the stat to the end of reading, and its last
+        # change lies far enough back: the kernel's clock for ctime moves in ticks of a few milliseconds, so a file
+        # changed again within the same tick would keep its key (as git's "racily clean" index entries).
+        settled = time.time_ns() - max(after.st_ctime_ns, after.st_mtime_ns) > self.SETTLED_NS
+        if settled and self.key(path, opened) == key and self.key(path, after) == key:
+            self._used[key] = sha
+            self._dirty = True
+        return sha
+
+    def save(self) -> None:
+        """Keep what this run used: a build looks at every package, so an entry it did not use belongs to a file that
+        is gone or changed. A cache that cannot be written (read-only, full) only means the next run hashes again."""
+        if self.cache is None or not (self._dirty or self._old):
+            return
+        entries = self._used
+        data = {"version": self.VERSION, "sha256": hashlib.sha256(_memo_body(entries)).hexdigest(), "entries": entries}
+        try:
+            Cache._write(self.cache.root / self.NAME, json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+        except OSError:
+            pass
+        self._dirty = False
+        self._old = {}
+
+
+def _memo_body(entries: dict) -> bytes:
+    return json.dumps(entries, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _is_sha(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+_ACTIVE: ContextVar[HashMemo | None] = ContextVar("woo_hash_memo", default=None)
+
+
+def memo_applies(path: Path) -> bool:
+    """Files whose SHA-256 may come from the memo: PDFs (see ``HashMemo``)."""
+    return os.fspath(path)[-4:].lower() == ".pdf"
+
+
+@contextmanager
+def hash_memo(cache: Cache | None):
+    """Within this block ``approval.sha256_file`` and the PDF inspection take PDFs' SHA-256 from a ``HashMemo``
+    kept in ``cache``; saved at the end. Outside it (check, approve, tests) every file is hashed."""
+    memo = HashMemo(cache)
+    token = _ACTIVE.set(memo)
+    try:
+        yield memo
+    finally:
+        _ACTIVE.reset(token)
+        memo.save()
+
+
+def active_memo() -> HashMemo | None:
+    return _ACTIVE.get()

@@ -3,7 +3,45 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path, PurePosixPath
+
+# Within one build's validation (``listing_scope``): package listings and the real paths of folders, each looked up
+# once (issue 19). A folder's listing is then one consistent view for every check of that build.
+_SCOPE: ContextVar[dict | None] = ContextVar("woo_listing_scope", default=None)
+
+
+@contextmanager
+def listing_scope():
+    token = _SCOPE.set({"files": {}, "real": {}})
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def _realpath(path: Path) -> Path:
+    """``os.path.realpath``; within a ``listing_scope`` the real path of each folder is looked up once, and a path
+    whose last part is no link is its folder's real path joined with its name (what realpath does too)."""
+    scope = _SCOPE.get()
+    if scope is None or ".." in Path(path).parts:
+        return Path(os.path.realpath(path))
+    text = os.path.abspath(path)
+    parent, name = os.path.split(text)
+    if not name or name in (".", ".."):
+        return Path(os.path.realpath(text))
+    try:
+        leaf_is_link = os.path.islink(text)
+    except OSError:
+        leaf_is_link = True
+    if leaf_is_link:
+        return Path(os.path.realpath(text))
+    real = scope["real"].get(parent)
+    if real is None:
+        real = scope["real"][parent] = os.path.realpath(parent)
+    return Path(os.path.join(real, name))
+
 
 # Files that operating systems and office programs drop into folders by themselves. They are never
 # part of a package: ignored when hashing, checking for stray files and archiving.
@@ -36,10 +74,10 @@ def resolve_inside(package: Path, reference: str) -> tuple[str, Path]:
     if not parts:
         raise UnsafePath("het pad wijst niet naar een bestand")
     relative = "/".join(parts)
-    root = package.resolve()
+    root = _realpath(package)
     candidate = package.joinpath(*parts)
     # Every step may be a link: check where it really ends up.
-    real = Path(os.path.realpath(candidate))
+    real = _realpath(candidate)
     if real != root and root not in real.parents:
         raise UnsafePath("het pad is een snelkoppeling (symlink) naar een bestand buiten de pakketmap")
     return relative, candidate
@@ -49,6 +87,17 @@ def package_files(package: Path) -> tuple[list[str], list[str]]:
     """All files below ``package`` as relative POSIX paths, and the links among them that leave it.
 
     Operating-system litter (see ``is_litter``) is left out: it is not part of any package."""
+    scope = _SCOPE.get()
+    if scope is None:
+        return _package_files(package)
+    key = os.path.abspath(package)
+    if key not in scope["files"]:
+        scope["files"][key] = _package_files(package)
+    files, escaping = scope["files"][key]
+    return list(files), list(escaping)
+
+
+def _package_files(package: Path) -> tuple[list[str], list[str]]:
     root = package.resolve()
     files: list[str] = []
     escaping: list[str] = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .approval import sha256_file
-from .cache import Cache, file_sha256
+from .cache import Cache
 from .limits import dutch_number
 
 
@@ -75,6 +75,19 @@ class CachedTexts:
 
     def __eq__(self, other) -> bool:
         return list(self) == list(other)
+
+
+VERDICT_KIND = "pdf-oordeel"
+
+
+def verdict_of(entry: dict) -> dict:
+    """The small record the validation reads (issue 19): the gate's verdict and the number of pages with text,
+    without the page texts (those stay in the full ``pdf`` entry, read per page and per search shard)."""
+    texts = entry.get("texts") or []
+    verdict = {k: v for k, v in entry.items() if k != "texts"}
+    verdict["text_pages"] = len(texts)
+    verdict["has_text"] = any(isinstance(t, str) and t.strip() for t in texts)
+    return verdict
 
 
 def any_text(texts) -> bool:
@@ -441,7 +454,16 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
     try:
         data = Path(path).read_bytes()
         opened: list = []  # the pypdf reader of the precheck, opened once
-        if len(data) > limits.pdf_bytes:
+        if hashlib.sha256(data).hexdigest() != sha:
+            # Changed since the build hashed it (or named by a stale hash): never judged, cached or published under
+            # the hash the approval was checked with.
+            result = {
+                "ok": False,
+                "error": "de pdf is tijdens de build gewijzigd: de inhoud is niet meer die waarvan de build de "
+                "SHA-256 berekende en de goedkeuring controleerde.",
+                "error_code": "pdf.gewijzigd",
+            }
+        elif len(data) > limits.pdf_bytes:
             result = _limit_result(limits, "pdf_bytes", len(data), "de pdf", "limiet.pdf_bytes")
         else:
             result = _precheck(data, limits, opened)
@@ -453,6 +475,7 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
                 cache.put_bytes("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf", published)
             result["sha256"] = sha
             cache.put_json("pdf", f"{sha}-v{PDF_CODE_VERSION}", result)
+            cache.put_json(VERDICT_KIND, f"{sha}-v{PDF_CODE_VERSION}", verdict_of(result))
     except LimitReachedError:
         result = {
             "ok": False,
@@ -588,6 +611,14 @@ def run_jobs(jobs: list[tuple[str, str, str]], workers: int, limits, done) -> No
             w.stop(kill=w.job is not None)
 
 
+def _sha256_or_none(path: Path) -> str | None:
+    """SHA-256 of a file (from the build's memo of unchanged PDFs when there is one), None when it cannot be read."""
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
+
+
 class PdfInspector:
     def __init__(self, cache: Cache, workers: int | None = None, limits=None, scheduler: str = ""):
         """``scheduler``: the address of a Dask scheduler (publish/cluster.py); empty runs local processes."""
@@ -599,6 +630,8 @@ class PdfInspector:
         self.workers = workers or max(1, os.cpu_count() or 1)
         self.limits = limits or DEFAULT_LIMITS
         self.parsed = 0  # how many PDFs were really parsed (not from cache)
+        self.verdicts_read = 0  # cached results taken from their small verdict record
+        self.verdicts_made = 0  # cached results read whole (texts too) to make their verdict record
         self._expected: dict[Path, str] = {}  # published copy -> its SHA-256 as recorded when it was made
 
     def expected_sha256(self, published_copy: Path) -> str:
@@ -608,11 +641,11 @@ class PdfInspector:
     def published_copy(self, sha: str) -> Path:
         return self.cache.file_path("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf")
 
-    def _usable(self, sha: str, cached: dict) -> bool:
+    def _usable(self, sha: str, cached: PdfResult) -> bool:
         """A cached result is used only with its published copy intact (its SHA-256 as recorded)."""
-        if not cached.get("ok"):
+        if not cached.ok:
             return True
-        return bool(cached.get("published_sha256")) and file_sha256(self.published_copy(sha)) == cached["published_sha256"]
+        return bool(cached.published_sha256) and _sha256_or_none(self.published_copy(sha)) == cached.published_sha256
 
     def _within_limits(self, result: PdfResult) -> PdfResult:
         """Limits the site may have lowered since a result was cached."""
@@ -631,6 +664,36 @@ class PdfInspector:
         if not result.from_cache and not self.cache.file_path("pdf", key, ".json").is_file():
             return result
         result.texts = CachedTexts(self.cache, key, len(result.texts), any(t.strip() for t in result.texts))  # type: ignore[assignment]
+        return result
+
+    def _cached(self, sha: str) -> PdfResult | None:
+        """The cached result for this content: from the small verdict record (its texts left in the full entry,
+        ``CachedTexts``), else from the full entry, from which the verdict record is then made for the next build."""
+        key = f"{sha}-v{PDF_CODE_VERSION}"
+        verdict = self.cache.get_json(VERDICT_KIND, key)
+        full = None
+        if not isinstance(verdict, dict) or verdict.get("sha256") != sha:
+            full = self.cache.get_json("pdf", key)
+            if not isinstance(full, dict) or full.get("sha256") != sha:
+                return None
+            verdict = verdict_of(full)
+            try:
+                self.cache.put_json(VERDICT_KIND, key, verdict)
+            except OSError:  # a read-only or full cache: read the full entry again next time
+                pass
+            self.verdicts_made += 1
+        else:
+            self.verdicts_read += 1
+        fields = dict(verdict)
+        count, has_text = fields.pop("text_pages", None), fields.pop("has_text", None)
+        if not isinstance(count, int) or not isinstance(has_text, bool) or count < 0:
+            return None
+        try:
+            result = PdfResult(**fields, from_cache=True)
+        except TypeError:  # an entry from another version of the result fields
+            return None
+        if count:
+            result.texts = CachedTexts(self.cache, key, count, has_text)  # type: ignore[assignment]
         return result
 
     def inspect_all(self, paths: list[Path], progress=None) -> dict[Path, PdfResult]:
@@ -668,13 +731,10 @@ class PdfInspector:
                     ),
                 )
                 continue
-            cached = self.cache.get_json("pdf", f"{sha}-v{PDF_CODE_VERSION}")
+            cached = self._cached(sha)
             if cached is not None and self._usable(sha, cached):
-                try:
-                    finish(path, PdfResult(**cached, from_cache=True))
-                    continue
-                except TypeError:  # an entry from another version of the result fields
-                    pass
+                finish(path, cached)
+                continue
             waiting.setdefault(sha, []).append(path)
         jobs = [(str(paths_[0]), sha, str(self.cache.root)) for sha, paths_ in sorted(waiting.items())]
 
