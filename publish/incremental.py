@@ -96,7 +96,7 @@ class LiveReuse:
     def restart(self) -> None:
         """A new round of the build (after refusing a package the site is written again from scratch)."""
         self.now, self.linked, self.linked_bytes = {}, 0, 0
-        self.used_downloads: set[str] = set()
+        self.used_downloads = set()
 
     def link(self, rel: str, key: str, target: Path) -> bool:
         """Hard-link the live file at ``rel`` to ``target`` when it was made from ``key`` and has not been
@@ -104,8 +104,8 @@ class LiveReuse:
         if not key:
             return False
         entry = self.before.get(rel)
-        if not entry or entry[0] != key:
-            return False
+        if not isinstance(entry, list) or len(entry) != 5 or entry[0] != key:
+            return False  # not recorded, made from other inputs, or a damaged record
         source = self.live / rel
         try:
             st = os.lstat(source)

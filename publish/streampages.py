@@ -45,7 +45,7 @@ def streamable(config) -> bool:
 def _nav_fingerprint(items) -> list:
     out = []
     for item in items or []:
-        entry = [type(item).__name__, str(getattr(item, "title", "") or ""), str(getattr(item, "url", "") or "")]
+        entry: list = [type(item).__name__, str(getattr(item, "title", "") or ""), str(getattr(item, "url", "") or "")]
         file = getattr(item, "file", None)
         if file is not None:
             entry.append(file.src_uri)

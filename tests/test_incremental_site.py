@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from publish.build import EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
+
 from support import DEMO_KEY, ROOT, approve, run_cli
 
 pytestmark = pytest.mark.slow  # every test here builds whole sites
@@ -194,7 +195,9 @@ def test_site_settings_theme_and_name_changes_are_never_served_stale(site):
 
 
 def test_embargo_lifts_by_date_on_a_warm_build(site, make_package):
-    approve(make_package("later", meta={"kenmerk": "2024-0005", "titel": "Besluit met EMBARGO", "publicatie_datum": "2024-07-01"}))
+    approve(
+        make_package("later", meta={"kenmerk": "2024-0005", "titel": "Besluit met EMBARGO", "publicatie_datum": "2024-07-01"})
+    )
     site.warm("2024-06-01")
     assert not (site.out / "besluit/2024-0005").exists()
     site.warm("2024-07-01")
@@ -246,3 +249,18 @@ def test_a_live_file_touched_since_the_last_build_is_made_again(site):
     assert report.exit_code == EXIT_OK
     for path, data in originals.items():
         assert path.read_bytes() == data, path
+
+
+@pytest.mark.parametrize(
+    "record",
+    [b"", b"{niet json", b'{"live": 1, "files": []}', b'{"live": "x", "files": {"a": 5}}', b"\x00" * 100],
+)
+def test_a_damaged_record_of_the_live_site_only_costs_time(site, record):
+    for path in (site.cache / "site").glob("*.json"):
+        os.chmod(path, 0o644)
+        if b"live" in record and b"x" in record:
+            path.write_bytes(record.replace(b'"x"', repr(str(site.out.resolve())).replace("'", '"').encode()))
+        else:
+            path.write_bytes(record)
+    report = site.warm()
+    assert report.site["bestanden_hergebruikt"] == 0 and report.site["paginas_gerenderd"] == 0
