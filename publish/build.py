@@ -442,7 +442,7 @@ def _write_site(
                 shutil.rmtree(work / "generated", ignore_errors=True)
                 t0 = time.perf_counter()
                 pages, static, skipped, check, streamed = _write_sources(
-                    site, views, sources, downloads, gone, unavailable, packages, work / "generated"
+                    site, views, sources, downloads, gone, unavailable, packages, work / "generated", reuse
                 )
                 _lap(report, "site_paginas", t0)
                 if not check.blamed:
@@ -773,6 +773,7 @@ def _write_sources(
     unavailable: Sequence[dict] = (),
     packages: dict | None = None,
     streamed: Path | None = None,
+    reuse: LiveReuse | None = None,
 ):
     """The site's own pages and files, then the generated pages. Returns the generated pages (their
     bodies let go once written), the site's own files by their place in the output (for naming the
@@ -784,7 +785,7 @@ def _write_sources(
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
-    checker = GeneratedCheck(packages or {})
+    checker = GeneratedCheck(packages or {}, reuse.clean_bodies if reuse is not None else frozenset())
     to_stream: dict[str, None] = {}
 
     def sink(page) -> None:
@@ -804,6 +805,8 @@ def _write_sources(
         unavailable=sorted(unavailable, key=lambda p: p["url"]),
         sink=sink,
     ).generate()
+    if reuse is not None:
+        reuse.clean_bodies_now = checker.found_clean
     return pages, static, skipped, checker.check, list(to_stream)
 
 

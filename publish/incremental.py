@@ -86,12 +86,18 @@ class LiveReuse:
         self.linked = 0
         self.linked_bytes = 0
         self.used_downloads: set[str] = set()  # cache keys of downloads this build used (the rest is pruned)
+        # SHA-256 of generated page bodies found without script markup (publish/scriptcheck.py GeneratedCheck).
+        self.clean_bodies: frozenset[str] = frozenset()
+        self.clean_bodies_now: set[str] = set()
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("live") == str(live) and isinstance(data.get("files"), dict):
                 self.before = data["files"]
+                clean = data.get("clean")
+                if isinstance(clean, list) and all(isinstance(c, str) for c in clean):
+                    self.clean_bodies = frozenset(clean)
         except (OSError, ValueError, RecursionError):
-            self.before = {}
+            self.before, self.clean_bodies = {}, frozenset()
 
     def restart(self) -> None:
         """A new round of the build (after refusing a package the site is written again from scratch)."""
@@ -139,4 +145,5 @@ class LiveReuse:
                 continue
             files[rel] = [key, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        Cache._write(self.path, json.dumps({"live": str(self.live), "files": files}, separators=(",", ":")).encode("utf-8"))
+        record = {"live": str(self.live), "files": files, "clean": sorted(self.clean_bodies_now)}
+        Cache._write(self.path, json.dumps(record, separators=(",", ":")).encode("utf-8"))
