@@ -21,20 +21,43 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 from .cache import Cache
 
 _CODE_HASH: str | None = None
+# The libraries whose version can change a page, a download or the theme (not every installed
+# distribution: which ones are found depends on the working directory and sys.path).
+_LIBRARIES = (
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocs-material-extensions",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "markupsafe",
+    "pyyaml",
+    "pygments",
+    "babel",
+    "backrefs",
+    "paginate",
+    "pathspec",
+    "selectolax",
+    "openpyxl",
+    "et-xmlfile",
+    "lxml",
+    "python-frontmatter",
+)
 
 
 def code_hash() -> str:
-    """SHA-256 over this package's own files (code, templates, theme, standard pages) and the versions of
-    every installed distribution (mkdocs, mkdocs-material, Markdown, Jinja2, ...): any upgrade or code
-    change makes every cached page and download again."""
+    """SHA-256 over this package's own files (code, templates, theme, standard pages), the Python version
+    and the versions of the libraries that make pages and downloads (mkdocs, mkdocs-material, Markdown,
+    Jinja2, ...): any upgrade or code change makes every cached page and download again."""
     global _CODE_HASH
     if _CODE_HASH is None:
-        from importlib.metadata import distributions
+        from importlib.metadata import PackageNotFoundError, version
 
         digest = hashlib.sha256(b"woo-incremental-1\0")
         root = Path(__file__).resolve().parent
@@ -46,7 +69,12 @@ def code_hash() -> str:
                 path = Path(folder) / name
                 digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
-        versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+        versions = [sys.version]
+        for name in _LIBRARIES:
+            try:
+                versions.append(f"{name}=={version(name)}")
+            except PackageNotFoundError:
+                versions.append(f"{name}: -")
         digest.update("\n".join(versions).encode("utf-8"))
         _CODE_HASH = digest.hexdigest()
     return _CODE_HASH

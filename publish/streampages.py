@@ -66,14 +66,14 @@ def render_context(config, nav, files) -> str:
     from .incremental import code_hash, folder_hash
 
     parts: list = [code_hash(), os.environ.get("SOURCE_DATE_EPOCH", "")]
-    skip = {"plugins", "docs_dir", "site_dir", "theme"}
+    skip = {"plugins", "docs_dir", "site_dir", "theme", "config_file_path"}  # the temporary folders, and how the path was spelled
     parts.append([[k, repr(config[k])] for k in sorted(config.keys()) if k not in skip])
     theme = config.theme
     parts.append(repr(sorted(dict(theme).items(), key=lambda kv: kv[0])))
     for folder in theme.dirs:
         # Installed libraries are pinned by the versions in code_hash; everything else by its contents.
         installed = "site-packages" in Path(folder).parts or "dist-packages" in Path(folder).parts
-        parts.append([folder, "" if installed else folder_hash(Path(folder))])
+        parts.append([os.path.abspath(folder), "" if installed else folder_hash(Path(folder))])
     parts.append(_nav_fingerprint(nav.items))
     parts.append(sorted([f.src_uri, f.dest_uri, f.url, str(f.inclusion)] for f in files))
     body = json.dumps(parts, ensure_ascii=False, default=str)
