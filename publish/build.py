@@ -494,7 +494,7 @@ def _write_site(
             _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today))
             _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()
-            _add_search_index(views, new_site)
+            _add_search_index(views, new_site, Cache(opts.cache), work)
             report.timings["zoekindex"] = time.perf_counter() - t0
             _add_security_headers(new_site, check.script_hashes)
             t0 = time.perf_counter()
@@ -960,12 +960,14 @@ def _refuse(
     report.exit_code = max(report.exit_code, EXIT_REFUSED)
 
 
-def _add_search_index(views, site_dir: Path) -> None:
-    from .search import build_search_files
+def _add_search_index(views, site_dir: Path, cache: Cache | None = None, work: Path | None = None) -> None:
+    """The search index, written one file at a time; its analysed texts come from the build cache
+    (issue 19: a warm build only merges them), its temporary postings go to the build's work folder."""
+    from .search import iter_search_files
 
     target = site_dir / urls.SEARCH_INDEX
     target.mkdir(parents=True, exist_ok=True)
-    for name, text in build_search_files(views).items():
+    for name, text in iter_search_files(views, cache, work):
         (target / name).write_text(text, encoding="utf-8")
 
 

@@ -1,4 +1,4 @@
-"""The search index: prebuilt here, queried by lunr.js with lunr-languages' Dutch support.
+"""The search index: prebuilt here, queried in the browser (woo-search.js) with lunr-languages' Dutch pipeline.
 
 Design, so that what a browser loads per query stays bounded as the site grows:
 
@@ -7,8 +7,12 @@ Design, so that what a browser loads per query stays bounded as the site grows:
   and per-decision document lists (``d-<id>-N.json``), loaded only for the results shown.
 - ``b-G-N.json``: the decision-level index (title, subjects, organisation, summary, document
   titles); ``t-G-N.json``: the title of every published PDF (as page 0) and the full text of its
-  pages. Every shard is a complete lunr 2.3 index that ``lunr.Index.load`` accepts.
-  A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
+  pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
+- Format 4 (issue 19): a shard is ``{"termen": {term: [df, {field: [ref, count, length, ...]}]}}``;
+  woo-search.js scores BM25 exactly as lunr.js 2.3 did (k1 1.2, b 0.75, field boosts; ``shard_scores`` is
+  its Python twin) with the bucket's document count and field lengths from ``meta.json``
+  (``statistiek``). Format 3 baked those statistics into every score, so one decision added or removed
+  rewrote every shard of its bucket; now only the shards of its own terms change.
 
 Stable files, so that a nightly sync uploads little (issue 19):
 
@@ -16,11 +20,15 @@ Stable files, so that a nightly sync uploads little (issue 19):
   decision index, ``id/file/page/date`` in the text index (page 0 is the file's title; date is the
   document's date in days since 1970, base 36, empty when unknown). Positions are never used.
 - Decisions fall into buckets G = id mod the bucket count. Each bucket is an index of its own, with
-  its own BM25 statistics (document count, document frequency, average field length) and its own
-  shard count: a changed decision rewrites only its own bucket's shards, its chunk, its document
-  lists and ``meta.json``. Buckets and chunks change in number only when the number of decisions
-  crosses a power of two; shards per bucket only when the bucket's size does.
-- Term numbers (``_index``) are local to a shard, so a new word does not renumber other shards.
+  its own BM25 statistics and its own shard count: a changed decision rewrites only its own bucket's
+  shards that hold its terms, its chunk, its document lists and ``meta.json``. Buckets and chunks
+  change in number only when the number of decisions crosses a power of two; shards per bucket only
+  when the bucket's size does.
+
+Incremental (issue 19): the analysed form of every decision and document (terms and counts, field
+lengths) is kept in the build cache, keyed by its text and the analyser's version (``ANALYSER_VERSION``,
+from the analyser's source, stop words and Snowball's); a bucket whose decisions did not change is
+copied from the cache whole (``_Analysed``). A cold and a warm build give the same bytes.
 
 The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``) with our own
 stemmer ``stemmer-nl-woo``: Snowball's ``dutch_porter`` (the stems lunr.nl.js gives) wrapped in a light
@@ -36,7 +44,6 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,8 +51,7 @@ from typing import Any
 import snowballstemmer
 from lunr.pipeline import Pipeline
 
-INDEX_VERSION = 3
-LUNR_VERSION = "2.3.9"
+INDEX_VERSION = 4
 K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets together
 MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
@@ -156,12 +162,6 @@ def _register_with_lunr() -> None:
 _register_with_lunr()
 
 
-def search_pipeline_names() -> list[str]:
-    pipeline = Pipeline()
-    pipeline.add(Pipeline.registered_functions["trimmer-nl"], Pipeline.registered_functions["stemmer-nl-woo"])
-    return pipeline.serialize()
-
-
 def fnv1a(text: str) -> int:
     """FNV-1a (32 bits) over the UTF-8 bytes; the browser computes the same."""
     h = 0x811C9DC5
@@ -220,10 +220,75 @@ def bucket_of(stable_id: str, buckets: int) -> int:
     return int(stable_id, 36) % buckets
 
 
-@dataclass
-class _Doc:
-    ref: str
-    fields: dict[str, list[str]]
+def _analyser_version() -> str:
+    """What the analysed form of a text depends on: the tokeniser, trimmer, stop words, normalisation and
+    stemmer (their source and Snowball's), and the shape of the cached value. A change to any of them
+    gives new cache keys, so nothing analysed by older code is used (as ``PDF_CODE_VERSION`` does)."""
+    import hashlib
+    import inspect
+
+    digest = hashlib.sha256(b"analysed-v1")
+    for fn in (trim, _normalise, _finish, stem, terms, analyse, kenmerk_terms, compact):
+        digest.update(inspect.getsource(fn).encode("utf-8"))
+    digest.update(WORD_CHARACTERS.encode("utf-8") + _SEPARATOR.pattern.encode("utf-8") + _VOWELS.encode("utf-8"))
+    digest.update("\n".join(sorted(STOP_WORDS)).encode("utf-8"))
+    digest.update(snowballstemmer.__name__.encode() + str(getattr(snowballstemmer, "__version__", "")).encode())
+    digest.update(Path(inspect.getfile(type(_STEMMER))).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def analyse(values: dict[str, str], raw: frozenset = frozenset()) -> dict[str, list]:
+    """The analysed form of one document's fields, as the index needs it and as the cache keeps it:
+    ``{field: [length, [term, count, term, count, ...]]}`` (terms in order of first occurrence).
+    ``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline."""
+    out: dict[str, list] = {}
+    for name, value in values.items():
+        tokens = (value or "").split() if name in raw else terms(value)
+        counts: dict[str, int] = {}
+        for t in tokens:
+            counts[t] = counts.get(t, 0) + 1
+        flat: list = []
+        for t, n in counts.items():
+            flat += (t, n)
+        out[name] = [len(tokens), flat]
+    return out
+
+
+def _valid_analysed(value, fields) -> bool:
+    """A cached analysed form has the shape ``analyse`` gives (a damaged entry that still parses is refused)."""
+    if not isinstance(value, dict) or not set(value) <= set(fields):
+        return False
+    for entry in value.values():
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int) and isinstance(entry[1], list)):
+            return False
+        flat = entry[1]
+        if len(flat) % 2 or not all(isinstance(t, str) and isinstance(n, int) and n > 0 for t, n in zip(flat[::2], flat[1::2])):
+            return False
+    return True
+
+
+def bm25(idf: float, tf: int, length: int, average: float, boost: float) -> float:
+    """One posting's score, as lunr.js 2.3 scores (k1 1.2, b 0.75) and as woo-search.js computes it."""
+    return idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf) * boost
+
+
+def inverse_document_frequency(documents: int, df: int) -> float:
+    return math.log(1 + abs((documents - df + 0.5) / (df + 0.5)))
+
+
+def shard_scores(shard: dict, statistics: list, boosts: dict[str, float]) -> dict[str, dict[tuple[str, str], float]]:
+    """``{term: {(field, ref): score}}`` of one shard, computed as woo-search.js does: ``statistics`` is the
+    bucket's row of ``meta.json``'s ``statistiek`` ([documents, {field: [length sum, length count]}])."""
+    documents, lengths = statistics
+    average = {name: (s / c if c else 0.0) or 1.0 for name, (s, c) in lengths.items()}
+    out: dict[str, dict[tuple[str, str], float]] = {}
+    for t, (df, by_field) in shard["termen"].items():
+        idf = inverse_document_frequency(documents, df)
+        entry = out[t] = {}
+        for name, flat in by_field.items():
+            for k in range(0, len(flat), 3):
+                entry[(name, flat[k])] = bm25(idf, flat[k + 1], flat[k + 2], average.get(name, 1.0), boosts[name])
+    return out
 
 
 SPILL_BUCKETS = 256  # postings are kept by FNV-1a(term) mod this (a power of two, at most the 4096 shards)
@@ -275,14 +340,22 @@ class _Spill:
         self.folder.cleanup()
 
 
+def _json_len(value) -> int:
+    return len(json.dumps(value, ensure_ascii=False))
+
+
 class ShardedIndex:
-    """Builds lunr-compatible indexes, BM25 scored as lunr.js scores them, split by term.
+    """Builds the term-sharded index of one bucket (format: see ``_serialise``), BM25 scored as lunr.js
+    scores, but scored in the browser: a shard holds per term its document frequency and per posting
+    the term's count and the field's length; the bucket's document count and field lengths are in
+    ``meta.json`` only (``statistics``). So a decision added or removed changes only the shards of its
+    own terms (issue 19), not every shard of its bucket as baked-in scores did.
 
     Issue 19: the postings of a whole archive's pages do not fit in memory. ``add`` keeps them in
     buckets by term (``SPILL_BUCKETS``, a power of two, so a bucket holds whole shards or a whole shard
     holds whole buckets); past ``spill_postings`` they are appended to one temporary file per bucket.
-    ``shards`` then scores one bucket at a time (every posting of a term is in its bucket), keeps only
-    the scored, capped postings, on disk as well when spilled, and builds each shard from its buckets.
+    ``shards`` then handles one bucket at a time (every posting of a term is in its bucket), keeps only
+    the capped postings, on disk as well when spilled, and builds each shard from its buckets.
     The output is the same whether or not anything was spilled."""
 
     def __init__(
@@ -306,20 +379,22 @@ class ShardedIndex:
 
     def add(self, ref: str, values: dict[str, str], raw: frozenset = frozenset()) -> None:
         """``raw``: fields whose words are indexed as they are (kenmerken), without the pipeline."""
+        self.add_analysed(ref, analyse({name: values[name] for name in self.fields if name in values}, raw))
+
+    def add_analysed(self, ref: str, analysed: dict[str, list]) -> None:
+        """One document in the form ``analyse`` gives (from the cache on a warm build)."""
         self.count += 1
         for name in self.fields:
-            if name not in values:  # a field left out does not count towards that field's average length
+            if name not in analysed:  # a field left out does not count towards that field's average length
                 continue
-            tokens = values.get(name, "").split() if name in raw else terms(values.get(name, ""))
-            length = len(tokens)
+            length, flat = analysed[name]
             self._length_sum[name] += length
             self._length_count[name] += 1
-            counts: dict[str, int] = defaultdict(int)
-            for t in tokens:
-                counts[t] += 1
-            for t, n in counts.items():
-                self._buffers[_bucket(t)].append((t, name, ref, n, length))
-            self._buffered += len(counts)
+            buffers = self._buffers
+            for k in range(0, len(flat), 2):
+                t = flat[k]
+                buffers[_bucket(t)].append((t, name, ref, flat[k + 1], length))
+            self._buffered += len(flat) // 2
         if self._buffered >= self.spill_postings:
             self._spill = self._spill or _Spill(self.spill_dir)
             for b, buffer in enumerate(self._buffers):
@@ -327,12 +402,15 @@ class ShardedIndex:
                 buffer.clear()
             self._buffered = 0
 
+    def statistics(self) -> list:
+        """What the browser scores with, for ``meta.json``: [documents, {field: [length sum, length count]}]."""
+        return [self.count, {name: [self._length_sum[name], self._length_count[name]] for name in self.fields}]
+
     def _bucket_postings(self, b: int) -> list[tuple[str, str, str, int, int]]:
         return (self._spill.read(b) if self._spill else []) + self._buffers[b]
 
     def shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> list[dict]:
-        """The index split by term into a power of two of shards of about ``target_bytes`` each.
-        Scores use this index's own statistics only (see the module docstring)."""
+        """The index split by term into a power of two of shards of about ``target_bytes`` each."""
         return list(self.iter_shards(target_bytes))
 
     def iter_shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> Iterator[dict]:
@@ -348,98 +426,80 @@ class ShardedIndex:
     def _shards(self, target_bytes: int) -> Iterator[dict]:
         average = {name: (self._length_sum[name] / max(1, self._length_count[name])) or 1.0 for name in self.fields}
         spilled = self._spill is not None
-        scored = _Spill(self.spill_dir) if spilled else None
-        kept: list[dict[str, dict[tuple[str, str], float]]] = []
+        kept_on_disk = _Spill(self.spill_dir) if spilled else None
+        kept: list[dict[str, tuple[int, list]]] = []
         any_term = False
         size = 0
         try:
             for b in range(SPILL_BUCKETS):
-                postings: dict[str, dict[str, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+                postings: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
                 for t, name, ref, tf, length in self._bucket_postings(b):
-                    postings[t][name][ref] = (tf, length)
-                bucket: dict[str, dict[tuple[str, str], float]] = {}
+                    postings[t].append((name, ref, tf, length))
+                bucket: dict[str, tuple[int, list]] = {}
                 for t in sorted(postings):
-                    by_field = postings[t]
-                    df = sum(len(refs) for refs in by_field.values())
-                    idf = math.log(1 + abs((self.count - df + 0.5) / (df + 0.5)))
-                    entry = {}
-                    for name, refs in by_field.items():
-                        for ref, (tf, length) in refs.items():
-                            norm = K1 * (1 - B + B * (length / average[name])) + tf
-                            entry[(name, ref)] = round(idf * ((K1 + 1) * tf) / norm * self.fields[name], 3)
-                    if self.max_postings and len(entry) > self.max_postings:
+                    entry = postings[t]
+                    df = len(entry)
+                    if self.max_postings and df > self.max_postings:
+                        # The best pages only, by their score now (idf is the same for all of them).
                         self.capped.add(t)
-                        best = sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[: self.max_postings]
-                        entry = dict(best)
-                    bucket[t] = entry
-                    # About what the JSON holds: the ref in the inverted index and in its field vector's key.
-                    size += sum(2 * len(ref) + len(name) + 24 for name, ref in entry) + len(t) + 20 + 10 * len(self.fields)
+                        boost = self.fields
+                        entry = sorted(
+                            entry, key=lambda p: (-round(bm25(1.0, p[2], p[3], average[p[0]], boost[p[0]]), 6), p[0], p[1])
+                        )[: self.max_postings]
+                    entry.sort(key=lambda p: (p[0], p[1]))
+                    bucket[t] = (df, entry)
+                    # Exactly what the JSON holds, but for the field names and brackets (few per term).
+                    # Refs are ASCII (base 36, digits, slashes): their JSON is their length and two quotes.
+                    size += sum(len(ref) + len(str(tf)) + len(str(length)) + 5 for _, ref, tf, length in entry)
+                    size += _json_len(t) + len(str(df)) + 16 * len(self.fields) + 6
                 del postings
                 any_term = any_term or bool(bucket)
-                if scored is not None:
-                    scored.append(b, [(t, list(entry.items())) for t, entry in bucket.items()])
-                    bucket.clear()
+                if kept_on_disk is not None:
+                    kept_on_disk.append(b, list(bucket.items()))
+                    bucket = {}
                 kept.append(bucket)
             if not any_term:
                 yield self._serialise({})
                 return
 
-            def scores_of(b: int) -> dict[str, dict[tuple[str, str], float]]:
-                if scored is None:
+            def postings_of(b: int) -> dict[str, tuple[int, list]]:
+                if kept_on_disk is None:
                     return kept[b]
-                return {t: dict(items) for t, items in scored.read(b)}
+                return dict(kept_on_disk.read(b))
 
             def shard(i: int, count: int) -> dict:
-                group: dict[str, dict] = {}
+                group: dict[str, tuple[int, list]] = {}
                 if count <= SPILL_BUCKETS:
                     for b in range(i, SPILL_BUCKETS, count):
-                        group.update(scores_of(b))
+                        group.update(postings_of(b))
                 else:
-                    group = {t: e for t, e in scores_of(i % SPILL_BUCKETS).items() if shard_of(t, count) == i}
+                    group = {t: e for t, e in postings_of(i % SPILL_BUCKETS).items() if shard_of(t, count) == i}
                 return self._serialise(group)
 
             # The count depends on the total size only (a power of two): one term growing does not reshuffle.
             count = 1
             while size / count > target_bytes and count < 4096:
                 count *= 2
-            # Measured first, one shard at a time, then made again to be written: the shards of a whole
-            # archive are never all in memory.
-            while count < 4096:
-                total = sum(len(json.dumps(shard(i, count), ensure_ascii=False, separators=(",", ":"))) for i in range(count))
-                if total / count <= 1.25 * target_bytes:
-                    break
-                count *= 2
             for i in range(count):
                 yield shard(i, count)
         finally:
-            if scored is not None:
-                scored.close()
+            if kept_on_disk is not None:
+                kept_on_disk.close()
 
-    def _serialise(self, group: dict[str, dict]) -> dict:
-        vectors: dict[str, list] = defaultdict(list)
-        inverted = []
-        capped = sorted(t for t in group if t in self.capped)
-        # Term numbers local to the shard: a word added elsewhere does not renumber this file.
-        index_of = {t: i for i, t in enumerate(sorted(group))}
+    def _serialise(self, group: dict[str, tuple[int, list]]) -> dict:
+        """``{"termen": {term: [df, {field: [ref, count, length, ref, count, length, ...]}]}, "afgekapt": [...]}``:
+        terms sorted, postings by field and ref. ``afgekapt``: terms so common that only their best postings
+        are kept, so a query does not require them."""
+        out: dict[str, list] = {}
         for t in sorted(group):
-            entry: dict[str, Any] = {"_index": index_of[t]}
-            for name in self.fields:
-                entry[name] = {}
-            for (name, ref), score in sorted(group[t].items()):
-                entry[name][ref] = {}
-                vectors[f"{name}/{ref}"] += [index_of[t], score]
-            inverted.append([t, entry])
-        field_vectors = [[key, vectors[key]] for key in sorted(vectors)]
-        shard = {
-            "version": LUNR_VERSION,
-            "fields": list(self.fields),
-            "fieldVectors": field_vectors,
-            "invertedIndex": inverted,
-            "pipeline": search_pipeline_names(),
-        }
+            df, entry = group[t]
+            by_field: dict[str, list] = {}
+            for name, ref, tf, length in entry:
+                by_field.setdefault(name, []).extend((ref, tf, length))
+            out[t] = [df, {name: by_field[name] for name in self.fields if name in by_field}]
+        shard: dict[str, Any] = {"termen": out}
+        capped = sorted(t for t in group if t in self.capped)
         if capped:
-            # Not part of lunr's format (lunr.Index.load ignores it): terms so common that only their
-            # best postings are kept, so a query does not require them.
             shard["afgekapt"] = capped
         return shard
 
@@ -475,8 +535,218 @@ def _field_text(value) -> str:
     return str(value) if value else ""
 
 
-def build_search_files(views) -> dict[str, str]:
+def decision_values(v) -> dict[str, str]:
+    """The fields of a decision in the decision index (``kenmerk`` is indexed raw: ``RAW_FIELDS``)."""
+    d = v.decision
+    return {
+        "titel": d.title,
+        "onderwerpen": " ".join(d.subjects),
+        "organisatie": d.organisation,
+        "samenvatting": _plain(d.summary_markdown, 5000),
+        "documenten": " ".join(r.row.title for r in v.rows)
+        + " "
+        + " ".join(a.title for a in d.annexes)
+        + " "
+        + " ".join(_field_text(getattr(getattr(d, "meta", None), name, None)) for name in _SEARCHED_FIELDS),
+        "kenmerk": " ".join(
+            [kenmerk_terms(d.kenmerk)]
+            + [kenmerk_terms(c) for c in getattr(d, "case_numbers", [])]  # and zaaknummers
+            + [
+                kenmerk_terms(n)
+                for n in (
+                    getattr(getattr(d, "meta", None), "vraagnummer", None),
+                    getattr(getattr(d, "meta", None), "kamerstuknummer", None),
+                )
+                if n
+            ]
+        ),
+    }
+
+
+RAW_FIELDS = frozenset({"kenmerk"})
+ANALYSER_VERSION = _analyser_version()
+ANALYSED = "zoekanalyse"  # the cache's folder for analysed texts (publish/cache.py)
+BUCKETS = "zoekemmers"  # for the manifests of whole buckets
+SHARDS = "zoekshards"  # for the shard files, by their SHA-256
+
+
+def _sha256_json(value) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+class _Analysed:
+    """The analysed form of decisions and documents, from the build cache when it holds it (issue 19: a
+    warm build only merges postings). Keys: SHA-256 of the analyser's version and the texts and fields
+    analysed; for a PDF's pages kept in the cache, its inspection key stands for its texts (they are a
+    pure function of it), so a warm build does not read page texts at all. A damaged or malformed
+    entry is recomputed and replaced; entries not used by a build are removed after it (``prune``).
+
+    One level up, the shards of a whole bucket: keyed by the index code's version and every (ref, key
+    of its analysed form) of the bucket in order, kept as a manifest (statistics, SHA-256 of each shard)
+    and the shard files themselves, content-addressed. A bucket whose decisions did not change is
+    copied from the cache (each shard checked against its SHA-256) without reading any analysed text."""
+
+    def __init__(self, cache=None):
+        self.cache = cache
+        self.used: dict[str, set[str]] = {ANALYSED: set(), BUCKETS: set(), SHARDS: set()}
+        self.reused = 0
+        self.computed = 0
+        self.buckets_reused = 0
+
+    def decision_key(self, values: dict[str, str], raw: frozenset) -> str:
+        key = _sha256_json([ANALYSER_VERSION, "besluit", values, sorted(raw)])
+        self.used[ANALYSED].add(key)
+        return key
+
+    def document_key(self, title: str, texts) -> str:
+        from .pdfs import CachedTexts
+
+        source = ["pdf", texts._key] if isinstance(texts, CachedTexts) else ["teksten", _sha256_json(list(texts))]
+        key = _sha256_json([ANALYSER_VERSION, "document", title, source])
+        self.used[ANALYSED].add(key)
+        return key
+
+    def _get(self, key: str, fields, compute):
+        if self.cache is not None:
+            value = self.cache.get_json(ANALYSED, key)
+            if value is not None and fields(value):
+                self.reused += 1
+                return value
+        value = compute()
+        self.computed += 1
+        if self.cache is not None:
+            self.cache.put_json(ANALYSED, key, value)
+        return value
+
+    def decision(self, key: str, values: dict[str, str], raw: frozenset) -> dict[str, list]:
+        return self._get(key, lambda v: _valid_analysed(v, values), lambda: analyse(values, raw))
+
+    def document(self, key: str, title: str, texts) -> dict:
+        """``{"titel": analysed title, "paginas": [[page number, analysed text], ...]}`` (pages with text only)."""
+
+        def compute() -> dict:
+            pages = [[no, analyse({"tekst": text})] for no, text in enumerate(texts, start=1) if text.strip()]
+            return {"titel": analyse({"titel": title}), "paginas": pages}
+
+        def valid(v) -> bool:
+            return (
+                isinstance(v, dict)
+                and set(v) == {"titel", "paginas"}
+                and _valid_analysed(v["titel"], {"titel"})
+                and isinstance(v["paginas"], list)
+                and all(
+                    isinstance(p, list) and len(p) == 2 and isinstance(p[0], int) and _valid_analysed(p[1], {"tekst"})
+                    for p in v["paginas"]
+                )
+            )
+
+        return self._get(key, valid, compute)
+
+    def bucket(self, key: str, fields: dict[str, float]) -> tuple[list, list[tuple[str, Path]]] | None:
+        """A bucket's statistics and shard files (SHA-256, path) from the cache; None when there is no good
+        manifest. Each shard is checked when it is read (``shard_text``)."""
+        if self.cache is None:
+            return None
+        manifest = self.cache.get_json(BUCKETS, key)
+        try:
+            documents, lengths = manifest["statistiek"]
+            # The cache keeps keys sorted: back in the index's order of fields.
+            statistics = [documents, {name: [int(lengths[name][0]), int(lengths[name][1])] for name in fields}]
+            shas = manifest["shards"]
+            if not (isinstance(documents, int) and isinstance(shas, list) and all(isinstance(x, str) for x in shas)):
+                return None
+            if not shas:
+                return None
+            paths = [(sha, self.cache.file_path(SHARDS, sha, ".json")) for sha in shas]
+        except (OSError, TypeError, KeyError, AttributeError, ValueError, IndexError):
+            return None
+        return statistics, paths
+
+    def shard_text(self, sha: str, path: Path) -> str | None:
+        """A shard from the cache, None when it is missing or damaged (its SHA-256 does not match)."""
+        import hashlib
+
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != sha:
+            return None
+        self.used[SHARDS].add(sha)
+        return data.decode("utf-8")
+
+    def store_shard(self, text: str) -> str:
+        import hashlib
+
+        data = text.encode("utf-8")
+        sha = hashlib.sha256(data).hexdigest()
+        self.used[SHARDS].add(sha)
+        if self.cache is not None:  # always written: one in place may be the damaged one this bucket is rebuilt for
+            self.cache.put_bytes(SHARDS, sha, ".json", data)
+        return sha
+
+    def store_bucket(self, key: str, statistics: list, shas: list[str]) -> None:
+        self.used[BUCKETS].add(key)
+        if self.cache is not None:
+            self.cache.put_json(BUCKETS, key, {"statistiek": statistics, "shards": shas})
+
+    def prune(self) -> int:
+        """Remove the entries this build did not use; how many were removed."""
+        if self.cache is None:
+            return 0
+        removed = 0
+        for kind, used in self.used.items():
+            folder = Path(self.cache.root) / kind
+            for path in sorted(folder.glob("*/*.json")) if folder.is_dir() else []:
+                if path.stem not in used:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+
+@lru_cache(maxsize=1)
+def _index_code_version() -> str:
+    """What a bucket's shards depend on besides their input: the index code and its settings."""
+    import inspect
+
+    source = "".join(inspect.getsource(x) for x in (ShardedIndex, bm25, shard_of, fnv1a, _json_len))
+    settings = [INDEX_VERSION, K1, B, TARGET_SHARD_BYTES, MAX_POSTINGS, MAX_DECISION_POSTINGS, SPILL_BUCKETS]
+    return _sha256_json([source, settings])[:12]
+
+
+def _fill(index: ShardedIndex, kind: int, g: int, views, ids: dict[str, str], buckets: int, analysed: _Analysed) -> None:
+    """Add the analysed decisions (``kind`` 0) or documents (1) of bucket ``g`` to ``index``, in view order."""
+    epoch = __import__("datetime").date(1970, 1, 1)
+    for v in views:
+        sid = ids[v.url]
+        if bucket_of(sid, buckets) != g:
+            continue
+        if kind == 0:
+            values = decision_values(v)
+            index.add_analysed(sid, analysed.decision(analysed.decision_key(values, RAW_FIELDS), values, RAW_FIELDS))
+            continue
+        for f_no, f in enumerate(v.files):
+            when = getattr(f, "date", None)
+            date36 = _base36((when - epoch).days) if when else ""
+            document = analysed.document(analysed.document_key(f.title, f.texts), f.title, f.texts)
+            # Page 0: the file's title, so that a document is found as a result by its title too.
+            index.add_analysed(f"{sid}/{f_no}/0/{date36}", document["titel"])
+            for page_no, page in document["paginas"]:
+                index.add_analysed(f"{sid}/{f_no}/{page_no}/{date36}", page)
+
+
+def build_search_files(views, cache=None, spill_dir: Path | None = None, report: dict | None = None) -> dict[str, str]:
     """All files of the search index, as {relative path under zoeken/index/: JSON text}."""
+    return dict(iter_search_files(views, cache, spill_dir, report))
+
+
+def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: dict | None = None) -> Iterator[tuple[str, str]]:
+    """The files of the search index one at a time (relative path under zoeken/index/, JSON text), so the
+    shards of a whole archive are never all in memory. ``cache`` (publish/cache.py's ``Cache``): where the
+    analysed texts are kept between builds; ``report``: filled with how many were reused and computed."""
+    analysed = _Analysed(cache)
     organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
     outcomes = ["openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen"]
     grounds = sorted(
@@ -504,9 +774,24 @@ def build_search_files(views) -> dict[str, str]:
     }
     # Per bucket the best postings of a term, so that all buckets together keep about the same number.
     decision_indexes = [
-        ShardedIndex(decision_fields, max_postings=max(100, MAX_DECISION_POSTINGS // buckets)) for _ in range(buckets)
+        ShardedIndex(decision_fields, max_postings=max(100, MAX_DECISION_POSTINGS // buckets), spill_dir=spill_dir)
+        for _ in range(buckets)
     ]
-    text_indexes = [ShardedIndex({"tekst": 1, "titel": 3}, max_postings=max(32, MAX_POSTINGS // buckets)) for _ in range(buckets)]
+    text_fields: dict[str, float] = {"tekst": 1, "titel": 3}
+    text_indexes = [
+        ShardedIndex(text_fields, max_postings=max(32, MAX_POSTINGS // buckets), spill_dir=spill_dir) for _ in range(buckets)
+    ]
+    import hashlib
+
+    # Per bucket and index: a sum of the SHA-256 of every (ref, key of its analysed form), so that the key
+    # does not depend on the order of the decisions (the shards do not either).
+    bucket_sums = [[0] * buckets, [0] * buckets]
+
+    def count_in(k: int, g: int, line: str) -> None:
+        bucket_sums[k][g] = (bucket_sums[k][g] + int.from_bytes(hashlib.sha256(line.encode("utf-8")).digest(), "big")) % (
+            1 << 256
+        )
+
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, kind_column, id_column = [], [], [], [], [], [], [], []
     chunks: list[dict] = [dict() for _ in range(chunk_total)]
@@ -539,50 +824,66 @@ def build_search_files(views) -> dict[str, str]:
         listing = [[f.title, f.url, *documents.get(f.url, ["", ""]), file_days[i]] for i, f in enumerate(files)]
         for k in range(0, len(listing), DOCUMENTS_PER_FILE):
             document_files[f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json"] = listing[k : k + DOCUMENTS_PER_FILE]
-        decision_indexes[bucket].add(
-            sid,
-            {
-                "titel": d.title,
-                "onderwerpen": " ".join(d.subjects),
-                "organisatie": d.organisation,
-                "samenvatting": _plain(d.summary_markdown, 5000),
-                "documenten": " ".join(r.row.title for r in v.rows)
-                + " "
-                + " ".join(a.title for a in d.annexes)
-                + " "
-                + " ".join(_field_text(getattr(getattr(d, "meta", None), name, None)) for name in _SEARCHED_FIELDS),
-                "kenmerk": " ".join(
-                    [kenmerk_terms(d.kenmerk)]
-                    + [kenmerk_terms(c) for c in getattr(d, "case_numbers", [])]  # and zaaknummers
-                    + [
-                        kenmerk_terms(n)
-                        for n in (
-                            getattr(getattr(d, "meta", None), "vraagnummer", None),
-                            getattr(getattr(d, "meta", None), "kamerstuknummer", None),
-                        )
-                        if n
-                    ]
-                ),
-            },
-            raw=frozenset({"kenmerk"}),
-        )
+        count_in(0, bucket, f"{sid}\t{analysed.decision_key(decision_values(v), RAW_FIELDS)}")
         for f_no, f in enumerate(files):
             date36 = "" if file_days[f_no] is None else _base36(file_days[f_no])
-            # Page 0: the file's title, so that a document is found as a result by its title too.
-            text_indexes[bucket].add(f"{sid}/{f_no}/0/{date36}", {"titel": f.title})
-            for page_no, text in enumerate(f.texts, start=1):
-                if text.strip():
-                    text_indexes[bucket].add(f"{sid}/{f_no}/{page_no}/{date36}", {"tekst": text})
+            count_in(1, bucket, f"{sid}/{f_no}//{date36}\t{analysed.document_key(f.title, f.texts)}")
+    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
+    for i, chunk in enumerate(chunks):
+        yield f"c-{i}.json", dump(dict(sorted(chunk.items())))
+    for name in sorted(document_files):
+        yield name, dump(document_files[name])
+    document_files.clear()
     # A query loads one shard per bucket for each term: together about TARGET_SHARD_BYTES.
     target = TARGET_SHARD_BYTES // buckets
-    b_shards = [index.shards(target) for index in decision_indexes]
-    t_shards = [index.shards(target) for index in text_indexes]
+    statistics: dict[str, list] = {"besluiten": [], "tekst": []}
+    counts: dict[str, list[int]] = {"besluiten": [], "tekst": []}
+    for k, (kind, prefix, indexes) in enumerate((("besluiten", "b", decision_indexes), ("tekst", "t", text_indexes))):
+        for g, index in enumerate(indexes):
+            key = _sha256_json(
+                [_index_code_version(), kind, index.fields, index.max_postings, g, buckets, f"{bucket_sums[k][g]:x}"]
+            )
+            stored = analysed.bucket(key, index.fields)
+            if stored is not None:  # nothing in this bucket changed: its shards as they were
+                for n, (sha, path) in enumerate(stored[1]):
+                    text = analysed.shard_text(sha, path)
+                    if text is None:  # missing or damaged: the bucket is built again, its files given again
+                        break
+                    yield f"{prefix}-{g}-{n}.json", text
+                else:
+                    analysed.used[BUCKETS].add(key)
+                    analysed.buckets_reused += 1
+                    statistics[kind].append(stored[0])
+                    counts[kind].append(len(stored[1]))
+                    continue
+            _fill(index, k, g, views, ids, buckets, analysed)
+            statistics[kind].append(index.statistics())
+            shas = []
+            for n, shard in enumerate(index.iter_shards(target)):
+                text = dump(shard)
+                shas.append(analysed.store_shard(text))
+                yield f"{prefix}-{g}-{n}.json", text
+            counts[kind].append(len(shas))
+            analysed.store_bucket(key, statistics[kind][-1], shas)
+    if report is not None:
+        report.update(
+            hergebruikt=analysed.reused,
+            berekend=analysed.computed,
+            emmers_hergebruikt=analysed.buckets_reused,
+            opgeruimd=analysed.prune(),
+        )
+    else:
+        analysed.prune()
     meta = {
         "versie": INDEX_VERSION,
         "emmers": buckets,
         "chunks": chunk_total,
         "documentenPerBestand": DOCUMENTS_PER_FILE,
-        "shards": {"besluiten": [len(b) for b in b_shards], "tekst": [len(t) for t in t_shards]},
+        "shards": counts,
+        # Per bucket what the browser scores with (BM25 as lunr.js): [documents, {field: [length sum, count]}].
+        "statistiek": statistics,
+        "velden": {"besluiten": decision_fields, "tekst": text_fields},
+        "bm25": [K1, B],
         "organisaties": organisations,
         "uitkomsten": outcomes,
         "onderwerpen": subjects,
@@ -599,16 +900,4 @@ def build_search_files(views) -> dict[str, str]:
         "onderwerp": subject_lists,
         "soort": kind_column,
     }
-    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
-    files_out = {"meta.json": dump(meta)}
-    for g, bucket_shards in enumerate(b_shards):
-        for i, shard in enumerate(bucket_shards):
-            files_out[f"b-{g}-{i}.json"] = dump(shard)
-    for g, bucket_shards in enumerate(t_shards):
-        for i, shard in enumerate(bucket_shards):
-            files_out[f"t-{g}-{i}.json"] = dump(shard)
-    for i, chunk in enumerate(chunks):
-        files_out[f"c-{i}.json"] = dump(dict(sorted(chunk.items())))
-    for name in sorted(document_files):
-        files_out[name] = dump(document_files[name])
-    return files_out
+    yield "meta.json", dump(meta)

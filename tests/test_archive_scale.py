@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import math
 import random
 import zipfile
 from collections import defaultdict
@@ -28,7 +27,7 @@ from support import ROOT
 def _reference_shards(fields: dict[str, float], docs: list[tuple[str, dict[str, str]]], max_postings: int | None) -> list[dict]:
     """The index built the straightforward way, everything in memory (as publish/search.py did before the
     spill): the spilled index must equal it."""
-    postings: dict = defaultdict(lambda: defaultdict(dict))
+    postings: dict = defaultdict(list)
     lengths: dict = {}
     index = ShardedIndex(fields, max_postings=max_postings)  # only for _serialise and capped
     for ref, values in docs:
@@ -39,40 +38,32 @@ def _reference_shards(fields: dict[str, float], docs: list[tuple[str, dict[str, 
             for t in tokens:
                 counts[t] += 1
             for t, n in counts.items():
-                postings[t][name][ref] = n
+                postings[t].append((name, ref, n, len(tokens)))
     average = {
         name: (sum(v for (f, _), v in lengths.items() if f == name) / max(1, sum(1 for (f, _) in lengths if f == name))) or 1.0
         for name in fields
     }
     term_list = sorted(postings)
-    scores, size = {}, 0
+    kept, size = {}, 0
     for t in term_list:
-        df = sum(len(refs) for refs in postings[t].values())
-        idf = math.log(1 + abs((len(docs) - df + 0.5) / (df + 0.5)))
-        entry = {}
-        for name, refs in postings[t].items():
-            for ref, tf in refs.items():
-                norm = search.K1 * (1 - search.B + search.B * (lengths[(name, ref)] / average[name])) + tf
-                entry[(name, ref)] = round(idf * ((search.K1 + 1) * tf) / norm * fields[name], 3)
-        if max_postings and len(entry) > max_postings:
+        entry = postings[t]
+        df = len(entry)
+        if max_postings and df > max_postings:
             index.capped.add(t)
-            entry = dict(sorted(entry.items(), key=lambda kv: (-kv[1], kv[0]))[:max_postings])
-        scores[t] = entry
-        size += sum(2 * len(ref) + len(name) + 24 for name, ref in entry) + len(t) + 20 + 10 * len(fields)
-    if not scores:
+            score = lambda p: round(search.bm25(1.0, p[2], p[3], average[p[0]], fields[p[0]]), 6)  # noqa: E731
+            entry = sorted(entry, key=lambda p: (-score(p), p[0], p[1]))[:max_postings]
+        kept[t] = (df, sorted(entry, key=lambda p: (p[0], p[1])))
+        size += sum(len(ref) + len(str(tf)) + len(str(n)) + 5 for _, ref, tf, n in kept[t][1])
+        size += len(json.dumps(t)) + len(str(df)) + 16 * len(fields) + 6
+    if not kept:
         return [index._serialise({})]
     count = 1
     while size / count > search.TARGET_SHARD_BYTES and count < 4096:
         count *= 2
-    while True:
-        grouped: list[dict] = [dict() for _ in range(count)]
-        for t in term_list:
-            grouped[search.shard_of(t, count)][t] = scores[t]
-        shards = [index._serialise(g) for g in grouped]
-        total = sum(len(json.dumps(s, ensure_ascii=False, separators=(",", ":"))) for s in shards)
-        if total / count <= 1.25 * search.TARGET_SHARD_BYTES or count >= 4096:
-            return shards
-        count *= 2
+    grouped: list[dict] = [dict() for _ in range(count)]
+    for t in term_list:
+        grouped[search.shard_of(t, count)][t] = kept[t]
+    return [index._serialise(g) for g in grouped]
 
 
 def _word(n: int) -> str:

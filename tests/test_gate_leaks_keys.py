@@ -120,7 +120,7 @@ def c04_shading(secret: bool):
 
 def c05_transfer_function(secret: bool):
     def setup(pdf, page, res, font):
-        res.ExtGState = Dictionary(G=Dictionary(TR=_function(secret)))
+        res.ExtGState = Dictionary(G=Dictionary(BG=_function(secret)))  # black generation (a transfer function refuses)
 
     return make(VISIBLE + b"q /G gs 0.5 g 50 50 100 100 re f Q\n", setup)
 

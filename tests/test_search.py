@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from publish.search import ShardedIndex, inflection_recall, shard_of, snowball_stem, stem, terms
+from publish.search import ShardedIndex, inflection_recall, shard_of, shard_scores, snowball_stem, stem, terms
 
 from support import DATA, ROOT, Server, approve, needs_browser, needs_node, probe
 
@@ -97,12 +97,17 @@ def test_scores_equal_lunr_js_bm25():
     index.add("1", {"titel": "Besluiten over datalekken", "tekst": "de verzoeker vroeg om datalek documenten"})
     index.add("2", {"titel": "Berichtenapps", "tekst": "whatsapp berichten"})
     (shard,) = index.shards()
-    vectors = dict(shard["fieldVectors"])
-    # Values from lunr.js 2.3.9 with lunr.nl for the same two documents (see tests/lunr_load.js).
-    assert sorted(vectors["titel/1"][1::2]) == [1.604, 6.1]
-    assert vectors["titel/2"][1::2] == [8.026]
-    assert sorted(vectors["tekst/1"][1::2]) == [0.16, 0.61, 0.61, 0.61]
-    assert shard["pipeline"] == ["trimmer-nl", "stemmer-nl-woo"]
+    # Scored as woo-search.js scores (shard_scores is its Python twin) from the shard and the bucket's statistics.
+    scores = shard_scores(shard, index.statistics(), index.fields)
+    vectors: dict = {}
+    for entry in scores.values():
+        for (name, ref), score in entry.items():
+            vectors.setdefault(f"{name}/{ref}", []).append(round(score, 3))
+    # Values from lunr.js 2.3.9 with lunr.nl for the same two documents.
+    assert sorted(vectors["titel/1"]) == [1.604, 6.1]
+    assert vectors["titel/2"] == [8.026]
+    assert sorted(vectors["tekst/1"]) == [0.16, 0.61, 0.61, 0.61]
+    assert index.statistics() == [2, {"titel": [3, 2], "tekst": [6, 2]}]
 
 
 def _build(cli, decisions: Path, out: Path):
@@ -190,17 +195,25 @@ def test_index_holds_only_published_material(search_site):
 
 
 @pytest.mark.slow
-@needs_node
-def test_every_shard_loads_in_lunr_js(search_site):
-    result = subprocess.run(
-        ["node", str(ROOT / "tests/lunr_load.js"), str(search_site / "zoeken/index")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    )
-    loaded = json.loads(result.stdout)
-    assert loaded and all(hits >= 1 for terms_count, hits in loaded.values() if terms_count)
+def test_every_shard_is_well_formed_and_scores(search_site):
+    """What woo-search.js reads: every term in the shard its hash names, postings as (ref, count, length)
+    triples of a known decision, a document frequency at least the postings kept, positive scores."""
+    index = search_site / "zoeken/index"
+    meta = json.loads((index / "meta.json").read_text())
+    found = 0
+    for kind, prefix in (("besluiten", "b"), ("tekst", "t")):
+        for g, count in enumerate(meta["shards"][kind]):
+            for i in range(count):
+                shard = json.loads((index / f"{prefix}-{g}-{i}.json").read_text())
+                for t, (df, by_field) in shard["termen"].items():
+                    assert shard_of(t, count) == i and set(by_field) <= set(meta["velden"][kind])
+                    flat = [x for f in by_field.values() for x in f]
+                    assert len(flat) % 3 == 0 and df >= len(flat) // 3 >= 1
+                    assert all(ref.split("/")[0] in meta["id"] for ref in flat[::3])
+                scores = shard_scores(shard, meta["statistiek"][kind][g], meta["velden"][kind])
+                assert all(s > 0 for entry in scores.values() for s in entry.values())
+                found += len(scores)
+    assert found > 10
 
 
 def _search(server, query: str, **facets) -> dict:
@@ -470,8 +483,8 @@ def test_refs_are_stable_ids_of_their_bucket(large_search):
     for path in sorted(index.glob("[bt]-*.json")):
         bucket = int(path.name.split("-")[1])
         shard = json.loads(path.read_text())
-        for key, _ in shard["fieldVectors"]:
-            ref = key.split("/", 1)[1]
+        refs = {ref for _, by_field in shard["termen"].values() for flat in by_field.values() for ref in flat[::3]}
+        for ref in sorted(refs):
             sid = ref.split("/")[0]
             assert sid in ids and bucket_of(sid, meta["emmers"]) == bucket, (path.name, ref)
             if path.name.startswith("t-"):
@@ -510,8 +523,9 @@ def test_one_changed_decision_rewrites_only_its_bucket():
     target.files[2].texts[1] += " nieuwewoordenreeks"
     g = bucket_of(ids[target.url], buckets)
     diff = _changed(before, build_search_files(changed))
-    assert diff and all(name.startswith(f"t-{g}-") for name in diff), diff
-    assert len(diff) < len([k for k in before if k.startswith("t-")]) / 4
+    # meta.json too: the bucket's length statistics (tests/test_search_incremental.py: exactly which shards).
+    assert diff and all(name.startswith(f"t-{g}-") or name == "meta.json" for name in diff), diff
+    assert len(diff - {"meta.json"}) <= len([k for k in before if k.startswith("t-")]) / 4
     # A decision is added: its bucket, its chunk, its document lists and meta.json; ids of others stay.
     added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())
     after = build_search_files(added)

@@ -253,9 +253,8 @@ def search_urls(site: Path, word: str, raw: bool = False) -> set[str]:
     refs = set()
     for g, count in enumerate(meta["shards"]["besluiten"]):  # one shard per bucket, refs are stable ids
         shard = json.loads((index / f"b-{g}-{shard_of(term, count)}.json").read_text())
-        for t, entry in shard["invertedIndex"]:
-            if t == term:
-                refs |= {ref for name, found in entry.items() if name != "_index" for ref in found}
+        if term in shard["termen"]:
+            refs |= {ref for flat in shard["termen"][term][1].values() for ref in flat[::3]}
     urls = set()
     for sid in refs:
         assert sid in meta["id"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from . import glyphs
 from .copy import published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data, page_ranges
@@ -75,6 +76,17 @@ _HIDDEN_TEXT = {
         "er staat tekst op de pagina die wel te kopiëren is, maar waarvan niet vast te stellen is of hij zichtbaar is",
         "Maak de pdf opnieuw vanuit het bronbestand en lak met een lakprogramma dat tekst verwijdert.",
     ),
+    glyphs.ANDERS_GETEKEND: (
+        "de tekst die u kopieert is anders dan de tekst die u ziet: een lettertype tekent verschillende letters of cijfers "
+        "met precies hetzelfde teken (zoals XXXX of bolletjes), terwijl kopiëren, zoeken en voorlezen de echte letters geven",
+        "Maak de pdf opnieuw vanuit het bronbestand en lak met een lakprogramma dat de tekst echt verwijdert "
+        "(niet door een ander lettertype of andere tekens over de tekst te zetten).",
+    ),
+    glyphs.NIET_TE_BEOORDELEN: (
+        "een lettertype op de pagina is niet te beoordelen (beschadigd, of te groot of te ingewikkeld om na te gaan): niet "
+        "vast te stellen of de tekst die u kopieert dezelfde is als de tekst die u ziet",
+        "Maak de pdf opnieuw vanuit het bronbestand (bijvoorbeeld 'Opslaan als pdf') en lever hem opnieuw aan.",
+    ),
 }
 LEAK_CODES = frozenset(f"pdf.{kind}" for kind in _HIDDEN_TEXT)
 
@@ -104,8 +116,10 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
         structure = inspect_structure(reader, data)  # before the copy is made: making it cleans the pages in memory
         annotated = _pages_losing_annotations(reader)
     flattened: list[int] = []
-    published = published_copy(data, flattened)  # the one place the copy is made
+    published = published_copy(data, flattened, reader)  # the one place the copy is made
     texts, hidden = inspect_document(published)
+    with stage("lettertypen"):
+        hidden += glyphs.inspect(published, texts)  # drawn glyphs that cannot say what the copy says
     for page in flattened:  # PDFium neither draws nor extracts text squeezed to nothing; other readers do
         findings.append(
             _finding(
@@ -118,9 +132,21 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
                 _HIDDEN_TEXT["onzichtbaar_gemaakte_tekst"][1],
             )
         )
+    for page in _field_covers(reader, data, annotated):
+        findings.append(
+            _finding(
+                "pdf.tekst_onder_vlak",
+                "fout",
+                f"pagina {page}",
+                f"{_HIDDEN_TEXT['tekst_onder_vlak'][0]}: een formulierveld met een achtergrondkleur of eigen uiterlijk "
+                "ligt over tekst (veel pdf-lezers tekenen het veld als vlak, de gepubliceerde kopie heeft geen formuliervelden).",
+                "Verwijder het formulierveld of maak het formulier plat ('afvlakken'), lak de tekst eronder echt "
+                "en lever het document opnieuw aan.",
+            )
+        )
     if annotated:
-        # A comment, stamp or form field can be the only thing covering text: the copy drops it, so the
-        # pages are also judged as the reviewer saw them, with those annotations drawn.
+        # A comment, stamp, form field or link can be the only thing covering text: the copy drops it, so
+        # the pages are also judged as the reviewer saw them, with those annotations drawn.
         seen = {(h.kind, h.page, h.chars) for h in hidden}
         hidden += [h for h in inspect_document(data, judge=annotated)[1] if (h.kind, h.page, h.chars) not in seen]
     for h in hidden:
@@ -225,14 +251,78 @@ def _personal_data(texts: list[str], reader: PdfReader, published: bytes | None 
     return findings
 
 
+def _annotations(page) -> list[DictionaryObject]:
+    annots = page.get("/Annots")
+    annots = annots.get_object() if annots is not None else None
+    found = [a.get_object() for a in annots] if isinstance(annots, ArrayObject) else []
+    return [a for a in found if isinstance(a, DictionaryObject)]
+
+
+def _link_kept(annot: DictionaryObject) -> bool:
+    """Whether the copy surely keeps this annotation (``copy._keep_link``: a link to a place in the
+    document or to a web or mail address). When in doubt not: the page is then judged with it drawn."""
+    if annot.get("/Subtype") != "/Link":
+        return False
+    action = annot.get("/A")
+    if action is None:
+        return "/Dest" in annot
+    action = action.get_object()
+    if not isinstance(action, DictionaryObject):
+        return False
+    if action.get("/S") == "/GoTo":
+        return "/D" in action
+    uri = action.get("/URI")
+    return action.get("/S") == "/URI" and isinstance(uri, str) and uri.strip().lower().startswith(("http:", "https:", "mailto:"))
+
+
 def _pages_losing_annotations(reader: PdfReader) -> set[int]:
-    """0-based pages with annotations other than links: the published copy does not keep them."""
-    pages = set()
-    for index, page in enumerate(reader.pages):
-        annots = page.get("/Annots")
-        annots = annots.get_object() if annots is not None else None
-        if isinstance(annots, ArrayObject) and any(
-            isinstance(a.get_object(), DictionaryObject) and a.get_object().get("/Subtype") != "/Link" for a in annots
-        ):
-            pages.add(index)
-    return pages
+    """0-based pages with annotations the published copy does not keep (all but links it keeps)."""
+    return {index for index, page in enumerate(reader.pages) if not all(_link_kept(a) for a in _annotations(page))}
+
+
+def _field_covers(reader: PdfReader, data: bytes, pages: set[int]) -> list[int]:
+    """1-based pages where a form field (the copy drops them all) with an appearance or a background
+    colour (``/MK /BG``, which viewers honouring NeedAppearances draw) lies over a letter or digit of the
+    page (the middle of its box inside the field). PDFium,
+    which judges the page as the reviewer saw it, draws no form field without a form environment."""
+    import pypdfium2 as pdfium
+
+    found = []
+    document = None
+    try:
+        for index in sorted(pages):
+            rects = []
+            for annot in _annotations(reader.pages[index]):
+                if annot.get("/Subtype") != "/Widget" and "/FT" not in annot:
+                    continue
+                mk = annot.get("/MK")
+                mk = mk.get_object() if mk is not None else None
+                background = mk.get("/BG") if isinstance(mk, DictionaryObject) else None
+                background = background.get_object() if background is not None else None
+                if "/AP" not in annot and not (isinstance(background, ArrayObject) and len(background)):
+                    continue
+                rect = annot.get("/Rect")
+                rect = rect.get_object() if rect is not None else None
+                try:
+                    if not isinstance(rect, ArrayObject):
+                        raise TypeError
+                    x0, y0, x1, y1 = (float(v) for v in rect[:4])
+                except (TypeError, ValueError):
+                    x0, y0, x1, y1 = -1e9, -1e9, 1e9, 1e9  # no readable place: anywhere
+                rects.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+            if not rects:
+                continue
+            document = document or pdfium.PdfDocument(data)
+            textpage = document[index].get_textpage()
+            text = textpage.get_text_range()
+            for i in range(textpage.count_chars()):
+                if i < len(text) and text[i].isalnum():  # letters and digits, as the visibility check judges
+                    left, bottom, right, top = textpage.get_charbox(i)
+                    x, y = (left + right) / 2, (bottom + top) / 2
+                    if any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for r in rects):
+                        found.append(index + 1)
+                        break
+    finally:
+        if document is not None:
+            document.close()
+    return found

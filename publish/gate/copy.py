@@ -596,6 +596,9 @@ MARKED_CONTENT_ENTRIES: dict[str, str | set[str]] = {
 # Keys that carry metadata or attachments wherever they occur.
 STRIPPED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/AF")
 MAX_DEPTH = 200
+# Tag structure deeper than this refuses: the checks (``unseen.py``) read every text the copy keeps down
+# to this depth (real documents nest tags a few dozen levels at most).
+MAX_STRUCTURE_DEPTH = 100
 
 PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
 
@@ -604,11 +607,13 @@ class CopyError(ValueError):
     """The copy cannot be written (qpdf could not read or write the file)."""
 
 
-def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
+def published_copy(data: bytes, flattened: list[int] | None = None, reader=None) -> bytes:
     """The bytes of the published copy of ``data`` (see the module documentation).
 
     ``flattened`` receives the (1-based) pages that show text squeezed to nothing (horizontal scaling
-    or font size 0, a flat text matrix): PDFium neither draws nor extracts it, other readers do."""
+    or font size 0, a flat text matrix): PDFium neither draws nor extracts it, other readers do.
+    ``reader``: the pypdf reader the gate's other checks use; the copy is refused when qpdf had to
+    repair the file or reads other objects than pypdf and PDFium (``_same_reading``)."""
     try:
         with stage("kopie openen"):
             pdf = pikepdf.open(io.BytesIO(data))
@@ -631,9 +636,49 @@ def published_copy(data: bytes, flattened: list[int] | None = None) -> bytes:
                     compress_streams=True,
                     object_stream_mode=pikepdf.ObjectStreamMode.preserve,
                 )
+            _same_reading(pdf, data, reader)
             return out.getvalue()
     except (pikepdf.PdfError, RecursionError, RuntimeError) as exc:  # qpdf's own errors arrive as these
         raise CopyError(f"de pdf-bibliotheek kon het bestand niet verwerken ({type(exc).__name__})") from exc
+
+
+DAMAGED = (
+    "het bestand is beschadigd: de verwijzingstabel (xref) of 'startxref' klopt niet en moest worden hersteld, "
+    "en pdf-programma's lezen dan niet allemaal dezelfde versie van het document (wat de beoordelaar zag, is "
+    "dan niet zeker wat gepubliceerd wordt)"
+)
+_REPAIRS = ("file is damaged", "reconstruct")  # qpdf rebuilt the cross-reference table
+
+
+def _same_reading(pdf: pikepdf.Pdf, data: bytes, reader) -> None:
+    """Refuse a file that does not read as one document: qpdf (which writes the copy) had to repair its
+    cross-reference table, or qpdf, pypdf (the structure, tag and annotation checks) and PDFium (the
+    reviewer's viewer) use other objects or pages. A damaged final ``startxref`` after an appended
+    revision makes qpdf rebuild the table from the last definitions while pypdf and PDFium read the
+    earlier revision: the copy would publish a revision nobody judged. Run after the copy is written:
+    qpdf repairs lazily, when it first meets a wrong offset."""
+    if any(word in warning.lower() for warning in pdf.get_warnings() for word in _REPAIRS):
+        raise CopyError(DAMAGED)
+    if reader is None:
+        return
+    ours: dict = {}
+    for (num, gen), entry in pdf.get_xref_table().items():
+        if entry.type == 1:
+            ours[(num, gen)] = entry.offset
+        elif entry.type == 2:
+            ours[num] = (entry.obj_stream_number, entry.obj_stream_index)
+    theirs: dict = {(num, gen): offset for gen, table in reader.xref.items() for num, offset in table.items()}
+    theirs.update({num: tuple(where) for num, where in reader.xref_objStm.items()})
+    if ours != theirs or len(reader.pages) != len(pdf.pages):
+        raise CopyError(DAMAGED)
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        if len(document) != len(pdf.pages):
+            raise CopyError(DAMAGED)
+    finally:
+        document.close()
 
 
 # -- PDF/A identification ----------------------------------------------------------------------
@@ -697,7 +742,11 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     forms = _Seen()
     for number, page in enumerate(pdf.pages, start=1):
         forms.page = number
-        _clean_page_content(pdf, page.obj, forms)
+        try:
+            _judge_page_boxes(page)
+            _clean_page_content(pdf, page.obj, forms)
+        except CopyError as exc:
+            raise CopyError(f"{exc} (pagina {number})") from exc
     if flattened is not None:
         flattened += sorted(forms.flattened)
     _clean_outlines(root.get(Name.Outlines))
@@ -711,6 +760,21 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
             for key in STRIPPED_EVERYWHERE:
                 if key in obj:
                     del obj[key]
+
+
+def _judge_page_boxes(page: pikepdf.Page) -> None:
+    """A page that viewers show at different sizes is refused: a ``/UserUnit`` other than 1 (Acrobat
+    scales the page by it, PDFium and most viewers do not) or a crop box without area (Ghostscript then
+    shows nothing, the others the whole media box)."""
+    unit = page.obj.get("/UserUnit")
+    if unit is not None and not (isinstance(unit, (int, Decimal)) and not isinstance(unit, bool) and unit == 1):
+        raise CopyError("de pagina heeft een afwijkende maateenheid (/UserUnit): pdf-lezers tonen haar op verschillende groottes")
+    try:
+        x0, y0, x1, y1 = (float(v) for v in page.cropbox)
+    except (TypeError, ValueError, pikepdf.PdfError):
+        raise CopyError("de zichtbare afmeting van de pagina (/CropBox) is onleesbaar") from None
+    if x0 == x1 or y0 == y1:
+        raise CopyError("de zichtbare afmeting van de pagina (/CropBox) is leeg: pdf-lezers tonen de pagina verschillend")
 
 
 def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
@@ -894,7 +958,12 @@ def _clean_structure(tree, kept_links: set) -> None:
     todo: list[tuple] = [(tree, 0, None)]
     while todo:
         elem, depth, parent = todo.pop()
-        if depth > MAX_DEPTH or len(seen) > 1_000_000:
+        if depth > MAX_STRUCTURE_DEPTH:
+            raise CopyError(
+                f"de tagstructuur is dieper dan {MAX_STRUCTURE_DEPTH} niveaus: de teksten daarin (zoals /Alt en "
+                "/ActualText, die schermlezers voorlezen) kunnen niet gecontroleerd worden"
+            )
+        if len(seen) > 1_000_000:
             continue
         key = _key(elem)
         if key is not None:
@@ -1341,6 +1410,12 @@ def _property_list(tag, properties) -> Dictionary | None:
     return Dictionary({k: v for k, v in properties.items() if _property_entry(k, v)})
 
 
+# A token of only digits, signs and points that is no number (``160-``, ``1-``, ``160.0.0``): qpdf reads it
+# as an (unknown) operator, PDFium as a number (it reads the digits up to the first bad character). Dropping
+# it would make the copy draw something else than the original (a cover box with width 0), so it refuses.
+_NUMBER_LIKE = re.compile(r"[0-9+\-.]+")
+
+
 def _sanitised(operations) -> list:
     """The operations without unknown operators (and BX/EX) and their operands, each known operator with
     only the operands it takes (``_operands``: dropped when those are missing or of the wrong type);
@@ -1352,6 +1427,12 @@ def _sanitised(operations) -> list:
         if isinstance(i.operator, pikepdf.PdfInlineImage) or op == "INLINE IMAGE":
             kept.append(i)
             continue
+        if _NUMBER_LIKE.fullmatch(op):
+            raise CopyError(
+                f"de inhoud bevat een getal dat niet goed geschreven is ('{op[:20]}'): pdf-programma's lezen het "
+                "verschillend (als getal of als opdracht), zodat de gepubliceerde kopie iets anders zou tekenen dan "
+                "wat u ziet en wat beoordeeld is"
+            )
         given = list(i.operands)
         operands = _operands(op, given)
         if operands is None:
@@ -1874,7 +1955,39 @@ def _clean_kind(pdf: pikepdf.Pdf, value, kind: str, forms: set, depth: int, leve
         raise CopyError("een kleurruimte is een woordenboek of stroom in plaats van een naam of reeks")
     if kind == "properties":
         kind = "optional_content" if value.get(Name.Type) in (Name.OCG, Name.OCMD) else "marked_content"
+    if kind == "ext_g_state":
+        _judge_state(value)
+    if kind == "group" and value.get("/K") is True:
+        raise CopyError(
+            "een transparantiegroep is 'knock-out' (/K true): Acrobat en andere pdf-lezers wissen daarin wat "
+            "eronder getekend is (ook met onzichtbare vlakken), de beoordeling (zoals Chrome tekent) niet"
+        )
     _clean_table(pdf, value, kind, forms, depth, level)
+
+
+# Transfer functions that change nothing; any other lets an ExtGState remap every colour drawn (also the
+# colours the gate's own render paints each text object in, to tell them apart).
+_NEUTRAL_TRANSFER = (Name("/Identity"), Name("/Default"))
+
+
+def _judge_state(state) -> None:
+    """A graphics state parameter dictionary (``gs``) as the copy may keep it. A transfer function
+    (``/TR``, ``/TR2``; deprecated in PDF 2.0, rare in documents) other than the identity refuses: it
+    remaps colours after the gate chose them. Overprint (``/OP``, ``/op``, ``/OPM``) goes: the gate judges
+    the page as PDFium draws it, which ignores overprint, while Acrobat's overprint preview, MuPDF,
+    Ghostscript and printers let white (``0 0 0 0 k``) text vanish on what lies under it. Dropped,
+    every viewer draws the copy as it was judged (refusing would reject print-ready documents, whose
+    black text commonly overprints)."""
+    for key in ("/TR", "/TR2"):
+        value = state.get(key)
+        if value is not None and not (isinstance(value, Name) and value in _NEUTRAL_TRANSFER):
+            raise CopyError(
+                "een grafische toestand (ExtGState) heeft een overdrachtsfunctie (/TR) die kleuren omzet: "
+                "wat er getekend wordt, kan dan niet betrouwbaar beoordeeld worden"
+            )
+    for key in ("/OP", "/op", "/OPM"):
+        if key in state:
+            del state[key]
 
 
 def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level: int = 0) -> None:
@@ -2190,6 +2303,16 @@ def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: 
     family = str(space[0]) if len(space) and isinstance(space[0], Name) else ""
     if family not in COLOUR_SPACE_FAMILIES:
         raise CopyError(f"een kleurruimte is van onbekende soort ({family[:40] or 'zonder naam'})")
+    if family == "/DeviceN" and len(space) > 1 and isinstance(space[1], Array) and all(c == Name("/None") for c in space[1]):
+        raise CopyError(
+            "een kleurruimte (DeviceN) heeft alleen de kleurcomponent /None: volgens de pdf-standaard tekent "
+            "die niets (Acrobat toont het niet), Chrome wel, zodat niet vast te stellen is wat zichtbaar is"
+        )
+    if family == "/CalGray" and len(space) > 1 and isinstance(space[1], Dictionary) and "/Gamma" in space[1]:
+        # PDFium (the gate's judge) ignores a CalGray /Gamma, poppler applies it: 0.99 with gamma 1000 is white
+        # in one and black in the other. Without it every viewer draws the colour as it was judged. (PDFium
+        # applies a CalRGB /Gamma, as poppler does: that one stays.)
+        del space[1]["/Gamma"]
     parts = _COLOUR_SPACE_PARTS.get(family, {})
     for i in range(1, len(space)):
         item = space[i]
@@ -2222,6 +2345,23 @@ def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None
     form[Name.Resources] = _used_resources(pdf, form.get(Name.Resources), used, flat, forms, depth)
 
 
+def _glyphs_show_text(operations, resources) -> bool:
+    """Do a Type 3 font's glyph procedures show text, themselves or through the forms and patterns they
+    draw? No viewer extracts such text, and the gate never judges it (only data could ride along)."""
+    resources = resources if isinstance(resources, Dictionary) else Dictionary()
+    for instruction in operations:
+        op = str(instruction.operator)
+        if op in _SHOWS:
+            return True
+        operands = instruction.operands
+        if op in ("Do", "scn", "SCN") and len(operands):
+            entries = resources.get(Name.XObject if op == "Do" else Name.Pattern)
+            name = operands[-1] if op != "Do" else operands[0]
+            if isinstance(name, Name) and isinstance(entries, Dictionary) and _shows_text(entries.get(name)):
+                return True
+    return False
+
+
 def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
     key = _key(font)
     if key is not None:
@@ -2243,6 +2383,11 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
             if b"%" in data:
                 proc.write(pikepdf.unparse_content_stream(ops))
             operations += ops
+        if _glyphs_show_text(operations, font.get(Name.Resources)):
+            raise CopyError(
+                "een lettertype (Type 3) tekent in zijn tekens zelf tekst: die tekst is niet te zien en wordt niet "
+                "beoordeeld, maar staat wel in het bestand"
+            )
         # all procedures as one stream, as before (the text state carries over): rare, and parsed whole
         resources = _used_resources(
             pdf, font.get(Name.Resources), _used_names(operations), _flattened_text(operations), forms, depth + 1

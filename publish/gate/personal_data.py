@@ -40,6 +40,12 @@ IBAN = re.compile(
 PHONE = re.compile(
     rf"(?<![\w+])(?<!\d[-/.])(?<!\d[ ][-/.][ ])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:{_NSEP})?(?:\(0\)(?:{_NSEP})?)?[1-9](?:{_NSEP}?\d){{8}}|0[1-9](?:{_NSEP}?\d){{8}})(?!\d|[ ]?[-/.][ ]?\d)"
 )
+# A phone number glued to the word that names it ("telefoonnummer0612345678"): only after these words, as a
+# number glued to other letters is usually a code ("DOC0612345678").
+GLUED_PHONE = re.compile(
+    r"(?<![^\W\d_])(?i:telefoon(?:nummer|nr)?|telnr|tel|mobiel(?:nummer)?|mob|gsm|phone|telephone|mobile)[.:]?"
+    r"((?:\+31|0031)[1-9]\d{8}|0[1-9]\d{8})(?!\d|[ ]?[-/.][ ]?\d)"
+)
 # An area code in brackets, "(06) 12345678" or "(020)-1234567": read as "06 12345678".
 AREA_CODE = re.compile(r"(?<![\w)])\((0[1-9]\d{0,2})\)")
 EMAIL = re.compile(r"(?<![\w.%+-])([^\W_][\w.%+-]*@[^\W_][\w-]*(?:\.[\w-]+)*\.[^\W\d_]{2,})")
@@ -115,6 +121,8 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u058a\u05be\u1806\u2e3a\u2e3b]")
 _NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f]")
+# Combining marks on a digit (0̇6̇1̇...: drawn as dots between the digits) are no part of the number.
+_MARKS_ON_DIGITS = re.compile(r"(?<=\d)[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
 def _ascii_digit(m) -> str:
@@ -134,6 +142,7 @@ def normalise_text(text: str) -> str:
         text = _FORMAT_CHARS.sub("", text)
         text = _DASHES.sub("-", text)
         text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
+        text = _MARKS_ON_DIGITS.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
     return _SPACES.sub(" ", text)
 
@@ -443,6 +452,10 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
         if m.group("lower") and (m.group("lower") in NOT_POSTCODE_LETTERS or not m.group("street")[0].isupper()):
             continue  # "in 2023 1234 de": a lowercase postcode only after a street name with a capital
         add("adres", f"{m.group('street')} {m.group('nr')} {m.group('pc')}", m.start())
+    for m in list(GLUED_PHONE.finditer(text)):
+        if keep_generic or not is_service_number(m.group(1)):
+            add("telefoon", m.group(1), m.start(1))
+        blank(m)
     for m in list(PHONE.finditer(text)):
         number = m.group(1)
         before = text[max(0, m.start(1) - 40) : m.start(1)]

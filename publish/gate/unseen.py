@@ -22,9 +22,16 @@ from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, Indirect
 from pypdf.generic._font import Font
 
 MAX_DEPTH = 100
+# ``kept_strings`` counts every dictionary and array it passes (a tag element and its /K array are two):
+# deep enough for the deepest tag structure the copy keeps (``copy.MAX_STRUCTURE_DEPTH``, 100 elements).
+MAX_KEPT_DEPTH = 4 * MAX_DEPTH + 10
 MAX_ITEMS = 200_000
 MAX_FORM_DEPTH = 12
-_HAS_TAG_TEXT = re.compile(rb"/(?:ActualText|Alt|E)\s*[(<]")
+# The prefilter's look at content bytes: a key /ActualText, /Alt or /E before a string, with any white space
+# (NUL too) or comments between, as PDF syntax allows; or any name with a ``#`` escape (``/Actual#54ext``
+# is /ActualText to every reader). It may say yes too often, never no when the walk would find one.
+_PDF_SPACE = rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*+)*+"
+_HAS_TAG_TEXT = re.compile(rb"/(?:ActualText|Alt|E)" + _PDF_SPACE + rb"[(<]|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*#")
 
 SOURCES = {
     "bladwijzer": "bladwijzer",
@@ -194,7 +201,7 @@ def kept_strings(published: bytes, known: set[str]) -> list[UnseenText]:
                 obj = obj.get_object()
             except Exception:  # noqa: BLE001 - a broken reference carries nothing
                 continue
-        if depth > MAX_DEPTH:
+        if depth > MAX_KEPT_DEPTH:
             continue
         source = "taalcode" if key == "/Lang" else "bestemming" if key in ("/D", "/Dest") else area
         if hasattr(obj, "get_data") and (key in _FONT_FILES or key in (_ICC, "/DestOutputProfile")):
@@ -666,6 +673,9 @@ class _MarkedContent:
             if isinstance(props, NameObject):
                 named = _r(resources.get("/Properties"))
                 props = _r(named.get(props)) if isinstance(named, DictionaryObject) else None
+            if isinstance(props, DictionaryObject) and any("\x00" in key for key in props):
+                # NUL is white space to PDF readers (a name ends there), not to pypdf's name parser
+                props = DictionaryObject({NameObject(key.split("\x00")[0]): value for key, value in props.items()})
             if isinstance(props, DictionaryObject):
                 for name, source in (("/Alt", "alt"), ("/ActualText", "actualtext"), ("/E", "e")):
                     text = _text(props.get(name))

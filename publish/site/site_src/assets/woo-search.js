@@ -3,7 +3,7 @@
    decisions, each with the documents where the words occur below it. Every text from the index is
    put in the page as text (textContent, text nodes), never as HTML: titles come from packages.
    Index layout (publish/search.py): refs are stable ids; each bucket of decisions is an index of
-   its own, so a term is looked up in one shard per bucket.
+   its own, so a term is looked up in one shard per bucket; scores are computed here (BM25).
    Without JavaScript the page explains how to browse instead. */
 (function () {
   "use strict";
@@ -86,16 +86,38 @@
     if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
     return frag;
   }
-  var loaded = {};
-  // A term is looked up in one shard of every bucket (each bucket is an index of its own).
-  function searchShard(kind, counts, term) {
+  var scored = {};
+  // A term is looked up in one shard of every bucket (each bucket is an index of its own). A shard holds
+  // per term its document frequency and per posting the term's count and the field's length; the
+  // bucket's statistics are in meta.json, so scores (BM25 as lunr.js 2.3 computes them, summed over
+  // the fields) are computed here and a decision added elsewhere does not change this shard.
+  function searchShard(kind, meta, term) {
+    var key = kind === "b" ? "besluiten" : "tekst", counts = meta.shards[key], boosts = meta.velden[key];
+    var k1 = meta.bm25[0], b = meta.bm25[1];
     return Promise.all(counts.map(function (count, g) {
       if (!count) return [];
       var name = kind + "-" + g + "-" + (fnv(term) % count) + ".json";
       return load(name).then(function (json) {
         (json.afgekapt || []).forEach(function (t) { capped[t] = true; });
-        var idx = loaded[name] || (loaded[name] = lunr.Index.load(json));
-        return idx.query(function (q) { q.term(term, { usePipeline: false }); });
+        var memo = scored[name] || (scored[name] = {});
+        if (memo[term]) return memo[term];
+        var entry = Object.prototype.hasOwnProperty.call(json.termen, term) ? json.termen[term] : null;
+        if (!entry) return (memo[term] = []);
+        var stats = meta.statistiek[key][g], documents = stats[0], df = entry[0];
+        var idf = Math.log(1 + Math.abs((documents - df + 0.5) / (df + 0.5)));
+        var byRef = Object.create(null), order = [];
+        Object.keys(entry[1]).forEach(function (field) {
+          var lengths = stats[1][field] || [0, 0], average = (lengths[1] ? lengths[0] / lengths[1] : 0) || 1;
+          var boost = boosts[field], flat = entry[1][field];
+          for (var i = 0; i < flat.length; i += 3) {
+            var tf = flat[i + 1], score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (flat[i + 2] / average)) + tf) * boost;
+            if (!(flat[i] in byRef)) { byRef[flat[i]] = 0; order.push(flat[i]); }
+            byRef[flat[i]] += score;
+          }
+        });
+        var found = order.map(function (ref) { return { ref: ref, score: byRef[ref] }; });
+        found.sort(function (x, y) { return y.score - x.score; });  // best first, as lunr's query gave them
+        return (memo[term] = found);
       });
     })).then(function (lists) { return [].concat.apply([], lists); });
   }
@@ -167,8 +189,8 @@
     // weight) and the documents it finds ("n/f": title as page 0, or a page of the text).
     var jobs = parsed.words.map(function (term) {
       return Promise.all([
-        searchShard("b", meta.shards.besluiten, term),
-        searchShard("t", meta.shards.tekst, term)
+        searchShard("b", meta, term),
+        searchShard("t", meta, term)
       ]).then(function (found) {
         var hit = {}, docs = {};
         found[0].forEach(function (r) {
@@ -197,12 +219,12 @@
       } else if (/^(19|20)\d\d$/.test(code)) {
         var years = {};
         rows.forEach(function (row, n) { if (String(row[0]) === code) years[n] = 1; });
-        jobs.push(searchShard("b", meta.shards.besluiten, code).then(function (found) {
+        jobs.push(searchShard("b", meta, code).then(function (found) {
           found.forEach(function (r) { if (r.ref in idIndex) years[idIndex[r.ref]] = 5; });
           return { hit: years, docs: null };
         }));
       } else {
-        jobs.push(searchShard("b", meta.shards.besluiten, code).then(function (found) {
+        jobs.push(searchShard("b", meta, code).then(function (found) {
           var hit = {};
           found.forEach(function (r) { if (r.ref in idIndex) hit[idIndex[r.ref]] = 5 + r.score; });
           return { hit: hit, docs: null };
