@@ -25,6 +25,7 @@ from .cluster import ClusterError
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
+from .incremental import LiveReuse
 from .pages import Generator, SiteText, build_views, write_sources
 from .paths import listing_scope
 from .pdfs import PdfInspector
@@ -54,6 +55,7 @@ class BuildReport:
     pdfs_parsed: int = 0  # really read (not from the cache)
     pdfs_checked: int = 0  # every PDF inspected, from the cache or read
     counters: dict[str, int] = field(default_factory=dict)  # issue 19: work done and work saved by the memos
+    site: dict[str, int] = field(default_factory=dict)  # issue 19: pages rendered / from the cache, files reused
     written: bool = False
     error: str = ""
     exit_code: int = EXIT_OK
@@ -73,6 +75,7 @@ class BuildReport:
             "warnings": self.warnings,
             "pdfs_parsed": self.pdfs_parsed,
             "pdfs_checked": self.pdfs_checked,
+            "site": dict(sorted(self.site.items())),
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
             "tellers": dict(sorted(self.counters.items())),
         }
@@ -425,6 +428,9 @@ def _write_site(
             new_site = work / "site"
             sources = work / "site_src"
             packages = {r.name: r for r in [*publishable, *withdrawn]}
+            cache = Cache(opts.cache)
+            reuse = LiveReuse(cache, out)
+            used_pages: set[str] = set()
             while True:
                 # Until no page carries script markup from a package: each round refuses the packages it
                 # comes from and builds the pages again without them.
@@ -432,27 +438,40 @@ def _write_site(
                 shutil.rmtree(new_site, ignore_errors=True)
                 shutil.rmtree(work / "files", ignore_errors=True)
                 shutil.rmtree(work / "downloads", ignore_errors=True)
-                decisions = [r.decision for r in publishable]
+                reuse.restart()
+                t0 = time.perf_counter()
                 pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
                 histories = {r.decision.slug: r.history for r in publishable}
-                for r in publishable:  # which package, if one fails: views are built for all at once below
+                views = []
+                for r in publishable:  # one package at a time, so a failure names its package (issue 19: once, not twice)
                     with _for_package(r.name, "het opbouwen van de pagina's"):
-                        build_views([r.decision], pdfs, inspector.published_copy, histories)
-                views = build_views(decisions, pdfs, inspector.published_copy, histories)
+                        views += build_views([r.decision], pdfs, inspector.published_copy, histories)
+                views.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))  # as build_views sorts
                 names = {r.decision.slug: r.name for r in publishable}
-                _stage_files(views, names, work / "files", out, inspector)
+                _lap(report, "site_views", t0)
+                t0 = time.perf_counter()
+                hashes = _stage_files(views, names, work / "files", out, inspector, reuse)
+                _lap(report, "site_pdfs", t0)
                 gone = _withdrawn_pages(withdrawn)
-                downloads = _downloads(site, views, names, work / "downloads")
+                t0 = time.perf_counter()
+                downloads = _downloads(site, views, names, work / "downloads", cache, reuse, hashes, report.site)
+                _lap(report, "site_downloads", t0)
                 shutil.rmtree(work / "generated", ignore_errors=True)
+                t0 = time.perf_counter()
                 pages, static, skipped, check, streamed = _write_sources(
-                    site, views, sources, downloads, gone, unavailable, packages, work / "generated"
+                    site, views, sources, downloads, gone, unavailable, packages, work / "generated", reuse
                 )
+                _lap(report, "site_paginas", t0)
                 if not check.blamed:
                     t0 = time.perf_counter()
-                    _run_mkdocs(site, sources, new_site, views, (work / "generated", streamed))
+                    stream = _run_mkdocs(site, sources, new_site, views, (work / "generated", streamed), cache, reuse)
                     report.timings["mkdocs"] = report.timings.get("mkdocs", 0.0) + time.perf_counter() - t0
+                    if stream is not None:
+                        report.site["paginas_gerenderd"] = report.site.get("paginas_gerenderd", 0) + stream.rendered
+                        report.site["paginas_uit_cache"] = report.site.get("paginas_uit_cache", 0) + stream.from_cache
+                        used_pages |= stream.used
                     t0 = time.perf_counter()
-                    check = check_site(site, new_site, pages, static, packages)
+                    check = check_site(site, new_site, pages, static, packages, stream.clean if stream is not None else ())
                     report.timings["scriptcontrole"] = report.timings.get("scriptcontrole", 0.0) + time.perf_counter() - t0
                 if check.unattributed:
                     report.error = (
@@ -483,21 +502,45 @@ def _write_site(
                 shutil.copytree(sources, opts.keep_sources)
                 if (work / "generated").is_dir():
                     shutil.copytree(work / "generated", opts.keep_sources, dirs_exist_ok=True)
+            t0 = time.perf_counter()
             _add_files(views, names, new_site)
             _add_redirects(views, new_site, site.base_url)
             for path in downloads:
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(work / "downloads" / path, new_site / path)
             _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today))
+            _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()
             _add_search_index(views, new_site, Cache(opts.cache), work)
             report.timings["zoekindex"] = time.perf_counter() - t0
             _add_security_headers(new_site, check.script_hashes)
-            keep_unchanged_times(new_site, out)  # issue 19: unchanged files keep their time, a sync skips them
+            t0 = time.perf_counter()
+            report.site["bestanden_tijd_behouden"] = keep_unchanged_times(new_site, out)  # issue 19: a sync skips them
+            _lap(report, "site_tijden", t0)
+            t0 = time.perf_counter()
             swap_in(new_site, out, work / "old")
             report.written = True
+            report.site["bestanden_hergebruikt"] = reuse.linked
+            report.site["bytes_hergebruikt"] = reuse.linked_bytes
+            _save_incremental(cache, reuse, used_pages, report)
+            _lap(report, "site_wissel", t0)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _lap(report: BuildReport, name: str, t0: float) -> None:
+    report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - t0
+
+
+def _save_incremental(cache: Cache, reuse: LiveReuse, used_pages: set[str], report: BuildReport) -> None:
+    """After the swap: record the live site's reusable files and prune what this build did not use.
+    The site is written by then: a failure here costs the next build time, never the site."""
+    try:
+        reuse.save()
+        cache.prune("pagina", used_pages)
+        cache.prune("download", reuse.used_downloads)
+    except OSError as exc:
+        log_unexpected("(cache)", exc, "het bijwerken van de bouwcache")
 
 
 class _for_package:
@@ -548,18 +591,27 @@ def _copy_verified(source: Path, target: Path, expected: str) -> None:
         raise DamagedCopy(source)
 
 
-def _stage_files(views, names: dict[str, str], staging: Path, live: Path, inspector: PdfInspector) -> None:
+def _stage_files(
+    views, names: dict[str, str], staging: Path, live: Path, inspector: PdfInspector, reuse: LiveReuse | None = None
+) -> dict[str, str]:
     """Copy every published PDF out of the cache, verified, into the build's own folder; from then on
     the views point at these copies (for the ZIPs and the site). The site never shares storage with
     the cache. A file the live site already has with the same content keeps its modification time,
-    so a sync to the web server (rsync) skips it."""
+    so a sync to the web server (rsync) skips it; with ``reuse`` (issue 19) a live file the previous
+    build recorded with this SHA-256 and that was not touched since is linked, not copied again.
+    Returns the SHA-256 of each staged file by its place in the site ("" when unknown)."""
     from .cache import file_sha256
 
+    hashes: dict[str, str] = {}
     for v in views:
         with _for_package(names[v.decision.slug], "het kopiëren van de pdf's"):
             for f in v.files:
                 target = staging / f.url
                 expected = inspector.expected_sha256(f.source)
+                hashes[f.url] = expected
+                if reuse is not None and expected and reuse.link(f.url, f"pdf:{expected}", target):
+                    f.source = target
+                    continue
                 _copy_verified(f.source, target, expected)
                 before = live / f.url
                 try:
@@ -573,32 +625,80 @@ def _stage_files(views, names: dict[str, str], staging: Path, live: Path, inspec
                     src = f.source.stat()
                     os.utime(target, ns=(src.st_atime_ns, src.st_mtime_ns))
                 f.source = target
+                if reuse is not None and expected:
+                    reuse.record(f.url, f"pdf:{expected}")
+    return hashes
 
 
-def _downloads(site: SiteConfig, views, names: dict[str, str], target: Path) -> dict[str, int]:
+def _downloads(
+    site: SiteConfig,
+    views,
+    names: dict[str, str],
+    target: Path,
+    cache: Cache | None = None,
+    reuse: LiveReuse | None = None,
+    hashes: dict[str, str] | None = None,
+    stats: dict[str, int] | None = None,
+) -> dict[str, int]:
     """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data.
     Each file is written to ``target`` as soon as it is made (issue 19: nothing of the whole archive is
-    held at once); returns their sizes by their place in the site."""
-    from .opendata import atom_feed, inventory_csv, inventory_xlsx, write_data_json, write_documents_zip
+    held at once); returns their sizes by their place in the site. Issue 19, warm rebuilds: a file whose
+    inputs did not change is linked from the live site (``reuse``) or, for the Excel inventory, taken
+    from the cache; the keys hold every input (the rows, the publication date, the PDFs' SHA-256)."""
+    from .incremental import key_of
+    from .opendata import atom_feed, inventory_csv, inventory_rows, inventory_xlsx, write_data_json, write_documents_zip
     from .pages import inventory_json
 
     sizes: dict[str, int] = {}
+    stats = stats if stats is not None else {}
+    hashes = hashes or {}
+
+    def count(name: str) -> None:
+        stats[name] = stats.get(name, 0) + 1
 
     def put(path: str, data: bytes) -> None:
+        key = "sha256:" + hashlib.sha256(data).hexdigest()
+        sizes[path] = len(data)
+        if reuse is not None and reuse.link(path, key, target / path):
+            return
         (target / path).parent.mkdir(parents=True, exist_ok=True)
         (target / path).write_bytes(data)
-        sizes[path] = len(data)
+        if reuse is not None:
+            reuse.record(path, key)
 
     for v in views:
         with _for_package(names[v.decision.slug], "het maken van de downloads"):
+            published = v.decision.publication_date.isoformat()
             if v.rows:
                 put(v.inventory_json_url, inventory_json(v).encode("utf-8"))
                 put(urls.inventory_csv(v.url), inventory_csv(v, site.base_url))
-                put(urls.inventory_xlsx(v.url), inventory_xlsx(v, site.base_url))
+                path = urls.inventory_xlsx(v.url)
+                key = key_of("xlsx", published, inventory_rows(v, site.base_url)) if cache is not None else ""
+                stored = cache.get_blob("download", key) if cache is not None else None
+                if stored is not None:
+                    count("downloads_uit_cache")
+                    put(path, stored[1])
+                else:
+                    count("downloads_gemaakt")
+                    data = inventory_xlsx(v, site.base_url)
+                    if cache is not None:
+                        cache.put_blob("download", key, data)
+                    put(path, data)
+                if reuse is not None and key:
+                    reuse.used_downloads.add(key)
             path = urls.documents_zip(v.url)
+            files = sorted((f.url, hashes.get(f.url, "")) for f in v.files)
+            key = key_of("zip", published, files) if reuse is not None and all(h for _, h in files) else ""
+            if reuse is not None and reuse.link(path, key, target / path):
+                count("downloads_hergebruikt")
+                sizes[path] = (target / path).stat().st_size
+                continue
+            count("downloads_gemaakt")
             (target / path).parent.mkdir(parents=True, exist_ok=True)
             write_documents_zip(v, target / path)
             sizes[path] = (target / path).stat().st_size
+            if reuse is not None:
+                reuse.record(path, key)
 
     def stream(path: str, write, text: bool) -> None:
         (target / path).parent.mkdir(parents=True, exist_ok=True)
@@ -690,6 +790,7 @@ def _write_sources(
     unavailable: Sequence[dict] = (),
     packages: dict | None = None,
     streamed: Path | None = None,
+    reuse: LiveReuse | None = None,
 ):
     """The site's own pages and files, then the generated pages. Returns the generated pages (their
     bodies let go once written), the site's own files by their place in the output (for naming the
@@ -701,7 +802,7 @@ def _write_sources(
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
-    checker = GeneratedCheck(packages or {})
+    checker = GeneratedCheck(packages or {}, reuse.clean_bodies if reuse is not None else frozenset())
     to_stream: dict[str, None] = {}
 
     def sink(page) -> None:
@@ -721,6 +822,8 @@ def _write_sources(
         unavailable=sorted(unavailable, key=lambda p: p["url"]),
         sink=sink,
     ).generate()
+    if reuse is not None:
+        reuse.clean_bodies_now = checker.found_clean
     return pages, static, skipped, checker.check, list(to_stream)
 
 
@@ -762,10 +865,19 @@ def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[
     return placed, skipped
 
 
-def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views, streamed: tuple[Path, list[str]] | None = None) -> None:
+def _run_mkdocs(
+    site: SiteConfig,
+    sources: Path,
+    target: Path,
+    views,
+    streamed: tuple[Path, list[str]] | None = None,
+    cache: Cache | None = None,
+    reuse: LiveReuse | None = None,
+):
     """mkdocs over ``sources``; the pages of ``streamed`` (folder, source paths) rendered one at a time
     after mkdocs' own (publish/streampages.py), or, when the site's mkdocs config does not allow that
-    (no nav, plugins of its own), copied into ``sources`` first and built the old way."""
+    (no nav, plugins of its own), copied into ``sources`` first and built the old way. Returns the
+    plugin that streamed the pages (its counts, render keys and pages known clean), or None."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -782,13 +894,15 @@ def _run_mkdocs(site: SiteConfig, sources: Path, target: Path, views, streamed: 
     try:
         config = load_config(config_file=str(site.path), docs_dir=str(sources), site_dir=str(target))
         layer_theme(config.theme, site.path.parent)
+        plugin = None
         if streamed and streamed[1]:
             folder, paths = streamed
             if streamable(config):
-                config.plugins[PLUGIN_NAME] = StreamPages(folder, paths)
+                plugin = config.plugins[PLUGIN_NAME] = StreamPages(folder, paths, cache, reuse)
             else:
                 shutil.copytree(folder, sources, dirs_exist_ok=True)
         mkdocs_build(config)
+        return plugin
     finally:
         logger.setLevel(level)
         if saved is None:

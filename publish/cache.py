@@ -55,6 +55,42 @@ class Cache:
         self._write(path, data)
         return path
 
+    def put_blob(self, kind: str, key: str, data: bytes, meta: dict | None = None) -> None:
+        """Bytes with a small JSON header that carries their SHA-256 (issue 19: rendered pages, downloads)."""
+        head = json.dumps({"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "meta": meta or {}}, sort_keys=True)
+        self._write(self._path(kind, key, ".blob"), head.encode("utf-8") + b"\n" + data)
+
+    def get_blob(self, kind: str, key: str) -> tuple[dict, bytes] | None:
+        """(meta, bytes) as stored, or None when absent or damaged (truncated, changed: its checksum does not match)."""
+        try:
+            raw = self._path(kind, key, ".blob").read_bytes()
+            head, _, data = raw.partition(b"\n")
+            entry = json.loads(head)
+            if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                return None
+            meta = entry["meta"]
+            return (meta if isinstance(meta, dict) else {}), data
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+
+    def prune(self, kind: str, keep: set[str]) -> int:
+        """Remove the entries of ``kind`` whose key is not in ``keep`` (those no build used last time)."""
+        removed = 0
+        folder = self.root / kind
+        if not folder.is_dir():
+            return 0
+        for sub in os.scandir(folder):
+            if not sub.is_dir(follow_symlinks=False):
+                continue
+            for entry in os.scandir(sub.path):
+                if entry.name.split(".", 1)[0] not in keep:
+                    try:
+                        os.unlink(entry.path)
+                        removed += 1
+                    except OSError:
+                        pass
+        return removed
+
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
         """Write through a temporary file so a killed run never leaves half a cache entry."""

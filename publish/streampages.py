@@ -12,13 +12,27 @@ pages are not in the nav, so no other page shows anything of them (tests/test_go
 
 A site without a nav (mkdocs then puts every page in it) or with mkdocs plugins of its own is built
 the old way, every page in one mkdocs run: plugins may gather over all pages.
+
+Render cache (warm rebuilds): the HTML of such a page is a function of its Markdown source and place,
+and of what is the same for every page of the build: the mkdocs configuration as loaded, the nav as
+mkdocs resolved it (titles, URLs, page metadata), the site's own pages and files (links to them are
+rewritten), every theme folder's files, the build date (SOURCE_DATE_EPOCH) and the code and library
+versions (``render_context``). A page whose key is in the cache is written from it without being
+rendered; the entry's checksum is verified first, a damaged entry is rendered again. The script check
+(publish/scriptcheck.py) of a page is a function of its bytes, so the entry also records whether the
+page holds any script markup; a page known to hold none is not scanned again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
+
+log = logging.getLogger(__name__)
 
 PLUGIN_NAME = "woo-pagina-stroom"
 
@@ -28,14 +42,59 @@ def streamable(config) -> bool:
     return bool(config.nav) and not any(name != PLUGIN_NAME for name in config.plugins)
 
 
-class StreamPages(BasePlugin):
-    """Renders the pages under ``folder`` (source paths relative to it, in order) after mkdocs' own pages."""
+def _nav_fingerprint(items) -> list:
+    out = []
+    for item in items or []:
+        entry: list = [type(item).__name__, str(getattr(item, "title", "") or ""), str(getattr(item, "url", "") or "")]
+        file = getattr(item, "file", None)
+        if file is not None:
+            entry.append(file.src_uri)
+        meta = getattr(item, "meta", None)
+        if meta:
+            entry.append(json.dumps(meta, sort_keys=True, default=str, ensure_ascii=False))
+        children = getattr(item, "children", None)
+        if children:
+            entry.append(_nav_fingerprint(children))
+        out.append(entry)
+    return out
 
-    def __init__(self, folder: Path, sources: list[str]):
+
+def render_context(config, nav, files) -> str:
+    """SHA-256 of everything a generated page's HTML depends on besides its own source and place."""
+    import os
+
+    from .incremental import code_hash, folder_hash
+
+    parts: list = [code_hash(), os.environ.get("SOURCE_DATE_EPOCH", "")]
+    skip = {"plugins", "docs_dir", "site_dir", "theme", "config_file_path"}  # the temporary folders, and how the path was spelled
+    parts.append([[k, repr(config[k])] for k in sorted(config.keys()) if k not in skip])
+    theme = config.theme
+    parts.append(repr(sorted(dict(theme).items(), key=lambda kv: kv[0])))
+    for folder in theme.dirs:
+        # Installed libraries are pinned by the versions in code_hash; everything else by its contents.
+        installed = "site-packages" in Path(folder).parts or "dist-packages" in Path(folder).parts
+        parts.append([os.path.abspath(folder), "" if installed else folder_hash(Path(folder))])
+    parts.append(_nav_fingerprint(nav.items))
+    parts.append(sorted([f.src_uri, f.dest_uri, f.url, str(f.inclusion)] for f in files))
+    body = json.dumps(parts, ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+class StreamPages(BasePlugin):
+    """Renders the pages under ``folder`` (source paths relative to it, in order) after mkdocs' own pages.
+
+    With ``cache`` a page whose render key is stored is written from the cache; ``reuse`` (publish/
+    incremental.py) links an unchanged page from the live site instead of writing it."""
+
+    def __init__(self, folder: Path, sources: list[str], cache=None, reuse=None):
         super().__init__()
         self.folder, self.sources = folder, sources
+        self.cache, self.reuse = cache, reuse
         self.nav = self.files = self.env = None
         self.rendered = 0
+        self.from_cache = 0
+        self.used: set[str] = set()  # render keys of this build (the rest of the cache is pruned)
+        self.clean: set[str] = set()  # pages (site-relative) known to hold no script markup at all
 
     def on_nav(self, nav, config, files):
         self.nav, self.files = nav, files
@@ -50,13 +109,48 @@ class StreamPages(BasePlugin):
         from mkdocs.commands.build import _build_page, _populate_page
         from mkdocs.structure.files import File, InclusionLevel
         from mkdocs.structure.pages import Page
+        from mkdocs.utils import write_file
+
+        from .scriptcheck import scan_html
 
         assert self.files is not None and self.nav is not None and self.env is not None
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        context = render_context(config, self.nav, self.files) if self.cache is not None else ""
         for source in self.sources:
             file = File(source, str(self.folder), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.INCLUDED)
+            key = ""
+            if self.cache is not None:
+                digest = hashlib.sha256(context.encode("ascii") + b"\0" + source.encode("utf-8") + b"\0")
+                digest.update((self.folder / source).read_bytes())
+                key = digest.hexdigest()
+                self.used.add(key)
+                if self.reuse is not None and self.reuse.link(file.dest_uri, key, Path(file.abs_dest_path)):
+                    self.from_cache += 1
+                    self.clean.add(file.dest_uri)  # only recorded when it was clean (below)
+                    continue
+                stored = self.cache.get_blob("pagina", key)
+                if stored is not None:
+                    meta, data = stored
+                    if data:
+                        write_file(data, file.abs_dest_path)
+                    if meta.get("clean") and self.reuse is not None:
+                        self.reuse.record(file.dest_uri, key)
+                    if meta.get("clean"):
+                        self.clean.add(file.dest_uri)
+                    self.from_cache += 1
+                    continue
             page = Page(None, file, config)
             _populate_page(page, config, self.files)
             _build_page(page, config, doc_files, self.nav, self.env)
             file.page = None  # nothing of the page stays behind
             self.rendered += 1
+            log.debug("gerenderd %s", file.dest_uri)
+            if self.cache is not None:
+                target = Path(file.abs_dest_path)
+                data = target.read_bytes() if target.is_file() else b""
+                clean = not scan_html(data.decode("utf-8", errors="replace"))
+                self.cache.put_blob("pagina", key, data, {"clean": clean})
+                if clean:
+                    self.clean.add(file.dest_uri)
+                    if self.reuse is not None and data:
+                        self.reuse.record(file.dest_uri, key)
