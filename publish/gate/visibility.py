@@ -82,6 +82,13 @@ LATER_SHARE = 0.25  # ink of later text inside an object's area, relative to its
 DARK = 70  # grey level under which a pixel counts as dark
 PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a scan with words on it)
 INK_CONTRAST = 50  # grey levels darker than the paper around it that count as ink
+# The text layer of a scan is judged by the image under each word (see ``_under_scan``): at least
+# SCAN_DARK_SHARE of dark pixels under it is a blacked-out part of the scan, even with a lighter label burnt
+# in; one sign repeated (correlation REPEAT_SIMILAR at a shift of one sign, at least REPEAT_MIN_PITCH em) under
+# a word of REPEAT_LETTERS or more letters is overtyping (XXXX).
+SCAN_DARK_SHARE = 0.5
+REPEAT_SIMILAR, REPEAT_MIN_PITCH, REPEAT_LETTERS = 0.85, 0.3, 4
+STROKES = frozenset("fhijlmnrtu1")  # letters drawn as one or two vertical strokes
 
 # Refusal grounds as redaction tools print them: Woo 5.1.1-5.1.5 and 5.2 (5.1.2.e, 5.1.2e, 5.2.1), Wob 10.1,
 # 10.2 and 11.1 (10.2.g), one or more. Only these article numbers: a looser pattern (any dotted digit
@@ -112,6 +119,7 @@ WIT_OP_WIT = "witte_tekst"
 ONZICHTBAAR = "onzichtbare_tekst"
 ONZICHTBAAR_OP_ZWART = "onzichtbare_tekst_op_zwart"
 ONZICHTBAAR_ONDER_VLAK = "onzichtbare_tekst_onder_vlak"
+OVERGETYPT = "onzichtbare_tekst_op_overgetypte_scan"  # OCR text over XXXX typed over the word in the image
 TE_KLEIN = "te_kleine_tekst"
 BUITEN_PAGINA = "tekst_buiten_pagina"
 VERBORGEN = "onzichtbaar_gemaakte_tekst"  # transparent, clipped away or masked
@@ -923,8 +931,10 @@ def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[
         causes = Counter(c.hidden for c in current if c.hidden)
         hidden = sum(causes.values())
         cause = causes.most_common(1)[0][0] if hidden >= min(2, len(current)) else ""
-        if cause in (ONZICHTBAAR, VERBORGEN) and _over_print(_box_of(current), canvas, bare):
-            cause = ""  # the text layer of a scan: the words are there to see in the image
+        if cause in (ONZICHTBAAR, VERBORGEN):
+            scan = _under_scan(_box_of(current), word, canvas, bare)
+            if scan is not None:  # the text layer of a scan: fine ("") where the image shows print
+                cause = scan
         words.append((word, list(current), cause))
         current.clear()
 
@@ -1023,19 +1033,74 @@ def _duplicate_of_visible(text: str, box, visible: list[_Char]) -> bool:
     return seen == wanted
 
 
-def _over_print(box, canvas: _Canvas, bare) -> bool:
-    """Under the box, without any text, is there something that looks like print (an image of words)?
+def _under_scan(box, word: str, canvas: _Canvas, bare) -> str | None:
+    """What an invisible word (the text layer of a scan) lies on, judged on the page drawn without text:
+    ``""`` over print (the word is there to see in the image), ONZICHTBAAR_OP_ZWART over a blacked-out
+    part (a box, also with a lighter label burnt in), OVERGETYPT over a row of one repeated sign
+    (XXXX, ****, ----), None over anything else (no print: the word stays hidden).
     The box is grown a little: OCR boxes do not always sit exactly on the printed word."""
     grow = 0.2 * (box[3] - box[1])
     where = canvas.pixels((box[0] - grow, box[1] - grow, box[2] + grow, box[3] + grow), bare.shape)
     if where is None:
-        return False
+        return None
     under = bare[where]
+    if float((under < DARK).mean()) >= SCAN_DARK_SHARE:
+        return ONZICHTBAAR_OP_ZWART
     paper = _percentile_90(under)
     if paper < 100:
-        return False  # dark all over: blacked out, not print
+        return None  # dark all over: blacked out, not print
     ink = float((under < paper - INK_CONTRAST).mean())
-    return PRINT_MIN <= ink <= PRINT_MAX
+    if not PRINT_MIN <= ink <= PRINT_MAX:
+        return None
+    if _overtyped(under, paper, word, (box[3] - box[1]) * canvas.scale):
+        return OVERGETYPT
+    return ""
+
+
+def _overtyped(under: np.ndarray, paper: float, word: str, em: float) -> bool:
+    """Is the print under an OCR word one sign repeated (XXXXXXX, *****, -----, a row of blocks)
+    rather than the word's letters? The image is compared with itself shifted by one sign: where a
+    sign repeats, the shift lines it up with its neighbour (high correlation at that shift and at twice
+    it); real words repeat no letter shape that regularly. Words of fewer than REPEAT_LETTERS letters
+    and words that are themselves mostly one repeated letter (1000000) are not judged this way."""
+    if not _may_be_overtyped(word):
+        return False
+    dark = np.clip(paper - under.astype(np.float32), 0, None)
+    columns = np.flatnonzero(dark.max(axis=0) > INK_CONTRAST)
+    if len(columns) < 2:
+        return False
+    dark = dark[:, columns[0] : columns[-1] + 1]
+    width = dark.shape[1]
+    shortest, longest = max(3, round(REPEAT_MIN_PITCH * em)), width // 3  # a sign at least 3 times
+    if longest < shortest:
+        return False
+    best = max(range(shortest, longest + 1), key=lambda lag: _similarity(dark, lag))
+    return _similarity(dark, best) >= REPEAT_SIMILAR and _similarity(dark, 2 * best) >= REPEAT_SIMILAR
+
+
+def _may_be_overtyped(word: str) -> bool:
+    """Whether a word's own letters would not look like one repeated sign: at least REPEAT_LETTERS
+    letters, not mostly one letter (1000000), not a repeated group (10101010, bonbon), not mostly letters
+    that are a vertical stroke or two (minimum, immuun: stroke after stroke at an even pitch)."""
+    letters = "".join(ch.casefold() for ch in word if ch.isalnum())
+    n = len(letters)
+    if n < REPEAT_LETTERS or Counter(letters).most_common(1)[0][1] * 2 > n:
+        return False
+    if any(n % k == 0 and letters == letters[:k] * (n // k) for k in range(1, n // 2 + 1)):
+        return False
+    return sum(ch in STROKES for ch in letters) * 5 < 3 * n
+
+
+def _similarity(dark: np.ndarray, lag: int) -> float:
+    """Normalised correlation of an image with itself shifted ``lag`` columns to the left."""
+    a, b = dark[:, :-lag], dark[:, lag:]
+    if a.size == 0:
+        return 0.0
+    a, b = a - a.mean(), b - b.mean()
+    norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    if norm == 0:
+        return 1.0  # both flat: one even band (a ruled line typed over the word)
+    return float((a * b).sum()) / norm
 
 
 def _percentile_90(values: np.ndarray) -> float:
