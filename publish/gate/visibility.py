@@ -87,7 +87,9 @@ INK_CONTRAST = 50  # grey levels darker than the paper around it that count as i
 # in; one sign repeated (correlation REPEAT_SIMILAR at a shift of one sign, at least REPEAT_MIN_PITCH em) under
 # a word of REPEAT_LETTERS or more letters is overtyping (XXXX).
 SCAN_DARK_SHARE = 0.5
-REPEAT_SIMILAR, REPEAT_MIN_PITCH, REPEAT_LETTERS = 0.85, 0.3, 4
+REPEAT_SIMILAR, REPEAT_MIN_PITCH, REPEAT_LETTERS, REPEAT_SIGNS = 0.85, 0.3, 4, 4
+REPEAT_PROFILE = 0.6  # periodic ink per column: worth the full comparison
+REPEAT_EVEN = 0.15  # ink per column varying less than this share of its mean: one even band
 STROKES = frozenset("fhijlmnrtu1")  # letters drawn as one or two vertical strokes
 
 # Refusal grounds as redaction tools print them: Woo 5.1.1-5.1.5 and 5.2 (5.1.2.e, 5.1.2e, 5.2.1), Wob 10.1,
@@ -1049,33 +1051,50 @@ def _under_scan(box, word: str, canvas: _Canvas, bare) -> str | None:
     paper = _percentile_90(under)
     if paper < 100:
         return None  # dark all over: blacked out, not print
-    ink = float((under < paper - INK_CONTRAST).mean())
+    inked = under < paper - INK_CONTRAST
+    ink = float(inked.mean())
     if not PRINT_MIN <= ink <= PRINT_MAX:
         return None
-    if _overtyped(under, paper, word, (box[3] - box[1]) * canvas.scale):
+    if _overtyped(under, inked, paper, word, (box[3] - box[1]) * canvas.scale):
         return OVERGETYPT
     return ""
 
 
-def _overtyped(under: np.ndarray, paper: float, word: str, em: float) -> bool:
+def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em: float) -> bool:
     """Is the print under an OCR word one sign repeated (XXXXXXX, *****, -----, a row of blocks)
-    rather than the word's letters? The image is compared with itself shifted by one sign: where a
-    sign repeats, the shift lines it up with its neighbour (high correlation at that shift and at twice
-    it); real words repeat no letter shape that regularly. Words of fewer than REPEAT_LETTERS letters
-    and words that are themselves mostly one repeated letter (1000000) are not judged this way."""
+    rather than the word's letters? The image is compared with itself shifted by one, two and three
+    signs: where one sign repeats, each shift lines it up with a later copy; real words repeat no letter
+    shape that regularly (see ``_may_be_overtyped`` for the words that do). A cheap look at the ink per
+    column comes first; only a row that looks periodic there is compared in full."""
     if not _may_be_overtyped(word):
         return False
-    dark = np.clip(paper - under.astype(np.float32), 0, None)
-    columns = np.flatnonzero(dark.max(axis=0) > INK_CONTRAST)
+    profile = inked.sum(axis=0)
+    columns = np.flatnonzero(profile)
     if len(columns) < 2:
         return False
-    dark = dark[:, columns[0] : columns[-1] + 1]
-    width = dark.shape[1]
-    shortest, longest = max(3, round(REPEAT_MIN_PITCH * em)), width // 3  # a sign at least 3 times
+    first, last = int(columns[0]), int(columns[-1]) + 1
+    width = last - first
+    shortest = max(3, round(REPEAT_MIN_PITCH * em))
+    longest = int((width - 1) / (REPEAT_SIGNS - 0.2))  # the sign seen (nearly) REPEAT_SIGNS times
     if longest < shortest:
         return False
-    best = max(range(shortest, longest + 1), key=lambda lag: _similarity(dark, lag))
-    return _similarity(dark, best) >= REPEAT_SIMILAR and _similarity(dark, 2 * best) >= REPEAT_SIMILAR
+    profile = profile[first:last].astype(np.float64)
+    mean = float(profile.mean())
+    profile = profile - mean
+    energy = float(profile @ profile)
+    if energy <= (REPEAT_EVEN * mean) ** 2 * width:
+        return True  # (nearly) the same ink in every column: one even band (a line or dashes typed over the word)
+    lags = np.arange(shortest, longest + 1)
+    ring = np.correlate(profile, profile, "full")[width - 1 + lags] / energy * width / (width - lags)
+    if ring.max() < REPEAT_PROFILE:
+        return False
+    guess = float(lags[int(np.argmax(ring))])
+    dark = np.clip(paper - under[:, first:last].astype(np.float32), 0, None)
+
+    def repeats(pitch: float) -> float:
+        return min(_similarity(dark, k * pitch) for k in range(1, REPEAT_SIGNS))
+
+    return max(repeats(guess + step / 8) for step in range(-8, 9)) >= REPEAT_SIMILAR
 
 
 def _may_be_overtyped(word: str) -> bool:
@@ -1091,11 +1110,16 @@ def _may_be_overtyped(word: str) -> bool:
     return sum(ch in STROKES for ch in letters) * 5 < 3 * n
 
 
-def _similarity(dark: np.ndarray, lag: int) -> float:
-    """Normalised correlation of an image with itself shifted ``lag`` columns to the left."""
-    a, b = dark[:, :-lag], dark[:, lag:]
-    if a.size == 0:
+def _similarity(dark: np.ndarray, lag: float) -> float:
+    """Normalised correlation of an image with itself shifted ``lag`` columns (a fraction of a pixel
+    too, by linear interpolation: a sign drawn at a pitch of 9.6 pixels lands on the pixels differently
+    each time)."""
+    whole, part = int(lag), lag - int(lag)
+    size = dark.shape[1] - whole - 1
+    if whole < 1 or size < 1:
         return 0.0
+    a = dark[:, :size]
+    b = (1 - part) * dark[:, whole : whole + size] + part * dark[:, whole + 1 : whole + 1 + size]
     a, b = a - a.mean(), b - b.mean()
     norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
     if norm == 0:
