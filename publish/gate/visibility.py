@@ -82,6 +82,12 @@ LATER_SHARE = 0.25  # ink of later text inside an object's area, relative to its
 DARK = 70  # grey level under which a pixel counts as dark
 PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a scan with words on it)
 INK_CONTRAST = 50  # grey levels darker than the paper around it that count as ink
+# On a dark area (under DARK without the text) a pixel the text changes by less than FAINT grey levels is
+# faint: under a black cover of 90 % opacity black text changes it by 18 to 25 levels, readable only when the
+# image is enhanced. Faint text under a cover drawn after it is hidden (tekst_onder_vlak); faint text with
+# nothing over it (black on a dark photo, as in the x-ray set) is seen. White or coloured text on a dark
+# banner changes its pixels by 100 or more.
+FAINT = 50
 # The text layer of a scan is judged by the image under each word (see ``_under_scan``): at least
 # SCAN_DARK_SHARE of dark pixels under it is a blacked-out part of the scan, even with a lighter label burnt
 # in; one sign repeated (correlation REPEAT_SIMILAR at a shift of one sign, at least REPEAT_MIN_PITCH em) under
@@ -482,7 +488,15 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     if not same:  # cannot happen (the same page, loaded again); judge every character then
         owner[:] = 0
     clock = _lap("render eigenaar", clock)
-    changed = (np.maximum(full, bare) - np.minimum(full, bare)) > CHANGED
+    difference = np.maximum(full, bare) - np.minimum(full, bare)
+    changed = difference > CHANGED
+    # text that changes a dark area only faintly may lie under a (half-transparent) black cover: such
+    # characters are judged one by one (``_judge``), and are hidden when a later cover lies over them
+    faint: np.ndarray | None = changed & (bare < DARK) & (difference < FAINT)
+    if faint is not None and faint.any():
+        changed &= ~faint
+    else:
+        faint = None
     suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom) | tiny
     clock = _lap("pixels", clock)
     if not suspicious:
@@ -522,6 +536,7 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
             text_objects,
             order,
             facts,
+            faint,
         )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
             c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
@@ -837,7 +852,10 @@ def _judge(
     text_objects,
     order,
     facts: dict | None = None,
+    faint=None,
 ) -> str:
+    """Why a character is not seen ("" when it is). ``changed``: pixels the text changes plainly;
+    ``faint`` (or None): pixels it changes only slightly on a dark area (see FAINT)."""
     box = c.box
     w, h = box[2] - box[0], box[3] - box[1]
     if box[2] < 0 or box[0] > width or box[3] < 0 or box[1] > height:
@@ -867,6 +885,10 @@ def _judge(
     if in_layer:
         return VERBORGEN_LAAG
     late = any(i > position and _overlap(box, b) >= 0.5 * max(w * h, 1e-6) for i, b, _k in covers)
+    if faint is not None and visible + int((own & faint[where]).sum()) >= max(1.0, VISIBLE_SHARE * cells):
+        # drawn faintly on a dark area: under a later (half-transparent) cover it is hidden, else it is
+        # how the page was made (dark text on a dark photo) and seen
+        return ONDER_VLAK if late or _overlap_any(box, annots) else ""
     if own.sum() == 0 or transparent:
         if float((bare[where] < DARK).mean()) > 0.85:
             return ONZICHTBAAR_ONDER_VLAK if late or _overlap_any(box, annots) else ONZICHTBAAR_OP_ZWART
