@@ -96,6 +96,7 @@ SCAN_DARK_SHARE = 0.5
 REPEAT_SIMILAR, REPEAT_MIN_PITCH, REPEAT_LETTERS, REPEAT_SIGNS = 0.85, 0.3, 4, 4
 REPEAT_PROFILE = 0.6  # periodic ink per column: worth the full comparison
 REPEAT_EVEN = 0.15  # ink per column varying less than this share of its mean: one even band
+DOTS = 2  # full stops seen inside an OCR word's image: a ground code typed in its place (5.1.2.e)
 STROKES = frozenset("fhijlmnrtu1")  # letters drawn as one or two vertical strokes
 
 # Refusal grounds as redaction tools print them: Woo 5.1.1-5.1.5 and 5.2 (5.1.2.e, 5.1.2e, 5.2.1), Wob 10.1,
@@ -1077,9 +1078,38 @@ def _under_scan(box, word: str, canvas: _Canvas, bare) -> str | None:
     ink = float(inked.mean())
     if not PRINT_MIN <= ink <= PRINT_MAX:
         return None
-    if _overtyped(under, inked, paper, word, (box[3] - box[1]) * canvas.scale):
+    if _overtyped(under, inked, paper, word, (box[3] - box[1]) * canvas.scale) or _dotted(inked):
         return OVERGETYPT
     return ""
+
+
+def _dotted(inked: np.ndarray) -> bool:
+    """Does the image under an OCR word show full stops inside it (a ground code such as 5.1.2.e typed
+    in its place)? The OCR word has none: words are judged as runs of letters and digits. A full stop is
+    a narrow patch of ink standing alone between blank columns, low on the line; the first and last patch
+    are not counted (the stop after a word)."""
+    columns = inked.any(axis=0)
+    edges = np.flatnonzero(np.diff(columns.astype(np.int8)))
+    if len(edges) < 6:  # fewer than four patches of ink
+        return False
+    rows = inked.sum(axis=1)
+    inked_rows = np.flatnonzero(rows)
+    top = int(inked_rows[0])
+    base = int(np.flatnonzero(rows >= 0.3 * rows.max())[-1])  # below it only descenders
+    tall = base - top + 1
+    if tall < 5:
+        return False
+    starts = list(edges[0::2] + 1) if not columns[0] else [0, *(edges[1::2] + 1)]
+    stops = list(edges[1::2] + 1) if not columns[0] else list(edges[0::2] + 1)
+    stops += [len(columns)] * (len(starts) - len(stops))
+    stops_seen = 0
+    for start, stop in list(zip(starts, stops))[1:-1]:
+        if stop - start > max(2, 0.25 * tall):
+            continue
+        patch = np.flatnonzero(inked[:, start:stop].any(axis=1))
+        if patch[0] >= base - 0.3 * tall and patch[-1] <= base + 0.15 * tall:
+            stops_seen += 1
+    return stops_seen >= DOTS
 
 
 def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em: float) -> bool:
