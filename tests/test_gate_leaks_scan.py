@@ -82,6 +82,10 @@ def _pdf(content: bytes, images: dict[str, Image.Image] | None = None, gs: dict 
     return out.getvalue()
 
 
+def _literal(text: str) -> bytes:
+    return text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
 def scan(lines: list[list[str]], size: float = 12, font: str | None = None, edit=None, ocr: dict[str, str] | None = None) -> bytes:
     """A page of scanned lines (one grey image per printed line, lines wrapped to the width) with an OCR
     layer: each word as invisible text (3 Tr) over its printed image, squeezed with Tz to the printed
@@ -112,7 +116,7 @@ def scan(lines: list[list[str]], size: float = 12, font: str | None = None, edit
             said = (ocr or {}).get(word, word)
             tz = 100 * (right - x) / K / stringWidth(said, "Helvetica", size)
             base_pt = y + height - base / K
-            content += b"/F1 %g Tf %.2f Tz 1 0 0 1 %.2f %.2f Tm (%s) Tj\n" % (size, tz, 72 + x / K, base_pt, said.encode("latin-1"))
+            content += b"/F1 %g Tf %.2f Tz 1 0 0 1 %.2f %.2f Tm (%s) Tj\n" % (size, tz, 72 + x / K, base_pt, _literal(said))
             x = right + face.getlength(" ")
         content += b"ET\n"
         if edit is not None and "REDACT" in where:
@@ -180,14 +184,39 @@ def test_ocr_word_over_blocks_typed_in_the_scan_is_refused():
     assert set(found) == {"pdf.onzichtbare_tekst_op_zwart"}, found
 
 
-@pytest.mark.parametrize("font", [None, "dejavu/DejaVuSans.ttf", "liberation/LiberationMono-Regular.ttf"])
-def test_r56_as_attacked_is_refused(font):
-    """The attack as made: a 300 x 40 image of XXXXXXXXX drawn at 150 x 20 points, OCR word at 14 points."""
+def _r55(text: str, font: str | None) -> bytes:
+    """The attack as made: a 300 x 40 image of ``text`` drawn at 150 x 20 points, the OCR word at 14 points."""
     image = Image.new("L", (300, 40), 255)
-    ImageDraw.Draw(image).text((4, 4), "XXXXXXXXX", fill=0, font=_font(7, font))
+    ImageDraw.Draw(image).text((4, 4), text, fill=0, font=_font(7, font))
     content = b"q 150 0 0 20 72 596 cm /Im1 Do Q 3 Tr BT /F1 14 Tf 72 600 Td (Pietersen) Tj ET\n"
-    found = errors(inspect(_pdf(content, {"Im1": image})))
+    return _pdf(content, {"Im1": image})
+
+
+R55 = [
+    (label, font)
+    for label in ["5.1.2.e  5.1.2.e", "5.1.2e 10.2.e", "XXXXXXXXX"]
+    for font in ["dejavu/DejaVuSans.ttf", "liberation/LiberationSerif-Regular.ttf"]
+] + [("XXXXXXXXX", None)]  # (Pillow's own font sets its full stops against the digits: see test_r55_gap_...)
+
+
+@pytest.mark.parametrize(("label", "font"), R55)
+def test_r55_r56_as_attacked_are_refused(label, font):
+    """r55: the scan shows the ground code in print on white paper where the name was; r56: XXXXXXXXX."""
+    found = errors(inspect(_r55(label, font)))
     assert set(found) == {"pdf.onzichtbare_tekst_op_overgetypte_scan"}, found
+    assert "vervangen door een code" in found["pdf.onzichtbare_tekst_op_overgetypte_scan"]["message"]
+
+
+@pytest.mark.parametrize("font", [None, "dejavu/DejaVuSans.ttf", "liberation/LiberationSerif-Regular.ttf"])
+def test_r55_counterpart_with_the_name_in_the_scan_is_accepted(font):
+    assert errors(inspect(_r55("Pietersen", font))) == {}
+
+
+def test_r55_gap_ground_code_set_tightly_on_white_paper_is_not_caught():
+    """Known gap (SECURITY.md): at the gate's resolution the full stops of a tightly set ground code touch
+    the digits, so nothing tells the code from a word. This test documents the gap; when it fails, the
+    gap is closed: move the case to test_r55_r56_as_attacked_are_refused."""
+    assert errors(inspect(_r55("5.1.2.e  5.1.2.e", None))) == {}
 
 
 def test_ground_code_read_by_ocr_on_a_black_box_in_the_scan_is_accepted():
@@ -201,6 +230,7 @@ CLEAN = [
     ["De", "minister", "heeft", "door", "middel", "van", "deze", "brief", "minimum", "1000000", "euro"],
     ["toegezegd", "Documenten", "inventarislijst", "immuun", "nummer", "Bijlage", "weigeringsgrond"],
     ["Mississippi", "deel", "doen", "doet", "illegaal", "willekeurig", "gemeenteraadsverkiezingen"],
+    ["Het", "besluit", "is", "genomen.", "De", "aanvraag,", "o.a.", "de", "bijlagen", "(zie", "art.", "5.2),", "is", "openbaar."],
 ]
 CLEAN_FONTS = [
     None,

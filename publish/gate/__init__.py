@@ -42,8 +42,8 @@ _HIDDEN_TEXT = {
         _OCR,
     ),
     "onzichtbare_tekst_op_overgetypte_scan": (
-        "er staat onzichtbare tekst (tekstlaag of OCR) op een deel van de scan dat is overgetypt (zoals XXXX of ****): "
-        "in de scan is het woord weggelakt, in de tekstlaag staat het er nog",
+        "er staat onzichtbare tekst (tekstlaag of OCR) op een deel van de scan dat is overgetypt of vervangen door een "
+        "code (zoals XXXX, **** of 5.1.2.e): in de scan is het woord weggelakt, in de tekstlaag staat het er nog",
         "Doe de tekstherkenning (OCR) opnieuw na het lakken, of lak in het bronbestand en maak de pdf daarna opnieuw.",
     ),
     "onzichtbare_tekst": (

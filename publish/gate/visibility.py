@@ -128,7 +128,7 @@ WIT_OP_WIT = "witte_tekst"
 ONZICHTBAAR = "onzichtbare_tekst"
 ONZICHTBAAR_OP_ZWART = "onzichtbare_tekst_op_zwart"
 ONZICHTBAAR_ONDER_VLAK = "onzichtbare_tekst_onder_vlak"
-OVERGETYPT = "onzichtbare_tekst_op_overgetypte_scan"  # OCR text over XXXX typed over the word in the image
+OVERGETYPT = "onzichtbare_tekst_op_overgetypte_scan"  # OCR text over XXXX or 5.1.2.e typed over the word in the image
 TE_KLEIN = "te_kleine_tekst"
 BUITEN_PAGINA = "tekst_buiten_pagina"
 VERBORGEN = "onzichtbaar_gemaakte_tekst"  # transparent, clipped away or masked
@@ -1062,7 +1062,8 @@ def _under_scan(box, word: str, canvas: _Canvas, bare) -> str | None:
     """What an invisible word (the text layer of a scan) lies on, judged on the page drawn without text:
     ``""`` over print (the word is there to see in the image), ONZICHTBAAR_OP_ZWART over a blacked-out
     part (a box, also with a lighter label burnt in), OVERGETYPT over a row of one repeated sign
-    (XXXX, ****, ----), None over anything else (no print: the word stays hidden).
+    (XXXX, ****, ----) or over full stops (a ground code typed in its place), None over anything else
+    (no print: the word stays hidden).
     The box is grown a little: OCR boxes do not always sit exactly on the printed word."""
     grow = 0.2 * (box[3] - box[1])
     where = canvas.pixels((box[0] - grow, box[1] - grow, box[2] + grow, box[3] + grow), bare.shape)
