@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 from pikepdf import Array, Dictionary, Name
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from publish.pdfs import _inspect_bytes
@@ -86,7 +86,9 @@ def _literal(text: str) -> bytes:
     return text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def scan(lines: list[list[str]], size: float = 12, font: str | None = None, edit=None, ocr: dict[str, str] | None = None) -> bytes:
+def scan(
+    lines: list[list[str]], size: float = 12, font: str | None = None, edit=None, ocr: dict[str, str] | None = None
+) -> bytes:
     """A page of scanned lines (one grey image per printed line, lines wrapped to the width) with an OCR
     layer: each word as invisible text (3 Tr) over its printed image, squeezed with Tz to the printed
     width. ``edit(draw, where, font)`` redacts the image after printing (``where``: word -> (left, right,

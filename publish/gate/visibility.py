@@ -1089,7 +1089,7 @@ def _dotted(inked: np.ndarray) -> bool:
     in its place)? The OCR word has none: words are judged as runs of letters and digits. A full stop is
     a narrow patch of ink standing alone between blank columns, low on the line; the first and last patch
     are not counted (the stop after a word)."""
-    columns = inked.any(axis=0)
+    columns: np.ndarray = np.asarray(inked.any(axis=0))
     edges = np.flatnonzero(np.diff(columns.astype(np.int8)))
     if len(edges) < 6:  # fewer than four patches of ink
         return False
@@ -1101,16 +1101,16 @@ def _dotted(inked: np.ndarray) -> bool:
     if tall < 5:
         return False
     starts = list(edges[0::2] + 1) if not columns[0] else [0, *(edges[1::2] + 1)]
-    stops = list(edges[1::2] + 1) if not columns[0] else list(edges[0::2] + 1)
-    stops += [len(columns)] * (len(starts) - len(stops))
-    stops_seen = 0
-    for start, stop in list(zip(starts, stops))[1:-1]:
-        if stop - start > max(2, 0.25 * tall):
+    ends = list(edges[1::2] + 1) if not columns[0] else list(edges[0::2] + 1)
+    ends += [len(columns)] * (len(starts) - len(ends))
+    seen = 0
+    for start, end in list(zip(starts, ends))[1:-1]:
+        if end - start > max(2, 0.25 * tall):
             continue
-        patch = np.flatnonzero(inked[:, start:stop].any(axis=1))
+        patch = np.flatnonzero(inked[:, start:end].any(axis=1))
         if patch[0] >= base - 0.3 * tall and patch[-1] <= base + 0.15 * tall:
-            stops_seen += 1
-    return stops_seen >= DOTS
+            seen += 1
+    return seen >= DOTS
 
 
 def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em: float) -> bool:
