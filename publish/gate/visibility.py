@@ -1090,27 +1090,29 @@ def _dotted(inked: np.ndarray) -> bool:
     a narrow patch of ink standing alone between blank columns, low on the line; the first and last patch
     are not counted (the stop after a word)."""
     columns: np.ndarray = np.asarray(inked.any(axis=0))
-    edges = np.flatnonzero(np.diff(columns.astype(np.int8)))
+    edges = np.flatnonzero(columns[1:] != columns[:-1]) + 1
     if len(edges) < 6:  # fewer than four patches of ink
         return False
+    starts = edges[1::2] if columns[0] else edges[0::2]  # where patches begin, the first one left out
+    if len(starts) < 3:
+        return False
+    ends = edges[2::2] if columns[0] else edges[1::2]
+    starts, ends = starts[: len(ends)][:-1], ends[: len(starts)][:-1]  # the last patch left out too
     rows = inked.sum(axis=1)
-    inked_rows = np.flatnonzero(rows)
-    top = int(inked_rows[0])
+    top = int(np.argmax(rows > 0))
     base = int(np.flatnonzero(rows >= 0.3 * rows.max())[-1])  # below it only descenders
     tall = base - top + 1
-    if tall < 5:
+    narrow = (ends - starts) <= max(2, 0.25 * tall)
+    if tall < 5 or int(narrow.sum()) < DOTS:
         return False
-    starts = list(edges[0::2] + 1) if not columns[0] else [0, *(edges[1::2] + 1)]
-    ends = list(edges[1::2] + 1) if not columns[0] else list(edges[0::2] + 1)
-    ends += [len(columns)] * (len(starts) - len(ends))
-    seen = 0
-    for start, end in list(zip(starts, ends))[1:-1]:
-        if end - start > max(2, 0.25 * tall):
-            continue
-        patch = np.flatnonzero(inked[:, start:end].any(axis=1))
-        if patch[0] >= base - 0.3 * tall and patch[-1] <= base + 0.15 * tall:
-            seen += 1
-    return seen >= DOTS
+    height = inked.shape[0]
+    highest = np.where(columns, np.argmax(inked, axis=0), height)  # per column its highest inked row
+    lowest = np.where(columns, height - 1 - np.argmax(inked[::-1], axis=0), -1)
+    bounds = np.column_stack((starts, ends)).ravel()  # reduced per patch and per gap after it: patches are the even ones
+    highs = np.minimum.reduceat(highest, bounds)[0::2]
+    lows = np.maximum.reduceat(lowest, bounds)[0::2]
+    seen = narrow & (highs >= base - 0.3 * tall) & (lows <= base + 0.15 * tall)
+    return int(seen.sum()) >= DOTS
 
 
 def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em: float) -> bool:
