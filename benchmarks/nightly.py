@@ -211,7 +211,8 @@ def run_build(decisions: Path, out: Path, cache: Path, report: Path, extra: tupl
     """One real build in its own process; returns the JSON report with wall time and peak memory."""
     import threading
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     exe = Path(sys.executable).parent / "woo-publish"
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -255,7 +256,12 @@ def run_build(decisions: Path, out: Path, cache: Path, report: Path, extra: tupl
     data["wall"] = wall
     # ru_maxrss of waited-for children is the largest of them (not a sum), in KiB on Linux; it only
     # grows, so a later, smaller build reports the earlier peak: each size runs cold build first.
-    data["peak_mib"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    data["peak_mib"] = max(before, usage.ru_maxrss) / 1024
+    # CPU seconds of the build and every process it waited for (its PDF workers): what a cluster is paid
+    # for, and unlike wall time not inflated by other work on a shared machine (the cost model in
+    # docs/beheer.md is pages per CPU-hour of the whole cold build).
+    data["cpu_seconds"] = usage.ru_utime + usage.ru_stime - cpu_before
     data["peak_total_mib"] = peak_total[0] / 2**20  # all processes of the build together, sampled
     return data
 
@@ -313,6 +319,7 @@ def bench(size: int, work: Path, extra: tuple[str, ...] = ()) -> dict:
         "warm": warm,
         "changed": changed,
         "gate_pages_per_s": pages / pdf_seconds if pdf_seconds else None,
+        "pages_per_cpu_hour": pages / cold["cpu_seconds"] * 3600 if cold.get("cpu_seconds") else None,
         "pdftotext_pages_per_s": pdftotext_pages_per_second(pdfs, pages),
         "site_bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
         "warm_rewrite": compare(after_cold, after_warm),
@@ -324,7 +331,7 @@ def show(r: dict) -> None:
     def line(name: str, b: dict) -> str:
         mk = b["timings"].get("mkdocs", 0.0)
         return (
-            f"  {name:<24} {b['wall']:8.1f} s  piek {b['peak_mib']:7.0f} MiB (alle processen {b['peak_total_mib']:6.0f} MiB)"
+            f"  {name:<24} {b['wall']:8.1f} s  CPU {b.get('cpu_seconds', 0.0):8.1f} s  piek {b['peak_mib']:7.0f} MiB (alle processen {b['peak_total_mib']:6.0f} MiB)"
             f"  mkdocs {100 * mk / b['wall']:4.0f}%"
             f"  pdf's gelezen {b['pdfs_parsed']:6d}"
         )
@@ -352,6 +359,9 @@ def show(r: dict) -> None:
         f"  pdf-controle in de koude build: {gate:.1f} pagina's/s op {os.cpu_count()} kernen"
         + (f"; pdftotext: {poppler:.1f} pagina's/s ({poppler / gate:.1f}x)" if poppler else "; pdftotext niet geïnstalleerd")
     )
+    if r.get("pages_per_cpu_hour"):
+        rate = f"{r['pages_per_cpu_hour']:,.0f}".replace(",", ".")
+        print(f"  kostenmodel: {rate} pagina's per CPU-uur (hele koude build, alle processen)")
 
 
 def main() -> None:

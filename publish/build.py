@@ -883,16 +883,4 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
             (site_dir / name).write_text(xml, encoding="utf-8")
             names.append(name)
         indexes += index_names(names)
-    elif not site.tooi:
-        report.warnings.append(
-            {
-                "package": "",
-                "file": "mkdocs.yml",
-                "location": "extra.woo.tooi",
-                "message": "er is geen TOOI-identificatie van de organisatie ingesteld: de sitemaps voor de Woo-index ontbreken.",
-                "fix": "Zet de TOOI-URI van de organisatie onder extra.woo.tooi in mkdocs.yml.",
-                "code": "config.tooi",
-                "severity": "waarschuwing",
-            }
-        )
     (site_dir / urls.ROBOTS).write_text(robots_txt(site.base_url, indexes), encoding="utf-8")

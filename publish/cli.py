@@ -189,7 +189,7 @@ def _skipped(folder: Path) -> list:
     return found
 
 
-@main.command()
+@main.command(short_help="Controleer de pakketten: wat doet de volgende build ermee?")
 @click.argument("decisions", default=None, required=False, metavar="[MAP]")
 @click.option("--decisions", "decisions_option", default=None, metavar="MAP", help=DECISIONS_HELP.format(command="check"))
 @click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache (standaard .cache/woo-publish).")
@@ -249,7 +249,7 @@ def check(
     # Unpack archived versions inside the archive when it exists (links, no copies); never create it here.
     with tempfile.TemporaryDirectory(prefix=".uitgepakt-", dir=archive.root if archive.root.is_dir() else None) as tmp:
         fates = decide(results, trust, archive, inspector, allowed, today, Path(tmp))
-        as_is = 0
+        as_is = waiting = 0
         for f in fates:
             r = f.current
             label = f"{safe(r.name)}" + (f" ({safe(f.kenmerk)})" if f.kenmerk else "")
@@ -261,6 +261,8 @@ def check(
                 w = r.withdrawal or f.archived.withdrawal
                 click.echo(f"INGETROKKEN {label}: ingetrokken per {w.date.isoformat()}; de site toont een melding met de reden.")
             elif f.state == EMBARGO and not r.problems.has_errors:
+                as_is += 1  # in order: it waits for its publication date, nothing to fix
+                waiting += 1
                 click.echo(
                     f"EMBARGO     {label}: blijft van de site tot {r.decision.publication_date.isoformat()} (publicatiedatum)."
                 )
@@ -303,6 +305,11 @@ def check(
         click.echo(f"Geen pakketten gevonden in {safe(folder)}/.")
     elif as_is < len(fates):
         click.echo(_not_as_is(len(fates) - as_is, len(fates)) + " Los de problemen hierboven op en controleer opnieuw.")
+    elif waiting:
+        click.echo(
+            f"{'Het pakket is' if len(fates) == 1 else 'Alle ' + count(len(fates), 'pakket', 'pakketten') + ' zijn'} in orde; "
+            f"{count(waiting, 'pakket wacht', 'pakketten wachten')} op de publicatiedatum."
+        )
     elif len(fates) == 1:
         click.echo("Het pakket wordt gepubliceerd zoals het is.")
     else:
@@ -407,7 +414,7 @@ def _trusted_site(config_option: str | None):
     return site
 
 
-@main.command()
+@main.command(short_help="Keur een pakket goed en onderteken het met uw sleutel.")
 @click.argument("package", type=click.Path(path_type=Path), metavar="PAKKET")
 @click.option(
     "--sleutel",
@@ -543,7 +550,7 @@ def _changes_since_last_approval(result) -> list:
     return changes
 
 
-@main.command()
+@main.command(short_help="Haal een publicatie of één document van de site.")
 @click.argument("package", type=click.Path(path_type=Path), metavar="PAKKET")
 @click.option("--reden", required=True, help="Publieke reden van de intrekking (komt op de site).")
 @click.option(
@@ -664,7 +671,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
         )
 
 
-@main.command()
+@main.command(short_help="Bouw de website uit alle geldige, goedgekeurde pakketten.")
 @click.argument("decisions_argument", default=None, required=False, metavar="[MAP]")
 @click.option("--decisions", default=None, metavar="MAP", help=DECISIONS_HELP.format(command="build"))
 @click.option("--out", default="site", metavar="MAP", help="Uitvoermap van de website (standaard site/).")
@@ -850,12 +857,16 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
     if report.written:
         checked = max(report.pdfs_checked, report.pdfs_parsed)
         pdfs = count(checked, "pdf", "pdf's")
+        # Every package counted once: a refused package whose approved version stays online counts as
+        # published ("waarvan"), a withdrawal with a problem as withdrawn; the counts add up to the packages.
+        elsewhere = {r["package"] for r in report.kept} | {r["package"] for r in report.withdrawn}
+        refused = [r for r in report.refused if r["package"] not in elsewhere]
         click.echo(
-            f"Site geschreven naar {safe(out)}/: {count(len(report.published), 'publicatie', 'publicaties')} gepubliceerd, "
-            f"{len(report.refused)} geweigerd, {len(report.embargoed)} onder embargo, "
-            f"{len(report.withdrawn)} ingetrokken"
-            + (f", {len(report.kept)} in een eerder goedgekeurde versie" if report.kept else "")
-            + (f", {len(report.offline)} offline gehaald" if report.offline else "")
+            f"Site geschreven naar {safe(out)}/: {count(len(report.published), 'publicatie', 'publicaties')} gepubliceerd"
+            + (f" (waarvan {len(report.kept)} in een eerder goedgekeurde versie)" if report.kept else "")
+            + f", {len(refused)} geweigerd"
+            + (f" (waarvan {len(report.offline)} offline gehaald)" if report.offline else "")
+            + f", {len(report.embargoed)} onder embargo, {len(report.withdrawn)} ingetrokken"
             + f"; {pdfs} gecontroleerd ({checked - report.pdfs_parsed} uit de cache, "
             f"{report.pdfs_parsed} opnieuw gelezen) in {dutch_number(round(report.timings.get('totaal', 0), 1))} s."
         )
@@ -868,7 +879,7 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
         click.echo(f"Niets geschreven. De bestaande site in {safe(out)}/ is ongewijzigd.")
 
 
-@main.command()
+@main.command(short_help="Begin een nieuwe site in MAP.")
 @click.argument("folder", metavar="MAP", type=click.Path(path_type=Path))
 def init(folder: Path) -> None:
     """Begin een nieuwe site in MAP: mkdocs.yml om in te vullen, een lege decisions/, een README en de handleidingen."""
@@ -885,7 +896,7 @@ def init(folder: Path) -> None:
     )
 
 
-@main.command()
+@main.command(short_help="Toon de beveiligingsheaders van de gebouwde site.")
 @click.option("--out", default="site", metavar="MAP", help="Map met de gebouwde site.")
 @click.option(
     "--formaat",
@@ -905,7 +916,7 @@ def headers(out: str, formaat: str) -> None:
     click.echo(nginx_snippet(found) if formaat == "nginx" else headers_file(found), nl=False)
 
 
-@main.command()
+@main.command(short_help="Bekijk de gebouwde site lokaal in de browser.")
 @click.option("--out", default="site", metavar="MAP", help="Map met de gebouwde site.")
 @click.option("--poort", default=8000, type=int, metavar="POORT", help="Poort (standaard 8000).")
 def serve(out: str, poort: int) -> None:

@@ -311,10 +311,14 @@ class _Loader:
             )
             return None
         except yaml.YAMLError as exc:
+            problem = str(getattr(exc, "problem", "") or "")
             mark = getattr(exc, "problem_mark", None)
+            opened = getattr(exc, "context_mark", None)
+            if ("end of stream" in problem or problem.startswith("expected ',' or")) and opened is not None:
+                mark = opened  # an unclosed quote or bracket: where it was opened, not the end of the kop
             # The mark counts from the line after the opening '---' (0-based): +1 is the line in the file.
             where = f"regel {mark.line + 1}" if mark is not None else "kop"
-            what, fix = _yaml_problem(str(getattr(exc, "problem", "") or ""))
+            what, fix = _yaml_problem(problem, str(getattr(exc, "context", "") or ""))
             self.err(METADATA_FILE, where, f"de kop (YAML) kan niet gelezen worden: {what}.", fix, "besluit.yaml")
             return None
         meta = post.metadata
@@ -1159,6 +1163,17 @@ _YAML_PROBLEMS = (
         "Schrijf elk veld als 'naam: waarde' op een eigen regel.",
     ),
     (
+        "expected <block end>",
+        "deze regel springt anders in dan de regels erboven",
+        "Laat velden die bij elkaar horen precies even ver inspringen, met spaties (bijvoorbeeld titel: en bestand: "
+        "van één bijlage onder elkaar).",
+    ),
+    (
+        "expected ',' or",
+        "in de lijst tussen [ ] of { } die op deze regel begint, ontbreekt een komma of het sluitteken",
+        "Scheid de waarden met komma's en sluit af met ] of }, bijvoorbeeld onderwerpen: [privacy, datalekken].",
+    ),
+    (
         "found duplicate anchor",
         "een verwijzing (&naam) staat er twee keer",
         "Schrijf elke waarde gewoon uit, zonder &naam en *naam.",
@@ -1166,8 +1181,27 @@ _YAML_PROBLEMS = (
 )
 
 
-def _yaml_problem(problem: str) -> tuple[str, str]:
+def _yaml_problem(problem: str, context: str = "") -> tuple[str, str]:
     """The YAML library's English, as staff can act on it."""
+    from .safetext import safe
+    from .yamlsafe import DUPLICATE_KEY
+
+    if problem.startswith(DUPLICATE_KEY):
+        name = problem[len(DUPLICATE_KEY) :].strip().strip("'\"")
+        return (
+            f"het veld '{safe(name, 80)}' staat twee keer in de kop (hier voor de tweede keer)",
+            "Laat het veld één keer staan, met de juiste waarde, en haal de andere regel weg.",
+        )
+    if "end of stream" in problem and "quoted scalar" in context:
+        return (
+            "een aanhalingsteken wordt op deze regel geopend maar nergens gesloten",
+            'Sluit de tekst af met hetzelfde aanhalingsteken, bijvoorbeeld organisatie: "Kiesraad".',
+        )
+    if "end of stream" in problem and "flow" in context:
+        return (
+            "een lijst of groep die op deze regel met [ of { begint, wordt nergens gesloten",
+            "Sluit de lijst af met ] (of de groep met }), op dezelfde regel, bijvoorbeeld onderwerpen: [privacy, datalekken].",
+        )
     for needle, what, fix in _YAML_PROBLEMS:
         if needle in problem:
             return what, fix

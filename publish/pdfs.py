@@ -23,9 +23,12 @@ from .limits import dutch_number
 
 def _code_version() -> str:
     """Cache entries are keyed by the code that made them: this module, the gate, pypdf, pikepdf
-    (qpdf writes the published copy) and PDFium (judges and extracts the text)."""
+    (qpdf writes the published copy), PDFium (judges and extracts the text), fontTools (reads the
+    embedded fonts the copy keeps) and numpy (counts the pixels)."""
     import hashlib
 
+    import fontTools
+    import numpy
     import pikepdf
     import pypdf
     import pypdfium2
@@ -33,6 +36,7 @@ def _code_version() -> str:
     digest = hashlib.sha256(pypdf.__version__.encode())
     digest.update(pikepdf.__version__.encode() + pikepdf.__libqpdf_version__.encode())
     digest.update(str(pypdfium2.PDFIUM_INFO).encode() + str(pypdfium2.PYPDFIUM_INFO).encode())
+    digest.update(fontTools.version.encode() + numpy.__version__.encode())
     here = Path(__file__).resolve().parent
     for source in [here / "pdfs.py", *sorted((here / "gate").glob("*.py"))]:
         digest.update(source.read_bytes())

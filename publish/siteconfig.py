@@ -529,6 +529,14 @@ def load_site_config(path: Path) -> SiteConfig:
     # -- end of limits --
     engine = engine_settings(extra.get("rekenen"), problems)  # PDF engine (issue 19)
     _still_placeholders(data, extra, problems)
+    if data and not extra.get("tooi"):  # here, not in the build only: `check` says it too
+        problems.warning(
+            "mkdocs.yml",
+            "extra.woo.tooi",
+            "er is geen TOOI-identificatie van de organisatie ingesteld: de sitemaps voor de Woo-index ontbreken.",
+            "Zet de TOOI-URI van de organisatie onder extra.woo.tooi in mkdocs.yml.",
+            "config.tooi",
+        )
     base = str(data.get("site_url") or "https://woo.example.nl/")
     if not base.endswith("/"):
         base += "/"

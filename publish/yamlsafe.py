@@ -25,6 +25,9 @@ class YamlLimitError(yaml.YAMLError):
         self.problem_mark = None
 
 
+DUPLICATE_KEY = "found duplicate key"
+
+
 def _loader_class(limits: Limits):
     class Loader(yaml.SafeLoader):
         aliases = 0
@@ -43,6 +46,19 @@ def _loader_class(limits: Limits):
                     limits.exceeded("yaml_nodes", nodes, "het aantal waarden in de kop (verwijzingen uitgeschreven)")
                 )
             return super().construct_document(node)
+
+        def construct_mapping(self, node, deep=False):
+            # PyYAML keeps the last of two equal keys silently: "wet: Woo" then "wet: Wob" would publish
+            # under the Wob. Refuse rather than guess which one staff meant.
+            seen: set[str] = set()
+            for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                    if key_node.value in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"{DUPLICATE_KEY} {key_node.value[:80]!r}", key_node.start_mark
+                        )
+                    seen.add(key_node.value)
+            return super().construct_mapping(node, deep=deep)
 
         def construct_yaml_timestamp(self, node):
             try:

@@ -4,6 +4,7 @@ that exist."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -108,6 +109,11 @@ def test_help_of_the_group_lists_its_commands_in_dutch(cli):
     assert "Gebruik: woo-publish [OPTIES] OPDRACHT [ARGUMENTEN]..." in out and "Opdrachten:" in out
     assert "Toon het versienummer en stop." in out
     assert cli("--version").stdout.startswith("woo-publish, versie ")
+    listed = out.split("Opdrachten:", 1)[1]
+    assert "..." not in listed, listed  # every command's summary whole, not cut off mid-sentence
+    assert sorted(
+        line.split()[0] for line in listed.splitlines() if line.startswith("  ") and not line.startswith("   ")
+    ) == sorted(COMMANDS)
 
 
 @pytest.mark.parametrize(
@@ -564,3 +570,19 @@ def test_an_unreadable_inventory_still_lets_the_pdfs_be_checked(cli, make_packag
     assert "FOUT pakket/inventaris.csv" in out
     assert "FOUT pakket/documenten/2.pdf, pagina 1" in out and "06-*******8" in out
     assert "WAARSCHUWING pakket/inventaris.csv: omdat de inventaris niet gelezen kan worden" in out
+
+
+def test_missing_tooi_is_said_by_check_and_once_by_build(cli, tmp_path):
+    """Staff run `check` before the build: a site without a TOOI identifier hears it there too."""
+    assert cli("init", "site", cwd=tmp_path).returncode == 0
+    warning = "er is geen TOOI-identificatie van de organisatie ingesteld"
+    checked = cli("check", "--cache", str(tmp_path / "c"), cwd=tmp_path / "site")
+    assert warning in checked.stdout and "extra.woo.tooi" in checked.stdout
+    report = tmp_path / "rapport.json"
+    built = cli("build", "--cache", str(tmp_path / "c"), "--report", str(report), cwd=tmp_path / "site")
+    assert built.returncode == 0, built.stdout + built.stderr
+    codes = [w["code"] for w in json.loads(report.read_text())["warnings"]]
+    assert codes.count("config.tooi") == 1
+    config = tmp_path / "site" / "mkdocs.yml"
+    config.write_text(config.read_text().replace("# tooi: ", "tooi: ", 1))
+    assert warning not in cli("check", "--cache", str(tmp_path / "c"), cwd=tmp_path / "site").stdout

@@ -21,6 +21,7 @@ def test_docs_field_tables_are_generated_from_the_schemas():
 # -- packages of every type ------------------------------------------------------------------------
 import dataclasses  # noqa: E402
 import json  # noqa: E402
+import re  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -371,6 +372,12 @@ def test_listings_have_a_type_facet_that_works_without_javascript(typed_site):
     home = (typed_site / "index.html").read_text()
     assert "<li><strong>1</strong> Kamerbrief</li>" in home and "<li><strong>1</strong> Publicatie</li>" in home
     assert '<th scope="col">Soort</th>' in home and "Woo-besluit: deels openbaar" in home
+    # the home table is of every type, newest publication first, and shows the date it is ordered by
+    assert "laatst gepubliceerde publicaties, nieuwste eerst" in home and "laatst gepubliceerde besluiten" not in home
+    table = home[home.index("laatst gepubliceerde publicaties") :]
+    assert '<th scope="col">Gepubliceerd op</th>' in table
+    shown = re.findall(r'data-label="Gepubliceerd op"><time datetime="([0-9-]+)"', table)
+    assert len(shown) == 4 and shown == sorted(shown, reverse=True), shown
 
 
 def test_statistics_keep_decision_figures_and_count_per_category(typed_site):

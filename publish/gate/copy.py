@@ -11,6 +11,9 @@ Written with pikepdf (qpdf), from the approved bytes, never changing the origina
   screen reader needs (allow-lists below: catalogue, pages, resources, fonts, images, forms, tags,
   viewer preferences, marked-content information, output intents, layers); custom keys go at every
   level, also text and streams hung under a kept entry;
+- keeps, where the specification lists the names a key may take, only those names (``CATALOG_NAMES`` and
+  the tables beside it); keeps of an embedded font program or ICC profile only what its own tables cover,
+  and of a marked-content property list in the content only the entries marked content takes;
 - keeps of each page's (and form's) resources only what its content uses: a form, image, font or
   file that is never drawn is not in the copy; content streams holding a ``%`` are written again
   from their parsed operators, so comments go and the drawing stays the same (the gate judges the copy);
@@ -33,7 +36,10 @@ from decimal import Decimal
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from .personal_data import KINDS as PERSONAL_KINDS
+from .personal_data import PersonalData, find_personal_data
 from .timing import stage
+from .unseen import font_texts, is_language_tag, readable_name
 
 # Catalogue entries the copy keeps; everything else (OpenAction, AA, AcroForm, Names other than
 # Dests, PieceInfo, Threads, AF, Collection, Perms, Legal, SpiderInfo, URI, ...) is dropped.
@@ -117,6 +123,10 @@ VIEWER_PREFERENCE_KEYS = {
     "/PrintPageRange",
     "/NumCopies",
 }
+VIEWER_PREFERENCE_FLAGS = {
+    "/HideToolbar", "/HideMenubar", "/HideWindowUI", "/FitWindow", "/CenterWindow", "/DisplayDocTitle", "/PickTrayByPDFSize",
+}  # fmt: skip
+OUTPUT_INTENT_SUBTYPES = {"/GTS_PDFX", "/GTS_PDFA1", "/ISO_PDFE1"}
 MARK_INFO_KEYS = {"/Marked", "/Suspects", "/UserProperties"}
 OUTPUT_INTENT_KEYS = {"/Type", "/S", "/OutputConditionIdentifier", "/RegistryName", "/DestOutputProfile"}
 ICC_KEYS = {"/N", "/Alternate", "/Range", "/Length", "/Filter", "/DecodeParms"}
@@ -397,6 +407,162 @@ KINDS["form"] = {
     "/OC": "optional_content",
 }
 KINDS["tiling_pattern"] = {**dict.fromkeys(TILING_PATTERN_KEYS), **STREAM_KEYS, "/Resources": "keep"}
+# -- names the specification enumerates ---------------------------------------------------------
+# A name is a value like any other: kept where it is free (a role, a font or resource name, a glyph name),
+# it is checked for personal data as the copy's strings are (unseen.py ``kept_strings``, and content
+# names here, ``_check_content_names``). Where ISO 32000 lists the names a key may take, the copy keeps
+# only those. Another name goes with its key when it only steers the viewer's window, navigation or
+# printing (viewers ignore a name they do not know, so nothing drawn changes); it refuses the copy when
+# it decides what is drawn or which layers show (``_REFUSE``: the gate would judge what it cannot know).
+_MODES = ("/UseNone", "/UseOutlines", "/UseThumbs", "/UseOC")
+_BOXES = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox")
+CATALOG_NAMES = {
+    "/PageMode": {*_MODES, "/FullScreen", "/UseAttachments"},
+    "/PageLayout": {"/SinglePage", "/OneColumn", "/TwoColumnLeft", "/TwoColumnRight", "/TwoPageLeft", "/TwoPageRight"},
+    "/Version": {"/1.0", "/1.1", "/1.2", "/1.3", "/1.4", "/1.5", "/1.6", "/1.7", "/2.0"},
+    "/Type": {"/Catalog"},
+}
+VIEWER_PREFERENCE_NAMES = {
+    "/NonFullScreenPageMode": set(_MODES),
+    "/Direction": {"/L2R", "/R2L"},
+    "/ViewArea": set(_BOXES),
+    "/ViewClip": set(_BOXES),
+    "/PrintArea": set(_BOXES),
+    "/PrintClip": set(_BOXES),
+    "/PrintScaling": {"/None", "/AppDefault"},
+    "/Duplex": {"/Simplex", "/DuplexFlipShortEdge", "/DuplexFlipLongEdge"},
+}
+PAGE_NAMES = {"/Tabs": {"/R", "/C", "/S", "/A", "/W"}}  # (a page's /Type is how qpdf finds it: left, its name checked)
+PAGE_LABEL_NAMES = {"/S": {"/D", "/R", "/r", "/A", "/a"}, "/Type": {"/PageLabel"}}
+LINK_NAMES = {"/H": {"/N", "/I", "/O", "/P"}, "/Type": {"/Annot"}}
+FIT_TYPES = {"/XYZ", "/Fit", "/FitH", "/FitV", "/FitR", "/FitB", "/FitBH", "/FitBV"}
+MAX_FIT_OPERANDS = 4  # /FitR takes four numbers; viewers ignore numbers beyond what a fit type takes
+STRUCT_ATTRIBUTE_NAMES = {
+    "/Scope": {"/Row", "/Column", "/Both"},
+    "/ListNumbering": {
+        "/None", "/Disc", "/Circle", "/Square", "/Decimal", "/UpperRoman", "/LowerRoman", "/UpperAlpha", "/LowerAlpha",
+        "/Unordered", "/Ordered", "/Description",
+    },
+    "/Placement": {"/Block", "/Inline", "/Before", "/Start", "/End"},
+    "/WritingMode": {"/LrTb", "/RlTb", "/TbRl", "/TbLr", "/LrBt", "/RlBt", "/BtRl", "/BtLr"},
+}  # fmt: skip
+_INTENTS = {"/View", "/Design"}
+_STATES = {"/ON", "/OFF"}
+OC_CONFIG_NAMES = {"/BaseState": {"/ON", "/OFF", "/Unchanged"}, "/ListMode": {"/AllPages", "/VisiblePages"}}
+_REFUSE = "refuse"
+_RENDERING_INTENTS = {"/AbsoluteColorimetric", "/RelativeColorimetric", "/Saturation", "/Perceptual"}
+_BLEND_MODES = {
+    "/Normal", "/Compatible", "/Multiply", "/Screen", "/Overlay", "/Darken", "/Lighten", "/ColorDodge", "/ColorBurn",
+    "/HardLight", "/SoftLight", "/Difference", "/Exclusion", "/Hue", "/Saturation", "/Color", "/Luminosity",
+}  # fmt: skip
+# (kind, key) of the KINDS tables: the allowed names and whether another one refuses (what it decides, in Dutch)
+KIND_NAMES: dict[tuple[str, str], tuple[set[str], str | None]] = {
+    ("border_style", "/S"): ({"/S", "/D", "/B", "/I", "/U"}, None),
+    ("border_style", "/Type"): ({"/Border"}, None),
+    ("optional_content", "/Intent"): (_INTENTS, "de bedoeling (/Intent) van een laag"),
+    ("optional_content", "/P"): ({"/AllOn", "/AnyOn", "/AnyOff", "/AllOff"}, "de zichtbaarheidsregel (/P) van een laag"),
+    ("optional_content", "/Type"): ({"/OCG", "/OCMD"}, "de soort van een laag"),
+    ("layer_usage_entry", "/ViewState"): (_STATES, "de weergavestand van een laag"),
+    ("layer_usage_entry", "/PrintState"): (_STATES, "de afdrukstand van een laag"),
+    ("layer_usage_entry", "/ExportState"): (_STATES, "de exportstand van een laag"),
+    ("layer_usage_entry", "/Subtype"): ({"/Trapping", "/PrintersMarks", "/Watermark"}, None),
+    ("font", "/Subtype"): (
+        {"/Type0", "/Type1", "/MMType1", "/Type3", "/TrueType", "/CIDFontType0", "/CIDFontType2"},
+        "de soort van een lettertype",
+    ),
+    ("font_file", "/Subtype"): ({"/Type1C", "/CIDFontType0C", "/OpenType"}, "de soort van een ingesloten lettertype"),
+    ("font_descriptor", "/FontStretch"): (
+        {
+            "/UltraCondensed",
+            "/ExtraCondensed",
+            "/Condensed",
+            "/SemiCondensed",
+            "/Normal",
+            "/SemiExpanded",
+            "/Expanded",
+            "/ExtraExpanded",
+            "/UltraExpanded",
+        },
+        None,
+    ),
+    ("ext_g_state", "/BM"): (_BLEND_MODES, "de mengmodus (/BM) van een grafische toestand"),
+    ("ext_g_state", "/RI"): (_RENDERING_INTENTS, None),
+    ("image", "/Intent"): (_RENDERING_INTENTS, None),
+    ("soft_mask", "/S"): ({"/Alpha", "/Luminosity"}, "de soort van een masker"),
+    ("group", "/S"): ({"/Transparency"}, "de soort van een transparantiegroep"),
+}
+
+_KIND_NAMES: dict[str, dict[str, tuple[set[str], str | None]]] = {
+    kind: {key: rule for (of, key), rule in KIND_NAMES.items() if of == kind} for kind, _ in KIND_NAMES
+}
+
+
+def _names_in(value) -> list | None:
+    """The names of ``value``: a name, or an array of names; None for anything else."""
+    if isinstance(value, Name):
+        return [value]
+    if isinstance(value, Array) and len(value) <= 64 and all(isinstance(item, Name) for item in value):
+        return list(value)
+    return None
+
+
+def _enum(obj, key: str, allowed: set[str], refuse: str | None = None) -> None:
+    """``obj[key]`` only when it is one of the names ``allowed`` (or an array of them); another value goes
+    with its key, or, when it decides what is drawn (``refuse`` names what it decides), refuses the copy."""
+    if not isinstance(obj, (Dictionary, pikepdf.Stream)) or key not in obj:
+        return
+    names = _names_in(obj[key])
+    if names is not None and all(str(name) in allowed for name in names):
+        return
+    if refuse is None:
+        if not any(_personal(str(name)) for name in names or []):
+            del obj[key]  # (a name with personal data stays, so the copy's check refuses it with its finding)
+        return
+    unknown = next((name for name in names or [] if str(name) not in allowed), obj[key])
+    raise CopyError(
+        f"{refuse} heeft een waarde die de pdf-specificatie niet kent ({_shown_name(unknown)}); "
+        "wat er getekend wordt of welke lagen zichtbaar zijn, is dan niet te beoordelen"
+    )
+
+
+def _shown_name(value) -> str:
+    """A value in a message to staff: a name decoded and cut short, with digits masked (it could be personal data)."""
+    text = str(value)[1:] if isinstance(value, Name) else type(value).__name__
+    return re.sub(r"\d", "*", text[:40])
+
+
+def _enums(obj, table: dict[str, set[str]]) -> None:
+    for key, allowed in table.items():
+        _enum(obj, key, allowed)
+
+
+_PERSONAL_NAMES: dict[str, PersonalData | None] = {}
+
+
+def _personal(name: str) -> PersonalData | None:
+    """Personal data in a name (``/Pietersen#200612345678``), read as a person reads it (``readable_name``)."""
+    if name not in _PERSONAL_NAMES:
+        if len(_PERSONAL_NAMES) > 100_000:
+            _PERSONAL_NAMES.clear()
+        found = find_personal_data(readable_name(name[1:] if name.startswith("/") else name), 0)
+        _PERSONAL_NAMES[name] = found[0] if found else None
+    return _PERSONAL_NAMES[name]
+
+
+def _destination(value) -> bool:
+    """A destination a viewer can go to: a name or string (a named destination, checked for personal data as
+    the copy's strings are), or an array of a page (or page number), a fit type and its numbers (or null)."""
+    if isinstance(value, (Name, pikepdf.String)):
+        return True
+    if not isinstance(value, Array) or len(value) < 2 or not isinstance(value[1], Name) or str(value[1]) not in FIT_TYPES:
+        return False
+    page = value[0]
+    if not (isinstance(page, Dictionary) or _number(page)):
+        return False
+    rest = list(value)[2:]
+    return len(rest) <= MAX_FIT_OPERANDS and all(_number(item) or item is None for item in rest)
+
+
 # Content operators and the resource category their (first) name operand refers to.
 USES = {
     "Tf": "/Font",
@@ -409,6 +575,23 @@ USES = {
     "DP": "/Properties",
     "scn": "/Pattern",
     "SCN": "/Pattern",
+}
+# Operators whose first operand is a name that refers to no resource: a marked-content tag, a rendering intent.
+TAGS = ("BMC", "BDC", "MP", "DP", "ri")
+# A marked-content property list written in the content (``/Span <<...>> BDC``) keeps only the keys ISO 32000
+# gives marked content (14.6, 14.7, 14.8.2.2 artifacts, 14.9): its identifier, language, the texts a screen
+# reader reads instead (checked for personal data in unseen.py) and what an artifact is. A layer (/OC) is
+# always named in the resources, never written in the content.
+MARKED_CONTENT_ENTRIES: dict[str, str | set[str]] = {
+    "/MCID": "number",
+    "/Lang": "language",
+    "/ActualText": "text",
+    "/Alt": "text",
+    "/E": "text",
+    "/Type": {"/Pagination", "/Layout", "/Page", "/Background"},
+    "/Subtype": {"/Header", "/Footer", "/Watermark", "/PageNum", "/Bates", "/LineNum", "/Redaction"},
+    "/BBox": "box",
+    "/Attached": {"/Top", "/Bottom", "/Left", "/Right"},
 }
 # Keys that carry metadata or attachments wherever they occur.
 STRIPPED_EVERYWHERE = ("/Metadata", "/PieceInfo", "/LastModified", "/AF")
@@ -506,6 +689,7 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     for key in list(root.keys()):
         if key not in CATALOG_KEYS:
             del root[key]
+    _enums(root, CATALOG_NAMES)
     _keep_named_destinations(pdf, root, names)
     _clean_catalog_entries(root)
     kept_links: set[tuple[int, int]] = set()
@@ -534,16 +718,33 @@ def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
     dests = names.get(Name.Dests) if isinstance(names, Dictionary) else None
     if dests is not None:
         root[Name.Names] = pdf.make_indirect(Dictionary(Dests=dests))
-        _clean_tree(dests, lambda value: _only(value, {"/D"}))
+        _clean_tree(dests, _named_destination)
     old = root.get(Name.Dests)
-    for value in old.values() if isinstance(old, Dictionary) else []:
-        _only(value, {"/D"})
+    for key, value in list(old.items()) if isinstance(old, Dictionary) else []:
+        if not _named_destination(value):
+            del old[key]
     _only(root.get(Name.Outlines), {"/Type", "/First", "/Last", "/Count"})
-    _clean_tree(root.get(Name.PageLabels), lambda label: _only(label, {"/Type", "/S", "/P", "/St"}))
+    _clean_tree(root.get(Name.PageLabels), _page_label)
+
+
+def _named_destination(value) -> bool:
+    """A named destination's value: a destination, or a dictionary holding one under /D (nothing else)."""
+    if isinstance(value, Dictionary):
+        _only(value, {"/D"})
+        value = value.get(Name.D)
+    return isinstance(value, Array) and _destination(value)
+
+
+def _page_label(label) -> bool:
+    if isinstance(label, Dictionary):
+        _only(label, {"/Type", "/S", "/P", "/St"})
+        _enums(label, PAGE_LABEL_NAMES)
+    return True
 
 
 def _clean_tree(tree, clean_value) -> None:
-    """A name or number tree keeps its structure keys; each value is cleaned by ``clean_value``."""
+    """A name or number tree keeps its structure keys; each value (a dictionary or array) is cleaned by
+    ``clean_value``, and goes with its key when that says False."""
     todo, seen = [(tree, 0)], set[tuple[int, int]]()
     while todo and len(seen) < 1_000_000:
         node, depth = todo.pop()
@@ -555,9 +756,13 @@ def _clean_tree(tree, clean_value) -> None:
         for key in ("/Names", "/Nums"):
             entries = node.get(key)
             if isinstance(entries, Array):
-                for i in range(1, len(entries), 2):
-                    if isinstance(entries[i], Dictionary):
-                        clean_value(entries[i])
+                gone = [
+                    i
+                    for i in range(1, len(entries), 2)
+                    if isinstance(entries[i], (Dictionary, Array)) and not clean_value(entries[i])
+                ]
+                if gone:
+                    node[key] = Array([item for i, item in enumerate(entries) if i not in gone and i + 1 not in gone])
         kids = node.get(Name.Kids)
         todo += [(kid, depth + 1) for kid in (kids if isinstance(kids, Array) else [])]
 
@@ -576,6 +781,7 @@ def _clean_page_tree(node, kept_links: set, seen: set, depth: int) -> None:
     for key in list(node.keys()):
         if key not in PAGE_KEYS:
             del node[key]
+    _enums(node, PAGE_NAMES)
     if Name.Group in node:  # the page's transparency group, cleaned below the top level too
         _clean_kind(None, node[Name.Group], "group", set(), 0)  # a group holds no forms or fonts
     kids = node.get(Name.Kids)
@@ -608,7 +814,7 @@ def _safe_action(action) -> Dictionary | None:
     if not isinstance(action, Dictionary):
         return None
     kind = action.get(Name.S)
-    if kind == Name.GoTo and Name.D in action:
+    if kind == Name.GoTo and Name.D in action and _destination(action[Name.D]):
         return Dictionary(S=Name.GoTo, D=action[Name.D])
     if kind == Name.URI and isinstance(action.get(Name.URI), pikepdf.String):
         uri = bytes(action[Name.URI])
@@ -620,6 +826,8 @@ def _safe_action(action) -> Dictionary | None:
 def _keep_link(annot: Dictionary) -> bool:
     if annot.get(Name.Subtype) != Name.Link:
         return False
+    if Name.Dest in annot and not _destination(annot[Name.Dest]):
+        del annot[Name.Dest]
     action = annot.get(Name.A)
     if action is not None:
         safe = _safe_action(action)
@@ -638,6 +846,7 @@ def _keep_link(annot: Dictionary) -> bool:
     for key in ("/Rect", "/Border", "/C", "/QuadPoints", "/F", "/H", "/AS", "/StructParent", "/Type", "/Subtype"):
         if key in annot and not _flat(annot[key]):
             del annot[key]
+    _enums(annot, LINK_NAMES)
     return True
 
 
@@ -658,6 +867,8 @@ def _clean_outlines(outlines) -> None:
             for k in list(item.keys()):
                 if k not in OUTLINE_KEYS:
                     del item[k]
+            if Name.Dest in item and not _destination(item[Name.Dest]):
+                del item[Name.Dest]
             if Name.A in item:
                 safe = _safe_action(item[Name.A])
                 if safe is None:
@@ -733,12 +944,20 @@ def _clean_layers(properties) -> None:
     if not isinstance(properties, Dictionary):
         return
     _only(properties, OC_PROPERTIES_KEYS)
-    _only(properties.get(Name.D), OC_CONFIG_KEYS)
+    config = properties.get(Name.D)
+    _only(config, OC_CONFIG_KEYS)
+    if isinstance(config, Dictionary):
+        _enum(config, "/BaseState", OC_CONFIG_NAMES["/BaseState"], "de beginstand (/BaseState) van de lagen")
+        _enum(config, "/ListMode", OC_CONFIG_NAMES["/ListMode"])
+        _enum(config, "/Intent", _INTENTS | {"/All"}, "de bedoeling (/Intent) van de lagen")
+        _clean_auto_states(config)
     groups = properties.get(Name.OCGs)
     for group in groups if isinstance(groups, Array) else []:
         if not isinstance(group, Dictionary):
             continue
         _only(group, OCG_KEYS)
+        _enum(group, "/Intent", _INTENTS, "de bedoeling (/Intent) van een laag")
+        _enum(group, "/Type", {"/OCG"}, "de soort van een laag")
         usage = group.get(Name.Usage)
         _only(usage, OC_USAGE_KEYS)
         for entry in usage.values() if isinstance(usage, Dictionary) else []:
@@ -746,6 +965,32 @@ def _clean_layers(properties) -> None:
                 for k in list(entry.keys()):
                     if not _plain(entry[k]):
                         del entry[k]
+                for k, (allowed, refuse) in _KIND_NAMES["layer_usage_entry"].items():
+                    _enum(entry, k, allowed, refuse)
+
+
+_AUTO_STATE_EVENTS = {"/View", "/Print", "/Export"}
+_AUTO_STATE_CATEGORIES = {"/View", "/Print", "/Export", "/Zoom", "/User", "/Language"}
+
+
+def _clean_auto_states(config) -> None:
+    """A layer configuration's automatic states (/AS): each an event, its layers and the categories of their
+    usage that decide; an event or category a viewer does not know is not applied by it, so it goes."""
+    states = config.get(Name.AS)
+    if states is None:
+        return
+    kept = Array()
+    for state in states if isinstance(states, Array) else []:
+        if not isinstance(state, Dictionary) or str(state.get(Name.Event)) not in _AUTO_STATE_EVENTS:
+            continue
+        categories = state.get(Name.Category)
+        clean = Dictionary(Event=state[Name.Event])
+        if isinstance(state.get(Name.OCGs), Array):
+            clean[Name.OCGs] = Array([g for g in state[Name.OCGs] if isinstance(g, Dictionary)])
+        if isinstance(categories, Array):
+            clean[Name.Category] = Array([c for c in categories if isinstance(c, Name) and str(c) in _AUTO_STATE_CATEGORIES])
+        kept.append(clean)
+    config[Name.AS] = kept
 
 
 def _clean_tree_root(tree) -> None:
@@ -778,6 +1023,10 @@ def _clean_element(elem) -> None:
     for attribute in attributes if isinstance(attributes, Array) else [attributes]:
         if isinstance(attribute, Dictionary) and attribute.get(Name.O) in (Name.Table, Name.List, Name.Layout):
             clean = Dictionary({k: v for k, v in attribute.items() if k in STRUCT_ATTRIBUTE_KEYS and _plain(v)})
+            _enums(clean, STRUCT_ATTRIBUTE_NAMES)
+            for key in ("/RowSpan", "/ColSpan"):
+                if key in clean and not isinstance(clean[key], int):
+                    del clean[key]
             if len(clean) > 1:
                 kept.append(clean)
     if len(kept):
@@ -812,6 +1061,12 @@ def _clean_catalog_entries(root) -> None:
             if isinstance(prefs, Dictionary)
             else Dictionary()
         )
+        _enums(kept, VIEWER_PREFERENCE_NAMES)
+        for key in list(kept.keys()):
+            if key in VIEWER_PREFERENCE_FLAGS and not isinstance(kept[key], bool):
+                del kept[key]
+            elif key == "/NumCopies" and not (isinstance(kept[key], int) and not isinstance(kept[key], bool)):
+                del kept[key]
         root[Name.ViewerPreferences] = kept
     info = root.get(Name.MarkInfo)
     if info is not None:
@@ -836,9 +1091,13 @@ def _clean_catalog_entries(root) -> None:
                     and (k == "/OutputConditionIdentifier" or k == "/RegistryName" or _plain(v))
                 }
             )
+            if str(intent.get(Name.S)) not in OUTPUT_INTENT_SUBTYPES:
+                continue  # an output condition no viewer knows: it steers nothing (and PDFium draws without one)
+            _enum(clean, "/Type", {"/OutputIntent"})
             profile = intent.get(Name.DestOutputProfile)
             if isinstance(profile, pikepdf.Stream):
                 _only(profile, ICC_KEYS)
+                clean_icc(profile)
                 clean[Name.DestOutputProfile] = profile
             kept_intents.append(clean)
         root[Name.OutputIntents] = kept_intents
@@ -901,7 +1160,7 @@ MIN_SCALING = 20.0
 MIN_ASPECT = 0.01
 # Operators that name a resource, set the text scaling, size or matrix or the transformation matrix,
 # or draw an inline image: what ``_read`` asks qpdf to parse (most operators of a page are none of these).
-_NAMED = " ".join([*USES, "Tz", "Tf", "Tm", "cm", "BI", "ID", "EI"])
+_NAMED = " ".join([*USES, *TAGS, "Tz", "Tf", "Tm", "cm", "BI", "ID", "EI"])
 _LITERAL = rb"\((?:[^()\\]|\\.)*\)"
 _HEX = rb"<[0-9A-Fa-f\s]*>"
 _NAME = rb"/[^\s()<>\[\]{}/%]*"
@@ -1055,6 +1314,33 @@ def _odd(data: bytes, strings_only: bool = False) -> bool:
     return (_SHOWN if strings_only else _PLAIN).fullmatch(data) is None
 
 
+def _property_entry(key: str, value) -> bool:
+    rule = MARKED_CONTENT_ENTRIES.get(key)
+    if rule == "number":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if rule == "text":
+        return isinstance(value, pikepdf.String)
+    if rule == "language":
+        return isinstance(value, pikepdf.String) and is_language_tag(str(value)) and not _personal(str(value))
+    if rule == "box":
+        return isinstance(value, Array) and len(value) == 4 and all(_number(v) for v in value)
+    names = _names_in(value) if isinstance(rule, set) else None
+    return names is not None and all(str(name) in rule for name in names)
+
+
+def _property_list(tag, properties) -> Dictionary | None:
+    """An inline property list (``/Span <<...>> BDC``) with only the entries ``MARKED_CONTENT_ENTRIES``
+    allows, of the type they take (a /Lang only as a language tag without personal data); None when it
+    has nothing else. A layer written in the content (``/OC <<...>> BDC``) refuses: no viewer reads it alike."""
+    if not isinstance(properties, Dictionary):
+        return None
+    if tag == Name.OC:
+        raise CopyError("een laag (/OC) is in de inhoud van een pagina beschreven in plaats van bij de bronnen")
+    if all(_property_entry(k, v) for k, v in properties.items()):
+        return None
+    return Dictionary({k: v for k, v in properties.items() if _property_entry(k, v)})
+
+
 def _sanitised(operations) -> list:
     """The operations without unknown operators (and BX/EX) and their operands, each known operator with
     only the operands it takes (``_operands``: dropped when those are missing or of the wrong type);
@@ -1070,6 +1356,10 @@ def _sanitised(operations) -> list:
         operands = _operands(op, given)
         if operands is None:
             continue
+        if op in ("BDC", "DP"):
+            properties = _property_list(operands[0], operands[1])
+            if properties is not None:
+                operands = [operands[0], properties]
         same = len(operands) == len(given) and all(a is b for a, b in zip(operands, given))
         kept.append(i if same else pikepdf.ContentStreamInstruction(operands, i.operator))
     return kept
@@ -1194,7 +1484,12 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
     when it is rewritten, or when one of those operators can squeeze text (``_squeezes``):
     without one, no text can be squeezed, whatever is shown."""
     fonts = _state_fonts(_resources_of(target))
-    if b"%" in data or _odd(data, strings_only=not sanitise):
+    quick = None
+    if not (b"%" in data or _odd(data, strings_only=not sanitise)):
+        quick = pikepdf.parse_content_stream(target, _NAMED)
+        if sanitise and b"<<" in data and _extra_properties(quick):
+            quick = None  # a property list with entries marked content does not take: written again without them
+    if quick is None:
         operations = _sanitised(pikepdf.parse_content_stream(target))
         used = _used_names(operations)
         flat, squeezed = _judge(operations, fonts)
@@ -1203,7 +1498,7 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
         if "inline" in used and sanitise:
             flat = flat or _inline_payload(target, data)
         return used, flat, pikepdf.unparse_content_stream(operations)
-    used, may_flatten = _scan(pikepdf.parse_content_stream(target, _NAMED))
+    used, may_flatten = _scan(quick)
     if "inline" in used and sanitise and _inline_payload(target, data):
         return used, True, None
     if may_flatten or (fonts and not used.get("/ExtGState", set()).isdisjoint(fonts)):  # a gs with a font: rare
@@ -1212,6 +1507,15 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
             used["squeezed"] = squeezed
         return used, flat, None
     return used, False, None
+
+
+def _extra_properties(operations) -> bool:
+    """Does a ``BDC`` or ``DP`` carry a property list with entries marked content does not take (``_property_list``)?"""
+    for instruction in operations:
+        if str(instruction.operator) in ("BDC", "DP") and len(instruction.operands) == 2:
+            if _property_list(instruction.operands[0], instruction.operands[1]) is not None:
+                return True
+    return False
 
 
 def _scan(operations) -> tuple[dict[str, set], bool]:
@@ -1223,6 +1527,8 @@ def _scan(operations) -> tuple[dict[str, set], bool]:
     for instruction in operations:
         operator = instruction.operator
         op = str(operator)
+        if op in TAGS and len(instruction.operands) and isinstance(instruction.operands[0], Name):
+            used.setdefault("tags", set()).add(str(instruction.operands[0]))
         category = USES.get(op)
         if category is None and op not in ("Tz", "Tm", "cm"):
             if isinstance(operator, pikepdf.PdfInlineImage) or op == "INLINE IMAGE":
@@ -1405,6 +1711,8 @@ def _used_names(operations) -> dict[str, set]:
     used: dict[str, set] = {}
     for instruction in operations:
         operator = instruction.operator
+        if str(operator) in TAGS and len(instruction.operands) and isinstance(instruction.operands[0], Name):
+            used.setdefault("tags", set()).add(str(instruction.operands[0]))
         category = USES.get(str(operator))
         if category is None:
             if isinstance(operator, pikepdf.PdfInlineImage) or str(operator) == "INLINE IMAGE":
@@ -1429,6 +1737,7 @@ def _used_resources(pdf: pikepdf.Pdf, resources, used: dict[str, set], flat: boo
     if isinstance(forms, _Seen) and flat:
         forms.flattened.add(forms.page)
     kept = Dictionary()
+    _check_content_names(used, resources, forms)
     if not isinstance(resources, Dictionary):
         return kept
     for category in RESOURCE_KEYS:
@@ -1453,6 +1762,26 @@ def _used_resources(pdf: pikepdf.Pdf, resources, used: dict[str, set], flat: boo
                 forms.flattened.add(forms.page)
         kept[Name(category)] = chosen
     return kept
+
+
+def _check_content_names(used: dict[str, set], resources, forms: set) -> None:
+    """Names in a content stream that the copy keeps as they are and the copy's check does not read: marked-
+    content tags, rendering intents and names of resources that do not exist (a kept resource's name is a key
+    in its resources, checked for personal data with the copy's other names, unseen.py). One with personal
+    data refuses the copy."""
+    names = set(used.get("tags", ()))
+    for category, wanted in used.items():
+        if category.startswith("/"):
+            entries = resources.get(category) if isinstance(resources, Dictionary) else None
+            names |= wanted - set(entries.keys()) if isinstance(entries, Dictionary) else wanted
+    for name in sorted(names):
+        found = _personal(name)
+        if found is not None:
+            where = f"pagina {forms.page}" if isinstance(forms, _Seen) and forms.page else "een pagina"
+            raise CopyError(
+                f"een naam in de inhoud van {where} (een markering of verwijzing) bevat {PERSONAL_KINDS.get(found.kind, found.kind)} "
+                f"({found.masked}); zo'n naam wordt niet getoond, maar wel meegepubliceerd"
+            )
 
 
 def _clean_resource(pdf: pikepdf.Pdf, category: str, value, forms: set, depth: int) -> None:
@@ -1569,10 +1898,18 @@ def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level
                 del obj[k]  # text where the specification expects an object: never read
             else:
                 _clean_kind(pdf, value, spec, forms, depth, level + 1)
+    for k, (allowed, refuse) in _KIND_NAMES.get(kind, {}).items():
+        _enum(obj, k, allowed, refuse)
     if kind == "function":
         _clean_function(obj)
     elif kind == "image" and isinstance(obj, pikepdf.Stream):
         _clean_image_data(pdf, obj)
+    elif kind == "icc" and isinstance(obj, pikepdf.Stream):
+        clean_icc(obj)
+    elif kind == "font_descriptor":
+        for k in ("/FontFile", "/FontFile2", "/FontFile3"):
+            if isinstance(obj.get(k), pikepdf.Stream):
+                clean_font_program(obj[k], k)
 
 
 def _clean_function(function) -> None:
@@ -1702,6 +2039,149 @@ def jpeg_without_metadata(data: bytes) -> bytes | None:
         scan, pos = pos, end.start()
         out.append(data[scan:pos])
     return b"".join(out) if changed else None
+
+
+# -- colour profiles and font programs -----------------------------------------------------------------
+# An ICC profile and an embedded font program are data a viewer reads by their own tables: what no table
+# points to (bytes after the declared end, gaps between tables, a profile header's reserved bytes) is read by
+# nobody and could carry anything, so the copy keeps zeros there and cuts what follows the end. Text the
+# tables do hold (profile descriptions and copyright, a font's names and notices) stays and is checked
+# for personal data like the copy's other strings (unseen.py ``kept_strings``). A structure that cannot be
+# read refuses the copy.
+MAX_PROGRAM = 64 * 1024 * 1024
+MAX_TABLES = 4096
+_ICC_HEADER = 128
+
+
+def _program_bytes(stream, what: str) -> bytes:
+    try:
+        length = stream.get(Name.Length)
+        if isinstance(length, int) and length > MAX_PROGRAM:
+            raise CopyError(f"{what} is te groot om te beoordelen")
+        data = stream.read_bytes()
+    except pikepdf.PdfError as exc:
+        raise CopyError(f"{what} is onleesbaar ({str(exc)[:120]})") from exc
+    if len(data) > MAX_PROGRAM:
+        raise CopyError(f"{what} is te groot om te beoordelen")
+    return data
+
+
+def _blank_between(data: bytes, end: int, parts: list[tuple[int, int]]) -> bytes:
+    """``data[:end]`` with every byte outside ``parts`` (start, length) set to zero."""
+    out = bytearray(data[:end])
+    position = 0
+    for start, length in sorted(parts):
+        if start > position:
+            out[position:start] = bytes(start - position)
+        position = max(position, start + length)
+    if position < end:
+        out[position:end] = bytes(end - position)
+    return bytes(out)
+
+
+def clean_icc(stream) -> None:
+    """An ICC profile (ICCBased colour space, output intent) with only what its header and tag table cover."""
+    what = "een kleurprofiel (ICC)"
+    data = _program_bytes(stream, what)
+
+    def refuse(reason: str) -> CopyError:
+        return CopyError(f"{what} is beschadigd of onbekend van opbouw ({reason})")
+
+    if len(data) < _ICC_HEADER + 4 or data[36:40] != b"acsp":
+        # no profile at all: every viewer draws with the alternate space (/Alternate, or the device space of
+        # /N), so the copy keeps a profile that is as unusable and holds nothing (128 zero bytes)
+        if data != bytes(_ICC_HEADER):
+            stream.write(bytes(_ICC_HEADER))
+        return
+    size = int.from_bytes(data[0:4], "big")
+    count = int.from_bytes(data[128:132], "big")
+    table_end = _ICC_HEADER + 4 + 12 * count
+    if size > len(data) or count > MAX_TABLES or table_end > size:
+        raise refuse(f"opgegeven lengte {size} of {count} onderdelen klopt niet")
+    parts = [(0, 100), (_ICC_HEADER, table_end - _ICC_HEADER)]  # the header without its reserved bytes; the tag table
+    for i in range(count):
+        entry = data[_ICC_HEADER + 4 + 12 * i : _ICC_HEADER + 16 + 12 * i]
+        offset, length = int.from_bytes(entry[4:8], "big"), int.from_bytes(entry[8:12], "big")
+        if offset + length > size or offset < table_end:
+            raise refuse(f"onderdeel {entry[:4].decode('latin-1')!r} valt buiten het profiel")
+        parts.append((offset, length))
+    cleaned = _blank_between(data, size, parts)
+    if cleaned != data:
+        stream.write(cleaned)
+
+
+def clean_font_program(stream, key: str) -> None:
+    """An embedded font program (``key``: /FontFile Type 1, /FontFile2 TrueType, /FontFile3 CFF or OpenType)
+    with only what its own structure covers."""
+    what = "een ingesloten lettertype"
+    data = _program_bytes(stream, what)
+    subtype = stream.get(Name.Subtype)
+    if (
+        key == "/FontFile2"
+        or (key == "/FontFile3" and subtype == Name.OpenType)
+        or data[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO")
+    ):
+        cleaned = _sfnt_covered(data, what)
+        if key == "/FontFile2" and cleaned != data:
+            stream[Name.Length1] = len(cleaned)
+    elif key == "/FontFile":
+        cleaned = _type1_covered(stream, data, what)
+    elif data[:1] == b"\x01":  # a bare CFF program (version 1): its names and notices are checked (unseen.py)
+        cleaned = data
+    else:
+        raise CopyError(f"{what} (CFF) is beschadigd of onbekend van opbouw (geen CFF-kop)")
+    try:
+        font_texts(cleaned)  # what the copy's check reads from it must be readable
+    except ValueError as exc:
+        raise CopyError(f"{what} is beschadigd of onbekend van opbouw (fontTools: {exc})") from exc
+    if cleaned != data:
+        stream.write(cleaned)
+
+
+def _sfnt_covered(data: bytes, what: str) -> bytes:
+    """A TrueType or OpenType font: its table directory and tables, zeros between them, nothing after the last."""
+
+    def refuse(reason: str) -> CopyError:
+        return CopyError(f"{what} (TrueType/OpenType) is beschadigd of onbekend van opbouw ({reason})")
+
+    if len(data) < 12 or data[:4] not in (b"\x00\x01\x00\x00", b"true", b"OTTO", b"typ1"):
+        raise refuse("geen tabellenoverzicht")
+    count = int.from_bytes(data[4:6], "big")
+    directory = 12 + 16 * count
+    if count == 0 or count > MAX_TABLES or directory > len(data):
+        raise refuse(f"{count} tabellen")
+    parts, end = [(0, directory)], directory
+    for i in range(count):
+        record = data[12 + 16 * i : 28 + 16 * i]
+        offset, length = int.from_bytes(record[8:12], "big"), int.from_bytes(record[12:16], "big")
+        if offset + length > len(data) or offset < directory:
+            raise refuse(f"tabel {record[:4].decode('latin-1')!r} valt buiten het lettertype")
+        parts.append((offset, length))
+        end = max(end, offset + length)
+    end = min(len(data), end + (-end) % 4)  # the last table padded to four bytes
+    return _blank_between(data, end, parts)
+
+
+_TYPE1_END = re.compile(rb"cleartomark[\x00\t\n\x0c\r ]*(?:\{restore\}if|restore)?")
+
+
+def _type1_covered(stream, data: bytes, what: str) -> bytes:
+    """A Type 1 font: its clear-text part, its encrypted part and its closing zeros and ``cleartomark``;
+    bytes after that go (and after the declared lengths when there is no ``cleartomark``)."""
+    lengths = [stream.get(k) for k in (Name.Length1, Name.Length2, Name.Length3)]
+    if not all(isinstance(n, int) and 0 <= n <= len(data) for n in lengths[:2]) or b"eexec" not in data[: lengths[0] or 0]:
+        raise CopyError(f"{what} (Type 1) is beschadigd of onbekend van opbouw (lengtes of eexec kloppen niet)")
+    start = lengths[0] + lengths[1]
+    closings = list(_TYPE1_END.finditer(data, start))
+    closing = closings[-1] if closings else None
+    if closing is not None:
+        end = closing.end()
+    else:
+        end = start + (lengths[2] if isinstance(lengths[2], int) and lengths[2] >= 0 else 0)
+    if not data[end:].strip(b"\x00\t\n\x0c\r "):
+        return data
+    stream[Name.Length3] = max(0, end - start)
+    return data[:end]
 
 
 def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: int) -> None:

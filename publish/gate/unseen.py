@@ -10,6 +10,7 @@ also what a redaction tool leaves behind when it removes the drawn words but not
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ SOURCES = {
     "taalcode": "taalcode (/Lang)",
     "tagstructuur": "tagstructuur (tekst of naam in de structuur van de tags)",
     "uitbreiding": "uitbreidingen van het pdf-formaat (/Extensions)",
+    "lettertype": "ingesloten lettertype (naam, copyright of toelichting in het lettertype zelf)",
+    "kleurprofiel": "kleurprofiel (ICC: beschrijving, copyright, fabrikant of model in het profiel zelf)",
     "pdfgegevens": "overige gegevens in het pdf-bestand (tekst of naam buiten de pagina's, zoals een actie of instelling)",
 }
 MAX_URI_DECODES = 5
@@ -156,11 +159,15 @@ _SKIP_TRAILER = frozenset({"/ID", "/Encrypt", "/Size", "/Prev", "/XRefStm"})
 _AREAS = {"/StructTreeRoot": "tagstructuur", "/Extensions": "uitbreiding"}
 
 
+_FONT_FILES = frozenset({"/FontFile", "/FontFile2", "/FontFile3"})
+_ICC = "#icc"
+
+
 def kept_strings(published: bytes, known: set[str]) -> list[UnseenText]:
     """Every string and name (dictionary keys too) the published copy keeps outside content streams:
-    one walk over its objects from the trailer, cycle-safe and bounded. Stream data (content, fonts,
-    images, colour profiles) is not read here; the page checks judge it. ``known`` texts are already
-    collected with a better source."""
+    one walk over its objects from the trailer, cycle-safe and bounded; and the texts embedded font programs
+    and ICC colour profiles carry (``font_texts``, ``icc_texts``). Other stream data (content, images) is not
+    read here; the page checks judge it. ``known`` texts are already collected with a better source."""
     try:
         trailer = PdfReader(BytesIO(published)).trailer
         todo = [(v, str(k), 0, "pdfgegevens") for k, v in trailer.items() if k not in _SKIP_TRAILER]
@@ -190,12 +197,21 @@ def kept_strings(published: bytes, known: set[str]) -> list[UnseenText]:
         if depth > MAX_DEPTH:
             continue
         source = "taalcode" if key == "/Lang" else "bestemming" if key in ("/D", "/Dest") else area
-        if isinstance(obj, DictionaryObject):  # a stream's dictionary too; its data is not read
+        if hasattr(obj, "get_data") and (key in _FONT_FILES or key in (_ICC, "/DestOutputProfile")):
+            try:
+                data = obj.get_data()
+                texts = font_texts(data) if key in _FONT_FILES else icc_texts(data)
+            except Exception:  # noqa: BLE001 - the copy refuses a program it cannot read (copy.py)
+                texts = []
+            for text in texts:
+                add(text, "lettertype" if key in _FONT_FILES else "kleurprofiel")
+        if isinstance(obj, DictionaryObject):  # a stream's dictionary too
             for k, v in obj.items():
                 add(_readable(str(k)[1:]), area)
                 todo.append((v, str(k), depth + 1, _AREAS.get(str(k), area)))
         elif isinstance(obj, ArrayObject):
-            todo += [(v, key, depth + 1, area) for v in reversed(obj)]
+            icc = len(obj) > 1 and obj[0] == "/ICCBased"
+            todo += [(v, _ICC if icc and i == 1 else key, depth + 1, area) for i, v in reversed(list(enumerate(obj)))]
         elif isinstance(obj, NameObject):
             add(_readable(str(obj)[1:]), source)
         elif isinstance(obj, str):
@@ -203,6 +219,105 @@ def kept_strings(published: bytes, known: set[str]) -> list[UnseenText]:
         elif isinstance(obj, bytes):
             add(obj.decode("latin-1"), source)
     return found
+
+
+MAX_PROGRAM_TEXTS = 5000
+MAX_TAGS = 4096
+_SFNT = (b"\x00\x01\x00\x00", b"true", b"OTTO")
+_CFF_TOP_STRINGS = ("Notice", "Copyright", "FullName", "FamilyName", "Weight")
+_TYPE1_STRINGS = re.compile(rb"/(?:Notice|Copyright|FullName|FamilyName|Weight|version)\s*\(((?:[^()\\]|\\.)*)\)")
+
+
+def icc_texts(data: bytes) -> list[str]:
+    """The texts of an ICC profile's text tags (types ``desc``, ``text``, ``mluc``: its description, copyright,
+    maker and model, in any language). Raises ValueError when it is no profile."""
+    if len(data) < 132 or data[36:40] != b"acsp":
+        raise ValueError("geen ICC-profiel")
+    texts: list[str] = []
+    for i in range(min(int.from_bytes(data[128:132], "big"), MAX_TAGS)):
+        entry = data[132 + 12 * i : 144 + 12 * i]
+        offset, length = int.from_bytes(entry[4:8], "big"), int.from_bytes(entry[8:12], "big")
+        tag = data[offset : offset + length]
+        kind = tag[:4]
+        if kind == b"text":
+            texts.append(tag[8:].split(b"\0")[0].decode("latin-1"))
+        elif kind == b"desc" and len(tag) >= 12:
+            n = int.from_bytes(tag[8:12], "big")
+            texts.append(tag[12 : 12 + n].split(b"\0")[0].decode("latin-1"))
+            rest = tag[12 + n :]
+            if len(rest) >= 8:  # the Unicode description
+                texts.append(rest[8 : 8 + 2 * int.from_bytes(rest[4:8], "big")].decode("utf-16-be", "replace").split("\0")[0])
+        elif kind == b"mluc" and len(tag) >= 16:
+            records, size = int.from_bytes(tag[8:12], "big"), int.from_bytes(tag[12:16], "big")
+            for r in range(min(records, MAX_TAGS)):
+                record = tag[16 + r * size : 16 + r * size + 12]
+                if len(record) < 12:
+                    break
+                n, at = int.from_bytes(record[4:8], "big"), int.from_bytes(record[8:12], "big")
+                texts.append(tag[at : at + n].decode("utf-16-be", "replace"))
+        if len(texts) > MAX_PROGRAM_TEXTS:
+            break
+    return [text for text in texts if text.strip()]
+
+
+_PS_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _postscript_string(raw: bytes) -> str:
+    """A PostScript string's text: ``\\012`` (octal) and ``\\n`` escapes read."""
+
+    def escape(m) -> bytes:
+        code = m.group(1)
+        if code[:1].isdigit():
+            return bytes([int(code, 8) & 0xFF])
+        return _PS_ESCAPES.get(code, code)
+
+    return re.sub(rb"\\([0-7]{1,3}|.)", escape, raw, flags=re.S).decode("latin-1")
+
+
+_FONT_TEXTS: dict[bytes, list[str]] = {}
+
+
+def font_texts(data: bytes) -> list[str]:
+    """The texts an embedded font program carries: a TrueType or OpenType font's ``name`` table, the
+    notice, copyright and names of a CFF font (bare or in OpenType), and those of a Type 1 font's clear-text
+    part (fontTools). Raises ValueError when the program cannot be read. The copy reads each program first
+    (copy.py), the check of the copy then again: the last few are remembered by their digest."""
+    digest = hashlib.sha256(data).digest()
+    if digest not in _FONT_TEXTS:
+        texts = _font_texts(data)
+        if len(_FONT_TEXTS) >= 256:
+            _FONT_TEXTS.clear()
+        _FONT_TEXTS[digest] = texts
+    return list(_FONT_TEXTS[digest])
+
+
+def _font_texts(data: bytes) -> list[str]:
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    texts: list[str] = []
+    try:
+        cff = None
+        if data[:4] in _SFNT:
+            font = TTFont(BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+            if "name" in font:
+                texts += [record.toUnicode("replace") for record in font["name"].names[:MAX_PROGRAM_TEXTS]]
+            if "CFF " in font:
+                cff = font["CFF "].cff
+        elif data[:1] == b"\x01":  # a bare CFF program (FontFile3 /Type1C or /CIDFontType0C): version 1
+            cff = CFFFontSet()
+            cff.decompile(BytesIO(data), None)
+        else:
+            clear = data[: data.find(b"eexec")] if b"eexec" in data else data[:65536]
+            texts += [_postscript_string(m.group(1)) for m in _TYPE1_STRINGS.finditer(clear)]
+        for name in cff.fontNames[:MAX_PROGRAM_TEXTS] if cff is not None else []:
+            top = cff[name]
+            texts.append(str(name))
+            texts += [str(getattr(top, key)) for key in _CFF_TOP_STRINGS if hasattr(top, key)]
+    except Exception as exc:  # fontTools raises many kinds on a damaged program
+        raise ValueError(f"{type(exc).__name__}") from exc
+    return [text for text in texts if text.strip()]
 
 
 _LANGUAGE_TAG = re.compile(r"(?:[A-Za-z]{2,3}|[xXiI])(?:-[A-Za-z0-9]{1,8})*")
@@ -285,6 +400,11 @@ def _layer_names(properties) -> list[UnseenText]:
         elif not isinstance(node, DictionaryObject) and _text(node):
             found.append(UnseenText("laag", _text(node)))
     return found
+
+
+def readable_name(text: str) -> str:
+    """A PDF name (without its slash) as a person reads it (see ``_readable``)."""
+    return _readable(text)
 
 
 def _readable(text: str) -> str:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -54,6 +55,9 @@ SCALE = 1.0  # pixels per point: 72 dpi, raised for small print so a letter span
 MAX_SCALE = 3.0
 MAX_PIXELS = 12_000_000  # per render: a huge page is judged at a lower resolution, never with gigabytes of memory
 LETTER_PIXELS = 9.0
+SMEARED_SHARE = 0.75  # share of a stroked letter's cell its own ink may fill before it is a bar, not a letter
+PILED_SHARE = 0.4  # letters that take less room than this share of their widths side by side are piled up
+SAME_GREY = 40  # grey levels within which a letter drawn over earlier text is the colour of what is around it
 CHANGED = 12  # grey levels (about 5%) a pixel must change by to count as drawn by the text
 MARGIN = 4.0  # points of page around the text area that are rendered too
 MIN_SIZE = 1.0  # characters smaller than this (points) are unreadable
@@ -298,11 +302,11 @@ def _form_depth(page) -> int:
     return depth_of(raw.FPDFPage_CountObjects(page.raw), _PAGE_OBJECT, _address(page.raw), 0)
 
 
-def _strip(page, keep_text: bool, texts: int = 0) -> int:
+def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
     """Remove (and free) the text objects of a loaded page, or all its other drawing (paths, images,
     shadings) inside Form XObjects too. When the text is kept, text object k in paint order is painted
-    in the flat colour k + 1 (24-bit RGB) instead of its own, ``texts`` being how many there are.
-    Returns how many text objects were seen."""
+    in the flat colour ``base`` + k + 1 (24-bit RGB) instead of its own, ``texts`` being how many there
+    are. Returns how many text objects were seen."""
     TEXT, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
     get_type, destroy, fill, stroke, blend = _TYPE, _DESTROY, _SET_FILL, _SET_STROKE, _SET_BLEND
     seen = 0
@@ -323,7 +327,7 @@ def _strip(page, keep_text: bool, texts: int = 0) -> int:
                     if remove(owner, obj):
                         destroy(obj)
                 else:
-                    code = texts - seen + 1
+                    code = base + texts - seen + 1
                     r, g, b = (code >> 16) & 255, (code >> 8) & 255, code & 255
                     fill(obj, r, g, b, 255)
                     stroke(obj, r, g, b, 255)
@@ -481,11 +485,16 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     clock = _lap("render zonder tekst", clock)
     owner_page = doc[index]
     raw.FPDFPage_SetRotation(owner_page, 0)
-    same = _strip(owner_page, keep_text=True, texts=len(text_objects)) == len(text_objects)
+    # The codes start at a base chosen at random for each page: a Type 3 glyph that paints its own colour
+    # (d0) cannot know which colour would pass for another object's code (attack t04). Honest pages get
+    # the same verdict whatever the base; a forged colour lands outside the codes and belongs to nobody.
+    base = _owner_base(len(text_objects))
+    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base) == len(text_objects)
     bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
     owner_page.close()
     owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
-    owner[owner > len(text_objects)] = 0  # the background, or a colour blended by a mask: nobody's
+    owner -= np.uint32(base)  # below the base wraps round to a huge value
+    owner[owner > len(text_objects)] = 0  # the background, a mask's blend, a forgery: nobody's
     if not same:  # cannot happen (the same page, loaded again); judge every character then
         owner[:] = 0
     clock = _lap("render eigenaar", clock)
@@ -499,6 +508,16 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     else:
         faint = None
     suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom) | tiny
+    # drawn over earlier text: visible ink, but maybe in the colour of a block made of text (t01-t03)
+    last = len(bounds) - 1
+    over_text = {last - k for k in _overlapped(bounds[::-1])}
+    suspicious |= over_text
+    # ink that cannot be read: text stroked with a line as thick as its letters (f01), letters piled on one
+    # spot by character spacing (f12); both are drawn and extracted, neither can be read
+    stroked = {k for k, o in enumerate(text_objects) if _GET_MODE(_address(o)) in (1, 2, 5, 6)}
+    piled = _piled_candidates(text_objects, bounds, ems, textpage)
+    judged = set(suspicious)  # per character by ``_judge``; the stroked and piled ones only for legibility
+    suspicious |= stroked | piled
     clock = _lap("pixels", clock)
     if not suspicious:
         return _clean(text), []
@@ -522,25 +541,37 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         if c.obj in tiny:
             c.hidden = TE_KLEIN
             continue
-        c.hidden = _judge(
-            c,
-            canvas,
-            full,
-            bare,
-            owner,
-            changed,
-            modes.get(c.obj, 0),
-            width,
-            height,
-            later_covers,
-            annots,
-            text_objects,
-            order,
-            facts,
-            faint,
-        )
+        if c.obj not in judged:
+            c.hidden = ""
+        else:
+            c.hidden = _judge(
+                c,
+                canvas,
+                full,
+                bare,
+                owner,
+                changed,
+                modes.get(c.obj, 0),
+                width,
+                height,
+                later_covers,
+                annots,
+                text_objects,
+                order,
+                facts,
+                faint,
+            )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
             c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
+        if not c.hidden and c.obj in over_text and _same_as_under(c, textpage, canvas, full, owner, left, bottom):
+            c.hidden = KLEUR_VAN_VLAK
+        if not c.hidden and c.obj in stroked and _smeared(c, textpage, canvas, owner, changed, left, bottom):
+            c.hidden = TE_KLEIN
+    for k in piled:
+        letters = [c for c in chars if c.obj == k and c.char.isalnum() and not c.hidden]
+        if _piled(letters):
+            for c in letters:
+                c.hidden = TE_KLEIN
     if not any(c.hidden for c in chars):
         _lap("tekens", clock)
         return _clean(text), []  # what follows only excuses or groups hidden characters
@@ -549,6 +580,76 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     found = _group(chars, canvas, bare, index + 1)
     _lap("tekens", clock)
     return _clean(text), found
+
+
+def _owner_base(texts: int) -> int:
+    """A random start for the owner codes, clear of black, white and the colours next to them."""
+    room = 0xFFFFFF - 0x20000 - texts
+    return 0x10000 + (secrets.randbelow(room) if room > 0 else 0)
+
+
+def _same_as_under(c: "_Char", textpage, canvas: "_Canvas", full, owner, left: float, bottom: float) -> bool:
+    """Is this letter, drawn over earlier text, the same grey as what lies around it in its cell (black
+    letters on a block made of black symbols, attack t01-t03)? Its own pixels are compared with the
+    rest of its loose cell (font height by advance width) in the page as drawn."""
+    where = _loose_cell(c, textpage, canvas, owner.shape, left, bottom)
+    if where is None:
+        return False
+    own = owner[where] == c.obj + 1
+    if not own.any() or own.all():
+        return False
+    cell = full[where]
+    return abs(float(np.median(cell[own])) - float(np.median(cell[~own]))) < SAME_GREY
+
+
+def _loose_cell(c: "_Char", textpage, canvas: "_Canvas", shape, left: float, bottom: float):
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(textpage, c.index, rect):
+        return None
+    box = (
+        min(rect.left, rect.right) - left,
+        min(rect.top, rect.bottom) - bottom,
+        max(rect.left, rect.right) - left,
+        max(rect.top, rect.bottom) - bottom,
+    )
+    return canvas.pixels(box, shape)
+
+
+def _smeared(c: "_Char", textpage, canvas: "_Canvas", owner, changed, left: float, bottom: float) -> bool:
+    """A stroked letter whose own visible ink fills (nearly) its whole cell: a bar, not a letter."""
+    where = _loose_cell(c, textpage, canvas, owner.shape, left, bottom)
+    if where is None:
+        return False
+    ink = (owner[where] == c.obj + 1) & changed[where]
+    return ink.size >= 4 and float(ink.mean()) >= SMEARED_SHARE
+
+
+def _piled_candidates(text_objects: list, bounds, ems, textpage) -> set[int]:
+    """Text objects of four or more characters that take less room along the line than two ems."""
+    known = [k for k, (box, em) in enumerate(zip(bounds, ems)) if box is not None and em is not None and em[1] > 0]
+    if not known:
+        return set()
+    boxes = np.array([bounds[k] for k in known], dtype=np.float64)
+    room = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    short = np.flatnonzero(room < 2 * np.array([ems[k][1] for k in known], dtype=np.float64))
+    out, page_text = set(), textpage.raw
+    for i in short.tolist():
+        needed = raw.FPDFTextObj_GetText(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
+        if needed // 2 - 1 >= 4:
+            out.add(known[i])
+    return out
+
+
+def _piled(letters: list["_Char"]) -> bool:
+    """Four or more letters whose boxes lie (nearly) on top of each other: one blob, not a word."""
+    if len(letters) < 4:
+        return False
+    widths = sum(c.box[2] - c.box[0] for c in letters)
+    heights = sum(c.box[3] - c.box[1] for c in letters)
+    x0, y0 = min(c.box[0] for c in letters), min(c.box[1] for c in letters)
+    x1, y1 = max(c.box[2] for c in letters), max(c.box[3] for c in letters)
+    # side by side along a line of any direction, one of the two extents is (about) the sum of the letters
+    return x1 - x0 < PILED_SHARE * widths and y1 - y0 < PILED_SHARE * heights
 
 
 def _lap(name: str, since: float) -> float:
