@@ -274,6 +274,25 @@ def test_long_ocr_word_over_overtyping_is_refused():
     assert f"({len(word)} tekens)" in found["pdf.onzichtbare_tekst_op_overgetypte_scan"]["message"]
 
 
+def test_huge_ocr_word_over_overtyping_is_refused():
+    """One OCR word 100 points high over XXXXXX half a page wide: the look stays within its pixel budget."""
+    image = Image.new("L", (1500, 500), 255)
+    drawing = ImageDraw.Draw(image)
+    drawing.text((10, 400), "XXXXXX", fill=0, font=ImageFont.load_default(size=220), anchor="ls")
+    left, _top, right, _bottom = drawing.textbbox((10, 400), "XXXXXX", font=ImageFont.load_default(size=220), anchor="ls")
+    points = 560 / 1500
+    tz = 100 * (right - left) * points / stringWidth("Hendriksen", "Helvetica", 100)
+    baseline = 300 + (500 - 400) * points
+    content = b"q 560 0 0 %.3f 20 300 cm /Im1 Do Q 3 Tr BT /F1 100 Tf %.3f Tz %.3f %.3f Td (Hendriksen) Tj ET\n" % (
+        500 * points,
+        tz,
+        20 + left * points,
+        baseline,
+    )
+    found = errors(inspect(_pdf(content, {"Im1": image})))
+    assert set(found) == {"pdf.onzichtbare_tekst_op_overgetypte_scan"}, found
+
+
 # -- 2. text under a half-transparent dark cover ---------------------------------------------------------
 
 LONG = b"BT /F1 11 Tf 72 600 Td (Het gesprek vond plaats met de heer Pietersen over de aanvraag van de vergunning.) Tj ET\n"

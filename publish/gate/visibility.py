@@ -99,6 +99,8 @@ FAINT = 50
 SCAN_DARK_SHARE = 0.5
 REPEAT_SIMILAR, REPEAT_MIN_PITCH, REPEAT_LETTERS, REPEAT_SIGNS = 0.85, 0.3, 4, 4
 REPEAT_PROFILE = 0.6  # periodic ink per column: worth the full comparison
+REPEAT_MAX_PITCH = 1.5  # em: no sign is wider
+REPEAT_MOST_PIXELS = 40_000  # a bigger image under a word is compared on a coarser grid
 REPEAT_EVEN = 0.15  # ink per column varying less than this share of its mean: one even band
 DOTS = 2  # full stops seen inside an OCR word's image: a ground code typed in its place (5.1.2.e)
 STROKES = frozenset("fhijlmnrtu1")  # letters drawn as one or two vertical strokes
@@ -1232,6 +1234,7 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
     width = last - first
     shortest = max(3, round(REPEAT_MIN_PITCH * em))
     longest = int((width - 1) / (REPEAT_SIGNS - 0.2))  # the sign seen (nearly) REPEAT_SIGNS times
+    longest = min(longest, max(shortest, round(REPEAT_MAX_PITCH * em)))  # and no wider than a sign is
     if longest < shortest:
         return False
     profile = profile[first:last].astype(np.float64)
@@ -1241,11 +1244,18 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
     if energy <= (REPEAT_EVEN * mean) ** 2 * width:
         return True  # (nearly) the same ink in every column: one even band (a line or dashes typed over the word)
     lags = np.arange(shortest, longest + 1)
-    ring = np.correlate(profile, profile, "full")[width - 1 + lags] / energy * width / (width - lags)
+    if width <= 1024:  # all shifts at once
+        ring = np.correlate(profile, profile, "full")[width - 1 + lags]
+    else:  # a huge word: only the shifts a sign can have (time grows with the width, not its square)
+        ring = np.array([float(profile[:-lag] @ profile[lag:]) for lag in lags.tolist()])
+    ring = ring / energy * width / (width - lags)
     if ring.max() < REPEAT_PROFILE:
         return False
     guess = float(lags[int(np.argmax(ring))])
-    dark = np.clip(paper - under[:, first:last].astype(np.float32), 0, None)
+    step = max(1, math.ceil(math.sqrt((last - first) * under.shape[0] / REPEAT_MOST_PIXELS)))
+    if step > 1:  # a huge word: compared on every step-th pixel, in time that does not grow with its size
+        guess /= step
+    dark = np.clip(paper - under[::step, first:last:step].astype(np.float32), 0, None)
 
     def repeats(pitch: float) -> float:
         return min(_similarity(dark, k * pitch) for k in range(1, REPEAT_SIGNS))
