@@ -505,11 +505,13 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     # text that changes a dark area only faintly may lie under a (half-transparent) black cover: such
     # characters are judged one by one (``_judge``), and are hidden when a later cover lies over them
     faint: np.ndarray | None = changed & (bare < DARK) & (difference < FAINT)
+    plain = changed
     if faint is not None and faint.any():
-        changed &= ~faint
+        plain = changed & ~faint
     else:
         faint = None
-    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom) | tiny
+    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom, faint, plain) | tiny
+    changed = plain
     # drawn over earlier text: visible ink, but maybe in the colour of a block made of text (t01-t03)
     last = len(bounds) - 1
     over_text = {last - k for k in _overlapped(bounds[::-1])}
@@ -745,11 +747,16 @@ def _union(boxes, left, bottom):
     )
 
 
-def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float) -> set[int]:
+def _suspicious(
+    owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float, faint=None, plain=None
+) -> set[int]:
     """Text objects that may not be wholly visible; the others need no look at single characters.
 
     Counted for all objects at once from the owner map: an object is beyond doubt when it owns
-    pixels, (nearly) all of them change when text is removed, and no later text inks its area."""
+    pixels, (nearly) all of them change when text is removed, and no later text inks its area, and
+    none of its ``faint`` pixels (see FAINT) lies away from its ``plain`` (clearly changed) ink: the
+    anti-aliased edge of white text on a dark banner is faint, a letter under a dark cover is faint all
+    over."""
     n = len(bounds)
     flat = np.flatnonzero(owner)  # only pixels some text object paints: a small share of the page
     ids = owner.ravel()[flat].astype(np.intp)
@@ -760,6 +767,10 @@ def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas,
     doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
     ys, xs = np.divmod(flat[~seen], owner.shape[1])
     doubtful |= _covered_pixels(owner, changed, ys, xs, ids[~seen], n)[1:] > 0
+    if faint is not None and plain is not None:
+        dim = faint.ravel()[flat]
+        ys, xs = np.divmod(flat[dim], owner.shape[1])
+        doubtful |= _covered_pixels(owner, plain, ys, xs, ids[dim], n)[1:] > 0
     suspicious = set(np.flatnonzero(doubtful).tolist())
     suspicious |= {k for k, box in enumerate(bounds) if box is None}
     for k in _overlapped(bounds) - suspicious:
