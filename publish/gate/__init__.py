@@ -10,6 +10,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from . import glyphs
 from .copy import published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data, page_ranges
@@ -80,6 +81,17 @@ _HIDDEN_TEXT = {
         "er staat tekst op de pagina die wel te kopiëren is, maar waarvan niet vast te stellen is of hij zichtbaar is",
         "Maak de pdf opnieuw vanuit het bronbestand en lak met een lakprogramma dat tekst verwijdert.",
     ),
+    glyphs.ANDERS_GETEKEND: (
+        "de tekst die u kopieert is anders dan de tekst die u ziet: een lettertype tekent verschillende letters of cijfers "
+        "met precies hetzelfde teken (zoals XXXX of bolletjes), terwijl kopiëren, zoeken en voorlezen de echte letters geven",
+        "Maak de pdf opnieuw vanuit het bronbestand en lak met een lakprogramma dat de tekst echt verwijdert "
+        "(niet door een ander lettertype of andere tekens over de tekst te zetten).",
+    ),
+    glyphs.NIET_TE_BEOORDELEN: (
+        "een lettertype op de pagina is niet te beoordelen (beschadigd, of te groot of te ingewikkeld om na te gaan): niet "
+        "vast te stellen of de tekst die u kopieert dezelfde is als de tekst die u ziet",
+        "Maak de pdf opnieuw vanuit het bronbestand (bijvoorbeeld 'Opslaan als pdf') en lever hem opnieuw aan.",
+    ),
 }
 LEAK_CODES = frozenset(f"pdf.{kind}" for kind in _HIDDEN_TEXT)
 
@@ -111,6 +123,8 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     flattened: list[int] = []
     published = published_copy(data, flattened)  # the one place the copy is made
     texts, hidden = inspect_document(published)
+    with stage("lettertypen"):
+        hidden += glyphs.inspect(published, texts)  # drawn glyphs that cannot say what the copy says
     for page in flattened:  # PDFium neither draws nor extracts text squeezed to nothing; other readers do
         findings.append(
             _finding(

@@ -607,6 +607,7 @@ def _same_as_under(c: "_Char", textpage, canvas: "_Canvas", full, owner, left: f
 
 
 def _loose_cell(c: "_Char", textpage, canvas: "_Canvas", shape, left: float, bottom: float):
+    """Pixel rows and columns of a letter's loose cell (font height by advance width), None if unknown."""
     rect = raw.FS_RECTF()
     if not raw.FPDFText_GetLooseCharBox(textpage, c.index, rect):
         return None
@@ -937,16 +938,7 @@ def _overlap(a, b) -> float:
 def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom: float) -> bool:
     """Is the text over this letter a solid block (black squares) rather than letters of the same shape?
     Judged in the letter's full cell (font height by advance width), where a letter's ink is sparse."""
-    rect = raw.FS_RECTF()
-    if not raw.FPDFText_GetLooseCharBox(textpage, c.index, rect):
-        return True
-    box = (
-        min(rect.left, rect.right) - left,
-        min(rect.top, rect.bottom) - bottom,
-        max(rect.left, rect.right) - left,
-        max(rect.top, rect.bottom) - bottom,
-    )
-    where = canvas.pixels(box, owner.shape)
+    where = _loose_cell(c, textpage, canvas, owner.shape, left, bottom)
     if where is None:
         return True
     return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE

@@ -1,0 +1,597 @@
+"""Text whose copy is not what the page draws: a font whose text mapping (/ToUnicode) gives letters
+that its drawn glyphs cannot tell apart.
+
+A redaction made by swapping the font of a name for one that draws ``XXXXXXXXX`` (or bullets) while its
+/ToUnicode map still gives "Pietersen" shows X's, yet copying, searching, pdftotext and the site's own
+search all read the name. Visibility (``visibility.py``) sees visible ink and lets it through.
+
+The rule: *one drawing, different letters*. For every font with a /ToUnicode map, the outline of each
+character code the map gives a letter or digit is read as PDFium draws it; when three or more different
+letters or digits (after case folding, NFKC and folding look-alikes such as Latin/Cyrillic/Greek "O",
+"I"/"l") are drawn with the very same outline, the drawn text cannot say what the copied text says and
+the page is refused. Honest fonts draw different letters differently (the two or so pairs that share a
+shape in some fonts, like "I" and "l", stay under the threshold).
+
+PDFium's glyph path API (``FPDFFont_GetGlyphPath``) takes a Unicode value, not a character code: it
+finds the code through the font's own /ToUnicode map (one of the codes mapped to that value), which a
+decoy entry could steer. So the fonts are copied into a small document of their own in which each font's
+map gives every code a private-use value of its own (U+E000 + n): there every code's outline is read
+exactly, drawn by the same engine from the same font dictionary. Type 3 fonts have no outlines in
+PDFium: their glyph procedures (content streams) are compared instead, normalised by pikepdf's parser
+and without their width operator (d0/d1).
+
+Outlines are compared with x scaled to the glyph's width (PDFium stretches a non-embedded font's glyph to
+the width the PDF gives each code) and y in font units as drawn. Only codes for letters that occur in
+the pages' text are read. A font that looks like a lie is then judged on the codes its pages really show
+(content streams and forms parsed with pikepdf): a map may list codes a subset font has no glyph for,
+which all draw the same .notdef box but are never shown; and text drawn invisibly (render mode 3 or 7,
+an OCR layer, judged by ``visibility.py``) shows no glyph at all. A font that cannot be read, or one
+that would take too much work (huge maps, over the budget of outline segments) is refused as not
+judgeable: refuse rather than guess.
+
+Cost: one pikepdf copy of the fonts with a /ToUnicode map and one PDFium load per document; the
+outline of each code is read as one block of memory (see ``_Reader``). Fonts without a map are not read.
+
+Not caught: letters drawn with glyphs that differ slightly per letter (a different X per letter, or
+drawn by other glyph procedures that look the same), two different letters on one shape (initials),
+and fonts without /ToUnicode whose embedded program draws other glyphs than their names say.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import hashlib
+import io
+import math
+import re
+import struct
+import unicodedata
+from decimal import Decimal
+
+import numpy as np
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+from pikepdf import Array, Dictionary, Name
+
+from .visibility import Hidden
+
+ANDERS_GETEKEND = "tekst_anders_dan_getekend"
+NIET_TE_BEOORDELEN = "niet_te_beoordelen_lettertype"
+MIN_LETTERS = 3  # different letters or digits on one outline that make a lie
+MAX_MAP_ENTRIES = 200_000  # codes a /ToUnicode map may give (ranges included) before the font is not judged
+MAX_CODES = 4_000  # codes of one font whose outline is read (only codes for letters on the pages count)
+MAX_SEGMENTS = 4_096  # segments of one outline read; a longer one is hashed on these and its length
+BUDGET = 2_000_000  # segments read per document before it is not judged
+MAX_PROCEDURE = 65_536  # bytes of a Type 3 glyph procedure parsed; a longer one is compared byte for byte
+MAX_DEPTH = 12  # forms and Type 3 resources followed this deep
+_PUA = 0xE000
+
+# Letters that share their shape across scripts, or are one stroke in many sans fonts: counted as one.
+_ALIKE = {
+    **dict.fromkeys("AАΑ", "a"),
+    **dict.fromkeys("BВΒ", "b"),
+    **dict.fromkeys("CСϹ", "c"),
+    **dict.fromkeys("EЕΕ", "e"),
+    **dict.fromkeys("HНΗ", "h"),
+    **dict.fromkeys("IlıǀΙІӀӏ1|", "l"),
+    **dict.fromkeys("JЈ", "j"),
+    **dict.fromkeys("KКΚ", "k"),
+    **dict.fromkeys("MМΜ", "m"),
+    **dict.fromkeys("NΝ", "n"),
+    **dict.fromkeys("OoОоΟο0", "o"),
+    **dict.fromkeys("PРΡ", "p"),
+    **dict.fromkeys("SЅ", "s"),
+    **dict.fromkeys("TТΤ", "t"),
+    **dict.fromkeys("XХΧ", "x"),
+    **dict.fromkeys("YУΥ", "y"),
+    **dict.fromkeys("ZΖ", "z"),
+    **dict.fromkeys("aа", "a"),
+    **dict.fromkeys("cс", "c"),
+    **dict.fromkeys("eе", "e"),
+    **dict.fromkeys("hһ", "h"),
+    **dict.fromkeys("iі", "i"),
+    **dict.fromkeys("jј", "j"),
+    **dict.fromkeys("pр", "p"),
+    **dict.fromkeys("sѕ", "s"),
+    **dict.fromkeys("vν", "v"),
+    **dict.fromkeys("xх", "x"),
+    **dict.fromkeys("yу", "y"),
+}
+
+
+class _Unjudgeable(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=4096)
+def letters(text: str) -> str:
+    """The letters and digits of a mapped text as one key: 'ﬁ' and 'fi' alike, 'P' and 'p' alike."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text):
+        if ch.isalnum():
+            out.append(_ALIKE.get(ch, ch).casefold())
+    return "".join(out)
+
+
+# -- /ToUnicode ----------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])|(beginbfchar|endbfchar|beginbfrange|endbfrange)|%[^\r\n]*")
+
+
+_SPACE = re.compile(rb"\s+")
+
+
+def _hex(token: bytes) -> bytes:
+    digits = _SPACE.sub(b"", token)
+    if len(digits) % 2:
+        digits += b"0"
+    return bytes.fromhex(digits.decode("ascii"))
+
+
+def _utf16(data: bytes) -> str:
+    if len(data) % 2:
+        data = data[:-1]
+    return data.decode("utf-16-be", errors="replace")
+
+
+def parse_tounicode(data: bytes) -> dict[tuple[int, int], str]:
+    """(code, bytes in the code) -> text, from the bfchar and bfrange sections of a /ToUnicode CMap."""
+    mapping: dict[tuple[int, int], str] = {}
+    section = None
+    operands: list = []
+    array: list[bytes] | None = None
+    for m in _TOKEN.finditer(data):
+        hex_, open_, close, word = m.groups()
+        if word:
+            section = word[5:] if word.startswith(b"begin") else None
+            operands, array = [], None
+            continue
+        if section is None:
+            continue
+        if open_:
+            array = []
+            continue
+        if close:
+            if array is not None:
+                operands.append(array)
+            array = None
+        elif hex_ is not None:
+            value = _hex(hex_)
+            if array is not None:
+                array.append(value)
+                continue
+            operands.append(value)
+        else:
+            continue
+        if section == b"bfchar" and len(operands) == 2:
+            src, dst = operands
+            if isinstance(src, bytes) and isinstance(dst, bytes) and 0 < len(src) <= 4:
+                mapping[(int.from_bytes(src, "big"), len(src))] = _utf16(dst)
+            operands = []
+        elif section == b"bfrange" and len(operands) == 3:
+            lo, hi, dst = operands
+            operands = []
+            if not (isinstance(lo, bytes) and isinstance(hi, bytes)) or not 0 < len(lo) <= 4:
+                continue
+            first, last = int.from_bytes(lo, "big"), int.from_bytes(hi, "big")
+            if last < first:
+                continue
+            if len(mapping) + (last - first + 1) > MAX_MAP_ENTRIES:
+                raise _Unjudgeable("te grote tekstkoppeling")
+            if isinstance(dst, list):
+                for offset, item in enumerate(dst[: last - first + 1]):
+                    mapping[(first + offset, len(lo))] = _utf16(item)
+            elif dst:
+                start = int.from_bytes(dst, "big")
+                for offset in range(last - first + 1):  # the last byte counts up (ISO 32000-1, 9.10.3)
+                    value = (start + offset).to_bytes(max(len(dst), 1) + 4, "big")[-len(dst) :]
+                    mapping[(first + offset, len(lo))] = _utf16(value)
+        if len(mapping) > MAX_MAP_ENTRIES:
+            raise _Unjudgeable("te grote tekstkoppeling")
+    return mapping
+
+
+# -- fonts of the pages ----------------------------------------------------------------------------------
+
+
+def _key(obj: pikepdf.Object) -> tuple:
+    return ("i", *obj.objgen) if obj.is_indirect else ("d", id(obj))
+
+
+def _page_resources(page: pikepdf.Page) -> pikepdf.Object | None:
+    node: pikepdf.Object | None = page.obj
+    hops = 0
+    while isinstance(node, Dictionary) and hops < 64:  # /Resources may be inherited from the page tree
+        res = node.get("/Resources")
+        if res is not None:
+            return res
+        node, hops = node.get("/Parent"), hops + 1
+    return None
+
+
+def _fonts_of_pages(pdf: pikepdf.Pdf) -> tuple[dict[tuple, pikepdf.Object], dict[tuple, set[int]], set[tuple]]:
+    """Every font the pages can use (their resources, forms and Type 3 glyph resources, inherited ones
+    too), by identity, with the 1-based pages that reach it, and the fonts reached inside a Type 3 font."""
+    fonts: dict[tuple, pikepdf.Object] = {}
+    pages: dict[tuple, set[int]] = {}
+    in_type3: set[tuple] = set()
+
+    def resources(res, number: int, depth: int, seen: set, inner: bool) -> None:
+        if not isinstance(res, Dictionary) or depth > MAX_DEPTH:
+            return
+        font_dict = res.get("/Font")
+        if isinstance(font_dict, Dictionary):
+            for _name, font in font_dict.items():
+                if not isinstance(font, Dictionary):
+                    continue
+                k = _key(font)
+                fonts.setdefault(k, font)
+                pages.setdefault(k, set()).add(number)
+                if inner:
+                    in_type3.add(k)
+                if font.get("/Subtype") == Name.Type3 and k not in seen:
+                    seen.add(k)
+                    resources(font.get("/Resources"), number, depth + 1, seen, True)
+        xobjects = res.get("/XObject")
+        if isinstance(xobjects, Dictionary):
+            for _name, xobj in xobjects.items():
+                if isinstance(xobj, pikepdf.Stream) and xobj.get("/Subtype") == Name.Form and _key(xobj) not in seen:
+                    seen.add(_key(xobj))
+                    resources(xobj.get("/Resources"), number, depth + 1, seen, inner)
+
+    for number, page in enumerate(pdf.pages, start=1):
+        resources(_page_resources(page), number, 0, set(), False)
+    return fonts, pages, in_type3
+
+
+def _type3_outline(font: pikepdf.Object, code: int, cache: dict) -> bytes | None:
+    """A hash of the glyph procedure a Type 3 font draws for a code (parsed by pikepdf and written
+    again without the width operator d0/d1), None when it draws none."""
+    encoding = font.get("/Encoding")
+    procs = font.get("/CharProcs")
+    if not isinstance(encoding, Dictionary) or not isinstance(procs, Dictionary):
+        return None
+    differences = encoding.get("/Differences")
+    if not isinstance(differences, Array):
+        return None
+    name, current = None, None
+    for item in differences:
+        if isinstance(item, Name):
+            if current is not None:
+                if current == code:
+                    name = str(item)
+                current += 1
+        elif isinstance(item, int):
+            current = int(item)
+        else:
+            current = None
+    proc: pikepdf.Object | None = procs.get(name) if name else None
+    if proc is None or not isinstance(proc, pikepdf.Stream):
+        return None
+    if _key(proc) not in cache:
+        cache[_key(proc)] = _procedure(proc)
+    return cache[_key(proc)]
+
+
+def _procedure(proc: pikepdf.Stream) -> bytes | None:
+    try:
+        data = proc.read_bytes()
+        if len(data) > MAX_PROCEDURE:  # not parsed: its bytes with runs of white space made one
+            kept = re.sub(rb"^\s*(\S+\s+){2,6}d[01]\b", b"", re.sub(rb"\s+", b" ", data))
+        else:
+            ops = [op for op in pikepdf.parse_content_stream(proc) if str(op.operator) not in ("d0", "d1")]
+            kept = bytes(pikepdf.unparse_content_stream(ops)) if ops else b""
+    except pikepdf.PdfError as exc:
+        raise _Unjudgeable("onleesbare tekenprocedure") from exc
+    return hashlib.blake2b(kept, digest_size=16).digest() if kept.strip() else None
+
+
+# -- outlines as PDFium draws them --------------------------------------------------------------------------
+
+
+def _pua_cmap(codes: list[tuple[int, int]]) -> bytes:
+    lines = []
+    for start in range(0, len(codes), 100):
+        chunk = codes[start : start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        for offset, (code, size) in enumerate(chunk):
+            lines.append(f"<{code:0{2 * size}X}> <{_PUA + start + offset:04X}>")
+        lines.append("endbfchar")
+    sizes = sorted({size for _c, size in codes})
+    space = "\n".join(f"<{'00' * s}> <{'FF' * s}>" for s in sizes)
+    return (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /PUA def\n"
+        f"{len(sizes)} begincodespacerange\n{space}\nendcodespacerange\n" + "\n".join(lines) + "\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+    ).encode("ascii")
+
+
+_POINT = np.dtype([("x", "<f4"), ("y", "<f4"), ("type", "u1"), ("close", "u1"), ("pad", "V2")])
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+class _Reader:
+    """Reads glyph outlines. PDFium hands out a segment as a pointer into the path's array of points
+    (x, y as floats, type, close flag: 12 bytes each); when the pointers of the first, second and last
+    segment and their values say so, the array is read at once instead of 4 calls per segment."""
+
+    def __init__(self) -> None:
+        self.budget = BUDGET
+        self.x = ctypes.c_float()
+        self.y = ctypes.c_float()
+        self.checked = False  # the array layout was compared with the API's values once
+
+    def _point(self, segment) -> tuple[float, float, int, int]:
+        if not segment or not raw.FPDFPathSegment_GetPoint(segment, self.x, self.y):
+            raise _Unjudgeable("onleesbare glyph")
+        return self.x.value, self.y.value, raw.FPDFPathSegment_GetType(segment), int(bool(raw.FPDFPathSegment_GetClose(segment)))
+
+    def _array(self, path, count: int) -> np.ndarray | None:
+        size = _POINT.itemsize
+        first = raw.FPDFGlyphPath_GetGlyphPathSegment(path, 0)
+        second = raw.FPDFGlyphPath_GetGlyphPathSegment(path, 1)
+        last = raw.FPDFGlyphPath_GetGlyphPathSegment(path, count - 1)
+        start = _address(first)
+        if not start or _address(second) - start != size or _address(last) - start != (count - 1) * size:
+            return None
+        array = np.frombuffer(ctypes.string_at(start, count * size), dtype=_POINT)
+        if not self.checked:
+            for index, segment in ((0, first), (1, second), (count - 1, last)):
+                x, y, kind, close = self._point(segment)
+                got = array[index]
+                if (got["x"], got["y"], int(got["type"]), int(bool(got["close"]))) != (np.float32(x), np.float32(y), kind, close):
+                    return None
+            self.checked = True
+        return array
+
+    def _points(self, path, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """x, y (float32) and type * 2 + close of each segment."""
+        array = self._array(path, count) if count > 1 else None
+        if array is not None:
+            return array["x"], array["y"], array["type"].astype(np.int32) * 2 + (array["close"] != 0)
+        points = [self._point(raw.FPDFGlyphPath_GetGlyphPathSegment(path, index)) for index in range(count)]
+        return (
+            np.array([p[0] for p in points], dtype=np.float32),
+            np.array([p[1] for p in points], dtype=np.float32),
+            np.array([p[2] * 2 + p[3] for p in points], dtype=np.int32),
+        )
+
+    def outline(self, font, value: int) -> bytes | None:
+        """A hash of the glyph outline PDFium draws for a private-use value of the font (None: none)."""
+        path = raw.FPDFFont_GetGlyphPath(font, value, 1000.0)
+        if not path:
+            return None
+        count = raw.FPDFGlyphPath_CountGlyphSegments(path)
+        if count <= 0:
+            return None
+        read = min(count, MAX_SEGMENTS)
+        self.budget -= read
+        if self.budget < 0:
+            raise _Unjudgeable("te veel werk")
+        xs, ys, kinds = self._points(path, read)
+        left, right = float(xs.min()), float(xs.max())
+        if not (math.isfinite(left) and math.isfinite(right) and np.isfinite(ys).all()):
+            raise _Unjudgeable("onleesbare glyph")
+        width = right - left if right - left > 1e-6 else 1.0
+        digest = hashlib.blake2b(struct.pack("<q", count), digest_size=16)
+        digest.update(np.rint((xs - left) * (256.0 / width)).astype(np.int32).tobytes())
+        digest.update(np.rint(ys * 1000.0).astype(np.int32).tobytes())
+        digest.update(kinds.astype(np.int32).tobytes())
+        return digest.digest()
+
+
+def _pdfium_outlines(
+    fonts: list[tuple[pikepdf.Object, list[tuple[int, int]]]], reader: _Reader
+) -> list[list[bytes | None] | None]:
+    """Per font, the outline hash of each of its codes (in the order given), None for a font that
+    cannot be judged. All fonts go into one small document: one save, one load."""
+    if not fonts:
+        return []
+    pdf = pikepdf.new()
+    for font, codes in fonts:
+        copy = pdf.copy_foreign(font)
+        copy.ToUnicode = pdf.make_stream(_pua_cmap(codes))
+        code, size = codes[0]
+        content = b"BT /F 12 Tf <" + f"{code:0{2 * size}X}".encode() + b"> Tj ET"  # a text object to get the font from
+        page = Dictionary(
+            Type=Name.Page,
+            MediaBox=Array([0, 0, 100, 100]),
+            Resources=Dictionary(Font=Dictionary(F=copy)),
+            Contents=pdf.make_stream(content),
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)  # the font programs as they are
+    result: list[list[bytes | None] | None] = []
+    doc = pdfium.PdfDocument(out.getvalue())
+    try:
+        for index, (_font, codes) in enumerate(fonts):
+            try:
+                result.append(_font_outlines(doc, index, len(codes), reader))
+            except _Unjudgeable:
+                result.append(None)
+    finally:
+        doc.close()
+    return result
+
+
+def _font_outlines(doc: pdfium.PdfDocument, index: int, count: int, reader: _Reader) -> list[bytes | None]:
+    page = doc[index]
+    try:
+        handle = None
+        for k in range(raw.FPDFPage_CountObjects(page)):
+            obj = raw.FPDFPage_GetObject(page, k)
+            if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
+                handle = raw.FPDFTextObj_GetFont(obj)
+                break
+        if not handle:
+            raise _Unjudgeable("lettertype niet te laden")
+        # Were the private map not read, every value would give the glyph of code 0: one outline for all
+        # letters, refused as a lie when shown. The same for letters drawn as .notdef boxes.
+        return [reader.outline(handle, _PUA + n) for n in range(count)]
+    finally:
+        page.close()
+
+
+# -- the check ------------------------------------------------------------------------------------------------
+
+
+def _lies(codes: list[tuple[int, int]], texts: list[str], outlines: list[bytes | None], shown: set[int] | None = None) -> int:
+    """The most different letters one outline of the font is given (of the codes ``shown``, default all)."""
+    by_outline: dict[bytes, set[str]] = {}
+    for (code, _size), text, outline in zip(codes, texts, outlines, strict=True):
+        if outline and (shown is None or code in shown):
+            by_outline.setdefault(outline, set()).add(letters(text))
+    return max((len(v) for v in by_outline.values()), default=0)
+
+
+def _shown_codes(pdf: pikepdf.Pdf, suspects: dict[tuple, pikepdf.Object]) -> dict[tuple, set[int] | None]:
+    """The character codes the pages show with each suspected font (None: not to be told, then every
+    code of its map counts). A map may list codes a page never shows (a font subset lacks their glyphs,
+    which then all draw the same .notdef box): only what is shown can lie."""
+    shown: dict[tuple, set[int] | None] = {k: set() for k in suspects}
+    width: dict[tuple, int] = {}
+    for k, font in suspects.items():
+        if font.get("/Subtype") != Name.Type0:
+            width[k] = 1
+        elif font.get("/Encoding") in (Name("/Identity-H"), Name("/Identity-V")):
+            width[k] = 2
+        else:  # a CMap of its own: codes of mixed lengths, not split here
+            shown[k] = None
+
+    def unknown() -> None:
+        for k in shown:
+            shown[k] = None
+
+    def walk(content, resources, depth: int, seen: set, current: tuple | None, mode: int) -> None:
+        """``current`` and ``mode``: the font and text render mode in force (a form inherits them)."""
+        if depth > MAX_DEPTH:
+            return unknown()
+        if not isinstance(resources, Dictionary):
+            resources = Dictionary()
+        fonts = resources.get("/Font") if isinstance(resources.get("/Font"), Dictionary) else Dictionary()
+        states = resources.get("/ExtGState")
+        if isinstance(states, Dictionary) and any(isinstance(g, Dictionary) and "/Font" in g for _n, g in states.items()):
+            return unknown()  # a font set through a graphics state
+        xobjects = resources.get("/XObject") if isinstance(resources.get("/XObject"), Dictionary) else Dictionary()
+        try:
+            operations = pikepdf.parse_content_stream(content)
+        except pikepdf.PdfError:
+            return unknown()
+        saved: list[tuple[tuple | None, int]] = []
+        for operation in operations:
+            if not isinstance(operation, pikepdf.ContentStreamInstruction):
+                continue  # an inline image
+            operands, op = operation.operands, str(operation.operator)
+            if op == "q":
+                saved.append((current, mode))
+            elif op == "Q" and saved:
+                current, mode = saved.pop()
+            elif op == "Tr" and operands and isinstance(operands[0], (int, float, Decimal)):
+                mode = int(operands[0])
+            elif op == "Tf" and operands and isinstance(operands[0], Name):
+                font = fonts.get(operands[0])
+                current = _key(font) if isinstance(font, Dictionary) else None
+            elif op in ("Tj", "'", '"', "TJ") and current is not None and shown.get(current) is not None and operands:
+                if mode in (3, 7):  # invisible (an OCR layer): no glyph is seen, visibility judges it
+                    continue
+                codes, size = shown[current], width[current]
+                last = operands[-1]
+                for item in list(last) if isinstance(last, Array) else [last]:
+                    if isinstance(item, pikepdf.String) and codes is not None:
+                        data = bytes(item)
+                        codes.update(int.from_bytes(data[i : i + size], "big") for i in range(0, len(data), size))
+            elif op == "Do" and operands and isinstance(operands[0], Name):
+                xobject = xobjects.get(operands[0])
+                if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form:
+                    k = _key(xobject)
+                    if k not in seen:
+                        seen.add(k)
+                        walk(xobject, xobject.get("/Resources", resources), depth + 1, seen, current, mode)
+                        seen.discard(k)
+
+    for page in pdf.pages:
+        walk(page.obj, _page_resources(page), 0, set(), None, 0)
+    return shown
+
+
+def _on_pages(text: str, used: set[str]) -> bool:
+    return any(ch in used for ch in text) or any(ch in used for ch in unicodedata.normalize("NFKC", text))
+
+
+def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
+    """Pages whose fonts give copied letters that the drawn glyphs cannot tell apart (or that cannot
+    be judged), for the published copy ``data`` whose page texts are ``page_texts``."""
+    used = {ch for text in page_texts for ch in text if ch.isalnum()}
+    if not used:
+        return []
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            lying, unjudged = _judge(pdf, used)
+    except (pikepdf.PdfError, OverflowError, RecursionError, _Unjudgeable):  # refuse rather than guess
+        return [Hidden(NIET_TE_BEOORDELEN, 1, (0.0, 0.0, 0.0, 0.0), "")]
+    found = [Hidden(ANDERS_GETEKEND, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(lying)]
+    found += [Hidden(NIET_TE_BEOORDELEN, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(unjudged - lying)]
+    return found
+
+
+def _judge(pdf: pikepdf.Pdf, used: set[str]) -> tuple[set[int], set[int]]:
+    """The pages with a lying font and the pages with a font that cannot be judged."""
+    fonts, pages, via_type3 = _fonts_of_pages(pdf)
+    lying: set[int] = set()
+    unjudged: set[int] = set()
+    queued: list[tuple[tuple, pikepdf.Object, list[tuple[int, int]], list[str]]] = []
+    cache: dict[tuple, bytes | None] = {}
+    suspects: dict[tuple, tuple[pikepdf.Object, list[tuple[int, int]], list[str], list[bytes | None]]] = {}
+    for k, font in fonts.items():
+        mapping = font.get("/ToUnicode")
+        if not isinstance(mapping, pikepdf.Stream):
+            continue
+        try:
+            parsed = parse_tounicode(mapping.read_bytes())
+        except (_Unjudgeable, pikepdf.PdfError):
+            unjudged |= pages[k]
+            continue
+        if font.get("/Subtype") == Name.Type3 and not isinstance(font.get("/CharProcs"), Dictionary):
+            if any(letters(t) for t in parsed.values()):  # PDFium drops the font and its text, other readers
+                unjudged |= pages[k]  # read the map: nothing to compare the copied letters with
+            continue
+        entries = [(c, t) for c, t in sorted(parsed.items()) if letters(t) and _on_pages(t, used)]
+        if len({letters(t) for _c, t in entries}) < MIN_LETTERS:
+            continue
+        if len(entries) > MAX_CODES:
+            unjudged |= pages[k]
+            continue
+        codes, texts = [c for c, _t in entries], [t for _c, t in entries]
+        if font.get("/Subtype") == Name.Type3:
+            try:
+                procedures = [_type3_outline(font, code, cache) for code, _size in codes]
+            except _Unjudgeable:
+                unjudged |= pages[k]
+                continue
+            suspects[k] = (font, codes, texts, procedures)
+        else:
+            queued.append((k, font, codes, texts))
+    reader = _Reader()
+    try:
+        per_font = _pdfium_outlines([(font, codes) for _k, font, codes, _t in queued], reader)
+    except (pikepdf.PdfError, pdfium.PdfiumError):
+        per_font = [None] * len(queued)
+    for (k, font, codes, texts), hashes in zip(queued, per_font, strict=True):
+        if hashes is None:
+            unjudged |= pages[k]
+        else:
+            suspects[k] = (font, codes, texts, hashes)
+    suspects = {k: v for k, v in suspects.items() if _lies(v[1], v[2], v[3]) >= MIN_LETTERS}
+    if suspects:  # rare: then which codes the pages really show decides
+        shown = _shown_codes(pdf, {k: v[0] for k, v in suspects.items()})
+        for k, (_font, codes, texts, outlines) in suspects.items():
+            seen = None if k in via_type3 else shown[k]  # text inside Type 3 glyphs: every code counts
+            if _lies(codes, texts, outlines, seen) >= MIN_LETTERS:
+                lying |= pages[k]
+    return lying, unjudged
