@@ -42,6 +42,11 @@ _HIDDEN_TEXT = {
         "er staat onzichtbare tekst (tekstlaag of OCR) op een zwart gemaakt deel van de pagina of scan",
         _OCR,
     ),
+    "onzichtbare_tekst_op_overgetypte_scan": (
+        "er staat onzichtbare tekst (tekstlaag of OCR) op een deel van de scan dat is overgetypt of vervangen door een "
+        "code (zoals XXXX, **** of 5.1.2.e): in de scan is het woord weggelakt, in de tekstlaag staat het er nog",
+        "Doe de tekstherkenning (OCR) opnieuw na het lakken, of lak in het bronbestand en maak de pdf daarna opnieuw.",
+    ),
     "onzichtbare_tekst": (
         "er staat onzichtbare tekst op de pagina (tekst die niet getekend wordt, maar wel te kopiëren en te doorzoeken is)",
         _REMOVE,

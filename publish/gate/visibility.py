@@ -86,6 +86,24 @@ LATER_SHARE = 0.25  # ink of later text inside an object's area, relative to its
 DARK = 70  # grey level under which a pixel counts as dark
 PRINT_MIN, PRINT_MAX = 0.02, 0.8  # share of ink pixels that looks like print (a scan with words on it)
 INK_CONTRAST = 50  # grey levels darker than the paper around it that count as ink
+# On a dark area (under DARK without the text) a pixel the text changes by less than FAINT grey levels is
+# faint: under a black cover of 90 % opacity black text changes it by 18 to 25 levels, readable only when the
+# image is enhanced. Faint text under a cover drawn after it is hidden (tekst_onder_vlak); faint text with
+# nothing over it (black on a dark photo, as in the x-ray set) is seen. White or coloured text on a dark
+# banner changes its pixels by 100 or more.
+FAINT = 50
+# The text layer of a scan is judged by the image under each word (see ``_under_scan``): at least
+# SCAN_DARK_SHARE of dark pixels under it is a blacked-out part of the scan, even with a lighter label burnt
+# in; one sign repeated (correlation REPEAT_SIMILAR at a shift of one sign, at least REPEAT_MIN_PITCH em) under
+# a word of REPEAT_LETTERS or more letters is overtyping (XXXX).
+SCAN_DARK_SHARE = 0.5
+REPEAT_SIMILAR, REPEAT_MIN_PITCH, REPEAT_LETTERS, REPEAT_SIGNS = 0.85, 0.3, 4, 4
+REPEAT_PROFILE = 0.6  # periodic ink per column: worth the full comparison
+REPEAT_MAX_PITCH = 1.5  # em: no sign is wider
+REPEAT_MOST_PIXELS = 40_000  # a bigger image under a word is compared on a coarser grid
+REPEAT_EVEN = 0.15  # ink per column varying less than this share of its mean: one even band
+DOTS = 2  # full stops seen inside an OCR word's image: a ground code typed in its place (5.1.2.e)
+STROKES = frozenset("fhijlmnrtu1")  # letters drawn as one or two vertical strokes
 
 # Refusal grounds as redaction tools print them: Woo 5.1.1-5.1.5 and 5.2 (5.1.2.e, 5.1.2e, 5.2.1), Wob 10.1,
 # 10.2 and 11.1 (10.2.g), one or more. Only these article numbers: a looser pattern (any dotted digit
@@ -116,6 +134,7 @@ WIT_OP_WIT = "witte_tekst"
 ONZICHTBAAR = "onzichtbare_tekst"
 ONZICHTBAAR_OP_ZWART = "onzichtbare_tekst_op_zwart"
 ONZICHTBAAR_ONDER_VLAK = "onzichtbare_tekst_onder_vlak"
+OVERGETYPT = "onzichtbare_tekst_op_overgetypte_scan"  # OCR text over XXXX or 5.1.2.e typed over the word in the image
 TE_KLEIN = "te_kleine_tekst"
 BUITEN_PAGINA = "tekst_buiten_pagina"
 VERBORGEN = "onzichtbaar_gemaakte_tekst"  # transparent, clipped away or masked
@@ -481,8 +500,18 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     if not same:  # cannot happen (the same page, loaded again); judge every character then
         owner[:] = 0
     clock = _lap("render eigenaar", clock)
-    changed = (np.maximum(full, bare) - np.minimum(full, bare)) > CHANGED
-    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom) | tiny
+    difference = np.maximum(full, bare) - np.minimum(full, bare)
+    changed = difference > CHANGED
+    # text that changes a dark area only faintly may lie under a (half-transparent) black cover: such
+    # characters are judged one by one (``_judge``), and are hidden when a later cover lies over them
+    faint: np.ndarray | None = changed & (bare < DARK) & (difference < FAINT)
+    plain = changed
+    if faint is not None and faint.any():
+        plain = changed & ~faint
+    else:
+        faint = None
+    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom, faint, plain) | tiny
+    changed = plain
     # drawn over earlier text: visible ink, but maybe in the colour of a block made of text (t01-t03)
     last = len(bounds) - 1
     over_text = {last - k for k in _overlapped(bounds[::-1])}
@@ -534,6 +563,7 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
                 text_objects,
                 order,
                 facts,
+                faint,
             )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
             c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
@@ -718,11 +748,16 @@ def _union(boxes, left, bottom):
     )
 
 
-def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float) -> set[int]:
+def _suspicious(
+    owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float, faint=None, plain=None
+) -> set[int]:
     """Text objects that may not be wholly visible; the others need no look at single characters.
 
     Counted for all objects at once from the owner map: an object is beyond doubt when it owns
-    pixels, (nearly) all of them change when text is removed, and no later text inks its area."""
+    pixels, (nearly) all of them change when text is removed, and no later text inks its area, and
+    none of its ``faint`` pixels (see FAINT) lies away from its ``plain`` (clearly changed) ink: the
+    anti-aliased edge of white text on a dark banner is faint, a letter under a dark cover is faint all
+    over."""
     n = len(bounds)
     flat = np.flatnonzero(owner)  # only pixels some text object paints: a small share of the page
     ids = owner.ravel()[flat].astype(np.intp)
@@ -733,6 +768,10 @@ def _suspicious(owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas,
     doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
     ys, xs = np.divmod(flat[~seen], owner.shape[1])
     doubtful |= _covered_pixels(owner, changed, ys, xs, ids[~seen], n)[1:] > 0
+    if faint is not None and plain is not None:
+        dim = faint.ravel()[flat]
+        ys, xs = np.divmod(flat[dim], owner.shape[1])
+        doubtful |= _covered_pixels(owner, plain, ys, xs, ids[dim], n)[1:] > 0
     suspicious = set(np.flatnonzero(doubtful).tolist())
     suspicious |= {k for k, box in enumerate(bounds) if box is None}
     for k in _overlapped(bounds) - suspicious:
@@ -920,7 +959,10 @@ def _judge(
     text_objects,
     order,
     facts: dict | None = None,
+    faint=None,
 ) -> str:
+    """Why a character is not seen ("" when it is). ``changed``: pixels the text changes plainly;
+    ``faint`` (or None): pixels it changes only slightly on a dark area (see FAINT)."""
     box = c.box
     w, h = box[2] - box[0], box[3] - box[1]
     if box[2] < 0 or box[0] > width or box[3] < 0 or box[1] > height:
@@ -950,6 +992,10 @@ def _judge(
     if in_layer:
         return VERBORGEN_LAAG
     late = any(i > position and _overlap(box, b) >= 0.5 * max(w * h, 1e-6) for i, b, _k in covers)
+    if faint is not None and visible + int((own & faint[where]).sum()) >= max(1.0, VISIBLE_SHARE * cells):
+        # drawn faintly on a dark area: under a later (half-transparent) cover it is hidden, else it is
+        # how the page was made (dark text on a dark photo) and seen
+        return ONDER_VLAK if late or _overlap_any(box, annots) else ""
     if own.sum() == 0 or transparent:
         if float((bare[where] < DARK).mean()) > 0.85:
             return ONZICHTBAAR_ONDER_VLAK if late or _overlap_any(box, annots) else ONZICHTBAAR_OP_ZWART
@@ -1016,8 +1062,10 @@ def _group(chars: list[_Char], canvas: _Canvas, bare, page_number: int) -> list[
         causes = Counter(c.hidden for c in current if c.hidden)
         hidden = sum(causes.values())
         cause = causes.most_common(1)[0][0] if hidden >= min(2, len(current)) else ""
-        if cause in (ONZICHTBAAR, VERBORGEN) and _over_print(_box_of(current), canvas, bare):
-            cause = ""  # the text layer of a scan: the words are there to see in the image
+        if cause in (ONZICHTBAAR, VERBORGEN):
+            scan = _under_scan(_box_of(current), word, canvas, bare)
+            if scan is not None:  # the text layer of a scan: fine ("") where the image shows print
+                cause = scan
         words.append((word, list(current), cause))
         current.clear()
 
@@ -1116,19 +1164,136 @@ def _duplicate_of_visible(text: str, box, visible: list[_Char]) -> bool:
     return seen == wanted
 
 
-def _over_print(box, canvas: _Canvas, bare) -> bool:
-    """Under the box, without any text, is there something that looks like print (an image of words)?
+def _under_scan(box, word: str, canvas: _Canvas, bare) -> str | None:
+    """What an invisible word (the text layer of a scan) lies on, judged on the page drawn without text:
+    ``""`` over print (the word is there to see in the image), ONZICHTBAAR_OP_ZWART over a blacked-out
+    part (a box, also with a lighter label burnt in), OVERGETYPT over a row of one repeated sign
+    (XXXX, ****, ----) or over full stops (a ground code typed in its place), None over anything else
+    (no print: the word stays hidden).
     The box is grown a little: OCR boxes do not always sit exactly on the printed word."""
     grow = 0.2 * (box[3] - box[1])
     where = canvas.pixels((box[0] - grow, box[1] - grow, box[2] + grow, box[3] + grow), bare.shape)
     if where is None:
-        return False
+        return None
     under = bare[where]
+    if float((under < DARK).mean()) >= SCAN_DARK_SHARE:
+        return ONZICHTBAAR_OP_ZWART
     paper = _percentile_90(under)
     if paper < 100:
-        return False  # dark all over: blacked out, not print
-    ink = float((under < paper - INK_CONTRAST).mean())
-    return PRINT_MIN <= ink <= PRINT_MAX
+        return None  # dark all over: blacked out, not print
+    inked = under < paper - INK_CONTRAST
+    ink = float(inked.mean())
+    if not PRINT_MIN <= ink <= PRINT_MAX:
+        return None
+    if _overtyped(under, inked, paper, word, (box[3] - box[1]) * canvas.scale) or _dotted(inked):
+        return OVERGETYPT
+    return ""
+
+
+def _dotted(inked: np.ndarray) -> bool:
+    """Does the image under an OCR word show full stops inside it (a ground code such as 5.1.2.e typed
+    in its place)? The OCR word has none: words are judged as runs of letters and digits. A full stop is
+    a narrow patch of ink standing alone between blank columns, low on the line; the first and last patch
+    are not counted (the stop after a word)."""
+    columns: np.ndarray = np.asarray(inked.any(axis=0))
+    edges = np.flatnonzero(columns[1:] != columns[:-1]) + 1
+    if len(edges) < 6:  # fewer than four patches of ink
+        return False
+    starts = edges[1::2] if columns[0] else edges[0::2]  # where patches begin, the first one left out
+    if len(starts) < 3:
+        return False
+    ends = edges[2::2] if columns[0] else edges[1::2]
+    starts, ends = starts[: len(ends)][:-1], ends[: len(starts)][:-1]  # the last patch left out too
+    rows = inked.sum(axis=1)
+    top = int(np.argmax(rows > 0))
+    base = int(np.flatnonzero(rows >= 0.3 * rows.max())[-1])  # below it only descenders
+    tall = base - top + 1
+    narrow = (ends - starts) <= max(2, 0.25 * tall)
+    if tall < 5 or int(narrow.sum()) < DOTS:
+        return False
+    height = inked.shape[0]
+    highest = np.where(columns, np.argmax(inked, axis=0), height)  # per column its highest inked row
+    lowest = np.where(columns, height - 1 - np.argmax(inked[::-1], axis=0), -1)
+    bounds = np.column_stack((starts, ends)).ravel()  # reduced per patch and per gap after it: patches are the even ones
+    highs = np.minimum.reduceat(highest, bounds)[0::2]
+    lows = np.maximum.reduceat(lowest, bounds)[0::2]
+    seen = narrow & (highs >= base - 0.3 * tall) & (lows <= base + 0.15 * tall)
+    return int(seen.sum()) >= DOTS
+
+
+def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em: float) -> bool:
+    """Is the print under an OCR word one sign repeated (XXXXXXX, *****, -----, a row of blocks)
+    rather than the word's letters? The image is compared with itself shifted by one, two and three
+    signs: where one sign repeats, each shift lines it up with a later copy; real words repeat no letter
+    shape that regularly (see ``_may_be_overtyped`` for the words that do). A cheap look at the ink per
+    column comes first; only a row that looks periodic there is compared in full."""
+    if not _may_be_overtyped(word):
+        return False
+    profile = inked.sum(axis=0)
+    columns = np.flatnonzero(profile)
+    if len(columns) < 2:
+        return False
+    first, last = int(columns[0]), int(columns[-1]) + 1
+    width = last - first
+    shortest = max(3, round(REPEAT_MIN_PITCH * em))
+    longest = int((width - 1) / (REPEAT_SIGNS - 0.2))  # the sign seen (nearly) REPEAT_SIGNS times
+    longest = min(longest, max(shortest, round(REPEAT_MAX_PITCH * em)))  # and no wider than a sign is
+    if longest < shortest:
+        return False
+    profile = profile[first:last].astype(np.float64)
+    mean = float(profile.mean())
+    profile = profile - mean
+    energy = float(profile @ profile)
+    if energy <= (REPEAT_EVEN * mean) ** 2 * width:
+        return True  # (nearly) the same ink in every column: one even band (a line or dashes typed over the word)
+    lags = np.arange(shortest, longest + 1)
+    if width <= 1024:  # all shifts at once
+        ring = np.correlate(profile, profile, "full")[width - 1 + lags]
+    else:  # a huge word: only the shifts a sign can have (time grows with the width, not its square)
+        ring = np.array([float(profile[:-lag] @ profile[lag:]) for lag in lags.tolist()])
+    ring = ring / energy * width / (width - lags)
+    if ring.max() < REPEAT_PROFILE:
+        return False
+    guess = float(lags[int(np.argmax(ring))])
+    step = max(1, math.ceil(math.sqrt((last - first) * under.shape[0] / REPEAT_MOST_PIXELS)))
+    if step > 1:  # a huge word: compared on every step-th pixel, in time that does not grow with its size
+        guess /= step
+    dark = np.clip(paper - under[::step, first:last:step].astype(np.float32), 0, None)
+
+    def repeats(pitch: float) -> float:
+        return min(_similarity(dark, k * pitch) for k in range(1, REPEAT_SIGNS))
+
+    return max(repeats(guess + step / 8) for step in range(-8, 9)) >= REPEAT_SIMILAR
+
+
+def _may_be_overtyped(word: str) -> bool:
+    """Whether a word's own letters would not look like one repeated sign: at least REPEAT_LETTERS
+    letters, not mostly one letter (1000000), not a repeated group (10101010, bonbon), not mostly letters
+    that are a vertical stroke or two (minimum, immuun: stroke after stroke at an even pitch)."""
+    letters = "".join(ch.casefold() for ch in word if ch.isalnum())
+    n = len(letters)
+    if n < REPEAT_LETTERS or Counter(letters).most_common(1)[0][1] * 2 > n:
+        return False
+    if any(n % k == 0 and letters == letters[:k] * (n // k) for k in range(1, n // 2 + 1)):
+        return False
+    return sum(ch in STROKES for ch in letters) * 5 < 3 * n
+
+
+def _similarity(dark: np.ndarray, lag: float) -> float:
+    """Normalised correlation of an image with itself shifted ``lag`` columns (a fraction of a pixel
+    too, by linear interpolation: a sign drawn at a pitch of 9.6 pixels lands on the pixels differently
+    each time)."""
+    whole, part = int(lag), lag - int(lag)
+    size = dark.shape[1] - whole - 1
+    if whole < 1 or size < 1:
+        return 0.0
+    a = dark[:, :size]
+    b = (1 - part) * dark[:, whole : whole + size] + part * dark[:, whole + 1 : whole + 1 + size]
+    a, b = a - a.mean(), b - b.mean()
+    norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    if norm == 0:
+        return 1.0  # both flat: one even band (a ruled line typed over the word)
+    return float((a * b).sum()) / norm
 
 
 def _percentile_90(values: np.ndarray) -> float:
