@@ -119,6 +119,21 @@ def read_record(folder: Path) -> dict | None:
     return record
 
 
+def _after_previous(folder: Path, now: dt.datetime) -> dt.datetime:
+    """Signing times are kept to the second, and an approval that is not newer than the one already
+    published for the decision is refused as a replay (fate.py). A new approval of a changed package in
+    the same second as the previous one must still count as newer: it gets the next second."""
+    from .store import _moment
+
+    record = read_record(folder) if (folder / APPROVAL_FILE).is_file() else None
+    times = [s.get("op") for s in (record or {}).get("handtekeningen", []) if isinstance(s, dict)]
+    times += [(record or {}).get("ongetekend_op")]
+    latest = max((m for m in (_moment(t) for t in times if isinstance(t, str)) if m is not None), default=None)
+    if latest is not None and latest.tzinfo is not None and now.tzinfo is not None and latest >= now:
+        return latest + dt.timedelta(seconds=1)
+    return now
+
+
 def write_approval(
     folder: Path, key: Path | None, signers: Path | None, now: dt.datetime | None = None, cosign: bool = False
 ) -> Path:
@@ -128,6 +143,7 @@ def write_approval(
     from .signing import SigningError, principal_for, sign
 
     now = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = _after_previous(folder, now)
     when = now.isoformat()
     hashes = current_hashes(folder)
     identity = package_identity(folder)

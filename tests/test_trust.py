@@ -810,3 +810,23 @@ def test_missing_allowed_signers_file_stops_the_build_and_keeps_the_site(make_pa
         "extra.woo.ondertekenaars: het bestand met toegestane ondertekenaars 'ondertekenaars.txt' bestaat niet" in result.stderr
     )
     assert (out / "index.html").read_text() == "vorige site"
+
+
+def test_a_new_approval_in_the_same_second_still_counts_as_newer(published, decisions):
+    """Signing times are kept to the second: editing and approving again within the second after the
+    published approval must not be refused as an older approval put back (goedkeuring.ouder)."""
+    import datetime as dt
+
+    from publish.approval import read_record, write_approval
+
+    pkg, out = published
+    first = read_record(pkg)["handtekeningen"][-1]["op"]
+    (pkg / "besluit.md").write_text(
+        (pkg / "besluit.md").read_text().replace("Samenvatting van het besluit.", "Samenvatting NIEUW.")
+    )
+    write_approval(pkg, DEMO_KEY, DEMO_SIGNERS, now=dt.datetime.fromisoformat(first))  # the very same second
+    second = read_record(pkg)["handtekeningen"][-1]["op"]
+    assert dt.datetime.fromisoformat(second) == dt.datetime.fromisoformat(first) + dt.timedelta(seconds=1)
+    result = build(decisions, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "goedkeuring.ouder" not in result.stdout and "oudere goedkeuring" not in result.stdout
