@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import DEMO_KEY, ROOT, all_text, approve, write_pdf
+from support import DEMO_KEY, ROOT, all_text, approve, build_args, write_pdf
 
 pytestmark = pytest.mark.slow  # builds whole sites
 
@@ -30,21 +30,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 def build(decisions: Path, out: Path, today: str = "2024-06-01", config: Path = ROOT / "mkdocs.yml") -> tuple[int, dict, str]:
     report = out.parent / "rapport.json"
-    result = run(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(out.parent / "cache"),
-        "--config",
-        str(config),
-        "--vandaag",
-        today,
-        "--report",
-        str(report),
-    )
+    result = run(*build_args(decisions, out, "--report", str(report), config=config, today=today))
     return result.returncode, json.loads(report.read_text(encoding="utf-8")), result.stdout + result.stderr
 
 

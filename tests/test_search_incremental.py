@@ -21,7 +21,7 @@ from publish.cache import Cache
 from publish.pdfs import CachedTexts
 from publish.search import ANALYSED, analyse, bucket_count, bucket_of, build_search_files, decision_values, shard_of, stable_ids
 
-from support import ROOT
+from support import ROOT, build_args
 
 
 def _views(n: int):
@@ -267,19 +267,7 @@ def test_a_real_build_reuses_the_index_from_its_cache(cli, tmp_path):
 
     def build(out: Path):
         result = cli(
-            "build",
-            "--decisions",
-            str(ROOT / "decisions"),
-            "--out",
-            str(out),
-            "--cache",
-            str(tmp_path / "c"),
-            "--config",
-            str(ROOT / "mkdocs.yml"),
-            "--vandaag",
-            "2026-01-01",
-            "--archief",
-            str(tmp_path / "archief"),
+            *build_args(ROOT / "decisions", out, "--archief", str(tmp_path / "archief"), cache=tmp_path / "c", today="2026-01-01")
         )
         assert result.returncode == 0, result.stdout + result.stderr
         index = out / "zoeken" / "index"

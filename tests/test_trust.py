@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import DEMO_KEY, DEMO_SIGNERS, ROOT, all_text, approve, write_pdf
+from support import DEMO_KEY, DEMO_SIGNERS, ROOT, all_text, approve, build_args, write_pdf
 
 pytestmark = pytest.mark.slow  # most tests here build whole sites
 
@@ -30,19 +30,7 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 def build(decisions: Path, out: Path, *extra: str, config: Path = ROOT / "mkdocs.yml", env=None):
     return run(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(out.parent / "cache"),
-        "--config",
-        str(config),
-        "--vandaag",
-        "2024-06-01",
-        "--uitgebreid",
-        *extra,
+        *build_args(decisions, out, "--uitgebreid", *extra, config=config),
         env=env,
     )
 

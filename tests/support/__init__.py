@@ -133,6 +133,32 @@ def woo_publish() -> Path:
     return Path(sys.executable).parent / "woo-publish"
 
 
+def build_args(
+    decisions: Path,
+    out: Path,
+    *extra: str,
+    cache: Path | None = None,
+    config: Path = ROOT / "mkdocs.yml",
+    today: str = "2024-06-01",
+) -> list[str]:
+    """The arguments of one ``woo-publish build`` as the tests run it: a fixed day (embargoes never depend on
+    the date the tests run), the cache beside the output unless given."""
+    return [
+        "build",
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache or out.parent / "cache"),
+        "--config",
+        str(config),
+        "--vandaag",
+        today,
+        *extra,
+    ]
+
+
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real console script, as staff and the nightly job do."""
     return subprocess.run([str(woo_publish()), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
