@@ -1756,17 +1756,23 @@ def _shows_text(stream, seen: set | None = None, depth: int = 0) -> bool:
         operations = pikepdf.parse_content_stream(stream, _SHOWING)
     except pikepdf.PdfError as exc:
         raise CopyError(f"de inhoud van een vormobject is onleesbaar ({str(exc)[:120]})") from exc
-    resources = stream.get(Name.Resources)
+    return _operations_show_text(operations, stream.get(Name.Resources), seen, depth)
+
+
+def _operations_show_text(operations, resources, seen: set | None = None, depth: int = 0) -> bool:
+    """Do these content-stream operations show text, themselves or through the forms (``Do``) and
+    patterns (``scn``/``SCN``) they draw?"""
     resources = resources if isinstance(resources, Dictionary) else Dictionary()
     for instruction in operations:
         op = str(instruction.operator)
         if op in _SHOWS:
             return True
         operands = instruction.operands
-        name = operands[-1] if op in ("scn", "SCN") and len(operands) else operands[0] if len(operands) else None
-        entries = resources.get(Name.XObject if op == "Do" else Name.Pattern)
-        if isinstance(name, Name) and isinstance(entries, Dictionary) and _shows_text(entries.get(name), seen, depth + 1):
-            return True
+        if op in ("Do", "scn", "SCN") and len(operands):
+            entries = resources.get(Name.XObject if op == "Do" else Name.Pattern)
+            name = operands[0] if op == "Do" else operands[-1]
+            if isinstance(name, Name) and isinstance(entries, Dictionary) and _shows_text(entries.get(name), seen, depth + 1):
+                return True
     return False
 
 
@@ -2348,18 +2354,7 @@ def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None
 def _glyphs_show_text(operations, resources) -> bool:
     """Do a Type 3 font's glyph procedures show text, themselves or through the forms and patterns they
     draw? No viewer extracts such text, and the gate never judges it (only data could ride along)."""
-    resources = resources if isinstance(resources, Dictionary) else Dictionary()
-    for instruction in operations:
-        op = str(instruction.operator)
-        if op in _SHOWS:
-            return True
-        operands = instruction.operands
-        if op in ("Do", "scn", "SCN") and len(operands):
-            entries = resources.get(Name.XObject if op == "Do" else Name.Pattern)
-            name = operands[-1] if op != "Do" else operands[0]
-            if isinstance(name, Name) and isinstance(entries, Dictionary) and _shows_text(entries.get(name)):
-                return True
-    return False
+    return _operations_show_text(operations, resources)
 
 
 def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
