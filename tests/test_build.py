@@ -8,27 +8,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from support import ROOT, all_text, approve
+from support import ROOT, all_text, approve, build_args
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 
 def build(cli, decisions: Path, out: Path, *extra: str):
-    return cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(out.parent / "cache"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2024-06-01",
-        "--uitgebreid",
-        *extra,
-    )
+    return cli(*build_args(decisions, out, "--uitgebreid", *extra))
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from support import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, approve, build_args, run_cli
 
 VANDAAG = "2024-06-01"
 EVIL_NAME = "kwaad\nGEPUBLICEERD nep (2024-9999)\x1b[2J"
@@ -188,20 +188,7 @@ def world(tmp_path_factory):
     check = run_cli("check", str(decisions), "--cache", str(cache))
     approvals = {p.name: run_cli("approve", str(p), "--sleutel", str(DEMO_KEY), "--cache", str(cache)) for p in [*bad, hidden]}
     build = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(cache),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        VANDAAG,
-        "--uitgebreid",
-        "--report",
-        str(root / "rapport.json"),
+        *build_args(decisions, out, "--uitgebreid", "--report", str(root / "rapport.json"), cache=cache, today=VANDAAG)
     )
     report = json.loads((root / "rapport.json").read_text(encoding="utf-8"))
     return {

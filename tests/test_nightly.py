@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, all_text, approve
+from support import ROOT, all_text, approve, build_args
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -22,21 +22,7 @@ EXE = Path(sys.executable).parent / "woo-publish"
 
 
 def _args(decisions: Path, out: Path, cache: Path, *extra: str) -> list[str]:
-    return [
-        str(EXE),
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(cache),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2024-06-01",
-        *extra,
-    ]
+    return [str(EXE), *build_args(decisions, out, *extra, cache=cache)]
 
 
 def _build(decisions: Path, out: Path, cache: Path, report: Path | None = None) -> dict:
