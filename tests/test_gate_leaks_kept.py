@@ -32,6 +32,7 @@ from publish.gate import copy as gate_copy
 from publish.gate.unseen import font_texts, icc_texts
 from publish.pdfs import _inspect_bytes
 
+from support import pdfcraft
 from support.pdfcraft import one_page_pdf
 
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
@@ -78,32 +79,7 @@ def findings(data: bytes) -> list[dict]:
 
 
 def secret_in(copy: bytes, word: str = WORD) -> list[str]:
-    """Where ``word`` occurs in the copy: raw bytes, any string, name or key, any decoded stream."""
-    needle = word.encode()
-    hits = ["raw bytes"] if needle in copy else []
-    with pikepdf.open(io.BytesIO(copy)) as pdf:
-        for obj in pdf.objects:
-            todo, seen = [obj], 0
-            while todo and seen < 100_000:
-                item = todo.pop()
-                seen += 1
-                if isinstance(item, String) and needle in bytes(item):
-                    hits.append(f"string in {obj.objgen}")
-                elif isinstance(item, Name) and needle in str(item).encode():
-                    hits.append(f"name in {obj.objgen}")
-                elif isinstance(item, Array):
-                    todo += [v for v in item if not (isinstance(v, (Dictionary, pikepdf.Stream)) and v.is_indirect)]
-                elif isinstance(item, (Dictionary, pikepdf.Stream)):
-                    if item is not obj and item.is_indirect:
-                        continue
-                    for key, value in item.items():
-                        if needle in key.encode():
-                            hits.append(f"key in {obj.objgen}")
-                        if not (isinstance(value, (Dictionary, pikepdf.Stream)) and value.is_indirect):
-                            todo.append(value)
-                    if isinstance(item, pikepdf.Stream) and needle in item.read_bytes():
-                        hits.append(f"stream {obj.objgen}")
-    return hits
+    return pdfcraft.secret_in(copy, word)
 
 
 def pixels(data: bytes) -> bytes:

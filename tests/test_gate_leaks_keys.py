@@ -20,6 +20,7 @@ from pikepdf import Array, Dictionary, Name
 from publish.limits import Limits
 from publish.pdfs import _inspect_bytes, _precheck
 
+from support import pdfcraft
 from support.pdfcraft import one_page_pdf
 
 SECRET = "Geheimwoord"
@@ -40,36 +41,7 @@ def published(data: bytes) -> bytes:
 
 
 def secret_in(copy: bytes, word: str = SECRET) -> list[str]:
-    """Where ``word`` occurs in the copy: raw bytes, any string, name or key, any decoded stream."""
-    needle = word.encode()
-    hits = ["raw bytes"] if needle in copy else []
-    with pikepdf.open(io.BytesIO(copy)) as pdf:
-        for obj in pdf.objects:
-            todo, seen = [obj], 0
-            while todo and seen < 100_000:
-                item = todo.pop()
-                seen += 1
-                if isinstance(item, pikepdf.String) and needle in bytes(item):
-                    hits.append(f"string in {obj.objgen}")
-                elif isinstance(item, Name) and needle in str(item).encode():
-                    hits.append(f"name in {obj.objgen}")
-                elif isinstance(item, Array):
-                    todo += [v for v in item if not (isinstance(v, (Dictionary, pikepdf.Stream)) and v.is_indirect)]
-                elif isinstance(item, (Dictionary, pikepdf.Stream)):
-                    if item is not obj and item.is_indirect:
-                        continue
-                    for key, value in item.items():
-                        if needle in key.encode():
-                            hits.append(f"key in {obj.objgen}")
-                        if not (isinstance(value, (Dictionary, pikepdf.Stream)) and value.is_indirect):
-                            todo.append(value)
-                    if isinstance(item, pikepdf.Stream):
-                        try:
-                            if needle in item.read_bytes():
-                                hits.append(f"stream {obj.objgen}")
-                        except pikepdf.PdfError:
-                            pass
-    return hits
+    return pdfcraft.secret_in(copy, word)
 
 
 def pixels(data: bytes) -> bytes:

@@ -30,3 +30,37 @@ def decoded_streams(published: bytes) -> bytes:
     """Every stream of a PDF, decoded, joined."""
     with pikepdf.open(io.BytesIO(published)) as pdf:
         return b"\n".join(obj.read_bytes() for obj in pdf.objects if isinstance(obj, pikepdf.Stream))
+
+
+def secret_in(copy: bytes, word: str) -> list[str]:
+    """Where ``word`` occurs in a published copy: raw bytes, any string, name or key, any decoded stream
+    (an unreadable stream is skipped). The leak tests assert this is empty."""
+    needle = word.encode()
+    hits = ["raw bytes"] if needle in copy else []
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        for obj in pdf.objects:
+            todo, seen = [obj], 0
+            while todo and seen < 100_000:
+                item = todo.pop()
+                seen += 1
+                if isinstance(item, pikepdf.String) and needle in bytes(item):
+                    hits.append(f"string in {obj.objgen}")
+                elif isinstance(item, Name) and needle in str(item).encode():
+                    hits.append(f"name in {obj.objgen}")
+                elif isinstance(item, Array):
+                    todo += [v for v in item if not (isinstance(v, (Dictionary, pikepdf.Stream)) and v.is_indirect)]
+                elif isinstance(item, (Dictionary, pikepdf.Stream)):
+                    if item is not obj and item.is_indirect:
+                        continue
+                    for key, value in item.items():
+                        if needle in key.encode():
+                            hits.append(f"key in {obj.objgen}")
+                        if not (isinstance(value, (Dictionary, pikepdf.Stream)) and value.is_indirect):
+                            todo.append(value)
+                    if isinstance(item, pikepdf.Stream):
+                        try:
+                            if needle in item.read_bytes():
+                                hits.append(f"stream {obj.objgen}")
+                        except pikepdf.PdfError:
+                            pass
+    return hits
