@@ -19,7 +19,6 @@ import io
 from pathlib import Path
 
 import pikepdf
-import pypdfium2 as pdfium
 import pytest
 import reportlab
 from pikepdf import Array, Dictionary, Name, String
@@ -82,12 +81,7 @@ def secret_in(copy: bytes, word: str = WORD) -> list[str]:
     return pdfcraft.secret_in(copy, word)
 
 
-def pixels(data: bytes) -> bytes:
-    doc = pdfium.PdfDocument(data)
-    try:
-        return bytes(doc[0].render(scale=1).to_pil().convert("RGB").tobytes())
-    finally:
-        doc.close()
+pixels = pdfcraft.pixels
 
 
 # -- 7b. names whose values ISO 32000 lists ---------------------------------------------------------

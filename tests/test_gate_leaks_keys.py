@@ -13,7 +13,6 @@ import io
 import zlib
 
 import pikepdf
-import pypdfium2 as pdfium
 import pytest
 from pikepdf import Array, Dictionary, Name
 
@@ -44,12 +43,7 @@ def secret_in(copy: bytes, word: str = SECRET) -> list[str]:
     return pdfcraft.secret_in(copy, word)
 
 
-def pixels(data: bytes) -> bytes:
-    doc = pdfium.PdfDocument(data)
-    try:
-        return bytes(doc[0].render(scale=1).to_pil().convert("RGB").tobytes())
-    finally:
-        doc.close()
+pixels = pdfcraft.pixels
 
 
 def refused(data: bytes) -> dict:

@@ -64,3 +64,14 @@ def secret_in(copy: bytes, word: str) -> list[str]:
                         except pikepdf.PdfError:
                             pass
     return hits
+
+
+def pixels(data: bytes) -> bytes:
+    """The first page as PDFium draws it (RGB bytes at 72 dpi): a copy must look the same as its original."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        return bytes(doc[0].render(scale=1).to_pil().convert("RGB").tobytes())
+    finally:
+        doc.close()
