@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, approve, write_pdf
+from support import ROOT, approve, build_args, write_pdf
 
 EXE = Path(sys.executable).parent / "woo-publish"
 
@@ -25,23 +25,7 @@ def _tree(folder: Path) -> dict[str, str]:
 
 
 def _build(decisions: Path, out: Path, cache: Path, report: Path, *extra: str, config: Path = ROOT / "mkdocs.yml"):
-    args = [
-        str(EXE),
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(cache),
-        "--config",
-        str(config),
-        "--vandaag",
-        "2024-06-01",
-        "--report",
-        str(report),
-        *extra,
-    ]
+    args = [str(EXE), *build_args(decisions, out, "--report", str(report), *extra, cache=cache, config=config)]
     result = subprocess.run(args, capture_output=True, text=True, timeout=600)
     return result, json.loads(report.read_text())
 

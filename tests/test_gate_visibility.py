@@ -17,7 +17,7 @@ from pypdf.generic import DictionaryObject, NameObject
 from publish.gate import LEAK_CODES
 from publish.pdfs import _inspect_bytes
 
-from support import ROOT, approve
+from support import approve, build_args
 
 
 def inspect(data: bytes):
@@ -240,19 +240,7 @@ def test_hidden_text_refuses_its_package_and_never_reaches_the_site(cli, make_pa
     (bad / "documenten/2.pdf").write_bytes(tricks.zapf_squares())
     approve(bad)
     out = tmp_path / "site"
-    result = cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(tmp_path / "cache"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2024-06-01",
-    )
+    result = cli(*build_args(decisions, out, cache=tmp_path / "cache"))
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"fout/documenten/2\.pdf, pagina 1, positie \(\d+, \d+\): er staat tekst onder andere tekens", result.stdout)
     assert "Vries" not in result.stdout
