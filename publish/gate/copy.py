@@ -1771,7 +1771,12 @@ def _operations_show_text(operations, resources, seen: set | None = None, depth:
         if op in ("Do", "scn", "SCN") and len(operands):
             entries = resources.get(Name.XObject if op == "Do" else Name.Pattern)
             name = operands[0] if op == "Do" else operands[-1]
-            if isinstance(name, Name) and isinstance(entries, Dictionary) and _shows_text(entries.get(name), seen, depth + 1):
+            target = entries.get(name) if isinstance(name, Name) and isinstance(entries, Dictionary) else None
+            # an image XObject is pixels, not a content stream (Chrome draws CSS shadows as a JPEG inside a
+            # soft mask's group): it shows no text and must not be parsed as operators
+            if isinstance(target, pikepdf.Stream) and target.get(Name.Subtype) == Name.Image:
+                continue
+            if _shows_text(target, seen, depth + 1):
                 return True
     return False
 

@@ -76,6 +76,10 @@ EM_PIXELS = 8.0  # pixels per em of the smallest readable text on the page: ever
 # forms at about 40 levels (it then neither draws nor extracts them, other readers still extract the
 # text), so a limit well below that leaves no text the gate cannot see.
 MAX_FORM_DEPTH = 12
+FADED = 26  # fill alpha (of 255) under which text is transparent, hidden whatever its pixels (about 10 %)
+# A translucent group (a Form XObject drawn with /ca: CSS ``opacity`` printed by Chrome) under this opacity (of
+# 255, about 20 %) hides its text: black text in it has less than a fifth of the contrast of black on white
+GROUP_FADED = 51
 VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
 SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
 UNCHANGED_PIXELS, UNCHANGED_SHARE = 2, 0.03  # own pixels of an object that may stay unchanged (edge effects)
@@ -227,6 +231,7 @@ _FORM_REMOVE = _plain(raw.FPDFFormObj_RemoveObject)
 _TYPE = _plain(raw.FPDFPageObj_GetType)
 _DESTROY = _plain(raw.FPDFPageObj_Destroy)
 _SET_FILL = _plain(raw.FPDFPageObj_SetFillColor)
+_GET_FILL = _plain(raw.FPDFPageObj_GetFillColor)
 _SET_STROKE = _plain(raw.FPDFPageObj_SetStrokeColor)
 _SET_BLEND = _plain(raw.FPDFPageObj_SetBlendMode)
 _GET_MODE = _plain(raw.FPDFTextObj_GetTextRenderMode)
@@ -304,16 +309,17 @@ def _form_depth(page) -> int:
     return depth_of(raw.FPDFPage_CountObjects(page.raw), _PAGE_OBJECT, _address(page.raw), 0)
 
 
-def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
+def _strip(page, keep_text: bool, texts: int = 0, base: int = 0, groups: dict[int, float] | None = None) -> int:
     """Remove (and free) the text objects of a loaded page, or all its other drawing (paths, images,
     shadings) inside Form XObjects too. When the text is kept, text object k in paint order is painted
     in the flat colour ``base`` + k + 1 (24-bit RGB) instead of its own, ``texts`` being how many there
-    are. Returns how many text objects were seen."""
+    are. Returns how many text objects were seen. ``groups`` (when given) gets, per text object in paint
+    order, the opacity of the translucent Form XObjects around it (see ``_unfade_group``), below 1 only."""
     TEXT, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
     get_type, destroy, fill, stroke, blend = _TYPE, _DESTROY, _SET_FILL, _SET_STROKE, _SET_BLEND
     seen = 0
 
-    def prune(count, get, remove, owner, depth):
+    def prune(count, get, remove, owner, depth, opacity=1.0):
         nonlocal seen
         for i in range(count - 1, -1, -1):  # backwards: removing keeps the earlier indexes valid
             obj = get(owner, i)
@@ -321,10 +327,13 @@ def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
                 continue
             kind = get_type(obj)
             if kind == FORM:
+                inner = _unfade_group(obj, opacity) if keep_text else opacity
                 if depth < MAX_FORM_DEPTH:
-                    prune(_FORM_COUNT(obj), _FORM_OBJECT, _FORM_REMOVE, obj, depth + 1)
+                    prune(_FORM_COUNT(obj), _FORM_OBJECT, _FORM_REMOVE, obj, depth + 1, inner)
             elif kind == TEXT:
                 seen += 1
+                if groups is not None and opacity < 1:
+                    groups[texts - seen] = opacity
                 if not keep_text:
                     if remove(owner, obj):
                         destroy(obj)
@@ -339,6 +348,22 @@ def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
 
     prune(raw.FPDFPage_CountObjects(page), _PAGE_OBJECT, _PAGE_REMOVE, page, 0)
     return seen
+
+
+def _unfade_group(form, opacity: float) -> float:
+    """A Form XObject drawn with a constant opacity (``/ca`` at its ``Do``: CSS ``opacity`` printed by Chrome)
+    blends the owner codes of its text with the paper, so they would belong to nobody (all its text hidden).
+    Where the group's opacity, times that of the groups around it, is at least GROUP_FADED, the form is
+    drawn opaque in the owner render, and whether its text changes the page is judged on the real renders
+    as for any text; a fainter group keeps its text hidden. Returns the opacity its contents get."""
+    out = _Out(ctypes.c_uint)
+    if not _GET_FILL(form, *out.addresses) or out.values[3].value >= 255:
+        return opacity
+    opacity *= out.values[3].value / 255
+    if opacity * 255 >= GROUP_FADED:
+        _SET_FILL(form, 255, 255, 255, 255)
+        _SET_STROKE(form, 255, 255, 255, 255)
+    return opacity
 
 
 def _render_without_text(page, text_objects: list, canvas: "_Canvas") -> np.ndarray | None:
@@ -491,7 +516,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     # (d0) cannot know which colour would pass for another object's code (attack t04). Honest pages get
     # the same verdict whatever the base; a forged colour lands outside the codes and belongs to nobody.
     base = _owner_base(len(text_objects))
-    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base) == len(text_objects)
+    groups: dict[int, float] = {}  # text objects inside translucent groups: their group opacity
+    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base, groups=groups) == len(text_objects)
     bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
     owner_page.close()
     owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
@@ -564,6 +590,7 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
                 order,
                 facts,
                 faint,
+                groups,
             )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
             c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
@@ -960,6 +987,7 @@ def _judge(
     order,
     facts: dict | None = None,
     faint=None,
+    groups=None,
 ) -> str:
     """Why a character is not seen ("" when it is). ``changed``: pixels the text changes plainly;
     ``faint`` (or None): pixels it changes only slightly on a dark area (see FAINT)."""
@@ -985,7 +1013,10 @@ def _judge(
     known = facts.get(c.obj) if facts is not None else None
     if known is None:  # what PDFium says about the text object, asked once per object
         obj = text_objects[c.obj]
-        known = (order.get(ctypes.cast(obj, ctypes.c_void_p).value, 0), _in_layer(obj), _transparent(obj), _fill_grey(obj))
+        fade = groups.get(c.obj, 1.0) if groups else 1.0  # a translucent group around it fades it further
+        grey = _fill_grey(obj)
+        grey = None if grey is None else round(255 - fade * (255 - grey))
+        known = (order.get(ctypes.cast(obj, ctypes.c_void_p).value, 0), _in_layer(obj), _transparent(obj, fade), grey)
         if facts is not None:
             facts[c.obj] = known
     position, in_layer, transparent, grey = known
@@ -1013,9 +1044,9 @@ def _overlap_any(box, rects) -> bool:
     return any(_overlap(box, r) >= 0.5 * area for r in rects)
 
 
-def _transparent(obj) -> bool:
+def _transparent(obj, fade: float = 1.0) -> bool:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    return bool(raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)) and a.value < 26
+    return bool(raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)) and a.value * fade < FADED
 
 
 def _in_layer(obj) -> bool:
