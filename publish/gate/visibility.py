@@ -80,6 +80,14 @@ FADED = 26  # fill alpha (of 255) under which text is transparent, hidden whatev
 # A translucent group (a Form XObject drawn with /ca: CSS ``opacity`` printed by Chrome) under this opacity (of
 # 255, about 20 %) hides its text: black text in it has less than a fifth of the contrast of black on white
 GROUP_FADED = 51
+# Fake bold (see ``_excuse_overdraws``): a later copy of a line within OVERDRAW_SHIFT em of it, whose ink drawn
+# alone (OVERDRAW_PIXELS per em, at most OVERDRAW_MAX_PIXELS) differs from the line's by at most OVERDRAW_SAME of
+# its ink, is the same line drawn again; at most OVERDRAW_MOST such copies are looked at per page.
+OVERDRAW_SHIFT, OVERDRAW_PIXELS, OVERDRAW_MAX_PIXELS, OVERDRAW_SAME, OVERDRAW_MOST = 0.1, 16.0, 4_000_000, 0.25, 200
+# Text under translucent later text (see ``_seen_through_text``): at most SEE_THROUGH_RENDERS extra renders and
+# SEE_THROUGH_MOST text objects per page; what does not fit stays hidden (refused).
+SEE_THROUGH_RENDERS, SEE_THROUGH_MOST = 6, 2000
+COVER_OPAQUE = 0.8 * 255  # later text at this opacity or more is a cover, whatever its colour
 VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
 SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
 UNCHANGED_PIXELS, UNCHANGED_SHARE = 2, 0.03  # own pixels of an object that may stay unchanged (edge effects)
@@ -607,6 +615,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         _lap("tekens", clock)
         return _clean(text), []  # what follows only excuses or groups hidden characters
     _complete(textpage, chars, left, bottom)
+    _excuse_overdraws(doc, page, chars, text_objects, bounds, ems, owner, changed, canvas)
+    _seen_through_text(page, chars, text_objects, bounds, canvas, full, owner, left, bottom, groups)
     _excuse_doubles(chars)
     found = _group(chars, canvas, bare, index + 1)
     _lap("tekens", clock)
@@ -1170,6 +1180,156 @@ def _excuse_doubles(chars: list[_Char]) -> None:
                     ox, oy = (other.box[0] + other.box[2]) / 2, (other.box[1] + other.box[3]) / 2
                     if other.char.casefold() == letter and abs(ox - cx) <= reach and abs(oy - cy) <= reach:
                         c.hidden = ""
+
+
+def _excuse_overdraws(doc, page, chars: list[_Char], text_objects, bounds, ems, owner, changed, canvas: _Canvas) -> None:
+    """Fake bold: a line drawn again, the same glyphs a fraction of a point further (PDF printers, Word for a
+    font without a bold face). PDFium's text page leaves out a text object that repeats the one before it,
+    so the letters of the first copy, covered by the later ones, have no visible twin for ``_excuse_doubles``.
+    A letter hidden under text (or without ink of its own) is seen when a later text object that PDFium
+    left out of its text (``_same_line``: the same font and size, nearly the same place, the same ink)
+    shows visible ink of its own on the letter's spot. A different word drawn over a word draws other ink
+    and excuses nothing."""
+    hidden = [c for c in chars if c.hidden in (VERBORGEN, ONDER_TEKST) and c.obj >= 0]
+    if not hidden:
+        return
+    extracted = {c.obj for c in chars}
+    copies = [j for j in range(len(text_objects)) if j not in extracted and bounds[j] is not None]
+    if not copies:
+        return
+    shapes: dict[int, np.ndarray | None] = {}
+    twins: dict[int, list[int]] = {}
+    for c in hidden:
+        k = c.obj
+        if k not in twins:
+            twins[k] = [
+                j for j in copies[:OVERDRAW_MOST] if j > k and _same_line(doc, page, text_objects, bounds, ems, k, j, shapes)
+            ]
+        where = canvas.pixels(c.box, owner.shape) if twins[k] else None
+        if where is None:
+            continue
+        enough = max(1.0, VISIBLE_SHARE * owner[where].size)
+        if any(int(((owner[where] == j + 1) & changed[where]).sum()) >= enough for j in twins[k]):
+            c.hidden = ""
+
+
+def _seen_through_text(
+    page, chars: list[_Char], text_objects, bounds, canvas: _Canvas, full, owner, left, bottom, groups
+) -> None:
+    """Text under translucent later text: a watermark ("CONCEPT", "VERTROUWELIJK") drawn at 10 to 50 %
+    opacity over the body. The owner render gives the watermark the pixels it covers, so the letters under
+    it own none. Judged as under a translucent path: the page is drawn again without the covered text
+    objects (a few renders: objects whose areas do not touch share one), and a letter is seen when removing
+    its object changes enough of its pixels plainly, not only faintly on a dark area (FAINT). Counted only
+    where the letter's own object is on top, or later text (not removed with it) that its PDF declares
+    less than COVER_OPAQUE opaque: PDFium draws text of opacity a as if it were a x a (a 90 % black cover
+    as 81 %), other viewers as declared, and a cover of 80 % black or more hides text under it (as FAINT
+    judges paths). Filled text only (render mode 0, not transparent)."""
+    candidates: dict[int, list[_Char]] = {}
+    for c in chars:
+        if c.hidden not in (VERBORGEN, ONDER_TEKST) or c.obj < 0:
+            continue
+        where = canvas.pixels(c.box, owner.shape)
+        if where is not None and bool((owner[where] > c.obj + 1).any()):  # later text on it
+            candidates.setdefault(c.obj, []).append(c)
+    batches: list[tuple[list[int], list[tuple[float, float, float, float]]]] = []
+    grow = 2.0 / canvas.scale  # anti-aliasing spills over a letter's box
+    for k in sorted(candidates)[:SEE_THROUGH_MOST]:
+        obj = text_objects[k]
+        if bounds[k] is None or _GET_MODE(_address(obj)) != 0 or _transparent(obj, groups.get(k, 1.0)):
+            continue
+        x0, y0, x1, y1 = _shift(bounds[k], left, bottom)
+        box = (x0 - grow, y0 - grow, x1 + grow, y1 + grow)
+        font = raw.FPDFTextObj_GetFont(obj)
+        type3 = not font or raw.FPDFFont_GetBaseFontName(font, None, 0) <= 1  # as in ``_type3_scale``
+        for members, boxes in batches:
+            if not type3 and boxes and not any(_overlap(box, other) > 0 for other in boxes):
+                members.append(k)
+                boxes.append(box)
+                break
+        else:
+            if len(batches) < SEE_THROUGH_RENDERS:
+                # a Type 3 glyph may draw outside its box: such text is judged alone
+                batches.append(([k], [] if type3 else [box]))
+    opacities: dict = {}
+    for members, _boxes in batches:
+        without = _render_without_text(page, [text_objects[k] for k in members], canvas)
+        if without is None:
+            continue
+        difference = np.maximum(full, without) - np.minimum(full, without)
+        seen = (difference > CHANGED) & ~((without < DARK) & (difference < FAINT))
+        removed = {k + 1 for k in members}
+        for k in members:
+            for c in candidates[k]:
+                where = canvas.pixels(c.box, owner.shape)
+                if where is None:
+                    continue
+                on_top = owner[where]
+                # the letter's own pixels, or those of later translucent text not removed with it
+                through = [j for j in np.unique(on_top).tolist() if j > k + 1 and j not in removed]
+                through = [j for j in through if _opacity(text_objects[j - 1], groups.get(j - 1, 1.0), opacities) < COVER_OPAQUE]
+                counted = np.isin(on_top, [k + 1, *through]) & seen[where]
+                if int(counted.sum()) >= max(1.0, VISIBLE_SHARE * on_top.size):
+                    c.hidden = ""
+
+
+def _opacity(obj, fade: float, known: dict) -> float:
+    """A text object's fill opacity (0 to 255) as its PDF declares it, times that of the groups around it."""
+    key = _address(obj)
+    if key not in known:
+        out = _Out(ctypes.c_uint)
+        known[key] = out.values[3].value * fade if _GET_FILL(key, *out.addresses) else 255.0
+    return known[key]
+
+
+def _same_line(doc, page, text_objects, bounds, ems, k: int, j: int, shapes: dict) -> bool:
+    """Is text object ``j`` (later) the same line as ``k`` drawn again: the same font at the same size,
+    filled, its bounds within OVERDRAW_SHIFT em of those of ``k``, and the same ink when each is drawn alone?"""
+    a, b, em_k, em_j = bounds[k], bounds[j], ems[k], ems[j]
+    if a is None or em_k is None or em_j is None or em_k[0] <= 0:
+        return False
+    reach = OVERDRAW_SHIFT * em_k[0]
+    if any(abs(x - y) > reach for x, y in zip(a, b)) or any(abs(x - y) > 0.01 * max(x, y) for x, y in zip(em_k, em_j)):
+        return False
+    one, other = text_objects[k], text_objects[j]
+    if _address(raw.FPDFTextObj_GetFont(one)) != _address(raw.FPDFTextObj_GetFont(other)):
+        return False
+    if _GET_MODE(_address(other)) not in (0, 2):
+        return False
+    scale = OVERDRAW_PIXELS / em_k[0]
+    first, second = _ink(doc, page, one, k, scale, a, shapes), _ink(doc, page, other, j, scale, b, shapes)
+    if first is None or second is None or abs(first.shape[0] - second.shape[0]) > 1 or abs(first.shape[1] - second.shape[1]) > 1:
+        return False
+    rows, columns = min(first.shape[0], second.shape[0]), min(first.shape[1], second.shape[1])
+    first, second = first[:rows, :columns], second[:rows, :columns]
+    ink = max(float(first.mean()), float(second.mean()))
+    return ink > 0 and float(np.abs(first - second).mean()) <= OVERDRAW_SAME * ink
+
+
+def _ink(doc, page, obj, k: int, scale: float, box, shapes: dict) -> np.ndarray | None:
+    """The coverage (alpha, 0 to 1) of one text object drawn alone by PDFium, None if too big or not drawn."""
+    if k in shapes:
+        return shapes[k]
+    shapes[k] = None
+    if (box[2] - box[0]) * (box[3] - box[1]) * scale * scale > OVERDRAW_MAX_PIXELS:
+        return None
+    bitmap = raw.FPDFTextObj_GetRenderedBitmap(doc.raw, page.raw, obj, scale)
+    if not bitmap:
+        return None
+    try:
+        width, height, stride = (
+            raw.FPDFBitmap_GetWidth(bitmap),
+            raw.FPDFBitmap_GetHeight(bitmap),
+            raw.FPDFBitmap_GetStride(bitmap),
+        )
+        if raw.FPDFBitmap_GetFormat(bitmap) != raw.FPDFBitmap_BGRA or width <= 0 or height <= 0:
+            return None
+        buffer = ctypes.cast(raw.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_uint8))
+        pixels = np.ctypeslib.as_array(buffer, shape=(height, stride))[:, : width * 4].reshape(height, width, 4)
+        shapes[k] = pixels[..., 3].astype(np.float32) / 255
+    finally:
+        raw.FPDFBitmap_Destroy(bitmap)
+    return shapes[k]
 
 
 def _box_of(chars: list[_Char]) -> tuple[float, float, float, float]:
