@@ -600,8 +600,12 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
                 faint,
                 groups,
             )
-        if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
-            c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
+        if (
+            c.hidden == ONDER_TEKST
+            and not _solid_cover(c, textpage, canvas, owner, left, bottom)
+            and _cover_seen(c, canvas, owner, changed)
+        ):
+            c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer) that is seen itself
         if not c.hidden and c.obj in over_text and _same_as_under(c, textpage, canvas, full, owner, left, bottom):
             c.hidden = KLEUR_VAN_VLAK
         if not c.hidden and c.obj in stroked and _smeared(c, textpage, canvas, owner, changed, left, bottom):
@@ -981,6 +985,16 @@ def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom
     return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE
 
 
+def _cover_seen(c: _Char, canvas: _Canvas, owner, changed) -> bool:
+    """Is the later text over a letter seen itself (its pixels there changed by the text)? Fake bold under a
+    black box: PDFium leaves the second copy out of its text, so nothing else judges that copy."""
+    where = canvas.pixels(c.box, owner.shape)
+    if where is None:
+        return False
+    seen = (owner[where] > c.obj + 1) & changed[where]
+    return int(seen.sum()) >= max(1.0, VISIBLE_SHARE * seen.size)
+
+
 def _judge(
     c: _Char,
     canvas: _Canvas,
@@ -1222,9 +1236,9 @@ def _seen_through_text(
     objects (a few renders: objects whose areas do not touch share one), and a letter is seen when removing
     its object changes enough of its pixels plainly, not only faintly on a dark area (FAINT). Counted only
     where the letter's own object is on top, or later text (not removed with it) that its PDF declares
-    less than COVER_OPAQUE opaque: PDFium draws text of opacity a as if it were a x a (a 90 % black cover
-    as 81 %), other viewers as declared, and a cover of 80 % black or more hides text under it (as FAINT
-    judges paths). Filled text only (render mode 0, not transparent)."""
+    less than COVER_OPAQUE opaque: PDFium draws small translucent text fainter than declared (a 90 % black
+    cover of 16-point squares as about 80 %), other viewers as declared, and a cover of 80 % black or more
+    hides text under it (as FAINT judges paths). Filled text only (render mode 0, not transparent)."""
     candidates: dict[int, list[_Char]] = {}
     for c in chars:
         if c.hidden not in (VERBORGEN, ONDER_TEKST) or c.obj < 0:
