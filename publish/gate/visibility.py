@@ -600,12 +600,11 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
                 faint,
                 groups,
             )
-        if (
-            c.hidden == ONDER_TEKST
-            and not _solid_cover(c, textpage, canvas, owner, left, bottom)
-            and _cover_seen(c, canvas, owner, changed)
-        ):
-            c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer) that is seen itself
+        if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
+            if _cover_seen(c, canvas, owner, changed):
+                c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer) that is seen itself
+            elif _under_later_cover(c, text_objects, order, later_covers, annots):
+                c.hidden = ONDER_VLAK  # its own double (fake bold) and a box over both
         if not c.hidden and c.obj in over_text and _same_as_under(c, textpage, canvas, full, owner, left, bottom):
             c.hidden = KLEUR_VAN_VLAK
         if not c.hidden and c.obj in stroked and _smeared(c, textpage, canvas, owner, changed, left, bottom):
@@ -993,6 +992,13 @@ def _cover_seen(c: _Char, canvas: _Canvas, owner, changed) -> bool:
         return False
     seen = (owner[where] > c.obj + 1) & changed[where]
     return int(seen.sum()) >= max(1.0, VISIBLE_SHARE * seen.size)
+
+
+def _under_later_cover(c: _Char, text_objects, order, covers, annots) -> bool:
+    """Does a path, image, shading or annotation drawn after the letter's text object cover its box?"""
+    position = order.get(_address(text_objects[c.obj]), 0)
+    area = max((c.box[2] - c.box[0]) * (c.box[3] - c.box[1]), 1e-6)
+    return any(i > position and _overlap(c.box, b) >= 0.5 * area for i, b, _k in covers) or _overlap_any(c.box, annots)
 
 
 def _judge(
