@@ -272,6 +272,13 @@ BYPASSES = [
     ("tel. 06\u00a012345678", "telefoon"),
     ("tel. 06\u200b11223355", "telefoon"),
     ("tel. 06\u2011\u200d1234\u00ad5678", "telefoon"),
+    # Invisible characters outside the usual list (attack round 4): a shorthand format control, a C1
+    # control, an Egyptian hieroglyph format control, an ASCII control and a reserved ignorable code point.
+    ("tel. 06\U0001bca012345678", "telefoon"),
+    ("BSN 1234\x8056782", "bsn"),
+    ("tel. 06\U0001343012345678", "telefoon"),
+    ("tel. 06\x0112345678", "telefoon"),
+    ("BSN 123\ufff0456782", "bsn"),
     ("mobiel \uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", "telefoon"),
     ("bereikbaar op 0611223344 24 uur per dag", "telefoon"),
     ("Rekening nl91abna0417164300", "iban"),
