@@ -490,7 +490,7 @@ def _all_seen(table: RawTable, unseen: dict[int, list[tuple[int, str]]], relpath
     ]
     groups: dict[tuple, list[tuple[int, int]]] = {}  # a hidden row or column is one finding, not one per cell
     for number, position, reason in found:
-        key = (
+        key: tuple = (
             (reason, "rij", number)
             if reason.startswith("de rij")
             else (reason, "kolom", position)
