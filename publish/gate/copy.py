@@ -739,6 +739,8 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     _clean_catalog_entries(root)
     kept_links: set[tuple[int, int]] = set()
     _clean_page_tree(root.get(Name.Pages), kept_links, set(), 0)
+    for number, page in enumerate(pdf.pages, start=1):  # before cleaning: that drops overprint from shared states
+        _judge_overprint(page.obj, number)
     forms = _Seen()
     for number, page in enumerate(pdf.pages, start=1):
         forms.page = number
@@ -1994,6 +1996,240 @@ def _judge_state(state) -> None:
     for key in ("/OP", "/op", "/OPM"):
         if key in state:
             del state[key]
+
+
+# -- overprint ------------------------------------------------------------------------------------------
+# The copy drops overprint (``_judge_state``): PDFium, the gate's judge, ignores it, so without it every
+# viewer draws the copy as it was judged. But a reviewer who read the original with overprint shown
+# (Acrobat's overprint preview, the default for PDF/X; MuPDF; print) may have seen something else: with
+# overprint a colour paints only its own inks and leaves the others of what lies under it, so white CMYK
+# text (``0 0 0 0 k`` in nonzero mode, ``/OPM 1``) vanishes on a black box, cyan text on black becomes
+# black, a spot colour (Separation, DeviceN) mixes with the black under it. Painting that overprint can
+# change is refused on a page that shows text; the common print-production case stays accepted:
+# overprint in DeviceGray, RGB, Lab or calibrated spaces (these paint all inks), CMYK with overprint
+# mode 0 or with every component above zero, and full black (K = 1: the ink that makes text black is
+# painted, whatever it overprints). Nonzero overprint mode applies only to painting in the current
+# colour (paths, text, image masks), not to images and shadings (PLRM 4.8.5; ISO 32000-1 8.6.7).
+_PROCESS = {"/Cyan", "/Magenta", "/Yellow", "/Black"}
+_CURRENT_PAINT = {"f", "F", "f*", "B", "B*", "b", "b*", "S", "s"}
+_STROKES = {"B", "B*", "b", "b*", "S", "s"}
+_FILLS = {"f", "F", "f*", "B", "B*", "b", "b*"}
+_STROKE_MODES = {1, 2, 5, 6}
+_FILL_MODES = {0, 2, 4, 6}
+OVERPRINT = (
+    "de pdf laat kleuren 'overdrukken' (overprint: /OP of /op in een grafische toestand) in een kleur die niet "
+    "alle inkten dekt ({what}): in Acrobats overdrukvoorvertoning (standaard voor PDF/X), in andere pdf-lezers en "
+    "bij afdrukken kan tekst daardoor verdwijnen of een zwart vlak verschijnen, terwijl de gepubliceerde kopie "
+    "(zonder overdrukken) iets anders toont dan de beoordelaar mogelijk zag. Maak de pdf opnieuw vanuit het "
+    "bronbestand zonder overdrukken (of alleen met overdrukken van zwart) en lak met een lakprogramma dat tekst "
+    "verwijdert"
+)
+
+
+def _overprints(resources, seen: set, depth: int = 0) -> bool:
+    """Does a graphics state in ``resources``, or in those of the forms, patterns and Type 3 fonts they
+    hold, turn overprint on? (Cheap: most pages have none, and then nothing more is read.)"""
+    if not isinstance(resources, Dictionary) or depth > MAX_DEPTH or len(seen) > MAX_FORMS:
+        return False
+    key = _key(resources)
+    if key is not None:
+        if key in seen:
+            return False
+        seen.add(key)
+    states = resources.get(Name.ExtGState)
+    for state in states.values() if isinstance(states, Dictionary) else []:
+        if isinstance(state, Dictionary) and (state.get("/OP") is True or state.get("/op") is True):
+            return True
+    for category in (Name.XObject, Name.Pattern, Name.Font):
+        entries = resources.get(category)
+        for value in entries.values() if isinstance(entries, Dictionary) else []:
+            if isinstance(value, (Dictionary, pikepdf.Stream)):
+                vkey = _key(value)
+                if vkey is not None:
+                    if ("res", vkey) in seen:
+                        continue
+                    seen.add(("res", vkey))
+                if _overprints(value.get(Name.Resources), seen, depth + 1):
+                    return True
+    return False
+
+
+def _space_of(name, resources):
+    """The colour space a ``cs``/``CS`` operand names (a device family name or the resource it names)."""
+    if not isinstance(name, Name):
+        return None
+    if str(name) in ("/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/Pattern", "/G", "/RGB", "/CMYK"):
+        return {"/G": Name.DeviceGray, "/RGB": Name.DeviceRGB, "/CMYK": Name.DeviceCMYK}.get(str(name), name)
+    spaces = resources.get(Name.ColorSpace) if isinstance(resources, Dictionary) else None
+    return spaces.get(name) if isinstance(spaces, Dictionary) else None
+
+
+def _family(space) -> str:
+    if isinstance(space, Name):
+        return str(space)
+    if isinstance(space, Array) and len(space) and isinstance(space[0], Name):
+        return str(space[0])
+    return ""
+
+
+def _overprint_changes(space, values: list, mode: int, current: bool = True, depth: int = 0) -> str | None:
+    """What overprint would change when painting in ``space`` with ``values`` (None when nothing: the
+    colour paints every ink). ``current``: painting in the current colour (nonzero mode applies)."""
+    family = _family(space)
+    if family in ("/DeviceCMYK", "/ICCBased"):
+        if family == "/ICCBased":
+            profile = space[1] if isinstance(space, Array) and len(space) > 1 else None
+            if not (isinstance(profile, pikepdf.Stream) and profile.get(Name.N) == 4):
+                return None
+        if mode != 1 or not current:
+            return None
+        if len(values) == 4 and (all(v > 0 for v in values) or values[3] >= 1):
+            return None
+        return "een CMYK-kleur met een of meer nullen, in overdrukmodus 1 (/OPM 1)"
+    if family in ("/Separation", "/DeviceN"):
+        names = space[1] if isinstance(space, Array) and len(space) > 1 else None
+        names = [str(names)] if isinstance(names, Name) else [str(n) for n in names] if isinstance(names, Array) else []
+        if names == ["/All"] or (names and all(n == "/None" for n in names)):
+            return None
+        tints = dict(zip(names, values))
+        if tints.get("/Black", 0) >= 1 or (_PROCESS <= set(names) and len(values) == len(names) and all(v > 0 for v in values)):
+            return None
+        return f"een steunkleur ({family[1:]} {' '.join(n[1:] for n in names)[:60]})"
+    if family == "/Indexed":
+        base = space[1] if isinstance(space, Array) and len(space) > 1 else None
+        if depth < 2 and _overprint_changes(base, [], mode, current, depth + 1) is not None:
+            return "een geïndexeerde kleur op een basis van steunkleuren of CMYK"
+        return None
+    if family == "/Pattern":
+        return "een patroon of kleurverloop"
+    return None
+
+
+def _numbers(operands) -> list[float]:
+    out = []
+    for value in operands:
+        try:
+            out.append(float(value))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+_INITIAL = {"/DeviceCMYK": [0.0, 0.0, 0.0, 1.0], "/Separation": [1.0]}
+
+
+def _initial(space) -> list[float]:
+    family = _family(space)
+    if family == "/DeviceN" and isinstance(space, Array) and len(space) > 1 and isinstance(space[1], Array):
+        return [1.0] * len(space[1])
+    return list(_INITIAL.get(family, [0.0]))
+
+
+def _judge_overprint(page, number: int) -> None:
+    """Refuse a page that shows text and paints with overprint in a colour overprint can change (see above)."""
+    resources = page.get(Name.Resources)
+    if not _overprints(resources, set()):
+        return
+    try:
+        operations = pikepdf.parse_content_stream(pikepdf.Page(page))
+    except pikepdf.PdfError as exc:
+        raise CopyError(f"de inhoud van een pagina is onleesbaar ({str(exc)[:120]})") from exc
+    state = {"op": False, "OP": False, "OPM": 0, "fill": (Name.DeviceGray, [0.0]), "stroke": (Name.DeviceGray, [0.0]), "Tr": 0}
+    found: dict[str, str] = {}
+    _overprint_walk(operations, resources, state, found, set(), 0)
+    if "refuse" in found:
+        raise CopyError(f"{OVERPRINT.format(what=found['refuse'])} (pagina {number})")
+
+
+def _overprint_walk(operations, resources, state: dict, found: dict, seen: set, depth: int) -> None:
+    """Follow the overprint and colour state through ``operations`` (forms drawn inherit it). ``found``
+    notes under ``"pending"`` the first painting overprint can change, and under ``"refuse"`` what makes the
+    page refused: text painted so, or any text shown after such painting (it may lie on it). Painting
+    after the last text only covers: where it lies over text, the page as judged (without overprint)
+    hides at least as much as with it, and hidden text is refused anyway."""
+    if depth > MAX_DEPTH or len(seen) > MAX_FORMS:
+        raise CopyError("te diep geneste of te veel vormobjecten (Form XObjects)")
+    resources = resources if isinstance(resources, Dictionary) else Dictionary()
+    stack: list[dict] = []
+
+    def changed(what: str | None, text: bool) -> None:
+        if what and "pending" not in found:
+            found["pending"] = what
+        if text and "pending" in found:
+            found["refuse"] = found["pending"]
+
+    for instruction in operations:
+        if "refuse" in found:
+            return
+        op = str(instruction.operator)
+        operands = instruction.operands
+        if op == "q":
+            stack.append(dict(state))
+        elif op == "Q" and stack:
+            state.clear()
+            state.update(stack.pop())
+        elif op == "gs" and len(operands):
+            states = resources.get(Name.ExtGState)
+            gstate = states.get(operands[0]) if isinstance(states, Dictionary) and isinstance(operands[0], Name) else None
+            if isinstance(gstate, Dictionary):
+                if "/OP" in gstate:
+                    state["OP"] = gstate.get("/OP") is True
+                    if "/op" not in gstate:
+                        state["op"] = state["OP"]
+                if "/op" in gstate:
+                    state["op"] = gstate.get("/op") is True
+                if "/OPM" in gstate:
+                    state["OPM"] = 1 if gstate.get("/OPM") == 1 else 0
+        elif op in ("g", "rg", "k", "G", "RG", "K"):
+            family = {"g": Name.DeviceGray, "rg": Name.DeviceRGB, "k": Name.DeviceCMYK}[op.lower()]
+            state["fill" if op.islower() else "stroke"] = (family, _numbers(operands))
+        elif op in ("cs", "CS") and len(operands):
+            space = _space_of(operands[0], resources)
+            state["fill" if op == "cs" else "stroke"] = (space, _initial(space))
+        elif op in ("sc", "scn", "SC", "SCN"):
+            key = "fill" if op.islower() else "stroke"
+            state[key] = (state[key][0], _numbers(operands))
+        elif op == "Tr" and len(operands):
+            try:
+                state["Tr"] = int(operands[0])
+            except (TypeError, ValueError):
+                pass
+        elif op in _SHOWS or op in _CURRENT_PAINT:
+            if op in _SHOWS:
+                fills, strokes = state["Tr"] in _FILL_MODES, state["Tr"] in _STROKE_MODES
+            else:
+                fills, strokes = op in _FILLS, op in _STROKES
+            for on, key, paints in (("op", "fill", fills), ("OP", "stroke", strokes)):
+                if paints and state[on]:
+                    changed(_overprint_changes(state[key][0], state[key][1], state["OPM"]), False)
+            changed(None, op in _SHOWS)
+        elif op == "sh" and len(operands) and state["op"]:
+            shadings = resources.get(Name.Shading)
+            shading = shadings.get(operands[0]) if isinstance(shadings, Dictionary) and isinstance(operands[0], Name) else None
+            if isinstance(shading, Dictionary):
+                changed(_overprint_changes(shading.get(Name.ColorSpace), [], state["OPM"], current=False), False)
+        elif op == "Do" and len(operands) and isinstance(operands[0], Name):
+            objects = resources.get(Name.XObject)
+            target = objects.get(operands[0]) if isinstance(objects, Dictionary) else None
+            if not isinstance(target, pikepdf.Stream):
+                continue
+            if target.get(Name.Subtype) == Name.Form:
+                key = _key(target)
+                if key is not None:  # a form met again in the same state: judged already
+                    inherited = (key, repr(sorted((k, str(v)) for k, v in state.items())))
+                    if inherited in seen:
+                        continue
+                    seen.add(inherited)
+                try:
+                    inner = pikepdf.parse_content_stream(target)
+                except pikepdf.PdfError as exc:
+                    raise CopyError(f"de inhoud van een vormobject is onleesbaar ({str(exc)[:120]})") from exc
+                _overprint_walk(inner, target.get(Name.Resources), dict(state), found, seen, depth + 1)
+            elif state["op"]:
+                if target.get(Name.ImageMask) is True:
+                    changed(_overprint_changes(state["fill"][0], state["fill"][1], state["OPM"]), False)
+                else:
+                    changed(_overprint_changes(target.get(Name.ColorSpace), [], state["OPM"], current=False), False)
 
 
 def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level: int = 0) -> None:

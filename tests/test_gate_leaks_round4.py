@@ -1,0 +1,140 @@
+"""Round-4 gaps in the redaction gate (issue 10), listed in SECURITY.md as known gaps and closed here:
+each hostile case refused, each with a clean counterpart accepted. PDFs crafted with pikepdf.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+
+from publish.pdfs import _inspect_bytes
+
+SECRET = "Pietersen"
+VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
+SECRET_TJ = b"BT /F1 14 Tf 72 600 Td (Pietersen) Tj ET\n"
+BLACK_BOX = b"0 0 0 1 k 70 595 160 22 re f\n"
+
+
+def helv(pdf):
+    return pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+    )
+
+
+def make(contents: bytes, setup=None, **resources) -> bytes:
+    """A one-page PDF; ``resources``: extra resource categories; ``setup(pdf, page)`` may add more."""
+    pdf = pikepdf.new()
+    res = Dictionary(Font=Dictionary(F1=helv(pdf)))
+    for category, entries in resources.items():
+        res[Name("/" + category)] = Dictionary({"/" + k: (v(pdf) if callable(v) else v) for k, v in entries.items()})
+    pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=res)))
+    page = pdf.pages[0].obj
+    page.Contents = pdf.make_stream(contents)
+    if setup:
+        setup(pdf, page)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def refused(data: bytes, *codes: str) -> dict:
+    """The package is refused (not readable, or an error finding); ``codes``: one of them is among the reasons."""
+    result, _ = _inspect_bytes(data)
+    found = {f["code"] for f in result.get("findings", []) if f["severity"] == "fout"}
+    if not result["ok"]:
+        found.add(result["error_code"])
+    assert found, result
+    if codes:
+        assert found & set(codes), (found, result)
+    return result
+
+
+def accepted(data: bytes) -> tuple[dict, bytes]:
+    result, published = _inspect_bytes(data)
+    assert result["ok"], result
+    assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
+    assert "gewone zichtbare regel" in result["texts"][0]
+    return result, published
+
+
+# -- gap 1: overprint ---------------------------------------------------------------------------------
+def _overprinted(colour: bytes, opm: int = 1, under: bytes = BLACK_BOX, space=None, form: bool = False) -> bytes:
+    """The secret painted in ``colour`` with overprint on (``/OP true /op true /OPM opm``) over ``under``."""
+    state = Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=opm)
+    painted = b"/OPS gs " + colour + b" " + SECRET_TJ
+
+    def setup(pdf, page):
+        if form:
+            xobject = pdf.make_stream(painted)
+            xobject.Type, xobject.Subtype, xobject.BBox = Name.XObject, Name.Form, Array([0, 0, 612, 792])
+            xobject.Resources = Dictionary(Font=page.Resources.Font, ExtGState=Dictionary(OPS=state))
+            page.Resources.XObject = Dictionary(Fm0=xobject)
+
+    content = VISIBLE + under + (b"q /Fm0 Do Q\n" if form else b"q " + painted + b"Q\n")
+    extra = {"ColorSpace": {"CS0": space}} if space is not None else {}
+    return make(content, setup, ExtGState={"OPS": state}, **extra)
+
+
+SPOT = Array([Name.Separation, Name("/Pantone#20485"), Name.DeviceCMYK,
+              Dictionary(FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([0, 1, 1, 0]), N=1)])
+
+
+@pytest.mark.parametrize(
+    "colour, space, form",
+    [
+        (b"0 0 0 0 k", None, False),  # white text vanishes on the black box in overprint preview
+        (b"1 0 0 0 k", None, False),  # cyan text on black: black in overprint preview
+        (b"0 0 0 0 k", None, True),  # the same inside a form that inherits nothing but draws its own state
+        (b"/CS0 cs 1 scn", SPOT, False),  # a spot colour mixes with the black under it
+    ],
+)
+def test_gap1_overprint_that_can_hide_text_is_refused(colour, space, form):
+    result = refused(_overprinted(colour, space=space, form=form), "pdf.onleesbaar")
+    assert "overdruk" in result["error"] and "pagina 1" in result["error"]
+
+
+def test_gap1_overprint_state_inherited_by_a_form_is_followed():
+    state = Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1)
+
+    def setup(pdf, page):
+        xobject = pdf.make_stream(b"0 0 0 0 k " + SECRET_TJ)
+        xobject.Type, xobject.Subtype, xobject.BBox = Name.XObject, Name.Form, Array([0, 0, 612, 792])
+        xobject.Resources = Dictionary(Font=page.Resources.Font)
+        page.Resources.XObject = Dictionary(Fm0=xobject)
+
+    data = make(VISIBLE + BLACK_BOX + b"/OPS gs /Fm0 Do\n", setup, ExtGState={"OPS": state})
+    assert "overdruk" in refused(data, "pdf.onleesbaar")["error"]
+
+
+@pytest.mark.parametrize(
+    "colour, opm, under",
+    [
+        (b"0 0 0 1 k", 1, b""),  # print production: black text overprints (and the copy drops overprint)
+        (b"0.6 0.4 0.4 1 k", 1, b""),  # rich black
+        (b"0 0 0 0 k", 0, BLACK_BOX),  # overprint mode 0: a CMYK colour paints all four inks (white on black)
+        (b"1 g", 1, BLACK_BOX),  # DeviceGray paints every ink
+        (b"1 1 1 rg", 1, BLACK_BOX),  # and so does RGB
+    ],
+)
+def test_gap1_overprint_that_paints_every_ink_or_full_black_is_accepted(colour, opm, under):
+    result, published = accepted(_overprinted(colour, opm=opm, under=under))
+    assert SECRET in result["texts"][0]
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        kept = pdf.pages[0].obj.Resources.ExtGState.OPS
+        assert "/OP" not in kept and "/op" not in kept and "/OPM" not in kept
+
+
+def test_gap1_overprinting_drawn_after_all_text_is_accepted():
+    # a cyan box overprinting after the text: it can only show more in overprint preview, never hide text
+    state = Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1)
+    accepted(make(VISIBLE + b"/OPS gs 1 0 0 0 k 72 500 100 20 re f\n", ExtGState={"OPS": state}))
+
+
+def test_gap1_text_on_an_overprinted_background_is_refused():
+    # a white box overprinting (paints no ink: the black box stays in overprint preview) with black text on it
+    state = Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1)
+    content = VISIBLE + BLACK_BOX + b"q /OPS gs 0 0 0 0 k 70 595 160 22 re f Q 0 0 0 1 k " + SECRET_TJ
+    assert "overdruk" in refused(make(content, ExtGState={"OPS": state}), "pdf.onleesbaar")["error"]
