@@ -138,3 +138,41 @@ def test_gap1_text_on_an_overprinted_background_is_refused():
     state = Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1)
     content = VISIBLE + BLACK_BOX + b"q /OPS gs 0 0 0 0 k 70 595 160 22 re f Q 0 0 0 1 k " + SECRET_TJ
     assert "overdruk" in refused(make(content, ExtGState={"OPS": state}), "pdf.onleesbaar")["error"]
+
+
+# -- gap 2: CalRGB /Gamma ------------------------------------------------------------------------------
+D65 = [0.9505, 1, 1.089]
+SRGB_MATRIX = [0.4124, 0.2126, 0.0193, 0.3576, 0.7152, 0.1192, 0.1805, 0.0722, 0.9505]
+
+
+def _calrgb(colour: bytes, under: bytes = b"", **entries) -> bytes:
+    space = Array([Name.CalRGB, Dictionary({"/" + k: Array(v) if isinstance(v, list) else v for k, v in entries.items()})])
+    return make(VISIBLE + under + b"/CS0 cs " + colour + b" scn " + SECRET_TJ, ColorSpace={"CS0": space})
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        {"WhitePoint": D65, "Gamma": [1000, 1000, 1000]},  # PDFium draws 0.99 black, MuPDF near white
+        {"WhitePoint": D65, "Gamma": [0.000001] * 3, "Matrix": SRGB_MATRIX},  # PDFium: 0.1 is white, MuPDF dark
+        {"WhitePoint": D65, "Matrix": [0] * 9},  # everything black in PDFium, in colour in MuPDF
+    ],
+)
+def test_gap2_calrgb_that_moves_colours_far_is_refused(entries):
+    result = refused(_calrgb(b"0.99 0.99 0.99", **entries), "pdf.onleesbaar")
+    assert "CalRGB" in result["error"] and "pagina 1" in result["error"]
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        {"WhitePoint": D65, "Gamma": [2.2, 2.2, 2.2], "Matrix": SRGB_MATRIX},  # an sRGB-like calibration
+        {"WhitePoint": D65, "Gamma": [1.8] * 3, "Matrix": [0.4497, 0.2446, 0.0252, 0.3163, 0.672, 0.1412, 0.1845, 0.0833, 0.9227]},
+        {"WhitePoint": [0.9642, 1, 0.8249], "Gamma": [2.2] * 3, "Matrix": [0.6097, 0.3111, 0.0195, 0.2053, 0.6257, 0.0609, 0.1492, 0.0632, 0.7446]},
+    ],
+)
+def test_gap2_real_calrgb_calibrations_are_kept(entries):
+    result, published = accepted(_calrgb(b"0 0 0", **entries))
+    assert SECRET in result["texts"][0]
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        assert "/Gamma" in pdf.pages[0].obj.Resources.ColorSpace.CS0[1]

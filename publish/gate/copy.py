@@ -2539,6 +2539,59 @@ def _type1_covered(stream, data: bytes, what: str) -> bytes:
     return data[:end]
 
 
+# A CalRGB space is drawn by PDFium (Chrome, the gate's judge), Acrobat, pdf.js and poppler through its
+# /Gamma, /Matrix and /WhitePoint, by MuPDF (SumatraPDF) as plain RGB: text a reviewer saw in one may be
+# invisible in the other. The space stays when PDFium draws every colour within ``MAX_CALIBRATED_SHIFT``
+# grey levels of its plain value (real calibrations: sRGB-like within 3, Apple RGB 33, Adobe RGB 45); one that
+# moves colours further (a gamma of 1000 or 0.001, no or a zero matrix) is refused.
+MAX_CALIBRATED_SHIFT = 64
+_CALIBRATED_STEPS = (0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0)
+_CALIBRATED_SHIFTS: dict[str, float] = {}
+
+
+def calibrated_shift(entries) -> float:
+    """How far (in grey levels, 0-255) PDFium draws a CalRGB space with ``entries`` (its dictionary, only
+    numbers kept) from the plain RGB values, at worst over a 9 x 9 x 9 grid of colours."""
+    import pypdfium2
+
+    values = {}
+    for k in ("/WhitePoint", "/BlackPoint", "/Gamma", "/Matrix"):
+        value = entries.get(k)
+        try:
+            if isinstance(value, Array):
+                values[k] = [float(v) for v in value]
+            elif value is not None:
+                values[k] = float(value)
+        except (TypeError, ValueError):
+            values[k] = 0.0  # not a number: drawn as PDFium reads it (as 0) below
+    key = repr(sorted(values.items()))
+    if key in _CALIBRATED_SHIFTS:
+        return _CALIBRATED_SHIFTS[key]
+    colours = [(r, g, b) for r in _CALIBRATED_STEPS for g in _CALIBRATED_STEPS for b in _CALIBRATED_STEPS]
+    scratch = pikepdf.new()
+    content = b"/C cs " + b"".join(b"%g %g %g scn %d 0 1 1 re f\n" % (*c, i) for i, c in enumerate(colours))
+    flat = Dictionary({k: Array(v) if isinstance(v, list) else v for k, v in values.items()})
+    space = Array([Name.CalRGB, flat])
+    page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, len(colours), 1]), Resources=Dictionary(ColorSpace=Dictionary(C=space)))
+    scratch.pages.append(pikepdf.Page(page))
+    scratch.pages[0].obj.Contents = scratch.make_stream(content)
+    out = io.BytesIO()
+    scratch.save(out)
+    document = pypdfium2.PdfDocument(out.getvalue())
+    try:
+        image = document[0].render(scale=1).to_pil().convert("RGB")
+        drawn = list(image.getdata())[: len(colours)]
+    finally:
+        document.close()
+
+    def grey(r: float, g: float, b: float) -> float:
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    shift = max(abs(grey(*seen) - 255 * grey(*c)) for seen, c in zip(drawn, colours))
+    _CALIBRATED_SHIFTS[key] = shift
+    return shift
+
+
 def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: int) -> None:
     """A colour space array: its family must be known; its parts are cleaned by kind, and no other part
     may hold text (only an Indexed lookup table is a string)."""
@@ -2553,8 +2606,17 @@ def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: 
     if family == "/CalGray" and len(space) > 1 and isinstance(space[1], Dictionary) and "/Gamma" in space[1]:
         # PDFium (the gate's judge) ignores a CalGray /Gamma, poppler applies it: 0.99 with gamma 1000 is white
         # in one and black in the other. Without it every viewer draws the colour as it was judged. (PDFium
-        # applies a CalRGB /Gamma, as poppler does: that one stays.)
+        # applies a CalRGB /Gamma, as poppler does: that one stays, when it moves colours little.)
         del space[1]["/Gamma"]
+    if family == "/CalRGB" and len(space) > 1 and isinstance(space[1], Dictionary):
+        shift = calibrated_shift(space[1])
+        if shift > MAX_CALIBRATED_SHIFT:
+            raise CopyError(
+                "een kleurruimte (CalRGB) verschuift kleuren sterk met haar /Gamma, /Matrix of /WhitePoint "
+                f"(tot {round(shift)} van 255 grijstinten): Chrome en Acrobat tekenen ze zo, andere pdf-lezers (MuPDF, "
+                "SumatraPDF) niet, zodat tekst in de ene lezer zichtbaar en in de andere onzichtbaar kan zijn. Maak de "
+                "pdf opnieuw vanuit het bronbestand (met gewone RGB- of ICC-kleuren)"
+            )
     parts = _COLOUR_SPACE_PARTS.get(family, {})
     for i in range(1, len(space)):
         item = space[i]
