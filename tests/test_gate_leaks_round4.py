@@ -176,3 +176,66 @@ def test_gap2_real_calrgb_calibrations_are_kept(entries):
     assert SECRET in result["texts"][0]
     with pikepdf.open(io.BytesIO(published)) as pdf:
         assert "/Gamma" in pdf.pages[0].obj.Resources.ColorSpace.CS0[1]
+
+
+# -- gap 3: a field or annotation over part of a letter ---------------------------------------------------
+def _annotated(subtype: str, rect: list, appearance: bytes | None, **extra) -> bytes:
+    """The secret (14 pt at y 600, about 72-140 wide) with an annotation over ``rect``."""
+
+    def setup(pdf, page):
+        annot = Dictionary(Type=Name.Annot, Subtype=Name("/" + subtype), Rect=Array(rect), F=4, **extra)
+        if appearance is not None:
+            x0, y0, x1, y1 = rect
+            ap = pdf.make_stream(appearance)
+            ap.Type, ap.Subtype, ap.BBox = Name.XObject, Name.Form, Array([0, 0, x1 - x0, y1 - y0])
+            annot.AP = Dictionary(N=ap)
+        page.Annots = Array([pdf.make_indirect(annot)])
+
+    return make(VISIBLE + b"0 g " + SECRET_TJ, setup)
+
+
+def test_gap3_annotation_over_the_top_half_of_the_letters_is_refused():
+    # the letters' middle (y about 605) stays outside the box: before, only a cover over the middle counted
+    result = refused(_annotated("Square", [60, 606, 200, 640], b"0 g 0 0 140 34 re f"), "pdf.tekst_onder_vlak")
+    assert any(f["code"] == "pdf.tekst_onder_vlak" for f in result["findings"])
+
+
+def test_gap3_highlight_and_strike_out_over_the_letters_are_accepted():
+    highlight = b"/GS0 gs 1 1 0 rg 0 0 140 20 re f"
+    state = Dictionary(GS0=Dictionary(Type=Name.ExtGState, BM=Name.Multiply))
+    for subtype, appearance in (("Highlight", highlight), ("StrikeOut", b"0 g 0 9 140 1 re f")):
+        data = _annotated(subtype, [60, 596, 200, 616], appearance)
+        if subtype == "Highlight":
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                pdf.pages[0].obj.Annots[0].AP.N.Resources = Dictionary(ExtGState=state)
+                out = io.BytesIO()
+                pdf.save(out)
+                data = out.getvalue()
+        result, _ = accepted(data)
+        assert SECRET in result["texts"][0]
+
+
+def test_gap3_annotation_over_the_bottom_edge_of_the_letters_is_accepted():
+    # a stamp touching only the lowest sliver of the letters (under 20% of their box): the word was read
+    accepted(_annotated("Square", [60, 560, 200, 601], b"0 g 0 0 140 41 re f"))
+
+
+def _field(rect: list) -> bytes:
+    def setup(pdf, page):
+        field = pdf.make_indirect(
+            Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=pikepdf.String("veld"), Rect=Array(rect), F=4,
+                       MK=Dictionary(BG=Array([0])))
+        )
+        page.Annots = Array([field])
+        pdf.Root.AcroForm = Dictionary(Fields=Array([field]))
+
+    return make(VISIBLE + b"0 g " + SECRET_TJ, setup)
+
+
+def test_gap3_form_field_over_the_top_half_of_the_letters_is_refused():
+    result = refused(_field([60, 606, 200, 640]), "pdf.tekst_onder_vlak")
+    assert any("formulierveld" in f["message"] for f in result["findings"])
+
+
+def test_gap3_form_field_beside_the_letters_is_accepted():
+    accepted(_field([60, 560, 200, 598]))  # a field under the line, touching nothing but the descender room
