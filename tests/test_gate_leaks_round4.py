@@ -239,3 +239,117 @@ def test_gap3_form_field_over_the_top_half_of_the_letters_is_refused():
 
 def test_gap3_form_field_beside_the_letters_is_accepted():
     accepted(_field([60, 560, 200, 598]))  # a field under the line, touching nothing but the descender room
+
+
+# -- gap 4: JPEG 2000 boxes and inline JPEG metadata -----------------------------------------------------
+def _codestream(comment: bytes = b"") -> bytes:
+    from PIL import Image
+
+    picture = Image.new("RGB", (48, 32))
+    picture.putdata([((x * 5) % 256, (y * 8) % 256, ((x + y) * 3) % 256) for y in range(32) for x in range(48)])
+    buf = io.BytesIO()
+    picture.save(buf, "JPEG2000", no_jp2=True)
+    data = buf.getvalue()
+    at = data.find(b"\xff\x64", 0, data.find(b"\xff\x90"))  # OpenJPEG's own comment ("Created by OpenJPEG")
+    if at > 0:
+        data = data[:at] + data[at + 2 + int.from_bytes(data[at + 2 : at + 4], "big") :]
+    if comment:  # a COM segment (Rcom 1: Latin text) right after SIZ, in the main header
+        siz_end = 4 + int.from_bytes(data[4:6], "big")
+        data = data[:siz_end] + b"\xff\x64" + (len(comment) + 4).to_bytes(2, "big") + b"\x00\x01" + comment + data[siz_end:]
+    return data
+
+
+def _box(kind: bytes, contents: bytes) -> bytes:
+    return (len(contents) + 8).to_bytes(4, "big") + kind + contents
+
+
+def _jp2(codestream: bytes, extra: bytes = b"", brands: bytes = b"jp2 ") -> bytes:
+    header = _box(b"ihdr", (32).to_bytes(4, "big") + (48).to_bytes(4, "big") + (3).to_bytes(2, "big") + bytes([7, 7, 0, 0]))
+    header += _box(b"colr", bytes([1, 0, 0]) + (16).to_bytes(4, "big"))  # enumerated: sRGB
+    return (
+        b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+        + _box(b"ftyp", b"jp2 " + bytes(4) + brands)
+        + _box(b"jp2h", header)
+        + extra
+        + _box(b"jp2c", codestream)
+    )
+
+
+def _jpx_pdf(data: bytes, space=Name.DeviceRGB) -> bytes:
+    def setup(pdf, page):
+        image = pdf.make_stream(data)
+        image.Type, image.Subtype, image.Width, image.Height = Name.XObject, Name.Image, 48, 32
+        image.BitsPerComponent, image.Filter = 8, Name.JPXDecode
+        if space is not None:
+            image.ColorSpace = space
+        page.Resources.XObject = Dictionary(Im0=image)
+
+    return make(VISIBLE + b"q 96 0 0 64 72 500 cm /Im0 Do Q\n", setup)
+
+
+def _image_data(published: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        return pdf.pages[0].obj.Resources.XObject.Im0.read_raw_bytes()
+
+
+HIDDEN = b"Pietersen 0612345678"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _jp2(_codestream(), _box(b"xml ", b"<x>" + HIDDEN + b"</x>") + _box(b"uuid", bytes(16) + HIDDEN)),
+        _jp2(_codestream(comment=HIDDEN)),
+        _jp2(_codestream() + HIDDEN),  # after the end of the codestream (EOC), inside its box
+        _jp2(_codestream(), brands=b"jp2 " + HIDDEN[:8]),  # names in the file type box
+        _codestream(comment=HIDDEN),  # a bare codestream
+        _codestream() + HIDDEN,
+    ],
+)
+def test_gap4_jpeg2000_keeps_only_what_decoding_needs_and_draws_the_same(data):
+    original = _jpx_pdf(data)
+    result, published = accepted(original)
+    from support import pdfcraft
+
+    assert pdfcraft.secret_in(published, "Pietersen") == []
+    assert pdfcraft.secret_in(published, "0612345678") == []
+    assert pdfcraft.pixels(published) == pdfcraft.pixels(original)
+
+
+@pytest.mark.parametrize("data", [_jp2(_codestream()), _codestream()])
+def test_gap4_plain_jpeg2000_is_copied_byte_for_byte(data):
+    _, published = accepted(_jpx_pdf(data))
+    assert _image_data(published) == data
+
+
+def test_gap4_jpeg2000_with_a_comment_in_a_tile_part_is_refused():
+    data = _codestream()
+    sot = data.find(b"\xff\x90")
+    size = int.from_bytes(data[sot + 6 : sot + 10], "big")
+    comment = b"\xff\x64" + (len(HIDDEN) + 4).to_bytes(2, "big") + b"\x00\x01" + HIDDEN
+    data = data[: sot + 6] + (size + len(comment)).to_bytes(4, "big") + data[sot + 10 : sot + 12] + comment + data[sot + 12 :]
+    result = refused(_jpx_pdf(data), "pdf.onleesbaar")
+    assert "JPEG 2000" in result["error"]
+
+
+def _jpeg(metadata: bool) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    extra = {"comment": HIDDEN} if metadata else {}
+    Image.new("RGB", (16, 8), (200, 30, 30)).save(buf, "JPEG", quality=90, **extra)
+    return buf.getvalue()
+
+
+def _inline_jpeg(data: bytes) -> bytes:
+    header = b"BI /W 16 /H 8 /CS /RGB /BPC 8 /F [/AHx /DCT] ID\n" + data.hex().encode() + b">\nEI\n"
+    return make(VISIBLE + b"q 64 0 0 32 72 500 cm\n" + header + b"Q\n")
+
+
+def test_gap4_inline_jpeg_with_metadata_is_refused():
+    result = refused(_inline_jpeg(_jpeg(metadata=True)), "pdf.onzichtbaar_gemaakte_tekst")
+    assert any("afbeelding" in f["message"] for f in result["findings"])
+
+
+def test_gap4_inline_jpeg_without_metadata_is_accepted():
+    accepted(_inline_jpeg(_jpeg(metadata=False)))

@@ -1524,10 +1524,14 @@ def _inline_payload(target, data: bytes) -> bool:
                 components = _components(header.get(Name.ColorSpace), resources)
         except (TypeError, ValueError, pikepdf.PdfError):
             return True  # a header that cannot be read: refused rather than guessed
+        filters = [str(f) for f in image.filters]
+        if filters and filters[-1] in ("/DCTDecode", "/DCT"):  # a JPEG with more than decoding needs (EXIF, XMP, ...)
+            if not _inline_jpeg_plain(raw, filters[:-1], header.get(Name.DecodeParms)):
+                return True
+            continue
         if components is None or width <= 0 or height <= 0 or bits <= 0:
             continue
         expected = height * ((width * bits * components + 7) // 8)
-        filters = [str(f) for f in image.filters]
         if not filters:
             if raw[expected:].strip():
                 return True
@@ -1552,6 +1556,26 @@ def _inline_payload(target, data: bytes) -> bool:
         if decoded[expected:].strip():
             return True
     return False
+
+
+def _inline_jpeg_plain(raw: bytes, wrappers: list[str], parms) -> bool:
+    """Is an inline JPEG (its data ``raw`` under the filters ``wrappers``) only what decoding needs (see
+    ``jpeg_without_metadata``)? The copy does not rewrite inline images: one with metadata is refused."""
+    if wrappers:
+        if not _SCRATCH:
+            _SCRATCH.append(pikepdf.new())
+        stream = _SCRATCH[0].make_stream(raw)
+        stream[Name.Filter] = Array([Name(f) for f in wrappers])
+        if isinstance(parms, Array) and len(parms) == len(wrappers) + 1:
+            stream[Name.DecodeParms] = Array(list(parms)[:-1])
+        try:
+            raw = stream.read_bytes()
+        except pikepdf.PdfError:
+            return False
+    try:
+        return jpeg_without_metadata(raw.rstrip(_TRAILING_BLANK)) is None
+    except CopyError:
+        return False
 
 
 def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], bool, bytes | None]:
@@ -2303,10 +2327,11 @@ def _clean_image_data(pdf: pikepdf.Pdf, image) -> None:
     """A JPEG image (``/DCTDecode``, alone or as the last filter of a chain) without its metadata."""
     filters = image.get(Name.Filter)
     names = [filters] if isinstance(filters, Name) else list(filters) if isinstance(filters, Array) else []
-    if Name.DCTDecode not in names:
+    codec = Name.DCTDecode if Name.DCTDecode in names else Name.JPXDecode if Name.JPXDecode in names else None
+    if codec is None:
         return
-    if names[-1] != Name.DCTDecode:
-        raise CopyError("een JPEG-afbeelding (DCTDecode) staat niet als laatste filter van haar stroom")
+    if names[-1] != codec:
+        raise CopyError(f"een JPEG-afbeelding ({str(codec)[1:]}) staat niet als laatste filter van haar stroom")
     parms = image.get(Name.DecodeParms)
     try:
         data = image.read_raw_bytes()
@@ -2322,12 +2347,12 @@ def _clean_image_data(pdf: pikepdf.Pdf, image) -> None:
             data = wrapped.read_bytes()
     except pikepdf.PdfError as exc:
         raise CopyError(f"een JPEG-afbeelding is onleesbaar ({str(exc)[:120]})") from exc
-    cleaned = jpeg_without_metadata(data)
+    cleaned = jpeg_without_metadata(data) if codec == Name.DCTDecode else jpx_without_metadata(data)
     if cleaned is None:
         return
     if isinstance(parms, Array):
         parms = parms[len(parms) - 1] if len(parms) == len(names) else None
-    image.write(cleaned, filter=Name.DCTDecode, decode_parms=parms if isinstance(parms, Dictionary) else None)
+    image.write(cleaned, filter=codec, decode_parms=parms if isinstance(parms, Dictionary) else None)
 
 
 def jpeg_without_metadata(data: bytes) -> bytes | None:
@@ -2394,6 +2419,130 @@ def jpeg_without_metadata(data: bytes) -> bytes | None:
         scan, pos = pos, end.start()
         out.append(data[scan:pos])
     return b"".join(out) if changed else None
+
+
+# -- JPEG 2000 image data ---------------------------------------------------------------------------
+# A JPX image (``/JPXDecode``) is a JP2 file (boxes) or a bare codestream. Decoding needs the signature,
+# file type and header boxes and the codestream; boxes with XML, UUID data, UUID lists, intellectual
+# property and any other go, as do the header's unknown boxes. An ICC profile in the colour box keeps only
+# what its tables cover (``clean_icc``); the file type box keeps its brand and the JPEG 2000 brands it
+# lists. In the codestream, comments (COM) of the main header and bytes after its end (EOC) go; a comment
+# in a tile-part header refuses the copy (its lengths would have to be rewritten; no encoder writes one).
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+_JP2_HEADER_BOXES = {b"ihdr", b"bpcc", b"colr", b"pclr", b"cmap", b"cdef", b"res ", b"resc", b"resd"}
+_JP2_BRANDS = {b"jp2 ", b"jpx ", b"jpxb"}
+
+
+def _boxes(data: bytes, refuse) -> list[tuple[bytes, bytes]]:
+    """The boxes (type, contents) of a JP2 box sequence."""
+    out, pos = [], 0
+    while pos < len(data):
+        if pos + 8 > len(data):
+            if data[pos:].strip(_TRAILING_BLANK):
+                raise refuse("afgebroken box")
+            break
+        length, kind, start = int.from_bytes(data[pos : pos + 4], "big"), data[pos + 4 : pos + 8], pos + 8
+        if length == 1:
+            if pos + 16 > len(data):
+                raise refuse("afgebroken box")
+            length, start = int.from_bytes(data[pos + 8 : pos + 16], "big"), pos + 16
+        elif length == 0:
+            length = len(data) - pos
+        if length < start - pos or pos + length > len(data):
+            raise refuse(f"boxlengte {length} klopt niet")
+        out.append((kind, data[start : pos + length]))
+        pos += length
+    return out
+
+
+def _box(kind: bytes, contents: bytes) -> bytes:
+    return (len(contents) + 8).to_bytes(4, "big") + kind + contents
+
+
+def jpx_without_metadata(data: bytes) -> bytes | None:
+    """``data`` (a JP2 file or a JPEG 2000 codestream) with only what decoding needs, or None when it
+    holds nothing else. A structure that cannot be read raises ``CopyError``."""
+
+    def refuse(what: str) -> CopyError:
+        return CopyError(f"een JPEG 2000-afbeelding is beschadigd of onbekend van opbouw ({what})")
+
+    if data.startswith(b"\xff\x4f\xff\x51"):
+        cleaned = _codestream(data, refuse)
+        return None if cleaned == data else cleaned
+    if not data.startswith(_JP2_SIGNATURE):
+        raise refuse("geen JP2-begin of codestroom")
+    out = [_JP2_SIGNATURE]
+    codestreams = 0
+    for kind, contents in _boxes(data[len(_JP2_SIGNATURE) :], refuse):
+        if kind == b"ftyp":
+            if len(contents) < 8:
+                raise refuse("bestandstype")
+            brands = [contents[i : i + 4] for i in range(8, len(contents) - 3, 4)]
+            out.append(_box(kind, contents[:4] + bytes(4) + b"".join(b for b in brands if b in _JP2_BRANDS)))
+        elif kind == b"jp2h":
+            kept = []
+            for inner, part in _boxes(contents, refuse):
+                if inner == b"colr" and len(part) > 3 and part[0] in (2, 3):  # an ICC profile
+                    if not _SCRATCH:
+                        _SCRATCH.append(pikepdf.new())
+                    profile = _SCRATCH[0].make_stream(part[3:])
+                    clean_icc(profile)
+                    part = part[:3] + profile.read_bytes()
+                if inner in _JP2_HEADER_BOXES:
+                    kept.append(_box(inner, part))
+            out.append(_box(kind, b"".join(kept)))
+        elif kind == b"jp2c":
+            codestreams += 1
+            if codestreams == 1:
+                out.append(_box(kind, _codestream(contents, refuse)))
+    if not codestreams:
+        raise refuse("geen codestroom")
+    cleaned = b"".join(out)
+    return None if cleaned == data else cleaned
+
+
+def _codestream(data: bytes, refuse) -> bytes:
+    """A JPEG 2000 codestream without the comments of its main header and without bytes after its end."""
+    if not data.startswith(b"\xff\x4f"):
+        raise refuse("codestroom zonder SOC")
+    out, pos = [b"\xff\x4f"], 2
+    while True:  # the main header, up to the first tile-part (SOT)
+        if pos + 4 > len(data) or data[pos] != 0xFF:
+            raise refuse(f"losse bytes op positie {pos}")
+        marker = data[pos + 1]
+        if marker == 0x90:
+            break
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if length < 2 or pos + 2 + length > len(data):
+            raise refuse(f"segmentlengte {length} klopt niet")
+        if marker != 0x64:  # COM: a comment
+            out.append(data[pos : pos + 2 + length])
+        pos += 2 + length
+    start = pos
+    while data[pos : pos + 2] == b"\xff\x90":  # tile-parts, each as long as its SOT says
+        if pos + 12 > len(data):
+            raise refuse("afgebroken tegel")
+        size = int.from_bytes(data[pos + 6 : pos + 10], "big")
+        header = pos + 12
+        while data[header : header + 2] not in (b"\xff\x93", b""):  # the tile-part header, up to SOD
+            if data[header : header + 2] == b"\xff\x64":
+                raise refuse("commentaar in een tegel")
+            if len(data) < header + 4:
+                raise refuse("afgebroken tegel")
+            header += 2 + int.from_bytes(data[header + 2 : header + 4], "big")
+        if size == 0:  # the last tile-part: up to EOC (never inside packet data)
+            end = data.find(b"\xff\xd9", header)
+            pos = len(data) if end < 0 else end
+            break
+        if size < 14 or pos + size > len(data):
+            raise refuse(f"tegellengte {size} klopt niet")
+        pos += size
+    if data[pos : pos + 2] == b"\xff\xd9":
+        pos += 2
+    elif data[pos:].strip(_TRAILING_BLANK):
+        raise refuse("geen EOC na de laatste tegel")
+    out.append(data[start:pos])
+    return b"".join(out)
 
 
 # -- colour profiles and font programs -----------------------------------------------------------------
