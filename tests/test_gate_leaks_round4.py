@@ -353,3 +353,154 @@ def test_gap4_inline_jpeg_with_metadata_is_refused():
 
 def test_gap4_inline_jpeg_without_metadata_is_accepted():
     accepted(_inline_jpeg(_jpeg(metadata=False)))
+
+
+# -- gap 5: data inside font programs ----------------------------------------------------------------
+def _vera_pdf(program=None) -> bytes:
+    """The secret set in reportlab's Vera (an embedded TrueType subset); ``program(data)`` rewrites its font file."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    path = io.open(reportlab.__path__[0] + "/fonts/Vera.ttf", "rb").name
+    pdfmetrics.registerFont(TTFont("VeraRound4", path))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(612, 792))
+    c.setFont("VeraRound4", 12)
+    c.drawString(72, 750, "Dit is een gewone zichtbare regel tekst op de pagina.")
+    c.drawString(72, 600, "Een andere regel zonder geheimen.")
+    c.save()
+    data = buf.getvalue()
+    if program is None:
+        return data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, Dictionary) and obj.get("/Type") == "/FontDescriptor" and "/FontFile2" in obj:
+                rewritten = program(obj.FontFile2.read_bytes())
+                obj.FontFile2.write(rewritten)
+                obj.FontFile2.Length1 = len(rewritten)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def _sfnt(data: bytes, extra: dict, grown: dict) -> bytes:
+    """A TrueType font with the tables ``extra`` added and the tables in ``grown`` longer by their bytes
+    (slack after a table's own data: the directory covers it, the table's structure does not)."""
+    count = int.from_bytes(data[4:6], "big")
+    tables = {}
+    for i in range(count):
+        record = data[12 + 16 * i : 28 + 16 * i]
+        offset, length = int.from_bytes(record[8:12], "big"), int.from_bytes(record[12:16], "big")
+        tables[record[:4]] = data[offset : offset + length] + grown.get(record[:4], b"")
+    tables.update(extra)
+    directory_size = 12 + 16 * len(tables)
+    head, body, offset = bytearray(data[:4] + len(tables).to_bytes(2, "big") + data[6:12]), bytearray(), directory_size
+    for tag in sorted(tables):
+        table = tables[tag]
+        head += tag + bytes(4) + (offset + len(body)).to_bytes(4, "big") + len(table).to_bytes(4, "big")
+        body += table + bytes(-len(table) % 4)
+    return bytes(head + body)
+
+
+def _font_programs(published: bytes) -> list[bytes]:
+    with pikepdf.open(io.BytesIO(published)) as pdf:
+        return [
+            obj[key].read_bytes()
+            for obj in pdf.objects
+            if isinstance(obj, Dictionary) and obj.get("/Type") == "/FontDescriptor"
+            for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            if key in obj
+        ]
+
+
+@pytest.mark.parametrize(
+    "extra, grown",
+    [
+        ({b"Pvt ": HIDDEN}, {}),  # a private table
+        ({b"GSUB": HIDDEN}, {}),  # a table no PDF viewer reads
+        ({}, {b"post": HIDDEN}),  # slack after the data of a table
+        ({}, {b"name": HIDDEN}),
+    ],
+)
+def test_gap5_truetype_keeps_only_the_tables_that_draw_it(extra, grown):
+    original = _vera_pdf(lambda data: _sfnt(data, extra, grown))
+    result, published = accepted(original)
+    from support import pdfcraft
+
+    assert pdfcraft.secret_in(published, "Pietersen") == [] and pdfcraft.secret_in(published, "0612345678") == []
+    assert pdfcraft.pixels(published) == pdfcraft.pixels(original)
+
+
+def test_gap5_ordinary_truetype_subset_draws_the_same():
+    original = _vera_pdf()
+    result, published = accepted(original)
+    from support import pdfcraft
+
+    assert pdfcraft.pixels(published) == pdfcraft.pixels(original)
+    assert "Een andere regel" in result["texts"][0]
+
+
+def _cff_font() -> bytes:
+    """A bare CFF program (as /FontFile3 /Type1C) with block glyphs, made with fontTools."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    letters = sorted(set("Ditseengwonzchbarlkpa"))
+    names = [".notdef", "space", *letters]
+    charstrings = {}
+    for i, name in enumerate(names):
+        pen = T2CharStringPen(600, None)
+        if name not in (".notdef", "space"):
+            pen.moveTo((50, 0))
+            pen.lineTo((50, 500 + 10 * i))
+            pen.lineTo((300 + 10 * i, 500))
+            pen.lineTo((500, 0))
+            pen.closePath()
+        charstrings[name] = pen.getCharString()
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({ord(n): n for n in letters} | {32: "space"})
+    fb.setupCFF("Blokjes", {"FullName": "Blokjes"}, charstrings, {})
+    fb.setupHorizontalMetrics({n: (600, 50) for n in names})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Blokjes", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    out = io.BytesIO()
+    fb.save(out)
+    from fontTools.ttLib import TTFont
+
+    return TTFont(io.BytesIO(out.getvalue())).reader["CFF "]
+
+
+def _cff_pdf(program: bytes) -> bytes:
+    def setup(pdf, page):
+        stream = pdf.make_stream(program)
+        stream.Subtype = Name("/Type1C")
+        descriptor = Dictionary(Type=Name.FontDescriptor, FontName=Name("/Blokjes"), Flags=32, FontBBox=Array([0, 0, 600, 800]),
+                                ItalicAngle=0, Ascent=800, Descent=-200, CapHeight=700, StemV=80, FontFile3=stream)
+        font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/Blokjes"), FirstChar=32, LastChar=122,
+                          Widths=Array([600] * 91), Encoding=Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(descriptor))
+        page.Resources.Font.F2 = pdf.make_indirect(font)
+
+    return make(VISIBLE + b"BT /F2 14 Tf 72 600 Td (Dit is een regel) Tj ET\n", setup)
+
+
+def test_gap5_bare_cff_loses_bytes_after_its_structures_and_draws_the_same():
+    original = _cff_pdf(_cff_font() + HIDDEN)
+    result, published = accepted(original)
+    from support import pdfcraft
+
+    assert pdfcraft.secret_in(published, "Pietersen") == []
+    assert pdfcraft.pixels(published) == pdfcraft.pixels(original)
+
+
+def test_gap5_ordinary_bare_cff_is_accepted_and_draws_the_same():
+    original = _cff_pdf(_cff_font())
+    result, published = accepted(original)
+    from support import pdfcraft
+
+    assert pdfcraft.pixels(published) == pdfcraft.pixels(original)
+    assert "Dit is een regel" in result["texts"][0]

@@ -29,6 +29,7 @@ What this drops is reported by ``structure.py`` as "fixed in the copy"; keep bot
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from decimal import Decimal
@@ -2626,12 +2627,13 @@ def clean_font_program(stream, key: str) -> None:
         or data[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO")
     ):
         cleaned = _sfnt_covered(data, what)
+        cleaned = _sfnt_rebuilt(cleaned, what)
         if key == "/FontFile2" and cleaned != data:
             stream[Name.Length1] = len(cleaned)
     elif key == "/FontFile":
         cleaned = _type1_covered(stream, data, what)
     elif data[:1] == b"\x01":  # a bare CFF program (version 1): its names and notices are checked (unseen.py)
-        cleaned = data
+        cleaned = _cff_rebuilt(data, what)
     else:
         raise CopyError(f"{what} (CFF) is beschadigd of onbekend van opbouw (geen CFF-kop)")
     try:
@@ -2640,6 +2642,76 @@ def clean_font_program(stream, key: str) -> None:
         raise CopyError(f"{what} is beschadigd of onbekend van opbouw (fontTools: {exc})") from exc
     if cleaned != data:
         stream.write(cleaned)
+
+
+# Tables a viewer reads to draw a TrueType or OpenType font's glyphs (FreeType, which PDFium, poppler and
+# MuPDF use): outlines, metrics, hinting, character and glyph-name maps, names (checked for personal data),
+# bitmap strikes and variations. Any other table (layout GSUB/GPOS/GDEF, which a PDF does not use,
+# signatures, 'meta', private tables of any tag) goes from the copy. The kept tables are written again by
+# fontTools from what it read of them, so bytes inside a table that its structure does not use (slack after
+# a table's data, trailing bytes of a glyph) go as well; outlines and hinting stay as they were.
+SFNT_DRAWN = frozenset(
+    ["head", "hhea", "hmtx", "maxp", "cmap", "glyf", "loca", "cvt ", "fpgm", "prep", "gasp", "post", "name", "OS/2"]
+    + ["CFF ", "CFF2", "VORG", "vhea", "vmtx", "hdmx", "LTSH", "VDMX", "EBDT", "EBLC", "EBSC", "CBDT", "CBLC", "sbix"]
+    + ["COLR", "CPAL", "fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MVAR"]
+)
+
+
+class _NoOtFont:
+    """What fontTools' CFF writer asks of the font around a bare CFF program."""
+
+    recalcBBoxes = False
+
+
+_REBUILT: dict[bytes, bytes] = {}  # the last few fonts written again, by digest (a font is shared by a package's PDFs)
+
+
+def _sfnt_rebuilt(data: bytes, what: str) -> bytes:
+    """A TrueType or OpenType font with only the tables in ``SFNT_DRAWN``, each written again (fontTools; a
+    CFF table with only the strings it refers to). Written again, the result stays the same."""
+    digest = hashlib.sha256(data).digest()
+    if digest not in _REBUILT:
+        if len(_REBUILT) >= 64:
+            _REBUILT.clear()
+        _REBUILT[digest] = _sfnt_written_again(data, what)
+    return _REBUILT[digest]
+
+
+def _sfnt_written_again(data: bytes, what: str) -> bytes:
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+        for tag in list(font.keys()):
+            if tag == "GlyphOrder":
+                continue
+            if tag not in SFNT_DRAWN:
+                del font[tag]
+                continue
+            table = font[tag]  # read (decompiled), so that saving writes it again
+            if tag == "glyf":
+                for name in table.keys():
+                    table[name].expand(table)  # parsed: written from its points, flags and instructions
+        out = io.BytesIO()
+        font.save(out, reorderTables=True)
+    except Exception as exc:  # fontTools raises many kinds on a damaged program
+        raise CopyError(f"{what} (TrueType/OpenType) is beschadigd of onbekend van opbouw ({type(exc).__name__})") from exc
+    return out.getvalue()
+
+
+def _cff_rebuilt(data: bytes, what: str) -> bytes:
+    """A bare CFF program (``/FontFile3`` Type1C or CIDFontType0C) written again by fontTools from what it
+    read: bytes after or between its structures and strings it never refers to go."""
+    from fontTools.cffLib import CFFFontSet
+
+    try:
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(data), None)
+        out = io.BytesIO()
+        cff.compile(out, _NoOtFont())
+    except Exception as exc:  # fontTools raises many kinds on a damaged program
+        raise CopyError(f"{what} (CFF) is beschadigd of onbekend van opbouw ({type(exc).__name__})") from exc
+    return out.getvalue()
 
 
 def _sfnt_covered(data: bytes, what: str) -> bytes:
@@ -2729,7 +2801,8 @@ def calibrated_shift(entries) -> float:
     document = pypdfium2.PdfDocument(out.getvalue())
     try:
         image = document[0].render(scale=1).to_pil().convert("RGB")
-        drawn = list(image.getdata())[: len(colours)]
+        pixels = image.tobytes()
+        drawn = [tuple(pixels[3 * i : 3 * i + 3]) for i in range(len(colours))]
     finally:
         document.close()
 
