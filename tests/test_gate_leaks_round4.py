@@ -504,3 +504,87 @@ def test_gap5_ordinary_bare_cff_is_accepted_and_draws_the_same():
 
     assert pdfcraft.pixels(published) == pdfcraft.pixels(original)
     assert "Dit is een regel" in result["texts"][0]
+
+
+# -- gap 6: a slightly different block per letter ------------------------------------------------------
+NAME_LETTERS = "Pietrsn"
+
+
+def _glyph_font(draw) -> bytes:
+    """A TrueType font (fontTools) whose glyph for each letter of NAME_LETTERS is ``draw(pen, index)``."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef", "space", *NAME_LETTERS]
+    glyphs = {}
+    for i, name in enumerate(names):
+        pen = TTGlyphPen(None)
+        if name not in (".notdef", "space"):
+            draw(pen, i)
+        glyphs[name] = pen.glyph()
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({32: "space", **{ord(c): c for c in NAME_LETTERS}})
+    fb.setupGlyf(glyphs)
+    fb.setupHorizontalMetrics({n: (600, 40) for n in names})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Lakblok", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    out = io.BytesIO()
+    fb.save(out)
+    return out.getvalue()
+
+
+def _box_with_variation(pen, i: int) -> None:
+    pen.moveTo((40, 0))
+    pen.lineTo((40, 700 + 7 * i))
+    pen.lineTo((560 - 3 * i, 700 + 7 * i))
+    if i % 2:  # a tiny notch in every other box
+        pen.lineTo((560 - 3 * i, 400))
+        pen.lineTo((555 - 3 * i, 395))
+    pen.lineTo((560 - 3 * i, 0))
+    pen.closePath()
+
+
+def _letter_like(pen, i: int) -> None:  # a triangle and a counter: ink over about half of its box
+    pen.moveTo((40, 0))
+    pen.lineTo((300 + 10 * i, 700))
+    pen.lineTo((560, 0))
+    pen.closePath()
+    pen.moveTo((200, 100))
+    pen.lineTo((400, 100))
+    pen.lineTo((300, 300))
+    pen.closePath()
+
+
+def _glyph_pdf(program: bytes, tounicode: bool = True) -> bytes:
+    def setup(pdf, page):
+        stream = pdf.make_stream(program)
+        stream.Length1 = len(program)
+        descriptor = Dictionary(Type=Name.FontDescriptor, FontName=Name("/Lakblok"), Flags=32, FontBBox=Array([0, -200, 600, 800]),
+                                ItalicAngle=0, Ascent=800, Descent=-200, CapHeight=700, StemV=80, FontFile2=stream)
+        font = Dictionary(Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name("/Lakblok"), FirstChar=32, LastChar=122,
+                          Widths=Array([600] * 91), Encoding=Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(descriptor))
+        if tounicode:
+            pairs = "".join(f"<{ord(c):02X}> <{ord(c):04X}>\n" for c in NAME_LETTERS)
+            font.ToUnicode = pdf.make_stream(
+                (
+                    "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /L def\n"
+                    f"1 begincodespacerange <00> <FF> endcodespacerange\n{len(NAME_LETTERS)} beginbfchar\n{pairs}endbfchar\n"
+                    "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+                ).encode()
+            )
+        page.Resources.Font.F2 = pdf.make_indirect(font)
+
+    return make(VISIBLE + b"BT /F2 14 Tf 72 600 Td (" + SECRET.encode() + b") Tj ET\n", setup)
+
+
+def test_gap6_letters_drawn_as_slightly_different_blocks_are_refused():
+    result = refused(_glyph_pdf(_glyph_font(_box_with_variation)), "pdf.tekst_anders_dan_getekend")
+    assert any(f["code"] == "pdf.tekst_anders_dan_getekend" for f in result["findings"])
+
+
+def test_gap6_letters_drawn_as_letter_like_shapes_are_accepted():
+    result, _ = accepted(_glyph_pdf(_glyph_font(_letter_like)))
+    assert SECRET in result["texts"][0]
