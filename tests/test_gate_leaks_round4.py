@@ -588,3 +588,14 @@ def test_gap6_letters_drawn_as_slightly_different_blocks_are_refused():
 def test_gap6_letters_drawn_as_letter_like_shapes_are_accepted():
     result, _ = accepted(_glyph_pdf(_glyph_font(_letter_like)))
     assert SECRET in result["texts"][0]
+
+
+def test_gap6_blocks_in_a_font_without_tounicode_are_refused():
+    # no /ToUnicode: PDFium reads "Pietersen" from the encoding, the embedded program draws blocks
+    result = refused(_glyph_pdf(_glyph_font(_box_with_variation), tounicode=False), "pdf.tekst_anders_dan_getekend")
+    assert any(f["code"] == "pdf.tekst_anders_dan_getekend" for f in result["findings"])
+
+
+def test_gap6_letter_like_glyphs_in_a_font_without_tounicode_are_accepted():
+    result, _ = accepted(_glyph_pdf(_glyph_font(_letter_like), tounicode=False))
+    assert SECRET in result["texts"][0]

@@ -2678,8 +2678,13 @@ def _sfnt_rebuilt(data: bytes, what: str) -> bytes:
 
 
 def _sfnt_written_again(data: bytes, what: str) -> bytes:
+    import logging
+
     from fontTools.ttLib import TTFont
 
+    quiet = logging.getLogger("fontTools")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # its warnings about what it drops (slack in 'post') are not for staff
     try:
         font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
         for tag in list(font.keys()):
@@ -2696,6 +2701,8 @@ def _sfnt_written_again(data: bytes, what: str) -> bytes:
         font.save(out, reorderTables=True)
     except Exception as exc:  # fontTools raises many kinds on a damaged program
         raise CopyError(f"{what} (TrueType/OpenType) is beschadigd of onbekend van opbouw ({type(exc).__name__})") from exc
+    finally:
+        quiet.setLevel(level)
     return out.getvalue()
 
 

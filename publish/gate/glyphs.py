@@ -578,6 +578,63 @@ def _shown_codes(pdf: pikepdf.Pdf, suspects: dict[tuple, pikepdf.Object]) -> dic
     return shown
 
 
+def _embedded_simple(font: pikepdf.Object) -> bool:
+    """A simple font (Type 1, TrueType) with its own program: without a /ToUnicode map PDFium reads its
+    text from the encoding and glyph names, while the program may draw other glyphs under those names."""
+    if font.get("/Subtype") not in (Name.Type1, Name.TrueType, Name("/MMType1")):
+        return False
+    descriptor = font.get("/FontDescriptor")
+    return isinstance(descriptor, Dictionary) and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+_GRID = 36.0  # points between the codes shown on a page of their own
+
+
+def _extracted_texts(fonts: dict[tuple, pikepdf.Object]) -> dict[tuple, dict[tuple[int, int], str] | None]:
+    """Per font without a /ToUnicode map, the text PDFium extracts for each one-byte code: every code shown
+    once on a page of its own (16 by 16), read back by where PDFium places each character. None: not to be told."""
+    pdf = pikepdf.new()
+    keys = list(fonts)
+    for k in keys:
+        copy = pdf.copy_foreign(fonts[k])
+        content = b"".join(
+            b"BT /F 12 Tf 1 0 0 1 %d %d Tm <%02X> Tj ET\n" % (20 + (c % 16) * _GRID, 20 + (c // 16) * _GRID, c) for c in range(256)
+        )
+        page = Dictionary(
+            Type=Name.Page, MediaBox=Array([0, 0, 620, 620]), Resources=Dictionary(Font=Dictionary(F=copy)), Contents=pdf.make_stream(content)
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    result: dict[tuple, dict[tuple[int, int], str] | None] = {}
+    try:
+        doc = pdfium.PdfDocument(out.getvalue())
+    except pdfium.PdfiumError:
+        return dict.fromkeys(keys)
+    try:
+        for index, k in enumerate(keys):
+            page = doc[index]
+            textpage = page.get_textpage()
+            try:
+                texts: dict[tuple[int, int], str] = {}
+                for i in range(textpage.count_chars()):
+                    char = chr(raw.FPDFText_GetUnicode(textpage, i))
+                    if not char.isalnum():
+                        continue
+                    left, bottom, right, top = textpage.get_charbox(i)
+                    column, row = int(((left + right) / 2 - 20) // _GRID), int(((bottom + top) / 2 - 20 + _GRID / 2) // _GRID)
+                    if 0 <= column < 16 and 0 <= row < 16:
+                        code = (row * 16 + column, 1)
+                        texts[code] = texts.get(code, "") + char
+                result[k] = texts
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        doc.close()
+    return result
+
+
 def _on_pages(text: str, used: set[str]) -> bool:
     return any(ch in used for ch in text) or any(ch in used for ch in unicodedata.normalize("NFKC", text))
 
@@ -606,15 +663,23 @@ def _judge(pdf: pikepdf.Pdf, used: set[str]) -> tuple[set[int], set[int]]:
     queued: list[tuple[tuple, pikepdf.Object, list[tuple[int, int]], list[str]]] = []
     cache: dict[tuple, bytes | None] = {}
     suspects: dict[tuple, tuple[pikepdf.Object, list[tuple[int, int]], list[str], list[bytes | None]]] = {}
+    unmapped = {k: font for k, font in fonts.items() if not isinstance(font.get("/ToUnicode"), pikepdf.Stream) and _embedded_simple(font)}
+    extracted = _extracted_texts(unmapped) if unmapped else {}
     for k, font in fonts.items():
         mapping = font.get("/ToUnicode")
         if not isinstance(mapping, pikepdf.Stream):
-            continue
-        try:
-            parsed = parse_tounicode(mapping.read_bytes())
-        except (_Unjudgeable, pikepdf.PdfError):
-            unjudged |= pages[k]
-            continue
+            if k not in extracted:
+                continue
+            if extracted[k] is None:
+                unjudged |= pages[k]
+                continue
+            parsed = extracted[k]  # what PDFium reads for each code, by the font's encoding and glyph names
+        else:
+            try:
+                parsed = parse_tounicode(mapping.read_bytes())
+            except (_Unjudgeable, pikepdf.PdfError):
+                unjudged |= pages[k]
+                continue
         if font.get("/Subtype") == Name.Type3 and not isinstance(font.get("/CharProcs"), Dictionary):
             if any(letters(t) for t in parsed.values()):  # PDFium drops the font and its text, other readers
                 unjudged |= pages[k]  # read the map: nothing to compare the copied letters with
