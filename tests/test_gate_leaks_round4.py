@@ -78,8 +78,14 @@ def _overprinted(colour: bytes, opm: int = 1, under: bytes = BLACK_BOX, space=No
     return make(content, setup, ExtGState={"OPS": state}, **extra)
 
 
-SPOT = Array([Name.Separation, Name("/Pantone#20485"), Name.DeviceCMYK,
-              Dictionary(FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([0, 1, 1, 0]), N=1)])
+SPOT = Array(
+    [
+        Name.Separation,
+        Name("/Pantone#20485"),
+        Name.DeviceCMYK,
+        Dictionary(FunctionType=2, Domain=Array([0, 1]), C0=Array([0, 0, 0, 0]), C1=Array([0, 1, 1, 0]), N=1),
+    ]
+)
 
 
 @pytest.mark.parametrize(
@@ -167,8 +173,16 @@ def test_gap2_calrgb_that_moves_colours_far_is_refused(entries):
     "entries",
     [
         {"WhitePoint": D65, "Gamma": [2.2, 2.2, 2.2], "Matrix": SRGB_MATRIX},  # an sRGB-like calibration
-        {"WhitePoint": D65, "Gamma": [1.8] * 3, "Matrix": [0.4497, 0.2446, 0.0252, 0.3163, 0.672, 0.1412, 0.1845, 0.0833, 0.9227]},
-        {"WhitePoint": [0.9642, 1, 0.8249], "Gamma": [2.2] * 3, "Matrix": [0.6097, 0.3111, 0.0195, 0.2053, 0.6257, 0.0609, 0.1492, 0.0632, 0.7446]},
+        {
+            "WhitePoint": D65,
+            "Gamma": [1.8] * 3,
+            "Matrix": [0.4497, 0.2446, 0.0252, 0.3163, 0.672, 0.1412, 0.1845, 0.0833, 0.9227],
+        },
+        {
+            "WhitePoint": [0.9642, 1, 0.8249],
+            "Gamma": [2.2] * 3,
+            "Matrix": [0.6097, 0.3111, 0.0195, 0.2053, 0.6257, 0.0609, 0.1492, 0.0632, 0.7446],
+        },
     ],
 )
 def test_gap2_real_calrgb_calibrations_are_kept(entries):
@@ -223,8 +237,15 @@ def test_gap3_annotation_over_the_bottom_edge_of_the_letters_is_accepted():
 def _field(rect: list) -> bytes:
     def setup(pdf, page):
         field = pdf.make_indirect(
-            Dictionary(Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=pikepdf.String("veld"), Rect=Array(rect), F=4,
-                       MK=Dictionary(BG=Array([0])))
+            Dictionary(
+                Type=Name.Annot,
+                Subtype=Name.Widget,
+                FT=Name.Tx,
+                T=pikepdf.String("veld"),
+                Rect=Array(rect),
+                F=4,
+                MK=Dictionary(BG=Array([0])),
+            )
         )
         page.Annots = Array([field])
         pdf.Root.AcroForm = Dictionary(Fields=Array([field]))
@@ -479,10 +500,28 @@ def _cff_pdf(program: bytes) -> bytes:
     def setup(pdf, page):
         stream = pdf.make_stream(program)
         stream.Subtype = Name("/Type1C")
-        descriptor = Dictionary(Type=Name.FontDescriptor, FontName=Name("/Blokjes"), Flags=32, FontBBox=Array([0, 0, 600, 800]),
-                                ItalicAngle=0, Ascent=800, Descent=-200, CapHeight=700, StemV=80, FontFile3=stream)
-        font = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name("/Blokjes"), FirstChar=32, LastChar=122,
-                          Widths=Array([600] * 91), Encoding=Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(descriptor))
+        descriptor = Dictionary(
+            Type=Name.FontDescriptor,
+            FontName=Name("/Blokjes"),
+            Flags=32,
+            FontBBox=Array([0, 0, 600, 800]),
+            ItalicAngle=0,
+            Ascent=800,
+            Descent=-200,
+            CapHeight=700,
+            StemV=80,
+            FontFile3=stream,
+        )
+        font = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type1,
+            BaseFont=Name("/Blokjes"),
+            FirstChar=32,
+            LastChar=122,
+            Widths=Array([600] * 91),
+            Encoding=Name.WinAnsiEncoding,
+            FontDescriptor=pdf.make_indirect(descriptor),
+        )
         page.Resources.Font.F2 = pdf.make_indirect(font)
 
     return make(VISIBLE + b"BT /F2 14 Tf 72 600 Td (Dit is een regel) Tj ET\n", setup)
@@ -562,10 +601,28 @@ def _glyph_pdf(program: bytes, tounicode: bool = True) -> bytes:
     def setup(pdf, page):
         stream = pdf.make_stream(program)
         stream.Length1 = len(program)
-        descriptor = Dictionary(Type=Name.FontDescriptor, FontName=Name("/Lakblok"), Flags=32, FontBBox=Array([0, -200, 600, 800]),
-                                ItalicAngle=0, Ascent=800, Descent=-200, CapHeight=700, StemV=80, FontFile2=stream)
-        font = Dictionary(Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name("/Lakblok"), FirstChar=32, LastChar=122,
-                          Widths=Array([600] * 91), Encoding=Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(descriptor))
+        descriptor = Dictionary(
+            Type=Name.FontDescriptor,
+            FontName=Name("/Lakblok"),
+            Flags=32,
+            FontBBox=Array([0, -200, 600, 800]),
+            ItalicAngle=0,
+            Ascent=800,
+            Descent=-200,
+            CapHeight=700,
+            StemV=80,
+            FontFile2=stream,
+        )
+        font = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.TrueType,
+            BaseFont=Name("/Lakblok"),
+            FirstChar=32,
+            LastChar=122,
+            Widths=Array([600] * 91),
+            Encoding=Name.WinAnsiEncoding,
+            FontDescriptor=pdf.make_indirect(descriptor),
+        )
         if tounicode:
             pairs = "".join(f"<{ord(c):02X}> <{ord(c):04X}>\n" for c in NAME_LETTERS)
             font.ToUnicode = pdf.make_stream(

@@ -331,7 +331,8 @@ def _field_covers(reader: PdfReader, data: bytes, pages: set[int]) -> list[int]:
                     area = max((right - left) * (top - bottom), 1e-6)
                     if any(
                         (r[0] <= x <= r[2] and r[1] <= y <= r[3])
-                        or max(min(right, r[2]) - max(left, r[0]), 0) * max(min(top, r[3]) - max(bottom, r[1]), 0) >= FIELD_PART * area
+                        or max(min(right, r[2]) - max(left, r[0]), 0) * max(min(top, r[3]) - max(bottom, r[1]), 0)
+                        >= FIELD_PART * area
                         for r in rects
                     ):
                         found.append(index + 1)

@@ -2112,8 +2112,8 @@ def _overprint_changes(space, values: list, mode: int, current: bool = True, dep
             return None
         return "een CMYK-kleur met een of meer nullen, in overdrukmodus 1 (/OPM 1)"
     if family in ("/Separation", "/DeviceN"):
-        names = space[1] if isinstance(space, Array) and len(space) > 1 else None
-        names = [str(names)] if isinstance(names, Name) else [str(n) for n in names] if isinstance(names, Array) else []
+        given = space[1] if isinstance(space, Array) and len(space) > 1 else None
+        names = [str(given)] if isinstance(given, Name) else [str(n) for n in given] if isinstance(given, Array) else []
         if names == ["/All"] or (names and all(n == "/None" for n in names)):
             return None
         tints = dict(zip(names, values))
@@ -2239,9 +2239,9 @@ def _overprint_walk(operations, resources, state: dict, found: dict, seen: set, 
             if not isinstance(target, pikepdf.Stream):
                 continue
             if target.get(Name.Subtype) == Name.Form:
-                key = _key(target)
-                if key is not None:  # a form met again in the same state: judged already
-                    inherited = (key, repr(sorted((k, str(v)) for k, v in state.items())))
+                form_key = _key(target)
+                if form_key is not None:  # a form met again in the same state: judged already
+                    inherited = (form_key, repr(sorted((k, str(v)) for k, v in state.items())))
                     if inherited in seen:
                         continue
                     seen.add(inherited)
@@ -2782,7 +2782,7 @@ def calibrated_shift(entries) -> float:
     numbers kept) from the plain RGB values, at worst over a 9 x 9 x 9 grid of colours."""
     import pypdfium2
 
-    values = {}
+    values: dict[str, float | list[float]] = {}
     for k in ("/WhitePoint", "/BlackPoint", "/Gamma", "/Matrix"):
         value = entries.get(k)
         try:
@@ -2800,7 +2800,9 @@ def calibrated_shift(entries) -> float:
     content = b"/C cs " + b"".join(b"%g %g %g scn %d 0 1 1 re f\n" % (*c, i) for i, c in enumerate(colours))
     flat = Dictionary({k: Array(v) if isinstance(v, list) else v for k, v in values.items()})
     space = Array([Name.CalRGB, flat])
-    page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, len(colours), 1]), Resources=Dictionary(ColorSpace=Dictionary(C=space)))
+    page = Dictionary(
+        Type=Name.Page, MediaBox=Array([0, 0, len(colours), 1]), Resources=Dictionary(ColorSpace=Dictionary(C=space))
+    )
     scratch.pages.append(pikepdf.Page(page))
     scratch.pages[0].obj.Contents = scratch.make_stream(content)
     out = io.BytesIO()

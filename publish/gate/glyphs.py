@@ -32,9 +32,15 @@ judgeable: refuse rather than guess.
 Cost: one pikepdf copy of the fonts with a /ToUnicode map and one PDFium load per document; the
 outline of each code is read as one block of memory (see ``_Reader``). Fonts without a map are not read.
 
-Not caught: letters drawn with glyphs that differ slightly per letter (a different X per letter, or
-drawn by other glyph procedures that look the same), two different letters on one shape (initials),
-and fonts without /ToUnicode whose embedded program draws other glyphs than their names say.
+Glyphs that fill their box (``_block``: no letter or digit of a real font does) all count as one
+outline, so a box drawn a little differently for each letter is caught too. Embedded Type 1 and TrueType
+fonts without /ToUnicode are judged the same way, on the text PDFium extracts for each code (by the
+font's encoding and glyph names: ``_extracted_texts``), since their program may draw blocks under the
+names of letters.
+
+Not caught: letters drawn with glyphs that differ slightly per letter and are not blocks (a different X
+per letter, or drawn by other glyph procedures that look the same), two different letters on one shape
+(initials), and composite fonts without /ToUnicode.
 """
 
 from __future__ import annotations
@@ -343,7 +349,8 @@ def _area(xs: np.ndarray, ys: np.ndarray, kinds: np.ndarray, curves: bool) -> fl
     eight points each, else by their control points."""
     types = (kinds // 2).tolist()
     x, y = xs.astype(np.float64).tolist(), ys.astype(np.float64).tolist()
-    total, contour, i = 0.0, [], 0
+    total, i = 0.0, 0
+    contour: list[tuple[float, float]] = []
     steps = [t / 8 for t in range(1, 9)]
 
     def close() -> float:
@@ -598,10 +605,14 @@ def _extracted_texts(fonts: dict[tuple, pikepdf.Object]) -> dict[tuple, dict[tup
     for k in keys:
         copy = pdf.copy_foreign(fonts[k])
         content = b"".join(
-            b"BT /F 12 Tf 1 0 0 1 %d %d Tm <%02X> Tj ET\n" % (20 + (c % 16) * _GRID, 20 + (c // 16) * _GRID, c) for c in range(256)
+            b"BT /F 12 Tf 1 0 0 1 %d %d Tm <%02X> Tj ET\n" % (20 + (c % 16) * _GRID, 20 + (c // 16) * _GRID, c)
+            for c in range(256)
         )
         page = Dictionary(
-            Type=Name.Page, MediaBox=Array([0, 0, 620, 620]), Resources=Dictionary(Font=Dictionary(F=copy)), Contents=pdf.make_stream(content)
+            Type=Name.Page,
+            MediaBox=Array([0, 0, 620, 620]),
+            Resources=Dictionary(Font=Dictionary(F=copy)),
+            Contents=pdf.make_stream(content),
         )
         pdf.pages.append(pikepdf.Page(page))
     out = io.BytesIO()
@@ -663,7 +674,9 @@ def _judge(pdf: pikepdf.Pdf, used: set[str]) -> tuple[set[int], set[int]]:
     queued: list[tuple[tuple, pikepdf.Object, list[tuple[int, int]], list[str]]] = []
     cache: dict[tuple, bytes | None] = {}
     suspects: dict[tuple, tuple[pikepdf.Object, list[tuple[int, int]], list[str], list[bytes | None]]] = {}
-    unmapped = {k: font for k, font in fonts.items() if not isinstance(font.get("/ToUnicode"), pikepdf.Stream) and _embedded_simple(font)}
+    unmapped = {
+        k: font for k, font in fonts.items() if not isinstance(font.get("/ToUnicode"), pikepdf.Stream) and _embedded_simple(font)
+    }
     extracted = _extracted_texts(unmapped) if unmapped else {}
     for k, font in fonts.items():
         mapping = font.get("/ToUnicode")
