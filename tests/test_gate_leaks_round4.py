@@ -656,3 +656,16 @@ def test_gap6_blocks_in_a_font_without_tounicode_are_refused():
 def test_gap6_letter_like_glyphs_in_a_font_without_tounicode_are_accepted():
     result, _ = accepted(_glyph_pdf(_glyph_font(_letter_like), tounicode=False))
     assert SECRET in result["texts"][0]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _jp2(_codestream())[:60],  # cut off inside the header box
+        b"\x00\x00\x00\x0cjP  \r\n\x87\n\x00\x00\xff\xffxml " + HIDDEN,  # a box longer than the file
+        _codestream()[:-40] + b"\xff\x90",  # a tile-part cut off
+    ],
+)
+def test_gap4_damaged_jpeg2000_is_refused(data):
+    result = refused(_jpx_pdf(data), "pdf.onleesbaar")
+    assert "JPEG 2000" in result["error"]
