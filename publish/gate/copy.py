@@ -2647,9 +2647,10 @@ def clean_font_program(stream, key: str) -> None:
 # Tables a viewer reads to draw a TrueType or OpenType font's glyphs (FreeType, which PDFium, poppler and
 # MuPDF use): outlines, metrics, hinting, character and glyph-name maps, names (checked for personal data),
 # bitmap strikes and variations. Any other table (layout GSUB/GPOS/GDEF, which a PDF does not use,
-# signatures, 'meta', private tables of any tag) goes from the copy. The kept tables are written again by
-# fontTools from what it read of them, so bytes inside a table that its structure does not use (slack after
-# a table's data, trailing bytes of a glyph) go as well; outlines and hinting stay as they were.
+# signatures, 'meta', private tables of any tag) goes from the copy. The small tables are written again by
+# fontTools from what it read of them, the metrics, glyph locations and outlines cut to what their structure
+# uses, so bytes after a table's own data go; outlines and hinting stay as they were (bytes a glyph's record
+# holds after its own data, between two glyph locations, stay: reading every glyph doubled the copy's time).
 SFNT_DRAWN = frozenset(
     ["head", "hhea", "hmtx", "maxp", "cmap", "glyf", "loca", "cvt ", "fpgm", "prep", "gasp", "post", "name", "OS/2"]
     + ["CFF ", "CFF2", "VORG", "vhea", "vmtx", "hdmx", "LTSH", "VDMX", "EBDT", "EBLC", "EBSC", "CBDT", "CBLC", "sbix"]
@@ -2677,26 +2678,35 @@ def _sfnt_rebuilt(data: bytes, what: str) -> bytes:
     return _REBUILT[digest]
 
 
+# Tables fontTools reads and writes again (small, or holding text); the large ones of fixed structure (metrics,
+# glyph locations and outlines) are cut to what their structure says instead, their bytes kept as they are.
+SFNT_WRITTEN_AGAIN = frozenset(["head", "hhea", "maxp", "OS/2", "name", "post", "cmap", "gasp", "vhea", "CFF ", "VORG"])
+
+
 def _sfnt_written_again(data: bytes, what: str) -> bytes:
     import logging
 
     from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
 
     quiet = logging.getLogger("fontTools")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # its warnings about what it drops (slack in 'post') are not for staff
     try:
-        font = TTFont(io.BytesIO(data), recalcBBoxes=False, recalcTimestamp=False)
+        font = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
         for tag in list(font.keys()):
             if tag == "GlyphOrder":
                 continue
             if tag not in SFNT_DRAWN:
                 del font[tag]
-                continue
-            table = font[tag]  # read (decompiled), so that saving writes it again
-            if tag == "glyf":
-                for name in table.keys():
-                    table[name].expand(table)  # parsed: written from its points, flags and instructions
+            elif tag in SFNT_WRITTEN_AGAIN:
+                font[tag]  # read (decompiled), so that saving writes it again from what was read
+        for tag, size in _sfnt_structure_sizes(font).items():
+            kept = font.reader[tag]
+            if len(kept) > size:  # bytes after what the structure uses
+                table = DefaultTable(tag)
+                table.data = kept[:size]
+                font[tag] = table
         out = io.BytesIO()
         font.save(out, reorderTables=True)
     except Exception as exc:  # fontTools raises many kinds on a damaged program
@@ -2704,6 +2714,25 @@ def _sfnt_written_again(data: bytes, what: str) -> bytes:
     finally:
         quiet.setLevel(level)
     return out.getvalue()
+
+
+def _sfnt_structure_sizes(font) -> dict[str, int]:
+    """The bytes the horizontal and vertical metrics, glyph locations and outlines take by their structure
+    (the number of glyphs and of metrics, the last glyph location)."""
+    sizes = {}
+    glyphs = font["maxp"].numGlyphs
+    for metrics, header, count in (("hmtx", "hhea", "numberOfHMetrics"), ("vmtx", "vhea", "numOfLongVerMetrics")):
+        if metrics in font.reader and header in font:
+            long = min(getattr(font[header], count), glyphs)
+            sizes[metrics] = 4 * long + 2 * (glyphs - long)
+    if "loca" in font.reader and "head" in font:
+        width = 2 if font["head"].indexToLocFormat == 0 else 4
+        sizes["loca"] = (glyphs + 1) * width
+        locations = font.reader["loca"]
+        if "glyf" in font.reader and len(locations) >= sizes["loca"]:
+            last = int.from_bytes(locations[sizes["loca"] - width : sizes["loca"]], "big") * (2 if width == 2 else 1)
+            sizes["glyf"] = last
+    return sizes
 
 
 def _cff_rebuilt(data: bytes, what: str) -> bytes:

@@ -339,7 +339,12 @@ def _block(xs: np.ndarray, ys: np.ndarray, kinds: np.ndarray) -> bool:
     width, height = float(xs.max() - xs.min()), float(ys.max() - ys.min())
     if height < BLOCK_HEIGHT or width < BLOCK_WIDTH * height:
         return False
-    if _area(xs, ys, kinds, curves=False) < 0.8 * width * height:  # the usual letter: at once
+    starts = np.flatnonzero((kinds // 2) == raw.FPDF_SEGMENT_MOVETO).tolist() + [len(xs)]
+    rough = 0.0  # curves by their control points: the usual letter is told at once
+    for start, end in zip(starts, starts[1:]):
+        x, y = xs[start:end].astype(np.float64), ys[start:end].astype(np.float64)
+        rough += float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2
+    if abs(rough) < 0.8 * width * height:
         return False
     return _area(xs, ys, kinds, curves=True) >= BLOCK_FILL * width * height
 
