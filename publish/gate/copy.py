@@ -29,6 +29,7 @@ What this drops is reported by ``structure.py`` as "fixed in the copy"; keep bot
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from decimal import Decimal
@@ -739,6 +740,8 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     _clean_catalog_entries(root)
     kept_links: set[tuple[int, int]] = set()
     _clean_page_tree(root.get(Name.Pages), kept_links, set(), 0)
+    for number, page in enumerate(pdf.pages, start=1):  # before cleaning: that drops overprint from shared states
+        _judge_overprint(page.obj, number)
     forms = _Seen()
     for number, page in enumerate(pdf.pages, start=1):
         forms.page = number
@@ -1522,10 +1525,14 @@ def _inline_payload(target, data: bytes) -> bool:
                 components = _components(header.get(Name.ColorSpace), resources)
         except (TypeError, ValueError, pikepdf.PdfError):
             return True  # a header that cannot be read: refused rather than guessed
+        filters = [str(f) for f in image.filters]
+        if filters and filters[-1] in ("/DCTDecode", "/DCT"):  # a JPEG with more than decoding needs (EXIF, XMP, ...)
+            if not _inline_jpeg_plain(raw, filters[:-1], header.get(Name.DecodeParms)):
+                return True
+            continue
         if components is None or width <= 0 or height <= 0 or bits <= 0:
             continue
         expected = height * ((width * bits * components + 7) // 8)
-        filters = [str(f) for f in image.filters]
         if not filters:
             if raw[expected:].strip():
                 return True
@@ -1550,6 +1557,26 @@ def _inline_payload(target, data: bytes) -> bool:
         if decoded[expected:].strip():
             return True
     return False
+
+
+def _inline_jpeg_plain(raw: bytes, wrappers: list[str], parms) -> bool:
+    """Is an inline JPEG (its data ``raw`` under the filters ``wrappers``) only what decoding needs (see
+    ``jpeg_without_metadata``)? The copy does not rewrite inline images: one with metadata is refused."""
+    if wrappers:
+        if not _SCRATCH:
+            _SCRATCH.append(pikepdf.new())
+        stream = _SCRATCH[0].make_stream(raw)
+        stream[Name.Filter] = Array([Name(f) for f in wrappers])
+        if isinstance(parms, Array) and len(parms) == len(wrappers) + 1:
+            stream[Name.DecodeParms] = Array(list(parms)[:-1])
+        try:
+            raw = stream.read_bytes()
+        except pikepdf.PdfError:
+            return False
+    try:
+        return jpeg_without_metadata(raw.rstrip(_TRAILING_BLANK)) is None
+    except CopyError:
+        return False
 
 
 def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], bool, bytes | None]:
@@ -2001,6 +2028,240 @@ def _judge_state(state) -> None:
             del state[key]
 
 
+# -- overprint ------------------------------------------------------------------------------------------
+# The copy drops overprint (``_judge_state``): PDFium, the gate's judge, ignores it, so without it every
+# viewer draws the copy as it was judged. But a reviewer who read the original with overprint shown
+# (Acrobat's overprint preview, the default for PDF/X; MuPDF; print) may have seen something else: with
+# overprint a colour paints only its own inks and leaves the others of what lies under it, so white CMYK
+# text (``0 0 0 0 k`` in nonzero mode, ``/OPM 1``) vanishes on a black box, cyan text on black becomes
+# black, a spot colour (Separation, DeviceN) mixes with the black under it. Painting that overprint can
+# change is refused on a page that shows text; the common print-production case stays accepted:
+# overprint in DeviceGray, RGB, Lab or calibrated spaces (these paint all inks), CMYK with overprint
+# mode 0 or with every component above zero, and full black (K = 1: the ink that makes text black is
+# painted, whatever it overprints). Nonzero overprint mode applies only to painting in the current
+# colour (paths, text, image masks), not to images and shadings (PLRM 4.8.5; ISO 32000-1 8.6.7).
+_PROCESS = {"/Cyan", "/Magenta", "/Yellow", "/Black"}
+_CURRENT_PAINT = {"f", "F", "f*", "B", "B*", "b", "b*", "S", "s"}
+_STROKES = {"B", "B*", "b", "b*", "S", "s"}
+_FILLS = {"f", "F", "f*", "B", "B*", "b", "b*"}
+_STROKE_MODES = {1, 2, 5, 6}
+_FILL_MODES = {0, 2, 4, 6}
+OVERPRINT = (
+    "de pdf laat kleuren 'overdrukken' (overprint: /OP of /op in een grafische toestand) in een kleur die niet "
+    "alle inkten dekt ({what}): in Acrobats overdrukvoorvertoning (standaard voor PDF/X), in andere pdf-lezers en "
+    "bij afdrukken kan tekst daardoor verdwijnen of een zwart vlak verschijnen, terwijl de gepubliceerde kopie "
+    "(zonder overdrukken) iets anders toont dan de beoordelaar mogelijk zag. Maak de pdf opnieuw vanuit het "
+    "bronbestand zonder overdrukken (of alleen met overdrukken van zwart) en lak met een lakprogramma dat tekst "
+    "verwijdert"
+)
+
+
+def _overprints(resources, seen: set, depth: int = 0) -> bool:
+    """Does a graphics state in ``resources``, or in those of the forms, patterns and Type 3 fonts they
+    hold, turn overprint on? (Cheap: most pages have none, and then nothing more is read.)"""
+    if not isinstance(resources, Dictionary) or depth > MAX_DEPTH or len(seen) > MAX_FORMS:
+        return False
+    key = _key(resources)
+    if key is not None:
+        if key in seen:
+            return False
+        seen.add(key)
+    states = resources.get(Name.ExtGState)
+    for state in states.values() if isinstance(states, Dictionary) else []:
+        if isinstance(state, Dictionary) and (state.get("/OP") is True or state.get("/op") is True):
+            return True
+    for category in (Name.XObject, Name.Pattern, Name.Font):
+        entries = resources.get(category)
+        for value in entries.values() if isinstance(entries, Dictionary) else []:
+            if isinstance(value, (Dictionary, pikepdf.Stream)):
+                vkey = _key(value)
+                if vkey is not None:
+                    if ("res", vkey) in seen:
+                        continue
+                    seen.add(("res", vkey))
+                if _overprints(value.get(Name.Resources), seen, depth + 1):
+                    return True
+    return False
+
+
+def _space_of(name, resources):
+    """The colour space a ``cs``/``CS`` operand names (a device family name or the resource it names)."""
+    if not isinstance(name, Name):
+        return None
+    if str(name) in ("/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/Pattern", "/G", "/RGB", "/CMYK"):
+        return {"/G": Name.DeviceGray, "/RGB": Name.DeviceRGB, "/CMYK": Name.DeviceCMYK}.get(str(name), name)
+    spaces = resources.get(Name.ColorSpace) if isinstance(resources, Dictionary) else None
+    return spaces.get(name) if isinstance(spaces, Dictionary) else None
+
+
+def _family(space) -> str:
+    if isinstance(space, Name):
+        return str(space)
+    if isinstance(space, Array) and len(space) and isinstance(space[0], Name):
+        return str(space[0])
+    return ""
+
+
+def _overprint_changes(space, values: list, mode: int, current: bool = True, depth: int = 0) -> str | None:
+    """What overprint would change when painting in ``space`` with ``values`` (None when nothing: the
+    colour paints every ink). ``current``: painting in the current colour (nonzero mode applies)."""
+    family = _family(space)
+    if family in ("/DeviceCMYK", "/ICCBased"):
+        if family == "/ICCBased":
+            profile = space[1] if isinstance(space, Array) and len(space) > 1 else None
+            if not (isinstance(profile, pikepdf.Stream) and profile.get(Name.N) == 4):
+                return None
+        if mode != 1 or not current:
+            return None
+        if len(values) == 4 and (all(v > 0 for v in values) or values[3] >= 1):
+            return None
+        return "een CMYK-kleur met een of meer nullen, in overdrukmodus 1 (/OPM 1)"
+    if family in ("/Separation", "/DeviceN"):
+        given = space[1] if isinstance(space, Array) and len(space) > 1 else None
+        names = [str(given)] if isinstance(given, Name) else [str(n) for n in given] if isinstance(given, Array) else []
+        if names == ["/All"] or (names and all(n == "/None" for n in names)):
+            return None
+        tints = dict(zip(names, values))
+        if tints.get("/Black", 0) >= 1 or (_PROCESS <= set(names) and len(values) == len(names) and all(v > 0 for v in values)):
+            return None
+        return f"een steunkleur ({family[1:]} {' '.join(n[1:] for n in names)[:60]})"
+    if family == "/Indexed":
+        base = space[1] if isinstance(space, Array) and len(space) > 1 else None
+        if depth < 2 and _overprint_changes(base, [], mode, current, depth + 1) is not None:
+            return "een geïndexeerde kleur op een basis van steunkleuren of CMYK"
+        return None
+    if family == "/Pattern":
+        return "een patroon of kleurverloop"
+    return None
+
+
+def _numbers(operands) -> list[float]:
+    out = []
+    for value in operands:
+        try:
+            out.append(float(value))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+_INITIAL = {"/DeviceCMYK": [0.0, 0.0, 0.0, 1.0], "/Separation": [1.0]}
+
+
+def _initial(space) -> list[float]:
+    family = _family(space)
+    if family == "/DeviceN" and isinstance(space, Array) and len(space) > 1 and isinstance(space[1], Array):
+        return [1.0] * len(space[1])
+    return list(_INITIAL.get(family, [0.0]))
+
+
+def _judge_overprint(page, number: int) -> None:
+    """Refuse a page that shows text and paints with overprint in a colour overprint can change (see above)."""
+    resources = page.get(Name.Resources)
+    if not _overprints(resources, set()):
+        return
+    try:
+        operations = pikepdf.parse_content_stream(pikepdf.Page(page))
+    except pikepdf.PdfError as exc:
+        raise CopyError(f"de inhoud van een pagina is onleesbaar ({str(exc)[:120]})") from exc
+    state = {"op": False, "OP": False, "OPM": 0, "fill": (Name.DeviceGray, [0.0]), "stroke": (Name.DeviceGray, [0.0]), "Tr": 0}
+    found: dict[str, str] = {}
+    _overprint_walk(operations, resources, state, found, set(), 0)
+    if "refuse" in found:
+        raise CopyError(f"{OVERPRINT.format(what=found['refuse'])} (pagina {number})")
+
+
+def _overprint_walk(operations, resources, state: dict, found: dict, seen: set, depth: int) -> None:
+    """Follow the overprint and colour state through ``operations`` (forms drawn inherit it). ``found``
+    notes under ``"pending"`` the first painting overprint can change, and under ``"refuse"`` what makes the
+    page refused: text painted so, or any text shown after such painting (it may lie on it). Painting
+    after the last text only covers: where it lies over text, the page as judged (without overprint)
+    hides at least as much as with it, and hidden text is refused anyway."""
+    if depth > MAX_DEPTH or len(seen) > MAX_FORMS:
+        raise CopyError("te diep geneste of te veel vormobjecten (Form XObjects)")
+    resources = resources if isinstance(resources, Dictionary) else Dictionary()
+    stack: list[dict] = []
+
+    def changed(what: str | None, text: bool) -> None:
+        if what and "pending" not in found:
+            found["pending"] = what
+        if text and "pending" in found:
+            found["refuse"] = found["pending"]
+
+    for instruction in operations:
+        if "refuse" in found:
+            return
+        op = str(instruction.operator)
+        operands = instruction.operands
+        if op == "q":
+            stack.append(dict(state))
+        elif op == "Q" and stack:
+            state.clear()
+            state.update(stack.pop())
+        elif op == "gs" and len(operands):
+            states = resources.get(Name.ExtGState)
+            gstate = states.get(operands[0]) if isinstance(states, Dictionary) and isinstance(operands[0], Name) else None
+            if isinstance(gstate, Dictionary):
+                if "/OP" in gstate:
+                    state["OP"] = gstate.get("/OP") is True
+                    if "/op" not in gstate:
+                        state["op"] = state["OP"]
+                if "/op" in gstate:
+                    state["op"] = gstate.get("/op") is True
+                if "/OPM" in gstate:
+                    state["OPM"] = 1 if gstate.get("/OPM") == 1 else 0
+        elif op in ("g", "rg", "k", "G", "RG", "K"):
+            family = {"g": Name.DeviceGray, "rg": Name.DeviceRGB, "k": Name.DeviceCMYK}[op.lower()]
+            state["fill" if op.islower() else "stroke"] = (family, _numbers(operands))
+        elif op in ("cs", "CS") and len(operands):
+            space = _space_of(operands[0], resources)
+            state["fill" if op == "cs" else "stroke"] = (space, _initial(space))
+        elif op in ("sc", "scn", "SC", "SCN"):
+            key = "fill" if op.islower() else "stroke"
+            state[key] = (state[key][0], _numbers(operands))
+        elif op == "Tr" and len(operands):
+            try:
+                state["Tr"] = int(operands[0])
+            except (TypeError, ValueError):
+                pass
+        elif op in _SHOWS or op in _CURRENT_PAINT:
+            if op in _SHOWS:
+                fills, strokes = state["Tr"] in _FILL_MODES, state["Tr"] in _STROKE_MODES
+            else:
+                fills, strokes = op in _FILLS, op in _STROKES
+            for on, key, paints in (("op", "fill", fills), ("OP", "stroke", strokes)):
+                if paints and state[on]:
+                    changed(_overprint_changes(state[key][0], state[key][1], state["OPM"]), False)
+            changed(None, op in _SHOWS)
+        elif op == "sh" and len(operands) and state["op"]:
+            shadings = resources.get(Name.Shading)
+            shading = shadings.get(operands[0]) if isinstance(shadings, Dictionary) and isinstance(operands[0], Name) else None
+            if isinstance(shading, Dictionary):
+                changed(_overprint_changes(shading.get(Name.ColorSpace), [], state["OPM"], current=False), False)
+        elif op == "Do" and len(operands) and isinstance(operands[0], Name):
+            objects = resources.get(Name.XObject)
+            target = objects.get(operands[0]) if isinstance(objects, Dictionary) else None
+            if not isinstance(target, pikepdf.Stream):
+                continue
+            if target.get(Name.Subtype) == Name.Form:
+                form_key = _key(target)
+                if form_key is not None:  # a form met again in the same state: judged already
+                    inherited = (form_key, repr(sorted((k, str(v)) for k, v in state.items())))
+                    if inherited in seen:
+                        continue
+                    seen.add(inherited)
+                try:
+                    inner = pikepdf.parse_content_stream(target)
+                except pikepdf.PdfError as exc:
+                    raise CopyError(f"de inhoud van een vormobject is onleesbaar ({str(exc)[:120]})") from exc
+                _overprint_walk(inner, target.get(Name.Resources), dict(state), found, seen, depth + 1)
+            elif state["op"]:
+                if target.get(Name.ImageMask) is True:
+                    changed(_overprint_changes(state["fill"][0], state["fill"][1], state["OPM"]), False)
+                else:
+                    changed(_overprint_changes(target.get(Name.ColorSpace), [], state["OPM"], current=False), False)
+
+
 def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level: int = 0) -> None:
     """Keep of ``obj`` only the keys of its kind's table, each value as the table says (see ``KINDS``)."""
     key = _key(obj)
@@ -2072,10 +2333,11 @@ def _clean_image_data(pdf: pikepdf.Pdf, image) -> None:
     """A JPEG image (``/DCTDecode``, alone or as the last filter of a chain) without its metadata."""
     filters = image.get(Name.Filter)
     names = [filters] if isinstance(filters, Name) else list(filters) if isinstance(filters, Array) else []
-    if Name.DCTDecode not in names:
+    codec = Name.DCTDecode if Name.DCTDecode in names else Name.JPXDecode if Name.JPXDecode in names else None
+    if codec is None:
         return
-    if names[-1] != Name.DCTDecode:
-        raise CopyError("een JPEG-afbeelding (DCTDecode) staat niet als laatste filter van haar stroom")
+    if names[-1] != codec:
+        raise CopyError(f"een JPEG-afbeelding ({str(codec)[1:]}) staat niet als laatste filter van haar stroom")
     parms = image.get(Name.DecodeParms)
     try:
         data = image.read_raw_bytes()
@@ -2091,12 +2353,12 @@ def _clean_image_data(pdf: pikepdf.Pdf, image) -> None:
             data = wrapped.read_bytes()
     except pikepdf.PdfError as exc:
         raise CopyError(f"een JPEG-afbeelding is onleesbaar ({str(exc)[:120]})") from exc
-    cleaned = jpeg_without_metadata(data)
+    cleaned = jpeg_without_metadata(data) if codec == Name.DCTDecode else jpx_without_metadata(data)
     if cleaned is None:
         return
     if isinstance(parms, Array):
         parms = parms[len(parms) - 1] if len(parms) == len(names) else None
-    image.write(cleaned, filter=Name.DCTDecode, decode_parms=parms if isinstance(parms, Dictionary) else None)
+    image.write(cleaned, filter=codec, decode_parms=parms if isinstance(parms, Dictionary) else None)
 
 
 def jpeg_without_metadata(data: bytes) -> bytes | None:
@@ -2163,6 +2425,130 @@ def jpeg_without_metadata(data: bytes) -> bytes | None:
         scan, pos = pos, end.start()
         out.append(data[scan:pos])
     return b"".join(out) if changed else None
+
+
+# -- JPEG 2000 image data ---------------------------------------------------------------------------
+# A JPX image (``/JPXDecode``) is a JP2 file (boxes) or a bare codestream. Decoding needs the signature,
+# file type and header boxes and the codestream; boxes with XML, UUID data, UUID lists, intellectual
+# property and any other go, as do the header's unknown boxes. An ICC profile in the colour box keeps only
+# what its tables cover (``clean_icc``); the file type box keeps its brand and the JPEG 2000 brands it
+# lists. In the codestream, comments (COM) of the main header and bytes after its end (EOC) go; a comment
+# in a tile-part header refuses the copy (its lengths would have to be rewritten; no encoder writes one).
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+_JP2_HEADER_BOXES = {b"ihdr", b"bpcc", b"colr", b"pclr", b"cmap", b"cdef", b"res ", b"resc", b"resd"}
+_JP2_BRANDS = {b"jp2 ", b"jpx ", b"jpxb"}
+
+
+def _boxes(data: bytes, refuse) -> list[tuple[bytes, bytes]]:
+    """The boxes (type, contents) of a JP2 box sequence."""
+    out, pos = [], 0
+    while pos < len(data):
+        if pos + 8 > len(data):
+            if data[pos:].strip(_TRAILING_BLANK):
+                raise refuse("afgebroken box")
+            break
+        length, kind, start = int.from_bytes(data[pos : pos + 4], "big"), data[pos + 4 : pos + 8], pos + 8
+        if length == 1:
+            if pos + 16 > len(data):
+                raise refuse("afgebroken box")
+            length, start = int.from_bytes(data[pos + 8 : pos + 16], "big"), pos + 16
+        elif length == 0:
+            length = len(data) - pos
+        if length < start - pos or pos + length > len(data):
+            raise refuse(f"boxlengte {length} klopt niet")
+        out.append((kind, data[start : pos + length]))
+        pos += length
+    return out
+
+
+def _box(kind: bytes, contents: bytes) -> bytes:
+    return (len(contents) + 8).to_bytes(4, "big") + kind + contents
+
+
+def jpx_without_metadata(data: bytes) -> bytes | None:
+    """``data`` (a JP2 file or a JPEG 2000 codestream) with only what decoding needs, or None when it
+    holds nothing else. A structure that cannot be read raises ``CopyError``."""
+
+    def refuse(what: str) -> CopyError:
+        return CopyError(f"een JPEG 2000-afbeelding is beschadigd of onbekend van opbouw ({what})")
+
+    if data.startswith(b"\xff\x4f\xff\x51"):
+        cleaned = _codestream(data, refuse)
+        return None if cleaned == data else cleaned
+    if not data.startswith(_JP2_SIGNATURE):
+        raise refuse("geen JP2-begin of codestroom")
+    out = [_JP2_SIGNATURE]
+    codestreams = 0
+    for kind, contents in _boxes(data[len(_JP2_SIGNATURE) :], refuse):
+        if kind == b"ftyp":
+            if len(contents) < 8:
+                raise refuse("bestandstype")
+            brands = [contents[i : i + 4] for i in range(8, len(contents) - 3, 4)]
+            out.append(_box(kind, contents[:4] + bytes(4) + b"".join(b for b in brands if b in _JP2_BRANDS)))
+        elif kind == b"jp2h":
+            kept = []
+            for inner, part in _boxes(contents, refuse):
+                if inner == b"colr" and len(part) > 3 and part[0] in (2, 3):  # an ICC profile
+                    if not _SCRATCH:
+                        _SCRATCH.append(pikepdf.new())
+                    profile = _SCRATCH[0].make_stream(part[3:])
+                    clean_icc(profile)
+                    part = part[:3] + profile.read_bytes()
+                if inner in _JP2_HEADER_BOXES:
+                    kept.append(_box(inner, part))
+            out.append(_box(kind, b"".join(kept)))
+        elif kind == b"jp2c":
+            codestreams += 1
+            if codestreams == 1:
+                out.append(_box(kind, _codestream(contents, refuse)))
+    if not codestreams:
+        raise refuse("geen codestroom")
+    cleaned = b"".join(out)
+    return None if cleaned == data else cleaned
+
+
+def _codestream(data: bytes, refuse) -> bytes:
+    """A JPEG 2000 codestream without the comments of its main header and without bytes after its end."""
+    if not data.startswith(b"\xff\x4f"):
+        raise refuse("codestroom zonder SOC")
+    out, pos = [b"\xff\x4f"], 2
+    while True:  # the main header, up to the first tile-part (SOT)
+        if pos + 4 > len(data) or data[pos] != 0xFF:
+            raise refuse(f"losse bytes op positie {pos}")
+        marker = data[pos + 1]
+        if marker == 0x90:
+            break
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if length < 2 or pos + 2 + length > len(data):
+            raise refuse(f"segmentlengte {length} klopt niet")
+        if marker != 0x64:  # COM: a comment
+            out.append(data[pos : pos + 2 + length])
+        pos += 2 + length
+    start = pos
+    while data[pos : pos + 2] == b"\xff\x90":  # tile-parts, each as long as its SOT says
+        if pos + 12 > len(data):
+            raise refuse("afgebroken tegel")
+        size = int.from_bytes(data[pos + 6 : pos + 10], "big")
+        header = pos + 12
+        while data[header : header + 2] not in (b"\xff\x93", b""):  # the tile-part header, up to SOD
+            if data[header : header + 2] == b"\xff\x64":
+                raise refuse("commentaar in een tegel")
+            if len(data) < header + 4:
+                raise refuse("afgebroken tegel")
+            header += 2 + int.from_bytes(data[header + 2 : header + 4], "big")
+        if size == 0:  # the last tile-part: up to EOC (never inside packet data)
+            end = data.find(b"\xff\xd9", header)
+            pos = len(data) if end < 0 else end
+            break
+        if size < 14 or pos + size > len(data):
+            raise refuse(f"tegellengte {size} klopt niet")
+        pos += size
+    if data[pos : pos + 2] == b"\xff\xd9":
+        pos += 2
+    elif data[pos:].strip(_TRAILING_BLANK):
+        raise refuse("geen EOC na de laatste tegel")
+    out.append(data[start:pos])
+    return b"".join(out)
 
 
 # -- colour profiles and font programs -----------------------------------------------------------------
@@ -2246,12 +2632,13 @@ def clean_font_program(stream, key: str) -> None:
         or data[:4] in (b"\x00\x01\x00\x00", b"true", b"OTTO")
     ):
         cleaned = _sfnt_covered(data, what)
+        cleaned = _sfnt_rebuilt(cleaned, what)
         if key == "/FontFile2" and cleaned != data:
             stream[Name.Length1] = len(cleaned)
     elif key == "/FontFile":
         cleaned = _type1_covered(stream, data, what)
     elif data[:1] == b"\x01":  # a bare CFF program (version 1): its names and notices are checked (unseen.py)
-        cleaned = data
+        cleaned = _cff_rebuilt(data, what)
     else:
         raise CopyError(f"{what} (CFF) is beschadigd of onbekend van opbouw (geen CFF-kop)")
     try:
@@ -2260,6 +2647,112 @@ def clean_font_program(stream, key: str) -> None:
         raise CopyError(f"{what} is beschadigd of onbekend van opbouw (fontTools: {exc})") from exc
     if cleaned != data:
         stream.write(cleaned)
+
+
+# Tables a viewer reads to draw a TrueType or OpenType font's glyphs (FreeType, which PDFium, poppler and
+# MuPDF use): outlines, metrics, hinting, character and glyph-name maps, names (checked for personal data),
+# bitmap strikes and variations. Any other table (layout GSUB/GPOS/GDEF, which a PDF does not use,
+# signatures, 'meta', private tables of any tag) goes from the copy. The small tables are written again by
+# fontTools from what it read of them, the metrics, glyph locations and outlines cut to what their structure
+# uses, so bytes after a table's own data go; outlines and hinting stay as they were (bytes a glyph's record
+# holds after its own data, between two glyph locations, stay: reading every glyph doubled the copy's time).
+SFNT_DRAWN = frozenset(
+    ["head", "hhea", "hmtx", "maxp", "cmap", "glyf", "loca", "cvt ", "fpgm", "prep", "gasp", "post", "name", "OS/2"]
+    + ["CFF ", "CFF2", "VORG", "vhea", "vmtx", "hdmx", "LTSH", "VDMX", "EBDT", "EBLC", "EBSC", "CBDT", "CBLC", "sbix"]
+    + ["COLR", "CPAL", "fvar", "gvar", "avar", "cvar", "HVAR", "VVAR", "MVAR"]
+)
+
+
+class _NoOtFont:
+    """What fontTools' CFF writer asks of the font around a bare CFF program."""
+
+    recalcBBoxes = False
+
+
+_REBUILT: dict[bytes, bytes] = {}  # the last few fonts written again, by digest (a font is shared by a package's PDFs)
+
+
+def _sfnt_rebuilt(data: bytes, what: str) -> bytes:
+    """A TrueType or OpenType font with only the tables in ``SFNT_DRAWN``, each written again (fontTools; a
+    CFF table with only the strings it refers to). Written again, the result stays the same."""
+    digest = hashlib.sha256(data).digest()
+    if digest not in _REBUILT:
+        if len(_REBUILT) >= 64:
+            _REBUILT.clear()
+        _REBUILT[digest] = _sfnt_written_again(data, what)
+    return _REBUILT[digest]
+
+
+# Tables fontTools reads and writes again (small, or holding text); the large ones of fixed structure (metrics,
+# glyph locations and outlines) are cut to what their structure says instead, their bytes kept as they are.
+SFNT_WRITTEN_AGAIN = frozenset(["head", "hhea", "maxp", "OS/2", "name", "post", "cmap", "gasp", "vhea", "CFF ", "VORG"])
+
+
+def _sfnt_written_again(data: bytes, what: str) -> bytes:
+    import logging
+
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
+
+    quiet = logging.getLogger("fontTools")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # its warnings about what it drops (slack in 'post') are not for staff
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+        for tag in list(font.keys()):
+            if tag == "GlyphOrder":
+                continue
+            if tag not in SFNT_DRAWN:
+                del font[tag]
+            elif tag in SFNT_WRITTEN_AGAIN:
+                font[tag]  # read (decompiled), so that saving writes it again from what was read
+        for tag, size in _sfnt_structure_sizes(font).items():
+            kept = font.reader[tag]
+            if len(kept) > size:  # bytes after what the structure uses
+                table = DefaultTable(tag)
+                table.data = kept[:size]
+                font[tag] = table
+        out = io.BytesIO()
+        font.save(out, reorderTables=True)
+    except Exception as exc:  # fontTools raises many kinds on a damaged program
+        raise CopyError(f"{what} (TrueType/OpenType) is beschadigd of onbekend van opbouw ({type(exc).__name__})") from exc
+    finally:
+        quiet.setLevel(level)
+    return out.getvalue()
+
+
+def _sfnt_structure_sizes(font) -> dict[str, int]:
+    """The bytes the horizontal and vertical metrics, glyph locations and outlines take by their structure
+    (the number of glyphs and of metrics, the last glyph location)."""
+    sizes = {}
+    glyphs = font["maxp"].numGlyphs
+    for metrics, header, count in (("hmtx", "hhea", "numberOfHMetrics"), ("vmtx", "vhea", "numOfLongVerMetrics")):
+        if metrics in font.reader and header in font:
+            long = min(getattr(font[header], count), glyphs)
+            sizes[metrics] = 4 * long + 2 * (glyphs - long)
+    if "loca" in font.reader and "head" in font:
+        width = 2 if font["head"].indexToLocFormat == 0 else 4
+        sizes["loca"] = (glyphs + 1) * width
+        locations = font.reader["loca"]
+        if "glyf" in font.reader and len(locations) >= sizes["loca"]:
+            last = int.from_bytes(locations[sizes["loca"] - width : sizes["loca"]], "big") * (2 if width == 2 else 1)
+            sizes["glyf"] = last
+    return sizes
+
+
+def _cff_rebuilt(data: bytes, what: str) -> bytes:
+    """A bare CFF program (``/FontFile3`` Type1C or CIDFontType0C) written again by fontTools from what it
+    read: bytes after or between its structures and strings it never refers to go."""
+    from fontTools.cffLib import CFFFontSet
+
+    try:
+        cff = CFFFontSet()
+        cff.decompile(io.BytesIO(data), None)
+        out = io.BytesIO()
+        cff.compile(out, _NoOtFont())
+    except Exception as exc:  # fontTools raises many kinds on a damaged program
+        raise CopyError(f"{what} (CFF) is beschadigd of onbekend van opbouw ({type(exc).__name__})") from exc
+    return out.getvalue()
 
 
 def _sfnt_covered(data: bytes, what: str) -> bytes:
@@ -2308,6 +2801,62 @@ def _type1_covered(stream, data: bytes, what: str) -> bytes:
     return data[:end]
 
 
+# A CalRGB space is drawn by PDFium (Chrome, the gate's judge), Acrobat, pdf.js and poppler through its
+# /Gamma, /Matrix and /WhitePoint, by MuPDF (SumatraPDF) as plain RGB: text a reviewer saw in one may be
+# invisible in the other. The space stays when PDFium draws every colour within ``MAX_CALIBRATED_SHIFT``
+# grey levels of its plain value (real calibrations: sRGB-like within 3, Apple RGB 33, Adobe RGB 45); one that
+# moves colours further (a gamma of 1000 or 0.001, no or a zero matrix) is refused.
+MAX_CALIBRATED_SHIFT = 64
+_CALIBRATED_STEPS = (0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0)
+_CALIBRATED_SHIFTS: dict[str, float] = {}
+
+
+def calibrated_shift(entries) -> float:
+    """How far (in grey levels, 0-255) PDFium draws a CalRGB space with ``entries`` (its dictionary, only
+    numbers kept) from the plain RGB values, at worst over a 9 x 9 x 9 grid of colours."""
+    import pypdfium2
+
+    values: dict[str, float | list[float]] = {}
+    for k in ("/WhitePoint", "/BlackPoint", "/Gamma", "/Matrix"):
+        value = entries.get(k)
+        try:
+            if isinstance(value, Array):
+                values[k] = [float(v) for v in value]
+            elif value is not None:
+                values[k] = float(value)
+        except (TypeError, ValueError):
+            values[k] = 0.0  # not a number: drawn as PDFium reads it (as 0) below
+    key = repr(sorted(values.items()))
+    if key in _CALIBRATED_SHIFTS:
+        return _CALIBRATED_SHIFTS[key]
+    colours = [(r, g, b) for r in _CALIBRATED_STEPS for g in _CALIBRATED_STEPS for b in _CALIBRATED_STEPS]
+    scratch = pikepdf.new()
+    content = b"/C cs " + b"".join(b"%g %g %g scn %d 0 1 1 re f\n" % (*c, i) for i, c in enumerate(colours))
+    flat = Dictionary({k: Array(v) if isinstance(v, list) else v for k, v in values.items()})
+    space = Array([Name.CalRGB, flat])
+    page = Dictionary(
+        Type=Name.Page, MediaBox=Array([0, 0, len(colours), 1]), Resources=Dictionary(ColorSpace=Dictionary(C=space))
+    )
+    scratch.pages.append(pikepdf.Page(page))
+    scratch.pages[0].obj.Contents = scratch.make_stream(content)
+    out = io.BytesIO()
+    scratch.save(out)
+    document = pypdfium2.PdfDocument(out.getvalue())
+    try:
+        image = document[0].render(scale=1).to_pil().convert("RGB")
+        pixels = image.tobytes()
+        drawn = [tuple(pixels[3 * i : 3 * i + 3]) for i in range(len(colours))]
+    finally:
+        document.close()
+
+    def grey(r: float, g: float, b: float) -> float:
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    shift = max(abs(grey(*seen) - 255 * grey(*c)) for seen, c in zip(drawn, colours))
+    _CALIBRATED_SHIFTS[key] = shift
+    return shift
+
+
 def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: int) -> None:
     """A colour space array: its family must be known; its parts are cleaned by kind, and no other part
     may hold text (only an Indexed lookup table is a string)."""
@@ -2322,8 +2871,17 @@ def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: 
     if family == "/CalGray" and len(space) > 1 and isinstance(space[1], Dictionary) and "/Gamma" in space[1]:
         # PDFium (the gate's judge) ignores a CalGray /Gamma, poppler applies it: 0.99 with gamma 1000 is white
         # in one and black in the other. Without it every viewer draws the colour as it was judged. (PDFium
-        # applies a CalRGB /Gamma, as poppler does: that one stays.)
+        # applies a CalRGB /Gamma, as poppler does: that one stays, when it moves colours little.)
         del space[1]["/Gamma"]
+    if family == "/CalRGB" and len(space) > 1 and isinstance(space[1], Dictionary):
+        shift = calibrated_shift(space[1])
+        if shift > MAX_CALIBRATED_SHIFT:
+            raise CopyError(
+                "een kleurruimte (CalRGB) verschuift kleuren sterk met haar /Gamma, /Matrix of /WhitePoint "
+                f"(tot {round(shift)} van 255 grijstinten): Chrome en Acrobat tekenen ze zo, andere pdf-lezers (MuPDF, "
+                "SumatraPDF) niet, zodat tekst in de ene lezer zichtbaar en in de andere onzichtbaar kan zijn. Maak de "
+                "pdf opnieuw vanuit het bronbestand (met gewone RGB- of ICC-kleuren)"
+            )
     parts = _COLOUR_SPACE_PARTS.get(family, {})
     for i in range(1, len(space)):
         item = space[i]

@@ -90,6 +90,12 @@ SEE_THROUGH_RENDERS, SEE_THROUGH_MOST = 6, 2000
 COVER_OPAQUE = 0.8 * 255  # later text at this opacity or more is a cover, whatever its colour
 VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
 SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
+# A letter under an annotation (a comment, stamp or box the copy drops) with less than this share of its
+# ink seen counts as covered, once the annotation lies over ANNOTATION_PART of its box: the reviewer saw
+# part of a letter, the public would see all of it. (Highlights are translucent: the ink stays seen;
+# strike-out and underline lines hide a small share.)
+ANNOTATION_SEEN = 0.6
+ANNOTATION_PART = 0.2
 UNCHANGED_PIXELS, UNCHANGED_SHARE = 2, 0.03  # own pixels of an object that may stay unchanged (edge effects)
 # Besides: an object with any unchanged own pixel none of whose 8 neighbours is its own visible ink (a
 # covered letter, not the anti-aliased edge of a visible one) is judged character by character, however
@@ -1034,6 +1040,9 @@ def _judge(
     if visible >= max(1.0, VISIBLE_SHARE * cells):
         if max(w, h) < MIN_SIZE:
             return TE_KLEIN
+        if annots and visible < ANNOTATION_SEEN * own.sum() and _overlap_any(box, annots, ANNOTATION_PART):
+            if _banded(own & ~changed[where], own, bare[where]) >= 1 - ANNOTATION_SEEN:
+                return ONDER_VLAK  # an annotation (the copy drops it) hides a band of the letter's ink
         return ""
     if max(w, h) < MIN_SIZE:
         return TE_KLEIN
@@ -1069,9 +1078,32 @@ def _judge(
     return ONDER_VLAK
 
 
-def _overlap_any(box, rects) -> bool:
+def _banded(lost: np.ndarray, own: np.ndarray, under: np.ndarray) -> float:
+    """The share of a letter's ink (``own``) in the widest band of rows, or of columns, whose ink is all
+    (nine tenths) ``lost`` under one even colour (``under``: the page without text, across the letter's
+    box): a box ending mid-letter hides such a band; letters typed over letters hide scattered strokes
+    with paper between them."""
+    total = int(own.sum())
+    if not total:
+        return 0.0
+    best = 0
+    under = under.astype(np.int16)
+    for axis in (1, 0):
+        inked, gone = own.sum(axis=axis), lost.sum(axis=axis)
+        even = (under.max(axis=axis) - under.min(axis=axis)) <= 2 * CHANGED
+        run = 0
+        for ink, lost_ink, flat in zip(inked.tolist(), gone.tolist(), even.tolist()):
+            if ink and flat and lost_ink >= 0.9 * ink:
+                run += ink
+                best = max(best, run)
+            elif ink:
+                run = 0
+    return best / total
+
+
+def _overlap_any(box, rects, share: float = 0.5) -> bool:
     area = max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
-    return any(_overlap(box, r) >= 0.5 * area for r in rects)
+    return any(_overlap(box, r) >= share * area for r in rects)
 
 
 def _transparent(obj, fade: float = 1.0) -> bool:
