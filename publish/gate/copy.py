@@ -2021,6 +2021,8 @@ def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level
         _enum(obj, k, allowed, refuse)
     if kind == "function":
         _clean_function(obj)
+    elif kind == "shading":
+        _judge_shading(obj)
     elif kind == "image" and isinstance(obj, pikepdf.Stream):
         _clean_image_data(pdf, obj)
     elif kind == "icc" and isinstance(obj, pikepdf.Stream):
@@ -2390,3 +2392,181 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
         font[Name.Resources] = resources
     elif Name.Resources in font:
         del font[Name.Resources]
+
+
+# -- shadings, images and Type 3 widths that viewers read differently ------------------------------------
+# PDFium, poppler, MuPDF, Ghostscript and Acrobat each repair a declaration that does not fit its data in
+# their own way (or draw nothing): a shading whose functions give another number of colour components than
+# its colour space has (PDFium skips it on a page's first load and draws it, black, on every later load), an
+# image whose bits per component, colour components or size do not fit its data (one engine draws nothing, the
+# other a black bar). The gate judges one engine's drawing, so such a declaration refuses the copy (round 4).
+_SHADING_VIEWERS = "pdf-lezers tekenen het verschillend (de een als een zwart of wit vlak, de ander niet)"
+_SAMPLE_BITS = {1, 2, 4, 8, 12, 16, 24, 32}
+_MESH_FLAG_BITS = {2, 4, 8}
+_IMAGE_BITS = {1, 2, 4, 8, 16}
+MAX_FUNCTION_SAMPLES = 16 * 1024 * 1024
+
+
+def _reals(value, count: int | None = None) -> list[float] | None:
+    """``value`` as finite numbers (``count`` of them when given), or None when it is something else."""
+    if not isinstance(value, Array) or (count is not None and len(value) != count) or len(value) > 4096:
+        return None
+    numbers = []
+    for item in value:
+        if not _number(item):
+            return None
+        number = float(item)
+        if number != number or abs(number) == float("inf"):
+            return None
+        numbers.append(number)
+    return numbers
+
+
+def _pairs_rise(values: list[float] | None) -> bool:
+    """An even number of values, each pair from low to high (a /Domain or /Range)."""
+    return values is not None and len(values) >= 2 and len(values) % 2 == 0 and all(a <= b for a, b in zip(values[::2], values[1::2]))
+
+
+def _function_shape(function, depth: int = 0) -> tuple[int, int]:
+    """(inputs, outputs) of a function (ISO 32000-1, 7.10), its entries checked as the specification
+    requires them; one that does not fit or cannot be read raises ``CopyError``."""
+
+    def refuse(reason: str) -> CopyError:
+        return CopyError(f"een functie van een kleurverloop of kleurruimte klopt niet ({reason}): {_SHADING_VIEWERS}")
+
+    if depth > 8 or not isinstance(function, (Dictionary, pikepdf.Stream)):
+        raise refuse("geen functie")
+    kind = function.get(Name.FunctionType)
+    domain = _reals(function.get(Name.Domain))
+    if not _pairs_rise(domain):
+        raise refuse("het bereik /Domain ontbreekt of loopt terug")
+    inputs = len(domain) // 2
+    ranges = _reals(function.get(Name.Range)) if Name.Range in function else None
+    if Name.Range in function and not _pairs_rise(ranges):
+        raise refuse("het bereik /Range loopt terug of is onleesbaar")
+    if kind == 2:
+        c0 = _reals(function.get(Name.C0)) if Name.C0 in function else [0.0]
+        c1 = _reals(function.get(Name.C1)) if Name.C1 in function else [1.0]
+        if inputs != 1 or c0 is None or c1 is None or len(c0) != len(c1) or not c0 or not _number(function.get(Name.N)):
+            raise refuse("/C0, /C1 of /N van een exponentiële functie passen niet bij elkaar")
+        outputs = len(c0)
+    elif kind == 3:
+        parts = function.get(Name.Functions)
+        parts = list(parts) if isinstance(parts, Array) else []
+        bounds = _reals(function.get(Name.Bounds), len(parts) - 1) if parts else None
+        encode = _reals(function.get(Name.Encode), 2 * len(parts)) if parts else None
+        if inputs != 1 or not parts or len(parts) > 1024 or bounds is None or encode is None:
+            raise refuse("/Functions, /Bounds of /Encode van een samengestelde functie passen niet bij elkaar")
+        edges = [domain[0], *bounds, domain[1]]
+        if any(a > b for a, b in zip(edges, edges[1:])):
+            raise refuse("de grenzen /Bounds liggen niet op volgorde binnen /Domain")
+        shapes = {_function_shape(part, depth + 1) for part in parts}
+        if len(shapes) != 1 or next(iter(shapes))[0] != 1:
+            raise refuse("de delen van een samengestelde functie geven niet evenveel uitkomsten")
+        outputs = next(iter(shapes))[1]
+    elif kind in (0, 4):
+        if ranges is None:
+            raise refuse("het bereik /Range ontbreekt")
+        outputs = len(ranges) // 2
+        if kind == 0:
+            size = function.get(Name.Size)
+            bits = function.get(Name.BitsPerSample)
+            sizes = [int(s) for s in size] if isinstance(size, Array) and all(isinstance(s, int) for s in size) else []
+            if not isinstance(function, pikepdf.Stream) or len(sizes) != inputs or any(s < 1 for s in sizes) or bits not in _SAMPLE_BITS:
+                raise refuse("/Size of /BitsPerSample van een bemonsterde functie klopt niet")
+            for key, count in ((Name.Encode, 2 * inputs), (Name.Decode, 2 * outputs)):
+                if key in function and _reals(function.get(key), count) is None:
+                    raise refuse(f"{str(key)} van een bemonsterde functie heeft niet {count} getallen")
+            samples = outputs * int(bits)
+            for s in sizes:
+                samples *= s
+                if samples > MAX_FUNCTION_SAMPLES * 8:
+                    raise refuse("een bemonsterde functie is te groot")
+            try:
+                data = function.read_bytes()
+            except pikepdf.PdfError as exc:
+                raise refuse(f"onleesbare gegevens: {str(exc)[:80]}") from exc
+            if len(data) < (samples + 7) // 8:
+                raise refuse("een bemonsterde functie heeft te weinig gegevens")
+        elif not isinstance(function, pikepdf.Stream):
+            raise refuse("een rekenfunctie (PostScript) zonder programma")
+    else:
+        raise refuse("onbekende soort")
+    if ranges is not None and len(ranges) != 2 * outputs:
+        raise refuse("het bereik /Range past niet bij het aantal uitkomsten")
+    return inputs, outputs
+
+
+def _judge_shading(shading) -> None:
+    """A shading (``sh`` or a shading pattern) as ISO 32000-1 8.7.4.5 defines it: its functions give as many
+    colour components as its colour space has (one function with n outputs, or n functions with one), its
+    coordinates and domain are not degenerate. Another one refuses the copy: PDFium leaves it out on a
+    page's first load (the render the gate judges) and draws it on every later load, other viewers draw it
+    as they repair it (a black bar over text that can still be copied)."""
+    kind = shading.get(Name.ShadingType)
+
+    def refuse(reason: str) -> CopyError:
+        return CopyError(f"een kleurverloop (shading) klopt niet: {reason}; {_SHADING_VIEWERS}")
+
+    if not isinstance(kind, int) or isinstance(kind, bool) or not 1 <= kind <= 7:
+        raise refuse("de soort (/ShadingType) ontbreekt of is onbekend")
+    space = shading.get(Name.ColorSpace)
+    family = str(space[0]) if isinstance(space, Array) and len(space) else str(space)
+    components = _components(space, None)
+    if components is None or family in ("/Pattern", "/I", "/G", "/RGB", "/CMYK"):
+        raise refuse("de kleurruimte ontbreekt of heeft geen vast aantal kleurcomponenten")
+    function = shading.get(Name.Function)
+    if function is None and kind <= 3:
+        raise refuse("de verplichte functie (/Function) ontbreekt")
+    if function is not None:
+        if family == "/Indexed" and kind >= 4:
+            raise refuse("een functie bij een geïndexeerde kleurruimte")
+        functions = list(function) if isinstance(function, Array) else [function]
+        shapes = [_function_shape(f) for f in functions]
+        inputs = 2 if kind == 1 else 1
+        if any(shape[0] != inputs for shape in shapes):
+            raise refuse(f"een functie neemt niet {inputs} invoerwaarde(n)")
+        fits = (len(shapes) == 1 and shapes[0][1] == components) or (
+            len(shapes) == components and all(shape[1] == 1 for shape in shapes)
+        )
+        if not fits:
+            given = " + ".join(str(shape[1]) for shape in shapes)
+            raise refuse(f"de functies geven {given} kleurwaarde(n), de kleurruimte ({family[1:40]}) vraagt er {components}")
+    if Name.Background in shading and _reals(shading.get(Name.Background), components) is None:
+        raise refuse(f"de achtergrondkleur (/Background) heeft niet {components} waarden")
+    if Name.BBox in shading and _reals(shading.get(Name.BBox), 4) is None:
+        raise refuse("het kader (/BBox) is geen rechthoek")
+    if kind == 1:
+        domain = _reals(shading.get(Name.Domain), 4) if Name.Domain in shading else [0.0, 1.0, 0.0, 1.0]
+        if domain is None or not (domain[0] < domain[1] and domain[2] < domain[3]):
+            raise refuse("het bereik (/Domain) is leeg of loopt terug")
+        matrix = _reals(shading.get(Name.Matrix), 6) if Name.Matrix in shading else [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        if matrix is None or matrix[0] * matrix[3] - matrix[1] * matrix[2] == 0:
+            raise refuse("de matrix (/Matrix) is onleesbaar of plat")
+    elif kind in (2, 3):
+        coords = _reals(shading.get(Name.Coords), 4 if kind == 2 else 6)
+        if coords is None:
+            raise refuse("de coördinaten (/Coords) ontbreken of zijn onleesbaar")
+        if kind == 2 and coords[:2] == coords[2:]:
+            raise refuse("begin- en eindpunt (/Coords) vallen samen")
+        if kind == 3 and (coords[2] < 0 or coords[5] < 0 or coords[:3] == coords[3:] or coords[2] == coords[5] == 0):
+            raise refuse("de cirkels (/Coords) hebben een negatieve straal of vallen samen")
+        domain = _reals(shading.get(Name.Domain), 2) if Name.Domain in shading else [0.0, 1.0]
+        if domain is None or not domain[0] < domain[1]:
+            raise refuse("het bereik (/Domain) is leeg of loopt terug")
+        extend = shading.get(Name.Extend)
+        if extend is not None and not (isinstance(extend, Array) and len(extend) == 2 and all(isinstance(e, bool) for e in extend)):
+            raise refuse("/Extend is geen paar van waar/onwaar")
+    else:
+        if not isinstance(shading, pikepdf.Stream):
+            raise refuse("een maasverloop (mesh) zonder gegevens")
+        values = 1 if function is not None else components
+        if shading.get(Name.BitsPerCoordinate) not in _SAMPLE_BITS or shading.get(Name.BitsPerComponent) not in {1, 2, 4, 8, 12, 16}:
+            raise refuse("/BitsPerCoordinate of /BitsPerComponent is ongeldig")
+        if kind != 5 and shading.get(Name.BitsPerFlag) not in _MESH_FLAG_BITS:
+            raise refuse("/BitsPerFlag is ongeldig")
+        rows = shading.get(Name.VerticesPerRow)
+        if kind == 5 and not (isinstance(rows, int) and rows >= 2):
+            raise refuse("/VerticesPerRow is ongeldig")
+        if not _pairs_rise(_reals(shading.get(Name.Decode), 4 + 2 * values)):
+            raise refuse(f"/Decode heeft niet {4 + 2 * values} oplopende waarden")
