@@ -2379,7 +2379,8 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
     procs = font.get(Name.CharProcs)
     if font.get(Name.Subtype) == Name.Type3 and isinstance(procs, Dictionary):
         operations = []
-        for proc in procs.values():
+        advances: dict[str, float] = {}
+        for glyph, proc in procs.items():
             if not isinstance(proc, pikepdf.Stream):
                 continue
             try:
@@ -2390,6 +2391,8 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
             if b"%" in data:
                 proc.write(pikepdf.unparse_content_stream(ops))
             operations += ops
+            advances[str(glyph)] = _type3_advance(ops)
+        _type3_widths(font, advances)
         if _glyphs_show_text(operations, font.get(Name.Resources)):
             raise CopyError(
                 "een lettertype (Type 3) tekent in zijn tekens zelf tekst: die tekst is niet te zien en wordt niet "
@@ -2786,3 +2789,71 @@ def _judge_image_xobject(pdf: pikepdf.Pdf, image, forms: set) -> None:
         mask = image.get(mask_key)
         if isinstance(mask, pikepdf.Stream):
             _judge_image(pdf, mask, role=role)
+
+
+def _type3_advance(operations) -> float:
+    """A Type 3 glyph procedure's advance (``wx`` of its ``d0`` or ``d1``), 0 without one (as PDFium reads it)."""
+    for instruction in operations:
+        if str(instruction.operator) in ("d0", "d1"):
+            operands = list(instruction.operands)
+            return float(operands[0]) if operands and _number(operands[0]) else 0.0
+    return 0.0
+
+
+def _type3_widths(font, advances: dict[str, float]) -> None:
+    """A Type 3 font whose advances every viewer reads alike. PDFium takes a code's advance from /Widths
+    (indexed from /FirstChar, /LastChar ignored) unless that width rounds to 0 (in thousandths of text
+    space), and then from the glyph procedure's ``d0``/``d1``; poppler, MuPDF, Ghostscript and Acrobat take
+    /Widths for /FirstChar to /LastChar and never the procedure. A missing, short or zero width thus moves
+    the text after it in PDFium only (round 4, leak 2b: the name beside a black box in the gate's render,
+    under it in every other viewer). Where the two readings differ, the copy gets /Widths as PDFium reads
+    them (so every viewer places the glyphs where the gate judged them); a font whose codes cannot all be
+    mapped to their procedures (a base encoding) is refused."""
+    matrix = font.get(Name.FontMatrix)
+    scale = float(matrix[0]) if isinstance(matrix, Array) and len(matrix) == 6 and _number(matrix[0]) else 0.001
+    first = font.get(Name.FirstChar)
+    first = int(first) if _number(first) else 0
+    last = font.get(Name.LastChar)
+    last = int(last) if _number(last) else -1
+    widths = font.get(Name.Widths)
+    widths = list(widths) if isinstance(widths, Array) else None
+    names: dict[int, str] = {}
+    encoding = font.get(Name.Encoding)
+    differences = encoding.get(Name.Differences) if isinstance(encoding, Dictionary) else None
+    code = 0
+    for item in differences if isinstance(differences, Array) else []:
+        if _number(item):
+            code = int(item)
+        elif isinstance(item, Name):
+            if 0 <= code <= 255:
+                names[code] = str(item)
+            code += 1
+    base = encoding is not None and not (isinstance(encoding, Dictionary) and Name.BaseEncoding not in encoding)
+
+    def value(index: int) -> float:
+        item = widths[index] if widths is not None and 0 <= index < len(widths) else 0
+        return float(item) if _number(item) else 0.0
+
+    pdfium: list[float] = []
+    differs = False
+    for code in range(256):
+        table = value(code - first) if widths is not None and 0 <= first <= code < first + len(widths) else 0.0
+        if round(table * scale * 1000) == 0:  # PDFium: the glyph procedure's advance
+            if code not in names and base and any(advance for advance in advances.values()):
+                raise CopyError(
+                    "een lettertype (Type 3) heeft breedtes (/Widths) die pdf-lezers verschillend aanvullen en een "
+                    "basiscodering waarmee niet vast te stellen is welke tekens het tekent: de tekst kan bij de een "
+                    "ergens anders staan dan bij de ander"
+                )
+            table = advances.get(names.get(code, ""), 0.0)
+        pdfium.append(table)
+        spec = value(code - first) if first <= code <= last and widths is not None and code - first < len(widths) else None
+        if (spec is None and round(table * scale * 1000) != 0) or (spec is not None and abs(spec - table) * abs(scale) * 1000 > 0.5):
+            differs = True
+    if not differs:
+        return
+    used = [code for code in range(256) if pdfium[code] != 0] or [0]
+    low, high = min(used), max(used)
+    font[Name.FirstChar] = low
+    font[Name.LastChar] = high
+    font[Name.Widths] = Array([int(w) if w == int(w) else Decimal(str(round(w, 4))) for w in pdfium[low : high + 1]])
