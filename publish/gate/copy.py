@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from decimal import Decimal
 
 import pikepdf
@@ -2738,7 +2739,14 @@ def _judge_image(pdf: pikepdf.Pdf, image, resources=None, raw: bytes | None = No
         return
     if codec == Name.JBIG2Decode:
         return
+    expected = height * ((width * int(bits) * (components or 1) + 7) // 8) if codec is None else 0
     try:
+        if codec is None and names == [Name.FlateDecode]:
+            length = _inflated_length(raw if inline else image.read_raw_bytes(), parms)
+            if length is not None:
+                if length < expected:
+                    raise refuse(f"te weinig beeldgegevens: {length} bytes voor {width} x {height} beeldpunten ({expected} nodig)")
+                return
         data = _image_bytes(pdf, None if inline else image, raw if inline else image.read_raw_bytes(), names, parms)
     except pikepdf.PdfError as exc:
         raise refuse(f"onleesbare gegevens: {str(exc)[:80]}") from exc
@@ -2766,9 +2774,35 @@ def _judge_image(pdf: pikepdf.Pdf, image, resources=None, raw: bytes | None = No
                 f"de afbeelding zegt {components or 'eigen kleuren'} en {width} x {height}"
             )
         return
-    expected = height * ((width * int(bits) * (components or 1) + 7) // 8)
     if len(data) < expected:
         raise refuse(f"te weinig beeldgegevens: {len(data)} bytes voor {width} x {height} beeldpunten ({expected} nodig)")
+
+
+def _inflated_length(raw: bytes, parms) -> int | None:
+    """The length of Flate data once decoded (and un-predicted), counted in chunks without keeping it (half the
+    time of decoding it whole, and no copy of a page-sized scan in memory); None when zlib cannot read it or the
+    parameters are unusual (then qpdf decodes it, as it decodes it for the copy)."""
+    predictor, row = 1, 0
+    if isinstance(parms, Dictionary):
+        predictor = parms.get(Name.Predictor, 1)
+        if not isinstance(predictor, int) or predictor not in (1, 2, 10, 11, 12, 13, 14, 15):
+            return None
+        if predictor >= 10:
+            values = [parms.get(key, default) for key, default in ((Name.Colors, 1), (Name.BitsPerComponent, 8), (Name.Columns, 1))]
+            if not all(isinstance(v, int) and 0 < v <= MAX_IMAGE_SIDE for v in values):
+                return None
+            row = (values[0] * values[1] * values[2] + 7) // 8
+    elif parms is not None:
+        return None
+    inflater, length, rest = zlib.decompressobj(), 0, raw
+    try:
+        while rest:
+            length += len(inflater.decompress(rest, 1 << 20))
+            rest = inflater.unconsumed_tail
+        length += len(inflater.flush())
+    except zlib.error:
+        return None
+    return length // (row + 1) * row if predictor >= 10 else length
 
 
 def _shown_bits(bits) -> str:
