@@ -22,6 +22,7 @@ from pikepdf import Array, Dictionary, Name
 from PIL import Image
 
 from publish.pdfs import _inspect_bytes
+
 from support.pdfcraft import one_page_pdf, secret_in
 
 SECRET = "Pietersen"
@@ -82,7 +83,14 @@ def exponential(*c1, c0=None):
 def axial(space, function, coords=(70, 0, 230, 0), **extra):
     def build(pdf):
         return pdf.make_indirect(
-            Dictionary(ShadingType=2, ColorSpace=space, Coords=Array(list(coords)), Extend=Array([True, True]), Function=function, **extra)
+            Dictionary(
+                ShadingType=2,
+                ColorSpace=space,
+                Coords=Array(list(coords)),
+                Extend=Array([True, True]),
+                Function=function,
+                **extra,
+            )
         )
 
     return build
@@ -93,7 +101,9 @@ def sampled(outputs: int):
         f = pdf.make_stream(bytes(2 * outputs), FunctionType=0, Domain=Array([0, 1]), Range=Array([0, 1] * outputs))
         f.Size, f.BitsPerSample = Array([2]), 8
         return pdf.make_indirect(
-            Dictionary(ShadingType=2, ColorSpace=Name.DeviceRGB, Coords=Array([70, 0, 230, 0]), Extend=Array([True, True]), Function=f)
+            Dictionary(
+                ShadingType=2, ColorSpace=Name.DeviceRGB, Coords=Array([70, 0, 230, 0]), Extend=Array([True, True]), Function=f
+            )
         )
 
     return build
@@ -119,7 +129,9 @@ BAD_SHADINGS = {
         Name.DeviceGray, Dictionary(FunctionType=2, Domain=Array([1, 0]), C0=Array([0]), C1=Array([0]), N=1)
     ),
     "p05_negative_radius": lambda pdf: pdf.make_indirect(
-        Dictionary(ShadingType=3, ColorSpace=Name.DeviceGray, Coords=Array([150, 606, 0, 150, 606, -200]), Function=exponential(0))
+        Dictionary(
+            ShadingType=3, ColorSpace=Name.DeviceGray, Coords=Array([150, 606, 0, 150, 606, -200]), Function=exponential(0)
+        )
     ),
     "no_shading_type": lambda pdf: pdf.make_indirect(
         Dictionary(ColorSpace=Name.DeviceGray, Coords=Array([70, 0, 230, 0]), Function=exponential(0))
@@ -127,15 +139,22 @@ BAD_SHADINGS = {
     "stitching_parts_disagree": axial(
         Name.DeviceRGB,
         Dictionary(
-            FunctionType=3, Domain=Array([0, 1]), Functions=Array([exponential(0, 0, 0), exponential(0)]), Bounds=Array([0.5]),
+            FunctionType=3,
+            Domain=Array([0, 1]),
+            Functions=Array([exponential(0, 0, 0), exponential(0)]),
+            Bounds=Array([0.5]),
             Encode=Array([0, 1, 0, 1]),
         ),
     ),  # fmt: skip
     "hostile_coords_text": axial(Name.DeviceGray, exponential(0), coords=(70, 0, pikepdf.String("Pietersen"), 0)),
     "hostile_huge_sample_table": lambda pdf: pdf.make_indirect(
         Dictionary(
-            ShadingType=2, ColorSpace=Name.DeviceGray, Coords=Array([70, 0, 230, 0]),
-            Function=pdf.make_stream(b"\x00", FunctionType=0, Domain=Array([0, 1]), Range=Array([0, 1]), Size=Array([2**40]), BitsPerSample=8),
+            ShadingType=2,
+            ColorSpace=Name.DeviceGray,
+            Coords=Array([70, 0, 230, 0]),
+            Function=pdf.make_stream(
+                b"\x00", FunctionType=0, Domain=Array([0, 1]), Range=Array([0, 1]), Size=Array([2**40]), BitsPerSample=8
+            ),
         )
     ),  # fmt: skip
 }
@@ -171,7 +190,9 @@ def test_row0_the_black_bar_everywhere_but_in_the_gates_render_is_refused():
     jpeg = _jpeg("RGB", (255, 255, 255), size=(16, 8))
     contents = SECRET_TJ + b"q 160 0 0 44 70 584 cm /Im0 Do Q\n" + OVER
     image = _image(jpeg, cs=Name.DeviceCMYK, filt=Name.DCTDecode)
-    refused(pdf_with(contents, XObject={"Im0": image}, Shading={"Sh0": BAD_SHADINGS["p12_rgb_one_one_output_function"]}), "klopt niet")
+    refused(
+        pdf_with(contents, XObject={"Im0": image}, Shading={"Sh0": BAD_SHADINGS["p12_rgb_one_one_output_function"]}), "klopt niet"
+    )
 
 
 GOOD_SHADINGS = {
@@ -180,13 +201,18 @@ GOOD_SHADINGS = {
     "cmyk_stitched": axial(
         Name.DeviceCMYK,
         Dictionary(
-            FunctionType=3, Domain=Array([0, 1]), Functions=Array([exponential(0, 0, 0, 1), exponential(1, 0, 0, 0)]),
-            Bounds=Array([0.5]), Encode=Array([0, 1, 0, 1]),
+            FunctionType=3,
+            Domain=Array([0, 1]),
+            Functions=Array([exponential(0, 0, 0, 1), exponential(1, 0, 0, 0)]),
+            Bounds=Array([0.5]),
+            Encode=Array([0, 1, 0, 1]),
         ),
     ),  # fmt: skip
     "rgb_sampled": sampled(3),
     "radial_from_a_point": lambda pdf: pdf.make_indirect(
-        Dictionary(ShadingType=3, ColorSpace=Name.DeviceGray, Coords=Array([380, 606, 0, 380, 606, 60]), Function=exponential(0.5))
+        Dictionary(
+            ShadingType=3, ColorSpace=Name.DeviceGray, Coords=Array([380, 606, 0, 380, 606, 60]), Function=exponential(0.5)
+        )
     ),
 }
 
@@ -283,13 +309,9 @@ BAD_IMAGES = {
     "indexed_16_bits": _image(b"\x00" * 128, bpc=16, cs=Array([Name.Indexed, Name.DeviceGray, 1, pikepdf.String(b"\xff\x00")])),
     "hostile_width_text": _image(b"\x00" * 64, w=pikepdf.String("Pietersen")),
     "hostile_huge_width": _image(b"\x00" * 64, w=2**40),
-    "soft_mask_three_components": _image(
-        b"\x00" * 64, SMask=_image(b"\xff" * 192, cs=Name.DeviceRGB), cs=Name.DeviceGray
-    ),
+    "soft_mask_three_components": _image(b"\x00" * 64, SMask=_image(b"\xff" * 192, cs=Name.DeviceRGB), cs=Name.DeviceGray),
     "soft_mask_short": _image(b"\x00" * 64, SMask=_image(b"\xff" * 3)),
-    "ccitt_columns_not_width": _image(
-        b"\x00" * 8, bpc=1, filt=Name.CCITTFaxDecode, DecodeParms=Dictionary(K=-1, Columns=1728)
-    ),
+    "ccitt_columns_not_width": _image(b"\x00" * 8, bpc=1, filt=Name.CCITTFaxDecode, DecodeParms=Dictionary(K=-1, Columns=1728)),
 }
 
 
@@ -317,12 +339,16 @@ GOOD_IMAGES = {
     "gray_8_bits": _image(bytes(range(64))),
     "gray_flate": _image(zlib.compress(bytes(range(64))), filt=Name.FlateDecode),
     "rgb_flate_png_predictor": _image(
-        zlib.compress(b"".join(b"\x00" + bytes(48) for _ in range(4))), cs=Name.DeviceRGB, filt=Name.FlateDecode,
+        zlib.compress(b"".join(b"\x00" + bytes(48) for _ in range(4))),
+        cs=Name.DeviceRGB,
+        filt=Name.FlateDecode,
         DecodeParms=Dictionary(Predictor=15, Colors=3, Columns=16, BitsPerComponent=8),
     ),  # fmt: skip
     "gray_1_bit": _image(b"\x55\xaa" * 4, bpc=1),
     "stencil_mask": _image(b"\x55\xaa" * 4, bpc=None, cs=None, ImageMask=True),
-    "indexed_8_bits": _image(b"\x00\x01" * 32, cs=Array([Name.Indexed, Name.DeviceRGB, 1, pikepdf.String(b"\x80\x80\x80\xc0\xc0\xc0")])),
+    "indexed_8_bits": _image(
+        b"\x00\x01" * 32, cs=Array([Name.Indexed, Name.DeviceRGB, 1, pikepdf.String(b"\x80\x80\x80\xc0\xc0\xc0")])
+    ),
     "rgb_jpeg": _image(_jpeg("RGB", (90, 120, 200)), cs=Name.DeviceRGB, filt=Name.DCTDecode),
     "gray_jpeg": _image(_jpeg("L", 128), filt=Name.DCTDecode),
     "cmyk_jpeg": _image(_jpeg("CMYK", (0, 60, 60, 0)), cs=Name.DeviceCMYK, filt=Name.DCTDecode, Decode=Array([1, 0] * 4)),

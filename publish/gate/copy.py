@@ -2438,7 +2438,12 @@ def _reals(value, count: int | None = None) -> list[float] | None:
 
 def _pairs_rise(values: list[float] | None) -> bool:
     """An even number of values, each pair from low to high (a /Domain or /Range)."""
-    return values is not None and len(values) >= 2 and len(values) % 2 == 0 and all(a <= b for a, b in zip(values[::2], values[1::2]))
+    return (
+        values is not None
+        and len(values) >= 2
+        and len(values) % 2 == 0
+        and all(a <= b for a, b in zip(values[::2], values[1::2]))
+    )
 
 
 def _function_shape(function, depth: int = 0) -> tuple[int, int]:
@@ -2465,8 +2470,8 @@ def _function_shape(function, depth: int = 0) -> tuple[int, int]:
             raise refuse("/C0, /C1 of /N van een exponentiële functie passen niet bij elkaar")
         outputs = len(c0)
     elif kind == 3:
-        parts = function.get(Name.Functions)
-        parts = list(parts) if isinstance(parts, Array) else []
+        listed = function.get(Name.Functions)
+        parts = list(listed) if isinstance(listed, Array) else []
         bounds = _reals(function.get(Name.Bounds), len(parts) - 1) if parts else None
         encode = _reals(function.get(Name.Encode), 2 * len(parts)) if parts else None
         if inputs != 1 or not parts or len(parts) > 1024 or bounds is None or encode is None:
@@ -2486,7 +2491,12 @@ def _function_shape(function, depth: int = 0) -> tuple[int, int]:
             size = function.get(Name.Size)
             bits = function.get(Name.BitsPerSample)
             sizes = [int(s) for s in size] if isinstance(size, Array) and all(isinstance(s, int) for s in size) else []
-            if not isinstance(function, pikepdf.Stream) or len(sizes) != inputs or any(s < 1 for s in sizes) or bits not in _SAMPLE_BITS:
+            if (
+                not isinstance(function, pikepdf.Stream)
+                or len(sizes) != inputs
+                or any(s < 1 for s in sizes)
+                or bits not in _SAMPLE_BITS
+            ):
                 raise refuse("/Size of /BitsPerSample van een bemonsterde functie klopt niet")
             for key, count in ((Name.Encode, 2 * inputs), (Name.Decode, 2 * outputs)):
                 if key in function and _reals(function.get(key), count) is None:
@@ -2569,13 +2579,22 @@ def _judge_shading(shading) -> None:
         if domain is None or not domain[0] < domain[1]:
             raise refuse("het bereik (/Domain) is leeg of loopt terug")
         extend = shading.get(Name.Extend)
-        if extend is not None and not (isinstance(extend, Array) and len(extend) == 2 and all(isinstance(e, bool) for e in extend)):
+        if extend is not None and not (
+            isinstance(extend, Array) and len(extend) == 2 and all(isinstance(e, bool) for e in extend)
+        ):
             raise refuse("/Extend is geen paar van waar/onwaar")
     else:
         if not isinstance(shading, pikepdf.Stream):
             raise refuse("een maasverloop (mesh) zonder gegevens")
         values = 1 if function is not None else components
-        if shading.get(Name.BitsPerCoordinate) not in _SAMPLE_BITS or shading.get(Name.BitsPerComponent) not in {1, 2, 4, 8, 12, 16}:
+        if shading.get(Name.BitsPerCoordinate) not in _SAMPLE_BITS or shading.get(Name.BitsPerComponent) not in {
+            1,
+            2,
+            4,
+            8,
+            12,
+            16,
+        }:
             raise refuse("/BitsPerCoordinate of /BitsPerComponent is ongeldig")
         if kind != 5 and shading.get(Name.BitsPerFlag) not in _MESH_FLAG_BITS:
             raise refuse("/BitsPerFlag is ongeldig")
@@ -2637,7 +2656,12 @@ def jpeg_frame(data: bytes) -> tuple[int, int, int, int] | None:
         if marker in _JPEG_SOF:
             if length < 8 or pos + 8 > size:
                 return None
-            return data[pos + 2], int.from_bytes(data[pos + 3 : pos + 5], "big"), int.from_bytes(data[pos + 5 : pos + 7], "big"), data[pos + 7]
+            return (
+                data[pos + 2],
+                int.from_bytes(data[pos + 3 : pos + 5], "big"),
+                int.from_bytes(data[pos + 5 : pos + 7], "big"),
+                data[pos + 7],
+            )
         pos += length
     return None
 
@@ -2649,7 +2673,8 @@ def jpx_header(data: bytes) -> tuple[int, int, int, bool] | None:
         x, y = int.from_bytes(data[8:12], "big"), int.from_bytes(data[12:16], "big")
         x0, y0 = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
         return y - y0, x - x0, int.from_bytes(data[40:42], "big"), False
-    header, opacity, pos, end = None, False, 0, len(data)
+    header: tuple[int, int, int] | None = None
+    opacity, pos, end = False, 0, len(data)
     boxes = 0
     while pos + 8 <= end and boxes < 10_000:
         boxes += 1
@@ -2667,8 +2692,11 @@ def jpx_header(data: bytes) -> tuple[int, int, int, bool] | None:
             end, pos = pos + length, body
             continue
         if kind == b"ihdr" and length - (body - pos) >= 14:
-            header = (int.from_bytes(data[body : body + 4], "big"), int.from_bytes(data[body + 4 : body + 8], "big"))
-            header += (int.from_bytes(data[body + 8 : body + 10], "big"),)
+            header = (
+                int.from_bytes(data[body : body + 4], "big"),
+                int.from_bytes(data[body + 4 : body + 8], "big"),
+                int.from_bytes(data[body + 8 : body + 10], "big"),
+            )
         if kind == b"cdef" and length - (body - pos) >= 2:
             count = int.from_bytes(data[body : body + 2], "big")
             for i in range(min(count, (length - (body - pos) - 2) // 6)):
@@ -2745,7 +2773,9 @@ def _judge_image(pdf: pikepdf.Pdf, image, resources=None, raw: bytes | None = No
             length = _inflated_length(raw if inline else image.read_raw_bytes(), parms)
             if length is not None:
                 if length < expected:
-                    raise refuse(f"te weinig beeldgegevens: {length} bytes voor {width} x {height} beeldpunten ({expected} nodig)")
+                    raise refuse(
+                        f"te weinig beeldgegevens: {length} bytes voor {width} x {height} beeldpunten ({expected} nodig)"
+                    )
                 return
         data = _image_bytes(pdf, None if inline else image, raw if inline else image.read_raw_bytes(), names, parms)
     except pikepdf.PdfError as exc:
@@ -2784,14 +2814,17 @@ def _inflated_length(raw: bytes, parms) -> int | None:
     parameters are unusual (then qpdf decodes it, as it decodes it for the copy)."""
     predictor, row = 1, 0
     if isinstance(parms, Dictionary):
-        predictor = parms.get(Name.Predictor, 1)
-        if not isinstance(predictor, int) or predictor not in (1, 2, 10, 11, 12, 13, 14, 15):
+        given = parms.get(Name.Predictor, 1)
+        if not isinstance(given, int) or given not in (1, 2, 10, 11, 12, 13, 14, 15):
             return None
+        predictor = int(given)
         if predictor >= 10:
-            values = [parms.get(key, default) for key, default in ((Name.Colors, 1), (Name.BitsPerComponent, 8), (Name.Columns, 1))]
+            values = [
+                parms.get(key, default) for key, default in ((Name.Colors, 1), (Name.BitsPerComponent, 8), (Name.Columns, 1))
+            ]
             if not all(isinstance(v, int) and 0 < v <= MAX_IMAGE_SIDE for v in values):
                 return None
-            row = (values[0] * values[1] * values[2] + 7) // 8
+            row = (int(values[0]) * int(values[1]) * int(values[2]) + 7) // 8
     elif parms is not None:
         return None
     inflater, length, rest = zlib.decompressobj(), 0, raw
@@ -2882,7 +2915,9 @@ def _type3_widths(font, advances: dict[str, float]) -> None:
             table = advances.get(names.get(code, ""), 0.0)
         pdfium.append(table)
         spec = value(code - first) if first <= code <= last and widths is not None and code - first < len(widths) else None
-        if (spec is None and round(table * scale * 1000) != 0) or (spec is not None and abs(spec - table) * abs(scale) * 1000 > 0.5):
+        if (spec is None and round(table * scale * 1000) != 0) or (
+            spec is not None and abs(spec - table) * abs(scale) * 1000 > 0.5
+        ):
             differs = True
     if not differs:
         return
