@@ -166,6 +166,11 @@ def test_row1_a_shading_that_does_not_fit_its_colour_space_is_refused(name):
     assert "Maak de pdf opnieuw" in message
 
 
+def test_row1_hostile_a_shading_with_a_huge_function_array_is_refused_quickly():
+    many = axial(Name.DeviceGray, Array([exponential(0)] * 100_000))
+    assert "100000 functies" in refused(pdf_with(SECRET_TJ + OVER, Shading={"Sh0": many}), "kleurverloop")
+
+
 def test_row1_the_refused_shading_is_the_one_pdfium_draws_only_from_the_second_load_on():
     """The root cause, shown on the original: the first load of the page (the one the gate renders) leaves
     the shading out, a second load in the same document draws it over the name."""
@@ -454,6 +459,25 @@ def test_row2b_type3_widths_are_written_as_pdfium_reads_them(name):
     if shutil.which("pdftotext"):
         assert _name_x_poppler(original) < 100  # under the box in poppler before
         assert _name_x_poppler(copy) == pytest.approx(_name_x_pdfium(copy), abs=2)
+
+
+@pytest.mark.parametrize("good", [True, False])
+def test_rows2_to_5_an_inline_image_in_a_type3_glyph_is_judged(good):
+    bits = b"8" if good else b"3"
+    glyph = b"500 0 d0 q 500 0 0 500 0 0 cm BI /W 2 /H 2 /BPC " + bits + b" /CS /G ID \x00\x00\x00\x00 EI Q"
+    font = _type3(glyph, FirstChar=65, LastChar=65, Widths=Array([500]))
+
+    def build(pdf):
+        built = font(pdf)
+        built.Encoding.Differences = Array([65, Name("/sp")])
+        return built
+
+    data = pdf_with(SECRET_TJ + b"BT /T3 14 Tf 300 600 Td (A) Tj ET\n", Font={"T3": build})
+    if good:  # the copy is written (how the glyph is judged is the visibility check's business)
+        result, published = _inspect_bytes(data)
+        assert result["ok"] and published is not None, result
+    else:
+        refused(data, "ingesloten afbeelding")
 
 
 def test_row2b_a_type3_font_with_a_base_encoding_and_zero_widths_is_refused():

@@ -2393,6 +2393,10 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
                 proc.write(pikepdf.unparse_content_stream(ops))
             operations += ops
             advances[str(glyph)] = _type3_advance(ops)
+            for instruction in ops:  # an inline image in a glyph: judged as one in a page's content
+                if str(instruction.operator) == "INLINE IMAGE" and len(instruction.operands):
+                    image = instruction.operands[0]
+                    _judge_image(_scratch(), image.obj, font.get(Name.Resources), raw=image.read_raw_bytes())
         _type3_widths(font, advances)
         if _glyphs_show_text(operations, font.get(Name.Resources)):
             raise CopyError(
@@ -2546,6 +2550,8 @@ def _judge_shading(shading) -> None:
         if family == "/Indexed" and kind >= 4:
             raise refuse("een functie bij een geïndexeerde kleurruimte")
         functions = list(function) if isinstance(function, Array) else [function]
+        if len(functions) > MAX_COMPONENTS:
+            raise refuse(f"{len(functions)} functies")
         shapes = [_function_shape(f) for f in functions]
         inputs = 2 if kind == 1 else 1
         if any(shape[0] != inputs for shape in shapes):
@@ -2697,6 +2703,8 @@ def jpx_header(data: bytes) -> tuple[int, int, int, bool] | None:
                 int.from_bytes(data[body + 4 : body + 8], "big"),
                 int.from_bytes(data[body + 8 : body + 10], "big"),
             )
+        if kind == b"pclr" and length - (body - pos) >= 3 and header is not None:  # a palette: its columns are the colours
+            header = (header[0], header[1], data[body + 2])
         if kind == b"cdef" and length - (body - pos) >= 2:
             count = int.from_bytes(data[body : body + 2], "big")
             for i in range(min(count, (length - (body - pos) - 2) // 6)):
