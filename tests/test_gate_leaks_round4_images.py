@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import zlib
+from decimal import Decimal
 
 import numpy as np
 import pikepdf
@@ -316,6 +317,8 @@ BAD_IMAGES = {
     "hostile_huge_width": _image(b"\x00" * 64, w=2**40),
     "soft_mask_three_components": _image(b"\x00" * 64, SMask=_image(b"\xff" * 192, cs=Name.DeviceRGB), cs=Name.DeviceGray),
     "soft_mask_short": _image(b"\x00" * 64, SMask=_image(b"\xff" * 3)),
+    "stencil_mask_in_colour": _image(b"\x00" * 64, Mask=_image(b"\xff" * 192, cs=Name.DeviceRGB)),
+    "width_not_whole": _image(b"\x00" * 64, w=Decimal("16.5")),
     "ccitt_columns_not_width": _image(b"\x00" * 8, bpc=1, filt=Name.CCITTFaxDecode, DecodeParms=Dictionary(K=-1, Columns=1728)),
 }
 
@@ -361,6 +364,8 @@ GOOD_IMAGES = {
     "jpx_rgb": _image(_jpx("RGB", (90, 120, 200)), cs=None, bpc=None, filt=Name.JPXDecode),
     "jpx_gray_declared": _image(_jpx("L", 128), filt=Name.JPXDecode),
     "rgb_with_soft_mask": _image(bytes(192), cs=Name.DeviceRGB, SMask=_image(bytes(range(64)))),
+    "rgb_with_stencil_mask": _image(bytes(192), cs=Name.DeviceRGB, Mask=_image(b"\x55\xaa" * 4, bpc=1, cs=None, ImageMask=True)),
+    "sizes_written_as_reals": _image(bytes(range(64)), w=Decimal("16.0"), h=Decimal("4.0"), bpc=Decimal("8.0")),
 }
 
 

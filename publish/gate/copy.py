@@ -2727,14 +2727,15 @@ def _judge_image(pdf: pikepdf.Pdf, image, resources=None, raw: bytes | None = No
         what = "een ingesloten afbeelding" if inline else "een masker van een afbeelding" if role != "image" else "een afbeelding"
         return CopyError(f"{what} klopt niet met haar eigen gegevens ({reason}): {_IMAGE_VIEWERS}")
 
-    width, height = image.get(Name.Width), image.get(Name.Height)
-    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_IMAGE_SIDE for v in (width, height)):
+    width, height = _whole(image.get(Name.Width)), _whole(image.get(Name.Height))
+    if width is None or height is None or not (0 < width <= MAX_IMAGE_SIDE and 0 < height <= MAX_IMAGE_SIDE):
         raise refuse("breedte of hoogte ontbreekt of is ongeldig")
     names = _filter_names(image)
     codec = names[-1] if names and names[-1] in _SPECIAL_CODECS else None
-    stencil = image.get(Name.ImageMask) is True or role == "mask"
     bits = image.get(Name.BitsPerComponent)
+    bits = _whole(bits) if bits is not None and _whole(bits) is not None else bits
     space = image.get(Name.ColorSpace)
+    stencil = image.get(Name.ImageMask) is True or (role == "mask" and space is None)
     smask_in_data = image.get(Name.SMaskInData)
     if smask_in_data is not None and smask_in_data != 0:
         raise refuse("doorzichtigheid in de beeldgegevens zelf (/SMaskInData)")
@@ -2757,8 +2758,8 @@ def _judge_image(pdf: pikepdf.Pdf, image, resources=None, raw: bytes | None = No
             raise refuse(f"{_shown_bits(bits)} bits per kleurcomponent (alleen 1, 2, 4, 8 of 16 bestaan)")
         if family in ("/Indexed", "/I") and codec != Name.JPXDecode and bits == 16:
             raise refuse("16 bits per pixel in een geïndexeerde kleurruimte")
-    if role == "smask" and components != 1:
-        raise refuse("een zacht masker (/SMask) heeft niet één kleurcomponent")
+    if role != "image" and components != 1:
+        raise refuse("een masker (/SMask of /Mask) heeft niet één kleurcomponent")
     decode = image.get(Name.Decode)
     if decode is not None and components is not None and _reals(decode, 2 * components) is None:
         raise refuse(f"/Decode heeft niet {2 * components} getallen")
@@ -2844,6 +2845,14 @@ def _inflated_length(raw: bytes, parms) -> int | None:
     except zlib.error:
         return None
     return length // (row + 1) * row if predictor >= 10 else length
+
+
+def _whole(value) -> int | None:
+    """A whole number (also written as a real, ``16.0``), or None."""
+    try:
+        return int(value) if _number(value) and value == int(value) else None
+    except (ValueError, OverflowError):  # NaN, infinity
+        return None
 
 
 def _shown_bits(bits) -> str:
