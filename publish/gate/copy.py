@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zlib
 from decimal import Decimal
 
 import pikepdf
@@ -1504,6 +1505,13 @@ def _components(space, resources, depth: int = 0) -> int | None:
 _SCRATCH: list = []
 
 
+def _scratch() -> pikepdf.Pdf:
+    """A document to decode loose data on (inline images): its streams are never written."""
+    if not _SCRATCH:
+        _SCRATCH.append(pikepdf.new())
+    return _SCRATCH[0]
+
+
 def _inline_payload(target, data: bytes) -> bool:
     """Does an inline image hold more data than it draws (width x height x bits x colour components),
     or bytes after its filter's end marker? No viewer draws those bytes: a hidden payload (qpdf may also
@@ -1515,6 +1523,10 @@ def _inline_payload(target, data: bytes) -> bool:
             continue
         image = instruction.operands[0]
         header = image.obj
+        try:
+            _judge_image(_scratch(), header, resources, raw=image.read_raw_bytes())
+        except pikepdf.PdfError as exc:
+            raise CopyError(f"een ingesloten afbeelding is onleesbaar ({str(exc)[:120]})") from exc
         try:
             raw = image.read_raw_bytes()
             width, height = int(header.get(Name.Width, 0)), int(header.get(Name.Height, 0))
@@ -1543,9 +1555,7 @@ def _inline_payload(target, data: bytes) -> bool:
             return True
         if filters[0] == "/ASCII85Decode" and b"~>" in raw and raw[raw.find(b"~>") + 2 :].strip():
             return True
-        if not _SCRATCH:
-            _SCRATCH.append(pikepdf.new())
-        stream = _SCRATCH[0].make_stream(raw)
+        stream = _scratch().make_stream(raw)
         stream[Name.Filter] = Array([Name(f) for f in filters])
         parms = header.get(Name.DecodeParms)
         if parms is not None:
@@ -1913,6 +1923,7 @@ def _clean_resource(pdf: pikepdf.Pdf, category: str, value, forms: set, depth: i
             _clean_form(pdf, value, forms, depth + 1)
         elif subtype in (Name.Image, None):
             _clean_kind(pdf, value, "image", forms, depth)
+            _judge_image_xobject(pdf, value, forms)
         else:  # a PostScript XObject: code that viewers do not run, but that can hold any text
             raise CopyError(
                 f"een pagina gebruikt een object van het soort {str(subtype)[1:40]} (XObject), dat niet beoordeeld kan worden"
@@ -2287,6 +2298,8 @@ def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level
         _enum(obj, k, allowed, refuse)
     if kind == "function":
         _clean_function(obj)
+    elif kind == "shading":
+        _judge_shading(obj)
     elif kind == "image" and isinstance(obj, pikepdf.Stream):
         _clean_image_data(pdf, obj)
     elif kind == "icc" and isinstance(obj, pikepdf.Stream):
@@ -2930,7 +2943,8 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
     procs = font.get(Name.CharProcs)
     if font.get(Name.Subtype) == Name.Type3 and isinstance(procs, Dictionary):
         operations = []
-        for proc in procs.values():
+        advances: dict[str, float] = {}
+        for glyph, proc in procs.items():
             if not isinstance(proc, pikepdf.Stream):
                 continue
             try:
@@ -2941,6 +2955,12 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
             if b"%" in data:
                 proc.write(pikepdf.unparse_content_stream(ops))
             operations += ops
+            advances[str(glyph)] = _type3_advance(ops)
+            for instruction in ops:  # an inline image in a glyph: judged as one in a page's content
+                if str(instruction.operator) == "INLINE IMAGE" and len(instruction.operands):
+                    image = instruction.operands[0]
+                    _judge_image(_scratch(), image.obj, font.get(Name.Resources), raw=image.read_raw_bytes())
+        _type3_widths(font, advances)
         if _glyphs_show_text(operations, font.get(Name.Resources)):
             raise CopyError(
                 "een lettertype (Type 3) tekent in zijn tekens zelf tekst: die tekst is niet te zien en wordt niet "
@@ -2953,3 +2973,536 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
         font[Name.Resources] = resources
     elif Name.Resources in font:
         del font[Name.Resources]
+
+
+# -- shadings, images and Type 3 widths that viewers read differently ------------------------------------
+# PDFium, poppler, MuPDF, Ghostscript and Acrobat each repair a declaration that does not fit its data in
+# their own way (or draw nothing): a shading whose functions give another number of colour components than
+# its colour space has (PDFium skips it on a page's first load and draws it, black, on every later load), an
+# image whose bits per component, colour components or size do not fit its data (one engine draws nothing, the
+# other a black bar). The gate judges one engine's drawing, so such a declaration refuses the copy (round 4).
+_SHADING_VIEWERS = "pdf-lezers tekenen het verschillend (de een als een zwart of wit vlak, de ander niet)"
+_SAMPLE_BITS = {1, 2, 4, 8, 12, 16, 24, 32}
+_MESH_FLAG_BITS = {2, 4, 8}
+_IMAGE_BITS = {1, 2, 4, 8, 16}
+MAX_FUNCTION_SAMPLES = 16 * 1024 * 1024
+
+
+def _reals(value, count: int | None = None) -> list[float] | None:
+    """``value`` as finite numbers (``count`` of them when given), or None when it is something else."""
+    if not isinstance(value, Array) or (count is not None and len(value) != count) or len(value) > 4096:
+        return None
+    numbers = []
+    for item in value:
+        if not _number(item):
+            return None
+        number = float(item)
+        if number != number or abs(number) == float("inf"):
+            return None
+        numbers.append(number)
+    return numbers
+
+
+def _pairs_rise(values: list[float] | None) -> bool:
+    """An even number of values, each pair from low to high (a /Domain or /Range)."""
+    return (
+        values is not None
+        and len(values) >= 2
+        and len(values) % 2 == 0
+        and all(a <= b for a, b in zip(values[::2], values[1::2]))
+    )
+
+
+def _function_shape(function, depth: int = 0) -> tuple[int, int]:
+    """(inputs, outputs) of a function (ISO 32000-1, 7.10), its entries checked as the specification
+    requires them; one that does not fit or cannot be read raises ``CopyError``."""
+
+    def refuse(reason: str) -> CopyError:
+        return CopyError(f"een functie van een kleurverloop of kleurruimte klopt niet ({reason}): {_SHADING_VIEWERS}")
+
+    if depth > 8 or not isinstance(function, (Dictionary, pikepdf.Stream)):
+        raise refuse("geen functie")
+    kind = function.get(Name.FunctionType)
+    domain = _reals(function.get(Name.Domain))
+    if not _pairs_rise(domain):
+        raise refuse("het bereik /Domain ontbreekt of loopt terug")
+    inputs = len(domain) // 2
+    ranges = _reals(function.get(Name.Range)) if Name.Range in function else None
+    if Name.Range in function and not _pairs_rise(ranges):
+        raise refuse("het bereik /Range loopt terug of is onleesbaar")
+    if kind == 2:
+        c0 = _reals(function.get(Name.C0)) if Name.C0 in function else [0.0]
+        c1 = _reals(function.get(Name.C1)) if Name.C1 in function else [1.0]
+        if inputs != 1 or c0 is None or c1 is None or len(c0) != len(c1) or not c0 or not _number(function.get(Name.N)):
+            raise refuse("/C0, /C1 of /N van een exponentiële functie passen niet bij elkaar")
+        outputs = len(c0)
+    elif kind == 3:
+        listed = function.get(Name.Functions)
+        parts = list(listed) if isinstance(listed, Array) else []
+        bounds = _reals(function.get(Name.Bounds), len(parts) - 1) if parts else None
+        encode = _reals(function.get(Name.Encode), 2 * len(parts)) if parts else None
+        if inputs != 1 or not parts or len(parts) > 1024 or bounds is None or encode is None:
+            raise refuse("/Functions, /Bounds of /Encode van een samengestelde functie passen niet bij elkaar")
+        edges = [domain[0], *bounds, domain[1]]
+        if any(a > b for a, b in zip(edges, edges[1:])):
+            raise refuse("de grenzen /Bounds liggen niet op volgorde binnen /Domain")
+        shapes = {_function_shape(part, depth + 1) for part in parts}
+        if len(shapes) != 1 or next(iter(shapes))[0] != 1:
+            raise refuse("de delen van een samengestelde functie geven niet evenveel uitkomsten")
+        outputs = next(iter(shapes))[1]
+    elif kind in (0, 4):
+        if ranges is None:
+            raise refuse("het bereik /Range ontbreekt")
+        outputs = len(ranges) // 2
+        if kind == 0:
+            size = function.get(Name.Size)
+            bits = function.get(Name.BitsPerSample)
+            sizes = [int(s) for s in size] if isinstance(size, Array) and all(isinstance(s, int) for s in size) else []
+            if (
+                not isinstance(function, pikepdf.Stream)
+                or len(sizes) != inputs
+                or any(s < 1 for s in sizes)
+                or bits not in _SAMPLE_BITS
+            ):
+                raise refuse("/Size of /BitsPerSample van een bemonsterde functie klopt niet")
+            for key, count in ((Name.Encode, 2 * inputs), (Name.Decode, 2 * outputs)):
+                if key in function and _reals(function.get(key), count) is None:
+                    raise refuse(f"{str(key)} van een bemonsterde functie heeft niet {count} getallen")
+            samples = outputs * int(bits)
+            for s in sizes:
+                samples *= s
+                if samples > MAX_FUNCTION_SAMPLES * 8:
+                    raise refuse("een bemonsterde functie is te groot")
+            try:
+                data = function.read_bytes()
+            except pikepdf.PdfError as exc:
+                raise refuse(f"onleesbare gegevens: {str(exc)[:80]}") from exc
+            if len(data) < (samples + 7) // 8:
+                raise refuse("een bemonsterde functie heeft te weinig gegevens")
+        elif not isinstance(function, pikepdf.Stream):
+            raise refuse("een rekenfunctie (PostScript) zonder programma")
+    else:
+        raise refuse("onbekende soort")
+    if ranges is not None and len(ranges) != 2 * outputs:
+        raise refuse("het bereik /Range past niet bij het aantal uitkomsten")
+    return inputs, outputs
+
+
+def _judge_shading(shading) -> None:
+    """A shading (``sh`` or a shading pattern) as ISO 32000-1 8.7.4.5 defines it: its functions give as many
+    colour components as its colour space has (one function with n outputs, or n functions with one), its
+    coordinates and domain are not degenerate. Another one refuses the copy: PDFium leaves it out on a
+    page's first load (the render the gate judges) and draws it on every later load, other viewers draw it
+    as they repair it (a black bar over text that can still be copied)."""
+    kind = shading.get(Name.ShadingType)
+
+    def refuse(reason: str) -> CopyError:
+        return CopyError(f"een kleurverloop (shading) klopt niet: {reason}; {_SHADING_VIEWERS}")
+
+    if not isinstance(kind, int) or isinstance(kind, bool) or not 1 <= kind <= 7:
+        raise refuse("de soort (/ShadingType) ontbreekt of is onbekend")
+    space = shading.get(Name.ColorSpace)
+    family = str(space[0]) if isinstance(space, Array) and len(space) else str(space)
+    components = _components(space, None)
+    if components is None or family in ("/Pattern", "/I", "/G", "/RGB", "/CMYK"):
+        raise refuse("de kleurruimte ontbreekt of heeft geen vast aantal kleurcomponenten")
+    function = shading.get(Name.Function)
+    if function is None and kind <= 3:
+        raise refuse("de verplichte functie (/Function) ontbreekt")
+    if function is not None:
+        if family == "/Indexed" and kind >= 4:
+            raise refuse("een functie bij een geïndexeerde kleurruimte")
+        functions = list(function) if isinstance(function, Array) else [function]
+        if len(functions) > MAX_COMPONENTS:
+            raise refuse(f"{len(functions)} functies")
+        shapes = [_function_shape(f) for f in functions]
+        inputs = 2 if kind == 1 else 1
+        if any(shape[0] != inputs for shape in shapes):
+            raise refuse(f"een functie neemt niet {inputs} invoerwaarde(n)")
+        fits = (len(shapes) == 1 and shapes[0][1] == components) or (
+            len(shapes) == components and all(shape[1] == 1 for shape in shapes)
+        )
+        if not fits:
+            given = " + ".join(str(shape[1]) for shape in shapes)
+            raise refuse(f"de functies geven {given} kleurwaarde(n), de kleurruimte ({family[1:40]}) vraagt er {components}")
+    if Name.Background in shading and _reals(shading.get(Name.Background), components) is None:
+        raise refuse(f"de achtergrondkleur (/Background) heeft niet {components} waarden")
+    if Name.BBox in shading and _reals(shading.get(Name.BBox), 4) is None:
+        raise refuse("het kader (/BBox) is geen rechthoek")
+    if kind == 1:
+        domain = _reals(shading.get(Name.Domain), 4) if Name.Domain in shading else [0.0, 1.0, 0.0, 1.0]
+        if domain is None or not (domain[0] < domain[1] and domain[2] < domain[3]):
+            raise refuse("het bereik (/Domain) is leeg of loopt terug")
+        matrix = _reals(shading.get(Name.Matrix), 6) if Name.Matrix in shading else [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        if matrix is None or matrix[0] * matrix[3] - matrix[1] * matrix[2] == 0:
+            raise refuse("de matrix (/Matrix) is onleesbaar of plat")
+    elif kind in (2, 3):
+        coords = _reals(shading.get(Name.Coords), 4 if kind == 2 else 6)
+        if coords is None:
+            raise refuse("de coördinaten (/Coords) ontbreken of zijn onleesbaar")
+        if kind == 2 and coords[:2] == coords[2:]:
+            raise refuse("begin- en eindpunt (/Coords) vallen samen")
+        if kind == 3 and (coords[2] < 0 or coords[5] < 0 or coords[:3] == coords[3:] or coords[2] == coords[5] == 0):
+            raise refuse("de cirkels (/Coords) hebben een negatieve straal of vallen samen")
+        domain = _reals(shading.get(Name.Domain), 2) if Name.Domain in shading else [0.0, 1.0]
+        if domain is None or not domain[0] < domain[1]:
+            raise refuse("het bereik (/Domain) is leeg of loopt terug")
+        extend = shading.get(Name.Extend)
+        if extend is not None and not (
+            isinstance(extend, Array) and len(extend) == 2 and all(isinstance(e, bool) for e in extend)
+        ):
+            raise refuse("/Extend is geen paar van waar/onwaar")
+    else:
+        if not isinstance(shading, pikepdf.Stream):
+            raise refuse("een maasverloop (mesh) zonder gegevens")
+        values = 1 if function is not None else components
+        if shading.get(Name.BitsPerCoordinate) not in _SAMPLE_BITS or shading.get(Name.BitsPerComponent) not in {
+            1,
+            2,
+            4,
+            8,
+            12,
+            16,
+        }:
+            raise refuse("/BitsPerCoordinate of /BitsPerComponent is ongeldig")
+        if kind != 5 and shading.get(Name.BitsPerFlag) not in _MESH_FLAG_BITS:
+            raise refuse("/BitsPerFlag is ongeldig")
+        rows = shading.get(Name.VerticesPerRow)
+        if kind == 5 and not (isinstance(rows, int) and rows >= 2):
+            raise refuse("/VerticesPerRow is ongeldig")
+        if not _pairs_rise(_reals(shading.get(Name.Decode), 4 + 2 * values)):
+            raise refuse(f"/Decode heeft niet {4 + 2 * values} oplopende waarden")
+
+
+_IMAGE_VIEWERS = "pdf-lezers tonen zo'n afbeelding verschillend (de een niet, de ander als zwart of wit vlak over de tekst)"
+_SPECIAL_CODECS = (Name.DCTDecode, Name.JPXDecode, Name.CCITTFaxDecode, Name.JBIG2Decode)
+MAX_IMAGE_SIDE = 1_000_000
+
+
+def _filter_names(header) -> list:
+    filters = header.get(Name.Filter)
+    return [filters] if isinstance(filters, Name) else list(filters) if isinstance(filters, Array) else []
+
+
+def _image_bytes(pdf: pikepdf.Pdf, stream, raw: bytes, names: list, parms) -> bytes:
+    """The data of an image after its filters, except a last JPEG, JPEG 2000, CCITT or JBIG2 one (whose
+    data it then is): decoded on a scratch stream (``stream``'s own filters when it is an image XObject)."""
+    decode = names[:-1] if names and names[-1] in _SPECIAL_CODECS else names
+    if not decode:
+        return raw
+    if stream is not None and decode == names:
+        return stream.read_bytes()
+    scratch = pdf.make_stream(raw)  # unreferenced: not written
+    scratch[Name.Filter] = Array(decode)
+    if isinstance(parms, Array) and len(parms) == len(names):
+        if any(isinstance(p, Dictionary) and len(p) for p in list(parms)[: len(decode)]):
+            scratch[Name.DecodeParms] = Array(list(parms)[: len(decode)])
+    elif isinstance(parms, Dictionary) and decode == names:
+        scratch[Name.DecodeParms] = parms
+    return scratch.read_bytes()
+
+
+def jpeg_frame(data: bytes) -> tuple[int, int, int, int] | None:
+    """(precision, height, width, components) of a JPEG's frame header (SOFn), or None when there is none
+    before the first scan."""
+    pos, size = 2, len(data)
+    if data[:2] != b"\xff\xd8":
+        return None
+    while pos + 4 <= size:
+        if data[pos] != 0xFF:
+            return None
+        while pos < size and data[pos] == 0xFF:
+            pos += 1
+        if pos >= size:
+            return None
+        marker = data[pos]
+        pos += 1
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            continue
+        if marker in (0xD9, 0xDA) or pos + 2 > size:
+            return None
+        length = int.from_bytes(data[pos : pos + 2], "big")
+        if marker in _JPEG_SOF:
+            if length < 8 or pos + 8 > size:
+                return None
+            return (
+                data[pos + 2],
+                int.from_bytes(data[pos + 3 : pos + 5], "big"),
+                int.from_bytes(data[pos + 5 : pos + 7], "big"),
+                data[pos + 7],
+            )
+        pos += length
+    return None
+
+
+def jpx_header(data: bytes) -> tuple[int, int, int, bool] | None:
+    """(height, width, components, has_opacity) of a JPEG 2000 image (a JP2 file or a bare codestream),
+    or None when it cannot be read."""
+    if data[:4] == b"\xff\x4f\xff\x51" and len(data) >= 42:  # a codestream: SOC, then SIZ
+        x, y = int.from_bytes(data[8:12], "big"), int.from_bytes(data[12:16], "big")
+        x0, y0 = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return y - y0, x - x0, int.from_bytes(data[40:42], "big"), False
+    header: tuple[int, int, int] | None = None
+    opacity, pos, end = False, 0, len(data)
+    boxes = 0
+    while pos + 8 <= end and boxes < 10_000:
+        boxes += 1
+        length, kind = int.from_bytes(data[pos : pos + 4], "big"), data[pos + 4 : pos + 8]
+        body = pos + 8
+        if length == 1:
+            if pos + 16 > end:
+                return None
+            length, body = int.from_bytes(data[pos + 8 : pos + 16], "big"), pos + 16
+        elif length == 0:
+            length = end - pos
+        if length < body - pos or pos + length > end:
+            return None
+        if kind == b"jp2h":  # a superbox: read its boxes
+            end, pos = pos + length, body
+            continue
+        if kind == b"ihdr" and length - (body - pos) >= 14:
+            header = (
+                int.from_bytes(data[body : body + 4], "big"),
+                int.from_bytes(data[body + 4 : body + 8], "big"),
+                int.from_bytes(data[body + 8 : body + 10], "big"),
+            )
+        if kind == b"pclr" and length - (body - pos) >= 3 and header is not None:  # a palette: its columns are the colours
+            header = (header[0], header[1], data[body + 2])
+        if kind == b"cdef" and length - (body - pos) >= 2:
+            count = int.from_bytes(data[body : body + 2], "big")
+            for i in range(min(count, (length - (body - pos) - 2) // 6)):
+                entry = body + 2 + 6 * i
+                if int.from_bytes(data[entry + 2 : entry + 4], "big") != 0:  # a channel type other than colour
+                    opacity = True
+        pos += length
+    return None if header is None else (*header, opacity)
+
+
+def _judge_image(pdf: pikepdf.Pdf, image, resources=None, raw: bytes | None = None, role: str = "image") -> None:
+    """An image (an XObject, its /SMask or /Mask, or an inline image with its ``raw`` data) whose declaration
+    fits its data: a width and height; bits per component 1, 2, 4, 8 or 16 (1 for masks, CCITT and JBIG2, 8 for
+    JPEG); a colour space with a fixed number of components, which a JPEG or JPEG 2000 frame has too, at the
+    declared size; a /Decode of two values per component; data for every pixel; no transparency inside JPEG
+    2000 data (/SMaskInData, which viewers honour or ignore). Another one refuses the copy."""
+    inline = raw is not None
+
+    def refuse(reason: str) -> CopyError:
+        what = "een ingesloten afbeelding" if inline else "een masker van een afbeelding" if role != "image" else "een afbeelding"
+        return CopyError(f"{what} klopt niet met haar eigen gegevens ({reason}): {_IMAGE_VIEWERS}")
+
+    width, height = _whole(image.get(Name.Width)), _whole(image.get(Name.Height))
+    if width is None or height is None or not (0 < width <= MAX_IMAGE_SIDE and 0 < height <= MAX_IMAGE_SIDE):
+        raise refuse("breedte of hoogte ontbreekt of is ongeldig")
+    names = _filter_names(image)
+    codec = names[-1] if names and names[-1] in _SPECIAL_CODECS else None
+    bits = image.get(Name.BitsPerComponent)
+    bits = _whole(bits) if bits is not None and _whole(bits) is not None else bits
+    space = image.get(Name.ColorSpace)
+    stencil = image.get(Name.ImageMask) is True or (role == "mask" and space is None)
+    smask_in_data = image.get(Name.SMaskInData)
+    if smask_in_data is not None and smask_in_data != 0:
+        raise refuse("doorzichtigheid in de beeldgegevens zelf (/SMaskInData)")
+    if stencil or (role == "smask" and space is None):
+        if space is not None and stencil:
+            raise refuse("een masker met een kleurruimte")
+        if bits is not None and bits != (1 if stencil else bits):
+            raise refuse("een masker heeft niet 1 bit per pixel")
+        components, bits = 1, 1 if stencil else bits
+        if role == "smask" and bits not in _IMAGE_BITS and codec != Name.JPXDecode:
+            raise refuse(f"{_shown_bits(bits)} bits per kleurcomponent (alleen 1, 2, 4, 8 of 16 bestaan)")
+    elif space is None and codec == Name.JPXDecode:
+        components = None  # the JPEG 2000 data's own colour space
+    else:
+        family = str(space[0]) if isinstance(space, Array) and len(space) else str(space)
+        components = _components(space, resources)
+        if components is None or family == "/Pattern":
+            raise refuse("de kleurruimte ontbreekt of heeft geen vast aantal kleurcomponenten")
+        if codec != Name.JPXDecode and bits not in _IMAGE_BITS:
+            raise refuse(f"{_shown_bits(bits)} bits per kleurcomponent (alleen 1, 2, 4, 8 of 16 bestaan)")
+        if family in ("/Indexed", "/I") and codec != Name.JPXDecode and bits == 16:
+            raise refuse("16 bits per pixel in een geïndexeerde kleurruimte")
+    if role != "image" and components != 1:
+        raise refuse("een masker (/SMask of /Mask) heeft niet één kleurcomponent")
+    decode = image.get(Name.Decode)
+    if decode is not None and components is not None and _reals(decode, 2 * components) is None:
+        raise refuse(f"/Decode heeft niet {2 * components} getallen")
+    if codec in (Name.CCITTFaxDecode, Name.JBIG2Decode) and (components != 1 or bits != 1):
+        raise refuse("CCITT- of JBIG2-gegevens zijn zwart-wit, de afbeelding zegt iets anders")
+    if codec == Name.DCTDecode and bits != 8:
+        raise refuse("een JPEG-afbeelding heeft niet 8 bits per kleurcomponent")
+    parms = image.get(Name.DecodeParms)
+    if codec == Name.CCITTFaxDecode:
+        last = parms[len(parms) - 1] if isinstance(parms, Array) and len(parms) else parms
+        columns = last.get(Name.Columns, 1728) if isinstance(last, Dictionary) else 1728
+        if columns != width:
+            raise refuse("de CCITT-gegevens zijn anders breed dan de afbeelding")
+        return
+    if codec == Name.JBIG2Decode:
+        return
+    expected = height * ((width * int(bits) * (components or 1) + 7) // 8) if codec is None else 0
+    try:
+        if codec is None and names == [Name.FlateDecode]:
+            length = _inflated_length(raw if inline else image.read_raw_bytes(), parms)
+            if length is not None:
+                if length < expected:
+                    raise refuse(
+                        f"te weinig beeldgegevens: {length} bytes voor {width} x {height} beeldpunten ({expected} nodig)"
+                    )
+                return
+        data = _image_bytes(pdf, None if inline else image, raw if inline else image.read_raw_bytes(), names, parms)
+    except pikepdf.PdfError as exc:
+        raise refuse(f"onleesbare gegevens: {str(exc)[:80]}") from exc
+    if codec == Name.DCTDecode:
+        frame = jpeg_frame(data)
+        if frame is None:
+            raise refuse("de JPEG-gegevens hebben geen leesbare beeldkop")
+        precision, frame_height, frame_width, frame_components = frame
+        if precision != 8 or frame_components != components or frame_width != width or frame_height not in (height, 0):
+            raise refuse(
+                f"de JPEG-gegevens hebben {frame_components} kleurcomponent(en) en zijn {frame_width} x {frame_height}, "
+                f"de afbeelding zegt {components} en {width} x {height}"
+            )
+        return
+    if codec == Name.JPXDecode:
+        header = jpx_header(data)
+        if header is None:
+            raise refuse("de JPEG 2000-gegevens hebben geen leesbare beeldkop")
+        jpx_height, jpx_width, jpx_components, opacity = header
+        if opacity or (components is None and jpx_components not in (1, 3, 4)):
+            raise refuse("de JPEG 2000-gegevens hebben een doorzichtigheidskanaal")
+        if (jpx_height, jpx_width) != (height, width) or (components is not None and jpx_components != components):
+            raise refuse(
+                f"de JPEG 2000-gegevens hebben {jpx_components} kleurcomponent(en) en zijn {jpx_width} x {jpx_height}, "
+                f"de afbeelding zegt {components or 'eigen kleuren'} en {width} x {height}"
+            )
+        return
+    if len(data) < expected:
+        raise refuse(f"te weinig beeldgegevens: {len(data)} bytes voor {width} x {height} beeldpunten ({expected} nodig)")
+
+
+def _inflated_length(raw: bytes, parms) -> int | None:
+    """The length of Flate data once decoded (and un-predicted), counted in chunks without keeping it (half the
+    time of decoding it whole, and no copy of a page-sized scan in memory); None when zlib cannot read it or the
+    parameters are unusual (then qpdf decodes it, as it decodes it for the copy)."""
+    predictor, row = 1, 0
+    if isinstance(parms, Dictionary):
+        given = parms.get(Name.Predictor, 1)
+        if not isinstance(given, int) or given not in (1, 2, 10, 11, 12, 13, 14, 15):
+            return None
+        predictor = int(given)
+        if predictor >= 10:
+            values = [
+                parms.get(key, default) for key, default in ((Name.Colors, 1), (Name.BitsPerComponent, 8), (Name.Columns, 1))
+            ]
+            if not all(isinstance(v, int) and 0 < v <= MAX_IMAGE_SIDE for v in values):
+                return None
+            row = (int(values[0]) * int(values[1]) * int(values[2]) + 7) // 8
+    elif parms is not None:
+        return None
+    inflater, length, rest = zlib.decompressobj(), 0, raw
+    try:
+        while rest:
+            length += len(inflater.decompress(rest, 1 << 20))
+            rest = inflater.unconsumed_tail
+        length += len(inflater.flush())
+    except zlib.error:
+        return None
+    return length // (row + 1) * row if predictor >= 10 else length
+
+
+def _whole(value) -> int | None:
+    """A whole number (also written as a real, ``16.0``), or None."""
+    try:
+        return int(value) if _number(value) and value == int(value) else None
+    except (ValueError, OverflowError):  # NaN, infinity
+        return None
+
+
+def _shown_bits(bits) -> str:
+    return str(bits) if isinstance(bits, int) and not isinstance(bits, bool) else "geen geldig aantal"
+
+
+def _judge_image_xobject(pdf: pikepdf.Pdf, image, forms: set) -> None:
+    """An image XObject with its masks (``_judge_image``), each judged once."""
+    key = _key(image)
+    if key is not None:
+        if (key, "judged image") in forms:
+            return
+        forms.add((key, "judged image"))
+    if not isinstance(image, pikepdf.Stream):
+        raise CopyError(f"een afbeelding heeft geen beeldgegevens: {_IMAGE_VIEWERS}")
+    _judge_image(pdf, image)
+    for mask_key, role in ((Name.SMask, "smask"), (Name.Mask, "mask")):
+        mask = image.get(mask_key)
+        if isinstance(mask, pikepdf.Stream):
+            _judge_image(pdf, mask, role=role)
+
+
+def _type3_advance(operations) -> float:
+    """A Type 3 glyph procedure's advance (``wx`` of its ``d0`` or ``d1``), 0 without one (as PDFium reads it)."""
+    for instruction in operations:
+        if str(instruction.operator) in ("d0", "d1"):
+            operands = list(instruction.operands)
+            return float(operands[0]) if operands and _number(operands[0]) else 0.0
+    return 0.0
+
+
+def _type3_widths(font, advances: dict[str, float]) -> None:
+    """A Type 3 font whose advances every viewer reads alike. PDFium takes a code's advance from /Widths
+    (indexed from /FirstChar, /LastChar ignored) unless that width rounds to 0 (in thousandths of text
+    space), and then from the glyph procedure's ``d0``/``d1``; poppler, MuPDF, Ghostscript and Acrobat take
+    /Widths for /FirstChar to /LastChar and never the procedure. A missing, short or zero width thus moves
+    the text after it in PDFium only (round 4, leak 2b: the name beside a black box in the gate's render,
+    under it in every other viewer). Where the two readings differ, the copy gets /Widths as PDFium reads
+    them (so every viewer places the glyphs where the gate judged them); a font whose codes cannot all be
+    mapped to their procedures (a base encoding) is refused."""
+    matrix = font.get(Name.FontMatrix)
+    scale = float(matrix[0]) if isinstance(matrix, Array) and len(matrix) == 6 and _number(matrix[0]) else 0.001
+    first = font.get(Name.FirstChar)
+    first = int(first) if _number(first) else 0
+    last = font.get(Name.LastChar)
+    last = int(last) if _number(last) else -1
+    widths = font.get(Name.Widths)
+    widths = list(widths) if isinstance(widths, Array) else None
+    names: dict[int, str] = {}
+    encoding = font.get(Name.Encoding)
+    differences = encoding.get(Name.Differences) if isinstance(encoding, Dictionary) else None
+    code = 0
+    for item in differences if isinstance(differences, Array) else []:
+        if _number(item):
+            code = int(item)
+        elif isinstance(item, Name):
+            if 0 <= code <= 255:
+                names[code] = str(item)
+            code += 1
+    base = encoding is not None and not (isinstance(encoding, Dictionary) and Name.BaseEncoding not in encoding)
+
+    def value(index: int) -> float:
+        item = widths[index] if widths is not None and 0 <= index < len(widths) else 0
+        return float(item) if _number(item) else 0.0
+
+    pdfium: list[float] = []
+    differs = False
+    for code in range(256):
+        table = value(code - first) if widths is not None and 0 <= first <= code < first + len(widths) else 0.0
+        if round(table * scale * 1000) == 0:  # PDFium: the glyph procedure's advance
+            if code not in names and base and any(advance for advance in advances.values()):
+                raise CopyError(
+                    "een lettertype (Type 3) heeft breedtes (/Widths) die pdf-lezers verschillend aanvullen en een "
+                    "basiscodering waarmee niet vast te stellen is welke tekens het tekent: de tekst kan bij de een "
+                    "ergens anders staan dan bij de ander"
+                )
+            table = advances.get(names.get(code, ""), 0.0)
+        pdfium.append(table)
+        spec = value(code - first) if first <= code <= last and widths is not None and code - first < len(widths) else None
+        if (spec is None and round(table * scale * 1000) != 0) or (
+            spec is not None and abs(spec - table) * abs(scale) * 1000 > 0.5
+        ):
+            differs = True
+    if not differs:
+        return
+    used = [code for code in range(256) if pdfium[code] != 0] or [0]
+    low, high = min(used), max(used)
+    font[Name.FirstChar] = low
+    font[Name.LastChar] = high
+    font[Name.Widths] = Array([int(w) if w == int(w) else Decimal(str(round(w, 4))) for w in pdfium[low : high + 1]])
