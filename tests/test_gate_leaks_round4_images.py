@@ -326,7 +326,8 @@ BAD_IMAGES = {
 @pytest.mark.parametrize("name", sorted(BAD_IMAGES))
 def test_rows2_to_5_an_image_whose_declaration_does_not_fit_its_data_is_refused(name):
     message = refused(pdf_with(SECRET_TJ + IMAGE_OVER, XObject={"Im0": BAD_IMAGES[name]}), "afbeelding")
-    assert "klopt niet met haar eigen gegevens" in message or "onleesbaar" in message
+    # garbage JPEG 2000 is refused earlier, by the copy's JPEG 2000 cleaning, as damaged
+    assert any(reason in message for reason in ("klopt niet met haar eigen gegevens", "onleesbaar", "beschadigd")), message
 
 
 INLINE_JPEG = _jpeg("RGB", (255, 255, 255))
