@@ -535,8 +535,11 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
     facts: dict[int, tuple] = {}
-    _complete(textpage, [c for c in chars if c.obj == -1], left, bottom)  # PDFium's own spaces, mostly
-    for c in chars:
+    # only the characters judged now: PDFium's own (spaces, mostly) and those of the doubtful objects
+    # (the others are visible and read only when some character turns out hidden, ``_all_chars``)
+    present = [c for c in chars if isinstance(c, _Char)]
+    _complete(textpage, [c for c in present if c.pending], left, bottom)  # PDFium's own spaces, mostly
+    for c in present:
         if c.obj == -1:  # extracted, yet in no text object the gate judged: never let through
             c.hidden = NIET_BEOORDEELD if c.char.isalnum() else ""
             continue
@@ -571,14 +574,18 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
             c.hidden = KLEUR_VAN_VLAK
         if not c.hidden and c.obj in stroked and _smeared(c, textpage, canvas, owner, changed, left, bottom):
             c.hidden = TE_KLEIN
-    for k in piled:
-        letters = [c for c in chars if c.obj == k and c.char.isalnum() and not c.hidden]
+    by_object: dict[int, list[_Char]] = {k: [] for k in piled}
+    for c in present:
+        if c.obj in by_object and c.char.isalnum() and not c.hidden:
+            by_object[c.obj].append(c)
+    for letters in by_object.values():
         if _piled(letters):
             for c in letters:
                 c.hidden = TE_KLEIN
-    if not any(c.hidden for c in chars):
+    if not any(c.hidden for c in present):
         _lap("tekens", clock)
         return _clean(text), []  # what follows only excuses or groups hidden characters
+    chars = _all_chars(chars)
     _complete(textpage, chars, left, bottom)
     _excuse_doubles(chars)
     found = _group(chars, canvas, bare, index + 1)
@@ -881,21 +888,27 @@ def _overlapped_grid(bounds, cell: float = 24.0) -> set[int]:
     return out
 
 
-def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int]) -> list[_Char]:
-    """Every character of the page with its text object; letter and box only for those of the
-    ``judged`` objects for now (``_complete`` adds the rest when some character turns out hidden)."""
-    out = []
+def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int]) -> list:
+    """Every character of the page by its index: a ``_Char`` with letter and box for those of the
+    ``judged`` objects, a pending ``_Char`` (letter and box not read yet) for those of no text object the
+    gate knows, and for the rest (characters of objects proven visible) the index of their text object:
+    a ``_Char`` costs more to make than reading which object a character belongs to, and most are never
+    looked at (``_all_chars`` makes them when some character turns out hidden)."""
     object_at, lookup, box = _TEXT_OBJECT_AT, text_index.get, _Out(ctypes.c_double)
-    textpage = _address(textpage.raw)
-    for i in range(count):
-        obj = lookup(object_at(textpage, i), -1)
-        c = _Char("", (0, 0, 0, 0), obj, index=i)
-        if obj in judged:
-            _fill(textpage, c, left, bottom, box)
-        else:
-            c.pending = True
-        out.append(c)
+    address = _address(textpage.raw)
+    out: list = [lookup(object_at(address, i), -1) for i in range(count)]
+    for i, obj in enumerate(out):
+        if obj == -1:
+            out[i] = _Char("", (0, 0, 0, 0), -1, index=i, pending=True)
+        elif obj in judged:
+            c = out[i] = _Char("", (0, 0, 0, 0), obj, index=i)
+            _fill(address, c, left, bottom, box)
     return out
+
+
+def _all_chars(chars: list) -> list[_Char]:
+    """``_chars`` with a pending ``_Char`` for each character it left as the index of its object."""
+    return [c if isinstance(c, _Char) else _Char("", (0, 0, 0, 0), c, index=i, pending=True) for i, c in enumerate(chars)]
 
 
 def _complete(textpage, chars: list[_Char], left: float, bottom: float) -> None:
