@@ -275,6 +275,31 @@ def test_overlapping_text_objects_are_the_same_set_as_the_grid_finds():
     assert visibility._overlapped(tall, most=10) == visibility._overlapped_grid(tall)  # many pairs: the grid
 
 
+def test_a_dense_page_is_counted_without_the_grid_and_finds_the_same(monkeypatch):
+    """Thousands of words, a text object each, close lines (x-ray no_bad_redactions.6.2: 4,022 objects):
+    the window below each line is only as deep as the tallest word, so numpy counts it, not the grid;
+    same set, with words drawn twice, touching lines and one-ulp overlaps among them."""
+    import random
+
+    rng = random.Random(11)
+    for trial in range(3):
+        bounds: list = []
+        for line in range(100):
+            y = 790 - 7.5 * line
+            x = 40.0
+            while x < 560:
+                w = rng.uniform(3, 15)
+                h = rng.choice([7.0, 7.5, 7.5 + 1e-12, rng.uniform(2, 8)])
+                bounds.append((x, y, x + w, y + h))
+                x += w + rng.choice([0.0, 1e-13, 2.0, -1.0])
+        for _ in range(30):
+            bounds.insert(rng.randrange(len(bounds)), bounds[rng.randrange(len(bounds))])
+        grid = visibility._overlapped_grid(bounds)
+        monkeypatch.setattr(visibility, "_overlapped_grid", lambda b, cell=24.0: pytest.fail("went to the grid"))
+        assert visibility._overlapped(bounds) == grid, trial
+        monkeypatch.undo()
+
+
 def test_overlap_with_odd_bounds_goes_to_the_grid():
     with pytest.raises(ValueError):
         visibility._overlapped([(0.0, 0.0, 10.0, 10.0), (float("nan"), 0.0, 5.0, 5.0)])

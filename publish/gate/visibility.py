@@ -809,7 +809,8 @@ def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
 
     The same set as ``_overlapped_grid``, counted with numpy: objects sorted by their lower edge, each
     is compared with those whose lower edge lies within ``tall`` points below its own and its top
-    (a line of text meets only the lines near it); the few taller objects are compared with all.
+    (a line of text meets only the lines near it; no deeper than the tallest of them reaches); the few
+    taller objects are compared with all.
     Odd bounds (not finite) or very many pairs go to the grid."""
     known = [k for k, box in enumerate(bounds) if box is not None]
     n = len(known)
@@ -832,7 +833,11 @@ def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
     short = np.flatnonzero(~is_tall)
     order = short[np.argsort(y0[short], kind="stable")]
     lows = y0[order]
-    start = np.searchsorted(lows, lows - tall, side="right")
+    # a short object reaches at most its own height above its lower edge: the window below each lower
+    # edge need only be as deep as the tallest short object (plus a hair for rounding), which keeps a
+    # dense page (thousands of words, a text object each) far below ``most`` pairs
+    reach = min(tall, float((y1[short] - y0[short]).max()) if len(short) else 0.0) + 1e-3
+    start = np.searchsorted(lows, lows - reach, side="right")
     stop = np.searchsorted(lows, y1[order], side="left")
     counts = np.maximum(stop - start, 0)
     if int(counts.sum()) + len(talls) * n > most:
