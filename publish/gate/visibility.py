@@ -236,6 +236,7 @@ _BOUNDS = _plain(raw.FPDFPageObj_GetBounds)
 _CHAR_BOX = _plain(raw.FPDFText_GetCharBox)
 _FONT_SIZE = _plain(raw.FPDFTextObj_GetFontSize)
 _GET_MATRIX = _plain(raw.FPDFPageObj_GetMatrix)
+_TEXT_FONT = _plain(raw.FPDFTextObj_GetFont)
 
 
 def _address(obj) -> int | None:
@@ -464,13 +465,17 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     if deepest[0] > MAX_FORM_DEPTH:  # not judged: the page (and so the PDF) is refused
         return _clean(text), too_deep
     text_objects = [o for o, k, _m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    addresses = [_address(o) for o, _k, _m in walked]  # each handle as a plain int, cast once
+    text_addresses = [a for a, (_o, k, _m) in zip(addresses, walked) if k == raw.FPDF_PAGEOBJ_TEXT]
+    text_modes = [_GET_MODE(a) for a in text_addresses]  # the same after the render without text (given back)
     floats = _Out()
     bounds = [_bounds(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     matrix = raw.FS_MATRIX()
-    ems = [_em(o, m, floats, matrix) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    fonts: dict = {}
+    ems = [_em(o, m, floats, matrix, fonts) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     # drawn text too small to read; invisible text (an OCR layer) is judged by what lies under it
     tiny = {k for k, em in enumerate(ems) if em is not None and _too_small(*em)}
-    tiny = {k for k in tiny if _GET_MODE(_address(text_objects[k])) not in (3, 7)}
+    tiny = {k for k in tiny if text_modes[k] not in (3, 7)}
     area = _union([b for b in bounds if b is not None], left, bottom)
     canvas = _Canvas(width, height, area or (0, 0, width, height), max(_scale(bounds), _em_scale(ems)))
     clock = _lap("objecten", clock)
@@ -518,7 +523,7 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     suspicious |= over_text
     # ink that cannot be read: text stroked with a line as thick as its letters (f01), letters piled on one
     # spot by character spacing (f12); both are drawn and extracted, neither can be read
-    stroked = {k for k, o in enumerate(text_objects) if _GET_MODE(_address(o)) in (1, 2, 5, 6)}
+    stroked = {k for k, mode in enumerate(text_modes) if mode in (1, 2, 5, 6)}
     piled = _piled_candidates(text_objects, bounds, ems, textpage)
     judged = set(suspicious)  # per character by ``_judge``; the stroked and piled ones only for legibility
     suspicious |= stroked | piled
@@ -526,12 +531,11 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     if not suspicious:
         return _clean(text), []
 
-    objects = [(o, k) for o, k, _m in walked]
-    order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}  # type: ignore[arg-type]
-    text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}  # type: ignore[arg-type]
+    order = {a: i for i, a in enumerate(addresses)}
+    text_index = {a: i for i, a in enumerate(text_addresses)}
     suspicious_set = set(suspicious)
     chars = _chars(textpage, count, text_index, left, bottom, suspicious_set)
-    modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
+    modes = {k: text_modes[k] for k in set(suspicious)}
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
     facts: dict[int, tuple] = {}
@@ -670,16 +674,24 @@ def _lap(name: str, since: float) -> float:
     return now
 
 
-def _em(obj, to_page: Matrix, out: _Out, m) -> tuple[float, float] | None:
+def _em(obj, to_page: Matrix, out: _Out, m, fonts: dict | None = None) -> tuple[float, float] | None:
     """Height (perpendicular to the baseline) and width (along it) in points of the em square of a text
-    object's font as drawn: font size, text matrix with ``Tz``, and every ``cm`` (forms included)."""
+    object's font as drawn: font size, text matrix with ``Tz``, and every ``cm`` (forms included).
+    ``fonts`` (one per page) keeps ``_type3_scale`` per font and size: it depends on nothing else."""
     size = out.values[0]
     if not _FONT_SIZE(obj, out.addresses[0]):
         return None
     em = size.value
     if not _GET_MATRIX(obj, ctypes.addressof(m)):
         return None
-    em *= _type3_scale(obj, em)
+    if fonts is None:
+        em *= _type3_scale(obj, em)
+    else:
+        key = (_TEXT_FONT(obj), em)
+        scale = fonts.get(key)
+        if scale is None:
+            scale = fonts[key] = _type3_scale(obj, em)
+        em *= scale
     a, b, c, d, _e, _f = _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
     along = math.hypot(a, b)
     if not all(math.isfinite(v) for v in (em, a, b, c, d)):
