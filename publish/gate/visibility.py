@@ -637,7 +637,7 @@ def _smeared(c: "_Char", textpage, canvas: "_Canvas", owner, changed, left: floa
     if where is None:
         return False
     ink = (owner[where] == c.obj + 1) & changed[where]
-    return ink.size >= 4 and float(ink.mean()) >= SMEARED_SHARE
+    return ink.size >= 4 and np.count_nonzero(ink) / ink.size >= SMEARED_SHARE
 
 
 def _piled_candidates(text_objects: list, bounds, ems, textpage) -> set[int]:
@@ -795,7 +795,7 @@ def _suspicious(
     suspicious |= {k for k, box in enumerate(bounds) if box is None}
     for k in _overlapped(bounds) - suspicious:
         where = canvas.pixels(_shift(bounds[k], left, bottom), owner.shape)
-        if where is None or int((owner[where] > k + 1).sum()) > LATER_SHARE * n_own[k + 1]:
+        if where is None or np.count_nonzero(owner[where] > k + 1) > LATER_SHARE * n_own[k + 1]:
             suspicious.add(k)
     return suspicious
 
@@ -971,7 +971,8 @@ def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom
     where = _loose_cell(c, textpage, canvas, owner.shape, left, bottom)
     if where is None:
         return True
-    return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE
+    later = owner[where] > c.obj + 1
+    return np.count_nonzero(later) / later.size >= SOLID_SHARE
 
 
 def _judge(
