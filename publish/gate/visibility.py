@@ -237,6 +237,7 @@ _CHAR_BOX = _plain(raw.FPDFText_GetCharBox)
 _FONT_SIZE = _plain(raw.FPDFTextObj_GetFontSize)
 _GET_MATRIX = _plain(raw.FPDFPageObj_GetMatrix)
 _TEXT_FONT = _plain(raw.FPDFTextObj_GetFont)
+_TEXT_OF = _plain(raw.FPDFTextObj_GetText)
 
 
 def _address(obj) -> int | None:
@@ -648,9 +649,9 @@ def _piled_candidates(text_objects: list, bounds, ems, textpage) -> set[int]:
     boxes = np.array([bounds[k] for k in known], dtype=np.float64)
     room = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
     short = np.flatnonzero(room < 2 * np.array([ems[k][1] for k in known], dtype=np.float64))
-    out, page_text = set(), textpage.raw
+    out, page_text, text_of = set(), _address(textpage.raw), _TEXT_OF
     for i in short.tolist():
-        needed = raw.FPDFTextObj_GetText(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
+        needed = text_of(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
         if needed // 2 - 1 >= 4:
             out.add(known[i])
     return out
