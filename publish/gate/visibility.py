@@ -695,7 +695,8 @@ def _em(obj, to_page: Matrix, out: _Out, m, fonts: dict | None = None) -> tuple[
         em *= scale
     a, b, c, d, _e, _f = _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
     along = math.hypot(a, b)
-    if not all(math.isfinite(v) for v in (em, a, b, c, d)):
+    finite = math.isfinite
+    if not (finite(em) and finite(a) and finite(b) and finite(c) and finite(d)):  # no generator: once per text object
         return (0.0, 0.0)
     if along == 0:
         return (0.0, 0.0)
