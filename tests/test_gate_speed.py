@@ -461,3 +461,54 @@ def test_a_late_cover_is_found_as_any_overlap_finds_it():
         box = (x, y, x + rng.choice([0.0, 1e-4, rng.uniform(0, 12)]), y + rng.choice([0.0, rng.uniform(0, 12)]))
         position = rng.randrange(50)
         assert visibility._late_cover(box, position, covers) == _any_late_cover(box, position, covers)
+
+
+def _letter_per_object_page() -> bytes:
+    """A page set a text object per letter (as some producers write it), with short words, letters piled
+    up by character spacing (four or more on one spot), and a few letters outside the basic plane."""
+    content = []
+    for line in range(40):
+        y = 760 - 17 * line
+        for col in range(30):
+            content.append(f"BT /F1 9 Tf {40 + 17 * col} {y} Td ({chr(97 + (line + col) % 26)}) Tj ET")
+        content.append(f"BT /F1 9 Tf -5.5 Tc 560 {y} Td (wxyz) Tj ET")  # piled: four letters on about one spot
+        content.append(f"BT /F1 9 Tf -5 Tc 575 {y} Td (ab) Tj ET")  # two letters: short, not four
+    return tricks.page("\n".join(content) + "\n")
+
+
+@pytest.mark.parametrize("name", ["letter_per_object", *sorted(_REPRODUCERS)])
+def test_piled_candidates_counted_from_the_characters_first_are_the_same(name, monkeypatch):
+    """Objects with at most one character are skipped without asking PDFium for their text: the same set,
+    also when every short object is counted that way (MANY_SHORT 0)."""
+    data = _letter_per_object_page() if name == "letter_per_object" else _REPRODUCERS[name]()
+    doc = pdfium.PdfDocument(data)
+    for index in range(len(doc)):
+        page = doc[index]
+        textpage = page.get_textpage()
+        walked = visibility._walk(page)
+        texts = [o for o, kind, _m in walked if kind == raw.FPDF_PAGEOBJ_TEXT]
+        floats, matrix = visibility._Out(), raw.FS_MATRIX()
+        bounds = [visibility._bounds(o, m, floats) for o, kind, m in walked if kind == raw.FPDF_PAGEOBJ_TEXT]
+        ems = [visibility._em(o, m, floats, matrix) for o, kind, m in walked if kind == raw.FPDF_PAGEOBJ_TEXT]
+        text_index = {visibility._address(o): i for i, o in enumerate(texts)}
+        asked = []
+
+        def objects(asked=asked, textpage=textpage, text_index=text_index):
+            asked.append(True)
+            return visibility._char_objects(textpage, textpage.count_chars(), text_index)
+
+        slow = visibility._piled_candidates(texts, bounds, ems, textpage)
+        assert visibility._piled_candidates(texts, bounds, ems, textpage, objects) == slow
+        monkeypatch.setattr(visibility, "MANY_SHORT", 0)
+        assert visibility._piled_candidates(texts, bounds, ems, textpage, objects) == slow
+        monkeypatch.undo()
+        if name == "letter_per_object":
+            assert asked and len(slow) == 40  # the four piled letters of each line, and only those
+
+
+def test_a_page_set_letter_by_letter_gets_the_same_verdict_either_way(monkeypatch):
+    data = _letter_per_object_page()
+    quick = _verdicts(data)
+    monkeypatch.setattr(visibility, "MANY_SHORT", 10**9)
+    assert _verdicts(data) == quick
+    assert any(f[0] == "pdf.te_kleine_tekst" for f in quick[2])  # the piled letters are refused

@@ -525,7 +525,15 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     # ink that cannot be read: text stroked with a line as thick as its letters (f01), letters piled on one
     # spot by character spacing (f12); both are drawn and extracted, neither can be read
     stroked = {k for k, mode in enumerate(text_modes) if mode in (1, 2, 5, 6)}
-    piled = _piled_candidates(text_objects, bounds, ems, textpage)
+    text_index = {a: i for i, a in enumerate(text_addresses)}
+    char_objects: list[list[int]] = []  # ``_char_objects``, read once when first needed
+
+    def objects_of_chars() -> list[int]:
+        if not char_objects:
+            char_objects.append(_char_objects(textpage, count, text_index))
+        return char_objects[0]
+
+    piled = _piled_candidates(text_objects, bounds, ems, textpage, objects_of_chars)
     judged = set(suspicious)  # per character by ``_judge``; the stroked and piled ones only for legibility
     suspicious |= stroked | piled
     clock = _lap("pixels", clock)
@@ -533,9 +541,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         return _clean(text), []
 
     order = {a: i for i, a in enumerate(addresses)}
-    text_index = {a: i for i, a in enumerate(text_addresses)}
     suspicious_set = set(suspicious)
-    chars = _chars(textpage, count, text_index, left, bottom, suspicious_set)
+    chars = _chars(textpage, count, text_index, left, bottom, suspicious_set, char_objects[0] if char_objects else None)
     modes = {k: text_modes[k] for k in set(suspicious)}
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
@@ -641,8 +648,19 @@ def _smeared(c: "_Char", textpage, canvas: "_Canvas", owner, changed, left: floa
     return ink.size >= 4 and np.count_nonzero(ink) / ink.size >= SMEARED_SHARE
 
 
-def _piled_candidates(text_objects: list, bounds, ems, textpage) -> set[int]:
-    """Text objects of four or more characters that take less room along the line than two ems."""
+MANY_SHORT = 64  # short text objects on a page from which their characters are counted first (``_piled_candidates``)
+
+
+def _piled_candidates(text_objects: list, bounds, ems, textpage, char_objects=None) -> set[int]:
+    """Text objects of four or more characters that take less room along the line than two ems.
+
+    PDFium assembles a text object's text by going through every character of the page
+    (``CPDF_TextPage::GetTextByPredicate``): on a page with a text object per letter that is thousands
+    times thousands. With more than MANY_SHORT short objects, ``char_objects`` (a callable giving
+    ``_char_objects``) tells which have at most one character of the page's text; their text is at most
+    three UTF-16 units (one letter, two units beyond the BMP, and the one space added after a run of the
+    object's characters; a line break only goes between two of them), so they are no candidates and
+    PDFium is not asked: the same set."""
     known = [k for k, (box, em) in enumerate(zip(bounds, ems)) if box is not None and em is not None and em[1] > 0]
     if not known:
         return set()
@@ -650,7 +668,11 @@ def _piled_candidates(text_objects: list, bounds, ems, textpage) -> set[int]:
     room = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
     short = np.flatnonzero(room < 2 * np.array([ems[k][1] for k in known], dtype=np.float64))
     out, page_text, text_of = set(), _address(textpage.raw), _TEXT_OF
-    for i in short.tolist():
+    candidates = short.tolist()
+    if char_objects is not None and len(candidates) > MANY_SHORT:
+        per_object = Counter(char_objects())
+        candidates = [i for i in candidates if per_object.get(known[i], 0) >= 2]
+    for i in candidates:
         needed = text_of(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
         if needed // 2 - 1 >= 4:
             out.add(known[i])
@@ -907,15 +929,23 @@ def _overlapped_grid(bounds, cell: float = 24.0) -> set[int]:
     return out
 
 
-def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int]) -> list:
+def _char_objects(textpage, count: int, text_index: dict) -> list[int]:
+    """The text object (index in ``text_index``, -1 for none) of every character of the page."""
+    object_at, lookup = _TEXT_OBJECT_AT, text_index.get
+    address = _address(textpage.raw)
+    return [lookup(object_at(address, i), -1) for i in range(count)]
+
+
+def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int], objects=None) -> list:
     """Every character of the page by its index: a ``_Char`` with letter and box for those of the
     ``judged`` objects, a pending ``_Char`` (letter and box not read yet) for those of no text object the
     gate knows, and for the rest (characters of objects proven visible) the index of their text object:
     a ``_Char`` costs more to make than reading which object a character belongs to, and most are never
-    looked at (``_all_chars`` makes them when some character turns out hidden)."""
-    object_at, lookup, box = _TEXT_OBJECT_AT, text_index.get, _Out(ctypes.c_double)
+    looked at (``_all_chars`` makes them when some character turns out hidden). ``objects``: the
+    ``_char_objects`` of the page when already read."""
+    box = _Out(ctypes.c_double)
     address = _address(textpage.raw)
-    out: list = [lookup(object_at(address, i), -1) for i in range(count)]
+    out: list = list(objects) if objects is not None else _char_objects(textpage, count, text_index)
     for i, obj in enumerate(out):
         if obj == -1:
             out[i] = _Char("", (0, 0, 0, 0), -1, index=i, pending=True)
