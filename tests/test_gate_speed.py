@@ -512,3 +512,45 @@ def test_a_page_set_letter_by_letter_gets_the_same_verdict_either_way(monkeypatc
     monkeypatch.setattr(visibility, "MANY_SHORT", 10**9)
     assert _verdicts(data) == quick
     assert any(f[0] == "pdf.te_kleine_tekst" for f in quick[2])  # the piled letters are refused
+
+
+def test_text_without_digits_or_at_signs_is_skipped_only_where_nothing_can_be_found(monkeypatch):
+    """``find_personal_data`` returns at once for ASCII text with no digit and no '@': every kind it finds
+    needs one. A new kind that does not must revisit that shortcut (this list then fails)."""
+    import random
+
+    from publish.gate import personal_data
+
+    assert set(personal_data.KINDS) == {"bsn", "iban", "telefoon", "email", "adres"}
+    rng = random.Random(3)
+    pieces = [
+        "Jan",
+        "Jansen",
+        "Dorpsstraat",
+        "twaalf",
+        "NL91",
+        "ABNA",
+        "0417164300",
+        "info",
+        "@",
+        "voorbeeld.nl",
+        "1234 AB",
+        "ECLI:NL:HR:2020:1",
+        "\n",
+        " ",
+        "-",
+        "(06)",
+        "12345678",
+        "123456782",
+        "BSN",
+        "tel",
+        "٣",
+        "＠",
+        "ｏ",
+        "é",
+    ]
+    texts = ["".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(1, 12))) for _ in range(600)]
+    quick = [personal_data.find_personal_data(t, 1) for t in texts]
+    monkeypatch.setattr(personal_data, "_DIGIT_OR_AT", __import__("re").compile(""))  # every text the long way
+    assert [personal_data.find_personal_data(t, 1) for t in texts] == quick
+    assert any(quick) and any(not q and t.isascii() and not any(c.isdigit() or c == "@" for c in t) for q, t in zip(quick, texts))
