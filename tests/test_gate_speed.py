@@ -376,7 +376,7 @@ def test_covers_drawn_by_a_form_or_a_pattern_are_refused(build):
 # -- issue 10, item 5, second round: exact rewrites of the per-letter and per-object loops ------------------
 
 
-def _eager_chars(textpage, count, text_index, left, bottom, judged):
+def _eager_chars(textpage, count, text_index, left, bottom, judged, objects=None):
     """The characters as they were read before: a ``_Char`` for every one, in one loop."""
     out = []
     box = visibility._Out(visibility.ctypes.c_double)
