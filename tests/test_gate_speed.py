@@ -554,3 +554,15 @@ def test_text_without_digits_or_at_signs_is_skipped_only_where_nothing_can_be_fo
     monkeypatch.setattr(personal_data, "_DIGIT_OR_AT", __import__("re").compile(""))  # every text the long way
     assert [personal_data.find_personal_data(t, 1) for t in texts] == quick
     assert any(quick) and any(not q and t.isascii() and not any(c.isdigit() or c == "@" for c in t) for q, t in zip(quick, texts))
+
+
+def test_a_handle_read_through_its_buffer_is_the_cast_address():
+    import ctypes
+
+    for name in ("text_in_form", "form_cover", "type3", "black_box"):
+        doc = pdfium.PdfDocument(_REPRODUCERS[name]())
+        page = doc[0]
+        handles = [o for o, _kind, _m in visibility._walk(page)] + [page.raw, page.get_textpage().raw, type(page.raw)()]
+        for handle in handles:
+            assert visibility._address(handle) == ctypes.cast(handle, ctypes.c_void_p).value
+    assert visibility._address(type(page.raw)()) is None and visibility._address(7) == 7
