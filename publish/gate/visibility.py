@@ -1005,6 +1005,24 @@ def _overlap(a, b) -> float:
     return max(w, 0) * max(h, 0)
 
 
+def _late_cover(box, position: int, covers) -> bool:
+    """Does a cover painted after ``position`` overlap at least half of ``box``? The same as
+    ``any(i > position and _overlap(box, b) >= 0.5 * area ...)``, with the overlap written out: this
+    runs for every letter of a doubtful object against every cover of the page."""
+    x0, y0, x1, y1 = box
+    least = 0.5 * max((x1 - x0) * (y1 - y0), 1e-6)
+    for i, b, _k in covers:
+        if i <= position:
+            continue
+        w = min(x1, b[2]) - max(x0, b[0])
+        if w <= 0:
+            continue
+        h = min(y1, b[3]) - max(y0, b[1])
+        if h > 0 and w * h >= least:
+            return True
+    return False
+
+
 def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom: float) -> bool:
     """Is the text over this letter a solid block (black squares) rather than letters of the same shape?
     Judged in the letter's full cell (font height by advance width), where a letter's ink is sparse."""
@@ -1078,24 +1096,6 @@ def _judge(
     if grey is not None and abs(grey - around) < 40:
         return WIT_OP_WIT if around > 230 else KLEUR_VAN_VLAK
     return ONDER_VLAK
-
-
-def _late_cover(box, position: int, covers) -> bool:
-    """Does a cover painted after ``position`` overlap at least half of ``box``? The same as
-    ``any(i > position and _overlap(box, b) >= 0.5 * area ...)``, with the overlap written out: this
-    runs for every letter of a doubtful object against every cover of the page."""
-    x0, y0, x1, y1 = box
-    least = 0.5 * max((x1 - x0) * (y1 - y0), 1e-6)
-    for i, b, _k in covers:
-        if i <= position:
-            continue
-        w = min(x1, b[2]) - max(x0, b[0])
-        if w <= 0:
-            continue
-        h = min(y1, b[3]) - max(y0, b[1])
-        if h > 0 and w * h >= least:
-            return True
-    return False
 
 
 def _overlap_any(box, rects) -> bool:
