@@ -566,3 +566,16 @@ def test_a_handle_read_through_its_buffer_is_the_cast_address():
         for handle in handles:
             assert visibility._address(handle) == ctypes.cast(handle, ctypes.c_void_p).value
     assert visibility._address(type(page.raw)()) is None and visibility._address(7) == 7
+
+
+@pytest.mark.parametrize("at_once", [1, 7, 1000])
+def test_overlapping_text_counted_in_slices_is_the_same_set(at_once, monkeypatch):
+    """The pairs of neighbouring objects are made a slice at a time (memory stays small on a dense page):
+    any slice size gives the grid's set."""
+    import random
+
+    monkeypatch.setattr(visibility, "PAIRS_AT_ONCE", at_once)
+    rng = random.Random(at_once)
+    for trial in range(150):
+        bounds = _random_bounds(rng, rng.choice([0, 1, 2, 3, 10, 60, 400]))
+        assert visibility._overlapped(bounds) == visibility._overlapped_grid(bounds), trial

@@ -848,6 +848,9 @@ def _covered_pixels(owner: np.ndarray, changed: np.ndarray, ys, xs, ids, n: int)
     return np.bincount(ids[~near], minlength=n + 1)
 
 
+PAIRS_AT_ONCE = 1 << 16
+
+
 def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
     """Text objects whose area a later text object overlaps by more than a sliver.
 
@@ -886,12 +889,19 @@ def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
     counts = np.maximum(stop - start, 0)
     if int(counts.sum()) + len(talls) * n > most:
         return _overlapped_grid(bounds)
-    first = np.repeat(np.arange(len(order)), counts)
-    offsets = np.repeat(start - np.cumsum(counts) + counts, counts)
-    second = np.arange(int(counts.sum())) + offsets
-    a, b = order[first], order[second]
-    later = b > a
-    mark(a[later], b[later])
+    # the pairs in slices of about PAIRS_AT_ONCE (whole windows): the same marks, a few MB at a time
+    ends = np.cumsum(counts)
+    row = 0
+    while row < len(order):
+        last = max(int(np.searchsorted(ends, (ends[row - 1] if row else 0) + PAIRS_AT_ONCE, side="right")), row + 1)
+        part = counts[row:last]
+        first = np.repeat(np.arange(row, last), part)
+        offsets = np.repeat(start[row:last] - np.cumsum(part) + part, part)
+        second = np.arange(int(part.sum())) + offsets
+        a, b = order[first], order[second]
+        later = b > a
+        mark(a[later], b[later])
+        row = last
     everyone = np.arange(n)
     for t in talls.tolist():
         mark(everyone[:t], np.full(t, t))  # earlier objects under the tall one
