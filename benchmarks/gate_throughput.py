@@ -17,31 +17,33 @@ CPU milliseconds per page per stage of the gate (``publish/gate/timing.py``).
 Run (small sizes only on a shared machine):
     .venv/bin/python benchmarks/gate_throughput.py --files 4 --pages 4 [--old /path/to/old/checkout]
 
-Figures (issue 10, item 5, second speed round; 2 cores shared with other jobs, load average 20, so compare
-CPU milliseconds, not pages per second; ``--files 4 --pages 4 --old CHECKOUT`` with the gate before this
-round as the old one, both measured in the same run):
+Figures (issue 10, item 5, second speed round; 2 cores shared with other jobs, load average 21 to 28, so
+compare CPU milliseconds, not pages per second; ``--files 4 --pages 4 --old CHECKOUT`` with the gate before
+this round as the old one, both measured in the same run):
 
     corpus                      CPU ms/page: gate  before  pdftotext | gate/pdftotext: CPU   peak memory per worker
-    x-ray testset (47 pages)                 57.7    66.2     6.0    |                0.10  160 MB (before 150, pdftotext 37)
-    gegenereerd (21 pages)                   27.4    35.0     2.8    |                0.10   80 MB (80)
-    echt ogend (17 pages)                    14.4    16.1     2.6    |                0.18   82 MB (81)
+    x-ray testset (47 pages)                 59.4    74.0     6.9    |                0.12  128 MB (before 149, pdftotext 36)
+    gegenereerd (21 pages)                   30.5    38.9     2.9    |                0.09   78 MB (79)
+    echt ogend (17 pages)                    15.7    16.9     2.6    |                0.17   81 MB (81)
 
-One process, the three corpora twice (``/tmp`` copies, same minute): x-ray 64.5 -> 56.4, generated 35.3 -> 29.9,
-real-looking 17.2 -> 15.5 ms per page. Every verdict, page text and published byte is the same
+An earlier run of the same command (load 21): 57.7 / 66.2, 27.4 / 35.0, 14.4 / 16.1 ms. One process, each
+corpus twice, old and new in the same minute: x-ray 63.7 -> 53.4 (-16%), generated 36.2 -> 29.4 (-19%),
+real-looking 16.3 -> 15.1 (-7%) ms per page. Every verdict, page text and published byte is the same
 (tests/test_gate_speed.py: each rewrite against the loop it replaces, on every leak reproducer family).
+
 What this round changed, all in the hot loops of ``publish/gate/visibility.py`` (and one line of
 ``personal_data.py``): characters of text objects proven visible stay an object index (no ``_Char``, no
 letter or box read) until some character turns out hidden; handles are cast to ints once per page through
 their buffer (``ctypes.cast`` cost 1 to 4 microseconds each); render modes are read once; the Type 3 scale
 once per font and size; overlapping text on a dense page (x-ray 6.2: 4,022 text objects, one per letter) is
 counted with numpy instead of the pure-Python grid, the window below a line only as deep as the tallest
-word; piled-letter candidates on pages with many short objects skip objects with at most one character
+word, the pairs made a slice at a time (the x-ray worker's peak memory fell from 149 to 128 MB); piled-letter candidates on pages with many short objects skip objects with at most one character
 (PDFium assembles an object's text by going through every character of the page); per-letter pixel
 shares with ``count_nonzero``; owner codes cleared by one multiplication; later covers over a letter with
 the overlap written out; the personal-data scan returns at once for ASCII text without a digit or '@'.
 
 The goal, half of pdftotext's pages per second, is still far off: the gate needs 5 to 10 times
-pdftotext's CPU time. Where the time goes now (CPU ms per page, same run):
+pdftotext's CPU time. Where the time goes now (CPU ms per page, the earlier run):
 
     x-ray:       render full 8.5, characters judged one by one 8.1 (pages with doubtful text objects: OCR layers,
                  overlaps), copy cleaning 8.0, personal data 6.2 (3.7 of it pypdf re-reading the copy for kept
