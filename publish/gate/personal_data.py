@@ -440,12 +440,17 @@ class PersonalData:
     start: int = -1  # where in the text it starts, for naming a line
 
 
+_DIGIT_OR_AT = re.compile(r"[0-9@]")
+
+
 def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list[PersonalData]:
     """Personal data in ``text``. Role mailboxes and service numbers are left out, unless
     ``keep_generic`` (to read what a value under 'toegestane_gegevens' stands for).
 
     The text is matched in its normalised spelling (``normalise_text``); ``start`` counts in that
     spelling, which has the same line breaks as ``text``."""
+    if text.isascii() and _DIGIT_OR_AT.search(text) is None:
+        return []  # every pattern needs a digit or an '@' (ASCII text spells them the same once normalised)
     found: list[PersonalData] = []
     text = _SPACES.sub(" ", AREA_CODE.sub(lambda m: m.group(1) + " ", normalise_text(text)))
 

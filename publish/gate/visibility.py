@@ -255,9 +255,19 @@ _BOUNDS = _plain(raw.FPDFPageObj_GetBounds)
 _CHAR_BOX = _plain(raw.FPDFText_GetCharBox)
 _FONT_SIZE = _plain(raw.FPDFTextObj_GetFontSize)
 _GET_MATRIX = _plain(raw.FPDFPageObj_GetMatrix)
+_TEXT_FONT = _plain(raw.FPDFTextObj_GetFont)
+_TEXT_OF = _plain(raw.FPDFTextObj_GetText)
+
+
+_VOID_AT = ctypes.c_void_p.from_buffer
 
 
 def _address(obj) -> int | None:
+    """A PDFium handle (a ctypes pointer) as a plain int, None for NULL. Read through the pointer's own
+    buffer: the same value as ``ctypes.cast(obj, c_void_p).value``, at a twentieth of its cost (it runs
+    for every page object)."""
+    if isinstance(obj, ctypes._Pointer):
+        return _VOID_AT(obj).value
     return ctypes.cast(obj, ctypes.c_void_p).value
 
 
@@ -283,7 +293,7 @@ def _walk(page, deepest: list[int] | None = None) -> list[tuple[object, int, Mat
             obj = get(i)
             if not obj:
                 continue
-            kind = raw.FPDFPageObj_GetType(obj)
+            kind = _TYPE(obj)  # the plain call: no typed-pointer check for each object
             out.append((obj, kind, to_page))
             if kind == raw.FPDF_PAGEOBJ_FORM and depth >= MAX_FORM_DEPTH:
                 most[0] = MAX_FORM_DEPTH + 1
@@ -503,13 +513,17 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     if deepest[0] > MAX_FORM_DEPTH:  # not judged: the page (and so the PDF) is refused
         return _clean(text), too_deep
     text_objects = [o for o, k, _m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    addresses = [_address(o) for o, _k, _m in walked]  # each handle as a plain int, cast once
+    text_addresses = [a for a, (_o, k, _m) in zip(addresses, walked) if k == raw.FPDF_PAGEOBJ_TEXT]
+    text_modes = [_GET_MODE(a) for a in text_addresses]  # the same after the render without text (given back)
     floats = _Out()
     bounds = [_bounds(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     matrix = raw.FS_MATRIX()
-    ems = [_em(o, m, floats, matrix) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    fonts: dict = {}
+    ems = [_em(o, m, floats, matrix, fonts) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     # drawn text too small to read; invisible text (an OCR layer) is judged by what lies under it
     tiny = {k for k, em in enumerate(ems) if em is not None and _too_small(*em)}
-    tiny = {k for k in tiny if _GET_MODE(_address(text_objects[k])) not in (3, 7)}
+    tiny = {k for k in tiny if text_modes[k] not in (3, 7)}
     area = _union([b for b in bounds if b is not None], left, bottom)
     canvas = _Canvas(width, height, area or (0, 0, width, height), max(_scale(bounds), _em_scale(ems)))
     clock = _lap("objecten", clock)
@@ -536,7 +550,7 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     owner_page.close()
     owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
     owner -= np.uint32(base)  # below the base wraps round to a huge value
-    owner[owner > len(text_objects)] = 0  # the background, a mask's blend, a forgery: nobody's
+    owner *= owner <= len(text_objects)  # the background, a mask's blend, a forgery: nobody's (0)
     if not same:  # cannot happen (the same page, loaded again); judge every character then
         owner[:] = 0
     clock = _lap("render eigenaar", clock)
@@ -558,25 +572,34 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     suspicious |= over_text
     # ink that cannot be read: text stroked with a line as thick as its letters (f01), letters piled on one
     # spot by character spacing (f12); both are drawn and extracted, neither can be read
-    stroked = {k for k, o in enumerate(text_objects) if _GET_MODE(_address(o)) in (1, 2, 5, 6)}
-    piled = _piled_candidates(text_objects, bounds, ems, textpage)
+    stroked = {k for k, mode in enumerate(text_modes) if mode in (1, 2, 5, 6)}
+    text_index = {a: i for i, a in enumerate(text_addresses)}
+    char_objects: list[list[int]] = []  # ``_char_objects``, read once when first needed
+
+    def objects_of_chars() -> list[int]:
+        if not char_objects:
+            char_objects.append(_char_objects(textpage, count, text_index))
+        return char_objects[0]
+
+    piled = _piled_candidates(text_objects, bounds, ems, textpage, objects_of_chars)
     judged = set(suspicious)  # per character by ``_judge``; the stroked and piled ones only for legibility
     suspicious |= stroked | piled
     clock = _lap("pixels", clock)
     if not suspicious:
         return _clean(text), []
 
-    objects = [(o, k) for o, k, _m in walked]
-    order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}  # type: ignore[arg-type]
-    text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}  # type: ignore[arg-type]
+    order = {a: i for i, a in enumerate(addresses)}
     suspicious_set = set(suspicious)
-    chars = _chars(textpage, count, text_index, left, bottom, suspicious_set)
-    modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
+    chars = _chars(textpage, count, text_index, left, bottom, suspicious_set, char_objects[0] if char_objects else None)
+    modes = {k: text_modes[k] for k in set(suspicious)}
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
     facts: dict[int, tuple] = {}
-    _complete(textpage, [c for c in chars if c.obj == -1], left, bottom)  # PDFium's own spaces, mostly
-    for c in chars:
+    # only the characters judged now: PDFium's own (spaces, mostly) and those of the doubtful objects
+    # (the others are visible and read only when some character turns out hidden, ``_all_chars``)
+    present = [c for c in chars if isinstance(c, _Char)]
+    _complete(textpage, [c for c in present if c.pending], left, bottom)  # PDFium's own spaces, mostly
+    for c in present:
         if c.obj == -1:  # extracted, yet in no text object the gate judged: never let through
             c.hidden = NIET_BEOORDEELD if c.char.isalnum() else ""
             continue
@@ -615,14 +638,18 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
             c.hidden = KLEUR_VAN_VLAK
         if not c.hidden and c.obj in stroked and _smeared(c, textpage, canvas, owner, changed, left, bottom):
             c.hidden = TE_KLEIN
-    for k in piled:
-        letters = [c for c in chars if c.obj == k and c.char.isalnum() and not c.hidden]
+    by_object: dict[int, list[_Char]] = {k: [] for k in piled}
+    for c in present:
+        if c.obj in by_object and c.char.isalnum() and not c.hidden:
+            by_object[c.obj].append(c)
+    for letters in by_object.values():
         if _piled(letters):
             for c in letters:
                 c.hidden = TE_KLEIN
-    if not any(c.hidden for c in chars):
+    if not any(c.hidden for c in present):
         _lap("tekens", clock)
         return _clean(text), []  # what follows only excuses or groups hidden characters
+    chars = _all_chars(chars)
     _complete(textpage, chars, left, bottom)
     _excuse_overdraws(doc, page, chars, text_objects, bounds, ems, owner, changed, canvas)
     _seen_through_text(page, chars, text_objects, bounds, canvas, full, owner, left, bottom, groups)
@@ -672,20 +699,35 @@ def _smeared(c: "_Char", textpage, canvas: "_Canvas", owner, changed, left: floa
     if where is None:
         return False
     ink = (owner[where] == c.obj + 1) & changed[where]
-    return ink.size >= 4 and float(ink.mean()) >= SMEARED_SHARE
+    return ink.size >= 4 and np.count_nonzero(ink) / ink.size >= SMEARED_SHARE
 
 
-def _piled_candidates(text_objects: list, bounds, ems, textpage) -> set[int]:
-    """Text objects of four or more characters that take less room along the line than two ems."""
+MANY_SHORT = 64  # short text objects on a page from which their characters are counted first (``_piled_candidates``)
+
+
+def _piled_candidates(text_objects: list, bounds, ems, textpage, char_objects=None) -> set[int]:
+    """Text objects of four or more characters that take less room along the line than two ems.
+
+    PDFium assembles a text object's text by going through every character of the page
+    (``CPDF_TextPage::GetTextByPredicate``): on a page with a text object per letter that is thousands
+    times thousands. With more than MANY_SHORT short objects, ``char_objects`` (a callable giving
+    ``_char_objects``) tells which have at most one character of the page's text; their text is at most
+    three UTF-16 units (one letter, two units beyond the BMP, and the one space added after a run of the
+    object's characters; a line break only goes between two of them), so they are no candidates and
+    PDFium is not asked: the same set."""
     known = [k for k, (box, em) in enumerate(zip(bounds, ems)) if box is not None and em is not None and em[1] > 0]
     if not known:
         return set()
     boxes = np.array([bounds[k] for k in known], dtype=np.float64)
     room = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
     short = np.flatnonzero(room < 2 * np.array([ems[k][1] for k in known], dtype=np.float64))
-    out, page_text = set(), textpage.raw
-    for i in short.tolist():
-        needed = raw.FPDFTextObj_GetText(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
+    out, page_text, text_of = set(), _address(textpage.raw), _TEXT_OF
+    candidates = short.tolist()
+    if char_objects is not None and len(candidates) > MANY_SHORT:
+        per_object = Counter(char_objects())
+        candidates = [i for i in candidates if per_object.get(known[i], 0) >= 2]
+    for i in candidates:
+        needed = text_of(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
         if needed // 2 - 1 >= 4:
             out.add(known[i])
     return out
@@ -709,19 +751,28 @@ def _lap(name: str, since: float) -> float:
     return now
 
 
-def _em(obj, to_page: Matrix, out: _Out, m) -> tuple[float, float] | None:
+def _em(obj, to_page: Matrix, out: _Out, m, fonts: dict | None = None) -> tuple[float, float] | None:
     """Height (perpendicular to the baseline) and width (along it) in points of the em square of a text
-    object's font as drawn: font size, text matrix with ``Tz``, and every ``cm`` (forms included)."""
+    object's font as drawn: font size, text matrix with ``Tz``, and every ``cm`` (forms included).
+    ``fonts`` (one per page) keeps ``_type3_scale`` per font and size: it depends on nothing else."""
     size = out.values[0]
     if not _FONT_SIZE(obj, out.addresses[0]):
         return None
     em = size.value
     if not _GET_MATRIX(obj, ctypes.addressof(m)):
         return None
-    em *= _type3_scale(obj, em)
+    if fonts is None:
+        em *= _type3_scale(obj, em)
+    else:
+        key = (_TEXT_FONT(obj), em)
+        scale = fonts.get(key)
+        if scale is None:
+            scale = fonts[key] = _type3_scale(obj, em)
+        em *= scale
     a, b, c, d, _e, _f = _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
     along = math.hypot(a, b)
-    if not all(math.isfinite(v) for v in (em, a, b, c, d)):
+    finite = math.isfinite
+    if not (finite(em) and finite(a) and finite(b) and finite(c) and finite(d)):  # no generator: once per text object
         return (0.0, 0.0)
     if along == 0:
         return (0.0, 0.0)
@@ -805,7 +856,7 @@ def _suspicious(
     anti-aliased edge of white text on a dark banner is faint, a letter under a dark cover is faint all
     over."""
     n = len(bounds)
-    flat = np.flatnonzero(owner)  # only pixels some text object paints: a small share of the page
+    flat = np.flatnonzero(owner != 0)  # only pixels some text object paints (a bool mask: numpy finds them faster)
     ids = owner.ravel()[flat].astype(np.intp)
     seen = changed.ravel()[flat]
     n_own = np.bincount(ids, minlength=n + 1)
@@ -822,7 +873,7 @@ def _suspicious(
     suspicious |= {k for k, box in enumerate(bounds) if box is None}
     for k in _overlapped(bounds) - suspicious:
         where = canvas.pixels(_shift(bounds[k], left, bottom), owner.shape)
-        if where is None or int((owner[where] > k + 1).sum()) > LATER_SHARE * n_own[k + 1]:
+        if where is None or np.count_nonzero(owner[where] > k + 1) > LATER_SHARE * n_own[k + 1]:
             suspicious.add(k)
     return suspicious
 
@@ -843,12 +894,16 @@ def _covered_pixels(owner: np.ndarray, changed: np.ndarray, ys, xs, ids, n: int)
     return np.bincount(ids[~near], minlength=n + 1)
 
 
+PAIRS_AT_ONCE = 1 << 16
+
+
 def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
     """Text objects whose area a later text object overlaps by more than a sliver.
 
     The same set as ``_overlapped_grid``, counted with numpy: objects sorted by their lower edge, each
     is compared with those whose lower edge lies within ``tall`` points below its own and its top
-    (a line of text meets only the lines near it); the few taller objects are compared with all.
+    (a line of text meets only the lines near it; no deeper than the tallest of them reaches); the few
+    taller objects are compared with all.
     Odd bounds (not finite) or very many pairs go to the grid."""
     known = [k for k, box in enumerate(bounds) if box is not None]
     n = len(known)
@@ -871,17 +926,28 @@ def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
     short = np.flatnonzero(~is_tall)
     order = short[np.argsort(y0[short], kind="stable")]
     lows = y0[order]
-    start = np.searchsorted(lows, lows - tall, side="right")
+    # a short object reaches at most its own height above its lower edge: the window below each lower
+    # edge need only be as deep as the tallest short object (plus a hair for rounding), which keeps a
+    # dense page (thousands of words, a text object each) far below ``most`` pairs
+    reach = min(tall, float((y1[short] - y0[short]).max()) if len(short) else 0.0) + 1e-3
+    start = np.searchsorted(lows, lows - reach, side="right")
     stop = np.searchsorted(lows, y1[order], side="left")
     counts = np.maximum(stop - start, 0)
     if int(counts.sum()) + len(talls) * n > most:
         return _overlapped_grid(bounds)
-    first = np.repeat(np.arange(len(order)), counts)
-    offsets = np.repeat(start - np.cumsum(counts) + counts, counts)
-    second = np.arange(int(counts.sum())) + offsets
-    a, b = order[first], order[second]
-    later = b > a
-    mark(a[later], b[later])
+    # the pairs in slices of about PAIRS_AT_ONCE (whole windows): the same marks, a few MB at a time
+    ends = np.cumsum(counts)
+    row = 0
+    while row < len(order):
+        last = max(int(np.searchsorted(ends, (ends[row - 1] if row else 0) + PAIRS_AT_ONCE, side="right")), row + 1)
+        part = counts[row:last]
+        first = np.repeat(np.arange(row, last), part)
+        offsets = np.repeat(start[row:last] - np.cumsum(part) + part, part)
+        second = np.arange(int(part.sum())) + offsets
+        a, b = order[first], order[second]
+        later = b > a
+        mark(a[later], b[later])
+        row = last
     everyone = np.arange(n)
     for t in talls.tolist():
         mark(everyone[:t], np.full(t, t))  # earlier objects under the tall one
@@ -927,21 +993,35 @@ def _overlapped_grid(bounds, cell: float = 24.0) -> set[int]:
     return out
 
 
-def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int]) -> list[_Char]:
-    """Every character of the page with its text object; letter and box only for those of the
-    ``judged`` objects for now (``_complete`` adds the rest when some character turns out hidden)."""
-    out = []
-    object_at, lookup, box = _TEXT_OBJECT_AT, text_index.get, _Out(ctypes.c_double)
-    textpage = _address(textpage.raw)
-    for i in range(count):
-        obj = lookup(object_at(textpage, i), -1)
-        c = _Char("", (0, 0, 0, 0), obj, index=i)
-        if obj in judged:
-            _fill(textpage, c, left, bottom, box)
-        else:
-            c.pending = True
-        out.append(c)
+def _char_objects(textpage, count: int, text_index: dict) -> list[int]:
+    """The text object (index in ``text_index``, -1 for none) of every character of the page."""
+    object_at, lookup = _TEXT_OBJECT_AT, text_index.get
+    address = _address(textpage.raw)
+    return [lookup(object_at(address, i), -1) for i in range(count)]
+
+
+def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int], objects=None) -> list:
+    """Every character of the page by its index: a ``_Char`` with letter and box for those of the
+    ``judged`` objects, a pending ``_Char`` (letter and box not read yet) for those of no text object the
+    gate knows, and for the rest (characters of objects proven visible) the index of their text object:
+    a ``_Char`` costs more to make than reading which object a character belongs to, and most are never
+    looked at (``_all_chars`` makes them when some character turns out hidden). ``objects``: the
+    ``_char_objects`` of the page when already read."""
+    box = _Out(ctypes.c_double)
+    address = _address(textpage.raw)
+    out: list = list(objects) if objects is not None else _char_objects(textpage, count, text_index)
+    for i, obj in enumerate(out):
+        if obj == -1:
+            out[i] = _Char("", (0, 0, 0, 0), -1, index=i, pending=True)
+        elif obj in judged:
+            c = out[i] = _Char("", (0, 0, 0, 0), obj, index=i)
+            _fill(address, c, left, bottom, box)
     return out
+
+
+def _all_chars(chars: list) -> list[_Char]:
+    """``_chars`` with a pending ``_Char`` for each character it left as the index of its object."""
+    return [c if isinstance(c, _Char) else _Char("", (0, 0, 0, 0), c, index=i, pending=True) for i, c in enumerate(chars)]
 
 
 def _complete(textpage, chars: list[_Char], left: float, bottom: float) -> None:
@@ -981,13 +1061,32 @@ def _overlap(a, b) -> float:
     return max(w, 0) * max(h, 0)
 
 
+def _late_cover(box, position: int, covers) -> bool:
+    """Does a cover painted after ``position`` overlap at least half of ``box``? The same as
+    ``any(i > position and _overlap(box, b) >= 0.5 * area ...)``, with the overlap written out: this
+    runs for every letter of a doubtful object against every cover of the page."""
+    x0, y0, x1, y1 = box
+    least = 0.5 * max((x1 - x0) * (y1 - y0), 1e-6)
+    for i, b, _k in covers:
+        if i <= position:
+            continue
+        w = min(x1, b[2]) - max(x0, b[0])
+        if w <= 0:
+            continue
+        h = min(y1, b[3]) - max(y0, b[1])
+        if h > 0 and w * h >= least:
+            return True
+    return False
+
+
 def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom: float) -> bool:
     """Is the text over this letter a solid block (black squares) rather than letters of the same shape?
     Judged in the letter's full cell (font height by advance width), where a letter's ink is sparse."""
     where = _loose_cell(c, textpage, canvas, owner.shape, left, bottom)
     if where is None:
         return True
-    return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE
+    later = owner[where] > c.obj + 1
+    return np.count_nonzero(later) / later.size >= SOLID_SHARE
 
 
 def _cover_seen(c: _Char, canvas: _Canvas, owner, changed) -> bool:
@@ -1034,8 +1133,9 @@ def _judge(
     where = canvas.pixels(box, owner.shape)
     if where is None:
         return BUITEN_PAGINA if w > 0 and h > 0 else TE_KLEIN
+    # (count_nonzero, not sum or mean: the same counts, without numpy's reduction set-up for each letter)
     own = owner[where] == c.obj + 1
-    visible = int((own & changed[where]).sum())
+    visible = np.count_nonzero(own & changed[where])
     cells = own.size
     if visible >= max(1.0, VISIBLE_SHARE * cells):
         if max(w, h) < MIN_SIZE:
@@ -1046,7 +1146,7 @@ def _judge(
         return ""
     if max(w, h) < MIN_SIZE:
         return TE_KLEIN
-    later_text = int((owner[where] > c.obj + 1).sum())
+    later_text = np.count_nonzero(owner[where] > c.obj + 1)
     if later_text >= 0.3 * cells:
         return ONDER_TEKST
     known = facts.get(c.obj) if facts is not None else None
@@ -1055,19 +1155,19 @@ def _judge(
         fade = groups.get(c.obj, 1.0) if groups else 1.0  # a translucent group around it fades it further
         grey = _fill_grey(obj)
         grey = None if grey is None else round(255 - fade * (255 - grey))
-        known = (order.get(ctypes.cast(obj, ctypes.c_void_p).value, 0), _in_layer(obj), _transparent(obj, fade), grey)
+        known = (order.get(_address(obj), 0), _in_layer(obj), _transparent(obj, fade), grey)
         if facts is not None:
             facts[c.obj] = known
     position, in_layer, transparent, grey = known
     if in_layer:
         return VERBORGEN_LAAG
-    late = any(i > position and _overlap(box, b) >= 0.5 * max(w * h, 1e-6) for i, b, _k in covers)
-    if faint is not None and visible + int((own & faint[where]).sum()) >= max(1.0, VISIBLE_SHARE * cells):
+    late = _late_cover(box, position, covers)
+    if faint is not None and visible + np.count_nonzero(own & faint[where]) >= max(1.0, VISIBLE_SHARE * cells):
         # drawn faintly on a dark area: under a later (half-transparent) cover it is hidden, else it is
         # how the page was made (dark text on a dark photo) and seen
         return ONDER_VLAK if late or _overlap_any(box, annots) else ""
-    if own.sum() == 0 or transparent:
-        if float((bare[where] < DARK).mean()) > 0.85:
+    if not own.any() or transparent:
+        if np.count_nonzero(bare[where] < DARK) / cells > 0.85:
             return ONZICHTBAAR_ONDER_VLAK if late or _overlap_any(box, annots) else ONZICHTBAAR_OP_ZWART
         return ONZICHTBAAR if mode in (3, 7) else VERBORGEN
     if late or _overlap_any(box, annots):
@@ -1419,13 +1519,13 @@ def _under_scan(box, word: str, canvas: _Canvas, bare) -> str | None:
     if where is None:
         return None
     under = bare[where]
-    if float((under < DARK).mean()) >= SCAN_DARK_SHARE:
+    if np.count_nonzero(under < DARK) / under.size >= SCAN_DARK_SHARE:
         return ONZICHTBAAR_OP_ZWART
     paper = _percentile_90(under)
     if paper < 100:
         return None  # dark all over: blacked out, not print
     inked = under < paper - INK_CONTRAST
-    ink = float(inked.mean())
+    ink = np.count_nonzero(inked) / inked.size
     if not PRINT_MIN <= ink <= PRINT_MAX:
         return None
     if _overtyped(under, inked, paper, word, (box[3] - box[1]) * canvas.scale) or _dotted(inked):
