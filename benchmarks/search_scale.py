@@ -183,6 +183,7 @@ class FakeView:
     files: list[FakeFile]
     rows: list[FakeRowView]
     url: str
+    history: list = field(default_factory=list)  # publish.history.Change: the public change history (wijzigingen.json)
 
 
 @dataclass
