@@ -75,9 +75,11 @@ def main() -> None:
             sizes = [sum(1 for g in segment.values() if g == k) for k in range(buckets)]
             print(f"{n} besluiten ({pages} pagina's en titels): zoekindex {len(base)} bestanden, {total / 1e6:.2f} MB")
             print(f"  emmers (besluiten per emmer, de recente lagen achteraan): {sizes}")
-            print(f"  koud (lege cache): {wall:.1f} s (cpu {cpu:.1f} s); warm (niets gewijzigd): {wall2:.1f} s (cpu {cpu2:.1f} s) ({report})")
+            print(
+                f"  koud (lege cache): {wall:.1f} s (cpu {cpu:.1f} s); warm (niets gewijzigd): {wall2:.1f} s (cpu {cpu2:.1f} s) ({report})"
+            )
 
-            def step(name: str, before: dict, after_views) -> dict:
+            def step(name: str, before: dict, after_views, cache=cache, total=total) -> dict:
                 after, wall, cpu, report = timed(after_views, cache)
                 if not args.no_check:
                     assert after == build_search_files(after_views), f"{name}: not the bytes of a build from scratch"

@@ -9,26 +9,48 @@ Design, so that what a browser loads per query stays bounded as the site grows:
   titles); ``t-G-N.json``: the title of every published PDF (as page 0) and the full text of its
   pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
 - Format 4 (issue 19): a shard is ``{"termen": {term: [df, {field: [ref, count, length, ...]}]}}``;
-  woo-search.js scores BM25 exactly as lunr.js 2.3 did (k1 1.2, b 0.75, field boosts; ``shard_scores`` is
-  its Python twin) with the bucket's document count and field lengths from ``meta.json``
-  (``statistiek``). Format 3 baked those statistics into every score, so one decision added or removed
-  rewrote every shard of its bucket; now only the shards of its own terms change.
+  woo-search.js scores BM25 exactly as lunr.js 2.3 did (k1 1.2, b 0.75, field boosts; ``shard_scores`` and
+  ``term_scores`` are its Python twins). Format 5: over the whole index, the document frequencies of a
+  term's shards and the buckets' statistics (``meta.json``'s ``statistiek``) added up in the browser, so
+  a score does not depend on the bucket a decision is in, and no shard holds a statistic of another.
 
 Stable files, so that a nightly sync uploads little (issue 19):
 
 - Every decision has a stable id (base 36 of FNV-1a over its URL) used in every ref: ``id`` in the
   decision index, ``id/file/page/date`` in the text index (page 0 is the file's title; date is the
   document's date in days since 1970, base 36, empty when unknown). Positions are never used.
-- Decisions fall into buckets G = id mod the bucket count. Each bucket is an index of its own, with
-  its own BM25 statistics and its own shard count: a changed decision rewrites only its own bucket's
-  shards that hold its terms, its chunk, its document lists and ``meta.json``. Buckets and chunks
-  change in number only when the number of decisions crosses a power of two; shards per bucket only
-  when the bucket's size does.
+- The index is split into buckets, each with its own shards (its own shard count) and statistics: the
+  base buckets, by stable id (G = id mod the base count, a power of two that changes only when the number
+  of decisions crosses one), and after them the recent levels (``LEVEL_PAGES``), newest last
+  (``layout``). A decision changes only the files of its bucket(s) that hold its terms, its chunk, its
+  document lists and ``meta.json``.
+
+The layout (format 5, issue 19), and why it is what it is. A change must rewrite every shard that holds
+a term of the changed decision (a decision has hundreds to thousands of terms, so in practice every
+shard of its bucket): the only way to make a change cheap is for the changed decision to sit in a
+*small* bucket. That is an LSM's delta segment. But the output must be a pure function of the input
+(the same input gives the same bytes, whatever builds came before), so which decisions are "recent"
+cannot be the build history: it is read from the input, the decision's publication date or the date of
+the newest entry of its public change history (``recency``; ``approve`` writes one when approved files
+change, ``withdraw`` when a document is withdrawn). Each recent level holds the decisions of the largest
+aligned block of 2**j days (aligned on days since 1970, so blocks never shift) ending at the level above
+it that stays within its page budget; the newest level ends at the newest date of the input. A new or
+re-approved decision lands in the newest level (at most 128 pages: a few small files); when the newest
+date moves into the next block, or the level outgrows its budget, its decisions move to the older level
+(at most 2048 pages), and from there to the base: deterministic merges by size class, amortised over
+the decisions that arrive between them, and independent of the archive's size except for the
+base merge (every 2048 pages published). Deliberately not used: tombstones (a list of removed decisions
+the browser skips while their postings stay in older segments) - they depend on the build history, and
+they would leave the text of a withdrawn decision or document in the published files until the next
+merge, which the Woo does not allow (a withdrawal is often because something must not be public). So a
+decision removed or changed in place (without a history entry) rewrites the shards of its own base
+bucket that hold its terms; its bucket is merged again from the analysed texts in the cache.
 
 Incremental (issue 19): the analysed form of every decision and document (terms and counts, field
 lengths) is kept in the build cache, keyed by its text and the analyser's version (``ANALYSER_VERSION``,
 from the analyser's source, stop words and Snowball's); a bucket whose decisions did not change is
-copied from the cache whole (``_Analysed``). A cold and a warm build give the same bytes.
+copied from the cache whole (``_Analysed``), each shard checked against its SHA-256 (a damaged one makes
+its bucket merge again; it is never published). A cold and a warm build give the same bytes.
 
 The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``) with our own
 stemmer ``stemmer-nl-woo``: Snowball's ``dutch_porter`` (the stems lunr.nl.js gives) wrapped in a light
@@ -58,7 +80,7 @@ MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): th
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
 MAX_BUCKETS = 4  # more buckets rewrite less but cost a query one request per bucket and term
 DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
-CHUNK = 25  # decisions per display chunk, at least, on average
+CHUNK = 4  # decisions per display chunk, at least, on average (small: a result loads its chunk whole, a change rewrites it)
 DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``
 # The recent levels (issue 19), newest last: how many pages (a decision, its documents' titles and their
 # pages) each holds at most. A level holds the decisions of an aligned block of 2**j days (j at most
@@ -279,14 +301,14 @@ def layout(views, ids: dict[str, str] | None = None) -> tuple[int, dict[str, int
     totals = [0]
     for day in days:
         totals.append(totals[-1] + per_day[day])
-    starts = []  # per level, oldest first: its first day
+    starts: list[int] = []  # per level, oldest first: its first day
     upper = days[-1] + 1 if days else 0
     for budget in reversed(LEVEL_PAGES):
         upper = _level_start(days, totals, upper, budget)
         starts.insert(0, upper)
     out = {}
     for day, sid, _ in rows:
-        level = sum(1 for start in starts if day >= start)  # 0: the base; k: the k-th level
+        level = len([start for start in starts if day >= start])  # 0: the base; k: the k-th level
         out[sid] = bucket_of(sid, base) if level == 0 else base + level - 1
     return base + len(LEVEL_PAGES), out
 
@@ -368,7 +390,8 @@ def shard_scores(
 
 def combined_statistics(rows: list) -> list:
     """The statistics of the whole index from those of its buckets, as woo-search.js adds them up."""
-    documents, lengths = 0, {}
+    documents = 0
+    lengths: dict[str, list[int]] = {}
     for count, by_field in rows:
         documents += count
         for name, (total, number) in by_field.items():
@@ -393,7 +416,9 @@ def term_scores(files: dict[str, str], kind: str, term: str) -> dict[str, float]
     df = sum(e[0] for e in entries)
     out: dict[str, float] = {}
     for entry in entries:
-        for (_, ref), score in shard_scores({"termen": {term: entry}}, statistics, meta["velden"][kind], {term: df})[term].items():
+        for (_, ref), score in shard_scores({"termen": {term: entry}}, statistics, meta["velden"][kind], {term: df})[
+            term
+        ].items():
             out[ref] = out.get(ref, 0.0) + score
     return out
 
@@ -826,7 +851,9 @@ def _index_code_version() -> str:
     return _sha256_json([source, settings])[:12]
 
 
-def _fill(index: ShardedIndex, kind: int, g: int, views, ids: dict[str, str], segment: dict[str, int], analysed: _Analysed) -> None:
+def _fill(
+    index: ShardedIndex, kind: int, g: int, views, ids: dict[str, str], segment: dict[str, int], analysed: _Analysed
+) -> None:
     """Add the analysed decisions (``kind`` 0) or documents (1) of bucket ``g`` to ``index``, in view order."""
     epoch = EPOCH
     for v in views:

@@ -12,8 +12,6 @@ lists are those of one index holding everything (the browser adds the buckets' s
 from __future__ import annotations
 
 import copy
-import dataclasses
-import datetime as dt
 import json
 import random
 import sys
@@ -23,8 +21,8 @@ import pytest
 
 from publish import search
 from publish.cache import Cache
-from publish.pdfs import CachedTexts
 from publish.history import REPLACED, Change
+from publish.pdfs import CachedTexts
 from publish.search import ANALYSED, analyse, build_search_files, decision_values, layout, shard_of, stable_ids
 
 from support import ROOT, build_args
@@ -323,7 +321,9 @@ def test_a_change_in_the_history_moves_the_decision_to_the_newest_level(corpus):
     after = build_search_files(changed)
     diff = _changed(before, after)
     assert {k.split("-")[1] for k in diff if k.startswith(("b-", "t-"))} == {str(old), str(new)}
-    old_words = set(search.terms(views[5].files[0].texts[0])) - {t for v in changed for f in v.files for x in f.texts for t in search.terms(x)}
+    old_words = set(search.terms(views[5].files[0].texts[0])) - {
+        t for v in changed for f in v.files for x in f.texts for t in search.terms(x)
+    }
     assert old_words and not any(f'"{w}"' in after[k] for w in old_words for k in after if k.startswith("t-"))
 
 
@@ -346,7 +346,9 @@ def test_the_index_does_not_depend_on_the_build_history(corpus, tmp_path):
     assert build_search_files(current, cache) == build_search_files(current)
     # meta.json's columns follow the order of the decisions given (newest first); the buckets do not.
     backwards = build_search_files(list(reversed(current)))
-    assert {k: v for k, v in backwards.items() if k != "meta.json"} == {k: v for k, v in build_search_files(current).items() if k != "meta.json"}
+    assert {k: v for k, v in backwards.items() if k != "meta.json"} == {
+        k: v for k, v in build_search_files(current).items() if k != "meta.json"
+    }
     assert layout(current) == layout(list(reversed(current)))
 
 
@@ -364,8 +366,10 @@ def test_result_lists_equal_one_index_of_everything(corpus):
         single = build_search_files(views)
     assert json.loads(single["meta.json"])["emmers"] == 1 and json.loads(layered["meta.json"])["emmers"] == 6
     checked = 0
-    for kind, field in (("tekst", "tekst"), ("besluiten", "titel")):
-        texts = [f.texts[0] for v in views[::7] for f in v.files[:1]] if kind == "tekst" else [v.decision.title for v in views[::5]]
+    for kind in ("tekst", "besluiten"):
+        texts = (
+            [f.texts[0] for v in views[::7] for f in v.files[:1]] if kind == "tekst" else [v.decision.title for v in views[::5]]
+        )
         for term in sorted({t for text in texts for t in search.terms(text)})[:40]:
             one = search.term_scores(single, kind, term)
             if not one or len(one) >= 32:  # a term cut to its best postings is not comparable
