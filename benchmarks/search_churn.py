@@ -7,8 +7,9 @@ build with a build cache (publish/cache.py, a temporary folder):
 
 - nightly additions: ``--nights`` times one new decision, published the day after the newest, each
   build after the previous one (the common case; a level merge shows up as the night it happens);
-- a recent decision's document text changed, with the change in its public history dated the next
-  day (as ``woo-publish approve`` writes it when an approved package is approved again with other files);
+- a decision's document replaced, with the change in its public history dated the newest day (as
+  ``woo-publish approve`` writes it when an approved package is approved again with other files): one
+  from the older recent level, one from the base (it must leave its base bucket);
 - an old decision's text changed without a history entry, and an old decision removed (withdrawn):
   these must leave the base buckets too (the text must be gone from every published file).
 
@@ -35,7 +36,7 @@ from search_scale import synthetic_views
 
 from publish.cache import Cache
 from publish.history import REPLACED, Change
-from publish.search import build_search_files, layout
+from publish.search import build_search_files, layout, stable_ids
 
 
 def diff(before: dict[str, str], after: dict[str, str]) -> tuple[int, int]:
@@ -106,12 +107,19 @@ def main() -> None:
                 values = [r[key] / (1e6 if key == "bytes" else 1) for r in nights]
                 print(f"  per nacht {key}: mediaan {statistics.median(values):.3g}{unit}, hoogste {max(values):.3g}{unit}")
 
-            # A recent decision changed, with its history entry (the day after the newest): into the newest level.
-            changed = copy.deepcopy(views)
-            target = max(changed[: n // 2], key=lambda v: v.decision.publication_date)
-            target.files[0].texts[0] += " nieuwewoordenreeks"
-            target.history = [Change(newest + dt.timedelta(days=1), REPLACED, "1", target.files[0].title)]
-            step("recent besluit gewijzigd (met wijzigingsdatum)", base, changed)
+            # A decision approved again with another document (its history entry dated the newest day): from
+            # its bucket (a recent level, or the base) into the newest level.
+            _, where = layout(views)
+            ids = stable_ids(v.url for v in views)
+            for label, pick in (("recent besluit (oudere laag)", buckets - 2), ("besluit uit de basis", 0)):
+                changed = copy.deepcopy(views)
+                candidates = [v for v in changed if where[ids[v.url]] == pick]
+                if not candidates:  # a small site: no decision there
+                    continue
+                target = max(candidates, key=lambda v: v.decision.publication_date)
+                target.files[0].texts[0] += " nieuwewoordenreeks"
+                target.history = [Change(newest, REPLACED, "1", target.files[0].title)]
+                step(f"{label} opnieuw goedgekeurd (wijziging in de geschiedenis)", base, changed)
             # An old decision changed in place (no history entry) and an old decision removed: the base.
             changed = copy.deepcopy(views)
             oldest = min(changed, key=lambda v: v.decision.publication_date)
