@@ -674,3 +674,34 @@ def test_a_kenmerk_is_found_as_people_copy_it_from_a_letter(kenmerk, typed):
     terms = set(kenmerk_terms(kenmerk).split())
     for part in typed.split():
         assert compact(part) in terms, (part, terms)
+
+
+# Material's bundle exposes its observables on window once it has started (on DOMContentLoaded).
+THEME_STARTED = """new Promise((resolve) => {
+  const check = () => (window.component$ && window.document$ ? resolve(true) : setTimeout(check, 50));
+  check();
+  setTimeout(() => resolve(false), 10000);
+})"""
+
+
+def test_the_search_page_holds_the_theme_scripts_back(search_site):
+    """Issue 19: Material's bundle does not run before the search (type="text/x-woo-later": the browser does
+    not run it); woo-search.js loads it after the first results. Every other page loads it as usual."""
+    page = (search_site / "zoeken/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<script type="text/x-woo-later" src="\.\./assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>', page)
+    assert not re.search(r'<script src="[^"]*bundle\.', page)
+    other = (search_site / "besluiten/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<script src="\.\./assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>', other)
+    assert "x-woo-later" not in other
+
+
+@needs_browser
+@pytest.mark.parametrize("query", ["fietsenstalling", "geenenkeltreffer", ""])
+def test_the_theme_starts_after_the_search(server, query):
+    """With results, without results and without a query: the theme's scripts are loaded and started
+    (Material's observables exist), with no script errors and no CSP violations."""
+    r = probe(
+        url=server.base + "zoeken/?q=" + quote(query), waitFor="#woo-search-status" if query else None, evaluate=THEME_STARTED
+    )
+    assert r["errors"] == [] and r["cspViolations"] == [], (r["errors"], r["cspViolations"])
+    assert r["evaluated"] is True
