@@ -431,6 +431,7 @@ def _write_site(
             cache = Cache(opts.cache)
             reuse = LiveReuse(cache, out)
             used_pages: set[str] = set()
+            used_sources: set[str] = set()  # page-cache keys of the decisions' generated pages (publish/pagecache.py)
             while True:
                 # Until no page carries script markup from a package: each round refuses the packages it
                 # comes from and builds the pages again without them.
@@ -459,7 +460,7 @@ def _write_site(
                 shutil.rmtree(work / "generated", ignore_errors=True)
                 t0 = time.perf_counter()
                 pages, static, skipped, check, streamed = _write_sources(
-                    site, views, sources, downloads, gone, unavailable, packages, work / "generated", reuse
+                    site, views, sources, downloads, gone, unavailable, packages, work / "generated", reuse, cache, report.site, used_sources
                 )
                 _lap(report, "site_paginas", t0)
                 if not check.blamed:
@@ -522,7 +523,7 @@ def _write_site(
             report.written = True
             report.site["bestanden_hergebruikt"] = reuse.linked
             report.site["bytes_hergebruikt"] = reuse.linked_bytes
-            _save_incremental(cache, reuse, used_pages, report)
+            _save_incremental(cache, reuse, used_pages, report, used_sources)
             _lap(report, "site_wissel", t0)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -532,13 +533,19 @@ def _lap(report: BuildReport, name: str, t0: float) -> None:
     report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - t0
 
 
-def _save_incremental(cache: Cache, reuse: LiveReuse, used_pages: set[str], report: BuildReport) -> None:
+def _save_incremental(
+    cache: Cache, reuse: LiveReuse, used_pages: set[str], report: BuildReport, used_sources: set[str] | None = None
+) -> None:
     """After the swap: record the live site's reusable files and prune what this build did not use.
     The site is written by then: a failure here costs the next build time, never the site."""
+    from .pagecache import SOURCE_KIND
+
     try:
         reuse.save()
         cache.prune("pagina", used_pages)
         cache.prune("download", reuse.used_downloads)
+        if used_sources is not None:
+            cache.prune(SOURCE_KIND, used_sources)
     except OSError as exc:
         log_unexpected("(cache)", exc, "het bijwerken van de bouwcache")
 
@@ -791,13 +798,18 @@ def _write_sources(
     packages: dict | None = None,
     streamed: Path | None = None,
     reuse: LiveReuse | None = None,
+    cache: Cache | None = None,
+    stats: dict[str, int] | None = None,
+    used_keys: set[str] | None = None,
 ):
     """The site's own pages and files, then the generated pages. Returns the generated pages (their
     bodies let go once written), the site's own files by their place in the output (for naming the
     source of a problem), the Markdown files that are not published because the site does not name them
     as pages, the check of the generated content, and the generated pages written under ``streamed``
     (issue 19: rendered one at a time after mkdocs' own pages, publish/streampages.py): with a nav, every
-    generated page the nav does not name and that is not one of the site's own pages."""
+    generated page the nav does not name and that is not one of the site's own pages. With ``cache`` a
+    decision's own pages come from the page cache when nothing they show changed (publish/pagecache.py);
+    ``stats`` gets the counts, ``used_keys`` the keys this build used."""
     static, skipped = _copy_static(site, sources)
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
@@ -814,16 +826,26 @@ def _write_sources(
         else:
             write_sources([page], sources)
 
-    pages = Generator(
+    generator = Generator(
         SiteText(site.name, site.organisation),
         views,
         download_sizes=sizes,
         withdrawn=gone,
         unavailable=sorted(unavailable, key=lambda p: p["url"]),
         sink=sink,
-    ).generate()
+        cache=cache,
+        known_clean=reuse.clean_bodies if reuse is not None else frozenset(),
+    )
+    pages = generator.generate()
     if reuse is not None:
         reuse.clean_bodies_now = checker.found_clean
+    if stats is not None:
+        stats["besluiten_paginas_gemaakt"] = stats.get("besluiten_paginas_gemaakt", 0) + generator.decisions_rendered
+        stats["besluiten_paginas_uit_cache"] = stats.get("besluiten_paginas_uit_cache", 0) + generator.decisions_from_cache
+        if generator.cache_refused:
+            stats["paginacache_geweigerd"] = stats.get("paginacache_geweigerd", 0) + generator.cache_refused
+    if used_keys is not None:
+        used_keys |= generator.used_keys
     return pages, static, skipped, checker.check, list(to_stream)
 
 
