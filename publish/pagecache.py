@@ -162,3 +162,180 @@ def unpack_pages(data: bytes, expected: list[tuple[str, str]]) -> list[str] | No
             return None
         bodies.append(item[2])
     return bodies
+
+
+_MEMO_ATTRIBUTE = "_woo_fingerprint"
+
+
+def fingerprint(view) -> str:
+    """``fingerprint_or_empty``, computed once per view (a view is not changed once it is built)."""
+    known = view.__dict__.get(_MEMO_ATTRIBUTE)
+    if known is None:
+        known = view.__dict__[_MEMO_ATTRIBUTE] = fingerprint_or_empty(view)
+    return known
+
+
+class Fragments:
+    """Per-decision fragments (open data, DiWoo) from the cache, or made and stored. ``used`` collects
+    the keys of this build (the rest is pruned); ``made`` and ``reused`` count."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.used: set[str] = set()
+        self.made = 0
+        self.reused = 0
+
+    @staticmethod
+    def key(view, what: str, settings: list) -> str:
+        from .incremental import key_of
+
+        print_ = fingerprint(view)
+        return key_of(FRAGMENT_KIND, VERSION, what, settings, print_) if print_ else ""
+
+    def keep(self, views, what: str, settings: list) -> None:
+        """Keep the fragments ``what`` of ``views`` in the cache although this build did not need them (its
+        files were linked whole from the live site): the next change assembles from them."""
+        if self.cache is not None:
+            self.used |= {k for k in (self.key(v, what, settings) for v in views) if k}
+
+    def get(self, view, what: str, settings: list, make, fits):
+        """The fragment ``what`` of ``view`` for ``settings`` (every other input besides the view and the
+        code): from the cache when its entry passes ``fits(value)``, else ``make()``."""
+        key = self.key(view, what, settings) if self.cache is not None else ""
+        if not key:
+            self.made += 1
+            return make()
+        self.used.add(key)
+        stored = self.cache.get_json(FRAGMENT_KIND, key)
+        if stored is not None and fits(stored):
+            self.reused += 1
+            return stored
+        value = make()
+        self.made += 1
+        try:
+            self.cache.put_json(FRAGMENT_KIND, key, value)
+        except OSError:  # a read-only or full cache: made again next time
+            pass
+        return value
+
+
+def set_key(what: str, settings: list, views) -> str:
+    """The key of a set of files made from every decision (``AssembledSet``): its settings and every
+    decision's fingerprint, in order; "" when one of them has none."""
+    from .incremental import key_of
+
+    prints = [fingerprint(v) for v in views]
+    if not all(prints):
+        return ""
+    return key_of(SET_KIND, VERSION, what, settings, prints)
+
+
+def _safe_name(name: object) -> bool:
+    if not isinstance(name, str) or not name or name.startswith("/") or "\\" in name or "\0" in name:
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
+
+
+class AssembledSet:
+    """Files assembled from every decision's fragments (open data, sitemaps), written only when their
+    bytes change: a file with the same SHA-256 as the live site's (as the last build recorded it, and not
+    touched since) is linked from there (``LiveReuse.link``), so it keeps its inode and modification time.
+    With the set's key in the cache (``SET_KIND``: the names and SHA-256 of its files) and every one of
+    those files still in the live site, nothing is assembled at all (``link_all``)."""
+
+    def __init__(self, cache, reuse, target, key: str):
+        self.cache, self.reuse, self.target, self.key = cache, reuse, target, key
+        self.files: dict[str, str] = {}  # name -> SHA-256 of what this build wrote or linked
+        self.sizes: dict[str, int] = {}
+        self.written = 0
+        self.linked = 0
+
+    def link_all(self) -> bool:
+        """Link every file of the set as the last build with the same key made it; False (and nothing
+        linked) when the key is unknown, its entry damaged, or any of its files not as recorded."""
+        if not self.key or self.reuse is None or self.cache is None:
+            return False
+        entry = self.cache.get_json(SET_KIND, self.key)
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if not isinstance(files, dict) or not files:
+            return False
+        if not all(_safe_name(n) and isinstance(s, str) and len(s) == 64 for n, s in files.items()):
+            return False
+        done: list[str] = []
+        for name, sha in sorted(files.items()):
+            if not self.reuse.link(name, "sha256:" + sha, self.target / name):
+                for undo in done:
+                    (self.target / undo).unlink(missing_ok=True)
+                    self.reuse.forget(undo)
+                self.sizes, self.linked = {}, 0
+                return False
+            done.append(name)
+            self.sizes[name] = (self.target / name).stat().st_size
+            self.linked += 1
+        self.files = dict(files)
+        return True
+
+    def known(self, name: str, data: bytes) -> bool:
+        """Whether the live site has exactly these bytes at ``name``, as the last build recorded it."""
+        if self.reuse is None:
+            return False
+        entry = self.reuse.before.get(name)
+        return isinstance(entry, list) and bool(entry) and entry[0] == "sha256:" + hashlib.sha256(data).hexdigest()
+
+    def put(self, name: str, data: bytes) -> None:
+        """One file of the set: linked from the live site when its bytes are the same, else written."""
+        sha = hashlib.sha256(data).hexdigest()
+        path = self.target / name
+        self.files[name], self.sizes[name] = sha, len(data)
+        if self.reuse is not None and self.reuse.link(name, "sha256:" + sha, path):
+            self.linked += 1
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # never write into a file that may be linked
+        path.write_bytes(data)
+        self.written += 1
+        if self.reuse is not None:
+            self.reuse.record(name, "sha256:" + sha)
+
+    def open(self, name: str) -> _HashingFile:
+        """A binary file to stream one file of the set into; on ``close`` it is linked from the live site
+        instead when its bytes turn out to be the same."""
+        path = self.target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        return _HashingFile(self, name, path)
+
+    def _closed(self, name: str, path, sha: str) -> None:
+        self.files[name] = sha
+        if self.reuse is not None and self.reuse.link(name, "sha256:" + sha, path):
+            self.linked += 1
+        else:
+            self.written += 1
+            if self.reuse is not None:
+                self.reuse.record(name, "sha256:" + sha)
+        self.sizes[name] = path.stat().st_size
+
+    def save(self) -> None:
+        """Remember the set's files under its key (after every file is in place)."""
+        if self.key and self.cache is not None and self.files:
+            try:
+                self.cache.put_json(SET_KIND, self.key, {"files": dict(sorted(self.files.items()))})
+            except OSError:
+                pass
+
+
+class _HashingFile:
+    def __init__(self, owner: AssembledSet, name: str, path):
+        self.owner, self.name, self.path = owner, name, path
+        self.handle = open(path, "wb")
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.handle.write(data)
+
+    def close(self) -> None:
+        if self.handle.closed:
+            return
+        self.handle.close()
+        self.owner._closed(self.name, self.path, self.digest.hexdigest())

@@ -379,9 +379,7 @@ class Generator:
         self.env.filters["text_html"] = text_html
         self.env.globals["mixed"] = self.mixed
 
-    def render(
-        self, template: str, url: str, page_title: str, shows=(), owners: tuple[str, ...] | None = None, **context
-    ) -> str:
+    def render(self, template: str, url: str, page_title: str, shows=(), owners: tuple[str, ...] | None = None, **context) -> str:
         """``shows``: the decision views whose data the page shows (for refusing a package by its page);
         ``owners``: the packages instead, for a page that shows no view. Returns the page's body."""
         if owners is not None:
@@ -477,7 +475,9 @@ class Generator:
                         "inventory.html",
                         inventory_urls[n - 1],
                         f"Inventarislijst bij besluit {v.decision.kenmerk} (pagina {n})",
-                        lambda p=pagination, r=rows, n=n: dict(item=v, pagination=p, rows=r, first=(n - 1) * INVENTORY_PAGE_SIZE + 1),
+                        lambda p=pagination, r=rows, n=n: dict(
+                            item=v, pagination=p, rows=r, first=(n - 1) * INVENTORY_PAGE_SIZE + 1
+                        ),
                     )
                 )
         for r in v.rows:
@@ -506,8 +506,13 @@ class Generator:
             return ""
         if not self._templates_hash:
             self._templates_hash = folder_hash(TEMPLATES)
-        sizes = [[url, self.download_sizes.get(url)] for url in (urls.inventory_csv(v.url), urls.inventory_xlsx(v.url), urls.documents_zip(v.url))]
-        return key_of(SOURCE_KIND, VERSION, self._templates_hash, self.site.name, self.site.organisation, self.mixed, sizes, fingerprint)
+        sizes = [
+            [url, self.download_sizes.get(url)]
+            for url in (urls.inventory_csv(v.url), urls.inventory_xlsx(v.url), urls.documents_zip(v.url))
+        ]
+        return key_of(
+            SOURCE_KIND, VERSION, self._templates_hash, self.site.name, self.site.organisation, self.mixed, sizes, fingerprint
+        )
 
     def _decision_pages(self, v: DecisionView) -> None:
         """A decision's own pages: from the page cache when its key is there and the entry passes every
