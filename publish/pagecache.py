@@ -86,7 +86,7 @@ def _encode(value, depth: int = 0):
     if isinstance(value, float):
         return {"f": repr(value)}
     if isinstance(value, (list, tuple)):
-        return [_encode(v, depth + 1) for v in value]
+        return [v if v is None or type(v) in _PLAIN else _encode(v, depth + 1) for v in value]
     if isinstance(value, dt.datetime):
         return {"t": value.isoformat()}
     if isinstance(value, dt.date):
@@ -102,12 +102,29 @@ def _encode(value, depth: int = 0):
         return {"x": list(identity())}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
+        rows = cls.__name__ == "RowView"
         fields = []
         for name in _names(cls):
             item = getattr(value, name)
-            fields.append(_anchor(item) if name in _REFERENCES and cls.__name__ == "RowView" else _encode(item, depth + 1))
-        return {"c": f"{cls.__module__}.{cls.__qualname__}", "v": fields}
+            if item is None or type(item) in _PLAIN:  # most values: no call
+                fields.append(item)
+            elif rows and name in _REFERENCES:
+                fields.append(_anchor(item))
+            else:
+                fields.append(_encode(item, depth + 1))
+        return {"c": _class_name(cls), "v": fields}
     raise NoFingerprint(type(value).__name__)
+
+
+_PLAIN = frozenset({str, int, bool})
+_CLASS_NAMES: dict[type, str] = {}
+
+
+def _class_name(cls: type) -> str:
+    name = _CLASS_NAMES.get(cls)
+    if name is None:
+        name = _CLASS_NAMES[cls] = f"{cls.__module__}.{cls.__qualname__}"
+    return name
 
 
 def view_fingerprint(view) -> str:

@@ -358,7 +358,7 @@ class Generator:
 
     def __post_init__(self):
         self._all_names: tuple[str, ...] | None = None
-        self._facet_counts: list[tuple[str, str, dict[str, int]]] | None = None
+        self._facet_counts: list[tuple[str, list[tuple[str, int, str]]]] | None = None
         # With any type besides Woo decisions on the site, lists and facets name the type of each item.
         self.mixed = any(v.decision.type != "woo-besluit" for v in self.views)
         self.decisions_rendered = 0  # decisions whose own pages were made with Jinja
@@ -499,9 +499,10 @@ class Generator:
         if self.cache is None:
             return ""
         from .incremental import folder_hash, key_of
-        from .pagecache import SOURCE_KIND, VERSION, fingerprint_or_empty
+        from .pagecache import SOURCE_KIND, VERSION
+        from .pagecache import fingerprint as fingerprint_of
 
-        fingerprint = fingerprint_or_empty(v)
+        fingerprint = fingerprint_of(v)
         if not fingerprint:
             return ""
         if not self._templates_hash:
@@ -656,7 +657,20 @@ class Generator:
         )
 
     def _facets(self, current: str | None) -> list[dict]:
+        """The facets of a listing page, ``current`` marked. The counts are made once per build (issue 19:
+        every listing page shows them; counting again per page costs the number of pages times the archive)."""
+        if self._facet_counts is None:
+            self._facet_counts = self._count_facets()
         facets = []
+        for title, counted in self._facet_counts:
+            values = [{"label": label, "count": count, "url": url, "current": current == url} for label, count, url in counted]
+            if values:
+                facets.append({"title": title, "values": values})
+        return facets
+
+    def _count_facets(self) -> list[tuple[str, list[tuple[str, int, str]]]]:
+        """Per facet its title and its values in order: (label, count, URL)."""
+        out = []
         for key, title, label_of in (
             ("soort", "Soort", lambda v: [v.kind.plural] if self.mixed else []),
             ("jaar", "Jaar", lambda v: [str(v.decision.year)]),
@@ -674,18 +688,8 @@ class Generator:
                 for label in label_of(v) if key == "soort" or key in v.kind.facets else []:
                     counts[label] += 1
             order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
-            values = [
-                {
-                    "label": label,
-                    "count": counts[label],
-                    "url": urls.facet(key, label),
-                    "current": current == urls.facet(key, label),
-                }
-                for label in order
-            ]
-            if values:
-                facets.append({"title": title, "values": values})
-        return facets
+            out.append((title, [(label, counts[label], urls.facet(key, label)) for label in order]))
+        return out
 
     def _paged(self, base: str, title: str, list_title: str, caption: str, items: list, intro: str = "") -> None:
         chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
@@ -894,8 +898,37 @@ def write_sources(pages: Iterable[Page], target: Path) -> None:
     for page in pages:
         path = target / page.source_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        # mkdocs' templates do not autoescape: the title goes in already escaped.
-        title = str(escape(page.title))
-        # A publication site, not documentation: no sidebar that repeats the page title, no table of contents.
-        head = yaml.safe_dump({"title": title, "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000).strip()
+        head = front_matter(page.title)
         path.write_text(f'---\n{head}\n---\n\n<div class="woo-page">\n{page.body.strip()}\n</div>\n', encoding="utf-8")
+
+
+_HEAD = "hide:\n- navigation\n- toc\ntitle: "
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def front_matter(title: str) -> str:
+    """A generated page's YAML front matter, without the ``---`` lines. A publication site, not
+    documentation: no sidebar that repeats the page title, no table of contents. mkdocs' templates do not
+    autoescape: the title goes in already escaped.
+
+    ``yaml.safe_dump`` costs about a millisecond a page (issue 19: hundreds of thousands of pages); a
+    title PyYAML writes as a plain scalar (its own analysis and resolver say so, as its emitter decides)
+    on one line is written directly, byte for byte as safe_dump writes it; any other title goes through
+    safe_dump (tests/test_pagecache.py compares both on awkward titles)."""
+    from yaml.nodes import ScalarNode
+
+    text = str(escape(title))
+    if len(text) < 900:
+        analysis = _ANALYSER.analyze_scalar(text)
+        if (
+            analysis.allow_block_plain
+            and not analysis.multiline
+            and not analysis.empty
+            and _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG
+        ):
+            return _HEAD + text
+    return yaml.safe_dump({"title": text, "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000).strip()
+
+
+_ANALYSER = yaml.emitter.Emitter(None, allow_unicode=True)
+_RESOLVER = yaml.resolver.Resolver()
