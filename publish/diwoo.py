@@ -218,7 +218,8 @@ class _OneView:
     """The documents of one publication at a time, for entries that ask for them one file at a time."""
 
     def __init__(self, documents: Callable[[object], list[str]]):
-        self.documents, self.view, self.texts = documents, None, []
+        self.documents, self.view = documents, None
+        self.texts: list[str] = []
 
     def __call__(self, view, index: int) -> str:
         if view is not self.view:

@@ -365,7 +365,8 @@ class _JsonLists:
     """``_write_json_object`` one list item at a time, for several files written side by side."""
 
     def __init__(self, out, head: dict):
-        self.out, self.first, self.empty = out, True, None
+        self.out, self.first = out, True
+        self.empty: bool | None = None
         for name, value in head.items():
             self._key(name)
             out.write(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n "))

@@ -11,6 +11,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -456,6 +457,12 @@ class Generator:
             context.update(v.kind.page(v) if v.kind.page else {})
             return dict(item=v, downloads=downloads, pagination=pagination, rows=rows, **context)
 
+        def inventory_context(pagination: Pagination, rows: list[RowView], first: int) -> dict[str, Any]:
+            return dict(item=v, pagination=pagination, rows=rows, first=first)
+
+        def document_context(r: RowView) -> dict[str, Any]:
+            return dict(item=v, row=r, related=v.related_rows(r), case_numbers=list(getattr(r.row, "case_numbers", None) or []))
+
         pages = v.inventory_pages
         inventory_urls = [inventory_page_url(v.url, n) for n in range(1, pages + 1)]
         for n in range(1, pages + 1):
@@ -468,16 +475,14 @@ class Generator:
                 inventory_urls[n] if n < pages else None,
             )
             if n == 1:
-                plans.append((v.kind.template, v.url, v.decision.title, lambda p=pagination, r=rows: decision_context(p, r)))
+                plans.append((v.kind.template, v.url, v.decision.title, partial(decision_context, pagination, rows)))
             else:
                 plans.append(
                     (
                         "inventory.html",
                         inventory_urls[n - 1],
                         f"Inventarislijst bij besluit {v.decision.kenmerk} (pagina {n})",
-                        lambda p=pagination, r=rows, n=n: dict(
-                            item=v, pagination=p, rows=r, first=(n - 1) * INVENTORY_PAGE_SIZE + 1
-                        ),
+                        partial(inventory_context, pagination, rows, (n - 1) * INVENTORY_PAGE_SIZE + 1),
                     )
                 )
         for r in v.rows:
@@ -486,9 +491,7 @@ class Generator:
                     "document.html",
                     r.page_url,
                     f"Document {r.row.nr}" if not r.available else r.row.title,
-                    lambda r=r: dict(
-                        item=v, row=r, related=v.related_rows(r), case_numbers=list(getattr(r.row, "case_numbers", None) or [])
-                    ),
+                    partial(document_context, r),
                 )
             )
         return plans
