@@ -76,8 +76,26 @@ EM_PIXELS = 8.0  # pixels per em of the smallest readable text on the page: ever
 # forms at about 40 levels (it then neither draws nor extracts them, other readers still extract the
 # text), so a limit well below that leaves no text the gate cannot see.
 MAX_FORM_DEPTH = 12
+FADED = 26  # fill alpha (of 255) under which text is transparent, hidden whatever its pixels (about 10 %)
+# A translucent group (a Form XObject drawn with /ca: CSS ``opacity`` printed by Chrome) under this opacity (of
+# 255, about 20 %) hides its text: black text in it has less than a fifth of the contrast of black on white
+GROUP_FADED = 51
+# Fake bold (see ``_excuse_overdraws``): a later copy of a line within OVERDRAW_SHIFT em of it, whose ink drawn
+# alone (OVERDRAW_PIXELS per em, at most OVERDRAW_MAX_PIXELS) differs from the line's by at most OVERDRAW_SAME of
+# its ink, is the same line drawn again; at most OVERDRAW_MOST such copies are looked at per page.
+OVERDRAW_SHIFT, OVERDRAW_PIXELS, OVERDRAW_MAX_PIXELS, OVERDRAW_SAME, OVERDRAW_MOST = 0.1, 16.0, 4_000_000, 0.25, 200
+# Text under translucent later text (see ``_seen_through_text``): at most SEE_THROUGH_RENDERS extra renders and
+# SEE_THROUGH_MOST text objects per page; what does not fit stays hidden (refused).
+SEE_THROUGH_RENDERS, SEE_THROUGH_MOST = 6, 2000
+COVER_OPAQUE = 0.8 * 255  # later text at this opacity or more is a cover, whatever its colour
 VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
 SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
+# A letter under an annotation (a comment, stamp or box the copy drops) with less than this share of its
+# ink seen counts as covered, once the annotation lies over ANNOTATION_PART of its box: the reviewer saw
+# part of a letter, the public would see all of it. (Highlights are translucent: the ink stays seen;
+# strike-out and underline lines hide a small share.)
+ANNOTATION_SEEN = 0.6
+ANNOTATION_PART = 0.2
 UNCHANGED_PIXELS, UNCHANGED_SHARE = 2, 0.03  # own pixels of an object that may stay unchanged (edge effects)
 # Besides: an object with any unchanged own pixel none of whose 8 neighbours is its own visible ink (a
 # covered letter, not the anti-aliased edge of a visible one) is judged character by character, however
@@ -227,6 +245,7 @@ _FORM_REMOVE = _plain(raw.FPDFFormObj_RemoveObject)
 _TYPE = _plain(raw.FPDFPageObj_GetType)
 _DESTROY = _plain(raw.FPDFPageObj_Destroy)
 _SET_FILL = _plain(raw.FPDFPageObj_SetFillColor)
+_GET_FILL = _plain(raw.FPDFPageObj_GetFillColor)
 _SET_STROKE = _plain(raw.FPDFPageObj_SetStrokeColor)
 _SET_BLEND = _plain(raw.FPDFPageObj_SetBlendMode)
 _GET_MODE = _plain(raw.FPDFTextObj_GetTextRenderMode)
@@ -304,16 +323,17 @@ def _form_depth(page) -> int:
     return depth_of(raw.FPDFPage_CountObjects(page.raw), _PAGE_OBJECT, _address(page.raw), 0)
 
 
-def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
+def _strip(page, keep_text: bool, texts: int = 0, base: int = 0, groups: dict[int, float] | None = None) -> int:
     """Remove (and free) the text objects of a loaded page, or all its other drawing (paths, images,
     shadings) inside Form XObjects too. When the text is kept, text object k in paint order is painted
     in the flat colour ``base`` + k + 1 (24-bit RGB) instead of its own, ``texts`` being how many there
-    are. Returns how many text objects were seen."""
+    are. Returns how many text objects were seen. ``groups`` (when given) gets, per text object in paint
+    order, the opacity of the translucent Form XObjects around it (see ``_unfade_group``), below 1 only."""
     TEXT, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
     get_type, destroy, fill, stroke, blend = _TYPE, _DESTROY, _SET_FILL, _SET_STROKE, _SET_BLEND
     seen = 0
 
-    def prune(count, get, remove, owner, depth):
+    def prune(count, get, remove, owner, depth, opacity=1.0):
         nonlocal seen
         for i in range(count - 1, -1, -1):  # backwards: removing keeps the earlier indexes valid
             obj = get(owner, i)
@@ -321,10 +341,13 @@ def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
                 continue
             kind = get_type(obj)
             if kind == FORM:
+                inner = _unfade_group(obj, opacity) if keep_text else opacity
                 if depth < MAX_FORM_DEPTH:
-                    prune(_FORM_COUNT(obj), _FORM_OBJECT, _FORM_REMOVE, obj, depth + 1)
+                    prune(_FORM_COUNT(obj), _FORM_OBJECT, _FORM_REMOVE, obj, depth + 1, inner)
             elif kind == TEXT:
                 seen += 1
+                if groups is not None and opacity < 1:
+                    groups[texts - seen] = opacity
                 if not keep_text:
                     if remove(owner, obj):
                         destroy(obj)
@@ -339,6 +362,22 @@ def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
 
     prune(raw.FPDFPage_CountObjects(page), _PAGE_OBJECT, _PAGE_REMOVE, page, 0)
     return seen
+
+
+def _unfade_group(form, opacity: float) -> float:
+    """A Form XObject drawn with a constant opacity (``/ca`` at its ``Do``: CSS ``opacity`` printed by Chrome)
+    blends the owner codes of its text with the paper, so they would belong to nobody (all its text hidden).
+    Where the group's opacity, times that of the groups around it, is at least GROUP_FADED, the form is
+    drawn opaque in the owner render, and whether its text changes the page is judged on the real renders
+    as for any text; a fainter group keeps its text hidden. Returns the opacity its contents get."""
+    out = _Out(ctypes.c_uint)
+    if not _GET_FILL(form, *out.addresses) or out.values[3].value >= 255:
+        return opacity
+    opacity *= out.values[3].value / 255
+    if opacity * 255 >= GROUP_FADED:
+        _SET_FILL(form, 255, 255, 255, 255)
+        _SET_STROKE(form, 255, 255, 255, 255)
+    return opacity
 
 
 def _render_without_text(page, text_objects: list, canvas: "_Canvas") -> np.ndarray | None:
@@ -491,7 +530,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     # (d0) cannot know which colour would pass for another object's code (attack t04). Honest pages get
     # the same verdict whatever the base; a forged colour lands outside the codes and belongs to nobody.
     base = _owner_base(len(text_objects))
-    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base) == len(text_objects)
+    groups: dict[int, float] = {}  # text objects inside translucent groups: their group opacity
+    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base, groups=groups) == len(text_objects)
     bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
     owner_page.close()
     owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
@@ -564,9 +604,13 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
                 order,
                 facts,
                 faint,
+                groups,
             )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
-            c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
+            if _cover_seen(c, canvas, owner, changed):
+                c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer) that is seen itself
+            elif _under_later_cover(c, text_objects, order, later_covers, annots):
+                c.hidden = ONDER_VLAK  # its own double (fake bold) and a box over both
         if not c.hidden and c.obj in over_text and _same_as_under(c, textpage, canvas, full, owner, left, bottom):
             c.hidden = KLEUR_VAN_VLAK
         if not c.hidden and c.obj in stroked and _smeared(c, textpage, canvas, owner, changed, left, bottom):
@@ -580,6 +624,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         _lap("tekens", clock)
         return _clean(text), []  # what follows only excuses or groups hidden characters
     _complete(textpage, chars, left, bottom)
+    _excuse_overdraws(doc, page, chars, text_objects, bounds, ems, owner, changed, canvas)
+    _seen_through_text(page, chars, text_objects, bounds, canvas, full, owner, left, bottom, groups)
     _excuse_doubles(chars)
     found = _group(chars, canvas, bare, index + 1)
     _lap("tekens", clock)
@@ -944,6 +990,23 @@ def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom
     return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE
 
 
+def _cover_seen(c: _Char, canvas: _Canvas, owner, changed) -> bool:
+    """Is the later text over a letter seen itself (its pixels there changed by the text)? Fake bold under a
+    black box: PDFium leaves the second copy out of its text, so nothing else judges that copy."""
+    where = canvas.pixels(c.box, owner.shape)
+    if where is None:
+        return False
+    seen = (owner[where] > c.obj + 1) & changed[where]
+    return int(seen.sum()) >= max(1.0, VISIBLE_SHARE * seen.size)
+
+
+def _under_later_cover(c: _Char, text_objects, order, covers, annots) -> bool:
+    """Does a path, image, shading or annotation drawn after the letter's text object cover its box?"""
+    position = order.get(_address(text_objects[c.obj]), 0)
+    area = max((c.box[2] - c.box[0]) * (c.box[3] - c.box[1]), 1e-6)
+    return any(i > position and _overlap(c.box, b) >= 0.5 * area for i, b, _k in covers) or _overlap_any(c.box, annots)
+
+
 def _judge(
     c: _Char,
     canvas: _Canvas,
@@ -960,6 +1023,7 @@ def _judge(
     order,
     facts: dict | None = None,
     faint=None,
+    groups=None,
 ) -> str:
     """Why a character is not seen ("" when it is). ``changed``: pixels the text changes plainly;
     ``faint`` (or None): pixels it changes only slightly on a dark area (see FAINT)."""
@@ -976,6 +1040,9 @@ def _judge(
     if visible >= max(1.0, VISIBLE_SHARE * cells):
         if max(w, h) < MIN_SIZE:
             return TE_KLEIN
+        if annots and visible < ANNOTATION_SEEN * own.sum() and _overlap_any(box, annots, ANNOTATION_PART):
+            if _banded(own & ~changed[where], own, bare[where]) >= 1 - ANNOTATION_SEEN:
+                return ONDER_VLAK  # an annotation (the copy drops it) hides a band of the letter's ink
         return ""
     if max(w, h) < MIN_SIZE:
         return TE_KLEIN
@@ -985,7 +1052,10 @@ def _judge(
     known = facts.get(c.obj) if facts is not None else None
     if known is None:  # what PDFium says about the text object, asked once per object
         obj = text_objects[c.obj]
-        known = (order.get(ctypes.cast(obj, ctypes.c_void_p).value, 0), _in_layer(obj), _transparent(obj), _fill_grey(obj))
+        fade = groups.get(c.obj, 1.0) if groups else 1.0  # a translucent group around it fades it further
+        grey = _fill_grey(obj)
+        grey = None if grey is None else round(255 - fade * (255 - grey))
+        known = (order.get(ctypes.cast(obj, ctypes.c_void_p).value, 0), _in_layer(obj), _transparent(obj, fade), grey)
         if facts is not None:
             facts[c.obj] = known
     position, in_layer, transparent, grey = known
@@ -1008,14 +1078,37 @@ def _judge(
     return ONDER_VLAK
 
 
-def _overlap_any(box, rects) -> bool:
+def _banded(lost: np.ndarray, own: np.ndarray, under: np.ndarray) -> float:
+    """The share of a letter's ink (``own``) in the widest band of rows, or of columns, whose ink is all
+    (nine tenths) ``lost`` under one even colour (``under``: the page without text, across the letter's
+    box): a box ending mid-letter hides such a band; letters typed over letters hide scattered strokes
+    with paper between them."""
+    total = int(own.sum())
+    if not total:
+        return 0.0
+    best = 0
+    under = under.astype(np.int16)
+    for axis in (1, 0):
+        inked, gone = own.sum(axis=axis), lost.sum(axis=axis)
+        even = (under.max(axis=axis) - under.min(axis=axis)) <= 2 * CHANGED
+        run = 0
+        for ink, lost_ink, flat in zip(inked.tolist(), gone.tolist(), even.tolist()):
+            if ink and flat and lost_ink >= 0.9 * ink:
+                run += ink
+                best = max(best, run)
+            elif ink:
+                run = 0
+    return best / total
+
+
+def _overlap_any(box, rects, share: float = 0.5) -> bool:
     area = max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
-    return any(_overlap(box, r) >= 0.5 * area for r in rects)
+    return any(_overlap(box, r) >= share * area for r in rects)
 
 
-def _transparent(obj) -> bool:
+def _transparent(obj, fade: float = 1.0) -> bool:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    return bool(raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)) and a.value < 26
+    return bool(raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)) and a.value * fade < FADED
 
 
 def _in_layer(obj) -> bool:
@@ -1139,6 +1232,156 @@ def _excuse_doubles(chars: list[_Char]) -> None:
                     ox, oy = (other.box[0] + other.box[2]) / 2, (other.box[1] + other.box[3]) / 2
                     if other.char.casefold() == letter and abs(ox - cx) <= reach and abs(oy - cy) <= reach:
                         c.hidden = ""
+
+
+def _excuse_overdraws(doc, page, chars: list[_Char], text_objects, bounds, ems, owner, changed, canvas: _Canvas) -> None:
+    """Fake bold: a line drawn again, the same glyphs a fraction of a point further (PDF printers, Word for a
+    font without a bold face). PDFium's text page leaves out a text object that repeats the one before it,
+    so the letters of the first copy, covered by the later ones, have no visible twin for ``_excuse_doubles``.
+    A letter hidden under text (or without ink of its own) is seen when a later text object that PDFium
+    left out of its text (``_same_line``: the same font and size, nearly the same place, the same ink)
+    shows visible ink of its own on the letter's spot. A different word drawn over a word draws other ink
+    and excuses nothing."""
+    hidden = [c for c in chars if c.hidden in (VERBORGEN, ONDER_TEKST) and c.obj >= 0]
+    if not hidden:
+        return
+    extracted = {c.obj for c in chars}
+    copies = [j for j in range(len(text_objects)) if j not in extracted and bounds[j] is not None]
+    if not copies:
+        return
+    shapes: dict[int, np.ndarray | None] = {}
+    twins: dict[int, list[int]] = {}
+    for c in hidden:
+        k = c.obj
+        if k not in twins:
+            twins[k] = [
+                j for j in copies[:OVERDRAW_MOST] if j > k and _same_line(doc, page, text_objects, bounds, ems, k, j, shapes)
+            ]
+        where = canvas.pixels(c.box, owner.shape) if twins[k] else None
+        if where is None:
+            continue
+        enough = max(1.0, VISIBLE_SHARE * owner[where].size)
+        if any(int(((owner[where] == j + 1) & changed[where]).sum()) >= enough for j in twins[k]):
+            c.hidden = ""
+
+
+def _seen_through_text(
+    page, chars: list[_Char], text_objects, bounds, canvas: _Canvas, full, owner, left, bottom, groups
+) -> None:
+    """Text under translucent later text: a watermark ("CONCEPT", "VERTROUWELIJK") drawn at 10 to 50 %
+    opacity over the body. The owner render gives the watermark the pixels it covers, so the letters under
+    it own none. Judged as under a translucent path: the page is drawn again without the covered text
+    objects (a few renders: objects whose areas do not touch share one), and a letter is seen when removing
+    its object changes enough of its pixels plainly, not only faintly on a dark area (FAINT). Counted only
+    where the letter's own object is on top, or later text (not removed with it) that its PDF declares
+    less than COVER_OPAQUE opaque: PDFium draws small translucent text fainter than declared (a 90 % black
+    cover of 16-point squares as about 80 %), other viewers as declared, and a cover of 80 % black or more
+    hides text under it (as FAINT judges paths). Filled text only (render mode 0, not transparent)."""
+    candidates: dict[int, list[_Char]] = {}
+    for c in chars:
+        if c.hidden not in (VERBORGEN, ONDER_TEKST) or c.obj < 0:
+            continue
+        where = canvas.pixels(c.box, owner.shape)
+        if where is not None and bool((owner[where] > c.obj + 1).any()):  # later text on it
+            candidates.setdefault(c.obj, []).append(c)
+    batches: list[tuple[list[int], list[tuple[float, float, float, float]]]] = []
+    grow = 2.0 / canvas.scale  # anti-aliasing spills over a letter's box
+    for k in sorted(candidates)[:SEE_THROUGH_MOST]:
+        obj = text_objects[k]
+        if bounds[k] is None or _GET_MODE(_address(obj)) != 0 or _transparent(obj, groups.get(k, 1.0)):
+            continue
+        x0, y0, x1, y1 = _shift(bounds[k], left, bottom)
+        box = (x0 - grow, y0 - grow, x1 + grow, y1 + grow)
+        font = raw.FPDFTextObj_GetFont(obj)
+        type3 = not font or raw.FPDFFont_GetBaseFontName(font, None, 0) <= 1  # as in ``_type3_scale``
+        for members, boxes in batches:
+            if not type3 and boxes and not any(_overlap(box, other) > 0 for other in boxes):
+                members.append(k)
+                boxes.append(box)
+                break
+        else:
+            if len(batches) < SEE_THROUGH_RENDERS:
+                # a Type 3 glyph may draw outside its box: such text is judged alone
+                batches.append(([k], [] if type3 else [box]))
+    opacities: dict = {}
+    for members, _boxes in batches:
+        without = _render_without_text(page, [text_objects[k] for k in members], canvas)
+        if without is None:
+            continue
+        difference = np.maximum(full, without) - np.minimum(full, without)
+        seen = (difference > CHANGED) & ~((without < DARK) & (difference < FAINT))
+        removed = {k + 1 for k in members}
+        for k in members:
+            for c in candidates[k]:
+                where = canvas.pixels(c.box, owner.shape)
+                if where is None:
+                    continue
+                on_top = owner[where]
+                # the letter's own pixels, or those of later translucent text not removed with it
+                through = [j for j in np.unique(on_top).tolist() if j > k + 1 and j not in removed]
+                through = [j for j in through if _opacity(text_objects[j - 1], groups.get(j - 1, 1.0), opacities) < COVER_OPAQUE]
+                counted = np.isin(on_top, [k + 1, *through]) & seen[where]
+                if int(counted.sum()) >= max(1.0, VISIBLE_SHARE * on_top.size):
+                    c.hidden = ""
+
+
+def _opacity(obj, fade: float, known: dict) -> float:
+    """A text object's fill opacity (0 to 255) as its PDF declares it, times that of the groups around it."""
+    key = _address(obj)
+    if key not in known:
+        out = _Out(ctypes.c_uint)
+        known[key] = out.values[3].value * fade if _GET_FILL(key, *out.addresses) else 255.0
+    return known[key]
+
+
+def _same_line(doc, page, text_objects, bounds, ems, k: int, j: int, shapes: dict) -> bool:
+    """Is text object ``j`` (later) the same line as ``k`` drawn again: the same font at the same size,
+    filled, its bounds within OVERDRAW_SHIFT em of those of ``k``, and the same ink when each is drawn alone?"""
+    a, b, em_k, em_j = bounds[k], bounds[j], ems[k], ems[j]
+    if a is None or em_k is None or em_j is None or em_k[0] <= 0:
+        return False
+    reach = OVERDRAW_SHIFT * em_k[0]
+    if any(abs(x - y) > reach for x, y in zip(a, b)) or any(abs(x - y) > 0.01 * max(x, y) for x, y in zip(em_k, em_j)):
+        return False
+    one, other = text_objects[k], text_objects[j]
+    if _address(raw.FPDFTextObj_GetFont(one)) != _address(raw.FPDFTextObj_GetFont(other)):
+        return False
+    if _GET_MODE(_address(other)) not in (0, 2):
+        return False
+    scale = OVERDRAW_PIXELS / em_k[0]
+    first, second = _ink(doc, page, one, k, scale, a, shapes), _ink(doc, page, other, j, scale, b, shapes)
+    if first is None or second is None or abs(first.shape[0] - second.shape[0]) > 1 or abs(first.shape[1] - second.shape[1]) > 1:
+        return False
+    rows, columns = min(first.shape[0], second.shape[0]), min(first.shape[1], second.shape[1])
+    first, second = first[:rows, :columns], second[:rows, :columns]
+    ink = max(float(first.mean()), float(second.mean()))
+    return ink > 0 and float(np.abs(first - second).mean()) <= OVERDRAW_SAME * ink
+
+
+def _ink(doc, page, obj, k: int, scale: float, box, shapes: dict) -> np.ndarray | None:
+    """The coverage (alpha, 0 to 1) of one text object drawn alone by PDFium, None if too big or not drawn."""
+    if k in shapes:
+        return shapes[k]
+    shapes[k] = None
+    if (box[2] - box[0]) * (box[3] - box[1]) * scale * scale > OVERDRAW_MAX_PIXELS:
+        return None
+    bitmap = raw.FPDFTextObj_GetRenderedBitmap(doc.raw, page.raw, obj, scale)
+    if not bitmap:
+        return None
+    try:
+        width, height, stride = (
+            raw.FPDFBitmap_GetWidth(bitmap),
+            raw.FPDFBitmap_GetHeight(bitmap),
+            raw.FPDFBitmap_GetStride(bitmap),
+        )
+        if raw.FPDFBitmap_GetFormat(bitmap) != raw.FPDFBitmap_BGRA or width <= 0 or height <= 0:
+            return None
+        buffer = ctypes.cast(raw.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_uint8))
+        pixels = np.ctypeslib.as_array(buffer, shape=(height, stride))[:, : width * 4].reshape(height, width, 4)
+        shapes[k] = pixels[..., 3].astype(np.float32) / 255
+    finally:
+        raw.FPDFBitmap_Destroy(bitmap)
+    return shapes[k]
 
 
 def _box_of(chars: list[_Char]) -> tuple[float, float, float, float]:
