@@ -26,6 +26,7 @@ from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpecte
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
 from .incremental import LiveReuse
+from .pagecache import Fragments
 from .pages import Generator, SiteText, build_views, write_sources
 from .paths import listing_scope
 from .pdfs import PdfInspector
@@ -431,6 +432,7 @@ def _write_site(
             cache = Cache(opts.cache)
             reuse = LiveReuse(cache, out)
             used_pages: set[str] = set()
+            used_sources: set[str] = set()  # page-cache keys of the decisions' generated pages (publish/pagecache.py)
             while True:
                 # Until no page carries script markup from a package: each round refuses the packages it
                 # comes from and builds the pages again without them.
@@ -454,12 +456,24 @@ def _write_site(
                 _lap(report, "site_pdfs", t0)
                 gone = _withdrawn_pages(withdrawn)
                 t0 = time.perf_counter()
-                downloads = _downloads(site, views, names, work / "downloads", cache, reuse, hashes, report.site)
+                fragments = Fragments(cache)
+                downloads = _downloads(site, views, names, work / "downloads", cache, reuse, hashes, report.site, fragments)
                 _lap(report, "site_downloads", t0)
                 shutil.rmtree(work / "generated", ignore_errors=True)
                 t0 = time.perf_counter()
                 pages, static, skipped, check, streamed = _write_sources(
-                    site, views, sources, downloads, gone, unavailable, packages, work / "generated", reuse
+                    site,
+                    views,
+                    sources,
+                    downloads,
+                    gone,
+                    unavailable,
+                    packages,
+                    work / "generated",
+                    reuse,
+                    cache,
+                    report.site,
+                    used_sources,
                 )
                 _lap(report, "site_paginas", t0)
                 if not check.blamed:
@@ -508,7 +522,7 @@ def _write_site(
             for path in downloads:
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(work / "downloads" / path, new_site / path)
-            _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today))
+            _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today), cache, reuse, fragments)
             _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()
             _add_search_index(views, new_site, Cache(opts.cache), work)
@@ -522,7 +536,7 @@ def _write_site(
             report.written = True
             report.site["bestanden_hergebruikt"] = reuse.linked
             report.site["bytes_hergebruikt"] = reuse.linked_bytes
-            _save_incremental(cache, reuse, used_pages, report)
+            _save_incremental(cache, reuse, used_pages, report, used_sources, fragments.used)
             _lap(report, "site_wissel", t0)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -532,13 +546,27 @@ def _lap(report: BuildReport, name: str, t0: float) -> None:
     report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - t0
 
 
-def _save_incremental(cache: Cache, reuse: LiveReuse, used_pages: set[str], report: BuildReport) -> None:
+def _save_incremental(
+    cache: Cache,
+    reuse: LiveReuse,
+    used_pages: set[str],
+    report: BuildReport,
+    used_sources: set[str] | None = None,
+    used_fragments: set[str] | None = None,
+) -> None:
     """After the swap: record the live site's reusable files and prune what this build did not use.
     The site is written by then: a failure here costs the next build time, never the site."""
+    from .pagecache import FRAGMENT_KIND, SET_KIND, SOURCE_KIND
+
     try:
         reuse.save()
         cache.prune("pagina", used_pages)
         cache.prune("download", reuse.used_downloads)
+        if used_sources is not None:
+            cache.prune(SOURCE_KIND, used_sources)
+        if used_fragments is not None:
+            cache.prune(FRAGMENT_KIND, used_fragments)
+            cache.prune(SET_KIND, used_fragments)
     except OSError as exc:
         log_unexpected("(cache)", exc, "het bijwerken van de bouwcache")
 
@@ -639,6 +667,7 @@ def _downloads(
     reuse: LiveReuse | None = None,
     hashes: dict[str, str] | None = None,
     stats: dict[str, int] | None = None,
+    fragments=None,
 ) -> dict[str, int]:
     """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data.
     Each file is written to ``target`` as soon as it is made (issue 19: nothing of the whole archive is
@@ -646,7 +675,7 @@ def _downloads(
     inputs did not change is linked from the live site (``reuse``) or, for the Excel inventory, taken
     from the cache; the keys hold every input (the rows, the publication date, the PDFs' SHA-256)."""
     from .incremental import key_of
-    from .opendata import atom_feed, inventory_csv, inventory_rows, inventory_xlsx, write_data_json, write_documents_zip
+    from .opendata import atom_feed, inventory_csv, inventory_rows, inventory_xlsx, write_documents_zip
     from .pages import inventory_json
 
     sizes: dict[str, int] = {}
@@ -700,23 +729,38 @@ def _downloads(
             if reuse is not None:
                 reuse.record(path, key)
 
-    def stream(path: str, write, text: bool) -> None:
-        (target / path).parent.mkdir(parents=True, exist_ok=True)
-        with open(target / path, "w", encoding="utf-8", newline="") if text else open(target / path, "wb") as handle:
-            write(handle)
-        sizes[path] = (target / path).stat().st_size
-
-    stream(urls.DATA_JSON, lambda out: write_data_json(views, site.base_url, site.name, out), True)
     put(urls.FEED, atom_feed(views, site.base_url, site.name).encode("utf-8"))
-    from functools import partial
-
-    from .opendata import write_type_csv, write_type_json
-    from .types import REGISTRY
-
-    for kind in REGISTRY.values():
-        stream(urls.type_data(kind.slug), partial(write_type_json, kind, views, site.base_url, site.name), True)
-        stream(urls.type_csv(kind.slug), partial(write_type_csv, kind, views, site.base_url), False)
+    sizes.update(_open_data(site, views, target, cache, reuse, stats, fragments))
     return sizes
+
+
+def _open_data(
+    site: SiteConfig, views, target: Path, cache: Cache | None, reuse: LiveReuse | None, stats: dict[str, int], fragments=None
+) -> dict[str, int]:
+    """data.json and the per-type JSON and CSV (issue 19): linked whole from the live site when no
+    publication and no setting changed, else assembled from each decision's cached parts, and each file
+    whose bytes did not change still linked from the live site (publish/pagecache.py)."""
+    from .opendata import parts_fit, record_parts, write_open_data
+    from .pagecache import AssembledSet, Fragments, set_key
+
+    base = site.base_url
+    fragments = fragments if fragments is not None else Fragments(cache)
+    files = AssembledSet(cache, reuse, target, set_key("opendata", [base, site.name], views) if cache is not None else "")
+    fragments.used.add(files.key)
+    if files.link_all():
+        fragments.keep(views, "opendata", [base])
+        stats["opendata_hergebruikt"] = stats.get("opendata_hergebruikt", 0) + files.linked
+        return files.sizes
+
+    def parts(v):
+        with _for_package(v.decision.name, "het maken van de open data"):
+            return fragments.get(v, "opendata", [base], lambda: record_parts(v, base), lambda p: parts_fit(p, v, base))
+
+    write_open_data(views, base, site.name, files.open, parts)
+    files.save()
+    stats["opendata_geschreven"] = stats.get("opendata_geschreven", 0) + files.written
+    stats["opendata_hergebruikt"] = stats.get("opendata_hergebruikt", 0) + files.linked
+    return files.sizes
 
 
 def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
@@ -791,13 +835,18 @@ def _write_sources(
     packages: dict | None = None,
     streamed: Path | None = None,
     reuse: LiveReuse | None = None,
+    cache: Cache | None = None,
+    stats: dict[str, int] | None = None,
+    used_keys: set[str] | None = None,
 ):
     """The site's own pages and files, then the generated pages. Returns the generated pages (their
     bodies let go once written), the site's own files by their place in the output (for naming the
     source of a problem), the Markdown files that are not published because the site does not name them
     as pages, the check of the generated content, and the generated pages written under ``streamed``
     (issue 19: rendered one at a time after mkdocs' own pages, publish/streampages.py): with a nav, every
-    generated page the nav does not name and that is not one of the site's own pages."""
+    generated page the nav does not name and that is not one of the site's own pages. With ``cache`` a
+    decision's own pages come from the page cache when nothing they show changed (publish/pagecache.py);
+    ``stats`` gets the counts, ``used_keys`` the keys this build used."""
     static, skipped = _copy_static(site, sources)
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
@@ -814,16 +863,26 @@ def _write_sources(
         else:
             write_sources([page], sources)
 
-    pages = Generator(
+    generator = Generator(
         SiteText(site.name, site.organisation),
         views,
         download_sizes=sizes,
         withdrawn=gone,
         unavailable=sorted(unavailable, key=lambda p: p["url"]),
         sink=sink,
-    ).generate()
+        cache=cache,
+        known_clean=reuse.clean_bodies if reuse is not None else frozenset(),
+    )
+    pages = generator.generate()
     if reuse is not None:
         reuse.clean_bodies_now = checker.found_clean
+    if stats is not None:
+        stats["besluiten_paginas_gemaakt"] = stats.get("besluiten_paginas_gemaakt", 0) + generator.decisions_rendered
+        stats["besluiten_paginas_uit_cache"] = stats.get("besluiten_paginas_uit_cache", 0) + generator.decisions_from_cache
+        if generator.cache_refused:
+            stats["paginacache_geweigerd"] = stats.get("paginacache_geweigerd", 0) + generator.cache_refused
+    if used_keys is not None:
+        used_keys |= generator.used_keys
     return pages, static, skipped, checker.check, list(to_stream)
 
 
@@ -988,11 +1047,55 @@ def _add_search_index(views, site_dir: Path, cache: Cache | None = None, work: P
         (target / name).write_text(text, encoding="utf-8")
 
 
-def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildReport, withdrawn_docs=()) -> None:
-    from .diwoo import Publisher, index_names, iter_diwoo
+def _add_metadata_files(
+    site: SiteConfig,
+    views,
+    site_dir: Path,
+    report: BuildReport,
+    withdrawn_docs=(),
+    cache: Cache | None = None,
+    reuse: LiveReuse | None = None,
+    fragments=None,
+) -> None:
+    """sitemap.xml, the DiWoo sitemaps and robots.txt. Issue 19: linked whole from the live site when no
+    publication, withdrawal notice and setting changed; else made with each decision's DiWoo metadata
+    from the cache, and every file whose bytes did not change still linked from the live site (and not
+    validated again: the live file has exactly these bytes and was validated when it was written)."""
+    from .diwoo import Publisher, documents_fit, index_names, iter_diwoo, view_documents
+    from .pagecache import AssembledSet, Fragments, set_key
 
     for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
         (site_dir / name).unlink(missing_ok=True)
+    publisher = Publisher(site.tooi, site.organisation) if site.tooi else None
+    organisations = dict(sorted(site.organisation_tooi.items())) if site.tooi else {}
+    settings = [site.base_url, site.tooi, site.organisation, organisations]
+    key = ""
+    if cache is not None:
+        from .diwoo import _document
+
+        # Withdrawal notices are few and depend on the date: their metadata itself is part of the key.
+        notices = (
+            [
+                [
+                    site.base_url + f.url,
+                    lastmod,
+                    reason,
+                    _document(site.base_url, publisher, organisations.get(v.decision.organisation), v, f, reason),
+                ]
+                for v, f, reason, lastmod in withdrawn_docs
+            ]
+            if publisher is not None and views
+            else []
+        )
+        key = set_key("metadata", [*settings, notices], views)
+    files = AssembledSet(cache, reuse, site_dir, key)
+    fragments = fragments if fragments is not None else Fragments(cache)
+    fragments.used.add(key)
+    if files.link_all():
+        if publisher is not None:
+            fragments.keep(views, "diwoo", settings)
+        report.site["metadata_hergebruikt"] = report.site.get("metadata_hergebruikt", 0) + files.linked
+        return
     entries: list[tuple[str, str | None]] = [
         (urls.HOME, None),
         (urls.LISTING, None),
@@ -1005,15 +1108,34 @@ def _add_metadata_files(site: SiteConfig, views, site_dir: Path, report: BuildRe
         entries.append((v.url, lastmod))
         entries += [(f.url, lastmod) for f in v.files]
         entries += [(r.page_url, lastmod) for r in v.rows if r.available]
-    (site_dir / urls.SITEMAP).write_text(sitemap_xml(site.base_url, entries), encoding="utf-8")
+    files.put(urls.SITEMAP, sitemap_xml(site.base_url, entries).encode("utf-8"))
+    del entries
     indexes = []
-    if site.tooi and views:
+    if publisher is not None and views:
+
+        def documents(v) -> list[str]:
+            return fragments.get(
+                v,
+                "diwoo",
+                settings,
+                lambda: view_documents(site.base_url, publisher, organisations, v),
+                lambda d: documents_fit(d, v),
+            )
+
         names = []
         for name, xml in iter_diwoo(
-            site.base_url, Publisher(site.tooi, site.organisation), site.organisation_tooi, views, withdrawn_docs
+            site.base_url,
+            publisher,
+            organisations,
+            views,
+            withdrawn_docs,
+            documents,
+            lambda n, x: files.known(n, x.encode("utf-8")),
         ):
-            (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
-            (site_dir / name).write_text(xml, encoding="utf-8")
+            files.put(name, xml.encode("utf-8"))
             names.append(name)
         indexes += index_names(names)
-    (site_dir / urls.ROBOTS).write_text(robots_txt(site.base_url, indexes), encoding="utf-8")
+    files.put(urls.ROBOTS, robots_txt(site.base_url, indexes).encode("utf-8"))
+    files.save()
+    report.site["metadata_geschreven"] = report.site.get("metadata_geschreven", 0) + files.written
+    report.site["metadata_hergebruikt"] = report.site.get("metadata_hergebruikt", 0) + files.linked

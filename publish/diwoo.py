@@ -195,18 +195,58 @@ def _sorted_entries(entries: list) -> list:
     return out
 
 
+def view_documents(base: str, publisher: Publisher, organisations: dict[str, str], view) -> list[str]:
+    """The DiWoo metadata of each of a publication's files, in the order of ``view.files`` (issue 19:
+    cached per decision, publish/pagecache.py)."""
+    responsible = organisations.get(view.decision.organisation)
+    return [_document(base, publisher, responsible, view, f) for f in view.files]
+
+
+def documents_fit(documents, view) -> bool:
+    """Whether cached ``view_documents`` have the right shape for ``view`` (one DiWoo document per file)."""
+    return (
+        isinstance(documents, list)
+        and len(documents) == len(view.files)
+        and all(
+            isinstance(d, str) and d.startswith("<diwoo:Document><diwoo:DiWoo>") and d.endswith("</diwoo:DiWoo></diwoo:Document>")
+            for d in documents
+        )
+    )
+
+
+class _OneView:
+    """The documents of one publication at a time, for entries that ask for them one file at a time."""
+
+    def __init__(self, documents: Callable[[object], list[str]]):
+        self.documents, self.view = documents, None
+        self.texts: list[str] = []
+
+    def __call__(self, view, index: int) -> str:
+        if view is not self.view:
+            self.view, self.texts = None, self.documents(view)
+            self.view = view
+        return self.texts[index]
+
+
 def iter_diwoo(
-    base: str, publisher: Publisher, organisations: dict[str, str], views, withdrawn: Sequence[tuple] = ()
+    base: str,
+    publisher: Publisher,
+    organisations: dict[str, str],
+    views,
+    withdrawn: Sequence[tuple] = (),
+    documents: Callable[[object], list[str]] | None = None,
+    validated: Callable[[str, str], bool] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """``build_diwoo`` one validated file at a time: the build writes each and lets it go (issue 19)."""
+    """``build_diwoo`` one validated file at a time: the build writes each and lets it go (issue 19).
+    ``documents(view)``: each file's metadata as ``view_documents`` gives it (e.g. from the cache);
+    ``validated(name, xml)``: True for a file known to be valid already (the same bytes as a file the
+    last build validated and published), which is not validated again."""
     by_category: dict[str, list[tuple[str, str, Callable[[], str]]]] = {}  # infocat number -> (loc, lastmod, diwoo)
+    one = _OneView(documents or partial(view_documents, base, publisher, organisations))
     for v in views:
         lastmod = v.decision.publication_date.isoformat()
-        responsible = organisations.get(v.decision.organisation)
-        for f in v.files:
-            by_category.setdefault(infocat(v.category[0]), []).append(
-                (base + f.url, lastmod, partial(_document, base, publisher, responsible, v, f))
-            )
+        for i, f in enumerate(v.files):
+            by_category.setdefault(infocat(v.category[0]), []).append((base + f.url, lastmod, partial(one, v, i)))
     for v, f, reason, lastmod in withdrawn:
         responsible = organisations.get(v.decision.organisation)
         by_category.setdefault(infocat(v.category[0]), []).append(
@@ -215,6 +255,9 @@ def iter_diwoo(
     for number in sorted(by_category):
         entries = _sorted_entries(by_category.pop(number))
         for name, xml in _category_files(base, number, entries):
+            if validated is not None and validated(name, xml):
+                yield name, xml
+                continue
             problems = validate(xml, "sitemapindex" if name.startswith("sitemapindex-") else "urlset")
             if problems:
                 raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")

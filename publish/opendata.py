@@ -176,16 +176,20 @@ def type_records(kind, views, base: str) -> list[dict]:
 def iter_type_records(kind, views, base: str) -> Iterator[dict]:
     """``type_records`` one record at a time (issue 19: a whole archive's records are never held at once)."""
     for v in sorted((v for v in views if v.decision.type == kind.name), key=lambda v: v.decision.kenmerk):
-        d = v.decision
-        record = {"id": d.slug, "soort": kind.name, "url": base + v.url}
-        for f in kind.opendata_fields():
-            record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
-        record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
-        kind_value = v.document_kind
-        record["documentsoort"] = {"id": kind_value[0], "label": kind_value[1]} if kind_value else None
-        record["samenvatting"] = plain_text(d.summary_markdown, 100_000)
-        record["documenten"] = [_file_json(f, base) for f in v.files]
-        yield record
+        yield _type_record(kind, v, base)
+
+
+def _type_record(kind, v, base: str) -> dict:
+    d = v.decision
+    record = {"id": d.slug, "soort": kind.name, "url": base + v.url}
+    for f in kind.opendata_fields():
+        record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
+    record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
+    kind_value = v.document_kind
+    record["documentsoort"] = {"id": kind_value[0], "label": kind_value[1]} if kind_value else None
+    record["samenvatting"] = plain_text(d.summary_markdown, 100_000)
+    record["documenten"] = [_file_json(f, base) for f in v.files]
+    return record
 
 
 def type_json(kind, views, base: str, site_name: str) -> str:
@@ -206,10 +210,14 @@ def type_csv(kind, views, base: str) -> bytes:
     return out.getvalue()
 
 
+def _csv_columns(kind) -> list[str]:
+    columns = ["id", "soort", "url"] + [f.name for f in kind.opendata_fields()] + ["informatiecategorie", "documentsoort"]
+    return list(dict.fromkeys(columns))
+
+
 def write_type_csv(kind, views, base: str, out) -> None:
     """``data/<type>.csv`` written row by row to the binary file ``out``."""
-    columns = ["id", "soort", "url"] + [f.name for f in kind.opendata_fields()] + ["informatiecategorie", "documentsoort"]
-    columns = list(dict.fromkeys(columns))
+    columns = _csv_columns(kind)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     text.write("\ufeff")
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
@@ -241,10 +249,149 @@ def _write_json_object(out, head: dict, lists: dict[str, Iterable]) -> None:
         key(name)
         empty = True
         for item in items:
-            out.write(("[\n  " if empty else ",\n  ") + dumps(item).replace("\n", "\n  "))
+            out.write(("[\n  " if empty else ",\n  ") + (item if isinstance(item, Dumped) else _dumped(item)))
             empty = False
         out.write("[]" if empty else "\n ]")
     out.write("{}\n" if first else "\n}\n")
+
+
+class Dumped(str):
+    """A list item of ``_write_json_object`` already as it is written (issue 19: a cached fragment)."""
+
+
+def _dumped(item) -> Dumped:
+    return Dumped(json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+
+
+def record_parts(view, base: str) -> dict[str, str]:
+    """One publication's parts of the open data, as they are written (issue 19: cached per decision,
+    publish/pagecache.py): ``data`` its item in data.json, ``type`` its item in data/<type>.json and
+    ``csv`` its line in data/<type>.csv."""
+    kind = view.decision.kind
+    record = _type_record(kind, view, base)
+    typed = _dumped(record)
+    line = io.StringIO()
+    csv.writer(line, delimiter=";", lineterminator="\r\n").writerow([_value_cell(record.get(c)) for c in _csv_columns(kind)])
+    data = _dumped(_decision_record(view, base)) if view.decision.type == "woo-besluit" else typed
+    return {"data": str(data), "type": str(typed), "csv": line.getvalue()}
+
+
+def parts_fit(parts, view, base: str) -> bool:
+    """Whether ``parts`` (from the cache) have the shape of ``record_parts`` and belong to ``view``: a
+    fragment of another publication or another shape is made again."""
+    if (
+        not isinstance(parts, dict)
+        or set(parts) != {"data", "type", "csv"}
+        or not all(isinstance(v, str) for v in parts.values())
+    ):
+        return False
+    try:
+        data, typed = json.loads(parts["data"]), json.loads(parts["type"])
+        lines = list(csv.reader(io.StringIO(parts["csv"], newline=""), delimiter=";"))
+    except (ValueError, csv.Error, RecursionError):
+        return False
+    url = base + view.url
+    return (
+        all(isinstance(x, dict) and x.get("id") == view.decision.slug and x.get("url") == url for x in (data, typed))
+        and parts["csv"].endswith("\r\n")
+        and len(lines) == 1
+        and lines[0][:1] == [view.decision.slug]
+    )
+
+
+def open_data_files() -> list[str]:
+    """The site-wide open-data files ``write_open_data`` writes, in the order it opens them."""
+    from .types import REGISTRY
+
+    return [urls.DATA_JSON] + [
+        name for kind in REGISTRY.values() for name in (urls.type_data(kind.slug), urls.type_csv(kind.slug))
+    ]
+
+
+def write_open_data(views, base: str, site_name: str, open_file, parts=None) -> None:
+    """``data.json`` and every type's ``data/<type>.json`` and ``.csv``, in one pass over the publications,
+    each taken as its ``record_parts`` (``parts(view)``, e.g. from the cache; made here without it), one at
+    a time (issue 19: nothing of the whole archive is held). ``open_file(name)`` gives a binary file to
+    write to; the bytes are those of ``write_data_json``, ``write_type_json`` and ``write_type_csv``."""
+    from .types import REGISTRY
+
+    parts = parts or (lambda v: record_parts(v, base))
+    handles = {name: open_file(name) for name in open_data_files()}
+
+    def text(name: str):
+        return _Utf8(handles[name])
+
+    data = _JsonLists(text(urls.DATA_JSON), {"versie": DATA_VERSION, "site": site_name, "basis_url": base})
+    typed = {}
+    for name, kind in REGISTRY.items():
+        typed[name] = _JsonLists(
+            text(urls.type_data(kind.slug)), {"versie": DATA_VERSION, "site": site_name, "basis_url": base, "soort": name}
+        )
+        typed[name].start("publicaties")
+        header = io.StringIO()
+        csv.writer(header, delimiter=";", lineterminator="\r\n").writerow(_csv_columns(kind))
+        text(urls.type_csv(kind.slug)).write("\ufeff" + header.getvalue())
+    rank = {name: i for i, name in enumerate(["woo-besluit", *(n for n in REGISTRY if n != "woo-besluit")])}
+    data.start("besluiten")
+    in_decisions = True
+    for v in sorted(views, key=lambda v: (rank[v.decision.type], v.decision.kenmerk)):
+        if in_decisions and v.decision.type != "woo-besluit":
+            data.start("publicaties")
+            in_decisions = False
+        part = parts(v)
+        data.item(part["data"])
+        typed[v.decision.type].item(part["type"])
+        text(urls.type_csv(v.decision.kind.slug)).write(part["csv"])
+    if in_decisions:
+        data.start("publicaties")
+    data.close()
+    for lists in typed.values():
+        lists.close()
+    for handle in handles.values():
+        handle.close()
+
+
+class _Utf8:
+    """Text written to a binary file as UTF-8 (as ``open(..., "w", encoding="utf-8", newline="")`` writes it)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def write(self, text: str) -> None:
+        self.raw.write(text.encode("utf-8"))
+
+
+class _JsonLists:
+    """``_write_json_object`` one list item at a time, for several files written side by side."""
+
+    def __init__(self, out, head: dict):
+        self.out, self.first = out, True
+        self.empty: bool | None = None
+        for name, value in head.items():
+            self._key(name)
+            out.write(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n "))
+
+    def _key(self, name: str) -> None:
+        self.out.write(("{" if self.first else ",") + f"\n {json.dumps(name, ensure_ascii=False, indent=1)}: ")
+        self.first = False
+
+    def _end_list(self) -> None:
+        if self.empty is not None:
+            self.out.write("[]" if self.empty else "\n ]")
+            self.empty = None
+
+    def start(self, name: str) -> None:
+        self._end_list()
+        self._key(name)
+        self.empty = True
+
+    def item(self, text: str) -> None:
+        self.out.write(("[\n  " if self.empty else ",\n  ") + text)
+        self.empty = False
+
+    def close(self) -> None:
+        self._end_list()
+        self.out.write("{}\n" if self.first else "\n}\n")
 
 
 def _row_json(r, base: str) -> dict:
@@ -304,41 +451,45 @@ def write_data_json(views, base: str, site_name: str, out) -> None:
 
 def _decision_records(views, base: str) -> Iterator[dict]:
     for v in sorted((v for v in views if v.decision.type == "woo-besluit"), key=lambda v: v.decision.kenmerk):
-        d = v.decision
-        record = {
-            "id": d.slug,
-            "kenmerk": d.kenmerk,
-            "titel": d.title,
-            "organisatie": d.organisation,
-            "wet": d.law,
-            "besluit": d.outcome,
-            "besluit_datum": d.decision_date.isoformat(),
-            "publicatie_datum": d.publication_date.isoformat(),
-            "verzoek_ontvangen": d.request_received.isoformat() if d.request_received else None,
-            "periode": {
-                "van": d.period_from.isoformat() if d.period_from else None,
-                "tot": d.period_to.isoformat() if d.period_to else None,
-            },
-            "onderwerpen": d.subjects,
-            "url": base + v.url,
-            "samenvatting": plain_text(d.summary_markdown, 100_000),
-            "besluitbrief": _file_json(v.main_files[0], base),
-            "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
-            "zaaknummers": d.case_numbers,
-            "inventaris": [_row_json(r, base) for r in v.rows],
-            "downloads": {
-                "inventaris_csv": base + urls.inventory_csv(v.url),
-                "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
-                "documenten_zip": base + urls.documents_zip(v.url),
-            },
-        }
-        # Every further open-data field of the schema (a field added to woo-besluit appears here too).
-        record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
-        record["documentsoort"] = {"id": v.document_kind[0], "label": v.document_kind[1]} if v.document_kind else None
-        for f in d.kind.opendata_fields():
-            if f.name not in record:
-                record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
-        yield record
+        yield _decision_record(v, base)
+
+
+def _decision_record(v, base: str) -> dict:
+    d = v.decision
+    record = {
+        "id": d.slug,
+        "kenmerk": d.kenmerk,
+        "titel": d.title,
+        "organisatie": d.organisation,
+        "wet": d.law,
+        "besluit": d.outcome,
+        "besluit_datum": d.decision_date.isoformat(),
+        "publicatie_datum": d.publication_date.isoformat(),
+        "verzoek_ontvangen": d.request_received.isoformat() if d.request_received else None,
+        "periode": {
+            "van": d.period_from.isoformat() if d.period_from else None,
+            "tot": d.period_to.isoformat() if d.period_to else None,
+        },
+        "onderwerpen": d.subjects,
+        "url": base + v.url,
+        "samenvatting": plain_text(d.summary_markdown, 100_000),
+        "besluitbrief": _file_json(v.main_files[0], base),
+        "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
+        "zaaknummers": d.case_numbers,
+        "inventaris": [_row_json(r, base) for r in v.rows],
+        "downloads": {
+            "inventaris_csv": base + urls.inventory_csv(v.url),
+            "inventaris_xlsx": base + urls.inventory_xlsx(v.url),
+            "documenten_zip": base + urls.documents_zip(v.url),
+        },
+    }
+    # Every further open-data field of the schema (a field added to woo-besluit appears here too).
+    record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
+    record["documentsoort"] = {"id": v.document_kind[0], "label": v.document_kind[1]} if v.document_kind else None
+    for f in d.kind.opendata_fields():
+        if f.name not in record:
+            record[f.name] = _value_json(f, getattr(d.meta, f.name, None), v, base)
+    return record
 
 
 def atom_feed(views, base: str, site_name: str) -> str:

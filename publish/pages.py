@@ -11,12 +11,13 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from . import urls
@@ -27,6 +28,7 @@ from .model import Decision, InventoryRow, ground_sort_key
 from .pdfs import PdfResult, any_text
 from .slugs import slugify
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # the generator's templates (their bytes key the page cache)
 PAGE_SIZE = 50
 LATEST_ON_HOME = 10
 INVENTORY_PAGE_SIZE = 100  # inventory rows on the decision page and on each static inventory page
@@ -350,13 +352,23 @@ class Generator:
     # Called with each page as soon as it is rendered (issue 19): it writes the page out, after which
     # the page's body is let go, so the pages of a whole archive are never in memory together.
     sink: Callable[[Page], None] | None = None
+    # Issue 19, warm rebuilds: the build cache (publish/cache.py) that keeps each decision's own pages
+    # (publish/pagecache.py), and the SHA-256 of page bodies the last build found free of script markup.
+    cache: Any = None
+    known_clean: frozenset[str] | set[str] = frozenset()
 
     def __post_init__(self):
         self._all_names: tuple[str, ...] | None = None
+        self._facet_counts: list[tuple[str, list[tuple[str, int, str]]]] | None = None
         # With any type besides Woo decisions on the site, lists and facets name the type of each item.
         self.mixed = any(v.decision.type != "woo-besluit" for v in self.views)
+        self.decisions_rendered = 0  # decisions whose own pages were made with Jinja
+        self.decisions_from_cache = 0  # decisions whose own pages came from the cache
+        self.cache_refused = 0  # cache entries refused (damaged, other pages, script markup): made again
+        self.used_keys: set[str] = set()  # page-cache keys of this build (the rest is pruned)
+        self._templates_hash = ""
         self.env = Environment(
-            loader=PackageLoader("publish", "templates"),
+            loader=FileSystemLoader(str(TEMPLATES)),
             autoescape=select_autoescape(["html"], default_for_string=True, default=True),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -368,11 +380,9 @@ class Generator:
         self.env.filters["text_html"] = text_html
         self.env.globals["mixed"] = self.mixed
 
-    def render(
-        self, template: str, url: str, page_title: str, shows=(), owners: tuple[str, ...] | None = None, **context
-    ) -> None:
+    def render(self, template: str, url: str, page_title: str, shows=(), owners: tuple[str, ...] | None = None, **context) -> str:
         """``shows``: the decision views whose data the page shows (for refusing a package by its page);
-        ``owners``: the packages instead, for a page that shows no view."""
+        ``owners``: the packages instead, for a page that shows no view. Returns the page's body."""
         if owners is not None:
             packages = owners
         elif shows is self.views:  # listings and statistics show every view: one shared tuple, not one per page
@@ -382,7 +392,11 @@ class Generator:
         else:
             packages = tuple(sorted({v.decision.name for v in shows}))
         page = Page(url, page_title, "", packages)
-        page.body = self.env.get_template(template).render(page=page, site=self.site, urls=urls, **context)
+        body = page.body = self.env.get_template(template).render(page=page, site=self.site, urls=urls, **context)
+        self._emit(page)
+        return body
+
+    def _emit(self, page: Page) -> None:
         self.pages.append(page)
         if self.sink is not None:
             self.sink(page)
@@ -402,63 +416,7 @@ class Generator:
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
         self.render("home.html", "", self.site.name, shows=latest[:LATEST_ON_HOME], stats=stats, latest=latest[:LATEST_ON_HOME])
         for v in views:
-            downloads = [
-                (label, url, self.download_sizes[url])
-                for url, label in (
-                    (urls.inventory_csv(v.url), "Inventarislijst (CSV)"),
-                    (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
-                    (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)"),
-                )
-                if url in self.download_sizes
-            ]
-            context: dict[str, Any] = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
-            context.update(v.kind.page(v) if v.kind.page else {})
-            pages = v.inventory_pages
-            inventory_urls = [inventory_page_url(v.url, n) for n in range(1, pages + 1)]
-            for n in range(1, pages + 1):
-                rows = v.rows[(n - 1) * INVENTORY_PAGE_SIZE : n * INVENTORY_PAGE_SIZE]
-                pagination = Pagination(
-                    n,
-                    pages,
-                    _window(inventory_urls, n),
-                    inventory_urls[n - 2] if n > 1 else None,
-                    inventory_urls[n] if n < pages else None,
-                )
-                if n == 1:
-                    self.render(
-                        v.kind.template,
-                        v.url,
-                        v.decision.title,
-                        shows=[v],
-                        item=v,
-                        downloads=downloads,
-                        pagination=pagination,
-                        rows=rows,
-                        **context,
-                    )
-                else:
-                    self.render(
-                        "inventory.html",
-                        inventory_urls[n - 1],
-                        f"Inventarislijst bij besluit {v.decision.kenmerk} (pagina {n})",
-                        shows=[v],
-                        item=v,
-                        pagination=pagination,
-                        rows=rows,
-                        first=(n - 1) * INVENTORY_PAGE_SIZE + 1,
-                    )
-            for r in v.rows:
-                title = f"Document {r.row.nr}" if not r.available else r.row.title
-                self.render(
-                    "document.html",
-                    r.page_url,
-                    title,
-                    shows=[v],
-                    item=v,
-                    row=r,
-                    related=v.related_rows(r),
-                    case_numbers=list(getattr(r.row, "case_numbers", None) or []),
-                )
+            self._decision_pages(v)
         self._listings()
         self._grounds()
         self._statistics()
@@ -480,6 +438,116 @@ class Generator:
                 item=item,
             )
         return self.pages
+
+    def _plans(self, v: DecisionView) -> list[tuple[str, str, str, Callable[[], dict[str, Any]]]]:
+        """A decision's own pages in order, each as (template, url, title, its context when rendered)."""
+        plans: list[tuple[str, str, str, Callable[[], dict[str, Any]]]] = []
+
+        def decision_context(pagination: Pagination, rows: list[RowView]) -> dict[str, Any]:
+            downloads = [
+                (label, url, self.download_sizes[url])
+                for url, label in (
+                    (urls.inventory_csv(v.url), "Inventarislijst (CSV)"),
+                    (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
+                    (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)"),
+                )
+                if url in self.download_sizes
+            ]
+            context: dict[str, Any] = {"summary_html": Markup(render_untrusted(v.decision.summary_markdown))}
+            context.update(v.kind.page(v) if v.kind.page else {})
+            return dict(item=v, downloads=downloads, pagination=pagination, rows=rows, **context)
+
+        def inventory_context(pagination: Pagination, rows: list[RowView], first: int) -> dict[str, Any]:
+            return dict(item=v, pagination=pagination, rows=rows, first=first)
+
+        def document_context(r: RowView) -> dict[str, Any]:
+            return dict(item=v, row=r, related=v.related_rows(r), case_numbers=list(getattr(r.row, "case_numbers", None) or []))
+
+        pages = v.inventory_pages
+        inventory_urls = [inventory_page_url(v.url, n) for n in range(1, pages + 1)]
+        for n in range(1, pages + 1):
+            rows = v.rows[(n - 1) * INVENTORY_PAGE_SIZE : n * INVENTORY_PAGE_SIZE]
+            pagination = Pagination(
+                n,
+                pages,
+                _window(inventory_urls, n),
+                inventory_urls[n - 2] if n > 1 else None,
+                inventory_urls[n] if n < pages else None,
+            )
+            if n == 1:
+                plans.append((v.kind.template, v.url, v.decision.title, partial(decision_context, pagination, rows)))
+            else:
+                plans.append(
+                    (
+                        "inventory.html",
+                        inventory_urls[n - 1],
+                        f"Inventarislijst bij besluit {v.decision.kenmerk} (pagina {n})",
+                        partial(inventory_context, pagination, rows, (n - 1) * INVENTORY_PAGE_SIZE + 1),
+                    )
+                )
+        for r in v.rows:
+            plans.append(
+                (
+                    "document.html",
+                    r.page_url,
+                    f"Document {r.row.nr}" if not r.available else r.row.title,
+                    partial(document_context, r),
+                )
+            )
+        return plans
+
+    def _page_key(self, v: DecisionView) -> str:
+        """The page-cache key of a decision's own pages ("" without a cache, or when the view cannot be
+        fingerprinted): see publish/pagecache.py for what it holds."""
+        if self.cache is None:
+            return ""
+        from .incremental import folder_hash, key_of
+        from .pagecache import SOURCE_KIND, VERSION
+        from .pagecache import fingerprint as fingerprint_of
+
+        fingerprint = fingerprint_of(v)
+        if not fingerprint:
+            return ""
+        if not self._templates_hash:
+            self._templates_hash = folder_hash(TEMPLATES)
+        sizes = [
+            [url, self.download_sizes.get(url)]
+            for url in (urls.inventory_csv(v.url), urls.inventory_xlsx(v.url), urls.documents_zip(v.url))
+        ]
+        return key_of(
+            SOURCE_KIND, VERSION, self._templates_hash, self.site.name, self.site.organisation, self.mixed, sizes, fingerprint
+        )
+
+    def _decision_pages(self, v: DecisionView) -> None:
+        """A decision's own pages: from the page cache when its key is there and the entry passes every
+        check (publish/pagecache.py), else rendered (and stored)."""
+        from .pagecache import SOURCE_KIND, clean_check, pack_pages, unpack_pages
+
+        plans = self._plans(v)
+        key = self._page_key(v)
+        if key:
+            self.used_keys.add(key)
+            stored = self.cache.get_blob(SOURCE_KIND, key)
+            bodies = unpack_pages(stored[1], [(url, title) for _, url, title, _ in plans]) if stored is not None else None
+            if bodies is not None:
+                clean = clean_check(self.known_clean)
+                if all(clean(body) for body in bodies):
+                    self.decisions_from_cache += 1
+                    packages = (v.decision.name,)
+                    for (_, url, title, _), body in zip(plans, bodies):
+                        self._emit(Page(url, title, body, packages))
+                    return
+            if stored is not None:
+                self.cache_refused += 1
+        made = []
+        for template, url, title, context in plans:
+            made.append((url, title, self.render(template, url, title, shows=[v], **context())))
+        self.decisions_rendered += 1
+        if key:
+            try:
+                self.cache.put_blob(SOURCE_KIND, key, pack_pages(made))
+            except OSError:  # a read-only or full cache: made again next time
+                pass
 
     def _statistics(self) -> None:
         from statistics import median
@@ -592,7 +660,20 @@ class Generator:
         )
 
     def _facets(self, current: str | None) -> list[dict]:
+        """The facets of a listing page, ``current`` marked. The counts are made once per build (issue 19:
+        every listing page shows them; counting again per page costs the number of pages times the archive)."""
+        if self._facet_counts is None:
+            self._facet_counts = self._count_facets()
         facets = []
+        for title, counted in self._facet_counts:
+            values = [{"label": label, "count": count, "url": url, "current": current == url} for label, count, url in counted]
+            if values:
+                facets.append({"title": title, "values": values})
+        return facets
+
+    def _count_facets(self) -> list[tuple[str, list[tuple[str, int, str]]]]:
+        """Per facet its title and its values in order: (label, count, URL)."""
+        out = []
         for key, title, label_of in (
             ("soort", "Soort", lambda v: [v.kind.plural] if self.mixed else []),
             ("jaar", "Jaar", lambda v: [str(v.decision.year)]),
@@ -610,18 +691,8 @@ class Generator:
                 for label in label_of(v) if key == "soort" or key in v.kind.facets else []:
                     counts[label] += 1
             order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
-            values = [
-                {
-                    "label": label,
-                    "count": counts[label],
-                    "url": urls.facet(key, label),
-                    "current": current == urls.facet(key, label),
-                }
-                for label in order
-            ]
-            if values:
-                facets.append({"title": title, "values": values})
-        return facets
+            out.append((title, [(label, counts[label], urls.facet(key, label)) for label in order]))
+        return out
 
     def _paged(self, base: str, title: str, list_title: str, caption: str, items: list, intro: str = "") -> None:
         chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
@@ -830,8 +901,37 @@ def write_sources(pages: Iterable[Page], target: Path) -> None:
     for page in pages:
         path = target / page.source_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        # mkdocs' templates do not autoescape: the title goes in already escaped.
-        title = str(escape(page.title))
-        # A publication site, not documentation: no sidebar that repeats the page title, no table of contents.
-        head = yaml.safe_dump({"title": title, "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000).strip()
+        head = front_matter(page.title)
         path.write_text(f'---\n{head}\n---\n\n<div class="woo-page">\n{page.body.strip()}\n</div>\n', encoding="utf-8")
+
+
+_HEAD = "hide:\n- navigation\n- toc\ntitle: "
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def front_matter(title: str) -> str:
+    """A generated page's YAML front matter, without the ``---`` lines. A publication site, not
+    documentation: no sidebar that repeats the page title, no table of contents. mkdocs' templates do not
+    autoescape: the title goes in already escaped.
+
+    ``yaml.safe_dump`` costs about a millisecond a page (issue 19: hundreds of thousands of pages); a
+    title PyYAML writes as a plain scalar (its own analysis and resolver say so, as its emitter decides)
+    on one line is written directly, byte for byte as safe_dump writes it; any other title goes through
+    safe_dump (tests/test_pagecache.py compares both on awkward titles)."""
+    from yaml.nodes import ScalarNode
+
+    text = str(escape(title))
+    if len(text) < 900:
+        analysis = _ANALYSER.analyze_scalar(text)
+        if (
+            analysis.allow_block_plain
+            and not analysis.multiline
+            and not analysis.empty
+            and _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG
+        ):
+            return _HEAD + text
+    return yaml.safe_dump({"title": text, "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000).strip()
+
+
+_ANALYSER = yaml.emitter.Emitter(None, allow_unicode=True)
+_RESOLVER = yaml.resolver.Resolver()

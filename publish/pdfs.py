@@ -64,6 +64,11 @@ class CachedTexts:
             raise OSError(errno.EIO, "een resultaat in de cache is verdwenen of beschadigd tijdens de build", str(self._key))
         return texts
 
+    def identity(self) -> tuple[str, int, bool]:
+        """What determines the texts without reading them (issue 19: the page cache's key): the cache entry
+        (the PDF's SHA-256 and the gate's code version), the number of pages and whether any has text."""
+        return self._key, self._count, self.has_text
+
     def __iter__(self):
         return iter(self._load())
 

@@ -63,7 +63,7 @@ class Site:
         cold_archive = self.tmp / f"archief-koud-{self.rounds}"
         if self.cache.is_dir():
             shutil.copytree(self.cache, cold_cache)
-            for kind in ("pagina", "download", "site"):
+            for kind in ("pagina", "download", "site", "bron", "fragment", "samengesteld"):
                 shutil.rmtree(cold_cache / kind, ignore_errors=True)
         if self.archive.is_dir():
             shutil.copytree(self.archive, cold_archive)
@@ -206,6 +206,8 @@ def test_embargo_lifts_by_date_on_a_warm_build(site, make_package):
 
 def test_a_package_refused_by_the_script_check_on_a_warm_build(site, monkeypatch):
     monkeypatch.setattr("publish.pages.render_untrusted", lambda text: text)
+    # That is other code: a real change of the code changes its hash, which every cache key holds.
+    monkeypatch.setattr("publish.incremental._CODE_HASH", "ander-programma")
     pkg = site.decisions / "twee"
     text = (pkg / "besluit.md").read_text(encoding="utf-8")
     (pkg / "besluit.md").write_text(text.rstrip("\n") + ' <img src=x onerror="window.__woo=1">\n', encoding="utf-8")
@@ -264,3 +266,155 @@ def test_a_damaged_record_of_the_live_site_only_costs_time(site, record):
             path.write_bytes(record)
     report = site.warm()
     assert report.site["bestanden_hergebruikt"] == 0 and report.site["paginas_gerenderd"] == 0
+
+
+# -- Issue 19: the page cache (each decision's generated pages) and the fragments of open data and sitemaps ------
+
+
+def _blobs(site: Site, kind: str) -> list[Path]:
+    return sorted((site.cache / kind).rglob("*.blob"))
+
+
+def test_nothing_changed_runs_no_jinja_and_links_open_data_and_sitemaps(site):
+    report = site.warm()
+    assert report.site["besluiten_paginas_gemaakt"] == 0 and report.site["besluiten_paginas_uit_cache"] == 3
+    # Open data and the sitemaps are linked whole from the live site: nothing assembled, nothing written.
+    assert report.site.get("opendata_geschreven", 0) == 0 and report.site["opendata_hergebruikt"] > 0
+    assert report.site.get("metadata_geschreven", 0) == 0 and report.site["metadata_hergebruikt"] > 0
+    assert len(_blobs(site, "bron")) == 3
+
+
+def test_one_decision_changed_rewrites_only_what_shows_it(site):
+    pkg = site.decisions / "twee"
+    _edit(pkg / "besluit.md", "Besluit over bomen", "Besluit over oude bomen")
+    approve(pkg)
+    before, before_times = files(site.out), mtimes(site.out)
+    report = site.warm()
+    assert report.site["besluiten_paginas_gemaakt"] == 1 and report.site["besluiten_paginas_uit_cache"] == 2
+    after, after_times = files(site.out), mtimes(site.out)
+    assert "oude bomen" in after["data.json"].decode() and "oude bomen" in after["data/woo-besluit.csv"].decode()
+    diwoo = [p for p in after if p.startswith("sitemaps/diwoo-") and "oude bomen" in after[p].decode()]
+    assert diwoo
+    # Files whose bytes did not change keep their modification time (the plain sitemap: same addresses and dates).
+    unchanged = [p for p in before if p in after and before[p] == after[p]]
+    assert "sitemap.xml" in unchanged and "robots.txt" in unchanged
+    assert [p for p in unchanged if before_times[p] != after_times[p]] == []
+    assert report.site["metadata_hergebruikt"] >= 2 and report.site["metadata_geschreven"] >= 1
+
+
+def test_a_template_change_makes_every_decision_page_again(site, tmp_path, monkeypatch):
+    from publish import pages
+
+    templates = tmp_path / "sjablonen"
+    shutil.copytree(pages.TEMPLATES, templates)
+    _edit(templates / "document.html", "{% from", "<!-- sjabloon gewijzigd -->\n{% from")
+    monkeypatch.setattr(pages, "TEMPLATES", templates)
+    report = site.warm()
+    assert report.site["besluiten_paginas_gemaakt"] == 3 and report.site["besluiten_paginas_uit_cache"] == 0
+    assert "sjabloon gewijzigd" in (site.out / "besluit/2024-0002/document/1/index.html").read_text()
+
+
+def test_a_code_change_makes_every_decision_page_and_fragment_again(site, monkeypatch):
+    monkeypatch.setattr("publish.incremental._CODE_HASH", "nieuwe-versie")
+    report = site.warm()
+    assert report.site["besluiten_paginas_gemaakt"] == 3
+    assert report.site["opendata_geschreven"] == 0  # made again, but the same bytes: linked, not written
+
+
+def test_site_address_and_organisation_changes_reach_pages_open_data_and_sitemaps(site):
+    _edit(site.config, "site_url: https://woo.example.nl/", "site_url: https://openbaar.example.org/woo/")
+    report = site.warm()
+    # The pages link relatively, but show the sizes of the downloads, and the CSV holds the documents' addresses.
+    assert report.site["besluiten_paginas_gemaakt"] == 3
+    assert "https://openbaar.example.org/woo/besluit/2024-0002/" in (site.out / "data.json").read_text()
+    assert "https://openbaar.example.org/woo/" in (site.out / "sitemap.xml").read_text()
+    assert report.site["opendata_geschreven"] > 0 and report.site["metadata_geschreven"] > 0
+    data = yaml.safe_load(site.config.read_text(encoding="utf-8"))
+    data["extra"]["woo"]["organisatie"] = "Gemeente Voorbeeld"
+    site.config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = site.warm()
+    assert report.site["besluiten_paginas_gemaakt"] == 3
+    assert "Gemeente Voorbeeld" in (site.out / "index.html").read_text()
+
+
+def test_damaged_page_cache_entries_are_made_again(site):
+    before = files(site.out)
+    for i, entry in enumerate(_blobs(site, "bron")):
+        os.chmod(entry, 0o644)
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if i % 2 else data.replace(b"woo-", b"WOO-", 1))
+    report = site.warm()
+    assert report.site["besluiten_paginas_gemaakt"] == 3 and report.site["besluiten_paginas_uit_cache"] == 0
+    assert files(site.out) == before
+
+
+@pytest.mark.parametrize("forgery", ["script", "andere-paginas", "geen-json", "vreemde-vorm"])
+def test_a_forged_page_cache_entry_with_a_valid_checksum_is_refused(site, forgery):
+    """Someone wrote entries with a correct checksum: markup that would run, another decision's pages,
+    not JSON, another shape. Each is refused and the pages are made again; nothing of it is published,
+    and no package is refused for it."""
+    import json
+
+    from publish.cache import Cache
+
+    cache = Cache(site.cache)
+    entries = _blobs(site, "bron")
+    keys = [entry.name.split(".")[0] for entry in entries]
+    stored = [cache.get_blob("bron", key)[1] for key in keys]
+    shutil.rmtree(site.cache / "site")  # no record of clean bodies: every cached body is looked at
+    before = files(site.out)
+    for i, key in enumerate(keys):
+        if forgery == "script":
+            entry = json.loads(stored[i])
+            for page in entry["paginas"]:
+                page[2] = page[2].replace(
+                    "</h1>", '</h1><img src=x onerror="window.__vervalst=1"><script>window.__vervalst=2</script>', 1
+                )
+            data = json.dumps(entry, ensure_ascii=False).encode("utf-8")
+        elif forgery == "andere-paginas":
+            data = stored[(i + 1) % len(stored)]
+        elif forgery == "geen-json":
+            data = b"\xff\xfe niet json"
+        else:
+            data = json.dumps({"versie": 1, "paginas": {"a": 1}}).encode("utf-8")
+        for path in (site.cache / "bron").rglob(f"{key}.blob"):
+            os.chmod(path, 0o644)
+        cache.put_blob("bron", key, data)
+    report = site.warm()
+    assert report.exit_code == EXIT_OK and report.refused == []
+    assert report.site["paginacache_geweigerd"] == 3 and report.site["besluiten_paginas_gemaakt"] == 3
+    after = files(site.out)
+    assert after == before
+    assert not [p for p, data in after.items() if b"__vervalst" in data]
+
+
+def test_forged_and_damaged_fragments_are_made_again(site):
+    """Fragments of open data and sitemaps: a damaged one, one of another decision with a valid checksum,
+    and a set record that names files outside the site: all refused, the output is what a cold build makes."""
+    import json
+
+    from publish.cache import Cache
+
+    pkg = site.decisions / "twee"
+    _edit(pkg / "besluit.md", "Besluit over bomen", "Besluit over oude bomen")  # the sets must be assembled again
+    approve(pkg)
+    cache = Cache(site.cache)
+    entries = sorted((site.cache / "fragment").rglob("*.json"))
+    assert entries
+    values = {e: json.loads(e.read_text(encoding="utf-8"))["value"] for e in entries}
+    opendata = [e for e in entries if isinstance(values[e], dict)]
+    assert len(opendata) == 3
+    for i, entry in enumerate(opendata):  # each decision's open data swapped for the next one's, checksum and all
+        os.chmod(entry, 0o644)
+        cache.put_json("fragment", entry.name.split(".")[0], values[opendata[(i + 1) % 3]])
+    for entry in [e for e in entries if e not in opendata]:
+        os.chmod(entry, 0o644)
+        entry.write_bytes(entry.read_bytes()[:-5])  # damaged
+    for entry in (site.cache / "samengesteld").rglob("*.json"):
+        os.chmod(entry, 0o644)
+        cache.put_json("samengesteld", entry.name.split(".")[0], {"files": {"../../buiten.txt": "0" * 64}})
+    report = site.warm()
+    assert report.exit_code == EXIT_OK
+    assert not (site.tmp / "buiten.txt").exists()
+    data = json.loads((site.out / "data.json").read_text(encoding="utf-8"))
+    assert [b["titel"] for b in data["besluiten"]] == ["Besluit over parkeren", "Besluit over oude bomen", "Besluit over fietsen"]

@@ -1,0 +1,358 @@
+"""Warm rebuilds (issue 19): what the build makes per decision is kept in the build cache, keyed by
+everything it is made from, so a rebuild in which a decision did not change runs neither Jinja nor the
+open-data and DiWoo code for it.
+
+- **Generated pages** (kind ``bron``): the bodies of a decision's own pages (decision page, inventory
+  pages, document pages) as ``publish/pages.py`` renders them. Key: the decision's fingerprint (below),
+  the generator's templates (their bytes), the site settings that enter the pages (name, organisation,
+  whether the site has more than one type), the sizes of the decision's downloads, and the code and
+  library versions (``incremental.key_of``). Cross-decision pages (home, listings, facets, grounds,
+  statistics) are made every build; they are cheap.
+- **Fragments** (kind ``fragment``): a decision's part of ``data.json``, of the per-type JSON and CSV,
+  and of the DiWoo sitemaps; the files are assembled from them in order (``publish/opendata.py``,
+  ``publish/diwoo.py``).
+- **Assembled sets** (kind ``samengesteld``): for a set of files made from every decision (open data,
+  sitemaps), the names and SHA-256 of the files the set gave, under a key over every input of the set.
+  When the key is known and the live site still has exactly those files, they are linked from the live
+  site (``incremental.LiveReuse``) without assembling anything; otherwise the files are assembled and a
+  file whose bytes did not change is still linked, so it keeps its modification time and a sync
+  uploads nothing.
+
+The fingerprint of a decision is the SHA-256 of its whole view as the pages see it (``view_fingerprint``):
+every field of the validated decision, its inventory rows, published files (title, place, size, pages,
+the identity of their texts in the inspection cache) and history, walked generically, so a field added
+to the model enters the key without anyone remembering to add it. A value of a kind the walk does not
+know makes the decision uncacheable (it is simply made every build), never a wrong hit.
+
+Every entry carries its SHA-256 (``Cache.put_blob``); an entry that is damaged, of the wrong shape,
+names other pages than the decision has, or whose page text holds script markup the last build did not
+find clean, is refused and the pages are made again: a cache entry is never published unchecked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from pathlib import PurePath
+
+SOURCE_KIND = "bron"
+FRAGMENT_KIND = "fragment"
+SET_KIND = "samengesteld"
+VERSION = 1
+
+
+class NoFingerprint(TypeError):
+    """The view holds a value the fingerprint does not know how to encode: do not cache it."""
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+# Fields that point at other rows of the same inventory (cycles: an e-mail and its attachments): encoded
+# by the anchor of the row they point at. The build's own copy of a published file (a place in its
+# temporary folder, never shown) is left out.
+_REFERENCES = {"attached_to", "attachments", "thread", "related"}
+_LEFT_OUT = {("PublishedFile", "source")}
+_MAX_DEPTH = 40
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls) if (cls.__name__, f.name) not in _LEFT_OUT)
+    return names
+
+
+def _anchor(row) -> object:
+    if row is None:
+        return None
+    if isinstance(row, (list, tuple)):
+        return [_anchor(r) for r in row]
+    anchor = getattr(row, "anchor", None)
+    if not isinstance(anchor, str):
+        raise NoFingerprint(type(row).__name__)
+    return {"a": anchor}
+
+
+def _encode(value, depth: int = 0):
+    """A JSON value that differs whenever ``value`` differs: JSON arrays for sequences, objects with a
+    one-letter tag for every other kind, so no two kinds of value ever encode alike."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if depth > _MAX_DEPTH:
+        raise NoFingerprint("te diep")
+    if isinstance(value, float):
+        return {"f": repr(value)}
+    if isinstance(value, (list, tuple)):
+        return [v if v is None or type(v) in _PLAIN else _encode(v, depth + 1) for v in value]
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, PurePath):
+        return {"p": str(value)}
+    if isinstance(value, dict):
+        return {"m": sorted([[repr(k), _encode(v, depth + 1)] for k, v in value.items()], key=lambda kv: kv[0])}
+    if isinstance(value, (set, frozenset)):
+        return {"s": sorted(json.dumps(_encode(v, depth + 1), sort_keys=True) for v in value)}
+    identity = getattr(value, "identity", None)
+    if callable(identity) and type(value).__name__ == "CachedTexts":
+        return {"x": list(identity())}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        rows = cls.__name__ == "RowView"
+        fields = []
+        for name in _names(cls):
+            item = getattr(value, name)
+            if item is None or type(item) in _PLAIN:  # most values: no call
+                fields.append(item)
+            elif rows and name in _REFERENCES:
+                fields.append(_anchor(item))
+            else:
+                fields.append(_encode(item, depth + 1))
+        return {"c": _class_name(cls), "v": fields}
+    raise NoFingerprint(type(value).__name__)
+
+
+_PLAIN = frozenset({str, int, bool})
+_CLASS_NAMES: dict[type, str] = {}
+
+
+def _class_name(cls: type) -> str:
+    name = _CLASS_NAMES.get(cls)
+    if name is None:
+        name = _CLASS_NAMES[cls] = f"{cls.__module__}.{cls.__qualname__}"
+    return name
+
+
+def view_fingerprint(view) -> str:
+    """SHA-256 over everything of a decision's view its pages can show (NoFingerprint when it holds
+    a value of an unknown kind)."""
+    body = json.dumps(_encode(view), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fingerprint_or_empty(view) -> str:
+    try:
+        return view_fingerprint(view)
+    except (NoFingerprint, RecursionError, ValueError):
+        return ""
+
+
+def clean_check(known_clean: frozenset[str] | set[str]):
+    """A test for a page body taken from the cache: known clean by its SHA-256 (the last build scanned
+    exactly these bytes), or scanned now and free of any script markup."""
+    from .scriptcheck import scan_html
+
+    def clean(body: str) -> bool:
+        if hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() in known_clean:
+            return True
+        return not scan_html(body, every_script=True)
+
+    return clean
+
+
+def pack_pages(pages: list[tuple[str, str, str]]) -> bytes:
+    """A decision's pages (url, title, body) as one cache entry."""
+    return json.dumps({"versie": VERSION, "paginas": pages}, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def unpack_pages(data: bytes, expected: list[tuple[str, str]]) -> list[str] | None:
+    """The bodies of a cache entry when it holds exactly the pages ``expected`` (url, title), in order;
+    None for anything else (another shape, other pages, not text)."""
+    try:
+        entry = json.loads(data.decode("utf-8", "surrogatepass"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if not isinstance(entry, dict) or entry.get("versie") != VERSION:
+        return None
+    pages = entry.get("paginas")
+    if not isinstance(pages, list) or len(pages) != len(expected):
+        return None
+    bodies = []
+    for item, (url, title) in zip(pages, expected):
+        if not (isinstance(item, list) and len(item) == 3 and item[0] == url and item[1] == title and isinstance(item[2], str)):
+            return None
+        bodies.append(item[2])
+    return bodies
+
+
+_MEMO_ATTRIBUTE = "_woo_fingerprint"
+
+
+def fingerprint(view) -> str:
+    """``fingerprint_or_empty``, computed once per view (a view is not changed once it is built)."""
+    known = view.__dict__.get(_MEMO_ATTRIBUTE)
+    if known is None:
+        known = view.__dict__[_MEMO_ATTRIBUTE] = fingerprint_or_empty(view)
+    return known
+
+
+class Fragments:
+    """Per-decision fragments (open data, DiWoo) from the cache, or made and stored. ``used`` collects
+    the keys of this build (the rest is pruned); ``made`` and ``reused`` count."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.used: set[str] = set()
+        self.made = 0
+        self.reused = 0
+
+    @staticmethod
+    def key(view, what: str, settings: list) -> str:
+        from .incremental import key_of
+
+        print_ = fingerprint(view)
+        return key_of(FRAGMENT_KIND, VERSION, what, settings, print_) if print_ else ""
+
+    def keep(self, views, what: str, settings: list) -> None:
+        """Keep the fragments ``what`` of ``views`` in the cache although this build did not need them (its
+        files were linked whole from the live site): the next change assembles from them."""
+        if self.cache is not None:
+            self.used |= {k for k in (self.key(v, what, settings) for v in views) if k}
+
+    def get(self, view, what: str, settings: list, make, fits):
+        """The fragment ``what`` of ``view`` for ``settings`` (every other input besides the view and the
+        code): from the cache when its entry passes ``fits(value)``, else ``make()``."""
+        key = self.key(view, what, settings) if self.cache is not None else ""
+        if not key:
+            self.made += 1
+            return make()
+        self.used.add(key)
+        stored = self.cache.get_json(FRAGMENT_KIND, key)
+        if stored is not None and fits(stored):
+            self.reused += 1
+            return stored
+        value = make()
+        self.made += 1
+        try:
+            self.cache.put_json(FRAGMENT_KIND, key, value)
+        except OSError:  # a read-only or full cache: made again next time
+            pass
+        return value
+
+
+def set_key(what: str, settings: list, views) -> str:
+    """The key of a set of files made from every decision (``AssembledSet``): its settings and every
+    decision's fingerprint, in order; "" when one of them has none."""
+    from .incremental import key_of
+
+    prints = [fingerprint(v) for v in views]
+    if not all(prints):
+        return ""
+    return key_of(SET_KIND, VERSION, what, settings, prints)
+
+
+def _safe_name(name: object) -> bool:
+    if not isinstance(name, str) or not name or name.startswith("/") or "\\" in name or "\0" in name:
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
+
+
+class AssembledSet:
+    """Files assembled from every decision's fragments (open data, sitemaps), written only when their
+    bytes change: a file with the same SHA-256 as the live site's (as the last build recorded it, and not
+    touched since) is linked from there (``LiveReuse.link``), so it keeps its inode and modification time.
+    With the set's key in the cache (``SET_KIND``: the names and SHA-256 of its files) and every one of
+    those files still in the live site, nothing is assembled at all (``link_all``)."""
+
+    def __init__(self, cache, reuse, target, key: str):
+        self.cache, self.reuse, self.target, self.key = cache, reuse, target, key
+        self.files: dict[str, str] = {}  # name -> SHA-256 of what this build wrote or linked
+        self.sizes: dict[str, int] = {}
+        self.written = 0
+        self.linked = 0
+
+    def link_all(self) -> bool:
+        """Link every file of the set as the last build with the same key made it; False (and nothing
+        linked) when the key is unknown, its entry damaged, or any of its files not as recorded."""
+        if not self.key or self.reuse is None or self.cache is None:
+            return False
+        entry = self.cache.get_json(SET_KIND, self.key)
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if not isinstance(files, dict) or not files:
+            return False
+        if not all(_safe_name(n) and isinstance(s, str) and len(s) == 64 for n, s in files.items()):
+            return False
+        done: list[str] = []
+        for name, sha in sorted(files.items()):
+            if not self.reuse.link(name, "sha256:" + sha, self.target / name):
+                for undo in done:
+                    (self.target / undo).unlink(missing_ok=True)
+                    self.reuse.forget(undo)
+                self.sizes, self.linked = {}, 0
+                return False
+            done.append(name)
+            self.sizes[name] = (self.target / name).stat().st_size
+            self.linked += 1
+        self.files = dict(files)
+        return True
+
+    def known(self, name: str, data: bytes) -> bool:
+        """Whether the live site has exactly these bytes at ``name``, as the last build recorded it."""
+        if self.reuse is None:
+            return False
+        entry = self.reuse.before.get(name)
+        return isinstance(entry, list) and bool(entry) and entry[0] == "sha256:" + hashlib.sha256(data).hexdigest()
+
+    def put(self, name: str, data: bytes) -> None:
+        """One file of the set: linked from the live site when its bytes are the same, else written."""
+        sha = hashlib.sha256(data).hexdigest()
+        path = self.target / name
+        self.files[name], self.sizes[name] = sha, len(data)
+        if self.reuse is not None and self.reuse.link(name, "sha256:" + sha, path):
+            self.linked += 1
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # never write into a file that may be linked
+        path.write_bytes(data)
+        self.written += 1
+        if self.reuse is not None:
+            self.reuse.record(name, "sha256:" + sha)
+
+    def open(self, name: str) -> _HashingFile:
+        """A binary file to stream one file of the set into; on ``close`` it is linked from the live site
+        instead when its bytes turn out to be the same."""
+        path = self.target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        return _HashingFile(self, name, path)
+
+    def _closed(self, name: str, path, sha: str) -> None:
+        self.files[name] = sha
+        if self.reuse is not None and self.reuse.link(name, "sha256:" + sha, path):
+            self.linked += 1
+        else:
+            self.written += 1
+            if self.reuse is not None:
+                self.reuse.record(name, "sha256:" + sha)
+        self.sizes[name] = path.stat().st_size
+
+    def save(self) -> None:
+        """Remember the set's files under its key (after every file is in place)."""
+        if self.key and self.cache is not None and self.files:
+            try:
+                self.cache.put_json(SET_KIND, self.key, {"files": dict(sorted(self.files.items()))})
+            except OSError:
+                pass
+
+
+class _HashingFile:
+    def __init__(self, owner: AssembledSet, name: str, path):
+        self.owner, self.name, self.path = owner, name, path
+        self.handle = open(path, "wb")
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.handle.write(data)
+
+    def close(self) -> None:
+        if self.handle.closed:
+            return
+        self.handle.close()
+        self.owner._closed(self.name, self.path, self.digest.hexdigest())
