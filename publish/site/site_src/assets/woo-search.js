@@ -9,6 +9,8 @@
   "use strict";
   var root = document.getElementById("woo-search");
   if (!root || !window.lunr || !window.lunr.wooStem) return;
+  var form = document.querySelector(".woo-search-form");
+  if (form) form.hidden = false;  // hidden in the HTML: without JavaScript the page shows how to browse instead
   // For benchmarks/search_scale.py: when this script starts handling the query (its "query latency" runs from here).
   if (window.performance && performance.mark) performance.mark("search:start");
   var base = root.getAttribute("data-index");
