@@ -210,3 +210,29 @@ def test_approve_with_an_untrusted_key_names_the_pub_file_and_where_it_goes(make
     # The demonstration key is trusted: the package is approved, without such a message.
     trusted = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml"))
     assert trusted.returncode == 0 and "Stuur de beheerder" not in trusted.stdout, trusted.stdout + trusted.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("gm0363", "Gemeente Amsterdam"),
+        ("GM0363", "Gemeente Amsterdam"),
+        (" " + AMSTERDAM + "/ ", "Gemeente Amsterdam"),
+        ("mnre1034", "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"),
+        ("gm9999", None),  # a code the site does not name: refused, never shown
+        ("https://identifier.overheid.nl/tooi/id/gemeente/gm9999", None),
+        ("Gemeente Amsterdam", "Gemeente Amsterdam"),  # a name stays a name
+        ("Gemeente 0363", "Gemeente 0363"),
+        (AMSTERDAM + "/../../x", AMSTERDAM + "/../../x"),  # no TOOI identifier: shown as written (it is text)
+        ("gm0363\u202e", "gm0363\u202e"),  # a control character: no identifier (the package check refuses such text)
+        ("a" * 100_000 + "1234", "a" * 100_000 + "1234"),  # huge: no identifier, and found in linear time
+    ],
+)
+def test_organisation_name_of_tooi_identifiers_and_hostile_values(value, shown):
+    from publish.tooi import organisation_name
+
+    names = {
+        "Gemeente Amsterdam": AMSTERDAM,
+        "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties": "https://identifier.overheid.nl/tooi/id/ministerie/mnre1034",
+    }
+    assert organisation_name(value, names) == shown
