@@ -17,34 +17,50 @@ CPU milliseconds per page per stage of the gate (``publish/gate/timing.py``).
 Run (small sizes only on a shared machine):
     .venv/bin/python benchmarks/gate_throughput.py --files 4 --pages 4 [--old /path/to/old/checkout]
 
-Figures (issue 10, item 5; 2 cores shared with other jobs, load 11 to 14, ``--files 4 --pages 4``;
-"oude gate" is commit d5ee83c, the gate before gate v2; "main" the gate v2 before this speed work):
+Figures (issue 10, item 5, second speed round; 2 cores shared with other jobs, load average 21 to 28, so
+compare CPU milliseconds, not pages per second; ``--files 4 --pages 4 --old CHECKOUT`` with the gate before
+this round as the old one, both measured in the same run):
 
-    corpus                      CPU ms/page: gate  d5ee83c  main  pdftotext | gate/pdftotext: CPU  wall
-    x-ray testset (47 pages)                 44.1    68.2   63.9     5.6    |                0.13  0.12
-    gegenereerd (21 pages)                   24.0    61.2   47.9     2.8    |                0.12  0.15
-    echt ogend (17 pages)                    14.5    27.8   22.4     2.5    |                0.17  0.17
+    corpus                      CPU ms/page: gate  before  pdftotext | gate/pdftotext: CPU   peak memory per worker
+    x-ray testset (47 pages)                 59.4    74.0     6.9    |                0.12  128 MB (before 149, pdftotext 36)
+    gegenereerd (21 pages)                   30.5    38.9     2.9    |                0.09   78 MB (79)
+    echt ogend (17 pages)                    15.7    16.9     2.6    |                0.17   81 MB (81)
 
-One process without load (precheck + gate, best of 3): main 56.2 / 42.5 / 13.9 ms per page, now
-37.4 / 18.4 / 10.9 (-33%, -57%, -22%). Peak memory per worker 138 / 71 / 71 MB (pdftotext 36 MB).
+An earlier run of the same command (load 21): 57.7 / 66.2, 27.4 / 35.0, 14.4 / 16.1 ms. One process, each
+corpus twice, old and new in the same minute: x-ray 63.7 -> 53.4 (-16%), generated 36.2 -> 29.4 (-19%),
+real-looking 16.3 -> 15.1 (-7%) ms per page. Every verdict, page text and published byte is the same
+(tests/test_gate_speed.py: each rewrite against the loop it replaces, on every leak reproducer family).
 
-The goal, half of pdftotext's pages per second, is not reached: the gate needs 6 to 8 times
-pdftotext's CPU time. Where the time goes (CPU ms per page, same run):
+What this round changed, all in the hot loops of ``publish/gate/visibility.py`` (and one line of
+``personal_data.py``): characters of text objects proven visible stay an object index (no ``_Char``, no
+letter or box read) until some character turns out hidden; handles are cast to ints once per page through
+their buffer (``ctypes.cast`` cost 1 to 4 microseconds each); render modes are read once; the Type 3 scale
+once per font and size; overlapping text on a dense page (x-ray 6.2: 4,022 text objects, one per letter) is
+counted with numpy instead of the pure-Python grid, the window below a line only as deep as the tallest
+word, the pairs made a slice at a time (the x-ray worker's peak memory fell from 149 to 128 MB); piled-letter candidates on pages with many short objects skip objects with at most one character
+(PDFium assembles an object's text by going through every character of the page); per-letter pixel
+shares with ``count_nonzero``; owner codes cleared by one multiplication; later covers over a letter with
+the overlap written out; the personal-data scan returns at once for ASCII text without a digit or '@'.
 
-    x-ray:       characters judged one by one 10.0 (pages with doubtful text objects: OCR layers, overlaps),
-                 render full 8.5, owner map 5.0, without text 4.1, pixel counts 3.1, copy cleaning 3.1,
-                 precheck 2.5 (bounded Flate count, pypdf), page load 1.9, copy written 1.8, rest 3
-    generated:   owner map 5.4, copy cleaning 4.3 (qpdf parses each operator that names a resource:
-                 a text object per word), without text 2.8, pixels 2.6, full 1.8, load 1.6, personal data 1.5
-    real-looking: owner map 4.2, full 1.8, pixels 1.7, personal data 1.6 (half of it pypdf's pure-Python
-                 ASCII85 decoding of reportlab's streams), load 1.1, copy 1.6
+The goal, half of pdftotext's pages per second, is still far off: the gate needs 5 to 10 times
+pdftotext's CPU time. Where the time goes now (CPU ms per page, the earlier run):
 
-The three renders alone (x-ray 17.6, generated 10, real-looking 6.6 ms) cost more than pdftotext's
-whole run (2.5 to 5.6 ms, process start included). Skipping the owner-map render with a structural fast
-path would save at most its share (generated 5.4, real-looking 4.2 ms: ratios about 0.15 and 0.24), and
-no page of these corpora would qualify: ground codes sit on redaction boxes, table headers on a
-background, and most real-world pages have clipping, forms or overlapping text. So the speed-up here keeps
-every verdict and every published byte as they were (tests/test_gate_speed.py).
+    x-ray:       render full 8.5, characters judged one by one 8.1 (pages with doubtful text objects: OCR layers,
+                 overlaps), copy cleaning 8.0, personal data 6.2 (3.7 of it pypdf re-reading the copy for kept
+                 strings), owner map 5.5, without text 4.3, pixel counts 4.1, fonts 2.4, precheck 2.4, copy written 2.3
+    generated:   copy cleaning 5.4, owner map 4.6 (page loaded again 0.4, text recoloured 1.3, render 1.5),
+                 characters 3.1 (only to find the letters of the few short objects that may be piled up: every
+                 character's text object is read once), pixels 2.6, objects 2.5, personal data 2.2, full 1.8
+    real-looking: owner map 3.1, personal data 2.2 (half of it pypdf's pure-Python ASCII85 decoding of
+                 reportlab's streams), full 1.7, pixels 1.7, load 1.1, copy 1.0, copy written 0.9
+
+The three renders alone (x-ray 18.3, generated 7.3, real-looking 5.3 ms) cost about twice pdftotext's whole
+run (2.6 to 6.0 ms, process start included), and PDFium's work in them is not ours to shorten without
+changing what is judged. Skipping the owner-map render with a structural fast path would save at most its
+share, and no page of these corpora would qualify: ground codes sit on redaction boxes, table headers on
+a background, and most real-world pages have clipping, forms or overlapping text. Half of pdftotext's
+speed needs a different engine for the renders (one pass that writes the owner codes and the two grey
+pages at once), not more Python.
 """
 
 from __future__ import annotations

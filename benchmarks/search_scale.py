@@ -183,6 +183,7 @@ class FakeView:
     files: list[FakeFile]
     rows: list[FakeRowView]
     url: str
+    history: list = field(default_factory=list)  # publish.history.Change: the public change history (wijzigingen.json)
 
 
 @dataclass
@@ -361,6 +362,9 @@ def write_harness(site: Path) -> None:
     """A copy of our search page (same shell) that searches with Pagefind instead."""
     page = (site / "zoeken/index.html").read_text(encoding="utf-8")
     swapped = OUR_SCRIPTS.sub("", page, count=0)
+    # Our search page holds the theme's scripts back until its first results (woo-search.js loads them);
+    # without woo-search.js they load as on every other page, before the harness (a module) runs.
+    swapped = swapped.replace('<script type="text/x-woo-later" src="', '<script src="')
     marker = '<p id="woo-search-status" role="status" aria-live="polite"></p>'
     assert marker in swapped and swapped != page, "search page changed: adapt OUR_SCRIPTS and the marker in search_scale.py"
     swapped = swapped.replace(

@@ -9,26 +9,48 @@ Design, so that what a browser loads per query stays bounded as the site grows:
   titles); ``t-G-N.json``: the title of every published PDF (as page 0) and the full text of its
   pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
 - Format 4 (issue 19): a shard is ``{"termen": {term: [df, {field: [ref, count, length, ...]}]}}``;
-  woo-search.js scores BM25 exactly as lunr.js 2.3 did (k1 1.2, b 0.75, field boosts; ``shard_scores`` is
-  its Python twin) with the bucket's document count and field lengths from ``meta.json``
-  (``statistiek``). Format 3 baked those statistics into every score, so one decision added or removed
-  rewrote every shard of its bucket; now only the shards of its own terms change.
+  woo-search.js scores BM25 exactly as lunr.js 2.3 did (k1 1.2, b 0.75, field boosts; ``shard_scores`` and
+  ``term_scores`` are its Python twins). Format 5: over the whole index, the document frequencies of a
+  term's shards and the buckets' statistics (``meta.json``'s ``statistiek``) added up in the browser, so
+  a score does not depend on the bucket a decision is in, and no shard holds a statistic of another.
 
 Stable files, so that a nightly sync uploads little (issue 19):
 
 - Every decision has a stable id (base 36 of FNV-1a over its URL) used in every ref: ``id`` in the
   decision index, ``id/file/page/date`` in the text index (page 0 is the file's title; date is the
   document's date in days since 1970, base 36, empty when unknown). Positions are never used.
-- Decisions fall into buckets G = id mod the bucket count. Each bucket is an index of its own, with
-  its own BM25 statistics and its own shard count: a changed decision rewrites only its own bucket's
-  shards that hold its terms, its chunk, its document lists and ``meta.json``. Buckets and chunks
-  change in number only when the number of decisions crosses a power of two; shards per bucket only
-  when the bucket's size does.
+- The index is split into buckets, each with its own shards (its own shard count) and statistics: the
+  base buckets, by stable id (G = id mod the base count, a power of two that changes only when the number
+  of decisions crosses one), and after them the recent levels (``LEVEL_PAGES``), newest last
+  (``layout``). A decision changes only the files of its bucket(s) that hold its terms, its chunk, its
+  document lists and ``meta.json``.
+
+The layout (format 5, issue 19), and why it is what it is. A change must rewrite every shard that holds
+a term of the changed decision (a decision has hundreds to thousands of terms, so in practice every
+shard of its bucket): the only way to make a change cheap is for the changed decision to sit in a
+*small* bucket. That is an LSM's delta segment. But the output must be a pure function of the input
+(the same input gives the same bytes, whatever builds came before), so which decisions are "recent"
+cannot be the build history: it is read from the input, the decision's publication date or the date of
+the newest entry of its public change history (``recency``; ``approve`` writes one when approved files
+change, ``withdraw`` when a document is withdrawn). Each recent level holds the decisions of the largest
+aligned block of 2**j days (aligned on days since 1970, so blocks never shift) ending at the level above
+it that stays within its page budget; the newest level ends at the newest date of the input. A new or
+re-approved decision lands in the newest level (at most 128 pages: a few small files); when the newest
+date moves into the next block, or the level outgrows its budget, its decisions move to the older level
+(at most 2048 pages), and from there to the base: deterministic merges by size class, amortised over
+the decisions that arrive between them, and independent of the archive's size except for the
+base merge (every 2048 pages published). Deliberately not used: tombstones (a list of removed decisions
+the browser skips while their postings stay in older segments) - they depend on the build history, and
+they would leave the text of a withdrawn decision or document in the published files until the next
+merge, which the Woo does not allow (a withdrawal is often because something must not be public). So a
+decision removed or changed in place (without a history entry) rewrites the shards of its own base
+bucket that hold its terms; its bucket is merged again from the analysed texts in the cache.
 
 Incremental (issue 19): the analysed form of every decision and document (terms and counts, field
 lengths) is kept in the build cache, keyed by its text and the analyser's version (``ANALYSER_VERSION``,
 from the analyser's source, stop words and Snowball's); a bucket whose decisions did not change is
-copied from the cache whole (``_Analysed``). A cold and a warm build give the same bytes.
+copied from the cache whole (``_Analysed``), each shard checked against its SHA-256 (a damaged one makes
+its bucket merge again; it is never published). A cold and a warm build give the same bytes.
 
 The pipeline is lunr-languages' Dutch one (``trimmer-nl``, ``stopWordFilter-nl``) with our own
 stemmer ``stemmer-nl-woo``: Snowball's ``dutch_porter`` (the stems lunr.nl.js gives) wrapped in a light
@@ -51,15 +73,23 @@ from typing import Any
 import snowballstemmer
 from lunr.pipeline import Pipeline
 
-INDEX_VERSION = 4
+from .markdown_safe import plain_text
+
+INDEX_VERSION = 5
 K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets together
 MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
 MAX_BUCKETS = 4  # more buckets rewrite less but cost a query one request per bucket and term
 DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
-CHUNK = 25  # decisions per display chunk, at least, on average
+CHUNK = 4  # decisions per display chunk, at least, on average (small: a result loads its chunk whole, a change rewrites it)
 DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``
+# The recent levels (issue 19), newest last: how many pages (a decision, its documents' titles and their
+# pages) each holds at most. A level holds the decisions of an aligned block of 2**j days (j at most
+# MAX_LEVEL_DAYS_LOG2), the largest block that fits; see ``layout``.
+LEVEL_PAGES = (2048, 128)
+MAX_LEVEL_DAYS_LOG2 = 12
+EPOCH = __import__("datetime").date(1970, 1, 1)
 
 WORD_CHARACTERS = (
     "A-Za-z\xaa\xba\xc0-\xd6\xd8-\xf6\xf8-\u02b8\u02e0-\u02e4\u1d00-\u1d25\u1d2c-\u1d5c\u1d62-\u1d65"
@@ -220,6 +250,71 @@ def bucket_of(stable_id: str, buckets: int) -> int:
     return int(stable_id, 36) % buckets
 
 
+def recency(view) -> int:
+    """When a decision last changed, in days since 1970: its publication date, or the date of the newest
+    entry of its public change history (``wijzigingen.json``: ``approve`` of other files, a withdrawn
+    document) when that is later. Part of the input, so the index layout stays a pure function of it."""
+    days = [view.decision.publication_date] + [c.date for c in getattr(view, "history", None) or ()]
+    return (max(days) - EPOCH).days
+
+
+def weight(view) -> int:
+    """A decision's size for the recent levels' budgets: itself, and per document its title and its pages."""
+    return 1 + sum(1 + len(f.texts) for f in view.files)
+
+
+def _level_start(days: list[int], totals: list[int], upper: int, budget: int) -> int:
+    """The first day of a level that ends before ``upper``: the start of the largest aligned block of 2**j
+    days holding day ``upper - 1`` whose decisions weigh at most ``budget``; ``upper`` (an empty level)
+    when not even that one day fits. ``days``: the days with decisions, ascending; ``totals``: the
+    cumulative weights (``totals[k]`` = weight of the days before ``days[k]``)."""
+    from bisect import bisect_left
+
+    def weight_from(start: int) -> int:
+        return totals[bisect_left(days, upper)] - totals[bisect_left(days, start)]
+
+    best = upper
+    for j in range(MAX_LEVEL_DAYS_LOG2 + 1):
+        start = ((upper - 1) >> j) << j
+        if weight_from(start) > budget:
+            break
+        best = start
+    return best
+
+
+def layout(views, ids: dict[str, str] | None = None) -> tuple[int, dict[str, int]]:
+    """Which index bucket each decision is in (issue 19): (number of buckets, {stable id: bucket}).
+
+    A pure function of the input (ids, change dates and sizes), never of the build history, so a cold
+    build and any sequence of warm builds give the same bytes. Buckets ``0 .. base-1`` are the base,
+    by stable id (``bucket_of``); then one bucket per recent level (``LEVEL_PAGES``), newest last. The
+    newest level holds the decisions changed or published in the last aligned block of days that fits
+    its budget, the level before it the block before that: a new or changed decision lands in the
+    newest level, whose few small files are all that change (with ``meta.json``, its chunk and document
+    lists). A level's content moves on to the older level (or the base) only when its block ends or
+    it outgrows its budget: a merge, determined by the dates alone. See docs/beheer.md, "Zoekindex"."""
+    ids = ids if ids is not None else stable_ids(v.url for v in views)
+    base = bucket_count(len(views))
+    rows = [(recency(v), ids[v.url], weight(v)) for v in views]
+    per_day: dict[int, int] = defaultdict(int)
+    for day, _, w in rows:
+        per_day[day] += w
+    days = sorted(per_day)
+    totals = [0]
+    for day in days:
+        totals.append(totals[-1] + per_day[day])
+    starts: list[int] = []  # per level, oldest first: its first day
+    upper = days[-1] + 1 if days else 0
+    for budget in reversed(LEVEL_PAGES):
+        upper = _level_start(days, totals, upper, budget)
+        starts.insert(0, upper)
+    out = {}
+    for day, sid, _ in rows:
+        level = len([start for start in starts if day >= start])  # 0: the base; k: the k-th level
+        out[sid] = bucket_of(sid, base) if level == 0 else base + level - 1
+    return base + len(LEVEL_PAGES), out
+
+
 def _analyser_version() -> str:
     """What the analysed form of a text depends on: the tokeniser, trimmer, stop words, normalisation and
     stemmer (their source and Snowball's), and the shape of the cached value. A change to any of them
@@ -276,18 +371,57 @@ def inverse_document_frequency(documents: int, df: int) -> float:
     return math.log(1 + abs((documents - df + 0.5) / (df + 0.5)))
 
 
-def shard_scores(shard: dict, statistics: list, boosts: dict[str, float]) -> dict[str, dict[tuple[str, str], float]]:
-    """``{term: {(field, ref): score}}`` of one shard, computed as woo-search.js does: ``statistics`` is the
-    bucket's row of ``meta.json``'s ``statistiek`` ([documents, {field: [length sum, length count]}])."""
+def shard_scores(
+    shard: dict, statistics: list, boosts: dict[str, float], frequencies: dict[str, int] | None = None
+) -> dict[str, dict[tuple[str, str], float]]:
+    """``{term: {(field, ref): score}}`` of one shard, computed as woo-search.js does: ``statistics`` is
+    [documents, {field: [length sum, length count]}] of the whole index (``combined_statistics`` of
+    ``meta.json``'s ``statistiek``), ``frequencies`` a term's document frequency over all buckets (the
+    sum of its ``df`` in the shards of every bucket; default: this shard's)."""
     documents, lengths = statistics
     average = {name: (s / c if c else 0.0) or 1.0 for name, (s, c) in lengths.items()}
     out: dict[str, dict[tuple[str, str], float]] = {}
     for t, (df, by_field) in shard["termen"].items():
-        idf = inverse_document_frequency(documents, df)
+        idf = inverse_document_frequency(documents, (frequencies or {}).get(t, df))
         entry = out[t] = {}
         for name, flat in by_field.items():
             for k in range(0, len(flat), 3):
                 entry[(name, flat[k])] = bm25(idf, flat[k + 1], flat[k + 2], average.get(name, 1.0), boosts[name])
+    return out
+
+
+def combined_statistics(rows: list) -> list:
+    """The statistics of the whole index from those of its buckets, as woo-search.js adds them up."""
+    documents = 0
+    lengths: dict[str, list[int]] = {}
+    for count, by_field in rows:
+        documents += count
+        for name, (total, number) in by_field.items():
+            s = lengths.setdefault(name, [0, 0])
+            s[0] += total
+            s[1] += number
+    return [documents, lengths]
+
+
+def term_scores(files: dict[str, str], kind: str, term: str) -> dict[str, float]:
+    """``{ref: score}`` of one term over an index's files ({name: JSON text}), as woo-search.js's
+    ``searchShard`` computes it: the term's shard of every bucket, the statistics added up."""
+    meta = json.loads(files["meta.json"])
+    prefix = {"besluiten": "b", "tekst": "t"}[kind]
+    entries = []
+    for g, count in enumerate(meta["shards"][kind]):
+        if count:
+            termen = json.loads(files[f"{prefix}-{g}-{shard_of(term, count)}.json"])["termen"]
+            if term in termen:
+                entries.append(termen[term])
+    statistics = combined_statistics(meta["statistiek"][kind])
+    df = sum(e[0] for e in entries)
+    out: dict[str, float] = {}
+    for entry in entries:
+        for (_, ref), score in shard_scores({"termen": {term: entry}}, statistics, meta["velden"][kind], {term: df})[
+            term
+        ].items():
+            out[ref] = out.get(ref, 0.0) + score
     return out
 
 
@@ -504,12 +638,6 @@ class ShardedIndex:
         return shard
 
 
-def _plain(markdown_text: str, limit: int = 300) -> str:
-    text = re.sub(r"[*_`#>\[\]()!]|<[^>]*>", "", markdown_text or "")
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-
 def compact(text: str) -> str:
     """How kenmerken and ground codes are matched: lower case, letters and digits only."""
     return re.sub(r"[^0-9a-z]", "", str(text).lower())
@@ -542,7 +670,7 @@ def decision_values(v) -> dict[str, str]:
         "titel": d.title,
         "onderwerpen": " ".join(d.subjects),
         "organisatie": d.organisation,
-        "samenvatting": _plain(d.summary_markdown, 5000),
+        "samenvatting": plain_text(d.summary_markdown, 5000),
         "documenten": " ".join(r.row.title for r in v.rows)
         + " "
         + " ".join(a.title for a in d.annexes)
@@ -657,7 +785,7 @@ class _Analysed:
             shas = manifest["shards"]
             if not (isinstance(documents, int) and isinstance(shas, list) and all(isinstance(x, str) for x in shas)):
                 return None
-            if not shas:
+            if not shas and documents:  # only an empty bucket (a recent level without decisions) has no shards
                 return None
             paths = [(sha, self.cache.file_path(SHARDS, sha, ".json")) for sha in shas]
         except (OSError, TypeError, KeyError, AttributeError, ValueError, IndexError):
@@ -684,7 +812,10 @@ class _Analysed:
         sha = hashlib.sha256(data).hexdigest()
         self.used[SHARDS].add(sha)
         if self.cache is not None:  # always written: one in place may be the damaged one this bucket is rebuilt for
-            self.cache.put_bytes(SHARDS, sha, ".json", data)
+            try:
+                self.cache.put_bytes(SHARDS, sha, ".json", data)
+            except OSError:  # a cache that cannot take it (a folder in its place, a full disk): the index is right all the same
+                pass
         return sha
 
     def store_bucket(self, key: str, statistics: list, shas: list[str]) -> None:
@@ -716,12 +847,14 @@ def _index_code_version() -> str:
     return _sha256_json([source, settings])[:12]
 
 
-def _fill(index: ShardedIndex, kind: int, g: int, views, ids: dict[str, str], buckets: int, analysed: _Analysed) -> None:
+def _fill(
+    index: ShardedIndex, kind: int, g: int, views, ids: dict[str, str], segment: dict[str, int], analysed: _Analysed
+) -> None:
     """Add the analysed decisions (``kind`` 0) or documents (1) of bucket ``g`` to ``index``, in view order."""
-    epoch = __import__("datetime").date(1970, 1, 1)
+    epoch = EPOCH
     for v in views:
         sid = ids[v.url]
-        if bucket_of(sid, buckets) != g:
+        if segment[sid] != g:
             continue
         if kind == 0:
             values = decision_values(v)
@@ -765,7 +898,8 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     kinds = sorted(rank, key=rank.__getitem__)
 
     ids = stable_ids(v.url for v in views)
-    buckets = bucket_count(len(views))
+    base = bucket_count(len(views))
+    buckets, segment = layout(views, ids)  # the base buckets by id, then the recent levels
     chunk_total = chunk_count(len(views))
     decision_fields: dict[str, float] = {
         "titel": 10,
@@ -777,12 +911,12 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     }
     # Per bucket the best postings of a term, so that all buckets together keep about the same number.
     decision_indexes = [
-        ShardedIndex(decision_fields, max_postings=max(100, MAX_DECISION_POSTINGS // buckets), spill_dir=spill_dir)
+        ShardedIndex(decision_fields, max_postings=max(100, MAX_DECISION_POSTINGS // base), spill_dir=spill_dir)
         for _ in range(buckets)
     ]
     text_fields: dict[str, float] = {"tekst": 1, "titel": 3}
     text_indexes = [
-        ShardedIndex(text_fields, max_postings=max(32, MAX_POSTINGS // buckets), spill_dir=spill_dir) for _ in range(buckets)
+        ShardedIndex(text_fields, max_postings=max(32, MAX_POSTINGS // base), spill_dir=spill_dir) for _ in range(buckets)
     ]
     import hashlib
 
@@ -803,7 +937,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     for v in views:
         d = v.decision
         sid = ids[v.url]
-        bucket = bucket_of(sid, buckets)
+        bucket = segment[sid]
         id_column.append(sid)
         day = (d.decision_date - epoch).days
         dates.append(day if previous is None else previous - day)  # views are newest first: small deltas
@@ -815,7 +949,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
-        chunks[bucket_of(sid, chunk_total)][sid] = [d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220), len(files)]
+        chunks[bucket_of(sid, chunk_total)][sid] = [d.title, d.kenmerk, v.url, plain_text(d.summary_markdown, 220), len(files)]
         # Per file: title, PDF, date; for a document also its own page and its assessment (results link to both).
         documents = {
             r.file.url: [r.page_url, r.row.assessment] for r in v.rows if getattr(r, "file", None) and getattr(r, "page_url", "")
@@ -859,10 +993,10 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
                     statistics[kind].append(stored[0])
                     counts[kind].append(len(stored[1]))
                     continue
-            _fill(index, k, g, views, ids, buckets, analysed)
+            _fill(index, k, g, views, ids, segment, analysed)
             statistics[kind].append(index.statistics())
             shas = []
-            for n, shard in enumerate(index.iter_shards(target)):
+            for n, shard in enumerate(index.iter_shards(target) if index.count else ()):  # an empty level: no files
                 text = dump(shard)
                 shas.append(analysed.store_shard(text))
                 yield f"{prefix}-{g}-{n}.json", text
@@ -880,6 +1014,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     meta = {
         "versie": INDEX_VERSION,
         "emmers": buckets,
+        "basis": base,  # buckets 0 .. basis-1: by stable id; the rest: the recent levels, newest last
         "chunks": chunk_total,
         "documentenPerBestand": DOCUMENTS_PER_FILE,
         "shards": counts,

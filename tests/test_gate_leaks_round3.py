@@ -355,7 +355,9 @@ def test_row13_calgray_gamma_is_dropped_so_every_viewer_draws_what_pdfium_judged
 
 
 def test_row13_calrgb_gamma_is_kept_pdfium_applies_it():
-    space = Array([Name.CalRGB, Dictionary(WhitePoint=Array([0.9505, 1, 1.089]), Gamma=Array([2.2, 2.2, 2.2]))])
+    # with an sRGB-like matrix: without one PDFium reads the values as XYZ and moves colours far (refused, round 4)
+    matrix = Array([0.4124, 0.2126, 0.0193, 0.3576, 0.7152, 0.1192, 0.1805, 0.0722, 0.9505])
+    space = Array([Name.CalRGB, Dictionary(WhitePoint=Array([0.9505, 1, 1.089]), Gamma=Array([2.2, 2.2, 2.2]), Matrix=matrix)])
     _, published = accepted(_coloured(space, b"0 0 0"))
     assert b"/Gamma" in _colour_space(published)
 

@@ -10,7 +10,16 @@ from urllib.parse import quote
 
 import pytest
 
-from publish.search import ShardedIndex, inflection_recall, shard_of, shard_scores, snowball_stem, stem, terms
+from publish.search import (
+    ShardedIndex,
+    combined_statistics,
+    inflection_recall,
+    shard_of,
+    shard_scores,
+    snowball_stem,
+    stem,
+    terms,
+)
 
 from support import DATA, ROOT, Server, approve, build_args, needs_browser, needs_node, probe
 
@@ -185,7 +194,7 @@ def test_every_shard_is_well_formed_and_scores(search_site):
                     flat = [x for f in by_field.values() for x in f]
                     assert len(flat) % 3 == 0 and df >= len(flat) // 3 >= 1
                     assert all(ref.split("/")[0] in meta["id"] for ref in flat[::3])
-                scores = shard_scores(shard, meta["statistiek"][kind][g], meta["velden"][kind])
+                scores = shard_scores(shard, combined_statistics(meta["statistiek"][kind]), meta["velden"][kind])
                 assert all(s > 0 for entry in scores.values() for s in entry.values())
                 found += len(scores)
     assert found > 10
@@ -541,20 +550,22 @@ def test_small_decisions_in_other_buckets_are_found(large_search):
 
 
 def test_refs_are_stable_ids_of_their_bucket(large_search):
-    """What the browser relies on: every ref is an id from meta.json, in the bucket its file is named after."""
-    from publish.search import bucket_of
+    """What the browser relies on: every ref is an id from meta.json, in the bucket its file is named after
+    (the base buckets by id, the recent levels by date: publish.search.layout)."""
+    from publish.search import layout
 
-    *_, index = large_search
+    _, views, *_, index = large_search
     meta = json.loads((index / "meta.json").read_text())
     ids = set(meta["id"])
-    assert meta["emmers"] == 4 and len(ids) == meta["aantal"] == 16
+    buckets, bucket_of_id = layout(views)
+    assert meta["emmers"] == buckets == 6 and meta["basis"] == 4 and len(ids) == meta["aantal"] == 16
     for path in sorted(index.glob("[bt]-*.json")):
         bucket = int(path.name.split("-")[1])
         shard = json.loads(path.read_text())
         refs = {ref for _, by_field in shard["termen"].values() for flat in by_field.values() for ref in flat[::3]}
         for ref in sorted(refs):
             sid = ref.split("/")[0]
-            assert sid in ids and bucket_of(sid, meta["emmers"]) == bucket, (path.name, ref)
+            assert sid in ids and bucket_of_id[sid] == bucket, (path.name, ref)
             if path.name.startswith("t-"):
                 _, f_no, page, day = ref.split("/")
                 assert f_no.isdigit() and page.isdigit() and (day == "" or int(day, 36) > 0)
@@ -577,28 +588,31 @@ def _changed(before: dict, after: dict) -> set[str]:
 def test_one_changed_decision_rewrites_only_its_bucket():
     import copy
 
-    from publish.search import bucket_count, bucket_of, build_search_files, stable_ids
+    from publish.search import build_search_files, layout, stable_ids
 
     views = _synthetic(41)
     extra, views = views[-1], views[:-1]
     before = build_search_files(views)
     ids = stable_ids(v.url for v in views)
-    buckets = bucket_count(len(views))
-    assert buckets == 4
+    buckets, bucket = layout(views)
+    assert buckets == 6
     # The text of one document changes: only the text shards of its bucket.
     changed = copy.deepcopy(views)
     target = changed[17]
     target.files[2].texts[1] += " nieuwewoordenreeks"
-    g = bucket_of(ids[target.url], buckets)
+    g = bucket[ids[target.url]]
     diff = _changed(before, build_search_files(changed))
     # meta.json too: the bucket's length statistics (tests/test_search_incremental.py: exactly which shards).
     assert diff and all(name.startswith(f"t-{g}-") or name == "meta.json" for name in diff), diff
     assert len(diff - {"meta.json"}) <= len([k for k in before if k.startswith("t-")]) / 4
-    # A decision is added: its bucket, its chunk, its document lists and meta.json; ids of others stay.
+    # A decision is added (published after the others: the newest level): its bucket, its chunk, its
+    # document lists and meta.json; ids of others stay.
     added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())
     after = build_search_files(added)
     new_id = stable_ids(v.url for v in added)[extra.url]
-    g = bucket_of(new_id, buckets)
+    _, bucket_after = layout(added)
+    g = bucket_after[new_id]
+    assert g == buckets - 1 and all(bucket_after[sid] == b for sid, b in bucket.items())  # nobody else moved
     allowed = ("meta.json", f"b-{g}-", f"t-{g}-", f"d-{new_id}-", "c-")
     diff = _changed(before, after)
     assert all(name.startswith(allowed) for name in diff), diff
@@ -635,3 +649,34 @@ def test_a_kenmerk_is_found_as_people_copy_it_from_a_letter(kenmerk, typed):
     terms = set(kenmerk_terms(kenmerk).split())
     for part in typed.split():
         assert compact(part) in terms, (part, terms)
+
+
+# Material's bundle exposes its observables on window once it has started (on DOMContentLoaded).
+THEME_STARTED = """new Promise((resolve) => {
+  const check = () => (window.component$ && window.document$ ? resolve(true) : setTimeout(check, 50));
+  check();
+  setTimeout(() => resolve(false), 10000);
+})"""
+
+
+def test_the_search_page_holds_the_theme_scripts_back(search_site):
+    """Issue 19: Material's bundle does not run before the search (type="text/x-woo-later": the browser does
+    not run it); woo-search.js loads it after the first results. Every other page loads it as usual."""
+    page = (search_site / "zoeken/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<script type="text/x-woo-later" src="\.\./assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>', page)
+    assert not re.search(r'<script src="[^"]*bundle\.', page)
+    other = (search_site / "besluiten/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<script src="\.\./assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>', other)
+    assert "x-woo-later" not in other
+
+
+@needs_browser
+@pytest.mark.parametrize("query", ["fietsenstalling", "geenenkeltreffer", ""])
+def test_the_theme_starts_after_the_search(server, query):
+    """With results, without results and without a query: the theme's scripts are loaded and started
+    (Material's observables exist), with no script errors and no CSP violations."""
+    r = probe(
+        url=server.base + "zoeken/?q=" + quote(query), waitFor="#woo-search-status" if query else None, evaluate=THEME_STARTED
+    )
+    assert r["errors"] == [] and r["cspViolations"] == [], (r["errors"], r["cspViolations"])
+    assert r["evaluated"] is True

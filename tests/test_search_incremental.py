@@ -1,9 +1,12 @@
 """Issue 19: the search index from cached analysed texts, and what one changed decision rewrites.
 
-A warm build (every text analysed before) must give the same bytes as a cold one; a damaged cache entry
-is recomputed; a new analyser (stemmer, stop words) does not use what the old one made; and a decision
+A warm build (every text analysed before) must give the same bytes as a cold one, whatever builds came
+before (the layout is a pure function of the input); a damaged cache entry is recomputed, never
+published; a new analyser (stemmer, stop words) does not use what the old one made; and a decision
 added, removed or changed rewrites only meta.json, its own chunk and document lists, and the shards of
 its own bucket that hold its terms (the statistics that change with every decision live in meta.json).
+A new decision lands in the newest recent level: no file of any other bucket changes, and the result
+lists are those of one index holding everything (the browser adds the buckets' statistics up).
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import pytest
 
 from publish import search
 from publish.cache import Cache
+from publish.history import REPLACED, Change
 from publish.pdfs import CachedTexts
-from publish.search import ANALYSED, analyse, bucket_count, bucket_of, build_search_files, decision_values, shard_of, stable_ids
+from publish.search import ANALYSED, analyse, build_search_files, decision_values, layout, shard_of, stable_ids
 
 from support import ROOT, build_args
 
@@ -31,10 +35,27 @@ def _views(n: int):
     return synthetic_views(n, random.Random(n))
 
 
+@pytest.fixture(autouse=True)
+def small_levels(monkeypatch):
+    """Recent levels sized for 40 synthetic decisions of 16 pages: about 8 per base bucket, 4 in the older
+    recent level and 3 in the newest (with the defaults every decision of so small a site is recent)."""
+    monkeypatch.setattr(search, "LEVEL_PAGES", (160, 64))
+
+
 @pytest.fixture(scope="module")
 def corpus():
     views = _views(41)
     return views[-1], views[:-1]
+
+
+def _bucket(views, view) -> int:
+    return layout(views)[1][stable_ids(v.url for v in views)[view.url]]
+
+
+def _moved(before_views, after_views) -> set[int]:
+    """The buckets whose set of decisions differs (by stable id) between two inputs."""
+    (_, a), (_, b) = layout(before_views), layout(after_views)
+    return {g for sid in set(a) | set(b) for g in (a.get(sid), b.get(sid)) if g is not None and a.get(sid) != b.get(sid)}
 
 
 def _changed(before: dict, after: dict) -> set[str]:
@@ -50,15 +71,26 @@ def _expected(files: dict[str, str], view, sid: str) -> tuple[set[str], set[str]
     in its bucket), and those it may rewrite too: the shards of its bucket with capped terms, whose best
     postings can change when the bucket's average lengths do."""
     meta = json.loads(files["meta.json"])
-    g = bucket_of(sid, meta["emmers"])
+    g = next(g for g, members in enumerate(_members(files)) if sid in members)
     b_terms = {t for _, flat in analyse(decision_values(view), search.RAW_FIELDS).values() for t in flat[::2]}
     t_terms = set(search.terms(" ".join(f.title for f in view.files)))
     t_terms |= {t for f in view.files for text in f.texts for t in search.terms(text)}
-    must = {"meta.json", f"c-{bucket_of(sid, meta['chunks'])}.json"} | {k for k in files if k.startswith(f"d-{sid}-")}
+    must = {"meta.json", f"c-{search.bucket_of(sid, meta['chunks'])}.json"} | {k for k in files if k.startswith(f"d-{sid}-")}
     must |= {f"b-{g}-{shard_of(t, meta['shards']['besluiten'][g])}.json" for t in b_terms}
     must |= {f"t-{g}-{shard_of(t, meta['shards']['tekst'][g])}.json" for t in t_terms}
     may = {k for k, text in files.items() if k.startswith((f"b-{g}-", f"t-{g}-")) and '"afgekapt"' in text}
     return must, may
+
+
+def _members(files: dict[str, str]) -> list[set[str]]:
+    """Per bucket the stable ids its shards name (what the browser finds there)."""
+    meta = json.loads(files["meta.json"])
+    out: list[set[str]] = [set() for _ in range(meta["emmers"])]
+    for name, text in files.items():
+        if name.startswith(("b-", "t-")):
+            for _, by_field in json.loads(text)["termen"].values():
+                out[int(name.split("-")[1])] |= {ref.split("/")[0] for flat in by_field.values() for ref in flat[::3]}
+    return out
 
 
 def test_warm_build_is_byte_identical_to_cold(corpus, tmp_path):
@@ -72,7 +104,9 @@ def test_warm_build_is_byte_identical_to_cold(corpus, tmp_path):
     warm = build_search_files(views, cache, tmp_path, warm_report)
     assert warm == cold == plain
     # Nothing changed: every bucket's shards come from the cache, no analysed text is even read.
-    assert warm_report == {"hergebruikt": 0, "berekend": 0, "emmers_hergebruikt": 8, "opgeruimd": 0}
+    meta = json.loads(cold["meta.json"])
+    assert meta["emmers"] == 6 and meta["basis"] == 4 and all(meta["shards"]["tekst"])  # 4 base buckets and 2 recent levels
+    assert warm_report == {"hergebruikt": 0, "berekend": 0, "emmers_hergebruikt": 12, "opgeruimd": 0}
     # Without the bucket manifests the shards are merged again from the analysed texts: the same bytes.
     for path in sorted((tmp_path / "cache" / search.BUCKETS).glob("*/*.json")):
         path.unlink()
@@ -155,7 +189,8 @@ def test_a_damaged_shard_in_the_cache_rebuilds_its_bucket(corpus, tmp_path, dama
     damage(victim)
     report: dict = {}
     assert build_search_files(views, cache, None, report) == cold
-    assert report["emmers_hergebruikt"] == 3 and report["berekend"] == 0  # 2 buckets of 8 decisions, 2 indexes
+    # 8 decisions: 2 base buckets and 2 recent levels, for 2 indexes; the damaged shard's bucket is merged again.
+    assert report["emmers_hergebruikt"] == 2 * json.loads(cold["meta.json"])["emmers"] - 1 and report["berekend"] == 0
     assert victim.read_bytes().decode() in cold.values()  # stored again, whole
 
 
@@ -171,6 +206,7 @@ def test_an_analyser_change_invalidates_the_cache(corpus, tmp_path, monkeypatch)
     monkeypatch.setattr(search, "STOP_WORDS", search.STOP_WORDS | {"fietspad"})
     assert search._analyser_version() != version
     monkeypatch.undo()
+    monkeypatch.setattr(search, "LEVEL_PAGES", (160, 64))  # undone as well: small_levels again
     # A new version: nothing old is reused, every text is analysed again, the old entries are pruned.
     monkeypatch.setattr(search, "ANALYSER_VERSION", "ander-versie")
     report: dict = {}
@@ -188,21 +224,23 @@ def test_entries_of_a_removed_decision_are_pruned(corpus, tmp_path):
     build_search_files(views[:16], cache, None, report)
     assert len(_entries(tmp_path / "cache")) == before - 1 - len(views[16].files)
     # Its bucket's manifests (both indexes) and the shards that changed went too; the other buckets' stayed.
-    assert report["emmers_hergebruikt"] == 6 and len(_entries(tmp_path / "cache", search.BUCKETS)) == 8
+    buckets = json.loads(build_search_files(views[:16])["meta.json"])["emmers"]
+    assert report["emmers_hergebruikt"] == 2 * (buckets - len(_moved(views[:17], views[:16])))
+    assert len(_entries(tmp_path / "cache", search.BUCKETS)) == 2 * buckets
     assert report["opgeruimd"] > 1 + len(views[16].files) + 2
 
 
-def _check(before: dict, after: dict, must: set[str], may: set[str], sid: str):
+def _check(before: dict, after: dict, must: set[str], may: set[str], g: int):
     diff = _changed(before, after)
     assert must <= diff, sorted(must - diff)
     assert diff <= must | may, sorted(diff - must - may)
-    meta = json.loads(after["meta.json"])
-    others = [k for k in diff if k.startswith(("b-", "t-")) and bucket_of(sid, meta["emmers"]) != int(k.split("-")[1])]
-    assert others == []
+    assert [k for k in diff if k.startswith(("b-", "t-")) and int(k.split("-")[1]) != g] == []  # no other bucket's file
     return diff
 
 
-def test_adding_a_decision_rewrites_only_its_terms_shards(corpus, tmp_path):
+def test_adding_a_decision_rewrites_only_the_newest_level(corpus, tmp_path):
+    """The common nightly change: a decision published after the others lands in the newest recent level;
+    only that level's shards with its terms change, every file of every other bucket keeps its bytes."""
     extra, views = corpus
     extra = copy.deepcopy(extra)  # a small decision: few terms, so what it must rewrite is a small part of its bucket
     for f in extra.files:
@@ -210,18 +248,22 @@ def test_adding_a_decision_rewrites_only_its_terms_shards(corpus, tmp_path):
     cache = Cache(tmp_path / "c")
     before = build_search_files(views, cache)
     added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())  # another order, too
+    assert extra.decision.publication_date > max(v.decision.publication_date for v in views)
     report: dict = {}
     after = build_search_files(added, cache, None, report)
+    assert after == build_search_files(added)  # the same bytes as a build from scratch
+    meta = json.loads(after["meta.json"])
+    g = _bucket(added, extra)
+    assert g == meta["emmers"] - 1 and _moved(views, added) == {g}  # the newest level; nobody else moved
     # The other buckets (both indexes) come from the cache; only the new decision's texts are analysed.
-    assert report["emmers_hergebruikt"] == 6 and report["berekend"] == 1 + len(extra.files)
-    assert after == build_search_files(added)
+    assert report["emmers_hergebruikt"] == 2 * (meta["emmers"] - 1) and report["berekend"] == 1 + len(extra.files)
     sid = stable_ids(v.url for v in added)[extra.url]
     assert stable_ids(v.url for v in views).items() <= stable_ids(v.url for v in added).items()
     must, may = _expected(after, extra, sid)
-    diff = _check(before, after, must, may, sid)
-    # Far fewer than the bucket's shards (with baked-in statistics every shard of the bucket changed).
-    g = bucket_of(sid, bucket_count(len(added)))
+    diff = _check(before, after, must, may, g)
     assert len([k for k in diff if k.startswith(f"t-{g}-")]) < 0.25 * len([k for k in after if k.startswith(f"t-{g}-")])
+    # Small against the whole index: the newest level's files and meta.json, its chunk and document lists.
+    assert sum(len(after.get(k, "")) for k in diff) < 0.05 * sum(map(len, after.values()))
 
 
 def test_removing_a_decision_rewrites_only_its_terms_shards(corpus):
@@ -230,15 +272,19 @@ def test_removing_a_decision_rewrites_only_its_terms_shards(corpus):
     gone = views[13]
     after = build_search_files(views[:13] + views[14:])
     sid = stable_ids(v.url for v in views)[gone.url]
+    g = _bucket(views, gone)
+    assert g < json.loads(before["meta.json"])["basis"]  # an old decision: in the base
     must, may = _expected(before, gone, sid)
     must -= {k for k in before if k.startswith(f"d-{sid}-")}
-    diff = _check(before, after, must | {k for k in before if k.startswith(f"d-{sid}-")}, may, sid)
+    diff = _check(before, after, must | {k for k in before if k.startswith(f"d-{sid}-")}, may, g)
     assert not any(k.startswith(f"d-{sid}-") for k in after) and {k for k in before if k.startswith(f"d-{sid}-")} <= diff
+    assert not any(sid in text for name, text in after.items() if name.startswith(("b-", "t-")))  # gone from every shard
 
 
 def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
-    """One word added to one page: its length changes, so the postings of every term of that page, and the
-    new word's; meta.json for the bucket's length sum. No decision shard, chunk or document list."""
+    """One word added to one page (no entry in the change history: the decision stays in its base bucket):
+    its length changes, so the postings of every term of that page, and the new word's; meta.json for
+    the bucket's length sum. No decision shard, chunk or document list."""
     _, views = corpus
     before = build_search_files(views)
     changed = copy.deepcopy(views)
@@ -246,9 +292,8 @@ def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
     old_text = target.files[2].texts[1]
     target.files[2].texts[1] += " nieuwewoordenreeks"
     after = build_search_files(changed)
-    sid = stable_ids(v.url for v in views)[target.url]
     meta = json.loads(after["meta.json"])
-    g = bucket_of(sid, meta["emmers"])
+    g = _bucket(views, target)
     count = meta["shards"]["tekst"][g]
     must = {"meta.json"} | {f"t-{g}-{shard_of(t, count)}.json" for t in search.terms(old_text + " nieuwewoordenreeks")}
     may = {k for k, text in after.items() if k.startswith(f"t-{g}-") and '"afgekapt"' in text}
@@ -258,6 +303,119 @@ def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
         json.loads(before["meta.json"])["statistiek"]["tekst"][g][1]["tekst"][0] + 1
         == meta["statistiek"]["tekst"][g][1]["tekst"][0]
     )
+
+
+def test_a_change_in_the_history_moves_the_decision_to_the_newest_level(corpus):
+    """A document replaced (``approve`` writes the change, dated, in wijzigingen.json): the decision leaves
+    its base bucket (its old text must be gone from every published file) for the newest level."""
+    _, views = corpus
+    before = build_search_files(views)
+    changed = copy.deepcopy(views)
+    target = changed[5]
+    newest = max(v.decision.publication_date for v in views)
+    target.files[0].texts[0] = "Vervangen tekst over de kwelwaterpomp."
+    target.history = [Change(newest, REPLACED, "1", target.files[0].title)]
+    old, new = _bucket(views, views[5]), _bucket(changed, target)
+    meta = json.loads(before["meta.json"])
+    assert old < meta["basis"] and new == meta["emmers"] - 1 and _moved(views, changed) == {old, new}
+    after = build_search_files(changed)
+    diff = _changed(before, after)
+    assert {k.split("-")[1] for k in diff if k.startswith(("b-", "t-"))} == {str(old), str(new)}
+    old_words = set(search.terms(views[5].files[0].texts[0])) - {
+        t for v in changed for f in v.files for x in f.texts for t in search.terms(x)
+    }
+    assert old_words and not any(f'"{w}"' in after[k] for w in old_words for k in after if k.startswith("t-"))
+
+
+def test_the_index_does_not_depend_on_the_build_history(corpus, tmp_path):
+    """Same input, same bytes: nightly builds with one cache (additions, a removal, a change) end with the
+    files of one build from scratch; the layout does not depend on the order of the decisions either."""
+    extra, views = corpus
+    cache = Cache(tmp_path / "c")
+    current = views[:30]
+    build_search_files(current, cache)
+    for k, v in enumerate(views[30:] + [extra]):
+        current = current + [v]
+        if k == 4:
+            current = current[:3] + current[4:]  # a withdrawal
+        if k == 7:
+            current = copy.deepcopy(current)
+            current[-2].history = [Change(current[-1].decision.publication_date, REPLACED, "1", "")]
+            current[-2].files[0].texts[0] += " gewijzigd"
+        build_search_files(current, cache)
+    assert build_search_files(current, cache) == build_search_files(current)
+    # meta.json's columns follow the order of the decisions given (newest first); the buckets do not.
+    backwards = build_search_files(list(reversed(current)))
+    assert {k: v for k, v in backwards.items() if k != "meta.json"} == {
+        k: v for k, v in build_search_files(current).items() if k != "meta.json"
+    }
+    assert layout(current) == layout(list(reversed(current)))
+
+
+def test_result_lists_equal_one_index_of_everything(corpus):
+    """The browser adds the buckets' document frequencies and statistics up (``term_scores`` is its twin):
+    every term's scores are those of one bucket holding every decision, whichever bucket a decision is in."""
+    import pytest as _pytest
+
+    extra, views = corpus
+    views = views + [extra]
+    layered = build_search_files(views)
+    with _pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "LEVEL_PAGES", ())
+        mp.setattr(search, "MAX_BUCKETS", 1)
+        single = build_search_files(views)
+    assert json.loads(single["meta.json"])["emmers"] == 1 and json.loads(layered["meta.json"])["emmers"] == 6
+    checked = 0
+    for kind in ("tekst", "besluiten"):
+        texts = (
+            [f.texts[0] for v in views[::7] for f in v.files[:1]] if kind == "tekst" else [v.decision.title for v in views[::5]]
+        )
+        for term in sorted({t for text in texts for t in search.terms(text)})[:40]:
+            one = search.term_scores(single, kind, term)
+            if not one or len(one) >= 32:  # a term cut to its best postings is not comparable
+                continue
+            many = search.term_scores(layered, kind, term)
+            assert sorted(many) == sorted(one), term
+            assert all(abs(many[ref] - one[ref]) < 1e-9 for ref in one), term
+            checked += 1
+    assert checked > 20
+
+
+def _shard_path(tmp: Path, text: str) -> Path:
+    import hashlib
+
+    return Cache(tmp / "c").file_path(search.SHARDS, hashlib.sha256(text.encode()).hexdigest(), ".json")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _flip,
+        lambda p: p.write_bytes(b""),
+        lambda p: p.write_text('{"termen":{"geheim":[1,{"tekst":["zzzz/0/1/",1,1]}]}}'),  # valid JSON, not this shard
+        lambda p: (p.unlink(), p.mkdir()),
+        lambda p: p.write_bytes(b"\x00" * 100_000),
+    ],
+)
+def test_a_damaged_level_shard_is_merged_again_never_published(corpus, tmp_path, damage):
+    extra, views = corpus
+    cache = Cache(tmp_path / "c")
+    cold = build_search_files(views, cache)
+    meta = json.loads(cold["meta.json"])
+    newest = meta["emmers"] - 1
+    victim = _shard_path(tmp_path, cold[f"t-{newest}-0.json"])
+    assert victim.is_file()
+    victim.chmod(0o644)
+    damage(victim)
+    damaged = victim.read_bytes() if victim.is_file() else b""
+    report: dict = {}
+    warm = build_search_files(views, cache, None, report)
+    assert warm == cold and report["emmers_hergebruikt"] == 2 * meta["emmers"] - 1
+    if damaged.strip(b"\x00"):
+        assert not any(damaged.decode("utf-8", "replace") == text for text in warm.values())
+    assert "geheim" not in "".join(warm.values())
+    if not victim.is_dir():  # a folder in its place stays (the cache cannot replace it): merged again each time
+        assert victim.read_text() == cold[f"t-{newest}-0.json"]  # stored again, whole
 
 
 @pytest.mark.slow

@@ -252,6 +252,8 @@ def search_urls(site: Path, word: str, raw: bool = False) -> set[str]:
     term = compact(word) if raw else terms(word)[0]
     refs = set()
     for g, count in enumerate(meta["shards"]["besluiten"]):  # one shard per bucket, refs are stable ids
+        if not count:  # an empty bucket (a recent level without decisions) has no files
+            continue
         shard = json.loads((index / f"b-{g}-{shard_of(term, count)}.json").read_text())
         if term in shard["termen"]:
             refs |= {ref for flat in shard["termen"][term][1].values() for ref in flat[::3]}

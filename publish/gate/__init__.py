@@ -285,10 +285,14 @@ def _pages_losing_annotations(reader: PdfReader) -> set[int]:
     return {index for index, page in enumerate(reader.pages) if not all(_link_kept(a) for a in _annotations(page))}
 
 
+# A form field over this share of a letter's box covers it (the top half of a line hides the words).
+FIELD_PART = 0.25
+
+
 def _field_covers(reader: PdfReader, data: bytes, pages: set[int]) -> list[int]:
     """1-based pages where a form field (the copy drops them all) with an appearance or a background
     colour (``/MK /BG``, which viewers honouring NeedAppearances draw) lies over a letter or digit of the
-    page (the middle of its box inside the field). PDFium,
+    page (the middle of its box inside the field, or ``FIELD_PART`` of its box under it). PDFium,
     which judges the page as the reviewer saw it, draws no form field without a form environment."""
     import pypdfium2 as pdfium
 
@@ -324,7 +328,13 @@ def _field_covers(reader: PdfReader, data: bytes, pages: set[int]) -> list[int]:
                 if i < len(text) and text[i].isalnum():  # letters and digits, as the visibility check judges
                     left, bottom, right, top = textpage.get_charbox(i)
                     x, y = (left + right) / 2, (bottom + top) / 2
-                    if any(r[0] <= x <= r[2] and r[1] <= y <= r[3] for r in rects):
+                    area = max((right - left) * (top - bottom), 1e-6)
+                    if any(
+                        (r[0] <= x <= r[2] and r[1] <= y <= r[3])
+                        or max(min(right, r[2]) - max(left, r[0]), 0) * max(min(top, r[3]) - max(bottom, r[1]), 0)
+                        >= FIELD_PART * area
+                        for r in rects
+                    ):
                         found.append(index + 1)
                         break
     finally:

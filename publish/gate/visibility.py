@@ -76,8 +76,26 @@ EM_PIXELS = 8.0  # pixels per em of the smallest readable text on the page: ever
 # forms at about 40 levels (it then neither draws nor extracts them, other readers still extract the
 # text), so a limit well below that leaves no text the gate cannot see.
 MAX_FORM_DEPTH = 12
+FADED = 26  # fill alpha (of 255) under which text is transparent, hidden whatever its pixels (about 10 %)
+# A translucent group (a Form XObject drawn with /ca: CSS ``opacity`` printed by Chrome) under this opacity (of
+# 255, about 20 %) hides its text: black text in it has less than a fifth of the contrast of black on white
+GROUP_FADED = 51
+# Fake bold (see ``_excuse_overdraws``): a later copy of a line within OVERDRAW_SHIFT em of it, whose ink drawn
+# alone (OVERDRAW_PIXELS per em, at most OVERDRAW_MAX_PIXELS) differs from the line's by at most OVERDRAW_SAME of
+# its ink, is the same line drawn again; at most OVERDRAW_MOST such copies are looked at per page.
+OVERDRAW_SHIFT, OVERDRAW_PIXELS, OVERDRAW_MAX_PIXELS, OVERDRAW_SAME, OVERDRAW_MOST = 0.1, 16.0, 4_000_000, 0.25, 200
+# Text under translucent later text (see ``_seen_through_text``): at most SEE_THROUGH_RENDERS extra renders and
+# SEE_THROUGH_MOST text objects per page; what does not fit stays hidden (refused).
+SEE_THROUGH_RENDERS, SEE_THROUGH_MOST = 6, 2000
+COVER_OPAQUE = 0.8 * 255  # later text at this opacity or more is a cover, whatever its colour
 VISIBLE_SHARE = 0.06  # share of a character box that must be visible ink
 SOLID_SHARE = 0.45  # share of a letter's cell that later text must ink to count as a block over it
+# A letter under an annotation (a comment, stamp or box the copy drops) with less than this share of its
+# ink seen counts as covered, once the annotation lies over ANNOTATION_PART of its box: the reviewer saw
+# part of a letter, the public would see all of it. (Highlights are translucent: the ink stays seen;
+# strike-out and underline lines hide a small share.)
+ANNOTATION_SEEN = 0.6
+ANNOTATION_PART = 0.2
 UNCHANGED_PIXELS, UNCHANGED_SHARE = 2, 0.03  # own pixels of an object that may stay unchanged (edge effects)
 # Besides: an object with any unchanged own pixel none of whose 8 neighbours is its own visible ink (a
 # covered letter, not the anti-aliased edge of a visible one) is judged character by character, however
@@ -227,6 +245,7 @@ _FORM_REMOVE = _plain(raw.FPDFFormObj_RemoveObject)
 _TYPE = _plain(raw.FPDFPageObj_GetType)
 _DESTROY = _plain(raw.FPDFPageObj_Destroy)
 _SET_FILL = _plain(raw.FPDFPageObj_SetFillColor)
+_GET_FILL = _plain(raw.FPDFPageObj_GetFillColor)
 _SET_STROKE = _plain(raw.FPDFPageObj_SetStrokeColor)
 _SET_BLEND = _plain(raw.FPDFPageObj_SetBlendMode)
 _GET_MODE = _plain(raw.FPDFTextObj_GetTextRenderMode)
@@ -236,9 +255,19 @@ _BOUNDS = _plain(raw.FPDFPageObj_GetBounds)
 _CHAR_BOX = _plain(raw.FPDFText_GetCharBox)
 _FONT_SIZE = _plain(raw.FPDFTextObj_GetFontSize)
 _GET_MATRIX = _plain(raw.FPDFPageObj_GetMatrix)
+_TEXT_FONT = _plain(raw.FPDFTextObj_GetFont)
+_TEXT_OF = _plain(raw.FPDFTextObj_GetText)
+
+
+_VOID_AT = ctypes.c_void_p.from_buffer
 
 
 def _address(obj) -> int | None:
+    """A PDFium handle (a ctypes pointer) as a plain int, None for NULL. Read through the pointer's own
+    buffer: the same value as ``ctypes.cast(obj, c_void_p).value``, at a twentieth of its cost (it runs
+    for every page object)."""
+    if isinstance(obj, ctypes._Pointer):
+        return _VOID_AT(obj).value
     return ctypes.cast(obj, ctypes.c_void_p).value
 
 
@@ -264,7 +293,7 @@ def _walk(page, deepest: list[int] | None = None) -> list[tuple[object, int, Mat
             obj = get(i)
             if not obj:
                 continue
-            kind = raw.FPDFPageObj_GetType(obj)
+            kind = _TYPE(obj)  # the plain call: no typed-pointer check for each object
             out.append((obj, kind, to_page))
             if kind == raw.FPDF_PAGEOBJ_FORM and depth >= MAX_FORM_DEPTH:
                 most[0] = MAX_FORM_DEPTH + 1
@@ -304,16 +333,17 @@ def _form_depth(page) -> int:
     return depth_of(raw.FPDFPage_CountObjects(page.raw), _PAGE_OBJECT, _address(page.raw), 0)
 
 
-def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
+def _strip(page, keep_text: bool, texts: int = 0, base: int = 0, groups: dict[int, float] | None = None) -> int:
     """Remove (and free) the text objects of a loaded page, or all its other drawing (paths, images,
     shadings) inside Form XObjects too. When the text is kept, text object k in paint order is painted
     in the flat colour ``base`` + k + 1 (24-bit RGB) instead of its own, ``texts`` being how many there
-    are. Returns how many text objects were seen."""
+    are. Returns how many text objects were seen. ``groups`` (when given) gets, per text object in paint
+    order, the opacity of the translucent Form XObjects around it (see ``_unfade_group``), below 1 only."""
     TEXT, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
     get_type, destroy, fill, stroke, blend = _TYPE, _DESTROY, _SET_FILL, _SET_STROKE, _SET_BLEND
     seen = 0
 
-    def prune(count, get, remove, owner, depth):
+    def prune(count, get, remove, owner, depth, opacity=1.0):
         nonlocal seen
         for i in range(count - 1, -1, -1):  # backwards: removing keeps the earlier indexes valid
             obj = get(owner, i)
@@ -321,10 +351,13 @@ def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
                 continue
             kind = get_type(obj)
             if kind == FORM:
+                inner = _unfade_group(obj, opacity) if keep_text else opacity
                 if depth < MAX_FORM_DEPTH:
-                    prune(_FORM_COUNT(obj), _FORM_OBJECT, _FORM_REMOVE, obj, depth + 1)
+                    prune(_FORM_COUNT(obj), _FORM_OBJECT, _FORM_REMOVE, obj, depth + 1, inner)
             elif kind == TEXT:
                 seen += 1
+                if groups is not None and opacity < 1:
+                    groups[texts - seen] = opacity
                 if not keep_text:
                     if remove(owner, obj):
                         destroy(obj)
@@ -339,6 +372,22 @@ def _strip(page, keep_text: bool, texts: int = 0, base: int = 0) -> int:
 
     prune(raw.FPDFPage_CountObjects(page), _PAGE_OBJECT, _PAGE_REMOVE, page, 0)
     return seen
+
+
+def _unfade_group(form, opacity: float) -> float:
+    """A Form XObject drawn with a constant opacity (``/ca`` at its ``Do``: CSS ``opacity`` printed by Chrome)
+    blends the owner codes of its text with the paper, so they would belong to nobody (all its text hidden).
+    Where the group's opacity, times that of the groups around it, is at least GROUP_FADED, the form is
+    drawn opaque in the owner render, and whether its text changes the page is judged on the real renders
+    as for any text; a fainter group keeps its text hidden. Returns the opacity its contents get."""
+    out = _Out(ctypes.c_uint)
+    if not _GET_FILL(form, *out.addresses) or out.values[3].value >= 255:
+        return opacity
+    opacity *= out.values[3].value / 255
+    if opacity * 255 >= GROUP_FADED:
+        _SET_FILL(form, 255, 255, 255, 255)
+        _SET_STROKE(form, 255, 255, 255, 255)
+    return opacity
 
 
 def _render_without_text(page, text_objects: list, canvas: "_Canvas") -> np.ndarray | None:
@@ -464,13 +513,17 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     if deepest[0] > MAX_FORM_DEPTH:  # not judged: the page (and so the PDF) is refused
         return _clean(text), too_deep
     text_objects = [o for o, k, _m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    addresses = [_address(o) for o, _k, _m in walked]  # each handle as a plain int, cast once
+    text_addresses = [a for a, (_o, k, _m) in zip(addresses, walked) if k == raw.FPDF_PAGEOBJ_TEXT]
+    text_modes = [_GET_MODE(a) for a in text_addresses]  # the same after the render without text (given back)
     floats = _Out()
     bounds = [_bounds(o, m, floats) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     matrix = raw.FS_MATRIX()
-    ems = [_em(o, m, floats, matrix) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
+    fonts: dict = {}
+    ems = [_em(o, m, floats, matrix, fonts) for o, k, m in walked if k == raw.FPDF_PAGEOBJ_TEXT]
     # drawn text too small to read; invisible text (an OCR layer) is judged by what lies under it
     tiny = {k for k, em in enumerate(ems) if em is not None and _too_small(*em)}
-    tiny = {k for k in tiny if _GET_MODE(_address(text_objects[k])) not in (3, 7)}
+    tiny = {k for k in tiny if text_modes[k] not in (3, 7)}
     area = _union([b for b in bounds if b is not None], left, bottom)
     canvas = _Canvas(width, height, area or (0, 0, width, height), max(_scale(bounds), _em_scale(ems)))
     clock = _lap("objecten", clock)
@@ -491,12 +544,13 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     # (d0) cannot know which colour would pass for another object's code (attack t04). Honest pages get
     # the same verdict whatever the base; a forged colour lands outside the codes and belongs to nobody.
     base = _owner_base(len(text_objects))
-    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base) == len(text_objects)
+    groups: dict[int, float] = {}  # text objects inside translucent groups: their group opacity
+    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base, groups=groups) == len(text_objects)
     bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
     owner_page.close()
     owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
     owner -= np.uint32(base)  # below the base wraps round to a huge value
-    owner[owner > len(text_objects)] = 0  # the background, a mask's blend, a forgery: nobody's
+    owner *= owner <= len(text_objects)  # the background, a mask's blend, a forgery: nobody's (0)
     if not same:  # cannot happen (the same page, loaded again); judge every character then
         owner[:] = 0
     clock = _lap("render eigenaar", clock)
@@ -518,25 +572,34 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     suspicious |= over_text
     # ink that cannot be read: text stroked with a line as thick as its letters (f01), letters piled on one
     # spot by character spacing (f12); both are drawn and extracted, neither can be read
-    stroked = {k for k, o in enumerate(text_objects) if _GET_MODE(_address(o)) in (1, 2, 5, 6)}
-    piled = _piled_candidates(text_objects, bounds, ems, textpage)
+    stroked = {k for k, mode in enumerate(text_modes) if mode in (1, 2, 5, 6)}
+    text_index = {a: i for i, a in enumerate(text_addresses)}
+    char_objects: list[list[int]] = []  # ``_char_objects``, read once when first needed
+
+    def objects_of_chars() -> list[int]:
+        if not char_objects:
+            char_objects.append(_char_objects(textpage, count, text_index))
+        return char_objects[0]
+
+    piled = _piled_candidates(text_objects, bounds, ems, textpage, objects_of_chars)
     judged = set(suspicious)  # per character by ``_judge``; the stroked and piled ones only for legibility
     suspicious |= stroked | piled
     clock = _lap("pixels", clock)
     if not suspicious:
         return _clean(text), []
 
-    objects = [(o, k) for o, k, _m in walked]
-    order = {ctypes.cast(o, ctypes.c_void_p).value: i for i, (o, _k) in enumerate(objects)}  # type: ignore[arg-type]
-    text_index = {ctypes.cast(o, ctypes.c_void_p).value: i for i, o in enumerate(text_objects)}  # type: ignore[arg-type]
+    order = {a: i for i, a in enumerate(addresses)}
     suspicious_set = set(suspicious)
-    chars = _chars(textpage, count, text_index, left, bottom, suspicious_set)
-    modes = {k: raw.FPDFTextObj_GetTextRenderMode(text_objects[k]) for k in set(suspicious)}
+    chars = _chars(textpage, count, text_index, left, bottom, suspicious_set, char_objects[0] if char_objects else None)
+    modes = {k: text_modes[k] for k in set(suspicious)}
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
     facts: dict[int, tuple] = {}
-    _complete(textpage, [c for c in chars if c.obj == -1], left, bottom)  # PDFium's own spaces, mostly
-    for c in chars:
+    # only the characters judged now: PDFium's own (spaces, mostly) and those of the doubtful objects
+    # (the others are visible and read only when some character turns out hidden, ``_all_chars``)
+    present = [c for c in chars if isinstance(c, _Char)]
+    _complete(textpage, [c for c in present if c.pending], left, bottom)  # PDFium's own spaces, mostly
+    for c in present:
         if c.obj == -1:  # extracted, yet in no text object the gate judged: never let through
             c.hidden = NIET_BEOORDEELD if c.char.isalnum() else ""
             continue
@@ -564,22 +627,32 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
                 order,
                 facts,
                 faint,
+                groups,
             )
         if c.hidden == ONDER_TEKST and not _solid_cover(c, textpage, canvas, owner, left, bottom):
-            c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer): seen
+            if _cover_seen(c, canvas, owner, changed):
+                c.hidden = ""  # drawn over by text of the same shape (a bold effect, a doubled layer) that is seen itself
+            elif _under_later_cover(c, text_objects, order, later_covers, annots):
+                c.hidden = ONDER_VLAK  # its own double (fake bold) and a box over both
         if not c.hidden and c.obj in over_text and _same_as_under(c, textpage, canvas, full, owner, left, bottom):
             c.hidden = KLEUR_VAN_VLAK
         if not c.hidden and c.obj in stroked and _smeared(c, textpage, canvas, owner, changed, left, bottom):
             c.hidden = TE_KLEIN
-    for k in piled:
-        letters = [c for c in chars if c.obj == k and c.char.isalnum() and not c.hidden]
+    by_object: dict[int, list[_Char]] = {k: [] for k in piled}
+    for c in present:
+        if c.obj in by_object and c.char.isalnum() and not c.hidden:
+            by_object[c.obj].append(c)
+    for letters in by_object.values():
         if _piled(letters):
             for c in letters:
                 c.hidden = TE_KLEIN
-    if not any(c.hidden for c in chars):
+    if not any(c.hidden for c in present):
         _lap("tekens", clock)
         return _clean(text), []  # what follows only excuses or groups hidden characters
+    chars = _all_chars(chars)
     _complete(textpage, chars, left, bottom)
+    _excuse_overdraws(doc, page, chars, text_objects, bounds, ems, owner, changed, canvas)
+    _seen_through_text(page, chars, text_objects, bounds, canvas, full, owner, left, bottom, groups)
     _excuse_doubles(chars)
     found = _group(chars, canvas, bare, index + 1)
     _lap("tekens", clock)
@@ -626,20 +699,35 @@ def _smeared(c: "_Char", textpage, canvas: "_Canvas", owner, changed, left: floa
     if where is None:
         return False
     ink = (owner[where] == c.obj + 1) & changed[where]
-    return ink.size >= 4 and float(ink.mean()) >= SMEARED_SHARE
+    return ink.size >= 4 and np.count_nonzero(ink) / ink.size >= SMEARED_SHARE
 
 
-def _piled_candidates(text_objects: list, bounds, ems, textpage) -> set[int]:
-    """Text objects of four or more characters that take less room along the line than two ems."""
+MANY_SHORT = 64  # short text objects on a page from which their characters are counted first (``_piled_candidates``)
+
+
+def _piled_candidates(text_objects: list, bounds, ems, textpage, char_objects=None) -> set[int]:
+    """Text objects of four or more characters that take less room along the line than two ems.
+
+    PDFium assembles a text object's text by going through every character of the page
+    (``CPDF_TextPage::GetTextByPredicate``): on a page with a text object per letter that is thousands
+    times thousands. With more than MANY_SHORT short objects, ``char_objects`` (a callable giving
+    ``_char_objects``) tells which have at most one character of the page's text; their text is at most
+    three UTF-16 units (one letter, two units beyond the BMP, and the one space added after a run of the
+    object's characters; a line break only goes between two of them), so they are no candidates and
+    PDFium is not asked: the same set."""
     known = [k for k, (box, em) in enumerate(zip(bounds, ems)) if box is not None and em is not None and em[1] > 0]
     if not known:
         return set()
     boxes = np.array([bounds[k] for k in known], dtype=np.float64)
     room = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
     short = np.flatnonzero(room < 2 * np.array([ems[k][1] for k in known], dtype=np.float64))
-    out, page_text = set(), textpage.raw
-    for i in short.tolist():
-        needed = raw.FPDFTextObj_GetText(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
+    out, page_text, text_of = set(), _address(textpage.raw), _TEXT_OF
+    candidates = short.tolist()
+    if char_objects is not None and len(candidates) > MANY_SHORT:
+        per_object = Counter(char_objects())
+        candidates = [i for i in candidates if per_object.get(known[i], 0) >= 2]
+    for i in candidates:
+        needed = text_of(text_objects[known[i]], page_text, None, 0)  # bytes of UTF-16 with its 0
         if needed // 2 - 1 >= 4:
             out.add(known[i])
     return out
@@ -663,19 +751,28 @@ def _lap(name: str, since: float) -> float:
     return now
 
 
-def _em(obj, to_page: Matrix, out: _Out, m) -> tuple[float, float] | None:
+def _em(obj, to_page: Matrix, out: _Out, m, fonts: dict | None = None) -> tuple[float, float] | None:
     """Height (perpendicular to the baseline) and width (along it) in points of the em square of a text
-    object's font as drawn: font size, text matrix with ``Tz``, and every ``cm`` (forms included)."""
+    object's font as drawn: font size, text matrix with ``Tz``, and every ``cm`` (forms included).
+    ``fonts`` (one per page) keeps ``_type3_scale`` per font and size: it depends on nothing else."""
     size = out.values[0]
     if not _FONT_SIZE(obj, out.addresses[0]):
         return None
     em = size.value
     if not _GET_MATRIX(obj, ctypes.addressof(m)):
         return None
-    em *= _type3_scale(obj, em)
+    if fonts is None:
+        em *= _type3_scale(obj, em)
+    else:
+        key = (_TEXT_FONT(obj), em)
+        scale = fonts.get(key)
+        if scale is None:
+            scale = fonts[key] = _type3_scale(obj, em)
+        em *= scale
     a, b, c, d, _e, _f = _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
     along = math.hypot(a, b)
-    if not all(math.isfinite(v) for v in (em, a, b, c, d)):
+    finite = math.isfinite
+    if not (finite(em) and finite(a) and finite(b) and finite(c) and finite(d)):  # no generator: once per text object
         return (0.0, 0.0)
     if along == 0:
         return (0.0, 0.0)
@@ -759,7 +856,7 @@ def _suspicious(
     anti-aliased edge of white text on a dark banner is faint, a letter under a dark cover is faint all
     over."""
     n = len(bounds)
-    flat = np.flatnonzero(owner)  # only pixels some text object paints: a small share of the page
+    flat = np.flatnonzero(owner != 0)  # only pixels some text object paints (a bool mask: numpy finds them faster)
     ids = owner.ravel()[flat].astype(np.intp)
     seen = changed.ravel()[flat]
     n_own = np.bincount(ids, minlength=n + 1)
@@ -776,7 +873,7 @@ def _suspicious(
     suspicious |= {k for k, box in enumerate(bounds) if box is None}
     for k in _overlapped(bounds) - suspicious:
         where = canvas.pixels(_shift(bounds[k], left, bottom), owner.shape)
-        if where is None or int((owner[where] > k + 1).sum()) > LATER_SHARE * n_own[k + 1]:
+        if where is None or np.count_nonzero(owner[where] > k + 1) > LATER_SHARE * n_own[k + 1]:
             suspicious.add(k)
     return suspicious
 
@@ -797,12 +894,16 @@ def _covered_pixels(owner: np.ndarray, changed: np.ndarray, ys, xs, ids, n: int)
     return np.bincount(ids[~near], minlength=n + 1)
 
 
+PAIRS_AT_ONCE = 1 << 16
+
+
 def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
     """Text objects whose area a later text object overlaps by more than a sliver.
 
     The same set as ``_overlapped_grid``, counted with numpy: objects sorted by their lower edge, each
     is compared with those whose lower edge lies within ``tall`` points below its own and its top
-    (a line of text meets only the lines near it); the few taller objects are compared with all.
+    (a line of text meets only the lines near it; no deeper than the tallest of them reaches); the few
+    taller objects are compared with all.
     Odd bounds (not finite) or very many pairs go to the grid."""
     known = [k for k, box in enumerate(bounds) if box is not None]
     n = len(known)
@@ -825,17 +926,28 @@ def _overlapped(bounds, tall: float = 48.0, most: int = 1_000_000) -> set[int]:
     short = np.flatnonzero(~is_tall)
     order = short[np.argsort(y0[short], kind="stable")]
     lows = y0[order]
-    start = np.searchsorted(lows, lows - tall, side="right")
+    # a short object reaches at most its own height above its lower edge: the window below each lower
+    # edge need only be as deep as the tallest short object (plus a hair for rounding), which keeps a
+    # dense page (thousands of words, a text object each) far below ``most`` pairs
+    reach = min(tall, float((y1[short] - y0[short]).max()) if len(short) else 0.0) + 1e-3
+    start = np.searchsorted(lows, lows - reach, side="right")
     stop = np.searchsorted(lows, y1[order], side="left")
     counts = np.maximum(stop - start, 0)
     if int(counts.sum()) + len(talls) * n > most:
         return _overlapped_grid(bounds)
-    first = np.repeat(np.arange(len(order)), counts)
-    offsets = np.repeat(start - np.cumsum(counts) + counts, counts)
-    second = np.arange(int(counts.sum())) + offsets
-    a, b = order[first], order[second]
-    later = b > a
-    mark(a[later], b[later])
+    # the pairs in slices of about PAIRS_AT_ONCE (whole windows): the same marks, a few MB at a time
+    ends = np.cumsum(counts)
+    row = 0
+    while row < len(order):
+        last = max(int(np.searchsorted(ends, (ends[row - 1] if row else 0) + PAIRS_AT_ONCE, side="right")), row + 1)
+        part = counts[row:last]
+        first = np.repeat(np.arange(row, last), part)
+        offsets = np.repeat(start[row:last] - np.cumsum(part) + part, part)
+        second = np.arange(int(part.sum())) + offsets
+        a, b = order[first], order[second]
+        later = b > a
+        mark(a[later], b[later])
+        row = last
     everyone = np.arange(n)
     for t in talls.tolist():
         mark(everyone[:t], np.full(t, t))  # earlier objects under the tall one
@@ -881,21 +993,35 @@ def _overlapped_grid(bounds, cell: float = 24.0) -> set[int]:
     return out
 
 
-def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int]) -> list[_Char]:
-    """Every character of the page with its text object; letter and box only for those of the
-    ``judged`` objects for now (``_complete`` adds the rest when some character turns out hidden)."""
-    out = []
-    object_at, lookup, box = _TEXT_OBJECT_AT, text_index.get, _Out(ctypes.c_double)
-    textpage = _address(textpage.raw)
-    for i in range(count):
-        obj = lookup(object_at(textpage, i), -1)
-        c = _Char("", (0, 0, 0, 0), obj, index=i)
-        if obj in judged:
-            _fill(textpage, c, left, bottom, box)
-        else:
-            c.pending = True
-        out.append(c)
+def _char_objects(textpage, count: int, text_index: dict) -> list[int]:
+    """The text object (index in ``text_index``, -1 for none) of every character of the page."""
+    object_at, lookup = _TEXT_OBJECT_AT, text_index.get
+    address = _address(textpage.raw)
+    return [lookup(object_at(address, i), -1) for i in range(count)]
+
+
+def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, judged: set[int], objects=None) -> list:
+    """Every character of the page by its index: a ``_Char`` with letter and box for those of the
+    ``judged`` objects, a pending ``_Char`` (letter and box not read yet) for those of no text object the
+    gate knows, and for the rest (characters of objects proven visible) the index of their text object:
+    a ``_Char`` costs more to make than reading which object a character belongs to, and most are never
+    looked at (``_all_chars`` makes them when some character turns out hidden). ``objects``: the
+    ``_char_objects`` of the page when already read."""
+    box = _Out(ctypes.c_double)
+    address = _address(textpage.raw)
+    out: list = list(objects) if objects is not None else _char_objects(textpage, count, text_index)
+    for i, obj in enumerate(out):
+        if obj == -1:
+            out[i] = _Char("", (0, 0, 0, 0), -1, index=i, pending=True)
+        elif obj in judged:
+            c = out[i] = _Char("", (0, 0, 0, 0), obj, index=i)
+            _fill(address, c, left, bottom, box)
     return out
+
+
+def _all_chars(chars: list) -> list[_Char]:
+    """``_chars`` with a pending ``_Char`` for each character it left as the index of its object."""
+    return [c if isinstance(c, _Char) else _Char("", (0, 0, 0, 0), c, index=i, pending=True) for i, c in enumerate(chars)]
 
 
 def _complete(textpage, chars: list[_Char], left: float, bottom: float) -> None:
@@ -935,13 +1061,49 @@ def _overlap(a, b) -> float:
     return max(w, 0) * max(h, 0)
 
 
+def _late_cover(box, position: int, covers) -> bool:
+    """Does a cover painted after ``position`` overlap at least half of ``box``? The same as
+    ``any(i > position and _overlap(box, b) >= 0.5 * area ...)``, with the overlap written out: this
+    runs for every letter of a doubtful object against every cover of the page."""
+    x0, y0, x1, y1 = box
+    least = 0.5 * max((x1 - x0) * (y1 - y0), 1e-6)
+    for i, b, _k in covers:
+        if i <= position:
+            continue
+        w = min(x1, b[2]) - max(x0, b[0])
+        if w <= 0:
+            continue
+        h = min(y1, b[3]) - max(y0, b[1])
+        if h > 0 and w * h >= least:
+            return True
+    return False
+
+
 def _solid_cover(c: _Char, textpage, canvas: _Canvas, owner, left: float, bottom: float) -> bool:
     """Is the text over this letter a solid block (black squares) rather than letters of the same shape?
     Judged in the letter's full cell (font height by advance width), where a letter's ink is sparse."""
     where = _loose_cell(c, textpage, canvas, owner.shape, left, bottom)
     if where is None:
         return True
-    return float((owner[where] > c.obj + 1).mean()) >= SOLID_SHARE
+    later = owner[where] > c.obj + 1
+    return np.count_nonzero(later) / later.size >= SOLID_SHARE
+
+
+def _cover_seen(c: _Char, canvas: _Canvas, owner, changed) -> bool:
+    """Is the later text over a letter seen itself (its pixels there changed by the text)? Fake bold under a
+    black box: PDFium leaves the second copy out of its text, so nothing else judges that copy."""
+    where = canvas.pixels(c.box, owner.shape)
+    if where is None:
+        return False
+    seen = (owner[where] > c.obj + 1) & changed[where]
+    return int(seen.sum()) >= max(1.0, VISIBLE_SHARE * seen.size)
+
+
+def _under_later_cover(c: _Char, text_objects, order, covers, annots) -> bool:
+    """Does a path, image, shading or annotation drawn after the letter's text object cover its box?"""
+    position = order.get(_address(text_objects[c.obj]), 0)
+    area = max((c.box[2] - c.box[0]) * (c.box[3] - c.box[1]), 1e-6)
+    return any(i > position and _overlap(c.box, b) >= 0.5 * area for i, b, _k in covers) or _overlap_any(c.box, annots)
 
 
 def _judge(
@@ -960,6 +1122,7 @@ def _judge(
     order,
     facts: dict | None = None,
     faint=None,
+    groups=None,
 ) -> str:
     """Why a character is not seen ("" when it is). ``changed``: pixels the text changes plainly;
     ``faint`` (or None): pixels it changes only slightly on a dark area (see FAINT)."""
@@ -970,34 +1133,41 @@ def _judge(
     where = canvas.pixels(box, owner.shape)
     if where is None:
         return BUITEN_PAGINA if w > 0 and h > 0 else TE_KLEIN
+    # (count_nonzero, not sum or mean: the same counts, without numpy's reduction set-up for each letter)
     own = owner[where] == c.obj + 1
-    visible = int((own & changed[where]).sum())
+    visible = np.count_nonzero(own & changed[where])
     cells = own.size
     if visible >= max(1.0, VISIBLE_SHARE * cells):
         if max(w, h) < MIN_SIZE:
             return TE_KLEIN
+        if annots and visible < ANNOTATION_SEEN * own.sum() and _overlap_any(box, annots, ANNOTATION_PART):
+            if _banded(own & ~changed[where], own, bare[where]) >= 1 - ANNOTATION_SEEN:
+                return ONDER_VLAK  # an annotation (the copy drops it) hides a band of the letter's ink
         return ""
     if max(w, h) < MIN_SIZE:
         return TE_KLEIN
-    later_text = int((owner[where] > c.obj + 1).sum())
+    later_text = np.count_nonzero(owner[where] > c.obj + 1)
     if later_text >= 0.3 * cells:
         return ONDER_TEKST
     known = facts.get(c.obj) if facts is not None else None
     if known is None:  # what PDFium says about the text object, asked once per object
         obj = text_objects[c.obj]
-        known = (order.get(ctypes.cast(obj, ctypes.c_void_p).value, 0), _in_layer(obj), _transparent(obj), _fill_grey(obj))
+        fade = groups.get(c.obj, 1.0) if groups else 1.0  # a translucent group around it fades it further
+        grey = _fill_grey(obj)
+        grey = None if grey is None else round(255 - fade * (255 - grey))
+        known = (order.get(_address(obj), 0), _in_layer(obj), _transparent(obj, fade), grey)
         if facts is not None:
             facts[c.obj] = known
     position, in_layer, transparent, grey = known
     if in_layer:
         return VERBORGEN_LAAG
-    late = any(i > position and _overlap(box, b) >= 0.5 * max(w * h, 1e-6) for i, b, _k in covers)
-    if faint is not None and visible + int((own & faint[where]).sum()) >= max(1.0, VISIBLE_SHARE * cells):
+    late = _late_cover(box, position, covers)
+    if faint is not None and visible + np.count_nonzero(own & faint[where]) >= max(1.0, VISIBLE_SHARE * cells):
         # drawn faintly on a dark area: under a later (half-transparent) cover it is hidden, else it is
         # how the page was made (dark text on a dark photo) and seen
         return ONDER_VLAK if late or _overlap_any(box, annots) else ""
-    if own.sum() == 0 or transparent:
-        if float((bare[where] < DARK).mean()) > 0.85:
+    if not own.any() or transparent:
+        if np.count_nonzero(bare[where] < DARK) / cells > 0.85:
             return ONZICHTBAAR_ONDER_VLAK if late or _overlap_any(box, annots) else ONZICHTBAAR_OP_ZWART
         return ONZICHTBAAR if mode in (3, 7) else VERBORGEN
     if late or _overlap_any(box, annots):
@@ -1008,14 +1178,37 @@ def _judge(
     return ONDER_VLAK
 
 
-def _overlap_any(box, rects) -> bool:
+def _banded(lost: np.ndarray, own: np.ndarray, under: np.ndarray) -> float:
+    """The share of a letter's ink (``own``) in the widest band of rows, or of columns, whose ink is all
+    (nine tenths) ``lost`` under one even colour (``under``: the page without text, across the letter's
+    box): a box ending mid-letter hides such a band; letters typed over letters hide scattered strokes
+    with paper between them."""
+    total = int(own.sum())
+    if not total:
+        return 0.0
+    best = 0
+    under = under.astype(np.int16)
+    for axis in (1, 0):
+        inked, gone = own.sum(axis=axis), lost.sum(axis=axis)
+        even = (under.max(axis=axis) - under.min(axis=axis)) <= 2 * CHANGED
+        run = 0
+        for ink, lost_ink, flat in zip(inked.tolist(), gone.tolist(), even.tolist()):
+            if ink and flat and lost_ink >= 0.9 * ink:
+                run += ink
+                best = max(best, run)
+            elif ink:
+                run = 0
+    return best / total
+
+
+def _overlap_any(box, rects, share: float = 0.5) -> bool:
     area = max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
-    return any(_overlap(box, r) >= 0.5 * area for r in rects)
+    return any(_overlap(box, r) >= share * area for r in rects)
 
 
-def _transparent(obj) -> bool:
+def _transparent(obj, fade: float = 1.0) -> bool:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    return bool(raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)) and a.value < 26
+    return bool(raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)) and a.value * fade < FADED
 
 
 def _in_layer(obj) -> bool:
@@ -1141,6 +1334,156 @@ def _excuse_doubles(chars: list[_Char]) -> None:
                         c.hidden = ""
 
 
+def _excuse_overdraws(doc, page, chars: list[_Char], text_objects, bounds, ems, owner, changed, canvas: _Canvas) -> None:
+    """Fake bold: a line drawn again, the same glyphs a fraction of a point further (PDF printers, Word for a
+    font without a bold face). PDFium's text page leaves out a text object that repeats the one before it,
+    so the letters of the first copy, covered by the later ones, have no visible twin for ``_excuse_doubles``.
+    A letter hidden under text (or without ink of its own) is seen when a later text object that PDFium
+    left out of its text (``_same_line``: the same font and size, nearly the same place, the same ink)
+    shows visible ink of its own on the letter's spot. A different word drawn over a word draws other ink
+    and excuses nothing."""
+    hidden = [c for c in chars if c.hidden in (VERBORGEN, ONDER_TEKST) and c.obj >= 0]
+    if not hidden:
+        return
+    extracted = {c.obj for c in chars}
+    copies = [j for j in range(len(text_objects)) if j not in extracted and bounds[j] is not None]
+    if not copies:
+        return
+    shapes: dict[int, np.ndarray | None] = {}
+    twins: dict[int, list[int]] = {}
+    for c in hidden:
+        k = c.obj
+        if k not in twins:
+            twins[k] = [
+                j for j in copies[:OVERDRAW_MOST] if j > k and _same_line(doc, page, text_objects, bounds, ems, k, j, shapes)
+            ]
+        where = canvas.pixels(c.box, owner.shape) if twins[k] else None
+        if where is None:
+            continue
+        enough = max(1.0, VISIBLE_SHARE * owner[where].size)
+        if any(int(((owner[where] == j + 1) & changed[where]).sum()) >= enough for j in twins[k]):
+            c.hidden = ""
+
+
+def _seen_through_text(
+    page, chars: list[_Char], text_objects, bounds, canvas: _Canvas, full, owner, left, bottom, groups
+) -> None:
+    """Text under translucent later text: a watermark ("CONCEPT", "VERTROUWELIJK") drawn at 10 to 50 %
+    opacity over the body. The owner render gives the watermark the pixels it covers, so the letters under
+    it own none. Judged as under a translucent path: the page is drawn again without the covered text
+    objects (a few renders: objects whose areas do not touch share one), and a letter is seen when removing
+    its object changes enough of its pixels plainly, not only faintly on a dark area (FAINT). Counted only
+    where the letter's own object is on top, or later text (not removed with it) that its PDF declares
+    less than COVER_OPAQUE opaque: PDFium draws small translucent text fainter than declared (a 90 % black
+    cover of 16-point squares as about 80 %), other viewers as declared, and a cover of 80 % black or more
+    hides text under it (as FAINT judges paths). Filled text only (render mode 0, not transparent)."""
+    candidates: dict[int, list[_Char]] = {}
+    for c in chars:
+        if c.hidden not in (VERBORGEN, ONDER_TEKST) or c.obj < 0:
+            continue
+        where = canvas.pixels(c.box, owner.shape)
+        if where is not None and bool((owner[where] > c.obj + 1).any()):  # later text on it
+            candidates.setdefault(c.obj, []).append(c)
+    batches: list[tuple[list[int], list[tuple[float, float, float, float]]]] = []
+    grow = 2.0 / canvas.scale  # anti-aliasing spills over a letter's box
+    for k in sorted(candidates)[:SEE_THROUGH_MOST]:
+        obj = text_objects[k]
+        if bounds[k] is None or _GET_MODE(_address(obj)) != 0 or _transparent(obj, groups.get(k, 1.0)):
+            continue
+        x0, y0, x1, y1 = _shift(bounds[k], left, bottom)
+        box = (x0 - grow, y0 - grow, x1 + grow, y1 + grow)
+        font = raw.FPDFTextObj_GetFont(obj)
+        type3 = not font or raw.FPDFFont_GetBaseFontName(font, None, 0) <= 1  # as in ``_type3_scale``
+        for members, boxes in batches:
+            if not type3 and boxes and not any(_overlap(box, other) > 0 for other in boxes):
+                members.append(k)
+                boxes.append(box)
+                break
+        else:
+            if len(batches) < SEE_THROUGH_RENDERS:
+                # a Type 3 glyph may draw outside its box: such text is judged alone
+                batches.append(([k], [] if type3 else [box]))
+    opacities: dict = {}
+    for members, _boxes in batches:
+        without = _render_without_text(page, [text_objects[k] for k in members], canvas)
+        if without is None:
+            continue
+        difference = np.maximum(full, without) - np.minimum(full, without)
+        seen = (difference > CHANGED) & ~((without < DARK) & (difference < FAINT))
+        removed = {k + 1 for k in members}
+        for k in members:
+            for c in candidates[k]:
+                where = canvas.pixels(c.box, owner.shape)
+                if where is None:
+                    continue
+                on_top = owner[where]
+                # the letter's own pixels, or those of later translucent text not removed with it
+                through = [j for j in np.unique(on_top).tolist() if j > k + 1 and j not in removed]
+                through = [j for j in through if _opacity(text_objects[j - 1], groups.get(j - 1, 1.0), opacities) < COVER_OPAQUE]
+                counted = np.isin(on_top, [k + 1, *through]) & seen[where]
+                if int(counted.sum()) >= max(1.0, VISIBLE_SHARE * on_top.size):
+                    c.hidden = ""
+
+
+def _opacity(obj, fade: float, known: dict) -> float:
+    """A text object's fill opacity (0 to 255) as its PDF declares it, times that of the groups around it."""
+    key = _address(obj)
+    if key not in known:
+        out = _Out(ctypes.c_uint)
+        known[key] = out.values[3].value * fade if _GET_FILL(key, *out.addresses) else 255.0
+    return known[key]
+
+
+def _same_line(doc, page, text_objects, bounds, ems, k: int, j: int, shapes: dict) -> bool:
+    """Is text object ``j`` (later) the same line as ``k`` drawn again: the same font at the same size,
+    filled, its bounds within OVERDRAW_SHIFT em of those of ``k``, and the same ink when each is drawn alone?"""
+    a, b, em_k, em_j = bounds[k], bounds[j], ems[k], ems[j]
+    if a is None or em_k is None or em_j is None or em_k[0] <= 0:
+        return False
+    reach = OVERDRAW_SHIFT * em_k[0]
+    if any(abs(x - y) > reach for x, y in zip(a, b)) or any(abs(x - y) > 0.01 * max(x, y) for x, y in zip(em_k, em_j)):
+        return False
+    one, other = text_objects[k], text_objects[j]
+    if _address(raw.FPDFTextObj_GetFont(one)) != _address(raw.FPDFTextObj_GetFont(other)):
+        return False
+    if _GET_MODE(_address(other)) not in (0, 2):
+        return False
+    scale = OVERDRAW_PIXELS / em_k[0]
+    first, second = _ink(doc, page, one, k, scale, a, shapes), _ink(doc, page, other, j, scale, b, shapes)
+    if first is None or second is None or abs(first.shape[0] - second.shape[0]) > 1 or abs(first.shape[1] - second.shape[1]) > 1:
+        return False
+    rows, columns = min(first.shape[0], second.shape[0]), min(first.shape[1], second.shape[1])
+    first, second = first[:rows, :columns], second[:rows, :columns]
+    ink = max(float(first.mean()), float(second.mean()))
+    return ink > 0 and float(np.abs(first - second).mean()) <= OVERDRAW_SAME * ink
+
+
+def _ink(doc, page, obj, k: int, scale: float, box, shapes: dict) -> np.ndarray | None:
+    """The coverage (alpha, 0 to 1) of one text object drawn alone by PDFium, None if too big or not drawn."""
+    if k in shapes:
+        return shapes[k]
+    shapes[k] = None
+    if (box[2] - box[0]) * (box[3] - box[1]) * scale * scale > OVERDRAW_MAX_PIXELS:
+        return None
+    bitmap = raw.FPDFTextObj_GetRenderedBitmap(doc.raw, page.raw, obj, scale)
+    if not bitmap:
+        return None
+    try:
+        width, height, stride = (
+            raw.FPDFBitmap_GetWidth(bitmap),
+            raw.FPDFBitmap_GetHeight(bitmap),
+            raw.FPDFBitmap_GetStride(bitmap),
+        )
+        if raw.FPDFBitmap_GetFormat(bitmap) != raw.FPDFBitmap_BGRA or width <= 0 or height <= 0:
+            return None
+        buffer = ctypes.cast(raw.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_uint8))
+        pixels = np.ctypeslib.as_array(buffer, shape=(height, stride))[:, : width * 4].reshape(height, width, 4)
+        shapes[k] = pixels[..., 3].astype(np.float32) / 255
+    finally:
+        raw.FPDFBitmap_Destroy(bitmap)
+    return shapes[k]
+
+
 def _box_of(chars: list[_Char]) -> tuple[float, float, float, float]:
     return (
         min(c.box[0] for c in chars),
@@ -1176,13 +1519,13 @@ def _under_scan(box, word: str, canvas: _Canvas, bare) -> str | None:
     if where is None:
         return None
     under = bare[where]
-    if float((under < DARK).mean()) >= SCAN_DARK_SHARE:
+    if np.count_nonzero(under < DARK) / under.size >= SCAN_DARK_SHARE:
         return ONZICHTBAAR_OP_ZWART
     paper = _percentile_90(under)
     if paper < 100:
         return None  # dark all over: blacked out, not print
     inked = under < paper - INK_CONTRAST
-    ink = float(inked.mean())
+    ink = np.count_nonzero(inked) / inked.size
     if not PRINT_MIN <= ink <= PRINT_MAX:
         return None
     if _overtyped(under, inked, paper, word, (box[3] - box[1]) * canvas.scale) or _dotted(inked):

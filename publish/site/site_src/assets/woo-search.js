@@ -7,8 +7,35 @@
    Without JavaScript the page explains how to browse instead. */
 (function () {
   "use strict";
+  // The theme's scripts (Material's bundle: header, tabs, ...) are held back on this page (theme/main.html:
+  // type="text/x-woo-later", which the browser does not run) so that their main-thread work does not delay the first results; loaded here, in
+  // order, once the first results are in the page (or at once without a query, or after 3 s whatever happens).
+  var themeLoaded = false;
+  function loadTheme() {
+    if (themeLoaded) return;
+    themeLoaded = true;
+    var later = Array.prototype.slice.call(document.querySelectorAll('script[type="text/x-woo-later"]'));
+    (function next(i) {
+      if (i >= later.length) {
+        // Material starts on DOMContentLoaded, which has passed: it is told again, for its own listeners.
+        if (later.length) document.dispatchEvent(new Event("DOMContentLoaded"));
+        return;
+      }
+      var s = document.createElement("script");
+      s.src = later[i].src;
+      s.onload = s.onerror = function () { next(i + 1); };
+      document.body.appendChild(s);
+    })(0);
+  }
+  function loadThemeSoon() {  // after the browser has painted the results
+    if (window.requestAnimationFrame) requestAnimationFrame(function () { setTimeout(loadTheme, 0); });
+    else setTimeout(loadTheme, 0);
+  }
+  setTimeout(loadTheme, 3000);
   var root = document.getElementById("woo-search");
-  if (!root || !window.lunr || !window.lunr.wooStem) return;
+  // JavaScript runs: the header's search box may show (woo.css hides it under .no-js) before the held-back theme removes no-js.
+  document.documentElement.classList.remove("no-js");
+  if (!root || !window.lunr || !window.lunr.wooStem) { loadTheme(); return; }
   var form = document.querySelector(".woo-search-form");
   if (form) form.hidden = false;  // hidden in the HTML: without JavaScript the page shows how to browse instead
   // For benchmarks/search_scale.py: when this script starts handling the query (its "query latency" runs from here).
@@ -32,6 +59,7 @@
   // shards of the query's terms are requested from there, while the rest of meta.json still arrives.
   var shardCounts = loadMeta();
   input.value = query;
+  if (!query) loadThemeSoon();
   if (sortSelect) sortSelect.value = sort;
   if (query) shardCounts.then(prefetch, function () {});
 
@@ -141,27 +169,40 @@
     return frag;
   }
   var scored = {};
-  // A term is looked up in one shard of every bucket (each bucket is an index of its own). A shard holds
-  // per term its document frequency and per posting the term's count and the field's length; the
-  // bucket's statistics are in meta.json, so scores (BM25 as lunr.js 2.3 computes them, summed over
-  // the fields) are computed here and a decision added elsewhere does not change this shard.
+  // A term is looked up in one shard of every bucket (the base buckets by id and the recent levels,
+  // each with its own files). A shard holds per term its document frequency and per posting the term's
+  // count and the field's length; every bucket's statistics are in meta.json. Scores are BM25 as
+  // lunr.js 2.3 computes them, summed over the fields, over the whole index: the document frequencies
+  // of the term's shards and the buckets' statistics added up. So the scores do not depend on which
+  // bucket a decision is in, and a decision added to one bucket changes no other bucket's files.
   function searchShard(kind, meta, term) {
     var key = kind === "b" ? "besluiten" : "tekst", counts = meta.shards[key], boosts = meta.velden[key];
+    var memoKey = kind + "\u0000" + term;
+    if (scored[memoKey]) return scored[memoKey];
     var k1 = meta.bm25[0], b = meta.bm25[1];
-    return Promise.all(counts.map(function (count, g) {
-      if (!count) return [];
+    return (scored[memoKey] = Promise.all(counts.map(function (count, g) {
+      if (!count) return null;
       var name = kind + "-" + g + "-" + (fnv(term) % count) + ".json";  // as shardNames
       return load(name).then(function (json) {
         (json.afgekapt || []).forEach(function (t) { capped[t] = true; });
-        var memo = scored[name] || (scored[name] = {});
-        if (memo[term]) return memo[term];
-        var entry = Object.prototype.hasOwnProperty.call(json.termen, term) ? json.termen[term] : null;
-        if (!entry) return (memo[term] = []);
-        var stats = meta.statistiek[key][g], documents = stats[0], df = entry[0];
-        var idf = Math.log(1 + Math.abs((documents - df + 0.5) / (df + 0.5)));
-        var byRef = Object.create(null), order = [];
+        return Object.prototype.hasOwnProperty.call(json.termen, term) ? json.termen[term] : null;
+      });
+    })).then(function (entries) {
+      var documents = 0, df = 0, sums = {};
+      meta.statistiek[key].forEach(function (stats, g) {
+        documents += stats[0];
+        Object.keys(stats[1]).forEach(function (field) {
+          var s = sums[field] || (sums[field] = [0, 0]);
+          s[0] += stats[1][field][0]; s[1] += stats[1][field][1];
+        });
+      });
+      entries.forEach(function (entry) { if (entry) df += entry[0]; });
+      var idf = Math.log(1 + Math.abs((documents - df + 0.5) / (df + 0.5)));
+      var byRef = Object.create(null), order = [];
+      entries.forEach(function (entry) {
+        if (!entry) return;
         Object.keys(entry[1]).forEach(function (field) {
-          var lengths = stats[1][field] || [0, 0], average = (lengths[1] ? lengths[0] / lengths[1] : 0) || 1;
+          var lengths = sums[field] || [0, 0], average = (lengths[1] ? lengths[0] / lengths[1] : 0) || 1;
           var boost = boosts[field], flat = entry[1][field];
           for (var i = 0; i < flat.length; i += 3) {
             var tf = flat[i + 1], score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (flat[i + 2] / average)) + tf) * boost;
@@ -169,11 +210,11 @@
             byRef[flat[i]] += score;
           }
         });
-        var found = order.map(function (ref) { return { ref: ref, score: byRef[ref] }; });
-        found.sort(function (x, y) { return y.score - x.score; });  // best first, as lunr's query gave them
-        return (memo[term] = found);
       });
-    })).then(function (lists) { return [].concat.apply([], lists); });
+      var found = order.map(function (ref) { return { ref: ref, score: byRef[ref] }; });
+      found.sort(function (x, y) { return y.score - x.score; });  // best first, as lunr's query gave them
+      return found;
+    }));
   }
   function url(changes) {
     var p = new URLSearchParams(window.location.search);
@@ -342,6 +383,7 @@
     });
   }).catch(function () {
     status.textContent = "Het zoeken is op dit moment niet beschikbaar. Bekijk het overzicht van alle besluiten.";
+    loadTheme();
   });
 
   function chunkName(meta, n) { return "c-" + (parseInt(meta.id[n], 36) % meta.chunks) + ".json"; }
@@ -404,6 +446,7 @@
       status.textContent = "Vul een zoekwoord in: de documentdatum filtert de documenten waarin de woorden staan.";
       showFacets();
       window.wooSearchDone = performance.now();
+      loadThemeSoon();
       return;
     }
     if (!results.length) {
@@ -411,6 +454,7 @@
       document.getElementById("woo-search-help").hidden = false;
       showFacets();
       window.wooSearchDone = performance.now();
+      loadThemeSoon();
       return;
     }
     var documentCount = results.reduce(function (sum, m) { return sum + m.docs.length; }, 0);
@@ -437,6 +481,7 @@
           if (!window.wooSearchDone) mark("woo-search:display");
           list.appendChild(item(f, batch[i]));
           window.wooSearchDone = window.wooSearchDone || performance.now();
+          loadThemeSoon();
         });
       }, Promise.resolve());
       return shown.then(function () {
