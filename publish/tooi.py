@@ -65,9 +65,7 @@ def lookup(list_name: str, value: str) -> tuple[str, str] | None:
 
 # An organisation's TOOI identifier (https://identifier.overheid.nl/tooi/id/gemeente/gm0363, or its code gm0363),
 # given where the public should read a name (the field 'organisatie' of a package).
-ORGANISATION_ID = re.compile(
-    r"https?://identifier\.overheid\.nl/tooi/id/[a-z_]+/([a-z0-9_]+)/?|([a-z]{2,5}[0-9]{2,8})", re.I
-)
+ORGANISATION_ID = re.compile(r"https?://identifier\.overheid\.nl/tooi/id/[a-z_]+/([a-z0-9_]+)/?|([a-z]{2,5}[0-9]{2,8})", re.I)
 
 
 def organisation_name(value: str, names: dict[str, str]) -> str | None:
