@@ -36,8 +36,6 @@ Corpora and seeded caches are kept in --work (default .cache/bench-archive) and 
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
 import hashlib
 import json
 import os
@@ -51,8 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import WORDS, paragraph, write_document  # noqa: E402
-from nightly import ASSESSMENTS, _approve, compare, run_build, snapshot, write_besluit_md  # noqa: E402
+from corpus import paragraph, write_document  # noqa: E402
+from nightly import _approve, compare, run_build, snapshot, write_package  # noqa: E402
 
 CORPUS_VERSION = "2"
 RARE_POOL = 20_000_000  # words that occur in no base text, drawn log-uniformly: the vocabulary grows as real text's does
@@ -150,24 +148,14 @@ def make_archive(root: Path, decisions: int, pad: int, seed: int = 11) -> tuple[
         totals["pdf_bytes"] += len(data)
 
     for i in range(decisions):
-        decided = dt.date(2022, 6, 1) + dt.timedelta(days=(i * 37) % 1300)
-        kenmerk = f"{decided.year}-{i:07d}"
-        pkg = target / f"{kenmerk}-archief"
-        (pkg / "documenten").mkdir(parents=True)
-        rows = []
-        for nr in range(1, rng.randint(22, 28) + 1):
-            assessment, grounds = ASSESSMENTS[0] if nr % 7 == 1 else rng.choice(ASSESSMENTS)
-            file = "" if assessment == "niet openbaar" else f"documenten/{nr}.pdf"
-            if file:
-                pdf(pkg / file, f"{kenmerk} document {nr}", rng.choice((1, 2, 2, 3, 3, 4, 4, 5, 6, 6)))
-            title = " ".join(rng.choice(WORDS) for _ in range(4)).capitalize()
-            rows.append([nr, title, (decided - dt.timedelta(days=30 + 11 * nr)).isoformat(), assessment, grounds, file])
-        with (pkg / "inventaris.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["nr", "document", "datum", "beoordeling", "gronden", "bestand"])
-            writer.writerows(rows)
-        pdf(pkg / "besluitbrief.pdf", f"{kenmerk} besluitbrief", 2)
-        write_besluit_md(pkg, kenmerk, i, decided, rng)
+        pkg = write_package(
+            target,
+            i,
+            rng,
+            "archief",
+            lambda path, kenmerk, nr: pdf(path, f"{kenmerk} document {nr}", rng.choice((1, 2, 2, 3, 3, 4, 4, 5, 6, 6))),
+            lambda path, kenmerk: pdf(path, f"{kenmerk} besluitbrief", 2),
+        )
         _approve(pkg)
     info = {"key": [CORPUS_VERSION, decisions, pad], "version": PDF_CODE_VERSION, **totals}
     done.write_text(json.dumps(info))

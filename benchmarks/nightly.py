@@ -39,11 +39,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from corpus import WORDS, document_blocks, write_document  # noqa: E402
 
 from publish.approval import write_approval  # noqa: E402
 from publish.signing import private_copy  # noqa: E402
+
+from support import build_args  # noqa: E402  (the build command line the tests use)
 
 # Signed with the DEMONSTRATION key (demo/sleutels/README.md), trusted by the repository's mkdocs.yml.
 DEMO_SIGNERS = ROOT / "demo" / "sleutels" / "toegestane-ondertekenaars"
@@ -69,6 +72,32 @@ def write_besluit_md(pkg: Path, kenmerk: str, i: int, decided: dt.date, rng: ran
         f"Samenvatting: {' '.join(rng.choice(WORDS) for _ in range(60))}.\n",
         encoding="utf-8",
     )
+
+
+def write_package(target: Path, i: int, rng: random.Random, suffix: str, document, letter) -> Path:
+    """Synthetic package ``i`` under ``target`` (shared by this benchmark and archive_scale.py): an inventory of
+    22 to 28 rows, the front matter, and for each document ``document(path, kenmerk, nr)`` and for the decision
+    letter ``letter(path, kenmerk)``, which write the PDF or plan it. Both may draw from ``rng``: they are
+    called in the order the corpus has always been drawn in (a kept corpus stays valid)."""
+    decided = dt.date(2022, 6, 1) + dt.timedelta(days=(i * 37) % 1300)  # Woo decisions, spread over years
+    kenmerk = f"{decided.year}-{i:07d}"
+    pkg = target / f"{kenmerk}-{suffix}"
+    (pkg / "documenten").mkdir(parents=True)
+    rows = []
+    for nr in range(1, rng.randint(22, 28) + 1):
+        assessment, grounds = ASSESSMENTS[0] if nr % 7 == 1 else rng.choice(ASSESSMENTS)
+        file = "" if assessment == "niet openbaar" else f"documenten/{nr}.pdf"
+        if file:
+            document(pkg / file, kenmerk, nr)
+        title = " ".join(rng.choice(WORDS) for _ in range(4)).capitalize()
+        rows.append([nr, title, (decided - dt.timedelta(days=30 + 11 * nr)).isoformat(), assessment, grounds, file])
+    with (pkg / "inventaris.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["nr", "document", "datum", "beoordeling", "gronden", "bestand"])
+        writer.writerows(rows)
+    letter(pkg / "besluitbrief.pdf", kenmerk)
+    write_besluit_md(pkg, kenmerk, i, decided, rng)
+    return pkg
 
 
 def _approve(pkg: Path) -> None:
@@ -115,25 +144,14 @@ def make_corpus(root: Path, decisions: int, seed: int = 7) -> Path:
     jobs: list[tuple] = []
     letters: list[tuple] = []
     for i in range(decisions):
-        decided = dt.date(2022, 6, 1) + dt.timedelta(days=(i * 37) % 1300)  # Woo decisions, spread over years
-        year = decided.year
-        kenmerk = f"{year}-{i:07d}"
-        pkg = target / f"{kenmerk}-synthetisch"
-        (pkg / "documenten").mkdir(parents=True)
-        rows = []
-        for nr in range(1, rng.randint(22, 28) + 1):
-            assessment, grounds = ASSESSMENTS[0] if nr % 7 == 1 else rng.choice(ASSESSMENTS)
-            file = "" if assessment == "niet openbaar" else f"documenten/{nr}.pdf"
-            if file:
-                jobs.append((str(pkg / file), rng.randrange(1 << 30), rng.randint(1, 4)))
-            title = " ".join(rng.choice(WORDS) for _ in range(4)).capitalize()
-            rows.append([nr, title, (decided - dt.timedelta(days=30 + 11 * nr)).isoformat(), assessment, grounds, file])
-        with (pkg / "inventaris.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["nr", "document", "datum", "beoordeling", "gronden", "bestand"])
-            writer.writerows(rows)
-        letters.append((str(pkg / "besluitbrief.pdf"), rng.randrange(1 << 30)))
-        write_besluit_md(pkg, kenmerk, i, decided, rng)
+        write_package(
+            target,
+            i,
+            rng,
+            "synthetisch",
+            lambda path, kenmerk, nr: jobs.append((str(path), rng.randrange(1 << 30), rng.randint(1, 4))),
+            lambda path, kenmerk: letters.append((str(path), rng.randrange(1 << 30))),
+        )
     with ProcessPoolExecutor() as pool:
         list(pool.map(_document, jobs, chunksize=32))
         list(pool.map(_letter, letters, chunksize=32))
@@ -216,23 +234,7 @@ def run_build(decisions: Path, out: Path, cache: Path, report: Path, extra: tupl
     exe = Path(sys.executable).parent / "woo-publish"
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [
-            str(exe),
-            "build",
-            "--decisions",
-            str(decisions),
-            "--out",
-            str(out),
-            "--cache",
-            str(cache),
-            "--config",
-            str(ROOT / "mkdocs.yml"),
-            "--report",
-            str(report),
-            "--vandaag",
-            "2026-01-01",
-            *extra,
-        ],
+        [str(exe), *build_args(decisions, out, "--report", str(report), *extra, cache=cache, today="2026-01-01")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

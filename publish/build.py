@@ -233,6 +233,10 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
             if opts.strict:
                 return
         publishable = [f.used for f in fates if f.state in (PUBLISH, KEPT)]
+        for r in [r for r in publishable if not _organisation_named(r, site)]:
+            publishable.remove(r)
+            _refuse_result(report, r)
+            report.exit_code = EXIT_REFUSED
         withdrawn = [f.current for f in fates if f.state == WITHDRAWN and f.current.withdrawal is not None]
         unavailable = [page for f in fates if f.state == OFFLINE for page in [unavailable_page(f)] if page]
         t0 = time.perf_counter()
@@ -344,6 +348,32 @@ def _sort_fates(fates: list, report: BuildReport) -> None:
             report.embargoed.append(
                 {"package": r.name, "kenmerk": r.decision.kenmerk, "publicatie_datum": r.decision.publication_date.isoformat()}
             )
+
+
+def _organisation_named(r: PackageResult, site) -> bool:
+    """The public reads an organisation's name, never its TOOI identifier: a package that gives 'organisatie' as a
+    TOOI code or URI shows the name the site gives it (extra.woo.organisaties, or extra.woo.organisatie for
+    extra.woo.tooi); the identifier stays in the machine-readable data. An identifier the site does not name
+    refuses the package."""
+    from .tooi import organisation_name
+
+    names = dict(site.organisation_tooi)
+    if site.tooi and site.organisation:
+        names.setdefault(site.organisation, site.tooi)
+    name = organisation_name(r.decision.organisation, names)
+    if name is not None:
+        r.decision.organisation = name
+        return True
+    r.problems.error(
+        "besluit.md",
+        "organisatie",
+        f"'{r.decision.organisation}' is een TOOI-code; op de site hoort de naam van de organisatie, en de site kent "
+        "de naam bij deze code niet.",
+        "Vul bij 'organisatie' de naam in (bijvoorbeeld 'Gemeente Amsterdam'), of laat de beheerder de naam met de "
+        "TOOI-URI opnemen onder extra.woo.organisaties in mkdocs.yml (Naam: https://identifier.overheid.nl/tooi/id/...).",
+        "veld.organisatie_tooi",
+    )
+    return False
 
 
 def _refuse_result(report: BuildReport, r: PackageResult) -> None:

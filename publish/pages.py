@@ -188,9 +188,8 @@ class DecisionView:
 
     @property
     def facts(self) -> list[tuple[str, str]]:
-        """(label, text) of the type's own fields that have a label, for the facts table of its page."""
-        from .tooi import short
-
+        """(label, text) of the type's own fields that have a label, for the facts table of its page. A TOOI value
+        shows its label: the code is for machines (the DiWoo sitemaps and the open data keep it)."""
         out = []
         for f in self.kind.schema.fields:
             value = getattr(self.decision.meta, f.name, None)
@@ -201,7 +200,7 @@ class DecisionView:
             elif f.kind == "texts":
                 text = ", ".join(value)
             elif f.kind == "tooi":
-                text = f"{value[1]} ({short(value[0])})"
+                text = value[1]
             else:
                 text = str(value)
             out.append((f.label, text))
@@ -220,6 +219,22 @@ class DecisionView:
     @property
     def case_links(self) -> list[dict]:
         return [{"label": c, "url": urls.facet("zaak", c)} for c in self.decision.case_numbers]
+
+
+def kind_counts(views) -> list[tuple]:
+    """(kind, count) per publication type for the home and statistics pages; decisions under the old Wob are
+    counted apart as Wob-besluiten (``DecisionView.kind_label``)."""
+    from dataclasses import replace
+
+    from .types import REGISTRY
+
+    out = []
+    for name, kind in REGISTRY.items():
+        labels = [v.kind_label for v in views if v.decision.type == name]
+        out.append((kind, sum(1 for label in labels if label == kind.label)))
+        for other in sorted(set(labels) - {kind.label}):
+            out.append((replace(kind, label=other, plural=kind.plural.replace(kind.label, other)), labels.count(other)))
+    return out
 
 
 def build_views(
@@ -405,10 +420,9 @@ class Generator:
     # -- page families -----------------------------------------------------------------------
     def generate(self) -> list[Page]:
         views = self.views
-        from .types import REGISTRY
 
         stats = {
-            "types": [(kind, sum(1 for v in views if v.decision.type == name)) for name, kind in REGISTRY.items()],
+            "types": kind_counts(views),
             "decisions": len(views),
             "documents": sum(len(v.decision.inventory) for v in views),
             "published": sum(1 for v in views for r in v.rows if r.file),
@@ -555,7 +569,6 @@ class Generator:
         from .charts import bar_chart
         from .model import OUTCOMES
         from .tooi import short
-        from .types import REGISTRY
 
         categories: dict[str, int] = defaultdict(int)
         for v in self.views:
@@ -656,7 +669,7 @@ class Generator:
             charts=charts,
             total=len(views),
             all_total=len(self.views),
-            per_type=[(kind, sum(1 for v in self.views if v.decision.type == name)) for name, kind in REGISTRY.items()],
+            per_type=kind_counts(self.views),
         )
 
     def _facets(self, current: str | None) -> list[dict]:

@@ -892,7 +892,10 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     from .types import DEFAULT_TYPE, REGISTRY
 
     kind_of = {id(v): getattr(v.decision, "type", DEFAULT_TYPE) for v in views}  # benchmarks pass plain decisions
-    kinds = [name for name in REGISTRY if name in kind_of.values()]
+    # What a result says it is: the type's label, for a decision under the Wob 'Wob-besluit' (DecisionView.kind_label).
+    label_of = {id(v): getattr(v, "kind_label", None) or REGISTRY[kind_of[id(v)]].label for v in views}
+    rank = {label_of[id(v)]: (list(REGISTRY).index(kind_of[id(v)]), label_of[id(v)]) for v in views}
+    kinds = sorted(rank, key=rank.__getitem__)
 
     ids = stable_ids(v.url for v in views)
     base = bucket_count(len(views))
@@ -942,7 +945,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         published.append((d.publication_date - d.decision_date).days)
         orgs.append(organisations.index(d.organisation))
         results.append(outcomes.index(d.outcome) if d.outcome else -1)
-        kind_column.append(kinds.index(kind_of[id(v)]))
+        kind_column.append(kinds.index(label_of[id(v)]))
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
@@ -1023,7 +1026,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         "uitkomsten": outcomes,
         "onderwerpen": subjects,
         "gronden": [[g.slug, g.id, g.law, g.meaning] for g in grounds],
-        "soorten": [REGISTRY[name].label for name in kinds],
+        "soorten": kinds,
         "aantal": len(views),
         # Columns, one value per decision (newest first): what facets, sorting and filters need.
         "id": id_column,

@@ -132,9 +132,17 @@ def principal_for(key: Path, allowed_signers: Path) -> str:
     for principals, _options, pub in read_allowed_signers(allowed_signers):
         if pub == wanted:
             return principals[0]
+    secret, signers = Path(key).absolute(), Path(allowed_signers).absolute()
+    public = Path(str(secret) + ".pub")
+    send = (
+        f"het bestand {public}"
+        if public.is_file()
+        else f"het openbare deel van de sleutel (maak het bestand {public} met: ssh-keygen -y -f {secret} > {public})"
+    )
     raise SigningError(
-        f"de sleutel '{key}' staat niet in het bestand met toegestane ondertekenaars ({allowed_signers}). "
-        "Vraag de beheerder uw openbare sleutel (het .pub-bestand) daarin op te nemen."
+        f"de sleutel '{secret}' staat niet in het bestand met toegestane ondertekenaars ({signers}). "
+        f"Stuur de beheerder {send}; nooit het geheime bestand {secret.name} zelf. De beheerder zet de inhoud ervan "
+        f"als één regel in {signers}, met uw naam vooraan: <uw naam> {wanted}"
     )
 
 

@@ -63,6 +63,25 @@ def lookup(list_name: str, value: str) -> tuple[str, str] | None:
     return None
 
 
+# An organisation's TOOI identifier (https://identifier.overheid.nl/tooi/id/gemeente/gm0363, or its code gm0363),
+# given where the public should read a name (the field 'organisatie' of a package).
+ORGANISATION_ID = re.compile(r"https?://identifier\.overheid\.nl/tooi/id/[a-z_]+/([a-z0-9_]+)/?|([a-z]{2,5}[0-9]{2,8})", re.I)
+
+
+def organisation_name(value: str, names: dict[str, str]) -> str | None:
+    """The name to show for an organisation given as ``value``: ``value`` itself when it is no TOOI identifier,
+    else the name that ``names`` (name -> TOOI URI: extra.woo.organisaties and the site's own organisation) gives
+    that identifier; None for a TOOI identifier the site does not name (the public would read a code)."""
+    found = ORGANISATION_ID.fullmatch(str(value).strip())
+    if not found:
+        return value
+    code = (found.group(1) or found.group(2)).lower()
+    for name, uri in names.items():
+        if str(uri).strip().rstrip("/").rsplit("/", 1)[-1].lower() == code:
+            return name
+    return None
+
+
 def short(uri: str) -> str:
     return uri.rsplit("/", 1)[1]
 

@@ -4,8 +4,9 @@
 #   2. builds the wheel and installs it NON-editable, with the test extras, into .venv-test;
 #   3. installs the npm packages (package-lock.json) when Node.js 20+ is there;
 #   4. builds the demo packages (decisions/) with that install from a new `woo-publish init` folder;
-#   5. runs pytest against the installed package: PYTHONSAFEPATH and --import-mode=importlib keep the
-#      source tree off sys.path, and WOO_TEST_INSTALLED makes tests/test_packaging.py assert it.
+#   5. runs pytest against the installed package, on every core (pytest-xdist): PYTHONSAFEPATH and
+#      --import-mode=importlib keep the source tree off sys.path, and WOO_TEST_INSTALLED makes
+#      tests/test_packaging.py assert it.
 # Arguments go to pytest, e.g. `bash scripts/test.sh -m "not slow and not browser"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,4 +51,6 @@ rm -rf "$demo"
 echo "demo: $published besluiten gepubliceerd vanuit een nieuwe init-map met het geïnstalleerde wiel / decisions published from a new init folder with the installed wheel"
 
 export WOO_TEST_INSTALLED=1 WOO_TEST_WHEEL="$ROOT/$wheel" PYTHONSAFEPATH=1 PYTHONDONTWRITEBYTECODE=1
-exec "$VENV/bin/python" -m pytest --import-mode=importlib -p no:cacheprovider "$@"
+# -n auto: one worker per core (pytest-xdist); --dist loadfile keeps a test file on one worker, so a module's
+# shared site is built once. Every test writes only below its own tmp_path (or the content-addressed cache).
+exec "$VENV/bin/python" -m pytest --import-mode=importlib -p no:cacheprovider -n auto --dist loadfile "$@"

@@ -19,7 +19,7 @@ from pikepdf import Array, Dictionary, Name
 from publish.gate import copy as gate_copy
 from publish.pdfs import _inspect_bytes
 
-from support.pdfcraft import decoded_streams, one_page_pdf
+from support.pdfcraft import accepted, decoded_streams, one_page_pdf, verdict
 
 SECRET = b"Geheimwoord"
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
@@ -69,26 +69,13 @@ def link(pdf, appearance):
     )
 
 
-def inspect(data: bytes):
-    result, published = _inspect_bytes(data)
-    assert result["ok"], result
-    return result, published
-
-
 def refused_as_squeezed(data: bytes) -> dict:
-    result, _ = inspect(data)
+    result, _ = verdict(data)
     found = [f for f in result["findings"] if f["code"] == SQUEEZED]
     assert found, result["findings"]
     assert found[0]["severity"] == "fout" and found[0]["location"] == "pagina 1"
     assert "niet te zien" in found[0]["message"] and "lever het opnieuw aan" in found[0]["fix"]
     return found[0]
-
-
-def accepted(data: bytes) -> bytes:
-    result, published = inspect(data)
-    assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
-    assert "gewone zichtbare regel" in result["texts"][0]
-    return published
 
 
 # -- 1. text squeezed to nothing ------------------------------------------------------------------
@@ -208,7 +195,7 @@ def test_a_link_appearance_covering_text_is_refused_not_dropped():
     def setup(pdf, page, res, font):
         page.Annots = Array([link(pdf, form(pdf, b"0 g 0 0 200 20 re f\n", Dictionary(), bbox=(0, 0, 200, 20)))])
 
-    result, _ = inspect(make(VISIBLE + b"BT /F1 14 Tf 74 604 Td (" + SECRET + b") Tj ET\n", setup))
+    result, _ = verdict(make(VISIBLE + b"BT /F1 14 Tf 74 604 Td (" + SECRET + b") Tj ET\n", setup))
     assert [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
 
 
@@ -216,7 +203,7 @@ def test_a_link_appearance_without_text_is_published_and_kept():
     def setup(pdf, page, res, font):
         page.Annots = Array([link(pdf, form(pdf, b"0 0 1 RG 0.5 0.5 199 19 re S\n", Dictionary(), bbox=(0, 0, 200, 20)))])
 
-    published = accepted(make(VISIBLE, setup))
+    _, published = accepted(make(VISIBLE, setup))
     with pikepdf.open(io.BytesIO(published)) as pdf:
         assert pdf.pages[0].obj.Annots[0].Subtype == Name.Link
 
@@ -269,14 +256,14 @@ def test_a_soft_mask_without_text_is_published():
     ],
 )
 def test_operands_no_viewer_reads_are_not_in_the_copy(content):
-    published = accepted(make(VISIBLE + content))
+    _, published = accepted(make(VISIBLE + content))
     streams = decoded_streams(published)
     assert SECRET not in streams and b"47656865696d776f6f7264" not in streams.lower()
     assert b"gewone zichtbare regel" in streams
 
 
 def test_such_operands_in_a_form_are_not_in_the_copy():
-    published = accepted(make(VISIBLE + b"/Fm1 Do\n", _form_setup(b"0 g (" + SECRET + b") qux 0 0 5 5 re f\n")))
+    _, published = accepted(make(VISIBLE + b"/Fm1 Do\n", _form_setup(b"0 g (" + SECRET + b") qux 0 0 5 5 re f\n")))
     assert SECRET not in decoded_streams(published)
 
 

@@ -22,7 +22,7 @@ from pikepdf import Array, Dictionary, Name
 from publish.gate import glyphs
 from publish.pdfs import _inspect_bytes
 
-from support.pdfcraft import one_page_pdf
+from support.pdfcraft import one_page_pdf, refusing, refusing_codes
 
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 LIE = "pdf.tekst_anders_dan_getekend"
@@ -34,16 +34,6 @@ LIBERATION = FONTS / "liberation" / "LiberationSans-Regular.ttf"
 
 def make(contents: bytes = VISIBLE, setup=None) -> bytes:
     return one_page_pdf(contents, setup)
-
-
-def errors(data: bytes) -> list[dict]:
-    result, _ = _inspect_bytes(data)
-    assert result["ok"], result
-    return [f for f in result["findings"] if f["severity"] == "fout"]
-
-
-def codes(data: bytes) -> set[str]:
-    return {f["code"] for f in errors(data)}
 
 
 def _cmap(pairs: list[tuple[str, str]]) -> bytes:
@@ -85,8 +75,8 @@ def _lie(glyph, text: str = "Pietersen", **extra) -> bytes:
 
 
 def assert_lie(data: bytes) -> None:
-    found = [f for f in errors(data) if f["code"] == LIE]
-    assert found, errors(data)
+    found = [f for f in refusing(data) if f["code"] == LIE]
+    assert found, refusing(data)
     assert found[0]["location"] == "pagina 1"
     assert found[0]["message"].startswith("de tekst die u kopieert is anders dan de tekst die u ziet")
     assert "Pietersen" not in found[0]["message"] and "P*" not in found[0]["message"]
@@ -117,7 +107,7 @@ def test_tounicode_lie_in_a_form_and_on_page_two_is_refused():
         pdf.pages.append(pikepdf.Page(page))
     out = io.BytesIO()
     pdf.save(out)
-    found = [f for f in errors(out.getvalue()) if f["code"] == LIE]
+    found = [f for f in refusing(out.getvalue()) if f["code"] == LIE]
     assert [f["location"] for f in found] == ["pagina 2"]
 
 
@@ -244,7 +234,7 @@ def test_composite_font(drawn, refused):
     if refused:
         assert_lie(data)
     else:
-        assert not errors(data)
+        assert not refusing(data)
 
 
 @needs_dejavu
@@ -260,7 +250,7 @@ def test_notdef_boxes(shown, refused):
     if refused:
         assert_lie(data)
     else:
-        assert not errors(data)
+        assert not refusing(data)
 
 
 def test_cid_font_drawing_only_notdef_is_refused():
@@ -284,7 +274,7 @@ def test_invisible_ocr_layer_in_a_box_font(visible_too):
 
     ocr = b"q 3 Tr BT /F9 14 Tf 72 600 Td <010203040506070809> Tj ET Q\n"
     shown = b"BT /F9 14 Tf 72 500 Td <010203040506070809> Tj ET\n" if visible_too else b""
-    found = codes(make(VISIBLE + ocr + shown, setup))
+    found = refusing_codes(make(VISIBLE + ocr + shown, setup))
     assert (LIE in found) is visible_too
 
 
@@ -326,14 +316,14 @@ def test_embedded_truetype_subsets_are_accepted(path):
     if not path.exists():
         pytest.skip(f"{path.name} is not installed")
     data = _reportlab(path, CLEAN_LINES)
-    assert not errors(data)
+    assert not refusing(data)
 
 
 def test_honest_map_is_accepted():
     def setup(pdf, page, res, font):
         res.Font.F9 = _mapped_font(pdf, list("Pietersen"), "Pietersen")
 
-    assert not errors(make(_show(list(range(1, 10))), setup))
+    assert not refusing(make(_show(list(range(1, 10))), setup))
 
 
 def test_ligatures_spaces_and_hyphens_are_accepted():
@@ -358,18 +348,18 @@ def test_ligatures_spaces_and_hyphens_are_accepted():
             )
         )
 
-    assert not errors(make(_show(list(range(1, 13))), setup))
+    assert not refusing(make(_show(list(range(1, 13))), setup))
 
 
 def test_two_letters_on_one_shape_are_accepted_three_are_not():
     """The threshold: initials drawn with one glyph pass (an I/l pair in a sans font looks the same)."""
-    assert not errors(_lie("X", "PJ"))
+    assert not refusing(_lie("X", "PJ"))
     assert_lie(_lie("X", "PJan"))
 
 
 def test_blank_glyphs_stay_with_visibility():
     """r12 (spaces that copy as "Pietersen") is found by visibility, not counted twice here."""
-    found = codes(_lie("space"))
+    found = refusing_codes(_lie("space"))
     assert "pdf.onzichtbare_tekst" in found or any(code.startswith("pdf.") for code in found)
     assert LIE not in found
 
@@ -447,7 +437,7 @@ def test_type3_font_without_glyph_procedures_is_refused():
         res.Font.F9 = _mapped_font(pdf, list("Pietersen"), "Pietersen")
         res.Font.F9.Subtype = Name.Type3
 
-    found = [f for f in errors(make(_show(list(range(1, 10))), setup)) if f["code"] == UNJUDGED]
+    found = [f for f in refusing(make(_show(list(range(1, 10))), setup)) if f["code"] == UNJUDGED]
     assert [f["location"] for f in found] == ["pagina 1"]
 
 
@@ -459,7 +449,7 @@ def test_huge_map_is_refused_as_unjudgeable():
         res.Font.F9 = _mapped_font(pdf, "X", "Pietersen")
         res.Font.F9.ToUnicode = pdf.make_stream(b"1 beginbfrange <00000000> <0FFFFFFF> <0041> endbfrange")
 
-    found = [f for f in errors(make(_show(list(range(1, 10))), setup)) if f["code"] == UNJUDGED]
+    found = [f for f in refusing(make(_show(list(range(1, 10))), setup)) if f["code"] == UNJUDGED]
     assert found and found[0]["location"] == "pagina 1"
     assert "niet te beoordelen" in found[0]["message"]
 
@@ -527,13 +517,13 @@ def _huge_glyph_pdf(tmp_path: Path, gids: list[int]) -> bytes:
 
 def test_truetype_glyph_of_65k_segments_is_bounded(tmp_path):
     """The largest simple TrueType glyph (65,000 points) for every letter: read up to MAX_SEGMENTS, judged."""
-    found = codes(_huge_glyph_pdf(tmp_path, [1] * 9))
+    found = refusing_codes(_huge_glyph_pdf(tmp_path, [1] * 9))
     assert LIE in found
 
 
 def test_over_the_budget_is_refused_as_unjudgeable(tmp_path, monkeypatch):
     monkeypatch.setattr(glyphs, "BUDGET", 10_000)  # a document of many such glyphs
-    found = [f for f in errors(_huge_glyph_pdf(tmp_path, [1, 0] * 4 + [1])) if f["code"] == UNJUDGED]
+    found = [f for f in refusing(_huge_glyph_pdf(tmp_path, [1, 0] * 4 + [1])) if f["code"] == UNJUDGED]
     assert [f["location"] for f in found] == ["pagina 1"]
 
 

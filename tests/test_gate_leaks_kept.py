@@ -32,7 +32,7 @@ from publish.gate.unseen import font_texts, icc_texts
 from publish.pdfs import _inspect_bytes
 
 from support import pdfcraft
-from support.pdfcraft import one_page_pdf
+from support.pdfcraft import one_page_pdf, published
 
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 WORD = "Pietersen"
@@ -51,15 +51,6 @@ def meta(fn) -> bytes:
 
 def inspect(data: bytes) -> tuple[dict, bytes | None]:
     return _inspect_bytes(data)
-
-
-def published(data: bytes) -> bytes:
-    """The copy of an accepted PDF (no refusing finding)."""
-    result, copy = inspect(data)
-    assert result["ok"], result
-    assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
-    assert copy is not None
-    return copy
 
 
 def refused_copy(data: bytes) -> str:

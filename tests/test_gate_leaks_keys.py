@@ -20,7 +20,7 @@ from publish.limits import Limits
 from publish.pdfs import _inspect_bytes, _precheck
 
 from support import pdfcraft
-from support.pdfcraft import one_page_pdf
+from support.pdfcraft import one_page_pdf, published
 
 SECRET = "Geheimwoord"
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
@@ -28,15 +28,6 @@ VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op d
 
 def make(contents: bytes, setup=None, compress: bool = True) -> bytes:
     return one_page_pdf(contents, setup, compress)
-
-
-def published(data: bytes) -> bytes:
-    """The copy of an accepted PDF (no refusing finding)."""
-    result, copy = _inspect_bytes(data)
-    assert result["ok"], result
-    assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
-    assert copy is not None
-    return copy
 
 
 def secret_in(copy: bytes, word: str = SECRET) -> list[str]:

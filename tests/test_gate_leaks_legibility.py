@@ -23,16 +23,15 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from publish.pdfs import _inspect_bytes
 
+from support.pdfcraft import helvetica
+
 VISIBLE = b"BT /F1 11 Tf 72 750 Td (Een gewone zichtbare regel.) Tj ET\n"
 SECRET = b"BT /F1 14 Tf 72 600 Td (Pietersen) Tj ET\n"
 
 
 def _pdf(content: bytes, fonts: dict | None = None, states: dict | None = None) -> bytes:
     pdf = pikepdf.new()
-    helvetica = pdf.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-    font_dict = Dictionary(F1=helvetica)
+    font_dict = Dictionary(F1=helvetica(pdf))
     for name, build in (fonts or {}).items():
         font_dict[Name("/" + name)] = build(pdf)
     resources = Dictionary(Font=font_dict)

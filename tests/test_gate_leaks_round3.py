@@ -15,22 +15,18 @@ from pikepdf import Array, Dictionary, Name, String
 
 from publish.pdfs import _inspect_bytes
 
+from support.pdfcraft import accepted, helvetica
+
 SECRET = "Pietersen"
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 SECRET_TJ = b"BT /F1 14 Tf 72 600 Td (Pietersen) Tj ET\n"
 BOX = b"0 g 70 595 160 22 re f\n"
 
 
-def helv(pdf):
-    return pdf.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-
-
 def make(contents: bytes, setup=None, **resources) -> bytes:
     """A one-page PDF; ``resources``: extra resource categories; ``setup(pdf, page)`` may add more."""
     pdf = pikepdf.new()
-    res = Dictionary(Font=Dictionary(F1=helv(pdf)))
+    res = Dictionary(Font=Dictionary(F1=helvetica(pdf)))
     for category, entries in resources.items():
         res[Name("/" + category)] = Dictionary({"/" + k: (v(pdf) if callable(v) else v) for k, v in entries.items()})
     pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=res)))
@@ -65,18 +61,10 @@ def refused(data: bytes, *codes: str) -> dict:
     return result
 
 
-def accepted(data: bytes) -> tuple[dict, bytes]:
-    result, published = _inspect_bytes(data)
-    assert result["ok"], result
-    assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
-    assert "gewone zichtbare regel" in result["texts"][0]
-    return result, published
-
-
 # -- row 5: the copy must be the revision the checks and the reviewer read --------------------------------
 def _base(contents: bytes):
     pdf = pikepdf.new()
-    font = helv(pdf)
+    font = helvetica(pdf)
     pdf.pages.append(
         pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=Dictionary(Font=Dictionary(F1=font))))
     )

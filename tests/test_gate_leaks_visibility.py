@@ -20,26 +20,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from publish.pdfs import _inspect_bytes
 
+from support.pdfcraft import errors_by_code, helvetica, inspected
+
 WORDS = "dit is een lange regel gewone tekst zonder bijzonderheden "
 VISIBLE = b"BT /F1 11 Tf 20 30 Td (Een gewone zichtbare regel.) Tj ET\n"
 A4, LANDSCAPE = (595, 842), (1684, 1191)  # A4 portrait, A2 landscape (lines of 300+ characters)
 
 
-def inspect(data: bytes) -> dict:
-    result, _published = _inspect_bytes(data)
-    assert result["ok"], result
-    return result
-
-
-def errors(result: dict) -> dict[str, dict]:
-    return {f["code"]: f for f in result["findings"] if f["severity"] == "fout"}
-
-
 def _pdf(content: bytes, page=A4, setup=None) -> bytes:
     pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
+    font = helvetica(pdf)
     resources = Dictionary(Font=Dictionary(F1=font))
     pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, *page]), Resources=resources)))
     obj = pdf.pages[0].obj
@@ -98,7 +88,7 @@ LINES = [(4, 280, A4[::-1]), (4, 400, LANDSCAPE), (6, 300, LANDSCAPE), (10, 300,
 @pytest.mark.parametrize("secret", ["Jansen", "Bas", "12"])
 @pytest.mark.parametrize(("size", "total", "page"), LINES, ids=[f"{s}pt-{t}chars" for s, t, _p in LINES])
 def test_covered_word_in_long_line_is_refused(size, total, page, secret, cover):
-    found = errors(inspect(long_line(size, total, secret, cover, page)))
+    found = errors_by_code(inspected(long_line(size, total, secret, cover, page)))
     assert "pdf.tekst_onder_vlak" in found, found
     finding = found["pdf.tekst_onder_vlak"]
     assert finding["location"].startswith("pagina 1, positie")
@@ -108,16 +98,16 @@ def test_covered_word_in_long_line_is_refused(size, total, page, secret, cover):
 @pytest.mark.parametrize("cover", ["path", "image", "annot"])
 @pytest.mark.parametrize(("size", "total", "page"), LINES, ids=[f"{s}pt-{t}chars" for s, t, _p in LINES])
 def test_same_box_beside_long_line_is_accepted(size, total, page, cover):
-    result = inspect(long_line(size, total, "Jansen", cover, page, beside=True))
-    assert errors(result) == {}
+    result = inspected(long_line(size, total, "Jansen", cover, page, beside=True))
+    assert errors_by_code(result) == {}
 
 
 def test_single_digit_under_box_is_refused_and_ground_code_label_not():
-    found = errors(inspect(long_line(8, 300, "7", "path")))
+    found = errors_by_code(inspected(long_line(8, 300, "7", "path")))
     assert "pdf.tekst_onder_vlak" in found
     # a ground code printed in white on a redaction box is a label, not hidden text
     label = VISIBLE + b"0 g 100 400 60 14 re f 1 g BT /F1 9 Tf 104 403 Td (5.1.2e) Tj ET\n"
-    assert errors(inspect(_pdf(label))) == {}
+    assert errors_by_code(inspected(_pdf(label))) == {}
 
 
 # -- 2. forms nested too deeply ----------------------------------------------------------------------
@@ -142,7 +132,7 @@ SHOWN = b"0 g BT /F1 14 Tf 72 600 Td (Zichtbaar in een formulier) Tj ET\n"
 
 @pytest.mark.parametrize("depth", [13, 33, 40, 41])
 def test_text_in_too_deeply_nested_forms_is_refused(depth):
-    found = errors(inspect(nested(depth, WHITE)))
+    found = errors_by_code(inspected(nested(depth, WHITE)))
     assert set(found) == {"pdf.te_diep_geneste_vormen"}, found
     finding = found["pdf.te_diep_geneste_vormen"]
     assert finding["location"] == "pagina 1"
@@ -152,7 +142,7 @@ def test_text_in_too_deeply_nested_forms_is_refused(depth):
 
 def test_deep_forms_on_a_page_without_extracted_text_are_refused():
     """At 41 levels PDFium neither draws nor extracts the text (pdftotext does): the page has no text."""
-    found = errors(inspect(nested(41, b"0 g BT /F1 14 Tf 72 600 Td (Geheimwoord) Tj ET\n", page_text=b"")))
+    found = errors_by_code(inspected(nested(41, b"0 g BT /F1 14 Tf 72 600 Td (Geheimwoord) Tj ET\n", page_text=b"")))
     assert set(found) == {"pdf.te_diep_geneste_vormen"}
 
 
@@ -165,18 +155,18 @@ def test_cyclic_forms_are_refused_not_looped():
         resources.XObject = Dictionary(X=form)
 
     result, _ = _inspect_bytes(_pdf(VISIBLE + b"/X Do\n", setup=setup))
-    assert not result["ok"] or errors(result), result  # refused one way or another, never accepted
+    assert not result["ok"] or errors_by_code(result), result  # refused one way or another, never accepted
 
 
 @pytest.mark.parametrize("depth", [1, 5, 12])
 def test_visible_text_in_normally_nested_forms_is_accepted(depth):
-    result = inspect(nested(depth, SHOWN))
-    assert errors(result) == {}
+    result = inspected(nested(depth, SHOWN))
+    assert errors_by_code(result) == {}
 
 
 @pytest.mark.parametrize("depth", [5, 13])
 def test_white_text_in_nested_forms_is_refused(depth):
-    found = errors(inspect(nested(depth, WHITE)))
+    found = errors_by_code(inspected(nested(depth, WHITE)))
     assert found and ("pdf.witte_tekst" in found or "pdf.te_diep_geneste_vormen" in found)
 
 
@@ -198,7 +188,7 @@ SECRET = b"(Geheimwoord) Tj ET\n"
     ids=["flat-cm", "tz1", "tz8", "font-1.5pt", "cm-0.1", "tz1-rotated"],
 )
 def test_text_too_small_to_read_is_refused(content):
-    found = errors(inspect(_pdf(VISIBLE + content)))
+    found = errors_by_code(inspected(_pdf(VISIBLE + content)))
     assert "pdf.te_kleine_tekst" in found, found
     assert "te klein is om te lezen" in found["pdf.te_kleine_tekst"]["message"]
 
@@ -215,7 +205,7 @@ def test_text_too_small_to_read_is_refused(content):
     ids=["footnote-4pt", "vertical-4.5pt", "superscript-5pt", "condensed-60", "chart-2.7pt"],
 )
 def test_real_small_print_is_accepted(content):
-    assert errors(inspect(_pdf(VISIBLE + content))) == {}
+    assert errors_by_code(inspected(_pdf(VISIBLE + content))) == {}
 
 
 def _type3(font_matrix, glyph: bytes, bbox):
@@ -242,12 +232,12 @@ def _type3(font_matrix, glyph: bytes, bbox):
 def test_type3_font_drawn_through_its_own_matrix_is_not_too_small():
     """``1 Tf`` with a FontMatrix of 1 and glyphs 8 units high (as bitmap-font converters write) is 8-point text."""
     setup = _type3([1, 0, 0, 1, 0, 0], b"7 0 0 0 6 8 d1 0 0 6 8 re f\n", [0, 0, 6, 8])
-    assert errors(inspect(_pdf(VISIBLE + b"BT /T3 1 Tf 72 600 Td (ABCDEF) Tj ET\n", setup=setup))) == {}
+    assert errors_by_code(inspected(_pdf(VISIBLE + b"BT /T3 1 Tf 72 600 Td (ABCDEF) Tj ET\n", setup=setup))) == {}
 
 
 def test_type3_font_squeezed_is_too_small():
     setup = _type3([0.001, 0, 0, 0.001, 0, 0], b"700 0 0 0 600 800 d1 0 0 600 800 re f\n", [0, 0, 600, 800])
-    found = errors(inspect(_pdf(VISIBLE + b"BT /T3 14 Tf 1 Tz 72 600 Td (ABCDEF) Tj ET\n", setup=setup)))
+    found = errors_by_code(inspected(_pdf(VISIBLE + b"BT /T3 14 Tf 1 Tz 72 600 Td (ABCDEF) Tj ET\n", setup=setup)))
     assert "pdf.te_kleine_tekst" in found, found
 
 
@@ -256,7 +246,7 @@ def test_squeezed_ocr_layer_over_print_is_judged_as_ocr():
     over printed words (here drawn as vector text would be by the scan) it is the scan's text layer."""
     scan = b"0 g BT /F1 12 Tf 72 600 Td (Gescande tekst) Tj ET\n"
     ocr = b"BT 3 Tr /F1 12 Tf 10 Tz 72 600 Td (Gescande tekst) Tj ET\n"
-    found = errors(inspect(_pdf(VISIBLE + scan + ocr)))
+    found = errors_by_code(inspected(_pdf(VISIBLE + scan + ocr)))
     assert "pdf.te_kleine_tekst" not in found, found
 
 
@@ -266,42 +256,42 @@ def test_character_without_a_judged_object_is_refused(monkeypatch):
     from publish.gate import visibility
 
     monkeypatch.setattr(visibility, "_TEXT_OBJECT_AT", lambda textpage, index: 0)  # no object for any character
-    found = errors(inspect(_pdf(VISIBLE + WHITE)))
+    found = errors_by_code(inspected(_pdf(VISIBLE + WHITE)))
     assert "pdf.niet_te_beoordelen_tekst" in found, found
     assert "niet vast te stellen" in found["pdf.niet_te_beoordelen_tekst"]["message"]
 
 
 def test_deep_forms_without_any_text_are_refused():
     """Nesting alone refuses: the gate cannot tell what other readers find in forms it does not walk."""
-    found = errors(inspect(nested(20, b"0 g 10 10 50 50 re f\n", page_text=b"")))
+    found = errors_by_code(inspected(nested(20, b"0 g 10 10 50 50 re f\n", page_text=b"")))
     assert set(found) == {"pdf.te_diep_geneste_vormen"}
 
 
 @pytest.mark.parametrize("date", ["12-03-1980", "1980-03-12", "12/03/1980"])
 def test_a_date_under_a_box_is_refused_not_excused_as_a_stamp(date):
     """A birth date under a black box is what the box was meant to hide: never excused as a date stamp."""
-    found = errors(inspect(long_line(10, 120, date, "path")))
+    found = errors_by_code(inspected(long_line(10, 120, date, "path")))
     assert "pdf.tekst_onder_vlak" in found
 
 
 def test_a_date_beside_a_box_is_accepted():
-    assert errors(inspect(long_line(10, 120, "12-03-1980", "path", beside=True))) == {}
+    assert errors_by_code(inspected(long_line(10, 120, "12-03-1980", "path", beside=True))) == {}
 
 
 @pytest.mark.parametrize("hidden", ["12.03.85", "1.3.85", "12a", "12.34.56.78.2", "3.7"])
 def test_numbers_that_only_look_like_ground_codes_under_a_box_are_refused(hidden):
     """Only real refusal grounds (Woo 5.1.x/5.2, Wob 10.x/11.x) are labels; a dotted date, a house number
     or a dotted BSN under a box is what the box hides."""
-    assert "pdf.tekst_onder_vlak" in errors(inspect(long_line(10, 120, hidden, "path")))
+    assert "pdf.tekst_onder_vlak" in errors_by_code(inspected(long_line(10, 120, hidden, "path")))
 
 
 @pytest.mark.parametrize("hidden", [b"12 34 56 78 2", b"12.03.85", b"5.1.2.e"])
 def test_white_text_is_never_excused_as_a_ground_code(hidden):
-    found = errors(inspect(_pdf(VISIBLE + b"1 g BT /F1 11 Tf 72 500 Td (" + hidden + b") Tj ET\n")))
+    found = errors_by_code(inspected(_pdf(VISIBLE + b"1 g BT /F1 11 Tf 72 500 Td (" + hidden + b") Tj ET\n")))
     assert "pdf.witte_tekst" in found or "pdf.tekst_in_kleur_van_vlak" in found, found
 
 
 @pytest.mark.parametrize("label", [b"5.1.2.e", b"5.1.2e", b"10.2.g", b"11.1", b"5.2"])
 def test_real_ground_codes_on_a_box_stay_labels(label):
     content = VISIBLE + b"0 g 100 400 90 14 re f 0 g BT /F1 9 Tf 104 403 Td (" + label + b") Tj ET\n"
-    assert errors(inspect(_pdf(content))) == {}
+    assert errors_by_code(inspected(_pdf(content))) == {}

@@ -15,9 +15,13 @@ import yaml
 
 from publish.build import EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 
-from support import DEMO_KEY, ROOT, approve, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
 
 pytestmark = pytest.mark.slow  # every test here builds whole sites
+
+# The suite's time: one cold build of the three decisions is made once for this module (``built``); each
+# test works on its own copy of it (``Site.copy``), and a warm build of inputs that did not change is
+# compared with that cold build instead of a cold build of its own (``warm(unchanged=True)``).
 
 
 def _site_config(tmp_path: Path) -> Path:
@@ -40,6 +44,30 @@ class Site:
         self.tmp, self.decisions, self.config = tmp_path, decisions, config
         self.out, self.cache, self.archive = tmp_path / "site", tmp_path / "cache", tmp_path / "archief"
         self.rounds = 0
+        self.origin: Site | None = None  # the cold build this site is a copy of
+
+    def copy(self, tmp_path: Path, decisions: Path) -> Site:
+        """This site, its packages, cache and archive copied under ``tmp_path`` (files keep their modification
+        times), as if it had been built there: the record of the live site (publish/incremental.py) is written
+        again for the copy by ``LiveReuse`` itself. The site settings and theme stay shared: a test that changes
+        them makes a site of its own. The render cache keys hold the theme folder's path."""
+        from publish.cache import Cache
+        from publish.incremental import LiveReuse
+
+        shutil.copytree(self.decisions, decisions, dirs_exist_ok=True)
+        other = Site(tmp_path, decisions, self.config)
+        for source, target in ((self.out, other.out), (self.cache, other.cache), (self.archive, other.archive)):
+            if source.is_dir():
+                shutil.copytree(source, target, symlinks=True)
+        recorded = LiveReuse(Cache(self.cache), self.out)
+        assert recorded.before, "the cold build recorded its files"
+        (other.cache / "site" / recorded.path.name).unlink()
+        moved = LiveReuse(Cache(other.cache), other.out)
+        moved.now = {rel: entry[0] for rel, entry in recorded.before.items()}
+        moved.clean_bodies_now = set(recorded.clean_bodies)
+        moved.save()
+        other.origin = self
+        return other
 
     def build(self, out: Path, cache: Path, archive: Path, today: str, monkeypatch=None):
         return run_build(
@@ -54,11 +82,21 @@ class Site:
             )
         )
 
-    def warm(self, today: str = "2024-06-01"):
+    def warm(self, today: str = "2024-06-01", unchanged: bool = False):
         """A warm build of the live site, and the same build with the render cache, the download cache
         and the record of the live site deleted, into an empty output (the PDF results are kept: the
-        gate is not what is compared). Both outputs must be the same, file for file, byte for byte."""
+        gate is not what is compared). Both outputs must be the same, file for file, byte for byte.
+        ``unchanged``: nothing was changed since the cold build this site is a copy of (same packages,
+        settings and day), so that cold build is the build from scratch to compare with."""
         self.rounds += 1
+        if unchanged:
+            assert self.origin is not None and today == "2024-06-01"
+            warm = self._warm_build(today)
+            assert warm.exit_code == EXIT_OK and warm.written, (warm.error, warm.refused)
+            a, b = files(self.out), files(self.origin.out)
+            assert sorted(a) == sorted(b)
+            assert [p for p in sorted(a) if a[p] != b[p]] == []
+            return warm
         cold_cache = self.tmp / f"cache-koud-{self.rounds}"
         cold_archive = self.tmp / f"archief-koud-{self.rounds}"
         if self.cache.is_dir():
@@ -67,17 +105,7 @@ class Site:
                 shutil.rmtree(cold_cache / kind, ignore_errors=True)
         if self.archive.is_dir():
             shutil.copytree(self.archive, cold_archive)
-        self.rendered = []
-        handler = _Rendered(self.rendered)
-        logger = logging.getLogger("publish.streampages")
-        level = logger.level
-        logger.addHandler(handler)
-        logger.setLevel(logging.DEBUG)
-        try:
-            warm = self.build(self.out, self.cache, self.archive, today)
-        finally:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
+        warm = self._warm_build(today)
         cold = self.build(self.tmp / f"site-koud-{self.rounds}", cold_cache, cold_archive, today)
         assert warm.exit_code == cold.exit_code, (warm.error, cold.error)
         assert warm.written and cold.written, (warm.error, warm.refused)
@@ -86,6 +114,20 @@ class Site:
         assert sorted(a) == sorted(b)
         assert [p for p in sorted(a) if a[p] != b[p]] == []
         return warm
+
+    def _warm_build(self, today: str):
+        """A build of the live site with its cache; ``self.rendered``: the pages it really rendered."""
+        self.rendered = []
+        handler = _Rendered(self.rendered)
+        logger = logging.getLogger("publish.streampages")
+        level = logger.level
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+        try:
+            return self.build(self.out, self.cache, self.archive, today)
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 class _Rendered(logging.Handler):
@@ -109,8 +151,9 @@ def mtimes(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
 
 
-@pytest.fixture
-def site(make_package, decisions, tmp_path):
+def _cold_site(tmp_path: Path, decisions: Path) -> Site:
+    """Three approved decisions and a first build of them from an empty cache, with site settings of its own."""
+    make_package = PackageMaker(decisions)
     approve(make_package("een", meta={"titel": "Besluit over parkeren"}))
     approve(make_package("twee", meta={"kenmerk": "2024-0002", "titel": "Besluit over bomen", "besluit_datum": "2024-04-01"}))
     approve(make_package("drie", meta={"kenmerk": "2024-0003", "titel": "Besluit over fietsen", "besluit_datum": "2024-03-01"}))
@@ -121,6 +164,25 @@ def site(make_package, decisions, tmp_path):
     return s
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Site:
+    """The cold build every ``site`` is a copy of; tests never change it."""
+    root = tmp_path_factory.mktemp("koud")
+    return _cold_site(root, root / "decisions")
+
+
+@pytest.fixture
+def site(built, decisions, tmp_path) -> Site:
+    """A copy of the cold build of its own, to change and build again."""
+    return built.copy(tmp_path, decisions)
+
+
+@pytest.fixture
+def own_site(decisions, tmp_path) -> Site:
+    """A cold build with site settings and a theme of its own, for a test that changes them."""
+    return _cold_site(tmp_path, decisions)
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, path
@@ -129,7 +191,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def test_nothing_changed_renders_nothing_and_rewrites_nothing(site):
     before_files, before_times = files(site.out), mtimes(site.out)
-    report = site.warm()
+    report = site.warm(unchanged=True)
     assert report.site["paginas_gerenderd"] == 0 and report.site["paginas_uit_cache"] > 0
     assert site.rendered == []
     assert report.site.get("downloads_gemaakt", 0) == 0
@@ -178,7 +240,8 @@ def test_added_and_withdrawn_decisions(site, make_package):
     assert "fietsen" not in (site.out / "besluit/2024-0003/index.html").read_text()
 
 
-def test_site_settings_theme_and_name_changes_are_never_served_stale(site):
+def test_site_settings_theme_and_name_changes_are_never_served_stale(own_site):
+    site = own_site
     config = site.config
     _edit(config, "site_name: Woo-besluiten (voorbeeldsite)", "site_name: Besluiten van Testgemeente")
     report = site.warm()
@@ -264,7 +327,7 @@ def test_a_damaged_record_of_the_live_site_only_costs_time(site, record):
             path.write_bytes(record.replace(b'"x"', repr(str(site.out.resolve())).replace("'", '"').encode()))
         else:
             path.write_bytes(record)
-    report = site.warm()
+    report = site.warm(unchanged=True)
     assert report.site["bestanden_hergebruikt"] == 0 and report.site["paginas_gerenderd"] == 0
 
 

@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from support import DEMO_KEY, ROOT, PackageMaker, approve, build_args, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, approve, build_args, run_cli, woo_publish
 
 VANDAAG = "2024-06-01"
 EVIL_NAME = "kwaad\nGEPUBLICEERD nep (2024-9999)\x1b[2J"
@@ -317,19 +317,7 @@ def test_a_site_limit_is_applied_the_same_in_check_approve_and_build(make_packag
     check = run_cli("check", str(decisions), "--cache", cache, "--config", str(config))
     approval = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache, "--config", str(config))
     approve(pkg)
-    build = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(tmp_path / "site"),
-        "--cache",
-        cache,
-        "--config",
-        str(config),
-        "--vandaag",
-        VANDAAG,
-    )
+    build = run_cli(*build_args(decisions, tmp_path / "site", cache=Path(cache), config=config, today=VANDAAG))
     expected = "dat is meer dan de grens (limieten.pdf_paginas = 1 pagina's)"
     for run, status in ((check, 1), (approval, 1), (build, 1)):
         assert run.returncode == status, run.stdout + run.stderr
@@ -410,21 +398,7 @@ def test_an_unwritable_report_stops_the_build_before_it_starts(decisions, make_p
     blocker = tmp_path / "geen-map"
     blocker.write_text("ik ben een bestand")
     out = tmp_path / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(tmp_path / "c"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        VANDAAG,
-        "--report",
-        str(blocker / "rapport.json"),
-    )
+    result = run_cli(*build_args(decisions, out, "--report", str(blocker / "rapport.json"), cache=tmp_path / "c", today=VANDAAG))
     assert result.returncode == 2
     assert "het rapport kan niet geschreven worden" in result.stderr and "Er is niets gebouwd" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -460,20 +434,8 @@ def test_a_full_disk_is_reported_in_dutch_with_exit_2(decisions, make_package, t
 
 
 def _build_args(decisions: Path, out: Path, cache: Path) -> list[str]:
-    return [
-        str(Path(sys.executable).parent / "woo-publish"),
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(cache),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        VANDAAG,
-    ]
+    """The whole command line, for builds started with subprocess directly (several at once)."""
+    return [str(woo_publish()), *build_args(decisions, out, cache=cache, today=VANDAAG)]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

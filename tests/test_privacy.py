@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 from publish.gate.personal_data import allowed_hashes, find_personal_data
 from publish.pdfs import _inspect_bytes
 
-from support import HEADER, ROOT, ROWS, approve
+from support import HEADER, ROWS, approve, build_args
 
 
 def page(*lines: str, pages: int = 1) -> bytes:
@@ -159,22 +159,7 @@ def test_personal_data_in_summary_and_inventory_refuses_the_package(cli, make_pa
     )
     approve(fine)
     out = tmp_path / "site"
-    result = cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(tmp_path / "cache"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2024-06-01",
-        "--uitgebreid",
-        "--report",
-        str(tmp_path / "rapport.json"),
-    )
+    result = cli(*build_args(decisions, out, "--uitgebreid", "--report", str(tmp_path / "rapport.json")))
     text = result.stdout
     assert result.returncode == 1, text + result.stderr
     assert "    lek/besluit.md, samenvatting, regel 3: de tekst bevat een burgerservicenummer (BSN): 11******3." in text
@@ -359,21 +344,7 @@ def test_bypass_spelling_in_summary_refuses_that_package_and_publishes_the_other
     )
     approve(fine)
     out = tmp_path / "site"
-    result = cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(tmp_path / "cache"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2024-06-01",
-        "--report",
-        str(tmp_path / "rapport.json"),
-    )
+    result = cli(*build_args(decisions, out, "--report", str(tmp_path / "rapport.json")))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "lek/besluit.md, samenvatting, regel 3: de tekst bevat een telefoonnummer" in result.stdout
     assert "lek/besluit.md, samenvatting, regel 3: de tekst bevat een e-mailadres: j***@gmail.com." in result.stdout

@@ -22,7 +22,7 @@ from publish.headers import POLICY_NOTE, content_security_policy, read_headers_f
 from publish.pages import Page
 from publish.scriptcheck import REPLACED_THEME_PARTIALS, REVIEWED_MATERIAL_VERSION, check_generated, scan_html
 
-from support import ROOT, Server, approve, needs_browser, probe, run_cli
+from support import ROOT, Server, approve, build_args, needs_browser, probe, run_cli
 
 # Every HTML page the demo site publishes (decisions/ as in the repository): its own pages, the pages
 # generated from the two demo decisions, and nothing else (no README or vendor documentation).
@@ -109,17 +109,7 @@ def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     shutil.copytree(ROOT / "decisions", root / "decisions")
     out = root / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(root / "decisions"),
-        "--out",
-        str(out),
-        "--cache",
-        str(root / "c"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-    )
+    result = run_cli(*build_args(root / "decisions", out, cache=root / "c", today=None))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -145,20 +135,7 @@ def _own_site(tmp_path: Path, change=None) -> Path:
 
 
 def _build(decisions: Path, out: Path, config: Path = ROOT / "mkdocs.yml", *extra: str):
-    return run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(out.parent / "cache"),
-        "--config",
-        str(config),
-        "--vandaag",
-        "2024-06-01",
-        *extra,
-    )
+    return run_cli(*build_args(decisions, out, *extra, config=config))
 
 
 def _all_output(site: Path) -> str:

@@ -21,7 +21,7 @@ from publish.search import (
     terms,
 )
 
-from support import DATA, ROOT, Server, approve, needs_browser, needs_node, probe
+from support import DATA, ROOT, Server, approve, build_args, needs_browser, needs_node, probe
 
 
 def _word_list() -> list[str]:
@@ -120,20 +120,7 @@ def test_scores_equal_lunr_js_bm25():
 
 
 def _build(cli, decisions: Path, out: Path):
-    result = cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(out.parent / "c"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2024-06-01",
-    )
-    return result
+    return cli(*build_args(decisions, out, cache=out.parent / "c"))
 
 
 @pytest.fixture(scope="module")
@@ -178,19 +165,7 @@ def search_site(tmp_path_factory):
     e = make("e", meta={"kenmerk": "2024-0400", "titel": "Embargo over OLIFANTENPAD", "publicatie_datum": "2024-09-01"})
     approve(e)
     out = root / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(root / "c"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2024-06-01",
-    )
+    result = run_cli(*build_args(decisions, out, cache=root / "c"))
     assert result.returncode == 1, result.stdout
     return out
 

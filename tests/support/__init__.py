@@ -139,10 +139,11 @@ def build_args(
     *extra: str,
     cache: Path | None = None,
     config: Path = ROOT / "mkdocs.yml",
-    today: str = "2024-06-01",
+    today: str | None = "2024-06-01",
 ) -> list[str]:
     """The arguments of one ``woo-publish build`` as the tests run it: a fixed day (embargoes never depend on
-    the date the tests run), the cache beside the output unless given."""
+    the date the tests run; ``today=None``: the real date), the cache beside the output unless given."""
+    day = ["--vandaag", today] if today else []
     return [
         "build",
         "--decisions",
@@ -153,8 +154,7 @@ def build_args(
         str(cache or out.parent / "cache"),
         "--config",
         str(config),
-        "--vandaag",
-        today,
+        *day,
         *extra,
     ]
 

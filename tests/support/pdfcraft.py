@@ -1,5 +1,6 @@
 """Hand-made one-page PDFs for the gate's leak tests (pikepdf, so any construct can be placed exactly),
-and the decoded streams of a published copy (to prove a secret is gone from every stream)."""
+the gate's verdict on them (``verdict``, ``accepted``, ``published``, ``refusing``) and the decoded streams of
+a published copy (to prove a secret is gone from every stream)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 
+def helvetica(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    """Helvetica (not embedded, WinAnsi), the font of the visible line in the leak tests."""
+    return pdf.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+    )
+
+
 def one_page_pdf(contents: bytes, setup=None, compress: bool = True) -> bytes:
     """A one-page PDF with Helvetica as /F1; ``setup(pdf, page, resources, font)`` adds the construct."""
     pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
+    font = helvetica(pdf)
     page = Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=Dictionary(Font=Dictionary(F1=font)))
     pdf.pages.append(pikepdf.Page(page))
     page = pdf.pages[0].obj
@@ -24,6 +30,51 @@ def one_page_pdf(contents: bytes, setup=None, compress: bool = True) -> bytes:
     out = io.BytesIO()
     pdf.save(out, compress_streams=compress)
     return out.getvalue()
+
+
+def verdict(data: bytes) -> tuple[dict, bytes | None]:
+    """The gate's result for ``data`` and the copy it would publish; the PDF must be readable."""
+    from publish.pdfs import _inspect_bytes
+
+    result, copy = _inspect_bytes(data)
+    assert result["ok"], result
+    return result, copy
+
+
+def inspected(data: bytes) -> dict:
+    """The gate's result for a readable PDF."""
+    return verdict(data)[0]
+
+
+def errors_by_code(result: dict) -> dict[str, dict]:
+    """The refusing findings (severity 'fout') of a result, by their code."""
+    return {f["code"]: f for f in result["findings"] if f["severity"] == "fout"}
+
+
+def refusing(data: bytes) -> list[dict]:
+    """The refusing findings of a readable PDF."""
+    return [f for f in inspected(data)["findings"] if f["severity"] == "fout"]
+
+
+def refusing_codes(data: bytes) -> set[str]:
+    return {f["code"] for f in refusing(data)}
+
+
+def accepted(data: bytes, visible: str = "gewone zichtbare regel") -> tuple[dict, bytes]:
+    """Result and copy of a PDF the gate accepts, whose ``visible`` line it read."""
+    result, copy = verdict(data)
+    assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
+    assert visible in result["texts"][0]
+    assert copy is not None
+    return result, copy
+
+
+def published(data: bytes) -> bytes:
+    """The copy of an accepted PDF (no refusing finding)."""
+    result, copy = verdict(data)
+    assert not [f for f in result["findings"] if f["severity"] == "fout"], result["findings"]
+    assert copy is not None
+    return copy
 
 
 def decoded_streams(published: bytes) -> bytes:

@@ -33,7 +33,11 @@
   }
   setTimeout(loadTheme, 3000);
   var root = document.getElementById("woo-search");
+  // JavaScript runs: the header's search box may show (woo.css hides it under .no-js) before the held-back theme removes no-js.
+  document.documentElement.classList.remove("no-js");
   if (!root || !window.lunr || !window.lunr.wooStem) { loadTheme(); return; }
+  var form = document.querySelector(".woo-search-form");
+  if (form) form.hidden = false;  // hidden in the HTML: without JavaScript the page shows how to browse instead
   // For benchmarks/search_scale.py: when this script starts handling the query (its "query latency" runs from here).
   if (window.performance && performance.mark) performance.mark("search:start");
   var base = root.getAttribute("data-index");
