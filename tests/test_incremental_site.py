@@ -338,7 +338,8 @@ def _blobs(site: Site, kind: str) -> list[Path]:
     return sorted((site.cache / kind).rglob("*.blob"))
 
 
-def test_nothing_changed_runs_no_jinja_and_links_open_data_and_sitemaps(site):
+def test_nothing_changed_runs_no_jinja_and_links_open_data_and_sitemaps(own_site):
+    site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     report = site.warm()
     assert report.site["besluiten_paginas_gemaakt"] == 0 and report.site["besluiten_paginas_uit_cache"] == 3
     # Open data and the sitemaps are linked whole from the live site: nothing assembled, nothing written.
@@ -347,7 +348,8 @@ def test_nothing_changed_runs_no_jinja_and_links_open_data_and_sitemaps(site):
     assert len(_blobs(site, "bron")) == 3
 
 
-def test_one_decision_changed_rewrites_only_what_shows_it(site):
+def test_one_decision_changed_rewrites_only_what_shows_it(own_site):
+    site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     pkg = site.decisions / "twee"
     _edit(pkg / "besluit.md", "Besluit over bomen", "Besluit over oude bomen")
     approve(pkg)
@@ -365,7 +367,8 @@ def test_one_decision_changed_rewrites_only_what_shows_it(site):
     assert report.site["metadata_hergebruikt"] >= 2 and report.site["metadata_geschreven"] >= 1
 
 
-def test_a_template_change_makes_every_decision_page_again(site, tmp_path, monkeypatch):
+def test_a_template_change_makes_every_decision_page_again(own_site, tmp_path, monkeypatch):
+    site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     from publish import pages
 
     templates = tmp_path / "sjablonen"
@@ -377,14 +380,16 @@ def test_a_template_change_makes_every_decision_page_again(site, tmp_path, monke
     assert "sjabloon gewijzigd" in (site.out / "besluit/2024-0002/document/1/index.html").read_text()
 
 
-def test_a_code_change_makes_every_decision_page_and_fragment_again(site, monkeypatch):
+def test_a_code_change_makes_every_decision_page_and_fragment_again(own_site, monkeypatch):
+    site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     monkeypatch.setattr("publish.incremental._CODE_HASH", "nieuwe-versie")
     report = site.warm()
     assert report.site["besluiten_paginas_gemaakt"] == 3
     assert report.site["opendata_geschreven"] == 0  # made again, but the same bytes: linked, not written
 
 
-def test_site_address_and_organisation_changes_reach_pages_open_data_and_sitemaps(site):
+def test_site_address_and_organisation_changes_reach_pages_open_data_and_sitemaps(own_site):
+    site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     _edit(site.config, "site_url: https://woo.example.nl/", "site_url: https://openbaar.example.org/woo/")
     report = site.warm()
     # The pages link relatively, but show the sizes of the downloads, and the CSV holds the documents' addresses.
@@ -400,7 +405,8 @@ def test_site_address_and_organisation_changes_reach_pages_open_data_and_sitemap
     assert "Gemeente Voorbeeld" in (site.out / "index.html").read_text()
 
 
-def test_damaged_page_cache_entries_are_made_again(site):
+def test_damaged_page_cache_entries_are_made_again(own_site):
+    site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     before = files(site.out)
     for i, entry in enumerate(_blobs(site, "bron")):
         os.chmod(entry, 0o644)
@@ -412,7 +418,8 @@ def test_damaged_page_cache_entries_are_made_again(site):
 
 
 @pytest.mark.parametrize("forgery", ["script", "andere-paginas", "geen-json", "vreemde-vorm"])
-def test_a_forged_page_cache_entry_with_a_valid_checksum_is_refused(site, forgery):
+def test_a_forged_page_cache_entry_with_a_valid_checksum_is_refused(own_site, forgery):
+    site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     """Someone wrote entries with a correct checksum: markup that would run, another decision's pages,
     not JSON, another shape. Each is refused and the pages are made again; nothing of it is published,
     and no package is refused for it."""
@@ -451,7 +458,8 @@ def test_a_forged_page_cache_entry_with_a_valid_checksum_is_refused(site, forger
     assert not [p for p, data in after.items() if b"__vervalst" in data]
 
 
-def test_forged_and_damaged_fragments_are_made_again(site):
+def test_forged_and_damaged_fragments_are_made_again(own_site):
+    site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     """Fragments of open data and sitemaps: a damaged one, one of another decision with a valid checksum,
     and a set record that names files outside the site: all refused, the output is what a cold build makes."""
     import json
