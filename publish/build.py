@@ -802,7 +802,8 @@ def _write_sources(
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
-    checker = GeneratedCheck(packages or {}, reuse.clean_bodies if reuse is not None else frozenset())
+    clean = (reuse.clean_bodies, reuse.clean_bodies_now) if reuse is not None else (frozenset(), None)  # issue 19: on disk
+    checker = GeneratedCheck(packages or {}, *clean)
     to_stream: dict[str, None] = {}
 
     def sink(page) -> None:
