@@ -802,8 +802,11 @@ def _write_sources(
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
-    clean = (reuse.clean_bodies, reuse.clean_bodies_now) if reuse is not None else (frozenset(), None)  # issue 19: on disk
-    checker = GeneratedCheck(packages or {}, *clean)
+    checker = GeneratedCheck(  # issue 19: what earlier builds and this one found clean is on disk (incremental.LiveReuse)
+        packages or {},
+        reuse.clean_bodies if reuse is not None else frozenset(),
+        reuse.clean_bodies_now if reuse is not None else None,
+    )
     to_stream: dict[str, None] = {}
 
     def sink(page) -> None:
@@ -823,8 +826,6 @@ def _write_sources(
         unavailable=sorted(unavailable, key=lambda p: p["url"]),
         sink=sink,
     ).generate()
-    if reuse is not None:
-        reuse.clean_bodies_now = checker.found_clean
     return pages, static, skipped, checker.check, list(to_stream)
 
 

@@ -252,4 +252,4 @@ class StoreWriter:
                 os.unlink(self._tmp)
             except OSError:
                 pass
-        self._con = None  # type: ignore[assignment]
+        self._con = None

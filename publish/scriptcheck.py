@@ -400,7 +400,10 @@ def _pages_in(site_dir: Path) -> list[str]:
         for name in files:
             if name.lower().endswith(PAGE_SUFFIXES) and os.path.isfile(os.path.join(folder, name)):
                 found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
-    return sorted(found, key=lambda rel: (_detail_page(rel), rel.split("/")))
+    # One string per key, not a list of parts (issue 19: hundreds of thousands of pages): a path with "/" replaced by
+    # NUL, which sorts below every character of a name, orders as its list of parts does.
+    found.sort(key=lambda rel: (_detail_page(rel), rel.replace("/", "\0")))
+    return found
 
 
 class _SourceFinder:

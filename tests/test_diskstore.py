@@ -224,7 +224,10 @@ def test_hash_memo_in_a_forked_child_does_not_use_the_parents_store(tmp_path):
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
-            os.write(write, b"1" if again._old is not None and again._old.get(again.key(os.path.abspath(pdf), pdf.stat())) is None else b"0")
+            os.write(
+                write,
+                b"1" if again._old is not None and again._old.get(again.key(os.path.abspath(pdf), pdf.stat())) is None else b"0",
+            )
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
