@@ -234,3 +234,48 @@ def test_hash_memo_in_a_forked_child_does_not_use_the_parents_store(tmp_path):
     assert os.read(read, 1) == b"1"
     assert again.sha256(pdf) and again.reused == 1  # the parent still does
     again.save()
+
+
+def _largest_container(obj) -> int:
+    """The largest dict, list or set among an object's attributes (what it holds in memory)."""
+    return max((len(v) for v in vars(obj).values() if isinstance(v, (dict, list, set, frozenset, tuple))), default=0)
+
+
+def test_the_memo_holds_no_entries_in_memory(tmp_path):
+    """Thousands of PDFs remembered: the memo object keeps none of them in a dict (they are in the store)."""
+    cache = Cache(tmp_path / "cache")
+    memo = HashMemo(cache)
+    memo.SETTLED_NS = -(10**12)
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for i in range(2000):
+        pdf = folder / f"{i}.pdf"
+        pdf.write_bytes(b"%PDF-1.4 " + str(i).encode())
+        memo.sha256(pdf)
+    assert _largest_container(memo) < 10
+    memo.save()
+    again = HashMemo(cache)
+    for i in range(0, 2000, 7):
+        again.sha256(folder / f"{i}.pdf")
+    assert again.hashed == 0 and _largest_container(again) < 10
+    again.save()
+
+
+def test_the_live_site_record_holds_no_files_in_memory(tmp_path):
+    from publish.incremental import LiveReuse
+
+    live = tmp_path / "site"
+    live.mkdir()
+    reuse = LiveReuse(Cache(tmp_path / "cache"), live)
+    for i in range(3000):
+        (live / f"{i}.html").write_text(str(i))
+        reuse.record(f"{i}.html", f"sleutel-{i}")
+        reuse.clean_bodies_now.add(hashlib.sha256(str(i).encode()).hexdigest())
+    assert _largest_container(reuse) < 10
+    reuse.save()
+    again = LiveReuse(Cache(tmp_path / "cache"), live)
+    assert _largest_container(again) < 10
+    target = tmp_path / "nieuw" / "7.html"
+    assert again.link("7.html", "sleutel-7", target) and target.read_text() == "7"
+    assert not again.link("8.html", "andere-sleutel", tmp_path / "nieuw" / "8.html")
+    assert hashlib.sha256(b"9").hexdigest() in again.clean_bodies and "onbekend" not in again.clean_bodies
