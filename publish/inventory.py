@@ -113,6 +113,7 @@ class RawTable:
     sheet: str | None = None  # the worksheet read (xlsx)
     header_row: int = 0
     utc_dates: bool = False  # the date column is headed as UTC (``Datum (UTC)``)
+    positions: dict[str, list[int]] = field(default_factory=dict)  # canonical column -> cell positions read
 
     @property
     def rows_read(self) -> int:
@@ -260,14 +261,18 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
             sheets, hidden = [], []
+            unseen: dict[str, dict[int, list[tuple[int, str]]]] = {}
             for sheet in workbook.worksheets:
                 if not hasattr(sheet, "iter_rows"):
                     continue
                 if getattr(sheet, "sheet_state", "visible") != "visible":
                     hidden.append(sheet.title)
                     continue
-                sheets.append((sheet.title, _sheet_rows(sheet)))
-            return _from_sheets(sheets, relpath, problems, limits, hidden)
+                sheets.append((sheet.title, _sheet_rows(sheet, unseen.setdefault(sheet.title, {}))))
+            table = _from_sheets(sheets, relpath, problems, limits, hidden)
+            if table is not None and not _all_seen(table, unseen.get(table.sheet or "", {}), relpath, problems):
+                return None
+            return table
     except _Unreadable as exc:
         problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
         return None
@@ -288,18 +293,238 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
 EXCEL_MAX_ROW = 1_048_576
 
 
-def _sheet_rows(sheet):
-    """Every row of a sheet with its number as Excel shows it, whatever ``<dimension>`` says."""
-    sheet.reset_dimensions()  # a stale <dimension> would otherwise cut the sheet short
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number > EXCEL_MAX_ROW:  # openpyxl fills gaps row by row: <row r="2000000000"> would never end
-            raise _Unreadable(
-                f"werkblad '{sheet.title}'",
-                f"het werkblad heeft rijen voorbij regel {EXCEL_MAX_ROW}, het maximum van Excel: het bestand is beschadigd.",
-                "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).",
-                "inventaris.xlsx",
-            )
-        yield number, list(row)
+def _sheet_rows(sheet, unseen: dict[int, list[tuple[int, str]]]):
+    """Every row of a sheet with its number as Excel shows it, whatever ``<dimension>`` says.
+
+    Cells with a value that Excel does not show (a hidden or zero-height row, a hidden or zero-width
+    column, a number format such as ``;;;`` that shows nothing, a font in the colour of the cell) are
+    noted in ``unseen`` (row number -> [(position, reason)]): the approver did not see them, so they
+    may not be published (see ``_all_seen``). openpyxl's read-only rows do not carry row and column
+    visibility, so the sheet is read with its worksheet parser (pinned openpyxl 3.x) in one pass."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    looks = _CellLooks(workbook)
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        expected = 1
+        hidden_columns: set[int] | None = None
+        for number, cells in parser.parse():
+            if number > EXCEL_MAX_ROW:  # openpyxl fills gaps row by row: <row r="2000000000"> would never end
+                raise _Unreadable(
+                    f"werkblad '{sheet.title}'",
+                    f"het werkblad heeft rijen voorbij regel {EXCEL_MAX_ROW}, het maximum van Excel: het bestand is beschadigd.",
+                    "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).",
+                    "inventaris.xlsx",
+                )
+            if hidden_columns is None:  # <cols> comes before <sheetData>
+                hidden_columns = _hidden_columns(parser.column_dimensions)
+            for empty in range(expected, number):
+                yield empty, []
+            expected = number + 1
+            row_reason = _hidden_row(parser.row_dimensions.get(str(number)))
+            width = max((c["column"] for c in cells), default=0)
+            values: list = [None] * width
+            for cell in cells:
+                position, value = cell["column"] - 1, cell["value"]
+                values[position] = value
+                if _blank(value):
+                    continue
+                reason = row_reason or ("de kolom is verborgen" if cell["column"] in hidden_columns else None)
+                reason = reason or looks.hides(cell.get("style_id", 0), value)
+                if reason:
+                    unseen.setdefault(number, []).append((position, reason))
+            yield number, values
+    if hidden_columns is not None and _hidden_columns(parser.column_dimensions) != hidden_columns:
+        raise _Unreadable(  # Excel writes <cols> before the cells; later ones would judge rows already read
+            f"werkblad '{sheet.title}'",
+            "de kolominstellingen staan na de cellen: het bestand is beschadigd.",
+            "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).",
+            "inventaris.xlsx",
+        )
+
+
+_HIDDEN = ("1", "true")
+
+
+def _hidden_row(attributes: dict | None) -> str | None:
+    if not attributes:
+        return None
+    if str(attributes.get("hidden", "")).lower() in _HIDDEN:
+        return "de rij is verborgen"
+    try:
+        if float(attributes.get("ht", 15)) < 2:
+            return "de rij is zo laag dat niets te zien is"
+    except ValueError:
+        return "de rijhoogte is onleesbaar"
+    return None
+
+
+def _hidden_columns(dimensions: dict) -> set[int]:
+    """Column numbers (1-based) that are hidden or too narrow to show anything."""
+    from openpyxl.utils import column_index_from_string
+
+    hidden: set[int] = set()
+    for attributes in dimensions.values():
+        try:
+            narrow = float(attributes.get("width", 9)) < 0.5
+        except ValueError:
+            narrow = True
+        if str(attributes.get("hidden", "")).lower() in _HIDDEN or narrow:
+            first = int(attributes.get("min") or column_index_from_string(attributes["index"]))
+            last = min(int(attributes.get("max") or first), 16_384)  # Excel's last column XFD
+            hidden.update(range(first, last + 1))
+    return hidden
+
+
+# Office's default theme colours in the order cell styles number them (0 is the background, "Achtergrond 1").
+_THEME = ["FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47", "0563C1", "954F72"]
+_LEAST_CONTRAST = 1.5  # WCAG contrast ratio below which text is practically invisible on its background
+
+
+class _CellLooks:
+    """Whether a cell's style hides its value: computed once per style (a workbook has few)."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.known: dict[tuple[int, bool], str | None] = {}
+
+    def hides(self, style_id: int, value) -> str | None:
+        key = (style_id, isinstance(value, str))
+        if key not in self.known:
+            self.known[key] = self._judge(style_id, isinstance(value, str))
+        return self.known[key]
+
+    def _judge(self, style_id: int, text: bool) -> str | None:
+        styles = self.workbook._cell_styles
+        if not 0 <= style_id < len(styles):
+            return None
+        style = styles[style_id]
+        number_format = (
+            self.workbook._number_formats[style.numFmtId - 164] if style.numFmtId >= 164 else None
+        )  # built-in formats (below 164) all show their value
+        if number_format is not None and _format_hides(number_format, text):
+            return f"de getalnotatie '{number_format}' toont niets"
+        fonts, fills = self.workbook._fonts, self.workbook._fills
+        font = fonts[style.fontId] if 0 <= style.fontId < len(fonts) else None
+        fill = fills[style.fillId] if 0 <= style.fillId < len(fills) else None
+        if font is not None and font.sz is not None and float(font.sz) < 2:
+            return "de letters zijn te klein om te lezen"
+        ink = _colour(getattr(font, "color", None), "000000")
+        paper = "FFFFFF"
+        if fill is not None and getattr(fill, "patternType", None) == "solid":
+            paper = _colour(getattr(fill, "fgColor", None), "FFFFFF")
+        if _contrast(ink, paper) < _LEAST_CONTRAST:
+            return "de tekst heeft (bijna) de kleur van de cel"
+        return None
+
+
+def _format_hides(number_format: str, text: bool) -> bool:
+    """An Excel number format that shows nothing for the cell's kind of value (";;;", ";;" for numbers)."""
+    sections, current, quoted = [], "", False
+    for char in number_format:
+        if char == '"':
+            quoted = not quoted
+        if char == ";" and not quoted:
+            sections.append(current)
+            current = ""
+        else:
+            current += char
+    sections.append(current)
+
+    def empty(section: str) -> bool:
+        return not re.sub(r'\[[^\]]*\]|""|\s', "", section)
+
+    if text:  # text takes the fourth section; with fewer sections it is shown as it is
+        return len(sections) >= 4 and empty(sections[3])
+    return any(empty(s) for s in sections[:3]) if len(sections) > 1 else empty(sections[0])
+
+
+def _colour(colour, default: str) -> str:
+    if colour is None:
+        return default
+    rgb = getattr(colour, "rgb", None)
+    if isinstance(rgb, str) and re.fullmatch(r"[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?", rgb):
+        base = rgb[-6:].upper()
+    elif getattr(colour, "theme", None) is not None and 0 <= int(colour.theme) < len(_THEME):
+        base = _THEME[int(colour.theme)]
+    else:
+        return default  # indexed and automatic colours: Excel's default palette keeps them readable
+    tint = float(getattr(colour, "tint", 0) or 0)
+    channels = [int(base[i : i + 2], 16) for i in (0, 2, 4)]
+    if tint:
+        channels = [round(c + (255 - c) * tint) if tint > 0 else round(c * (1 + tint)) for c in channels]
+    return "".join(f"{max(0, min(255, c)):02X}" for c in channels)
+
+
+def _contrast(first: str, second: str) -> float:
+    def luminance(rgb: str) -> float:
+        def linear(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (linear(int(rgb[i : i + 2], 16) / 255) for i in (0, 2, 4))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _all_seen(table: RawTable, unseen: dict[int, list[tuple[int, str]]], relpath: str, problems: Problems) -> bool:
+    """Refuse cells the approver could not see in Excel but the site would publish (a column it reads)."""
+    from openpyxl.utils import get_column_letter
+
+    read = {position: column for column, positions in table.positions.items() for position in positions}
+    found = [
+        (number, position, reason)
+        for number, cells in sorted(unseen.items())
+        if number > table.header_row
+        for position, reason in cells
+        if position in read
+    ]
+    groups: dict[tuple, list[tuple[int, int]]] = {}  # a hidden row or column is one finding, not one per cell
+    for number, position, reason in found:
+        key: tuple = (
+            (reason, "rij", number)
+            if reason.startswith("de rij")
+            else (reason, "kolom", position)
+            if "kolom" in reason
+            else (reason, "cel", number, position)
+        )
+        groups.setdefault(key, []).append((number, position))
+    for key, cells in list(groups.items())[:20]:
+        reason, kind = key[0], key[1]
+        names = ", ".join(dict.fromkeys(f"'{table.columns[read[p]]}'" for _, p in cells))
+        if kind == "rij":
+            where = f"rij {key[2]}, kolom {names}"
+        elif kind == "kolom":
+            where = f"rij {row_ranges([n for n, _ in cells])}, kolom {names} (kolom {get_column_letter(key[2] + 1)})"
+        else:
+            where = f"rij {key[2]}, kolom {names} (cel {get_column_letter(key[3] + 1)}{key[2]})"
+        problems.error(
+            relpath,
+            where,
+            f"{'deze cel is' if len(cells) == 1 else 'deze cellen zijn'} in Excel niet te zien ({reason}), maar zou"
+            f"{'' if len(cells) == 1 else 'den'} wel gepubliceerd worden. Wie de inventaris goedkeurde, heeft de inhoud dus niet gezien.",
+            "Maak de cel zichtbaar (rij en kolom zichtbaar, getalnotatie 'Standaard', donkere tekst op een lichte "
+            "achtergrond) of maak haar leeg, en laat het pakket opnieuw goedkeuren.",
+            "inventaris.verborgen_cel",
+        )
+    if len(groups) > 20:
+        problems.error(
+            relpath,
+            "",
+            f"nog {len(groups) - 20} cellen, rijen of kolommen zijn in Excel niet te zien maar zouden gepubliceerd worden.",
+            "Maak alle rijen, kolommen en cellen van de inventaris zichtbaar en laat het pakket opnieuw goedkeuren.",
+            "inventaris.verborgen_cel",
+        )
+    return not found
 
 
 # -- Both ------------------------------------------------------------------------------------
@@ -383,6 +608,7 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
             ok = False
             continue
         index.setdefault(column, []).append(pos)
+        table.positions = index
         table.columns.setdefault(column, str(cell).strip())
         if column == "datum" and "utc" in header_key(cell):
             table.utc_dates = True

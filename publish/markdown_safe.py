@@ -52,3 +52,15 @@ def render_untrusted(text: str, footnotes: bool = False, demote: int = 2) -> str
     # Demote headings: the page has its own h1 and h2 structure.
     html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + demote, 6)}>", html)
     return html
+
+
+def plain_text(markdown_text: str, limit: int = 300) -> str:
+    """The words a reader sees on the rendered summary, for search, open data and feeds: rendered with
+    ``render_untrusted`` and read back as text, so what the page does not show (an unused link reference
+    definition and its title, an image's file name, a link's address) is not published elsewhere either.
+    Cut at ``limit`` characters, on a word boundary, with ' …'."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    html = re.sub(r"(<br\s*/?>|</(p|li|h[1-6]|blockquote|pre|td|th|tr|dt|dd)>)", r"\1 ", render_untrusted(markdown_text or ""))
+    text = " ".join((LexborHTMLParser(f"<body>{html}</body>").body.text(separator="") or "").split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from . import urls
-from .search import _plain
+from .markdown_safe import plain_text
 
 FEED_SIZE = 50
 INVENTORY_COLUMNS = [
@@ -183,7 +183,7 @@ def iter_type_records(kind, views, base: str) -> Iterator[dict]:
         record["informatiecategorie"] = {"id": v.category[0], "label": v.category[1]}
         kind_value = v.document_kind
         record["documentsoort"] = {"id": kind_value[0], "label": kind_value[1]} if kind_value else None
-        record["samenvatting"] = _plain(d.summary_markdown, 100_000)
+        record["samenvatting"] = plain_text(d.summary_markdown, 100_000)
         record["documenten"] = [_file_json(f, base) for f in v.files]
         yield record
 
@@ -321,7 +321,7 @@ def _decision_records(views, base: str) -> Iterator[dict]:
             },
             "onderwerpen": d.subjects,
             "url": base + v.url,
-            "samenvatting": _plain(d.summary_markdown, 100_000),
+            "samenvatting": plain_text(d.summary_markdown, 100_000),
             "besluitbrief": _file_json(v.main_files[0], base),
             "bijlagen": [_file_json(f, base) for f in v.main_files[1:]],
             "zaaknummers": d.case_numbers,
@@ -363,7 +363,7 @@ def atom_feed(views, base: str, site_name: str) -> str:
             f'    <link href="{escape(base + v.url)}"/>',
             f"    <updated>{d.publication_date.isoformat()}T00:00:00Z</updated>",
             f"    <published>{d.publication_date.isoformat()}T00:00:00Z</published>",
-            f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + (d.outcome or d.kind.label) + '. ' + _plain(d.summary_markdown, 400))}</summary>",
+            f"    <summary>{escape(d.organisation + ', kenmerk ' + d.kenmerk + ', ' + (d.outcome or d.kind.label) + '. ' + plain_text(d.summary_markdown, 400))}</summary>",
             "  </entry>",
         ]
     out.append("</feed>")

@@ -51,6 +51,8 @@ from typing import Any
 import snowballstemmer
 from lunr.pipeline import Pipeline
 
+from .markdown_safe import plain_text
+
 INDEX_VERSION = 4
 K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets together
@@ -504,12 +506,6 @@ class ShardedIndex:
         return shard
 
 
-def _plain(markdown_text: str, limit: int = 300) -> str:
-    text = re.sub(r"[*_`#>\[\]()!]|<[^>]*>", "", markdown_text or "")
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-
 def compact(text: str) -> str:
     """How kenmerken and ground codes are matched: lower case, letters and digits only."""
     return re.sub(r"[^0-9a-z]", "", str(text).lower())
@@ -542,7 +538,7 @@ def decision_values(v) -> dict[str, str]:
         "titel": d.title,
         "onderwerpen": " ".join(d.subjects),
         "organisatie": d.organisation,
-        "samenvatting": _plain(d.summary_markdown, 5000),
+        "samenvatting": plain_text(d.summary_markdown, 5000),
         "documenten": " ".join(r.row.title for r in v.rows)
         + " "
         + " ".join(a.title for a in d.annexes)
@@ -812,7 +808,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
-        chunks[bucket_of(sid, chunk_total)][sid] = [d.title, d.kenmerk, v.url, _plain(d.summary_markdown, 220), len(files)]
+        chunks[bucket_of(sid, chunk_total)][sid] = [d.title, d.kenmerk, v.url, plain_text(d.summary_markdown, 220), len(files)]
         # Per file: title, PDF, date; for a document also its own page and its assessment (results link to both).
         documents = {
             r.file.url: [r.page_url, r.row.assessment] for r in v.rows if getattr(r, "file", None) and getattr(r, "page_url", "")

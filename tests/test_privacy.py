@@ -272,6 +272,13 @@ BYPASSES = [
     ("tel. 06\u00a012345678", "telefoon"),
     ("tel. 06\u200b11223355", "telefoon"),
     ("tel. 06\u2011\u200d1234\u00ad5678", "telefoon"),
+    # Invisible characters outside the usual list (attack round 4): a shorthand format control, a C1
+    # control, an Egyptian hieroglyph format control, an ASCII control and a reserved ignorable code point.
+    ("tel. 06\U0001bca012345678", "telefoon"),
+    ("BSN 1234\x8056782", "bsn"),
+    ("tel. 06\U0001343012345678", "telefoon"),
+    ("tel. 06\x0112345678", "telefoon"),
+    ("BSN 123\ufff0456782", "bsn"),
     ("mobiel \uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", "telefoon"),
     ("bereikbaar op 0611223344 24 uur per dag", "telefoon"),
     ("Rekening nl91abna0417164300", "iban"),
@@ -425,3 +432,27 @@ def test_bsn_spellings_an_attacker_tried_are_found(text):
 @pytest.mark.parametrize("text", ["Bedrag € 123.456.782", "12 34 56 78 90 11 12", "tabel 1 2 3 4 5 6 7 8 9"])
 def test_amounts_and_number_rows_are_no_bsn(text):
     assert "bsn" not in [p.kind for p in find_personal_data(text, 1)]
+
+
+@pytest.mark.slow
+def test_summary_text_the_page_does_not_show_is_published_nowhere(cli, make_package, decisions, tmp_path):
+    """Attack round 4, leak 9: open data, the feed and the search index once took the summary's words from
+    the Markdown source, so an unused link reference definition or an image's file name
+    reached them although the decision page does not show them."""
+    from support import all_text, build_args
+
+    body = (
+        "De Kiesraad maakt de **stukken** over [de wet](https://wetten.overheid.nl/Vanderbergh) openbaar.\n\n"
+        '[behandelaar]: https://example.nl/dossier "Behandeld door Pietersen"\n\n'
+        "![](foto-Verstappen.png) ![plattegrond van het pand](pand.png)\n"
+    )
+    approve(make_package(body=body))
+    out = tmp_path / "site"
+    result = cli(*build_args(decisions, out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = all_text(out)
+    for hidden in ("Pietersen", "Verstappen"):  # the link address itself is on the page, as its target
+        assert hidden not in site, hidden
+    record = json.loads((out / "data.json").read_text())
+    text = json.dumps(record, ensure_ascii=False)
+    assert "De Kiesraad maakt de stukken over de wet openbaar. plattegrond van het pand" in text

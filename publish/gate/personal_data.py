@@ -113,10 +113,30 @@ NOT_POSTCODE_LETTERS = {
     "ex",
     "pp",
 }
-_FORMAT_CHARS = re.compile(
-    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    r"\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+# Characters a reader does not see, removed before matching so they cannot split a number or a name:
+# Unicode's Default_Ignorable_Code_Point set (zero-width spaces, soft hyphen, direction marks, variation
+# selectors, Hangul fillers, shorthand format controls, tags), plus every format (Cf) and control (Cc)
+# character this Python knows (Egyptian hieroglyph format controls, interlinear annotation, C1 controls),
+# except the white space and line breaks that _SPACES and _LINE_BREAKS turn into one space or one line.
+_DEFAULT_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
+
+
+def _unseen_class() -> str:
+    codes = [c for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cf", "Cc") and not chr(c).isspace()]
+    ranges, start = [], None
+    for i, code in enumerate(codes):
+        start = code if start is None else start
+        if i + 1 == len(codes) or codes[i + 1] != code + 1:
+            ranges.append(f"\\U{start:08x}" if start == code else f"\\U{start:08x}-\\U{code:08x}")
+            start = None
+    return "".join(ranges)
+
+
+_FORMAT_CHARS = re.compile(f"[{_DEFAULT_IGNORABLE}{_unseen_class()}]")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u058a\u05be\u1806\u2e3a\u2e3b]")
@@ -143,6 +163,8 @@ def normalise_text(text: str) -> str:
         text = _DASHES.sub("-", text)
         text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
         text = _MARKS_ON_DIGITS.sub("", text)
+    else:
+        text = _ASCII_CONTROLS.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
     return _SPACES.sub(" ", text)
 
