@@ -881,7 +881,11 @@ def _write_sources(
     sources.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).parent.mkdir(parents=True, exist_ok=True)
     (sources / IDENTITY_CSS).write_text(identity_css(site.colours), encoding="utf-8")
-    checker = GeneratedCheck(packages or {}, reuse.clean_bodies if reuse is not None else frozenset())
+    checker = GeneratedCheck(  # issue 19: what earlier builds and this one found clean is on disk (incremental.LiveReuse)
+        packages or {},
+        reuse.clean_bodies if reuse is not None else frozenset(),
+        reuse.clean_bodies_now if reuse is not None else None,
+    )
     to_stream: dict[str, None] = {}
 
     def sink(page) -> None:
@@ -904,8 +908,6 @@ def _write_sources(
         known_clean=reuse.clean_bodies if reuse is not None else frozenset(),
     )
     pages = generator.generate()
-    if reuse is not None:
-        reuse.clean_bodies_now = checker.found_clean
     if stats is not None:
         stats["besluiten_paginas_gemaakt"] = stats.get("besluiten_paginas_gemaakt", 0) + generator.decisions_rendered
         stats["besluiten_paginas_uit_cache"] = stats.get("besluiten_paginas_uit_cache", 0) + generator.decisions_from_cache

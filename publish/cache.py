@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import tempfile
 import time
 from contextlib import contextmanager
@@ -125,58 +126,73 @@ class HashMemo:
     kernel on every write and cannot be set by a user (``os.utime`` sets only atime and mtime), so a file rewritten
     with the same size and a forged modification time is hashed again.
 
-    Kept in one file in the build cache, with a checksum over its body: a damaged, truncated or hand-edited memo is
-    ignored whole (everything is hashed again). It is consulted for PDFs only (``memo_applies``): everything the site
+    Kept on disk in the build cache (publish/diskstore.py: one SQLite file, every entry with its own checksum, read one
+    entry at a time, so memory does not grow with the archive): a damaged or truncated store is ignored whole and
+    removed, a damaged entry is hashed again. It is consulted for PDFs only (``memo_applies``): everything the site
     shows of a PDF (its published copy, its texts, the gate's verdict) is taken from the inspection cache by this
     SHA-256, the approval requires exactly the approved SHA-256, and the inspection checks that the bytes it reads
     have it (``pdfs._work``); so even a forged entry can make the site show only an approved version. Metadata files
     (besluit.md, the inventory), whose own bytes are read and published, are always hashed."""
 
-    NAME = "bestandshashes.json"
-    VERSION = 1
-    MAX_ENTRIES = 2_000_000
+    NAME = "bestandshashes.sqlite"
+    OLD_NAMES = ("bestandshashes.json",)  # the memo before it moved to disk (read by no version any more)
+    KIND = "bestandshashes-1"
     SETTLED_NS = 1_000_000_000  # a file changed less than a second ago is hashed again next time
 
     def __init__(self, cache: Cache | None):
+        from .diskstore import StoreReader
+
         self.cache = cache
         self.hashed = 0  # files really read and hashed
         self.reused = 0  # SHA-256 taken from the memo
-        self._old: dict[str, str] = {}
-        self._used: dict[str, str] = {}
+        self._old: StoreReader | None = None
+        self._used = None  # diskstore.StoreWriter of the entries this run used, made on first use
         self._dirty = False
         if cache is not None:
-            self._old = self._load(cache.root / self.NAME)
+            self._old = StoreReader(cache.root / self.NAME, self.KIND)
 
-    @classmethod
-    def _load(cls, path: Path) -> dict[str, str]:
-        try:
-            if path.stat().st_size > 512 * cls.MAX_ENTRIES:
-                return {}
-            data = json.loads(path.read_bytes())
-            body = data["entries"]
-            if data.get("version") != cls.VERSION or not isinstance(body, dict):
-                return {}
-            if hashlib.sha256(_memo_body(body)).hexdigest() != data.get("sha256"):
-                return {}
-            if not all(isinstance(k, str) and isinstance(v, str) and _is_sha(v) for k, v in body.items()):
-                return {}
-            return body
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
-            return {}
+    def _writer(self):
+        if self._used is None and self.cache is not None:
+            from .diskstore import StoreWriter
+
+            try:
+                self._used = StoreWriter(self.cache.root / self.NAME, self.KIND)
+            except (OSError, sqlite3.Error):  # a cache that cannot be written: everything is hashed next time
+                self.cache = None
+        return self._used
 
     @staticmethod
     def key(path: str, st: os.stat_result) -> str:
         return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{path}"
+
+    def _remember(self, key: str, sha: str) -> None:
+        used = self._writer()
+        if used is not None:
+            try:
+                used.put(key, sha)
+            except sqlite3.Error:
+                pass
+
+    def _known(self, key: str) -> str | None:
+        if self._used is not None:
+            try:
+                known = self._used.get(key)
+            except sqlite3.Error:
+                known = None
+            if known is not None:
+                return known
+        known = self._old.get(key) if self._old is not None else None
+        return known if known is not None and _is_sha(known) else None
 
     def sha256(self, path: str | os.PathLike) -> str:
         """The SHA-256 of ``path`` (OSError when it cannot be read, like ``approval.sha256_file``)."""
         path = os.path.abspath(path)
         before = os.stat(path)
         key = self.key(path, before)
-        known = self._used.get(key) or self._old.pop(key, None)  # moved, not copied: one entry in memory
+        known = self._known(key)
         if known is not None:
             self.reused += 1
-            self._used[key] = known
+            self._remember(key, known)
             return known
         digest = hashlib.sha256()
         with open(path, "rb") as handle:
@@ -191,27 +207,34 @@ class HashMemo:
         # changed again within the same tick would keep its key (as git's "racily clean" index entries).
         settled = time.time_ns() - max(after.st_ctime_ns, after.st_mtime_ns) > self.SETTLED_NS
         if settled and self.key(path, opened) == key and self.key(path, after) == key:
-            self._used[key] = sha
+            self._remember(key, sha)
             self._dirty = True
         return sha
 
     def save(self) -> None:
         """Keep what this run used: a build looks at every package, so an entry it did not use belongs to a file that
         is gone or changed. A cache that cannot be written (read-only, full) only means the next run hashes again."""
-        if self.cache is None or not (self._dirty or self._old):
+        had_old = self._old is not None and self._old.usable
+        if self._old is not None:
+            self._old.close()
+        if self._used is None and had_old:
+            self._writer()  # nothing used: the old entries all belong to files that are gone
+        used, self._used = self._used, None
+        if used is None:
             return
-        entries = self._used
-        data = {"version": self.VERSION, "sha256": hashlib.sha256(_memo_body(entries)).hexdigest(), "entries": entries}
         try:
-            Cache._write(self.cache.root / self.NAME, json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
-        except OSError:
+            used.commit()
+            if self.cache is not None:
+                for name in self.OLD_NAMES:
+                    try:
+                        os.unlink(self.cache.root / name)
+                    except OSError:
+                        pass
+        except (OSError, sqlite3.Error):
             pass
+        finally:
+            used.close()
         self._dirty = False
-        self._old = {}
-
-
-def _memo_body(entries: dict) -> bytes:
-    return json.dumps(entries, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def _is_sha(text: str) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -103,43 +104,101 @@ def key_of(*parts) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+class _Prefixed:
+    """The keys of a store under one prefix, as a set: ``in`` and ``add`` (publish/scriptcheck.py GeneratedCheck)."""
+
+    def __init__(self, store, prefix: str, owner: LiveReuse | None = None):
+        self.store, self.prefix, self.owner = store, prefix, owner
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        store = self.owner._writer() if self.owner is not None else self.store
+        return store is not None and (self.prefix + key) in store
+
+    def add(self, key: str) -> None:
+        if self.owner is not None:
+            self.owner._put(self.prefix + key, "")
+
+
 class LiveReuse:
-    """Files of the live site the previous build recorded, with the key they were made from."""
+    """Files of the live site the previous build recorded, with the key they were made from.
+
+    Both records (the previous build's and this build's) are on disk (publish/diskstore.py; issue 19: a
+    site of 10,000 decisions has hundreds of thousands of files), keyed ``f/<path in the site>`` for a file
+    (value: JSON ``[key, inode, size, mtime_ns, ctime_ns]``) and ``c/<SHA-256>`` for a generated page body
+    found without script markup. A damaged store is not used (every file is made again); a damaged entry
+    is treated as absent."""
+
+    KIND = "live-site-1"
 
     def __init__(self, cache: Cache, live: Path):
+        from .diskstore import StoreReader
+
         self.live = live
-        self.path = cache.root / "site" / f"{hashlib.sha256(os.fsencode(str(live))).hexdigest()[:32]}.json"
-        self.before: dict[str, list] = {}
-        self.now: dict[str, str] = {}  # rel -> key, for every file of the new site this build recorded
+        name = hashlib.sha256(os.fsencode(str(live))).hexdigest()[:32]
+        self.path = cache.root / "site" / f"{name}.sqlite"
+        self._old_record = cache.root / "site" / f"{name}.json"  # the record before it moved to disk
+        self.before = StoreReader(self.path, self.KIND, identity=str(live))
+        self._now = None  # diskstore.StoreWriter: every file of the new site this build recorded, made on first use
+        self._broken = False
         self.linked = 0
         self.linked_bytes = 0
         self.used_downloads: set[str] = set()  # cache keys of downloads this build used (the rest is pruned)
         # SHA-256 of generated page bodies found without script markup (publish/scriptcheck.py GeneratedCheck).
-        self.clean_bodies: frozenset[str] = frozenset()
-        self.clean_bodies_now: set[str] = set()
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("live") == str(live) and isinstance(data.get("files"), dict):
-                self.before = data["files"]
-                clean = data.get("clean")
-                if isinstance(clean, list) and all(isinstance(c, str) for c in clean):
-                    self.clean_bodies = frozenset(clean)
-        except (OSError, ValueError, RecursionError):
-            self.before, self.clean_bodies = {}, frozenset()
+        self.clean_bodies = _Prefixed(self.before, "c/")
+        self.clean_bodies_now = _Prefixed(None, "c/", self)
+
+    def _writer(self):
+        if self._now is None and not self._broken:
+            from .diskstore import StoreWriter
+
+            try:
+                self._now = StoreWriter(self.path, self.KIND, identity=str(self.live))
+            except (OSError, sqlite3.Error):  # a cache that cannot be written: the next build makes every file again
+                self._broken = True
+        return self._now
+
+    def _put(self, key: str, value: str) -> None:
+        now = self._writer()
+        if now is not None:
+            try:
+                now.put(key, value)
+            except sqlite3.Error:  # disk full: this build's record is dropped, the next build makes every file again
+                self._drop()
+
+    def _drop(self) -> None:
+        self._broken = True
+        if self._now is not None:
+            self._now.close()
+            self._now = None
 
     def restart(self) -> None:
         """A new round of the build (after refusing a package the site is written again from scratch)."""
-        self.now, self.linked, self.linked_bytes = {}, 0, 0
+        self.linked, self.linked_bytes = 0, 0
         self.used_downloads = set()
+        if self._now is not None:
+            try:
+                self._now.clear()
+            except sqlite3.Error:
+                self._drop()
 
     def link(self, rel: str, key: str, target: Path) -> bool:
         """Hard-link the live file at ``rel`` to ``target`` when it was made from ``key`` and has not been
         touched since; record it for the next build either way the caller makes it."""
         if not key:
             return False
-        entry = self.before.get(rel)
+        raw = self.before.get("f/" + rel)
+        if raw is None:
+            return False
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            return False
         if not isinstance(entry, list) or len(entry) != 5 or entry[0] != key:
             return False  # not recorded, made from other inputs, or a damaged record
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in entry[1:5]):
+            return False
         source = self.live / rel
         try:
             st = os.lstat(source)
@@ -151,27 +210,52 @@ class LiveReuse:
             os.link(source, target, follow_symlinks=False)
         except OSError:
             return False
-        self.now[rel] = key
+        self.record(rel, key)
         self.linked += 1
         self.linked_bytes += st.st_size
         return True
 
     def record(self, rel: str, key: str) -> None:
         if key:
-            self.now[rel] = key
+            self._put("f/" + rel, key)
 
     def forget(self, rel: str) -> None:
-        self.now.pop(rel, None)
+        if self._now is not None:
+            try:
+                self._now.delete("f/" + rel)
+            except sqlite3.Error:
+                self._drop()
+
+    def recorded(self) -> dict[str, str]:
+        """What this build recorded (path in the site -> key): for tests and small sites only."""
+        if self._now is None:
+            return {}
+        return {k[2:]: v for k, v in self._now.items() if k.startswith("f/")}
 
     def save(self) -> None:
-        """After the swap: the recorded files as they are now in the live site."""
-        files = {}
-        for rel, key in sorted(self.now.items()):
+        """After the swap: the recorded files as they are now in the live site, in path order."""
+        self.before.close()
+        now = self._writer()
+        if now is None:
+            return
+
+        def as_live(key: str, value: str) -> str | None:
+            if not key.startswith("f/"):
+                return value
             try:
-                st = os.lstat(self.live / rel)
+                st = os.lstat(self.live / key[2:])
             except OSError:
-                continue
-            files[rel] = [key, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"live": str(self.live), "files": files, "clean": sorted(self.clean_bodies_now)}
-        Cache._write(self.path, json.dumps(record, separators=(",", ":")).encode("utf-8"))
+                return None
+            return json.dumps([value, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns])
+
+        try:
+            now.commit(as_live)
+        except sqlite3.Error as exc:
+            raise OSError(f"het overzicht van de site kon niet bewaard worden: {exc}") from exc
+        finally:
+            now.close()
+            self._now = None
+        try:
+            os.unlink(self._old_record)
+        except OSError:
+            pass

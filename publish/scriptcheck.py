@@ -30,8 +30,10 @@ import base64
 import hashlib
 import os
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -315,13 +317,14 @@ class GeneratedCheck:
     """``check_generated`` one page at a time, as the pages are made (the build lets each page go once
     it is written and checked)."""
 
-    def __init__(self, packages: dict, clean: frozenset[str] | set[str] = frozenset()):
+    def __init__(self, packages: dict, clean: Container[str] = frozenset(), found: Any = None):
         self.check = Check()
         self.texts = PackageTexts(packages)
         # Issue 19: the SHA-256 of page bodies an earlier build scanned and found without any script
-        # markup (the scan is a function of the body alone); ``found_clean`` collects this build's.
+        # markup (the scan is a function of the body alone); ``found_clean`` collects this build's (a set,
+        # or ``found``: anything with ``add``, such as the on-disk record of publish/incremental.py).
         self.clean_before = clean
-        self.found_clean: set[str] = set()
+        self.found_clean = found if found is not None else set()
 
     def add(self, page) -> None:
         if not page.packages:
@@ -397,7 +400,10 @@ def _pages_in(site_dir: Path) -> list[str]:
         for name in files:
             if name.lower().endswith(PAGE_SUFFIXES) and os.path.isfile(os.path.join(folder, name)):
                 found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
-    return sorted(found, key=lambda rel: (_detail_page(rel), rel.split("/")))
+    # One string per key, not a list of parts (issue 19: hundreds of thousands of pages): a path with "/" replaced by
+    # NUL, which sorts below every character of a name, orders as its list of parts does.
+    found.sort(key=lambda rel: (_detail_page(rel), rel.replace("/", "\0")))
+    return found
 
 
 class _SourceFinder:

@@ -321,7 +321,9 @@ def test_a_live_file_touched_since_the_last_build_is_made_again(site):
     [b"", b"{niet json", b'{"live": 1, "files": []}', b'{"live": "x", "files": {"a": 5}}', b"\x00" * 100],
 )
 def test_a_damaged_record_of_the_live_site_only_costs_time(site, record):
-    for path in (site.cache / "site").glob("*.json"):
+    records = list((site.cache / "site").glob("*.sqlite"))  # publish/diskstore.py
+    assert records
+    for path in records:
         os.chmod(path, 0o644)
         if b"live" in record and b"x" in record:
             path.write_bytes(record.replace(b'"x"', repr(str(site.out.resolve())).replace("'", '"').encode()))
@@ -489,3 +491,25 @@ def test_forged_and_damaged_fragments_are_made_again(own_site):
     assert not (site.tmp / "buiten.txt").exists()
     data = json.loads((site.out / "data.json").read_text(encoding="utf-8"))
     assert [b["titel"] for b in data["besluiten"]] == ["Besluit over parkeren", "Besluit over oude bomen", "Besluit over fietsen"]
+
+
+def test_a_changed_entry_of_the_live_site_record_is_not_used(site):
+    """The record of the live site is on disk (publish/diskstore.py): an entry changed by hand (without its
+    checksum) is treated as absent, so that file is made again; the other files are still linked."""
+    import sqlite3
+
+    zip_path = site.out / "besluit/2024-0001/documenten.zip"
+    pdf = site.out / "besluit/2024-0001/document-1.pdf"
+    zip_ino, pdf_ino = zip_path.stat().st_ino, pdf.stat().st_ino
+    [record] = list((site.cache / "site").glob("*.sqlite"))
+    os.chmod(record, 0o644)
+    con = sqlite3.connect(record)
+    key = b"f/besluit/2024-0001/documenten.zip"
+    (value,) = con.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+    con.execute("UPDATE entries SET value = ? WHERE key = ?", (value.replace(b"[", b"[ ", 1), key))
+    con.commit()
+    con.close()
+    report = site.warm()
+    assert report.site["bestanden_hergebruikt"] > 0
+    assert zip_path.stat().st_ino != zip_ino  # made again, not linked
+    assert pdf.stat().st_ino == pdf_ino  # still linked from the live site

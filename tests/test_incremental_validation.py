@@ -100,17 +100,16 @@ def test_a_pdf_rewritten_with_the_same_size_and_a_forged_mtime_is_hashed_again(w
 
 def test_a_damaged_memo_only_costs_work(warm, decisions):
     pkg, out = warm
-    memo = out.parent / "cache" / "bestandshashes.json"
+    memo = out.parent / "cache" / "bestandshashes.sqlite"  # publish/diskstore.py
     assert memo.is_file()
     data = memo.read_bytes()
-    memo.chmod(0o644)
-    for damaged in (data[: len(data) // 2], b"\x00garbage", data.replace(b'"entries":{', b'"entries":{"x":"y",', 1)):
+    for damaged in (data[: len(data) // 2], b"\x00garbage", data[:100] + bytes(b ^ 0xFF for b in data[100:4096]) + data[4096:]):
+        memo.chmod(0o644)
         memo.write_bytes(damaged)
         code, report, text = build(decisions, out)
         assert code == 0, text
         # Ignored whole: every PDF and published copy hashed again (once; the build reuses it within the run).
         assert report["tellers"]["bestanden_gehasht"] >= 2 * len(pdfs_of(pkg))
-        memo.chmod(0o644)
 
 
 def test_a_forged_memo_entry_cannot_publish_the_changed_file(warm, decisions):
@@ -127,12 +126,17 @@ def test_a_forged_memo_entry_cannot_publish_the_changed_file(warm, decisions):
     write_pdf(doc, ["# Document 1", "GEHEIME TEKST DIE NOOIT OP DE SITE MAG"])
     st = doc.stat()
     key = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{os.path.abspath(doc)}"
-    memo = cache / "bestandshashes.json"
-    entries = json.loads(memo.read_text())["entries"]
-    entries[key] = approved_sha
-    body = json.dumps(entries, sort_keys=True, separators=(",", ":")).encode()
-    memo.chmod(0o644)
-    memo.write_text(json.dumps({"version": 1, "sha256": hashlib.sha256(body).hexdigest(), "entries": entries}))
+    from publish.cache import HashMemo
+    from publish.diskstore import StoreReader, StoreWriter
+
+    memo = cache / HashMemo.NAME
+    old = StoreReader(memo, HashMemo.KIND)
+    assert old.usable
+    old.close()
+    forged = StoreWriter(memo, HashMemo.KIND)  # a valid store with valid checksums, made by hand
+    forged.put(key, approved_sha)
+    forged.commit()
+    forged.close()
     code, report, text = build(decisions, out)
     assert code == 0, text  # the forged memo says the file is the approved one...
     # ...but only the approved content is published: the same copies as before, none of the new text.
@@ -149,7 +153,7 @@ def test_a_forged_memo_entry_cannot_publish_the_changed_file(warm, decisions):
 
 def test_an_unwritable_memo_does_not_stop_the_build(warm, decisions):
     pkg, out = warm
-    memo = out.parent / "cache" / "bestandshashes.json"
+    memo = out.parent / "cache" / "bestandshashes.sqlite"
     memo.unlink()
     memo.mkdir()  # cannot be replaced by a file: as a read-only cache would refuse it
     code, report, text = build(decisions, out)
