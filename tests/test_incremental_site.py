@@ -5,6 +5,7 @@ pages of what changed are rendered again; a damaged cache entry or a touched liv
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -51,6 +52,9 @@ class Site:
         times), as if it had been built there: the record of the live site (publish/incremental.py) is written
         again for the copy by ``LiveReuse`` itself. The site settings and theme stay shared: a test that changes
         them makes a site of its own. The render cache keys hold the theme folder's path."""
+        import sqlite3
+        from contextlib import closing
+
         from publish.cache import Cache
         from publish.incremental import LiveReuse
 
@@ -60,11 +64,16 @@ class Site:
             if source.is_dir():
                 shutil.copytree(source, target, symlinks=True)
         recorded = LiveReuse(Cache(self.cache), self.out)
-        assert recorded.before, "the cold build recorded its files"
+        with closing(sqlite3.connect(recorded.path)) as store:  # the record on disk (publish/diskstore.py)
+            entries = [(bytes(k).decode(), bytes(v).decode()) for k, v in store.execute("SELECT key, value FROM entries")]
+        assert any(k.startswith("f/") for k, _ in entries), "the cold build recorded its files"
         (other.cache / "site" / recorded.path.name).unlink()
         moved = LiveReuse(Cache(other.cache), other.out)
-        moved.now = {rel: entry[0] for rel, entry in recorded.before.items()}
-        moved.clean_bodies_now = set(recorded.clean_bodies)
+        for key, value in entries:
+            if key.startswith("f/"):
+                moved.record(key[2:], json.loads(value)[0])
+            elif key.startswith("c/"):
+                moved.clean_bodies_now.add(key[2:])
         moved.save()
         other.origin = self
         return other
