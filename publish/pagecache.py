@@ -35,6 +35,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Container
 from pathlib import PurePath
 
 SOURCE_KIND = "bron"
@@ -141,7 +142,7 @@ def fingerprint_or_empty(view) -> str:
         return ""
 
 
-def clean_check(known_clean: frozenset[str] | set[str]):
+def clean_check(known_clean: Container[str]):
     """A test for a page body taken from the cache: known clean by its SHA-256 (the last build scanned
     exactly these bytes), or scanned now and free of any script markup."""
     from .scriptcheck import scan_html

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -370,7 +370,7 @@ class Generator:
     # Issue 19, warm rebuilds: the build cache (publish/cache.py) that keeps each decision's own pages
     # (publish/pagecache.py), and the SHA-256 of page bodies the last build found free of script markup.
     cache: Any = None
-    known_clean: frozenset[str] | set[str] = frozenset()
+    known_clean: Container[str] = frozenset()  # SHA-256 of bodies found clean (a set, or the on-disk record)
 
     def __post_init__(self):
         self._all_names: tuple[str, ...] | None = None
