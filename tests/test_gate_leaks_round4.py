@@ -12,32 +12,12 @@ from pikepdf import Array, Dictionary, Name
 
 from publish.pdfs import _inspect_bytes
 
+from support.pdfcraft import page_with as make
+
 SECRET = "Pietersen"
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 SECRET_TJ = b"BT /F1 14 Tf 72 600 Td (Pietersen) Tj ET\n"
 BLACK_BOX = b"0 0 0 1 k 70 595 160 22 re f\n"
-
-
-def helv(pdf):
-    return pdf.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-
-
-def make(contents: bytes, setup=None, **resources) -> bytes:
-    """A one-page PDF; ``resources``: extra resource categories; ``setup(pdf, page)`` may add more."""
-    pdf = pikepdf.new()
-    res = Dictionary(Font=Dictionary(F1=helv(pdf)))
-    for category, entries in resources.items():
-        res[Name("/" + category)] = Dictionary({"/" + k: (v(pdf) if callable(v) else v) for k, v in entries.items()})
-    pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=res)))
-    page = pdf.pages[0].obj
-    page.Contents = pdf.make_stream(contents)
-    if setup:
-        setup(pdf, page)
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 def refused(data: bytes, *codes: str) -> dict:

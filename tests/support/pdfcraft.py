@@ -32,6 +32,23 @@ def one_page_pdf(contents: bytes, setup=None, compress: bool = True) -> bytes:
     return out.getvalue()
 
 
+def page_with(contents: bytes, setup=None, **resources) -> bytes:
+    """A one-page PDF with Helvetica as /F1; ``resources``: extra resource categories (a value may be a
+    function of the pdf, to make indirect objects); ``setup(pdf, page)`` may add more."""
+    pdf = pikepdf.new()
+    res = Dictionary(Font=Dictionary(F1=helvetica(pdf)))
+    for category, entries in resources.items():
+        res[Name("/" + category)] = Dictionary({"/" + k: (v(pdf) if callable(v) else v) for k, v in entries.items()})
+    pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 612, 792]), Resources=res)))
+    page = pdf.pages[0].obj
+    page.Contents = pdf.make_stream(contents)
+    if setup:
+        setup(pdf, page)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def verdict(data: bytes) -> tuple[dict, bytes | None]:
     """The gate's result for ``data`` and the copy it would publish; the PDF must be readable."""
     from publish.pdfs import _inspect_bytes
