@@ -13,6 +13,9 @@
   var themeLoaded = false;
   function loadTheme() {
     if (themeLoaded) return;
+    // The held-back script tags come after this script: while the page is still being parsed they may not
+    // exist yet (a busy phone can run the first frame before that), so wait for the parse to finish.
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", loadTheme); return; }
     themeLoaded = true;
     var later = Array.prototype.slice.call(document.querySelectorAll('script[type="text/x-woo-later"]'));
     (function next(i) {
