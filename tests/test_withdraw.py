@@ -8,26 +8,13 @@ import zipfile
 
 import pytest
 
-from support import DEMO_KEY, ROOT, all_text, approve
+from support import DEMO_KEY, all_text, approve, build_args
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
 
 def _build(cli, decisions, out, today="2024-06-01"):
-    return cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(out.parent / "c"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        today,
-        "--uitgebreid",
-    )
+    return cli(*build_args(decisions, out, "--uitgebreid", cache=out.parent / "c", today=today))
 
 
 def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisions, tmp_path):
