@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import signing, urls
+from . import cachestore, signing, urls
 from .approval import Trust
 from .cache import Cache, hash_memo
+from .cachestore import CacheKeyError
 from .cluster import ClusterError
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
@@ -95,6 +96,9 @@ class BuildOptions:
     engine: str = ""  # --engine lokaal|dask; empty: extra.woo.rekenen.motor (issue 19, publish/cluster.py)
     scheduler: str = ""  # --scheduler tcp://host:8786; empty: extra.woo.rekenen.scheduler
     archive: Path | None = None  # --archief; None: $WOO_PUBLISH_ARCHIEF, extra.woo.archief, .woo-archief beside decisions
+    cache_key: Path | None = None  # --cache-sleutel; None: $WOO_CACHE_KEY_FILE, else <cache>.sleutel (publish/cachestore.py)
+    cache_remote: str = ""  # --cache s3://bucket/prefix: the shared cache in S3-compatible storage
+    cache_endpoint: str = ""  # --cache-endpoint; empty: $WOO_CACHE_S3_ENDPOINT
 
 
 class PackageFailed(Exception):
@@ -127,7 +131,7 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
     except _Terminated:
         report.error = "de build is afgebroken (SIGTERM); de bestaande site is ongewijzigd."
         report.exit_code = EXIT_FAILURE
-    except ClusterError as exc:  # issue 19: the Dask cluster is unusable; nothing was written
+    except (ClusterError, CacheKeyError) as exc:  # issue 19: the Dask cluster or the cache is unusable; nothing was written
         report.error = f"{exc} De bestaande site is ongewijzigd."
         report.exit_code = EXIT_FAILURE
     except OSError as exc:  # no package's fault: the output, the cache or the disk
@@ -149,7 +153,7 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
     return report
 
 
-def _scheduler(opts: BuildOptions, site: SiteConfig) -> str | None:
+def _scheduler(opts: BuildOptions, site: SiteConfig, cache: Cache | None = None) -> str | None:
     """The Dask scheduler to inspect PDFs on ("" for local processes; None when dask is chosen without one).
     The build option wins over mkdocs.yml; a cluster that is unusable stops the build before any work (ClusterError)."""
     engine = opts.engine or site.engine
@@ -160,7 +164,7 @@ def _scheduler(opts: BuildOptions, site: SiteConfig) -> str | None:
         return None
     from .cluster import connect
 
-    connect(scheduler).close()
+    connect(scheduler, cache).close()
     return scheduler
 
 
@@ -180,7 +184,50 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         skipped = Problems(folder.name)
         skipped_problem(folder, skipped)
         report.warnings += [p.to_dict() for p in skipped]
-    scheduler = _scheduler(opts, site)
+    cache = Cache.open(opts.cache, opts.cache_key, opts.cache_remote, opts.cache_endpoint)
+    refused_before = cachestore.COUNTERS["refused"]
+    try:
+        _build_with(opts, report, progress, site, cache, today, t0)
+    finally:
+        _report_cache(cache, report, cachestore.COUNTERS["refused"] - refused_before)
+
+
+def _report_cache(cache: Cache, report: BuildReport, refused: int) -> None:
+    """Cache entries not signed with this cache's key: counted, and said once (never the key, never an entry)."""
+    report.counters["cache_ongeldig_ondertekend"] = refused
+    if refused:
+        report.warnings.append(
+            {
+                "package": "",
+                "file": "",
+                "location": "cache",
+                "message": f"{refused} item(s) in de bouwcache waren niet ondertekend met de sleutel van deze cache en zijn "
+                "genegeerd en opnieuw berekend: gemaakt met een andere cachesleutel, door een versie zonder handtekeningen "
+                "(de eerste build na de update), of door iemand die de cache kon wijzigen.",
+                "fix": "Na een update of een nieuwe sleutel is dit eenmalig en verwacht. Komt het daarna terug, controleer dan "
+                "wie in de cachemap of de S3-opslag kan schrijven, en of alle Dask-workers dezelfde cachesleutel hebben.",
+                "code": "cache.handtekening",
+                "severity": "waarschuwing",
+            }
+        )
+    if cache.key_created and refused:
+        report.warnings.append(
+            {
+                "package": "",
+                "file": preview(str(cache.key_file), 200),
+                "location": "",
+                "message": "er was nog geen sleutel voor deze cache; er is een nieuwe gemaakt en de cache wordt opnieuw opgebouwd.",
+                "fix": "Niets te doen. Bewaar het sleutelbestand naast de cache (niet erin) en geef Dask-workers dezelfde sleutel.",
+                "code": "cache.nieuwe_sleutel",
+                "severity": "waarschuwing",
+            }
+        )
+
+
+def _build_with(
+    opts: BuildOptions, report: BuildReport, progress, site: SiteConfig, cache: Cache, today: dt.date, t0: float
+) -> None:
+    scheduler = _scheduler(opts, site, cache)
     if scheduler is None:
         report.error = (
             "de build is met rekenmotor 'dask' gevraagd, maar er is geen scheduler: geef --scheduler "
@@ -188,8 +235,8 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         )
         report.exit_code = EXIT_FAILURE
         return
-    inspector = PdfInspector(Cache(opts.cache), workers=opts.workers, limits=site.limits, scheduler=scheduler)
-    trust = Trust.from_site(site, Cache(opts.cache))
+    inspector = PdfInspector(cache, workers=opts.workers, limits=site.limits, scheduler=scheduler)
+    trust = Trust.from_site(site, cache)
     if not site.unsigned and shutil.which("ssh-keygen") is None:
         from .signing import MISSING_SSH, MISSING_SSH_FIX
 
@@ -459,7 +506,7 @@ def _write_site(
             new_site = work / "site"
             sources = work / "site_src"
             packages = {r.name: r for r in [*publishable, *withdrawn]}
-            cache = Cache(opts.cache)
+            cache = inspector.cache
             reuse = LiveReuse(cache, out)
             used_pages: set[str] = set()
             used_sources: set[str] = set()  # page-cache keys of the decisions' generated pages (publish/pagecache.py)
@@ -555,7 +602,7 @@ def _write_site(
             _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today), cache, reuse, fragments)
             _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()
-            _add_search_index(views, new_site, Cache(opts.cache), work)
+            _add_search_index(views, new_site, cache, work)
             report.timings["zoekindex"] = time.perf_counter() - t0
             _add_security_headers(new_site, check.script_hashes)
             t0 = time.perf_counter()

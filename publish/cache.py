@@ -11,101 +11,179 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from .cachestore import (
+    COUNTERS,
+    ENDPOINT_ENV,
+    CacheSpec,
+    DirStore,
+    S3Store,
+    is_remote,
+    key_choice,
+    load_key,
+    mac,
+    read_key,
+    verify,
+    worker_key_file,
+    write_file,
+)
+
 DEFAULT_CACHE = Path(".cache") / "woo-publish"
 
 
 def cache_dir(option: str | os.PathLike | None) -> Path:
+    """The local cache folder. With ``--cache s3://...`` (``cachestore.is_remote``) the local folder is the
+    default one (or $WOO_PUBLISH_CACHE): it keeps this machine's own records and copies of files read by path."""
+    if is_remote(option):
+        option = None
     return Path(option or os.environ.get("WOO_PUBLISH_CACHE") or DEFAULT_CACHE)
 
 
 class Cache:
-    def __init__(self, root: Path):
+    """Entries by kind and key, each with its own SHA-256 (damage) and an HMAC-SHA256 under the cache key
+    (forgery: publish/cachestore.py). ``secret``: the key; None reads it as ``Cache.open`` does (for
+    tests and tools that open a cache of their own). ``store``: where the entries are (a folder by default)."""
+
+    def __init__(self, root: Path, secret: bytes | None = None, store=None, key_file: Path | None = None):
         self.root = Path(root)
+        self.store = store if store is not None else DirStore(self.root)
+        self.key_file = key_file
+        self._secret = secret
+        self.key_created = False
+
+    @classmethod
+    def open(cls, root: Path, key_option=None, remote: str = "", endpoint: str = "") -> Cache:
+        """The build's cache: its key read (or, for the default key file only, created) now, so a key that
+        cannot be used stops the build before any work (CacheKeyError, Dutch)."""
+        choice = key_choice(root, key_option)
+        secret, created = load_key(choice)
+        store = S3Store(remote, endpoint or os.environ.get(ENDPOINT_ENV, ""), Path(root)) if remote else None
+        cache = cls(root, secret, store, choice.path)
+        cache.key_created = created
+        return cache
+
+    @classmethod
+    def from_spec(cls, spec) -> Cache:
+        """The same cache in a worker process (``spec``: a CacheSpec from ``spec()``, or a folder path). The key
+        file is the build's when this machine has it, else $WOO_CACHE_KEY_FILE; never created here."""
+        if not isinstance(spec, CacheSpec):
+            return cls(Path(spec))
+        named = worker_key_file(spec)
+        secret = read_key(Path(named)) if named else None
+        store = S3Store(spec.remote, spec.endpoint, Path(spec.root)) if spec.remote else None
+        return cls(Path(spec.root), secret, store, Path(named) if named else None)
+
+    def spec(self) -> CacheSpec:
+        self.secret  # noqa: B018 - resolves the key file the workers read
+        return CacheSpec(
+            str(self.root),
+            getattr(self.store, "remote", ""),
+            getattr(self.store, "endpoint", ""),
+            str(self.key_file or ""),
+        )
+
+    @property
+    def secret(self) -> bytes:
+        if self._secret is None:
+            choice = key_choice(self.root)
+            self._secret, self.key_created = load_key(choice)
+            self.key_file = choice.path
+        return self._secret
+
+    @staticmethod
+    def _name(kind: str, key: str, suffix: str) -> str:
+        return f"{kind}/{key[:2]}/{key}{suffix}"
 
     def _path(self, kind: str, key: str, suffix: str) -> Path:
-        return self.root / kind / key[:2] / f"{key}{suffix}"
+        return self.root / self._name(kind, key, suffix)
+
+    def _refused(self) -> None:
+        COUNTERS["refused"] += 1
+
+    def _signed(self, kind: str, key: str, suffix: str, body: bytes) -> str:
+        return mac(self.secret, kind.encode("utf-8"), key.encode("utf-8", "surrogatepass"), suffix.encode("utf-8"), body)
+
+    def _authentic(self, entry: dict, kind: str, key: str, suffix: str, body: bytes) -> bool:
+        if verify(self.secret, entry.get("mac"), kind.encode("utf-8"), key.encode("utf-8", "surrogatepass"), suffix.encode("utf-8"), body):
+            return True
+        self._refused()
+        return False
 
     def get_json(self, kind: str, key: str):
-        """The stored value, or None when absent or damaged (its checksum does not match)."""
-        path = self._path(kind, key, ".json")
+        """The stored value, or None when absent, damaged (its checksum does not match) or not signed with this
+        cache's key (its MAC does not verify: counted in ``cachestore.COUNTERS``)."""
+        raw = self.store.get(self._name(kind, key, ".json"))
+        if raw is None:
+            return None
         try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
+            entry = json.loads(raw.decode("utf-8"))
             body = json.dumps(entry["value"], ensure_ascii=False, sort_keys=True).encode("utf-8")
             if hashlib.sha256(body).hexdigest() != entry["sha256"]:
                 return None
+            if not self._authentic(entry, kind, key, ".json", body):
+                return None
             return entry["value"]
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        except (ValueError, KeyError, TypeError, RecursionError, AttributeError):
             return None
 
     def put_json(self, kind: str, key: str, value) -> None:
         body = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        entry = {"sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(), "value": json.loads(body)}
-        self._write(self._path(kind, key, ".json"), json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        data = body.encode("utf-8")
+        entry = {"sha256": hashlib.sha256(data).hexdigest(), "value": json.loads(body), "mac": self._signed(kind, key, ".json", data)}
+        self.store.put(self._name(kind, key, ".json"), json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+    def has(self, kind: str, key: str, suffix: str) -> bool:
+        return self.store.exists(self._name(kind, key, suffix))
 
     def file_path(self, kind: str, key: str, suffix: str) -> Path:
-        return self._path(kind, key, suffix)
+        """A file read by path (a published copy, a search shard): the caller checks it against the SHA-256 a
+        signed entry names for it before using it. From a remote store it is copied here first."""
+        return self.store.local_path(self._name(kind, key, suffix))
 
     def put_bytes(self, kind: str, key: str, suffix: str, data: bytes) -> Path:
-        path = self._path(kind, key, suffix)
-        self._write(path, data)
-        return path
+        return self.store.put(self._name(kind, key, suffix), data)
 
     def put_blob(self, kind: str, key: str, data: bytes, meta: dict | None = None) -> None:
-        """Bytes with a small JSON header that carries their SHA-256 (issue 19: rendered pages, downloads)."""
-        head = json.dumps({"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "meta": meta or {}}, sort_keys=True)
-        self._write(self._path(kind, key, ".blob"), head.encode("utf-8") + b"\n" + data)
+        """Bytes with a small JSON header that carries their SHA-256 (issue 19: rendered pages, downloads) and a
+        MAC over the header, so its ``meta`` (the render cache's "clean" flag) is covered too."""
+        head = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "meta": meta or {}}
+        head["mac"] = self._signed(kind, key, ".blob", json.dumps(head, sort_keys=True).encode("utf-8"))
+        self.store.put(self._name(kind, key, ".blob"), json.dumps(head, sort_keys=True).encode("utf-8") + b"\n" + data)
 
     def get_blob(self, kind: str, key: str) -> tuple[dict, bytes] | None:
-        """(meta, bytes) as stored, or None when absent or damaged (truncated, changed: its checksum does not match)."""
+        """(meta, bytes) as stored, or None when absent, damaged (truncated, changed: its checksum does not match)
+        or not signed with this cache's key."""
+        raw = self.store.get(self._name(kind, key, ".blob"))
+        if raw is None:
+            return None
         try:
-            raw = self._path(kind, key, ".blob").read_bytes()
             head, _, data = raw.partition(b"\n")
             entry = json.loads(head)
             if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
                 return None
+            signed = {"sha256": entry["sha256"], "size": entry["size"], "meta": entry["meta"]}
+            if not self._authentic(entry, kind, key, ".blob", json.dumps(signed, sort_keys=True).encode("utf-8")):
+                return None
             meta = entry["meta"]
             return (meta if isinstance(meta, dict) else {}), data
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        except (ValueError, KeyError, TypeError, RecursionError, AttributeError):
             return None
 
     def prune(self, kind: str, keep: set[str]) -> int:
         """Remove the entries of ``kind`` whose key is not in ``keep`` (those no build used last time)."""
         removed = 0
-        folder = self.root / kind
-        if not folder.is_dir():
-            return 0
-        for sub in os.scandir(folder):
-            if not sub.is_dir(follow_symlinks=False):
-                continue
-            for entry in os.scandir(sub.path):
-                if entry.name.split(".", 1)[0] not in keep:
-                    try:
-                        os.unlink(entry.path)
-                        removed += 1
-                    except OSError:
-                        pass
+        for name in list(self.store.names(kind)):
+            if name.rsplit("/", 1)[-1].split(".", 1)[0] not in keep and self.store.delete(name):
+                removed += 1
         return removed
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        """Write through a temporary file so a killed run never leaves half a cache entry."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o444)  # entries are never changed in place, only replaced whole
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_file(path, data)
 
 
 def file_sha256(path: Path) -> str | None:
@@ -149,14 +227,14 @@ class HashMemo:
         self._used = None  # diskstore.StoreWriter of the entries this run used, made on first use
         self._dirty = False
         if cache is not None:
-            self._old = StoreReader(cache.root / self.NAME, self.KIND)
+            self._old = StoreReader(cache.root / self.NAME, self.KIND, secret=cache.secret)
 
     def _writer(self):
         if self._used is None and self.cache is not None:
             from .diskstore import StoreWriter
 
             try:
-                self._used = StoreWriter(self.cache.root / self.NAME, self.KIND)
+                self._used = StoreWriter(self.cache.root / self.NAME, self.KIND, secret=self.cache.secret)
             except (OSError, sqlite3.Error):  # a cache that cannot be written: everything is hashed next time
                 self.cache = None
         return self._used

@@ -18,6 +18,7 @@ from . import __version__
 from .approval import write_approval
 from .build import EXIT_FAILURE, EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 from .cache import Cache, cache_dir
+from .cachestore import is_remote
 from .evaluate import evaluate, package_folders
 from .limits import dutch_number
 from .pdfs import PdfInspector
@@ -61,6 +62,18 @@ def _today(value: str | None, option: str = "--vandaag") -> dt.date | None:
         raise click.BadParameter(
             f"'{safe(value)}' is geen datum; schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2024-05-08.", param_hint=f"'{option}'"
         ) from None
+
+
+def _open_cache(cache_option: str | None) -> Cache:
+    """The cache of check and approve, with its key as the build reads it (publish/cachestore.py); a key that
+    cannot be used is said in Dutch (exit 2), never a traceback."""
+    from .cachestore import CacheKeyError
+
+    try:
+        return Cache.open(cache_dir(cache_option), None, cache_option if is_remote(cache_option) else "")
+    except CacheKeyError as exc:
+        click.echo(f"MISLUKT: {exc}", err=True)
+        sys.exit(EXIT_FAILURE)
 
 
 def _site_config(config_option: str | None):
@@ -231,7 +244,7 @@ def check(
     allowed = site.allowed_personal_data if site else []
     today = _today(vandaag) or dt.date.today()
     ssh_missing = _ssh_missing(site)
-    cache = Cache(cache_dir(cache_option))
+    cache = _open_cache(cache_option)
     limits = site.limits if site else None
     inspector = PdfInspector(cache, limits=limits)
     trust = Trust.from_site(site, cache)
@@ -447,7 +460,7 @@ def approve(
         sys.exit(1)
     site = _trusted_site(config_option)
     key = _signing_key(key_option, site, "goedgekeurd")
-    cache = Cache(cache_dir(cache_option))
+    cache = _open_cache(cache_option)
     trust = Trust.from_site(site, cache)
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
     if package.resolve() not in [s.resolve() for s in siblings]:
@@ -677,7 +690,27 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
 @click.option("--out", default="site", metavar="MAP", help="Uitvoermap van de website (standaard site/).")
 @click.option("--strict", is_flag=True, help="Schrijf niets als er een pakket wordt geweigerd.")
 @click.option("--config", "config_option", default=None, metavar="BESTAND", help="mkdocs.yml met de site-instellingen.")
-@click.option("--cache", "cache_option", default=None, metavar="MAP", help="Map voor de cache (standaard .cache/woo-publish).")
+@click.option(
+    "--cache",
+    "cache_option",
+    default=None,
+    metavar="MAP",
+    help="Map voor de cache (standaard .cache/woo-publish), of s3://emmer/voorvoegsel voor een gedeelde cache in eigen S3-opslag.",
+)
+@click.option(
+    "--cache-sleutel",
+    "cache_key_option",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sleutelbestand waarmee de cache wordt ondertekend (standaard $WOO_CACHE_KEY_FILE, anders <cache>.sleutel naast de cachemap).",
+)
+@click.option(
+    "--cache-endpoint",
+    "cache_endpoint",
+    default=None,
+    metavar="ADRES",
+    help="Adres van de eigen S3-opslag voor --cache s3://... (standaard $WOO_CACHE_S3_ENDPOINT).",
+)
 @click.option(
     "--report",
     "report_file",
@@ -721,6 +754,8 @@ def build(
     strict,
     config_option,
     cache_option,
+    cache_key_option,
+    cache_endpoint,
     report_file,
     vandaag,
     bronnen,
@@ -754,6 +789,9 @@ def build(
         out=Path(out),
         config=config,
         cache=cache_dir(cache_option),
+        cache_key=cache_key_option,
+        cache_remote=cache_option if is_remote(cache_option) else "",
+        cache_endpoint=cache_endpoint or "",
         strict=strict,
         today=_today(vandaag),
         workers=workers,

@@ -141,8 +141,9 @@ def _code_version() -> str:
 
 
 # --- the build machine's side --------------------------------------------------------------------------------------
-def connect(scheduler: str):
-    """A Dask client for the scheduler, with every worker on the same code; ClusterError otherwise."""
+def connect(scheduler: str, cache=None):
+    """A Dask client for the scheduler, with every worker on the same code and, given the build's ``cache``, the
+    same cache key (compared by ``key_identity``: the key itself never goes over the network); ClusterError otherwise."""
     missing = dask_missing()
     if missing:
         raise ClusterError(missing)
@@ -180,6 +181,27 @@ def connect(scheduler: str):
             f"{len(other)} Dask-worker(s) draaien een andere versie van woo-publicatie of de pdf-bibliotheken "
             f"(bijvoorbeeld {safe(other[0])}). Installeer overal dezelfde versie, of bouw met '--engine lokaal'."
         )
+    if cache is not None:
+        from .cachestore import key_identity, worker_key_identity
+
+        spec = cache.spec()
+        try:
+            keys = client.run(worker_key_identity, spec)
+        except Exception as exc:  # noqa: BLE001 - as above
+            client.close()
+            raise ClusterError(
+                f"de Dask-workers konden niet bevraagd worden ({type(exc).__name__}); bouw met '--engine lokaal' "
+                "of herstart de workers."
+            ) from None
+        mine = key_identity(cache.secret)
+        wrong = sorted(w for w, v in keys.items() if v != mine)
+        if wrong:
+            client.close()
+            raise ClusterError(
+                f"{len(wrong)} Dask-worker(s) hebben niet dezelfde cachesleutel als deze build (bijvoorbeeld {safe(wrong[0])}). "
+                f"Zet op elke worker het sleutelbestand ({safe(spec.key_file)}) met rechten 600 op dezelfde plaats, of "
+                "wijs het aan met WOO_CACHE_KEY_FILE in de omgeving van de worker; de sleutel gaat nooit over het netwerk."
+            )
     return client
 
 

@@ -8,8 +8,8 @@ entries; held in dictionaries they cost hundreds of megabytes. Here they live in
 
 Safety, as for every cache entry (a damaged or changed store is never trusted):
 
-- Every row carries a checksum over its kind, key and value; a row whose checksum does not match is
-  treated as absent (the caller then hashes or makes the file again). A look-up returns a value only for
+- Every row carries a check over its kind, key and value, an HMAC-SHA256 under the cache key (the
+  caller's ``secret``, publish/cachestore.py); a row whose check does not match is treated as absent (the caller then hashes or makes the file again). A look-up returns a value only for
   exactly the key asked for.
 - A store that is not a SQLite file, fails ``PRAGMA quick_check``, has another format version or kind, or
   whose row count differs from the count written when it was completed, is not used at all and is
@@ -26,13 +26,14 @@ is used only when inode, size, modification and change time of the live file mat
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2  # 2: rows carry an HMAC-SHA256 under the cache key (publish/cachestore.py); older stores are not used
 _ERRORS = (sqlite3.Error, OSError, ValueError, TypeError, MemoryError)
 
 
@@ -49,8 +50,14 @@ def _identity(text: str) -> str:
     return hashlib.sha256(_enc(text)).hexdigest()
 
 
-def _check(kind: str, key: bytes, value: bytes) -> bytes:
-    return hashlib.sha256(kind.encode("utf-8") + b"\0" + key + b"\0" + value).digest()[:16]
+def _check(kind: str, key: bytes, value: bytes, secret: bytes | None = None) -> bytes:
+    """A row's check: an HMAC-SHA256 under the cache key (``secret``), so a row written by someone who can write
+    the cache but has not the key (a memo entry mapping changed bytes to an old hash) does not verify; a plain
+    SHA-256 only for a store opened without a key."""
+    message = kind.encode("utf-8") + b"\0" + key + b"\0" + value
+    if secret is None:
+        return hashlib.sha256(message).digest()[:16]
+    return hmac.new(secret, b"woo-publicatie diskstore 1\0" + message, hashlib.sha256).digest()
 
 
 def _tune(con: sqlite3.Connection) -> None:
@@ -70,8 +77,8 @@ class StoreReader:
     """A completed store, read one entry at a time. ``identity``: values the store must have been written
     with (for example the live site's path); a store made for something else is not used."""
 
-    def __init__(self, path: Path, kind: str, identity: str = ""):
-        self.path, self.kind = Path(path), kind
+    def __init__(self, path: Path, kind: str, identity: str = "", secret: bytes | None = None):
+        self.path, self.kind, self.secret = Path(path), kind, secret
         self.damaged_rows = 0
         self._con: sqlite3.Connection | None = None
         self._owner = os.getpid()
@@ -121,8 +128,15 @@ class StoreReader:
             return None
         if row is None:
             return None
-        if row[0] != raw or not isinstance(row[1], bytes) or row[2] != _check(self.kind, raw, row[1]):
+        if row[0] != raw or not isinstance(row[1], bytes) or not isinstance(row[2], bytes):
             self.damaged_rows += 1
+            return None
+        if not hmac.compare_digest(row[2], _check(self.kind, raw, row[1], self.secret)):
+            self.damaged_rows += 1
+            if self.secret is not None:
+                from .cachestore import COUNTERS
+
+                COUNTERS["refused"] += 1
             return None
         try:
             return _dec(row[1])
@@ -143,8 +157,8 @@ class StoreWriter:
     """A new store, filled during a build and completed (renamed into place) at its end. Entries can be
     replaced, removed and read back meanwhile; they are held in a temporary file, not in memory."""
 
-    def __init__(self, path: Path, kind: str, identity: str = ""):
-        self.path, self.kind, self.identity = Path(path), kind, identity
+    def __init__(self, path: Path, kind: str, identity: str = "", secret: bytes | None = None):
+        self.path, self.kind, self.identity, self.secret = Path(path), kind, identity, secret
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".sqlite")
         os.close(fd)
@@ -216,7 +230,7 @@ class StoreWriter:
                         if value is None:
                             continue
                     raw, data = _enc(key), _enc(value)
-                    batch.append((raw, data, _check(self.kind, raw, data)))
+                    batch.append((raw, data, _check(self.kind, raw, data, self.secret)))
                     count += 1
                     if len(batch) >= 1000:
                         out.executemany("INSERT INTO entries VALUES (?, ?, ?)", batch)

@@ -139,7 +139,8 @@ class LiveReuse:
         name = hashlib.sha256(os.fsencode(str(live))).hexdigest()[:32]
         self.path = cache.root / "site" / f"{name}.sqlite"
         self._old_record = cache.root / "site" / f"{name}.json"  # the record before it moved to disk
-        self.before = StoreReader(self.path, self.KIND, identity=str(live))
+        self.secret = cache.secret
+        self.before = StoreReader(self.path, self.KIND, identity=str(live), secret=self.secret)
         self._now = None  # diskstore.StoreWriter: every file of the new site this build recorded, made on first use
         self._broken = False
         self.linked = 0
@@ -154,7 +155,7 @@ class LiveReuse:
             from .diskstore import StoreWriter
 
             try:
-                self._now = StoreWriter(self.path, self.KIND, identity=str(self.live))
+                self._now = StoreWriter(self.path, self.KIND, identity=str(self.live), secret=self.secret)
             except (OSError, sqlite3.Error):  # a cache that cannot be written: the next build makes every file again
                 self._broken = True
         return self._now

@@ -446,7 +446,7 @@ def _largest_stream(data: bytes, limit: int) -> int:
     return largest
 
 
-def _work(args: tuple[str, str, str], limits=None) -> dict:
+def _work(args: tuple, limits=None) -> dict:
     """Inspect one PDF in a worker. Never raises: every failure is a refusal of this PDF only.
     Results that depend on the limits or on chance (time, memory) are not cached."""
     from pypdf.errors import LimitReachedError
@@ -454,8 +454,8 @@ def _work(args: tuple[str, str, str], limits=None) -> dict:
     from .limits import DEFAULT_LIMITS
 
     limits = limits or DEFAULT_LIMITS
-    path, sha, cache_root = args
-    cache = Cache(Path(cache_root))
+    path, sha, cache_spec = args
+    cache = Cache.from_spec(cache_spec)
     try:
         data = Path(path).read_bytes()
         opened: list = []  # the pypdf reader of the precheck, opened once
@@ -666,7 +666,7 @@ class PdfInspector:
         if not result.ok or not isinstance(result.texts, list) or not result.texts:
             return result
         key = f"{result.sha256}-v{PDF_CODE_VERSION}"
-        if not result.from_cache and not self.cache.file_path("pdf", key, ".json").is_file():
+        if not result.from_cache and not self.cache.has("pdf", key, ".json"):
             return result
         result.texts = CachedTexts(self.cache, key, len(result.texts), any(t.strip() for t in result.texts))  # type: ignore[assignment]
         return result
@@ -741,7 +741,7 @@ class PdfInspector:
                 finish(path, cached)
                 continue
             waiting.setdefault(sha, []).append(path)
-        jobs = [(str(paths_[0]), sha, str(self.cache.root)) for sha, paths_ in sorted(waiting.items())]
+        jobs = [(str(paths_[0]), sha, self.cache.spec()) for sha, paths_ in sorted(waiting.items())]
 
         def done(job, data: dict) -> None:
             if data.get("system_error"):

@@ -1,0 +1,409 @@
+"""Where the build cache keeps its entries, and the key that signs them.
+
+**Signing.** A cache entry's own SHA-256 protects against damage, not against someone who can write the
+cache: a hand-made "clean" verdict for a leaking PDF, a published copy, a page with script or a file hash
+would be published. So every entry that can influence the site carries an HMAC-SHA256 (``mac``) under a
+key that does not live in the cache, over the entry's kind, key and content (an entry moved to another key
+does not verify either). An entry whose MAC does not verify is treated as absent: it is made again, counted
+(``COUNTERS["refused"]``) and reported once in the build report; it never stops the build.
+
+The key (32 random bytes, as 64 hexadecimal characters) is read from, in this order:
+
+1. ``--cache-sleutel FILE`` of the build;
+2. ``$WOO_CACHE_KEY_FILE``;
+3. the default: ``<cache>.sleutel`` beside (never inside) the cache folder, e.g. ``.cache/woo-publish.sleutel``.
+   Only this default is created when it is missing (once, permissions 0600); a named key file that is
+   missing, or any key file that cannot be read or holds no valid key, stops the build with a Dutch
+   message before any work (an operator who names a key expects that key: a new one would silently
+   make every worker disagree). See docs/beheer.md.
+
+**Storage.** ``Cache`` (publish/cache.py) reads and writes bytes by name through a small store:
+``DirStore`` (a folder: the default, or a folder shared by the Dask workers) or ``S3Store`` (the
+organisation's own S3-compatible object storage, ``--cache s3://bucket/prefix`` with the endpoint from
+``--cache-endpoint`` or ``$WOO_CACHE_S3_ENDPOINT``; there is no default endpoint, nothing public is
+ever contacted). With S3 the local cache folder still holds what belongs to this machine (the file-hash
+memo, the live-site record) and copies of the files read by path (published PDF copies, search shards),
+each checked by the SHA-256 named in a signed entry whenever it is used.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+KEY_ENV = "WOO_CACHE_KEY_FILE"
+ENDPOINT_ENV = "WOO_CACHE_S3_ENDPOINT"
+KEY_BYTES = 32
+MAX_KEY_FILE = 4096
+_LABEL = b"woo-publicatie cache 1"
+
+# This process's count of cache entries refused because their MAC did not verify (issue: signed caches),
+# and of entries read from / written to a remote store.
+COUNTERS = {"refused": 0, "remote_read": 0, "remote_written": 0}
+
+
+class CacheKeyError(Exception):
+    """The cache key cannot be used; the message is Dutch and says what to do (never the key itself)."""
+
+
+# --- the key -------------------------------------------------------------------------------------------------------
+def default_key_file(root: str | os.PathLike) -> Path:
+    """``<cache>.sleutel`` beside the cache folder (never inside it: whoever can write the cache must not find it there)."""
+    root = Path(os.path.abspath(root))
+    return root.parent / f"{root.name}.sleutel"
+
+
+def _safe(value) -> str:
+    from .safetext import safe
+
+    return safe(str(value), 200)
+
+
+def _parse(data: bytes, path: Path) -> bytes:
+    text = data.decode("ascii", "replace").strip()
+    if not re.fullmatch(r"[0-9a-fA-F]{64,256}", text) or len(text) % 2:
+        raise CacheKeyError(
+            f"het sleutelbestand van de cache ({_safe(path)}) bevat geen geldige sleutel (64 of meer hexadecimale tekens). "
+            "Verwijder het bestand als het de standaardsleutel naast de cache is (er wordt dan een nieuwe gemaakt en de "
+            "cache opnieuw opgebouwd), of zet de juiste sleutel terug."
+        )
+    return bytes.fromhex(text)
+
+
+def read_key(path: Path) -> bytes:
+    """The key in ``path``; CacheKeyError (Dutch) when it is missing, unreadable or not a key."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise CacheKeyError(
+            f"het sleutelbestand van de cache ({_safe(path)}) bestaat niet. Zet het bestand terug (het staat "
+            f"bij --cache-sleutel of {KEY_ENV}), of laat de instelling weg om de standaardsleutel naast de cache te "
+            "gebruiken (de cache wordt dan opnieuw opgebouwd)."
+        ) from None
+    except OSError as exc:
+        raise CacheKeyError(
+            f"het sleutelbestand van de cache ({_safe(path)}) kan niet gelezen worden ({_safe(exc.strerror or type(exc).__name__)}). "
+            "Herstel de rechten (alleen de gebruiker die bouwt mag het lezen: chmod 600) of geef met --cache-sleutel een ander bestand."
+        ) from None
+    try:
+        import stat
+
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise CacheKeyError(
+                f"het sleutelbestand van de cache ({_safe(path)}) is geen gewoon bestand. Geef met --cache-sleutel een bestand."
+            )
+        data = os.read(fd, MAX_KEY_FILE + 1)
+    except OSError as exc:
+        raise CacheKeyError(
+            f"het sleutelbestand van de cache ({_safe(path)}) kan niet gelezen worden ({_safe(exc.strerror or type(exc).__name__)}). "
+            "Herstel de rechten (chmod 600) of geef met --cache-sleutel een ander bestand."
+        ) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_KEY_FILE:
+        raise CacheKeyError(f"het sleutelbestand van de cache ({_safe(path)}) is te groot voor een sleutel.")
+    return _parse(data, path)
+
+
+def create_key(path: Path) -> bytes:
+    """A new key in ``path`` (mode 0600, never over an existing file: then that one is read)."""
+    path = Path(path)
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        return read_key(path)  # made by another build at the same moment
+    except OSError as exc:
+        raise CacheKeyError(
+            f"de sleutel van de cache kon niet gemaakt worden in {_safe(path)} ({_safe(exc.strerror or type(exc).__name__)}). "
+            "Geef met --cache-sleutel een bestaand sleutelbestand, of herstel de rechten van die map."
+        ) from None
+    try:
+        os.write(fd, key.hex().encode("ascii") + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return key
+
+
+@dataclass(frozen=True)
+class KeyChoice:
+    path: Path
+    named: bool  # given by option or environment (never created)
+
+
+def key_choice(root: str | os.PathLike, option: str | os.PathLike | None = None) -> KeyChoice:
+    named = option or os.environ.get(KEY_ENV)
+    if named:
+        return KeyChoice(Path(os.path.abspath(named)), True)
+    return KeyChoice(default_key_file(root), False)
+
+
+def load_key(choice: KeyChoice) -> tuple[bytes, bool]:
+    """(key, whether it was created now). Only the default key file is created when missing."""
+    if not choice.named and not os.path.lexists(choice.path):
+        return create_key(choice.path), True
+    return read_key(choice.path), False
+
+
+def key_identity(key: bytes) -> str:
+    """A short value that tells whether two machines have the same key, without revealing it."""
+    return hmac.new(key, _LABEL + b" identiteit", hashlib.sha256).hexdigest()[:16]
+
+
+def mac(key: bytes, *parts: bytes) -> str:
+    """HMAC-SHA256 under ``key`` over ``parts``, each length-prefixed (no two lists of parts give the same text)."""
+    h = hmac.new(key, _LABEL, hashlib.sha256)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def verify(key: bytes, expected: object, *parts: bytes) -> bool:
+    return isinstance(expected, str) and hmac.compare_digest(expected.encode("ascii", "replace"), mac(key, *parts).encode("ascii"))
+
+
+# --- where entries are kept ----------------------------------------------------------------------------------------
+class DirStore:
+    """Entries as files under a folder (the default; also a folder shared by the Dask workers)."""
+
+    remote = ""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def local_path(self, name: str) -> Path:
+        return self.root / name
+
+    def get(self, name: str) -> bytes | None:
+        try:
+            return (self.root / name).read_bytes()
+        except OSError:
+            return None
+
+    def exists(self, name: str) -> bool:
+        return (self.root / name).is_file()
+
+    def put(self, name: str, data: bytes) -> Path:
+        path = self.root / name
+        write_file(path, data)
+        return path
+
+    def names(self, folder: str) -> Iterator[str]:
+        """Every entry below ``folder`` (``kind/xx/name``), as names relative to the store."""
+        base = self.root / folder
+        if not base.is_dir():
+            return
+        for sub in os.scandir(base):
+            if not sub.is_dir(follow_symlinks=False):
+                continue
+            for entry in os.scandir(sub.path):
+                yield f"{folder}/{sub.name}/{entry.name}"
+
+    def delete(self, name: str) -> bool:
+        try:
+            os.unlink(self.root / name)
+            return True
+        except OSError:
+            return False
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write through a temporary file so a killed run never leaves half a cache entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o444)  # entries are never changed in place, only replaced whole
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+S3_URL = re.compile(r"s3://([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(/[A-Za-z0-9._\-/]{0,500})?")
+ENDPOINT_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?/?|https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?/?")
+
+
+def is_remote(option: str | os.PathLike | None) -> bool:
+    return isinstance(option, str) and option.startswith("s3://")
+
+
+def s3_missing() -> str:
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        return (
+            "de cache in S3-opslag (--cache s3://...) vraagt boto3, dat niet geïnstalleerd is. Installeer het met "
+            "'pip install \"woo-publicatie[cluster]\"', of gebruik een cachemap."
+        )
+    return ""
+
+
+def check_remote(url: str, endpoint: str) -> str:
+    """Empty when ``url`` and ``endpoint`` can be used, else a Dutch explanation."""
+    if not S3_URL.fullmatch(url) or "/../" in url + "/" or "//" in url[5:]:
+        return (
+            f"'{_safe(url)}' is geen geldige S3-cache. Schrijf --cache s3://emmer/voorvoegsel (kleine letters, cijfers, "
+            "punten en streepjes in de naam van de emmer)."
+        )
+    if not endpoint:
+        return (
+            "voor een cache in S3-opslag is het adres van de eigen opslag nodig: geef --cache-endpoint "
+            f"https://opslag.example.nl of zet {ENDPOINT_ENV}. Er is bewust geen standaardadres."
+        )
+    if not ENDPOINT_URL.fullmatch(endpoint):
+        return f"'{_safe(endpoint)}' is geen adres van S3-opslag; schrijf bijvoorbeeld https://opslag.example.nl:9000."
+    return s3_missing()
+
+
+class S3Store:
+    """Entries as objects in the organisation's own S3-compatible storage (boto3). Credentials come from
+    boto3's usual places (environment, ~/.aws), the endpoint from the build; nothing else is contacted.
+    Files read by path (``local_path``) are copied into the local cache folder on first use."""
+
+    def __init__(self, url: str, endpoint: str, mirror: Path):
+        problem = check_remote(url, endpoint)
+        if problem:
+            raise CacheKeyError(problem)
+        import boto3
+        from botocore.config import Config
+
+        match = S3_URL.fullmatch(url)
+        assert match is not None
+        self.remote = url
+        self.endpoint = endpoint
+        self.bucket = match.group(1)
+        self.prefix = (match.group(2) or "").strip("/")
+        self.mirror = Path(mirror)
+        config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=60)
+        self.client = boto3.session.Session().client("s3", endpoint_url=endpoint, config=config)
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def _error(self, exc: Exception, what: str) -> OSError:
+        return OSError(errno.EIO, f"de S3-cache ({_safe(self.remote)}) {what} ({type(exc).__name__})")
+
+    def get(self, name: str) -> bytes | None:
+        """The local copy when there is one (read again and again, e.g. a PDF's page texts), else the object,
+        copied here. Either is checked by the caller (checksum and MAC) as any entry."""
+        try:
+            return (self.mirror / name).read_bytes()
+        except OSError:
+            pass
+        return self._fetch(name)
+
+    def _fetch(self, name: str) -> bytes | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self._key(name))["Body"].read()
+        except (ClientError, BotoCoreError, OSError, ValueError):
+            return None  # absent or unreachable: made again (and written back when the store takes it)
+        COUNTERS["remote_read"] += 1
+        try:
+            write_file(self.mirror / name, body)
+        except OSError:
+            pass
+        return body
+
+    def exists(self, name: str) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if (self.mirror / name).is_file():
+            return True
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(name))
+            return True
+        except (ClientError, BotoCoreError, OSError, ValueError):
+            return False
+
+    def put(self, name: str, data: bytes) -> Path:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(name), Body=data)
+        except (ClientError, BotoCoreError, ValueError) as exc:
+            raise self._error(exc, "kon het item niet bewaren") from None
+        COUNTERS["remote_written"] += 1
+        path = self.mirror / name
+        try:
+            write_file(path, data)
+        except OSError:
+            pass
+        return path
+
+    def local_path(self, name: str) -> Path:
+        """A local copy of the entry (fetched when missing; the caller checks its SHA-256 as for a local cache)."""
+        path = self.mirror / name
+        if not path.is_file():
+            self._fetch(name)
+        return path
+
+    def names(self, folder: str) -> Iterator[str]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        start = self._key(folder) + "/"
+        cut = len(self._key("")) if self.prefix else 0
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start)
+            for page in pages:
+                for item in page.get("Contents", []):
+                    yield item["Key"][cut:]
+        except (ClientError, BotoCoreError) as exc:
+            raise self._error(exc, "kon niet opgeruimd worden") from None
+
+    def delete(self, name: str) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            (self.mirror / name).unlink(missing_ok=True)
+        except OSError:
+            pass
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(name))
+            return True
+        except (ClientError, BotoCoreError):
+            return False
+
+
+@dataclass(frozen=True)
+class CacheSpec:
+    """How another process (a local worker, a Dask worker) opens the same cache: no key in it, only where
+    the key file is; a Dask worker that has no file there reads $WOO_CACHE_KEY_FILE on its own disk."""
+
+    root: str
+    remote: str = ""
+    endpoint: str = ""
+    key_file: str = ""
+
+
+def worker_key_file(spec: CacheSpec) -> str:
+    """The key file a worker reads: the build's path when this machine has that file, else $WOO_CACHE_KEY_FILE."""
+    if spec.key_file and os.path.isfile(spec.key_file):
+        return spec.key_file
+    return os.environ.get(KEY_ENV) or spec.key_file
+
+
+def worker_key_identity(spec: CacheSpec) -> str:
+    """Run on every Dask worker before work is sent: the identity of its key ("" when it has none), never the key."""
+    named = worker_key_file(spec)
+    try:
+        return key_identity(read_key(Path(named))) if named else ""
+    except CacheKeyError:
+        return ""
