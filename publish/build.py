@@ -96,7 +96,7 @@ class BuildOptions:
     engine: str = ""  # --engine lokaal|dask; empty: extra.woo.rekenen.motor (issue 19, publish/cluster.py)
     scheduler: str = ""  # --scheduler tcp://host:8786; empty: extra.woo.rekenen.scheduler
     archive: Path | None = None  # --archief; None: $WOO_PUBLISH_ARCHIEF, extra.woo.archief, .woo-archief beside decisions
-    cache_key: Path | None = None  # --cache-sleutel; None: $WOO_CACHE_KEY_FILE, else <cache>.sleutel (publish/cachestore.py)
+    cache_key: Path | None = None  # --cache-sleutel; None: $WOO_CACHE_KEY_FILE, else woo-cachesleutel beside the cache folder (publish/cachestore.py)
     cache_remote: str = ""  # --cache s3://bucket/prefix: the shared cache in S3-compatible storage
     cache_endpoint: str = ""  # --cache-endpoint; empty: $WOO_CACHE_S3_ENDPOINT
 

@@ -11,7 +11,7 @@ The key (32 random bytes, as 64 hexadecimal characters) is read from, in this or
 
 1. ``--cache-sleutel FILE`` of the build;
 2. ``$WOO_CACHE_KEY_FILE``;
-3. the default: ``<cache>.sleutel`` beside (never inside) the cache folder, e.g. ``.cache/woo-publish.sleutel``.
+3. the default: ``woo-cachesleutel`` beside (never inside) the cache folder, e.g. ``.cache/woo-cachesleutel``.
    Only this default is created when it is missing (once, permissions 0600); a named key file that is
    missing, or any key file that cannot be read or holds no valid key, stops the build with a Dutch
    message before any work (an operator who names a key expects that key: a new one would silently
@@ -55,10 +55,14 @@ class CacheKeyError(Exception):
 
 
 # --- the key -------------------------------------------------------------------------------------------------------
+KEY_NAME = "woo-cachesleutel"
+
+
 def default_key_file(root: str | os.PathLike) -> Path:
-    """``<cache>.sleutel`` beside the cache folder (never inside it: whoever can write the cache must not find it there)."""
+    """``woo-cachesleutel`` in the folder that holds the cache folder: beside it, never inside it (whoever can write
+    the cache must not find it there). Caches in the same folder (a copy made to compare) share it."""
     root = Path(os.path.abspath(root))
-    return root.parent / f"{root.name}.sleutel"
+    return root.parent / KEY_NAME
 
 
 def _safe(value) -> str:

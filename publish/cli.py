@@ -702,7 +702,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     "cache_key_option",
     default=None,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Sleutelbestand waarmee de cache wordt ondertekend (standaard $WOO_CACHE_KEY_FILE, anders <cache>.sleutel naast de cachemap).",
+    help="Sleutelbestand waarmee de cache wordt ondertekend (standaard $WOO_CACHE_KEY_FILE, anders woo-cachesleutel naast de cachemap).",
 )
 @click.option(
     "--cache-endpoint",

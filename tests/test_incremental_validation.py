@@ -113,9 +113,10 @@ def test_a_damaged_memo_only_costs_work(warm, decisions):
 
 
 def test_a_forged_memo_entry_cannot_publish_the_changed_file(warm, decisions):
-    """A memo entry with a valid checksum that names the approved hash for a changed PDF: the site still shows only the
-    approved content (taken from the cache by that hash), and without a cached result the inspection, which checks the
-    bytes it reads, refuses the PDF."""
+    """A memo entry with a valid checksum that names the approved hash for a changed PDF. Made without the cache's key
+    (publish/cachestore.py) it is ignored and counted: the changed file is hashed and found changed. Made even with the
+    key, the site still shows only the approved content (taken from the cache by that hash), and without a cached result
+    the inspection, which checks the bytes it reads, refuses the PDF."""
     pkg, out = warm
     cache = out.parent / "cache"
     doc = pkg / "documenten" / "1.pdf"
@@ -127,18 +128,34 @@ def test_a_forged_memo_entry_cannot_publish_the_changed_file(warm, decisions):
     st = doc.stat()
     key = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{os.path.abspath(doc)}"
     from publish.cache import HashMemo
+    from publish.cachestore import default_key_file, read_key
     from publish.diskstore import StoreReader, StoreWriter
 
     memo = cache / HashMemo.NAME
-    old = StoreReader(memo, HashMemo.KIND)
+    secret = read_key(default_key_file(cache))
+    old = StoreReader(memo, HashMemo.KIND, secret=secret)
     assert old.usable
     old.close()
-    forged = StoreWriter(memo, HashMemo.KIND)  # a valid store with valid checksums, made by hand
-    forged.put(key, approved_sha)
-    forged.commit()
-    forged.close()
+
+    def forge(secret: bytes | None) -> None:
+        forged = StoreWriter(memo, HashMemo.KIND, secret=secret)  # a valid store with valid checksums, made by hand
+        forged.put(key, approved_sha)
+        forged.commit()
+        forged.close()
+
+    forge(None)
+    code, report, text = build(decisions, out)
+    assert code == 1, text  # the changed file is found changed: the approved version stays online
+    assert report["tellers"]["cache_ongeldig_ondertekend"] >= 1
+    assert [w["code"] for w in report["warnings"]].count("cache.handtekening") == 1
+    assert "goedkeuring.verlopen" in codes(report, pkg.name)
+    assert sorted(p.read_bytes() for p in out.rglob("*.pdf")) == before
+    assert "GEHEIME TEKST" not in all_text(out)
+
+    forge(secret)  # someone who has the key too
     code, report, text = build(decisions, out)
     assert code == 0, text  # the forged memo says the file is the approved one...
+    assert report["tellers"]["cache_ongeldig_ondertekend"] == 0
     # ...but only the approved content is published: the same copies as before, none of the new text.
     assert sorted(p.read_bytes() for p in out.rglob("*.pdf")) == before
     assert "GEHEIME TEKST" not in all_text(out)
@@ -146,6 +163,7 @@ def test_a_forged_memo_entry_cannot_publish_the_changed_file(warm, decisions):
     for kind in ("pdf", "pdf-oordeel", "published"):
         for entry in (cache / kind).rglob(f"{approved_sha}-*"):
             entry.unlink()
+    forge(secret)
     code, report, text = build(decisions, out)
     assert code == 1, text
     assert "pdf.gewijzigd" in codes(report, pkg.name)
