@@ -185,16 +185,20 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         skipped_problem(folder, skipped)
         report.warnings += [p.to_dict() for p in skipped]
     cache = Cache.open(opts.cache, opts.cache_key, opts.cache_remote, opts.cache_endpoint)
-    refused_before = cachestore.COUNTERS["refused"]
+    before = dict(cachestore.COUNTERS)
     try:
         _build_with(opts, report, progress, site, cache, today, t0)
     finally:
-        _report_cache(cache, report, cachestore.COUNTERS["refused"] - refused_before)
+        _report_cache(cache, report, {k: v - before[k] for k, v in cachestore.COUNTERS.items()})
 
 
-def _report_cache(cache: Cache, report: BuildReport, refused: int) -> None:
+def _report_cache(cache: Cache, report: BuildReport, counted: dict[str, int]) -> None:
     """Cache entries not signed with this cache's key: counted, and said once (never the key, never an entry)."""
+    refused = counted["refused"]
     report.counters["cache_ongeldig_ondertekend"] = refused
+    if cache.store.remote:  # the shared cache in S3-compatible storage: what it served and took
+        report.counters["cache_s3_gelezen"] = counted["remote_read"]
+        report.counters["cache_s3_geschreven"] = counted["remote_written"]
     if refused:
         report.warnings.append(
             {

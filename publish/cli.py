@@ -701,7 +701,7 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     "--cache-sleutel",
     "cache_key_option",
     default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Sleutelbestand waarmee de cache wordt ondertekend (standaard $WOO_CACHE_KEY_FILE, anders woo-cachesleutel naast de cachemap).",
 )
 @click.option(
