@@ -96,7 +96,9 @@ class BuildOptions:
     engine: str = ""  # --engine lokaal|dask; empty: extra.woo.rekenen.motor (issue 19, publish/cluster.py)
     scheduler: str = ""  # --scheduler tcp://host:8786; empty: extra.woo.rekenen.scheduler
     archive: Path | None = None  # --archief; None: $WOO_PUBLISH_ARCHIEF, extra.woo.archief, .woo-archief beside decisions
-    cache_key: Path | None = None  # --cache-sleutel; None: $WOO_CACHE_KEY_FILE, else woo-cachesleutel beside the cache folder (publish/cachestore.py)
+    cache_key: Path | None = (
+        None  # --cache-sleutel; None: $WOO_CACHE_KEY_FILE, else woo-cachesleutel beside the cache folder (publish/cachestore.py)
+    )
     cache_remote: str = ""  # --cache s3://bucket/prefix: the shared cache in S3-compatible storage
     cache_endpoint: str = ""  # --cache-endpoint; empty: $WOO_CACHE_S3_ENDPOINT
 
@@ -133,6 +135,9 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
         report.exit_code = EXIT_FAILURE
     except (ClusterError, CacheKeyError) as exc:  # issue 19: the Dask cluster or the cache is unusable; nothing was written
         report.error = f"{exc} De bestaande site is ongewijzigd."
+        report.exit_code = EXIT_FAILURE
+    except cachestore.CacheEntryGone as exc:
+        report.error = f"{exc.strerror} De bestaande site is ongewijzigd; start de build opnieuw."
         report.exit_code = EXIT_FAILURE
     except OSError as exc:  # no package's fault: the output, the cache or the disk
         report.error = describe_os_error(exc, "de site kon niet geschreven worden") + (

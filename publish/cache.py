@@ -108,7 +108,14 @@ class Cache:
         return mac(self.secret, kind.encode("utf-8"), key.encode("utf-8", "surrogatepass"), suffix.encode("utf-8"), body)
 
     def _authentic(self, entry: dict, kind: str, key: str, suffix: str, body: bytes) -> bool:
-        if verify(self.secret, entry.get("mac"), kind.encode("utf-8"), key.encode("utf-8", "surrogatepass"), suffix.encode("utf-8"), body):
+        if verify(
+            self.secret,
+            entry.get("mac"),
+            kind.encode("utf-8"),
+            key.encode("utf-8", "surrogatepass"),
+            suffix.encode("utf-8"),
+            body,
+        ):
             return True
         self._refused()
         return False
@@ -133,8 +140,16 @@ class Cache:
     def put_json(self, kind: str, key: str, value) -> None:
         body = json.dumps(value, ensure_ascii=False, sort_keys=True)
         data = body.encode("utf-8")
-        entry = {"sha256": hashlib.sha256(data).hexdigest(), "value": json.loads(body), "mac": self._signed(kind, key, ".json", data)}
+        entry = {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "value": json.loads(body),
+            "mac": self._signed(kind, key, ".json", data),
+        }
         self.store.put(self._name(kind, key, ".json"), json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+    def forget(self, kind: str, key: str, suffix: str) -> None:
+        """Remove one entry (one that turned out unusable, so the next build makes it again)."""
+        self.store.delete(self._name(kind, key, suffix))
 
     def has(self, kind: str, key: str, suffix: str) -> bool:
         return self.store.exists(self._name(kind, key, suffix))

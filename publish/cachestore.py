@@ -54,6 +54,11 @@ class CacheKeyError(Exception):
     """The cache key cannot be used; the message is Dutch and says what to do (never the key itself)."""
 
 
+class CacheEntryGone(OSError):
+    """A cache entry a build relied on turned out gone, damaged or not signed while it ran (errno EIO, so it is
+    nobody's package's fault); the build stops and the next one makes the entry again."""
+
+
 # --- the key -------------------------------------------------------------------------------------------------------
 KEY_NAME = "woo-cachesleutel"
 
@@ -176,7 +181,9 @@ def mac(key: bytes, *parts: bytes) -> str:
 
 
 def verify(key: bytes, expected: object, *parts: bytes) -> bool:
-    return isinstance(expected, str) and hmac.compare_digest(expected.encode("ascii", "replace"), mac(key, *parts).encode("ascii"))
+    return isinstance(expected, str) and hmac.compare_digest(
+        expected.encode("ascii", "replace"), mac(key, *parts).encode("ascii")
+    )
 
 
 # --- where entries are kept ----------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ _helpers: dict[int, _Helper] = {}
 _lock = threading.Lock()
 
 
-def inspect_remote(job: tuple[str, str, str], limits) -> dict:
+def inspect_remote(job: tuple, limits) -> dict:
     """The Dask task: inspect one PDF in this thread's helper process, within the time limit."""
     from .pdfs import PDF_CODE_VERSION
 
@@ -205,7 +205,7 @@ def connect(scheduler: str, cache=None):
     return client
 
 
-def run_jobs_dask(jobs: list[tuple[str, str, str]], scheduler: str, limits, done) -> None:
+def run_jobs_dask(jobs: list[tuple], scheduler: str, limits, done) -> None:
     """Like ``pdfs.run_jobs``, on the cluster: ``done(job, result)`` as each PDF finishes."""
     from distributed import as_completed
 

@@ -15,6 +15,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from .approval import sha256_file
 from .cache import Cache
@@ -53,15 +54,36 @@ class CachedTexts:
 
     __slots__ = ("_cache", "_key", "_count", "has_text")
 
+    # The entries handed out per cache folder: when one turns out unusable, every one is checked (a rare path: after
+    # damage or a forgery) and the unusable ones forgotten, so one rebuild makes them all again.
+    _issued: ClassVar[dict[str, set[str]]] = {}
+
     def __init__(self, cache: Cache, key: str, count: int, has_text: bool):
         self._cache, self._key, self._count, self.has_text = cache, key, count, has_text
+        CachedTexts._issued.setdefault(str(cache.root), set()).add(key)
+
+    def _forget_unusable(self) -> None:
+        for key in sorted(CachedTexts._issued.pop(str(self._cache.root), set()) | {self._key}):
+            entry = self._cache.get_json("pdf", key) if key != self._key else None
+            if not (isinstance(entry, dict) and isinstance(entry.get("texts"), list)):
+                for kind in ("pdf", VERDICT_KIND):
+                    self._cache.forget(kind, key, ".json")
 
     def _load(self) -> list[str]:
         entry = self._cache.get_json("pdf", self._key)
         texts = entry.get("texts") if isinstance(entry, dict) else None
         if not isinstance(texts, list) or len(texts) != self._count:
-            # Removed or damaged since it was read: stop rather than publish a page without its text.
-            raise OSError(errno.EIO, "een resultaat in de cache is verdwenen of beschadigd tijdens de build", str(self._key))
+            # Removed, damaged or not signed with the cache's key (publish/cachestore.py): stop rather than publish a
+            # page without its text, and forget the verdict record too, so the next build inspects the PDF again.
+            self._forget_unusable()
+            from .cachestore import CacheEntryGone
+
+            raise CacheEntryGone(
+                errno.EIO,
+                "een resultaat in de bouwcache (de paginateksten van een pdf) is tijdens de build verdwenen, beschadigd "
+                "of niet ondertekend met de cachesleutel; het is verwijderd en de volgende build maakt het opnieuw.",
+                str(self._key),
+            )
         return texts
 
     def identity(self) -> tuple[str, int, bool]:
@@ -558,7 +580,7 @@ class _Worker:
         self.conn.close()
 
 
-def run_jobs(jobs: list[tuple[str, str, str]], workers: int, limits, done) -> None:
+def run_jobs(jobs: list[tuple], workers: int, limits, done) -> None:
     """Run every job in a worker process; ``done(job, result)`` as each finishes. A worker that passes
     the time limit or dies (memory, a crash in a library) is killed and replaced; its PDF is refused."""
     import multiprocessing

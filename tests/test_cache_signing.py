@@ -303,3 +303,34 @@ def test_a_lost_or_unusable_key(make_package, decisions, tmp_path):
     assert report["tellers"]["cache_ongeldig_ondertekend"] > 0 and report["pdfs_parsed"] > 0
     code, report, text = build(decisions, out, env={"WOO_CACHE_KEY_FILE": str(named)})
     assert code == 0 and report["pdfs_parsed"] == 0 and report["tellers"]["cache_ongeldig_ondertekend"] == 0
+
+
+@pytestmark_slow
+def test_forged_page_texts_are_never_published(make_package, decisions, tmp_path):
+    """The page texts stay in the full inspection entry, read when a page needs them (issue 19). Forged there (its
+    verdict record untouched), they are refused when read: that build stops without writing anything, and forgets the
+    entry, so the next build inspects the PDF again and publishes the real text."""
+    approve(make_package("goed"))
+    out = tmp_path / "site"
+    code, report, text = build(decisions, out)
+    assert code == 0, text
+    reference = site_files(out)
+    cache = tmp_path / "cache"
+    for path in (cache / "pdf").rglob("*.json"):
+        value = json.loads(path.read_text(encoding="utf-8"))["value"]
+        value["texts"] = ["VERVALSTE-TEKST " + t for t in value["texts"]]
+        forge_json(path, value)
+    import shutil
+
+    for kind in cache.iterdir():  # everything made from the texts (pages, search index) made again: the texts are read
+        if kind.is_dir() and kind.name not in ("pdf", "pdf-oordeel", "published"):
+            shutil.rmtree(kind)
+    fresh = tmp_path / "site-2"
+    code, report, text = build(decisions, fresh)
+    assert code == 2, text
+    assert "niet ondertekend met de cachesleutel" in report["error"] and not fresh.exists()
+    code, report, text = build(decisions, fresh)
+    assert code == 0, text
+    assert report["pdfs_parsed"] > 0
+    assert "VERVALST" not in all_text(fresh)
+    assert site_files(fresh) == reference
