@@ -2,7 +2,11 @@
 
 Deleting the cache directory is always safe; it only costs time. Every entry carries its own
 SHA-256 (JSON entries inside, files through the key of their caller), so a damaged entry is noticed,
-recomputed and never published. Files are written read-only; the site gets copies, never links.
+recomputed and never published, and an HMAC-SHA256 under the cache key (publish/cachestore.py), so an
+entry made by someone who can write the cache but has not the key is treated as absent too. Files read
+by path (published copies, search shards) are named by the SHA-256 in a signed entry and checked against
+it on use. Files are written read-only; the site gets copies, never links. Entries are kept in a folder
+or in S3-compatible storage (``cachestore.DirStore``, ``cachestore.S3Store``).
 """
 
 from __future__ import annotations
@@ -221,8 +225,8 @@ class HashMemo:
 
     Kept on disk in the build cache (publish/diskstore.py: one SQLite file, every entry with its own checksum, read one
     entry at a time, so memory does not grow with the archive): a damaged or truncated store is ignored whole and
-    removed, a damaged entry is hashed again. It is consulted for PDFs only (``memo_applies``): everything the site
-    shows of a PDF (its published copy, its texts, the gate's verdict) is taken from the inspection cache by this
+    removed, a damaged entry or one not signed with the cache key is hashed again. It is consulted for PDFs only
+    (``memo_applies``): everything the site shows of a PDF (its published copy, its texts, the gate's verdict) is taken from the inspection cache by this
     SHA-256, the approval requires exactly the approved SHA-256, and the inspection checks that the bytes it reads
     have it (``pdfs._work``); so even a forged entry can make the site show only an approved version. Metadata files
     (besluit.md, the inventory), whose own bytes are read and published, are always hashed."""

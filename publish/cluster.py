@@ -8,10 +8,14 @@ machine. Requirements, checked before any work is sent:
 
 - ``pip install "woo-publicatie[cluster]"`` on the build machine and on every worker, the same version
   (the cache is keyed by the code: a worker with other code is refused, not used);
-- the decisions folder and the cache are one shared directory (NFS, SMB, a cluster file system),
-  mounted at the same path on the build machine and every worker. Workers read the PDF and write the
+- the decisions folder is a shared directory (NFS, SMB, a cluster file system), mounted at the same path
+  on the build machine and every worker; the cache is too, or it is the organisation's S3-compatible
+  storage (``--cache s3://bucket/prefix``, publish/cachestore.py). Workers read the PDF and write the
   result and the published copy into the shared cache; the build machine reads them back and checks
-  every entry's SHA-256 as it does for a local cache.
+  every entry's SHA-256 and MAC as it does for a local cache;
+- every worker has the build's cache key on its own disk (the build's key path, or $WOO_CACHE_KEY_FILE
+  in the worker's environment): the key never goes over the scheduler, only an HMAC that identifies it is
+  compared (``connect``).
 
 The time limit of issue 12 holds on the cluster too: each Dask worker thread hands the PDF to a
 helper process of its own and kills it past ``limieten.pdf_seconden``; the PDF is refused with the

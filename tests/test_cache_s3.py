@@ -168,3 +168,43 @@ def test_s3_settings_are_checked_before_any_work(make_package, decisions, tmp_pa
         assert expected in report["error"], report["error"]
         assert "\x1b" not in text and "\x07" not in text
         assert not out.exists()
+
+
+def test_dask_workers_read_the_shared_pdfs_and_write_to_the_bucket(make_package, decisions, tmp_path, s3, monkeypatch):
+    """With ``--engine dask`` the workers read the PDFs from the shared decisions folder and write their results and
+    published copies to the bucket, signed with the key they read from their own disk; the output is the local build's."""
+    pytest.importorskip("distributed", reason="Dask is niet geïnstalleerd (pip install 'woo-publicatie[cluster]')")
+    from distributed import LocalCluster
+
+    approve(make_package("goed"))
+    reference = tmp_path / "lokaal" / "site"
+    code, local, text = build(decisions, reference, tmp_path / "lokaal" / "cache", s3.env)
+    assert code == 0, text
+    for name, value in s3.env.items():  # the workers' own environment: credentials, endpoint
+        monkeypatch.setenv(name, value)
+    cluster = LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1", silence_logs=40
+    )
+    try:
+        out, env = machine(tmp_path, "a", s3)
+        extra = ("--cache-sleutel", str(s3.key), "--engine", "dask", "--scheduler", cluster.scheduler_address)
+        code, report, text = build(decisions, out, REMOTE, env, *extra)
+    finally:
+        cluster.close()
+    assert code == 0, text
+    assert report["pdfs_parsed"] > 0 and report["tellers"]["cache_ongeldig_ondertekend"] == 0
+    assert any(k.startswith("proef/published/") for k in objects(s3.client))
+    assert site_files(out) == site_files(reference)
+
+
+def test_a_worker_reads_its_own_key_and_reports_only_its_identity(tmp_path, monkeypatch):
+    from publish.cachestore import CacheSpec, key_identity, worker_key_identity
+
+    key = tmp_path / "sleutel"
+    key.write_text("7e" * 32)
+    spec = CacheSpec(str(tmp_path / "cache"), key_file=str(tmp_path / "alleen-op-de-buildmachine"))
+    monkeypatch.delenv("WOO_CACHE_KEY_FILE", raising=False)
+    assert worker_key_identity(spec) == ""  # no key on this worker: the build refuses it before sending work
+    monkeypatch.setenv("WOO_CACHE_KEY_FILE", str(key))
+    identity = worker_key_identity(spec)
+    assert identity == key_identity(bytes.fromhex("7e" * 32)) and "7e7e" not in identity
