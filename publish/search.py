@@ -817,7 +817,8 @@ class _Analysed:
             shas = manifest["shards"]
             if not (isinstance(shas, list) and all(isinstance(x, str) for x in shas)):
                 return None
-            if not shas and any(row[0] for row in statistics):  # only an empty bucket (a recent level without decisions) has no shards
+            # Only an empty bucket (a recent level without decisions) has no shards.
+            if not shas and any(row[0] for row in statistics):
                 return None
             paths = [(sha, self.cache.file_path(SHARDS, sha, ".json")) for sha in shas]
         except (OSError, TypeError, KeyError, AttributeError, ValueError, IndexError):
