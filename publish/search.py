@@ -48,6 +48,17 @@ merge, which the Woo does not allow (a withdrawal is often because something mus
 decision removed or changed in place (without a history entry) rewrites the shards of its own base
 bucket that hold its terms; its bucket is merged again from the analysed texts in the cache.
 
+Format 6 (issue 19), what a change of an old decision costs against what a query costs. A decision
+has hundreds to thousands of distinct terms, so in any layout where a file holds whole postings lists
+of a group of terms, a change rewrites about every file of the partition (bucket) it is in: the bytes
+rewritten are about the bucket's size (measured: a removal rewrites about half of its bucket's files at
+1,000 decisions, more at smaller sizes), and only more partitions bring them down, at one request per
+partition and term. Format 6 spends the request that format 5 spent on a second file per bucket (the
+decision index and the text index had a file each) on more base buckets (``MAX_BUCKETS`` 8, was 4): a
+term costs 10 requests instead of 12 and a change of an old decision rewrites half as much. Files per
+term together stay within ``TARGET_SHARD_BYTES``. A file per term would rewrite less still (about a
+third, measured at 300 decisions) but gives tens of thousands of files; tombstones are ruled out above.
+
 Incremental (issue 19): the analysed form of every decision and document (terms and counts, field
 lengths) is kept in the build cache, keyed by its text and the analyser's version (``ANALYSER_VERSION``,
 from the analyser's source, stop words and Snowball's); a bucket whose decisions did not change is
