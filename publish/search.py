@@ -421,10 +421,13 @@ def term_scores(files: dict[str, str], kind: str, term: str) -> dict[str, float]
     ``searchShard`` computes it: the term's shard of every bucket, the statistics added up."""
     meta = json.loads(files["meta.json"])
     part = {"besluiten": "b", "tekst": "t"}[kind]
+    if is_code(term) and part == "t":  # never looked up: not in the index
+        return {}
+    prefix, counts = ("k", meta["codes"]) if is_code(term) else ("s", meta["shards"])
     entries = []
-    for g, count in enumerate(meta["shards"]):
+    for g, count in enumerate(counts):
         if count:
-            termen = json.loads(files[f"s-{g}-{shard_of(term, count)}.json"])[part]
+            termen = json.loads(files[f"{prefix}-{g}-{shard_of(term, count)}.json"])[part]
             if term in termen:
                 entries.append(termen[term])
     statistics = combined_statistics(meta["statistiek"][kind])
@@ -667,12 +670,15 @@ def shards_of(phases: Generator[Any, int, None], count: int) -> Iterator[dict]:
     yield from phases
 
 
-def combined_shard(decisions: dict, texts: dict) -> dict:
+def combined_shard(decisions: dict, texts: dict | None = None) -> dict:
     """One file of a bucket (format 6): the shard of the decision index (``b``) and of the text index (``t``)
-    with the same number, so that a term costs a query one request per bucket, not two. ``afgekapt``: the
-    capped terms of both (a term capped in either only adds to a score when other words are required)."""
-    shard: dict[str, Any] = {"b": decisions["termen"], "t": texts["termen"]}
-    capped = sorted(set(decisions.get("afgekapt", ())) | set(texts.get("afgekapt", ())))
+    with the same number, so that a term costs a query one request per bucket, not two; a code file
+    (``texts`` None) has only ``b``. ``afgekapt``: the capped terms of both (a term capped in either only adds
+    to a score when other words are required)."""
+    shard: dict[str, Any] = {"b": decisions["termen"]}
+    if texts is not None:
+        shard["t"] = texts["termen"]
+    capped = sorted(set(decisions.get("afgekapt", ())) | set((texts or {}).get("afgekapt", ())))
     if capped:
         shard["afgekapt"] = capped
     return shard
@@ -812,9 +818,9 @@ class _Analysed:
 
         return self._get(key, valid, compute)
 
-    def bucket(self, key: str, fields: list[dict[str, float]]) -> tuple[list, list[tuple[str, Path]]] | None:
-        """A bucket's statistics (one per index: ``fields``) and shard files (SHA-256, path) from the cache; None
-        when there is no good manifest. Each shard is checked when it is read (``shard_text``)."""
+    def bucket(self, key: str, fields: list[dict[str, float]]) -> tuple[list, list[tuple[str, str, Path]]] | None:
+        """A bucket's statistics (one per index: ``fields``) and shard files (prefix, SHA-256, path) from the cache;
+        None when there is no good manifest. Each shard is checked when it is read (``shard_text``)."""
         if self.cache is None:
             return None
         manifest = self.cache.get_json(BUCKETS, key)
@@ -826,12 +832,12 @@ class _Analysed:
                 # The cache keeps keys sorted: back in the index's order of fields.
                 statistics.append([documents, {name: [int(lengths[name][0]), int(lengths[name][1])] for name in names}])
             shas = manifest["shards"]
-            if not (isinstance(shas, list) and all(isinstance(x, str) for x in shas)):
+            if not (isinstance(shas, list) and all(isinstance(x, list) and len(x) == 2 and x[0] in ("s", "k") for x in shas)):
                 return None
             # Only an empty bucket (a recent level without decisions) has no shards.
             if not shas and any(row[0] for row in statistics):
                 return None
-            paths = [(sha, self.cache.file_path(SHARDS, sha, ".json")) for sha in shas]
+            paths = [(prefix, sha, self.cache.file_path(SHARDS, str(sha), ".json")) for prefix, sha in shas]
         except (OSError, TypeError, KeyError, AttributeError, ValueError, IndexError):
             return None
         return statistics, paths
@@ -862,7 +868,7 @@ class _Analysed:
                 pass
         return sha
 
-    def store_bucket(self, key: str, statistics: list, shas: list[str]) -> None:
+    def store_bucket(self, key: str, statistics: list, shas: list[list[str]]) -> None:
         self.used[BUCKETS].add(key)
         if self.cache is not None:
             self.cache.put_json(BUCKETS, key, {"statistiek": statistics, "shards": shas})
@@ -886,7 +892,10 @@ def _index_code_version() -> str:
     """What a bucket's shards depend on besides their input: the index code and its settings."""
     import inspect
 
-    source = "".join(inspect.getsource(x) for x in (ShardedIndex, bm25, shard_of, fnv1a, _json_len, shard_count, combined_shard))
+    source = "".join(
+        inspect.getsource(x)
+        for x in (ShardedIndex, bm25, shard_of, fnv1a, _json_len, shard_count, combined_shard, is_code, _Split)
+    )
     settings = [INDEX_VERSION, K1, B, TARGET_SHARD_BYTES, MAX_POSTINGS, MAX_DECISION_POSTINGS, SPILL_BUCKETS]
     return _sha256_json([source, settings])[:12]
 
@@ -914,16 +923,45 @@ def _fill(
                 index.add_analysed(f"{sid}/{f_no}/{page_no}/{date36}", page)
 
 
-def _bucket_shards(pair, g: int, target: int, views, ids, segment, analysed: _Analysed) -> Iterator[dict]:
-    """The files of bucket ``g`` (format 6): its decision and text index filled, then split with one shard
-    count for both (from their sizes together); none for an empty bucket (a recent level without decisions)."""
-    for kind, index in enumerate(pair):
-        _fill(index, kind, g, views, ids, segment, analysed)
-    if not any(index.count for index in pair):
+@lru_cache(maxsize=1_000_000)
+def is_code(term: str) -> bool:
+    """A term with an ASCII digit (a kenmerk or a part of it, a year, a number): woo-search.js sends every query
+    word with a digit to the decision index only, so such terms are in the code files."""
+    return any("0" <= c <= "9" for c in term)
+
+
+class _Split:
+    """Passes the words of what is added to one index and the codes (``is_code``) to another (format 6; None:
+    left out). Field lengths stay those of the whole field, so scores and statistics are those of one index."""
+
+    def __init__(self, words: ShardedIndex, codes: ShardedIndex | None):
+        self.words, self.codes = words, codes
+
+    def add_analysed(self, ref: str, analysed: dict[str, list]) -> None:
+        words: dict[str, list] = {}
+        codes: dict[str, list] = {}
+        for name, (length, flat) in analysed.items():
+            words[name], codes[name] = [length, []], [length, []]
+            for k in range(0, len(flat), 2):
+                (codes if is_code(flat[k]) else words)[name][1].extend(flat[k : k + 2])
+        self.words.add_analysed(ref, words)
+        if self.codes is not None:
+            self.codes.add_analysed(ref, codes)
+
+
+def _bucket_shards(indexes, g: int, target: int, views, ids, segment, analysed: _Analysed) -> Iterator[tuple[str, dict]]:
+    """The files of bucket ``g`` (format 6), as (prefix, shard): ``s``, the words of its decision and text index
+    split with one shard count for both (from their sizes together), then ``k``, the codes of its decision
+    index (the text's codes are never looked up); none for an empty bucket (a recent level without decisions)."""
+    words, texts, codes = indexes
+    _fill(_Split(words, codes), 0, g, views, ids, segment, analysed)  # type: ignore[arg-type]
+    _fill(_Split(texts, None), 1, g, views, ids, segment, analysed)  # type: ignore[arg-type]
+    if not words.count:
         return
-    phases = [index.phases() for index in pair]
+    phases = [index.phases() for index in (words, texts)]
     count = shard_count(sum(next(p) for p in phases), target)
-    yield from (combined_shard(*shards) for shards in zip(*(shards_of(p, count) for p in phases)))
+    yield from (("s", combined_shard(*shards)) for shards in zip(*(shards_of(p, count) for p in phases)))
+    yield from (("k", combined_shard(shard)) for shard in codes.iter_shards(target))
 
 
 def build_search_files(views, cache=None, spill_dir: Path | None = None, report: dict | None = None) -> dict[str, str]:
@@ -1031,7 +1069,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     # TARGET_SHARD_BYTES.
     target = TARGET_SHARD_BYTES // buckets
     statistics: dict[str, list] = {"besluiten": [], "tekst": []}
-    counts: list[int] = []
+    counts: dict[str, list[int]] = {"s": [], "k": []}  # per bucket: its word files (s-) and code files (k-)
     for g in range(buckets):
         pair = (decision_indexes[g], text_indexes[g])
         key = _sha256_json(
@@ -1040,26 +1078,33 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         )
         stored = analysed.bucket(key, [i.fields for i in pair])
         if stored is not None:  # nothing in this bucket changed: its shards as they were
-            for n, (sha, path) in enumerate(stored[1]):
+            number = {"s": 0, "k": 0}
+            for prefix, sha, path in stored[1]:
                 text = analysed.shard_text(sha, path)
                 if text is None:  # missing or damaged: the bucket is built again, its files given again
                     break
-                yield f"s-{g}-{n}.json", text
+                yield f"{prefix}-{g}-{number[prefix]}.json", text
+                number[prefix] += 1
             else:
                 analysed.used[BUCKETS].add(key)
                 analysed.buckets_reused += 1
                 statistics["besluiten"].append(stored[0][0])
                 statistics["tekst"].append(stored[0][1])
-                counts.append(len(stored[1]))
+                for prefix in counts:
+                    counts[prefix].append(number[prefix])
                 continue
-        shas = []
-        for n, shard in enumerate(_bucket_shards(pair, g, target, views, ids, segment, analysed)):
+        shas: list[list[str]] = []
+        number = {"s": 0, "k": 0}
+        codes = ShardedIndex(decision_fields, max_postings=pair[0].max_postings, spill_dir=spill_dir)
+        for prefix, shard in _bucket_shards((*pair, codes), g, target, views, ids, segment, analysed):
             text = dump(shard)
-            shas.append(analysed.store_shard(text))
-            yield f"s-{g}-{n}.json", text
+            shas.append([prefix, analysed.store_shard(text)])
+            yield f"{prefix}-{g}-{number[prefix]}.json", text
+            number[prefix] += 1
         statistics["besluiten"].append(pair[0].statistics())
         statistics["tekst"].append(pair[1].statistics())
-        counts.append(len(shas))
+        for prefix in counts:
+            counts[prefix].append(number[prefix])
         analysed.store_bucket(key, [statistics["besluiten"][-1], statistics["tekst"][-1]], shas)
     if report is not None:
         report.update(
@@ -1076,7 +1121,8 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         "basis": base,  # buckets 0 .. basis-1: by stable id; the rest: the recent levels, newest last
         "chunks": chunk_total,
         "documentenPerBestand": DOCUMENTS_PER_FILE,
-        "shards": counts,  # per bucket: its files s-G-0 .. s-G-(count-1)
+        "shards": counts["s"],  # per bucket: its files s-G-0 .. s-G-(count-1), words of both indexes
+        "codes": counts["k"],  # per bucket: its files k-G-0 ..: terms with a digit, of the decision index
         # Per bucket what the browser scores with (BM25 as lunr.js): [documents, {field: [length sum, count]}].
         "statistiek": statistics,
         "velden": {"besluiten": decision_fields, "tekst": text_fields},

@@ -76,8 +76,11 @@ def _expected(files: dict[str, str], view, sid: str) -> tuple[set[str], set[str]
     t_terms = set(search.terms(" ".join(f.title for f in view.files)))
     t_terms |= {t for f in view.files for text in f.texts for t in search.terms(text)}
     must = {"meta.json", f"c-{search.bucket_of(sid, meta['chunks'])}.json"} | {k for k in files if k.startswith(f"d-{sid}-")}
-    must |= {f"s-{g}-{shard_of(t, meta['shards'][g])}.json" for t in b_terms | t_terms}  # both indexes in one file
-    may = {k for k, text in files.items() if k.startswith(f"s-{g}-") and '"afgekapt"' in text}
+    # Format 6: words of both indexes in s- files, the decision index's terms with a digit in k- files (the
+    # text's are not indexed: the browser never looks them up).
+    must |= {f"s-{g}-{shard_of(t, meta['shards'][g])}.json" for t in b_terms | t_terms if not search.is_code(t)}
+    must |= {f"k-{g}-{shard_of(t, meta['codes'][g])}.json" for t in b_terms if search.is_code(t)}
+    may = {k for k, text in files.items() if k.startswith((f"s-{g}-", f"k-{g}-")) and '"afgekapt"' in text}
     return must, may
 
 
@@ -86,9 +89,9 @@ def _members(files: dict[str, str]) -> list[set[str]]:
     meta = json.loads(files["meta.json"])
     out: list[set[str]] = [set() for _ in range(meta["emmers"])]
     for name, text in files.items():
-        if name.startswith("s-"):
+        if name.startswith(("s-", "k-")):
             for part in ("b", "t"):
-                for _, by_field in json.loads(text)[part].values():
+                for _, by_field in json.loads(text).get(part, {}).values():
                     out[int(name.split("-")[1])] |= {ref.split("/")[0] for flat in by_field.values() for ref in flat[::3]}
     return out
 
@@ -235,7 +238,7 @@ def _check(before: dict, after: dict, must: set[str], may: set[str], g: int):
     diff = _changed(before, after)
     assert must <= diff, sorted(must - diff)
     assert diff <= must | may, sorted(diff - must - may)
-    assert [k for k in diff if k.startswith("s-") and int(k.split("-")[1]) != g] == []  # no other bucket's file
+    assert [k for k in diff if k.startswith(("s-", "k-")) and int(k.split("-")[1]) != g] == []  # no other bucket's file
     return diff
 
 
@@ -283,7 +286,7 @@ def test_removing_a_decision_rewrites_only_its_terms_shards(corpus):
     must -= {k for k in before if k.startswith(f"d-{sid}-")}
     diff = _check(before, after, must | {k for k in before if k.startswith(f"d-{sid}-")}, may, g)
     assert not any(k.startswith(f"d-{sid}-") for k in after) and {k for k in before if k.startswith(f"d-{sid}-")} <= diff
-    assert not any(sid in text for name, text in after.items() if name.startswith("s-"))  # gone from every shard
+    assert not any(sid in text for name, text in after.items() if name.startswith(("s-", "k-")))  # gone from every shard
 
 
 def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
@@ -300,7 +303,8 @@ def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
     meta = json.loads(after["meta.json"])
     g = _bucket(views, target)
     count = meta["shards"][g]
-    must = {"meta.json"} | {f"s-{g}-{shard_of(t, count)}.json" for t in search.terms(old_text + " nieuwewoordenreeks")}
+    words = [t for t in search.terms(old_text + " nieuwewoordenreeks") if not search.is_code(t)]
+    must = {"meta.json"} | {f"s-{g}-{shard_of(t, count)}.json" for t in words}
     may = {k for k, text in after.items() if k.startswith(f"s-{g}-") and '"afgekapt"' in text}
     diff = _changed(before, after)
     assert must <= diff and diff <= must | may, (sorted(must - diff), sorted(diff - must - may))
@@ -325,7 +329,7 @@ def test_a_change_in_the_history_moves_the_decision_to_the_newest_level(corpus):
     assert old < meta["basis"] and new == meta["emmers"] - 1 and _moved(views, changed) == {old, new}
     after = build_search_files(changed)
     diff = _changed(before, after)
-    assert {k.split("-")[1] for k in diff if k.startswith("s-")} == {str(old), str(new)}
+    assert {k.split("-")[1] for k in diff if k.startswith(("s-", "k-"))} == {str(old), str(new)}
     old_words = set(search.terms(views[5].files[0].texts[0])) - {
         t for v in changed for f in v.files for x in f.texts for t in search.terms(x)
     }

@@ -4,7 +4,8 @@
    put in the page as text (textContent, text nodes), never as HTML: titles come from packages.
    Index layout (publish/search.py): refs are stable ids; each bucket of decisions is an index of
    its own, so a term is looked up in one file per bucket (format 6: s-G-N.json holds the term's shard
-   of the decision index, "b", and of the text index, "t"); scores are computed here (BM25).
+   of the decision index, "b", and of the text index, "t"; a term with a digit, a code, is in k-G-N.json,
+   the decision index only); scores are computed here (BM25).
    Without JavaScript the page explains how to browse instead. */
 (function () {
   "use strict";
@@ -76,8 +77,9 @@
     }
     return cache[name];
   }
-  // {"versie":6,"emmers":10,...,"shards":[..],...: only numbers before "shards" (per bucket its number of files).
-  var SHARDS_PREFIX = /^\{(?:"[A-Za-z]+":\d+,)*"shards":(\[[\d,]*\])/;
+  // {"versie":6,"emmers":10,...,"shards":[..],"codes":[..],...: only numbers before "shards" (per bucket its
+  // number of s- files, then of k- files).
+  var SHARDS_PREFIX = /^\{(?:"[A-Za-z]+":\d+,)*"shards":(\[[\d,]*\]),"codes":(\[[\d,]*\])/;
   function loadMeta() {
     var found, early = new Promise(function (resolve) { found = resolve; });
     cache["meta.json"] = fetch(base + "meta.json").then(function (r) {
@@ -92,14 +94,14 @@
             var m = SHARDS_PREFIX.exec(text);
             // Not in the first bytes (another index version): the whole file decides, as before.
             if (m || text.length > 4096) seen = true;
-            if (m) found(JSON.parse(m[1]));
+            if (m) found({ shards: JSON.parse(m[1]), codes: JSON.parse(m[2]) });
           }
           return pump();
         });
       }
       return pump();
     });
-    cache["meta.json"].then(function (meta) { found(meta.shards); }, function () {});
+    cache["meta.json"].then(function (meta) { found(meta); }, function () {});
     return early;
   }
   // The shards every term of the query needs, requested at once (searchShard finds them in the cache).
@@ -110,9 +112,11 @@
     parsed.raw.forEach(function (part) { if (!/^\d+(\.\d+)+\.?[a-z]?$/i.test(part)) shardNames(shards, compact(part)).forEach(load); });
     mark("woo-search:prefetch");
   }
-  function shardNames(counts, term) {  // per bucket with files: the one holding the term
-    var out = [], h = fnv(term);
-    counts.forEach(function (count, g) { if (count) out.push("s-" + g + "-" + (h % count) + ".json"); });
+  function shardNames(counts, term) {  // per bucket with files: the one holding the term (counts: meta.json's shards and codes)
+    var code = /\d/.test(term), out = [], h = fnv(term);
+    (code ? counts.codes : counts.shards).forEach(function (count, g) {
+      if (count) out.push((code ? "k-" : "s-") + g + "-" + (h % count) + ".json");
+    });
     return out;
   }
   function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
@@ -195,10 +199,10 @@
     var memoKey = kind + "\u0000" + term;
     if (scored[memoKey]) return scored[memoKey];
     var k1 = meta.bm25[0], b = meta.bm25[1];
-    return (scored[memoKey] = Promise.all(shardNames(meta.shards, term).map(function (name) {
+    return (scored[memoKey] = Promise.all(shardNames(meta, term).map(function (name) {
       return load(name).then(function (json) {
         (json.afgekapt || []).forEach(function (t) { capped[t] = true; });
-        var part = json[kind];
+        var part = json[kind] || {};  // a code file has no text index
         return Object.prototype.hasOwnProperty.call(part, term) ? part[term] : null;
       });
     })).then(function (entries) {
