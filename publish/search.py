@@ -416,6 +416,13 @@ def combined_statistics(rows: list) -> list:
     return [documents, lengths]
 
 
+def shard_names(meta: dict, term: str) -> list[str]:
+    """The files (under zoeken/index/) that hold a term, one per bucket with files, as woo-search.js's
+    ``shardNames``: ``s-`` files for a word (both indexes), ``k-`` files for a code (``is_code``)."""
+    prefix, counts = ("k", meta["codes"]) if is_code(term) else ("s", meta["shards"])
+    return [f"{prefix}-{g}-{shard_of(term, count)}.json" for g, count in enumerate(counts) if count]
+
+
 def term_scores(files: dict[str, str], kind: str, term: str) -> dict[str, float]:
     """``{ref: score}`` of one term over an index's files ({name: JSON text}), as woo-search.js's
     ``searchShard`` computes it: the term's shard of every bucket, the statistics added up."""
@@ -423,13 +430,11 @@ def term_scores(files: dict[str, str], kind: str, term: str) -> dict[str, float]
     part = {"besluiten": "b", "tekst": "t"}[kind]
     if is_code(term) and part == "t":  # never looked up: not in the index
         return {}
-    prefix, counts = ("k", meta["codes"]) if is_code(term) else ("s", meta["shards"])
     entries = []
-    for g, count in enumerate(counts):
-        if count:
-            termen = json.loads(files[f"{prefix}-{g}-{shard_of(term, count)}.json"])[part]
-            if term in termen:
-                entries.append(termen[term])
+    for name in shard_names(meta, term):
+        termen = json.loads(files[name])[part]
+        if term in termen:
+            entries.append(termen[term])
     statistics = combined_statistics(meta["statistiek"][kind])
     df = sum(e[0] for e in entries)
     out: dict[str, float] = {}
