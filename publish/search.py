@@ -9,7 +9,9 @@ Design, so that what a browser loads per query stays bounded as the site grows:
   document titles); under ``t`` the title of every published PDF (as page 0) and the full text of its
   pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the bucket's number of
   shards, one file per bucket and term for both indexes (formats 4 and 5 had a file for each, so twice
-  the requests).
+  the requests). ``k-G-N.json``: terms with a digit (``is_code``: kenmerken, years, numbers) of the
+  decision index, where the browser looks every query word with a digit up; so a kenmerk query does not
+  load text postings, and the text's own numbers, which no query reaches, are not published.
 - Format 4 (issue 19): a shard is ``{"termen": {term: [df, {field: [ref, count, length, ...]}]}}``;
   woo-search.js scores BM25 exactly as lunr.js 2.3 did (k1 1.2, b 0.75, field boosts; ``shard_scores`` and
   ``term_scores`` are its Python twins). Format 5: over the whole index, the document frequencies of a
