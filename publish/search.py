@@ -899,9 +899,12 @@ def _index_code_version() -> str:
     """What a bucket's shards depend on besides their input: the index code and its settings."""
     import inspect
 
-    source = "".join(
-        inspect.getsource(x)
-        for x in (ShardedIndex, bm25, shard_of, fnv1a, _json_len, shard_count, combined_shard, is_code, _Split)
+    source = (
+        "".join(
+            inspect.getsource(x)
+            for x in (ShardedIndex, bm25, shard_of, fnv1a, _json_len, shard_count, combined_shard, is_code, _Split)
+        )
+        + _ASCII_DIGIT.pattern
     )
     settings = [INDEX_VERSION, K1, B, TARGET_SHARD_BYTES, MAX_POSTINGS, MAX_DECISION_POSTINGS, SPILL_BUCKETS]
     return _sha256_json([source, settings])[:12]
@@ -930,11 +933,13 @@ def _fill(
                 index.add_analysed(f"{sid}/{f_no}/{page_no}/{date36}", page)
 
 
-@lru_cache(maxsize=1_000_000)
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
 def is_code(term: str) -> bool:
     """A term with an ASCII digit (a kenmerk or a part of it, a year, a number): woo-search.js sends every query
     word with a digit to the decision index only, so such terms are in the code files."""
-    return any("0" <= c <= "9" for c in term)
+    return _ASCII_DIGIT.search(term) is not None
 
 
 class _Split:
