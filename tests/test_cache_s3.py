@@ -40,6 +40,11 @@ def s3(tmp_path):
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
+    import urllib.request
+
+    # moto keeps its buckets in this process, across servers: every test starts from an empty store
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never through a proxy
+    direct.open(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30).close()
     env = {
         "AWS_ACCESS_KEY_ID": "proef",
         "AWS_SECRET_ACCESS_KEY": "proef",
