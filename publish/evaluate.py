@@ -18,6 +18,7 @@ from .package import Partial, find_packages, read_package
 from .pdfs import PdfInspector, PdfResult
 from .problems import Problems
 from .safetext import log_unexpected
+from .validationcache import Entry
 
 UNEXPECTED_FIX = (
     "Controleer het bestand en lever het zo nodig opnieuw aan (opnieuw opgeslagen of geëxporteerd). Blijft dit "
@@ -51,7 +52,7 @@ class PackageResult:
     pdfs: dict[Path, PdfResult] = field(default_factory=dict)
     history: list = field(default_factory=list)
     partial: Partial | None = None  # what could be read of a package without a Decision (checked anyway)
-    cached: object = field(default=None, repr=False, compare=False)  # validationcache.Entry of this build, if any
+    cached: Entry | None = field(default=None, repr=False, compare=False)  # this build's validation cache entry
 
     def files(self) -> list:
         """Files to inspect and publish: withdrawn documents are left out (they may be the leak). For a
