@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -40,7 +41,7 @@ import stat
 from pathlib import Path
 
 KIND = "validatie"
-VERSION = 1
+VERSION = 2
 
 
 class Uncacheable(Exception):
@@ -145,6 +146,7 @@ def _signers(trust) -> list:
 # -- encoding the model -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def _classes() -> dict[str, type]:
     from . import types
     from .grounds import Ground
@@ -157,9 +159,18 @@ def _classes() -> dict[str, type]:
     return classes
 
 
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+_PLAIN = frozenset({str, int, bool})
+
+
 class _Codec:
     """Tagged JSON of the validated model: arrays for lists, one-letter objects for every other kind; paths
-    relative to the package folder; dataclasses only of the known classes."""
+    relative to the package folder; dataclasses only of the known classes, their fields in declaration order
+    (the code version, and with it every class's fields, is part of the key)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -169,12 +180,12 @@ class _Codec:
 
     def encode(self, value, depth: int = 0):
         kind = type(value)
-        if value is None or kind is str or kind is bool or kind is int:
+        if value is None or kind in _PLAIN:
             return value
         if depth > 40:
             raise Uncacheable("te diep")
         if kind is list:
-            return [self.encode(v, depth + 1) for v in value]
+            return [v if v is None or type(v) in _PLAIN else self.encode(v, depth + 1) for v in value]
         if kind is tuple:
             return {"u": [self.encode(v, depth + 1) for v in value]}
         if kind is dict:
@@ -194,43 +205,45 @@ class _Codec:
             raise Uncacheable("een pad buiten de pakketmap")
         tag = self.tags.get(kind)
         if tag is not None:
-            return {"c": tag, "v": [[f.name, self.encode(getattr(value, f.name), depth + 1)] for f in dataclasses.fields(value)]}
+            values = [getattr(value, name) for name in _field_names(kind)]
+            return {"c": tag, "v": [v if v is None or type(v) in _PLAIN else self.encode(v, depth + 1) for v in values]}
         raise Uncacheable(kind.__name__)
 
     def decode(self, value, depth: int = 0):
-        if value is None or isinstance(value, (str, bool, int)):
+        kind = type(value)
+        if value is None or kind in _PLAIN:
             return value
         if depth > 40:
             raise Uncacheable("te diep")
-        if isinstance(value, list):
-            return [self.decode(v, depth + 1) for v in value]
-        if not isinstance(value, dict) or len(value) not in (1, 2):
+        if kind is list:
+            return [v if v is None or type(v) in _PLAIN else self.decode(v, depth + 1) for v in value]
+        if kind is not dict or len(value) not in (1, 2):
             raise Uncacheable("onbekende vorm")
         if "c" in value:
             cls = self.classes.get(value["c"])
-            fields = value.get("v")
-            if cls is None or not isinstance(fields, list):
+            values = value.get("v")
+            if cls is None or type(values) is not list or len(value) != 2:
                 raise Uncacheable("onbekende klasse")
-            names = [f.name for f in dataclasses.fields(cls)]
-            if [f[0] if isinstance(f, list) and len(f) == 2 else None for f in fields] != names:
+            names = _field_names(cls)
+            if len(values) != len(names):
                 raise Uncacheable("andere velden")
-            return cls(**{name: self.decode(item, depth + 1) for name, item in fields})
-        (tag, item), *_ = value.items()
+            return cls(**{n: v if v is None or type(v) in _PLAIN else self.decode(v, depth + 1) for n, v in zip(names, values)})
         if len(value) != 1:
             raise Uncacheable("onbekende vorm")
-        if tag == "u" and isinstance(item, list):
+        ((tag, item),) = value.items()
+        if tag == "u" and type(item) is list:
             return tuple(self.decode(v, depth + 1) for v in item)
-        if tag == "m" and isinstance(item, list):
-            if not all(isinstance(kv, list) and len(kv) == 2 for kv in item):
+        if tag == "m" and type(item) is list:
+            if not all(type(kv) is list and len(kv) == 2 for kv in item):
                 raise Uncacheable("onbekende vorm")
             return {self.decode(k, depth + 1): self.decode(v, depth + 1) for k, v in item}
-        if tag == "f" and isinstance(item, str):
+        if tag == "f" and type(item) is str:
             return float(item)
-        if tag == "d" and isinstance(item, str):
+        if tag == "d" and type(item) is str:
             return dt.date.fromisoformat(item)
-        if tag == "t" and isinstance(item, str):
+        if tag == "t" and type(item) is str:
             return dt.datetime.fromisoformat(item)
-        if tag == "p" and isinstance(item, str):
+        if tag == "p" and type(item) is str:
             if item == ".":
                 return self.folder
             parts = item.split(os.sep)

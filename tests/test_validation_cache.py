@@ -438,7 +438,8 @@ def test_entries_of_another_shape_are_refused(make_package, tmp_path):
         {**stored, "versie": 99},
         {**stored, "map": "ander"},
         {**stored, "besluit": {"c": "os.system", "v": []}},  # no class outside the model
-        {**stored, "besluit": {"c": "FileRef", "v": [["relpath", "x"], ["path", {"p": "../../etc/passwd"}]]}},
+        {**stored, "besluit": {"c": "FileRef", "v": ["x", {"p": "../../etc/passwd"}]}},
+        {**stored, "besluit": {**stored["besluit"], "v": stored["besluit"]["v"][:-1]}},  # a field short
         {**stored, "problemen": [["f", "l", "m", "x", "code", "ernstig"]]},
         [],
     ):
