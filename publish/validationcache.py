@@ -159,9 +159,14 @@ def _classes() -> dict[str, type]:
     return classes
 
 
-@functools.lru_cache(maxsize=None)
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 _PLAIN = frozenset({str, int, bool})
