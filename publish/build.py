@@ -39,6 +39,7 @@ from .sitefiles import layer_theme, page_roots
 from .sitemaps import robots_txt, sitemap_xml
 from .store import Archive, archive_dir
 from .swap import keep_unchanged_times, swap_in
+from .validationcache import ValidationCache
 
 EXIT_OK, EXIT_REFUSED, EXIT_FAILURE = 0, 1, 2
 TEMP_PREFIX = ".woo-build-"
@@ -259,6 +260,8 @@ def _build_with(
         # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
         # package folder is listed once (paths.listing_scope).
         with hash_memo(inspector.cache) as memo, listing_scope():
+            # Issue 19: a package that did not change is not validated again (publish/validationcache.py).
+            validation = ValidationCache(inspector.cache, site.limits, trust, site.allowed_personal_data)
             results = evaluate(
                 package_folders(opts.decisions),
                 inspector,
@@ -267,7 +270,12 @@ def _build_with(
                 trust=trust,
                 limits=site.limits,
                 archive=archive,
+                validation=validation,
             )
+            try:
+                validation.prune()
+            except OSError as exc:
+                log_unexpected("(cache)", exc, "het opruimen van de validatiecache")
             archive.clean_unpacked(".uitgepakt-")
             unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
             fates = decide(results, trust, archive, inspector, site.allowed_personal_data, today, unpacked)
@@ -278,6 +286,9 @@ def _build_with(
             pdf_oordelen_uit_volledig=inspector.verdicts_made,
             handtekeningen_gecontroleerd=signing.COUNTERS["verified"] - signatures_before["verified"],
             handtekeningen_uit_cache=signing.COUNTERS["remembered"] - signatures_before["remembered"],
+            pakketten_gevalideerd=validation.validated,
+            pakketten_validatie_uit_cache=validation.reused,
+            pakketten_niet_in_validatiecache=validation.uncacheable,
         )
         report.pdfs_parsed = inspector.parsed
         report.pdfs_checked = len({path for r in results for path in r.pdfs})

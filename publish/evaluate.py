@@ -18,6 +18,7 @@ from .package import Partial, find_packages, read_package
 from .pdfs import PdfInspector, PdfResult
 from .problems import Problems
 from .safetext import log_unexpected
+from .validationcache import Entry
 
 UNEXPECTED_FIX = (
     "Controleer het bestand en lever het zo nodig opnieuw aan (opnieuw opgeslagen of geëxporteerd). Blijft dit "
@@ -51,6 +52,7 @@ class PackageResult:
     pdfs: dict[Path, PdfResult] = field(default_factory=dict)
     history: list = field(default_factory=list)
     partial: Partial | None = None  # what could be read of a package without a Decision (checked anyway)
+    cached: Entry | None = field(default=None, repr=False, compare=False)  # this build's validation cache entry
 
     def files(self) -> list:
         """Files to inspect and publish: withdrawn documents are left out (they may be the leak). For a
@@ -91,13 +93,15 @@ def evaluate(
     limits: Limits | None = None,
     archive=None,
     lost_withdrawal_is_error: bool = True,
+    validation=None,
 ) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public.
     ``trust`` (approval.Trust): verify the signatures of change-history entries.
     ``archive`` (store.Archive): withdrawals it remembers stay in effect (see ``remembered_withdrawals``);
     ``lost_withdrawal_is_error``: False for archived versions, whose history may rightly predate a withdrawal.
     ``limits``: the site's limits (default: the inspector's). Whatever goes wrong in one package
-    refuses that package only."""
+    refuses that package only. ``validation`` (validationcache.ValidationCache, issue 19): each package's validated
+    model and the privacy check of its texts from the build cache when the package and the settings are unchanged."""
     from .gate.personal_data import allowed_hashes
 
     limits = limits or getattr(inspector, "limits", DEFAULT_LIMITS)
@@ -108,7 +112,13 @@ def evaluate(
         result = PackageResult(folder, None, Problems(folder.name))
         results.append(result)
         try:
-            result.decision, result.problems, result.partial = read_package(folder, limits)
+            entry = result.cached = validation.lookup(folder) if validation is not None else None
+            if entry is not None and entry.hit:
+                result.decision, result.problems, result.partial = entry.decision, entry.problems, entry.partial
+            else:
+                result.decision, result.problems, result.partial = read_package(folder, limits)
+                if validation is not None:
+                    validation.made(entry, folder, result.decision, result.problems, result.partial)
             problems = result.problems
             history, error = read_history(folder, trust)
             result.history = history
@@ -135,6 +145,7 @@ def evaluate(
                     "wijzigingen.onleesbaar",
                 )
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - isolation, see refuse_unexpected
+            result.cached = None  # never cache a package that failed unexpectedly
             refuse_unexpected(result, exc, "het lezen van het pakket")
         if archive is not None:
             try:
@@ -160,7 +171,11 @@ def evaluate(
             if r.decision is not None:
                 _withdrawn_file_returns(r, files[id(r)], inspected, archive)
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
+            r.cached = None
             refuse_unexpected(r, exc, "het controleren van de pdf's")
+    if validation is not None:
+        for r in results:
+            validation.finish(r.cached, r.folder)
     return results
 
 
@@ -260,14 +275,23 @@ def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archi
 
 def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, allowed_hashes) -> None:
     from .privacy import check_published_texts
+    from .validationcache import privacy_problems
 
     d = r.decision
-    if d is not None:
-        allowed_here = allowed_hashes(list(allowed) + d.allowed_personal_data)
-        check_published_texts(d, allowed_here, r.problems)
-    elif r.partial is not None:
-        allowed_here = allowed_hashes(list(allowed) + r.partial.allowed)
-        check_published_texts(None, allowed_here, r.problems, texts=r.partial.texts)
+    entry = r.cached
+    if d is not None or r.partial is not None:
+        texts_allowed = d.allowed_personal_data if d is not None else r.partial.allowed
+        allowed_here = allowed_hashes(list(allowed) + texts_allowed)
+        if entry is not None and entry.hit and entry.privacy is not None:
+            r.problems.extend(entry.privacy)  # the same texts and allowed values: the same findings (issue 19)
+        else:
+            found = Problems(r.name)
+            if d is not None:
+                check_published_texts(d, allowed_here, found)
+            else:
+                check_published_texts(None, allowed_here, found, texts=r.partial.texts)
+            r.problems.extend(found)
+            privacy_problems(entry, found)
     else:
         allowed_here = allowed_hashes(list(allowed))
     for ref in refs:

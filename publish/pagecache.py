@@ -22,7 +22,9 @@ The fingerprint of a decision is the SHA-256 of its whole view as the pages see 
 every field of the validated decision, its inventory rows, published files (title, place, size, pages,
 the identity of their texts in the inspection cache) and history, walked generically, so a field added
 to the model enters the key without anyone remembering to add it. A value of a kind the walk does not
-know makes the decision uncacheable (it is simply made every build), never a wrong hit.
+know makes the decision uncacheable (it is simply made every build), never a wrong hit. Paths below the folder
+that holds the decision's package (``decisions/``) enter the key relative to it, so a site folder moved or copied
+elsewhere keeps its pages (no page shows such a path).
 
 Every entry carries its SHA-256 (``Cache.put_blob``); an entry that is damaged, of the wrong shape,
 names other pages than the decision has, or whose page text holds script markup the last build did not
@@ -35,6 +37,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Container
 from pathlib import PurePath
 
@@ -75,9 +78,10 @@ def _anchor(row) -> object:
     return {"a": anchor}
 
 
-def _encode(value, depth: int = 0):
+def _encode(value, depth: int = 0, root: str = ""):
     """A JSON value that differs whenever ``value`` differs: JSON arrays for sequences, objects with a
-    one-letter tag for every other kind, so no two kinds of value ever encode alike."""
+    one-letter tag for every other kind, so no two kinds of value ever encode alike. ``root``: a path below
+    it (text starting with ``root``) is encoded by the rest of its text (tag "r")."""
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
@@ -87,17 +91,20 @@ def _encode(value, depth: int = 0):
     if isinstance(value, float):
         return {"f": repr(value)}
     if isinstance(value, (list, tuple)):
-        return [v if v is None or type(v) in _PLAIN else _encode(v, depth + 1) for v in value]
+        return [v if v is None or type(v) in _PLAIN else _encode(v, depth + 1, root) for v in value]
     if isinstance(value, dt.datetime):
         return {"t": value.isoformat()}
     if isinstance(value, dt.date):
         return {"d": value.isoformat()}
     if isinstance(value, PurePath):
-        return {"p": str(value)}
+        text = str(value)
+        if root and text.startswith(root):
+            return {"r": text[len(root) :]}
+        return {"p": text}
     if isinstance(value, dict):
-        return {"m": sorted([[repr(k), _encode(v, depth + 1)] for k, v in value.items()], key=lambda kv: kv[0])}
+        return {"m": sorted([[repr(k), _encode(v, depth + 1, root)] for k, v in value.items()], key=lambda kv: kv[0])}
     if isinstance(value, (set, frozenset)):
-        return {"s": sorted(json.dumps(_encode(v, depth + 1), sort_keys=True) for v in value)}
+        return {"s": sorted(json.dumps(_encode(v, depth + 1, root), sort_keys=True) for v in value)}
     identity = getattr(value, "identity", None)
     if callable(identity) and type(value).__name__ == "CachedTexts":
         return {"x": list(identity())}
@@ -112,7 +119,7 @@ def _encode(value, depth: int = 0):
             elif rows and name in _REFERENCES:
                 fields.append(_anchor(item))
             else:
-                fields.append(_encode(item, depth + 1))
+                fields.append(_encode(item, depth + 1, root))
         return {"c": _class_name(cls), "v": fields}
     raise NoFingerprint(type(value).__name__)
 
@@ -128,10 +135,18 @@ def _class_name(cls: type) -> str:
     return name
 
 
+def _root(view) -> str:
+    """The folder that holds the decision's package folder, with a trailing separator ("" when unknown)."""
+    folder = getattr(getattr(view, "decision", None), "folder", None)
+    if not isinstance(folder, PurePath) or folder.parent == folder:
+        return ""
+    return os.path.join(str(folder.parent), "")
+
+
 def view_fingerprint(view) -> str:
     """SHA-256 over everything of a decision's view its pages can show (NoFingerprint when it holds
     a value of an unknown kind)."""
-    body = json.dumps(_encode(view), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    body = json.dumps(_encode(view, 0, _root(view)), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
 
 

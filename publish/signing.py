@@ -6,7 +6,8 @@ UTF-8) of what is approved; the signer's principal is stored beside it and check
 Nothing here reaches the published site.
 
 Verification results are pure functions of (text, signature, principal, allowed-signers content), so
-they may be cached; the cache stays safe to delete.
+they may be cached; the cache stays safe to delete. Not so for a key with a validity period (``valid-before``,
+``valid-after``): ssh-keygen compares it with the current time, so those verifications run every time.
 """
 
 from __future__ import annotations
@@ -179,6 +180,13 @@ def sign(data: bytes, key: Path, namespace: str = NAMESPACE) -> str:
         return signature.read_text(encoding="ascii")
 
 
+def _time_bound(signers: bytes) -> bool:
+    """Whether an allowed-signers file gives any key a validity period: ssh-keygen checks it against the current
+    time, so such a verification is never remembered (issue 19: expiry is evaluated every build)."""
+    lowered = signers.lower()
+    return b"valid-before" in lowered or b"valid-after" in lowered
+
+
 @dataclass(frozen=True)
 class Verified:
     principal: str
@@ -200,6 +208,8 @@ def verify(
             f"het bestand met toegestane ondertekenaars ({allowed_signers}) kan niet gelezen worden: {exc.strerror or exc}"
         ) from None
     key = hashlib.sha256(b"\0".join([namespace.encode(), data, signature.encode(), principal.encode(), signers])).hexdigest()
+    if _time_bound(signers):
+        cache = None  # a key with a validity period (valid-before/valid-after): its verdict depends on the day
     if cache is not None:
         hit = cache.get_json("handtekening", key)
         if isinstance(hit, dict) and hit.get("principal") == principal and isinstance(hit.get("fingerprint"), str):

@@ -1,0 +1,411 @@
+"""Warm rebuilds (issue 19): a package's validated model is kept in the build cache, so a rebuild in which the
+package did not change reads no YAML, no inventory and runs no privacy check of its texts for it.
+
+What is cached, per package folder (kind ``validatie``): what ``package.read_package`` returned (the ``Decision``,
+or for a refused package what could be read of it, and its problems in order) and the problems of the privacy
+check of its published texts (``privacy.check_published_texts``). Both are pure functions of their inputs, and
+the key is an exact fingerprint of every one of them:
+
+- the package folder as validation sees it: every entry below it, by name and kind (folder or file), and the
+  SHA-256 of every file (PDFs through the build's memo of unchanged files, ``cache.HashMemo``; every other file
+  hashed afresh), the approval and the change history included; a package holding a link (symlink), a FIFO or
+  any other special file, or a file that cannot be read, is never cached (validated every build);
+- the folder's name (problems name it);
+- the site settings validation reads: the limits (``extra.woo.limieten``), the values allowed under
+  ``toegestane_gegevens``, and the trust settings (the allowed-signers file's bytes, ``vier_ogen``,
+  ``ongetekend``), although the cached steps do not read the last ones: a changed key validates again;
+- the code and library versions (``incremental.code_hash``), the schema of every publication type and the
+  time-zone rules dates in inventories are read in.
+
+What is never cached, because it depends on the day or on other state, and runs every build: the approval check
+and its signatures (``fate.decide``; the signatures have their own cache, which is not used for keys with a
+validity period), embargo (publication date against the build's day), the change history and its signatures,
+withdrawals the archive remembers, the cross-package rules, and the PDF checks (by each PDF's SHA-256).
+
+An entry carries its SHA-256 (``Cache.put_blob``) and its own key and folder name: a damaged entry, one of
+another shape, or one copied under another key, is refused and the package validated normally. Values are
+stored as tagged JSON and rebuilt only from a fixed list of model classes; paths are stored relative to the
+package folder, so a moved site folder keeps its entries. A value the encoding does not know makes the package
+uncacheable, never a wrong hit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+
+KIND = "validatie"
+VERSION = 2
+
+
+class Uncacheable(Exception):
+    """A value, a file or a folder the cache does not take: validate as usual."""
+
+
+# -- the key ------------------------------------------------------------------------------------------
+
+
+def _listing(folder: Path) -> list:
+    """[kind, relative name, SHA-256] for every entry below ``folder``, depth first in name order."""
+    from .approval import sha256_file
+
+    try:
+        if stat.S_ISLNK(os.lstat(folder).st_mode):
+            raise Uncacheable("de pakketmap is een snelkoppeling")
+    except OSError as exc:
+        raise Uncacheable(str(exc)) from None
+    out: list = []
+    stack = [(folder, "")]
+    while stack:
+        base, prefix = stack.pop()
+        try:
+            with os.scandir(base) as it:
+                entries = sorted(it, key=lambda e: os.fsencode(e.name))
+        except OSError as exc:
+            raise Uncacheable(str(exc)) from None
+        below = []
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError as exc:
+                raise Uncacheable(str(exc)) from None
+            if stat.S_ISDIR(mode):
+                out.append(["d", rel])
+                below.append((Path(entry.path), rel + "/"))
+            elif stat.S_ISREG(mode):
+                try:
+                    out.append(["f", rel, sha256_file(Path(entry.path))])
+                except OSError as exc:
+                    raise Uncacheable(str(exc)) from None
+            else:  # a link, FIFO, socket or device: never guessed about
+                raise Uncacheable(f"'{rel}' is geen gewoon bestand of map")
+        stack.extend(reversed(below))
+    return out
+
+
+def _callable_name(value) -> str:
+    return f"{getattr(value, '__module__', '?')}.{getattr(value, '__qualname__', type(value).__name__)}"
+
+
+def _schemas() -> list:
+    """Every publication type's schema as data (a rule's check by its name: its code is in the code hash)."""
+    from . import types
+
+    def plain(value):
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return [type(value).__name__, [[f.name, plain(getattr(value, f.name))] for f in dataclasses.fields(value)]]
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return [[str(k), plain(v)] for k, v in value.items()]
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        if callable(value):
+            return _callable_name(value)
+        return repr(value)
+
+    return [[name, plain(types.REGISTRY[name].schema)] for name in sorted(types.REGISTRY)]
+
+
+def _time_zone() -> str:
+    """SHA-256 of the rules of Dutch time (``dates.DUTCH_TIME``) as this machine has them."""
+    import zoneinfo
+
+    for root in zoneinfo.TZPATH:
+        path = Path(root) / "Europe" / "Amsterdam"
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    try:
+        from importlib.metadata import version
+
+        return "tzdata==" + version("tzdata")
+    except Exception:  # noqa: BLE001 - no rules found: the key says so
+        return "?"
+
+
+def _signers(trust) -> list:
+    signers = getattr(trust, "signers", None)
+    digest = None
+    if signers is not None:
+        try:
+            digest = hashlib.sha256(Path(signers).read_bytes()).hexdigest()
+        except OSError:
+            digest = "onleesbaar"
+    return [digest, bool(getattr(trust, "four_eyes", False)), bool(getattr(trust, "unsigned", False))]
+
+
+# -- encoding the model -------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _classes() -> dict[str, type]:
+    from . import types
+    from .grounds import Ground
+    from .model import Annex, Decision, FileRef, InventoryRow
+    from .package import Partial
+
+    classes: dict[str, type] = {c.__name__: c for c in (Annex, Decision, FileRef, InventoryRow, Ground, Partial)}
+    for name, kind in types.REGISTRY.items():
+        classes["gegevens:" + name] = kind.schema.model()
+    return classes
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+_PLAIN = frozenset({str, int, bool})
+
+
+class _Codec:
+    """Tagged JSON of the validated model: arrays for lists, one-letter objects for every other kind; paths
+    relative to the package folder; dataclasses only of the known classes, their fields in declaration order
+    (the code version, and with it every class's fields, is part of the key)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.prefix = str(folder) + os.sep
+        self.classes = _classes()
+        self.tags = {cls: tag for tag, cls in self.classes.items()}
+
+    def encode(self, value, depth: int = 0):
+        kind = type(value)
+        if value is None or kind in _PLAIN:
+            return value
+        if depth > 40:
+            raise Uncacheable("te diep")
+        if kind is list:
+            return [v if v is None or type(v) in _PLAIN else self.encode(v, depth + 1) for v in value]
+        if kind is tuple:
+            return {"u": [self.encode(v, depth + 1) for v in value]}
+        if kind is dict:
+            return {"m": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
+        if kind is float:
+            return {"f": repr(value)}
+        if kind is dt.date:
+            return {"d": value.isoformat()}
+        if kind is dt.datetime and value.tzinfo is None:
+            return {"t": value.isoformat()}
+        if kind is type(self.folder):
+            text = str(value)
+            if text == str(self.folder):
+                return {"p": "."}
+            if text.startswith(self.prefix) and text[len(self.prefix) :]:
+                return {"p": text[len(self.prefix) :]}
+            raise Uncacheable("een pad buiten de pakketmap")
+        tag = self.tags.get(kind)
+        if tag is not None:
+            values = [getattr(value, name) for name in _field_names(kind)]
+            return {"c": tag, "v": [v if v is None or type(v) in _PLAIN else self.encode(v, depth + 1) for v in values]}
+        raise Uncacheable(kind.__name__)
+
+    def decode(self, value, depth: int = 0):
+        kind = type(value)
+        if value is None or kind in _PLAIN:
+            return value
+        if depth > 40:
+            raise Uncacheable("te diep")
+        if kind is list:
+            return [v if v is None or type(v) in _PLAIN else self.decode(v, depth + 1) for v in value]
+        if kind is not dict or len(value) not in (1, 2):
+            raise Uncacheable("onbekende vorm")
+        if "c" in value:
+            cls = self.classes.get(value["c"])
+            values = value.get("v")
+            if cls is None or type(values) is not list or len(value) != 2:
+                raise Uncacheable("onbekende klasse")
+            names = _field_names(cls)
+            if len(values) != len(names):
+                raise Uncacheable("andere velden")
+            return cls(**{n: v if v is None or type(v) in _PLAIN else self.decode(v, depth + 1) for n, v in zip(names, values)})
+        if len(value) != 1:
+            raise Uncacheable("onbekende vorm")
+        ((tag, item),) = value.items()
+        if tag == "u" and type(item) is list:
+            return tuple(self.decode(v, depth + 1) for v in item)
+        if tag == "m" and type(item) is list:
+            if not all(type(kv) is list and len(kv) == 2 for kv in item):
+                raise Uncacheable("onbekende vorm")
+            return {self.decode(k, depth + 1): self.decode(v, depth + 1) for k, v in item}
+        if tag == "f" and type(item) is str:
+            return float(item)
+        if tag == "d" and type(item) is str:
+            return dt.date.fromisoformat(item)
+        if tag == "t" and type(item) is str:
+            return dt.datetime.fromisoformat(item)
+        if tag == "p" and type(item) is str:
+            if item == ".":
+                return self.folder
+            parts = item.split(os.sep)
+            if item.startswith(os.sep) or any(p in ("", ".", "..") for p in parts):
+                raise Uncacheable("een pad buiten de pakketmap")
+            return self.folder.joinpath(*parts)
+        raise Uncacheable("onbekende vorm")
+
+
+def _problems_json(problems) -> list:
+    return [[p.file, p.location, p.message, p.fix, p.code, p.severity] for p in problems]
+
+
+def _problems(name: str, data) -> list:
+    from .problems import ERROR, WARNING, Problem
+
+    if not isinstance(data, list):
+        raise Uncacheable("onbekende vorm")
+    out = []
+    for item in data:
+        if not (isinstance(item, list) and len(item) == 6 and all(isinstance(x, str) for x in item)):
+            raise Uncacheable("onbekende vorm")
+        if item[5] not in (ERROR, WARNING):
+            raise Uncacheable("onbekende vorm")
+        out.append(Problem(name, *item))
+    return out
+
+
+# -- the cache ----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Entry:
+    """One package's validated state: from the cache (``hit``) or made this build and written at ``finish``."""
+
+    key: str
+    hit: bool
+    decision: object = None
+    problems: list = dataclasses.field(default_factory=list)
+    partial: object = None
+    privacy: list | None = None  # problems of the privacy check of the published texts; None: not known
+    body: dict | None = None  # what is written (entries made this build)
+
+
+class ValidationCache:
+    """The validated model of every package, per build. ``reused``: packages taken from the cache; ``validated``:
+    validated as usual (and cached); ``uncacheable``: validated every build (a link in the package, ...)."""
+
+    def __init__(self, cache, limits, trust, allowed):
+        from .incremental import code_hash
+
+        self.cache = cache
+        self.reused = 0
+        self.validated = 0
+        self.uncacheable = 0
+        self.used: set[str] = set()
+        settings = [
+            VERSION,
+            code_hash(),
+            dataclasses.asdict(limits),
+            [str(a) for a in allowed],
+            _signers(trust),
+            _schemas(),
+            _time_zone(),
+        ]
+        body = json.dumps(settings, ensure_ascii=True, sort_keys=True, default=repr)
+        self.settings = hashlib.sha256(body.encode("ascii")).hexdigest()
+
+    def key(self, folder: Path) -> str:
+        """The exact fingerprint of everything validating ``folder`` reads; "" when it cannot be made."""
+        try:
+            listing = _listing(folder)
+        except Uncacheable:
+            return ""
+        body = json.dumps([self.settings, folder.name, listing], ensure_ascii=True, separators=(",", ":"))
+        return hashlib.sha256(body.encode("ascii")).hexdigest()
+
+    def lookup(self, folder: Path) -> Entry | None:
+        """The cached entry for ``folder`` as it is now, or an empty entry to fill (None: not cacheable)."""
+        key = self.key(folder)
+        if not key:
+            self.uncacheable += 1
+            return None
+        self.used.add(key)
+        stored = self.cache.get_blob(KIND, key) if self.cache is not None else None
+        if stored is not None:
+            entry = self._read(folder, key, stored[1])
+            if entry is not None:
+                self.reused += 1
+                return entry
+        self.validated += 1
+        return Entry(key, False)
+
+    def _read(self, folder: Path, key: str, data: bytes) -> Entry | None:
+        from .problems import Problems
+
+        try:
+            body = json.loads(data.decode("utf-8", "surrogatepass"))
+            if not isinstance(body, dict) or body.get("versie") != VERSION:
+                return None
+            if body.get("sleutel") != key or body.get("map") != folder.name:
+                return None  # an entry copied under another key, or for another folder
+            codec = _Codec(folder)
+            decision = codec.decode(body.get("besluit"))
+            partial = codec.decode(body.get("deels"))
+            classes = codec.classes
+            if decision is not None and type(decision) is not classes["Decision"]:
+                return None
+            if partial is not None and type(partial) is not classes["Partial"]:
+                return None
+            problems = Problems(folder.name)
+            problems.extend(_problems(folder.name, body.get("problemen")))
+            privacy = body.get("privacy")
+            privacy = None if privacy is None else _problems(folder.name, privacy)
+        except (Uncacheable, ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError, AttributeError):
+            return None
+        return Entry(key, True, decision, problems, partial, privacy)
+
+    def made(self, entry: Entry | None, folder: Path, decision, problems, partial) -> None:
+        """What ``read_package`` returned for a package that was not in the cache (encoded at once)."""
+        if entry is None or entry.hit:
+            return
+        try:
+            codec = _Codec(folder)
+            entry.body = {
+                "versie": VERSION,
+                "sleutel": entry.key,
+                "map": folder.name,
+                "besluit": codec.encode(decision),
+                "deels": codec.encode(partial),
+                "problemen": _problems_json(problems),
+                "privacy": None,
+            }
+        except (Uncacheable, RecursionError):
+            entry.body = None
+
+    def finish(self, entry: Entry | None, folder: Path) -> None:
+        """Write an entry made this build, when the folder is still exactly as its key says (a package changed
+        while it was being validated is validated again next build)."""
+        if entry is None or entry.hit or entry.body is None or self.cache is None:
+            return
+        if self.key(folder) != entry.key:
+            self.used.discard(entry.key)
+            return
+        data = json.dumps(entry.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        try:
+            self.cache.put_blob(KIND, entry.key, data)
+        except OSError:  # a read-only or full cache: validated again next time
+            pass
+
+    def prune(self) -> None:
+        """Remove the entries no package of this build used (changed or gone packages)."""
+        if self.cache is not None:
+            self.cache.prune(KIND, self.used)
+
+
+def privacy_problems(entry: Entry | None, problems) -> None:
+    """Record the privacy check's problems (``problems``, this build's) in an entry made this build."""
+    if entry is not None and not entry.hit and entry.body is not None:
+        entry.body["privacy"] = _problems_json(problems)
