@@ -225,9 +225,10 @@ def test_the_build_report_gives_each_phase_its_own_memory_peak():
     each phase's figure is its own (the high-water mark is reset between phases), not the build's peak so far."""
     import time
 
-    from publish.build import BuildReport, _lap
+    from publish.build import BuildReport, _lap, _peak_rss_mib
 
     report = BuildReport()
+    _peak_rss_mib()  # what earlier tests in this process used is no phase's
     _lap(report, "klein", time.perf_counter())
     ballast = bytearray(64 << 20)
     ballast[::4096] = b"x" * len(ballast[::4096])  # really resident
@@ -238,4 +239,4 @@ def test_the_build_report_gives_each_phase_its_own_memory_peak():
     if not memory:
         pytest.skip("this system does not tell a process's resident peak (/proc)")
     assert set(memory) == {"klein", "groot", "daarna"}
-    assert memory["groot"] >= memory["klein"] + 60 and memory["daarna"] < memory["groot"] - 30
+    assert memory["groot"] >= memory["klein"] + 50 and memory["daarna"] < memory["groot"] - 30
