@@ -245,6 +245,12 @@ def show(r: dict) -> None:
         f"site {r['site_bytes'] / 1e9:.2f} GB"
     )
     print(line("eerste build, warme cache", r["first"]))
+    phases = r["first"].get("geheugen_mib") or {}
+    if phases:  # issue 19: where the build process's peak is (its own resident peak per phase)
+        print(
+            "  piek per fase (bouwproces, MiB): "
+            + ", ".join(f"{k} {v:.0f}" for k, v in sorted(phases.items(), key=lambda kv: -kv[1]))
+        )
     if "warm" not in r:
         return
     print(line("warm, niets gewijzigd", r["warm"]))

@@ -59,6 +59,7 @@ class BuildReport:
     pdfs_checked: int = 0  # every PDF inspected, from the cache or read
     counters: dict[str, int] = field(default_factory=dict)  # issue 19: work done and work saved by the memos
     site: dict[str, int] = field(default_factory=dict)  # issue 19: pages rendered / from the cache, files reused
+    memory: dict[str, float] = field(default_factory=dict)  # issue 19: peak resident MiB of this process per phase
     written: bool = False
     error: str = ""
     exit_code: int = EXIT_OK
@@ -81,6 +82,7 @@ class BuildReport:
             "site": dict(sorted(self.site.items())),
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
             "tellers": dict(sorted(self.counters.items())),
+            "geheugen_mib": {k: round(v, 1) for k, v in sorted(self.memory.items())},
         }
 
 
@@ -292,7 +294,7 @@ def _build_with(
         )
         report.pdfs_parsed = inspector.parsed
         report.pdfs_checked = len({path for r in results for path in r.pdfs})
-        report.timings["valideren_en_pdf"] = time.perf_counter() - t0
+        _lap(report, "valideren_en_pdf", t0)
         _sort_fates(fates, report)
         report.warnings += vanished(results, archive)
         if report.refused:
@@ -576,14 +578,14 @@ def _write_site(
                 if not check.blamed:
                     t0 = time.perf_counter()
                     stream = _run_mkdocs(site, sources, new_site, views, (work / "generated", streamed), cache, reuse)
-                    report.timings["mkdocs"] = report.timings.get("mkdocs", 0.0) + time.perf_counter() - t0
+                    _lap(report, "mkdocs", t0)
                     if stream is not None:
                         report.site["paginas_gerenderd"] = report.site.get("paginas_gerenderd", 0) + stream.rendered
                         report.site["paginas_uit_cache"] = report.site.get("paginas_uit_cache", 0) + stream.from_cache
                         used_pages |= stream.used
                     t0 = time.perf_counter()
                     check = check_site(site, new_site, pages, static, packages, stream.clean if stream is not None else ())
-                    report.timings["scriptcontrole"] = report.timings.get("scriptcontrole", 0.0) + time.perf_counter() - t0
+                    _lap(report, "scriptcontrole", t0)
                 if check.unattributed:
                     report.error = (
                         "de site bevat scriptcode die niet gepubliceerd mag worden; er is niets geschreven:\n"
@@ -623,7 +625,7 @@ def _write_site(
             _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()
             _add_search_index(views, new_site, cache, work)
-            report.timings["zoekindex"] = time.perf_counter() - t0
+            _lap(report, "zoekindex", t0)
             _add_security_headers(new_site, check.script_hashes)
             t0 = time.perf_counter()
             report.site["bestanden_tijd_behouden"] = keep_unchanged_times(new_site, out)  # issue 19: a sync skips them
@@ -640,7 +642,24 @@ def _write_site(
 
 
 def _lap(report: BuildReport, name: str, t0: float) -> None:
+    """The time of a phase, and (issue 19) the peak resident memory of this process during it."""
     report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - t0
+    peak = _peak_rss_mib()
+    if peak is not None:
+        report.memory[name] = max(report.memory.get(name, 0.0), peak)
+
+
+def _peak_rss_mib() -> float | None:
+    """This process's resident high-water mark (Linux: VmHWM) since the previous call, in MiB, and reset, so
+    each phase gets its own peak (the benchmarks show where memory goes); None where /proc does not tell."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")  # resets VmHWM to the current resident size
+    except (OSError, ValueError, StopIteration, IndexError):
+        return None
+    return kib / 1024
 
 
 def _save_incremental(

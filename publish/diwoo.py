@@ -60,12 +60,49 @@ def _schema(kind: str) -> etree.XMLSchema:
 
 
 def validate(xml: str, kind: str) -> list[str]:
-    """Problems of one generated file against its schema; [] when valid."""
-    schema = _schema(kind)
-    document = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(no_network=True))
-    if schema.validate(document):
+    """Problems of one generated file against its schema; [] when valid. Issue 19: validated while it is
+    parsed (``_streamed_problem``), so a sitemap file of up to 45 MB never becomes a whole tree in memory;
+    only a file found invalid is parsed whole again, for the line numbers of its problems."""
+    streamed = _streamed_problem(xml, kind)
+    if streamed is None:
         return []
+    schema = _schema(kind)
+    try:
+        document = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(no_network=True))
+    except etree.XMLSyntaxError:
+        return [streamed]
+    if schema.validate(document):
+        return [streamed]
     return [f"regel {e.line}: {e.message}" for e in schema.error_log]
+
+
+STREAM_SLICE = 1 << 20  # characters fed to the validating parser at a time
+_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _streamed_problem(xml: str, kind: str) -> str | None:
+    """The first problem of ``xml`` against its schema, None when valid: a pull parser validates as it reads
+    slices of the file (libxml2's streaming schema validation), and each ``<url>``/``<sitemap>`` entry is let
+    go once it is read, so memory stays at one slice and one entry whatever the file's size."""
+    parser = etree.XMLPullParser(
+        events=("end",), tag=(_SITEMAP_NS + "url", _SITEMAP_NS + "sitemap"), schema=_schema(kind), no_network=True
+    )
+    try:
+        for start in range(0, len(xml), STREAM_SLICE):
+            parser.feed(xml[start : start + STREAM_SLICE].encode("utf-8"))
+            _let_go(parser)
+        parser.close()
+        _let_go(parser)
+    except etree.XMLSyntaxError as exc:
+        return str(exc) or "het bestand is geen geldige XML"
+    return None
+
+
+def _let_go(parser) -> None:
+    for _, element in parser.read_events():
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
 
 
 @dataclass

@@ -449,10 +449,12 @@ def term_scores(files: dict[str, str], kind: str, term: str) -> dict[str, float]
 
 
 SPILL_BUCKETS = 256  # postings are kept by FNV-1a(term) mod this (a power of two, at most the 4096 shards)
-SPILL_POSTINGS = 2_000_000  # postings held in memory before they go to temporary files
+# Postings held in memory before they go to temporary files (issue 19: about 140 bytes each in Python, so this
+# bounds the index phase to some 35 MB of postings whatever the archive's size; the output does not depend on it).
+SPILL_POSTINGS = 250_000
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=200_000)  # a memo only: the vocabulary grows with the archive, this cache must not
 def _bucket(term: str) -> int:
     return shard_of(term, SPILL_BUCKETS)
 

@@ -218,3 +218,25 @@ def test_generator_with_a_sink_lets_each_page_go(tmp_path):
 
     pages = Generator(SiteText("Woo-site", "Organisatie"), [], sink=sink).generate()
     assert seen == [p.url for p in pages] and all(p.body == "" for p in pages)
+
+
+def test_the_build_report_gives_each_phase_its_own_memory_peak():
+    """Issue 19: per phase the build process's resident peak (benchmarks/archive_scale.py shows where memory goes);
+    each phase's figure is its own (the high-water mark is reset between phases), not the build's peak so far."""
+    import time
+
+    from publish.build import BuildReport, _lap, _peak_rss_mib
+
+    report = BuildReport()
+    _peak_rss_mib()  # what earlier tests in this process used is no phase's
+    _lap(report, "klein", time.perf_counter())
+    ballast = bytearray(64 << 20)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # really resident
+    del ballast  # gone before the phase ends: its peak is still this phase's
+    _lap(report, "groot", time.perf_counter())
+    _lap(report, "daarna", time.perf_counter())
+    memory = report.to_json()["geheugen_mib"]
+    if not memory:
+        pytest.skip("this system does not tell a process's resident peak (/proc)")
+    assert set(memory) == {"klein", "groot", "daarna"}
+    assert memory["groot"] >= memory["klein"] + 50 and memory["daarna"] < memory["groot"] - 30

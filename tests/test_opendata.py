@@ -258,3 +258,28 @@ def test_withdrawn_and_refused_material_is_in_no_feed_or_download(site):
     assert not (site / "besluit/2024-0002/document-2.pdf").exists()
     assert not (site / "besluit/2024-0004").exists()
     assert not re.search(r"Jan Ambtenaar", "".join(t.decode("utf-8", "replace") for t in texts.values()))
+
+
+def test_a_sitemap_is_validated_while_it_is_read_in_slices(site, monkeypatch):
+    """Issue 19: a sitemap file (up to 45 MB) is validated as it is parsed, a slice at a time, never as a whole
+    tree; a problem in a later slice is still found, with its line, and a malformed file is a problem, not a crash."""
+    from publish import diwoo
+
+    monkeypatch.setattr(diwoo, "STREAM_SLICE", 97)  # many slices, cut inside tags and names
+    xml = (site / "sitemaps/diwoo-infocat014-1.xml").read_text()
+    assert len(xml) > 20 * diwoo.STREAM_SLICE
+    assert validate(xml, "urlset") == [] and diwoo._streamed_problem(xml, "urlset") is None
+    lines = xml.splitlines()
+    last = max(i for i, line in enumerate(lines) if "<diwoo:officieleTitel>" in line)
+    lines[last] = lines[last].replace(
+        "<diwoo:officieleTitel>", "<diwoo:onbekendVeld>x</diwoo:onbekendVeld><diwoo:officieleTitel>", 1
+    )
+    broken = "\n".join(lines) + "\n"
+    assert diwoo._streamed_problem(broken, "urlset") is not None
+    problems = validate(broken, "urlset")
+    assert problems and problems[0].startswith(f"regel {last + 1}:") and "onbekendVeld" in problems[0]
+    for malformed in (xml[: len(xml) // 2], xml.replace("<loc>", "<loc>\x01", 1), "", "<urlset>" * 10_000, "\ufeff" + xml[40:]):
+        assert validate(malformed, "urlset"), malformed[:80]  # a problem, never an exception
+    index = (site / INDEX_NAME).read_text()
+    assert validate(index, "sitemapindex") == []
+    assert validate(index.replace("</sitemapindex>", "<sitemap><loc>x</loc></sitemap></sitemapindex>"), "sitemapindex")
