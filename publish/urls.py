@@ -87,6 +87,11 @@ def facet(key: str, label: str) -> str:
     return f"{LISTING}{key}/{slugify(label)}/"
 
 
+def facet_index(key: str) -> str:
+    """Every value of one facet, e.g. ``besluiten/zaak/`` (issue 19: listing pages show only the top ones)."""
+    return f"{LISTING}{key}/"
+
+
 def listing_page(base: str, number: int) -> str:
     """Page ``number`` of a paged listing; page 1 is the listing itself."""
     return base if number == 1 else f"{base}pagina/{number}/"
