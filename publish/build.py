@@ -556,7 +556,15 @@ def _write_site(
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(work / "downloads" / path, new_site / path)
             _add_metadata_files(
-                site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today), cache, reuse, fragments, opts.sitemap_limits
+                site,
+                views,
+                new_site,
+                report,
+                _diwoo_withdrawn(views, withdrawn, today),
+                cache,
+                reuse,
+                fragments,
+                opts.sitemap_limits,
             )
             _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()

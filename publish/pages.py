@@ -737,7 +737,7 @@ class Generator:
         the facet's order (alphabetical; years newest first), ``FACET_INDEX_SIZE`` a page; plain links."""
         if self._facet_counts is None:
             self._facets(None)
-        for key, title, counted in self._facet_counts or []:
+        for key, _title, counted in self._facet_counts or []:
             if len(counted) <= FACET_TOP:
                 continue
             plural = FACET_PLURALS[key]

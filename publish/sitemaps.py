@@ -35,7 +35,8 @@ def _group_files(
 ) -> Iterator[tuple[str, str, str]]:
     """(name, XML, newest lastmod) of a group's files. ``decisions``: (lastmod, site-relative URLs) in order;
     a decision's addresses stay in one file unless it is larger than a file on its own."""
-    number, chunk, size, newest = 0, [], len(_HEAD) + len(_TAIL), ""
+    chunk: list[str] = []
+    number, size, newest = 0, len(_HEAD) + len(_TAIL), ""
 
     def flush() -> tuple[str, str, str]:
         nonlocal number, chunk, size, newest

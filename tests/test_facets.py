@@ -15,8 +15,6 @@ from publish.build import EXIT_OK, BuildOptions, run_build
 
 from support import ROOT, PackageMaker, Server, approve, needs_browser, probe
 
-pytestmark = pytest.mark.slow  # builds a site
-
 CASES = [f"ZAAK-{n:03d}" for n in range(1, 8)]  # seven case numbers; ZAAK-001 is in three decisions, ZAAK-002 in two
 
 
@@ -64,6 +62,7 @@ def site(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_a_listing_page_shows_the_top_values_and_links_to_all(site: Path):
     listing = (site / "besluiten/index.html").read_text()
     cases = _section(listing, "Zaaknummer")
@@ -81,6 +80,7 @@ def test_a_listing_page_shows_the_top_values_and_links_to_all(site: Path):
     assert 'href="uitkomst/openbaar/"' in outcome and "Alle " not in outcome
 
 
+@pytest.mark.slow
 def test_the_page_of_a_value_beyond_the_top_marks_it_as_current(site: Path):
     page = (site / "besluiten/zaak/zaak-007/index.html").read_text()
     cases = _section(page, "Zaaknummer")
@@ -88,9 +88,12 @@ def test_the_page_of_a_value_beyond_the_top_marks_it_as_current(site: Path):
     assert cases.count("<li>") == 4 and 'href="../">Alle 7 zaaknummers</a>' in cases
 
 
+@pytest.mark.slow
 def test_the_facet_index_lists_every_value_paged_as_plain_links(site: Path):
     found = []
-    for n, path in enumerate(["besluiten/zaak/index.html", "besluiten/zaak/pagina/2/index.html", "besluiten/zaak/pagina/3/index.html"], 1):
+    for n, path in enumerate(
+        ["besluiten/zaak/index.html", "besluiten/zaak/pagina/2/index.html", "besluiten/zaak/pagina/3/index.html"], 1
+    ):
         html = (site / path).read_text()
         assert re.search(r"<h1[^>]*>Alle zaaknummers" + (f" \\(pagina {n}\\)" if n > 1 else "") + "</h1>", html), path
         assert f"Pagina {n} van 3" in html and 'aria-label="Paginering"' in html
@@ -108,11 +111,13 @@ def test_the_facet_index_lists_every_value_paged_as_plain_links(site: Path):
     assert "Verkeer &amp; vervoer" in subjects and "Verkeer & vervoer" not in subjects
 
 
+@pytest.mark.slow
 def test_facets_with_few_values_get_no_index_page(site: Path):
     assert not (site / "besluiten/uitkomst/index.html").exists()
     assert not (site / "besluiten/organisatie/index.html").exists()
 
 
+@pytest.mark.slow
 @needs_browser
 def test_the_facet_index_and_listing_pass_axe(site: Path):
     """WCAG 2.2 AA as axe-core checks it (the links work without JavaScript: plain hrefs, see above)."""
@@ -123,3 +128,75 @@ def test_the_facet_index_and_listing_pass_axe(site: Path):
             assert r["status"] == 200 and r["errors"] == [] and r["axe"] == [], (path, r["errors"], r["axe"])
     finally:
         server.close()
+
+
+# -- bounded in the archive's size: the generator with the real templates, without PDFs ----------------------
+
+
+def _views(n: int):
+    from types import SimpleNamespace
+
+    from publish.pages import DecisionView
+    from publish.slugs import slugify
+    from publish.types import get
+
+    views = []
+    for i in range(n):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=(i * 37) % 2000)
+        kenmerk = f"{day.year}-{i:06d}"
+        d = SimpleNamespace(
+            type="woo-besluit",
+            kind=get("woo-besluit"),
+            name=kenmerk,
+            kenmerk=kenmerk,
+            slug=slugify(kenmerk),
+            title=f"Besluit {i}",
+            organisation=f"Organisatie {i % 30}",
+            law="Woo",
+            outcome="openbaar",
+            decision_date=day,
+            publication_date=day,
+            year=day.year,
+            subjects=[f"onderwerp {i // 3}"],
+            case_numbers=[f"ZAAK-{i:06d}"],  # a case number of its own, as in a real archive
+            summary_markdown="Samenvatting.",
+        )
+        views.append(DecisionView(d, [], []))
+    return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
+
+
+def _listing_sizes(n: int) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+
+    def sink(page) -> None:
+        sizes[page.url] = len(page.body.encode("utf-8"))
+
+    pages.Generator(pages.SiteText("Woo", "Testorganisatie"), _views(n), sink=sink)._listings()
+    return sizes
+
+
+def test_listing_pages_do_not_grow_with_the_archive():
+    """Issue 19: with a case number per decision, a listing page once listed all of them (quadratic in total).
+    Now the largest listing page of 400 decisions is hardly larger than of 100 (a few longer counts)."""
+    small, large = _listing_sizes(100), _listing_sizes(400)
+    assert max(large.values()) < max(small.values()) * 1.1
+    # Every case number is still reachable without JavaScript: through the facet index pages.
+    index = [
+        u for u in large if u.startswith("besluiten/zaak/") and u.count("/") <= 4 and not u.startswith("besluiten/zaak/zaak-")
+    ]
+    assert len(index) == -(-400 // pages.FACET_INDEX_SIZE)
+
+
+def test_the_feed_holds_the_latest_decisions_only():
+    from xml.etree import ElementTree as ET
+
+    from publish.opendata import FEED_SIZE, atom_feed
+
+    views = _views(FEED_SIZE + 30)
+    feed = ET.fromstring(atom_feed(views, "https://woo.example.nl/", "Woo"))
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == FEED_SIZE
+    newest = sorted((v.decision.publication_date, v.decision.kenmerk) for v in views)[-FEED_SIZE:]
+    assert [e.findtext("{http://www.w3.org/2005/Atom}published")[:10] for e in entries] == [
+        d.isoformat() for d, _ in reversed(newest)
+    ]

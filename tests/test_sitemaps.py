@@ -156,7 +156,13 @@ def built(tmp_path_factory):
     make = PackageMaker(decisions)
     many = [[str(n), f"Document {n}", "2024-01-10", "openbaar", "", f"documenten/{n}.pdf"] for n in range(1, 13)]
     approve(make("a", meta={"kenmerk": "2024-0100", "besluit_datum": "2024-03-01", "publicatie_datum": "2024-03-05"}))
-    approve(make("b", meta={"kenmerk": "2024-0200", "besluit_datum": "2024-03-10", "publicatie_datum": "2024-03-20", "besluit": "openbaar"}, rows=many))
+    approve(
+        make(
+            "b",
+            meta={"kenmerk": "2024-0200", "besluit_datum": "2024-03-10", "publicatie_datum": "2024-03-20", "besluit": "openbaar"},
+            rows=many,
+        )
+    )
     approve(make("c", meta={"kenmerk": "2023-0300", "besluit_datum": "2023-06-01", "publicatie_datum": "2023-06-05"}))
     _build(decisions, root / "site", root / "cache")
     return root
@@ -208,7 +214,11 @@ def test_a_real_build_is_byte_identical_and_one_new_decision_rewrites_one_file(b
     shutil.copytree(site, live, symlinks=True)
     before = _sitemaps(live)
     times = {n: (live / n).stat().st_mtime_ns for n in before}
-    approve(PackageMaker(decisions)("d", meta={"kenmerk": "2024-0400", "besluit_datum": "2024-05-01", "publicatie_datum": "2024-05-08"}))
+    approve(
+        PackageMaker(decisions)(
+            "d", meta={"kenmerk": "2024-0400", "besluit_datum": "2024-05-01", "publicatie_datum": "2024-05-08"}
+        )
+    )
     _build(decisions, live, tmp_path / "cache-opnieuw")
     after = _sitemaps(live)
     changed = sorted(n for n in after if before.get(n) != after[n])
