@@ -35,6 +35,7 @@ PAGE_SIZE = 50
 # pages times the number of values (a case number per decision), quadratic in the archive.
 FACET_TOP = 12
 FACET_INDEX_SIZE = 200
+GROUND_PAGE_SIZE = 100  # decisions on each page of a refusal ground
 # How a facet's index page names its values (link text "Alle 1.234 zaaknummers").
 FACET_PLURALS = {
     "soort": "soorten",
@@ -746,13 +747,7 @@ class Generator:
             pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
             things = "publicaties" if self.mixed else "besluiten"
             for n, chunk in enumerate(chunks, start=1):
-                pagination = Pagination(
-                    n,
-                    len(chunks),
-                    list(enumerate(pages, start=1)),
-                    pages[n - 2] if n > 1 else None,
-                    pages[n] if n < len(chunks) else None,
-                )
+                pagination = _pagination(pages, n)
                 page_title = f"Alle {plural}" if n == 1 else f"Alle {plural} (pagina {n})"
                 self.render(
                     "facet_index.html",
@@ -770,13 +765,7 @@ class Generator:
         chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
         pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
         for n, chunk in enumerate(chunks, start=1):
-            pagination = Pagination(
-                n,
-                len(chunks),
-                list(enumerate(pages, start=1)),
-                pages[n - 2] if n > 1 else None,
-                pages[n] if n < len(chunks) else None,
-            )
+            pagination = _pagination(pages, n)
             page_title = title if n == 1 else f"{title} (pagina {n})"
             self.render(
                 "listing.html",
@@ -857,14 +846,22 @@ class Generator:
             items = []
             for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
                 items.append(({"ground": ground, "url": urls.ground(ground.slug)}, len(used[(law, ground.id)])))
-                self.render(
-                    "ground.html",
-                    urls.ground(ground.slug),
-                    f"{ground.id} {ground.law}: {ground.meaning}",
-                    shows=used[(law, ground.id)],
-                    ground=ground,
-                    items=used[(law, ground.id)],
-                )
+                # Issue 19: paged, GROUND_PAGE_SIZE decisions a page (a common ground is in most decisions).
+                users = used[(law, ground.id)]
+                chunks = [users[i : i + GROUND_PAGE_SIZE] for i in range(0, len(users), GROUND_PAGE_SIZE)] or [[]]
+                pages = [urls.listing_page(urls.ground(ground.slug), n) for n in range(1, len(chunks) + 1)]
+                for n, chunk in enumerate(chunks, start=1):
+                    pagination = _pagination(pages, n)
+                    title = f"{ground.id} {ground.law}: {ground.meaning}"
+                    self.render(
+                        "ground.html",
+                        pages[n - 1],
+                        title if n == 1 else f"{title} (pagina {n})",
+                        shows=chunk,
+                        ground=ground,
+                        items=chunk,
+                        pagination=pagination,
+                    )
             groups.append((law, items))
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
 
@@ -882,6 +879,12 @@ def _top_values(key: str, counted: list[tuple[str, int, str]]) -> list[tuple[str
 def _number(n: int) -> str:
     """A count as Dutch writes it: 1.234."""
     return f"{n:,}".replace(",", ".")
+
+
+def _pagination(pages: list[str], n: int) -> Pagination:
+    """Page ``n`` of a paged list; the pager links the first, the last and the pages around ``n`` (issue 19:
+    a list of 200 pages does not link all 200 from each of them)."""
+    return Pagination(n, len(pages), _window(pages, n), pages[n - 2] if n > 1 else None, pages[n] if n < len(pages) else None)
 
 
 def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, str | None]]:

@@ -2,7 +2,7 @@
 
 ``sitemap.xml`` is always a sitemap index (issue 19): the sitemaps protocol allows at most 50,000
 addresses and 50 MB per file, and an archive of 10,000 decisions has a million pages. The index lists
-numbered child sitemaps under ``sitemaps/``: one group for the site's general pages, and one group per
+numbered child sitemaps under ``sitemap/`` (beside ``sitemaps/`` of the Woo-index): one group for the site's general pages, and one group per
 month of publication holding that month's decisions, each decision's addresses together (a decision
 larger than a file is split over the next ones). A new decision therefore rewrites its month's file and
 the index, not the files of every other month; a file of a month is numbered on (``-1``, ``-2``, ...)

@@ -121,7 +121,7 @@ def diwoo_sitemap(infocat: str, number: int) -> str:
 
 def site_sitemap(group: str, number: int) -> str:
     """A child sitemap of ``sitemap.xml`` (publish/sitemaps.py): ``algemeen`` or a month such as ``2024-03``."""
-    return f"sitemaps/site-{group}-{number}.xml"
+    return f"sitemap/{group}-{number}.xml"
 
 
 def absolute(base_url: str, url: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from publish import pages
 from publish.build import EXIT_OK, BuildOptions, run_build
+from publish.grounds import GROUNDS
 
 from support import ROOT, PackageMaker, Server, approve, needs_browser, probe
 
@@ -133,6 +134,9 @@ def test_the_facet_index_and_listing_pass_axe(site: Path):
 # -- bounded in the archive's size: the generator with the real templates, without PDFs ----------------------
 
 
+GROUND = GROUNDS[("Woo", "5.1.2.e")]
+
+
 def _views(n: int):
     from types import SimpleNamespace
 
@@ -160,6 +164,7 @@ def _views(n: int):
             subjects=[f"onderwerp {i // 3}"],
             case_numbers=[f"ZAAK-{i:06d}"],  # a case number of its own, as in a real archive
             summary_markdown="Samenvatting.",
+            grounds=[GROUND],
         )
         views.append(DecisionView(d, [], []))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
@@ -200,3 +205,28 @@ def test_the_feed_holds_the_latest_decisions_only():
     assert [e.findtext("{http://www.w3.org/2005/Atom}published")[:10] for e in entries] == [
         d.isoformat() for d, _ in reversed(newest)
     ]
+
+
+def test_ground_pages_and_pagers_are_paged_and_windowed():
+    """A ground used by every decision is paged (``GROUND_PAGE_SIZE`` a page), and a pager links the first,
+    the last and the pages around the current one, not every page of a long list."""
+    bodies: dict[str, str] = {}
+
+    def sink(page) -> None:
+        bodies[page.url] = page.body
+
+    g = pages.Generator(pages.SiteText("Woo", "Testorganisatie"), _views(1000), sink=sink)
+    g._grounds()
+    g._listings()
+    base = "gronden/woo-5-1-2-e/"
+    paged = [base, *(f"{base}pagina/{n}/" for n in range(2, 11))]
+    assert [u for u in bodies if u.startswith(base)] == paged
+    for n, url in enumerate(paged, start=1):
+        rows = re.findall(r'<td data-label="Besluit"><a href="(?:\.\./)+besluit/', bodies[url])
+        assert len(rows) == pages.GROUND_PAGE_SIZE, url
+        assert ("(pagina %d)</h1>" % n in bodies[url]) == (n > 1)
+        assert f"Pagina {n} van 10" in bodies[url]
+    middle = bodies["besluiten/pagina/10/"]  # 1,000 decisions: 20 pages of 50
+    pager = middle.split('aria-label="Paginering"')[1].split("</nav>")[0]
+    assert re.findall(r">(\d+)</(?:a|span)>", pager) == ["1", "8", "9", "10", "11", "12", "20"]
+    assert pager.count("…") == 2

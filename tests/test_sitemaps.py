@@ -59,11 +59,11 @@ def test_the_index_lists_numbered_files_per_month_within_the_limit():
     index = _valid(made["sitemap.xml"], "sitemapindex")
     children = [loc.removeprefix(BASE) for loc in _locs(index)]
     assert children == [
-        "sitemaps/site-algemeen-1.xml",
-        "sitemaps/site-2023-06-1.xml",
-        "sitemaps/site-2024-03-1.xml",
-        "sitemaps/site-2024-03-2.xml",
-        "sitemaps/site-2024-03-3.xml",
+        "sitemap/algemeen-1.xml",
+        "sitemap/2023-06-1.xml",
+        "sitemap/2024-03-1.xml",
+        "sitemap/2024-03-2.xml",
+        "sitemap/2024-03-3.xml",
     ]
     assert sorted(made) == sorted(children + ["sitemap.xml"])
     # lastmod of each file: the newest publication date in it; the general pages have none.
@@ -77,7 +77,7 @@ def test_the_index_lists_numbered_files_per_month_within_the_limit():
     assert len(seen) == len(set(seen)) == 3 + 5 + 14 + 3
     # A decision that fits a file is never split: a's five addresses stay together in the first March file,
     # b (14 addresses, more than a file) starts a file of its own and continues in the next one.
-    first = _locs(etree.fromstring(made["sitemaps/site-2024-03-1.xml"].encode()))
+    first = _locs(etree.fromstring(made["sitemap/2024-03-1.xml"].encode()))
     assert [loc.removeprefix(BASE).split("/")[1] for loc in first] == ["a"] * 5
 
 
@@ -91,17 +91,17 @@ def test_a_new_decision_rewrites_its_month_and_the_index_only():
     before = _made(decisions)
     after = _made([*decisions, _decision("nieuw", "2024-07-01", 3)])
     changed = sorted(n for n in after if before.get(n) != after[n])
-    assert changed == ["sitemap.xml", "sitemaps/site-2024-07-1.xml"]
+    assert changed == ["sitemap.xml", "sitemap/2024-07-1.xml"]
     # Published with an earlier date (a month in the middle): that month's files change, no other month's.
     late = _made([*decisions, _decision("later", "2024-02-28", 2)])
     changed = {n for n in late if before.get(n) != late[n]} | {n for n in before if n not in late}
-    assert changed - {"sitemap.xml"} and all(n.startswith("sitemaps/site-2024-02-") for n in changed - {"sitemap.xml"})
+    assert changed - {"sitemap.xml"} and all(n.startswith("sitemap/2024-02-") for n in changed - {"sitemap.xml"})
 
 
 def test_the_byte_limit_splits_files_too_and_addresses_are_escaped():
     base = "https://woo.example.nl/?a=1&b=<2>/"  # a hostile site address: escaped in every file
     made = _made([_decision("a", "2024-03-05", 40)], max_urls=50_000, max_bytes=2_000, base=base)
-    names = [n for n in made if n.startswith("sitemaps/site-2024-03-")]
+    names = [n for n in made if n.startswith("sitemap/2024-03-")]
     assert len(names) > 2
     for name in names:
         assert len(made[name].encode()) <= 2_000
@@ -114,8 +114,8 @@ def test_the_byte_limit_splits_files_too_and_addresses_are_escaped():
 
 def test_an_empty_site_has_an_index_with_its_general_pages():
     made = _made([])
-    assert sorted(made) == ["sitemap.xml", "sitemaps/site-algemeen-1.xml"]
-    assert _locs(_valid(made["sitemaps/site-algemeen-1.xml"], "urlset")) == [BASE, BASE + "besluiten/", BASE + "zoeken/"]
+    assert sorted(made) == ["sitemap.xml", "sitemap/algemeen-1.xml"]
+    assert _locs(_valid(made["sitemap/algemeen-1.xml"], "urlset")) == [BASE, BASE + "besluiten/", BASE + "zoeken/"]
 
 
 # -- a real build with 10 addresses per file ----------------------------------------------------------------
@@ -146,7 +146,7 @@ def _tree(site: Path, prefix: str = "") -> dict[str, bytes]:
 
 
 def _sitemaps(site: Path) -> dict[str, bytes]:
-    return {n: b for n, b in _tree(site).items() if n == "sitemap.xml" or n.startswith("sitemaps/site-")}
+    return {n: b for n, b in _tree(site).items() if n == "sitemap.xml" or n.startswith("sitemap/")}
 
 
 @pytest.fixture(scope="module")
@@ -176,11 +176,11 @@ def test_a_real_build_writes_an_index_of_small_valid_sitemaps(built):
     children = [loc.removeprefix(BASE) for loc in _locs(index)]
     assert sorted(children) == sorted(n for n in maps if n != "sitemap.xml")
     assert {n.rsplit("-", 1)[0] for n in children} == {
-        "sitemaps/site-algemeen",
-        "sitemaps/site-2023-06",
-        "sitemaps/site-2024-03",
+        "sitemap/algemeen",
+        "sitemap/2023-06",
+        "sitemap/2024-03",
     }
-    assert "sitemaps/site-2024-03-3.xml" in children  # b's 12 documents and their PDFs: more than one file of 10
+    assert "sitemap/2024-03-3.xml" in children  # b's 12 documents and their PDFs: more than one file of 10
     addresses: list[str] = []
     for name in children:
         root = _valid(maps[name], "urlset")
@@ -197,7 +197,7 @@ def test_a_real_build_writes_an_index_of_small_valid_sitemaps(built):
     assert BASE + "besluit/2024-0200/document/12/" in addresses and BASE + "besluit/2024-0200/document-12.pdf" in addresses
     robots = (site / "robots.txt").read_text()
     assert re.search(r"^Sitemap: https://woo\.example\.nl/sitemap\.xml$", robots, re.M)
-    assert "sitemaps/site-" not in robots  # crawlers find the files through the index
+    assert "sitemap/" not in robots  # crawlers find the files through the index
     assert not (site / "sitemap.xml.gz").exists()  # mkdocs' own sitemap is replaced, its gzip copy removed
 
 
@@ -222,8 +222,8 @@ def test_a_real_build_is_byte_identical_and_one_new_decision_rewrites_one_file(b
     _build(decisions, live, tmp_path / "cache-opnieuw")
     after = _sitemaps(live)
     changed = sorted(n for n in after if before.get(n) != after[n])
-    assert changed == ["sitemap.xml", "sitemaps/site-2024-05-1.xml"]
+    assert changed == ["sitemap.xml", "sitemap/2024-05-1.xml"]
     assert set(before) <= set(after)
     assert [n for n in before if n != "sitemap.xml" and (live / n).stat().st_mtime_ns != times[n]] == []
     _valid(after["sitemap.xml"], "sitemapindex")
-    _valid(after["sitemaps/site-2024-05-1.xml"], "urlset")
+    _valid(after["sitemap/2024-05-1.xml"], "urlset")
