@@ -33,7 +33,7 @@ from publish.package import load_package  # noqa: E402
 from publish.schema import Field  # noqa: E402
 from publish.search import compact, shard_of, terms  # noqa: E402
 
-from support import DEMO_KEY, approve  # noqa: E402
+from support import DEMO_KEY, approve, build_args  # noqa: E402
 
 QA = """## Vraag 1
 
@@ -275,19 +275,7 @@ def typed_site(tmp_path_factory):
         approve(make_typed(decisions, kind))
     approve(PackageMaker(decisions)("woo"))
     out = root / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(root / "cache"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2025-07-01",
-    )
+    result = run_cli(*build_args(decisions, out, cache=root / "cache", today="2025-07-01"))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -452,19 +440,7 @@ def cli_build_gates(tmp_path_factory):
     ok = make_typed(decisions, "publicatie", "ok", meta={"kenmerk": "OK-2023"})
     approve(ok)
     out = root / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(root / "cache"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2025-07-01",
-    )
+    result = run_cli(*build_args(decisions, out, cache=root / "cache", today="2025-07-01"))
     return out, result
 
 
@@ -481,19 +457,7 @@ def test_withdrawing_a_kamerstuk_leaves_a_notice_at_its_own_address(tmp_path):
         == 0
     )
     out = tmp_path / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(tmp_path / "c"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2025-07-02",
-    )
+    result = run_cli(*build_args(decisions, out, cache=tmp_path / "c", today="2025-07-02"))
     assert result.returncode == 0, result.stdout
     notice = (out / "kamerstuk/2025-kb-1/index.html").read_text()
     assert "Kamerbrief 2025-KB-1 is ingetrokken" in notice and "Verkeerde bijlage" in notice
@@ -565,19 +529,7 @@ def test_a_changed_url_scheme_leaves_a_redirect_page_at_the_old_address(tmp_path
     out = tmp_path / "site"
     result = CliRunner().invoke(
         main,
-        [
-            "build",
-            "--decisions",
-            str(decisions),
-            "--out",
-            str(out),
-            "--cache",
-            str(tmp_path / "c"),
-            "--config",
-            str(ROOT / "mkdocs.yml"),
-            "--vandaag",
-            "2024-06-01",
-        ],
+        build_args(decisions, out, cache=tmp_path / "c"),
     )
     assert result.exit_code == 0, result.output
     assert (out / "woo-besluit/2024-0001/index.html").is_file() and (out / "woo-besluit/2024-0001/besluitbrief.pdf").is_file()
