@@ -36,7 +36,9 @@ from .safetext import describe_os_error, log_unexpected
 from .scriptcheck import GeneratedCheck, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
 from .sitefiles import layer_theme, page_roots
-from .sitemaps import robots_txt, sitemap_xml
+from .sitemaps import MAX_BYTES as SITEMAP_BYTES
+from .sitemaps import MAX_URLS as SITEMAP_URLS
+from .sitemaps import iter_sitemaps, robots_txt
 from .store import Archive, archive_dir
 from .swap import keep_unchanged_times, swap_in
 from .validationcache import ValidationCache
@@ -104,6 +106,7 @@ class BuildOptions:
     )
     cache_remote: str = ""  # --cache s3://bucket/prefix: the shared cache in S3-compatible storage
     cache_endpoint: str = ""  # --cache-endpoint; empty: $WOO_CACHE_S3_ENDPOINT
+    sitemap_limits: tuple[int, int] = (SITEMAP_URLS, SITEMAP_BYTES)  # addresses and bytes per child sitemap (tests: small)
 
 
 class PackageFailed(Exception):
@@ -621,7 +624,17 @@ def _write_site(
             for path in downloads:
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(work / "downloads" / path, new_site / path)
-            _add_metadata_files(site, views, new_site, report, _diwoo_withdrawn(views, withdrawn, today), cache, reuse, fragments)
+            _add_metadata_files(
+                site,
+                views,
+                new_site,
+                report,
+                _diwoo_withdrawn(views, withdrawn, today),
+                cache,
+                reuse,
+                fragments,
+                opts.sitemap_limits,
+            )
             _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()
             _add_search_index(views, new_site, cache, work)
@@ -1174,8 +1187,9 @@ def _add_metadata_files(
     cache: Cache | None = None,
     reuse: LiveReuse | None = None,
     fragments=None,
+    sitemap_limits: tuple[int, int] = (SITEMAP_URLS, SITEMAP_BYTES),
 ) -> None:
-    """sitemap.xml, the DiWoo sitemaps and robots.txt. Issue 19: linked whole from the live site when no
+    """sitemap.xml (an index, publish/sitemaps.py), the DiWoo sitemaps and robots.txt. Issue 19: linked whole from the live site when no
     publication, withdrawal notice and setting changed; else made with each decision's DiWoo metadata
     from the cache, and every file whose bytes did not change still linked from the live site (and not
     validated again: the live file has exactly these bytes and was validated when it was written)."""
@@ -1205,7 +1219,7 @@ def _add_metadata_files(
             if publisher is not None and views
             else []
         )
-        key = set_key("metadata", [*settings, notices], views)
+        key = set_key("metadata", [*settings, notices, list(sitemap_limits)], views)
     files = AssembledSet(cache, reuse, site_dir, key)
     fragments = fragments if fragments is not None else Fragments(cache)
     fragments.used.add(key)
@@ -1214,20 +1228,17 @@ def _add_metadata_files(
             fragments.keep(views, "diwoo", settings)
         report.site["metadata_hergebruikt"] = report.site.get("metadata_hergebruikt", 0) + files.linked
         return
-    entries: list[tuple[str, str | None]] = [
-        (urls.HOME, None),
-        (urls.LISTING, None),
-        (urls.GROUNDS, None),
-        (urls.SEARCH, None),
-        (urls.STATISTICS, None),
-    ]
-    for v in views:
-        lastmod = v.decision.publication_date.isoformat()
-        entries.append((v.url, lastmod))
-        entries += [(f.url, lastmod) for f in v.files]
-        entries += [(r.page_url, lastmod) for r in v.rows if r.available]
-    files.put(urls.SITEMAP, sitemap_xml(site.base_url, entries).encode("utf-8"))
-    del entries
+    general = [urls.HOME, urls.LISTING, urls.GROUNDS, urls.SEARCH, urls.STATISTICS]
+    decisions = (
+        (
+            v.decision.publication_date.isoformat(),
+            v.url,
+            lambda v=v: [v.url, *(f.url for f in v.files), *(r.page_url for r in v.rows if r.available)],
+        )
+        for v in views
+    )
+    for name, xml in iter_sitemaps(site.base_url, general, decisions, *sitemap_limits):
+        files.put(name, xml.encode("utf-8"))
     indexes = []
     if publisher is not None and views:
 

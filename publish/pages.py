@@ -30,6 +30,21 @@ from .slugs import slugify
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # the generator's templates (their bytes key the page cache)
 PAGE_SIZE = 50
+# Issue 19: a listing page shows at most this many values per facet (the rest on the facet's own index pages,
+# FACET_INDEX_SIZE values a page): with every value on every page, the listing pages grew with the number of
+# pages times the number of values (a case number per decision), quadratic in the archive.
+FACET_TOP = 12
+FACET_INDEX_SIZE = 200
+GROUND_PAGE_SIZE = 100  # decisions on each page of a refusal ground
+# How a facet's index page names its values (link text "Alle 1.234 zaaknummers").
+FACET_PLURALS = {
+    "soort": "soorten",
+    "jaar": "jaren",
+    "organisatie": "organisaties",
+    "uitkomst": "uitkomsten",
+    "onderwerp": "onderwerpen",
+    "zaak": "zaaknummers",
+}
 LATEST_ON_HOME = 10
 INVENTORY_PAGE_SIZE = 100  # inventory rows on the decision page and on each static inventory page
 # Characters that are never shown from a document's text (control characters other than tab and newline).
@@ -374,7 +389,8 @@ class Generator:
 
     def __post_init__(self):
         self._all_names: tuple[str, ...] | None = None
-        self._facet_counts: list[tuple[str, list[tuple[str, int, str]]]] | None = None
+        self._facet_counts: list[tuple[str, str, list[tuple[str, int, str]]]] | None = None
+        self._facet_shown: list[list[tuple[str, int, str]]] = []
         # With any type besides Woo decisions on the site, lists and facets name the type of each item.
         self.mixed = any(v.decision.type != "woo-besluit" for v in self.views)
         self.decisions_rendered = 0  # decisions whose own pages were made with Jinja
@@ -674,18 +690,28 @@ class Generator:
 
     def _facets(self, current: str | None) -> list[dict]:
         """The facets of a listing page, ``current`` marked. The counts are made once per build (issue 19:
-        every listing page shows them; counting again per page costs the number of pages times the archive)."""
+        every listing page shows them; counting again per page costs the number of pages times the archive).
+        A facet with more than ``FACET_TOP`` values shows its most frequent ones (years: the latest), the
+        current one if it is not among them, and a link to the facet's index pages with every value."""
         if self._facet_counts is None:
             self._facet_counts = self._count_facets()
+            self._facet_shown = [_top_values(key, counted) for key, _, counted in self._facet_counts]
         facets = []
-        for title, counted in self._facet_counts:
-            values = [{"label": label, "count": count, "url": url, "current": current == url} for label, count, url in counted]
-            if values:
-                facets.append({"title": title, "values": values})
+        for (key, title, counted), shown in zip(self._facet_counts, self._facet_shown):
+            if not counted:
+                continue
+            entries = list(shown)
+            if current is not None and current.startswith(f"{urls.LISTING}{key}/") and all(url != current for _, _, url in shown):
+                entries += [e for e in counted if e[2] == current]  # the page's own value, also when it is not a top one
+            values = [{"label": label, "count": count, "url": url, "current": current == url} for label, count, url in entries]
+            facet: dict[str, Any] = {"title": title, "values": values, "more": None}
+            if len(shown) < len(counted):
+                facet["more"] = {"url": urls.facet_index(key), "text": f"Alle {_number(len(counted))} {FACET_PLURALS[key]}"}
+            facets.append(facet)
         return facets
 
-    def _count_facets(self) -> list[tuple[str, list[tuple[str, int, str]]]]:
-        """Per facet its title and its values in order: (label, count, URL)."""
+    def _count_facets(self) -> list[tuple[str, str, list[tuple[str, int, str]]]]:
+        """Per facet its key, its title and its values in order: (label, count, URL)."""
         out = []
         for key, title, label_of in (
             ("soort", "Soort", lambda v: [v.kind.plural] if self.mixed else []),
@@ -704,20 +730,42 @@ class Generator:
                 for label in label_of(v) if key == "soort" or key in v.kind.facets else []:
                     counts[label] += 1
             order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
-            out.append((title, [(label, counts[label], urls.facet(key, label)) for label in order]))
+            out.append((key, title, [(label, counts[label], urls.facet(key, label)) for label in order]))
         return out
+
+    def _facet_indexes(self) -> None:
+        """Issue 19: every value of a facet too large to show whole on the listing pages, with its count, in
+        the facet's order (alphabetical; years newest first), ``FACET_INDEX_SIZE`` a page; plain links."""
+        if self._facet_counts is None:
+            self._facets(None)
+        for key, _title, counted in self._facet_counts or []:
+            if len(counted) <= FACET_TOP:
+                continue
+            plural = FACET_PLURALS[key]
+            base = urls.facet_index(key)
+            chunks = [counted[i : i + FACET_INDEX_SIZE] for i in range(0, len(counted), FACET_INDEX_SIZE)]
+            pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
+            things = "publicaties" if self.mixed else "besluiten"
+            for n, chunk in enumerate(chunks, start=1):
+                pagination = _pagination(pages, n)
+                page_title = f"Alle {plural}" if n == 1 else f"Alle {plural} (pagina {n})"
+                self.render(
+                    "facet_index.html",
+                    pages[n - 1],
+                    page_title,
+                    shows=self.views,
+                    title=page_title,
+                    intro=f"{_number(len(counted))} {plural}, met het aantal {things} bij elk. "
+                    f"Kies er een om de {things} te zien.",
+                    values=[{"label": label, "count": count, "url": url} for label, count, url in chunk],
+                    pagination=pagination,
+                )
 
     def _paged(self, base: str, title: str, list_title: str, caption: str, items: list, intro: str = "") -> None:
         chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
         pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
         for n, chunk in enumerate(chunks, start=1):
-            pagination = Pagination(
-                n,
-                len(chunks),
-                list(enumerate(pages, start=1)),
-                pages[n - 2] if n > 1 else None,
-                pages[n] if n < len(chunks) else None,
-            )
+            pagination = _pagination(pages, n)
             page_title = title if n == 1 else f"{title} (pagina {n})"
             self.render(
                 "listing.html",
@@ -786,6 +834,7 @@ class Generator:
         for (key, slug), items in sorted(groups.items()):
             title = names[key].format(labels[(key, slug)])
             self._paged(urls.facet(key, labels[(key, slug)]), title, title, title, items)
+        self._facet_indexes()
 
     def _grounds(self) -> None:
         used: dict[tuple[str, str], list] = defaultdict(list)
@@ -797,16 +846,45 @@ class Generator:
             items = []
             for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
                 items.append(({"ground": ground, "url": urls.ground(ground.slug)}, len(used[(law, ground.id)])))
-                self.render(
-                    "ground.html",
-                    urls.ground(ground.slug),
-                    f"{ground.id} {ground.law}: {ground.meaning}",
-                    shows=used[(law, ground.id)],
-                    ground=ground,
-                    items=used[(law, ground.id)],
-                )
+                # Issue 19: paged, GROUND_PAGE_SIZE decisions a page (a common ground is in most decisions).
+                users = used[(law, ground.id)]
+                chunks = [users[i : i + GROUND_PAGE_SIZE] for i in range(0, len(users), GROUND_PAGE_SIZE)] or [[]]
+                pages = [urls.listing_page(urls.ground(ground.slug), n) for n in range(1, len(chunks) + 1)]
+                for n, chunk in enumerate(chunks, start=1):
+                    pagination = _pagination(pages, n)
+                    title = f"{ground.id} {ground.law}: {ground.meaning}"
+                    self.render(
+                        "ground.html",
+                        pages[n - 1],
+                        title if n == 1 else f"{title} (pagina {n})",
+                        shows=chunk,
+                        ground=ground,
+                        items=chunk,
+                        pagination=pagination,
+                    )
             groups.append((law, items))
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
+
+
+def _top_values(key: str, counted: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """The values of a facet a listing page shows: all of them up to ``FACET_TOP``; else the latest years,
+    or the most frequent values (most decisions first, then alphabetical)."""
+    if len(counted) <= FACET_TOP:
+        return counted
+    if key == "jaar":
+        return counted[:FACET_TOP]
+    return sorted(counted, key=lambda e: (-e[1], e[0].lower(), e[0]))[:FACET_TOP]
+
+
+def _number(n: int) -> str:
+    """A count as Dutch writes it: 1.234."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _pagination(pages: list[str], n: int) -> Pagination:
+    """Page ``n`` of a paged list; the pager links the first, the last and the pages around ``n`` (issue 19:
+    a list of 200 pages does not link all 200 from each of them)."""
+    return Pagination(n, len(pages), _window(pages, n), pages[n - 2] if n > 1 else None, pages[n] if n < len(pages) else None)
 
 
 def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, str | None]]:

@@ -87,6 +87,11 @@ def facet(key: str, label: str) -> str:
     return f"{LISTING}{key}/{slugify(label)}/"
 
 
+def facet_index(key: str) -> str:
+    """Every value of one facet, e.g. ``besluiten/zaak/`` (issue 19: listing pages show only the top ones)."""
+    return f"{LISTING}{key}/"
+
+
 def listing_page(base: str, number: int) -> str:
     """Page ``number`` of a paged listing; page 1 is the listing itself."""
     return base if number == 1 else f"{base}pagina/{number}/"
@@ -112,6 +117,11 @@ def diwoo_index(infocat: str) -> str:
 
 def diwoo_sitemap(infocat: str, number: int) -> str:
     return f"sitemaps/diwoo-infocat{infocat}-{number}.xml"
+
+
+def site_sitemap(group: str, number: int) -> str:
+    """A child sitemap of ``sitemap.xml`` (publish/sitemaps.py): ``algemeen`` or a month such as ``2024-03``."""
+    return f"sitemap/{group}-{number}.xml"
 
 
 def absolute(base_url: str, url: str) -> str:

@@ -689,3 +689,25 @@ def test_the_theme_starts_after_the_search(server, query):
     )
     assert r["errors"] == [] and r["cspViolations"] == [], (r["errors"], r["cspViolations"])
     assert r["evaluated"] is True
+
+
+# Before the page's own scripts: a DOMContentLoaded listener of the page, counting its calls (and whether the
+# event it got is the browser's own, which bubbles, or one dispatched again by a script).
+COUNT_DOM_READY = """window.__wooReady = [];
+document.addEventListener("DOMContentLoaded", (e) => window.__wooReady.push(e.isTrusted));"""
+
+
+@needs_browser
+@pytest.mark.parametrize("query", ["fietsenstalling", ""])
+def test_the_theme_starts_without_telling_the_page_twice_that_it_is_ready(server, query):
+    """Issue 19: the held-back theme is started without dispatching DOMContentLoaded a second time: a listener
+    the page registered runs once, with the browser's own event, and Material still starts."""
+    r = probe(
+        url=server.base + "zoeken/?q=" + quote(query),
+        waitFor="#woo-search-status" if query else None,
+        init=COUNT_DOM_READY,
+        evaluate=f"({THEME_STARTED}).then((started) => ({{started, ready: window.__wooReady}}))",
+    )
+    assert r["errors"] == [] and r["cspViolations"] == [], (r["errors"], r["cspViolations"])
+    assert r["evaluated"] == {"started": True, "ready": [True]}, r["evaluated"]
+    assert re.search(r'<script src="[^"]*/assets/javascripts/bundle\.[0-9a-f]+\.min\.js">', r["html"])  # the started copy

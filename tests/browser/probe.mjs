@@ -1,6 +1,7 @@
 // Drives Debian's chromium through playwright-core for the page tests. Prints one JSON object.
 // Usage: node probe.mjs '{"url": "...", "axe": true, "javascript": true, "width": 1280, "screenshot": "x.png", "waitFor": "#sel",
-//                         "evaluate": "JS expression, its JSON value is returned as evaluated"}'
+//                         "evaluate": "JS expression, its JSON value is returned as evaluated",
+//                         "init": "JS run before the page's own scripts"}'
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
@@ -27,6 +28,8 @@ await page.addInitScript(() => {
   window.__cspViolations = [];
   document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
 });
+// A script of the test's own, run in every document before the page's scripts (e.g. to count events).
+if (opts.init) await page.addInitScript(opts.init);
 let bytes = 0;
 page.on("response", async (r) => {
   try { const b = await r.body(); bytes += b.length; } catch (e) { /* redirects have no body */ }

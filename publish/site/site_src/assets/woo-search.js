@@ -20,10 +20,27 @@
     if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", loadTheme); return; }
     themeLoaded = true;
     var later = Array.prototype.slice.call(document.querySelectorAll('script[type="text/x-woo-later"]'));
+    if (!later.length) return;
+    // Material starts on DOMContentLoaded, which has passed. The event is not dispatched again (every
+    // listener of the page would run twice): while the held-back scripts run, a DOMContentLoaded listener
+    // they add is kept aside, and called once, by itself, after the last of them has run.
+    var starters = [];
+    document.addEventListener = function (type, listener, options) {
+      if (type === "DOMContentLoaded" && listener) { starters.push(listener); return; }
+      return EventTarget.prototype.addEventListener.call(document, type, listener, options);
+    };
     (function next(i) {
       if (i >= later.length) {
-        // Material starts on DOMContentLoaded, which has passed: it is told again, for its own listeners.
-        if (later.length) document.dispatchEvent(new Event("DOMContentLoaded"));
+        delete document.addEventListener;  // the own property: the prototype's method is used again
+        var event = new Event("DOMContentLoaded");
+        starters.forEach(function (listener) {
+          try {
+            if (typeof listener === "function") listener.call(document, event);
+            else if (typeof listener.handleEvent === "function") listener.handleEvent(event);
+          } catch (e) {
+            setTimeout(function () { throw e; }, 0);  // reported as an uncaught error, as the browser would; the others still start
+          }
+        });
         return;
       }
       var s = document.createElement("script");
