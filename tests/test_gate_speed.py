@@ -663,3 +663,48 @@ def test_personal_data_found_with_the_quick_looks_is_what_the_long_way_finds(mon
     monkeypatch.setattr(personal_data, "normalise_text", _normalise_the_long_way)
     assert [found(t) for t in texts] == quick
     assert sum(bool(q) for q in quick) > 1000 and {k for q in quick for k, *_ in q} == set(personal_data.KINDS)
+
+
+def test_fonts_whose_glyphs_have_no_names_are_written_again_byte_for_byte_the_same(monkeypatch):
+    """Glyphs of a TrueType font without names ('post' format 3, or no 'post': subset fonts in PDFs) are
+    numbered rather than named from the character map: the font written again is byte for byte the same."""
+    import io
+    import random
+    from pathlib import Path
+
+    import reportlab
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    rng = random.Random(4)
+    fonts = []
+    for path in sorted((Path(reportlab.__file__).parent / "fonts").glob("*.ttf")):
+        data = path.read_bytes()
+        for variant in range(3):
+            font = TTFont(io.BytesIO(data))
+            options = subset.Options()
+            options.glyph_names = variant == 0
+            options.notdef_outline = True
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=rng.sample(range(32, 600), 60))
+            subsetter.subset(font)
+            if variant == 2:
+                del font["post"]
+            out = io.BytesIO()
+            font.save(out)
+            fonts.append(out.getvalue())
+    assert (
+        fonts
+        and sum(gate_copy._unnamed_glyphs(TTFont(io.BytesIO(d), lazy=True).reader) > 0 for d in fonts) >= 2 * len(fonts) // 3
+    )
+
+    def written(data: bytes):
+        try:
+            return gate_copy._sfnt_written_again(gate_copy._sfnt_covered(data, "x"), "x")
+        except gate_copy.CopyError as exc:
+            return str(exc)
+
+    damaged = [d[:n] for d in fonts[:3] for n in (200, 400)]
+    quick = [written(d) for d in fonts + damaged]
+    monkeypatch.setattr(gate_copy, "_unnamed_glyphs", lambda reader: 0)
+    assert [written(d) for d in fonts + damaged] == quick

@@ -2712,6 +2712,9 @@ def _sfnt_written_again(data: bytes, what: str) -> bytes:
     quiet.setLevel(logging.ERROR)  # its warnings about what it drops (slack in 'post') are not for staff
     try:
         font = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+        count = _unnamed_glyphs(font.reader)
+        if count:
+            font.setGlyphOrder([".notdef"] + ["glyph%.5d" % i for i in range(1, count)])
         for tag in list(font.keys()):
             if tag == "GlyphOrder":
                 continue
@@ -2732,6 +2735,26 @@ def _sfnt_written_again(data: bytes, what: str) -> bytes:
     finally:
         quiet.setLevel(level)
     return out.getvalue()
+
+
+def _unnamed_glyphs(reader) -> int:
+    """The number of glyphs of a TrueType font whose glyphs have no names (no 'post' table, or one of format 3:
+    subset fonts in PDFs mostly), 0 for any other font. fontTools then makes names from the character map and
+    the Adobe Glyph List (reading the map twice); the glyphs are numbered instead. Nothing written again holds
+    a name (the map is written with glyph numbers, 'post' format 3 has none), so the bytes are the same
+    (tests/test_gate_speed.py). Only with a well-formed 'maxp' and 'post' (whose reading cannot fail, so a
+    damaged font fails as before)."""
+    if "CFF " in reader or "CFF2" in reader or "DMAP" in reader or "maxp" not in reader:
+        return 0
+    if "post" in reader:
+        post = reader["post"]
+        if len(post) < 32 or post[:4] != b"\x00\x03\x00\x00":
+            return 0
+    maxp = reader["maxp"]
+    version = maxp[:4]
+    if not ((version == b"\x00\x00\x50\x00" and len(maxp) == 6) or (version != b"\x00\x00\x50\x00" and len(maxp) == 32)):
+        return 0
+    return int.from_bytes(maxp[4:6], "big")
 
 
 def _sfnt_structure_sizes(font) -> dict[str, int]:
