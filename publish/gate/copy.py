@@ -1695,7 +1695,8 @@ def _squeezes(op: str, operands, aspect: list[float] | None = None) -> bool:
         if op == "Tf" and len(operands) > 1 and float(operands[1]) == 0:
             return True
         if op in ("Tm", "cm") and len(operands) == 6:
-            a, b, c, d = (float(v) for v in operands[:4])
+            # (by index, not a generator over a slice: a third of the cost; this runs for every Tm and cm)
+            a, b, c, d = float(operands[0]), float(operands[1]), float(operands[2]), float(operands[3])
             ratio = _aspect(a, b, c, d)
             if aspect is None:
                 return ratio < MIN_ASPECT
@@ -1750,10 +1751,10 @@ def _judge(operations, fonts: dict[str, float] | None = None) -> tuple[bool, set
             elif op == "gs" and fonts and len(operands) and str(operands[0]) in fonts:
                 size = fonts[str(operands[0])]
             elif op == "Tm" and len(operands) == 6:
-                a, b, c, d = (float(v) for v in operands[:4])
+                a, b, c, d = float(operands[0]), float(operands[1]), float(operands[2]), float(operands[3])
                 tm = (a, b, c, d)
             elif op == "cm" and len(operands) == 6:
-                a, b, c, d = (float(v) for v in operands[:4])
+                a, b, c, d = float(operands[0]), float(operands[1]), float(operands[2]), float(operands[3])
                 e, f, g, h = ctm
                 ctm = (a * e + b * g, a * f + b * h, c * e + d * g, c * f + d * h)
             elif op == "BT":
