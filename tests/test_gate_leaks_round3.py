@@ -13,9 +13,7 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from publish.pdfs import _inspect_bytes
-
-from support.pdfcraft import accepted, helvetica
+from support.pdfcraft import accepted, helvetica, refused
 from support.pdfcraft import page_with as make
 
 SECRET = "Pietersen"
@@ -32,18 +30,6 @@ def form(pdf, content: bytes, resources=None, **extra):
     for key, value in extra.items():
         stream[Name("/" + key)] = value
     return stream
-
-
-def refused(data: bytes, *codes: str) -> dict:
-    """The package is refused (not readable, or an error finding); ``codes``: one of them is among the reasons."""
-    result, _ = _inspect_bytes(data)
-    found = {f["code"] for f in result.get("findings", []) if f["severity"] == "fout"}
-    if not result["ok"]:
-        found.add(result["error_code"])
-    assert found, result
-    if codes:
-        assert found & set(codes), (found, result)
-    return result
 
 
 # -- row 5: the copy must be the revision the checks and the reviewer read --------------------------------

@@ -13,23 +13,12 @@ from pikepdf import Array, Dictionary, Name
 from publish.pdfs import _inspect_bytes
 
 from support.pdfcraft import page_with as make
+from support.pdfcraft import refused
 
 SECRET = "Pietersen"
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 SECRET_TJ = b"BT /F1 14 Tf 72 600 Td (Pietersen) Tj ET\n"
 BLACK_BOX = b"0 0 0 1 k 70 595 160 22 re f\n"
-
-
-def refused(data: bytes, *codes: str) -> dict:
-    """The package is refused (not readable, or an error finding); ``codes``: one of them is among the reasons."""
-    result, _ = _inspect_bytes(data)
-    found = {f["code"] for f in result.get("findings", []) if f["severity"] == "fout"}
-    if not result["ok"]:
-        found.add(result["error_code"])
-    assert found, result
-    if codes:
-        assert found & set(codes), (found, result)
-    return result
 
 
 def accepted(data: bytes) -> tuple[dict, bytes]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from support import DEMO_KEY, ROOT, PackageMaker, Server, approve, needs_browser, probe, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, Server, approve, build_args, needs_browser, probe, run_cli
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -60,17 +60,7 @@ def demo_site(tmp_path_factory):
         == 0
     )
     out = root / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(root / "c"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-    )
+    result = run_cli(*build_args(decisions, out, cache=root / "c", today=None))
     assert result.returncode == 0, result.stdout + result.stderr
     server = Server(out)
     yield server, out
@@ -206,9 +196,7 @@ def test_own_identity_colours_logo_and_contact(tmp_path, make_package, decisions
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>'
     )
     out = tmp_path / "site"
-    result = run_cli(
-        "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config)
-    )
+    result = run_cli(*build_args(decisions, out, cache=tmp_path / "c", config=config, today=None))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "--md-primary-fg-color: #005a2b;" in (out / "assets/huisstijl.css").read_text()
     home = (out / "index.html").read_text()
@@ -230,9 +218,7 @@ def test_unreadable_colours_and_unknown_settings_stop_the_build(tmp_path, make_p
         data["extra"]["woo"]["contactt"] = {"email": "x@y.nl"}
 
     config = _own_config(tmp_path, change)
-    result = run_cli(
-        "build", "--decisions", str(decisions), "--out", str(out), "--cache", str(tmp_path / "c"), "--config", str(config)
-    )
+    result = run_cli(*build_args(decisions, out, cache=tmp_path / "c", config=config, today=None))
     assert result.returncode == 2
     assert "extra.woo.kleuren.primair" in result.stderr and "te weinig contrast" in result.stderr
     assert "extra.woo.kleuren.accent" in result.stderr and "'rood' is geen kleurcode" in result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, approve, write_pdf
+from support import approve, build_args, write_pdf
 
 pytestmark = pytest.mark.slow  # builds whole sites
 
@@ -22,20 +22,7 @@ EXE = Path(sys.executable).parent / "woo-publish"
 
 def _build(decisions: Path, out: Path, cache: Path) -> None:
     result = subprocess.run(
-        [
-            str(EXE),
-            "build",
-            "--decisions",
-            str(decisions),
-            "--out",
-            str(out),
-            "--cache",
-            str(cache),
-            "--config",
-            str(ROOT / "mkdocs.yml"),
-            "--vandaag",
-            "2024-06-01",
-        ],
+        [str(EXE), *build_args(decisions, out, cache=cache)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -31,9 +31,9 @@ from pdfdraw import write_pdf  # noqa: E402
 from publish import types  # noqa: E402
 from publish.package import load_package  # noqa: E402
 from publish.schema import Field  # noqa: E402
-from publish.search import compact, shard_of, terms  # noqa: E402
+from publish.search import compact, shard_names, terms  # noqa: E402
 
-from support import DEMO_KEY, approve  # noqa: E402
+from support import DEMO_KEY, approve, build_args  # noqa: E402
 
 QA = """## Vraag 1
 
@@ -251,12 +251,10 @@ def search_urls(site: Path, word: str, raw: bool = False) -> set[str]:
     meta = json.loads((index / "meta.json").read_text())
     term = compact(word) if raw else terms(word)[0]
     refs = set()
-    for g, count in enumerate(meta["shards"]["besluiten"]):  # one shard per bucket, refs are stable ids
-        if not count:  # an empty bucket (a recent level without decisions) has no files
-            continue
-        shard = json.loads((index / f"b-{g}-{shard_of(term, count)}.json").read_text())
-        if term in shard["termen"]:
-            refs |= {ref for flat in shard["termen"][term][1].values() for ref in flat[::3]}
+    for name in shard_names(meta, term):  # one file per bucket with files, refs are stable ids
+        shard = json.loads((index / name).read_text())["b"]  # the decision index
+        if term in shard:
+            refs |= {ref for flat in shard[term][1].values() for ref in flat[::3]}
     urls = set()
     for sid in refs:
         assert sid in meta["id"]
@@ -275,19 +273,7 @@ def typed_site(tmp_path_factory):
         approve(make_typed(decisions, kind))
     approve(PackageMaker(decisions)("woo"))
     out = root / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(root / "cache"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2025-07-01",
-    )
+    result = run_cli(*build_args(decisions, out, cache=root / "cache", today="2025-07-01"))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -452,19 +438,7 @@ def cli_build_gates(tmp_path_factory):
     ok = make_typed(decisions, "publicatie", "ok", meta={"kenmerk": "OK-2023"})
     approve(ok)
     out = root / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(root / "cache"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2025-07-01",
-    )
+    result = run_cli(*build_args(decisions, out, cache=root / "cache", today="2025-07-01"))
     return out, result
 
 
@@ -481,19 +455,7 @@ def test_withdrawing_a_kamerstuk_leaves_a_notice_at_its_own_address(tmp_path):
         == 0
     )
     out = tmp_path / "site"
-    result = run_cli(
-        "build",
-        "--decisions",
-        str(decisions),
-        "--out",
-        str(out),
-        "--cache",
-        str(tmp_path / "c"),
-        "--config",
-        str(ROOT / "mkdocs.yml"),
-        "--vandaag",
-        "2025-07-02",
-    )
+    result = run_cli(*build_args(decisions, out, cache=tmp_path / "c", today="2025-07-02"))
     assert result.returncode == 0, result.stdout
     notice = (out / "kamerstuk/2025-kb-1/index.html").read_text()
     assert "Kamerbrief 2025-KB-1 is ingetrokken" in notice and "Verkeerde bijlage" in notice
@@ -565,19 +527,7 @@ def test_a_changed_url_scheme_leaves_a_redirect_page_at_the_old_address(tmp_path
     out = tmp_path / "site"
     result = CliRunner().invoke(
         main,
-        [
-            "build",
-            "--decisions",
-            str(decisions),
-            "--out",
-            str(out),
-            "--cache",
-            str(tmp_path / "c"),
-            "--config",
-            str(ROOT / "mkdocs.yml"),
-            "--vandaag",
-            "2024-06-01",
-        ],
+        build_args(decisions, out, cache=tmp_path / "c"),
     )
     assert result.exit_code == 0, result.output
     assert (out / "woo-besluit/2024-0001/index.html").is_file() and (out / "woo-besluit/2024-0001/besluitbrief.pdf").is_file()

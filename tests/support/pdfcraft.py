@@ -68,6 +68,20 @@ def errors_by_code(result: dict) -> dict[str, dict]:
     return {f["code"]: f for f in result["findings"] if f["severity"] == "fout"}
 
 
+def refused(data: bytes, *codes: str) -> dict:
+    """The package is refused (not readable, or an error finding); ``codes``: one of them is among the reasons."""
+    from publish.pdfs import _inspect_bytes
+
+    result, _ = _inspect_bytes(data)
+    found = {f["code"] for f in result.get("findings", []) if f["severity"] == "fout"}
+    if not result["ok"]:
+        found.add(result["error_code"])
+    assert found, result
+    if codes:
+        assert found & set(codes), (found, result)
+    return result
+
+
 def refusing(data: bytes) -> list[dict]:
     """The refusing findings of a readable PDF."""
     return [f for f in inspected(data)["findings"] if f["severity"] == "fout"]
