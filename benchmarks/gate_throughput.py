@@ -14,6 +14,24 @@ of ``pdftotext`` (whole process, start-up included) and their ratio: on a shared
 ratio swings with the load of the moment (pdftotext's runs are short), the CPU ratio does not. Last,
 CPU milliseconds per page per stage of the gate (``publish/gate/timing.py``).
 
+Third speed round (issue 10, item 5), ``--files 4 --pages 4 --old CHECKOUT`` on an idle machine (load 0.7), the
+old gate being main before the round, both in the same run; CPU ms per page, peak memory per worker:
+
+    corpus                 gate  before  pdftotext  PDFium alone (load, text, one render) | peak memory
+    x-ray (47 pages)       67.9    71.7     4.7       10.1                                 | 126 MB (126)
+    generated (21 pages)   21.5    28.0     2.3        2.8                                 |  76 MB (76)
+    real-looking (17)      11.3    12.2     2.0        2.4                                 |  77 MB (77)
+
+The floor line ("alleen PDFium") shows what a render-based gate cannot go below: one render plus text extraction
+already costs 0.46 (x-ray) to 0.84 of pdftotext's CPU time, and the gate draws each page three times. Half of
+pdftotext's speed is out of reach for a gate that judges pixels.
+What changed (each exact: tests/test_gate_speed.py compares it with what it replaces; every run_gate call of the
+gate, copy and privacy tests gave the same findings, published bytes and page texts as the old gate): the personal
+data scan (BSN pattern with its first digit first, cheap "maybe" searches before patterns that rarely match,
+normalisation skipping substitutions with nothing to replace: 2.2 -> 0.5 ms per page), TrueType fonts without glyph
+names written again without fontTools naming every glyph from the character map, np.roll out of the glyph outline
+loop, PDFium's own characters' boxes read only when needed, Tm/cm numbers read by index.
+
 Run (small sizes only on a shared machine):
     .venv/bin/python benchmarks/gate_throughput.py --files 4 --pages 4 [--old /path/to/old/checkout]
 
