@@ -579,3 +579,132 @@ def test_overlapping_text_counted_in_slices_is_the_same_set(at_once, monkeypatch
     for trial in range(150):
         bounds = _random_bounds(rng, rng.choice([0, 1, 2, 3, 10, 60, 400]))
         assert visibility._overlapped(bounds) == visibility._overlapped_grid(bounds), trial
+
+
+_OLD_BSN = (
+    r"(?<!\d)(?<!\d[.,/-])(?<!\d[ ][.,/-])(\d{4}N?\d{2}N?\d{3}|\d{3}N?\d{3}N?\d{3}"
+    r"|\d{2}N\d{2}N\d{2}N\d{3}|\d{2}N\d{2}N\d{2}N\d{2}N\d)(?!\d|[ ]?[.,/-][ ]?\d)"
+)
+
+
+def _normalise_the_long_way(text: str) -> str:
+    """``normalise_text`` as it was: every substitution run on every text."""
+    import unicodedata
+
+    from publish.gate import personal_data as p
+
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", p._FORMAT_CHARS.sub("", text))
+        text = p._FORMAT_CHARS.sub("", text)
+        text = p._DASHES.sub("-", text)
+        text = p._NON_ASCII_DIGIT.sub(p._ascii_digit, text)
+        text = p._MARKS_ON_DIGITS.sub("", text)
+    else:
+        text = p._ASCII_CONTROLS.sub("", text)
+    text = p._LINE_BREAKS.sub("\n", text)
+    return p._SPACES.sub(" ", text)
+
+
+def test_personal_data_found_with_the_quick_looks_is_what_the_long_way_finds(monkeypatch):
+    """The BSN pattern with its first digit before the look-behinds, the searches that let a pattern run only
+    where it may match (a postcode, two letters and two digits, nine digits in a row) and a normalisation that
+    skips substitutions with nothing to replace: the same findings, at the same places, as the patterns and
+    the normalisation they replace, on texts made to hit every edge (numbers next to separators, marks,
+    invisible characters, other scripts' digits, dashes, area codes)."""
+    import random
+    import re
+
+    from publish.gate import personal_data
+
+    pieces = ["0", "1", "2", "5", "7", "9", " ", "\n", "\r\n", ".", ",", "-", "/", "(", ")", "+", "@", ":", "_", "a", "Z", "NL"]
+    pieces += [
+        "ECLI:NL:HR:2020:123",
+        "ecLı:",
+        "telefoon",
+        "Tel:",
+        "bsn ",
+        "EUR ",
+        "€",
+        " euro",
+        "Kerkweg 12 ",
+        "1234 AB",
+        "1234ab",
+    ]
+    pieces += ["06-12345678", "+31 6 1234 5678", "0031612345678", "(06) ", "(020)-", "123456782", "12 34 56 782", "12.34.56.78.2"]
+    pieces += ["NL91ABNA0417164300", "NL91 ABNA 0417 1643 00", "jan.jansen@example.nl", "info@gemeente.nl", "\u200b", "\u00ad"]
+    pieces += [
+        "\u2013",
+        "\u2212",
+        "\u0663",
+        "\uff10",
+        "\uff20",
+        "\u0301",
+        "\ufb01",
+        "\u00a0",
+        "\u2028",
+        "\x0c",
+        "\x1d",
+        "é",
+        "\x85",
+        "\t",
+    ]
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(4000)]
+    for text in texts:
+        assert personal_data.normalise_text(text) == _normalise_the_long_way(text), repr(text)
+
+    def found(text: str) -> list:
+        return [(i.kind, i.masked, i.hash, i.start) for g in (False, True) for i in personal_data.find_personal_data(text, 1, g)]
+
+    quick = [found(t) for t in texts]
+    for name in ("_MAY_BE_IBAN", "_MAY_BE_POSTCODE", "_NINE_DIGITS"):
+        monkeypatch.setattr(personal_data, name, re.compile(""))
+    monkeypatch.setattr(personal_data, "BSN", re.compile(_OLD_BSN.replace("N", personal_data._NSEP)))
+    monkeypatch.setattr(personal_data, "normalise_text", _normalise_the_long_way)
+    assert [found(t) for t in texts] == quick
+    assert sum(bool(q) for q in quick) > 1000 and {k for q in quick for k, *_ in q} == set(personal_data.KINDS)
+
+
+def test_fonts_whose_glyphs_have_no_names_are_written_again_byte_for_byte_the_same(monkeypatch):
+    """Glyphs of a TrueType font without names ('post' format 3, or no 'post': subset fonts in PDFs) are
+    numbered rather than named from the character map: the font written again is byte for byte the same."""
+    import io
+    import random
+    from pathlib import Path
+
+    import reportlab
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    rng = random.Random(4)
+    fonts = []
+    for path in sorted((Path(reportlab.__file__).parent / "fonts").glob("*.ttf")):
+        data = path.read_bytes()
+        for variant in range(3):
+            font = TTFont(io.BytesIO(data))
+            options = subset.Options()
+            options.glyph_names = variant == 0
+            options.notdef_outline = True
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=rng.sample(range(32, 600), 60))
+            subsetter.subset(font)
+            if variant == 2:
+                del font["post"]
+            out = io.BytesIO()
+            font.save(out)
+            fonts.append(out.getvalue())
+    assert (
+        fonts
+        and sum(gate_copy._unnamed_glyphs(TTFont(io.BytesIO(d), lazy=True).reader) > 0 for d in fonts) >= 2 * len(fonts) // 3
+    )
+
+    def written(data: bytes):
+        try:
+            return gate_copy._sfnt_written_again(gate_copy._sfnt_covered(data, "x"), "x")
+        except gate_copy.CopyError as exc:
+            return str(exc)
+
+    damaged = [d[:n] for d in fonts[:3] for n in (200, 400)]
+    quick = [written(d) for d in fonts + damaged]
+    monkeypatch.setattr(gate_copy, "_unnamed_glyphs", lambda reader: 0)
+    assert [written(d) for d in fonts + damaged] == quick

@@ -332,6 +332,11 @@ BLOCK_HEIGHT = 0.3  # of the em (PDFium gives outlines with the em as 1)
 BLOCK_WIDTH = 0.4
 
 
+def _next(a: np.ndarray) -> np.ndarray:
+    """``np.roll(a, -1)`` of a 1-D array: the same new array, without np.roll's general set-up (it ran for every contour)."""
+    return np.concatenate((a[1:], a[:1]))
+
+
 def _block(xs: np.ndarray, ys: np.ndarray, kinds: np.ndarray) -> bool:
     """Does an outline fill (nearly) all of its bounding box? Its area is summed over its contours with
     their orientation (a counter takes its area away); a curve by points along it (its control points
@@ -343,7 +348,7 @@ def _block(xs: np.ndarray, ys: np.ndarray, kinds: np.ndarray) -> bool:
     rough = 0.0  # curves by their control points: the usual letter is told at once
     for start, end in zip(starts, starts[1:]):
         x, y = xs[start:end].astype(np.float64), ys[start:end].astype(np.float64)
-        rough += float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2
+        rough += float(np.dot(x, _next(y)) - np.dot(y, _next(x))) / 2
     if abs(rough) < 0.8 * width * height:
         return False
     return _area(xs, ys, kinds, curves=True) >= BLOCK_FILL * width * height
@@ -362,7 +367,7 @@ def _area(xs: np.ndarray, ys: np.ndarray, kinds: np.ndarray, curves: bool) -> fl
         if len(contour) < 3:
             return 0.0
         px, py = np.array([p[0] for p in contour]), np.array([p[1] for p in contour])
-        return float(np.dot(px, np.roll(py, -1)) - np.dot(py, np.roll(px, -1))) / 2
+        return float(np.dot(px, _next(py)) - np.dot(py, _next(px))) / 2
 
     while i < len(types):
         if types[i] == raw.FPDF_SEGMENT_MOVETO:

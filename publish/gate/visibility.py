@@ -598,7 +598,7 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     # only the characters judged now: PDFium's own (spaces, mostly) and those of the doubtful objects
     # (the others are visible and read only when some character turns out hidden, ``_all_chars``)
     present = [c for c in chars if isinstance(c, _Char)]
-    _complete(textpage, [c for c in present if c.pending], left, bottom)  # PDFium's own spaces, mostly
+    _letters(textpage, [c for c in present if c.pending])  # PDFium's own spaces, mostly: their boxes only when needed
     for c in present:
         if c.obj == -1:  # extracted, yet in no text object the gate judged: never let through
             c.hidden = NIET_BEOORDEELD if c.char.isalnum() else ""
@@ -769,7 +769,8 @@ def _em(obj, to_page: Matrix, out: _Out, m, fonts: dict | None = None) -> tuple[
         if scale is None:
             scale = fonts[key] = _type3_scale(obj, em)
         em *= scale
-    a, b, c, d, _e, _f = _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)
+    # (``_then`` with the identity gives the same numbers but for the sign of a zero, which nothing below sees)
+    a, b, c, d = (m.a, m.b, m.c, m.d) if to_page is IDENTITY else _then((m.a, m.b, m.c, m.d, m.e, m.f), to_page)[:4]
     along = math.hypot(a, b)
     finite = math.isfinite
     if not (finite(em) and finite(a) and finite(b) and finite(c) and finite(d)):  # no generator: once per text object
@@ -1022,6 +1023,15 @@ def _chars(textpage, count: int, text_index: dict, left: float, bottom: float, j
 def _all_chars(chars: list) -> list[_Char]:
     """``_chars`` with a pending ``_Char`` for each character it left as the index of its object."""
     return [c if isinstance(c, _Char) else _Char("", (0, 0, 0, 0), c, index=i, pending=True) for i, c in enumerate(chars)]
+
+
+def _letters(textpage, chars: list[_Char]) -> None:
+    """The letters of pending characters (as ``_fill`` reads them); they stay pending, their boxes read by
+    ``_complete`` only when some character of the page turns out hidden."""
+    textpage, unicode = _address(textpage.raw), _UNICODE
+    for c in chars:
+        code = unicode(textpage, c.index)
+        c.char = chr(code) if 0 < code < 0x110000 else ""
 
 
 def _complete(textpage, chars: list[_Char], left: float, bottom: float) -> None:
