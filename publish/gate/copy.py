@@ -914,6 +914,8 @@ def _keep_link(annot: Dictionary) -> bool:
     for key in ("/Rect", "/Border", "/C", "/QuadPoints", "/F", "/H", "/AS", "/StructParent", "/Type", "/Subtype"):
         if key in annot and not _flat(annot[key]):
             del annot[key]
+    if _too_large(annot.get(Name.Rect)):
+        raise CopyError(f"een link heeft een te groot getal in zijn plaats (/Rect): {_TOO_LARGE}")
     _enums(annot, LINK_NAMES)
     return True
 
@@ -1322,7 +1324,8 @@ def _operands(op: str, operands) -> list | None:
 # ``true``/``null``, unknown operators, operands at the end) is parsed whole and written again.
 _S = rb"[\x00\t\n\x0c\r ]*+"
 _E = rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"  # the end of a token: a delimiter, white space or the end
-_N = rb"[+-]?(?:\d++\.?+\d*+|\.\d++)" + _E + _S
+# a number of at most 9 digits before the point (below ``MAX_NUMBER``); a longer one is parsed and checked (``_sanitised``)
+_N = rb"[+-]?(?:\d{1,9}+(?:\.\d*+)?+|\.\d++)" + _E + _S
 _NM = rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*+" + _S
 _STR = rb"(?:\((?:[^()\\]|\\.)*+\)|<[0-9A-Fa-f\x00\t\n\x0c\r ]*+>)" + _S
 _VALUE = rb"(?:%s|%s|%s|(?:true|false)%s%s)" % (_NM, _N, _STR, _E, _S)
@@ -1420,6 +1423,33 @@ def _property_list(tag, properties) -> Dictionary | None:
 _NUMBER_LIKE = re.compile(r"[0-9+\-.]+")
 
 
+# The largest number a PDF may hold where it places something (ISO 32000-1, annex C: integers are 32 bits).
+# Beyond it each viewer reads the number its own way: PDFium clamps it, MuPDF and Ghostscript wrap it round
+# (2^32 + 72 becomes 72), poppler skips the instruction (round 5: a name drawn under a cover, or a cover
+# drawn over a name, in some viewers only). Such a number in a content stream, a form's or pattern's box
+# or matrix, a font's matrix or widths or a link's rectangle refuses the copy.
+MAX_NUMBER = 2**31 - 1
+_TOO_LARGE = (
+    "pdf-programma's lezen zo'n getal verschillend (de een rondt het af, de ander begint opnieuw bij 0 of slaat de "
+    "opdracht over), zodat tekst of een zwart vlak bij de een ergens anders staat dan bij de ander"
+)
+
+
+def _too_large(value, depth: int = 0) -> bool:
+    """Is ``value``, or a number in it (arrays two levels deep: ``TJ``, ``/W``), beyond ``MAX_NUMBER``?"""
+    if _number(value):
+        return abs(value) > MAX_NUMBER
+    if isinstance(value, Array) and depth < 2:
+        return any(_too_large(item, depth + 1) for item in value)
+    return False
+
+
+def _check_numbers(op: str, operands) -> None:
+    for value in operands:
+        if _too_large(value):
+            raise CopyError(f"de inhoud bevat een te groot getal (bij de opdracht '{op[:10]}'): {_TOO_LARGE}")
+
+
 def _sanitised(operations) -> list:
     """The operations without unknown operators (and BX/EX) and their operands, each known operator with
     only the operands it takes (``_operands``: dropped when those are missing or of the wrong type);
@@ -1441,6 +1471,7 @@ def _sanitised(operations) -> list:
         operands = _operands(op, given)
         if operands is None:
             continue
+        _check_numbers(op, operands)
         if op in ("BDC", "DP"):
             properties = _property_list(operands[0], operands[1])
             if properties is not None:
@@ -2273,6 +2304,12 @@ def _overprint_walk(operations, resources, state: dict, found: dict, seen: set, 
                     changed(_overprint_changes(target.get(Name.ColorSpace), [], state["OPM"], current=False), False)
 
 
+# Entries that place or size what is drawn: numbers beyond ``MAX_NUMBER`` there refuse (``_too_large``).
+_BOUNDED_KEYS = frozenset(
+    "/BBox /Matrix /Rect /FontMatrix /FontBBox /Widths /W /W2 /DW /DW2 /MissingWidth /XStep /YStep /Coords".split()
+)
+
+
 def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level: int = 0) -> None:
     """Keep of ``obj`` only the keys of its kind's table, each value as the table says (see ``KINDS``)."""
     key = _key(obj)
@@ -2281,6 +2318,9 @@ def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level
             return
         forms.add((key, kind))
     table = KINDS[kind]
+    for k in _BOUNDED_KEYS.intersection(obj.keys()):
+        if _too_large(obj[k]):
+            raise CopyError(f"een object bevat een te groot getal (bij {k[1:]}): {_TOO_LARGE}")
     for k in list(obj.keys()):
         spec = table[k] if k in table else table.get("*", _DROP)
         value = obj[k]
@@ -2954,6 +2994,8 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
                 raise CopyError(f"een tekenprocedure van een lettertype is onleesbaar ({str(exc)[:120]})") from exc
             if b"%" in data:
                 proc.write(pikepdf.unparse_content_stream(ops))
+            for instruction in ops:
+                _check_numbers(str(instruction.operator), instruction.operands)
             operations += ops
             advances[str(glyph)] = _type3_advance(ops)
             for instruction in ops:  # an inline image in a glyph: judged as one in a page's content
