@@ -2981,7 +2981,14 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
         forms.add(key)
     _clean_table(pdf, font, "font", forms, depth)  # descendants, descriptors, encodings: every level
     procs = font.get(Name.CharProcs)
-    if font.get(Name.Subtype) == Name.Type3 and isinstance(procs, Dictionary):
+    subtype = font.get(Name.Subtype)
+    if subtype in (Name.Type1, Name.MMType1, Name.TrueType):
+        _judge_simple_font(font)
+    elif subtype in (Name.CIDFontType0, Name.CIDFontType2):
+        _judge_cid_font(font)
+    elif subtype == Name.Type3:
+        _judge_type3_matrix(font)
+    if subtype == Name.Type3 and isinstance(procs, Dictionary):
         operations = []
         advances: dict[str, float] = {}
         for glyph, proc in procs.items():
@@ -3548,3 +3555,131 @@ def _type3_widths(font, advances: dict[str, float]) -> None:
     font[Name.FirstChar] = low
     font[Name.LastChar] = high
     font[Name.Widths] = Array([int(w) if w == int(w) else Decimal(str(round(w, 4))) for w in pdfium[low : high + 1]])
+
+
+# -- advances every viewer reads alike (round 5) -----------------------------------------------------------
+# A font that is not embedded draws with a font of the viewer's own. For the standard 14 fonts (and the
+# Arial, Times New Roman and Courier New names every viewer maps onto them) PDFium, poppler, MuPDF and
+# Ghostscript use the same widths; for any other name without /Widths each takes the advances of whatever
+# font it finds (PDFium: one installed on the build machine), so a name placed beside a black box in the
+# gate's render lies under it elsewhere (leak cw01). Such a font is refused (PDF 1.5 and later require
+# /Widths for it). Glyph names outside the standard Latin set are read by PDFium by their Unicode value
+# (``/uni0057`` as W) and by the others as unknown (leak gl01): refused on such a font as well.
+STANDARD_14 = frozenset(
+    "Courier Courier-Bold Courier-Oblique Courier-BoldOblique Helvetica Helvetica-Bold Helvetica-Oblique "
+    "Helvetica-BoldOblique Times-Roman Times-Bold Times-Italic Times-BoldItalic Symbol ZapfDingbats".split()
+)
+_STANDARD_ALIASES = frozenset(
+    [
+        *(family + style for family in ("Arial", "TimesNewRoman", "CourierNew", "Helvetica") for style in ("", ",Bold", ",Italic", ",BoldItalic")),
+        *(family + style for family in ("Arial", "TimesNewRomanPS", "CourierNewPS") for style in ("MT", "-BoldMT", "-ItalicMT", "-BoldItalicMT")),
+    ]
+)
+_SYMBOLIC = frozenset(["Symbol", "ZapfDingbats"])
+_LATIN_ENCODINGS = (Name.WinAnsiEncoding, Name.MacRomanEncoding, Name.StandardEncoding)
+_FONT_VIEWERS = "pdf-lezers zetten de tekst dan elk op een andere plaats (bij de een naast een zwart vlak, bij de ander eronder)"
+_FONT_FIX = "sluit het lettertype in (bijvoorbeeld met 'Opslaan als pdf' of 'PDF/A') en lak daarna opnieuw"
+
+
+def _latin_glyph_names() -> frozenset[str]:
+    """The glyph names of Adobe's standard Latin character set that the standard fonts' metrics cover:
+    StandardEncoding and WinAnsiEncoding (without /Euro, which the classic metrics lack)."""
+    from fontTools.agl import UV2AGL
+    from fontTools.encodings.StandardEncoding import StandardEncoding
+
+    win = bytes(range(32, 256)).decode("cp1252", errors="ignore")
+    names = set(StandardEncoding) | {UV2AGL[ord(ch)] for ch in win if ord(ch) in UV2AGL}
+    return frozenset(names - {".notdef", "Euro"})
+
+
+_LATIN_GLYPHS = _latin_glyph_names()
+
+
+def _embedded(font) -> bool:
+    descriptor = font.get(Name.FontDescriptor)
+    return isinstance(descriptor, Dictionary) and any(
+        isinstance(descriptor.get(key), pikepdf.Stream) for key in ("/FontFile", "/FontFile2", "/FontFile3")
+    )
+
+
+def _judge_simple_font(font) -> None:
+    """A simple font (Type 1, TrueType) without /Widths that is not embedded: only a standard font with
+    glyph names its metrics cover passes (see above). Widths in fractions are written as PDFium reads them."""
+    widths = font.get(Name.Widths)
+    if isinstance(widths, Array):
+        _truncate_widths(font, Name.Widths, widths)
+        descriptor = font.get(Name.FontDescriptor)
+        if isinstance(descriptor, Dictionary) and _number(descriptor.get(Name.MissingWidth)):
+            if descriptor.MissingWidth != int(descriptor.MissingWidth):
+                descriptor[Name.MissingWidth] = int(descriptor.MissingWidth)
+        return
+    if _embedded(font):
+        return
+    base = font.get(Name.BaseFont)
+    base = str(base)[1:] if isinstance(base, Name) else ""
+    if base not in STANDARD_14 and base not in _STANDARD_ALIASES:
+        raise CopyError(
+            f"het lettertype '{base[:40]}' is niet ingesloten en heeft geen breedtes (/Widths): {_FONT_VIEWERS}; {_FONT_FIX}"
+        )
+    encoding = font.get(Name.Encoding)
+    differences = encoding.get(Name.Differences) if isinstance(encoding, Dictionary) else None
+    named = encoding.get(Name.BaseEncoding) if isinstance(encoding, Dictionary) else encoding
+    odd = named is not None and named not in _LATIN_ENCODINGS
+    if isinstance(differences, Array):
+        odd = odd or any(
+            isinstance(item, Name) and (base in _SYMBOLIC or str(item)[1:] not in _LATIN_GLYPHS) for item in differences
+        )
+    if odd:
+        raise CopyError(
+            f"het lettertype '{base[:40]}' is niet ingesloten, heeft geen breedtes (/Widths) en noemt tekens buiten de "
+            f"gewone Latijnse tekenset: {_FONT_VIEWERS}; {_FONT_FIX}"
+        )
+
+
+def _trunc(value):
+    """A width as PDFium reads it: a number cut to a whole number (towards 0), anything else 0."""
+    return int(value) if _number(value) else 0
+
+
+def _truncate_widths(font, key: Name, widths) -> None:
+    if any(not _number(w) or w != int(w) for w in widths):
+        font[key] = Array([_trunc(w) for w in widths])
+
+
+def _judge_cid_font(font) -> None:
+    """A CID font's advances as PDFium reads them: /DW and the numbers of /W and /W2 cut to whole numbers
+    (poppler ignores a /DW in fractions and takes 1000: leak cid01); a /DW2 other than two numbers refuses."""
+    default = font.get(Name.DW)
+    if default is not None and (not _number(default) or default != int(default)):
+        font[Name.DW] = _trunc(default)
+    for key in (Name.W, Name.W2):
+        table = font.get(key)
+        if table is None:
+            continue
+        if not isinstance(table, Array) or not all(_number(item) or isinstance(item, Array) for item in table):
+            raise CopyError(f"de breedtes (/{str(key)[1:]}) van een lettertype zijn onleesbaar: {_FONT_VIEWERS}")
+        if any(isinstance(item, Array) and not all(_number(w) for w in item) for item in table):
+            raise CopyError(f"de breedtes (/{str(key)[1:]}) van een lettertype zijn onleesbaar: {_FONT_VIEWERS}")
+        if any(item != int(item) for item in _flat_numbers(table)):
+            font[key] = Array([Array([_trunc(w) for w in item]) if isinstance(item, Array) else _trunc(item) for item in table])
+    vertical = font.get(Name.DW2)
+    if vertical is not None:
+        if not (isinstance(vertical, Array) and len(vertical) == 2 and all(_number(v) for v in vertical)):
+            raise CopyError(f"de verticale standaardbreedte (/DW2) van een lettertype is onleesbaar: {_FONT_VIEWERS}")
+        if any(v != int(v) for v in vertical):
+            font[Name.DW2] = Array([_trunc(v) for v in vertical])
+
+
+def _flat_numbers(table) -> list:
+    return [w for item in table for w in (item if isinstance(item, Array) else [item])]
+
+
+def _judge_type3_matrix(font) -> None:
+    """A Type 3 /FontMatrix of six numbers without a translation: poppler ignores the translation
+    (leak t3a: a box glyph over a name there only, 5 em beside it in PDFium), and a shorter matrix
+    each viewer completes its own way."""
+    matrix = font.get(Name.FontMatrix)
+    if not (isinstance(matrix, Array) and len(matrix) == 6 and all(_number(v) for v in matrix)):
+        raise CopyError(f"de matrix (/FontMatrix) van een lettertype (Type 3) is onleesbaar: {_FONT_VIEWERS}")
+    if matrix[4] != 0 or matrix[5] != 0:
+        raise CopyError(f"de matrix (/FontMatrix) van een lettertype (Type 3) verschuift de tekens: {_FONT_VIEWERS}")
