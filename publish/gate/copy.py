@@ -2983,7 +2983,7 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
     procs = font.get(Name.CharProcs)
     subtype = font.get(Name.Subtype)
     if subtype in (Name.Type1, Name.MMType1, Name.TrueType):
-        _judge_simple_font(font)
+        _judge_simple_font(pdf, font)
     elif subtype in (Name.CIDFontType0, Name.CIDFontType2):
         _judge_cid_font(font)
     elif subtype == Name.Type3:
@@ -3558,13 +3558,15 @@ def _type3_widths(font, advances: dict[str, float]) -> None:
 
 
 # -- advances every viewer reads alike (round 5) -----------------------------------------------------------
-# A font that is not embedded draws with a font of the viewer's own. For the standard 14 fonts (and the
-# Arial, Times New Roman and Courier New names every viewer maps onto them) PDFium, poppler, MuPDF and
-# Ghostscript use the same widths; for any other name without /Widths each takes the advances of whatever
-# font it finds (PDFium: one installed on the build machine), so a name placed beside a black box in the
-# gate's render lies under it elsewhere (leak cw01). Such a font is refused (PDF 1.5 and later require
-# /Widths for it). Glyph names outside the standard Latin set are read by PDFium by their Unicode value
-# (``/uni0057`` as W) and by the others as unknown (leak gl01): refused on such a font as well.
+# A simple font that is not embedded and has no /Widths draws with a font of the viewer's own, spaced by that
+# font's advances. For a name outside the standard 14 fonts (and the Arial, Times New Roman and Courier New
+# names every viewer maps onto them) each viewer takes whatever font it finds (PDFium: one installed on the
+# build machine), so a name placed beside a black box in the gate's render lies under it elsewhere (leak
+# cw01): refused (PDF 1.5 and later require /Widths for it). For a standard font PDFium uses its own built-in
+# fonts (the same on every machine), whose advances differ from the metrics poppler, MuPDF and Ghostscript
+# use for glyph names outside the Latin set (``/uni0057`` read as W: leak gl01) and for some glyphs (``at``
+# in Helvetica-Bold): the copy gets /Widths as PDFium reads them, so every viewer places the text where the
+# gate judged it (as ``_type3_widths`` does for Type 3 fonts).
 STANDARD_14 = frozenset(
     "Courier Courier-Bold Courier-Oblique Courier-BoldOblique Helvetica Helvetica-Bold Helvetica-Oblique "
     "Helvetica-BoldOblique Times-Roman Times-Bold Times-Italic Times-BoldItalic Symbol ZapfDingbats".split()
@@ -3575,24 +3577,10 @@ _STANDARD_ALIASES = frozenset(
         *(family + style for family in ("Arial", "TimesNewRomanPS", "CourierNewPS") for style in ("MT", "-BoldMT", "-ItalicMT", "-BoldItalicMT")),
     ]
 )
-_SYMBOLIC = frozenset(["Symbol", "ZapfDingbats"])
-_LATIN_ENCODINGS = (Name.WinAnsiEncoding, Name.MacRomanEncoding, Name.StandardEncoding)
 _FONT_VIEWERS = "pdf-lezers zetten de tekst dan elk op een andere plaats (bij de een naast een zwart vlak, bij de ander eronder)"
 _FONT_FIX = "sluit het lettertype in (bijvoorbeeld met 'Opslaan als pdf' of 'PDF/A') en lak daarna opnieuw"
-
-
-def _latin_glyph_names() -> frozenset[str]:
-    """The glyph names of Adobe's standard Latin character set that the standard fonts' metrics cover:
-    StandardEncoding and WinAnsiEncoding (without /Euro, which the classic metrics lack)."""
-    from fontTools.agl import UV2AGL
-    from fontTools.encodings.StandardEncoding import StandardEncoding
-
-    win = bytes(range(32, 256)).decode("cp1252", errors="ignore")
-    names = set(StandardEncoding) | {UV2AGL[ord(ch)] for ch in win if ord(ch) in UV2AGL}
-    return frozenset(names - {".notdef", "Euro"})
-
-
-_LATIN_GLYPHS = _latin_glyph_names()
+_PDFIUM_WIDTHS: dict[bytes, list[int]] = {}  # by the font's description: PDFium's built-in fonts never change
+_ROW = 12
 
 
 def _embedded(font) -> bool:
@@ -3602,9 +3590,9 @@ def _embedded(font) -> bool:
     )
 
 
-def _judge_simple_font(font) -> None:
-    """A simple font (Type 1, TrueType) without /Widths that is not embedded: only a standard font with
-    glyph names its metrics cover passes (see above). Widths in fractions are written as PDFium reads them."""
+def _judge_simple_font(pdf: pikepdf.Pdf, font) -> None:
+    """A simple font (Type 1, TrueType): /Widths in fractions written as PDFium reads them (cut to whole
+    numbers); without /Widths and not embedded, refused unless a standard font, which gets PDFium's widths."""
     widths = font.get(Name.Widths)
     if isinstance(widths, Array):
         _truncate_widths(font, Name.Widths, widths)
@@ -3621,19 +3609,65 @@ def _judge_simple_font(font) -> None:
         raise CopyError(
             f"het lettertype '{base[:40]}' is niet ingesloten en heeft geen breedtes (/Widths): {_FONT_VIEWERS}; {_FONT_FIX}"
         )
-    encoding = font.get(Name.Encoding)
-    differences = encoding.get(Name.Differences) if isinstance(encoding, Dictionary) else None
-    named = encoding.get(Name.BaseEncoding) if isinstance(encoding, Dictionary) else encoding
-    odd = named is not None and named not in _LATIN_ENCODINGS
-    if isinstance(differences, Array):
-        odd = odd or any(
-            isinstance(item, Name) and (base in _SYMBOLIC or str(item)[1:] not in _LATIN_GLYPHS) for item in differences
-        )
-    if odd:
-        raise CopyError(
-            f"het lettertype '{base[:40]}' is niet ingesloten, heeft geen breedtes (/Widths) en noemt tekens buiten de "
-            f"gewone Latijnse tekenset: {_FONT_VIEWERS}; {_FONT_FIX}"
-        )
+    pdfium = _pdfium_widths(pdf, font)
+    used = [code for code in range(256) if pdfium[code]] or [0]
+    low, high = min(used), max(used)
+    for key in (Name.FirstChar, Name.LastChar):
+        if key in font:
+            del font[key]
+    font[Name.FirstChar] = low
+    font[Name.LastChar] = high
+    font[Name.Widths] = Array(pdfium[low : high + 1])
+
+
+def _pdfium_widths(pdf: pikepdf.Pdf, font) -> list[int]:
+    """The advance PDFium gives each code 0-255 of a simple font without /Widths, in thousandths of an em:
+    measured on a scratch page that shows each code at 10 points followed by a marker letter (``I`` at 7
+    points), whose origin PDFium's text page reports."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    scratch = pikepdf.new()
+    copied = scratch.copy_foreign(font if font.is_indirect else pdf.make_indirect(Dictionary(font)))
+    for key in list(copied.keys()):
+        if key not in ("/Type", "/Subtype", "/BaseFont", "/Encoding", "/FontDescriptor"):
+            del copied[key]
+    key = copied.unparse(resolved=True)
+    if key in _PDFIUM_WIDTHS:
+        return _PDFIUM_WIDTHS[key]
+    marker = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Courier, Encoding=Name.WinAnsiEncoding)
+    rows = b"".join(b"BT /F 10 Tf 10 %d Td <%02x> Tj /M 7 Tf (I) Tj ET\n" % (10 + _ROW * code, code) for code in range(256))
+    page = Dictionary(
+        Type=Name.Page,
+        MediaBox=Array([0, 0, 200, 20 + _ROW * 256]),
+        Resources=Dictionary(Font=Dictionary(F=copied, M=marker)),
+        Contents=scratch.make_stream(rows),
+    )
+    scratch.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    scratch.save(out)
+    widths = [0] * 256
+    found = set()
+    document = pdfium.PdfDocument(out.getvalue())
+    try:
+        text = document[0].get_textpage()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        for index in range(raw.FPDFText_CountChars(text.raw)):
+            if raw.FPDFText_GetUnicode(text.raw, index) != ord("I") or abs(raw.FPDFText_GetFontSize(text.raw, index) - 7) > 0.01:
+                continue
+            raw.FPDFText_GetCharOrigin(text.raw, index, x, y)
+            code = round((y.value - 10) / _ROW)
+            if 0 <= code < 256:
+                widths[code] = round((x.value - 10) * 100)
+                found.add(code)
+    finally:
+        document.close()
+    if len(found) != 256:
+        raise CopyError(f"de breedtes van het lettertype '{str(font.get(Name.BaseFont, ''))[1:40]}' zijn niet vast te stellen")
+    _PDFIUM_WIDTHS[key] = widths
+    return widths
 
 
 def _trunc(value):
