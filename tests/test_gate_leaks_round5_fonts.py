@@ -106,7 +106,9 @@ def black_image(pdf, page, resources, font):
 def spaces_then_name(font: bytes, codes: bytes, bar: tuple[int, int] | None, invisible: bool = False) -> bytes:
     """``codes`` shown in ``font`` (invisible with ``invisible``), then the name in Helvetica; a black bar at ``bar``."""
     hide, show = (b"3 Tr ", b"0 Tr ") if invisible else (b"", b"")
-    content = VISIBLE + b"BT " + font + b" 14 Tf " + hide + b"72 600 Td " + codes + b" Tj " + show + b"/F1 14 Tf ( Pietersen) Tj ET\n"
+    content = (
+        VISIBLE + b"BT " + font + b" 14 Tf " + hide + b"72 600 Td " + codes + b" Tj " + show + b"/F1 14 Tf ( Pietersen) Tj ET\n"
+    )
     if bar:
         content += b"0 g %d 595 %d 22 re f\n" % bar
     return content
@@ -212,7 +214,13 @@ def test_unknown_font_with_widths_accepted():
 # -- gl01: a standard font without /Widths: PDFium's built-in fonts space some glyphs otherwise -------------------------
 @pytest.mark.parametrize(
     ("base", "glyph"),
-    [("/Helvetica", "/uni0057"), ("/Helvetica", "/u0057"), ("/Helvetica", "/Euro"), ("/Helvetica", "/.notdef"), ("/Helvetica-Bold", "/at")],
+    [
+        ("/Helvetica", "/uni0057"),
+        ("/Helvetica", "/u0057"),
+        ("/Helvetica", "/Euro"),
+        ("/Helvetica", "/.notdef"),
+        ("/Helvetica-Bold", "/at"),
+    ],
 )
 def test_standard_font_gets_widths_as_pdfium_reads_them(base, glyph):  # gl01
     """Codes named ``glyph``, then the name: PDFium spaces them by its built-in font, poppler and MuPDF by their
@@ -271,7 +279,13 @@ def test_composite_font_real_widths_neutralised():
     _, copy = accepted(data)
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         descendant = pdf.pages[0].Resources.Font.F2.DescendantFonts[0]
-        assert [int(x) if not isinstance(x, pikepdf.Array) else [int(y) for y in x] for x in descendant.W] == [32, [1], 40, 50, 700]
+        assert [int(x) if not isinstance(x, pikepdf.Array) else [int(y) for y in x] for x in descendant.W] == [
+            32,
+            [1],
+            40,
+            50,
+            700,
+        ]
     assert name_x(copy) == name_x(data)
 
 
@@ -287,7 +301,9 @@ def test_composite_font_unreadable_widths_refused(entries):
 
 def test_composite_font_integer_widths_accepted():
     table = Array([32, Array([500]), 40, 50, 700])
-    data = one_page_pdf(spaces_then_name(b"/F2", b"<" + b"0020" * 20 + b">", None), type0(W=table, DW=1000, DW2=Array([880, -1000])))
+    data = one_page_pdf(
+        spaces_then_name(b"/F2", b"<" + b"0020" * 20 + b">", None), type0(W=table, DW=1000, DW2=Array([880, -1000]))
+    )
     _, copy = accepted(data)
     assert name_x(copy) == name_x(data)
 
@@ -305,3 +321,20 @@ def test_type3_plain_matrix_accepted():
     content = VISIBLE + b"BT /F1 14 Tf 72 600 Td (Pietersen) Tj ET\nBT /T3 20 Tf 300 594 Td (a) Tj ET\n"
     _, copy = accepted(one_page_pdf(content, type3([0.001, 0, 0, 0.001, 0, 0])))
     assert SECRET in pdfium.PdfDocument(copy)[0].get_textpage().get_text_range()
+
+
+def test_font_widths_and_link_rectangles_beyond_32_bits_refused():
+    setup = font2(FirstChar=32, LastChar=32, Widths=Array([4294967574]))
+    refused(one_page_pdf(spaces_then_name(b"/F2", b"(" + b" " * 20 + b")", None), setup), "pdf.onleesbaar")
+
+    def link(rect):
+        def setup(pdf, page, resources, font):
+            action = Dictionary(S=Name.URI, URI=pikepdf.String("https://example.org/"))
+            page.Annots = Array([pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array(rect), A=action))])
+
+        return setup
+
+    refused(one_page_pdf(VISIBLE, link([72, 740, 4294967368, 760])), "pdf.onleesbaar")
+    _, copy = accepted(one_page_pdf(VISIBLE, link([72, 740, 300, 760])))
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        assert len(pdf.pages[0].Annots) == 1

@@ -3572,8 +3572,16 @@ STANDARD_14 = frozenset(
 )
 _STANDARD_ALIASES = frozenset(
     [
-        *(family + style for family in ("Arial", "TimesNewRoman", "CourierNew", "Helvetica") for style in ("", ",Bold", ",Italic", ",BoldItalic")),
-        *(family + style for family in ("Arial", "TimesNewRomanPS", "CourierNewPS") for style in ("MT", "-BoldMT", "-ItalicMT", "-BoldItalicMT")),
+        *(
+            family + style
+            for family in ("Arial", "TimesNewRoman", "CourierNew", "Helvetica")
+            for style in ("", ",Bold", ",Italic", ",BoldItalic")
+        ),
+        *(
+            family + style
+            for family in ("Arial", "TimesNewRomanPS", "CourierNewPS")
+            for style in ("MT", "-BoldMT", "-ItalicMT", "-BoldItalicMT")
+        ),
     ]
 )
 _FONT_VIEWERS = "pdf-lezers zetten de tekst dan elk op een andere plaats (bij de een naast een zwart vlak, bij de ander eronder)"
@@ -3625,9 +3633,6 @@ def _judge_simple_font(pdf: pikepdf.Pdf, font) -> None:
     pdfium = _pdfium_widths(pdf, font)
     used = [code for code in range(256) if pdfium[code]] or [0]
     low, high = min(used), max(used)
-    for key in (Name.FirstChar, Name.LastChar):
-        if key in font:
-            del font[key]
     font[Name.FirstChar] = low
     font[Name.LastChar] = high
     font[Name.Widths] = Array(pdfium[low : high + 1])
@@ -3644,9 +3649,9 @@ def _pdfium_widths(pdf: pikepdf.Pdf, font) -> list[int]:
 
     scratch = pikepdf.new()
     copied = scratch.copy_foreign(font if font.is_indirect else pdf.make_indirect(Dictionary(font)))
-    for key in list(copied.keys()):
-        if key not in ("/Type", "/Subtype", "/BaseFont", "/Encoding", "/FontDescriptor"):
-            del copied[key]
+    for entry in list(copied.keys()):
+        if entry not in ("/Type", "/Subtype", "/BaseFont", "/Encoding", "/FontDescriptor"):
+            del copied[entry]
     key = copied.unparse(resolved=True)
     if key in _PDFIUM_WIDTHS:
         return _PDFIUM_WIDTHS[key]
