@@ -254,7 +254,7 @@ def test_widths_in_fractions_written_as_pdfium_reads_them():
     data = one_page_pdf(spaces_then_name(b"/F2", b"(" + b" " * 200 + b")", (300, 95)), setup)
     _, copy = accepted(data)
     with pikepdf.open(io.BytesIO(copy)) as pdf:
-        assert list(pdf.pages[0].Resources.Font.F2.Widths) == [0]
+        assert pdf.pages[0].Resources.Font.F2.Widths[32] == 0  # (all 256 codes: not embedded)
     assert name_x(copy) == name_x(data)
     if (x := poppler_name_x(copy)) is not None:
         assert abs(x - name_x(copy)) < 2
@@ -338,3 +338,27 @@ def test_font_widths_and_link_rectangles_beyond_32_bits_refused():
     _, copy = accepted(one_page_pdf(VISIBLE, link([72, 740, 300, 760])))
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         assert len(pdf.pages[0].Annots) == 1
+
+
+def test_non_embedded_font_with_short_widths_gets_all_256():  # mw02r
+    """Helvetica with /Widths for code 65 only: PDFium, poppler and MuPDF give the spaces width 0, Ghostscript its
+    own (a bar placed for Ghostscript covers the name there only). The copy gives every code PDFium's width."""
+    setup = font2(FirstChar=65, LastChar=65, Widths=Array([667]))
+    data = one_page_pdf(spaces_then_name(b"/F2", b"(" + b" " * 20 + b")", (351, 70)), setup)
+    _, copy = accepted(data)
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        font = pdf.pages[0].Resources.Font.F2
+        assert (font.FirstChar, font.LastChar, len(font.Widths)) == (0, 255, 256)
+        assert font.Widths[32] == 0 and font.Widths[65] == 667
+    assert name_x(copy) == name_x(data)
+    if (x := poppler_name_x(copy)) is not None:
+        assert abs(x - name_x(copy)) < 2
+
+
+def test_embedded_and_complete_widths_are_kept():
+    """A font whose /Widths cover every code, and an embedded one, are left as they are."""
+    full = Array([278] * 256)
+    data = one_page_pdf(spaces_then_name(b"/F2", b"(" + b" " * 5 + b")", None), font2(FirstChar=0, LastChar=255, Widths=full))
+    _, copy = accepted(data)
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        assert list(pdf.pages[0].Resources.Font.F2.Widths) == [278] * 256

@@ -3625,20 +3625,23 @@ def _judge_simple_font(pdf: pikepdf.Pdf, font) -> None:
         if isinstance(descriptor, Dictionary) and _number(descriptor.get(Name.MissingWidth)):
             if descriptor.MissingWidth != int(descriptor.MissingWidth):
                 descriptor[Name.MissingWidth] = int(descriptor.MissingWidth)
+        if _embedded(font) or (font.get(Name.FirstChar) == 0 and font.get(Name.LastChar) == 255 and len(widths) == 256):
+            return
+        # Not embedded, codes outside /FirstChar../LastChar: PDFium, poppler and MuPDF give them /MissingWidth
+        # (or 0), Ghostscript the width of its own font (round 5, mw02r): all 256 written as PDFium reads them.
+        pdfium = _pdfium_widths(pdf, font, with_widths=True)
+    elif _embedded(font):
         return
-    if _embedded(font):
-        return
-    if not standard_font(font):
+    elif not standard_font(font):
         return  # refused by glyphs.py (``unknown_font_without_widths``), with the other findings of the page
-    pdfium = _pdfium_widths(pdf, font)
-    used = [code for code in range(256) if pdfium[code]] or [0]
-    low, high = min(used), max(used)
-    font[Name.FirstChar] = low
-    font[Name.LastChar] = high
-    font[Name.Widths] = Array(pdfium[low : high + 1])
+    else:
+        pdfium = _pdfium_widths(pdf, font)
+    font[Name.FirstChar] = 0
+    font[Name.LastChar] = 255
+    font[Name.Widths] = Array(pdfium)
 
 
-def _pdfium_widths(pdf: pikepdf.Pdf, font) -> list[int]:
+def _pdfium_widths(pdf: pikepdf.Pdf, font, with_widths: bool = False) -> list[int]:
     """The advance PDFium gives each code 0-255 of a simple font without /Widths, in thousandths of an em:
     measured on a scratch page that shows each code at 10 points followed by a marker letter (``I`` at 7
     points), whose origin PDFium's text page reports."""
@@ -3649,8 +3652,11 @@ def _pdfium_widths(pdf: pikepdf.Pdf, font) -> list[int]:
 
     scratch = pikepdf.new()
     copied = scratch.copy_foreign(font if font.is_indirect else pdf.make_indirect(Dictionary(font)))
+    kept = ("/Type", "/Subtype", "/BaseFont", "/Encoding", "/FontDescriptor") + (
+        ("/FirstChar", "/LastChar", "/Widths") if with_widths else ()
+    )
     for entry in list(copied.keys()):
-        if entry not in ("/Type", "/Subtype", "/BaseFont", "/Encoding", "/FontDescriptor"):
+        if entry not in kept:
             del copied[entry]
     key = copied.unparse(resolved=True)
     if key in _PDFIUM_WIDTHS:
