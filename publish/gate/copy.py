@@ -914,6 +914,8 @@ def _keep_link(annot: Dictionary) -> bool:
     for key in ("/Rect", "/Border", "/C", "/QuadPoints", "/F", "/H", "/AS", "/StructParent", "/Type", "/Subtype"):
         if key in annot and not _flat(annot[key]):
             del annot[key]
+    if _too_large(annot.get(Name.Rect)):
+        raise CopyError(f"een link heeft een te groot getal in zijn plaats (/Rect): {_TOO_LARGE}")
     _enums(annot, LINK_NAMES)
     return True
 
@@ -1322,7 +1324,8 @@ def _operands(op: str, operands) -> list | None:
 # ``true``/``null``, unknown operators, operands at the end) is parsed whole and written again.
 _S = rb"[\x00\t\n\x0c\r ]*+"
 _E = rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"  # the end of a token: a delimiter, white space or the end
-_N = rb"[+-]?(?:\d++\.?+\d*+|\.\d++)" + _E + _S
+# a number of at most 9 digits before the point (below ``MAX_NUMBER``); a longer one is parsed and checked (``_sanitised``)
+_N = rb"[+-]?(?:\d{1,9}+(?:\.\d*+)?+|\.\d++)" + _E + _S
 _NM = rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*+" + _S
 _STR = rb"(?:\((?:[^()\\]|\\.)*+\)|<[0-9A-Fa-f\x00\t\n\x0c\r ]*+>)" + _S
 _VALUE = rb"(?:%s|%s|%s|(?:true|false)%s%s)" % (_NM, _N, _STR, _E, _S)
@@ -1420,6 +1423,33 @@ def _property_list(tag, properties) -> Dictionary | None:
 _NUMBER_LIKE = re.compile(r"[0-9+\-.]+")
 
 
+# The largest number a PDF may hold where it places something (ISO 32000-1, annex C: integers are 32 bits).
+# Beyond it each viewer reads the number its own way: PDFium clamps it, MuPDF and Ghostscript wrap it round
+# (2^32 + 72 becomes 72), poppler skips the instruction (round 5: a name drawn under a cover, or a cover
+# drawn over a name, in some viewers only). Such a number in a content stream, a form's or pattern's box
+# or matrix, a font's matrix or widths or a link's rectangle refuses the copy.
+MAX_NUMBER = 2**31 - 1
+_TOO_LARGE = (
+    "pdf-programma's lezen zo'n getal verschillend (de een rondt het af, de ander begint opnieuw bij 0 of slaat de "
+    "opdracht over), zodat tekst of een zwart vlak bij de een ergens anders staat dan bij de ander"
+)
+
+
+def _too_large(value, depth: int = 0) -> bool:
+    """Is ``value``, or a number in it (arrays two levels deep: ``TJ``, ``/W``), beyond ``MAX_NUMBER``?"""
+    if _number(value):
+        return abs(value) > MAX_NUMBER
+    if isinstance(value, Array) and depth < 2:
+        return any(_too_large(item, depth + 1) for item in value)
+    return False
+
+
+def _check_numbers(op: str, operands) -> None:
+    for value in operands:
+        if _too_large(value):
+            raise CopyError(f"de inhoud bevat een te groot getal (bij de opdracht '{op[:10]}'): {_TOO_LARGE}")
+
+
 def _sanitised(operations) -> list:
     """The operations without unknown operators (and BX/EX) and their operands, each known operator with
     only the operands it takes (``_operands``: dropped when those are missing or of the wrong type);
@@ -1441,6 +1471,7 @@ def _sanitised(operations) -> list:
         operands = _operands(op, given)
         if operands is None:
             continue
+        _check_numbers(op, operands)
         if op in ("BDC", "DP"):
             properties = _property_list(operands[0], operands[1])
             if properties is not None:
@@ -2274,6 +2305,12 @@ def _overprint_walk(operations, resources, state: dict, found: dict, seen: set, 
                     changed(_overprint_changes(target.get(Name.ColorSpace), [], state["OPM"], current=False), False)
 
 
+# Entries that place or size what is drawn: numbers beyond ``MAX_NUMBER`` there refuse (``_too_large``).
+_BOUNDED_KEYS = frozenset(
+    "/BBox /Matrix /Rect /FontMatrix /FontBBox /Widths /W /W2 /DW /DW2 /MissingWidth /XStep /YStep /Coords".split()
+)
+
+
 def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level: int = 0) -> None:
     """Keep of ``obj`` only the keys of its kind's table, each value as the table says (see ``KINDS``)."""
     key = _key(obj)
@@ -2282,6 +2319,9 @@ def _clean_table(pdf: pikepdf.Pdf, obj, kind: str, forms: set, depth: int, level
             return
         forms.add((key, kind))
     table = KINDS[kind]
+    for k in _BOUNDED_KEYS.intersection(obj.keys()):
+        if _too_large(obj[k]):
+            raise CopyError(f"een object bevat een te groot getal (bij {k[1:]}): {_TOO_LARGE}")
     for k in list(obj.keys()):
         spec = table[k] if k in table else table.get("*", _DROP)
         value = obj[k]
@@ -2965,7 +3005,13 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
         forms.add(key)
     _clean_table(pdf, font, "font", forms, depth)  # descendants, descriptors, encodings: every level
     procs = font.get(Name.CharProcs)
-    if font.get(Name.Subtype) == Name.Type3 and isinstance(procs, Dictionary):
+    subtype = font.get(Name.Subtype)
+    if subtype in (Name.Type1, Name.MMType1, Name.TrueType):
+        _judge_simple_font(pdf, font)
+    elif subtype in (Name.CIDFontType0, Name.CIDFontType2):
+        _judge_cid_font(font)
+    if subtype == Name.Type3 and isinstance(procs, Dictionary):  # (without procedures PDFium draws nothing: glyphs.py)
+        _judge_type3_matrix(font)
         operations = []
         advances: dict[str, float] = {}
         for glyph, proc in procs.items():
@@ -2978,6 +3024,8 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
                 raise CopyError(f"een tekenprocedure van een lettertype is onleesbaar ({str(exc)[:120]})") from exc
             if b"%" in data:
                 proc.write(pikepdf.unparse_content_stream(ops))
+            for instruction in ops:
+                _check_numbers(str(instruction.operator), instruction.operands)
             operations += ops
             advances[str(glyph)] = _type3_advance(ops)
             for instruction in ops:  # an inline image in a glyph: judged as one in a page's content
@@ -3530,3 +3578,190 @@ def _type3_widths(font, advances: dict[str, float]) -> None:
     font[Name.FirstChar] = low
     font[Name.LastChar] = high
     font[Name.Widths] = Array([int(w) if w == int(w) else Decimal(str(round(w, 4))) for w in pdfium[low : high + 1]])
+
+
+# -- advances every viewer reads alike (round 5) -----------------------------------------------------------
+# A simple font that is not embedded and has no /Widths draws with a font of the viewer's own, spaced by that
+# font's advances. For a name outside the standard 14 fonts (and the Arial, Times New Roman and Courier New
+# names every viewer maps onto them) each viewer takes whatever font it finds (PDFium: one installed on the
+# build machine), so a name placed beside a black box in the gate's render lies under it elsewhere (leak
+# cw01): refused (PDF 1.5 and later require /Widths for it). For a standard font PDFium uses its own built-in
+# fonts (the same on every machine), whose advances differ from the metrics poppler, MuPDF and Ghostscript
+# use for glyph names outside the Latin set (``/uni0057`` read as W: leak gl01) and for some glyphs (``at``
+# in Helvetica-Bold): the copy gets /Widths as PDFium reads them, so every viewer places the text where the
+# gate judged it (as ``_type3_widths`` does for Type 3 fonts).
+STANDARD_14 = frozenset(
+    "Courier Courier-Bold Courier-Oblique Courier-BoldOblique Helvetica Helvetica-Bold Helvetica-Oblique "
+    "Helvetica-BoldOblique Times-Roman Times-Bold Times-Italic Times-BoldItalic Symbol ZapfDingbats".split()
+)
+_STANDARD_ALIASES = frozenset(
+    [
+        *(
+            family + style
+            for family in ("Arial", "TimesNewRoman", "CourierNew", "Helvetica")
+            for style in ("", ",Bold", ",Italic", ",BoldItalic")
+        ),
+        *(
+            family + style
+            for family in ("Arial", "TimesNewRomanPS", "CourierNewPS")
+            for style in ("MT", "-BoldMT", "-ItalicMT", "-BoldItalicMT")
+        ),
+    ]
+)
+_FONT_VIEWERS = "pdf-lezers zetten de tekst dan elk op een andere plaats (bij de een naast een zwart vlak, bij de ander eronder)"
+_PDFIUM_WIDTHS: dict[bytes, list[int]] = {}  # by the font's description: PDFium's built-in fonts never change
+_ROW = 12
+
+
+def _embedded(font) -> bool:
+    descriptor = font.get(Name.FontDescriptor)
+    return isinstance(descriptor, Dictionary) and any(
+        isinstance(descriptor.get(key), pikepdf.Stream) for key in ("/FontFile", "/FontFile2", "/FontFile3")
+    )
+
+
+def standard_font(font) -> bool:
+    """Is ``font`` named as one of the standard 14 fonts (or an Arial, Times New Roman or Courier New name
+    that every viewer maps onto them)?"""
+    base = font.get(Name.BaseFont)
+    base = str(base)[1:] if isinstance(base, Name) else ""
+    return base in STANDARD_14 or base in _STANDARD_ALIASES
+
+
+def unknown_font_without_widths(font) -> bool:
+    """A simple font that is not embedded, has no /Widths and is no standard font: each viewer spaces its
+    text by a font of its own (leak cw01)."""
+    return (
+        font.get(Name.Subtype) in (Name.Type1, Name.MMType1, Name.TrueType)
+        and not isinstance(font.get(Name.Widths), Array)
+        and not _embedded(font)
+        and not standard_font(font)
+    )
+
+
+def _judge_simple_font(pdf: pikepdf.Pdf, font) -> None:
+    """A simple font (Type 1, TrueType): /Widths in fractions written as PDFium reads them (cut to whole
+    numbers); without /Widths and not embedded, refused unless a standard font, which gets PDFium's widths."""
+    widths = font.get(Name.Widths)
+    if isinstance(widths, Array):
+        _truncate_widths(font, Name.Widths, widths)
+        descriptor = font.get(Name.FontDescriptor)
+        if isinstance(descriptor, Dictionary) and _number(descriptor.get(Name.MissingWidth)):
+            if descriptor.MissingWidth != int(descriptor.MissingWidth):
+                descriptor[Name.MissingWidth] = int(descriptor.MissingWidth)
+        if _embedded(font) or (font.get(Name.FirstChar) == 0 and font.get(Name.LastChar) == 255 and len(widths) == 256):
+            return
+        # Not embedded, codes outside /FirstChar../LastChar: PDFium, poppler and MuPDF give them /MissingWidth
+        # (or 0), Ghostscript the width of its own font (round 5, mw02r): all 256 written as PDFium reads them.
+        pdfium = _pdfium_widths(pdf, font, with_widths=True)
+    elif _embedded(font):
+        return
+    elif not standard_font(font):
+        return  # refused by glyphs.py (``unknown_font_without_widths``), with the other findings of the page
+    else:
+        pdfium = _pdfium_widths(pdf, font)
+    font[Name.FirstChar] = 0
+    font[Name.LastChar] = 255
+    font[Name.Widths] = Array(pdfium)
+
+
+def _pdfium_widths(pdf: pikepdf.Pdf, font, with_widths: bool = False) -> list[int]:
+    """The advance PDFium gives each code 0-255 of a simple font without /Widths, in thousandths of an em:
+    measured on a scratch page that shows each code at 10 points followed by a marker letter (``I`` at 7
+    points), whose origin PDFium's text page reports."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    scratch = pikepdf.new()
+    copied = scratch.copy_foreign(font if font.is_indirect else pdf.make_indirect(Dictionary(font)))
+    kept = ("/Type", "/Subtype", "/BaseFont", "/Encoding", "/FontDescriptor") + (
+        ("/FirstChar", "/LastChar", "/Widths") if with_widths else ()
+    )
+    for entry in list(copied.keys()):
+        if entry not in kept:
+            del copied[entry]
+    key = copied.unparse(resolved=True)
+    if key in _PDFIUM_WIDTHS:
+        return _PDFIUM_WIDTHS[key]
+    marker = Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Courier, Encoding=Name.WinAnsiEncoding)
+    rows = b"".join(b"BT /F 10 Tf 10 %d Td <%02x> Tj /M 7 Tf (I) Tj ET\n" % (10 + _ROW * code, code) for code in range(256))
+    page = Dictionary(
+        Type=Name.Page,
+        MediaBox=Array([0, 0, 200, 20 + _ROW * 256]),
+        Resources=Dictionary(Font=Dictionary(F=copied, M=marker)),
+        Contents=scratch.make_stream(rows),
+    )
+    scratch.pages.append(pikepdf.Page(page))
+    out = io.BytesIO()
+    scratch.save(out)
+    widths = [0] * 256
+    found = set()
+    document = pdfium.PdfDocument(out.getvalue())
+    try:
+        text = document[0].get_textpage()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        for index in range(raw.FPDFText_CountChars(text.raw)):
+            if raw.FPDFText_GetUnicode(text.raw, index) != ord("I") or abs(raw.FPDFText_GetFontSize(text.raw, index) - 7) > 0.01:
+                continue
+            raw.FPDFText_GetCharOrigin(text.raw, index, x, y)
+            code = round((y.value - 10) / _ROW)
+            if 0 <= code < 256:
+                widths[code] = round((x.value - 10) * 100)
+                found.add(code)
+    finally:
+        document.close()
+    if len(found) != 256:
+        raise CopyError(f"de breedtes van het lettertype '{str(font.get(Name.BaseFont, ''))[1:40]}' zijn niet vast te stellen")
+    _PDFIUM_WIDTHS[key] = widths
+    return widths
+
+
+def _trunc(value):
+    """A width as PDFium reads it: a number cut to a whole number (towards 0), anything else 0."""
+    return int(value) if _number(value) else 0
+
+
+def _truncate_widths(font, key: Name, widths) -> None:
+    if any(not _number(w) or w != int(w) for w in widths):
+        font[key] = Array([_trunc(w) for w in widths])
+
+
+def _judge_cid_font(font) -> None:
+    """A CID font's advances as PDFium reads them: /DW and the numbers of /W and /W2 cut to whole numbers
+    (poppler ignores a /DW in fractions and takes 1000: leak cid01); a /DW2 other than two numbers refuses."""
+    default = font.get(Name.DW)
+    if default is not None and (not _number(default) or default != int(default)):
+        font[Name.DW] = _trunc(default)
+    for key in (Name.W, Name.W2):
+        table = font.get(key)
+        if table is None:
+            continue
+        if not isinstance(table, Array) or not all(_number(item) or isinstance(item, Array) for item in table):
+            raise CopyError(f"de breedtes (/{str(key)[1:]}) van een lettertype zijn onleesbaar: {_FONT_VIEWERS}")
+        if any(isinstance(item, Array) and not all(_number(w) for w in item) for item in table):
+            raise CopyError(f"de breedtes (/{str(key)[1:]}) van een lettertype zijn onleesbaar: {_FONT_VIEWERS}")
+        if any(item != int(item) for item in _flat_numbers(table)):
+            font[key] = Array([Array([_trunc(w) for w in item]) if isinstance(item, Array) else _trunc(item) for item in table])
+    vertical = font.get(Name.DW2)
+    if vertical is not None:
+        if not (isinstance(vertical, Array) and len(vertical) == 2 and all(_number(v) for v in vertical)):
+            raise CopyError(f"de verticale standaardbreedte (/DW2) van een lettertype is onleesbaar: {_FONT_VIEWERS}")
+        if any(v != int(v) for v in vertical):
+            font[Name.DW2] = Array([_trunc(v) for v in vertical])
+
+
+def _flat_numbers(table) -> list:
+    return [w for item in table for w in (item if isinstance(item, Array) else [item])]
+
+
+def _judge_type3_matrix(font) -> None:
+    """A Type 3 /FontMatrix of six numbers without a translation: poppler ignores the translation
+    (leak t3a: a box glyph over a name there only, 5 em beside it in PDFium), and a shorter matrix
+    each viewer completes its own way."""
+    matrix = font.get(Name.FontMatrix)
+    if not (isinstance(matrix, Array) and len(matrix) == 6 and all(_number(v) for v in matrix)):
+        raise CopyError(f"de matrix (/FontMatrix) van een lettertype (Type 3) is onleesbaar: {_FONT_VIEWERS}")
+    if matrix[4] != 0 or matrix[5] != 0:
+        raise CopyError(f"de matrix (/FontMatrix) van een lettertype (Type 3) verschuift de tekens: {_FONT_VIEWERS}")
