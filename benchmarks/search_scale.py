@@ -76,7 +76,7 @@ ENGINES = {
         "link": "a[href]",  # its first link: the decision (or document) page
         "one_time": r"/assets/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken/index/meta\.json$",
         "query": r"/zoeken/index/(?!meta\.json)[^/]+\.json$",
-        "part": r"/zoeken/index/(?P<part>[a-z]+)(?:-[^/]*)?\.json$",  # b- decision, t- text shards, c- display chunks, d- document lists
+        "part": r"/zoeken/index/(?P<part>[a-z]+)(?:-[^/]*)?\.json$",  # s- shards (decision and text index), c- display chunks, d- document lists
     },
     "pagefind": {
         "path": "zoeken-pagefind/?q=",

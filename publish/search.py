@@ -5,9 +5,13 @@ Design, so that what a browser loads per query stays bounded as the site grows:
 - ``meta.json``: one compact row per decision (stable id, year, facet indexes, dates) for facets,
   sorting and kenmerk search; display data lives in chunks (``c-N.json``, decisions by stable id)
   and per-decision document lists (``d-<id>-N.json``), loaded only for the results shown.
-- ``b-G-N.json``: the decision-level index (title, subjects, organisation, summary, document
-  titles); ``t-G-N.json``: the title of every published PDF (as page 0) and the full text of its
-  pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the number of shards.
+- ``s-G-N.json`` (format 6): under ``b`` the decision-level index (title, subjects, organisation, summary,
+  document titles); under ``t`` the title of every published PDF (as page 0) and the full text of its
+  pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the bucket's number of
+  shards, one file per bucket and term for both indexes (formats 4 and 5 had a file for each, so twice
+  the requests). ``k-G-N.json``: terms with a digit (``is_code``: kenmerken, years, numbers) of the
+  decision index, where the browser looks every query word with a digit up; so a kenmerk query does not
+  load text postings, and the text's own numbers, which no query reaches, are not published.
 - Format 4 (issue 19): a shard is ``{"termen": {term: [df, {field: [ref, count, length, ...]}]}}``;
   woo-search.js scores BM25 exactly as lunr.js 2.3 did (k1 1.2, b 0.75, field boosts; ``shard_scores`` and
   ``term_scores`` are its Python twins). Format 5: over the whole index, the document frequencies of a
@@ -46,6 +50,17 @@ merge, which the Woo does not allow (a withdrawal is often because something mus
 decision removed or changed in place (without a history entry) rewrites the shards of its own base
 bucket that hold its terms; its bucket is merged again from the analysed texts in the cache.
 
+Format 6 (issue 19), what a change of an old decision costs against what a query costs. A decision
+has hundreds to thousands of distinct terms, so in any layout where a file holds whole postings lists
+of a group of terms, a change rewrites about every file of the partition (bucket) it is in: the bytes
+rewritten are about the bucket's size (measured: a removal rewrites about half of its bucket's files at
+1,000 decisions, more at smaller sizes), and only more partitions bring them down, at one request per
+partition and term. Format 6 spends the request that format 5 spent on a second file per bucket (the
+decision index and the text index had a file each) on more base buckets (``MAX_BUCKETS`` 8, was 4): a
+term costs 10 requests instead of 12 and a change of an old decision rewrites half as much. Files per
+term together stay within ``TARGET_SHARD_BYTES``. A file per term would rewrite less still (about a
+third, measured at 300 decisions) but gives tens of thousands of files; tombstones are ruled out above.
+
 Incremental (issue 19): the analysed form of every decision and document (terms and counts, field
 lengths) is kept in the build cache, keyed by its text and the analyser's version (``ANALYSER_VERSION``,
 from the analyser's source, stop words and Snowball's); a bucket whose decisions did not change is
@@ -65,7 +80,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -75,12 +90,12 @@ from lunr.pipeline import Pipeline
 
 from .markdown_safe import plain_text
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 K1, B = 1.2, 0.75
-TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets together
+TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets and both indexes together
 MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
-MAX_BUCKETS = 4  # more buckets rewrite less but cost a query one request per bucket and term
+MAX_BUCKETS = 8  # more buckets rewrite less but cost a query one request per bucket and term (format 6: one for both indexes)
 DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
 CHUNK = 4  # decisions per display chunk, at least, on average (small: a result loads its chunk whole, a change rewrites it)
 DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``
@@ -403,17 +418,25 @@ def combined_statistics(rows: list) -> list:
     return [documents, lengths]
 
 
+def shard_names(meta: dict, term: str) -> list[str]:
+    """The files (under zoeken/index/) that hold a term, one per bucket with files, as woo-search.js's
+    ``shardNames``: ``s-`` files for a word (both indexes), ``k-`` files for a code (``is_code``)."""
+    prefix, counts = ("k", meta["codes"]) if is_code(term) else ("s", meta["shards"])
+    return [f"{prefix}-{g}-{shard_of(term, count)}.json" for g, count in enumerate(counts) if count]
+
+
 def term_scores(files: dict[str, str], kind: str, term: str) -> dict[str, float]:
     """``{ref: score}`` of one term over an index's files ({name: JSON text}), as woo-search.js's
     ``searchShard`` computes it: the term's shard of every bucket, the statistics added up."""
     meta = json.loads(files["meta.json"])
-    prefix = {"besluiten": "b", "tekst": "t"}[kind]
+    part = {"besluiten": "b", "tekst": "t"}[kind]
+    if is_code(term) and part == "t":  # never looked up: not in the index
+        return {}
     entries = []
-    for g, count in enumerate(meta["shards"][kind]):
-        if count:
-            termen = json.loads(files[f"{prefix}-{g}-{shard_of(term, count)}.json"])["termen"]
-            if term in termen:
-                entries.append(termen[term])
+    for name in shard_names(meta, term):
+        termen = json.loads(files[name])[part]
+        if term in termen:
+            entries.append(termen[term])
     statistics = combined_statistics(meta["statistiek"][kind])
     df = sum(e[0] for e in entries)
     out: dict[str, float] = {}
@@ -549,15 +572,22 @@ class ShardedIndex:
 
     def iter_shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> Iterator[dict]:
         """The shards one at a time, in order (``shards()`` as a list): the caller writes each and lets it go."""
+        phases = self.phases()
+        yield from shards_of(phases, shard_count(next(phases), target_bytes))
+
+    def phases(self) -> Generator[Any, int, None]:
+        """The shards in two phases, so that two indexes can share a shard count (format 6: a bucket's decision
+        and text index in one file): first yields the size of the index (JSON bytes), is then sent the number
+        of shards (``shards_of``), and yields them one at a time."""
         try:
-            yield from self._shards(target_bytes)
+            yield from self._shards()
         finally:
             if self._spill is not None:
                 self._spill.close()
                 self._spill = None
             self._buffers = [[] for _ in range(SPILL_BUCKETS)]
 
-    def _shards(self, target_bytes: int) -> Iterator[dict]:
+    def _shards(self) -> Generator[Any, int, None]:
         average = {name: (self._length_sum[name] / max(1, self._length_count[name])) or 1.0 for name in self.fields}
         spilled = self._spill is not None
         kept_on_disk = _Spill(self.spill_dir) if spilled else None
@@ -592,9 +622,7 @@ class ShardedIndex:
                     kept_on_disk.append(b, list(bucket.items()))
                     bucket = {}
                 kept.append(bucket)
-            if not any_term:
-                yield self._serialise({})
-                return
+            count = yield (size if any_term else 0)
 
             def postings_of(b: int) -> dict[str, tuple[int, list]]:
                 if kept_on_disk is None:
@@ -610,10 +638,6 @@ class ShardedIndex:
                     group = {t: e for t, e in postings_of(i % SPILL_BUCKETS).items() if shard_of(t, count) == i}
                 return self._serialise(group)
 
-            # The count depends on the total size only (a power of two): one term growing does not reshuffle.
-            count = 1
-            while size / count > target_bytes and count < 4096:
-                count *= 2
             for i in range(count):
                 yield shard(i, count)
         finally:
@@ -636,6 +660,35 @@ class ShardedIndex:
         if capped:
             shard["afgekapt"] = capped
         return shard
+
+
+def shard_count(size: int, target_bytes: int = TARGET_SHARD_BYTES) -> int:
+    """How many shards an index of ``size`` JSON bytes gets: the count depends on the total size only (a power
+    of two), so one term growing does not reshuffle."""
+    count = 1
+    while size / count > target_bytes and count < 4096:
+        count *= 2
+    return count
+
+
+def shards_of(phases: Generator[Any, int, None], count: int) -> Iterator[dict]:
+    """The ``count`` shards of an index whose ``ShardedIndex.phases`` has given its size."""
+    yield phases.send(count)
+    yield from phases
+
+
+def combined_shard(decisions: dict, texts: dict | None = None) -> dict:
+    """One file of a bucket (format 6): the shard of the decision index (``b``) and of the text index (``t``)
+    with the same number, so that a term costs a query one request per bucket, not two; a code file
+    (``texts`` None) has only ``b``. ``afgekapt``: the capped terms of both (a term capped in either only adds
+    to a score when other words are required)."""
+    shard: dict[str, Any] = {"b": decisions["termen"]}
+    if texts is not None:
+        shard["t"] = texts["termen"]
+    capped = sorted(set(decisions.get("afgekapt", ())) | set((texts or {}).get("afgekapt", ())))
+    if capped:
+        shard["afgekapt"] = capped
+    return shard
 
 
 def compact(text: str) -> str:
@@ -772,22 +825,26 @@ class _Analysed:
 
         return self._get(key, valid, compute)
 
-    def bucket(self, key: str, fields: dict[str, float]) -> tuple[list, list[tuple[str, Path]]] | None:
-        """A bucket's statistics and shard files (SHA-256, path) from the cache; None when there is no good
-        manifest. Each shard is checked when it is read (``shard_text``)."""
+    def bucket(self, key: str, fields: list[dict[str, float]]) -> tuple[list, list[tuple[str, str, Path]]] | None:
+        """A bucket's statistics (one per index: ``fields``) and shard files (prefix, SHA-256, path) from the cache;
+        None when there is no good manifest. Each shard is checked when it is read (``shard_text``)."""
         if self.cache is None:
             return None
         manifest = self.cache.get_json(BUCKETS, key)
         try:
-            documents, lengths = manifest["statistiek"]
-            # The cache keeps keys sorted: back in the index's order of fields.
-            statistics = [documents, {name: [int(lengths[name][0]), int(lengths[name][1])] for name in fields}]
+            statistics = []
+            for (documents, lengths), names in zip(manifest["statistiek"], fields, strict=True):
+                if not isinstance(documents, int):
+                    return None
+                # The cache keeps keys sorted: back in the index's order of fields.
+                statistics.append([documents, {name: [int(lengths[name][0]), int(lengths[name][1])] for name in names}])
             shas = manifest["shards"]
-            if not (isinstance(documents, int) and isinstance(shas, list) and all(isinstance(x, str) for x in shas)):
+            if not (isinstance(shas, list) and all(isinstance(x, list) and len(x) == 2 and x[0] in ("s", "k") for x in shas)):
                 return None
-            if not shas and documents:  # only an empty bucket (a recent level without decisions) has no shards
+            # Only an empty bucket (a recent level without decisions) has no shards.
+            if not shas and any(row[0] for row in statistics):
                 return None
-            paths = [(sha, self.cache.file_path(SHARDS, sha, ".json")) for sha in shas]
+            paths = [(prefix, sha, self.cache.file_path(SHARDS, str(sha), ".json")) for prefix, sha in shas]
         except (OSError, TypeError, KeyError, AttributeError, ValueError, IndexError):
             return None
         return statistics, paths
@@ -818,7 +875,7 @@ class _Analysed:
                 pass
         return sha
 
-    def store_bucket(self, key: str, statistics: list, shas: list[str]) -> None:
+    def store_bucket(self, key: str, statistics: list, shas: list[list[str]]) -> None:
         self.used[BUCKETS].add(key)
         if self.cache is not None:
             self.cache.put_json(BUCKETS, key, {"statistiek": statistics, "shards": shas})
@@ -842,7 +899,13 @@ def _index_code_version() -> str:
     """What a bucket's shards depend on besides their input: the index code and its settings."""
     import inspect
 
-    source = "".join(inspect.getsource(x) for x in (ShardedIndex, bm25, shard_of, fnv1a, _json_len))
+    source = (
+        "".join(
+            inspect.getsource(x)
+            for x in (ShardedIndex, bm25, shard_of, fnv1a, _json_len, shard_count, combined_shard, is_code, _Split)
+        )
+        + _ASCII_DIGIT.pattern
+    )
     settings = [INDEX_VERSION, K1, B, TARGET_SHARD_BYTES, MAX_POSTINGS, MAX_DECISION_POSTINGS, SPILL_BUCKETS]
     return _sha256_json([source, settings])[:12]
 
@@ -868,6 +931,49 @@ def _fill(
             index.add_analysed(f"{sid}/{f_no}/0/{date36}", document["titel"])
             for page_no, page in document["paginas"]:
                 index.add_analysed(f"{sid}/{f_no}/{page_no}/{date36}", page)
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def is_code(term: str) -> bool:
+    """A term with an ASCII digit (a kenmerk or a part of it, a year, a number): woo-search.js sends every query
+    word with a digit to the decision index only, so such terms are in the code files."""
+    return _ASCII_DIGIT.search(term) is not None
+
+
+class _Split:
+    """Passes the words of what is added to one index and the codes (``is_code``) to another (format 6; None:
+    left out). Field lengths stay those of the whole field, so scores and statistics are those of one index."""
+
+    def __init__(self, words: ShardedIndex, codes: ShardedIndex | None):
+        self.words, self.codes = words, codes
+
+    def add_analysed(self, ref: str, analysed: dict[str, list]) -> None:
+        words: dict[str, list] = {}
+        codes: dict[str, list] = {}
+        for name, (length, flat) in analysed.items():
+            words[name], codes[name] = [length, []], [length, []]
+            for k in range(0, len(flat), 2):
+                (codes if is_code(flat[k]) else words)[name][1].extend(flat[k : k + 2])
+        self.words.add_analysed(ref, words)
+        if self.codes is not None:
+            self.codes.add_analysed(ref, codes)
+
+
+def _bucket_shards(indexes, g: int, target: int, views, ids, segment, analysed: _Analysed) -> Iterator[tuple[str, dict]]:
+    """The files of bucket ``g`` (format 6), as (prefix, shard): ``s``, the words of its decision and text index
+    split with one shard count for both (from their sizes together), then ``k``, the codes of its decision
+    index (the text's codes are never looked up); none for an empty bucket (a recent level without decisions)."""
+    words, texts, codes = indexes
+    _fill(_Split(words, codes), 0, g, views, ids, segment, analysed)  # type: ignore[arg-type]
+    _fill(_Split(texts, None), 1, g, views, ids, segment, analysed)  # type: ignore[arg-type]
+    if not words.count:
+        return
+    phases = [index.phases() for index in (words, texts)]
+    count = shard_count(sum(next(p) for p in phases), target)
+    yield from (("s", combined_shard(*shards)) for shards in zip(*(shards_of(p, count) for p in phases)))
+    yield from (("k", combined_shard(shard)) for shard in codes.iter_shards(target))
 
 
 def build_search_files(views, cache=None, spill_dir: Path | None = None, report: dict | None = None) -> dict[str, str]:
@@ -971,37 +1077,47 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     for name in sorted(document_files):
         yield name, dump(document_files[name])
     document_files.clear()
-    # A query loads one shard per bucket for each term: together about TARGET_SHARD_BYTES.
+    # A query loads one file per bucket for each term (format 6: both indexes' shards in it): together about
+    # TARGET_SHARD_BYTES.
     target = TARGET_SHARD_BYTES // buckets
     statistics: dict[str, list] = {"besluiten": [], "tekst": []}
-    counts: dict[str, list[int]] = {"besluiten": [], "tekst": []}
-    for k, (kind, prefix, indexes) in enumerate((("besluiten", "b", decision_indexes), ("tekst", "t", text_indexes))):
-        for g, index in enumerate(indexes):
-            key = _sha256_json(
-                [_index_code_version(), kind, index.fields, index.max_postings, g, buckets, f"{bucket_sums[k][g]:x}"]
-            )
-            stored = analysed.bucket(key, index.fields)
-            if stored is not None:  # nothing in this bucket changed: its shards as they were
-                for n, (sha, path) in enumerate(stored[1]):
-                    text = analysed.shard_text(sha, path)
-                    if text is None:  # missing or damaged: the bucket is built again, its files given again
-                        break
-                    yield f"{prefix}-{g}-{n}.json", text
-                else:
-                    analysed.used[BUCKETS].add(key)
-                    analysed.buckets_reused += 1
-                    statistics[kind].append(stored[0])
-                    counts[kind].append(len(stored[1]))
-                    continue
-            _fill(index, k, g, views, ids, segment, analysed)
-            statistics[kind].append(index.statistics())
-            shas = []
-            for n, shard in enumerate(index.iter_shards(target) if index.count else ()):  # an empty level: no files
-                text = dump(shard)
-                shas.append(analysed.store_shard(text))
-                yield f"{prefix}-{g}-{n}.json", text
-            counts[kind].append(len(shas))
-            analysed.store_bucket(key, statistics[kind][-1], shas)
+    counts: dict[str, list[int]] = {"s": [], "k": []}  # per bucket: its word files (s-) and code files (k-)
+    for g in range(buckets):
+        pair = (decision_indexes[g], text_indexes[g])
+        key = _sha256_json(
+            [_index_code_version(), [[i.fields, i.max_postings] for i in pair], g, buckets]
+            + [f"{bucket_sums[k][g]:x}" for k in (0, 1)]
+        )
+        stored = analysed.bucket(key, [i.fields for i in pair])
+        if stored is not None:  # nothing in this bucket changed: its shards as they were
+            number = {"s": 0, "k": 0}
+            for prefix, sha, path in stored[1]:
+                text = analysed.shard_text(sha, path)
+                if text is None:  # missing or damaged: the bucket is built again, its files given again
+                    break
+                yield f"{prefix}-{g}-{number[prefix]}.json", text
+                number[prefix] += 1
+            else:
+                analysed.used[BUCKETS].add(key)
+                analysed.buckets_reused += 1
+                statistics["besluiten"].append(stored[0][0])
+                statistics["tekst"].append(stored[0][1])
+                for prefix in counts:
+                    counts[prefix].append(number[prefix])
+                continue
+        shas: list[list[str]] = []
+        number = {"s": 0, "k": 0}
+        codes = ShardedIndex(decision_fields, max_postings=pair[0].max_postings, spill_dir=spill_dir)
+        for prefix, shard in _bucket_shards((*pair, codes), g, target, views, ids, segment, analysed):
+            text = dump(shard)
+            shas.append([prefix, analysed.store_shard(text)])
+            yield f"{prefix}-{g}-{number[prefix]}.json", text
+            number[prefix] += 1
+        statistics["besluiten"].append(pair[0].statistics())
+        statistics["tekst"].append(pair[1].statistics())
+        for prefix in counts:
+            counts[prefix].append(number[prefix])
+        analysed.store_bucket(key, [statistics["besluiten"][-1], statistics["tekst"][-1]], shas)
     if report is not None:
         report.update(
             hergebruikt=analysed.reused,
@@ -1017,7 +1133,8 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         "basis": base,  # buckets 0 .. basis-1: by stable id; the rest: the recent levels, newest last
         "chunks": chunk_total,
         "documentenPerBestand": DOCUMENTS_PER_FILE,
-        "shards": counts,
+        "shards": counts["s"],  # per bucket: its files s-G-0 .. s-G-(count-1), words of both indexes
+        "codes": counts["k"],  # per bucket: its files k-G-0 ..: terms with a digit, of the decision index
         # Per bucket what the browser scores with (BM25 as lunr.js): [documents, {field: [length sum, count]}].
         "statistiek": statistics,
         "velden": {"besluiten": decision_fields, "tekst": text_fields},

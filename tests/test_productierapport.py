@@ -682,14 +682,13 @@ def test_bestand_column_with_a_bare_file_name_finds_it_in_a_subfolder(tmp_path):
 
 
 def test_case_number_is_searchable(vws_site):
-    from publish.search import compact, shard_of
+    from publish.search import compact, shard_names
 
     meta = json.loads((vws_site / "zoeken/index/meta.json").read_text())
     term = compact(MATTER)
     (sid,) = meta["id"]  # the decision's stable id, in the only bucket with shards (publish.search.layout)
-    (g,) = [g for g, count in enumerate(meta["shards"]["besluiten"]) if count]
-    shard = json.loads((vws_site / f"zoeken/index/b-{g}-{shard_of(term, meta['shards']['besluiten'][g])}.json").read_text())
-    df, postings = shard["termen"][term]
+    (name,) = shard_names(meta, term)
+    df, postings = json.loads((vws_site / "zoeken/index" / name).read_text())["b"][term]
     assert df == 1 and postings["kenmerk"][0] == sid
 
 

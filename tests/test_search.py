@@ -14,6 +14,7 @@ from publish.search import (
     ShardedIndex,
     combined_statistics,
     inflection_recall,
+    is_code,
     shard_of,
     shard_scores,
     snowball_stem,
@@ -185,12 +186,20 @@ def test_every_shard_is_well_formed_and_scores(search_site):
     index = search_site / "zoeken/index"
     meta = json.loads((index / "meta.json").read_text())
     found = 0
-    for kind, prefix in (("besluiten", "b"), ("tekst", "t")):
-        for g, count in enumerate(meta["shards"][kind]):
+    # Format 6: words of both indexes in s- files, terms with a digit (codes) of the decision index in k- files.
+    for kind, part, prefix, counts in (
+        ("besluiten", "b", "s", meta["shards"]),
+        ("tekst", "t", "s", meta["shards"]),
+        ("besluiten", "b", "k", meta["codes"]),
+    ):
+        for g, count in enumerate(counts):
             for i in range(count):
-                shard = json.loads((index / f"{prefix}-{g}-{i}.json").read_text())
+                files = json.loads((index / f"{prefix}-{g}-{i}.json").read_text())
+                assert set(files) <= ({"b", "t", "afgekapt"} if prefix == "s" else {"b", "afgekapt"})
+                shard = {"termen": files[part]}
                 for t, (df, by_field) in shard["termen"].items():
                     assert shard_of(t, count) == i and set(by_field) <= set(meta["velden"][kind])
+                    assert is_code(t) == (prefix == "k"), t
                     flat = [x for f in by_field.values() for x in f]
                     assert len(flat) % 3 == 0 and df >= len(flat) // 3 >= 1
                     assert all(ref.split("/")[0] in meta["id"] for ref in flat[::3])
@@ -254,14 +263,14 @@ def test_word_only_in_a_pdf_finds_its_decision_and_page(server):
 # woo-search.js reads the shard counts from the first bytes of meta.json (SHARDS_PREFIX there): only
 # number-valued keys before "shards". publish/search.py keeps that order; if it changes, the search still
 # works, but requests its shards only after the whole of meta.json has arrived.
-SHARDS_PREFIX = re.compile(r'^\{(?:"[A-Za-z]+":\d+,)*"shards":(\{"besluiten":\[[\d,]*\],"tekst":\[[\d,]*\]\})')
+SHARDS_PREFIX = re.compile(r'^\{(?:"[A-Za-z]+":\d+,)*"shards":(\[[\d,]*\]),"codes":(\[[\d,]*\])')
 
 
 def test_meta_json_names_its_shards_in_its_first_bytes(search_site):
     text = (search_site / "zoeken/index/meta.json").read_text(encoding="utf-8")
     found = SHARDS_PREFIX.match(text)
     assert found and found.end() < 400, text[:400]
-    assert json.loads(found.group(1)) == json.loads(text)["shards"]
+    assert json.loads(found.group(1)) == json.loads(text)["shards"] and json.loads(found.group(2)) == json.loads(text)["codes"]
 
 
 class _SlowMeta:
@@ -289,7 +298,7 @@ class _SlowMeta:
         class Handler(httpd.RequestHandlerClass.func):  # type: ignore[attr-defined,name-defined]
             def do_GET(self):
                 path = self.path.split("?")[0]
-                if re.search(r"/zoeken/index/[bt]-\d+-\d+\.json$", path):
+                if re.search(r"/zoeken/index/[sk]-\d+-\d+\.json$", path):
                     outer.shard_asked.set()
                 if not path.endswith("/zoeken/index/meta.json"):
                     return super().do_GET()
@@ -559,14 +568,14 @@ def test_refs_are_stable_ids_of_their_bucket(large_search):
     ids = set(meta["id"])
     buckets, bucket_of_id = layout(views)
     assert meta["emmers"] == buckets == 6 and meta["basis"] == 4 and len(ids) == meta["aantal"] == 16
-    for path in sorted(index.glob("[bt]-*.json")):
+    for path, part in [(p, part) for p in sorted(index.glob("[sk]-*.json")) for part in ("b", "t")]:
         bucket = int(path.name.split("-")[1])
-        shard = json.loads(path.read_text())
-        refs = {ref for _, by_field in shard["termen"].values() for flat in by_field.values() for ref in flat[::3]}
+        shard = json.loads(path.read_text()).get(part, {})
+        refs = {ref for _, by_field in shard.values() for flat in by_field.values() for ref in flat[::3]}
         for ref in sorted(refs):
             sid = ref.split("/")[0]
             assert sid in ids and bucket_of_id[sid] == bucket, (path.name, ref)
-            if path.name.startswith("t-"):
+            if part == "t":
                 _, f_no, page, day = ref.split("/")
                 assert f_no.isdigit() and page.isdigit() and (day == "" or int(day, 36) > 0)
 
@@ -595,16 +604,16 @@ def test_one_changed_decision_rewrites_only_its_bucket():
     before = build_search_files(views)
     ids = stable_ids(v.url for v in views)
     buckets, bucket = layout(views)
-    assert buckets == 6
-    # The text of one document changes: only the text shards of its bucket.
+    assert buckets == 8 + 2  # up to 8 base buckets by id, then the two recent levels
+    # The text of one document changes: only the shards of its bucket.
     changed = copy.deepcopy(views)
     target = changed[17]
     target.files[2].texts[1] += " nieuwewoordenreeks"
     g = bucket[ids[target.url]]
     diff = _changed(before, build_search_files(changed))
     # meta.json too: the bucket's length statistics (tests/test_search_incremental.py: exactly which shards).
-    assert diff and all(name.startswith(f"t-{g}-") or name == "meta.json" for name in diff), diff
-    assert len(diff - {"meta.json"}) <= len([k for k in before if k.startswith("t-")]) / 4
+    assert diff and all(name.startswith((f"s-{g}-", f"k-{g}-")) or name == "meta.json" for name in diff), diff
+    assert len(diff - {"meta.json"}) <= len([k for k in before if k.startswith("s-")]) / 4
     # A decision is added (published after the others: the newest level): its bucket, its chunk, its
     # document lists and meta.json; ids of others stay.
     added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())
@@ -613,7 +622,7 @@ def test_one_changed_decision_rewrites_only_its_bucket():
     _, bucket_after = layout(added)
     g = bucket_after[new_id]
     assert g == buckets - 1 and all(bucket_after[sid] == b for sid, b in bucket.items())  # nobody else moved
-    allowed = ("meta.json", f"b-{g}-", f"t-{g}-", f"d-{new_id}-", "c-")
+    allowed = ("meta.json", f"s-{g}-", f"k-{g}-", f"d-{new_id}-", "c-")
     diff = _changed(before, after)
     assert all(name.startswith(allowed) for name in diff), diff
     assert sum(1 for name in diff if name.startswith("c-")) == 1

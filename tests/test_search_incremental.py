@@ -76,9 +76,11 @@ def _expected(files: dict[str, str], view, sid: str) -> tuple[set[str], set[str]
     t_terms = set(search.terms(" ".join(f.title for f in view.files)))
     t_terms |= {t for f in view.files for text in f.texts for t in search.terms(text)}
     must = {"meta.json", f"c-{search.bucket_of(sid, meta['chunks'])}.json"} | {k for k in files if k.startswith(f"d-{sid}-")}
-    must |= {f"b-{g}-{shard_of(t, meta['shards']['besluiten'][g])}.json" for t in b_terms}
-    must |= {f"t-{g}-{shard_of(t, meta['shards']['tekst'][g])}.json" for t in t_terms}
-    may = {k for k, text in files.items() if k.startswith((f"b-{g}-", f"t-{g}-")) and '"afgekapt"' in text}
+    # Format 6: words of both indexes in s- files, the decision index's terms with a digit in k- files (the
+    # text's are not indexed: the browser never looks them up).
+    must |= {f"s-{g}-{shard_of(t, meta['shards'][g])}.json" for t in b_terms | t_terms if not search.is_code(t)}
+    must |= {f"k-{g}-{shard_of(t, meta['codes'][g])}.json" for t in b_terms if search.is_code(t)}
+    may = {k for k, text in files.items() if k.startswith((f"s-{g}-", f"k-{g}-")) and '"afgekapt"' in text}
     return must, may
 
 
@@ -87,9 +89,10 @@ def _members(files: dict[str, str]) -> list[set[str]]:
     meta = json.loads(files["meta.json"])
     out: list[set[str]] = [set() for _ in range(meta["emmers"])]
     for name, text in files.items():
-        if name.startswith(("b-", "t-")):
-            for _, by_field in json.loads(text)["termen"].values():
-                out[int(name.split("-")[1])] |= {ref.split("/")[0] for flat in by_field.values() for ref in flat[::3]}
+        if name.startswith(("s-", "k-")):
+            for part in ("b", "t"):
+                for _, by_field in json.loads(text).get(part, {}).values():
+                    out[int(name.split("-")[1])] |= {ref.split("/")[0] for flat in by_field.values() for ref in flat[::3]}
     return out
 
 
@@ -105,8 +108,9 @@ def test_warm_build_is_byte_identical_to_cold(corpus, tmp_path):
     assert warm == cold == plain
     # Nothing changed: every bucket's shards come from the cache, no analysed text is even read.
     meta = json.loads(cold["meta.json"])
-    assert meta["emmers"] == 6 and meta["basis"] == 4 and all(meta["shards"]["tekst"])  # 4 base buckets and 2 recent levels
-    assert warm_report == {"hergebruikt": 0, "berekend": 0, "emmers_hergebruikt": 12, "opgeruimd": 0}
+    assert meta["emmers"] == 10 and meta["basis"] == 8 and all(meta["shards"])  # 8 base buckets and 2 recent levels
+    # One manifest per bucket (format 6: both indexes' shards in one set of files).
+    assert warm_report == {"hergebruikt": 0, "berekend": 0, "emmers_hergebruikt": 10, "opgeruimd": 0}
     # Without the bucket manifests the shards are merged again from the analysed texts: the same bytes.
     for path in sorted((tmp_path / "cache" / search.BUCKETS).glob("*/*.json")):
         path.unlink()
@@ -189,8 +193,8 @@ def test_a_damaged_shard_in_the_cache_rebuilds_its_bucket(corpus, tmp_path, dama
     damage(victim)
     report: dict = {}
     assert build_search_files(views, cache, None, report) == cold
-    # 8 decisions: 2 base buckets and 2 recent levels, for 2 indexes; the damaged shard's bucket is merged again.
-    assert report["emmers_hergebruikt"] == 2 * json.loads(cold["meta.json"])["emmers"] - 1 and report["berekend"] == 0
+    # 8 decisions: 2 base buckets and 2 recent levels; the damaged shard's bucket is merged again.
+    assert report["emmers_hergebruikt"] == json.loads(cold["meta.json"])["emmers"] - 1 and report["berekend"] == 0
     assert victim.read_bytes().decode() in cold.values()  # stored again, whole
 
 
@@ -223,10 +227,10 @@ def test_entries_of_a_removed_decision_are_pruned(corpus, tmp_path):
     report: dict = {}
     build_search_files(views[:16], cache, None, report)
     assert len(_entries(tmp_path / "cache")) == before - 1 - len(views[16].files)
-    # Its bucket's manifests (both indexes) and the shards that changed went too; the other buckets' stayed.
+    # Its bucket's manifest and the shards that changed went too; the other buckets' stayed.
     buckets = json.loads(build_search_files(views[:16])["meta.json"])["emmers"]
-    assert report["emmers_hergebruikt"] == 2 * (buckets - len(_moved(views[:17], views[:16])))
-    assert len(_entries(tmp_path / "cache", search.BUCKETS)) == 2 * buckets
+    assert report["emmers_hergebruikt"] == buckets - len(_moved(views[:17], views[:16]))
+    assert len(_entries(tmp_path / "cache", search.BUCKETS)) == buckets
     assert report["opgeruimd"] > 1 + len(views[16].files) + 2
 
 
@@ -234,7 +238,7 @@ def _check(before: dict, after: dict, must: set[str], may: set[str], g: int):
     diff = _changed(before, after)
     assert must <= diff, sorted(must - diff)
     assert diff <= must | may, sorted(diff - must - may)
-    assert [k for k in diff if k.startswith(("b-", "t-")) and int(k.split("-")[1]) != g] == []  # no other bucket's file
+    assert [k for k in diff if k.startswith(("s-", "k-")) and int(k.split("-")[1]) != g] == []  # no other bucket's file
     return diff
 
 
@@ -255,13 +259,17 @@ def test_adding_a_decision_rewrites_only_the_newest_level(corpus, tmp_path):
     meta = json.loads(after["meta.json"])
     g = _bucket(added, extra)
     assert g == meta["emmers"] - 1 and _moved(views, added) == {g}  # the newest level; nobody else moved
-    # The other buckets (both indexes) come from the cache; only the new decision's texts are analysed.
-    assert report["emmers_hergebruikt"] == 2 * (meta["emmers"] - 1) and report["berekend"] == 1 + len(extra.files)
+    # The other buckets come from the cache; only the new decision's texts are analysed.
+    assert report["emmers_hergebruikt"] == meta["emmers"] - 1 and report["berekend"] == 1 + len(extra.files)
     sid = stable_ids(v.url for v in added)[extra.url]
     assert stable_ids(v.url for v in views).items() <= stable_ids(v.url for v in added).items()
     must, may = _expected(after, extra, sid)
     diff = _check(before, after, must, may, g)
-    assert len([k for k in diff if k.startswith(f"t-{g}-")]) < 0.25 * len([k for k in after if k.startswith(f"t-{g}-")])
+    # Its level's files with its terms (format 6: those of its title and summary too, ~60 here, are in the same
+    # files as its text's): less than half of the level, in files and in bytes.
+    level = [k for k in after if k.startswith(f"s-{g}-")]
+    assert len([k for k in diff if k.startswith(f"s-{g}-")]) < 0.5 * len(level)
+    assert sum(len(after[k]) for k in diff if k.startswith(f"s-{g}-")) < 0.5 * sum(len(after[k]) for k in level)
     # Small against the whole index: the newest level's files and meta.json, its chunk and document lists.
     assert sum(len(after.get(k, "")) for k in diff) < 0.05 * sum(map(len, after.values()))
 
@@ -278,7 +286,7 @@ def test_removing_a_decision_rewrites_only_its_terms_shards(corpus):
     must -= {k for k in before if k.startswith(f"d-{sid}-")}
     diff = _check(before, after, must | {k for k in before if k.startswith(f"d-{sid}-")}, may, g)
     assert not any(k.startswith(f"d-{sid}-") for k in after) and {k for k in before if k.startswith(f"d-{sid}-")} <= diff
-    assert not any(sid in text for name, text in after.items() if name.startswith(("b-", "t-")))  # gone from every shard
+    assert not any(sid in text for name, text in after.items() if name.startswith(("s-", "k-")))  # gone from every shard
 
 
 def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
@@ -294,9 +302,10 @@ def test_a_changed_page_rewrites_only_the_shards_of_that_page(corpus):
     after = build_search_files(changed)
     meta = json.loads(after["meta.json"])
     g = _bucket(views, target)
-    count = meta["shards"]["tekst"][g]
-    must = {"meta.json"} | {f"t-{g}-{shard_of(t, count)}.json" for t in search.terms(old_text + " nieuwewoordenreeks")}
-    may = {k for k, text in after.items() if k.startswith(f"t-{g}-") and '"afgekapt"' in text}
+    count = meta["shards"][g]
+    words = [t for t in search.terms(old_text + " nieuwewoordenreeks") if not search.is_code(t)]
+    must = {"meta.json"} | {f"s-{g}-{shard_of(t, count)}.json" for t in words}
+    may = {k for k, text in after.items() if k.startswith(f"s-{g}-") and '"afgekapt"' in text}
     diff = _changed(before, after)
     assert must <= diff and diff <= must | may, (sorted(must - diff), sorted(diff - must - may))
     assert (
@@ -320,11 +329,11 @@ def test_a_change_in_the_history_moves_the_decision_to_the_newest_level(corpus):
     assert old < meta["basis"] and new == meta["emmers"] - 1 and _moved(views, changed) == {old, new}
     after = build_search_files(changed)
     diff = _changed(before, after)
-    assert {k.split("-")[1] for k in diff if k.startswith(("b-", "t-"))} == {str(old), str(new)}
+    assert {k.split("-")[1] for k in diff if k.startswith(("s-", "k-"))} == {str(old), str(new)}
     old_words = set(search.terms(views[5].files[0].texts[0])) - {
         t for v in changed for f in v.files for x in f.texts for t in search.terms(x)
     }
-    assert old_words and not any(f'"{w}"' in after[k] for w in old_words for k in after if k.startswith("t-"))
+    assert old_words and not any(f'"{w}"' in after[k] for w in old_words for k in after if k.startswith("s-"))
 
 
 def test_the_index_does_not_depend_on_the_build_history(corpus, tmp_path):
@@ -364,7 +373,7 @@ def test_result_lists_equal_one_index_of_everything(corpus):
         mp.setattr(search, "LEVEL_PAGES", ())
         mp.setattr(search, "MAX_BUCKETS", 1)
         single = build_search_files(views)
-    assert json.loads(single["meta.json"])["emmers"] == 1 and json.loads(layered["meta.json"])["emmers"] == 6
+    assert json.loads(single["meta.json"])["emmers"] == 1 and json.loads(layered["meta.json"])["emmers"] == 10
     checked = 0
     for kind in ("tekst", "besluiten"):
         texts = (
@@ -403,19 +412,19 @@ def test_a_damaged_level_shard_is_merged_again_never_published(corpus, tmp_path,
     cold = build_search_files(views, cache)
     meta = json.loads(cold["meta.json"])
     newest = meta["emmers"] - 1
-    victim = _shard_path(tmp_path, cold[f"t-{newest}-0.json"])
+    victim = _shard_path(tmp_path, cold[f"s-{newest}-0.json"])
     assert victim.is_file()
     victim.chmod(0o644)
     damage(victim)
     damaged = victim.read_bytes() if victim.is_file() else b""
     report: dict = {}
     warm = build_search_files(views, cache, None, report)
-    assert warm == cold and report["emmers_hergebruikt"] == 2 * meta["emmers"] - 1
+    assert warm == cold and report["emmers_hergebruikt"] == meta["emmers"] - 1
     if damaged.strip(b"\x00"):
         assert not any(damaged.decode("utf-8", "replace") == text for text in warm.values())
     assert "geheim" not in "".join(warm.values())
     if not victim.is_dir():  # a folder in its place stays (the cache cannot replace it): merged again each time
-        assert victim.read_text() == cold[f"t-{newest}-0.json"]  # stored again, whole
+        assert victim.read_text() == cold[f"s-{newest}-0.json"]  # stored again, whole
 
 
 @pytest.mark.slow
@@ -454,4 +463,4 @@ def test_hostile_texts_survive_the_cache_unchanged(corpus, tmp_path):
     assert build_search_files(views, cache) == cold == build_search_files(views)
     for text in cold.values():
         json.loads(text)
-    assert any('"x' + "x" * 1000 in text for name, text in cold.items() if name.startswith("t-"))
+    assert any('"x' + "x" * 1000 in text for name, text in cold.items() if name.startswith("s-"))

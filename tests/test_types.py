@@ -31,7 +31,7 @@ from pdfdraw import write_pdf  # noqa: E402
 from publish import types  # noqa: E402
 from publish.package import load_package  # noqa: E402
 from publish.schema import Field  # noqa: E402
-from publish.search import compact, shard_of, terms  # noqa: E402
+from publish.search import compact, shard_names, terms  # noqa: E402
 
 from support import DEMO_KEY, approve, build_args  # noqa: E402
 
@@ -251,12 +251,10 @@ def search_urls(site: Path, word: str, raw: bool = False) -> set[str]:
     meta = json.loads((index / "meta.json").read_text())
     term = compact(word) if raw else terms(word)[0]
     refs = set()
-    for g, count in enumerate(meta["shards"]["besluiten"]):  # one shard per bucket, refs are stable ids
-        if not count:  # an empty bucket (a recent level without decisions) has no files
-            continue
-        shard = json.loads((index / f"b-{g}-{shard_of(term, count)}.json").read_text())
-        if term in shard["termen"]:
-            refs |= {ref for flat in shard["termen"][term][1].values() for ref in flat[::3]}
+    for name in shard_names(meta, term):  # one file per bucket with files, refs are stable ids
+        shard = json.loads((index / name).read_text())["b"]  # the decision index
+        if term in shard:
+            refs |= {ref for flat in shard[term][1].values() for ref in flat[::3]}
     urls = set()
     for sid in refs:
         assert sid in meta["id"]

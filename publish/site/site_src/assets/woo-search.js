@@ -3,7 +3,9 @@
    decisions, each with the documents where the words occur below it. Every text from the index is
    put in the page as text (textContent, text nodes), never as HTML: titles come from packages.
    Index layout (publish/search.py): refs are stable ids; each bucket of decisions is an index of
-   its own, so a term is looked up in one shard per bucket; scores are computed here (BM25).
+   its own, so a term is looked up in one file per bucket (format 6: s-G-N.json holds the term's shard
+   of the decision index, "b", and of the text index, "t"; a term with a digit, a code, is in k-G-N.json,
+   the decision index only); scores are computed here (BM25).
    Without JavaScript the page explains how to browse instead. */
 (function () {
   "use strict";
@@ -75,8 +77,9 @@
     }
     return cache[name];
   }
-  // {"versie":3,"emmers":4,...,"shards":{"besluiten":[..],"tekst":[..]},...: only numbers before "shards".
-  var SHARDS_PREFIX = /^\{(?:"[A-Za-z]+":\d+,)*"shards":(\{"besluiten":\[[\d,]*\],"tekst":\[[\d,]*\]\})/;
+  // {"versie":6,"emmers":10,...,"shards":[..],"codes":[..],...: only numbers before "shards" (per bucket its
+  // number of s- files, then of k- files).
+  var SHARDS_PREFIX = /^\{(?:"[A-Za-z]+":\d+,)*"shards":(\[[\d,]*\]),"codes":(\[[\d,]*\])/;
   function loadMeta() {
     var found, early = new Promise(function (resolve) { found = resolve; });
     cache["meta.json"] = fetch(base + "meta.json").then(function (r) {
@@ -91,29 +94,29 @@
             var m = SHARDS_PREFIX.exec(text);
             // Not in the first bytes (another index version): the whole file decides, as before.
             if (m || text.length > 4096) seen = true;
-            if (m) found(JSON.parse(m[1]));
+            if (m) found({ shards: JSON.parse(m[1]), codes: JSON.parse(m[2]) });
           }
           return pump();
         });
       }
       return pump();
     });
-    cache["meta.json"].then(function (meta) { found(meta.shards); }, function () {});
+    cache["meta.json"].then(function (meta) { found(meta); }, function () {});
     return early;
   }
   // The shards every term of the query needs, requested at once (searchShard finds them in the cache).
   function prefetch(shards) {
     var parsed = parseQuery(query);
-    parsed.words.forEach(function (term) {
-      shardNames("b", shards.besluiten, term).concat(shardNames("t", shards.tekst, term)).forEach(load);
-    });
+    parsed.words.forEach(function (term) { shardNames(shards, term).forEach(load); });
     // A ground code (5.1.2.e) is looked up in meta.json, not in a shard.
-    parsed.raw.forEach(function (part) { if (!/^\d+(\.\d+)+\.?[a-z]?$/i.test(part)) shardNames("b", shards.besluiten, compact(part)).forEach(load); });
+    parsed.raw.forEach(function (part) { if (!/^\d+(\.\d+)+\.?[a-z]?$/i.test(part)) shardNames(shards, compact(part)).forEach(load); });
     mark("woo-search:prefetch");
   }
-  function shardNames(kind, counts, term) {
-    var out = [];
-    counts.forEach(function (count, g) { if (count) out.push(kind + "-" + g + "-" + (fnv(term) % count) + ".json"); });
+  function shardNames(counts, term) {  // per bucket with files: the one holding the term (counts: meta.json's shards and codes)
+    var code = /\d/.test(term), out = [], h = fnv(term);
+    (code ? counts.codes : counts.shards).forEach(function (count, g) {
+      if (count) out.push((code ? "k-" : "s-") + g + "-" + (h % count) + ".json");
+    });
     return out;
   }
   function mark(name) { if (window.performance && performance.mark) performance.mark(name); }
@@ -171,7 +174,20 @@
     if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
     return frag;
   }
-  var scored = {};
+  var scored = {}, totals = {};
+  // The statistics of the whole index (one kind), from those of its buckets in meta.json: once per kind.
+  function totalsOf(meta, key) {
+    if (totals[key]) return totals[key];
+    var documents = 0, sums = {};
+    meta.statistiek[key].forEach(function (stats) {
+      documents += stats[0];
+      Object.keys(stats[1]).forEach(function (field) {
+        var s = sums[field] || (sums[field] = [0, 0]);
+        s[0] += stats[1][field][0]; s[1] += stats[1][field][1];
+      });
+    });
+    return (totals[key] = { documents: documents, sums: sums });
+  }
   // A term is looked up in one shard of every bucket (the base buckets by id and the recent levels,
   // each with its own files). A shard holds per term its document frequency and per posting the term's
   // count and the field's length; every bucket's statistics are in meta.json. Scores are BM25 as
@@ -179,26 +195,18 @@
   // of the term's shards and the buckets' statistics added up. So the scores do not depend on which
   // bucket a decision is in, and a decision added to one bucket changes no other bucket's files.
   function searchShard(kind, meta, term) {
-    var key = kind === "b" ? "besluiten" : "tekst", counts = meta.shards[key], boosts = meta.velden[key];
+    var key = kind === "b" ? "besluiten" : "tekst", boosts = meta.velden[key];
     var memoKey = kind + "\u0000" + term;
     if (scored[memoKey]) return scored[memoKey];
     var k1 = meta.bm25[0], b = meta.bm25[1];
-    return (scored[memoKey] = Promise.all(counts.map(function (count, g) {
-      if (!count) return null;
-      var name = kind + "-" + g + "-" + (fnv(term) % count) + ".json";  // as shardNames
+    return (scored[memoKey] = Promise.all(shardNames(meta, term).map(function (name) {
       return load(name).then(function (json) {
         (json.afgekapt || []).forEach(function (t) { capped[t] = true; });
-        return Object.prototype.hasOwnProperty.call(json.termen, term) ? json.termen[term] : null;
+        var part = json[kind] || {};  // a code file has no text index
+        return Object.prototype.hasOwnProperty.call(part, term) ? part[term] : null;
       });
     })).then(function (entries) {
-      var documents = 0, df = 0, sums = {};
-      meta.statistiek[key].forEach(function (stats, g) {
-        documents += stats[0];
-        Object.keys(stats[1]).forEach(function (field) {
-          var s = sums[field] || (sums[field] = [0, 0]);
-          s[0] += stats[1][field][0]; s[1] += stats[1][field][1];
-        });
-      });
+      var whole = totalsOf(meta, key), documents = whole.documents, sums = whole.sums, df = 0;
       entries.forEach(function (entry) { if (entry) df += entry[0]; });
       var idf = Math.log(1 + Math.abs((documents - df + 0.5) / (df + 0.5)));
       var byRef = Object.create(null), order = [];
