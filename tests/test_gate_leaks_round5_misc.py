@@ -16,7 +16,6 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name
 
-from publish.gate.personal_data import find_personal_data
 from publish.pdfs import _inspect_bytes
 
 from support.pdfcraft import one_page_pdf, secret_in
