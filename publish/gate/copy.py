@@ -766,19 +766,81 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
                     del obj[key]
 
 
+# PDF 1.7 Annex C: a page is at least 3 and at most 14,400 user units on a side, and real numbers stay within
+# +-32,767. MuPDF reads a box number beyond 32 bits modulo 2^32 (a crop box of 2^32 + 792 crops at 792, where
+# PDFium, poppler and Ghostscript clip it to the media box: round 5, bx02), so a box out of these bounds refuses.
+MIN_PAGE_SIDE, MAX_PAGE_SIDE, MAX_BOX_NUMBER = 3.0, 14_400.0, 32_767.0
+_PRINT_BOXES = (Name.BleedBox, Name.TrimBox, Name.ArtBox)
+
+
+def _inherited(node, key):
+    """A page's entry, or the nearest page-tree node's above it (/MediaBox, /CropBox, /Rotate are inherited)."""
+    for _ in range(MAX_DEPTH + 1):
+        if not isinstance(node, Dictionary):
+            return None
+        if key in node:
+            return node.get(key)
+        node = node.get(Name.Parent)
+    return None
+
+
+def _page_box(value, name: str) -> list[float]:
+    """A page box as [left, bottom, right, top] (corners in any order, as the specification allows); one that is
+    not four numbers, or has a number out of bounds, refuses the copy."""
+    what = f"de afmeting van de pagina ({name})"
+    if not isinstance(value, Array) or len(value) != 4 or not all(_number(v) for v in value):
+        raise CopyError(f"{what} is geen rij van vier getallen: pdf-lezers tonen de pagina verschillend")
+    numbers = [float(v) for v in value]
+    if not all(abs(n) <= MAX_BOX_NUMBER for n in numbers):  # also NaN and infinity
+        raise CopyError(
+            f"{what} heeft een getal buiten het bereik van een pdf (meer dan {int(MAX_BOX_NUMBER)}): "
+            "pdf-lezers tonen de pagina verschillend (de een snijdt tekst weg die de ander toont)"
+        )
+    x0, y0, x1, y1 = numbers
+    return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+
+
 def _judge_page_boxes(page: pikepdf.Page) -> None:
     """A page that viewers show at different sizes is refused: a ``/UserUnit`` other than 1 (Acrobat
-    scales the page by it, PDFium and most viewers do not) or a crop box without area (Ghostscript then
-    shows nothing, the others the whole media box)."""
-    unit = page.obj.get("/UserUnit")
+    scales the page by it, PDFium and most viewers do not), a page box that is not four numbers within
+    the bounds of PDF 1.7 Annex C, a media box smaller than 3 or larger than 14,400 units, a crop box without
+    area inside the media box (Ghostscript then shows nothing, the others the whole media box), a rotation
+    that is not a multiple of 90 degrees (MuPDF turns the page, PDFium and poppler do not).
+    A crop, bleed, trim or art box reaching beyond the media box is clipped to it in the copy, as the
+    specification says viewers do (ISO 32000-1, 14.11.2)."""
+    obj = page.obj
+    unit = obj.get("/UserUnit")
     if unit is not None and not (isinstance(unit, (int, Decimal)) and not isinstance(unit, bool) and unit == 1):
         raise CopyError("de pagina heeft een afwijkende maateenheid (/UserUnit): pdf-lezers tonen haar op verschillende groottes")
-    try:
-        x0, y0, x1, y1 = (float(v) for v in page.cropbox)
-    except (TypeError, ValueError, pikepdf.PdfError):
-        raise CopyError("de zichtbare afmeting van de pagina (/CropBox) is onleesbaar") from None
-    if x0 == x1 or y0 == y1:
-        raise CopyError("de zichtbare afmeting van de pagina (/CropBox) is leeg: pdf-lezers tonen de pagina verschillend")
+    rotate = _inherited(obj, Name.Rotate)
+    if rotate is not None and not (_number(rotate) and abs(float(rotate)) <= 3600 and float(rotate) % 90 == 0):
+        raise CopyError(
+            f"de draaiing van de pagina (/Rotate {str(rotate)[:20]}) is geen veelvoud van 90 graden: "
+            "pdf-lezers tonen de pagina verschillend"
+        )
+    media_value = _inherited(obj, Name.MediaBox)
+    if media_value is None:
+        raise CopyError("de afmeting van de pagina (/MediaBox) ontbreekt: pdf-lezers kiezen elk hun eigen formaat")
+    media = _page_box(media_value, "/MediaBox")
+    sides = (media[2] - media[0], media[3] - media[1])
+    if not all(MIN_PAGE_SIDE <= side <= MAX_PAGE_SIDE for side in sides):
+        raise CopyError(
+            f"de pagina is {sides[0]:.0f} bij {sides[1]:.0f} punten (/MediaBox); een pdf-pagina is minstens "
+            f"{MIN_PAGE_SIDE:.0f} en hoogstens {MAX_PAGE_SIDE:.0f} punten: pdf-lezers tonen haar verschillend"
+        )
+    crop_value = _inherited(obj, Name.CropBox)
+    for key, value in [(Name.CropBox, crop_value), *((k, obj.get(k)) for k in _PRINT_BOXES)]:
+        if value is None:
+            continue
+        box = _page_box(value, str(key))
+        clipped = [max(box[0], media[0]), max(box[1], media[1]), min(box[2], media[2]), min(box[3], media[3])]
+        if clipped[0] >= clipped[2] or clipped[1] >= clipped[3]:
+            if key != Name.CropBox:  # a print box only steers printing: without area it goes, as if never given
+                del obj[key]
+                continue
+            raise CopyError("de zichtbare afmeting van de pagina (/CropBox) is leeg: pdf-lezers tonen de pagina verschillend")
+        if clipped != box:
+            obj[key] = Array([Decimal(repr(v)) if v != int(v) else int(v) for v in clipped])
 
 
 def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
@@ -3055,7 +3117,6 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
 # other a black bar). The gate judges one engine's drawing, so such a declaration refuses the copy (round 4).
 _SHADING_VIEWERS = "pdf-lezers tekenen het verschillend (de een als een zwart of wit vlak, de ander niet)"
 _SAMPLE_BITS = {1, 2, 4, 8, 12, 16, 24, 32}
-_MESH_FLAG_BITS = {2, 4, 8}
 _IMAGE_BITS = {1, 2, 4, 8, 16}
 MAX_FUNCTION_SAMPLES = 16 * 1024 * 1024
 
@@ -3227,23 +3288,147 @@ def _judge_shading(shading) -> None:
     else:
         if not isinstance(shading, pikepdf.Stream):
             raise refuse("een maasverloop (mesh) zonder gegevens")
-        values = 1 if function is not None else components
-        if shading.get(Name.BitsPerCoordinate) not in _SAMPLE_BITS or shading.get(Name.BitsPerComponent) not in {
-            1,
-            2,
-            4,
-            8,
-            12,
-            16,
-        }:
-            raise refuse("/BitsPerCoordinate of /BitsPerComponent is ongeldig")
-        if kind != 5 and shading.get(Name.BitsPerFlag) not in _MESH_FLAG_BITS:
-            raise refuse("/BitsPerFlag is ongeldig")
-        rows = shading.get(Name.VerticesPerRow)
-        if kind == 5 and not (isinstance(rows, int) and rows >= 2):
-            raise refuse("/VerticesPerRow is ongeldig")
-        if not _pairs_rise(_reals(shading.get(Name.Decode), 4 + 2 * values)):
-            raise refuse(f"/Decode heeft niet {4 + 2 * values} oplopende waarden")
+        _judge_mesh(shading, kind, 1 if function is not None else components, refuse)
+
+
+# A mesh shading's fields must each fill whole bytes: where a vertex or patch does not end on a byte boundary,
+# MuPDF reads the next one from the very next bit while PDFium, poppler and Ghostscript skip to the next byte,
+# so the same data draws a cover in one and nothing (or a wedge elsewhere) in the other (round 5, ms01). Every
+# producer seen writes whole bytes (Ghostscript pdfwrite 24/16/8, cairo 32/16/8, Acrobat and Illustrator
+# 8 to 32 bits per coordinate); coordinates of fewer than 8 bits snap to a grid of at most 16 steps across
+# /Decode, which no producer uses and which turns triangles flat. So: flag 8 bits, coordinates 8, 16, 24 or
+# 32 bits, colour components 8 or 16 bits, and the data exactly whole vertices or patches.
+_MESH_COORDINATE_BITS = {8, 16, 24, 32}
+_MESH_COMPONENT_BITS = {8, 16}
+MAX_MESH_BYTES = 32 * 1024 * 1024
+# (points, colours) of a patch in a type 6 (Coons) or type 7 (tensor) mesh: a new patch (flag 0), or one
+# that shares an edge with the previous patch (flags 1-3: its first points and colours are implied)
+_PATCH_PARTS = {6: ((12, 4), (8, 2)), 7: ((16, 4), (12, 2))}
+
+
+def _given(value) -> str:
+    return "ontbreekt" if value is None else f"is {str(value)[:20]}"
+
+
+def _whole_int(value, allowed: set[int]) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and int(value) in allowed
+
+
+def _judge_mesh(shading, kind: int, values: int, refuse) -> None:
+    """A mesh shading (types 4-7, ISO 32000-1 8.7.4.5.5-8) whose data every viewer reads alike: fields of
+    whole bytes, a /Decode with a rising pair for x, y and each colour value, data that is exactly whole
+    vertices (4, 5) or patches (6, 7) with valid edge flags, and at least one triangle or patch with area
+    (a mesh that is all flat draws nothing in one viewer and a line or wedge in another)."""
+    import numpy as np
+
+    coordinate_bits, component_bits = shading.get(Name.BitsPerCoordinate), shading.get(Name.BitsPerComponent)
+    if not _whole_int(coordinate_bits, _MESH_COORDINATE_BITS):
+        raise refuse(f"/BitsPerCoordinate {_given(coordinate_bits)}, niet 8, 16, 24 of 32 (hele bytes)")
+    if not _whole_int(component_bits, _MESH_COMPONENT_BITS):
+        raise refuse(f"/BitsPerComponent {_given(component_bits)}, niet 8 of 16 (hele bytes)")
+    flag_bytes = 0
+    if kind != 5:
+        flag_bits = shading.get(Name.BitsPerFlag)
+        if not _whole_int(flag_bits, {8}):
+            raise refuse(f"/BitsPerFlag {_given(flag_bits)}, niet 8 (een hele byte)")
+        flag_bytes = 1
+    rows = shading.get(Name.VerticesPerRow)
+    if kind == 5 and not (isinstance(rows, int) and not isinstance(rows, bool) and 2 <= rows <= MAX_MESH_BYTES):
+        raise refuse("/VerticesPerRow is ongeldig")
+    decode = _reals(shading.get(Name.Decode), 4 + 2 * values)
+    if not _pairs_rise(decode):
+        raise refuse(f"/Decode heeft niet {4 + 2 * values} oplopende waarden")
+    assert decode is not None
+    length = shading.get(Name.Length)
+    if isinstance(length, int) and length > MAX_MESH_BYTES:
+        raise refuse("het maasverloop is te groot")
+    try:
+        data = shading.read_bytes()
+    except pikepdf.PdfError as exc:
+        raise refuse(f"onleesbare gegevens: {str(exc)[:80]}") from exc
+    if len(data) > MAX_MESH_BYTES:
+        raise refuse("het maasverloop is te groot")
+    point, colour = 2 * int(coordinate_bits) // 8, values * int(component_bits) // 8
+    raw = np.frombuffer(data, dtype=np.uint8)
+
+    def unsigned(table, first: int, size: int):
+        number = np.zeros(table.shape[0], dtype=np.float64)
+        for i in range(size):
+            number = number * 256 + table[:, first + i]
+        return number
+
+    def points(table, first: int, count: int):
+        """The decoded (x, y) of ``count`` points from byte ``first`` of each record: two arrays of shape (n, count)."""
+        size, top = point // 2, float(2 ** int(coordinate_bits) - 1)
+        xs = [unsigned(table, first + k * point, size) for k in range(count)]
+        ys = [unsigned(table, first + k * point + size, size) for k in range(count)]
+        scale_x, scale_y = (decode[1] - decode[0]) / top, (decode[3] - decode[2]) / top
+        return (
+            decode[0] + np.stack(xs, axis=1) * scale_x,
+            decode[2] + np.stack(ys, axis=1) * scale_y,
+        )
+
+    def area(x, y, a, b, c) -> bool:
+        """Whether any of the triangles (vertex indexes a, b, c) has an area."""
+        twice = (x[b] - x[a]) * (y[c] - y[a]) - (x[c] - x[a]) * (y[b] - y[a])
+        return bool(np.any(np.abs(twice) > 1e-9))
+
+    if kind in (4, 5):
+        record = flag_bytes + point + colour
+        if len(data) % record:
+            raise refuse(f"de gegevens zijn geen hele hoekpunten ({len(data) % record} byte(s) over)")
+        count = len(data) // record
+        if count < 3:
+            raise refuse(f"het maasverloop heeft {count} hoekpunt(en), minder dan een driehoek")
+        table = raw.reshape(count, record)
+        xs, ys = points(table, flag_bytes, 1)
+        x, y = xs[:, 0], ys[:, 0]
+        if kind == 5:
+            if count < 2 * int(rows) or count % int(rows):
+                raise refuse(f"de gegevens zijn geen hele rijen van {int(rows)} hoekpunten (minstens twee rijen)")
+            grid = np.arange(count).reshape(count // int(rows), int(rows))
+            a, b, c, d = grid[:-1, :-1].ravel(), grid[:-1, 1:].ravel(), grid[1:, :-1].ravel(), grid[1:, 1:].ravel()
+            flat = not (area(x, y, a, b, c) or area(x, y, b, d, c))
+        else:
+            corners: list[tuple[int, int, int]] = []
+            flags, i = table[:, 0].tolist(), 0
+            while i < count:
+                if flags[i] == 0:
+                    if i + 2 >= count or flags[i + 1] or flags[i + 2]:
+                        raise refuse(f"hoekpunt {i + 1} begint een driehoek die niet af is of een ongeldige vlag heeft")
+                    corners.append((i, i + 1, i + 2))
+                    i += 3
+                    continue
+                if flags[i] > 2 or not corners:
+                    raise refuse(f"hoekpunt {i + 1} heeft een ongeldige vlag ({flags[i]})")
+                one, two, three = corners[-1]
+                corners.append((two, three, i) if flags[i] == 1 else (one, three, i))
+                i += 1
+            index = np.array(corners, dtype=np.int64).reshape(-1, 3)
+            flat = not area(x, y, index[:, 0], index[:, 1], index[:, 2])
+    else:
+        (new_points, new_colours), (next_points, next_colours) = _PATCH_PARTS[kind]
+        sizes = (1 + new_points * point + new_colours * colour, 1 + next_points * point + next_colours * colour)
+        offset = 0
+        starts: tuple[list[int], list[int]] = ([], [])
+        while offset < len(data):
+            flag = data[offset]
+            if flag > 3 or (flag and not (starts[0] or starts[1])):
+                raise refuse(f"een vlak (patch) heeft een ongeldige vlag ({flag})")
+            size = sizes[1 if flag else 0]
+            if offset + size > len(data):
+                raise refuse(f"de gegevens zijn geen hele vlakken ({len(data) - offset} byte(s) over)")
+            starts[1 if flag else 0].append(offset)
+            offset += size
+        if not starts[0]:
+            raise refuse("het maasverloop heeft geen gegevens")
+        # a patch whose own points all lie on one line is flat; one that continues the previous patch shares
+        # its edge, so it is only flat with all its patches (checked cheaply: counted as having area)
+        table = raw[np.array(starts[0])[:, None] + np.arange(sizes[0])[None, :]]
+        xs, ys = points(table, 1, new_points)
+        flat = not starts[1] and not bool(np.any((np.ptp(xs, axis=1) > 1e-9) & (np.ptp(ys, axis=1) > 1e-9)))
+    if flat:
+        raise refuse("alle driehoeken of vlakken zijn plat (zonder oppervlak)")
 
 
 _IMAGE_VIEWERS = "pdf-lezers tonen zo'n afbeelding verschillend (de een niet, de ander als zwart of wit vlak over de tekst)"
