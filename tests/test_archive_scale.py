@@ -223,6 +223,7 @@ def test_generator_with_a_sink_lets_each_page_go(tmp_path):
 def test_the_build_report_gives_each_phase_its_own_memory_peak():
     """Issue 19: per phase the build process's resident peak (benchmarks/archive_scale.py shows where memory goes);
     each phase's figure is its own (the high-water mark is reset between phases), not the build's peak so far."""
+    import mmap
     import time
 
     from publish.build import BuildReport, _lap, _peak_rss_mib
@@ -230,9 +231,10 @@ def test_the_build_report_gives_each_phase_its_own_memory_peak():
     report = BuildReport()
     _peak_rss_mib()  # what earlier tests in this process used is no phase's
     _lap(report, "klein", time.perf_counter())
-    ballast = bytearray(64 << 20)
-    ballast[::4096] = b"x" * len(ballast[::4096])  # really resident
-    del ballast  # gone before the phase ends: its peak is still this phase's
+    # A fresh anonymous mapping: a bytearray could reuse heap memory that earlier tests in this worker left resident.
+    ballast = mmap.mmap(-1, 64 << 20)
+    ballast.write(b"x" * (64 << 20))  # really resident
+    ballast.close()  # gone before the phase ends: its peak is still this phase's
     _lap(report, "groot", time.perf_counter())
     _lap(report, "daarna", time.perf_counter())
     memory = report.to_json()["geheugen_mib"]
