@@ -261,16 +261,16 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
             sheets, hidden = [], []
-            unseen: dict[str, dict[int, list[tuple[int, str]]]] = {}
+            unseen: dict[str, _Unseen] = {}
             for sheet in workbook.worksheets:
                 if not hasattr(sheet, "iter_rows"):
                     continue
                 if getattr(sheet, "sheet_state", "visible") != "visible":
                     hidden.append(sheet.title)
                     continue
-                sheets.append((sheet.title, _sheet_rows(sheet, unseen.setdefault(sheet.title, {}))))
+                sheets.append((sheet.title, _sheet_rows(sheet, unseen.setdefault(sheet.title, _Unseen()))))
             table = _from_sheets(sheets, relpath, problems, limits, hidden)
-            if table is not None and not _all_seen(table, unseen.get(table.sheet or "", {}), relpath, problems):
+            if table is not None and not _all_seen(table, unseen.get(table.sheet or "", _Unseen()), relpath, problems):
                 return None
             return table
     except _Unreadable as exc:
@@ -293,20 +293,72 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
 EXCEL_MAX_ROW = 1_048_576
 
 
-def _sheet_rows(sheet, unseen: dict[int, list[tuple[int, str]]]):
+@dataclass
+class _Unseen:
+    """What a sheet holds that Excel does not show as the site would publish it (see ``_all_seen``).
+
+    ``cells``: row number -> [(position, reason)] for single cells (a reason of ``_FORMULA`` marks a formula);
+    ``ranges``: conditional formats that can hide the cells of a range, as (min row, min column, max row,
+    max column, the range as Excel writes it, reason), columns 1-based."""
+
+    cells: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    ranges: list[tuple[int, int, int, int, str, str]] = field(default_factory=list)
+
+
+_FORMULA = "formule"
+_X14_MAIN = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}"
+_X14_SQREF = "{http://schemas.microsoft.com/office/excel/2006/main}sqref"
+
+
+def _parser_class():
+    """openpyxl's worksheet parser, noting what its ``data_only`` reading drops: which cells hold a formula
+    (their cached value is read, Excel shows the recalculated one), conditional formats it cannot read, and
+    the conditional formats of Excel 2010 that live in the sheet's extension list."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.odd_formatting: list[tuple[str, str]] = []  # (range, reason)
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                cell["formula"] = True
+            return cell
+
+        def parse_formatting(self, element):
+            before = len(self.formatting)
+            try:
+                super().parse_formatting(element)
+            except Exception:  # noqa: BLE001 - an unreadable rule is judged as one that can hide
+                pass
+            if len(self.formatting) == before:
+                self.odd_formatting.append((str(element.get("sqref", "")), "een regel die niet te lezen is"))
+
+        def parse_extensions(self, element):
+            for found in element.iter(f"{_X14_MAIN}conditionalFormatting"):
+                ranges = [" ".join((child.text or "").split()) for child in found.iter(_X14_SQREF)]
+                self.odd_formatting.append((" ".join(ranges), "een regel uit een Excel-uitbreiding die niet te beoordelen is"))
+
+    return Parser
+
+
+def _sheet_rows(sheet, unseen: _Unseen):
     """Every row of a sheet with its number as Excel shows it, whatever ``<dimension>`` says.
 
     Cells with a value that Excel does not show (a hidden or zero-height row, a hidden or zero-width
     column, a number format such as ``;;;`` that shows nothing, a font in the colour of the cell) are
     noted in ``unseen`` (row number -> [(position, reason)]): the approver did not see them, so they
-    may not be published (see ``_all_seen``). openpyxl's read-only rows do not carry row and column
-    visibility, so the sheet is read with its worksheet parser (pinned openpyxl 3.x) in one pass."""
-    from openpyxl.worksheet._reader import WorkSheetParser
-
+    may not be published (see ``_all_seen``). So are formulas (the site would publish the value cached
+    in the file, Excel shows what it calculates) and conditional formats that can hide text (as ranges,
+    judged after the last row: they come after ``<sheetData>``). openpyxl's read-only rows do not carry
+    row and column visibility, so the sheet is read with its worksheet parser (pinned openpyxl 3.x) in one pass."""
     workbook = sheet.parent
     looks = _CellLooks(workbook)
+    used_styles: set[int] = set()
     with sheet._get_source() as source:
-        parser = WorkSheetParser(
+        parser = _parser_class()(
             source,
             sheet._shared_strings,
             data_only=True,
@@ -337,10 +389,13 @@ def _sheet_rows(sheet, unseen: dict[int, list[tuple[int, str]]]):
                 values[position] = value
                 if _blank(value):
                     continue
+                used_styles.add(cell.get("style_id", 0))
                 reason = row_reason or ("de kolom is verborgen" if cell["column"] in hidden_columns else None)
                 reason = reason or looks.hides(cell.get("style_id", 0), value)
                 if reason:
-                    unseen.setdefault(number, []).append((position, reason))
+                    unseen.cells.setdefault(number, []).append((position, reason))
+                if cell.get("formula"):
+                    unseen.cells.setdefault(number, []).append((position, _FORMULA))
             yield number, values
     if hidden_columns is not None and _hidden_columns(parser.column_dimensions) != hidden_columns:
         raise _Unreadable(  # Excel writes <cols> before the cells; later ones would judge rows already read
@@ -349,6 +404,7 @@ def _sheet_rows(sheet, unseen: dict[int, list[tuple[int, str]]]):
             "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).",
             "inventaris.xlsx",
         )
+    unseen.ranges.extend(looks.conditional(parser.formatting, parser.odd_formatting, used_styles))
 
 
 _HIDDEN = ("1", "true")
@@ -387,6 +443,50 @@ def _hidden_columns(dimensions: dict) -> set[int]:
 # Office's default theme colours in the order cell styles number them (0 is the background, "Achtergrond 1").
 _THEME = ["FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47", "0563C1", "954F72"]
 _LEAST_CONTRAST = 1.5  # WCAG contrast ratio below which text is practically invisible on its background
+_SMALLEST_FONT = 6.0  # points: smaller letters are not read at Excel's normal zoom
+_LARGEST_INDENT = 15  # indent levels (three characters each): beyond this the text leaves any ordinary column
+# How much of a cell the foreground colour of each pattern fill covers (the rest shows its background colour).
+_PATTERN_COVER = {
+    "gray0625": 0.0625,
+    "gray125": 0.125,
+    "lightGray": 0.25,
+    "lightHorizontal": 0.25,
+    "lightVertical": 0.25,
+    "lightDown": 0.25,
+    "lightUp": 0.25,
+    "lightGrid": 0.4,
+    "lightTrellis": 0.4,
+    "mediumGray": 0.5,
+    "darkHorizontal": 0.5,
+    "darkVertical": 0.5,
+    "darkDown": 0.5,
+    "darkUp": 0.5,
+    "darkGrid": 0.75,
+    "darkTrellis": 0.75,
+    "darkGray": 0.75,
+}
+# The colours a number format may name ("[Red]0", "[Color 10]@"); [ColorN] counts from the palette's ninth colour.
+_FORMAT_COLOURS = {
+    "black": "000000",
+    "white": "FFFFFF",
+    "red": "FF0000",
+    "green": "00FF00",
+    "blue": "0000FF",
+    "yellow": "FFFF00",
+    "magenta": "FF00FF",
+    "cyan": "00FFFF",
+}
+_AUTOMATIC = "00000000"  # openpyxl's colour for a colour the file leaves out (Excel writes explicit colours opaque)
+
+
+@dataclass(frozen=True)
+class _Look:
+    """How a cell style draws a value: the text colours it may have, the backgrounds behind them, and what
+    hides the value whatever the colours."""
+
+    inks: tuple[str, ...]
+    papers: tuple[str, ...]
+    reason: str | None = None
 
 
 class _CellLooks:
@@ -394,70 +494,285 @@ class _CellLooks:
 
     def __init__(self, workbook):
         self.workbook = workbook
-        self.known: dict[tuple[int, bool], str | None] = {}
+        self.palette = list(getattr(workbook, "_colors", None) or [])
+        self.known: dict[tuple[int, bool], _Look] = {}
 
     def hides(self, style_id: int, value) -> str | None:
-        key = (style_id, isinstance(value, str))
+        look = self.look(style_id, isinstance(value, str))
+        if look.reason:
+            return look.reason
+        if any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in look.inks for paper in look.papers):
+            return "de tekst heeft (bijna) de kleur van de cel"
+        return None
+
+    def look(self, style_id: int, text: bool) -> _Look:
+        key = (style_id, text)
         if key not in self.known:
-            self.known[key] = self._judge(style_id, isinstance(value, str))
+            self.known[key] = self._judge(style_id, text)
         return self.known[key]
 
-    def _judge(self, style_id: int, text: bool) -> str | None:
+    def _judge(self, style_id: int, text: bool) -> _Look:
         styles = self.workbook._cell_styles
         if not 0 <= style_id < len(styles):
-            return None
+            return _Look(("000000",), ("FFFFFF",))
         style = styles[style_id]
         number_format = (
             self.workbook._number_formats[style.numFmtId - 164] if style.numFmtId >= 164 else None
         )  # built-in formats (below 164) all show their value
-        if number_format is not None and _format_hides(number_format, text):
-            return f"de getalnotatie '{number_format}' toont niets"
         fonts, fills = self.workbook._fonts, self.workbook._fills
+        alignments = getattr(self.workbook, "_alignments", [])
         font = fonts[style.fontId] if 0 <= style.fontId < len(fonts) else None
         fill = fills[style.fillId] if 0 <= style.fillId < len(fills) else None
-        if font is not None and font.sz is not None and float(font.sz) < 2:
-            return "de letters zijn te klein om te lezen"
-        ink = _colour(getattr(font, "color", None), "000000")
-        paper = "FFFFFF"
-        if fill is not None and getattr(fill, "patternType", None) == "solid":
-            paper = _colour(getattr(fill, "fgColor", None), "FFFFFF")
-        if _contrast(ink, paper) < _LEAST_CONTRAST:
-            return "de tekst heeft (bijna) de kleur van de cel"
-        return None
+        alignment = alignments[style.alignmentId] if 0 <= style.alignmentId < len(alignments) else None
+        papers = self.papers(fill) or ("FFFFFF",)
+        ink = self.colour(getattr(font, "color", None), "000000")
+        reason, format_ink = _format_look(number_format, text, self.palette) if number_format is not None else (None, None)
+        if reason is None and font is not None and _small(font.sz):
+            reason = "de letters zijn te klein om te lezen"
+        if reason is None and alignment is not None and _number(getattr(alignment, "indent", 0)) > _LARGEST_INDENT:
+            reason = "de tekst is zo ver ingesprongen dat hij buiten de cel valt"
+        return _Look((format_ink or ink,), papers, reason)
+
+    def colour(self, colour, default: str) -> str:
+        return _colour(colour, default, self.palette)
+
+    def papers(self, fill, differential: bool = False) -> tuple[str, ...]:
+        """The backgrounds a fill puts behind the text: a solid fill's colour; for a pattern its foreground
+        colour where that covers half the cell or more, its background where that does, and their mix;
+        every stop of a gradient. Nothing for no fill. A conditional format's (``differential``) solid fill
+        takes its colour from ``bgColor``, as Excel writes it there."""
+        if fill is None:
+            return ()
+        stops = getattr(fill, "stop", None)
+        if stops is not None and getattr(fill, "patternType", None) is None:  # a gradient fill
+            return tuple(self.colour(getattr(stop, "color", None), "FFFFFF") for stop in stops)
+        kind = getattr(fill, "patternType", None)
+        foreground, background = getattr(fill, "fgColor", None), getattr(fill, "bgColor", None)
+        if differential:
+            given = [c for c in (foreground, background) if c is not None and not _left_out(c)]
+            if kind in (None, "solid"):
+                return tuple(self.colour(c, "FFFFFF") for c in given)
+            if kind == "none":
+                return ()
+        if kind == "solid":
+            return (self.colour(foreground, "FFFFFF"),)
+        if kind not in _PATTERN_COVER and kind is not None and kind != "none":
+            cover = 0.5
+        elif kind in _PATTERN_COVER:
+            cover = _PATTERN_COVER[kind]
+        else:
+            return ()
+        ink = self.colour(foreground, "000000") if foreground is not None and not _left_out(foreground) else "000000"
+        paper = self.colour(background, "FFFFFF") if background is not None and not _left_out(background) else "FFFFFF"
+        mix = "".join(f"{round(int(ink[i : i + 2], 16) * cover + int(paper[i : i + 2], 16) * (1 - cover)):02X}" for i in (0, 2, 4))
+        return tuple(dict.fromkeys([*([ink] if cover >= 0.5 else []), *([paper] if cover <= 0.5 else []), mix]))
+
+    def conditional(self, formats, odd: list[tuple[str, str]], used_styles: set[int]) -> list[tuple[int, int, int, int, str, str]]:
+        """The ranges of conditional formats that can hide text, with why. Whether a rule's condition holds is not
+        evaluated: each rule is judged as if it applied, with the other rules of the sheet too (so a rule that only
+        makes the text white is judged against the fills of the others), on the styles of the sheet's cells."""
+        from openpyxl.worksheet.cell_range import CellRange
+
+        dxfs = list(getattr(getattr(self.workbook, "_differential_styles", None), "styles", None) or [])
+        base = [self.look(style_id, text) for style_id in sorted(used_styles) for text in (True, False)] or [
+            _Look(("000000",), ("FFFFFF",))
+        ]
+        judged: list[tuple[object, object, str | None, tuple[str, ...], tuple[str, ...]]] = []  # cf, rule, reason, inks, papers
+        for cf in formats:
+            for rule in getattr(cf, "rules", []):
+                reason, inks, papers = self._rule(rule, dxfs)
+                judged.append((cf, rule, reason, inks, papers))
+        all_inks = {ink for look in base for ink in look.inks} | {ink for *_, inks, _ in judged for ink in inks}
+        all_papers = {paper for look in base for paper in look.papers} | {paper for *_, papers in judged for paper in papers}
+        found: dict[tuple[str, str], None] = {}
+        for cf, _rule, reason, inks, papers in judged:
+            if reason is None and (
+                any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in inks for paper in all_papers)
+                or any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in all_inks for paper in papers)
+            ):
+                reason = "de opmaak kan de tekst de kleur van de cel geven"
+            if reason:
+                found.setdefault((str(cf.sqref), reason))
+        for sqref, reason in odd:
+            found.setdefault((sqref or "A1:XFD1048576", reason))
+        ranges = []
+        for sqref, reason in found:
+            for part in sqref.split() or ["A1:XFD1048576"]:
+                try:
+                    box = CellRange(part)
+                except (ValueError, TypeError):
+                    box = CellRange("A1:XFD1048576")  # a range that cannot be read covers everything
+                ranges.append((box.min_row, box.min_col, box.max_row, box.max_col, sqref, reason))
+        return ranges
+
+    def _rule(self, rule, dxfs) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+        """What one conditional-formatting rule can do to a cell: a reason it hides the value whatever the
+        colours, the text colours and the backgrounds it can give."""
+        inks: list[str] = []
+        papers: list[str] = []
+        reason = None
+        for kind in ("dataBar", "iconSet"):
+            shown = getattr(getattr(rule, kind, None), "showValue", None)
+            if getattr(rule, kind, None) is not None and shown is not None and not shown:
+                reason = "de opmaak kan de waarde verbergen (alleen een balk of pictogram)"
+        bar = getattr(rule, "dataBar", None)
+        if bar is not None and getattr(bar, "color", None) is not None:
+            papers.append(self.colour(bar.color, "FFFFFF"))
+        scale = getattr(rule, "colorScale", None)
+        if scale is not None:
+            stops = [self.colour(c, "FFFFFF") for c in (getattr(scale, "color", None) or [])]
+            for first, second in zip(stops, stops[1:]):  # the colours in between too: a scale blends them
+                for step in (0.25, 0.5, 0.75):
+                    papers.append(
+                        "".join(
+                            f"{round(int(first[i : i + 2], 16) * (1 - step) + int(second[i : i + 2], 16) * step):02X}" for i in (0, 2, 4)
+                        )
+                    )
+            papers.extend(stops)
+        dxf_id = getattr(rule, "dxfId", None)
+        if dxf_id is not None:
+            if not 0 <= dxf_id < len(dxfs):
+                return "een opmaak die niet in het bestand staat", (), ()
+            dxf = dxfs[dxf_id]
+            number_format = getattr(getattr(dxf, "numFmt", None), "formatCode", None)
+            if number_format is not None:
+                for text in (True, False):
+                    hides, ink = _format_look(number_format, text, self.palette)
+                    if hides:
+                        reason = reason or f"de opmaak kan de getalnotatie '{number_format}' geven, die de inhoud niet toont"
+                    if ink:
+                        inks.append(ink)
+            font = getattr(dxf, "font", None)
+            if font is not None:
+                if font.color is not None and not _left_out(font.color):
+                    inks.append(self.colour(font.color, "000000"))
+                if _small(font.sz):
+                    reason = reason or "de opmaak kan de letters te klein maken om te lezen"
+            papers.extend(self.papers(getattr(dxf, "fill", None), differential=True))
+            alignment = getattr(dxf, "alignment", None)
+            if alignment is not None and _number(getattr(alignment, "indent", 0)) > _LARGEST_INDENT:
+                reason = reason or "de opmaak kan de tekst buiten de cel laten inspringen"
+        return reason, tuple(inks), tuple(papers)
+
+
+def _small(size) -> bool:
+    return size is not None and _number(size) < _SMALLEST_FONT
+
+
+def _number(value) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _format_hides(number_format: str, text: bool) -> bool:
     """An Excel number format that shows nothing for the cell's kind of value (";;;", ";;" for numbers)."""
-    sections, current, quoted = [], "", False
-    for char in number_format:
-        if char == '"':
-            quoted = not quoted
-        if char == ";" and not quoted:
+    return _format_look(number_format, text, [])[0] is not None
+
+
+def _format_sections(number_format: str) -> list[dict]:
+    """The sections of a number format, each as what it shows: any visible character, the text ('@'), the
+    colour it names. Quoted text and '\\x' show their characters; '_x' is a space as wide as x; '*x' repeats x
+    (nothing visible for a space); '[...]' is a colour, a condition or a locale and shows nothing."""
+    sections: list[dict] = []
+    current = {"visible": False, "text": False, "colour": None}
+    i, n = 0, len(number_format)
+    while i < n:
+        char = number_format[i]
+        if char == ";":
             sections.append(current)
-            current = ""
-        else:
-            current += char
+            current = {"visible": False, "text": False, "colour": None}
+        elif char == '"':
+            end = number_format.find('"', i + 1)
+            end = n if end < 0 else end
+            current["visible"] = current["visible"] or bool(number_format[i + 1 : end].strip())
+            i = end
+        elif char in "\\*":
+            current["visible"] = current["visible"] or bool(number_format[i + 1 : i + 2].strip())
+            i += 1
+        elif char == "_":
+            i += 1
+        elif char == "[":
+            end = number_format.find("]", i + 1)
+            end = n if end < 0 else end
+            current["colour"] = number_format[i + 1 : end].strip().lower() or current["colour"]
+            i = end
+        elif char == "@":
+            current["visible"] = current["text"] = True
+        elif not char.isspace():
+            current["visible"] = True
+        i += 1
     sections.append(current)
-
-    def empty(section: str) -> bool:
-        return not re.sub(r'\[[^\]]*\]|""|\s', "", section)
-
-    if text:  # text takes the fourth section; with fewer sections it is shown as it is
-        return len(sections) >= 4 and empty(sections[3])
-    return any(empty(s) for s in sections[:3]) if len(sections) > 1 else empty(sections[0])
+    return sections
 
 
-def _colour(colour, default: str) -> str:
+def _format_look(number_format: str, text: bool, palette: Sequence) -> tuple[str | None, str | None]:
+    """What a number format does to a value: why it hides it (or None) and the text colour it names (or None)."""
+    sections = _format_sections(number_format)
+    if text:  # text takes the fourth section (or a lone section with '@'); otherwise it is shown as it is
+        section = sections[3] if len(sections) >= 4 else sections[0] if len(sections) == 1 and sections[0]["text"] else None
+        if section is None:
+            return None, None
+        if not section["visible"]:
+            return f"de getalnotatie '{number_format}' toont niets", None
+        if not section["text"]:
+            return f"de getalnotatie '{number_format}' toont een vaste tekst in plaats van de inhoud", None
+        return None, _format_colour(section["colour"], palette)
+    shown = sections[:3] if len(sections) > 1 else sections[:1]
+    if any(not s["visible"] for s in shown):
+        return f"de getalnotatie '{number_format}' toont niets", None
+    colours = [c for c in (_format_colour(s["colour"], palette) for s in shown) if c]
+    return None, (min(colours, key=lambda c: _contrast(c, "FFFFFF")) if colours else None)
+
+
+def _format_colour(name: str | None, palette: Sequence) -> str | None:
+    if not name:
+        return None
+    if name in _FORMAT_COLOURS:
+        return _FORMAT_COLOURS[name]
+    m = re.fullmatch(r"colou?r\s*(\d{1,2})", name)
+    if m and 1 <= int(m.group(1)) <= 56:
+        return _indexed(int(m.group(1)) + 7, palette, "000000")
+    return None  # a condition ("[>100]") or a locale ("[$-413]")
+
+
+def _left_out(colour) -> bool:
+    return getattr(colour, "type", None) == "rgb" and colour.rgb == _AUTOMATIC
+
+
+def _indexed(index: int, palette: Sequence, default: str) -> str:
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    colours = palette or COLOR_INDEX
+    if index == 64:  # "system foreground": the window's text colour
+        return "000000"
+    if index == 65:  # "system background"
+        return "FFFFFF"
+    if 0 <= index < len(colours) and re.fullmatch(r"[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?", str(colours[index])):
+        return str(colours[index])[-6:].upper()
+    return default
+
+
+def _colour(colour, default: str, palette: Sequence = ()) -> str:
+    """An openpyxl colour as RRGGBB: by its type (``rgb``, ``theme``, ``indexed`` through the workbook's palette or
+    Excel's default one; ``auto`` and anything unreadable give ``default``), with its tint applied."""
     if colour is None:
         return default
-    rgb = getattr(colour, "rgb", None)
-    if isinstance(rgb, str) and re.fullmatch(r"[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?", rgb):
-        base = rgb[-6:].upper()
-    elif getattr(colour, "theme", None) is not None and 0 <= int(colour.theme) < len(_THEME):
-        base = _THEME[int(colour.theme)]
+    kind = getattr(colour, "type", None)
+    value = getattr(colour, "value", None)
+    if kind == "rgb" and isinstance(value, str) and re.fullmatch(r"[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?", value):
+        base = value[-6:].upper()
+    elif kind == "theme" and isinstance(value, int) and 0 <= value < len(_THEME):
+        base = _THEME[value]
+    elif kind == "indexed" and isinstance(value, int):
+        base = _indexed(value, palette, default)
     else:
-        return default  # indexed and automatic colours: Excel's default palette keeps them readable
-    tint = float(getattr(colour, "tint", 0) or 0)
+        return default  # automatic colours
+    try:
+        tint = float(getattr(colour, "tint", 0) or 0)
+    except (TypeError, ValueError):
+        tint = 0.0
     channels = [int(base[i : i + 2], 16) for i in (0, 2, 4)]
     if tint:
         channels = [round(c + (255 - c) * tint) if tint > 0 else round(c * (1 + tint)) for c in channels]
@@ -476,20 +791,26 @@ def _contrast(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def _all_seen(table: RawTable, unseen: dict[int, list[tuple[int, str]]], relpath: str, problems: Problems) -> bool:
-    """Refuse cells the approver could not see in Excel but the site would publish (a column it reads)."""
+def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems) -> bool:
+    """Refuse cells the approver could not see in Excel but the site would publish (a column it reads), formulas
+    (the site would publish the value cached in the file, not what Excel shows) and conditional formats that can
+    hide a published cell."""
     from openpyxl.utils import get_column_letter
 
     read = {position: column for column, positions in table.positions.items() for position in positions}
     found = [
         (number, position, reason)
-        for number, cells in sorted(unseen.items())
+        for number, cells in sorted(unseen.cells.items())
         if number > table.header_row
         for position, reason in cells
         if position in read
     ]
+    formulas: dict[int, list[int]] = {}
     groups: dict[tuple, list[tuple[int, int]]] = {}  # a hidden row or column is one finding, not one per cell
     for number, position, reason in found:
+        if reason == _FORMULA:
+            formulas.setdefault(position, []).append(number)
+            continue
         key: tuple = (
             (reason, "rij", number)
             if reason.startswith("de rij")
@@ -512,8 +833,8 @@ def _all_seen(table: RawTable, unseen: dict[int, list[tuple[int, str]]], relpath
             where,
             f"{'deze cel is' if len(cells) == 1 else 'deze cellen zijn'} in Excel niet te zien ({reason}), maar zou"
             f"{'' if len(cells) == 1 else 'den'} wel gepubliceerd worden. Wie de inventaris goedkeurde, heeft de inhoud dus niet gezien.",
-            "Maak de cel zichtbaar (rij en kolom zichtbaar, getalnotatie 'Standaard', donkere tekst op een lichte "
-            "achtergrond) of maak haar leeg, en laat het pakket opnieuw goedkeuren.",
+            "Maak de cel zichtbaar (rij en kolom zichtbaar, getalnotatie 'Standaard', donkere tekst van normale grootte op een "
+            "lichte achtergrond, niet ingesprongen) of maak haar leeg, en laat het pakket opnieuw goedkeuren.",
             "inventaris.verborgen_cel",
         )
     if len(groups) > 20:
@@ -524,7 +845,47 @@ def _all_seen(table: RawTable, unseen: dict[int, list[tuple[int, str]]], relpath
             "Maak alle rijen, kolommen en cellen van de inventaris zichtbaar en laat het pakket opnieuw goedkeuren.",
             "inventaris.verborgen_cel",
         )
-    return not found
+    for position, numbers in sorted(formulas.items()):
+        letter = get_column_letter(position + 1)
+        cells = f"cel {letter}{numbers[0]}" if len(numbers) == 1 else f"cellen {letter}{numbers[0]} en verder"
+        problems.error(
+            relpath,
+            f"rij {row_ranges(numbers)}, kolom '{table.columns[read[position]]}' ({cells})",
+            f"{'deze cel bevat een formule' if len(numbers) == 1 else 'deze cellen bevatten formules'}. De site zou de uitkomst "
+            "publiceren die in het bestand bewaard is, en die kan verschillen van wat Excel na herberekenen toont: wie de "
+            "inventaris goedkeurde, heeft dan iets anders gezien dan wat gepubliceerd wordt.",
+            "Zet in de inventaris alleen waarden: kopieer de cellen en plak ze terug met 'Plakken speciaal' > 'Waarden', "
+            "sla het bestand op en laat het pakket opnieuw goedkeuren.",
+            "inventaris.formule",
+        )
+    hidden_formats = _formatted_cells(table, unseen, read)
+    for (sqref, reason), cells in list(hidden_formats.items())[:20]:
+        names = ", ".join(dict.fromkeys(f"'{table.columns[read[p]]}'" for _, p in cells))
+        problems.error(
+            relpath,
+            f"werkblad '{table.sheet}', cellen {_short(sqref)}: rij {row_ranges([n for n, _ in cells])}, kolom {names}",
+            f"op deze cellen staat voorwaardelijke opmaak ({reason}). Of die opmaak geldt, hangt af van een voorwaarde die de "
+            "publicatie niet kan nagaan: wie de inventaris goedkeurde, heeft de inhoud misschien niet gezien.",
+            "Verwijder de voorwaardelijke opmaak (in Excel: Start > Voorwaardelijke opmaak > Regels wissen > Regels uit "
+            "heel blad wissen), sla het bestand op en laat het pakket opnieuw goedkeuren.",
+            "inventaris.voorwaardelijke_opmaak",
+        )
+    return not found and not hidden_formats
+
+
+def _formatted_cells(table: RawTable, unseen: _Unseen, read: dict[int, str]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """The published cells (with a value, below the header) that a hiding conditional format covers, per format."""
+    found: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    if not unseen.ranges:
+        return found
+    for number, values in table.rows:
+        for low_row, low_col, high_row, high_col, sqref, reason in unseen.ranges:
+            if not low_row <= number <= high_row:
+                continue
+            for position, column in read.items():
+                if low_col <= position + 1 <= high_col and not _blank(values.get(column)):
+                    found.setdefault((sqref, reason), []).append((number, position))
+    return found
 
 
 # -- Both ------------------------------------------------------------------------------------
