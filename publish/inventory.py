@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -444,6 +445,7 @@ def _hidden_columns(dimensions: dict) -> set[int]:
 _THEME = ["FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47", "0563C1", "954F72"]
 _LEAST_CONTRAST = 1.5  # WCAG contrast ratio below which text is practically invisible on its background
 _SMALLEST_FONT = 6.0  # points: smaller letters are not read at Excel's normal zoom
+_MOST_RULES = 200  # conditional-formatting rules judged in one sheet; more refuse the sheet's published cells
 _LARGEST_INDENT = 15  # indent levels (three characters each): beyond this the text leaves any ordinary column
 # How much of a cell the foreground colour of each pattern fill covers (the rest shows its background colour).
 _PATTERN_COVER = {
@@ -476,7 +478,6 @@ _FORMAT_COLOURS = {
     "magenta": "FF00FF",
     "cyan": "00FFFF",
 }
-_AUTOMATIC = "00000000"  # openpyxl's colour for a colour the file leaves out (Excel writes explicit colours opaque)
 
 
 @dataclass(frozen=True)
@@ -549,7 +550,7 @@ class _CellLooks:
         kind = getattr(fill, "patternType", None)
         foreground, background = getattr(fill, "fgColor", None), getattr(fill, "bgColor", None)
         if differential:
-            given = [c for c in (foreground, background) if c is not None and not _left_out(c)]
+            given = [c for c in (foreground, background) if not _left_out(c)]
             if kind in (None, "solid"):
                 return tuple(self.colour(c, "FFFFFF") for c in given)
             if kind == "none":
@@ -562,47 +563,52 @@ class _CellLooks:
             cover = _PATTERN_COVER[kind]
         else:
             return ()
-        ink = self.colour(foreground, "000000") if foreground is not None and not _left_out(foreground) else "000000"
-        paper = self.colour(background, "FFFFFF") if background is not None and not _left_out(background) else "FFFFFF"
-        mix = "".join(f"{round(int(ink[i : i + 2], 16) * cover + int(paper[i : i + 2], 16) * (1 - cover)):02X}" for i in (0, 2, 4))
+        ink = "000000" if _left_out(foreground) else self.colour(foreground, "000000")
+        paper = "FFFFFF" if _left_out(background) else self.colour(background, "FFFFFF")
+        mix = "".join(
+            f"{round(int(ink[i : i + 2], 16) * cover + int(paper[i : i + 2], 16) * (1 - cover)):02X}" for i in (0, 2, 4)
+        )
         return tuple(dict.fromkeys([*([ink] if cover >= 0.5 else []), *([paper] if cover <= 0.5 else []), mix]))
 
-    def conditional(self, formats, odd: list[tuple[str, str]], used_styles: set[int]) -> list[tuple[int, int, int, int, str, str]]:
+    def conditional(
+        self, formats, odd: list[tuple[str, str]], used_styles: set[int]
+    ) -> list[tuple[int, int, int, int, str, str]]:
         """The ranges of conditional formats that can hide text, with why. Whether a rule's condition holds is not
         evaluated: each rule is judged as if it applied, with the other rules of the sheet too (so a rule that only
         makes the text white is judged against the fills of the others), on the styles of the sheet's cells."""
-        from openpyxl.worksheet.cell_range import CellRange
-
         dxfs = list(getattr(getattr(self.workbook, "_differential_styles", None), "styles", None) or [])
         base = [self.look(style_id, text) for style_id in sorted(used_styles) for text in (True, False)] or [
             _Look(("000000",), ("FFFFFF",))
         ]
-        judged: list[tuple[object, object, str | None, tuple[str, ...], tuple[str, ...]]] = []  # cf, rule, reason, inks, papers
+        judged: list[tuple[str, list, str | None, tuple[str, ...], tuple[str, ...]]] = []  # range, boxes, reason, inks, papers
         for cf in formats:
+            sqref = str(cf.sqref)
+            boxes = [_box(part) for part in sqref.split()] or [_box("")]
             for rule in getattr(cf, "rules", []):
                 reason, inks, papers = self._rule(rule, dxfs)
-                judged.append((cf, rule, reason, inks, papers))
-        all_inks = {ink for look in base for ink in look.inks} | {ink for *_, inks, _ in judged for ink in inks}
-        all_papers = {paper for look in base for paper in look.papers} | {paper for *_, papers in judged for paper in papers}
+                judged.append((sqref, boxes, reason, inks, papers))
+        if len(judged) + len(odd) > _MOST_RULES:  # judging rules against each other takes the square of their number
+            return [(*_box(""), "A1:XFD1048576", f"meer dan {_MOST_RULES} regels, te veel om te beoordelen")]
+        base_inks = {ink for look in base for ink in look.inks}
+        base_papers = {paper for look in base for paper in look.papers}
         found: dict[tuple[str, str], None] = {}
-        for cf, _rule, reason, inks, papers in judged:
-            if reason is None and (
-                any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in inks for paper in all_papers)
-                or any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in all_inks for paper in papers)
-            ):
-                reason = "de opmaak kan de tekst de kleur van de cel geven"
+        for sqref, boxes, reason, inks, papers in judged:
+            if reason is None and (inks or papers):  # the other rules that may apply to the same cells at the same time
+                near = [other for other in judged if any(_overlap(a, b) for a in boxes for b in other[1])]
+                all_inks = base_inks | {ink for *_, other_inks, _ in near for ink in other_inks}
+                all_papers = base_papers | {paper for *_, other_papers in near for paper in other_papers}
+                if any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in inks for paper in all_papers) or any(
+                    _contrast(ink, paper) < _LEAST_CONTRAST for ink in all_inks for paper in papers
+                ):
+                    reason = "de opmaak kan de tekst de kleur van de cel geven"
             if reason:
-                found.setdefault((str(cf.sqref), reason))
+                found.setdefault((sqref, reason))
         for sqref, reason in odd:
             found.setdefault((sqref or "A1:XFD1048576", reason))
         ranges = []
         for sqref, reason in found:
-            for part in sqref.split() or ["A1:XFD1048576"]:
-                try:
-                    box = CellRange(part)
-                except (ValueError, TypeError):
-                    box = CellRange("A1:XFD1048576")  # a range that cannot be read covers everything
-                ranges.append((box.min_row, box.min_col, box.max_row, box.max_col, sqref, reason))
+            for box in [_box(part) for part in sqref.split()] or [_box("")]:
+                ranges.append((*box, sqref, reason))
         return ranges
 
     def _rule(self, rule, dxfs) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
@@ -625,7 +631,8 @@ class _CellLooks:
                 for step in (0.25, 0.5, 0.75):
                     papers.append(
                         "".join(
-                            f"{round(int(first[i : i + 2], 16) * (1 - step) + int(second[i : i + 2], 16) * step):02X}" for i in (0, 2, 4)
+                            f"{round(int(first[i : i + 2], 16) * (1 - step) + int(second[i : i + 2], 16) * step):02X}"
+                            for i in (0, 2, 4)
                         )
                     )
             papers.extend(stops)
@@ -644,7 +651,7 @@ class _CellLooks:
                         inks.append(ink)
             font = getattr(dxf, "font", None)
             if font is not None:
-                if font.color is not None and not _left_out(font.color):
+                if font.color is not None:
                     inks.append(self.colour(font.color, "000000"))
                 if _small(font.sz):
                     reason = reason or "de opmaak kan de letters te klein maken om te lezen"
@@ -653,6 +660,21 @@ class _CellLooks:
             if alignment is not None and _number(getattr(alignment, "indent", 0)) > _LARGEST_INDENT:
                 reason = reason or "de opmaak kan de tekst buiten de cel laten inspringen"
         return reason, tuple(inks), tuple(papers)
+
+
+def _box(part: str) -> tuple[int, int, int, int]:
+    """A range of a conditional format as (min row, min column, max row, max column); an unreadable one covers the sheet."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    try:
+        box = CellRange(part)
+        return box.min_row, box.min_col, box.max_row, box.max_col
+    except (ValueError, TypeError):
+        return 1, 1, EXCEL_MAX_ROW, 16_384
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _small(size) -> bool:
@@ -738,7 +760,11 @@ def _format_colour(name: str | None, palette: Sequence) -> str | None:
 
 
 def _left_out(colour) -> bool:
-    return getattr(colour, "type", None) == "rgb" and colour.rgb == _AUTOMATIC
+    """A fill colour the file leaves out: openpyxl then gives the one default object of ``PatternFill`` (an explicit
+    black, also openpyxl's own ``rgb="00000000"``, is another object)."""
+    from openpyxl.styles import PatternFill
+
+    return colour is None or any(colour is default for default in PatternFill.__init__.__defaults__ or () if default is not None)
 
 
 def _indexed(index: int, palette: Sequence, default: str) -> str:
@@ -780,15 +806,17 @@ def _colour(colour, default: str, palette: Sequence = ()) -> str:
 
 
 def _contrast(first: str, second: str) -> float:
-    def luminance(rgb: str) -> float:
-        def linear(c: float) -> float:
-            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-        r, g, b = (linear(int(rgb[i : i + 2], 16) / 255) for i in (0, 2, 4))
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+@functools.lru_cache(maxsize=4096)
+def _luminance(rgb: str) -> float:
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(rgb[i : i + 2], 16) / 255) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems) -> bool:
