@@ -497,14 +497,15 @@ class _CellLooks:
         self.workbook = workbook
         self.palette = list(getattr(workbook, "_colors", None) or [])
         self.known: dict[tuple[int, bool], _Look] = {}
+        self.verdicts: dict[tuple[int, bool], str | None] = {}
 
     def hides(self, style_id: int, value) -> str | None:
-        look = self.look(style_id, isinstance(value, str))
-        if look.reason:
-            return look.reason
-        if any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in look.inks for paper in look.papers):
-            return "de tekst heeft (bijna) de kleur van de cel"
-        return None
+        key = (style_id, isinstance(value, str))
+        if key not in self.verdicts:
+            look = self.look(*key)
+            low = any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in look.inks for paper in look.papers)
+            self.verdicts[key] = look.reason or ("de tekst heeft (bijna) de kleur van de cel" if low else None)
+        return self.verdicts[key]
 
     def look(self, style_id: int, text: bool) -> _Look:
         key = (style_id, text)
