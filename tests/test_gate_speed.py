@@ -581,9 +581,9 @@ def test_overlapping_text_counted_in_slices_is_the_same_set(at_once, monkeypatch
         assert visibility._overlapped(bounds) == visibility._overlapped_grid(bounds), trial
 
 
-_OLD_BSN = (
-    r"(?<!\d)(?<!\d[.,/-])(?<!\d[ ][.,/-])(\d{4}N?\d{2}N?\d{3}|\d{3}N?\d{3}N?\d{3}"
-    r"|\d{2}N\d{2}N\d{2}N\d{3}|\d{2}N\d{2}N\d{2}N\d{2}N\d)(?!\d|[ ]?[.,/-][ ]?\d)"
+_OLD_BSN = (  # B: the separators of a BSN's 4-2-3 and 3-3-3 groups (round 5 added ':', '|', brackets, a comma)
+    r"(?<!\d)(?<!\d[.,/:|-])(?<!\d[ ][.,/:|-])(\d{4}B?\d{2}B?\d{3}|\d{3}B?\d{3}B?\d{3}"
+    r"|\d{2}N\d{2}N\d{2}N\d{3}|\d{2}N\d{2}N\d{2}N\d{2}N\d)(?!\d|[ ]?[.,/:|-][ ]?\d)"
 )
 
 
@@ -597,6 +597,7 @@ def _normalise_the_long_way(text: str) -> str:
         text = unicodedata.normalize("NFKC", p._FORMAT_CHARS.sub("", text))
         text = p._FORMAT_CHARS.sub("", text)
         text = p._DASHES.sub("-", text)
+        text = text.translate(p._ASCII_PUNCTUATION)
         text = p._NON_ASCII_DIGIT.sub(p._ascii_digit, text)
         text = p._MARKS_ON_DIGITS.sub("", text)
     else:
@@ -647,6 +648,8 @@ def test_personal_data_found_with_the_quick_looks_is_what_the_long_way_finds(mon
         "é",
         "\x85",
         "\t",
+        "\u3002",
+        "\u2044",
     ]
     rng = random.Random(11)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(4000)]
@@ -659,7 +662,9 @@ def test_personal_data_found_with_the_quick_looks_is_what_the_long_way_finds(mon
     quick = [found(t) for t in texts]
     for name in ("_MAY_BE_IBAN", "_MAY_BE_POSTCODE", "_NINE_DIGITS"):
         monkeypatch.setattr(personal_data, name, re.compile(""))
-    monkeypatch.setattr(personal_data, "BSN", re.compile(_OLD_BSN.replace("N", personal_data._NSEP)))
+    monkeypatch.setattr(
+        personal_data, "BSN", re.compile(_OLD_BSN.replace("N", personal_data._NSEP).replace("B", personal_data._BSEP))
+    )
     monkeypatch.setattr(personal_data, "normalise_text", _normalise_the_long_way)
     assert [found(t) for t in texts] == quick
     assert sum(bool(q) for q in quick) > 1000 and {k for q in quick for k, *_ in q} == set(personal_data.KINDS)

@@ -427,3 +427,80 @@ def test_summary_text_the_page_does_not_show_is_published_nowhere(cli, make_pack
     record = json.loads((out / "data.json").read_text())
     text = json.dumps(record, ensure_ascii=False)
     assert "De Kiesraad maakt de stukken over de wet openbaar. plattegrond van het pand" in text
+
+
+# -- attack round 5, row 11: spellings the detector missed -------------------------------------------
+ROUND5_SPELLINGS = [
+    ("Mail j.pietersen@\ngmail.com graag.", "email", "j***@gmail.com"),  # an address wrapped after '@'
+    ("Mail j.pietersen \n@gmail.com graag.", "email", "j***@gmail.com"),
+    ("Mail j.pietersen @ gmail.com graag.", "email", "j***@gmail.com"),
+    ("Mail j.pietersen[at]gmail.com graag.", "email", "j***@gmail.com"),
+    ("Mail j.pietersen (at) gmail (dot) com graag.", "email", "j***@gmail.com"),
+    ("Mail j.pietersen [AT] gmail [punt] nl graag.", "email", "j***@gmail.nl"),
+    ("Mail j.pietersen@gmail\u3002com graag.", "email", "j***@gmail.com"),
+    ('Mail "jan pietersen"@gmail.com graag.', "email", '"***@gmail.com'),
+    ("Bel 06:12345678 graag.", "telefoon", None),
+    ("Bel 06|12345678 graag.", "telefoon", None),
+    ("Bel 06 | 12 34 56 78 graag.", "telefoon", None),
+    ("Bel 06(12345678) graag.", "telefoon", None),
+    ("Bel 06\u204412345678 graag.", "telefoon", None),
+    ("Bel 06\u221512345678 graag.", "telefoon", None),
+    ("BSN 111,222,333 hier.", "bsn", None),
+    ("BSN 111:222:333 hier.", "bsn", None),
+    ("RekeningNL91ABNA0417164300.", "iban", "NL***************0"),
+    ("IBAN:NL91ABNA0417164300", "iban", "NL***************0"),
+    ("Rekening NL91ABNAO417164300.", "iban", "NL***************0"),
+    ("Rekening NL91 ABNA O417 1643 OO.", "iban", "NL***************0"),
+]
+
+
+@pytest.mark.parametrize("text,kind,masked", ROUND5_SPELLINGS)
+def test_round5_spellings_are_found_and_masked_as_the_plain_value(text, kind, masked):
+    found = [item for item in find_personal_data(text, 1) if item.kind == kind]
+    assert found, (text, find_personal_data(text, 1))
+    if masked:
+        assert found[0].masked == masked
+    assert "pietersen" not in found[0].masked and "12345678" not in found[0].masked
+
+
+def test_round5_spellings_are_the_same_value_as_the_plain_one():
+    """An allowed value (toegestane_gegevens) matches however it is spelled, and one value is one finding."""
+    plain = allowed_hashes(["j.pietersen@gmail.com", "NL91ABNA0417164300"])
+    for text in (
+        "j.pietersen [at] gmail (dot) com",
+        "j.pietersen @ gmail.com",
+        "RekeningNL91ABNA0417164300",
+        "NL91ABNAO417164300",
+    ):
+        items = find_personal_data(text, 1)
+        assert items and all(item.hash in plain for item in items), text
+    both = find_personal_data("j.pietersen@gmail.com of j.pietersen [at] gmail [dot] com", 1)
+    assert len(both) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vergadering van 05 11 2023 14:30 uur, daarna 15:45-17:00",
+        "Ons kenmerk 2024-0001, uw kenmerk 2024/0002",
+        "Weigeringsgronden 5.1.2.e, 5.1.2.i en 5.2.1",
+        "Een bedrag van EUR 123,456,782 en \u20ac 1.234.567,89",
+        "Sessies 10:30|11:45|13:15|14:00",
+        "MAC-adres 08:00:27:12:34:56",
+        "Bijlagen 01, 02, 03, 04, 05 en 06",
+        "Artikel 10, lid 2(a)(3) van de wet",
+        "Zie (at) pagina 3 en [at] bijlage 2",
+        "Schrijf naar info [at] gemeente [dot] nl",
+        "Prijs 3 @ 5.00 per stuk",
+        "Controlegetal E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+        "ProductNL12ABCD1234567890 en codeNL91ABNA041716430",
+        "Kamerstukken II 2023/24, 36 410, nr. 2",
+    ],
+)
+def test_round5_harmless_numbers_and_codes_stay_harmless(text):
+    assert find_personal_data(text, 1) == [], [(i.kind, i.masked) for i in find_personal_data(text, 1)]
+
+
+def test_round5_spelled_address_in_a_pdf_is_refused():
+    found = personal(page("Contact: j.pietersen [at] gmail [dot] com of 06:12345678"))
+    assert {"pdf.persoonsgegeven.email", "pdf.persoonsgegeven.telefoon"} <= set(found)

@@ -27,21 +27,37 @@ KINDS = {
 _SEP = r"(?:[ ]?\n[ ]?|[ ])"
 # Between the digit groups of a number: a space, a line break, or a dash, dot or slash (with spaces around it).
 _NSEP = r"(?:[ ]?[-./][ ]?|[ ]?\n[ ]?|[ ])"
+# Between the digit groups of a phone number or BSN also a colon, a bar or a bracket ("06:12345678", "06|12345678",
+# "06(12345678)"); a BSN may have thousands commas ("111,222,333", no spaces: "12, 34, 56" is a list). Not for a
+# phone number: "01, 02, 03, 04, 05" is a list, not a number.
+_PSEP = r"(?:[ ]?[-./:|()][ ]?|[ ]?\n[ ]?|[ ])"
+_BSEP = r"(?:[ ]?[-./:|()][ ]?|,|[ ]?\n[ ]?|[ ])"
 # The first digit comes first and the look-behinds after it, each with that digit at its end (``(?<!\d\d)`` after a
 # digit is ``(?<!\d)`` before it): the same matches, and the regex engine skips to the next digit instead of
 # trying every position of the page (tests/test_gate_speed.py compares it with the pattern it replaces).
 BSN = re.compile(
-    rf"(\d(?<!\d\d)(?<!\d[.,/-]\d)(?<!\d[ ][.,/-]\d)(?:\d{{3}}{_NSEP}?\d{{2}}{_NSEP}?\d{{3}}|\d{{2}}{_NSEP}?\d{{3}}{_NSEP}?\d{{3}}"
+    rf"(\d(?<!\d\d)(?<!\d[.,/:|-]\d)(?<!\d[ ][.,/:|-]\d)(?:\d{{3}}{_BSEP}?\d{{2}}{_BSEP}?\d{{3}}|\d{{2}}{_BSEP}?\d{{3}}{_BSEP}?\d{{3}}"
     # in pairs, as people read a number out: 12 34 56 782 and 12.34.56.78.2 (separators required)
-    rf"|\d{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d{{3}}|\d{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d))(?!\d|[ ]?[.,/-][ ]?\d)"
+    rf"|\d{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d{{3}}|\d{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d{{2}}{_NSEP}\d))(?!\d|[ ]?[.,/:|-][ ]?\d)"
 )
 IBAN = re.compile(
     rf"(?<![^\W_])([A-Za-z]{{2}}\d{{2}}(?:{_NSEP}?[A-Za-z0-9]{{4}}){{2,7}}(?:{_NSEP}?[A-Za-z0-9]{{1,3}})?)(?![^\W_])"
 )
+# An IBAN glued to the word before it ("RekeningNL91ABNA0417164300"): capitals only, and only the length of its
+# country's IBANs (checked in _glued_iban), so codes inside words and hashes are left alone.
+GLUED_IBAN = re.compile(r"(?<=[^\W\d_])([A-Z]{2}\d{2}[A-Z0-9]{11,30})(?![^\W_])")
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29, "CH": 21, "CR": 22,
+    "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22,
+    "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
+    "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
+    "SA": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}  # fmt: skip
 # Not part of a longer code: 978-0817638177 (ISBN), Z-0812345678 (zaaknummer), 00 05 64 69 66 66 09 (a
 # hex dump) are no phone numbers.
 PHONE = re.compile(
-    rf"(?<![\w+])(?<!\d[-/.])(?<!\d[ ][-/.][ ])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:{_NSEP})?(?:\(0\)(?:{_NSEP})?)?[1-9](?:{_NSEP}?\d){{8}}|0[1-9](?:{_NSEP}?\d){{8}})(?!\d|[ ]?[-/.][ ]?\d)"
+    rf"(?<![\w+])(?<!\d[-/.:|])(?<!\d[ ][-/.:|][ ])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:{_PSEP})?(?:\(0\)(?:{_PSEP})?)?[1-9](?:{_PSEP}?\d){{8}}|0[1-9](?:{_PSEP}?\d){{8}})(?!\d|[ ]?[-/.:|][ ]?\d)"
 )
 # A phone number glued to the word that names it ("telefoonnummer0612345678"): only after these words, as a
 # number glued to other letters is usually a code ("DOC0612345678").
@@ -51,7 +67,17 @@ GLUED_PHONE = re.compile(
 )
 # An area code in brackets, "(06) 12345678" or "(020)-1234567": read as "06 12345678".
 AREA_CODE = re.compile(r"(?<![\w)])\((0[1-9]\d{0,2})\)")
-EMAIL = re.compile(r"(?<![\w.%+-])([^\W_][\w.%+-]*@[^\W_][\w-]*(?:\.[\w-]+)*\.[^\W\d_]{2,})")
+# An e-mail address also when it is spelled to dodge a search: spaces or a line break around '@' ("j.jansen @ x.nl",
+# an address wrapped at the end of a line), "[at]", "(at)", "(dot)", "[punt]", a quoted local part ("jan jansen"@x.nl).
+# ("。" is read as a dot by normalise_text.)
+_AT = r"(?:[ ]?\n?[ ]?@[ ]?\n?[ ]?|[ ]?[\[(<{][ ]?(?i:at)[ ]?[\])>}][ ]?)"
+_DOT = r"(?:\.|[ ]?[\[(<{][ ]?(?i:dot|punt)[ ]?[\])>}][ ]?)"
+EMAIL = re.compile(
+    rf"(?<![\w.%+-])((?:[^\W_][\w.%+-]*|\"[^\"\n@]{{1,64}}\"){_AT}[^\W_][\w-]*(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}})"
+)
+_AT_WORD = re.compile(r"[\[(<{] ?(?i:at) ?[\])>}]")  # an '@' spelled out: e-mail addresses without '@' have one
+_SPELLED_AT = re.compile(r"[ ]?\n?[ ]?@[ ]?\n?[ ]?|[ ]?[\[(<{][ ]?(?i:at)[ ]?[\])>}][ ]?")
+_SPELLED_DOT = re.compile(r"[ ]?[\[(<{][ ]?(?i:dot|punt)[ ]?[\])>}][ ]?")
 # Case law numbers (European Case Law Identifier) are references, never personal data.
 ECLI = re.compile(r"\bECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}", re.IGNORECASE)
 # An amount of money is no BSN: "EUR 123.456.782", "€ 987.654.321,-", "123.456.782 euro".
@@ -143,6 +169,10 @@ _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u058a\u05be\u1806\u2e3a\u2e3b]")
+# Punctuation NFKC leaves alone that reads as a dot or a slash between digits or in an address: the ideographic full
+# stop ("gmail。com"), the fraction and division slashes ("06⁄12345678"). Each becomes the ASCII one (same length).
+_ODD_PUNCTUATION = re.compile("[\u3002\u2044\u2215]")
+_ASCII_PUNCTUATION = str.maketrans({"\u3002": ".", "\u2044": "/", "\u2215": "/"})
 _NON_ASCII_DIGIT = re.compile(r"[^\x00-\x7f]")
 # Combining marks on a digit (0̇6̇1̇...: drawn as dots between the digits) are no part of the number.
 _MARKS_ON_DIGITS = re.compile(r"(?<=\d)[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -175,6 +205,9 @@ def normalise_text(text: str) -> str:
                 chars = set(text)
         if _holds(chars, _DASHES):
             text = _DASHES.sub("-", text)
+            chars = set(text)
+        if _holds(chars, _ODD_PUNCTUATION):
+            text = text.translate(_ASCII_PUNCTUATION)
             chars = set(text)
         if any(not c.isascii() and unicodedata.decimal(c, None) is not None for c in chars):
             text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
@@ -352,7 +385,7 @@ def canonical(kind: str, value: str) -> str:
     """One spelling per value, however it is written (spacing, punctuation, line breaks, case)."""
     value = normalise_text(value).strip()
     if kind == "email":
-        return re.sub(r"\s", "", value).lower()
+        return re.sub(r"\s", "", plain_email(value)).lower()
     if kind == "telefoon":
         digits = re.sub(r"\(0\)", "", value)
         digits = re.sub(r"\D", "", digits.replace("+", "00"))
@@ -388,6 +421,11 @@ def allowed_hashes(values) -> set[str]:
         for kind in KINDS:
             hashes.add(value_hash(value, kind))
     return hashes
+
+
+def plain_email(value: str) -> str:
+    """An e-mail address as it is written without tricks: "j.jansen [at] x (dot) nl" -> "j.jansen@x.nl"."""
+    return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
 
 
 def is_role_mailbox(address: str) -> bool:
@@ -449,12 +487,27 @@ def _iban_valid(value: str) -> bool:
 
 def _valid_iban_prefix(candidate: str) -> str | None:
     """The IBAN at the start of a match: a following word in capitals ('... 00 EUR') may have been
-    taken along, and must not hide a real account number behind a failed checksum."""
+    taken along, and must not hide a real account number behind a failed checksum. A letter O written
+    for a zero after the bank code ("NL91ABNAO417164300") counts when the checksum proves it."""
     compact = re.sub(r"[^0-9A-Za-z]", "", candidate).upper()
     for end in range(len(compact), 14, -1):
         if _iban_valid(compact[:end]):
             return compact[:end]
+    if "O" in compact[4:]:
+        for start in (8, 4):  # after a bank code of four letters (NL, GB, IE, ...), or everything after the check digits
+            zeros = compact[:start] + compact[start:].replace("O", "0")
+            length = IBAN_LENGTHS.get(zeros[:2])
+            if zeros != compact and length and len(zeros) >= length and _iban_valid(zeros[:length]):
+                return zeros[:length]
     return None
+
+
+def _glued_iban(candidate: str) -> str | None:
+    """An IBAN glued to a word: exactly its country's length (longer runs are codes), and a valid checksum."""
+    length = IBAN_LENGTHS.get(candidate[:2])
+    if length is None or len(candidate) != length:
+        return None
+    return _valid_iban_prefix(candidate)
 
 
 @dataclass
@@ -478,8 +531,8 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
 
     The text is matched in its normalised spelling (``normalise_text``); ``start`` counts in that
     spelling, which has the same line breaks as ``text``."""
-    if text.isascii() and _DIGIT_OR_AT.search(text) is None:
-        return []  # every pattern needs a digit or an '@' (ASCII text spells them the same once normalised)
+    if text.isascii() and _DIGIT_OR_AT.search(text) is None and _AT_WORD.search(text) is None:
+        return []  # every pattern needs a digit or an '@', spelled out or not (ASCII text spells them the same once normalised)
     found: list[PersonalData] = []
     text = normalise_text(text)
     if "(" in text:  # (the text has one space between words already: without an area code nothing changes)
@@ -498,15 +551,22 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
     # number glued to its label). A cheap search that can only say "maybe"; then the pattern itself decides.
     for m in list(ECLI.finditer(text)) if ":" in text else []:
         blank(m)
-    for m in list(EMAIL.finditer(text)) if "@" in text else []:
-        if keep_generic or not is_role_mailbox(m.group(1)):
-            add("email", m.group(1), m.start(1))
+    for m in list(EMAIL.finditer(text)) if "@" in text or _AT_WORD.search(text) else []:
+        address = plain_email(m.group(1))
+        if keep_generic or not is_role_mailbox(address):
+            add("email", address, m.start(1))
         blank(m)
-    for m in list(IBAN.finditer(text)) if _MAY_BE_IBAN.search(text) else []:
-        iban = _valid_iban_prefix(m.group(1))
-        if iban:
-            add("iban", iban, m.start(1))
-        blank(m)  # an IBAN-shaped value that fails mod-97 is still no phone number
+    if _MAY_BE_IBAN.search(text):
+        for m in list(IBAN.finditer(text)):
+            iban = _valid_iban_prefix(m.group(1))
+            if iban:
+                add("iban", iban, m.start(1))
+            blank(m)  # an IBAN-shaped value that fails mod-97 is still no phone number
+        for m in list(GLUED_IBAN.finditer(text)):
+            iban = _glued_iban(m.group(1))
+            if iban:
+                add("iban", iban, m.start(1))
+                blank(m)
     for m in list(ADDRESS.finditer(text)) if _MAY_BE_POSTCODE.search(text) else []:
         if m.group("street").lower().strip(".") in NOT_STREETS:
             continue
