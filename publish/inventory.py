@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .problems import Problems, row_ranges
 
@@ -315,7 +316,7 @@ def _parser_class():
     """openpyxl's worksheet parser, noting what its ``data_only`` reading drops: which cells hold a formula
     (their cached value is read, Excel shows the recalculated one), conditional formats it cannot read, and
     the conditional formats of Excel 2010 that live in the sheet's extension list."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
         def __init__(self, *args, **kwargs):
@@ -326,6 +327,14 @@ def _parser_class():
             cell = super().parse_cell(element)
             if element.find(FORMULA_TAG) is not None:
                 cell["formula"] = True
+            kind = element.get("t")
+            if kind == "s":
+                try:
+                    cell["shared"] = int(element.findtext(VALUE_TAG) or "")
+                except ValueError:
+                    pass
+            elif kind == "inlineStr" and element.find(INLINE_STRING) is not None:
+                cell["runs"] = _run_fonts(element.find(INLINE_STRING))
             return cell
 
         def parse_formatting(self, element):
@@ -357,6 +366,7 @@ def _sheet_rows(sheet, unseen: _Unseen):
     row and column visibility, so the sheet is read with its worksheet parser (pinned openpyxl 3.x) in one pass."""
     workbook = sheet.parent
     looks = _CellLooks(workbook)
+    runs = _string_runs(workbook)
     used_styles: set[int] = set()
     with sheet._get_source() as source:
         parser = _parser_class()(
@@ -393,6 +403,8 @@ def _sheet_rows(sheet, unseen: _Unseen):
                 used_styles.add(cell.get("style_id", 0))
                 reason = row_reason or ("de kolom is verborgen" if cell["column"] in hidden_columns else None)
                 reason = reason or looks.hides(cell.get("style_id", 0), value)
+                fonts = cell.get("runs") or runs.get(cell.get("shared", -1))
+                reason = reason or (looks.runs_hide(cell.get("style_id", 0), fonts) if fonts else None)
                 if reason:
                     unseen.cells.setdefault(number, []).append((position, reason))
                 if cell.get("formula"):
@@ -506,6 +518,19 @@ class _CellLooks:
             low = any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in look.inks for paper in look.papers)
             self.verdicts[key] = look.reason or ("de tekst heeft (bijna) de kleur van de cel" if low else None)
         return self.verdicts[key]
+
+    def runs_hide(self, style_id: int, fonts: list) -> str | None:
+        """Whether a text written in runs with their own font (rich text) hides a part: a run in the colour of the cell,
+        or too small to read."""
+        look = self.look(style_id, True)
+        for font in fonts:
+            if _small(getattr(font, "sz", None)):
+                return "een deel van de tekst is te klein om te lezen"
+            if getattr(font, "color", None) is not None:
+                ink = self.colour(font.color, "000000")
+                if any(_contrast(ink, paper) < _LEAST_CONTRAST for paper in look.papers):
+                    return "een deel van de tekst heeft (bijna) de kleur van de cel"
+        return None
 
     def look(self, style_id: int, text: bool) -> _Look:
         key = (style_id, text)
@@ -678,6 +703,51 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
+def _string_runs(workbook) -> dict[int, list]:
+    """The shared strings written in runs with their own font (rich text): string number -> the fonts of its runs
+    with text. Read once per workbook, and only when the strings hold a run font at all (most workbooks: none)."""
+    known = getattr(workbook, "_woo_string_runs", None)
+    if known is not None:
+        return known
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import fromstring, iterparse
+
+    runs: dict[int, list] = {}
+    archive = getattr(workbook, "_archive", None)
+    part = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES))).find(SHARED_STRINGS) if archive else None
+    if part is not None:
+        name = part.PartName[1:]
+        with archive.open(name) as source:
+            fonts_in = any(b"rPr" in chunk for chunk in iter(lambda: source.read(1 << 20), b""))
+        if fonts_in:
+            with archive.open(name) as source:
+                index = 0
+                for _, node in iterparse(source):
+                    if node.tag == f"{{{SHEET_MAIN_NS}}}si":
+                        fonts = _run_fonts(node)
+                        if fonts:
+                            runs[index] = fonts
+                        index += 1
+                        node.clear()
+    workbook._woo_string_runs = runs
+    return runs
+
+
+def _run_fonts(node) -> list:
+    """The fonts of the runs of a string (``<si>`` or ``<is>``) that hold text and have a font of their own."""
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    fonts = []
+    for run in node.findall(f"{{{SHEET_MAIN_NS}}}r"):  # direct runs only: phonetic runs (<rPh>) are not shown in the cell
+        text = "".join(t.text or "" for t in run.findall(f"{{{SHEET_MAIN_NS}}}t"))
+        props = run.find(f"{{{SHEET_MAIN_NS}}}rPr")
+        if props is not None and text.strip():
+            fonts.append(InlineFont.from_tree(props))
+    return fonts
+
+
 def _small(size) -> bool:
     return size is not None and _number(size) < _SMALLEST_FONT
 
@@ -698,8 +768,8 @@ def _format_sections(number_format: str) -> list[dict]:
     """The sections of a number format, each as what it shows: any visible character, the text ('@'), the
     colour it names. Quoted text and '\\x' show their characters; '_x' is a space as wide as x; '*x' repeats x
     (nothing visible for a space); '[...]' is a colour, a condition or a locale and shows nothing."""
-    sections: list[dict] = []
-    current = {"visible": False, "text": False, "colour": None}
+    sections: list[dict[str, Any]] = []
+    current: dict[str, Any] = {"visible": False, "text": False, "colour": None}
     i, n = 0, len(number_format)
     while i < n:
         char = number_format[i]
@@ -876,10 +946,10 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
         )
     for position, numbers in sorted(formulas.items()):
         letter = get_column_letter(position + 1)
-        cells = f"cel {letter}{numbers[0]}" if len(numbers) == 1 else f"cellen {letter}{numbers[0]} en verder"
+        span = f"cel {letter}{numbers[0]}" if len(numbers) == 1 else f"cellen {letter}{numbers[0]} en verder"
         problems.error(
             relpath,
-            f"rij {row_ranges(numbers)}, kolom '{table.columns[read[position]]}' ({cells})",
+            f"rij {row_ranges(numbers)}, kolom '{table.columns[read[position]]}' ({span})",
             f"{'deze cel bevat een formule' if len(numbers) == 1 else 'deze cellen bevatten formules'}. De site zou de uitkomst "
             "publiceren die in het bestand bewaard is, en die kan verschillen van wat Excel na herberekenen toont: wie de "
             "inventaris goedkeurde, heeft dan iets anders gezien dan wat gepubliceerd wordt.",

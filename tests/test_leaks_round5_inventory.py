@@ -326,3 +326,84 @@ def test_a_csv_inventory_is_not_judged_by_excel_looks(make_package):
     decision, found = load_package(pkg)
     assert [p for p in found if p.is_error] == []
     assert [r.nr for r in decision.inventory] == ["1", "2"]
+
+
+def _rich(*parts):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    return CellRichText([part if isinstance(part, str) else TextBlock(InlineFont(**part[0]), part[1]) for part in parts])
+
+
+def _shared_runs(path):
+    """Move the rich text of B3 (openpyxl writes every string inline) into a shared-strings part, as Excel writes it."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(item.filename, zin.read(item.filename)) for item in zin.infolist()]
+    files = dict(items)
+    sheet = files["xl/worksheets/sheet1.xml"]
+    inline = re.search(rb'<c r="B3"([^>]*?) t="inlineStr"><is>(.*?)</is></c>', sheet)
+    files["xl/worksheets/sheet1.xml"] = sheet.replace(inline.group(0), b'<c r="B3"' + inline.group(1) + b' t="s"><v>1</v></c>')
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    files["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="' + main + b'" count="2" uniqueCount="2"><si><t>ongebruikt</t></si><si>' + inline.group(2) + b"</si></sst>"
+    )
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    files["xl/_rels/workbook.xml.rels"] = files["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+        b'Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in [*files]:
+            zout.writestr(name, files[name])
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["inline", "gedeelde tekst"])
+@pytest.mark.parametrize(
+    "run,words",
+    [
+        ({"color": "FFFFFF"}, "de kleur van de cel"),
+        ({"color": Color(indexed=9)}, "de kleur van de cel"),
+        ({"sz": 2}, "te klein"),
+    ],
+)
+def test_a_run_of_rich_text_excel_does_not_show_refuses_the_package(make_package, shared, run, words):
+    """Rich text: one run of a cell's text in white (or tiny) while the rest is readable."""
+
+    def change(ws):
+        ws["B3"] = _rich("E-mail over planning (", (run, SECRET), ")")
+
+    errors = _package_rich(make_package, change, shared)
+    assert [p.code for p in errors] == ["inventaris.verborgen_cel"], [(p.code, p.message) for p in errors]
+    assert errors[0].location == "rij 3, kolom 'Document' (cel B3)"
+    assert "een deel van de tekst" in errors[0].message and words in errors[0].message
+
+
+def _package_rich(make_package, change, shared):
+    pkg = make_package(meta={"inventaris": "inventaris.xlsx"})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "X-1"])
+    ws.append([2, "E-mail over planning", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", "X-2"])
+    ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, "X-3"])
+    change(ws)
+    wb.save(pkg / "inventaris.xlsx")
+    if shared:
+        _shared_runs(pkg / "inventaris.xlsx")
+    for n in (1, 2):
+        write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
+    _, found = load_package(pkg)
+    return [p for p in found if p.is_error]
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["inline", "gedeelde tekst"])
+def test_rich_text_in_readable_colours_is_accepted(make_package, shared):
+    def change(ws):
+        ws["B3"] = _rich("E-mail over ", ({"color": "C00000", "b": True}, "planning"), ({"i": True, "sz": 9}, " (concept)"))
+
+    assert _package_rich(make_package, change, shared) == []
