@@ -308,6 +308,7 @@ class _Unseen:
 
 
 _FORMULA = "formule"
+_RUN_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}r"
 _X14_MAIN = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}"
 _X14_SQREF = "{http://schemas.microsoft.com/office/excel/2006/main}sqref"
 
@@ -333,8 +334,10 @@ def _parser_class():
                     cell["shared"] = int(element.findtext(VALUE_TAG) or "")
                 except ValueError:
                     pass
-            elif kind == "inlineStr" and element.find(INLINE_STRING) is not None:
-                cell["runs"] = _run_fonts(element.find(INLINE_STRING))
+            elif kind == "inlineStr":
+                text = element.find(INLINE_STRING)
+                if text is not None and text.find(_RUN_TAG) is not None:  # only rich text has runs
+                    cell["runs"] = _run_fonts(text)
             return cell
 
         def parse_formatting(self, element):
