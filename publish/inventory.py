@@ -351,10 +351,22 @@ def _parser_class():
 
         def parse_extensions(self, element):
             for found in element.iter(f"{_X14_MAIN}conditionalFormatting"):
+                if all(_x14_harmless(rule) for rule in found.iter(f"{_X14_MAIN}cfRule")):
+                    continue
                 ranges = [" ".join((child.text or "").split()) for child in found.iter(_X14_SQREF)]
                 self.odd_formatting.append((" ".join(ranges), "een regel uit een Excel-uitbreiding die niet te beoordelen is"))
 
     return Parser
+
+
+def _x14_harmless(rule) -> bool:
+    """An Excel 2010 rule that only adds to a rule of the sheet itself: a data bar's looks (the bar is judged with
+    that rule) or an icon set that keeps showing the value."""
+    kind = rule.get("type")
+    if kind == "dataBar":
+        return True
+    icons = rule.find(f"{_X14_MAIN}iconSet")
+    return kind == "iconSet" and icons is not None and str(icons.get("showValue", "1")).lower() not in ("0", "false")
 
 
 def _sheet_rows(sheet, unseen: _Unseen):

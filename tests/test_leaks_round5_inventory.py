@@ -407,3 +407,39 @@ def test_rich_text_in_readable_colours_is_accepted(make_package, shared):
         ws["B3"] = _rich("E-mail over ", ({"color": "C00000", "b": True}, "planning"), ({"i": True, "sz": 9}, " (concept)"))
 
     assert _package_rich(make_package, change, shared) == []
+
+
+def _x14(rule: bytes, where: bytes = b"B2:B4") -> bytes:
+    return (
+        b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD8E4D4AB}" '
+        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b'<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+        + rule
+        + b"<xm:sqref>"
+        + where
+        + b"</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>"
+    )
+
+
+X14_BAR = b'<x14:cfRule type="dataBar" id="{00000000-0000-0000-0000-000000000002}"><x14:dataBar minLength="0" maxLength="100"/></x14:cfRule>'
+X14_ICONS = b'<x14:cfRule type="iconSet" priority="2" id="{00000000-0000-0000-0000-000000000003}"><x14:iconSet iconSet="3Stars"/></x14:cfRule>'
+X14_ICONS_ONLY = (
+    b'<x14:cfRule type="iconSet" priority="2" id="{00000000-0000-0000-0000-000000000004}">'
+    b'<x14:iconSet iconSet="3Stars" showValue="0"/></x14:cfRule>'
+)
+
+
+def test_excel_2010_data_bars_and_icons_that_show_the_value_are_accepted(make_package):
+    decision, errors = _package(
+        make_package, lambda ws: None, after=lambda xml: xml.replace(b"</worksheet>", _x14(X14_BAR + X14_ICONS) + b"</worksheet>")
+    )
+    assert errors == [], [(p.code, p.message) for p in errors]
+
+
+def test_excel_2010_icons_without_the_value_refuse_the_package(make_package):
+    _, errors = _package(
+        make_package,
+        lambda ws: _title(ws),
+        after=lambda xml: xml.replace(b"</worksheet>", _x14(X14_ICONS_ONLY) + b"</worksheet>"),
+    )
+    assert [p.code for p in errors] == ["inventaris.voorwaardelijke_opmaak"], [(p.code, p.message) for p in errors]
