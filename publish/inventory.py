@@ -523,11 +523,11 @@ class _CellLooks:
     def __init__(self, workbook):
         self.workbook = workbook
         self.palette = list(getattr(workbook, "_colors", None) or [])
-        self.known: dict[tuple[int, bool], _Look] = {}
-        self.verdicts: dict[tuple[int, bool], str | None] = {}
+        self.known: dict[tuple[int, str], _Look] = {}
+        self.verdicts: dict[tuple[int, str], str | None] = {}
 
     def hides(self, style_id: int, value) -> str | None:
-        key = (style_id, isinstance(value, str))
+        key = (style_id, _value_kind(value))
         if key not in self.verdicts:
             look = self.look(*key)
             low = any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in look.inks for paper in look.papers)
@@ -537,7 +537,7 @@ class _CellLooks:
     def runs_hide(self, style_id: int, fonts: list) -> str | None:
         """Whether a text written in runs with their own font (rich text) hides a part: a run in the colour of the cell,
         or too small to read."""
-        look = self.look(style_id, True)
+        look = self.look(style_id, "text")
         for font in fonts:
             if _small(getattr(font, "sz", None)):
                 return "een deel van de tekst is te klein om te lezen"
@@ -547,13 +547,14 @@ class _CellLooks:
                     return "een deel van de tekst heeft (bijna) de kleur van de cel"
         return None
 
-    def look(self, style_id: int, text: bool) -> _Look:
-        key = (style_id, text)
+    def look(self, style_id: int, kind: str) -> _Look:
+        """How a style draws a value of one kind (``_value_kind``)."""
+        key = (style_id, kind)
         if key not in self.known:
-            self.known[key] = self._judge(style_id, text)
+            self.known[key] = self._judge(style_id, kind)
         return self.known[key]
 
-    def _judge(self, style_id: int, text: bool) -> _Look:
+    def _judge(self, style_id: int, kind: str) -> _Look:
         styles = self.workbook._cell_styles
         if not 0 <= style_id < len(styles):
             return _Look(("000000",), ("FFFFFF",))
@@ -568,7 +569,7 @@ class _CellLooks:
         alignment = alignments[style.alignmentId] if 0 <= style.alignmentId < len(alignments) else None
         papers = self.papers(fill) or ("FFFFFF",)
         ink = self.colour(getattr(font, "color", None), "000000")
-        reason, format_ink = _format_look(number_format, text, self.palette) if number_format is not None else (None, None)
+        reason, format_ink = _format_look(number_format, kind, self.palette) if number_format is not None else (None, None)
         if reason is None and font is not None and _small(font.sz):
             reason = "de letters zijn te klein om te lezen"
         if reason is None and alignment is not None and _number(getattr(alignment, "indent", 0)) > _LARGEST_INDENT:
@@ -618,7 +619,7 @@ class _CellLooks:
         evaluated: each rule is judged as if it applied, with the other rules of the sheet too (so a rule that only
         makes the text white is judged against the fills of the others), on the styles of the sheet's cells."""
         dxfs = list(getattr(getattr(self.workbook, "_differential_styles", None), "styles", None) or [])
-        base = [self.look(style_id, text) for style_id in sorted(used_styles) for text in (True, False)] or [
+        base = [self.look(style_id, kind) for style_id in sorted(used_styles) for kind in ("text", "any")] or [
             _Look(("000000",), ("FFFFFF",))
         ]
         judged: list[tuple[str, list, str | None, tuple[str, ...], tuple[str, ...]]] = []  # range, boxes, reason, inks, papers
@@ -684,8 +685,8 @@ class _CellLooks:
             dxf = dxfs[dxf_id]
             number_format = getattr(getattr(dxf, "numFmt", None), "formatCode", None)
             if number_format is not None:
-                for text in (True, False):
-                    hides, ink = _format_look(number_format, text, self.palette)
+                for kind in ("text", "any"):
+                    hides, ink = _format_look(number_format, kind, self.palette)
                     if hides:
                         reason = reason or f"de opmaak kan de getalnotatie '{number_format}' geven, die de inhoud niet toont"
                     if ink:
@@ -776,7 +777,20 @@ def _number(value) -> float:
 
 def _format_hides(number_format: str, text: bool) -> bool:
     """An Excel number format that shows nothing for the cell's kind of value (";;;", ";;" for numbers)."""
-    return _format_look(number_format, text, [])[0] is not None
+    return _format_look(number_format, "text" if text else "any", [])[0] is not None
+
+
+def _value_kind(value) -> str:
+    """Which sections of a number format a value takes: "text", a number's "pos", "neg" or "zero" (dates and times
+    are positive numbers), or "any" (a truth value, or something else: judged by every number section)."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool) or not isinstance(value, (int, float, dt.date, dt.time, dt.timedelta)):
+        return "any"
+    if isinstance(value, (dt.date, dt.time)):
+        return "pos"
+    number = value.total_seconds() if isinstance(value, dt.timedelta) else value
+    return "pos" if number > 0 else "neg" if number < 0 else "zero"
 
 
 def _format_sections(number_format: str) -> list[dict]:
@@ -784,13 +798,13 @@ def _format_sections(number_format: str) -> list[dict]:
     colour it names. Quoted text and '\\x' show their characters; '_x' is a space as wide as x; '*x' repeats x
     (nothing visible for a space); '[...]' is a colour, a condition or a locale and shows nothing."""
     sections: list[dict[str, Any]] = []
-    current: dict[str, Any] = {"visible": False, "text": False, "colour": None}
+    current: dict[str, Any] = {"visible": False, "text": False, "colour": None, "condition": False}
     i, n = 0, len(number_format)
     while i < n:
         char = number_format[i]
         if char == ";":
             sections.append(current)
-            current = {"visible": False, "text": False, "colour": None}
+            current = {"visible": False, "text": False, "colour": None, "condition": False}
         elif char == '"':
             end = number_format.find('"', i + 1)
             end = n if end < 0 else end
@@ -804,10 +818,15 @@ def _format_sections(number_format: str) -> list[dict]:
         elif char == "[":
             end = number_format.find("]", i + 1)
             end = n if end < 0 else end
-            current["colour"] = number_format[i + 1 : end].strip().lower() or current["colour"]
+            name = number_format[i + 1 : end].strip().lower()
+            if name[:1] in ("<", ">", "="):
+                current["condition"] = True
+            elif name in _FORMAT_COLOURS or re.fullmatch(r"colou?r\s*\d{1,2}", name):
+                current["colour"] = name
             i = end
-        elif char == "@":
+        elif char == "@" or number_format[i : i + 7].lower() == "general":  # "General" shows text as it is too
             current["visible"] = current["text"] = True
+            i += 0 if char == "@" else 6
         elif not char.isspace():
             current["visible"] = True
         i += 1
@@ -815,10 +834,12 @@ def _format_sections(number_format: str) -> list[dict]:
     return sections
 
 
-def _format_look(number_format: str, text: bool, palette: Sequence) -> tuple[str | None, str | None]:
-    """What a number format does to a value: why it hides it (or None) and the text colour it names (or None)."""
+def _format_look(number_format: str, kind: str, palette: Sequence) -> tuple[str | None, str | None]:
+    """What a number format does to a value of a kind (``_value_kind``): why it hides it (or None) and the text colour
+    it names (or None). A number takes the first section when positive, the second when negative, the third when zero;
+    with conditions (``[>100]``) or of an unknown sign, every number section counts."""
     sections = _format_sections(number_format)
-    if text:  # text takes the fourth section (or a lone section with '@'); otherwise it is shown as it is
+    if kind == "text":  # text takes the fourth section (or a lone section with '@'); otherwise it is shown as it is
         section = sections[3] if len(sections) >= 4 else sections[0] if len(sections) == 1 and sections[0]["text"] else None
         if section is None:
             return None, None
@@ -828,6 +849,9 @@ def _format_look(number_format: str, text: bool, palette: Sequence) -> tuple[str
             return f"de getalnotatie '{number_format}' toont een vaste tekst in plaats van de inhoud", None
         return None, _format_colour(section["colour"], palette)
     shown = sections[:3] if len(sections) > 1 else sections[:1]
+    if kind != "any" and len(sections) > 1 and not any(s["condition"] for s in shown):
+        place = {"pos": 0, "neg": 1, "zero": 2}[kind]
+        shown = [sections[place] if place < len(shown) else sections[0]]
     if any(not s["visible"] for s in shown):
         return f"de getalnotatie '{number_format}' toont niets", None
     colours = [c for c in (_format_colour(s["colour"], palette) for s in shown) if c]

@@ -443,3 +443,23 @@ def test_excel_2010_icons_without_the_value_refuse_the_package(make_package):
         after=lambda xml: xml.replace(b"</worksheet>", _x14(X14_ICONS_ONLY) + b"</worksheet>"),
     )
     assert [p.code for p in errors] == ["inventaris.voorwaardelijke_opmaak"], [(p.code, p.message) for p in errors]
+
+
+def test_a_format_that_hides_zeros_hides_only_the_zero(make_package):
+    """Number sections apply by sign: "0;-0;" shows positive and negative numbers and hides a zero."""
+
+    def zeros(ws):
+        for row in (2, 3, 4):
+            ws[f"A{row}"].number_format = "0;-0;"
+
+    decision, errors = _package(make_package, zeros)
+    assert errors == [], [(p.code, p.message) for p in errors]
+
+    def zero(ws):
+        zeros(ws)
+        ws["A4"] = 0
+
+    _, errors = _package(make_package, zero)
+    assert [(p.code, p.location) for p in errors if p.code == "inventaris.verborgen_cel"] == [
+        ("inventaris.verborgen_cel", "rij 4, kolom 'Nr.' (cel A4)")
+    ]
