@@ -326,18 +326,17 @@ def _parser_class():
 
         def parse_cell(self, element):
             cell = super().parse_cell(element)
-            if element.find(FORMULA_TAG) is not None:
-                cell["formula"] = True
-            kind = element.get("t")
-            if kind == "s":
-                try:
-                    cell["shared"] = int(element.findtext(VALUE_TAG) or "")
-                except ValueError:
-                    pass
-            elif kind == "inlineStr":
-                text = element.find(INLINE_STRING)
-                if text is not None and text.find(_RUN_TAG) is not None:  # only rich text has runs
-                    cell["runs"] = _run_fonts(text)
+            for child in element:  # <f>, <v>, <is>: one look at each
+                tag = child.tag
+                if tag == FORMULA_TAG:
+                    cell["formula"] = True
+                elif tag == VALUE_TAG and element.get("t") == "s":
+                    try:
+                        cell["shared"] = int(child.text or "")
+                    except ValueError:
+                        pass
+                elif tag == INLINE_STRING and child.find(_RUN_TAG) is not None:  # only rich text has runs
+                    cell["runs"] = _run_fonts(child)
             return cell
 
         def parse_formatting(self, element):
@@ -527,7 +526,7 @@ class _CellLooks:
         self.verdicts: dict[tuple[int, str], str | None] = {}
 
     def hides(self, style_id: int, value) -> str | None:
-        key = (style_id, _value_kind(value))
+        key = (style_id, "text" if type(value) is str else _value_kind(value))
         if key not in self.verdicts:
             look = self.look(*key)
             low = any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in look.inks for paper in look.papers)
