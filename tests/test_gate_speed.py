@@ -708,3 +708,90 @@ def test_fonts_whose_glyphs_have_no_names_are_written_again_byte_for_byte_the_sa
     quick = [written(d) for d in fonts + damaged]
     monkeypatch.setattr(gate_copy, "_unnamed_glyphs", lambda reader: 0)
     assert [written(d) for d in fonts + damaged] == quick
+
+
+def _ocr_only(edit=None, ocr=None) -> bytes:
+    """A scanned page (test_gate_leaks_scan) with only its OCR layer as text: the visible line taken out."""
+    from test_gate_leaks_scan import LINE, VISIBLE, scan
+
+    pdf = pikepdf.open(io.BytesIO(scan([LINE, ["Tweede", "regel", "van", "de", "scan"]], edit=edit, ocr=ocr)))
+    page = pdf.pages[0]
+    page.obj.Contents = pdf.make_stream(page.obj.Contents.read_bytes().replace(VISIBLE, b""))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _ocr_black_box() -> bytes:
+    from test_gate_leaks_scan import OCR, black_box
+
+    return _ocr_only(black_box("5.1.2.e"), OCR)
+
+
+def _ocr_overtyped() -> bytes:
+    from test_gate_leaks_scan import OCR, overtype
+
+    return _ocr_only(overtype("XXXXXXXXX"), OCR)
+
+
+def _without_head(data: bytes) -> bytes:
+    """A ``pdf_tricks`` page without the visible line it starts with."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    page = pdf.pages[0]
+    head = f"BT /F1 11 Tf 72 780 Td ({tricks.VISIBLE}) Tj ET\n".encode("latin-1")
+    content = page.obj.Contents.read_bytes()
+    assert content.startswith(head)
+    page.obj.Contents = pdf.make_stream(content[len(head) :])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+INVISIBLE_ONLY = {
+    "render_mode_3": lambda: _without_head(tricks.HIDDEN["render_mode_3"]()),
+    "type3_invisible": lambda: _without_head(type3_text(3)),
+    "scan_ocr_over_print": lambda: _without_head(tricks.scan_with_ocr(False)),
+    "scan_ocr_over_black": lambda: _without_head(tricks.scan_with_ocr(True)),
+    "scan_lines_ocr": _ocr_only,
+    "scan_lines_ocr_black_box": _ocr_black_box,
+    "scan_lines_ocr_overtyped": _ocr_overtyped,
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVISIBLE_ONLY))
+def test_a_page_with_only_invisible_text_draws_the_same_without_it_and_owns_no_pixel(name):
+    """The shortcut for pages whose text is all invisible (an OCR layer): the page drawn without text is
+    the page as drawn, and the owner map is blank, as the renders they replace give them."""
+    doc = pdfium.PdfDocument(INVISIBLE_ONLY[name]())
+    page = doc[0]
+    raw.FPDFPage_SetRotation(page, 0)
+    texts = [o for o, kind, _m in visibility._walk(page) if kind == raw.FPDF_PAGEOBJ_TEXT]
+    assert texts and visibility._invisible_only([visibility._GET_MODE(visibility._address(o)) for o in texts]), name
+    width, height = page.get_width(), page.get_height()
+    for scale in (1.0, 2.0):
+        canvas = visibility._Canvas(width, height, (0, 0, width, height), scale)
+        full = canvas.render(page, grayscale=True, draw_annots=True)
+        assert np.array_equal(visibility._render_without_text(page, texts, canvas), full), name
+        groups: dict[int, float] = {}
+        assert not visibility._owner_map(doc, 0, canvas, len(texts), groups).any(), name
+
+
+def test_one_visible_text_object_takes_the_shortcut_away():
+    """A scan with one visible line besides its OCR layer is drawn three times, as any page."""
+    from test_gate_leaks_scan import LINE, scan
+
+    doc = pdfium.PdfDocument(scan([LINE]))
+    page = doc[0]  # kept: its objects live as long as the page
+    texts = [o for o, kind, _m in visibility._walk(page) if kind == raw.FPDF_PAGEOBJ_TEXT]
+    assert not visibility._invisible_only([visibility._GET_MODE(visibility._address(o)) for o in texts])
+    assert visibility._invisible_only([])  # no text object at all: nothing drawn by text (pages without text end earlier)
+
+
+@pytest.mark.parametrize("name", sorted(INVISIBLE_ONLY))
+def test_pages_of_invisible_text_get_the_same_verdicts_with_all_three_renders(name, monkeypatch):
+    data = INVISIBLE_ONLY[name]()
+    quick = _verdicts(data)
+    quick_hidden = visibility.inspect_document(data)
+    monkeypatch.setattr(visibility, "_invisible_only", lambda modes: False)
+    assert _verdicts(data) == quick, name
+    assert visibility.inspect_document(data) == quick_hidden, name

@@ -530,7 +530,14 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
 
     full = canvas.render(page, grayscale=True, draw_annots=True)
     clock = _lap("render volledig", clock)
-    bare = _render_without_text(page, text_objects, canvas)
+    invisible_only = _invisible_only(text_modes)
+    if invisible_only:
+        # Only invisible text (the OCR layer of a scan): ``_render_without_text`` would set every text
+        # object to the mode it already has, so its render is this one, pixel for pixel (of an image-heavy
+        # page: the costliest render). tests/test_gate_speed.py compares the two.
+        bare = full
+    else:
+        bare = _render_without_text(page, text_objects, canvas)
     if bare is None:  # a text object whose mode PDFium cannot tell: the page loaded again, without its text
         bare_page = doc[index]
         raw.FPDFPage_SetRotation(bare_page, 0)
@@ -538,21 +545,15 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         bare = canvas.render(bare_page, grayscale=True, draw_annots=True)
         bare_page.close()
     clock = _lap("render zonder tekst", clock)
-    owner_page = doc[index]
-    raw.FPDFPage_SetRotation(owner_page, 0)
-    # The codes start at a base chosen at random for each page: a Type 3 glyph that paints its own colour
-    # (d0) cannot know which colour would pass for another object's code (attack t04). Honest pages get
-    # the same verdict whatever the base; a forged colour lands outside the codes and belongs to nobody.
-    base = _owner_base(len(text_objects))
     groups: dict[int, float] = {}  # text objects inside translucent groups: their group opacity
-    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base, groups=groups) == len(text_objects)
-    bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
-    owner_page.close()
-    owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
-    owner -= np.uint32(base)  # below the base wraps round to a huge value
-    owner *= owner <= len(text_objects)  # the background, a mask's blend, a forgery: nobody's (0)
-    if not same:  # cannot happen (the same page, loaded again); judge every character then
-        owner[:] = 0
+    if invisible_only:
+        # Invisible text paints nothing (PDFium returns before drawing a glyph, Type 3 fonts included) and
+        # clips nothing, and the owner render draws nothing else: it would be blank. Every character is then
+        # judged one by one (none owns a pixel), where the group opacity is never asked (it names a cause only
+        # for text with ink of its own). tests/test_gate_speed.py renders the owner map of such pages anyway.
+        owner = np.zeros(full.shape, dtype=np.uint32)
+    else:
+        owner = _owner_map(doc, index, canvas, len(text_objects), groups)
     clock = _lap("render eigenaar", clock)
     difference = np.maximum(full, bare) - np.minimum(full, bare)
     changed = difference > CHANGED
@@ -657,6 +658,32 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     found = _group(chars, canvas, bare, index + 1)
     _lap("tekens", clock)
     return _clean(text), found
+
+
+def _invisible_only(modes: list[int]) -> bool:
+    """Is every text object of the page invisible (render mode 3: drawn nowhere, clipping nothing)?"""
+    return all(mode == raw.FPDF_TEXTRENDERMODE_INVISIBLE for mode in modes)
+
+
+def _owner_map(doc: pdfium.PdfDocument, index: int, canvas: "_Canvas", texts: int, groups: dict[int, float]) -> np.ndarray:
+    """Per pixel, which text object (1-based, in paint order) is drawn on top there, 0 for none: the page
+    loaded again with only its text, each text object painted in its own flat colour without anti-aliasing.
+    ``groups`` gets the opacity of the translucent groups around text objects (see ``_strip``)."""
+    owner_page = doc[index]
+    raw.FPDFPage_SetRotation(owner_page, 0)
+    # The codes start at a base chosen at random for each page: a Type 3 glyph that paints its own colour
+    # (d0) cannot know which colour would pass for another object's code (attack t04). Honest pages get
+    # the same verdict whatever the base; a forged colour lands outside the codes and belongs to nobody.
+    base = _owner_base(texts)
+    same = _strip(owner_page, keep_text=True, texts=texts, base=base, groups=groups) == texts
+    bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
+    owner_page.close()
+    owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
+    owner -= np.uint32(base)  # below the base wraps round to a huge value
+    owner *= owner <= texts  # the background, a mask's blend, a forgery: nobody's (0)
+    if not same:  # cannot happen (the same page, loaded again); judge every character then
+        owner[:] = 0
+    return owner
 
 
 def _owner_base(texts: int) -> int:
