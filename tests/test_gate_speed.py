@@ -25,6 +25,8 @@ from publish.gate import copy as gate_copy
 from publish.gate import timing, visibility
 from publish.pdfs import _inspect_bytes
 
+from support import XRAY
+
 _n = tricks._n
 
 
@@ -795,3 +797,35 @@ def test_pages_of_invisible_text_get_the_same_verdicts_with_all_three_renders(na
     monkeypatch.setattr(visibility, "_invisible_only", lambda modes: False)
     assert _verdicts(data) == quick, name
     assert visibility.inspect_document(data) == quick_hidden, name
+
+
+_UNOWNED_CASES = sorted({**_REPRODUCERS, **{f"only_{k}": v for k, v in INVISIBLE_ONLY.items()}})
+
+
+def _unowned_case(name: str) -> bytes:
+    if name.startswith("only_"):
+        return INVISIBLE_ONLY[name[len("only_") :]]()
+    return _REPRODUCERS[name]()
+
+
+@pytest.mark.parametrize("name", _UNOWNED_CASES)
+def test_letters_of_text_owning_no_pixel_get_what_the_full_judgement_gives(name, monkeypatch):
+    """``_judge_unowned`` (summed-area counts for text that draws nothing, an OCR layer) against ``_judge``
+    for every character: the same hidden text, the same findings, texts and published bytes."""
+    data = _unowned_case(name)
+    quick, quick_hidden = _verdicts(data), visibility.inspect_document(data)
+    monkeypatch.setattr(visibility, "_judge_unowned", lambda *args: None)
+    assert visibility.inspect_document(data) == quick_hidden, name
+    assert _verdicts(data) == quick, name
+
+
+def test_letters_owning_no_pixel_in_the_xray_set_get_what_the_full_judgement_gives(monkeypatch):
+    if not XRAY.is_dir():
+        pytest.skip("../shared/testdata/xray is not present")
+    files = sorted(XRAY.glob("*.pdf"))
+    quick = {f.name: visibility.inspect_document(f.read_bytes()) for f in files}
+    judged = []
+    unowned = visibility._judge_unowned
+    monkeypatch.setattr(visibility, "_judge_unowned", lambda *args: judged.append(unowned(*args)) or None)
+    assert {f.name: visibility.inspect_document(f.read_bytes()) for f in files} == quick
+    assert len(judged) > 1000 and {v for v in judged if v is not None} >= {visibility.ONZICHTBAAR}  # the OCR pages

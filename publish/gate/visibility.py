@@ -565,7 +565,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         plain = changed & ~faint
     else:
         faint = None
-    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom, faint, plain) | tiny
+    owned: list = []  # pixels owned per owner code
+    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom, faint, plain, owned) | tiny
     changed = plain
     # drawn over earlier text: visible ink, but maybe in the colour of a block made of text (t01-t03)
     last = len(bounds) - 1
@@ -596,6 +597,14 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
     facts: dict[int, tuple] = {}
+    counts = _Counts(owner, bare)
+
+    def unowned(c: _Char) -> str | None:
+        mode = modes.get(c.obj, 0)
+        return _judge_unowned(
+            c, canvas, owner.shape, mode, width, height, later_covers, annots, text_objects, order, facts, groups, counts
+        )
+
     # only the characters judged now: PDFium's own (spaces, mostly) and those of the doubtful objects
     # (the others are visible and read only when some character turns out hidden, ``_all_chars``)
     present = [c for c in chars if isinstance(c, _Char)]
@@ -611,6 +620,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
             continue
         if c.obj not in judged:
             c.hidden = ""
+        elif not owned[0][c.obj + 1] and (quick := unowned(c)) is not None:
+            c.hidden = quick  # no pixel of its own anywhere (an OCR layer): counted in constant time per letter
         else:
             c.hidden = _judge(
                 c,
@@ -874,7 +885,15 @@ def _union(boxes, left, bottom):
 
 
 def _suspicious(
-    owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float, faint=None, plain=None
+    owner: np.ndarray,
+    changed: np.ndarray,
+    bounds,
+    canvas: _Canvas,
+    left: float,
+    bottom: float,
+    faint=None,
+    plain=None,
+    owned: list | None = None,
 ) -> set[int]:
     """Text objects that may not be wholly visible; the others need no look at single characters.
 
@@ -882,12 +901,14 @@ def _suspicious(
     pixels, (nearly) all of them change when text is removed, and no later text inks its area, and
     none of its ``faint`` pixels (see FAINT) lies away from its ``plain`` (clearly changed) ink: the
     anti-aliased edge of white text on a dark banner is faint, a letter under a dark cover is faint all
-    over."""
+    over. ``owned`` (when given) gets, per owner code (text object + 1), how many pixels it owns."""
     n = len(bounds)
     flat = np.flatnonzero(owner != 0)  # only pixels some text object paints (a bool mask: numpy finds them faster)
     ids = owner.ravel()[flat].astype(np.intp)
     seen = changed.ravel()[flat]
     n_own = np.bincount(ids, minlength=n + 1)
+    if owned is not None:
+        owned.append(n_own)
     n_vis = np.bincount(ids[seen], minlength=n + 1)
     unchanged = n_own - n_vis
     doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
@@ -1143,6 +1164,86 @@ def _under_later_cover(c: _Char, text_objects, order, covers, annots) -> bool:
     return any(i > position and _overlap(c.box, b) >= 0.5 * area for i, b, _k in covers) or _overlap_any(c.box, annots)
 
 
+def _facts(k: int, text_objects, order, facts: dict | None, groups) -> tuple:
+    """What PDFium says about text object ``k`` (paint position, in a layer, transparent, fill grey), asked
+    once per object."""
+    known = facts.get(k) if facts is not None else None
+    if known is None:
+        obj = text_objects[k]
+        fade = groups.get(k, 1.0) if groups else 1.0  # a translucent group around it fades it further
+        grey = _fill_grey(obj)
+        grey = None if grey is None else round(255 - fade * (255 - grey))
+        known = (order.get(_address(obj), 0), _in_layer(obj), _transparent(obj, fade), grey)
+        if facts is not None:
+            facts[k] = known
+    return known
+
+
+class _Counts:
+    """Pixel counts inside any box at a constant cost (summed-area tables, each made when first asked):
+    pixels some text object owns, and dark pixels of the page without text."""
+
+    def __init__(self, owner: np.ndarray, bare: np.ndarray):
+        self.owner, self.bare = owner, bare
+        self.tables: dict[str, np.ndarray] = {}
+
+    def _table(self, name: str) -> np.ndarray:
+        table = self.tables.get(name)
+        if table is None:
+            mask = self.owner != 0 if name == "inked" else self.bare < DARK
+            table = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int64)
+            np.cumsum(np.cumsum(mask, axis=0, dtype=np.int64), axis=1, out=table[1:, 1:])
+            self.tables[name] = table
+        return table
+
+    def count(self, name: str, where: tuple[slice, slice]) -> int:
+        rows, columns = where
+        at = self._table(name).item  # plain ints: a quarter of the cost of indexing the array
+        y0, y1, x0, x1 = rows.start, rows.stop, columns.start, columns.stop
+        return at(y1, x1) - at(y0, x1) - at(y1, x0) + at(y0, x0)
+
+
+def _judge_unowned(
+    c: _Char,
+    canvas: _Canvas,
+    shape,
+    mode: int,
+    width,
+    height,
+    covers,
+    annots,
+    text_objects,
+    order,
+    facts,
+    groups,
+    counts: _Counts,
+) -> str | None:
+    """``_judge`` for a character whose text object owns no pixel of the page (text that draws nothing, such as
+    the OCR layer of a scan), with its pixel counts taken from ``counts``: the same cause, None where some text
+    owns pixels in its box (``_judge`` then weighs the later text there). With no pixel of its own nothing of it
+    is visible or faint, so of ``_judge`` only the page edges, the size, the layer, the covers and the darkness
+    under it remain."""
+    box = c.box
+    w, h = box[2] - box[0], box[3] - box[1]
+    if box[2] < 0 or box[0] > width or box[3] < 0 or box[1] > height:
+        return BUITEN_PAGINA
+    where = canvas.pixels(box, shape)
+    if where is None:
+        return BUITEN_PAGINA if w > 0 and h > 0 else TE_KLEIN
+    if max(w, h) < MIN_SIZE:
+        return TE_KLEIN
+    if counts.count("inked", where):
+        return None
+    _position, in_layer, _transparent_, _grey = _facts(c.obj, text_objects, order, facts, groups)
+    if in_layer:
+        return VERBORGEN_LAAG
+    late = _late_cover(box, _position, covers)
+    cells = (where[0].stop - where[0].start) * (where[1].stop - where[1].start)
+    if counts.count("dark", where) / cells > 0.85:
+        return ONZICHTBAAR_ONDER_VLAK if late or _overlap_any(box, annots) else ONZICHTBAAR_OP_ZWART
+    return ONZICHTBAAR if mode in (3, 7) else VERBORGEN
+
+
 def _judge(
     c: _Char,
     canvas: _Canvas,
@@ -1186,16 +1287,7 @@ def _judge(
     later_text = np.count_nonzero(owner[where] > c.obj + 1)
     if later_text >= 0.3 * cells:
         return ONDER_TEKST
-    known = facts.get(c.obj) if facts is not None else None
-    if known is None:  # what PDFium says about the text object, asked once per object
-        obj = text_objects[c.obj]
-        fade = groups.get(c.obj, 1.0) if groups else 1.0  # a translucent group around it fades it further
-        grey = _fill_grey(obj)
-        grey = None if grey is None else round(255 - fade * (255 - grey))
-        known = (order.get(_address(obj), 0), _in_layer(obj), _transparent(obj, fade), grey)
-        if facts is not None:
-            facts[c.obj] = known
-    position, in_layer, transparent, grey = known
+    position, in_layer, transparent, grey = _facts(c.obj, text_objects, order, facts, groups)
     if in_layer:
         return VERBORGEN_LAAG
     late = _late_cover(box, position, covers)
