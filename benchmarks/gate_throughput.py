@@ -289,6 +289,55 @@ def real_looking(path: Path, rng: random.Random, pages: int) -> Path:
     return path
 
 
+def scanned(path: Path, rng: random.Random, pages: int) -> Path:
+    """A scanned letter: per page a 150 dpi greyscale JPEG of printed lines (Pillow) with an OCR layer of
+    invisible words (render mode 3) laid over the printed ones, as scanners and OCR programs make them."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas as pdfcanvas
+
+    dpi, size = 150, 11.0
+    px = dpi / 72
+    face = next(
+        (Path(d) / "DejaVuSans.ttf" for d in ("/usr/share/fonts/truetype/dejavu",) if (Path(d) / "DejaVuSans.ttf").exists()), None
+    )
+    font = ImageFont.truetype(str(face), round(size * px)) if face else ImageFont.load_default()
+    pdf = pdfcanvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = round(A4[0] * px), round(A4[1] * px)
+    for _ in range(pages):
+        image = Image.new("L", (width, height), 250)
+        draw = ImageDraw.Draw(image)
+        words = []
+        y = round(72 * px)
+        while y < height - 72 * px:
+            x = round(72 * px)
+            while True:
+                word = rng.choice(WORDS)
+                right = draw.textbbox((x, y), word, font=font, anchor="ls")[2]
+                if right > width - 72 * px:
+                    break
+                draw.text((x, y), word, fill=20, font=font, anchor="ls")
+                words.append((word, x, right, y))
+                x = right + round(0.3 * size * px)
+            y += round(1.5 * size * px)
+        jpeg = io.BytesIO()
+        image.save(jpeg, "JPEG", quality=75)
+        pdf.drawImage(ImageReader(io.BytesIO(jpeg.getvalue())), 0, 0, width=A4[0], height=A4[1])
+        text = pdf.beginText()
+        text.setTextRenderMode(3)
+        text.setFont("Helvetica", size)
+        for word, left, right, base in words:
+            text.setHorizScale(100 * (right - left) / px / stringWidth(word, "Helvetica", size))
+            text.setTextOrigin(left / px, A4[1] - base / px)
+            text.textOut(word)
+        pdf.drawText(text)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
 def pages_of(files: list[Path]) -> int:
     import pypdfium2 as pdfium
 
@@ -313,6 +362,7 @@ def main() -> None:
         corpora["echt ogend (meerdere pagina's)"] = [
             real_looking(Path(tmp) / f"rapport{i}.pdf", rng, args.pages) for i in range(args.files)
         ]
+        corpora["scans met OCR-laag"] = [scanned(Path(tmp) / f"scan{i}.pdf", rng, args.pages) for i in range(args.files)]
         warmup = write_document(Path(tmp) / "warmup.pdf", random.Random(1), 1)
         print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces, CPU-tijd per pagina)")
         breakdowns = []

@@ -599,12 +599,37 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     facts: dict[int, tuple] = {}
     counts = _Counts(owner, bare)
 
-    def unowned(c: _Char) -> str | None:
-        mode = modes.get(c.obj, 0)
-        return _judge_unowned(
-            c, canvas, owner.shape, mode, width, height, later_covers, annots, text_objects, order, facts, groups, counts
+    # letters of objects that own no pixel anywhere (an OCR layer): judged all at once, ``_judge`` for the rest
+    unowned = [
+        c
+        for c in chars
+        if isinstance(c, _Char)
+        and c.obj in judged
+        and c.obj not in tiny
+        and not owned[0][c.obj + 1]
+        and not c.pending
+        and c.char.isalnum()
+    ]
+    quick = dict(
+        zip(
+            (c.index for c in unowned),
+            _judge_unowned(
+                unowned,
+                canvas,
+                owner.shape,
+                modes,
+                width,
+                height,
+                later_covers,
+                annots,
+                text_objects,
+                order,
+                facts,
+                groups,
+                counts,
+            ),
         )
-
+    )
     # only the characters judged now: PDFium's own (spaces, mostly) and those of the doubtful objects
     # (the others are visible and read only when some character turns out hidden, ``_all_chars``)
     present = [c for c in chars if isinstance(c, _Char)]
@@ -620,8 +645,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
             continue
         if c.obj not in judged:
             c.hidden = ""
-        elif not owned[0][c.obj + 1] and (quick := unowned(c)) is not None:
-            c.hidden = quick  # no pixel of its own anywhere (an OCR layer): counted in constant time per letter
+        elif quick.get(c.index) is not None:
+            c.hidden = quick[c.index]  # no pixel of its own anywhere (an OCR layer), judged above
         else:
             c.hidden = _judge(
                 c,
@@ -1187,27 +1212,27 @@ class _Counts:
         self.owner, self.bare = owner, bare
         self.tables: dict[str, np.ndarray] = {}
 
-    def _table(self, name: str) -> np.ndarray:
+    def table(self, name: str) -> np.ndarray:
         table = self.tables.get(name)
         if table is None:
             mask = self.owner != 0 if name == "inked" else self.bare < DARK
-            table = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int64)
-            np.cumsum(np.cumsum(mask, axis=0, dtype=np.int64), axis=1, out=table[1:, 1:])
+            table = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int32)  # at most MAX_PIXELS
+            np.cumsum(np.cumsum(mask, axis=0, dtype=np.int32), axis=1, out=table[1:, 1:])
             self.tables[name] = table
         return table
 
     def count(self, name: str, where: tuple[slice, slice]) -> int:
         rows, columns = where
-        at = self._table(name).item  # plain ints: a quarter of the cost of indexing the array
+        at = self.table(name).item  # plain ints: a quarter of the cost of indexing the array
         y0, y1, x0, x1 = rows.start, rows.stop, columns.start, columns.stop
         return at(y1, x1) - at(y0, x1) - at(y1, x0) + at(y0, x0)
 
 
 def _judge_unowned(
-    c: _Char,
+    cs: list[_Char],
     canvas: _Canvas,
     shape,
-    mode: int,
+    modes: dict,
     width,
     height,
     covers,
@@ -1216,32 +1241,75 @@ def _judge_unowned(
     order,
     facts,
     groups,
-    counts: _Counts,
-) -> str | None:
-    """``_judge`` for a character whose text object owns no pixel of the page (text that draws nothing, such as
-    the OCR layer of a scan), with its pixel counts taken from ``counts``: the same cause, None where some text
-    owns pixels in its box (``_judge`` then weighs the later text there). With no pixel of its own nothing of it
-    is visible or faint, so of ``_judge`` only the page edges, the size, the layer, the covers and the darkness
-    under it remain."""
-    box = c.box
-    w, h = box[2] - box[0], box[3] - box[1]
-    if box[2] < 0 or box[0] > width or box[3] < 0 or box[1] > height:
-        return BUITEN_PAGINA
-    where = canvas.pixels(box, shape)
-    if where is None:
-        return BUITEN_PAGINA if w > 0 and h > 0 else TE_KLEIN
-    if max(w, h) < MIN_SIZE:
-        return TE_KLEIN
-    if counts.count("inked", where):
-        return None
-    _position, in_layer, _transparent_, _grey = _facts(c.obj, text_objects, order, facts, groups)
-    if in_layer:
-        return VERBORGEN_LAAG
-    late = _late_cover(box, _position, covers)
-    cells = (where[0].stop - where[0].start) * (where[1].stop - where[1].start)
-    if counts.count("dark", where) / cells > 0.85:
-        return ONZICHTBAAR_ONDER_VLAK if late or _overlap_any(box, annots) else ONZICHTBAAR_OP_ZWART
-    return ONZICHTBAAR if mode in (3, 7) else VERBORGEN
+    counts,
+) -> list[str | None]:
+    """``_judge`` for characters whose text objects own no pixel of the page (text that draws nothing, such as
+    the OCR layer of a scan), all at once with numpy, their pixel counts taken from ``counts``: per character the
+    same cause, None where ``_judge`` must weigh it (some text owns pixels in its box: later text there) or where
+    a box is not finite. With no pixel of its own nothing of a letter is visible or faint, so of ``_judge`` only
+    the page edges, the size, the layer, the covers and the darkness under it remain; each is the same
+    arithmetic as there (``_Canvas.pixels``, ``_late_cover``), element by element."""
+    out: list[str | None] = [None] * len(cs)
+    if not cs:
+        return out
+    boxes = np.array([c.box for c in cs], dtype=np.float64)
+    finite = np.asarray(np.isfinite(boxes).all(axis=1))
+    x0, y0, x1, y1 = boxes.T
+    w, h = x1 - x0, y1 - y0
+    s = canvas.scale
+    with np.errstate(invalid="ignore", over="ignore"):
+        left = np.maximum(np.floor(x0 * s - canvas.dx), 0)
+        right = np.minimum(np.ceil(x1 * s - canvas.dx), shape[1])
+        top = np.maximum(np.floor((canvas.height - y1) * s - canvas.dy), 0)
+        below = np.minimum(np.ceil((canvas.height - y0) * s - canvas.dy), shape[0])
+    outside = (x1 < 0) | (x0 > width) | (y1 < 0) | (y0 > height)
+    placed = finite & ~outside & (right > left) & (below > top)
+    rows = np.flatnonzero(placed)
+    inked = np.zeros(len(cs), dtype=np.int64)
+    dark = np.zeros(len(cs), dtype=np.int64)
+    if len(rows):
+        a, b = top[rows].astype(np.intp), below[rows].astype(np.intp)
+        c_, d = left[rows].astype(np.intp), right[rows].astype(np.intp)
+        for name, into in (("inked", inked), ("dark", dark)):
+            t = counts.table(name)
+            into[rows] = t[b, d] - t[a, d] - t[b, c_] + t[a, c_]
+    cells = (below - top) * (right - left)
+    positions = np.array([_facts(c.obj, text_objects, order, facts, groups)[0] for c in cs], dtype=np.float64)
+    late = _late_covers_of(boxes, positions, covers)
+    for n, c in enumerate(cs):
+        if not finite[n]:
+            continue  # as ``_judge`` does it, exceptions included
+        if outside[n]:
+            out[n] = BUITEN_PAGINA
+        elif not placed[n]:
+            out[n] = BUITEN_PAGINA if w[n] > 0 and h[n] > 0 else TE_KLEIN
+        elif max(w[n], h[n]) < MIN_SIZE:
+            out[n] = TE_KLEIN
+        elif inked[n]:
+            continue
+        elif _facts(c.obj, text_objects, order, facts, groups)[1]:
+            out[n] = VERBORGEN_LAAG
+        elif int(dark[n]) / int(cells[n]) > 0.85:
+            out[n] = ONZICHTBAAR_ONDER_VLAK if late[n] or _overlap_any(c.box, annots) else ONZICHTBAAR_OP_ZWART
+        else:
+            out[n] = ONZICHTBAAR if modes.get(c.obj, 0) in (3, 7) else VERBORGEN
+    return out
+
+
+def _late_covers_of(boxes: np.ndarray, positions: np.ndarray, covers, most: int = 4_000_000) -> np.ndarray:
+    """``_late_cover`` for many boxes at once (the same arithmetic per pair); per box in Python when the pairs
+    are very many or a cover's bounds are not finite."""
+    if not covers:
+        return np.zeros(len(boxes), dtype=bool)
+    order = np.array([i for i, _b, _k in covers], dtype=np.float64)
+    cover = np.array([b for _i, b, _k in covers], dtype=np.float64)
+    if len(boxes) * len(covers) > most or not np.isfinite(cover).all() or not np.isfinite(boxes).all():
+        return np.array([_late_cover(tuple(box), position, covers) for box, position in zip(boxes.tolist(), positions.tolist())])
+    x0, y0, x1, y1 = (v[:, None] for v in boxes.T)
+    least = 0.5 * np.maximum((x1 - x0) * (y1 - y0), 1e-6)
+    w = np.minimum(x1, cover[None, :, 2]) - np.maximum(x0, cover[None, :, 0])
+    h = np.minimum(y1, cover[None, :, 3]) - np.maximum(y0, cover[None, :, 1])
+    return ((order[None, :] > positions[:, None]) & (w > 0) & (h > 0) & (w * h >= least)).any(axis=1)
 
 
 def _judge(
@@ -1451,6 +1519,8 @@ def _excuse_doubles(chars: list[_Char]) -> None:
         if c.char.isalnum() and not c.hidden:
             cx, cy = (c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2
             cells.setdefault((int(cx // 8), int(cy // 8)), []).append(c)
+    if not cells:  # no letter seen on the page (only an OCR layer): nothing to excuse a hidden one
+        return
     for c in hidden:
         cx, cy = (c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2
         reach = max(1.0, 0.4 * max(c.box[2] - c.box[0], c.box[3] - c.box[1]))
