@@ -829,3 +829,30 @@ def test_letters_owning_no_pixel_in_the_xray_set_get_what_the_full_judgement_giv
     monkeypatch.setattr(visibility, "_judge_unowned", lambda cs, *args: judged.extend(unowned(cs, *args)) or [None] * len(cs))
     assert {f.name: visibility.inspect_document(f.read_bytes()) for f in files} == quick
     assert len(judged) > 1000 and {v for v in judged if v is not None} >= {visibility.ONZICHTBAAR}  # the OCR pages
+
+
+def test_the_end_of_a_jpeg_scan_is_found_where_the_pattern_finds_it():
+    """``copy._scan_end`` (bytes.find) against the regular expression it replaces, on every short string of
+    the bytes that matter (0xFF, a stuffed 0x00, RSTn, a marker, data) from every start, and on a real JPEG."""
+    import itertools
+    import random
+
+    from PIL import Image
+
+    pattern = gate_copy._JPEG_SCAN_END
+    for size in range(7):
+        for data in map(bytes, itertools.product([0xFF, 0x00, 0xD3, 0xD9, 0x41], repeat=size)):
+            for start in range(size + 1):
+                found = pattern.search(data, start)
+                assert gate_copy._scan_end(data, start) == (found.start() if found else None), (data, start)
+    rng = random.Random(7)
+    for _ in range(2000):
+        data = bytes(rng.choice([0xFF, 0xFF, 0x00, 0xD0, 0xD7, 0xD8, 0xDA, 0x7F]) for _ in range(rng.randint(0, 40)))
+        start = rng.randint(0, len(data))
+        found = pattern.search(data, start)
+        assert gate_copy._scan_end(data, start) == (found.start() if found else None), (data, start)
+    out = io.BytesIO()
+    Image.effect_noise((300, 200), 80).save(out, "JPEG", quality=90)
+    jpeg = out.getvalue()
+    start = jpeg.index(b"\xff\xda") + 2 + int.from_bytes(jpeg[jpeg.index(b"\xff\xda") + 2 :][:2], "big")
+    assert gate_copy._scan_end(jpeg, start) == pattern.search(jpeg, start).start() == len(jpeg) - 2
