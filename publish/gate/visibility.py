@@ -38,6 +38,7 @@ print it is fine, over a uniformly dark area (blacked out on paper) it is a leak
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import re
 import secrets
@@ -1249,9 +1250,8 @@ def _judge_unowned(
     a box is not finite. With no pixel of its own nothing of a letter is visible or faint, so of ``_judge`` only
     the page edges, the size, the layer, the covers and the darkness under it remain; each is the same
     arithmetic as there (``_Canvas.pixels``, ``_late_cover``), element by element."""
-    out: list[str | None] = [None] * len(cs)
     if not cs:
-        return out
+        return []
     boxes = np.array([c.box for c in cs], dtype=np.float64)
     finite = np.asarray(np.isfinite(boxes).all(axis=1))
     x0, y0, x1, y1 = boxes.T
@@ -1271,28 +1271,31 @@ def _judge_unowned(
         a, b = top[rows].astype(np.intp), below[rows].astype(np.intp)
         c_, d = left[rows].astype(np.intp), right[rows].astype(np.intp)
         for name, into in (("inked", inked), ("dark", dark)):
+            if name == "inked" and not counts.owner.any():
+                continue  # no text owns a pixel (a page of invisible text): none in any box
             t = counts.table(name)
             into[rows] = t[b, d] - t[a, d] - t[b, c_] + t[a, c_]
     cells = (below - top) * (right - left)
-    positions = np.array([_facts(c.obj, text_objects, order, facts, groups)[0] for c in cs], dtype=np.float64)
+    known = {k: _facts(k, text_objects, order, facts, groups) for k in {c.obj for c in cs}}  # once per object
+    positions = np.array([known[c.obj][0] for c in cs], dtype=np.float64)
     late = _late_covers_of(boxes, positions, covers)
-    for n, c in enumerate(cs):
-        if not finite[n]:
-            continue  # as ``_judge`` does it, exceptions included
-        if outside[n]:
-            out[n] = BUITEN_PAGINA
-        elif not placed[n]:
-            out[n] = BUITEN_PAGINA if w[n] > 0 and h[n] > 0 else TE_KLEIN
-        elif max(w[n], h[n]) < MIN_SIZE:
-            out[n] = TE_KLEIN
-        elif inked[n]:
-            continue
-        elif _facts(c.obj, text_objects, order, facts, groups)[1]:
-            out[n] = VERBORGEN_LAAG
-        elif int(dark[n]) / int(cells[n]) > 0.85:
-            out[n] = ONZICHTBAAR_ONDER_VLAK if late[n] or _overlap_any(c.box, annots) else ONZICHTBAAR_OP_ZWART
-        else:
-            out[n] = ONZICHTBAAR if modes.get(c.obj, 0) in (3, 7) else VERBORGEN
+    small = np.maximum(w, h) < MIN_SIZE
+    layer = np.array([known[c.obj][1] for c in cs], dtype=bool)
+    invisible = np.array([modes.get(c.obj, 0) in (3, 7) for c in cs], dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        darkish = placed & (dark / np.where(placed, cells, 1.0) > 0.85)
+    # ``_judge``'s questions in its order, the first that holds decides (0: ask ``_judge``; a box that is not
+    # finite goes there as it is, exceptions included)
+    verdicts = np.select(
+        [~finite, outside, ~placed & (w > 0) & (h > 0), ~placed, small, inked > 0, layer, darkish & late, darkish, invisible],
+        [0, 1, 1, 2, 2, 0, 3, 4, 5, 6],
+        default=7,
+    )
+    names = [None, BUITEN_PAGINA, TE_KLEIN, VERBORGEN_LAAG, ONZICHTBAAR_ONDER_VLAK, ONZICHTBAAR_OP_ZWART, ONZICHTBAAR, VERBORGEN]
+    out = [names[v] for v in verdicts.tolist()]
+    for n in np.flatnonzero(verdicts == 5).tolist():  # on black, no later cover: under an annotation?
+        if _overlap_any(cs[n].box, annots):
+            out[n] = ONZICHTBAAR_ONDER_VLAK
     return out
 
 
@@ -1808,6 +1811,7 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
     return max(repeats(guess + step / 8) for step in range(-8, 9)) >= REPEAT_SIMILAR
 
 
+@functools.lru_cache(maxsize=4096)  # a word of the text layer, asked for every time it occurs
 def _may_be_overtyped(word: str) -> bool:
     """Whether a word's own letters would not look like one repeated sign: at least REPEAT_LETTERS
     letters, not mostly one letter (1000000), not a repeated group (10101010, bonbon), not mostly letters
