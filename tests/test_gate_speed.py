@@ -5,13 +5,18 @@
   the shortcut (Type 3 glyphs, text inside forms, clipping text, text over text, annotations);
 - the published copy parses only the operators it needs; the whole stream when text may be squeezed;
 - characters are read lazily, the 90th percentile is taken without numpy's overhead when it is plain;
-- every hiding technique still gets the same verdict.
+- every hiding technique still gets the same verdict;
+- a page whose text is all invisible (an OCR layer) is drawn once: the page without text is the page as drawn
+  and the owner map is blank, as the two renders they replace give them, under every kind of cover;
+- letters of text owning no pixel are judged all at once with numpy, as ``_judge`` judges them one by one;
+- the end of a JPEG's entropy-coded data is found where the look-behind pattern finds it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 import numpy as np
 import pdf_tricks as tricks
@@ -749,7 +754,22 @@ def _without_head(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _as_ocr(data: bytes) -> bytes:
+    """A ``pdf_tricks`` page without its visible line, every text object of its content made invisible (3 Tr):
+    an OCR layer over whatever the page draws (a box, a shading, an image, a link's appearance, ...)."""
+    pdf = pikepdf.open(io.BytesIO(_without_head(data)))
+    page = pdf.pages[0]
+    content = re.sub(rb"\b[0-7] Tr\b", b"3 Tr", page.obj.Contents.read_bytes()).replace(b"BT ", b"BT 3 Tr ")
+    page.obj.Contents = pdf.make_stream(content)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 INVISIBLE_ONLY = {
+    **{f"ocr_over_{name}": (lambda build=build: _as_ocr(build())) for name, build in tricks.COVERS.items()},
+    **{f"ocr_beside_{name}": (lambda build=build: _as_ocr(build(beside=True))) for name, build in tricks.COVERS.items()},
+    "ocr_in_a_layer_that_is_off": lambda: _as_ocr(tricks.HIDDEN["layer_base_state_off"]()),
     "render_mode_3": lambda: _without_head(tricks.HIDDEN["render_mode_3"]()),
     "type3_invisible": lambda: _without_head(type3_text(3)),
     "scan_ocr_over_print": lambda: _without_head(tricks.scan_with_ocr(False)),
@@ -856,3 +876,17 @@ def test_the_end_of_a_jpeg_scan_is_found_where_the_pattern_finds_it():
     jpeg = out.getvalue()
     start = jpeg.index(b"\xff\xda") + 2 + int.from_bytes(jpeg[jpeg.index(b"\xff\xda") + 2 :][:2], "big")
     assert gate_copy._scan_end(jpeg, start) == pattern.search(jpeg, start).start() == len(jpeg) - 2
+
+
+def test_an_ocr_layer_under_a_cover_is_still_refused_with_the_shortcut():
+    """The shortcut for pages of invisible text keeps every refusal: an OCR word under a black box, under an
+    image, under a link's black appearance is invisible text under a cover; beside the cover it is the
+    invisible text it was."""
+    for name in ("black_box", "image_with_smask", "link_appearance", "clipped_shading"):
+        over = {f[0] for f in _verdicts(INVISIBLE_ONLY[f"ocr_over_{name}"]())[2]}
+        beside = {f[0] for f in _verdicts(INVISIBLE_ONLY[f"ocr_beside_{name}"]())[2]}
+        assert "pdf.onzichtbare_tekst_onder_vlak" in over or "pdf.onzichtbare_tekst_op_zwart" in over, (name, over)
+        assert beside & {"pdf.onzichtbare_tekst", "pdf.onzichtbare_tekst_op_zwart", "pdf.onzichtbare_tekst_onder_vlak"}, (
+            name,
+            beside,
+        )
