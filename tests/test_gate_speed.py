@@ -890,3 +890,110 @@ def test_an_ocr_layer_under_a_cover_is_still_refused_with_the_shortcut():
             name,
             beside,
         )
+
+
+def _overtyped_as_it_was(under, inked, paper: float, word: str, em: float) -> bool:
+    """``visibility._overtyped`` before it stopped at the first pitch that repeats (np.flatnonzero, mean, max)."""
+    import math
+
+    v = visibility
+    if not v._may_be_overtyped(word):
+        return False
+    profile = inked.sum(axis=0)
+    columns = np.flatnonzero(profile)
+    if len(columns) < 2:
+        return False
+    first, last = int(columns[0]), int(columns[-1]) + 1
+    width = last - first
+    shortest = max(3, round(v.REPEAT_MIN_PITCH * em))
+    longest = int((width - 1) / (v.REPEAT_SIGNS - 0.2))
+    longest = min(longest, max(shortest, round(v.REPEAT_MAX_PITCH * em)))
+    if longest < shortest:
+        return False
+    profile = profile[first:last].astype(np.float64)
+    mean = float(profile.mean())
+    profile = profile - mean
+    energy = float(profile @ profile)
+    if energy <= (v.REPEAT_EVEN * mean) ** 2 * width:
+        return True
+    lags = np.arange(shortest, longest + 1)
+    if width <= 1024:
+        ring = np.correlate(profile, profile, "full")[width - 1 + lags]
+    else:
+        ring = np.array([float(profile[:-lag] @ profile[lag:]) for lag in lags.tolist()])
+    ring = ring / energy * width / (width - lags)
+    if ring.max() < v.REPEAT_PROFILE:
+        return False
+    guess = float(lags[int(np.argmax(ring))])
+    step = max(1, math.ceil(math.sqrt((last - first) * under.shape[0] / v.REPEAT_MOST_PIXELS)))
+    if step > 1:
+        guess /= step
+    dark = np.clip(paper - under[::step, first:last:step].astype(np.float32), 0, None)
+
+    def repeats(pitch: float) -> float:
+        return min(v._similarity(dark, k * pitch) for k in range(1, v.REPEAT_SIGNS))
+
+    return max(repeats(guess + step / 8) for step in range(-8, 9)) >= v.REPEAT_SIMILAR
+
+
+def _dotted_as_it_was(inked) -> bool:
+    """``visibility._dotted`` before it counted narrow patches against the image's height first."""
+    columns = np.asarray(inked.any(axis=0))
+    edges = np.flatnonzero(columns[1:] != columns[:-1]) + 1
+    if len(edges) < 6:
+        return False
+    starts = edges[1::2] if columns[0] else edges[0::2]
+    if len(starts) < 3:
+        return False
+    ends = edges[2::2] if columns[0] else edges[1::2]
+    starts, ends = starts[: len(ends)][:-1], ends[: len(starts)][:-1]
+    rows = inked.sum(axis=1)
+    top = int(np.argmax(rows > 0))
+    base = int(np.flatnonzero(rows >= 0.3 * rows.max())[-1])
+    tall = base - top + 1
+    narrow = (ends - starts) <= max(2, 0.25 * tall)
+    if tall < 5 or int(narrow.sum()) < visibility.DOTS:
+        return False
+    height = inked.shape[0]
+    highest = np.where(columns, np.argmax(inked, axis=0), height)
+    lowest = np.where(columns, height - 1 - np.argmax(inked[::-1], axis=0), -1)
+    bounds = np.column_stack((starts, ends)).ravel()
+    highs = np.minimum.reduceat(highest, bounds)[0::2]
+    lows = np.maximum.reduceat(lowest, bounds)[0::2]
+    seen = narrow & (highs >= base - 0.3 * tall) & (lows <= base + 0.15 * tall)
+    return int(seen.sum()) >= visibility.DOTS
+
+
+def test_the_image_under_an_ocr_word_is_judged_as_before():
+    """``_overtyped`` and ``_dotted`` against the code they replace, on printed words, overtyping (XXXX, ****,
+    ----, blocks), ground codes (5.1.2.e), dots and noise, at several sizes and grey levels."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    rng = random.Random(5)
+    texts = ["Pietersen", "XXXXXXXXX", "*********", "---------", "5.1.2.e", "5.1.2.e 10.2.g", "minimum", "illegaal", "....."]
+    texts += ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz.il1X*") for _ in range(rng.randint(3, 14))) for _ in range(60)]
+    seen = {"overtyped": set(), "dotted": set()}
+    for text in texts:
+        for size in (8, 11, 16, 30):
+            font = ImageFont.load_default(size=size)
+            image = Image.new("L", (round(size * 0.7 * len(text)) + 20, round(size * 1.6)), rng.choice([255, 240, 200]))
+            ImageDraw.Draw(image).text((6, size * 0.2), text, fill=rng.choice([0, 40, 90]), font=font)
+            under = np.asarray(image)
+            if rng.random() < 0.3:
+                under = np.clip(
+                    under.astype(np.int16) + np.array([rng.randint(-30, 30) for _ in range(under.size)]).reshape(under.shape),
+                    0,
+                    255,
+                ).astype(np.uint8)
+            paper = visibility._percentile_90(under)
+            inked = under < paper - visibility.INK_CONTRAST
+            for word in (text, "Pietersen", "woord"):
+                quick = visibility._overtyped(under, inked, paper, word, float(size))
+                assert quick == _overtyped_as_it_was(under, inked, paper, word, float(size)), (text, size, word)
+                seen["overtyped"].add(quick)
+            dotted = visibility._dotted(inked)
+            assert dotted == _dotted_as_it_was(inked), (text, size)
+            seen["dotted"].add(dotted)
+    assert seen == {"overtyped": {True, False}, "dotted": {True, False}}  # both answers were met

@@ -1741,7 +1741,7 @@ def _dotted(inked: np.ndarray) -> bool:
     a narrow patch of ink standing alone between blank columns, low on the line; the first and last patch
     are not counted (the stop after a word)."""
     columns: np.ndarray = np.asarray(inked.any(axis=0))
-    edges = np.flatnonzero(columns[1:] != columns[:-1]) + 1
+    edges = (columns[1:] != columns[:-1]).nonzero()[0] + 1  # (``np.flatnonzero`` without its wrapper)
     if len(edges) < 6:  # fewer than four patches of ink
         return False
     starts = edges[1::2] if columns[0] else edges[0::2]  # where patches begin, the first one left out
@@ -1749,9 +1749,13 @@ def _dotted(inked: np.ndarray) -> bool:
         return False
     ends = edges[2::2] if columns[0] else edges[1::2]
     starts, ends = starts[: len(ends)][:-1], ends[: len(starts)][:-1]  # the last patch left out too
+    # the letters' height (``tall`` below) is at most the image's: too few patches narrow even for that, too few
+    # for any height (the same answer as below, without measuring the rows)
+    if int(((ends - starts) <= max(2, 0.25 * inked.shape[0])).sum()) < DOTS:
+        return False
     rows = inked.sum(axis=1)
     top = int(np.argmax(rows > 0))
-    base = int(np.flatnonzero(rows >= 0.3 * rows.max())[-1])  # below it only descenders
+    base = int((rows >= 0.3 * rows.max()).nonzero()[0][-1])  # below it only descenders
     tall = base - top + 1
     narrow = (ends - starts) <= max(2, 0.25 * tall)
     if tall < 5 or int(narrow.sum()) < DOTS:
@@ -1775,7 +1779,7 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
     if not _may_be_overtyped(word):
         return False
     profile = inked.sum(axis=0)
-    columns = np.flatnonzero(profile)
+    columns = profile.nonzero()[0]  # (``np.flatnonzero`` of a row: the same, without its wrapper)
     if len(columns) < 2:
         return False
     first, last = int(columns[0]), int(columns[-1]) + 1
@@ -1786,7 +1790,7 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
     if longest < shortest:
         return False
     profile = profile[first:last].astype(np.float64)
-    mean = float(profile.mean())
+    mean = float(profile.sum()) / width  # what ``mean`` computes (the same sum, divided), without its wrapper
     profile = profile - mean
     energy = float(profile @ profile)
     if energy <= (REPEAT_EVEN * mean) ** 2 * width:
@@ -1805,10 +1809,12 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
         guess /= step
     dark = np.clip(paper - under[::step, first:last:step].astype(np.float32), 0, None)
 
-    def repeats(pitch: float) -> float:
-        return min(_similarity(dark, k * pitch) for k in range(1, REPEAT_SIGNS))
+    def repeats(pitch: float) -> bool:  # ``min(...) >= REPEAT_SIMILAR``, stopping at the first shift below it
+        return all(_similarity(dark, k * pitch) >= REPEAT_SIMILAR for k in range(1, REPEAT_SIGNS))
 
-    return max(repeats(guess + step / 8) for step in range(-8, 9)) >= REPEAT_SIMILAR
+    # ``max(...) >= REPEAT_SIMILAR`` over the pitches near the guess, stopping at the first that repeats
+    # (``_similarity`` is finite: the same answer as comparing the largest)
+    return any(repeats(guess + step / 8) for step in range(-8, 9))
 
 
 @functools.lru_cache(maxsize=4096)  # a word of the text layer, asked for every time it occurs
