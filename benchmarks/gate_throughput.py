@@ -2,10 +2,11 @@
 all cores, beside poppler's ``pdftotext`` run over the same files with the same number of processes,
 and beside the previous gate when a checkout with it is given. Peak memory per worker is reported too.
 
-Three corpora: the x-ray test set (../shared/testdata/xray, when present), the generated corpus of
-``corpus.py`` (a text object per word, redaction boxes with ground codes) and multi-page documents laid
+Four corpora: the x-ray test set (../shared/testdata/xray, when present), the generated corpus of
+``corpus.py`` (a text object per word, redaction boxes with ground codes), multi-page documents laid
 out like real letters and reports (reportlab platypus: headings, justified paragraphs, a table, a logo,
-page headers and numbers).
+page headers and numbers) and scanned letters (a 150 dpi greyscale JPEG per page with an OCR layer of
+invisible words over the printed ones: most of what Woo decisions publish).
 
 Each worker does what a build's worker does with a PDF (``publish.pdfs._work`` without the cache: the
 precheck, then the gate) and runs it once before the clock starts, so imports are not counted as work.
@@ -13,6 +14,65 @@ Besides pages per second (wall clock, all workers) it reports CPU milliseconds p
 of ``pdftotext`` (whole process, start-up included) and their ratio: on a shared machine the wall-clock
 ratio swings with the load of the moment (pdftotext's runs are short), the CPU ratio does not. Last,
 CPU milliseconds per page per stage of the gate (``publish/gate/timing.py``).
+
+Fourth speed round (issue 10, item 5), ``--files 4 --pages 4 --old CHECKOUT`` on a lightly loaded machine (load 0.6
+to 0.7: wall-clock pages per second halved by another job, CPU time is what counts), the old gate being main before
+the round, both in the same run; CPU ms per page, peak memory per worker:
+
+    corpus                 gate  before  pdftotext  PDFium alone (load, text, one render) | peak memory
+    x-ray (47 pages)       68.1    75.5     4.8        9.9                                 | 144 MB (144)
+    generated (21 pages)   22.4    22.7     2.3        2.9                                 |  94 MB (94)
+    real-looking (17)      12.1    12.3     2.1        2.5                                 |  96 MB (96)
+    scans with OCR (16)    83.0   156.4     2.3       21.3                                 | 111 MB (110)
+
+Scans with an OCR layer take half the CPU time (-47 %); x-ray -10 % (an earlier run of the same command: 68.6
+against 68.5, so partly noise), generated and real-looking unchanged (noise of a few %). Ratio to pdftotext in CPU
+time: 0.07, 0.10, 0.17 and 0.03 (scans: 0.015 before). What changed, each exact (the same verdicts, texts and
+published bytes; tests/test_gate_speed.py compares each with what it replaces, on every leak reproducer, an OCR
+layer over and beside every kind of cover, and the x-ray set):
+
+- a page whose text is all invisible (render mode 3: the OCR layer of a scan) is drawn once, not three times: the
+  page without text is the page as drawn (making invisible text invisible changes nothing), and the owner map is
+  blank (invisible text paints nothing, Type 3 fonts included); for a scanned page that is one costly render less;
+- letters of text objects that own no pixel of the page (an OCR layer) are judged all at once with numpy (summed-area
+  counts of dark and owned pixels per box, later covers per pair), in ``_judge``'s order; ``_judge`` still decides
+  every other letter and any box with later text in it; no double to excuse when no letter is seen;
+- the image under each OCR word (``_under_scan``) answers early where the answer is already known: the first pitch at
+  which a sign repeats (``any``/``all`` instead of ``max``/``min`` over the same similarities), too few narrow
+  patches even for the image's full height; 95 -> 64 microseconds per word;
+- the end of a JPEG's entropy-coded data (``copy.jpeg_without_metadata``) is found with ``bytes.find`` instead of a
+  look-behind pattern that tried every byte: 5 ms -> 0.4 ms per scanned page.
+
+Where the time goes now (CPU ms per page, this run, per stage; the breakdown below is from cProfile and the stage
+clocks of ``publish/gate/timing.py``):
+
+    generated:    owner map 4.7 (page loaded again 0.45, 400 text objects recoloured 1.4, text-only render 1.1 to
+                  1.9, codes 0.4), copy cleaning 4.4 (qpdf parses the named operators 1.4, Python reads 800 Tf/Tm
+                  operands 2.5: a Tf and a Tm per word), characters 2.5 (which text object each of 3,700 characters
+                  belongs to: 1.3, one PDFium call each), objects 2.1, render as seen 1.8, pixel comparison 1.6,
+                  page and text page loaded 1.4, personal data 1.1, copy written (linearised) 0.9, page without text 0.6
+    real-looking: owner map 3.1, render as seen 1.7, personal data 1.5 (pypdf re-reading the copy for kept strings
+                  0.9, its ASCII85 decoding of reportlab's streams 0.3), copy cleaning 1.2, pixel comparison 1.1,
+                  page loaded 1.0, copy written 0.8
+    scans:        characters 48.9 (the image under each OCR word: overtyping and ground codes about 22, reading 3,300
+                  characters' letters and boxes 9 to 11, the letters judged 5), render as seen 14.3 (the JPEG decoded
+                  and scaled), copy cleaning 7.6, copy written 2.7
+    x-ray:        copy cleaning 16.4 (fonts written again by fontTools, one-page files: per-file costs), render as
+                  seen 8.1, fonts 7.3, copy written 6.9, characters 6.8, personal data 5.1
+
+Three renders per page (as seen and without text in grey with anti-aliasing, the owner map in 32-bit colour
+without), at 72 dpi (``SCALE``; more only for small print), cropped to the text area: 1.1 to 1.5 ms each for a
+page of text (the glyphs, not the pixels: half the resolution saves a third, so a low-resolution first pass with
+a second full pass for unclear letters costs more than it saves), 5 to 15 ms for a scanned page. Tried and left
+out: BGR or BGRA owner maps (no faster), a grey owner map (256 codes: blended colours would name another
+object), the owner map on the loaded page (its colours and objects are needed afterwards, and PDFium has no
+getter for the blend mode it overwrites), character-to-object mapping through ``map`` (5 %).
+
+Half of pdftotext's pages per second stays out of reach for a gate that judges pixels: PDFium alone (load, text,
+ONE render) already costs 0.49 (x-ray), 0.79, 0.84 and 0.11 (scans) of pdftotext's CPU time, the gate draws a
+page of visible text three times, and the published copy (qpdf parsing, cleaning, a linearised save) and the
+personal-data scan come on top. Without a native (C) extension the floor for the real-looking corpus is about 7
+ms per page (renders 3.5, loads 1.2, qpdf 1.5, pypdf 1): 0.3 of pdftotext's speed.
 
 Third speed round (issue 10, item 5), ``--files 4 --pages 4 --old CHECKOUT`` on an idle machine (load 0.7), the
 old gate being main before the round, both in the same run; CPU ms per page, peak memory per worker:
@@ -289,6 +349,55 @@ def real_looking(path: Path, rng: random.Random, pages: int) -> Path:
     return path
 
 
+def scanned(path: Path, rng: random.Random, pages: int) -> Path:
+    """A scanned letter: per page a 150 dpi greyscale JPEG of printed lines (Pillow) with an OCR layer of
+    invisible words (render mode 3) laid over the printed ones, as scanners and OCR programs make them."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas as pdfcanvas
+
+    dpi, size = 150, 11.0
+    px = dpi / 72
+    face = next(
+        (Path(d) / "DejaVuSans.ttf" for d in ("/usr/share/fonts/truetype/dejavu",) if (Path(d) / "DejaVuSans.ttf").exists()), None
+    )
+    font = ImageFont.truetype(str(face), round(size * px)) if face else ImageFont.load_default()
+    pdf = pdfcanvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = round(A4[0] * px), round(A4[1] * px)
+    for _ in range(pages):
+        image = Image.new("L", (width, height), 250)
+        draw = ImageDraw.Draw(image)
+        words = []
+        y = round(72 * px)
+        while y < height - 72 * px:
+            x = round(72 * px)
+            while True:
+                word = rng.choice(WORDS)
+                right = draw.textbbox((x, y), word, font=font, anchor="ls")[2]
+                if right > width - 72 * px:
+                    break
+                draw.text((x, y), word, fill=20, font=font, anchor="ls")
+                words.append((word, x, right, y))
+                x = right + round(0.3 * size * px)
+            y += round(1.5 * size * px)
+        jpeg = io.BytesIO()
+        image.save(jpeg, "JPEG", quality=75)
+        pdf.drawImage(ImageReader(io.BytesIO(jpeg.getvalue())), 0, 0, width=A4[0], height=A4[1])
+        text = pdf.beginText()
+        text.setTextRenderMode(3)
+        text.setFont("Helvetica", size)
+        for word, left, right, base in words:
+            text.setHorizScale(100 * (right - left) / px / stringWidth(word, "Helvetica", size))
+            text.setTextOrigin(left / px, A4[1] - base / px)
+            text.textOut(word)
+        pdf.drawText(text)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
 def pages_of(files: list[Path]) -> int:
     import pypdfium2 as pdfium
 
@@ -313,6 +422,7 @@ def main() -> None:
         corpora["echt ogend (meerdere pagina's)"] = [
             real_looking(Path(tmp) / f"rapport{i}.pdf", rng, args.pages) for i in range(args.files)
         ]
+        corpora["scans met OCR-laag"] = [scanned(Path(tmp) / f"scan{i}.pdf", rng, args.pages) for i in range(args.files)]
         warmup = write_document(Path(tmp) / "warmup.pdf", random.Random(1), 1)
         print(f"{args.workers} processen; pagina's per seconde (piekgeheugen per proces, CPU-tijd per pagina)")
         breakdowns = []

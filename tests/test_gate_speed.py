@@ -5,13 +5,18 @@
   the shortcut (Type 3 glyphs, text inside forms, clipping text, text over text, annotations);
 - the published copy parses only the operators it needs; the whole stream when text may be squeezed;
 - characters are read lazily, the 90th percentile is taken without numpy's overhead when it is plain;
-- every hiding technique still gets the same verdict.
+- every hiding technique still gets the same verdict;
+- a page whose text is all invisible (an OCR layer) is drawn once: the page without text is the page as drawn
+  and the owner map is blank, as the two renders they replace give them, under every kind of cover;
+- letters of text owning no pixel are judged all at once with numpy, as ``_judge`` judges them one by one;
+- the end of a JPEG's entropy-coded data is found where the look-behind pattern finds it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 import numpy as np
 import pdf_tricks as tricks
@@ -24,6 +29,8 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 from publish.gate import copy as gate_copy
 from publish.gate import timing, visibility
 from publish.pdfs import _inspect_bytes
+
+from support import XRAY
 
 _n = tricks._n
 
@@ -713,3 +720,285 @@ def test_fonts_whose_glyphs_have_no_names_are_written_again_byte_for_byte_the_sa
     quick = [written(d) for d in fonts + damaged]
     monkeypatch.setattr(gate_copy, "_unnamed_glyphs", lambda reader: 0)
     assert [written(d) for d in fonts + damaged] == quick
+
+
+def _ocr_only(edit=None, ocr=None) -> bytes:
+    """A scanned page (test_gate_leaks_scan) with only its OCR layer as text: the visible line taken out."""
+    from test_gate_leaks_scan import LINE, VISIBLE, scan
+
+    pdf = pikepdf.open(io.BytesIO(scan([LINE, ["Tweede", "regel", "van", "de", "scan"]], edit=edit, ocr=ocr)))
+    page = pdf.pages[0]
+    page.obj.Contents = pdf.make_stream(page.obj.Contents.read_bytes().replace(VISIBLE, b""))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _ocr_black_box() -> bytes:
+    from test_gate_leaks_scan import OCR, black_box
+
+    return _ocr_only(black_box("5.1.2.e"), OCR)
+
+
+def _ocr_overtyped() -> bytes:
+    from test_gate_leaks_scan import OCR, overtype
+
+    return _ocr_only(overtype("XXXXXXXXX"), OCR)
+
+
+def _without_head(data: bytes) -> bytes:
+    """A ``pdf_tricks`` page without the visible line it starts with."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    page = pdf.pages[0]
+    head = f"BT /F1 11 Tf 72 780 Td ({tricks.VISIBLE}) Tj ET\n".encode("latin-1")
+    content = page.obj.Contents.read_bytes()
+    assert content.startswith(head)
+    page.obj.Contents = pdf.make_stream(content[len(head) :])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _as_ocr(data: bytes) -> bytes:
+    """A ``pdf_tricks`` page without its visible line, every text object of its content made invisible (3 Tr):
+    an OCR layer over whatever the page draws (a box, a shading, an image, a link's appearance, ...)."""
+    pdf = pikepdf.open(io.BytesIO(_without_head(data)))
+    page = pdf.pages[0]
+    content = re.sub(rb"\b[0-7] Tr\b", b"3 Tr", page.obj.Contents.read_bytes()).replace(b"BT ", b"BT 3 Tr ")
+    page.obj.Contents = pdf.make_stream(content)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+INVISIBLE_ONLY = {
+    **{f"ocr_over_{name}": (lambda build=build: _as_ocr(build())) for name, build in tricks.COVERS.items()},
+    **{f"ocr_beside_{name}": (lambda build=build: _as_ocr(build(beside=True))) for name, build in tricks.COVERS.items()},
+    "ocr_in_a_layer_that_is_off": lambda: _as_ocr(tricks.HIDDEN["layer_base_state_off"]()),
+    "render_mode_3": lambda: _without_head(tricks.HIDDEN["render_mode_3"]()),
+    "type3_invisible": lambda: _without_head(type3_text(3)),
+    "scan_ocr_over_print": lambda: _without_head(tricks.scan_with_ocr(False)),
+    "scan_ocr_over_black": lambda: _without_head(tricks.scan_with_ocr(True)),
+    "scan_lines_ocr": _ocr_only,
+    "scan_lines_ocr_black_box": _ocr_black_box,
+    "scan_lines_ocr_overtyped": _ocr_overtyped,
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVISIBLE_ONLY))
+def test_a_page_with_only_invisible_text_draws_the_same_without_it_and_owns_no_pixel(name):
+    """The shortcut for pages whose text is all invisible (an OCR layer): the page drawn without text is
+    the page as drawn, and the owner map is blank, as the renders they replace give them."""
+    doc = pdfium.PdfDocument(INVISIBLE_ONLY[name]())
+    page = doc[0]
+    raw.FPDFPage_SetRotation(page, 0)
+    texts = [o for o, kind, _m in visibility._walk(page) if kind == raw.FPDF_PAGEOBJ_TEXT]
+    assert texts and visibility._invisible_only([visibility._GET_MODE(visibility._address(o)) for o in texts]), name
+    width, height = page.get_width(), page.get_height()
+    for scale in (1.0, 2.0):
+        canvas = visibility._Canvas(width, height, (0, 0, width, height), scale)
+        full = canvas.render(page, grayscale=True, draw_annots=True)
+        assert np.array_equal(visibility._render_without_text(page, texts, canvas), full), name
+        groups: dict[int, float] = {}
+        assert not visibility._owner_map(doc, 0, canvas, len(texts), groups).any(), name
+
+
+def test_one_visible_text_object_takes_the_shortcut_away():
+    """A scan with one visible line besides its OCR layer is drawn three times, as any page."""
+    from test_gate_leaks_scan import LINE, scan
+
+    doc = pdfium.PdfDocument(scan([LINE]))
+    page = doc[0]  # kept: its objects live as long as the page
+    texts = [o for o, kind, _m in visibility._walk(page) if kind == raw.FPDF_PAGEOBJ_TEXT]
+    assert not visibility._invisible_only([visibility._GET_MODE(visibility._address(o)) for o in texts])
+    assert visibility._invisible_only([])  # no text object at all: nothing drawn by text (pages without text end earlier)
+
+
+@pytest.mark.parametrize("name", sorted(INVISIBLE_ONLY))
+def test_pages_of_invisible_text_get_the_same_verdicts_with_all_three_renders(name, monkeypatch):
+    data = INVISIBLE_ONLY[name]()
+    quick = _verdicts(data)
+    quick_hidden = visibility.inspect_document(data)
+    monkeypatch.setattr(visibility, "_invisible_only", lambda modes: False)
+    assert _verdicts(data) == quick, name
+    assert visibility.inspect_document(data) == quick_hidden, name
+
+
+_UNOWNED_CASES = sorted({**_REPRODUCERS, **{f"only_{k}": v for k, v in INVISIBLE_ONLY.items()}})
+
+
+def _unowned_case(name: str) -> bytes:
+    if name.startswith("only_"):
+        return INVISIBLE_ONLY[name[len("only_") :]]()
+    return _REPRODUCERS[name]()
+
+
+@pytest.mark.parametrize("name", _UNOWNED_CASES)
+def test_letters_of_text_owning_no_pixel_get_what_the_full_judgement_gives(name, monkeypatch):
+    """``_judge_unowned`` (summed-area counts for text that draws nothing, an OCR layer) against ``_judge``
+    for every character: the same hidden text, the same findings, texts and published bytes."""
+    data = _unowned_case(name)
+    quick, quick_hidden = _verdicts(data), visibility.inspect_document(data)
+    monkeypatch.setattr(visibility, "_judge_unowned", lambda cs, *args: [None] * len(cs))
+    assert visibility.inspect_document(data) == quick_hidden, name
+    assert _verdicts(data) == quick, name
+
+
+def test_letters_owning_no_pixel_in_the_xray_set_get_what_the_full_judgement_gives(monkeypatch):
+    if not XRAY.is_dir():
+        pytest.skip("../shared/testdata/xray is not present")
+    files = sorted(XRAY.glob("*.pdf"))
+    quick = {f.name: visibility.inspect_document(f.read_bytes()) for f in files}
+    judged = []
+    unowned = visibility._judge_unowned
+    monkeypatch.setattr(visibility, "_judge_unowned", lambda cs, *args: judged.extend(unowned(cs, *args)) or [None] * len(cs))
+    assert {f.name: visibility.inspect_document(f.read_bytes()) for f in files} == quick
+    assert len(judged) > 1000 and {v for v in judged if v is not None} >= {visibility.ONZICHTBAAR}  # the OCR pages
+
+
+def test_the_end_of_a_jpeg_scan_is_found_where_the_pattern_finds_it():
+    """``copy._scan_end`` (bytes.find) against the regular expression it replaces, on every short string of
+    the bytes that matter (0xFF, a stuffed 0x00, RSTn, a marker, data) from every start, and on a real JPEG."""
+    import itertools
+    import random
+
+    from PIL import Image
+
+    pattern = gate_copy._JPEG_SCAN_END
+    for size in range(7):
+        for data in map(bytes, itertools.product([0xFF, 0x00, 0xD3, 0xD9, 0x41], repeat=size)):
+            for start in range(size + 1):
+                found = pattern.search(data, start)
+                assert gate_copy._scan_end(data, start) == (found.start() if found else None), (data, start)
+    rng = random.Random(7)
+    for _ in range(2000):
+        data = bytes(rng.choice([0xFF, 0xFF, 0x00, 0xD0, 0xD7, 0xD8, 0xDA, 0x7F]) for _ in range(rng.randint(0, 40)))
+        start = rng.randint(0, len(data))
+        found = pattern.search(data, start)
+        assert gate_copy._scan_end(data, start) == (found.start() if found else None), (data, start)
+    out = io.BytesIO()
+    Image.effect_noise((300, 200), 80).save(out, "JPEG", quality=90)
+    jpeg = out.getvalue()
+    start = jpeg.index(b"\xff\xda") + 2 + int.from_bytes(jpeg[jpeg.index(b"\xff\xda") + 2 :][:2], "big")
+    assert gate_copy._scan_end(jpeg, start) == pattern.search(jpeg, start).start() == len(jpeg) - 2
+
+
+def test_an_ocr_layer_under_a_cover_is_still_refused_with_the_shortcut():
+    """The shortcut for pages of invisible text keeps every refusal: an OCR word under a black box, under an
+    image, under a link's black appearance is invisible text under a cover; beside the cover it is the
+    invisible text it was."""
+    for name in ("black_box", "image_with_smask", "link_appearance", "clipped_shading"):
+        over = {f[0] for f in _verdicts(INVISIBLE_ONLY[f"ocr_over_{name}"]())[2]}
+        beside = {f[0] for f in _verdicts(INVISIBLE_ONLY[f"ocr_beside_{name}"]())[2]}
+        assert "pdf.onzichtbare_tekst_onder_vlak" in over or "pdf.onzichtbare_tekst_op_zwart" in over, (name, over)
+        assert beside & {"pdf.onzichtbare_tekst", "pdf.onzichtbare_tekst_op_zwart", "pdf.onzichtbare_tekst_onder_vlak"}, (
+            name,
+            beside,
+        )
+
+
+def _overtyped_as_it_was(under, inked, paper: float, word: str, em: float) -> bool:
+    """``visibility._overtyped`` before it stopped at the first pitch that repeats (np.flatnonzero, mean, max)."""
+    import math
+
+    v = visibility
+    if not v._may_be_overtyped(word):
+        return False
+    profile = inked.sum(axis=0)
+    columns = np.flatnonzero(profile)
+    if len(columns) < 2:
+        return False
+    first, last = int(columns[0]), int(columns[-1]) + 1
+    width = last - first
+    shortest = max(3, round(v.REPEAT_MIN_PITCH * em))
+    longest = int((width - 1) / (v.REPEAT_SIGNS - 0.2))
+    longest = min(longest, max(shortest, round(v.REPEAT_MAX_PITCH * em)))
+    if longest < shortest:
+        return False
+    profile = profile[first:last].astype(np.float64)
+    mean = float(profile.mean())
+    profile = profile - mean
+    energy = float(profile @ profile)
+    if energy <= (v.REPEAT_EVEN * mean) ** 2 * width:
+        return True
+    lags = np.arange(shortest, longest + 1)
+    if width <= 1024:
+        ring = np.correlate(profile, profile, "full")[width - 1 + lags]
+    else:
+        ring = np.array([float(profile[:-lag] @ profile[lag:]) for lag in lags.tolist()])
+    ring = ring / energy * width / (width - lags)
+    if ring.max() < v.REPEAT_PROFILE:
+        return False
+    guess = float(lags[int(np.argmax(ring))])
+    step = max(1, math.ceil(math.sqrt((last - first) * under.shape[0] / v.REPEAT_MOST_PIXELS)))
+    if step > 1:
+        guess /= step
+    dark = np.clip(paper - under[::step, first:last:step].astype(np.float32), 0, None)
+
+    def repeats(pitch: float) -> float:
+        return min(v._similarity(dark, k * pitch) for k in range(1, v.REPEAT_SIGNS))
+
+    return max(repeats(guess + step / 8) for step in range(-8, 9)) >= v.REPEAT_SIMILAR
+
+
+def _dotted_as_it_was(inked) -> bool:
+    """``visibility._dotted`` before it counted narrow patches against the image's height first."""
+    columns = np.asarray(inked.any(axis=0))
+    edges = np.flatnonzero(columns[1:] != columns[:-1]) + 1
+    if len(edges) < 6:
+        return False
+    starts = edges[1::2] if columns[0] else edges[0::2]
+    if len(starts) < 3:
+        return False
+    ends = edges[2::2] if columns[0] else edges[1::2]
+    starts, ends = starts[: len(ends)][:-1], ends[: len(starts)][:-1]
+    rows = inked.sum(axis=1)
+    top = int(np.argmax(rows > 0))
+    base = int(np.flatnonzero(rows >= 0.3 * rows.max())[-1])
+    tall = base - top + 1
+    narrow = (ends - starts) <= max(2, 0.25 * tall)
+    if tall < 5 or int(narrow.sum()) < visibility.DOTS:
+        return False
+    height = inked.shape[0]
+    highest = np.where(columns, np.argmax(inked, axis=0), height)
+    lowest = np.where(columns, height - 1 - np.argmax(inked[::-1], axis=0), -1)
+    bounds = np.column_stack((starts, ends)).ravel()
+    highs = np.minimum.reduceat(highest, bounds)[0::2]
+    lows = np.maximum.reduceat(lowest, bounds)[0::2]
+    seen = narrow & (highs >= base - 0.3 * tall) & (lows <= base + 0.15 * tall)
+    return int(seen.sum()) >= visibility.DOTS
+
+
+def test_the_image_under_an_ocr_word_is_judged_as_before():
+    """``_overtyped`` and ``_dotted`` against the code they replace, on printed words, overtyping (XXXX, ****,
+    ----, blocks), ground codes (5.1.2.e), dots and noise, at several sizes and grey levels."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    rng = random.Random(5)
+    texts = ["Pietersen", "XXXXXXXXX", "*********", "---------", "5.1.2.e", "5.1.2.e 10.2.g", "minimum", "illegaal", "....."]
+    texts += ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz.il1X*") for _ in range(rng.randint(3, 14))) for _ in range(60)]
+    seen = {"overtyped": set(), "dotted": set()}
+    for text in texts:
+        for size in (8, 11, 16, 30):
+            font = ImageFont.load_default(size=size)
+            image = Image.new("L", (round(size * 0.7 * len(text)) + 20, round(size * 1.6)), rng.choice([255, 240, 200]))
+            ImageDraw.Draw(image).text((6, size * 0.2), text, fill=rng.choice([0, 40, 90]), font=font)
+            under = np.asarray(image)
+            if rng.random() < 0.3:
+                under = np.clip(
+                    under.astype(np.int16) + np.array([rng.randint(-30, 30) for _ in range(under.size)]).reshape(under.shape),
+                    0,
+                    255,
+                ).astype(np.uint8)
+            paper = visibility._percentile_90(under)
+            inked = under < paper - visibility.INK_CONTRAST
+            for word in (text, "Pietersen", "woord"):
+                quick = visibility._overtyped(under, inked, paper, word, float(size))
+                assert quick == _overtyped_as_it_was(under, inked, paper, word, float(size)), (text, size, word)
+                seen["overtyped"].add(quick)
+            dotted = visibility._dotted(inked)
+            assert dotted == _dotted_as_it_was(inked), (text, size)
+            seen["dotted"].add(dotted)
+    assert seen == {"overtyped": {True, False}, "dotted": {True, False}}  # both answers were met

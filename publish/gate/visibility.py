@@ -38,6 +38,7 @@ print it is fine, over a uniformly dark area (blacked out on paper) it is a leak
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import re
 import secrets
@@ -530,7 +531,14 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
 
     full = canvas.render(page, grayscale=True, draw_annots=True)
     clock = _lap("render volledig", clock)
-    bare = _render_without_text(page, text_objects, canvas)
+    invisible_only = _invisible_only(text_modes)
+    if invisible_only:
+        # Only invisible text (the OCR layer of a scan): ``_render_without_text`` would set every text
+        # object to the mode it already has, so its render is this one, pixel for pixel (of an image-heavy
+        # page: the costliest render). tests/test_gate_speed.py compares the two.
+        bare = full
+    else:
+        bare = _render_without_text(page, text_objects, canvas)
     if bare is None:  # a text object whose mode PDFium cannot tell: the page loaded again, without its text
         bare_page = doc[index]
         raw.FPDFPage_SetRotation(bare_page, 0)
@@ -538,21 +546,15 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         bare = canvas.render(bare_page, grayscale=True, draw_annots=True)
         bare_page.close()
     clock = _lap("render zonder tekst", clock)
-    owner_page = doc[index]
-    raw.FPDFPage_SetRotation(owner_page, 0)
-    # The codes start at a base chosen at random for each page: a Type 3 glyph that paints its own colour
-    # (d0) cannot know which colour would pass for another object's code (attack t04). Honest pages get
-    # the same verdict whatever the base; a forged colour lands outside the codes and belongs to nobody.
-    base = _owner_base(len(text_objects))
     groups: dict[int, float] = {}  # text objects inside translucent groups: their group opacity
-    same = _strip(owner_page, keep_text=True, texts=len(text_objects), base=base, groups=groups) == len(text_objects)
-    bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
-    owner_page.close()
-    owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
-    owner -= np.uint32(base)  # below the base wraps round to a huge value
-    owner *= owner <= len(text_objects)  # the background, a mask's blend, a forgery: nobody's (0)
-    if not same:  # cannot happen (the same page, loaded again); judge every character then
-        owner[:] = 0
+    if invisible_only:
+        # Invisible text paints nothing (PDFium returns before drawing a glyph, Type 3 fonts included) and
+        # clips nothing, and the owner render draws nothing else: it would be blank. Every character is then
+        # judged one by one (none owns a pixel), where the group opacity is never asked (it names a cause only
+        # for text with ink of its own). tests/test_gate_speed.py renders the owner map of such pages anyway.
+        owner = np.zeros(full.shape, dtype=np.uint32)
+    else:
+        owner = _owner_map(doc, index, canvas, len(text_objects), groups)
     clock = _lap("render eigenaar", clock)
     difference = np.maximum(full, bare) - np.minimum(full, bare)
     changed = difference > CHANGED
@@ -564,7 +566,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
         plain = changed & ~faint
     else:
         faint = None
-    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom, faint, plain) | tiny
+    owned: list = []  # pixels owned per owner code
+    suspicious = _suspicious(owner, changed, bounds, canvas, left, bottom, faint, plain, owned) | tiny
     changed = plain
     # drawn over earlier text: visible ink, but maybe in the colour of a block made of text (t01-t03)
     last = len(bounds) - 1
@@ -595,6 +598,39 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     later_covers = _later_covers(walked, left, bottom)
     annots = _annotation_rects(page, left, bottom)
     facts: dict[int, tuple] = {}
+    counts = _Counts(owner, bare)
+
+    # letters of objects that own no pixel anywhere (an OCR layer): judged all at once, ``_judge`` for the rest
+    unowned = [
+        c
+        for c in chars
+        if isinstance(c, _Char)
+        and c.obj in judged
+        and c.obj not in tiny
+        and not owned[0][c.obj + 1]
+        and not c.pending
+        and c.char.isalnum()
+    ]
+    quick = dict(
+        zip(
+            (c.index for c in unowned),
+            _judge_unowned(
+                unowned,
+                canvas,
+                owner.shape,
+                modes,
+                width,
+                height,
+                later_covers,
+                annots,
+                text_objects,
+                order,
+                facts,
+                groups,
+                counts,
+            ),
+        )
+    )
     # only the characters judged now: PDFium's own (spaces, mostly) and those of the doubtful objects
     # (the others are visible and read only when some character turns out hidden, ``_all_chars``)
     present = [c for c in chars if isinstance(c, _Char)]
@@ -610,6 +646,8 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
             continue
         if c.obj not in judged:
             c.hidden = ""
+        elif quick.get(c.index) is not None:
+            c.hidden = quick[c.index]  # no pixel of its own anywhere (an OCR layer), judged above
         else:
             c.hidden = _judge(
                 c,
@@ -657,6 +695,32 @@ def _inspect_page(doc: pdfium.PdfDocument, index: int, page, textpage) -> tuple[
     found = _group(chars, canvas, bare, index + 1)
     _lap("tekens", clock)
     return _clean(text), found
+
+
+def _invisible_only(modes: list[int]) -> bool:
+    """Is every text object of the page invisible (render mode 3: drawn nowhere, clipping nothing)?"""
+    return all(mode == raw.FPDF_TEXTRENDERMODE_INVISIBLE for mode in modes)
+
+
+def _owner_map(doc: pdfium.PdfDocument, index: int, canvas: "_Canvas", texts: int, groups: dict[int, float]) -> np.ndarray:
+    """Per pixel, which text object (1-based, in paint order) is drawn on top there, 0 for none: the page
+    loaded again with only its text, each text object painted in its own flat colour without anti-aliasing.
+    ``groups`` gets the opacity of the translucent groups around text objects (see ``_strip``)."""
+    owner_page = doc[index]
+    raw.FPDFPage_SetRotation(owner_page, 0)
+    # The codes start at a base chosen at random for each page: a Type 3 glyph that paints its own colour
+    # (d0) cannot know which colour would pass for another object's code (attack t04). Honest pages get
+    # the same verdict whatever the base; a forged colour lands outside the codes and belongs to nobody.
+    base = _owner_base(texts)
+    same = _strip(owner_page, keep_text=True, texts=texts, base=base, groups=groups) == texts
+    bgrx = canvas.render(owner_page, draw_annots=False, no_smoothtext=True, no_smoothpath=True, prefer_bgrx=True)
+    owner_page.close()
+    owner = np.ascontiguousarray(bgrx).view(np.uint32)[..., 0] & np.uint32(0xFFFFFF)
+    owner -= np.uint32(base)  # below the base wraps round to a huge value
+    owner *= owner <= texts  # the background, a mask's blend, a forgery: nobody's (0)
+    if not same:  # cannot happen (the same page, loaded again); judge every character then
+        owner[:] = 0
+    return owner
 
 
 def _owner_base(texts: int) -> int:
@@ -847,7 +911,15 @@ def _union(boxes, left, bottom):
 
 
 def _suspicious(
-    owner: np.ndarray, changed: np.ndarray, bounds, canvas: _Canvas, left: float, bottom: float, faint=None, plain=None
+    owner: np.ndarray,
+    changed: np.ndarray,
+    bounds,
+    canvas: _Canvas,
+    left: float,
+    bottom: float,
+    faint=None,
+    plain=None,
+    owned: list | None = None,
 ) -> set[int]:
     """Text objects that may not be wholly visible; the others need no look at single characters.
 
@@ -855,12 +927,14 @@ def _suspicious(
     pixels, (nearly) all of them change when text is removed, and no later text inks its area, and
     none of its ``faint`` pixels (see FAINT) lies away from its ``plain`` (clearly changed) ink: the
     anti-aliased edge of white text on a dark banner is faint, a letter under a dark cover is faint all
-    over."""
+    over. ``owned`` (when given) gets, per owner code (text object + 1), how many pixels it owns."""
     n = len(bounds)
     flat = np.flatnonzero(owner != 0)  # only pixels some text object paints (a bool mask: numpy finds them faster)
     ids = owner.ravel()[flat].astype(np.intp)
     seen = changed.ravel()[flat]
     n_own = np.bincount(ids, minlength=n + 1)
+    if owned is not None:
+        owned.append(n_own)
     n_vis = np.bincount(ids[seen], minlength=n + 1)
     unchanged = n_own - n_vis
     doubtful = (n_own[1:] == 0) | (unchanged[1:] > np.maximum(UNCHANGED_PIXELS, UNCHANGED_SHARE * n_own[1:]))
@@ -1116,6 +1190,131 @@ def _under_later_cover(c: _Char, text_objects, order, covers, annots) -> bool:
     return any(i > position and _overlap(c.box, b) >= 0.5 * area for i, b, _k in covers) or _overlap_any(c.box, annots)
 
 
+def _facts(k: int, text_objects, order, facts: dict | None, groups) -> tuple:
+    """What PDFium says about text object ``k`` (paint position, in a layer, transparent, fill grey), asked
+    once per object."""
+    known = facts.get(k) if facts is not None else None
+    if known is None:
+        obj = text_objects[k]
+        fade = groups.get(k, 1.0) if groups else 1.0  # a translucent group around it fades it further
+        grey = _fill_grey(obj)
+        grey = None if grey is None else round(255 - fade * (255 - grey))
+        known = (order.get(_address(obj), 0), _in_layer(obj), _transparent(obj, fade), grey)
+        if facts is not None:
+            facts[k] = known
+    return known
+
+
+class _Counts:
+    """Pixel counts inside any box at a constant cost (summed-area tables, each made when first asked):
+    pixels some text object owns, and dark pixels of the page without text."""
+
+    def __init__(self, owner: np.ndarray, bare: np.ndarray):
+        self.owner, self.bare = owner, bare
+        self.tables: dict[str, np.ndarray] = {}
+
+    def table(self, name: str) -> np.ndarray:
+        table = self.tables.get(name)
+        if table is None:
+            mask = self.owner != 0 if name == "inked" else self.bare < DARK
+            table = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int32)  # at most MAX_PIXELS
+            np.cumsum(np.cumsum(mask, axis=0, dtype=np.int32), axis=1, out=table[1:, 1:])
+            self.tables[name] = table
+        return table
+
+    def count(self, name: str, where: tuple[slice, slice]) -> int:
+        rows, columns = where
+        at = self.table(name).item  # plain ints: a quarter of the cost of indexing the array
+        y0, y1, x0, x1 = rows.start, rows.stop, columns.start, columns.stop
+        return at(y1, x1) - at(y0, x1) - at(y1, x0) + at(y0, x0)
+
+
+def _judge_unowned(
+    cs: list[_Char],
+    canvas: _Canvas,
+    shape,
+    modes: dict,
+    width,
+    height,
+    covers,
+    annots,
+    text_objects,
+    order,
+    facts,
+    groups,
+    counts,
+) -> list[str | None]:
+    """``_judge`` for characters whose text objects own no pixel of the page (text that draws nothing, such as
+    the OCR layer of a scan), all at once with numpy, their pixel counts taken from ``counts``: per character the
+    same cause, None where ``_judge`` must weigh it (some text owns pixels in its box: later text there) or where
+    a box is not finite. With no pixel of its own nothing of a letter is visible or faint, so of ``_judge`` only
+    the page edges, the size, the layer, the covers and the darkness under it remain; each is the same
+    arithmetic as there (``_Canvas.pixels``, ``_late_cover``), element by element."""
+    if not cs:
+        return []
+    boxes = np.array([c.box for c in cs], dtype=np.float64)
+    finite = np.asarray(np.isfinite(boxes).all(axis=1))
+    x0, y0, x1, y1 = boxes.T
+    w, h = x1 - x0, y1 - y0
+    s = canvas.scale
+    with np.errstate(invalid="ignore", over="ignore"):
+        left = np.maximum(np.floor(x0 * s - canvas.dx), 0)
+        right = np.minimum(np.ceil(x1 * s - canvas.dx), shape[1])
+        top = np.maximum(np.floor((canvas.height - y1) * s - canvas.dy), 0)
+        below = np.minimum(np.ceil((canvas.height - y0) * s - canvas.dy), shape[0])
+    outside = (x1 < 0) | (x0 > width) | (y1 < 0) | (y0 > height)
+    placed = finite & ~outside & (right > left) & (below > top)
+    rows = np.flatnonzero(placed)
+    inked = np.zeros(len(cs), dtype=np.int64)
+    dark = np.zeros(len(cs), dtype=np.int64)
+    if len(rows):
+        a, b = top[rows].astype(np.intp), below[rows].astype(np.intp)
+        c_, d = left[rows].astype(np.intp), right[rows].astype(np.intp)
+        for name, into in (("inked", inked), ("dark", dark)):
+            if name == "inked" and not counts.owner.any():
+                continue  # no text owns a pixel (a page of invisible text): none in any box
+            t = counts.table(name)
+            into[rows] = t[b, d] - t[a, d] - t[b, c_] + t[a, c_]
+    cells = (below - top) * (right - left)
+    known = {k: _facts(k, text_objects, order, facts, groups) for k in {c.obj for c in cs}}  # once per object
+    positions = np.array([known[c.obj][0] for c in cs], dtype=np.float64)
+    late = _late_covers_of(boxes, positions, covers)
+    small = np.maximum(w, h) < MIN_SIZE
+    layer = np.array([known[c.obj][1] for c in cs], dtype=bool)
+    invisible = np.array([modes.get(c.obj, 0) in (3, 7) for c in cs], dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        darkish = placed & (dark / np.where(placed, cells, 1.0) > 0.85)
+    # ``_judge``'s questions in its order, the first that holds decides (0: ask ``_judge``; a box that is not
+    # finite goes there as it is, exceptions included)
+    verdicts = np.select(
+        [~finite, outside, ~placed & (w > 0) & (h > 0), ~placed, small, inked > 0, layer, darkish & late, darkish, invisible],
+        [0, 1, 1, 2, 2, 0, 3, 4, 5, 6],
+        default=7,
+    )
+    names = [None, BUITEN_PAGINA, TE_KLEIN, VERBORGEN_LAAG, ONZICHTBAAR_ONDER_VLAK, ONZICHTBAAR_OP_ZWART, ONZICHTBAAR, VERBORGEN]
+    out = [names[v] for v in verdicts.tolist()]
+    for n in np.flatnonzero(verdicts == 5).tolist():  # on black, no later cover: under an annotation?
+        if _overlap_any(cs[n].box, annots):
+            out[n] = ONZICHTBAAR_ONDER_VLAK
+    return out
+
+
+def _late_covers_of(boxes: np.ndarray, positions: np.ndarray, covers, most: int = 4_000_000) -> np.ndarray:
+    """``_late_cover`` for many boxes at once (the same arithmetic per pair); per box in Python when the pairs
+    are very many or a cover's bounds are not finite."""
+    if not covers:
+        return np.zeros(len(boxes), dtype=bool)
+    order = np.array([i for i, _b, _k in covers], dtype=np.float64)
+    cover = np.array([b for _i, b, _k in covers], dtype=np.float64)
+    if len(boxes) * len(covers) > most or not np.isfinite(cover).all() or not np.isfinite(boxes).all():
+        return np.array([_late_cover(tuple(box), position, covers) for box, position in zip(boxes.tolist(), positions.tolist())])
+    x0, y0, x1, y1 = (v[:, None] for v in boxes.T)
+    least = 0.5 * np.maximum((x1 - x0) * (y1 - y0), 1e-6)
+    w = np.minimum(x1, cover[None, :, 2]) - np.maximum(x0, cover[None, :, 0])
+    h = np.minimum(y1, cover[None, :, 3]) - np.maximum(y0, cover[None, :, 1])
+    return ((order[None, :] > positions[:, None]) & (w > 0) & (h > 0) & (w * h >= least)).any(axis=1)
+
+
 def _judge(
     c: _Char,
     canvas: _Canvas,
@@ -1159,16 +1358,7 @@ def _judge(
     later_text = np.count_nonzero(owner[where] > c.obj + 1)
     if later_text >= 0.3 * cells:
         return ONDER_TEKST
-    known = facts.get(c.obj) if facts is not None else None
-    if known is None:  # what PDFium says about the text object, asked once per object
-        obj = text_objects[c.obj]
-        fade = groups.get(c.obj, 1.0) if groups else 1.0  # a translucent group around it fades it further
-        grey = _fill_grey(obj)
-        grey = None if grey is None else round(255 - fade * (255 - grey))
-        known = (order.get(_address(obj), 0), _in_layer(obj), _transparent(obj, fade), grey)
-        if facts is not None:
-            facts[c.obj] = known
-    position, in_layer, transparent, grey = known
+    position, in_layer, transparent, grey = _facts(c.obj, text_objects, order, facts, groups)
     if in_layer:
         return VERBORGEN_LAAG
     late = _late_cover(box, position, covers)
@@ -1332,6 +1522,8 @@ def _excuse_doubles(chars: list[_Char]) -> None:
         if c.char.isalnum() and not c.hidden:
             cx, cy = (c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2
             cells.setdefault((int(cx // 8), int(cy // 8)), []).append(c)
+    if not cells:  # no letter seen on the page (only an OCR layer): nothing to excuse a hidden one
+        return
     for c in hidden:
         cx, cy = (c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2
         reach = max(1.0, 0.4 * max(c.box[2] - c.box[0], c.box[3] - c.box[1]))
@@ -1549,7 +1741,7 @@ def _dotted(inked: np.ndarray) -> bool:
     a narrow patch of ink standing alone between blank columns, low on the line; the first and last patch
     are not counted (the stop after a word)."""
     columns: np.ndarray = np.asarray(inked.any(axis=0))
-    edges = np.flatnonzero(columns[1:] != columns[:-1]) + 1
+    edges = (columns[1:] != columns[:-1]).nonzero()[0] + 1  # (``np.flatnonzero`` without its wrapper)
     if len(edges) < 6:  # fewer than four patches of ink
         return False
     starts = edges[1::2] if columns[0] else edges[0::2]  # where patches begin, the first one left out
@@ -1557,9 +1749,13 @@ def _dotted(inked: np.ndarray) -> bool:
         return False
     ends = edges[2::2] if columns[0] else edges[1::2]
     starts, ends = starts[: len(ends)][:-1], ends[: len(starts)][:-1]  # the last patch left out too
+    # the letters' height (``tall`` below) is at most the image's: too few patches narrow even for that, too few
+    # for any height (the same answer as below, without measuring the rows)
+    if int(((ends - starts) <= max(2, 0.25 * inked.shape[0])).sum()) < DOTS:
+        return False
     rows = inked.sum(axis=1)
     top = int(np.argmax(rows > 0))
-    base = int(np.flatnonzero(rows >= 0.3 * rows.max())[-1])  # below it only descenders
+    base = int((rows >= 0.3 * rows.max()).nonzero()[0][-1])  # below it only descenders
     tall = base - top + 1
     narrow = (ends - starts) <= max(2, 0.25 * tall)
     if tall < 5 or int(narrow.sum()) < DOTS:
@@ -1583,7 +1779,7 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
     if not _may_be_overtyped(word):
         return False
     profile = inked.sum(axis=0)
-    columns = np.flatnonzero(profile)
+    columns = profile.nonzero()[0]  # (``np.flatnonzero`` of a row: the same, without its wrapper)
     if len(columns) < 2:
         return False
     first, last = int(columns[0]), int(columns[-1]) + 1
@@ -1594,7 +1790,7 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
     if longest < shortest:
         return False
     profile = profile[first:last].astype(np.float64)
-    mean = float(profile.mean())
+    mean = float(profile.sum()) / width  # what ``mean`` computes (the same sum, divided), without its wrapper
     profile = profile - mean
     energy = float(profile @ profile)
     if energy <= (REPEAT_EVEN * mean) ** 2 * width:
@@ -1613,12 +1809,15 @@ def _overtyped(under: np.ndarray, inked: np.ndarray, paper: float, word: str, em
         guess /= step
     dark = np.clip(paper - under[::step, first:last:step].astype(np.float32), 0, None)
 
-    def repeats(pitch: float) -> float:
-        return min(_similarity(dark, k * pitch) for k in range(1, REPEAT_SIGNS))
+    def repeats(pitch: float) -> bool:  # ``min(...) >= REPEAT_SIMILAR``, stopping at the first shift below it
+        return all(_similarity(dark, k * pitch) >= REPEAT_SIMILAR for k in range(1, REPEAT_SIGNS))
 
-    return max(repeats(guess + step / 8) for step in range(-8, 9)) >= REPEAT_SIMILAR
+    # ``max(...) >= REPEAT_SIMILAR`` over the pitches near the guess, stopping at the first that repeats
+    # (``_similarity`` is finite: the same answer as comparing the largest)
+    return any(repeats(guess + step / 8) for step in range(-8, 9))
 
 
+@functools.lru_cache(maxsize=4096)  # a word of the text layer, asked for every time it occurs
 def _may_be_overtyped(word: str) -> bool:
     """Whether a word's own letters would not look like one repeated sign: at least REPEAT_LETTERS
     letters, not mostly one letter (1000000), not a repeated group (10101010, bonbon), not mostly letters
