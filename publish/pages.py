@@ -343,6 +343,8 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
 
 
 class Page:
+    __slots__ = ("url", "title", "body", "packages")  # issue 19: every page of the archive is listed until the script check
+
     def __init__(self, url: str, title: str, body: str, packages: tuple[str, ...] = ()):
         self.url = url
         self.title = title
