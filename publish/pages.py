@@ -71,7 +71,7 @@ class PublishedFile:
 
     title: str
     url: str  # site-relative, e.g. "besluit/2024-1/document-1.pdf"
-    source: Path  # the published copy (sanitised), copied into the output
+    source: Path | str  # the published copy (sanitised), copied into the output; once staged a str (issue 19: memory)
     size: int
     pages: int
     texts: Sequence[str]  # list, or CachedTexts: read from the cache each time
