@@ -52,6 +52,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import paragraph, write_document  # noqa: E402
 from nightly import _approve, compare, run_build, snapshot, write_package  # noqa: E402
 
+from publish.cachestore import KEY_NAME  # noqa: E402
+
 CORPUS_VERSION = "2"
 RARE_POOL = 20_000_000  # words that occur in no base text, drawn log-uniformly: the vocabulary grows as real text's does
 BASE_TEXTS = 400
@@ -186,6 +188,11 @@ def bench(size: int, work: Path, pad: int, gate_rate: float, keep: bool, only_fi
     run_dir.mkdir(parents=True)
     out, cache = run_dir / "site", run_dir / "cache"
     shutil.copytree(seeded, cache)  # the build may add to its cache: the seed stays as it was
+    # The seed is signed with the key beside it (publish/cachestore.py): without that key beside the copy, the build
+    # ignores every seeded result and parses each (one-page) PDF again, and the page texts never reach the index.
+    key = seeded.parent / KEY_NAME
+    if key.is_file():
+        shutil.copy2(key, run_dir / KEY_NAME)
     _rekey(cache, info["version"])
 
     # The archive of published versions belongs to this run (not beside the reused corpus), so a second run

@@ -767,7 +767,7 @@ def _stage_files(
                 expected = inspector.expected_sha256(f.source)
                 hashes[f.url] = expected
                 if reuse is not None and expected and reuse.link(f.url, f"pdf:{expected}", target):
-                    f.source = target
+                    f.source = os.fspath(target)  # issue 19: a str (a third of a Path's memory), one per PDF of the archive
                     continue
                 _copy_verified(f.source, target, expected)
                 before = live / f.url
@@ -779,9 +779,9 @@ def _stage_files(
                 if same:
                     os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
                 else:
-                    src = f.source.stat()
+                    src = os.stat(f.source)
                     os.utime(target, ns=(src.st_atime_ns, src.st_mtime_ns))
-                f.source = target
+                f.source = os.fspath(target)
                 if reuse is not None and expected:
                     reuse.record(f.url, f"pdf:{expected}")
     return hashes

@@ -65,13 +65,13 @@ def filesize(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
 
 
-@dataclass
+@dataclass(slots=True)  # issue 19: one per published PDF, held for the whole build: no per-object __dict__
 class PublishedFile:
     """A PDF as it appears on the site."""
 
     title: str
     url: str  # site-relative, e.g. "besluit/2024-1/document-1.pdf"
-    source: Path  # the published copy (sanitised), copied into the output
+    source: Path | str  # the published copy (sanitised), copied into the output; once staged a str (issue 19: memory)
     size: int
     pages: int
     texts: Sequence[str]  # list, or CachedTexts: read from the cache each time
@@ -84,16 +84,17 @@ class PublishedFile:
         return any_text(self.texts)
 
 
-@dataclass
+@dataclass(slots=True)  # issue 19: one per inventory row of the archive, held for the whole build
 class RowView:
     row: InventoryRow
     anchor: str
     file: PublishedFile | None
     withdrawn: Any = None  # history.Change when the document was withdrawn
     attached_to: RowView | None = None  # the e-mail this document is an attachment of (same `Family`)
-    attachments: list[RowView] = field(default_factory=list)  # this e-mail's attachments
-    thread: list[RowView] = field(default_factory=list)  # other documents of the e-mail conversation
-    related: list[RowView] = field(default_factory=list)  # `Gerelateerd ID`
+    # Issue 19: empty is one shared tuple (most rows have none of these; three empty lists a row add up in an archive).
+    attachments: Sequence[RowView] = ()  # this e-mail's attachments
+    thread: Sequence[RowView] = ()  # other documents of the e-mail conversation
+    related: Sequence[RowView] = ()  # `Gerelateerd ID`
     page_url: str = ""  # the document's own page
 
     @property
@@ -321,23 +322,29 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
         head = head or next(
             (m for m in members if m.row.file_type.lower().replace("-", "") in ("email", "mail", "msg", "eml")), members[0]
         )
-        for m in members:
-            if m is not head:
-                m.attached_to = head
-                head.attachments.append(m)
+        attachments = [m for m in members if m is not head]
+        for m in attachments:
+            m.attached_to = head
+        head.attachments = attachments
     for members in threads.values():
         if len(members) < 2:
             continue
         for m in members:
             family = {id(x) for x in [m, m.attached_to, *m.attachments] if x is not None}
-            m.thread = list(islice((x for x in members if id(x) not in family), MAX_LINKED))  # bounded: threads can be long
+            thread = list(islice((x for x in members if id(x) not in family), MAX_LINKED))  # bounded: threads can be long
+            if thread:
+                m.thread = thread
     for r in rows:
-        r.related = [by_nr[n] for n in r.row.related if n in by_nr and by_nr[n] is not r]
+        related = [by_nr[n] for n in r.row.related if n in by_nr and by_nr[n] is not r]
+        if related:
+            r.related = related
     position = {id(r): i for i, r in enumerate(rows)}
     return sorted(rows, key=lambda r: (position[id(r.attached_to or r)], r.attached_to is not None, position[id(r)]))
 
 
 class Page:
+    __slots__ = ("url", "title", "body", "packages")  # issue 19: every page of the archive is listed until the script check
+
     def __init__(self, url: str, title: str, body: str, packages: tuple[str, ...] = ()):
         self.url = url
         self.title = title

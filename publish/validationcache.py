@@ -290,7 +290,8 @@ class Entry:
     problems: list = dataclasses.field(default_factory=list)
     partial: object = None
     privacy: list | None = None  # problems of the privacy check of the published texts; None: not known
-    body: dict | None = None  # what is written (entries made this build)
+    body: dict | None = None  # what is written (entries made this build): its "privacy" member, the rest in ``head``
+    head: str = ""  # the rest of the body as JSON text (issue 19: compact while every package waits for its PDFs)
 
 
 class ValidationCache:
@@ -373,15 +374,18 @@ class ValidationCache:
             return
         try:
             codec = _Codec(folder)
-            entry.body = {
+            head = {
                 "versie": VERSION,
                 "sleutel": entry.key,
                 "map": folder.name,
                 "besluit": codec.encode(decision),
                 "deels": codec.encode(partial),
                 "problemen": _problems_json(problems),
-                "privacy": None,
             }
+            # Issue 19: held as its JSON text until ``finish`` (the privacy check comes later, after every PDF was
+            # read): a tenth of the memory of the nested lists, for every package of a cold build at once.
+            entry.body = {"privacy": None}
+            entry.head = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
         except (Uncacheable, RecursionError):
             entry.body = None
 
@@ -390,10 +394,15 @@ class ValidationCache:
         while it was being validated is validated again next build)."""
         if entry is None or entry.hit or entry.body is None or self.cache is None:
             return
+        # Issue 19: the serialised model (about as large as the model itself) is let go once written: the entry stays
+        # with its package for the whole build, and its body would then be held for every decision of the archive.
+        body, head, entry.body, entry.head = entry.body, entry.head, None, ""
         if self.key(folder) != entry.key:
             self.used.discard(entry.key)
             return
-        data = json.dumps(entry.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+        # The same bytes as one json.dumps of the whole body with "privacy" as its last member.
+        privacy = json.dumps(body.get("privacy"), ensure_ascii=False, separators=(",", ":"))
+        data = (head[:-1] + ',"privacy":' + privacy + "}").encode("utf-8", "surrogatepass")
         try:
             self.cache.put_blob(KIND, entry.key, data)
         except OSError:  # a read-only or full cache: validated again next time

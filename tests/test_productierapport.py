@@ -604,6 +604,11 @@ def test_attachments_follow_their_email(tmp_path):
     views = link_rows([RowView(r, r.nr, None) for r in decision.inventory])
     assert [v.row.nr for v in views][:2] == ["10001", "10002"]
     assert views[1].attached_to is views[0] and views[0].attachments == [views[1]]
+    # Issue 19 (memory): rows are slotted, and a row without links holds the one shared empty tuple, not lists of its own.
+    assert not hasattr(views[0], "__dict__")
+    bare = [v for v in views if not v.attachments and not v.thread and not v.related]
+    assert bare and all(v.attachments == () and v.thread == () and v.related == () for v in bare)
+    assert all(v.related for v in views if v.row.nr == "10001")  # `Gerelateerd ID` 10004 is still linked
 
 
 def test_check_reports_the_rows_read(tmp_path):

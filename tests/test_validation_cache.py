@@ -449,3 +449,31 @@ def test_entries_of_another_shape_are_refused(make_package, tmp_path):
         vc.cache.put_blob(KIND, entry.key, json.dumps(forged).encode("utf-8"))
         fresh = _cache(tmp_path)
         assert not fresh.lookup(pkg).hit, forged
+
+
+def test_an_entry_is_held_as_text_until_written_then_let_go(make_package, tmp_path):
+    """Issue 19 (memory): an entry made this build holds its body as JSON text while the build reads the PDFs, writes
+    exactly the bytes one json.dumps of the whole body (privacy findings last) gives, and lets go of it once written,
+    so the serialised models of a whole cold build are not held to its end; the entry reads back as the same model."""
+    from publish.package import read_package
+    from publish.problems import Problems
+    from publish.validationcache import KIND as KIND_NAME
+    from publish.validationcache import privacy_problems
+
+    pkg = make_package()
+    vc = _cache(tmp_path)
+    entry = vc.lookup(pkg)
+    decision, problems, partial = read_package(pkg)
+    vc.made(entry, pkg, decision, problems, partial)
+    assert entry.head.startswith('{"versie":') and entry.body == {"privacy": None}
+    found = Problems(pkg.name)
+    found.warning("documenten/1.pdf", "pagina 1", "een BSN-achtig nummer «x»", "Lak het.", "privacy.bsn")
+    privacy_problems(entry, found)
+    whole = {**json.loads(entry.head), "privacy": [[p.file, p.location, p.message, p.fix, p.code, p.severity] for p in found]}
+    vc.finish(entry, pkg)
+    assert entry.body is None and entry.head == ""
+    stored = vc.cache.get_blob(KIND_NAME, entry.key)[1]
+    assert stored == json.dumps(whole, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    again = _cache(tmp_path).lookup(pkg)
+    assert again is not None and again.hit and again.decision == decision
+    assert [p.code for p in again.privacy] == ["privacy.bsn"]
