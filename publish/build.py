@@ -62,6 +62,8 @@ class BuildReport:
     counters: dict[str, int] = field(default_factory=dict)  # issue 19: work done and work saved by the memos
     site: dict[str, int] = field(default_factory=dict)  # issue 19: pages rendered / from the cache, files reused
     memory: dict[str, float] = field(default_factory=dict)  # issue 19: peak resident MiB of this process per phase
+    cpu: dict[str, float] = field(default_factory=dict)  # issue 19: CPU seconds of this process per phase (not load-bound)
+    cpu_mark: float = field(default_factory=time.process_time)  # the CPU clock at the end of the previous phase
     written: bool = False
     error: str = ""
     exit_code: int = EXIT_OK
@@ -85,6 +87,7 @@ class BuildReport:
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
             "tellers": dict(sorted(self.counters.items())),
             "geheugen_mib": {k: round(v, 1) for k, v in sorted(self.memory.items())},
+            "cpu_per_fase": {k: round(v, 3) for k, v in sorted(self.cpu.items())},
         }
 
 
@@ -655,8 +658,13 @@ def _write_site(
 
 
 def _lap(report: BuildReport, name: str, t0: float) -> None:
-    """The time of a phase, and (issue 19) the peak resident memory of this process during it."""
+    """The time of a phase, and (issue 19) its CPU seconds and the peak resident memory of this process during it."""
     report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - t0
+    # CPU seconds of this process since the previous phase ended (the short steps between phases count with the
+    # next phase): on a shared machine the wall times above grow with the load, these do not.
+    cpu = time.process_time()
+    report.cpu[name] = report.cpu.get(name, 0.0) + cpu - report.cpu_mark
+    report.cpu_mark = cpu
     peak = _peak_rss_mib()
     if peak is not None:
         report.memory[name] = max(report.memory.get(name, 0.0), peak)
