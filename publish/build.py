@@ -40,7 +40,7 @@ from .sitemaps import MAX_BYTES as SITEMAP_BYTES
 from .sitemaps import MAX_URLS as SITEMAP_URLS
 from .sitemaps import iter_sitemaps, robots_txt
 from .store import Archive, archive_dir
-from .swap import keep_unchanged_times, swap_in
+from .swap import Removal, keep_unchanged_times, swap_in
 from .validationcache import ValidationCache
 
 EXIT_OK, EXIT_REFUSED, EXIT_FAILURE = 0, 1, 2
@@ -530,6 +530,7 @@ def _write_site(
         fcntl.flock(lock, fcntl.LOCK_EX)
         _cleanup_stale(parent, out)
         work = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=parent))
+        removal = Removal()  # issue 19: what the build no longer needs is removed while it goes on
         try:
             new_site = work / "site"
             sources = work / "site_src"
@@ -621,6 +622,7 @@ def _write_site(
                 shutil.copytree(sources, opts.keep_sources)
                 if (work / "generated").is_dir():
                     shutil.copytree(work / "generated", opts.keep_sources, dirs_exist_ok=True)
+            removal.start(sources, work / "generated")  # mkdocs and the checks are done with them
             t0 = time.perf_counter()
             _add_files(views, names, new_site)
             _add_redirects(views, new_site, site.base_url)
@@ -647,13 +649,16 @@ def _write_site(
             report.site["bestanden_tijd_behouden"] = keep_unchanged_times(new_site, out)  # issue 19: a sync skips them
             _lap(report, "site_tijden", t0)
             t0 = time.perf_counter()
-            swap_in(new_site, out, work / "old")
+            swap_in(new_site, out, work / "old", remove=False)
+            removal.start(work / "old")  # the previous site, removed while the record of the new one is saved
             report.written = True
             report.site["bestanden_hergebruikt"] = reuse.linked
             report.site["bytes_hergebruikt"] = reuse.linked_bytes
             _save_incremental(cache, reuse, used_pages, report, used_sources, fragments.used)
+            removal.wait()
             _lap(report, "site_wissel", t0)
         finally:
+            removal.wait()
             shutil.rmtree(work, ignore_errors=True)
 
 
