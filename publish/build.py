@@ -649,13 +649,13 @@ def _write_site(
             report.site["bestanden_tijd_behouden"] = keep_unchanged_times(new_site, out)  # issue 19: a sync skips them
             _lap(report, "site_tijden", t0)
             t0 = time.perf_counter()
-            swap_in(new_site, out, work / "old", remove=False)
-            removal.start(work / "old")  # the previous site, removed while the record of the new one is saved
+            # The previous site is removed before the record of the new one is saved, never beside it: removing its hard
+            # links to the files the new site shares changes those files' change time (ctime), which the record holds.
+            swap_in(new_site, out, work / "old")
             report.written = True
             report.site["bestanden_hergebruikt"] = reuse.linked
             report.site["bytes_hergebruikt"] = reuse.linked_bytes
             _save_incremental(cache, reuse, used_pages, report, used_sources, fragments.used)
-            removal.wait()
             _lap(report, "site_wissel", t0)
         finally:
             removal.wait()

@@ -27,9 +27,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def swap_in(new: Path, live: Path, trash: Path, remove: bool = True) -> None:
-    """Make ``new`` the ``live`` directory; the previous one ends up at ``trash`` and is removed (``remove=False``:
-    left there for the caller to remove, e.g. while it does other work)."""
+def swap_in(new: Path, live: Path, trash: Path) -> None:
+    """Make ``new`` the ``live`` directory; the previous one ends up at ``trash`` and is removed."""
     if live.is_symlink() or (live.exists() and not live.is_dir()):
         raise RuntimeError(f"{live} bestaat al en is geen map")
     if not live.exists():
@@ -44,8 +43,7 @@ def swap_in(new: Path, live: Path, trash: Path, remove: bool = True) -> None:
         except OSError:
             os.rename(trash, live)
             raise
-    if remove:
-        shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def keep_unchanged_times(new: Path, live: Path) -> int:
@@ -92,7 +90,10 @@ def keep_unchanged_times(new: Path, live: Path) -> int:
 class Removal:
     """Folders removed in a background thread while the build goes on (issue 19: a site of hundreds of thousands of
     files and folders takes the disk a while to remove, and removing waits on the disk, not the processor). ``wait``
-    before the folders' parent is removed or the build ends; a folder is only handed over once nothing uses it."""
+    before the folders' parent is removed or the build ends; a folder is only handed over once nothing uses it. Never
+    a folder holding hard links to files another part of the build still looks at: removing a link changes the
+    file's change time (ctime), which publish/incremental.py records (the previous site is removed in the foreground
+    for that reason)."""
 
     def __init__(self) -> None:
         import threading

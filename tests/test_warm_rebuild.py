@@ -137,21 +137,33 @@ def test_removal_removes_in_the_background_and_wait_waits(tmp_path):
 
 
 @pytest.mark.slow
-def test_warm_build_leaves_nothing_beside_the_site_and_keeps_every_file(make_package, decisions, tmp_path):
-    """A rebuild that changed nothing: no file rewritten (same inode or same time), and neither the sources nor the
-    previous site left beside the output once the build is done (removed in the background, waited for)."""
+def test_warm_builds_link_everything_again_and_leave_nothing_beside_the_site(make_package, decisions, tmp_path):
+    """Rebuilds that changed nothing: no file rewritten (same inode or same time); every build after the first links
+    the same files from the live site (the record of the live site stays valid: removing the previous site, whose
+    hard links share those files, happens before the record is saved); and neither the sources nor the previous site
+    is left beside the output once the build is done (removed in the background, waited for)."""
+    import json
+
     approve(make_package("a", meta={"kenmerk": "2024-0001", "titel": "Eerste besluit"}))
     approve(make_package("b", meta={"kenmerk": "2024-0002", "titel": "Tweede besluit"}))
     out, cache = tmp_path / "uit" / "site", tmp_path / "cache"
 
-    def build() -> None:
-        result = subprocess.run([str(EXE), *build_args(decisions, out, cache=cache)], capture_output=True, text=True, timeout=300)
+    def build(n: int) -> dict:
+        report = tmp_path / f"rapport-{n}.json"
+        args = build_args(decisions, out, "--report", str(report), cache=cache)
+        result = subprocess.run([str(EXE), *args], capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stdout + result.stderr
+        return json.loads(report.read_text())
 
-    build()
+    build(1)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    time.sleep(0.02)
-    build()
-    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    assert after == before
+    linked = []
+    for n in (2, 3, 4):
+        time.sleep(0.02)
+        report = build(n)
+        linked.append(report["site"]["bestanden_hergebruikt"])
+        assert report["site"].get("paginas_gerenderd", 0) == 0
+        assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+        assert set(report["cpu_per_fase"]) >= {"valideren_en_pdf", "site_paginas", "mkdocs", "zoekindex", "site_wissel"}
+    assert linked[0] > 0 and linked == [linked[0]] * 3, linked
     assert sorted(p.name for p in out.parent.iterdir()) == [".site.woo-lock", "site"]
