@@ -529,8 +529,9 @@ def _write_site(
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _cleanup_stale(parent, out)
+        removal = Removal()  # issue 19: what the build no longer needs is removed while it goes on (made first: a
+        # SIGTERM between making the temporary folder and the ``try`` below would leave the folder behind)
         work = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=parent))
-        removal = Removal()  # issue 19: what the build no longer needs is removed while it goes on
         try:
             new_site = work / "site"
             sources = work / "site_src"
