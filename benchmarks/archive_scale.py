@@ -49,8 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import paragraph, write_document  # noqa: E402
-from nightly import _approve, compare, run_build, snapshot, write_package  # noqa: E402
+from corpus import paragraph  # noqa: E402
+from nightly import _approve, rebuild_scenarios, run_build, show_scenarios, write_package  # noqa: E402
 
 from publish.cachestore import KEY_NAME  # noqa: E402
 
@@ -203,23 +203,33 @@ def bench(size: int, work: Path, pad: int, gate_rate: float, keep: bool, only_fi
         result = {"decisions": size, **{k: v for k, v in info.items() if k != "key"}, "first": first, "site_bytes": _du(out)}
         shutil.rmtree(run_dir, ignore_errors=True)
         return result
-    after_first = snapshot(out)
-    time.sleep(0.05)
-    warm = run_build(corpus, out, cache, run_dir / "warm.json", archive)
-    after_warm = snapshot(out)
+    from publish.cache import Cache
+    from publish.pdfs import PDF_CODE_VERSION
 
-    pkg = sorted(corpus.iterdir())[size // 2]
-    doc = sorted((pkg / "documenten").glob("*.pdf"))[0]
-    original = doc.read_bytes()
-    approval = (pkg / "goedkeuring.json").read_bytes()
-    try:
-        write_document(doc, random.Random(size), 2)  # a real PDF: the real gate reads it
+    def new_package(target: Path, i: int) -> Path:
+        """A new decision whose PDFs' gate results are seeded in the run's cache, as the corpus's are."""
+        rng = random.Random(i)
+        run_cache = Cache(cache)
+
+        def pdf(path: Path, label: str, pages: int) -> None:
+            data = tiny_pdf(label, pad)
+            path.write_bytes(data)
+            sha = hashlib.sha256(data).hexdigest()
+            key = f"{sha}-v{PDF_CODE_VERSION}"
+            run_cache.put_bytes("published", key, ".pdf", data)
+            texts = page_texts(rng, [paragraph(rng, 80)], pages)
+            run_cache.put_json("pdf", key, {"sha256": sha, "ok": True, "pages": pages, "texts": texts, "error": "",
+                "error_code": "", "published_size": len(data), "published_sha256": sha, "findings": []})  # fmt: skip
+
+        pkg = write_package(
+            target, i, rng, "archief", lambda path, kenmerk, nr: pdf(path, f"{kenmerk} document {nr}", 3),
+            lambda path, kenmerk: pdf(path, f"{kenmerk} besluitbrief", 2),
+        )  # fmt: skip
         _approve(pkg)
-        changed = run_build(corpus, out, cache, run_dir / "changed.json", archive)
-        after_change = snapshot(out)
-    finally:
-        doc.write_bytes(original)
-        (pkg / "goedkeuring.json").write_bytes(approval)
+        return pkg
+
+    scenarios = rebuild_scenarios(corpus, out, cache, run_dir, archive, new_package)
+    warm, changed = scenarios["builds"]["warm"], scenarios["builds"]["changed"]
     result = {
         "decisions": size,
         **{k: v for k, v in info.items() if k not in ("key", "version")},
@@ -229,8 +239,9 @@ def bench(size: int, work: Path, pad: int, gate_rate: float, keep: bool, only_fi
         "site_bytes": _du(out),
         "gate_rate": gate_rate,
         "gate_seconds_estimate": info["pages"] / gate_rate if gate_rate else None,
-        "warm_rewrite": compare(after_first, after_warm),
-        "change_rewrite": compare(after_warm, after_change),
+        **scenarios,
+        "warm_rewrite": scenarios["rewrites"]["warm"],
+        "change_rewrite": scenarios["rewrites"]["changed"],
         "load_after": os.getloadavg(),
     }
     if not keep:
@@ -260,15 +271,7 @@ def show(r: dict) -> None:
         )
     if "warm" not in r:
         return
-    print(line("warm, niets gewijzigd", r["warm"]))
-    print(line("één pakket gewijzigd", r["changed"]))
-    for name, key in (("warm, niets gewijzigd", "warm_rewrite"), ("één pakket gewijzigd", "change_rewrite")):
-        c = r[key]
-        print(
-            f"  {name}: {c['rewritten_files']} van {c['files']} bestanden herschreven ({c['rewritten_bytes'] / 1e6:.2f} MB), "
-            f"{c['changed_files']} met nieuwe inhoud ({c['changed_bytes'] / 1e6:.2f} MB), {c['removed']} verwijderd; "
-            f"sync uploadt {c['sync_upload_files']} bestanden, {c['sync_upload_bytes'] / 1e6:.2f} MB"
-        )
+    show_scenarios(r)
     if r["gate_seconds_estimate"]:
         print(
             f"  pdf-controle (niet gemeten, geschat): {r['pages']} pagina's / {r['gate_rate']:g} pagina's/s = "

@@ -217,6 +217,8 @@ def compare(before: dict, after: dict) -> dict:
         "sync_upload_files": len(upload),
         "sync_upload_bytes": sum(after[k][1] for k in upload),
         "changed_examples": sorted(changed + new)[:12],
+        # What changed outside the search index (the pages, downloads and open data of the site), up to 40.
+        "changed_outside_index": sorted(k for k in changed + new if not k.startswith("zoeken/index/"))[:40],
         # The search index's part (zoeken/index/): what issue 19 asks to bring down.
         "index_files": sum(1 for k in after if k.startswith("zoeken/index/")),
         "index_bytes": sum(v[1] for k, v in after.items() if k.startswith("zoeken/index/")),
@@ -268,6 +270,110 @@ def run_build(decisions: Path, out: Path, cache: Path, report: Path, extra: tupl
     return data
 
 
+DEMO_KEY = ROOT / "demo" / "sleutels" / "demo-ondertekenaar"
+SCENARIOS = (
+    ("warm", "warm, niets gewijzigd"),
+    ("changed", "één document vervangen"),
+    ("text", "tekst van besluit.md gewijzigd"),
+    ("added", "één besluit toegevoegd"),
+    ("withdrawn", "één besluit ingetrokken"),
+)
+
+
+def rebuild_scenarios(corpus: Path, out: Path, cache: Path, run_dir: Path, extra: tuple[str, ...], new_package) -> dict:
+    """The rebuilds of issue 19 after a first build into ``out``, one after the other on the same site: nothing
+    changed; one document of one decision replaced by a real reportlab PDF (approved again); one decision's
+    besluit.md text changed (approved again); one new decision (``new_package(target, i)`` writes it, approved);
+    one decision withdrawn (``woo-publish withdraw``, signed with the demonstration key). For each: the build
+    report (per-phase timings, CPU seconds) and what it did to the site tree (``compare``). The corpus is put
+    back as it was afterwards (it is reused); the archive of published versions must be the run's own
+    (``--archief`` in ``extra``): it remembers the withdrawal."""
+    size = sum(1 for _ in corpus.iterdir())
+    packages = sorted(corpus.iterdir())
+    builds: dict[str, dict] = {}
+    rewrites: dict[str, dict] = {}
+    restore: dict[Path, bytes | None] = {}
+
+    def keep(path: Path) -> None:
+        if path not in restore:
+            restore[path] = path.read_bytes() if path.exists() else None
+
+    def step(name: str) -> None:
+        before = snapshot(out)
+        time.sleep(0.05)  # a rewrite of an unchanged file must show as a new modification time
+        builds[name] = run_build(corpus, out, cache, run_dir / f"{name}.json", extra)
+        rewrites[name] = compare(before, snapshot(out))
+
+    added: Path | None = None
+    try:
+        step("warm")
+        pkg = packages[size // 2]
+        doc = sorted((pkg / "documenten").glob("*.pdf"))[0]
+        for path in (doc, pkg / "goedkeuring.json"):
+            keep(path)
+        write_document(doc, random.Random(size), 2)
+        _approve(pkg)
+        step("changed")
+        pkg = packages[size // 3]
+        for path in (pkg / "besluit.md", pkg / "goedkeuring.json"):
+            keep(path)
+        text = (pkg / "besluit.md").read_text(encoding="utf-8")
+        (pkg / "besluit.md").write_text(text.replace("Samenvatting: ", "Samenvatting (bijgewerkt): ", 1), encoding="utf-8")
+        _approve(pkg)
+        step("text")
+        added = new_package(corpus, size)
+        step("added")
+        pkg = packages[size // 4]
+        keep(pkg / "wijzigingen.json")
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            withdraw = subprocess.run(
+                [str(Path(sys.executable).parent / "woo-publish"), "withdraw", str(pkg), "--reden", "Benchmark: ingetrokken",
+                 "--datum", "2026-01-01", "--sleutel", str(private_copy(DEMO_KEY, Path(tmp))), "--config", str(ROOT / "mkdocs.yml")],
+                capture_output=True, text=True,
+            )  # fmt: skip
+        if withdraw.returncode != 0:
+            raise SystemExit(f"withdraw failed:\n{withdraw.stdout}\n{withdraw.stderr}")
+        step("withdrawn")
+    finally:
+        for path, data in restore.items():
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(data)
+        if added is not None:
+            shutil.rmtree(added, ignore_errors=True)
+    return {"builds": builds, "rewrites": rewrites}
+
+
+def show_scenarios(r: dict) -> None:
+    """Per rebuild: CPU seconds, time per phase, and files and bytes rewritten and uploaded by a sync."""
+    for key, name in SCENARIOS:
+        if key not in r["builds"]:
+            continue
+        b, c = r["builds"][key], r["rewrites"][key]
+        cpu = b.get("cpu_seconds", 0.0)
+        print(
+            f"  {name}: CPU {cpu:.1f} s ({1000 * cpu / r['decisions']:.1f} ms per besluit), wand {b['wall']:.1f} s, pdf's gelezen {b['pdfs_parsed']}"
+        )
+        phases = b.get("cpu_per_fase") or b["timings"]
+        label = "CPU per fase" if b.get("cpu_per_fase") else "tijd per fase"
+        print(
+            f"    {label}: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in sorted(phases.items(), key=lambda kv: -kv[1]) if k != "totaal")
+        )
+        print(
+            f"    {c['rewritten_files']} van {c['files']} bestanden herschreven ({c['rewritten_bytes'] / 1e6:.3f} MB), "
+            f"{c['changed_files']} met nieuwe inhoud ({c['changed_bytes'] / 1e6:.3f} MB), {c['touched_same_content']} "
+            f"herschreven met dezelfde inhoud, {c['added']} nieuw, {c['removed']} verwijderd; sync uploadt {c['sync_upload_files']} "
+            f"bestanden, {c['sync_upload_bytes'] / 1e6:.3f} MB; zoekindex {c['index_changed_files']} van {c['index_files']} "
+            f"bestanden ({c['index_changed_bytes'] / 1e6:.3f} MB)"
+        )
+        if c.get("changed_outside_index"):
+            print("    buiten de zoekindex: " + ", ".join(c["changed_outside_index"]))
+
+
 def pdftotext_pages_per_second(pdfs: list[Path], pages: int) -> float | None:
     if not shutil.which("pdftotext"):
         return None
@@ -288,25 +394,23 @@ def bench(size: int, work: Path, extra: tuple[str, ...] = ()) -> dict:
     run_dir.mkdir(parents=True)
     out, cache = run_dir / "site", run_dir / "cache"
 
+    extra = (*extra, "--archief", str(run_dir / "archief"))  # the run's own: it remembers the withdrawal
     cold = run_build(corpus, out, cache, run_dir / "cold.json", extra)
-    after_cold = snapshot(out)
-    time.sleep(0.05)  # a rewrite of an unchanged file must show as a new modification time
-    warm = run_build(corpus, out, cache, run_dir / "warm.json", extra)
-    after_warm = snapshot(out)
 
-    # One package changes: a document is replaced and the package approved again.
-    pkg = sorted(corpus.iterdir())[size // 2]
-    doc = sorted((pkg / "documenten").glob("*.pdf"))[0]
-    original = doc.read_bytes()
-    approval = (pkg / "goedkeuring.json").read_bytes()
-    try:
-        write_document(doc, random.Random(size), 2)
+    def new_package(target: Path, i: int) -> Path:
+        rng = random.Random(i)
+        pkg = write_package(
+            target,
+            i,
+            rng,
+            "synthetisch",
+            lambda path, kenmerk, nr: write_document(path, rng, rng.randint(1, 4)),
+            lambda path, kenmerk: _letter((str(path), rng.randrange(1 << 30))),
+        )
         _approve(pkg)
-        changed = run_build(corpus, out, cache, run_dir / "changed.json", extra)
-        after_change = snapshot(out)
-    finally:
-        doc.write_bytes(original)
-        (pkg / "goedkeuring.json").write_bytes(approval)
+        return pkg
+
+    scenarios = rebuild_scenarios(corpus, out, cache, run_dir, extra, new_package)
 
     from pypdf import PdfReader
 
@@ -318,14 +422,15 @@ def bench(size: int, work: Path, extra: tuple[str, ...] = ()) -> dict:
         "pdfs": len(pdfs),
         "pages": pages,
         "cold": cold,
-        "warm": warm,
-        "changed": changed,
+        "warm": scenarios["builds"]["warm"],
+        "changed": scenarios["builds"]["changed"],
+        **scenarios,
         "gate_pages_per_s": pages / pdf_seconds if pdf_seconds else None,
         "pages_per_cpu_hour": pages / cold["cpu_seconds"] * 3600 if cold.get("cpu_seconds") else None,
         "pdftotext_pages_per_s": pdftotext_pages_per_second(pdfs, pages),
         "site_bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
-        "warm_rewrite": compare(after_cold, after_warm),
-        "change_rewrite": compare(after_warm, after_change),
+        "warm_rewrite": scenarios["rewrites"]["warm"],
+        "change_rewrite": scenarios["rewrites"]["changed"],
     }
 
 
@@ -355,6 +460,8 @@ def show(r: dict) -> None:
             f"{c['sync_upload_bytes'] / 1e6:.2f} MB; zoekindex: {c['index_changed_files']} van {c['index_files']} bestanden "
             f"({c['index_changed_bytes'] / 1e6:.2f} van {c['index_bytes'] / 1e6:.2f} MB)"
         )
+    if "builds" in r:
+        show_scenarios(r)
     gate = r["gate_pages_per_s"]
     poppler = r["pdftotext_pages_per_s"]
     print(

@@ -40,7 +40,7 @@ from .sitemaps import MAX_BYTES as SITEMAP_BYTES
 from .sitemaps import MAX_URLS as SITEMAP_URLS
 from .sitemaps import iter_sitemaps, robots_txt
 from .store import Archive, archive_dir
-from .swap import keep_unchanged_times, swap_in
+from .swap import Removal, keep_unchanged_times, swap_in
 from .validationcache import ValidationCache
 
 EXIT_OK, EXIT_REFUSED, EXIT_FAILURE = 0, 1, 2
@@ -62,6 +62,8 @@ class BuildReport:
     counters: dict[str, int] = field(default_factory=dict)  # issue 19: work done and work saved by the memos
     site: dict[str, int] = field(default_factory=dict)  # issue 19: pages rendered / from the cache, files reused
     memory: dict[str, float] = field(default_factory=dict)  # issue 19: peak resident MiB of this process per phase
+    cpu: dict[str, float] = field(default_factory=dict)  # issue 19: CPU seconds of this process per phase (not load-bound)
+    cpu_mark: float = field(default_factory=time.process_time)  # the CPU clock at the end of the previous phase
     written: bool = False
     error: str = ""
     exit_code: int = EXIT_OK
@@ -85,6 +87,7 @@ class BuildReport:
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
             "tellers": dict(sorted(self.counters.items())),
             "geheugen_mib": {k: round(v, 1) for k, v in sorted(self.memory.items())},
+            "cpu_per_fase": {k: round(v, 3) for k, v in sorted(self.cpu.items())},
         }
 
 
@@ -526,6 +529,8 @@ def _write_site(
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _cleanup_stale(parent, out)
+        removal = Removal()  # issue 19: what the build no longer needs is removed while it goes on (made first: a
+        # SIGTERM between making the temporary folder and the ``try`` below would leave the folder behind)
         work = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=parent))
         try:
             new_site = work / "site"
@@ -618,6 +623,7 @@ def _write_site(
                 shutil.copytree(sources, opts.keep_sources)
                 if (work / "generated").is_dir():
                     shutil.copytree(work / "generated", opts.keep_sources, dirs_exist_ok=True)
+            removal.start(sources, work / "generated")  # mkdocs and the checks are done with them
             t0 = time.perf_counter()
             _add_files(views, names, new_site)
             _add_redirects(views, new_site, site.base_url)
@@ -644,6 +650,8 @@ def _write_site(
             report.site["bestanden_tijd_behouden"] = keep_unchanged_times(new_site, out)  # issue 19: a sync skips them
             _lap(report, "site_tijden", t0)
             t0 = time.perf_counter()
+            # The previous site is removed before the record of the new one is saved, never beside it: removing its hard
+            # links to the files the new site shares changes those files' change time (ctime), which the record holds.
             swap_in(new_site, out, work / "old")
             report.written = True
             report.site["bestanden_hergebruikt"] = reuse.linked
@@ -651,12 +659,18 @@ def _write_site(
             _save_incremental(cache, reuse, used_pages, report, used_sources, fragments.used)
             _lap(report, "site_wissel", t0)
         finally:
+            removal.wait()
             shutil.rmtree(work, ignore_errors=True)
 
 
 def _lap(report: BuildReport, name: str, t0: float) -> None:
-    """The time of a phase, and (issue 19) the peak resident memory of this process during it."""
+    """The time of a phase, and (issue 19) its CPU seconds and the peak resident memory of this process during it."""
     report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - t0
+    # CPU seconds of this process since the previous phase ended (the short steps between phases count with the
+    # next phase): on a shared machine the wall times above grow with the load, these do not.
+    cpu = time.process_time()
+    report.cpu[name] = report.cpu.get(name, 0.0) + cpu - report.cpu_mark
+    report.cpu_mark = cpu
     peak = _peak_rss_mib()
     if peak is not None:
         report.memory[name] = max(report.memory.get(name, 0.0), peak)

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import sys
 from pathlib import Path
 
@@ -200,21 +201,31 @@ class LiveReuse:
             return False  # not recorded, made from other inputs, or a damaged record
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in entry[1:5]):
             return False
-        source = self.live / rel
+        source = os.path.join(self.live, rel)
         try:
             st = os.lstat(source)
-            if [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] != entry[1:5] or not os.path.isfile(source):
-                return False
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                target.unlink()
-            os.link(source, target, follow_symlinks=False)
+            if [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] != entry[1:5] or not stat.S_ISREG(st.st_mode):
+                return False  # touched since, or not a regular file (lstat: a symbolic link is not one)
+            self._link(source, target)
         except OSError:
             return False
         self.record(rel, key)
         self.linked += 1
         self.linked_bytes += st.st_size
         return True
+
+    @staticmethod
+    def _link(source: str, target: Path) -> None:
+        """``target`` made a hard link to ``source``, its folder made when it is not there yet (issue 19: a warm build
+        links every unchanged file of the site, so each system call per file counts; no memory of folders kept)."""
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target, follow_symlinks=False)
+        except FileExistsError:
+            os.unlink(target)
+            os.link(source, target, follow_symlinks=False)
 
     def record(self, rel: str, key: str) -> None:
         if key:

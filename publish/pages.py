@@ -343,13 +343,15 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
 
 
 class Page:
-    __slots__ = ("url", "title", "body", "packages")  # issue 19: every page of the archive is listed until the script check
+    __slots__ = ("url", "title", "body", "packages", "clean_digest")  # issue 19: every page of the archive is listed until the script check
 
-    def __init__(self, url: str, title: str, body: str, packages: tuple[str, ...] = ()):
+    def __init__(self, url: str, title: str, body: str, packages: tuple[str, ...] = (), clean_digest: str = ""):
         self.url = url
         self.title = title
         self.body = body
         self.packages = packages  # the packages (folder names) whose data the page shows
+        # The SHA-256 of ``body`` when it was already found free of script markup (pagecache.clean_digest), else "".
+        self.clean_digest = clean_digest
 
     @property
     def source_path(self) -> str:
@@ -558,7 +560,7 @@ class Generator:
     def _decision_pages(self, v: DecisionView) -> None:
         """A decision's own pages: from the page cache when its key is there and the entry passes every
         check (publish/pagecache.py), else rendered (and stored)."""
-        from .pagecache import SOURCE_KIND, clean_check, pack_pages, unpack_pages
+        from .pagecache import SOURCE_KIND, clean_digest, pack_pages, unpack_pages
 
         plans = self._plans(v)
         key = self._page_key(v)
@@ -567,12 +569,17 @@ class Generator:
             stored = self.cache.get_blob(SOURCE_KIND, key)
             bodies = unpack_pages(stored[1], [(url, title) for _, url, title, _ in plans]) if stored is not None else None
             if bodies is not None:
-                clean = clean_check(self.known_clean)
-                if all(clean(body) for body in bodies):
+                digest_if_clean = clean_digest(self.known_clean)
+                digests = []
+                for body in bodies:
+                    digests.append(digest_if_clean(body))
+                    if not digests[-1]:
+                        break
+                if all(digests):
                     self.decisions_from_cache += 1
                     packages = (v.decision.name,)
-                    for (_, url, title, _), body in zip(plans, bodies):
-                        self._emit(Page(url, title, body, packages))
+                    for (_, url, title, _), body, digest in zip(plans, bodies, digests):
+                        self._emit(Page(url, title, body, packages, digest))
                     return
             if stored is not None:
                 self.cache_refused += 1

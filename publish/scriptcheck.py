@@ -329,6 +329,10 @@ class GeneratedCheck:
     def add(self, page) -> None:
         if not page.packages:
             return
+        known = getattr(page, "clean_digest", "")
+        if known:  # found clean as it came from the page cache (pagecache.clean_digest): the same test, done once
+            self.found_clean.add(known)
+            return
         digest = hashlib.sha256(page.body.encode("utf-8", "surrogatepass")).hexdigest()
         if digest in self.clean_before:
             self.found_clean.add(digest)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import stat
 from pathlib import Path
 
 from .libc import libc
@@ -48,25 +49,69 @@ def swap_in(new: Path, live: Path, trash: Path) -> None:
 def keep_unchanged_times(new: Path, live: Path) -> int:
     """Sync-friendly output (issue 19): every file of ``new`` whose bytes equal the file at the same
     place in ``live`` gets the live file's modification time, so rsync and S3 sync (which compare size
-    and time) upload only what really changed. Returns how many files kept their time."""
+    and time) upload only what really changed. Returns how many files kept their time. Symbolic links
+    (in either tree) are left alone. One ``scandir`` per folder and one ``lstat`` per file in the live
+    tree: a file linked from the live site (the same inode, so the same time) costs nothing more."""
     import filecmp
 
     if not live.is_dir() or live.is_symlink():
         return 0
     kept = 0
-    for folder, _dirs, files in os.walk(new):
-        for name in files:
-            target = Path(folder) / name
-            before = live / target.relative_to(new)
-            try:
-                if target.is_symlink() or before.is_symlink():
-                    continue
-                old, now = before.stat(), target.stat()
-                if old.st_mtime_ns == now.st_mtime_ns or old.st_size != now.st_size:
-                    continue
-                if filecmp.cmp(before, target, shallow=False):
-                    os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
-                    kept += 1
-            except OSError:
-                continue  # not in the live site, or unreadable there: the new file is simply newer
+    new_root, live_root = os.fspath(new), os.fspath(live)
+    folders = [""]
+    while folders:
+        rel = folders.pop()
+        try:
+            entries = os.scandir(os.path.join(new_root, rel) if rel else new_root)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                sub = f"{rel}/{entry.name}" if rel else entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(sub)
+                        continue
+                    if not entry.is_file(follow_symlinks=False):
+                        continue
+                    now = entry.stat(follow_symlinks=False)
+                    before = os.path.join(live_root, sub)
+                    old = os.lstat(before)
+                    if not stat.S_ISREG(old.st_mode) or old.st_mtime_ns == now.st_mtime_ns or old.st_size != now.st_size:
+                        continue
+                    if filecmp.cmp(before, entry.path, shallow=False):
+                        os.utime(entry.path, ns=(old.st_atime_ns, old.st_mtime_ns))
+                        kept += 1
+                except OSError:
+                    continue  # not in the live site, or unreadable there: the new file is simply newer
     return kept
+
+
+class Removal:
+    """Folders removed in a background thread while the build goes on (issue 19: a site of hundreds of thousands of
+    files and folders takes the disk a while to remove, and removing waits on the disk, not the processor). ``wait``
+    before the folders' parent is removed or the build ends; a folder is only handed over once nothing uses it. Never
+    a folder holding hard links to files another part of the build still looks at: removing a link changes the
+    file's change time (ctime), which publish/incremental.py records (the previous site is removed in the foreground
+    for that reason)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._threads: list[threading.Thread] = []
+
+    def start(self, *folders: Path) -> None:
+        import threading
+
+        def remove() -> None:
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        thread = threading.Thread(target=remove, name="woo-opruimen", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def wait(self) -> None:
+        for thread in self._threads:
+            thread.join()
+        self._threads.clear()

@@ -1,0 +1,169 @@
+"""Warm rebuilds (issue 19): the per-file work of a build that changed nothing is cut without changing its output.
+
+- ``LiveReuse`` links an unchanged live file with one system call when its folder is there (``_link``), and still
+  only a regular file that is exactly the one recorded;
+- a decision's pages from the page cache are checked for script markup once (``pagecache.clean_digest``), and the
+  build's check of the generated pages takes that result instead of hashing and looking the page up again;
+- ``keep_unchanged_times`` walks nested folders with ``scandir`` and leaves symbolic links alone in either tree;
+- the sources and the previous site are removed in the background while the build goes on (``swap.Removal``), and
+  nothing of them is left beside the site once the build is done.
+
+Byte-identity of warm and cold builds is proved by tests/test_incremental_site.py and tests/test_golden.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from support import approve, build_args
+
+EXE = Path(sys.executable).parent / "woo-publish"
+
+
+def _reuse(tmp_path: Path):
+    from publish.cache import Cache
+    from publish.incremental import LiveReuse
+
+    live = tmp_path / "live"
+    (live / "besluit" / "a").mkdir(parents=True)
+    (live / "besluit" / "a" / "index.html").write_text("<p>pagina</p>", encoding="utf-8")
+    (live / "besluit" / "a" / "1.pdf").write_bytes(b"%PDF-1.4 doc")
+    reuse = LiveReuse(Cache(tmp_path / "cache"), live)
+    reuse.record("besluit/a/index.html", "k-page")
+    reuse.record("besluit/a/1.pdf", "k-pdf")
+    reuse.save()
+    return LiveReuse(Cache(tmp_path / "cache"), live), live
+
+
+def test_link_makes_missing_folders_and_replaces_a_file_in_the_way(tmp_path):
+    reuse, live = _reuse(tmp_path)
+    new = tmp_path / "new"
+    assert reuse.link("besluit/a/index.html", "k-page", new / "besluit" / "a" / "index.html")  # folders made
+    (new / "besluit" / "a" / "1.pdf").write_bytes(b"in the way")
+    assert reuse.link("besluit/a/1.pdf", "k-pdf", new / "besluit" / "a" / "1.pdf")  # replaced, not appended to
+    assert (new / "besluit" / "a" / "1.pdf").read_bytes() == b"%PDF-1.4 doc"
+    assert os.path.samefile(new / "besluit" / "a" / "1.pdf", live / "besluit" / "a" / "1.pdf")
+    assert reuse.linked == 2
+    assert set(reuse.recorded()) == {"besluit/a/index.html", "besluit/a/1.pdf"}
+
+
+def test_link_refuses_another_key_a_touched_file_and_a_symbolic_link(tmp_path):
+    reuse, live = _reuse(tmp_path)
+    new = tmp_path / "new"
+    assert not reuse.link("besluit/a/index.html", "other-key", new / "x.html")
+    page = live / "besluit" / "a" / "index.html"
+    page.unlink()  # the same name, now a symbolic link to a file with the same bytes: never linked
+    (tmp_path / "elsewhere.html").write_text("<p>pagina</p>", encoding="utf-8")
+    page.symlink_to(tmp_path / "elsewhere.html")
+    assert not reuse.link("besluit/a/index.html", "k-page", new / "besluit" / "a" / "index.html")
+    time.sleep(0.01)
+    (live / "besluit" / "a" / "1.pdf").write_bytes(b"%PDF-1.4 doc")  # rewritten in place (new ctime): made again
+    assert not reuse.link("besluit/a/1.pdf", "k-pdf", new / "besluit" / "a" / "1.pdf")
+    assert not (new / "besluit").exists() or not any((new / "besluit").rglob("*.*"))
+    assert reuse.linked == 0
+
+
+def test_clean_digest_is_the_body_hash_only_for_bodies_without_script_markup():
+    import hashlib
+
+    from publish.pagecache import clean_check, clean_digest
+
+    body = "<p>Een besluit</p>"
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    assert clean_digest(frozenset())(body) == digest  # scanned now: clean
+    assert clean_digest({digest})(body) == digest  # known clean from the last build
+    for bad in ('<p onclick="x()">a</p>', "<script>alert(1)</script>", '<a href="javascript:x()">a</a>'):
+        assert clean_digest(frozenset())(bad) == ""
+        assert not clean_check(frozenset())(bad)
+    assert clean_check(frozenset())(body)
+
+
+def test_generated_check_takes_a_page_checked_clean_as_checked():
+    from publish.pages import Page
+    from publish.scriptcheck import GeneratedCheck
+
+    found: set[str] = set()
+    check = GeneratedCheck({}, frozenset(), found)
+    check.add(Page("besluit/a/", "A", "<p>a</p>", ("pkg-a",), "d" * 64))
+    assert found == {"d" * 64}
+    assert not check.check.blamed and not check.check.unattributed
+    # Without the digest the page is hashed and scanned as before: script markup is blamed on its package.
+    check.add(Page("besluit/b/", "B", '<p onclick="x()">b</p>', ("pkg-b",)))
+    assert "pkg-b" in check.check.blamed
+
+
+def test_keep_unchanged_times_nested_folders_and_linked_folders(tmp_path):
+    from publish.swap import keep_unchanged_times
+
+    live, new = tmp_path / "live", tmp_path / "new"
+    for folder in (live, new):
+        (folder / "a" / "b" / "c").mkdir(parents=True)
+        (folder / "a" / "b" / "c" / "deep.html").write_text("diep", encoding="utf-8")
+    os.utime(live / "a" / "b" / "c" / "deep.html", ns=(1, 2_000_000_000))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "deep.html").write_text("diep", encoding="utf-8")
+    (new / "linked").symlink_to(outside, target_is_directory=True)  # a linked folder is not followed
+    (live / "linked").mkdir()
+    (live / "linked" / "deep.html").write_text("diep", encoding="utf-8")
+    os.utime(live / "linked" / "deep.html", ns=(1, 2_000_000_000))
+    assert keep_unchanged_times(new, live) == 1
+    assert (new / "a" / "b" / "c" / "deep.html").stat().st_mtime_ns == 2_000_000_000
+    assert (outside / "deep.html").stat().st_mtime_ns != 2_000_000_000
+
+
+def test_removal_removes_in_the_background_and_wait_waits(tmp_path):
+    from publish.swap import Removal
+
+    folders = []
+    for n in range(3):
+        folder = tmp_path / f"f{n}"
+        for i in range(20):
+            (folder / f"d{i}").mkdir(parents=True)
+            (folder / f"d{i}" / "x.txt").write_text("x")
+        folders.append(folder)
+    removal = Removal()
+    removal.start(*folders[:2])
+    removal.start(folders[2], tmp_path / "absent")  # an absent folder is no error
+    removal.wait()
+    assert not any(f.exists() for f in folders)
+    removal.wait()  # twice is fine
+
+
+@pytest.mark.slow
+def test_warm_builds_link_everything_again_and_leave_nothing_beside_the_site(make_package, decisions, tmp_path):
+    """Rebuilds that changed nothing: no file rewritten (same inode or same time); every build after the first links
+    the same files from the live site (the record of the live site stays valid: removing the previous site, whose
+    hard links share those files, happens before the record is saved); and neither the sources nor the previous site
+    is left beside the output once the build is done (removed in the background, waited for)."""
+    import json
+
+    approve(make_package("a", meta={"kenmerk": "2024-0001", "titel": "Eerste besluit"}))
+    approve(make_package("b", meta={"kenmerk": "2024-0002", "titel": "Tweede besluit"}))
+    out, cache = tmp_path / "uit" / "site", tmp_path / "cache"
+
+    def build(n: int) -> dict:
+        report = tmp_path / f"rapport-{n}.json"
+        args = build_args(decisions, out, "--report", str(report), cache=cache)
+        result = subprocess.run([str(EXE), *args], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return json.loads(report.read_text())
+
+    build(1)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    linked = []
+    for n in (2, 3, 4):
+        time.sleep(0.02)
+        report = build(n)
+        linked.append(report["site"]["bestanden_hergebruikt"])
+        assert report["site"].get("paginas_gerenderd", 0) == 0
+        assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+        assert set(report["cpu_per_fase"]) >= {"valideren_en_pdf", "site_paginas", "mkdocs", "zoekindex", "site_wissel"}
+    assert linked[0] > 0 and linked == [linked[0]] * 3, linked
+    assert sorted(p.name for p in out.parent.iterdir()) == [".site.woo-lock", "site"]
