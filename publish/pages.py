@@ -343,7 +343,8 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
 
 
 class Page:
-    __slots__ = ("url", "title", "body", "packages", "clean_digest")  # issue 19: every page of the archive is listed until the script check
+    # issue 19: every page of the archive is listed until the script check
+    __slots__ = ("url", "title", "body", "packages", "clean_digest")
 
     def __init__(self, url: str, title: str, body: str, packages: tuple[str, ...] = (), clean_digest: str = ""):
         self.url = url
