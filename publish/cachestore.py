@@ -246,6 +246,15 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
+# An entry's name as the cache makes it: ``kind/xx/key[.suffix]``, three plain segments. An object in a shared
+# bucket is named by whoever can write the bucket: a name such as ``pagina/../../x`` must never become a local path.
+_ENTRY_NAME = re.compile(r"[A-Za-z0-9_\-]{1,64}/[A-Za-z0-9_\-]{1,16}/[A-Za-z0-9_\-][A-Za-z0-9._\-]{0,200}")
+
+
+def is_entry_name(name: str) -> bool:
+    return bool(_ENTRY_NAME.fullmatch(name)) and ".." not in name
+
+
 S3_URL = re.compile(r"s3://([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(/[A-Za-z0-9._\-/]{0,500})?")
 ENDPOINT_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?/?|https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?/?")
 
@@ -307,6 +316,12 @@ class S3Store:
     def _key(self, name: str) -> str:
         return f"{self.prefix}/{name}" if self.prefix else name
 
+    def _local(self, name: str) -> Path:
+        """The mirror's copy of an entry; a name that is no entry name never becomes a path (OSError)."""
+        if not is_entry_name(name):
+            raise OSError(errno.EINVAL, "geen naam van een cache-item")
+        return self.mirror / name
+
     def _error(self, exc: Exception, what: str) -> OSError:
         return OSError(errno.EIO, f"de S3-cache ({_safe(self.remote)}) {what} ({type(exc).__name__})")
 
@@ -314,10 +329,10 @@ class S3Store:
         """The local copy when there is one (read again and again, e.g. a PDF's page texts), else the object,
         copied here. Either is checked by the caller (checksum and MAC) as any entry."""
         try:
-            return (self.mirror / name).read_bytes()
+            return self._local(name).read_bytes()
         except OSError:
             pass
-        return self._fetch(name)
+        return self._fetch(name) if is_entry_name(name) else None
 
     def _fetch(self, name: str) -> bytes | None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -328,7 +343,7 @@ class S3Store:
             return None  # absent or unreachable: made again (and written back when the store takes it)
         COUNTERS["remote_read"] += 1
         try:
-            write_file(self.mirror / name, body)
+            write_file(self._local(name), body)
         except OSError:
             pass
         return body
@@ -336,7 +351,9 @@ class S3Store:
     def exists(self, name: str) -> bool:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        if (self.mirror / name).is_file():
+        if not is_entry_name(name):
+            return False
+        if self._local(name).is_file():
             return True
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(name))
@@ -352,7 +369,7 @@ class S3Store:
         except (ClientError, BotoCoreError, ValueError) as exc:
             raise self._error(exc, "kon het item niet bewaren") from None
         COUNTERS["remote_written"] += 1
-        path = self.mirror / name
+        path = self._local(name)
         try:
             write_file(path, data)
         except OSError:
@@ -361,7 +378,7 @@ class S3Store:
 
     def local_path(self, name: str) -> Path:
         """A local copy of the entry (fetched when missing; the caller checks its SHA-256 as for a local cache)."""
-        path = self.mirror / name
+        path = self._local(name)
         if not path.is_file():
             self._fetch(name)
         return path
@@ -375,15 +392,19 @@ class S3Store:
             pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start)
             for page in pages:
                 for item in page.get("Contents", []):
-                    yield item["Key"][cut:]
+                    name = item["Key"][cut:]
+                    if is_entry_name(name):  # anything else in the bucket is not ours to delete, nor a local path
+                        yield name
         except (ClientError, BotoCoreError) as exc:
             raise self._error(exc, "kon niet opgeruimd worden") from None
 
     def delete(self, name: str) -> bool:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        if not is_entry_name(name):
+            return False
         try:
-            (self.mirror / name).unlink(missing_ok=True)
+            self._local(name).unlink(missing_ok=True)
         except OSError:
             pass
         try:

@@ -213,3 +213,29 @@ def test_a_worker_reads_its_own_key_and_reports_only_its_identity(tmp_path, monk
     monkeypatch.setenv("WOO_CACHE_KEY_FILE", str(key))
     identity = worker_key_identity(spec)
     assert identity == key_identity(bytes.fromhex("7e" * 32)) and "7e7e" not in identity
+
+
+def test_a_foreign_object_name_in_the_bucket_never_becomes_a_local_path(make_package, decisions, tmp_path, s3):
+    """Attack round 6, row 5: whoever can write the bucket (no key needed) names an object ``pagina/../../x``; the
+    clean-up after a build must not unlink that path beside the local cache folder, nor delete the object."""
+    approve(make_package("goed"))
+    out_a, env_a = machine(tmp_path, "a", s3)
+    code, _, text = build(decisions, out_a, REMOTE, env_a, "--cache-sleutel", str(s3.key))
+    assert code == 0, text
+    victim = tmp_path / "a" / "slachtoffer.txt"  # lokaal/pagina/../../slachtoffer.txt
+    victim.write_text("blijft staan", encoding="utf-8")
+    foreign = ["proef/pagina/../../slachtoffer.txt", "proef/pagina/ab/../../../slachtoffer.txt", "proef/pagina/x"]
+    for name in foreign:
+        s3.client.put_object(Bucket=BUCKET, Key=name, Body=b"{}")
+    code, _, text = build(decisions, out_a, REMOTE, env_a, "--cache-sleutel", str(s3.key))
+    assert code == 0, text
+    assert victim.read_text(encoding="utf-8") == "blijft staan"
+    assert set(foreign) <= set(objects(s3.client))
+
+
+def test_only_entry_names_are_entry_names():
+    from publish.cachestore import is_entry_name
+
+    assert is_entry_name("pagina/ab/ab12cd.json") and is_entry_name("published/0f/0f9e.pdf")
+    for name in ("pagina/../../x", "pagina/ab/..", "pagina/ab/../x", "/etc/passwd", "pagina/ab", "pagina/ab/x/y", "a/b/.x", ""):
+        assert not is_entry_name(name), name
