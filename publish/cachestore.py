@@ -121,7 +121,15 @@ def read_key(path: Path) -> bytes:
         os.close(fd)
     if len(data) > MAX_KEY_FILE:
         raise CacheKeyError(f"het sleutelbestand van de cache ({_safe(path)}) is te groot voor een sleutel.")
-    return _parse(data, path)
+    key = _parse(data, path)
+    # Attack round 6, row 3: a key another user planted or can read signs forgeries (as ssh does with private keys).
+    if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o077):
+        raise CacheKeyError(
+            f"het sleutelbestand van de cache ({_safe(path)}) is niet alleen van de gebruiker die bouwt: het is van een "
+            "andere gebruiker of anderen mogen het lezen of wijzigen. Wie de sleutel kent, kan de cache vervalsen. "
+            "Maak het bestand van de bouwgebruiker en zet de rechten op chmod 600, of geef met --cache-sleutel een ander bestand."
+        )
+    return key
 
 
 def create_key(path: Path) -> bytes:
@@ -155,7 +163,14 @@ class KeyChoice:
 def key_choice(root: str | os.PathLike, option: str | os.PathLike | None = None) -> KeyChoice:
     named = option or os.environ.get(KEY_ENV)
     if named:
-        return KeyChoice(Path(os.path.abspath(named)), True)
+        path = Path(os.path.abspath(named))
+        cache = os.path.abspath(root)
+        if os.path.commonpath([str(path), cache]) == cache:
+            raise CacheKeyError(
+                f"het sleutelbestand van de cache ({_safe(path)}) staat in de cachemap zelf: wie de cache kan wijzigen, "
+                "kent dan ook de sleutel. Zet het bestand buiten de cachemap (bijvoorbeeld ernaast) en geef dat pad met --cache-sleutel."
+            )
+        return KeyChoice(path, True)
     return KeyChoice(default_key_file(root), False)
 
 

@@ -207,6 +207,7 @@ def test_a_worker_reads_its_own_key_and_reports_only_its_identity(tmp_path, monk
 
     key = tmp_path / "sleutel"
     key.write_text("7e" * 32)
+    key.chmod(0o600)
     spec = CacheSpec(str(tmp_path / "cache"), key_file=str(tmp_path / "alleen-op-de-buildmachine"))
     monkeypatch.delenv("WOO_CACHE_KEY_FILE", raising=False)
     assert worker_key_identity(spec) == ""  # no key on this worker: the build refuses it before sending work

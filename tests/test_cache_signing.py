@@ -101,6 +101,7 @@ def test_entries_verify_only_under_their_key_kind_and_name(tmp_path):
     # Another key (another cache's, or an attacker's) verifies nothing.
     other_key = tmp_path / "andere-sleutel"
     other_key.write_text("ab" * 32)
+    other_key.chmod(0o600)
     assert Cache.open(root, other_key).get_json("pdf-oordeel", "aa11") is None
     assert cachestore.COUNTERS["refused"] == before + 3
     # A damaged entry (checksum wrong) is damage, not a forgery: absent, not counted.
@@ -298,6 +299,7 @@ def test_a_lost_or_unusable_key(make_package, decisions, tmp_path):
     # A named key that exists: used; entries made under the default key are not trusted under it.
     named = tmp_path / "eigen-sleutel"
     named.write_text("cd" * 32 + "\n")
+    named.chmod(0o600)
     code, report, text = build(decisions, out, "--cache-sleutel", str(named))
     assert code == 0, text
     assert report["tellers"]["cache_ongeldig_ondertekend"] > 0 and report["pdfs_parsed"] > 0
@@ -334,3 +336,22 @@ def test_forged_page_texts_are_never_published(make_package, decisions, tmp_path
     assert report["pdfs_parsed"] > 0
     assert "VERVALST" not in all_text(fresh)
     assert site_files(fresh) == reference
+
+
+def test_a_key_others_may_read_or_a_key_inside_the_cache_is_refused(tmp_path):
+    """Attack round 6, rows 3 and 2: a key file open to group or others (or planted by another user) and a key file
+    inside the cache folder would let whoever can write the cache sign forgeries; both stop the build (Dutch)."""
+    from publish.cachestore import CacheKeyError, key_choice, read_key
+
+    key = tmp_path / "sleutel"
+    key.write_text("ab" * 32 + "\n")
+    for mode in (0o644, 0o660, 0o604):
+        key.chmod(mode)
+        with pytest.raises(CacheKeyError, match="chmod 600"):
+            read_key(key)
+    key.chmod(0o600)
+    assert read_key(key) == bytes.fromhex("ab" * 32)
+    cache = tmp_path / "cache"
+    with pytest.raises(CacheKeyError, match="in de cachemap zelf"):
+        key_choice(cache, cache / "sub" / "sleutel")
+    assert key_choice(cache, tmp_path / "sleutel").named  # beside the cache is fine
