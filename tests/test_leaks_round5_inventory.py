@@ -31,7 +31,7 @@ SECRET = "notulist J. Pietersen"
 TITLE = f"E-mail over planning ({SECRET})"
 
 
-def _package(make_package, change, after=None):
+def _package(make_package, change, after=None, shared=False):
     pkg = make_package(meta={"inventaris": "inventaris.xlsx"})
     wb = Workbook()
     ws = wb.active
@@ -43,6 +43,8 @@ def _package(make_package, change, after=None):
     wb.save(pkg / "inventaris.xlsx")
     if after is not None:
         _rewrite_sheet(pkg / "inventaris.xlsx", after)
+    if shared:
+        _shared_runs(pkg / "inventaris.xlsx")
     for n in (1, 2):
         write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
     decision, found = load_package(pkg)
@@ -384,21 +386,7 @@ def test_a_run_of_rich_text_excel_does_not_show_refuses_the_package(make_package
 
 
 def _package_rich(make_package, change, shared):
-    pkg = make_package(meta={"inventaris": "inventaris.xlsx"})
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADER)
-    ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "X-1"])
-    ws.append([2, "E-mail over planning", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", "X-2"])
-    ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, "X-3"])
-    change(ws)
-    wb.save(pkg / "inventaris.xlsx")
-    if shared:
-        _shared_runs(pkg / "inventaris.xlsx")
-    for n in (1, 2):
-        write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
-    _, found = load_package(pkg)
-    return [p for p in found if p.is_error]
+    return _package(make_package, change, after=None, shared=shared)[1]
 
 
 @pytest.mark.parametrize("shared", [False, True], ids=["inline", "gedeelde tekst"])
