@@ -9,35 +9,18 @@ ordinary colours and formats.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.colors import Color
 
-from publish.package import load_package
+from support import INVENTORY_HEADER, xlsx_inventory_package
 
-from support import write_pdf
-
-HEADER = ["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand", "Intern kenmerk"]
+HEADER = INVENTORY_HEADER
 SECRET = "notulist J. Pietersen"
 
 
 def _package(make_package, change):
-    pkg = make_package(meta={"inventaris": "inventaris.xlsx"})
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADER)
-    ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "X-1"])
-    ws.append([2, "E-mail over planning", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", "X-2"])
-    ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, "X-3"])
-    change(ws)
-    wb.save(pkg / "inventaris.xlsx")
-    for n in (1, 2):
-        write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
-    decision, found = load_package(pkg)
-    return decision, [p for p in found if p.is_error]
+    return xlsx_inventory_package(make_package, change)
 
 
 def _title(ws, **style):

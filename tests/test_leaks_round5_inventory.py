@@ -11,12 +11,10 @@ are put into its XML afterwards, as Excel writes them).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, DataBarRule, FormulaRule, Rule
 from openpyxl.styles import Alignment, Font, GradientFill, PatternFill
 from openpyxl.styles.colors import Color
@@ -24,31 +22,16 @@ from openpyxl.styles.differential import DifferentialStyle
 
 from publish.package import load_package
 
-from support import write_pdf
+from support import INVENTORY_HEADER, write_pdf, xlsx_inventory_package
 
-HEADER = ["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand", "Intern kenmerk"]
+HEADER = INVENTORY_HEADER
 SECRET = "notulist J. Pietersen"
 TITLE = f"E-mail over planning ({SECRET})"
 
 
 def _package(make_package, change, after=None, shared=False):
-    pkg = make_package(meta={"inventaris": "inventaris.xlsx"})
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADER)
-    ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "X-1"])
-    ws.append([2, "E-mail over planning", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", "X-2"])
-    ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, "X-3"])
-    change(ws)
-    wb.save(pkg / "inventaris.xlsx")
-    if after is not None:
-        _rewrite_sheet(pkg / "inventaris.xlsx", after)
-    if shared:
-        _shared_runs(pkg / "inventaris.xlsx")
-    for n in (1, 2):
-        write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
-    decision, found = load_package(pkg)
-    return decision, [p for p in found if p.is_error]
+    rewrites = [lambda path: _rewrite_sheet(path, after)] if after is not None else []
+    return xlsx_inventory_package(make_package, change, *rewrites, *([_shared_runs] if shared else []))
 
 
 def _rewrite_sheet(path, change):

@@ -261,3 +261,33 @@ def _marks():
 
 
 needs_browser, needs_node = _marks()  # aliases: @needs_browser is @pytest.mark.browser
+
+
+INVENTORY_HEADER = ["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand", "Intern kenmerk"]
+
+
+def xlsx_inventory_package(make_package, change, *rewrites):
+    """A package with a three-row ``inventaris.xlsx`` written by openpyxl, ``change(ws)`` applied before saving and
+    each of ``rewrites(path)`` after (XML openpyxl cannot write); (decision, errors) as ``load_package`` reads it.
+    Shared by the hidden-cell tests of rounds 4 and 5."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from publish.package import load_package
+
+    pkg = make_package(meta={"inventaris": "inventaris.xlsx"})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(INVENTORY_HEADER)
+    ws.append([1, "Verslag overleg", dt.datetime(2024, 1, 10), "Openbaar", None, "documenten/1.pdf", "X-1"])
+    ws.append([2, "E-mail over planning", None, "Deels openbaar", "5.1.2.e", "documenten/2.pdf", "X-2"])
+    ws.append([3, "Notitie", None, "Niet openbaar", "5.2.1", None, "X-3"])
+    change(ws)
+    wb.save(pkg / "inventaris.xlsx")
+    for rewrite in rewrites:
+        rewrite(pkg / "inventaris.xlsx")
+    for n in (1, 2):
+        write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
+    decision, found = load_package(pkg)
+    return decision, [p for p in found if p.is_error]
