@@ -292,6 +292,13 @@ def _build_with(
         report.exit_code = EXIT_FAILURE
         return
     archive = Archive(archive_dir(opts.archive, site, opts.decisions))
+    if any(p.code == "config.ondertekenaars_leeg" for p in site.problems) and archive.names():
+        report.error = (  # an emptied signers file would take every publication offline: a settings error, not a verdict
+            "het bestand met toegestane ondertekenaars is leeg, terwijl er al publicaties online staan: zo zou alles "
+            "offline gaan. Zet het bestand terug (versiegeschiedenis) of zet de ondertekenaars erin (docs/beheer.md)."
+        )
+        report.exit_code = EXIT_FAILURE
+        return
     unpacked = None
     signatures_before = dict(signing.COUNTERS)
     try:

@@ -250,6 +250,10 @@ def check(
     trust = Trust.from_site(site, cache)
     _print_problems(_skipped(folder))
     archive = Archive(archive_dir(archive_option, site, folder))
+    # Broken settings (no or an empty signers file) make every signature unverifiable: no verdict announces OFFLINE.
+    settings_broken = site is None or any(
+        p.code in ("config.ondertekenaars", "config.ondertekenaars_leeg") for p in site_problems
+    )
     results = evaluate(
         package_folders(folder),
         inspector,
@@ -283,6 +287,11 @@ def check(
                 click.echo(
                     f"BEHOUDEN    {label}: de huidige versie wordt NIET gepubliceerd ({why(f)}); "
                     f"de eerder goedgekeurde versie (gepubliceerd {f.archived_on}) blijft online."
+                )
+            elif f.state == OFFLINE and settings_broken:
+                click.echo(
+                    f"ONZEKER     {label}: wordt nu niet gepubliceerd ({why(f)}), maar dat komt door de site-instellingen "
+                    "hierboven: zo kan geen handtekening gecontroleerd worden. Herstel eerst de instellingen en controleer opnieuw."
                 )
             elif f.state == OFFLINE:
                 click.echo(

@@ -128,6 +128,8 @@ def evaluate(
                 result, allowed_hashes(list(allowed) + (result.decision.allowed_personal_data if result.decision else []))
             )
             if error and "ondertekend" in error:
+                error = _unverified_history(result, folder, trust, archive, error)
+            if error and "ondertekend" in error:
                 problems.error(
                     HISTORY_FILE,
                     "",
@@ -177,6 +179,73 @@ def evaluate(
         for r in results:
             validation.finish(r.cached, r.folder)
     return results
+
+
+def _listed(trust) -> set[str] | None:
+    """The principals named in the allowed-signers file (None: no file set)."""
+    if trust is None or trust.signers is None:
+        return None
+    try:
+        lines = Path(trust.signers).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return set()
+    return {name for line in lines if line.strip() and not line.lstrip().startswith("#") for name in line.split()[0].split(",")}
+
+
+def _unverified_history(r: PackageResult, folder: Path, trust, archive, error: str) -> str | None:
+    """Entries of wijzigingen.json whose signature does not verify. Hand-written (unsigned) ones: the old error, returned.
+    Signed ones (a signer since removed from the allowed signers, or broken settings): said as such, never "delete
+    them" (the file is the public history). A withdrawal stays in force: one a build already published (the archive
+    remembers it) keeps the item withdrawn with a warning; one never verified is an error (its public reason is not
+    trusted). An entry superseded by a valid one of the same kind and document (re-signed) is no problem."""
+    from .history import HISTORY_FILE, WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, raw_identity, read_history
+
+    raw, _ = read_history(folder)
+    valid = {(c.kind, c.document) for c in r.history}
+    unverified = [(i, c) for i, c in enumerate(raw, 1) if c not in r.history and (c.kind, c.document) not in valid]
+    listed = _listed(trust)
+    if any(
+        not (c.signature or {}).get("door") or (listed is not None and str(c.signature["door"]) in listed) for _, c in unverified
+    ):
+        return error  # hand-written, or a listed signer's signature that does not hold (tampered, copied): refused
+    remembered: set = set()
+    if archive is not None:
+        kenmerk, kind = (r.decision.kenmerk, r.decision.type) if r.decision is not None else raw_identity(folder)
+        try:
+            entry = (archive.decision(kenmerk, kind) or {}) if kenmerk else {}
+        except Exception:  # noqa: BLE001 - remembered_withdrawals reports a damaged archive record
+            entry = {}
+        remembered = {(w.get("soort"), w.get("document")) for w in entry.get("intrekkingen", [])}
+    signers = "het bestand met toegestane ondertekenaars" + (f" ({trust.signers.name})" if trust.signers else "")
+    for i, c in unverified:
+        who = str((c.signature or {}).get("door"))
+        withdrawal = c.kind in (WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT)
+        kept = withdrawal and (c.kind, c.document) in remembered
+        what = f"wijziging {i} ({c.kind}{' ' + c.document if c.document else ''}, {c.date.isoformat()}), ondertekend door {who}"
+        message = (
+            f"{what}: de handtekening kan niet gecontroleerd worden: de sleutel van {who} staat niet (meer) in {signers}, "
+            "of de instelling extra.woo.ondertekenaars in mkdocs.yml klopt niet."
+        )
+        if trust is None or trust.signers is None:
+            message = f"{what}: de handtekening kan niet gecontroleerd worden: in mkdocs.yml is geen bestand met toegestane ondertekenaars ingesteld (extra.woo.ondertekenaars)."
+        if kept:
+            r.history.append(c)
+            message += " De intrekking staat nog in het bestand en blijft van kracht."
+        elif withdrawal:
+            message += " Zolang dat zo is, geldt de intrekking niet."
+        fix = f"Herstel de instelling in mkdocs.yml of zet de regel van {who} terug in {signers}"
+        if withdrawal:
+            document = f" --document {c.document}" if c.document else ""
+            fix += (
+                f"; of, als {who} terecht is weggehaald, laat een huidige ondertekenaar de intrekking opnieuw ondertekenen met: "
+                f'woo-publish withdraw {folder}{document} --reden "{c.reason}" --datum {c.date.isoformat()}'
+            )
+        fix += f". Laat de regel in {HISTORY_FILE} staan: het is de openbare geschiedenis."
+        if kept:
+            r.problems.warning(HISTORY_FILE, "", message, fix, "wijzigingen.ondertekenaar_onbekend")
+        else:
+            r.problems.error(HISTORY_FILE, "", message, fix, "wijzigingen.ondertekenaar_onbekend")
+    return None
 
 
 def remembered_withdrawals(r: PackageResult, archive, is_error: bool = True) -> None:

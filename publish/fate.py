@@ -158,6 +158,7 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
                 "Elk besluit heeft een eigen kenmerk.",
                 "kenmerk.dubbel",
             )
+        _own_paths(s, f.current.folder)
         if s.problems.has_errors:
             f.state = OFFLINE
         elif s.decision.publication_date > today:
@@ -165,6 +166,16 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
         else:
             f.state, f.used = KEPT, s
             published.add(s.decision.slug)
+
+
+def _own_paths(s: PackageResult, folder: Path) -> None:
+    """Staff never see the temporary folder an archived version was unpacked in: its messages name the package folder."""
+    from dataclasses import replace
+
+    inner = str(s.folder)
+    s.problems[:] = [
+        replace(p, message=p.message.replace(inner, str(folder)), fix=p.fix.replace(inner, str(folder))) for p in s.problems
+    ]
 
 
 def vanished(results: list[PackageResult], archive: Archive | None) -> list[dict]:

@@ -331,6 +331,15 @@ def _nav_pages(nav) -> set[str]:
     return found
 
 
+def _has_signer(path: Path) -> bool:
+    """Whether an allowed-signers file names at least one key (a line that is not blank or a comment)."""
+    try:
+        with path.open("rb") as handle:
+            return any(line.strip() and not line.lstrip().startswith(b"#") for line in handle)
+    except OSError:
+        return True  # unreadable: verification says so per signature
+
+
 # --- approvals and archive (issue 13): ondertekenaars, vier_ogen, ongetekend, archief ---------------------------
 def _approval_settings(extra: dict, base: Path, problems: Problems) -> dict:
     """Who may sign approvals, whether two must, and where approved versions are archived."""
@@ -361,6 +370,17 @@ def _approval_settings(extra: dict, base: Path, problems: Problems) -> dict:
             )
         else:
             out["signers"] = path
+            if not _has_signer(path):
+                problems.warning(
+                    "mkdocs.yml",
+                    "extra.woo.ondertekenaars",
+                    f"het bestand met toegestane ondertekenaars '{signers}' bevat geen enkele sleutel: geen goedkeuring of "
+                    "intrekking kan gecontroleerd worden, dus er komt niets op de site.",
+                    "Zet per persoon die mag goedkeuren een regel met e-mailadres en openbare sleutel in het bestand "
+                    "(zie docs/beheer.md, 'Wie mag goedkeuren'); was het bestand per ongeluk leeggemaakt, zet het terug "
+                    "uit de versiegeschiedenis.",
+                    "config.ondertekenaars_leeg",
+                )
     elif not out["unsigned"]:
         problems.error(
             "mkdocs.yml",

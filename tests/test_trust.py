@@ -205,7 +205,9 @@ def test_archived_version_failing_the_current_checks_goes_offline_with_a_neutral
     out = tmp_path / "site"
     assert build(decisions, out, config=config).returncode == 0
     (pkg / "besluit.md").write_text((pkg / "besluit.md").read_text() + "\nGewijzigd.\n")
-    allowed.write_text("")  # Marie's key is revoked: her approvals no longer count
+    # Marie's key is revoked (Piet stays): her approvals no longer count. An emptied file is a settings error instead.
+    piet = Path(str(new_key(tmp_path / "keys", "piet")) + ".pub").read_text().split()
+    allowed.write_text(f"piet@gemeente.nl {piet[0]} {piet[1]}\n")
     checked = check(decisions, config=config)
     assert checked.returncode == 1 and "OFFLINE     pakket (2024-0001):" in checked.stdout
     result = build(decisions, out, "--report", str(tmp_path / "r.json"), config=config)

@@ -1,0 +1,130 @@
+"""What a tester tripped over as a new user (README, docs and the command line only): settings that make
+signatures unverifiable, preview builds, checking one package folder, consistent summaries and labels, renamed
+folders, and small wording. Every test runs the installed ``woo-publish`` and asserts on its output and exit status."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from support import DEMO_KEY, DEMO_SIGNERS, ROOT, PackageMaker, approve, run_cli
+
+pytestmark = pytest.mark.slow  # most tests here build a site
+
+
+def _site(tmp_path: Path) -> tuple[Path, PackageMaker, str]:
+    """A site folder as a new user has it: mkdocs.yml with its own ondertekenaars.txt, decisions/ beside it."""
+    site = tmp_path / "site-bron"
+    site.mkdir()
+    shutil.copy(DEMO_SIGNERS, site / "ondertekenaars.txt")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("ondertekenaars: demo/sleutels/toegestane-ondertekenaars", "ondertekenaars: ondertekenaars.txt")
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for folder in ("docs", "overrides"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, site / folder)
+    (site / "decisions").mkdir()
+    return site, PackageMaker(site / "decisions"), config
+
+
+def _approve(site: Path, pkg: Path) -> None:
+    approve(pkg, signers=site / "ondertekenaars.txt")
+
+
+def _build(site: Path, today: str = "2024-06-01", *extra: str):
+    return run_cli("build", "--out", str(site / "site"), "--vandaag", today, *extra, cwd=site)
+
+
+def _published_and_withdrawn(tmp_path):
+    site, make, config = _site(tmp_path)
+    pkg = make("pakket")
+    _approve(site, pkg)
+    other = make("ander", meta={"kenmerk": "2024-0002"})
+    _approve(site, other)
+    assert _build(site).returncode == 0
+    withdrawn = run_cli(
+        "withdraw",
+        "decisions/pakket",
+        "--reden",
+        "Verkeerde verzoeker",
+        "--datum",
+        "2024-06-01",
+        "--sleutel",
+        str(DEMO_KEY),
+        cwd=site,
+    )
+    assert withdrawn.returncode == 0, withdrawn.stdout
+    assert _build(site, "2024-06-02").returncode == 0
+    return site, config
+
+
+@pytest.mark.parametrize("breakage", ["tikfout", "leeg"])
+def test_broken_signer_settings_never_announce_offline_or_delete_history(tmp_path, breakage):
+    site, config = _published_and_withdrawn(tmp_path)
+    if breakage == "tikfout":
+        (site / "mkdocs.yml").write_text(
+            config.replace("ondertekenaars: ondertekenaars.txt", "ondertekenaar: ondertekenaars.txt")
+        )
+    else:
+        (site / "ondertekenaars.txt").write_text("")
+    result = run_cli("check", "--vandaag", "2024-06-03", cwd=site)
+    out = result.stdout
+    assert result.returncode == 1
+    assert "OFFLINE" not in out and "gaat offline" not in out
+    assert ".uitgepakt-" not in out and ".woo-archief" not in out  # no internal temporary folder
+    assert "ONZEKER     ander (2024-0002): wordt nu niet gepubliceerd" in out and "door de site-instellingen" in out
+    # The withdrawal is still in the file: said so, kept in force, and the fix never deletes the public history.
+    assert "staat niet meer in wijzigingen.json" not in out
+    assert "Verwijder de niet-ondertekende" not in out and "erwijder" not in out
+    assert "INGETROKKEN pakket (2024-0001): ingetrokken per 2024-06-01" in out
+    assert "WAARSCHUWING pakket/wijzigingen.json: wijziging 1 (besluit ingetrokken, 2024-06-01), ondertekend door " in out
+    assert "De intrekking staat nog in het bestand en blijft van kracht." in out
+    assert 'woo-publish withdraw decisions/pakket --reden "Verkeerde verzoeker" --datum 2024-06-01' in out
+    if breakage == "leeg":
+        assert "'ondertekenaars.txt' bevat geen enkele sleutel" in out
+        # The build does not take the site offline on an emptied signers file: it stops, the old site stays.
+        built = _build(site, "2024-06-03")
+        assert built.returncode == 2 and "het bestand met toegestane ondertekenaars is leeg" in built.stderr
+        assert (site / "site" / "besluit" / "2024-0002" / "index.html").is_file()
+
+
+def test_removed_signer_keeps_the_withdrawal_and_a_current_signer_can_re_sign(tmp_path):
+    """Removing a signer is routine (docs/beheer.md, 'Iemand weghalen'): what that person withdrew stays withdrawn
+    (withdrawing is the safe direction), with a warning; a current signer re-signs it and the warning goes."""
+    import subprocess
+
+    site, _config = _published_and_withdrawn(tmp_path)
+    new_key = tmp_path / "nieuw"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(new_key)], check=True)
+    public = new_key.with_suffix(".pub").read_text().split()
+    (site / "ondertekenaars.txt").write_text(f"nieuw@voorbeeld.invalid {public[0]} {public[1]}\n")
+    result = run_cli("check", "--vandaag", "2024-06-03", cwd=site)
+    out = result.stdout
+    assert "INGETROKKEN pakket (2024-0001)" in out and "blijft van kracht" in out and "demo-ondertekenaar" in out
+    assert "gaat offline" not in out or "ander" in out  # 'ander' was approved with the removed key only: documented
+    assert ".uitgepakt-" not in out
+    again = run_cli(
+        "withdraw",
+        "decisions/pakket",
+        "--reden",
+        "Verkeerde verzoeker",
+        "--datum",
+        "2024-06-01",
+        "--sleutel",
+        str(new_key),
+        cwd=site,
+    )
+    assert again.returncode == 0, again.stdout
+    out = run_cli("check", "--vandaag", "2024-06-03", cwd=site).stdout
+    assert "INGETROKKEN pakket (2024-0001)" in out and "pakket/wijzigingen.json" not in out
+
+
+def test_four_eyes_switched_on_names_the_package_folder_not_a_temporary_one(tmp_path):
+    site, _config = _published_and_withdrawn(tmp_path)
+    config = (site / "mkdocs.yml").read_text().replace("# vier_ogen: true", "vier_ogen: true")
+    (site / "mkdocs.yml").write_text(config)
+    out = run_cli("check", "--vandaag", "2024-06-03", cwd=site).stdout
+    assert "Laat een tweede persoon het pakket ook goedkeuren met: woo-publish approve decisions/ander" in out
+    assert ".uitgepakt-" not in out and ".woo-archief" not in out
