@@ -236,6 +236,17 @@ def _build(opts: BuildOptions, report: BuildReport, progress) -> None:
         _report_cache(cache, report, {k: v - before[k] for k, v in cachestore.COUNTERS.items()})
 
 
+def _preview(opts: BuildOptions, archive: Archive, today: dt.date) -> str:
+    """Why this build is a preview whose result must not enter the archive ("" when it is the real site): a day after
+    the real date (--vandaag), or another output folder than the one the archive belongs to."""
+    if today > dt.date.today():
+        return f"--vandaag {today.isoformat()} ligt na de echte datum"
+    owner = archive.site_output()
+    if owner is not None and owner != str(Path(opts.out).resolve()):
+        return f"de uitvoermap {opts.out} is niet de map van de site ({owner})"
+    return ""
+
+
 def _report_cache(cache: Cache, report: BuildReport, counted: dict[str, int]) -> None:
     """Cache entries not signed with this cache's key: counted, and said once (never the key, never an entry)."""
     refused = counted["refused"]
@@ -365,7 +376,22 @@ def _build_with(
                 if opts.strict:
                     return
         report.timings["site"] = time.perf_counter() - t0
-        if report.written:
+        preview = _preview(opts, archive, today) if report.written else ""
+        if preview:
+            report.warnings.append(
+                {
+                    "package": "",
+                    "file": "",
+                    "location": "archief",
+                    "message": f"proefbuild ({preview}): het archief ({archive.root}) is niet bijgewerkt, dus wat deze build "
+                    "toont, telt later niet als gepubliceerd.",
+                    "fix": "Niets te doen voor een proef. Zie docs/beheer.md, 'Proefbuilds'.",
+                    "code": "archief.proefbuild",
+                    "severity": "waarschuwing",
+                }
+            )
+        elif report.written:
+            archive.claim_output(opts.out)
             # Only what really went out (the script check may still have refused a package).
             try:
                 archive_published(

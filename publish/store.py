@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 DEFAULT_ARCHIVE = ".woo-archief"
+SITE_FILE = "site.json"  # which site folder (--out) the archive belongs to: builds elsewhere are previews
 ARCHIVE_ENV = "WOO_PUBLISH_ARCHIEF"
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -283,6 +284,18 @@ class Archive:
                     shutil.rmtree(stale, ignore_errors=True)
             except OSError:
                 pass
+
+    def site_output(self) -> str | None:
+        """The site folder this archive belongs to (recorded by the first build that wrote it), or None."""
+        try:
+            value = json.loads((self.root / SITE_FILE).read_text(encoding="utf-8")).get("uitvoer")
+        except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+            return None
+        return value if isinstance(value, str) else None
+
+    def claim_output(self, out: Path) -> None:
+        if self.site_output() is None:
+            self._write_json(self.root / SITE_FILE, {"uitvoer": str(Path(out).resolve())})
 
     def names(self) -> list[str]:
         folder = self.root / "pakketten"

@@ -128,3 +128,29 @@ def test_four_eyes_switched_on_names_the_package_folder_not_a_temporary_one(tmp_
     out = run_cli("check", "--vandaag", "2024-06-03", cwd=site).stdout
     assert "Laat een tweede persoon het pakket ook goedkeuren met: woo-publish approve decisions/ander" in out
     assert ".uitgepakt-" not in out and ".woo-archief" not in out
+
+
+@pytest.mark.parametrize("preview", ["andere-map", "toekomst"])
+def test_a_preview_build_never_makes_an_embargoed_package_count_as_published(tmp_path, preview):
+    site, make, _config = _site(tmp_path)
+    live = make("live")
+    _approve(site, live)
+    assert _build(site).returncode == 0  # the real site: site-bron/site
+    later = make("later", meta={"kenmerk": "2024-0003", "publicatie_datum": "2099-01-01"})
+    _approve(site, later)
+    if preview == "andere-map":
+        built = run_cli("build", "--out", str(tmp_path / "proef"), "--vandaag", "2024-06-02", cwd=site)
+        assert "proefbuild (de uitvoermap" in built.stdout
+    else:
+        built = run_cli("build", "--out", str(tmp_path / "proef"), "--vandaag", "2099-01-02", cwd=site)
+        assert "proefbuild (--vandaag 2099-01-02 ligt na de echte datum)" in built.stdout
+    assert built.returncode == 0, built.stdout
+    assert "archief.proefbuild" not in built.stdout and "het archief" in built.stdout
+    shutil.rmtree(later)  # the never-live package is taken back: nothing to warn about
+    checked = run_cli("check", "--vandaag", "2024-06-02", cwd=site)
+    assert "VERDWIJNT" not in checked.stdout and "later" not in checked.stdout, checked.stdout
+    assert checked.returncode == 0, checked.stdout
+    # The real site's own builds still keep the archive.
+    (live / "besluit.md").write_text((live / "besluit.md").read_text() + "\nGewijzigd.\n")
+    kept = _build(site, "2024-06-03")
+    assert "BEHOUDEN     live (2024-0001)" in kept.stdout, kept.stdout
