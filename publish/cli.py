@@ -234,6 +234,10 @@ def check(
     from .store import Archive, archive_dir
 
     folder = _decisions_dir(_decisions_choice(decisions, decisions_option))
+    # One package folder (as approve and withdraw take it): checked with its siblings, reported alone.
+    single = folder if (folder / "besluit.md").is_file() else None
+    if single is not None:
+        folder = single.parent
     site = _site_config(config_option)
     site_problems = site.problems if site else Problems("")
     if site_problems:
@@ -248,14 +252,16 @@ def check(
     limits = site.limits if site else None
     inspector = PdfInspector(cache, limits=limits)
     trust = Trust.from_site(site, cache)
-    _print_problems(_skipped(folder))
+    if single is None:
+        _print_problems(_skipped(folder))
     archive = Archive(archive_dir(archive_option, site, folder))
     # Broken settings (no or an empty signers file) make every signature unverifiable: no verdict announces OFFLINE.
     settings_broken = site is None or any(
         p.code in ("config.ondertekenaars", "config.ondertekenaars_leeg") for p in site_problems
     )
     results = evaluate(
-        package_folders(folder),
+        package_folders(folder)
+        + ([single] if single is not None and single.resolve() not in [p.resolve() for p in package_folders(folder)] else []),
         inspector,
         allowed,
         progress=TerminalProgress.if_interactive("Pdf's controleren"),
@@ -266,6 +272,8 @@ def check(
     # Unpack archived versions inside the archive when it exists (links, no copies); never create it here.
     with tempfile.TemporaryDirectory(prefix=".uitgepakt-", dir=archive.root if archive.root.is_dir() else None) as tmp:
         fates = decide(results, trust, archive, inspector, allowed, today, Path(tmp))
+        if single is not None:
+            fates = [f for f in fates if f.current.folder.resolve() == single.resolve()]
         as_is = waiting = 0
         for f in fates:
             r = f.current
@@ -315,7 +323,7 @@ def check(
                 rows = len(r.decision.inventory)
                 click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {count(rows, 'rij', 'rijen')} gelezen.")
             _print_problems(r.problems)
-        gone = vanished(results, archive)
+        gone = vanished(results, archive) if single is None else []
         for item in gone:
             click.echo(f"VERDWIJNT   {safe(item['package'])}: {safe(item['message'])}\n    Oplossing: {safe(item['fix'])}")
     click.echo()

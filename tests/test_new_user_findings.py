@@ -154,3 +154,19 @@ def test_a_preview_build_never_makes_an_embargoed_package_count_as_published(tmp
     (live / "besluit.md").write_text((live / "besluit.md").read_text() + "\nGewijzigd.\n")
     kept = _build(site, "2024-06-03")
     assert "BEHOUDEN     live (2024-0001)" in kept.stdout, kept.stdout
+
+
+def test_check_of_one_package_folder_checks_that_package(cli, make_package, decisions):
+    pkg = make_package("MIJN-PAKKET")
+    approve(pkg)
+    make_package("ander", meta={"kenmerk": "2024-0002", "titel": "Ander besluit van 06-12345678"})
+    result = cli("check", str(pkg), "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+    out = result.stdout
+    assert result.returncode == 0, out
+    assert "OK          MIJN-PAKKET (2024-0001): wordt gepubliceerd zoals het is." in out
+    assert "documenten" not in out and "ander" not in out and "besluit.md ontbreekt" not in out
+    assert out.rstrip().endswith("Het pakket wordt gepubliceerd zoals het is.")
+    # The same kenmerk in a sibling is still found when one package is checked.
+    make_package("kopie", meta={"titel": "Kopie"})
+    out = cli("check", str(pkg), "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01").stdout
+    assert "MIJN-PAKKET (2024-0001)" in out and "kenmerk" in out and "Het pakket wordt niet gepubliceerd zoals het is." in out
