@@ -274,7 +274,7 @@ def check(
         fates = decide(results, trust, archive, inspector, allowed, today, Path(tmp))
         if single is not None:
             fates = [f for f in fates if f.current.folder.resolve() == single.resolve()]
-        as_is = waiting = 0
+        as_is = waiting = withdrawn = 0
         for f in fates:
             r = f.current
             label = f"{safe(r.name)}" + (f" ({safe(f.kenmerk)})" if f.kenmerk else "")
@@ -283,6 +283,7 @@ def check(
                 click.echo(f"OK          {label}: wordt gepubliceerd zoals het is.")
             elif f.state == WITHDRAWN:
                 as_is += 0 if r.problems.has_errors else 1
+                withdrawn += 0 if r.problems.has_errors else 1
                 w = r.withdrawal or f.archived.withdrawal
                 click.echo(f"INGETROKKEN {label}: ingetrokken per {w.date.isoformat()}; de site toont een melding met de reden.")
             elif f.state == EMBARGO and not r.problems.has_errors:
@@ -335,10 +336,14 @@ def check(
         click.echo(f"Geen pakketten gevonden in {safe(folder)}/.")
     elif as_is < len(fates):
         click.echo(_not_as_is(len(fates) - as_is, len(fates)) + " Los de problemen hierboven op en controleer opnieuw.")
-    elif waiting:
+    elif waiting or withdrawn:
+        said = [count(waiting, "pakket wacht", "pakketten wachten") + " op de publicatiedatum"] if waiting else []
+        said += [count(withdrawn, "pakket is", "pakketten zijn") + " ingetrokken"] if withdrawn else []
+        if len(fates) == 1 and withdrawn:
+            said = ["het is ingetrokken; de site toont de melding met de reden"]
         click.echo(
             f"{'Het pakket is' if len(fates) == 1 else 'Alle ' + count(len(fates), 'pakket', 'pakketten') + ' zijn'} in orde; "
-            f"{count(waiting, 'pakket wacht', 'pakketten wachten')} op de publicatiedatum."
+            f"{' en '.join(said)}."
         )
     elif len(fates) == 1:
         click.echo("Het pakket wordt gepubliceerd zoals het is.")

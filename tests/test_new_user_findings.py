@@ -170,3 +170,30 @@ def test_check_of_one_package_folder_checks_that_package(cli, make_package, deci
     make_package("kopie", meta={"titel": "Kopie"})
     out = cli("check", str(pkg), "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01").stdout
     assert "MIJN-PAKKET (2024-0001)" in out and "kenmerk" in out and "Het pakket wordt niet gepubliceerd zoals het is." in out
+
+
+def test_check_after_a_withdrawal_ends_with_a_consistent_summary(tmp_path):
+    site, make, _config = _site(tmp_path)
+    pkg = make("pakket")
+    _approve(site, pkg)
+    assert _build(site).returncode == 0
+    withdrawn = run_cli(
+        "withdraw",
+        "decisions/pakket",
+        "--reden",
+        "Verkeerde verzoeker",
+        "--datum",
+        "2024-06-01",
+        "--sleutel",
+        str(DEMO_KEY),
+        cwd=site,
+    )
+    assert withdrawn.returncode == 0
+    result = run_cli("check", "--vandaag", "2024-06-02", cwd=site)
+    out = result.stdout
+    assert result.returncode == 0 and "INGETROKKEN pakket (2024-0001): ingetrokken per 2024-06-01" in out
+    assert "gepubliceerd zoals het is" not in out
+    assert out.rstrip().endswith("Het pakket is in orde; het is ingetrokken; de site toont de melding met de reden.")
+    _approve(site, make("ander", meta={"kenmerk": "2024-0002"}))
+    out = run_cli("check", "--vandaag", "2024-06-02", cwd=site).stdout
+    assert out.rstrip().endswith("Alle 2 pakketten zijn in orde; 1 pakket is ingetrokken.")
