@@ -412,6 +412,8 @@ def _sheet_rows(sheet, unseen: _Unseen):
             for cell in cells:
                 position, value = cell["column"] - 1, cell["value"]
                 values[position] = value
+                if cell.get("formula") and _blank(value):  # no stored result: the site would publish it empty
+                    unseen.cells.setdefault(number, []).append((position, _FORMULA))
                 if _blank(value):
                     continue
                 used_styles.add(cell.get("style_id", 0))

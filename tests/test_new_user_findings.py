@@ -197,3 +197,26 @@ def test_check_after_a_withdrawal_ends_with_a_consistent_summary(tmp_path):
     _approve(site, make("ander", meta={"kenmerk": "2024-0002"}))
     out = run_cli("check", "--vandaag", "2024-06-02", cwd=site).stdout
     assert out.rstrip().endswith("Alle 2 pakketten zijn in orde; 1 pakket is ingetrokken.")
+
+
+def test_inventory_formula_without_a_stored_result_is_refused(cli, make_package, decisions):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from support import INVENTORY_HEADER, write_pdf
+
+    pkg = make_package(meta={"inventaris": "inventaris.xlsx"})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(INVENTORY_HEADER)
+    ws.append([1, "Verslag overleg", "=DATE(2018,2,1)", "Openbaar", None, "documenten/1.pdf", "X-1"])
+    ws.append([2, "E-mail", dt.datetime(2024, 1, 12), "Deels openbaar", "5.1.2.e", "documenten/2.pdf", "X-2"])
+    wb.save(pkg / "inventaris.xlsx")  # openpyxl stores the formula without a result
+    for n in (1, 2):
+        write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
+    result = cli("check", str(decisions), "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01")
+    assert result.returncode == 1
+    assert "FOUT pakket/inventaris.xlsx, rij 2, kolom 'Datum' (cel C2): deze cel bevat een formule." in result.stdout
+    refused = cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml"))
+    assert refused.returncode == 1 and "deze cel bevat een formule" in refused.stdout
