@@ -903,8 +903,15 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
         )
         for p in item["problems"]:
             click.echo(f"    {safe(p['file'] or p['package'])}: {safe(p['message'])}")
-    for item in report.refused:
-        click.echo(f"GEWEIGERD    {safe(item['package'])}:")
+    kept = {r["package"] for r in report.kept}
+    withdrawn = {r["package"] for r in report.withdrawn}
+    for item in report.refused:  # a kept or withdrawn package is counted there: its label says so, not GEWEIGERD
+        if item["package"] in kept:
+            click.echo(f"BEHOUDEN     {safe(item['package'])}: problemen in de nieuwe versie (niet gepubliceerd):")
+        elif item["package"] in withdrawn:
+            click.echo(f"INGETROKKEN  {safe(item['package'])}: problemen in het pakket:")
+        else:
+            click.echo(f"GEWEIGERD    {safe(item['package'])}:")
         for p in item["problems"]:
             where = "/".join(safe(x) for x in (p["package"], p["file"]) if x)
             where = f"{where}, {safe(p['location'])}" if p["location"] else where

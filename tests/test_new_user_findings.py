@@ -220,3 +220,18 @@ def test_inventory_formula_without_a_stored_result_is_refused(cli, make_package,
     assert "FOUT pakket/inventaris.xlsx, rij 2, kolom 'Datum' (cel C2): deze cel bevat een formule." in result.stdout
     refused = cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--config", str(ROOT / "mkdocs.yml"))
     assert refused.returncode == 1 and "deze cel bevat een formule" in refused.stdout
+
+
+def test_build_labels_a_package_kept_in_its_earlier_version_as_kept_not_refused(tmp_path):
+    site, make, _config = _site(tmp_path)
+    pkg = make("pakket")
+    _approve(site, pkg)
+    assert _build(site).returncode == 0
+    (pkg / "besluit.md").write_text((pkg / "besluit.md").read_text() + "\nGewijzigd.\n")
+    result = _build(site, "2024-06-02")
+    out = result.stdout
+    assert result.returncode == 1
+    assert "BEHOUDEN     pakket (2024-0001): de nieuwe versie is NIET gepubliceerd" in out
+    assert "BEHOUDEN     pakket: problemen in de nieuwe versie (niet gepubliceerd):" in out
+    assert "GEWEIGERD" not in out
+    assert "1 publicatie gepubliceerd (waarvan 1 in een eerder goedgekeurde versie), 0 geweigerd" in out
