@@ -184,6 +184,7 @@ def vanished(results: list[PackageResult], archive: Archive | None) -> list[dict
     if archive is None:
         return []
     present = {r.name for r in results}
+    kenmerken = {r.decision.kenmerk if r.decision is not None else raw_kenmerk(r.folder) for r in results} - {""}
     out = []
     for name in archive.names():
         if name in present:
@@ -192,6 +193,8 @@ def vanished(results: list[PackageResult], archive: Archive | None) -> list[dict
             entry = archive.get(name)
         except ArchiveError:
             entry = {"bestanden": {}}
+        if entry and "bestanden" in entry and _archived_kenmerk(archive, entry) in kenmerken:
+            continue  # the folder was renamed: the same decision (kenmerk) is still there, at the same address
         if entry and "bestanden" in entry:
             out.append(
                 {
@@ -207,6 +210,18 @@ def vanished(results: list[PackageResult], archive: Archive | None) -> list[dict
                 }
             )
     return out
+
+
+def _archived_kenmerk(archive: Archive, entry: dict) -> str | None:
+    """The kenmerk in the archived besluit.md (None when it cannot be read)."""
+    import frontmatter
+
+    sha = entry["bestanden"].get("besluit.md") if isinstance(entry.get("bestanden"), dict) else None
+    try:
+        value = frontmatter.loads(archive._object(str(sha)).read_text(encoding="utf-8-sig")).metadata.get("kenmerk")
+    except (Exception, RecursionError):  # noqa: BLE001 - unreadable: the folder is reported as gone
+        return None
+    return str(value).strip() if value not in (None, "") else None
 
 
 def why(f: Fate) -> str:

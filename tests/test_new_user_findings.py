@@ -235,3 +235,21 @@ def test_build_labels_a_package_kept_in_its_earlier_version_as_kept_not_refused(
     assert "BEHOUDEN     pakket: problemen in de nieuwe versie (niet gepubliceerd):" in out
     assert "GEWEIGERD" not in out
     assert "1 publicatie gepubliceerd (waarvan 1 in een eerder goedgekeurde versie), 0 geweigerd" in out
+
+
+def test_a_renamed_package_folder_is_no_vanished_decision(tmp_path):
+    site, make, _config = _site(tmp_path)
+    pkg = make("oude-naam")
+    _approve(site, pkg)
+    gone = make("weg", meta={"kenmerk": "2024-0009"})
+    _approve(site, gone)
+    assert _build(site).returncode == 0
+    pkg.rename(pkg.parent / "nieuwe-naam")
+    shutil.rmtree(gone)
+    result = run_cli("check", "--vandaag", "2024-06-02", cwd=site)
+    out = result.stdout
+    assert "OK          nieuwe-naam (2024-0001): wordt gepubliceerd zoals het is." in out
+    assert "oude-naam" not in out
+    assert "VERDWIJNT   weg: de map 'weg' staat niet meer in de map met besluiten" in out  # really gone: still said
+    built = _build(site, "2024-06-02")
+    assert "oude-naam" not in built.stdout and (site / "site" / "besluit" / "2024-0001" / "index.html").is_file()
