@@ -524,10 +524,11 @@ def approve(
                 changes = [sign_change(c, package, key, site.signers) for c in changes]
             append_changes(package, changes)
             for c in changes:
-                click.echo(
-                    f"Wijziging vastgelegd voor de publieke geschiedenis: {c.kind}"
-                    + (f" {safe(c.document)}" if c.document else "")
+                verb = c.kind.split(" ", 1)[-1]  # 'document 4 vervangen', not 'document vervangen 4'
+                what = (
+                    f"document {safe(c.document)} {verb}" if c.document else c.kind + (f" ({safe(c.title)})" if c.title else "")
                 )
+                click.echo(f"Wijziging vastgelegd voor de publieke geschiedenis: {what}")
         write_approval(package, key, site.signers, cosign=cosign)
     except SigningError as exc:
         _refuse("goedgekeurd", str(exc))

@@ -62,6 +62,19 @@ def parse_iso(value) -> dt.date | None:
     return None
 
 
+def iso_fix(value, example: str = "2024-04-29") -> str:
+    """The fix for a date that is no date: written as JJJJ-MM-DD but a day that does not exist (2024-02-30) says so."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        import calendar
+
+        year, month, _day = (int(part) for part in value.strip().split("-"))
+        if not 1 <= month <= 12:
+            return f"De datum {value.strip()} bestaat niet: er is geen maand {month}. Controleer de maand en de dag."
+        days = calendar.monthrange(max(year, 1), month)[1]
+        return f"De datum {value.strip()} bestaat niet: die maand heeft {days} dagen. Controleer de dag en de maand."
+    return f"Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld {example}."
+
+
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 _TIME = r"(?:[ t]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(am|pm)?)?\s*(z|utc|gmt|[+-]00:?00)?"
 

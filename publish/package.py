@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import grounds as grounds_catalogue
-from .dates import parse_iso, parse_loose
+from .dates import iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import InventoryLimits, cell_text, read_table
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
@@ -47,6 +47,15 @@ _ASSESSMENT_FORMS = {
 def normalise_assessment(text: str) -> str | None:
     key = re.sub(r"[\s\-_]+", " ", str(text or "").strip().lower()).strip(" .")
     return _ASSESSMENT_FORMS.get(key)
+
+
+def assessment_hint(text: str) -> str:
+    """'Bedoelde u 'deels openbaar'? ' for a near miss such as 'deels openbar' ("" when nothing is near)."""
+    import difflib
+
+    key = re.sub(r"[\s\-_]+", " ", str(text or "").strip().lower()).strip(" .")
+    close = difflib.get_close_matches(key, list(_ASSESSMENT_FORMS), n=1, cutoff=0.75) if key else []
+    return f"Bedoelde u '{_ASSESSMENT_FORMS[close[0]]}'? " if close else ""
 
 
 def expected_outcome(assessments: list[str]) -> str | None:
@@ -167,7 +176,7 @@ class _Loader:
                 METADATA_FILE,
                 f"veld '{key}'",
                 f"'{value}' is geen geldige datum.",
-                "Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2024-04-29.",
+                iso_fix(value),
                 "veld.datum",
             )
         return date
@@ -727,7 +736,7 @@ class _Loader:
                     rel,
                     f"{where}, {col('beoordeling')}",
                     f"'{assessment_text}' is geen geldige beoordeling." if assessment_text else "de beoordeling ontbreekt.",
-                    "Gebruik een van: " + ", ".join(ASSESSMENTS) + ".",
+                    assessment_hint(assessment_text) + "Gebruik een van: " + ", ".join(ASSESSMENTS) + ".",
                     "inventaris.beoordeling",
                 )
             suspended = self._yes_no(cell_text(raw.get("opgeschort")), rel, f"{where}, {col('opgeschort')}")

@@ -175,6 +175,12 @@ def sign(data: bytes, key: Path, namespace: str = NAMESPACE) -> str:
             [exe, "-Y", "sign", "-f", str(key), "-n", namespace, str(message)], capture_output=True, text=True, timeout=300
         )
         signature = Path(str(message) + ".sig")
+        if (done.returncode != 0 or not signature.is_file()) and "passphrase" in done.stderr.lower():
+            raise SigningError(
+                f"de sleutel '{key}' is beveiligd met een wachtwoordzin, en die kon niet gevraagd worden (geen terminal) of "
+                "klopte niet. Voer de opdracht uit in een terminal (dan wordt om de wachtwoordzin gevraagd), of laad de "
+                f"sleutel eenmalig in ssh-agent met 'ssh-add {key}' en voer de opdracht daarna opnieuw uit."
+            )
         if done.returncode != 0 or not signature.is_file():
             raise SigningError(f"ondertekenen met '{key}' is mislukt: {done.stderr.strip()[:300] or 'onbekende fout'}")
         return signature.read_text(encoding="ascii")

@@ -253,3 +253,58 @@ def test_a_renamed_package_folder_is_no_vanished_decision(tmp_path):
     assert "VERDWIJNT   weg: de map 'weg' staat niet meer in de map met besluiten" in out  # really gone: still said
     built = _build(site, "2024-06-02")
     assert "oude-naam" not in built.stdout and (site / "site" / "besluit" / "2024-0001" / "index.html").is_file()
+
+
+def test_small_wording_dates_assessments_and_the_approve_change_line(cli, make_package, decisions, tmp_path):
+    rows = [["1", "Verslag overleg", "2024-01-10", "deels openbar", "5.1.2.e", "documenten/1.pdf"]]
+    make_package(meta={"publicatie_datum": "2024-02-30"}, rows=rows)
+    out = cli("check", str(decisions), "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01").stdout
+    assert "FOUT pakket/besluit.md, veld 'publicatie_datum': '2024-02-30' is geen geldige datum." in out
+    assert "Oplossing: De datum 2024-02-30 bestaat niet: die maand heeft 29 dagen. Controleer de dag en de maand." in out
+    assert "'deels openbar' is geen geldige beoordeling." in out
+    assert "Oplossing: Bedoelde u 'deels openbaar'? Gebruik een van: openbaar, deels openbaar" in out
+
+
+def test_home_page_and_approve_say_one_change_in_good_dutch(tmp_path):
+    site, make, _config = _site(tmp_path)
+    pkg = make("pakket")
+    _approve(site, pkg)
+    assert _build(site).returncode == 0
+    home = (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Het laatst gepubliceerde besluit" in home and "De 1 laatst" not in home
+    from support import write_pdf
+
+    write_pdf(pkg / "documenten" / "1.pdf", ["# Document 1", "Een gecorrigeerde versie."])
+    result = run_cli("approve", "decisions/pakket", "--sleutel", str(DEMO_KEY), cwd=site)
+    assert result.returncode == 0, result.stdout
+    assert "Wijziging vastgelegd voor de publieke geschiedenis: document 1 vervangen" in result.stdout
+
+
+def test_a_key_with_a_passphrase_and_no_terminal_gets_a_dutch_message(tmp_path):
+    import os
+    import subprocess
+
+    from support import woo_publish
+
+    site, make, _config = _site(tmp_path)
+    key = tmp_path / "beveiligd"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "geheim", "-C", "", "-f", str(key)], check=True)
+    public = key.with_suffix(".pub").read_text().split()
+    with (site / "ondertekenaars.txt").open("a") as handle:
+        handle.write(f"beveiligd@voorbeeld.invalid {public[0]} {public[1]}\n")
+    make("pakket")
+    env = {k: v for k, v in os.environ.items() if k != "SSH_AUTH_SOCK"}
+    result = subprocess.run(  # a new session: no terminal to ask the passphrase on, as in a scheduled job
+        [str(woo_publish()), "approve", "decisions/pakket", "--sleutel", str(key)],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert "is beveiligd met een wachtwoordzin" in result.stdout and f"ssh-add {key}" in result.stdout
+    assert "Enter passphrase" not in result.stdout and "incorrect passphrase" not in result.stdout
+    assert not (site / "decisions" / "pakket" / "goedkeuring.json").exists()

@@ -627,7 +627,7 @@ def test_reapproval_never_records_a_suspended_file_in_the_public_history(tmp_pat
     write_pdf(pkg / "documenten/10002 Bijlage planning.pdf", ["# Document 10002", "Nieuwe versie van de bijlage."])
     result = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache)
     assert result.returncode == 0, result.stdout
-    assert "Wijziging vastgelegd voor de publieke geschiedenis: document vervangen 10002" in result.stdout, result.stdout
+    assert "Wijziging vastgelegd voor de publieke geschiedenis: document 10002 vervangen" in result.stdout, result.stdout
     (pkg / "10005.pdf").unlink()
     result = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--cache", cache)
     assert result.returncode == 0 and "Wijziging vastgelegd" not in result.stdout, result.stdout
