@@ -1249,8 +1249,10 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
         names = ", ".join(dict.fromkeys(f"'{table.columns[read[p]]}'" for _, p in cells))
         if kind == "rij":
             where = f"rij {key[2]}, kolom {names}"
-        elif kind == "kolom":
+        elif kind == "kolom" and len(cells) > 1:
             where = f"rij {row_ranges([n for n, _ in cells])}, kolom {names} (kolom {get_column_letter(key[2] + 1)})"
+        elif kind == "kolom":
+            where = f"rij {cells[0][0]}, kolom {names} (cel {get_column_letter(key[2] + 1)}{cells[0][0]})"
         else:
             where = f"rij {key[2]}, kolom {names} (cel {get_column_letter(key[3] + 1)}{key[2]})"
         problems.error(

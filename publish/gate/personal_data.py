@@ -72,7 +72,9 @@ GLUED_PHONE = re.compile(
 _ODD_DIGIT = r"[\dOolI]"
 _OSEP = rf"(?:{_PSEP}|,)"
 ODD_PHONE = re.compile(
-    rf"([0Oo+](?<![\w+,.][0Oo+])(?:(?<=\+)3[1lI]{_OSEP}?|(?<=[0Oo]){_OSEP}?)[1-9lI](?:{_OSEP}?{_ODD_DIGIT}){{8}})"
+    rf"([0Oo+](?<![\w+,.][0Oo+])(?<!{_ODD_DIGIT}[-/.:|,][0Oo+])(?<!{_ODD_DIGIT}[ ][-/.:|][ ][0Oo+])"
+    rf"(?<!\d{_ODD_DIGIT}[ ][0Oo+])(?<!{_ODD_DIGIT}\d[ ][0Oo+])"  # not inside a longer row of numbers, as PHONE
+    rf"(?:(?<=\+)3[1lI]{_OSEP}?|(?<=[0Oo]){_OSEP}?)[1-9lI](?:{_OSEP}?{_ODD_DIGIT}){{8}})"
     rf"(?![\w]|[ ]?[-/.:|,][ ]?{_ODD_DIGIT})"
 )
 _LETTER_DIGITS = str.maketrans("OolI", "0011")
