@@ -573,6 +573,7 @@ class _CellLooks:
     def __init__(self, workbook):
         self.workbook = workbook
         self.palette = list(getattr(workbook, "_colors", None) or [])
+        self.theme = _theme_colours(workbook)
         self.known: dict[tuple[int, str], _Look] = {}
         self.verdicts: dict[tuple[int, str], str | None] = {}
         self.dxfs = list(getattr(getattr(workbook, "_differential_styles", None), "styles", None) or [])
@@ -609,14 +610,18 @@ class _CellLooks:
         if table.reason:
             return table.reason
         layers = table.layers
-        columns = [None, "firstColumnStripe", "secondColumnStripe"] if table.column_stripes else [None]
+        columns: list[str | None] = [None, "firstColumnStripe", "secondColumnStripe"] if table.column_stripes else [None]
+        rows: list[str | None] = [None]
         if region == "kop":
-            rows, edges = [None], ["headerRow", "firstHeaderCell" if first else None, "lastHeaderCell" if last else None]
+            edges = ["headerRow", "firstHeaderCell" if first else None, "lastHeaderCell" if last else None]
         elif region == "totaal":
-            rows, edges = [None], ["totalRow", "firstTotalCell" if first else None, "lastTotalCell" if last else None]
+            edges = ["totalRow", "firstTotalCell" if first else None, "lastTotalCell" if last else None]
         else:
             rows = ["firstRowStripe", "secondRowStripe"] if table.row_stripes else [None]
-            edges = ["lastColumn" if last and table.last_column else None, "firstColumn" if first and table.first_column else None]
+            edges = [
+                "lastColumn" if last and table.last_column else None,
+                "firstColumn" if first and table.first_column else None,
+            ]
         extra = [table.own.get(region), table.columns.get((region, column))]
         own_ink, own_papers = self.own(style_id, kind)
         for stripe in columns:
@@ -660,7 +665,7 @@ class _CellLooks:
                 for element in getattr(custom, "tableStyleElement", None) or []
                 if element.dxfId is not None
             }, None
-        builtin = _builtin_table_style(name)
+        builtin = _builtin_table_style(name, self.theme)
         if builtin is None:
             return {}, "de tabelopmaak staat niet in het bestand en is geen standaardopmaak van Excel"
         return builtin, None
@@ -723,7 +728,7 @@ class _CellLooks:
         return _Look((format_ink or ink,), papers, reason)
 
     def colour(self, colour, default: str) -> str:
-        return _colour(colour, default, self.palette)
+        return _colour(colour, default, self.palette, self.theme)
 
     def papers(self, fill, differential: bool = False) -> tuple[str, ...]:
         """The backgrounds a fill puts behind the text: a solid fill's colour; for a pattern its foreground
@@ -954,6 +959,45 @@ def _sheet_tables(sheet, looks: _CellLooks) -> list[_Table]:
     return tables
 
 
+_DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+# The theme's colours in the order cell colours number them (the light ones first, unlike the theme file's order).
+_SCHEME = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink", "folHlink")
+_SYSTEM = {"windowText": "000000", "window": "FFFFFF", "black": "000000", "white": "FFFFFF"}
+
+
+def _theme_colours(workbook) -> list[str]:
+    """The colours of the workbook's own theme (xl/theme/theme1.xml) as RRGGBB, numbered as cells use them: a theme
+    can make "Tekst 1", the colour of all default text, white. Office's default for a colour the theme gives in a way
+    not read here (a colour with modifiers is read without them); a theme that is no XML refuses the workbook."""
+    from openpyxl.xml.functions import fromstring
+
+    colours = list(_THEME)
+    data = getattr(workbook, "loaded_theme", None)
+    if not data:
+        return colours
+    try:
+        scheme = next(fromstring(data).iter(f"{_DRAWING}clrScheme"), None)
+    except Exception:  # noqa: BLE001 - a damaged theme: the colours of the text cannot be known
+        raise _Unreadable(
+            "",
+            "het kleurenthema van het Excel-bestand is niet te lezen: welke kleur de tekst heeft, is niet na te gaan.",
+            "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).",
+            "inventaris.xlsx",
+        ) from None
+    for index, name in enumerate(_SCHEME):
+        entry = scheme.find(f"{_DRAWING}{name}") if scheme is not None else None
+        given = entry[0] if entry is not None and len(entry) else None
+        if given is None:
+            continue
+        kind = given.tag.removeprefix(_DRAWING)
+        value = (given.get("lastClr") or _SYSTEM.get(given.get("val", ""))) if kind == "sysClr" else given.get("val", "")
+        if kind == "prstClr":
+            value = _SYSTEM.get(value or "", "")
+        if value and re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+            colours[index] = value.upper()
+    return colours
+
+
 def _tinted(rgb: str, tint: float) -> str:
     """A colour lightened (tint > 0) or darkened (tint < 0) as Excel applies a tint."""
     channels = [int(rgb[i : i + 2], 16) for i in (0, 2, 4)]
@@ -961,9 +1005,9 @@ def _tinted(rgb: str, tint: float) -> str:
     return "".join(f"{max(0, min(255, c)):02X}" for c in channels)
 
 
-def _builtin_table_style(name: str) -> dict[str, _Look] | None:
+def _builtin_table_style(name: str, theme: Sequence[str] = _THEME) -> dict[str, _Look] | None:
     """One of Excel's built-in table styles (TableStyleLight1-21, Medium1-28, Dark1-11) as the colours it draws
-    with the default theme, for judging a cell's own colours against them: each group of seven is black (gray) and
+    with the workbook's theme, for judging a cell's own colours against them: each group of seven is black (gray) and
     the six accent colours. Light and Medium styles draw dark text on white and light tints (a coloured header with
     white text in Light8-14 and the Medium styles); Dark1-7 white text on the colour and its darker shades; Dark8-11
     dark text on light tints under a black header. Built-in styles are readable on their own; what hides is a
@@ -974,11 +1018,11 @@ def _builtin_table_style(name: str) -> dict[str, _Look] | None:
     family, number = m.group(1), int(m.group(2))
     white, black = ("FFFFFF",), ("000000",)
     if family == "Dark" and number >= 8:
-        base = ("000000", _THEME[4], _THEME[6], _THEME[8])[number - 8]
+        base = ("000000", theme[4], theme[6], theme[8])[number - 8]
         body = _Look(black, (_tinted(base, 0.6), _tinted(base, 0.8)))
         return {"wholeTable": body, "headerRow": _Look(white, black), "totalRow": body}
     group = (number - 1) % 7
-    base = "000000" if group == 0 else _THEME[3 + group]
+    base = "000000" if group == 0 else theme[3 + group]
     if family == "Dark":
         shades = ("404040", "595959", "737373") if group == 0 else (base, _tinted(base, -0.25), _tinted(base, -0.5))
         dark = _Look(white, shades)
@@ -1180,7 +1224,7 @@ def _indexed(index: int, palette: Sequence, default: str) -> str:
     return default
 
 
-def _colour(colour, default: str, palette: Sequence = ()) -> str:
+def _colour(colour, default: str, palette: Sequence = (), theme: Sequence[str] = _THEME) -> str:
     """An openpyxl colour as RRGGBB: by its type (``rgb``, ``theme``, ``indexed`` through the workbook's palette or
     Excel's default one; ``auto`` and anything unreadable give ``default``), with its tint applied."""
     if colour is None:
@@ -1189,8 +1233,8 @@ def _colour(colour, default: str, palette: Sequence = ()) -> str:
     value = getattr(colour, "value", None)
     if kind == "rgb" and isinstance(value, str) and re.fullmatch(r"[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?", value):
         base = value[-6:].upper()
-    elif kind == "theme" and isinstance(value, int) and 0 <= value < len(_THEME):
-        base = _THEME[value]
+    elif kind == "theme" and isinstance(value, int) and 0 <= value < len(theme):
+        base = theme[value]
     elif kind == "indexed" and isinstance(value, int):
         base = _indexed(value, palette, default)
     else:

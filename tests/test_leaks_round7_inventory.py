@@ -1,10 +1,11 @@
-"""Inventory cells Excel does not show as their text (attack round 7): Excel tables and shrink-to-fit.
+"""Inventory cells Excel does not show as their text (attack round 7): Excel tables, shrink-to-fit, the theme.
 
 An Excel table ("Opmaken als tabel") draws its cells with a table style: a style of the workbook itself
 (``tableStyles`` in styles.xml, each part a differential format in ``dxfs``) can give the text the colour of
 the cell, and a built-in style (TableStyleDark1, ...) draws white text that a cell's own white fill hides. A
 table's own formats (``dataDxfId``) count as well. ``shrinkToFit`` ("Tekst passend maken") scales a long text
-down to the column width, to letters nobody reads. Every workbook here is written by openpyxl (a damaged
+down to the column width, to letters nobody reads. And the workbook's own colour theme can make "Tekst 1", the
+colour of all default text, white. Every workbook here is written by openpyxl (a damaged
 table part is put into its package afterwards).
 """
 
@@ -226,3 +227,40 @@ def test_shrink_to_fit_on_a_column_the_site_does_not_publish_is_accepted(make_pa
 
     decision, errors = xlsx_inventory_package(make_package, change)
     assert errors == [], [(p.code, p.location, p.message) for p in errors]
+
+
+# -- the workbook's colour theme -------------------------------------------------------------------------------
+def _theme(change):
+    def rewrite(path):
+        with zipfile.ZipFile(path) as zin:
+            items = [(item.filename, zin.read(item.filename)) for item in zin.infolist()]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+            for name, data in items:
+                zout.writestr(name, change(data) if name == "xl/theme/theme1.xml" else data)
+
+    return rewrite
+
+
+WINDOW_TEXT = b'<a:sysClr val="windowText" lastClr="000000"/>'
+
+
+def test_a_theme_that_makes_the_text_colour_white_refuses_the_package(make_package):
+    white = _theme(lambda xml: xml.replace(WINDOW_TEXT, b'<a:srgbClr val="FFFFFF"/>'))
+    _, errors = xlsx_inventory_package(make_package, _b3(value=TITLE), white)
+    assert errors and {p.code for p in errors} == {"inventaris.verborgen_cel"}, [(p.code, p.message) for p in errors]
+    b3 = [p for p in errors if p.location == "rij 3, kolom 'Document' (cel B3)"]
+    assert b3 and "niet te zien (de tekst heeft (bijna) de kleur van de cel)" in b3[0].message
+    assert SECRET not in b3[0].message + b3[0].location
+
+
+def test_a_theme_with_a_dark_grey_text_colour_is_accepted(make_package):
+    grey = _theme(lambda xml: xml.replace(WINDOW_TEXT, b'<a:srgbClr val="262626"/>'))
+    decision, errors = xlsx_inventory_package(make_package, _b3(value=TITLE), grey)
+    assert errors == [], [(p.code, p.message) for p in errors]
+    assert decision.inventory[1].title == TITLE
+
+
+def test_a_theme_that_is_no_xml_refuses_the_package_as_damaged(make_package):
+    _, errors = xlsx_inventory_package(make_package, _b3(value=TITLE), _theme(lambda xml: b"\x00 geen thema"))
+    assert [p.code for p in errors] == ["inventaris.xlsx"], [(p.code, p.message) for p in errors]
+    assert "kleurenthema" in errors[0].message and "opnieuw op" in errors[0].fix
