@@ -395,6 +395,8 @@ def _sheet_rows(sheet, unseen: _Unseen):
         expected = 1
         hidden_columns: set[int] | None = None
         widths: tuple[float, list[tuple[int, int, float]]] = (_DEFAULT_WIDTH, [])
+        width_of: dict[int, float] = {}  # column -> width, for the columns with a shrinking cell
+        segment: tuple[int, int, list[_Table]] = (0, -1, [])  # rows first to last lie in the same tables
         for number, cells in parser.parse():
             if number > EXCEL_MAX_ROW:  # openpyxl fills gaps row by row: <row r="2000000000"> would never end
                 raise _Unreadable(
@@ -412,7 +414,9 @@ def _sheet_rows(sheet, unseen: _Unseen):
             row_reason = _hidden_row(parser.row_dimensions.get(str(number)))
             width = max((c["column"] for c in cells), default=0)
             values: list = [None] * width
-            in_tables = [t for t in tables if t.box[0] <= number <= t.box[2]] if tables else []
+            if tables and not segment[0] <= number <= segment[1]:
+                segment = _tables_at(tables, number)
+            in_tables = segment[2]
             for cell in cells:
                 position, value = cell["column"] - 1, cell["value"]
                 values[position] = value
@@ -429,7 +433,10 @@ def _sheet_rows(sheet, unseen: _Unseen):
                 fonts = cell.get("runs") or runs.get(cell.get("shared", -1))
                 reason = reason or (looks.runs_hide(style_id, fonts) if fonts else None)
                 size = looks.shrinks(style_id)
-                reason = reason or (_shrunk(value, size, _width(widths, cell["column"])) if size else None)
+                if size and not reason:
+                    if cell["column"] not in width_of:
+                        width_of[cell["column"]] = _width(widths, cell["column"])
+                    reason = _shrunk(value, size, width_of[cell["column"]])
                 if reason:
                     unseen.cells.setdefault(number, []).append((position, reason))
                 if cell.get("formula"):
@@ -887,7 +894,7 @@ class _Table:
     reason: str | None = None
 
 
-_MOST_TABLES = 100  # tables judged in one sheet; a sheet with more is refused
+_MOST_TABLES = 100  # tables judged in one sheet; a sheet with more is refused (its rows are judged against each)
 _TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 
 
@@ -996,6 +1003,13 @@ def _theme_colours(workbook) -> list[str]:
         if value and re.fullmatch(r"[0-9A-Fa-f]{6}", value):
             colours[index] = value.upper()
     return colours
+
+
+def _tables_at(tables: list[_Table], row: int) -> tuple[int, int, list[_Table]]:
+    """The tables a row lies in, and the rows from it on that lie in the same ones: (row, last row, tables)."""
+    inside = [t for t in tables if t.box[0] <= row <= t.box[2]]
+    last = min([t.box[2] for t in inside] + [t.box[0] - 1 for t in tables if t.box[0] > row], default=EXCEL_MAX_ROW)
+    return row, last, inside
 
 
 def _tinted(rgb: str, tint: float) -> str:

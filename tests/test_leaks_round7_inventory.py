@@ -154,6 +154,33 @@ def test_a_table_that_cannot_be_read_refuses_the_package_as_damaged(make_package
     assert "tabel" in errors[0].message and "beschadigd" in errors[0].message and "opnieuw op" in errors[0].fix
 
 
+def test_two_tables_side_by_side_are_each_judged_by_their_own_style(make_package):
+    def change(ws):
+        wb = ws.parent
+        white = TableStyleElement(type="wholeTable", dxfId=wb._differential_styles.add(WHITE_TEXT))
+        wb._table_styles = TableStyleList(tableStyle=[TableStyle(name="Geheim", table=True, tableStyleElement=[white])])
+        ws.add_table(Table(displayName="Links", ref="A1:C4", tableStyleInfo=TableStyleInfo(name="TableStyleMedium2")))
+        ws.add_table(Table(displayName="Rechts", ref="D1:F4", tableStyleInfo=TableStyleInfo(name="Geheim")))
+
+    _, errors = xlsx_inventory_package(make_package, change)
+    assert sorted(p.location for p in errors) == [
+        "rij 2-3, kolom 'Bestand' (kolom F)",
+        "rij 2-4, kolom 'Beoordeling' (kolom D)",
+        "rij 3-4, kolom 'Weigeringsgronden' (kolom E)",
+    ]
+
+
+def test_a_sheet_with_too_many_tables_is_refused(make_package):
+    def change(ws):
+        for n in range(101):
+            ws.cell(row=10 + 2 * n, column=9, value=f"Kop {n}")
+            ws.add_table(Table(displayName=f"T{n}", ref=f"I{10 + 2 * n}:I{11 + 2 * n}"))
+
+    _, errors = xlsx_inventory_package(make_package, change)
+    assert [(p.code, p.location) for p in errors] == [("inventaris.xlsx", "werkblad 'Sheet'")]
+    assert "101 tabellen" in errors[0].message and "Converteren naar bereik" in errors[0].fix
+
+
 SEEN_TABLES = {
     "standaardstijl Medium9": _table("TableStyleMedium9"),
     "standaardstijl Light1 zonder rijstroken": _table("TableStyleLight1", rows=False),
