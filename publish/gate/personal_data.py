@@ -485,14 +485,15 @@ def mask(value: str) -> str:
 
 def _odd_phone(match: str) -> str | None:
     """The phone number an ODD_PHONE match spells, in digits; None when PHONE reads it already (no letter, no comma),
-    when fewer than six of its characters are digits, or when its groups make a list (zero-padded, or of single digits)."""
+    when fewer than six of its characters are digits, or when its groups make a list (zero-padded, or of single digits:
+    one is a mobile number's 6 after +31)."""
     letters = sum(c in "OolI" for c in match)
     if not letters and "," not in match:
         return None
     if sum(c.isdigit() for c in match) < 6:
         return None
     groups = _ODD_GROUPS.findall(match.removeprefix("+"))
-    if "," in match and len(groups) > 2 and (all(g[0] in "0Oo" for g in groups[1:]) or min(map(len, groups)) < 2):
+    if "," in match and len(groups) > 2 and (all(g[0] in "0Oo" for g in groups[1:]) or sum(len(g) == 1 for g in groups) > 1):
         return None
     return match.translate(_LETTER_DIGITS)
 
