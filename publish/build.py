@@ -129,6 +129,20 @@ def _on_term(signum, frame):
     raise _Terminated()
 
 
+def _hold_sigterm() -> bool:
+    """Defer SIGTERM (it stays pending) while a step must not be cut in half; True when it was held."""
+    if signal.getsignal(signal.SIGTERM) is not _on_term:
+        return False  # not run from run_build in the main thread: nothing raises mid-step
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    return True
+
+
+def _release_sigterm(held: bool) -> None:
+    """Let a SIGTERM that arrived while held raise now, at a point where the folder is known."""
+    if held:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
 def run_build(opts: BuildOptions, progress=None) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
@@ -140,7 +154,12 @@ def run_build(opts: BuildOptions, progress=None) -> BuildReport:
     try:
         _build(opts, report, progress)
     except _Terminated:
-        report.error = "de build is afgebroken (SIGTERM); de bestaande site is ongewijzigd."
+        report.error = (
+            "de build is afgebroken (SIGTERM) nadat de nieuwe site al geplaatst was; de site is compleet, de bouwcache "
+            "is mogelijk niet bijgewerkt (de volgende build doet dat)."
+            if report.written
+            else "de build is afgebroken (SIGTERM); de bestaande site is ongewijzigd."
+        )
         report.exit_code = EXIT_FAILURE
     except (ClusterError, CacheKeyError) as exc:  # issue 19: the Dask cluster or the cache is unusable; nothing was written
         report.error = f"{exc} De bestaande site is ongewijzigd."
@@ -529,10 +548,17 @@ def _write_site(
     with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _cleanup_stale(parent, out)
-        removal = Removal()  # issue 19: what the build no longer needs is removed while it goes on (made first: a
-        # SIGTERM between making the temporary folder and the ``try`` below would leave the folder behind)
-        work = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=parent))
+        removal = Removal()  # issue 19: what the build no longer needs is removed while it goes on
+        # A SIGTERM is held while the temporary folder is made and again while it is removed: one that arrived between
+        # ``mkdir`` and the assignment would leave the folder behind (and one during the clean-up half of it).
+        held = _hold_sigterm()
         try:
+            work = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=parent))
+        except BaseException:
+            _release_sigterm(held)
+            raise
+        try:
+            _release_sigterm(held)  # inside the ``try``: a SIGTERM held until now raises where ``finally`` removes the folder
             new_site = work / "site"
             sources = work / "site_src"
             packages = {r.name: r for r in [*publishable, *withdrawn]}
@@ -659,8 +685,12 @@ def _write_site(
             _save_incremental(cache, reuse, used_pages, report, used_sources, fragments.used)
             _lap(report, "site_wissel", t0)
         finally:
-            removal.wait()
-            shutil.rmtree(work, ignore_errors=True)
+            held = _hold_sigterm()
+            try:
+                removal.wait()
+                shutil.rmtree(work, ignore_errors=True)
+            finally:
+                _release_sigterm(held)
 
 
 def _lap(report: BuildReport, name: str, t0: float) -> None:
