@@ -242,8 +242,8 @@ def _preview(opts: BuildOptions, archive: Archive, today: dt.date) -> str:
     if today > dt.date.today():
         return f"--vandaag {today.isoformat()} ligt na de echte datum"
     owner = archive.site_output()
-    if owner is not None and owner != str(Path(opts.out).resolve()):
-        return f"de uitvoermap {opts.out} is niet de map van de site ({owner})"
+    if owner is not None and owner != archive.output_key(opts.out):
+        return f"de uitvoermap {opts.out} is niet de map van de site ({archive.root.resolve() / owner})"
     return ""
 
 

@@ -286,16 +286,20 @@ class Archive:
                 pass
 
     def site_output(self) -> str | None:
-        """The site folder this archive belongs to (recorded by the first build that wrote it), or None."""
+        """The site folder this archive belongs to, relative to the archive (recorded by the first build that wrote it)."""
         try:
             value = json.loads((self.root / SITE_FILE).read_text(encoding="utf-8")).get("uitvoer")
         except (OSError, ValueError, UnicodeDecodeError, AttributeError):
             return None
         return value if isinstance(value, str) else None
 
+    def output_key(self, out: Path) -> str:
+        """The site folder as seen from the archive: unchanged when the whole site folder (archive and output) moves."""
+        return os.path.relpath(Path(out).resolve(), self.root.resolve())
+
     def claim_output(self, out: Path) -> None:
         if self.site_output() is None:
-            self._write_json(self.root / SITE_FILE, {"uitvoer": str(Path(out).resolve())})
+            self._write_json(self.root / SITE_FILE, {"uitvoer": self.output_key(out)})
 
     def names(self) -> list[str]:
         folder = self.root / "pakketten"

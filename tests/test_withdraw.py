@@ -94,7 +94,7 @@ def test_reapproval_records_replaced_and_added_documents(cli, make_package, deci
     assert cli("approve", str(pkg), "--sleutel", str(DEMO_KEY)).returncode == 0
     (pkg / "documenten/1.pdf").write_bytes((pkg / "documenten/2.pdf").read_bytes())
     result = cli("approve", str(pkg), "--sleutel", str(DEMO_KEY))
-    assert result.returncode == 0 and "document vervangen 1" in result.stdout
+    assert result.returncode == 0 and "document 1 vervangen" in result.stdout
     history = json.loads((pkg / "wijzigingen.json").read_text())["wijzigingen"]
     signature = history[0].pop("ondertekening")
     assert history == [
