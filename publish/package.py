@@ -324,6 +324,7 @@ class _Loader:
         meta = post.metadata
         if self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
             self.body = post.content  # too long: reported, and the fields are still checked
+            self._character_references(post.content.strip())
         if not meta:
             self.err(
                 METADATA_FILE,
@@ -334,6 +335,29 @@ class _Loader:
             )
             return None
         return self._from_metadata(meta, post.content)
+
+    def _character_references(self, body: str) -> None:
+        """Refuse a summary that writes characters as references (``&#49;``, ``&commat;``, ``&shy;``): the page and the
+        open data show the character, the text staff and the checks read does not. Refused rather than read through:
+        no summary needs one, and one there is most likely hiding something (a typographic one like &amp; may stay)."""
+        from .markdown_safe import TYPOGRAPHIC_REFERENCES, character_references
+
+        found = character_references(body)
+        if not found:
+            return
+        lines = sorted({line for line, _ in found})
+        shown = ", ".join(f"{ref} ({_referenced_character(ref)})" for ref in list(dict.fromkeys(r for _, r in found))[:5])
+        self.err(
+            METADATA_FILE,
+            f"samenvatting, regel {row_ranges(lines)}" if len(lines) == 1 else f"samenvatting, regels {row_ranges(lines)}",
+            f"de samenvatting schrijft tekens als code (tekenreferentie): {shown}. Op de website en in de open data staat "
+            "het teken zelf; zo'n code kan een telefoonnummer, e-mailadres of ander persoonsgegeven verbergen.",
+            "Schrijf de tekens gewoon uit (dus '1' in plaats van '&#49;', '@' in plaats van '&commat;') en laat onzichtbare "
+            "tekens weg. Alleen leestekens mogen als code blijven staan: "
+            + ", ".join(f"&{name};" for name in sorted(TYPOGRAPHIC_REFERENCES))
+            + ".",
+            "samenvatting.tekenreferentie",
+        )
 
     def _from_metadata(self, meta: dict, body: str) -> Decision | None:
         """Check the front matter against the schema of its type, then build the shared content class."""
@@ -1094,6 +1118,21 @@ _DOCUMENT_EXTENSION = re.compile(
     r"\.(?:docx?|docm|pdf|msg|eml|xlsx?|xlsm|csv|pptx?|txt|rtf|odt|ods|odp|jpe?g|png|gif|tiff?|bmp|html?|zip|vsdx?|mht|ics)$",
     re.IGNORECASE,
 )
+
+
+def _referenced_character(reference: str) -> str:
+    """What a character reference stands for, in words staff can read: 'het teken '1'', 'een onzichtbaar teken (U+00AD)'."""
+    import html
+    import unicodedata
+
+    char = html.unescape(reference)
+    if len(char) != 1:
+        return "een onbekend teken"
+    if char.isspace():
+        return f"een spatie (U+{ord(char):04X})"
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Mn", "Me"):
+        return f"een onzichtbaar teken (U+{ord(char):04X})"
+    return f"het teken '{char}'"
 
 
 def document_title(text: str) -> str:
