@@ -10,6 +10,7 @@ servant, but took any text after or before the office: "De minister van BZK, nam
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from publish import types
 from publish.package import load_package
 from publish.problems import summarise
 
-from support import HEADER, ROWS, SHARED, PackageMaker, all_text, approve, build_args, run_cli
+from support import HEADER, ROOT, ROWS, SHARED, PackageMaker, all_text, approve, build_args, run_cli
 
 META = {
     "kamerstuk": {
@@ -229,3 +230,144 @@ def test_a_control_character_in_a_csv_cell_of_a_hostile_size_is_still_refused(tm
     rows[0][1] = "x" * 5000 + "\u202e" + "y" * 5000
     found = errors(PackageMaker(tmp_path)("besluit", rows=rows))
     assert any(p.code in ("tekst.stuurteken", "limiet.lengte", "inventaris.cel_te_lang") or "te lang" in p.message for p in found)
+
+
+# -- row 5: an office, never a civil servant ------------------------------------------------------------------------
+OFFICES_ACCEPTED = [
+    "De staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties",
+    "De Staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties",
+    "De minister van Onderwijs, Cultuur en Wetenschap",
+    "De minister-president, minister van Algemene Zaken",
+    "De minister voor Klimaat en Energie",
+    "staatssecretaris Digitale Economie en Soevereiniteit",
+    "De staatssecretaris van Financiën – Fiscaliteit, Belastingdienst en Douane",
+    "De minister van Volksgezondheid, Welzijn en Sport, De staatssecretaris van Volksgezondheid, Welzijn en Sport",
+    "De demissionair minister van Justitie en Veiligheid",
+    "De minister van BZK",
+]
+OFFICES_REFUSED = [
+    "De minister van BZK, namens deze: J. Pietersen, plaatsvervangend directeur-generaal",  # the attack
+    "De minister van BZK, namens deze",
+    "De minister van BZK, i.o. J. Pietersen",
+    "De minister van BZK i.o.",
+    "De minister van BZK, J. Pietersen",
+    "De minister van BZK, Jan Pietersen",
+    "voor de minister, K. Bakker",
+    "De staatssecretaris van BZK, voor de staatssecretaris, K. Bakker",
+    "De minister van BZK (J. Pietersen)",
+    "De minister van BZK, p.o. de plv. secretaris-generaal",
+    "De minister van Binnenlandse Zaken en Koninkrijksrelaties, hoofd Informatiehuishouding",
+    "De minister van Binnenlandse Zaken en Koninkrijksrelaties, de directeur Informatiehuishouding",
+    "J. Jansen, directeur Informatiehuishouding",
+    "Jan Pietersen",
+    "De minister van BZK 2",
+]
+ANSWERED_BY_ACCEPTED = [
+    "Hanke Bruins Slot (minister van Binnenlandse Zaken en Koninkrijksrelaties)",
+    "Mark Rutte (minister-president, minister van Algemene Zaken)",
+    "Mark Rutte (minister-president , minister algemene zaken) (VVD)",  # as the Tweede Kamer lists it
+    "Hugo de Jonge (minister van Volksgezondheid, Welzijn en Sport)",
+    "Dilan Yeşilgöz-Zegerius (minister van Justitie en Veiligheid)",
+    "De minister van Binnenlandse Zaken en Koninkrijksrelaties",
+]
+ANSWERED_BY_REFUSED = [
+    "Jan Pietersen (plv. directeur Informatiehuishouding, namens de minister)",  # the attack
+    "K. Bakker, senior beleidsmedewerker, voor de staatssecretaris",  # the attack
+    "Jan Jansen (directeur)",
+    "K. Bakker (minister van Binnenlandse Zaken en Koninkrijksrelaties)",
+    "JP Balkenende (minister-president)",
+    "Jan Pietersen (minister van BZK), namens deze",
+    "Jan Pietersen, namens de minister van BZK",
+    "Jan Pietersen (beleidsmedewerker), minister van BZK",
+    "Jan Pietersen (minister van BZK) (namens deze)",
+    "i.o. de minister van BZK",
+]
+
+
+@pytest.mark.parametrize("value", OFFICES_ACCEPTED)
+def test_an_office_is_accepted_as_signatory(tmp_path, value):
+    assert errors(typed(tmp_path, "kamerstuk", ondertekenaar=value)) == []
+
+
+@pytest.mark.parametrize("value", OFFICES_REFUSED)
+def test_a_civil_servant_as_signatory_is_refused(tmp_path, value):
+    found = errors(typed(tmp_path, "kamerstuk", ondertekenaar=value))
+    assert [(p.code, p.location) for p in found] == [("veld.ondertekenaar", "veld 'ondertekenaar'")]
+    assert "niet alleen het ambt van een bewindspersoon" in found[0].message
+    assert "namens deze" in found[0].fix and "nooit de naam" in found[0].fix
+
+
+@pytest.mark.parametrize("value", ANSWERED_BY_ACCEPTED)
+def test_a_member_of_government_is_accepted_as_answering(tmp_path, value):
+    assert errors(typed(tmp_path, "kamervragen", beantwoord_door=[value])) == []
+
+
+@pytest.mark.parametrize("value", ANSWERED_BY_REFUSED)
+def test_a_civil_servant_as_answering_is_refused(tmp_path, value):
+    found = errors(typed(tmp_path, "kamervragen", beantwoord_door=["Mark Rutte (minister-president)", value]))
+    assert [(p.code, p.location) for p in found] == [("veld.bewindspersoon", "veld 'beantwoord_door'")]
+    assert value in found[0].message and "geen voorletters" in found[0].fix
+
+
+def test_offices_are_matched_regardless_of_case():
+    from publish.types.kamervragen import MEMBER_OF_GOVERNMENT
+
+    assert re.fullmatch(MEMBER_OF_GOVERNMENT, "Mark Rutte (Minister-President, MINISTER van Algemene Zaken)")
+    assert not re.fullmatch(MEMBER_OF_GOVERNMENT, "Mark Rutte (Minister, NAMENS deze)")
+
+
+def test_the_demo_packages_still_load():
+    for pkg in sorted((ROOT / "decisions").iterdir()):
+        if (pkg / "besluit.md").is_file():
+            assert errors(pkg) == [], pkg.name
+
+
+def test_the_seeds_signatory_and_answering_members_are_accepted():
+    letter, questions = SHARED / "seeds" / "003_6117989ad89fddb6.txt", SHARED / "seeds" / "004_28338c0f6213b17e.txt"
+    if not letter.is_file() or not questions.is_file():
+        pytest.skip("de voorbeelddocumenten in shared/seeds ontbreken")
+    from publish.types.kamerstuk import OFFICE
+    from publish.types.kamervragen import MEMBER_OF_GOVERNMENT
+
+    signatory = re.findall(r"^(De (?:Staatssecretaris|Minister)\b[^\n]*?),?\s*$", letter.read_text(encoding="utf-8"), re.M)
+    assert signatory and all(re.fullmatch(OFFICE, s) for s in signatory), signatory
+    line = re.search(r"^Beantwoord door (.*)$", questions.read_text(encoding="utf-8"), re.M).group(1)
+    members = [m.strip() for m in re.split(r"(?<=\)), (?=\w)", line)]
+    assert len(members) == 2 and all(re.fullmatch(MEMBER_OF_GOVERNMENT, m) for m in members), members
+
+
+# -- end to end: rows 5 and 6 on a signed site ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("round7fields")
+    decisions = root / "decisions"
+    decisions.mkdir()
+    approve(typed(decisions, "kamerstuk", "brief-namens", kenmerk="KB-NAMENS", ondertekenaar=OFFICES_REFUSED[0]))
+    approve(typed(decisions, "kamervragen", "vragen-ambtenaar", kenmerk="KV-AMBT", beantwoord_door=ANSWERED_BY_REFUSED[:2]))
+    approve(typed(decisions, "publicatie", "bidi-titel", kenmerk="BIDI", titel="Jaarverslag 2023 \u202eFDP.exe"))
+    rows = [list(r) for r in ROWS]
+    rows[0][1] = "Verslag overleg\u202etxt.exe"
+    approve(PackageMaker(decisions)("bidi-inventaris", meta={"kenmerk": "BIDI-INV"}, rows=rows))
+    approve(typed(decisions, "kamerstuk", "brief-goed", kenmerk="KB-GOED"))
+    approve(typed(decisions, "kamervragen", "vragen-goed", kenmerk="KV-GOED"))
+    out = root / "site"
+    result = run_cli(*build_args(decisions, out, cache=root / "cache", today="2025-07-01"))
+    return out, result
+
+
+@pytest.mark.slow
+def test_build_refuses_staff_names_and_invisible_characters_and_publishes_the_others(built):
+    out, result = built
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    for name, where in [
+        ("brief-namens", "besluit.md, veld 'ondertekenaar'"),
+        ("vragen-ambtenaar", "besluit.md, veld 'beantwoord_door'"),
+        ("bidi-titel", "besluit.md, veld 'titel'"),
+        ("bidi-inventaris", "inventaris.csv, rij 2, kolom 'document'"),
+    ]:
+        assert f"GEWEIGERD    {name}:" in result.stdout and f"{name}/{where}: " in result.stdout, name
+    assert "U+202E (leesrichting omkeren)" in result.stdout
+    assert (out / "kamerstuk/kb-goed/index.html").is_file() and (out / "kamervragen/kv-goed/index.html").is_file()
+    text = all_text(out)
+    for value in ("Pietersen", "Bakker", "namens", "FDP.exe", "txt.exe", "\u202e", "KB-NAMENS", "KV-AMBT", "BIDI"):
+        assert value not in text, value
