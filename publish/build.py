@@ -254,7 +254,7 @@ def _build_with(
         report.exit_code = EXIT_FAILURE
         return
     inspector = PdfInspector(cache, workers=opts.workers, limits=site.limits, scheduler=scheduler)
-    trust = Trust.from_site(site, cache)
+    trust = Trust.from_site(site)
     if not site.unsigned and shutil.which("ssh-keygen") is None:
         from .signing import MISSING_SSH, MISSING_SSH_FIX
 
@@ -293,7 +293,6 @@ def _build_with(
             pdf_oordelen_klein=inspector.verdicts_read,
             pdf_oordelen_uit_volledig=inspector.verdicts_made,
             handtekeningen_gecontroleerd=signing.COUNTERS["verified"] - signatures_before["verified"],
-            handtekeningen_uit_cache=signing.COUNTERS["remembered"] - signatures_before["remembered"],
             pakketten_gevalideerd=validation.validated,
             pakketten_validatie_uit_cache=validation.reused,
             pakketten_niet_in_validatiecache=validation.uncacheable,
