@@ -702,7 +702,8 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     "cache_key_option",
     default=None,
     type=click.Path(path_type=Path),
-    help="Sleutelbestand waarmee de cache wordt ondertekend (standaard $WOO_CACHE_KEY_FILE, anders woo-cachesleutel naast de cachemap).",
+    help="Sleutelbestand waarmee de cache wordt ondertekend (standaard $WOO_CACHE_KEY_FILE, anders "
+    "~/.config/woo-publicatie/cachesleutel, of onder $XDG_CONFIG_HOME).",
 )
 @click.option(
     "--cache-endpoint",

@@ -133,7 +133,7 @@ def test_a_forged_memo_entry_cannot_publish_the_changed_file(warm, decisions):
     from publish.diskstore import StoreReader, StoreWriter
 
     memo = cache / HashMemo.NAME
-    secret = read_key(default_key_file(cache))
+    secret = read_key(default_key_file())
     old = StoreReader(memo, HashMemo.KIND, secret=secret)
     assert old.usable
     old.close()
