@@ -67,6 +67,8 @@ def use_corpus_key(root: Path) -> Path:
         create_key(path)
     os.environ[KEY_ENV] = str(path)
     return path
+
+
 RARE_POOL = 20_000_000  # words that occur in no base text, drawn log-uniformly: the vocabulary grows as real text's does
 BASE_TEXTS = 400
 SYLLABLES = "ba be bo da de di ka ke ko la le lo ma me mo na ne no pa pe po ra re ro sa se so ta te to va ve vo wa we".split()

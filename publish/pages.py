@@ -751,7 +751,9 @@ class Generator:
                         counts[url] += 1
                         spellings[url][label] += 1
             labels = {url: _spelling(spellings[url]) for url in counts}
-            order = sorted(counts, key=lambda u: (-int(labels[u]), labels[u]) if key == "jaar" else (labels[u].lower(), labels[u]))
+            order = sorted(
+                counts, key=lambda u: (-int(labels[u]), labels[u]) if key == "jaar" else (labels[u].lower(), labels[u])
+            )
             out.append((key, title, [(labels[url], counts[url], url) for url in order]))
         return out
 
