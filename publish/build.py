@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import cachestore, signing, urls
@@ -28,7 +29,7 @@ from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published,
 from .identity import IDENTITY_CSS, identity_css
 from .incremental import LiveReuse
 from .pagecache import Fragments
-from .pages import Generator, SiteText, build_views, write_sources
+from .pages import DecisionSummary, DecisionView, Generator, SiteText, Views, build_views, full_views, write_sources
 from .paths import listing_scope
 from .pdfs import PdfInspector
 from .problems import Problems, summarise
@@ -549,13 +550,7 @@ def _write_site(
                 shutil.rmtree(work / "downloads", ignore_errors=True)
                 reuse.restart()
                 t0 = time.perf_counter()
-                pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
-                histories = {r.decision.slug: r.history for r in publishable}
-                views = []
-                for r in publishable:  # one package at a time, so a failure names its package (issue 19: once, not twice)
-                    with _for_package(r.name, "het opbouwen van de pagina's"):
-                        views += build_views([r.decision], pdfs, inspector.published_copy, histories)
-                views.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))  # as build_views sorts
+                views = _summaries(publishable, inspector)
                 names = {r.decision.slug: r.name for r in publishable}
                 _lap(report, "site_views", t0)
                 t0 = time.perf_counter()
@@ -661,6 +656,38 @@ def _write_site(
         finally:
             removal.wait()
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _summaries(publishable: list[PackageResult], inspector: PdfInspector) -> Views:
+    """Issue 19: each publishable decision as a compact summary, newest first (as ``build_views`` sorts), and
+    its full view made again from its validation result when a phase needs it (``Views.full``), then let go:
+    the full views of the whole archive are never held together. ``Views.staged``: once the PDFs are staged
+    (``_stage_files``), the folder a view's files point into."""
+    from .pagecache import fingerprint_or_empty, remember_fingerprint
+
+    results = {r.decision.slug: r for r in publishable}
+
+    def view_of(r: PackageResult) -> DecisionView:
+        return build_views([r.decision], r.pdfs, inspector.published_copy, {r.decision.slug: r.history})[0]
+
+    summaries = []
+    for r in publishable:  # one package at a time, so a failure names its package
+        with _for_package(r.name, "het opbouwen van de pagina's"):
+            view = view_of(r)
+            summaries.append(DecisionSummary(view, fingerprint_or_empty(view)))
+    summaries.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
+
+    def full(summary: DecisionSummary) -> DecisionView:
+        view = view_of(results[summary.decision.slug])
+        remember_fingerprint(view, summary.view_print)
+        staged = views.staged
+        if staged is not None:
+            for f in view.files:
+                f.source = os.fspath(staged / f.url)
+        return view
+
+    views = Views(summaries, full)
+    return views
 
 
 def _lap(report: BuildReport, name: str, t0: float) -> None:
@@ -774,9 +801,10 @@ def _stage_files(
     from .cache import file_sha256
 
     hashes: dict[str, str] = {}
-    for v in views:
-        with _for_package(names[v.decision.slug], "het kopiëren van de pdf's"):
-            for f in v.files:
+    full = full_views(views)
+    for item in views:
+        with _for_package(names[item.decision.slug], "het kopiëren van de pdf's"):
+            for f in full(item).files:
                 target = staging / f.url
                 expected = inspector.expected_sha256(f.source)
                 hashes[f.url] = expected
@@ -798,6 +826,8 @@ def _stage_files(
                 f.source = os.fspath(target)
                 if reuse is not None and expected:
                     reuse.record(f.url, f"pdf:{expected}")
+    if isinstance(views, Views):
+        views.staged = staging  # views made from now on point at the staged copies
     return hashes
 
 
@@ -838,8 +868,10 @@ def _downloads(
         if reuse is not None:
             reuse.record(path, key)
 
-    for v in views:
-        with _for_package(names[v.decision.slug], "het maken van de downloads"):
+    full = full_views(views)
+    for item in views:
+        with _for_package(names[item.decision.slug], "het maken van de downloads"):
+            v = full(item)  # issue 19: one full view at a time
             published = v.decision.publication_date.isoformat()
             if v.rows:
                 put(v.inventory_json_url, inventory_json(v).encode("utf-8"))
@@ -894,10 +926,11 @@ def _open_data(
         fragments.keep(views, "opendata", [base])
         stats["opendata_hergebruikt"] = stats.get("opendata_hergebruikt", 0) + files.linked
         return files.sizes
+    full = full_views(views)
 
     def parts(v):
         with _for_package(v.decision.name, "het maken van de open data"):
-            return fragments.get(v, "opendata", [base], lambda: record_parts(v, base), lambda p: parts_fit(p, v, base))
+            return fragments.get(v, "opendata", [base], lambda: record_parts(full(v), base), lambda p: parts_fit(p, v, base))
 
     write_open_data(views, base, site.name, files.open, parts)
     files.save()
@@ -938,7 +971,11 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
     def recent(change) -> bool:
         return 0 <= (today - change.date).days <= DIWOO_NOTICE_DAYS
 
-    for v in views:
+    full = full_views(views)
+    for item in views:
+        if not item.document_count:
+            continue
+        v = full(item)  # kept only when it has a recently withdrawn document (few)
         for r in v.rows:
             change = r.withdrawn
             if change is not None and recent(change):
@@ -1117,9 +1154,10 @@ def _run_mkdocs(
 
 def _add_files(views, names: dict[str, str], site_dir: Path) -> None:
     """Move the staged, verified copies into the new site (a rename: same folder, same file system)."""
-    for v in views:
-        with _for_package(names[v.decision.slug], "het plaatsen van de pdf's"):
-            for f in v.files:
+    full = full_views(views)
+    for item in views:
+        with _for_package(names[item.decision.slug], "het plaatsen van de pdf's"):
+            for f in full(item).files:
                 (site_dir / f.url).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(f.source, site_dir / f.url)
 
@@ -1243,14 +1281,13 @@ def _add_metadata_files(
         report.site["metadata_hergebruikt"] = report.site.get("metadata_hergebruikt", 0) + files.linked
         return
     general = [urls.HOME, urls.LISTING, urls.GROUNDS, urls.SEARCH, urls.STATISTICS]
-    decisions = (
-        (
-            v.decision.publication_date.isoformat(),
-            v.url,
-            lambda v=v: [v.url, *(f.url for f in v.files), *(r.page_url for r in v.rows if r.available)],
-        )
-        for v in views
-    )
+    full = full_views(views)
+
+    def addresses(v) -> list[str]:
+        v = full(v)  # issue 19: one full view at a time
+        return [v.url, *(f.url for f in v.files), *(r.page_url for r in v.rows if r.available)]
+
+    decisions = ((v.decision.publication_date.isoformat(), v.url, partial(addresses, v)) for v in views)
     for name, xml in iter_sitemaps(site.base_url, general, decisions, *sitemap_limits):
         files.put(name, xml.encode("utf-8"))
     indexes = []
@@ -1261,7 +1298,7 @@ def _add_metadata_files(
                 v,
                 "diwoo",
                 settings,
-                lambda: view_documents(site.base_url, publisher, organisations, v),
+                lambda: view_documents(site.base_url, publisher, organisations, full(v)),
                 lambda d: documents_fit(d, v),
             )
 
