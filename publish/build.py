@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -264,6 +265,7 @@ def _build_with(
         return
     archive = Archive(archive_dir(opts.archive, site, opts.decisions))
     unpacked = None
+    spilled: SpilledPdfs | None = None
     signatures_before = dict(signing.COUNTERS)
     try:
         # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
@@ -316,9 +318,13 @@ def _build_with(
         withdrawn = [f.current for f in fates if f.state == WITHDRAWN and f.current.withdrawal is not None]
         unavailable = [page for f in fates if f.state == OFFLINE for page in [unavailable_page(f)] if page]
         t0 = time.perf_counter()
+        # Issue 19: the PDF results of the decisions to publish wait on disk for the site phases.
+        spilled = SpilledPdfs(inspector.cache, opts.out.resolve().parent)
+        for r in publishable:
+            spilled.spill(r)
         while True:
             try:
-                _write_site(opts, site, publishable, withdrawn, inspector, report, today, unavailable)
+                _write_site(opts, site, publishable, withdrawn, inspector, report, today, unavailable, spilled)
                 break
             except PackageFailed as failed:  # refuse that package; the others are published without it
                 r = next(r for r in publishable if r.name == failed.name)
@@ -353,6 +359,8 @@ def _build_with(
     finally:
         if unpacked is not None:
             shutil.rmtree(unpacked, ignore_errors=True)
+        if spilled is not None:
+            spilled.close()
     if not report.written:
         return
     kept = {f.name for f in fates if f.state == KEPT}
@@ -518,6 +526,7 @@ def _write_site(
     report: BuildReport,
     today: dt.date,
     unavailable: Sequence[dict] = (),
+    spilled: SpilledPdfs | None = None,
 ) -> None:
     import fcntl
 
@@ -550,7 +559,7 @@ def _write_site(
                 shutil.rmtree(work / "downloads", ignore_errors=True)
                 reuse.restart()
                 t0 = time.perf_counter()
-                views = _summaries(publishable, inspector)
+                views = _summaries(publishable, inspector, spilled)
                 names = {r.decision.slug: r.name for r in publishable}
                 _lap(report, "site_views", t0)
                 t0 = time.perf_counter()
@@ -658,7 +667,58 @@ def _write_site(
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _summaries(publishable: list[PackageResult], inspector: PdfInspector) -> Views:
+class SpilledPdfs:
+    """Issue 19: the PDF results of the publishable decisions (``PackageResult.pdfs``, about 20 KB a decision), kept
+    on disk between validation and the site phases and read back per decision when its full view is made
+    (``_summaries``): what a view needs of each PDF (SHA-256, pages, size of the published copy, and its page texts
+    as the reference into the inspection cache, or the texts themselves when they are not there), one JSON line per
+    decision in an anonymous temporary file beside the output (unlinked when made: nobody else can open it, and it
+    is gone with the process, also after a SIGTERM or a crash). Only the byte offsets stay in memory."""
+
+    def __init__(self, cache: Cache, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.cache = cache
+        self.file = tempfile.TemporaryFile(dir=folder, prefix=TEMP_PREFIX + "pdfs-")
+        self.where: dict[str, tuple[int, int]] = {}
+
+    def spill(self, r: PackageResult) -> None:
+        """Write ``r``'s PDF results to the file and let go of them in memory."""
+        from .pdfs import CachedTexts
+
+        record = {}
+        for path, res in r.pdfs.items():
+            texts = res.texts
+            kept = ["c", *texts.identity()] if isinstance(texts, CachedTexts) else ["l", list(texts)]
+            record[os.fspath(path)] = [res.sha256, res.ok, res.pages, res.published_size, res.published_sha256, kept]
+        data = json.dumps(record, separators=(",", ":")).encode("ascii") + b"\n"  # ASCII: any path, any text
+        self.file.seek(0, os.SEEK_END)
+        self.where[r.name] = (self.file.tell(), len(data))
+        self.file.write(data)
+        r.pdfs = {}
+
+    def load(self, r: PackageResult) -> dict:
+        """``r``'s PDF results as they were spilled (``r.pdfs`` when they were not)."""
+        from .pdfs import CachedTexts, PdfResult
+
+        place = self.where.get(r.name)
+        if place is None:
+            return r.pdfs
+        self.file.seek(place[0])
+        record = json.loads(self.file.read(place[1]))
+        pdfs = {}
+        for path, (sha, ok, pages, size, published_sha, kept) in record.items():
+            texts = CachedTexts(self.cache, kept[1], kept[2], kept[3]) if kept[0] == "c" else kept[1]
+            res = pdfs[Path(path)] = PdfResult(
+                sha256=sha, ok=ok, pages=pages, published_size=size, published_sha256=published_sha
+            )
+            res.texts = texts  # type: ignore[assignment]  # CachedTexts: a sequence of str, as in PdfInspector
+        return pdfs
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spilled: SpilledPdfs | None = None) -> Views:
     """Issue 19: each publishable decision as a compact summary, newest first (as ``build_views`` sorts), and
     its full view made again from its validation result when a phase needs it (``Views.full``), then let go:
     the full views of the whole archive are never held together. ``Views.staged``: once the PDFs are staged
@@ -668,7 +728,8 @@ def _summaries(publishable: list[PackageResult], inspector: PdfInspector) -> Vie
     results = {r.decision.slug: r for r in publishable}
 
     def view_of(r: PackageResult) -> DecisionView:
-        return build_views([r.decision], r.pdfs, inspector.published_copy, {r.decision.slug: r.history})[0]
+        pdfs = spilled.load(r) if spilled is not None else r.pdfs
+        return build_views([r.decision], pdfs, inspector.published_copy, {r.decision.slug: r.history})[0]
 
     summaries = []
     for r in publishable:  # one package at a time, so a failure names its package
