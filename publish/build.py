@@ -322,6 +322,7 @@ def _build_with(
         spilled = SpilledPdfs(inspector.cache, opts.out.resolve().parent)
         for r in publishable:
             spilled.spill(r)
+        inspector.forget_expected()  # each published file carries its own now (PublishedFile.expected_sha256)
         while True:
             try:
                 _write_site(opts, site, publishable, withdrawn, inspector, report, today, unavailable, spilled)
@@ -867,7 +868,7 @@ def _stage_files(
         with _for_package(names[item.decision.slug], "het kopiëren van de pdf's"):
             for f in full(item).files:
                 target = staging / f.url
-                expected = inspector.expected_sha256(f.source)
+                expected = f.expected_sha256 or inspector.expected_sha256(f.source)
                 hashes[f.url] = expected
                 if reuse is not None and expected and reuse.link(f.url, f"pdf:{expected}", target):
                     f.source = os.fspath(target)  # issue 19: a str (a third of a Path's memory), one per PDF of the archive

@@ -56,7 +56,7 @@ _NAMES: dict[type, tuple[str, ...]] = {}
 # by the anchor of the row they point at. The build's own copy of a published file (a place in its
 # temporary folder, never shown) is left out.
 _REFERENCES = {"attached_to", "attachments", "thread", "related"}
-_LEFT_OUT = {("PublishedFile", "source")}
+_LEFT_OUT = {("PublishedFile", "source"), ("PublishedFile", "expected_sha256")}  # the second: as the PDF's SHA-256
 _MAX_DEPTH = 40
 
 

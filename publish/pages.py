@@ -78,6 +78,9 @@ class PublishedFile:
     role: str  # "besluitbrief", "bijlage", "document"
     nr: str = ""
     date: object = None  # datetime.date of the document, when known
+    # The SHA-256 the published copy must have (PdfResult.published_sha256; issue 19: carried here, so the build
+    # need not keep a map of every published copy of the archive); "": ask the inspector.
+    expected_sha256: str = ""
 
     @property
     def searchable(self) -> bool:
@@ -397,6 +400,7 @@ def build_views(
                 role,
                 nr,
                 date,
+                res.published_sha256,
             )
 
         main = [pub(d.letter, d.kind.main_title or d.title, d.kind.main_name, "besluitbrief", date=d.decision_date)]

@@ -80,7 +80,9 @@ def _result(root: Path, i: int, cache: Cache) -> PackageResult:
         if n % 2:  # texts in the inspection cache, as PdfInspector leaves them
             cache.put_json("pdf", f"{sha}-v1", {"texts": ["uit de cache", HOSTILE]})
             texts = CachedTexts(cache, f"{sha}-v1", 2, True)
-        pdfs[folder / f] = PdfResult(sha256=sha, ok=True, pages=2, texts=texts, published_size=1000 + n)  # type: ignore[arg-type]
+        pdfs[folder / f] = PdfResult(
+            sha256=sha, ok=True, pages=2, texts=texts, published_size=1000 + n, published_sha256=sha[::-1]
+        )  # type: ignore[arg-type]
     history = [Change(dt.date(2024, 4, 1), WITHDRAWN_DOCUMENT, "4", reason="Per abuis gepubliceerd")] if i % 2 else []
     return PackageResult(folder, decision, Problems(folder.name), pdfs, history)
 
@@ -209,3 +211,19 @@ def test_a_hostile_path_and_text_survive_the_spill(tmp_path: Path):
         assert spilled.load(PackageResult(tmp_path / "leeg", None, Problems("leeg"), {})) == {}
     finally:
         spilled.close()
+
+
+def test_each_published_file_carries_the_hash_its_copy_must_have(results):
+    """The build copies a published PDF only when the copy in the cache has the SHA-256 recorded when it was made;
+    the views carry that hash (``PublishedFile.expected_sha256``), so the inspector's map of every copy of the
+    archive is let go. The hash is no part of a view's fingerprint: page-cache keys did not change with it."""
+    from publish.pagecache import fingerprint_or_empty
+
+    rs, cache = results
+    for r, view in zip(rs, sorted(_full(rs, cache), key=lambda v: v.decision.name)):
+        assert view.main_files[0].expected_sha256 == r.pdfs[r.decision.letter.path].published_sha256
+        assert sorted(f.expected_sha256 for f in view.files) == sorted(res.published_sha256 for res in r.pdfs.values())
+        before = fingerprint_or_empty(view)
+        for f in view.files:
+            f.expected_sha256 = ""
+        assert fingerprint_or_empty(view) == before
