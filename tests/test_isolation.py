@@ -430,6 +430,72 @@ def test_a_full_disk_is_reported_in_dutch_with_exit_2(decisions, make_package, t
     assert "Errno" not in report.error
 
 
+def _in_process_options(build_module, decisions: Path, tmp_path: Path):
+    return build_module.BuildOptions(
+        decisions=decisions,
+        out=tmp_path / "site",
+        config=ROOT / "mkdocs.yml",
+        cache=tmp_path / "c",
+        today=__import__("datetime").date(2024, 6, 1),
+        workers=1,
+    )
+
+
+def test_a_sigterm_just_after_the_temporary_folder_is_made_leaves_nothing_behind(decisions, make_package, tmp_path, monkeypatch):
+    """CI saw it once under load: the signal landed between ``mkdir`` and the assignment, so no ``finally`` knew the folder."""
+    import os
+    import signal
+    import tempfile
+
+    from publish import build as build_module
+
+    approve(make_package("p"))
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp_then_sigterm(*args, **kwargs):
+        path = real_mkdtemp(*args, **kwargs)
+        if str(kwargs.get("prefix", "")).startswith(build_module.TEMP_PREFIX):  # the site's folder, not a signature's
+            os.kill(os.getpid(), signal.SIGTERM)  # before the caller has the name
+        for _ in range(1000):  # bytecode boundaries where an unheld signal would raise
+            pass
+        return path
+
+    monkeypatch.setattr(build_module.tempfile, "mkdtemp", mkdtemp_then_sigterm)
+    report = build_module.run_build(_in_process_options(build_module, decisions, tmp_path))
+    assert report.exit_code == 2 and not report.written
+    assert report.error == "de build is afgebroken (SIGTERM); de bestaande site is ongewijzigd."
+    assert not list(tmp_path.glob(".woo-build-*")) and not (tmp_path / "site").exists()
+    assert signal.getsignal(signal.SIGTERM) is not build_module._on_term  # handler restored
+    assert build_module._TermHold.depth == 0 and not build_module._TermHold.pending  # and nothing left held
+
+
+def test_a_sigterm_during_the_final_clean_up_finishes_it_and_says_the_new_site_is_there(
+    decisions, make_package, tmp_path, monkeypatch
+):
+    """After the swap the new site is live: the report must not claim the old one is unchanged, and the folder goes."""
+    import os
+    import signal
+
+    from publish import build as build_module
+    from publish.swap import Removal
+
+    approve(make_package("p"))
+    real_wait = Removal.wait
+
+    def wait_then_sigterm(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):
+            pass
+        real_wait(self)
+
+    monkeypatch.setattr(Removal, "wait", wait_then_sigterm)
+    report = build_module.run_build(_in_process_options(build_module, decisions, tmp_path))
+    assert report.exit_code == 2 and report.written
+    assert "nadat de nieuwe site al geplaatst was" in report.error
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert not list(tmp_path.glob(".woo-build-*"))
+
+
 # -- build integrity ---------------------------------------------------------------------------------------
 
 
