@@ -349,7 +349,7 @@ def _build_with(
         unavailable = [page for f in fates if f.state == OFFLINE for page in [unavailable_page(f)] if page]
         t0 = time.perf_counter()
         # Issue 19: the PDF results of the decisions to publish wait on disk for the site phases.
-        spilled = SpilledPdfs(inspector.cache, opts.out.resolve().parent)
+        spilled = SpilledPdfs(inspector.cache, opts.out.resolve())
         for r in publishable:
             spilled.spill(r)
         inspector.forget_expected()  # each published file carries its own now (PublishedFile.expected_sha256)
@@ -717,11 +717,17 @@ class SpilledPdfs:
     decision in an anonymous temporary file beside the output (unlinked when made: nobody else can open it, and it
     is gone with the process, also after a SIGTERM or a crash). Only the byte offsets stay in memory."""
 
-    def __init__(self, cache: Cache, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
+    def __init__(self, cache: Cache, out: Path):
+        out.parent.mkdir(parents=True, exist_ok=True)
         self.cache = cache
-        self.file = tempfile.TemporaryFile(dir=folder, prefix=TEMP_PREFIX + "pdfs-")
         self.where: dict[str, tuple[int, int]] = {}
+        # Where the file system cannot make a file without a name, it is made with one and unlinked right away: a
+        # SIGTERM is held in between, so none is left behind.
+        _hold_sigterm()
+        try:
+            self.file = tempfile.TemporaryFile(dir=out.parent, prefix=_temp_prefix(out) + "pdfs-")
+        finally:
+            _release_sigterm()
 
     def spill(self, r: PackageResult) -> None:
         """Write ``r``'s PDF results to the file and let go of them in memory."""

@@ -168,7 +168,7 @@ def test_spilled_pdf_results_come_back_as_they_were(results, tmp_path: Path):
     rs, cache = results
     expected = _everything(_full(rs, cache))
     before = {r.name: dict(r.pdfs) for r in rs}
-    spilled = SpilledPdfs(cache, tmp_path / "uit")
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
     try:
         for r in rs:
             spilled.spill(r)
@@ -201,7 +201,7 @@ def test_a_hostile_path_and_text_survive_the_spill(tmp_path: Path):
     r = PackageResult(
         folder, None, Problems(folder.name), {p: PdfResult(sha256="b" * 64, ok=True, pages=3, texts=texts) for p in paths}
     )
-    spilled = SpilledPdfs(cache, tmp_path / "uit")
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
     try:
         spilled.spill(r)
         spilled.spill(PackageResult(tmp_path / "leeg", None, Problems("leeg"), {}))
