@@ -1,0 +1,156 @@
+"""Attack round 7, rows 2-4: a suspension column under another name, two rows with one document address, and a
+withdrawn publication that comes back under a new kenmerk.
+
+Every test builds a real site with the real ``woo-publish`` command from packages with real PDFs (reportlab) and
+real spreadsheets (openpyxl), and asserts on what the site holds: pages, open data, search index, ZIP, PDFs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from support import ROWS, all_text, approve, build_args, run_cli
+
+pytestmark = pytest.mark.slow  # each test builds a site
+
+
+def _build(decisions: Path, out: Path):
+    return run_cli(*build_args(decisions, out, "--uitgebreid"))
+
+
+def _site_bytes(site: Path) -> list[bytes]:
+    """Every file of the site, and every entry of every ZIP in it."""
+    found = []
+    for p in sorted(site.rglob("*")):
+        if not p.is_file():
+            continue
+        found.append(p.read_bytes())
+        if p.suffix == ".zip":
+            with zipfile.ZipFile(p) as z:
+                found += [z.read(n) for n in z.namelist()]
+    return found
+
+
+def _nowhere(site: Path, secret: str, pdf: Path) -> None:
+    """The withheld document is nowhere on the site: not its text (pages, open data, search), not its bytes."""
+    assert secret not in all_text(site)
+    sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert all(hashlib.sha256(b).hexdigest() != sha for b in _site_bytes(site))
+
+
+def _rows(secret_row: int, secret: str, marker: str = "Nee", marked: str = "Ja") -> tuple[list[list], dict]:
+    rows = [list(r) + [marked if i == secret_row else marker] for i, r in enumerate(ROWS)]
+    return rows, {"documenten/2.pdf": ["# Document 2", f"Alleen in het opgeschorte document: {secret}."]}
+
+
+# -- row 2: the suspension column by another name; restriction-sounding unknown columns refuse the package ------------
+
+
+SUSPENSION_HEADERS = ["Opgeschort (ja/nee)", "Publicatie opgeschort", "Opschorting", "06 Opgeschort"]
+RESTRICTIONS = {
+    "weigering": "Reden weigering",
+    "embargo": "Embargo tot",
+    "niet": "Niet opgeschort",
+    "vertrouwelijk": "Vertrouwelijk",
+    "lakken": "Lakken",
+    "lang": "x" * 3000 + " Intrekking",
+}
+
+
+def test_suspension_column_by_another_name_withholds_and_restriction_columns_refuse(make_package, decisions, tmp_path):
+    header = ["nr", "document", "datum", "beoordeling", "gronden", "bestand"]
+    suspended = {}
+    for i, name in enumerate(SUSPENSION_HEADERS):
+        secret = f"OPGESCHORTGEHEIM{i}"
+        rows, pdfs = _rows(1, secret)
+        pkg = make_package(f"opgeschort-{i}", meta={"kenmerk": f"2024-010{i}"}, header=header + [name], rows=rows, pdf_text=pdfs)
+        approve(pkg)
+        suspended[pkg.name] = (f"2024-010{i}", secret, pkg / "documenten/2.pdf")
+    # The same in a workbook.
+    rows, pdfs = _rows(1, "OPGESCHORTGEHEIMXLSX")
+    pkg = make_package(
+        "opgeschort-xlsx", meta={"kenmerk": "2024-0109", "inventaris": "inventaris.xlsx"}, rows=rows, pdf_text=pdfs
+    )
+    wb = openpyxl.Workbook()
+    wb.active.append(header + ["Publicatie opgeschort"])
+    for r in rows:
+        wb.active.append(r)
+    wb.save(pkg / "inventaris.xlsx")
+    approve(pkg)
+    suspended[pkg.name] = ("2024-0109", "OPGESCHORTGEHEIMXLSX", pkg / "documenten/2.pdf")
+
+    refused = {}
+    for i, (key, name) in enumerate(RESTRICTIONS.items()):
+        secret = f"BEPERKTGEHEIM{i}"
+        rows, pdfs = _rows(1, secret, marker="", marked="Ja")
+        pkg = make_package(f"beperking-{key}", meta={"kenmerk": f"2024-020{i}"}, header=header + [name], rows=rows, pdf_text=pdfs)
+        approve(pkg)
+        refused[pkg.name] = (f"2024-020{i}", secret, pkg / "documenten/2.pdf")
+    rows, pdfs = _rows(1, "DUBBELGEHEIM")
+    rows = [r + [r[-1]] for r in rows]
+    pkg = make_package(
+        "twee-opschortkolommen",
+        meta={"kenmerk": "2024-0300"},
+        header=header + ["Opgeschort", "Opschorting"],
+        rows=rows,
+        pdf_text=pdfs,
+    )
+    approve(pkg)
+    refused[pkg.name] = ("2024-0300", "DUBBELGEHEIM", pkg / "documenten/2.pdf")
+    # A harmless unknown column: published, with a warning that does not reassure.
+    pkg = make_package(
+        "onbekend", meta={"kenmerk": "2024-0400"}, header=header + ["Locatie open.minvws.nl"], rows=[r + ["x"] for r in ROWS]
+    )
+    approve(pkg)
+
+    out = tmp_path / "site"
+    result = _build(decisions, out)
+    assert result.returncode == 1, result.stdout + result.stderr  # refused packages make the build report failure
+    for name, (kenmerk, secret, pdf) in suspended.items():
+        assert f"GEPUBLICEERD {name} ({kenmerk})" in result.stdout
+        folder = out / "besluit" / kenmerk
+        assert (folder / "document-1.pdf").is_file() and not (folder / "document-2.pdf").exists()
+        assert "Publicatie opgeschort" in (folder / "index.html").read_text()
+        with zipfile.ZipFile(folder / "documenten.zip") as z:
+            assert not [n for n in z.namelist() if "document-2" in n or n.endswith("2.pdf")]
+        _nowhere(out, secret, pdf)
+    for name, (kenmerk, secret, pdf) in refused.items():
+        assert f"GEWEIGERD    {name}:" in result.stdout
+        assert not (out / "besluit" / kenmerk).exists()
+        _nowhere(out, secret, pdf)
+    lines = result.stdout
+    assert (
+        "beperking-weigering/inventaris.csv, regel 1 (kopregel), kolom 'Reden weigering': de kolom 'Reden weigering' klinkt "
+        "alsof hij beperkt wat er gepubliceerd mag worden ('weiger'), maar de site kent deze kolom niet" in lines
+    )
+    assert "Zet een opgeschorte publicatie in een kolom met de naam 'Opgeschort' (Ja of Nee per document)" in lines
+    assert "kolom 'Niet opgeschort': de kolom 'Niet opgeschort' klinkt alsof" in lines
+    assert "kolom 'Embargo tot'" in lines and "kolom 'Vertrouwelijk'" in lines and "kolom 'Lakken'" in lines
+    assert "x" * 200 not in lines  # the hostile 3000-character header is shortened in the message
+    assert "twee kolommen gaan over opschorting: 'Opgeschort' en 'Opschorting'" in lines
+    assert "GEPUBLICEERD onbekend (2024-0400)" in lines
+    assert "deze kolom is onbekend: de site leest hem niet en publiceert hem niet: 'Locatie open.minvws.nl'" in lines
+    assert "Dat is goed" not in lines
+
+
+def test_restriction_column_is_refused_by_check_and_approve(make_package, decisions):
+    rows, pdfs = _rows(1, "X", marker="", marked="Ja")
+    pkg = make_package(
+        header=["ID", "Document", "Datum", "Beoordeling", "Beoordelingsgrond", "Bestand", "Publicatie weigeren"],
+        rows=rows,
+        pdf_text=pdfs,
+    )
+    config = str(Path(__file__).resolve().parents[1] / "mkdocs.yml")
+    checked = run_cli("check", str(decisions), "--config", config)
+    assert checked.returncode == 1
+    assert "kolom 'Publicatie weigeren': de kolom 'Publicatie weigeren' klinkt alsof" in checked.stdout
+    from support import DEMO_KEY
+
+    approved = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--config", config)
+    assert approved.returncode == 1 and "Niet goedgekeurd" in approved.stdout
+    assert not (pkg / "goedkeuring.json").exists()
