@@ -1244,6 +1244,25 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
     return table if ok else None
 
 
+def address_clashes(numbers: list[tuple[str, int]], relpath: str, column: str, problems: Problems) -> None:
+    """Refuse an inventory where two different numbers give a document the same address on the site (``B`` and
+    ``b``, ``10.2`` and ``10-2``): one document's page or PDF would stand in for the other's."""
+    from . import urls
+
+    for (first, first_row), (nr, row) in urls.document_address_clashes(numbers):
+        anchor = urls.document_anchor(nr)
+        problems.error(
+            relpath,
+            f"rij {row}, {column}",
+            f"nummer '{_short(nr)}' (rij {row}) en nummer '{_short(first)}' (rij {first_row}) geven op de site hetzelfde "
+            f"adres (document-{_short(anchor)}.pdf): hoofdletters, leestekens, spaties en accenten tellen in het adres "
+            "niet mee. Het ene document zou de pagina of het bestand van het andere krijgen.",
+            "Geef elk document een nummer dat ook zonder hoofdletters, leestekens en accenten verschilt van de andere "
+            "nummers, en keur het pakket opnieuw goed.",
+            "inventaris.nr_zelfde_adres",
+        )
+
+
 def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB".replace(".", ",") if n >= 1024 * 1024 else f"{n} bytes"
 

@@ -282,12 +282,8 @@ def build_views(
         main = [pub(d.letter, d.kind.main_title or d.title, d.kind.main_name, "besluitbrief", date=d.decision_date)]
         for i, annex in enumerate(d.annexes, start=1):
             main.append(pub(annex.file, annex.title, urls.annex("", i), "bijlage"))
-        rows, used = [], set()
-        for row in d.inventory:
-            anchor = slugify(row.nr)
-            if anchor in used:
-                anchor = f"{anchor}-rij-{row.row_number}"
-            used.add(anchor)
+        rows = []
+        for row, anchor in zip(d.inventory, urls.document_anchors((r.nr, r.row_number) for r in d.inventory)):
             withdrawn = gone.get(row.nr)
             publish = row.published and withdrawn is None
             file = pub(row.file, row.title, urls.document("", anchor), "document", row.nr, row.date) if publish else None

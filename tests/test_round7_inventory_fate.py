@@ -154,3 +154,59 @@ def test_restriction_column_is_refused_by_check_and_approve(make_package, decisi
     approved = run_cli("approve", str(pkg), "--sleutel", str(DEMO_KEY), "--config", config)
     assert approved.returncode == 1 and "Niet goedgekeurd" in approved.stdout
     assert not (pkg / "goedkeuring.json").exists()
+
+
+# -- row 4: two inventory rows, one document address ---------------------------------------------------------------
+
+
+def test_document_addresses_are_unique_by_construction():
+    from publish import urls
+
+    assert urls.document_anchors([("b-rij-4", 2), ("B", 3), ("b", 4)]) == ["b-rij-4", "b", "b-rij-4-2"]
+    assert urls.document_anchors([("b", 2), ("B", 3), ("b-rij-3", 4), ("b.", 5)]) == ["b", "b-rij-3", "b-rij-3-rij-4", "b-rij-5"]
+    assert urls.document_anchors([("1", 2), ("2", 3), ("10-2", 4)]) == ["1", "2", "10-2"]  # normal inventories: the number
+    many = urls.document_anchors([("x", 2)] + [("X", 3)] * 50 + [("x-rij-3", 9)])
+    assert len(set(many)) == len(many)
+
+
+def test_two_numbers_with_one_address_refuse_the_package_and_others_are_published(make_package, decisions, tmp_path):
+    header = ["nr", "document", "datum", "beoordeling", "gronden", "bestand"]
+    clash = [
+        ["b-rij-4", "E-mail melding", "2024-01-10", "openbaar", "", "documenten/1.pdf"],
+        ["B", "Datalekregister", "2024-01-12", "deels openbaar", "5.1.2.e", "documenten/2.pdf"],
+        ["b", "Mailwisseling ADRESGEHEIM", "2024-01-15", "niet openbaar", "5.1.2.e", ""],
+    ]
+    bad = make_package("botsing", meta={"kenmerk": "2024-0501"}, header=header, rows=clash)
+    approve(bad)
+    variants = {
+        "punt": (["10.2", "10-2"], "nummer '10-2' (rij 3) en nummer '10.2' (rij 2)"),
+        "accent": (["É1", "e1"], "nummer 'e1' (rij 3) en nummer 'É1' (rij 2)"),
+        "stuurteken": (["7", "7\u202e"], "(rij 3) en nummer '7' (rij 2)"),
+    }
+    for i, (name, (numbers, _)) in enumerate(variants.items()):
+        rows = [
+            [n, f"Document {n} ADRESGEHEIM", "2024-01-10", "openbaar", "", f"documenten/{j}.pdf"] for j, n in enumerate(numbers)
+        ]
+        approve(make_package(name, meta={"kenmerk": f"2024-060{i}"}, header=header, rows=rows))
+    good = make_package("goed", meta={"kenmerk": "2024-0502"})
+    approve(good)
+    config = str(Path(__file__).resolve().parents[1] / "mkdocs.yml")
+    checked = run_cli("check", str(decisions), "--config", config, "--vandaag", "2024-06-01")
+    expected = (
+        "botsing/inventaris.csv, rij 4, kolom 'nr': nummer 'b' (rij 4) en nummer 'B' (rij 3) geven op de site hetzelfde "
+        "adres (document-b.pdf): hoofdletters, leestekens, spaties en accenten tellen in het adres niet mee."
+    )
+    assert checked.returncode == 1 and expected in checked.stdout
+    from support import DEMO_KEY
+
+    approved = run_cli("approve", str(bad), "--sleutel", str(DEMO_KEY), "--config", config)
+    assert approved.returncode == 1 and expected in approved.stdout
+    out = tmp_path / "site"
+    result = _build(decisions, out)
+    assert result.returncode == 1 and "onverwachte fout" not in result.stdout + result.stderr
+    assert "GEWEIGERD    botsing:" in result.stdout and expected in result.stdout
+    for name, (_, message) in variants.items():
+        assert f"GEWEIGERD    {name}:" in result.stdout and message in result.stdout
+    assert "GEPUBLICEERD goed (2024-0502)" in result.stdout
+    assert (out / "besluit/2024-0502/document-1.pdf").is_file() and (out / "besluit/2024-0502/document/1/index.html").is_file()
+    assert not (out / "besluit/2024-0501").exists() and "ADRESGEHEIM" not in all_text(out)
