@@ -261,11 +261,13 @@ def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archi
             continue
         known = archive.withdrawn_file(sha) if archive is not None else None
         if known is not None:
+            what = known.get("bestand") if isinstance(known.get("bestand"), str) else f"document {known.get('document')}"
+            whole = " in zijn geheel" if isinstance(known.get("bestand"), str) else ""
             r.problems.error(
                 ref.relpath,
                 "",
-                f"dit bestand is hetzelfde als document {known.get('document')} van besluit "
-                f"{known.get('kenmerk')}, dat op {known.get('datum')} is ingetrokken: zo komt het toch weer op de site.",
+                f"dit bestand is hetzelfde als {what} van besluit "
+                f"{known.get('kenmerk')}, dat op {known.get('datum')}{whole} is ingetrokken: zo komt het toch weer op de site.",
                 "Verwijder het bestand of lever een gecorrigeerde versie aan, en keur het pakket opnieuw goed. Moet "
                 "precies dit bestand echt terug, laat de beheerder de intrekking dan uit het archief halen "
                 f"(ingetrokken-bestanden/{sha[:2]}/{sha}.json, zie docs/beheer.md).",

@@ -8,13 +8,14 @@ real spreadsheets (openpyxl), and asserts on what the site holds: pages, open da
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from support import ROWS, all_text, approve, build_args, run_cli
+from support import ROWS, all_text, approve, build_args, run_cli, write_pdf
 
 pytestmark = pytest.mark.slow  # each test builds a site
 
@@ -210,3 +211,99 @@ def test_two_numbers_with_one_address_refuse_the_package_and_others_are_publishe
     assert "GEPUBLICEERD goed (2024-0502)" in result.stdout
     assert (out / "besluit/2024-0502/document-1.pdf").is_file() and (out / "besluit/2024-0502/document/1/index.html").is_file()
     assert not (out / "besluit/2024-0501").exists() and "ADRESGEHEIM" not in all_text(out)
+
+
+# -- row 3: a publication withdrawn as a whole does not come back under another kenmerk ------------------------------
+
+
+def _withdraw(pkg: Path, reason: str) -> None:
+    from support import DEMO_KEY
+
+    config = str(Path(__file__).resolve().parents[1] / "mkdocs.yml")
+    done = run_cli(
+        "withdraw", str(pkg), "--reden", reason, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY), "--config", config
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_withdrawn_publication_does_not_return_under_a_new_kenmerk(make_package, decisions, tmp_path):
+    import shutil
+
+    from support import DEMO_KEY
+
+    texts = {
+        "documenten/1.pdf": ["# Verslag", "Verslag met INGETROKKENGEHEIM1."],
+        "documenten/2.pdf": ["# E-mail", "E-mail met INGETROKKENGEHEIM2."],
+    }
+    annex = {"bijlagen": [{"titel": "Bijlage 1 - Artikelen uit de Woo", "bestand": "bijlagen/woo.pdf"}]}
+    withdrawn = make_package("ingetrokken", extra_meta=annex, pdf_text=texts)
+    write_pdf(withdrawn / "besluit.pdf", ["# Besluit", "De besluitbrief met INGETROKKENGEHEIMBRIEF."])
+    write_pdf(withdrawn / "bijlagen/woo.pdf", ["# Artikelen", "Artikel 5.1 van de Woo, in elk besluit dezelfde bijlage."])
+    other = make_package("ander", meta={"kenmerk": "2024-0003"}, extra_meta=annex)
+    write_pdf(other / "besluit.pdf", ["# Besluit", "Een andere besluitbrief."])
+    (other / "bijlagen").mkdir()
+    shutil.copyfile(withdrawn / "bijlagen/woo.pdf", other / "bijlagen/woo.pdf")  # the same standard annex, byte for byte
+    approve(withdrawn)
+    approve(other)
+    out = tmp_path / "site"
+    assert _build(decisions, out).returncode == 0
+    _withdraw(withdrawn, "Bevatte namen van ambtenaren")
+    result = _build(decisions, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    archive = tmp_path / ".woo-archief"
+    records = {p.stem: json.loads(p.read_text()) for p in (archive / "ingetrokken-bestanden").rglob("*.json")}
+    letter, doc1, doc2 = (
+        _sha(withdrawn / "besluit.pdf"),
+        _sha(withdrawn / "documenten/1.pdf"),
+        _sha(withdrawn / "documenten/2.pdf"),
+    )
+    assert set(records) == {letter, doc1, doc2}  # the annex is still published by 'ander': not remembered
+    assert records[letter] == {
+        "kenmerk": "2024-0001",
+        "type": "woo-besluit",
+        "document": None,
+        "bestand": "het hoofddocument (besluit.pdf)",
+        "datum": "2024-06-01",
+        "reden": "Bevatte namen van ambtenaren",
+    }
+    assert records[doc1]["document"] == "1" and records[doc1]["bestand"] == "document 1"
+
+    # The same package again, in a new folder under a new kenmerk: approve refuses it, and a build refuses it.
+    again = decisions / "opnieuw"
+    shutil.copytree(withdrawn, again)
+    (again / "wijzigingen.json").unlink()
+    (again / "goedkeuring.json").unlink()
+    (again / "besluit.md").write_text(
+        (again / "besluit.md")
+        .read_text()
+        .replace("kenmerk: '2024-0001'", "kenmerk: '2024-0002'")
+        .replace("kenmerk: 2024-0001", "kenmerk: 2024-0002")
+    )
+    assert "2024-0002" in (again / "besluit.md").read_text()
+    config = str(Path(__file__).resolve().parents[1] / "mkdocs.yml")
+    refused = run_cli("approve", str(again), "--sleutel", str(DEMO_KEY), "--config", config)
+    expected_letter = (
+        "opnieuw/besluit.pdf: dit bestand is hetzelfde als het hoofddocument (besluit.pdf) van besluit 2024-0001, dat op "
+        "2024-06-01 in zijn geheel is ingetrokken: zo komt het toch weer op de site."
+    )
+    expected_doc = "opnieuw/documenten/1.pdf: dit bestand is hetzelfde als document 1 van besluit 2024-0001, dat op 2024-06-01 in zijn geheel"
+    assert refused.returncode == 1 and expected_letter in refused.stdout and expected_doc in refused.stdout
+    approve(again)  # signed anyway, bypassing the command's checks
+    result = _build(decisions, out)
+    assert result.returncode == 1 and "GEWEIGERD    opnieuw:" in result.stdout and expected_letter in result.stdout
+    assert "GEPUBLICEERD ander (2024-0003)" in result.stdout and (out / "besluit/2024-0003/bijlage-1.pdf").is_file()
+    assert not (out / "besluit/2024-0002").exists()
+    site_text = all_text(out)
+    assert "INGETROKKENGEHEIM" not in site_text
+    hashes = {hashlib.sha256(b).hexdigest() for b in _site_bytes(out)}
+    assert not hashes & {letter, doc1, doc2}
+
+    # A withdrawal recorded before this rule (no files remembered): the next build remembers the files in the folder.
+    shutil.rmtree(archive / "ingetrokken-bestanden")
+    shutil.rmtree(again)
+    assert _build(decisions, out).returncode == 0
+    assert {p.stem for p in (archive / "ingetrokken-bestanden").rglob("*.json")} == {letter, doc1, doc2}
