@@ -161,6 +161,7 @@ def evaluate(
                 files[id(r)] = r.files()
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(r, exc, "het verzamelen van de bestanden")
+    withdrawn_here = _withdrawn_in_run(results)
     paths = sorted({ref.path for refs in files.values() for ref in refs})
     inspected = inspector.inspect_all(paths, progress=progress)
     for r in results:
@@ -169,7 +170,7 @@ def evaluate(
         try:
             _add_pdf_results(r, files[id(r)], inspected, allowed, allowed_hashes)
             if r.decision is not None:
-                _withdrawn_file_returns(r, files[id(r)], inspected, archive)
+                _withdrawn_file_returns(r, files[id(r)], inspected, archive, withdrawn_here)
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
             r.cached = None
             refuse_unexpected(r, exc, "het controleren van de pdf's")
@@ -234,13 +235,51 @@ def remembered_withdrawals(r: PackageResult, archive, is_error: bool = True) -> 
         )
 
 
-def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archive) -> None:
+def publication_files(r: PackageResult) -> list[tuple]:
+    """(FileRef, document number or None, how staff know it) of every file a package publishes: main document,
+    annexes, documents with a file; for a package that no longer reads, every PDF found in it."""
+    if r.decision is not None:
+        d = r.decision
+        out: list[tuple] = [(d.letter, None, f"het hoofddocument ({d.letter.relpath})")]
+        out += [(a.file, None, f"bijlage {i} ({a.file.relpath})") for i, a in enumerate(d.annexes, start=1)]
+        return out + [(row.file, row.nr, f"document {row.nr}") for row in d.inventory if row.file is not None]
+    return [(ref, None, f"het bestand {ref.relpath}") for ref in (r.partial.pdfs if r.partial is not None else [])]
+
+
+def _withdrawn_in_run(results: list[PackageResult]) -> dict[str, dict]:
+    """SHA-256 -> the withdrawal, of every file of a publication withdrawn as a whole that is in this run: before the
+    first build after the withdrawal the archive does not know its files yet (nor for withdrawals from before files
+    were remembered), and a copy under a new kenmerk in that same build must not slip through."""
+    from .approval import sha256_file
+
+    out: dict[str, dict] = {}
+    for r in results:
+        w = r.withdrawal
+        if w is None:
+            continue
+        kenmerk = r.decision.kenmerk if r.decision is not None else r.name
+        for ref, nr, label in publication_files(r):
+            try:
+                sha = sha256_file(ref.path)
+            except OSError:
+                continue
+            out.setdefault(
+                sha, {"kenmerk": kenmerk, "document": nr, "bestand": label, "datum": w.date.isoformat(), "pakket": r.name}
+            )
+    return out
+
+
+def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archive, withdrawn_here: dict | None = None) -> None:
     """A withdrawn document's file (same SHA-256) published again, under another number or in another decision:
-    refused. It was withdrawn for a reason (often a leak); a corrected file has other bytes."""
+    refused. It was withdrawn for a reason (often a leak); a corrected file has other bytes. ``withdrawn_here``: files
+    of publications withdrawn as a whole in this run (``_withdrawn_in_run``); a file this package already published
+    before (in the archive under its name, like a standard annex) may stay."""
     from .approval import sha256_file
     from .history import withdrawn_documents
+    from .store import ArchiveError
 
     own: dict[str, str] = {}
+    already: set | None = None  # SHA-256s this package published before (the archive), read when needed
     gone = withdrawn_documents(r.history)
     for row in r.decision.inventory:
         if row.nr in gone and row.file is not None:
@@ -260,6 +299,16 @@ def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archi
             )
             continue
         known = archive.withdrawn_file(sha) if archive is not None else None
+        if known is None and sha in (withdrawn_here or {}):
+            if already is None:
+                try:
+                    entry = archive.get(r.name) if archive is not None else None
+                except ArchiveError:
+                    entry = None
+                files = entry.get("bestanden") if isinstance(entry, dict) else None
+                already = set(files.values()) if isinstance(files, dict) else set()
+            if sha not in already:
+                known = withdrawn_here[sha]
         if known is not None:
             what = known.get("bestand") if isinstance(known.get("bestand"), str) else f"document {known.get('document')}"
             whole = " in zijn geheel" if isinstance(known.get("bestand"), str) else ""

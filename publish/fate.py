@@ -312,19 +312,12 @@ def _remember_withdrawals(f: Fate, archive: Archive, shared: dict[str, set[str]]
 
 def _withdrawn_publication_files(r, name: str, archive: Archive) -> dict[str, tuple[str | None, str]]:
     """SHA-256 -> (document number or None, how staff know the file) of every file a withdrawn publication published:
-    what the package holds now (the decision's files; when it no longer reads, every PDF found) and the PDFs of the
-    last version the site published (the archive forgets those right after this build)."""
+    what the package holds now (``evaluate.publication_files``) and the PDFs of the last version the site published
+    (the archive forgets those right after this build)."""
     from .approval import sha256_file
-    from .model import FileRef
+    from .evaluate import publication_files
 
-    refs: list[tuple[FileRef, str | None, str]] = []
-    if r.decision is not None:
-        d = r.decision
-        refs.append((d.letter, None, f"het hoofddocument ({d.letter.relpath})"))
-        refs += [(a.file, None, f"bijlage {i} ({a.file.relpath})") for i, a in enumerate(d.annexes, start=1)]
-        refs += [(row.file, row.nr, f"document {row.nr}") for row in d.inventory if row.file is not None]
-    elif r.partial is not None:
-        refs += [(ref, None, f"het bestand {ref.relpath}") for ref in r.partial.pdfs]
+    refs = publication_files(r)
     out: dict[str, tuple[str | None, str]] = {}
     known: dict[str, tuple[str | None, str]] = {}
     for ref, nr, label in refs:

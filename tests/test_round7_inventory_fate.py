@@ -230,10 +230,10 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_withdrawn_publication_does_not_return_under_a_new_kenmerk(make_package, decisions, tmp_path):
+def _withdrawn_and_other(make_package, decisions: Path, out: Path) -> tuple[Path, Path]:
+    """'ingetrokken' (2024-0001: letter, a standard annex, two documents) and 'ander' (2024-0003, the same annex byte
+    for byte), both published; then 'ingetrokken' is withdrawn as a whole (not built yet)."""
     import shutil
-
-    from support import DEMO_KEY
 
     texts = {
         "documenten/1.pdf": ["# Verslag", "Verslag met INGETROKKENGEHEIM1."],
@@ -249,18 +249,55 @@ def test_a_withdrawn_publication_does_not_return_under_a_new_kenmerk(make_packag
     shutil.copyfile(withdrawn / "bijlagen/woo.pdf", other / "bijlagen/woo.pdf")  # the same standard annex, byte for byte
     approve(withdrawn)
     approve(other)
-    out = tmp_path / "site"
     assert _build(decisions, out).returncode == 0
     _withdraw(withdrawn, "Bevatte namen van ambtenaren")
+    return withdrawn, other
+
+
+def _copy_under_new_kenmerk(withdrawn: Path, decisions: Path) -> Path:
+    import shutil
+
+    again = decisions / "opnieuw"
+    shutil.copytree(withdrawn, again)
+    (again / "wijzigingen.json").unlink()
+    (again / "goedkeuring.json").unlink()
+    text = (again / "besluit.md").read_text()
+    (again / "besluit.md").write_text(
+        text.replace("kenmerk: '2024-0001'", "kenmerk: '2024-0002'").replace("kenmerk: 2024-0001", "kenmerk: 2024-0002")
+    )
+    assert "2024-0002" in (again / "besluit.md").read_text()
+    return again
+
+
+EXPECTED_LETTER = (
+    "opnieuw/besluit.pdf: dit bestand is hetzelfde als het hoofddocument (besluit.pdf) van besluit 2024-0001, dat op "
+    "2024-06-01 in zijn geheel is ingetrokken: zo komt het toch weer op de site."
+)
+
+
+def _nothing_withdrawn_on_site(out: Path, withdrawn: Path) -> None:
+    assert "GEHEIM" not in all_text(out) and not (out / "besluit/2024-0002").exists()
+    hashes = {hashlib.sha256(b).hexdigest() for b in _site_bytes(out)}
+    assert not hashes & {
+        _sha(withdrawn / "besluit.pdf"),
+        _sha(withdrawn / "documenten/1.pdf"),
+        _sha(withdrawn / "documenten/2.pdf"),
+    }
+    assert (out / "besluit/2024-0003/bijlage-1.pdf").is_file()  # the standard annex stays with the other publication
+
+
+def test_a_withdrawn_publication_does_not_return_under_a_new_kenmerk(make_package, decisions, tmp_path):
+    import shutil
+
+    from support import DEMO_KEY
+
+    out = tmp_path / "site"
+    withdrawn, _ = _withdrawn_and_other(make_package, decisions, out)
     result = _build(decisions, out)
     assert result.returncode == 0, result.stdout + result.stderr
     archive = tmp_path / ".woo-archief"
     records = {p.stem: json.loads(p.read_text()) for p in (archive / "ingetrokken-bestanden").rglob("*.json")}
-    letter, doc1, doc2 = (
-        _sha(withdrawn / "besluit.pdf"),
-        _sha(withdrawn / "documenten/1.pdf"),
-        _sha(withdrawn / "documenten/2.pdf"),
-    )
+    letter, doc1, doc2 = (_sha(withdrawn / f) for f in ("besluit.pdf", "documenten/1.pdf", "documenten/2.pdf"))
     assert set(records) == {letter, doc1, doc2}  # the annex is still published by 'ander': not remembered
     assert records[letter] == {
         "kenmerk": "2024-0001",
@@ -273,37 +310,46 @@ def test_a_withdrawn_publication_does_not_return_under_a_new_kenmerk(make_packag
     assert records[doc1]["document"] == "1" and records[doc1]["bestand"] == "document 1"
 
     # The same package again, in a new folder under a new kenmerk: approve refuses it, and a build refuses it.
-    again = decisions / "opnieuw"
-    shutil.copytree(withdrawn, again)
-    (again / "wijzigingen.json").unlink()
-    (again / "goedkeuring.json").unlink()
-    (again / "besluit.md").write_text(
-        (again / "besluit.md")
-        .read_text()
-        .replace("kenmerk: '2024-0001'", "kenmerk: '2024-0002'")
-        .replace("kenmerk: 2024-0001", "kenmerk: 2024-0002")
-    )
-    assert "2024-0002" in (again / "besluit.md").read_text()
+    again = _copy_under_new_kenmerk(withdrawn, decisions)
     config = str(Path(__file__).resolve().parents[1] / "mkdocs.yml")
     refused = run_cli("approve", str(again), "--sleutel", str(DEMO_KEY), "--config", config)
-    expected_letter = (
-        "opnieuw/besluit.pdf: dit bestand is hetzelfde als het hoofddocument (besluit.pdf) van besluit 2024-0001, dat op "
-        "2024-06-01 in zijn geheel is ingetrokken: zo komt het toch weer op de site."
-    )
     expected_doc = "opnieuw/documenten/1.pdf: dit bestand is hetzelfde als document 1 van besluit 2024-0001, dat op 2024-06-01 in zijn geheel"
-    assert refused.returncode == 1 and expected_letter in refused.stdout and expected_doc in refused.stdout
+    assert refused.returncode == 1 and EXPECTED_LETTER in refused.stdout and expected_doc in refused.stdout
     approve(again)  # signed anyway, bypassing the command's checks
     result = _build(decisions, out)
-    assert result.returncode == 1 and "GEWEIGERD    opnieuw:" in result.stdout and expected_letter in result.stdout
-    assert "GEPUBLICEERD ander (2024-0003)" in result.stdout and (out / "besluit/2024-0003/bijlage-1.pdf").is_file()
-    assert not (out / "besluit/2024-0002").exists()
-    site_text = all_text(out)
-    assert "INGETROKKENGEHEIM" not in site_text
-    hashes = {hashlib.sha256(b).hexdigest() for b in _site_bytes(out)}
-    assert not hashes & {letter, doc1, doc2}
+    assert result.returncode == 1 and "GEWEIGERD    opnieuw:" in result.stdout and EXPECTED_LETTER in result.stdout
+    assert "GEPUBLICEERD ander (2024-0003)" in result.stdout
+    _nothing_withdrawn_on_site(out, withdrawn)
 
-    # A withdrawal recorded before this rule (no files remembered): the next build remembers the files in the folder.
+    # A withdrawal recorded before this rule (no files remembered): the copy is refused while the withdrawn folder is
+    # there, and that build remembers the files in the folder.
     shutil.rmtree(archive / "ingetrokken-bestanden")
-    shutil.rmtree(again)
-    assert _build(decisions, out).returncode == 0
+    result = _build(decisions, out)
+    assert result.returncode == 1 and "GEWEIGERD    opnieuw:" in result.stdout and EXPECTED_LETTER in result.stdout
+    _nothing_withdrawn_on_site(out, withdrawn)
     assert {p.stem for p in (archive / "ingetrokken-bestanden").rglob("*.json")} == {letter, doc1, doc2}
+
+
+def test_a_copy_added_in_the_build_that_withdraws_is_refused_and_a_published_annex_stays(make_package, decisions, tmp_path):
+    out = tmp_path / "site"
+    withdrawn, other = _withdrawn_and_other(make_package, decisions, out)
+    approve(_copy_under_new_kenmerk(withdrawn, decisions))  # the archive knows no withdrawn file yet
+    # 'ander' changes in the same build: a new annex that is the withdrawn letter is refused (it was not published
+    # before); the standard annex it already published stays.
+    (other / "bijlagen/brief.pdf").write_bytes((withdrawn / "besluit.pdf").read_bytes())
+    text = (other / "besluit.md").read_text()
+    (other / "besluit.md").write_text(
+        text.replace("bestand: bijlagen/woo.pdf", "bestand: bijlagen/woo.pdf\n- titel: Brief\n  bestand: bijlagen/brief.pdf")
+    )
+    approve(other)
+    result = _build(decisions, out)
+    assert result.returncode == 1
+    assert "INGETROKKEN  ingetrokken (2024-0001) per 2024-06-01" in result.stdout
+    assert "GEWEIGERD    opnieuw:" in result.stdout and EXPECTED_LETTER in result.stdout
+    assert (
+        "ander/bijlagen/brief.pdf: dit bestand is hetzelfde als het hoofddocument (besluit.pdf) van besluit 2024-0001"
+        in result.stdout
+    )
+    assert "ander/bijlagen/woo.pdf" not in result.stdout
+    assert "BEHOUDEN     ander (2024-0003)" in result.stdout  # its last approved version stays online
+    _nothing_withdrawn_on_site(out, withdrawn)
