@@ -161,7 +161,7 @@ def evaluate(
                 files[id(r)] = r.files()
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(r, exc, "het verzamelen van de bestanden")
-    withdrawn_here = _withdrawn_in_run(results)
+    withdrawn_here = WithdrawnInRun(results, archive)
     paths = sorted({ref.path for refs in files.values() for ref in refs})
     inspected = inspector.inspect_all(paths, progress=progress)
     for r in results:
@@ -246,40 +246,67 @@ def publication_files(r: PackageResult) -> list[tuple]:
     return [(ref, None, f"het bestand {ref.relpath}") for ref in (r.partial.pdfs if r.partial is not None else [])]
 
 
-def _withdrawn_in_run(results: list[PackageResult]) -> dict[str, dict]:
-    """SHA-256 -> the withdrawal, of every file of a publication withdrawn as a whole that is in this run: before the
-    first build after the withdrawal the archive does not know its files yet (nor for withdrawals from before files
-    were remembered), and a copy under a new kenmerk in that same build must not slip through."""
-    from .approval import sha256_file
+class WithdrawnInRun:
+    """Files of publications withdrawn as a whole that are in this run (SHA-256 -> the withdrawal): before the first
+    build after the withdrawal the archive does not know them yet (nor for withdrawals from before files were
+    remembered), and a copy under a new kenmerk in that same build must not slip through. A file that another
+    publication the site already publishes (its archived version) holds too is left out, as when the build
+    remembers the files (``fate._remember_withdrawals``): a standard annex does not refuse every new decision."""
 
-    out: dict[str, dict] = {}
-    for r in results:
-        w = r.withdrawal
-        if w is None:
-            continue
-        kenmerk = r.decision.kenmerk if r.decision is not None else r.name
-        for ref, nr, label in publication_files(r):
-            try:
-                sha = sha256_file(ref.path)
-            except OSError:
+    def __init__(self, results: list[PackageResult], archive) -> None:
+        from .approval import sha256_file
+
+        self.archive = archive
+        self.files: dict[str, dict] = {}
+        self._published: dict[str, set[str]] | None = None
+        for r in results:
+            w = r.withdrawal
+            if w is None:
                 continue
-            out.setdefault(
-                sha, {"kenmerk": kenmerk, "document": nr, "bestand": label, "datum": w.date.isoformat(), "pakket": r.name}
-            )
-    return out
+            kenmerk = r.decision.kenmerk if r.decision is not None else r.name
+            for ref, nr, label in publication_files(r):
+                try:
+                    sha = sha256_file(ref.path)
+                except OSError:
+                    continue
+                self.files.setdefault(
+                    sha, {"kenmerk": kenmerk, "document": nr, "bestand": label, "datum": w.date.isoformat(), "pakket": r.name}
+                )
+
+    def get(self, sha: str) -> dict | None:
+        w = self.files.get(sha)
+        if w is None:
+            return None
+        return None if self.published().get(sha, set()) - {w["pakket"]} else w
+
+    def published(self) -> dict[str, set[str]]:
+        """SHA-256 -> the archived (published) packages holding that file; read once, only when a file matched."""
+        from .store import ArchiveError
+
+        if self._published is None:
+            self._published = {}
+            for name in self.archive.names() if self.archive is not None else []:
+                try:
+                    entry = self.archive.get(name)
+                except ArchiveError:
+                    continue
+                files = entry.get("bestanden") if isinstance(entry, dict) else None
+                for sha in files.values() if isinstance(files, dict) else []:
+                    if isinstance(sha, str):
+                        self._published.setdefault(sha, set()).add(name)
+        return self._published
 
 
-def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archive, withdrawn_here: dict | None = None) -> None:
+def _withdrawn_file_returns(
+    r: PackageResult, refs: list, inspected: dict, archive, withdrawn_here: WithdrawnInRun | None = None
+) -> None:
     """A withdrawn document's file (same SHA-256) published again, under another number or in another decision:
     refused. It was withdrawn for a reason (often a leak); a corrected file has other bytes. ``withdrawn_here``: files
-    of publications withdrawn as a whole in this run (``_withdrawn_in_run``); a file this package already published
-    before (in the archive under its name, like a standard annex) may stay."""
+    of publications withdrawn as a whole in this run."""
     from .approval import sha256_file
     from .history import withdrawn_documents
-    from .store import ArchiveError
 
     own: dict[str, str] = {}
-    already: set | None = None  # SHA-256s this package published before (the archive), read when needed
     gone = withdrawn_documents(r.history)
     for row in r.decision.inventory:
         if row.nr in gone and row.file is not None:
@@ -299,16 +326,8 @@ def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archi
             )
             continue
         known = archive.withdrawn_file(sha) if archive is not None else None
-        if known is None and sha in (withdrawn_here or {}):
-            if already is None:
-                try:
-                    entry = archive.get(r.name) if archive is not None else None
-                except ArchiveError:
-                    entry = None
-                files = entry.get("bestanden") if isinstance(entry, dict) else None
-                already = set(files.values()) if isinstance(files, dict) else set()
-            if sha not in already:
-                known = withdrawn_here[sha]
+        if known is None and withdrawn_here is not None:
+            known = withdrawn_here.get(sha)
         if known is not None:
             what = known.get("bestand") if isinstance(known.get("bestand"), str) else f"document {known.get('document')}"
             whole = " in zijn geheel" if isinstance(known.get("bestand"), str) else ""

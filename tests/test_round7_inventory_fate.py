@@ -342,8 +342,18 @@ def test_a_copy_added_in_the_build_that_withdraws_is_refused_and_a_published_ann
         text.replace("bestand: bijlagen/woo.pdf", "bestand: bijlagen/woo.pdf\n- titel: Brief\n  bestand: bijlagen/brief.pdf")
     )
     approve(other)
+    # A new decision with the standard annex (the site already publishes it with 'ander'): published.
+    import shutil
+
+    annex = {"bijlagen": [{"titel": "Bijlage 1 - Artikelen uit de Woo", "bestand": "bijlagen/woo.pdf"}]}
+    new = make_package("nieuw", meta={"kenmerk": "2024-0004"}, extra_meta=annex)
+    write_pdf(new / "besluit.pdf", ["# Besluit", "Nog een andere besluitbrief."])
+    (new / "bijlagen").mkdir()
+    shutil.copyfile(withdrawn / "bijlagen/woo.pdf", new / "bijlagen/woo.pdf")
+    approve(new)
     result = _build(decisions, out)
     assert result.returncode == 1
+    assert "GEPUBLICEERD nieuw (2024-0004)" in result.stdout and (out / "besluit/2024-0004/bijlage-1.pdf").is_file()
     assert "INGETROKKEN  ingetrokken (2024-0001) per 2024-06-01" in result.stdout
     assert "GEWEIGERD    opnieuw:" in result.stdout and EXPECTED_LETTER in result.stdout
     assert (
