@@ -125,28 +125,39 @@ class _Terminated(BaseException):
     """BaseException, so no library's `except Exception` swallows the stop request."""
 
 
+class _TermHold:
+    """Steps a SIGTERM must not cut in half (making and removing the temporary site folder). The handler runs in the
+    main thread whichever thread the kernel delivers the signal to, so a flag there defers it; a signal mask would
+    not (it is per thread, and the build has other threads the signal can land on)."""
+
+    depth = 0
+    pending = False
+
+
 def _on_term(signum, frame):
+    if _TermHold.depth:
+        _TermHold.pending = True
+        return
     raise _Terminated()
 
 
-def _hold_sigterm() -> bool:
-    """Defer SIGTERM (it stays pending) while a step must not be cut in half; True when it was held."""
-    if signal.getsignal(signal.SIGTERM) is not _on_term:
-        return False  # not run from run_build in the main thread: nothing raises mid-step
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-    return True
+def _hold_sigterm() -> None:
+    _TermHold.depth += 1
 
 
-def _release_sigterm(held: bool) -> None:
-    """Let a SIGTERM that arrived while held raise now, at a point where the folder is known."""
-    if held:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+def _release_sigterm() -> None:
+    """Raise a SIGTERM that arrived while held, now, at a point where the folder is known."""
+    _TermHold.depth -= 1
+    if not _TermHold.depth and _TermHold.pending:
+        _TermHold.pending = False
+        raise _Terminated()
 
 
 def run_build(opts: BuildOptions, progress=None) -> BuildReport:
     report = BuildReport()
     started = time.perf_counter()
     previous = signal.getsignal(signal.SIGTERM)
+    _TermHold.depth, _TermHold.pending = 0, False
     try:
         signal.signal(signal.SIGTERM, _on_term)
     except ValueError:  # not in the main thread
@@ -551,14 +562,14 @@ def _write_site(
         removal = Removal()  # issue 19: what the build no longer needs is removed while it goes on
         # A SIGTERM is held while the temporary folder is made and again while it is removed: one that arrived between
         # ``mkdir`` and the assignment would leave the folder behind (and one during the clean-up half of it).
-        held = _hold_sigterm()
+        _hold_sigterm()
         try:
             work = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=parent))
         except BaseException:
-            _release_sigterm(held)
+            _release_sigterm()
             raise
         try:
-            _release_sigterm(held)  # inside the ``try``: a SIGTERM held until now raises where ``finally`` removes the folder
+            _release_sigterm()  # inside the ``try``: a SIGTERM held until now raises where ``finally`` removes the folder
             new_site = work / "site"
             sources = work / "site_src"
             packages = {r.name: r for r in [*publishable, *withdrawn]}
@@ -685,12 +696,12 @@ def _write_site(
             _save_incremental(cache, reuse, used_pages, report, used_sources, fragments.used)
             _lap(report, "site_wissel", t0)
         finally:
-            held = _hold_sigterm()
+            _hold_sigterm()
             try:
                 removal.wait()
                 shutil.rmtree(work, ignore_errors=True)
             finally:
-                _release_sigterm(held)
+                _release_sigterm()
 
 
 def _lap(report: BuildReport, name: str, t0: float) -> None:

@@ -9,6 +9,7 @@ in parallel over the available cores.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -21,30 +22,55 @@ from .approval import sha256_file
 from .cache import Cache
 from .limits import dutch_number
 
+# The libraries whose behaviour a cached verdict depends on: pypdf, pikepdf (qpdf writes the published copy), PDFium
+# (judges and extracts the text), fontTools (reads the embedded fonts the copy keeps) and numpy (counts the pixels).
+_PDF_LIBRARIES = (
+    ("pypdf", "pypdf"),
+    ("pikepdf", "pikepdf"),
+    ("pypdfium2", "pypdfium2"),
+    ("fonttools", "fontTools"),
+    ("numpy", "numpy"),
+)
 
-def _code_version() -> str:
-    """Cache entries are keyed by the code that made them: this module, the gate, pypdf, pikepdf
-    (qpdf writes the published copy), PDFium (judges and extracts the text), fontTools (reads the
-    embedded fonts the copy keeps) and numpy (counts the pixels)."""
-    import hashlib
 
-    import fontTools
-    import numpy
-    import pikepdf
-    import pypdf
-    import pypdfium2
+def _library_fingerprint(distribution: str, module: str) -> bytes:
+    """What identifies an installed library exactly, read without importing it (importing all five costs a quarter of
+    a second on every command, also on warm builds that read no PDF): its version and the hash of its installed-files
+    record, which lists the SHA-256 of every file, so a rebuilt wheel (another bundled qpdf or PDFium) changes it too.
+    Without such a record (some system packages): the versions the library reports about itself, as before."""
+    import importlib
+    import importlib.metadata
 
-    digest = hashlib.sha256(pypdf.__version__.encode())
-    digest.update(pikepdf.__version__.encode() + pikepdf.__libqpdf_version__.encode())
-    digest.update(str(pypdfium2.PDFIUM_INFO).encode() + str(pypdfium2.PYPDFIUM_INFO).encode())
-    digest.update(fontTools.version.encode() + numpy.__version__.encode())
+    try:
+        dist = importlib.metadata.distribution(distribution)
+        record = dist.read_text("RECORD")
+    except importlib.metadata.PackageNotFoundError:
+        record = None
+    if record:
+        return f"{distribution} {dist.version} ".encode() + hashlib.sha256(record.encode()).digest()
+    lib = importlib.import_module(module)
+    parts = [getattr(lib, "__version__", ""), getattr(lib, "version", ""), getattr(lib, "__libqpdf_version__", "")]
+    parts += [str(getattr(lib, "PDFIUM_INFO", "")), str(getattr(lib, "PYPDFIUM_INFO", ""))]
+    return f"{module} ".encode() + " ".join(str(x) for x in parts).encode()
+
+
+@functools.cache
+def code_version() -> str:
+    """Cache entries are keyed by the code that made them: this module, the gate and the libraries they use."""
+    digest = hashlib.sha256()
+    for distribution, module in _PDF_LIBRARIES:
+        digest.update(_library_fingerprint(distribution, module))
     here = Path(__file__).resolve().parent
     for source in [here / "pdfs.py", *sorted((here / "gate").glob("*.py"))]:
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 
 
-PDF_CODE_VERSION = _code_version()
+def __getattr__(name: str) -> str:
+    """``PDF_CODE_VERSION`` for other modules, computed on first use (PEP 562)."""
+    if name == "PDF_CODE_VERSION":
+        return code_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class CachedTexts:
@@ -170,7 +196,7 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
             }, None
         if pages == 0:
             return {"ok": False, "error": "de pdf heeft geen pagina's.", "error_code": "pdf.leeg"}, None
-        from .gate import run_gate
+        from .gate.core import run_gate
 
         findings, published, texts = run_gate(reader, data)
         return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
@@ -499,10 +525,10 @@ def _work(args: tuple, limits=None) -> dict:
             if published is not None:
                 result["published_sha256"] = hashlib.sha256(published).hexdigest()
                 result["published_size"] = len(published)
-                cache.put_bytes("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf", published)
+                cache.put_bytes("published", f"{sha}-v{code_version()}", ".pdf", published)
             result["sha256"] = sha
-            cache.put_json("pdf", f"{sha}-v{PDF_CODE_VERSION}", result)
-            cache.put_json(VERDICT_KIND, f"{sha}-v{PDF_CODE_VERSION}", verdict_of(result))
+            cache.put_json("pdf", f"{sha}-v{code_version()}", result)
+            cache.put_json(VERDICT_KIND, f"{sha}-v{code_version()}", verdict_of(result))
     except LimitReachedError:
         result = {
             "ok": False,
@@ -586,6 +612,8 @@ def run_jobs(jobs: list[tuple], workers: int, limits, done) -> None:
     import multiprocessing
     from multiprocessing.connection import wait
 
+    from .gate.core import run_gate  # noqa: F401 - imported once here, before the workers fork, not once in each of them
+
     context = multiprocessing.get_context()
     waiting = list(reversed(jobs))
     pool: list[_Worker] = []
@@ -666,7 +694,7 @@ class PdfInspector:
         return self._expected.get(Path(published_copy), "")
 
     def published_copy(self, sha: str) -> Path:
-        return self.cache.file_path("published", f"{sha}-v{PDF_CODE_VERSION}", ".pdf")
+        return self.cache.file_path("published", f"{sha}-v{code_version()}", ".pdf")
 
     def _usable(self, sha: str, cached: PdfResult) -> bool:
         """A cached result is used only with its published copy intact (its SHA-256 as recorded)."""
@@ -687,7 +715,7 @@ class PdfInspector:
         back when a page or the search index needs them; only without such an entry are they kept."""
         if not result.ok or not isinstance(result.texts, list) or not result.texts:
             return result
-        key = f"{result.sha256}-v{PDF_CODE_VERSION}"
+        key = f"{result.sha256}-v{code_version()}"
         if not result.from_cache and not self.cache.has("pdf", key, ".json"):
             return result
         result.texts = CachedTexts(self.cache, key, len(result.texts), any(t.strip() for t in result.texts))  # type: ignore[assignment]
@@ -696,7 +724,7 @@ class PdfInspector:
     def _cached(self, sha: str) -> PdfResult | None:
         """The cached result for this content: from the small verdict record (its texts left in the full entry,
         ``CachedTexts``), else from the full entry, from which the verdict record is then made for the next build."""
-        key = f"{sha}-v{PDF_CODE_VERSION}"
+        key = f"{sha}-v{code_version()}"
         verdict = self.cache.get_json(VERDICT_KIND, key)
         full = None
         if not isinstance(verdict, dict) or verdict.get("sha256") != sha:
