@@ -261,7 +261,7 @@ class WithdrawnInRun:
         self._published: dict[str, set[str]] | None = None
         for r in results:
             w = r.withdrawal
-            if w is None:
+            if w is None or not self._was_published(r):
                 continue
             kenmerk = r.decision.kenmerk if r.decision is not None else r.name
             for ref, nr, label in publication_files(r):
@@ -272,6 +272,23 @@ class WithdrawnInRun:
                 self.files.setdefault(
                     sha, {"kenmerk": kenmerk, "document": nr, "bestand": label, "datum": w.date.isoformat(), "pakket": r.name}
                 )
+
+    def _was_published(self, r: PackageResult) -> bool:
+        """The archive knows the package (published, or withdrawn after a build): a package withdrawn before it was
+        ever published put nothing on the site, and its files may be the same as those of new packages beside it."""
+        from .history import WITHDRAWN_DECISION, raw_identity
+        from .store import ArchiveError
+
+        if self.archive is None:
+            return False
+        kenmerk, kind = (r.decision.kenmerk, r.decision.type) if r.decision is not None else raw_identity(r.folder)
+        try:
+            if self.archive.get(r.name) is not None:
+                return True
+            entry = (self.archive.decision(kenmerk, kind) or {}) if kenmerk else {}
+        except ArchiveError:
+            return True  # a damaged record: the package is refused anyway; better safe
+        return any(isinstance(w, dict) and w.get("soort") == WITHDRAWN_DECISION for w in entry.get("intrekkingen", []))
 
     def get(self, sha: str) -> dict | None:
         w = self.files.get(sha)
