@@ -52,9 +52,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import paragraph  # noqa: E402
 from nightly import _approve, rebuild_scenarios, run_build, show_scenarios, write_package  # noqa: E402
 
-from publish.cachestore import KEY_NAME  # noqa: E402
+from publish.cachestore import KEY_ENV, create_key  # noqa: E402
 
 CORPUS_VERSION = "2"
+# The corpus's own cache key, beside its seeded cache (never in the user's configuration folder): the seed is signed
+# with it, and every build of the benchmark names it (WOO_CACHE_KEY_FILE), as an operator names a shared key.
+CORPUS_KEY = "woo-cachesleutel"
+
+
+def use_corpus_key(root: Path) -> Path:
+    """The corpus's key file (made when missing), named for this process and every build it starts."""
+    path = root / CORPUS_KEY
+    if not path.is_file():
+        create_key(path)
+    os.environ[KEY_ENV] = str(path)
+    return path
+
+
 RARE_POOL = 20_000_000  # words that occur in no base text, drawn log-uniformly: the vocabulary grows as real text's does
 BASE_TEXTS = 400
 SYLLABLES = "ba be bo da de di ka ke ko la le lo ma me mo na ne no pa pe po ra re ro sa se so ta te to va ve vo wa we".split()
@@ -117,6 +131,7 @@ def make_archive(root: Path, decisions: int, pad: int, seed: int = 11) -> tuple[
             return target, seeded, info
     shutil.rmtree(root, ignore_errors=True)
     target.mkdir(parents=True)
+    use_corpus_key(root)
     cache = Cache(seeded)
     rng = random.Random(seed)
     base = ["\n".join(paragraph(rng, rng.randint(60, 90)) for _ in range(6)) for _ in range(BASE_TEXTS)]
@@ -188,11 +203,9 @@ def bench(size: int, work: Path, pad: int, gate_rate: float, keep: bool, only_fi
     run_dir.mkdir(parents=True)
     out, cache = run_dir / "site", run_dir / "cache"
     shutil.copytree(seeded, cache)  # the build may add to its cache: the seed stays as it was
-    # The seed is signed with the key beside it (publish/cachestore.py): without that key beside the copy, the build
-    # ignores every seeded result and parses each (one-page) PDF again, and the page texts never reach the index.
-    key = seeded.parent / KEY_NAME
-    if key.is_file():
-        shutil.copy2(key, run_dir / KEY_NAME)
+    # The seed is signed with the corpus's key (publish/cachestore.py): without it the build ignores every seeded
+    # result and parses each (one-page) PDF again, and the page texts never reach the index.
+    use_corpus_key(corpus.parent)
     _rekey(cache, info["version"])
 
     # The archive of published versions belongs to this run (not beside the reused corpus), so a second run

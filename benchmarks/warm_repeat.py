@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -51,6 +52,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     decisions = sum(1 for _ in (args.corpus / "decisions").iterdir())
+    key = args.corpus / "woo-cachesleutel"  # the corpus's own key (archive_scale.CORPUS_KEY): its seed is signed with it
+    if key.is_file():
+        os.environ["WOO_CACHE_KEY_FILE"] = str(key)
     if not (args.run / "site").is_dir():
         args.run.mkdir(parents=True, exist_ok=True)
         if (args.corpus / "cache-seed").is_dir() and not (args.run / "cache").exists():

@@ -55,13 +55,13 @@ class Trust:
     signers: Path | None = None  # allowed-signers file
     four_eyes: bool = False
     unsigned: bool = False  # local trials only: signatures are not required
-    cache: object = None  # a Cache for verification results, or None
+    # No cache: every signature is verified with ssh-keygen on every build (publish/signing.py, attack round 6 row 2b).
 
     @classmethod
-    def from_site(cls, site, cache=None) -> "Trust":
+    def from_site(cls, site) -> "Trust":
         if site is None:
-            return cls(cache=cache)
-        return cls(site.signers, site.four_eyes, site.unsigned, cache)
+            return cls()
+        return cls(site.signers, site.four_eyes, site.unsigned)
 
     @property
     def required(self) -> int:
@@ -191,7 +191,6 @@ def verified_signers(record: dict, trust: Trust) -> tuple[list, list[str]]:
                 entry.get("handtekening"),
                 principal,
                 trust.signers,
-                cache=trust.cache,
             )
         except SigningError as exc:
             bad.append(f"handtekening {i}: {exc}")

@@ -105,7 +105,7 @@ class BuildOptions:
     scheduler: str = ""  # --scheduler tcp://host:8786; empty: extra.woo.rekenen.scheduler
     archive: Path | None = None  # --archief; None: $WOO_PUBLISH_ARCHIEF, extra.woo.archief, .woo-archief beside decisions
     cache_key: Path | None = (
-        None  # --cache-sleutel; None: $WOO_CACHE_KEY_FILE, else woo-cachesleutel beside the cache folder (publish/cachestore.py)
+        None  # --cache-sleutel; None: $WOO_CACHE_KEY_FILE, else the user's woo-publicatie/cachesleutel (publish/cachestore.py)
     )
     cache_remote: str = ""  # --cache s3://bucket/prefix: the shared cache in S3-compatible storage
     cache_endpoint: str = ""  # --cache-endpoint; empty: $WOO_CACHE_S3_ENDPOINT
@@ -264,9 +264,28 @@ def _report_cache(cache: Cache, report: BuildReport, counted: dict[str, int]) ->
                 "package": "",
                 "file": preview(str(cache.key_file), 200),
                 "location": "",
-                "message": "er was nog geen sleutel voor deze cache; er is een nieuwe gemaakt en de cache wordt opnieuw opgebouwd.",
-                "fix": "Niets te doen. Bewaar het sleutelbestand naast de cache (niet erin) en geef Dask-workers dezelfde sleutel.",
+                "message": "er was nog geen sleutel voor deze cache; er is een nieuwe gemaakt en de cache wordt opnieuw opgebouwd "
+                "(eenmalig: wat met een andere sleutel ondertekend was, wordt nog één keer berekend).",
+                "fix": "Niets te doen als dit eenmalig is. Komt het bij elke build terug (bijvoorbeeld in CI, waar de map met "
+                "instellingen elke keer nieuw is), geef dan een vaste sleutel buiten de cache met --cache-sleutel of "
+                "WOO_CACHE_KEY_FILE (in CI als geheim). Geef Dask-workers dezelfde sleutel.",
                 "code": "cache.nieuwe_sleutel",
+                "severity": "waarschuwing",
+            }
+        )
+    if cache.old_key_file is not None:  # attack round 6, row 2: a key beside the cache travels with a shared cache
+        report.warnings.append(
+            {
+                "package": "",
+                "file": preview(str(cache.old_key_file), 200),
+                "location": "",
+                "message": "dit sleutelbestand naast de cache (de oude standaardplaats) wordt niet meer gebruikt: een sleutel "
+                "naast de cache gaat mee als de map gedeeld of door CI bewaard en teruggezet wordt, en wie hem heeft kan de "
+                f"cache vervalsen. De build gebruikt de sleutel {preview(str(cache.key_file), 200)}; met een nieuwe sleutel "
+                "wordt de cache eenmalig opnieuw opgebouwd.",
+                "fix": "Verwijder het oude sleutelbestand (en haal het uit bewaarde CI-caches). Moet juist dit bestand de "
+                "sleutel blijven, zet het dan buiten de cachemap en de map erboven en geef het met --cache-sleutel.",
+                "code": "cache.oude_sleutel",
                 "severity": "waarschuwing",
             }
         )
@@ -284,7 +303,7 @@ def _build_with(
         report.exit_code = EXIT_FAILURE
         return
     inspector = PdfInspector(cache, workers=opts.workers, limits=site.limits, scheduler=scheduler)
-    trust = Trust.from_site(site, cache)
+    trust = Trust.from_site(site)
     if not site.unsigned and shutil.which("ssh-keygen") is None:
         from .signing import MISSING_SSH, MISSING_SSH_FIX
 
@@ -323,7 +342,6 @@ def _build_with(
             pdf_oordelen_klein=inspector.verdicts_read,
             pdf_oordelen_uit_volledig=inspector.verdicts_made,
             handtekeningen_gecontroleerd=signing.COUNTERS["verified"] - signatures_before["verified"],
-            handtekeningen_uit_cache=signing.COUNTERS["remembered"] - signatures_before["remembered"],
             pakketten_gevalideerd=validation.validated,
             pakketten_validatie_uit_cache=validation.reused,
             pakketten_niet_in_validatiecache=validation.uncacheable,

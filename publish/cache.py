@@ -58,6 +58,7 @@ class Cache:
         self.key_file = key_file
         self._secret = secret
         self.key_created = False
+        self.old_key_file: Path | None = None  # a key at the old default place beside the cache, not used (row 2)
 
     @classmethod
     def open(cls, root: Path, key_option=None, remote: str = "", endpoint: str = "") -> Cache:
@@ -68,6 +69,7 @@ class Cache:
         store = S3Store(remote, endpoint or os.environ.get(ENDPOINT_ENV, ""), Path(root)) if remote else None
         cache = cls(root, secret, store, choice.path)
         cache.key_created = created
+        cache.old_key_file = choice.old
         return cache
 
     @classmethod
@@ -95,7 +97,7 @@ class Cache:
         if self._secret is None:
             choice = key_choice(self.root)
             self._secret, self.key_created = load_key(choice)
-            self.key_file = choice.path
+            self.key_file, self.old_key_file = choice.path, choice.old
         return self._secret
 
     @staticmethod

@@ -11,11 +11,18 @@ The key (32 random bytes, as 64 hexadecimal characters) is read from, in this or
 
 1. ``--cache-sleutel FILE`` of the build;
 2. ``$WOO_CACHE_KEY_FILE``;
-3. the default: ``woo-cachesleutel`` beside (never inside) the cache folder, e.g. ``.cache/woo-cachesleutel``.
-   Only this default is created when it is missing (once, permissions 0600); a named key file that is
-   missing, or any key file that cannot be read or holds no valid key, stops the build with a Dutch
+3. the default: ``cachesleutel`` in the build user's configuration folder, ``$XDG_CONFIG_HOME/woo-publicatie/``
+   (else ``~/.config/woo-publicatie/``): outside every cache and the folder that holds it, so a cache that is
+   shared, or saved and restored by CI (``.cache/``), never carries its own key (attack round 6, row 2).
+   Only this default is created when it is missing (once, permissions 0600, its folder 0700); a named key file
+   that is missing, or any key file that cannot be read or holds no valid key, stops the build with a Dutch
    message before any work (an operator who names a key expects that key: a new one would silently
    make every worker disagree). See docs/beheer.md.
+
+Until this change the default was ``woo-cachesleutel`` beside the cache folder (``.cache/woo-cachesleutel``). Such a
+file is never read by default any more (a restored CI cache would bring the attacker's key along): the build makes
+the new default key, the signed cache misses once and is made again, and the report says so (``cache.oude_sleutel``,
+with ``cache.nieuwe_sleutel``). Whoever really wants that file names it with ``--cache-sleutel``.
 
 **Storage.** ``Cache`` (publish/cache.py) reads and writes bytes by name through a small store:
 ``DirStore`` (a folder: the default, or a folder shared by the Dask workers) or ``S3Store`` (the
@@ -60,14 +67,36 @@ class CacheEntryGone(OSError):
 
 
 # --- the key -------------------------------------------------------------------------------------------------------
-KEY_NAME = "woo-cachesleutel"
+CONFIG_FOLDER = "woo-publicatie"
+KEY_NAME = "cachesleutel"
+OLD_KEY_NAME = "woo-cachesleutel"  # the default until attack round 6 (row 2): beside the cache folder
 
 
-def default_key_file(root: str | os.PathLike) -> Path:
-    """``woo-cachesleutel`` in the folder that holds the cache folder: beside it, never inside it (whoever can write
-    the cache must not find it there). Caches in the same folder (a copy made to compare) share it."""
-    root = Path(os.path.abspath(root))
-    return root.parent / KEY_NAME
+def config_home() -> Path:
+    """The build user's configuration folder: ``$XDG_CONFIG_HOME`` when it is an absolute path (the XDG Base
+    Directory rule), else ``~/.config``. CacheKeyError (Dutch) when there is no home folder to put it in."""
+    xdg = os.environ.get("XDG_CONFIG_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg)
+    home = os.path.expanduser("~")
+    if not home or not os.path.isabs(home) or home == "/":
+        raise CacheKeyError(
+            "er is geen persoonlijke map (HOME) voor de standaardsleutel van de cache. Geef met --cache-sleutel "
+            f"(of {KEY_ENV}) een sleutelbestand buiten de cache, of zet XDG_CONFIG_HOME."
+        )
+    return Path(home) / ".config"
+
+
+def default_key_file() -> Path:
+    """``woo-publicatie/cachesleutel`` in the build user's configuration folder (``config_home``): never in or beside a
+    cache folder, so whoever can write (or restore) the cache does not find the key there. One key for every cache
+    of this user."""
+    return config_home() / CONFIG_FOLDER / KEY_NAME
+
+
+def old_key_file(root: str | os.PathLike) -> Path:
+    """Where the default key was until attack round 6 (row 2): ``woo-cachesleutel`` beside the cache folder."""
+    return Path(os.path.abspath(root)).parent / OLD_KEY_NAME
 
 
 def _safe(value) -> str:
@@ -81,8 +110,8 @@ def _parse(data: bytes, path: Path) -> bytes:
     if not re.fullmatch(r"[0-9a-fA-F]{64,256}", text) or len(text) % 2:
         raise CacheKeyError(
             f"het sleutelbestand van de cache ({_safe(path)}) bevat geen geldige sleutel (64 of meer hexadecimale tekens). "
-            "Verwijder het bestand als het de standaardsleutel naast de cache is (er wordt dan een nieuwe gemaakt en de "
-            "cache opnieuw opgebouwd), of zet de juiste sleutel terug."
+            "Verwijder het bestand als het de standaardsleutel is (woo-publicatie/cachesleutel in de map met instellingen "
+            "van de gebruiker; er wordt dan een nieuwe gemaakt en de cache opnieuw opgebouwd), of zet de juiste sleutel terug."
         )
     return bytes.fromhex(text)
 
@@ -95,8 +124,8 @@ def read_key(path: Path) -> bytes:
     except FileNotFoundError:
         raise CacheKeyError(
             f"het sleutelbestand van de cache ({_safe(path)}) bestaat niet. Zet het bestand terug (het staat "
-            f"bij --cache-sleutel of {KEY_ENV}), of laat de instelling weg om de standaardsleutel naast de cache te "
-            "gebruiken (de cache wordt dan opnieuw opgebouwd)."
+            f"bij --cache-sleutel of {KEY_ENV}), of laat de instelling weg om de standaardsleutel van de gebruiker te "
+            "gebruiken (~/.config/woo-publicatie/cachesleutel; de cache wordt dan opnieuw opgebouwd)."
         ) from None
     except OSError as exc:
         raise CacheKeyError(
@@ -133,11 +162,12 @@ def read_key(path: Path) -> bytes:
 
 
 def create_key(path: Path) -> bytes:
-    """A new key in ``path`` (mode 0600, never over an existing file: then that one is read)."""
+    """A new key in ``path`` (mode 0600, never over an existing file: then that one is read; a folder made for it
+    gets mode 0700)."""
     path = Path(path)
     key = secrets.token_bytes(KEY_BYTES)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except FileExistsError:
         return read_key(path)  # made by another build at the same moment
@@ -158,20 +188,28 @@ def create_key(path: Path) -> bytes:
 class KeyChoice:
     path: Path
     named: bool  # given by option or environment (never created)
+    old: Path | None = None  # a key file at the old default place beside the cache: not used, reported (row 2)
+
+
+def _outside_cache(path: Path, root: str | os.PathLike) -> None:
+    cache = os.path.abspath(root)
+    if os.path.commonpath([str(path), cache]) == cache:
+        raise CacheKeyError(
+            f"het sleutelbestand van de cache ({_safe(path)}) staat in de cachemap zelf: wie de cache kan wijzigen, "
+            "kent dan ook de sleutel. Zet het bestand buiten de cachemap en geef dat pad met --cache-sleutel."
+        )
 
 
 def key_choice(root: str | os.PathLike, option: str | os.PathLike | None = None) -> KeyChoice:
     named = option or os.environ.get(KEY_ENV)
     if named:
         path = Path(os.path.abspath(named))
-        cache = os.path.abspath(root)
-        if os.path.commonpath([str(path), cache]) == cache:
-            raise CacheKeyError(
-                f"het sleutelbestand van de cache ({_safe(path)}) staat in de cachemap zelf: wie de cache kan wijzigen, "
-                "kent dan ook de sleutel. Zet het bestand buiten de cachemap (bijvoorbeeld ernaast) en geef dat pad met --cache-sleutel."
-            )
+        _outside_cache(path, root)
         return KeyChoice(path, True)
-    return KeyChoice(default_key_file(root), False)
+    path = Path(os.path.abspath(default_key_file()))
+    _outside_cache(path, root)  # XDG_CONFIG_HOME pointing into the cache
+    old = old_key_file(root)
+    return KeyChoice(path, False, old if os.path.lexists(old) and old != path else None)
 
 
 def load_key(choice: KeyChoice) -> tuple[bytes, bool]:

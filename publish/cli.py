@@ -247,7 +247,7 @@ def check(
     cache = _open_cache(cache_option)
     limits = site.limits if site else None
     inspector = PdfInspector(cache, limits=limits)
-    trust = Trust.from_site(site, cache)
+    trust = Trust.from_site(site)
     _print_problems(_skipped(folder))
     archive = Archive(archive_dir(archive_option, site, folder))
     results = evaluate(
@@ -461,7 +461,7 @@ def approve(
     site = _trusted_site(config_option)
     key = _signing_key(key_option, site, "goedgekeurd")
     cache = _open_cache(cache_option)
-    trust = Trust.from_site(site, cache)
+    trust = Trust.from_site(site)
     siblings = package_folders(package.parent) if package.parent.is_dir() else [package]
     if package.resolve() not in [s.resolve() for s in siblings]:
         siblings.append(package)
@@ -483,7 +483,7 @@ def approve(
         sys.exit(1)
     _print_problems(result.problems)
     # Four-eyes: a second approver co-signs the same state; the same key twice does not count.
-    status = check_approval(package, Problems(package.name), Trust(site.signers, False, site.unsigned, cache))
+    status = check_approval(package, Problems(package.name), Trust(site.signers, False, site.unsigned))
     cosign = site.four_eyes and status.approved and key is not None
     try:
         if cosign:
@@ -702,7 +702,8 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     "cache_key_option",
     default=None,
     type=click.Path(path_type=Path),
-    help="Sleutelbestand waarmee de cache wordt ondertekend (standaard $WOO_CACHE_KEY_FILE, anders woo-cachesleutel naast de cachemap).",
+    help="Sleutelbestand waarmee de cache wordt ondertekend (standaard $WOO_CACHE_KEY_FILE, anders "
+    "~/.config/woo-publicatie/cachesleutel, of onder $XDG_CONFIG_HOME).",
 )
 @click.option(
     "--cache-endpoint",

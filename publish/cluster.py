@@ -153,7 +153,6 @@ def connect(scheduler: str, cache=None):
         raise ClusterError(missing)
     from distributed import Client
 
-    from .pdfs import PDF_CODE_VERSION
     from .safetext import safe
 
     try:
@@ -165,22 +164,37 @@ def connect(scheduler: str, cache=None):
             "'--engine lokaal'."
         ) from None
     try:
-        versions = client.run(_code_version)
+        _check_workers(client, scheduler, cache)
+    except BaseException:
+        client.close()  # once, whatever check failed
+        raise
+    return client
+
+
+def _ask_workers(client, function, *args) -> dict:
+    """``function(*args)`` on every worker, by worker address; ClusterError when the workers cannot be asked."""
+    try:
+        return client.run(function, *args)
     except Exception as exc:  # noqa: BLE001 - any failure here means the cluster is not usable
-        client.close()
         raise ClusterError(
             f"de Dask-workers konden niet bevraagd worden ({type(exc).__name__}); bouw met '--engine lokaal' "
             "of herstart de workers."
         ) from None
+
+
+def _check_workers(client, scheduler: str, cache) -> None:
+    """ClusterError unless the cluster has workers, all on this code version and (given ``cache``) this cache key."""
+    from .pdfs import PDF_CODE_VERSION
+    from .safetext import safe
+
+    versions = _ask_workers(client, _code_version)
     if not versions:
-        client.close()
         raise ClusterError(
             f"de Dask-scheduler {safe(scheduler)} heeft geen workers. Start workers ('dask worker "
             f"{safe(scheduler)}'), of bouw met '--engine lokaal'."
         )
     other = sorted(w for w, v in versions.items() if v != PDF_CODE_VERSION)
     if other:
-        client.close()
         raise ClusterError(
             f"{len(other)} Dask-worker(s) draaien een andere versie van woo-publicatie of de pdf-bibliotheken "
             f"(bijvoorbeeld {safe(other[0])}). Installeer overal dezelfde versie, of bouw met '--engine lokaal'."
@@ -189,24 +203,15 @@ def connect(scheduler: str, cache=None):
         from .cachestore import key_identity, worker_key_identity
 
         spec = cache.spec()
-        try:
-            keys = client.run(worker_key_identity, spec)
-        except Exception as exc:  # noqa: BLE001 - as above
-            client.close()
-            raise ClusterError(
-                f"de Dask-workers konden niet bevraagd worden ({type(exc).__name__}); bouw met '--engine lokaal' "
-                "of herstart de workers."
-            ) from None
+        keys = _ask_workers(client, worker_key_identity, spec)
         mine = key_identity(cache.secret)
         wrong = sorted(w for w, v in keys.items() if v != mine)
         if wrong:
-            client.close()
             raise ClusterError(
                 f"{len(wrong)} Dask-worker(s) hebben niet dezelfde cachesleutel als deze build (bijvoorbeeld {safe(wrong[0])}). "
                 f"Zet op elke worker het sleutelbestand ({safe(spec.key_file)}) met rechten 600 op dezelfde plaats, of "
                 "wijs het aan met WOO_CACHE_KEY_FILE in de omgeving van de worker; de sleutel gaat nooit over het netwerk."
             )
-    return client
 
 
 def run_jobs_dask(jobs: list[tuple], scheduler: str, limits, done) -> None:

@@ -148,7 +148,6 @@ def _verified(changes: list[Change], folder: Path, trust) -> tuple[list[Change],
                 sig.get("handtekening"),
                 sig.get("door"),
                 trust.signers,
-                cache=trust.cache,
             )
         except SigningError as exc:
             bad.append(f"wijziging {i} ({c.kind}{' ' + c.document if c.document else ''}, {c.date.isoformat()}): {exc}")

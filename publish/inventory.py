@@ -410,6 +410,7 @@ def _sheet_rows(sheet, unseen: _Unseen):
     workbook = sheet.parent
     looks = _CellLooks(workbook)
     runs = _string_runs(workbook)
+    tables = _sheet_tables(sheet, looks)
     used_styles: set[int] = set()
     with sheet._get_source() as source:
         parser = _parser_class()(
@@ -422,6 +423,9 @@ def _sheet_rows(sheet, unseen: _Unseen):
         )
         expected = 1
         hidden_columns: set[int] | None = None
+        widths: tuple[float, list[tuple[int, int, float]]] = (_DEFAULT_WIDTH, [])
+        width_of: dict[int, float] = {}  # column -> width, for the columns with a shrinking cell
+        segment: tuple[int, int, list[_Table]] = (0, -1, [])  # rows first to last lie in the same tables
         for number, cells in parser.parse():
             if number > EXCEL_MAX_ROW:  # openpyxl fills gaps row by row: <row r="2000000000"> would never end
                 raise _Unreadable(
@@ -432,22 +436,36 @@ def _sheet_rows(sheet, unseen: _Unseen):
                 )
             if hidden_columns is None:  # <cols> comes before <sheetData>
                 hidden_columns = _hidden_columns(parser.column_dimensions)
+                widths = _column_widths(parser.column_dimensions, getattr(parser, "sheet_format", None))
             for empty in range(expected, number):
                 yield empty, []
             expected = number + 1
             row_reason = _hidden_row(parser.row_dimensions.get(str(number)))
             width = max((c["column"] for c in cells), default=0)
             values: list = [None] * width
+            if tables and not segment[0] <= number <= segment[1]:
+                segment = _tables_at(tables, number)
+            in_tables = segment[2]
             for cell in cells:
                 position, value = cell["column"] - 1, cell["value"]
                 values[position] = value
                 if _blank(value):
                     continue
-                used_styles.add(cell.get("style_id", 0))
+                style_id = cell.get("style_id", 0)
+                used_styles.add(style_id)
                 reason = row_reason or ("de kolom is verborgen" if cell["column"] in hidden_columns else None)
-                reason = reason or looks.hides(cell.get("style_id", 0), value)
+                table = next((t for t in in_tables if t.box[1] <= cell["column"] <= t.box[3]), None)
+                if table is None:
+                    reason = reason or looks.hides(style_id, value)
+                else:  # the table's style decides the colours where the cell does not set its own
+                    reason = reason or looks.table_hides(table, style_id, value, number, cell["column"])
                 fonts = cell.get("runs") or runs.get(cell.get("shared", -1))
-                reason = reason or (looks.runs_hide(cell.get("style_id", 0), fonts) if fonts else None)
+                reason = reason or (looks.runs_hide(style_id, fonts) if fonts else None)
+                size = looks.shrinks(style_id)
+                if size and not reason:
+                    if cell["column"] not in width_of:
+                        width_of[cell["column"]] = _width(widths, cell["column"])
+                    reason = _shrunk(value, size, width_of[cell["column"]])
                 if reason:
                     unseen.cells.setdefault(number, []).append((position, reason))
                 if cell.get("formula"):
@@ -494,6 +512,46 @@ def _hidden_columns(dimensions: dict) -> set[int]:
             last = min(int(attributes.get("max") or first), 16_384)  # Excel's last column XFD
             hidden.update(range(first, last + 1))
     return hidden
+
+
+_DEFAULT_WIDTH = 8.43  # characters: Excel's column width when the sheet names none
+
+
+def _column_widths(dimensions: dict, sheet_format) -> tuple[float, list[tuple[int, int, float]]]:
+    """Column widths in characters: the width of a column the sheet does not name, and (first, last, width) for those
+    it names (columns 1-based)."""
+    from openpyxl.utils import column_index_from_string
+
+    default = _number(getattr(sheet_format, "defaultColWidth", None))
+    base = getattr(sheet_format, "baseColWidth", None)
+    if not default:
+        default = _number(base) + 0.71 if base is not None else _DEFAULT_WIDTH  # Excel adds the cell's margins
+    ranges = []
+    for attributes in dimensions.values():
+        try:
+            first = int(attributes.get("min") or column_index_from_string(attributes["index"]))
+            last = int(attributes.get("max") or first)
+        except (KeyError, ValueError):
+            continue
+        ranges.append((first, last, _number(attributes["width"]) if attributes.get("width") is not None else default))
+    return default, ranges
+
+
+def _width(widths: tuple[float, list[tuple[int, int, float]]], column: int) -> float:
+    default, ranges = widths
+    return next((width for first, last, width in ranges if first <= column <= last), default)
+
+
+def _shrunk(value, size: float, width: float) -> str | None:
+    """Whether a value in a cell that shrinks its text to fit the column ('Tekst passend maken') becomes too small to
+    read: Excel scales the font down by the column width over the text's width on one line. Each character is taken
+    as wide as a digit (the unit of a column width); proportional text is a little narrower, so this errs on the side
+    of refusing."""
+    text = cell_text(value) if not isinstance(value, str) else value
+    length = max((len(line) for line in text.splitlines()), default=0) if "\n" in text else len(text)
+    if length and size * min(1.0, width / length) < _SMALLEST_FONT:
+        return "de tekst wordt verkleind tot hij in de cel past (Tekst passend maken) en is dan te klein om te lezen"
+    return None
 
 
 # Office's default theme colours in the order cell styles number them (0 is the background, "Achtergrond 1").
@@ -551,8 +609,14 @@ class _CellLooks:
     def __init__(self, workbook):
         self.workbook = workbook
         self.palette = list(getattr(workbook, "_colors", None) or [])
+        self.theme = _theme_colours(workbook)
         self.known: dict[tuple[int, str], _Look] = {}
         self.verdicts: dict[tuple[int, str], str | None] = {}
+        self.dxfs = list(getattr(getattr(workbook, "_differential_styles", None), "styles", None) or [])
+        custom = getattr(getattr(workbook, "_table_styles", None), "tableStyle", None) or []
+        self.table_styles = {str(style.name): style for style in custom}
+        self.in_tables: dict[tuple, str | None] = {}
+        self.shrinking: dict[int, float | None] = {}
 
     def hides(self, style_id: int, value) -> str | None:
         key = (style_id, "text" if type(value) is str else _value_kind(value))
@@ -561,6 +625,101 @@ class _CellLooks:
             low = any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in look.inks for paper in look.papers)
             self.verdicts[key] = look.reason or ("de tekst heeft (bijna) de kleur van de cel" if low else None)
         return self.verdicts[key]
+
+    def table_hides(self, table: _Table, style_id: int, value, row: int, column: int) -> str | None:
+        """Whether a cell inside an Excel table (a "Format as Table" range) hides its value: the table style's layers
+        (whole table, stripes, first and last column, header and total row, the table's own formats) give the text
+        and background wherever the cell does not set its own (Excel: a cell's own font colour and fill win). Every
+        stripe a row or column may fall in is tried."""
+        kind = "text" if type(value) is str else _value_kind(value)
+        region = "kop" if row < table.box[0] + table.header_rows else "totaal" if row > table.box[2] - table.total_rows else ""
+        first, last = column == table.box[1], column == table.box[3]
+        key = (table.number, style_id, kind, region, first, last, column if table.columns else 0)
+        if key not in self.in_tables:
+            self.in_tables[key] = self._table_verdict(table, style_id, kind, region, first, last, column)
+        return self.in_tables[key]
+
+    def _table_verdict(self, table: _Table, style_id: int, kind: str, region: str, first: bool, last: bool, column: int):
+        look = self.look(style_id, kind)
+        if look.reason:
+            return look.reason
+        if table.reason:
+            return table.reason
+        layers = table.layers
+        columns: list[str | None] = [None, "firstColumnStripe", "secondColumnStripe"] if table.column_stripes else [None]
+        rows: list[str | None] = [None]
+        if region == "kop":
+            edges = ["headerRow", "firstHeaderCell" if first else None, "lastHeaderCell" if last else None]
+        elif region == "totaal":
+            edges = ["totalRow", "firstTotalCell" if first else None, "lastTotalCell" if last else None]
+        else:
+            rows = ["firstRowStripe", "secondRowStripe"] if table.row_stripes else [None]
+            edges = [
+                "lastColumn" if last and table.last_column else None,
+                "firstColumn" if first and table.first_column else None,
+            ]
+        extra = [table.own.get(region), table.columns.get((region, column))]
+        own_ink, own_papers = self.own(style_id, kind)
+        for stripe in columns:
+            for band in rows:
+                stack = [layers.get(name) for name in ("wholeTable", stripe, band, *edges) if name] + extra
+                stack = [layer for layer in stack if layer is not None]
+                reason = next((layer.reason for layer in stack if layer.reason), None)
+                if reason:
+                    return f"de tabelopmaak '{table.style}' in deze kolom: {reason}"
+                inks = own_ink or next((layer.inks for layer in reversed(stack) if layer.inks), look.inks)
+                papers = own_papers or next((layer.papers for layer in reversed(stack) if layer.papers), ("FFFFFF",))
+                if any(_contrast(ink, paper) < _LEAST_CONTRAST for ink in inks for paper in papers):
+                    return f"de tabelopmaak '{table.style}' geeft de tekst in deze kolom (bijna) de kleur van de cel"
+        return None
+
+    def own(self, style_id: int, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The text colour and background a cell sets itself, which win over a table style's: a colour from its number
+        format or from a font of its own (not the workbook's default font), a fill of its own; empty where it sets none."""
+        styles = self.workbook._cell_styles
+        if not 0 <= style_id < len(styles):
+            return (), ()
+        style, look = styles[style_id], self.look(style_id, kind)
+        fonts, fills = self.workbook._fonts, self.workbook._fills
+        font = fonts[style.fontId] if 0 < style.fontId < len(fonts) else None
+        fill = fills[style.fillId] if 0 < style.fillId < len(fills) else None
+        coloured = font is not None and getattr(font, "color", None) is not None
+        number_format = self.workbook._number_formats[style.numFmtId - 164] if style.numFmtId >= 164 else None
+        format_ink = _format_look(number_format, kind, self.palette)[1] if number_format is not None else None
+        return (look.inks if coloured or format_ink else ()), (self.papers(fill) if fill is not None else ())
+
+    def table_layers(self, name: str | None) -> tuple[dict[str, _Look], str | None]:
+        """The layers of a table style by element (``wholeTable``, ``firstRowStripe``, ...), and a reason the style
+        cannot be judged (or None): a style of the workbook itself (``tableStyles`` in styles.xml) by its formats,
+        one of Excel's built-in styles by the colours Excel draws it with (``_builtin_table_style``)."""
+        if not name:
+            return {}, None  # a table without a style: its cells look as their own formats say
+        custom = self.table_styles.get(name)
+        if custom is not None:
+            return {
+                str(element.type): self.dxf(element.dxfId, self.dxfs)
+                for element in getattr(custom, "tableStyleElement", None) or []
+                if element.dxfId is not None
+            }, None
+        builtin = _builtin_table_style(name, self.theme)
+        if builtin is None:
+            return {}, "de tabelopmaak staat niet in het bestand en is geen standaardopmaak van Excel"
+        return builtin, None
+
+    def shrinks(self, style_id: int) -> float | None:
+        """The font size of a style that shrinks its text to fit the cell (``shrinkToFit`` without wrapping: Excel
+        ignores it for wrapped text), else None."""
+        if style_id not in self.shrinking:
+            styles, size = self.workbook._cell_styles, None
+            style = styles[style_id] if 0 <= style_id < len(styles) else None
+            alignments = getattr(self.workbook, "_alignments", [])
+            alignment = alignments[style.alignmentId] if style is not None and 0 <= style.alignmentId < len(alignments) else None
+            if alignment is not None and alignment.shrinkToFit and not alignment.wrapText:
+                fonts = self.workbook._fonts
+                font = fonts[style.fontId] if 0 <= style.fontId < len(fonts) else None
+                size = _number(getattr(font, "sz", None)) or 11.0
+            self.shrinking[style_id] = size
+        return self.shrinking[style_id]
 
     def runs_hide(self, style_id: int, fonts: list) -> str | None:
         """Whether a text written in runs with their own font (rich text) hides a part: a run in the colour of the cell,
@@ -605,7 +764,7 @@ class _CellLooks:
         return _Look((format_ink or ink,), papers, reason)
 
     def colour(self, colour, default: str) -> str:
-        return _colour(colour, default, self.palette)
+        return _colour(colour, default, self.palette, self.theme)
 
     def papers(self, fill, differential: bool = False) -> tuple[str, ...]:
         """The backgrounds a fill puts behind the text: a solid fill's colour; for a pattern its foreground
@@ -646,7 +805,7 @@ class _CellLooks:
         """The ranges of conditional formats that can hide text, with why. Whether a rule's condition holds is not
         evaluated: each rule is judged as if it applied, with the other rules of the sheet too (so a rule that only
         makes the text white is judged against the fills of the others), on the styles of the sheet's cells."""
-        dxfs = list(getattr(getattr(self.workbook, "_differential_styles", None), "styles", None) or [])
+        dxfs = self.dxfs
         base = [self.look(style_id, kind) for style_id in sorted(used_styles) for kind in ("text", "any")] or [
             _Look(("000000",), ("FFFFFF",))
         ]
@@ -708,28 +867,218 @@ class _CellLooks:
             papers.extend(stops)
         dxf_id = getattr(rule, "dxfId", None)
         if dxf_id is not None:
-            if not 0 <= dxf_id < len(dxfs):
-                return "een opmaak die niet in het bestand staat", (), ()
-            dxf = dxfs[dxf_id]
-            number_format = getattr(getattr(dxf, "numFmt", None), "formatCode", None)
-            if number_format is not None:
-                for kind in ("text", "any"):
-                    hides, ink = _format_look(number_format, kind, self.palette)
-                    if hides:
-                        reason = reason or f"de opmaak kan de getalnotatie '{number_format}' geven, die de inhoud niet toont"
-                    if ink:
-                        inks.append(ink)
-            font = getattr(dxf, "font", None)
-            if font is not None:
-                if font.color is not None:
-                    inks.append(self.colour(font.color, "000000"))
-                if _small(font.sz):
-                    reason = reason or "de opmaak kan de letters te klein maken om te lezen"
-            papers.extend(self.papers(getattr(dxf, "fill", None), differential=True))
-            alignment = getattr(dxf, "alignment", None)
-            if alignment is not None and _number(getattr(alignment, "indent", 0)) > _LARGEST_INDENT:
-                reason = reason or "de opmaak kan de tekst buiten de cel laten inspringen"
+            dxf = self.dxf(dxf_id, dxfs)
+            reason = reason or dxf.reason
+            inks.extend(dxf.inks)
+            papers.extend(dxf.papers)
         return reason, tuple(inks), tuple(papers)
+
+    def dxf(self, dxf_id: int, dxfs: list) -> _Look:
+        """What a differential format (of a conditional format or a table) can do to a cell: the text colours and
+        backgrounds it gives, and a reason it hides the value whatever the colours (or None)."""
+        if not 0 <= dxf_id < len(dxfs):
+            return _Look((), (), "een opmaak die niet in het bestand staat")
+        dxf = dxfs[dxf_id]
+        inks: list[str] = []
+        reason = None
+        number_format = getattr(getattr(dxf, "numFmt", None), "formatCode", None)
+        if number_format is not None:
+            for kind in ("text", "any"):
+                hides, ink = _format_look(number_format, kind, self.palette)
+                if hides:
+                    reason = reason or f"de opmaak kan de getalnotatie '{number_format}' geven, die de inhoud niet toont"
+                if ink:
+                    inks.append(ink)
+        font = getattr(dxf, "font", None)
+        if font is not None:
+            if font.color is not None:
+                inks.append(self.colour(font.color, "000000"))
+            if _small(font.sz):
+                reason = reason or "de opmaak kan de letters te klein maken om te lezen"
+        papers = self.papers(getattr(dxf, "fill", None), differential=True)
+        alignment = getattr(dxf, "alignment", None)
+        if alignment is not None and _number(getattr(alignment, "indent", 0)) > _LARGEST_INDENT:
+            reason = reason or "de opmaak kan de tekst buiten de cel laten inspringen"
+        return _Look(tuple(inks), papers, reason)
+
+
+@dataclass
+class _Table:
+    """An Excel table ("Format as Table") on a sheet, as far as its looks go: its range (min row, min column, max row,
+    max column), header and total rows, its style's layers and the table's own formats (``own`` by region: "" for
+    the data rows, "kop", "totaal"; ``columns`` by (region, column number))."""
+
+    number: int
+    box: tuple[int, int, int, int]
+    style: str
+    layers: dict[str, _Look]
+    header_rows: int = 1
+    total_rows: int = 0
+    row_stripes: bool = False
+    column_stripes: bool = False
+    first_column: bool = False
+    last_column: bool = False
+    own: dict[str, _Look] = field(default_factory=dict)
+    columns: dict[tuple[str, int], _Look] = field(default_factory=dict)
+    reason: str | None = None
+
+
+_MOST_TABLES = 100  # tables judged in one sheet; a sheet with more is refused (its rows are judged against each)
+_TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+
+def _sheet_tables(sheet, looks: _CellLooks) -> list[_Table]:
+    """The tables of a sheet, read from the parts its relationships name (before its cells: ``<tableParts>`` comes
+    after them, and every table of a sheet is one of its related parts). A table that cannot be read refuses the
+    workbook as damaged."""
+    import posixpath
+
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.table import Table
+    from openpyxl.xml.functions import fromstring
+
+    archive = sheet.parent._archive
+    rels_path = get_rels_path(sheet._worksheet_path)
+    if rels_path not in archive.namelist():
+        return []
+    damaged = _Unreadable(
+        f"werkblad '{sheet.title}'",
+        "een tabel (Opmaken als tabel) op dit werkblad is niet te lezen: het bestand is beschadigd.",
+        "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap), of zet de tabel om naar een bereik "
+        "(Tabelontwerp > Converteren naar bereik).",
+        "inventaris.xlsx",
+    )
+    try:
+        parts = [r.target for r in get_dependents(archive, rels_path) if r.Type == _TABLE_REL and r.TargetMode != "External"]
+    except Exception:  # noqa: BLE001 - unreadable relationships: the tables cannot be judged
+        raise damaged from None
+    if len(parts) > _MOST_TABLES:
+        raise _Unreadable(
+            f"werkblad '{sheet.title}'",
+            f"het werkblad heeft {len(parts)} tabellen (Opmaken als tabel); meer dan {_MOST_TABLES} zijn niet te beoordelen.",
+            "Zet de tabellen om naar gewone bereiken (Tabelontwerp > Converteren naar bereik) en sla het bestand opnieuw op.",
+            "inventaris.xlsx",
+        )
+    tables = []
+    for number, part in enumerate(parts):
+        try:
+            table = Table.from_tree(fromstring(archive.read(posixpath.normpath(part))))
+            ref = CellRange(str(table.ref))
+            box = ref.min_row, ref.min_col, ref.max_row, ref.max_col
+        except Exception:  # noqa: BLE001 - missing or damaged part, a range that is no range
+            raise damaged from None
+        info = table.tableStyleInfo
+        name = str(getattr(info, "name", None) or "")
+        layers, reason = looks.table_layers(name)
+        found = _Table(
+            number,
+            box,
+            name or "geen",
+            layers,
+            header_rows=int(table.headerRowCount if table.headerRowCount is not None else 1),
+            total_rows=int(table.totalsRowCount or 0),
+            row_stripes=bool(getattr(info, "showRowStripes", False)),
+            column_stripes=bool(getattr(info, "showColumnStripes", False)),
+            first_column=bool(getattr(info, "showFirstColumn", False)),
+            last_column=bool(getattr(info, "showLastColumn", False)),
+            reason=reason and f"de tabelopmaak '{name}' in deze kolom: {reason}",
+        )
+        for region, dxf_id in (("", table.dataDxfId), ("kop", table.headerRowDxfId), ("totaal", table.totalsRowDxfId)):
+            if dxf_id is not None:
+                found.own[region] = looks.dxf(dxf_id, looks.dxfs)
+        for offset, column in enumerate(table.tableColumns or []):
+            for region, dxf_id in (("", column.dataDxfId), ("kop", column.headerRowDxfId), ("totaal", column.totalsRowDxfId)):
+                if dxf_id is not None:
+                    found.columns[(region, box[1] + offset)] = looks.dxf(dxf_id, looks.dxfs)
+        tables.append(found)
+    return tables
+
+
+_DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+# The theme's colours in the order cell colours number them (the light ones first, unlike the theme file's order).
+_SCHEME = ("lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink", "folHlink")
+_SYSTEM = {"windowText": "000000", "window": "FFFFFF", "black": "000000", "white": "FFFFFF"}
+
+
+def _theme_colours(workbook) -> list[str]:
+    """The colours of the workbook's own theme (xl/theme/theme1.xml) as RRGGBB, numbered as cells use them: a theme
+    can make "Tekst 1", the colour of all default text, white. Office's default for a colour the theme gives in a way
+    not read here (a colour with modifiers is read without them); a theme that is no XML refuses the workbook."""
+    from openpyxl.xml.functions import fromstring
+
+    colours = list(_THEME)
+    data = getattr(workbook, "loaded_theme", None)
+    if not data:
+        return colours
+    try:
+        scheme = next(fromstring(data).iter(f"{_DRAWING}clrScheme"), None)
+    except Exception:  # noqa: BLE001 - a damaged theme: the colours of the text cannot be known
+        raise _Unreadable(
+            "",
+            "het kleurenthema van het Excel-bestand is niet te lezen: welke kleur de tekst heeft, is niet na te gaan.",
+            "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).",
+            "inventaris.xlsx",
+        ) from None
+    for index, name in enumerate(_SCHEME):
+        entry = scheme.find(f"{_DRAWING}{name}") if scheme is not None else None
+        given = entry[0] if entry is not None and len(entry) else None
+        if given is None:
+            continue
+        kind = given.tag.removeprefix(_DRAWING)
+        value = (given.get("lastClr") or _SYSTEM.get(given.get("val", ""))) if kind == "sysClr" else given.get("val", "")
+        if kind == "prstClr":
+            value = _SYSTEM.get(value or "", "")
+        if value and re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+            colours[index] = value.upper()
+    return colours
+
+
+def _tables_at(tables: list[_Table], row: int) -> tuple[int, int, list[_Table]]:
+    """The tables a row lies in, and the rows from it on that lie in the same ones: (row, last row, tables)."""
+    inside = [t for t in tables if t.box[0] <= row <= t.box[2]]
+    last = min([t.box[2] for t in inside] + [t.box[0] - 1 for t in tables if t.box[0] > row], default=EXCEL_MAX_ROW)
+    return row, last, inside
+
+
+def _tinted(rgb: str, tint: float) -> str:
+    """A colour lightened (tint > 0) or darkened (tint < 0) as Excel applies a tint."""
+    channels = [int(rgb[i : i + 2], 16) for i in (0, 2, 4)]
+    channels = [round(c + (255 - c) * tint) if tint > 0 else round(c * (1 + tint)) for c in channels]
+    return "".join(f"{max(0, min(255, c)):02X}" for c in channels)
+
+
+def _builtin_table_style(name: str, theme: Sequence[str] = _THEME) -> dict[str, _Look] | None:
+    """One of Excel's built-in table styles (TableStyleLight1-21, Medium1-28, Dark1-11) as the colours it draws
+    with the workbook's theme, for judging a cell's own colours against them: each group of seven is black (gray) and
+    the six accent colours. Light and Medium styles draw dark text on white and light tints (a coloured header with
+    white text in Light8-14 and the Medium styles); Dark1-7 white text on the colour and its darker shades; Dark8-11
+    dark text on light tints under a black header. Built-in styles are readable on their own; what hides is a
+    cell's own colour against them (white fill in a dark table, for example). None for any other name."""
+    m = re.fullmatch(r"TableStyle(Light|Medium|Dark)([1-9]\d?)", name)
+    if not m or int(m.group(2)) > {"Light": 21, "Medium": 28, "Dark": 11}[m.group(1)]:
+        return None
+    family, number = m.group(1), int(m.group(2))
+    white, black = ("FFFFFF",), ("000000",)
+    if family == "Dark" and number >= 8:
+        base = ("000000", theme[4], theme[6], theme[8])[number - 8]
+        body = _Look(black, (_tinted(base, 0.6), _tinted(base, 0.8)))
+        return {"wholeTable": body, "headerRow": _Look(white, black), "totalRow": body}
+    group = (number - 1) % 7
+    base = "000000" if group == 0 else theme[3 + group]
+    if family == "Dark":
+        shades = ("404040", "595959", "737373") if group == 0 else (base, _tinted(base, -0.25), _tinted(base, -0.5))
+        dark = _Look(white, shades)
+        return {"wholeTable": dark, "headerRow": _Look(white, black), "totalRow": dark, "firstColumn": dark, "lastColumn": dark}
+    tints = tuple(_tinted(base, t) for t in (0.8, 0.6, 0.4))
+    header = _Look(white, (base,)) if family == "Medium" or number >= 8 else _Look(black, ())
+    return {
+        "wholeTable": _Look(black, ()),
+        "firstRowStripe": _Look((), tints),
+        "firstColumnStripe": _Look((), tints),
+        "headerRow": header,
+        "totalRow": _Look(black, ()),
+    }
 
 
 def _box(part: str) -> tuple[int, int, int, int]:
@@ -918,7 +1267,7 @@ def _indexed(index: int, palette: Sequence, default: str) -> str:
     return default
 
 
-def _colour(colour, default: str, palette: Sequence = ()) -> str:
+def _colour(colour, default: str, palette: Sequence = (), theme: Sequence[str] = _THEME) -> str:
     """An openpyxl colour as RRGGBB: by its type (``rgb``, ``theme``, ``indexed`` through the workbook's palette or
     Excel's default one; ``auto`` and anything unreadable give ``default``), with its tint applied."""
     if colour is None:
@@ -927,8 +1276,8 @@ def _colour(colour, default: str, palette: Sequence = ()) -> str:
     value = getattr(colour, "value", None)
     if kind == "rgb" and isinstance(value, str) and re.fullmatch(r"[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?", value):
         base = value[-6:].upper()
-    elif kind == "theme" and isinstance(value, int) and 0 <= value < len(_THEME):
-        base = _THEME[value]
+    elif kind == "theme" and isinstance(value, int) and 0 <= value < len(theme):
+        base = theme[value]
     elif kind == "indexed" and isinstance(value, int):
         base = _indexed(value, palette, default)
     else:
@@ -937,10 +1286,7 @@ def _colour(colour, default: str, palette: Sequence = ()) -> str:
         tint = float(getattr(colour, "tint", 0) or 0)
     except (TypeError, ValueError):
         tint = 0.0
-    channels = [int(base[i : i + 2], 16) for i in (0, 2, 4)]
-    if tint:
-        channels = [round(c + (255 - c) * tint) if tint > 0 else round(c * (1 + tint)) for c in channels]
-    return "".join(f"{max(0, min(255, c)):02X}" for c in channels)
+    return _tinted(base, tint) if tint else base
 
 
 def _contrast(first: str, second: str) -> float:
@@ -990,8 +1336,10 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
         names = ", ".join(dict.fromkeys(f"'{table.columns[read[p]]}'" for _, p in cells))
         if kind == "rij":
             where = f"rij {key[2]}, kolom {names}"
-        elif kind == "kolom":
+        elif kind == "kolom" and len(cells) > 1:
             where = f"rij {row_ranges([n for n, _ in cells])}, kolom {names} (kolom {get_column_letter(key[2] + 1)})"
+        elif kind == "kolom":
+            where = f"rij {cells[0][0]}, kolom {names} (cel {get_column_letter(key[2] + 1)}{cells[0][0]})"
         else:
             where = f"rij {key[2]}, kolom {names} (cel {get_column_letter(key[3] + 1)}{key[2]})"
         problems.error(
@@ -999,8 +1347,7 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
             where,
             f"{'deze cel is' if len(cells) == 1 else 'deze cellen zijn'} in Excel niet te zien ({reason}), maar zou"
             f"{'' if len(cells) == 1 else 'den'} wel gepubliceerd worden. Wie de inventaris goedkeurde, heeft de inhoud dus niet gezien.",
-            "Maak de cel zichtbaar (rij en kolom zichtbaar, getalnotatie 'Standaard', donkere tekst van normale grootte op een "
-            "lichte achtergrond, niet ingesprongen) of maak haar leeg, en laat het pakket opnieuw goedkeuren.",
+            _unseen_fix(reason),
             "inventaris.verborgen_cel",
         )
     if len(groups) > 20:
@@ -1037,6 +1384,25 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
             "inventaris.voorwaardelijke_opmaak",
         )
     return not found and not hidden_formats
+
+
+def _unseen_fix(reason: str) -> str:
+    """How staff make a cell Excel does not show visible, for the reason it is hidden."""
+    if reason.startswith("de tabelopmaak"):
+        return (
+            "Geef de tabel een gewone tabelstijl (Tabelontwerp > Tabelstijlen, bijvoorbeeld 'Gemiddeld 2') of zet hem om naar "
+            "een bereik (Tabelontwerp > Converteren naar bereik), haal eigen tekst- en opvulkleuren weg die tegen de tabel "
+            "wegvallen, en laat het pakket opnieuw goedkeuren."
+        )
+    if "Tekst passend maken" in reason:
+        return (
+            "Zet 'Tekst passend maken' uit (Cellen opmaken > Uitlijning) en kies 'Tekstterugloop', of maak de kolom zo breed "
+            "dat de tekst op normale grootte past, en laat het pakket opnieuw goedkeuren."
+        )
+    return (
+        "Maak de cel zichtbaar (rij en kolom zichtbaar, getalnotatie 'Standaard', donkere tekst van normale grootte op een "
+        "lichte achtergrond, niet ingesprongen) of maak haar leeg, en laat het pakket opnieuw goedkeuren."
+    )
 
 
 def _formatted_cells(table: RawTable, unseen: _Unseen, read: dict[int, str]) -> dict[tuple[str, str], list[tuple[int, int]]]:

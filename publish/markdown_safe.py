@@ -59,8 +59,51 @@ def plain_text(markdown_text: str, limit: int = 300) -> str:
     ``render_untrusted`` and read back as text, so what the page does not show (an unused link reference
     definition and its title, an image's file name, a link's address) is not published elsewhere either.
     Cut at ``limit`` characters, on a word boundary, with ' …'."""
+    text = " ".join(_html_text(render_untrusted(markdown_text or "")).split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _html_text(html: str) -> str:
+    """The text of rendered HTML as a browser shows it (character references decoded), a space after each block."""
     from selectolax.lexbor import LexborHTMLParser
 
-    html = re.sub(r"(<br\s*/?>|</(p|li|h[1-6]|blockquote|pre|td|th|tr|dt|dd)>)", r"\1 ", render_untrusted(markdown_text or ""))
-    text = " ".join((LexborHTMLParser(f"<body>{html}</body>").body.text(separator="") or "").split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+    html = re.sub(r"(<br\s*/?>|</(p|li|h[1-6]|blockquote|pre|td|th|tr|dt|dd)>)", r"\1 ", html)
+    return LexborHTMLParser(f"<body>{html}</body>").body.text(separator="") or ""
+
+
+def published_forms(markdown_text: str) -> tuple[list[str], list[str]]:
+    """What a summary publishes, for the personal-data check: the whole text a reader sees, as ``plain_text`` gives it
+    to the open data and the search index (character references decoded, one space between words, never cut), and
+    the target of every link it keeps. Rendered as the page renders it and, when the text has a footnote, also as a
+    Kamervragen page does (with footnotes): one text per rendering."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    texts: list[str] = []
+    targets: list[str] = []
+    for footnotes in (False, True) if "[^" in (markdown_text or "") else (False,):
+        html = render_untrusted(markdown_text or "", footnotes=footnotes)
+        texts.append(" ".join(_html_text(html).split()))
+        for node in LexborHTMLParser(f"<body>{html}</body>").css("a[href]"):
+            href = node.attributes.get("href") or ""
+            if href and not href.startswith("#") and href not in targets:
+                targets.append(href)
+    return texts, targets
+
+
+# A character written as a reference: ``&#49;``, ``&#x31;``, ``&commat;``. The page shows the character, the
+# Markdown source does not: refused in summaries (``character_references``), except these named ones for
+# characters that are awkward to type and can hide nothing.
+CHARACTER_REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+TYPOGRAPHIC_REFERENCES = frozenset(
+    "amp lt gt quot apos nbsp euro ndash mdash hellip lsquo rsquo sbquo ldquo rdquo bdquo laquo raquo sect para deg "
+    "copy reg trade times middot bull".split()
+)
+
+
+def character_references(markdown_text: str) -> list[tuple[int, str]]:
+    """(line number, reference) for every character reference in the text other than a typographic one."""
+    found: list[tuple[int, str]] = []
+    for m in CHARACTER_REFERENCE.finditer(markdown_text or ""):
+        if m.group(1) not in TYPOGRAPHIC_REFERENCES:
+            found.append((markdown_text.count("\n", 0, m.start()) + 1, m.group()))
+    return found

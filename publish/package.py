@@ -26,7 +26,12 @@ from .schema import Schema
 from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that change what a published text shows without being seen themselves: C0 and C1 control characters
+# (not tab, line feed, carriage return), DEL, the direction marks, embeddings, overrides and isolates of the
+# bidirectional algorithm (U+202E shows "titel\u202eFDP.exe" as "titelexe.PDF"), the line and paragraph separators and
+# the byte-order mark. Refused in every text a package publishes (``_Loader.unseen``): fields, list items, annex
+# titles, inventory cells and the summary.
+UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 APPROVAL_FILE = "goedkeuring.json"
 
 _ASSESSMENT_FORMS = {
@@ -118,6 +123,11 @@ class _Loader:
                 text, "title_chars" if key == "titel" else "field_chars", METADATA_FILE, f"veld '{key}'", f"de waarde van '{key}'"
             ):
                 return None
+            f = self.schema.get(key) if self.schema is not None else None
+            if self.unseen(
+                text, METADATA_FILE, f"veld '{key}'", (f.code if f is not None and f.pattern else None) or "tekst.stuurteken"
+            ):
+                return None
             if "\n" in text and key in ("kenmerk", "titel", "organisatie"):
                 self.err(
                     METADATA_FILE,
@@ -135,6 +145,23 @@ class _Loader:
             "veld.type",
         )
         return None
+
+    def unseen(self, text: str, file: str, location: str, code: str = "tekst.stuurteken") -> bool:
+        """True (with a problem naming the character) when a published ``text`` holds a character from ``UNSEEN``; a
+        field with a pattern reports it under its own code, as before."""
+        found = UNSEEN.search(text)
+        if found is None:
+            return False
+        self.err(
+            file,
+            location,
+            f"de tekst bevat een onzichtbaar stuurteken: {_unseen_name(found.group())}. Zo'n teken verandert wat "
+            "lezers zien (bijvoorbeeld de leesrichting) en hoort niet in een publicatie.",
+            "Typ de tekst opnieuw, zonder te kopiëren uit een ander programma, of verwijder het teken met een teksteditor "
+            "die onzichtbare tekens toont.",
+            code,
+        )
+        return True
 
     def within(self, text: str, limit: str, file: str, location: str, what: str) -> bool:
         """False (with a problem naming the limit and the length found) when ``text`` is too long."""
@@ -324,6 +351,8 @@ class _Loader:
         meta = post.metadata
         if self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
             self.body = post.content  # too long: reported, and the fields are still checked
+            self._character_references(post.content.strip())
+            self._unseen_in_summary(post.content.strip())
         if not meta:
             self.err(
                 METADATA_FILE,
@@ -334,6 +363,35 @@ class _Loader:
             )
             return None
         return self._from_metadata(meta, post.content)
+
+    def _character_references(self, body: str) -> None:
+        """Refuse a summary that writes characters as references (``&#49;``, ``&commat;``, ``&shy;``): the page and the
+        open data show the character, the text staff and the checks read does not. Refused rather than read through:
+        no summary needs one, and one there is most likely hiding something (a typographic one like &amp; may stay)."""
+        from .markdown_safe import TYPOGRAPHIC_REFERENCES, character_references
+
+        found = character_references(body)
+        if not found:
+            return
+        lines = sorted({line for line, _ in found})
+        shown = ", ".join(f"{ref} ({_referenced_character(ref)})" for ref in list(dict.fromkeys(r for _, r in found))[:5])
+        self.err(
+            METADATA_FILE,
+            f"samenvatting, regel {row_ranges(lines)}" if len(lines) == 1 else f"samenvatting, regels {row_ranges(lines)}",
+            f"de samenvatting schrijft tekens als code (tekenreferentie): {shown}. Op de website en in de open data staat "
+            "het teken zelf; zo'n code kan een telefoonnummer, e-mailadres of ander persoonsgegeven verbergen.",
+            "Schrijf de tekens gewoon uit (dus '1' in plaats van '&#49;', '@' in plaats van '&commat;') en laat onzichtbare "
+            "tekens weg. Alleen leestekens mogen als code blijven staan: "
+            + ", ".join(f"&{name};" for name in sorted(TYPOGRAPHIC_REFERENCES))
+            + ".",
+            "samenvatting.tekenreferentie",
+        )
+
+    def _unseen_in_summary(self, body: str) -> None:
+        """``unseen`` for the summary, naming its first line with such a character."""
+        found = UNSEEN.search(body)
+        if found is not None:
+            self.unseen(found.group(), METADATA_FILE, f"samenvatting, regel {body.count(chr(10), 0, found.start()) + 1}")
 
     def _from_metadata(self, meta: dict, body: str) -> Decision | None:
         """Check the front matter against the schema of its type, then build the shared content class."""
@@ -431,15 +489,6 @@ class _Loader:
         key = f.name
         if f.kind in ("line", "text"):
             text = self.text_field(meta, key)
-            if text is not None and f.pattern and _CONTROL.search(text):
-                self.err(
-                    METADATA_FILE,
-                    f"veld '{key}'",
-                    "de waarde bevat onzichtbare stuurtekens; die horen niet in een publicatie.",
-                    "Typ de waarde opnieuw, zonder te kopiëren uit een ander programma.",
-                    f.code or "veld.formaat",
-                )
-                return None
             if text is not None and f.kind == "line" and "\n" in text and key not in ("kenmerk", "titel", "organisatie"):
                 self.err(
                     METADATA_FILE,
@@ -504,7 +553,7 @@ class _Loader:
             start, end = self._period(value, key)
             return None if start is None and end is None else (start, end)
         if f.kind == "texts":
-            items = self._string_list(meta.get(key), key, f.example or "...")
+            items = self._string_list(meta.get(key), key, f.example or "...", (f.item_pattern and f.code) or "tekst.stuurteken")
             if f.unique:
                 items = list(dict.fromkeys(items))
             if not items and f.required:
@@ -516,7 +565,7 @@ class _Loader:
                     "veld.ontbreekt",
                 )
             for item in items if f.item_pattern else ():
-                if _CONTROL.search(item) or not re.fullmatch(f.item_pattern, item):
+                if not re.fullmatch(f.item_pattern, item):
                     self.err(
                         METADATA_FILE,
                         f"veld '{key}'",
@@ -579,7 +628,7 @@ class _Loader:
             )
         return start, end
 
-    def _string_list(self, value, key: str, example: str) -> list[str]:
+    def _string_list(self, value, key: str, example: str, code: str = "tekst.stuurteken") -> list[str]:
         if value is None:
             return []
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -595,6 +644,8 @@ class _Loader:
             return []
         texts = [str(v).strip() for v in value if str(v).strip()]
         if not all(self.within(t, "field_chars", METADATA_FILE, f"veld '{key}'", f"een waarde in '{key}'") for t in texts):
+            return []
+        if any([self.unseen(t, METADATA_FILE, f"veld '{key}'", code) for t in texts]):
             return []
         return texts
 
@@ -641,6 +692,8 @@ class _Loader:
                 )
             elif not self.within(str(title).strip(), "title_chars", METADATA_FILE, f"{location}, 'titel'", "de titel"):
                 title = None
+            elif self.unseen(str(title), METADATA_FILE, f"{location}, 'titel'"):
+                title = None
             file = self.file_field(item.get("bestand"), METADATA_FILE, f"{location}, 'bestand'", f"bijlage {i}", (".pdf",))
             if file is not None and title is not None and not isinstance(title, (dict, list)):
                 annexes.append(Annex(str(title).strip(), file))
@@ -677,6 +730,8 @@ class _Loader:
         seen_numbers: dict[str, int] = {}
         for number, raw in table.rows:
             where = f"rij {number}"
+            for column in sorted(raw):  # every cell the inventory may publish, before it is read as a value
+                self.unseen(cell_text(raw[column]), rel, f"{where}, {col(column)}")
             nr = re.sub(r"\.$", "", cell_text(raw.get("nr")))
             if not nr:
                 self.err(
@@ -1095,6 +1150,34 @@ _DOCUMENT_EXTENSION = re.compile(
     r"\.(?:docx?|docm|pdf|msg|eml|xlsx?|xlsm|csv|pptx?|txt|rtf|odt|ods|odp|jpe?g|png|gif|tiff?|bmp|html?|zip|vsdx?|mht|ics)$",
     re.IGNORECASE,
 )
+
+
+def _unseen_name(char: str) -> str:
+    """An invisible character as staff can look it up: 'U+202E (leesrichting omkeren)'."""
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069" or char in "\u061c\u200e\u200f":
+        what = "leesrichting omkeren" if char in "\u202d\u202e" else "leesrichtingsteken"
+    elif char in "\u2028\u2029":
+        what = "regel- of alinea-einde"
+    elif char == "\ufeff":
+        what = "byte-order mark"
+    else:
+        what = "stuurteken"
+    return f"U+{ord(char):04X} ({what})"
+
+
+def _referenced_character(reference: str) -> str:
+    """What a character reference stands for, in words staff can read: 'het teken '1'', 'een onzichtbaar teken (U+00AD)'."""
+    import html
+    import unicodedata
+
+    char = html.unescape(reference)
+    if len(char) != 1:
+        return "een onbekend teken"
+    if char.isspace():
+        return f"een spatie (U+{ord(char):04X})"
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Mn", "Me"):
+        return f"een onzichtbaar teken (U+{ord(char):04X})"
+    return f"het teken '{char}'"
 
 
 def document_title(text: str) -> str:

@@ -8,7 +8,7 @@ Links between pages are relative, so the site works under any base path.
 from __future__ import annotations
 
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -736,12 +736,21 @@ class Generator:
             ("onderwerp", "Onderwerp", lambda v: v.decision.subjects),
             ("zaak", "Zaaknummer", lambda v: v.decision.case_numbers),
         ):
-            counts: dict[str, int] = defaultdict(int)
+            counts: dict[str, int] = defaultdict(int)  # decisions per facet URL (attack round 6, row 7: per meaning)
+            spellings: dict[str, Counter] = defaultdict(Counter)
             for v in self.views:
+                seen = set()
                 for label in label_of(v) if key == "soort" or key in v.kind.facets else []:
-                    counts[label] += 1
-            order = sorted(counts, key=lambda s: (-int(s), s) if key == "jaar" else (s.lower(), s))
-            out.append((key, title, [(label, counts[label], urls.facet(key, label)) for label in order]))
+                    url = urls.facet(key, label)
+                    if url not in seen:
+                        seen.add(url)
+                        counts[url] += 1
+                        spellings[url][label] += 1
+            labels = {url: _spelling(spellings[url]) for url in counts}
+            order = sorted(
+                counts, key=lambda u: (-int(labels[u]), labels[u]) if key == "jaar" else (labels[u].lower(), labels[u])
+            )
+            out.append((key, title, [(labels[url], counts[url], url) for url in order]))
         return out
 
     def _facet_indexes(self) -> None:
@@ -811,8 +820,10 @@ class Generator:
                 self.views,
                 "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.",
             )
+        # Attack round 6, row 7: one page per facet URL (urls.facet: labels that mean the same share it, labels that
+        # only slugify alike do not), titled by its most used spelling; a decision is listed once on it.
         groups: dict[tuple[str, str], list] = defaultdict(list)
-        labels: dict[tuple[str, str], str] = {}
+        spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
         for v in self.views:
             d = v.decision
             for key, label in (
@@ -824,8 +835,11 @@ class Generator:
             ):
                 if key != "soort" and key not in v.kind.facets:  # each type lists the facets it takes part in
                     continue
-                groups[(key, slugify(label))].append(v)
-                labels[(key, slugify(label))] = label
+                url = urls.facet(key, label)
+                group = groups[(key, url)]
+                if not group or group[-1] is not v:  # "Zorg" and "zorg!" in one decision: listed once
+                    group.append(v)
+                    spellings[(key, url)][label] += 1
         names = {
             "jaar": "Besluiten uit {}",
             "organisatie": "Besluiten van {}",
@@ -842,9 +856,9 @@ class Generator:
                 "onderwerp": "Publicaties over {}",
                 "zaak": "Besluiten in zaak {}",
             }
-        for (key, slug), items in sorted(groups.items()):
-            title = names[key].format(labels[(key, slug)])
-            self._paged(urls.facet(key, labels[(key, slug)]), title, title, title, items)
+        for (key, url), items in sorted(groups.items()):
+            title = names[key].format(_spelling(spellings[(key, url)]))
+            self._paged(url, title, title, title, items)
         self._facet_indexes()
 
     def _grounds(self) -> None:
@@ -875,6 +889,12 @@ class Generator:
                     )
             groups.append((law, items))
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
+
+
+def _spelling(labels: Counter) -> str:
+    """The label a facet page shared by several spellings shows: the one most decisions use, then the first in
+    code-point order (deterministic, whatever the order of the decisions)."""
+    return min(labels, key=lambda s: (-labels[s], s))
 
 
 def _top_values(key: str, counted: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:

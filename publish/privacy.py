@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 from pathlib import Path
+from urllib.parse import unquote, unquote_plus
 
 from .gate.personal_data import KINDS, PersonalData, find_personal_data, mask, normalise_text, value_hash
 from .model import FileRef
@@ -124,29 +126,105 @@ def partial_texts(values: dict, body: str, rows: list, inventory: str) -> list[t
     return found
 
 
+SUMMARY = LABELS["summary_markdown"]
+# Between two digits, characters a reader looks past: "06_12345678", "06\\12345678" read as one number.
+_GLUE = re.compile(r"(?<=\d)[_\\*~`^]+(?=\d)")
+# A link target as a browser, mail program or phone reads it: without its scheme, cut at these characters.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?://)?")
+_URL_PARTS = re.compile(r"[/?&=#;,]+")
+_INTERNATIONAL = re.compile(r"(?:00)?(31[1-9]\d{8})")  # wa.me/31612345678: a Dutch number without its '+'
+MAX_LINES_TRIED = 2_000  # lines of a summary rendered one by one to name where a hidden value is
+
+
+def link_texts(href: str) -> list[str]:
+    """The texts a link target carries: decoded (character references, percent-encoding, also when applied twice),
+    the scheme (``mailto:``, ``tel:``, ``https://``) removed, and each part of it (host, path step, query value)."""
+    value = href
+    for _ in range(5):
+        decoded = unquote(html.unescape(value))
+        if decoded == value:
+            break
+        value = decoded
+    texts = [_SCHEME.sub("", value.strip())]
+    if "+" in texts[0]:
+        texts.append(_SCHEME.sub("", unquote_plus(value).strip()))  # a '+' in a query is a space to many servers
+    parts = [p.strip() for t in texts for p in _URL_PARTS.split(t) if p.strip()]
+    parts += ["+" + m.group(1) for p in parts if (m := _INTERNATIONAL.fullmatch(p))]
+    return list(dict.fromkeys(texts + parts))
+
+
+def published_forms(where: str, text: str) -> list[tuple[str, str]]:
+    """(how, text): the text as written (how ""), and every other form in which the public gets to read it: a
+    summary as rendered (character references decoded, markup gone: "weergave") and each of its link targets
+    ("link"); any text with the characters between digits left out ("gelijmd")."""
+    forms = [("", text)]
+    if where == SUMMARY:
+        from .markdown_safe import published_forms as rendered
+
+        texts, targets = rendered(text)
+        forms += [("weergave", t) for t in texts]
+        forms += [("link", t) for href in targets for t in link_texts(href)]
+    forms += [("gelijmd", _GLUE.sub("", t)) for how, t in list(forms) if how != "link" and _GLUE.search(t)]
+    return forms
+
+
+HOW = {
+    "weergave": " In besluit.md is het opgesplitst of verborgen door opmaak of tekencodes (zoals **vet**, `code`, een link, "
+    "een \\ of een code als &#49; of &commat;), maar de lezer ziet het gewoon.",
+    "link": " Het staat in het adres van een link (zoals mailto:, tel=, wa.me/); ook dat adres wordt gepubliceerd.",
+    "gelijmd": " Het is opgesplitst door tekens als '_', '\\' of '*' tussen de cijfers; een lezer ziet er gewoon het gegeven in.",
+}
+
+
+def _hidden_by_line(text: str) -> dict[str, int]:
+    """The first line of a summary whose own published forms (rendered, links, glued) hold each finding, by hash; lines
+    without a digit, '@' or '&' hold none of them, and only the first ``MAX_LINES_TRIED`` others are rendered."""
+    lines: dict[str, int] = {}
+    candidates = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if re.search(r"[0-9@&]", line)]
+    for number, line in candidates[:MAX_LINES_TRIED]:
+        for how, form in published_forms(SUMMARY, line):
+            for item in find_personal_data(form, 0) if how else ():
+                lines.setdefault(item.hash, number)
+    return lines
+
+
 def check_published_texts(decision, allowed: set[str], problems: Problems, texts: list | None = None) -> None:
-    """Refuse the package for personal data in any published text (unless allowed); ``texts``: see ``partial_texts``."""
+    """Refuse the package for personal data in any published text (unless allowed), in every form the public gets to
+    read it (``published_forms``); ``texts``: see ``partial_texts``."""
     for file, where, text in published_texts(decision) if texts is None else texts:
-        if where.endswith(REFERENCE_FIELDS):  # a kenmerk or document number is a reference, never a phone number
-            text = "kenmerk: " + text
-        items = find_personal_data(text, 0)
-        if where.startswith("rij ") and not where.endswith(REFERENCE_FIELDS):
-            items += [item for item in [lost_zero_mobile(text)] if item is not None]
-        for item in items:
-            if item.hash in allowed:
-                continue
-            location = where
-            if "\n" in text.strip() and item.start >= 0:
-                location = f"{where}, regel {normalise_text(text).count(chr(10), 0, item.start) + 1}"
-            problems.error(
-                file,
-                location,
-                f"de tekst bevat {KINDS[item.kind]}: {item.masked}. Deze tekst wordt gepubliceerd "
-                "(op de website, in de open data en in de zoekfunctie).",
-                "Verwijder het gegeven uit de tekst, of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
-                "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.",
-                f"persoonsgegeven.{item.kind}",
-            )
+        reference = where.endswith(REFERENCE_FIELDS)
+        reported: set[str] = set()
+        hidden_lines: dict[str, int] | None = None
+        for how, form in published_forms(where, text):
+            if reference:  # a kenmerk or document number is a reference, never a phone number
+                form = "kenmerk: " + form
+            items = find_personal_data(form, 0)
+            if not how and where.startswith("rij ") and not reference:
+                items += [item for item in [lost_zero_mobile(form)] if item is not None]
+            for item in items:
+                if item.hash in allowed or item.hash in reported:
+                    continue
+                reported.add(item.hash)
+                location = where
+                line = None
+                if not how and "\n" in text.strip() and item.start >= 0:
+                    line = normalise_text(text).count(chr(10), 0, item.start) + 1
+                elif how and "\n" in text.strip():
+                    hidden_lines = _hidden_by_line(text) if hidden_lines is None else hidden_lines
+                    line = hidden_lines.get(item.hash)
+                if line is not None:
+                    location = f"{where}, regel {line}"
+                problems.error(
+                    file,
+                    location,
+                    f"de tekst bevat {KINDS[item.kind]}: {item.masked}.{HOW.get(how, '')} Deze tekst wordt gepubliceerd "
+                    "(op de website, in de open data en in de zoekfunctie).",
+                    "Verwijder het gegeven uit de tekst"
+                    + (" (ook uit opmaak, tekencodes en links)" if how else "")
+                    + ", of neem de waarde op onder 'toegestane_gegevens' in besluit.md "
+                    "(of in de site-instellingen) als het openbaar mag, zoals het algemene nummer van de organisatie.",
+                    f"persoonsgegeven.{item.kind}",
+                )
 
 
 def reason_findings(reason: str, allowed: set[str]) -> list[PersonalData]:

@@ -5,14 +5,15 @@ mkdocs.yml under ``extra.woo.ondertekenaars``. A signature covers a canonical JS
 UTF-8) of what is approved; the signer's principal is stored beside it and checked on verification.
 Nothing here reaches the published site.
 
-Verification results are pure functions of (text, signature, principal, allowed-signers content), so
-they may be cached; the cache stays safe to delete. Not so for a key with a validity period (``valid-before``,
-``valid-after``): ssh-keygen compares it with the current time, so those verifications run every time.
+Every verification runs ``ssh-keygen -Y verify``, on every build: a verdict is never remembered (attack round 6,
+row 2b). A remembered "this signature holds" would be named by public values only (text, signature, principal,
+allowed signers), so whoever can sign build-cache entries (the cache key) could approve a changed package with a
+made-up signature. An approval must rest on the approver's SSH key, nothing else; one ssh-keygen run costs a few
+milliseconds per signature (see benchmarks/README.md).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -36,8 +37,8 @@ MISSING_SSH_FIX = (
 )
 
 
-# How many signatures this process verified with ssh-keygen, and how many it found verified in the cache (issue 19).
-COUNTERS = {"verified": 0, "remembered": 0}
+# How many signatures this process verified with ssh-keygen (issue 19; every one, every build: see above).
+COUNTERS = {"verified": 0}
 
 
 class SigningError(Exception):
@@ -180,41 +181,26 @@ def sign(data: bytes, key: Path, namespace: str = NAMESPACE) -> str:
         return signature.read_text(encoding="ascii")
 
 
-def _time_bound(signers: bytes) -> bool:
-    """Whether an allowed-signers file gives any key a validity period: ssh-keygen checks it against the current
-    time, so such a verification is never remembered (issue 19: expiry is evaluated every build)."""
-    lowered = signers.lower()
-    return b"valid-before" in lowered or b"valid-after" in lowered
-
-
 @dataclass(frozen=True)
 class Verified:
     principal: str
     fingerprint: str  # SHA256:... of the signing key
 
 
-def verify(
-    data: bytes, signature: str, principal: str, allowed_signers: Path, namespace: str = NAMESPACE, cache=None
-) -> Verified:
-    """Check ``signature`` over ``data`` by ``principal``; raises SigningError (Dutch) when it does not hold."""
+def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, namespace: str = NAMESPACE) -> Verified:
+    """Check ``signature`` over ``data`` by ``principal`` with ``ssh-keygen -Y verify`` (always: never from a cache);
+    raises SigningError (Dutch) when it does not hold."""
     if not isinstance(signature, str) or "BEGIN SSH SIGNATURE" not in signature or len(signature) > 20000:
         raise SigningError("de handtekening ontbreekt of is geen SSH-handtekening")
     if not isinstance(principal, str) or not _PRINCIPAL.fullmatch(principal):
         raise SigningError("de naam van de ondertekenaar ontbreekt of is ongeldig")
     try:
-        signers = Path(allowed_signers).read_bytes()
+        with open(allowed_signers, "rb"):
+            pass
     except OSError as exc:
         raise SigningError(
             f"het bestand met toegestane ondertekenaars ({allowed_signers}) kan niet gelezen worden: {exc.strerror or exc}"
         ) from None
-    key = hashlib.sha256(b"\0".join([namespace.encode(), data, signature.encode(), principal.encode(), signers])).hexdigest()
-    if _time_bound(signers):
-        cache = None  # a key with a validity period (valid-before/valid-after): its verdict depends on the day
-    if cache is not None:
-        hit = cache.get_json("handtekening", key)
-        if isinstance(hit, dict) and hit.get("principal") == principal and isinstance(hit.get("fingerprint"), str):
-            COUNTERS["remembered"] += 1
-            return Verified(principal, hit["fingerprint"])
     COUNTERS["verified"] += 1
     exe = ssh_keygen()
     with tempfile.TemporaryDirectory(prefix="woo-verify-") as tmp:
@@ -229,7 +215,4 @@ def verify(
     match = _GOOD.search(done.stdout.decode("utf-8", "replace"))
     if done.returncode != 0 or not match:
         raise SigningError("de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars")
-    result = Verified(principal, match.group(3))
-    if cache is not None:
-        cache.put_json("handtekening", key, {"principal": principal, "fingerprint": result.fingerprint})
-    return result
+    return Verified(principal, match.group(3))

@@ -8,7 +8,7 @@ folder is its type's URL prefix plus the slug of its kenmerk, so every URL publi
 
 from __future__ import annotations
 
-from .slugs import slugify
+from .slugs import facet_slug, slugify
 
 HOME = ""
 LISTING = "besluiten/"
@@ -125,8 +125,9 @@ def documents_zip(base: str) -> str:
 
 
 def facet(key: str, label: str) -> str:
-    """A filtered listing, e.g. ``besluiten/jaar/2024/``."""
-    return f"{LISTING}{key}/{slugify(label)}/"
+    """A filtered listing, e.g. ``besluiten/jaar/2024/``: one page per label meaning (``slugs.facet_slug``;
+    "Zorg" and "zorg!" share one, "日本" and "中文" do not)."""
+    return f"{LISTING}{key}/{facet_slug(label)}/"
 
 
 def facet_index(key: str) -> str:

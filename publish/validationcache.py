@@ -18,9 +18,10 @@ the key is an exact fingerprint of every one of them:
   time-zone rules dates in inventories are read in.
 
 What is never cached, because it depends on the day or on other state, and runs every build: the approval check
-and its signatures (``fate.decide``; the signatures have their own cache, which is not used for keys with a
-validity period), embargo (publication date against the build's day), the change history and its signatures,
-withdrawals the archive remembers, the cross-package rules, and the PDF checks (by each PDF's SHA-256).
+and its signatures (``fate.decide``; every signature is verified with ``ssh-keygen -Y verify`` on every build,
+never remembered: attack round 6, row 2b), embargo (publication date against the build's day), the change history
+and its signatures, withdrawals the archive remembers, the cross-package rules, and the PDF checks (by each PDF's
+SHA-256). An entry holds no approval verdict: a hit gives only what ``read_package`` returned.
 
 An entry carries its SHA-256 (``Cache.put_blob``) and its own key and folder name: a damaged entry, one of
 another shape, or one copied under another key, is refused and the package validated normally. Values are

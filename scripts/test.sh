@@ -41,7 +41,8 @@ cp -R decisions/. "$demo/site/decisions/"
 # The demo packages are signed with the demonstration key: trust it in this throw-away site only.
 cp demo/sleutels/toegestane-ondertekenaars "$demo/site/ondertekenaars.txt"
 expected=$(find decisions -mindepth 1 -maxdepth 1 -type d | wc -l)
-(cd "$demo/site" && "$ROOT/$VENV/bin/woo-publish" build --report rapport.json)
+# Its own configuration folder: the default cache key (~/.config/woo-publicatie/cachesleutel) is not made in the real home.
+(cd "$demo/site" && XDG_CONFIG_HOME="$demo/config" "$ROOT/$VENV/bin/woo-publish" build --report rapport.json)
 published=$("$VENV/bin/python" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["published"]))' "$demo/site/rapport.json")
 if [ "$published" != "$expected" ] || [ ! -f "$demo/site/site/index.html" ]; then
   echo "demo: $published van / of $expected besluiten gepubliceerd vanuit een init-map / published from an init folder" >&2

@@ -36,6 +36,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_config_home(tmp_path_factory):
+    """The test session (and every build it starts: subprocesses inherit the environment) has its own configuration
+    folder, so the default cache key (``$XDG_CONFIG_HOME/woo-publicatie/cachesleutel``, publish/cachestore.py) is never
+    read from or written into the real home folder, and no developer's ``WOO_CACHE_KEY_FILE`` leaks into a test.
+    Session-wide (like one machine's user), so module-scoped sites stay warm for their tests; a test that changes the
+    default key itself takes its own folder (``config_home``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+        patch.delenv("WOO_CACHE_KEY_FILE", raising=False)
+        yield
+
+
+@pytest.fixture
+def config_home(tmp_path_factory, monkeypatch) -> Path:
+    """A configuration folder of this test's own ($XDG_CONFIG_HOME): its default cache key starts absent."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def decisions(tmp_path) -> Path:
     d = tmp_path / "decisions"

@@ -76,14 +76,14 @@ def site_files(site: Path) -> dict[str, bytes]:
 
 
 # --- the Cache itself (no build) -----------------------------------------------------------------------------------
-def test_entries_verify_only_under_their_key_kind_and_name(tmp_path):
+def test_entries_verify_only_under_their_key_kind_and_name(tmp_path, config_home):
     from publish import cachestore
     from publish.cache import Cache
 
     root = tmp_path / "cache"
     cache = Cache.open(root)
-    key_file = tmp_path / cachestore.KEY_NAME
-    assert cache.key_file == key_file and key_file.is_file() and not key_file.is_relative_to(root)
+    key_file = config_home / "woo-publicatie" / cachestore.KEY_NAME
+    assert cache.key_file == key_file and key_file.is_file() and not key_file.is_relative_to(tmp_path)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     cache.put_json("pdf-oordeel", "aa11", {"ok": True})
     cache.put_blob("pagina", "bb22", b"<p>tekst</p>", {"clean": False})
@@ -239,7 +239,7 @@ def test_forged_pages_fragments_and_render_flags_never_reach_the_site(make_packa
 
 
 @pytestmark_slow
-def test_with_the_key_a_warm_rebuild_uses_the_cache(make_package, decisions, tmp_path):
+def test_with_the_key_a_warm_rebuild_uses_the_cache(make_package, decisions, tmp_path, config_home):
     approve(make_package("goed"))
     out = tmp_path / "site"
     code, first, text = build(decisions, out)
@@ -254,14 +254,14 @@ def test_with_the_key_a_warm_rebuild_uses_the_cache(make_package, decisions, tmp
 
 
 @pytestmark_slow
-def test_a_lost_or_unusable_key(make_package, decisions, tmp_path):
+def test_a_lost_or_unusable_key(make_package, decisions, tmp_path, config_home):
     from publish.cachestore import KEY_NAME
 
     approve(make_package("goed"))
     out = tmp_path / "site"
     code, report, text = build(decisions, out)
     assert code == 0, text
-    key = tmp_path / KEY_NAME
+    key = config_home / "woo-publicatie" / KEY_NAME
     old_key = key.read_bytes()
     index = (out / "index.html").read_bytes()
 

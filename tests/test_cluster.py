@@ -173,3 +173,54 @@ def test_an_unreachable_scheduler_stops_the_build_with_a_dutch_message(make_pack
     assert result.returncode == 2
     assert "tcp://127.0.0.1:9 is niet bereikbaar" in report["error"] and "--engine lokaal" in report["error"]
     assert not (tmp_path / "site").exists() and "Traceback" not in result.stderr
+
+
+class _FakeClient:
+    """A Dask client whose workers answer ``answers`` (by function name; an exception is raised), counting its closes."""
+
+    def __init__(self, answers: dict):
+        self.answers, self.closed = answers, 0
+
+    def run(self, function, *args):
+        answer = self.answers[function.__name__]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def close(self):
+        self.closed += 1
+
+
+@pytest.mark.parametrize(
+    "answers,words",
+    [
+        ({"_code_version": OSError("weg")}, "konden niet bevraagd worden (OSError)"),
+        ({"_code_version": {}}, "heeft geen workers"),
+        ({"_code_version": {"tcp://10.0.0.2:1": "oud"}}, "andere versie van woo-publicatie"),
+        ({"_code_version": "same", "worker_key_identity": RuntimeError("weg")}, "konden niet bevraagd worden (RuntimeError)"),
+        ({"_code_version": "same", "worker_key_identity": {"tcp://10.0.0.2:1": "anders"}}, "niet dezelfde cachesleutel"),
+    ],
+    ids=["niet te bevragen", "geen workers", "andere versie", "sleutel niet te bevragen", "andere sleutel"],
+)
+def test_an_unusable_cluster_closes_the_client_once_with_a_dutch_message(monkeypatch, answers, words):
+    pytest.importorskip("distributed", reason="Dask is niet geïnstalleerd (pip install 'woo-publicatie[cluster]')")
+    import distributed
+
+    from publish import cluster
+    from publish.pdfs import PDF_CODE_VERSION
+
+    if answers["_code_version"] == "same":
+        answers["_code_version"] = {"tcp://10.0.0.2:1": PDF_CODE_VERSION}
+    client = _FakeClient(answers)
+    monkeypatch.setattr(distributed, "Client", lambda *args, **kwargs: client)
+
+    class Cache:
+        secret = b"k" * 32
+
+        def spec(self):
+            return type("Spec", (), {"key_file": "/etc/woo/sleutel"})()
+
+    with pytest.raises(cluster.ClusterError, match="bouw met '--engine lokaal'|WOO_CACHE_KEY_FILE") as raised:
+        cluster.connect("tcp://10.0.0.1:8786", Cache())
+    assert words in str(raised.value)
+    assert client.closed == 1

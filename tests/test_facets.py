@@ -230,3 +230,82 @@ def test_ground_pages_and_pagers_are_paged_and_windowed():
     pager = middle.split('aria-label="Paginering"')[1].split("</nav>")[0]
     assert re.findall(r">(\d+)</(?:a|span)>", pager) == ["1", "8", "9", "10", "11", "12", "20"]
     assert pager.count("…") == 2
+
+
+# --- attack round 6, row 7: two labels on one slug -----------------------------------------------------------------
+def test_facet_names_keep_meanings_apart_and_urls_of_latin_labels():
+    from publish.slugs import facet_slug, slugify
+
+    # Labels that mean the same (case, punctuation, spaces, accents) share one name; it is the old slug.
+    for same in (["Zorg", "zorg!", "ZORG", " zorg. "], ["Financiën", "financien"], ["Deels openbaar", "deels-openbaar"]):
+        assert len({facet_slug(s) for s in same}) == 1 and facet_slug(same[0]) == slugify(same[0])
+    # Every Latin-script label keeps the URL it had (slugify), so the facet pages published so far stay.
+    for label in ("Verkeer & vervoer", "ZAAK-001", "2024", "Súdwest-Fryslân", "Coördinatie", "onderwerp 9", "İstanbul"):
+        assert facet_slug(label) == slugify(label)
+    # Labels the slug cannot tell apart get names of their own, never equal to a plain slug (which never holds "--").
+    apart = ["日本", "中文", "Straße", "Strae", "!!!", "x", "<i>日本</i>", "i i"]
+    names = [facet_slug(s) for s in apart]
+    assert len(set(names)) == len(names)
+    assert facet_slug("日本") == "x--cf2abf0c5b"  # stable: the same name in every build and on every machine
+    # The title of a shared page: the spelling most decisions use; a tie goes to the first in code-point order,
+    # whatever order the decisions came in.
+    from collections import Counter
+
+    assert pages._spelling(Counter({"zorg!": 2, "Zorg": 1})) == "zorg!"
+    assert pages._spelling(Counter({"zorg!": 1, "Zorg": 1})) == pages._spelling(Counter({"Zorg": 1, "zorg!": 1})) == "Zorg"
+    assert all(n == slugify(s) or (n.startswith(slugify(s) + "--") and "--" not in slugify(s)) for s, n in zip(apart, names))
+
+
+def test_two_labels_that_slugify_alike_get_their_own_pages(tmp_path):
+    """attacks6/facets.sh: "日本" and "中文" both slugify to "x", "Zorg" and "zorg!" to "zorg". The first two get a page
+    each, titled by their own label; the second two mean the same and share one page, titled deterministically by the
+    spelling most decisions use (a tie: the first in code-point order), each decision listed once."""
+    make = PackageMaker(tmp_path / "decisions")
+    for n, subjects in enumerate([["日本", "Zorg"], ["中文", "zorg!"], ["Zorg", "zorg!"], ["<i>日本</i>"]], start=1):
+        approve(
+            make(f"p{n}", meta={"kenmerk": f"2024-{n:04d}", "titel": f"Besluit nummer {n}"}, extra_meta={"onderwerpen": subjects})
+        )
+    out = tmp_path / "site"
+    report = run_build(
+        BuildOptions(
+            decisions=tmp_path / "decisions",
+            out=out,
+            config=ROOT / "mkdocs.yml",
+            cache=tmp_path / "cache",
+            today=dt.date(2024, 6, 1),
+            workers=1,
+            archive=tmp_path / "archief",
+        )
+    )
+    assert report.exit_code == EXIT_OK and report.written, (report.error, report.refused)
+    from publish.slugs import facet_slug
+
+    folder = out / "besluiten" / "onderwerp"
+    japan, chinese, marked = facet_slug("日本"), facet_slug("中文"), facet_slug("<i>日本</i>")
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted([chinese, japan, marked, "zorg"])
+    assert not (folder / "x").exists()
+
+    def page(name: str) -> tuple[str, list[str]]:
+        html = (folder / name / "index.html").read_text(encoding="utf-8")
+        title = re.search(r"<h1[^>]*>([^<]*)</h1>", html).group(1)
+        return title, sorted(set(re.findall(r"Besluit nummer (\d)", html)))
+
+    assert page(japan) == ("Besluiten over 日本", ["1"])
+    assert page(chinese) == ("Besluiten over 中文", ["2"])
+    assert page(marked) == ("Besluiten over &lt;i&gt;日本&lt;/i&gt;", ["4"])
+    title, listed = page("zorg")
+    assert title == "Besluiten over Zorg" and listed == ["1", "2", "3"]  # "Zorg" in two decisions, "zorg!" in one
+    html = (folder / "zorg" / "index.html").read_text(encoding="utf-8")
+    assert html.count("Besluit nummer 3") == 1  # both spellings in one decision: listed once
+    # The listing's facet: one entry per page, with the number of decisions on it, linking that page.
+    subjects = _section((out / "besluiten/index.html").read_text(encoding="utf-8"), "Onderwerp")
+    assert re.findall(r'<a href="onderwerp/([^"]+)/">([^<]+)</a> <span class="woo-muted">\((\d+)\)</span>', subjects) == [
+        (marked, "&lt;i&gt;日本&lt;/i&gt;", "1"),
+        ("zorg", "Zorg", "3"),
+        (chinese, "中文", "1"),
+        (japan, "日本", "1"),
+    ]
+    # Each decision page links its subjects to the same pages.
+    decision = (out / "besluit" / "2024-0002" / "index.html").read_text(encoding="utf-8")
+    assert f"besluiten/onderwerp/{chinese}/" in decision and "besluiten/onderwerp/zorg/" in decision
+    assert "besluiten/onderwerp/x/" not in decision

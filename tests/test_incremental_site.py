@@ -56,7 +56,6 @@ class Site:
         from contextlib import closing
 
         from publish.cache import Cache
-        from publish.cachestore import default_key_file
         from publish.incremental import LiveReuse
 
         shutil.copytree(self.decisions, decisions, dirs_exist_ok=True)
@@ -64,8 +63,7 @@ class Site:
         for source, target in ((self.out, other.out), (self.cache, other.cache), (self.archive, other.archive)):
             if source.is_dir():
                 shutil.copytree(source, target, symlinks=True)
-        # The cache's key lives beside it (publish/cachestore.py): a copy without it would be a cache of another key.
-        shutil.copy2(default_key_file(self.cache), default_key_file(other.cache))
+        # The cache's key is the user's (publish/cachestore.py, the test session's own config folder): shared by the copy.
         recorded = LiveReuse(Cache(self.cache), self.out)
         with closing(sqlite3.connect(recorded.path)) as store:  # the record on disk (publish/diskstore.py)
             entries = [(bytes(k).decode(), bytes(v).decode()) for k, v in store.execute("SELECT key, value FROM entries")]

@@ -210,7 +210,7 @@ def test_an_embargo_ends_between_two_builds_with_nothing_changed(make_package, d
 
 @pytest.mark.slow  # builds whole sites
 def test_a_signer_key_with_a_validity_period_is_verified_on_every_build(make_package, decisions, tmp_path):
-    """ssh-keygen compares a key's valid-before with the current time: never taken from the signature cache."""
+    """ssh-keygen compares a key's valid-before with the current time: verified on every build (no verdict is cached)."""
     pkg = make_package()
     approve(pkg)
     principal, *key = DEMO_SIGNERS.read_text(encoding="utf-8").split()[:3]

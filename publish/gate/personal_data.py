@@ -65,6 +65,21 @@ GLUED_PHONE = re.compile(
     r"(?<![^\W\d_])(?i:telefoon(?:nummer|nr)?|telnr|tel|mobiel(?:nummer)?|mob|gsm|phone|telephone|mobile)[.:]?"
     r"((?:\+31|0031)[1-9]\d{8}|0[1-9]\d{8})(?!\d|[ ]?[-/.][ ]?\d)"
 )
+# A phone number spelled to dodge a search: letters for digits ("O6-l2345678": O for 0, l or I for 1), or commas
+# between its groups without spaces ("06,12,34,56,78"; "01, 02, 03" is a list). Only what PHONE cannot read: a match
+# counts when it holds such a letter or comma (``_odd_phone``), and a row of zero-padded numbers ("01,02,03,04,05")
+# or of single digits is a list. The first character comes first, the look-behind after it (see BSN).
+_ODD_DIGIT = r"[\dOolI]"
+_OSEP = rf"(?:{_PSEP}|,)"
+ODD_PHONE = re.compile(
+    rf"([0Oo+](?<![\w+,.][0Oo+])(?<!{_ODD_DIGIT}[-/.:|,][0Oo+])(?<!{_ODD_DIGIT}[ ][-/.:|][ ][0Oo+])"
+    rf"(?<!\d{_ODD_DIGIT}[ ][0Oo+])(?<!{_ODD_DIGIT}\d[ ][0Oo+])"  # not inside a longer row of numbers, as PHONE
+    rf"(?:(?<=\+)3[1lI]{_OSEP}?|(?<=[0Oo]){_OSEP}?)[1-9lI](?:{_OSEP}?{_ODD_DIGIT}){{8}})"
+    rf"(?![\w]|[ ]?[-/.:|,][ ]?{_ODD_DIGIT})"
+)
+_LETTER_DIGITS = str.maketrans("OolI", "0011")
+_ODD_GROUPS = re.compile(r"[\dOolI]+")
+
 # An area code in brackets, "(06) 12345678" or "(020)-1234567": read as "06 12345678".
 AREA_CODE = re.compile(r"(?<![\w)])\((0[1-9]\d{0,2})\)")
 # An e-mail address also when it is spelled to dodge a search: spaces or a line break around '@' ("j.jansen @ x.nl",
@@ -72,8 +87,10 @@ AREA_CODE = re.compile(r"(?<![\w)])\((0[1-9]\d{0,2})\)")
 # ("。" is read as a dot by normalise_text.)
 _AT = r"(?:[ ]?\n?[ ]?@[ ]?\n?[ ]?|[ ]?[\[(<{][ ]?(?i:at)[ ]?[\])>}][ ]?)"
 _DOT = r"(?:\.|[ ]?[\[(<{][ ]?(?i:dot|punt)[ ]?[\])>}][ ]?)"
+# The domain may also be an address literal, as mail servers accept it: "jan@[192.168.1.10]", "jan@[IPv6:2001:db8::1]".
+_IP_LITERAL = r"\[[ ]?(?:\d{1,3}(?:\.\d{1,3}){3}|(?i:ipv6):[0-9A-Fa-f:.]{2,45})[ ]?\]"
 EMAIL = re.compile(
-    rf"(?<![\w.%+-])((?:[^\W_][\w.%+-]*|\"[^\"\n@]{{1,64}}\"){_AT}[^\W_][\w-]*(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}})"
+    rf"(?<![\w.%+-])((?:[^\W_][\w.%+-]*|\"[^\"\n@]{{1,64}}\"){_AT}(?:[^\W_][\w-]*(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}|{_IP_LITERAL}))"
 )
 _AT_WORD = re.compile(r"[\[(<{] ?(?i:at) ?[\])>}]")  # an '@' spelled out: e-mail addresses without '@' have one
 _SPELLED_AT = re.compile(r"[ ]?\n?[ ]?@[ ]?\n?[ ]?|[ ]?[\[(<{][ ]?(?i:at)[ ]?[\])>}][ ]?")
@@ -466,6 +483,21 @@ def mask(value: str) -> str:
     return compact[:keep] + middle + compact[-1:]
 
 
+def _odd_phone(match: str) -> str | None:
+    """The phone number an ODD_PHONE match spells, in digits; None when PHONE reads it already (no letter, no comma),
+    when fewer than six of its characters are digits, or when its groups make a list (zero-padded, or of single digits:
+    one is a mobile number's 6 after +31)."""
+    letters = sum(c in "OolI" for c in match)
+    if not letters and "," not in match:
+        return None
+    if sum(c.isdigit() for c in match) < 6:
+        return None
+    groups = _ODD_GROUPS.findall(match.removeprefix("+"))
+    if "," in match and len(groups) > 2 and (all(g[0] in "0Oo" for g in groups[1:]) or sum(len(g) == 1 for g in groups) > 1):
+        return None
+    return match.translate(_LETTER_DIGITS)
+
+
 def _bsn_valid(digits: str) -> bool:
     if len(digits) != 9 or digits == "000000000":
         return False
@@ -523,6 +555,8 @@ _DIGIT_OR_AT = re.compile(r"[0-9@]")
 _MAY_BE_IBAN = re.compile(r"[A-Za-z]{2}\d{2}")  # how every IBAN match starts
 _MAY_BE_POSTCODE = re.compile(r"[1-9]\d{3}[ ]?[A-Za-z]{2}")  # the postcode every ADDRESS match ends with
 _NINE_DIGITS = re.compile(r"\d{9}")  # in every GLUED_PHONE number: +31 or 0031 and 9 digits, or 0 and 9 digits
+# A comma between digits, or a digit-like letter beside a digit: in every ODD_PHONE match that counts (``_odd_phone``).
+_MAY_BE_ODD_PHONE = re.compile(rf"\d,\d|[OolI]{_OSEP}?\d|\d{_OSEP}?[OolI]")
 
 
 def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list[PersonalData]:
@@ -583,6 +617,13 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
         blank(m)  # a reference or date is no BSN either
         if DATE_LIKE.match(number) or REFERENCE_LABEL.search(before):
             continue
+        if keep_generic or not is_service_number(number):
+            add("telefoon", number, m.start(1))
+    for m in list(ODD_PHONE.finditer(text)) if _MAY_BE_ODD_PHONE.search(text) else []:
+        number = _odd_phone(m.group(1))
+        if number is None or DATE_LIKE.match(number) or REFERENCE_LABEL.search(text[max(0, m.start(1) - 40) : m.start(1)]):
+            continue
+        blank(m)
         if keep_generic or not is_service_number(number):
             add("telefoon", number, m.start(1))
     for m in BSN.finditer(text):

@@ -19,8 +19,26 @@ from .common import (
     type_field,
 )
 
-# A public office, never a person's name alone: civil servants sign nothing on this site.
-OFFICE = r"(?i)(de )?(minister-president|minister|staatssecretaris)\b[^\n]{0,200}"
+# The office of a member of government, and nothing else: civil servants sign nothing on this site, also not "namens
+# deze" or "i.o." (a mandate signature is how a civil servant's name gets into a letter). "De staatssecretaris van
+# Binnenlandse Zaken en Koninkrijksrelaties", "minister voor Klimaat en Energie", "minister-president, minister van
+# Algemene Zaken", "staatssecretaris Digitale Economie en Soevereiniteit". The portfolio is words; a comma in it starts
+# the next item of a list that ends in "en ..." ("Onderwijs, Cultuur en Wetenschap"), or the next office. No dots,
+# colons, brackets or digits (no initials, no "i.o."), and none of the words of a civil servant's title or mandate.
+_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+_WORDS = rf"{_WORD}(?: {_WORD}){{0,11}}"
+_PART = rf"(?:{_WORDS}(?: ?, {_WORDS})*, {_WORDS} en {_WORDS}|{_WORDS})"
+_PORTFOLIO = rf"{_PART}(?: [-–] {_PART})?"
+_ONE_OFFICE = rf"(?:de )?(?:demissionaire? )?(?:minister-president|minister|staatssecretaris)(?:(?: van| voor)? {_PORTFOLIO})?"
+_STAFF_WORDS = (
+    r"namens|deze|i ?o|p ?o|nmd|plv|plaatsvervangend\w*|\w*directeur\w*|secretaris-generaal|dg|sg|\w*medewerker\w*|ambtena\w*|"
+    r"\w*hoofd|teamleider\w*|co[oö]rdinator\w*|\w*adviseur\w*|senior|junior|mandaat\w*|gemandateerd\w*|opdracht|"
+    r"secretaris|voorlichter|woordvoerder|jurist|projectleider|programmamanager|manager"
+)
+_NO_STAFF = rf"(?!.*\b(?:{_STAFF_WORDS})\b)(?!.*\bvoor de\b)"
+OFFICES = rf"(?i:{_NO_STAFF}{_ONE_OFFICE}(?: ?, {_ONE_OFFICE})*)"  # " , ": as the Tweede Kamer's site lists them
+# The whole value of 'ondertekenaar': one office or several ("minister-president, minister van Algemene Zaken").
+OFFICE = OFFICES
 
 SCHEMA = Schema(
     "kamerstuk",
@@ -63,9 +81,11 @@ SCHEMA = Schema(
             pattern=OFFICE,
             code="veld.ondertekenaar",
             example="De staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties",
-            message="'{value}' is geen functie van een bewindspersoon.",
-            fix="Schrijf de functie van de minister of staatssecretaris die de brief tekende, bijvoorbeeld 'De staatssecretaris van "
-            "Binnenlandse Zaken en Koninkrijksrelaties'. Noem nooit de naam van een ambtenaar.",
+            message="'{value}' is niet alleen het ambt van een bewindspersoon.",
+            fix="Schrijf alleen het ambt van de minister of staatssecretaris namens wie de brief is verstuurd, bijvoorbeeld "
+            "'De staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties' of 'De minister voor Klimaat en Energie'. "
+            "Ook als een ambtenaar heeft getekend ('namens deze', 'i.o.', 'voor de minister'): noem alleen het ambt, "
+            "nooit de naam, de voorletters of de functie van een ambtenaar.",
             doc="het ambt van de minister of staatssecretaris die tekende (een bewindspersoon, nooit een ambtenaar)",
         ),
         Field(

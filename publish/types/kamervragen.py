@@ -37,7 +37,14 @@ from .common import (
     published_after,
     type_field,
 )
-from .kamerstuk import OFFICE
+from .kamerstuk import OFFICES
+
+# A member of government by name with their office, or the office alone: "Hanke Bruins Slot (minister van Binnenlandse
+# Zaken en Koninkrijksrelaties)", "Mark Rutte (minister-president, minister van Algemene Zaken) (VVD)". The name is
+# words of two letters or more, never initials ("K. Bakker", "JP Balkenende"); nothing before or after but a party.
+_NAME = r"(?![A-Z]{1,4}\b)[^\W\d_]{2,}(?:['’-][^\W\d_]+)*(?: (?![A-Z]{1,4}\b)[^\W\d_]{2,}(?:['’-][^\W\d_]+)*){0,5}"
+_PARTY = r"(?: \((?=[^)]*[A-Z])[\w-]{2,25}\))?"
+MEMBER_OF_GOVERNMENT = rf"{OFFICES}|{_NAME} \({OFFICES}\){_PARTY}"
 
 QUESTION = re.compile(r"^##[ \t]+Vraag[ \t]+(\S+)[ \t]*$", re.M)
 ANSWER = re.compile(r"^###[ \t]+Antwoord\b.*$", re.M)
@@ -90,12 +97,13 @@ SCHEMA = Schema(
             "texts",
             required=True,
             label="Beantwoord door",
-            item_pattern=r"[^\n]*" + OFFICE[4:],
+            item_pattern=MEMBER_OF_GOVERNMENT,
             code="veld.bewindspersoon",
             example="Hanke Bruins Slot (minister van Binnenlandse Zaken en Koninkrijksrelaties)",
-            message="'{value}' noemt geen minister of staatssecretaris.",
-            fix="Noem per bewindspersoon het ambt, bijvoorbeeld 'Hanke Bruins Slot (minister van Binnenlandse Zaken en "
-            "Koninkrijksrelaties)'. Antwoorden komen van bewindspersonen, nooit van ambtenaren.",
+            message="'{value}' is niet een bewindspersoon met alleen het ambt.",
+            fix="Noem per bewindspersoon de naam met het ambt tussen haakjes, bijvoorbeeld 'Hanke Bruins Slot (minister van "
+            "Binnenlandse Zaken en Koninkrijksrelaties)', of alleen het ambt. Antwoorden komen van bewindspersonen, nooit van "
+            "ambtenaren: geen 'namens', 'i.o.' of 'voor de minister', geen voorletters en geen functie van een ambtenaar.",
             doc="lijst van bewindspersonen die antwoordden, met hun ambt (minister of staatssecretaris)",
         ),
         Field(
