@@ -26,7 +26,6 @@ from .grounds import GROUNDS, Ground
 from .markdown_safe import render_untrusted
 from .model import Decision, InventoryRow, ground_sort_key
 from .pdfs import PdfResult, any_text
-from .slugs import slugify
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # the generator's templates (their bytes key the page cache)
 PAGE_SIZE = 50
