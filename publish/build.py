@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -16,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import cachestore, signing, urls
@@ -28,7 +30,7 @@ from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published,
 from .identity import IDENTITY_CSS, identity_css
 from .incremental import LiveReuse
 from .pagecache import Fragments
-from .pages import Generator, SiteText, build_views, write_sources
+from .pages import DecisionSummary, DecisionView, Generator, SiteText, Views, build_views, full_views, write_sources
 from .paths import listing_scope
 from .pdfs import PdfInspector
 from .problems import Problems, summarise
@@ -312,6 +314,7 @@ def _build_with(
         return
     archive = Archive(archive_dir(opts.archive, site, opts.decisions))
     unpacked = None
+    spilled: SpilledPdfs | None = None
     signatures_before = dict(signing.COUNTERS)
     try:
         # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
@@ -363,9 +366,14 @@ def _build_with(
         withdrawn = [f.current for f in fates if f.state == WITHDRAWN and f.current.withdrawal is not None]
         unavailable = [page for f in fates if f.state == OFFLINE for page in [unavailable_page(f)] if page]
         t0 = time.perf_counter()
+        # Issue 19: the PDF results of the decisions to publish wait on disk for the site phases.
+        spilled = SpilledPdfs(inspector.cache, opts.out.resolve())
+        for r in publishable:
+            spilled.spill(r)
+        inspector.forget_expected()  # each published file carries its own now (PublishedFile.expected_sha256)
         while True:
             try:
-                _write_site(opts, site, publishable, withdrawn, inspector, report, today, unavailable)
+                _write_site(opts, site, publishable, withdrawn, inspector, report, today, unavailable, spilled)
                 break
             except PackageFailed as failed:  # refuse that package; the others are published without it
                 r = next(r for r in publishable if r.name == failed.name)
@@ -400,6 +408,8 @@ def _build_with(
     finally:
         if unpacked is not None:
             shutil.rmtree(unpacked, ignore_errors=True)
+        if spilled is not None:
+            spilled.close()
     if not report.written:
         return
     kept = {f.name for f in fates if f.state == KEPT}
@@ -565,6 +575,7 @@ def _write_site(
     report: BuildReport,
     today: dt.date,
     unavailable: Sequence[dict] = (),
+    spilled: SpilledPdfs | None = None,
 ) -> None:
     import fcntl
 
@@ -604,13 +615,7 @@ def _write_site(
                 shutil.rmtree(work / "downloads", ignore_errors=True)
                 reuse.restart()
                 t0 = time.perf_counter()
-                pdfs = {path: res for r in publishable for path, res in r.pdfs.items()}
-                histories = {r.decision.slug: r.history for r in publishable}
-                views = []
-                for r in publishable:  # one package at a time, so a failure names its package (issue 19: once, not twice)
-                    with _for_package(r.name, "het opbouwen van de pagina's"):
-                        views += build_views([r.decision], pdfs, inspector.published_copy, histories)
-                views.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))  # as build_views sorts
+                views = _summaries(publishable, inspector, spilled)
                 names = {r.decision.slug: r.name for r in publishable}
                 _lap(report, "site_views", t0)
                 t0 = time.perf_counter()
@@ -720,6 +725,96 @@ def _write_site(
                 shutil.rmtree(work, ignore_errors=True)
             finally:
                 _release_sigterm()
+
+
+class SpilledPdfs:
+    """Issue 19: the PDF results of the publishable decisions (``PackageResult.pdfs``, about 20 KB a decision), kept
+    on disk between validation and the site phases and read back per decision when its full view is made
+    (``_summaries``): what a view needs of each PDF (SHA-256, pages, size of the published copy, and its page texts
+    as the reference into the inspection cache, or the texts themselves when they are not there), one JSON line per
+    decision in an anonymous temporary file beside the output (unlinked when made: nobody else can open it, and it
+    is gone with the process, also after a SIGTERM or a crash). Only the byte offsets stay in memory."""
+
+    def __init__(self, cache: Cache, out: Path):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.cache = cache
+        self.where: dict[str, tuple[int, int]] = {}
+        # Where the file system cannot make a file without a name, it is made with one and unlinked right away: a
+        # SIGTERM is held in between, so none is left behind.
+        _hold_sigterm()
+        try:
+            self.file = tempfile.TemporaryFile(dir=out.parent, prefix=_temp_prefix(out) + "pdfs-")
+        finally:
+            _release_sigterm()
+
+    def spill(self, r: PackageResult) -> None:
+        """Write ``r``'s PDF results to the file and let go of them in memory."""
+        from .pdfs import CachedTexts
+
+        record = {}
+        for path, res in r.pdfs.items():
+            texts = res.texts
+            kept = ["c", *texts.identity()] if isinstance(texts, CachedTexts) else ["l", list(texts)]
+            record[os.fspath(path)] = [res.sha256, res.ok, res.pages, res.published_size, res.published_sha256, kept]
+        data = json.dumps(record, separators=(",", ":")).encode("ascii") + b"\n"  # ASCII: any path, any text
+        self.file.seek(0, os.SEEK_END)
+        self.where[r.name] = (self.file.tell(), len(data))
+        self.file.write(data)
+        r.pdfs = {}
+
+    def load(self, r: PackageResult) -> dict:
+        """``r``'s PDF results as they were spilled (``r.pdfs`` when they were not)."""
+        from .pdfs import CachedTexts, PdfResult
+
+        place = self.where.get(r.name)
+        if place is None:
+            return r.pdfs
+        self.file.seek(place[0])
+        record = json.loads(self.file.read(place[1]))
+        pdfs = {}
+        for path, (sha, ok, pages, size, published_sha, kept) in record.items():
+            texts = CachedTexts(self.cache, kept[1], kept[2], kept[3]) if kept[0] == "c" else kept[1]
+            res = pdfs[Path(path)] = PdfResult(
+                sha256=sha, ok=ok, pages=pages, published_size=size, published_sha256=published_sha
+            )
+            res.texts = texts  # type: ignore[assignment]  # CachedTexts: a sequence of str, as in PdfInspector
+        return pdfs
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spilled: SpilledPdfs | None = None) -> Views:
+    """Issue 19: each publishable decision as a compact summary, newest first (as ``build_views`` sorts), and
+    its full view made again from its validation result when a phase needs it (``Views.full``), then let go:
+    the full views of the whole archive are never held together. ``Views.staged``: once the PDFs are staged
+    (``_stage_files``), the folder a view's files point into."""
+    from .pagecache import fingerprint_or_empty, remember_fingerprint
+
+    results = {r.decision.slug: r for r in publishable}
+
+    def view_of(r: PackageResult) -> DecisionView:
+        pdfs = spilled.load(r) if spilled is not None else r.pdfs
+        return build_views([r.decision], pdfs, inspector.published_copy, {r.decision.slug: r.history})[0]
+
+    summaries = []
+    for r in publishable:  # one package at a time, so a failure names its package
+        with _for_package(r.name, "het opbouwen van de pagina's"):
+            view = view_of(r)
+            summaries.append(DecisionSummary(view, fingerprint_or_empty(view)))
+    summaries.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
+
+    def full(summary: DecisionSummary) -> DecisionView:
+        view = view_of(results[summary.decision.slug])
+        remember_fingerprint(view, summary.view_print)
+        staged = views.staged
+        if staged is not None:
+            for f in view.files:
+                f.source = os.fspath(staged / f.url)
+        return view
+
+    views = Views(summaries, full)
+    return views
 
 
 def _lap(report: BuildReport, name: str, t0: float) -> None:
@@ -833,11 +928,12 @@ def _stage_files(
     from .cache import file_sha256
 
     hashes: dict[str, str] = {}
-    for v in views:
-        with _for_package(names[v.decision.slug], "het kopiëren van de pdf's"):
-            for f in v.files:
+    full = full_views(views)
+    for item in views:
+        with _for_package(names[item.decision.slug], "het kopiëren van de pdf's"):
+            for f in full(item).files:
                 target = staging / f.url
-                expected = inspector.expected_sha256(f.source)
+                expected = f.expected_sha256 or inspector.expected_sha256(f.source)
                 hashes[f.url] = expected
                 if reuse is not None and expected and reuse.link(f.url, f"pdf:{expected}", target):
                     f.source = os.fspath(target)  # issue 19: a str (a third of a Path's memory), one per PDF of the archive
@@ -857,6 +953,8 @@ def _stage_files(
                 f.source = os.fspath(target)
                 if reuse is not None and expected:
                     reuse.record(f.url, f"pdf:{expected}")
+    if isinstance(views, Views):
+        views.staged = staging  # views made from now on point at the staged copies
     return hashes
 
 
@@ -897,8 +995,10 @@ def _downloads(
         if reuse is not None:
             reuse.record(path, key)
 
-    for v in views:
-        with _for_package(names[v.decision.slug], "het maken van de downloads"):
+    full = full_views(views)
+    for item in views:
+        with _for_package(names[item.decision.slug], "het maken van de downloads"):
+            v = full(item)  # issue 19: one full view at a time
             published = v.decision.publication_date.isoformat()
             if v.rows:
                 put(v.inventory_json_url, inventory_json(v).encode("utf-8"))
@@ -953,10 +1053,11 @@ def _open_data(
         fragments.keep(views, "opendata", [base])
         stats["opendata_hergebruikt"] = stats.get("opendata_hergebruikt", 0) + files.linked
         return files.sizes
+    full = full_views(views)
 
     def parts(v):
         with _for_package(v.decision.name, "het maken van de open data"):
-            return fragments.get(v, "opendata", [base], lambda: record_parts(v, base), lambda p: parts_fit(p, v, base))
+            return fragments.get(v, "opendata", [base], lambda: record_parts(full(v), base), lambda p: parts_fit(p, v, base))
 
     write_open_data(views, base, site.name, files.open, parts)
     files.save()
@@ -997,7 +1098,11 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
     def recent(change) -> bool:
         return 0 <= (today - change.date).days <= DIWOO_NOTICE_DAYS
 
-    for v in views:
+    full = full_views(views)
+    for item in views:
+        if not item.document_count:
+            continue
+        v = full(item)  # kept only when it has a recently withdrawn document (few)
         for r in v.rows:
             change = r.withdrawn
             if change is not None and recent(change):
@@ -1176,9 +1281,10 @@ def _run_mkdocs(
 
 def _add_files(views, names: dict[str, str], site_dir: Path) -> None:
     """Move the staged, verified copies into the new site (a rename: same folder, same file system)."""
-    for v in views:
-        with _for_package(names[v.decision.slug], "het plaatsen van de pdf's"):
-            for f in v.files:
+    full = full_views(views)
+    for item in views:
+        with _for_package(names[item.decision.slug], "het plaatsen van de pdf's"):
+            for f in full(item).files:
                 (site_dir / f.url).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(f.source, site_dir / f.url)
 
@@ -1302,14 +1408,13 @@ def _add_metadata_files(
         report.site["metadata_hergebruikt"] = report.site.get("metadata_hergebruikt", 0) + files.linked
         return
     general = [urls.HOME, urls.LISTING, urls.GROUNDS, urls.SEARCH, urls.STATISTICS]
-    decisions = (
-        (
-            v.decision.publication_date.isoformat(),
-            v.url,
-            lambda v=v: [v.url, *(f.url for f in v.files), *(r.page_url for r in v.rows if r.available)],
-        )
-        for v in views
-    )
+    full = full_views(views)
+
+    def addresses(v) -> list[str]:
+        v = full(v)  # issue 19: one full view at a time
+        return [v.url, *(f.url for f in v.files), *(r.page_url for r in v.rows if r.available)]
+
+    decisions = ((v.decision.publication_date.isoformat(), v.url, partial(addresses, v)) for v in views)
     for name, xml in iter_sitemaps(site.base_url, general, decisions, *sitemap_limits):
         files.put(name, xml.encode("utf-8"))
     indexes = []
@@ -1320,7 +1425,7 @@ def _add_metadata_files(
                 v,
                 "diwoo",
                 settings,
-                lambda: view_documents(site.base_url, publisher, organisations, v),
+                lambda: view_documents(site.base_url, publisher, organisations, full(v)),
                 lambda d: documents_fit(d, v),
             )
 

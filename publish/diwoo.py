@@ -243,7 +243,7 @@ def documents_fit(documents, view) -> bool:
     """Whether cached ``view_documents`` have the right shape for ``view`` (one DiWoo document per file)."""
     return (
         isinstance(documents, list)
-        and len(documents) == len(view.files)
+        and len(documents) == view.file_count
         and all(
             isinstance(d, str) and d.startswith("<diwoo:Document><diwoo:DiWoo>") and d.endswith("</diwoo:DiWoo></diwoo:Document>")
             for d in documents
@@ -279,10 +279,11 @@ def iter_diwoo(
     ``validated(name, xml)``: True for a file known to be valid already (the same bytes as a file the
     last build validated and published), which is not validated again."""
     by_category: dict[str, list[tuple[str, str, Callable[[], str]]]] = {}  # infocat number -> (loc, lastmod, diwoo)
-    one = _OneView(documents or partial(view_documents, base, publisher, organisations))
+    full = getattr(views, "full", None) or (lambda v: v)  # issue 19: summaries (pages.Views) or full views
+    one = _OneView(documents or (lambda v: view_documents(base, publisher, organisations, full(v))))
     for v in views:
         lastmod = v.decision.publication_date.isoformat()
-        for i, f in enumerate(v.files):
+        for i, f in enumerate(full(v).files):  # the entry holds the summary, not the full view
             by_category.setdefault(infocat(v.category[0]), []).append((base + f.url, lastmod, partial(one, v, i)))
     for v, f, reason, lastmod in withdrawn:
         responsible = organisations.get(v.decision.organisation)

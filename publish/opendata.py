@@ -315,7 +315,8 @@ def write_open_data(views, base: str, site_name: str, open_file, parts=None) -> 
     write to; the bytes are those of ``write_data_json``, ``write_type_json`` and ``write_type_csv``."""
     from .types import REGISTRY
 
-    parts = parts or (lambda v: record_parts(v, base))
+    full = getattr(views, "full", None) or (lambda v: v)  # issue 19: summaries (pages.Views) or full views
+    parts = parts or (lambda v: record_parts(full(v), base))
     handles = {name: open_file(name) for name in open_data_files()}
 
     def text(name: str):
@@ -493,7 +494,9 @@ def _decision_record(v, base: str) -> dict:
 
 
 def atom_feed(views, base: str, site_name: str) -> str:
+    full = getattr(views, "full", None) or (lambda v: v)  # issue 19: summaries (pages.Views) or full views
     latest = sorted(views, key=lambda v: (v.decision.publication_date, v.decision.kenmerk), reverse=True)[:FEED_SIZE]
+    latest = [full(v) for v in latest]  # the summary text is not in a summary
     updated = latest[0].decision.publication_date.isoformat() if latest else "2000-01-01"
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',

@@ -56,7 +56,7 @@ _NAMES: dict[type, tuple[str, ...]] = {}
 # by the anchor of the row they point at. The build's own copy of a published file (a place in its
 # temporary folder, never shown) is left out.
 _REFERENCES = {"attached_to", "attachments", "thread", "related"}
-_LEFT_OUT = {("PublishedFile", "source")}
+_LEFT_OUT = {("PublishedFile", "source"), ("PublishedFile", "expected_sha256")}  # the second: as the PDF's SHA-256
 _MAX_DEPTH = 40
 
 
@@ -214,11 +214,20 @@ _MEMO_ATTRIBUTE = "_woo_fingerprint"
 
 
 def fingerprint(view) -> str:
-    """``fingerprint_or_empty``, computed once per view (a view is not changed once it is built)."""
+    """``fingerprint_or_empty``, computed once per view (a view is not changed once it is built); a compact
+    ``pages.DecisionSummary`` carries its full view's (issue 19)."""
+    carried = getattr(view, "view_print", None)
+    if carried is not None:
+        return carried
     known = view.__dict__.get(_MEMO_ATTRIBUTE)
     if known is None:
         known = view.__dict__[_MEMO_ATTRIBUTE] = fingerprint_or_empty(view)
     return known
+
+
+def remember_fingerprint(view, value: str) -> None:
+    """Give a view made again (issue 19: ``pages.Views.full``) the fingerprint its decision's summary carries."""
+    view.__dict__[_MEMO_ATTRIBUTE] = value
 
 
 class Fragments:

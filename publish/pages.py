@@ -77,6 +77,9 @@ class PublishedFile:
     role: str  # "besluitbrief", "bijlage", "document"
     nr: str = ""
     date: object = None  # datetime.date of the document, when known
+    # The SHA-256 the published copy must have (PdfResult.published_sha256; issue 19: carried here, so the build
+    # need not keep a map of every published copy of the archive); "": ask the inspector.
+    expected_sha256: str = ""
 
     @property
     def searchable(self) -> bool:
@@ -116,14 +119,12 @@ class RowView:
         return str(getattr(self.row, "file_type", "") or "")
 
 
-@dataclass
-class DecisionView:
-    """A published decision with everything the pages need."""
+class _Facts:
+    """What a decision's pages and lists tell from its decision alone (a full ``DecisionView`` and a compact
+    ``DecisionSummary`` alike)."""
 
-    decision: Decision
-    main_files: list[PublishedFile]
-    rows: list[RowView]
-    history: list = field(default_factory=list)
+    __slots__ = ()
+    decision: Any
 
     @property
     def kind(self):
@@ -141,16 +142,6 @@ class DecisionView:
         return urls.publication(self.decision.slug, self.kind.url_prefix)
 
     @property
-    def category(self) -> tuple[str, str]:
-        """(TOOI URI, label) of the DiWoo information category."""
-        return self.kind.category_of(self.decision)
-
-    @property
-    def document_kind(self) -> tuple[str, str] | None:
-        """(TOOI URI, label) of the DiWoo document kind of the main document."""
-        return self.kind.document_kind_of(self.decision)
-
-    @property
     def outcome_url(self) -> str:
         return urls.facet("uitkomst", self.decision.outcome)
 
@@ -165,6 +156,50 @@ class DecisionView:
     @staticmethod
     def ground_url(ground: Ground) -> str:
         return urls.ground(ground.slug)
+
+    @property
+    def case_links(self) -> list[dict]:
+        return [{"label": c, "url": urls.facet("zaak", c)} for c in self.decision.case_numbers]
+
+
+@dataclass
+class DecisionView(_Facts):
+    """A published decision with everything the pages need."""
+
+    decision: Decision
+    main_files: list[PublishedFile]
+    rows: list[RowView]
+    history: list = field(default_factory=list)
+
+    @property
+    def category(self) -> tuple[str, str]:
+        """(TOOI URI, label) of the DiWoo information category."""
+        return self.kind.category_of(self.decision)
+
+    @property
+    def document_kind(self) -> tuple[str, str] | None:
+        """(TOOI URI, label) of the DiWoo document kind of the main document."""
+        return self.kind.document_kind_of(self.decision)
+
+    @property
+    def document_count(self) -> int:
+        """Rows of the inventory."""
+        return len(self.decision.inventory)
+
+    @property
+    def published_count(self) -> int:
+        """Inventory rows whose document is published."""
+        return sum(1 for r in self.rows if r.file)
+
+    @property
+    def file_count(self) -> int:
+        return len(self.main_files) + sum(1 for r in self.rows if r.file)
+
+    @property
+    def changed(self):
+        """When the decision last changed: its publication date, or its newest public change when later
+        (the search index's layout, search.recency)."""
+        return max([self.decision.publication_date] + [c.date for c in self.history or ()])
 
     @property
     def files(self) -> list[PublishedFile]:
@@ -231,9 +266,97 @@ class DecisionView:
             f"; van {suspended} is de publicatie opgeschort" if suspended else ""
         )
 
+
+class DecisionFacts:
+    """The fields of a decision that the pages over every decision read (lists, facets, grounds, statistics,
+    the feed, open data's order, the sitemaps and the search index's columns): issue 19, held per decision
+    for the whole build instead of the decision with its inventory. Anything else is read from the full view
+    (``DecisionSummary`` has no other attribute, so a list that would need one fails in the tests, never
+    silently)."""
+
+    __slots__ = (
+        "name",
+        "type",
+        "kenmerk",
+        "slug",
+        "title",
+        "organisation",
+        "law",
+        "outcome",
+        "decision_date",
+        "publication_date",
+        "request_received",
+        "subjects",
+        "case_numbers",
+        "grounds",
+    )
+
+    def __init__(self, d: Decision):
+        self.name, self.type, self.kenmerk, self.slug, self.title = d.name, d.type, d.kenmerk, d.slug, d.title
+        self.organisation, self.law, self.outcome = d.organisation, d.law, d.outcome
+        self.decision_date, self.publication_date, self.request_received = d.decision_date, d.publication_date, d.request_received
+        self.subjects = d.subjects
+        self.case_numbers = d.case_numbers or ()  # issue 19: an empty list a decision adds up; most have none
+        self.grounds = d.grounds or ()
+
     @property
-    def case_links(self) -> list[dict]:
-        return [{"label": c, "url": urls.facet("zaak", c)} for c in self.decision.case_numbers]
+    def kind(self):
+        from .types import get
+
+        return get(self.type)
+
+    @property
+    def year(self) -> int:
+        return self.decision_date.year
+
+
+class DecisionSummary(_Facts):
+    """A published decision as the pages over every decision see it (issue 19: a few hundred bytes held per
+    decision for the whole build; its full ``DecisionView`` is made again in each phase that needs it and let
+    go). ``view_print``: the full view's fingerprint (publish/pagecache.py), "" when it has none."""
+
+    __slots__ = (
+        "decision",
+        "category",
+        "document_kind",
+        "document_count",
+        "published_count",
+        "file_count",
+        "changed",
+        "search_weight",
+        "view_print",
+    )
+
+    def __init__(self, view: DecisionView, view_print: str):
+        self.decision = DecisionFacts(view.decision)
+        self.category = view.category
+        self.document_kind = view.document_kind
+        self.document_count = view.document_count
+        self.published_count = view.published_count
+        self.file_count = view.file_count
+        self.changed = view.changed
+        self.search_weight = 1 + sum(1 + len(f.texts) for f in view.files)  # search.weight
+        self.view_print = view_print
+
+
+class Views(list):
+    """The decisions of a build as ``DecisionSummary`` items, newest first (issue 19); ``full(summary)`` makes
+    a decision's full ``DecisionView`` again (about a millisecond) for a phase that needs its rows and files."""
+
+    def __init__(self, summaries: Iterable[DecisionSummary], full: Callable[[DecisionSummary], DecisionView]):
+        super().__init__(summaries)
+        self.full = full
+        self.staged: Path | None = None  # once the build staged the PDFs: the folder the files are copied to
+
+
+def full_views(views) -> Callable[[Any], Any]:
+    """How to get a decision's full view from an item of ``views``: ``Views.full``, or the item itself when
+    ``views`` holds full views (tests, benchmarks)."""
+    return getattr(views, "full", None) or _same
+
+
+def _same(view):
+    return view
 
 
 def kind_counts(views) -> list[tuple]:
@@ -276,6 +399,7 @@ def build_views(
                 role,
                 nr,
                 date,
+                res.published_sha256,
             )
 
         main = [pub(d.letter, d.kind.main_title or d.title, d.kind.main_name, "besluitbrief", date=d.decision_date)]
@@ -391,6 +515,9 @@ class Generator:
     # (publish/pagecache.py), and the SHA-256 of page bodies the last build found free of script markup.
     cache: Any = None
     known_clean: Container[str] = frozenset()  # SHA-256 of bodies found clean (a set, or the on-disk record)
+    # Issue 19: a decision's full view from an item of ``views`` (``Views.full``: the items are summaries); None:
+    # ``full_views(views)``.
+    full: Callable[[Any], DecisionView] | None = None
 
     def __post_init__(self):
         self._all_names: tuple[str, ...] | None = None
@@ -415,6 +542,8 @@ class Generator:
         self.env.filters["filesize"] = filesize
         self.env.filters["text_html"] = text_html
         self.env.globals["mixed"] = self.mixed
+        if self.full is None:
+            self.full = full_views(self.views)
 
     def render(self, template: str, url: str, page_title: str, shows=(), owners: tuple[str, ...] | None = None, **context) -> str:
         """``shows``: the decision views whose data the page shows (for refusing a package by its page);
@@ -445,13 +574,14 @@ class Generator:
         stats = {
             "types": kind_counts(views),
             "decisions": len(views),
-            "documents": sum(len(v.decision.inventory) for v in views),
-            "published": sum(1 for v in views for r in v.rows if r.file),
+            "documents": sum(v.document_count for v in views),
+            "published": sum(v.published_count for v in views),
         }
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
         self.render("home.html", "", self.site.name, shows=latest[:LATEST_ON_HOME], stats=stats, latest=latest[:LATEST_ON_HOME])
+        full = self.full or _same
         for v in views:
-            self._decision_pages(v)
+            self._decision_pages(full(v))  # issue 19: one full view at a time
         self._listings()
         self._grounds()
         self._statistics()

@@ -80,7 +80,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -269,12 +269,17 @@ def recency(view) -> int:
     """When a decision last changed, in days since 1970: its publication date, or the date of the newest
     entry of its public change history (``wijzigingen.json``: ``approve`` of other files, a withdrawn
     document) when that is later. Part of the input, so the index layout stays a pure function of it."""
-    days = [view.decision.publication_date] + [c.date for c in getattr(view, "history", None) or ()]
-    return (max(days) - EPOCH).days
+    changed = getattr(view, "changed", None)  # a DecisionView and its summary tell it (issue 19)
+    if changed is None:  # benchmarks pass plain decisions
+        changed = max([view.decision.publication_date] + [c.date for c in getattr(view, "history", None) or ()])
+    return (changed - EPOCH).days
 
 
 def weight(view) -> int:
     """A decision's size for the recent levels' budgets: itself, and per document its title and its pages."""
+    carried = getattr(view, "search_weight", None)  # a compact summary carries it (issue 19, pages.DecisionSummary)
+    if carried is not None:
+        return carried
     return 1 + sum(1 + len(f.texts) for f in view.files)
 
 
@@ -913,14 +918,23 @@ def _index_code_version() -> str:
 
 
 def _fill(
-    index: ShardedIndex, kind: int, g: int, views, ids: dict[str, str], segment: dict[str, int], analysed: _Analysed
+    index: ShardedIndex,
+    kind: int,
+    g: int,
+    views,
+    ids: dict[str, str],
+    segment: dict[str, int],
+    analysed: _Analysed,
+    full: Callable[[Any], Any] = lambda v: v,
 ) -> None:
-    """Add the analysed decisions (``kind`` 0) or documents (1) of bucket ``g`` to ``index``, in view order."""
+    """Add the analysed decisions (``kind`` 0) or documents (1) of bucket ``g`` to ``index``, in view order;
+    ``full(item)``: an item's full view (issue 19: made again per decision when ``views`` holds summaries)."""
     epoch = EPOCH
     for v in views:
         sid = ids[v.url]
         if segment[sid] != g:
             continue
+        v = full(v)
         if kind == 0:
             values = decision_values(v)
             index.add_analysed(sid, analysed.decision(analysed.decision_key(values, RAW_FIELDS), values, RAW_FIELDS))
@@ -963,13 +977,15 @@ class _Split:
             self.codes.add_analysed(ref, codes)
 
 
-def _bucket_shards(indexes, g: int, target: int, views, ids, segment, analysed: _Analysed) -> Iterator[tuple[str, dict]]:
+def _bucket_shards(
+    indexes, g: int, target: int, views, ids, segment, analysed: _Analysed, full: Callable[[Any], Any] = lambda v: v
+) -> Iterator[tuple[str, dict]]:
     """The files of bucket ``g`` (format 6), as (prefix, shard): ``s``, the words of its decision and text index
     split with one shard count for both (from their sizes together), then ``k``, the codes of its decision
     index (the text's codes are never looked up); none for an empty bucket (a recent level without decisions)."""
     words, texts, codes = indexes
-    _fill(_Split(words, codes), 0, g, views, ids, segment, analysed)  # type: ignore[arg-type]
-    _fill(_Split(texts, None), 1, g, views, ids, segment, analysed)  # type: ignore[arg-type]
+    _fill(_Split(words, codes), 0, g, views, ids, segment, analysed, full)  # type: ignore[arg-type]
+    _fill(_Split(texts, None), 1, g, views, ids, segment, analysed, full)  # type: ignore[arg-type]
     if not words.count:
         return
     phases = [index.phases() for index in (words, texts)]
@@ -983,10 +999,15 @@ def build_search_files(views, cache=None, spill_dir: Path | None = None, report:
     return dict(iter_search_files(views, cache, spill_dir, report))
 
 
-def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: dict | None = None) -> Iterator[tuple[str, str]]:
+def iter_search_files(
+    views, cache=None, spill_dir: Path | None = None, report: dict | None = None, full: Callable[[Any], Any] | None = None
+) -> Iterator[tuple[str, str]]:
     """The files of the search index one at a time (relative path under zoeken/index/, JSON text), so the
     shards of a whole archive are never all in memory. ``cache`` (publish/cache.py's ``Cache``): where the
-    analysed texts are kept between builds; ``report``: filled with how many were reused and computed."""
+    analysed texts are kept between builds; ``report``: filled with how many were reused and computed.
+    ``full(item)``: an item's full view when ``views`` holds compact summaries (issue 19, ``pages.Views``)."""
+    if full is None:
+        full = getattr(views, "full", None) or (lambda v: v)
     analysed = _Analysed(cache)
     organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
     outcomes = ["openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen"]
@@ -1042,7 +1063,8 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
     chunks: list[dict] = [dict() for _ in range(chunk_total)]
     document_files: dict[str, list] = {}
     previous = None
-    for v in views:
+    for item in views:
+        v = full(item)  # issue 19: one full view at a time
         d = v.decision
         sid = ids[v.url]
         bucket = segment[sid]
@@ -1053,7 +1075,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         published.append((d.publication_date - d.decision_date).days)
         orgs.append(organisations.index(d.organisation))
         results.append(outcomes.index(d.outcome) if d.outcome else -1)
-        kind_column.append(kinds.index(label_of[id(v)]))
+        kind_column.append(kinds.index(label_of[id(item)]))
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
@@ -1110,7 +1132,7 @@ def iter_search_files(views, cache=None, spill_dir: Path | None = None, report: 
         shas: list[list[str]] = []
         number = {"s": 0, "k": 0}
         codes = ShardedIndex(decision_fields, max_postings=pair[0].max_postings, spill_dir=spill_dir)
-        for prefix, shard in _bucket_shards((*pair, codes), g, target, views, ids, segment, analysed):
+        for prefix, shard in _bucket_shards((*pair, codes), g, target, views, ids, segment, analysed, full):
             text = dump(shard)
             shas.append([prefix, analysed.store_shard(text)])
             yield f"{prefix}-{g}-{number[prefix]}.json", text

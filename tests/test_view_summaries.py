@@ -1,0 +1,229 @@
+"""Issue 19, memory flat in the archive size: the build holds each decision as a compact summary and makes its
+full view again in each phase that needs it (``build._summaries``, ``pages.Views``), and keeps the PDF results on
+disk between validation and the site phases (``build.SpilledPdfs``). Everything made from the summaries must be
+byte for byte what the full views give (the whole build: tests/test_golden.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from publish.build import SpilledPdfs, _summaries
+from publish.cache import Cache
+from publish.evaluate import PackageResult
+from publish.grounds import GROUNDS
+from publish.history import WITHDRAWN_DOCUMENT, Change
+from publish.model import Annex, Decision, FileRef, InventoryRow
+from publish.pdfs import CachedTexts, PdfResult
+from publish.problems import Problems
+
+BASE = "https://woo.example.nl/"
+HOSTILE = 'Titel <script>alert(1)</script> \u202e\x07 & "x"'
+
+
+def _result(root: Path, i: int, cache: Cache) -> PackageResult:
+    """A validated package as ``evaluate`` gives it: a decision with an annex, inventory rows (published, not
+    published, withdrawn, suspended, an e-mail with its attachment), PDF results with texts in the cache or in
+    memory, and a change history."""
+    folder = root / f"pakket-{i}"
+    ref = lambda name: FileRef(name, folder / name)  # noqa: E731
+    grounds = [GROUNDS[("Woo", "5.1.2.e")], GROUNDS[("Woo", "5.1.2.i")]]
+    rows = [
+        InventoryRow(
+            2,
+            "1",
+            f"E-mail {i} {HOSTILE}",
+            dt.date(2024, 1, 2),
+            "deels openbaar",
+            grounds[:1],
+            ref("1.pdf"),
+            None,
+            "",
+            family="F1",
+            case_numbers=[f"ZAAK-{i % 2}"],
+            file_type="email",
+        ),  # fmt: skip
+        InventoryRow(3, "2", "Bijlage", None, "openbaar", [], ref("2.pdf"), None, "", family="F1"),
+        InventoryRow(4, "3", "Nota", dt.date(2024, 2, 3), "niet openbaar", grounds, None, None, "weggelakt"),
+        InventoryRow(5, "4", "Ingetrokken stuk", None, "openbaar", [], ref("4.pdf"), None, ""),
+        InventoryRow(6, "5", "Opgeschort", None, "openbaar", grounds, None, None, "", suspended=True),
+    ]
+    decision = Decision(
+        folder,
+        folder.name,
+        "woo-besluit",
+        f"2024-{i:04d}",
+        f"Besluit {i} over {HOSTILE}",
+        f"Organisatie {i % 3}",
+        "Woo" if i % 4 else "Wob",
+        "deels openbaar",
+        dt.date(2024, 3, 1 + i),
+        dt.date(2024, 3, 10 + i),
+        dt.date(2024, 1, 1),
+        None,
+        None,
+        [f"onderwerp {i % 2}", "stikstof"],
+        ref("besluit.pdf"),
+        [Annex("Bijlage bij het besluit", ref("bijlage.pdf"))],
+        None,
+        rows,
+        f"Samenvatting van besluit {i}: *belangrijk*.",
+    )
+    pdfs = {}
+    for n, f in enumerate(["besluit.pdf", "bijlage.pdf", "1.pdf", "2.pdf"] + ([] if i % 2 else ["4.pdf"])):  # 4: withdrawn
+        sha = f"{i:02d}{n:02d}".ljust(64, "a")
+        texts: object = ["pagina een", f"pagina twee {HOSTILE}"]
+        if n % 2:  # texts in the inspection cache, as PdfInspector leaves them
+            cache.put_json("pdf", f"{sha}-v1", {"texts": ["uit de cache", HOSTILE]})
+            texts = CachedTexts(cache, f"{sha}-v1", 2, True)
+        pdfs[folder / f] = PdfResult(
+            sha256=sha, ok=True, pages=2, texts=texts, published_size=1000 + n, published_sha256=sha[::-1]
+        )  # type: ignore[arg-type]
+    history = [Change(dt.date(2024, 4, 1), WITHDRAWN_DOCUMENT, "4", reason="Per abuis gepubliceerd")] if i % 2 else []
+    return PackageResult(folder, decision, Problems(folder.name), pdfs, history)
+
+
+@pytest.fixture()
+def results(tmp_path: Path):
+    cache = Cache(tmp_path / "cache")
+    return [_result(tmp_path / "besluiten", i, cache) for i in range(6)], cache
+
+
+def _inspector(cache: Cache):
+    return SimpleNamespace(published_copy=lambda sha: cache.root / "published" / f"{sha}.pdf")
+
+
+def _full(results, cache):
+    from publish.pages import build_views
+
+    pdfs = {path: res for r in results for path, res in r.pdfs.items()}
+    histories = {r.decision.slug: r.history for r in results}
+    return build_views([r.decision for r in results], pdfs, _inspector(cache).published_copy, histories)
+
+
+def _everything(views) -> dict[str, str]:
+    """What the site phases make from ``views`` that reads all decisions: pages, feed, open data, search index."""
+    from publish.opendata import atom_feed, write_open_data
+    from publish.pages import Generator, SiteText
+    from publish.search import iter_search_files
+
+    made = {}
+    for page in Generator(SiteText("Woo-site", "Organisatie"), views).generate():
+        made[page.url] = f"{page.title}\n{page.packages}\n{page.body}"
+    made["feed"] = atom_feed(views, BASE, "Woo-site")
+    files: dict[str, io.BytesIO] = {}
+
+    class Keep(io.BytesIO):
+        def close(self) -> None:
+            pass
+
+    write_open_data(views, BASE, "Woo-site", lambda name: files.setdefault(name, Keep()))
+    made.update({name: f.getvalue().decode("utf-8") for name, f in files.items()})
+    made.update({f"zoeken/{name}": text for name, text in iter_search_files(views)})
+    return made
+
+
+def test_summaries_give_the_same_pages_feed_open_data_and_search_index(results):
+    rs, cache = results
+    expected = _everything(_full(rs, cache))
+    views = _summaries(rs, _inspector(cache))
+    assert _everything(views) == expected
+    assert any("&lt;script&gt;" in body for body in expected.values())  # hostile values stay escaped text
+
+
+def test_a_summary_holds_no_rows_files_or_inventory(results):
+    rs, cache = results
+    views = _summaries(rs, _inspector(cache))
+    full = _full(rs, cache)
+    for summary, view in zip(views, full):
+        assert summary.url == view.url and summary.decision.kenmerk == view.decision.kenmerk
+        assert summary.category == view.category and summary.kind_label == view.kind_label
+        published = 2 if view.history else 3  # document 4 withdrawn or not
+        assert (summary.document_count, summary.published_count, summary.file_count) == (5, published, published + 2)
+        assert summary.changed == view.changed
+        assert list(summary.decision.grounds) == view.decision.grounds
+        for missing in ("rows", "files", "main_files", "history", "__dict__"):
+            assert not hasattr(summary, missing)
+        assert not hasattr(summary.decision, "inventory") and not hasattr(summary.decision, "summary_markdown")
+        again = views.full(summary)  # made again, equal to the view the build first made
+        assert again is not views.full(summary)
+        assert [f.url for f in again.files] == [f.url for f in view.files]
+
+
+def test_full_views_point_at_the_staged_copies_once_staged(results, tmp_path: Path):
+    rs, cache = results
+    views = _summaries(rs, _inspector(cache))
+    before = views.full(views[0])
+    assert all(str(f.source).startswith(str(cache.root)) for f in before.files)
+    views.staged = tmp_path / "files"
+    after = views.full(views[0])
+    assert [f.source for f in after.files] == [str(tmp_path / "files" / f.url) for f in after.files]
+
+
+def test_spilled_pdf_results_come_back_as_they_were(results, tmp_path: Path):
+    rs, cache = results
+    expected = _everything(_full(rs, cache))
+    before = {r.name: dict(r.pdfs) for r in rs}
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    try:
+        for r in rs:
+            spilled.spill(r)
+            assert r.pdfs == {}  # let go in memory
+        assert list((tmp_path / "uit").iterdir()) == []  # an anonymous file: nothing to clean up, nothing to open
+        for r in rs:
+            back = spilled.load(r)
+            assert list(back) == list(before[r.name])
+            for path, res in back.items():
+                old = before[r.name][path]
+                assert (res.sha256, res.ok, res.pages, res.published_size) == (old.sha256, old.ok, old.pages, old.published_size)
+                assert list(res.texts) == list(old.texts)
+                assert type(res.texts) is type(old.texts)
+        assert _everything(_summaries(rs, _inspector(cache), spilled)) == expected
+        other = PackageResult(
+            tmp_path / "anders", None, Problems("anders"), {Path("/x.pdf"): before[rs[0].name][rs[0].decision.letter.path]}
+        )
+        assert spilled.load(other) is other.pdfs  # not spilled: its own
+    finally:
+        spilled.close()
+
+
+def test_a_hostile_path_and_text_survive_the_spill(tmp_path: Path):
+    """A file name that is not UTF-8 (kept as surrogates), control characters and a newline in a path, and a page
+    text with them: written as ASCII JSON, one line per decision, and read back exactly."""
+    cache = Cache(tmp_path / "cache")
+    folder = tmp_path / "pakket\n\x1b[31m"
+    paths = [folder / "bad-\udcff.pdf", folder / "regel\nnieuw.pdf", folder / ("lang" * 60 + ".pdf")]
+    texts = ["\udcff\x00 tekst\n", "", "\u202e" * 1000]
+    r = PackageResult(
+        folder, None, Problems(folder.name), {p: PdfResult(sha256="b" * 64, ok=True, pages=3, texts=texts) for p in paths}
+    )
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    try:
+        spilled.spill(r)
+        spilled.spill(PackageResult(tmp_path / "leeg", None, Problems("leeg"), {}))
+        back = spilled.load(r)
+        assert list(back) == paths
+        assert all(list(res.texts) == texts and res.pages == 3 for res in back.values())
+        assert spilled.load(PackageResult(tmp_path / "leeg", None, Problems("leeg"), {})) == {}
+    finally:
+        spilled.close()
+
+
+def test_each_published_file_carries_the_hash_its_copy_must_have(results):
+    """The build copies a published PDF only when the copy in the cache has the SHA-256 recorded when it was made;
+    the views carry that hash (``PublishedFile.expected_sha256``), so the inspector's map of every copy of the
+    archive is let go. The hash is no part of a view's fingerprint: page-cache keys did not change with it."""
+    from publish.pagecache import fingerprint_or_empty
+
+    rs, cache = results
+    for r, view in zip(rs, sorted(_full(rs, cache), key=lambda v: v.decision.name)):
+        assert view.main_files[0].expected_sha256 == r.pdfs[r.decision.letter.path].published_sha256
+        assert sorted(f.expected_sha256 for f in view.files) == sorted(res.published_sha256 for res in r.pdfs.values())
+        before = fingerprint_or_empty(view)
+        for f in view.files:
+            f.expected_sha256 = ""
+        assert fingerprint_or_empty(view) == before
