@@ -240,7 +240,7 @@ def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> No
     from .approval import read_record, sha256_file
     from .package import APPROVAL_FILE
 
-    shared = _published_elsewhere(fates)
+    shared = _published_elsewhere(fates, archive)
     for f in fates:
         _remember_withdrawals(f, archive, shared)
         if f.state == WITHDRAWN:
@@ -264,14 +264,28 @@ def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> No
     archive.collect_garbage()
 
 
-def _published_elsewhere(fates: list[Fate]) -> dict[str, set[str]]:
-    """SHA-256 of every PDF this build publishes -> the packages publishing it (the current or the kept version)."""
+def _published_elsewhere(fates: list[Fate], archive: Archive) -> dict[str, set[str]]:
+    """SHA-256 of every file this build publishes -> the packages publishing it: the approved files of a package
+    published as it is, the archived files of a kept one (their SHA-256s are in the approval record and the archive,
+    nothing is hashed again). Only read when a publication is withdrawn as a whole."""
+    from .approval import read_record
+    from .history import WITHDRAWN_DECISION
+
+    if not any(c.kind == WITHDRAWN_DECISION for f in fates for r in (f.current, f.archived) if r is not None for c in r.history):
+        return {}
     out: dict[str, set[str]] = {}
     for f in fates:
-        if f.state in (PUBLISH, KEPT) and f.used is not None:
-            for res in f.used.pdfs.values():
-                if getattr(res, "sha256", None):
-                    out.setdefault(res.sha256, set()).add(f.name)
+        files = None
+        try:
+            if f.state == PUBLISH:
+                files = (read_record(f.current.folder) or {}).get("bestanden")
+            elif f.state == KEPT:
+                files = (archive.get(f.name) or {}).get("bestanden")
+        except (ArchiveError, OSError, ValueError):
+            continue
+        for sha in files.values() if isinstance(files, dict) else []:
+            if isinstance(sha, str):
+                out.setdefault(sha, set()).add(f.name)
     return out
 
 
