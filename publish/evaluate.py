@@ -163,6 +163,7 @@ def evaluate(
                 files[id(r)] = r.files()
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(r, exc, "het verzamelen van de bestanden")
+    withdrawn_here = WithdrawnInRun(results, archive)
     paths = sorted({ref.path for refs in files.values() for ref in refs})
     inspected = inspector.inspect_all(paths, progress=progress)
     for r in results:
@@ -171,7 +172,7 @@ def evaluate(
         try:
             _add_pdf_results(r, files[id(r)], inspected, allowed, allowed_hashes)
             if r.decision is not None:
-                _withdrawn_file_returns(r, files[id(r)], inspected, archive)
+                _withdrawn_file_returns(r, files[id(r)], inspected, archive, withdrawn_here)
         except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
             r.cached = None
             refuse_unexpected(r, exc, "het controleren van de pdf's")
@@ -303,9 +304,91 @@ def remembered_withdrawals(r: PackageResult, archive, is_error: bool = True) -> 
         )
 
 
-def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archive) -> None:
+def publication_files(r: PackageResult) -> list[tuple]:
+    """(FileRef, document number or None, how staff know it) of every file a package publishes: main document,
+    annexes, documents with a file; for a package that no longer reads, every PDF found in it."""
+    if r.decision is not None:
+        d = r.decision
+        out: list[tuple] = [(d.letter, None, f"het hoofddocument ({d.letter.relpath})")]
+        out += [(a.file, None, f"bijlage {i} ({a.file.relpath})") for i, a in enumerate(d.annexes, start=1)]
+        return out + [(row.file, row.nr, f"document {row.nr}") for row in d.inventory if row.file is not None]
+    return [(ref, None, f"het bestand {ref.relpath}") for ref in (r.partial.pdfs if r.partial is not None else [])]
+
+
+class WithdrawnInRun:
+    """Files of publications withdrawn as a whole that are in this run (SHA-256 -> the withdrawal): before the first
+    build after the withdrawal the archive does not know them yet (nor for withdrawals from before files were
+    remembered), and a copy under a new kenmerk in that same build must not slip through. A file that another
+    publication the site already publishes (its archived version) holds too is left out, as when the build
+    remembers the files (``fate._remember_withdrawals``): a standard annex does not refuse every new decision."""
+
+    def __init__(self, results: list[PackageResult], archive) -> None:
+        from .approval import sha256_file
+
+        self.archive = archive
+        self.files: dict[str, dict] = {}
+        self._published: dict[str, set[str]] | None = None
+        for r in results:
+            w = r.withdrawal
+            if w is None or not self._was_published(r):
+                continue
+            kenmerk = r.decision.kenmerk if r.decision is not None else r.name
+            for ref, nr, label in publication_files(r):
+                try:
+                    sha = sha256_file(ref.path)
+                except OSError:
+                    continue
+                self.files.setdefault(
+                    sha, {"kenmerk": kenmerk, "document": nr, "bestand": label, "datum": w.date.isoformat(), "pakket": r.name}
+                )
+
+    def _was_published(self, r: PackageResult) -> bool:
+        """The archive knows the package (published, or withdrawn after a build): a package withdrawn before it was
+        ever published put nothing on the site, and its files may be the same as those of new packages beside it."""
+        from .history import WITHDRAWN_DECISION, raw_identity
+        from .store import ArchiveError
+
+        if self.archive is None:
+            return False
+        kenmerk, kind = (r.decision.kenmerk, r.decision.type) if r.decision is not None else raw_identity(r.folder)
+        try:
+            if self.archive.get(r.name) is not None:
+                return True
+            entry = (self.archive.decision(kenmerk, kind) or {}) if kenmerk else {}
+        except ArchiveError:
+            return True  # a damaged record: the package is refused anyway; better safe
+        return any(isinstance(w, dict) and w.get("soort") == WITHDRAWN_DECISION for w in entry.get("intrekkingen", []))
+
+    def get(self, sha: str) -> dict | None:
+        w = self.files.get(sha)
+        if w is None:
+            return None
+        return None if self.published().get(sha, set()) - {w["pakket"]} else w
+
+    def published(self) -> dict[str, set[str]]:
+        """SHA-256 -> the archived (published) packages holding that file; read once, only when a file matched."""
+        from .store import ArchiveError
+
+        if self._published is None:
+            self._published = {}
+            for name in self.archive.names() if self.archive is not None else []:
+                try:
+                    entry = self.archive.get(name)
+                except ArchiveError:
+                    continue
+                files = entry.get("bestanden") if isinstance(entry, dict) else None
+                for sha in files.values() if isinstance(files, dict) else []:
+                    if isinstance(sha, str):
+                        self._published.setdefault(sha, set()).add(name)
+        return self._published
+
+
+def _withdrawn_file_returns(
+    r: PackageResult, refs: list, inspected: dict, archive, withdrawn_here: WithdrawnInRun | None = None
+) -> None:
     """A withdrawn document's file (same SHA-256) published again, under another number or in another decision:
-    refused. It was withdrawn for a reason (often a leak); a corrected file has other bytes."""
+    refused. It was withdrawn for a reason (often a leak); a corrected file has other bytes. ``withdrawn_here``: files
+    of publications withdrawn as a whole in this run."""
     from .approval import sha256_file
     from .history import withdrawn_documents
 
@@ -329,12 +412,16 @@ def _withdrawn_file_returns(r: PackageResult, refs: list, inspected: dict, archi
             )
             continue
         known = archive.withdrawn_file(sha) if archive is not None else None
+        if known is None and withdrawn_here is not None:
+            known = withdrawn_here.get(sha)
         if known is not None:
+            what = known.get("bestand") if isinstance(known.get("bestand"), str) else f"document {known.get('document')}"
+            whole = " in zijn geheel" if isinstance(known.get("bestand"), str) else ""
             r.problems.error(
                 ref.relpath,
                 "",
-                f"dit bestand is hetzelfde als document {known.get('document')} van besluit "
-                f"{known.get('kenmerk')}, dat op {known.get('datum')} is ingetrokken: zo komt het toch weer op de site.",
+                f"dit bestand is hetzelfde als {what} van besluit "
+                f"{known.get('kenmerk')}, dat op {known.get('datum')}{whole} is ingetrokken: zo komt het toch weer op de site.",
                 "Verwijder het bestand of lever een gecorrigeerde versie aan, en keur het pakket opnieuw goed. Moet "
                 "precies dit bestand echt terug, laat de beheerder de intrekking dan uit het archief halen "
                 f"(ingetrokken-bestanden/{sha[:2]}/{sha}.json, zie docs/beheer.md).",

@@ -266,8 +266,9 @@ def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> No
     from .approval import read_record, sha256_file
     from .package import APPROVAL_FILE
 
+    shared = _published_elsewhere(fates, archive)
     for f in fates:
-        _remember_withdrawals(f, archive)
+        _remember_withdrawals(f, archive, shared)
         if f.state == WITHDRAWN:
             w = f.current.withdrawal or (f.archived.withdrawal if f.archived else None)
             if w is not None:
@@ -289,9 +290,39 @@ def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> No
     archive.collect_garbage()
 
 
-def _remember_withdrawals(f: Fate, archive: Archive) -> None:
+def _published_elsewhere(fates: list[Fate], archive: Archive) -> dict[str, set[str]]:
+    """SHA-256 of every file this build publishes -> the packages publishing it: the approved files of a package
+    published as it is, the archived files of a kept one (their SHA-256s are in the approval record and the archive,
+    nothing is hashed again). Only read when a publication is withdrawn as a whole."""
+    from .approval import read_record
+    from .history import WITHDRAWN_DECISION
+
+    if not any(c.kind == WITHDRAWN_DECISION for f in fates for r in (f.current, f.archived) if r is not None for c in r.history):
+        return {}
+    out: dict[str, set[str]] = {}
+    for f in fates:
+        files = None
+        try:
+            if f.state == PUBLISH:
+                files = (read_record(f.current.folder) or {}).get("bestanden")
+            elif f.state == KEPT:
+                files = (archive.get(f.name) or {}).get("bestanden")
+        except (ArchiveError, OSError, ValueError):
+            continue
+        for sha in files.values() if isinstance(files, dict) else []:
+            if isinstance(sha, str):
+                out.setdefault(sha, set()).add(f.name)
+    return out
+
+
+def _remember_withdrawals(f: Fate, archive: Archive, shared: dict[str, set[str]] | None = None) -> None:
     """Every signed withdrawal seen in a build that went out is remembered per decision (kenmerk and type), with the
-    SHA-256 of a withdrawn document's file: deleting wijzigingen.json or renaming the folder does not undo it."""
+    SHA-256 of a withdrawn document's file: deleting wijzigingen.json or renaming the folder does not undo it.
+
+    A whole publication withdrawn: the SHA-256 of every file it published (main document, annexes, documents; the
+    current folder's and the last published version's in the archive), so none of them returns under another kenmerk.
+    A file another publication publishes in this same build is left out (``shared``): it stays on the site anyway,
+    and a common annex (the text of the Woo articles) must not take every other publication offline."""
     from .approval import sha256_file
     from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, raw_identity
 
@@ -311,4 +342,37 @@ def _remember_withdrawals(f: Fate, archive: Archive) -> None:
                     files[sha256_file(row.file.path)] = c.document
                 except OSError:
                     pass
-        archive.remember_withdrawals(kenmerk, kind, [c.public_json() for c in withdrawals], files)
+        whole: dict[str, tuple[str | None, str]] = {}
+        if any(c.kind == WITHDRAWN_DECISION for c in withdrawals):
+            for sha, (nr, label) in _withdrawn_publication_files(r, f.name, archive).items():
+                if sha not in files and not (shared or {}).get(sha, set()) - {f.name}:
+                    whole[sha] = (nr, label)
+        archive.remember_withdrawals(kenmerk, kind, [c.public_json() for c in withdrawals], files, whole)
+
+
+def _withdrawn_publication_files(r, name: str, archive: Archive) -> dict[str, tuple[str | None, str]]:
+    """SHA-256 -> (document number or None, how staff know the file) of every file a withdrawn publication published:
+    what the package holds now (``evaluate.publication_files``) and the PDFs of the last version the site published
+    (the archive forgets those right after this build)."""
+    from .approval import sha256_file
+    from .evaluate import publication_files
+
+    refs = publication_files(r)
+    out: dict[str, tuple[str | None, str]] = {}
+    known: dict[str, tuple[str | None, str]] = {}
+    for ref, nr, label in refs:
+        known[ref.relpath] = (nr, label)
+        try:
+            out.setdefault(sha256_file(ref.path), (nr, label))
+        except OSError:
+            continue
+    try:
+        entry = archive.get(name) or {}
+    except ArchiveError:
+        entry = {}
+    archived = entry.get("bestanden")
+    if isinstance(archived, dict):
+        for relpath, sha in sorted(archived.items()):
+            if isinstance(relpath, str) and isinstance(sha, str) and relpath.lower().endswith(".pdf"):
+                out.setdefault(sha, known.get(relpath, (None, f"het bestand {relpath}")))
+    return out

@@ -99,13 +99,42 @@ def header_key(text) -> str:
     return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
 
 
+# A header that names a suspension in other words (``Opgeschort (ja/nee)``, ``Publicatie opgeschort``, ``Opschorting``)
+# is the suspension column: read as anything else, a "Ja" in it would publish a withheld document in full. A negated
+# one (``Niet opgeschort``) means the opposite and is refused as a restriction (see ``restriction_words``).
+_SUSPENSION = re.compile(r"op(ge)?schort")
+_NEGATION = re.compile(r"niet|geen")
+# Words in the name of an unknown column that make it sound like a restriction on publication. Such a column is an
+# error, not a warning: the site would publish every document in full while the column says otherwise.
+# Matched on ``header_key`` (letters and digits, lower case), so spaces and punctuation do not matter.
+_RESTRICTION = re.compile(
+    r"op(ge)?schort|weiger|geweigerd|embargo|intrek|ingetrokken|terugtrek|teruggetrokken|geheim|vertrouwelijk|"
+    r"openbaar|(niet|geen)publ|nietpubliceren|uitzonder|anonim|persoonsgegeven|privacy|afscherm|afgeschermd|"
+    r"verborg|beperk|zwartge|gelakt|redact(?!ie)|withh|confidential|privileg|suspend|restrict|exempt|rubricer"
+)
+
+
+def restriction_words(header) -> list[str]:
+    """The words in a header that sound like a restriction on publication (empty: none). ``lak`` (to redact) only as
+    the start of a word (``Lakken``, ``Lakinstructie``), so ``Plaknotitie`` is not one."""
+    key = header_key(header)
+    found = [m.group(0) for m in _RESTRICTION.finditer(key)]
+    found += [w for w in re.findall(r"[a-z]+", str(header or "").lower()) if w.startswith("lak")]
+    return found
+
+
 def column_of(header) -> str | None:
-    """The canonical column a header names; digit prefixes (``01 Document``, ``6. Datum``) are ignored."""
+    """The canonical column a header names; digit prefixes (``01 Document``, ``6. Datum``) are ignored. A header
+    with ``opgeschort``/``opschort`` in it (and no ``niet``/``geen``) is the suspension column."""
     key = header_key(header)
     if key in HEADER_TO_COLUMN:
         return HEADER_TO_COLUMN[key]
     stripped = re.sub(r"^\d+", "", key)
-    return HEADER_TO_COLUMN.get(stripped) if stripped != key else None
+    if stripped != key and stripped in HEADER_TO_COLUMN:
+        return HEADER_TO_COLUMN[stripped]
+    if _SUSPENSION.search(key) and not _NEGATION.search(key):
+        return "opgeschort"
+    return None
 
 
 @dataclass
@@ -1461,7 +1490,36 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
             continue
         column = column_of(cell)
         if column is None:
+            words = restriction_words(cell)
+            if words:
+                name = _short(str(cell).strip())
+                problems.error(
+                    relpath,
+                    f"regel {header_row} (kopregel), kolom '{name}'",
+                    f"de kolom '{name}' klinkt alsof hij beperkt wat er gepubliceerd mag worden ("
+                    + ", ".join(f"'{w}'" for w in dict.fromkeys(words))
+                    + "), maar de site kent deze kolom niet: hij zou alle documenten volledig publiceren, wat er in "
+                    "deze kolom ook staat. Daarom wordt het pakket niet gepubliceerd.",
+                    "Zet een opgeschorte publicatie in een kolom met de naam 'Opgeschort' (Ja of Nee per document) en "
+                    "de beoordeling in de kolom 'beoordeling' (openbaar, deels openbaar, niet openbaar, reeds openbaar) "
+                    "met de gronden in 'gronden'. Zegt de kolom niets over wat er gepubliceerd mag worden, verwijder hem "
+                    "dan uit de inventaris.",
+                    "inventaris.kolom_beperking",
+                )
+                ok = False
+                continue
             unknown.append(str(cell).strip())
+            continue
+        if column in index and column == "opgeschort":
+            problems.error(
+                relpath,
+                f"regel {header_row} (kopregel), kolom '{_short(str(cell).strip())}'",
+                f"twee kolommen gaan over opschorting: '{_short(table.columns[column])}' en '{_short(str(cell).strip())}'. "
+                "De site weet niet welke geldt en publiceert het pakket daarom niet.",
+                "Houd één kolom 'Opgeschort' over, met per document Ja (opgeschort) of Nee, en verwijder de andere kolom.",
+                "inventaris.kolom_dubbel",
+            )
+            ok = False
             continue
         if column in index and column not in MERGED_COLUMNS:
             problems.error(
@@ -1483,11 +1541,11 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
         problems.warning(
             relpath,
             f"regel {header_row} (kopregel)",
-            f"{'deze kolom is' if len(unknown) == 1 else 'deze kolommen zijn'} onbekend en "
-            f"{'wordt' if len(unknown) == 1 else 'worden'} niet gepubliceerd: {names}.",
-            "Dat is goed als de kolom niet op de site hoort. Anders: geef hem een van de namen "
-            + ", ".join(COLUMN_LABELS[c] for c in COLUMNS)
-            + ".",
+            f"{'deze kolom is' if len(unknown) == 1 else 'deze kolommen zijn'} onbekend: de site leest "
+            f"{'hem' if len(unknown) == 1 else 'ze'} niet en {'publiceert hem' if len(unknown) == 1 else 'publiceert ze'} "
+            f"niet: {names}. Wat erin staat, heeft dus ook geen effect op wat er gepubliceerd wordt.",
+            "Controleer of de kolom iets zegt over wat er gepubliceerd mag worden (opschorting, weigering, lakken): "
+            "zet dat dan in een bekende kolom. De bekende kolommen zijn: " + ", ".join(COLUMN_LABELS[c] for c in COLUMNS) + ".",
             "inventaris.kolom_onbekend",
         )
     used = {i for positions in index.values() for i in positions}
@@ -1552,6 +1610,25 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
             "inventaris.te_veel_cellen",
         )
     return table if ok else None
+
+
+def address_clashes(numbers: list[tuple[str, int]], relpath: str, column: str, problems: Problems) -> None:
+    """Refuse an inventory where two different numbers give a document the same address on the site (``B`` and
+    ``b``, ``10.2`` and ``10-2``): one document's page or PDF would stand in for the other's."""
+    from . import urls
+
+    for (first, first_row), (nr, row) in urls.document_address_clashes(numbers):
+        anchor = urls.document_anchor(nr)
+        problems.error(
+            relpath,
+            f"rij {row}, {column}",
+            f"nummer '{_short(nr)}' (rij {row}) en nummer '{_short(first)}' (rij {first_row}) geven op de site hetzelfde "
+            f"adres (document-{_short(anchor)}.pdf): hoofdletters, leestekens, spaties en accenten tellen in het adres "
+            "niet mee. Het ene document zou de pagina of het bestand van het andere krijgen.",
+            "Geef elk document een nummer dat ook zonder hoofdletters, leestekens en accenten verschilt van de andere "
+            "nummers, en keur het pakket opnieuw goed.",
+            "inventaris.nr_zelfde_adres",
+        )
 
 
 def _size(n: int) -> str:

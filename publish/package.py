@@ -17,7 +17,7 @@ import yaml
 from . import grounds as grounds_catalogue
 from .dates import iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
-from .inventory import InventoryLimits, cell_text, read_table
+from .inventory import InventoryLimits, address_clashes, cell_text, read_table
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
@@ -831,6 +831,7 @@ class _Loader:
             file_texts.append(cell_text(raw.get("bestand")))
         self._attach_files(rows, file_texts, rel, col("bestand"))
         self.rows = rows
+        address_clashes([(r.nr, r.row_number) for r in rows], rel, col("nr"), self.problems)
         numbers = {r.nr for r in rows}
         unknown = sorted({(r.row_number, x) for r in rows for x in r.related if x not in numbers})
         if unknown:

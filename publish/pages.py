@@ -26,7 +26,6 @@ from .grounds import GROUNDS, Ground
 from .markdown_safe import render_untrusted
 from .model import Decision, InventoryRow, ground_sort_key
 from .pdfs import PdfResult, any_text
-from .slugs import slugify
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # the generator's templates (their bytes key the page cache)
 PAGE_SIZE = 50
@@ -406,12 +405,8 @@ def build_views(
         main = [pub(d.letter, d.kind.main_title or d.title, d.kind.main_name, "besluitbrief", date=d.decision_date)]
         for i, annex in enumerate(d.annexes, start=1):
             main.append(pub(annex.file, annex.title, urls.annex("", i), "bijlage"))
-        rows, used = [], set()
-        for row in d.inventory:
-            anchor = slugify(row.nr)
-            if anchor in used:
-                anchor = f"{anchor}-rij-{row.row_number}"
-            used.add(anchor)
+        rows = []
+        for row, anchor in zip(d.inventory, urls.document_anchors((r.nr, r.row_number) for r in d.inventory)):
             withdrawn = gone.get(row.nr)
             publish = row.published and withdrawn is None
             file = pub(row.file, row.title, urls.document("", anchor), "document", row.nr, row.date) if publish else None

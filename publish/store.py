@@ -139,9 +139,18 @@ class Archive:
         if json.dumps(entry, sort_keys=True) != before:
             self._write_json(self.decision_path(kenmerk, kind), entry)
 
-    def remember_withdrawals(self, kenmerk: str, kind: str, withdrawals: list[dict], files: dict[str, str]) -> None:
+    def remember_withdrawals(
+        self,
+        kenmerk: str,
+        kind: str,
+        withdrawals: list[dict],
+        files: dict[str, str],
+        whole: dict[str, tuple[str | None, str]] | None = None,
+    ) -> None:
         """Add withdrawals (public fields of history.Change) not yet known; ``files``: SHA-256 of a withdrawn
-        document's file -> its number, remembered so the same file cannot quietly return under another number."""
+        document's file -> its number, remembered so the same file cannot quietly return under another number.
+        ``whole``: SHA-256 of each file of a publication withdrawn as a whole -> (its document number or None, how
+        staff know it: ``bijlage 1 (...)``); remembered the same way, under the withdrawal of the publication."""
 
         def change(entry: dict) -> None:
             known = entry.setdefault("intrekkingen", [])
@@ -157,6 +166,21 @@ class Archive:
                 w = next(w for w in withdrawals if w["document"] == nr)
                 self._write_json(
                     path, {"kenmerk": kenmerk, "type": kind, "document": nr, "datum": w["datum"], "reden": w["reden"]}
+                )
+        decision = next((w for w in withdrawals if w["document"] is None), None)
+        for sha, (nr, label) in sorted((whole or {}).items()):
+            path = self.root / "ingetrokken-bestanden" / sha[:2] / f"{sha}.json"
+            if decision is not None and _SHA.fullmatch(sha) and not path.is_file():
+                self._write_json(
+                    path,
+                    {
+                        "kenmerk": kenmerk,
+                        "type": kind,
+                        "document": nr,
+                        "bestand": label,
+                        "datum": decision["datum"],
+                        "reden": decision["reden"],
+                    },
                 )
 
     def withdrawn_file(self, sha: str) -> dict | None:

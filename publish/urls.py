@@ -51,6 +51,48 @@ def annex(base: str, number: int) -> str:
     return f"{base}bijlage-{number}.pdf"
 
 
+def document_anchor(nr: str) -> str:
+    """The name a document's number gives its addresses (``document-<anchor>.pdf``, ``document/<anchor>/``): ``B``,
+    ``b`` and ``b.`` give the same one. Validation refuses an inventory where two numbers give the same name."""
+    return slugify(nr)
+
+
+def document_anchors(numbers) -> list[str]:
+    """The address name of each inventory row, from ``(nr, row number)`` pairs in inventory order: unique by
+    construction and deterministic. A name already taken gets ``-rij-<row number>``, and then ``-2``, ``-3``, ...
+    while that is taken too (another row may be numbered ``b-rij-4``)."""
+    used: set[str] = set()
+    out = []
+    for nr, row_number in numbers:
+        anchor = document_anchor(nr)
+        if anchor in used:
+            anchor = candidate = f"{anchor}-rij-{row_number}"
+            extra = 1
+            while anchor in used:
+                extra += 1
+                anchor = f"{candidate}-{extra}"
+        used.add(anchor)
+        out.append(anchor)
+    return out
+
+
+def document_address_clashes(numbers) -> list[tuple[tuple[str, int], tuple[str, int]]]:
+    """Pairs of ``(nr, row number)`` whose different numbers give the same address name (each later row with the
+    first row that has its name); equal numbers are another problem (reported as such) and left out."""
+    first: dict[str, tuple[str, int]] = {}
+    seen: set[str] = set()
+    clashes = []
+    for nr, row_number in numbers:
+        if not nr or nr in seen:
+            continue
+        seen.add(nr)
+        anchor = document_anchor(nr)
+        earlier = first.setdefault(anchor, (nr, row_number))
+        if earlier[0] != nr:
+            clashes.append((earlier, (nr, row_number)))
+    return clashes
+
+
 def document(base: str, anchor: str) -> str:
     return f"{base}document-{anchor}.pdf"
 
