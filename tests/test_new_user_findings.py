@@ -194,9 +194,14 @@ def test_check_after_a_withdrawal_ends_with_a_consistent_summary(tmp_path):
     assert result.returncode == 0 and "INGETROKKEN pakket (2024-0001): ingetrokken per 2024-06-01" in out
     assert "gepubliceerd zoals het is" not in out
     assert out.rstrip().endswith("Het pakket is in orde; het is ingetrokken; de site toont de melding met de reden.")
-    _approve(site, make("ander", meta={"kenmerk": "2024-0002"}))
+    texts = {f"documenten/{n}.pdf": [f"# Ander {n}", "Andere inhoud."] for n in (1, 2)}  # not the withdrawn files
+    other = make("ander", meta={"kenmerk": "2024-0002"}, pdf_text=texts)
+    from support import write_pdf
+
+    write_pdf(other / "besluit.pdf", ["# Besluit", "Een andere besluitbrief."])
+    _approve(site, other)
     out = run_cli("check", "--vandaag", "2024-06-02", cwd=site).stdout
-    assert out.rstrip().endswith("Alle 2 pakketten zijn in orde; 1 pakket is ingetrokken.")
+    assert out.rstrip().endswith("Alle 2 pakketten zijn in orde; 1 pakket is ingetrokken."), out
 
 
 def test_inventory_formula_without_a_stored_result_is_refused(cli, make_package, decisions):
