@@ -416,15 +416,7 @@ def test_a_full_disk_is_reported_in_dutch_with_exit_2(decisions, make_package, t
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "site"))
 
     monkeypatch.setattr(build_module, "swap_in", full)
-    opts = build_module.BuildOptions(
-        decisions=decisions,
-        out=tmp_path / "site",
-        config=ROOT / "mkdocs.yml",
-        cache=tmp_path / "c",
-        today=__import__("datetime").date(2024, 6, 1),
-        workers=1,
-    )
-    report = build_module.run_build(opts)
+    report = build_module.run_build(_in_process_options(build_module, decisions, tmp_path))
     assert report.exit_code == 2 and not report.written
     assert report.error.startswith("de site kon niet geschreven worden: de schijf is vol")
     assert "Errno" not in report.error

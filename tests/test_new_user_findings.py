@@ -37,14 +37,9 @@ def _build(site: Path, today: str = "2024-06-01", *extra: str):
     return run_cli("build", "--out", str(site / "site"), "--vandaag", today, *extra, cwd=site)
 
 
-def _published_and_withdrawn(tmp_path):
-    site, make, config = _site(tmp_path)
-    pkg = make("pakket")
-    _approve(site, pkg)
-    other = make("ander", meta={"kenmerk": "2024-0002"})
-    _approve(site, other)
-    assert _build(site).returncode == 0
-    withdrawn = run_cli(
+def _withdraw(site):
+    """The whole package 'pakket' withdrawn as staff do it, signed with the demonstration key."""
+    return run_cli(
         "withdraw",
         "decisions/pakket",
         "--reden",
@@ -55,6 +50,16 @@ def _published_and_withdrawn(tmp_path):
         str(DEMO_KEY),
         cwd=site,
     )
+
+
+def _published_and_withdrawn(tmp_path):
+    site, make, config = _site(tmp_path)
+    pkg = make("pakket")
+    _approve(site, pkg)
+    other = make("ander", meta={"kenmerk": "2024-0002"})
+    _approve(site, other)
+    assert _build(site).returncode == 0
+    withdrawn = _withdraw(site)
     assert withdrawn.returncode == 0, withdrawn.stdout
     assert _build(site, "2024-06-02").returncode == 0
     return site, config
@@ -177,17 +182,7 @@ def test_check_after_a_withdrawal_ends_with_a_consistent_summary(tmp_path):
     pkg = make("pakket")
     _approve(site, pkg)
     assert _build(site).returncode == 0
-    withdrawn = run_cli(
-        "withdraw",
-        "decisions/pakket",
-        "--reden",
-        "Verkeerde verzoeker",
-        "--datum",
-        "2024-06-01",
-        "--sleutel",
-        str(DEMO_KEY),
-        cwd=site,
-    )
+    withdrawn = _withdraw(site)
     assert withdrawn.returncode == 0
     result = run_cli("check", "--vandaag", "2024-06-02", cwd=site)
     out = result.stdout
