@@ -37,8 +37,8 @@ def _build(site: Path, today: str = "2024-06-01", *extra: str):
     return run_cli("build", "--out", str(site / "site"), "--vandaag", today, *extra, cwd=site)
 
 
-def _withdraw(site):
-    """The whole package 'pakket' withdrawn as staff do it, signed with the demonstration key."""
+def _withdraw(site, key=DEMO_KEY):
+    """The whole package 'pakket' withdrawn as staff do it, signed with ``key`` (the demonstration key)."""
     return run_cli(
         "withdraw",
         "decisions/pakket",
@@ -47,7 +47,7 @@ def _withdraw(site):
         "--datum",
         "2024-06-01",
         "--sleutel",
-        str(DEMO_KEY),
+        str(key),
         cwd=site,
     )
 
@@ -110,17 +110,7 @@ def test_removed_signer_keeps_the_withdrawal_and_a_current_signer_can_re_sign(tm
     assert "INGETROKKEN pakket (2024-0001)" in out and "blijft van kracht" in out and "demo-ondertekenaar" in out
     assert "gaat offline" not in out or "ander" in out  # 'ander' was approved with the removed key only: documented
     assert ".uitgepakt-" not in out
-    again = run_cli(
-        "withdraw",
-        "decisions/pakket",
-        "--reden",
-        "Verkeerde verzoeker",
-        "--datum",
-        "2024-06-01",
-        "--sleutel",
-        str(new_key),
-        cwd=site,
-    )
+    again = _withdraw(site, new_key)
     assert again.returncode == 0, again.stdout
     out = run_cli("check", "--vandaag", "2024-06-03", cwd=site).stdout
     assert "INGETROKKEN pakket (2024-0001)" in out and "pakket/wijzigingen.json" not in out
