@@ -1,0 +1,62 @@
+"""Leftovers of a new-user test (round ux9): an address whose local part was blacked out, a broken besluit.md
+header, Dutch comments from ``woo-publish headers``. Each test runs the real detector or the installed
+``woo-publish`` and asserts on its findings, output and exit status."""
+
+from __future__ import annotations
+
+import pytest
+
+from publish.gate.personal_data import find_personal_data
+
+from support import approve
+
+# -- 1. a domain whose local part was blacked out is no one's e-mail address ------------------------------------
+DOMAIN_ONLY = [
+    "Mail [5.1.2.e]@minvws.nl voor vragen.",  # the redaction's code in brackets
+    "Mail 5.1.2.e@minvws.nl voor vragen.",  # the code as text extraction reads it from the box
+    "Van: 5.1.2e @minvws.nl",
+    "Aan: 10.2.e@minvws.nl",  # a Wob ground
+    "Stuur een e-mail naar @example.nl voor een afspraak.",  # the blacked-out part left no text, only its space
+    "Stuur een e-mail\n@example.nl",  # the same, wrapped
+    "Mail xxxxx@example.nl",  # the local part typed over with x's
+]
+
+
+@pytest.mark.parametrize("text", DOMAIN_ONLY)
+def test_a_domain_without_its_local_part_is_no_personal_address(text):
+    assert [item for item in find_personal_data(text, 1) if item.kind == "email"] == []
+
+
+REAL_ADDRESSES = [
+    ("Mail j.jansen@minvws.nl voor vragen.", "j***@minvws.nl"),
+    ("Mail jan @example.nl voor vragen.", "j***@example.nl"),  # a name before a spaced '@' is still an address
+    ("Mail j.jansen @ gmail.com graag.", "j***@gmail.com"),
+    ("Mail naar@example.nl graag.", "n***@example.nl"),  # glued to '@': the word is the local part
+    ("Mail 5.1.2.e.jansen@minvws.nl graag.", "5***@minvws.nl"),  # a code followed by a name
+    ("Mail 5.1.3@minvws.nl graag.", "5***@minvws.nl"),  # no refusal ground
+    ("Mail [5.1.2.e] jan@minvws.nl graag.", "j***@minvws.nl"),  # a code, then an address left readable
+]
+
+
+@pytest.mark.parametrize("text,masked", REAL_ADDRESSES)
+def test_a_real_address_next_to_a_redaction_is_still_found(text, masked):
+    assert [item.masked for item in find_personal_data(text, 1) if item.kind == "email"] == [masked]
+
+
+def test_check_accepts_a_document_with_a_blacked_out_local_part_and_refuses_a_real_address(
+    tmp_path, decisions, make_package, cli
+):
+    remnant = ["# Document 1", "Reacties graag naar [5.1.2.e]@minvws.nl of mail naar @minvws.nl."]
+    pkg = make_package("pakket", pdf_text={"documenten/1.pdf": remnant})
+    approve(pkg)
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"), "--vandaag", "2024-06-01")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "e-mailadres" not in result.stdout
+
+    leak = ["# Document 1", "Reacties graag naar [5.1.2.e]@minvws.nl of mail j.jansen@minvws.nl."]
+    pkg = make_package("pakket", pdf_text={"documenten/1.pdf": leak})
+    approve(pkg)
+    result = cli("check", str(decisions), "--cache", str(tmp_path / "c"), "--vandaag", "2024-06-01")
+    assert result.returncode == 1
+    assert "e-mailadres" in result.stdout and "j***@minvws.nl" in result.stdout, result.stdout
+    assert "documenten/1.pdf" in result.stdout
