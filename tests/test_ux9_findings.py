@@ -60,3 +60,52 @@ def test_check_accepts_a_document_with_a_blacked_out_local_part_and_refuses_a_re
     assert result.returncode == 1
     assert "e-mailadres" in result.stdout and "j***@minvws.nl" in result.stdout, result.stdout
     assert "documenten/1.pdf" in result.stdout
+
+
+# -- 2. a broken besluit.md header: what is wrong with it, without misleading extra problems -------------------------
+PHONE_IN_PDF = {"documenten/1.pdf": ["# Document 1", "Bel 070 123 4567 voor vragen."]}
+
+
+def _broken_header(make_package, old: str, new: str, allowed=("070 123 4567",)):
+    extra = {"toegestane_gegevens": list(allowed)} if allowed else None
+    pkg = make_package("pakket", extra_meta=extra, pdf_text=PHONE_IN_PDF)
+    text = (pkg / "besluit.md").read_text(encoding="utf-8")
+    assert old in text
+    (pkg / "besluit.md").write_text(text.replace(old, new), encoding="utf-8")
+    return pkg
+
+
+def _check(cli, decisions, tmp_path):
+    return cli("check", str(decisions), "--cache", str(tmp_path / "c"), "--vandaag", "2024-06-01")
+
+
+def test_broken_header_still_honours_the_allowed_values_and_names_the_line(tmp_path, decisions, make_package, cli):
+    _broken_header(make_package, "titel: Verzoek over vergaderstukken", "titel: Verzoek: over vergaderstukken")
+    result = _check(cli, decisions, tmp_path)
+    out = result.stdout
+    assert result.returncode == 1
+    assert (
+        "FOUT pakket/besluit.md, regel 3: de kop (YAML) kan niet gelezen worden: er staat een dubbele punt (:) in een waarde (veld 'titel')."
+        in out
+    )
+    assert 'Oplossing: Zet een tekst met een dubbele punt tussen aanhalingstekens, bijvoorbeeld titel: "' in out
+    assert "telefoonnummer" not in out, out  # the allowed number in the PDF is no problem
+    assert out.count("FOUT ") == 1, out
+    assert "met de waarden onder 'toegestane_gegevens' als toegestaan" in out
+
+
+def test_broken_header_without_allowed_values_still_reports_personal_data(tmp_path, decisions, make_package, cli):
+    _broken_header(make_package, "titel: Verzoek over vergaderstukken", "titel: Verzoek: over vergaderstukken", allowed=())
+    out = _check(cli, decisions, tmp_path).stdout
+    assert "FOUT pakket/documenten/1.pdf, pagina 1: de tekst bevat een telefoonnummer: 07* *** ***7." in out, out
+
+
+def test_unreadable_allowed_values_leave_personal_data_in_pdfs_unjudged_and_say_so(tmp_path, decisions, make_package, cli):
+    _broken_header(make_package, "- 070 123 4567", "- [070 123 4567")
+    result = _check(cli, decisions, tmp_path)
+    out = result.stdout
+    assert result.returncode == 1
+    assert "FOUT pakket/besluit.md, regel " in out
+    assert "telefoonnummer" not in out, out
+    assert "persoonsgegevens in de pdf's (de lijst 'toegestane_gegevens' kon niet gelezen worden)" in out
+    assert "de pdf's in het pakket (leesbaarheid)." in out
