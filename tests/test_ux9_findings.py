@@ -4,11 +4,14 @@ header, Dutch comments from ``woo-publish headers``. Each test runs the real det
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from publish.gate.personal_data import find_personal_data
 
-from support import approve
+from support import DEMO_KEY, DEMO_SIGNERS, ROOT, PackageMaker, approve, run_cli
 
 # -- 1. a domain whose local part was blacked out is no one's e-mail address ------------------------------------
 DOMAIN_ONLY = [
@@ -109,3 +112,59 @@ def test_unreadable_allowed_values_leave_personal_data_in_pdfs_unjudged_and_say_
     assert "telefoonnummer" not in out, out
     assert "persoonsgegevens in de pdf's (de lijst 'toegestane_gegevens' kon niet gelezen worden)" in out
     assert "de pdf's in het pakket (leesbaarheid)." in out
+
+
+# -- 3. the docs say what the code does: withdrawn documents in the DiWoo sitemap, four eyes switched on later ------
+def _docs(name: str) -> str:
+    return " ".join((ROOT / "docs" / name).read_text(encoding="utf-8").split())
+
+
+def test_handleiding_states_how_long_a_withdrawn_document_stays_in_the_diwoo_sitemap_and_with_what():
+    from publish.diwoo import WITHDRAWN
+    from publish.history import DIWOO_NOTICE_DAYS
+
+    text = _docs("handleiding.md")
+    assert f"{DIWOO_NOTICE_DAYS} dagen na de datum van intrekking" in text
+    assert "`redenVerwijderingVervanging`" in text and f'"{WITHDRAWN[1]}"' in text
+    assert "uit de zoekfunctie, de downloads, de open data en `sitemap.xml`" in text  # not "de sitemaps": DiWoo keeps it
+
+
+def _two_signers_site(tmp_path: Path):
+    site = tmp_path / "site-bron"
+    site.mkdir()
+    second = tmp_path / "tweede"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(second)], check=True)
+    public = second.with_suffix(".pub").read_text().split()
+    signers = DEMO_SIGNERS.read_text() + f"tweede@voorbeeld.invalid {public[0]} {public[1]}\n"
+    (site / "ondertekenaars.txt").write_text(signers)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("ondertekenaars: demo/sleutels/toegestane-ondertekenaars", "ondertekenaars: ondertekenaars.txt")
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return site, PackageMaker(site / "decisions"), second
+
+
+@pytest.mark.slow
+def test_four_eyes_switched_on_later_takes_single_signed_decisions_offline_until_a_second_person_co_signs(tmp_path):
+    """What docs/beheer.md ('Vier ogen later aanzetten') tells the administrator, step by step."""
+    site, make, second = _two_signers_site(tmp_path)
+    pkg = make("pakket")
+    approve(pkg, signers=site / "ondertekenaars.txt")
+    assert run_cli("build", "--out", "site", "--vandaag", "2024-06-01", cwd=site).returncode == 0
+    config = (site / "mkdocs.yml").read_text().replace("# vier_ogen: true", "vier_ogen: true")
+    (site / "mkdocs.yml").write_text(config)
+
+    checked = run_cli("check", "--vandaag", "2024-06-02", cwd=site)
+    assert checked.returncode == 1
+    assert "OFFLINE     pakket (2024-0001)" in checked.stdout and "de tweede goedkeuring (vier ogen) ontbreekt" in checked.stdout
+
+    cosigned = run_cli("approve", "decisions/pakket", "--sleutel", str(second), cwd=site)
+    assert cosigned.returncode == 0 and "Goedgekeurd: pakket (2024-0001)." in cosigned.stdout, cosigned.stdout
+    assert "Wijziging vastgelegd" not in cosigned.stdout and not (pkg / "wijzigingen.json").exists()
+    again = run_cli("approve", "decisions/pakket", "--sleutel", str(DEMO_KEY), cwd=site)
+    assert again.returncode == 1 and "heeft deze versie van pakket al goedgekeurd" in again.stdout
+    checked = run_cli("check", "--vandaag", "2024-06-02", cwd=site)
+    assert checked.returncode == 0 and "OK          pakket (2024-0001)" in checked.stdout, checked.stdout
+
+    text = _docs("beheer.md")
+    assert "Bij de eerstvolgende build gaat elk besluit met één handtekening **offline**" in text
+    assert "`woo-publish approve decisions/MAP`" in text and "er komt niets in de wijzigingengeschiedenis" in text
