@@ -168,3 +168,21 @@ def test_four_eyes_switched_on_later_takes_single_signed_decisions_offline_until
     text = _docs("beheer.md")
     assert "Bij de eerstvolgende build gaat elk besluit met één handtekening **offline**" in text
     assert "`woo-publish approve decisions/MAP`" in text and "er komt niets in de wijzigingengeschiedenis" in text
+
+
+# -- 4. `woo-publish headers`: the comments staff read are Dutch ---------------------------------------------------
+ENGLISH = ("Generated", "include it", "only from this site", "no inline script", "plus, at most", "refuses to publish")
+
+
+def test_headers_comments_are_dutch(tmp_path):
+    from publish.headers import HEADERS_FILE, headers_file, security_headers
+
+    (tmp_path / HEADERS_FILE).write_text(headers_file(security_headers()), encoding="utf-8")  # as the build writes it
+    nginx = run_cli("headers", "--out", str(tmp_path), "--formaat", "nginx")
+    netlify = run_cli("headers", "--out", str(tmp_path), "--formaat", "netlify")
+    assert nginx.returncode == 0 and netlify.returncode == 0
+    assert nginx.stdout.startswith("# Gemaakt door woo-publish uit de gebouwde site; neem deze regels op in het server-blok")
+    for out in (nginx.stdout, netlify.stdout):
+        comments = "\n".join(line for line in out.splitlines() if line.startswith("#"))
+        assert "alleen van deze site zelf" in comments and "geen inline scripts" in comments, comments
+        assert not [w for w in ENGLISH if w in comments], comments
