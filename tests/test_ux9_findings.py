@@ -186,3 +186,20 @@ def test_headers_comments_are_dutch(tmp_path):
         comments = "\n".join(line for line in out.splitlines() if line.startswith("#"))
         assert "alleen van deze site zelf" in comments and "geen inline scripts" in comments, comments
         assert not [w for w in ENGLISH if w in comments], comments
+
+
+# -- 5. the README says what `woo-publish init` makes ---------------------------------------------------------------
+def test_readme_names_everything_init_creates(tmp_path):
+    result = run_cli("init", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = sorted(p.name + ("/" if p.is_dir() else "") for p in (tmp_path / "site").iterdir())
+    assert made == [".gitignore", "README.md", "decisions/", "docs/", "mkdocs.yml", "ondertekenaars.txt"]
+    guides = sorted(p.name for p in (tmp_path / "site" / "docs").iterdir())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = " ".join(readme[readme.index("`init` writes") :].split("\n\n", 1)[0].split())
+    row = next(line for line in readme.splitlines() if line.startswith("| `woo-publish init MAP`"))
+    for name in made:
+        assert f"`{name.rstrip('/')}" in paragraph, name
+        assert f"`{name.rstrip('/')}" in row, name
+    for guide in guides:
+        assert f"`{guide}`" in paragraph, guide
