@@ -72,6 +72,11 @@ def iso_fix(value, example: str = "2024-04-29") -> str:
             return f"De datum {value.strip()} bestaat niet: er is geen maand {month}. Controleer de maand en de dag."
         days = calendar.monthrange(max(year, 1), month)[1]
         return f"De datum {value.strip()} bestaat niet: die maand heeft {days} dagen. Controleer de dag en de maand."
+    if isinstance(value, str) and re.fullmatch(r"\s*(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}\s+[a-zA-Z]+\.?\s+\d{4})\s*", value):
+        meant = parse_loose(value)  # day first, as Dutch dates are written: 20-10-2026, 20 oktober 2026
+        if meant is not None:
+            read = "" if re.search(r"[a-zA-Z]", value) else " (gelezen als dag-maand-jaar)"
+            return f"Schrijf de datum als JJJJ-MM-DD: {meant.isoformat()}{read}."
     return f"Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld {example}."
 
 

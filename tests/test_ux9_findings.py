@@ -203,3 +203,29 @@ def test_readme_names_everything_init_creates(tmp_path):
         assert f"`{name.rstrip('/')}" in row, name
     for guide in guides:
         assert f"`{guide}`" in paragraph, guide
+
+
+# -- part B: a communications officer's typical mistakes, all reported in one run ----------------------------------
+def test_typical_mistakes_are_all_reported_at_once_with_file_field_row_and_fix(tmp_path, decisions, make_package, cli):
+    rows = [
+        ["1", "Verslag overleg", "2024-01-10", "openbaar", "", "documenten/1.pdf"],
+        ["2", "E-mail over planning", "2024-01-12", "deels openbar", "5.1.2.e", "documenten/2.pdf"],
+        ["3", "Offerte aannemer", "2024-01-15", "openbaar", "", "documenten/3-bestaat-niet.pdf"],
+    ]
+    pkg = make_package("pakket", meta={"besluit_datum": "1-5-2024"}, drop=("organisatie",), rows=rows)
+    (pkg / "documenten" / "4.pdf").write_bytes((pkg / "documenten" / "1.pdf").read_bytes())  # a file without a row
+    result = _check(cli, decisions, tmp_path)
+    out = result.stdout
+    assert result.returncode == 1
+    assert "BLIJFT WEG  pakket (2024-0001): wordt niet gepubliceerd: 5 problemen." in out, out
+    expected = [
+        "FOUT pakket/besluit.md, veld 'besluit_datum': '1-5-2024' is geen geldige datum.\n"
+        "    Oplossing: Schrijf de datum als JJJJ-MM-DD: 2024-05-01 (gelezen als dag-maand-jaar).",
+        "FOUT pakket/besluit.md, veld 'organisatie': dit verplichte veld ontbreekt of is leeg.",
+        "FOUT pakket/documenten/4.pdf: dit bestand hoort niet bij het pakket",
+        "FOUT pakket/inventaris.csv, rij 3, kolom 'beoordeling': 'deels openbar' is geen geldige beoordeling.\n"
+        "    Oplossing: Bedoelde u 'deels openbaar'?",
+        "FOUT pakket/inventaris.csv, rij 4, kolom 'bestand': het bestand 'documenten/3-bestaat-niet.pdf'",
+    ]
+    for line in expected:
+        assert line in out, (line, out)
