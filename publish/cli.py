@@ -372,7 +372,9 @@ def _ssh_missing(site) -> str:
 def _refuse(verb: str, what: str, fix: str = "", status: int = 1) -> NoReturn:
     """approve and withdraw stop before writing anything: one Dutch message (what is wrong, how to fix it) and
     the documented exit status: 1 the package or the key, 2 the site settings (README, 'Commands')."""
-    click.echo(f"Niet {verb}: {what} Er is niets vastgelegd." + (f"\n    Oplossing: {fix}" if fix else ""))
+    # A message ending in a command or key to copy gets no full stop glued to it: the closing sentence goes on its own line.
+    end = " " if what.rstrip().endswith((".", "!", "?")) else "\n"
+    click.echo(f"Niet {verb}: {what.rstrip()}{end}Er is niets vastgelegd." + (f"\n    Oplossing: {fix}" if fix else ""))
     sys.exit(status)
 
 

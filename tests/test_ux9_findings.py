@@ -229,3 +229,14 @@ def test_typical_mistakes_are_all_reported_at_once_with_file_field_row_and_fix(t
     ]
     for line in expected:
         assert line in out, (line, out)
+
+
+def test_a_refusal_ending_in_a_command_to_copy_gets_no_full_stop_glued_to_it(make_package, cli):
+    pkg = make_package()
+    public = f"{DEMO_KEY}.pub"
+    result = cli("approve", str(pkg), "--sleutel", public, "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(f"Geef dat bestand: --sleutel {DEMO_KEY}"), lines
+    assert lines[1] == "Er is niets vastgelegd.", lines
+    assert not (pkg / "goedkeuring.json").exists()
