@@ -318,8 +318,12 @@ def check(
                 and r.problems.has_errors
                 and not any(p.code == "goedkeuring.verlopen" for p in r.problems)
             ):
+                from .approval import read_record
+
+                recorded = (read_record(r.folder) or {}).get("bestanden", {})
                 for rel in f.approval.changed:
-                    click.echo(f"     {safe(rel)}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
+                    how = "toegevoegd" if rel not in recorded else "verwijderd" if not (r.folder / rel).exists() else "gewijzigd"
+                    click.echo(f"     {safe(rel)}: {how} na de goedkeuring.")
             if r.decision is not None and r.decision.inventory_file is not None:
                 rows = len(r.decision.inventory)
                 click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {count(rows, 'rij', 'rijen')} gelezen.")

@@ -240,3 +240,15 @@ def test_a_refusal_ending_in_a_command_to_copy_gets_no_full_stop_glued_to_it(mak
     assert lines[0].endswith(f"Geef dat bestand: --sleutel {DEMO_KEY}"), lines
     assert lines[1] == "Er is niets vastgelegd.", lines
     assert not (pkg / "goedkeuring.json").exists()
+
+
+def test_check_says_which_files_were_changed_and_which_added_after_the_approval(tmp_path, decisions, make_package, cli):
+    pkg = make_package()
+    approve(pkg)
+    with (pkg / "besluit.md").open("a", encoding="utf-8") as handle:
+        handle.write("Nog een zin.\n")
+    (pkg / "concept.docx").write_text("concept")
+    out = _check(cli, decisions, tmp_path).stdout
+    assert "     besluit.md: gewijzigd na de goedkeuring.\n" in out, out
+    assert "     concept.docx: toegevoegd na de goedkeuring.\n" in out, out
+    assert "FOUT pakket/concept.docx: dit bestand hoort niet bij het pakket" in out
