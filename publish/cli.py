@@ -965,8 +965,10 @@ def init(folder: Path) -> None:
         _print_problems(problems)
         sys.exit(1)
     click.echo(
-        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/, README.md en de handleidingen in docs/.\n"
-        f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
+        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, ondertekenaars.txt, decisions/, README.md en de handleidingen "
+        "in docs/.\n"
+        f"Vul deel 1 van {folder}/mkdocs.yml in, zet in {folder}/ondertekenaars.txt wie mag goedkeuren (zonder komt er "
+        f"niets op de site; zie docs/beheer.md), zet besluiten in {folder}/decisions/ en bouw de site met:\n"
         f"    cd {folder} && {woo_publish_command()} build"
     )
 

@@ -203,6 +203,11 @@ def test_readme_names_everything_init_creates(tmp_path):
         assert f"`{name.rstrip('/')}" in row, name
     for guide in guides:
         assert f"`{guide}`" in paragraph, guide
+    # What init says and the settings file it writes point at what is there.
+    assert "mkdocs.yml, ondertekenaars.txt, decisions/, README.md en de handleidingen in docs/." in result.stdout
+    assert "/ondertekenaars.txt wie mag goedkeuren (zonder komt er niets op de site" in result.stdout
+    settings = (tmp_path / "site" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "# Meer uitleg: docs/beheer.md in deze map" in settings and "broncode" not in settings
 
 
 # -- part B: a communications officer's typical mistakes, all reported in one run ----------------------------------
