@@ -365,7 +365,7 @@ class _Loader:
             what, fix = _yaml_problem(problem, str(getattr(exc, "context", "") or ""))
             key = _key_on_line(raw, mark.line + 1) if mark is not None else ""
             if key and f"'{key}'" not in what:
-                what += f" (veld '{key}')"
+                what += f", op de regel van veld '{key}'"
             self._salvage_allowed(raw)
             self.err(METADATA_FILE, where, f"de kop (YAML) kan niet gelezen worden: {what}.", fix, "besluit.yaml")
             return None

@@ -88,7 +88,7 @@ def test_broken_header_still_honours_the_allowed_values_and_names_the_line(tmp_p
     out = result.stdout
     assert result.returncode == 1
     assert (
-        "FOUT pakket/besluit.md, regel 3: de kop (YAML) kan niet gelezen worden: er staat een dubbele punt (:) in een waarde (veld 'titel')."
+        "FOUT pakket/besluit.md, regel 3: de kop (YAML) kan niet gelezen worden: er staat een dubbele punt (:) in een waarde, op de regel van veld 'titel'."
         in out
     )
     assert 'Oplossing: Zet een tekst met een dubbele punt tussen aanhalingstekens, bijvoorbeeld titel: "' in out
