@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import grounds as grounds_catalogue
-from .dates import iso_fix, parse_iso, parse_loose
+from .dates import impossible_date, iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import InventoryLimits, address_clashes, cell_text, read_table
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
@@ -53,6 +53,19 @@ _ASSESSMENT_FORMS = {
 def normalise_assessment(text: str) -> str | None:
     key = re.sub(r"[\s\-_]+", " ", str(text or "").strip().lower()).strip(" .")
     return _ASSESSMENT_FORMS.get(key)
+
+
+def _choice_hint(f, text: str) -> str:
+    """'Bedoelde u '...'? ' for a choice field written nearly right ('deels openbar'), or written as an inventory writes
+    the same outcome ('gedeeltelijk openbaar', 'gedeeltelijk': 'deels openbaar'); "" when nothing is near."""
+    key = re.sub(r"[\s\-_]+", " ", str(text or "").strip().lower()).strip(" .")
+    choices = {str(c).lower(): str(c) for c in f.choices}
+    if f.core == "outcome":
+        outcome = normalise_assessment(key) or normalise_assessment(key + " openbaar")
+        if outcome in f.choices:
+            return f"Bedoelde u '{outcome}'? "
+    close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.75) if key else []
+    return f"Bedoelde u '{choices[close[0]]}'? " if close else ""
 
 
 def assessment_hint(text: str) -> str:
@@ -569,7 +582,7 @@ class _Loader:
                     METADATA_FILE,
                     f"veld '{key}'",
                     (f.message or "'{value}' is geen toegestane waarde.").format(value=meta.get(key)),
-                    f.fix or "Gebruik een van: " + ", ".join(f.choices) + ".",
+                    _choice_hint(f, text) + (f.fix or "Gebruik een van: " + ", ".join(f.choices) + "."),
                     f.code or "veld.waarde",
                 )
             return value
@@ -823,7 +836,8 @@ class _Loader:
                         rel,
                         f"{where}, {col('datum')}",
                         f"'{cell_text(raw_date)}' is geen geldige datum.",
-                        "Schrijf de datum als JJJJ-MM-DD of DD-MM-JJJJ (of zoals e-discovery-software: "
+                        impossible_date(cell_text(raw_date))
+                        or "Schrijf de datum als JJJJ-MM-DD of DD-MM-JJJJ (of zoals e-discovery-software: "
                         "M/D/JJJJ U:MM AM UTC), of laat de cel leeg.",
                         "inventaris.datum",
                     )

@@ -257,3 +257,22 @@ def test_check_says_which_files_were_changed_and_which_added_after_the_approval(
     assert "     besluit.md: gewijzigd na de goedkeuring.\n" in out, out
     assert "     concept.docx: toegevoegd na de goedkeuring.\n" in out, out
     assert "FOUT pakket/concept.docx: dit bestand hoort niet bij het pakket" in out
+
+
+def test_outcome_written_as_an_inventory_writes_it_and_a_day_that_does_not_exist_get_a_precise_fix(
+    tmp_path, decisions, make_package, cli
+):
+    rows = [
+        ["1", "Verslag overleg", "31-06-2024", "openbaar", "", "documenten/1.pdf"],
+        ["2", "E-mail over planning", "2024-01-12", "deels openbaar", "5.1.2.e", "documenten/2.pdf"],
+    ]
+    make_package("pakket", meta={"besluit": "gedeeltelijk"}, rows=rows)
+    out = _check(cli, decisions, tmp_path).stdout
+    assert (
+        "FOUT pakket/besluit.md, veld 'besluit': 'gedeeltelijk' is geen geldige uitkomst.\n"
+        "    Oplossing: Bedoelde u 'deels openbaar'? Gebruik een van: openbaar, deels openbaar," in out
+    ), out
+    assert (
+        "FOUT pakket/inventaris.csv, rij 2, kolom 'datum': '31-06-2024' is geen geldige datum.\n"
+        "    Oplossing: De datum 31-06-2024 bestaat niet: juni heeft 30 dagen. Controleer de dag en de maand." in out
+    ), out
