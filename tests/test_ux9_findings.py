@@ -276,3 +276,17 @@ def test_outcome_written_as_an_inventory_writes_it_and_a_day_that_does_not_exist
         "FOUT pakket/inventaris.csv, rij 2, kolom 'datum': '31-06-2024' is geen geldige datum.\n"
         "    Oplossing: De datum 31-06-2024 bestaat niet: juni heeft 30 dagen. Controleer de dag en de maand." in out
     ), out
+
+
+def test_check_outside_the_site_folder_does_not_tell_staff_to_approve_again(tmp_path, decisions, make_package):
+    pkg = make_package()
+    approve(pkg)
+    elsewhere = tmp_path / "ergens"
+    elsewhere.mkdir()
+    result = run_cli("check", str(decisions), "--vandaag", "2024-06-01", cwd=elsewhere)
+    out = result.stdout
+    assert result.returncode == 1
+    assert "LET OP: er is geen mkdocs.yml gevonden" in out
+    assert "FOUT pakket/goedkeuring.json: de goedkeuring is niet geldig ondertekend" in out
+    assert "Oplossing: Opnieuw goedkeuren helpt niet: voer de opdracht uit in de map van de site (waar mkdocs.yml staat)" in out
+    assert "Laat het pakket (opnieuw) goedkeuren" not in out, out
