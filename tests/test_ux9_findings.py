@@ -4,7 +4,9 @@ header, Dutch comments from ``woo-publish headers``. Each test runs the real det
 
 from __future__ import annotations
 
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -290,3 +292,23 @@ def test_check_outside_the_site_folder_does_not_tell_staff_to_approve_again(tmp_
     assert "FOUT pakket/goedkeuring.json: de goedkeuring is niet geldig ondertekend" in out
     assert "Oplossing: Opnieuw goedkeuren helpt niet: voer de opdracht uit in de map van de site (waar mkdocs.yml staat)" in out
     assert "Laat het pakket (opnieuw) goedkeuren" not in out, out
+
+
+@pytest.mark.slow
+def test_cache_signed_with_another_key_is_reported_in_dutch_without_item_s(tmp_path, decisions, make_package, cli):
+    import os
+
+    approve(make_package())
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    args = ["build", str(decisions), "--out", str(out), "--cache", str(cache), "--vandaag", "2024-06-01"]
+    args += ["--config", str(ROOT / "mkdocs.yml")]
+    env = dict(os.environ)
+    for name in ("een", "twee"):
+        env.pop("WOO_CACHE_KEY_FILE", None)
+        env["XDG_CONFIG_HOME"] = str(tmp_path / f"config-{name}")  # each its own cache key, made on first use
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "woo-publish"), *args], env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"WAARSCHUWING .*cache: \d+ onderdelen in de bouwcache waren niet ondertekend met de sleutel", result.stdout)
+    assert "item(s)" not in result.stdout
