@@ -166,6 +166,14 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # `woo-publish check | head`: the reader stopped reading; nothing is wrong with the site. Python's own
+            # recipe: point stdout at /dev/null so flushing at exit raises nothing, and stop quietly.
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_FAILURE)
         except OSError as exc:
             click.echo(f"MISLUKT: {describe_os_error(exc)} Er is niets (verder) geschreven.", err=True)
             sys.exit(EXIT_FAILURE)
