@@ -287,6 +287,10 @@ class PackageTexts:
             result = self.packages.get(name)
             found: list[str] = []
             if result is not None:
+                from .model import SpilledDecision
+
+                if isinstance(result.decision, SpilledDecision):  # issue 19: its text is on disk; never attribute on a part
+                    raise TypeError(f"het besluit van {name} is niet geladen voor de scriptcontrole")
                 _strings(result.decision, found)
                 _strings(getattr(result, "history", []), found)
             self.cache[name] = _flat("\n".join(found))
