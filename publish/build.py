@@ -26,6 +26,7 @@ from .approval import Trust
 from .cache import Cache, hash_memo
 from .cachestore import CacheKeyError
 from .cluster import ClusterError
+from .compact import KeySet, PageOwners, SpilledLines
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
@@ -648,8 +649,8 @@ def _write_site(
             packages = _Packages({r.name: r for r in [*publishable, *withdrawn]}, spilled)
             cache = inspector.cache
             reuse = LiveReuse(cache, out)
-            used_pages: set[str] = set()
-            used_sources: set[str] = set()  # page-cache keys of the decisions' generated pages (publish/pagecache.py)
+            used_pages = KeySet()  # render keys of the streamed pages (issue 19: 32 bytes each, compact.KeySet)
+            used_sources = KeySet()  # page-cache keys of the decisions' generated pages (publish/pagecache.py)
             while True:
                 # Until no page carries script markup from a package: each round refuses the packages it
                 # comes from and builds the pages again without them.
@@ -951,9 +952,9 @@ def _peak_rss_mib() -> float | None:
 def _save_incremental(
     cache: Cache,
     reuse: LiveReuse,
-    used_pages: set[str],
+    used_pages: KeySet | set[str],
     report: BuildReport,
-    used_sources: set[str] | None = None,
+    used_sources: KeySet | set[str] | None = None,
     used_fragments: set[str] | None = None,
 ) -> None:
     """After the swap: record the live site's reusable files and prune what this build did not use.
@@ -1249,7 +1250,7 @@ def _write_sources(
     reuse: LiveReuse | None = None,
     cache: Cache | None = None,
     stats: dict[str, int] | None = None,
-    used_keys: set[str] | None = None,
+    used_keys: KeySet | set[str] | None = None,
 ):
     """The site's own pages and files, then the generated pages. Returns the generated pages (their
     bodies let go once written), the site's own files by their place in the output (for naming the
@@ -1268,14 +1269,19 @@ def _write_sources(
         reuse.clean_bodies if reuse is not None else frozenset(),
         reuse.clean_bodies_now if reuse is not None else None,
     )
-    to_stream: dict[str, None] = {}
+    # Issue 19: the streamed pages' source paths wait in a file of the build's work folder, in order (each once: a
+    # page already written there was listed when it was first written), and the generated pages are held only as
+    # what the script check of the built site reads of them (compact.PageOwners).
+    to_stream = SpilledLines(streamed.parent / "streamed-paths.txt") if streamed is not None else None
 
     def sink(page) -> None:
         checker.add(page)
         path = page.source_path
-        if streamed is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
+        if to_stream is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
+            listed = (streamed / path).exists()
             write_sources([page], streamed)
-            to_stream[path] = None
+            if not listed:
+                to_stream.append(path)
         else:
             write_sources([page], sources)
 
@@ -1288,6 +1294,7 @@ def _write_sources(
         sink=sink,
         cache=cache,
         known_clean=reuse.clean_bodies if reuse is not None else frozenset(),
+        pages=PageOwners(),  # type: ignore[arg-type]  # a list's ``append``, holding only what the check reads
     )
     pages = generator.generate()
     if stats is not None:
@@ -1296,8 +1303,8 @@ def _write_sources(
         if generator.cache_refused:
             stats["paginacache_geweigerd"] = stats.get("paginacache_geweigerd", 0) + generator.cache_refused
     if used_keys is not None:
-        used_keys |= generator.used_keys
-    return pages, static, skipped, checker.check, list(to_stream)
+        used_keys.update(generator.used_keys)
+    return pages, static, skipped, checker.check, to_stream.close() if to_stream is not None else []
 
 
 def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[str]]:
