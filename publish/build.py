@@ -793,7 +793,7 @@ class SpilledPdfs:
     decision in an anonymous temporary file beside the output (unlinked when made: nobody else can open it, and it
     is gone with the process, also after a SIGTERM or a crash). Only the byte offsets stay in memory.
 
-    The decision model with its inventory (``PackageResult.decision``, about 16 KB a decision) waits in the same file
+    The decision model with its inventory (``PackageResult.decision``, about 24 KB a decision) waits in the same file
     (``spill_decision``), as the validation cache encodes it (``validationcache._Codec``: a fixed list of model
     classes, paths relative to the package folder); in memory only a ``model.SpilledDecision`` stays (folder, name,
     type, kenmerk, number of rows). A full view loads it back (``decision``), and so do the script check and the
