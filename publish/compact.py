@@ -6,8 +6,8 @@
 - ``PathSet``: the streamed pages found clean (the script check of the built site skips them), by their place in the
   site, as the SHA-256 of each place in a ``KeySet``.
 - ``PageOwners``: the generated pages as the script check of the built site reads them, the file each page is
-  written to and the packages whose data it shows; not the pages' titles, bodies or digests, and each tuple of
-  packages held once.
+  written to (the SHA-256 of its place) and the packages whose data it shows (an index into the distinct tuples of
+  packages); not the pages' titles, bodies or digests.
 - ``SpilledLines``: the source paths of the pages rendered one at a time after mkdocs' own, in a file in the build's
   work folder, read back in order.
 """
@@ -126,23 +126,71 @@ class PathSet:
 
 class PageOwners:
     """The generated pages, by the file each is written to (``scriptcheck.page_path``), and the packages whose data each
-    shows: what ``scriptcheck.check_site`` reads of them. ``append`` takes a page (``pages.Page``) as a list would; a
-    later page at the same place replaces an earlier one."""
+    shows: what ``scriptcheck.check_site`` reads of them (``get``). ``append`` takes a page (``pages.Page``) as a list
+    would; a later page at the same place replaces an earlier one. Each place is held as the 32 bytes of its SHA-256 in
+    one ``bytearray`` and its packages as an index into the distinct tuples of packages (4 bytes): about 36 bytes a
+    page. Sorted on the first ``get`` (numpy; stable, so the last page at a place wins)."""
 
-    __slots__ = ("owners", "_tuples")
+    __slots__ = ("_places", "_owners", "_tuples", "_ids", "_index")
 
     def __init__(self) -> None:
-        self.owners: dict[str, tuple[str, ...]] = {}
-        self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        from array import array
+
+        self._places = bytearray()
+        self._owners = array("I")
+        self._tuples: list[tuple[str, ...]] = []
+        self._ids: dict[tuple[str, ...], int] = {}
+        self._index = None  # numpy view of ``_places`` while it is sorted and unique
+
+    @staticmethod
+    def _place(rel: str) -> bytes:
+        import hashlib
+
+        return hashlib.sha256(rel.encode("utf-8", "surrogatepass")).digest()
 
     def append(self, page) -> None:
         from .scriptcheck import page_path
 
         packages = tuple(page.packages)
-        self.owners[page_path(page.url)] = self._tuples.setdefault(packages, packages)
+        owner = self._ids.get(packages)
+        if owner is None:
+            owner = self._ids[packages] = len(self._tuples)
+            self._tuples.append(packages)
+        self._index = None  # releases the view, so the bytearray can grow
+        self._places += self._place(page_path(page.url))
+        self._owners.append(owner)
+
+    def _sorted(self):
+        if self._index is None:
+            from array import array
+
+            import numpy as np
+
+            places = np.frombuffer(bytes(self._places), dtype="S32")
+            order = np.argsort(places, kind="stable")
+            places = places[order]
+            last = np.ones(len(places), dtype=bool)  # of equal places, the one added last
+            last[:-1] = places[1:] != places[:-1]
+            owners = np.frombuffer(self._owners.tobytes(), dtype=np.uint32)[order][last]
+            self._places = bytearray(places[last].tobytes())
+            self._owners = array("I", owners.tobytes())
+            del places, order, last, owners
+            self._index = np.frombuffer(self._places, dtype="S32")
+        return self._index
+
+    def get(self, rel: object, default=None):
+        """The packages the page written to ``rel`` shows (``default`` when no generated page is written there)."""
+        if not isinstance(rel, str):
+            return default
+        index = self._sorted()
+        place = self._place(rel)
+        at = int(index.searchsorted(place, "left"))
+        if at == int(index.searchsorted(place, "right")):
+            return default
+        return self._tuples[self._owners[at]]
 
     def __len__(self) -> int:
-        return len(self.owners)
+        return len(self._sorted())
 
 
 class SpilledLines:

@@ -375,7 +375,7 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
     from .compact import PageOwners
 
     # The packages each generated page shows, by the file it is written to (issue 19: compact.PageOwners in the build).
-    generated = pages.owners if isinstance(pages, PageOwners) else {page_path(p.url): p.packages for p in pages}
+    generated = pages if isinstance(pages, PageOwners) else {page_path(p.url): p.packages for p in pages}
     allowed = set(site.inline_scripts)
     used: set[str] = set()
     sources = None

@@ -71,14 +71,37 @@ def test_page_owners_give_the_packages_each_page_file_shows():
     ]
     for page in pages:
         owners.append(page)
-    assert owners.owners == {
+    expected = {
         "besluiten/a/index.html": ("a",),
         "besluiten/a/document/1/index.html": ("a",),
         "index.html": (),
         "lijst/index.html": ("b",),
         "feed.xml": ("a",),
     }
-    assert owners.owners["besluiten/a/index.html"] is owners.owners["feed.xml"]
+    assert len(owners) == len(expected)
+    for rel, packages in expected.items():
+        assert owners.get(rel) == packages
+    assert owners.get("besluiten/a/") is None and owners.get("lijst/index.htm", "geen") == "geen" and owners.get(1) is None
+    assert owners.get("besluiten/a/index.html") is owners.get("feed.xml")  # one tuple of packages, held once
+    owners.append(SimpleNamespace(url="besluiten/a/", packages=("c",)))  # after a look-up: sorted again
+    owners.append(SimpleNamespace(url="nieuw/", packages=("a",)))
+    assert owners.get("besluiten/a/index.html") == ("c",) and owners.get("nieuw/index.html") == ("a",)
+    assert owners.get("lijst/index.html") == ("b",) and len(owners) == len(expected) + 1
+
+
+def test_page_owners_answer_as_the_list_of_pages_does_for_many_pages():
+    import random
+
+    rng = random.Random(7)
+    owners, plain = PageOwners(), {}
+    for n in range(3000):
+        page = SimpleNamespace(url=f"besluiten/{rng.randrange(800)}/document/{rng.randrange(4)}/", packages=(f"p{n % 50}",))
+        owners.append(page)
+        plain[page.url + "index.html"] = page.packages
+    for n in range(800):
+        for d in range(5):
+            rel = f"besluiten/{n}/document/{d}/index.html"
+            assert owners.get(rel) == plain.get(rel)
 
 
 def test_spilled_lines_come_back_in_order(tmp_path: Path):
