@@ -6,6 +6,7 @@ written at all when any package is refused.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -25,6 +26,7 @@ from .approval import Trust
 from .cache import Cache, hash_memo
 from .cachestore import CacheKeyError
 from .cluster import ClusterError
+from .compact import KeySet, PageOwners, SpilledLines
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
@@ -390,6 +392,7 @@ def _build_with(
         spilled = SpilledPdfs(inspector.cache, opts.out.resolve())
         for r in publishable:
             spilled.spill(r)
+            spilled.spill_decision(r)
         inspector.forget_expected()  # each published file carries its own now (PublishedFile.expected_sha256)
         while True:
             try:
@@ -423,7 +426,10 @@ def _build_with(
             # Only what really went out (the script check may still have refused a package).
             try:
                 archive_published(
-                    [f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)], archive, today
+                    [f for f in fates if f.state != PUBLISH or any(f.used is r for r in publishable)],
+                    archive,
+                    today,
+                    spilled.result if spilled is not None else None,
                 )
             except (Exception, RecursionError) as exc:
                 if isinstance(exc, OSError):
@@ -455,9 +461,15 @@ def _build_with(
                 "kenmerk": r.decision.kenmerk,
                 "url": site.base_url + urls.publication(r.decision.slug, r.decision.kind.url_prefix),
                 "versie": "eerder goedgekeurd" if r.name in kept else "huidig",
-                "inventory_rows": len(r.decision.inventory),
+                "inventory_rows": _inventory_rows(r.decision),
             }
         )
+
+
+def _inventory_rows(d) -> int:
+    from .model import SpilledDecision
+
+    return d.inventory_rows if isinstance(d, SpilledDecision) else len(d.inventory)
 
 
 def _ensure(folder: Path) -> Path:
@@ -636,11 +648,11 @@ def _write_site(
             _release_sigterm()  # inside the ``try``: a SIGTERM held until now raises where ``finally`` removes the folder
             new_site = work / "site"
             sources = work / "site_src"
-            packages = {r.name: r for r in [*publishable, *withdrawn]}
+            packages = _Packages({r.name: r for r in [*publishable, *withdrawn]}, spilled)
             cache = inspector.cache
             reuse = LiveReuse(cache, out)
-            used_pages: set[str] = set()
-            used_sources: set[str] = set()  # page-cache keys of the decisions' generated pages (publish/pagecache.py)
+            used_pages = KeySet()  # render keys of the streamed pages (issue 19: 32 bytes each, compact.KeySet)
+            used_sources = KeySet()  # page-cache keys of the decisions' generated pages (publish/pagecache.py)
             while True:
                 # Until no page carries script markup from a package: each round refuses the packages it
                 # comes from and builds the pages again without them.
@@ -762,18 +774,38 @@ def _write_site(
                 _release_sigterm()
 
 
+class _Packages(dict):
+    """The packages by folder name, for the script check's attribution (``scriptcheck.PackageTexts``): ``get`` gives
+    a package with its whole decision model, loaded from ``spilled`` for that one package (issue 19)."""
+
+    def __init__(self, packages: dict[str, PackageResult], spilled: SpilledPdfs | None):
+        super().__init__(packages)
+        self.spilled = spilled
+
+    def get(self, name, default=None):
+        r = super().get(name, default)
+        return self.spilled.result(r) if self.spilled is not None and isinstance(r, PackageResult) else r
+
+
 class SpilledPdfs:
     """Issue 19: the PDF results of the publishable decisions (``PackageResult.pdfs``, about 20 KB a decision), kept
     on disk between validation and the site phases and read back per decision when its full view is made
     (``_summaries``): what a view needs of each PDF (SHA-256, pages, size of the published copy, and its page texts
     as the reference into the inspection cache, or the texts themselves when they are not there), one JSON line per
     decision in an anonymous temporary file beside the output (unlinked when made: nobody else can open it, and it
-    is gone with the process, also after a SIGTERM or a crash). Only the byte offsets stay in memory."""
+    is gone with the process, also after a SIGTERM or a crash). Only the byte offsets stay in memory.
+
+    The decision model with its inventory (``PackageResult.decision``, about 24 KB a decision) waits in the same file
+    (``spill_decision``), as the validation cache encodes it (``validationcache._Codec``: a fixed list of model
+    classes, paths relative to the package folder); in memory only a ``model.SpilledDecision`` stays (folder, name,
+    type, kenmerk, number of rows). A full view loads it back (``decision``), and so do the script check and the
+    archive for one decision at a time (``result``)."""
 
     def __init__(self, cache: Cache, out: Path):
         out.parent.mkdir(parents=True, exist_ok=True)
         self.cache = cache
         self.where: dict[str, tuple[int, int]] = {}
+        self.models: dict[str, tuple[int, int]] = {}  # where each spilled decision model is
         # Where the file system cannot make a file without a name, it is made with one and unlinked right away: a
         # SIGTERM is held in between, so none is left behind.
         _hold_sigterm()
@@ -815,6 +847,47 @@ class SpilledPdfs:
             res.texts = texts  # type: ignore[assignment]  # CachedTexts: a sequence of str, as in PdfInspector
         return pdfs
 
+    def spill_decision(self, r: PackageResult) -> None:
+        """Write ``r``'s decision model to the file and keep only its ``SpilledDecision`` (a model the encoding does
+        not take stays in memory as it is). Its validation-cache entry, which holds the same model, is let go."""
+        from .model import Decision, SpilledDecision
+        from .validationcache import Uncacheable, _Codec
+
+        d = r.decision
+        if type(d) is not Decision:
+            return
+        try:
+            encoded = _Codec(d.folder).encode(d)
+        except (Uncacheable, RecursionError):
+            return
+        data = json.dumps(encoded, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
+        self.file.seek(0, os.SEEK_END)
+        self.models[r.name] = (self.file.tell(), len(data))
+        self.file.write(data)
+        r.decision = SpilledDecision(d)  # type: ignore[assignment]  # its stand-in, see model.SpilledDecision
+        r.cached = None  # validation is done with it (``ValidationCache.finish``); on a hit it holds the model too
+
+    def decision(self, r: PackageResult):
+        """``r``'s whole decision model (``r.decision`` when it was not spilled)."""
+        from .model import Decision
+        from .validationcache import _Codec
+
+        place = self.models.get(r.name)
+        if place is None:
+            return r.decision
+        self.file.seek(place[0])
+        d = _Codec(r.decision.folder).decode(json.loads(self.file.read(place[1])))
+        if type(d) is not Decision:  # only this process writes the file: never expected
+            raise ValueError(f"het besluit van {r.name} kwam niet terug uit het tijdelijke bestand")
+        return d
+
+    def result(self, r: PackageResult) -> PackageResult:
+        """``r`` with its whole decision model, for one consumer and one decision at a time (``r`` itself when its
+        model was not spilled); its PDF results stay spilled (``load``)."""
+        if r.name not in self.models:
+            return r
+        return dataclasses.replace(r, decision=self.decision(r))
+
     def close(self) -> None:
         self.file.close()
 
@@ -829,8 +902,8 @@ def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spille
     results = {r.decision.slug: r for r in publishable}
 
     def view_of(r: PackageResult) -> DecisionView:
-        pdfs = spilled.load(r) if spilled is not None else r.pdfs
-        return build_views([r.decision], pdfs, inspector.published_copy, {r.decision.slug: r.history})[0]
+        pdfs, decision = (spilled.load(r), spilled.decision(r)) if spilled is not None else (r.pdfs, r.decision)
+        return build_views([decision], pdfs, inspector.published_copy, {decision.slug: r.history})[0]
 
     summaries = []
     for r in publishable:  # one package at a time, so a failure names its package
@@ -881,9 +954,9 @@ def _peak_rss_mib() -> float | None:
 def _save_incremental(
     cache: Cache,
     reuse: LiveReuse,
-    used_pages: set[str],
+    used_pages: KeySet | set[str],
     report: BuildReport,
-    used_sources: set[str] | None = None,
+    used_sources: KeySet | set[str] | None = None,
     used_fragments: set[str] | None = None,
 ) -> None:
     """After the swap: record the live site's reusable files and prune what this build did not use.
@@ -1179,7 +1252,7 @@ def _write_sources(
     reuse: LiveReuse | None = None,
     cache: Cache | None = None,
     stats: dict[str, int] | None = None,
-    used_keys: set[str] | None = None,
+    used_keys: KeySet | set[str] | None = None,
 ):
     """The site's own pages and files, then the generated pages. Returns the generated pages (their
     bodies let go once written), the site's own files by their place in the output (for naming the
@@ -1198,14 +1271,19 @@ def _write_sources(
         reuse.clean_bodies if reuse is not None else frozenset(),
         reuse.clean_bodies_now if reuse is not None else None,
     )
-    to_stream: dict[str, None] = {}
+    # Issue 19: the streamed pages' source paths wait in a file of the build's work folder, in order (each once: a
+    # page already written there was listed when it was first written), and the generated pages are held only as
+    # what the script check of the built site reads of them (compact.PageOwners).
+    to_stream = SpilledLines(streamed.parent / "streamed-paths.txt") if streamed is not None else None
 
     def sink(page) -> None:
         checker.add(page)
         path = page.source_path
-        if streamed is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
+        if to_stream is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
+            listed = (streamed / path).exists()
             write_sources([page], streamed)
-            to_stream[path] = None
+            if not listed:
+                to_stream.append(path)
         else:
             write_sources([page], sources)
 
@@ -1218,6 +1296,7 @@ def _write_sources(
         sink=sink,
         cache=cache,
         known_clean=reuse.clean_bodies if reuse is not None else frozenset(),
+        pages=PageOwners(),  # type: ignore[arg-type]  # a list's ``append``, holding only what the check reads
     )
     pages = generator.generate()
     if stats is not None:
@@ -1226,8 +1305,8 @@ def _write_sources(
         if generator.cache_refused:
             stats["paginacache_geweigerd"] = stats.get("paginacache_geweigerd", 0) + generator.cache_refused
     if used_keys is not None:
-        used_keys |= generator.used_keys
-    return pages, static, skipped, checker.check, list(to_stream)
+        used_keys.update(generator.used_keys)
+    return pages, static, skipped, checker.check, to_stream.close() if to_stream is not None else []
 
 
 def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[str]]:

@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Container
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -194,7 +195,7 @@ class Cache:
         except (ValueError, KeyError, TypeError, RecursionError, AttributeError):
             return None
 
-    def prune(self, kind: str, keep: set[str]) -> int:
+    def prune(self, kind: str, keep: Container[str]) -> int:
         """Remove the entries of ``kind`` whose key is not in ``keep`` (those no build used last time)."""
         removed = 0
         for name in list(self.store.names(kind)):

@@ -261,14 +261,16 @@ def unavailable_page(f: Fate) -> dict | None:
     return {"kenmerk": kenmerk, "url": urls.publication(slugify(kenmerk), prefix), "package": f.name}
 
 
-def archive_published(fates: list[Fate], archive: Archive, today: dt.date) -> None:
-    """After a successful build: remember what was published as is; forget what was withdrawn."""
+def archive_published(fates: list[Fate], archive: Archive, today: dt.date, full=None) -> None:
+    """After a successful build: remember what was published as is; forget what was withdrawn. ``full``: a package
+    result with its whole decision model (issue 19: the build keeps a publishable decision's model on disk,
+    ``build.SpilledPdfs.result``), read only where a withdrawal needs the inventory."""
     from .approval import read_record, sha256_file
     from .package import APPROVAL_FILE
 
     shared = _published_elsewhere(fates, archive)
     for f in fates:
-        _remember_withdrawals(f, archive, shared)
+        _remember_withdrawals(f, archive, shared, full)
         if f.state == WITHDRAWN:
             w = f.current.withdrawal or (f.archived.withdrawal if f.archived else None)
             if w is not None:
@@ -315,7 +317,7 @@ def _published_elsewhere(fates: list[Fate], archive: Archive) -> dict[str, set[s
     return out
 
 
-def _remember_withdrawals(f: Fate, archive: Archive, shared: dict[str, set[str]] | None = None) -> None:
+def _remember_withdrawals(f: Fate, archive: Archive, shared: dict[str, set[str]] | None = None, full=None) -> None:
     """Every signed withdrawal seen in a build that went out is remembered per decision (kenmerk and type), with the
     SHA-256 of a withdrawn document's file: deleting wijzigingen.json or renaming the folder does not undo it.
 
@@ -333,6 +335,8 @@ def _remember_withdrawals(f: Fate, archive: Archive, shared: dict[str, set[str]]
         withdrawals = [c for c in r.history if c.kind in (WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT)]
         if not kenmerk or not withdrawals:
             continue
+        if full is not None:
+            r = full(r)  # its inventory and files, loaded for this one decision
         files: dict[str, str] = {}
         rows = {row.nr: row for row in r.decision.inventory} if r.decision is not None else {}
         for c in withdrawals:

@@ -129,3 +129,24 @@ def _ground_key(ground_id: str) -> tuple:
 
 def ground_sort_key(ground: Ground) -> tuple:
     return (ground.law, _ground_key(ground.id))
+
+
+class SpilledDecision:
+    """Issue 19: what stays in memory of a publishable decision whose model (``Decision`` with its inventory) waits on
+    disk for the site phases (``build.SpilledPdfs``): its folder, name, type and kenmerk (the report, refusals and the
+    archive name a decision by them) and the number of inventory rows (the report). Everything else is loaded back
+    per decision (``SpilledPdfs.result``); a consumer that reads another field gets an AttributeError, never a
+    silently empty value."""
+
+    __slots__ = ("folder", "name", "type", "kenmerk", "slug", "inventory_rows")
+
+    def __init__(self, d: Decision):
+        self.folder, self.name, self.type, self.kenmerk = d.folder, d.name, d.type, d.kenmerk
+        self.slug = d.slug
+        self.inventory_rows = len(d.inventory)
+
+    @property
+    def kind(self):
+        from .types import get
+
+        return get(self.type)

@@ -287,6 +287,10 @@ class PackageTexts:
             result = self.packages.get(name)
             found: list[str] = []
             if result is not None:
+                from .model import SpilledDecision
+
+                if isinstance(result.decision, SpilledDecision):  # issue 19: its text is on disk; never attribute on a part
+                    raise TypeError(f"het besluit van {name} is niet geladen voor de scriptcontrole")
                 _strings(result.decision, found)
                 _strings(getattr(result, "history", []), found)
             self.cache[name] = _flat("\n".join(found))
@@ -368,7 +372,10 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
     script markup at all (issue 19: the render cache records it), so scanning them again finds nothing."""
     check = Check()
     texts = PackageTexts(packages)
-    generated = {page_path(p.url): p for p in pages}
+    from .compact import PageOwners
+
+    # The packages each generated page shows, by the file it is written to (issue 19: compact.PageOwners in the build).
+    generated = pages if isinstance(pages, PageOwners) else {page_path(p.url): p.packages for p in pages}
     allowed = set(site.inline_scripts)
     used: set[str] = set()
     sources = None
@@ -379,9 +386,9 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
         path = site_dir / rel
         text = path.read_text(encoding="utf-8", errors="replace")
         for finding in scan_html(text):
-            page = generated.get(rel)
-            if page is not None and page.packages and finding.in_content:
-                names = texts.showing(page.packages, finding, only_one_is_enough=False)
+            shows = generated.get(rel)
+            if shows and finding.in_content:
+                names = texts.showing(shows, finding, only_one_is_enough=False)
                 for name in names:
                     check.blame(name, rel, finding)
                 if names:

@@ -32,6 +32,8 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from .compact import KeySet, PathSet
+
 log = logging.getLogger(__name__)
 
 PLUGIN_NAME = "woo-pagina-stroom"
@@ -93,8 +95,8 @@ class StreamPages(BasePlugin):
         self.nav = self.files = self.env = None
         self.rendered = 0
         self.from_cache = 0
-        self.used: set[str] = set()  # render keys of this build (the rest of the cache is pruned)
-        self.clean: set[str] = set()  # pages (site-relative) known to hold no script markup at all
+        self.used = KeySet()  # render keys of this build (the rest of the cache is pruned; issue 19: compact)
+        self.clean = PathSet()  # pages (site-relative) known to hold no script markup at all (issue 19: compact)
 
     def on_nav(self, nav, config, files):
         self.nav, self.files = nav, files

@@ -227,3 +227,116 @@ def test_each_published_file_carries_the_hash_its_copy_must_have(results):
         for f in view.files:
             f.expected_sha256 = ""
         assert fingerprint_or_empty(view) == before
+
+
+# -- the decision model on disk (issue 19, mem9) --------------------------------------------------------------------
+
+
+def test_spilled_decision_models_come_back_as_they_were(results, tmp_path: Path):
+    """After the spill a publishable decision holds only what the report and the refusals name it by; its full
+    views, made from the model loaded back per decision, give the same pages, feed, open data and search index."""
+    from publish.build import _inventory_rows
+    from publish.model import SpilledDecision
+
+    rs, cache = results
+    expected = _everything(_full(rs, cache))
+    before = {r.name: r.decision for r in rs}
+    for r in rs:
+        r.cached = SimpleNamespace(decision=r.decision)  # a validation-cache hit holds the model too
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    try:
+        for r in rs:
+            spilled.spill(r)
+            spilled.spill_decision(r)
+            d = before[r.name]
+            assert type(r.decision) is SpilledDecision and r.cached is None
+            assert (r.decision.folder, r.decision.name, r.decision.type, r.decision.kenmerk, r.decision.slug) == (
+                d.folder,
+                d.name,
+                d.type,
+                d.kenmerk,
+                d.slug,
+            )
+            assert r.decision.kind.url_prefix == d.kind.url_prefix and _inventory_rows(r.decision) == len(d.inventory) == 5
+            for spilled_field in ("inventory", "title", "summary_markdown", "letter", "annexes", "meta", "grounds", "__dict__"):
+                assert not hasattr(r.decision, spilled_field)  # a consumer that forgets to load fails, never reads nothing
+        assert list((tmp_path / "uit").iterdir()) == []
+        for r in rs:
+            back = spilled.decision(r)
+            assert back == before[r.name] and back is not before[r.name]
+            assert spilled.result(r).decision == before[r.name] and spilled.result(r).history is r.history
+            assert type(r.decision) is SpilledDecision  # loading does not put the model back in memory
+        assert _everything(_summaries(rs, _inspector(cache), spilled)) == expected
+    finally:
+        spilled.close()
+
+
+def test_a_hostile_decision_model_survives_the_spill(tmp_path: Path):
+    """A folder name with a newline and bytes that are not UTF-8, and hostile text in every field: read back exactly.
+    A model the encoding does not take (a path outside its folder) stays in memory, whole."""
+    cache = Cache(tmp_path / "cache")
+    r = _result(tmp_path / "besluiten\n\x1b[31m", 1, cache)
+    r.folder = r.folder.with_name("pakket-\udcff\n")
+    r.decision.folder = r.folder
+    r.decision.name = r.folder.name
+    r.decision.letter = FileRef("besluit.pdf", r.folder / "besluit.pdf")
+    r.decision.summary_markdown = "\udcff\x00 tekst\n" + "\u202e" * 1000
+    whole = Decision(**{f: getattr(r.decision, f) for f in r.decision.__dataclass_fields__})
+    outside = _result(tmp_path / "anders", 2, cache)
+    outside.decision.letter = FileRef("besluit.pdf", tmp_path / "elders" / "besluit.pdf")
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    try:
+        spilled.spill_decision(r)
+        spilled.spill_decision(outside)
+        assert spilled.decision(r) == whole
+        assert type(outside.decision) is Decision and spilled.result(outside) is outside
+    finally:
+        spilled.close()
+
+
+def test_the_script_check_loads_a_spilled_decision_to_name_its_package(results, tmp_path: Path):
+    """The script check tells which package put markup on a page that shows several packages by their texts: it must
+    read the whole model, so a spilled one is loaded (``build._Packages``), and one that was not refuses loudly."""
+    from publish.build import _Packages
+    from publish.scriptcheck import Finding, PackageTexts
+
+    rs, cache = results
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    try:
+        for r in rs:
+            spilled.spill_decision(r)
+        names = tuple(r.name for r in rs)
+        finding = Finding("script", "script", "", "E-mail 3", True)  # only in pakket-3's inventory, no longer in memory
+        texts = PackageTexts(_Packages({r.name: r for r in rs}, spilled))
+        assert texts.showing(names, finding) == ["pakket-3"]
+        assert texts.showing(names, Finding("script", "script", "", "alert(1)", True)) == list(names)
+        with pytest.raises(TypeError, match="niet geladen"):
+            PackageTexts({r.name: r for r in rs}).showing(names, finding)
+    finally:
+        spilled.close()
+
+
+def test_the_archive_loads_a_spilled_decision_for_its_withdrawn_documents(results, tmp_path: Path):
+    """After the build the archive remembers a withdrawn document of a published decision by its file's SHA-256,
+    read from the decision's inventory: loaded for that decision (``fate.archive_published(..., full)``)."""
+    from publish.approval import sha256_file
+    from publish.fate import PUBLISH, Fate, _remember_withdrawals
+
+    rs, cache = results
+    r = next(r for r in rs if r.history)  # document 4 withdrawn
+    path = r.folder / "4.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4 ingetrokken")
+    remembered = []
+    archive = SimpleNamespace(remember_withdrawals=lambda *args: remembered.append(args))
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    try:
+        spilled.spill_decision(r)
+        fate = Fate(r, PUBLISH, r)
+        with pytest.raises(AttributeError):
+            _remember_withdrawals(fate, archive)  # read without loading: fails, never remembers nothing
+        _remember_withdrawals(fate, archive, None, spilled.result)
+        ((kenmerk, kind, changes, files, whole),) = remembered
+        assert (kenmerk, kind, files, whole) == (r.decision.kenmerk, "woo-besluit", {sha256_file(path): "4"}, {})
+    finally:
+        spilled.close()

@@ -1,0 +1,232 @@
+"""Issue 19, memory flat in the archive size: compact forms of what the build collects per page until its end.
+
+- ``KeySet``: the cache keys a build used (render keys of the streamed pages, page-cache keys), pruned against at the
+  end. A SHA-256 key in hex is held as its 32 bytes in one ``bytearray`` (no object per key: about 32 bytes a key
+  instead of 140 for a ``str`` in a ``set``), sorted and made unique when first asked; any other key in a plain set.
+- ``PathSet``: the streamed pages found clean (the script check of the built site skips them), by their place in the
+  site, as the SHA-256 of each place in a ``KeySet``.
+- ``PageOwners``: the generated pages as the script check of the built site reads them, the file each page is
+  written to (the SHA-256 of its place) and the packages whose data it shows (an index into the distinct tuples of
+  packages); not the pages' titles, bodies or digests.
+- ``SpilledLines``: the source paths of the pages rendered one at a time after mkdocs' own, in a file in the build's
+  work folder, read back in order.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+_HEX_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def _packed(key: object) -> bytes | None:
+    """The 32 bytes of a SHA-256 key in lowercase hex; None for any other key (held as it is)."""
+    if isinstance(key, str) and len(key) == 64 and _HEX_KEY.fullmatch(key):
+        return bytes.fromhex(key)
+    return None
+
+
+class KeySet:
+    """A set of cache keys with ``add``, ``|=``, ``in``, ``len`` and iteration (in no particular order)."""
+
+    __slots__ = ("_raw", "_index", "_other")
+
+    def __init__(self, keys: Iterable[str] = ()):
+        self._raw = bytearray()  # 32 bytes a key; sorted and unique while ``_index`` is set
+        self._index = None  # numpy view of ``_raw`` for look-ups, made on the first ``in``
+        self._other: set[str] = set()
+        self.update(keys)
+
+    def add(self, key: str) -> None:
+        raw = _packed(key)
+        if raw is None:
+            self._other.add(key)
+            return
+        self.add_raw(raw)
+
+    def add_raw(self, raw: bytes) -> None:
+        """A key given as its 32 bytes."""
+        self._index = None  # releases the view, so the bytearray can grow
+        self._raw += raw
+
+    def update(self, keys: Iterable[str]) -> None:
+        if isinstance(keys, KeySet):
+            self._index = None
+            self._raw += keys._raw
+            self._other |= keys._other
+            return
+        for key in keys:
+            self.add(key)
+
+    def __ior__(self, keys: Iterable[str]) -> KeySet:
+        self.update(keys)
+        return self
+
+    def _sorted(self):
+        if self._index is None:
+            import numpy as np
+
+            # "S32": fixed-width bytes; every record is exactly 32 bytes, so comparisons are of all 32 bytes
+            unique = np.unique(np.frombuffer(bytes(self._raw), dtype="S32"))
+            self._raw = bytearray(unique.tobytes())
+            del unique
+            self._index = np.frombuffer(self._raw, dtype="S32")
+        return self._index
+
+    def __contains__(self, key: object) -> bool:
+        raw = _packed(key)
+        if raw is None:
+            return key in self._other
+        return self.has_raw(raw)
+
+    def has_raw(self, raw: bytes) -> bool:
+        index = self._sorted()
+        return bool(index.searchsorted(raw, "right") > index.searchsorted(raw, "left"))
+
+    def __len__(self) -> int:
+        return len(self._sorted()) + len(self._other)
+
+    def __iter__(self) -> Iterator[str]:
+        self._sorted()
+        raw = bytes(self._raw)
+        for start in range(0, len(raw), 32):
+            yield raw[start : start + 32].hex()
+        yield from list(self._other)
+
+
+class PathSet:
+    """A set of paths (the streamed pages known clean, by their place in the site) with ``add`` and ``in``: each held as
+    the 32 bytes of its SHA-256 in a ``KeySet`` (about 32 bytes a path instead of about 150)."""
+
+    __slots__ = ("_keys",)
+
+    def __init__(self, paths: Iterable[str] = ()):
+        self._keys = KeySet()
+        for path in paths:
+            self.add(path)
+
+    @staticmethod
+    def _key(path: str) -> bytes:
+        import hashlib
+
+        return hashlib.sha256(path.encode("utf-8", "surrogatepass")).digest()
+
+    def add(self, path: str) -> None:
+        self._keys.add_raw(self._key(path))
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self._keys.has_raw(self._key(path))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class PageOwners:
+    """The generated pages, by the file each is written to (``scriptcheck.page_path``), and the packages whose data each
+    shows: what ``scriptcheck.check_site`` reads of them (``get``). ``append`` takes a page (``pages.Page``) as a list
+    would; a later page at the same place replaces an earlier one. Each place is held as the 32 bytes of its SHA-256 in
+    one ``bytearray`` and its packages as an index into the distinct tuples of packages (4 bytes): about 36 bytes a
+    page. Sorted on the first ``get`` (numpy; stable, so the last page at a place wins)."""
+
+    __slots__ = ("_places", "_owners", "_tuples", "_ids", "_index")
+
+    def __init__(self) -> None:
+        from array import array
+
+        self._places = bytearray()
+        self._owners = array("I")
+        self._tuples: list[tuple[str, ...]] = []
+        self._ids: dict[tuple[str, ...], int] = {}
+        self._index = None  # numpy view of ``_places`` while it is sorted and unique
+
+    @staticmethod
+    def _place(rel: str) -> bytes:
+        import hashlib
+
+        return hashlib.sha256(rel.encode("utf-8", "surrogatepass")).digest()
+
+    def append(self, page) -> None:
+        from .scriptcheck import page_path
+
+        packages = tuple(page.packages)
+        owner = self._ids.get(packages)
+        if owner is None:
+            owner = self._ids[packages] = len(self._tuples)
+            self._tuples.append(packages)
+        self._index = None  # releases the view, so the bytearray can grow
+        self._places += self._place(page_path(page.url))
+        self._owners.append(owner)
+
+    def _sorted(self):
+        if self._index is None:
+            from array import array
+
+            import numpy as np
+
+            places = np.frombuffer(bytes(self._places), dtype="S32")
+            order = np.argsort(places, kind="stable")
+            places = places[order]
+            last = np.ones(len(places), dtype=bool)  # of equal places, the one added last
+            last[:-1] = places[1:] != places[:-1]
+            owners = np.frombuffer(self._owners.tobytes(), dtype=np.uint32)[order][last]
+            self._places = bytearray(places[last].tobytes())
+            self._owners = array("I", owners.tobytes())
+            del places, order, last, owners
+            self._index = np.frombuffer(self._places, dtype="S32")
+        return self._index
+
+    def get(self, rel: object, default=None):
+        """The packages the page written to ``rel`` shows (``default`` when no generated page is written there)."""
+        if not isinstance(rel, str):
+            return default
+        index = self._sorted()
+        place = self._place(rel)
+        at = int(index.searchsorted(place, "left"))
+        if at == int(index.searchsorted(place, "right")):
+            return default
+        return self._tuples[self._owners[at]]
+
+    def __len__(self) -> int:
+        return len(self._sorted())
+
+
+class SpilledLines:
+    """Strings (the streamed pages' source paths) appended in order to ``path``, one JSON-escaped line each (any
+    character, a newline too), and read back in that order; only their count is held."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.count = 0
+        self._file = open(path, "w", encoding="ascii", newline="\n")
+
+    def append(self, line: str) -> None:
+        import json
+
+        self._file.write(json.dumps(line, ensure_ascii=True) + "\n")
+        self.count += 1
+
+    def close(self) -> SpilledLines:
+        if not self._file.closed:
+            self._file.close()
+        return self
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[str]:
+        import json
+
+        self.close()
+        with open(self.path, encoding="ascii", newline="\n") as lines:
+            for line in lines:
+                yield json.loads(line)
+
+    def remove(self) -> None:
+        self.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass

@@ -1,0 +1,117 @@
+"""Issue 19 (mem9): the compact forms of what the build collects per page until its end (``publish/compact.py``) behave
+exactly as the sets, dicts and lists they replace: the cache is pruned to the same keys, the script check reads the
+same packages per page and skips the same pages, and the streamed pages are rendered in the same order."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from types import SimpleNamespace
+
+from publish.cache import Cache
+from publish.compact import KeySet, PageOwners, PathSet, SpilledLines
+
+
+def _key(n: int) -> str:
+    return hashlib.sha256(str(n).encode()).hexdigest()
+
+
+def test_a_key_set_answers_as_a_set_does():
+    keys = [_key(n) for n in range(500)]
+    edges = ["ab" + "00" * 31, "ab" + "00" * 30 + "01", "00" * 32, "ff" * 32]  # trailing zero bytes are bytes too
+    others = ["", "kort", _key(1).upper(), _key(2)[:63], _key(3) + "0", "é" * 64]
+    ks = KeySet(keys[:100])
+    for k in keys[100:300] + edges + others + keys[:50]:  # duplicates too
+        ks.add(k)
+    plain = set(keys[:300] + edges + others)
+    assert len(ks) == len(plain)
+    assert set(ks) == plain
+    for k in keys + edges + others + ["ab" + "00" * 29 + "0000", "ab" + "00" * 31 + "00", _key(1).upper()[:-1] + "a"]:
+        assert (k in ks) == (k in plain), k
+    assert 42 not in ks and None not in ks
+    ks.add(keys[400])  # after a look-up: the index is made again
+    assert keys[400] in ks and keys[401] not in ks
+    ks |= KeySet([keys[401]])
+    ks |= {keys[402]}
+    ks.update([keys[403]])
+    assert all(k in ks for k in keys[400:404]) and keys[404] not in ks
+    assert len(KeySet()) == 0 and _key(1) not in KeySet() and list(KeySet()) == []
+
+
+def test_the_cache_is_pruned_to_the_same_keys(tmp_path: Path):
+    cache = Cache(tmp_path / "cache")
+    keys = [_key(n) for n in range(40)]
+    for k in keys:
+        cache.put_blob("pagina", k, b"x")
+    kept = KeySet(keys[::3])
+    assert cache.prune("pagina", kept) == len(keys) - len(keys[::3])
+    assert [k for k in keys if cache.get_blob("pagina", k) is not None] == keys[::3]
+
+
+def test_a_path_set_holds_any_path():
+    paths = ["besluiten/a/index.html", "b\udcff/\n/index.html", "", "é/" * 200, "besluiten/a/index.htm"]
+    clean = PathSet(paths[:3])
+    clean.add(paths[3])
+    assert all(p in clean for p in paths[:4])
+    assert paths[4] not in clean and "besluiten/a/" not in clean and 1 not in clean
+    assert len(clean) == 4
+
+
+def test_page_owners_give_the_packages_each_page_file_shows():
+    """As ``{page_path(url): page.packages}`` of the list of pages: the last page at a place wins, a page that shows no
+    package has none, and each tuple of packages is held once."""
+    owners = PageOwners()
+    pages = [
+        SimpleNamespace(url="besluiten/a/", packages=("a",)),
+        SimpleNamespace(url="besluiten/a/document/1/", packages=("a",)),
+        SimpleNamespace(url="", packages=()),
+        SimpleNamespace(url="lijst/", packages=("a", "b")),
+        SimpleNamespace(url="lijst/", packages=("b",)),
+        SimpleNamespace(url="feed.xml", packages=("a",)),
+    ]
+    for page in pages:
+        owners.append(page)
+    expected = {
+        "besluiten/a/index.html": ("a",),
+        "besluiten/a/document/1/index.html": ("a",),
+        "index.html": (),
+        "lijst/index.html": ("b",),
+        "feed.xml": ("a",),
+    }
+    assert len(owners) == len(expected)
+    for rel, packages in expected.items():
+        assert owners.get(rel) == packages
+    assert owners.get("besluiten/a/") is None and owners.get("lijst/index.htm", "geen") == "geen" and owners.get(1) is None
+    assert owners.get("besluiten/a/index.html") is owners.get("feed.xml")  # one tuple of packages, held once
+    owners.append(SimpleNamespace(url="besluiten/a/", packages=("c",)))  # after a look-up: sorted again
+    owners.append(SimpleNamespace(url="nieuw/", packages=("a",)))
+    assert owners.get("besluiten/a/index.html") == ("c",) and owners.get("nieuw/index.html") == ("a",)
+    assert owners.get("lijst/index.html") == ("b",) and len(owners) == len(expected) + 1
+
+
+def test_page_owners_answer_as_the_list_of_pages_does_for_many_pages():
+    import random
+
+    rng = random.Random(7)
+    owners, plain = PageOwners(), {}
+    for n in range(3000):
+        page = SimpleNamespace(url=f"besluiten/{rng.randrange(800)}/document/{rng.randrange(4)}/", packages=(f"p{n % 50}",))
+        owners.append(page)
+        plain[page.url + "index.html"] = page.packages
+    for n in range(800):
+        for d in range(5):
+            rel = f"besluiten/{n}/document/{d}/index.html"
+            assert owners.get(rel) == plain.get(rel)
+
+
+def test_spilled_lines_come_back_in_order(tmp_path: Path):
+    lines = SpilledLines(tmp_path / "regels.txt")
+    assert not lines and list(lines.close()) == []
+    lines = SpilledLines(tmp_path / "regels.txt")
+    values = ["besluiten/a/index.md", "met\nregeleinde.md", "\udcff\u202e.md", "", "besluiten/a/index.md"]
+    for v in values:
+        lines.append(v)
+    assert len(lines) == 5 and bool(lines)
+    assert list(lines) == values and list(lines) == values  # read again: the same
+    lines.remove()
+    assert not (tmp_path / "regels.txt").exists()
