@@ -51,7 +51,7 @@ _KEYS = {"Alt": "alt", "E": "e", "ActualText": "actualtext"}
 # What redaction tools print on a box besides a ground code (visibility.LABELS without the words that are
 # also ordinary stamps on unredacted pages: 'vertrouwelijk', 'niet openbaar').
 REDACTION_LABELS = frozenset({"gelakt", "weggelakt", "geanonimiseerd", "redacted", "redaction"})
-FLAT_SHARE = 0.5  # share of a span's area in one flat dark colour that makes it a redaction box
+FLAT_SHARE = 0.85  # share of a span's area in one flat dark colour that makes it a redaction box (a dark screenshot has more on it)
 FLAT_RANGE = 3  # grey levels around the most common dark value that count as the same flat colour
 CODE_FILL = 200  # a code or label drawn on an area this grey or darker (the median under it) marks a redaction
 SCALE = 2.0  # pixels per point of the render that judges areas (one per page that needs it)
@@ -127,7 +127,9 @@ def inspect(published: bytes, page_texts: list[str]) -> list[TagText]:
     seen = visible_words(page_texts)
     found = []
     for t in people:
-        if t.page is not None and (t.source, _norm(t.text), t.page) in covered and not is_redaction_label(t.text):
+        if is_redaction_label(t.text):  # only the code of the ground or a redaction word: names nothing
+            continue
+        if t.page is not None and (t.source, _norm(t.text), t.page) in covered:
             found.append(TagText("tekst_bij_lakking", t.source, t.text, t.page))
         elif t.page in marked_pages or t.page is None:
             unseen = tuple(dict.fromkeys(w for w in words(t.text) if w not in seen))
