@@ -1371,15 +1371,18 @@ def _neutral_destination_names(root, pdf: pikepdf.Pdf) -> None:
             if isinstance(annot, Dictionary):
                 goes(annot)
     outlines = root.get(Name.Outlines)
-    done: set = set()
+    done: set[tuple[int, int]] = set()
+    steps = 0
     stack = [outlines.get(Name.First)] if isinstance(outlines, Dictionary) else []
-    while stack and len(done) < 100_000:
+    while stack and steps < 100_000:
         item = stack.pop()
-        while isinstance(item, Dictionary) and len(done) < 100_000:
-            key = _key(item) or id(item)
-            if key in done:
-                break
-            done.add(key)
+        while isinstance(item, Dictionary) and steps < 100_000:
+            steps += 1
+            ident = _key(item)  # bookmarks are indirect objects; one written in place cannot be met twice
+            if ident is not None:
+                if ident in done:
+                    break
+                done.add(ident)
             goes(item)
             stack.append(item.get(Name.First))
             item = item.get(Name.Next)

@@ -51,7 +51,9 @@ _KEYS = {"Alt": "alt", "E": "e", "ActualText": "actualtext"}
 # What redaction tools print on a box besides a ground code (visibility.LABELS without the words that are
 # also ordinary stamps on unredacted pages: 'vertrouwelijk', 'niet openbaar').
 REDACTION_LABELS = frozenset({"gelakt", "weggelakt", "geanonimiseerd", "redacted", "redaction"})
-FLAT_SHARE = 0.85  # share of a span's area in one flat dark colour that makes it a redaction box (a dark screenshot has more on it)
+# Share of a span's area in one flat dark colour that makes it a redaction box (a dark screenshot or a white
+# heading on a dark band has more on it).
+FLAT_SHARE = 0.85
 FLAT_RANGE = 3  # grey levels around the most common dark value that count as the same flat colour
 CODE_FILL = 200  # a code or label drawn on an area this grey or darker (the median under it) marks a redaction
 SCALE = 2.0  # pixels per point of the render that judges areas (one per page that needs it)
@@ -296,4 +298,4 @@ def _flat_dark(grey: np.ndarray, canvas: _Canvas, box) -> bool:
     values, counts = np.unique(dark, return_counts=True)
     common = int(values[np.argmax(counts)])
     flat = np.count_nonzero(np.abs(part.astype(np.int16) - common) <= FLAT_RANGE)
-    return flat >= FLAT_SHARE * part.size
+    return bool(flat >= FLAT_SHARE * part.size)
