@@ -118,7 +118,10 @@ def inspect(published: bytes, page_texts: list[str]) -> list[TagText]:
             if number not in wanted and not (pageless and hint):
                 continue
             page_anchors = {(source, value): mcids for (source, value, page), mcids in anchors.items() if page == number}
-            marked, attached = _judge_page(document, index, page_anchors, hint)
+            try:
+                marked, attached = _judge_page(document, index, page_anchors, hint)
+            except Exception:  # noqa: BLE001 - a page PDFium cannot walk: judged as one with a redaction (rule B)
+                marked, attached = True, set()
             covered |= {(source, value, number) for source, value in attached}
             if marked or attached:
                 marked_pages.add(number)
