@@ -125,9 +125,35 @@ def test_a_text_attached_to_redacted_content_refuses(build, kind):
     assert "Verwijder" in finding["fix"]
 
 
-def test_a_ground_code_as_the_alt_text_of_a_box_passes():
+@pytest.mark.parametrize("alt", ["5.1.2.e", "Gelakt: 5.1.2.e Woo"])
+def test_a_ground_code_as_the_alt_text_of_a_box_passes(alt):
     """An alt text that is only the code of the ground (what an honest redaction tool writes) is no leak."""
-    accepted(figure_alt("5.1.2.e"))
+    accepted(figure_alt(alt))
+
+
+def test_an_alt_text_that_says_what_the_box_shows_passes():
+    """A blacked-out figure whose box says 'Foto niet openbaar', with that as its alt text: it names nothing the
+    box does not show."""
+    contents = VISIBLE + (
+        b"/Figure << /MCID 0 >> BDC 0 g 72 500 150 150 re f BT 1 g /F1 12 Tf 80 570 Td (Foto niet openbaar) Tj ET EMC 0 g\n"
+    )
+    alt = String("Foto niet openbaar")
+    accepted(_pdf(contents, lambda pdf, page: _tagged(pdf, page, [Dictionary(S=Name.Figure, K=0, Alt=alt)])))
+    other = String(f"Foto van {MARK}")
+    data = _pdf(contents, lambda pdf, page: _tagged(pdf, page, [Dictionary(S=Name.Figure, K=0, Alt=other)]))
+    assert "pdf.tekst_bij_lakking" in _codes(data)
+
+
+def test_a_replacement_text_that_is_its_own_visible_text_passes_over_a_code():
+    """/ActualText that gives what the span shows, code included, names nothing that is not on the page
+    (PDFium reads such a span's text as its /ActualText)."""
+    contents = (
+        VISIBLE
+        + b"/Span << /ActualText (Geweigerd op grond van 5.1.2.e) >> BDC BT /F1 10 Tf 72 699 Td (Geweigerd op grond van ) Tj ET "
+        + REDACTION
+        + b"EMC\n"
+    )
+    accepted(_pdf(contents.replace(b"70 695 60 15 re f", b"190 695 60 15 re f").replace(b"76 699 Td", b"196 699 Td")))
 
 
 def test_the_expansion_of_an_abbreviation_on_a_dark_header_passes():

@@ -11,7 +11,8 @@ Rule (SECURITY.md, round 8): such a text refuses the document when
 - **A** it belongs to redacted content: the marked content it is attached to (directly, or through the tag
   structure's MCIDs) draws a ground code or redaction label (``5.1.2.e``, ``gelakt``), or at least
   ``FLAT_SHARE`` of that content's area is one flat dark colour (a black box, a blacked-out figure, also a
-  box drawn over it later), unless the text itself is only such a code or label; or
+  box drawn over it later), unless the text itself is only such a code or label or holds only words that
+  content draws itself (a box saying 'Foto niet openbaar' with that as its alt text); or
 - **B** it sits on a page with a redaction mark (a ground code or label drawn on a filled area that is not
   white: what redaction tools print on their boxes, or content as in A) and holds a word that the document's
   visible text has nowhere. Texts without a page (bookmarks, layer names) count for every page: they are
@@ -51,6 +52,7 @@ _KEYS = {"Alt": "alt", "E": "e", "ActualText": "actualtext"}
 # What redaction tools print on a box besides a ground code (visibility.LABELS without the words that are
 # also ordinary stamps on unredacted pages: 'vertrouwelijk', 'niet openbaar').
 REDACTION_LABELS = frozenset({"gelakt", "weggelakt", "geanonimiseerd", "redacted", "redaction"})
+_LABEL_WORDS = REDACTION_LABELS | {"woo", "wob", "weigeringsgrond"}  # beside a code: 'gelakt: 5.1.2.e Woo'
 # Share of a span's area in one flat dark colour that makes it a redaction box (a dark screenshot or a white
 # heading on a dark band has more on it).
 FLAT_SHARE = 0.85
@@ -77,7 +79,13 @@ def is_redaction_label(text: str) -> bool:
     text = " ".join(text.split()).strip(" .:;,()[]")
     if not text or len(text) > 60:
         return False
-    return bool(GROUND_CODE.match(text)) or text.lower() in REDACTION_LABELS
+    if GROUND_CODE.match(text) or text.lower() in REDACTION_LABELS:
+        return True
+    parts = [w for w in re.split(r"[\s:;,()\[\]]+", text) if w]
+    rest = " ".join(w for w in parts if w.lower() not in _LABEL_WORDS).strip(" .")
+    if rest == text:
+        return False
+    return bool(GROUND_CODE.match(rest)) if rest else any(w.lower() in REDACTION_LABELS for w in parts)
 
 
 def words(text: str) -> list[str]:
@@ -107,7 +115,7 @@ def inspect(published: bytes, page_texts: list[str]) -> list[TagText]:
     anchors = _structure_anchors(reader)
     pageless = any(t.page is None for t in people)
     wanted = {t.page for t in people if t.page is not None}
-    covered: set[tuple[str, str, int]] = set()
+    covered: dict[tuple[str, str, int], set[str]] = {}  # rule A: the texts, with the words their content draws
     marked_pages: set[int] = set()
     document = pdfium.PdfDocument(published)
     try:
@@ -121,8 +129,8 @@ def inspect(published: bytes, page_texts: list[str]) -> list[TagText]:
             try:
                 marked, attached = _judge_page(document, index, page_anchors, hint)
             except Exception:  # noqa: BLE001 - a page PDFium cannot walk: judged as one with a redaction (rule B)
-                marked, attached = True, set()
-            covered |= {(source, value, number) for source, value in attached}
+                marked, attached = True, {}
+            covered.update({(source, value, number): shown for (source, value), shown in attached.items()})
             if marked or attached:
                 marked_pages.add(number)
     finally:
@@ -134,7 +142,8 @@ def inspect(published: bytes, page_texts: list[str]) -> list[TagText]:
     for t in people:
         if is_redaction_label(t.text):  # only the code of the ground or a redaction word: names nothing
             continue
-        if t.page is not None and (t.source, _norm(t.text), t.page) in covered:
+        shown = covered.get((t.source, _norm(t.text), t.page)) if t.page is not None else None
+        if shown is not None and not set(words(t.text)) <= shown:  # (its own visible text, as /ActualText gives it, passes)
             found.append(TagText("tekst_bij_lakking", t.source, t.text, t.page))
         elif t.page in marked_pages or t.page is None:
             unseen = tuple(dict.fromkeys(w for w in words(t.text) if w not in seen))
@@ -226,9 +235,11 @@ def _object_text(obj, textpage) -> str:
     return bytes(buffer).decode("utf-16-le", "replace").rstrip("\x00")
 
 
-def _judge_page(document, index: int, anchors: dict[tuple[str, str], set[int]], hint: bool) -> tuple[bool, set[tuple[str, str]]]:
+def _judge_page(
+    document, index: int, anchors: dict[tuple[str, str], set[int]], hint: bool
+) -> tuple[bool, dict[tuple[str, str], set[str]]]:
     """Whether the page shows a redaction mark, and the (source, text) of the texts attached to redacted
-    content on it (rule A)."""
+    content on it (rule A), each with the words that content draws itself."""
     page = document[index]
     textpage = page.get_textpage()
     try:
@@ -238,22 +249,26 @@ def _judge_page(document, index: int, anchors: dict[tuple[str, str], set[int]], 
         groups: dict[tuple[str, str], list[tuple]] = {}  # attached texts: their objects' bounds
         codes: list[tuple] = []  # bounds of codes and labels drawn on the page
         labelled: set[tuple[str, str]] = set()
+        drawn: dict[tuple[str, str], set[str]] = {}  # the words each attached text's content draws
         for obj, kind, to_page in _walk(page)[:MAX_OBJECTS]:
             box = _bounds(obj, to_page, out)
             mcids, texts = _marks(obj)
             keys = set(texts) | {key for key, wanted in anchors.items() if mcids & wanted}
             label = False
             if kind == raw.FPDF_PAGEOBJ_TEXT and (hint or keys):
-                label = is_redaction_label(_object_text(obj, textpage))
+                shown = _object_text(obj, textpage)
+                label = is_redaction_label(shown)
                 if label and box is not None:
                     codes.append(box)
+                for key in keys:
+                    drawn.setdefault(key, set()).update(words(shown))
             for key in keys:
                 if label:
                     labelled.add(key)
                 if box is not None:
                     groups.setdefault(key, []).append(box)
         if not codes and not groups:
-            return False, set()
+            return False, {}
         boxes = codes + [box for members in groups.values() for box in members]
         area = (
             min(b[0] for b in boxes) - left,
@@ -276,7 +291,7 @@ def _judge_page(document, index: int, anchors: dict[tuple[str, str], set[int]], 
             )
             if key not in attached and _flat_dark(grey, canvas, union):
                 attached.add(key)
-        return marked, attached
+        return marked, {key: drawn.get(key, set()) for key in attached}
     finally:
         textpage.close()
         page.close()
