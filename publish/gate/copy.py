@@ -1203,6 +1203,12 @@ KNOWN_FONT_FAMILIES = frozenset(
     liberationserif liberationmono opensans roboto notosans notoserif sourcesanspro sourceserifpro ubuntu
     cantarell freesans freeserif freemono nimbussans nimbusroman nimbusmono""".split()
 )
+# A symbol or pictogram font's name stays too when it is not embedded: the gate judges the copy, and a viewer that
+# has such a font draws pictograms where the gate reads letters (refused by glyphs.py, round 8 a08, by this name).
+_SYMBOL_FONT_NAME = re.compile(
+    r"symbol|dingbat|wingding|webding|marlett|mtextra|bookshelf|specialty|outlook|mdl2|fluenticons|emoji|awesome|icons",
+    re.IGNORECASE,
+)
 _FONT_DICT_TYPES = (Name.Type1, Name.MMType1, Name.TrueType, Name.Type0, Name.Type3, Name.CIDFontType0, Name.CIDFontType2)
 
 
@@ -1229,7 +1235,9 @@ def _neutral_font_name(name: str, embedded: bool, names: dict[tuple[str, bool], 
         return name
     tagged = _SUBSET_TAG.match(name) is not None
     rest = name[7:] if tagged else name
-    if _STANDARD_NAME.fullmatch(rest) or (not embedded and _font_family(name) in KNOWN_FONT_FAMILIES):
+    if _STANDARD_NAME.fullmatch(rest) or (
+        not embedded and (_font_family(name) in KNOWN_FONT_FAMILIES or _SYMBOL_FONT_NAME.search(rest))
+    ):
         neutral = rest
     else:
         neutral = f"Font{len(names) + 1}"
