@@ -111,10 +111,14 @@ def expansion_over_code(named: bool = False) -> bytes:
     [
         (figure_alt, "alternatieve tekst van een afbeelding"),
         (photo_boxed_later, "alternatieve tekst van een afbeelding"),
+        (
+            lambda: _pdf(VISIBLE + b"/Figure << /Alt (Pasfoto van " + MARK.encode() + b") >> BDC 0 g 72 500 150 150 re f EMC\n"),
+            "alternatieve tekst van een afbeelding",
+        ),
         (expansion_over_code, "uitgeschreven tekst"),
         (lambda: expansion_over_code(named=True), "uitgeschreven tekst"),
     ],
-    ids=["figure_alt", "photo_boxed_later", "mc_expansion", "mc_expansion_named"],
+    ids=["figure_alt", "photo_boxed_later", "figure_alt_in_content", "mc_expansion", "mc_expansion_named"],
 )
 def test_a_text_attached_to_redacted_content_refuses(build, kind):
     finding = _codes(build()).get("pdf.tekst_bij_lakking")
