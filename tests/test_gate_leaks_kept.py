@@ -238,7 +238,6 @@ def _basefont(pdf, page, res, font):
 FREE_NAMES = {
     "rolmap": meta(lambda pdf, page: _struct(pdf, page, roles={PHONE_NAME: Name.P})),
     "structuursoort": meta(lambda pdf, page: _struct(pdf, page, role=PHONE_NAME)),
-    "basefont": make(VISIBLE + b"BT /F2 12 Tf 72 650 Td (abc) Tj ET\n", _basefont),
     "bronnaam": make(
         VISIBLE + b"BT /Pietersen#200612345678 12 Tf 72 650 Td (abc) Tj ET\n",
         lambda pdf, page, res, font: res.Font.__setitem__(PHONE_NAME, font),
@@ -248,6 +247,15 @@ FREE_NAMES = {
         lambda pdf, page, res, font: res.Font.__setitem__("/Pietersen_06-12345678", font),
     ),
 }
+
+
+def test_a_font_name_with_personal_data_is_neutral_in_the_copy():
+    """Round 8: a font's name is an identifier the copy replaces (copy.py ``_neutral_font_names``); this font
+    (not embedded, no widths, no standard name) is refused by the font check all the same."""
+    data = make(VISIBLE + b"BT /F2 12 Tf 72 650 Td (abc) Tj ET\n", _basefont)
+    assert "pdf.niet_te_beoordelen_lettertype" in {f["code"] for f in findings(data)}
+    copy = gate_copy.published_copy(data)
+    assert b"0612345678" not in copy and b"Pietersen" not in copy
 
 
 @pytest.mark.parametrize("construct", sorted(FREE_NAMES))

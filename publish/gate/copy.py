@@ -137,9 +137,10 @@ OC_CONFIG_KEYS = {"/ON", "/OFF", "/Order", "/BaseState", "/RBGroups", "/Locked",
 OCG_KEYS = {"/Type", "/Name", "/Intent", "/Usage"}
 OC_USAGE_KEYS = {"/View", "/Print", "/Export", "/Zoom"}
 STRUCT_TREE_KEYS = {"/Type", "/K", "/ParentTree", "/ParentTreeNextKey", "/RoleMap"}
-# /T (title) and /E (expansion) are text that screen readers read: kept, and checked for personal data
-# like /Alt and /ActualText (unseen.py). /A keeps only table and list attributes that carry no text.
-STRUCT_ELEM_KEYS = {"/Type", "/S", "/P", "/K", "/Pg", "/Alt", "/ActualText", "/Lang", "/E", "/T", "/A"}
+# /E (expansion) is text that screen readers read: kept, and checked like /Alt and /ActualText (unseen.py,
+# tagtexts.py). /T (a title for authoring tools, which no screen reader reads and no viewer shows) goes
+# (round 8). /A keeps only table and list attributes that carry no text.
+STRUCT_ELEM_KEYS = {"/Type", "/S", "/P", "/K", "/Pg", "/Alt", "/ActualText", "/Lang", "/E", "/A"}
 STRUCT_ATTRIBUTE_KEYS = {"/O", "/Scope", "/RowSpan", "/ColSpan", "/ListNumbering", "/Placement", "/WritingMode"}
 MARKED_REF_KEYS = {"/Type", "/Pg", "/Stm", "/StmOwn", "/MCID", "/Obj"}
 TREE_NODE_KEYS = {"/Kids", "/Nums", "/Names", "/Limits"}
@@ -759,6 +760,8 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
         root[Name.StructTreeRoot] = pdf.make_indirect(tree)
     _clean_structure(root.get(Name.StructTreeRoot), kept_links)
     _clean_layers(root.get(Name.OCProperties))
+    _neutral_font_names(pdf)
+    _neutral_destination_names(root, pdf)
     for obj in pdf.objects:  # every object, reachable or not: what qpdf writes is then clean
         if isinstance(obj, (Dictionary, pikepdf.Stream)):
             for key in STRIPPED_EVERYWHERE:
@@ -1170,6 +1173,227 @@ def _clean_element(elem) -> None:
         elem[Name.A] = kept
     else:
         del elem[Name.A]
+
+
+# -- neutral names for what only machines read (round 8) ---------------------------------------------------
+# A font's name (/BaseFont, the descriptor's /FontName and /FontFamily) and a named destination's name are
+# identifiers for programs: no page draws them and no screen reader reads them, yet an author's tool may put
+# anything in them (a 'Vermeulen-Handtekening' font, a destination '/Notitie-Vermeulen'). The copy gives them
+# neutral names, numbered in the order they are met (the same input gives the same bytes). A font named as a
+# standard font (its name decides how viewers draw it) keeps its name; a subset tag (``ABCDEF+``) stays a tag,
+# a neutral one. A font that is not embedded keeps a well-known family name (viewers look it up by that name:
+# ``Calibri``, ``Wingdings``), any other name becomes neutral, keeping ``,Bold`` / ``,Italic`` as a hint.
+_STANDARD_FAMILIES = (
+    "Arial|ArialMT|Helvetica|Times|TimesNewRoman|TimesNewRomanPS|Courier|CourierNew|CourierNewPS|Symbol|ZapfDingbats"
+)
+_STANDARD_STYLES = "Bold|Italic|Oblique|BoldItalic|BoldOblique|Roman|Regular|MT|PSMT|BoldMT|ItalicMT|BoldItalicMT"
+_STANDARD_NAME = re.compile(rf"(?:{_STANDARD_FAMILIES})(?:[,-]?(?:{_STANDARD_STYLES}))?")
+_SUBSET_TAG = re.compile(r"[A-Z]{6}\+")
+# Families installed with Windows, Office, macOS or common Linux desktops: a font that is not embedded is
+# drawn with the installed font of its name. Compared without spaces, case and a style after ``-`` or ``,``.
+KNOWN_FONT_FAMILIES = frozenset(
+    """arial arialnarrow arialblack arialunicodems arialrounded timesnewroman couriernew calibri calibrilight cambria
+    cambriamath candara consolas constantia corbel georgia verdana tahoma trebuchetms segoeui segoeuisymbol
+    segoeuiemoji segoeprint segoescript garamond bookantiqua centurygothic century centuryschoolbook lucidasans
+    lucidaconsole lucidasansunicode lucidabright palatinolinotype palatino bookmanoldstyle comicsansms impact
+    franklingothicmedium franklingothicbook gillsansmt gillsans helveticaneue futura optima avenir avenirnext
+    baskerville didot menlo monaco geneva symbol wingdings wingdings2 wingdings3 webdings marlett mtextra
+    msmincho mspmincho msgothic mspgothic msuigothic simsun nsimsun simhei mingliu pmingliu microsoftyahei
+    microsoftjhenghei malgungothic gulim batang meiryo dejavusans dejavuserif dejavusansmono liberationsans
+    liberationserif liberationmono opensans roboto notosans notoserif sourcesanspro sourceserifpro ubuntu
+    cantarell freesans freeserif freemono nimbussans nimbusroman nimbusmono""".split()
+)
+# A symbol or pictogram font's name stays too when it is not embedded: the gate judges the copy, and a viewer that
+# has such a font draws pictograms where the gate reads letters (refused by glyphs.py, round 8 a08, by this name).
+_SYMBOL_FONT_NAME = re.compile(
+    r"symbol|dingbat|wingding|webding|marlett|mtextra|bookshelf|specialty|outlook|mdl2|fluenticons|emoji|awesome|icons",
+    re.IGNORECASE,
+)
+_FONT_DICT_TYPES = (Name.Type1, Name.MMType1, Name.TrueType, Name.Type0, Name.Type3, Name.CIDFontType0, Name.CIDFontType2)
+
+
+def _font_family(name: str) -> str:
+    rest = name[7:] if _SUBSET_TAG.match(name) else name
+    family = re.split(r"[,-]", rest, maxsplit=1)[0]
+    return re.sub(r"(PS)?MT$", "", family).replace(" ", "").lower()
+
+
+def _neutral_tag(number: int) -> str:
+    letters = ""
+    for _ in range(6):
+        number, digit = divmod(number, 26)
+        letters = chr(ord("A") + digit) + letters
+    return letters + "+"
+
+
+def _neutral_font_name(name: str, embedded: bool, names: dict[tuple[str, bool], str]) -> str:
+    """The name the copy gives a font called ``name`` (``names``: the names given so far). A name given
+    already stays: a font met twice keeps the name it got."""
+    if (name, embedded) in names:
+        return names[(name, embedded)]
+    if name in names.values():
+        return name
+    tagged = _SUBSET_TAG.match(name) is not None
+    rest = name[7:] if tagged else name
+    if _STANDARD_NAME.fullmatch(rest) or (
+        not embedded and (_font_family(name) in KNOWN_FONT_FAMILIES or _SYMBOL_FONT_NAME.search(rest))
+    ):
+        neutral = rest
+    else:
+        neutral = f"Font{len(names) + 1}"
+        if not embedded:  # a viewer picks a substitute: keep the weight and slant it was told
+            low = rest.lower()
+            style = ("Bold" if "bold" in low else "") + ("Italic" if "italic" in low or "oblique" in low else "")
+            neutral += f",{style}" if style else ""
+    if tagged:
+        neutral = _neutral_tag(len(names)) + neutral
+    names[(name, embedded)] = neutral
+    return neutral
+
+
+def _is_font(obj) -> bool:
+    return isinstance(obj, Dictionary) and (
+        obj.get(Name.Type) == Name.Font or (obj.get(Name.Subtype) in _FONT_DICT_TYPES and Name.BaseFont in obj)
+    )
+
+
+def _is_font_descriptor(obj) -> bool:
+    return isinstance(obj, Dictionary) and (
+        obj.get(Name.Type) == Name.FontDescriptor or (Name.FontName in obj and Name.Flags in obj)
+    )
+
+
+def _descriptor_embedded(descriptor) -> bool:
+    return any(isinstance(descriptor.get(key), pikepdf.Stream) for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def _neutral_font_names(pdf: pikepdf.Pdf) -> None:
+    """Every font and font descriptor of the copy gets a neutral name (see above); ``/FontFamily`` and the
+    obsolete ``/Name`` of a font go (optional, and only a name). Fonts are met in the order of the objects
+    and their direct parts, a Type 0 font's descendant and descriptors by way of the font."""
+    names: dict[tuple[str, bool], str] = {}
+
+    def descriptor_names(descriptor, embedded: bool, depth: int = 0) -> None:
+        name = descriptor.get(Name.FontName)
+        if isinstance(name, Name):
+            descriptor[Name.FontName] = Name("/" + _neutral_font_name(str(name)[1:], embedded, names))
+        family = descriptor.get(Name.FontFamily)
+        if family is not None and (
+            embedded or not isinstance(family, pikepdf.String) or _font_family(str(family)) not in KNOWN_FONT_FAMILIES
+        ):
+            del descriptor[Name.FontFamily]
+        styles = descriptor.get(Name.FD)  # a CID font's descriptors per class of glyphs
+        for part in styles.values() if isinstance(styles, Dictionary) and depth < 2 else []:
+            if _is_font_descriptor(part):
+                descriptor_names(part, embedded, depth + 1)
+
+    def font_names(font, depth: int = 0) -> None:
+        kids = font.get(Name.DescendantFonts)
+        kids = [kid for kid in kids if isinstance(kid, Dictionary)] if isinstance(kids, Array) else []
+        embedded = _embedded(font) or any(_embedded(kid) for kid in kids)
+        base = font.get(Name.BaseFont)
+        if isinstance(base, Name):
+            font[Name.BaseFont] = Name("/" + _neutral_font_name(str(base)[1:], embedded, names))
+        if Name("/Name") in font:
+            del font[Name("/Name")]
+        descriptor = font.get(Name.FontDescriptor)
+        if isinstance(descriptor, Dictionary):
+            descriptor_names(descriptor, embedded)
+        for kid in kids if depth < 2 else []:
+            font_names(kid, depth + 1)
+
+    for obj in pdf.objects:  # in object order; a font written in place is met with its resources
+        if _is_font(obj):
+            font_names(obj)
+        elif _is_font_descriptor(obj):
+            descriptor_names(obj, _descriptor_embedded(obj))
+        if not isinstance(obj, (Dictionary, pikepdf.Stream)):
+            continue
+        resources = obj.get(Name.Resources)
+        for holder in (obj, resources if isinstance(resources, Dictionary) else None):
+            fonts = holder.get(Name.Font) if holder is not None else None
+            for key in sorted(fonts.keys()) if isinstance(fonts, Dictionary) else []:
+                if _is_font(fonts[key]) and not fonts[key].is_indirect:
+                    font_names(fonts[key])
+
+
+def _neutral_destination_names(root, pdf: pikepdf.Pdf) -> None:
+    """Named destinations (the catalogue's /Dests and the /Names /Dests tree) get neutral names ``d1``,
+    ``d2``, ... (numbered in the byte order of the old names, zero-padded so the tree stays sorted), and every
+    link, go-to action and bookmark naming one is pointed at its new name; one naming a destination that does
+    not exist loses it (it led nowhere). The tree is written again as one node."""
+    old = root.get(Name.Dests)
+    old = old if isinstance(old, Dictionary) else None
+    names = root.get(Name.Names)
+    tree = names.get(Name.Dests) if isinstance(names, Dictionary) else None
+    entries: list[tuple[bytes, object]] = []
+    todo, seen = [(tree, 0)], set[tuple[int, int]]()
+    while todo and len(seen) < 1_000_000:
+        node, depth = todo.pop()
+        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or (node.is_indirect and node.objgen in seen):
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        pairs = node.get(Name.Names)
+        if isinstance(pairs, Array):
+            entries += [
+                (bytes(pairs[i]), pairs[i + 1]) for i in range(0, len(pairs) - 1, 2) if isinstance(pairs[i], pikepdf.String)
+            ]
+        kids = node.get(Name.Kids)
+        todo += [(kid, depth + 1) for kid in reversed(list(kids))] if isinstance(kids, Array) else []
+    keys = {str(k)[1:].encode("latin-1", "replace") for k in old.keys()} if old is not None else set()
+    keys |= {key for key, _ in entries}
+    width = len(str(len(keys)))
+    renamed = {key: f"d{i:0{width}d}" for i, key in enumerate(sorted(keys), start=1)}
+    if old is not None:
+        root[Name.Dests] = Dictionary({"/" + renamed[str(k)[1:].encode("latin-1", "replace")]: v for k, v in old.items()})
+    if tree is not None:
+        kept: dict[str, object] = {}
+        for key, value in entries:
+            kept.setdefault(renamed[key], value)  # a name given twice: viewers use the first
+        flat = Array()
+        for new in sorted(kept):
+            flat.append(pikepdf.String(new))
+            flat.append(kept[new])
+        names[Name.Dests] = pdf.make_indirect(Dictionary(Names=flat))
+
+    def pointed(holder, key) -> None:
+        value = holder.get(key)
+        if isinstance(value, (Name, pikepdf.String)):
+            name = str(value)[1:].encode("latin-1", "replace") if isinstance(value, Name) else bytes(value)
+            if name in renamed:
+                holder[key] = Name("/" + renamed[name]) if isinstance(value, Name) else pikepdf.String(renamed[name])
+            else:
+                del holder[key]
+
+    def goes(item) -> None:
+        pointed(item, Name.Dest)
+        action = item.get(Name.A)
+        if isinstance(action, Dictionary) and action.get(Name.S) == Name.GoTo:
+            pointed(action, Name.D)
+            if Name.D not in action:
+                del item[Name.A]
+
+    for page in pdf.pages:
+        for annot in page.obj.get(Name.Annots) or [] if isinstance(page.obj.get(Name.Annots), Array) else []:
+            if isinstance(annot, Dictionary):
+                goes(annot)
+    outlines = root.get(Name.Outlines)
+    done: set[tuple[int, int]] = set()
+    steps = 0
+    stack = [outlines.get(Name.First)] if isinstance(outlines, Dictionary) else []
+    while stack and steps < 100_000:
+        item = stack.pop()
+        while isinstance(item, Dictionary) and steps < 100_000:
+            steps += 1
+            ident = _key(item)  # bookmarks are indirect objects; one written in place cannot be met twice
+            if ident is not None:
+                if ident in done:
+                    break
+                done.add(ident)
+            goes(item)
+            stack.append(item.get(Name.First))
+            item = item.get(Name.Next)
 
 
 # -- allow-lists -------------------------------------------------------------------------------

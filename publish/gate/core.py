@@ -5,7 +5,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from . import glyphs
+from . import glyphs, tagtexts
 from .copy import published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data, page_ranges
@@ -170,6 +170,8 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
             )
     with stage("persoonsgegevens"):
         findings += _personal_data(texts, reader, published)
+    with stage("teksten bij lakkingen"):
+        findings += _tag_texts(published, texts)
     return findings, published, texts
 
 
@@ -246,6 +248,49 @@ def _personal_data(texts: list[str], reader: PdfReader, published: bytes | None 
                 f"en die bij kopiëren meekomt, wijkt af van wat er zichtbaar op de pagina staat ({count}tekst: {mask(text)}).",
                 "Verwijder de vervangende tekst of maak hem gelijk aan de zichtbare tekst; lak opnieuw met een "
                 "programma dat ook de tagstructuur opschoont, en lever de pdf opnieuw aan.",
+            )
+        )
+    return findings
+
+
+_TAG_TEXT = {
+    "tekst_bij_lakking": (
+        "de {kind} hoort bij een gelakt deel van de pagina (een zwart vlak of een code zoals 5.1.2.e): schermlezers "
+        "lezen hem voor en hij wordt met de pdf gepubliceerd, maar op de pagina staat hij niet (tekst: {text})",
+        "Verwijder deze tekst bij het gelakte deel, of vervang hem door de code van de weigeringsgrond (in het "
+        "bronbestand, en maak de pdf opnieuw; of lak met een programma dat ook de tags opschoont), en lever het "
+        "document opnieuw aan.",
+    ),
+    "onbekende_woorden_bij_lakking": (
+        "de {kind} staat bij gelakte gegevens (op een pagina met een code zoals 5.1.2.e of een zwart vlak) en bevat "
+        "woorden die nergens zichtbaar in het document staan ({words}): schermlezers lezen hem voor en hij wordt met "
+        "de pdf gepubliceerd, dus hij kan noemen wat is weggelakt (tekst: {text})",
+        "Controleer deze tekst: verwijder hem, of schrijf hem zo dat hij alleen noemt wat ook zichtbaar in het "
+        "document staat (in het bronbestand, en maak de pdf opnieuw), en lever het document opnieuw aan.",
+    ),
+}
+
+
+def _tag_texts(published: bytes, texts: list[str]) -> list[dict]:
+    """Alternative, replacement and expansion texts, link descriptions, layer names and bookmarks that
+    belong to redacted content or name what the document nowhere shows (tagtexts.py): one finding per
+    kind of text and reason, the pages listed."""
+    grouped: dict[tuple[str, str], list[tagtexts.TagText]] = {}
+    for item in tagtexts.inspect(published, list(texts)):
+        grouped.setdefault((item.code, item.source), []).append(item)
+    findings = []
+    for (code, source), items in grouped.items():
+        message, fix = _TAG_TEXT[code]
+        first = items[0]
+        more = f"; {len(items)} keer" if len(items) > 1 else ""
+        shown = ", ".join(mask(w).split(" (")[0] for w in first.words[:5])
+        findings.append(
+            _finding(
+                f"pdf.{code}",
+                "fout",
+                _where(sorted({i.page for i in items if i.page})),
+                message.format(kind=tagtexts.KINDS[source], text=mask(first.text) + more, words=shown) + ".",
+                fix,
             )
         )
     return findings
