@@ -17,6 +17,7 @@ import yaml
 from . import grounds as grounds_catalogue
 from .dates import iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
+from .invisible import describe_all, invisible
 from .inventory import InventoryLimits, address_clashes, cell_text, read_table
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
@@ -26,12 +27,6 @@ from .schema import Schema
 from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
-# Characters that change what a published text shows without being seen themselves: C0 and C1 control characters
-# (not tab, line feed, carriage return), DEL, the direction marks, embeddings, overrides and isolates of the
-# bidirectional algorithm (U+202E shows "titel\u202eFDP.exe" as "titelexe.PDF"), the line and paragraph separators and
-# the byte-order mark. Refused in every text a package publishes (``_Loader.unseen``): fields, list items, annex
-# titles, inventory cells and the summary.
-UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 APPROVAL_FILE = "goedkeuring.json"
 
 _ASSESSMENT_FORMS = {
@@ -156,18 +151,20 @@ class _Loader:
         return None
 
     def unseen(self, text: str, file: str, location: str, code: str = "tekst.stuurteken") -> bool:
-        """True (with a problem naming the character) when a published ``text`` holds a character from ``UNSEEN``; a
-        field with a pattern reports it under its own code, as before."""
-        found = UNSEEN.search(text)
-        if found is None:
+        """True (with a problem naming the characters) when a published ``text`` holds a character that draws nothing
+        (``publish/invisible.py``, the one definition); a field with a pattern reports it under its own code, as before.
+        Refused, never removed: what such a character hides or changes is not for the site to guess."""
+        found = [char for _, char in invisible(text)]
+        if not found:
             return False
         self.err(
             file,
             location,
-            f"de tekst bevat een onzichtbaar stuurteken: {_unseen_name(found.group())}. Zo'n teken verandert wat "
-            "lezers zien (bijvoorbeeld de leesrichting) en hoort niet in een publicatie.",
-            "Typ de tekst opnieuw, zonder te kopiëren uit een ander programma, of verwijder het teken met een teksteditor "
-            "die onzichtbare tekens toont.",
+            f"de tekst bevat {'een onzichtbaar teken' if len(found) == 1 else 'onzichtbare tekens'}: {describe_all(found)}. "
+            "Zo'n teken is op het scherm niet te zien, maar wordt wel gepubliceerd en gekopieerd: het kan tekst verbergen die "
+            "niemand heeft goedgekeurd (tagtekens spellen onzichtbaar een naam) of veranderen wat lezers zien (bijvoorbeeld "
+            "de leesrichting). Het hoort niet in een publicatie.",
+            _invisible_fix(found),
             code,
         )
         return True
@@ -398,9 +395,10 @@ class _Loader:
 
     def _unseen_in_summary(self, body: str) -> None:
         """``unseen`` for the summary, naming its first line with such a character."""
-        found = UNSEEN.search(body)
-        if found is not None:
-            self.unseen(found.group(), METADATA_FILE, f"samenvatting, regel {body.count(chr(10), 0, found.start()) + 1}")
+        found = invisible(body)
+        if found:
+            first = found[0][0]
+            self.unseen(body, METADATA_FILE, f"samenvatting, regel {body.count(chr(10), 0, first) + 1}")
 
     def _from_metadata(self, meta: dict, body: str) -> Decision | None:
         """Check the front matter against the schema of its type, then build the shared content class."""
@@ -1161,17 +1159,20 @@ _DOCUMENT_EXTENSION = re.compile(
 )
 
 
-def _unseen_name(char: str) -> str:
-    """An invisible character as staff can look it up: 'U+202E (leesrichting omkeren)'."""
-    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069" or char in "\u061c\u200e\u200f":
-        what = "leesrichting omkeren" if char in "\u202d\u202e" else "leesrichtingsteken"
-    elif char in "\u2028\u2029":
-        what = "regel- of alinea-einde"
-    elif char == "\ufeff":
-        what = "byte-order mark"
-    else:
-        what = "stuurteken"
-    return f"U+{ord(char):04X} ({what})"
+def _invisible_fix(found: list[str]) -> str:
+    """How staff remove invisible characters, with a word on where the common ones come from."""
+    fix = (
+        "Typ de tekst opnieuw, zonder te kopiëren uit een ander programma, of verwijder het teken met een teksteditor die "
+        "onzichtbare tekens toont (bijvoorbeeld Notepad++ met Beeld > Symbool weergeven > Alle tekens weergeven)."
+    )
+    if "\u00ad" in found:
+        fix += (
+            " Een zacht afbreekstreepje (U+00AD) komt meestal mee uit Word: zet daar Start > Alles weergeven (¶) aan en "
+            "verwijder het streepje."
+        )
+    if any(c in "\u200d\ufe0f" or "\ufe00" <= c <= "\ufe0f" for c in found):
+        fix += " Laat emoji weg: ze bestaan uit meerdere tekens, waarvan sommige onzichtbaar."
+    return fix + " Keur het pakket daarna opnieuw goed."
 
 
 def _referenced_character(reference: str) -> str:
