@@ -17,8 +17,8 @@ import yaml
 from . import grounds as grounds_catalogue
 from .dates import iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
-from .invisible import describe_all, invisible
 from .inventory import InventoryLimits, address_clashes, cell_text, read_table
+from .invisible import describe_all, invisible
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
