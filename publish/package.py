@@ -86,6 +86,7 @@ class _Loader:
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
+        self.encoding_twins: dict[str, str] = {}  # file in the folder -> the name referring to it, encoded otherwise
         self.schema: Schema | None = None  # the schema of the package's type, once known
         self.inventory_read = False
         self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
@@ -169,6 +170,39 @@ class _Loader:
         )
         return True
 
+    def _pushed_out_of_sight(self, text: str, column: str, file: str, location: str) -> None:
+        """Refuse an inventory cell whose end Excel may never show (attack round 8, A09): a long run of spaces pushes
+        the rest past the edge of the column (the next cell is filled, so Excel cuts it off), and line breaks push it
+        below a one-line row; the site collapses both and publishes the whole text. More than ``_MOST_SPACES``
+        spaces in a row inside a text: typing gives one, two after a full stop, three by a slip; four or more is
+        layout by spaces, which a cell does not show as such. A title with more than one line break is refused too: a
+        title is one line (at most two), and an inventory row is usually one line high."""
+        run = _SPACE_RUN.search(text)
+        if run is not None:
+            kinds = sorted({f"U+{ord(c):04X}" for c in run.group()} - {"U+0020"})
+            self.err(
+                file,
+                location,
+                f"de tekst bevat {len(run.group())} spaties achter elkaar"
+                + (f" (ook harde spaties: {', '.join(kinds)})" if kinds else "")
+                + f", na '{_clip(text[: run.start()])}'. In Excel duwen ze de rest van de tekst buiten de kolom, zodat "
+                "wie de inventaris goedkeurde die niet zag; de site publiceert de hele tekst.",
+                "Vervang de reeks spaties door één spatie (in Excel: Zoeken en vervangen), controleer de tekst die erachter "
+                "stond en laat het pakket opnieuw goedkeuren.",
+                "inventaris.spaties",
+            )
+        breaks = text.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+        if column == "document" and breaks > 1:
+            self.err(
+                file,
+                location,
+                f"de titel beslaat {breaks + 1} regels. Een rij in Excel toont vaak maar één regel, zodat wie de inventaris "
+                "goedkeurde de regels eronder misschien niet zag; de site publiceert ze wel.",
+                "Zet de titel op één regel: verwijder de regeleinden in de cel (in Excel ingevoerd met Alt+Enter), "
+                "controleer de tekst die eronder stond en laat het pakket opnieuw goedkeuren.",
+                "inventaris.titel_regels",
+            )
+
     def within(self, text: str, limit: str, file: str, location: str, what: str) -> bool:
         """False (with a problem naming the limit and the length found) when ``text`` is too long."""
         if len(text) <= getattr(self.limits, limit):
@@ -236,6 +270,18 @@ class _Loader:
                 "bestand.naam",
             )
             return None
+        if not path.is_file() and (twin := self._same_looking_file(relpath)) is not None:
+            self.encoding_twins[twin] = relpath
+            self.err(
+                file,
+                location,
+                f"het bestand '{relpath}' ({role}) staat niet met precies deze naam in het pakket. Er is wel een bestand "
+                f"dat er hetzelfde uitziet, maar {_encoding_difference(relpath, twin)}. Voor de site zijn het twee "
+                "verschillende namen.",
+                _ENCODING_FIX,
+                "bestand.naam_codering",
+            )
+            return None
         if not path.is_file():
             hint = self._similar_file(relpath)
             self.err(
@@ -270,6 +316,17 @@ class _Loader:
         if ".pdf" in suffixes:
             self.pdfs.append(ref)
         return ref
+
+    def _same_looking_file(self, relpath: str) -> str | None:
+        """A file of the package whose name differs from ``relpath`` only in how accented letters are encoded (NFC:
+        'é' as one character, as Windows and most editors write it; NFD: 'e' plus a combining accent, as macOS writes
+        file names). Not matched silently: the approval and the published names must be the names as written."""
+        import unicodedata
+
+        wanted = unicodedata.normalize("NFC", relpath)
+        files, _ = package_files(self.folder)
+        twins = [f for f in files if f != relpath and unicodedata.normalize("NFC", f) == wanted]
+        return twins[0] if twins else None
 
     def _similar_file(self, relpath: str) -> str | None:
         files, _ = package_files(self.folder)
@@ -738,7 +795,9 @@ class _Loader:
         for number, raw in table.rows:
             where = f"rij {number}"
             for column in sorted(raw):  # every cell the inventory may publish, before it is read as a value
-                self.unseen(cell_text(raw[column]), rel, f"{where}, {col(column)}")
+                text = cell_text(raw[column])
+                if not self.unseen(text, rel, f"{where}, {col(column)}"):
+                    self._pushed_out_of_sight(text, column, rel, f"{where}, {col(column)}")
             nr = re.sub(r"\.$", "", cell_text(raw.get("nr")))
             if not nr:
                 self.err(
@@ -1143,7 +1202,16 @@ class _Loader:
             )
         allowed = {METADATA_FILE, APPROVAL_FILE, HISTORY_FILE} | set(self.referenced)
         for rel in files:
-            if rel not in allowed:
+            if rel in self.encoding_twins and rel not in allowed:
+                self.err(
+                    rel,
+                    "",
+                    f"dit bestand hoort niet bij het pakket: het lijkt op '{self.encoding_twins[rel]}' uit "
+                    f"{METADATA_FILE} of de inventaris, maar {_encoding_difference(self.encoding_twins[rel], rel)}.",
+                    _ENCODING_FIX,
+                    "bestand.naam_codering",
+                )
+            elif rel not in allowed:
                 self.err(
                     rel,
                     "",
@@ -1157,6 +1225,53 @@ _DOCUMENT_EXTENSION = re.compile(
     r"\.(?:docx?|docm|pdf|msg|eml|xlsx?|xlsm|csv|pptx?|txt|rtf|odt|ods|odp|jpe?g|png|gif|tiff?|bmp|html?|zip|vsdx?|mht|ics)$",
     re.IGNORECASE,
 )
+
+
+# Spaces that draw nothing but take room: the ordinary and the non-breaking space, the other widths of Unicode's space
+# separators, the tab, and the Braille blank U+2800 (not white space to Python, blank in every font).
+_SPACES = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u2800"
+_MOST_SPACES = 3
+_SPACE_RUN = re.compile(f"[{_SPACES}]{{{_MOST_SPACES + 1},}}(?=[^{_SPACES}\n\r])")
+
+
+_ENCODING_FIX = (
+    "Typ de naam opnieuw, in de map (in Windows Verkenner: F2) of in de verwijzing, zodat beide op dezelfde manier zijn "
+    "opgeslagen; of gebruik een naam zonder letters met accenten (bijvoorbeeld 'cafe.pdf') in de map en in de "
+    "verwijzing. Zulke verschillen ontstaan vaak als een bestand op een Mac is opgeslagen of gekopieerd. Keur het pakket "
+    "daarna opnieuw goed."
+)
+
+
+def _encoding_difference(written: str, stored: str) -> str:
+    """How two names that look the same differ: 'in de verwijzing staat 'é' als één teken (U+00E9), in de map als 'e'
+    met een los accentteken (U+0065 U+0301)'."""
+    import unicodedata
+
+    for char in dict.fromkeys(written):
+        if unicodedata.normalize("NFD", char) != char:
+            decomposed = unicodedata.normalize("NFD", char)
+            if decomposed in stored and char not in stored:
+                codes = " ".join(f"U+{ord(c):04X}" for c in decomposed)
+                return (
+                    f"in de verwijzing staat '{char}' als één teken (U+{ord(char):04X}), in de bestandsnaam als letter met "
+                    f"een los accentteken ({codes})"
+                )
+    for char in dict.fromkeys(stored):
+        if unicodedata.normalize("NFD", char) != char:
+            decomposed = unicodedata.normalize("NFD", char)
+            if decomposed in written and char not in written:
+                codes = " ".join(f"U+{ord(c):04X}" for c in decomposed)
+                return (
+                    f"in de verwijzing staat '{char}' als letter met een los accentteken ({codes}), in de bestandsnaam als "
+                    f"één teken (U+{ord(char):04X})"
+                )
+    return "de letters met accenten zijn anders opgeslagen (als één teken, of als letter met een los accentteken)"
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """The words before a finding, for a message: the last ``limit`` characters, on one line."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else "…" + text[-limit:]
 
 
 def _invisible_fix(found: list[str]) -> str:
