@@ -1519,7 +1519,7 @@ def _header_columns(rows) -> set[str]:
             continue
         known = {column_of(c) for c in row if not _blank(c)} - {None}
         if len(known) > len(best):
-            best = known  # type: ignore[assignment]
+            best = known
         scanned += 1
         if scanned >= HEADER_SCAN_ROWS:
             break
