@@ -1477,14 +1477,18 @@ def _merged_values(table: RawTable, unseen: _Unseen, read: dict[int, str], relpa
                 for p in read
                 if low_col <= p + 1 <= high_col and (table.header_row, p + 1) != (low_row, low_col)
             ]
-    for number, values in table.rows:
-        for low_row, low_col, high_row, high_col, ref in merges:
-            if not low_row <= number <= high_row:
+    by_number = dict(table.rows)
+    for low_row, low_col, high_row, high_col, ref in merges:  # each merge's own rows: few, where the table has many
+        numbers = range(max(low_row, table.header_row + 1), high_row + 1)
+        for number in numbers if len(numbers) <= len(by_number) else sorted(n for n in by_number if n in numbers):
+            values = by_number.get(number)
+            if values is None:
                 continue
             for position, column in read.items():
                 if low_col <= position + 1 <= high_col and (number, position + 1) != (low_row, low_col):
                     if not _blank(values.get(column)):
                         found.append((number, position, ref))
+    found.sort()
     for number, position, ref in found[:20]:
         anchor = ref.split(":")[0]
         cell = f"{get_column_letter(position + 1)}{number}"
