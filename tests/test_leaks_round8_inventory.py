@@ -421,3 +421,34 @@ def test_build_refuses_every_hidden_name_and_publishes_the_other_package(built):
             for obj in pdf.objects:
                 if isinstance(obj, pikepdf.Stream):
                     assert TAGS.encode("utf-16-be").hex().upper().encode() not in obj.read_bytes()
+
+
+# -- the withdrawal reason is a published text too ---------------------------------------------------------------------
+def test_a_withdrawal_reason_with_tag_characters_is_refused(cli, make_package):
+    from support import DEMO_KEY
+
+    pkg = make_package()
+    approve(pkg)
+    result = cli("withdraw", str(pkg), "--reden", "Fout in document" + TAGS, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY))
+    assert result.returncode == 1 and "de reden bevat onzichtbare tekens: 13 tagtekens" in result.stdout
+    assert "Er is niets vastgelegd." in result.stdout and not (pkg / "wijzigingen.json").exists()
+
+
+@pytest.mark.slow
+def test_a_signed_reason_with_tag_characters_is_not_published(cli, make_package, decisions, tmp_path):
+    import datetime as dt
+
+    from publish.history import WITHDRAWN_DOCUMENT, Change, append_changes, sign_change
+
+    from support import DEMO_KEY, DEMO_SIGNERS
+
+    pkg = make_package()
+    approve(pkg)
+    change = Change(dt.date(2024, 6, 1), WITHDRAWN_DOCUMENT, "2", "", "Fout in document" + TAGS)
+    append_changes(pkg, [sign_change(change, pkg, DEMO_KEY, DEMO_SIGNERS)])  # signed, as an older woo-publish would have
+    out = tmp_path / "site"
+    result = run_cli(*build_args(decisions, out, cache=tmp_path / "cache", today="2024-06-02"))
+    assert "wijziging 1 (document ingetrokken 2, 2024-06-01): de publieke reden bevat onzichtbare tekens" in result.stdout
+    assert not (out / "besluit/2024-0001/document-2.pdf").exists()  # the withdrawal itself still holds
+    text = all_text(out)
+    assert TAGS[4:] not in text and "De reden wordt niet getoond omdat die onzichtbare tekens bevatte." in text
