@@ -43,7 +43,8 @@ ACCEPTED_WHITESPACE = "\t\n\r"
 _CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 _IGNORABLE = re.compile(f"[{DEFAULT_IGNORABLE}]")
 _ASCII_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_NON_ASCII = re.compile("[^\x00-\x7f]")
+_CANDIDATE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\U0010ffff]")  # ASCII controls and everything beyond ASCII
+_KNOWN: dict[str, bool] = {}  # verdicts per character seen (a text has few different characters beyond ASCII)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -56,11 +57,21 @@ def is_invisible(char: str) -> bool:
 
 def invisible(text: str, limit: int = 1000) -> list[tuple[int, str]]:
     """The invisible characters of ``text`` as (position, character), in order; at most ``limit``."""
-    found = [(m.start(), m.group()) for m in _ASCII_CONTROL.finditer(text)]
-    if not text.isascii():
-        found += [(m.start(), m.group()) for m in _NON_ASCII.finditer(text) if is_invisible(m.group())]
-        found.sort()
-    return found[:limit]
+    if text.isascii():
+        return [(m.start(), m.group()) for m in _ASCII_CONTROL.finditer(text)][:limit] if _ASCII_CONTROL.search(text) else []
+    found = []
+    for m in _CANDIDATE.finditer(text):
+        char = m.group()
+        verdict = _KNOWN.get(char)
+        if verdict is None:
+            verdict = is_invisible(char)
+            if len(_KNOWN) < 65_536:  # a hostile text of many different characters does not grow it without end
+                _KNOWN[char] = verdict
+        if verdict:
+            found.append((m.start(), char))
+            if len(found) >= limit:
+                break
+    return found
 
 
 def pdf_invisible(text: str, limit: int = 1000) -> list[tuple[int, str]]:
