@@ -247,9 +247,14 @@ def check_approval(folder: Path, problems: Problems, trust: Trust | None = None)
     ok = not changed and not other_decision
     if not good:
         why = "; ".join(bad) if bad else "de goedkeuring is niet ondertekend"
-        problems.error(
-            APPROVAL_FILE, "", f"de goedkeuring is niet geldig ondertekend ({why}).", how_sign, "goedkeuring.handtekening"
-        )
+        fix = how_sign
+        if trust.signers is None:  # not the package: the settings (run elsewhere than the site folder, or no setting)
+            fix = (
+                "Opnieuw goedkeuren helpt niet: voer de opdracht uit in de map van de site (waar mkdocs.yml staat), of geef "
+                "het instellingenbestand met --config PAD; staat daarin geen 'ondertekenaars:' onder extra.woo, zet het "
+                "er dan in (zie docs/beheer.md)."
+            )
+        problems.error(APPROVAL_FILE, "", f"de goedkeuring is niet geldig ondertekend ({why}).", fix, "goedkeuring.handtekening")
         ok = False
     elif len(good) < trust.required:
         problems.error(

@@ -262,7 +262,9 @@ def _report_cache(cache: Cache, report: BuildReport, counted: dict[str, int]) ->
                 "package": "",
                 "file": "",
                 "location": "cache",
-                "message": f"{refused} item(s) in de bouwcache waren niet ondertekend met de sleutel van deze cache en zijn "
+                "message": f"{refused} {'onderdeel' if refused == 1 else 'onderdelen'} in de bouwcache "
+                f"{'was' if refused == 1 else 'waren'} niet ondertekend met de sleutel van deze cache en "
+                f"{'is' if refused == 1 else 'zijn'} "
                 "genegeerd en opnieuw berekend: gemaakt met een andere cachesleutel, door een versie zonder handtekeningen "
                 "(de eerste build na de update), of door iemand die de cache kon wijzigen.",
                 "fix": "Na een update of een nieuwe sleutel is dit eenmalig en verwacht. Komt het daarna terug, controleer dan "

@@ -166,6 +166,14 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # `woo-publish check | head`: the reader stopped reading; nothing is wrong with the site. Python's own
+            # recipe: point stdout at /dev/null so flushing at exit raises nothing, and stop quietly.
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_FAILURE)
         except OSError as exc:
             click.echo(f"MISLUKT: {describe_os_error(exc)} Er is niets (verder) geschreven.", err=True)
             sys.exit(EXIT_FAILURE)
@@ -318,8 +326,12 @@ def check(
                 and r.problems.has_errors
                 and not any(p.code == "goedkeuring.verlopen" for p in r.problems)
             ):
+                from .approval import read_record
+
+                recorded = (read_record(r.folder) or {}).get("bestanden", {})
                 for rel in f.approval.changed:
-                    click.echo(f"     {safe(rel)}: gewijzigd, toegevoegd of verwijderd na de goedkeuring.")
+                    how = "toegevoegd" if rel not in recorded else "verwijderd" if not (r.folder / rel).exists() else "gewijzigd"
+                    click.echo(f"     {safe(rel)}: {how} na de goedkeuring.")
             if r.decision is not None and r.decision.inventory_file is not None:
                 rows = len(r.decision.inventory)
                 click.echo(f"     {safe(r.decision.inventory_file.relpath)}: {count(rows, 'rij', 'rijen')} gelezen.")
@@ -372,7 +384,9 @@ def _ssh_missing(site) -> str:
 def _refuse(verb: str, what: str, fix: str = "", status: int = 1) -> NoReturn:
     """approve and withdraw stop before writing anything: one Dutch message (what is wrong, how to fix it) and
     the documented exit status: 1 the package or the key, 2 the site settings (README, 'Commands')."""
-    click.echo(f"Niet {verb}: {what} Er is niets vastgelegd." + (f"\n    Oplossing: {fix}" if fix else ""))
+    # A message ending in a command or key to copy gets no full stop glued to it: the closing sentence goes on its own line.
+    end = " " if what.rstrip().endswith((".", "!", "?")) else "\n"
+    click.echo(f"Niet {verb}: {what.rstrip()}{end}Er is niets vastgelegd." + (f"\n    Oplossing: {fix}" if fix else ""))
     sys.exit(status)
 
 
@@ -968,8 +982,10 @@ def init(folder: Path) -> None:
         _print_problems(problems)
         sys.exit(1)
     click.echo(
-        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, decisions/, README.md en de handleidingen in docs/.\n"
-        f"Vul deel 1 van {folder}/mkdocs.yml in, zet besluiten in {folder}/decisions/ en bouw de site met:\n"
+        f"Nieuwe site gemaakt in {folder}/: mkdocs.yml, ondertekenaars.txt, decisions/, README.md en de handleidingen "
+        "in docs/.\n"
+        f"Vul deel 1 van {folder}/mkdocs.yml in, zet in {folder}/ondertekenaars.txt wie mag goedkeuren (zonder komt er "
+        f"niets op de site; zie docs/beheer.md), zet besluiten in {folder}/decisions/ en bouw de site met:\n"
         f"    cd {folder} && {woo_publish_command()} build"
     )
 

@@ -62,6 +62,29 @@ def parse_iso(value) -> dt.date | None:
     return None
 
 
+def impossible_date(value) -> str:
+    """Why a date written as day-month-year or year-month-day (digits) does not exist ("De datum 31-06-2026 bestaat
+    niet: juni heeft 30 dagen."), or "" when it is not written so or does exist."""
+    import calendar
+
+    text = value.strip() if isinstance(value, str) else ""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        if not m:
+            return ""
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not 1 <= month <= 12:
+        return f"De datum {text} bestaat niet: er is geen maand {month}. Controleer de maand en de dag."
+    days = calendar.monthrange(max(year, 1), month)[1]
+    if not 1 <= day <= days:
+        name = next(n for n, number in MONTHS.items() if number == month and len(n) > 3)
+        return f"De datum {text} bestaat niet: {name} heeft {days} dagen. Controleer de dag en de maand."
+    return ""
+
+
 def iso_fix(value, example: str = "2024-04-29") -> str:
     """The fix for a date that is no date: written as JJJJ-MM-DD but a day that does not exist (2024-02-30) says so."""
     if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
@@ -72,6 +95,13 @@ def iso_fix(value, example: str = "2024-04-29") -> str:
             return f"De datum {value.strip()} bestaat niet: er is geen maand {month}. Controleer de maand en de dag."
         days = calendar.monthrange(max(year, 1), month)[1]
         return f"De datum {value.strip()} bestaat niet: die maand heeft {days} dagen. Controleer de dag en de maand."
+    if impossible_date(value):
+        return impossible_date(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}\s+[a-zA-Z]+\.?\s+\d{4})\s*", value):
+        meant = parse_loose(value)  # day first, as Dutch dates are written: 20-10-2026, 20 oktober 2026
+        if meant is not None:
+            read = "" if re.search(r"[a-zA-Z]", value) else " (gelezen als dag-maand-jaar)"
+            return f"Schrijf de datum als JJJJ-MM-DD: {meant.isoformat()}{read}."
     return f"Schrijf de datum als JJJJ-MM-DD, bijvoorbeeld {example}."
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import grounds as grounds_catalogue
-from .dates import iso_fix, parse_iso, parse_loose
+from .dates import impossible_date, iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import InventoryLimits, address_clashes, cell_text, read_table
 from .invisible import describe_all, invisible
@@ -24,6 +24,7 @@ from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
 from .problems import Problems, count, row_ranges
 from .schema import Schema
+from .types.common import TOEGESTANE_GEGEVENS
 from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
@@ -47,6 +48,19 @@ _ASSESSMENT_FORMS = {
 def normalise_assessment(text: str) -> str | None:
     key = re.sub(r"[\s\-_]+", " ", str(text or "").strip().lower()).strip(" .")
     return _ASSESSMENT_FORMS.get(key)
+
+
+def _choice_hint(f, text: str) -> str:
+    """'Bedoelde u '...'? ' for a choice field written nearly right ('deels openbar'), or written as an inventory writes
+    the same outcome ('gedeeltelijk openbaar', 'gedeeltelijk': 'deels openbaar'); "" when nothing is near."""
+    key = re.sub(r"[\s\-_]+", " ", str(text or "").strip().lower()).strip(" .")
+    choices = {str(c).lower(): str(c) for c in f.choices}
+    if f.core == "outcome":
+        outcome = normalise_assessment(key) or normalise_assessment(key + " openbaar")
+        if outcome in f.choices:
+            return f"Bedoelde u '{outcome}'? "
+    close = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.75) if key else []
+    return f"Bedoelde u '{choices[close[0]]}'? " if close else ""
 
 
 def assessment_hint(text: str) -> str:
@@ -96,6 +110,9 @@ class _Loader:
         self.inventory_rel = ""
         self.values: dict = {}  # front-matter values that could be read, by field name
         self.allowed: list[str] = []  # toegestane_gegevens, when it could be read
+        # The front matter is unreadable and so is its 'toegestane_gegevens': personal data in the PDFs is not judged
+        # (every allowed value would be reported as a problem), and the warning says so.
+        self.allowed_unreadable = False
         self.body = ""
         self.no_front_matter = False  # besluit.md missing or unreadable: see _without_front_matter
 
@@ -371,9 +388,12 @@ class _Loader:
                 "limiet.yaml",
             )
             return None
+        raw = ""
         try:
-            post = load_front_matter(meta_path.read_text(encoding="utf-8-sig"), self.limits)
+            raw = meta_path.read_text(encoding="utf-8-sig")
+            post = load_front_matter(raw, self.limits)
         except RecursionError:
+            self._salvage_allowed(raw)
             self.err(
                 METADATA_FILE,
                 "kop",
@@ -392,6 +412,7 @@ class _Loader:
             )
             return None
         except YamlLimitError as exc:
+            self._salvage_allowed(raw)
             self.err(
                 METADATA_FILE,
                 "kop",
@@ -409,6 +430,10 @@ class _Loader:
             # The mark counts from the line after the opening '---' (0-based): +1 is the line in the file.
             where = f"regel {mark.line + 1}" if mark is not None else "kop"
             what, fix = _yaml_problem(problem, str(getattr(exc, "context", "") or ""))
+            key = _key_on_line(raw, mark.line + 1) if mark is not None else ""
+            if key and f"'{key}'" not in what:
+                what += f", op de regel van veld '{key}'"
+            self._salvage_allowed(raw)
             self.err(METADATA_FILE, where, f"de kop (YAML) kan niet gelezen worden: {what}.", fix, "besluit.yaml")
             return None
         meta = post.metadata
@@ -426,6 +451,37 @@ class _Loader:
             )
             return None
         return self._from_metadata(meta, post.content)
+
+    def _salvage_allowed(self, raw: str) -> None:
+        """The front matter cannot be read as a whole: read its 'toegestane_gegevens' on its own (the key at the start
+        of a line, with its indented or '-' lines), so the PDFs are still judged against the values staff allowed."""
+        lines = raw.split("\n")
+        if not lines or lines[0].strip() != "---":
+            return
+        header = []
+        for line in lines[1:]:
+            if line.strip() in ("---", "..."):
+                break
+            header.append(line)
+        key = TOEGESTANE_GEGEVENS.name
+        start = next((i for i, line in enumerate(header) if re.match(rf"{key}\s*:", line)), None)
+        if start is None:
+            return  # nothing allowed in the package itself: every finding stands
+        block = [header[start]]
+        for line in header[start + 1 :]:
+            if line and not line[0].isspace() and not line.startswith(("-", "#")):
+                break
+            block.append(line)
+        try:
+            value = load_front_matter("---\n" + "\n".join(block) + "\n---\n", self.limits).metadata.get(key)
+        except (yaml.YAMLError, RecursionError):
+            value = None
+        if isinstance(value, str | int | float):
+            value = [value]
+        if isinstance(value, list) and value and all(isinstance(v, str | int | float) for v in value):
+            self.allowed = [str(v) for v in value]
+        else:
+            self.allowed_unreadable = True
 
     def _character_references(self, body: str) -> None:
         """Refuse a summary that writes characters as references (``&#49;``, ``&commat;``, ``&shy;``): the page and the
@@ -581,7 +637,7 @@ class _Loader:
                     METADATA_FILE,
                     f"veld '{key}'",
                     (f.message or "'{value}' is geen toegestane waarde.").format(value=meta.get(key)),
-                    f.fix or "Gebruik een van: " + ", ".join(f.choices) + ".",
+                    _choice_hint(f, text) + (f.fix or "Gebruik een van: " + ", ".join(f.choices) + "."),
                     f.code or "veld.waarde",
                 )
             return value
@@ -837,7 +893,8 @@ class _Loader:
                         rel,
                         f"{where}, {col('datum')}",
                         f"'{cell_text(raw_date)}' is geen geldige datum.",
-                        "Schrijf de datum als JJJJ-MM-DD of DD-MM-JJJJ (of zoals e-discovery-software: "
+                        impossible_date(cell_text(raw_date))
+                        or "Schrijf de datum als JJJJ-MM-DD of DD-MM-JJJJ (of zoals e-discovery-software: "
                         "M/D/JJJJ U:MM AM UTC), of laat de cel leeg.",
                         "inventaris.datum",
                     )
@@ -1177,6 +1234,12 @@ class _Loader:
         # The letter and annexes are named in the front matter: every PDF no row claims may be one of them.
         self.pdfs += [FileRef(f, self.folder / f) for f in files if f.lower().endswith(".pdf") and f not in self.referenced]
         skipped.append("welke bestanden niet bij het pakket horen (de besluitbrief en bijlagen staan in de kop)")
+        pdf_checks = "leesbaarheid, persoonsgegevens"
+        if self.allowed_unreadable:
+            skipped.append(f"persoonsgegevens in de pdf's (de lijst '{TOEGESTANE_GEGEVENS.name}' kon niet gelezen worden)")
+            pdf_checks = "leesbaarheid"
+        elif self.allowed:
+            pdf_checks = f"leesbaarheid, persoonsgegevens, met de waarden onder '{TOEGESTANE_GEGEVENS.name}' als toegestaan"
         self.problems.warning(
             METADATA_FILE,
             "kop",
@@ -1184,7 +1247,7 @@ class _Loader:
             + "; ".join(skipped)
             + ". Wel gecontroleerd: "
             + (f"de inventaris ('{self.inventory_rel}') en " if self.inventory_read else "")
-            + "de pdf's in het pakket (leesbaarheid, persoonsgegevens).",
+            + f"de pdf's in het pakket ({pdf_checks}).",
             f"Herstel eerst {METADATA_FILE} (zie de fout hierboven) en voer daarna 'woo-publish check' opnieuw uit: "
             "dan volgen ook deze controles.",
             "controle.niet_uitgevoerd",
@@ -1390,6 +1453,13 @@ _YAML_PROBLEMS = (
 )
 
 
+def _key_on_line(raw: str, line: int) -> str:
+    """The front-matter key written on ``line`` (1-based, of the file), or ""."""
+    lines = raw.split("\n")
+    m = re.match(r"\s*(?:-\s*)?([A-Za-z_][\w-]{0,40})\s*:", lines[line - 1] if 0 < line <= len(lines) else "")
+    return m.group(1) if m else ""
+
+
 def _yaml_problem(problem: str, context: str = "") -> tuple[str, str]:
     """The YAML library's English, as staff can act on it."""
     from .safetext import safe
@@ -1428,6 +1498,7 @@ class Partial:
     rows: list[InventoryRow]
     texts: list[tuple[str, str, str]]  # (file, location, text) that would be published
     allowed: list[str]  # toegestane_gegevens, when readable
+    allowed_unreadable: bool = False  # toegestane_gegevens is there but unreadable: personal data in PDFs is not judged
 
 
 def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems, Partial | None]:
@@ -1444,7 +1515,7 @@ def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decisio
     if decision is not None:
         return decision, loader.problems, None
     texts = partial_texts(loader.values, loader.body, loader.rows, loader.inventory_rel or "inventaris")
-    return None, loader.problems, Partial(loader.pdfs, loader.rows, texts, loader.allowed)
+    return None, loader.problems, Partial(loader.pdfs, loader.rows, texts, loader.allowed, loader.allowed_unreadable)
 
 
 def load_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:

@@ -133,3 +133,32 @@ def test_progress_bar_and_every_line_on_a_terminal(make_package, decisions, tmp_
     shown = b"".join(chunks).decode("utf-8", "replace")
     assert "Pdf's controleren" in shown and "3/3" in shown
     assert "GEPUBLICEERD pakket (2024-0001)" in shown
+
+
+def test_a_reader_that_stops_reading_gets_no_error_message(make_package, decisions, tmp_path):
+    """`woo-publish check | head`: when the reader of the output stops, staff see no alarming 'MISLUKT' line."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from support import ROOT
+
+    make_package()
+    exe = Path(sys.executable).parent / "woo-publish"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line: every write fails with EPIPE
+    try:
+        result = subprocess.run(
+            [str(exe), "check", str(decisions), "--config", str(ROOT / "mkdocs.yml")],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert "MISLUKT" not in result.stderr
+    assert "fout 32" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..grounds import GROUNDS, normalise_ground
 from ..invisible import DEFAULT_IGNORABLE
 
 KINDS = {
@@ -94,6 +95,18 @@ _IP_LITERAL = r"\[[ ]?(?:\d{1,3}(?:\.\d{1,3}){3}|(?i:ipv6):[0-9A-Fa-f:.]{2,45})[
 EMAIL = re.compile(
     rf"(?<![\w.%+-])((?:[^\W_][\w.%+-]*|\"[^\"\n@]{{1,64}}\"){_AT}(?:[^\W_][\w-]*(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}|{_IP_LITERAL}))"
 )
+# What an address match holds before '@' when its local part was blacked out, leaving only the domain (no one's
+# address): the code of a refusal ground printed on the redaction ("5.1.2.e@minvws.nl", "10.2e @x.nl"), a row of
+# x's ("xxxxx@x.nl"), or, with a space or line break before '@', the last word of the sentence before the blacked-out
+# part ("mail naar @example.nl", "e-mail @x.nl"). A name or initials before a spaced '@' ("j.jansen @ x.nl") is
+# still an address.
+_GROUND_IDS = frozenset(ground.id for ground in GROUNDS.values())
+_REDACTED_LOCAL = re.compile(r"[xX]{3,}")
+_SENTENCE_WORDS = frozenset(
+    "naar aan via op van per bij met voor door en of is tot zie mail mailen e-mail email e-mailadres emailadres mailadres "
+    "adres contact contactadres afzender ontvanger cc bcc to from at via: or and".split()
+)
+_SPACE_BEFORE_AT = re.compile(r"[ \n]+@")
 _AT_WORD = re.compile(r"[\[(<{] ?(?i:at) ?[\])>}]")  # an '@' spelled out: e-mail addresses without '@' have one
 _SPELLED_AT = re.compile(r"[ ]?\n?[ ]?@[ ]?\n?[ ]?|[ ]?[\[(<{][ ]?(?i:at)[ ]?[\])>}][ ]?")
 _SPELLED_DOT = re.compile(r"[ ]?[\[(<{][ ]?(?i:dot|punt)[ ]?[\])>}][ ]?")
@@ -444,6 +457,18 @@ def plain_email(value: str) -> str:
     return _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", value))
 
 
+def is_domain_only(written: str) -> bool:
+    """Is an EMAIL match (as written) a domain whose local part was blacked out: before '@' only a refusal ground's
+    code, a row of x's, or a sentence word separated from '@' by a space (see ``_SENTENCE_WORDS``)?"""
+    address = plain_email(written)
+    local = address.split("@", 1)[0]
+    if _REDACTED_LOCAL.fullmatch(local) or (
+        normalise_ground(local) in _GROUND_IDS and re.fullmatch(r"[\d.]+[a-z]?", local, re.I)
+    ):
+        return True
+    return _SPACE_BEFORE_AT.search(written) is not None and local.lower() in _SENTENCE_WORDS
+
+
 def is_role_mailbox(address: str) -> bool:
     local = address.split("@", 1)[0].lower()
     if local in ROLE_MAILBOXES or re.sub(r"[._+-]", "", local) in ROLE_MAILBOXES:
@@ -586,6 +611,9 @@ def find_personal_data(text: str, page: int, keep_generic: bool = False) -> list
         blank(m)
     for m in list(EMAIL.finditer(text)) if "@" in text or _AT_WORD.search(text) else []:
         address = plain_email(m.group(1))
+        if is_domain_only(m.group(1)):
+            blank(m)
+            continue
         if keep_generic or not is_role_mailbox(address):
             add("email", address, m.start(1))
         blank(m)
