@@ -23,7 +23,7 @@ selector inside emoji (an emoji in a Woo title is rare; the message names the ch
 Used by ``package._Loader.unseen`` for every text a package publishes (fields, list items, annex titles, inventory
 cells, the summary) and by the PDF gate for the page text it extracts (``gate/core.py``; there the fonts' own
 codes, private use and C1 controls, which a drawn glyph without Unicode meaning gives, are left to the
-visibility check, see ``pdf_invisible``). ``gate/personal_data.py`` removes the same Default_Ignorable set
+visibility check, as is the soft hyphen, see ``pdf_invisible``). ``gate/personal_data.py`` removes the same Default_Ignorable set
 before matching. Checking a text costs one regex scan when it is ASCII, one category look-up per non-ASCII
 character otherwise.
 """
@@ -81,7 +81,7 @@ def pdf_invisible(text: str, limit: int = 1000) -> list[tuple[int, str]]:
     visibility check judges drawn text; a format character, tag or variation selector is never drawn."""
     found = []
     for position, char in invisible(text, limit=10 * limit):
-        if char == "\u00ad" and text[position + 1 : position + 2] in ("\n", "\r", ""):
+        if char == "\u00ad":  # the hyphen glyph Word draws where it may break a word copies as U+00AD
             continue
         if unicodedata.category(char) in ("Co", "Cn") or "\x80" <= char <= "\x9f":
             continue
