@@ -706,9 +706,18 @@ def _whole(package: Path) -> str:
 def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     """The public reason is published on the site: refuse it when it holds personal data."""
     from .gate.personal_data import KINDS, allowed_hashes
+    from .invisible import describe_all, invisible
     from .package import load_package
     from .privacy import reason_findings
 
+    hidden = [char for _, char in invisible(reden)]
+    if hidden:
+        _refuse(
+            "ingetrokken",
+            f"de reden bevat {'een onzichtbaar teken' if len(hidden) == 1 else 'onzichtbare tekens'}: "
+            f"{describe_all(hidden)}; de reden komt op de website en in de open data, zo'n teken kan er tekst in verbergen.",
+            "Typ de reden opnieuw, zonder te kopiëren uit een ander programma.",
+        )
     decision, _ = load_package(package)
     allowed = allowed_hashes(list(site.allowed_personal_data) + (decision.allowed_personal_data if decision else []))
     items = reason_findings(reden, allowed)

@@ -293,17 +293,23 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
             sheets, hidden = [], []
             unseen: dict[str, _Unseen] = {}
+            by_title = {}
             for sheet in workbook.worksheets:
                 if not hasattr(sheet, "iter_rows"):
                     continue
                 if getattr(sheet, "sheet_state", "visible") != "visible":
                     hidden.append(sheet.title)
                     continue
+                by_title[sheet.title] = sheet
                 sheets.append((sheet.title, _sheet_rows(sheet, unseen.setdefault(sheet.title, _Unseen()))))
             table = _from_sheets(sheets, relpath, problems, limits, hidden)
-            if table is not None and not _all_seen(table, unseen.get(table.sheet or "", _Unseen()), relpath, problems):
+            if table is None:
                 return None
-            return table
+            # Every check reports, so staff see all problems of the workbook in one run.
+            seen = _all_seen(table, unseen.get(table.sheet or "", _Unseen()), relpath, problems)
+            one = _one_inventory_sheet(workbook, sheets, by_title, table, relpath, problems)
+            bare = _nothing_drawn_over(by_title[table.sheet], table, relpath, problems)
+            return table if seen and one and bare else None
     except _Unreadable as exc:
         problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
         return None
@@ -334,6 +340,7 @@ class _Unseen:
 
     cells: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     ranges: list[tuple[int, int, int, int, str, str]] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)  # (min row, min col, max row, max col, ref)
 
 
 _FORMULA = "formule"
@@ -468,6 +475,8 @@ def _sheet_rows(sheet, unseen: _Unseen):
                     if cell["column"] not in width_of:
                         width_of[cell["column"]] = _width(widths, cell["column"])
                     reason = _shrunk(value, size, width_of[cell["column"]])
+                if not reason and isinstance(value, str) and "\n" in value.strip():
+                    reason = _below_row(value, parser.row_dimensions.get(str(number)), looks.font_size(style_id))
                 if reason:
                     unseen.cells.setdefault(number, []).append((position, reason))
                 if cell.get("formula"):
@@ -481,6 +490,7 @@ def _sheet_rows(sheet, unseen: _Unseen):
             "inventaris.xlsx",
         )
     unseen.ranges.extend(looks.conditional(parser.formatting, parser.odd_formatting, used_styles))
+    unseen.merged.extend(_merged_ranges(parser.merged_cells, sheet.title))
 
 
 _HIDDEN = ("1", "true")
@@ -554,6 +564,56 @@ def _shrunk(value, size: float, width: float) -> str | None:
     if length and size * min(1.0, width / length) < _SMALLEST_FONT:
         return "de tekst wordt verkleind tot hij in de cel past (Tekst passend maken) en is dan te klein om te lezen"
     return None
+
+
+_LINE_HEIGHT = 1.3  # a line of text takes about 1.3 times the font size (Calibri 11: 15 points, Excel's default row)
+
+
+def _below_row(value: str, row: dict | None, size: float) -> str | None:
+    """Whether a text with line breaks has more lines than its row shows: with a row height set (``ht``), Excel shows
+    as many lines as fit and cuts off the rest (attack round 8, A09: a name eight lines down in a one-line row). A row
+    without a height of its own is not judged here (Excel fits it to the text); a title with more than one line break
+    is refused for both formats in ``package.py``."""
+    if not row or row.get("ht") is None:
+        return None
+    lines = value.strip().count("\n") + 1
+    shown = max(1, int(_number(row.get("ht")) / (max(size, 1.0) * _LINE_HEIGHT) + 0.15))
+    if lines <= shown:
+        return None
+    return (
+        f"de tekst telt {lines} regels, maar de rij is maar {shown} regel{'s' if shown > 1 else ''} hoog: de rest valt "
+        "onder de rand van de cel"
+    )
+
+
+_MOST_MERGES = 10_000  # merged ranges judged in one sheet; a sheet with more is refused
+
+
+def _merged_ranges(merged, title: str) -> list[tuple[int, int, int, int, str]]:
+    """The merged ranges of a sheet (``<mergeCells>``) as (min row, min column, max row, max column, range)."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    found = []
+    for item in getattr(merged, "mergeCell", None) or []:
+        try:
+            ref = CellRange(str(item.ref))
+        except Exception:  # noqa: BLE001 - a range that is no range
+            raise _Unreadable(
+                f"werkblad '{title}'",
+                "een samengevoegd bereik is niet te lezen: het bestand is beschadigd.",
+                "Open het bestand in Excel en sla het opnieuw op als .xlsx (Excel-werkmap).",
+                "inventaris.xlsx",
+            ) from None
+        found.append((ref.min_row, ref.min_col, ref.max_row, ref.max_col, ref.coord))
+        if len(found) > _MOST_MERGES:
+            raise _Unreadable(
+                f"werkblad '{title}'",
+                f"het werkblad heeft meer dan {_MOST_MERGES} samengevoegde bereiken; die zijn niet te beoordelen.",
+                "Hef de samenvoegingen op (Start > Samenvoegen en centreren > Samenvoeging opheffen) en sla het bestand "
+                "opnieuw op.",
+                "inventaris.xlsx",
+            )
+    return found
 
 
 # Office's default theme colours in the order cell styles number them (0 is the background, "Achtergrond 1").
@@ -707,6 +767,13 @@ class _CellLooks:
         if builtin is None:
             return {}, "de tabelopmaak staat niet in het bestand en is geen standaardopmaak van Excel"
         return builtin, None
+
+    def font_size(self, style_id: int) -> float:
+        """The font size of a cell style in points (11 when it names none)."""
+        styles, fonts = self.workbook._cell_styles, self.workbook._fonts
+        style = styles[style_id] if 0 <= style_id < len(styles) else None
+        font = fonts[style.fontId] if style is not None and 0 <= style.fontId < len(fonts) else None
+        return _number(getattr(font, "sz", None)) or 11.0
 
     def shrinks(self, style_id: int) -> float | None:
         """The font size of a style that shrinks its text to fit the cell (``shrinkToFit`` without wrapping: Excel
@@ -1373,6 +1440,7 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
             "sla het bestand op en laat het pakket opnieuw goedkeuren.",
             "inventaris.formule",
         )
+    merged = _merged_values(table, unseen, read, relpath, problems)
     hidden_formats = _formatted_cells(table, unseen, read)
     for (sqref, reason), cells in list(hidden_formats.items())[:20]:
         names = ", ".join(dict.fromkeys(f"'{table.columns[read[p]]}'" for _, p in cells))
@@ -1385,7 +1453,250 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
             "heel blad wissen), sla het bestand op en laat het pakket opnieuw goedkeuren.",
             "inventaris.voorwaardelijke_opmaak",
         )
-    return not found and not hidden_formats
+    return not found and not hidden_formats and not merged
+
+
+def _merged_values(table: RawTable, unseen: _Unseen, read: dict[int, str], relpath: str, problems: Problems) -> int:
+    """Refuse a value in a cell of a merged range other than its top-left one (attack round 8, A11): Excel shows only
+    the top-left cell's value over the whole range, the site would publish the hidden one. Only columns the site reads
+    (and their header cells) are judged: other cells are not published. Returns the number of such cells."""
+    from openpyxl.utils import get_column_letter
+
+    merges = [
+        m
+        for m in unseen.merged
+        if m[2] >= table.header_row and any(m[1] <= position + 1 <= m[3] for position in read) and (m[0], m[1]) != (m[2], m[3])
+    ]
+    if not merges:
+        return 0
+    found: list[tuple[int, int, str]] = []  # (row, position, range)
+    for low_row, low_col, high_row, high_col, ref in merges:
+        if low_row <= table.header_row <= high_row:  # a header cell hidden by a merge names a column no one saw
+            found += [
+                (table.header_row, p, ref)
+                for p in read
+                if low_col <= p + 1 <= high_col and (table.header_row, p + 1) != (low_row, low_col)
+            ]
+    by_number = dict(table.rows)
+    for low_row, low_col, high_row, high_col, ref in merges:  # each merge's own rows: few, where the table has many
+        numbers = range(max(low_row, table.header_row + 1), high_row + 1)
+        for number in numbers if len(numbers) <= len(by_number) else sorted(n for n in by_number if n in numbers):
+            values = by_number.get(number)
+            if values is None:
+                continue
+            for position, column in read.items():
+                if low_col <= position + 1 <= high_col and (number, position + 1) != (low_row, low_col):
+                    if not _blank(values.get(column)):
+                        found.append((number, position, ref))
+    found.sort()
+    for number, position, ref in found[:20]:
+        anchor = ref.split(":")[0]
+        cell = f"{get_column_letter(position + 1)}{number}"
+        problems.error(
+            relpath,
+            f"rij {number}, kolom '{table.columns[read[position]]}' (cel {cell})",
+            f"cel {cell} ligt in het samengevoegde bereik {ref}. Excel toont over het hele bereik alleen de waarde van "
+            f"cel {anchor}, maar in cel {cell} staat een eigen waarde die gepubliceerd zou worden. Wie de inventaris "
+            "goedkeurde, heeft die waarde niet gezien.",
+            f"Selecteer {ref} en hef de samenvoeging op (Start > Samenvoegen en centreren > Samenvoeging opheffen). "
+            "Controleer de waarde die dan in elke cel verschijnt, vul elke rij zelf in en laat het pakket opnieuw goedkeuren.",
+            "inventaris.samengevoegde_cel",
+        )
+    if len(found) > 20:
+        problems.error(
+            relpath,
+            "",
+            f"nog {len(found) - 20} cellen liggen in een samengevoegd bereik en hebben een waarde die Excel niet toont.",
+            "Hef alle samenvoegingen in de inventaris op, vul elke rij zelf in en laat het pakket opnieuw goedkeuren.",
+            "inventaris.samengevoegde_cel",
+        )
+    return len(found)
+
+
+def _header_columns(rows) -> set[str]:
+    """The known columns of the most complete header-like row among the first rows of a sheet (as ``_from_sheets``
+    looks at them)."""
+    best: set[str] = set()
+    scanned = 0
+    for _number, row in rows:
+        if all(_blank(c) for c in row):
+            continue
+        known = {column_of(c) for c in row if not _blank(c)} - {None}
+        if len(known) > len(best):
+            best = known
+        scanned += 1
+        if scanned >= HEADER_SCAN_ROWS:
+            break
+    return best
+
+
+def _one_inventory_sheet(workbook, sheets, by_title: dict, table: RawTable, relpath: str, problems: Problems) -> bool:
+    """Refuse a workbook where the approver may have looked at another list than the one the site reads (attack round
+    8, A09): a second visible sheet that is an inventory too, or a workbook that opens (its active tab) on another sheet
+    with a column of titles or numbers. A workbook that opens on a sheet of lookup values (Beoordeling, Opgeschort:
+    no titles), as productierapport tools write it, is accepted: no one takes that for the list. Sheets before the one
+    read had no header (``_from_sheets``)."""
+    ok = True
+    later = False
+    for title, rows in sheets:
+        if title == table.sheet:
+            later = True
+            continue
+        if later and set(REQUIRED_COLUMNS) <= _header_columns(rows):
+            problems.error(
+                relpath,
+                f"werkblad '{_short(table.sheet)}' en werkblad '{_short(title)}'",
+                f"twee zichtbare werkbladen zijn een inventaris: '{_short(table.sheet)}' en '{_short(title)}'. De site leest "
+                f"alleen het eerste ('{_short(table.sheet)}'); wie de werkmap goedkeurde, kan het andere hebben bekeken.",
+                "Houd één werkblad met de inventaris over: verwijder het andere werkblad (een oude versie of concept hoort "
+                "niet in het pakket) en laat het pakket opnieuw goedkeuren.",
+                "inventaris.werkblad",
+            )
+            ok = False
+    try:
+        active = workbook.active
+    except Exception:  # noqa: BLE001 - an active tab that names no sheet: Excel opens on the first
+        active = None
+    title = getattr(active, "title", None)
+    if ok and title in by_title and title != table.sheet and {"document", "nr"} & _header_columns(_sheet_rows(active, _Unseen())):
+        problems.error(
+            relpath,
+            f"werkblad '{_short(table.sheet)}'",
+            f"Excel opent deze werkmap op werkblad '{_short(title)}', met een lijst van documenten, maar de site leest de "
+            f"inventaris van werkblad '{_short(table.sheet)}'. Wie de werkmap opende, heeft dus misschien een andere lijst "
+            "gezien dan de lijst die gepubliceerd wordt.",
+            f"Verwijder de werkbladen die niet bij de inventaris horen, of klik op het tabblad '{_short(table.sheet)}' en "
+            "sla de werkmap op (dan opent Excel daarop); laat het pakket daarna opnieuw goedkeuren.",
+            "inventaris.werkblad",
+        )
+        ok = False
+    return ok
+
+
+_SHEET_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+_SHEET_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+_XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+_LARGEST_DRAWING = 16 * 1024 * 1024  # bytes of one drawing part read; a larger one refuses the sheet
+_EMU_COLUMN = 9525 * 20  # the narrowest column taken for a shape sized in EMU (20 pixels): errs towards covering more
+_EMU_ROW = 12700 * 10  # the lowest row taken (10 points)
+
+
+def _nothing_drawn_over(sheet, table: RawTable, relpath: str, problems: Problems) -> bool:
+    """Refuse shapes, pictures, text boxes, charts and always-shown notes that lie over the cells the site reads (the
+    header row down to the last row, the columns read): Excel draws them over the cells, so a white rectangle can
+    cover a name the site publishes (attack round 8, A12). The drawing parts are read from the workbook's zip (openpyxl
+    does not keep drawings in read-only mode) with openpyxl's XML reader, at most ``_LARGEST_DRAWING`` bytes each."""
+    import posixpath
+    import re as _re
+
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.xml.functions import fromstring
+
+    archive = sheet.parent._archive
+    rels_path = get_rels_path(sheet._worksheet_path)
+    if rels_path not in archive.namelist():
+        return True
+    damaged = _Unreadable(
+        f"werkblad '{sheet.title}'",
+        "de vormen of afbeeldingen op dit werkblad zijn niet te lezen: het bestand is beschadigd.",
+        "Verwijder de vormen, afbeeldingen en opmerkingen van het werkblad, of open het bestand in Excel en sla het "
+        "opnieuw op als .xlsx (Excel-werkmap).",
+        "inventaris.xlsx",
+    )
+    try:
+        parts = [(r.Type, r.target) for r in get_dependents(archive, rels_path) if r.TargetMode != "External"]
+    except Exception:  # noqa: BLE001 - unreadable relationships: what they draw cannot be judged
+        raise damaged from None
+    last_row = table.rows[-1][0] if table.rows else table.header_row
+    columns = sorted(p + 1 for positions in table.positions.values() for p in positions)
+    covered: list[tuple[str, str]] = []  # (what, where)
+
+    def over(first_row: int, first_col: int, last_r: float, last_c: float) -> bool:
+        return first_row <= last_row and last_r >= table.header_row and any(first_col <= c <= last_c for c in columns)
+
+    for kind, target in parts:
+        if kind not in (_SHEET_DRAWING, _SHEET_VML):
+            continue
+        name = posixpath.normpath(target)
+        try:
+            info = archive.getinfo(name)
+        except KeyError:
+            raise damaged from None
+        if info.file_size > _LARGEST_DRAWING:
+            raise damaged
+        data = archive.read(name)
+        if kind == _SHEET_DRAWING:
+            try:
+                root = fromstring(data)
+            except Exception:  # noqa: BLE001
+                raise damaged from None
+            for anchor in root.iter():
+                tag = anchor.tag if isinstance(anchor.tag, str) else ""
+                if tag not in (f"{_XDR}twoCellAnchor", f"{_XDR}oneCellAnchor", f"{_XDR}absoluteAnchor"):
+                    continue
+                label = next((e.get("name") for e in anchor.iter() if str(e.tag).endswith("}cNvPr")), None) or "zonder naam"
+                start = anchor.find(f"{_XDR}from")
+                if tag == f"{_XDR}absoluteAnchor" or start is None:  # placed in EMU from the sheet's corner: anywhere
+                    covered.append((f"de vorm '{_short(label)}'", "ergens op het werkblad"))
+                    continue
+                col = int(_number(start.findtext(f"{_XDR}col"))) + 1
+                row = int(_number(start.findtext(f"{_XDR}row"))) + 1
+                end = anchor.find(f"{_XDR}to")
+                if end is not None:
+                    to_col = int(_number(end.findtext(f"{_XDR}col"))) + 1
+                    to_row = int(_number(end.findtext(f"{_XDR}row"))) + 1
+                    to_col -= 1 if _number(end.findtext(f"{_XDR}colOff")) <= 0 and to_col > col else 0
+                    to_row -= 1 if _number(end.findtext(f"{_XDR}rowOff")) <= 0 and to_row > row else 0
+                else:
+                    ext = anchor.find(f"{_XDR}ext")
+                    size = (_number(ext.get("cx")), _number(ext.get("cy"))) if ext is not None else (1e12, 1e12)
+                    to_col, to_row = col + int(size[0] // _EMU_COLUMN), row + int(size[1] // _EMU_ROW)
+                if over(row, col, to_row, to_col):
+                    covered.append((f"de vorm '{_short(label)}'", _cells(row, col, to_row, to_col)))
+        else:  # VML: notes (shown only when pointed at, unless always shown), old form controls and shapes
+            for block in _re.findall(rb"<x:ClientData\b(.*?)</x:ClientData>", data, flags=_re.S)[:10_000]:
+                if b'ObjectType="Note"' in block[:200] and b"<x:Visible" not in block:
+                    continue
+                numbers = _re.search(rb"<x:Anchor>([^<]*)</x:Anchor>", block)
+                values = [int(_number(v)) for v in numbers.group(1).split(b",")] if numbers else []
+                what = "een opmerking die altijd zichtbaar is" if b'ObjectType="Note"' in block[:200] else "een vorm of knop"
+                if len(values) != 8:
+                    covered.append((what, "ergens op het werkblad"))
+                elif over(values[2] + 1, values[0] + 1, values[6] + 1, values[4] + 1):
+                    covered.append((what, _cells(values[2] + 1, values[0] + 1, values[6] + 1, values[4] + 1)))
+    for what, where in covered[:10]:
+        problems.error(
+            relpath,
+            f"werkblad '{_short(sheet.title)}', {where}",
+            f"{what} ligt over de cellen van de inventaris die gepubliceerd worden. Excel tekent vormen, afbeeldingen en "
+            "tekstvakken over de cellen: wat eronder staat (bijvoorbeeld een naam onder een wit vlak), heeft wie de "
+            "inventaris goedkeurde niet gezien, maar de site publiceert het wel.",
+            "Verwijder de vormen, afbeeldingen, tekstvakken en vastgezette opmerkingen van het werkblad (in Excel: Start > "
+            "Zoeken en selecteren > Selectievenster, of Ga naar speciaal > Objecten, en dan Delete), controleer de cellen "
+            "eronder en laat het pakket opnieuw goedkeuren.",
+            "inventaris.vorm_over_cellen",
+        )
+    if len(covered) > 10:
+        problems.error(
+            relpath,
+            f"werkblad '{_short(sheet.title)}'",
+            f"nog {len(covered) - 10} vormen of afbeeldingen liggen over de cellen van de inventaris.",
+            "Verwijder alle vormen, afbeeldingen en tekstvakken van het werkblad en laat het pakket opnieuw goedkeuren.",
+            "inventaris.vorm_over_cellen",
+        )
+    return not covered
+
+
+def _cells(first_row: int, first_col: int, last_row: float, last_col: float) -> str:
+    """'cellen B2:C3' for a box of cells (1-based)."""
+    from openpyxl.utils import get_column_letter
+
+    first_row, first_col = max(1, first_row), max(1, min(first_col, 16_384))
+    last_col = int(min(max(last_col, first_col), 16_384))
+    last_row = int(min(max(last_row, first_row), EXCEL_MAX_ROW))
+    first = f"{get_column_letter(first_col)}{first_row}"
+    last = f"{get_column_letter(last_col)}{last_row}"
+    return f"cel {first}" if first == last else f"cellen {first}:{last}"
 
 
 def _unseen_fix(reason: str) -> str:
@@ -1395,6 +1706,11 @@ def _unseen_fix(reason: str) -> str:
             "Geef de tabel een gewone tabelstijl (Tabelontwerp > Tabelstijlen, bijvoorbeeld 'Gemiddeld 2') of zet hem om naar "
             "een bereik (Tabelontwerp > Converteren naar bereik), haal eigen tekst- en opvulkleuren weg die tegen de tabel "
             "wegvallen, en laat het pakket opnieuw goedkeuren."
+        )
+    if "onder de rand van de cel" in reason:
+        return (
+            "Maak de rij zo hoog dat alle regels te zien zijn (Start > Opmaak > Rijhoogte automatisch aanpassen), of zet "
+            "de tekst op minder regels, en laat het pakket opnieuw goedkeuren."
         )
     if "Tekst passend maken" in reason:
         return (

@@ -18,6 +18,7 @@ from . import grounds as grounds_catalogue
 from .dates import impossible_date, iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import InventoryLimits, address_clashes, cell_text, read_table
+from .invisible import describe_all, invisible
 from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
 from .paths import UnsafePath, is_litter, package_files, resolve_inside
@@ -27,12 +28,6 @@ from .types.common import TOEGESTANE_GEGEVENS
 from .yamlsafe import YamlLimitError, load_front_matter
 
 METADATA_FILE = "besluit.md"
-# Characters that change what a published text shows without being seen themselves: C0 and C1 control characters
-# (not tab, line feed, carriage return), DEL, the direction marks, embeddings, overrides and isolates of the
-# bidirectional algorithm (U+202E shows "titel\u202eFDP.exe" as "titelexe.PDF"), the line and paragraph separators and
-# the byte-order mark. Refused in every text a package publishes (``_Loader.unseen``): fields, list items, annex
-# titles, inventory cells and the summary.
-UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 APPROVAL_FILE = "goedkeuring.json"
 
 _ASSESSMENT_FORMS = {
@@ -105,6 +100,7 @@ class _Loader:
         self.name = folder.name
         self.problems = Problems(self.name)
         self.referenced: dict[str, str] = {}  # relpath -> who refers to it
+        self.encoding_twins: dict[str, str] = {}  # file in the folder -> the name referring to it, encoded otherwise
         self.schema: Schema | None = None  # the schema of the package's type, once known
         self.inventory_read = False
         self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
@@ -173,21 +169,56 @@ class _Loader:
         return None
 
     def unseen(self, text: str, file: str, location: str, code: str = "tekst.stuurteken") -> bool:
-        """True (with a problem naming the character) when a published ``text`` holds a character from ``UNSEEN``; a
-        field with a pattern reports it under its own code, as before."""
-        found = UNSEEN.search(text)
-        if found is None:
+        """True (with a problem naming the characters) when a published ``text`` holds a character that draws nothing
+        (``publish/invisible.py``, the one definition); a field with a pattern reports it under its own code, as before.
+        Refused, never removed: what such a character hides or changes is not for the site to guess."""
+        found = [char for _, char in invisible(text)]
+        if not found:
             return False
         self.err(
             file,
             location,
-            f"de tekst bevat een onzichtbaar stuurteken: {_unseen_name(found.group())}. Zo'n teken verandert wat "
-            "lezers zien (bijvoorbeeld de leesrichting) en hoort niet in een publicatie.",
-            "Typ de tekst opnieuw, zonder te kopiëren uit een ander programma, of verwijder het teken met een teksteditor "
-            "die onzichtbare tekens toont.",
+            f"de tekst bevat {'een onzichtbaar teken' if len(found) == 1 else 'onzichtbare tekens'}: {describe_all(found)}. "
+            "Zo'n teken is op het scherm niet te zien, maar wordt wel gepubliceerd en gekopieerd: het kan tekst verbergen die "
+            "niemand heeft goedgekeurd (tagtekens spellen onzichtbaar een naam) of veranderen wat lezers zien (bijvoorbeeld "
+            "de leesrichting). Het hoort niet in een publicatie.",
+            _invisible_fix(found),
             code,
         )
         return True
+
+    def _pushed_out_of_sight(self, text: str, column: str, file: str, location: str) -> None:
+        """Refuse an inventory cell whose end Excel may never show (attack round 8, A09): a long run of spaces pushes
+        the rest past the edge of the column (the next cell is filled, so Excel cuts it off), and line breaks push it
+        below a one-line row; the site collapses both and publishes the whole text. More than ``_MOST_SPACES``
+        spaces in a row inside a text: typing gives one, two after a full stop, three by a slip; four or more is
+        layout by spaces, which a cell does not show as such. A title with more than one line break is refused too: a
+        title is one line (at most two), and an inventory row is usually one line high."""
+        run = _SPACE_RUN.search(text)
+        if run is not None:
+            kinds = sorted({f"U+{ord(c):04X}" for c in run.group()} - {"U+0020"})
+            self.err(
+                file,
+                location,
+                f"de tekst bevat {len(run.group())} spaties achter elkaar"
+                + (f" (ook harde spaties: {', '.join(kinds)})" if kinds else "")
+                + f", na '{_clip(text[: run.start()])}'. In Excel duwen ze de rest van de tekst buiten de kolom, zodat "
+                "wie de inventaris goedkeurde die niet zag; de site publiceert de hele tekst.",
+                "Vervang de reeks spaties door één spatie (in Excel: Zoeken en vervangen), controleer de tekst die erachter "
+                "stond en laat het pakket opnieuw goedkeuren.",
+                "inventaris.spaties",
+            )
+        breaks = text.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+        if column == "document" and breaks > 1:
+            self.err(
+                file,
+                location,
+                f"de titel beslaat {breaks + 1} regels. Een rij in Excel toont vaak maar één regel, zodat wie de inventaris "
+                "goedkeurde de regels eronder misschien niet zag; de site publiceert ze wel.",
+                "Zet de titel op één regel: verwijder de regeleinden in de cel (in Excel ingevoerd met Alt+Enter), "
+                "controleer de tekst die eronder stond en laat het pakket opnieuw goedkeuren.",
+                "inventaris.titel_regels",
+            )
 
     def within(self, text: str, limit: str, file: str, location: str, what: str) -> bool:
         """False (with a problem naming the limit and the length found) when ``text`` is too long."""
@@ -256,6 +287,18 @@ class _Loader:
                 "bestand.naam",
             )
             return None
+        if not path.is_file() and (twin := self._same_looking_file(relpath)) is not None:
+            self.encoding_twins[twin] = relpath
+            self.err(
+                file,
+                location,
+                f"het bestand '{relpath}' ({role}) staat niet met precies deze naam in het pakket. Er is wel een bestand "
+                f"dat er hetzelfde uitziet, maar {_encoding_difference(relpath, twin)}. Voor de site zijn het twee "
+                "verschillende namen.",
+                _ENCODING_FIX,
+                "bestand.naam_codering",
+            )
+            return None
         if not path.is_file():
             hint = self._similar_file(relpath)
             self.err(
@@ -290,6 +333,17 @@ class _Loader:
         if ".pdf" in suffixes:
             self.pdfs.append(ref)
         return ref
+
+    def _same_looking_file(self, relpath: str) -> str | None:
+        """A file of the package whose name differs from ``relpath`` only in how accented letters are encoded (NFC:
+        'é' as one character, as Windows and most editors write it; NFD: 'e' plus a combining accent, as macOS writes
+        file names). Not matched silently: the approval and the published names must be the names as written."""
+        import unicodedata
+
+        wanted = unicodedata.normalize("NFC", relpath)
+        files, _ = package_files(self.folder)
+        twins = [f for f in files if f != relpath and unicodedata.normalize("NFC", f) == wanted]
+        return twins[0] if twins else None
 
     def _similar_file(self, relpath: str) -> str | None:
         files, _ = package_files(self.folder)
@@ -454,9 +508,10 @@ class _Loader:
 
     def _unseen_in_summary(self, body: str) -> None:
         """``unseen`` for the summary, naming its first line with such a character."""
-        found = UNSEEN.search(body)
-        if found is not None:
-            self.unseen(found.group(), METADATA_FILE, f"samenvatting, regel {body.count(chr(10), 0, found.start()) + 1}")
+        found = invisible(body)
+        if found:
+            first = found[0][0]
+            self.unseen(body, METADATA_FILE, f"samenvatting, regel {body.count(chr(10), 0, first) + 1}")
 
     def _from_metadata(self, meta: dict, body: str) -> Decision | None:
         """Check the front matter against the schema of its type, then build the shared content class."""
@@ -796,7 +851,9 @@ class _Loader:
         for number, raw in table.rows:
             where = f"rij {number}"
             for column in sorted(raw):  # every cell the inventory may publish, before it is read as a value
-                self.unseen(cell_text(raw[column]), rel, f"{where}, {col(column)}")
+                text = cell_text(raw[column])
+                if not self.unseen(text, rel, f"{where}, {col(column)}"):
+                    self._pushed_out_of_sight(text, column, rel, f"{where}, {col(column)}")
             nr = re.sub(r"\.$", "", cell_text(raw.get("nr")))
             if not nr:
                 self.err(
@@ -1208,7 +1265,16 @@ class _Loader:
             )
         allowed = {METADATA_FILE, APPROVAL_FILE, HISTORY_FILE} | set(self.referenced)
         for rel in files:
-            if rel not in allowed:
+            if rel in self.encoding_twins and rel not in allowed:
+                self.err(
+                    rel,
+                    "",
+                    f"dit bestand hoort niet bij het pakket: het lijkt op '{self.encoding_twins[rel]}' uit "
+                    f"{METADATA_FILE} of de inventaris, maar {_encoding_difference(self.encoding_twins[rel], rel)}.",
+                    _ENCODING_FIX,
+                    "bestand.naam_codering",
+                )
+            elif rel not in allowed:
                 self.err(
                     rel,
                     "",
@@ -1224,17 +1290,67 @@ _DOCUMENT_EXTENSION = re.compile(
 )
 
 
-def _unseen_name(char: str) -> str:
-    """An invisible character as staff can look it up: 'U+202E (leesrichting omkeren)'."""
-    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069" or char in "\u061c\u200e\u200f":
-        what = "leesrichting omkeren" if char in "\u202d\u202e" else "leesrichtingsteken"
-    elif char in "\u2028\u2029":
-        what = "regel- of alinea-einde"
-    elif char == "\ufeff":
-        what = "byte-order mark"
-    else:
-        what = "stuurteken"
-    return f"U+{ord(char):04X} ({what})"
+# Spaces that draw nothing but take room: the ordinary and the non-breaking space, the other widths of Unicode's space
+# separators, the tab, and the Braille blank U+2800 (not white space to Python, blank in every font).
+_SPACES = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u2800"
+_MOST_SPACES = 3
+_SPACE_RUN = re.compile(f"[{_SPACES}]{{{_MOST_SPACES + 1},}}(?=[^{_SPACES}\n\r])")
+
+
+_ENCODING_FIX = (
+    "Typ de naam opnieuw, in de map (in Windows Verkenner: F2) of in de verwijzing, zodat beide op dezelfde manier zijn "
+    "opgeslagen; of gebruik een naam zonder letters met accenten (bijvoorbeeld 'cafe.pdf') in de map en in de "
+    "verwijzing. Zulke verschillen ontstaan vaak als een bestand op een Mac is opgeslagen of gekopieerd. Keur het pakket "
+    "daarna opnieuw goed."
+)
+
+
+def _encoding_difference(written: str, stored: str) -> str:
+    """How two names that look the same differ: 'in de verwijzing staat 'é' als één teken (U+00E9), in de map als 'e'
+    met een los accentteken (U+0065 U+0301)'."""
+    import unicodedata
+
+    for char in dict.fromkeys(written):
+        if unicodedata.normalize("NFD", char) != char:
+            decomposed = unicodedata.normalize("NFD", char)
+            if decomposed in stored and char not in stored:
+                codes = " ".join(f"U+{ord(c):04X}" for c in decomposed)
+                return (
+                    f"in de verwijzing staat '{char}' als één teken (U+{ord(char):04X}), in de bestandsnaam als letter met "
+                    f"een los accentteken ({codes})"
+                )
+    for char in dict.fromkeys(stored):
+        if unicodedata.normalize("NFD", char) != char:
+            decomposed = unicodedata.normalize("NFD", char)
+            if decomposed in written and char not in written:
+                codes = " ".join(f"U+{ord(c):04X}" for c in decomposed)
+                return (
+                    f"in de verwijzing staat '{char}' als letter met een los accentteken ({codes}), in de bestandsnaam als "
+                    f"één teken (U+{ord(char):04X})"
+                )
+    return "de letters met accenten zijn anders opgeslagen (als één teken, of als letter met een los accentteken)"
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """The words before a finding, for a message: the last ``limit`` characters, on one line."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else "…" + text[-limit:]
+
+
+def _invisible_fix(found: list[str]) -> str:
+    """How staff remove invisible characters, with a word on where the common ones come from."""
+    fix = (
+        "Typ de tekst opnieuw, zonder te kopiëren uit een ander programma, of verwijder het teken met een teksteditor die "
+        "onzichtbare tekens toont (bijvoorbeeld Notepad++ met Beeld > Symbool weergeven > Alle tekens weergeven)."
+    )
+    if "\u00ad" in found:
+        fix += (
+            " Een zacht afbreekstreepje (U+00AD) komt meestal mee uit Word: zet daar Start > Alles weergeven (¶) aan en "
+            "verwijder het streepje."
+        )
+    if any(c in "\u200d\ufe0f" or "\ufe00" <= c <= "\ufe0f" for c in found):
+        fix += " Laat emoji weg: ze bestaan uit meerdere tekens, waarvan sommige onzichtbaar."
+    return fix + " Keur het pakket daarna opnieuw goed."
 
 
 def _referenced_character(reference: str) -> str:

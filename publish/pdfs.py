@@ -61,7 +61,7 @@ def code_version() -> str:
     for distribution, module in _PDF_LIBRARIES:
         digest.update(_library_fingerprint(distribution, module))
     here = Path(__file__).resolve().parent
-    for source in [here / "pdfs.py", *sorted((here / "gate").glob("*.py"))]:
+    for source in [here / "pdfs.py", here / "invisible.py", *sorted((here / "gate").glob("*.py"))]:
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 

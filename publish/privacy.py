@@ -233,6 +233,7 @@ def reason_findings(reason: str, allowed: set[str]) -> list[PersonalData]:
 
 
 NEUTRAL_REASON = "De reden wordt niet getoond omdat die persoonsgegevens bevatte."
+NEUTRAL_HIDDEN_REASON = "De reden wordt niet getoond omdat die onzichtbare tekens bevatte."
 
 
 def check_history_reasons(result, allowed: set[str]) -> None:
@@ -242,7 +243,22 @@ def check_history_reasons(result, allowed: set[str]) -> None:
     from .history import HISTORY_FILE, Change
 
     cleaned = []
+    from .invisible import describe_all, invisible
+
     for i, c in enumerate(result.history, 1):
+        hidden = [char for _, char in invisible(c.reason)] if c.reason else []
+        if hidden:  # the one definition of characters that draw nothing (publish/invisible.py), as for every text
+            result.problems.warning(
+                HISTORY_FILE,
+                f"wijziging {i} ({c.kind}{' ' + c.document if c.document else ''}, {c.date.isoformat()})",
+                f"de publieke reden bevat onzichtbare tekens ({describe_all(hidden)}). De reden is niet gepubliceerd; de "
+                "wijziging zelf geldt wel.",
+                "Herstel wijzigingen.json uit de versiegeschiedenis en leg de wijziging opnieuw vast met woo-publish withdraw "
+                "en een opnieuw getypte reden.",
+                "wijzigingen.reden_onzichtbaar_teken",
+            )
+            cleaned.append(Change(c.date, c.kind, c.document, c.title, NEUTRAL_HIDDEN_REASON, c.signature))
+            continue
         items = reason_findings(c.reason, allowed) if c.reason else []
         if not items:
             cleaned.append(c)

@@ -13,7 +13,11 @@ import errno
 import logging
 import re
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+from .invisible import DEFAULT_IGNORABLE
+
+# Controls, line separators, surrogates and every Default_Ignorable character (bidi marks, zero-width characters, soft
+# hyphen, variation selectors, tag characters): shown as escapes, so a name cannot hide in a printed value.
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{DEFAULT_IGNORABLE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 MAX_PRINTED = 2_000
 
@@ -25,7 +29,7 @@ def _escape(match: re.Match) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def safe(value, limit: int = MAX_PRINTED) -> str:

@@ -149,7 +149,7 @@ def test_a_bidi_override_in_any_text_field_of_any_type_refuses_the_package(tmp_p
     else:
         value = value[:3] + "\u202e" + value[3:]
     found = errors(typed(tmp_path, kind, **{name: value}))
-    hits = [p for p in found if "stuurteken" in p.message]  # under the field's own code when it has a pattern
+    hits = [p for p in found if "onzichtbaar teken" in p.message]  # under the field's own code when it has a pattern
     assert [(p.file, p.location) for p in hits] == [("besluit.md", f"veld '{name}'")], [(p.code, p.location) for p in found]
     field = types.get(kind).schema.get(name)
     assert hits[0].code == ((field.code if field.pattern or field.item_pattern else None) or "tekst.stuurteken")
@@ -166,13 +166,30 @@ def test_each_control_and_bidi_character_in_a_title_is_refused(tmp_path, char):
 def test_the_attackers_title_is_refused_with_a_dutch_message(tmp_path):
     found = errors(typed(tmp_path, "publicatie", titel="Jaarverslag 2023 \u202eFDP.exe"))
     (error,) = found
-    assert error.message.startswith("de tekst bevat een onzichtbaar stuurteken: U+202E (leesrichting omkeren).")
+    assert error.message.startswith("de tekst bevat een onzichtbaar teken: U+202E (leesrichting omkeren).")
 
 
 def test_ordinary_text_is_accepted(tmp_path):
-    """Tabs, accents, emoji with a zero-width joiner, a soft hyphen in a title: visible or harmless, still accepted."""
-    title = "Brief\tover café-plannen 👩\u200d💻 en re\u00adorganisatie"
+    """Tabs, accents, a non-breaking space and an emoji without joiners or selectors: visible, accepted."""
+    title = "Brief\tover café-plannen\u00a0\U0001f4bb en reorganisatie"
     assert errors(typed(tmp_path, "kamerstuk", titel=title)) == []
+
+
+@pytest.mark.parametrize(
+    "title,name,hint",
+    [
+        ("Brief over re\u00adorganisatie", "U+00AD (zacht afbreekstreepje)", "Alles weergeven"),
+        ("Brief over programmeren \U0001f469\u200d\U0001f4bb", "U+200D (verbindingsteken zonder breedte", "Laat emoji weg"),
+        ("Brief over de liefde \u2764\ufe0f", "U+FE0F (variatiekiezer", "Laat emoji weg"),
+    ],
+)
+def test_soft_hyphens_and_emoji_joiners_are_refused_with_where_they_come_from(tmp_path, title, name, hint):
+    """Attack round 8 (A14): these draw nothing either and can carry bits; refused (not removed) with a message that
+    names the character and says where it usually comes from (round 7 still accepted them)."""
+    found = errors(typed(tmp_path, "kamerstuk", titel=title))
+    (error,) = found
+    assert error.code == "tekst.stuurteken" and error.location == "veld 'titel'"
+    assert name in error.message and hint in error.fix
 
 
 @pytest.mark.parametrize("kind", ["woo-besluit", "kamerstuk", "publicatie"])

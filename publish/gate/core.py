@@ -5,6 +5,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
+from ..invisible import describe_all, pdf_invisible
 from . import glyphs, tagtexts
 from .copy import published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
@@ -120,6 +121,7 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     texts, hidden = inspect_document(published)
     with stage("lettertypen"):
         hidden += glyphs.inspect(published, texts)  # drawn glyphs that cannot say what the copy says
+    findings += _invisible_characters(texts)
     for page in flattened:  # PDFium neither draws nor extracts text squeezed to nothing; other readers do
         findings.append(
             _finding(
@@ -184,6 +186,35 @@ _UNSEEN_FIX = (
     "Verwijder het gegeven ook uit de {source} (bijvoorbeeld in de bron, en maak de pdf opnieuw), of neem de waarde op "
     "onder 'toegestane_gegevens' in besluit.md (of in de site-instellingen) als het openbaar mag."
 )
+
+
+def _invisible_characters(texts: list[str]) -> list[dict]:
+    """The page text holds characters that draw nothing (``publish/invisible.py``): a tag character, zero-width
+    character, variation selector or format character comes only from what a font's /ToUnicode (or the text layer)
+    says a glyph copies as, never from a drawn letter, so it can spell text no one sees (a full stop that copies as
+    ". Jan Vermeulen" in tag characters). The same definition as for every other published text; one finding, naming
+    the pages."""
+    pages: list[int] = []
+    chars: list[str] = []
+    for number, text in enumerate(texts, start=1):
+        found = pdf_invisible(text, limit=500)
+        if found:
+            pages.append(number)
+            chars += [char for _, char in found]
+    if not pages:
+        return []
+    return [
+        _finding(
+            "pdf.onzichtbaar_teken",
+            "fout",
+            _where(pages),
+            f"de tekst van de pdf bevat {'een onzichtbaar teken' if len(chars) == 1 else 'onzichtbare tekens'}: "
+            f"{describe_all(chars)}. Zo'n teken staat niet zichtbaar op de pagina, maar komt wel mee bij kopiëren en "
+            "zoeken, wordt voorgelezen en zou op de website komen: er kan een naam of ander gegeven in verborgen zitten.",
+            "Maak de pdf opnieuw vanuit het bronbestand (bijvoorbeeld 'Opslaan als pdf'), na de onzichtbare tekens daar te "
+            "hebben verwijderd, en lever hem opnieuw aan. Blijft de melding, 'print' het document dan naar pdf.",
+        )
+    ]
 
 
 def _where(pages: list[int]) -> str:

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..grounds import GROUNDS, normalise_ground
+from ..invisible import DEFAULT_IGNORABLE
 
 KINDS = {
     "bsn": "een burgerservicenummer (BSN)",
@@ -178,10 +179,7 @@ NOT_POSTCODE_LETTERS = {
 # selectors, Hangul fillers, shorthand format controls, tags), plus every format (Cf) and control (Cc)
 # character this Python knows (Egyptian hieroglyph format controls, interlinear annotation, C1 controls),
 # except the white space and line breaks that _SPACES and _LINE_BREAKS turn into one space or one line.
-_DEFAULT_IGNORABLE = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
-    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-)
+_DEFAULT_IGNORABLE = DEFAULT_IGNORABLE  # publish/invisible.py, the one definition of characters that draw nothing
 
 
 def _unseen_class() -> str:
