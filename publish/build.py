@@ -337,7 +337,8 @@ def _build_with(
     try:
         # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
         # package folder is listed once (paths.listing_scope).
-        with hash_memo(inspector.cache) as memo, listing_scope():
+        # Issue 19: the signature checks of evaluate and decide run side by side (publish/signing.py, concurrent).
+        with hash_memo(inspector.cache) as memo, listing_scope(), signing.concurrent(opts.workers):
             # Issue 19: a package that did not change is not validated again (publish/validationcache.py).
             validation = ValidationCache(inspector.cache, site.limits, trust, site.allowed_personal_data)
             results = evaluate(
