@@ -255,20 +255,23 @@ def _ssh_verify(request: Request, checks: Checks | None = None) -> tuple[int, by
         if checks is None:
             done = subprocess.run(args, input=data, capture_output=True, timeout=60)
             return done.returncode, done.stdout
-        with checks.spawning:
-            if checks.closed:
-                raise _Stopped()
-            process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if checks.closed:
+            raise _Stopped()
+        process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with checks.children_lock:  # either Checks.close sees it (and kills it) or it sees the close
             checks.children.add(process)
+            stopped = checks.closed
         try:
             with process:  # as subprocess.run: the child is killed on a time-out or any other exception
                 try:
+                    if stopped:
+                        raise _Stopped()
                     stdout, _ = process.communicate(data, timeout=60)
                 except BaseException:
                     process.kill()
                     raise
         finally:
-            with checks.spawning:
+            with checks.children_lock:
                 checks.children.discard(process)
         return process.returncode, stdout
 
@@ -289,7 +292,7 @@ class Checks:
         )
         self._pending: dict[Request, Future] = {}
         self._lock = threading.Lock()
-        self.spawning = threading.Lock()  # starting a child and the set of running children
+        self.children_lock = threading.Lock()
         self.children: set[subprocess.Popen] = set()
         self.closed = False
 
@@ -322,7 +325,7 @@ class Checks:
         with self._lock:
             pool, self._pool = self._pool, None
             pending, self._pending = list(self._pending.values()), {}
-        with self.spawning:
+        with self.children_lock:
             self.closed = True
             if stopped:
                 for process in list(self.children):
