@@ -1198,15 +1198,16 @@ def _write_sources(
         reuse.clean_bodies_now if reuse is not None else None,
     )
     to_stream: dict[str, None] = {}
+    made: set[str] = set()  # folders made for the pages (issue 19: one mkdir per folder, not one per page)
 
     def sink(page) -> None:
         checker.add(page)
         path = page.source_path
         if streamed is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
-            write_sources([page], streamed)
+            write_sources([page], streamed, made)
             to_stream[path] = None
         else:
-            write_sources([page], sources)
+            write_sources([page], sources, made)
 
     generator = Generator(
         SiteText(site.name, site.organisation),

@@ -26,6 +26,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -245,35 +246,72 @@ Request = tuple[str, str, str, str, bytes]
 
 def _ssh_verify(request: Request, checks: Checks | None = None) -> tuple[int, bytes]:
     """Run ``ssh-keygen -Y verify`` for one request: (exit status, standard output). In a pool thread (``checks``) the
-    child is remembered while it runs, so a build that stops kills it (``Checks.close``)."""
+    child is remembered while it runs, so a build that stops kills it (``Checks.close``).
+
+    Issue 19: on Linux the signature reaches ssh-keygen through a pipe (``-s /dev/fd/N``), not a temporary folder and
+    file; a check that does not hold that way is made again with the file, so no verdict ever depends on the pipe."""
     namespace, signers, principal, signature, data = request
     exe = ssh_keygen()
+    args = [exe, "-Y", "verify", "-f", signers, "-I", principal, "-n", namespace, "-s"]
+    fd = _signature_pipe(signature)
+    if fd is not None:
+        try:
+            returncode, stdout = _run([*args, f"/dev/fd/{fd}"], data, checks, (fd,))
+        finally:
+            os.close(fd)
+        if returncode == 0:
+            return returncode, stdout
     with tempfile.TemporaryDirectory(prefix="woo-verify-") as tmp:
         sig = Path(tmp) / "handtekening.sig"
         sig.write_text(signature, encoding="ascii", errors="replace")
-        args = [exe, "-Y", "verify", "-f", signers, "-I", principal, "-n", namespace, "-s", str(sig)]
-        if checks is None:
-            done = subprocess.run(args, input=data, capture_output=True, timeout=60)
-            return done.returncode, done.stdout
-        if checks.closed:
-            raise _Stopped()
-        process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        with checks.children_lock:  # either Checks.close sees it (and kills it) or it sees the close
-            checks.children.add(process)
-            stopped = checks.closed
-        try:
-            with process:  # as subprocess.run: the child is killed on a time-out or any other exception
-                try:
-                    if stopped:
-                        raise _Stopped()
-                    stdout, _ = process.communicate(data, timeout=60)
-                except BaseException:
-                    process.kill()
-                    raise
-        finally:
-            with checks.children_lock:
-                checks.children.discard(process)
-        return process.returncode, stdout
+        return _run([*args, str(sig)], data, checks)
+
+
+_PIPES = sys.platform.startswith("linux") and os.path.isdir("/dev/fd")
+
+
+def _signature_pipe(signature: str) -> int | None:
+    """The reading end of a pipe that holds the whole signature and no writer, or None (then a temporary file)."""
+    if not _PIPES:
+        return None
+    payload = signature.encode("ascii", "replace")
+    read, write = os.pipe()
+    try:
+        os.set_blocking(write, False)  # never wait for a reader: a signature that does not fit goes by file
+        written = os.write(write, payload)
+    except OSError:
+        written = -1
+    finally:
+        os.close(write)
+    if written != len(payload):
+        os.close(read)
+        return None
+    return read
+
+
+def _run(args: list[str], data: bytes, checks: Checks | None, pass_fds: tuple[int, ...] = ()) -> tuple[int, bytes]:
+    if checks is None:
+        done = subprocess.run(args, input=data, capture_output=True, timeout=60, pass_fds=pass_fds)
+        return done.returncode, done.stdout
+    if checks.closed:
+        raise _Stopped()
+    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds)
+    with checks.children_lock:  # either Checks.close sees it (and kills it) or it sees the close
+        checks.children.add(process)
+        stopped = checks.closed
+    try:
+        with process:  # as subprocess.run: the child is killed on a time-out or any other exception
+            try:
+                if stopped:
+                    raise _Stopped()
+                stdout, _ = process.communicate(data, timeout=60)
+            except BaseException:
+                process.kill()
+                raise
+    finally:
+        with checks.children_lock:
+            checks.children.discard(process)
+    return process.returncode, stdout
 
 
 class _Stopped(Exception):
