@@ -89,10 +89,8 @@ def test_a_verdict_is_taken_once_and_a_check_not_named_beforehand_runs_there_and
             signing.verify(text + b" ", signature, principal, DEMO_SIGNERS)
         checks.submit(text + b"!", signature, principal, DEMO_SIGNERS)  # never asked for: dropped at the end
     assert names[0].startswith("woo-handtekening") and names[1 : 3 + AGAIN] == ["MainThread"] * (2 + AGAIN)
-    assert len(names) in (
-        3 + AGAIN,
-        4 + AGAIN,
-    )  # the unasked check may have started before the end; it is not counted as a verdict
+    # The check never asked for: not started, or stopped after its first run, or run through before the end.
+    assert len(names) - (3 + AGAIN) in (0, 1, 1 + AGAIN)
 
 
 # -- whole builds ------------------------------------------------------------------------------------------
