@@ -1198,16 +1198,15 @@ def _write_sources(
         reuse.clean_bodies_now if reuse is not None else None,
     )
     to_stream: dict[str, None] = {}
-    made: set[str] = set()  # folders made for the pages (issue 19: one mkdir per folder, not one per page)
 
     def sink(page) -> None:
         checker.add(page)
         path = page.source_path
         if streamed is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
-            write_sources([page], streamed, made)
+            write_sources([page], streamed)
             to_stream[path] = None
         else:
-            write_sources([page], sources, made)
+            write_sources([page], sources)
 
     generator = Generator(
         SiteText(site.name, site.organisation),
@@ -1317,11 +1316,16 @@ def _run_mkdocs(
 def _add_files(views, names: dict[str, str], site_dir: Path) -> None:
     """Move the staged, verified copies into the new site (a rename: same folder, same file system)."""
     full = full_views(views)
+    made: set[str] = set()  # issue 19: a decision's files share a folder, made once (not one mkdir per file)
     for item in views:
         with _for_package(names[item.decision.slug], "het plaatsen van de pdf's"):
             for f in full(item).files:
-                (site_dir / f.url).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(f.source, site_dir / f.url)
+                target = os.path.join(site_dir, f.url)
+                folder = os.path.dirname(target)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                os.replace(f.source, target)
 
 
 def _add_redirects(views, site_dir: Path, base_url: str) -> None:

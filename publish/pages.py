@@ -7,7 +7,6 @@ Links between pages are relative, so the site works under any base path.
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Sequence
@@ -1148,16 +1147,11 @@ def _search_examples(latest: list) -> dict:
     return {"kenmerk": latest[0].decision.kenmerk if latest else "", "ground": ground}
 
 
-def write_sources(pages: Iterable[Page], target: Path, made: set[str] | None = None) -> None:
-    """Write each page as Markdown with its title in front matter and its HTML as one raw block. ``made`` (issue 19):
-    the folders this build already made under ``target``, so a page in one of them costs no ``mkdir``."""
+def write_sources(pages: Iterable[Page], target: Path) -> None:
+    """Write each page as Markdown with its title in front matter and its HTML as one raw block."""
     for page in pages:
         path = target / page.source_path
-        folder = os.fspath(path.parent)
-        if made is None or folder not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if made is not None:
-                made.add(folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
         head = front_matter(page.title)
         path.write_text(f'---\n{head}\n---\n\n<div class="woo-page">\n{page.body.strip()}\n</div>\n', encoding="utf-8")
 
