@@ -1,9 +1,13 @@
 """CPU of one approval-signature check (attack round 6, row 2b: every signature is verified with ``ssh-keygen -Y verify``
-on every build, never taken from the cache). Prints the CPU of the ssh-keygen processes and of this process per check.
+on every build, never taken from the cache). Prints the CPU of the ssh-keygen processes and of this process per check,
+and the wall time, for N different signatures checked three ways (issue 19): one after another with the signature in a
+temporary file (as before), one after another through a pipe (Linux), and side by side as a build runs them
+(``signing.concurrent``, WORKERS threads, default the number of cores).
 
-Run: .venv/bin/python benchmarks/verify_cost.py 200
+Run: .venv/bin/python benchmarks/verify_cost.py 200 [WORKERS]
 """
 
+import os
 import resource
 import sys
 import time
@@ -15,18 +19,48 @@ from publish.approval import signed_text
 
 from support import DEMO_KEY, DEMO_SIGNERS
 
-data = signed_text({"besluit.md": "0" * 64}, "demo", "2024-06-01T00:00:00+00:00", {"kenmerk": "1", "type": "woo"})
-principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
-sig = signing.sign(data, DEMO_KEY)
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-s0 = resource.getrusage(resource.RUSAGE_SELF)
-w0 = time.perf_counter()
-for _ in range(N):
-    signing.verify(data, sig, principal, DEMO_SIGNERS)
-c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-s1 = resource.getrusage(resource.RUSAGE_SELF)
-w1 = time.perf_counter()
-ch = (c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime) / N * 1000
-se = (s1.ru_utime + s1.ru_stime - s0.ru_utime - s0.ru_stime) / N * 1000
-print(f"{N} checks: ssh-keygen CPU {ch:.2f} ms each, this process CPU {se:.2f} ms each, wall {(w1 - w0) / N * 1000:.1f} ms each")
+WORKERS = int(sys.argv[2]) if len(sys.argv) > 2 else (os.cpu_count() or 1)
+principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
+texts = [
+    signed_text({"besluit.md": f"{i:064x}"}, principal, "2024-06-01T00:00:00+00:00", {"kenmerk": str(i), "type": "woo"})
+    for i in range(N)
+]
+requests = [(t, signing.sign(t, DEMO_KEY), principal) for t in texts]
+
+
+def measure(name: str, run) -> None:
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    s0 = resource.getrusage(resource.RUSAGE_SELF)
+    w0 = time.perf_counter()
+    run()
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    s1 = resource.getrusage(resource.RUSAGE_SELF)
+    w1 = time.perf_counter()
+    ch = (c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime) / N * 1000
+    se = (s1.ru_utime + s1.ru_stime - s0.ru_utime - s0.ru_stime) / N * 1000
+    print(
+        f"{name}: {N} checks: ssh-keygen CPU {ch:.2f} ms each, this process CPU {se:.2f} ms each, "
+        f"wall {(w1 - w0) / N * 1000:.1f} ms each",
+        flush=True,
+    )
+
+
+def one_by_one() -> None:
+    for data, sig, who in requests:
+        signing.verify(data, sig, who, DEMO_SIGNERS)
+
+
+def side_by_side() -> None:
+    with signing.concurrent(WORKERS) as checks:
+        for data, sig, who in requests:
+            checks.submit(data, sig, who, DEMO_SIGNERS)
+        one_by_one()
+
+
+pipes = signing._PIPES
+signing._PIPES = False
+measure("one by one, file", one_by_one)
+signing._PIPES = pipes
+measure("one by one" + (", pipe" if pipes else ", file"), one_by_one)
+measure(f"side by side ({WORKERS} threads)", side_by_side)

@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,12 +38,16 @@ def build(corpus: Path, run: Path) -> tuple[float, dict]:
         corpus / "decisions", run / "site", "--report", str(report), *archive, cache=run / "cache", today="2026-01-01"
     )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
     result = subprocess.run([str(exe), *args], capture_output=True, text=True)
+    wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode not in (0, 1):
         raise SystemExit(f"build failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return cpu, json.loads(report.read_text())
+    data = json.loads(report.read_text())
+    data["_wall"] = wall
+    return cpu, data
 
 
 def main() -> None:
@@ -64,19 +69,25 @@ def main() -> None:
         cpu, _ = build(args.corpus, args.run)  # the first warm build settles the record of the live site
         print(f"eerste warme build: CPU {cpu:.1f} s (niet meegeteld)", flush=True)
     cpus: list[float] = []
+    walls: list[float] = []
     phases: dict[str, list[float]] = {}
     for _ in range(args.repeat):
         cpu, report = build(args.corpus, args.run)
         cpus.append(cpu)
+        walls.append(report["_wall"])
         for name, value in report.get("cpu_per_fase", {}).items():
             phases.setdefault(name, []).append(value)
         print(
-            f"CPU {cpu:.2f} s, hergebruikt {report['site'].get('bestanden_hergebruikt', 0)} bestanden; per fase: "
+            f"CPU {cpu:.2f} s, wandtijd {report['_wall']:.1f} s, handtekeningen "
+            f"{report.get('tellers', {}).get('handtekeningen_gecontroleerd', '?')}, hergebruikt {report['site'].get('bestanden_hergebruikt', 0)} bestanden; per fase: "
             + ", ".join(f"{k} {v:.2f}" for k, v in sorted(report.get("cpu_per_fase", {}).items(), key=lambda kv: -kv[1])),
             flush=True,
         )
     median = statistics.median(cpus)
-    print(f"{decisions} besluiten: mediaan CPU {median:.2f} s, {1000 * median / decisions:.1f} ms per besluit")
+    print(
+        f"{decisions} besluiten: mediaan CPU {median:.2f} s, {1000 * median / decisions:.1f} ms per besluit; "
+        f"mediaan wandtijd {statistics.median(walls):.1f} s"
+    )
     print(
         "mediaan per fase: "
         + ", ".join(

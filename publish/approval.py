@@ -19,6 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .history import HISTORY_FILE, raw_identity
 from .package import APPROVAL_FILE
@@ -182,16 +183,11 @@ def verified_signers(record: dict, trust: Trust) -> tuple[list, list[str]]:
     if trust.signers is None:
         return [], ["er is geen bestand met toegestane ondertekenaars ingesteld"]
     for i, entry in enumerate(record.get("handtekeningen") or [], 1):
-        principal, when = entry.get("door"), entry.get("op")
+        when = entry.get("op")
         try:
             if not isinstance(when, str):
                 raise SigningError("het tijdstip ontbreekt")
-            result = verify(
-                signed_text(record["bestanden"], principal, when, record_identity(record)),
-                entry.get("handtekening"),
-                principal,
-                trust.signers,
-            )
+            result = verify(*_signature_check(record, entry), trust.signers)
         except SigningError as exc:
             bad.append(f"handtekening {i}: {exc}")
             continue
@@ -199,6 +195,27 @@ def verified_signers(record: dict, trust: Trust) -> tuple[list, list[str]]:
             seen.add(result.fingerprint)
             good.append((result, when))
     return good, bad
+
+
+def _signature_check(record: dict, entry: dict) -> tuple[bytes, Any, Any]:
+    """(signed text, signature, principal) of one signature in an approval record ("op" is a string)."""
+    principal = entry.get("door")
+    return signed_text(record["bestanden"], principal, entry["op"], record_identity(record)), entry.get("handtekening"), principal
+
+
+def submit_checks(folders: list[Path], trust: Trust | None) -> None:
+    """Start the signature checks ``check_approval`` will make for these packages (issue 19): each runs in the build's
+    pool (``signing.concurrent``) while the build goes on; ``check_approval`` still takes and judges every one."""
+    from .signing import active
+
+    checks = active()
+    if checks is None or trust is None or trust.unsigned or trust.signers is None:
+        return
+    for folder in folders:
+        record = read_record(folder)
+        for entry in (record or {}).get("handtekeningen") or []:
+            if isinstance(entry.get("op"), str):
+                checks.submit(*_signature_check(record, entry), trust.signers)
 
 
 def check_approval(folder: Path, problems: Problems, trust: Trust | None = None) -> ApprovalStatus:

@@ -341,7 +341,8 @@ def _build_with(
     try:
         # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
         # package folder is listed once (paths.listing_scope).
-        with hash_memo(inspector.cache) as memo, listing_scope():
+        # Issue 19: the signature checks of evaluate and decide run side by side (publish/signing.py, concurrent).
+        with hash_memo(inspector.cache) as memo, listing_scope(), signing.concurrent(opts.workers):
             # Issue 19: a package that did not change is not validated again (publish/validationcache.py).
             validation = ValidationCache(inspector.cache, site.limits, trust, site.allowed_personal_data)
             results = evaluate(
@@ -1396,11 +1397,16 @@ def _run_mkdocs(
 def _add_files(views, names: dict[str, str], site_dir: Path) -> None:
     """Move the staged, verified copies into the new site (a rename: same folder, same file system)."""
     full = full_views(views)
+    made: set[str] = set()  # issue 19: a decision's files share a folder, made once (not one mkdir per file)
     for item in views:
         with _for_package(names[item.decision.slug], "het plaatsen van de pdf's"):
             for f in full(item).files:
-                (site_dir / f.url).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(f.source, site_dir / f.url)
+                target = os.path.join(site_dir, f.url)
+                folder = os.path.dirname(target)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                os.replace(f.source, target)
 
 
 def _add_redirects(views, site_dir: Path, base_url: str) -> None:

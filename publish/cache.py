@@ -273,26 +273,28 @@ class HashMemo:
             except sqlite3.Error:
                 pass
 
-    def _known(self, key: str) -> str | None:
+    def _known(self, key: str) -> tuple[str | None, bool]:
+        """(the SHA-256 remembered for ``key``, whether this run remembered it already)."""
         if self._used is not None:
             try:
                 known = self._used.get(key)
             except sqlite3.Error:
                 known = None
             if known is not None:
-                return known
+                return known, True
         known = self._old.get(key) if self._old is not None else None
-        return known if known is not None and _is_sha(known) else None
+        return (known if known is not None and _is_sha(known) else None), False
 
     def sha256(self, path: str | os.PathLike) -> str:
         """The SHA-256 of ``path`` (OSError when it cannot be read, like ``approval.sha256_file``)."""
         path = os.path.abspath(path)
         before = os.stat(path)
         key = self.key(path, before)
-        known = self._known(key)
+        known, kept = self._known(key)
         if known is not None:
             self.reused += 1
-            self._remember(key, known)
+            if not kept:  # issue 19: a file looked up again in this run is already in this run's memo
+                self._remember(key, known)
             return known
         digest = hashlib.sha256()
         with open(path, "rb") as handle:
@@ -338,7 +340,7 @@ class HashMemo:
 
 
 def _is_sha(text: str) -> bool:
-    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+    return len(text) == 64 and not text.strip("0123456789abcdef")  # nothing but lowercase hex digits
 
 
 _ACTIVE: ContextVar[HashMemo | None] = ContextVar("woo_hash_memo", default=None)

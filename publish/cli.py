@@ -772,7 +772,9 @@ def _refuse_personal_reason(package: Path, reden: str, site) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Bewaar de gegenereerde Markdown-bronnen in deze map.",
 )
-@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Aantal processen voor pdf-werk.")
+@click.option(
+    "--workers", default=None, type=click.IntRange(1, 64), help="Aantal processen voor pdf-werk en handtekeningcontroles."
+)
 @click.option(
     "--uitgebreid",
     "-v",

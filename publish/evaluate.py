@@ -106,8 +106,14 @@ def evaluate(
 
     limits = limits or getattr(inspector, "limits", DEFAULT_LIMITS)
     results = []
+    from .approval import submit_checks as submit_approval_checks
     from .history import HISTORY_FILE, read_history
+    from .history import submit_checks as submit_history_checks
 
+    # Issue 19: within a build (signing.concurrent) every signature check below and in fate.decide starts now, side by
+    # side in ssh-keygen processes; each is still taken and judged where it is needed, in this order.
+    submit_history_checks(folders, trust)
+    submit_approval_checks(folders, trust)
     for folder in folders:
         result = PackageResult(folder, None, Problems(folder.name))
         results.append(result)

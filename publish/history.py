@@ -129,6 +129,29 @@ def read_history(folder: Path, trust=None) -> tuple[list[Change], str | None]:
     return _verified(changes, folder, trust)
 
 
+def submit_checks(folders: list[Path], trust) -> None:
+    """Start the signature checks ``read_history(folder, trust)`` will make for these packages (issue 19; see
+    ``approval.submit_checks``). Only packages with a change history cost more than a look at the folder."""
+    from .signing import active
+
+    checks = active()
+    if checks is None or trust is None or trust.unsigned or trust.signers is None:
+        return
+    for folder in folders:
+        if not (folder / HISTORY_FILE).is_file():
+            continue
+        changes, error = read_history(folder)
+        if error:
+            continue
+        kenmerk = raw_kenmerk(folder)
+        for c in changes:
+            sig = c.signature or {}
+            if sig and isinstance(sig.get("op"), str):
+                checks.submit(
+                    signed_text(c, kenmerk, sig.get("door"), sig["op"]), sig.get("handtekening"), sig.get("door"), trust.signers
+                )
+
+
 def _verified(changes: list[Change], folder: Path, trust) -> tuple[list[Change], str | None]:
     from .signing import SigningError, verify
 

@@ -88,6 +88,9 @@ def _encode(value, depth: int = 0, root: str = ""):
         return value
     if depth > _MAX_DEPTH:
         raise NoFingerprint("te diep")
+    names = _NAMES.get(type(value))
+    if names is not None:  # issue 19: a class met before as a dataclass (below), without the checks in between
+        return _fields(value, names, depth, root)
     if isinstance(value, float):
         return {"f": repr(value)}
     if isinstance(value, (list, tuple)):
@@ -109,19 +112,24 @@ def _encode(value, depth: int = 0, root: str = ""):
     if callable(identity) and type(value).__name__ == "CachedTexts":
         return {"x": list(identity())}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        cls = type(value)
-        rows = cls.__name__ == "RowView"
-        fields = []
-        for name in _names(cls):
-            item = getattr(value, name)
-            if item is None or type(item) in _PLAIN:  # most values: no call
-                fields.append(item)
-            elif rows and name in _REFERENCES:
-                fields.append(_anchor(item))
-            else:
-                fields.append(_encode(item, depth + 1, root))
-        return {"c": _class_name(cls), "v": fields}
+        return _fields(value, _names(type(value)), depth, root)
     raise NoFingerprint(type(value).__name__)
+
+
+def _fields(value, names: tuple[str, ...], depth: int, root: str) -> dict:
+    """A dataclass instance: its class and its fields (see ``_encode``)."""
+    cls = type(value)
+    rows = cls.__name__ == "RowView"
+    fields = []
+    for name in names:
+        item = getattr(value, name)
+        if item is None or type(item) in _PLAIN:  # most values: no call
+            fields.append(item)
+        elif rows and name in _REFERENCES:
+            fields.append(_anchor(item))
+        else:
+            fields.append(_encode(item, depth + 1, root))
+    return {"c": _class_name(cls), "v": fields}
 
 
 _PLAIN = frozenset({str, int, bool})

@@ -613,7 +613,9 @@ def run_jobs(jobs: list[tuple], workers: int, limits, done) -> None:
     from multiprocessing.connection import wait
 
     from .gate.core import run_gate  # noqa: F401 - imported once here, before the workers fork, not once in each of them
+    from .signing import settle
 
+    settle()  # no thread of the signature checks runs while the workers are forked (signing.Checks.settle)
     context = multiprocessing.get_context()
     waiting = list(reversed(jobs))
     pool: list[_Worker] = []

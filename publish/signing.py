@@ -10,6 +10,12 @@ row 2b). A remembered "this signature holds" would be named by public values onl
 allowed signers), so whoever can sign build-cache entries (the cache key) could approve a changed package with a
 made-up signature. An approval must rest on the approver's SSH key, nothing else; one ssh-keygen run costs a few
 milliseconds per signature (see benchmarks/README.md).
+
+Within one build the checks run side by side (issue 19, ``concurrent``): the build names every signature it is about
+to check (``Checks.submit``), a small pool of threads runs one ``ssh-keygen`` each, and ``verify`` takes the outcome
+of exactly its own request (same text, signature, principal, signers file and namespace) once; anything not asked
+for beforehand, or asked for twice, runs ssh-keygen there and then. The verdicts live in this process's memory for
+the rest of that one build only, and every one is still read from ssh-keygen's own output by ``verify``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,12 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,17 +219,191 @@ def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, n
             f"het bestand met toegestane ondertekenaars ({allowed_signers}) kan niet gelezen worden: {exc.strerror or exc}"
         ) from None
     COUNTERS["verified"] += 1
+    request = (namespace, str(allowed_signers), principal, signature, bytes(data))
+    checks = _ACTIVE
+    future = checks.take(request) if checks is not None else None
+    returncode, stdout = future.result() if future is not None else _ssh_verify(request)
+    match = _GOOD.search(stdout.decode("utf-8", "replace"))
+    if returncode != 0 or not match:
+        raise SigningError("de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars")
+    return Verified(principal, match.group(3))
+
+
+def _well_formed(signature, principal) -> bool:
+    """What ``verify`` checks before it runs ssh-keygen (its own messages for the rest)."""
+    return (
+        isinstance(signature, str)
+        and "BEGIN SSH SIGNATURE" in signature
+        and len(signature) <= 20000
+        and isinstance(principal, str)
+        and _PRINCIPAL.fullmatch(principal) is not None
+    )
+
+
+# Request: (namespace, allowed-signers path, principal, signature text, signed bytes).
+Request = tuple[str, str, str, str, bytes]
+
+
+def _ssh_verify(request: Request, checks: Checks | None = None) -> tuple[int, bytes]:
+    """Run ``ssh-keygen -Y verify`` for one request: (exit status, standard output). In a pool thread (``checks``) the
+    child is remembered while it runs, so a build that stops kills it (``Checks.close``).
+
+    Issue 19: on Linux the signature reaches ssh-keygen through a pipe (``-s /dev/fd/N``), not a temporary folder and
+    file; a check that does not hold that way is made again with the file, so no verdict ever depends on the pipe."""
+    namespace, signers, principal, signature, data = request
     exe = ssh_keygen()
+    args = [exe, "-Y", "verify", "-f", signers, "-I", principal, "-n", namespace, "-s"]
+    fd = _signature_pipe(signature)
+    if fd is not None:
+        try:
+            returncode, stdout = _run([*args, f"/dev/fd/{fd}"], data, checks, (fd,))
+        finally:
+            os.close(fd)
+        if returncode == 0:
+            return returncode, stdout
     with tempfile.TemporaryDirectory(prefix="woo-verify-") as tmp:
         sig = Path(tmp) / "handtekening.sig"
         sig.write_text(signature, encoding="ascii", errors="replace")
-        done = subprocess.run(
-            [exe, "-Y", "verify", "-f", str(allowed_signers), "-I", principal, "-n", namespace, "-s", str(sig)],
-            input=data,
-            capture_output=True,
-            timeout=60,
+        return _run([*args, str(sig)], data, checks)
+
+
+_PIPES = sys.platform.startswith("linux") and os.path.isdir("/dev/fd")
+
+
+def _signature_pipe(signature: str) -> int | None:
+    """The reading end of a pipe that holds the whole signature and no writer, or None (then a temporary file)."""
+    if not _PIPES:
+        return None
+    payload = signature.encode("ascii", "replace")
+    read, write = os.pipe()
+    try:
+        os.set_blocking(write, False)  # never wait for a reader: a signature that does not fit goes by file
+        written = os.write(write, payload)
+    except OSError:
+        written = -1
+    finally:
+        os.close(write)
+    if written != len(payload):
+        os.close(read)
+        return None
+    return read
+
+
+def _run(args: list[str], data: bytes, checks: Checks | None, pass_fds: tuple[int, ...] = ()) -> tuple[int, bytes]:
+    if checks is None:
+        done = subprocess.run(args, input=data, capture_output=True, timeout=60, pass_fds=pass_fds)
+        return done.returncode, done.stdout
+    if checks.closed:
+        raise _Stopped()
+    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds)
+    with checks.children_lock:  # either Checks.close sees it (and kills it) or it sees the close
+        checks.children.add(process)
+        stopped = checks.closed
+    try:
+        with process:  # as subprocess.run: the child is killed on a time-out or any other exception
+            try:
+                if stopped:
+                    raise _Stopped()
+                stdout, _ = process.communicate(data, timeout=60)
+            except BaseException:
+                process.kill()
+                raise
+    finally:
+        with checks.children_lock:
+            checks.children.discard(process)
+    return process.returncode, stdout
+
+
+class _Stopped(Exception):
+    """The build stopped (``Checks.close``) before this check started."""
+
+
+class Checks:
+    """The signature checks of one build, run side by side in ``workers`` threads (each one ssh-keygen process).
+
+    ``submit`` names a check the build will make; ``verify`` takes its outcome with ``take`` (once). The outcome is
+    ssh-keygen's exit status and output for exactly that request, never a verdict from anything stored."""
+
+    def __init__(self, workers: int):
+        self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(
+            max_workers=max(1, workers), thread_name_prefix="woo-handtekening"
         )
-    match = _GOOD.search(done.stdout.decode("utf-8", "replace"))
-    if done.returncode != 0 or not match:
-        raise SigningError("de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars")
-    return Verified(principal, match.group(3))
+        self._pending: dict[Request, Future] = {}
+        self._lock = threading.Lock()
+        self.children_lock = threading.Lock()
+        self.children: set[subprocess.Popen] = set()
+        self.closed = False
+
+    def submit(self, data: bytes, signature, principal, allowed_signers: Path | None, namespace: str = NAMESPACE) -> None:
+        """Start checking a signature ``verify`` will be asked about (malformed ones are left to ``verify``)."""
+        if allowed_signers is None or not _well_formed(signature, principal):
+            return
+        request = (namespace, str(allowed_signers), principal, signature, bytes(data))
+        with self._lock:
+            if self._pool is None or request in self._pending:
+                return
+            self._pending[request] = self._pool.submit(_ssh_verify, request, self)
+
+    def take(self, request: Request) -> Future | None:
+        with self._lock:
+            return self._pending.pop(request, None)
+
+    def settle(self) -> None:
+        """Let every check already started finish and end the threads; checks asked for later run in ``verify``
+        itself. Before this process forks (the PDF workers, ``pdfs.run_jobs``): no worker starts as a copy of a
+        moment in which another thread was half-way through starting ssh-keygen."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    def close(self, stopped: bool) -> None:
+        """End of the build's checks: what was not asked for is dropped; when the build ``stopped`` (SIGTERM, an
+        error), running ssh-keygen processes are killed rather than waited for. Returns when every thread ended."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            pending, self._pending = list(self._pending.values()), {}
+        with self.children_lock:
+            self.closed = True
+            if stopped:
+                for process in list(self.children):
+                    try:
+                        process.kill()
+                    except OSError:
+                        pass
+        for future in pending:
+            future.cancel()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_ACTIVE: Checks | None = None
+
+
+@contextmanager
+def concurrent(workers: int | None = None) -> Iterator[Checks | None]:
+    """Signature checks run side by side until the block ends (``workers``: threads; default the number of CPUs).
+    Nested blocks use the outer one."""
+    global _ACTIVE
+    if _ACTIVE is not None:
+        yield _ACTIVE
+        return
+    checks = _ACTIVE = Checks(workers or os.cpu_count() or 1)
+    stopped = True
+    try:
+        yield checks
+        stopped = False
+    finally:
+        _ACTIVE = None
+        checks.close(stopped)
+
+
+def active() -> Checks | None:
+    """The running build's signature checks (``concurrent``), if any."""
+    return _ACTIVE
+
+
+def settle() -> None:
+    """See ``Checks.settle``; nothing when no checks run side by side."""
+    if _ACTIVE is not None:
+        _ACTIVE.settle()
