@@ -203,7 +203,7 @@ def _dumped(item) -> str:
 
 def record_parts(view, base: str) -> dict[str, str]:
     """One publication's parts of the open data, as they are written (issue 19: cached per decision,
-    publish/pagecache.py): ``data`` its item in its month's part of data.json (``data/JJJJ-MM-N.json``),
+    publish/pagecache.py): ``data`` its item in its month's part of data.json (``data/alles/JJJJ-MM-N.json``),
     ``type`` its item in its type's month part (``data/<type>/JJJJ-MM-N.json``) and ``csv`` its line in
     that part's CSV twin."""
     kind = view.decision.kind
@@ -348,7 +348,7 @@ def write_open_data(views, base: str, site_name: str, open_file, parts=None, max
     type and kenmerk, each taken as its ``record_parts`` (``parts(view)``, e.g. from the cache; made here
     without it), one at a time (issue 19: nothing of the whole archive is held):
 
-    - ``data/JJJJ-MM-N.json``: the month's Woo decisions in full (``besluiten``) and its other publications
+    - ``data/alles/JJJJ-MM-N.json``: the month's Woo decisions in full (``besluiten``) and its other publications
       (``publicaties``); ``data.json``: the index of these parts (URL, counts, bytes, SHA-256 of each);
     - per type ``data/<type>/JJJJ-MM-N.json`` and ``.csv`` (the same publications), indexed by
       ``data/<type>.json`` (JSON and CSV parts) and ``data/<type>.csv`` (the CSV parts, for a spreadsheet).

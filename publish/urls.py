@@ -154,9 +154,14 @@ def type_csv(type_slug: str) -> str:
     return f"data/{type_slug}.csv"
 
 
+DATA_ALL = "alles"  # the folder of data.json's parts: no type has this slug (publish/types/)
+
+
 def data_part(month: str, number: int) -> str:
-    """Part ``number`` of the open data of the month ``JJJJ-MM`` (indexed by ``data.json``)."""
-    return f"data/{month}-{number}.json"
+    """Part ``number`` of the open data of the month ``JJJJ-MM`` (indexed by ``data.json``). Every part is in a
+    folder below ``data/``, every index is ``data.json`` or directly in ``data/``: a sync can put the parts in
+    place before the indexes that name them (docs/beheer.md)."""
+    return f"data/{DATA_ALL}/{month}-{number}.json"
 
 
 def type_data_part(type_slug: str, month: str, number: int) -> str:

@@ -370,7 +370,8 @@ def test_one_decision_changed_rewrites_only_what_shows_it(own_site):
     assert report.site["besluiten_paginas_gemaakt"] == 1 and report.site["besluiten_paginas_uit_cache"] == 2
     after, after_times = files(site.out), mtimes(site.out)
     assert (
-        "oude bomen" in after["data/2024-05-1.json"].decode() and "oude bomen" in after["data/woo-besluit/2024-05-1.csv"].decode()
+        "oude bomen" in after["data/alles/2024-05-1.json"].decode()
+        and "oude bomen" in after["data/woo-besluit/2024-05-1.csv"].decode()
     )
     diwoo = [p for p in after if p.startswith("sitemaps/diwoo-") and "oude bomen" in after[p].decode()]
     assert diwoo
@@ -408,8 +409,8 @@ def test_site_address_and_organisation_changes_reach_pages_open_data_and_sitemap
     report = site.warm()
     # The pages link relatively, but show the sizes of the downloads, and the CSV holds the documents' addresses.
     assert report.site["besluiten_paginas_gemaakt"] == 3
-    assert "https://openbaar.example.org/woo/data/2024-05-1.json" in (site.out / "data.json").read_text()
-    assert "https://openbaar.example.org/woo/besluit/2024-0002/" in (site.out / "data/2024-05-1.json").read_text()
+    assert "https://openbaar.example.org/woo/data/alles/2024-05-1.json" in (site.out / "data.json").read_text()
+    assert "https://openbaar.example.org/woo/besluit/2024-0002/" in (site.out / "data/alles/2024-05-1.json").read_text()
     assert "https://openbaar.example.org/woo/" in (site.out / "sitemap.xml").read_text()
     assert report.site["opendata_geschreven"] > 0 and report.site["metadata_geschreven"] > 0
     data = yaml.safe_load(site.config.read_text(encoding="utf-8"))
@@ -489,8 +490,8 @@ def test_a_changed_or_added_decision_rewrites_only_its_months_open_data(decision
     site = Site(tmp_path, decisions, _site_config(tmp_path))
     first = site.build(site.out, site.cache, site.archive, "2024-06-01")
     assert first.exit_code == EXIT_OK and first.written, (first.error, first.refused)
-    parts = ["data/2024-03-1.json", "data/2024-04-1.json", "data/2024-05-1.json"]
-    assert sorted(p for p in _open_data_files(files(site.out)) if p.count("/") == 1 and p[5].isdigit()) == parts
+    parts = ["data/alles/2024-03-1.json", "data/alles/2024-04-1.json", "data/alles/2024-05-1.json"]
+    assert sorted(p for p in _open_data_files(files(site.out)) if p.startswith("data/alles/")) == parts
 
     def rebuild() -> tuple[list[str], list[str]]:
         before, before_times = files(site.out), mtimes(site.out)
@@ -507,20 +508,20 @@ def test_a_changed_or_added_decision_rewrites_only_its_months_open_data(decision
     approve(decisions / "april")
     changed, kept = rebuild()
     indexes = ["data.json", "data/woo-besluit.csv", "data/woo-besluit.json"]
-    april = ["data/2024-04-1.json", "data/woo-besluit/2024-04-1.csv", "data/woo-besluit/2024-04-1.json"]
+    april = ["data/alles/2024-04-1.json", "data/woo-besluit/2024-04-1.csv", "data/woo-besluit/2024-04-1.json"]
     assert changed == sorted(indexes + april)
     assert {
-        "data/2024-03-1.json",
-        "data/2024-05-1.json",
+        "data/alles/2024-03-1.json",
+        "data/alles/2024-05-1.json",
         "data/woo-besluit/2024-03-1.json",
         "data/woo-besluit/2024-05-1.csv",
     } <= set(kept)
-    assert "Besluit april herzien" in (site.out / "data/2024-04-1.json").read_text(encoding="utf-8")
+    assert "Besluit april herzien" in (site.out / "data/alles/2024-04-1.json").read_text(encoding="utf-8")
 
     meta = {"kenmerk": "2024-0004", "titel": "Besluit ook mei", "besluit_datum": "2024-05-01", "publicatie_datum": "2024-05-20"}
     approve(make_package("ook-mei", meta=meta))
     changed, kept = rebuild()
-    may = ["data/2024-05-1.json", "data/woo-besluit/2024-05-1.csv", "data/woo-besluit/2024-05-1.json"]
+    may = ["data/alles/2024-05-1.json", "data/woo-besluit/2024-05-1.csv", "data/woo-besluit/2024-05-1.json"]
     assert changed == sorted(indexes + may)
     data = read_open_data(site.out)
     assert [b["kenmerk"] for b in data["besluiten"]] == ["2024-0001", "2024-0002", "2024-0003", "2024-0004"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from publish import types
 from publish.diwoo import INDEX_NAME, validate
 
 from support import DEMO_KEY, ROOT, PackageMaker, approve, read_open_data, read_type_data, run_cli
@@ -257,10 +258,16 @@ def test_open_data_is_an_index_of_monthly_parts(site):
         listed |= {kind["json"], kind["csv"]} | {e["url"] for e in type_index["delen"]}
         listed |= {e["csv"]["url"] for e in type_index["delen"]}
     listed = {url.removeprefix(BASE) for url in listed}
+    # The indexes are data.json and the files directly in data/, every part is in a folder below it (a sync puts
+    # the parts in place first, docs/beheer.md); no type is called like the folder of data.json's parts.
+    indexes = {"data.json"} | {u.removeprefix(BASE) for k in index["soorten"] for u in (k["json"], k["csv"])}
+    assert {p for p in listed if p.count("/") <= 1} == indexes
+    assert all(p.startswith("data/alles/") for p in (e["url"].removeprefix(BASE) for e in index["delen"]))
+    assert "alles" not in {kind.slug for kind in types.REGISTRY.values()}
     on_disk = {"data.json"} | {p.relative_to(site).as_posix() for p in (site / "data").rglob("*") if p.is_file()}
     assert on_disk == listed
     for entry in index["delen"]:
-        assert entry["url"] == f"{BASE}data/{entry['maand']}-{entry['deel']}.json"
+        assert entry["url"] == f"{BASE}data/alles/{entry['maand']}-{entry['deel']}.json"
         part = json.loads(_local(site, entry["url"]).read_text(encoding="utf-8"))
         assert {b["publicatie_datum"][:7] for b in part["besluiten"]} == {entry["maand"]}
     records, rows = read_type_data(site, "woo-besluit")

@@ -729,13 +729,22 @@ def test_a_changed_publication_changes_only_its_months_part_and_the_indexes(tmp_
     changed = sorted(n for n in after if after[n] != before[n])
     assert changed == [
         "data.json",
-        "data/2025-07-1.json",
+        "data/alles/2025-07-1.json",
         "data/kamerstuk.csv",
         "data/kamerstuk.json",
         "data/kamerstuk/2025-07-1.csv",
         "data/kamerstuk/2025-07-1.json",
     ]
-    assert b"ANDERETITEL" in after["data/2025-07-1.json"] and b"ANDERETITEL" not in after["data.json"]
+    assert b"ANDERETITEL" in after["data/alles/2025-07-1.json"] and b"ANDERETITEL" not in after["data.json"]
+    # Withdrawn (no longer among the views): its month's parts are gone, the other months' are as they were.
+    gone = open_data_bytes([views[0], views[2]], "https://x/", "Site")
+    assert sorted(set(after) - set(gone)) == [
+        "data/alles/2025-07-1.json",
+        "data/kamerstuk/2025-07-1.csv",
+        "data/kamerstuk/2025-07-1.json",
+    ]
+    assert sorted(n for n in gone if gone[n] != after[n]) == ["data.json", "data/kamerstuk.csv", "data/kamerstuk.json"]
+    assert [e["maand"] for e in json.loads(gone["data.json"])["delen"]] == ["2025-06", "2025-08"]
 
 
 def test_open_data_indexes_are_plain_json_and_csv(tmp_path):
@@ -753,7 +762,7 @@ def test_open_data_indexes_are_plain_json_and_csv(tmp_path):
     index = json.loads(files["data.json"])
     assert index["versie"] == 2 and index["indeling"] == "maand van publicatie"
     assert (index["aantal_besluiten"], index["aantal_publicaties"]) == (0, 1) and "besluiten" not in index
-    assert [e["url"] for e in index["delen"]] == ["https://x/data/2025-06-1.json"]
+    assert [e["url"] for e in index["delen"]] == ["https://x/data/alles/2025-06-1.json"]
     assert {k["soort"]: k["aantal"] for k in index["soorten"]} == {
         "woo-besluit": 0,
         "kamerstuk": 1,
