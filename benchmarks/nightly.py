@@ -195,6 +195,23 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
     return out
 
 
+# What a sync uploads, per group of files (issue 19: which part of a change costs what).
+UPLOAD_GROUPS = (
+    ("zoekindex", ("zoeken/index/",)),
+    ("open data", ("data.json", "data/")),
+    ("lijsten", ("besluiten/", "gronden/", "index.html", "statistieken/")),
+    ("sitemaps en feed", ("sitemap", "robots.txt", "feed.xml")),
+)
+
+
+def upload_group(path: str) -> str:
+    """The group of ``UPLOAD_GROUPS`` a site file is in; everything else is the decisions' own files."""
+    for name, prefixes in UPLOAD_GROUPS:
+        if path.startswith(prefixes):
+            return name
+    return "besluiten zelf"
+
+
 def compare(before: dict, after: dict) -> dict:
     """What a rebuild did to the tree: files rewritten (new modification time), really changed (new
     content), added, removed, and what a sync that compares size and modification time would upload."""
@@ -224,7 +241,18 @@ def compare(before: dict, after: dict) -> dict:
         "index_bytes": sum(v[1] for k, v in after.items() if k.startswith("zoeken/index/")),
         "index_changed_files": sum(1 for k in changed + new if k.startswith("zoeken/index/")),
         "index_changed_bytes": sum(after[k][1] for k in changed + new if k.startswith("zoeken/index/")),
+        # What the sync uploads, per group (``UPLOAD_GROUPS``): [files, bytes].
+        "upload_groups": _groups(upload, after),
     }
+
+
+def _groups(paths: list[str], tree: dict) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    for k in paths:
+        entry = groups.setdefault(upload_group(k), [0, 0])
+        entry[0] += 1
+        entry[1] += tree[k][1]
+    return dict(sorted(groups.items()))
 
 
 def run_build(decisions: Path, out: Path, cache: Path, report: Path, extra: tuple[str, ...] = ()) -> dict:
@@ -370,6 +398,11 @@ def show_scenarios(r: dict) -> None:
             f"bestanden, {c['sync_upload_bytes'] / 1e6:.3f} MB; zoekindex {c['index_changed_files']} van {c['index_files']} "
             f"bestanden ({c['index_changed_bytes'] / 1e6:.3f} MB)"
         )
+        if c.get("upload_groups"):
+            print(
+                "    sync per groep: "
+                + "; ".join(f"{g} {f} bestanden {b / 1e6:.3f} MB" for g, (f, b) in c["upload_groups"].items())
+            )
         if c.get("changed_outside_index"):
             print("    buiten de zoekindex: " + ", ".join(c["changed_outside_index"]))
 

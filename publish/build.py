@@ -1148,7 +1148,7 @@ def _downloads(
 def _open_data(
     site: SiteConfig, views, target: Path, cache: Cache | None, reuse: LiveReuse | None, stats: dict[str, int], fragments=None
 ) -> dict[str, int]:
-    """data.json and the per-type JSON and CSV (issue 19): linked whole from the live site when no
+    """The open data, its monthly parts and their indexes (issue 19): linked whole from the live site when no
     publication and no setting changed, else assembled from each decision's cached parts, and each file
     whose bytes did not change still linked from the live site (publish/pagecache.py)."""
     from .opendata import parts_fit, record_parts, write_open_data

@@ -1,18 +1,22 @@
 """Open data for journalists and researchers: an Atom feed, per decision the inventory as CSV and
-XLSX (with the canonical URL of each published document) and a ZIP of its public documents, and
-one site-wide ``data.json`` (Woo decisions under ``besluiten``, every other type under ``publicaties``),
-and per publication type ``data/<type>.json`` and ``.csv`` with the columns its schema marks as open
-data (``publish/types/``). Field names are documented in docs/open-data.md and stay stable.
+XLSX (with the canonical URL of each published document) and a ZIP of its public documents, and the
+site's publications as JSON (Woo decisions in full under ``besluiten``, every other type under
+``publicaties``) and per publication type as JSON and CSV with the columns its schema marks as open data
+(``publish/types/``). These are split into parts per month of publication with small indexes
+(``data.json``, ``data/<type>.json``, ``data/<type>.csv``: issue 19, a change rewrites only its month's
+part). Field names are documented in docs/open-data.md and stay stable; ``DATA_VERSION`` counts changes.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import itertools
 import json
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from . import urls
@@ -35,7 +39,7 @@ INVENTORY_COLUMNS = [
     "email_thread",
     "gerelateerd",
 ]
-DATA_VERSION = 1
+DATA_VERSION = 2  # docs/open-data.md: 2 split the open data into monthly parts with data.json as their index
 
 
 def _noon(date: dt.date) -> dt.datetime:
@@ -168,17 +172,6 @@ def _value_cell(value) -> str:
     return inert(text)  # a cell a spreadsheet would run as a formula starts with a quote instead
 
 
-def type_records(kind, views, base: str) -> list[dict]:
-    """Every publication of one type, one record each with the columns its schema marks as open data."""
-    return list(iter_type_records(kind, views, base))
-
-
-def iter_type_records(kind, views, base: str) -> Iterator[dict]:
-    """``type_records`` one record at a time (issue 19: a whole archive's records are never held at once)."""
-    for v in sorted((v for v in views if v.decision.type == kind.name), key=lambda v: v.decision.kenmerk):
-        yield _type_record(kind, v, base)
-
-
 def _type_record(kind, v, base: str) -> dict:
     d = v.decision
     record = {"id": d.slug, "soort": kind.name, "url": base + v.url}
@@ -192,88 +185,33 @@ def _type_record(kind, v, base: str) -> dict:
     return record
 
 
-def type_json(kind, views, base: str, site_name: str) -> str:
-    out = io.StringIO()
-    write_type_json(kind, views, base, site_name, out)
-    return out.getvalue()
-
-
-def write_type_json(kind, views, base: str, site_name: str, out) -> None:
-    """``data/<type>.json`` written record by record to the text file ``out``."""
-    head = {"versie": DATA_VERSION, "site": site_name, "basis_url": base, "soort": kind.name}
-    _write_json_object(out, head, {"publicaties": iter_type_records(kind, views, base)})
-
-
-def type_csv(kind, views, base: str) -> bytes:
-    out = io.BytesIO()
-    write_type_csv(kind, views, base, out)
-    return out.getvalue()
-
-
 def _csv_columns(kind) -> list[str]:
     columns = ["id", "soort", "url"] + [f.name for f in kind.opendata_fields()] + ["informatiecategorie", "documentsoort"]
     return list(dict.fromkeys(columns))
 
 
-def write_type_csv(kind, views, base: str, out) -> None:
-    """``data/<type>.csv`` written row by row to the binary file ``out``."""
-    columns = _csv_columns(kind)
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    text.write("\ufeff")
-    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
-    for record in iter_type_records(kind, views, base):
-        writer.writerow([_value_cell(record.get(c)) for c in columns])
-    text.flush()
-    text.detach()
+def _csv_line(cells: Iterable[str]) -> str:
+    line = io.StringIO()
+    csv.writer(line, delimiter=";", lineterminator="\r\n").writerow(list(cells))
+    return line.getvalue()
 
 
-def _write_json_object(out, head: dict, lists: dict[str, Iterable]) -> None:
-    """``json.dumps({**head, **lists}, ensure_ascii=False, indent=1) + "\\n"``, byte for byte, written to ``out``
-    one list item at a time: the lists are iterated, never held."""
-
-    def dumps(value) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=1)
-
-    first = True
-
-    def key(name: str) -> None:
-        nonlocal first
-        out.write(("{" if first else ",") + f"\n {dumps(name)}: ")
-        first = False
-
-    for name, value in head.items():
-        key(name)
-        out.write(dumps(value).replace("\n", "\n "))
-    for name, items in lists.items():
-        key(name)
-        empty = True
-        for item in items:
-            out.write(("[\n  " if empty else ",\n  ") + (item if isinstance(item, Dumped) else _dumped(item)))
-            empty = False
-        out.write("[]" if empty else "\n ]")
-    out.write("{}\n" if first else "\n}\n")
-
-
-class Dumped(str):
-    """A list item of ``_write_json_object`` already as it is written (issue 19: a cached fragment)."""
-
-
-def _dumped(item) -> Dumped:
-    return Dumped(json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  "))
+def _dumped(item) -> str:
+    """One list item as ``json.dumps(..., indent=1)`` writes it two levels deep."""
+    return json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
 
 def record_parts(view, base: str) -> dict[str, str]:
     """One publication's parts of the open data, as they are written (issue 19: cached per decision,
-    publish/pagecache.py): ``data`` its item in data.json, ``type`` its item in data/<type>.json and
-    ``csv`` its line in data/<type>.csv."""
+    publish/pagecache.py): ``data`` its item in its month's part of data.json (``data/alles/JJJJ-MM-N.json``),
+    ``type`` its item in its type's month part (``data/<type>/JJJJ-MM-N.json``) and ``csv`` its line in
+    that part's CSV twin."""
     kind = view.decision.kind
     record = _type_record(kind, view, base)
     typed = _dumped(record)
-    line = io.StringIO()
-    csv.writer(line, delimiter=";", lineterminator="\r\n").writerow([_value_cell(record.get(c)) for c in _csv_columns(kind)])
+    line = _csv_line(_value_cell(record.get(c)) for c in _csv_columns(kind))
     data = _dumped(_decision_record(view, base)) if view.decision.type == "woo-besluit" else typed
-    return {"data": str(data), "type": str(typed), "csv": line.getvalue()}
+    return {"data": data, "type": typed, "csv": line}
 
 
 def parts_fit(parts, view, base: str) -> bool:
@@ -299,67 +237,208 @@ def parts_fit(parts, view, base: str) -> bool:
     )
 
 
-def open_data_files() -> list[str]:
-    """The site-wide open-data files ``write_open_data`` writes, in the order it opens them."""
-    from .types import REGISTRY
+# -- the files: an index per family, parts per month of publication (issue 19) ----------------------
+#
+# One change to one publication rewrites its month's part(s) and the small indexes, never the whole
+# archive: a sync (rsync, ``aws s3 sync``) uploads kilobytes instead of the archive's open data. The month
+# of publication is the key (as the sitemaps'): it does not change when a decision is corrected, approved
+# again or has a document withdrawn. A month is split over numbered parts (``-1``, ``-2``, ...) only when
+# its JSON would exceed ``MAX_PART_BYTES``; a publication is never split over two parts. Always numbered,
+# also when a month fits one part: one layout at every size.
 
-    return [urls.DATA_JSON] + [
-        name for kind in REGISTRY.values() for name in (urls.type_data(kind.slug), urls.type_csv(kind.slug))
-    ]
+MAX_PART_BYTES = 2 * 1024 * 1024  # a part's JSON, unless one publication alone is larger
+SPLIT = "maand van publicatie"  # ``indeling`` in the indexes: what a part holds
+PART_CSV_COLUMNS = ["maand", "deel", "aantal", "url", "bytes", "sha256"]
+_TAIL = 16  # bytes a part still gets after its last item ("\n ]", an empty list, "\n}\n")
 
 
-def write_open_data(views, base: str, site_name: str, open_file, parts=None) -> None:
-    """``data.json`` and every type's ``data/<type>.json`` and ``.csv``, in one pass over the publications,
-    each taken as its ``record_parts`` (``parts(view)``, e.g. from the cache; made here without it), one at
-    a time (issue 19: nothing of the whole archive is held). ``open_file(name)`` gives a binary file to
-    write to; the bytes are those of ``write_data_json``, ``write_type_json`` and ``write_type_csv``."""
+def month_of(view) -> str:
+    """``JJJJ-MM``: the month of publication, the part a publication is in."""
+    return view.decision.publication_date.isoformat()[:7]
+
+
+def _utf8_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+class _Part:
+    """One file of the open data being written as UTF-8 to a binary file (from ``open_file``), its size and
+    SHA-256 counted for the index."""
+
+    def __init__(self, handle):
+        self.handle, self.digest, self.size = handle, hashlib.sha256(), 0
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.handle.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+    def close(self) -> dict:
+        self.handle.close()
+        return {"bytes": self.size, "sha256": self.digest.hexdigest()}
+
+
+class _MonthParts:
+    """The numbered parts of one month of one family of files: each a JSON object with ``head``, ``deel`` and
+    every list of ``lists`` (in that order, possibly empty); the next part begins when an item would take the
+    part's JSON over ``max_bytes``. With ``csv_header`` every part has a CSV twin holding the same publications
+    (one line per item). ``close`` gives the parts' index entries."""
+
+    def __init__(
+        self, open_file, base: str, month: str, names, head: dict, lists: dict[str, str], max_bytes: int, csv_header=None
+    ):
+        self.open_file, self.base, self.month, self.names = open_file, base, month, names
+        self.head, self.lists, self.max_bytes, self.csv_header = head, lists, max_bytes, csv_header
+        self.order = list(lists)
+        self.number = 0
+        self.entries: list[dict] = []
+        self.json: _Part | None = None
+        self.csv: _Part | None = None
+
+    def _open(self) -> None:
+        self.number += 1
+        json_name, csv_name = self.names(self.number)
+        self.json = _Part(self.open_file(json_name))
+        self.writer = _JsonLists(self.json, {**self.head, "deel": self.number})
+        self.at = -1  # the list being written
+        self.counts = dict.fromkeys(self.order, 0)
+        self.urls = (self.base + json_name, self.base + csv_name if csv_name else "")
+        if csv_name:
+            self.csv = _Part(self.open_file(csv_name))
+            self.csv.write("\ufeff" + self.csv_header)
+
+    def item(self, list_name: str, text: str, line: str | None = None) -> None:
+        if self.json is not None and any(self.counts.values()):
+            if self.json.size + _utf8_size(text) + 4 + _TAIL > self.max_bytes:
+                self._finish()
+        if self.json is None:
+            self._open()
+        index = self.order.index(list_name)
+        while self.at < index:
+            self.at += 1
+            self.writer.start(self.order[self.at])
+        self.writer.item(text)
+        self.counts[list_name] += 1
+        if self.csv is not None and line is not None:
+            self.csv.write(line)
+
+    def _finish(self) -> None:
+        assert self.json is not None
+        while self.at < len(self.order) - 1:
+            self.at += 1
+            self.writer.start(self.order[self.at])
+        self.writer.close()
+        entry: dict = {"maand": self.month, "deel": self.number, "url": self.urls[0]}
+        entry.update({self.lists[name]: count for name, count in self.counts.items()})
+        entry.update(self.json.close())
+        if self.csv is not None:
+            entry["csv"] = {"url": self.urls[1], **self.csv.close()}
+        self.entries.append(entry)
+        self.json = self.csv = None
+
+    def close(self) -> list[dict]:
+        if self.json is not None:
+            self._finish()
+        return self.entries
+
+
+def write_open_data(views, base: str, site_name: str, open_file, parts=None, max_bytes: int = MAX_PART_BYTES) -> None:
+    """The open data (docs/open-data.md), in one pass over the publications ordered by month of publication,
+    type and kenmerk, each taken as its ``record_parts`` (``parts(view)``, e.g. from the cache; made here
+    without it), one at a time (issue 19: nothing of the whole archive is held):
+
+    - ``data/alles/JJJJ-MM-N.json``: the month's Woo decisions in full (``besluiten``) and its other publications
+      (``publicaties``); ``data.json``: the index of these parts (URL, counts, bytes, SHA-256 of each);
+    - per type ``data/<type>/JJJJ-MM-N.json`` and ``.csv`` (the same publications), indexed by
+      ``data/<type>.json`` (JSON and CSV parts) and ``data/<type>.csv`` (the CSV parts, for a spreadsheet).
+
+    ``open_file(name)`` gives a binary file to write to; the indexes are opened last."""
     from .types import REGISTRY
 
     full = getattr(views, "full", None) or (lambda v: v)  # issue 19: summaries (pages.Views) or full views
     parts = parts or (lambda v: record_parts(full(v), base))
-    handles = {name: open_file(name) for name in open_data_files()}
-
-    def text(name: str):
-        return _Utf8(handles[name])
-
-    data = _JsonLists(text(urls.DATA_JSON), {"versie": DATA_VERSION, "site": site_name, "basis_url": base})
-    typed = {}
-    for name, kind in REGISTRY.items():
-        typed[name] = _JsonLists(
-            text(urls.type_data(kind.slug)), {"versie": DATA_VERSION, "site": site_name, "basis_url": base, "soort": name}
-        )
-        typed[name].start("publicaties")
-        header = io.StringIO()
-        csv.writer(header, delimiter=";", lineterminator="\r\n").writerow(_csv_columns(kind))
-        text(urls.type_csv(kind.slug)).write("\ufeff" + header.getvalue())
+    head = {"versie": DATA_VERSION, "site": site_name, "basis_url": base}
     rank = {name: i for i, name in enumerate(["woo-besluit", *(n for n in REGISTRY if n != "woo-besluit")])}
-    data.start("besluiten")
-    in_decisions = True
-    for v in sorted(views, key=lambda v: (rank[v.decision.type], v.decision.kenmerk)):
-        if in_decisions and v.decision.type != "woo-besluit":
-            data.start("publicaties")
-            in_decisions = False
-        part = parts(v)
-        data.item(part["data"])
-        typed[v.decision.type].item(part["type"])
-        text(urls.type_csv(v.decision.kind.slug)).write(part["csv"])
-    if in_decisions:
-        data.start("publicaties")
-    data.close()
-    for lists in typed.values():
-        lists.close()
-    for handle in handles.values():
-        handle.close()
+    headers = {name: _csv_line(_csv_columns(kind)) for name, kind in REGISTRY.items()}
+    index: list[dict] = []
+    typed_index: dict[str, list[dict]] = {name: [] for name in REGISTRY}
+    ordered = sorted(views, key=lambda v: (month_of(v), rank[v.decision.type], v.decision.kenmerk))
+    for month, group in itertools.groupby(ordered, key=month_of):
+        whole = _MonthParts(
+            open_file,
+            base,
+            month,
+            lambda n, m=month: (urls.data_part(m, n), None),
+            {**head, "maand": month},
+            {"besluiten": "besluiten", "publicaties": "publicaties"},
+            max_bytes,
+        )
+        typed: _MonthParts | None = None
+        typed_name = ""
+        for v in group:
+            part = parts(v)
+            name = v.decision.type
+            whole.item("besluiten" if name == "woo-besluit" else "publicaties", part["data"])
+            if name != typed_name:
+                if typed is not None:
+                    typed_index[typed_name] += typed.close()
+                slug = v.decision.kind.slug
+                typed = _MonthParts(
+                    open_file,
+                    base,
+                    month,
+                    lambda n, m=month, s=slug: (urls.type_data_part(s, m, n), urls.type_csv_part(s, m, n)),
+                    {**head, "soort": name, "maand": month},
+                    {"publicaties": "aantal"},
+                    max_bytes,
+                    headers[name],
+                )
+                typed_name = name
+            typed.item("publicaties", part["type"], part["csv"])
+        index += whole.close()
+        if typed is not None:
+            typed_index[typed_name] += typed.close()
+
+    kinds = []
+    for name, kind in REGISTRY.items():
+        entries = typed_index[name]
+        count = sum(e["aantal"] for e in entries)
+        _write_index(
+            open_file(urls.type_data(kind.slug)), {**head, "soort": name, "indeling": SPLIT, "aantal": count, "delen": entries}
+        )
+        out = _Part(open_file(urls.type_csv(kind.slug)))
+        out.write("\ufeff" + _csv_line(PART_CSV_COLUMNS))
+        for e in entries:
+            cells = [e["maand"], str(e["deel"]), str(e["aantal"]), e["csv"]["url"], str(e["csv"]["bytes"]), e["csv"]["sha256"]]
+            out.write(_csv_line(inert(c) for c in cells))
+        out.close()
+        kinds.append(
+            {"soort": name, "aantal": count, "json": base + urls.type_data(kind.slug), "csv": base + urls.type_csv(kind.slug)}
+        )
+    totals = {
+        "aantal_besluiten": sum(e["besluiten"] for e in index),
+        "aantal_publicaties": sum(e["publicaties"] for e in index),
+    }
+    _write_index(open_file(urls.DATA_JSON), {**head, "indeling": SPLIT, **totals, "delen": index, "soorten": kinds})
 
 
-class _Utf8:
-    """Text written to a binary file as UTF-8 (as ``open(..., "w", encoding="utf-8", newline="")`` writes it)."""
+def _write_index(handle, index: dict) -> None:
+    out = _Part(handle)
+    out.write(json.dumps(index, ensure_ascii=False, indent=1) + "\n")
+    out.close()
 
-    def __init__(self, raw):
-        self.raw = raw
 
-    def write(self, text: str) -> None:
-        self.raw.write(text.encode("utf-8"))
+def open_data_bytes(views, base: str, site_name: str, max_bytes: int = MAX_PART_BYTES) -> dict[str, bytes]:
+    """Every file ``write_open_data`` writes, by name, in memory (tests and small tools)."""
+    files: dict[str, _Kept] = {}
+    write_open_data(views, base, site_name, lambda name: files.setdefault(name, _Kept()), max_bytes=max_bytes)
+    return {name: f.getvalue() for name, f in files.items()}
+
+
+class _Kept(io.BytesIO):
+    def close(self) -> None:  # the bytes stay readable
+        pass
 
 
 class _JsonLists:
@@ -431,28 +510,6 @@ def _row_json(r, base: str) -> dict:
         "email_thread": row.thread or None,
         "gerelateerd": row.related,
     }
-
-
-def data_json(views, base: str, site_name: str) -> str:
-    out = io.StringIO()
-    write_data_json(views, base, site_name, out)
-    return out.getvalue()
-
-
-def write_data_json(views, base: str, site_name: str, out) -> None:
-    """``data.json`` written decision by decision to the text file ``out`` (issue 19)."""
-    from .types import REGISTRY
-
-    others = (
-        record for name, kind in REGISTRY.items() if name != "woo-besluit" for record in iter_type_records(kind, views, base)
-    )
-    head = {"versie": DATA_VERSION, "site": site_name, "basis_url": base}
-    _write_json_object(out, head, {"besluiten": _decision_records(views, base), "publicaties": others})
-
-
-def _decision_records(views, base: str) -> Iterator[dict]:
-    for v in sorted((v for v in views if v.decision.type == "woo-besluit"), key=lambda v: v.decision.kenmerk):
-        yield _decision_record(v, base)
 
 
 def _decision_record(v, base: str) -> dict:

@@ -8,9 +8,9 @@ open-data and DiWoo code for it.
   whether the site has more than one type), the sizes of the decision's downloads, and the code and
   library versions (``incremental.key_of``). Cross-decision pages (home, listings, facets, grounds,
   statistics) are made every build; they are cheap.
-- **Fragments** (kind ``fragment``): a decision's part of ``data.json``, of the per-type JSON and CSV,
-  and of the DiWoo sitemaps; the files are assembled from them in order (``publish/opendata.py``,
-  ``publish/diwoo.py``).
+- **Fragments** (kind ``fragment``): a decision's part of the open data (its month's ``data/alles/JJJJ-MM-N.json``
+  and its type's JSON and CSV parts) and of the DiWoo sitemaps; the files are assembled from them in order
+  (``publish/opendata.py``, ``publish/diwoo.py``).
 - **Assembled sets** (kind ``samengesteld``): for a set of files made from every decision (open data,
   sitemaps), the names and SHA-256 of the files the set gave, under a key over every input of the set.
   When the key is known and the live site still has exactly those files, they are linked from the live

@@ -145,12 +145,31 @@ def ground(ground_slug: str) -> str:
 
 
 def type_data(type_slug: str) -> str:
-    """The per-type open data export."""
+    """The index of a type's open data (its parts per month, JSON and CSV)."""
     return f"data/{type_slug}.json"
 
 
 def type_csv(type_slug: str) -> str:
+    """The index of a type's CSV parts, as CSV."""
     return f"data/{type_slug}.csv"
+
+
+DATA_ALL = "alles"  # the folder of data.json's parts: no type has this slug (publish/types/)
+
+
+def data_part(month: str, number: int) -> str:
+    """Part ``number`` of the open data of the month ``JJJJ-MM`` (indexed by ``data.json``). Every part is in a
+    folder below ``data/``, every index is ``data.json`` or directly in ``data/``: a sync can put the parts in
+    place before the indexes that name them (docs/beheer.md)."""
+    return f"data/{DATA_ALL}/{month}-{number}.json"
+
+
+def type_data_part(type_slug: str, month: str, number: int) -> str:
+    return f"data/{type_slug}/{month}-{number}.json"
+
+
+def type_csv_part(type_slug: str, month: str, number: int) -> str:
+    return f"data/{type_slug}/{month}-{number}.csv"
 
 
 def diwoo_index(infocat: str) -> str:

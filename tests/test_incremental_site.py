@@ -16,7 +16,7 @@ import yaml
 
 from publish.build import EXIT_OK, EXIT_REFUSED, BuildOptions, run_build
 
-from support import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, approve, read_open_data, run_cli
 
 pytestmark = pytest.mark.slow  # every test here builds whole sites
 
@@ -369,7 +369,10 @@ def test_one_decision_changed_rewrites_only_what_shows_it(own_site):
     report = site.warm()
     assert report.site["besluiten_paginas_gemaakt"] == 1 and report.site["besluiten_paginas_uit_cache"] == 2
     after, after_times = files(site.out), mtimes(site.out)
-    assert "oude bomen" in after["data.json"].decode() and "oude bomen" in after["data/woo-besluit.csv"].decode()
+    assert (
+        "oude bomen" in after["data/alles/2024-05-1.json"].decode()
+        and "oude bomen" in after["data/woo-besluit/2024-05-1.csv"].decode()
+    )
     diwoo = [p for p in after if p.startswith("sitemaps/diwoo-") and "oude bomen" in after[p].decode()]
     assert diwoo
     # Files whose bytes did not change keep their modification time (the plain sitemap: same addresses and dates).
@@ -406,7 +409,8 @@ def test_site_address_and_organisation_changes_reach_pages_open_data_and_sitemap
     report = site.warm()
     # The pages link relatively, but show the sizes of the downloads, and the CSV holds the documents' addresses.
     assert report.site["besluiten_paginas_gemaakt"] == 3
-    assert "https://openbaar.example.org/woo/besluit/2024-0002/" in (site.out / "data.json").read_text()
+    assert "https://openbaar.example.org/woo/data/alles/2024-05-1.json" in (site.out / "data.json").read_text()
+    assert "https://openbaar.example.org/woo/besluit/2024-0002/" in (site.out / "data/alles/2024-05-1.json").read_text()
     assert "https://openbaar.example.org/woo/" in (site.out / "sitemap.xml").read_text()
     assert report.site["opendata_geschreven"] > 0 and report.site["metadata_geschreven"] > 0
     data = yaml.safe_load(site.config.read_text(encoding="utf-8"))
@@ -470,6 +474,59 @@ def test_a_forged_page_cache_entry_with_a_valid_checksum_is_refused(own_site, fo
     assert not [p for p, data in after.items() if b"__vervalst" in data]
 
 
+def _open_data_files(tree: dict) -> set[str]:
+    return {p for p in tree if p == "data.json" or p.startswith("data/")}
+
+
+def test_a_changed_or_added_decision_rewrites_only_its_months_open_data(decisions, tmp_path):
+    """Issue 19, sync-friendly open data: the open data is split per month of publication (data.json the
+    index); a change to one decision rewrites its month's parts and the indexes, and every other part keeps
+    its bytes and its modification time, so a sync uploads only those. A warm build equals a cold one."""
+    make_package = PackageMaker(decisions)
+    months = (("maart", "2024-0001", "2024-03-08"), ("april", "2024-0002", "2024-04-08"), ("mei", "2024-0003", "2024-05-08"))
+    for name, kenmerk, day in months:
+        meta = {"kenmerk": kenmerk, "titel": f"Besluit {name}", "besluit_datum": day[:8] + "01", "publicatie_datum": day}
+        approve(make_package(name, meta=meta))
+    site = Site(tmp_path, decisions, _site_config(tmp_path))
+    first = site.build(site.out, site.cache, site.archive, "2024-06-01")
+    assert first.exit_code == EXIT_OK and first.written, (first.error, first.refused)
+    parts = ["data/alles/2024-03-1.json", "data/alles/2024-04-1.json", "data/alles/2024-05-1.json"]
+    assert sorted(p for p in _open_data_files(files(site.out)) if p.startswith("data/alles/")) == parts
+
+    def rebuild() -> tuple[list[str], list[str]]:
+        before, before_times = files(site.out), mtimes(site.out)
+        site.warm()
+        after, after_times = files(site.out), mtimes(site.out)
+        opendata = _open_data_files(after) | _open_data_files(before)
+        changed = sorted(p for p in opendata if before.get(p) != after.get(p))
+        kept = sorted(opendata - set(changed))
+        assert [p for p in kept if after_times[p] != before_times[p]] == []  # not rewritten: same time, same inode
+        read_open_data(site.out)  # the index's sizes and SHA-256 are those of the parts
+        return changed, kept
+
+    _edit(decisions / "april" / "besluit.md", "Besluit april", "Besluit april herzien")
+    approve(decisions / "april")
+    changed, kept = rebuild()
+    indexes = ["data.json", "data/woo-besluit.csv", "data/woo-besluit.json"]
+    april = ["data/alles/2024-04-1.json", "data/woo-besluit/2024-04-1.csv", "data/woo-besluit/2024-04-1.json"]
+    assert changed == sorted(indexes + april)
+    assert {
+        "data/alles/2024-03-1.json",
+        "data/alles/2024-05-1.json",
+        "data/woo-besluit/2024-03-1.json",
+        "data/woo-besluit/2024-05-1.csv",
+    } <= set(kept)
+    assert "Besluit april herzien" in (site.out / "data/alles/2024-04-1.json").read_text(encoding="utf-8")
+
+    meta = {"kenmerk": "2024-0004", "titel": "Besluit ook mei", "besluit_datum": "2024-05-01", "publicatie_datum": "2024-05-20"}
+    approve(make_package("ook-mei", meta=meta))
+    changed, kept = rebuild()
+    may = ["data/alles/2024-05-1.json", "data/woo-besluit/2024-05-1.csv", "data/woo-besluit/2024-05-1.json"]
+    assert changed == sorted(indexes + may)
+    data = read_open_data(site.out)
+    assert [b["kenmerk"] for b in data["besluiten"]] == ["2024-0001", "2024-0002", "2024-0003", "2024-0004"]
+
+
 def test_forged_and_damaged_fragments_are_made_again(own_site):
     site = own_site  # a cold build of its own: the page cache is keyed by the package folders' place
     """Fragments of open data and sitemaps: a damaged one, one of another decision with a valid checksum,
@@ -499,7 +556,7 @@ def test_forged_and_damaged_fragments_are_made_again(own_site):
     report = site.warm()
     assert report.exit_code == EXIT_OK
     assert not (site.tmp / "buiten.txt").exists()
-    data = json.loads((site.out / "data.json").read_text(encoding="utf-8"))
+    data = read_open_data(site.out)
     assert [b["titel"] for b in data["besluiten"]] == ["Besluit over parkeren", "Besluit over oude bomen", "Besluit over fietsen"]
 
 

@@ -22,7 +22,7 @@ from publish.package import load_package
 from publish.privacy import check_published_texts, link_texts
 from publish.problems import Problems
 
-from support import PackageMaker, all_text, approve, build_args, run_cli
+from support import PackageMaker, all_text, approve, build_args, read_open_data, run_cli
 
 CASES = [
     "Bel 06&#49;2345678",
@@ -232,6 +232,6 @@ def test_build_refuses_every_payload_names_file_and_field_and_publishes_the_othe
     assert "LEKTITEL" not in text
     for value in VALUES:
         assert value not in text, value
-    data = json.loads((out / "data.json").read_text(encoding="utf-8"))
+    data = read_open_data(out)
     dumped = json.dumps(data, ensure_ascii=False)
     assert "GOED-B" in dumped and "GOED-K" in dumped and "LEK" not in dumped

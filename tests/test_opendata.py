@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from publish import types
 from publish.diwoo import INDEX_NAME, validate
 
-from support import DEMO_KEY, ROOT, PackageMaker, approve, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, approve, read_open_data, read_type_data, run_cli
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -223,8 +224,8 @@ def test_documents_zip_holds_exactly_the_public_documents(site):
 
 
 def test_data_json_matches_the_published_decisions(site):
-    data = json.loads((site / "data.json").read_text())
-    assert data["versie"] == 1 and data["basis_url"] == BASE
+    data = read_open_data(site)  # the index, every part it lists checked against its size and SHA-256
+    assert data["versie"] == 2 and data["basis_url"] == BASE
     by_kenmerk = {d["kenmerk"]: d for d in data["besluiten"]}
     assert set(by_kenmerk) == PUBLISHED
     first = by_kenmerk["2024-0001"]
@@ -240,6 +241,38 @@ def test_data_json_matches_the_published_decisions(site):
         assert _local(site, url).is_file(), url
     assert by_kenmerk["2024-0002"]["inventaris"][1]["url"] is None
     assert by_kenmerk["2024-0002"]["inventaris"][1]["ingetrokken"]["reden"] == "Naam niet gelakt"
+
+
+def test_open_data_is_an_index_of_monthly_parts(site):
+    """Issue 19: data.json and data/<type>.json|.csv are small indexes; every file under data/ is listed by one
+    of them with its size and SHA-256 (``read_open_data``/``read_type_data`` check those), and a part holds
+    exactly the publications of its month of publication."""
+    index = json.loads((site / "data.json").read_text(encoding="utf-8"))
+    assert index["versie"] == 2 and index["indeling"] == "maand van publicatie" and "besluiten" not in index
+    assert [(e["maand"], e["deel"], e["besluiten"], e["publicaties"]) for e in index["delen"]] == [("2024-05", 1, 2, 0)]
+    listed = {"data.json"} | {e["url"] for e in index["delen"]}
+    for kind in index["soorten"]:
+        records, rows = read_type_data(site, kind["soort"])
+        assert len(records) == kind["aantal"]
+        type_index = json.loads(_local(site, kind["json"]).read_text(encoding="utf-8"))
+        listed |= {kind["json"], kind["csv"]} | {e["url"] for e in type_index["delen"]}
+        listed |= {e["csv"]["url"] for e in type_index["delen"]}
+    listed = {url.removeprefix(BASE) for url in listed}
+    # The indexes are data.json and the files directly in data/, every part is in a folder below it (a sync puts
+    # the parts in place first, docs/beheer.md); no type is called like the folder of data.json's parts.
+    indexes = {"data.json"} | {u.removeprefix(BASE) for k in index["soorten"] for u in (k["json"], k["csv"])}
+    assert {p for p in listed if p.count("/") <= 1} == indexes
+    assert all(p.startswith("data/alles/") for p in (e["url"].removeprefix(BASE) for e in index["delen"]))
+    assert "alles" not in {kind.slug for kind in types.REGISTRY.values()}
+    on_disk = {"data.json"} | {p.relative_to(site).as_posix() for p in (site / "data").rglob("*") if p.is_file()}
+    assert on_disk == listed
+    for entry in index["delen"]:
+        assert entry["url"] == f"{BASE}data/alles/{entry['maand']}-{entry['deel']}.json"
+        part = json.loads(_local(site, entry["url"]).read_text(encoding="utf-8"))
+        assert {b["publicatie_datum"][:7] for b in part["besluiten"]} == {entry["maand"]}
+    records, rows = read_type_data(site, "woo-besluit")
+    assert sorted(r["kenmerk"] for r in records) == sorted(PUBLISHED)
+    assert rows[0][:3] == ["id", "soort", "url"] and len(rows) == 3
 
 
 def test_withdrawn_and_refused_material_is_in_no_feed_or_download(site):

@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 from publish.gate.personal_data import allowed_hashes, find_personal_data
 from publish.pdfs import _inspect_bytes
 
-from support import HEADER, ROWS, approve, build_args
+from support import HEADER, ROWS, approve, build_args, read_open_data
 
 
 def page(*lines: str, pages: int = 1) -> bytes:
@@ -424,7 +424,7 @@ def test_summary_text_the_page_does_not_show_is_published_nowhere(cli, make_pack
     site = all_text(out)
     for hidden in ("Pietersen", "Verstappen"):  # the link address itself is on the page, as its target
         assert hidden not in site, hidden
-    record = json.loads((out / "data.json").read_text())
+    record = read_open_data(out)
     text = json.dumps(record, ensure_ascii=False)
     assert "De Kiesraad maakt de stukken over de wet openbaar. plattegrond van het pand" in text
 

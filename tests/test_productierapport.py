@@ -23,7 +23,7 @@ from publish.package import files_by_number, load_package
 from publish.problems import Problem, Problems, row_ranges
 from publish.search import stem
 
-from support import DEMO_KEY, ROOT, WOO_META, approve, run_cli, write_pdf
+from support import DEMO_KEY, ROOT, WOO_META, approve, read_open_data, run_cli, write_pdf
 
 VWS_HEADER = [
     "ID",
@@ -559,7 +559,7 @@ def test_suspended_document_never_leaves_anything_on_the_site(vws_site):
     sheet = load_workbook(folder / "inventaris.xlsx").active
     xlsx_rows = {str(r[0]): r for r in sheet.iter_rows(values_only=True)}
     assert xlsx_rows["10005"][5] in (None, "") and xlsx_rows["10005"][8] == "ja"
-    data = json.loads((vws_site / "data.json").read_text())
+    data = read_open_data(vws_site)
     [item] = [r for d in data["besluiten"] for r in d["inventaris"] if r["nr"] == "10005"]
     assert item["opgeschort"] is True and item["url"] is None and item["toelichting"] is None
     diwoo = "".join(p.read_text() for p in vws_site.rglob("*.xml"))
@@ -585,7 +585,7 @@ def test_family_thread_related_links_and_case_number_on_the_site(vws_site):
     assert "Zaaknummer" in html and MATTER in html
     facet = vws_site / "besluiten/zaak" / MATTER.lower() / "index.html"
     assert facet.is_file() and "Testcapaciteit in februari 2021" in facet.read_text()
-    data = json.loads((vws_site / "data.json").read_text())
+    data = read_open_data(vws_site)
     [decision] = data["besluiten"]
     assert decision["zaaknummers"] == [MATTER]
     first = decision["inventaris"][0]

@@ -33,7 +33,7 @@ from publish.package import load_package  # noqa: E402
 from publish.schema import Field  # noqa: E402
 from publish.search import compact, shard_names, terms  # noqa: E402
 
-from support import DEMO_KEY, approve, build_args  # noqa: E402
+from support import DEMO_KEY, approve, build_args, read_open_data, read_type_data  # noqa: E402
 
 QA = """## Vraag 1
 
@@ -378,20 +378,20 @@ def test_statistics_keep_decision_figures_and_count_per_category(typed_site):
 
 
 def test_open_data_per_type(typed_site):
-    import csv
-    import io
-
-    data = json.loads((typed_site / "data/kamervragen.json").read_text())
-    record = data["publicaties"][0]
+    [record], _ = read_type_data(typed_site, "kamervragen")
     assert record["vraagnummer"] == "2022Z06465" and record["datum_gesteld"] == "2022-04-04"
     assert record["informatiecategorie"]["label"] == "vergaderstukken Staten-Generaal"
     assert record["antwoord"].endswith("kamervragen/2022z06465/antwoord.pdf")
-    rows = list(csv.reader(io.StringIO((typed_site / "data/kamerstuk.csv").read_bytes().decode("utf-8-sig")), delimiter=";"))
+    _, rows = read_type_data(typed_site, "kamerstuk")
     assert "ondertekenaar" in rows[0] and rows[1][rows[0].index("kamerstuknummer")] == "32761-275"
-    site = json.loads((typed_site / "data.json").read_text())
+    site = read_open_data(typed_site)
     assert [b["kenmerk"] for b in site["besluiten"]] == ["2024-0001"]
     assert sorted(p["soort"] for p in site["publicaties"]) == ["kamerstuk", "kamervragen", "publicatie"]
-    assert (typed_site / "data/woo-besluit.json").is_file()
+    index = json.loads((typed_site / "data.json").read_text())
+    assert [k["soort"] for k in index["soorten"]] == ["woo-besluit", "kamerstuk", "kamervragen", "publicatie"]
+    for kind in index["soorten"]:  # every type's index is there and counts what its parts hold
+        records, csv_rows = read_type_data(typed_site, kind["soort"])
+        assert len(records) == kind["aantal"] == max(len(csv_rows) - 1, 0)
 
 
 # -- every type passes the same gates --------------------------------------------------------------
@@ -464,7 +464,7 @@ def test_withdrawing_a_kamerstuk_leaves_a_notice_at_its_own_address(tmp_path):
 
 # -- one more field: validation, model, docs and open data follow from the schema alone -------------
 def test_adding_a_field_to_a_schema_changes_validation_model_docs_and_open_data(tmp_path, monkeypatch):
-    from publish.opendata import type_csv, type_records
+    from publish.opendata import open_data_bytes
 
     kind = types.get("kamerstuk")
     pkg = make_typed(tmp_path / "d", "kamerstuk", meta={"commissie": "Binnenlandse Zaken"})
@@ -506,8 +506,11 @@ def test_adding_a_field_to_a_schema_changes_validation_model_docs_and_open_data(
         files=[],
     )
     view.files = view.main_files
-    assert type_records(types.get("kamerstuk"), [view], "https://x/")[0]["commissie"] == "Binnenlandse Zaken"  # open data
-    assert "commissie" in type_csv(types.get("kamerstuk"), [view], "https://x/").decode("utf-8-sig").splitlines()[0]
+    files = open_data_bytes([view], "https://x/", "Site")  # open data: the type's JSON and CSV part
+    [part] = [json.loads(data) for name, data in files.items() if name.startswith("data/kamerstuk/") and name.endswith(".json")]
+    assert part["publicaties"][0]["commissie"] == "Binnenlandse Zaken"
+    [table] = [data for name, data in files.items() if name.startswith("data/kamerstuk/") and name.endswith(".csv")]
+    assert "commissie" in table.decode("utf-8-sig").splitlines()[0]
 
 
 def test_a_changed_url_scheme_leaves_a_redirect_page_at_the_old_address(tmp_path, monkeypatch):
@@ -633,7 +636,7 @@ def test_type_csv_neutralises_formulas(tmp_path):
     import io
     from types import SimpleNamespace
 
-    from publish.opendata import type_csv
+    from publish.opendata import open_data_bytes
 
     d, found = problems_of(make_typed(tmp_path, "kamerstuk", meta={"onderwerp": '=HYPERLINK("https://x")'}))
     assert d is not None, found
@@ -647,10 +650,130 @@ def test_type_csv_neutralises_formulas(tmp_path):
         ],
     )
     view.files = view.main_files
-    rows = list(
-        csv.reader(io.StringIO(type_csv(types.get("kamerstuk"), [view], "https://x/").decode("utf-8-sig")), delimiter=";")
-    )
+    files = open_data_bytes([view], "https://x/", "Site")
+    [table] = [data for name, data in files.items() if name.startswith("data/kamerstuk/") and name.endswith(".csv")]
+    rows = list(csv.reader(io.StringIO(table.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][rows[0].index("onderwerp")] == '\'=HYPERLINK("https://x")'
+
+
+def _kamerstuk_view(root: Path, n: int, **meta):
+    from types import SimpleNamespace
+
+    d, found = problems_of(make_typed(root, "kamerstuk", name=f"ks-{n}", meta={"kenmerk": f"2025-KB-{n}", **meta}))
+    assert d is not None, found
+    url = f"kamerstuk/{d.slug}/"
+    letter = SimpleNamespace(url=url + "kamerbrief.pdf", title="Kamerbrief", pages=1, size=1, searchable=True)
+    view = SimpleNamespace(decision=d, url=url, category=("u", "l"), document_kind=None, main_files=[letter])
+    view.files = view.main_files
+    return view
+
+
+def _joined(files: dict[str, bytes], index_name: str) -> list[dict]:
+    """The records of every JSON part an index lists, checked against the index's size and SHA-256."""
+    import hashlib
+
+    index = json.loads(files[index_name])
+    records = []
+    for entry in index["delen"]:
+        data = files[entry["url"].removeprefix("https://x/")]
+        assert len(data) == entry["bytes"] and hashlib.sha256(data).hexdigest() == entry["sha256"]
+        records += json.loads(data)["publicaties"]
+    return records
+
+
+def test_open_data_parts_per_month_split_a_large_month_without_splitting_a_publication(tmp_path):
+    """Issue 19: a month larger than ``max_bytes`` is split over numbered parts, each publication whole in one
+    of them; joined in the index's order the parts hold exactly what one part would."""
+    from publish.opendata import open_data_bytes
+
+    views = [_kamerstuk_view(tmp_path, n) for n in range(1, 6)]
+    whole = open_data_bytes(views, "https://x/", "Site")
+    assert sorted(n for n in whole if n.startswith("data/kamerstuk/")) == [
+        "data/kamerstuk/2025-06-1.csv",
+        "data/kamerstuk/2025-06-1.json",
+    ]
+    one_part = _joined(whole, "data/kamerstuk.json")
+    assert [r["kenmerk"] for r in one_part] == [f"2025-KB-{n}" for n in range(1, 6)]
+
+    size = len(whole["data/kamerstuk/2025-06-1.json"])
+    split = open_data_bytes(views, "https://x/", "Site", max_bytes=size // 2)
+    index = json.loads(split["data/kamerstuk.json"])
+    assert [e["deel"] for e in index["delen"]] == list(range(1, len(index["delen"]) + 1)) and len(index["delen"]) >= 2
+    assert all(e["bytes"] <= size // 2 for e in index["delen"])  # each publication is much smaller than half the month
+    assert _joined(split, "data/kamerstuk.json") == one_part
+    assert _joined(split, "data.json") == one_part  # data.json's parts: the other types under "publicaties"
+    csv_lines = [
+        line
+        for e in index["delen"]
+        for line in split[e["csv"]["url"].removeprefix("https://x/")].decode("utf-8-sig").splitlines()[1:]
+    ]
+    assert csv_lines == whole["data/kamerstuk/2025-06-1.csv"].decode("utf-8-sig").splitlines()[1:]
+
+    tiny = open_data_bytes(views, "https://x/", "Site", max_bytes=1)  # smaller than any publication: one part each
+    assert [e["aantal"] for e in json.loads(tiny["data/kamerstuk.json"])["delen"]] == [1] * 5
+    assert _joined(tiny, "data/kamerstuk.json") == one_part
+
+
+def test_a_changed_publication_changes_only_its_months_part_and_the_indexes(tmp_path):
+    from publish.opendata import open_data_bytes
+
+    months = ["2025-06-30", "2025-07-01", "2025-08-15"]
+    views = [_kamerstuk_view(tmp_path / "a", n, publicatie_datum=day) for n, day in enumerate(months, start=1)]
+    before = open_data_bytes(views, "https://x/", "Site")
+    assert {n for n in before if n.startswith("data/kamerstuk/")} == {
+        f"data/kamerstuk/{m}-1.{ext}" for m in ("2025-06", "2025-07", "2025-08") for ext in ("json", "csv")
+    }
+    views[1] = _kamerstuk_view(tmp_path / "b", 2, publicatie_datum=months[1], titel="Brief over een ANDERETITEL")
+    after = open_data_bytes(views, "https://x/", "Site")
+    assert sorted(after) == sorted(before)
+    changed = sorted(n for n in after if after[n] != before[n])
+    assert changed == [
+        "data.json",
+        "data/alles/2025-07-1.json",
+        "data/kamerstuk.csv",
+        "data/kamerstuk.json",
+        "data/kamerstuk/2025-07-1.csv",
+        "data/kamerstuk/2025-07-1.json",
+    ]
+    assert b"ANDERETITEL" in after["data/alles/2025-07-1.json"] and b"ANDERETITEL" not in after["data.json"]
+    # Withdrawn (no longer among the views): its month's parts are gone, the other months' are as they were.
+    gone = open_data_bytes([views[0], views[2]], "https://x/", "Site")
+    assert sorted(set(after) - set(gone)) == [
+        "data/alles/2025-07-1.json",
+        "data/kamerstuk/2025-07-1.csv",
+        "data/kamerstuk/2025-07-1.json",
+    ]
+    assert sorted(n for n in gone if gone[n] != after[n]) == ["data.json", "data/kamerstuk.csv", "data/kamerstuk.json"]
+    assert [e["maand"] for e in json.loads(gone["data.json"])["delen"]] == ["2025-06", "2025-08"]
+
+
+def test_open_data_indexes_are_plain_json_and_csv(tmp_path):
+    """The indexes and parts are what ``json.dumps(indent=1)`` writes (one format everywhere), the CSV index
+    opens in a spreadsheet (BOM, ``;``) and lists the CSV parts."""
+    import csv
+    import io
+
+    from publish.opendata import open_data_bytes
+
+    files = open_data_bytes([_kamerstuk_view(tmp_path, 1)], "https://x/", "Site")
+    for name, data in files.items():
+        if name.endswith(".json"):
+            assert data.decode("utf-8") == json.dumps(json.loads(data), ensure_ascii=False, indent=1) + "\n", name
+    index = json.loads(files["data.json"])
+    assert index["versie"] == 2 and index["indeling"] == "maand van publicatie"
+    assert (index["aantal_besluiten"], index["aantal_publicaties"]) == (0, 1) and "besluiten" not in index
+    assert [e["url"] for e in index["delen"]] == ["https://x/data/alles/2025-06-1.json"]
+    assert {k["soort"]: k["aantal"] for k in index["soorten"]} == {
+        "woo-besluit": 0,
+        "kamerstuk": 1,
+        "kamervragen": 0,
+        "publicatie": 0,
+    }
+    assert json.loads(files["data/woo-besluit.json"])["delen"] == []
+    rows = list(csv.reader(io.StringIO(files["data/kamerstuk.csv"].decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["maand", "deel", "aantal", "url", "bytes", "sha256"]
+    assert rows[1][:4] == ["2025-06", "1", "1", "https://x/data/kamerstuk/2025-06-1.csv"]
+    assert files["data/kamerstuk.csv"].startswith("\ufeff".encode()) and files["data/kamerstuk.csv"].endswith(b"\r\n")
 
 
 def test_a_wob_decision_is_listed_as_a_wob_besluit():

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from support import DEMO_KEY, all_text, approve, build_args
+from support import DEMO_KEY, all_text, approve, build_args, read_open_data
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -45,7 +45,7 @@ def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisio
     assert "Wijzigingen na publicatie" in page and "Document ingetrokken: document 2" in page
     assert "document-2.pdf" not in (out / "sitemap.xml").read_text()
     assert "knoflooksaus" not in "".join(p.read_text() for p in (out / "zoeken/index").glob("*.json")).lower()
-    data = json.loads((out / "data.json").read_text())
+    data = read_open_data(out)
     row = data["besluiten"][0]["inventaris"][1]
     assert row["url"] is None and row["ingetrokken"] == {"datum": "2024-06-01", "reden": "Bevat per abuis een naam"}
     with zipfile.ZipFile(out / "besluit/2024-0001/documenten.zip") as z:

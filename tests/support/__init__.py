@@ -173,6 +173,67 @@ def all_text(site: Path) -> str:
     )
 
 
+def read_open_data(site: Path) -> dict:
+    """The open data of a built site as one object, read as a reuser would (docs/open-data.md): ``data.json``
+    is the index, every part it lists is fetched from the site folder, checked against the index (size,
+    SHA-256, counts, month, number) and its ``besluiten`` and ``publicaties`` joined, in the index's order."""
+    import hashlib
+
+    index = json.loads((site / "data.json").read_text(encoding="utf-8"))
+    base = index["basis_url"]
+    joined: dict = {"versie": index["versie"], "basis_url": base, "site": index["site"], "besluiten": [], "publicaties": []}
+    for entry in index["delen"]:
+        assert entry["url"].startswith(base), entry
+        data = (site / entry["url"][len(base) :]).read_bytes()
+        assert len(data) == entry["bytes"] and hashlib.sha256(data).hexdigest() == entry["sha256"], entry["url"]
+        part = json.loads(data.decode("utf-8"))
+        assert (part["versie"], part["maand"], part["deel"]) == (index["versie"], entry["maand"], entry["deel"])
+        assert (len(part["besluiten"]), len(part["publicaties"])) == (entry["besluiten"], entry["publicaties"])
+        joined["besluiten"] += part["besluiten"]
+        joined["publicaties"] += part["publicaties"]
+    assert (len(joined["besluiten"]), len(joined["publicaties"])) == (index["aantal_besluiten"], index["aantal_publicaties"])
+    return joined
+
+
+def read_type_data(site: Path, type_slug: str) -> tuple[list[dict], list[list[str]]]:
+    """A type's open data as a reuser reads it: the records of every JSON part ``data/<type>.json`` lists, and
+    the rows of every CSV part (one header, then the lines), each part checked against its index entry; the CSV
+    index ``data/<type>.csv`` must list exactly the same CSV parts."""
+    import hashlib
+    import io
+
+    index = json.loads((site / f"data/{type_slug}.json").read_text(encoding="utf-8"))
+    base = index["basis_url"]
+
+    def fetch(ref: dict) -> bytes:
+        data = (site / ref["url"][len(base) :]).read_bytes()
+        assert len(data) == ref["bytes"] and hashlib.sha256(data).hexdigest() == ref["sha256"], ref["url"]
+        return data
+
+    records: list[dict] = []
+    rows: list[list[str]] = []
+    for entry in index["delen"]:
+        part = json.loads(fetch(entry).decode("utf-8"))
+        assert len(part["publicaties"]) == entry["aantal"] and part["maand"] == entry["maand"]
+        records += part["publicaties"]
+        lines = list(csv.reader(io.StringIO(fetch(entry["csv"]).decode("utf-8-sig"), newline=""), delimiter=";"))
+        assert len(lines) == entry["aantal"] + 1
+        rows = rows or lines[:1]
+        assert lines[0] == rows[0]
+        rows += lines[1:]
+    assert len(records) == index["aantal"]
+    listed = list(
+        csv.reader(io.StringIO((site / f"data/{type_slug}.csv").read_bytes().decode("utf-8-sig"), newline=""), delimiter=";")
+    )
+    assert listed[0] == ["maand", "deel", "aantal", "url", "bytes", "sha256"]
+    expected = [
+        [e["maand"], str(e["deel"]), str(e["aantal"]), e["csv"]["url"], str(e["csv"]["bytes"]), e["csv"]["sha256"]]
+        for e in index["delen"]
+    ]
+    assert listed[1:] == expected
+    return records, rows
+
+
 # Browser tests: mark them with @pytest.mark.browser (or the alias below); conftest.py skips them,
 # with the reason, when node, playwright-core or chromium is missing.
 
