@@ -280,3 +280,23 @@ def test_round8_fonts_refuse_the_package_end_to_end(make_package, decisions, tmp
     assert "documenten/1.pdf, pagina 1" in output
     assert "het lettertype tekent andere letters" in output
     assert not out.exists() or "Vermeulen" not in all_text(out)
+
+
+@pytest.mark.parametrize(
+    ("name", "copied", "lie"),
+    [
+        ("eacute", "e", False),
+        ("Delta", "Δ", False),
+        ("mu", "µ", False),
+        ("f_f_i", "ffi", False),
+        ("I", "l", False),
+        ("space", "J", False),  # draws nothing: the visibility check judges it
+        ("X", "J", True),
+        ("a71", "J", True),
+        ("m", "J", True),
+    ],
+)
+def test_names_lie(name, copied, lie):
+    drawn = glyphs._named(name, name == "a71")
+    assert drawn is not None
+    assert glyphs.names_lie(drawn, copied) is lie

@@ -3880,10 +3880,15 @@ def symbol_font_not_embedded(font) -> bool:
         return False
     if _embedded(font) or standard_font(font):
         return False
+    flags = font_flags(font)
+    return bool(_SYMBOL_NAMES.search(_base_name(font))) or bool(flags & _SYMBOLIC and not flags & _NONSYMBOLIC)
+
+
+def font_flags(font) -> int:
+    """The /Flags of a font's descriptor (0 without one)."""
     descriptor = font.get(Name.FontDescriptor)
     flags = descriptor.get(Name.Flags) if isinstance(descriptor, Dictionary) else None
-    flags = int(flags) if isinstance(flags, (int, Decimal)) else 0
-    return bool(_SYMBOL_NAMES.search(_base_name(font))) or bool(flags & _SYMBOLIC and not flags & _NONSYMBOLIC)
+    return int(flags) if isinstance(flags, (int, Decimal)) else 0
 
 
 def _judge_simple_font(pdf: pikepdf.Pdf, font) -> None:

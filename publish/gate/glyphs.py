@@ -38,9 +38,20 @@ fonts without /ToUnicode are judged the same way, on the text PDFium extracts fo
 font's encoding and glyph names: ``_extracted_texts``), since their program may draw blocks under the
 names of letters.
 
+Round 8 (attack-8) adds three rules that need no outline. *One code, one glyph*: a code whose mapped text
+has more letters than one glyph can stand for (``too_many_letters``: ligatures such as fi, ffl, st pass) is
+refused, as a white "e" of "5.1.2.e" on a black box copied as "e Jan Pietersen". *The name says what is drawn*:
+where the font's encoding names each code's glyph (``drawn_texts``: /Differences, a named base encoding, the
+built-in sets of non-embedded fonts) a code whose map gives other letters is refused (``names_lie``), as
+Helvetica drawing "medewerker XY" by /Differences while copying "Jan Vermeulen". *A symbol font the server
+lacks*: a non-embedded, non-standard Wingdings or Webdings (or a font flagged symbolic) is drawn by PDFium with
+substitute letters and by a reader who has it with pictograms (``copy.symbol_font_not_embedded``): refused.
+Each is judged on the codes the pages show (``_shown_codes``), only for fonts where the cheap test found one.
+
 Not caught: letters drawn with glyphs that differ slightly per letter and are not blocks (a different X
-per letter, or drawn by other glyph procedures that look the same), two different letters on one shape
-(initials), and composite fonts without /ToUnicode.
+per letter, or drawn by other glyph procedures that look the same) in fonts without glyph names in their
+encoding (symbolic TrueType subsets, composite fonts), two different letters on one shape there, and
+composite fonts without /ToUnicode.
 """
 
 from __future__ import annotations
@@ -61,7 +72,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pikepdf import Array, Dictionary, Name
 
-from .copy import _embedded, symbol_font_not_embedded, unknown_font_without_widths
+from .copy import _embedded, font_flags, symbol_font_not_embedded, unknown_font_without_widths
 from .visibility import Hidden
 
 ANDERS_GETEKEND = "tekst_anders_dan_getekend"
@@ -207,9 +218,7 @@ def drawn_texts(font: pikepdf.Object) -> dict[int, str]:
     subtype = font.get("/Subtype")
     if subtype not in (Name.Type1, Name.MMType1, Name.TrueType):
         return {}
-    descriptor = font.get("/FontDescriptor")
-    flags = descriptor.get("/Flags") if isinstance(descriptor, Dictionary) else None
-    flags = int(flags) if isinstance(flags, (int, Decimal)) else 0
+    flags = font_flags(font)
     if subtype == Name.TrueType and flags & 4 and not flags & 32:
         return {}
     if not _TABLES:
@@ -219,14 +228,14 @@ def drawn_texts(font: pikepdf.Object) -> dict[int, str]:
     embedded = _embedded(font)
     dingbats = base.startswith("ZapfDingbats")
     encoding = font.get("/Encoding")
-    named = encoding if isinstance(encoding, Name) else None
+    named = str(encoding) if isinstance(encoding, Name) else None
     if isinstance(encoding, Dictionary) and isinstance(encoding.get("/BaseEncoding"), Name):
-        named = encoding.get("/BaseEncoding")
+        named = str(encoding.get("/BaseEncoding"))
     table: list[str | None] | None
     if base in ("Symbol", "ZapfDingbats"):  # their own set, whatever base encoding is named
         table = None if embedded else _TABLES[base]
     elif named is not None:
-        table = _TABLES.get(str(named))
+        table = _TABLES.get(named)
     else:
         table = None if embedded else _TABLES["latin"]
     drawn = {code: ch for code, ch in enumerate(table or []) if ch is not None}
@@ -249,11 +258,16 @@ def drawn_texts(font: pikepdf.Object) -> dict[int, str]:
     return drawn
 
 
+# Glyph names the Adobe Glyph List gave two values, a math sign and a Greek letter drawn alike ("Delta": U+2206
+# and U+0394): a font's "Delta" may well copy as the letter.
+_SIGN_LETTERS = str.maketrans({"\u2206": "\u0394", "\u2211": "\u03a3", "\u220f": "\u03a0", "\u2126": "\u03a9"})
+
+
 def names_lie(drawn: str, copied: str) -> bool:
     """Does a code copy as letters other than the glyph its encoding names? A blank glyph is left to the
     visibility check (it draws nothing); accents, case and look-alikes do not count."""
     want = _bare(copied)
-    return bool(want) and bool(drawn.strip()) and _bare(drawn) != want
+    return bool(want) and bool(drawn.strip()) and _bare(drawn.translate(_SIGN_LETTERS)) != want
 
 
 # -- /ToUnicode ----------------------------------------------------------------------------------------
