@@ -182,6 +182,23 @@ def test_x_per_letter_by_base_encoding_is_refused():
     refused_as(data, OTHER)
 
 
+def test_two_byte_codes_in_a_simple_font_map_are_compared_too():
+    """PDFium reads a map entry <0058> as code 58 of a simple font: the name check must not skip it."""
+    two_bytes = (
+        cmap({ord("X"): "J", ord("Y"): "P"})
+        .replace(b"<00> <FF>", b"<0000> <FFFF>")
+        .replace(b"<58>", b"<0058>")
+        .replace(b"<59>", b"<0059>")
+    )
+
+    def setup(pdf, page, resources, helvetica_):
+        font = Dictionary(Type=Name.Font, **helvetica())
+        font.ToUnicode = pdf.make_stream(two_bytes)
+        resources.Font.F9 = pdf.make_indirect(font)
+
+    refused_as(one_page_pdf(VISIBLE + b"BT /F9 12 Tf 72 700 Td (XY) Tj ET\n", setup), OTHER)
+
+
 def test_honest_differences_are_accepted():
     """Accented WinAnsi letters by /Differences, copied as themselves, decomposed, or without their accent."""
     differences = [0x80, Name("/eacute"), Name("/ediaeresis"), Name("/ccedilla"), Name("/Euro"), Name("/germandbls")]

@@ -866,10 +866,10 @@ def _judge(pdf: pikepdf.Pdf, used: set[str]) -> dict[str, set[int]]:
             continue
         entries = [(c, t) for c, t in sorted(parsed.items()) if letters(t) and _on_pages(t, used)]
         drawn = drawn_texts(font) if isinstance(mapping, pikepdf.Stream) else {}
-        for (code, size), text in entries:
+        for (code, _size), text in entries:  # a simple font's code <0058> in the map is code 58 to PDFium
             if too_many_letters(text):
                 per_code[WOORD_OP_EEN_TEKEN].setdefault(k, set()).add(code)
-            elif size == 1 and code in drawn and names_lie(drawn[code], text):
+            elif code in drawn and names_lie(drawn[code], text):
                 per_code[ANDERE_LETTERS].setdefault(k, set()).add(code)
         if len({letters(t) for _c, t in entries}) < MIN_LETTERS:
             continue
