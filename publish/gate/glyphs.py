@@ -145,7 +145,7 @@ def letters(text: str) -> str:
 # white "e" of "5.1.2.e" on a black box, a block, an "X") is a lie whatever its glyph looks like.
 LIGATURES = frozenset(
     letters(run)
-    for run in "ff fi fl ffi ffl fj ffj ft fft fb ffb fh ffh fk ffk st ct sp sk th tt ti tti tf tz ck ch ij ae oe ss qu gg gy tm".split()
+    for run in "ff fi fl ffi ffl fj ffj ft fft fb ffb fh ffh fk ffk st ct sp sk th tt ti tti tf tz ck ch ij IJ ae oe ss qu gg gy tm".split()
 )
 MAX_CLUSTER = 4  # letters one glyph of another script (Arabic, Indic, Thai conjuncts) may stand for
 _STRICT_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "FULLWIDTH", "MATHEMATICAL", "DIGIT", "ARMENIAN", "COPTIC")
@@ -164,10 +164,16 @@ def too_many_letters(text: str) -> bool:
     return strict or len(written) > MAX_CLUSTER
 
 
+# Letters Unicode does not decompose that a map may well spell out ("œ" copied as "oe", "ø" as "o").
+_SPELLED = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def _bare(text: str) -> str:
     """The letters of a text without accents, case or look-alikes ("é" and "e" alike: not a leak)."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text).translate(_SPELLED)
     return letters("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
