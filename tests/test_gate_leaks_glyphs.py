@@ -352,8 +352,10 @@ def test_ligatures_spaces_and_hyphens_are_accepted():
 
 
 def test_two_letters_on_one_shape_are_accepted_three_are_not():
-    """The threshold: initials drawn with one glyph pass (an I/l pair in a sans font looks the same)."""
-    assert not refusing(_lie("X", "PJ"))
+    """The threshold: two letters on one outline pass (an I/l pair in a sans font looks the same), three do not.
+    Since round 8 a glyph whose name says another letter (initials on the glyph named X) is refused by its name."""
+    assert not refusing(_lie("I", "Il"))
+    assert {f["code"] for f in refusing(_lie("X", "PJ"))} == {"pdf.andere_letters_dan_getekend"}
     assert_lie(_lie("X", "PJan"))
 
 

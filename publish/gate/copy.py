@@ -4070,6 +4070,51 @@ def unknown_font_without_widths(font) -> bool:
     )
 
 
+# Names of symbol and pictogram fonts installed on readers' computers (Windows, macOS, Linux, office suites):
+# not embedded, a viewer that has the font draws its pictograms for codes the gate reads as letters.
+_SYMBOL_NAMES = re.compile(
+    r"symbol|dingbat|wingding|webding|marlett|mtextra|bookshelf|specialty|outlook|mdl2|fluenticons|emoji|awesome|icons",
+    re.IGNORECASE,
+)
+_SYMBOLIC = 4  # /Flags bit 3: the font's own encoding, not the standard Latin character set
+_NONSYMBOLIC = 32  # /Flags bit 6
+
+
+def _base_name(font) -> str:
+    base = font.get(Name.BaseFont)
+    name = str(base)[1:] if isinstance(base, Name) else ""
+    if len(name) > 7 and name[6] == "+" and name[:6].isalpha() and name[:6].isupper():
+        name = name[7:]  # a subset tag
+    return re.sub(r"[\s,_-]", "", name)
+
+
+def symbol_font_not_embedded(font) -> bool:
+    """A font that is not embedded, is no standard font, and is a symbol font by its name (Wingdings, Webdings,
+    ...) or its /Flags (symbolic, not nonsymbolic): PDFium has no such font and draws substitute letters, which
+    the gate judges visible, while a reader who has it installed sees pictograms (round 8, a08). A composite font
+    is judged by its descendant."""
+    if font.get(Name.Subtype) == Name.Type0:
+        descendants = font.get(Name.DescendantFonts)
+        if not isinstance(descendants, Array) or len(descendants) != 1 or not isinstance(descendants[0], Dictionary):
+            return False  # refused elsewhere as damaged, or no text at all
+        font = descendants[0]
+        if font.get(Name.Subtype) not in (Name.CIDFontType0, Name.CIDFontType2):
+            return False
+    elif font.get(Name.Subtype) not in (Name.Type1, Name.MMType1, Name.TrueType):
+        return False
+    if _embedded(font) or standard_font(font):
+        return False
+    flags = font_flags(font)
+    return bool(_SYMBOL_NAMES.search(_base_name(font))) or bool(flags & _SYMBOLIC and not flags & _NONSYMBOLIC)
+
+
+def font_flags(font) -> int:
+    """The /Flags of a font's descriptor (0 without one)."""
+    descriptor = font.get(Name.FontDescriptor)
+    flags = descriptor.get(Name.Flags) if isinstance(descriptor, Dictionary) else None
+    return int(flags) if isinstance(flags, (int, Decimal)) else 0
+
+
 def _judge_simple_font(pdf: pikepdf.Pdf, font) -> None:
     """A simple font (Type 1, TrueType): /Widths in fractions written as PDFium reads them (cut to whole
     numbers); without /Widths and not embedded, refused unless a standard font, which gets PDFium's widths."""

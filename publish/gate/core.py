@@ -20,6 +20,10 @@ MAX_HIDDEN_FINDINGS = 5
 
 _AGAIN = "Lak het document opnieuw met een lakprogramma dat de tekst echt verwijdert (bijvoorbeeld 'Redactie toepassen' in Acrobat) en lever het opnieuw aan."
 _REMOVE = "Verwijder deze verborgen tekst uit het document (of maak hem zichtbaar als hij openbaar mag) en lever het opnieuw aan."
+_AGAIN_FONT = (
+    "Maak de pdf opnieuw vanuit het bronbestand en lak met een lakprogramma dat de tekst echt verwijdert "
+    "(niet door een ander lettertype, een andere tekstkoppeling of andere tekens over de tekst te zetten)."
+)
 _OCR = "Doe de tekstherkenning (OCR) opnieuw na het lakken, zodat de zwarte delen geen tekst meer hebben."
 _HIDDEN_TEXT = {
     "tekst_onder_vlak": (
@@ -82,6 +86,25 @@ _HIDDEN_TEXT = {
         "met precies hetzelfde teken (zoals XXXX of bolletjes), terwijl kopiëren, zoeken en voorlezen de echte letters geven",
         "Maak de pdf opnieuw vanuit het bronbestand en lak met een lakprogramma dat de tekst echt verwijdert "
         "(niet door een ander lettertype of andere tekens over de tekst te zetten).",
+    ),
+    glyphs.WOORD_OP_EEN_TEKEN: (
+        "de tekst die u kopieert is anders dan de tekst die u ziet: één getekend teken (een letter, een cijfer van een "
+        "weigeringsgrond op een zwart vlak, een blokje of een symbool) geeft bij kopiëren, zoeken en voorlezen een heel "
+        "woord of meer letters dan een gewone ligatuur (zoals fi of ffl); zo kan een gelakte naam achter één teken staan",
+        _AGAIN_FONT,
+    ),
+    glyphs.ANDERE_LETTERS: (
+        "de tekst die u kopieert is anders dan de tekst die u ziet: het lettertype tekent andere letters of tekens "
+        "(bijvoorbeeld 'medewerker XY', XXXX of blokjes) dan kopiëren, zoeken en voorlezen geven (bijvoorbeeld een naam)",
+        _AGAIN_FONT,
+    ),
+    glyphs.SYMBOOLLETTERTYPE: (
+        "de pdf gebruikt een symboollettertype (zoals Wingdings of Webdings) dat niet in het bestand is ingesloten: "
+        "wie dat lettertype op de computer heeft ziet symbolen, bij de controle en bij kopiëren en zoeken zijn het "
+        "letters; niet vast te stellen wat de lezer ziet",
+        "Sla het document opnieuw op als pdf met ingesloten lettertypen (bijvoorbeeld in Word 'Opslaan als' pdf met "
+        "de optie 'Compatibel met ISO 19005-1 (PDF/A)', of in de pdf-instellingen 'Lettertypen insluiten') en lever het "
+        "opnieuw aan. Staat er een naam in symbolen, lak hem dan met een lakprogramma dat de tekst echt verwijdert.",
     ),
     glyphs.NIET_TE_BEOORDELEN: (
         "een lettertype op de pagina is niet te beoordelen (beschadigd, of te groot of te ingewikkeld om na te gaan): niet "

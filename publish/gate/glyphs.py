@@ -38,9 +38,20 @@ fonts without /ToUnicode are judged the same way, on the text PDFium extracts fo
 font's encoding and glyph names: ``_extracted_texts``), since their program may draw blocks under the
 names of letters.
 
+Round 8 (attack-8) adds three rules that need no outline. *One code, one glyph*: a code whose mapped text
+has more letters than one glyph can stand for (``too_many_letters``: ligatures such as fi, ffl, st pass) is
+refused, as a white "e" of "5.1.2.e" on a black box copied as "e Jan Pietersen". *The name says what is drawn*:
+where the font's encoding names each code's glyph (``drawn_texts``: /Differences, a named base encoding, the
+built-in sets of non-embedded fonts) a code whose map gives other letters is refused (``names_lie``), as
+Helvetica drawing "medewerker XY" by /Differences while copying "Jan Vermeulen". *A symbol font the server
+lacks*: a non-embedded, non-standard Wingdings or Webdings (or a font flagged symbolic) is drawn by PDFium with
+substitute letters and by a reader who has it with pictograms (``copy.symbol_font_not_embedded``): refused.
+Each is judged on the codes the pages show (``_shown_codes``), only for fonts where the cheap test found one.
+
 Not caught: letters drawn with glyphs that differ slightly per letter and are not blocks (a different X
-per letter, or drawn by other glyph procedures that look the same), two different letters on one shape
-(initials), and composite fonts without /ToUnicode.
+per letter, or drawn by other glyph procedures that look the same) in fonts without glyph names in their
+encoding (symbolic TrueType subsets, composite fonts), two different letters on one shape there, and
+composite fonts without /ToUnicode.
 """
 
 from __future__ import annotations
@@ -61,11 +72,15 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pikepdf import Array, Dictionary, Name
 
-from .copy import unknown_font_without_widths
+from .copy import _embedded, font_flags, symbol_font_not_embedded, unknown_font_without_widths
 from .visibility import Hidden
 
 ANDERS_GETEKEND = "tekst_anders_dan_getekend"
 NIET_TE_BEOORDELEN = "niet_te_beoordelen_lettertype"
+WOORD_OP_EEN_TEKEN = "woord_op_een_teken"  # one code copies as more letters than a ligature (round 8, a01)
+ANDERE_LETTERS = "andere_letters_dan_getekend"  # the encoding names another glyph than the copy says (a05)
+SYMBOOLLETTERTYPE = "niet_ingesloten_symboollettertype"  # a symbol font each viewer replaces (a08)
+KINDS = (ANDERS_GETEKEND, WOORD_OP_EEN_TEKEN, ANDERE_LETTERS, SYMBOOLLETTERTYPE, NIET_TE_BEOORDELEN)  # by weight
 MIN_LETTERS = 3  # different letters or digits on one outline that make a lie
 MAX_MAP_ENTRIES = 200_000  # codes a /ToUnicode map may give (ranges included) before the font is not judged
 MAX_CODES = 4_000  # codes of one font whose outline is read (only codes for letters on the pages count)
@@ -120,6 +135,145 @@ def letters(text: str) -> str:
         if ch.isalnum():
             out.append(_ALIKE.get(ch, ch).casefold())
     return "".join(out)
+
+
+# -- what one code may copy as, and what its encoding says it draws (round 8) ------------------------------
+
+# The letters one glyph of a Latin, Greek or Cyrillic font can stand for: the standard and discretionary
+# ligatures of text fonts (Calibri and Cambria set "ti", "tt", "ft"; TeX "ff", "ffi"), the Dutch "ij" and
+# letters whose case folding gives two ("ß": "ss"). A code that copies as more (a name behind one glyph: a
+# white "e" of "5.1.2.e" on a black box, a block, an "X") is a lie whatever its glyph looks like.
+LIGATURES = frozenset(
+    letters(run)
+    for run in "ff fi fl ffi ffl fj ffj ft fft fb ffb fh ffh fk ffk st ct sp sk th tt ti tti tf tz ck ch ij IJ ae oe ss qu gg gy tm".split()
+)
+MAX_CLUSTER = 4  # letters one glyph of another script (Arabic, Indic, Thai conjuncts) may stand for
+_STRICT_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "FULLWIDTH", "MATHEMATICAL", "DIGIT", "ARMENIAN", "COPTIC")
+
+
+@functools.lru_cache(maxsize=4096)
+def too_many_letters(text: str) -> bool:
+    """Does one character code copy as more letters or digits than one glyph can stand for? Counted as the
+    text is written (one code point "ﬃ" or "½" is one), judged on the letters without case or look-alikes."""
+    written = [ch for ch in unicodedata.normalize("NFC", text) if ch.isalnum()]
+    if len(written) < 2 or letters(text) in LIGATURES:
+        return False
+    if len(written) <= 3 and all(ch.isdigit() for ch in written):  # a fraction or number glyph: "1/2", "10"
+        return False
+    strict = any(unicodedata.name(ch, "LATIN").split()[0] in _STRICT_SCRIPTS or ch.isascii() for ch in written)
+    return strict or len(written) > MAX_CLUSTER
+
+
+# Letters Unicode does not decompose that a map may well spell out ("œ" copied as "oe", "ø" as "o").
+_SPELLED = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bare(text: str) -> str:
+    """The letters of a text without accents, case or look-alikes ("é" and "e" alike: not a leak)."""
+    decomposed = unicodedata.normalize("NFKD", text).translate(_SPELLED)
+    return letters("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _char_tables() -> dict[str, list[str | None]]:
+    """The character of each code in the base encodings of simple fonts (ISO 32000-1, annex D)."""
+    from fontTools.encodings.StandardEncoding import StandardEncoding
+    from pypdf._codecs import _mac_encoding, _symbol_encoding, _win_encoding, _zapfding_encoding
+
+    standard = [_named(name) for name in StandardEncoding]
+    return {
+        "/StandardEncoding": standard,
+        "/WinAnsiEncoding": [_plain(ch) for ch in _win_encoding],
+        "/MacRomanEncoding": [_plain(ch) for ch in _mac_encoding],
+        "Symbol": [_plain(ch) for ch in _symbol_encoding],
+        "ZapfDingbats": [_plain(ch) for ch in _zapfding_encoding],
+        # no base encoding, not embedded: the standard Latin set, where Standard and WinAnsi agree
+        "latin": [s if s == _plain(w) else None for s, w in zip(standard, _win_encoding, strict=True)],
+    }
+
+
+_TABLES: dict[str, list[str | None]] = {}
+
+
+def _plain(ch: str | None) -> str | None:
+    return ch if isinstance(ch, str) and ch and ch != "\x00" and not _private(ch) else None
+
+
+def _private(text: str) -> bool:
+    return any(0xE000 <= ord(ch) <= 0xF8FF or ord(ch) >= 0xF0000 for ch in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(name: str, dingbats: bool = False) -> str | None:
+    """The text a glyph name stands for (Adobe Glyph List, uniXXXX, f_f_i), None when the name says nothing
+    (g12, .notdef, a private-use value)."""
+    from fontTools import agl
+
+    text = agl.toUnicode(name, isZapfDingbats=dingbats)
+    return text if text and not _private(text) else None
+
+
+def drawn_texts(font: pikepdf.Object) -> dict[int, str]:
+    """Per one-byte code of a simple font, the character its encoding names for it, where that name is the
+    glyph viewers draw: every /Differences name of a Type 1 font (embedded or not: the program's glyph of
+    that name, or the viewer's own); a named base encoding (WinAnsi, MacRoman, Standard); a non-embedded
+    font without one (the standard Latin set, the built-in sets of Symbol and ZapfDingbats). TrueType
+    fonts flagged symbolic (the code goes to the program's own table), Type 3 and composite fonts: none."""
+    subtype = font.get("/Subtype")
+    if subtype not in (Name.Type1, Name.MMType1, Name.TrueType):
+        return {}
+    flags = font_flags(font)
+    if subtype == Name.TrueType and flags & 4 and not flags & 32:
+        return {}
+    if not _TABLES:
+        _TABLES.update(_char_tables())
+    base = str(font.get("/BaseFont")) if isinstance(font.get("/BaseFont"), Name) else ""
+    base = base[1:].split("+", 1)[-1]
+    embedded = _embedded(font)
+    dingbats = base.startswith("ZapfDingbats")
+    encoding = font.get("/Encoding")
+    named = str(encoding) if isinstance(encoding, Name) else None
+    if isinstance(encoding, Dictionary) and isinstance(encoding.get("/BaseEncoding"), Name):
+        named = str(encoding.get("/BaseEncoding"))
+    table: list[str | None] | None
+    if base in ("Symbol", "ZapfDingbats"):  # their own set, whatever base encoding is named
+        table = None if embedded else _TABLES[base]
+    elif named is not None:
+        table = _TABLES.get(named)
+    else:
+        table = None if embedded else _TABLES["latin"]
+    drawn = {code: ch for code, ch in enumerate(table or []) if ch is not None}
+    differences = encoding.get("/Differences") if isinstance(encoding, Dictionary) else None
+    if isinstance(differences, Array):
+        current = None
+        for item in differences:
+            if isinstance(item, int):
+                current = int(item)
+            elif isinstance(item, Name) and current is not None:
+                if 0 <= current < 256:
+                    text = _named(str(item)[1:], dingbats)
+                    if text is None:
+                        drawn.pop(current, None)
+                    else:
+                        drawn[current] = text
+                current += 1
+            else:
+                current = None
+    return drawn
+
+
+# Glyph names the Adobe Glyph List gave two values, a math sign and a Greek letter drawn alike ("Delta": U+2206
+# and U+0394): a font's "Delta" may well copy as the letter.
+_SIGN_LETTERS = str.maketrans({"\u2206": "\u0394", "\u2211": "\u03a3", "\u220f": "\u03a0", "\u2126": "\u03a9"})
+
+
+def names_lie(drawn: str, copied: str) -> bool:
+    """Does a code copy as letters other than the glyph its encoding names? A blank glyph is left to the
+    visibility check (it draws nothing); accents, case and look-alikes do not count."""
+    want = _bare(copied)
+    return bool(want) and bool(drawn.strip()) and _bare(drawn.translate(_SIGN_LETTERS)) != want
 
 
 # -- /ToUnicode ----------------------------------------------------------------------------------------
@@ -662,34 +816,39 @@ def _on_pages(text: str, used: set[str]) -> bool:
 
 
 def inspect(data: bytes, page_texts: list[str]) -> list[Hidden]:
-    """Pages whose fonts give copied letters that the drawn glyphs cannot tell apart (or that cannot
-    be judged), for the published copy ``data`` whose page texts are ``page_texts``."""
+    """Pages whose fonts copy as other letters than their glyphs draw (or that cannot be judged), for the
+    published copy ``data`` whose page texts are ``page_texts``: one finding per page and cause."""
     used = {ch for text in page_texts for ch in text if ch.isalnum()}
     if not used:
         return []
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            lying, unjudged = _judge(pdf, used)
+            found = _judge(pdf, used)
     except (pikepdf.PdfError, OverflowError, RecursionError, _Unjudgeable):  # refuse rather than guess
         return [Hidden(NIET_TE_BEOORDELEN, 1, (0.0, 0.0, 0.0, 0.0), "")]
-    found = [Hidden(ANDERS_GETEKEND, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(lying)]
-    found += [Hidden(NIET_TE_BEOORDELEN, page, (0.0, 0.0, 0.0, 0.0), "") for page in sorted(unjudged - lying)]
-    return found
+    judged = set().union(*(found[kind] for kind in KINDS if kind != NIET_TE_BEOORDELEN))
+    found[NIET_TE_BEOORDELEN] -= judged  # a page refused for a lie needs no second finding that it is unclear
+    return [Hidden(kind, page, (0.0, 0.0, 0.0, 0.0), "") for kind in KINDS for page in sorted(found[kind])]
 
 
-def _judge(pdf: pikepdf.Pdf, used: set[str]) -> tuple[set[int], set[int]]:
-    """The pages with a lying font and the pages with a font that cannot be judged."""
+def _judge(pdf: pikepdf.Pdf, used: set[str]) -> dict[str, set[int]]:
+    """Per kind of finding (``KINDS``), the pages with such a font."""
     fonts, pages, via_type3 = _fonts_of_pages(pdf)
-    lying: set[int] = set()
-    unjudged: set[int] = set()
+    found: dict[str, set[int]] = {kind: set() for kind in KINDS}
+    unjudged = found[NIET_TE_BEOORDELEN]
     queued: list[tuple[tuple, pikepdf.Object, list[tuple[int, int]], list[str]]] = []
     cache: dict[tuple, bytes | None] = {}
     suspects: dict[tuple, tuple[pikepdf.Object, list[tuple[int, int]], list[str], list[bytes | None]]] = {}
+    # Round 8: fonts that may lie code by code, with the codes that do (kept only when the pages show them).
+    per_code: dict[str, dict[tuple, set[int]]] = {WOORD_OP_EEN_TEKEN: {}, ANDERE_LETTERS: {}, SYMBOOLLETTERTYPE: {}}
     unmapped = {
         k: font for k, font in fonts.items() if not isinstance(font.get("/ToUnicode"), pikepdf.Stream) and _embedded_simple(font)
     }
     extracted = _extracted_texts(unmapped) if unmapped else {}
     for k, font in fonts.items():
+        if symbol_font_not_embedded(font):  # each viewer draws it with a font of its own (round 8, a08)
+            per_code[SYMBOOLLETTERTYPE][k] = set()  # refused once the pages show any code of it
+            continue
         if unknown_font_without_widths(font):  # spaced by a font of each viewer's own (copy.py, round 5 leak cw01)
             unjudged |= pages[k]
             continue
@@ -712,6 +871,12 @@ def _judge(pdf: pikepdf.Pdf, used: set[str]) -> tuple[set[int], set[int]]:
                 unjudged |= pages[k]  # read the map: nothing to compare the copied letters with
             continue
         entries = [(c, t) for c, t in sorted(parsed.items()) if letters(t) and _on_pages(t, used)]
+        drawn = drawn_texts(font) if isinstance(mapping, pikepdf.Stream) else {}
+        for (code, _size), text in entries:  # a simple font's code <0058> in the map is code 58 to PDFium
+            if too_many_letters(text):
+                per_code[WOORD_OP_EEN_TEKEN].setdefault(k, set()).add(code)
+            elif code in drawn and names_lie(drawn[code], text):
+                per_code[ANDERE_LETTERS].setdefault(k, set()).add(code)
         if len({letters(t) for _c, t in entries}) < MIN_LETTERS:
             continue
         if len(entries) > MAX_CODES:
@@ -738,10 +903,16 @@ def _judge(pdf: pikepdf.Pdf, used: set[str]) -> tuple[set[int], set[int]]:
         else:
             suspects[k] = (font, codes, texts, hashes)
     suspects = {k: v for k, v in suspects.items() if _lies(v[1], v[2], v[3]) >= MIN_LETTERS}
-    if suspects:  # rare: then which codes the pages really show decides
-        shown = _shown_codes(pdf, {k: v[0] for k, v in suspects.items()})
+    doubtful = {k: v[0] for k, v in suspects.items()} | {k: fonts[k] for table in per_code.values() for k in table}
+    if doubtful:  # rare: then which codes the pages really show decides
+        shown = _shown_codes(pdf, doubtful)
         for k, (_font, codes, texts, outlines) in suspects.items():
             seen = None if k in via_type3 else shown[k]  # text inside Type 3 glyphs: every code counts
             if _lies(codes, texts, outlines, seen) >= MIN_LETTERS:
-                lying |= pages[k]
-    return lying, unjudged
+                found[ANDERS_GETEKEND] |= pages[k]
+        for kind, table in per_code.items():
+            for k, lying_codes in table.items():
+                seen = None if k in via_type3 else shown[k]
+                if seen is None or (seen & lying_codes if lying_codes else seen):
+                    found[kind] |= pages[k]
+    return found
