@@ -1203,12 +1203,8 @@ KNOWN_FONT_FAMILIES = frozenset(
     liberationserif liberationmono opensans roboto notosans notoserif sourcesanspro sourceserifpro ubuntu
     cantarell freesans freeserif freemono nimbussans nimbusroman nimbusmono""".split()
 )
-# A symbol or pictogram font's name stays too when it is not embedded: the gate judges the copy, and a viewer that
-# has such a font draws pictograms where the gate reads letters (refused by glyphs.py, round 8 a08, by this name).
-_SYMBOL_FONT_NAME = re.compile(
-    r"symbol|dingbat|wingding|webding|marlett|mtextra|bookshelf|specialty|outlook|mdl2|fluenticons|emoji|awesome|icons",
-    re.IGNORECASE,
-)
+# A symbol or pictogram font's name stays too when it is not embedded (``_SYMBOL_NAMES`` below): the gate judges
+# the copy, and a viewer that has such a font draws pictograms where the gate reads letters (round 8, a08).
 _FONT_DICT_TYPES = (Name.Type1, Name.MMType1, Name.TrueType, Name.Type0, Name.Type3, Name.CIDFontType0, Name.CIDFontType2)
 
 
@@ -1236,7 +1232,7 @@ def _neutral_font_name(name: str, embedded: bool, names: dict[tuple[str, bool], 
     tagged = _SUBSET_TAG.match(name) is not None
     rest = name[7:] if tagged else name
     if _STANDARD_NAME.fullmatch(rest) or (
-        not embedded and (_font_family(name) in KNOWN_FONT_FAMILIES or _SYMBOL_FONT_NAME.search(rest))
+        not embedded and (_font_family(name) in KNOWN_FONT_FAMILIES or _SYMBOL_NAMES.search(rest))
     ):
         neutral = rest
     else:
