@@ -1310,24 +1310,26 @@ def _encoding_difference(written: str, stored: str) -> str:
     met een los accentteken (U+0065 U+0301)'."""
     import unicodedata
 
-    for char in dict.fromkeys(written):
-        if unicodedata.normalize("NFD", char) != char:
+    def composed_in(one: str, other: str):
+        """The first letter that ``one`` has as one character and ``other`` as letter plus loose accent."""
+        for char in dict.fromkeys(one):
             decomposed = unicodedata.normalize("NFD", char)
-            if decomposed in stored and char not in stored:
-                codes = " ".join(f"U+{ord(c):04X}" for c in decomposed)
-                return (
-                    f"in de verwijzing staat '{char}' als één teken (U+{ord(char):04X}), in de bestandsnaam als letter met "
-                    f"een los accentteken ({codes})"
-                )
-    for char in dict.fromkeys(stored):
-        if unicodedata.normalize("NFD", char) != char:
-            decomposed = unicodedata.normalize("NFD", char)
-            if decomposed in written and char not in written:
-                codes = " ".join(f"U+{ord(c):04X}" for c in decomposed)
-                return (
-                    f"in de verwijzing staat '{char}' als letter met een los accentteken ({codes}), in de bestandsnaam als "
-                    f"één teken (U+{ord(char):04X})"
-                )
+            if decomposed != char and decomposed in other and char not in other:
+                return char, " ".join(f"U+{ord(c):04X}" for c in decomposed)
+        return None
+
+    if found := composed_in(written, stored):
+        char, codes = found
+        return (
+            f"in de verwijzing staat '{char}' als één teken (U+{ord(char):04X}), in de bestandsnaam als letter met "
+            f"een los accentteken ({codes})"
+        )
+    if found := composed_in(stored, written):
+        char, codes = found
+        return (
+            f"in de verwijzing staat '{char}' als letter met een los accentteken ({codes}), in de bestandsnaam als "
+            f"één teken (U+{ord(char):04X})"
+        )
     return "de letters met accenten zijn anders opgeslagen (als één teken, of als letter met een los accentteken)"
 
 

@@ -35,9 +35,9 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pypdf.generic import DictionaryObject
 
-from .unseen import MAX_DEPTH, MAX_ITEMS, _mcids, _r, _text, collect
+from .unseen import _mcids, _r, _text, collect, struct_elements
 from .visibility import DARK, GROUND_CODE, _bounds, _Canvas, _origin, _Out, _walk
 
 KINDS = {
@@ -167,29 +167,12 @@ def _structure_anchors(reader) -> dict[tuple[str, str, int], set[int]]:
         if page.indirect_reference is not None:
             page_numbers[page.indirect_reference.idnum] = number
     found: dict[tuple[str, str, int], set[int]] = {}
-    seen: set = set()
-    todo = [(tree.get("/K"), None, 0)]
-    while todo and len(seen) < MAX_ITEMS:
-        ref, page, depth = todo.pop()
-        node = _r(ref)
-        if isinstance(node, ArrayObject):
-            todo += [(kid, page, depth) for kid in reversed(node)]
-            continue
-        if not isinstance(node, DictionaryObject) or depth > MAX_DEPTH:
-            continue
-        key = ref.idnum if isinstance(ref, IndirectObject) else id(node)
-        if key in seen or node.get("/Type") in ("/MCR", "/OBJR"):
-            continue
-        seen.add(key)
-        pg = node.get("/Pg")
-        if isinstance(pg, IndirectObject):
-            page = page_numbers.get(pg.idnum, page)
+    for node, page, _depth in struct_elements(tree, page_numbers):
         for name, source in (("/Alt", "alt"), ("/ActualText", "actualtext"), ("/E", "e")):
             text = _text(node.get(name))
             if text:
                 for mcid_page, mcid in _mcids(node, page, page_numbers):
                     found.setdefault((source, _norm(text), mcid_page), set()).add(mcid)
-        todo.append((node.get("/K"), page, depth + 1))
     return found
 
 

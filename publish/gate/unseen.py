@@ -474,13 +474,10 @@ def _output_intents(intents) -> list[UnseenText]:
     return found
 
 
-def _structure(tree, page_numbers: dict, texts: list[UnseenText]) -> list[tuple[str, list, int | None, int]]:
-    """Texts of the tag structure; returns the elements with /ActualText and the marked content
-    (page, MCID) they stand for."""
-    tree = _r(tree)
-    if not isinstance(tree, DictionaryObject):
-        return []
-    replaced = []
+def struct_elements(tree, page_numbers: dict):
+    """Each element of the tag structure once, depth-first in document order, with the page it is on (its own
+    ``/Pg`` or its parent's) and its depth; marked-content and object references are not elements. Bounded by
+    ``MAX_ITEMS`` and ``MAX_DEPTH``: a hostile tree cannot make the walk endless."""
     seen: set = set()
     todo = [(tree.get("/K"), None, 0)]
     while todo and len(seen) < MAX_ITEMS:
@@ -500,6 +497,18 @@ def _structure(tree, page_numbers: dict, texts: list[UnseenText]) -> list[tuple[
         pg = node.get("/Pg")
         if isinstance(pg, IndirectObject):
             page = page_numbers.get(pg.idnum, page)
+        yield node, page, depth
+        todo.append((node.get("/K"), page, depth + 1))
+
+
+def _structure(tree, page_numbers: dict, texts: list[UnseenText]) -> list[tuple[str, list, int | None, int]]:
+    """Texts of the tag structure; returns the elements with /ActualText and the marked content
+    (page, MCID) they stand for."""
+    tree = _r(tree)
+    if not isinstance(tree, DictionaryObject):
+        return []
+    replaced = []
+    for node, page, depth in struct_elements(tree, page_numbers):
         for name, source in (("/Alt", "alt"), ("/ActualText", "actualtext"), ("/E", "e"), ("/T", "t")):
             text = _text(node.get(name))
             if text:
@@ -507,7 +516,6 @@ def _structure(tree, page_numbers: dict, texts: list[UnseenText]) -> list[tuple[
         actual = _text(node.get("/ActualText"))
         if actual:
             replaced.append((actual, _mcids(node, page, page_numbers), page, depth))
-        todo.append((node.get("/K"), page, depth + 1))
     return replaced
 
 
