@@ -878,13 +878,7 @@ def _page_label(label) -> bool:
 def _clean_tree(tree, clean_value) -> None:
     """A name or number tree keeps its structure keys; each value (a dictionary or array) is cleaned by
     ``clean_value``, and goes with its key when that says False."""
-    todo, seen = [(tree, 0)], set[tuple[int, int]]()
-    while todo and len(seen) < 1_000_000:
-        node, depth = todo.pop()
-        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or (node.is_indirect and node.objgen in seen):
-            continue
-        if node.is_indirect:
-            seen.add(node.objgen)
+    for node in _tree_nodes(tree):
         _only(node, TREE_NODE_KEYS)
         for key in ("/Names", "/Nums"):
             entries = node.get(key)
@@ -896,8 +890,21 @@ def _clean_tree(tree, clean_value) -> None:
                 ]
                 if gone:
                     node[key] = Array([item for i, item in enumerate(entries) if i not in gone and i + 1 not in gone])
+
+
+def _tree_nodes(tree):
+    """Each node of a name or number tree once, in key order, bounded in depth and count (a hostile tree can
+    loop or nest without end). A node's /Kids are read after the caller has had it, so it may clean them."""
+    todo, seen = [(tree, 0)], set[tuple[int, int]]()
+    while todo and len(seen) < 1_000_000:
+        node, depth = todo.pop()
+        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or (node.is_indirect and node.objgen in seen):
+            continue
+        if node.is_indirect:
+            seen.add(node.objgen)
+        yield node
         kids = node.get(Name.Kids)
-        todo += [(kid, depth + 1) for kid in (kids if isinstance(kids, Array) else [])]
+        todo += [(kid, depth + 1) for kid in reversed(list(kids))] if isinstance(kids, Array) else []
 
 
 def _key(obj) -> tuple[int, int] | None:
@@ -1323,20 +1330,12 @@ def _neutral_destination_names(root, pdf: pikepdf.Pdf) -> None:
     names = root.get(Name.Names)
     tree = names.get(Name.Dests) if isinstance(names, Dictionary) else None
     entries: list[tuple[bytes, object]] = []
-    todo, seen = [(tree, 0)], set[tuple[int, int]]()
-    while todo and len(seen) < 1_000_000:
-        node, depth = todo.pop()
-        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or (node.is_indirect and node.objgen in seen):
-            continue
-        if node.is_indirect:
-            seen.add(node.objgen)
+    for node in _tree_nodes(tree):
         pairs = node.get(Name.Names)
         if isinstance(pairs, Array):
             entries += [
                 (bytes(pairs[i]), pairs[i + 1]) for i in range(0, len(pairs) - 1, 2) if isinstance(pairs[i], pikepdf.String)
             ]
-        kids = node.get(Name.Kids)
-        todo += [(kid, depth + 1) for kid in reversed(list(kids))] if isinstance(kids, Array) else []
     keys = {str(k)[1:].encode("latin-1", "replace") for k in old.keys()} if old is not None else set()
     keys |= {key for key, _ in entries}
     width = len(str(len(keys)))
