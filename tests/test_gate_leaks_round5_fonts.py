@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 from pikepdf import Array, Dictionary, Name
 
-from support.pdfcraft import accepted, one_page_pdf, refused
+from support.pdfcraft import accepted, font_descriptor, one_page_pdf, refused
 
 SECRET = "Pietersen"
 UNJUDGED = "pdf.niet_te_beoordelen_lettertype"
@@ -45,19 +45,7 @@ def type0(**cid):
             Subtype=Name.CIDFontType2,
             BaseFont=Name("/Foobar"),
             CIDSystemInfo=Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0),
-            FontDescriptor=pdf.make_indirect(
-                Dictionary(
-                    Type=Name.FontDescriptor,
-                    FontName=Name("/Foobar"),
-                    Flags=32,
-                    FontBBox=Array([0, -200, 1000, 900]),
-                    ItalicAngle=0,
-                    Ascent=900,
-                    Descent=-200,
-                    CapHeight=700,
-                    StemV=80,
-                )
-            ),
+            FontDescriptor=pdf.make_indirect(font_descriptor("Foobar")),
         )
         for key, value in cid.items():
             descendant[Name("/" + key)] = value

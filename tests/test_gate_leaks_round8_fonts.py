@@ -20,7 +20,7 @@ from pikepdf import Array, Dictionary, Name
 from publish.gate import glyphs
 
 from support import all_text, approve, build_args, run_cli
-from support.pdfcraft import accepted, one_page_pdf, refusing
+from support.pdfcraft import accepted, font_descriptor, one_page_pdf, refusing
 
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 WORD = "pdf.woord_op_een_teken"
@@ -242,19 +242,7 @@ def truetype(name: str, flags: int) -> dict:
         "FirstChar": 32,
         "LastChar": 255,
         "Widths": Array([600] * 224),
-        "FontDescriptor": lambda pdf: pdf.make_indirect(
-            Dictionary(
-                Type=Name.FontDescriptor,
-                FontName=Name("/" + name),
-                Flags=flags,
-                FontBBox=Array([0, -200, 1000, 900]),
-                ItalicAngle=0,
-                Ascent=900,
-                Descent=-200,
-                CapHeight=700,
-                StemV=80,
-            )
-        ),
+        "FontDescriptor": lambda pdf: pdf.make_indirect(font_descriptor(name, flags)),
     }
 
 

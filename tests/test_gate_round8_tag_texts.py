@@ -22,7 +22,7 @@ from pikepdf import Array, Dictionary, Name, String
 from publish.gate.copy import published_copy
 
 from support import approve, build_args, run_cli
-from support.pdfcraft import accepted, decoded_streams, refusing
+from support.pdfcraft import accepted, decoded_streams, font_descriptor, refusing
 
 MARK = "Vermeulen"
 VISIBLE = b"BT /F1 12 Tf 72 750 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
@@ -420,18 +420,7 @@ def test_a_non_embedded_font_keeps_a_known_family_and_loses_a_person_name():
             ("/F8", "Calibri,Bold", "Calibri"),
             ("/F9", f"{MARK}-Handtekening", MARK),
         ):
-            descriptor = Dictionary(
-                Type=Name.FontDescriptor,
-                FontName=Name("/" + base),
-                FontFamily=String(family),
-                Flags=32,
-                FontBBox=Array([0, -200, 1000, 900]),
-                ItalicAngle=0,
-                Ascent=900,
-                Descent=-200,
-                CapHeight=700,
-                StemV=80,
-            )
+            descriptor = font_descriptor(base, FontFamily=String(family))
             page.Resources.Font[key] = pdf.make_indirect(
                 Dictionary(
                     Type=Name.Font,
@@ -467,18 +456,7 @@ def _person_font() -> bytes:
     """A non-embedded TrueType with widths named after a person (A02 fontname)."""
 
     def setup(pdf, page):
-        descriptor = Dictionary(
-            Type=Name.FontDescriptor,
-            FontName=Name(f"/{MARK}-Handtekening"),
-            FontFamily=String(MARK),
-            Flags=32,
-            FontBBox=Array([0, -200, 1000, 900]),
-            ItalicAngle=0,
-            Ascent=900,
-            Descent=-200,
-            CapHeight=700,
-            StemV=80,
-        )
+        descriptor = font_descriptor(f"{MARK}-Handtekening", FontFamily=String(MARK))
         page.Resources.Font.F9 = Dictionary(
             Type=Name.Font,
             Subtype=Name.TrueType,

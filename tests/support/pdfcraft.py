@@ -10,6 +10,23 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 
+def font_descriptor(name: str, flags: int = 32, **extra) -> Dictionary:
+    """A plain font descriptor (no font program) for hand-made font dictionaries: ``flags`` 32 is nonsymbolic,
+    4 symbolic; ``extra`` adds keys such as ``FontFamily``."""
+    return Dictionary(
+        Type=Name.FontDescriptor,
+        FontName=Name("/" + name),
+        Flags=flags,
+        FontBBox=Array([0, -200, 1000, 900]),
+        ItalicAngle=0,
+        Ascent=900,
+        Descent=-200,
+        CapHeight=700,
+        StemV=80,
+        **extra,
+    )
+
+
 def helvetica(pdf: pikepdf.Pdf) -> pikepdf.Object:
     """Helvetica (not embedded, WinAnsi), the font of the visible line in the leak tests."""
     return pdf.make_indirect(
