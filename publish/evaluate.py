@@ -528,6 +528,10 @@ def _pdf_fix(code: str) -> str:
 
     if code.startswith("limiet."):
         return "Maak de pdf kleiner of eenvoudiger (opnieuw exporteren, opsplitsen, afbeeldingen verkleinen). " + LIMIT_RAISE
+    if code == "pdf.dubbelzinnig":
+        from .pdfs import AMBIGUOUS_FIX
+
+        return AMBIGUOUS_FIX
     if code == "pdf.vastgelopen":
         return "Exporteer de pdf opnieuw (bijvoorbeeld 'Opslaan als pdf') en lever hem opnieuw aan; meld het aan de beheerder als dit blijft gebeuren."
     return "Maak de pdf opnieuw aan (zonder wachtwoord of beveiliging) en lever hem opnieuw aan."

@@ -179,7 +179,7 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
     from pypdf.errors import PdfReadError
     from pypdfium2 import PdfiumError
 
-    from .gate.copy import CopyError
+    from .gate.copy import AmbiguousPdf, CopyError
     from .gate.timing import stage
 
     try:
@@ -200,6 +200,8 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
 
         findings, published, texts = run_gate(reader, data)
         return {"ok": True, "pages": pages, "texts": texts, "findings": findings}, published
+    except AmbiguousPdf as exc:  # readers may show different content: the reason is Dutch
+        return {"ok": False, "error": ambiguous_message(str(exc)), "error_code": AmbiguousPdf.code}, None
     except CopyError as exc:  # the copy met something it cannot clean or judge: its reason is Dutch
         return {
             "ok": False,
@@ -225,6 +227,20 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
             "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",
             "error_code": "pdf.onleesbaar",
         }, None
+
+
+AMBIGUOUS_FIX = (
+    "Sla het bestand opnieuw op als pdf (bijvoorbeeld met 'Opslaan als pdf' of 'Afdrukken naar pdf'), controleer "
+    "de lakkingen in het nieuwe bestand en lever het opnieuw aan."
+)
+
+
+def ambiguous_message(detail: str) -> str:
+    """The refusal of a PDF that reads differently in different readers (``pdf.dubbelzinnig``)."""
+    return (
+        "het pdf-bestand is beschadigd of dubbelzinnig opgebouwd: verschillende pdf-lezers tonen verschillende "
+        f"inhoud ({detail}). Wat de beoordelaar in de pdf-lezer zag, is dan niet zeker wat gepubliceerd wordt."
+    )
 
 
 def _die_with_parent() -> None:

@@ -42,6 +42,7 @@ from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data
 from .timing import stage
 from .unseen import font_texts, is_language_tag, readable_name
+from .xref import layout_problem
 
 # Catalogue entries the copy keeps; everything else (OpenAction, AA, AcroForm, Names other than
 # Dests, PieceInfo, Threads, AF, Collection, Perms, Legal, SpiderInfo, URI, ...) is dropped.
@@ -610,6 +611,16 @@ class CopyError(ValueError):
     """The copy cannot be written (qpdf could not read or write the file)."""
 
 
+AMBIGUOUS = "pdf.dubbelzinnig"
+
+
+class AmbiguousPdf(CopyError):
+    """The file does not read as one document: PDF readers (PDFium, the reviewer's viewer; qpdf, which writes the
+    copy; pypdf) may show different content (``xref.layout_problem``, ``_same_reading``, ``core._same_pages``)."""
+
+    code = AMBIGUOUS
+
+
 def published_copy(data: bytes, flattened: list[int] | None = None, reader=None) -> bytes:
     """The bytes of the published copy of ``data`` (see the module documentation).
 
@@ -617,6 +628,10 @@ def published_copy(data: bytes, flattened: list[int] | None = None, reader=None)
     or font size 0, a flat text matrix): PDFium neither draws nor extracts it, other readers do.
     ``reader``: the pypdf reader the gate's other checks use; the copy is refused when qpdf had to
     repair the file or reads other objects than pypdf and PDFium (``_same_reading``)."""
+    with stage("kopie openen"):
+        problem = layout_problem(data)
+    if problem:
+        raise AmbiguousPdf(problem)
     try:
         with stage("kopie openen"):
             pdf = pikepdf.open(io.BytesIO(data))
@@ -646,22 +661,21 @@ def published_copy(data: bytes, flattened: list[int] | None = None, reader=None)
 
 
 DAMAGED = (
-    "het bestand is beschadigd: de verwijzingstabel (xref) of 'startxref' klopt niet en moest worden hersteld, "
-    "en pdf-programma's lezen dan niet allemaal dezelfde versie van het document (wat de beoordelaar zag, is "
-    "dan niet zeker wat gepubliceerd wordt)"
+    "de verwijzingstabel (xref) of 'startxref' klopt niet en moest worden hersteld, of de pdf-programma's lezen "
+    "niet dezelfde objecten of hetzelfde aantal pagina's"
 )
 _REPAIRS = ("file is damaged", "reconstruct")  # qpdf rebuilt the cross-reference table
 
 
 def _same_reading(pdf: pikepdf.Pdf, data: bytes, reader) -> None:
     """Refuse a file that does not read as one document: qpdf (which writes the copy) had to repair its
-    cross-reference table, or qpdf, pypdf (the structure, tag and annotation checks) and PDFium (the
-    reviewer's viewer) use other objects or pages. A damaged final ``startxref`` after an appended
+    cross-reference table, or qpdf and pypdf (the structure, tag and annotation checks) use other objects or
+    pages (PDFium, the reviewer's viewer, is compared page by page with the copy in ``core._same_pages``). A damaged final ``startxref`` after an appended
     revision makes qpdf rebuild the table from the last definitions while pypdf and PDFium read the
     earlier revision: the copy would publish a revision nobody judged. Run after the copy is written:
     qpdf repairs lazily, when it first meets a wrong offset."""
     if any(word in warning.lower() for warning in pdf.get_warnings() for word in _REPAIRS):
-        raise CopyError(DAMAGED)
+        raise AmbiguousPdf(DAMAGED)
     if reader is None:
         return
     ours: dict = {}
@@ -673,15 +687,7 @@ def _same_reading(pdf: pikepdf.Pdf, data: bytes, reader) -> None:
     theirs: dict = {(num, gen): offset for gen, table in reader.xref.items() for num, offset in table.items()}
     theirs.update({num: tuple(where) for num, where in reader.xref_objStm.items()})
     if ours != theirs or len(reader.pages) != len(pdf.pages):
-        raise CopyError(DAMAGED)
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(data)
-    try:
-        if len(document) != len(pdf.pages):
-            raise CopyError(DAMAGED)
-    finally:
-        document.close()
+        raise AmbiguousPdf(DAMAGED)
 
 
 # -- PDF/A identification ----------------------------------------------------------------------

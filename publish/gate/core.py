@@ -7,13 +7,13 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..invisible import describe_all, pdf_invisible
 from . import glyphs, tagtexts
-from .copy import published_copy
+from .copy import AmbiguousPdf, published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data, page_ranges
 from .structure import FIXED, REFUSE, inspect_structure
 from .timing import stage
 from .unseen import SOURCES, collect
-from .visibility import inspect_document, mask
+from .visibility import inspect_document, mask, page_readings
 
 GATE_VERSION = "2"
 MAX_HIDDEN_FINDINGS = 5
@@ -141,7 +141,10 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
         annotated = _pages_losing_annotations(reader)
     flattened: list[int] = []
     published = published_copy(data, flattened, reader)  # the one place the copy is made
-    texts, hidden = inspect_document(published)
+    objects: list[int] = []
+    texts, hidden = inspect_document(published, objects=objects)
+    with stage("zelfde lezing"):
+        _same_pages(data, texts, objects)
     with stage("lettertypen"):
         hidden += glyphs.inspect(published, texts)  # drawn glyphs that cannot say what the copy says
     findings += _invisible_characters(texts)
@@ -198,6 +201,28 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     with stage("teksten bij lakkingen"):
         findings += _tag_texts(published, texts)
     return findings, published, texts
+
+
+def _same_pages(data: bytes, texts: list[str], objects: list[int]) -> None:
+    """PDFium (the reviewer's viewer) must read the original as it reads the copy, page by page: the same number
+    of pages, on each the same text (white space aside: where PDFium puts spaces and line breaks depends on
+    positions) and the same number of page objects (text, paths, images, forms). A file that reads as two
+    documents (one reader takes another definition of an object than the other, round 9 A20) would otherwise
+    publish content the reviewer never saw; ``xref.layout_problem`` refuses the known causes before the copy is
+    made, this compares the result whatever the cause. Raises ``AmbiguousPdf``."""
+    original = page_readings(data)
+    if len(original) != len(texts):
+        raise AmbiguousPdf(f"de pdf-lezer van de beoordelaar toont {len(original)} pagina's, de gepubliceerde kopie {len(texts)}")
+    for number, ((text, count), copy_text, copy_count) in enumerate(zip(original, texts, objects), start=1):
+        if "".join(text.split()) != "".join(copy_text.split()):
+            raise AmbiguousPdf(
+                f"pagina {number} toont in de gepubliceerde kopie andere tekst dan in de pdf-lezer van de beoordelaar"
+            )
+        if count != copy_count:
+            raise AmbiguousPdf(
+                f"pagina {number} bestaat in de gepubliceerde kopie uit andere onderdelen (tekst, vlakken, afbeeldingen) "
+                "dan in de pdf-lezer van de beoordelaar"
+            )
 
 
 _PERSONAL_FIX = (

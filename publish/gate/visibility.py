@@ -484,10 +484,13 @@ class _Canvas:
         return slice(y0, y1), slice(x0, x1)
 
 
-def inspect_page(doc: pdfium.PdfDocument, index: int) -> tuple[str, list[Hidden]]:
-    """The text of one page (as PDFium extracts it) and its hidden text, grouped per run of words."""
+def inspect_page(doc: pdfium.PdfDocument, index: int, objects: list[int] | None = None) -> tuple[str, list[Hidden]]:
+    """The text of one page (as PDFium extracts it) and its hidden text, grouped per run of words; ``objects``
+    receives its number of page objects (before the checks change any)."""
     start = time.process_time()
     page = doc[index]
+    if objects is not None:
+        objects.append(raw.FPDFPage_CountObjects(page))
     textpage = page.get_textpage()
     add("pagina laden", time.process_time() - start)
     try:
@@ -1860,31 +1863,46 @@ def _percentile_90(values: np.ndarray) -> float:
     return float(np.percentile(values, 90))
 
 
-def inspect_document(data: bytes, judge=None) -> tuple[list[str], list[Hidden]]:
+def inspect_document(data: bytes, judge=None, objects: list[int] | None = None) -> tuple[list[str], list[Hidden]]:
     """Text per page and the hidden text of a PDF (the bytes of the copy that will be published).
-    ``judge``: the 0-based pages to judge for hidden text (default all); text comes from every page."""
+    ``judge``: the 0-based pages to judge for hidden text (default all); text comes from every page.
+    ``objects`` receives the number of page objects of each page (``page_reading``)."""
     doc = pdfium.PdfDocument(data)
     try:
         texts, hidden = [], []
         for index in range(len(doc)):
             if judge is None or index in judge:
-                text, found = inspect_page(doc, index)
+                text, found = inspect_page(doc, index, objects)
                 hidden += found
             else:
-                text = page_text(doc, index)
+                text = page_text(doc, index, objects)
             texts.append(text)
         return texts, hidden
     finally:
         doc.close()
 
 
-def page_text(doc: pdfium.PdfDocument, index: int) -> str:
+def page_readings(data: bytes) -> list[tuple[str, int]]:
+    """How PDFium reads each page of ``data``: its text (as ``inspect_document`` gives it) and its number of page
+    objects. ``core._same_pages`` compares the original's with the copy's."""
+    doc = pdfium.PdfDocument(data)
+    try:
+        objects: list[int] = []
+        texts = [page_text(doc, index, objects) for index in range(len(doc))]
+        return list(zip(texts, objects))
+    finally:
+        doc.close()
+
+
+def page_text(doc: pdfium.PdfDocument, index: int, objects: list[int] | None = None) -> str:
     with stage("tekst"):
-        return _page_text(doc, index)
+        return _page_text(doc, index, objects)
 
 
-def _page_text(doc: pdfium.PdfDocument, index: int) -> str:
+def _page_text(doc: pdfium.PdfDocument, index: int, objects: list[int] | None = None) -> str:
     page = doc[index]
+    if objects is not None:
+        objects.append(raw.FPDFPage_CountObjects(page))
     textpage = page.get_textpage()
     text = textpage.get_text_range() if textpage.count_chars() > 0 else ""
     textpage.close()

@@ -1,0 +1,75 @@
+"""The file's layout, read from its bytes before any PDF library reads it (round 9, A20).
+
+PDF readers differ in what they do with a file that does not follow the rules: PDFium (Chrome and Edge, the
+reviewer's viewer) rejects a cross-reference table whose entries are not exactly 20 bytes and rebuilds it by
+scanning the file, where the last definition of an object wins; qpdf (which writes the published copy) and pypdf
+read the same table without a warning. An object defined twice, the table pointing at the first definition,
+then reads differently: the reviewer saw one page, the copy publishes the other. What this module refuses:
+
+- an entry of a classic cross-reference table that is not exactly 20 bytes: ten digits, a space, five digits,
+  a space, ``n`` or ``f`` and a two-byte line end (space + CR, space + LF, or CR + LF; ISO 32000-1, 7.5.4);
+- an object number defined twice within one revision (between two ``%%EOF`` markers): a writer defines each
+  object once per revision; an incremental update that redefines objects has its own revision.
+
+Both are scanned over the whole file (every table, every object header), not only what one reader follows, so a
+table or definition no reader uses today cannot be the one another reader picks. ``layout_problem`` gives the
+Dutch description of the first problem found, or None. ``gate/core.py`` also compares PDFium's reading of the
+original with its reading of the copy, page by page, for what this scan cannot foresee."""
+
+from __future__ import annotations
+
+import re
+
+# "xref" as a keyword (not the end of "startxref"), at the start of a table
+_TABLE = re.compile(rb"(?<![^\x00\t\n\x0c\r ])xref[ \t]*(?:\r\n|\r|\n)")
+_SUBSECTION = re.compile(rb"[\x00\t\n\x0c\r ]*(\d{1,10})[ \t]+(\d{1,10})[ \t]*(?:\r\n|\r|\n)")
+_ENTRY = re.compile(rb"\d{10} \d{5} [fn](?: \r| \n|\r\n)")
+# an object header: "12 0 obj" after white space (or at the start), as PDFium's rebuild scan finds them
+_HEADER = re.compile(rb"(?<![^\x00\t\n\x0c\r ])(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+obj(?![A-Za-z0-9])")
+_END = re.compile(rb"%%EOF")
+# the most entries read from one subsection: a larger count is a damaged table (PDFium reads at most 2^20)
+MAX_ENTRIES = 1 << 22
+
+
+def _table_problem(data: bytes, start: int) -> str | None:
+    """The first entry of the table at ``start`` (just past its ``xref`` line) that is not 20 bytes."""
+    pos = start
+    while True:
+        header = _SUBSECTION.match(data, pos)
+        if header is None:
+            return None  # "trailer" (or something no reader takes for entries) follows
+        first, count = int(header.group(1)), int(header.group(2))
+        pos = header.end()
+        if count > MAX_ENTRIES:
+            return f"de verwijzingstabel (xref) noemt {count} objecten in één deel, meer dan een pdf kan hebben"
+        for number in range(first, first + count):
+            if _ENTRY.fullmatch(data, pos, pos + 20) is None:
+                line = data[pos : pos + 24].split(b"\n", 1)[0].split(b"\r", 1)[0]
+                size = len(line) + (2 if data[pos + len(line) : pos + len(line) + 2] == b"\r\n" else 1)
+                return (
+                    f"de regel voor object {number} in de verwijzingstabel (xref) is {size} tekens lang in plaats van "
+                    "de voorgeschreven 20 (of is anders geschreven dan de norm voorschrijft)"
+                )
+            pos += 20
+
+
+def layout_problem(data: bytes) -> str | None:
+    """What makes the file read differently in different PDF readers (see the module documentation), in Dutch,
+    or None."""
+    for match in _TABLE.finditer(data):
+        problem = _table_problem(data, match.end())
+        if problem:
+            return problem
+    start = 0
+    for end in [m.end() for m in _END.finditer(data)] + [len(data)]:
+        seen: set[int] = set()
+        for header in _HEADER.finditer(data, start, end):
+            number = int(header.group(1))
+            if number in seen:
+                return (
+                    f"object {number} staat twee keer in het bestand (in dezelfde versie), met mogelijk verschillende "
+                    "inhoud: welke van de twee een pdf-lezer toont, verschilt per programma"
+                )
+            seen.add(number)
+        start = end
+    return None
