@@ -76,14 +76,14 @@ def _revised(new: bytes, keyword: bytes) -> bytes:
 
 def test_row5_damaged_startxref_with_an_unredacted_revision_is_refused():
     # d02: pypdf and PDFium read revision 1 (a black box); qpdf rebuilds the table and took revision 2 (the name)
-    result = refused(_revised(VISIBLE + b"0 g " + SECRET_TJ, b"tartxref"), "pdf.onleesbaar")
+    result = refused(_revised(VISIBLE + b"0 g " + SECRET_TJ, b"tartxref"), "pdf.dubbelzinnig")
     assert "beschadigd" in result["error"] and "opnieuw" in result["error"]
 
 
 def test_row5_damaged_startxref_with_an_actualtext_lie_is_refused():
     # d01: the /ActualText lie is only in the revision the checks do not read
     xs = b"BT /F1 14 Tf 72 600 Td (XXXXXXXXX) Tj ET\n"
-    refused(_revised(VISIBLE + b"/Span <</ActualText (Pietersen)>> BDC " + xs + b"EMC\n", b"tartxref"), "pdf.onleesbaar")
+    refused(_revised(VISIBLE + b"/Span <</ActualText (Pietersen)>> BDC " + xs + b"EMC\n", b"tartxref"), "pdf.dubbelzinnig")
 
 
 def test_row5_shifted_offsets_needing_repair_are_refused():
@@ -96,7 +96,7 @@ def test_row5_shifted_offsets_needing_repair_are_refused():
     data = buffer.getvalue()
     accepted(data)
     at = data.index(b"\n", 10) + 1  # every object moves; the cross-reference table no longer points at them
-    refused(data[:at] + b"%extra regel\n" + data[at:], "pdf.onleesbaar")
+    refused(data[:at] + b"%extra regel\n" + data[at:], "pdf.dubbelzinnig")
 
 
 def test_row5_an_intact_incremental_update_is_read_as_one_document():
