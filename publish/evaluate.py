@@ -529,7 +529,7 @@ def _pdf_fix(code: str) -> str:
     if code.startswith("limiet."):
         return "Maak de pdf kleiner of eenvoudiger (opnieuw exporteren, opsplitsen, afbeeldingen verkleinen). " + LIMIT_RAISE
     if code == "pdf.dubbelzinnig":
-        from .pdfs import AMBIGUOUS_FIX
+        from .gate.copy import AMBIGUOUS_FIX
 
         return AMBIGUOUS_FIX
     if code == "pdf.vastgelopen":

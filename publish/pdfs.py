@@ -179,7 +179,7 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
     from pypdf.errors import PdfReadError
     from pypdfium2 import PdfiumError
 
-    from .gate.copy import AmbiguousPdf, CopyError
+    from .gate.copy import AmbiguousPdf, CopyError, ambiguous_message
     from .gate.timing import stage
 
     try:
@@ -227,20 +227,6 @@ def _inspect_bytes(data: bytes, reader=None) -> tuple[dict, bytes | None]:
             "error": f"de pdf kan niet gelezen worden ({type(exc).__name__}).",
             "error_code": "pdf.onleesbaar",
         }, None
-
-
-AMBIGUOUS_FIX = (
-    "Sla het bestand opnieuw op als pdf (bijvoorbeeld met 'Opslaan als pdf' of 'Afdrukken naar pdf'), controleer "
-    "de lakkingen in het nieuwe bestand en lever het opnieuw aan."
-)
-
-
-def ambiguous_message(detail: str) -> str:
-    """The refusal of a PDF that reads differently in different readers (``pdf.dubbelzinnig``)."""
-    return (
-        "het pdf-bestand is beschadigd of dubbelzinnig opgebouwd: verschillende pdf-lezers tonen verschillende "
-        f"inhoud ({detail}). Wat de beoordelaar in de pdf-lezer zag, is dan niet zeker wat gepubliceerd wordt."
-    )
 
 
 def _die_with_parent() -> None:

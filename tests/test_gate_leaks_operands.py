@@ -88,7 +88,19 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("carrier", CARRIERS + HOSTILE)
+# PDFium (the reviewer's viewer) draws nothing for these: a path whose ``m`` has operands it does not take, a
+# TJ array holding an array. The copy, keeping the operands the operator takes, would draw a line or text the
+# reviewer never saw: refused since round 9 (``core._same_pages``), the others copied without the stray operands.
+READ_OTHERWISE = [CARRIERS[2], CARRIERS[4], CARRIERS[10]]
+
+
+@pytest.mark.parametrize("carrier", READ_OTHERWISE)
+def test_operands_pdfium_does_not_draw_refuse_what_the_copy_would_draw(carrier):
+    found = [f for f in _inspect_bytes(make(VISIBLE + carrier))[0]["findings"] if f["code"] == "pdf.dubbelzinnig"]
+    assert found and found[0]["severity"] == "fout" and found[0]["location"] == "pagina 1", found
+
+
+@pytest.mark.parametrize("carrier", [c for c in CARRIERS + HOSTILE if c not in READ_OTHERWISE])
 def test_operands_an_operator_does_not_take_are_not_in_the_copy(carrier):
     _, published = accepted(make(VISIBLE + carrier))
     streams = decoded_streams(published)
@@ -104,9 +116,9 @@ def test_such_operands_in_a_form_are_not_in_the_copy(carrier):
 
 def test_what_viewers_read_is_kept():
     """Only the stray operands go: the operator keeps the last operands it takes (what viewers read)."""
-    _, published = accepted(make(VISIBLE + S + b" 0.5 g /" + SECRET + b" 1 0 0 RG 9 0 0 m 10 10 l S\n"))
+    _, published = accepted(make(VISIBLE + S + b" 0.5 g /" + SECRET + b" 1 0 0 RG 0 0 m 10 10 l S\n"))
     content = page_content(published)
-    assert b"0.5 g" in content and b"1 0 0 RG" in content and b"0 0 m" in content and b"9 0 0 m" not in content
+    assert b"0.5 g" in content and b"1 0 0 RG" in content and b"0 0 m" in content and SECRET not in content
 
 
 CLEAN = [

@@ -77,7 +77,7 @@ def _revised(new: bytes, keyword: bytes) -> bytes:
 def test_row5_damaged_startxref_with_an_unredacted_revision_is_refused():
     # d02: pypdf and PDFium read revision 1 (a black box); qpdf rebuilds the table and took revision 2 (the name)
     result = refused(_revised(VISIBLE + b"0 g " + SECRET_TJ, b"tartxref"), "pdf.dubbelzinnig")
-    assert "beschadigd" in result["error"] and "opnieuw" in result["error"]
+    assert "beschadigd" in result["error"] and "verwijzingstabel (xref)" in result["error"]
 
 
 def test_row5_damaged_startxref_with_an_actualtext_lie_is_refused():

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from support import XRAY
-from support.pdfcraft import accepted, refused
+from support.pdfcraft import accepted, errors_by_code, inspected, refused
 
 CLEAN = b"BT /F1 11 Tf 72 760 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 DIRTY = CLEAN + b"BT /F1 11 Tf 72 700 Td (Behandelaar: Jan Vermeulen) Tj ET\n"
@@ -102,8 +102,11 @@ def test_a20_pdfiums_reading_of_the_original_is_compared_with_the_copy(eol, monk
     import publish.gate.copy
 
     monkeypatch.setattr(publish.gate.copy, "layout_problem", lambda data: None)
-    result = refused(two_definitions(DIRTY, CLEAN, eol), "pdf.dubbelzinnig")
-    assert "pagina 1 toont in de gepubliceerde kopie andere tekst dan in de pdf-lezer van de beoordelaar" in result["error"]
+    found = errors_by_code(inspected(two_definitions(DIRTY, CLEAN, eol)))["pdf.dubbelzinnig"]
+    assert found["location"] == "pagina 1"
+    assert found["message"].startswith("het pdf-bestand is beschadigd of dubbelzinnig opgebouwd")
+    assert "de gepubliceerde kopie toont op pagina 1 andere tekst dan de pdf-lezer van de beoordelaar" in found["message"]
+    assert "Opslaan als pdf" in found["fix"] and "Vermeulen" not in found["message"]
 
 
 def test_a20_the_same_text_with_other_page_objects_is_refused(monkeypatch):
@@ -111,8 +114,8 @@ def test_a20_the_same_text_with_other_page_objects_is_refused(monkeypatch):
     import publish.gate.copy
 
     monkeypatch.setattr(publish.gate.copy, "layout_problem", lambda data: None)
-    result = refused(two_definitions(CLEAN, BOXED, b"\n"), "pdf.dubbelzinnig")
-    assert "pagina 1 bestaat in de gepubliceerde kopie uit andere onderdelen" in result["error"]
+    found = errors_by_code(inspected(two_definitions(CLEAN, BOXED, b"\n")))["pdf.dubbelzinnig"]
+    assert "op pagina 1 andere onderdelen (tekst, vlakken, afbeeldingen) dan de pdf-lezer" in found["message"]
 
 
 def test_a20_the_problem_says_how_to_fix_it():

@@ -621,6 +621,20 @@ class AmbiguousPdf(CopyError):
     code = AMBIGUOUS
 
 
+AMBIGUOUS_FIX = (
+    "Sla het bestand opnieuw op als pdf (bijvoorbeeld met 'Opslaan als pdf' of 'Afdrukken naar pdf'), controleer "
+    "de lakkingen in het nieuwe bestand en lever het opnieuw aan."
+)
+
+
+def ambiguous_message(detail: str) -> str:
+    """The refusal of a PDF that reads differently in different readers (``pdf.dubbelzinnig``)."""
+    return (
+        "het pdf-bestand is beschadigd of dubbelzinnig opgebouwd: verschillende pdf-lezers tonen verschillende "
+        f"inhoud ({detail}). Wat de beoordelaar in de pdf-lezer zag, is dan niet zeker wat gepubliceerd wordt."
+    )
+
+
 def published_copy(data: bytes, flattened: list[int] | None = None, reader=None) -> bytes:
     """The bytes of the published copy of ``data`` (see the module documentation).
 

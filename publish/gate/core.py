@@ -7,7 +7,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from ..invisible import describe_all, pdf_invisible
 from . import glyphs, tagtexts
-from .copy import AmbiguousPdf, published_copy
+from .copy import AMBIGUOUS, AMBIGUOUS_FIX, AmbiguousPdf, ambiguous_message, published_copy
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data, page_ranges
 from .structure import FIXED, REFUSE, inspect_structure
@@ -144,7 +144,7 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     objects: list[int] = []
     texts, hidden = inspect_document(published, objects=objects)
     with stage("zelfde lezing"):
-        _same_pages(data, texts, objects)
+        findings += _same_pages(data, texts, objects)
     with stage("lettertypen"):
         hidden += glyphs.inspect(published, texts)  # drawn glyphs that cannot say what the copy says
     findings += _invisible_characters(texts)
@@ -203,26 +203,33 @@ def run_gate(reader: PdfReader, data: bytes) -> tuple[list[dict], bytes, list[st
     return findings, published, texts
 
 
-def _same_pages(data: bytes, texts: list[str], objects: list[int]) -> None:
+def _same_pages(data: bytes, texts: list[str], objects: list[int]) -> list[dict]:
     """PDFium (the reviewer's viewer) must read the original as it reads the copy, page by page: the same number
     of pages, on each the same text (white space aside: where PDFium puts spaces and line breaks depends on
-    positions) and the same number of page objects (text, paths, images, forms). A file that reads as two
-    documents (one reader takes another definition of an object than the other, round 9 A20) would otherwise
-    publish content the reviewer never saw; ``xref.layout_problem`` refuses the known causes before the copy is
-    made, this compares the result whatever the cause. Raises ``AmbiguousPdf``."""
+    positions) and the same number of page objects (text, paths, images, forms: a box the reviewer saw over text
+    must be in the copy). A file that reads as two documents (one reader takes another definition of an object
+    than the other, round 9 A20) would otherwise publish content the reviewer never saw; ``xref.layout_problem``
+    refuses the known causes before the copy is made, this compares the result whatever the cause, also where
+    the copy's own cleaning draws what PDFium does not (an operator with operands it does not take). Another
+    number of pages raises ``AmbiguousPdf``; other pages give one finding per kind of difference."""
     original = page_readings(data)
     if len(original) != len(texts):
         raise AmbiguousPdf(f"de pdf-lezer van de beoordelaar toont {len(original)} pagina's, de gepubliceerde kopie {len(texts)}")
+    other_text, other_objects = [], []
     for number, ((text, count), copy_text, copy_count) in enumerate(zip(original, texts, objects), start=1):
         if "".join(text.split()) != "".join(copy_text.split()):
-            raise AmbiguousPdf(
-                f"pagina {number} toont in de gepubliceerde kopie andere tekst dan in de pdf-lezer van de beoordelaar"
-            )
-        if count != copy_count:
-            raise AmbiguousPdf(
-                f"pagina {number} bestaat in de gepubliceerde kopie uit andere onderdelen (tekst, vlakken, afbeeldingen) "
-                "dan in de pdf-lezer van de beoordelaar"
-            )
+            other_text.append(number)
+        elif count != copy_count:
+            other_objects.append(number)
+    findings = []
+    for pages, what in (
+        (other_text, "andere tekst"),
+        (other_objects, "andere onderdelen (tekst, vlakken, afbeeldingen)"),
+    ):
+        if pages:
+            detail = f"de gepubliceerde kopie toont op {_where(pages)} {what} dan de pdf-lezer van de beoordelaar"
+            findings.append(_finding(AMBIGUOUS, "fout", _where(pages), ambiguous_message(detail), AMBIGUOUS_FIX))
+    return findings
 
 
 _PERSONAL_FIX = (

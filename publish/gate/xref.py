@@ -20,13 +20,19 @@ from __future__ import annotations
 
 import re
 
-# "xref" as a keyword (not the end of "startxref"), at the start of a table
-_TABLE = re.compile(rb"(?<![^\x00\t\n\x0c\r ])xref[ \t]*(?:\r\n|\r|\n)")
+_SPACE = b"\x00\t\n\x0c\r "
+_SPACES = {bytes([c]) for c in _SPACE}
+_DIGITS_OR_SPACES = _SPACES | {b"%d" % d for d in range(10)}
+# a table: "xref", its line end and the first digit of its first subsection
+_TABLE = re.compile(rb"xref[ \t]*(?:\r\n|\r|\n)[\x00\t\n\x0c\r ]*\d")
 _SUBSECTION = re.compile(rb"[\x00\t\n\x0c\r ]*(\d{1,10})[ \t]+(\d{1,10})[ \t]*(?:\r\n|\r|\n)")
 _ENTRY = re.compile(rb"\d{10} \d{5} [fn](?: \r| \n|\r\n)")
-# an object header: "12 0 obj" after white space (or at the start), as PDFium's rebuild scan finds them
-_HEADER = re.compile(rb"(?<![^\x00\t\n\x0c\r ])(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+obj(?![A-Za-z0-9])")
-_END = re.compile(rb"%%EOF")
+_ENTRIES = re.compile(rb"(?:\d{10} \d{5} [fn](?: \r| \n|\r\n))*")
+# the numbers of an object header ("12 0 obj") read backwards from where "obj" starts: white space, the
+# generation, white space, the object number, then white space or the start of the file
+_NUMBERS_BACKWARDS = re.compile(rb"[\x00\t\n\x0c\r ]+\d{1,5}[\x00\t\n\x0c\r ]+(\d{1,10})(?![^\x00\t\n\x0c\r ])")
+# how far before "obj" its numbers are looked for (two numbers of at most 10 and 5 digits and the white space)
+_REACH = 64
 # the most entries read from one subsection: a larger count is a damaged table (PDFium reads at most 2^20)
 MAX_ENTRIES = 1 << 22
 
@@ -42,6 +48,9 @@ def _table_problem(data: bytes, start: int) -> str | None:
         pos = header.end()
         if count > MAX_ENTRIES:
             return f"de verwijzingstabel (xref) noemt {count} objecten in één deel, meer dan een pdf kan hebben"
+        if _ENTRIES.fullmatch(data, pos, pos + 20 * count):  # all at once; entry by entry to say which
+            pos += 20 * count
+            continue
         for number in range(first, first + count):
             if _ENTRY.fullmatch(data, pos, pos + 20) is None:
                 line = data[pos : pos + 24].split(b"\n", 1)[0].split(b"\r", 1)[0]
@@ -55,21 +64,39 @@ def _table_problem(data: bytes, start: int) -> str | None:
 
 def layout_problem(data: bytes) -> str | None:
     """What makes the file read differently in different PDF readers (see the module documentation), in Dutch,
-    or None."""
-    for match in _TABLE.finditer(data):
-        problem = _table_problem(data, match.end())
-        if problem:
-            return problem
+    or None. The scans start from literal words (``bytes.find``, a regular expression with a literal start): one
+    tried at every byte took 65 ms per MB."""
+    for table in _TABLE.finditer(data):
+        if table.start() == 0 or data[table.start() - 1] in _SPACE:  # not the end of "startxref"
+            problem = _table_problem(data, table.end() - 1)
+            if problem:
+                return problem
     start = 0
-    for end in [m.end() for m in _END.finditer(data)] + [len(data)]:
+    ends = []
+    at = data.find(b"%%EOF")
+    while at != -1:
+        ends.append(at + 5)
+        at = data.find(b"%%EOF", at + 5)
+    for end in [*ends, len(data)]:
         seen: set[int] = set()
-        for header in _HEADER.finditer(data, start, end):
-            number = int(header.group(1))
-            if number in seen:
-                return (
-                    f"object {number} staat twee keer in het bestand (in dezelfde versie), met mogelijk verschillende "
-                    "inhoud: welke van de twee een pdf-lezer toont, verschilt per programma"
-                )
-            seen.add(number)
+        at = data.find(b"obj", start, end)
+        while at != -1:
+            header = None
+            if (
+                data[at - 1 : at] in _SPACES
+                and data[at - 2 : at - 1] in _DIGITS_OR_SPACES
+                and not data[at + 3 : at + 4].isalnum()
+            ):
+                back = data[max(start, at - _REACH) : at][::-1]
+                header = _NUMBERS_BACKWARDS.match(back)
+            if header and (header.end() < len(back) or at - _REACH <= start):
+                number = int(header.group(1)[::-1])
+                if number in seen:
+                    return (
+                        f"object {number} staat twee keer in het bestand (in dezelfde versie), met mogelijk "
+                        "verschillende inhoud: welke van de twee een pdf-lezer toont, verschilt per programma"
+                    )
+                seen.add(number)
+            at = data.find(b"obj", at + 3, end)
         start = end
     return None
