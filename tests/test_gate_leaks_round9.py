@@ -15,7 +15,17 @@ from pathlib import Path
 import pytest
 
 from support import XRAY
-from support.pdfcraft import accepted, errors_by_code, inspected, refused
+from support.pdfcraft import (
+    accepted,
+    decoded_streams,
+    errors_by_code,
+    font_descriptor,
+    inspected,
+    page_with,
+    pixels,
+    refused,
+    secret_in,
+)
 
 CLEAN = b"BT /F1 11 Tf 72 760 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
 DIRTY = CLEAN + b"BT /F1 11 Tf 72 700 Td (Behandelaar: Jan Vermeulen) Tj ET\n"
@@ -133,3 +143,67 @@ def test_a20_real_pdfs_have_a_layout_every_reader_reads_alike():
     files = sorted(XRAY.glob("*.pdf")) + sorted((Path(__file__).resolve().parent.parent / "decisions").rglob("*.pdf"))
     assert len(files) > 5
     assert {f.name: layout_problem(f.read_bytes()) for f in files if layout_problem(f.read_bytes())} == {}
+
+
+# -- A15/A16 (low): names the copy kept although no viewer draws by them -------------------------------------------
+def _cmap(extra: bytes = b"") -> bytes:
+    return (
+        b"%!PS-Adobe-3.0 Resource-CMap\n% Auteur: Jan Vermeulen\n/CIDInit /ProcSet findresource begin\n12 dict begin\n"
+        b"begincmap\n/CIDSystemInfo << /Registry (Vermeulen) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Vermeulen-UCS def\n/CMapType 2 def\n/Jan (Vermeulen) def\nJan Vermeulen pop\n"
+        + extra
+        + b"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+        b"1 beginbfrange\n<20> <7E> <0020>\nendbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    )
+
+
+def _named(pdf, page):
+    from pikepdf import Array, Dictionary, Name, String
+
+    font = page.Resources.Font.F1
+    font.ToUnicode = pdf.make_stream(_cmap())
+    font.FirstChar, font.LastChar, font.Widths = 32, 126, Array([556] * 95)
+    font.FontDescriptor = pdf.make_indirect(font_descriptor("Helvetica", CharSet=String("/D/i/t/s/Jan/Vermeulen")))
+    page.Resources.ExtGState = Dictionary(
+        GS1=Dictionary(
+            Type=Name.ExtGState,
+            HT=Dictionary(
+                Type=Name.Halftone,
+                HalftoneType=1,
+                Frequency=60,
+                Angle=45,
+                SpotFunction=Name.Round,
+                HalftoneName=String("Raster Vermeulen"),
+            ),
+        )
+    )
+
+
+def test_a15_a16_cmap_names_charset_and_halftone_name_are_neutralised_and_the_page_unchanged():
+    data = page_with(CLEAN + b"/GS1 gs 0 g 72 600 100 20 re f\n", _named)
+    assert secret_in(data, "Vermeulen")  # the premise
+    result, copy = accepted(data)
+    assert secret_in(copy, "Vermeulen") == []
+    assert pixels(copy) == pixels(data)
+    assert "Dit is een gewone zichtbare regel tekst op de pagina." in result["texts"][0]
+    streams = decoded_streams(copy)
+    cmap = streams[streams.index(b"/CIDInit") : streams.index(b"endcmap")]
+    assert b"%" not in cmap and b"/Jan" not in cmap and b"/X () def" in cmap
+    assert b"/CMapName /Adobe-Identity-UCS def" in cmap and b"/Registry (Adobe) /Ordering (UCS)" in cmap
+    assert b"beginbfrange\n<20> <7E> <0020>\nendbfrange" in cmap
+
+
+def test_a15_a_cmap_that_cannot_be_read_into_tokens_is_left_as_it_is():
+    import pikepdf
+    from pikepdf import Stream
+
+    from publish.gate.copy import _neutral_cmap
+
+    with pikepdf.new() as pdf:
+        nested = _cmap(b"/Note (a (nested) string) def\n")
+        stream = Stream(pdf, nested)
+        _neutral_cmap(stream)
+        assert stream.read_bytes() == nested
+        stream = Stream(pdf, _cmap())
+        _neutral_cmap(stream)
+        assert b"Vermeulen" not in stream.read_bytes() and b"Jan" not in stream.read_bytes()

@@ -191,7 +191,6 @@ FONT_DESCRIPTOR_KEYS = {
     "/FontFile",
     "/FontFile2",
     "/FontFile3",
-    "/CharSet",
     "/Style",
     "/Lang",
     "/FD",
@@ -313,7 +312,6 @@ KINDS: dict[str, dict[str, str | None]] = {
         **dict.fromkeys(FONT_DESCRIPTOR_KEYS),
         "/FontName": None,
         "/FontFamily": "text",
-        "/CharSet": "text",
         "/FontFile": "font_file",
         "/FontFile2": "font_file",
         "/FontFile3": "font_file",
@@ -327,7 +325,7 @@ KINDS: dict[str, dict[str, str | None]] = {
     # a simple font's /Encoding dictionary, a composite font's CMap stream, a /ToUnicode CMap stream
     "encoding": {
         **STREAM_KEYS,
-        **_kind("/Type", "/BaseEncoding", "/Differences", "/CMapName", "/WMode"),
+        **_kind("/Type", "/BaseEncoding", "/Differences", "/WMode"),
         "/CIDSystemInfo": "cid_system_info",
         "/UseCMap": "encoding",
     },
@@ -358,11 +356,14 @@ KINDS: dict[str, dict[str, str | None]] = {
         "/HT": "halftone",
         "/SMask": "soft_mask",
     },
-    # type 5 halftones name their colorants as keys: those go (halftones only matter when printing)
+    # type 5 halftones name their colorants as keys: those go (halftones only matter when printing), as does
+    # /HalftoneName (a name for a printer's own screen); a font descriptor's /CharSet (the glyph names of a
+    # subset, for search tools) and a CMap stream's /CMapName key (the CMap program names itself) go the same way:
+    # names no viewer draws by (round 9, A15/A16)
     "halftone": {
         **STREAM_KEYS,
         **_kind("/Type", "/HalftoneType", "/Frequency", "/Angle", "/AccurateScreens", "/Width", "/Height"),
-        **_kind("/Width2", "/Height2", "/Xsquare", "/Ysquare", HalftoneName="text"),
+        **_kind("/Width2", "/Height2", "/Xsquare", "/Ysquare"),
         "/SpotFunction": "function",
         "/TransferFunction": "function",
     },
@@ -1319,6 +1320,9 @@ def _neutral_font_names(pdf: pikepdf.Pdf) -> None:
             font[Name.BaseFont] = Name("/" + _neutral_font_name(str(base)[1:], embedded, names))
         if Name("/Name") in font:
             del font[Name("/Name")]
+        to_unicode = font.get(Name.ToUnicode)
+        if isinstance(to_unicode, pikepdf.Stream):
+            _neutral_cmap(to_unicode)
         descriptor = font.get(Name.FontDescriptor)
         if isinstance(descriptor, Dictionary):
             descriptor_names(descriptor, embedded)
@@ -1338,6 +1342,63 @@ def _neutral_font_names(pdf: pikepdf.Pdf) -> None:
             for key in sorted(fonts.keys()) if isinstance(fonts, Dictionary) else []:
                 if _is_font(fonts[key]) and not fonts[key].is_indirect:
                     font_names(fonts[key])
+
+
+# A /ToUnicode CMap as viewers read it: its bfchar and bfrange sections (hex strings, numbers, arrays) and the
+# keywords around them. The rest is for PostScript printers only: comments, the CMap's own name, its registry
+# and ordering, names and words it defines. Those are neutralised (round 9, A15): a comment goes, the name
+# becomes Adobe-Identity-UCS, the registry and ordering Adobe and UCS, any other string empty, an unknown name
+# /X and an unknown word goes. PDFium reads four names as a CID set for codes the map leaves out: they stay.
+_CMAP_WORDS = frozenset(
+    b"""begin end def dict findresource defineresource pop currentdict begincmap endcmap usecmap
+    begincodespacerange endcodespacerange beginbfchar endbfchar beginbfrange endbfrange begincidchar endcidchar
+    begincidrange endcidrange beginnotdefchar endnotdefchar beginnotdefrange endnotdefrange CMapName""".split()
+)
+_CMAP_NAMES = frozenset(
+    b"""/CIDInit /ProcSet /CIDSystemInfo /Registry /Ordering /Supplement /CMapName /CMapType /CMap /CMapVersion
+    /UIDOffset /XUID /WMode /UseCMap /Adobe-Korea1-UCS2 /Adobe-Japan1-UCS2 /Adobe-CNS1-UCS2 /Adobe-GB1-UCS2
+    /Adobe-Identity-UCS""".split()
+)
+_CMAP_TOKEN = re.compile(
+    rb"(?P<comment>%[^\r\n]*)|(?P<string>\((?:[^()\\]|\\.)*\))|(?P<dict><<|>>)|(?P<hex><[0-9A-Fa-f\s]*>)"
+    rb"|(?P<name>/[^\s/\[\]<>(){}%]*)|(?P<space>[\s\[\]{}]+)|(?P<word>[^\s/\[\]<>(){}%]+)",
+    re.S,
+)
+_CMAP_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
+
+
+def _neutral_cmap(stream: pikepdf.Stream) -> None:
+    """Write a /ToUnicode CMap again with only what viewers read (see above); left as it is when it cannot be
+    read into tokens (a string holding parentheses, a stray ``)``): PDFium's reading of the copy is compared
+    with the original's page by page (``core._same_pages``), so a map read otherwise than before refuses."""
+    try:
+        data = stream.read_bytes()
+    except pikepdf.PdfError:
+        return
+    out, at, previous = [], 0, b""
+    for token in _CMAP_TOKEN.finditer(data):
+        if token.start() != at:
+            return
+        at = token.end()
+        kind, text = token.lastgroup, token.group()
+        if kind == "comment":
+            text = b""
+        elif kind == "string":
+            text = {b"/Registry": b"(Adobe)", b"/Ordering": b"(UCS)"}.get(previous, b"()")
+        elif kind == "name" and previous == b"/CMapName":
+            text = text if text in _CMAP_NAMES else b"/Adobe-Identity-UCS"
+        elif kind == "name" and text not in _CMAP_NAMES:
+            text = b"/X"
+        elif kind == "word" and text not in _CMAP_WORDS and not _CMAP_NUMBER.fullmatch(text):
+            text = b" "
+        if kind != "space":
+            previous = token.group()
+        out.append(text)
+    if at != len(data):
+        return
+    cleaned = b"".join(out)
+    if cleaned != data:
+        stream.write(cleaned)  # qpdf compresses it when it writes the copy
 
 
 def _neutral_destination_names(root, pdf: pikepdf.Pdf) -> None:
