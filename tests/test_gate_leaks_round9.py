@@ -207,3 +207,35 @@ def test_a15_a_cmap_that_cannot_be_read_into_tokens_is_left_as_it_is():
         stream = Stream(pdf, _cmap())
         _neutral_cmap(stream)
         assert b"Vermeulen" not in stream.read_bytes() and b"Jan" not in stream.read_bytes()
+
+
+def _image(data: bytes, **keys):
+    def setup(pdf, page):
+        from pikepdf import Dictionary, Name
+
+        image = pdf.make_stream(data)
+        image.Type, image.Subtype, image.Width, image.Height = Name.XObject, Name.Image, 2, 1
+        image.ColorSpace, image.BitsPerComponent = Name.DeviceGray, 8
+        for key, value in keys.items():
+            image[Name("/" + key)] = value
+        page.Resources.XObject = Dictionary(Im1=image)
+
+    return page_with(CLEAN + b"q 100 0 0 20 72 600 cm /Im1 Do Q\n", setup)
+
+
+@pytest.mark.parametrize("filtered", [False, True], ids=["unfiltered", "flate with a predictor"])
+def test_a16_image_bytes_past_the_last_pixel_are_not_in_the_copy(filtered):
+    import zlib
+
+    from pikepdf import Dictionary, Name
+
+    pixels_and_name = b"\x40\x80Jan Vermeulen"
+    if filtered:  # PNG predictors: each row of 2 bytes after its filter byte (0, none)
+        trailing = b"Jan Vermeulen "
+        rows = b"\x00\x40\x80" + b"".join(b"\x00" + trailing[i : i + 2] for i in range(0, len(trailing), 2))
+        data = _image(zlib.compress(rows), Filter=Name.FlateDecode, DecodeParms=Dictionary(Predictor=12, Columns=2))
+    else:
+        data = _image(pixels_and_name)
+    assert secret_in(data, "Vermeulen")  # the premise (decoded)
+    _, copy = accepted(data)
+    assert secret_in(copy, "Vermeulen") == [] and pixels(copy) == pixels(data)
