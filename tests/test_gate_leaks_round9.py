@@ -239,3 +239,19 @@ def test_a16_image_bytes_past_the_last_pixel_are_not_in_the_copy(filtered):
     assert secret_in(data, "Vermeulen")  # the premise (decoded)
     _, copy = accepted(data)
     assert secret_in(copy, "Vermeulen") == [] and pixels(copy) == pixels(data)
+
+
+def test_a16_samples_past_a_sampled_functions_last_are_not_in_the_copy():
+    from pikepdf import Array, Dictionary, Name
+
+    def setup(pdf, page):
+        samples = pdf.make_stream(b"\xff\x00Jan Vermeulen")
+        samples.FunctionType, samples.Domain, samples.Range = 0, Array([0, 1]), Array([0, 1])
+        samples.Size, samples.BitsPerSample = Array([2]), 8
+        space = Array([Name.Separation, Name("/Steunkleur"), Name.DeviceGray, samples])
+        page.Resources.ColorSpace = Dictionary(CS0=space)
+
+    data = page_with(CLEAN + b"/CS0 cs 1 scn 72 600 100 20 re f\n", setup)
+    assert secret_in(data, "Vermeulen")
+    _, copy = accepted(data)
+    assert secret_in(copy, "Vermeulen") == [] and pixels(copy) == pixels(data)

@@ -2726,6 +2726,29 @@ def _clean_function(function) -> None:
             raise CopyError(f"een rekenfunctie (PostScript) is onleesbaar ({str(exc)[:120]})") from exc
         if b"%" in code:
             function.write(re.sub(rb"%[^\r\n]*", b"", code))
+    if kind == 0 and isinstance(function, pikepdf.Stream):
+        _cut_samples(function)
+
+
+def _cut_samples(function: pikepdf.Stream) -> None:
+    """A sampled function (type 0) without the bytes past its last sample: no viewer reads them, the copy would
+    publish them (round 9, A16). One whose entries cannot be read is left to ``_function_shape``, which judges it."""
+    sizes, bits, ranges = function.get(Name.Size), function.get(Name.BitsPerSample), function.get(Name.Range)
+    if not (isinstance(sizes, Array) and isinstance(ranges, Array) and bits in (1, 2, 4, 8, 12, 16, 24, 32)):
+        return
+    count = 1
+    for size in sizes:
+        whole = _whole(size)
+        if whole is None or not 0 < whole <= MAX_IMAGE_SIDE:
+            return
+        count *= whole
+    expected = (count * (len(ranges) // 2) * int(bits) + 7) // 8
+    try:
+        data = function.read_bytes()
+    except pikepdf.PdfError:
+        return  # judged (and refused) as unreadable where the function is read
+    if len(data) > expected:
+        function.write(data[:expected])
 
 
 # -- JPEG image data ------------------------------------------------------------------------------
