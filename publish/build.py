@@ -751,7 +751,7 @@ def _write_site(
             )
             _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()
-            _add_search_index(views, new_site, cache, work)
+            _add_search_index(views, new_site, cache, work, reuse, fragments)
             _lap(report, "zoekindex", t0)
             _add_security_headers(new_site, check.script_hashes)
             t0 = time.perf_counter()
@@ -1466,15 +1466,34 @@ def _refuse(
     report.exit_code = max(report.exit_code, EXIT_REFUSED)
 
 
-def _add_search_index(views, site_dir: Path, cache: Cache | None = None, work: Path | None = None) -> None:
+def _add_search_index(
+    views,
+    site_dir: Path,
+    cache: Cache | None = None,
+    work: Path | None = None,
+    reuse: LiveReuse | None = None,
+    fragments: Fragments | None = None,
+) -> None:
     """The search index, written one file at a time; its analysed texts come from the build cache
-    (issue 19: a warm build only merges them), its temporary postings go to the build's work folder."""
+    (issue 19: a warm build only merges them), its temporary postings go to the build's work folder.
+
+    Issue 19, warm rebuilds: the index is a function of the views alone (and the code): its files are an assembled
+    set (``pagecache.AssembledSet``) under a key over every decision's fingerprint, linked whole from the live site
+    when no publication changed and the live files are as the last build recorded them; else made, and each file
+    whose bytes did not change still linked (it keeps its inode and modification time)."""
+    from .pagecache import AssembledSet, set_key
     from .search import iter_search_files
 
-    target = site_dir / urls.SEARCH_INDEX
-    target.mkdir(parents=True, exist_ok=True)
+    (site_dir / urls.SEARCH_INDEX).mkdir(parents=True, exist_ok=True)
+    key = set_key("zoekindex", [], views) if cache is not None else ""
+    files = AssembledSet(cache, reuse, site_dir, key)
+    if fragments is not None and key:
+        fragments.used.add(key)  # kept by the prune of SET_KIND (_save_incremental)
+    if files.link_all():
+        return
     for name, text in iter_search_files(views, cache, work):
-        (target / name).write_text(text, encoding="utf-8")
+        files.put(urls.SEARCH_INDEX + name, text.encode("utf-8"))
+    files.save()
 
 
 def _add_metadata_files(
