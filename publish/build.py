@@ -913,9 +913,12 @@ def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spille
 
     results = {r.decision.slug: r for r in publishable}
 
-    def view_of(r: PackageResult) -> DecisionView:
+    def view_of(r: PackageResult, copies=inspector.published_copy) -> DecisionView:
         pdfs, decision = (spilled.load(r), spilled.decision(r)) if spilled is not None else (r.pdfs, r.decision)
-        return build_views([decision], pdfs, inspector.published_copy, {decision.slug: r.history})[0]
+        return build_views([decision], pdfs, copies, {decision.slug: r.history})[0]
+
+    def not_needed(sha: str) -> str:
+        return ""  # once staged, a view's files point at the staged copies (below): no path into the cache is made
 
     summaries = []
     for r in publishable:  # one package at a time, so a failure names its package
@@ -925,12 +928,13 @@ def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spille
     summaries.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
 
     def full(summary: DecisionSummary) -> DecisionView:
-        view = view_of(results[summary.decision.slug])
-        remember_fingerprint(view, summary.view_print)
         staged = views.staged
+        view = view_of(results[summary.decision.slug], inspector.published_copy if staged is None else not_needed)
+        remember_fingerprint(view, summary.view_print)
         if staged is not None:
+            root = os.fspath(staged)
             for f in view.files:
-                f.source = os.fspath(staged / f.url)
+                f.source = os.path.join(root, f.url)  # issue 19: a str; warm10: no Path made per file
         return view
 
     views = Views(summaries, full)

@@ -237,7 +237,13 @@ class LiveReuse:
         try:
             os.link(source, target, follow_symlinks=False)
         except FileNotFoundError:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            folder = os.path.dirname(target)
+            try:
+                os.mkdir(folder)  # warm10: mostly only the last folder is missing (a document page's own folder)
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
             os.link(source, target, follow_symlinks=False)
         except FileExistsError:
             os.unlink(target)
