@@ -304,7 +304,7 @@ class SpilledPages:
 
     def materialise(self, folder: Path) -> None:
         """Write every page's source into ``folder`` as files (a site whose mkdocs configuration cannot stream them,
-        and ``--bewaar-bronnen``)."""
+        and ``--bronnen``)."""
         for path, data in self:
             target = folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
