@@ -516,3 +516,11 @@ def test_a_warm_build_links_the_index_from_the_live_site_and_writes_only_what_ch
     reuse, files, linked = build(changed)
     assert files == expected
     assert not linked["meta.json"] and linked["c-0.json"]
+
+    gone = changed[5]  # a decision withdrawn: its document lists vanish, nothing of it is linked back
+    rest = [v for v in changed if v is not gone]
+    reuse, files, linked = build(rest)
+    fewer = {name: text.encode("utf-8") for name, text in build_search_files(rest).items()}
+    assert files == fewer and any(name not in fewer for name in expected)
+    assert gone.decision.kenmerk in b"".join(expected.values()).decode("utf-8")
+    assert gone.decision.kenmerk not in b"".join(files.values()).decode("utf-8")
