@@ -479,7 +479,7 @@ def test_a_warm_build_links_the_index_from_the_live_site_and_writes_only_what_ch
     from publish.pagecache import Fragments
 
     _, views = corpus
-    views = copy.deepcopy(views[:12])
+    views = copy.deepcopy(views[:8])
     changed = copy.deepcopy(views)
     changed[3].decision.title = "Een geheel andere titel over dijkversterking"
     cache, live = Cache(tmp_path / "cache"), tmp_path / "live"
