@@ -26,13 +26,23 @@ from .approval import Trust
 from .cache import Cache, hash_memo
 from .cachestore import CacheKeyError
 from .cluster import ClusterError
-from .compact import KeySet, PageOwners, SpilledLines
+from .compact import KeySet, PageOwners, SpilledPages
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
 from .incremental import LiveReuse
 from .pagecache import Fragments
-from .pages import DecisionSummary, DecisionView, Generator, SiteText, Views, build_views, full_views, write_sources
+from .pages import (
+    DecisionSummary,
+    DecisionView,
+    Generator,
+    SiteText,
+    Views,
+    build_views,
+    full_views,
+    source_text,
+    write_sources,
+)
 from .paths import listing_scope
 from .pdfs import PdfInspector
 from .problems import Problems, summarise
@@ -667,7 +677,8 @@ def _write_site(
                 names = {r.decision.slug: r.name for r in publishable}
                 _lap(report, "site_views", t0)
                 t0 = time.perf_counter()
-                hashes = _stage_files(views, names, work / "files", out, inspector, reuse)
+                staged: dict[str, list[str]] = {}
+                hashes = _stage_files(views, names, work / "files", out, inspector, reuse, staged)
                 _lap(report, "site_pdfs", t0)
                 gone = _withdrawn_pages(withdrawn)
                 t0 = time.perf_counter()
@@ -693,7 +704,7 @@ def _write_site(
                 _lap(report, "site_paginas", t0)
                 if not check.blamed:
                     t0 = time.perf_counter()
-                    stream = _run_mkdocs(site, sources, new_site, views, (work / "generated", streamed), cache, reuse)
+                    stream = _run_mkdocs(site, sources, new_site, views, streamed, cache, reuse)
                     _lap(report, "mkdocs", t0)
                     if stream is not None:
                         report.site["paginas_gerenderd"] = report.site.get("paginas_gerenderd", 0) + stream.rendered
@@ -729,11 +740,11 @@ def _write_site(
             if opts.keep_sources:
                 shutil.rmtree(opts.keep_sources, ignore_errors=True)
                 shutil.copytree(sources, opts.keep_sources)
-                if (work / "generated").is_dir():
-                    shutil.copytree(work / "generated", opts.keep_sources, dirs_exist_ok=True)
+                if streamed is not None:
+                    streamed.materialise(opts.keep_sources)
             removal.start(sources, work / "generated")  # mkdocs and the checks are done with them
             t0 = time.perf_counter()
-            _add_files(views, names, new_site)
+            _add_files(views, names, new_site, staged)
             _add_redirects(views, new_site, site.base_url)
             for path in downloads:
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
@@ -751,7 +762,7 @@ def _write_site(
             )
             _lap(report, "site_metadata", t0)
             t0 = time.perf_counter()
-            _add_search_index(views, new_site, cache, work)
+            _add_search_index(views, new_site, cache, work, reuse, fragments)
             _lap(report, "zoekindex", t0)
             _add_security_headers(new_site, check.script_hashes)
             t0 = time.perf_counter()
@@ -902,9 +913,12 @@ def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spille
 
     results = {r.decision.slug: r for r in publishable}
 
-    def view_of(r: PackageResult) -> DecisionView:
+    def view_of(r: PackageResult, copies=inspector.published_copy) -> DecisionView:
         pdfs, decision = (spilled.load(r), spilled.decision(r)) if spilled is not None else (r.pdfs, r.decision)
-        return build_views([decision], pdfs, inspector.published_copy, {decision.slug: r.history})[0]
+        return build_views([decision], pdfs, copies, {decision.slug: r.history})[0]
+
+    def not_needed(sha: str) -> str:
+        return ""  # once staged, a view's files point at the staged copies (below): no path into the cache is made
 
     summaries = []
     for r in publishable:  # one package at a time, so a failure names its package
@@ -914,12 +928,13 @@ def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spille
     summaries.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
 
     def full(summary: DecisionSummary) -> DecisionView:
-        view = view_of(results[summary.decision.slug])
-        remember_fingerprint(view, summary.view_print)
         staged = views.staged
+        view = view_of(results[summary.decision.slug], inspector.published_copy if staged is None else not_needed)
+        remember_fingerprint(view, summary.view_print)
         if staged is not None:
+            root = os.fspath(staged)
             for f in view.files:
-                f.source = os.fspath(staged / f.url)
+                f.source = os.path.join(root, f.url)  # issue 19: a str; warm10: no Path made per file
         return view
 
     views = Views(summaries, full)
@@ -1026,24 +1041,34 @@ def _copy_verified(source: Path, target: Path, expected: str) -> None:
 
 
 def _stage_files(
-    views, names: dict[str, str], staging: Path, live: Path, inspector: PdfInspector, reuse: LiveReuse | None = None
+    views,
+    names: dict[str, str],
+    staging: Path,
+    live: Path,
+    inspector: PdfInspector,
+    reuse: LiveReuse | None = None,
+    staged: dict[str, list[str]] | None = None,
 ) -> dict[str, str]:
     """Copy every published PDF out of the cache, verified, into the build's own folder; from then on
     the views point at these copies (for the ZIPs and the site). The site never shares storage with
     the cache. A file the live site already has with the same content keeps its modification time,
     so a sync to the web server (rsync) skips it; with ``reuse`` (issue 19) a live file the previous
     build recorded with this SHA-256 and that was not touched since is linked, not copied again.
-    Returns the SHA-256 of each staged file by its place in the site ("" when unknown)."""
+    Returns the SHA-256 of each staged file by its place in the site ("" when unknown); ``staged`` gets each
+    decision's staged files by its slug (their places in the site, for ``_add_files``: no full view made again)."""
     from .cache import file_sha256
 
     hashes: dict[str, str] = {}
     full = full_views(views)
     for item in views:
         with _for_package(names[item.decision.slug], "het kopiëren van de pdf's"):
+            placed = staged[item.decision.slug] = [] if staged is not None else None
             for f in full(item).files:
                 target = staging / f.url
                 expected = f.expected_sha256 or inspector.expected_sha256(f.source)
                 hashes[f.url] = expected
+                if placed is not None:
+                    placed.append(f.url)
                 if reuse is not None and expected and reuse.link(f.url, f"pdf:{expected}", target):
                     f.source = os.fspath(target)  # issue 19: a str (a third of a Path's memory), one per PDF of the archive
                     continue
@@ -1211,6 +1236,9 @@ def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> l
     for item in views:
         if not item.document_count:
             continue
+        dates = getattr(item, "withdrawn_dates", None)  # a summary says when its documents were withdrawn (warm10)
+        if dates is not None and not any(0 <= (today - when).days <= DIWOO_NOTICE_DAYS for when in dates):
+            continue
         v = full(item)  # kept only when it has a recently withdrawn document (few)
         for r in v.rows:
             change = r.withdrawn
@@ -1272,19 +1300,16 @@ def _write_sources(
         reuse.clean_bodies if reuse is not None else frozenset(),
         reuse.clean_bodies_now if reuse is not None else None,
     )
-    # Issue 19: the streamed pages' source paths wait in a file of the build's work folder, in order (each once: a
-    # page already written there was listed when it was first written), and the generated pages are held only as
-    # what the script check of the built site reads of them (compact.PageOwners).
-    to_stream = SpilledLines(streamed.parent / "streamed-paths.txt") if streamed is not None else None
+    # Issue 19: the streamed pages' sources wait in one file of the build's work folder, in order (warm10: not a file
+    # and a folder per page, compact.SpilledPages), and the generated pages are held only as what the script check of
+    # the built site reads of them (compact.PageOwners).
+    to_stream = SpilledPages(streamed) if streamed is not None else None
 
     def sink(page) -> None:
         checker.add(page)
         path = page.source_path
         if to_stream is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
-            listed = (streamed / path).exists()
-            write_sources([page], streamed)
-            if not listed:
-                to_stream.append(path)
+            to_stream.add(path, source_text(page))
         else:
             write_sources([page], sources)
 
@@ -1307,7 +1332,7 @@ def _write_sources(
             stats["paginacache_geweigerd"] = stats.get("paginacache_geweigerd", 0) + generator.cache_refused
     if used_keys is not None:
         used_keys.update(generator.used_keys)
-    return pages, static, skipped, checker.check, to_stream.close() if to_stream is not None else []
+    return pages, static, skipped, checker.check, to_stream.close() if to_stream is not None else None
 
 
 def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[str]]:
@@ -1353,13 +1378,13 @@ def _run_mkdocs(
     sources: Path,
     target: Path,
     views,
-    streamed: tuple[Path, list[str]] | None = None,
+    streamed: SpilledPages | None = None,
     cache: Cache | None = None,
     reuse: LiveReuse | None = None,
 ):
-    """mkdocs over ``sources``; the pages of ``streamed`` (folder, source paths) rendered one at a time
-    after mkdocs' own (publish/streampages.py), or, when the site's mkdocs config does not allow that
-    (no nav, plugins of its own), copied into ``sources`` first and built the old way. Returns the
+    """mkdocs over ``sources``; the pages of ``streamed`` (their sources, compact.SpilledPages) rendered one at a
+    time after mkdocs' own (publish/streampages.py), or, when the site's mkdocs config does not allow that
+    (no nav, plugins of its own), written into ``sources`` first and built the old way. Returns the
     plugin that streamed the pages (its counts, render keys and pages known clean), or None."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -1378,12 +1403,11 @@ def _run_mkdocs(
         config = load_config(config_file=str(site.path), docs_dir=str(sources), site_dir=str(target))
         layer_theme(config.theme, site.path.parent)
         plugin = None
-        if streamed and streamed[1]:
-            folder, paths = streamed
+        if streamed is not None and len(streamed):
             if streamable(config):
-                plugin = config.plugins[PLUGIN_NAME] = StreamPages(folder, paths, cache, reuse)
+                plugin = config.plugins[PLUGIN_NAME] = StreamPages(streamed, cache, reuse)
             else:
-                shutil.copytree(folder, sources, dirs_exist_ok=True)
+                streamed.materialise(sources)
         mkdocs_build(config)
         return plugin
     finally:
@@ -1394,19 +1418,27 @@ def _run_mkdocs(
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def _add_files(views, names: dict[str, str], site_dir: Path) -> None:
-    """Move the staged, verified copies into the new site (a rename: same folder, same file system)."""
+def _add_files(views, names: dict[str, str], site_dir: Path, staged: dict[str, list[str]] | None = None) -> None:
+    """Move the staged, verified copies into the new site (a rename: same folder, same file system). ``staged``
+    (warm10): each decision's staged files by slug, as ``_stage_files`` placed them under ``views.staged``, so no
+    full view is made again for this."""
     full = full_views(views)
     made: set[str] = set()  # issue 19: a decision's files share a folder, made once (not one mkdir per file)
+    root = getattr(views, "staged", None)
     for item in views:
         with _for_package(names[item.decision.slug], "het plaatsen van de pdf's"):
-            for f in full(item).files:
-                target = os.path.join(site_dir, f.url)
+            placed = staged.get(item.decision.slug) if staged is not None and root is not None else None
+            if placed is not None:
+                moves = [(os.path.join(root, url), url) for url in placed]
+            else:
+                moves = [(f.source, f.url) for f in full(item).files]
+            for source, url in moves:
+                target = os.path.join(site_dir, url)
                 folder = os.path.dirname(target)
                 if folder not in made:
                     os.makedirs(folder, exist_ok=True)
                     made.add(folder)
-                os.replace(f.source, target)
+                os.replace(source, target)
 
 
 def _add_redirects(views, site_dir: Path, base_url: str) -> None:
@@ -1466,15 +1498,34 @@ def _refuse(
     report.exit_code = max(report.exit_code, EXIT_REFUSED)
 
 
-def _add_search_index(views, site_dir: Path, cache: Cache | None = None, work: Path | None = None) -> None:
+def _add_search_index(
+    views,
+    site_dir: Path,
+    cache: Cache | None = None,
+    work: Path | None = None,
+    reuse: LiveReuse | None = None,
+    fragments: Fragments | None = None,
+) -> None:
     """The search index, written one file at a time; its analysed texts come from the build cache
-    (issue 19: a warm build only merges them), its temporary postings go to the build's work folder."""
+    (issue 19: a warm build only merges them), its temporary postings go to the build's work folder.
+
+    Issue 19, warm rebuilds: the index is a function of the views alone (and the code): its files are an assembled
+    set (``pagecache.AssembledSet``) under a key over every decision's fingerprint, linked whole from the live site
+    when no publication changed and the live files are as the last build recorded them; else made, and each file
+    whose bytes did not change still linked (it keeps its inode and modification time)."""
+    from .pagecache import AssembledSet, set_key
     from .search import iter_search_files
 
-    target = site_dir / urls.SEARCH_INDEX
-    target.mkdir(parents=True, exist_ok=True)
+    (site_dir / urls.SEARCH_INDEX).mkdir(parents=True, exist_ok=True)
+    key = set_key("zoekindex", [], views) if cache is not None else ""
+    files = AssembledSet(cache, reuse, site_dir, key)
+    if fragments is not None and key:
+        fragments.used.add(key)  # kept by the prune of SET_KIND (_save_incremental)
+    if files.link_all():
+        return
     for name, text in iter_search_files(views, cache, work):
-        (target / name).write_text(text, encoding="utf-8")
+        files.put(urls.SEARCH_INDEX + name, text.encode("utf-8"))
+    files.save()
 
 
 def _add_metadata_files(

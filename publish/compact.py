@@ -8,8 +8,9 @@
 - ``PageOwners``: the generated pages as the script check of the built site reads them, the file each page is
   written to (the SHA-256 of its place) and the packages whose data it shows (an index into the distinct tuples of
   packages); not the pages' titles, bodies or digests.
-- ``SpilledLines``: the source paths of the pages rendered one at a time after mkdocs' own, in a file in the build's
-  work folder, read back in order.
+- ``SpilledLines``: strings (the places of the streamed pages) in a file in the build's work folder, read back in order.
+- ``SpilledPages``: the Markdown sources of the pages rendered one at a time after mkdocs' own, in one file in the
+  build's work folder, read back in order (warm10: no folder and file per page).
 """
 
 from __future__ import annotations
@@ -230,3 +231,87 @@ class SpilledLines:
             os.unlink(self.path)
         except OSError:
             pass
+
+
+class SpilledPages:
+    """warm10: the Markdown sources of the pages rendered one at a time after mkdocs' own (publish/streampages.py),
+    appended to one file in the build's work folder, with their places in order in a ``SpilledLines``: no folder made,
+    no file written, read back and removed per page (a warm build takes almost every such page from the live site, and
+    a folder and a file per page were most of its cost). Read back in the order each place first came; a place given
+    twice keeps its first position and its last text, as files written one after another into one folder would.
+    Only the count and the end offset are held."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self._path = folder / "bronnen.bin"
+        self._data = open(self._path, "wb")
+        self._order = SpilledLines(folder / "volgorde.txt")
+        self._end = 0
+
+    def add(self, path: str, text: str) -> None:
+        """The source of the page at ``path`` (relative to the docs folder), as ``pages.write_sources`` writes it."""
+        data = text.encode("utf-8")
+        self._data.write(data)
+        self._order.append(f"{self._end} {len(data)} {path}")
+        self._end += len(data)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _entries(self) -> Iterator[tuple[str, int, int]]:
+        for line in self._order:
+            offset, length, path = line.split(" ", 2)
+            yield path, int(offset), int(length)
+
+    def _duplicates(self) -> dict[str, tuple[int, int]]:
+        """The places given more than once, with their last text's offset and length (almost always none): found by an
+        8-byte hash of each place (numpy, 8 bytes a page), then by the places themselves."""
+        import hashlib
+
+        import numpy as np
+
+        hashes = bytearray()
+        for path, _, _ in self._entries():
+            hashes += hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        keys = np.frombuffer(bytes(hashes), dtype="<u8")
+        values, counts = np.unique(keys, return_counts=True)
+        twice = set(values[counts > 1].tolist())
+        if not twice:
+            return {}
+        last: dict[str, tuple[int, int]] = {}
+        counted: dict[str, int] = {}
+        for i, (path, offset, length) in enumerate(self._entries()):
+            if int(keys[i]) in twice:
+                last[path] = (offset, length)
+                counted[path] = counted.get(path, 0) + 1
+        return {path: place for path, place in last.items() if counted[path] > 1}
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        """(place, source bytes) of every page, in order."""
+        self.close()
+        last = self._duplicates()
+        given: set[str] = set()
+        with open(self._path, "rb") as sources:
+            for path, offset, length in self._entries():
+                if path in last:
+                    if path in given:
+                        continue
+                    given.add(path)
+                    offset, length = last[path]
+                sources.seek(offset)
+                yield path, sources.read(length)
+
+    def materialise(self, folder: Path) -> None:
+        """Write every page's source into ``folder`` as files (a site whose mkdocs configuration cannot stream them,
+        and ``--bronnen``)."""
+        for path, data in self:
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+    def close(self) -> SpilledPages:
+        """Done adding (reading back closes it too)."""
+        self._order.close()
+        self._data.close()
+        return self

@@ -188,24 +188,11 @@ class LiveReuse:
     def link(self, rel: str, key: str, target: Path) -> bool:
         """Hard-link the live file at ``rel`` to ``target`` when it was made from ``key`` and has not been
         touched since; record it for the next build either way the caller makes it."""
-        if not key:
-            return False
-        raw = self.before.get("f/" + rel)
-        if raw is None:
-            return False
-        try:
-            entry = json.loads(raw)
-        except ValueError:
-            return False
-        if not isinstance(entry, list) or len(entry) != 5 or entry[0] != key:
-            return False  # not recorded, made from other inputs, or a damaged record
-        if not all(isinstance(n, int) and not isinstance(n, bool) for n in entry[1:5]):
-            return False
         source = os.path.join(self.live, rel)
+        st = self._as_recorded(rel, key, source)
+        if st is None:
+            return False
         try:
-            st = os.lstat(source)
-            if [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] != entry[1:5] or not stat.S_ISREG(st.st_mode):
-                return False  # touched since, or not a regular file (lstat: a symbolic link is not one)
             self._link(source, target)
         except OSError:
             return False
@@ -214,6 +201,35 @@ class LiveReuse:
         self.linked_bytes += st.st_size
         return True
 
+    def linkable(self, rel: str, key: str) -> bool:
+        """Whether ``link`` would link the live file at ``rel`` for ``key`` now (nothing linked or recorded): a set of
+        files linked whole or not at all (``pagecache.AssembledSet.link_all``) checks every file before linking any,
+        since linking and unlinking again would change the live files' change time and cost the next build its links."""
+        return self._as_recorded(rel, key, os.path.join(self.live, rel)) is not None
+
+    def _as_recorded(self, rel: str, key: str, source: str) -> os.stat_result | None:
+        """The live file's ``lstat`` when it is a regular file exactly as the previous build recorded it for ``key``."""
+        if not key:
+            return None
+        raw = self.before.get("f/" + rel)
+        if raw is None:
+            return None
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            return None
+        if not isinstance(entry, list) or len(entry) != 5 or entry[0] != key:
+            return None  # not recorded, made from other inputs, or a damaged record
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in entry[1:5]):
+            return None
+        try:
+            st = os.lstat(source)
+        except OSError:
+            return None
+        if [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] != entry[1:5] or not stat.S_ISREG(st.st_mode):
+            return None  # touched since, or not a regular file (lstat: a symbolic link is not one)
+        return st
+
     @staticmethod
     def _link(source: str, target: Path) -> None:
         """``target`` made a hard link to ``source``, its folder made when it is not there yet (issue 19: a warm build
@@ -221,7 +237,13 @@ class LiveReuse:
         try:
             os.link(source, target, follow_symlinks=False)
         except FileNotFoundError:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            folder = os.path.dirname(target)
+            try:
+                os.mkdir(folder)  # warm10: mostly only the last folder is missing (a document page's own folder)
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
             os.link(source, target, follow_symlinks=False)
         except FileExistsError:
             os.unlink(target)

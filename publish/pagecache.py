@@ -324,6 +324,10 @@ class AssembledSet:
             return False
         if not all(_safe_name(n) and isinstance(s, str) and len(s) == 64 for n, s in files.items()):
             return False
+        # Every file checked before any is linked (warm10): a link made and undone changes the live file's change
+        # time, and the files of the set that are unchanged could then not be linked one by one (``put``).
+        if not all(self.reuse.linkable(name, "sha256:" + sha) for name, sha in files.items()):
+            return False
         done: list[str] = []
         for name, sha in sorted(files.items()):
             if not self.reuse.link(name, "sha256:" + sha, self.target / name):

@@ -310,6 +310,9 @@ class DecisionFacts:
         return self.decision_date.year
 
 
+_NONE: tuple = ()
+
+
 class DecisionSummary(_Facts):
     """A published decision as the pages over every decision see it (issue 19: a few hundred bytes held per
     decision for the whole build; its full ``DecisionView`` is made again in each phase that needs it and let
@@ -325,6 +328,7 @@ class DecisionSummary(_Facts):
         "changed",
         "search_weight",
         "view_print",
+        "withdrawn_dates",
     )
 
     def __init__(self, view: DecisionView, view_print: str):
@@ -337,6 +341,9 @@ class DecisionSummary(_Facts):
         self.changed = view.changed
         self.search_weight = 1 + sum(1 + len(f.texts) for f in view.files)  # search.weight
         self.view_print = view_print
+        # warm10: when its documents were withdrawn (almost always none): the DiWoo sitemap lists recently withdrawn
+        # documents, and only a decision with one needs its full view made for that (build._diwoo_withdrawn).
+        self.withdrawn_dates = tuple(r.withdrawn.date for r in view.rows if r.withdrawn is not None) or _NONE
 
 
 class Views(list):
@@ -1152,8 +1159,12 @@ def write_sources(pages: Iterable[Page], target: Path) -> None:
     for page in pages:
         path = target / page.source_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        head = front_matter(page.title)
-        path.write_text(f'---\n{head}\n---\n\n<div class="woo-page">\n{page.body.strip()}\n</div>\n', encoding="utf-8")
+        path.write_text(source_text(page), encoding="utf-8")
+
+
+def source_text(page: Page) -> str:
+    """A page's Markdown source: its title in front matter and its HTML as one raw block."""
+    return f'---\n{front_matter(page.title)}\n---\n\n<div class="woo-page">\n{page.body.strip()}\n</div>\n'
 
 
 _HEAD = "hide:\n- navigation\n- toc\ntitle: "

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from .compact import KeySet, PathSet
+from .compact import KeySet, PathSet, SpilledPages
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +83,15 @@ def render_context(config, nav, files) -> str:
 
 
 class StreamPages(BasePlugin):
-    """Renders the pages under ``folder`` (source paths relative to it, in order) after mkdocs' own pages.
+    """Renders the pages of ``sources`` (their places and Markdown, in order; compact.SpilledPages) after mkdocs' own
+    pages.
 
     With ``cache`` a page whose render key is stored is written from the cache; ``reuse`` (publish/
     incremental.py) links an unchanged page from the live site instead of writing it."""
 
-    def __init__(self, folder: Path, sources: list[str], cache=None, reuse=None):
+    def __init__(self, sources: SpilledPages, cache=None, reuse=None):
         super().__init__()
-        self.folder, self.sources = folder, sources
+        self.folder, self.sources = sources.folder, sources
         self.cache, self.reuse = cache, reuse
         self.nav = self.files = self.env = None
         self.rendered = 0
@@ -118,12 +119,12 @@ class StreamPages(BasePlugin):
         assert self.files is not None and self.nav is not None and self.env is not None
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
         context = render_context(config, self.nav, self.files) if self.cache is not None else ""
-        for source in self.sources:
+        for source, markdown in self.sources:
             file = File(source, str(self.folder), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.INCLUDED)
             key = ""
             if self.cache is not None:
                 digest = hashlib.sha256(context.encode("ascii") + b"\0" + source.encode("utf-8") + b"\0")
-                digest.update((self.folder / source).read_bytes())
+                digest.update(markdown)
                 key = digest.hexdigest()
                 self.used.add(key)
                 if self.reuse is not None and self.reuse.link(file.dest_uri, key, Path(file.abs_dest_path)):
@@ -141,6 +142,9 @@ class StreamPages(BasePlugin):
                         self.clean.add(file.dest_uri)
                     self.from_cache += 1
                     continue
+            # The source from memory, as mkdocs would read it from a file (text mode: UTF-8 with an optional BOM, and
+            # universal newlines), so the page is the same as when its source was a file in the docs folder.
+            file.content_string = markdown.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
             page = Page(None, file, config)
             _populate_page(page, config, self.files)
             _build_page(page, config, doc_files, self.nav, self.env)

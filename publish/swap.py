@@ -50,14 +50,19 @@ def keep_unchanged_times(new: Path, live: Path) -> int:
     """Sync-friendly output (issue 19): every file of ``new`` whose bytes equal the file at the same
     place in ``live`` gets the live file's modification time, so rsync and S3 sync (which compare size
     and time) upload only what really changed. Returns how many files kept their time. Symbolic links
-    (in either tree) are left alone. One ``scandir`` per folder and one ``lstat`` per file in the live
-    tree: a file linked from the live site (the same inode, so the same time) costs nothing more."""
+    (in either tree) are left alone. One ``scandir`` per folder of each tree; a file linked from the live
+    site (the same inode on the same file system, so the same time) or one the live site does not have costs no
+    ``stat`` at all, only the others are compared."""
     import filecmp
 
     if not live.is_dir() or live.is_symlink():
         return 0
     kept = 0
     new_root, live_root = os.fspath(new), os.fspath(live)
+    try:
+        same_device = os.lstat(new_root).st_dev == os.lstat(live_root).st_dev
+    except OSError:
+        return 0
     folders = [""]
     while folders:
         rel = folders.pop()
@@ -65,6 +70,16 @@ def keep_unchanged_times(new: Path, live: Path) -> int:
             entries = os.scandir(os.path.join(new_root, rel) if rel else new_root)
         except OSError:
             continue
+        # Issue 19: the live folder's entries by name with their inode numbers, from one directory listing (no stat):
+        # a file linked from the live site is the same inode on the same file system, so it has the same time
+        # already; a name the live folder does not have has nothing to keep. Only the other files are looked at.
+        inodes: dict[str, int] | None = None
+        if same_device:
+            try:
+                with os.scandir(os.path.join(live_root, rel) if rel else live_root) as listing:
+                    inodes = {e.name: e.inode() for e in listing}
+            except OSError:
+                inodes = {}
         with entries:
             for entry in entries:
                 sub = f"{rel}/{entry.name}" if rel else entry.name
@@ -74,6 +89,10 @@ def keep_unchanged_times(new: Path, live: Path) -> int:
                         continue
                     if not entry.is_file(follow_symlinks=False):
                         continue
+                    if inodes is not None:
+                        inode = inodes.get(entry.name)
+                        if inode is None or inode == entry.inode():
+                            continue  # not in the live site, or the very same file
                     now = entry.stat(follow_symlinks=False)
                     before = os.path.join(live_root, sub)
                     old = os.lstat(before)

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from publish.cache import Cache
-from publish.compact import KeySet, PageOwners, PathSet, SpilledLines
+from publish.compact import KeySet, PageOwners, PathSet, SpilledLines, SpilledPages
 
 
 def _key(n: int) -> str:
@@ -115,3 +115,36 @@ def test_spilled_lines_come_back_in_order(tmp_path: Path):
     assert list(lines) == values and list(lines) == values  # read again: the same
     lines.remove()
     assert not (tmp_path / "regels.txt").exists()
+
+
+def test_spilled_pages_come_back_in_order_a_place_given_twice_once_with_its_last_text(tmp_path: Path):
+    """warm10: the streamed pages' sources in one file; what comes back (and what ``materialise`` writes) is what
+    writing each source as a file into one folder, one after another, would leave: each place once, at its first
+    position, with its last text."""
+    pages = SpilledPages(tmp_path / "generated")
+    given = [
+        ("besluit/a/index.md", "eerste\r\ntekst é"),
+        ("besluit/a/document/1/index.md", "doc 1"),
+        ("met spatie en\nregeleinde.md", "x"),
+        ("besluit/a/index.md", "tweede tekst"),
+        ("besluit/b/index.md", ""),
+    ]
+    for path, text in given:
+        pages.add(path, text)
+    pages.close()
+    expected = [
+        ("besluit/a/index.md", "tweede tekst".encode()),
+        ("besluit/a/document/1/index.md", b"doc 1"),
+        ("met spatie en\nregeleinde.md", b"x"),
+        ("besluit/b/index.md", b""),
+    ]
+    assert list(pages) == expected and list(pages) == expected  # read again: the same
+    pages.materialise(tmp_path / "bronnen")
+    folder = tmp_path / "bronnen"
+    for path, text in given:
+        (tmp_path / "los" / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "los" / path).write_text(text, encoding="utf-8")
+    written = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    loose = {p.relative_to(tmp_path / "los").as_posix(): p.read_bytes() for p in (tmp_path / "los").rglob("*") if p.is_file()}
+    assert written == loose == dict(expected)
+    assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == ["bronnen.bin", "volgorde.txt"]

@@ -464,3 +464,63 @@ def test_hostile_texts_survive_the_cache_unchanged(corpus, tmp_path):
     for text in cold.values():
         json.loads(text)
     assert any('"x' + "x" * 1000 in text for name, text in cold.items() if name.startswith("s-"))
+
+
+def test_a_warm_build_links_the_index_from_the_live_site_and_writes_only_what_changed(corpus, tmp_path):
+    """warm10: the build's search index is an assembled set (``build._add_search_index``): nothing changed, every file
+    is the live file itself (a hard link: same bytes, same time); one decision changed, the files with new bytes are
+    written, the others linked, and the whole equals an index made from scratch; a live file touched since the last
+    build (rewritten in place) is never linked."""
+    import os
+    import shutil
+
+    from publish.build import _add_search_index
+    from publish.incremental import LiveReuse
+    from publish.pagecache import Fragments
+
+    _, views = corpus
+    views = copy.deepcopy(views[:8])
+    changed = copy.deepcopy(views)
+    changed[3].decision.title = "Een geheel andere titel over dijkversterking"
+    cache, live = Cache(tmp_path / "cache"), tmp_path / "live"
+    index = live / "zoeken" / "index"
+
+    def build(views) -> tuple[LiveReuse, dict[str, bytes], dict[str, bool]]:
+        """A build into a new folder swapped in as the live site (as ``swap_in``, then the record saved): what it
+        linked, the files it gave, and per file whether it was the live file itself."""
+        new = tmp_path / "nieuw"
+        reuse = LiveReuse(cache, live)
+        _add_search_index(views, new, cache, tmp_path, reuse, Fragments(cache))
+        made = new / "zoeken" / "index"
+        files = {p.name: p.read_bytes() for p in made.iterdir()}
+        linked = {name: (index / name).exists() and os.path.samefile(made / name, index / name) for name in files}
+        shutil.rmtree(live, ignore_errors=True)
+        os.rename(new, live)
+        reuse.save()
+        return reuse, files, linked
+
+    _, first, _ = build(views)
+    assert first == {name: text.encode("utf-8") for name, text in build_search_files(views).items()}
+
+    reuse, files, linked = build(views)  # nothing changed
+    assert files == first and all(linked.values()) and reuse.linked == len(first)
+
+    reuse, files, linked = build(changed)  # one decision changed
+    expected = {name: text.encode("utf-8") for name, text in build_search_files(changed).items()}
+    assert files == expected
+    same = {name for name in expected if first.get(name) == expected[name]}
+    assert same and len(same) < len(expected)
+    assert {name for name, was in linked.items() if was} == same and reuse.linked == len(same)
+
+    (index / "meta.json").write_bytes(expected["meta.json"])  # the same bytes, written in place: a new change time
+    reuse, files, linked = build(changed)
+    assert files == expected
+    assert not linked["meta.json"] and linked["c-0.json"]
+
+    gone = changed[5]  # a decision withdrawn: its document lists vanish, nothing of it is linked back
+    rest = [v for v in changed if v is not gone]
+    reuse, files, linked = build(rest)
+    fewer = {name: text.encode("utf-8") for name, text in build_search_files(rest).items()}
+    assert files == fewer and any(name not in fewer for name in expected)
+    assert gone.decision.kenmerk in b"".join(expected.values()).decode("utf-8")
+    assert gone.decision.kenmerk not in b"".join(files.values()).decode("utf-8")

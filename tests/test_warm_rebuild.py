@@ -167,3 +167,41 @@ def test_warm_builds_link_everything_again_and_leave_nothing_beside_the_site(mak
         assert set(report["cpu_per_fase"]) >= {"valideren_en_pdf", "site_paginas", "mkdocs", "zoekindex", "site_wissel"}
     assert linked[0] > 0 and linked == [linked[0]] * 3, linked
     assert sorted(p.name for p in out.parent.iterdir()) == [".site.woo-lock", "site"]
+
+
+def test_keep_unchanged_times_takes_a_linked_file_as_it_is_and_still_compares_the_others(tmp_path, monkeypatch):
+    """warm10: a file of the new site that is the live file itself (a hard link, the same inode) is not looked at; a
+    rewritten file with the same bytes gets the live time, one with other bytes or a name the live site lacks keeps
+    its own."""
+    from publish.swap import keep_unchanged_times
+
+    live, new = tmp_path / "live", tmp_path / "new"
+    (live / "d").mkdir(parents=True)
+    (new / "d").mkdir(parents=True)
+    (new / "alleen-nieuw").mkdir()
+    (live / "d" / "gelinkt.pdf").write_bytes(b"%PDF gelinkt")
+    os.utime(live / "d" / "gelinkt.pdf", ns=(1, 1_000_000_000))
+    os.link(live / "d" / "gelinkt.pdf", new / "d" / "gelinkt.pdf")
+    for name, old, now in (("zelfde.html", "zelfde", "zelfde"), ("anders.html", "oud", "nieuw")):
+        (live / "d" / name).write_text(old, encoding="utf-8")
+        os.utime(live / "d" / name, ns=(1, 2_000_000_000))
+        (new / "d" / name).write_text(now, encoding="utf-8")
+    (new / "d" / "erbij.html").write_text("nieuw", encoding="utf-8")
+    (new / "alleen-nieuw" / "x.html").write_text("x", encoding="utf-8")
+    fresh = (new / "d" / "erbij.html").stat().st_mtime_ns
+    looked_at: list[str] = []
+    lstat = os.lstat
+
+    def counting(path, *args, **kwargs):
+        looked_at.append(os.path.basename(os.fspath(path)))
+        return lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", counting)
+    assert keep_unchanged_times(new, live) == 1  # only zelfde.html: the linked file needs nothing
+    monkeypatch.undo()
+    assert sorted(n for n in looked_at if n.endswith((".html", ".pdf"))) == ["anders.html", "zelfde.html"]
+    assert (new / "d" / "zelfde.html").stat().st_mtime_ns == 2_000_000_000
+    assert (new / "d" / "anders.html").stat().st_mtime_ns != 2_000_000_000
+    assert (new / "d" / "gelinkt.pdf").stat().st_mtime_ns == 1_000_000_000
+    assert (new / "d" / "erbij.html").stat().st_mtime_ns == fresh
+    assert (new / "d" / "anders.html").read_text(encoding="utf-8") == "nieuw"
