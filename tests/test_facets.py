@@ -159,10 +159,11 @@ def test_facets_with_few_values_get_no_index_page(site: Path):
 @pytest.mark.slow
 @needs_browser
 def test_the_facet_index_and_listing_pass_axe(site: Path):
-    """WCAG 2.2 AA as axe-core checks it (the links work without JavaScript: plain hrefs, see above)."""
+    """WCAG 2.2 AA as axe-core checks it, also on an older page of a list and a value's list (the links work
+    without JavaScript: plain hrefs, see above)."""
     server = Server(site)
     try:
-        for path in ("besluiten/zaak/", "besluiten/zaak/pagina/2/", "besluiten/"):
+        for path in ("besluiten/zaak/", "besluiten/zaak/pagina/2/", "besluiten/", "besluiten/pagina/2/", "besluiten/jaar/2024/"):
             r = probe(url=server.base + path, axe=True)
             assert r["status"] == 200 and r["errors"] == [] and r["axe"] == [], (path, r["errors"], r["axe"])
     finally:
