@@ -123,6 +123,7 @@ def change(n: int) -> dict:
     extra.decision = copy.copy(extra.decision)
     extra.decision.publication_date = extra.decision.decision_date = newest + dt.timedelta(days=1)
     extra.decision.year = extra.decision.decision_date.year
+    extra.decision.case_numbers = [f"ZAAK-{n + 1:06d}"]  # a new case: its number sorts after the others
     before = _listing_pages(views)
     added = _listing_pages([extra, *views])
     by_publication = sorted(views, key=lambda v: (v.decision.publication_date, v.decision.kenmerk))
