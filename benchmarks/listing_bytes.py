@@ -129,7 +129,12 @@ def change(n: int) -> dict:
     by_publication = sorted(views, key=lambda v: (v.decision.publication_date, v.decision.kenmerk))
     gone = by_publication[len(by_publication) // 2]
     withdrawn = _listing_pages([v for v in views if v is not gone], places=[gone.decision])
-    return {"besluiten": n, "pagina's": len(before), "toegevoegd": _difference(before, added), "ingetrokken": _difference(before, withdrawn)}
+    return {
+        "besluiten": n,
+        "pagina's": len(before),
+        "toegevoegd": _difference(before, added),
+        "ingetrokken": _difference(before, withdrawn),
+    }
 
 
 def main() -> None:

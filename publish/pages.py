@@ -902,18 +902,23 @@ class Generator:
             pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
             things = "publicaties" if self.mixed else "besluiten"
             for n, chunk in enumerate(chunks, start=1):
-                pagination = _pagination(pages, n)
                 page_title = f"Alle {plural}" if n == 1 else f"Alle {plural} (pagina {n})"
+                # Issue 19: the total only on the first page; a later page names its own first and last value, and
+                # its pager does not depend on how many pages there are (``_open_pagination``).
+                shown = (
+                    f"{_number(len(counted))} {plural}"
+                    if n == 1
+                    else f"{plural.capitalize()} {chunk[0][0]} tot en met {chunk[-1][0]}"
+                )
                 self.render(
                     "facet_index.html",
                     pages[n - 1],
                     page_title,
                     shows=self.views,
                     title=page_title,
-                    intro=f"{_number(len(counted))} {plural}, met het aantal {things} bij elk. "
-                    f"Kies er een om de {things} te zien.",
+                    intro=f"{shown}, met het aantal {things} bij elk. Kies er een om de {things} te zien.",
                     values=[{"label": label, "count": count, "url": url} for label, count, url in chunk],
-                    pagination=pagination,
+                    pagination=_open_pagination(pages, n),
                 )
 
     def _paged(
@@ -1083,6 +1088,20 @@ def _pagination(pages: list[str], n: int) -> Pagination:
     """Page ``n`` of a paged list; the pager links the first, the last and the pages around ``n`` (issue 19:
     a list of 200 pages does not link all 200 from each of them)."""
     return Pagination(n, len(pages), _window(pages, n), pages[n - 2] if n > 1 else None, pages[n] if n < len(pages) else None)
+
+
+def _open_pagination(pages: list[str], n: int, around: int = 2) -> Pagination:
+    """Page ``n`` of a paged index without its total (issue 19: a facet's values): the pager links page 1, the
+    ``around`` pages before ``n`` and the next one, so page ``n`` changes once when page ``n`` + 1 is made, not
+    with every page added after it. ``count`` is 0: the template shows no "van Y"."""
+    keep = {1, *range(n - around, n + 2)}
+    links: list[tuple[int, str | None]] = []
+    for k, url in enumerate(pages[: n + 1], start=1):
+        if k in keep:
+            links.append((k, url))
+        elif links and links[-1][1] is not None:
+            links.append((0, None))
+    return Pagination(n, 0, links, pages[n - 2] if n > 1 else None, pages[n] if n < len(pages) else None)
 
 
 def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, str | None]]:
