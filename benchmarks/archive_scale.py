@@ -236,7 +236,7 @@ def bench(size: int, work: Path, pad: int, gate_rate: float, keep: bool, only_fi
 
         pkg = write_package(
             target, i, rng, "archief", lambda path, kenmerk, nr: pdf(path, f"{kenmerk} document {nr}", 3),
-            lambda path, kenmerk: pdf(path, f"{kenmerk} besluitbrief", 2),
+            lambda path, kenmerk: pdf(path, f"{kenmerk} besluitbrief", 2), newest=True,
         )  # fmt: skip
         _approve(pkg)
         return pkg

@@ -11,6 +11,10 @@ makes them (mkdocs adds the same theme, some 20 kB, around each page).
 
 Run (small sizes are fine; it takes seconds):
     nice -n 10 .venv/bin/python benchmarks/listing_bytes.py --sizes 300 1000
+
+``--change`` (issue 19, stable listing pages): per size, which listing pages (files under ``besluiten/``) one new
+decision (published after every other one) and one withdrawn decision (the middle one by publication) change:
+pages with other content, new pages, pages gone. Content bytes only (mkdocs adds its theme around each page).
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ def synthetic_views(n: int, seed: int = 7) -> list[DecisionView]:
             year=decided.year,
             subjects=sorted(rng.sample(subjects, 2)),
             case_numbers=[case],
+            grounds=(),
         )
         views.append(DecisionView(d, [], []))  # type: ignore[arg-type]
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
@@ -82,12 +87,63 @@ def measure(n: int) -> dict:
     }
 
 
+def _listing_pages(views, places=()) -> dict[str, str]:
+    import dataclasses
+
+    bodies: dict[str, str] = {}
+
+    def sink(page) -> None:
+        if page.url.startswith(urls.LISTING):
+            bodies[page.url] = page.body
+
+    kept = {"places": places} if "places" in {f.name for f in dataclasses.fields(Generator)} else {}
+    Generator(SiteText("Woo-publicaties", "Testorganisatie"), views, sink=sink, **kept)._listings()
+    return bodies
+
+
+def _difference(before: dict[str, str], after: dict[str, str]) -> dict:
+    changed = [u for u in after if u in before and after[u] != before[u]]
+    added = [u for u in after if u not in before]
+    return {
+        "anders": len(changed),
+        "nieuw": len(added),
+        "weg": len(set(before) - set(after)),
+        "bytes": sum(len(after[u].encode("utf-8")) for u in changed + added),
+    }
+
+
+def change(n: int) -> dict:
+    """What one new and one withdrawn decision change among the listing pages of ``n`` decisions."""
+    import copy
+
+    views = synthetic_views(n + 1)
+    newest = max(v.decision.publication_date for v in views)
+    extra = views.pop(n // 2)  # a decision of its own for the night: published the day after the newest
+    extra = copy.copy(extra)
+    extra.decision = copy.copy(extra.decision)
+    extra.decision.publication_date = extra.decision.decision_date = newest + dt.timedelta(days=1)
+    extra.decision.year = extra.decision.decision_date.year
+    extra.decision.case_numbers = [f"ZAAK-{n + 1:06d}"]  # a new case: its number sorts after the others
+    before = _listing_pages(views)
+    added = _listing_pages([extra, *views])
+    by_publication = sorted(views, key=lambda v: (v.decision.publication_date, v.decision.kenmerk))
+    gone = by_publication[len(by_publication) // 2]
+    withdrawn = _listing_pages([v for v in views if v is not gone], places=[gone.decision])
+    return {
+        "besluiten": n,
+        "pagina's": len(before),
+        "toegevoegd": _difference(before, added),
+        "ingetrokken": _difference(before, withdrawn),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000])
+    parser.add_argument("--change", action="store_true", help="listing pages one new and one withdrawn decision change")
     args = parser.parse_args()
     for n in args.sizes:
-        print(measure(n))
+        print(change(n) if args.change else measure(n))
 
 
 if __name__ == "__main__":

@@ -74,12 +74,14 @@ def write_besluit_md(pkg: Path, kenmerk: str, i: int, decided: dt.date, rng: ran
     )
 
 
-def write_package(target: Path, i: int, rng: random.Random, suffix: str, document, letter) -> Path:
+def write_package(target: Path, i: int, rng: random.Random, suffix: str, document, letter, newest: bool = False) -> Path:
     """Synthetic package ``i`` under ``target`` (shared by this benchmark and archive_scale.py): an inventory of
     22 to 28 rows, the front matter, and for each document ``document(path, kenmerk, nr)`` and for the decision
     letter ``letter(path, kenmerk)``, which write the PDF or plan it. Both may draw from ``rng``: they are
-    called in the order the corpus has always been drawn in (a kept corpus stays valid)."""
-    decided = dt.date(2022, 6, 1) + dt.timedelta(days=(i * 37) % 1300)  # Woo decisions, spread over years
+    called in the order the corpus has always been drawn in (a kept corpus stays valid). ``newest``: decided the day
+    after the last day any package of the corpus can have (a new decision of the night, published after every other
+    one: the "one decision added" rebuild)."""
+    decided = dt.date(2022, 6, 1) + dt.timedelta(days=1300 if newest else (i * 37) % 1300)  # spread over years
     kenmerk = f"{decided.year}-{i:07d}"
     pkg = target / f"{kenmerk}-{suffix}"
     (pkg / "documenten").mkdir(parents=True)
@@ -439,6 +441,7 @@ def bench(size: int, work: Path, extra: tuple[str, ...] = ()) -> dict:
             "synthetisch",
             lambda path, kenmerk, nr: write_document(path, rng, rng.randint(1, 4)),
             lambda path, kenmerk: _letter((str(path), rng.randrange(1 << 30))),
+            newest=True,
         )
         _approve(pkg)
         return pkg

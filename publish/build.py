@@ -681,6 +681,7 @@ def _write_site(
                 hashes = _stage_files(views, names, work / "files", out, inspector, reuse, staged)
                 _lap(report, "site_pdfs", t0)
                 gone = _withdrawn_pages(withdrawn)
+                places = _withdrawn_places(withdrawn, today)
                 t0 = time.perf_counter()
                 fragments = Fragments(cache)
                 downloads = _downloads(site, views, names, work / "downloads", cache, reuse, hashes, report.site, fragments)
@@ -700,6 +701,7 @@ def _write_site(
                     cache,
                     report.site,
                     used_sources,
+                    places,
                 )
                 _lap(report, "site_paginas", t0)
                 if not check.blamed:
@@ -1221,6 +1223,15 @@ def _withdrawn_pages(withdrawn: list[PackageResult]) -> list[dict]:
     return sorted(pages, key=lambda p: p["url"])
 
 
+def _withdrawn_places(withdrawn: list[PackageResult], today: dt.date) -> list:
+    """Issue 19, stable listing pages: the facts of each withdrawn decision that was public (its publication date
+    has come), so it keeps its place in the lists it was in (``pages.KeptPlace``); nothing of it is shown. One whose
+    metadata can no longer be read keeps no place: the newer pages of its lists shift by one."""
+    from .pages import DecisionFacts
+
+    return [DecisionFacts(r.decision) for r in withdrawn if r.decision is not None and r.decision.publication_date <= today]
+
+
 def _diwoo_withdrawn(views, withdrawn: list[PackageResult], today: dt.date) -> list[tuple]:
     """Withdrawn documents stay in the Woo-index sitemap with their reason for a while, then drop out."""
     from types import SimpleNamespace
@@ -1282,6 +1293,7 @@ def _write_sources(
     cache: Cache | None = None,
     stats: dict[str, int] | None = None,
     used_keys: KeySet | set[str] | None = None,
+    places: Sequence = (),
 ):
     """The site's own pages and files, then the generated pages. Returns the generated pages (their
     bodies let go once written), the site's own files by their place in the output (for naming the
@@ -1323,6 +1335,7 @@ def _write_sources(
         cache=cache,
         known_clean=reuse.clean_bodies if reuse is not None else frozenset(),
         pages=PageOwners(),  # type: ignore[arg-type]  # a list's ``append``, holding only what the check reads
+        places=places,
     )
     pages = generator.generate()
     if stats is not None:

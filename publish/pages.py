@@ -525,9 +525,15 @@ class Generator:
     # Issue 19: a decision's full view from an item of ``views`` (``Views.full``: the items are summaries); None:
     # ``full_views(views)``.
     full: Callable[[Any], DecisionView] | None = None
+    # Issue 19, stable listing pages: the facts (``DecisionFacts``) of withdrawn decisions, which keep their place in
+    # the lists of decisions (``KeptPlace``); nothing of them is shown.
+    places: Sequence[Any] = ()
 
     def __post_init__(self):
         self._all_names: tuple[str, ...] | None = None
+        live = {v.url for v in self.views}
+        self._places = [p for p in map(KeptPlace, self.places) if p.url not in live]
+        self._ordered: list | None = None
         self._facet_counts: list[tuple[str, str, list[tuple[str, int, str]]]] | None = None
         self._facet_shown: list[list[tuple[str, int, str]]] = []
         # With any type besides Woo decisions on the site, lists and facets name the type of each item.
@@ -903,49 +909,83 @@ class Generator:
             pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
             things = "publicaties" if self.mixed else "besluiten"
             for n, chunk in enumerate(chunks, start=1):
-                pagination = _pagination(pages, n)
                 page_title = f"Alle {plural}" if n == 1 else f"Alle {plural} (pagina {n})"
+                # Issue 19: the total only on the first page; a later page names its own first and last value, and
+                # its pager does not depend on how many pages there are (``_open_pagination``).
+                shown = (
+                    f"{_number(len(counted))} {plural}"
+                    if n == 1
+                    else f"{plural.capitalize()} {chunk[0][0]} tot en met {chunk[-1][0]}"
+                )
                 self.render(
                     "facet_index.html",
                     pages[n - 1],
                     page_title,
                     shows=self.views,
                     title=page_title,
-                    intro=f"{_number(len(counted))} {plural}, met het aantal {things} bij elk. "
-                    f"Kies er een om de {things} te zien.",
+                    intro=f"{shown}, met het aantal {things} bij elk. Kies er een om de {things} te zien.",
                     values=[{"label": label, "count": count, "url": url} for label, count, url in chunk],
-                    pagination=pagination,
+                    pagination=_open_pagination(pages, n),
                 )
 
-    def _paged(self, base: str, title: str, list_title: str, caption: str, items: list, intro: str = "") -> None:
-        chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-        pages = [urls.listing_page(base, n) for n in range(1, len(chunks) + 1)]
-        for n, chunk in enumerate(chunks, start=1):
-            pagination = _pagination(pages, n)
-            page_title = title if n == 1 else f"{title} (pagina {n})"
+    def _paged(
+        self, base: str, title: str, list_title: str, caption: str, slots: list, intro: str = "", facets: bool = False
+    ) -> None:
+        """A list of decisions with stable pages (issue 19): ``slots`` oldest first (``listing_order``), a withdrawn
+        decision as its ``KeptPlace``. The listing (``base``) shows the newest, its total and, with ``facets``, the
+        facet panel with counts; ``pagina/1/`` ... hold the older ones, counted from the oldest, and show nothing
+        that depends on the list's length (no total, no "van Y"), so a full page keeps its bytes."""
+        first, older = stable_blocks(slots, PAGE_SIZE)
+        total = sum(1 for s in slots if not isinstance(s, KeptPlace))
+        noun = ("publicatie", "publicaties") if self.mixed else ("besluit", "besluiten")
+        for number, items in [(0, first), *enumerate(older, start=1)]:
+            page_title = title if number == 0 else f"{title} (pagina {number})"
             self.render(
                 "listing.html",
-                pages[n - 1],
+                base if number == 0 else urls.archive_page(base, number),
                 page_title,
                 shows=self.views,
                 title=page_title,
                 intro=intro,
-                facets=self._facets(base),
+                facets=self._facets(base) if facets and number == 0 else [],
                 list_title=list_title,
                 caption=caption,
-                items=chunk,
-                pagination=pagination,
+                items=items,
+                number=number,
+                total=f"{_number(total)} {noun[total != 1]}" if number == 0 else "",
+                span=_published_span(items) if number else "",
+                pager=stable_pager(base, number, len(older)),
             )
 
+    def _listing_labels(self, v) -> list[tuple[str, str]]:
+        """(facet, label) of every facet listing ``v`` (a view or a ``KeptPlace``) is in."""
+        d = v.decision
+        labels = (
+            ([("soort", v.kind.plural)] if self.mixed else [])
+            + [("jaar", str(d.year)), ("organisatie", d.organisation)]
+            + ([("uitkomst", d.outcome.capitalize())] if d.outcome else [])
+            + [("onderwerp", s) for s in d.subjects]
+            + [("zaak", c) for c in d.case_numbers]
+        )
+        return [(key, label) for key, label in labels if key == "soort" or key in v.kind.facets]  # the facets of its type
+
+    def _slots(self) -> list:
+        """Every published decision and every withdrawn one that keeps its place, oldest first (``listing_order``)."""
+        if self._ordered is None:
+            self._ordered = sorted([*self.views, *self._places], key=listing_order)
+        return self._ordered
+
     def _listings(self) -> None:
+        slots = self._slots()
         if self.mixed:
             self._paged(
                 urls.LISTING,
                 "Alle publicaties",
                 "Publicaties, nieuwste eerst",
                 "Alle gepubliceerde besluiten, Kamerstukken en andere publicaties",
-                self.views,
+                slots,
                 "Kies hieronder een soort, jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.",
+                facets=True,
             )
         else:
             self._paged(
@@ -953,29 +993,24 @@ class Generator:
                 "Alle besluiten",
                 "Besluiten, nieuwste eerst",
                 "Alle gepubliceerde besluiten",
-                self.views,
+                slots,
                 "Kies hieronder een jaar, organisatie, uitkomst of onderwerp om de lijst te beperken.",
+                facets=True,
             )
         # Attack round 6, row 7: one page per facet URL (urls.facet: labels that mean the same share it, labels that
-        # only slugify alike do not), titled by its most used spelling; a decision is listed once on it.
+        # only slugify alike do not), titled by its most used spelling; a decision is listed once on it. A withdrawn
+        # decision keeps its place in each list it was in, but its labels never name a page (only published ones count).
         groups: dict[tuple[str, str], list] = defaultdict(list)
         spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        for v in self.views:
-            d = v.decision
-            for key, label in (
-                ([("soort", v.kind.plural)] if self.mixed else [])
-                + [("jaar", str(d.year)), ("organisatie", d.organisation)]
-                + ([("uitkomst", d.outcome.capitalize())] if d.outcome else [])
-                + [("onderwerp", s) for s in d.subjects]
-                + [("zaak", c) for c in d.case_numbers]
-            ):
-                if key != "soort" and key not in v.kind.facets:  # each type lists the facets it takes part in
-                    continue
+        for v in slots:
+            kept = isinstance(v, KeptPlace)
+            for key, label in self._listing_labels(v):
                 url = urls.facet(key, label)
                 group = groups[(key, url)]
                 if not group or group[-1] is not v:  # "Zorg" and "zorg!" in one decision: listed once
                     group.append(v)
-                    spellings[(key, url)][label] += 1
+                    if not kept:
+                        spellings[(key, url)][label] += 1
         names = {
             "jaar": "Besluiten uit {}",
             "organisatie": "Besluiten van {}",
@@ -993,35 +1028,43 @@ class Generator:
                 "zaak": "Besluiten in zaak {}",
             }
         for (key, url), items in sorted(groups.items()):
+            if not spellings[(key, url)]:
+                continue  # only withdrawn decisions: no page
             title = names[key].format(_spelling(spellings[(key, url)]))
             self._paged(url, title, title, title, items)
         self._facet_indexes()
 
     def _grounds(self) -> None:
         used: dict[tuple[str, str], list] = defaultdict(list)
-        for v in self.views:
+        for v in self._slots():  # oldest first; a withdrawn decision keeps its place (``KeptPlace``)
             for g in v.decision.grounds:
                 used[(g.law, g.id)].append(v)
         groups = []
         for law in ("Woo", "Wob"):
             items = []
             for ground in sorted((g for g in GROUNDS.values() if g.law == law), key=ground_sort_key):
-                items.append(({"ground": ground, "url": urls.ground(ground.slug)}, len(used[(law, ground.id)])))
-                # Issue 19: paged, GROUND_PAGE_SIZE decisions a page (a common ground is in most decisions).
                 users = used[(law, ground.id)]
-                chunks = [users[i : i + GROUND_PAGE_SIZE] for i in range(0, len(users), GROUND_PAGE_SIZE)] or [[]]
-                pages = [urls.listing_page(urls.ground(ground.slug), n) for n in range(1, len(chunks) + 1)]
-                for n, chunk in enumerate(chunks, start=1):
-                    pagination = _pagination(pages, n)
-                    title = f"{ground.id} {ground.law}: {ground.meaning}"
+                total = sum(1 for u in users if not isinstance(u, KeptPlace))
+                base = urls.ground(ground.slug)
+                items.append(({"ground": ground, "url": base}, total))
+                # Issue 19: paged, GROUND_PAGE_SIZE decisions a page (a common ground is in most decisions), stable
+                # pages as the listings' (``_paged``).
+                first, older = stable_blocks(users, GROUND_PAGE_SIZE)
+                title = f"{ground.id} {ground.law}: {ground.meaning}"
+                for number, chunk in [(0, first), *enumerate(older, start=1)]:
                     self.render(
                         "ground.html",
-                        pages[n - 1],
-                        title if n == 1 else f"{title} (pagina {n})",
+                        base if number == 0 else urls.archive_page(base, number),
+                        title if number == 0 else f"{title} (pagina {number})",
                         shows=chunk,
                         ground=ground,
                         items=chunk,
-                        pagination=pagination,
+                        number=number,
+                        total=f"{_number(total)} {'besluit gebruikt' if total == 1 else 'besluiten gebruiken'} deze grond"
+                        if number == 0 and total
+                        else "",
+                        span=_published_span(chunk) if number else "",
+                        pager=stable_pager(base, number, len(older)),
                     )
             groups.append((law, items))
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
@@ -1054,6 +1097,20 @@ def _pagination(pages: list[str], n: int) -> Pagination:
     return Pagination(n, len(pages), _window(pages, n), pages[n - 2] if n > 1 else None, pages[n] if n < len(pages) else None)
 
 
+def _open_pagination(pages: list[str], n: int, around: int = 2) -> Pagination:
+    """Page ``n`` of a paged index without its total (issue 19: a facet's values): the pager links page 1, the
+    ``around`` pages before ``n`` and the next one, so page ``n`` changes once when page ``n`` + 1 is made, not
+    with every page added after it. ``count`` is 0: the template shows no "van Y"."""
+    keep = {1, *range(n - around, n + 2)}
+    links: list[tuple[int, str | None]] = []
+    for k, url in enumerate(pages[: n + 1], start=1):
+        if k in keep:
+            links.append((k, url))
+        elif links and links[-1][1] is not None:
+            links.append((0, None))
+    return Pagination(n, 0, links, pages[n - 2] if n > 1 else None, pages[n] if n < len(pages) else None)
+
+
 def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, str | None]]:
     """Page links for a pager: the first, the last and a few around the current page; a gap is (0, None)."""
     keep = {1, len(urls)} | set(range(current - around, current + around + 1))
@@ -1064,6 +1121,92 @@ def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, s
         elif out and out[-1][1] is not None:
             out.append((0, None))
     return out
+
+
+class KeptPlace:
+    """A withdrawn decision in the lists of decisions (issue 19, stable listing pages): it keeps its place in every
+    list it was in, so the page it was on shows one decision less and no other page shifts. Never shown: only what
+    places it is read (dates, kenmerk, type, facets, grounds), never a word of it is rendered."""
+
+    __slots__ = ("decision",)
+
+    def __init__(self, decision):
+        self.decision = decision  # DecisionFacts
+
+    @property
+    def kind(self):
+        return self.decision.kind
+
+    @property
+    def url(self) -> str:
+        return urls.publication(self.decision.slug, self.kind.url_prefix)
+
+
+def listing_order(v) -> tuple:
+    """The order in which the lists of decisions count their pages, oldest first: by publication date (a new
+    decision comes last), then decision date, kenmerk and address. Pages show it newest first."""
+    d = v.decision
+    return (d.publication_date.toordinal(), d.decision_date.toordinal(), d.kenmerk, v.url)
+
+
+def stable_blocks(slots: Sequence, size: int) -> tuple[list, list[list]]:
+    """The pages of a list whose ``slots`` are oldest first (a ``KeptPlace`` keeps a withdrawn decision's place):
+    the items of the listing's own page, and of its older pages ``pagina/1/``, ``pagina/2/``, ..., each newest first
+    with the kept places left out. The slots are counted in blocks of ``size`` from the oldest; the listing shows the
+    newest full block and what came after it (``size`` to 2 × ``size`` − 1 slots, all of them while there are fewer),
+    every older block is a page of its own. So a new decision changes only the listing's own page; every
+    ``size``-th one adds a page (and changes the "newer" link of the page before it); a withdrawn decision changes
+    only the page it was on (and the listing's total)."""
+    full = len(slots) // size
+    start = (full - 1) * size if full > 1 else 0
+
+    def shown(block: Sequence) -> list:
+        return [s for s in reversed(block) if not isinstance(s, KeptPlace)]
+
+    return shown(slots[start:]), [shown(slots[k * size : (k + 1) * size]) for k in range(max(0, full - 1))]
+
+
+@dataclass
+class StablePager:
+    """The pager of a list with stable pages; ``number`` 0 is the listing itself (the newest), k is ``pagina/k/``."""
+
+    number: int
+    links: list[tuple[int, str | None]]  # newest first: (0, the listing), (k, pagina/k/); a gap is (-1, None)
+    newer: str | None  # rel="prev"
+    older: str | None  # rel="next"
+
+
+def stable_pager(base: str, number: int, archived: int, around: int = 2) -> StablePager | None:
+    """The pager of page ``number`` of a list with ``archived`` older pages (None without older pages). An older
+    page links the listing, the next newer page, itself, ``around`` older ones and page 1: nothing that depends on
+    how many pages there are beyond its newer neighbour, so it changes once after it is made (when that neighbour is
+    made). The listing itself links its ``around`` newest older pages and page 1."""
+    if not archived:
+        return None
+    top = archived + 1 if number == 0 else number  # the listing counts as the page after the newest older page
+    links: list[tuple[int, str | None]] = [(0, base)]
+    newer = None
+    if number:
+        newer = urls.archive_page(base, number + 1) if number < archived else base
+        if number < archived:
+            links.append((number + 1, urls.archive_page(base, number + 1)))
+        links.append((number, urls.archive_page(base, number)))
+    older = [k for k in range(top - 1, top - 1 - around, -1) if k >= 1]
+    links += [(k, urls.archive_page(base, k)) for k in older]
+    last = older[-1] if older else top
+    if last > 2:
+        links.append((-1, None))
+    if last > 1:
+        links.append((1, urls.archive_page(base, 1)))
+    return StablePager(number, links, newer, urls.archive_page(base, top - 1) if top > 1 else None)
+
+
+def _published_span(items: Sequence) -> str:
+    """When the decisions of an older page were published (they are newest first), in Dutch words."""
+    if not items:
+        return ""
+    first, last = items[-1].decision.publication_date, items[0].decision.publication_date
+    return f"gepubliceerd op {dutch(first)}" if first == last else f"gepubliceerd van {dutch(first)} tot en met {dutch(last)}"
 
 
 def text_html(text: str) -> Markup:

@@ -136,8 +136,16 @@ def facet_index(key: str) -> str:
 
 
 def listing_page(base: str, number: int) -> str:
-    """Page ``number`` of a paged listing; page 1 is the listing itself."""
+    """Page ``number`` of a paged index counted from the listing itself (page 1), e.g. a facet's values
+    (``besluiten/zaak/pagina/2/``). Lists of decisions use ``archive_page``."""
     return base if number == 1 else f"{base}pagina/{number}/"
+
+
+def archive_page(base: str, number: int) -> str:
+    """Page ``number`` of the older decisions of a listing or ground, counted from the oldest (issue 19, stable
+    listing pages): ``besluiten/pagina/1/`` holds the oldest, and a page keeps its address and its decisions as
+    newer ones are published. The listing itself (``base``) shows the newest (publish/pages.py, ``stable_blocks``)."""
+    return f"{base}pagina/{number}/"
 
 
 def ground(ground_slug: str) -> str:
