@@ -42,7 +42,7 @@ from .siteconfig import SiteConfig, load_site_config
 from .sitefiles import layer_theme, page_roots
 from .sitemaps import MAX_BYTES as SITEMAP_BYTES
 from .sitemaps import MAX_URLS as SITEMAP_URLS
-from .sitemaps import iter_sitemaps, robots_txt
+from .sitemaps import robots_txt, write_sitemaps
 from .store import Archive, archive_dir
 from .swap import Removal, keep_unchanged_times, swap_in
 from .validationcache import ValidationCache
@@ -1492,7 +1492,7 @@ def _add_metadata_files(
     publication, withdrawal notice and setting changed; else made with each decision's DiWoo metadata
     from the cache, and every file whose bytes did not change still linked from the live site (and not
     validated again: the live file has exactly these bytes and was validated when it was written)."""
-    from .diwoo import Publisher, documents_fit, index_names, iter_diwoo, view_documents
+    from .diwoo import InvalidSitemap, Publisher, documents_fit, validate_file, view_documents, write_diwoo
     from .pagecache import AssembledSet, Fragments, set_key
 
     for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
@@ -1535,8 +1535,7 @@ def _add_metadata_files(
         return [v.url, *(f.url for f in v.files), *(r.page_url for r in v.rows if r.available)]
 
     decisions = ((v.decision.publication_date.isoformat(), v.url, partial(addresses, v)) for v in views)
-    for name, xml in iter_sitemaps(site.base_url, general, decisions, *sitemap_limits):
-        files.put(name, xml.encode("utf-8"))
+    write_sitemaps(site.base_url, general, decisions, files.open, *sitemap_limits)  # issue 19: as a stream
     indexes = []
     if publisher is not None and views:
 
@@ -1549,19 +1548,17 @@ def _add_metadata_files(
                 lambda d: documents_fit(d, v),
             )
 
-        names = []
-        for name, xml in iter_diwoo(
-            site.base_url,
-            publisher,
-            organisations,
-            views,
-            withdrawn_docs,
-            documents,
-            lambda n, x: files.known(n, x.encode("utf-8")),
-        ):
-            files.put(name, xml.encode("utf-8"))
-            names.append(name)
-        indexes += index_names(names)
+        def checked(name: str, kind: str):
+            """A DiWoo file of the set, validated from disk once written (unless linked: see ``AssembledSet.open``)."""
+
+            def check(path: Path) -> None:
+                problems = validate_file(path, kind)
+                if problems:
+                    raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")
+
+            return files.open(name, check)
+
+        indexes += write_diwoo(site.base_url, publisher, organisations, views, withdrawn_docs, documents, checked)
     files.put(urls.ROBOTS, robots_txt(site.base_url, indexes).encode("utf-8"))
     files.save()
     report.site["metadata_geschreven"] = report.site.get("metadata_geschreven", 0) + files.written
