@@ -232,7 +232,7 @@ def _evaluate_spilled(
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(r, exc, "het verzamelen van de bestanden")
     withdrawn_here = WithdrawnInRun(results, archive)
-    inspected = inspector.inspect_all(sorted(paths), progress=progress, into=spill.inspected())
+    inspected = _inspect_in_batches(inspector, sorted(paths), progress, spill.inspected())
     del paths
     for r in results:
         if r.withdrawal or id(r) not in with_files:
@@ -255,6 +255,23 @@ def _evaluate_spilled(
         if id(r) not in with_files or r.withdrawal:
             _finish(r, validation, spill, parked)
     return results
+
+
+INSPECT_BATCH = 4096  # PDFs inspected at a time with the models on disk: their results are held until written
+
+
+def _inspect_in_batches(inspector, paths: list[str], progress, into):
+    """Every PDF's result into ``into`` (``SpilledPdfs.inspected``), ``INSPECT_BATCH`` at a time: a batch's results are
+    held until they are written, never those of the archive. The inspector itself is unchanged (its source is part of
+    the inspection cache's key, ``pdfs.code_version``); identical files in two batches are parsed once all the same
+    (the second finds the first's result in the cache)."""
+    total = len(paths)
+    for start in range(0, total, INSPECT_BATCH):
+        batch = [Path(p) for p in paths[start : start + INSPECT_BATCH]]
+        step = None if progress is None else (lambda done, _n, start=start: progress(start + done, total))
+        for path, res in inspector.inspect_all(batch, progress=step).items():
+            into[path] = res
+    return into
 
 
 def _finish(r: PackageResult, validation, spill, parked: dict) -> None:

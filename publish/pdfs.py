@@ -758,11 +758,9 @@ class PdfInspector:
             result.texts = CachedTexts(self.cache, key, count, has_text)  # type: ignore[assignment]
         return result
 
-    def inspect_all(self, paths: list, progress=None, into=None):
-        """``progress(done, total)`` is called after every PDF, cached or parsed. ``into``: a mapping each result is
-        put in as it is known (issue 19: ``build.SpilledPdfs.inspected``, on disk), returned instead of a dict of
-        every result; ``paths`` may then be strings, the mapping's keys as given."""
-        results = into if into is not None else {}
+    def inspect_all(self, paths: list[Path], progress=None) -> dict[Path, PdfResult]:
+        """``progress(done, total)`` is called after every PDF, cached or parsed."""
+        results: dict[Path, PdfResult] = {}
         total = len(paths)
         waiting: dict[str, list[Path]] = {}  # sha -> its paths to parse: identical files are parsed once
 
@@ -775,13 +773,13 @@ class PdfInspector:
 
         for path in paths:
             try:
-                size = os.stat(path).st_size
+                size = path.stat().st_size
                 if size > self.limits.pdf_bytes:  # not even read
                     data = _limit_result(self.limits, "pdf_bytes", size, "de pdf", "limiet.pdf_bytes")
                     data.pop("cacheable")
                     finish(path, PdfResult(sha256="", **data))
                     continue
-                sha = sha256_file(Path(path))
+                sha = sha256_file(path)
             except OSError as exc:
                 from .safetext import describe_os_error
 
@@ -816,6 +814,4 @@ class PdfInspector:
         elif jobs:
             run_jobs(jobs, min(self.workers, len(jobs)), self.limits, done)
         self.parsed += len(jobs)
-        if into is not None:
-            return into
         return {path: results[path] for path in paths}

@@ -58,12 +58,15 @@ def test_validation_holds_one_package_at_a_time_with_the_same_verdicts(folders, 
     original = PdfInspector.inspect_all
     seen_during_inspection = []
 
-    def inspect_all(self, paths, progress=None, into=None):
-        # While every PDF is inspected, no package's whole model is in memory (only its stand-in).
+    def inspect_all(self, paths, progress=None):
+        # While every PDF is inspected, no package's whole model is in memory (only its stand-in); a few PDFs at a time.
         seen_during_inspection.extend(type(r.decision) for r in results_so_far)
-        return original(self, paths, progress, into)
+        batches.append(len(paths))
+        return original(self, paths, progress)
 
     monkeypatch.setattr(PdfInspector, "inspect_all", inspect_all)
+    monkeypatch.setattr("publish.evaluate.INSPECT_BATCH", 4)
+    batches: list[int] = []
     results_so_far: list = []
     monkeypatch.setattr("publish.evaluate.WithdrawnInRun.__init__", _capture(results_so_far))
     try:
@@ -81,6 +84,7 @@ def test_validation_holds_one_package_at_a_time_with_the_same_verdicts(folders, 
             assert _pdfs(spilled.load(r)) == _pdfs(p.pdfs) and p.pdfs
         assert spilled.pdf_count == sum(len(p.pdfs) for p in plain)
         assert set(seen_during_inspection) <= {SpilledDecision, type(None)} and SpilledDecision in seen_during_inspection
+        assert max(batches) == 4 and sum(batches) == spilled.pdf_count and len(batches) > 2
         (store,) = stores
         assert len(store) == 0  # every PDF's result was let go with its package
         assert validation.validated == len(folders)
