@@ -271,6 +271,12 @@ def _inspect_in_batches(inspector, paths: list[str], progress, into):
         step = None if progress is None else (lambda done, _n, start=start: progress(start + done, total))
         for path, res in inspector.inspect_all(batch, progress=step).items():
             into[path] = res
+        # The inspector's map of every published copy to its SHA-256 (about 9 kB a decision) is for the build's staging
+        # only, which reads the SHA-256 each file carries (PublishedFile.expected_sha256, from the spilled results):
+        # let go per batch, as the build does after validation.
+        forget = getattr(inspector, "forget_expected", None)
+        if forget is not None:
+            forget()
     return into
 
 
