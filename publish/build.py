@@ -52,7 +52,7 @@ from .siteconfig import SiteConfig, load_site_config
 from .sitefiles import layer_theme, page_roots
 from .sitemaps import MAX_BYTES as SITEMAP_BYTES
 from .sitemaps import MAX_URLS as SITEMAP_URLS
-from .sitemaps import iter_sitemaps, robots_txt
+from .sitemaps import robots_txt, write_sitemaps
 from .store import Archive, archive_dir
 from .swap import Removal, keep_unchanged_times, swap_in
 from .validationcache import ValidationCache
@@ -349,6 +349,8 @@ def _build_with(
     spilled: SpilledPdfs | None = None
     signatures_before = dict(signing.COUNTERS)
     try:
+        # Issue 19: every package's model and PDF results wait on disk from validation on (evaluate(spill=...)).
+        spilled = SpilledPdfs(inspector.cache, opts.out.resolve())
         # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
         # package folder is listed once (paths.listing_scope).
         # Issue 19: the signature checks of evaluate and decide run side by side (publish/signing.py, concurrent).
@@ -364,6 +366,7 @@ def _build_with(
                 limits=site.limits,
                 archive=archive,
                 validation=validation,
+                spill=spilled,
             )
             try:
                 validation.prune()
@@ -383,7 +386,7 @@ def _build_with(
             pakketten_niet_in_validatiecache=validation.uncacheable,
         )
         report.pdfs_parsed = inspector.parsed
-        report.pdfs_checked = len({path for r in results for path in r.pdfs})
+        report.pdfs_checked = spilled.pdf_count + len({path for r in results for path in r.pdfs})
         _lap(report, "valideren_en_pdf", t0)
         _sort_fates(fates, report)
         report.warnings += vanished(results, archive)
@@ -392,18 +395,19 @@ def _build_with(
             if opts.strict:
                 return
         publishable = [f.used for f in fates if f.state in (PUBLISH, KEPT)]
-        for r in [r for r in publishable if not _organisation_named(r, site)]:
+        for r in [r for r in publishable if not _organisation_named(r, site, spilled)]:
             publishable.remove(r)
             _refuse_result(report, r)
             report.exit_code = EXIT_REFUSED
         withdrawn = [f.current for f in fates if f.state == WITHDRAWN and f.current.withdrawal is not None]
         unavailable = [page for f in fates if f.state == OFFLINE for page in [unavailable_page(f)] if page]
         t0 = time.perf_counter()
-        # Issue 19: the PDF results of the decisions to publish wait on disk for the site phases.
-        spilled = SpilledPdfs(inspector.cache, opts.out.resolve())
+        # Issue 19: the PDF results of the decisions to publish wait on disk for the site phases (those validated in
+        # this run are there already; a version kept from the archive is written now).
         for r in publishable:
             spilled.spill(r)
             spilled.spill_decision(r)
+            r.cached = None  # validation is done with its entry
         inspector.forget_expected()  # each published file carries its own now (PublishedFile.expected_sha256)
         while True:
             try:
@@ -541,7 +545,7 @@ def _sort_fates(fates: list, report: BuildReport) -> None:
             )
 
 
-def _organisation_named(r: PackageResult, site) -> bool:
+def _organisation_named(r: PackageResult, site, spilled: SpilledPdfs | None = None) -> bool:
     """The public reads an organisation's name, never its TOOI identifier: a package that gives 'organisatie' as a
     TOOI code or URI shows the name the site gives it (extra.woo.organisaties, or extra.woo.organisatie for
     extra.woo.tooi); the identifier stays in the machine-readable data. An identifier the site does not name
@@ -553,7 +557,10 @@ def _organisation_named(r: PackageResult, site) -> bool:
         names.setdefault(site.organisation, site.tooi)
     name = organisation_name(r.decision.organisation, names)
     if name is not None:
-        r.decision.organisation = name
+        if spilled is not None and name != r.decision.organisation:
+            spilled.change_decision(r, lambda d: setattr(d, "organisation", name))  # its model on disk (issue 19)
+        else:
+            r.decision.organisation = name
         return True
     r.problems.error(
         "besluit.md",
@@ -813,13 +820,20 @@ class SpilledPdfs:
     (``spill_decision``), as the validation cache encodes it (``validationcache._Codec``: a fixed list of model
     classes, paths relative to the package folder); in memory only a ``model.SpilledDecision`` stays (folder, name,
     type, kenmerk, number of rows). A full view loads it back (``decision``), and so do the script check and the
-    archive for one decision at a time (``result``)."""
+    archive for one decision at a time (``result``).
+
+    Since mem10 the file is made before validation and ``evaluate(spill=...)`` writes to it: every package's model as
+    soon as it is read, each PDF's whole result as the inspector knows it (``inspected``), a validation-cache entry's
+    body until it is written (``park``), and a package's PDF results once its checks are done, so the validation phase
+    too holds one package at a time. The locations of the models are kept on their stand-ins (``SpilledDecision.at``),
+    those of the PDF results per package name."""
 
     def __init__(self, cache: Cache, out: Path):
         out.parent.mkdir(parents=True, exist_ok=True)
         self.cache = cache
         self.where: dict[str, tuple[int, int]] = {}
-        self.models: dict[str, tuple[int, int]] = {}  # where each spilled decision model is
+        self.done: set[int] = set()  # id() of the results whose PDF results are written (``spill``)
+        self.pdf_count = 0  # PDF results written (``report.pdfs_checked``)
         # Where the file system cannot make a file without a name, it is made with one and unlinked right away: a
         # SIGTERM is held in between, so none is left behind.
         _hold_sigterm()
@@ -828,19 +842,32 @@ class SpilledPdfs:
         finally:
             _release_sigterm()
 
+    def _write(self, data: bytes) -> tuple[int, int]:
+        self.file.seek(0, os.SEEK_END)
+        place = (self.file.tell(), len(data))
+        self.file.write(data)
+        return place
+
+    def _read(self, place: tuple[int, int]) -> bytes:
+        self.file.seek(place[0])
+        return self.file.read(place[1])
+
     def spill(self, r: PackageResult) -> None:
-        """Write ``r``'s PDF results to the file and let go of them in memory."""
+        """Write ``r``'s PDF results to the file and let go of them in memory (once: a result spilled during
+        validation, ``evaluate(spill=...)``, is not written again)."""
         from .pdfs import CachedTexts
 
+        if id(r) in self.done:
+            return
         record = {}
         for path, res in r.pdfs.items():
             texts = res.texts
             kept = ["c", *texts.identity()] if isinstance(texts, CachedTexts) else ["l", list(texts)]
             record[os.fspath(path)] = [res.sha256, res.ok, res.pages, res.published_size, res.published_sha256, kept]
         data = json.dumps(record, separators=(",", ":")).encode("ascii") + b"\n"  # ASCII: any path, any text
-        self.file.seek(0, os.SEEK_END)
-        self.where[r.name] = (self.file.tell(), len(data))
-        self.file.write(data)
+        self.where[r.name] = self._write(data)
+        self.done.add(id(r))
+        self.pdf_count += len(r.pdfs)
         r.pdfs = {}
 
     def load(self, r: PackageResult) -> dict:
@@ -848,10 +875,9 @@ class SpilledPdfs:
         from .pdfs import CachedTexts, PdfResult
 
         place = self.where.get(r.name)
-        if place is None:
+        if place is None or id(r) not in self.done:
             return r.pdfs
-        self.file.seek(place[0])
-        record = json.loads(self.file.read(place[1]))
+        record = json.loads(self._read(place))
         pdfs = {}
         for path, (sha, ok, pages, size, published_sha, kept) in record.items():
             texts = CachedTexts(self.cache, kept[1], kept[2], kept[3]) if kept[0] == "c" else kept[1]
@@ -861,9 +887,21 @@ class SpilledPdfs:
             res.texts = texts  # type: ignore[assignment]  # CachedTexts: a sequence of str, as in PdfInspector
         return pdfs
 
-    def spill_decision(self, r: PackageResult) -> None:
+    def inspected(self) -> _InspectedOnDisk:
+        """Where ``PdfInspector.inspect_all`` puts every PDF's whole result during validation (issue 19, mem10)."""
+        return _InspectedOnDisk(self)
+
+    def park(self, text: str) -> tuple[int, int]:
+        """Keep a text in the file (a validation-cache entry's body while the PDFs are read); ``unpark`` gives it back."""
+        return self._write(text.encode("utf-8", "surrogatepass"))
+
+    def unpark(self, place: tuple[int, int]) -> str:
+        return self._read(place).decode("utf-8", "surrogatepass")
+
+    def spill_decision(self, r: PackageResult, entry_done: bool = True) -> None:
         """Write ``r``'s decision model to the file and keep only its ``SpilledDecision`` (a model the encoding does
-        not take stays in memory as it is). Its validation-cache entry, which holds the same model, is let go."""
+        not take stays in memory as it is). Its validation-cache entry, which holds the same model, is let go
+        (``entry_done``; during validation, ``evaluate(spill=...)``, only the model in it is)."""
         from .model import Decision, SpilledDecision
         from .validationcache import Uncacheable, _Codec
 
@@ -875,35 +913,83 @@ class SpilledPdfs:
         except (Uncacheable, RecursionError):
             return
         data = json.dumps(encoded, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
-        self.file.seek(0, os.SEEK_END)
-        self.models[r.name] = (self.file.tell(), len(data))
-        self.file.write(data)
-        r.decision = SpilledDecision(d)  # type: ignore[assignment]  # its stand-in, see model.SpilledDecision
-        r.cached = None  # validation is done with it (``ValidationCache.finish``); on a hit it holds the model too
+        r.decision = SpilledDecision(d, self._write(data))  # type: ignore[assignment]  # see model.SpilledDecision
+        if entry_done:
+            r.cached = None  # validation is done with it (``ValidationCache.finish``); on a hit it holds the model too
+        elif r.cached is not None:
+            r.cached.decision = None
 
     def decision(self, r: PackageResult):
         """``r``'s whole decision model (``r.decision`` when it was not spilled)."""
-        from .model import Decision
+        from .model import Decision, SpilledDecision
         from .validationcache import _Codec
 
-        place = self.models.get(r.name)
-        if place is None:
-            return r.decision
-        self.file.seek(place[0])
-        d = _Codec(r.decision.folder).decode(json.loads(self.file.read(place[1])))
+        stand_in = r.decision
+        if not isinstance(stand_in, SpilledDecision):
+            return stand_in
+        d = _Codec(stand_in.folder).decode(json.loads(self._read(stand_in.at)))
         if type(d) is not Decision:  # only this process writes the file: never expected
             raise ValueError(f"het besluit van {r.name} kwam niet terug uit het tijdelijke bestand")
         return d
 
+    def change_decision(self, r: PackageResult, change) -> None:
+        """``change(model)`` applied to ``r``'s model, on disk when it waits there (written anew), else in memory."""
+        from .model import SpilledDecision
+
+        if not isinstance(r.decision, SpilledDecision):
+            change(r.decision)
+            return
+        r.decision = self.decision(r)
+        change(r.decision)
+        self.spill_decision(r, entry_done=False)
+
     def result(self, r: PackageResult) -> PackageResult:
         """``r`` with its whole decision model, for one consumer and one decision at a time (``r`` itself when its
         model was not spilled); its PDF results stay spilled (``load``)."""
-        if r.name not in self.models:
+        from .model import SpilledDecision
+
+        if not isinstance(r.decision, SpilledDecision):
             return r
         return dataclasses.replace(r, decision=self.decision(r))
 
     def close(self) -> None:
         self.file.close()
+
+
+class _InspectedOnDisk:
+    """``PdfInspector.inspect_all``'s results in a ``SpilledPdfs`` file, one JSON line per PDF (every field of the
+    ``PdfResult``; page texts as their reference into the inspection cache), read back per package and forgotten
+    once its package is done (``pop``): the validation phase holds offsets, not the results of the archive."""
+
+    def __init__(self, owner: SpilledPdfs):
+        self.owner = owner
+        self.where: dict[str, tuple[int, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    def __setitem__(self, path, res) -> None:
+        from .pdfs import CachedTexts
+
+        texts = res.texts
+        kept = ["c", *texts.identity()] if isinstance(texts, CachedTexts) else ["l", list(texts)]
+        fields = [res.sha256, res.ok, res.pages, kept, res.error, res.error_code, res.published_size]
+        fields += [res.published_sha256, res.findings, res.from_cache]
+        data = json.dumps(fields, separators=(",", ":")).encode("ascii") + b"\n"
+        self.where[os.fspath(path)] = self.owner._write(data)
+
+    def __getitem__(self, path):
+        from .pdfs import CachedTexts, PdfResult
+
+        sha, ok, pages, kept, error, code, size, published_sha, findings, from_cache = json.loads(
+            self.owner._read(self.where[os.fspath(path)])
+        )
+        res = PdfResult(sha, ok, pages, [], error, code, size, published_sha, findings, from_cache)
+        res.texts = CachedTexts(self.owner.cache, kept[1], kept[2], kept[3]) if kept[0] == "c" else kept[1]
+        return res
+
+    def pop(self, path, default=None):
+        return self.where.pop(os.fspath(path), default)
 
 
 def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spilled: SpilledPdfs | None = None) -> Views:
@@ -1556,7 +1642,7 @@ def _add_metadata_files(
     publication, withdrawal notice and setting changed; else made with each decision's DiWoo metadata
     from the cache, and every file whose bytes did not change still linked from the live site (and not
     validated again: the live file has exactly these bytes and was validated when it was written)."""
-    from .diwoo import Publisher, documents_fit, index_names, iter_diwoo, view_documents
+    from .diwoo import InvalidSitemap, Publisher, documents_fit, validate_file, view_documents, write_diwoo
     from .pagecache import AssembledSet, Fragments, set_key
 
     for name in (urls.SITEMAP, urls.SITEMAP + ".gz"):
@@ -1599,8 +1685,7 @@ def _add_metadata_files(
         return [v.url, *(f.url for f in v.files), *(r.page_url for r in v.rows if r.available)]
 
     decisions = ((v.decision.publication_date.isoformat(), v.url, partial(addresses, v)) for v in views)
-    for name, xml in iter_sitemaps(site.base_url, general, decisions, *sitemap_limits):
-        files.put(name, xml.encode("utf-8"))
+    write_sitemaps(site.base_url, general, decisions, files.open, *sitemap_limits)  # issue 19: as a stream
     indexes = []
     if publisher is not None and views:
 
@@ -1613,19 +1698,17 @@ def _add_metadata_files(
                 lambda d: documents_fit(d, v),
             )
 
-        names = []
-        for name, xml in iter_diwoo(
-            site.base_url,
-            publisher,
-            organisations,
-            views,
-            withdrawn_docs,
-            documents,
-            lambda n, x: files.known(n, x.encode("utf-8")),
-        ):
-            files.put(name, xml.encode("utf-8"))
-            names.append(name)
-        indexes += index_names(names)
+        def checked(name: str, kind: str):
+            """A DiWoo file of the set, validated from disk once written (unless linked: see ``AssembledSet.open``)."""
+
+            def check(path: Path) -> None:
+                problems = validate_file(path, kind)
+                if problems:
+                    raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")
+
+            return files.open(name, check)
+
+        indexes += write_diwoo(site.base_url, publisher, organisations, views, withdrawn_docs, documents, checked)
     files.put(urls.ROBOTS, robots_txt(site.base_url, indexes).encode("utf-8"))
     files.save()
     report.site["metadata_geschreven"] = report.site.get("metadata_geschreven", 0) + files.written

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from . import urls
+from .sitemaps import Sink
 from .tooi import infocat
 
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
@@ -76,6 +77,22 @@ def validate(xml: str, kind: str) -> list[str]:
     return [f"regel {e.line}: {e.message}" for e in schema.error_log]
 
 
+def validate_file(path: Path, kind: str) -> list[str]:
+    """``validate`` for a file on disk (issue 19: the build writes the sitemaps as a stream): read and validated a
+    slice at a time; only a file found invalid is read whole, for the line numbers of its problems."""
+    parser = _pull_parser(kind)
+    try:
+        with open(path, "rb") as handle:
+            while data := handle.read(STREAM_SLICE):
+                parser.feed(data)
+                _let_go(parser)
+        parser.close()
+        _let_go(parser)
+    except etree.XMLSyntaxError:
+        return validate(Path(path).read_bytes().decode("utf-8", "replace"), kind)
+    return []
+
+
 STREAM_SLICE = 1 << 20  # characters fed to the validating parser at a time
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -84,9 +101,7 @@ def _streamed_problem(xml: str, kind: str) -> str | None:
     """The first problem of ``xml`` against its schema, None when valid: a pull parser validates as it reads
     slices of the file (libxml2's streaming schema validation), and each ``<url>``/``<sitemap>`` entry is let
     go once it is read, so memory stays at one slice and one entry whatever the file's size."""
-    parser = etree.XMLPullParser(
-        events=("end",), tag=(_SITEMAP_NS + "url", _SITEMAP_NS + "sitemap"), schema=_schema(kind), no_network=True
-    )
+    parser = _pull_parser(kind)
     try:
         for start in range(0, len(xml), STREAM_SLICE):
             parser.feed(xml[start : start + STREAM_SLICE].encode("utf-8"))
@@ -96,6 +111,12 @@ def _streamed_problem(xml: str, kind: str) -> str | None:
     except etree.XMLSyntaxError as exc:
         return str(exc) or "het bestand is geen geldige XML"
     return None
+
+
+def _pull_parser(kind: str):
+    return etree.XMLPullParser(
+        events=("end",), tag=(_SITEMAP_NS + "url", _SITEMAP_NS + "sitemap"), schema=_schema(kind), no_network=True
+    )
 
 
 def _let_go(parser) -> None:
@@ -160,45 +181,6 @@ def _document(base: str, publisher: Publisher, responsible: str | None, view, f,
     return "".join(parts)
 
 
-def _category_files(base: str, number: str, entries: list) -> Iterator[tuple[str, str]]:
-    """The sitemap files of one information category, then its sitemap index, one at a time.
-    ``entries``: (loc, lastmod, document) where document() gives the DiWoo metadata: made only when
-    its sitemap file is written (issue 19)."""
-    written = 0
-    chunk: list[str] = []
-    size = 0
-    newest: dict[str, str] = {}
-
-    def flush() -> tuple[str, str]:
-        nonlocal chunk, size, written
-        written += 1
-        name = urls.diwoo_sitemap(number, written)
-        xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>\n' + "".join(chunk) + "</urlset>\n"
-        chunk, size = [], 0
-        return name, xml
-
-    last = ""
-    for loc, lastmod, document in entries:
-        item = f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod>{document()}</url>\n"
-        if chunk and (len(chunk) >= MAX_URLS or size + len(item.encode()) > MAX_BYTES):
-            newest[urls.diwoo_sitemap(number, written + 1)] = last
-            yield flush()
-            last = ""
-        chunk.append(item)
-        size += len(item.encode())
-        last = max(last, lastmod)
-    if chunk or not written:
-        newest[urls.diwoo_sitemap(number, written + 1)] = last
-        yield flush()
-    index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for n in range(1, written + 1):
-        name = urls.diwoo_sitemap(number, n)
-        mod = f"<lastmod>{newest[name]}</lastmod>" if newest.get(name) else ""
-        index.append(f"  <sitemap><loc>{escape(base + name)}</loc>{mod}</sitemap>")
-    index.append("</sitemapindex>")
-    yield urls.diwoo_index(number), "\n".join(index) + "\n"
-
-
 def index_names(files: Iterable[str]) -> list[str]:
     """The sitemap index files among ``build_diwoo``'s output (one per information category)."""
     return sorted(name for name in files if name.startswith("sitemapindex-"))
@@ -207,7 +189,7 @@ def index_names(files: Iterable[str]) -> list[str]:
 def build_diwoo(
     base: str, publisher: Publisher, organisations: dict[str, str], views, withdrawn: Sequence[tuple] = ()
 ) -> dict[str, str]:
-    """{path under the site root: XML} for the sitemap index and its sitemap files.
+    """{path under the site root: XML} for the sitemap indexes and their sitemap files (in memory: tests).
 
     ``withdrawn``: (view-like, file-like, reason, lastmod) for documents that were withdrawn and
     still carry the reason field until they drop out.
@@ -265,6 +247,86 @@ class _OneView:
         return self.texts[index]
 
 
+def _part_head() -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset {NS}>\n'
+
+
+def write_diwoo(
+    base: str,
+    publisher: Publisher,
+    organisations: dict[str, str],
+    views,
+    withdrawn: Sequence[tuple] = (),
+    documents: Callable[[object], list[str]] | None = None,
+    open_file: Callable[[str, str], Sink] | None = None,
+    max_urls: int = MAX_URLS,
+    max_bytes: int = MAX_BYTES,
+) -> list[str]:
+    """Write every information category's sitemap files, then its sitemap index; the names of the indexes.
+
+    Issue 19: a category's entries are split per month of their ``lastmod`` (the publication date; for a withdrawal
+    notice the date of the withdrawal), into ``sitemaps/diwoo-infocatNNN-JJJJ-MM-N.xml``, numbered on only when a
+    month does not fit one file (``max_urls``, ``max_bytes``): a change to one decision rewrites its month's file and
+    the category's index, not the files of every other month. Within a month the entries are ordered by address
+    (and date, and metadata). Each file is written as a stream (``open_file(name, kind)``, ``kind`` "urlset" or
+    "sitemapindex": the caller validates it, see ``validate_file``); held at a time: the decisions of the
+    archive by month (references), one month's entries (address, date and a function that makes the metadata)
+    and one decision's metadata. ``documents(view)``: each file's metadata as ``view_documents`` gives it (e.g.
+    from the cache)."""
+    from .sitemaps import CappedFiles
+
+    if open_file is None:
+        raise ValueError("write_diwoo needs open_file")
+    full = getattr(views, "full", None) or (lambda v: v)  # issue 19: summaries (pages.Views) or full views
+    one = _OneView(documents or (lambda v: view_documents(base, publisher, organisations, full(v))))
+    groups: dict[str, dict[str, tuple[list, list]]] = {}  # infocat number -> month -> (views, withdrawn)
+    for v in views:
+        month = v.decision.publication_date.isoformat()[:7]
+        groups.setdefault(infocat(v.category[0]), {}).setdefault(month, ([], []))[0].append(v)
+    for w in withdrawn:
+        groups.setdefault(infocat(w[0].category[0]), {}).setdefault(w[3][:7], ([], []))[1].append(w)
+    indexes = []
+    for number in sorted(groups):
+        months = groups.pop(number)
+        children: list[tuple[str, str]] = []
+        for month in sorted(months):
+            published, notices = months.pop(month)
+            entries: list[tuple[str, str, Callable[[], str]]] = []
+            for v in published:
+                lastmod = v.decision.publication_date.isoformat()
+                for i, f in enumerate(full(v).files):  # the entry holds the summary, not the full view
+                    entries.append((base + f.url, lastmod, partial(one, v, i)))
+            for v, f, reason, lastmod in notices:
+                responsible = organisations.get(v.decision.organisation)
+                entries.append((base + f.url, lastmod, partial(_document, base, publisher, responsible, v, f, reason)))
+            files = CappedFiles(
+                partial(urls.diwoo_sitemap, number, month),
+                lambda name: open_file(name, "urlset"),
+                _part_head(),
+                "</urlset>\n",
+                0,
+                max_urls,
+                max_bytes,
+            )
+            for loc, lastmod, document in _sorted_entries(entries):
+                files.add(f"<url><loc>{escape(loc)}</loc><lastmod>{lastmod}</lastmod>{document()}</url>\n".encode(), lastmod)
+            children += files.finish()
+            del entries
+        if len(children) > MAX_URLS:
+            raise ValueError("more DiWoo sitemaps in one category than one sitemap index may list")
+        index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for name, newest in children:
+            mod = f"<lastmod>{newest}</lastmod>" if newest else ""
+            index.append(f"  <sitemap><loc>{escape(base + name)}</loc>{mod}</sitemap>")
+        index.append("</sitemapindex>")
+        name = urls.diwoo_index(number)
+        sink = open_file(name, "sitemapindex")
+        sink.write(("\n".join(index) + "\n").encode("utf-8"))
+        sink.close()
+        indexes.append(name)
+    return indexes
+
+
 def iter_diwoo(
     base: str,
     publisher: Publisher,
@@ -272,31 +334,24 @@ def iter_diwoo(
     views,
     withdrawn: Sequence[tuple] = (),
     documents: Callable[[object], list[str]] | None = None,
-    validated: Callable[[str, str], bool] | None = None,
+    max_urls: int = MAX_URLS,
+    max_bytes: int = MAX_BYTES,
 ) -> Iterator[tuple[str, str]]:
-    """``build_diwoo`` one validated file at a time: the build writes each and lets it go (issue 19).
-    ``documents(view)``: each file's metadata as ``view_documents`` gives it (e.g. from the cache);
-    ``validated(name, xml)``: True for a file known to be valid already (the same bytes as a file the
-    last build validated and published), which is not validated again."""
-    by_category: dict[str, list[tuple[str, str, Callable[[], str]]]] = {}  # infocat number -> (loc, lastmod, diwoo)
-    full = getattr(views, "full", None) or (lambda v: v)  # issue 19: summaries (pages.Views) or full views
-    one = _OneView(documents or (lambda v: view_documents(base, publisher, organisations, full(v))))
-    for v in views:
-        lastmod = v.decision.publication_date.isoformat()
-        for i, f in enumerate(full(v).files):  # the entry holds the summary, not the full view
-            by_category.setdefault(infocat(v.category[0]), []).append((base + f.url, lastmod, partial(one, v, i)))
-    for v, f, reason, lastmod in withdrawn:
-        responsible = organisations.get(v.decision.organisation)
-        by_category.setdefault(infocat(v.category[0]), []).append(
-            (base + f.url, lastmod, partial(_document, base, publisher, responsible, v, f, reason))
-        )
-    for number in sorted(by_category):
-        entries = _sorted_entries(by_category.pop(number))
-        for name, xml in _category_files(base, number, entries):
-            if validated is not None and validated(name, xml):
-                yield name, xml
-                continue
-            problems = validate(xml, "sitemapindex" if name.startswith("sitemapindex-") else "urlset")
-            if problems:
-                raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")
-            yield name, xml
+    """(name, XML) of every file ``write_diwoo`` writes, made in memory and validated (tests and small callers; the
+    build writes them as a stream and validates each file from disk)."""
+    from .sitemaps import Buffers
+
+    buffers = Buffers()
+    kinds: dict[str, str] = {}
+
+    def open_file(name: str, kind: str) -> Sink:
+        kinds[name] = kind
+        return buffers(name)
+
+    write_diwoo(base, publisher, organisations, views, withdrawn, documents, open_file, max_urls, max_bytes)
+    for name, data in buffers.files.items():
+        xml = data.decode("utf-8")
+        problems = validate(xml, kinds[name])
+        if problems:
+            raise InvalidSitemap(f"{name} is ongeldig volgens het DiWoo-/sitemapschema: {problems[0]}")
+        yield name, xml

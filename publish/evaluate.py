@@ -7,6 +7,7 @@ refuse a package for, before they approve it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ def evaluate(
     archive=None,
     lost_withdrawal_is_error: bool = True,
     validation=None,
+    spill=None,
 ) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public.
     ``trust`` (approval.Trust): verify the signatures of change-history entries.
@@ -101,7 +103,10 @@ def evaluate(
     ``lost_withdrawal_is_error``: False for archived versions, whose history may rightly predate a withdrawal.
     ``limits``: the site's limits (default: the inspector's). Whatever goes wrong in one package
     refuses that package only. ``validation`` (validationcache.ValidationCache, issue 19): each package's validated
-    model and the privacy check of its texts from the build cache when the package and the settings are unchanged."""
+    model and the privacy check of its texts from the build cache when the package and the settings are unchanged.
+    ``spill`` (build.SpilledPdfs, issue 19): each package's model waits on disk from when it is read (a
+    ``model.SpilledDecision`` stays), so do its validation-cache entry's body and every PDF's result, and a package's PDF
+    results are written there once its checks are done: the phase holds one package at a time, not the archive."""
     from .gate.personal_data import allowed_hashes
 
     limits = limits or getattr(inspector, "limits", DEFAULT_LIMITS)
@@ -114,6 +119,7 @@ def evaluate(
     # side in ssh-keygen processes; each is still taken and judged where it is needed, in this order.
     submit_history_checks(folders, trust)
     submit_approval_checks(folders, trust)
+    parked: dict[int, tuple[int, int]] = {}  # id(result) -> its validation-cache entry's body in ``spill``
     for folder in folders:
         result = PackageResult(folder, None, Problems(folder.name))
         results.append(result)
@@ -160,6 +166,10 @@ def evaluate(
                 remembered_withdrawals(result, archive, lost_withdrawal_is_error)
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(result, exc, "het nakijken van eerdere intrekkingen")
+        if spill is not None:
+            _spill_model(result, spill, parked)
+    if spill is not None:
+        return _evaluate_spilled(results, inspector, allowed, progress, archive, validation, spill, parked)
     _cross_package(results)
     _withdrawn_documents_exist(results)
     files: dict[int, list] = {}
@@ -186,6 +196,97 @@ def evaluate(
         for r in results:
             validation.finish(r.cached, r.folder)
     return results
+
+
+def _spill_model(r: PackageResult, spill, parked: dict[int, tuple[int, int]]) -> None:
+    """Issue 19 (mem10): a package read and checked on its own waits on disk (``build.SpilledPdfs``) while the others
+    are read and every PDF is inspected: its model (a ``SpilledDecision`` stays) and the body of its validation-cache
+    entry. A withdrawn package (few; ``WithdrawnInRun`` reads its files) and a package without a model stay in memory."""
+    if r.decision is None or r.withdrawal is not None:
+        return
+    spill.spill_decision(r, entry_done=False)
+    entry = r.cached
+    if entry is not None and entry.head:
+        parked[id(r)] = spill.park(entry.head)
+        entry.head = ""
+
+
+def _evaluate_spilled(
+    results: list[PackageResult], inspector, allowed, progress, archive, validation, spill, parked: dict
+) -> list[PackageResult]:
+    """The rest of ``evaluate`` with the models on disk: the same checks in the same order per package, each package's
+    model loaded for its own checks only, each PDF's result from disk (``SpilledPdfs.inspected``), and a package's PDF
+    results written back once its checks are done (``SpilledPdfs.spill``)."""
+    from .gate.personal_data import allowed_hashes
+
+    _cross_package(results)  # kenmerken only: a SpilledDecision has it
+    with_files: set[int] = set()
+    paths: set[str] = set()
+    for r in results:
+        full = spill.result(r)  # refused packages too: every problem in one run (published only when valid, see build)
+        _withdrawn_documents_exist([full])
+        if not r.withdrawal:
+            try:
+                paths.update(os.fspath(ref.path) for ref in full.files())
+                with_files.add(id(r))
+            except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
+                refuse_unexpected(r, exc, "het verzamelen van de bestanden")
+    withdrawn_here = WithdrawnInRun(results, archive)
+    inspected = _inspect_in_batches(inspector, sorted(paths), progress, spill.inspected())
+    del paths
+    for r in results:
+        if r.withdrawal or id(r) not in with_files:
+            continue
+        full = spill.result(r)
+        try:
+            refs = full.files()
+            _add_pdf_results(full, refs, inspected, allowed, allowed_hashes)
+            if full.decision is not None:
+                _withdrawn_file_returns(full, refs, inspected, archive, withdrawn_here)
+        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
+            r.cached = None
+            refuse_unexpected(r, exc, "het controleren van de pdf's")
+        r.pdfs = full.pdfs
+        for path in r.pdfs:
+            inspected.pop(path)
+        _finish(r, validation, spill, parked)
+        spill.spill(r)
+    for r in results:
+        if id(r) not in with_files or r.withdrawal:
+            _finish(r, validation, spill, parked)
+    return results
+
+
+INSPECT_BATCH = 4096  # PDFs inspected at a time with the models on disk: their results are held until written
+
+
+def _inspect_in_batches(inspector, paths: list[str], progress, into):
+    """Every PDF's result into ``into`` (``SpilledPdfs.inspected``), ``INSPECT_BATCH`` at a time: a batch's results are
+    held until they are written, never those of the archive. The inspector itself is unchanged (its source is part of
+    the inspection cache's key, ``pdfs.code_version``); identical files in two batches are parsed once all the same
+    (the second finds the first's result in the cache)."""
+    total = len(paths)
+    for start in range(0, total, INSPECT_BATCH):
+        batch = [Path(p) for p in paths[start : start + INSPECT_BATCH]]
+        step = None if progress is None else (lambda done, _n, start=start: progress(start + done, total))
+        for path, res in inspector.inspect_all(batch, progress=step).items():
+            into[path] = res
+        # The inspector's map of every published copy to its SHA-256 (about 9 kB a decision) is for the build's staging
+        # only, which reads the SHA-256 each file carries (PublishedFile.expected_sha256, from the spilled results):
+        # let go per batch, as the build does after validation.
+        forget = getattr(inspector, "forget_expected", None)
+        if forget is not None:
+            forget()
+    return into
+
+
+def _finish(r: PackageResult, validation, spill, parked: dict) -> None:
+    """Write ``r``'s validation-cache entry (its body back from the spill file)."""
+    place = parked.pop(id(r), None)
+    if r.cached is not None and place is not None:
+        r.cached.head = spill.unpark(place)
+    if validation is not None:
+        validation.finish(r.cached, r.folder)
 
 
 def _listed(trust) -> set[str] | None:

@@ -134,16 +134,20 @@ def ground_sort_key(ground: Ground) -> tuple:
 class SpilledDecision:
     """Issue 19: what stays in memory of a publishable decision whose model (``Decision`` with its inventory) waits on
     disk for the site phases (``build.SpilledPdfs``): its folder, name, type and kenmerk (the report, refusals and the
-    archive name a decision by them) and the number of inventory rows (the report). Everything else is loaded back
+    archive name a decision by them), the number of inventory rows (the report), its publication date (the fates:
+    embargo) and organisation (the name the site shows for a TOOI code). Everything else is loaded back
     per decision (``SpilledPdfs.result``); a consumer that reads another field gets an AttributeError, never a
     silently empty value."""
 
-    __slots__ = ("folder", "name", "type", "kenmerk", "slug", "inventory_rows")
+    __slots__ = ("folder", "name", "type", "kenmerk", "slug", "inventory_rows", "publication_date", "organisation", "at")
 
-    def __init__(self, d: Decision):
+    def __init__(self, d: Decision, at: tuple[int, int] = (0, 0)):
         self.folder, self.name, self.type, self.kenmerk = d.folder, d.name, d.type, d.kenmerk
         self.slug = d.slug
         self.inventory_rows = len(d.inventory)
+        # Issue 19 (mem10): spilled during validation, so the fates (embargo) and the organisation's name read these.
+        self.publication_date, self.organisation = d.publication_date, d.organisation
+        self.at = at  # where the model is in its ``build.SpilledPdfs`` file (offset, length)
 
     @property
     def kind(self):

@@ -38,8 +38,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Container
-from pathlib import PurePath
+from collections.abc import Callable, Container
+from pathlib import Path, PurePath
 
 SOURCE_KIND = "bron"
 FRAGMENT_KIND = "fragment"
@@ -342,13 +342,6 @@ class AssembledSet:
         self.files = dict(files)
         return True
 
-    def known(self, name: str, data: bytes) -> bool:
-        """Whether the live site has exactly these bytes at ``name``, as the last build recorded it."""
-        if self.reuse is None:
-            return False
-        entry = self.reuse.before.get(name)
-        return isinstance(entry, list) and bool(entry) and entry[0] == "sha256:" + hashlib.sha256(data).hexdigest()
-
     def put(self, name: str, data: bytes) -> None:
         """One file of the set: linked from the live site when its bytes are the same, else written."""
         sha = hashlib.sha256(data).hexdigest()
@@ -364,19 +357,24 @@ class AssembledSet:
         if self.reuse is not None:
             self.reuse.record(name, "sha256:" + sha)
 
-    def open(self, name: str) -> _HashingFile:
+    def open(self, name: str, check: Callable[[Path], None] | None = None) -> _HashingFile:
         """A binary file to stream one file of the set into; on ``close`` it is linked from the live site
-        instead when its bytes turn out to be the same."""
+        instead when its bytes turn out to be the same. ``check(path)``: called on the written file when it is
+        not linked (raises when the file must not be published, e.g. ``diwoo.validate_file``); a linked file
+        has exactly the bytes of a live file this set wrote, and checked, before."""
         path = self.target / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
-        return _HashingFile(self, name, path)
+        return _HashingFile(self, name, path, check)
 
-    def _closed(self, name: str, path, sha: str) -> None:
-        self.files[name] = sha
+    def _closed(self, name: str, path, sha: str, check: Callable[[Path], None] | None = None) -> None:
         if self.reuse is not None and self.reuse.link(name, "sha256:" + sha, path):
+            self.files[name] = sha
             self.linked += 1
         else:
+            if check is not None:
+                check(path)
+            self.files[name] = sha
             self.written += 1
             if self.reuse is not None:
                 self.reuse.record(name, "sha256:" + sha)
@@ -392,8 +390,8 @@ class AssembledSet:
 
 
 class _HashingFile:
-    def __init__(self, owner: AssembledSet, name: str, path):
-        self.owner, self.name, self.path = owner, name, path
+    def __init__(self, owner: AssembledSet, name: str, path, check: Callable[[Path], None] | None = None):
+        self.owner, self.name, self.path, self.check = owner, name, path, check
         self.handle = open(path, "wb")
         self.digest = hashlib.sha256()
 
@@ -405,4 +403,4 @@ class _HashingFile:
         if self.handle.closed:
             return
         self.handle.close()
-        self.owner._closed(self.name, self.path, self.digest.hexdigest())
+        self.owner._closed(self.name, self.path, self.digest.hexdigest(), self.check)

@@ -185,8 +185,10 @@ def diwoo_index(infocat: str) -> str:
     return f"sitemapindex-diwoo-infocat{infocat}.xml"
 
 
-def diwoo_sitemap(infocat: str, number: int) -> str:
-    return f"sitemaps/diwoo-infocat{infocat}-{number}.xml"
+def diwoo_sitemap(infocat: str, month: str, number: int) -> str:
+    """A sitemap file of a category's sitemap index (publish/diwoo.py): its entries of one month (``2024-03``),
+    numbered on (``-1``, ``-2``, ...) only when the month does not fit one file."""
+    return f"sitemaps/diwoo-infocat{infocat}-{month}-{number}.xml"
 
 
 def site_sitemap(group: str, number: int) -> str:

@@ -227,3 +227,158 @@ def test_a_real_build_is_byte_identical_and_one_new_decision_rewrites_one_file(b
     assert [n for n in before if n != "sitemap.xml" and (live / n).stat().st_mtime_ns != times[n]] == []
     _valid(after["sitemap.xml"], "sitemapindex")
     _valid(after["sitemap/2024-05-1.xml"], "urlset")
+
+
+# -- written as a stream (issue 19, mem10) ------------------------------------------------------------------
+
+
+class _Recorder:
+    """``open_file`` that records every write: the writer must never hold a whole file's text."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.writes: list[int] = []
+        self.open: set[str] = set()
+        self.most_open = 0
+
+    def __call__(self, name: str, kind: str = "") -> "_Recorder._Sink":
+        return self._Sink(self, name)
+
+    class _Sink:
+        def __init__(self, owner: "_Recorder", name: str):
+            self.owner, self.name, self.parts = owner, name, []
+            owner.open.add(name)
+            owner.most_open = max(owner.most_open, len(owner.open))
+
+        def write(self, data: bytes) -> None:
+            self.owner.writes.append(len(data))
+            self.parts.append(data)
+
+        def close(self) -> None:
+            self.owner.open.discard(self.name)
+            self.owner.files[self.name] = b"".join(self.parts)
+
+
+def test_the_sitemaps_are_written_one_address_at_a_time_with_the_bytes_of_the_layout():
+    """Each child file is written as a stream: one file open at a time, no write larger than one address entry
+    (or the head), and the bytes are those of the layout the index has always had (an exact small example)."""
+    from publish.sitemaps import write_sitemaps
+
+    decisions = [_decision(f"k{i}", f"2024-0{1 + i % 3}-1{i}", 30) for i in range(9)]
+    recorder = _Recorder()
+    write_sitemaps(BASE, ["", "besluiten/", "zoeken/"], decisions, recorder, 10, MAX_BYTES)
+    assert {n: d.decode() for n, d in recorder.files.items()} == _made(decisions)  # iter_sitemaps: the same bytes
+    assert recorder.most_open == 1
+    entry = len(f"  <url>\n    <loc>{BASE}besluit/k0/document/10/</loc>\n    <lastmod>2024-01-10</lastmod>\n  </url>\n")
+    child_writes = recorder.writes[:-1]  # the last write is the whole index (one line per child file)
+    assert max(child_writes) <= max(entry, 200)
+    small = dict(iter_sitemaps(BASE, [""], [("2024-03-05", "besluit/a/", lambda: ["besluit/a/"])]))
+    assert small["sitemap/2024-03-1.xml"] == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"  <url>\n    <loc>{BASE}besluit/a/</loc>\n    <lastmod>2024-03-05</lastmod>\n  </url>\n</urlset>\n"
+    )
+    assert small["sitemap.xml"].splitlines()[2:5] == [
+        "  <sitemap>",
+        f"    <loc>{BASE}sitemap/algemeen-1.xml</loc>",
+        "  </sitemap>",
+    ]
+
+
+def _publication(kenmerk: str, published: str, documents: int, title: str = "Besluit"):
+    from types import SimpleNamespace
+
+    kern = "https://identifier.overheid.nl/tooi/def/thes/kern/"
+    decision = SimpleNamespace(
+        kenmerk=kenmerk,
+        title=f"{title} {kenmerk}",
+        organisation="Kiesraad",
+        decision_date=dt.date(2024, 1, 2),
+        publication_date=dt.date.fromisoformat(published),
+    )
+    url = f"besluit/{kenmerk}/"
+    letter = SimpleNamespace(title="Besluitbrief", url=url + "besluitbrief.pdf", nr="", date=decision.decision_date)
+    files = [letter] + [
+        SimpleNamespace(title=f"Document {n}", url=f"{url}document-{n}.pdf", nr=str(n), date=dt.date(2023, 12, n))
+        for n in range(1, documents + 1)
+    ]
+    return SimpleNamespace(
+        decision=decision,
+        main_files=[letter],
+        files=files,
+        url=url,
+        category=(kern + "c_3baef532", "Woo-verzoeken en -besluiten"),
+        document_kind=(kern + "c_4f50ca9c", "Woo-besluit"),
+    )
+
+
+def _diwoo(views, withdrawn=(), **limits) -> dict[str, str]:
+    from publish.diwoo import Publisher, iter_diwoo
+
+    publisher = Publisher("https://identifier.overheid.nl/tooi/id/oorg/oorg10103", "Kiesraad")
+    return dict(iter_diwoo(BASE, publisher, {}, views, withdrawn, **limits))
+
+
+def test_diwoo_sitemaps_are_split_per_month_and_one_change_rewrites_its_own_month_only():
+    """Issue 19: a category's DiWoo entries are in files per month of publication (a withdrawal notice: per month
+    of the withdrawal), numbered on only when a month does not fit; each file and the index are valid (``iter_diwoo``
+    validates them against the DiWoo and sitemap XSDs), and a corrected decision rewrites its month's file only."""
+    views = [
+        _publication("2024-1", "2024-03-04", 2),
+        _publication("2024-2", "2024-03-20", 1),
+        _publication("2024-3", "2024-05-01", 1),
+    ]
+    gone = _publication("2024-0", "2024-02-01", 0, "Ingetrokken")
+    withdrawn = [(gone, gone.files[0], "Naam niet gelakt", "2024-06-03")]
+    made = _diwoo(views, withdrawn, max_urls=3)
+    parts = [f"sitemaps/diwoo-infocat014-{m}.xml" for m in ("2024-03-1", "2024-03-2", "2024-05-1", "2024-06-1")]
+    assert sorted(made) == sorted(["sitemapindex-diwoo-infocat014.xml", *parts])
+    index = _valid(made["sitemapindex-diwoo-infocat014.xml"], "sitemapindex")
+    assert [loc.removeprefix(BASE) for loc in _locs(index)] == parts
+    mods = [e.findtext("s:lastmod", None, NS) for e in index.iterfind("s:sitemap", NS)]
+    assert mods == ["2024-03-04", "2024-03-20", "2024-05-01", "2024-06-03"]
+    # In a month: by address, at most max_urls entries a file; every published file once, the notice on its own.
+    march = [loc.removeprefix(BASE) for p in parts[:2] for loc in _locs(etree.fromstring(made[p].encode()))]
+    assert march == [f"besluit/2024-1/{n}" for n in ("besluitbrief.pdf", "document-1.pdf", "document-2.pdf")] + [
+        "besluit/2024-2/besluitbrief.pdf",
+        "besluit/2024-2/document-1.pdf",
+    ]
+    assert "Naam niet gelakt" in made[parts[3]] and "Ingetrokken" not in "".join(made[p] for p in parts[:3])
+    # A corrected title of the May decision: its month's file changes, the index (dates only) and March do not.
+    after = _diwoo([*views[:2], _publication("2024-3", "2024-05-01", 1, "Verbeterd")], withdrawn, max_urls=3)
+    assert sorted(n for n in made if after[n] != made[n]) == [parts[2]]
+    # A new decision in April: its own file and the index, nothing else.
+    added = _diwoo([*views, _publication("2024-4", "2024-04-09", 1)], withdrawn, max_urls=3)
+    changed = sorted(n for n in added if added.get(n) != made.get(n))
+    assert changed == ["sitemapindex-diwoo-infocat014.xml", "sitemaps/diwoo-infocat014-2024-04-1.xml"]
+    # The byte cap splits a month too; no file passes it (the cap leaves room for the closing tag).
+    capped = _diwoo([_publication("2024-9", "2024-07-01", 12)], max_bytes=4_000)
+    july = [n for n in capped if n.startswith("sitemaps/diwoo-infocat014-2024-07-")]
+    from publish.diwoo import _part_head
+
+    frame = len(_part_head()) + len("</urlset>\n")  # the cap counts the entries (room left for head and tail)
+    assert len(july) > 2 and all(len(capped[n].encode()) <= 4_000 + frame for n in july)
+
+
+def test_diwoo_files_are_written_as_a_stream_and_validated_from_disk(tmp_path, monkeypatch):
+    """The build writes each DiWoo file as a stream (one entry a write, one file open at a time) and validates it
+    from disk a slice at a time (``validate_file``); a broken file is a problem, with its line."""
+    from publish import diwoo
+
+    views = [_publication(f"2024-{i}", f"2024-0{1 + i % 2}-0{1 + i}", 3) for i in range(6)]
+    recorder = _Recorder()
+    publisher = diwoo.Publisher("https://identifier.overheid.nl/tooi/id/oorg/oorg10103", "Kiesraad")
+    names = diwoo.write_diwoo(BASE, publisher, {}, views, (), None, recorder)
+    assert names == ["sitemapindex-diwoo-infocat014.xml"] and recorder.most_open == 1
+    assert max(recorder.writes) < 3_000  # one entry (about 1.5 kB here) or the head at a time, never a whole file
+    assert {n: d.decode() for n, d in recorder.files.items()} == _diwoo(views)
+    monkeypatch.setattr(diwoo, "STREAM_SLICE", 97)
+    part = tmp_path / "deel.xml"
+    part.write_bytes(recorder.files["sitemaps/diwoo-infocat014-2024-01-1.xml"])
+    assert diwoo.validate_file(part, "urlset") == []
+    text = part.read_text().splitlines()
+    text[-2] = text[-2].replace("<diwoo:officieleTitel>", "<diwoo:onbekendVeld>x</diwoo:onbekendVeld><diwoo:officieleTitel>", 1)
+    part.write_text("\n".join(text) + "\n")
+    problems = diwoo.validate_file(part, "urlset")
+    assert problems and problems[0].startswith(f"regel {len(text) - 1}:") and "onbekendVeld" in problems[0]
+    part.write_bytes(b"")
+    assert diwoo.validate_file(part, "urlset")

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from support import DEMO_KEY, all_text, approve, build_args, read_open_data
+from support import DEMO_KEY, all_text, approve, build_args, diwoo_parts, diwoo_text, read_open_data
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -50,14 +50,14 @@ def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisio
     assert row["url"] is None and row["ingetrokken"] == {"datum": "2024-06-01", "reden": "Bevat per abuis een naam"}
     with zipfile.ZipFile(out / "besluit/2024-0001/documenten.zip") as z:
         assert "document-2.pdf" not in z.namelist() and "document-1.pdf" in z.namelist()
-    diwoo = (out / "sitemaps/diwoo-infocat014-1.xml").read_text()
+    diwoo = diwoo_text(out)
     entry = diwoo[diwoo.index("document-2.pdf</loc>") :]
     entry = entry[: entry.index("</url>")]
     assert "redenVerwijderingVervanging" in entry and "Bevat per abuis een naam" in entry
 
     # After the notice period the document drops out of the Woo-index sitemap too.
     _build(cli, decisions, out, "2024-12-01")
-    assert "document-2.pdf" not in (out / "sitemaps/diwoo-infocat014-1.xml").read_text()
+    assert "document-2.pdf" not in diwoo_text(out)
 
 
 def test_withdrawing_a_decision_leaves_a_notice_page_only(cli, make_package, decisions, tmp_path):
@@ -80,11 +80,11 @@ def test_withdrawing_a_decision_leaves_a_notice_page_only(cli, make_package, dec
     assert sorted(p.name for p in (out / "besluit/2024-0001").iterdir()) == ["index.html"]
     assert "GEHEIMEKELDER" not in all_text(out)
     notice_path = out / "besluit/2024-0001/index.html"
-    diwoo = out / "sitemaps/diwoo-infocat014-1.xml"  # carries the withdrawal reason for the Woo-index
+    diwoo = diwoo_parts(out)  # carry the withdrawal reason for the Woo-index
     for path in out.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt") and path not in (notice_path, diwoo):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt") and path not in (notice_path, *diwoo):
             assert "besluit/2024-0001/" not in path.read_text(), path
-    entry = diwoo.read_text()
+    entry = diwoo_text(out)
     assert "Besluit 2024-0001 (ingetrokken)" in entry and "Verkeerde verzoeker" in entry
     assert "Blijft staan" in (out / "besluiten/index.html").read_text()
 

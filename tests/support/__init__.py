@@ -195,6 +195,16 @@ def read_open_data(site: Path) -> dict:
     return joined
 
 
+def diwoo_parts(site: Path, infocat: str = "014") -> list[Path]:
+    """The DiWoo sitemap files of one information category (issue 19: one or more per month), in name order."""
+    return sorted((site / "sitemaps").glob(f"diwoo-infocat{infocat}-*.xml"))
+
+
+def diwoo_text(site: Path, infocat: str = "014") -> str:
+    """The text of all DiWoo sitemap files of one information category, one after the other."""
+    return "".join(p.read_text(encoding="utf-8") for p in diwoo_parts(site, infocat))
+
+
 def read_type_data(site: Path, type_slug: str) -> tuple[list[dict], list[list[str]]]:
     """A type's open data as a reuser reads it: the records of every JSON part ``data/<type>.json`` lists, and
     the rows of every CSV part (one header, then the lines), each part checked against its index entry; the CSV
