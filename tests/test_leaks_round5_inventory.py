@@ -136,7 +136,7 @@ def _light_patterns(ws):
 
 def _ordinary_formats(ws):
     ws["B2"].number_format = "@"
-    ws["B3"].number_format = ';;;"Titel: "@'
+    ws["B3"].number_format = ";;;[Blue]@"  # a prefix such as ';;;"Titel: "@' is refused since round 9 (A17)
     ws["A2"].number_format = "#,##0 ;[Red]-#,##0 "
     ws["A3"].number_format = '0;-0;"nul";@'
     ws["A4"].number_format = "[Blue]0"
