@@ -13,16 +13,15 @@ Every workbook is written by openpyxl; the real Dutch messages are asserted, and
 
 from __future__ import annotations
 
-
 import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 
 from publish.gate.personal_data import allowed_hashes, find_personal_data
+from publish.package import load_package
 from publish.privacy import check_published_texts
 from publish.problems import Problems
-from publish.package import load_package
 
 from support import xlsx_inventory_package
 
