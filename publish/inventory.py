@@ -556,9 +556,9 @@ def _row_height(attributes: dict | None, sheet_format) -> tuple[str | None, floa
             return None, None
         if getattr(sheet_format, "zeroHeight", None):
             return "de rij is verborgen: het werkblad verbergt alle rijen zonder eigen hoogte (zeroHeight)", None
-        if not getattr(sheet_format, "customHeight", None):
-            return None, None
         height = getattr(sheet_format, "defaultRowHeight", None)
+        if not getattr(sheet_format, "customHeight", None) and math.isfinite(_number(height)):
+            return None, None
     try:
         points = float(height)
     except (TypeError, ValueError):
@@ -760,6 +760,7 @@ class _CellLooks:
         self.workbook = workbook
         self.palette = list(getattr(workbook, "_colors", None) or [])
         self.theme = _theme_colours(workbook)
+        self.theme_fonts = _theme_fonts(workbook)
         self.known: dict[tuple[int, str], _Look] = {}
         self.verdicts: dict[tuple[int, str], str | None] = {}
         self.dxfs = list(getattr(getattr(workbook, "_differential_styles", None), "styles", None) or [])
@@ -885,7 +886,7 @@ class _CellLooks:
         for font in fonts:
             if _small(getattr(font, "sz", None)):
                 return "een deel van de tekst is te klein om te lezen"
-            symbol = _symbol_font(getattr(font, "rFont", None))
+            symbol = self.symbol_font(font)
             if symbol:
                 return f"een deel van de tekst: {symbol}"
             if getattr(font, "color", None) is not None:
@@ -893,6 +894,16 @@ class _CellLooks:
                 if any(_contrast(ink, paper) < _LEAST_CONTRAST for paper in look.papers):
                     return "een deel van de tekst heeft (bijna) de kleur van de cel"
         return None
+
+    def symbol_font(self, font) -> str | None:
+        """Why a cell's font or a run's font draws symbols instead of letters (or None): its name (a run's ``rFont``), or
+        for a font of the theme (``<scheme val="minor"/>``: Excel then uses the theme's font, whatever the name says)
+        the theme's; or the symbol character set (``<charset val="2"/>``)."""
+        scheme = str(getattr(font, "scheme", None) or "")
+        name = self.theme_fonts.get(scheme) or getattr(font, "rFont", None) or getattr(font, "name", None)
+        if _number(getattr(font, "charset", None)) == _SYMBOL_CHARSET:
+            return "het lettertype gebruikt de tekenset 'Symbol' en tekent symbolen in plaats van letters"
+        return _symbol_font(name)
 
     def look(self, style_id: int, kind: str) -> _Look:
         """How a style draws a value of one kind (``_value_kind``)."""
@@ -920,7 +931,7 @@ class _CellLooks:
         if reason is None and font is not None and _small(font.sz):
             reason = "de letters zijn te klein om te lezen"
         if reason is None and font is not None:
-            reason = _symbol_font(getattr(font, "name", None))
+            reason = self.symbol_font(font)
         if reason is None and kind == "text" and alignment is not None and _number(getattr(alignment, "textRotation", 0)):
             reason = _ROTATED
         if reason is None and alignment is not None and _number(getattr(alignment, "indent", 0)) > _LARGEST_INDENT:
@@ -1198,6 +1209,32 @@ def _theme_colours(workbook) -> list[str]:
     return colours
 
 
+def _theme_fonts(workbook) -> dict[str, str]:
+    """The fonts of the workbook's theme ("major" for headings, "minor" for body text) where one is a symbol font (attack
+    round 9, A23: a theme whose body font is Wingdings draws every cell in the theme font as pictograms): the first
+    typeface of the font (Latin, East Asian, complex script) that is."""
+    from openpyxl.xml.functions import fromstring
+
+    data = getattr(workbook, "loaded_theme", None)
+    found: dict[str, str] = {}
+    if not data:
+        return found
+    try:
+        root = fromstring(data)
+    except Exception:  # noqa: BLE001 - refused by _theme_colours, which reads the theme first
+        return found
+    for kind in ("major", "minor"):
+        for scheme in root.iter(f"{_DRAWING}{kind}Font"):
+            for child in scheme:
+                face = child.get("typeface") or ""
+                if child.tag in (f"{_DRAWING}latin", f"{_DRAWING}ea", f"{_DRAWING}cs") and SYMBOL_FONT_NAMES.search(face):
+                    found.setdefault(kind, face)
+    return found
+
+
+_SYMBOL_CHARSET = 2  # a font's <charset>: Windows' SYMBOL_CHARSET
+
+
 def _tables_at(tables: list[_Table], row: int) -> tuple[int, int, list[_Table]]:
     """The tables a row lies in, and the rows from it on that lie in the same ones: (row, last row, tables)."""
     inside = [t for t in tables if t.box[0] <= row <= t.box[2]]
@@ -1311,9 +1348,9 @@ _ROTATED = "de tekst staat gedraaid of verticaal (Afdrukstand), zodat Excel in e
 def _symbol_font(name) -> str | None:
     """Why a font hides text (attack round 9, A23): a symbol or pictogram font (Wingdings, Webdings, Symbol, ...; the
     one list in ``symbolfonts.py``) draws pictograms or Greek letters where the site publishes the letters."""
-    if name is None or not SYMBOL_FONT_NAMES.search(str(getattr(name, "val", name))):
+    if name is None or not SYMBOL_FONT_NAMES.search(str(name)):
         return None
-    return f"het lettertype '{_short(str(getattr(name, 'val', name)), 40)}' tekent symbolen of pictogrammen in plaats van letters"
+    return f"het lettertype '{_short(str(name), 40)}' tekent symbolen of pictogrammen in plaats van letters"
 
 
 def _small(size) -> bool:

@@ -224,16 +224,16 @@ def test_ordinary_sheet_defaults_are_accepted(make_package, settings):
     assert xlsx_inventory_package(make_package, _sheet_format(**settings))[1] == []
 
 
-def _raw(old: bytes, new: bytes):
-    """Replace XML in the sheet part as written by openpyxl (values openpyxl will not write)."""
+def _raw(old: bytes, new: bytes, part: str = "xl/worksheets/sheet1.xml"):
+    """Replace XML in a part as written by openpyxl (values openpyxl will not write)."""
 
     def rewrite(path):
         import zipfile
 
         with zipfile.ZipFile(path) as archive:
             parts = {info.filename: archive.read(info) for info in archive.infolist()}
-        assert old in parts["xl/worksheets/sheet1.xml"]
-        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(old, new)
+        assert old in parts[part]
+        parts[part] = parts[part].replace(old, new, 1)
         with zipfile.ZipFile(path, "w") as archive:
             for name, data in parts.items():
                 archive.writestr(name, data)
@@ -243,8 +243,10 @@ def _raw(old: bytes, new: bytes):
 
 @pytest.mark.parametrize("value", ["NaN", "INF", "-inf"])
 def test_a_row_height_or_column_width_that_is_no_number_is_refused(make_package, value):
-    _, found = xlsx_inventory_package(make_package, _row3(15), _raw(b'ht="15"', f'ht="{value}"'.encode()))
+    _, found = xlsx_inventory_package(make_package, _row3(15), _raw(b' ht="15"', f' ht="{value}"'.encode()))
     assert ["de rijhoogte is onleesbaar" in p.message for p in found] == [True]
+    _, found = xlsx_inventory_package(make_package, _b3(), _raw(b'defaultRowHeight="15"', f'defaultRowHeight="{value}"'.encode()))
+    assert {"de rijhoogte is onleesbaar" in p.message for p in found} == {True} and len(found) == 3  # rows 2-4
     _, found = xlsx_inventory_package(make_package, _b3(), _raw(b'width="30"', f'width="{value}"'.encode()))
     assert ["de kolombreedte is onleesbaar" in p.message for p in found] == [True]
 
@@ -334,3 +336,27 @@ def test_a_phone_number_with_a_middle_dot_refuses_an_inventory_title_and_the_sum
         ("inventaris.csv", "rij 2, kolom 'document'", "persoonsgegeven.telefoon"),
         ("besluit.md", "samenvatting", "persoonsgegeven.telefoon"),
     ]
+
+
+# -- A23 continued: the theme's fonts and the symbol character set -------------------------------------------------------
+def test_a_theme_whose_body_font_is_a_symbol_font_is_refused(make_package):
+    """openpyxl writes every cell in the theme's body font (``<scheme val="minor"/>``): Excel then draws the theme's
+    typeface, whatever name the cell's font has."""
+    minor = _raw(
+        b'<a:minorFont>\n        <a:latin typeface="Calibri"',
+        b'<a:minorFont><a:latin typeface="Wingdings"',
+        "xl/theme/theme1.xml",
+    )
+    _, found = xlsx_inventory_package(make_package, _b3(), minor)
+    assert found and {p.code for p in found} == {"inventaris.verborgen_cel"}
+    assert all("het lettertype 'Wingdings' tekent symbolen" in p.message for p in found)
+
+
+def test_a_font_with_the_symbol_character_set_is_refused(make_package):
+    text = _one_hidden_b3(xlsx_inventory_package(make_package, _b3(font=Font(name="Calibri", charset=2)))[1])
+    assert "de tekenset 'Symbol'" in text
+
+
+def test_a_theme_with_ordinary_fonts_and_western_charset_is_accepted(make_package):
+    decision, found = xlsx_inventory_package(make_package, _b3(font=Font(name="Calibri", charset=0, scheme="minor")))
+    assert found == [] and decision.inventory[1].title == "E-mail over planning"
