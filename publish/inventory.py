@@ -515,7 +515,7 @@ def _sheet_rows(sheet, unseen: _Unseen):
                 if size and not reason:
                     reason = _shrunk(value, size, width_of[cell["column"]])
                 if not reason and isinstance(value, str) and "\n" in value.strip():
-                    reason = _below_row(value, parser.row_dimensions.get(str(number)), looks.font_size(style_id))
+                    reason = _below_row(value, None if height is None else {"ht": height}, looks.font_size(style_id))
                 if reason:
                     unseen.cells.setdefault(number, []).append((position, reason))
                 if cell.get("formula"):
@@ -659,8 +659,9 @@ _LINE_HEIGHT = 1.3  # a line of text takes about 1.3 times the font size (Calibr
 
 def _below_row(value: str, row: dict | None, size: float) -> str | None:
     """Whether a text with line breaks has more lines than its row shows: with a row height set (``ht``), Excel shows
-    as many lines as fit and cuts off the rest (attack round 8, A09: a name eight lines down in a one-line row). A row
-    without a height of its own is not judged here (Excel fits it to the text); a title with more than one line break
+    as many lines as fit and cuts off the rest (attack round 8, A09: a name eight lines down in a one-line row), also
+    with the sheet's own default height (``customHeight``, round 9). A row without a height is not judged here (Excel
+    fits it to the text); a title with more than one line break
     is refused for both formats in ``package.py``."""
     if not row or row.get("ht") is None:
         return None

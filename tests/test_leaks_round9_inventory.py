@@ -193,6 +193,16 @@ def test_a_low_default_row_height_hides_the_rows_without_their_own(make_package)
     assert "de rij is 3 punt hoog" in found[0].message
 
 
+def test_lines_below_a_row_of_the_sheets_default_height_are_refused(make_package):
+    def change(ws):
+        _sheet_format(defaultRowHeight=15, customHeight=True)(ws)
+        ws["B3"] = "Overleg\nmet de gemeente"
+        ws["B3"].alignment = Alignment(wrap_text=True)
+
+    (error,) = xlsx_inventory_package(make_package, change)[1]
+    assert error.location == "rij 3, kolom 'Document' (cel B3)" and "de tekst telt 2 regels" in error.message
+
+
 def test_zero_height_hides_the_rows_without_their_own(make_package):
     found = xlsx_inventory_package(make_package, _sheet_format(zeroHeight=True))[1]
     assert [p.location.split(",")[0] for p in found] == ["rij 3", "rij 4"]
