@@ -1612,7 +1612,8 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
             relpath,
             where,
             f"{'deze cel is' if len(cells) == 1 else 'deze cellen zijn'} in Excel niet te zien ({reason}), maar zou"
-            f"{'' if len(cells) == 1 else 'den'} wel gepubliceerd worden. Wie de inventaris goedkeurde, heeft de inhoud dus niet gezien.",
+            f"{'' if len(cells) == 1 else 'den'} wel gepubliceerd worden. Wie de inventaris goedkeurde, heeft de inhoud dus niet gezien."
+            + (f" Werkblad: '{table.sheet}'." if table.sheet else ""),
             _unseen_fix(reason),
             "inventaris.verborgen_cel",
         )

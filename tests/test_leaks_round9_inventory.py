@@ -51,7 +51,9 @@ def _one_hidden_b3(found) -> str:
         "inventaris.xlsx",
         "rij 3, kolom 'Document' (cel B3)",
     )
-    assert "in Excel niet te zien" in error.message and "opnieuw goedkeuren" in error.fix
+    assert (
+        "in Excel niet te zien" in error.message and "Werkblad: 'Sheet'." in error.message and "opnieuw goedkeuren" in error.fix
+    )
     return error.message + " | " + error.fix
 
 
