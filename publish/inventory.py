@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problems, row_ranges
+from .symbolfonts import SYMBOL_FONT_NAMES
 
 # The one table of columns: canonical name -> header names it is recognised by (compared by
 # ``header_key``: lower case, letters and digits only). The first alias is the name shown in messages.
@@ -231,10 +233,46 @@ def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLim
             ) from None
 
     try:
-        return _from_sheets([(None, rows())], relpath, problems, limits)
+        table = _from_sheets([(None, rows())], relpath, problems, limits)
     except _Unreadable as exc:
         problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
         return None
+    return table if table is None or _no_csv_formulas(table, relpath, problems) else None
+
+
+# A cell Excel reads as a number although it starts like a formula ("-5", "+31", "-1.250,50"), or a lone dash (Excel
+# shows it as it is; inventories write it for "none").
+_PLAIN_NUMBER = re.compile(r"[-+]?[ ]*\d[\d.,]*|-")
+
+
+def _no_csv_formulas(table: RawTable, relpath: str, problems: Problems) -> bool:
+    """Refuse a CSV cell the site reads that Excel would run as a formula (attack round 9, A21): opened in Excel,
+    ``="Mailwisseling"&T(N("J. Vermeulen"))`` shows only ``Mailwisseling``, the site would publish the formula's text.
+    The .xlsx reader refuses formulas too (``inventaris.formule``). Cells starting with ``= + - @``, a tab or a carriage
+    return (``opendata.FORMULA_START``) are refused, except a plain number or a lone dash. Returns whether none was."""
+    from .opendata import FORMULA_START
+
+    found: dict[str, list[int]] = {}
+    for number, values in table.rows:
+        for column in table.columns:
+            value = values.get(column)
+            if isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value.strip()):
+                found.setdefault(column, []).append(number)
+    for column, numbers in found.items():
+        first = next(v for n, v in table.rows if n == numbers[0]).get(column)
+        problems.error(
+            relpath,
+            f"rij {row_ranges(numbers)}, kolom '{table.columns[column]}'",
+            f"{'deze cel begint' if len(numbers) == 1 else 'deze cellen beginnen'} met '{str(first)[:1].strip() or 'een tab'}' "
+            f"(bijvoorbeeld '{_short(str(first), 40)}'). Excel leest zo'n cel als formule en toont de uitkomst, de site zou "
+            "de tekst publiceren zoals hij in het bestand staat: wie de inventaris in Excel goedkeurde, heeft iets anders "
+            "gezien dan wat gepubliceerd wordt.",
+            "Laat de tekst niet met =, +, - of @ beginnen (haal het teken weg of zet er een woord voor; een formule "
+            "vervangt u door de tekst die Excel toont), of lever de inventaris aan als .xlsx met alleen waarden, en laat "
+            "het pakket opnieuw goedkeuren.",
+            "inventaris.formule",
+        )
+    return not found
 
 
 def _delimiter(text: str) -> str:
@@ -429,9 +467,9 @@ def _sheet_rows(sheet, unseen: _Unseen):
             timedelta_formats=workbook._timedelta_formats,
         )
         expected = 1
-        hidden_columns: set[int] | None = None
+        hidden_columns: dict[int, str] | None = None
         widths: tuple[float, list[tuple[int, int, float]]] = (_DEFAULT_WIDTH, [])
-        width_of: dict[int, float] = {}  # column -> width, for the columns with a shrinking cell
+        width_of: dict[int, float] = {}  # column -> width
         segment: tuple[int, int, list[_Table]] = (0, -1, [])  # rows first to last lie in the same tables
         for number, cells in parser.parse():
             if number > EXCEL_MAX_ROW:  # openpyxl fills gaps row by row: <row r="2000000000"> would never end
@@ -447,7 +485,7 @@ def _sheet_rows(sheet, unseen: _Unseen):
             for empty in range(expected, number):
                 yield empty, []
             expected = number + 1
-            row_reason = _hidden_row(parser.row_dimensions.get(str(number)))
+            row_reason, height = _row_height(parser.row_dimensions.get(str(number)), getattr(parser, "sheet_format", None))
             width = max((c["column"] for c in cells), default=0)
             values: list = [None] * width
             if tables and not segment[0] <= number <= segment[1]:
@@ -462,7 +500,10 @@ def _sheet_rows(sheet, unseen: _Unseen):
                     continue
                 style_id = cell.get("style_id", 0)
                 used_styles.add(style_id)
-                reason = row_reason or ("de kolom is verborgen" if cell["column"] in hidden_columns else None)
+                reason = row_reason or (_low_row(height, looks.font_size(style_id)) if height is not None else None)
+                if cell["column"] not in width_of:
+                    width_of[cell["column"]] = _width(widths, cell["column"])
+                reason = reason or hidden_columns.get(cell["column"]) or _narrow(width_of[cell["column"]])
                 table = next((t for t in in_tables if t.box[1] <= cell["column"] <= t.box[3]), None)
                 if table is None:
                     reason = reason or looks.hides(style_id, value)
@@ -472,17 +513,18 @@ def _sheet_rows(sheet, unseen: _Unseen):
                 reason = reason or (looks.runs_hide(style_id, fonts) if fonts else None)
                 size = looks.shrinks(style_id)
                 if size and not reason:
-                    if cell["column"] not in width_of:
-                        width_of[cell["column"]] = _width(widths, cell["column"])
                     reason = _shrunk(value, size, width_of[cell["column"]])
                 if not reason and isinstance(value, str) and "\n" in value.strip():
-                    reason = _below_row(value, parser.row_dimensions.get(str(number)), looks.font_size(style_id))
+                    reason = _below_row(value, None if height is None else {"ht": height}, looks.font_size(style_id))
                 if reason:
                     unseen.cells.setdefault(number, []).append((position, reason))
                 if cell.get("formula"):
                     unseen.cells.setdefault(number, []).append((position, _FORMULA))
             yield number, values
-    if hidden_columns is not None and _hidden_columns(parser.column_dimensions) != hidden_columns:
+    if hidden_columns is not None and (
+        _hidden_columns(parser.column_dimensions) != hidden_columns
+        or repr(_column_widths(parser.column_dimensions, getattr(parser, "sheet_format", None))) != repr(widths)
+    ):
         raise _Unreadable(  # Excel writes <cols> before the cells; later ones would judge rows already read
             f"werkblad '{sheet.title}'",
             "de kolominstellingen staan na de cellen: het bestand is beschadigd.",
@@ -496,33 +538,69 @@ def _sheet_rows(sheet, unseen: _Unseen):
 _HIDDEN = ("1", "true")
 
 
-def _hidden_row(attributes: dict | None) -> str | None:
-    if not attributes:
-        return None
+_LOWEST_ROW = 0.7  # a row lower than this times the font size cuts the letters off: only a sliver of them shows
+_NARROWEST_COLUMN = 2.0  # characters: a narrower column shows at most a letter of its text
+
+
+def _row_height(attributes: dict | None, sheet_format) -> tuple[str | None, float | None]:
+    """Why a row hides every cell (or None), and its height in points when the file sets one (judged per cell against
+    its font by ``_low_row``; None: Excel fits the row to its text). A row without a height of its own takes the
+    sheet's (``<sheetFormatPr>``): hidden with ``zeroHeight``, ``defaultRowHeight`` with ``customHeight`` (attack round
+    9, A26)."""
+    attributes = attributes or {}
     if str(attributes.get("hidden", "")).lower() in _HIDDEN:
-        return "de rij is verborgen"
+        return "de rij is verborgen", None
+    height = attributes.get("ht")
+    if height is None:
+        if sheet_format is None:
+            return None, None
+        if getattr(sheet_format, "zeroHeight", None):
+            return "de rij is verborgen: het werkblad verbergt alle rijen zonder eigen hoogte (zeroHeight)", None
+        height = getattr(sheet_format, "defaultRowHeight", None)
+        if not getattr(sheet_format, "customHeight", None) and math.isfinite(_number(height)):
+            return None, None
     try:
-        if float(attributes.get("ht", 15)) < 2:
-            return "de rij is zo laag dat niets te zien is"
-    except ValueError:
-        return "de rijhoogte is onleesbaar"
+        points = float(height)
+    except (TypeError, ValueError):
+        return "de rijhoogte is onleesbaar", None
+    if not math.isfinite(points):
+        return "de rijhoogte is onleesbaar", None
+    if points < 2:
+        return "de rij is zo laag dat niets te zien is", None
+    return None, points
+
+
+def _low_row(height: float, size: float) -> str | None:
+    """Whether a row of ``height`` points is too low for letters of ``size`` points (attack round 9, A18: a 3 pt row shows
+    a sliver of 11 pt text)."""
+    if height >= _LOWEST_ROW * size:
+        return None
+    return f"de rij is {_points(height)} punt hoog, te laag voor letters van {_points(size)} punt: er is maar een streepje van te zien"
+
+
+def _narrow(width: float) -> str | None:
+    """Whether a column of ``width`` characters is too narrow to show its text (attack round 9, A18, A26)."""
+    if not math.isfinite(width):
+        return "de kolombreedte is onleesbaar"
+    if width < _NARROWEST_COLUMN:
+        return f"de kolom is maar {_points(width)} tekens breed: er is hoogstens een letter van te zien"
     return None
 
 
-def _hidden_columns(dimensions: dict) -> set[int]:
-    """Column numbers (1-based) that are hidden or too narrow to show anything."""
+def _points(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _hidden_columns(dimensions: dict) -> dict[int, str]:
+    """Column numbers (1-based) that are hidden, with why (a width too narrow is judged per cell: ``_narrow``)."""
     from openpyxl.utils import column_index_from_string
 
-    hidden: set[int] = set()
+    hidden: dict[int, str] = {}
     for attributes in dimensions.values():
-        try:
-            narrow = float(attributes.get("width", 9)) < 0.5
-        except ValueError:
-            narrow = True
-        if str(attributes.get("hidden", "")).lower() in _HIDDEN or narrow:
+        if str(attributes.get("hidden", "")).lower() in _HIDDEN:
             first = int(attributes.get("min") or column_index_from_string(attributes["index"]))
             last = min(int(attributes.get("max") or first), 16_384)  # Excel's last column XFD
-            hidden.update(range(first, last + 1))
+            hidden.update(dict.fromkeys(range(first, last + 1), "de kolom is verborgen"))
     return hidden
 
 
@@ -534,10 +612,12 @@ def _column_widths(dimensions: dict, sheet_format) -> tuple[float, list[tuple[in
     it names (columns 1-based)."""
     from openpyxl.utils import column_index_from_string
 
-    default = _number(getattr(sheet_format, "defaultColWidth", None))
+    given = getattr(sheet_format, "defaultColWidth", None)
     base = getattr(sheet_format, "baseColWidth", None)
-    if not default:
-        default = _number(base) + 0.71 if base is not None else _DEFAULT_WIDTH  # Excel adds the cell's margins
+    if given is not None:
+        default = _width_number(given)
+    else:
+        default = _width_number(base) + 0.71 if base is not None else _DEFAULT_WIDTH  # Excel adds the cell's margins
     ranges = []
     for attributes in dimensions.values():
         try:
@@ -545,8 +625,16 @@ def _column_widths(dimensions: dict, sheet_format) -> tuple[float, list[tuple[in
             last = int(attributes.get("max") or first)
         except (KeyError, ValueError):
             continue
-        ranges.append((first, last, _number(attributes["width"]) if attributes.get("width") is not None else default))
+        ranges.append((first, last, _width_number(attributes["width"]) if attributes.get("width") is not None else default))
     return default, ranges
+
+
+def _width_number(value) -> float:
+    """A width as written; one that is no number is NaN (refused as unreadable by ``_narrow``)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _width(widths: tuple[float, list[tuple[int, int, float]]], column: int) -> float:
@@ -571,8 +659,9 @@ _LINE_HEIGHT = 1.3  # a line of text takes about 1.3 times the font size (Calibr
 
 def _below_row(value: str, row: dict | None, size: float) -> str | None:
     """Whether a text with line breaks has more lines than its row shows: with a row height set (``ht``), Excel shows
-    as many lines as fit and cuts off the rest (attack round 8, A09: a name eight lines down in a one-line row). A row
-    without a height of its own is not judged here (Excel fits it to the text); a title with more than one line break
+    as many lines as fit and cuts off the rest (attack round 8, A09: a name eight lines down in a one-line row), also
+    with the sheet's own default height (``customHeight``, round 9). A row without a height is not judged here (Excel
+    fits it to the text); a title with more than one line break
     is refused for both formats in ``package.py``."""
     if not row or row.get("ht") is None:
         return None
@@ -672,6 +761,7 @@ class _CellLooks:
         self.workbook = workbook
         self.palette = list(getattr(workbook, "_colors", None) or [])
         self.theme = _theme_colours(workbook)
+        self.theme_fonts = _theme_fonts(workbook)
         self.known: dict[tuple[int, str], _Look] = {}
         self.verdicts: dict[tuple[int, str], str | None] = {}
         self.dxfs = list(getattr(getattr(workbook, "_differential_styles", None), "styles", None) or [])
@@ -797,11 +887,24 @@ class _CellLooks:
         for font in fonts:
             if _small(getattr(font, "sz", None)):
                 return "een deel van de tekst is te klein om te lezen"
+            symbol = self.symbol_font(font)
+            if symbol:
+                return f"een deel van de tekst: {symbol}"
             if getattr(font, "color", None) is not None:
                 ink = self.colour(font.color, "000000")
                 if any(_contrast(ink, paper) < _LEAST_CONTRAST for paper in look.papers):
                     return "een deel van de tekst heeft (bijna) de kleur van de cel"
         return None
+
+    def symbol_font(self, font) -> str | None:
+        """Why a cell's font or a run's font draws symbols instead of letters (or None): its name (a run's ``rFont``), or
+        for a font of the theme (``<scheme val="minor"/>``: Excel then uses the theme's font, whatever the name says)
+        the theme's; or the symbol character set (``<charset val="2"/>``)."""
+        scheme = str(getattr(font, "scheme", None) or "")
+        name = self.theme_fonts.get(scheme) or getattr(font, "rFont", None) or getattr(font, "name", None)
+        if _number(getattr(font, "charset", None)) == _SYMBOL_CHARSET:
+            return "het lettertype gebruikt de tekenset 'Symbol' en tekent symbolen in plaats van letters"
+        return _symbol_font(name)
 
     def look(self, style_id: int, kind: str) -> _Look:
         """How a style draws a value of one kind (``_value_kind``)."""
@@ -828,6 +931,10 @@ class _CellLooks:
         reason, format_ink = _format_look(number_format, kind, self.palette) if number_format is not None else (None, None)
         if reason is None and font is not None and _small(font.sz):
             reason = "de letters zijn te klein om te lezen"
+        if reason is None and font is not None:
+            reason = self.symbol_font(font)
+        if reason is None and kind == "text" and alignment is not None and _number(getattr(alignment, "textRotation", 0)):
+            reason = _ROTATED
         if reason is None and alignment is not None and _number(getattr(alignment, "indent", 0)) > _LARGEST_INDENT:
             reason = "de tekst is zo ver ingesprongen dat hij buiten de cel valt"
         return _Look((format_ink or ink,), papers, reason)
@@ -1103,6 +1210,32 @@ def _theme_colours(workbook) -> list[str]:
     return colours
 
 
+def _theme_fonts(workbook) -> dict[str, str]:
+    """The fonts of the workbook's theme ("major" for headings, "minor" for body text) where one is a symbol font (attack
+    round 9, A23: a theme whose body font is Wingdings draws every cell in the theme font as pictograms): the first
+    typeface of the font (Latin, East Asian, complex script) that is."""
+    from openpyxl.xml.functions import fromstring
+
+    data = getattr(workbook, "loaded_theme", None)
+    found: dict[str, str] = {}
+    if not data:
+        return found
+    try:
+        root = fromstring(data)
+    except Exception:  # noqa: BLE001 - refused by _theme_colours, which reads the theme first
+        return found
+    for kind in ("major", "minor"):
+        for scheme in root.iter(f"{_DRAWING}{kind}Font"):
+            for child in scheme:
+                face = child.get("typeface") or ""
+                if child.tag in (f"{_DRAWING}latin", f"{_DRAWING}ea", f"{_DRAWING}cs") and SYMBOL_FONT_NAMES.search(face):
+                    found.setdefault(kind, face)
+    return found
+
+
+_SYMBOL_CHARSET = 2  # a font's <charset>: Windows' SYMBOL_CHARSET
+
+
 def _tables_at(tables: list[_Table], row: int) -> tuple[int, int, list[_Table]]:
     """The tables a row lies in, and the rows from it on that lie in the same ones: (row, last row, tables)."""
     inside = [t for t in tables if t.box[0] <= row <= t.box[2]]
@@ -1210,6 +1343,17 @@ def _run_fonts(node) -> list:
     return fonts
 
 
+_ROTATED = "de tekst staat gedraaid of verticaal (Afdrukstand), zodat Excel in een gewone rij maar een paar letters toont"
+
+
+def _symbol_font(name) -> str | None:
+    """Why a font hides text (attack round 9, A23): a symbol or pictogram font (Wingdings, Webdings, Symbol, ...; the
+    one list in ``symbolfonts.py``) draws pictograms or Greek letters where the site publishes the letters."""
+    if name is None or not SYMBOL_FONT_NAMES.search(str(name)):
+        return None
+    return f"het lettertype '{_short(str(name), 40)}' tekent symbolen of pictogrammen in plaats van letters"
+
+
 def _small(size) -> bool:
     return size is not None and _number(size) < _SMALLEST_FONT
 
@@ -1244,22 +1388,40 @@ def _format_sections(number_format: str) -> list[dict]:
     colour it names. Quoted text and '\\x' show their characters; '_x' is a space as wide as x; '*x' repeats x
     (nothing visible for a space); '[...]' is a colour, a condition or a locale and shows nothing."""
     sections: list[dict[str, Any]] = []
-    current: dict[str, Any] = {"visible": False, "text": False, "colour": None, "condition": False}
+
+    def fresh() -> dict[str, Any]:
+        # "texts": how often the value itself ('@') is shown; "literal": fixed text (also spaces) or '\\x' escapes;
+        # "fill": a '*x' repeat; "pads": '_x' spaces as wide as x
+        return {
+            "visible": False,
+            "text": False,
+            "colour": None,
+            "condition": False,
+            "texts": 0,
+            "literal": False,
+            "fill": False,
+            "pads": 0,
+        }
+
+    current = fresh()
     i, n = 0, len(number_format)
     while i < n:
         char = number_format[i]
         if char == ";":
             sections.append(current)
-            current = {"visible": False, "text": False, "colour": None, "condition": False}
+            current = fresh()
         elif char == '"':
             end = number_format.find('"', i + 1)
             end = n if end < 0 else end
             current["visible"] = current["visible"] or bool(number_format[i + 1 : end].strip())
+            current["literal"] = current["literal"] or end > i + 1
             i = end
         elif char in "\\*":
             current["visible"] = current["visible"] or bool(number_format[i + 1 : i + 2].strip())
+            current["fill" if char == "*" else "literal"] = True
             i += 1
         elif char == "_":
+            current["pads"] += 1
             i += 1
         elif char == "[":
             end = number_format.find("]", i + 1)
@@ -1272,9 +1434,11 @@ def _format_sections(number_format: str) -> list[dict]:
             i = end
         elif char == "@" or number_format[i : i + 7].lower() == "general":  # "General" shows text as it is too
             current["visible"] = current["text"] = True
+            current["texts"] += 1
             i += 0 if char == "@" else 6
-        elif not char.isspace():
-            current["visible"] = True
+        else:  # any other character is shown as it is, a space too
+            current["visible"] = current["visible"] or not char.isspace()
+            current["literal"] = True
         i += 1
     sections.append(current)
     return sections
@@ -1293,6 +1457,13 @@ def _format_look(number_format: str, kind: str, palette: Sequence) -> tuple[str 
             return f"de getalnotatie '{number_format}' toont niets", None
         if not section["text"]:
             return f"de getalnotatie '{number_format}' toont een vaste tekst in plaats van de inhoud", None
+        added = _format_additions(section)
+        if added:
+            return (
+                f"de getalnotatie '{_format_shown(number_format)}' zet {added} bij de tekst: Excel toont die in plaats van "
+                "(een deel van) de inhoud, of duwt de inhoud buiten de cel",
+                None,
+            )
         return None, _format_colour(section["colour"], palette)
     shown = sections[:3] if len(sections) > 1 else sections[:1]
     if kind != "any" and len(sections) > 1 and not any(s["condition"] for s in shown):
@@ -1302,6 +1473,32 @@ def _format_look(number_format: str, kind: str, palette: Sequence) -> tuple[str 
         return f"de getalnotatie '{number_format}' toont niets", None
     colours = [c for c in (_format_colour(s["colour"], palette) for s in shown) if c]
     return None, (min(colours, key=lambda c: _contrast(c, "FFFFFF")) if colours else None)
+
+
+_MOST_PADS = 2  # '_x' paddings a text section may have: Excel's accounting formats put one on each side ("_ @_ ")
+
+
+def _format_additions(section: dict) -> str | None:
+    """What a number format's text section shows besides the cell's text (attack round 9, A17: a fixed title and 120
+    spaces before '@' show the fixed title, and the real one starts past the edge of the cell): fixed text or spaces,
+    escaped characters, a fill that repeats a character, more paddings than Excel's own formats use, the text twice.
+    None when the section shows only the text (with a colour, a condition or a locale)."""
+    found = []
+    if section["literal"]:
+        found.append("vaste tekst of spaties")
+    if section["fill"]:
+        found.append("een opvulling (*)")
+    if section["pads"] > _MOST_PADS:
+        found.append(f"{section['pads']} opvulspaties (_)")
+    if section["texts"] > 1:
+        found.append("de inhoud meer dan eens")
+    return " en ".join(found) or None
+
+
+def _format_shown(number_format: str) -> str:
+    """A number format for a message: a run of spaces counted, a long format cut off."""
+    shown = re.sub(r" {4,}", lambda m: f"[{len(m.group())} spaties]", number_format)
+    return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
 def _format_colour(name: str | None, palette: Sequence) -> str | None:
@@ -1415,7 +1612,8 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
             relpath,
             where,
             f"{'deze cel is' if len(cells) == 1 else 'deze cellen zijn'} in Excel niet te zien ({reason}), maar zou"
-            f"{'' if len(cells) == 1 else 'den'} wel gepubliceerd worden. Wie de inventaris goedkeurde, heeft de inhoud dus niet gezien.",
+            f"{'' if len(cells) == 1 else 'den'} wel gepubliceerd worden. Wie de inventaris goedkeurde, heeft de inhoud dus niet gezien."
+            + (f" Werkblad: '{table.sheet}'." if table.sheet else ""),
             _unseen_fix(reason),
             "inventaris.verborgen_cel",
         )
@@ -1711,6 +1909,31 @@ def _unseen_fix(reason: str) -> str:
         return (
             "Maak de rij zo hoog dat alle regels te zien zijn (Start > Opmaak > Rijhoogte automatisch aanpassen), of zet "
             "de tekst op minder regels, en laat het pakket opnieuw goedkeuren."
+        )
+    if "getalnotatie" in reason:
+        return (
+            "Zet de getalnotatie van de cel op 'Standaard' of 'Tekst' (Start > Getal, of Cellen opmaken > Getal), controleer "
+            "de tekst die nu in de cel te zien is en laat het pakket opnieuw goedkeuren."
+        )
+    if "lettertype" in reason:
+        return (
+            "Geef de cel (en elk deel van de tekst erin) een gewoon lettertype zoals Calibri of Arial (Start > Lettertype), "
+            "controleer de tekst die dan te zien is en laat het pakket opnieuw goedkeuren."
+        )
+    if reason == _ROTATED:
+        return (
+            "Zet de afdrukstand van de tekst op 0 graden (Cellen opmaken > Uitlijning > Afdrukstand), controleer de hele "
+            "tekst en laat het pakket opnieuw goedkeuren."
+        )
+    if reason.startswith("de rij is") and "punt hoog" in reason or "zeroHeight" in reason or "rijhoogte" in reason:
+        return (
+            "Geef de rij een normale hoogte (selecteer de rijen, Start > Opmaak > Rijhoogte automatisch aanpassen, of "
+            "Rijhoogte 15), controleer de tekst die dan te zien is en laat het pakket opnieuw goedkeuren."
+        )
+    if "tekens breed" in reason or "kolombreedte" in reason:
+        return (
+            "Maak de kolom breed genoeg voor de tekst (Start > Opmaak > Kolombreedte automatisch aanpassen), controleer de "
+            "tekst die dan te zien is en laat het pakket opnieuw goedkeuren."
         )
     if "Tekst passend maken" in reason:
         return (

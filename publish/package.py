@@ -150,6 +150,8 @@ class _Loader:
                 text, METADATA_FILE, f"veld '{key}'", (f.code if f is not None and f.pattern else None) or "tekst.stuurteken"
             ):
                 return None
+            if self.spaced_out(text, f"veld '{key}'"):
+                return None
             if "\n" in text and key in ("kenmerk", "titel", "organisatie"):
                 self.err(
                     METADATA_FILE,
@@ -196,13 +198,10 @@ class _Loader:
         title is one line (at most two), and an inventory row is usually one line high."""
         run = _SPACE_RUN.search(text)
         if run is not None:
-            kinds = sorted({f"U+{ord(c):04X}" for c in run.group()} - {"U+0020"})
             self.err(
                 file,
                 location,
-                f"de tekst bevat {len(run.group())} spaties achter elkaar"
-                + (f" (ook harde spaties: {', '.join(kinds)})" if kinds else "")
-                + f", na '{_clip(text[: run.start()])}'. In Excel duwen ze de rest van de tekst buiten de kolom, zodat "
+                _space_run_message(text, run) + "In Excel duwen ze de rest van de tekst buiten de kolom, zodat "
                 "wie de inventaris goedkeurde die niet zag; de site publiceert de hele tekst.",
                 "Vervang de reeks spaties door één spatie (in Excel: Zoeken en vervangen), controleer de tekst die erachter "
                 "stond en laat het pakket opnieuw goedkeuren.",
@@ -219,6 +218,30 @@ class _Loader:
                 "controleer de tekst die eronder stond en laat het pakket opnieuw goedkeuren.",
                 "inventaris.titel_regels",
             )
+
+    def spaced_out(self, text: str, location: str, markdown: bool = False) -> bool:
+        """True (with a problem) when a text of besluit.md has a run of spaces inside a line that pushes the rest out of
+        sight (attack round 9, A22: the rule of ``inventaris.spaties``, ``_SPACE_RUN``): an editor without soft wrap, or a
+        diff, shows ``Besluit op uw verzoek`` and 250 spaces; the site collapses them and publishes the rest. Spaces at the
+        start of a line (indentation) are not judged; in the Markdown summary neither are spaces before a '|' (the
+        padding of a table's cells)."""
+        for number, line in enumerate(text.splitlines() or [""], start=1):
+            body = line.lstrip(_SPACES)
+            run = next((m for m in _SPACE_RUN.finditer(body) if not (markdown and body[m.end() : m.end() + 1] == "|")), None)
+            if run is None:
+                continue
+            self.err(
+                METADATA_FILE,
+                location + (f", regel {number}" if markdown else ""),
+                _space_run_message(body, run) + "In een editor zonder regelterugloop (en in de vergelijking van versies) "
+                "duwen ze de rest van de regel buiten beeld, zodat wie het besluit goedkeurde die niet zag; de site "
+                "publiceert de hele tekst.",
+                "Vervang de reeks spaties door één spatie, controleer de tekst die erachter stond en laat het pakket opnieuw "
+                "goedkeuren.",
+                "tekst.spaties",
+            )
+            return True
+        return False
 
     def within(self, text: str, limit: str, file: str, location: str, what: str) -> bool:
         """False (with a problem naming the limit and the length found) when ``text`` is too long."""
@@ -441,6 +464,7 @@ class _Loader:
             self.body = post.content  # too long: reported, and the fields are still checked
             self._character_references(post.content.strip())
             self._unseen_in_summary(post.content.strip())
+            self.spaced_out(post.content.strip(), "samenvatting", markdown=True)
         if not meta:
             self.err(
                 METADATA_FILE,
@@ -767,6 +791,8 @@ class _Loader:
             return []
         if any([self.unseen(t, METADATA_FILE, f"veld '{key}'", code) for t in texts]):
             return []
+        if any([self.spaced_out(t, f"veld '{key}'") for t in texts]):
+            return []
         return texts
 
     def _annexes(self, value, key: str = "bijlagen") -> list[Annex]:
@@ -813,6 +839,8 @@ class _Loader:
             elif not self.within(str(title).strip(), "title_chars", METADATA_FILE, f"{location}, 'titel'", "de titel"):
                 title = None
             elif self.unseen(str(title), METADATA_FILE, f"{location}, 'titel'"):
+                title = None
+            elif self.spaced_out(str(title).strip(), f"{location}, 'titel'"):
                 title = None
             file = self.file_field(item.get("bestand"), METADATA_FILE, f"{location}, 'bestand'", f"bijlage {i}", (".pdf",))
             if file is not None and title is not None and not isinstance(title, (dict, list)):
@@ -1303,6 +1331,16 @@ _ENCODING_FIX = (
     "verwijzing. Zulke verschillen ontstaan vaak als een bestand op een Mac is opgeslagen of gekopieerd. Keur het pakket "
     "daarna opnieuw goed."
 )
+
+
+def _space_run_message(text: str, run: re.Match) -> str:
+    """The start of the message about a run of spaces (``_SPACE_RUN``): how many, of which kinds, after what."""
+    kinds = sorted({f"U+{ord(c):04X}" for c in run.group()} - {"U+0020"})
+    return (
+        f"de tekst bevat {len(run.group())} spaties achter elkaar"
+        + (f" (ook harde spaties: {', '.join(kinds)})" if kinds else "")
+        + f", na '{_clip(text[: run.start()])}'. "
+    )
 
 
 def _encoding_difference(written: str, stored: str) -> str:

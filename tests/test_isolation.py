@@ -93,6 +93,9 @@ def _xlsx_inventory(pkg: Path, rows: list[list], truncate: bool = False) -> None
     ws.append(["nr", "document", "datum", "beoordeling", "gronden", "bestand"])
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text as written, also when it starts with '=' (openpyxl would make it a formula)
     raw = io.BytesIO()
     wb.save(raw)
     data = raw.getvalue()
@@ -134,16 +137,20 @@ def world(tmp_path_factory):
         meta = {"kenmerk": f"2024-0{next(kenmerk)}", **kw.pop("meta", {})}
         return make(name, meta=meta, **kw)
 
+    # Titles that look like formulas, as text cells of an .xlsx (Excel shows them as written; a CSV cell like this is
+    # refused, Excel would run it: round 9, A21): the published CSV and XLSX must keep them inert.
+    formula_rows = [
+        ["1", '=HYPERLINK("https://evil.example/","klik")', "2024-01-10", "openbaar", "", "documenten/1.pdf"],
+        ["2", "+31 6 formule", "2024-01-12", "deels openbaar", "5.1.2.e", "documenten/2.pdf"],
+        ["3", "@SUM(A1:A9)", "2024-01-15", "niet openbaar", "5.2.1", ""],
+        ["4", "-2+3", "2024-01-15", "niet openbaar", "5.2.1", ""],
+    ]
     good = make(
         "goed",
-        meta={"titel": "Goed besluit", "onderwerpen": ["verkeer"]},
-        rows=[
-            ["1", '=HYPERLINK("https://evil.example/","klik")', "2024-01-10", "openbaar", "", "documenten/1.pdf"],
-            ["2", "+31 6 formule", "2024-01-12", "deels openbaar", "5.1.2.e", "documenten/2.pdf"],
-            ["3", "@SUM(A1:A9)", "2024-01-15", "niet openbaar", "5.2.1", ""],
-            ["4", "-2+3", "2024-01-15", "niet openbaar", "5.2.1", ""],
-        ],
+        meta={"titel": "Goed besluit", "onderwerpen": ["verkeer"], "inventaris": "inventaris.xlsx"},
+        rows=formula_rows,
     )
+    _xlsx_inventory(good, formula_rows)
     bad = []
     for name, raw in (("datum-feb", "2025-02-30"), ("datum-maand", "2024-13-01"), ("datum-uur", "2024-04-29 25:00:00")):
         p = pkg(_bad(name, "besluit.md", "geen geldige datum"))

@@ -136,7 +136,7 @@ def _light_patterns(ws):
 
 def _ordinary_formats(ws):
     ws["B2"].number_format = "@"
-    ws["B3"].number_format = ';;;"Titel: "@'
+    ws["B3"].number_format = ";;;[Blue]@"  # a prefix such as ';;;"Titel: "@' is refused since round 9 (A17)
     ws["A2"].number_format = "#,##0 ;[Red]-#,##0 "
     ws["A3"].number_format = '0;-0;"nul";@'
     ws["A4"].number_format = "[Blue]0"
@@ -302,7 +302,7 @@ def test_a_csv_inventory_is_not_judged_by_excel_looks(make_package):
     pkg = make_package(meta={"inventaris": "inventaris.csv"})
     (pkg / "inventaris.csv").write_text(
         "Nr.;Document;Beoordeling;Weigeringsgronden;Bestand\n"
-        '1;"=""Verslag"" ;;;";Openbaar;;documenten/1.pdf\n'
+        '1;"Verslag "" ;;;";Openbaar;;documenten/1.pdf\n'  # a cell starting with '=' is a formula (round 9, A21)
         "2;E-mail over planning;Deels openbaar;5.1.2.e;documenten/2.pdf\n",
         encoding="utf-8",
     )

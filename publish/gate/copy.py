@@ -38,6 +38,7 @@ from decimal import Decimal
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from ..symbolfonts import SYMBOL_FONT_NAMES
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data
 from .timing import stage
@@ -4174,12 +4175,9 @@ def unknown_font_without_widths(font) -> bool:
     )
 
 
-# Names of symbol and pictogram fonts installed on readers' computers (Windows, macOS, Linux, office suites):
-# not embedded, a viewer that has the font draws its pictograms for codes the gate reads as letters.
-_SYMBOL_NAMES = re.compile(
-    r"symbol|dingbat|wingding|webding|marlett|mtextra|bookshelf|specialty|outlook|mdl2|fluenticons|emoji|awesome|icons",
-    re.IGNORECASE,
-)
+# Names of symbol and pictogram fonts (one list, ``publish/symbolfonts.py``): not embedded, a viewer that has the
+# font draws its pictograms for codes the gate reads as letters.
+_SYMBOL_NAMES = SYMBOL_FONT_NAMES
 _SYMBOLIC = 4  # /Flags bit 3: the font's own encoding, not the standard Latin character set
 _NONSYMBOLIC = 32  # /Flags bit 6
 

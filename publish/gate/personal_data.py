@@ -33,7 +33,11 @@ _NSEP = r"(?:[ ]?[-./][ ]?|[ ]?\n[ ]?|[ ])"
 # Between the digit groups of a phone number or BSN also a colon, a bar or a bracket ("06:12345678", "06|12345678",
 # "06(12345678)"); a BSN may have thousands commas ("111,222,333", no spaces: "12, 34, 56" is a list). Not for a
 # phone number: "01, 02, 03, 04, 05" is a list, not a number.
-_PSEP = r"(?:[ ]?[-./:|()][ ]?|[ ]?\n[ ]?|[ ])"
+# A phone number's groups may also be set apart by a dot in the middle of the line ("06·41827365": U+00B7, the bullet
+# U+2022, U+2219, U+2027, U+22C5, the katakana middle dot NFKC makes of U+FF65), a wave dash (U+301C; NFKC makes the
+# full-width tilde '~'), a tilde or an underscore (attack round 9, A27).
+_PGROUP = "\u00b7\u2022\u2219\u2027\u22c5\u30fb\u301c~_"
+_PSEP = rf"(?:[ ]?[-./:|(){_PGROUP}][ ]?|[ ]?\n[ ]?|[ ])"
 _BSEP = r"(?:[ ]?[-./:|()][ ]?|,|[ ]?\n[ ]?|[ ])"
 # The first digit comes first and the look-behinds after it, each with that digit at its end (``(?<!\d\d)`` after a
 # digit is ``(?<!\d)`` before it): the same matches, and the regex engine skips to the next digit instead of
@@ -60,7 +64,8 @@ IBAN_LENGTHS = {
 # Not part of a longer code: 978-0817638177 (ISBN), Z-0812345678 (zaaknummer), 00 05 64 69 66 66 09 (a
 # hex dump) are no phone numbers.
 PHONE = re.compile(
-    rf"(?<![\w+])(?<!\d[-/.:|])(?<!\d[ ][-/.:|][ ])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:{_PSEP})?(?:\(0\)(?:{_PSEP})?)?[1-9](?:{_PSEP}?\d){{8}}|0[1-9](?:{_PSEP}?\d){{8}})(?!\d|[ ]?[-/.:|][ ]?\d)"
+    rf"(?<![\w+])(?<!\d[-/.:|{_PGROUP}])(?<!\d[ ][-/.:|{_PGROUP}][ ])(?<!\d\d[ ])(?<![A-Za-z][-/_])((?:\+31|0031)(?:{_PSEP})?"
+    rf"(?:\(0\)(?:{_PSEP})?)?[1-9](?:{_PSEP}?\d){{8}}|0[1-9](?:{_PSEP}?\d){{8}})(?!\d|[ ]?[-/.:|{_PGROUP}][ ]?\d)"
 )
 # A phone number glued to the word that names it ("telefoonnummer0612345678"): only after these words, as a
 # number glued to other letters is usually a code ("DOC0612345678").
