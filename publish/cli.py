@@ -961,8 +961,8 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
             + f", {len(refused)} geweigerd"
             + (f" (waarvan {len(report.offline)} offline gehaald)" if report.offline else "")
             + f", {len(report.embargoed)} onder embargo, {len(report.withdrawn)} ingetrokken"
-            + f"; {pdfs} gecontroleerd ({checked - report.pdfs_parsed} uit de cache, "
-            f"{report.pdfs_parsed} opnieuw gelezen) in {dutch_number(round(report.timings.get('totaal', 0), 1))} s."
+            + f"; {pdfs} gecontroleerd ({dutch_number(checked - report.pdfs_parsed)} uit de cache, "
+            f"{dutch_number(report.pdfs_parsed)} opnieuw gelezen) in {dutch_number(round(report.timings.get('totaal', 0), 1))} s."
         )
     elif report.exit_code == EXIT_REFUSED and strict:
         click.echo(

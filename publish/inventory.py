@@ -1599,15 +1599,16 @@ def _all_seen(table: RawTable, unseen: _Unseen, relpath: str, problems: Problems
         groups.setdefault(key, []).append((number, position))
     for key, cells in list(groups.items())[:20]:
         reason, kind = key[0], key[1]
-        names = ", ".join(dict.fromkeys(f"'{table.columns[read[p]]}'" for _, p in cells))
+        named = dict.fromkeys(f"'{table.columns[read[p]]}'" for _, p in cells)
+        names = ("kolommen " if len(named) > 1 else "kolom ") + ", ".join(named)
         if kind == "rij":
-            where = f"rij {key[2]}, kolom {names}"
+            where = f"rij {key[2]}, {names}"
         elif kind == "kolom" and len(cells) > 1:
-            where = f"rij {row_ranges([n for n, _ in cells])}, kolom {names} (kolom {get_column_letter(key[2] + 1)})"
+            where = f"rij {row_ranges([n for n, _ in cells])}, {names} (kolom {get_column_letter(key[2] + 1)})"
         elif kind == "kolom":
-            where = f"rij {cells[0][0]}, kolom {names} (cel {get_column_letter(key[2] + 1)}{cells[0][0]})"
+            where = f"rij {cells[0][0]}, {names} (cel {get_column_letter(key[2] + 1)}{cells[0][0]})"
         else:
-            where = f"rij {key[2]}, kolom {names} (cel {get_column_letter(key[3] + 1)}{key[2]})"
+            where = f"rij {key[2]}, {names} (cel {get_column_letter(key[3] + 1)}{key[2]})"
         problems.error(
             relpath,
             where,

@@ -868,7 +868,7 @@ class Generator:
         out = []
         for key, title, label_of in (
             ("soort", "Soort", lambda v: [v.kind.plural] if self.mixed else []),
-            ("jaar", "Jaar", lambda v: [str(v.decision.year)]),
+            ("jaar", "Jaar van het besluit", lambda v: [str(v.decision.year)]),
             ("organisatie", "Organisatie", lambda v: [v.decision.organisation]),
             (
                 "uitkomst",

@@ -244,6 +244,8 @@ def test_every_page_of_a_list_is_reachable_newest_first_and_no_pager_link_is_dea
             pager = _pager(html)
             assert "van" not in re.sub(r"<[^>]+>", " ", pager), pager  # no "Pagina X van Y"
             assert pager.count('aria-current="page"') == 1
+            # The oldest page says so to everyone, not only to screen readers.
+            assert re.search(r'<span class="woo-sr">Pagina </span>1 \(oudste\)</', pager), pager
             for href in re.findall(r'href="([^"]+)"', pager):
                 target = (page.parent / href / "index.html").resolve()
                 assert target.is_file(), (page, href)
@@ -270,8 +272,11 @@ def test_a_withdrawn_decision_leaves_a_gap_on_its_own_page_only(grown):
     # Its own page (one decision less) and the listing's total; every other page keeps its bytes.
     assert changed == ["besluiten/index.html", "besluiten/pagina/2/index.html"]
     assert _kenmerken(after["besluiten/pagina/2/index.html"].decode()) == ["2024-0004"]
-    assert "<p>10 besluiten in deze lijst.</p>" in after["besluiten/index.html"].decode()
-    assert "<p>11 besluiten in deze lijst.</p>" in before["besluiten/index.html"].decode()
+    # The listing says how many it shows of the total and where the older ones are (new-user round 10).
+    for html, total in ((after["besluiten/index.html"].decode(), 10), (before["besluiten/index.html"].decode(), 11)):
+        shown = len(_kenmerken(html))
+        assert f"<p>{total} besluiten in deze lijst. Hieronder de {shown} nieuwste; oudere besluiten staan op de pagina's" in html
+        assert 0 < shown < total
     # Its own value's list (only this decision) is gone; nothing of it is listed anywhere.
     assert not (grown["ingetrokken"] / "besluiten/onderwerp/onderwerp-3").exists()
     assert not any("2024-0003" in html.decode() for html in _value_lists(grown["ingetrokken"]).values())
@@ -378,7 +383,7 @@ def test_ground_pages_and_pagers_are_paged_and_windowed():
         assert " van " not in _pager(bodies[url])
     # 1,000 decisions: the listing shows the newest 50, pages 1 to 19 the older ones, counted from the oldest.
     middle = _pager(bodies["besluiten/pagina/10/"])
-    assert re.findall(r">(?:<span class=\"woo-sr\">Pagina </span>)?(\w+)(?: besluiten)?(?:<span[^>]*>[^<]*</span>)?</(?:a|span)>", middle) == [
+    assert re.findall(r">(?:<span class=\"woo-sr\">Pagina </span>)?(\w+)(?: besluiten| \(oudste\))?</(?:a|span)>", middle) == [
         "Nieuwere", "Nieuwste", "11", "10", "9", "8", "1", "Oudere"
     ]  # fmt: skip
     assert middle.count("…") == 1 and '<a href="../11/" rel="prev">' in middle and '<a href="../9/" rel="next">' in middle

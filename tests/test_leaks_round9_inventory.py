@@ -134,7 +134,7 @@ def _row3(height: float, size: float | None = None):
 @pytest.mark.parametrize("height", [3, 5, 7])
 def test_a_row_too_low_for_its_font_is_refused(make_package, height):
     (error,) = xlsx_inventory_package(make_package, _row3(height))[1]
-    assert error.code == "inventaris.verborgen_cel" and error.location.startswith("rij 3, kolom 'Nr.', 'Document'")
+    assert error.code == "inventaris.verborgen_cel" and error.location.startswith("rij 3, kolommen 'Nr.', 'Document'")
     assert f"de rij is {height} punt hoog, te laag voor letters van 11 punt" in error.message
     assert "Rijhoogte automatisch aanpassen" in error.fix
 
@@ -189,8 +189,8 @@ def _sheet_format(**settings):
 def test_a_low_default_row_height_hides_the_rows_without_their_own(make_package):
     found = xlsx_inventory_package(make_package, _sheet_format(defaultRowHeight=3, customHeight=True))[1]
     assert [(p.code, p.location) for p in found] == [
-        ("inventaris.verborgen_cel", "rij 3, kolom 'Nr.', 'Document', 'Beoordeling', 'Weigeringsgronden', 'Bestand'"),
-        ("inventaris.verborgen_cel", "rij 4, kolom 'Nr.', 'Document', 'Beoordeling', 'Weigeringsgronden'"),
+        ("inventaris.verborgen_cel", "rij 3, kolommen 'Nr.', 'Document', 'Beoordeling', 'Weigeringsgronden', 'Bestand'"),
+        ("inventaris.verborgen_cel", "rij 4, kolommen 'Nr.', 'Document', 'Beoordeling', 'Weigeringsgronden'"),
     ]
     assert "de rij is 3 punt hoog" in found[0].message
 
