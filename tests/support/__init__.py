@@ -164,6 +164,14 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(woo_publish()), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+def file_line(path: Path, text: str) -> int:
+    """The line of the file (1 for the first, as an editor numbers them) on which ``text`` first appears."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} staat niet in {path}")
+
+
 def all_text(site: Path) -> str:
     """Every text file of a built site, to assert that something appears (or never appears) anywhere."""
     return "\n".join(
