@@ -946,6 +946,8 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
     for p in report.warnings:
         where = "/".join(safe(x) for x in (p["package"], p["file"]) if x) or "site"
         click.echo(f"WAARSCHUWING {where}{', ' + safe(p['location']) if p['location'] else ''}: {safe(p['message'])}")
+        if p.get("fix"):  # as `check` prints it: what to do, under the warning
+            click.echo(f"    Oplossing: {safe(p['fix'])}")
     if report.error:
         click.echo("MISLUKT: " + "\n".join(safe(line) for line in report.error.split("\n")), err=True)
     if report.written:

@@ -552,7 +552,7 @@ def _add_pdf_results(r: PackageResult, refs: list, inspected: dict, allowed, all
             if d is not None:
                 check_published_texts(d, allowed_here, found)
             else:
-                check_published_texts(None, allowed_here, found, texts=r.partial.texts)
+                check_published_texts(None, allowed_here, found, texts=r.partial.texts, summary_line=r.partial.summary_line)
             r.problems.extend(found)
             privacy_problems(entry, found)
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .approval import ApprovalStatus, Trust, check_approval
@@ -53,7 +53,18 @@ def decide(
         if r.decision is not None and not r.problems.has_errors:
             status = check_approval(r.folder, r.problems, trust)
         else:
-            status = check_approval(r.folder, Problems(r.name), trust)
+            approval = Problems(r.name)
+            status = check_approval(r.folder, approval, trust)
+            # A missing approval is listed with the other problems, so staff learn in one run that it is needed too
+            # (other approval problems, such as files changed since, would only repeat what the other errors say).
+            r.problems.extend(
+                replace(
+                    p,
+                    fix=f"Los eerst de andere fouten van dit pakket op en laat het pakket daarna goedkeuren met: woo-publish approve {r.folder}.",
+                )
+                for p in approval
+                if p.code == "goedkeuring.ontbreekt"
+            )
         if archive is not None and status.approved and not trust.unsigned and r.decision is not None:
             _not_older_than_published(r, status, archive)
         fate = Fate(r, REFUSED, approval=status, kenmerk=kenmerk)

@@ -81,6 +81,8 @@ class Decision:
     inventory: list[InventoryRow]
     summary_markdown: str
     allowed_personal_data: list[str] = field(default_factory=list)
+    # The line of besluit.md the summary starts on: messages about a summary line name the line in the file.
+    summary_line: int = field(default=1, metadata={"published": False})
     # files of suspended rows: in the package, never read, published or named on the site
     suspended_files: list[str] = field(default_factory=list, metadata={"published": False})
     # The type's typed metadata (publish/schema.py), every field by its name; its own fields are

@@ -114,6 +114,7 @@ class _Loader:
         # (every allowed value would be reported as a problem), and the warning says so.
         self.allowed_unreadable = False
         self.body = ""
+        self.summary_line = 1  # the line of besluit.md the summary starts on (summary_start)
         self.no_front_matter = False  # besluit.md missing or unreadable: see _without_front_matter
 
     # -- helpers -----------------------------------------------------------------------------
@@ -460,6 +461,7 @@ class _Loader:
             self.err(METADATA_FILE, where, f"de kop (YAML) kan niet gelezen worden: {what}.", fix, "besluit.yaml")
             return None
         meta = post.metadata
+        self.summary_line = summary_start(raw, post.content)
         if self.within(post.content, "summary_chars", METADATA_FILE, "samenvatting", "de samenvatting"):
             self.body = post.content  # too long: reported, and the fields are still checked
             self._character_references(post.content.strip())
@@ -516,7 +518,7 @@ class _Loader:
         found = character_references(body)
         if not found:
             return
-        lines = sorted({line for line, _ in found})
+        lines = sorted({self.summary_line - 1 + line for line, _ in found})
         shown = ", ".join(f"{ref} ({_referenced_character(ref)})" for ref in list(dict.fromkeys(r for _, r in found))[:5])
         self.err(
             METADATA_FILE,
@@ -535,7 +537,7 @@ class _Loader:
         found = invisible(body)
         if found:
             first = found[0][0]
-            self.unseen(body, METADATA_FILE, f"samenvatting, regel {body.count(chr(10), 0, first) + 1}")
+            self.unseen(body, METADATA_FILE, f"samenvatting, regel {self.summary_line + body.count(chr(10), 0, first)}")
 
     def _from_metadata(self, meta: dict, body: str) -> Decision | None:
         """Check the front matter against the schema of its type, then build the shared content class."""
@@ -623,6 +625,7 @@ class _Loader:
             name=self.name,
             type=kind.name,
             summary_markdown=body.strip(),
+            summary_line=self.summary_line,
             meta=meta_model,
             suspended_files=sorted(self.suspended_files),
             **core,
@@ -876,6 +879,7 @@ class _Loader:
         rows: list[InventoryRow] = []
         file_texts: list[str] = []
         seen_numbers: dict[str, int] = {}
+        repeated: set[int] = set()  # rows whose number an earlier row has: no file is looked up by that number
         for number, raw in table.rows:
             where = f"rij {number}"
             for column in sorted(raw):  # every cell the inventory may publish, before it is read as a value
@@ -901,6 +905,7 @@ class _Loader:
                     "Elk document heeft een eigen nummer; nummer de rijen opnieuw.",
                     "inventaris.nr_dubbel",
                 )
+                repeated.add(number)
             else:
                 seen_numbers[nr] = number
             title = document_title(cell_text(raw.get("document")))
@@ -971,7 +976,7 @@ class _Loader:
                 )
             )
             file_texts.append(cell_text(raw.get("bestand")))
-        self._attach_files(rows, file_texts, rel, col("bestand"))
+        self._attach_files(rows, file_texts, rel, col("bestand"), repeated)
         self.rows = rows
         address_clashes([(r.nr, r.row_number) for r in rows], rel, col("nr"), self.problems)
         numbers = {r.nr for r in rows}
@@ -1003,7 +1008,9 @@ class _Loader:
             )
         return False
 
-    def _attach_files(self, rows: list[InventoryRow], file_texts: list[str], rel: str, column: str) -> None:
+    def _attach_files(
+        self, rows: list[InventoryRow], file_texts: list[str], rel: str, column: str, repeated: set[int] | None = None
+    ) -> None:
         """Find each row's document: the path in the `bestand` column, else the file named after its number.
 
         A file is named after a number when its name is the number followed by a non-digit (``10001.pdf``,
@@ -1046,7 +1053,11 @@ class _Loader:
                 )
             else:
                 row.file = self.file_field(file_text, rel, where, f"document {row.nr or '?'} (rij {row.row_number})", (".pdf",))
-        waiting = [row for row, file_text in zip(rows, file_texts) if not file_text and row.nr]
+        # A row whose number is already reported as a repeat gets no file by that number: the file goes with the first
+        # row, and "already used by document 1" or "no file for document 1" would only repeat the one error.
+        waiting = [
+            row for row, file_text in zip(rows, file_texts) if not file_text and row.nr and row.row_number not in (repeated or ())
+        ]
         pool = [f for f in files if f not in self.referenced and f not in (METADATA_FILE, APPROVAL_FILE, HISTORY_FILE)]
         matches = files_by_number({row.nr for row in waiting}, pool)
         missing: list[InventoryRow] = []
@@ -1530,6 +1541,17 @@ def _yaml_problem(problem: str, context: str = "") -> tuple[str, str]:
     )
 
 
+def summary_start(raw: str, summary: str) -> int:
+    """The line of ``raw`` (besluit.md as read) the summary starts on, 1 for the first line. The front-matter reader
+    strips the summary, so it is the end of the file without its trailing white space; line n of the summary is line
+    ``summary_start + n - 1`` of the file, the number staff find in their editor."""
+    body = summary.strip()
+    head = raw.rstrip()
+    if not body or not head.endswith(body):
+        return 1
+    return head.count("\n", 0, len(head) - len(body)) + 1
+
+
 @dataclass
 class Partial:
     """What could be read of a refused package (no ``Decision``): checked anyway, so one run shows every problem."""
@@ -1539,6 +1561,7 @@ class Partial:
     texts: list[tuple[str, str, str]]  # (file, location, text) that would be published
     allowed: list[str]  # toegestane_gegevens, when readable
     allowed_unreadable: bool = False  # toegestane_gegevens is there but unreadable: personal data in PDFs is not judged
+    summary_line: int = 1  # the line of besluit.md the summary starts on
 
 
 def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems, Partial | None]:
@@ -1555,7 +1578,8 @@ def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decisio
     if decision is not None:
         return decision, loader.problems, None
     texts = partial_texts(loader.values, loader.body, loader.rows, loader.inventory_rel or "inventaris")
-    return None, loader.problems, Partial(loader.pdfs, loader.rows, texts, loader.allowed, loader.allowed_unreadable)
+    partial = Partial(loader.pdfs, loader.rows, texts, loader.allowed, loader.allowed_unreadable, loader.summary_line)
+    return None, loader.problems, partial
 
 
 def load_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:

@@ -188,9 +188,13 @@ def _hidden_by_line(text: str) -> dict[str, int]:
     return lines
 
 
-def check_published_texts(decision, allowed: set[str], problems: Problems, texts: list | None = None) -> None:
+def check_published_texts(
+    decision, allowed: set[str], problems: Problems, texts: list | None = None, summary_line: int | None = None
+) -> None:
     """Refuse the package for personal data in any published text (unless allowed), in every form the public gets to
-    read it (``published_forms``); ``texts``: see ``partial_texts``."""
+    read it (``published_forms``); ``texts``: see ``partial_texts``. ``summary_line``: the line of besluit.md the
+    summary starts on (default: the decision's), so a line in the summary is named by its line in the file."""
+    first_summary_line = summary_line if summary_line is not None else getattr(decision, "summary_line", 1)
     for file, where, text in published_texts(decision) if texts is None else texts:
         reference = where.endswith(REFERENCE_FIELDS)
         reported: set[str] = set()
@@ -213,6 +217,8 @@ def check_published_texts(decision, allowed: set[str], problems: Problems, texts
                     hidden_lines = _hidden_by_line(text) if hidden_lines is None else hidden_lines
                     line = hidden_lines.get(item.hash)
                 if line is not None:
+                    if where == SUMMARY:
+                        line += first_summary_line - 1  # the line in besluit.md, not in the summary
                     location = f"{where}, regel {line}"
                 problems.error(
                     file,

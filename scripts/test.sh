@@ -26,9 +26,14 @@ PIP=("$VENV/bin/python" -m pip --quiet --disable-pip-version-check)
 rm -rf build/lib build/bdist.* build/wheel
 "${PIP[@]}" wheel --no-deps --wheel-dir build/wheel . >/dev/null
 wheel=$(ls build/wheel/woo_publicatie-*.whl)
+# A venv that already holds woo-publicatie (same version number) would keep the old files: force the fresh wheel in
+# then (without reinstalling dependencies). On a fresh machine (CI) the one install below is enough.
+installed=0
+"$VENV/bin/python" -c 'import importlib.metadata as m; m.version("woo-publicatie")' 2>/dev/null && installed=1
 "${PIP[@]}" install "${wheel}[test,cluster]"  # cluster: the Dask engine's tests (tests/test_cluster.py)
-# Same version number as a previous install: force the fresh wheel in (without reinstalling dependencies).
-"${PIP[@]}" install --force-reinstall --no-deps "$wheel"
+if [ "$installed" = 1 ]; then
+  "${PIP[@]}" install --force-reinstall --no-deps "$wheel"
+fi
 
 if [ "${NODE_OK:-0}" != "0" ] && [ -f package-lock.json ]; then
   npm ci --silent --no-audit --no-fund >/dev/null

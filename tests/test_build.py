@@ -372,6 +372,10 @@ def test_scanned_pdf_without_text_is_published_with_a_note(cli, make_package, de
     result = build(cli, decisions, out)
     assert result.returncode == 0
     assert "WAARSCHUWING pakket/documenten/1.pdf: de pdf heeft geen tekstlaag" in result.stdout
+    # With its fix on the next line, as `check` prints it (ux10).
+    lines = result.stdout.splitlines()
+    warning = next(i for i, line in enumerate(lines) if line.startswith("WAARSCHUWING pakket/documenten/1.pdf"))
+    assert lines[warning + 1] == "    Oplossing: Lever bij voorkeur een pdf met tekst aan (bijvoorbeeld na tekstherkenning, OCR)."
     page = (out / "besluit/2024-0001/index.html").read_text()
     assert (
         "Van deze documenten is geen tekst te doorzoeken" in page

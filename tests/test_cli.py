@@ -28,14 +28,15 @@ def test_check_prints_every_problem_with_file_location_and_fix(cli, make_package
     result = cli("check", str(decisions))
     assert result.returncode == 1
     out = result.stdout
-    assert "BLIJFT WEG  fout (A-2): wordt niet gepubliceerd: 3 problemen." in out
+    assert "BLIJFT WEG  fout (A-2): wordt niet gepubliceerd: 4 problemen." in out  # three, and its missing approval
     assert "FOUT fout/besluit.md, veld 'titell': dit veld is onbekend." in out
     assert "Bedoelde u 'titel'?" in out
     assert (
         "FOUT fout/inventaris.csv, rij 3, kolom 'gronden': '10.2.e' is geen weigeringsgrond van de Woo (wel van de Wob)." in out
     )
     assert "FOUT fout/inventaris.csv, rij 4, kolom 'beoordeling': 'nee' is geen geldige beoordeling." in out
-    assert out.count("Oplossing:") == 4  # the three above and goed's missing approval
+    assert "FOUT fout/goedkeuring.json: het pakket is niet goedgekeurd: er is geen goedkeuring." in out  # in the same run
+    assert out.count("Oplossing:") == 5  # the three above and each package's missing approval
     assert "BLIJFT WEG  goed (A-1): wordt niet gepubliceerd: niet goedgekeurd." in out
     assert "2 van de 2 pakketten worden niet gepubliceerd zoals ze zijn." in out
 

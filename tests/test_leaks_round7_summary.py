@@ -22,7 +22,7 @@ from publish.package import load_package
 from publish.privacy import check_published_texts, link_texts
 from publish.problems import Problems
 
-from support import PackageMaker, all_text, approve, build_args, read_open_data, run_cli
+from support import PackageMaker, all_text, approve, build_args, file_line, read_open_data, run_cli
 
 CASES = [
     "Bel 06&#49;2345678",
@@ -97,12 +97,14 @@ def refusals(pkg: Path) -> list:
 # -- each payload, in each form --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("case", CASES)
 def test_every_payload_is_refused_in_the_summary_of_a_kamerbrief(tmp_path, case):
-    errors = refusals(kamerstuk(tmp_path, "brief", summary(case)))
+    pkg = kamerstuk(tmp_path, "brief", summary(case))
+    errors = refusals(pkg)
     assert errors, case
     assert {p.code for p in errors} <= CODES | {"samenvatting.tekenreferentie"}, [(p.code, p.message) for p in errors]
     assert all(p.file == "besluit.md" and p.location.startswith("samenvatting") for p in errors)
-    # Named where it is: the payload is on line 3 of the summary.
-    assert any(p.location == "samenvatting, regel 3" for p in errors), [p.location for p in errors]
+    # Named where it is: the payload is on line 3 of the summary, named by its line in besluit.md.
+    line = file_line(pkg / "besluit.md", "Inleiding van de samenvatting.") + 2
+    assert any(p.location == f"samenvatting, regel {line}" for p in errors), [p.location for p in errors]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -114,9 +116,10 @@ def test_every_payload_is_refused_in_the_summary_of_a_woo_decision(tmp_path, cas
 
 @pytest.mark.parametrize("case", [c for c in CASES if "&" in c and "&nbsp;" not in c])
 def test_character_references_are_refused_with_a_dutch_message(tmp_path, case):
-    errors = [p for p in refusals(kamerstuk(tmp_path, "brief", summary(case))) if p.code == "samenvatting.tekenreferentie"]
+    pkg = kamerstuk(tmp_path, "brief", summary(case))
+    errors = [p for p in refusals(pkg) if p.code == "samenvatting.tekenreferentie"]
     assert len(errors) == 1
-    assert errors[0].location == "samenvatting, regel 3"
+    assert errors[0].location == f"samenvatting, regel {file_line(pkg / 'besluit.md', 'Inleiding van de samenvatting.') + 2}"
     assert "tekenreferentie" in errors[0].message and "Schrijf de tekens gewoon uit" in errors[0].fix
 
 
@@ -129,9 +132,9 @@ def test_typographic_references_and_plain_text_stay_allowed(tmp_path):
 
 
 def test_invisible_and_spacing_references_are_named_for_staff(tmp_path):
-    found = refusals(kamerstuk(tmp_path, "brief", "Eerste regel.\nBel 06&shy;1&#32;2 en &#x1F600; en &eacute;.\n"))
-    (error,) = [p for p in found if p.code == "samenvatting.tekenreferentie"]
-    assert error.location == "samenvatting, regel 2"
+    pkg = kamerstuk(tmp_path, "brief", "Eerste regel.\nBel 06&shy;1&#32;2 en &#x1F600; en &eacute;.\n")
+    (error,) = [p for p in refusals(pkg) if p.code == "samenvatting.tekenreferentie"]
+    assert error.location == f"samenvatting, regel {file_line(pkg / 'besluit.md', 'Bel 06&shy;')}"
     assert "&shy; (een onzichtbaar teken (U+00AD))" in error.message and "&#32; (een spatie (U+0020))" in error.message
     assert "&eacute; (het teken 'é')" in error.message
 
@@ -146,8 +149,10 @@ def test_link_targets_are_read_decoded_and_without_their_scheme():
 def test_the_whole_summary_is_checked_not_the_first_characters(tmp_path):
     body = ("Lange inleiding zonder gegevens. " * 400) + "\n\nBel 06**12345678** voor vragen."
     assert "12345678" not in plain_text(body)  # what the search index shows is cut ...
-    errors = refusals(kamerstuk(tmp_path, "brief", body))  # ... what is checked is not
-    assert [(p.code, p.location) for p in errors] == [("persoonsgegeven.telefoon", "samenvatting, regel 3")]
+    pkg = kamerstuk(tmp_path, "brief", body)
+    errors = refusals(pkg)  # ... what is checked is not
+    line = file_line(pkg / "besluit.md", "Bel 06**12345678**")
+    assert [(p.code, p.location) for p in errors] == [("persoonsgegeven.telefoon", f"samenvatting, regel {line}")]
 
 
 def test_a_value_found_in_the_source_and_on_the_page_is_reported_once(tmp_path):
@@ -189,9 +194,10 @@ def test_footnotes_of_kamervragen_are_checked_as_the_page_shows_them(tmp_path):
     texts, _ = published_forms(body)
     assert any("0612345678" in t for t in texts)
     errors = refusals(pkg)
+    line = file_line(pkg / "besluit.md", "[^1]: Gemeld door")
     assert sorted((p.code, p.location) for p in errors) == [
-        ("persoonsgegeven.email", "samenvatting, regel 9"),
-        ("persoonsgegeven.telefoon", "samenvatting, regel 9"),
+        ("persoonsgegeven.email", f"samenvatting, regel {line}"),
+        ("persoonsgegeven.telefoon", f"samenvatting, regel {line}"),
     ]
 
 
@@ -225,7 +231,10 @@ def test_build_refuses_every_payload_names_file_and_field_and_publishes_the_othe
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     for name in names:
         assert re.search(rf"^GEWEIGERD +{name}:$", result.stdout, re.M), name
-        assert re.search(rf"^ +{name}/besluit\.md, samenvatting, regel 3: de (tekst|samenvatting) ", result.stdout, re.M), name
+        line = file_line(out.parent / "decisions" / name / "besluit.md", "Inleiding van de samenvatting.") + 2  # summary line 3
+        assert re.search(rf"^ +{name}/besluit\.md, samenvatting, regel {line}: de (tekst|samenvatting) ", result.stdout, re.M), (
+            name
+        )
         assert not list(out.glob(f"**/{name.replace('besluit-', 'lekb-').replace('brief-', 'lekk-')}/index.html"))
     assert (out / "besluit/goed-b/index.html").is_file() and (out / "kamerstuk/goed-k/index.html").is_file()
     text = all_text(out)

@@ -405,7 +405,7 @@ def test_build_refuses_every_hidden_name_and_publishes_the_other_package(built):
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     for name, where in [
         ("tag-titel", "besluit.md, veld 'titel'"),
-        ("tag-samenvatting", "besluit.md, samenvatting, regel 1"),
+        ("tag-samenvatting", "besluit.md, samenvatting, regel 12"),  # line 1 of the summary: line 12 of besluit.md
         ("tag-pdf", "documenten/1.pdf, pagina 1"),
         ("spaties", "inventaris.csv, rij 2, kolom 'document'"),
     ]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from support import DEMO_KEY, DEMO_SIGNERS, ROOT, PackageMaker, approve, run_cli
+from support import DEMO_KEY, DEMO_SIGNERS, ROOT, PackageMaker, approve, copy_built, run_cli
 
 pytestmark = pytest.mark.slow  # most tests here build a site
 
@@ -53,6 +53,7 @@ def _withdraw(site, key=DEMO_KEY):
 
 
 def _published_and_withdrawn(tmp_path):
+    """Two packages published from a site folder, then 'pakket' withdrawn and built again."""
     site, make, config = _site(tmp_path)
     pkg = make("pakket")
     _approve(site, pkg)
@@ -65,9 +66,24 @@ def _published_and_withdrawn(tmp_path):
     return site, config
 
 
+@pytest.fixture(scope="module")
+def published_and_withdrawn_once(tmp_path_factory) -> tuple[Path, str]:
+    """``_published_and_withdrawn`` made once for the module (four commands), copied for each test that changes it."""
+    root = tmp_path_factory.mktemp("ingetrokken")
+    _site_folder, config = _published_and_withdrawn(root)
+    return root, config
+
+
+@pytest.fixture
+def published_and_withdrawn(published_and_withdrawn_once, tmp_path) -> tuple[Path, str]:
+    root, config = published_and_withdrawn_once
+    copy_built(root, tmp_path)
+    return tmp_path / "site-bron", config
+
+
 @pytest.mark.parametrize("breakage", ["tikfout", "leeg"])
-def test_broken_signer_settings_never_announce_offline_or_delete_history(tmp_path, breakage):
-    site, config = _published_and_withdrawn(tmp_path)
+def test_broken_signer_settings_never_announce_offline_or_delete_history(tmp_path, published_and_withdrawn, breakage):
+    site, config = published_and_withdrawn
     if breakage == "tikfout":
         (site / "mkdocs.yml").write_text(
             config.replace("ondertekenaars: ondertekenaars.txt", "ondertekenaar: ondertekenaars.txt")
@@ -95,12 +111,12 @@ def test_broken_signer_settings_never_announce_offline_or_delete_history(tmp_pat
         assert (site / "site" / "besluit" / "2024-0002" / "index.html").is_file()
 
 
-def test_removed_signer_keeps_the_withdrawal_and_a_current_signer_can_re_sign(tmp_path):
+def test_removed_signer_keeps_the_withdrawal_and_a_current_signer_can_re_sign(tmp_path, published_and_withdrawn):
     """Removing a signer is routine (docs/beheer.md, 'Iemand weghalen'): what that person withdrew stays withdrawn
     (withdrawing is the safe direction), with a warning; a current signer re-signs it and the warning goes."""
     import subprocess
 
-    site, _config = _published_and_withdrawn(tmp_path)
+    site, _config = published_and_withdrawn
     new_key = tmp_path / "nieuw"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(new_key)], check=True)
     public = new_key.with_suffix(".pub").read_text().split()
@@ -116,8 +132,8 @@ def test_removed_signer_keeps_the_withdrawal_and_a_current_signer_can_re_sign(tm
     assert "INGETROKKEN pakket (2024-0001)" in out and "pakket/wijzigingen.json" not in out
 
 
-def test_four_eyes_switched_on_names_the_package_folder_not_a_temporary_one(tmp_path):
-    site, _config = _published_and_withdrawn(tmp_path)
+def test_four_eyes_switched_on_names_the_package_folder_not_a_temporary_one(tmp_path, published_and_withdrawn):
+    site, _config = published_and_withdrawn
     config = (site / "mkdocs.yml").read_text().replace("# vier_ogen: true", "vier_ogen: true")
     (site / "mkdocs.yml").write_text(config)
     out = run_cli("check", "--vandaag", "2024-06-03", cwd=site).stdout

@@ -15,7 +15,7 @@ import pytest
 from publish.gate.personal_data import allowed_hashes, find_personal_data, value_hash
 from publish.pdfs import _inspect_bytes
 
-from support import HEADER, ROWS, all_text, approve, build_args, write_pdf
+from support import HEADER, ROWS, all_text, approve, build_args, file_line, write_pdf
 
 SPELLINGS = [
     ("Bel O6-l2345678 voor inzage.", "telefoon", "06-*******8", "0612345678"),
@@ -96,7 +96,8 @@ def test_round7_spellings_in_package_texts_refuse_that_package_and_publish_the_o
     result = cli(*build_args(decisions, out, "--uitgebreid", "--report", str(report_file)))
     assert result.returncode == 1, result.stdout + result.stderr
     for line in (
-        "lek/besluit.md, samenvatting, regel 3: de tekst bevat een telefoonnummer: 06-*******8.",
+        f"lek/besluit.md, samenvatting, regel {file_line(decisions / 'lek' / 'besluit.md', 'O6-l2345678')}: de tekst bevat "
+        "een telefoonnummer: 06-*******8.",
         "lek/inventaris.csv, rij 3, kolom 'document': de tekst bevat een e-mailadres: j***@[192.168.1.10].",
         "lek/inventaris.csv, rij 4, kolom 'toelichting': de tekst bevat een telefoonnummer: 06,**,**,**,*8.",
     ):

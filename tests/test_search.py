@@ -22,7 +22,7 @@ from publish.search import (
     terms,
 )
 
-from support import DATA, ROOT, Server, approve, build_args, needs_browser, needs_node, probe
+from support import DATA, ROOT, Server, approve, build_args, needs_browser, needs_node, probe, probe_many
 
 
 def _word_list() -> list[str]:
@@ -210,12 +210,20 @@ def test_every_shard_is_well_formed_and_scores(search_site):
 
 
 def _search(server, query: str, **facets) -> dict:
-    params = "q=" + quote(query) + "".join(f"&{k}={quote(v)}" for k, v in facets.items())
-    r = probe(url=server.base + "zoeken/?" + params, waitFor="#woo-search-status")
-    assert r["errors"] == [], r["errors"]
-    r["statusText"] = re.search(r'id="woo-search-status"[^>]*>([^<]*)', r["html"]).group(1)
-    r["titles"] = re.findall(r'class="woo-result-title"><a href="[^"]*">(.*?)</a>', r["html"])
-    return r
+    return _searches(server, (query, facets))[0]
+
+
+def _searches(server, *queries: tuple[str, dict]) -> list[dict]:
+    """``_search`` for several (query, facets), in one browser launch: each search in a browser context of its own."""
+    urls = [
+        server.base + "zoeken/?q=" + quote(q) + "".join(f"&{k}={quote(v)}" for k, v in facets.items()) for q, facets in queries
+    ]
+    found = probe_many([{"url": url, "waitFor": "#woo-search-status"} for url in urls])
+    for r in found:
+        assert r["errors"] == [], r["errors"]
+        r["statusText"] = re.search(r'id="woo-search-status"[^>]*>([^<]*)', r["html"]).group(1)
+        r["titles"] = re.findall(r'class="woo-result-title"><a href="[^"]*">(.*?)</a>', r["html"])
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -227,24 +235,29 @@ def server(search_site):
 
 @needs_browser
 def test_singular_and_plural_find_each_other(server):
-    plural = _search(server, "fietsenstallingen")
-    singular = _search(server, "fietsenstalling")
+    plural, singular = _searches(server, ("fietsenstallingen", {}), ("fietsenstalling", {}))
     assert len(plural["titles"]) == 2 and len(singular["titles"]) == 2
     assert "<mark>fietsenstalling</mark>" in plural["html"]
 
 
+INFLECTED = [
+    ("windturbine", "Verslagen over de fietsenstalling"),
+    ("organisatie", "Verslagen over de fietsenstalling"),
+    ("procedures", "Stukken over het zwembad"),
+    ("Procedure", "Stukken over het zwembad"),
+]
+
+
+@pytest.fixture(scope="module")
+def inflected(server) -> dict[str, dict]:
+    """The searches of ``INFLECTED`` in one browser launch."""
+    return dict(zip((q for q, _ in INFLECTED), _searches(server, *((q, {}) for q, _ in INFLECTED))))
+
+
 @needs_browser
-@pytest.mark.parametrize(
-    "query,title",
-    [
-        ("windturbine", "Verslagen over de fietsenstalling"),
-        ("organisatie", "Verslagen over de fietsenstalling"),
-        ("procedures", "Stukken over het zwembad"),
-        ("Procedure", "Stukken over het zwembad"),
-    ],
-)
-def test_inflected_forms_find_each_other_in_the_browser(server, query, title):
-    assert _search(server, query)["titles"] == [title]
+@pytest.mark.parametrize("query,title", INFLECTED)
+def test_inflected_forms_find_each_other_in_the_browser(inflected, query, title):
+    assert inflected[query]["titles"] == [title]
 
 
 @needs_browser
@@ -355,40 +368,56 @@ def test_search_page_preloads_meta_json(search_site):
 
 @needs_browser
 def test_multi_word_query_needs_every_word(server):
-    assert _search(server, "fietsenstalling zwembad")["titles"] == ["Stukken over het <mark>zwembad</mark>"]
-    assert _search(server, "fietsenstalling station")["titles"] == ["Verslagen over de <mark>fietsenstalling</mark>"]
+    both, other = _searches(server, ("fietsenstalling zwembad", {}), ("fietsenstalling station", {}))
+    assert both["titles"] == ["Stukken over het <mark>zwembad</mark>"]
+    assert other["titles"] == ["Verslagen over de <mark>fietsenstalling</mark>"]
 
 
 @needs_browser
 def test_facets_narrow_and_clear(server):
-    r = _search(server, "fietsenstalling", jaar="2023")
+    by_year, by_organisation, by_ground = _searches(
+        server,
+        ("fietsenstalling", {"jaar": "2023"}),
+        ("fietsenstalling", {"organisatie": "Gemeente Aa"}),
+        ("fietsenstalling", {"grond": "5.1.2.i Woo"}),
+    )
+    r = by_year
     assert len(r["titles"]) == 1 and "Alle filters wissen" in r["html"]
-    r = _search(server, "fietsenstalling", organisatie="Gemeente Aa")
+    r = by_organisation
     assert r["titles"] == ["Verslagen over de <mark>fietsenstalling</mark>"]
     assert ">Weigeringsgrond<" in r["html"] and "5.1.2.e Woo" in r["html"] and "5.1.2.i Woo" not in r["html"]
-    r = _search(server, "fietsenstalling", grond="5.1.2.i Woo")
+    r = by_ground
     assert r["titles"] == ["Stukken over het zwembad"]
 
 
 @needs_browser
 def test_date_range_narrows_results(server):
-    assert len(_search(server, "fietsenstalling")["titles"]) == 2
-    r = _search(server, "fietsenstalling", van="2024-01-01")
+    every, since, until, between, without_words = _searches(
+        server,
+        ("fietsenstalling", {}),
+        ("fietsenstalling", {"van": "2024-01-01"}),
+        ("fietsenstalling", {"tot": "2023-12-31"}),
+        ("fietsenstalling", {"van": "2023-06-02", "tot": "2024-02-29"}),
+        ("", {"van": "2023-01-01", "tot": "2023-12-31"}),
+    )
+    assert len(every["titles"]) == 2
+    r = since
     assert r["titles"] == ["Verslagen over de <mark>fietsenstalling</mark>"]
     assert "besluit van 1 maart 2024" in r["html"] and "2024-03-01" not in r["html"].split('id="woo-search-results"')[1]
     assert 'value="2024-01-01"' in r["html"] or "Alle filters wissen" in r["html"]
-    r = _search(server, "fietsenstalling", tot="2023-12-31")
+    r = until
     assert len(r["titles"]) == 1 and "zwembad" in r["titles"][0]
-    assert _search(server, "fietsenstalling", van="2023-06-02", tot="2024-02-29")["statusText"].startswith("Geen besluiten")
+    assert between["statusText"].startswith("Geen besluiten")
     # Without words, the range lists every decision in it.
-    assert len(_search(server, "", van="2023-01-01", tot="2023-12-31")["titles"]) == 1
+    assert len(without_words["titles"]) == 1
 
 
 @needs_browser
 def test_kenmerk_and_ground_search(server):
-    assert len(_search(server, "2023-0200")["titles"]) == 1
-    assert _search(server, "5.1.2e")["titles"] == ["Verslagen over de fietsenstalling"]
-    assert _search(server, "5.1.2 sub i".replace(" sub ", "."))["titles"] == ["Stukken over het zwembad"]
+    kenmerk, ground_e, ground_i = _searches(server, ("2023-0200", {}), ("5.1.2e", {}), ("5.1.2 sub i".replace(" sub ", "."), {}))
+    assert len(kenmerk["titles"]) == 1
+    assert ground_e["titles"] == ["Verslagen over de fietsenstalling"]
+    assert ground_i["titles"] == ["Stukken over het zwembad"]
 
 
 @needs_browser
@@ -478,14 +507,14 @@ def test_document_deep_in_a_large_decision_is_a_result(large_search):
     page_url = "../" + deep.page_url
     pdf = "../" + deep.file.url
     # By a word of its title: the document, with its decision, assessment, date and links.
-    r = _search(server, "kwelwaterpomp")
+    r, on_page_3 = _searches(server, ("kwelwaterpomp", {}), ("zonnepanelenregelingen", {}))
     assert r["statusText"] == "1 besluit en 1 document gevonden voor \u201ckwelwaterpomp\u201d."
     assert r["titles"] == ["Alle stukken over het programma Ruimte"]
     (found,) = _documents(r)
     assert f'<a href="{page_url}">Memo over de <mark>kwelwaterpomp</mark></a>' in found
     assert f"({deep.row.assessment} · " in found and f'<a href="{pdf}#page=1">pagina 1' in found
     # By a word on page 3 of its text: the PDF opens at that page; two documents, best first.
-    r = _search(server, "zonnepanelenregelingen")
+    r = on_page_3
     assert r["statusText"] == "1 besluit en 2 documenten gevonden voor \u201czonnepanelenregelingen\u201d."
     (found,) = _documents(r)
     assert f'<a href="{pdf}#page=3">pagina 3<span class="woo-sr"> van {DEEP_TITLE}</span> in de PDF</a>' in found
@@ -497,16 +526,21 @@ def test_document_deep_in_a_large_decision_is_a_result(large_search):
 def test_document_date_filter_narrows_documents(large_search):
     server, views, deep, other, _ = large_search
     day = deep.row.date.isoformat()
-    r = _search(server, "zonnepanelenregeling", docvan=day, doctot=day)
+    r, before, left_out, without_words = _searches(
+        server,
+        ("zonnepanelenregeling", {"docvan": day, "doctot": day}),
+        ("zonnepanelenregeling", {"doctot": "1999-12-31"}),
+        ("fietspaden", {"docvan": "2020-01-01"}),
+        ("", {"docvan": "2020-01-01"}),
+    )
     assert r["statusText"] == "1 besluit en 1 document gevonden voor \u201czonnepanelenregeling\u201d."
     (found,) = _documents(r)
     assert "../" + deep.page_url in found and "../" + other.page_url not in found
     assert f'value="{day}"' in r["html"] or "Alle filters wissen" in r["html"]
-    r = _search(server, "zonnepanelenregeling", doctot="1999-12-31")
-    assert r["statusText"].startswith("Geen besluiten gevonden")
+    assert before["statusText"].startswith("Geen besluiten gevonden")
     # Decisions without a document in the range are left out; without words the page says what to do.
-    assert _search(server, "fietspaden", docvan="2020-01-01")["statusText"].startswith("Geen besluiten gevonden")
-    assert _search(server, "", docvan="2020-01-01")["statusText"].startswith("Vul een zoekwoord in")
+    assert left_out["statusText"].startswith("Geen besluiten gevonden")
+    assert without_words["statusText"].startswith("Vul een zoekwoord in")
 
 
 @needs_browser

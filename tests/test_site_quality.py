@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from support import DEMO_KEY, ROOT, PackageMaker, Server, approve, build_args, needs_browser, probe, run_cli
+from support import DEMO_KEY, ROOT, PackageMaker, Server, approve, build_args, needs_browser, probe, probe_many, run_cli
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -67,12 +67,23 @@ def demo_site(tmp_path_factory):
     server.close()
 
 
+def _waiting(url: str) -> str | None:
+    return "#woo-search-status" if url.startswith("zoeken") else None
+
+
+@pytest.fixture(scope="module")
+def axe_pages(demo_site) -> dict[str, dict]:
+    """Every page type through axe-core, in one browser launch (each page in a context of its own)."""
+    server, _ = demo_site
+    names = sorted(PAGE_TYPES)
+    found = probe_many([{"url": server.base + PAGE_TYPES[n], "axe": True, "waitFor": _waiting(PAGE_TYPES[n])} for n in names])
+    return dict(zip(names, found))
+
+
 @needs_browser
 @pytest.mark.parametrize("name", sorted(PAGE_TYPES))
-def test_no_wcag_violations(demo_site, name):
-    server, _ = demo_site
-    url = PAGE_TYPES[name]
-    r = probe(url=server.base + url, axe=True, waitFor="#woo-search-status" if url.startswith("zoeken") else None)
+def test_no_wcag_violations(axe_pages, name):
+    r = axe_pages[name]
     assert r["axe"] == [], r["axe"]
     assert '<html lang="nl"' in r["html"]
     assert [e for e in r["errors"] if "404" not in e] == []
@@ -84,8 +95,8 @@ def test_no_wcag_violations(demo_site, name):
 @needs_browser
 def test_no_cookies_and_no_other_hosts(demo_site):
     server, _ = demo_site
-    for url in ("", "besluit/2024-0000034173/", "zoeken/?q=datalek", "statistieken/"):
-        r = probe(url=server.base + url, waitFor="#woo-search-status" if "zoeken" in url else None)
+    urls = ("", "besluit/2024-0000034173/", "zoeken/?q=datalek", "statistieken/")
+    for r in probe_many([{"url": server.base + url, "waitFor": _waiting(url)} for url in urls]):
         assert r["cookies"] == []
         foreign = [u for u in r["requests"] if not u.startswith(server.base) and not u.startswith("data:")]
         assert foreign == [], foreign
@@ -101,13 +112,26 @@ def test_keyboard_skip_link_and_visible_focus(demo_site):
         assert step and (step["outline"].split()[0] != "none" or step["boxShadow"] != "none"), step
 
 
-@needs_browser
-@pytest.mark.parametrize(
-    "url", ["", "besluiten/", "besluiten/organisatie/kiesraad/", "besluit/2018-0000791076/", "gronden/wob-11-1/", "statistieken/"]
-)
-def test_browsing_works_without_javascript(demo_site, url):
+WITHOUT_JAVASCRIPT = [
+    "",
+    "besluiten/",
+    "besluiten/organisatie/kiesraad/",
+    "besluit/2018-0000791076/",
+    "gronden/wob-11-1/",
+    "statistieken/",
+]
+
+
+@pytest.fixture(scope="module")
+def pages_without_javascript(demo_site) -> dict[str, dict]:
     server, _ = demo_site
-    r = probe(url=server.base + url, javascript=False)
+    return dict(zip(WITHOUT_JAVASCRIPT, probe_many([{"url": server.base + u, "javascript": False} for u in WITHOUT_JAVASCRIPT])))
+
+
+@needs_browser
+@pytest.mark.parametrize("url", WITHOUT_JAVASCRIPT)
+def test_browsing_works_without_javascript(pages_without_javascript, url):
+    r = pages_without_javascript[url]
     assert r["status"] == 200
     links = re.findall(r'<a [^>]*href="([^"#]+)"', r["html"])
     assert any("besluit" in link or "gronden" in link for link in links)
@@ -239,23 +263,38 @@ SCREENS = {
 }
 
 
-@needs_browser
-@pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("name", sorted(SCREENS))
-def test_screens_fit_the_phone_and_keep_words_whole(demo_site, tmp_path, name, width):
+SCREEN_WIDTHS = [1280, 390]
+
+
+@pytest.fixture(scope="module")
+def screens(demo_site, tmp_path_factory) -> dict[tuple[str, int], tuple[dict, Path]]:
+    """Every screen at every width, with a screenshot, in one browser launch (each in a context of its own)."""
     from test_large_inventory import LAYOUT_CHECK
 
     server, _ = demo_site
-    url = SCREENS[name]
-    shot = tmp_path / f"{name}-{width}.png"
-    r = probe(
-        url=server.base + url,
-        width=width,
-        screenshot=str(shot),
-        axe=True,
-        evaluate=LAYOUT_CHECK,
-        waitFor="#woo-search-status" if url.startswith("zoeken") else None,
+    folder = tmp_path_factory.mktemp("schermen")
+    cases = [(name, width) for name in sorted(SCREENS) for width in SCREEN_WIDTHS]
+    found = probe_many(
+        [
+            {
+                "url": server.base + SCREENS[name],
+                "width": width,
+                "screenshot": str(folder / f"{name}-{width}.png"),
+                "axe": True,
+                "evaluate": LAYOUT_CHECK,
+                "waitFor": _waiting(SCREENS[name]),
+            }
+            for name, width in cases
+        ]
     )
+    return {case: (r, folder / f"{case[0]}-{case[1]}.png") for case, r in zip(cases, found)}
+
+
+@needs_browser
+@pytest.mark.parametrize("width", SCREEN_WIDTHS)
+@pytest.mark.parametrize("name", sorted(SCREENS))
+def test_screens_fit_the_phone_and_keep_words_whole(screens, name, width):
+    r, shot = screens[(name, width)]
     assert r["axe"] == [], r["axe"]
     layout = r["evaluated"]
     assert layout["page"] <= width and layout["wideTables"] == [], layout  # nothing scrolls sideways
@@ -326,7 +365,9 @@ def test_listing_facets_work_without_javascript(demo_site):
     links = set(re.findall(r'href="((?:\.\./)*(?:besluiten/)?(?:jaar|organisatie|uitkomst|soort|onderwerp)/[^"#]+/)"', r["html"]))
     kinds = {re.search(r"(jaar|organisatie|uitkomst|soort|onderwerp)/", link).group(1) for link in links}
     assert {"jaar", "organisatie", "uitkomst", "soort"} <= kinds, links
-    for link in sorted(links)[:6]:
-        target = probe(url=server.base + "besluiten/" + link, javascript=False)
+    chosen = sorted(links)[:6]
+    for link, target in zip(
+        chosen, probe_many([{"url": server.base + "besluiten/" + link, "javascript": False} for link in chosen])
+    ):
         assert target["status"] == 200, link
         assert re.search(r'href="(?:\.\./)+(?:besluit|kamerstuk|kamervragen)/[^"]+/"', target["html"]), link

@@ -21,7 +21,7 @@ from publish import types
 from publish.package import load_package
 from publish.problems import summarise
 
-from support import HEADER, ROOT, ROWS, SHARED, PackageMaker, all_text, approve, build_args, run_cli
+from support import HEADER, ROOT, ROWS, SHARED, PackageMaker, all_text, approve, build_args, file_line, run_cli
 
 META = {
     "kamerstuk": {
@@ -238,8 +238,9 @@ def test_many_rows_with_the_same_character_become_one_message(tmp_path):
 
 
 def test_the_summary_is_checked_and_its_line_named(tmp_path):
-    found = errors(typed(tmp_path, "kamerstuk", body="Eerste regel.\n\nTweede \u202eregel.\n"))
-    assert [(p.code, p.location) for p in found] == [("tekst.stuurteken", "samenvatting, regel 3")]
+    pkg = typed(tmp_path, "kamerstuk", body="Eerste regel.\n\nTweede \u202eregel.\n")
+    line = file_line(pkg / "besluit.md", "Tweede \u202eregel")  # the line in besluit.md, not in the summary
+    assert [(p.code, p.location) for p in errors(pkg)] == [("tekst.stuurteken", f"samenvatting, regel {line}")]
 
 
 def test_a_control_character_in_a_csv_cell_of_a_hostile_size_is_still_refused(tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import DEMO_KEY, DEMO_SIGNERS, ROOT, all_text, approve, build_args, write_pdf
+from support import DEMO_KEY, DEMO_SIGNERS, ROOT, PackageMaker, all_text, approve, build_args, copy_built, write_pdf
 
 pytestmark = pytest.mark.slow  # most tests here build whole sites
 
@@ -77,15 +77,25 @@ def own_config(tmp_path: Path, signers: list[tuple[str, Path]] | None, **woo) ->
     return config, allowed
 
 
-@pytest.fixture
-def published(make_package, decisions, tmp_path):
-    """A package approved with the demo key and published once (so the archive holds it)."""
-    pkg = make_package(pdf_text={"documenten/1.pdf": ["# Verslag", "De oorspronkelijke tekst OORSPRONKELIJK."]})
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory) -> Path:
+    """A package approved with the demo key and published once (so the archive holds it): built once for the module,
+    in the layout of the test folders (decisions/, site/, cache/ and the archive .woo-archief/ beside them)."""
+    root = tmp_path_factory.mktemp("gepubliceerd")
+    pkg = PackageMaker(root / "decisions")(
+        pdf_text={"documenten/1.pdf": ["# Verslag", "De oorspronkelijke tekst OORSPRONKELIJK."]}
+    )
     approve(pkg)
-    out = tmp_path / "site"
-    result = build(decisions, out)
+    result = build(root / "decisions", root / "site")
     assert result.returncode == 0, result.stdout + result.stderr
-    return pkg, out
+    return root
+
+
+@pytest.fixture
+def published(published_once, decisions, tmp_path):
+    """This test's own copy of ``published_once``: (the package folder, the site folder)."""
+    copy_built(published_once, tmp_path)
+    return decisions / "pakket", tmp_path / "site"
 
 
 # -- the archive keeps a published package online ------------------------------------------------------------------

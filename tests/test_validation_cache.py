@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import DEMO_SIGNERS, ROOT, approve, build_args, write_pdf
+from support import DEMO_SIGNERS, ROOT, PackageMaker, approve, build_args, copy_built, write_pdf
 
 KIND = "validatie"
 
@@ -73,16 +73,24 @@ def assert_same_as_cold(
         assert tree(cold_out) == tree(warm_out)
 
 
-@pytest.fixture
-def site(make_package, decisions, tmp_path):
-    """One approved package, built once (its validated model now in the cache)."""
-    pkg = make_package()
+@pytest.fixture(scope="module")
+def site_once(tmp_path_factory) -> Path:
+    """One approved package, built once for the module (its validated model now in the cache), in the layout of the
+    test folders: decisions/, site/, cache/ and archief/."""
+    root = tmp_path_factory.mktemp("gevalideerd")
+    pkg = PackageMaker(root / "decisions")()
     approve(pkg)
-    out, cache, archive = tmp_path / "site", tmp_path / "cache", tmp_path / "archief"
-    code, report = build(decisions, out, cache, archive)
+    code, report = build(root / "decisions", root / "site", root / "cache", root / "archief")
     assert code == 0, report
     assert counters(report) == (1, 0, 0)
-    return pkg, out, cache, archive
+    return root
+
+
+@pytest.fixture
+def site(site_once, decisions, tmp_path):
+    """This test's own copy of ``site_once``: (package, site, cache, archive)."""
+    copy_built(site_once, tmp_path)
+    return decisions / "pakket", tmp_path / "site", tmp_path / "cache", tmp_path / "archief"
 
 
 @pytest.mark.slow  # builds whole sites

@@ -164,6 +164,21 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(woo_publish()), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
+def copy_built(template: Path, target: Path) -> None:
+    """Give a test its own copy of a state a module fixture built once (decisions, site, cache, archive), for tests
+    that change it: the builds of the copy behave as after moving a whole site folder (every recorded path is relative).
+    Costs what copying a few small files costs, where building it again for every test costs a whole build."""
+    shutil.copytree(template, target, symlinks=True, dirs_exist_ok=True)
+
+
+def file_line(path: Path, text: str) -> int:
+    """The line of the file (1 for the first, as an editor numbers them) on which ``text`` first appears."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} staat niet in {path}")
+
+
 def all_text(site: Path) -> str:
     """Every text file of a built site, to assert that something appears (or never appears) anywhere."""
     return "\n".join(
@@ -320,6 +335,21 @@ def probe(**options) -> dict:
     if result.returncode != 0:
         raise AssertionError(f"browser probe failed: {result.stderr[-2000:]}")
     return json.loads(result.stdout)
+
+
+def probe_many(pages: list[dict]) -> list[dict]:
+    """``probe`` for several pages in one browser launch (starting Chromium costs more than loading a page): each page
+    in a browser context of its own (own cookies, storage and cache), the results in the order given."""
+    if not pages:
+        return []
+    result = subprocess.run(
+        ["node", str(PROBE), json.dumps({"pages": pages})], capture_output=True, text=True, timeout=60 + 60 * len(pages), cwd=ROOT
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"browser probe failed: {result.stderr[-2000:]}")
+    found = json.loads(result.stdout)
+    assert isinstance(found, list) and len(found) == len(pages), found
+    return found
 
 
 def _marks():
