@@ -180,14 +180,24 @@ def make_archive(root: Path, decisions: int, pad: int, seed: int = 11) -> tuple[
 
 
 def _rekey(cache: Path, seeded_version: str) -> None:
-    """The gate's results are keyed by its code version: a seed made with other code is renamed to
-    the current version (the gate is not what is measured here)."""
+    """The gate's results are keyed by its code version: a seed made with other code is given the current
+    version (the gate is not what is measured here). A JSON entry's MAC covers its key, so it is signed again
+    under the new key (with the corpus's key, named by ``use_corpus_key`` before this runs); a plain rename
+    would make the build refuse every seeded result and parse every PDF again."""
+    from publish.cache import Cache
     from publish.pdfs import PDF_CODE_VERSION
 
     if seeded_version == PDF_CODE_VERSION:
         return
-    for path in cache.rglob(f"*-v{seeded_version}.*"):
-        path.rename(path.with_name(path.name.replace(f"-v{seeded_version}.", f"-v{PDF_CODE_VERSION}.")))
+    store = Cache(cache)
+    for path in sorted(cache.rglob(f"*-v{seeded_version}.*")):
+        renamed = path.with_name(path.name.replace(f"-v{seeded_version}.", f"-v{PDF_CODE_VERSION}."))
+        if path.suffix == ".json":
+            kind = path.relative_to(cache).parts[0]
+            store.put_json(kind, renamed.name.removesuffix(".json"), json.loads(path.read_bytes())["value"])
+            path.unlink()
+        else:
+            path.rename(renamed)
 
 
 def _du(folder: Path) -> int:

@@ -242,3 +242,25 @@ def test_the_build_report_gives_each_phase_its_own_memory_peak():
         pytest.skip("this system does not tell a process's resident peak (/proc)")
     assert set(memory) == {"klein", "groot", "daarna"}
     assert memory["groot"] >= memory["klein"] + 50 and memory["daarna"] < memory["groot"] - 30
+
+
+def test_a_seed_made_by_other_gate_code_is_signed_again_under_the_current_version(tmp_path, monkeypatch):
+    """benchmarks/archive_scale.py reuses a corpus made with older gate code: its seeded results must still be
+    read by the build (a renamed entry whose MAC covers the old key would be refused, and the build would parse
+    every PDF again: the benchmark would measure something else)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("archive_scale", ROOT / "benchmarks" / "archive_scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setenv(module.KEY_ENV, str(tmp_path / "unused"))
+    module.use_corpus_key(tmp_path)
+    cache = tmp_path / "cache"
+    seeded = Cache(cache)
+    seeded.put_json("pdf", "ab12-vOUDE", {"ok": True, "pages": 2})
+    seeded.put_bytes("published", "ab12-vOUDE", ".pdf", b"%PDF-1.7 ...")
+    module._rekey(cache, "OUDE")
+    current = Cache(cache)
+    assert current.get_json("pdf", f"ab12-v{PDF_CODE_VERSION}") == {"ok": True, "pages": 2}
+    assert (cache / "published" / "ab" / f"ab12-v{PDF_CODE_VERSION}.pdf").read_bytes() == b"%PDF-1.7 ..."
+    assert not list(cache.rglob("*-vOUDE.*"))
