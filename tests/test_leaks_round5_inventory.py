@@ -22,7 +22,7 @@ from openpyxl.styles.differential import DifferentialStyle
 
 from publish.package import load_package
 
-from support import INVENTORY_HEADER, write_pdf, xlsx_inventory_package
+from support import INVENTORY_HEADER, rewrite_xlsx_parts, write_pdf, xlsx_inventory_package
 
 HEADER = INVENTORY_HEADER
 SECRET = "notulist J. Pietersen"
@@ -36,11 +36,7 @@ def _package(make_package, change, after=None, shared=False):
 
 def _rewrite_sheet(path, change):
     """Change the first worksheet's XML (what openpyxl cannot write: a formula with a cached value, an extension)."""
-    with zipfile.ZipFile(path) as zin:
-        items = [(item, zin.read(item.filename)) for item in zin.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item, data in items:
-            zout.writestr(item, change(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+    rewrite_xlsx_parts(path, lambda name, data: change(data) if name == "xl/worksheets/sheet1.xml" else data)
 
 
 def _title(ws, **style):

@@ -15,10 +15,8 @@ into the package afterwards as the XML Excel writes for Insert > Shapes.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -29,7 +27,7 @@ from openpyxl.styles import Alignment
 from publish.invisible import describe_all, invisible, pdf_invisible
 from publish.package import load_package
 
-from support import ROOT, XRAY, PackageMaker, all_text, approve, build_args, run_cli, xlsx_inventory_package
+from support import ROOT, XRAY, PackageMaker, all_text, approve, build_args, rewrite_xlsx_parts, run_cli, xlsx_inventory_package
 from support.pdfcraft import one_page_pdf, refusing
 
 SECRET = "Vermeulen"
@@ -232,23 +230,19 @@ def _merged(ref: str, **cells):
 
 
 def _hide_in(cell: str, text: str):
-    def rewrite(path: Path):
-        data = io.BytesIO(path.read_bytes())
-        with zipfile.ZipFile(data) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in src.infolist():
-                body = src.read(info)
-                if info.filename == "xl/worksheets/sheet1.xml":
-                    row = re.search(rb"\d+", cell.encode()).group()
-                    body = re.sub(rb'<c r="' + cell.encode() + rb'"[^>]*/>', b"", body)
-                    body = re.sub(
-                        rb'(<row r="' + row + rb'"[^>]*>)(.*?)(</row>)',
-                        lambda m: m.group(1) + _sorted_cells(m.group(2), cell, text) + m.group(3),
-                        body,
-                        flags=re.S,
-                    )
-                out.writestr(info, body)
+    def edit(name: str, body: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return body
+        row = re.search(rb"\d+", cell.encode()).group()
+        body = re.sub(rb'<c r="' + cell.encode() + rb'"[^>]*/>', b"", body)
+        return re.sub(
+            rb'(<row r="' + row + rb'"[^>]*>)(.*?)(</row>)',
+            lambda m: m.group(1) + _sorted_cells(m.group(2), cell, text) + m.group(3),
+            body,
+            flags=re.S,
+        )
 
-    return rewrite
+    return lambda path: rewrite_xlsx_parts(path, edit)
 
 
 def _sorted_cells(cells: bytes, cell: str, text: str) -> bytes:
@@ -297,34 +291,30 @@ def _shape(col: int, row: int):
     drawing = _SHAPE.replace(b"COL2", str(col + 1).encode()).replace(b"ROW2", str(row + 1).encode())
     drawing = drawing.replace(b"COL", str(col).encode()).replace(b"ROW", str(row).encode())
 
-    def rewrite(path: Path):
-        data = io.BytesIO(path.read_bytes())
-        with zipfile.ZipFile(data) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in src.infolist():
-                body = src.read(info)
-                if info.filename == "xl/worksheets/sheet1.xml":
-                    body = body.replace(
-                        b"<worksheet ",
-                        b'<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ',
-                        1,
-                    )
-                    body = body.replace(b"</worksheet>", b'<drawing r:id="rIdD1"/></worksheet>')
-                elif info.filename == "[Content_Types].xml":
-                    body = body.replace(
-                        b"</Types>",
-                        b'<Override PartName="/xl/drawings/drawing1.xml" '
-                        b'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
-                    )
-                out.writestr(info, body)
-            out.writestr(
-                "xl/worksheets/_rels/sheet1.xml.rels",
-                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
-                b'openxmlformats.org/package/2006/relationships"><Relationship Id="rIdD1" Type="http://schemas.openxml'
-                b'formats.org/officeDocument/2006/relationships/drawing" Target="../drawings/drawing1.xml"/></Relationships>',
+    def edit(name: str, body: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            body = body.replace(
+                b"<worksheet ",
+                b'<worksheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" ',
+                1,
             )
-            out.writestr("xl/drawings/drawing1.xml", drawing)
+            return body.replace(b"</worksheet>", b'<drawing r:id="rIdD1"/></worksheet>')
+        if name == "[Content_Types].xml":
+            return body.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/drawings/drawing1.xml" '
+                b'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
+            )
+        return body
 
-    return rewrite
+    added = {
+        "xl/worksheets/_rels/sheet1.xml.rels": b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+        b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdD1" Type="http://'
+        b'schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" Target="../drawings/drawing1.xml"/>'
+        b"</Relationships>",
+        "xl/drawings/drawing1.xml": drawing,
+    }
+    return lambda path: rewrite_xlsx_parts(path, edit, added)
 
 
 def test_a_white_shape_over_the_title_cell_is_refused(make_package):

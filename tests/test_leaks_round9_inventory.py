@@ -23,7 +23,7 @@ from publish.package import load_package
 from publish.privacy import check_published_texts
 from publish.problems import Problems
 
-from support import xlsx_inventory_package
+from support import rewrite_xlsx_parts, xlsx_inventory_package
 
 SECRET = "Vermeulen"
 OPEN = {"besluit": "openbaar"}
@@ -239,16 +239,14 @@ def test_ordinary_sheet_defaults_are_accepted(make_package, settings):
 def _raw(old: bytes, new: bytes, part: str = "xl/worksheets/sheet1.xml"):
     """Replace XML in a part as written by openpyxl (values openpyxl will not write)."""
 
-    def rewrite(path):
-        import zipfile
+    def edit(name, data):
+        if name != part:
+            return data
+        assert old in data
+        return data.replace(old, new, 1)
 
-        with zipfile.ZipFile(path) as archive:
-            parts = {info.filename: archive.read(info) for info in archive.infolist()}
-        assert old in parts[part]
-        parts[part] = parts[part].replace(old, new, 1)
-        with zipfile.ZipFile(path, "w") as archive:
-            for name, data in parts.items():
-                archive.writestr(name, data)
+    def rewrite(path):
+        rewrite_xlsx_parts(path, edit)
 
     return rewrite
 

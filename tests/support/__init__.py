@@ -367,6 +367,20 @@ needs_browser, needs_node = _marks()  # aliases: @needs_browser is @pytest.mark.
 INVENTORY_HEADER = ["Nr.", "Document", "Datum", "Beoordeling", "Weigeringsgronden", "Bestand", "Intern kenmerk"]
 
 
+def rewrite_xlsx_parts(path: Path, edit=None, added: dict[str, bytes] | None = None) -> None:
+    """Rewrite the parts of an .xlsx (a zip) in place: ``edit(name, data)`` gives each part's new bytes (XML
+    openpyxl will not write), ``added`` adds parts. The one zip rewriter of the inventory tests."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts:
+            out.writestr(info, edit(info.filename, data) if edit else data)
+        for name, data in (added or {}).items():
+            out.writestr(name, data)
+
+
 def xlsx_inventory_package(make_package, change, *rewrites):
     """A package with a three-row ``inventaris.xlsx`` written by openpyxl, ``change(ws)`` applied before saving and
     each of ``rewrites(path)`` after (XML openpyxl cannot write); (decision, errors) as ``load_package`` reads it.
