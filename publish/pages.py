@@ -956,6 +956,22 @@ class Generator:
                 span=_published_span(items) if number else "",
                 pager=stable_pager(base, number, len(older)),
             )
+        self._older_pages(base, title, older, noun[1], [("Besluiten", urls.LISTING)], self.views)
+
+    def _older_pages(self, base: str, title: str, older: list, things: str, trail: list, shows) -> None:
+        """``pagina/`` of a paged list: each older page, newest first, with the publication dates it holds.
+        It changes only when an older page is added or its dates change (a withdrawal)."""
+        if not older:
+            return
+        pages = [
+            {"number": n, "url": urls.archive_page(base, n), "span": _published_span(items)}
+            for n, items in reversed(list(enumerate(older, start=1)))
+        ]
+        page_title = f"{title}: alle pagina's"
+        self.render(
+            "older_pages.html", urls.archive_pages(base), page_title, shows=shows, title=page_title,
+            trail=[("Home", ""), *trail, ("Alle pagina's", None)], base=base, pages=pages, things=things,
+        )  # fmt: skip
 
     def _listing_labels(self, v) -> list[tuple[str, str]]:
         """(facet, label) of every facet listing ``v`` (a view or a ``KeptPlace``) is in."""
@@ -1066,6 +1082,10 @@ class Generator:
                         span=_published_span(chunk) if number else "",
                         pager=stable_pager(base, number, len(older)),
                     )
+                self._older_pages(
+                    base, title, older, "besluiten", [("Weigeringsgronden", urls.GROUNDS), (f"{ground.id} {ground.law}", base)],
+                    [v for chunk in older for v in chunk],
+                )  # fmt: skip
             groups.append((law, items))
         self.render("grounds.html", urls.GROUNDS, "Weigeringsgronden", groups=groups)
 
@@ -1174,6 +1194,7 @@ class StablePager:
     links: list[tuple[int, str | None]]  # newest first: (0, the listing), (k, pagina/k/); a gap is (-1, None)
     newer: str | None  # rel="prev"
     older: str | None  # rel="next"
+    index: str  # every older page (``urls.archive_pages``): the links above skip the middle ones
 
 
 def stable_pager(base: str, number: int, archived: int, around: int = 2) -> StablePager | None:
@@ -1198,7 +1219,7 @@ def stable_pager(base: str, number: int, archived: int, around: int = 2) -> Stab
         links.append((-1, None))
     if last > 1:
         links.append((1, urls.archive_page(base, 1)))
-    return StablePager(number, links, newer, urls.archive_page(base, top - 1) if top > 1 else None)
+    return StablePager(number, links, newer, urls.archive_page(base, top - 1) if top > 1 else None, urls.archive_pages(base))
 
 
 def _published_span(items: Sequence) -> str:

@@ -148,6 +148,12 @@ def archive_page(base: str, number: int) -> str:
     return f"{base}pagina/{number}/"
 
 
+def archive_pages(base: str) -> str:
+    """Every older page of a listing or ground with the dates it holds (``besluiten/pagina/``): the pager skips
+    the middle pages, and a reader who shortens an address to this one finds them here instead of a 404."""
+    return f"{base}pagina/"
+
+
 def ground(ground_slug: str) -> str:
     return f"{GROUNDS}{ground_slug}/"
 

@@ -168,7 +168,14 @@ def test_the_facet_index_and_listing_pass_axe(site: Path):
     without JavaScript: plain hrefs, see above)."""
     server = Server(site)
     try:
-        for path in ("besluiten/zaak/", "besluiten/zaak/pagina/2/", "besluiten/", "besluiten/pagina/2/", "besluiten/jaar/2024/"):
+        for path in (
+            "besluiten/zaak/",
+            "besluiten/zaak/pagina/2/",
+            "besluiten/",
+            "besluiten/pagina/2/",
+            "besluiten/pagina/",
+            "besluiten/jaar/2024/",
+        ):
             r = probe(url=server.base + path, axe=True)
             assert r["status"] == 200 and r["errors"] == [] and r["axe"] == [], (path, r["errors"], r["axe"])
     finally:
@@ -241,6 +248,15 @@ def test_every_page_of_a_list_is_reachable_newest_first_and_no_pager_link_is_dea
                 continue
             seen.add(page)
             html = page.read_text()
+            if page == (site / base / "pagina/index.html").resolve():
+                # Every older page, newest first, with its dates (the pager skips the middle ones).
+                numbers = [int(n) for n in re.findall(r'<li><a href="(\d+)/">Pagina \1', html)]
+                assert numbers == sorted(numbers, reverse=True) and numbers[-1] == 1, numbers
+                assert {(page.parent / f"{n}/index.html").resolve() for n in numbers} == {
+                    p for p in files if p.parent.parent.name == "pagina"
+                }
+                assert "gepubliceerd op" in html or "gepubliceerd van" in html
+                continue
             pager = _pager(html)
             assert "van" not in re.sub(r"<[^>]+>", " ", pager), pager  # no "Pagina X van Y"
             assert pager.count('aria-current="page"') == 1
@@ -250,7 +266,7 @@ def test_every_page_of_a_list_is_reachable_newest_first_and_no_pager_link_is_dea
                 target = (page.parent / href / "index.html").resolve()
                 assert target.is_file(), (page, href)
                 todo.append(target)
-        assert seen == files, sorted(str(p) for p in files - seen)
+        assert seen == {*files, (site / base / "pagina/index.html").resolve()}, sorted(str(p) for p in files - seen)
         # Following "Oudere besluiten" from the listing shows every decision once, newest first.
         page = site / base / "index.html"
         while True:
@@ -374,7 +390,7 @@ def test_ground_pages_and_pagers_are_paged_and_windowed():
     g._listings()
     base = "gronden/woo-5-1-2-e/"
     paged = [base, *(f"{base}pagina/{n}/" for n in range(1, 10))]
-    assert [u for u in bodies if u.startswith(base)] == paged
+    assert [u for u in bodies if u.startswith(base)] == [*paged, f"{base}pagina/"]
     for n, url in enumerate(paged):
         rows = re.findall(r'<td data-label="Besluit"><a href="(?:\.\./)+besluit/', bodies[url])
         assert len(rows) == pages.GROUND_PAGE_SIZE, url
@@ -424,15 +440,30 @@ def test_older_pages_do_not_depend_on_how_many_decisions_came_after():
     views = _newest_views(420)
     before, after = _bodies(sorted(views, key=lambda v: v.decision.kenmerk)[:230]), _bodies(views)
     for base in ("besluiten/", "gronden/woo-5-1-2-e/"):
-        older = sorted((u for u in before if u.startswith(base + "pagina/")), key=lambda u: int(u.split("/")[-2]))
+        older = sorted(
+            (u for u in before if u.startswith(base + "pagina/") and u != base + "pagina/"), key=lambda u: int(u.split("/")[-2])
+        )
         assert older, base
         for url in older[:-1]:
             assert before[url] == after[url], url
         last = older[-1]
         assert before[last].replace(_pager(before[last]), "") == after[last].replace(_pager(after[last]), "")
-    assert [u for u in after if u.startswith("besluiten/pagina/")] == [f"besluiten/pagina/{n}/" for n in range(1, 8)]
-    assert [u for u in before if u.startswith("besluiten/pagina/")] == [f"besluiten/pagina/{n}/" for n in range(1, 4)]
+    assert [u for u in after if u.startswith("besluiten/pagina/")] == [
+        *(f"besluiten/pagina/{n}/" for n in range(1, 8)),
+        "besluiten/pagina/",
+    ]
+    assert [u for u in before if u.startswith("besluiten/pagina/")] == [
+        *(f"besluiten/pagina/{n}/" for n in range(1, 4)),
+        "besluiten/pagina/",
+    ]
     assert before["besluiten/"] != after["besluiten/"]
+    # ``pagina/`` lists every older page with its dates, newest first; the pagers link it.
+    index = after["besluiten/pagina/"]
+    assert re.findall(r'<a href="(\d+)/">Pagina', index) == [str(n) for n in range(7, 0, -1)]
+    assert 'Pagina 1 (oudste)</a> <span class="woo-muted">(gepubliceerd van 1 januari 2020 tot en met ' in index
+    assert all(
+        ">Alle pagina's met hun datums</a>" in after[u] for u in after if u.startswith("besluiten/pagina/") and u[-2].isdigit()
+    )
 
 
 def test_a_withdrawn_decision_keeps_its_place_and_nothing_of_it_is_shown():
