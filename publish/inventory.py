@@ -1926,7 +1926,23 @@ def _unseen_fix(reason: str) -> str:
             "Zet de afdrukstand van de tekst op 0 graden (Cellen opmaken > Uitlijning > Afdrukstand), controleer de hele "
             "tekst en laat het pakket opnieuw goedkeuren."
         )
-    if reason.startswith("de rij is") and "punt hoog" in reason or "zeroHeight" in reason or "rijhoogte" in reason:
+    if reason == "de rij is verborgen":
+        return (
+            "Maak de rij zichtbaar: selecteer de rijen erboven en eronder, klik met de rechtermuisknop op de rijnummers en kies "
+            "'Zichtbaar maken'. Controleer de tekst die dan te zien is en laat het pakket opnieuw goedkeuren."
+        )
+    if reason == "de kolom is verborgen":
+        return (
+            "Maak de kolom zichtbaar: selecteer de kolommen links en rechts ervan, klik met de rechtermuisknop op de "
+            "kolomletters en kies 'Zichtbaar maken'. Controleer de tekst die dan te zien is en laat het pakket opnieuw "
+            "goedkeuren."
+        )
+    if (
+        reason.startswith("de rij is")
+        and ("punt hoog" in reason or "zo laag" in reason)
+        or "zeroHeight" in reason
+        or "rijhoogte" in reason
+    ):
         return (
             "Geef de rij een normale hoogte (selecteer de rijen, Start > Opmaak > Rijhoogte automatisch aanpassen, of "
             "Rijhoogte 15), controleer de tekst die dan te zien is en laat het pakket opnieuw goedkeuren."

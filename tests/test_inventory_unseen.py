@@ -70,6 +70,14 @@ def test_a_cell_excel_does_not_show_refuses_the_package(make_package, how):
     assert "'Document'" in hits[0].location, hits[0].location
     assert "niet te zien" in hits[0].message and "opnieuw goedkeuren" in hits[0].fix
     assert SECRET not in hits[0].message  # the message names the cell, never repeats its content
+    # The fix names what to do for this way of hiding (new-user round 10: hidden rows got the generic text).
+    fixes = {
+        "verborgen rij": "rechtermuisknop op de rijnummers en kies 'Zichtbaar maken'",
+        "verborgen kolom": "rechtermuisknop op de kolomletters en kies 'Zichtbaar maken'",
+        "rij van hoogte 0": "Geef de rij een normale hoogte",
+    }
+    if how in fixes:
+        assert fixes[how] in hits[0].fix, hits[0].fix
 
 
 def _empty_hidden_things(ws):
