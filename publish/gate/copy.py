@@ -39,6 +39,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from ..symbolfonts import SYMBOL_FONT_NAMES
+from . import shown
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data
 from .timing import stage
@@ -584,6 +585,42 @@ USES = {
 }
 # Operators whose first operand is a name that refers to no resource: a marked-content tag, a rendering intent.
 TAGS = ("BMC", "BDC", "MP", "DP", "ri")
+MARKING = ("BMC", "BDC", "MP", "DP")
+# The standard structure types (ISO 32000-1 14.8.4, ISO 32000-2 14.8.4) without the headings H1, H2, ...
+# (``_HEADING``): the names a tag structure's /S and a marked-content tag may keep.
+STRUCTURE_TYPES = frozenset(
+    "/" + name
+    for name in """Document DocumentFragment Part Art Sect Div Aside BlockQuote Caption TOC TOCI Index NonStruct Private
+    P H Title FENote Sub L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Em
+    Strong Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form Artifact""".split()
+)
+_HEADING = re.compile(r"/H[1-9][0-9]?")
+# Marked-content tags are names no viewer shows, yet free: a tool may write ``/Vermeulen BMC`` (round 9, A15/A16).
+# A tag keeps its name when it is a standard structure type or has a meaning of its own (an artifact, a layer, text
+# written right to left, a form field's text); any other becomes ``/Span`` (its property list, with the /MCID that
+# links it to the tag structure, stays). PDFium reads no meaning into other tags.
+MARKED_CONTENT_TAGS = STRUCTURE_TYPES | {"/OC", "/ReversedChars", "/Tx"}
+NEUTRAL_TAG = Name("/Span")
+DEFAULT_INTENT = Name("/RelativeColorimetric")
+
+
+def _known_tag(name: str) -> bool:
+    return name in MARKED_CONTENT_TAGS or _HEADING.fullmatch(name) is not None
+
+
+def _neutral_tags(operations) -> list | None:
+    """``operations`` with every marked-content tag ``_known_tag`` does not know renamed ``/Span``; None when none is."""
+    if not any(
+        str(i.operator) in MARKING and len(i.operands) and isinstance(i.operands[0], Name) and not _known_tag(str(i.operands[0]))
+        for i in operations
+    ):
+        return None
+    return [
+        pikepdf.ContentStreamInstruction([NEUTRAL_TAG, *list(i.operands)[1:]], i.operator)
+        if str(i.operator) in MARKING and len(i.operands) and isinstance(i.operands[0], Name) and not _known_tag(str(i.operands[0]))
+        else i
+        for i in operations
+    ]
 # A marked-content property list written in the content (``/Span <<...>> BDC``) keeps only the keys ISO 32000
 # gives marked content (14.6, 14.7, 14.8.2.2 artifacts, 14.9): its identifier, language, the texts a screen
 # reader reads instead (checked for personal data in unseen.py) and what an artifact is. A layer (/OC) is
@@ -782,6 +819,7 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
         root[Name.StructTreeRoot] = pdf.make_indirect(tree)
     _clean_structure(root.get(Name.StructTreeRoot), kept_links)
     _clean_layers(root.get(Name.OCProperties))
+    shown.prune(pdf, _used_names)  # of every font only what the pages show (before its map is written again)
     _neutral_font_names(pdf)
     _neutral_destination_names(root, pdf)
     for obj in pdf.objects:  # every object, reachable or not: what qpdf writes is then clean
@@ -879,7 +917,7 @@ def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
         if not _named_destination(value):
             del old[key]
     _only(root.get(Name.Outlines), {"/Type", "/First", "/Last", "/Count"})
-    _clean_tree(root.get(Name.PageLabels), _page_label)
+    _clean_page_labels(root)
 
 
 def _named_destination(value) -> bool:
@@ -891,10 +929,27 @@ def _named_destination(value) -> bool:
 
 
 def _page_label(label) -> bool:
+    """A page label keeps its numbering style and first number; its prefix (``/P``, free text a viewer shows in
+    its page box, round 9 A15/A16) goes."""
     if isinstance(label, Dictionary):
-        _only(label, {"/Type", "/S", "/P", "/St"})
+        _only(label, {"/Type", "/S", "/St"})
         _enums(label, PAGE_LABEL_NAMES)
     return True
+
+
+def _clean_page_labels(root) -> None:
+    """Page labels without prefixes (``_page_label``); a range left without a numbering style would be labelled
+    with nothing, so then the labels go altogether (viewers number the pages 1, 2, 3, ...)."""
+    labels = root.get(Name.PageLabels)
+    if labels is None:
+        return
+    _clean_tree(labels, _page_label)
+    for node in _tree_nodes(labels):
+        entries = node.get(Name.Nums)
+        values = [entries[i] for i in range(1, len(entries), 2)] if isinstance(entries, Array) else []
+        if any(not isinstance(value, Dictionary) or Name.S not in value for value in values):
+            del root[Name.PageLabels]
+            return
 
 
 def _clean_tree(tree, clean_value) -> None:
@@ -1056,6 +1111,7 @@ def _clean_structure(tree, kept_links: set) -> None:
         return
     seen: set = set()
     todo: list[tuple] = [(tree, 0, None)]
+    roles: dict[str, Name] = {}
     while todo:
         elem, depth, parent = todo.pop()
         if depth > MAX_STRUCTURE_DEPTH:
@@ -1071,12 +1127,14 @@ def _clean_structure(tree, kept_links: set) -> None:
                 continue
             seen.add(key)
         if depth == 0:
-            _clean_tree_root(elem)
+            roles = _clean_tree_root(elem)
         elif elem.get(Name.Type) in (Name.MCR, Name.OBJR):
             _only(elem, MARKED_REF_KEYS)
             continue
         else:
             _clean_element(elem)
+            if isinstance(elem.get(Name.S), Name):
+                elem[Name.S] = _structure_type(elem[Name.S], roles)
             if parent is not None and not (isinstance(elem.get(Name.P), Dictionary) and elem.get(Name.P).is_indirect):
                 elem[Name.P] = parent  # a parent written out in place could carry anything: the real one
         kids = elem.get(Name.K)
@@ -1162,11 +1220,53 @@ def _clean_auto_states(config) -> None:
     config[Name.AS] = kept
 
 
-def _clean_tree_root(tree) -> None:
+def _standard_type(name: str) -> bool:
+    return name in STRUCTURE_TYPES or _HEADING.fullmatch(name) is not None
+
+
+MAX_ROLE_STEPS = 32
+
+
+def _structure_type(name: Name, roles: dict[str, Name]) -> Name:
+    """The /S a structure element keeps: a standard structure type as it is; a type of the document's own (a style
+    name such as ``/Opmerking_Vermeulen``, round 9 A15/A16) the standard type its role map leads to, as screen readers
+    read it (the first standard type on the way: the role map keeps what maps one standard type to another), or
+    ``/NonStruct`` (a grouping without meaning) when it leads to none. A role map that leads round in a circle is
+    refused: which meaning a screen reader gives the element is then not to be known."""
+    if _standard_type(str(name)):
+        return name
+    seen = {str(name)}
+    current = str(name)
+    for _ in range(MAX_ROLE_STEPS):
+        target = roles.get(current)
+        if target is None:
+            return Name.NonStruct
+        if _standard_type(str(target)):
+            return target
+        if str(target) in seen:
+            break
+        seen.add(str(target))
+        current = str(target)
+    raise CopyError(
+        "de rollenkaart (/RoleMap) van de tagstructuur verwijst een eigen soort tag in een kring naar zichzelf terug (of "
+        f"langer dan {MAX_ROLE_STEPS} stappen): welke betekenis een schermlezer aan die tags geeft, is niet vast te stellen"
+    )
+
+
+def _clean_tree_root(tree) -> dict[str, Name]:
+    """The tree root's own keys; returns its role map (type name to type name). The copy keeps of the role map only
+    what maps a standard type to a standard type (a fixed vocabulary): the types of the document's own go from the
+    elements (``_structure_type``), and with them their names."""
     _only(tree, STRUCT_TREE_KEYS)
     roles = tree.get(Name.RoleMap)
+    mapped: dict[str, Name] = {}
     if isinstance(roles, Dictionary):
-        tree[Name.RoleMap] = Dictionary({k: v for k, v in roles.items() if isinstance(v, Name)})
+        mapped = {str(k): v for k, v in roles.items() if isinstance(v, Name)}
+        kept = {k: v for k, v in mapped.items() if _standard_type(k) and _standard_type(str(v))}
+        if kept:
+            tree[Name.RoleMap] = Dictionary(kept)
+        else:
+            del tree[Name.RoleMap]
     elif roles is not None:
         del tree[Name.RoleMap]
     parents = tree.get(Name.ParentTree)
@@ -1179,6 +1279,7 @@ def _clean_tree_root(tree) -> None:
         _only(node, TREE_NODE_KEYS)
         kids = node.get(Name.Kids)
         todo += [(kid, depth + 1) for kid in (kids if isinstance(kids, Array) else [])]
+    return mapped
 
 
 def _clean_element(elem) -> None:
@@ -1839,6 +1940,10 @@ def _sanitised(operations) -> list:
             properties = _property_list(operands[0], operands[1])
             if properties is not None:
                 operands = [operands[0], properties]
+        if op in MARKING and not _known_tag(str(operands[0])):
+            operands = [NEUTRAL_TAG, *operands[1:]]
+        elif op == "ri" and str(operands[0]) not in _RENDERING_INTENTS:
+            operands = [DEFAULT_INTENT]  # what viewers use for a name they do not know (ISO 32000-1, 8.6.5.8)
         same = len(operands) == len(given) and all(a is b for a, b in zip(operands, given))
         kept.append(i if same else pikepdf.ContentStreamInstruction(operands, i.operator))
     return kept
@@ -2001,6 +2106,11 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
         quick = pikepdf.parse_content_stream(target, _NAMED)
         if sanitise and b"<<" in data and _extra_properties(quick):
             quick = None  # a property list with entries marked content does not take: written again without them
+    used: dict[str, set] = {}
+    if quick is not None:
+        used, may_flatten = _scan(quick)
+        if sanitise and not all(_known_tag(tag) or tag in _RENDERING_INTENTS for tag in used.get("tags", ())):
+            quick = None  # a marked-content tag or rendering intent of its own: written again (``_sanitised``)
     if quick is None:
         operations = _sanitised(pikepdf.parse_content_stream(target))
         used = _used_names(operations)
@@ -2010,7 +2120,6 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
         if "inline" in used and sanitise:
             flat = flat or _inline_payload(target, data)
         return used, flat, pikepdf.unparse_content_stream(operations)
-    used, may_flatten = _scan(quick)
     if "inline" in used and sanitise and _inline_payload(target, data):
         return used, True, None
     if may_flatten or (fonts and not used.get("/ExtGState", set()).isdisjoint(fonts)):  # a gs with a font: rare
@@ -3430,7 +3539,10 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
                 ops = pikepdf.parse_content_stream(proc)
             except pikepdf.PdfError as exc:
                 raise CopyError(f"een tekenprocedure van een lettertype is onleesbaar ({str(exc)[:120]})") from exc
-            if b"%" in data:
+            renamed = _neutral_tags(ops)
+            if renamed is not None:
+                ops = renamed
+            if b"%" in data or renamed is not None:
                 proc.write(pikepdf.unparse_content_stream(ops))
             for instruction in ops:
                 _check_numbers(str(instruction.operator), instruction.operands)
