@@ -617,10 +617,15 @@ def _neutral_tags(operations) -> list | None:
         return None
     return [
         pikepdf.ContentStreamInstruction([NEUTRAL_TAG, *list(i.operands)[1:]], i.operator)
-        if str(i.operator) in MARKING and len(i.operands) and isinstance(i.operands[0], Name) and not _known_tag(str(i.operands[0]))
+        if str(i.operator) in MARKING
+        and len(i.operands)
+        and isinstance(i.operands[0], Name)
+        and not _known_tag(str(i.operands[0]))
         else i
         for i in operations
     ]
+
+
 # A marked-content property list written in the content (``/Span <<...>> BDC``) keeps only the keys ISO 32000
 # gives marked content (14.6, 14.7, 14.8.2.2 artifacts, 14.9): its identifier, language, the texts a screen
 # reader reads instead (checked for personal data in unseen.py) and what an artifact is. A layer (/OC) is
@@ -820,6 +825,7 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     _clean_structure(root.get(Name.StructTreeRoot), kept_links)
     _clean_layers(root.get(Name.OCProperties))
     shown.prune(pdf, _used_names)  # of every font only what the pages show (before its map is written again)
+    _neutral_colorants(pdf)
     _neutral_font_names(pdf)
     _neutral_destination_names(root, pdf)
     for obj in pdf.objects:  # every object, reachable or not: what qpdf writes is then clean
@@ -3487,6 +3493,65 @@ def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: 
             _clean_kind(pdf, item, parts[i], forms, depth, level + 1)
         elif not _flat(item):
             raise CopyError(f"een kleurruimte ({family[1:]}) bevat tekst of gegevens, wat daar niet thuishoort")
+
+
+# Colorant names (a Separation's ink, a DeviceN's inks) only steer printing plates: on screen a viewer draws the
+# alternate colour through the tint transform, whatever the name. A tool may put anything in them (``/Jan#20Vermeulen``,
+# round 9 A15/A16): the copy names each ink ``/Kleur1``, ``/Kleur2``, ... in the order met (the same ink keeps one name
+# throughout, also in a DeviceN's /Colorants and /Process). Names that change what is drawn or printed stay: /All (every
+# plate) and /None (nothing), and the device's own inks a printer or viewer paints directly instead of the alternate.
+_DEVICE_COLORANTS = frozenset({"/All", "/None", "/Cyan", "/Magenta", "/Yellow", "/Black", "/Red", "/Green", "/Blue", "/Gray"})
+_NOT_FOLLOWED = frozenset({"/Parent", "/P", "/Pg", "/Dest", "/A", "/StructParent", "/StructParents", "/Contents"})
+MAX_COLOUR_WALK = 2_000_000
+
+
+def _neutral_colorants(pdf: pikepdf.Pdf) -> None:
+    """Every Separation and DeviceN colour space the pages reach (resources, images, shadings, groups, soft masks,
+    link appearances, at any depth) gets neutral colorant names (see above); each colour space is renamed once."""
+    names: dict[str, Name] = {}
+
+    given: set[str] = set()
+
+    def neutral(name):
+        # a name given already stays: a colour space written in place may be met twice
+        if not isinstance(name, Name) or str(name) in _DEVICE_COLORANTS or str(name) in given:
+            return name
+        if str(name) not in names:
+            names[str(name)] = Name(f"/Kleur{len(names) + 1}")
+            given.add(str(names[str(name)]))
+        return names[str(name)]
+
+    seen: set[tuple[int, int]] = set()
+    todo: list = [page.obj for page in reversed(pdf.pages)]
+    steps = 0
+    while todo and steps < MAX_COLOUR_WALK:
+        item = todo.pop()
+        steps += 1
+        if item.is_indirect:
+            if item.objgen in seen:
+                continue
+            seen.add(item.objgen)
+        if isinstance(item, Array):
+            family = item[0] if len(item) > 1 else None
+            if family == Name.Separation:
+                item[1] = neutral(item[1])
+            elif family == Name.DeviceN and isinstance(item[1], Array):
+                item[1] = Array([neutral(n) for n in item[1]])
+                attributes = item[4] if len(item) > 4 else None
+                if isinstance(attributes, Dictionary):
+                    colorants = attributes.get(Name.Colorants)
+                    if isinstance(colorants, Dictionary):
+                        attributes[Name.Colorants] = Dictionary({str(neutral(Name(k))): v for k, v in colorants.items()})
+                    process = attributes.get(Name.Process)
+                    parts = process.get(Name.Components) if isinstance(process, Dictionary) else None
+                    if isinstance(parts, Array):
+                        process[Name.Components] = Array([neutral(n) for n in parts])
+            todo += [v for v in reversed(list(item)) if isinstance(v, (Dictionary, Array, pikepdf.Stream))]
+        elif isinstance(item, (Dictionary, pikepdf.Stream)):
+            for key in sorted(item.keys(), reverse=True):
+                value = item[key] if key not in _NOT_FOLLOWED else None
+                if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+                    todo.append(value)
 
 
 def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None = "form") -> None:
