@@ -3,9 +3,13 @@
 Written with pikepdf (qpdf), from the approved bytes, never changing the original. The copy
 
 - keeps what makes the document accessible and navigable: the tag structure (``/StructTreeRoot``,
-  ``/MarkInfo``, role and class maps), the document language, bookmarks, page labels, named
-  destinations, optional-content layers exactly as configured (a hidden layer never becomes
-  visible), and links to web addresses or to places in the document with their description;
+  ``/MarkInfo``; a structure type of the document's own becomes the standard type its role map leads
+  to), the document language, bookmarks, page labels (without prefixes), named destinations,
+  optional-content layers exactly as configured (a hidden layer never becomes visible), and links to
+  web addresses or to places in the document with their description;
+- gives neutral names to what only machines read (fonts, named destinations, marked-content tags,
+  colorants) and keeps of each font only the /ToUnicode entries, /Differences names and Type 3 glyphs
+  of the codes the pages show (``shown.py``);
 - keeps, when the source claims PDF/A, a minimal XMP packet carrying only that identification;
 - keeps of every object only the keys the PDF specification defines for its type and a viewer or
   screen reader needs (allow-lists below: catalogue, pages, resources, fonts, images, forms, tags,
@@ -608,22 +612,33 @@ def _known_tag(name: str) -> bool:
     return name in MARKED_CONTENT_TAGS or _HEADING.fullmatch(name) is not None
 
 
+def _neutral_tag_operands(op: str, operands: list) -> list:
+    """The operands of a marking operator with an unknown tag renamed ``/Span``, of ``ri`` with an unknown intent
+    renamed ``/RelativeColorimetric`` (what viewers use for a name they do not know, ISO 32000-1 8.6.5.8); other
+    operands as they are."""
+    if not operands or not isinstance(operands[0], Name):
+        return operands
+    if op in MARKING and not _known_tag(str(operands[0])):
+        return [NEUTRAL_TAG, *operands[1:]]
+    if op == "ri" and str(operands[0]) not in _RENDERING_INTENTS:
+        return [DEFAULT_INTENT, *operands[1:]]
+    return operands
+
+
 def _neutral_tags(operations) -> list | None:
-    """``operations`` with every marked-content tag ``_known_tag`` does not know renamed ``/Span``; None when none is."""
-    if not any(
-        str(i.operator) in MARKING and len(i.operands) and isinstance(i.operands[0], Name) and not _known_tag(str(i.operands[0]))
-        for i in operations
-    ):
-        return None
-    return [
-        pikepdf.ContentStreamInstruction([NEUTRAL_TAG, *list(i.operands)[1:]], i.operator)
-        if str(i.operator) in MARKING
-        and len(i.operands)
-        and isinstance(i.operands[0], Name)
-        and not _known_tag(str(i.operands[0]))
-        else i
-        for i in operations
-    ]
+    """``operations`` with unknown marked-content tags and rendering intents renamed (``_neutral_tag_operands``);
+    None when there is none."""
+    kept, renamed = [], False
+    for i in operations:
+        op = str(i.operator)
+        operands = list(i.operands) if op in TAGS else None
+        neutral = _neutral_tag_operands(op, operands) if operands is not None else None
+        if neutral is not None and neutral is not operands:
+            kept.append(pikepdf.ContentStreamInstruction(neutral, i.operator))
+            renamed = True
+        else:
+            kept.append(i)
+    return kept if renamed else None
 
 
 # A marked-content property list written in the content (``/Span <<...>> BDC``) keeps only the keys ISO 32000
@@ -1946,10 +1961,8 @@ def _sanitised(operations) -> list:
             properties = _property_list(operands[0], operands[1])
             if properties is not None:
                 operands = [operands[0], properties]
-        if op in MARKING and not _known_tag(str(operands[0])):
-            operands = [NEUTRAL_TAG, *operands[1:]]
-        elif op == "ri" and str(operands[0]) not in _RENDERING_INTENTS:
-            operands = [DEFAULT_INTENT]  # what viewers use for a name they do not know (ISO 32000-1, 8.6.5.8)
+        if op in TAGS:
+            operands = _neutral_tag_operands(op, operands)
         same = len(operands) == len(given) and all(a is b for a, b in zip(operands, given))
         kept.append(i if same else pikepdf.ContentStreamInstruction(operands, i.operator))
     return kept
@@ -2099,8 +2112,9 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
     uses per category, whether it shows text squeezed to nothing (``_judge``; the names of the forms it
     draws while squeezed go under ``"squeezed"``) and, when it may hold a comment (``data`` has a ``%``)
     or something else no viewer reads (``_odd``: with ``sanitise`` any operand an operator does not
-    take, without it a string that is not shown text), its content written again from the parsed
-    operators, each with only the operands it takes (``_sanitised``).
+    take, without it a string that is not shown text; with ``sanitise`` also a marked-content tag or
+    rendering intent of its own), its content written again from the parsed operators, each with only
+    the operands it takes and those names neutral (``_sanitised``).
 
     qpdf parses only the ``_NAMED`` operators, which is several times faster than handing every
     operator to Python. The whole stream is parsed (and judged exactly as ``_judge`` says)

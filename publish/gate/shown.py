@@ -52,7 +52,7 @@ def shown_codes(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], set[int]], set[
     walked: set = set()
 
     def font_of(holder, key):
-        font = holder.get(key)
+        font = holder.get(key) if isinstance(holder, Dictionary) else holder[key]
         if not isinstance(font, Dictionary):
             return None
         if not font.is_indirect:
@@ -83,7 +83,7 @@ def shown_codes(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], set[int]], set[
             elif op == "Tf" and len(operands) and isinstance(operands[0], Name):
                 # a name not in the resources: PDFium draws with a stock font of its own, not one of the file's
                 current = font_of(fonts, operands[0]) if isinstance(fonts, Dictionary) else None
-            elif op == "gs" and len(operands) and isinstance(states, Dictionary):
+            elif op == "gs" and len(operands) and isinstance(operands[0], Name) and isinstance(states, Dictionary):
                 state = states.get(operands[0])
                 pair = state.get(Name.Font) if isinstance(state, Dictionary) else None
                 if isinstance(pair, Array) and len(pair) >= 1:
@@ -100,7 +100,7 @@ def shown_codes(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], set[int]], set[
                         untold.add(key)
                     else:
                         codes[key].update(int.from_bytes(data[i : i + width], "big") for i in range(0, len(data), width))
-            elif op == "Do" and len(operands) and isinstance(xobjects, Dictionary):
+            elif op == "Do" and len(operands) and isinstance(operands[0], Name) and isinstance(xobjects, Dictionary):
                 form = xobjects.get(operands[0])
                 if isinstance(form, pikepdf.Stream) and form.get(Name.Subtype) == Name.Form:
                     step = (form.objgen if form.is_indirect else id(form), current.objgen if current is not None else None)
