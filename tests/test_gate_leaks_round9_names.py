@@ -90,6 +90,10 @@ def _structure(roles: dict, types: list[str]):
         for number, kind in enumerate(types):
             doc.K.append(pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name(kind), P=doc, Pg=page, K=number)))
         tree.K = doc
+        # an element only the parent tree names (the tree does not reach it): cleaned all the same
+        orphan = Dictionary(Type=Name.StructElem, S=Name("/Wees_Vermeulen"), T=String("Jan Vermeulen"), Pg=page, K=9)
+        tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array([0, Array([pdf.make_indirect(orphan)])])))
+        page.StructParents = 0
         pdf.Root.StructTreeRoot = tree
         pdf.Root.MarkInfo = Dictionary(Marked=True)
 
@@ -111,6 +115,8 @@ def test_structure_types_of_their_own_become_the_standard_type_they_map_to():
         tree = pdf.Root.StructTreeRoot
         assert [str(kid.S) for kid in tree.K.K] == ["/H1", "/Note", "/Artifact", "/NonStruct", "/H3"]
         assert dict(tree.RoleMap.items()) == {"/Artifact": Name.P}
+        orphan = tree.ParentTree.Nums[1][0]
+        assert orphan.S == Name.NonStruct and Name.T not in orphan
 
 
 def test_a_role_map_that_leads_round_in_a_circle_is_refused():

@@ -1174,6 +1174,22 @@ def _clean_structure(tree, kept_links: set) -> None:
                 del elem[Name.K]
             else:
                 todo.append((elem[Name.K], depth + 1, here))
+    # an element the parent tree names but the tree does not reach: cleaned the same way (round 9 A15/A16)
+    for node in _tree_nodes(tree.get(Name.ParentTree)):
+        entries = node.get(Name.Nums)
+        for i in range(1, len(entries), 2) if isinstance(entries, Array) else []:
+            value = entries[i]
+            for elem in list(value) if isinstance(value, Array) else [value]:
+                if (
+                    isinstance(elem, Dictionary)
+                    and elem.is_indirect
+                    and elem.objgen not in seen
+                    and elem.get(Name.Type) not in (Name.MCR, Name.OBJR)
+                ):
+                    seen.add(elem.objgen)
+                    _clean_element(elem)
+                    if isinstance(elem.get(Name.S), Name):
+                        elem[Name.S] = _structure_type(elem[Name.S], roles)
 
 
 def _dropped_reference(kid, kept_links: set) -> bool:
