@@ -214,26 +214,33 @@ def _type3(pdf, page):
                 "/a": pdf.make_stream(square),
                 "/Vermeulen": pdf.make_stream(b"1000 0 0 0 750 750 d1 0 0 750 300 re f\n"),
                 "/handtekening": pdf.make_stream(b"1000 0 0 0 750 750 d1 q 750 0 0 750 0 0 cm /Handtekening Do Q\n"),
+                "/Jan Vermeulen": pdf.make_stream(b"1000 0 0 0 750 750 d1 0 0 300 750 re f\n"),  # shown: renamed
             }
         ),
-        Encoding=Dictionary(Type=Name.Encoding, Differences=Array([97, Name.a, Name("/Vermeulen"), Name("/handtekening")])),
+        Encoding=Dictionary(
+            Type=Name.Encoding,
+            Differences=Array([97, Name.a, Name("/Vermeulen"), Name("/handtekening"), Name("/Jan Vermeulen")]),
+        ),
         FirstChar=97,
-        LastChar=99,
-        Widths=Array([1000, 1000, 1000]),
+        LastChar=100,
+        Widths=Array([1000, 1000, 1000, 1000]),
         Resources=Dictionary(XObject=Dictionary(Handtekening=image)),
     )
     page.Resources.Font.T3 = pdf.make_indirect(font)
 
 
 def test_type3_glyphs_no_page_shows_go_with_what_only_they_draw():
-    data = page_with(CLEAN + b"BT /T3 12 Tf 72 700 Td (aa) Tj ET\n", _type3)
+    data = page_with(CLEAN + b"BT /T3 12 Tf 72 700 Td (aad) Tj ET\n", _type3)
     # premise: the unused glyphs and the image only one of them draws are in the source
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        assert set(pdf.pages[0].Resources.Font.T3.CharProcs.keys()) == {"/a", "/Vermeulen", "/handtekening"}
+        assert len(pdf.pages[0].Resources.Font.T3.CharProcs.keys()) == 4
     _, copy = _same_page(data)
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         font = pdf.pages[0].Resources.Font.T3
-        assert list(font.CharProcs.keys()) == ["/a"] and list(font.Encoding.Differences) == [97, Name.a]
+        # a shown glyph whose name says nothing to a viewer is named after its code; /a (a letter's name) stays
+        assert sorted(font.CharProcs.keys()) == ["/a", "/n100"]
+        assert list(font.Encoding.Differences) == [97, Name.a, 100, Name("/n100")]
+        assert font.CharProcs.n100.read_bytes().endswith(b"0 0 300 750 re f\n")
         assert Name.XObject not in font.Resources or not len(font.Resources.XObject)
         assert not [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get(Name.Subtype) == Name.Image]
 

@@ -1188,8 +1188,9 @@ def _clean_structure(tree, kept_links: set) -> None:
                 ):
                     seen.add(elem.objgen)
                     _clean_element(elem)
-                    if isinstance(elem.get(Name.S), Name):
-                        elem[Name.S] = _structure_type(elem[Name.S], roles)
+                    kind = elem.get(Name.S)
+                    if isinstance(kind, Name):
+                        elem[Name.S] = _structure_type(kind, roles)
 
 
 def _dropped_reference(kid, kept_links: set) -> bool:

@@ -4,7 +4,8 @@ A font carries names and texts for every code it could show: its ``/ToUnicode`` 
 a code), its encoding's ``/Differences`` (a glyph name per code) and, for a Type 3 font, a glyph procedure per glyph
 name. Entries for codes no page shows are drawn by no viewer, yet a tool may put anything in them (a map giving
 code 200 the text "Jan Vermeulen", a glyph named ``/Vermeulen``, a procedure drawing a signature). The copy keeps of
-each font only the entries for the codes its content shows (``shown_codes``), counted over the page contents and the
+each font only the entries for the codes its content shows (``shown_codes``; a Type 3 glyph name that says nothing
+to a viewer becomes ``/n<code>``, ``neutral_glyph_names``), counted over the page contents and the
 forms they draw (a form inherits the font in force); text in a tiling pattern, a soft mask, a kept link's appearance
 or a Type 3 glyph is refused by the copy anyway (``copy._text_outside_page``, ``copy._clean_font``). Where the codes
 of a font cannot be told (a composite font with a CMap of its own, a code of odd length, a font set where the walk
@@ -303,23 +304,57 @@ def prune(pdf: pikepdf.Pdf, used_names) -> None:
         names = glyph_names(differences) if isinstance(differences, Array) else None
         if shown is None or names is None:
             continue
+        procs = font.get(Name.CharProcs)
+        alone = not procs.is_indirect or owners.get(procs.objgen) == 1 if isinstance(procs, Dictionary) else False
+        type3 = font.get(Name.Subtype) == Name.Type3 and alone and not (mine - set(names))
+        own = not encoding.is_indirect or owners.get(encoding.objgen) == 1
+        renamed = neutral_glyph_names(names, mine) if type3 and own else {}
         kept_names = {names[c] for c in shown if c in names}
         if not encoding.is_indirect or encoding.objgen not in done:
             if encoding.is_indirect:
                 done.add(encoding.objgen)
-            encoding[Name.Differences] = pruned_differences(names, shown)
-        procs = font.get(Name.CharProcs)
-        alone = not procs.is_indirect or owners.get(procs.objgen) == 1 if isinstance(procs, Dictionary) else False
-        if font.get(Name.Subtype) == Name.Type3 and alone and not (mine - set(names)):
-            _prune_glyphs(font, procs, kept_names, used_names)
+            encoding[Name.Differences] = pruned_differences({c: renamed.get(n, n) for c, n in names.items()}, shown)
+        if type3 and isinstance(procs, Dictionary):
+            _prune_glyphs(font, procs, kept_names, used_names, renamed)
 
 
-def _prune_glyphs(font, procs, kept: set[Name], used_names) -> None:
-    """A Type 3 font without the glyph procedures no shown code draws, and its resources without what only those
-    used (a form or image drawn by an unused glyph goes with it)."""
+# A Type 3 glyph name is only a key from the encoding to the glyph procedure, but a tool may write any name there
+# (``/Vermeulen`` for a code the page shows). Where the name says nothing to a viewer (no Adobe Glyph List name, not a
+# numbered name such as ``/G41``, ``/cid65`` or ``/uni0041`` from which viewers read a character) the copy calls it
+# ``/n<code>`` (after the first code drawing it): such a name says nothing either, and no name the copy keeps has that
+# form, so no two glyphs get one name.
+_NUMBERED = re.compile(r"(?:[GgCc]|cid|glyph|index|uni|u)?[0-9A-Fa-f]+")
+
+
+def _meaningful(name: str) -> bool:
+    from fontTools import agl
+
+    return _NUMBERED.fullmatch(name) is not None or bool(agl.toUnicode(name))
+
+
+def neutral_glyph_names(names: dict[int, Name], shown: set[int]) -> dict[Name, Name]:
+    """Old name to new name for the glyph names of the shown codes that say nothing (see above)."""
+    renamed: dict[Name, Name] = {}
+    for code in sorted(shown):
+        name = names.get(code)
+        if name is not None and name not in renamed and not _meaningful(str(name)[1:]):
+            renamed[name] = Name(f"/n{code}")
+    return renamed
+
+
+def _prune_glyphs(font, procs, kept: set[Name], used_names, renamed: dict[Name, Name]) -> None:
+    """A Type 3 font without the glyph procedures no shown code draws (the others under their new names,
+    ``renamed``), and its resources without what only those used (a form or image drawn by an unused glyph goes)."""
     for name in list(procs.keys()):
         if Name(name) not in kept:
             del procs[name]
+    procedures = {Name(name): procs[name] for name in procs.keys()}
+    for old in renamed:
+        if old in procs:
+            del procs[old]
+    for old, new in renamed.items():
+        if old in procedures:
+            procs[new] = procedures[old]
     resources = font.get(Name.Resources)
     if not isinstance(resources, Dictionary):
         return
