@@ -132,14 +132,18 @@ def test_a_role_map_that_leads_round_in_a_circle_is_refused():
     [
         ([0, {"/S": Name.D, "/P": String("Jan Vermeulen-")}], ["1"]),  # the prefix goes, the numbering stays
         ([0, {"/P": String("Jan Vermeulen")}], None),  # only a prefix: the labels go, viewers number the pages
+        ([0, {"/S": Name.D, "/St": String("Jan Vermeulen")}], ["1"]),  # a first number that is no number goes
+        ([0, String("Jan Vermeulen")], None),  # no label dictionary: no page-label tree
+        ([String("Jan Vermeulen"), {"/S": Name.D}], None),
     ],
-    ids=["style and prefix", "prefix only"],
+    ids=["style and prefix", "prefix only", "text as first number", "text as label", "text as page"],
 )
 def test_page_label_prefixes_are_not_in_the_copy(labels, expected):
     from pypdf import PdfReader
 
     def setup(pdf, page):
-        pdf.Root.PageLabels = Dictionary(Nums=Array([labels[0], Dictionary(labels[1])]))
+        label = Dictionary(labels[1]) if isinstance(labels[1], dict) else labels[1]
+        pdf.Root.PageLabels = Dictionary(Nums=Array([labels[0], label]))
 
     _, copy = _same_page(page_with(CLEAN, setup))
     with pikepdf.open(io.BytesIO(copy)) as pdf:

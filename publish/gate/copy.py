@@ -959,18 +959,36 @@ def _page_label(label) -> bool:
 
 
 def _clean_page_labels(root) -> None:
-    """Page labels without prefixes (``_page_label``); a range left without a numbering style would be labelled
-    with nothing, so then the labels go altogether (viewers number the pages 1, 2, 3, ...)."""
+    """Page labels without prefixes (``_page_label``), a first number only as a number. A range left without a
+    numbering style would be labelled with nothing, and a tree holding anything else than page numbers and label
+    dictionaries (a string where a number or label belongs) is no page-label tree: then the labels go altogether
+    (viewers number the pages 1, 2, 3, ...)."""
     labels = root.get(Name.PageLabels)
     if labels is None:
         return
     _clean_tree(labels, _page_label)
-    for node in _tree_nodes(labels):
-        entries = node.get(Name.Nums)
-        values = [entries[i] for i in range(1, len(entries), 2)] if isinstance(entries, Array) else []
-        if any(not isinstance(value, Dictionary) or Name.S not in value for value in values):
-            del root[Name.PageLabels]
-            return
+
+    def whole(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    ok = isinstance(labels, Dictionary)
+    for node in _tree_nodes(labels) if ok else []:
+        entries, limits, kids = node.get(Name.Nums), node.get(Name.Limits), node.get(Name.Kids)
+        entries = list(entries) if isinstance(entries, Array) else [] if entries is None else [None]
+        for label in entries[1::2]:
+            if isinstance(label, Dictionary) and Name("/St") in label and not whole(label.get("/St")):
+                del label["/St"]
+        ok = (
+            len(entries) % 2 == 0
+            and all(whole(number) for number in entries[0::2])
+            and all(isinstance(label, Dictionary) and Name.S in label for label in entries[1::2])
+            and (limits is None or (isinstance(limits, Array) and all(whole(v) for v in limits)))
+            and (kids is None or (isinstance(kids, Array) and all(isinstance(kid, Dictionary) for kid in kids)))
+        )
+        if not ok:
+            break
+    if not ok:
+        del root[Name.PageLabels]
 
 
 def _clean_tree(tree, clean_value) -> None:
@@ -3555,9 +3573,11 @@ def _neutral_colorants(pdf: pikepdf.Pdf) -> None:
     seen: set[tuple[int, int]] = set()
     todo: list = [page.obj for page in reversed(pdf.pages)]
     steps = 0
-    while todo and steps < MAX_COLOUR_WALK:
+    while todo:
         item = todo.pop()
         steps += 1
+        if steps > MAX_COLOUR_WALK:
+            raise CopyError("de pagina's bereiken te veel objecten om de namen van steunkleuren neutraal te maken")
         if item.is_indirect:
             if item.objgen in seen:
                 continue
