@@ -196,6 +196,36 @@ def test_tounicode_entries_and_differences_names_for_codes_not_shown_go():
     assert b"<80> <82> [<20AC> <0020> <0020>]" in cmap
 
 
+def _via_state(pdf, page):
+    font = page.Resources.Font.F1
+    font.ToUnicode = pdf.make_stream(HIDDEN_MAP)
+    page.Resources.ExtGState = Dictionary(GS1=Dictionary(Type=Name.ExtGState, Font=Array([font, 11])))
+
+
+def _via_form(pdf, page):
+    page.Resources.Font.F1.ToUnicode = pdf.make_stream(HIDDEN_MAP)
+    form = pdf.make_stream(b"BT 0 0 Td <80> Tj ET\n")  # no font of its own: the one in force when it is drawn
+    form.Type, form.Subtype, form.BBox = Name.XObject, Name.Form, Array([0, 0, 100, 20])
+    page.Resources.XObject = Dictionary(Fm1=form)
+
+
+@pytest.mark.parametrize(
+    ("content", "setup"),
+    [
+        (b"/GS1 gs BT 72 700 Td <80> Tj ET\n", _via_state),
+        (b"/F1 11 Tf q 1 0 0 1 72 700 cm /Fm1 Do Q\n", _via_form),
+    ],
+    ids=["font set by a graphics state", "font inherited by a form"],
+)
+def test_codes_shown_through_a_graphics_state_or_a_form_keep_their_text(content, setup):
+    data = page_with(CLEAN + content, setup)
+    assert "Jan Vermeulen" in _map_texts(data)  # the premise (UTF-16 in the map)
+    result, copy = accepted(data)
+    assert "\u20ac" in result["texts"][0] and pixels(copy) == pixels(data)
+    texts = _map_texts(copy)
+    assert "\u20ac" in texts and "Vermeulen" not in texts and "Jan" not in texts
+
+
 def test_a_pruned_map_is_the_same_for_the_same_input():
     from publish.gate.shown import pruned_cmap
 
