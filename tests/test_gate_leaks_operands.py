@@ -126,7 +126,7 @@ CLEAN = [
     b"q 0 0 1 rg 72 600 100 20 re f Q 0.5 G 2 w 1 J 0 j 10 M [3 2] 0 d [] 0 d 0 0 m 10 10 l 5 5 5 5 20 20 c S\n",
     b"BT /F1 9 Tf 1 0 0 1 72 700 Tm [(a\\)) -20 <4142> 3.5 (b\\(c)] TJ 12 TL T* (x) ' 1 2 (y) \" ET\n",
     b"/Artifact <</Attached [/Bottom] /Type /Pagination>> BDC BT /F1 12 Tf 72 40 Td ( ) Tj ET EMC\n",
-    b"/Span <</ActualText (tekst) /Lang (nl)>> BDC EMC /P <</MCID 0>> BDC EMC /Figure BMC EMC /Tag MP /Tag /MC0 DP\n",
+    b"/Span <</ActualText (tekst) /Lang (nl)>> BDC EMC /P <</MCID 0>> BDC EMC /Figure BMC EMC /Note MP /Note /MC0 DP\n",
     b"/GS1 gs /Fm1 Do /DeviceRGB cs 0.1 0.2 0.3 sc /Pattern CS /P1 SCN 0.5 0.5 0.5 0.5 k 0 0 0 1 K\n",
     b"q 1 0 0 1 .5 -.5 cm +1 -2. m h W n Q /RelativeColorimetric ri 0 i\n",
 ]

@@ -3,9 +3,13 @@
 Written with pikepdf (qpdf), from the approved bytes, never changing the original. The copy
 
 - keeps what makes the document accessible and navigable: the tag structure (``/StructTreeRoot``,
-  ``/MarkInfo``, role and class maps), the document language, bookmarks, page labels, named
-  destinations, optional-content layers exactly as configured (a hidden layer never becomes
-  visible), and links to web addresses or to places in the document with their description;
+  ``/MarkInfo``; a structure type of the document's own becomes the standard type its role map leads
+  to), the document language, bookmarks, page labels (without prefixes), named destinations,
+  optional-content layers exactly as configured (a hidden layer never becomes visible), and links to
+  web addresses or to places in the document with their description;
+- gives neutral names to what only machines read (fonts, named destinations, marked-content tags,
+  colorants) and keeps of each font only the /ToUnicode entries, /Differences names and Type 3 glyphs
+  of the codes the pages show (``shown.py``);
 - keeps, when the source claims PDF/A, a minimal XMP packet carrying only that identification;
 - keeps of every object only the keys the PDF specification defines for its type and a viewer or
   screen reader needs (allow-lists below: catalogue, pages, resources, fonts, images, forms, tags,
@@ -39,6 +43,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from ..symbolfonts import SYMBOL_FONT_NAMES
+from . import shown
 from .personal_data import KINDS as PERSONAL_KINDS
 from .personal_data import PersonalData, find_personal_data
 from .timing import stage
@@ -584,6 +589,58 @@ USES = {
 }
 # Operators whose first operand is a name that refers to no resource: a marked-content tag, a rendering intent.
 TAGS = ("BMC", "BDC", "MP", "DP", "ri")
+MARKING = ("BMC", "BDC", "MP", "DP")
+# The standard structure types (ISO 32000-1 14.8.4, ISO 32000-2 14.8.4) without the headings H1, H2, ...
+# (``_HEADING``): the names a tag structure's /S and a marked-content tag may keep.
+STRUCTURE_TYPES = frozenset(
+    "/" + name
+    for name in """Document DocumentFragment Part Art Sect Div Aside BlockQuote Caption TOC TOCI Index NonStruct Private
+    P H Title FENote Sub L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Em
+    Strong Link Annot Ruby RB RT RP Warichu WT WP Figure Formula Form Artifact""".split()
+)
+_HEADING = re.compile(r"/H[1-9][0-9]?")
+# Marked-content tags are names no viewer shows, yet free: a tool may write ``/Vermeulen BMC`` (round 9, A15/A16).
+# A tag keeps its name when it is a standard structure type or has a meaning of its own (an artifact, a layer, text
+# written right to left, a form field's text); any other becomes ``/Span`` (its property list, with the /MCID that
+# links it to the tag structure, stays). PDFium reads no meaning into other tags.
+MARKED_CONTENT_TAGS = STRUCTURE_TYPES | {"/OC", "/ReversedChars", "/Tx"}
+NEUTRAL_TAG = Name("/Span")
+DEFAULT_INTENT = Name("/RelativeColorimetric")
+
+
+def _known_tag(name: str) -> bool:
+    return name in MARKED_CONTENT_TAGS or _HEADING.fullmatch(name) is not None
+
+
+def _neutral_tag_operands(op: str, operands: list) -> list:
+    """The operands of a marking operator with an unknown tag renamed ``/Span``, of ``ri`` with an unknown intent
+    renamed ``/RelativeColorimetric`` (what viewers use for a name they do not know, ISO 32000-1 8.6.5.8); other
+    operands as they are."""
+    if not operands or not isinstance(operands[0], Name):
+        return operands
+    if op in MARKING and not _known_tag(str(operands[0])):
+        return [NEUTRAL_TAG, *operands[1:]]
+    if op == "ri" and str(operands[0]) not in _RENDERING_INTENTS:
+        return [DEFAULT_INTENT, *operands[1:]]
+    return operands
+
+
+def _neutral_tags(operations) -> list | None:
+    """``operations`` with unknown marked-content tags and rendering intents renamed (``_neutral_tag_operands``);
+    None when there is none."""
+    kept, renamed = [], False
+    for i in operations:
+        op = str(i.operator)
+        operands = list(i.operands) if op in TAGS else None
+        neutral = _neutral_tag_operands(op, operands) if operands is not None else None
+        if neutral is not None and neutral is not operands:
+            kept.append(pikepdf.ContentStreamInstruction(neutral, i.operator))
+            renamed = True
+        else:
+            kept.append(i)
+    return kept if renamed else None
+
+
 # A marked-content property list written in the content (``/Span <<...>> BDC``) keeps only the keys ISO 32000
 # gives marked content (14.6, 14.7, 14.8.2.2 artifacts, 14.9): its identifier, language, the texts a screen
 # reader reads instead (checked for personal data in unseen.py) and what an artifact is. A layer (/OC) is
@@ -782,6 +839,8 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
         root[Name.StructTreeRoot] = pdf.make_indirect(tree)
     _clean_structure(root.get(Name.StructTreeRoot), kept_links)
     _clean_layers(root.get(Name.OCProperties))
+    shown.prune(pdf, _used_names)  # of every font only what the pages show (before its map is written again)
+    _neutral_colorants(pdf)
     _neutral_font_names(pdf)
     _neutral_destination_names(root, pdf)
     for obj in pdf.objects:  # every object, reachable or not: what qpdf writes is then clean
@@ -879,7 +938,7 @@ def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
         if not _named_destination(value):
             del old[key]
     _only(root.get(Name.Outlines), {"/Type", "/First", "/Last", "/Count"})
-    _clean_tree(root.get(Name.PageLabels), _page_label)
+    _clean_page_labels(root)
 
 
 def _named_destination(value) -> bool:
@@ -891,10 +950,45 @@ def _named_destination(value) -> bool:
 
 
 def _page_label(label) -> bool:
+    """A page label keeps its numbering style and first number; its prefix (``/P``, free text a viewer shows in
+    its page box, round 9 A15/A16) goes."""
     if isinstance(label, Dictionary):
-        _only(label, {"/Type", "/S", "/P", "/St"})
+        _only(label, {"/Type", "/S", "/St"})
         _enums(label, PAGE_LABEL_NAMES)
     return True
+
+
+def _clean_page_labels(root) -> None:
+    """Page labels without prefixes (``_page_label``), a first number only as a number. A range left without a
+    numbering style would be labelled with nothing, and a tree holding anything else than page numbers and label
+    dictionaries (a string where a number or label belongs) is no page-label tree: then the labels go altogether
+    (viewers number the pages 1, 2, 3, ...)."""
+    labels = root.get(Name.PageLabels)
+    if labels is None:
+        return
+    _clean_tree(labels, _page_label)
+
+    def whole(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    ok = isinstance(labels, Dictionary)
+    for node in _tree_nodes(labels) if ok else []:
+        entries, limits, kids = node.get(Name.Nums), node.get(Name.Limits), node.get(Name.Kids)
+        entries = list(entries) if isinstance(entries, Array) else [] if entries is None else [None]
+        for label in entries[1::2]:
+            if isinstance(label, Dictionary) and Name("/St") in label and not whole(label.get("/St")):
+                del label["/St"]
+        ok = (
+            len(entries) % 2 == 0
+            and all(whole(number) for number in entries[0::2])
+            and all(isinstance(label, Dictionary) and Name.S in label for label in entries[1::2])
+            and (limits is None or (isinstance(limits, Array) and all(whole(v) for v in limits)))
+            and (kids is None or (isinstance(kids, Array) and all(isinstance(kid, Dictionary) for kid in kids)))
+        )
+        if not ok:
+            break
+    if not ok:
+        del root[Name.PageLabels]
 
 
 def _clean_tree(tree, clean_value) -> None:
@@ -1056,6 +1150,7 @@ def _clean_structure(tree, kept_links: set) -> None:
         return
     seen: set = set()
     todo: list[tuple] = [(tree, 0, None)]
+    roles: dict[str, Name] = {}
     while todo:
         elem, depth, parent = todo.pop()
         if depth > MAX_STRUCTURE_DEPTH:
@@ -1071,12 +1166,14 @@ def _clean_structure(tree, kept_links: set) -> None:
                 continue
             seen.add(key)
         if depth == 0:
-            _clean_tree_root(elem)
+            roles = _clean_tree_root(elem)
         elif elem.get(Name.Type) in (Name.MCR, Name.OBJR):
             _only(elem, MARKED_REF_KEYS)
             continue
         else:
             _clean_element(elem)
+            if isinstance(elem.get(Name.S), Name):
+                elem[Name.S] = _structure_type(elem[Name.S], roles)
             if parent is not None and not (isinstance(elem.get(Name.P), Dictionary) and elem.get(Name.P).is_indirect):
                 elem[Name.P] = parent  # a parent written out in place could carry anything: the real one
         kids = elem.get(Name.K)
@@ -1095,6 +1192,23 @@ def _clean_structure(tree, kept_links: set) -> None:
                 del elem[Name.K]
             else:
                 todo.append((elem[Name.K], depth + 1, here))
+    # an element the parent tree names but the tree does not reach: cleaned the same way (round 9 A15/A16)
+    for node in _tree_nodes(tree.get(Name.ParentTree)):
+        entries = node.get(Name.Nums)
+        for i in range(1, len(entries), 2) if isinstance(entries, Array) else []:
+            value = entries[i]
+            for elem in list(value) if isinstance(value, Array) else [value]:
+                if (
+                    isinstance(elem, Dictionary)
+                    and elem.is_indirect
+                    and elem.objgen not in seen
+                    and elem.get(Name.Type) not in (Name.MCR, Name.OBJR)
+                ):
+                    seen.add(elem.objgen)
+                    _clean_element(elem)
+                    kind = elem.get(Name.S)
+                    if isinstance(kind, Name):
+                        elem[Name.S] = _structure_type(kind, roles)
 
 
 def _dropped_reference(kid, kept_links: set) -> bool:
@@ -1162,11 +1276,53 @@ def _clean_auto_states(config) -> None:
     config[Name.AS] = kept
 
 
-def _clean_tree_root(tree) -> None:
+def _standard_type(name: str) -> bool:
+    return name in STRUCTURE_TYPES or _HEADING.fullmatch(name) is not None
+
+
+MAX_ROLE_STEPS = 32
+
+
+def _structure_type(name: Name, roles: dict[str, Name]) -> Name:
+    """The /S a structure element keeps: a standard structure type as it is; a type of the document's own (a style
+    name such as ``/Opmerking_Vermeulen``, round 9 A15/A16) the standard type its role map leads to, as screen readers
+    read it (the first standard type on the way: the role map keeps what maps one standard type to another), or
+    ``/NonStruct`` (a grouping without meaning) when it leads to none. A role map that leads round in a circle is
+    refused: which meaning a screen reader gives the element is then not to be known."""
+    if _standard_type(str(name)):
+        return name
+    seen = {str(name)}
+    current = str(name)
+    for _ in range(MAX_ROLE_STEPS):
+        target = roles.get(current)
+        if target is None:
+            return Name.NonStruct
+        if _standard_type(str(target)):
+            return target
+        if str(target) in seen:
+            break
+        seen.add(str(target))
+        current = str(target)
+    raise CopyError(
+        "de rollenkaart (/RoleMap) van de tagstructuur verwijst een eigen soort tag in een kring naar zichzelf terug (of "
+        f"langer dan {MAX_ROLE_STEPS} stappen): welke betekenis een schermlezer aan die tags geeft, is niet vast te stellen"
+    )
+
+
+def _clean_tree_root(tree) -> dict[str, Name]:
+    """The tree root's own keys; returns its role map (type name to type name). The copy keeps of the role map only
+    what maps a standard type to a standard type (a fixed vocabulary): the types of the document's own go from the
+    elements (``_structure_type``), and with them their names."""
     _only(tree, STRUCT_TREE_KEYS)
     roles = tree.get(Name.RoleMap)
+    mapped: dict[str, Name] = {}
     if isinstance(roles, Dictionary):
-        tree[Name.RoleMap] = Dictionary({k: v for k, v in roles.items() if isinstance(v, Name)})
+        mapped = {str(k): v for k, v in roles.items() if isinstance(v, Name)}
+        kept = {k: v for k, v in mapped.items() if _standard_type(k) and _standard_type(str(v))}
+        if kept:
+            tree[Name.RoleMap] = Dictionary(kept)
+        else:
+            del tree[Name.RoleMap]
     elif roles is not None:
         del tree[Name.RoleMap]
     parents = tree.get(Name.ParentTree)
@@ -1179,6 +1335,7 @@ def _clean_tree_root(tree) -> None:
         _only(node, TREE_NODE_KEYS)
         kids = node.get(Name.Kids)
         todo += [(kid, depth + 1) for kid in (kids if isinstance(kids, Array) else [])]
+    return mapped
 
 
 def _clean_element(elem) -> None:
@@ -1839,6 +1996,8 @@ def _sanitised(operations) -> list:
             properties = _property_list(operands[0], operands[1])
             if properties is not None:
                 operands = [operands[0], properties]
+        if op in TAGS:
+            operands = _neutral_tag_operands(op, operands)
         same = len(operands) == len(given) and all(a is b for a, b in zip(operands, given))
         kept.append(i if same else pikepdf.ContentStreamInstruction(operands, i.operator))
     return kept
@@ -1988,8 +2147,9 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
     uses per category, whether it shows text squeezed to nothing (``_judge``; the names of the forms it
     draws while squeezed go under ``"squeezed"``) and, when it may hold a comment (``data`` has a ``%``)
     or something else no viewer reads (``_odd``: with ``sanitise`` any operand an operator does not
-    take, without it a string that is not shown text), its content written again from the parsed
-    operators, each with only the operands it takes (``_sanitised``).
+    take, without it a string that is not shown text; with ``sanitise`` also a marked-content tag or
+    rendering intent of its own), its content written again from the parsed operators, each with only
+    the operands it takes and those names neutral (``_sanitised``).
 
     qpdf parses only the ``_NAMED`` operators, which is several times faster than handing every
     operator to Python. The whole stream is parsed (and judged exactly as ``_judge`` says)
@@ -2001,6 +2161,11 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
         quick = pikepdf.parse_content_stream(target, _NAMED)
         if sanitise and b"<<" in data and _extra_properties(quick):
             quick = None  # a property list with entries marked content does not take: written again without them
+    used: dict[str, set] = {}
+    if quick is not None:
+        used, may_flatten = _scan(quick)
+        if sanitise and not all(_known_tag(tag) or tag in _RENDERING_INTENTS for tag in used.get("tags", ())):
+            quick = None  # a marked-content tag or rendering intent of its own: written again (``_sanitised``)
     if quick is None:
         operations = _sanitised(pikepdf.parse_content_stream(target))
         used = _used_names(operations)
@@ -2010,7 +2175,6 @@ def _read(target, data: bytes, sanitise: bool = False) -> tuple[dict[str, set], 
         if "inline" in used and sanitise:
             flat = flat or _inline_payload(target, data)
         return used, flat, pikepdf.unparse_content_stream(operations)
-    used, may_flatten = _scan(quick)
     if "inline" in used and sanitise and _inline_payload(target, data):
         return used, True, None
     if may_flatten or (fonts and not used.get("/ExtGState", set()).isdisjoint(fonts)):  # a gs with a font: rare
@@ -3380,6 +3544,67 @@ def _clean_colour_space(pdf: pikepdf.Pdf, space, forms: set, depth: int, level: 
             raise CopyError(f"een kleurruimte ({family[1:]}) bevat tekst of gegevens, wat daar niet thuishoort")
 
 
+# Colorant names (a Separation's ink, a DeviceN's inks) only steer printing plates: on screen a viewer draws the
+# alternate colour through the tint transform, whatever the name. A tool may put anything in them (``/Jan#20Vermeulen``,
+# round 9 A15/A16): the copy names each ink ``/Kleur1``, ``/Kleur2``, ... in the order met (the same ink keeps one name
+# throughout, also in a DeviceN's /Colorants and /Process). Names that change what is drawn or printed stay: /All (every
+# plate) and /None (nothing), and the device's own inks a printer or viewer paints directly instead of the alternate.
+_DEVICE_COLORANTS = frozenset({"/All", "/None", "/Cyan", "/Magenta", "/Yellow", "/Black", "/Red", "/Green", "/Blue", "/Gray"})
+_NOT_FOLLOWED = frozenset({"/Parent", "/P", "/Pg", "/Dest", "/A", "/StructParent", "/StructParents", "/Contents"})
+MAX_COLOUR_WALK = 2_000_000
+
+
+def _neutral_colorants(pdf: pikepdf.Pdf) -> None:
+    """Every Separation and DeviceN colour space the pages reach (resources, images, shadings, groups, soft masks,
+    link appearances, at any depth) gets neutral colorant names (see above); each colour space is renamed once."""
+    names: dict[str, Name] = {}
+
+    given: set[str] = set()
+
+    def neutral(name):
+        # a name given already stays: a colour space written in place may be met twice
+        if not isinstance(name, Name) or str(name) in _DEVICE_COLORANTS or str(name) in given:
+            return name
+        if str(name) not in names:
+            names[str(name)] = Name(f"/Kleur{len(names) + 1}")
+            given.add(str(names[str(name)]))
+        return names[str(name)]
+
+    seen: set[tuple[int, int]] = set()
+    todo: list = [page.obj for page in reversed(pdf.pages)]
+    steps = 0
+    while todo:
+        item = todo.pop()
+        steps += 1
+        if steps > MAX_COLOUR_WALK:
+            raise CopyError("de pagina's bereiken te veel objecten om de namen van steunkleuren neutraal te maken")
+        if item.is_indirect:
+            if item.objgen in seen:
+                continue
+            seen.add(item.objgen)
+        if isinstance(item, Array):
+            family = item[0] if len(item) > 1 else None
+            if family == Name.Separation:
+                item[1] = neutral(item[1])
+            elif family == Name.DeviceN and isinstance(item[1], Array):
+                item[1] = Array([neutral(n) for n in item[1]])
+                attributes = item[4] if len(item) > 4 else None
+                if isinstance(attributes, Dictionary):
+                    colorants = attributes.get(Name.Colorants)
+                    if isinstance(colorants, Dictionary):
+                        attributes[Name.Colorants] = Dictionary({str(neutral(Name(k))): v for k, v in colorants.items()})
+                    process = attributes.get(Name.Process)
+                    parts = process.get(Name.Components) if isinstance(process, Dictionary) else None
+                    if isinstance(parts, Array):
+                        process[Name.Components] = Array([neutral(n) for n in parts])
+            todo += [v for v in reversed(list(item)) if isinstance(v, (Dictionary, Array, pikepdf.Stream))]
+        elif isinstance(item, (Dictionary, pikepdf.Stream)):
+            for key in sorted(item.keys(), reverse=True):
+                value = item[key] if key not in _NOT_FOLLOWED else None
+                if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+                    todo.append(value)
+
+
 def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None = "form") -> None:
     key = _key(form)
     if key is not None:
@@ -3430,7 +3655,10 @@ def _clean_font(pdf: pikepdf.Pdf, font, forms: set, depth: int) -> None:
                 ops = pikepdf.parse_content_stream(proc)
             except pikepdf.PdfError as exc:
                 raise CopyError(f"een tekenprocedure van een lettertype is onleesbaar ({str(exc)[:120]})") from exc
-            if b"%" in data:
+            renamed = _neutral_tags(ops)
+            if renamed is not None:
+                ops = renamed
+            if b"%" in data or renamed is not None:
                 proc.write(pikepdf.unparse_content_stream(ops))
             for instruction in ops:
                 _check_numbers(str(instruction.operator), instruction.operands)
