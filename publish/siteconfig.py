@@ -70,10 +70,14 @@ SETTINGS = Schema(
         Field(
             "contact",
             "mapping",
-            doc="contactroute; verschijnt in de toegankelijkheidsverklaring",
+            doc="contactroute; verschijnt in de toegankelijkheidsverklaring. Nooit van een medewerker: het adres van een "
+            "goedkeurder, een persoonlijk e-mailadres, een 06-nummer, `t.a.v.` of een behandelaar in het formulieradres houdt "
+            "de build tegen (`config.contact_persoonlijk`); een waarde onder `toegestane_gegevens` mag wel",
             subfields=(
-                Field("email", "line", doc="algemeen e-mailadres, zoals `woo@organisatie.nl`"),
-                Field("telefoon", "line", doc="algemeen telefoonnummer"),
+                Field(
+                    "email", "line", doc="algemeen (functioneel) e-mailadres, zoals `woo@organisatie.nl` of `info@organisatie.nl`"
+                ),
+                Field("telefoon", "line", doc="algemeen telefoonnummer (geen 06-nummer)"),
                 Field("adres", "line", doc="postadres"),
                 Field("formulier", "url", doc="adres van het contactformulier, beginnend met `https://`"),
             ),

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from support import DEMO_SIGNERS, approve
 
 from publish.approval import TOO_LARGE, Trust, current_hashes, read_record, sha256_file
 from publish.cache import Cache, HashMemo
@@ -24,6 +23,8 @@ from publish.package import read_package
 from publish.paths import NotRegularFile, package_files, special_files
 from publish.pdfs import PdfInspector
 from publish.problems import Problems
+
+from support import DEMO_SIGNERS, approve
 
 TRUST = Trust(DEMO_SIGNERS)
 
@@ -303,7 +304,7 @@ def test_personal_contact_data_in_the_site_settings_is_refused(tmp_path, field, 
 
 def test_functional_contact_data_stays_fine(tmp_path):
     contact = (
-        "      email: woo-verzoeken@example.nl\n      telefoon: \"070 000 00 00\"\n"
+        '      email: woo-verzoeken@example.nl\n      telefoon: "070 000 00 00"\n'
         "      adres: Postbus 20011, 2500 EA Den Haag\n      formulier: https://example.nl/contact\n"
     )
     assert _site(tmp_path, contact) == []
