@@ -120,7 +120,7 @@ def read_record(folder: Path) -> dict | None:
 
     try:
         # Never more than the metadata limit and only a regular file: a FIFO or a huge file here must not hold up the build.
-        record = json.loads(read_regular(folder / APPROVAL_FILE, RECORD_BYTES).decode("utf-8"))
+        record = json.loads(read_regular(folder / APPROVAL_FILE, RECORD_BYTES, inside=folder).decode("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(record, dict) or not isinstance(record.get("bestanden"), dict):

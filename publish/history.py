@@ -70,7 +70,7 @@ def _raw_field(folder: Path, key: str) -> str:
             return ""
         from .paths import read_regular
 
-        raw = read_regular(meta, DEFAULT_LIMITS.metadata_file_bytes).decode("utf-8-sig")
+        raw = read_regular(meta, DEFAULT_LIMITS.metadata_file_bytes, inside=folder).decode("utf-8-sig")
         value = frontmatter.loads(raw).metadata.get(key)
     except (Exception, RecursionError):  # noqa: BLE001 - an unreadable besluit.md simply has no kenmerk
         return ""
@@ -113,7 +113,7 @@ def read_history(folder: Path, trust=None) -> tuple[list[Change], str | None]:
     from .paths import NotRegularFile, read_regular
 
     try:
-        data = json.loads(read_regular(path).decode("utf-8"))
+        data = json.loads(read_regular(path, inside=folder).decode("utf-8"))
         changes = []
         for c in data["wijzigingen"]:
             signature = c.get("ondertekening")

@@ -21,7 +21,7 @@ from .inventory import InventoryLimits, address_clashes, cell_text, read_table
 from .invisible import describe_all, invisible
 from .limits import DEFAULT_LIMITS, LIMIT_FIX, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
-from .paths import UnsafePath, file_sizes, is_litter, package_files, read_regular, resolve_inside, special_files
+from .paths import OutsidePackage, UnsafePath, file_sizes, is_litter, package_files, read_regular, resolve_inside, special_files
 from .problems import Problems, count, row_ranges
 from .schema import Schema
 from .types.common import TOEGESTANE_GEGEVENS
@@ -414,7 +414,11 @@ class _Loader:
             return None
         raw = ""
         try:
-            raw = read_regular(meta_path, self.limits.metadata_file_bytes).decode("utf-8-sig")
+            try:
+                raw = read_regular(meta_path, self.limits.metadata_file_bytes, inside=self.folder).decode("utf-8-sig")
+            except OutsidePackage as exc:
+                self.err(METADATA_FILE, "", exc.dutch, "Vervang de snelkoppeling door het bestand zelf.", "bestand.buiten_pakket")
+                return None
             post = load_front_matter(raw, self.limits)
         except RecursionError:
             self._salvage_allowed(raw)

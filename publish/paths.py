@@ -140,10 +140,22 @@ class NotRegularFile(OSError):
         )
 
 
-def open_regular(path: os.PathLike | str):
+class OutsidePackage(OSError):
+    """A package file that is a link to outside the package folder: never read."""
+
+    dutch = "dit is een snelkoppeling (symlink) naar iets buiten de pakketmap."
+
+
+def open_regular(path: os.PathLike | str, inside: os.PathLike | str | None = None):
     """Open ``path`` for reading (binary) only when it is a regular file: a FIFO is opened without blocking
     (``O_NONBLOCK``) and refused, like a socket or a device (``NotRegularFile``, an OSError). The check is on the
-    opened file itself (``fstat``), so a file swapped after a check is caught too."""
+    opened file itself (``fstat``), so a file swapped after a check is caught too. ``inside``: the package folder;
+    a link that leads out of it is an OSError (``UnsafePath`` is for references; this is a plain read)."""
+    if inside is not None:
+        root = os.path.realpath(inside)
+        real = os.path.realpath(path)
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            raise OutsidePackage(f"{os.fspath(path)} leads outside the package folder")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         mode = os.stat(path).st_mode
@@ -163,19 +175,15 @@ def open_regular(path: os.PathLike | str):
     return os.fdopen(fd, "rb")
 
 
-def read_regular(path: os.PathLike | str, limit: int | None = None) -> bytes:
+def read_regular(path: os.PathLike | str, limit: int | None = None, inside: os.PathLike | str | None = None) -> bytes:
     """The bytes of a regular file (``open_regular``); with ``limit``: OSError when it holds more."""
-    with open_regular(path) as handle:
+    with open_regular(path, inside) as handle:
         if limit is None:
             return handle.read()
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise OSError(f"{os.fspath(path)} is larger than {limit} bytes")
     return data
-
-
-def read_regular_text(path: os.PathLike | str, encoding: str = "utf-8", limit: int | None = None) -> str:
-    return read_regular(path, limit).decode(encoding)
 
 
 def _package_files(package: Path) -> tuple[list[str], list[str], dict[str, str], dict[str, int]]:

@@ -311,3 +311,17 @@ def test_functional_contact_data_stays_fine(tmp_path):
     # a personal address the organisation really publishes: listed under toegestane_gegevens
     listed = "    toegestane_gegevens: [jan.vermeulen@example.nl]\n"
     assert _site(tmp_path, "      email: jan.vermeulen@example.nl\n", listed) == []
+
+
+def test_besluit_md_linked_outside_the_package_is_not_read(make_package, tmp_path):
+    pkg = make_package()
+    outside = tmp_path / "buiten.md"
+    outside.write_text("---\nkenmerk: 2024-GEHEIM\n---\nGeheim.\n", encoding="utf-8")
+    (pkg / "besluit.md").unlink()
+    (pkg / "besluit.md").symlink_to(outside)
+    assert raw_kenmerk(pkg) == ""
+    decision, problems, _ = read_package(pkg)
+    assert decision is None
+    found = [p for p in problems if p.file == "besluit.md" and p.code == "bestand.buiten_pakket"]
+    assert found and "buiten de pakketmap" in found[0].message
+    assert "GEHEIM" not in " ".join(p.message for p in problems)
