@@ -28,6 +28,7 @@ from .problems import Problems
 
 FORMAT = 3  # 3: the signed text names the kenmerk and publication type
 PURPOSE = "goedkeuring"
+RECORD_BYTES = 64 * 1024 * 1024  # far above any real record (a SHA-256 per file); a larger one is unreadable
 
 
 def sha256_file(path: Path) -> str:
@@ -37,16 +38,30 @@ def sha256_file(path: Path) -> str:
     memo = active_memo()
     if memo is not None and memo_applies(path):
         return memo.sha256(path)
+    from .paths import open_regular
+
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
-def current_hashes(folder: Path) -> dict[str, str]:
+TOO_LARGE = "te-groot"  # in place of the SHA-256 of a file no limit allows: never equal to an approved file's
+
+
+def current_hashes(folder: Path, largest: int | None = None) -> dict[str, str]:
+    """SHA-256 of every regular file of the package (special files are not listed, ``paths.package_files``).
+    ``largest``: a file above this size is not read (attack round 10, B08): the package is refused for it anyway."""
+    from .paths import file_sizes
+
     files, _ = package_files(folder)
-    return {rel: sha256_file(folder / rel) for rel in files if rel not in (APPROVAL_FILE, HISTORY_FILE)}
+    sizes = file_sizes(folder) if largest is not None else {}
+    return {
+        rel: TOO_LARGE if sizes.get(rel, 0) > (largest or 0) and largest is not None else sha256_file(folder / rel)
+        for rel in files
+        if rel not in (APPROVAL_FILE, HISTORY_FILE)
+    }
 
 
 @dataclass(frozen=True)
@@ -101,8 +116,11 @@ def record_identity(record: dict) -> dict | None:
 
 
 def read_record(folder: Path) -> dict | None:
+    from .paths import read_regular
+
     try:
-        record = json.loads((folder / APPROVAL_FILE).read_text(encoding="utf-8"))
+        # Never more than the metadata limit and only a regular file: a FIFO or a huge file here must not hold up the build.
+        record = json.loads(read_regular(folder / APPROVAL_FILE, RECORD_BYTES, inside=folder).decode("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(record, dict) or not isinstance(record.get("bestanden"), dict):
@@ -218,8 +236,9 @@ def submit_checks(folders: list[Path], trust: Trust | None) -> None:
                 checks.submit(*_signature_check(record, entry), trust.signers)
 
 
-def check_approval(folder: Path, problems: Problems, trust: Trust | None = None) -> ApprovalStatus:
-    """Compare the package with its approval record and verify its signatures; every failure is a problem."""
+def check_approval(folder: Path, problems: Problems, trust: Trust | None = None, limits=None) -> ApprovalStatus:
+    """Compare the package with its approval record and verify its signatures; every failure is a problem.
+    ``limits`` (limits.Limits): a file larger than any limit allows is not hashed (it counts as changed)."""
     trust = trust or Trust()
     target = folder / APPROVAL_FILE
     how = f"Laat het pakket (opnieuw) goedkeuren met: woo-publish approve {folder}"
@@ -233,7 +252,7 @@ def check_approval(folder: Path, problems: Problems, trust: Trust | None = None)
         problems.error(APPROVAL_FILE, "", "de goedkeuring is beschadigd of met de hand bewerkt.", how, "goedkeuring.onleesbaar")
         return ApprovalStatus(False)
     recorded = record["bestanden"]
-    now = current_hashes(folder)
+    now = current_hashes(folder, limits.largest_file_bytes if limits is not None else None)
     changed = []
     identity, here = record_identity(record), package_identity(folder)
     other_decision = identity is not None and identity != here

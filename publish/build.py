@@ -300,6 +300,23 @@ def _report_cache(cache: Cache, report: BuildReport, counted: dict[str, int]) ->
                 "severity": "waarschuwing",
             }
         )
+    if getattr(cache, "removed_links", None):  # attack round 10, B11: a link in the cache folder is someone else's doing
+        report.warnings.append(
+            {
+                "package": "",
+                "file": preview(str(cache.root), 200),
+                "location": "",
+                "message": "in de cachemap stonden snelkoppelingen (symlinks): "
+                + preview(", ".join(cache.removed_links), 400)
+                + ". De build maakt die nooit; via zo'n koppeling zou de cache buiten de cachemap schrijven (bijvoorbeeld "
+                "in een pakketmap of een webmap). Ze zijn verwijderd (niet waar ze naar wezen); de build gaat door en maakt "
+                "wat ontbreekt opnieuw.",
+                "fix": "Ga na wie de cachemap kan wijzigen en beperk dat tot de gebruiker die bouwt (chmod 700). Zet de "
+                "cache niet in een map die anderen kunnen beschrijven.",
+                "code": "cache.snelkoppeling",
+                "severity": "waarschuwing",
+            }
+        )
     if cache.old_key_file is not None:  # attack round 6, row 2: a key beside the cache travels with a shared cache
         report.warnings.append(
             {

@@ -32,6 +32,7 @@ from .cachestore import (
     load_key,
     mac,
     read_key,
+    remove_links,
     verify,
     worker_key_file,
     write_file,
@@ -60,6 +61,7 @@ class Cache:
         self._secret = secret
         self.key_created = False
         self.old_key_file: Path | None = None  # a key at the old default place beside the cache, not used (row 2)
+        self.removed_links: list[str] = []  # links found in the cache folder when it was opened, removed (B11)
 
     @classmethod
     def open(cls, root: Path, key_option=None, remote: str = "", endpoint: str = "") -> Cache:
@@ -71,6 +73,7 @@ class Cache:
         cache = cls(root, secret, store, choice.path)
         cache.key_created = created
         cache.old_key_file = choice.old
+        cache.removed_links = remove_links(Path(root))  # attack round 10, B11: never written or read through a link
         return cache
 
     @classmethod
@@ -296,8 +299,10 @@ class HashMemo:
             if not kept:  # issue 19: a file looked up again in this run is already in this run's memo
                 self._remember(key, known)
             return known
+        from .paths import open_regular
+
         digest = hashlib.sha256()
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             opened = os.fstat(handle.fileno())
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)

@@ -41,7 +41,6 @@ import hmac
 import os
 import re
 import secrets
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,23 +251,20 @@ class DirStore:
         return self.root / name
 
     def get(self, name: str) -> bytes | None:
-        try:
-            return (self.root / name).read_bytes()
-        except OSError:
-            return None
+        return read_entry(self.root, name)
 
     def exists(self, name: str) -> bool:
-        return (self.root / name).is_file()
+        return _entry_mode(self.root, name) is not None
 
     def put(self, name: str, data: bytes) -> Path:
         path = self.root / name
-        write_file(path, data)
+        write_file(path, data, self.root)
         return path
 
     def names(self, folder: str) -> Iterator[str]:
-        """Every entry below ``folder`` (``kind/xx/name``), as names relative to the store."""
+        """Every entry below ``folder`` (``kind/xx/name``), as names relative to the store (never through a link)."""
         base = self.root / folder
-        if not base.is_dir():
+        if os.path.islink(base) or not base.is_dir():
             return
         for sub in os.scandir(base):
             if not sub.is_dir(follow_symlinks=False):
@@ -277,26 +273,161 @@ class DirStore:
                 yield f"{folder}/{sub.name}/{entry.name}"
 
     def delete(self, name: str) -> bool:
+        parts = _parts(name)
         try:
-            os.unlink(self.root / name)
+            fd = _open_folders(self.root, parts[:-1], create=False)
+        except OSError:
+            return False
+        try:
+            os.unlink(parts[-1], dir_fd=fd)
             return True
         except OSError:
             return False
+        finally:
+            os.close(fd)
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file so a killed run never leaves half a cache entry."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+# --- never through a link (attack round 10, B11) -------------------------------------------------------------------
+# Whoever can write the cache folder (no key needed) could replace ``<cache>/pdf`` by a link to a package folder or a
+# web root: entries, with the page text of embargoed packages, would be written there. Below the cache folder no link
+# is ever followed: every folder is opened with O_NOFOLLOW relative to the one above it, files are made and replaced
+# in that folder (``dir_fd``), and an entry is read only when it is a regular file (a FIFO would block the build). The
+# cache folder itself may be a link (the operator's choice). ``remove_links`` takes links out when the cache is opened.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def _parts(name: str) -> list[str]:
+    parts = [p for p in name.replace(os.sep, "/").split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        raise OSError(errno.EINVAL, "geen naam van een cache-item")
+    return parts
+
+
+def _open_folders(root: Path, parts: list[str], create: bool) -> int:
+    """A descriptor of ``root/parts...``; a link at any step below ``root`` is an OSError (ELOOP/ENOTDIR)."""
+    if create:
+        os.makedirs(root, exist_ok=True)
+    fd = os.open(root, os.O_RDONLY | _DIRECTORY)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o444)  # entries are never changed in place, only replaced whole
-        os.replace(tmp, path)
+        for part in parts:
+            if create:
+                try:
+                    os.mkdir(part, 0o777, dir_fd=fd)
+                except FileExistsError:
+                    pass
+            below = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = below
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        os.close(fd)
         raise
+    return fd
+
+
+def _entry_mode(root: Path, name: str) -> int | None:
+    """The mode of a regular file at ``root/name`` reached without links; None otherwise."""
+    import stat
+
+    try:
+        parts = _parts(name)
+        fd = _open_folders(root, parts[:-1], create=False)
+    except OSError:
+        return None
+    try:
+        st = os.stat(parts[-1], dir_fd=fd, follow_symlinks=False)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return st.st_mode if stat.S_ISREG(st.st_mode) else None
+
+
+def read_entry(root: Path, name: str) -> bytes | None:
+    """The bytes of the entry ``root/name``; None when it is absent, reached through a link, or no regular file."""
+    import stat
+
+    try:
+        parts = _parts(name)
+        folder = _open_folders(root, parts[:-1], create=False)
+    except OSError:
+        return None
+    try:
+        fd = os.open(parts[-1], os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=folder)
+    except OSError:
+        return None
+    finally:
+        os.close(folder)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def write_file(path: Path, data: bytes, root: Path | None = None) -> None:
+    """Write through a temporary file so a killed run never leaves half a cache entry. ``root``: the cache folder
+    ``path`` lies in: no link below it is followed (OSError when one is in the way)."""
+    path = Path(path)
+    root = Path(root) if root is not None else path.parent
+    rel = os.path.relpath(path, root)
+    parts = _parts(rel.replace(os.sep, "/"))
+    folder = _open_folders(root, parts[:-1], create=True)
+    tmp = f".tmp-{secrets.token_hex(8)}"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                handle.write(data)
+            os.fchmod(fd, 0o444)  # entries are never changed in place, only replaced whole
+        finally:
+            os.close(fd)
+        os.replace(tmp, parts[-1], src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        try:
+            os.unlink(tmp, dir_fd=folder)
+        except OSError:
+            pass
+        raise
+    finally:
+        os.close(folder)
+
+
+def remove_links(root: Path) -> list[str]:
+    """Take every link out of the cache folder and the folders directly in it (the kinds of entries, the memo's and the
+    site's stores), never what it points to: the build never makes a link there, so one is someone else's doing
+    (attack round 10, B11). The cache is only a cache: the build goes on with it, and what the link held is made
+    again. Returns the names removed (for the build report)."""
+    removed: list[str] = []
+    try:
+        top = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in sorted(top, key=lambda e: e.name):
+        if entry.is_symlink():
+            _unlink_link(Path(entry.path), entry.name, removed)
+        elif entry.is_dir(follow_symlinks=False):
+            try:
+                inner = list(os.scandir(entry.path))
+            except OSError:
+                continue
+            for sub in sorted(inner, key=lambda e: e.name):
+                if sub.is_symlink():
+                    _unlink_link(Path(sub.path), f"{entry.name}/{sub.name}", removed)
+    return removed
+
+
+def _unlink_link(path: Path, name: str, removed: list[str]) -> None:
+    try:
+        os.unlink(path)  # removes the link itself
+        removed.append(name)
+    except OSError:
+        removed.append(name + " (kon niet verwijderd worden)")
 
 
 # An entry's name as the cache makes it: ``kind/xx/key[.suffix]``, three plain segments. An object in a shared
@@ -381,10 +512,10 @@ class S3Store:
     def get(self, name: str) -> bytes | None:
         """The local copy when there is one (read again and again, e.g. a PDF's page texts), else the object,
         copied here. Either is checked by the caller (checksum and MAC) as any entry."""
-        try:
-            return self._local(name).read_bytes()
-        except OSError:
-            pass
+        if is_entry_name(name):
+            local = read_entry(self.mirror, name)
+            if local is not None:
+                return local
         return self._fetch(name) if is_entry_name(name) else None
 
     def _fetch(self, name: str) -> bytes | None:
@@ -396,7 +527,7 @@ class S3Store:
             return None  # absent or unreachable: made again (and written back when the store takes it)
         COUNTERS["remote_read"] += 1
         try:
-            write_file(self._local(name), body)
+            write_file(self._local(name), body, self.mirror)
         except OSError:
             pass
         return body
@@ -424,7 +555,7 @@ class S3Store:
         COUNTERS["remote_written"] += 1
         path = self._local(name)
         try:
-            write_file(path, data)
+            write_file(path, data, self.mirror)
         except OSError:
             pass
         return path

@@ -511,6 +511,7 @@ def approve(
         trust=trust,
         limits=site.limits,
         archive=Archive(archive_dir(None, site, package.parent)),
+        approving=package,
     )
     result = next(r for r in results if r.folder.resolve() == package.resolve())
     if not result.valid:

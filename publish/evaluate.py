@@ -96,6 +96,7 @@ def evaluate(
     lost_withdrawal_is_error: bool = True,
     validation=None,
     spill=None,
+    approving: Path | None = None,
 ) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public.
     ``trust`` (approval.Trust): verify the signatures of change-history entries.
@@ -106,7 +107,9 @@ def evaluate(
     model and the privacy check of its texts from the build cache when the package and the settings are unchanged.
     ``spill`` (build.SpilledPdfs, issue 19): each package's model waits on disk from when it is read (a
     ``model.SpilledDecision`` stays), so do its validation-cache entry's body and every PDF's result, and a package's PDF
-    results are written there once its checks are done: the phase holds one package at a time, not the archive."""
+    results are written there once its checks are done: the phase holds one package at a time, not the archive.
+    ``approving``: the package folder ``approve`` is about to approve: it counts as approved in the check that a
+    kenmerk is unique (``_cross_package``)."""
     from .gate.personal_data import allowed_hashes
 
     limits = limits or getattr(inspector, "limits", DEFAULT_LIMITS)
@@ -169,8 +172,9 @@ def evaluate(
         if spill is not None:
             _spill_model(result, spill, parked)
     if spill is not None:
-        return _evaluate_spilled(results, inspector, allowed, progress, archive, validation, spill, parked)
-    _cross_package(results)
+        claims = Claims(trust, archive, limits, approving)
+        return _evaluate_spilled(results, inspector, allowed, progress, archive, validation, spill, parked, claims)
+    _cross_package(results, Claims(trust, archive, limits, approving))
     _withdrawn_documents_exist(results)
     files: dict[int, list] = {}
     for r in results:  # refused packages too: every problem in one run (published only when valid, see build)
@@ -212,14 +216,14 @@ def _spill_model(r: PackageResult, spill, parked: dict[int, tuple[int, int]]) ->
 
 
 def _evaluate_spilled(
-    results: list[PackageResult], inspector, allowed, progress, archive, validation, spill, parked: dict
+    results: list[PackageResult], inspector, allowed, progress, archive, validation, spill, parked: dict, claims=None
 ) -> list[PackageResult]:
     """The rest of ``evaluate`` with the models on disk: the same checks in the same order per package, each package's
     model loaded for its own checks only, each PDF's result from disk (``SpilledPdfs.inspected``), and a package's PDF
     results written back once its checks are done (``SpilledPdfs.spill``)."""
     from .gate.personal_data import allowed_hashes
 
-    _cross_package(results)  # kenmerken only: a SpilledDecision has it
+    _cross_package(results, claims)  # kenmerken only: a SpilledDecision has it
     with_files: set[int] = set()
     paths: set[str] = set()
     for r in results:
@@ -598,18 +602,79 @@ def _withdrawn_documents_exist(results: list[PackageResult]) -> None:
                 )
 
 
-def _cross_package(results: list[PackageResult]) -> None:
-    """A kenmerk is unique on the site; with two claimants neither is published (no guessing)."""
+class Claims:
+    """Which claimants of a kenmerk count (attack round 10, B09): only a package that may be published under it. That is
+    one whose approval is valid now (signed by an allowed signer, files unchanged), or one whose archived version was
+    published under this kenmerk (that version stays online while the new one is refused, fate._fall_back). A package
+    nobody approved (no key is needed to put a folder in decisions/) cannot keep another from being published.
+    Without ``trust`` approvals cannot be judged: every claimant counts (refuse rather than guess)."""
+
+    def __init__(self, trust=None, archive=None, limits=None, approving: Path | None = None) -> None:
+        self.trust, self.archive, self.limits = trust, archive, limits
+        self.approving = os.path.realpath(approving) if approving is not None else None
+
+    def counts(self, r: PackageResult, key: str) -> bool:
+        if self.trust is None:
+            return True
+        if self.approving is not None and os.path.realpath(r.folder) == self.approving:
+            return True
+        from .approval import check_approval
+
+        try:
+            if check_approval(r.folder, Problems(r.name), self.trust, self.limits).approved:
+                return True
+        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - judged again, and reported, in fate.decide
+            log_unexpected(r.name, exc, "het nakijken van de goedkeuring (dubbel kenmerk)")
+        return self._published_as(r, key)
+
+    def _published_as(self, r: PackageResult, key: str) -> bool:
+        from .slugs import slugify
+        from .store import ArchiveError
+
+        if self.archive is None:
+            return False
+        try:
+            entry = self.archive.get(r.name)
+        except (ArchiveError, OSError):
+            return True  # a damaged record: the package is refused for it; better safe (both refused, as before)
+        if not isinstance(entry, dict) or "bestanden" not in entry:
+            return False
+        from .fate import _archived_kenmerk
+
+        kenmerk = _archived_kenmerk(self.archive, entry)
+        return kenmerk is not None and slugify(kenmerk) == key
+
+
+def _cross_package(results: list[PackageResult], claims: Claims | None = None) -> None:
+    """A kenmerk is unique on the site; with two claimants that may be published (``Claims``) neither is (no guessing).
+    A claimant that may not be published (unapproved) is refused for the kenmerk too, and never blocks the other."""
     from .slugs import slugify
 
+    claims = claims or Claims()
     by_key: dict[str, list[PackageResult]] = defaultdict(list)
     for r in results:
         if r.decision is not None:
             by_key[slugify(r.decision.kenmerk)].append(r)
-    for claimants in by_key.values():
+    for key, claimants in by_key.items():
         if len(claimants) < 2:
             continue
+        counted = [r for r in claimants if claims.counts(r, key)]
         for r in claimants:
+            if len(counted) == 1 and r is counted[0]:
+                continue  # the one claimant that may be published: it is; the others are refused below
+            if len(counted) == 1:
+                owner = counted[0].name
+                r.problems.error(
+                    "besluit.md",
+                    "veld 'kenmerk'",
+                    f"het kenmerk '{r.decision.kenmerk}' is al van pakket {owner}, dat goedgekeurd of gepubliceerd is; dit "
+                    "pakket is niet goedgekeurd en kan dat kenmerk (of een kenmerk met hetzelfde webadres) niet krijgen. "
+                    f"Pakket {owner} wordt gewoon gepubliceerd.",
+                    "Elk besluit heeft een eigen kenmerk. Is deze map een kopie of een oude versie, verwijder haar dan; is het "
+                    "een ander besluit, geef het dan een eigen kenmerk en laat het goedkeuren.",
+                    "kenmerk.dubbel",
+                )
+                continue
             others = ", ".join(o.name for o in claimants if o is not r)
             r.problems.error(
                 "besluit.md",

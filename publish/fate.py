@@ -50,11 +50,12 @@ def decide(
         if r.withdrawal is not None and kenmerk:
             fates.append(Fate(r, WITHDRAWN, kenmerk=kenmerk))
             continue
+        limits = getattr(inspector, "limits", None)
         if r.decision is not None and not r.problems.has_errors:
-            status = check_approval(r.folder, r.problems, trust)
+            status = check_approval(r.folder, r.problems, trust, limits)
         else:
             approval = Problems(r.name)
-            status = check_approval(r.folder, approval, trust)
+            status = check_approval(r.folder, approval, trust, limits)
             # A missing approval is listed with the other problems, so staff learn in one run that it is needed too
             # (other approval problems, such as files changed since, would only repeat what the other errors say).
             r.problems.extend(

@@ -68,7 +68,10 @@ def _raw_field(folder: Path, key: str) -> str:
         meta = Path(folder) / "besluit.md"
         if meta.stat().st_size > DEFAULT_LIMITS.metadata_file_bytes:
             return ""
-        value = frontmatter.loads(meta.read_text(encoding="utf-8-sig")).metadata.get(key)
+        from .paths import read_regular
+
+        raw = read_regular(meta, DEFAULT_LIMITS.metadata_file_bytes, inside=folder).decode("utf-8-sig")
+        value = frontmatter.loads(raw).metadata.get(key)
     except (Exception, RecursionError):  # noqa: BLE001 - an unreadable besluit.md simply has no kenmerk
         return ""
     return str(value).strip() if value not in (None, "") else ""
@@ -107,8 +110,10 @@ def read_history(folder: Path, trust=None) -> tuple[list[Change], str | None]:
     path = folder / HISTORY_FILE
     if not path.is_file():
         return [], None
+    from .paths import NotRegularFile, read_regular
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, inside=folder).decode("utf-8"))
         changes = []
         for c in data["wijzigingen"]:
             signature = c.get("ondertekening")
@@ -122,6 +127,8 @@ def read_history(folder: Path, trust=None) -> tuple[list[Change], str | None]:
                     signature if isinstance(signature, dict) else None,
                 )
             )
+    except NotRegularFile as exc:
+        return [], f"{HISTORY_FILE} is {exc.kind}, geen gewoon bestand"
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         return [], f"{HISTORY_FILE} is beschadigd ({type(exc).__name__})"
     if trust is None or trust.unsigned:

@@ -76,6 +76,19 @@ class Limits:
         a larger file is not even read."""
         return self.yaml_bytes + 4 * self.summary_chars
 
+    def file_limit(self, relpath: str) -> str:
+        """The limit on the size of one file of a package, by its name: a PDF's own limit; any other file (inventory,
+        besluit.md, a stray file) may be no larger than the largest file a limit allows. Checked on the listing,
+        before the file is read or hashed (attack round 10, B08: a sparse file of a terabyte)."""
+        if relpath.lower().endswith(".pdf"):
+            return "pdf_bytes"
+        return "pdf_bytes" if self.pdf_bytes >= self.inventory_bytes else "inventory_bytes"
+
+    @property
+    def largest_file_bytes(self) -> int:
+        """No file of a publishable package is larger (see ``file_limit``)."""
+        return max(self.pdf_bytes, self.inventory_bytes, self.metadata_file_bytes)
+
     def to_json(self) -> dict:
         return {f.metadata["key"]: getattr(self, f.name) / f.metadata["scale"] for f in dataclasses.fields(self)}
 

@@ -19,9 +19,9 @@ from .dates import impossible_date, iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
 from .inventory import InventoryLimits, address_clashes, cell_text, read_table
 from .invisible import describe_all, invisible
-from .limits import DEFAULT_LIMITS, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
+from .limits import DEFAULT_LIMITS, LIMIT_FIX, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
-from .paths import UnsafePath, is_litter, package_files, resolve_inside
+from .paths import OutsidePackage, UnsafePath, file_sizes, is_litter, package_files, read_regular, resolve_inside, special_files
 from .problems import Problems, count, row_ranges
 from .schema import Schema
 from .types.common import TOEGESTANE_GEGEVENS
@@ -414,7 +414,11 @@ class _Loader:
             return None
         raw = ""
         try:
-            raw = meta_path.read_text(encoding="utf-8-sig")
+            try:
+                raw = read_regular(meta_path, self.limits.metadata_file_bytes, inside=self.folder).decode("utf-8-sig")
+            except OutsidePackage as exc:
+                self.err(METADATA_FILE, "", exc.dutch, "Vervang de snelkoppeling door het bestand zelf.", "bestand.buiten_pakket")
+                return None
             post = load_front_matter(raw, self.limits)
         except RecursionError:
             self._salvage_allowed(raw)
@@ -1572,6 +1576,8 @@ def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decisio
     loader = _Loader(folder, limits)
     if not loader._names():
         return None, loader.problems, None
+    if not _regular_files_only(folder, limits, loader.problems):
+        return None, loader.problems, None  # nothing of it is read: a FIFO would hang the build, a huge file stall it
     decision = loader.load()
     if decision is None and not loader.problems.has_errors:  # defensive: never return nothing silently
         loader.err("", "", "het pakket kon niet gelezen worden.", "Controleer de map.", "pakket.onleesbaar")
@@ -1580,6 +1586,36 @@ def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decisio
     texts = partial_texts(loader.values, loader.body, loader.rows, loader.inventory_rel or "inventaris")
     partial = Partial(loader.pdfs, loader.rows, texts, loader.allowed, loader.allowed_unreadable, loader.summary_line)
     return None, loader.problems, partial
+
+
+SPECIAL_FIX = (
+    "Verwijder het uit de pakketmap (het is geen document: zo'n bestand ontstaat alleen door een programma of met opzet) "
+    "en zet er zo nodig het echte bestand voor in de plaats. Keur het pakket daarna opnieuw goed."
+)
+
+
+def _regular_files_only(folder: Path, limits: Limits, problems: Problems) -> bool:
+    """Attack round 10 (B04, B08): before anything of a package is read or hashed, every file in it must be a regular
+    file (a FIFO would block every build, a socket fail it) and no file may be larger than the largest file a limit
+    allows (a sparse file of a terabyte would be hashed for an hour). False, with a Dutch message naming each file,
+    when the package is refused for it; nothing of it is then read."""
+    ok = True
+    for rel, kind in sorted(special_files(folder).items()):
+        problems.error(
+            rel,
+            "",
+            f"dit is {kind}, geen gewoon bestand: het pakket kan zo niet gelezen worden.",
+            SPECIAL_FIX,
+            "bestand.speciaal",
+        )
+        ok = False
+    for rel, size in sorted(file_sizes(folder).items()):
+        name = limits.file_limit(rel)
+        if size > getattr(limits, name):
+            what = "de pdf" if rel.lower().endswith(".pdf") else "het bestand"
+            problems.error(rel, "", limits.exceeded(name, size, what), LIMIT_FIX, f"limiet.{name}")
+            ok = False
+    return ok
 
 
 def load_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems]:

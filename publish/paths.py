@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path, PurePosixPath
@@ -84,23 +85,113 @@ def resolve_inside(package: Path, reference: str) -> tuple[str, Path]:
 
 
 def package_files(package: Path) -> tuple[list[str], list[str]]:
-    """All files below ``package`` as relative POSIX paths, and the links among them that leave it.
+    """All regular files below ``package`` as relative POSIX paths, and the links among them that leave it.
 
-    Operating-system litter (see ``is_litter``) is left out: it is not part of any package."""
+    Operating-system litter (see ``is_litter``) is left out: it is not part of any package. So are special files
+    (FIFOs, sockets, devices; see ``special_files``): reading one would hang or fail the build."""
+    files, escaping, _special, _sizes = _listing(package)
+    return list(files), list(escaping)
+
+
+def special_files(package: Path) -> dict[str, str]:
+    """Relative path -> what it is (Dutch) of every entry below ``package`` that is no regular file or folder (a FIFO,
+    a socket, a device), also behind a link inside the package: never opened, the package is refused for it."""
+    return dict(_listing(package)[2])
+
+
+def file_sizes(package: Path) -> dict[str, int]:
+    """Relative path -> size in bytes of every file ``package_files`` lists (from the same listing, nothing read)."""
+    return dict(_listing(package)[3])
+
+
+def _listing(package: Path) -> tuple[list[str], list[str], dict[str, str], dict[str, int]]:
     scope = _SCOPE.get()
     if scope is None:
         return _package_files(package)
     key = os.path.abspath(package)
     if key not in scope["files"]:
         scope["files"][key] = _package_files(package)
-    files, escaping = scope["files"][key]
-    return list(files), list(escaping)
+    return scope["files"][key]
 
 
-def _package_files(package: Path) -> tuple[list[str], list[str]]:
+def special_kind(mode: int) -> str:
+    """What a file that is no regular file is, in Dutch."""
+    if stat.S_ISFIFO(mode):
+        return "een FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "een socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "een apparaatbestand"
+    if stat.S_ISDIR(mode):
+        return "een map"
+    return "geen gewoon bestand"
+
+
+class NotRegularFile(OSError):
+    """A file of a package that is a FIFO, socket or device: never read (it would block or fail). ``dutch``: the
+    message for staff (``evaluate.refuse_unexpected`` uses it)."""
+
+    def __init__(self, path: os.PathLike | str, kind: str) -> None:
+        super().__init__(f"{os.fspath(path)} is {kind}, not a regular file")
+        self.kind = kind
+        self.dutch = (
+            f"'{Path(path).name}' is {kind}, geen gewoon bestand: het pakket kan zo niet gelezen worden. Verwijder het "
+            "uit de pakketmap en zet er zo nodig het echte bestand voor in de plaats."
+        )
+
+
+class OutsidePackage(OSError):
+    """A package file that is a link to outside the package folder: never read."""
+
+    dutch = "dit is een snelkoppeling (symlink) naar iets buiten de pakketmap."
+
+
+def open_regular(path: os.PathLike | str, inside: os.PathLike | str | None = None):
+    """Open ``path`` for reading (binary) only when it is a regular file: a FIFO is opened without blocking
+    (``O_NONBLOCK``) and refused, like a socket or a device (``NotRegularFile``, an OSError). The check is on the
+    opened file itself (``fstat``), so a file swapped after a check is caught too. ``inside``: the package folder;
+    a link that leads out of it is an OSError (``UnsafePath`` is for references; this is a plain read)."""
+    if inside is not None:
+        root = os.path.realpath(inside)
+        real = os.path.realpath(path)
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            raise OutsidePackage(f"{os.fspath(path)} leads outside the package folder")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = stat.S_IFREG  # let open() report it
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(path, special_kind(mode))  # a socket or device is not even opened
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(path, special_kind(mode))
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: os.PathLike | str, limit: int | None = None, inside: os.PathLike | str | None = None) -> bytes:
+    """The bytes of a regular file (``open_regular``); with ``limit``: OSError when it holds more."""
+    with open_regular(path, inside) as handle:
+        if limit is None:
+            return handle.read()
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"{os.fspath(path)} is larger than {limit} bytes")
+    return data
+
+
+def _package_files(package: Path) -> tuple[list[str], list[str], dict[str, str], dict[str, int]]:
     root = package.resolve()
     files: list[str] = []
     escaping: list[str] = []
+    special: dict[str, str] = {}
+    sizes: dict[str, int] = {}
     for dirpath, dirnames, filenames in os.walk(package, followlinks=False):
         base = Path(dirpath)
         for name in sorted(dirnames):
@@ -115,10 +206,24 @@ def _package_files(package: Path) -> tuple[list[str], list[str]]:
                 continue
             full = base / name
             rel = full.relative_to(package).as_posix()
-            if full.is_symlink():
+            try:
+                st = os.lstat(full)
+            except OSError:
+                files.append(rel)  # gone or unreadable: whoever reads it reports that
+                continue
+            if stat.S_ISLNK(st.st_mode):
                 real = Path(os.path.realpath(full))
                 if real != root and root not in real.parents:
                     escaping.append(rel)
                     continue
+                try:
+                    st = os.stat(full)  # a link inside the package: what it points to
+                except OSError:
+                    files.append(rel)
+                    continue
+            if not stat.S_ISREG(st.st_mode):
+                special[rel] = special_kind(st.st_mode)
+                continue
             files.append(rel)
-    return sorted(files), sorted(escaping)
+            sizes[rel] = st.st_size
+    return sorted(files), sorted(escaping), special, sizes

@@ -70,10 +70,14 @@ SETTINGS = Schema(
         Field(
             "contact",
             "mapping",
-            doc="contactroute; verschijnt in de toegankelijkheidsverklaring",
+            doc="contactroute; verschijnt in de toegankelijkheidsverklaring. Nooit van een medewerker: het adres van een "
+            "goedkeurder, een persoonlijk e-mailadres, een 06-nummer, `t.a.v.` of een behandelaar in het formulieradres houdt "
+            "de build tegen (`config.contact_persoonlijk`); een waarde onder `toegestane_gegevens` mag wel",
             subfields=(
-                Field("email", "line", doc="algemeen e-mailadres, zoals `woo@organisatie.nl`"),
-                Field("telefoon", "line", doc="algemeen telefoonnummer"),
+                Field(
+                    "email", "line", doc="algemeen (functioneel) e-mailadres, zoals `woo@organisatie.nl` of `info@organisatie.nl`"
+                ),
+                Field("telefoon", "line", doc="algemeen telefoonnummer (geen 06-nummer)"),
                 Field("adres", "line", doc="postadres"),
                 Field("formulier", "url", doc="adres van het contactformulier, beginnend met `https://`"),
             ),
@@ -280,6 +284,103 @@ def _check_fields(extra: dict, problems: Problems) -> None:
             "toegankelijkheidsverklaring moet een contactroute noemen.",
             "config.contact_ontbreekt",
         )
+
+
+_PERSON_IN_URL = re.compile(
+    r"[?&#;/](?:behandelaar|medewerker|contactpersoon|ambtenaar|naam|name|user|gebruiker|persoon|tav|t\.a\.v\.?)\b", re.I
+)
+_FOR_ATTENTION = re.compile(r"\b(?:t\.\s?a\.\s?v\.?|ter\s+attentie\s+van|attn\.?)\s", re.I)
+CONTACT_FIX = (
+    "Gebruik een algemene contactroute van de organisatie: een functioneel e-mailadres (zoals woo@organisatie.nl of "
+    "info@organisatie.nl), het algemene telefoonnummer of een algemene contactpagina, zonder naam van een medewerker. "
+    "Is de waarde toch openbaar en bedoeld, zet haar dan onder extra.woo.toegestane_gegevens."
+)
+
+
+def _contact_personal(extra: dict, signers: Path | None, problems: Problems) -> None:
+    """Attack round 10, B07: the contact route is published on the accessibility page; it must be the organisation's,
+    never a civil servant's own. The personal-data detector (gate.personal_data, as for PDF text and inventories) runs
+    on every contact value; an approver's address from the allowed-signers file is refused outright (approvers' names
+    are never published), a mobile number and an e-mail address that is no functional mailbox unless listed under
+    ``toegestane_gegevens``; a form address or postal address naming a person ("t.a.v.", "?behandelaar=") too. The
+    organisation's own postal address and landline number stay fine."""
+    from .gate.personal_data import KINDS, allowed_hashes, canonical, find_personal_data, mask, value_hash
+
+    contact = extra.get("contact")
+    if not isinstance(contact, dict):
+        return
+    allowed_values = extra.get("toegestane_gegevens") or []
+    allowed = allowed_hashes([str(v) for v in allowed_values]) if isinstance(allowed_values, list) else set()
+    approvers: set[str] = set()
+    if signers is not None:
+        from .signing import read_allowed_signers
+
+        try:
+            for principals, _options, _key in read_allowed_signers(Path(signers)):
+                approvers.update(value_hash(p, "email") for p in principals if "@" in p)
+        except OSError:
+            pass  # the settings check of the signers file reports it
+    for name in sorted(CONTACT_FIELDS & set(contact), key=str):
+        value = contact.get(name)
+        if value is None or not isinstance(value, (str, int, float)):
+            continue
+        text = str(value)
+        where = f"extra.woo.contact.{name}"
+        personal = {f.hash for f in find_personal_data(text, 0)}  # functional mailboxes (woo@, info@) left out
+        for found in find_personal_data(text, 0, keep_generic=True):
+            if found.kind == "email":
+                if found.hash in approvers:
+                    problems.error(
+                        "mkdocs.yml",
+                        where,
+                        f"'{mask(text)}' is het e-mailadres van iemand die besluiten goedkeurt (het staat in het bestand met "
+                        "toegestane ondertekenaars): dat komt zo op de site, en namen van goedkeurders worden nooit gepubliceerd.",
+                        CONTACT_FIX,
+                        "config.contact_persoonlijk",
+                    )
+                    break
+                if found.hash in personal and found.hash not in allowed:
+                    problems.error(
+                        "mkdocs.yml",
+                        where,
+                        f"'{mask(text)}' lijkt een persoonlijk e-mailadres (geen functioneel adres zoals woo@ of info@): het "
+                        "komt op de toegankelijkheidsverklaring van de site.",
+                        CONTACT_FIX,
+                        "config.contact_persoonlijk",
+                    )
+                    break
+            elif found.kind == "telefoon" and found.hash not in allowed:
+                number = canonical("telefoon", text)
+                if number.startswith("06"):
+                    problems.error(
+                        "mkdocs.yml",
+                        where,
+                        f"'{mask(text)}' is een mobiel nummer (06): dat is meestal het nummer van een medewerker, en het "
+                        "komt op de toegankelijkheidsverklaring van de site.",
+                        CONTACT_FIX,
+                        "config.contact_persoonlijk",
+                    )
+                    break
+            elif found.kind in ("bsn", "iban") and found.hash not in allowed:
+                problems.error(
+                    "mkdocs.yml",
+                    where,
+                    f"'{mask(text)}' bevat {KINDS[found.kind]}: dat hoort niet in de contactgegevens van de site.",
+                    CONTACT_FIX,
+                    "config.contact_persoonlijk",
+                )
+                break
+        else:
+            if (name == "formulier" and _PERSON_IN_URL.search(text)) or _FOR_ATTENTION.search(text):
+                problems.error(
+                    "mkdocs.yml",
+                    where,
+                    f"'{text[:200]}' noemt een persoon ("
+                    + ("'t.a.v.'" if _FOR_ATTENTION.search(text) else "een naam of behandelaar in het adres")
+                    + "): dat komt op de toegankelijkheidsverklaring van de site.",
+                    CONTACT_FIX,
+                    "config.contact_persoonlijk",
+                )
 
 
 def _inline_scripts(extra: dict, problems: Problems) -> list[str]:
@@ -544,6 +645,7 @@ def load_site_config(path: Path) -> SiteConfig:
     theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
     custom_dir = own_theme(path.parent, str(theme["custom_dir"]) if theme.get("custom_dir") else None)
     approval_settings = _approval_settings(extra, path.resolve().parent, problems)
+    _contact_personal(extra, approval_settings.get("signers"), problems)
     # -- limits on untrusted input (issue 12): extra.woo.limieten, defaults in publish/limits.py --
     limits = limits_from_config(extra.get("limieten"), problems)
     # -- end of limits --

@@ -52,8 +52,9 @@ class Uncacheable(Exception):
 # -- the key ------------------------------------------------------------------------------------------
 
 
-def _listing(folder: Path) -> list:
-    """[kind, relative name, SHA-256] for every entry below ``folder``, depth first in name order."""
+def _listing(folder: Path, largest: int | None = None) -> list:
+    """[kind, relative name, SHA-256] for every entry below ``folder``, depth first in name order. ``largest``: a file
+    above this size is not hashed (attack round 10, B08): the package is refused for it, and validated every build."""
     from .approval import sha256_file
 
     try:
@@ -81,6 +82,8 @@ def _listing(folder: Path) -> list:
                 out.append(["d", rel])
                 below.append((Path(entry.path), rel + "/"))
             elif stat.S_ISREG(mode):
+                if largest is not None and entry.stat(follow_symlinks=False).st_size > largest:
+                    raise Uncacheable(f"'{rel}' is groter dan een grens toestaat")
                 try:
                     out.append(["f", rel, sha256_file(Path(entry.path))])
                 except OSError as exc:
@@ -303,6 +306,7 @@ class ValidationCache:
         from .incremental import code_hash
 
         self.cache = cache
+        self.largest = limits.largest_file_bytes
         self.reused = 0
         self.validated = 0
         self.uncacheable = 0
@@ -322,7 +326,7 @@ class ValidationCache:
     def key(self, folder: Path) -> str:
         """The exact fingerprint of everything validating ``folder`` reads; "" when it cannot be made."""
         try:
-            listing = _listing(folder)
+            listing = _listing(folder, self.largest)
         except Uncacheable:
             return ""
         body = json.dumps([self.settings, folder.name, listing], ensure_ascii=True, separators=(",", ":"))
