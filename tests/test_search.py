@@ -592,6 +592,65 @@ def test_small_decisions_in_other_buckets_are_found(large_search):
     assert len(r["titles"]) == 15 - 5 and "Meer besluiten (5 over)" in r["html"]  # pages of ten
 
 
+def test_a_decision_s_display_row_is_in_its_first_document_file(large_search):
+    """Format 7 (issue 19): a result needs one file, d-<id>-0.json, with the decision's row and its first
+    documents; no display chunk shared with other decisions. A decision with 3,000 documents has more files,
+    documents only; a decision with one document has its row and that document."""
+    from publish.search import DOCUMENTS_PER_FILE, INDEX_VERSION, stable_ids
+
+    _, views, *_, index = large_search
+    meta = json.loads((index / "meta.json").read_text())
+    assert meta["versie"] == INDEX_VERSION == 7 and "chunks" not in meta
+    assert not list(index.glob("c-*.json"))
+    ids = stable_ids(v.url for v in views)
+    for view in views:
+        sid = ids[view.url]
+        first = json.loads((index / f"d-{sid}-0.json").read_text())
+        files = list(view.files)
+        assert set(first) == {"besluit", "documenten"}
+        title, kenmerk, url, summary, count = first["besluit"]
+        assert (title, kenmerk, url, count) == (view.decision.title, view.decision.kenmerk, view.url, len(files))
+        assert [d[1] for d in first["documenten"]] == [f.url for f in files[:DOCUMENTS_PER_FILE]]
+        rest = sorted(index.glob(f"d-{sid}-*.json"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))[1:]
+        assert len(rest) == (len(files) - 1) // DOCUMENTS_PER_FILE
+        for k, path in enumerate(rest, start=1):
+            more = json.loads(path.read_text())
+            assert set(more) == {"documenten"} and path.name == f"d-{sid}-{k}.json"
+            assert [d[1] for d in more["documenten"]] == [
+                f.url for f in files[k * DOCUMENTS_PER_FILE : (k + 1) * DOCUMENTS_PER_FILE]
+            ]
+    assert max(len(v.files) for v in views) > 2 * DOCUMENTS_PER_FILE and min(len(v.files) for v in views) == 1
+
+
+# Before the page's scripts: when the first result is put in the list, how many filters (facet lists) are there.
+FILTERS_AT_FIRST_RESULT = """window.__filtersAtFirst = null;
+new MutationObserver(() => {
+  const list = document.getElementById("woo-search-results"), facets = document.getElementById("woo-search-facets");
+  if (window.__filtersAtFirst === null && list && list.children.length) window.__filtersAtFirst = facets.children.length;
+}).observe(document, {childList: true, subtree: true});"""
+
+
+@needs_browser
+def test_a_result_costs_one_request_and_the_filters_follow_it(large_search):
+    """Issue 19, the first results sooner: the ten results shown need one file each (their decision's
+    d-<id>-0.json, no display chunks), and the filters are counted and shown after the first result,
+    not before it (on a slow phone they took longer than the result itself)."""
+    server, views, *_ = large_search
+    r = probe(
+        url=server.base + "zoeken/?q=fietspaden",
+        waitFor="#woo-search-facets section",
+        init=FILTERS_AT_FIRST_RESULT,
+        evaluate="({first: window.__filtersAtFirst, filters: document.querySelectorAll('#woo-search-facets section').length})",
+    )
+    assert r["errors"] == [] and r["cspViolations"] == [], (r["errors"], r["cspViolations"])
+    shown = re.findall(r'class="woo-result-title"><a href="\.\./([^"]*)"', r["html"])
+    assert len(shown) == 10
+    display = [u.rsplit("/", 1)[1] for u in r["requests"] if re.search(r"/zoeken/index/[cd]-", u)]
+    assert all(name.startswith("d-") and name.endswith("-0.json") for name in display), display
+    assert len(display) == len(set(display)) == 10
+    assert r["evaluated"]["first"] == 0 and r["evaluated"]["filters"] >= 3
+
+
 def test_refs_are_stable_ids_of_their_bucket(large_search):
     """What the browser relies on: every ref is an id from meta.json, in the bucket its file is named after
     (the base buckets by id, the recent levels by date: publish.search.layout)."""

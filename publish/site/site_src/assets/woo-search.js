@@ -244,6 +244,9 @@
       return found;
     }));
   }
+  // One collator for every facet value: a.localeCompare(b, "nl") makes one per call (the same order), which on a
+  // slow phone took most of the 200 ms that counting and sorting the facets of a one-word query took.
+  var dutchOrder = window.Intl && Intl.Collator ? new Intl.Collator("nl").compare : function (a, b) { return a.localeCompare(b, "nl"); };
   function url(changes) {
     var p = new URLSearchParams(window.location.search);
     Object.keys(changes).forEach(function (k) {
@@ -463,7 +466,7 @@
           if (!passes(m, f[0])) return;
           facetValues(f[0], row(m.n)).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
         });
-        var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : a.localeCompare(b, "nl"); });
+        var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : dutchOrder(a, b); });
         if (!values.length) return;
         var ul = el("ul", {});
         values.forEach(function (v) {
