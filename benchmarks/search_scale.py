@@ -11,7 +11,8 @@ word), measured in headless Chromium at 1x and at 4x CPU throttling (a mid-range
   the DOM, the same median; beside it the page shell's DOMContentLoaded;
 - kB for the first query: the engine's one-time files (search code, ``meta.json`` / Pagefind's entry,
   wasm and ``pf_meta``) plus the query's own files; kB for the query alone: only the files this query
-  needed (our ``b-``/``t-``/``c-`` shards; Pagefind's ``pf_index`` chunks and the ``pf_fragment`` of the
+  needed (our ``s-``/``k-`` index shards and the ``d-`` display files of the results shown; format 6 had ``c-``
+  display chunks besides; Pagefind's ``pf_index`` chunks and the ``pf_fragment`` of the
   results shown). The page shell (HTML, theme CSS and JS) is left out of both. Raw bytes are the
   response bodies the browser received (the benchmark server does not compress); "gz" is what a host
   that gzips text sends (Pagefind's own files are gzip already and count as they are).
@@ -77,9 +78,9 @@ ENGINES = {
         "path": "zoeken/?q=",  # the site's search page reads the query from the URL
         "result": "#woo-search-results > li",  # a shown result
         "link": "a[href]",  # its first link: the decision (or document) page
-        "one_time": r"/assets/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken/index/meta\.json$",
+        "one_time": r"/assets/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken/index/(meta\.json|zoek-shards\.js)$",
         "query": r"/zoeken/index/(?!meta\.json)[^/]+\.json$",
-        "part": r"/zoeken/index/(?P<part>[a-z]+)(?:-[^/]*)?\.json$",  # s- shards (decision and text index), c- display chunks, d- document lists
+        "part": r"/zoeken/index/(?P<part>[a-z]+)(?:-[^/]*)?\.json$",  # s-/k- shards (decision and text index), d- display files (format 6: c- chunks)
     },
     "pagefind": {
         "path": "zoeken-pagefind/?q=",
@@ -98,12 +99,12 @@ ENGINES["pagefind-main"] = {**ENGINES["pagefind"], "path": "zoeken-pagefind/?mai
 ENGINES["woo-before"] = {
     **ENGINES["woo"],
     "path": "zoeken-voor/?q=",
-    "one_time": r"/assets-voor/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken-voor/index/meta\.json$",
+    "one_time": r"/assets-voor/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken-voor/index/(meta\.json|zoek-shards\.js)$",
     "query": r"/zoeken-voor/index/(?!meta\.json)[^/]+\.json$",
     "part": r"/zoeken-voor/index/(?P<part>[a-z]+)(?:-[^/]*)?\.json$",
 }
 # Our search scripts on the search page, replaced by the Pagefind harness on its copy of the page.
-OUR_SCRIPTS = re.compile(r'<script src="[^"]*/(vendor/lunr[^"]*|woo-stem\.js|woo-search\.js)"></script>\s*')
+OUR_SCRIPTS = re.compile(r'<script src="[^"]*/(vendor/lunr[^"]*|woo-stem\.js|woo-search\.js|zoek-shards\.js)"></script>\s*')
 PAGEFIND_SHOWN = 5  # results whose data Pagefind's default UI loads at first
 HARNESS = (
     """// Pagefind's default UI, reduced: search the query in the URL, load the first results' data, show them.

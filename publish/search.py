@@ -8,7 +8,10 @@ Design, so that what a browser loads per query stays bounded as the site grows:
   number of files], "documenten": [the first DOCUMENTS_PER_FILE documents]}``, ``d-<id>-N.json`` (N >= 1)
   ``{"documenten": [...]}``; a document is ``[title, PDF, own page, assessment, day]``. So a result costs
   one request (format 6 had the decision's row in a ``c-N.json`` chunk of several decisions besides, two
-  requests per result and other decisions' rows; issue 19, measured in benchmarks/README.md).
+  requests per result and other decisions' rows; issue 19, measured in benchmarks/README.md). And
+  ``zoek-shards.js``: meta.json's shard counts as a script the search page runs before ``woo-search.js``,
+  so the query's shards are requested at once (meta.json's first bytes name them too, for an index
+  without the script).
 - ``s-G-N.json`` (format 6): under ``b`` the decision-level index (title, subjects, organisation, summary,
   document titles); under ``t`` the title of every published PDF (as page 0) and the full text of its
   pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the bucket's number of
@@ -102,6 +105,7 @@ MAX_DECISION_POSTINGS = 1500  # per term in the decision index
 MAX_BUCKETS = 8  # more buckets rewrite less but cost a query one request per bucket and term (format 6: one for both indexes)
 DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
 DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``
+SHARDS_SCRIPT = "zoek-shards.js"  # format 7: meta.json's shard counts as a script (templates/search.html loads it)
 # The recent levels (issue 19), newest last: how many pages (a decision, its documents' titles and their
 # pages) each holds at most. A level holds the decisions of an aligned block of 2**j days (j at most
 # MAX_LEVEL_DAYS_LOG2), the largest block that fits; see ``layout``.
@@ -1001,7 +1005,8 @@ def build_search_files(views, cache=None, spill_dir: Path | None = None, report:
 def iter_search_files(
     views, cache=None, spill_dir: Path | None = None, report: dict | None = None, full: Callable[[Any], Any] | None = None
 ) -> Iterator[tuple[str, str]]:
-    """The files of the search index one at a time (relative path under zoeken/index/, JSON text), so the
+    """The files of the search index one at a time (relative path under zoeken/index/, JSON text; and the
+    script ``SHARDS_SCRIPT``), so the
     shards of a whole archive are never all in memory. ``cache`` (publish/cache.py's ``Cache``): where the
     analysed texts are kept between builds; ``report``: filled with how many were reused and computed.
     ``full(item)``: an item's full view when ``views`` holds compact summaries (issue 19, ``pages.Views``)."""
@@ -1175,4 +1180,9 @@ def iter_search_files(
         "onderwerp": subject_lists,
         "soort": kind_column,
     }
+    # Format 7: the shard counts once more, as a script the search page runs before woo-search.js: so the query's
+    # shards are requested as soon as that script starts, not after the page's first layout and the read of
+    # meta.json's first bytes (about 100 ms on a slow phone; issue 19). meta.json stays what the search uses.
+    early = {"versie": INDEX_VERSION, "shards": counts["s"], "codes": counts["k"]}
+    yield SHARDS_SCRIPT, f"window.wooSearchShards = {dump(early)};\n"
     yield "meta.json", dump(meta)

@@ -286,12 +286,26 @@ def test_meta_json_names_its_shards_in_its_first_bytes(search_site):
     assert json.loads(found.group(1)) == json.loads(text)["shards"] and json.loads(found.group(2)) == json.loads(text)["codes"]
 
 
+def test_the_shard_counts_come_as_a_script_before_the_search(search_site):
+    """Format 7: zoek-shards.js holds meta.json's shard counts (the search page runs it before woo-search.js,
+    which requests the query's shards at once); a plain assignment, no markup, the same counts."""
+    index = search_site / "zoeken/index"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    text = (index / "zoek-shards.js").read_text(encoding="utf-8")
+    found = re.fullmatch(r"window\.wooSearchShards = (\{[^<>]*\});\n", text)
+    assert found, text
+    assert json.loads(found.group(1)) == {"versie": 7, "shards": meta["shards"], "codes": meta["codes"]}
+    page = (search_site / "zoeken/index.html").read_text(encoding="utf-8")
+    assert page.index('<script src="index/zoek-shards.js"></script>') < page.index('src="../assets/woo-search.js"')
+
+
 class _SlowMeta:
     """The site behind a server that sends the first bytes of meta.json, then holds the rest back until an
     index shard has been requested (or 8 s passed): shows whether the search asks for its shards before
-    meta.json is complete. ``reorder``: meta.json with "shards" moved to the end (no early shard counts)."""
+    meta.json is complete. ``reorder``: meta.json with "shards" moved to the end (no early shard counts);
+    ``script``: False serves zoek-shards.js empty (an index without the counts there: meta.json's first bytes decide)."""
 
-    def __init__(self, site: Path, reorder: bool = False):
+    def __init__(self, site: Path, reorder: bool = False, script: bool = True):
         import functools
         import http.server
         import threading
@@ -313,6 +327,12 @@ class _SlowMeta:
                 path = self.path.split("?")[0]
                 if re.search(r"/zoeken/index/[sk]-\d+-\d+\.json$", path):
                     outer.shard_asked.set()
+                if path.endswith("/zoeken/index/zoek-shards.js") and not script:
+                    self.send_response(200)  # an empty script: the counts are not there
+                    self.send_header("Content-Type", "text/javascript")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if not path.endswith("/zoeken/index/meta.json"):
                     return super().do_GET()
                 outer.meta_requests += 1
@@ -341,20 +361,21 @@ def _results_html(r: dict) -> str:
 
 
 @needs_browser
-@pytest.mark.parametrize("reorder", [False, True])
-def test_shards_are_requested_before_meta_json_is_complete(server, search_site, reorder):
-    """The search page preloads meta.json; the shards of the query's words are requested as soon as its
-    first bytes name the shard counts, and the results are the same as when everything arrives at once.
-    Without the counts in the first bytes, the search waits for the whole file and still finds the same."""
+@pytest.mark.parametrize("reorder,script", [(False, False), (True, False), (True, True)])
+def test_shards_are_requested_before_meta_json_is_complete(server, search_site, reorder, script):
+    """The search page preloads meta.json; the shards of the query's words are requested as soon as
+    zoek-shards.js (format 7) or else meta.json's first bytes name the shard counts, and the results are the
+    same as when everything arrives at once. Without either, the search waits for the whole file and still
+    finds the same."""
     expected = _search(server, "kwartelkoning")
-    slow = _SlowMeta(search_site, reorder=reorder)
+    slow = _SlowMeta(search_site, reorder=reorder, script=script)
     try:
         r = _search(slow, "kwartelkoning")
     finally:
         slow.close()
     assert r["titles"] == expected["titles"] == ["Verslagen over de fietsenstalling"]
     assert _results_html(r) == _results_html(expected)
-    assert slow.shard_before_meta is (not reorder)
+    assert slow.shard_before_meta is (script or not reorder)
     assert slow.meta_requests == 1  # the preloaded response is the one the script reads: not fetched twice
     assert [u for u in r["requests"] if u.endswith("/meta.json")] == [slow.base + "zoeken/index/meta.json"]
     assert r["cspViolations"] == []

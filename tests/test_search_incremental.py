@@ -461,8 +461,8 @@ def test_hostile_texts_survive_the_cache_unchanged(corpus, tmp_path):
     for path in _entries(tmp_path / "c", search.BUCKETS):
         path.unlink()  # merged again from the analysed texts in the cache
     assert build_search_files(views, cache) == cold == build_search_files(views)
-    for text in cold.values():
-        json.loads(text)
+    for name, text in cold.items():
+        json.loads(text.removeprefix("window.wooSearchShards = ").removesuffix(";\n") if name == search.SHARDS_SCRIPT else text)
     assert any('"x' + "x" * 1000 in text for name, text in cold.items() if name.startswith("s-"))
 
 

@@ -74,8 +74,10 @@
   var sort = params.get("sorteer") || "relevantie";
   var FACETS = [["soort", "Soort"], ["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
   var PAGE = 10;
+  var FORMAT = 7;  // the index format this script reads (publish/search.py's INDEX_VERSION)
   var FIRST_DOCS = 3, MORE_DOCS = 20;  // documents shown under a decision at first, and per click
   var cache = {};
+  var stems = new Map();  // stem(): every word once (the query's, and highlighting every word of every result shown)
   var capped = {};  // terms whose postings were cut to the best ones (listed in their shard)
   // meta.json (the search page preloads it) names the number of index shards in its first bytes: the
   // shards of the query's terms are requested from there, while the rest of meta.json still arrives.
@@ -83,7 +85,12 @@
   input.value = query;
   if (!query) loadThemeSoon();
   if (sortSelect) sortSelect.value = sort;
-  if (query) shardCounts.then(prefetch, function () {});
+  // Format 7: the counts are already here (index/zoek-shards.js, run before this script): the shards are
+  // requested now, before the page's first layout. The search itself uses meta.json's counts: if the two
+  // differ (an index replaced between the two requests), it loads the files meta.json names.
+  var early = window.wooSearchShards;
+  if (query && early && early.versie === FORMAT && Array.isArray(early.shards) && Array.isArray(early.codes)) prefetch(early);
+  else if (query) shardCounts.then(prefetch, function () {});
 
   function load(name) {
     if (!cache[name]) {
@@ -142,7 +149,6 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
   }
-  var stems = new Map();  // highlighting stems every word of every result shown: each word once
   function stem(word) {
     if (!stems.has(word)) stems.set(word, stemOnce(word));
     return stems.get(word);
