@@ -11,7 +11,8 @@ word), measured in headless Chromium at 1x and at 4x CPU throttling (a mid-range
   the DOM, the same median; beside it the page shell's DOMContentLoaded;
 - kB for the first query: the engine's one-time files (search code, ``meta.json`` / Pagefind's entry,
   wasm and ``pf_meta``) plus the query's own files; kB for the query alone: only the files this query
-  needed (our ``b-``/``t-``/``c-`` shards; Pagefind's ``pf_index`` chunks and the ``pf_fragment`` of the
+  needed (our ``s-``/``k-`` index shards and the ``d-`` display files of the results shown; format 6 had ``c-``
+  display chunks besides; Pagefind's ``pf_index`` chunks and the ``pf_fragment`` of the
   results shown). The page shell (HTML, theme CSS and JS) is left out of both. Raw bytes are the
   response bodies the browser received (the benchmark server does not compress); "gz" is what a host
   that gzips text sends (Pagefind's own files are gzip already and count as they are).
@@ -34,6 +35,9 @@ Text volume: by default 5 documents of 2 pages of 220 words per decision (10 pag
 the ~78 pages per decision of a real site; ``--documents`` and ``--pages`` set it (6 x 13 = 78).
 
 Run: .venv/bin/python benchmarks/search_scale.py [--sizes 1000 3000] [--repeat 3] [--rates 1 4]
+Before and after a change, in one run on one site: ``--before /work/main`` (another checkout: its search
+page, scripts and index beside ours, engine "woo-before"); ``--keep DIR`` keeps the site for the next run
+(its HTML pages and Pagefind index are reused, our index is built anew).
 Needs a built demo site (make demo), ``make test``'s npm packages and ``pip install -e '.[bench]'``.
 """
 
@@ -74,9 +78,9 @@ ENGINES = {
         "path": "zoeken/?q=",  # the site's search page reads the query from the URL
         "result": "#woo-search-results > li",  # a shown result
         "link": "a[href]",  # its first link: the decision (or document) page
-        "one_time": r"/assets/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken/index/meta\.json$",
+        "one_time": r"/assets/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken/index/(meta\.json|zoek-shards\.js)$",
         "query": r"/zoeken/index/(?!meta\.json)[^/]+\.json$",
-        "part": r"/zoeken/index/(?P<part>[a-z]+)(?:-[^/]*)?\.json$",  # s- shards (decision and text index), c- display chunks, d- document lists
+        "part": r"/zoeken/index/(?P<part>[a-z]+)(?:-[^/]*)?\.json$",  # s-/k- shards (decision and text index), d- display files (format 6: c- chunks)
     },
     "pagefind": {
         "path": "zoeken-pagefind/?q=",
@@ -90,8 +94,17 @@ ENGINES = {
 # Pagefind searches in a Web Worker by default, and DevTools' CPU throttling slows the page's main thread
 # only: the same search with its noWorker option shows what a slow phone's CPU does to Pagefind's wasm.
 ENGINES["pagefind-main"] = {**ENGINES["pagefind"], "path": "zoeken-pagefind/?main=1&q="}
+# ``--before TREE``: the search page, scripts and index of another checkout (the code before a change), on
+# the same site and corpus, at zoeken-voor/ with its scripts in assets-voor/ (``build_before``).
+ENGINES["woo-before"] = {
+    **ENGINES["woo"],
+    "path": "zoeken-voor/?q=",
+    "one_time": r"/assets-voor/(vendor/lunr[^/]*|woo-stem|woo-search)[^/]*\.js$|/zoeken-voor/index/(meta\.json|zoek-shards\.js)$",
+    "query": r"/zoeken-voor/index/(?!meta\.json)[^/]+\.json$",
+    "part": r"/zoeken-voor/index/(?P<part>[a-z]+)(?:-[^/]*)?\.json$",
+}
 # Our search scripts on the search page, replaced by the Pagefind harness on its copy of the page.
-OUR_SCRIPTS = re.compile(r'<script src="[^"]*/(vendor/lunr[^"]*|woo-stem\.js|woo-search\.js)"></script>\s*')
+OUR_SCRIPTS = re.compile(r'<script src="[^"]*/(vendor/lunr[^"]*|woo-stem\.js|woo-search\.js|zoek-shards\.js)"></script>\s*')
 PAGEFIND_SHOWN = 5  # results whose data Pagefind's default UI loads at first
 HARNESS = (
     """// Pagefind's default UI, reduced: search the query in the URL, load the first results' data, show them.
@@ -387,11 +400,26 @@ class Site:
     html_pages: int
 
 
+PAGEFIND_DONE = "bench-pagefind.json"  # in a kept site (--keep): the corpus its HTML pages and Pagefind index were made of
+
+
 def build_site(template: Path, out: Path, n: int, documents: int, pages: int, words: int = 220, pagefind: bool = True) -> Site:
     """The demo site's shell and search page, our index for n synthetic decisions, their pages and Pagefind's index
-    (``pagefind=False``: neither the HTML pages nor Pagefind's index, to measure our side alone quickly)."""
+    (``pagefind=False``: neither the HTML pages nor Pagefind's index, to measure our side alone quickly).
+    ``out`` may hold a site kept by an earlier run (``--keep``) of the same corpus: its HTML pages and Pagefind
+    index are kept (they take longest), the shell and our index are made anew from the current code."""
     corpus = synthetic_corpus(n, random.Random(n), documents, pages, words)
-    shutil.copytree(template, out, ignore=shutil.ignore_patterns("besluit", "*.pdf", "pagefind", "zoeken-pagefind"))
+    settings = {"decisions": n, "documents": documents, "pages": pages, "words": words}
+    done = out / PAGEFIND_DONE
+    reuse = pagefind and done.is_file() and json.loads(done.read_text(encoding="utf-8"))["settings"] == settings
+    kept = {"besluit", "pagefind", PAGEFIND_DONE} if reuse else set()
+    if out.exists():
+        for child in out.iterdir():
+            if child.name not in kept:
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(
+        template, out, ignore=shutil.ignore_patterns("besluit", "*.pdf", "pagefind", "zoeken-pagefind"), dirs_exist_ok=True
+    )
     t0 = time.perf_counter()
     files = build_search_files(corpus.views)
     ours_s = time.perf_counter() - t0
@@ -401,9 +429,15 @@ def build_site(template: Path, out: Path, n: int, documents: int, pages: int, wo
     for name, text in files.items():
         (index_dir / name).write_text(text, encoding="utf-8")
     ours_files = sorted(index_dir.iterdir())
-    html_pages = write_pages(out, corpus) if pagefind else 0
     write_harness(out)
-    pf_s = build_pagefind(out) if pagefind else 0.0
+    if reuse:
+        stored = json.loads(done.read_text(encoding="utf-8"))
+        html_pages, pf_s = stored["html_pages"], stored["seconds"]
+    else:
+        html_pages = write_pages(out, corpus) if pagefind else 0
+        pf_s = build_pagefind(out) if pagefind else 0.0
+        if pagefind:
+            done.write_text(json.dumps({"settings": settings, "html_pages": html_pages, "seconds": pf_s}), encoding="utf-8")
     pf_files = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
     pf_index = [p for p in pf_files if re.search(r"\.pf_(meta|index|fragment|filter)$|pagefind-entry\.json$|wasm\.", p.name)]
     return Site(
@@ -426,6 +460,60 @@ def build_site(template: Path, out: Path, n: int, documents: int, pages: int, wo
         },
         html_pages,
     )
+
+
+# Run in another checkout's code (``--before TREE``): its demo site's search page and scripts, and its index
+# of the same synthetic corpus, written to the directory given; prints the corpus's queries.
+BEFORE_SCRIPT = """
+import json, random, subprocess, sys
+from pathlib import Path
+tree, out, n, documents, pages = Path(sys.argv[1]), Path(sys.argv[2]), *map(int, sys.argv[3:6])
+sys.path[:0] = [str(tree), str(tree / "benchmarks"), str(tree / "tests")]
+import search_scale as b
+from publish.search import build_search_files
+subprocess.run([sys.executable, "-c", "from publish.cli import main; main()", "build", "--decisions",
+                str(tree / "decisions"), "--out", str(out / "demo"), "--cache", str(out / "cache"), "--archief", str(out / "archief"), "--config", str(tree / "mkdocs.yml")], check=True, cwd=out, capture_output=True)
+corpus = b.synthetic_corpus(n, random.Random(n), documents, pages)
+(out / "index").mkdir()
+for name, text in build_search_files(corpus.views).items():
+    (out / "index" / name).write_text(text, encoding="utf-8")
+print(json.dumps(b.choose_queries(corpus)))
+"""
+
+
+def build_before(site: Site, tree: Path, documents: int, pages: int) -> None:
+    """The search of another checkout (the code before a change) beside ours on the same site: its search
+    page at zoeken-voor/ (the theme's shell files are shared), its search scripts in assets-voor/, its index
+    of the same corpus in zoeken-voor/index/. Its own code builds both (the index format may differ)."""
+    work = site.root / ".before"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    n = len(site.corpus.views)
+    done = subprocess.run(
+        [sys.executable, "-c", BEFORE_SCRIPT, str(tree), str(work), str(n), str(documents), str(pages)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,  # its build cache and lock files there, not in the other checkout
+        timeout=7200,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"--before {tree}: {done.stderr[-3000:]}")
+    queries = json.loads(done.stdout.strip().splitlines()[-1])
+    assert queries == site.queries, f"--before {tree}: another corpus ({queries} against {site.queries})"
+    page = (work / "demo/zoeken/index.html").read_text(encoding="utf-8")
+    page = re.sub(r'src="\.\./assets/(vendor/lunr[^"]*|woo-[a-z]+\.js)"', r'src="../assets-voor/\1"', page)
+    assert "../assets-voor/woo-search.js" in page, "search page changed: adapt build_before"
+    shutil.rmtree(site.root / "zoeken-voor", ignore_errors=True)
+    shutil.rmtree(site.root / "assets-voor", ignore_errors=True)
+    (site.root / "zoeken-voor").mkdir()
+    (site.root / "zoeken-voor/index.html").write_text(page, encoding="utf-8")
+    shutil.move(str(work / "index"), str(site.root / "zoeken-voor/index"))
+    shutil.copytree(
+        work / "demo/assets", site.root / "assets-voor", ignore=shutil.ignore_patterns("javascripts", "stylesheets", "images")
+    )
+    shutil.rmtree(work)
 
 
 _GZ: dict[Path, int] = {}
@@ -599,9 +687,26 @@ def main() -> None:
     parser.add_argument("--rates", type=int, nargs="+", default=[1, 4], help="CPU throttling rates")
     parser.add_argument("--repeat", type=int, default=3, help="cold loads per query and rate (the median counts)")
     parser.add_argument(
-        "--engines", nargs="+", choices=list(ENGINES), default=list(ENGINES), help="--engines woo: ours alone, Pagefind not built"
+        "--engines",
+        nargs="+",
+        choices=list(ENGINES),
+        default=[e for e in ENGINES if e != "woo-before"],
+        help="--engines woo: ours alone, Pagefind not built (woo-before: with --before only)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file (tests/test_search_benchmark.py)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build each site in DIR/site-N and keep it: a later run with the same corpus reuses its HTML pages and "
+        "Pagefind index and builds the shell and our index anew (delete DIR when done: 1,000 decisions take ~0.5 GB)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="TREE",
+        help="also measure the search of another checkout (e.g. main's worktree, the code before a change) on the same "
+        "site: engine woo-before, its own page, scripts and index",
+    )
     args = parser.parse_args()
     report_inflection_recall()
     if not (args.site / "zoeken/index.html").is_file():
@@ -610,15 +715,21 @@ def main() -> None:
         sys.exit("Pagefind ontbreekt: .venv/bin/pip install -e '.[bench]'")
     if browser_missing():
         sys.exit(browser_missing())
+    engines = [e for e in args.engines if e != "woo-before" or args.before]
+    if args.before and "woo-before" not in engines:
+        engines.insert(1, "woo-before")
     figures = []
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            with_pagefind = any(e.startswith("pagefind") for e in args.engines)
-            site = build_site(args.site, Path(tmp) / "site", n, args.documents, args.pages, pagefind=with_pagefind)
+            with_pagefind = any(e.startswith("pagefind") for e in engines)
+            out = args.keep / f"site-{n}" if args.keep else Path(tmp) / "site"
+            site = build_site(args.site, out, n, args.documents, args.pages, pagefind=with_pagefind)
+            if args.before:
+                build_before(site, args.before.resolve(), args.documents, args.pages)
             server = NodeServer(site.root)
             print(f"\n{n:,} decisions: measuring; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
             try:
-                results = measure(site, server.base, args.rates, args.repeat, args.engines)
+                results = measure(site, server.base, args.rates, args.repeat, engines)
             finally:
                 server.close()
             report(site, results, args.rates, args.documents, args.pages)

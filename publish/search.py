@@ -3,8 +3,15 @@
 Design, so that what a browser loads per query stays bounded as the site grows:
 
 - ``meta.json``: one compact row per decision (stable id, year, facet indexes, dates) for facets,
-  sorting and kenmerk search; display data lives in chunks (``c-N.json``, decisions by stable id)
-  and per-decision document lists (``d-<id>-N.json``), loaded only for the results shown.
+  sorting and kenmerk search; display data lives in per-decision files (``d-<id>-N.json``), loaded only
+  for the results shown. Format 7: ``d-<id>-0.json`` is ``{"besluit": [title, kenmerk, url, summary,
+  number of files], "documenten": [the first DOCUMENTS_PER_FILE documents]}``, ``d-<id>-N.json`` (N >= 1)
+  ``{"documenten": [...]}``; a document is ``[title, PDF, own page, assessment, day]``. So a result costs
+  one request (format 6 had the decision's row in a ``c-N.json`` chunk of several decisions besides, two
+  requests per result and other decisions' rows; issue 19, measured in benchmarks/README.md). And
+  ``zoek-shards.js``: meta.json's shard counts as a script the search page runs before ``woo-search.js``,
+  so the query's shards are requested at once (meta.json's first bytes name them too, for an index
+  without the script).
 - ``s-G-N.json`` (format 6): under ``b`` the decision-level index (title, subjects, organisation, summary,
   document titles); under ``t`` the title of every published PDF (as page 0) and the full text of its
   pages. A query loads only the shards of its terms: shard = FNV-1a(term) mod the bucket's number of
@@ -90,15 +97,15 @@ from lunr.pipeline import Pipeline
 
 from .markdown_safe import plain_text
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets and both indexes together
 MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
 MAX_BUCKETS = 8  # more buckets rewrite less but cost a query one request per bucket and term (format 6: one for both indexes)
 DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
-CHUNK = 4  # decisions per display chunk, at least, on average (small: a result loads its chunk whole, a change rewrites it)
 DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``
+SHARDS_SCRIPT = "zoek-shards.js"  # format 7: meta.json's shard counts as a script (templates/search.html loads it)
 # The recent levels (issue 19), newest last: how many pages (a decision, its documents' titles and their
 # pages) each holds at most. A level holds the decisions of an aligned block of 2**j days (j at most
 # MAX_LEVEL_DAYS_LOG2), the largest block that fits; see ``layout``.
@@ -237,10 +244,6 @@ def _floor_power_of_two(n: int) -> int:
 def bucket_count(decisions: int) -> int:
     """How many index buckets: changes only when the number of decisions crosses a power of two."""
     return min(MAX_BUCKETS, _floor_power_of_two(decisions // DECISIONS_PER_BUCKET))
-
-
-def chunk_count(decisions: int) -> int:
-    return _floor_power_of_two(decisions // CHUNK)
 
 
 def stable_ids(urls) -> dict[str, str]:
@@ -1002,7 +1005,8 @@ def build_search_files(views, cache=None, spill_dir: Path | None = None, report:
 def iter_search_files(
     views, cache=None, spill_dir: Path | None = None, report: dict | None = None, full: Callable[[Any], Any] | None = None
 ) -> Iterator[tuple[str, str]]:
-    """The files of the search index one at a time (relative path under zoeken/index/, JSON text), so the
+    """The files of the search index one at a time (relative path under zoeken/index/, JSON text; and the
+    script ``SHARDS_SCRIPT``), so the
     shards of a whole archive are never all in memory. ``cache`` (publish/cache.py's ``Cache``): where the
     analysed texts are kept between builds; ``report``: filled with how many were reused and computed.
     ``full(item)``: an item's full view when ``views`` holds compact summaries (issue 19, ``pages.Views``)."""
@@ -1029,7 +1033,6 @@ def iter_search_files(
     ids = stable_ids(v.url for v in views)
     base = bucket_count(len(views))
     buckets, segment = layout(views, ids)  # the base buckets by id, then the recent levels
-    chunk_total = chunk_count(len(views))
     decision_fields: dict[str, float] = {
         "titel": 10,
         "onderwerpen": 5,
@@ -1060,8 +1063,7 @@ def iter_search_files(
 
     epoch = __import__("datetime").date(1970, 1, 1)
     dates, published, orgs, results, ground_masks, subject_lists, kind_column, id_column = [], [], [], [], [], [], [], []
-    chunks: list[dict] = [dict() for _ in range(chunk_total)]
-    document_files: dict[str, list] = {}
+    document_files: dict[str, dict[str, list]] = {}
     previous = None
     for item in views:
         v = full(item)  # issue 19: one full view at a time
@@ -1079,7 +1081,7 @@ def iter_search_files(
         ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
         subject_lists.append([subjects.index(s) for s in d.subjects])
         files = v.files
-        chunks[bucket_of(sid, chunk_total)][sid] = [d.title, d.kenmerk, v.url, plain_text(d.summary_markdown, 220), len(files)]
+        row = [d.title, d.kenmerk, v.url, plain_text(d.summary_markdown, 220), len(files)]
         # Per file: title, PDF, date; for a document also its own page and its assessment (results link to both).
         documents = {
             r.file.url: [r.page_url, r.row.assessment] for r in v.rows if getattr(r, "file", None) and getattr(r, "page_url", "")
@@ -1089,15 +1091,15 @@ def iter_search_files(
             when = getattr(f, "date", None)
             file_days.append((when - epoch).days if when else None)
         listing = [[f.title, f.url, *documents.get(f.url, ["", ""]), file_days[i]] for i, f in enumerate(files)]
-        for k in range(0, len(listing), DOCUMENTS_PER_FILE):
-            document_files[f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json"] = listing[k : k + DOCUMENTS_PER_FILE]
+        # Format 7: the decision's row with its first documents (a decision without files has this file too).
+        document_files[f"d-{sid}-0.json"] = {"besluit": row, "documenten": listing[:DOCUMENTS_PER_FILE]}
+        for k in range(DOCUMENTS_PER_FILE, len(listing), DOCUMENTS_PER_FILE):
+            document_files[f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json"] = {"documenten": listing[k : k + DOCUMENTS_PER_FILE]}
         count_in(0, bucket, f"{sid}\t{analysed.decision_key(decision_values(v), RAW_FIELDS)}")
         for f_no, f in enumerate(files):
             date36 = "" if file_days[f_no] is None else _base36(file_days[f_no])
             count_in(1, bucket, f"{sid}/{f_no}//{date36}\t{analysed.document_key(f.title, f.texts)}")
     dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
-    for i, chunk in enumerate(chunks):
-        yield f"c-{i}.json", dump(dict(sorted(chunk.items())))
     for name in sorted(document_files):
         yield name, dump(document_files[name])
     document_files.clear()
@@ -1155,7 +1157,6 @@ def iter_search_files(
         "versie": INDEX_VERSION,
         "emmers": buckets,
         "basis": base,  # buckets 0 .. basis-1: by stable id; the rest: the recent levels, newest last
-        "chunks": chunk_total,
         "documentenPerBestand": DOCUMENTS_PER_FILE,
         "shards": counts["s"],  # per bucket: its files s-G-0 .. s-G-(count-1), words of both indexes
         "codes": counts["k"],  # per bucket: its files k-G-0 ..: terms with a digit, of the decision index
@@ -1179,4 +1180,9 @@ def iter_search_files(
         "onderwerp": subject_lists,
         "soort": kind_column,
     }
+    # Format 7: the shard counts once more, as a script the search page runs before woo-search.js: so the query's
+    # shards are requested as soon as that script starts, not after the page's first layout and the read of
+    # meta.json's first bytes (about 100 ms on a slow phone; issue 19). meta.json stays what the search uses.
+    early = {"versie": INDEX_VERSION, "shards": counts["s"], "codes": counts["k"]}
+    yield SHARDS_SCRIPT, f"window.wooSearchShards = {dump(early)};\n"
     yield "meta.json", dump(meta)

@@ -286,12 +286,26 @@ def test_meta_json_names_its_shards_in_its_first_bytes(search_site):
     assert json.loads(found.group(1)) == json.loads(text)["shards"] and json.loads(found.group(2)) == json.loads(text)["codes"]
 
 
+def test_the_shard_counts_come_as_a_script_before_the_search(search_site):
+    """Format 7: zoek-shards.js holds meta.json's shard counts (the search page runs it before woo-search.js,
+    which requests the query's shards at once); a plain assignment, no markup, the same counts."""
+    index = search_site / "zoeken/index"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    text = (index / "zoek-shards.js").read_text(encoding="utf-8")
+    found = re.fullmatch(r"window\.wooSearchShards = (\{[^<>]*\});\n", text)
+    assert found, text
+    assert json.loads(found.group(1)) == {"versie": 7, "shards": meta["shards"], "codes": meta["codes"]}
+    page = (search_site / "zoeken/index.html").read_text(encoding="utf-8")
+    assert page.index('<script src="index/zoek-shards.js"></script>') < page.index('src="../assets/woo-search.js"')
+
+
 class _SlowMeta:
     """The site behind a server that sends the first bytes of meta.json, then holds the rest back until an
     index shard has been requested (or 8 s passed): shows whether the search asks for its shards before
-    meta.json is complete. ``reorder``: meta.json with "shards" moved to the end (no early shard counts)."""
+    meta.json is complete. ``reorder``: meta.json with "shards" moved to the end (no early shard counts);
+    ``script``: False serves zoek-shards.js empty (an index without the counts there: meta.json's first bytes decide)."""
 
-    def __init__(self, site: Path, reorder: bool = False):
+    def __init__(self, site: Path, reorder: bool = False, script: bool = True):
         import functools
         import http.server
         import threading
@@ -313,6 +327,12 @@ class _SlowMeta:
                 path = self.path.split("?")[0]
                 if re.search(r"/zoeken/index/[sk]-\d+-\d+\.json$", path):
                     outer.shard_asked.set()
+                if path.endswith("/zoeken/index/zoek-shards.js") and not script:
+                    self.send_response(200)  # an empty script: the counts are not there
+                    self.send_header("Content-Type", "text/javascript")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if not path.endswith("/zoeken/index/meta.json"):
                     return super().do_GET()
                 outer.meta_requests += 1
@@ -341,20 +361,21 @@ def _results_html(r: dict) -> str:
 
 
 @needs_browser
-@pytest.mark.parametrize("reorder", [False, True])
-def test_shards_are_requested_before_meta_json_is_complete(server, search_site, reorder):
-    """The search page preloads meta.json; the shards of the query's words are requested as soon as its
-    first bytes name the shard counts, and the results are the same as when everything arrives at once.
-    Without the counts in the first bytes, the search waits for the whole file and still finds the same."""
+@pytest.mark.parametrize("reorder,script", [(False, False), (True, False), (True, True)])
+def test_shards_are_requested_before_meta_json_is_complete(server, search_site, reorder, script):
+    """The search page preloads meta.json; the shards of the query's words are requested as soon as
+    zoek-shards.js (format 7) or else meta.json's first bytes name the shard counts, and the results are the
+    same as when everything arrives at once. Without either, the search waits for the whole file and still
+    finds the same."""
     expected = _search(server, "kwartelkoning")
-    slow = _SlowMeta(search_site, reorder=reorder)
+    slow = _SlowMeta(search_site, reorder=reorder, script=script)
     try:
         r = _search(slow, "kwartelkoning")
     finally:
         slow.close()
     assert r["titles"] == expected["titles"] == ["Verslagen over de fietsenstalling"]
     assert _results_html(r) == _results_html(expected)
-    assert slow.shard_before_meta is (not reorder)
+    assert slow.shard_before_meta is (script or not reorder)
     assert slow.meta_requests == 1  # the preloaded response is the one the script reads: not fetched twice
     assert [u for u in r["requests"] if u.endswith("/meta.json")] == [slow.base + "zoeken/index/meta.json"]
     assert r["cspViolations"] == []
@@ -592,6 +613,65 @@ def test_small_decisions_in_other_buckets_are_found(large_search):
     assert len(r["titles"]) == 15 - 5 and "Meer besluiten (5 over)" in r["html"]  # pages of ten
 
 
+def test_a_decision_s_display_row_is_in_its_first_document_file(large_search):
+    """Format 7 (issue 19): a result needs one file, d-<id>-0.json, with the decision's row and its first
+    documents; no display chunk shared with other decisions. A decision with 3,000 documents has more files,
+    documents only; a decision with one document has its row and that document."""
+    from publish.search import DOCUMENTS_PER_FILE, INDEX_VERSION, stable_ids
+
+    _, views, *_, index = large_search
+    meta = json.loads((index / "meta.json").read_text())
+    assert meta["versie"] == INDEX_VERSION == 7 and "chunks" not in meta
+    assert not list(index.glob("c-*.json"))
+    ids = stable_ids(v.url for v in views)
+    for view in views:
+        sid = ids[view.url]
+        first = json.loads((index / f"d-{sid}-0.json").read_text())
+        files = list(view.files)
+        assert set(first) == {"besluit", "documenten"}
+        title, kenmerk, url, summary, count = first["besluit"]
+        assert (title, kenmerk, url, count) == (view.decision.title, view.decision.kenmerk, view.url, len(files))
+        assert [d[1] for d in first["documenten"]] == [f.url for f in files[:DOCUMENTS_PER_FILE]]
+        rest = sorted(index.glob(f"d-{sid}-*.json"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))[1:]
+        assert len(rest) == (len(files) - 1) // DOCUMENTS_PER_FILE
+        for k, path in enumerate(rest, start=1):
+            more = json.loads(path.read_text())
+            assert set(more) == {"documenten"} and path.name == f"d-{sid}-{k}.json"
+            assert [d[1] for d in more["documenten"]] == [
+                f.url for f in files[k * DOCUMENTS_PER_FILE : (k + 1) * DOCUMENTS_PER_FILE]
+            ]
+    assert max(len(v.files) for v in views) > 2 * DOCUMENTS_PER_FILE and min(len(v.files) for v in views) == 1
+
+
+# Before the page's scripts: when the first result is put in the list, how many filters (facet lists) are there.
+FILTERS_AT_FIRST_RESULT = """window.__filtersAtFirst = null;
+new MutationObserver(() => {
+  const list = document.getElementById("woo-search-results"), facets = document.getElementById("woo-search-facets");
+  if (window.__filtersAtFirst === null && list && list.children.length) window.__filtersAtFirst = facets.children.length;
+}).observe(document, {childList: true, subtree: true});"""
+
+
+@needs_browser
+def test_a_result_costs_one_request_and_the_filters_follow_it(large_search):
+    """Issue 19, the first results sooner: the ten results shown need one file each (their decision's
+    d-<id>-0.json, no display chunks), and the filters are counted and shown after the first result,
+    not before it (on a slow phone they took longer than the result itself)."""
+    server, views, *_ = large_search
+    r = probe(
+        url=server.base + "zoeken/?q=fietspaden",
+        waitFor="#woo-search-facets section",
+        init=FILTERS_AT_FIRST_RESULT,
+        evaluate="({first: window.__filtersAtFirst, filters: document.querySelectorAll('#woo-search-facets section').length})",
+    )
+    assert r["errors"] == [] and r["cspViolations"] == [], (r["errors"], r["cspViolations"])
+    shown = re.findall(r'class="woo-result-title"><a href="\.\./([^"]*)"', r["html"])
+    assert len(shown) == 10
+    display = [u.rsplit("/", 1)[1] for u in r["requests"] if re.search(r"/zoeken/index/[cd]-", u)]
+    assert all(name.startswith("d-") and name.endswith("-0.json") for name in display), display
+    assert len(display) == len(set(display)) == 10
+    assert r["evaluated"]["first"] == 0 and r["evaluated"]["filters"] >= 3
+
+
 def test_refs_are_stable_ids_of_their_bucket(large_search):
     """What the browser relies on: every ref is an id from meta.json, in the bucket its file is named after
     (the base buckets by id, the recent levels by date: publish.search.layout)."""
@@ -648,18 +728,19 @@ def test_one_changed_decision_rewrites_only_its_bucket():
     # meta.json too: the bucket's length statistics (tests/test_search_incremental.py: exactly which shards).
     assert diff and all(name.startswith((f"s-{g}-", f"k-{g}-")) or name == "meta.json" for name in diff), diff
     assert len(diff - {"meta.json"}) <= len([k for k in before if k.startswith("s-")]) / 4
-    # A decision is added (published after the others: the newest level): its bucket, its chunk, its
-    # document lists and meta.json; ids of others stay.
+    # A decision is added (published after the others: the newest level): its bucket, its document lists
+    # (format 7: its display row is in the first of them, no chunk shared with other decisions) and
+    # meta.json; ids of others stay.
     added = sorted(views + [extra], key=lambda v: -v.decision.decision_date.toordinal())
     after = build_search_files(added)
     new_id = stable_ids(v.url for v in added)[extra.url]
     _, bucket_after = layout(added)
     g = bucket_after[new_id]
     assert g == buckets - 1 and all(bucket_after[sid] == b for sid, b in bucket.items())  # nobody else moved
-    allowed = ("meta.json", f"s-{g}-", f"k-{g}-", f"d-{new_id}-", "c-")
+    allowed = ("meta.json", f"s-{g}-", f"k-{g}-", f"d-{new_id}-")
     diff = _changed(before, after)
     assert all(name.startswith(allowed) for name in diff), diff
-    assert sum(1 for name in diff if name.startswith("c-")) == 1
+    assert f"d-{new_id}-0.json" in diff and not any(name.startswith("c-") for name in after)
     assert json.loads(after["meta.json"])["id"][1:] == [ids[v.url] for v in views][: len(views)] or set(
         json.loads(after["meta.json"])["id"]
     ) == set(ids.values()) | {new_id}

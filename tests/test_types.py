@@ -258,8 +258,7 @@ def search_urls(site: Path, word: str, raw: bool = False) -> set[str]:
     urls = set()
     for sid in refs:
         assert sid in meta["id"]
-        chunk = json.loads((index / f"c-{int(sid, 36) % meta['chunks']}.json").read_text())
-        urls.add(chunk[sid][2])
+        urls.add(json.loads((index / f"d-{sid}-0.json").read_text())["besluit"][2])
     return urls
 
 

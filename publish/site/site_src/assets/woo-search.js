@@ -74,8 +74,10 @@
   var sort = params.get("sorteer") || "relevantie";
   var FACETS = [["soort", "Soort"], ["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
   var PAGE = 10;
+  var FORMAT = 7;  // the index format this script reads (publish/search.py's INDEX_VERSION)
   var FIRST_DOCS = 3, MORE_DOCS = 20;  // documents shown under a decision at first, and per click
   var cache = {};
+  var stems = new Map();  // stem(): every word once (the query's, and highlighting every word of every result shown)
   var capped = {};  // terms whose postings were cut to the best ones (listed in their shard)
   // meta.json (the search page preloads it) names the number of index shards in its first bytes: the
   // shards of the query's terms are requested from there, while the rest of meta.json still arrives.
@@ -83,7 +85,12 @@
   input.value = query;
   if (!query) loadThemeSoon();
   if (sortSelect) sortSelect.value = sort;
-  if (query) shardCounts.then(prefetch, function () {});
+  // Format 7: the counts are already here (index/zoek-shards.js, run before this script): the shards are
+  // requested now, before the page's first layout. The search itself uses meta.json's counts: if the two
+  // differ (an index replaced between the two requests), it loads the files meta.json names.
+  var early = window.wooSearchShards;
+  if (query && early && early.versie === FORMAT && Array.isArray(early.shards) && Array.isArray(early.codes)) prefetch(early);
+  else if (query) shardCounts.then(prefetch, function () {});
 
   function load(name) {
     if (!cache[name]) {
@@ -142,7 +149,6 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h >>> 0;
   }
-  var stems = new Map();  // highlighting stems every word of every result shown: each word once
   function stem(word) {
     if (!stems.has(word)) stems.set(word, stemOnce(word));
     return stems.get(word);
@@ -244,6 +250,9 @@
       return found;
     }));
   }
+  // One collator for every facet value: a.localeCompare(b, "nl") makes one per call (the same order), which on a
+  // slow phone took most of the 200 ms that counting and sorting the facets of a one-word query took.
+  var dutchOrder = window.Intl && Intl.Collator ? new Intl.Collator("nl").compare : function (a, b) { return a.localeCompare(b, "nl"); };
   function url(changes) {
     var p = new URLSearchParams(window.location.search);
     Object.keys(changes).forEach(function (k) {
@@ -282,21 +291,24 @@
     return day !== null && (docFromDay === null || day >= docFromDay) && (docToDay === null || day <= docToDay);
   }
   function decode(meta) {
-    // meta.json is columnar and delta-coded to stay small; rows are [year, org, outcome, grounds, subjects, day, published day].
-    var rows = new Array(meta.aantal), day = 0, years = {};
-    for (var n = 0; n < meta.aantal; n++) {
-      day = n === 0 ? meta.datum[0] : day - meta.datum[n];
-      var mask = meta.grond[n], grounds = [];
+    // meta.json is columnar and delta-coded to stay small; a row is [year, org, outcome, grounds, subjects, day,
+    // published day, kind]. Only the days are decoded for every decision (they are delta-coded); a row is made
+    // when a query needs it (the matches, a few per cent of the decisions): at 10,000 decisions making every
+    // row took tens of milliseconds on a slow phone before the shards could be searched.
+    var days = new Array(meta.aantal), day = 0, years = {}, made = new Array(meta.aantal);
+    for (var n = 0; n < meta.aantal; n++) days[n] = day = n === 0 ? meta.datum[0] : day - meta.datum[n];
+    return function row(n) {
+      if (made[n]) return made[n];
+      var d = days[n], mask = meta.grond[n], grounds = [];
       for (var g = 0; mask > 0; g++, mask = Math.floor(mask / 2)) if (mask % 2) grounds.push(g);
-      if (!(day in years)) years[day] = new Date(day * 86400000).getUTCFullYear();
-      rows[n] = [years[day], meta.organisatie[n], meta.uitkomst[n], grounds, meta.onderwerp[n], day, day + meta.publicatie[n], meta.soort[n]];
-    }
-    return rows;
+      if (!(d in years)) years[d] = new Date(d * 86400000).getUTCFullYear();
+      return (made[n] = [years[d], meta.organisatie[n], meta.uitkomst[n], grounds, meta.onderwerp[n], d, d + meta.publicatie[n], meta.soort[n]]);
+    };
   }
 
   load("meta.json").then(function (meta) {
     mark("woo-search:meta");
-    var rows = decode(meta);
+    var row = decode(meta), count = meta.aantal;
     var idIndex = {};
     meta.id.forEach(function (id, n) { idIndex[id] = n; });
     function facetValues(key, row) {
@@ -338,11 +350,12 @@
       var ground = meta.gronden.findIndex(function (g) { return compact(g[1]) === code; });
       if (ground >= 0) {
         var hit = {};
-        rows.forEach(function (row, n) { if (row[3].indexOf(ground) >= 0) hit[n] = 1; });
+        var bit = Math.pow(2, ground);  // a mask may pass 32 bits: no bitwise operators
+        for (var n = 0; n < count; n++) if (Math.floor(meta.grond[n] / bit) % 2) hit[n] = 1;
         jobs.push(Promise.resolve({ hit: hit, docs: null }));
       } else if (/^(19|20)\d\d$/.test(code)) {
         var years = {};
-        rows.forEach(function (row, n) { if (String(row[0]) === code) years[n] = 1; });
+        for (var k = 0; k < count; k++) if (String(row(k)[0]) === code) years[k] = 1;
         jobs.push(searchShard("b", meta, code).then(function (found) {
           found.forEach(function (r) { if (r.ref in idIndex) years[idIndex[r.ref]] = 5; });
           return { hit: years, docs: null };
@@ -362,7 +375,7 @@
       var required = parsed.words.filter(function (w) { return !capped[w]; }).length + parsed.codes.length;
       var optional = parsed.words.map(function (w) { return capped[w] && required > 0; });
       var groups = {};
-      for (var n = 0; n < rows.length; n++) {
+      for (var n = 0; n < count; n++) {
         var ok = true, score = 0;
         for (var h = 0; h < hits.length; h++) {
           if (!(n in hits[h].hit)) {
@@ -407,35 +420,38 @@
         matches.push(g);
       });
       var bounded = parsed.words.some(function (w, i) { return capped[w] && !optional[i]; });
-      render(meta, rows, matches, parsed, anyQuery, facetValues, bounded);
+      render(meta, row, matches, parsed, anyQuery, facetValues, bounded);
     });
   }).catch(function () {
     status.textContent = "Het zoeken is op dit moment niet beschikbaar. Bekijk het overzicht van alle besluiten.";
     loadTheme();
   });
 
-  function chunkName(meta, n) { return "c-" + (parseInt(meta.id[n], 36) % meta.chunks) + ".json"; }
+  // Format 7: a decision's display data is in its first document file, d-<id>-0.json ({"besluit": [...],
+  // "documenten": [...]}, the first documentenPerBestand documents; d-<id>-N.json the next ones): a result
+  // costs one request, and no other decision's data (format 6 had a c- chunk of several decisions besides).
+  function decisionName(meta, n) { return "d-" + meta.id[n] + "-0.json"; }
   function documentsName(meta, n, f) { return "d-" + meta.id[n] + "-" + Math.floor(f / meta.documentenPerBestand) + ".json"; }
 
-  function render(meta, rows, matches, parsed, anyQuery, facetValues, bounded) {
+  function render(meta, row, matches, parsed, anyQuery, facetValues, bounded) {
     var chosen = {};
     FACETS.forEach(function (f) { chosen[f[0]] = params.getAll(f[0]); });
     function passes(m, except) {
       return FACETS.every(function (f) {
         var key = f[0];
         if (key === except || !chosen[key].length) return true;
-        var values = facetValues(key, rows[m.n]);
+        var values = facetValues(key, row(m.n));
         return chosen[key].some(function (v) { return values.indexOf(v) >= 0; });
       });
     }
     // The date range (decision date) narrows the matches before facets are counted.
     matches = matches.filter(function (m) {
-      var day = rows[m.n][5];
+      var day = row(m.n)[5];
       return (fromDay === null || day >= fromDay) && (toDay === null || day <= toDay);
     });
     var results = matches.filter(function (m) { return passes(m, null); });
     results.sort(function (a, b) {
-      var ra = rows[a.n], rb = rows[b.n];
+      var ra = row(a.n), rb = row(b.n);
       if (sort === "besluitdatum") return (rb[5] - ra[5]) || (a.n - b.n);
       if (sort === "publicatiedatum") return (rb[6] - ra[6]) || (a.n - b.n);
       return (b.score - a.score) || (a.n - b.n);
@@ -454,9 +470,9 @@
         var counts = {};
         matches.forEach(function (m) {
           if (!passes(m, f[0])) return;
-          facetValues(f[0], rows[m.n]).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+          facetValues(f[0], row(m.n)).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
         });
-        var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : a.localeCompare(b, "nl"); });
+        var values = Object.keys(counts).sort(function (a, b) { return f[0] === "jaar" ? b.localeCompare(a) : dutchOrder(a, b); });
         if (!values.length) return;
         var ul = el("ul", {});
         values.forEach(function (v) {
@@ -497,7 +513,7 @@
       // Every result's files are requested at once, in the order shown; a result is shown as soon as its
       // own files (and those of the results above it) are there, not after the slowest of the batch.
       var waiting = batch.map(function (m) {
-        var names = [chunkName(meta, m.n)];
+        var names = [decisionName(meta, m.n)];
         m.docs.slice(0, FIRST_DOCS).forEach(function (d) {
           var name = documentsName(meta, m.n, d.f);
           if (names.indexOf(name) < 0) names.push(name);
@@ -509,7 +525,7 @@
           if (!window.wooSearchDone) mark("woo-search:display");
           list.appendChild(item(f, batch[i]));
           window.wooSearchDone = window.wooSearchDone || performance.now();
-          loadThemeSoon();
+          afterFirst();
         });
       }, Promise.resolve());
       return shown.then(function () {
@@ -534,7 +550,7 @@
         .then(function (pairs) { var out = {}; pairs.forEach(function (p) { out[p[0]] = p[1]; }); return out; });
     }
     function documentItem(files, m, d) {
-      var info = files[documentsName(meta, m.n, d.f)][d.f % meta.documentenPerBestand];  // [title, pdf, page, assessment, day]
+      var info = files[documentsName(meta, m.n, d.f)].documenten[d.f % meta.documentenPerBestand];  // [title, pdf, page, assessment, day]
       var pdf = el("a", { href: siteRoot + info[1] + "#page=" + d.page }, "pagina " + d.page, el("span", { className: "woo-sr" }, " van " + info[0]), " in de PDF");
       var about = [info[3], info[4] === null || info[4] === undefined ? "" : longDay(info[4])].filter(Boolean).join(" · ");
       // the document's own page opens at the page of the PDF where the words are (its text has id="pagina-N")
@@ -543,12 +559,12 @@
         about ? " " : "", about ? el("span", { className: "woo-muted" }, "(" + about + ")") : "", ", ", pdf);
     }
     function item(files, m) {
-      var info = files[chunkName(meta, m.n)][meta.id[m.n]], row = rows[m.n];  // [title, kenmerk, url, summary, files]
+      var info = files[decisionName(meta, m.n)].besluit, r = row(m.n);  // [title, kenmerk, url, summary, files]
       var li = el("li", {},
         el("h2", { className: "woo-result-title" }, el("a", { href: siteRoot + info[2] }, highlight(info[0], parsed.words))),
-        el("p", { className: "woo-muted" }, el("span", { className: "woo-type" }, meta.soorten[row[7]]),
-          " · Kenmerk " + info[1] + " · " + meta.organisaties[row[1]] + " · " + (row[2] < 0 ? "van " : "besluit van ") + longDay(row[5]) +
-          (row[2] < 0 ? "" : " · " + meta.uitkomsten[row[2]])),
+        el("p", { className: "woo-muted" }, el("span", { className: "woo-type" }, meta.soorten[r[7]]),
+          " · Kenmerk " + info[1] + " · " + meta.organisaties[r[1]] + " · " + (r[2] < 0 ? "van " : "besluit van ") + longDay(r[5]) +
+          (r[2] < 0 ? "" : " · " + meta.uitkomsten[r[2]])),
         el("p", {}, highlight(info[3], parsed.words)));
       if (m.docs.length) {
         // The documents where the words occur, under their decision: the document's own page (with
@@ -594,7 +610,18 @@
       }
       return li;
     }
-    more();
-    showFacets();
+    // The facets (counted over every match, a list per facet) and the theme wait until the first result is
+    // shown and painted: on a slow phone counting and laying them out took about 100 ms that the first result's
+    // files waited behind. The filters are beside the results (below them on a narrow screen) in a column
+    // of their own, so they do not move the results when they appear; a failed result file shows them too.
+    var facetsShown = false;
+    function afterFirst() {
+      if (facetsShown) return;
+      facetsShown = true;
+      var later = function () { showFacets(); loadTheme(); };
+      if (window.requestAnimationFrame) requestAnimationFrame(function () { setTimeout(later, 0); });
+      else setTimeout(later, 0);
+    }
+    more().catch(afterFirst);
   }
 })();

@@ -1,0 +1,61 @@
+"""Reads a trace of ``benchmarks/search_trace.mjs``: the page's marks, the main thread's tasks of 8 ms or more
+(with their longest parts) and each request's send, response and finish, in ms after navigation start.
+
+Run: python3 benchmarks/search_trace.py trace.json [UNTIL-MS]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def main() -> None:
+    events = json.loads(open(sys.argv[1], encoding="utf-8").read())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    until = float(sys.argv[2]) if len(sys.argv) > 2 else float("inf")
+    threads = {(e["pid"], e["tid"]): e["args"]["name"] for e in events if e.get("name") == "thread_name"}
+    main_thread = {k for k, v in threads.items() if v == "CrRendererMain"}
+    t0 = min(e["ts"] for e in events if e.get("name") == "navigationStart" and (e["pid"], e["tid"]) in main_thread)
+    ms = lambda ts: (ts - t0) / 1000  # noqa: E731
+    marks = {e["name"]: round(ms(e["ts"])) for e in events if e.get("cat", "").startswith("blink.user_timing")}
+    print("marks:", marks)
+    on_main = [e for e in events if (e["pid"], e["tid"]) in main_thread and e.get("ph") == "X"]
+    for task in sorted((e for e in on_main if e.get("name") == "RunTask"), key=lambda e: e["ts"]):
+        if ms(task["ts"]) > until:
+            break
+        if task.get("dur", 0) < 8000:
+            continue
+        parts = [
+            e for e in on_main if e is not task and task["ts"] <= e["ts"] <= task["ts"] + task["dur"] and e.get("dur", 0) > 2000
+        ]
+        described = []
+        for e in parts[:6]:
+            data = (e.get("args") or {}).get("data") or {}
+            where = str(data.get("url") or data.get("functionName") or "").rsplit("/", 1)[-1]
+            described.append(f"{e['name']}{f'({where})' if where else ''} {e['dur'] / 1000:.0f}")
+        print(f"{ms(task['ts']):7.0f} +{task['dur'] / 1000:4.0f} ms  {', '.join(described)}")
+    requests: dict[str, dict] = {}
+    for e in events:
+        name = e.get("name")
+        if name not in ("ResourceSendRequest", "ResourceReceiveResponse", "ResourceFinish"):
+            continue
+        data = e["args"]["data"]
+        r = requests.setdefault(data.get("requestId"), {})
+        if name == "ResourceSendRequest":
+            r["url"], r["send"] = data["url"].split("?")[0].rsplit("/", 1)[-1] or data["url"], ms(e["ts"])
+        elif name == "ResourceReceiveResponse":
+            timing = data.get("timing") or {}
+            r["response"] = ms(e["ts"])
+            r["server"] = timing.get("receiveHeadersEnd", 0) - timing.get("sendStart", 0) if timing else None
+        else:
+            r["finish"] = ms(e["ts"])
+    print("request                                   sent  response  finished  (server: sent to headers, ms)")
+    for r in sorted(requests.values(), key=lambda r: r.get("send", 0)):
+        if "url" in r and not r["url"].startswith("data:"):
+            server = "" if r.get("server") is None else f"{r['server']:.0f}"
+            print(f"{r['url'][:40]:40} {r.get('send', 0):6.0f} {r.get('response', 0):9.0f} {r.get('finish', 0):9.0f}  {server}")
+
+
+if __name__ == "__main__":
+    main()
