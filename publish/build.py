@@ -46,7 +46,7 @@ from .pages import (
 from .paths import listing_scope
 from .pdfs import PdfInspector
 from .problems import Problems, summarise
-from .safetext import describe_os_error, log_unexpected
+from .safetext import describe_os_error, log_unexpected, safe_tree
 from .scriptcheck import GeneratedCheck, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
 from .sitefiles import layer_theme, page_roots
@@ -83,26 +83,30 @@ class BuildReport:
     exit_code: int = EXIT_OK
 
     def to_json(self) -> dict:
-        return {
-            "status": {0: "ok", 1: "geweigerd", 2: "mislukt"}[self.exit_code],
-            "exit_code": self.exit_code,
-            "written": self.written,
-            "error": self.error,
-            "published": self.published,
-            "refused": self.refused,
-            "embargoed": self.embargoed,
-            "withdrawn": self.withdrawn,
-            "kept": self.kept,
-            "offline": self.offline,
-            "warnings": self.warnings,
-            "pdfs_parsed": self.pdfs_parsed,
-            "pdfs_checked": self.pdfs_checked,
-            "site": dict(sorted(self.site.items())),
-            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
-            "tellers": dict(sorted(self.counters.items())),
-            "geheugen_mib": {k: round(v, 1) for k, v in sorted(self.memory.items())},
-            "cpu_per_fase": {k: round(v, 3) for k, v in sorted(self.cpu.items())},
-        }
+        """The report as monitoring reads it (``--report``): every text in it (package, file and column names,
+        values from the inventory, messages quoting them) cleaned of control characters (``safe_tree``)."""
+        return safe_tree(
+            {
+                "status": {0: "ok", 1: "geweigerd", 2: "mislukt"}[self.exit_code],
+                "exit_code": self.exit_code,
+                "written": self.written,
+                "error": self.error,
+                "published": self.published,
+                "refused": self.refused,
+                "embargoed": self.embargoed,
+                "withdrawn": self.withdrawn,
+                "kept": self.kept,
+                "offline": self.offline,
+                "warnings": self.warnings,
+                "pdfs_parsed": self.pdfs_parsed,
+                "pdfs_checked": self.pdfs_checked,
+                "site": dict(sorted(self.site.items())),
+                "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
+                "tellers": dict(sorted(self.counters.items())),
+                "geheugen_mib": {k: round(v, 1) for k, v in sorted(self.memory.items())},
+                "cpu_per_fase": {k: round(v, 3) for k, v in sorted(self.cpu.items())},
+            }
+        )
 
 
 @dataclass

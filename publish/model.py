@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,10 @@ class Decision:
     # The type's typed metadata (publish/schema.py), every field by its name; its own fields are
     # published texts under their own names (privacy.py walks it flattened).
     meta: object = field(default=None, metadata={"flatten": True})
+    # The numbers of withdrawn documents (from the signed change history; set by ``pages.build_views``): like a
+    # suspended row, such a row adds no case number or ground to the decision as a whole (``shown_inventory``).
+    # Not a field: derived from the history, so never stored with the validated model (validationcache, spilling).
+    withdrawn_numbers = frozenset[str]()  # unannotated: no dataclass field
 
     @property
     def kind(self):
@@ -111,15 +116,19 @@ class Decision:
         files += [r.file for r in self.inventory if r.file is not None]
         return files
 
+    def shown_inventory(self) -> Iterator[InventoryRow]:
+        """The rows whose details the site shows: not suspended, not withdrawn (``pages.shown_row``)."""
+        return (r for r in self.inventory if not r.suspended and r.nr not in self.withdrawn_numbers)
+
     @property
     def case_numbers(self) -> list[str]:
         """Every case (matter) number named in the inventory, in order of first appearance."""
-        return list(dict.fromkeys(c for row in self.inventory for c in row.case_numbers))
+        return list(dict.fromkeys(c for row in self.shown_inventory() for c in row.case_numbers))
 
     @property
     def grounds(self) -> list[Ground]:
         seen: dict[str, Ground] = {}
-        for row in self.inventory:
+        for row in self.shown_inventory():
             for g in row.grounds:
                 seen.setdefault(g.id, g)
         return sorted(seen.values(), key=lambda g: _ground_key(g.id))

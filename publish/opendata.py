@@ -47,26 +47,23 @@ def _noon(date: dt.date) -> dt.datetime:
 
 
 def inventory_rows(view, base: str) -> list[list[str]]:
-    """One line per inventory row. A suspended row keeps only its number, title, date and
-    assessment: nothing of its document is published."""
+    """One line per inventory row, as the site shows it (``pages.shown_row``): a suspended row keeps only its
+    number, title, date and assessment; a withdrawn row only its number, with "ingetrokken" as its assessment
+    and the withdrawal notice as its toelichting. Nothing else of either document is published."""
     rows = []
     for r in view.rows:
         row = r.row
-        date = row.date.isoformat() if row.date else ""
-        if row.suspended:
-            rows.append([row.nr, row.title, date, row.assessment, "", "", "", "", "ja", "", "", "", "", ""])
-            continue
         rows.append(
             [
                 row.nr,
                 row.title,
-                date,
+                row.date.isoformat() if row.date else "",
                 row.assessment,
                 "; ".join(g.id for g in row.grounds),
                 base + r.file.url if r.file else "",
                 " | ".join(row.links),
                 row.remark,
-                "",
+                "ja" if row.suspended else "",
                 " | ".join(row.case_numbers),
                 row.file_type,
                 row.family,
@@ -475,29 +472,13 @@ class _JsonLists:
 
 
 def _row_json(r, base: str) -> dict:
-    row = r.row
-    item = {
+    row = r.row  # as the site shows it (``pages.shown_row``): nothing of a withdrawn or suspended document itself
+    return {
         "nr": row.nr,
         "document": row.title,
         "datum": row.date.isoformat() if row.date else None,
         "beoordeling": row.assessment,
         "opgeschort": row.suspended,
-    }
-    if row.suspended:  # listed, but nothing of the document itself
-        return item | {
-            "gronden": [],
-            "url": None,
-            "link": None,
-            "links": [],
-            "toelichting": None,
-            "ingetrokken": None,
-            "zaaknummers": [],
-            "bestandstype": None,
-            "familie": None,
-            "email_thread": None,
-            "gerelateerd": [],
-        }
-    return item | {
         "gronden": [{"id": g.id, "wet": g.law, "betekenis": g.meaning} for g in row.grounds],
         "url": base + r.file.url if r.file else None,
         "link": row.link,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -86,9 +86,47 @@ class PublishedFile:
         return any_text(self.texts)
 
 
+WITHDRAWN_ASSESSMENT = "ingetrokken"  # what the beoordeling of a withdrawn document says, everywhere
+
+
+def withdrawal_notice(change) -> str:
+    """What the site says of a withdrawn document: the date and the signed public reason."""
+    return f"Ingetrokken op {dutch(change.date)}" + (f": {change.reason}" if change.reason else "")
+
+
+def shown_row(row: InventoryRow, withdrawn=None) -> InventoryRow:
+    """The one rule for what the site shows of an inventory row (pages, inventory JSON, open data, CSV/XLSX,
+    DiWoo, search): every output reads a row through ``RowView.row``, which is this.
+
+    - a withdrawn document (``withdrawn``: its ``history.Change``) keeps only its number, so the numbering has
+      no silent gap: its title becomes "Document <nr> (ingetrokken)", its beoordeling "ingetrokken", its
+      toelichting the withdrawal notice (date and signed reason); its date, grounds, links, file type, case
+      numbers, family, thread and related numbers are gone. Stricter than a suspension: the title goes too.
+    - a suspended document (`Opgeschort: Ja`) keeps its number, title, date and beoordeling; nothing else of
+      the document (toelichting, grounds, links, file type, case numbers, family, thread, related numbers).
+    - any other row is shown as written (the same object)."""
+    if withdrawn is None and not getattr(row, "suspended", False):
+        return row
+    if withdrawn is not None:
+        return InventoryRow(
+            row.row_number,
+            row.nr,
+            f"Document {row.nr} (ingetrokken)" if row.nr else "Document (ingetrokken)",
+            None,
+            WITHDRAWN_ASSESSMENT,
+            [],
+            None,
+            None,
+            withdrawal_notice(withdrawn),
+        )
+    return InventoryRow(row.row_number, row.nr, row.title, row.date, row.assessment, [], None, None, "", suspended=True)
+
+
 @dataclass(slots=True)  # issue 19: one per inventory row of the archive, held for the whole build
 class RowView:
-    row: InventoryRow
+    # The row as staff wrote it. Never shown as such: every output reads ``row`` (``shown_row``), so a withdrawn or
+    # suspended document's details cannot leak through a page, file or index that forgot to check.
+    inventory_row: InventoryRow
     anchor: str
     file: PublishedFile | None
     withdrawn: Any = None  # history.Change when the document was withdrawn
@@ -100,8 +138,20 @@ class RowView:
     page_url: str = ""  # the document's own page
 
     @property
+    def row(self) -> InventoryRow:
+        """What the site shows of the row (``shown_row``)."""
+        return shown_row(self.inventory_row, self.withdrawn)
+
+    @property
     def suspended(self) -> bool:
-        return bool(getattr(self.row, "suspended", False))
+        return bool(getattr(self.inventory_row, "suspended", False)) and self.withdrawn is None
+
+    @property
+    def notice(self) -> str:
+        """Why the row has no document: the withdrawal notice, 'Publicatie opgeschort', or "" (available)."""
+        if self.withdrawn is not None:
+            return withdrawal_notice(self.withdrawn)
+        return "Publicatie opgeschort" if self.suspended else ""
 
     @property
     def available(self) -> bool:
@@ -258,12 +308,15 @@ class DecisionView(_Facts):
 
     @property
     def document_count_text(self) -> str:
-        total = len(self.decision.inventory)
-        public = sum(1 for r in self.decision.inventory if r.assessment in ("openbaar", "deels openbaar"))
+        total = len(self.rows)
+        public = sum(1 for r in self.rows if r.row.assessment in ("openbaar", "deels openbaar"))  # not a withdrawn one
         noun = "document" if total == 1 else "documenten"
-        suspended = sum(1 for r in self.decision.inventory if r.suspended)
-        return f"{total} {noun}, waarvan {public} (deels) openbaar" + (
-            f"; van {suspended} is de publicatie opgeschort" if suspended else ""
+        suspended = sum(1 for r in self.rows if r.suspended)
+        withdrawn = sum(1 for r in self.rows if r.withdrawn is not None)
+        return (
+            f"{total} {noun}, waarvan {public} (deels) openbaar"
+            + (f"; van {suspended} is de publicatie opgeschort" if suspended else "")
+            + (f"; {withdrawn} {'is' if withdrawn == 1 else 'zijn'} ingetrokken" if withdrawn else "")
         )
 
 
@@ -392,6 +445,7 @@ def build_views(
     for d in decisions:
         history = (histories or {}).get(d.slug, [])
         gone = withdrawn_documents(history)
+        d.withdrawn_numbers = frozenset(gone)  # the decision's case numbers and grounds leave them out
         base = urls.publication(d.slug, d.kind.url_prefix)
 
         def pub(ref, title, name, role, nr="", date=None, base=base):
@@ -419,7 +473,9 @@ def build_views(
             file = pub(row.file, row.title, urls.document("", anchor), "document", row.nr, row.date) if publish else None
             rows.append(RowView(row, anchor, file, withdrawn, page_url=document_page_url(base, anchor)))
         rows = link_rows(rows)
-        views.append(DecisionView(d, main, rows, sorted(history, key=lambda c: (c.date, c.kind, c.document or ""))))
+        # The change history names a withdrawn document by its number only (its title left the site with it).
+        shown = [replace(c, title="") if c.document is not None and c.document in gone and c.title else c for c in history]
+        views.append(DecisionView(d, main, rows, sorted(shown, key=lambda c: (c.date, c.kind, c.document or ""))))
     return sorted(views, key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
 
 
@@ -431,22 +487,25 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
     related documents (`Gerelateerd ID`); attachments are listed right after their e-mail.
 
     The e-mail of a family is the row whose number is the family's value (as e-discovery tools
-    write it), else the family's first row of type e-mail, else its first row.
+    write it), else the family's first row of type e-mail, else its first row. The links are read from the
+    rows as written (``RowView.inventory_row``): a withdrawn or suspended document keeps its place among them, shown
+    by its number only.
     """
-    by_nr = {r.row.nr: r for r in rows if r.row.nr}
+    by_nr = {r.inventory_row.nr: r for r in rows if r.inventory_row.nr}
     families: dict[str, list[RowView]] = defaultdict(list)
     threads: dict[str, list[RowView]] = defaultdict(list)
     for r in rows:
-        if r.row.family:
-            families[r.row.family].append(r)
-        if r.row.thread:
-            threads[r.row.thread].append(r)
+        if r.inventory_row.family:
+            families[r.inventory_row.family].append(r)
+        if r.inventory_row.thread:
+            threads[r.inventory_row.thread].append(r)
     for key, members in families.items():
         if len(members) < 2:
             continue
         head = by_nr.get(key) if by_nr.get(key) in members else None
         head = head or next(
-            (m for m in members if m.row.file_type.lower().replace("-", "") in ("email", "mail", "msg", "eml")), members[0]
+            (m for m in members if m.inventory_row.file_type.lower().replace("-", "") in ("email", "mail", "msg", "eml")),
+            members[0],
         )
         attachments = [m for m in members if m is not head]
         for m in attachments:
@@ -461,7 +520,7 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
             if thread:
                 m.thread = thread
     for r in rows:
-        related = [by_nr[n] for n in r.row.related if n in by_nr and by_nr[n] is not r]
+        related = [by_nr[n] for n in r.inventory_row.related if n in by_nr and by_nr[n] is not r]
         if related:
             r.related = related
     position = {id(r): i for i, r in enumerate(rows)}
@@ -1265,19 +1324,14 @@ def inventory_json(view: DecisionView) -> str:
     rows = []
     for r in view.rows:
         idx = []
-        for g in [] if r.suspended else r.row.grounds:
+        for g in r.row.grounds:  # none for a withdrawn or suspended document (``shown_row``)
             key = (g.law, g.id)
             if key not in grounds:
                 grounds[key] = len(ground_list)
                 ground_list.append([g.id, g.law, g.meaning, posixpath.relpath(view.ground_url(g), view.url) + "/"])
             idx.append(grounds[key])
-        if r.withdrawn:
-            kind, info = (
-                "t",
-                f"Ingetrokken op {dutch(r.withdrawn.date)}" + (f": {r.withdrawn.reason}" if r.withdrawn.reason else ""),
-            )
-        elif r.suspended:
-            kind, info = "t", "Publicatie opgeschort"
+        if r.notice:  # withdrawn or suspended
+            kind, info = "t", r.notice
         elif r.file:
             kind, info = (
                 "d",
@@ -1289,13 +1343,11 @@ def inventory_json(view: DecisionView) -> str:
             kind, info = "t", "Niet openbaar gemaakt"
         else:
             kind, info = "t", "Geen bestand"
-        if r.suspended:  # listed, nothing more: no remark, no grounds (the inventory work's rule)
-            idx = []
         rows.append(
             [
                 r.row.nr,
                 r.row.title,
-                "" if r.suspended else (r.row.remark or ""),
+                "" if r.notice else (r.row.remark or ""),  # a withdrawal's notice is in the file column
                 r.row.date.isoformat() if r.row.date else "",
                 r.row.assessment,
                 idx,

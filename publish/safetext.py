@@ -41,6 +41,20 @@ def safe(value, limit: int = MAX_PRINTED) -> str:
     return text
 
 
+def safe_tree(value):
+    """``value`` (JSON-able: dicts, lists, strings, numbers) with every string, key or value, cleaned as ``safe``
+    cleans it but never shortened: for machine-read output such as the build report (``--report``), which a
+    monitor decodes and may print or mail. ``json.dumps`` would write a raw U+2028 or bidi override as is, and
+    an ESC as ``\\u001b`` that decodes back to the raw character."""
+    if isinstance(value, str):
+        return _CONTROL.sub(_escape, value)
+    if isinstance(value, dict):
+        return {safe_tree(k) if isinstance(k, str) else k: safe_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [safe_tree(v) for v in value]
+    return value
+
+
 def describe_os_error(exc: OSError, what: str = "") -> str:
     """An operating-system error in Dutch, for staff and the person on call."""
     where = f" ({safe(exc.filename)})" if getattr(exc, "filename", None) else ""

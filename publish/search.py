@@ -734,7 +734,7 @@ def decision_values(v) -> dict[str, str]:
         "onderwerpen": " ".join(d.subjects),
         "organisatie": d.organisation,
         "samenvatting": plain_text(d.summary_markdown, 5000),
-        "documenten": " ".join(r.row.title for r in v.rows)
+        "documenten": " ".join(r.row.title for r in v.rows if getattr(r, "withdrawn", None) is None)  # a withdrawn one: gone
         + " "
         + " ".join(a.title for a in d.annexes)
         + " "
@@ -1013,7 +1013,7 @@ def iter_search_files(
     if full is None:
         full = getattr(views, "full", None) or (lambda v: v)
     analysed = _Analysed(cache)
-    organisations = sorted({v.decision.organisation for v in views}, key=str.lower)
+    organisations = sorted({v.decision.organisation for v in views}, key=lambda s: (s.lower(), s))  # ties: code points
     outcomes = ["openbaar", "deels openbaar", "niet openbaar", "reeds openbaar", "niets aangetroffen"]
     grounds = sorted(
         {(g.law, g.id): g for v in views for g in v.decision.grounds}.values(),
@@ -1021,7 +1021,7 @@ def iter_search_files(
     )
     ground_index = {(g.law, g.id): i for i, g in enumerate(grounds)}
     assert len(grounds) <= 52, "ground masks must fit a JavaScript number"
-    subjects = sorted({s for v in views for s in v.decision.subjects}, key=str.lower)
+    subjects = sorted({s for v in views for s in v.decision.subjects}, key=lambda s: (s.lower(), s))  # never set order
     from .types import DEFAULT_TYPE, REGISTRY
 
     kind_of = {id(v): getattr(v.decision, "type", DEFAULT_TYPE) for v in views}  # benchmarks pass plain decisions

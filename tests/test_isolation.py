@@ -225,8 +225,10 @@ def test_the_good_package_is_published_and_the_build_exits_1(world):
     assert build.returncode == 1, build.stdout + build.stderr
     assert (world["out"] / "besluit/2024-0001/index.html").is_file()
     assert "GEPUBLICEERD goed (2024-0001)" in build.stdout
+    from publish.safetext import safe
+
     published = {p["package"] for p in world["report"]["published"]}
-    assert published == {"goed", EVIL_NAME, NOT_UTF8}
+    assert published == {"goed", safe(EVIL_NAME), safe(NOT_UTF8)}  # as stdout names them (below)
     assert "GEPUBLICEERD naam-\\udcff\\udcfe (" in build.stdout
 
 
@@ -596,6 +598,48 @@ def test_control_characters_in_names_are_escaped_everywhere_problems_are_printed
     assert text.count("\n") == 1 and "\x1b" not in text and "\u202e" not in text and "\r" not in text
     assert "map\\nGEPUBLICEERD x/bestand\\r.pdf, rij 2" in text
     assert safe("x" * 10_000).count("x") < 2_100
+
+
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ud800-\udfff]")
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_the_json_report_holds_no_control_characters(world):
+    """Attack round 10, B02: monitoring reads the report (``--report``); package names, file names and values
+    quoted in messages come from packages. Every string is escaped as stdout escapes it (``safe``)."""
+    report = world["report"]
+    assert [s for s in _strings(report) if CONTROLS.search(s)] == []
+    assert "kwaad\\nGEPUBLICEERD nep (2024-9999)\\x1b[2J" in {p["package"] for p in report["published"]}
+
+
+def test_build_report_to_json_escapes_every_string():
+    from publish.build import BuildReport
+
+    bad = "x\x1b]0;X\x07\x1b[2J\u202e\u2028\x85\n"
+    report = BuildReport(
+        published=[{"package": "aanval" + bad, "kenmerk": "2024-1"}],
+        refused=[{"package": "p", "problems": [{"message": f"'{bad}' is geen geldige beoordeling.", "file": bad}]}],
+        warnings=[{"package": "p", "message": f"kolommen {bad}", bad: 1}],
+        error=bad,
+        counters={"pdfs": 3},
+    )
+    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False)  # as cli.build writes it
+    decoded = json.loads(text)
+    assert [s for s in _strings(decoded) if CONTROLS.search(s)] == []
+    assert decoded["published"][0]["package"] == "aanvalx\\x1b]0;X\\x07\\x1b[2J\\u202e\\u2028\\x85\\n"
+    assert decoded["tellers"] == {"pdfs": 3} and decoded["exit_code"] == 0  # numbers stay numbers
+    assert "x" * 5000 in BuildReport(error="x" * 5000).to_json()["error"]  # never shortened, unlike stdout
 
 
 def test_a_package_whose_files_fail_while_the_site_is_written_is_refused_and_the_rest_published(

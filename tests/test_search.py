@@ -826,3 +826,72 @@ def test_the_theme_starts_without_telling_the_page_twice_that_it_is_ready(server
     assert r["errors"] == [] and r["cspViolations"] == [], (r["errors"], r["cspViolations"])
     assert r["evaluated"] == {"started": True, "ready": [True]}, r["evaluated"]
     assert re.search(r'<script src="[^"]*/assets/javascripts/bundle\.[0-9a-f]+\.min\.js">', r["html"])  # the started copy
+
+
+_SEEDED_INDEX = """
+import hashlib, random, sys
+sys.path.insert(0, "benchmarks")
+from search_scale import synthetic_views
+from publish.search import build_search_files
+views = synthetic_views(6, random.Random(6))
+spellings = ["Zorg", "zorg", "ZORG", "Zörg", "b", "a", "B", "A", "Ä", "ä"]
+for i, v in enumerate(views):
+    v.decision.subjects = spellings[i:] + spellings[:i]
+    v.decision.organisation = ["Gemeente Ede", "gemeente ede", "GEMEENTE EDE"][i % 3]
+files = build_search_files(views)
+print(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())
+"""
+
+
+def test_search_index_bytes_do_not_depend_on_the_hash_seed():
+    """Attack round 10, B03: subjects and organisations that differ only in case were listed in set order, so
+    meta.json (and every subject index in it) changed with PYTHONHASHSEED. Same input, same bytes."""
+    import os
+    import sys
+
+    runs = []
+    for seed in ("1", "7919"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        result = subprocess.run(
+            [sys.executable, "-c", _SEEDED_INDEX], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        runs.append(result.stdout)
+    assert runs[0] == runs[1]
+
+
+@needs_browser
+def test_subjects_named_like_object_properties_are_counted_like_any_other(search_site, tmp_path):
+    """The facet counts are keyed by subject: "constructor" showed "function Object() {...}1" and "__proto__"
+    vanished while the counts were a plain object (woo-search.js)."""
+    import dataclasses
+    import shutil
+
+    from large_decision import large_view
+
+    from publish.search import build_search_files
+
+    site = tmp_path / "site"
+    shutil.copytree(search_site, site)
+    view = large_view(2)
+    views = []
+    for k, subjects in enumerate((["constructor", "__proto__", "verkeer"], ["constructor", "__proto__", "toString"])):
+        d = dataclasses.replace(
+            view.decision, name=f"o-{k}", kenmerk=f"2025-o-{k}", title=f"Besluit {k} over fietspaden", subjects=subjects
+        )
+        views.append(dataclasses.replace(view, decision=d))
+    index = site / "zoeken/index"
+    shutil.rmtree(index)
+    index.mkdir()
+    for name, text in build_search_files(views).items():
+        (index / name).write_text(text, encoding="utf-8")
+    s = Server(site)
+    try:
+        r = _search(s, "fietspaden")
+    finally:
+        s.close()
+    assert len(r["titles"]) == 2
+    facets = re.sub(r"<[^>]+>", "", r["html"].split(">Onderwerp<", 1)[1].split("</ul>", 1)[0])
+    for subject, count in (("constructor", 2), ("__proto__", 2), ("toString", 1), ("verkeer", 1)):
+        assert f"{subject} ({count})" in facets, facets
+    assert "function" not in facets

@@ -43,6 +43,11 @@ def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisio
     page = (out / "besluit/2024-0001/index.html").read_text()
     assert "Ingetrokken op 1 juni 2024: Bevat per abuis een naam" in page
     assert "Wijzigingen na publicatie" in page and "Document ingetrokken: document 2" in page
+    # Attack round 10, B01: its title and details are nowhere (search, DiWoo, open data, inventory files, history);
+    # only its number stays, with the notice.
+    assert "E-mail over planning" not in all_text(out) and "E-mail over planning" not in page
+    inventory = (out / "besluit/2024-0001/inventaris.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert inventory[2].startswith("2;Document 2 (ingetrokken);;ingetrokken;;;;Ingetrokken op 1 juni 2024: Bevat per abuis")
     assert "document-2.pdf" not in (out / "sitemap.xml").read_text()
     assert "knoflooksaus" not in "".join(p.read_text() for p in (out / "zoeken/index").glob("*.json")).lower()
     data = read_open_data(out)

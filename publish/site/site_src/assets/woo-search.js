@@ -78,7 +78,7 @@
   var FIRST_DOCS = 3, MORE_DOCS = 20;  // documents shown under a decision at first, and per click
   var cache = {};
   var stems = new Map();  // stem(): every word once (the query's, and highlighting every word of every result shown)
-  var capped = {};  // terms whose postings were cut to the best ones (listed in their shard)
+  var capped = Object.create(null);  // terms whose postings were cut (listed in their shard); no prototype: a word "constructor" is not one
   // meta.json (the search page preloads it) names the number of index shards in its first bytes: the
   // shards of the query's terms are requested from there, while the rest of meta.json still arrives.
   var shardCounts = loadMeta();
@@ -467,7 +467,7 @@
         facetBox.appendChild(el("p", {}, el("a", { href: url(clear) }, "Alle filters wissen")));
       }
       FACETS.forEach(function (f) {
-        var counts = {};
+        var counts = Object.create(null);  // keyed by subjects and organisations: "constructor" and "__proto__" count like any other
         matches.forEach(function (m) {
           if (!passes(m, f[0])) return;
           facetValues(f[0], row(m.n)).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
