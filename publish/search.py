@@ -88,6 +88,7 @@ from typing import Any
 import snowballstemmer
 from lunr.pipeline import Pipeline
 
+from .libc import release_free_memory
 from .markdown_safe import plain_text
 
 INDEX_VERSION = 6
@@ -1223,6 +1224,7 @@ def iter_search_files(
         for prefix in counts:
             counts[prefix].append(number[prefix])
         analysed.store_bucket(key, [statistics["besluiten"][-1], statistics["tekst"][-1]], shas)
+        release_free_memory()  # a bucket's postings, texts and pickles let go: not kept resident for the next (mem11)
     if report is not None:
         report.update(
             hergebruikt=analysed.reused,

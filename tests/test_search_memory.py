@@ -112,3 +112,27 @@ def test_grouped_postings_are_not_held_beside_their_buffers(tmp_path):
         again.add(f"{i}/0/1", {"tekst": " ".join(f"woord{rng.randrange(3000)}a" for _ in range(40))})
     assert again._spill is not None and again.shards() == shards  # spilled many times over: the same shards
     assert not list(tmp_path.iterdir())
+
+
+def _resident_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+
+def test_free_memory_of_a_phase_goes_back_to_the_system():
+    """What a phase lets go of large objects (over 512 bytes: from the C heap) stays resident, scattered between
+    what lives on, unless it is handed back (``libc.release_free_memory``, at the end of every phase)."""
+    import pytest
+
+    from publish.libc import release_free_memory
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("VmRSS: Linux only")
+    texts = [("x" * 1000) + str(i) for i in range(60_000)]  # about 60 MiB of page-sized texts
+    kept = texts[::64]  # one in 64 lives on (a phase's results), so no stretch of the heap is free at its end
+    del texts
+    before = _resident_mib()
+    if not release_free_memory():
+        pytest.skip("no glibc malloc_trim")
+    assert before - _resident_mib() > 30, (before, _resident_mib())
+    assert len(kept) == 938
