@@ -31,6 +31,7 @@ from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpecte
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .identity import IDENTITY_CSS, identity_css
 from .incremental import LiveReuse
+from .libc import release_free_memory
 from .pagecache import Fragments
 from .pages import (
     DecisionSummary,
@@ -1065,10 +1066,17 @@ def _lap(report: BuildReport, name: str, t0: float) -> None:
 
 def _peak_rss_mib() -> float | None:
     """This process's resident high-water mark (Linux: VmHWM) since the previous call, in MiB, and reset, so
-    each phase gets its own peak (the benchmarks show where memory goes); None where /proc does not tell."""
+    each phase gets its own peak (the benchmarks show where memory goes); None where /proc does not tell. The
+    free memory of the C heap is handed back in between (``release_free_memory``), so the next phase's peak is its
+    own and not what the phases before it left resident."""
     try:
         with open("/proc/self/status", encoding="ascii", errors="replace") as status:
             kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, ValueError, StopIteration, IndexError):
+        release_free_memory()
+        return None
+    release_free_memory()
+    try:
         with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
             refs.write("5")  # resets VmHWM to the current resident size
     except (OSError, ValueError, StopIteration, IndexError):

@@ -661,7 +661,19 @@ def _cross_package(results: list[PackageResult], claims: Claims | None = None) -
         counted = [r for r in claimants if claims.counts(r, key)]
         for r in claimants:
             if len(counted) == 1 and r is counted[0]:
-                continue  # the one claimant that may be published: it is; the others are refused below
+                # The one claimant that may be published: it is, and hears of the others (they are refused below).
+                others = ", ".join(o.name for o in claimants if o is not r)
+                r.problems.warning(
+                    "besluit.md",
+                    "veld 'kenmerk'",
+                    f"pakket {others} gebruikt hetzelfde kenmerk '{r.decision.kenmerk}' (of een kenmerk met hetzelfde "
+                    "webadres) maar is niet goedgekeurd; het wordt niet gepubliceerd. Wordt het ook goedgekeurd, dan worden "
+                    "beide geweigerd.",
+                    "Is die map een kopie of een oude versie, verwijder haar dan; is het een ander besluit, geef het dan een "
+                    "eigen kenmerk.",
+                    "kenmerk.dubbel_niet_goedgekeurd",
+                )
+                continue
             if len(counted) == 1:
                 owner = counted[0].name
                 r.problems.error(

@@ -95,6 +95,7 @@ from typing import Any
 import snowballstemmer
 from lunr.pipeline import Pipeline
 
+from .libc import release_free_memory
 from .markdown_safe import plain_text
 
 INDEX_VERSION = 7
@@ -458,11 +459,14 @@ def term_scores(files: dict[str, str], kind: str, term: str) -> dict[str, float]
 
 SPILL_BUCKETS = 256  # postings are kept by FNV-1a(term) mod this (a power of two, at most the 4096 shards)
 # Postings held in memory before they go to temporary files (issue 19: about 140 bytes each in Python, so this
-# bounds the index phase to some 35 MB of postings whatever the archive's size; the output does not depend on it).
-SPILL_POSTINGS = 250_000
+# bounds the index phase to some 14 MB of postings whatever the archive's size; the output does not depend on it;
+# mem11: was 250,000, which with the bucket's grouped postings made the largest part of the phase's peak).
+SPILL_POSTINGS = 100_000
 
 
-@lru_cache(maxsize=200_000)  # a memo only: the vocabulary grows with the archive, this cache must not
+# A memo only: the vocabulary grows with the archive, this cache must not (mem11: 50,000 terms, was 200,000, about
+# 150 bytes a term with the term itself; the common terms that make most postings stay in it).
+@lru_cache(maxsize=50_000)
 def _bucket(term: str) -> int:
     return shard_of(term, SPILL_BUCKETS)
 
@@ -609,6 +613,7 @@ class ShardedIndex:
                 postings: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
                 for t, name, ref, tf, length in self._bucket_postings(b):
                     postings[t].append((name, ref, tf, length))
+                self._buffers[b] = []  # read once: not held beside its grouped form (mem11)
                 bucket: dict[str, tuple[int, list]] = {}
                 for t in sorted(postings):
                     entry = postings[t]
@@ -781,7 +786,11 @@ class _Analysed:
 
     def __init__(self, cache=None):
         self.cache = cache
-        self.used: dict[str, set[str]] = {ANALYSED: set(), BUCKETS: set(), SHARDS: set()}
+        from .compact import KeySet
+
+        # Issue 19 (mem11): SHA-256 keys as their 32 bytes (``compact.KeySet``), not a str each: a key per decision
+        # and per document of the archive, held until ``prune``.
+        self.used: dict[str, KeySet] = {ANALYSED: KeySet(), BUCKETS: KeySet(), SHARDS: KeySet()}
         self.reused = 0
         self.computed = 0
         self.buckets_reused = 0
@@ -997,6 +1006,29 @@ def _bucket_shards(
     yield from (("k", combined_shard(shard)) for shard in codes.iter_shards(target))
 
 
+class _Column:
+    """One column of ``meta.json`` (a value per decision) held as its JSON text, values joined by commas (issue 19,
+    mem11: a few bytes a decision instead of a Python object each)."""
+
+    __slots__ = ("_text", "_empty")
+
+    def __init__(self):
+        import io
+
+        self._text = io.StringIO()
+        self._empty = True
+
+    def add(self, value: str) -> None:
+        """``value``: the JSON text of one value."""
+        if not self._empty:
+            self._text.write(",")
+        self._text.write(value)
+        self._empty = False
+
+    def text(self) -> str:
+        return self._text.getvalue()
+
+
 def build_search_files(views, cache=None, spill_dir: Path | None = None, report: dict | None = None) -> dict[str, str]:
     """All files of the search index, as {relative path under zoeken/index/: JSON text}."""
     return dict(iter_search_files(views, cache, spill_dir, report))
@@ -1062,24 +1094,29 @@ def iter_search_files(
         )
 
     epoch = __import__("datetime").date(1970, 1, 1)
-    dates, published, orgs, results, ground_masks, subject_lists, kind_column, id_column = [], [], [], [], [], [], [], []
-    document_files: dict[str, dict[str, list]] = {}
+    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
+    # Issue 19 (mem11): nothing per decision is held as Python objects past its own turn. The columns of
+    # ``meta.json`` are kept as their JSON text (``_Column``), and each decision's document files (format 7: its display
+    # row in the first) are given at once.
+    columns = {
+        name: _Column() for name in ("id", "datum", "publicatie", "organisatie", "uitkomst", "grond", "onderwerp", "soort")
+    }
     previous = None
     for item in views:
         v = full(item)  # issue 19: one full view at a time
         d = v.decision
         sid = ids[v.url]
         bucket = segment[sid]
-        id_column.append(sid)
+        columns["id"].add(dump(sid))
         day = (d.decision_date - epoch).days
-        dates.append(day if previous is None else previous - day)  # views are newest first: small deltas
+        columns["datum"].add(str(day if previous is None else previous - day))  # views are newest first: small deltas
         previous = day
-        published.append((d.publication_date - d.decision_date).days)
-        orgs.append(organisations.index(d.organisation))
-        results.append(outcomes.index(d.outcome) if d.outcome else -1)
-        kind_column.append(kinds.index(label_of[id(item)]))
-        ground_masks.append(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds))
-        subject_lists.append([subjects.index(s) for s in d.subjects])
+        columns["publicatie"].add(str((d.publication_date - d.decision_date).days))
+        columns["organisatie"].add(str(organisations.index(d.organisation)))
+        columns["uitkomst"].add(str(outcomes.index(d.outcome) if d.outcome else -1))
+        columns["soort"].add(str(kinds.index(label_of[id(item)])))
+        columns["grond"].add(str(sum(1 << ground_index[(g.law, g.id)] for g in d.grounds)))
+        columns["onderwerp"].add(dump([subjects.index(s) for s in d.subjects]))
         files = v.files
         row = [d.title, d.kenmerk, v.url, plain_text(d.summary_markdown, 220), len(files)]
         # Per file: title, PDF, date; for a document also its own page and its assessment (results link to both).
@@ -1092,17 +1129,14 @@ def iter_search_files(
             file_days.append((when - epoch).days if when else None)
         listing = [[f.title, f.url, *documents.get(f.url, ["", ""]), file_days[i]] for i, f in enumerate(files)]
         # Format 7: the decision's row with its first documents (a decision without files has this file too).
-        document_files[f"d-{sid}-0.json"] = {"besluit": row, "documenten": listing[:DOCUMENTS_PER_FILE]}
+        yield f"d-{sid}-0.json", dump({"besluit": row, "documenten": listing[:DOCUMENTS_PER_FILE]})
         for k in range(DOCUMENTS_PER_FILE, len(listing), DOCUMENTS_PER_FILE):
-            document_files[f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json"] = {"documenten": listing[k : k + DOCUMENTS_PER_FILE]}
+            yield f"d-{sid}-{k // DOCUMENTS_PER_FILE}.json", dump({"documenten": listing[k : k + DOCUMENTS_PER_FILE]})
+        del listing, documents, row
         count_in(0, bucket, f"{sid}\t{analysed.decision_key(decision_values(v), RAW_FIELDS)}")
         for f_no, f in enumerate(files):
             date36 = "" if file_days[f_no] is None else _base36(file_days[f_no])
             count_in(1, bucket, f"{sid}/{f_no}//{date36}\t{analysed.document_key(f.title, f.texts)}")
-    dump = lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)  # noqa: E731
-    for name in sorted(document_files):
-        yield name, dump(document_files[name])
-    document_files.clear()
     # A query loads one file per bucket for each term (format 6: both indexes' shards in it): together about
     # TARGET_SHARD_BYTES.
     target = TARGET_SHARD_BYTES // buckets
@@ -1144,6 +1178,7 @@ def iter_search_files(
         for prefix in counts:
             counts[prefix].append(number[prefix])
         analysed.store_bucket(key, [statistics["besluiten"][-1], statistics["tekst"][-1]], shas)
+        release_free_memory()  # a bucket's postings, texts and pickles let go: not kept resident for the next (mem11)
     if report is not None:
         report.update(
             hergebruikt=analysed.reused,
@@ -1170,19 +1205,12 @@ def iter_search_files(
         "gronden": [[g.slug, g.id, g.law, g.meaning] for g in grounds],
         "soorten": kinds,
         "aantal": len(views),
-        # Columns, one value per decision (newest first): what facets, sorting and filters need.
-        "id": id_column,
-        "datum": dates,
-        "publicatie": published,
-        "organisatie": orgs,
-        "uitkomst": results,
-        "grond": ground_masks,
-        "onderwerp": subject_lists,
-        "soort": kind_column,
     }
     # Format 7: the shard counts once more, as a script the search page runs before woo-search.js: so the query's
     # shards are requested as soon as that script starts, not after the page's first layout and the read of
     # meta.json's first bytes (about 100 ms on a slow phone; issue 19). meta.json stays what the search uses.
     early = {"versie": INDEX_VERSION, "shards": counts["s"], "codes": counts["k"]}
     yield SHARDS_SCRIPT, f"window.wooSearchShards = {dump(early)};\n"
-    yield "meta.json", dump(meta)
+    # Columns, one value per decision (newest first): what facets, sorting and filters need; the same bytes as
+    # ``dump`` of the whole dict, written from each column's JSON text.
+    yield "meta.json", dump(meta)[:-1] + "".join(f",{dump(name)}:[{column.text()}]" for name, column in columns.items()) + "}"

@@ -81,11 +81,16 @@ def test_check_reports_change_after_approval(cli, make_package, decisions):
     assert "besluit.md: dit bestand is na de goedkeuring gewijzigd." in result.stdout
 
 
-def test_approve_refuses_duplicate_kenmerk_with_sibling(cli, make_package):
-    make_package("a")
+def test_approve_with_an_unapproved_sibling_of_the_same_kenmerk_warns(cli, make_package):
+    """Attack round 10, B09: an unapproved package cannot block another; approving says it will be refused, and
+    approving it too refuses both."""
+    a = make_package("a")
     b = make_package("b")
     result = cli("approve", str(b), "--sleutel", str(DEMO_KEY))
-    assert result.returncode == 1 and "ook gebruikt door pakket a" in result.stdout
+    assert result.returncode == 0, result.stdout
+    assert "pakket a gebruikt hetzelfde kenmerk '2024-0001'" in result.stdout and "niet goedgekeurd" in result.stdout
+    result = cli("approve", str(a), "--sleutel", str(DEMO_KEY))
+    assert result.returncode == 1 and "ook gebruikt door pakket b" in result.stdout
 
 
 @pytest.mark.slow
