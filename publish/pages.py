@@ -487,14 +487,15 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
     related documents (`Gerelateerd ID`); attachments are listed right after their e-mail.
 
     The e-mail of a family is the row whose number is the family's value (as e-discovery tools
-    write it), else the family's first row of type e-mail, else its first row. The links are read from the
-    rows as written (``RowView.inventory_row``): a withdrawn or suspended document keeps its place among them, shown
-    by its number only.
+    write it), else the family's first row of type e-mail, else its first row. A withdrawn or suspended document
+    takes no part (``shown_row``: its family, thread and related numbers are not shown; attack round 11, C03: a
+    withdrawn document was still listed, by number, in its conversation on the other documents' pages).
     """
-    by_nr = {r.inventory_row.nr: r for r in rows if r.inventory_row.nr}
+    linked = [r for r in rows if r.withdrawn is None and not getattr(r.inventory_row, "suspended", False)]
+    by_nr = {r.inventory_row.nr: r for r in linked if r.inventory_row.nr}
     families: dict[str, list[RowView]] = defaultdict(list)
     threads: dict[str, list[RowView]] = defaultdict(list)
-    for r in rows:
+    for r in linked:
         if r.inventory_row.family:
             families[r.inventory_row.family].append(r)
         if r.inventory_row.thread:
@@ -519,7 +520,7 @@ def link_rows(rows: list[RowView]) -> list[RowView]:
             thread = list(islice((x for x in members if id(x) not in family), MAX_LINKED))  # bounded: threads can be long
             if thread:
                 m.thread = thread
-    for r in rows:
+    for r in linked:
         related = [by_nr[n] for n in r.inventory_row.related if n in by_nr and by_nr[n] is not r]
         if related:
             r.related = related
