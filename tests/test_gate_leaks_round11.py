@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from support.pdfcraft import accepted, page_with, refused, secret_in
+from support.pdfcraft import accepted, decoded_streams, page_with, refused, secret_in
 
 MARK = "Vermeulenzz"
 CLEAN = b"BT /F1 11 Tf 72 760 Td (Dit is een gewone zichtbare regel tekst op de pagina.) Tj ET\n"
@@ -133,3 +133,114 @@ def test_c02c_a_parent_tree_nested_too_deep_is_refused():
 
     result = refused(_tagged(lambda pdf, page: 0, extra=extra), "pdf.onleesbaar")
     assert "/ParentTree" in result["error"] and "dieper dan 200 niveaus" in result["error"] and MARK not in result["error"]
+
+
+# -- C01/C06/C04: a font's entries for codes no page shows ------------------------------------------------------------
+MARK_HEX = MARK.encode("utf-16-be").hex().upper()
+
+
+def _cmap(comment: bool = False, token: bool = False) -> bytes:
+    """A /ToUnicode map for codes 32-126 and code 200 (no page shows it) copying as the name."""
+    entries = "\n".join(f"<{c:02X}> <{c:04X}>" for c in range(32, 127))
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+        f"{96 + token} beginbfchar\n{entries}\n<C8> <{MARK_HEX}>\n{'<C9> /x' if token else ''}\nendbfchar\n"
+        + ("% usecmap\n" if comment else "")
+        + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    ).encode()
+
+
+def _no_hidden_map_entry(data: bytes) -> bytes:
+    copy = _copy_without_mark(data)
+    streams = decoded_streams(copy).upper()
+    assert MARK_HEX.encode() not in streams and b"<C8>" not in streams
+    return copy
+
+
+@pytest.mark.parametrize("variant", ["comment", "token"])
+def test_c01a_a_map_with_a_comment_or_an_odd_token_loses_its_unshown_entries(variant):
+    def setup(pdf, page):
+        page.Resources.Font.F1.ToUnicode = pdf.make_stream(_cmap(variant == "comment", variant == "token"))
+
+    copy = _no_hidden_map_entry(page_with(CLEAN, setup))
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        assert b"<44> <0044>" in pdf.pages[0].Resources.Font.F1.ToUnicode.read_bytes()  # "D" of "Dit" still copies
+
+
+def test_c01b_a_font_only_the_dropped_info_reaches_does_not_keep_a_shared_map_whole():
+    def setup(pdf, page):
+        mapping = pdf.make_stream(_cmap())
+        page.Resources.Font.F1.ToUnicode = mapping
+        orphan = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, ToUnicode=mapping))
+        pdf.trailer.Info = pdf.make_indirect(Dictionary(X=orphan))
+
+    _no_hidden_map_entry(page_with(CLEAN, setup))
+
+
+def _font_x(pdf):
+    return pdf.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type1,
+            BaseFont=Name.Helvetica,
+            Encoding=Name.WinAnsiEncoding,
+            ToUnicode=pdf.make_stream(_cmap()),
+        )
+    )
+
+
+def test_c06_a_font_only_selected_in_a_pattern_cell_keeps_no_map_entries():
+    def setup(pdf, page):
+        cell = pdf.make_stream(b"BT /FX 12 Tf ET 0 0 5 5 re f", Type=Name.Pattern, PatternType=1, PaintType=1, TilingType=1)
+        cell.BBox, cell.XStep, cell.YStep = Array([0, 0, 10, 10]), 10, 10
+        cell.Resources = Dictionary(Font=Dictionary(FX=_font_x(pdf)))
+        page.Resources.Pattern = Dictionary(P0=cell)
+
+    _no_hidden_map_entry(page_with(CLEAN + b"q /Pattern cs /P0 scn 300 100 50 50 re f Q\n", setup))
+
+
+def test_c06_a_font_only_selected_in_a_kept_links_appearance_keeps_no_map_entries():
+    def setup(pdf, page):
+        ap = pdf.make_stream(b"BT /FX 12 Tf ET 0 0 1 rg 0 0 50 10 re f", Type=Name.XObject, Subtype=Name.Form)
+        ap.BBox, ap.Resources = Array([0, 0, 50, 10]), Dictionary(Font=Dictionary(FX=_font_x(pdf)))
+        link = Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array([300, 100, 350, 110]), Border=Array([0, 0, 0]))
+        link.Dest, link.AP = Array([page, Name.Fit]), Dictionary(N=ap)
+        page.Annots = Array([pdf.make_indirect(link)])
+
+    _no_hidden_map_entry(page_with(CLEAN, setup))
+
+
+def test_c01_a_map_that_cannot_be_read_for_a_font_that_shows_text_refuses():
+    from publish.gate.shown import Unprunable, rewritten_cmap
+
+    with pytest.raises(Unprunable, match="tekstkoppeling"):
+        rewritten_cmap(_cmap(token=True), {0x44}, None)  # codes of an unknown width
+    assert b"beginbfchar" not in rewritten_cmap(b"rommel", set(), None)  # a font that shows nothing: an empty map
+
+
+def _type3(pdf, procs):
+    font = Dictionary(Type=Name.Font, Subtype=Name.Type3, FontBBox=Array([0, 0, 500, 700]), CharProcs=procs)
+    font.FontMatrix = Array([0.001, 0, 0, 0.001, 0, 0])
+    font.Encoding = Dictionary(Type=Name.Encoding, Differences=Array([65, Name.A]))
+    font.FirstChar, font.LastChar, font.Widths, font.Resources = 65, 66, Array([600, 600]), Dictionary()
+    return pdf.make_indirect(font)
+
+
+@pytest.mark.parametrize("variant", ["shared", "unnamed"])
+def test_c04_type3_glyphs_no_code_draws_go_when_fonts_share_them_or_a_code_has_no_name(variant):
+    def setup(pdf, page):
+        glyph = pdf.make_stream(b"600 0 0 0 500 700 d1 0 0 500 700 re f")
+        secret = pdf.make_stream(b"600 0 0 0 500 700 d1 0 0 m 500 700 l 0 700 l f % " + MARK.encode())
+        procs = Dictionary({"/A": glyph, "/" + MARK: secret})
+        procs = pdf.make_indirect(procs) if variant == "shared" else procs
+        page.Resources.Font.T1 = _type3(pdf, procs)
+        page.Resources.Font.T2 = _type3(pdf, procs if variant == "shared" else Dictionary({"/A": glyph}))
+
+    shown = b"(AB)" if variant == "unnamed" else b"(A)"
+    content = CLEAN + b"BT /T1 12 Tf 100 500 Td " + shown + b" Tj /T2 12 Tf 0 -20 Td (A) Tj ET\n"
+    copy = _copy_without_mark(page_with(content, setup))
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        fonts = pdf.pages[0].Resources.Font
+        assert set(fonts.T1.CharProcs.keys()) == set(fonts.T2.CharProcs.keys()) == {"/A"}

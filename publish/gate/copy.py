@@ -840,7 +840,10 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
         root[Name.StructTreeRoot] = pdf.make_indirect(tree)
     _clean_structure(root.get(Name.StructTreeRoot), _page_parts(pdf, originals))
     _clean_layers(root.get(Name.OCProperties))
-    shown.prune(pdf, _used_names)  # of every font only what the pages show (before its map is written again)
+    try:
+        shown.prune(pdf, _used_names)  # of every font only what the pages show (before its map is written again)
+    except shown.Unprunable as exc:
+        raise CopyError(str(exc)) from exc
     _neutral_colorants(pdf)
     _neutral_font_names(pdf)
     _neutral_destination_names(root, pdf)
