@@ -244,3 +244,22 @@ def test_c04_type3_glyphs_no_code_draws_go_when_fonts_share_them_or_a_code_has_n
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         fonts = pdf.pages[0].Resources.Font
         assert set(fonts.T1.CharProcs.keys()) == set(fonts.T2.CharProcs.keys()) == {"/A"}
+
+
+# -- C07: a shown Type 3 glyph's name ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "glyph, kept",
+    [("_".join(MARK), "/n65"), ("A." + MARK, "/n65"), ("A", "/A"), ("uni0041", "/uni0041"), ("G41", "/G41"), ("Dad", "/n65")],
+)
+def test_c07_a_shown_type3_glyph_keeps_its_name_only_when_it_stands_for_one_character(glyph, kept):
+    def setup(pdf, page):
+        proc = pdf.make_stream(b"600 0 0 0 500 700 d1 0 0 500 700 re f")
+        font = _type3(pdf, Dictionary({"/" + glyph: proc}))
+        font.Encoding.Differences = Array([65, Name("/" + glyph)])
+        page.Resources.Font.T1 = font
+
+    _, copy = accepted(page_with(CLEAN + b"BT /T1 12 Tf 100 500 Td (A) Tj ET\n", setup))
+    assert secret_in(copy, "V_e_r") == [] and secret_in(copy, MARK) == []
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        font = pdf.pages[0].Resources.Font.T1
+        assert list(font.Encoding.Differences) == [65, Name(kept)] and set(font.CharProcs.keys()) == {kept}

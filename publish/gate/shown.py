@@ -477,14 +477,22 @@ def prune(pdf: pikepdf.Pdf, used_names) -> None:
 # (``/Vermeulen`` for a code the page shows). Where the name says nothing to a viewer (no Adobe Glyph List name, not a
 # numbered name such as ``/G41``, ``/cid65`` or ``/uni0041`` from which viewers read a character) the copy calls it
 # ``/n<code>`` (after the first code drawing it): such a name says nothing either, and no name the copy keeps has that
-# form, so no two glyphs get one name.
+# form, so no two glyphs get one name. A name is kept only when it stands for one character: a name of the Adobe Glyph
+# List as it is (no ``_`` ligature of several, no ``.`` suffix: ``/V_e_r_m_e_u_l_e_n`` or ``/A.Vermeulen`` would carry
+# any word, round 11 C07), ``uniXXXX`` / ``uXXXX[XX]``, or a numbered name holding a digit (a run of the letters a-f
+# alone could spell a word).
 _NUMBERED = re.compile(r"(?:[GgCc]|cid|glyph|index|uni|u)?[0-9A-Fa-f]+")
+_UNICODE_NAME = re.compile(r"uni[0-9A-F]{4}|u[0-9A-F]{4,6}")
 
 
 def _meaningful(name: str) -> bool:
     from fontTools import agl
 
-    return _NUMBERED.fullmatch(name) is not None or bool(agl.toUnicode(name))
+    if _NUMBERED.fullmatch(name) is not None and any(ch.isdigit() for ch in name):
+        return True
+    if _UNICODE_NAME.fullmatch(name) is not None:
+        return len(agl.toUnicode(name)) == 1
+    return name in agl.AGL2UV or len(agl.LEGACY_AGL2UV.get(name, ())) == 1
 
 
 def neutral_glyph_names(names: dict[int, Name], shown: set[int]) -> dict[Name, Name]:
