@@ -263,3 +263,16 @@ def test_c07_a_shown_type3_glyph_keeps_its_name_only_when_it_stands_for_one_char
     with pikepdf.open(io.BytesIO(copy)) as pdf:
         font = pdf.pages[0].Resources.Font.T1
         assert list(font.Encoding.Differences) == [65, Name(kept)] and set(font.CharProcs.keys()) == {kept}
+
+
+# -- C05: a Separation's ink name under a resource name the walk used to skip -------------------------------------------
+@pytest.mark.parametrize("key", ["/CS0", "/A", "/P", "/Pg", "/Parent"])
+def test_c05_an_ink_name_is_neutral_whatever_the_colour_spaces_resource_name(key):
+    def setup(pdf, page):
+        function = Dictionary(FunctionType=2, Domain=Array([0, 1]), C0=Array([1]), C1=Array([0.5]), N=1)
+        page.Resources.ColorSpace = Dictionary({key: Array([Name.Separation, Name("/" + MARK), Name.DeviceGray, function])})
+
+    _, copy = accepted(page_with(CLEAN + f"q {key} cs 1 scn 300 100 50 50 re f Q\n".encode(), setup))
+    assert secret_in(copy, MARK) == []
+    with pikepdf.open(io.BytesIO(copy)) as pdf:
+        assert pdf.pages[0].Resources.ColorSpace[key][1] == Name("/Kleur1")

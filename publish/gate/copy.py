@@ -3680,18 +3680,20 @@ def _neutral_colorants(pdf: pikepdf.Pdf) -> None:
             given.add(str(names[str(name)]))
         return names[str(name)]
 
-    seen: set[tuple[int, int]] = set()
-    todo: list = [page.obj for page in reversed(pdf.pages)]
+    # a resource dictionary's categories and a /Colorants dictionary map names of the document's own (``/A``, ``/P``
+    # are resource names there, round 11 C05) to values: every key is followed there (``named``)
+    seen: set[tuple[int, int, bool]] = set()
+    todo: list = [(page.obj, False) for page in reversed(pdf.pages)]
     steps = 0
     while todo:
-        item = todo.pop()
+        item, named = todo.pop()
         steps += 1
         if steps > MAX_COLOUR_WALK:
             raise CopyError("de pagina's bereiken te veel objecten om de namen van steunkleuren neutraal te maken")
         if item.is_indirect:
-            if item.objgen in seen:
+            if (*item.objgen, named) in seen:
                 continue
-            seen.add(item.objgen)
+            seen.add((*item.objgen, named))
         if isinstance(item, Array):
             family = item[0] if len(item) > 1 else None
             if family == Name.Separation:
@@ -3703,16 +3705,19 @@ def _neutral_colorants(pdf: pikepdf.Pdf) -> None:
                     colorants = attributes.get(Name.Colorants)
                     if isinstance(colorants, Dictionary):
                         attributes[Name.Colorants] = Dictionary({str(neutral(Name(k))): v for k, v in colorants.items()})
+                        todo.append((attributes[Name.Colorants], True))
                     process = attributes.get(Name.Process)
                     parts = process.get(Name.Components) if isinstance(process, Dictionary) else None
                     if isinstance(parts, Array):
                         process[Name.Components] = Array([neutral(n) for n in parts])
-            todo += [v for v in reversed(list(item)) if isinstance(v, (Dictionary, Array, pikepdf.Stream))]
+            todo += [(v, False) for v in reversed(list(item)) if isinstance(v, (Dictionary, Array, pikepdf.Stream))]
         elif isinstance(item, (Dictionary, pikepdf.Stream)):
             for key in sorted(item.keys(), reverse=True):
-                value = item[key] if key not in _NOT_FOLLOWED else None
+                value = item[key] if named or key not in _NOT_FOLLOWED else None
+                if key == "/Resources" and isinstance(value, Dictionary):
+                    todo += [(value[k], True) for k in sorted(value.keys(), reverse=True) if isinstance(value[k], Dictionary)]
                 if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
-                    todo.append(value)
+                    todo.append((value, False))
 
 
 def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None = "form") -> None:
