@@ -821,6 +821,7 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     _clean_catalog_entries(root)
     kept_links: set[tuple[int, int]] = set()
     _clean_page_tree(root.get(Name.Pages), kept_links, set(), 0)
+    originals = {page.obj.objgen: _content_keys(page.obj) for page in pdf.pages}
     for number, page in enumerate(pdf.pages, start=1):  # before cleaning: that drops overprint from shared states
         _judge_overprint(page.obj, number)
     forms = _Seen()
@@ -837,9 +838,12 @@ def _clean(pdf: pikepdf.Pdf, flattened: list[int] | None = None) -> None:
     tree = root.get(Name.StructTreeRoot)
     if isinstance(tree, Dictionary) and not tree.is_indirect:
         root[Name.StructTreeRoot] = pdf.make_indirect(tree)
-    _clean_structure(root.get(Name.StructTreeRoot), kept_links)
+    _clean_structure(root.get(Name.StructTreeRoot), _page_parts(pdf, originals))
     _clean_layers(root.get(Name.OCProperties))
-    shown.prune(pdf, _used_names)  # of every font only what the pages show (before its map is written again)
+    try:
+        shown.prune(pdf, _used_names)  # of every font only what the pages show (before its map is written again)
+    except shown.Unprunable as exc:
+        raise CopyError(str(exc)) from exc
     _neutral_colorants(pdf)
     _neutral_font_names(pdf)
     _neutral_destination_names(root, pdf)
@@ -932,7 +936,7 @@ def _keep_named_destinations(pdf: pikepdf.Pdf, root, names) -> None:
     dests = names.get(Name.Dests) if isinstance(names, Dictionary) else None
     if dests is not None:
         root[Name.Names] = pdf.make_indirect(Dictionary(Dests=dests))
-        _clean_tree(dests, _named_destination)
+        _clean_tree(dests, _named_destination, "de boom van benoemde bestemmingen (/Dests)")
     old = root.get(Name.Dests)
     for key, value in list(old.items()) if isinstance(old, Dictionary) else []:
         if not _named_destination(value):
@@ -966,7 +970,11 @@ def _clean_page_labels(root) -> None:
     labels = root.get(Name.PageLabels)
     if labels is None:
         return
-    _clean_tree(labels, _page_label)
+    try:
+        _clean_tree(labels, _page_label)
+    except TreeTooDeep:  # nested beyond what is read: the labels go (viewers number the pages 1, 2, 3, ...)
+        del root[Name.PageLabels]
+        return
 
     def whole(value) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
@@ -991,10 +999,10 @@ def _clean_page_labels(root) -> None:
         del root[Name.PageLabels]
 
 
-def _clean_tree(tree, clean_value) -> None:
+def _clean_tree(tree, clean_value, what: str = "de boom van paginalabels (/PageLabels)") -> None:
     """A name or number tree keeps its structure keys; each value (a dictionary or array) is cleaned by
     ``clean_value``, and goes with its key when that says False."""
-    for node in _tree_nodes(tree):
+    for node in _tree_nodes(tree, what):
         _only(node, TREE_NODE_KEYS)
         for key in ("/Names", "/Nums"):
             entries = node.get(key)
@@ -1008,14 +1016,30 @@ def _clean_tree(tree, clean_value) -> None:
                     node[key] = Array([item for i, item in enumerate(entries) if i not in gone and i + 1 not in gone])
 
 
-def _tree_nodes(tree):
+class TreeTooDeep(CopyError):
+    """A name or number tree nests deeper than ``MAX_DEPTH``: what its deeper nodes hold is not read (round 11, C02c)."""
+
+
+def tree_too_deep_message(what: str) -> str:
+    return (
+        f"{what} in de pdf is dieper dan {MAX_DEPTH} niveaus genest: wat in de diepere delen staat, kan niet "
+        "gecontroleerd worden. Sla het bestand opnieuw op als pdf (bijvoorbeeld met 'Opslaan als pdf') en lever het "
+        "opnieuw aan."
+    )
+
+
+def _tree_nodes(tree, what: str = "een boom van namen of nummers"):
     """Each node of a name or number tree once, in key order, bounded in depth and count (a hostile tree can
-    loop or nest without end). A node's /Kids are read after the caller has had it, so it may clean them."""
+    loop or nest without end). A node's /Kids are read after the caller has had it, so it may clean them. A node
+    deeper than ``MAX_DEPTH`` raises ``TreeTooDeep`` (``what`` names the tree in its message): skipping it would
+    keep what it holds uncleaned (round 11, C02c)."""
     todo, seen = [(tree, 0)], set[tuple[int, int]]()
     while todo and len(seen) < 1_000_000:
         node, depth = todo.pop()
-        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or (node.is_indirect and node.objgen in seen):
+        if not isinstance(node, Dictionary) or (node.is_indirect and node.objgen in seen):
             continue
+        if depth > MAX_DEPTH:
+            raise TreeTooDeep(tree_too_deep_message(what))
         if node.is_indirect:
             seen.add(node.objgen)
         yield node
@@ -1143,81 +1167,175 @@ def _is_annotation(obj) -> bool:
     )
 
 
-def _clean_structure(tree, kept_links: set) -> None:
-    """Object references in the tag structure to annotations that are not kept (comments, form
-    fields) are removed, or they would ride along in the copy through the structure tree."""
+PARENT_TREE = "de boom van ouders (/ParentTree) van de tagstructuur"
+
+
+def _content_keys(page) -> set[tuple[int, int]]:
+    streams = page.get(Name.Contents)
+    return {part.objgen for part in (streams if isinstance(streams, Array) else [streams]) if isinstance(part, pikepdf.Stream)}
+
+
+def _page_parts(pdf: pikepdf.Pdf, originals: dict) -> dict[tuple[int, int], tuple[set, set, set]]:
+    """Per page (by object number): its content streams (before and after cleaning: ``originals``), the XObjects it
+    draws (through its resources, the forms among them and its kept links' appearances) and its kept annotations;
+    what a marked-content or object reference of the tag structure may point to (round 11, C02a)."""
+    parts: dict[tuple[int, int], tuple[set, set, set]] = {}
+    for page in pdf.pages:
+        obj = page.obj
+        contents = set(originals.get(obj.objgen, ())) | _content_keys(obj)
+        annots = obj.get(Name.Annots)
+        kept = [a for a in annots if isinstance(a, Dictionary) and a.is_indirect] if isinstance(annots, Array) else []
+        todo: list = [obj.get(Name.Resources)]
+        for annot in kept:
+            appearance = annot.get(Name.AP)
+            for state in appearance.values() if isinstance(appearance, Dictionary) else []:
+                if isinstance(state, pikepdf.Stream):
+                    todo.append(state)
+                elif isinstance(state, Dictionary):
+                    todo += [form for form in state.values() if isinstance(form, pikepdf.Stream)]
+        drawn: set[tuple[int, int]] = set()
+        while todo and len(drawn) < MAX_FORMS:
+            item = todo.pop()
+            if isinstance(item, pikepdf.Stream):
+                if item.objgen in drawn:
+                    continue
+                drawn.add(item.objgen)
+                item = item.get(Name.Resources)
+            xobjects = item.get(Name.XObject) if isinstance(item, Dictionary) else None
+            if isinstance(xobjects, Dictionary):
+                todo += [x for x in xobjects.values() if isinstance(x, pikepdf.Stream)]
+        parts[obj.objgen] = (contents, drawn, {a.objgen for a in kept})
+    return parts
+
+
+def _page_key(value, parts: dict) -> tuple[int, int] | None:
+    """The page a /Pg names, when it is a page of the document."""
+    if isinstance(value, Dictionary) and value.is_indirect and value.objgen in parts:
+        return value.objgen
+    return None
+
+
+def _kept_reference(kid, page: tuple[int, int] | None, parts: dict) -> bool:
+    """Whether a marked-content reference (/MCR) or object reference (/OBJR) of the tag structure stays, cleaned: it
+    must point into its page (its own /Pg or the nearest element's). A /Stm is a form XObject that page draws (one of
+    the page's content streams is the default, so the key goes), an /Obj or /StmOwn an annotation kept on that page or
+    an XObject it draws. Anything else (any stream or dictionary, round 11 C02a) goes with the reference."""
+    _only(kid, MARKED_REF_KEYS)
+    if Name.Pg in kid:
+        page = _page_key(kid.get(Name.Pg), parts)
+    if page is None:
+        return False
+    contents, drawn, annots = parts[page]
+
+    def on_page(obj) -> bool:
+        return isinstance(obj, (Dictionary, pikepdf.Stream)) and obj.is_indirect and (obj.objgen in annots or obj.objgen in drawn)
+
+    if kid.get(Name.Type) == Name.OBJR:
+        for key in ("/MCID", "/Stm", "/StmOwn"):
+            if key in kid:
+                del kid[key]
+        return on_page(kid.get(Name.Obj))
+    if Name.Obj in kid:
+        del kid[Name.Obj]
+    mcid = kid.get(Name.MCID)
+    if not isinstance(mcid, int) or isinstance(mcid, bool):
+        return False
+    stm = kid.get(Name.Stm)
+    if stm is not None:
+        if isinstance(stm, pikepdf.Stream) and stm.objgen in contents:
+            del kid[Name.Stm]
+        elif not (isinstance(stm, pikepdf.Stream) and stm.objgen in drawn and stm.get(Name.Subtype) == Name.Form):
+            return False
+    if Name.StmOwn in kid and (Name.Stm not in kid or not on_page(kid.get(Name.StmOwn))):
+        del kid[Name.StmOwn]
+    return True
+
+
+def _clean_structure(tree, parts: dict) -> None:
+    """The tag structure keeps its elements (cleaned: ``_clean_element``, each element's /P set to its parent in the
+    walk, a /Pg only naming a page of the document) and the references to marked content and objects that point into
+    their page (``_kept_reference``): not to annotations that are not kept (comments, form fields), nor to any other
+    stream or dictionary, which would ride along in the copy through the structure tree (round 11, C02a/C02b). A kid
+    that is neither an element, a reference nor a marked-content number goes."""
     if not isinstance(tree, Dictionary):
         return
     seen: set = set()
-    todo: list[tuple] = [(tree, 0, None)]
+    todo: list[tuple] = [(tree, 0, None, None)]
     roles: dict[str, Name] = {}
-    while todo:
-        elem, depth, parent = todo.pop()
-        if depth > MAX_STRUCTURE_DEPTH:
-            raise CopyError(
-                f"de tagstructuur is dieper dan {MAX_STRUCTURE_DEPTH} niveaus: de teksten daarin (zoals /Alt en "
-                "/ActualText, die schermlezers voorlezen) kunnen niet gecontroleerd worden"
-            )
-        if len(seen) > 1_000_000:
-            continue
-        key = _key(elem)
-        if key is not None:
-            if key in seen:
+
+    def kept(kid, page) -> bool:
+        if isinstance(kid, int) and not isinstance(kid, bool):
+            return True
+        if not isinstance(kid, Dictionary):
+            return False
+        if kid.get(Name.Type) in (Name.MCR, Name.OBJR):
+            return _kept_reference(kid, page, parts)
+        return True
+
+    def walk() -> None:
+        nonlocal roles
+        while todo:
+            elem, depth, parent, page = todo.pop()
+            if depth > MAX_STRUCTURE_DEPTH:
+                raise CopyError(
+                    f"de tagstructuur is dieper dan {MAX_STRUCTURE_DEPTH} niveaus: de teksten daarin (zoals /Alt en "
+                    "/ActualText, die schermlezers voorlezen) kunnen niet gecontroleerd worden"
+                )
+            if len(seen) > 1_000_000:
                 continue
-            seen.add(key)
-        if depth == 0:
-            roles = _clean_tree_root(elem)
-        elif elem.get(Name.Type) in (Name.MCR, Name.OBJR):
-            _only(elem, MARKED_REF_KEYS)
-            continue
-        else:
-            _clean_element(elem)
-            if isinstance(elem.get(Name.S), Name):
-                elem[Name.S] = _structure_type(elem[Name.S], roles)
-            if parent is not None and not (isinstance(elem.get(Name.P), Dictionary) and elem.get(Name.P).is_indirect):
-                elem[Name.P] = parent  # a parent written out in place could carry anything: the real one
-        kids = elem.get(Name.K)
-        if kids is None:
-            continue
-        here = elem if elem.is_indirect else parent
-        if isinstance(kids, Array):
-            keep = Array([kid for kid in kids if not _dropped_reference(kid, kept_links)])
-            if len(keep) != len(kids):
-                elem[Name.K] = keep
-            for kid in elem[Name.K]:
-                if isinstance(kid, Dictionary):
-                    todo.append((kid, depth + 1, here))
-        elif isinstance(kids, Dictionary):
-            if _dropped_reference(kids, kept_links):
-                del elem[Name.K]
+            key = _key(elem)
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            if depth == 0:
+                roles = _clean_tree_root(elem)
             else:
-                todo.append((elem[Name.K], depth + 1, here))
-    # an element the parent tree names but the tree does not reach: cleaned the same way (round 9 A15/A16)
-    for node in _tree_nodes(tree.get(Name.ParentTree)):
+                _clean_element(elem)
+                if isinstance(elem.get(Name.S), Name):
+                    elem[Name.S] = _structure_type(elem[Name.S], roles)
+                if parent is not None:
+                    elem[Name.P] = parent  # whatever it named (a dictionary outside the tree, C02b): the real one
+                if Name.Pg in elem:
+                    own = _page_key(elem.get(Name.Pg), parts)
+                    if own is None:
+                        del elem[Name.Pg]
+                    page = own or page
+            kids = elem.get(Name.K)
+            if kids is None:
+                continue
+            here = elem if elem.is_indirect else parent
+            if isinstance(kids, Array):
+                keep = Array([kid for kid in kids if kept(kid, page)])
+                if len(keep) != len(kids):
+                    elem[Name.K] = keep
+                for kid in elem[Name.K]:
+                    if isinstance(kid, Dictionary) and kid.get(Name.Type) not in (Name.MCR, Name.OBJR):
+                        todo.append((kid, depth + 1, here, page))
+            elif not kept(kids, page):
+                del elem[Name.K]
+            elif isinstance(kids, Dictionary) and kids.get(Name.Type) not in (Name.MCR, Name.OBJR):
+                todo.append((elem[Name.K], depth + 1, here, page))
+
+    walk()
+    # an element the parent tree names but the tree does not reach: cleaned the same way, under the root (round 9
+    # A15/A16); a parent-tree value that is no element (a reference, a stream, a string) goes
+    for node in _tree_nodes(tree.get(Name.ParentTree), PARENT_TREE):
         entries = node.get(Name.Nums)
         for i in range(1, len(entries), 2) if isinstance(entries, Array) else []:
             value = entries[i]
-            for elem in list(value) if isinstance(value, Array) else [value]:
-                if (
-                    isinstance(elem, Dictionary)
-                    and elem.is_indirect
-                    and elem.objgen not in seen
-                    and elem.get(Name.Type) not in (Name.MCR, Name.OBJR)
-                ):
-                    seen.add(elem.objgen)
-                    _clean_element(elem)
-                    kind = elem.get(Name.S)
-                    if isinstance(kind, Name):
-                        elem[Name.S] = _structure_type(kind, roles)
-
-
-def _dropped_reference(kid, kept_links: set) -> bool:
-    if not isinstance(kid, Dictionary) or kid.get(Name.Type) != Name.OBJR:
-        return False
-    target = kid.get(Name.Obj)
-    if not _is_annotation(target):
-        return False
-    return _key(target) not in kept_links
+            values = list(value) if isinstance(value, Array) else [value]
+            for j, elem in enumerate(values):
+                if not isinstance(elem, Dictionary) or elem.get(Name.Type) in (Name.MCR, Name.OBJR):
+                    values[j] = None
+                elif _key(elem) not in seen:
+                    todo.append((elem, 1, tree, None))
+                    walk()
+            if isinstance(value, Array):
+                if any(v is None for v in values):
+                    entries[i] = Array(values)
+            elif values[0] is None:
+                entries[i] = None
 
 
 def _clean_layers(properties) -> None:
@@ -1325,16 +1443,8 @@ def _clean_tree_root(tree) -> dict[str, Name]:
             del tree[Name.RoleMap]
     elif roles is not None:
         del tree[Name.RoleMap]
-    parents = tree.get(Name.ParentTree)
-    todo, seen = [(parents, 0)], set[int]()
-    while todo and len(seen) < 1_000_000:
-        node, depth = todo.pop()
-        if not isinstance(node, Dictionary) or depth > MAX_DEPTH or id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in _tree_nodes(tree.get(Name.ParentTree), PARENT_TREE):
         _only(node, TREE_NODE_KEYS)
-        kids = node.get(Name.Kids)
-        todo += [(kid, depth + 1) for kid in (kids if isinstance(kids, Array) else [])]
     return mapped
 
 
@@ -1569,7 +1679,7 @@ def _neutral_destination_names(root, pdf: pikepdf.Pdf) -> None:
     names = root.get(Name.Names)
     tree = names.get(Name.Dests) if isinstance(names, Dictionary) else None
     entries: list[tuple[bytes, object]] = []
-    for node in _tree_nodes(tree):
+    for node in _tree_nodes(tree, "de boom van benoemde bestemmingen (/Dests)"):
         pairs = node.get(Name.Names)
         if isinstance(pairs, Array):
             entries += [
@@ -3570,18 +3680,20 @@ def _neutral_colorants(pdf: pikepdf.Pdf) -> None:
             given.add(str(names[str(name)]))
         return names[str(name)]
 
-    seen: set[tuple[int, int]] = set()
-    todo: list = [page.obj for page in reversed(pdf.pages)]
+    # a resource dictionary's categories and a /Colorants dictionary map names of the document's own (``/A``, ``/P``
+    # are resource names there, round 11 C05) to values: every key is followed there (``named``)
+    seen: set[tuple[int, int, bool]] = set()
+    todo: list = [(page.obj, False) for page in reversed(pdf.pages)]
     steps = 0
     while todo:
-        item = todo.pop()
+        item, named = todo.pop()
         steps += 1
         if steps > MAX_COLOUR_WALK:
             raise CopyError("de pagina's bereiken te veel objecten om de namen van steunkleuren neutraal te maken")
         if item.is_indirect:
-            if item.objgen in seen:
+            if (*item.objgen, named) in seen:
                 continue
-            seen.add(item.objgen)
+            seen.add((*item.objgen, named))
         if isinstance(item, Array):
             family = item[0] if len(item) > 1 else None
             if family == Name.Separation:
@@ -3593,16 +3705,19 @@ def _neutral_colorants(pdf: pikepdf.Pdf) -> None:
                     colorants = attributes.get(Name.Colorants)
                     if isinstance(colorants, Dictionary):
                         attributes[Name.Colorants] = Dictionary({str(neutral(Name(k))): v for k, v in colorants.items()})
+                        todo.append((attributes[Name.Colorants], True))
                     process = attributes.get(Name.Process)
                     parts = process.get(Name.Components) if isinstance(process, Dictionary) else None
                     if isinstance(parts, Array):
                         process[Name.Components] = Array([neutral(n) for n in parts])
-            todo += [v for v in reversed(list(item)) if isinstance(v, (Dictionary, Array, pikepdf.Stream))]
+            todo += [(v, False) for v in reversed(list(item)) if isinstance(v, (Dictionary, Array, pikepdf.Stream))]
         elif isinstance(item, (Dictionary, pikepdf.Stream)):
             for key in sorted(item.keys(), reverse=True):
-                value = item[key] if key not in _NOT_FOLLOWED else None
+                value = item[key] if named or key not in _NOT_FOLLOWED else None
+                if key == "/Resources" and isinstance(value, Dictionary):
+                    todo += [(value[k], True) for k in sorted(value.keys(), reverse=True) if isinstance(value[k], Dictionary)]
                 if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
-                    todo.append(value)
+                    todo.append((value, False))
 
 
 def _clean_form(pdf: pikepdf.Pdf, form, forms: set, depth: int, keys: str | None = "form") -> None:

@@ -7,9 +7,12 @@ code 200 the text "Jan Vermeulen", a glyph named ``/Vermeulen``, a procedure dra
 each font only the entries for the codes its content shows (``shown_codes``; a Type 3 glyph name that says nothing
 to a viewer becomes ``/n<code>``, ``neutral_glyph_names``), counted over the page contents and the
 forms they draw (a form inherits the font in force); text in a tiling pattern, a soft mask, a kept link's appearance
-or a Type 3 glyph is refused by the copy anyway (``copy._text_outside_page``, ``copy._clean_font``). Where the codes
+or a Type 3 glyph is refused by the copy anyway (``copy._text_outside_page``, ``copy._clean_font``), so a font the copy
+keeps (``kept_fonts``) that this walk never meets shows nothing and keeps no entries (round 11, C06). Where the codes
 of a font cannot be told (a composite font with a CMap of its own, a code of odd length, a font set where the walk
-cannot follow) its entries stay as they are, and so do a map, encoding or procedure shared with such a font.
+cannot follow) its entries stay as they are, and so do a map, encoding or procedure shared with such a font. A map
+that cannot be read entry by entry is written anew from pypdf's reading of the shown codes (``rewritten_cmap``), or the
+copy is refused (``Unprunable``); it is never kept whole (round 11, C01a).
 
 PDFium's reading of the copy is compared with the original's page by page (``core._same_pages``): a map read
 otherwise than before refuses, it is not published.
@@ -154,8 +157,6 @@ def pruned_cmap(data: bytes, shown: set[int]) -> bytes | None:
     a bfrange with one keeps its first text (what the shown codes copy as follows from it), a bfrange listing a
     text per code keeps the shown codes' texts, the others become a space. None when the map cannot be read so
     (then it is left as it is)."""
-    if _OTHER.search(data):
-        return None
     codes = sorted(shown)
     sections: list[tuple[bytes, list[bytes]]] = []
     section: bytes | None = None
@@ -167,8 +168,10 @@ def pruned_cmap(data: bytes, shown: set[int]) -> bytes | None:
             return None
         at = token.end()
         kind, text = token.lastgroup, token.group()
-        if kind in ("space", "comment"):
+        if kind in ("space", "comment"):  # a comment ``% usecmap`` says nothing (round 11, C01a)
             continue
+        if kind in ("name", "word") and _OTHER.search(text):
+            return None
         if section is None:
             if kind == "word" and text in _SECTIONS:
                 section, operands = text, []
@@ -220,6 +223,55 @@ def pruned_cmap(data: bytes, shown: set[int]) -> bytes | None:
     return b"".join(out)
 
 
+class Unprunable(ValueError):
+    """A /ToUnicode map that can neither be pruned nor written anew: kept whole it could carry anything (round 11)."""
+
+
+UNPRUNABLE = (
+    "de tekstkoppeling (/ToUnicode) van een lettertype is niet te lezen: daarin kunnen teksten staan die geen pagina "
+    "toont, en die kunnen niet verwijderd worden. Sla het bestand opnieuw op als pdf (bijvoorbeeld met 'Opslaan als "
+    "pdf' of 'Afdrukken naar pdf') en lever het opnieuw aan."
+)
+
+
+def rewritten_cmap(data: bytes, shown: set[int], width: int | None) -> bytes:
+    """A /ToUnicode map written anew with only the codes in ``shown``, each with the text pypdf reads for it in
+    ``data`` (a map ``pruned_cmap`` cannot read: a token it does not know, another CMap used). PDFium's reading of
+    the copy is compared with the original's page by page (``core._same_pages``): where it read the map otherwise, the
+    copy is refused, not published. An empty map for a font that shows nothing; ``Unprunable`` when the codes'
+    width is not known or pypdf cannot read the map."""
+    if width not in (1, 2):
+        if shown:
+            raise Unprunable(UNPRUNABLE)
+        width = 1
+    entries: list[bytes] = []
+    if shown:
+        try:
+            from pypdf._cmap import _parse_to_unicode
+            from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+            stream = DecodedStreamObject()
+            stream.set_data(data)
+            font = DictionaryObject({NameObject("/ToUnicode"): stream})
+            read, _ = _parse_to_unicode(font)
+        except Exception as exc:  # pypdf's parser raises anything on a hostile map
+            raise Unprunable(UNPRUNABLE) from exc
+        for code in sorted(shown):
+            raw = code.to_bytes(width, "big")
+            key = raw.decode("charmap") if width == 1 else raw.decode("utf-16-be", "surrogatepass")
+            text = read.get(key)
+            if isinstance(text, str) and text:
+                target = text.encode("utf-16-be", "surrogatepass").hex().upper().encode()
+                entries.append(b"<%s> <%s>" % (raw.hex().upper().encode(), target))
+    space = b"<00> <FF>" if width == 1 else b"<0000> <FFFF>"
+    out = [_HEADER, b"1 begincodespacerange\n%s\nendcodespacerange\n" % space]
+    for start in range(0, len(entries), _PER_SECTION):
+        chunk = entries[start : start + _PER_SECTION]
+        out.append(b"%d beginbfchar\n%s\nendbfchar\n" % (len(chunk), b"\n".join(chunk)))
+    out.append(_FOOTER)
+    return b"".join(out)
+
+
 # -- encodings and Type 3 glyphs --------------------------------------------------------------------------------
 def glyph_names(differences) -> dict[int, Name] | None:
     """Code to glyph name, as a viewer reads a /Differences array (a later entry for a code wins); None when the
@@ -250,27 +302,121 @@ def pruned_differences(names: dict[int, Name], shown: set[int]) -> Array:
     return out
 
 
+_NOT_WALKED = frozenset({"/Parent", "/P", "/Pg", "/StructParent", "/StructParents", "/StructTreeRoot", "/Outlines"})
+MAX_REACHED = 2_000_000
+
+
+def _is_font(obj) -> bool:
+    return isinstance(obj, Dictionary) and (obj.get(Name.Type) == Name.Font or obj.get(Name.Subtype) in (*_SIMPLE, Name.Type0))
+
+
+def kept_fonts(pdf: pikepdf.Pdf) -> dict[tuple[int, int], Dictionary]:
+    """The font dictionaries the copy keeps (reached from the catalogue; a font written in place is made an object of
+    its own), in the order met. Not ``pdf.objects``: a font only the dropped /Info reached would count as a font
+    whose codes cannot be told and keep a map it shares whole (round 11, C01b). The tag structure and bookmarks
+    lead to no fonts (``copy._clean_structure``, ``copy._clean_outlines``)."""
+    fonts: dict[tuple[int, int], Dictionary] = {}
+    seen: set[tuple[int, int]] = set()
+    todo: list = [pdf.Root]
+    steps = 0
+    while todo:
+        item = todo.pop()
+        steps += 1
+        if steps > MAX_REACHED:
+            raise Unprunable("de pagina's bereiken te veel objecten om de lettertypen na te gaan")
+        if item.is_indirect:
+            if item.objgen in seen:
+                continue
+            seen.add(item.objgen)
+            if _is_font(item):
+                fonts[item.objgen] = item
+        if isinstance(item, Array):
+            for i in reversed(range(len(item))):
+                value = item[i]
+                if _is_font(value) and not value.is_indirect:
+                    item[i] = pdf.make_indirect(value)
+                    value = item[i]
+                if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+                    todo.append(value)
+        else:
+            for key in sorted(item.keys(), reverse=True):
+                if key in _NOT_WALKED:
+                    continue
+                value = item[key]
+                if _is_font(value) and not value.is_indirect:
+                    item[key] = pdf.make_indirect(value)
+                    value = item[key]
+                if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+                    todo.append(value)
+    return fonts
+
+
+def _own_type3_parts(pdf: pikepdf.Pdf, fonts: dict, told) -> None:
+    """A Type 3 font whose codes are told gets its own encoding, glyph procedures dictionary and resources where it
+    shares them with another font (the procedures themselves stay shared): so each is pruned to what that font shows
+    (round 11, C04: two fonts sharing /CharProcs kept every glyph)."""
+    owners: dict[tuple[int, int], int] = {}
+    for font in fonts.values():
+        for key in ("/Encoding", "/CharProcs", "/Resources"):
+            part = font.get(key)
+            if isinstance(part, Dictionary) and part.is_indirect:
+                owners[part.objgen] = owners.get(part.objgen, 0) + 1
+    for key, font in fonts.items():
+        if font.get(Name.Subtype) != Name.Type3 or not told(key):
+            continue
+        for name in ("/Encoding", "/CharProcs", "/Resources"):
+            part = font.get(name)
+            if isinstance(part, Dictionary) and part.is_indirect and owners.get(part.objgen, 0) > 1:
+                copy = Dictionary({k: part[k] for k in part.keys()})
+                if name == "/Resources":  # pruned per category below (``_prune_glyphs``)
+                    for category in list(copy.keys()):
+                        entries = copy[category]
+                        if isinstance(entries, Dictionary):
+                            copy[category] = Dictionary({k: entries[k] for k in entries.keys()})
+                font[name] = pdf.make_indirect(copy)
+
+
+def _standard_names(code: int, base) -> set[Name] | None:
+    """The glyph names a viewer may take for a Type 3 code its /Differences does not name (a standard encoding's,
+    or the /BaseEncoding's); None for a base encoding not known here."""
+    from fontTools import agl
+    from fontTools.encodings.MacRoman import MacRoman
+    from fontTools.encodings.StandardEncoding import StandardEncoding
+
+    if base is not None and base not in (Name.StandardEncoding, Name.WinAnsiEncoding, Name.MacRomanEncoding):
+        return None
+    if not 0 <= code <= 255:
+        return set()
+    names = {StandardEncoding[code], MacRoman[code]}
+    win = bytes([code]).decode("cp1252", "ignore")
+    if win:
+        names.add(agl.UV2AGL.get(ord(win), ".notdef"))
+    return {Name("/" + n) for n in names if n and n != ".notdef"}
+
+
 def prune(pdf: pikepdf.Pdf, used_names) -> None:
     """Every font's /ToUnicode entries, /Differences names and Type 3 glyph procedures (and what only those
-    procedures used of its resources) for codes no page shows go (see the module documentation). ``used_names``:
-    ``copy._used_names``, the resource names a list of content-stream operations uses."""
+    procedures used of its resources) for codes no page shows go (see the module documentation). Every font the copy
+    keeps (``kept_fonts``) counts: one the walk of the contents never met shows nothing (a font only selected in a
+    pattern cell or a link's appearance, round 11 C06), its map is emptied. A map ``pruned_cmap`` cannot read is
+    written anew (``rewritten_cmap``) or the copy refused (``Unprunable``). ``used_names``: ``copy._used_names``, the
+    resource names a list of content-stream operations uses."""
     found = shown_codes(pdf)
     if found is None:
         return
     codes, untold = found
-    fonts = {
-        obj.objgen: obj
-        for obj in pdf.objects
-        if isinstance(obj, Dictionary) and (obj.get(Name.Type) == Name.Font or obj.get(Name.Subtype) in (*_SIMPLE, Name.Type0))
-    }
+    fonts = kept_fonts(pdf)
+    _own_type3_parts(pdf, fonts, lambda key: key not in untold)
     # what the fonts share (a map, an encoding): the codes of every font using it, unless one cannot be told
     shared: dict[tuple[int, int], set[int] | None] = {}
     owners: dict[tuple[int, int], int] = {}
+    widths: dict[tuple[int, int], set[int | None]] = {}
     for key, font in fonts.items():
-        mine = codes.get(key) if key not in untold else None
+        mine = codes.get(key, set()) if key not in untold else None
         for part in (font.get(Name.ToUnicode), font.get(Name.Encoding), font.get(Name.CharProcs)):
             if isinstance(part, (Dictionary, pikepdf.Stream)) and part.is_indirect:
                 owners[part.objgen] = owners.get(part.objgen, 0) + 1
+                widths.setdefault(part.objgen, set()).add(_width(font))
                 if part.objgen in shared and (shared[part.objgen] is None or mine is None):
                     shared[part.objgen] = None
                 elif mine is not None:
@@ -282,20 +428,24 @@ def prune(pdf: pikepdf.Pdf, used_names) -> None:
         return shared.get(part.objgen) if part.is_indirect else mine
 
     done: set[tuple[int, int]] = set()
-    for key, mine in codes.items():
-        font = fonts.get(key)
-        if font is None or key in untold:
+    for key, font in fonts.items():
+        if key in untold:
             continue
+        mine = codes.get(key, set())
         mapping = font.get(Name.ToUnicode)
         if isinstance(mapping, pikepdf.Stream) and mapping.objgen not in done:
             done.add(mapping.objgen)
             shown = codes_of(mapping, mine)
-            try:
-                cleaned = pruned_cmap(mapping.read_bytes(), shown) if shown is not None else None
-            except pikepdf.PdfError:
-                cleaned = None
-            if cleaned is not None:
-                mapping.write(cleaned)
+            if shown is not None:
+                width = next(iter(widths[mapping.objgen])) if len(widths[mapping.objgen]) == 1 else None
+                try:
+                    data = mapping.read_bytes()
+                except pikepdf.PdfError as exc:
+                    if shown:
+                        raise Unprunable(UNPRUNABLE) from exc
+                    data = b""
+                cleaned = pruned_cmap(data, shown) if data else None
+                mapping.write(cleaned if cleaned is not None else rewritten_cmap(data, shown, width))
         encoding = font.get(Name.Encoding)
         if font.get(Name.Subtype) not in _SIMPLE or not isinstance(encoding, Dictionary):
             continue
@@ -306,10 +456,15 @@ def prune(pdf: pikepdf.Pdf, used_names) -> None:
             continue
         procs = font.get(Name.CharProcs)
         alone = not procs.is_indirect or owners.get(procs.objgen) == 1 if isinstance(procs, Dictionary) else False
-        type3 = font.get(Name.Subtype) == Name.Type3 and alone and not (mine - set(names))
+        # a shown code the /Differences does not name draws the glyph a standard encoding names (C04)
+        unnamed: set[Name] | None = set()
+        for code in sorted(mine - set(names)):
+            standard = _standard_names(code, encoding.get(Name.BaseEncoding))
+            unnamed = None if standard is None or unnamed is None else unnamed | standard
+        type3 = font.get(Name.Subtype) == Name.Type3 and alone and unnamed is not None
         own = not encoding.is_indirect or owners.get(encoding.objgen) == 1
         renamed = neutral_glyph_names(names, mine) if type3 and own else {}
-        kept_names = {names[c] for c in shown if c in names}
+        kept_names = {names[c] for c in shown if c in names} | (unnamed or set())
         if not encoding.is_indirect or encoding.objgen not in done:
             if encoding.is_indirect:
                 done.add(encoding.objgen)
@@ -322,14 +477,22 @@ def prune(pdf: pikepdf.Pdf, used_names) -> None:
 # (``/Vermeulen`` for a code the page shows). Where the name says nothing to a viewer (no Adobe Glyph List name, not a
 # numbered name such as ``/G41``, ``/cid65`` or ``/uni0041`` from which viewers read a character) the copy calls it
 # ``/n<code>`` (after the first code drawing it): such a name says nothing either, and no name the copy keeps has that
-# form, so no two glyphs get one name.
+# form, so no two glyphs get one name. A name is kept only when it stands for one character: a name of the Adobe Glyph
+# List as it is (no ``_`` ligature of several, no ``.`` suffix: ``/V_e_r_m_e_u_l_e_n`` or ``/A.Vermeulen`` would carry
+# any word, round 11 C07), ``uniXXXX`` / ``uXXXX[XX]``, or a numbered name holding a digit (a run of the letters a-f
+# alone could spell a word).
 _NUMBERED = re.compile(r"(?:[GgCc]|cid|glyph|index|uni|u)?[0-9A-Fa-f]+")
+_UNICODE_NAME = re.compile(r"uni[0-9A-F]{4}|u[0-9A-F]{4,6}")
 
 
 def _meaningful(name: str) -> bool:
     from fontTools import agl
 
-    return _NUMBERED.fullmatch(name) is not None or bool(agl.toUnicode(name))
+    if _NUMBERED.fullmatch(name) is not None and any(ch.isdigit() for ch in name):
+        return True
+    if _UNICODE_NAME.fullmatch(name) is not None:
+        return len(agl.toUnicode(name)) == 1
+    return name in agl.AGL2UV or len(agl.LEGACY_AGL2UV.get(name, ())) == 1
 
 
 def neutral_glyph_names(names: dict[int, Name], shown: set[int]) -> dict[Name, Name]:
