@@ -154,6 +154,7 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
     if not restored:
         return
     published = {f.current.decision.slug for f in fates if f.state in (PUBLISH, EMBARGO)}
+    newcomers = {f.current.decision.slug: f for f in fates if f.state in (PUBLISH, EMBARGO)}
     for s in evaluate(restored, inspector, allowed, trust=trust, archive=archive, lost_withdrawal_is_error=False):
         f, _entry = candidates[s.name]
         f.archived = s
@@ -162,6 +163,22 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
             continue
         if s.decision is not None and not s.problems.has_errors:
             check_approval(s.folder, s.problems, trust)
+        newcomer = newcomers.pop(s.decision.slug, None) if s.decision is not None else None
+        if newcomer is not None:
+            # New-user round 11: the current version of a published decision cannot be read (so it claimed no kenmerk
+            # in evaluate), and another package publishes under the same kenmerk. The published decision keeps its
+            # address at its archived version; the newcomer is refused (never both: a notice and a decision on one URL).
+            newcomer.state, newcomer.used = REFUSED, None
+            published.discard(s.decision.slug)
+            newcomer.current.problems.error(
+                "besluit.md",
+                "veld 'kenmerk'",
+                f"het kenmerk '{s.decision.kenmerk}' is van het besluit in pakket {f.name}, dat gepubliceerd is en online "
+                "blijft in zijn eerder goedgekeurde versie; dit pakket wordt daarom niet gepubliceerd.",
+                "Elk besluit heeft een eigen kenmerk. Is deze map een kopie of een nieuwe versie van dat besluit, verwijder "
+                f"haar dan en verbeter pakket {f.name} zelf; is het een ander besluit, geef het dan een eigen kenmerk.",
+                "kenmerk.dubbel",
+            )
         if s.decision is not None and s.decision.slug in published:
             s.problems.error(
                 "besluit.md",

@@ -831,3 +831,24 @@ def test_a_new_approval_in_the_same_second_still_counts_as_newer(published, deci
     result = build(decisions, out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "goedkeuring.ouder" not in result.stdout and "oudere goedkeuring" not in result.stdout
+
+
+def test_a_copy_of_a_published_decision_cannot_take_its_address_while_the_original_cannot_be_read(published, decisions, tmp_path):
+    """New-user round 11: the published package is copied to another folder and approved there, and the original's
+    besluit.md no longer reads (so the original claims no kenmerk in evaluate). Before, the copy was published and the
+    original's archived version went offline: a "tijdelijk niet beschikbaar" notice on the copy's own address, its
+    documents online beside it. Now the original stays online at its archived version and the copy is refused."""
+    pkg, out = published
+    copy = decisions / "pakket-kopie"
+    shutil.copytree(pkg, copy)
+    (copy / "goedkeuring.json").unlink()
+    approve(copy)
+    (pkg / "besluit.md").write_text("---\nkenmerk: [niet: gesloten\n---\n")
+    result = build(decisions, out)
+    assert result.returncode == 1, result.stdout
+    assert "BEHOUDEN     pakket (2024-0001)" in result.stdout
+    assert "GEWEIGERD    pakket-kopie" in result.stdout
+    assert "is van het besluit in pakket pakket, dat gepubliceerd is en online blijft" in result.stdout
+    page = (out / PAGE).read_text()
+    assert "tijdelijk niet beschikbaar" not in page and "2024-0001" in page
+    assert (out / "besluit/2024-0001/document-1.pdf").is_file()
