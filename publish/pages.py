@@ -685,9 +685,9 @@ class Generator:
             downloads = [
                 (label, url, self.download_sizes[url])
                 for url, label in (
-                    (urls.inventory_csv(v.url), "Inventarislijst (CSV)"),
-                    (urls.inventory_xlsx(v.url), "Inventarislijst (Excel)"),
-                    (urls.documents_zip(v.url), "Alle openbare documenten (ZIP)"),
+                    (urls.inventory_csv(v.url), "Inventarislijst als CSV-bestand"),
+                    (urls.inventory_xlsx(v.url), "Inventarislijst als Excel-bestand"),
+                    (urls.documents_zip(v.url), "Alle openbare documenten als ZIP-bestand"),
                 )
                 if url in self.download_sizes
             ]
