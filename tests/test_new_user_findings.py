@@ -177,8 +177,13 @@ def test_check_of_one_package_folder_checks_that_package(cli, make_package, deci
     assert "OK          MIJN-PAKKET (2024-0001): wordt gepubliceerd zoals het is." in out
     assert "documenten" not in out and "ander" not in out and "besluit.md ontbreekt" not in out
     assert out.rstrip().endswith("Het pakket wordt gepubliceerd zoals het is.")
-    # The same kenmerk in a sibling is still found when one package is checked.
+    # The same kenmerk in a sibling is still found when one package is checked. The sibling is not approved, so it
+    # cannot block this one (attack round 10, B09): this one is published and told that the copy will be refused.
     make_package("kopie", meta={"titel": "Kopie"})
+    out = cli("check", str(pkg), "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01").stdout
+    assert "OK          MIJN-PAKKET (2024-0001): wordt gepubliceerd zoals het is." in out
+    assert "pakket kopie gebruikt hetzelfde kenmerk '2024-0001'" in out and "niet goedgekeurd" in out
+    approve(make_package("kopie", meta={"titel": "Kopie"}))  # approved too: two approved claimants, neither is published
     out = cli("check", str(pkg), "--config", str(ROOT / "mkdocs.yml"), "--vandaag", "2024-06-01").stdout
     assert "MIJN-PAKKET (2024-0001)" in out and "kenmerk" in out and "Het pakket wordt niet gepubliceerd zoals het is." in out
 
