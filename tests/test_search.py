@@ -471,6 +471,20 @@ DEEP_TITLE = "Memo over de kwelwaterpomp"
 HOSTILE_TITLE = '<img src=x onerror="window.__xss=1"> Baggerbesluit'
 
 
+def _replace_index(site: Path, views) -> Path:
+    """The built site's search index replaced by one of ``views`` (the search page and scripts stay)."""
+    import shutil
+
+    from publish.search import build_search_files
+
+    index = site / "zoeken/index"
+    shutil.rmtree(index)
+    index.mkdir()
+    for name, text in build_search_files(views).items():
+        (index / name).write_text(text, encoding="utf-8")
+    return index
+
+
 def _large_search_views():
     """One decision with 3,000 documents (every one with a title and a page of text sharing common
     words), and 15 small decisions around it so that the index has several buckets."""
@@ -502,16 +516,10 @@ def large_search(search_site, tmp_path_factory):
     """search_site's pages with the index of _large_search_views() in place of its own."""
     import shutil
 
-    from publish.search import build_search_files
-
     site = tmp_path_factory.mktemp("groot-zoeken") / "site"
     shutil.copytree(search_site, site)
     views, deep, other = _large_search_views()
-    index = site / "zoeken/index"
-    shutil.rmtree(index)
-    index.mkdir()
-    for name, text in build_search_files(views).items():
-        (index / name).write_text(text, encoding="utf-8")
+    index = _replace_index(site, views)
     s = Server(site)
     yield s, views, deep, other, index
     s.close()
@@ -869,8 +877,6 @@ def test_subjects_named_like_object_properties_are_counted_like_any_other(search
 
     from large_decision import large_view
 
-    from publish.search import build_search_files
-
     site = tmp_path / "site"
     shutil.copytree(search_site, site)
     view = large_view(2)
@@ -880,11 +886,7 @@ def test_subjects_named_like_object_properties_are_counted_like_any_other(search
             view.decision, name=f"o-{k}", kenmerk=f"2025-o-{k}", title=f"Besluit {k} over fietspaden", subjects=subjects
         )
         views.append(dataclasses.replace(view, decision=d))
-    index = site / "zoeken/index"
-    shutil.rmtree(index)
-    index.mkdir()
-    for name, text in build_search_files(views).items():
-        (index / name).write_text(text, encoding="utf-8")
+    _replace_index(site, views)
     s = Server(site)
     try:
         r = _search(s, "fietspaden")

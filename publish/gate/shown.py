@@ -330,24 +330,16 @@ def kept_fonts(pdf: pikepdf.Pdf) -> dict[tuple[int, int], Dictionary]:
             seen.add(item.objgen)
             if _is_font(item):
                 fonts[item.objgen] = item
-        if isinstance(item, Array):
-            for i in reversed(range(len(item))):
-                value = item[i]
-                if _is_font(value) and not value.is_indirect:
-                    item[i] = pdf.make_indirect(value)
-                    value = item[i]
-                if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
-                    todo.append(value)
-        else:
-            for key in sorted(item.keys(), reverse=True):
-                if key in _NOT_WALKED:
-                    continue
+        keys = reversed(range(len(item))) if isinstance(item, Array) else sorted(item.keys(), reverse=True)
+        for key in keys:
+            if isinstance(key, str) and key in _NOT_WALKED:
+                continue
+            value = item[key]
+            if _is_font(value) and not value.is_indirect:  # a direct font gets an object number of its own
+                item[key] = pdf.make_indirect(value)
                 value = item[key]
-                if _is_font(value) and not value.is_indirect:
-                    item[key] = pdf.make_indirect(value)
-                    value = item[key]
-                if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
-                    todo.append(value)
+            if isinstance(value, (Dictionary, Array, pikepdf.Stream)):
+                todo.append(value)
     return fonts
 
 
