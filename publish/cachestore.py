@@ -325,17 +325,26 @@ def _open_folders(root: Path, parts: list[str], create: bool) -> int:
     return fd
 
 
+def _parent_of(root: Path, name: str) -> tuple[int, str] | None:
+    """The folder of entry ``root/name`` opened without following links (a descriptor the caller closes) and the
+    entry's own name; None when a folder on the way is absent or a link."""
+    try:
+        parts = _parts(name)
+        return _open_folders(root, parts[:-1], create=False), parts[-1]
+    except OSError:
+        return None
+
+
 def _entry_mode(root: Path, name: str) -> int | None:
     """The mode of a regular file at ``root/name`` reached without links; None otherwise."""
     import stat
 
-    try:
-        parts = _parts(name)
-        fd = _open_folders(root, parts[:-1], create=False)
-    except OSError:
+    opened = _parent_of(root, name)
+    if opened is None:
         return None
+    fd, leaf = opened
     try:
-        st = os.stat(parts[-1], dir_fd=fd, follow_symlinks=False)
+        st = os.stat(leaf, dir_fd=fd, follow_symlinks=False)
     except OSError:
         return None
     finally:
@@ -347,13 +356,12 @@ def read_entry(root: Path, name: str) -> bytes | None:
     """The bytes of the entry ``root/name``; None when it is absent, reached through a link, or no regular file."""
     import stat
 
-    try:
-        parts = _parts(name)
-        folder = _open_folders(root, parts[:-1], create=False)
-    except OSError:
+    opened = _parent_of(root, name)
+    if opened is None:
         return None
+    folder, leaf = opened
     try:
-        fd = os.open(parts[-1], os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=folder)
+        fd = os.open(leaf, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=folder)
     except OSError:
         return None
     finally:
