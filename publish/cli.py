@@ -339,6 +339,8 @@ def check(
         gone = vanished(results, archive) if single is None else []
         for item in gone:
             click.echo(f"VERDWIJNT   {safe(item['package'])}: {safe(item['message'])}\n    Oplossing: {safe(item['fix'])}")
+    if single is not None:
+        _say_cross_package(single, len(results) - 1)
     click.echo()
     if site_problems.has_errors:
         click.echo(f"De site-instellingen in {safe(site.path)} zijn ongeldig: de site kan zo niet gebouwd worden.")
@@ -362,6 +364,27 @@ def check(
     else:
         click.echo(f"Alle {count(len(fates), 'pakket', 'pakketten')} worden gepubliceerd zoals ze zijn.")
     sys.exit(1 if as_is < len(fates) or gone or site_problems.has_errors or ssh_missing else 0)
+
+
+CROSS_PACKAGE = "een dubbel kenmerk of webadres, een bestand van een ingetrokken besluit"
+
+
+def _say_cross_package(single: Path, others: int) -> None:
+    """New-user round 12: ``check PACKAGE`` says against which packages it checked the rules across packages, and says
+    it when there were none to check against (the package is not beside the others in the decisions folder)."""
+    where = safe(single.resolve().parent)
+    if others:
+        click.echo(
+            f"Over de pakketten heen ({CROSS_PACKAGE}) is dit pakket vergeleken met "
+            f"{'het andere pakket' if others == 1 else 'de ' + count(others, 'ander pakket', 'andere pakketten')} in {where}/. Wat de map als geheel betreft (zoals een "
+            "verdwenen pakketmap), meldt alleen 'woo-publish check' zonder pakket."
+        )
+        return
+    click.echo(
+        f"LET OP: de controles over de pakketten heen ({CROSS_PACKAGE}) zijn niet uitgevoerd: naast dit pakket staan in "
+        f"{where}/ geen andere pakketten. Zet het pakket in de map met besluiten (decisions/) en voer daar "
+        "'woo-publish check' uit zonder pakket (of 'woo-publish build'): dan wordt het met alle andere pakketten vergeleken."
+    )
 
 
 def _not_as_is(refused: int, total: int) -> str:

@@ -645,41 +645,85 @@ class Claims:
         return kenmerk is not None and slugify(kenmerk) == key
 
 
+def _claimed_kenmerk(r: PackageResult) -> str:
+    """The kenmerk ``r`` claims: its model's, or for a package refused for other problems the kenmerk as it was read
+    (``Partial.kenmerk``, when that field itself is valid); "" when none is known."""
+    if r.decision is not None:
+        return r.decision.kenmerk
+    return r.partial.kenmerk if r.partial is not None else ""
+
+
 def _cross_package(results: list[PackageResult], claims: Claims | None = None) -> None:
     """A kenmerk is unique on the site; with two claimants that may be published (``Claims``) neither is (no guessing).
-    A claimant that may not be published (unapproved) is refused for the kenmerk too, and never blocks the other."""
+    A claimant that may not be published (unapproved) is refused for the kenmerk too, and never blocks the other.
+
+    New-user round 12: a package refused for other problems (no model) is told of the duplicate in the same run, with
+    its other problems. It never counts as a claimant here: it is not published as it is, whatever its approval says. A
+    version of it the site published stays online from the archive and keeps its address; ``fate._fall_back`` refuses
+    a newcomer under that kenmerk with its own message, so the other claimant then hears nothing from here."""
     from .slugs import slugify
 
     claims = claims or Claims()
     by_key: dict[str, list[PackageResult]] = defaultdict(list)
     for r in results:
-        if r.decision is not None:
-            by_key[slugify(r.decision.kenmerk)].append(r)
+        kenmerk = _claimed_kenmerk(r)
+        if kenmerk and slugify(kenmerk):
+            by_key[slugify(kenmerk)].append(r)
     for key, claimants in by_key.items():
         if len(claimants) < 2:
             continue
-        counted = [r for r in claimants if claims.counts(r, key)]
+        counted = [r for r in claimants if r.decision is not None and claims.counts(r, key)]
+        refused = [r for r in claimants if r.decision is None]
+        online = [r for r in refused if claims._published_as(r, key)]
+        valid = [r for r in claimants if r.decision is not None]
         for r in claimants:
-            if len(counted) == 1 and r is counted[0]:
-                # The one claimant that may be published: it is, and hears of the others (they are refused below).
-                others = ", ".join(o.name for o in claimants if o is not r)
+            kenmerk = _claimed_kenmerk(r)
+            others = ", ".join(o.name for o in claimants if o is not r)
+            if counted == [r] or (r.decision is not None and not counted and valid == [r]):
+                if online:
+                    continue  # its kenmerk is that of a published decision: fate._fall_back refuses it, and says why
+                # The one claimant that may be published (once approved): it is, and hears of the others (they are
+                # refused below).
+                unapproved = ", ".join(o.name for o in valid if o is not r)
+                invalid = ", ".join(o.name for o in refused)
+                said = []
+                if unapproved:
+                    said.append(
+                        f"pakket {unapproved} gebruikt hetzelfde kenmerk '{kenmerk}' (of een kenmerk met hetzelfde webadres) "
+                        "maar is niet goedgekeurd; het wordt niet gepubliceerd."
+                    )
+                if invalid:
+                    said.append(
+                        f"pakket {invalid} gebruikt hetzelfde kenmerk '{kenmerk}' (of een kenmerk met hetzelfde webadres) "
+                        "maar heeft fouten; het wordt niet gepubliceerd."
+                    )
                 r.problems.warning(
                     "besluit.md",
                     "veld 'kenmerk'",
-                    f"pakket {others} gebruikt hetzelfde kenmerk '{r.decision.kenmerk}' (of een kenmerk met hetzelfde "
-                    "webadres) maar is niet goedgekeurd; het wordt niet gepubliceerd. Wordt het ook goedgekeurd, dan worden "
-                    "beide geweigerd.",
+                    " ".join(said) + " Wordt het ook goedgekeurd, dan worden beide geweigerd.",
                     "Is die map een kopie of een oude versie, verwijder haar dan; is het een ander besluit, geef het dan een "
                     "eigen kenmerk.",
                     "kenmerk.dubbel_niet_goedgekeurd",
                 )
                 continue
-            if len(counted) == 1:
+            if len(counted) == 1 and r.decision is None and not online:
                 owner = counted[0].name
                 r.problems.error(
                     "besluit.md",
                     "veld 'kenmerk'",
-                    f"het kenmerk '{r.decision.kenmerk}' is al van pakket {owner}, dat goedgekeurd of gepubliceerd is; dit "
+                    f"het kenmerk '{kenmerk}' is al van pakket {owner}, dat goedgekeurd of gepubliceerd is; dit pakket kan dat "
+                    f"kenmerk (of een kenmerk met hetzelfde webadres) niet krijgen. Pakket {owner} wordt gewoon gepubliceerd.",
+                    "Elk besluit heeft een eigen kenmerk. Is deze map een kopie of een oude versie, verwijder haar dan; is het "
+                    "een ander besluit, geef het dan een eigen kenmerk, los de andere fouten op en laat het goedkeuren.",
+                    "kenmerk.dubbel",
+                )
+                continue
+            if len(counted) == 1 and r.decision is not None:
+                owner = counted[0].name
+                r.problems.error(
+                    "besluit.md",
+                    "veld 'kenmerk'",
+                    f"het kenmerk '{kenmerk}' is al van pakket {owner}, dat goedgekeurd of gepubliceerd is; dit "
                     "pakket is niet goedgekeurd en kan dat kenmerk (of een kenmerk met hetzelfde webadres) niet krijgen. "
                     f"Pakket {owner} wordt gewoon gepubliceerd.",
                     "Elk besluit heeft een eigen kenmerk. Is deze map een kopie of een oude versie, verwijder haar dan; is het "
@@ -687,11 +731,10 @@ def _cross_package(results: list[PackageResult], claims: Claims | None = None) -
                     "kenmerk.dubbel",
                 )
                 continue
-            others = ", ".join(o.name for o in claimants if o is not r)
             r.problems.error(
                 "besluit.md",
                 "veld 'kenmerk'",
-                f"het kenmerk '{r.decision.kenmerk}' wordt ook gebruikt door pakket {others}.",
+                f"het kenmerk '{kenmerk}' wordt ook gebruikt door pakket {others}.",
                 "Elk besluit heeft een eigen kenmerk. Verbeter het kenmerk of verwijder het dubbele pakket.",
                 "kenmerk.dubbel",
             )

@@ -147,14 +147,25 @@ class RawTable:
     header_row: int = 0
     utc_dates: bool = False  # the date column is headed as UTC (``Datum (UTC)``)
     positions: dict[str, list[int]] = field(default_factory=dict)  # canonical column -> cell positions read
+    # New-user round 12: a table that is refused (its errors are in the problems) but whose rows could be read, so their
+    # problems come in the same run: ``refused`` for a header or cells that refuse the whole list (every row read),
+    # ``stopped_at`` the line from which nothing could be read (the rows above it were).
+    refused: bool = False
+    stopped_at: int | None = None
 
     @property
     def rows_read(self) -> int:
         return len(self.rows)
 
+    @property
+    def complete(self) -> bool:
+        """Every row read and nothing refuses the list as a whole: which files it names is known."""
+        return not self.refused and self.stopped_at is None
+
 
 def read_table(path: Path, relpath: str, problems: Problems, limits: InventoryLimits = DEFAULT_LIMITS) -> RawTable | None:
-    """Read the inventory; returns None (with problems added) when it cannot be read at all."""
+    """Read the inventory; returns None (with problems added) when it cannot be read at all, and a table that is not
+    ``complete`` (with problems added) when it is refused but (some of) its rows could be read."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path, relpath, problems, limits)
@@ -220,24 +231,38 @@ def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLim
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     csv.field_size_limit(max(csv.field_size_limit(), limits.cell_chars + 1))
 
+    broken: list[_Unreadable] = []
+    read: list[int] = [0]  # the last line read in full
+
     def rows():
+        # New-user round 12: the rows above a line that breaks the CSV are read (and checked); reading stops there.
         try:
             for number, row in enumerate(reader, start=1):
+                read[0] = reader.line_num
                 yield number, row
         except csv.Error as exc:
-            raise _Unreadable(
-                f"regel {reader.line_num}",
-                f"de CSV kan niet gelezen worden ({exc}).",
-                "Controleer aanhalingstekens in deze regel of sla het bestand opnieuw op vanuit Excel.",
-                "inventaris.csv",
-            ) from None
+            broken.append(
+                _Unreadable(
+                    f"regel {read[0] + 1}",
+                    f"de CSV kan vanaf deze regel niet gelezen worden ({exc}).",
+                    'Controleer de aanhalingstekens in deze regel (een tekst die met " begint, moet er ook mee eindigen) '
+                    "of sla het bestand opnieuw op vanuit Excel.",
+                    "inventaris.csv",
+                )
+            )
 
-    try:
-        table = _from_sheets([(None, rows())], relpath, problems, limits)
-    except _Unreadable as exc:
+    found = Problems(problems.package)
+    table = _from_sheets([(None, rows())], relpath, found, limits)
+    if broken:
+        exc = broken[0]
         problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
-        return None
-    return table if table is None or _no_csv_formulas(table, relpath, problems) else None
+        if table is None:
+            return None  # broken above or in the header: nothing to say about a header that may follow
+        table.stopped_at = read[0] + 1
+    problems.extend(found)
+    if table is not None and not _no_csv_formulas(table, relpath, problems):
+        table.refused = True
+    return table
 
 
 # A cell Excel reads as a number although it starts like a formula ("-5", "+31", "-1.250,50"), or a lone dash (Excel
@@ -347,7 +372,8 @@ def _read_xlsx(path: Path, relpath: str, problems: Problems, limits: InventoryLi
             seen = _all_seen(table, unseen.get(table.sheet or "", _Unseen()), relpath, problems)
             one = _one_inventory_sheet(workbook, sheets, by_title, table, relpath, problems)
             bare = _nothing_drawn_over(by_title[table.sheet], table, relpath, problems)
-            return table if seen and one and bare else None
+            table.refused = table.refused or not (seen and one and bare)  # refused; its rows are checked all the same
+            return table
     except _Unreadable as exc:
         problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
         return None
@@ -2165,7 +2191,8 @@ def _table(sheet, header_row: int, header: list, rows, relpath: str, problems: P
             "aanhalingstekens, of geef de kolom een naam in de kopregel.",
             "inventaris.te_veel_cellen",
         )
-    return table if ok else None
+    table.refused = not ok  # refused for its header; its rows are read and checked all the same (new-user round 12)
+    return table
 
 
 def address_clashes(numbers: list[tuple[str, int]], relpath: str, column: str, problems: Problems) -> None:

@@ -103,6 +103,7 @@ class _Loader:
         self.encoding_twins: dict[str, str] = {}  # file in the folder -> the name referring to it, encoded otherwise
         self.schema: Schema | None = None  # the schema of the package's type, once known
         self.inventory_read = False
+        self.inventory_partial = None  # a refused inventory whose rows were read and checked (inventory.RawTable)
         self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
         # What could be read of a package that is refused anyway, so check reports every problem in one run.
         self.pdfs: list[FileRef] = []  # every PDF referenced as letter, annex or document
@@ -482,6 +483,46 @@ class _Loader:
             return None
         return self._from_metadata(meta, post.content)
 
+    def _inventory_unchecked(self, rel: str) -> None:
+        """Say which checks of the inventory could not be done: all of its rows when it cannot be read, the rows from a
+        broken line on when it was read up to there, and the files when it is refused as a whole."""
+        again = "voer daarna 'woo-publish check' opnieuw uit: dan volgen ook deze controles."
+        table = self.inventory_partial
+        if table is None:
+            self.warn(
+                rel,
+                "",
+                "omdat de inventaris niet gelezen kan worden, konden deze controles niet worden uitgevoerd: de rijen van de "
+                "inventaris, welke pdf bij welk document hoort en welke bestanden niet bij het pakket horen. Wel gecontroleerd: "
+                "de kop van besluit.md en alle pdf's in het pakket (leesbaarheid, persoonsgegevens). Meldingen over de rijen "
+                "volgen dus pas als de inventaris gelezen kan worden.",
+                "Herstel eerst de inventaris (zie de fout hierboven) en " + again,
+                "controle.niet_uitgevoerd",
+            )
+            return
+        rows = count(table.rows_read, "rij", "rijen")
+        if table.stopped_at is not None:
+            self.warn(
+                rel,
+                f"vanaf regel {table.stopped_at}",
+                f"de inventaris kon tot regel {table.stopped_at} gelezen worden: de {rows} daarboven zijn gecontroleerd (zie "
+                f"de meldingen hierboven). Niet gecontroleerd: de rijen vanaf regel {table.stopped_at}, welke bestanden niet "
+                "bij het pakket horen en of het veld 'besluit' bij de rijen past. Alle pdf's in het pakket zijn wel "
+                "gecontroleerd (leesbaarheid, persoonsgegevens).",
+                f"Herstel regel {table.stopped_at} van de inventaris (zie de fout hierboven) en " + again,
+                "controle.niet_uitgevoerd",
+            )
+            return
+        self.warn(
+            rel,
+            "",
+            f"de inventaris wordt geweigerd (zie de fout hierboven), maar de {rows} zijn wel gelezen en gecontroleerd. Niet "
+            "gecontroleerd: welke bestanden niet bij het pakket horen en of het veld 'besluit' bij de rijen past. Alle pdf's "
+            "in het pakket zijn wel gecontroleerd (leesbaarheid, persoonsgegevens).",
+            "Herstel eerst de inventaris en " + again,
+            "controle.niet_uitgevoerd",
+        )
+
     def _salvage_allowed(self, raw: str) -> None:
         """The front matter cannot be read as a whole: read its 'toegestane_gegevens' on its own (the key at the start
         of a line, with its indented or '-' lines), so the PDFs are still judged against the values staff allowed."""
@@ -589,16 +630,7 @@ class _Loader:
         else:  # refused for the inventory; its documents' PDFs are still checked, and what was not is named
             files, _ = package_files(self.folder)
             self.pdfs += [FileRef(f, self.folder / f) for f in files if f.lower().endswith(".pdf") and f not in self.referenced]
-            self.warn(
-                inventory_file.relpath,
-                "",
-                "omdat de inventaris niet gelezen kan worden, konden deze controles niet worden uitgevoerd: de rijen van de "
-                "inventaris, welke pdf bij welk document hoort en welke bestanden niet bij het pakket horen. Wel gecontroleerd: "
-                "de kop van besluit.md en alle pdf's in het pakket (leesbaarheid, persoonsgegevens).",
-                "Herstel eerst de inventaris (zie de fout hierboven) en voer daarna 'woo-publish check' opnieuw uit: dan "
-                "volgen ook deze controles.",
-                "controle.niet_uitgevoerd",
-            )
+            self._inventory_unchecked(inventory_file.relpath)
 
         if self.problems.has_errors:
             # Refused; what could be read is still checked for personal data (evaluate: PDFs, these texts).
@@ -874,7 +906,18 @@ class _Loader:
             return []
         if table is None:
             return []  # why is reported; no follow-on errors about its rows
-        self.inventory_read = True
+        # New-user round 12: a list refused as a whole, or read up to a broken line, still has its rows checked, so
+        # their problems come in this run. Only a complete list says which files belong to the package (``_stray_files``).
+        self.inventory_read = table.complete
+        self.inventory_partial = None if table.complete else table
+        if not table.complete and not self.problems.has_errors:  # defensive: a refused list always says why
+            self.err(
+                rel,
+                "",
+                "de inventaris kon niet helemaal gelezen worden.",
+                "Sla de inventaris opnieuw op.",
+                "inventaris.onleesbaar",
+            )
         self.inventory_rel = rel
 
         def col(column: str) -> str:
@@ -1289,7 +1332,7 @@ class _Loader:
             f"omdat {METADATA_FILE} ontbreekt of de kop niet gelezen kan worden, konden deze controles niet worden uitgevoerd: "
             + "; ".join(skipped)
             + ". Wel gecontroleerd: "
-            + (f"de inventaris ('{self.inventory_rel}') en " if self.inventory_read else "")
+            + (f"de inventaris ('{self.inventory_rel}') en " if self.inventory_read or self.inventory_partial else "")
             + f"de pdf's in het pakket ({pdf_checks}).",
             f"Herstel eerst {METADATA_FILE} (zie de fout hierboven) en voer daarna 'woo-publish check' opnieuw uit: "
             "dan volgen ook deze controles.",
@@ -1566,6 +1609,7 @@ class Partial:
     allowed: list[str]  # toegestane_gegevens, when readable
     allowed_unreadable: bool = False  # toegestane_gegevens is there but unreadable: personal data in PDFs is not judged
     summary_line: int = 1  # the line of besluit.md the summary starts on
+    kenmerk: str = ""  # the kenmerk, when it is valid: a duplicate is reported with the other problems (evaluate)
 
 
 def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decision | None, Problems, Partial | None]:
@@ -1584,7 +1628,16 @@ def read_package(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Decisio
     if decision is not None:
         return decision, loader.problems, None
     texts = partial_texts(loader.values, loader.body, loader.rows, loader.inventory_rel or "inventaris")
-    partial = Partial(loader.pdfs, loader.rows, texts, loader.allowed, loader.allowed_unreadable, loader.summary_line)
+    kenmerk = loader.values.get("kenmerk")
+    partial = Partial(
+        loader.pdfs,
+        loader.rows,
+        texts,
+        loader.allowed,
+        loader.allowed_unreadable,
+        loader.summary_line,
+        kenmerk if isinstance(kenmerk, str) else "",
+    )
     return None, loader.problems, partial
 
 

@@ -23,10 +23,11 @@ def checked(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict[str, li
     make = PackageMaker(decisions)
     make("samenvatting", body=SUMMARY)
     # A refused package (no title): the summary is still checked, and named by its line in the file.
-    make("zonder-titel", body="Samenvatting.\nBel 06-87654321 voor vragen.", drop=("titel",))
+    # Each its own kenmerk: a kenmerk shared with another package is one more problem (new-user round 12).
+    make("zonder-titel", body="Samenvatting.\nBel 06-87654321 voor vragen.", drop=("titel",), meta={"kenmerk": "2024-0002"})
     header = ["nr", "document", "datum", "beoordeling", "gronden"]  # no 'bestand' column: files go by their number
     rows = [["1", "Verslag", "2024-01-10", "openbaar", ""], ["1", "Tweede verslag", "2024-01-11", "openbaar", ""]]
-    package = make("dubbel-nummer", header=header, rows=rows, meta={"besluit": "openbaar"})
+    package = make("dubbel-nummer", header=header, rows=rows, meta={"besluit": "openbaar", "kenmerk": "2024-0003"})
     write_pdf(package / "1.pdf", ["# Verslag", "Verslag van het overleg over de planning."])
     result = run_cli("check", str(decisions), "--cache", str(root / "cache"), "--vandaag", "2024-06-01")
     problems: dict[str, list[str]] = {}
@@ -66,7 +67,7 @@ def test_a_missing_approval_is_listed_with_the_other_problems(checked):
             f"woo-publish approve {result.args[2]}/{name}."
         ], problems[name]
         assert len(problems[name]) > 1  # together with the package's other errors, in the same run
-    assert "BLIJFT WEG  zonder-titel (2024-0001): wordt niet gepubliceerd: 3 problemen." in result.stdout
+    assert "BLIJFT WEG  zonder-titel (2024-0002): wordt niet gepubliceerd: 3 problemen." in result.stdout
 
 
 def test_a_repeated_number_gives_no_follow_up_error_about_the_file(checked):

@@ -1,0 +1,171 @@
+"""Findings of a new-user test (round ux12), each asserted on the real output of the installed ``woo-publish``:
+
+- a kenmerk shared with another package is reported together with the package's other errors, in the same run, and
+  a copy with errors never blocks the approved package (``evaluate.Claims``: only publishable claimants count);
+- an inventory that can be read in part has the problems of its readable rows reported in the same run; one that
+  cannot be read at all says that the row checks follow once it is fixed;
+- ``check PACKAGE`` says against which packages the checks across packages ran, or that they did not run;
+- the build's summary counts withdrawn documents apart from withdrawn decisions, and the report lists them;
+- every key the build report can hold is documented in docs/beheer.md.
+
+One ``check`` run over one folder of packages serves the first tests here."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from publish.approval import Trust
+from publish.cache import Cache
+from publish.evaluate import evaluate
+from publish.pdfs import PdfInspector
+from support import DEMO_SIGNERS, PackageMaker, approve, run_cli
+
+GOOD_ROWS = [
+    ["1", "Verslag overleg", "2024-01-10", "openbaar", "", "documenten/1.pdf"],
+    ["2", "E-mail over planning", "2024-01-12", "deels openbaar", "5.1.2.e", "documenten/2.pdf"],
+]
+# Row 3 (deels openbaar without a ground) and row 4 (a month 13) are wrong.
+BAD_ROWS = [
+    ["1", "Verslag overleg", "2024-01-10", "openbaar", "", "documenten/1.pdf"],
+    ["2", "E-mail over planning", "2024-01-12", "deels openbaar", "", "documenten/2.pdf"],
+    ["3", "Interne notitie", "2024-13-01", "niet openbaar", "5.2.1", ""],
+]
+
+
+def _messages(stdout: str) -> dict[str, list[str]]:
+    """Per package its FOUT and WAARSCHUWING lines, each with the line of its fix."""
+    found: dict[str, list[str]] = {}
+    lines = stdout.splitlines()
+    for i, line in enumerate(lines):
+        for label in ("FOUT ", "WAARSCHUWING "):
+            if line.startswith(label):
+                name = line[len(label) :].split("/", 1)[0]
+                found.setdefault(name, []).append(line + "\n" + (lines[i + 1] if i + 1 < len(lines) else ""))
+    return found
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict[str, list[str]]]:
+    root = tmp_path_factory.mktemp("ux12")
+    decisions = root / "decisions"
+    make = PackageMaker(decisions)
+    approve(make("goed", rows=GOOD_ROWS))
+    make("kopie", rows=BAD_ROWS)  # the same kenmerk (2024-0001), and errors in its inventory
+    # A line that breaks the CSV (a quote never closed, the rest too long for one cell): rows 2-4 above it are read.
+    broken = make("afgebroken", rows=BAD_ROWS, meta={"kenmerk": "2024-0010"})
+    inventory = broken / "inventaris.csv"
+    inventory.write_text(inventory.read_text() + '4,"Kapot ' + "x" * 140_000 + "\n5,Nog een,2024-01-01,openbaar,,\n")
+    # A column that refuses the list as a whole: every row is read all the same.
+    column = make("kolom", rows=[r + [""] for r in BAD_ROWS], meta={"kenmerk": "2024-0011"},
+                  header=["nr", "document", "datum", "beoordeling", "gronden", "bestand", "Weigeren"])  # fmt: skip
+    assert column.is_dir()
+    # No header row at all: nothing of the list can be read.
+    make("onleesbaar", rows=BAD_ROWS, meta={"kenmerk": "2024-0012"}, header=["volgnummer", "x", "y", "z", "a", "b"])
+    result = run_cli("check", str(decisions), "--cache", str(root / "cache"), "--vandaag", "2024-06-01")
+    return result, _messages(result.stdout)
+
+
+def test_a_duplicate_kenmerk_is_reported_with_the_other_errors_of_the_package(checked):
+    result, messages = checked
+    kopie = "\n".join(messages["kopie"])
+    # Before: only the inventory's errors; the kenmerk came one run later, once they were fixed.
+    assert (
+        "FOUT kopie/besluit.md, veld 'kenmerk': het kenmerk '2024-0001' is al van pakket goed, dat goedgekeurd of "
+        "gepubliceerd is; dit pakket kan dat kenmerk (of een kenmerk met hetzelfde webadres) niet krijgen. Pakket goed "
+        "wordt gewoon gepubliceerd."
+    ) in kopie
+    assert "FOUT kopie/inventaris.csv, rij 3, kolom 'gronden'" in kopie
+    assert "FOUT kopie/inventaris.csv, rij 4, kolom 'datum'" in kopie
+    assert "BLIJFT WEG  kopie (2024-0001)" in result.stdout
+    # The approved package is published, and hears of the copy (a warning, no error).
+    assert "OK          goed (2024-0001): wordt gepubliceerd zoals het is." in result.stdout
+    assert [m.split("\n")[0] for m in messages["goed"]] == [
+        "WAARSCHUWING goed/besluit.md, veld 'kenmerk': pakket kopie gebruikt hetzelfde kenmerk '2024-0001' (of een "
+        "kenmerk met hetzelfde webadres) maar heeft fouten; het wordt niet gepubliceerd. Wordt het ook goedgekeurd, dan "
+        "worden beide geweigerd."
+    ]
+    assert result.returncode == 1
+
+
+def test_an_approved_copy_with_errors_does_not_block_the_approved_package(tmp_path):
+    """Claims keeps its meaning: a package with errors is not published as it is, whatever its approval says, so it
+    never counts as a claimant (only the archive's published version would, see fate._fall_back)."""
+    make = PackageMaker(tmp_path / "decisions")
+    good = make("goed", rows=GOOD_ROWS)
+    copy = make("kopie", rows=BAD_ROWS)
+    approve(good)
+    approve(copy)  # signed as it is (approve itself would refuse it): a valid approval of an invalid package
+    inspector = PdfInspector(Cache(tmp_path / "cache"), workers=1)
+    by = {r.name: r for r in evaluate([good, copy], inspector, trust=Trust(DEMO_SIGNERS))}
+    assert not by["goed"].problems.has_errors, [p.message for p in by["goed"].problems]
+    assert [p.code for p in by["goed"].problems] == ["kenmerk.dubbel_niet_goedgekeurd"]
+    assert "kenmerk.dubbel" in {p.code for p in by["kopie"].problems if p.is_error}
+    # Two packages with errors: both hear of the duplicate, with their other errors.
+    other = make("derde", rows=BAD_ROWS)
+    by = {r.name: r for r in evaluate([copy, other], inspector, trust=Trust(DEMO_SIGNERS))}
+    for name, twin in (("kopie", "derde"), ("derde", "kopie")):
+        (p,) = [p for p in by[name].problems if p.code == "kenmerk.dubbel"]
+        assert p.message == f"het kenmerk '2024-0001' wordt ook gebruikt door pakket {twin}.", p.message
+        assert "inventaris.datum" in {p.code for p in by[name].problems}
+
+
+def test_the_readable_rows_of_a_broken_csv_are_checked_in_the_same_run(checked):
+    _result, messages = checked
+    found = "\n".join(messages["afgebroken"])
+    assert "FOUT afgebroken/inventaris.csv, regel 5: de CSV kan vanaf deze regel niet gelezen worden" in found
+    # The rows above the broken line: their problems in this run (before: only after the CSV was repaired).
+    assert "FOUT afgebroken/inventaris.csv, rij 3, kolom 'gronden'" in found
+    assert "FOUT afgebroken/inventaris.csv, rij 4, kolom 'datum': '2024-13-01' is geen geldige datum." in found
+    assert (
+        "WAARSCHUWING afgebroken/inventaris.csv, vanaf regel 5: de inventaris kon tot regel 5 gelezen worden: de 3 rijen "
+        "daarboven zijn gecontroleerd (zie de meldingen hierboven). Niet gecontroleerd: de rijen vanaf regel 5"
+    ) in found
+    # No follow-up error about files of rows that were not read (documenten/ is not 'los').
+    assert "bestand.los" not in found and "hoort niet bij" not in found
+
+
+def test_the_rows_of_an_inventory_refused_for_a_column_are_checked_in_the_same_run(checked):
+    _result, messages = checked
+    found = "\n".join(messages["kolom"])
+    assert "FOUT kolom/inventaris.csv, regel 1 (kopregel), kolom 'Weigeren'" in found
+    assert "FOUT kolom/inventaris.csv, rij 3, kolom 'gronden'" in found
+    assert "FOUT kolom/inventaris.csv, rij 4, kolom 'datum'" in found
+    assert "de inventaris wordt geweigerd (zie de fout hierboven), maar de 3 rijen zijn wel gelezen en gecontroleerd" in found
+
+
+def test_an_unreadable_inventory_says_the_row_checks_come_after_the_fix(checked):
+    _result, messages = checked
+    found = "\n".join(messages["onleesbaar"])
+    assert "FOUT onleesbaar/inventaris.csv: de kopregel met de kolomnamen is niet gevonden" in found
+    assert "rij 3" not in found  # nothing of the rows could be read
+    assert "Meldingen over de rijen volgen dus pas als de inventaris gelezen kan worden." in found
+    assert "Herstel eerst de inventaris (zie de fout hierboven) en voer daarna 'woo-publish check' opnieuw uit" in found
+
+
+def test_check_of_one_package_says_what_it_was_compared_with(tmp_path):
+    decisions = tmp_path / "decisions"
+    make = PackageMaker(decisions)
+    one = make("een")
+    make("twee", meta={"kenmerk": "2024-0002"})
+    make("drie", meta={"kenmerk": "2024-0003"})
+    result = run_cli("check", str(one), "--cache", str(tmp_path / "cache"), "--vandaag", "2024-06-01")
+    assert (
+        "Over de pakketten heen (een dubbel kenmerk of webadres, een bestand van een ingetrokken besluit) is dit pakket "
+        f"vergeleken met de 2 andere pakketten in {decisions.resolve()}/."
+    ) in result.stdout, result.stdout
+    assert result.stdout.rstrip().endswith(
+        "Het pakket wordt niet gepubliceerd zoals het is. Los de problemen hierboven op en controleer opnieuw."
+    )
+    # A package on its own (prepared outside the decisions folder): said, with how to run those checks.
+    alone = PackageMaker(tmp_path / "elders")("mijn-pakket")
+    result = run_cli("check", str(alone), "--cache", str(tmp_path / "cache"), "--vandaag", "2024-06-01")
+    assert (
+        "LET OP: de controles over de pakketten heen (een dubbel kenmerk of webadres, een bestand van een ingetrokken "
+        f"besluit) zijn niet uitgevoerd: naast dit pakket staan in {Path(tmp_path / 'elders').resolve()}/ geen andere "
+        "pakketten. Zet het pakket in de map met besluiten (decisions/) en voer daar 'woo-publish check' uit zonder "
+        "pakket (of 'woo-publish build')"
+    ) in result.stdout, result.stdout
+    assert result.returncode == 1
