@@ -29,6 +29,7 @@ from .cluster import ClusterError
 from .compact import KeySet, PageOwners, SpilledPages
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
+from .history import withdrawn_documents
 from .identity import IDENTITY_CSS, identity_css
 from .incremental import LiveReuse
 from .libc import release_free_memory
@@ -68,6 +69,9 @@ class BuildReport:
     refused: list[dict] = field(default_factory=list)
     embargoed: list[dict] = field(default_factory=list)
     withdrawn: list[dict] = field(default_factory=list)
+    # New-user round 12: documents withdrawn from a published decision (``withdraw --document``), apart from ``withdrawn``
+    # (whole publications), so the summary does not say "0 ingetrokken" after one.
+    withdrawn_documents: list[dict] = field(default_factory=list)
     kept: list[dict] = field(default_factory=list)  # new state refused, earlier approved version stays online
     offline: list[dict] = field(default_factory=list)  # was published, archived version refused too: neutral notice
     warnings: list[dict] = field(default_factory=list)
@@ -96,6 +100,7 @@ class BuildReport:
                 "refused": self.refused,
                 "embargoed": self.embargoed,
                 "withdrawn": self.withdrawn,
+                "withdrawn_documents": self.withdrawn_documents,
                 "kept": self.kept,
                 "offline": self.offline,
                 "warnings": self.warnings,
@@ -501,6 +506,16 @@ def _build_with(
                 "inventory_rows": _inventory_rows(r.decision),
             }
         )
+        for nr, change in sorted(withdrawn_documents(r.history).items()):
+            report.withdrawn_documents.append(
+                {
+                    "package": r.name,
+                    "kenmerk": r.decision.kenmerk,
+                    "document": nr,
+                    "ingetrokken_op": change.date.isoformat(),
+                    "reden": change.reason,
+                }
+            )
 
 
 def _inventory_rows(d) -> int:

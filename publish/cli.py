@@ -940,6 +940,11 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
             )
         for item in report.withdrawn:
             click.echo(f"INGETROKKEN  {safe(item['package'])} ({safe(item['kenmerk'])}) per {item['ingetrokken_op']}")
+        for item in report.withdrawn_documents:
+            click.echo(
+                f"INGETROKKEN  document {safe(item['document'])} van {safe(item['package'])} ({safe(item['kenmerk'])}) "
+                f"per {item['ingetrokken_op']}"
+            )
     for item in report.kept:
         click.echo(
             f"BEHOUDEN     {safe(item['package'])} ({safe(item['kenmerk'])}): de nieuwe versie is NIET gepubliceerd ({safe(item['reden'])}); "
@@ -986,7 +991,7 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
             + (f" (waarvan {len(report.kept)} in een eerder goedgekeurde versie)" if report.kept else "")
             + f", {len(refused)} geweigerd"
             + (f" (waarvan {len(report.offline)} offline gehaald)" if report.offline else "")
-            + f", {len(report.embargoed)} onder embargo, {len(report.withdrawn)} ingetrokken"
+            + f", {len(report.embargoed)} onder embargo, {_withdrawn_summary(report)}"
             + f"; {pdfs} gecontroleerd ({dutch_number(checked - report.pdfs_parsed)} uit de cache, "
             f"{dutch_number(report.pdfs_parsed)} opnieuw gelezen) in {dutch_number(round(report.timings.get('totaal', 0), 1))} s."
         )
@@ -997,6 +1002,16 @@ def _print_report(report, out: Path, strict: bool, verbose: bool) -> None:
         )
     elif report.exit_code == EXIT_FAILURE:
         click.echo(f"Niets geschreven. De bestaande site in {safe(out)}/ is ongewijzigd.")
+
+
+def _withdrawn_summary(report) -> str:
+    """'0 ingetrokken'; with documents withdrawn from published decisions (``withdraw --document``) those are named apart:
+    '0 publicaties en 1 document ingetrokken' (new-user round 12: before, a document withdrawal read as nothing withdrawn)."""
+    documents = len(report.withdrawn_documents)
+    if not documents:
+        return f"{len(report.withdrawn)} ingetrokken"
+    publications = count(len(report.withdrawn), "publicatie", "publicaties")
+    return f"{publications} en {count(documents, 'document', 'documenten')} ingetrokken"
 
 
 @main.command(short_help="Begin een nieuwe site in MAP.")

@@ -37,9 +37,25 @@ def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisio
         str(DEMO_KEY),
     )
     assert result.returncode == 0 and "Ingetrokken: document 2" in result.stdout
-    result = _build(cli, decisions, out, "2024-06-02")
+    report = tmp_path / "rapport.json"
+    result = cli(*build_args(decisions, out, "--uitgebreid", "--report", str(report), cache=out.parent / "c", today="2024-06-02"))
     assert result.returncode == 0, result.stdout  # a withdrawal needs no new approval
     assert not (out / "besluit/2024-0001/document-2.pdf").exists()
+    # New-user round 12: the summary counts the withdrawn document (before: "0 ingetrokken"), the report lists it apart
+    # from the withdrawn publications (whose key stays as monitoring reads it).
+    assert ", 0 onder embargo, 0 publicaties en 1 document ingetrokken; " in result.stdout, result.stdout
+    assert "INGETROKKEN  document 2 van pakket (2024-0001) per 2024-06-01" in result.stdout
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["withdrawn"] == [] and [p["package"] for p in written["published"]] == ["pakket"]
+    assert written["withdrawn_documents"] == [
+        {
+            "package": "pakket",
+            "kenmerk": "2024-0001",
+            "document": "2",
+            "ingetrokken_op": "2024-06-01",
+            "reden": "Bevat per abuis een naam",
+        }
+    ]
     page = (out / "besluit/2024-0001/index.html").read_text()
     assert "Ingetrokken op 1 juni 2024: Bevat per abuis een naam" in page
     assert "Wijzigingen na publicatie" in page and "Document ingetrokken: document 2" in page
