@@ -188,6 +188,12 @@ class _Facts:
         return self.kind.label
 
     @property
+    def kind_plural(self) -> str:
+        """``kind_label`` in the plural, as the filter 'Soort' names it: Wob decisions are 'Wob-besluiten' (new-user round
+        12: before, 'Woo-besluiten (2)' counted a Wob decision)."""
+        return self.kind.plural.replace(self.kind.label, self.kind_label)
+
+    @property
     def url(self) -> str:
         return urls.publication(self.decision.slug, self.kind.url_prefix)
 
@@ -923,16 +929,23 @@ class Generator:
             facets.append(facet)
         return facets
 
+    def _decisions_plural(self) -> str:
+        """What the decisions with an outcome are called on a site with other publications too: 'Woo-besluiten', or
+        'Woo- en Wob-besluiten' when decisions under the old Wob are among them (new-user round 12)."""
+        if any(v.kind_label == "Wob-besluit" for v in self.views):
+            return "Woo- en Wob-besluiten"
+        return "Woo-besluiten"
+
     def _count_facets(self) -> list[tuple[str, str, list[tuple[str, int, str]]]]:
         """Per facet its key, its title and its values in order: (label, count, URL)."""
         out = []
         for key, title, label_of in (
-            ("soort", "Soort", lambda v: [v.kind.plural] if self.mixed else []),
+            ("soort", "Soort", lambda v: [v.kind_plural] if self.mixed else []),
             ("jaar", "Jaar van het besluit", lambda v: [str(v.decision.year)]),
             ("organisatie", "Organisatie", lambda v: [v.decision.organisation]),
             (
                 "uitkomst",
-                "Uitkomst (Woo-besluiten)" if self.mixed else "Uitkomst",
+                f"Uitkomst ({self._decisions_plural()})" if self.mixed else "Uitkomst",
                 lambda v: [v.decision.outcome.capitalize()] if v.decision.outcome else [],
             ),
             ("onderwerp", "Onderwerp", lambda v: v.decision.subjects),
@@ -1037,7 +1050,7 @@ class Generator:
         """(facet, label) of every facet listing ``v`` (a view or a ``KeptPlace``) is in."""
         d = v.decision
         labels = (
-            ([("soort", v.kind.plural)] if self.mixed else [])
+            ([("soort", v.kind_plural)] if self.mixed else [])
             + [("jaar", str(d.year)), ("organisatie", d.organisation)]
             + ([("uitkomst", d.outcome.capitalize())] if d.outcome else [])
             + [("onderwerp", s) for s in d.subjects]
@@ -1099,7 +1112,7 @@ class Generator:
                 "soort": "{}",
                 "jaar": "Publicaties uit {}",
                 "organisatie": "Publicaties van {}",
-                "uitkomst": "Woo-besluiten met uitkomst: {}",
+                "uitkomst": self._decisions_plural() + " met uitkomst: {}",
                 "onderwerp": "Publicaties over {}",
                 "zaak": "Besluiten in zaak {}",
             }
@@ -1203,7 +1216,7 @@ def _window(urls: list[str], current: int, around: int = 2) -> list[tuple[int, s
     return out
 
 
-class KeptPlace:
+class KeptPlace(_Facts):
     """A withdrawn decision in the lists of decisions (issue 19, stable listing pages): it keeps its place in every
     list it was in, so the page it was on shows one decision less and no other page shifts. Never shown: only what
     places it is read (dates, kenmerk, type, facets, grounds), never a word of it is rendered."""

@@ -169,3 +169,76 @@ def test_check_of_one_package_says_what_it_was_compared_with(tmp_path):
         "pakket (of 'woo-publish build')"
     ) in result.stdout, result.stdout
     assert result.returncode == 1
+
+
+# -- the filter 'Soort': Wob decisions are counted apart ------------------------------------------------------------
+
+
+def _view(i: int, kind: str = "woo-besluit", law: str | None = "Woo"):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from publish.grounds import GROUNDS
+    from publish.pages import DecisionView
+    from publish.slugs import slugify
+    from publish.types import get
+
+    day = dt.date(2024, 1, 1) + dt.timedelta(days=i)
+    kenmerk = f"{day.year}-{i:04d}"
+    d = SimpleNamespace(
+        type=kind,
+        kind=get(kind),
+        name=kenmerk,
+        kenmerk=kenmerk,
+        slug=slugify(kenmerk),
+        title=f"Publicatie {i}",
+        organisation="Testorganisatie",
+        law=law,
+        outcome="openbaar" if kind == "woo-besluit" else None,
+        decision_date=day,
+        publication_date=day,
+        year=day.year,
+        subjects=[],
+        case_numbers=[],
+        summary_markdown="Samenvatting.",
+        grounds=[GROUNDS[("Woo", "5.1.2.e")]] if kind == "woo-besluit" else [],
+    )
+    return DecisionView(d, [], [])
+
+
+def _facet(html: str, title: str) -> list[str]:
+    """The values of one facet of a listing page as a visitor reads them: 'label (count)'."""
+    import html as htmllib
+    import re
+
+    match = re.search(rf"<h3>{re.escape(title)}</h3>(.*?)</ul>", html, re.S) or re.search(
+        rf"<h2>{re.escape(title)}</h2>(.*?)</ul>", html, re.S
+    )
+    assert match, (title, html)
+    text = re.sub(r"<[^>]+>", " ", match.group(1))
+    return [" ".join(htmllib.unescape(line).split()) for line in text.split("\n") if line.strip()]
+
+
+def test_the_filter_soort_counts_wob_decisions_apart_from_woo_decisions():
+    from publish import pages
+
+    bodies: dict[str, str] = {}
+    views = [_view(1), _view(2, law="Wob"), _view(3, "kamerstuk", law=None)]
+    generator = pages.Generator(pages.SiteText("Woo", "Testorganisatie"), views, sink=lambda p: bodies.update({p.url: p.body}))
+    generator._listings()
+    listing = bodies["besluiten/"]
+    soort = " ".join(_facet(listing, "Soort"))
+    # Before: 'Woo-besluiten (2)', counting the decision under the Wob.
+    assert "Woo-besluiten (1)" in soort and "Wob-besluiten (1)" in soort and "Kamerbrieven (1)" in soort, soort
+    assert "Woo-besluiten (2)" not in soort
+    assert "besluiten/soort/wob-besluiten/" in bodies and "besluiten/soort/woo-besluiten/" in bodies
+    assert "Publicatie 2" in bodies["besluiten/soort/wob-besluiten/"]
+    assert "Publicatie 2" not in bodies["besluiten/soort/woo-besluiten/"]
+    # The outcome counts both: its title says so, and so do the titles of its pages.
+    assert "Uitkomst (Woo- en Wob-besluiten)" in listing
+    assert "Woo- en Wob-besluiten met uitkomst: Openbaar" in bodies["besluiten/uitkomst/openbaar/"]
+    # Without a Wob decision the outcome stays 'Woo-besluiten'.
+    bodies.clear()
+    views = [_view(1), _view(3, "kamerstuk", law=None)]
+    pages.Generator(pages.SiteText("Woo", "Testorganisatie"), views, sink=lambda p: bodies.update({p.url: p.body}))._listings()
+    assert "Uitkomst (Woo-besluiten)" in bodies["besluiten/"] and "Wob" not in bodies["besluiten/"]
