@@ -21,6 +21,7 @@ from publish.approval import Trust
 from publish.cache import Cache
 from publish.evaluate import evaluate
 from publish.pdfs import PdfInspector
+
 from support import DEMO_SIGNERS, PackageMaker, approve, run_cli
 
 GOOD_ROWS = [
@@ -242,3 +243,104 @@ def test_the_filter_soort_counts_wob_decisions_apart_from_woo_decisions():
     views = [_view(1), _view(3, "kamerstuk", law=None)]
     pages.Generator(pages.SiteText("Woo", "Testorganisatie"), views, sink=lambda p: bodies.update({p.url: p.body}))._listings()
     assert "Uitkomst (Woo-besluiten)" in bodies["besluiten/"] and "Wob" not in bodies["besluiten/"]
+
+
+# -- every key of the build report is documented -------------------------------------------------------------------
+
+REPORT_LISTS = {"published", "refused", "embargoed", "withdrawn", "withdrawn_documents", "kept", "offline", "warnings"}
+REPORT_MAPS = {"counters": "tellers", "site": "site", "timings": "timings"}
+
+
+def _dict_keys(node) -> set[str]:
+    import ast
+
+    return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+
+
+def _is_report(node, names) -> bool:
+    import ast
+
+    return (
+        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "report" and node.attr in names
+    )
+
+
+def _report_keys_in_code() -> set[str]:
+    """Every key the build report can hold, read from the code that fills it (publish/build.py, and fate.vanished for
+    warnings), in the notation of docs/beheer.md: the keys of ``BuildReport.to_json``; of each dict put in one of its
+    lists (``report.published.append({...})``, or a dict named first and appended, with its ``item["k"] = ...``); the
+    names written into its maps (``report.counters[...]``, ``counters.update(k=...)``, ``report.site`` and the
+    ``stats`` it is handed, ``report.timings`` and ``_lap``'s phases); and the fields of a problem."""
+    import ast
+    import dataclasses
+
+    from publish.problems import Problem
+
+    from support import ROOT
+
+    keys = {f"problems[].{f.name}" for f in dataclasses.fields(Problem)}
+    tree = ast.parse((ROOT / "publish/build.py").read_text(encoding="utf-8"))
+    report_class = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "BuildReport")
+    to_json = next(n for n in report_class.body if isinstance(n, ast.FunctionDef) and n.name == "to_json")
+    keys |= _dict_keys(next(n for n in ast.walk(to_json) if isinstance(n, ast.Dict)))
+    for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+        named = {
+            t.id: n.value
+            for n in ast.walk(fn)
+            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Dict)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
+        stored = [n for n in ast.walk(fn) if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)]
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "append" and _is_report(func.value, REPORT_LISTS):
+                arg, found = node.args[0], set()
+                if isinstance(arg, ast.Dict):
+                    found = _dict_keys(arg)
+                elif isinstance(arg, ast.Name) and arg.id in named:
+                    found = _dict_keys(named[arg.id]) | {
+                        s.slice.value
+                        for s in stored
+                        if isinstance(s.value, ast.Name) and s.value.id == arg.id and isinstance(s.slice, ast.Constant)
+                    }
+                keys |= {f"{func.value.attr}[].{k}" for k in found}
+            elif isinstance(func, ast.Attribute) and func.attr == "update" and _is_report(func.value, REPORT_MAPS):
+                keys |= {f"{REPORT_MAPS[func.value.attr]}.{k.arg}" for k in node.keywords}
+            elif isinstance(func, ast.Name) and func.id == "_lap":
+                keys.add(f"timings.{node.args[1].value}")
+            elif isinstance(func, ast.Name) and func.id == "count" and fn.name == "_downloads":
+                keys.add(f"site.{node.args[0].value}")  # _downloads counts into the report's ``site`` it is handed
+        for s in stored:
+            if not isinstance(s.slice, ast.Constant):
+                continue
+            if _is_report(s.value, REPORT_MAPS):
+                keys.add(f"{REPORT_MAPS[s.value.attr]}.{s.slice.value}")
+            elif isinstance(s.value, ast.Name) and s.value.id == "stats":  # report.site, handed to the site's steps
+                keys.add(f"site.{s.slice.value}")
+    fate = ast.parse((ROOT / "publish/fate.py").read_text(encoding="utf-8"))
+    vanished = next(n for n in ast.walk(fate) if isinstance(n, ast.FunctionDef) and n.name == "vanished")
+    appended = [
+        n.args[0]
+        for n in ast.walk(vanished)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append" and n.args
+    ]
+    keys |= {f"warnings[].{k}" for n in appended if isinstance(n, ast.Dict) for k in _dict_keys(n)}
+    return keys
+
+
+def test_every_key_of_the_build_report_is_documented():
+    from publish.build import BuildReport
+
+    from support import documented_report_keys
+
+    code, documented = _report_keys_in_code(), documented_report_keys()
+    # The extraction finds what it should (a sample of every kind of place a key is written).
+    assert {"status", "published[].inventory_rows", "refused[].online", "withdrawn_documents[].document"} <= code
+    assert {"tellers.pakketten_gevalideerd", "site.downloads_gemaakt", "site.paginas_gerenderd", "timings.totaal"} <= code
+    assert {"timings.zoekindex", "problems[].fix", "warnings[].severity"} <= code
+    assert set(BuildReport().to_json()) <= code
+    assert sorted(code - documented) == [], "keys of the report missing in docs/beheer.md ('Het rapport van de build')"
+    assert sorted(documented - code) == [], "keys documented in docs/beheer.md that the report never holds"

@@ -8,7 +8,17 @@ import zipfile
 
 import pytest
 
-from support import DEMO_KEY, all_text, approve, build_args, diwoo_parts, diwoo_text, read_open_data
+from support import (
+    DEMO_KEY,
+    all_text,
+    approve,
+    build_args,
+    diwoo_parts,
+    diwoo_text,
+    documented_report_keys,
+    read_open_data,
+    report_key_paths,
+)
 
 pytestmark = pytest.mark.slow  # every test here builds a whole site
 
@@ -46,6 +56,7 @@ def test_withdrawing_a_document_removes_it_everywhere(cli, make_package, decisio
     assert ", 0 onder embargo, 0 publicaties en 1 document ingetrokken; " in result.stdout, result.stdout
     assert "INGETROKKEN  document 2 van pakket (2024-0001) per 2024-06-01" in result.stdout
     written = json.loads(report.read_text(encoding="utf-8"))
+    assert report_key_paths(written) <= documented_report_keys()  # every key in it is documented (docs/beheer.md)
     assert written["withdrawn"] == [] and [p["package"] for p in written["published"]] == ["pakket"]
     assert written["withdrawn_documents"] == [
         {

@@ -406,3 +406,30 @@ def xlsx_inventory_package(make_package, change, *rewrites):
         write_pdf(pkg / f"documenten/{n}.pdf", [f"Document {n}"])
     decision, found = load_package(pkg)
     return decision, [p for p in found if p.is_error]
+
+
+def documented_report_keys() -> set[str]:
+    """The keys of the build report that docs/beheer.md documents, in the notation of its table ('status',
+    'published[].url', 'tellers.pakketten_gevalideerd'): the first column of the table under 'Het rapport van de build'."""
+    import re
+
+    text = (ROOT / "docs" / "beheer.md").read_text(encoding="utf-8")
+    section = text.split("## Het rapport van de build (`--report`)", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([^`]+)` \|", section, re.M))
+
+
+def report_key_paths(report: dict) -> set[str]:
+    """Every key of a written report, in the notation of ``documented_report_keys`` (a problem in refused, kept or
+    offline as 'problems[].code')."""
+    keys: set[str] = set()
+    for key, value in report.items():
+        keys.add(key)
+        if isinstance(value, dict):
+            keys |= {f"{key}.{k}" for k in value}
+        elif isinstance(value, list):
+            for item in value:
+                for k, v in item.items():
+                    keys.add(f"{key}[].{k}")
+                    if k == "problems":
+                        keys |= {f"problems[].{pk}" for p in v for pk in p}
+    return keys
