@@ -284,7 +284,10 @@ def test_formulas_in_a_whole_column_are_one_finding(make_package):
 
     _, errors = _package(make_package, lambda ws: None, after=column)
     assert [(p.code, p.location) for p in errors] == [
-        ("inventaris.formule", "rij 2-4, kolom 'Beoordeling' (cellen D2 en verder)")
+        ("inventaris.formule", "rij 2-4, kolom 'Beoordeling' (cellen D2 en verder)"),
+        # New-user round 12: the rows of a refused workbook are checked in the same run, as the site would read them:
+        # row 4 now says 'Openbaar' (the formula's stored value) and has no PDF.
+        ("inventaris.bestand_ontbreekt", "rij 4, kolom 'Bestand'"),
     ]
 
 
