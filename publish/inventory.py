@@ -254,8 +254,8 @@ def _read_csv(path: Path, relpath: str, problems: Problems, limits: InventoryLim
     found = Problems(problems.package)
     table = _from_sheets([(None, rows())], relpath, found, limits)
     if broken:
-        exc = broken[0]
-        problems.error(relpath, exc.location, exc.message, exc.fix, exc.code)
+        stop = broken[0]
+        problems.error(relpath, stop.location, stop.message, stop.fix, stop.code)
         if table is None:
             return None  # broken above or in the header: nothing to say about a header that may follow
         table.stopped_at = read[0] + 1

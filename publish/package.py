@@ -17,7 +17,7 @@ import yaml
 from . import grounds as grounds_catalogue
 from .dates import impossible_date, iso_fix, parse_iso, parse_loose
 from .history import HISTORY_FILE
-from .inventory import InventoryLimits, address_clashes, cell_text, read_table
+from .inventory import InventoryLimits, RawTable, address_clashes, cell_text, read_table
 from .invisible import describe_all, invisible
 from .limits import DEFAULT_LIMITS, LIMIT_FIX, LIMIT_RAISE, Limits, check_inventory_file, dutch_number
 from .model import ASSESSMENTS, Annex, Decision, FileRef, InventoryRow
@@ -103,7 +103,9 @@ class _Loader:
         self.encoding_twins: dict[str, str] = {}  # file in the folder -> the name referring to it, encoded otherwise
         self.schema: Schema | None = None  # the schema of the package's type, once known
         self.inventory_read = False
-        self.inventory_partial = None  # a refused inventory whose rows were read and checked (inventory.RawTable)
+        self.inventory_partial: RawTable | None = (
+            None  # a refused inventory whose rows were read and checked (inventory.RawTable)
+        )
         self.suspended_files: list[str] = []  # files of suspended rows: in the package, never read or published
         # What could be read of a package that is refused anyway, so check reports every problem in one run.
         self.pdfs: list[FileRef] = []  # every PDF referenced as letter, annex or document
