@@ -376,7 +376,7 @@ def _say_cross_package(single: Path, others: int) -> None:
     if others:
         click.echo(
             f"Over de pakketten heen ({CROSS_PACKAGE}) is dit pakket vergeleken met "
-            f"{'het andere pakket' if others == 1 else 'de ' + count(others, 'ander pakket', 'andere pakketten')} in {where}/. Wat de map als geheel betreft (zoals een "
+            f"{count(others, 'pakket', 'pakketten')} in {where}/. Wat de map als geheel betreft (zoals een "
             "verdwenen pakketmap), meldt alleen 'woo-publish check' zonder pakket."
         )
         return

@@ -155,7 +155,7 @@ def test_check_of_one_package_says_what_it_was_compared_with(tmp_path):
     result = run_cli("check", str(one), "--cache", str(tmp_path / "cache"), "--vandaag", "2024-06-01")
     assert (
         "Over de pakketten heen (een dubbel kenmerk of webadres, een bestand van een ingetrokken besluit) is dit pakket "
-        f"vergeleken met de 2 andere pakketten in {decisions.resolve()}/."
+        f"vergeleken met 2 pakketten in {decisions.resolve()}/."
     ) in result.stdout, result.stdout
     assert result.stdout.rstrip().endswith(
         "Het pakket wordt niet gepubliceerd zoals het is. Los de problemen hierboven op en controleer opnieuw."
