@@ -79,7 +79,7 @@ DEMO_PAGES = {
     "besluiten/jaar/2024/index.html",
     "besluiten/jaar/2022/index.html",
     "besluiten/jaar/2025/index.html",
-    *(f"besluiten/soort/{s}/index.html" for s in ("kamerbrieven", "kamervragen", "woo-besluiten")),
+    *(f"besluiten/soort/{s}/index.html" for s in ("kamerbrieven", "kamervragen", "wob-besluiten", "woo-besluiten")),
     "besluiten/organisatie/kiesraad/index.html",
     "besluiten/organisatie/ministerie-van-binnenlandse-zaken-en-koninkrijksrelaties/index.html",
     "besluiten/uitkomst/deels-openbaar/index.html",
