@@ -14,9 +14,8 @@
   // order, once the first results are in the page (or at once without a query, or after 3 s whatever happens).
   var themeLoaded = false;
   // JavaScript runs: the header's search box may show (woo.css hides it under .no-js; the held-back theme
-  // removes no-js as well). Done with the first results (or the status without results): changing the
-  // class of <html> restyles the whole page, which on a slow phone took about 40 ms that the query's
-  // responses waited behind when it was done at the start.
+  // removes no-js as well). Done once the first results are painted (or the status without results):
+  // changing the class of <html> restyles the whole page, work that the query's responses would wait behind.
   function showHeaderSearch() { document.documentElement.classList.remove("no-js"); }
   function loadTheme() {
     showHeaderSearch();
@@ -322,8 +321,8 @@
   load("meta.json").then(function (meta) {
     mark("woo-search:meta");
     var row = decode(meta), count = meta.aantal;
-    var idIndex = {};
-    meta.id.forEach(function (id, n) { idIndex[id] = n; });
+    var idIndex = new Map();  // stable id -> position (10,000 keys: a Map is made faster than an object's properties)
+    meta.id.forEach(function (id, n) { idIndex.set(id, n); });
     function facetValues(key, row) {
       if (key === "jaar") return [String(row[0])];
       if (key === "organisatie") return [meta.organisaties[row[1]]];
@@ -343,11 +342,11 @@
       ]).then(function (found) {
         var hit = {}, docs = {};
         found[0].forEach(function (r) {
-          var n = idIndex[r.ref];
+          var n = idIndex.get(r.ref);
           if (n !== undefined) hit[n] = (hit[n] || 0) + r.score;
         });
         found[1].forEach(function (r) {
-          var parts = r.ref.split("/"), n = idIndex[parts[0]];  // id/file/page/date (base 36 days, or empty)
+          var parts = r.ref.split("/"), n = idIndex.get(parts[0]);  // id/file/page/date (base 36 days, or empty)
           if (n === undefined) return;
           hit[n] = (hit[n] || 0) + r.score / 4;
           var key = n + "/" + parts[1], page = +parts[2];
@@ -370,13 +369,13 @@
         var years = {};
         for (var k = 0; k < count; k++) if (String(row(k)[0]) === code) years[k] = 1;
         jobs.push(searchShard("b", meta, code).then(function (found) {
-          found.forEach(function (r) { if (r.ref in idIndex) years[idIndex[r.ref]] = 5; });
+          found.forEach(function (r) { if (idIndex.has(r.ref)) years[idIndex.get(r.ref)] = 5; });
           return { hit: years, docs: null };
         }));
       } else {
         jobs.push(searchShard("b", meta, code).then(function (found) {
           var hit = {};
-          found.forEach(function (r) { if (r.ref in idIndex) hit[idIndex[r.ref]] = 5 + r.score; });
+          found.forEach(function (r) { if (idIndex.has(r.ref)) hit[idIndex.get(r.ref)] = 5 + r.score; });
           return { hit: hit, docs: null };
         }));
       }
