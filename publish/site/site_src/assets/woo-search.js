@@ -13,7 +13,12 @@
   // type="text/x-woo-later", which the browser does not run) so that their main-thread work does not delay the first results; loaded here, in
   // order, once the first results are in the page (or at once without a query, or after 3 s whatever happens).
   var themeLoaded = false;
+  // JavaScript runs: the header's search box may show (woo.css hides it under .no-js; the held-back theme
+  // removes no-js as well). Done once the first results are painted (or the status without results):
+  // changing the class of <html> restyles the whole page, work that the query's responses would wait behind.
+  function showHeaderSearch() { document.documentElement.classList.remove("no-js"); }
   function loadTheme() {
+    showHeaderSearch();
     if (themeLoaded) return;
     // The held-back script tags come after this script: while the page is still being parsed they may not
     // exist yet (a busy phone can run the first frame before that), so wait for the parse to finish.
@@ -49,48 +54,50 @@
       document.body.appendChild(s);
     })(0);
   }
-  function loadThemeSoon() {  // after the browser has painted the results
-    if (window.requestAnimationFrame) requestAnimationFrame(function () { setTimeout(loadTheme, 0); });
-    else setTimeout(loadTheme, 0);
+  function afterPaint(f) {  // once the browser has painted what is in the page now
+    if (window.requestAnimationFrame) requestAnimationFrame(function () { setTimeout(f, 0); });
+    else setTimeout(f, 0);
   }
+  function loadThemeSoon() { afterPaint(loadTheme); }
   setTimeout(loadTheme, 3000);
   var root = document.getElementById("woo-search");
-  // JavaScript runs: the header's search box may show (woo.css hides it under .no-js) before the held-back theme removes no-js.
-  document.documentElement.classList.remove("no-js");
   if (!root || !window.lunr || !window.lunr.wooStem) { loadTheme(); return; }
-  var form = document.querySelector(".woo-search-form");
-  if (form) form.hidden = false;  // hidden in the HTML: without JavaScript the page shows how to browse instead
   // For benchmarks/search_scale.py: when this script starts handling the query (its "query latency" runs from here).
   if (window.performance && performance.mark) performance.mark("search:start");
   var base = root.getAttribute("data-index");
+  var params = new URLSearchParams(window.location.search);
+  var query = (params.get("q") || "").trim();
+  var FORMAT = 7;  // the index format this script reads (publish/search.py's INDEX_VERSION)
+  var cache = {};
+  var stems = new Map();  // stem(): every word once (the query's, and highlighting every word of every result shown)
+  // Format 7: the shard counts are already here (index/zoek-shards.js, run before this script): the query's
+  // shards are requested first thing, before anything else this script or the page does. The search itself
+  // uses meta.json's counts: if the two differ (an index replaced between the two requests), it loads the
+  // files meta.json names.
+  var early = window.wooSearchShards;
+  var prefetched = !!(query && early && early.versie === FORMAT && Array.isArray(early.shards) && Array.isArray(early.codes));
+  if (prefetched) prefetch(early);
+  // meta.json (the search page preloads it) names the number of index shards in its first bytes: without
+  // zoek-shards.js the shards of the query's terms are requested from there, while the rest still arrives.
+  // With the counts from zoek-shards.js meta.json is read whole (one parse, no script task per chunk of it).
+  if (query && !prefetched) loadMeta().then(prefetch, function () {});
+  else load("meta.json");
+  var form = document.querySelector(".woo-search-form");
+  if (form) form.hidden = false;  // hidden in the HTML: without JavaScript the page shows how to browse instead
   var siteRoot = root.getAttribute("data-root");
   var status = document.getElementById("woo-search-status");
   var list = document.getElementById("woo-search-results");
   var facetBox = document.getElementById("woo-search-facets");
   var input = document.getElementById("woo-q");
   var sortSelect = document.getElementById("woo-sort");
-  var params = new URLSearchParams(window.location.search);
-  var query = (params.get("q") || "").trim();
   var sort = params.get("sorteer") || "relevantie";
   var FACETS = [["soort", "Soort"], ["jaar", "Jaar"], ["organisatie", "Organisatie"], ["uitkomst", "Uitkomst"], ["grond", "Weigeringsgrond"], ["onderwerp", "Onderwerp"]];
   var PAGE = 10;
-  var FORMAT = 7;  // the index format this script reads (publish/search.py's INDEX_VERSION)
   var FIRST_DOCS = 3, MORE_DOCS = 20;  // documents shown under a decision at first, and per click
-  var cache = {};
-  var stems = new Map();  // stem(): every word once (the query's, and highlighting every word of every result shown)
   var capped = Object.create(null);  // terms whose postings were cut (listed in their shard); no prototype: a word "constructor" is not one
-  // meta.json (the search page preloads it) names the number of index shards in its first bytes: the
-  // shards of the query's terms are requested from there, while the rest of meta.json still arrives.
-  var shardCounts = loadMeta();
   input.value = query;
-  if (!query) loadThemeSoon();
+  if (!query) { showHeaderSearch(); loadThemeSoon(); }
   if (sortSelect) sortSelect.value = sort;
-  // Format 7: the counts are already here (index/zoek-shards.js, run before this script): the shards are
-  // requested now, before the page's first layout. The search itself uses meta.json's counts: if the two
-  // differ (an index replaced between the two requests), it loads the files meta.json names.
-  var early = window.wooSearchShards;
-  if (query && early && early.versie === FORMAT && Array.isArray(early.shards) && Array.isArray(early.codes)) prefetch(early);
-  else if (query) shardCounts.then(prefetch, function () {});
 
   function load(name) {
     if (!cache[name]) {
@@ -252,7 +259,12 @@
   }
   // One collator for every facet value: a.localeCompare(b, "nl") makes one per call (the same order), which on a
   // slow phone took most of the 200 ms that counting and sorting the facets of a one-word query took.
-  var dutchOrder = window.Intl && Intl.Collator ? new Intl.Collator("nl").compare : function (a, b) { return a.localeCompare(b, "nl"); };
+  // Made when the facets are first sorted, after the first result: making a collator took a slow phone 15 to 75 ms.
+  var collator = null;
+  function dutchOrder(a, b) {
+    if (!collator) collator = window.Intl && Intl.Collator ? new Intl.Collator("nl").compare : function (x, y) { return x.localeCompare(y, "nl"); };
+    return collator(a, b);
+  }
   function url(changes) {
     var p = new URLSearchParams(window.location.search);
     Object.keys(changes).forEach(function (k) {
@@ -309,8 +321,8 @@
   load("meta.json").then(function (meta) {
     mark("woo-search:meta");
     var row = decode(meta), count = meta.aantal;
-    var idIndex = {};
-    meta.id.forEach(function (id, n) { idIndex[id] = n; });
+    var idIndex = new Map();  // stable id -> position (10,000 keys: a Map is made faster than an object's properties)
+    meta.id.forEach(function (id, n) { idIndex.set(id, n); });
     function facetValues(key, row) {
       if (key === "jaar") return [String(row[0])];
       if (key === "organisatie") return [meta.organisaties[row[1]]];
@@ -330,11 +342,11 @@
       ]).then(function (found) {
         var hit = {}, docs = {};
         found[0].forEach(function (r) {
-          var n = idIndex[r.ref];
+          var n = idIndex.get(r.ref);
           if (n !== undefined) hit[n] = (hit[n] || 0) + r.score;
         });
         found[1].forEach(function (r) {
-          var parts = r.ref.split("/"), n = idIndex[parts[0]];  // id/file/page/date (base 36 days, or empty)
+          var parts = r.ref.split("/"), n = idIndex.get(parts[0]);  // id/file/page/date (base 36 days, or empty)
           if (n === undefined) return;
           hit[n] = (hit[n] || 0) + r.score / 4;
           var key = n + "/" + parts[1], page = +parts[2];
@@ -357,13 +369,13 @@
         var years = {};
         for (var k = 0; k < count; k++) if (String(row(k)[0]) === code) years[k] = 1;
         jobs.push(searchShard("b", meta, code).then(function (found) {
-          found.forEach(function (r) { if (r.ref in idIndex) years[idIndex[r.ref]] = 5; });
+          found.forEach(function (r) { if (idIndex.has(r.ref)) years[idIndex.get(r.ref)] = 5; });
           return { hit: years, docs: null };
         }));
       } else {
         jobs.push(searchShard("b", meta, code).then(function (found) {
           var hit = {};
-          found.forEach(function (r) { if (r.ref in idIndex) hit[idIndex[r.ref]] = 5 + r.score; });
+          found.forEach(function (r) { if (idIndex.has(r.ref)) hit[idIndex.get(r.ref)] = 5 + r.score; });
           return { hit: hit, docs: null };
         }));
       }
@@ -445,7 +457,7 @@
       });
     }
     // The date range (decision date) narrows the matches before facets are counted.
-    matches = matches.filter(function (m) {
+    if (fromDay !== null || toDay !== null) matches = matches.filter(function (m) {
       var day = row(m.n)[5];
       return (fromDay === null || day >= fromDay) && (toDay === null || day <= toDay);
     });
@@ -510,21 +522,31 @@
     function more() {
       var batch = results.slice(shownCount, shownCount + PAGE);
       shownCount += batch.length;
-      // Every result's files are requested at once, in the order shown; a result is shown as soon as its
-      // own files (and those of the results above it) are there, not after the slowest of the batch.
-      var waiting = batch.map(function (m) {
+      // The first result's files are requested first, by themselves; the others once the first result is in
+      // the page (requesting ten files took a slow phone tens of milliseconds, which the first file's response
+      // waited behind). A result is shown as soon as its own files (and those of the results above it) are
+      // there, not after the slowest of the batch.
+      function filesOf(m) {
         var names = [decisionName(meta, m.n)];
         m.docs.slice(0, FIRST_DOCS).forEach(function (d) {
           var name = documentsName(meta, m.n, d.f);
           if (names.indexOf(name) < 0) names.push(name);
         });
         return loadAll(names);
-      });
-      var shown = waiting.reduce(function (chain, files, i) {
-        return chain.then(function () { return files; }).then(function (f) {
+      }
+      var waiting = [], releaseRest;
+      var restRequested = new Promise(function (resolve) { releaseRest = resolve; });
+      function requestRest() {
+        for (var i = waiting.length; i < batch.length; i++) waiting.push(filesOf(batch[i]));
+        releaseRest();
+      }
+      if (batch.length) waiting.push(filesOf(batch[0]));
+      var shown = batch.reduce(function (chain, m, i) {
+        return chain.then(function () { return i ? restRequested.then(function () { return waiting[i]; }) : waiting[0]; }).then(function (f) {
           if (!window.wooSearchDone) mark("woo-search:display");
-          list.appendChild(item(f, batch[i]));
+          list.appendChild(item(f, m));
           window.wooSearchDone = window.wooSearchDone || performance.now();
+          if (i === 0) afterPaint(requestRest);
           afterFirst();
         });
       }, Promise.resolve());
@@ -618,9 +640,7 @@
     function afterFirst() {
       if (facetsShown) return;
       facetsShown = true;
-      var later = function () { showFacets(); loadTheme(); };
-      if (window.requestAnimationFrame) requestAnimationFrame(function () { setTimeout(later, 0); });
-      else setTimeout(later, 0);
+      afterPaint(function () { showFacets(); loadTheme(); });
     }
     more().catch(afterFirst);
   }
