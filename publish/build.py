@@ -728,7 +728,9 @@ def _write_site(
                 places = _withdrawn_places(withdrawn, today)
                 t0 = time.perf_counter()
                 fragments = Fragments(cache)
-                downloads = _downloads(site, views, names, work / "downloads", cache, reuse, hashes, report.site, fragments)
+                downloads = _downloads(
+                    site, views, names, work / "downloads", cache, reuse, hashes, report.site, fragments, staged
+                )
                 _lap(report, "site_downloads", t0)
                 shutil.rmtree(work / "generated", ignore_errors=True)
                 t0 = time.perf_counter()
@@ -1234,12 +1236,18 @@ def _downloads(
     hashes: dict[str, str] | None = None,
     stats: dict[str, int] | None = None,
     fragments=None,
+    staged: dict[str, list[str]] | None = None,
 ) -> dict[str, int]:
     """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data.
     Each file is written to ``target`` as soon as it is made (issue 19: nothing of the whole archive is
     held at once); returns their sizes by their place in the site. Issue 19, warm rebuilds: a file whose
     inputs did not change is linked from the live site (``reuse``) or, for the Excel inventory, taken
-    from the cache; the keys hold every input (the rows, the publication date, the PDFs' SHA-256)."""
+    from the cache; the keys hold every input (the rows, the publication date, the PDFs' SHA-256).
+
+    Warm12: a decision's inventory files (JSON, CSV, XLSX) are functions of its view, the site's base URL and the code
+    alone, so their record in the live site is keyed by the view's fingerprint (``DecisionSummary.view_print``, the key
+    of the page cache too) and the ZIP's by its documents' places (``staged``, from ``_stage_files``) and SHA-256: when
+    all of them link, no full view is made and nothing is rendered for the decision."""
     from .incremental import key_of
     from .opendata import atom_feed, inventory_csv, inventory_rows, inventory_xlsx, write_documents_zip
     from .pages import inventory_json
@@ -1251,8 +1259,8 @@ def _downloads(
     def count(name: str) -> None:
         stats[name] = stats.get(name, 0) + 1
 
-    def put(path: str, data: bytes) -> None:
-        key = "sha256:" + hashlib.sha256(data).hexdigest()
+    def put(path: str, data: bytes, key: str = "") -> None:
+        key = key or "sha256:" + hashlib.sha256(data).hexdigest()
         sizes[path] = len(data)
         if reuse is not None and reuse.link(path, key, target / path):
             return
@@ -1261,30 +1269,64 @@ def _downloads(
         if reuse is not None:
             reuse.record(path, key)
 
+    def linked(path: str, key: str) -> bool:
+        """Warm12: the live file at ``path`` linked when it was made from ``key`` (its size noted), without making it."""
+        if reuse is None or not key or not reuse.link(path, key, target / path):
+            return False
+        sizes[path] = os.stat(target / path).st_size
+        return True
+
     full = full_views(views)
     for item in views:
         with _for_package(names[item.decision.slug], "het maken van de downloads"):
-            v = full(item)  # issue 19: one full view at a time
-            published = v.decision.publication_date.isoformat()
-            if v.rows:
-                put(v.inventory_json_url, inventory_json(v).encode("utf-8"))
-                put(urls.inventory_csv(v.url), inventory_csv(v, site.base_url))
+            # Warm12: the inventory files keyed by the view's fingerprint (see above); "" (no fingerprint, no live
+            # site, full views given) keys them by their bytes as before.
+            made_from = getattr(item, "view_print", "") if reuse is not None and isinstance(item, DecisionSummary) else ""
+            url = item.url
+            inventory = [urls.inventory_json(url), urls.inventory_csv(url), urls.inventory_xlsx(url)]
+            by_view = {p: key_of("download-view", p, site.base_url, made_from) for p in inventory} if made_from else {}
+            placed = staged.get(item.decision.slug) if staged is not None and made_from else None
+            v = None
+            shown = inventory if item.document_count else []  # a decision with inventory rows has these files
+            # Every one checked before any is linked (a file linked and then made again would be linked twice).
+            if (
+                placed is not None
+                and reuse is not None
+                and all(reuse.linkable(p, by_view[p]) for p in shown)
+                and all(linked(p, by_view[p]) for p in shown)
+            ):
+                places = placed  # the decision's inventory files linked: no full view made for them
+            else:
+                v = full(item)  # issue 19: one full view at a time
+                places = [f.url for f in v.files]
+            if v is not None and v.rows:
+                published = v.decision.publication_date.isoformat()
+                put(v.inventory_json_url, inventory_json(v).encode("utf-8"), by_view.get(v.inventory_json_url, ""))
+                put(urls.inventory_csv(v.url), inventory_csv(v, site.base_url), by_view.get(urls.inventory_csv(v.url), ""))
                 path = urls.inventory_xlsx(v.url)
                 key = key_of("xlsx", published, inventory_rows(v, site.base_url)) if cache is not None else ""
                 stored = cache.get_blob("download", key) if cache is not None else None
                 if stored is not None:
                     count("downloads_uit_cache")
-                    put(path, stored[1])
+                    put(path, stored[1], by_view.get(path, ""))
                 else:
                     count("downloads_gemaakt")
                     data = inventory_xlsx(v, site.base_url)
                     if cache is not None:
                         cache.put_blob("download", key, data)
-                    put(path, data)
+                    put(path, data, by_view.get(path, ""))
                 if reuse is not None and key:
                     reuse.used_downloads.add(key)
-            path = urls.documents_zip(v.url)
-            files = sorted((f.url, hashes.get(f.url, "")) for f in v.files)
+                    if by_view:
+                        reuse.note(path, key)  # the XLSX's cache entry stays while the live file is linked by view
+            elif v is None and reuse is not None and item.document_count:
+                key = reuse.noted(urls.inventory_xlsx(url))
+                if key:
+                    reuse.used_downloads.add(key)
+                    reuse.note(urls.inventory_xlsx(url), key)
+            published = item.decision.publication_date.isoformat()
+            path = urls.documents_zip(url)
+            files = sorted((place, hashes.get(place, "")) for place in places)
             key = key_of("zip", published, files) if reuse is not None and all(h for _, h in files) else ""
             if reuse is not None and reuse.link(path, key, target / path):
                 count("downloads_hergebruikt")
@@ -1292,7 +1334,7 @@ def _downloads(
                 continue
             count("downloads_gemaakt")
             (target / path).parent.mkdir(parents=True, exist_ok=True)
-            write_documents_zip(v, target / path)
+            write_documents_zip(v if v is not None else full(item), target / path)
             sizes[path] = (target / path).stat().st_size
             if reuse is not None:
                 reuse.record(path, key)

@@ -253,6 +253,16 @@ class LiveReuse:
         if key:
             self._put("f/" + rel, key)
 
+    def note(self, rel: str, value: str) -> None:
+        """Warm12: a note about the file at ``rel`` kept for the next build (``noted``), beside its record: the cache
+        entry a file linked by another key was made from, so the prune keeps it while the file is linked."""
+        if value:
+            self._put("x/" + rel, value)
+
+    def noted(self, rel: str) -> str:
+        """The note the previous build kept about ``rel`` ("" when none)."""
+        return self.before.get("x/" + rel) or ""
+
     def forget(self, rel: str) -> None:
         if self._now is not None:
             try:

@@ -75,6 +75,8 @@ class Site:
                 moved.record(key[2:], json.loads(value)[0])
             elif key.startswith("c/"):
                 moved.clean_bodies_now.add(key[2:])
+            elif key.startswith("x/"):  # warm12: a note kept beside a file's record (the XLSX's cache entry)
+                moved.note(key[2:], value)
         moved.save()
         other.origin = self
         return other
@@ -580,3 +582,25 @@ def test_a_changed_entry_of_the_live_site_record_is_not_used(site):
     assert report.site["bestanden_hergebruikt"] > 0
     assert zip_path.stat().st_ino != zip_ino  # made again, not linked
     assert pdf.stat().st_ino == pdf_ino  # still linked from the live site
+
+
+def test_unchanged_inventory_files_linked_by_view_and_xlsx_entry_kept(site):
+    """Warm12: a decision's inventory files (JSON, CSV, XLSX) are linked from the live site by its view's fingerprint,
+    without the XLSX being read from the cache; the XLSX's cache entry is kept all the same, so a live file that was
+    touched is made again from it (and not by the spreadsheet library)."""
+    inventory = sorted(
+        p for p in site.out.rglob("*") if p.is_file() and p.name in ("inventaris.json", "inventaris.csv", "inventaris.xlsx")
+    )
+    assert len(inventory) == 9, inventory  # three decisions with an inventory
+    inodes = {p: p.stat().st_ino for p in inventory}
+    for _ in range(2):
+        report = site.warm(unchanged=True)
+        assert report.site.get("downloads_uit_cache", 0) == 0 and report.site.get("downloads_gemaakt", 0) == 0
+        assert {p: p.stat().st_ino for p in inventory} == inodes  # the very same files: nothing written
+    xlsx = next(p for p in inventory if p.name == "inventaris.xlsx")
+    data = xlsx.read_bytes()
+    xlsx.unlink()
+    xlsx.write_bytes(data)  # touched: no longer the file the last build recorded
+    report = site.warm(unchanged=True)
+    assert report.site.get("downloads_uit_cache", 0) == 1 and report.site.get("downloads_gemaakt", 0) == 0
+    assert xlsx.read_bytes() == data
