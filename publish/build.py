@@ -714,6 +714,7 @@ def _write_site(
                 t0 = time.perf_counter()
                 fragments = Fragments(cache)
                 downloads = _downloads(site, views, names, work / "downloads", cache, reuse, hashes, report.site, fragments)
+                del hashes  # issue 19 (mem12): a SHA-256 per PDF of the archive, only the downloads' keys read them
                 _lap(report, "site_downloads", t0)
                 shutil.rmtree(work / "generated", ignore_errors=True)
                 t0 = time.perf_counter()
@@ -743,6 +744,7 @@ def _write_site(
                         used_pages |= stream.used
                     t0 = time.perf_counter()
                     check = check_site(site, new_site, pages, static, packages, stream.clean if stream is not None else ())
+                    stream = None  # issue 19 (mem12): its keys are in used_pages; the pages it found clean are checked
                     _lap(report, "scriptcontrole", t0)
                 if check.unattributed:
                     report.error = (
@@ -774,12 +776,19 @@ def _write_site(
                 if streamed is not None:
                     streamed.materialise(opts.keep_sources)
             removal.start(sources, work / "generated")  # mkdocs and the checks are done with them
+            # Issue 19 (mem12): what the pages and the script check held per page and per decision is let go before the
+            # phases over the whole archive that follow (metadata, search index); the places of the staged PDFs and the
+            # downloads once they are moved into the site.
+            del pages, streamed
             t0 = time.perf_counter()
             _add_files(views, names, new_site, staged)
             _add_redirects(views, new_site, site.base_url)
+            staged.clear()
+            names.clear()
             for path in downloads:
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(work / "downloads" / path, new_site / path)
+            downloads.clear()
             _add_metadata_files(
                 site,
                 views,
