@@ -1099,7 +1099,7 @@ def _save_incremental(
     used_pages: KeySet | set[str],
     report: BuildReport,
     used_sources: KeySet | set[str] | None = None,
-    used_fragments: set[str] | None = None,
+    used_fragments: KeySet | set[str] | None = None,
 ) -> None:
     """After the swap: record the live site's reusable files and prune what this build did not use.
     The site is written by then: a failure here costs the next build time, never the site."""
