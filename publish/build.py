@@ -352,6 +352,7 @@ def _build_with(
         report.exit_code = EXIT_FAILURE
         return
     inspector = PdfInspector(cache, workers=opts.workers, limits=site.limits, scheduler=scheduler)
+    _compact_issued(inspector.cache)
     trust = Trust.from_site(site)
     if not site.unsigned and shutil.which("ssh-keygen") is None:
         from .signing import MISSING_SSH, MISSING_SSH_FIX
@@ -501,6 +502,19 @@ def _build_with(
                 "inventory_rows": _inventory_rows(r.decision),
             }
         )
+
+
+def _compact_issued(cache: Cache) -> None:
+    """Issue 19 (mem12): the keys of the page texts this process hands out for ``cache`` (``pdfs.CachedTexts._issued``,
+    one a PDF of the archive) held as 32 bytes each (``compact.IssuedKeys``) instead of a set of str. Put in place here,
+    not in pdfs.py: that file's text is part of the PDF code version (a change there has every PDF inspected again)."""
+    from .compact import IssuedKeys
+    from .pdfs import CachedTexts
+
+    root = str(cache.root)
+    issued = CachedTexts._issued.get(root)
+    if not isinstance(issued, IssuedKeys):
+        CachedTexts._issued[root] = IssuedKeys(issued or ())  # type: ignore[assignment]  # a set's add, iteration and |
 
 
 def _inventory_rows(d) -> int:
@@ -1526,7 +1540,7 @@ def _run_mkdocs(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from .streampages import PLUGIN_NAME, StreamPages, streamable
+    from .streampages import PLUGIN_NAME, StreamPages, forget_url_memos, streamable
 
     # Deterministic: mkdocs takes its build date from SOURCE_DATE_EPOCH; use the newest data date.
     newest = max((v.decision.publication_date for v in views), default=dt.date(2000, 1, 1))
@@ -1548,6 +1562,7 @@ def _run_mkdocs(
         mkdocs_build(config)
         return plugin
     finally:
+        forget_url_memos()
         logger.setLevel(level)
         if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
