@@ -357,6 +357,7 @@ def _build_with(
         report.exit_code = EXIT_FAILURE
         return
     inspector = PdfInspector(cache, workers=opts.workers, limits=site.limits, scheduler=scheduler)
+    _compact_issued(inspector.cache)
     trust = Trust.from_site(site)
     if not site.unsigned and shutil.which("ssh-keygen") is None:
         from .signing import MISSING_SSH, MISSING_SSH_FIX
@@ -516,6 +517,19 @@ def _build_with(
                     "reden": change.reason,
                 }
             )
+
+
+def _compact_issued(cache: Cache) -> None:
+    """Issue 19 (mem12): the keys of the page texts this process hands out for ``cache`` (``pdfs.CachedTexts._issued``,
+    one a PDF of the archive) held as 32 bytes each (``compact.IssuedKeys``) instead of a set of str. Put in place here,
+    not in pdfs.py: that file's text is part of the PDF code version (a change there has every PDF inspected again)."""
+    from .compact import IssuedKeys
+    from .pdfs import CachedTexts
+
+    root = str(cache.root)
+    issued = CachedTexts._issued.get(root)
+    if not isinstance(issued, IssuedKeys):
+        CachedTexts._issued[root] = IssuedKeys(issued or ())  # type: ignore[assignment]  # a set's add, iteration and |
 
 
 def _inventory_rows(d) -> int:
@@ -731,6 +745,7 @@ def _write_site(
                 downloads = _downloads(
                     site, views, names, work / "downloads", cache, reuse, hashes, report.site, fragments, staged
                 )
+                del hashes  # issue 19 (mem12): a SHA-256 per PDF of the archive, only the downloads' keys read them
                 _lap(report, "site_downloads", t0)
                 shutil.rmtree(work / "generated", ignore_errors=True)
                 t0 = time.perf_counter()
@@ -760,6 +775,7 @@ def _write_site(
                         used_pages |= stream.used
                     t0 = time.perf_counter()
                     check = check_site(site, new_site, pages, static, packages, stream.clean if stream is not None else ())
+                    stream = None  # issue 19 (mem12): its keys are in used_pages; the pages it found clean are checked
                     _lap(report, "scriptcontrole", t0)
                 if check.unattributed:
                     report.error = (
@@ -791,12 +807,19 @@ def _write_site(
                 if streamed is not None:
                     streamed.materialise(opts.keep_sources)
             removal.start(sources, work / "generated")  # mkdocs and the checks are done with them
+            # Issue 19 (mem12): what the pages and the script check held per page and per decision is let go before the
+            # phases over the whole archive that follow (metadata, search index); the places of the staged PDFs and the
+            # downloads once they are moved into the site.
+            del pages, streamed
             t0 = time.perf_counter()
             _add_files(views, names, new_site, staged)
             _add_redirects(views, new_site, site.base_url)
+            staged.clear()
+            names.clear()
             for path in downloads:
                 (new_site / path).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(work / "downloads" / path, new_site / path)
+            downloads.clear()
             _add_metadata_files(
                 site,
                 views,
@@ -1107,7 +1130,7 @@ def _save_incremental(
     used_pages: KeySet | set[str],
     report: BuildReport,
     used_sources: KeySet | set[str] | None = None,
-    used_fragments: set[str] | None = None,
+    used_fragments: KeySet | set[str] | None = None,
 ) -> None:
     """After the swap: record the live site's reusable files and prune what this build did not use.
     The site is written by then: a failure here costs the next build time, never the site."""
@@ -1574,7 +1597,7 @@ def _run_mkdocs(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    from .streampages import PLUGIN_NAME, StreamPages, streamable
+    from .streampages import PLUGIN_NAME, StreamPages, forget_url_memos, streamable
 
     # Deterministic: mkdocs takes its build date from SOURCE_DATE_EPOCH; use the newest data date.
     newest = max((v.decision.publication_date for v in views), default=dt.date(2000, 1, 1))
@@ -1596,6 +1619,7 @@ def _run_mkdocs(
         mkdocs_build(config)
         return plugin
     finally:
+        forget_url_memos()
         logger.setLevel(level)
         if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)

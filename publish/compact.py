@@ -315,3 +315,40 @@ class SpilledPages:
         self._order.close()
         self._data.close()
         return self
+
+
+class IssuedKeys:
+    """The inspection-cache keys handed out as ``pdfs.CachedTexts`` for one cache folder (``"<SHA-256>-v<code
+    version>"``, one a PDF of the archive), as ``CachedTexts._issued`` uses its set: ``add``, iteration, ``len`` and
+    ``|`` with a set (which gives a ``set``). Issue 19 (mem12): per code version a ``KeySet`` of the SHA-256, 32 bytes a
+    key instead of about 200 for a ``str`` in a ``set``; made unique whenever as many keys were added as it held (a PDF
+    is handed out again in each phase that makes its view). The build puts one in place for its cache (build.py)."""
+
+    __slots__ = ("_by_tail", "_until_unique")
+
+    def __init__(self, keys: Iterable[str] = ()):
+        self._by_tail: dict[str, KeySet] = {}
+        self._until_unique: dict[str, int] = {}
+        for key in keys:
+            self.add(key)
+
+    def add(self, key: str) -> None:
+        head, sep, tail = key.partition("-")
+        tail = sep + tail
+        keys = self._by_tail.get(tail)
+        if keys is None:
+            keys = self._by_tail[tail] = KeySet()
+        keys.add(head)
+        left = self._until_unique.get(tail, 1024) - 1
+        self._until_unique[tail] = max(1024, len(keys)) if left <= 0 else left  # ``len`` makes the KeySet unique
+
+    def __iter__(self) -> Iterator[str]:
+        for tail, keys in self._by_tail.items():
+            for head in keys:
+                yield head + tail
+
+    def __len__(self) -> int:
+        return sum(len(keys) for keys in self._by_tail.values())
+
+    def __or__(self, other: Iterable[str]) -> set[str]:
+        return {*self, *other}

@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from .cache import Cache
+from .compact import KeySet
 
 _CODE_HASH: str | None = None
 # The libraries whose version can change a page, a download or the theme (not every installed
@@ -146,7 +147,8 @@ class LiveReuse:
         self._broken = False
         self.linked = 0
         self.linked_bytes = 0
-        self.used_downloads: set[str] = set()  # cache keys of downloads this build used (the rest is pruned)
+        # Cache keys of downloads this build used (the rest is pruned); issue 19 (mem12): 32 bytes each (compact.KeySet).
+        self.used_downloads = KeySet()
         # SHA-256 of generated page bodies found without script markup (publish/scriptcheck.py GeneratedCheck).
         self.clean_bodies = _Prefixed(self.before, "c/")
         self.clean_bodies_now = _Prefixed(None, "c/", self)
@@ -178,7 +180,7 @@ class LiveReuse:
     def restart(self) -> None:
         """A new round of the build (after refusing a package the site is written again from scratch)."""
         self.linked, self.linked_bytes = 0, 0
-        self.used_downloads = set()
+        self.used_downloads = KeySet()
         if self._now is not None:
             try:
                 self._now.clear()

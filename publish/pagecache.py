@@ -243,8 +243,10 @@ class Fragments:
     the keys of this build (the rest is pruned); ``made`` and ``reused`` count."""
 
     def __init__(self, cache):
+        from .compact import KeySet
+
         self.cache = cache
-        self.used: set[str] = set()
+        self.used = KeySet()  # issue 19 (mem12): two keys a decision, 32 bytes each (compact.KeySet), not a set of str
         self.made = 0
         self.reused = 0
 

@@ -30,7 +30,7 @@ import base64
 import hashlib
 import os
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -402,19 +402,43 @@ def check_site(site, site_dir: Path, pages, static: dict[str, str], packages: di
     return check
 
 
-def _pages_in(site_dir: Path) -> list[str]:
+def _pages_in(site_dir: Path) -> Iterator[str]:
     """The pages of the built site (site-relative), as ``sorted(rglob)`` orders them with a decision's
-    document and inventory pages last; only their names are held, not a path object per file."""
-    found = []
-    for folder, _dirs, files in os.walk(site_dir):
-        base = os.path.relpath(folder, site_dir)
-        for name in files:
-            if name.lower().endswith(PAGE_SUFFIXES) and os.path.isfile(os.path.join(folder, name)):
-                found.append(name if base == "." else f"{base}/{name}".replace(os.sep, "/"))
-    # One string per key, not a list of parts (issue 19: hundreds of thousands of pages): a path with "/" replaced by
-    # NUL, which sorts below every character of a name, orders as its list of parts does.
-    found.sort(key=lambda rel: (_detail_page(rel), rel.replace("/", "\0")))
-    return found
+    document and inventory pages last. Issue 19 (mem12): given as they are found, not collected and sorted: a walk
+    that visits each folder's entries sorted by name gives them in the order of their lists of parts, and a second
+    walk gives the document and inventory pages (the folders ``document`` and ``inventaris`` below the top) after the
+    others. Only one folder's names are held at a time (not a string and a sort key per page of the archive)."""
+    yield from _walk_pages(os.fspath(site_dir), "", detail=False)
+    yield from _walk_pages(os.fspath(site_dir), "", detail=True)
+
+
+_DETAIL_FOLDERS = ("document", "inventaris")
+
+
+def _walk_pages(folder: str, base: str, detail: bool, inside: bool = False) -> Iterator[str]:
+    """The pages under ``folder`` (site-relative names under ``base``), in the order of their lists of parts: with
+    ``detail`` only those in a detail folder (``_detail_page``), else only the others. ``inside``: ``folder`` is in one.
+    As ``os.walk`` did: a link to a folder is not followed, a link to a file is a page when it points at a file."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(((e.name, e) for e in listing), key=lambda pair: pair[0])
+    except OSError:
+        return
+    for name, entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        rel = f"{base}/{name}" if base else name
+        if is_dir:
+            if entry.is_symlink():
+                continue
+            below = inside or (bool(base) and name in _DETAIL_FOLDERS)
+            if below and not detail and not inside:
+                continue  # every page below is a detail page: the second walk gives them
+            yield from _walk_pages(entry.path, rel, detail, below)
+        elif inside == detail and name.lower().endswith(PAGE_SUFFIXES) and os.path.isfile(entry.path):
+            yield rel
 
 
 class _SourceFinder:

@@ -82,6 +82,22 @@ def render_context(config, nav, files) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+URL_MEMO_PAGES = 2000  # the streamed pages after which mkdocs' memos of URLs are emptied (``forget_url_memos``)
+
+
+def forget_url_memos() -> None:
+    """Empty mkdocs' memos of normalised URLs (``mkdocs.utils._norm_parts`` and ``_get_norm_url``: ``lru_cache`` without
+    a limit, so an entry for every URL a page linked to or was written at; issue 19, mem12: about 10 KB a decision, held
+    until the process ends). They only save recomputing a path's parts: pages come out the same. A mkdocs without them
+    is left as it is."""
+    import mkdocs.utils
+
+    for name in ("_norm_parts", "_get_norm_url"):
+        clear = getattr(getattr(mkdocs.utils, name, None), "cache_clear", None)
+        if clear is not None:
+            clear()
+
+
 class StreamPages(BasePlugin):
     """Renders the pages of ``sources`` (their places and Markdown, in order; compact.SpilledPages) after mkdocs' own
     pages.
@@ -119,7 +135,9 @@ class StreamPages(BasePlugin):
         assert self.files is not None and self.nav is not None and self.env is not None
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
         context = render_context(config, self.nav, self.files) if self.cache is not None else ""
-        for source, markdown in self.sources:
+        for number, (source, markdown) in enumerate(self.sources, start=1):
+            if number % URL_MEMO_PAGES == 0:
+                forget_url_memos()
             file = File(source, str(self.folder), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.INCLUDED)
             key = ""
             if self.cache is not None:

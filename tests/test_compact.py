@@ -148,3 +148,48 @@ def test_spilled_pages_come_back_in_order_a_place_given_twice_once_with_its_last
     loose = {p.relative_to(tmp_path / "los").as_posix(): p.read_bytes() for p in (tmp_path / "los").rglob("*") if p.is_file()}
     assert written == loose == dict(expected)
     assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == ["bronnen.bin", "volgorde.txt"]
+
+
+def test_issued_keys_answer_as_the_set_of_handed_out_keys_did():
+    """Issue 19 (mem12): ``compact.IssuedKeys`` in place of ``CachedTexts._issued``'s set: the same keys, duplicates
+    once (the build hands a PDF out again in every phase that makes its view), any other form of key kept as it is."""
+    from publish.compact import IssuedKeys
+
+    keys = [f"{_key(n)}-v1a2b3c4d5e6f" for n in range(3000)] + [f"{_key(n)}-v0000000000aa" for n in range(5)]
+    odd = ["kort", "geen-sha-v1", f"{_key(1).upper()}-v1a2b3c4d5e6f", _key(7)]
+    issued = IssuedKeys(odd)
+    for _ in range(3):
+        for k in keys:
+            issued.add(k)
+    assert set(issued) == set(keys) | set(odd)
+    assert len(issued) == len(set(keys) | set(odd))
+    assert issued | {"extra"} == set(keys) | set(odd) | {"extra"}
+    held = sum(len(ks._raw) for ks in issued._by_tail.values())
+    assert held <= 2 * 32 * len(keys)  # made unique as it grows: not 32 bytes for every time a key was handed out
+
+
+def test_a_damaged_text_entry_still_has_every_issued_key_checked(tmp_path: Path):
+    """``CachedTexts._forget_unusable`` with the build's ``IssuedKeys`` in place (build._compact_issued): an unusable
+    entry makes every handed-out key be checked, and the unusable ones are forgotten, the usable ones kept."""
+    import pytest
+
+    from publish.build import _compact_issued
+    from publish.cachestore import CacheEntryGone
+    from publish.compact import IssuedKeys
+    from publish.pdfs import CachedTexts
+
+    cache = Cache(tmp_path / "cache")
+    _compact_issued(cache)
+    assert isinstance(CachedTexts._issued[str(cache.root)], IssuedKeys)
+    good, bad, gone = (f"{_key(n)}-v1" for n in range(3))
+    cache.put_json("pdf", good, {"texts": ["een"]})
+    cache.put_json("pdf", bad, {"texts": "geen lijst"})
+    cache.put_json("pdf", gone, {"texts": ["weg"]})
+    texts = [CachedTexts(cache, key, 1, True) for key in (good, bad, gone)]
+    assert list(texts[0]) == ["een"]
+    cache.forget("pdf", gone, ".json")
+    with pytest.raises(CacheEntryGone):
+        list(texts[2])
+    assert cache.has("pdf", good, ".json")
+    assert not cache.has("pdf", bad, ".json")
+    assert str(cache.root) not in CachedTexts._issued

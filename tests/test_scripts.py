@@ -571,3 +571,59 @@ def test_markup_in_the_content_that_no_package_holds_stops_the_build_instead(two
     assert report.exit_code == EXIT_FAILURE and not report.written and report.refused == []
     assert "besluit/2024-0001/index.html" in report.error
     assert 'een event-handler-attribuut onmouseover="track()" op <div>' in report.error
+
+
+def test_pages_of_the_built_site_come_in_the_order_of_a_sorted_list(tmp_path):
+    """Issue 19 (mem12): ``scriptcheck._pages_in`` walks the site in order instead of listing and sorting every page;
+    the order is that of ``sorted`` over each page's list of parts, a decision's document and inventory pages (the
+    folders ``document`` and ``inventaris`` below the top) after all others; links to folders are not followed, a link
+    to a file is a page, a broken link is not."""
+    import os
+
+    from publish.scriptcheck import PAGE_SUFFIXES, _detail_page, _pages_in
+
+    site = tmp_path / "site"
+    for rel in [
+        "index.html", "a.html", "a/index.html", "a b/x.htm", "a-b/y.svg", "ab/z.xhtml", "Z.HTML", "é.html", "notes.txt",
+        "document/index.html", "inventaris/1.html", "besluiten/w-1/index.html", "besluiten/w-1/document/2/index.html",
+        "besluiten/w-1/document/10/index.html", "besluiten/w-1/inventaris/index.html", "besluiten/w-1.html",
+        "besluiten/w-10/index.html", "besluiten/w-10/document/1/index.html", "x/documenten/index.html",
+    ]:  # fmt: skip
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("<p>x</p>", encoding="utf-8")
+    (site / "link.html").symlink_to(site / "a.html")
+    (site / "broken.html").symlink_to(site / "nergens")
+    (site / "map-link").symlink_to(site / "a")
+    expected = sorted(
+        (
+            os.path.relpath(os.path.join(folder, name), site)
+            for folder, _dirs, files in os.walk(site)
+            for name in files
+            if name.lower().endswith(PAGE_SUFFIXES) and os.path.isfile(os.path.join(folder, name))
+        ),
+        key=lambda rel: (_detail_page(rel), rel.split("/")),
+    )
+    found = list(_pages_in(site))
+    assert found == expected
+    assert found[-4:] == [
+        "besluiten/w-1/document/10/index.html",
+        "besluiten/w-1/document/2/index.html",
+        "besluiten/w-1/inventaris/index.html",
+        "besluiten/w-10/document/1/index.html",
+    ]
+    assert "document/index.html" in found[:-4] and "broken.html" not in found and "link.html" in found
+
+
+def test_mkdocs_memos_of_urls_are_emptied():
+    """Issue 19 (mem12): mkdocs' unbounded memos of normalised URLs (an entry per URL of the site) are emptied by
+    ``streampages.forget_url_memos`` (after mkdocs, and every ``URL_MEMO_PAGES`` streamed pages); the answers stay."""
+    import mkdocs.utils
+
+    from publish.streampages import forget_url_memos
+
+    before = mkdocs.utils.get_relative_url("besluiten/w-1/document/2/", "besluiten/w-1/")
+    assert mkdocs.utils._norm_parts.cache_info().currsize > 0
+    forget_url_memos()
+    assert mkdocs.utils._norm_parts.cache_info().currsize == 0
+    assert mkdocs.utils._get_norm_url.cache_info().currsize == 0
+    assert mkdocs.utils.get_relative_url("besluiten/w-1/document/2/", "besluiten/w-1/") == before == "document/2/"
