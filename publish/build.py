@@ -47,7 +47,7 @@ from .pages import (
 )
 from .paths import listing_scope
 from .pdfs import PdfInspector
-from .problems import Problems, summarise
+from .problems import Problems, natural_key, summarise
 from .safetext import describe_os_error, log_unexpected, safe_tree
 from .scriptcheck import GeneratedCheck, check_site, pages_text, preview
 from .siteconfig import SiteConfig, load_site_config
@@ -507,7 +507,7 @@ def _build_with(
                 "inventory_rows": _inventory_rows(r.decision),
             }
         )
-        for nr, change in sorted(withdrawn_documents(r.history).items()):
+        for nr, change in sorted(withdrawn_documents(r.history).items(), key=lambda item: natural_key(item[0])):
             report.withdrawn_documents.append(
                 {
                     "package": r.name,

@@ -17,7 +17,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .model import Decision
 from .package import Partial, find_packages, read_package
 from .pdfs import PdfInspector, PdfResult
-from .problems import Problems
+from .problems import Problems, natural_key
 from .safetext import log_unexpected
 from .validationcache import Entry
 
@@ -591,7 +591,7 @@ def _withdrawn_documents_exist(results: list[PackageResult]) -> None:
         if r.decision is None:
             continue
         numbers = {row.nr for row in r.decision.inventory}
-        for nr in sorted(withdrawn_documents(r.history)):
+        for nr in sorted(withdrawn_documents(r.history), key=natural_key):
             if nr not in numbers:
                 r.problems.error(
                     HISTORY_FILE,
