@@ -1512,13 +1512,17 @@ def _write_sources(
     # the built site reads of them (compact.PageOwners).
     to_stream = SpilledPages(streamed) if streamed is not None else None
 
+    # Issue 19 (mkdocs13): what is in ``sources`` (files and folders, relative), known without a ``stat`` per page.
+    present = _present(sources)
+
     def sink(page) -> None:
         checker.add(page)
         path = page.source_path
-        if to_stream is not None and site.nav_pages and path not in site.nav_pages and not (sources / path).exists():
+        if to_stream is not None and site.nav_pages and path not in site.nav_pages and path not in present:
             to_stream.add(path, source_text(page))
         else:
             write_sources([page], sources)
+            present.update(_with_parents(path))
 
     generator = Generator(
         SiteText(site.name, site.organisation),
@@ -1541,6 +1545,22 @@ def _write_sources(
     if used_keys is not None:
         used_keys.update(generator.used_keys)
     return pages, static, skipped, checker.check, to_stream.close() if to_stream is not None else None
+
+
+def _present(folder: Path) -> set[str]:
+    """Every file and folder below ``folder``, relative, in POSIX form."""
+    found: set[str] = set()
+    for parent, dirs, files in os.walk(folder):
+        rel = os.path.relpath(parent, folder)
+        for name in [*dirs, *files]:
+            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def _with_parents(path: str) -> list[str]:
+    """``path`` (relative, POSIX) and each folder above it."""
+    parts = path.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def _copy_static(site: SiteConfig, sources: Path) -> tuple[dict[str, str], list[str]]:

@@ -8,6 +8,7 @@ Links between pages are relative, so the site works under any base path.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -1413,6 +1414,8 @@ def front_matter(title: str) -> str:
     from yaml.nodes import ScalarNode
 
     text = str(escape(title))
+    if len(text) < 900 and _PLAIN_TITLE.match(text) and text.lower() not in _PLAIN_WORDS:
+        return _HEAD + text  # issue 19 (mkdocs13): the common title, without the analysis (same test below)
     if len(text) < 900:
         analysis = _ANALYSER.analyze_scalar(text)
         if (
@@ -1426,4 +1429,10 @@ def front_matter(title: str) -> str:
 
 
 _ANALYSER = yaml.emitter.Emitter(None, allow_unicode=True)
+# A title PyYAML always writes as a plain scalar that reads back as text: ASCII letters, digits, spaces and ``,.()/-``,
+# starting with a letter and ending in a letter, digit, ``.`` or ``)``, and not a word YAML 1.1 reads as a boolean or
+# null (checked without regard to case, so a few more titles than needed take the long way). tests/test_pagecache.py
+# compares it with safe_dump.
+_PLAIN_TITLE = re.compile(r"[A-Za-z](?:[A-Za-z0-9 ,.()/-]*[A-Za-z0-9.)])?\Z")
+_PLAIN_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
 _RESOLVER = yaml.resolver.Resolver()

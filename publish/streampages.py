@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
@@ -63,8 +64,6 @@ def _nav_fingerprint(items) -> list:
 
 def render_context(config, nav, files) -> str:
     """SHA-256 of everything a generated page's HTML depends on besides its own source and place."""
-    import os
-
     from .incremental import code_hash, folder_hash
 
     parts: list = [code_hash(), os.environ.get("SOURCE_DATE_EPOCH", "")]
@@ -80,6 +79,17 @@ def render_context(config, nav, files) -> str:
     parts.append(sorted([f.src_uri, f.dest_uri, f.url, str(f.inclusion)] for f in files))
     body = json.dumps(parts, ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def fast_dest_uri(source: str) -> str | None:
+    """The place in the site mkdocs gives the page whose source is at ``source`` (``File.dest_uri``), worked out without
+    making a ``File`` for the generated pages' sources (``<url>index.md``: ``<url>index.html`` with or without directory
+    URLs); None for any other source (mkdocs' own ``File`` decides). tests/test_streampages.py compares it with mkdocs."""
+    if not (source == "index.md" or source.endswith("/index.md")):
+        return None
+    if source.startswith(("/", "./", "../")) or "//" in source or "/./" in source or "/../" in source or "\\" in source:
+        return None
+    return source[:-3] + ".html"
 
 
 URL_MEMO_PAGES = 2000  # the streamed pages after which mkdocs' memos of URLs are emptied (``forget_url_memos``)
@@ -135,31 +145,41 @@ class StreamPages(BasePlugin):
         assert self.files is not None and self.nav is not None and self.env is not None
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
         context = render_context(config, self.nav, self.files) if self.cache is not None else ""
+        site_dir, use_directory_urls = config.site_dir, config.use_directory_urls
         for number, (source, markdown) in enumerate(self.sources, start=1):
             if number % URL_MEMO_PAGES == 0:
                 forget_url_memos()
-            file = File(source, str(self.folder), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.INCLUDED)
+            # Issue 19 (mkdocs13): a page taken from the live site or the cache needs only its place in the site; mkdocs'
+            # File (and its Path and cached properties) is made only for a page that is rendered.
+            dest_uri = fast_dest_uri(source)
+            file = None
+            if dest_uri is None:
+                file = File(source, str(self.folder), site_dir, use_directory_urls, inclusion=InclusionLevel.INCLUDED)
+                dest_uri = file.dest_uri
+            target = os.path.normpath(os.path.join(site_dir, dest_uri))
             key = ""
             if self.cache is not None:
                 digest = hashlib.sha256(context.encode("ascii") + b"\0" + source.encode("utf-8") + b"\0")
                 digest.update(markdown)
                 key = digest.hexdigest()
                 self.used.add(key)
-                if self.reuse is not None and self.reuse.link(file.dest_uri, key, Path(file.abs_dest_path)):
+                if self.reuse is not None and self.reuse.link(dest_uri, key, target):
                     self.from_cache += 1
-                    self.clean.add(file.dest_uri)  # only recorded when it was clean (below)
+                    self.clean.add(dest_uri)  # only recorded when it was clean (below)
                     continue
                 stored = self.cache.get_blob("pagina", key)
                 if stored is not None:
                     meta, data = stored
                     if data:
-                        write_file(data, file.abs_dest_path)
+                        write_file(data, target)
                     if meta.get("clean") and self.reuse is not None:
-                        self.reuse.record(file.dest_uri, key)
+                        self.reuse.record(dest_uri, key)
                     if meta.get("clean"):
-                        self.clean.add(file.dest_uri)
+                        self.clean.add(dest_uri)
                     self.from_cache += 1
                     continue
+            if file is None:
+                file = File(source, str(self.folder), site_dir, use_directory_urls, inclusion=InclusionLevel.INCLUDED)
             # The source from memory, as mkdocs would read it from a file (text mode: UTF-8 with an optional BOM, and
             # universal newlines), so the page is the same as when its source was a file in the docs folder.
             file.content_string = markdown.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
@@ -170,8 +190,8 @@ class StreamPages(BasePlugin):
             self.rendered += 1
             log.debug("gerenderd %s", file.dest_uri)
             if self.cache is not None:
-                target = Path(file.abs_dest_path)
-                data = target.read_bytes() if target.is_file() else b""
+                written = Path(file.abs_dest_path)
+                data = written.read_bytes() if written.is_file() else b""
                 clean = not scan_html(data.decode("utf-8", errors="replace"))
                 self.cache.put_blob("pagina", key, data, {"clean": clean})
                 if clean:

@@ -156,3 +156,17 @@ def test_entries_of_the_wrong_shape_or_with_script_markup_are_refused(tmp_path):
 def test_front_matter_is_what_safe_dump_writes(title):
     expected = yaml.safe_dump({"title": str(escape(title)), "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000)
     assert front_matter(title) == expected.strip()
+
+
+def test_the_short_way_for_common_titles_is_what_safe_dump_writes():
+    """issue 19 (mkdocs13): ``front_matter`` writes a common title without PyYAML's analysis; random titles of its
+    alphabet (spaces at the ends, doubled, YAML words, a colon or hash among them) must still come out as safe_dump's."""
+    import random
+
+    rng = random.Random(19)
+    alphabet = "aZ09 ,.()/-:#'"
+    titles = ["yes", "No", "TRUE", "off", "Null", "y", "N", "yEs", "on the road", "Besluit 2024-0001 (deel 2)", "a", "A."]
+    titles += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    for title in titles:
+        expected = yaml.safe_dump({"title": str(escape(title)), "hide": ["navigation", "toc"]}, allow_unicode=True, width=1000)
+        assert front_matter(title) == expected.strip(), repr(title)
