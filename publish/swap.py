@@ -123,17 +123,19 @@ def keep_unchanged_times(new: Path, live: Path) -> int:
                 inodes = {}
         with entries:
             for entry in entries:
-                sub = f"{rel}/{entry.name}" if rel else entry.name
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        folders.append(sub)
-                        continue
-                    if not entry.is_file(follow_symlinks=False):
+                        folders.append(f"{rel}/{entry.name}" if rel else entry.name)
                         continue
                     if inodes is not None:
+                        # swap13: the live file's inode first (a dictionary look-up), the rest only for the few files
+                        # that are not the live file itself: no path made and no type asked for a linked file.
                         inode = inodes.get(entry.name)
                         if inode is None or inode == entry.inode():
                             continue  # not in the live site, or the very same file
+                    if not entry.is_file(follow_symlinks=False):
+                        continue
+                    sub = f"{rel}/{entry.name}" if rel else entry.name
                     now = entry.stat(follow_symlinks=False)
                     before = os.path.join(live_root, sub)
                     old = os.lstat(before)
