@@ -285,14 +285,18 @@ class LiveReuse:
         if now is None:
             return
 
+        root, lstat, join, dumps = os.fspath(self.live), os.lstat, os.path.join, json.dumps
+
         def as_live(key: str, value: str) -> str | None:
+            # swap13: called once per file of the site; a string path (no ``Path`` made per file) and the key's JSON
+            # string with the four numbers appended: the very text ``json.dumps([value, ...])`` gives.
             if not key.startswith("f/"):
                 return value
             try:
-                st = os.lstat(self.live / key[2:])
+                st = lstat(join(root, key[2:]))
             except OSError:
                 return None
-            return json.dumps([value, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns])
+            return f"[{dumps(value)}, {st.st_ino}, {st.st_size}, {st.st_mtime_ns}, {st.st_ctime_ns}]"
 
         try:
             now.commit(as_live)

@@ -205,3 +205,72 @@ def test_keep_unchanged_times_takes_a_linked_file_as_it_is_and_still_compares_th
     assert (new / "d" / "gelinkt.pdf").stat().st_mtime_ns == 1_000_000_000
     assert (new / "d" / "erbij.html").stat().st_mtime_ns == fresh
     assert (new / "d" / "anders.html").read_text(encoding="utf-8") == "nieuw"
+
+
+def test_saved_record_is_the_json_of_key_inode_size_and_times(tmp_path):
+    """swap13: the record of a live file is written without a ``Path`` or a list per file; its text must stay exactly
+    ``json.dumps([key, inode, size, mtime_ns, ctime_ns])`` (a key with quotes, a backslash and non-ASCII included), or
+    the next build's ``_as_recorded`` reads another key and links nothing."""
+    import json
+
+    from publish.cache import Cache
+    from publish.diskstore import StoreReader
+    from publish.incremental import LiveReuse
+
+    live = tmp_path / "live"
+    (live / "besluit" / "é").mkdir(parents=True)
+    page = live / "besluit" / "é" / "index.html"
+    page.write_text("<p>pagina</p>", encoding="utf-8")
+    key = 'sha256:"a\\b" ë\u2028'
+    reuse = LiveReuse(Cache(tmp_path / "cache"), live)
+    reuse.record("besluit/é/index.html", key)
+    reuse.record("besluit/é/weg.html", "k-gone")  # recorded but not in the live site: left out
+    reuse.save()
+    st = os.lstat(page)
+    reader = StoreReader(reuse.path, LiveReuse.KIND, identity=str(live), secret=Cache(tmp_path / "cache").secret)
+    assert reader.get("f/besluit/é/index.html") == json.dumps([key, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns])
+    assert reader.get("f/besluit/é/weg.html") is None
+    again = LiveReuse(Cache(tmp_path / "cache"), live)
+    assert again.link("besluit/é/index.html", key, tmp_path / "new" / "index.html")
+    assert not again.link("besluit/é/index.html", key + " ", tmp_path / "new2" / "index.html")
+
+
+def test_remove_tree_removes_everything_in_two_threads_and_follows_no_link(tmp_path, monkeypatch):
+    """swap13: the previous site is removed by two threads (``swap.remove_tree``); all of it is gone, files at every
+    level included, and a symbolic link to a folder (at the top, one and two levels down) is removed as a link: what it
+    points at stays."""
+    import threading
+
+    from publish.swap import remove_tree
+
+    outside = tmp_path / "buiten"
+    outside.mkdir()
+    (outside / "houden.txt").write_text("blijft", encoding="utf-8")
+    (outside / "sub").mkdir()
+    (outside / "sub" / "houden.txt").write_text("blijft", encoding="utf-8")
+    old = tmp_path / "oud"
+    for d in range(6):
+        for s in range(4):
+            folder = old / f"besluit{d % 2}" / f"b{d}" / f"doc{s}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "index.html").write_text("x", encoding="utf-8")
+        (old / f"besluit{d % 2}" / f"b{d}" / "a.pdf").write_bytes(b"%PDF")
+    (old / "index.html").write_text("home", encoding="utf-8")
+    (old / "besluit0" / "lijst.html").write_text("lijst", encoding="utf-8")
+    (old / "link").symlink_to(outside, target_is_directory=True)
+    (old / "besluit0" / "link").symlink_to(outside, target_is_directory=True)
+    (old / "besluit1" / "b1" / "link").symlink_to(outside, target_is_directory=True)
+    names = []
+    real = threading.Thread.start
+
+    def start(thread):
+        names.append(thread.name)
+        real(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    remove_tree(old)
+    assert not old.exists() and not os.path.lexists(old)
+    assert (outside / "houden.txt").read_text(encoding="utf-8") == "blijft"
+    assert (outside / "sub" / "houden.txt").read_text(encoding="utf-8") == "blijft"
+    assert names.count("woo-oude-site") == 2
+    remove_tree(tmp_path / "afwezig")  # an absent folder is no error
