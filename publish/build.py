@@ -408,6 +408,8 @@ def _build_with(
             hashes_uit_geheugen=memo.reused,
             pdf_oordelen_klein=inspector.verdicts_read,
             pdf_oordelen_uit_volledig=inspector.verdicts_made,
+            pdf_oordelen_per_pakket=validation.verdicts.pdfs if validation.verdicts is not None else 0,
+            pakketten_pdf_oordelen_uit_cache=validation.verdicts.packages if validation.verdicts is not None else 0,
             handtekeningen_gecontroleerd=signing.COUNTERS["verified"] - signatures_before["verified"],
             pakketten_gevalideerd=validation.validated,
             pakketten_validatie_uit_cache=validation.reused,

@@ -226,17 +226,29 @@ def _evaluate_spilled(
     _cross_package(results, claims)  # kenmerken only: a SpilledDecision has it
     with_files: set[int] = set()
     paths: set[str] = set()
+    inspected = spill.inspected()
+    # Issue 19: a package's PDF verdicts from one record (validationcache.PackageVerdicts), looked up by every PDF's
+    # SHA-256 as it is now; the packages without one (``one_by_one``) are inspected as usual and get one afterwards.
+    verdicts = validation.pdf_verdicts(inspector) if validation is not None else None
+    one_by_one: set[int] = set()
     for r in results:
         full = spill.result(r)  # refused packages too: every problem in one run (published only when valid, see build)
         _withdrawn_documents_exist([full])
         if not r.withdrawal:
             try:
-                paths.update(os.fspath(ref.path) for ref in full.files())
+                mine = [os.fspath(ref.path) for ref in full.files()]
+                taken = verdicts.take(mine) if verdicts is not None else None
+                if taken is None:
+                    paths.update(mine)
+                    one_by_one.add(id(r))
+                else:
+                    for path, res in taken.items():
+                        inspected[path] = res
                 with_files.add(id(r))
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(r, exc, "het verzamelen van de bestanden")
     withdrawn_here = WithdrawnInRun(results, archive)
-    inspected = _inspect_in_batches(inspector, sorted(paths), progress, spill.inspected())
+    inspected = _inspect_in_batches(inspector, sorted(paths), progress, inspected)
     del paths
     for r in results:
         if r.withdrawal or id(r) not in with_files:
@@ -253,6 +265,8 @@ def _evaluate_spilled(
         r.pdfs = full.pdfs
         for path in r.pdfs:
             inspected.pop(path)
+        if verdicts is not None and id(r) in one_by_one:
+            verdicts.keep(r.pdfs)
         _finish(r, validation, spill, parked)
         spill.spill(r)
     for r in results:
