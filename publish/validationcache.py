@@ -296,6 +296,7 @@ class Entry:
     privacy: list | None = None  # problems of the privacy check of the published texts; None: not known
     body: dict | None = None  # what is written (entries made this build): its "privacy" member, the rest in ``head``
     head: str = ""  # the rest of the body as JSON text (issue 19: compact while every package waits for its PDFs)
+    encoded: object = None  # a hit's model as stored (``_Codec``): spilled as it is, not encoded again (issue 19)
 
 
 class ValidationCache:
@@ -372,7 +373,9 @@ class ValidationCache:
             privacy = None if privacy is None else _problems(folder.name, privacy)
         except (Uncacheable, ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError, AttributeError):
             return None
-        return Entry(key, True, decision, problems, partial, privacy)
+        entry = Entry(key, True, decision, problems, partial, privacy)
+        entry.encoded = body.get("besluit") if decision is not None else None
+        return entry
 
     def made(self, entry: Entry | None, folder: Path, decision, problems, partial) -> None:
         """What ``read_package`` returned for a package that was not in the cache (encoded at once)."""
@@ -537,15 +540,18 @@ class PackageVerdicts:
                 if not (isinstance(pair, list) and len(pair) == 2 and pair[0] == sha):
                     return None
                 verdicts[sha] = pair[1]
+            first: dict[str, object] = {}
             for sha in unique:
                 result = self._result(sha, verdicts[sha], version)
                 if result is None or not self.cache.has(VERDICT_KIND, f"{sha}-v{version}", ".json"):
                     return None
                 if not self.inspector._usable(sha, result):
                     return None
+                first[sha] = result
             out = {}
             for path, sha in zip(paths, shas):  # a result of its own per path, as the inspection gives
-                out[path] = self.inspector._within_limits(self._result(sha, verdicts[sha], version))
+                result = first.pop(sha, None) or self._result(sha, verdicts[sha], version)
+                out[path] = self.inspector._within_limits(result)
         except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError, AttributeError):
             return None
         self.used.add(key)
