@@ -28,6 +28,10 @@ another shape, or one copied under another key, is refused and the package valid
 stored as tagged JSON and rebuilt only from a fixed list of model classes; paths are stored relative to the
 package folder, so a moved site folder keeps its entries. A value the encoding does not know makes the package
 uncacheable, never a wrong hit.
+
+The PDF verdicts of a package are read as one record too (``PackageVerdicts``, kind ``pdf-oordelen-pakket``): a copy of
+its PDFs' own verdict records, keyed by the PDF code version and every PDF's SHA-256 as hashed in this build, so a
+changed PDF or other PDF code never finds a stale one; the PDF checks themselves run on it every build.
 """
 
 from __future__ import annotations
