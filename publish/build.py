@@ -408,6 +408,8 @@ def _build_with(
             hashes_uit_geheugen=memo.reused,
             pdf_oordelen_klein=inspector.verdicts_read,
             pdf_oordelen_uit_volledig=inspector.verdicts_made,
+            pdf_oordelen_per_pakket=validation.verdicts.pdfs if validation.verdicts is not None else 0,
+            pakketten_pdf_oordelen_uit_cache=validation.verdicts.packages if validation.verdicts is not None else 0,
             handtekeningen_gecontroleerd=signing.COUNTERS["verified"] - signatures_before["verified"],
             pakketten_gevalideerd=validation.validated,
             pakketten_validatie_uit_cache=validation.reused,
@@ -960,10 +962,11 @@ class SpilledPdfs:
     def unpark(self, place: tuple[int, int]) -> str:
         return self._read(place).decode("utf-8", "surrogatepass")
 
-    def spill_decision(self, r: PackageResult, entry_done: bool = True) -> None:
+    def spill_decision(self, r: PackageResult, entry_done: bool = True, encoded=None) -> None:
         """Write ``r``'s decision model to the file and keep only its ``SpilledDecision`` (a model the encoding does
         not take stays in memory as it is). Its validation-cache entry, which holds the same model, is let go
-        (``entry_done``; during validation, ``evaluate(spill=...)``, only the model in it is)."""
+        (``entry_done``; during validation, ``evaluate(spill=...)``, only the model in it is). ``encoded``: the model
+        as ``_Codec`` encodes it, when the caller has it (a validation-cache hit: issue 19)."""
         from .model import Decision, SpilledDecision
         from .validationcache import Uncacheable, _Codec
 
@@ -971,7 +974,7 @@ class SpilledPdfs:
         if type(d) is not Decision:
             return
         try:
-            encoded = _Codec(d.folder).encode(d)
+            encoded = _Codec(d.folder).encode(d) if encoded is None else encoded
         except (Uncacheable, RecursionError):
             return
         data = json.dumps(encoded, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"

@@ -208,8 +208,12 @@ def _spill_model(r: PackageResult, spill, parked: dict[int, tuple[int, int]]) ->
     entry. A withdrawn package (few; ``WithdrawnInRun`` reads its files) and a package without a model stay in memory."""
     if r.decision is None or r.withdrawal is not None:
         return
-    spill.spill_decision(r, entry_done=False)
     entry = r.cached
+    # A model from the validation cache is spilled as it was stored (the same encoding: nothing changes it in between).
+    encoded = entry.encoded if entry is not None and entry.hit else None
+    spill.spill_decision(r, entry_done=False, encoded=encoded)
+    if entry is not None:
+        entry.encoded = None
     if entry is not None and entry.head:
         parked[id(r)] = spill.park(entry.head)
         entry.head = ""
@@ -226,39 +230,68 @@ def _evaluate_spilled(
     _cross_package(results, claims)  # kenmerken only: a SpilledDecision has it
     with_files: set[int] = set()
     paths: set[str] = set()
+    withdrawn_here = WithdrawnInRun(results, archive)  # from the withdrawn packages (not spilled) and the archive only
+    # Issue 19: a package's PDF verdicts from one record (validationcache.PackageVerdicts), looked up by every PDF's
+    # SHA-256 as it is now: such a package is checked at once, with the model already loaded. The packages without
+    # one (``one_by_one``) are inspected as usual below, and get one afterwards.
+    verdicts = validation.pdf_verdicts(inspector) if validation is not None else None
+    one_by_one: set[int] = set()
     for r in results:
         full = spill.result(r)  # refused packages too: every problem in one run (published only when valid, see build)
         _withdrawn_documents_exist([full])
         if not r.withdrawal:
+            taken = None
             try:
-                paths.update(os.fspath(ref.path) for ref in full.files())
+                mine = [os.fspath(ref.path) for ref in full.files()]
+                taken = verdicts.take(mine) if verdicts is not None else None
+                if taken is None:
+                    paths.update(mine)
+                    one_by_one.add(id(r))
                 with_files.add(id(r))
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(r, exc, "het verzamelen van de bestanden")
-    withdrawn_here = WithdrawnInRun(results, archive)
+            if taken is not None:
+                _check_pdfs(r, full, _ByText(taken), allowed, allowed_hashes, archive, withdrawn_here)
+                _finish(r, validation, spill, parked)
+                spill.spill(r)
     inspected = _inspect_in_batches(inspector, sorted(paths), progress, spill.inspected())
     del paths
     for r in results:
-        if r.withdrawal or id(r) not in with_files:
+        if r.withdrawal or id(r) not in one_by_one:
             continue
         full = spill.result(r)
-        try:
-            refs = full.files()
-            _add_pdf_results(full, refs, inspected, allowed, allowed_hashes)
-            if full.decision is not None:
-                _withdrawn_file_returns(full, refs, inspected, archive, withdrawn_here)
-        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
-            r.cached = None
-            refuse_unexpected(r, exc, "het controleren van de pdf's")
-        r.pdfs = full.pdfs
+        _check_pdfs(r, full, inspected, allowed, allowed_hashes, archive, withdrawn_here)
         for path in r.pdfs:
             inspected.pop(path)
+        if verdicts is not None:
+            verdicts.keep(r.pdfs)
         _finish(r, validation, spill, parked)
         spill.spill(r)
     for r in results:
         if id(r) not in with_files or r.withdrawal:
             _finish(r, validation, spill, parked)
     return results
+
+
+def _check_pdfs(r: PackageResult, full: PackageResult, inspected, allowed, allowed_hashes, archive, withdrawn_here) -> None:
+    """The PDF checks of one package with its model loaded (``full``), its PDFs' results in ``inspected`` (path ->
+    ``PdfResult``, by ``Path`` or by its text); they end in ``r.pdfs``."""
+    try:
+        refs = full.files()
+        _add_pdf_results(full, refs, inspected, allowed, allowed_hashes)
+        if full.decision is not None:
+            _withdrawn_file_returns(full, refs, inspected, archive, withdrawn_here)
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
+        r.cached = None
+        refuse_unexpected(r, exc, "het controleren van de pdf's")
+    r.pdfs = full.pdfs
+
+
+class _ByText(dict):
+    """Results keyed by a path's text, looked up by ``Path`` too (as ``build._InspectedOnDisk``)."""
+
+    def __getitem__(self, path):
+        return super().__getitem__(os.fspath(path))
 
 
 INSPECT_BATCH = 4096  # PDFs inspected at a time with the models on disk: their results are held until written

@@ -60,21 +60,28 @@ def raw_kenmerk(folder: Path) -> str:
 
 
 def _raw_field(folder: Path, key: str) -> str:
+    return _raw_fields(folder, (key,))[key]
+
+
+def _raw_fields(folder: Path, keys: tuple[str, ...]) -> dict[str, str]:
+    """Fields of besluit.md's front matter as written ("" when absent or unreadable), the file read once."""
     import frontmatter
 
     from .limits import DEFAULT_LIMITS
 
+    none = dict.fromkeys(keys, "")
     try:
         meta = Path(folder) / "besluit.md"
         if meta.stat().st_size > DEFAULT_LIMITS.metadata_file_bytes:
-            return ""
+            return none
         from .paths import read_regular
 
         raw = read_regular(meta, DEFAULT_LIMITS.metadata_file_bytes, inside=folder).decode("utf-8-sig")
-        value = frontmatter.loads(raw).metadata.get(key)
+        metadata = frontmatter.loads(raw).metadata
+        values = {key: metadata.get(key) for key in keys}
     except (Exception, RecursionError):  # noqa: BLE001 - an unreadable besluit.md simply has no kenmerk
-        return ""
-    return str(value).strip() if value not in (None, "") else ""
+        return none
+    return {key: str(value).strip() if value not in (None, "") else "" for key, value in values.items()}
 
 
 DEFAULT_TYPE = "woo-besluit"
@@ -83,7 +90,8 @@ DEFAULT_TYPE = "woo-besluit"
 def raw_identity(folder: Path) -> tuple[str, str]:
     """(kenmerk, publication type) as written in besluit.md: who the package says it is, also when the rest of
     its metadata is invalid. The type defaults to woo-besluit, as in package.py; the kenmerk is "" if none."""
-    return raw_kenmerk(folder), _raw_field(folder, "type") or DEFAULT_TYPE
+    fields = _raw_fields(folder, ("kenmerk", "type"))  # issue 19: besluit.md read and parsed once
+    return fields["kenmerk"], fields["type"] or DEFAULT_TYPE
 
 
 def sign_change(change: Change, folder: Path, key: Path, signers: Path, now: dt.datetime | None = None) -> Change:

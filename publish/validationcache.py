@@ -28,6 +28,10 @@ another shape, or one copied under another key, is refused and the package valid
 stored as tagged JSON and rebuilt only from a fixed list of model classes; paths are stored relative to the
 package folder, so a moved site folder keeps its entries. A value the encoding does not know makes the package
 uncacheable, never a wrong hit.
+
+The PDF verdicts of a package are read as one record too (``PackageVerdicts``, kind ``pdf-oordelen-pakket``): a copy of
+its PDFs' own verdict records, keyed by the PDF code version and every PDF's SHA-256 as hashed in this build, so a
+changed PDF or other PDF code never finds a stale one; the PDF checks themselves run on it every build.
 """
 
 from __future__ import annotations
@@ -296,6 +300,7 @@ class Entry:
     privacy: list | None = None  # problems of the privacy check of the published texts; None: not known
     body: dict | None = None  # what is written (entries made this build): its "privacy" member, the rest in ``head``
     head: str = ""  # the rest of the body as JSON text (issue 19: compact while every package waits for its PDFs)
+    encoded: object = None  # a hit's model as stored (``_Codec``): spilled as it is, not encoded again (issue 19)
 
 
 class ValidationCache:
@@ -311,6 +316,7 @@ class ValidationCache:
         self.validated = 0
         self.uncacheable = 0
         self.used: set[str] = set()
+        self.verdicts: PackageVerdicts | None = None
         settings = [
             VERSION,
             code_hash(),
@@ -371,7 +377,9 @@ class ValidationCache:
             privacy = None if privacy is None else _problems(folder.name, privacy)
         except (Uncacheable, ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError, AttributeError):
             return None
-        return Entry(key, True, decision, problems, partial, privacy)
+        entry = Entry(key, True, decision, problems, partial, privacy)
+        entry.encoded = body.get("besluit") if decision is not None else None
+        return entry
 
     def made(self, entry: Entry | None, folder: Path, decision, problems, partial) -> None:
         """What ``read_package`` returned for a package that was not in the cache (encoded at once)."""
@@ -413,13 +421,171 @@ class ValidationCache:
         except OSError:  # a read-only or full cache: validated again next time
             pass
 
+    def pdf_verdicts(self, inspector) -> PackageVerdicts:
+        """This build's records of every package's PDF verdicts together (``PackageVerdicts``), made on first use."""
+        if self.verdicts is None:
+            self.verdicts = PackageVerdicts(self.cache, inspector)
+        return self.verdicts
+
     def prune(self) -> None:
         """Remove the entries no package of this build used (changed or gone packages)."""
         if self.cache is not None:
             self.cache.prune(KIND, self.used)
+            if self.verdicts is not None:
+                self.cache.prune(VERDICTS_KIND, self.verdicts.used)
 
 
 def privacy_problems(entry: Entry | None, problems) -> None:
     """Record the privacy check's problems (``problems``, this build's) in an entry made this build."""
     if entry is not None and not entry.hit and entry.body is not None:
         entry.body["privacy"] = _problems_json(problems)
+
+
+# -- the PDF verdicts of a package, in one record --------------------------------------------------------
+
+VERDICTS_KIND = "pdf-oordelen-pakket"
+VERDICTS_VERSION = 1
+
+
+def _verdicts_key(version: str, shas: list[str]) -> str:
+    """The record's key: the PDF code version and the sorted SHA-256 of every PDF (each once)."""
+    body = json.dumps([VERDICTS_VERSION, version, shas], ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode("ascii")).hexdigest()
+
+
+def _is_sha(text) -> bool:
+    return type(text) is str and len(text) == 64 and not text.strip("0123456789abcdef")
+
+
+class PackageVerdicts:
+    """Issue 19: the small verdict records of all of a package's PDFs (``pdfs.VERDICT_KIND``) read as one cache entry
+    (kind ``pdf-oordelen-pakket``), instead of one entry, opened, checked and decoded, per PDF.
+
+    What the record holds is a copy of the per-PDF verdict records as the inspection cache has them, made only from
+    them (``keep``: after a build read every PDF of the package). Its key is the PDF code version
+    (``pdfs.code_version``: the gate's code and libraries) and the sorted SHA-256 of every PDF, so a PDF whose bytes
+    changed, or other PDF code, looks up another record. Every build still hashes each PDF (through the memo of
+    unchanged files, ``cache.HashMemo``, as the inspection does), looks the record up by those SHA-256 and the current
+    code version, and takes it only when:
+
+    - it is intact and signed with the cache key (``Cache.get_blob``; opened without following links), and carries
+      its own version, key, code version and exactly the SHA-256 it is keyed by, each with a verdict for that SHA-256
+      of the fields a ``PdfResult`` has (a damaged, foreign or copied record is refused: the PDFs are looked up one by
+      one as before);
+    - each PDF's own verdict record is still there (one ``stat``: an entry found unusable later, ``CachedTexts``, is
+      removed with its verdict record, so the next build inspects that PDF again instead of taking the copy);
+    - each PDF that passed has its published copy intact (``PdfInspector._usable``), and no PDF is above the size
+      limit; the page limit is applied to every result (``_within_limits``), as for a verdict read on its own.
+
+    Anything else, and a package without PDFs, takes the usual path (``PdfInspector.inspect_all``). The PDF checks
+    themselves (the gate's findings against the allowed values, text, pages) run on these results every build, as
+    before. ``pdfs.py`` is not changed: its text is part of every PDF's cache key."""
+
+    def __init__(self, cache, inspector):
+        self.cache = cache
+        self.inspector = inspector
+        self.used: set[str] = set()
+        self.packages = 0  # packages whose PDF verdicts came from their record
+        self.pdfs = 0  # PDF verdicts taken from those records
+        self.written = 0  # records written this build
+
+    def _result(self, sha: str, verdict, version: str, texts: bool = True):
+        """A ``PdfResult`` from a verdict record, as ``PdfInspector._cached`` makes it; None when it is not one.
+        ``texts``: give it its page texts' reference (a result that is used; ``keep`` only checks the record)."""
+        from .pdfs import CachedTexts, PdfResult
+
+        if not isinstance(verdict, dict) or verdict.get("sha256") != sha:
+            return None
+        fields = dict(verdict)
+        count, has_text = fields.pop("text_pages", None), fields.pop("has_text", None)
+        if type(count) is not int or type(has_text) is not bool or count < 0:
+            return None
+        try:
+            result = PdfResult(**fields, from_cache=True)
+        except TypeError:
+            return None
+        if count and texts:
+            result.texts = CachedTexts(self.cache, f"{sha}-v{version}", count, has_text)  # type: ignore[assignment]
+        return result
+
+    def take(self, paths: list[str]) -> dict | None:
+        """Every PDF's result (path -> ``PdfResult``) from the package's record, or None: inspect them as usual."""
+        from .approval import sha256_file
+        from .pdfs import VERDICT_KIND, code_version
+
+        if not paths or self.cache is None:
+            return None
+        largest = self.inspector.limits.pdf_bytes
+        shas = []
+        try:
+            for path in paths:
+                if os.stat(path).st_size > largest:
+                    return None
+                shas.append(sha256_file(Path(path)))
+        except OSError:
+            return None
+        version = code_version()
+        unique = sorted(set(shas))
+        key = _verdicts_key(version, unique)
+        stored = self.cache.get_blob(VERDICTS_KIND, key)
+        if stored is None:
+            return None
+        try:
+            body = json.loads(stored[1].decode("utf-8"))
+            if not isinstance(body, dict) or body.get("versie") != VERDICTS_VERSION:
+                return None
+            if body.get("sleutel") != key or body.get("code") != version:
+                return None  # a record copied under another key, or made by other PDF code
+            pairs = body.get("pdfs")
+            if not isinstance(pairs, list) or len(pairs) != len(unique):
+                return None
+            verdicts: dict[str, dict] = {}
+            for pair, sha in zip(pairs, unique):
+                if not (isinstance(pair, list) and len(pair) == 2 and pair[0] == sha):
+                    return None
+                verdicts[sha] = pair[1]
+            first: dict[str, object] = {}
+            for sha in unique:
+                result = self._result(sha, verdicts[sha], version)
+                if result is None or not self.cache.has(VERDICT_KIND, f"{sha}-v{version}", ".json"):
+                    return None
+                if not self.inspector._usable(sha, result):
+                    return None
+                first[sha] = result
+            out = {}
+            for path, sha in zip(paths, shas):  # a result of its own per path, as the inspection gives
+                result = first.pop(sha, None) or self._result(sha, verdicts[sha], version)
+                out[path] = self.inspector._within_limits(result)
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError, AttributeError):
+            return None
+        self.used.add(key)
+        self.packages += 1
+        self.pdfs += len(paths)
+        return out
+
+    def keep(self, results) -> None:
+        """Write the record of a package whose PDFs were looked up one by one this build (``results``: path ->
+        ``PdfResult``), from the per-PDF verdict records in the cache; none when one of them is not there (a result
+        that is not cached, such as a limit that was hit)."""
+        from .pdfs import VERDICT_KIND, code_version
+
+        if not results or self.cache is None:
+            return
+        unique = sorted({res.sha256 for res in results.values()})
+        if not all(_is_sha(sha) for sha in unique):
+            return
+        version = code_version()
+        pairs = []
+        for sha in unique:
+            verdict = self.cache.get_json(VERDICT_KIND, f"{sha}-v{version}")
+            if self._result(sha, verdict, version, texts=False) is None:
+                return
+            pairs.append([sha, verdict])
+        key = _verdicts_key(version, unique)
+        body = {"versie": VERDICTS_VERSION, "sleutel": key, "code": version, "pdfs": pairs}
+        try:
+            self.cache.put_blob(VERDICTS_KIND, key, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        except OSError:  # a read-only or full cache: read one by one again next time
+            return
+        self.used.add(key)
+        self.written += 1

@@ -71,7 +71,9 @@ def test_a_warm_rebuild_reuses_hashes_and_verdicts_but_verifies_signatures(warm,
     assert report["pdfs_parsed"] == 0
     assert t["bestanden_gehasht"] == 0  # not one PDF read for its hash
     assert t["hashes_uit_geheugen"] >= 2 * n  # each PDF for the approval and the inspection, and its published copy
-    assert t["pdf_oordelen_klein"] == n and t["pdf_oordelen_uit_volledig"] == 0
+    # Issue 19: the package's verdicts from its one record (validationcache.PackageVerdicts), none read one by one.
+    assert t["pakketten_pdf_oordelen_uit_cache"] == 1 and t["pdf_oordelen_per_pakket"] == n
+    assert t["pdf_oordelen_klein"] == 0 and t["pdf_oordelen_uit_volledig"] == 0
     # Attack round 6, row 2b: a signature is verified with ssh-keygen on every build, never taken from the cache.
     assert t["handtekeningen_gecontroleerd"] >= 1 and "handtekeningen_uit_cache" not in t
     assert [p["package"] for p in report["published"]] == [pkg.name]
@@ -190,8 +192,11 @@ def test_the_verdict_record_is_made_from_an_old_full_entry_once(warm, decisions)
     assert code == 0, text
     n = len(pdfs_of(pkg))
     assert report["tellers"]["pdf_oordelen_uit_volledig"] == n and report["pdfs_parsed"] == 0
+    assert report["tellers"]["pdf_oordelen_per_pakket"] == 0
     code, report, text = build(decisions, out)
-    assert report["tellers"]["pdf_oordelen_klein"] == n and report["tellers"]["pdf_oordelen_uit_volledig"] == 0
+    t = report["tellers"]
+    # The package's record was not used while its PDFs' verdict records were gone; it is again now they are back.
+    assert t["pdf_oordelen_per_pakket"] == n and t["pdf_oordelen_klein"] == 0 and t["pdf_oordelen_uit_volledig"] == 0
     page = next(out.rglob("documenten/1/index.html"), None) or next(
         p for p in out.rglob("*.html") if "Inhoud van het document" in p.read_text()
     )

@@ -432,6 +432,10 @@ def test_the_stored_model_is_the_validated_model(tmp_path):
         assert entry is not None and entry.hit
         decision, problems, partial = read_package(folder)
         assert entry.decision == decision and list(entry.problems) == list(problems) and entry.partial == partial
+        # Issue 19: the model as stored is what the build spills on a hit, without encoding it again.
+        from publish.validationcache import _Codec
+
+        assert entry.encoded == _Codec(folder).encode(decision) and entry.encoded["c"] == "Decision"
         assert entry.decision.letter.path == folder / entry.decision.letter.relpath
     assert again.reused == 4 and isinstance(again, ValidationCache)
 
