@@ -220,41 +220,50 @@ def _evaluate_spilled(
 ) -> list[PackageResult]:
     """The rest of ``evaluate`` with the models on disk: the same checks in the same order per package, each package's
     model loaded for its own checks only, each PDF's result from disk (``SpilledPdfs.inspected``), and a package's PDF
-    results written back once its checks are done (``SpilledPdfs.spill``)."""
+    results written back once its checks are done (``SpilledPdfs.spill``).
+
+    Issue 19 (mem13): the PDFs are inspected a group of packages at a time (``_in_groups``: up to ``INSPECT_BATCH``
+    PDFs), and each group's packages are checked and let go before the next group is inspected. Nothing here holds
+    something per PDF of the archive (a set and a sorted list of every path, and an offset per PDF into the spill file,
+    were about 12 KB a decision at their peak). No check is cross-package here (``_cross_package`` ran on the whole
+    archive first, ``WithdrawnInRun`` too), so the verdicts are those of one pass over every PDF."""
     from .gate.personal_data import allowed_hashes
 
     _cross_package(results, claims)  # kenmerken only: a SpilledDecision has it
     with_files: set[int] = set()
-    paths: set[str] = set()
+    total = 0
     for r in results:
         full = spill.result(r)  # refused packages too: every problem in one run (published only when valid, see build)
         _withdrawn_documents_exist([full])
         if not r.withdrawal:
             try:
-                paths.update(os.fspath(ref.path) for ref in full.files())
+                total += len({os.fspath(ref.path) for ref in full.files()})
                 with_files.add(id(r))
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(r, exc, "het verzamelen van de bestanden")
     withdrawn_here = WithdrawnInRun(results, archive)
-    inspected = _inspect_in_batches(inspector, sorted(paths), progress, spill.inspected())
-    del paths
-    for r in results:
-        if r.withdrawal or id(r) not in with_files:
-            continue
-        full = spill.result(r)
-        try:
-            refs = full.files()
-            _add_pdf_results(full, refs, inspected, allowed, allowed_hashes)
-            if full.decision is not None:
-                _withdrawn_file_returns(full, refs, inspected, archive, withdrawn_here)
-        except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
-            r.cached = None
-            refuse_unexpected(r, exc, "het controleren van de pdf's")
-        r.pdfs = full.pdfs
-        for path in r.pdfs:
-            inspected.pop(path)
-        _finish(r, validation, spill, parked)
-        spill.spill(r)
+    inspected = spill.inspected()
+    done = 0
+    for group in _in_groups([r for r in results if id(r) in with_files and not r.withdrawal], spill):
+        paths = sorted({os.fspath(ref.path) for _r, _full, refs in group if refs is not None for ref in refs})
+        _inspect_in_batches(inspector, paths, progress, inspected, done, total)
+        done += len(paths)
+        del paths
+        for r, full, refs in group:
+            try:
+                if refs is None:
+                    refs = full.files()  # raises again: refused below, as any failure in this step
+                _add_pdf_results(full, refs, inspected, allowed, allowed_hashes)
+                if full.decision is not None:
+                    _withdrawn_file_returns(full, refs, inspected, archive, withdrawn_here)
+            except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
+                r.cached = None
+                refuse_unexpected(r, exc, "het controleren van de pdf's")
+            r.pdfs = full.pdfs
+            for path in r.pdfs:
+                inspected.pop(path)
+            _finish(r, validation, spill, parked)
+            spill.spill(r)
     for r in results:
         if id(r) not in with_files or r.withdrawal:
             _finish(r, validation, spill, parked)
@@ -264,15 +273,39 @@ def _evaluate_spilled(
 INSPECT_BATCH = 4096  # PDFs inspected at a time with the models on disk: their results are held until written
 
 
-def _inspect_in_batches(inspector, paths: list[str], progress, into):
+def _in_groups(results: list[PackageResult], spill):
+    """``results`` in their order as groups of (result, whole result, its files) with up to ``INSPECT_BATCH`` files
+    together (a package with more is a group of its own). The files are None when listing them failed (the step that
+    checks the PDFs lists them again and refuses the package, as before)."""
+    group: list[tuple[PackageResult, PackageResult, list | None]] = []
+    count = 0
+    for r in results:
+        full = spill.result(r)
+        try:
+            refs: list | None = full.files()
+        except (Exception, RecursionError, MemoryError):  # noqa: BLE001 - listed again where the failure is reported
+            refs = None
+        size = len(refs) if refs is not None else 0
+        if group and count + size > INSPECT_BATCH:
+            yield group
+            group, count = [], 0
+        group.append((r, full, refs))
+        count += size
+    if group:
+        yield group
+
+
+def _inspect_in_batches(inspector, paths: list[str], progress, into, offset: int = 0, total: int | None = None):
     """Every PDF's result into ``into`` (``SpilledPdfs.inspected``), ``INSPECT_BATCH`` at a time: a batch's results are
     held until they are written, never those of the archive. The inspector itself is unchanged (its source is part of
     the inspection cache's key, ``pdfs.code_version``); identical files in two batches are parsed once all the same
-    (the second finds the first's result in the cache)."""
-    total = len(paths)
-    for start in range(0, total, INSPECT_BATCH):
+    (the second finds the first's result in the cache). ``offset`` and ``total``: where these PDFs are among all of
+    the run's, for ``progress``."""
+    total = len(paths) if total is None else total
+    for start in range(0, len(paths), INSPECT_BATCH):
         batch = [Path(p) for p in paths[start : start + INSPECT_BATCH]]
-        step = None if progress is None else (lambda done, _n, start=start: progress(start + done, total))
+        first = offset + start
+        step = None if progress is None else (lambda done, _n, first=first: progress(first + done, total))
         for path, res in inspector.inspect_all(batch, progress=step).items():
             into[path] = res
         # The inspector's map of every published copy to its SHA-256 (about 9 kB a decision) is for the build's staging
