@@ -30,7 +30,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -425,7 +425,17 @@ class Checks:
     def settle(self) -> None:
         """Let every check already started finish and end the threads; checks asked for later run in ``verify``
         itself. Before this process forks (the PDF workers, ``pdfs.run_jobs``): no worker starts as a copy of a
-        moment in which another thread was half-way through starting ssh-keygen."""
+        moment in which another thread was half-way through starting ssh-keygen. The checks of the streams
+        (``submit_from``) are all made first, by the threads and a few at a time, as before the streams."""
+        while True:
+            with self._lock:
+                if self._pool is None or not self._streams:
+                    break
+                running = [f for f in self._pending.values() if isinstance(f, Future) and not f.done()]
+            if running:
+                wait(running, timeout=1, return_when=FIRST_COMPLETED)
+            else:
+                self._top_up()  # nothing runs: name the next (or find the stream's end)
         with self._lock:
             pool, self._pool = self._pool, None
             self._streams = []

@@ -136,13 +136,19 @@ def test_a_finished_check_keeps_only_its_outcome(monkeypatch):
     principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
     text = b"een goedkeuring"
     signature = signing.sign(text, DEMO_KEY)
+    monkeypatch.setattr(signing.Checks, "AHEAD", 1)
+    names = _record_runs(monkeypatch)
     with signing.concurrent(1) as checks:
-        checks.submit_from(iter([(text, signature, principal, DEMO_SIGNERS)]))
-        checks.settle()  # waits for it
-        (kept,) = checks._pending.values()
-        assert type(kept) is signing._Done and kept.result()[0] == 0
+        checks.submit_from(
+            iter([(text + b"!", signature, principal, DEMO_SIGNERS)] * 3 + [(text, signature, principal, DEMO_SIGNERS)])
+        )
+        checks.settle()  # before a fork: every check of the stream is made by the thread first, then the thread ends
+        assert len(names) == 2 + AGAIN and all(n.startswith("woo-handtekening") for n in names), names
+        assert [type(kept) for kept in checks._pending.values()] == [signing._Done] * 2
         assert signing.verify(text, signature, principal, DEMO_SIGNERS).principal == principal
-        assert not checks._pending
+        with pytest.raises(signing.SigningError, match="klopt niet"):
+            signing.verify(text + b"!", signature, principal, DEMO_SIGNERS)
+        assert not checks._pending and len(names) == 2 + AGAIN  # both from the pool's outcomes
 
 
 # -- whole builds ------------------------------------------------------------------------------------------
