@@ -224,18 +224,24 @@ def _evaluate_spilled(
 ) -> list[PackageResult]:
     """The rest of ``evaluate`` with the models on disk: the same checks in the same order per package, each package's
     model loaded for its own checks only, each PDF's result from disk (``SpilledPdfs.inspected``), and a package's PDF
-    results written back once its checks are done (``SpilledPdfs.spill``)."""
+    results written back once its checks are done (``SpilledPdfs.spill``).
+
+    Issue 19 (mem13): the PDFs are inspected a group of packages at a time (``_in_groups``: up to ``INSPECT_BATCH``
+    PDFs), and each group's packages are checked and let go before the next group is inspected. Nothing here holds
+    something per PDF of the archive (a set and a sorted list of every path, and an offset per PDF into the spill file,
+    were about 12 KB a decision at their peak). No check is cross-package here (``_cross_package`` ran on the whole
+    archive first, ``WithdrawnInRun`` too), so the verdicts are those of one pass over every PDF."""
     from .gate.personal_data import allowed_hashes
 
     _cross_package(results, claims)  # kenmerken only: a SpilledDecision has it
     with_files: set[int] = set()
-    paths: set[str] = set()
     withdrawn_here = WithdrawnInRun(results, archive)  # from the withdrawn packages (not spilled) and the archive only
-    # Issue 19: a package's PDF verdicts from one record (validationcache.PackageVerdicts), looked up by every PDF's
-    # SHA-256 as it is now: such a package is checked at once, with the model already loaded. The packages without
-    # one (``one_by_one``) are inspected as usual below, and get one afterwards.
+    # Issue 19 (warm13v): a package's PDF verdicts from one record (validationcache.PackageVerdicts), looked up by every
+    # PDF's SHA-256 as it is now: such a package is checked at once, with the model already loaded. The packages
+    # without one (``one_by_one``) are inspected a group at a time below (mem13), and get one afterwards.
     verdicts = validation.pdf_verdicts(inspector) if validation is not None else None
     one_by_one: set[int] = set()
+    total = 0
     for r in results:
         full = spill.result(r)  # refused packages too: every problem in one run (published only when valid, see build)
         _withdrawn_documents_exist([full])
@@ -245,7 +251,7 @@ def _evaluate_spilled(
                 mine = [os.fspath(ref.path) for ref in full.files()]
                 taken = verdicts.take(mine) if verdicts is not None else None
                 if taken is None:
-                    paths.update(mine)
+                    total += len(set(mine))
                     one_by_one.add(id(r))
                 with_files.add(id(r))
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
@@ -254,19 +260,21 @@ def _evaluate_spilled(
                 _check_pdfs(r, full, _ByText(taken), allowed, allowed_hashes, archive, withdrawn_here)
                 _finish(r, validation, spill, parked)
                 spill.spill(r)
-    inspected = _inspect_in_batches(inspector, sorted(paths), progress, spill.inspected())
-    del paths
-    for r in results:
-        if r.withdrawal or id(r) not in one_by_one:
-            continue
-        full = spill.result(r)
-        _check_pdfs(r, full, inspected, allowed, allowed_hashes, archive, withdrawn_here)
-        for path in r.pdfs:
-            inspected.pop(path)
-        if verdicts is not None:
-            verdicts.keep(r.pdfs)
-        _finish(r, validation, spill, parked)
-        spill.spill(r)
+    inspected = spill.inspected()
+    done = 0
+    for group in _in_groups([r for r in results if id(r) in one_by_one], spill):
+        paths = sorted({os.fspath(ref.path) for _r, _full, refs in group if refs is not None for ref in refs})
+        _inspect_in_batches(inspector, paths, progress, inspected, done, total)
+        done += len(paths)
+        del paths
+        for r, full, _refs in group:
+            _check_pdfs(r, full, inspected, allowed, allowed_hashes, archive, withdrawn_here)
+            for path in r.pdfs:
+                inspected.pop(path)
+            if verdicts is not None:
+                verdicts.keep(r.pdfs)
+            _finish(r, validation, spill, parked)
+            spill.spill(r)
     for r in results:
         if id(r) not in with_files or r.withdrawal:
             _finish(r, validation, spill, parked)
@@ -294,18 +302,42 @@ class _ByText(dict):
         return super().__getitem__(os.fspath(path))
 
 
-INSPECT_BATCH = 4096  # PDFs inspected at a time with the models on disk: their results are held until written
+INSPECT_BATCH = 2048  # PDFs inspected at a time; mem13: also a group's size, whose models (about 24 KB a package) wait
 
 
-def _inspect_in_batches(inspector, paths: list[str], progress, into):
+def _in_groups(results: list[PackageResult], spill):
+    """``results`` in their order as groups of (result, whole result, its files) with up to ``INSPECT_BATCH`` files
+    together (a package with more is a group of its own). The files are None when listing them failed (the step that
+    checks the PDFs lists them again and refuses the package, as before)."""
+    group: list[tuple[PackageResult, PackageResult, list | None]] = []
+    count = 0
+    for r in results:
+        full = spill.result(r)
+        try:
+            refs: list | None = full.files()
+        except (Exception, RecursionError, MemoryError):  # noqa: BLE001 - listed again where the failure is reported
+            refs = None
+        size = len(refs) if refs is not None else 0
+        if group and count + size > INSPECT_BATCH:
+            yield group
+            group, count = [], 0
+        group.append((r, full, refs))
+        count += size
+    if group:
+        yield group
+
+
+def _inspect_in_batches(inspector, paths: list[str], progress, into, offset: int = 0, total: int | None = None):
     """Every PDF's result into ``into`` (``SpilledPdfs.inspected``), ``INSPECT_BATCH`` at a time: a batch's results are
     held until they are written, never those of the archive. The inspector itself is unchanged (its source is part of
     the inspection cache's key, ``pdfs.code_version``); identical files in two batches are parsed once all the same
-    (the second finds the first's result in the cache)."""
-    total = len(paths)
-    for start in range(0, total, INSPECT_BATCH):
+    (the second finds the first's result in the cache). ``offset`` and ``total``: where these PDFs are among all of
+    the run's, for ``progress``."""
+    total = len(paths) if total is None else total
+    for start in range(0, len(paths), INSPECT_BATCH):
         batch = [Path(p) for p in paths[start : start + INSPECT_BATCH]]
-        step = None if progress is None else (lambda done, _n, start=start: progress(start + done, total))
+        first = offset + start
+        step = None if progress is None else (lambda done, _n, first=first: progress(first + done, total))
         for path, res in inspector.inspect_all(batch, progress=step).items():
             into[path] = res
         # The inspector's map of every published copy to its SHA-256 (about 9 kB a decision) is for the build's staging

@@ -152,19 +152,22 @@ def submit_checks(folders: list[Path], trust) -> None:
     checks = active()
     if checks is None or trust is None or trust.unsigned or trust.signers is None:
         return
-    for folder in folders:
-        if not (folder / HISTORY_FILE).is_file():
-            continue
-        changes, error = read_history(folder)
-        if error:
-            continue
-        kenmerk = raw_kenmerk(folder)
-        for c in changes:
-            sig = c.signature or {}
-            if sig and isinstance(sig.get("op"), str):
-                checks.submit(
-                    signed_text(c, kenmerk, sig.get("door"), sig["op"]), sig.get("handtekening"), sig.get("door"), trust.signers
-                )
+    signers = trust.signers
+
+    def requests():  # read as the pool's threads get free (issue 19, mem13: Checks.submit_from)
+        for folder in folders:
+            if not (folder / HISTORY_FILE).is_file():
+                continue
+            changes, error = read_history(folder)
+            if error:
+                continue
+            kenmerk = raw_kenmerk(folder)
+            for c in changes:
+                sig = c.signature or {}
+                if sig and isinstance(sig.get("op"), str):
+                    yield signed_text(c, kenmerk, sig.get("door"), sig["op"]), sig.get("handtekening"), sig.get("door"), signers
+
+    checks.submit_from(requests())
 
 
 def _verified(changes: list[Change], folder: Path, trust) -> tuple[list[Change], str | None]:

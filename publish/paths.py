@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import stat
 from contextlib import contextmanager
@@ -105,13 +106,25 @@ def file_sizes(package: Path) -> dict[str, int]:
 
 
 def _listing(package: Path) -> tuple[list[str], list[str], dict[str, str], dict[str, int]]:
+    """Within a ``listing_scope`` each package folder's listing is made once and kept for the rest of the scope (the
+    build's validation and fates) as ``marshal`` bytes (issue 19, mem13: about 0.8 instead of 3.7 KB a package), the
+    last one read also as it is (the checks of one package ask for its listing several times in a row). Every caller
+    copies what it is given."""
     scope = _SCOPE.get()
     if scope is None:
         return _package_files(package)
     key = os.path.abspath(package)
-    if key not in scope["files"]:
-        scope["files"][key] = _package_files(package)
-    return scope["files"][key]
+    last = scope.get("last")
+    if last is not None and last[0] == key:
+        return last[1]
+    kept = scope["files"].get(key)
+    if kept is None:
+        listing = _package_files(package)
+        scope["files"][key] = marshal.dumps(listing)
+    else:
+        listing = marshal.loads(kept)
+    scope["last"] = (key, listing)
+    return listing
 
 
 def special_kind(mode: int) -> str:

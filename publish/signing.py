@@ -30,9 +30,10 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 NAMESPACE = "woo-publicatie"
@@ -322,14 +323,28 @@ class Checks:
     """The signature checks of one build, run side by side in ``workers`` threads (each one ssh-keygen process).
 
     ``submit`` names a check the build will make; ``verify`` takes its outcome with ``take`` (once). The outcome is
-    ssh-keygen's exit status and output for exactly that request, never a verdict from anything stored."""
+    ssh-keygen's exit status and output for exactly that request, never a verdict from anything stored.
+
+    Issue 19 (mem13): memory does not grow with the archive's size while the checks wait to be taken. ``submit_from``
+    names a build's checks as a stream (one package's at a time, made when a thread is free: at most ``AHEAD`` per
+    thread are named and not yet run), so the signed texts of every package are never held together; a check is known
+    by the SHA-256 of its whole request (every field, each with its length), and a finished one keeps only ssh-keygen's
+    exit status and output until it is taken. A check taken before the stream named it runs in ``verify`` itself and
+    is not run again when the stream reaches it."""
+
+    AHEAD = 4  # checks named and not yet run, per thread
 
     def __init__(self, workers: int):
+        self._workers = max(1, workers)
         self._pool: ThreadPoolExecutor | None = ThreadPoolExecutor(
-            max_workers=max(1, workers), thread_name_prefix="woo-handtekening"
+            max_workers=self._workers, thread_name_prefix="woo-handtekening"
         )
-        self._pending: dict[Request, Future] = {}
+        self._pending: dict[bytes, Future | _Done] = {}
+        self._claimed: set[bytes] = set()  # taken before a stream named them: the stream skips them
+        self._streams: list[Iterator] = []
+        self._queued = 0  # submitted to the pool and not finished
         self._lock = threading.Lock()
+        self._feeding = threading.Lock()  # one thread at a time reads the streams (they are generators)
         self.children_lock = threading.Lock()
         self.children: set[subprocess.Popen] = set()
         self.closed = False
@@ -339,21 +354,91 @@ class Checks:
         if allowed_signers is None or not _well_formed(signature, principal):
             return
         request = (namespace, str(allowed_signers), principal, signature, bytes(data))
+        key = _request_key(request)
         with self._lock:
-            if self._pool is None or request in self._pending:
+            if self._pool is None or key in self._pending:
                 return
-            self._pending[request] = self._pool.submit(_ssh_verify, request, self)
+            if key in self._claimed:
+                self._claimed.discard(key)  # verify ran it already
+                return
+            future = self._pool.submit(_ssh_verify, request, self)
+            self._pending[key] = future
+            self._queued += 1
+        future.add_done_callback(partial(self._finished, key))
 
-    def take(self, request: Request) -> Future | None:
+    def submit_from(self, requests) -> None:
+        """Name the checks of ``requests`` (an iterable of ``submit``'s arguments, read lazily and in order from the
+        pool's threads; a failure while reading it ends that stream: its checks then run in ``verify``)."""
         with self._lock:
-            return self._pending.pop(request, None)
+            if self._pool is None:
+                return
+            self._streams.append(iter(requests))
+        self._top_up()
+
+    def _top_up(self) -> None:
+        """Name checks from the streams until ``AHEAD`` per thread wait or run."""
+        while self._wanted():
+            if not self._feeding.acquire(blocking=False):
+                return  # another thread is at it: it tops up to the same bound, and looks again once it lets go
+            try:
+                self._feed()
+            finally:
+                self._feeding.release()
+
+    def _wanted(self) -> bool:
+        with self._lock:
+            return self._pool is not None and bool(self._streams) and self._queued < self.AHEAD * self._workers
+
+    def _feed(self) -> None:
+        while True:
+            with self._lock:
+                if self._pool is None or not self._streams or self._queued >= self.AHEAD * self._workers:
+                    return
+                stream = self._streams[0]
+            try:
+                args = next(stream)
+            except Exception:  # noqa: BLE001 - the stream ended, or cannot be read: verify makes those checks itself
+                with self._lock:
+                    if self._streams and self._streams[0] is stream:
+                        self._streams.pop(0)
+                continue
+            try:
+                self.submit(*args)
+            except RuntimeError:  # the pool was shut down meanwhile (settle, close)
+                return
+
+    def _finished(self, key: bytes, future: Future) -> None:
+        with self._lock:
+            self._queued -= 1
+            if self._pending.get(key) is future and not future.cancelled() and future.exception() is None:
+                self._pending[key] = _Done(future.result())  # a few hundred bytes, not a Future
+        self._top_up()
+
+    def take(self, request: Request) -> Future | _Done | None:
+        key = _request_key(request)
+        with self._lock:
+            found = self._pending.pop(key, None)
+            if found is None and self._streams:
+                self._claimed.add(key)
+            return found
 
     def settle(self) -> None:
         """Let every check already started finish and end the threads; checks asked for later run in ``verify``
         itself. Before this process forks (the PDF workers, ``pdfs.run_jobs``): no worker starts as a copy of a
-        moment in which another thread was half-way through starting ssh-keygen."""
+        moment in which another thread was half-way through starting ssh-keygen. The checks of the streams
+        (``submit_from``) are all made first, by the threads and a few at a time, as before the streams."""
+        while True:
+            with self._lock:
+                if self._pool is None or not self._streams:
+                    break
+                running = [f for f in self._pending.values() if isinstance(f, Future) and not f.done()]
+            if running:
+                wait(running, timeout=1, return_when=FIRST_COMPLETED)
+            else:
+                self._top_up()  # nothing runs: name the next (or find the stream's end)
         with self._lock:
             pool, self._pool = self._pool, None
+            self._streams = []
         if pool is not None:
             pool.shutdown(wait=True)
 
@@ -363,6 +448,7 @@ class Checks:
         with self._lock:
             pool, self._pool = self._pool, None
             pending, self._pending = list(self._pending.values()), {}
+            self._streams, self._claimed = [], set()
         with self.children_lock:
             self.closed = True
             if stopped:
@@ -375,6 +461,33 @@ class Checks:
             future.cancel()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Done:
+    """A finished check's outcome as ``Future.result`` gives it (``Checks._finished``)."""
+
+    __slots__ = ("_result",)
+
+    def __init__(self, result: tuple[int, bytes]) -> None:
+        self._result = result
+
+    def result(self) -> tuple[int, bytes]:
+        return self._result
+
+    def cancel(self) -> bool:
+        return False
+
+
+def _request_key(request: Request) -> bytes:
+    """SHA-256 of every field of a request, each with its length: which check an outcome is of."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in request:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.digest()
 
 
 _ACTIVE: Checks | None = None

@@ -93,6 +93,64 @@ def test_a_verdict_is_taken_once_and_a_check_not_named_beforehand_runs_there_and
     assert len(names) - (3 + AGAIN) in (0, 1, 1 + AGAIN)
 
 
+def test_a_stream_of_checks_is_read_a_few_at_a_time_and_each_verdict_stays_its_own(monkeypatch):
+    """Issue 19 (mem13): ``submit_from`` reads the build's checks as the threads get free, so the signed texts of
+    the whole archive are never held together; a finished check keeps only its outcome; a check taken before the
+    stream named it runs in ``verify`` and is not run again; the verdicts are those of checks one after another."""
+    principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
+    texts = [f"goedkeuring {i}".encode() for i in range(12)]
+    signatures = [signing.sign(t, DEMO_KEY) for t in texts[:2]] * 6  # 0 and 1 hold; every other one is over another text
+    requests = list(zip(texts, signatures, [principal] * 12))
+    expected = [f"goed: {principal}"] * 2 + [f"fout: {BAD}"] * 10
+    gate = threading.Event()
+    read: list[int] = []
+    runs: list[tuple[bool, bytes]] = []  # (in the pool, signed text) of every check made
+    real = signing._ssh_verify
+
+    def held(request, checks=None):
+        runs.append((checks is not None, request[4]))
+        if checks is not None:
+            assert gate.wait(60)
+        return real(request, checks)
+
+    monkeypatch.setattr(signing, "_ssh_verify", held)
+    monkeypatch.setattr(signing.Checks, "AHEAD", 2)
+
+    def stream():
+        for i, (t, s, p) in enumerate(requests):
+            read.append(i)
+            yield t, s, p, DEMO_SIGNERS
+
+    with signing.concurrent(2) as checks:
+        checks.submit_from(stream())
+        assert read == [0, 1, 2, 3]  # AHEAD per thread, while none has finished
+        assert _verdicts(requests[11:]) == expected[11:]  # taken before the stream named it: runs here
+        gate.set()
+        assert _verdicts(requests[:11]) == expected[:11]  # same verdicts, same order
+        assert read == list(range(12))
+        assert not checks._pending  # each outcome was taken, none is left
+    assert sorted(runs) == sorted([(False, texts[11])] + [(True, t) for t in texts[:11]])  # each made once, 11 in the pool
+
+
+def test_a_finished_check_keeps_only_its_outcome(monkeypatch):
+    principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
+    text = b"een goedkeuring"
+    signature = signing.sign(text, DEMO_KEY)
+    monkeypatch.setattr(signing.Checks, "AHEAD", 1)
+    names = _record_runs(monkeypatch)
+    with signing.concurrent(1) as checks:
+        checks.submit_from(
+            iter([(text + b"!", signature, principal, DEMO_SIGNERS)] * 3 + [(text, signature, principal, DEMO_SIGNERS)])
+        )
+        checks.settle()  # before a fork: every check of the stream is made by the thread first, then the thread ends
+        assert len(names) == 2 + AGAIN and all(n.startswith("woo-handtekening") for n in names), names
+        assert [type(kept) for kept in checks._pending.values()] == [signing._Done] * 2
+        assert signing.verify(text, signature, principal, DEMO_SIGNERS).principal == principal
+        with pytest.raises(signing.SigningError, match="klopt niet"):
+            signing.verify(text + b"!", signature, principal, DEMO_SIGNERS)
+        assert not checks._pending and len(names) == 2 + AGAIN  # both from the pool's outcomes
+
+
 # -- whole builds ------------------------------------------------------------------------------------------
 
 

@@ -62,11 +62,15 @@ def test_validation_holds_one_package_at_a_time_with_the_same_verdicts(folders, 
         # While every PDF is inspected, no package's whole model is in memory (only its stand-in); a few PDFs at a time.
         seen_during_inspection.extend(type(r.decision) for r in results_so_far)
         batches.append(len(paths))
+        held.append(len(stores[0]))
         return original(self, paths, progress)
 
     monkeypatch.setattr(PdfInspector, "inspect_all", inspect_all)
-    monkeypatch.setattr("publish.evaluate.INSPECT_BATCH", 4)
+    # mem13: the PDFs are inspected a group of packages at a time (here 3 PDFs each: two packages a group), and a group's
+    # results are let go before the next group is inspected.
+    monkeypatch.setattr("publish.evaluate.INSPECT_BATCH", 7)
     batches: list[int] = []
+    held: list[int] = []
     results_so_far: list = []
     monkeypatch.setattr("publish.evaluate.WithdrawnInRun.__init__", _capture(results_so_far))
     try:
@@ -84,7 +88,8 @@ def test_validation_holds_one_package_at_a_time_with_the_same_verdicts(folders, 
             assert _pdfs(spilled.load(r)) == _pdfs(p.pdfs) and p.pdfs
         assert spilled.pdf_count == sum(len(p.pdfs) for p in plain)
         assert set(seen_during_inspection) <= {SpilledDecision, type(None)} and SpilledDecision in seen_during_inspection
-        assert max(batches) == 4 and sum(batches) == spilled.pdf_count and len(batches) > 2
+        assert batches == [6, 6, 3] and sum(batches) == spilled.pdf_count
+        assert held == [0, 0, 0]  # nothing of an earlier group is held while the next one is inspected
         (store,) = stores
         assert len(store) == 0  # every PDF's result was let go with its package
         assert validation.validated == len(folders)
