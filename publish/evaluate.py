@@ -267,8 +267,8 @@ def _evaluate_spilled(
         _inspect_in_batches(inspector, paths, progress, inspected, done, total)
         done += len(paths)
         del paths
-        for r, full, _refs in group:
-            _check_pdfs(r, full, inspected, allowed, allowed_hashes, archive, withdrawn_here)
+        for r, full, refs in group:
+            _check_pdfs(r, full, inspected, allowed, allowed_hashes, archive, withdrawn_here, refs)
             for path in r.pdfs:
                 inspected.pop(path)
             if verdicts is not None:
@@ -281,11 +281,14 @@ def _evaluate_spilled(
     return results
 
 
-def _check_pdfs(r: PackageResult, full: PackageResult, inspected, allowed, allowed_hashes, archive, withdrawn_here) -> None:
+def _check_pdfs(
+    r: PackageResult, full: PackageResult, inspected, allowed, allowed_hashes, archive, withdrawn_here, refs=None
+) -> None:
     """The PDF checks of one package with its model loaded (``full``), its PDFs' results in ``inspected`` (path ->
-    ``PdfResult``, by ``Path`` or by its text); they end in ``r.pdfs``."""
+    ``PdfResult``, by ``Path`` or by its text); they end in ``r.pdfs``. ``refs``: its files when already listed."""
     try:
-        refs = full.files()
+        if refs is None:
+            refs = full.files()  # raises again when listing failed: refused below, as any failure in this step
         _add_pdf_results(full, refs, inspected, allowed, allowed_hashes)
         if full.decision is not None:
             _withdrawn_file_returns(full, refs, inspected, archive, withdrawn_here)
