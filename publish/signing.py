@@ -5,21 +5,37 @@ mkdocs.yml under ``extra.woo.ondertekenaars``. A signature covers a canonical JS
 UTF-8) of what is approved; the signer's principal is stored beside it and checked on verification.
 Nothing here reaches the published site.
 
-Every verification runs ``ssh-keygen -Y verify``, on every build: a verdict is never remembered (attack round 6,
-row 2b). A remembered "this signature holds" would be named by public values only (text, signature, principal,
-allowed signers), so whoever can sign build-cache entries (the cache key) could approve a changed package with a
-made-up signature. An approval must rest on the approver's SSH key, nothing else; one ssh-keygen run costs a few
-milliseconds per signature (see benchmarks/README.md).
+Every signature is verified on every build: a verdict is never remembered (attack round 6, row 2b). A remembered
+"this signature holds" would be named by public values only (text, signature, principal, allowed signers), so
+whoever can sign build-cache entries (the cache key) could approve a changed package with a made-up signature. An
+approval must rest on the approver's SSH key, nothing else. One ssh-keygen run costs a few milliseconds per
+signature, an in-process check (below) a fraction of one (see benchmarks/README.md).
 
 Within one build the checks run side by side (issue 19, ``concurrent``): the build names every signature it is about
-to check (``Checks.submit``), a small pool of threads runs one ``ssh-keygen`` each, and ``verify`` takes the outcome
-of exactly its own request (same text, signature, principal, signers file and namespace) once; anything not asked
-for beforehand, or asked for twice, runs ssh-keygen there and then. The verdicts live in this process's memory for
-the rest of that one build only, and every one is still read from ssh-keygen's own output by ``verify``.
+to check (``Checks.submit``), a small pool of threads makes one check each, and ``verify`` takes the outcome of
+exactly its own request (same text, signature, principal, signers file and namespace) once; anything not asked for
+beforehand, or asked for twice, is checked there and then. The outcomes live in this process's memory for the rest
+of that one build only.
+
+Issue 19 (sig19): the common case is verified in this process, and ``ssh-keygen -Y verify`` stays the authority for
+everything else (``_in_process``). The in-process check may only *accept*; it never refuses. It accepts only where
+ssh-keygen's rules (OpenSSH sshsig.c, PROTOCOL.sshsig) are simple and fully reproduced: an Ed25519 signature in
+exactly the form ``ssh-keygen -Y sign`` writes (armour, SSHSIG magic, version 1, empty reserved field, sha256 or
+sha512, no trailing data), the namespace asked for, an allowed-signers file whose first line that names the
+principal exactly (no patterns) and holds the signing key has no options, with no line before it at which ssh-keygen
+would stop or that we cannot read as ssh-keygen does, and the Ed25519 signature (``cryptography``) holding over the
+SSHSIG signed data. Anything else, or anything unexpected, goes to ssh-keygen exactly as before: a signature
+ssh-keygen accepts is never refused, and one it refuses is never accepted. The allowed-signers file is read and
+parsed once per build (``_SignersFiles``, checked against the file's identity on every use), never across builds.
+ssh-keygen must be installed all the same (``verify`` asks for it first): a build never depends on which path a
+check takes.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import json
 import os
 import re
@@ -49,8 +65,9 @@ MISSING_SSH_FIX = (
 )
 
 
-# How many signatures this process verified with ssh-keygen (issue 19; every one, every build: see above).
-COUNTERS = {"verified": 0}
+# How many signatures this process verified (issue 19; every one, every build: see above), and how many of those
+# ssh-keygen decided (sig19: those the in-process check was not certain of; the others it accepted).
+COUNTERS = {"verified": 0, "ssh_keygen": 0}
 
 
 class SigningError(Exception):
@@ -206,8 +223,8 @@ class Verified:
 
 
 def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, namespace: str = NAMESPACE) -> Verified:
-    """Check ``signature`` over ``data`` by ``principal`` with ``ssh-keygen -Y verify`` (always: never from a cache);
-    raises SigningError (Dutch) when it does not hold."""
+    """Check ``signature`` over ``data`` by ``principal`` (always: never from a cache; in this process when that is
+    certain to accept, else with ``ssh-keygen -Y verify``); raises SigningError (Dutch) when it does not hold."""
     if not isinstance(signature, str) or "BEGIN SSH SIGNATURE" not in signature or len(signature) > 20000:
         raise SigningError("de handtekening ontbreekt of is geen SSH-handtekening")
     if not isinstance(principal, str) or not _PRINCIPAL.fullmatch(principal):
@@ -219,13 +236,20 @@ def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, n
         raise SigningError(
             f"het bestand met toegestane ondertekenaars ({allowed_signers}) kan niet gelezen worden: {exc.strerror or exc}"
         ) from None
+    checks = _ACTIVE
+    if checks is not None:  # sig19: ssh-keygen is required as before, also when this check would not need it
+        checks.ssh_keygen()
+    else:
+        ssh_keygen()
     COUNTERS["verified"] += 1
     request = (namespace, str(allowed_signers), principal, signature, bytes(data))
-    checks = _ACTIVE
     future = checks.take(request) if checks is not None else None
-    returncode, stdout = future.result() if future is not None else _ssh_verify(request)
-    match = _GOOD.search(stdout.decode("utf-8", "replace"))
-    if returncode != 0 or not match:
+    outcome = future.result() if future is not None else _check(request, None, checks.signers if checks else None)
+    if outcome.fingerprint is not None:
+        return Verified(principal, outcome.fingerprint)
+    COUNTERS["ssh_keygen"] += 1
+    match = _GOOD.search(outcome.stdout.decode("utf-8", "replace"))
+    if outcome.returncode != 0 or not match:
         raise SigningError("de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars")
     return Verified(principal, match.group(3))
 
@@ -243,6 +267,231 @@ def _well_formed(signature, principal) -> bool:
 
 # Request: (namespace, allowed-signers path, principal, signature text, signed bytes).
 Request = tuple[str, str, str, str, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One check's outcome: accepted in this process (``fingerprint``, the signing key's SHA256 fingerprint), or
+    ssh-keygen's exit status and standard output (``fingerprint`` None)."""
+
+    fingerprint: str | None
+    returncode: int = -1
+    stdout: bytes = b""
+
+
+def _check(request: Request, checks: Checks | None = None, signers: _SignersFiles | None = None) -> _Outcome:
+    """One signature check: accepted in this process when that is certain (``_in_process``), else ssh-keygen's
+    verdict. ``checks``: run in that build's pool (see ``_ssh_verify``); its allowed-signers files are used."""
+    if signers is None:
+        signers = checks.signers if checks is not None else _SignersFiles()
+    fingerprint = _in_process(request, signers) if _IN_PROCESS else None
+    if fingerprint is not None:
+        return _Outcome(fingerprint)
+    returncode, stdout = _ssh_verify(request, checks)
+    return _Outcome(None, returncode, stdout)
+
+
+# -- In-process verification (issue 19, sig19): it may only accept; whatever it is not certain of, ssh-keygen decides.
+# The rules followed are those of OpenSSH's sshsig.c (sshsig_dearmor, sshsig_verify_fd, sshsig_wrap_verify,
+# sshsig_check_allowed_keys, check_allowed_keys_line), misc.c (strdelimw), match.c (match_pattern_list) and
+# sshkey.c (sshkey_read), and PROTOCOL.sshsig; each step below is stricter than or equal to ssh-keygen's.
+
+_IN_PROCESS = True  # tests of the ssh-keygen pool itself switch it off
+_ARMOUR_START = "-----BEGIN SSH SIGNATURE-----\n"
+_ARMOUR_END = "\n-----END SSH SIGNATURE-----"
+_ARMOUR_BODY = re.compile(r"[A-Za-z0-9+/=\n]*")
+_PLAIN = re.compile(r"[!-~]+")  # printable ASCII, no spaces: a principal or namespace passed to ssh-keygen as is
+_ED25519 = b"ssh-ed25519"
+_HASHES = (b"sha256", b"sha512")  # sshsig.c HASHALG_ALLOWED
+# The part of an allowed-signers line after its principals that is a plain Ed25519 key: type, blanks, base64, then
+# the end or a comment after a blank (sshkey_read: the base64 ends at a space or tab; a CR before the end is skipped).
+_ED25519_LINE = re.compile(rb"ssh-ed25519[ \t]+([A-Za-z0-9+/]+={0,2})(?:[ \t][^\n]*)?\r?")
+_FIELD = re.compile(rb'[^ \t\r"]*')  # strdelimw: the principals end at whitespace (or a quote: not followed here)
+_PATTERN = re.compile(rb"[*?!]")  # match_pattern_list: wildcards and negation
+
+
+def _in_process(request: Request, signers: _SignersFiles) -> str | None:
+    """The signing key's fingerprint ("SHA256:...", as ssh-keygen prints it) when ``ssh-keygen -Y verify`` is certain
+    to accept this request; None when that is not certain (then ssh-keygen decides). Never raises."""
+    namespace, path, principal, signature, data = request
+    try:
+        if not (_PLAIN.fullmatch(principal) and _PLAIN.fullmatch(namespace)):
+            return None
+        blob = _dearmour(signature)
+        fields = _sshsig(blob) if blob is not None else None
+        if fields is None:
+            return None
+        key, sig_namespace, hash_name, sig = fields
+        public, raw = _ed25519(key, 32), _ed25519(sig, 64)
+        if public is None or raw is None or sig_namespace != namespace.encode("ascii"):
+            return None
+        lines = signers.lines(path)
+        if lines is None or not _listed(lines, principal.encode("ascii"), key):
+            return None
+        # PROTOCOL.sshsig section 3, as sshsig_wrap_verify builds it: the namespace asked for, an empty reserved field.
+        digest = hashlib.new(hash_name.decode("ascii"), data).digest()
+        signed = b"SSHSIG" + _string(sig_namespace) + _string(b"") + _string(hash_name) + _string(digest)
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        Ed25519PublicKey.from_public_bytes(public).verify(raw, signed)  # raises InvalidSignature
+    except Exception:  # noqa: BLE001 - anything unexpected, a signature that does not hold included: ssh-keygen decides
+        return None
+    return "SHA256:" + base64.b64encode(hashlib.sha256(key).digest()).decode("ascii").rstrip("=")
+
+
+def _dearmour(signature: str) -> bytes | None:
+    """The SSHSIG blob of an armoured signature in the form ``ssh-keygen -Y sign`` writes it (header and newline,
+    canonical base64 in lines, newline and footer, at most a newline after it), else None."""
+    if not signature.isascii() or not signature.startswith(_ARMOUR_START):
+        return None
+    body, footer, tail = signature[len(_ARMOUR_START) :].partition(_ARMOUR_END)
+    if not footer or tail not in ("", "\n") or not _ARMOUR_BODY.fullmatch(body):
+        return None
+    return _canonical_base64(body.replace("\n", "").encode("ascii"))
+
+
+def _canonical_base64(text: bytes) -> bytes | None:
+    """``text`` decoded when it is base64 exactly as it would be written (padding, zero bits at the end), else None."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if base64.b64encode(raw) == text else None
+
+
+def _strings(blob: bytes, count: int, pos: int = 0) -> list[bytes] | None:
+    """``count`` SSH strings (uint32 length, then that many bytes) from ``pos`` that end exactly where ``blob`` ends."""
+    out = []
+    for _ in range(count):
+        if pos + 4 > len(blob):
+            return None
+        size = int.from_bytes(blob[pos : pos + 4], "big")
+        if pos + 4 + size > len(blob):
+            return None
+        out.append(blob[pos + 4 : pos + 4 + size])
+        pos += 4 + size
+    return out if pos == len(blob) else None
+
+
+def _string(value: bytes) -> bytes:
+    return len(value).to_bytes(4, "big") + value
+
+
+def _sshsig(blob: bytes) -> tuple[bytes, bytes, bytes, bytes] | None:
+    """(public key, namespace, hash algorithm, signature) of an SSHSIG blob: magic, version 1, five strings and nothing
+    after them (ssh-keygen: "Signature contains trailing data"), an empty reserved field, sha256 or sha512."""
+    if blob[:6] != b"SSHSIG" or blob[6:10] != b"\x00\x00\x00\x01":
+        return None
+    fields = _strings(blob, 5, 10)
+    if fields is None:
+        return None
+    key, namespace, reserved, hash_name, signature = fields
+    if reserved or hash_name not in _HASHES:
+        return None
+    return key, namespace, hash_name, signature
+
+
+def _ed25519(blob: bytes, size: int) -> bytes | None:
+    """The raw value of an Ed25519 public key (``size`` 32) or signature (64) blob: the type "ssh-ed25519" and one
+    string of exactly ``size`` bytes, nothing more (a certificate, another type, trailing data: None)."""
+    fields = _strings(blob, 2)
+    if fields is None or fields[0] != _ED25519 or len(fields[1]) != size:
+        return None
+    return fields[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _SignerLine:
+    """One line of an allowed-signers file as the in-process check sees it. ``principals`` None: a line ssh-keygen may
+    stop at, or that may name any principal (a pattern, a quote, an invalid line): the check gives up when it gets
+    there. ``key`` None: the line names these principals, but what follows is not one plain Ed25519 key without
+    options: the check gives up for these principals. Else ``key`` is the key's blob."""
+
+    principals: frozenset[bytes] | None
+    key: bytes | None
+
+
+_GIVE_UP = _SignerLine(None, None)
+
+
+def _parse_signers(data: bytes) -> tuple[_SignerLine, ...] | None:
+    """The lines of an allowed-signers file as ssh-keygen reads them (getline; blank and comment lines left out);
+    None for a file the check does not read at all (a NUL byte: C strings end there)."""
+    if b"\x00" in data:
+        return None
+    out = []
+    pieces = data.split(b"\n")
+    for i, piece in enumerate(pieces):
+        line = piece.lstrip(b" \t\r")
+        if not line or line.startswith(b"#"):
+            continue
+        field = _FIELD.match(line).group()  # always matches (possibly empty)
+        after = line[len(field) : len(field) + 1]
+        if after == b'"' or (not after and i == len(pieces) - 1):  # a quote; one word without a newline: "invalid line"
+            out.append(_GIVE_UP)
+            continue
+        names = field.split(b",")
+        if _PATTERN.search(field) or any(len(name) >= 1000 for name in names):  # patterns; sub-pattern too long
+            out.append(_GIVE_UP)
+            continue
+        rest = line[len(field) + 1 :].lstrip(b" \t\r")
+        found = _ED25519_LINE.fullmatch(rest)
+        blob = _canonical_base64(found.group(1)) if found else None
+        out.append(_SignerLine(frozenset(names), blob if blob is not None and _ed25519(blob, 32) is not None else None))
+    return tuple(out)
+
+
+def _listed(lines: tuple[_SignerLine, ...], principal: bytes, key: bytes) -> bool:
+    """Whether ssh-keygen's walk through the file (sshsig_check_allowed_keys) certainly ends in a match: the first line
+    that names ``principal`` and holds ``key`` comes before any line at which it could stop or that we cannot read."""
+    for line in lines:
+        if line.principals is None:
+            return False
+        if principal not in line.principals:
+            continue  # check_allowed_keys_line: principal not listed, the line is skipped before its key is read
+        if line.key is None:
+            return False
+        if line.key == key:
+            return True
+        # the principal with another plain key: "key not found" on this line, ssh-keygen goes on to the next
+    return False
+
+
+def _identity(status: os.stat_result) -> tuple[int, ...]:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_mode)
+
+
+class _SignersFiles:
+    """Allowed-signers files read and parsed for the in-process check: once per build (``Checks``), reused only while
+    the file's status is the same (device, inode, size, modification and change times); outside a build, per check.
+    Nothing of it outlives the build."""
+
+    MAX_BYTES = 1 << 20
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: dict[str, tuple[tuple[int, ...], tuple[_SignerLine, ...] | None]] = {}
+
+    def lines(self, path: str) -> tuple[_SignerLine, ...] | None:
+        try:
+            now = _identity(os.stat(path))
+            with self._lock:
+                known = self._files.get(path)
+            if known is not None and known[0] == now:
+                return known[1]
+            with open(path, "rb") as handle:
+                before = _identity(os.fstat(handle.fileno()))
+                data = handle.read(self.MAX_BYTES + 1)
+                after = _identity(os.fstat(handle.fileno()))
+        except OSError:
+            return None
+        if before != after or not stat.S_ISREG(after[-1]) or len(data) > self.MAX_BYTES:
+            return None
+        lines = _parse_signers(data)
+        if after == now:
+            with self._lock:
+                self._files[path] = (now, lines)
+        return lines
 
 
 def _ssh_verify(request: Request, checks: Checks | None = None) -> tuple[int, bytes]:
@@ -320,16 +569,18 @@ class _Stopped(Exception):
 
 
 class Checks:
-    """The signature checks of one build, run side by side in ``workers`` threads (each one ssh-keygen process).
+    """The signature checks of one build, run side by side in ``workers`` threads (each one check: in this process
+    when that is certain to accept, else one ssh-keygen process; ``_check``).
 
     ``submit`` names a check the build will make; ``verify`` takes its outcome with ``take`` (once). The outcome is
-    ssh-keygen's exit status and output for exactly that request, never a verdict from anything stored.
+    that of exactly that request, made in this build (the in-process acceptance, or ssh-keygen's exit status and
+    output), never a verdict from anything stored.
 
     Issue 19 (mem13): memory does not grow with the archive's size while the checks wait to be taken. ``submit_from``
     names a build's checks as a stream (one package's at a time, made when a thread is free: at most ``AHEAD`` per
     thread are named and not yet run), so the signed texts of every package are never held together; a check is known
-    by the SHA-256 of its whole request (every field, each with its length), and a finished one keeps only ssh-keygen's
-    exit status and output until it is taken. A check taken before the stream named it runs in ``verify`` itself and
+    by the SHA-256 of its whole request (every field, each with its length), and a finished one keeps only its outcome
+    (a fingerprint, or ssh-keygen's exit status and output) until it is taken. A check taken before the stream named it runs in ``verify`` itself and
     is not run again when the stream reaches it."""
 
     AHEAD = 4  # checks named and not yet run, per thread
@@ -348,6 +599,14 @@ class Checks:
         self.children_lock = threading.Lock()
         self.children: set[subprocess.Popen] = set()
         self.closed = False
+        self.signers = _SignersFiles()  # sig19: each allowed-signers file read once in this build
+        self._exe: str | None = None
+
+    def ssh_keygen(self) -> str:
+        """``ssh_keygen()``, looked up once per build (raises SigningError while it is missing)."""
+        if self._exe is None:
+            self._exe = ssh_keygen()
+        return self._exe
 
     def submit(self, data: bytes, signature, principal, allowed_signers: Path | None, namespace: str = NAMESPACE) -> None:
         """Start checking a signature ``verify`` will be asked about (malformed ones are left to ``verify``)."""
@@ -361,7 +620,7 @@ class Checks:
             if key in self._claimed:
                 self._claimed.discard(key)  # verify ran it already
                 return
-            future = self._pool.submit(_ssh_verify, request, self)
+            future = self._pool.submit(_check, request, self)
             self._pending[key] = future
             self._queued += 1
         future.add_done_callback(partial(self._finished, key))
@@ -468,10 +727,10 @@ class _Done:
 
     __slots__ = ("_result",)
 
-    def __init__(self, result: tuple[int, bytes]) -> None:
+    def __init__(self, result: _Outcome) -> None:
         self._result = result
 
-    def result(self) -> tuple[int, bytes]:
+    def result(self) -> _Outcome:
         return self._result
 
     def cancel(self) -> bool:
