@@ -411,6 +411,7 @@ def _build_with(
             pdf_oordelen_per_pakket=validation.verdicts.pdfs if validation.verdicts is not None else 0,
             pakketten_pdf_oordelen_uit_cache=validation.verdicts.packages if validation.verdicts is not None else 0,
             handtekeningen_gecontroleerd=signing.COUNTERS["verified"] - signatures_before["verified"],
+            handtekeningen_via_ssh_keygen=signing.COUNTERS["ssh_keygen"] - signatures_before["ssh_keygen"],
             pakketten_gevalideerd=validation.validated,
             pakketten_validatie_uit_cache=validation.reused,
             pakketten_niet_in_validatiecache=validation.uncacheable,

@@ -1,8 +1,10 @@
 """Issue 19: the signature checks of a build run side by side (publish/signing.py, ``concurrent``).
 
-Every approval and change-history signature is still checked by ``ssh-keygen -Y verify`` on every build (attack
-round 6, row 2b); the build names them beforehand and a small pool of threads runs them, and each verdict is taken,
-in the same order as before, where the build needs it. Real SSH signatures (the demonstration key), real ssh-keygen.
+Every approval and change-history signature is still checked on every build (attack round 6, row 2b); the build
+names them beforehand and a small pool of threads runs them, and each verdict is taken, in the same order as before,
+where the build needs it. Real SSH signatures (the demonstration key), real ssh-keygen. The checks of the pool itself
+(``ssh_only``) run with the in-process check switched off (sig19, tests/test_signing_fast.py), so that every check is
+an ssh-keygen process, as it still is for whatever the in-process check is not certain of.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from support import DEMO_KEY, DEMO_SIGNERS, ROOT, approve
 
 BAD = "de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars"
 AGAIN = 1 if signing._PIPES else 0  # a check that fails by pipe is made again with a file (signing._ssh_verify)
+
+
+@pytest.fixture
+def ssh_only(monkeypatch):
+    """Every check goes to ssh-keygen (the in-process check off): the pool's own behaviour."""
+    monkeypatch.setattr(signing, "_IN_PROCESS", False)
 
 
 def _record_runs(monkeypatch, wait_for: int = 0) -> list[str]:
@@ -53,7 +61,7 @@ def _verdicts(requests) -> list[str]:
     return out
 
 
-def test_checks_run_side_by_side_and_each_verdict_stays_with_its_own_signature(monkeypatch):
+def test_checks_run_side_by_side_and_each_verdict_stays_with_its_own_signature(monkeypatch, ssh_only):
     principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
     texts = [f"goedkeuring {i}".encode() for i in range(6)]
     signatures = [signing.sign(t, DEMO_KEY) for t in texts]
@@ -76,7 +84,7 @@ def test_checks_run_side_by_side_and_each_verdict_stays_with_its_own_signature(m
     assert not [t for t in threading.enumerate() if t.name.startswith("woo-handtekening")]
 
 
-def test_a_verdict_is_taken_once_and_a_check_not_named_beforehand_runs_there_and_then(monkeypatch):
+def test_a_verdict_is_taken_once_and_a_check_not_named_beforehand_runs_there_and_then(monkeypatch, ssh_only):
     principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
     text = b"een goedkeuring"
     signature = signing.sign(text, DEMO_KEY)
@@ -93,7 +101,7 @@ def test_a_verdict_is_taken_once_and_a_check_not_named_beforehand_runs_there_and
     assert len(names) - (3 + AGAIN) in (0, 1, 1 + AGAIN)
 
 
-def test_a_stream_of_checks_is_read_a_few_at_a_time_and_each_verdict_stays_its_own(monkeypatch):
+def test_a_stream_of_checks_is_read_a_few_at_a_time_and_each_verdict_stays_its_own(monkeypatch, ssh_only):
     """Issue 19 (mem13): ``submit_from`` reads the build's checks as the threads get free, so the signed texts of
     the whole archive are never held together; a finished check keeps only its outcome; a check taken before the
     stream named it runs in ``verify`` and is not run again; the verdicts are those of checks one after another."""
@@ -132,7 +140,7 @@ def test_a_stream_of_checks_is_read_a_few_at_a_time_and_each_verdict_stays_its_o
     assert sorted(runs) == sorted([(False, texts[11])] + [(True, t) for t in texts[:11]])  # each made once, 11 in the pool
 
 
-def test_a_finished_check_keeps_only_its_outcome(monkeypatch):
+def test_a_finished_check_keeps_only_its_outcome(monkeypatch, ssh_only):
     principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
     text = b"een goedkeuring"
     signature = signing.sign(text, DEMO_KEY)
@@ -193,10 +201,11 @@ def test_a_failing_signature_among_many_refuses_only_its_own_package_on_every_bu
         assert [r["package"] for r in report.refused] == ["pakket-2"]
         assert sorted(p["package"] for p in report.published) == ["pakket-0", "pakket-1", "pakket-3", "pakket-4"]
         assert report.counters["handtekeningen_gecontroleerd"] == 5
+        assert report.counters["handtekeningen_via_ssh_keygen"] == 1  # the spoiled one; four accepted in process
         assert [p["message"] for p in report.refused[0]["problems"]] == [
             f"de goedkeuring is niet geldig ondertekend (handtekening 1: {BAD})."
         ]
-    per_build = 5 + AGAIN
+    per_build = 1 + AGAIN  # sig19: only the spoiled signature needs ssh-keygen
     assert len(runs) == 2 * per_build and all(n.startswith("woo-handtekening") for n in runs), runs
 
     # The same build with the checks one after another: the same verdicts and messages, in the same order.
@@ -223,6 +232,7 @@ def test_four_eyes_messages_keep_the_order_of_the_signatures(decisions, make_pac
     (package / "goedkeuring.json").write_text(json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     report = build_module.run_build(_options(decisions, tmp_path))
     assert report.counters["handtekeningen_gecontroleerd"] == 3
+    assert report.counters["handtekeningen_via_ssh_keygen"] == 1
     warnings = [w for w in report.warnings if w["package"] == "vier-ogen"]
     assert [w["message"] for w in warnings] == [f"een of meer handtekeningen gelden niet: handtekening 1: {BAD}."]
     assert sorted(p["package"] for p in report.published) == ["ander", "vier-ogen"]
@@ -230,7 +240,7 @@ def test_four_eyes_messages_keep_the_order_of_the_signatures(decisions, make_pac
 
 @pytest.mark.slow
 def test_a_sigterm_during_the_signature_checks_stops_the_build_and_its_ssh_keygen_processes(
-    decisions, make_package, tmp_path, monkeypatch
+    decisions, make_package, tmp_path, monkeypatch, ssh_only
 ):
     from publish import build as build_module
 
@@ -263,7 +273,7 @@ def test_a_sigterm_during_the_signature_checks_stops_the_build_and_its_ssh_keyge
 
 
 @pytest.mark.skipif(not signing._PIPES, reason="the pipe is used on Linux only")
-def test_the_signature_goes_by_pipe_and_a_check_that_fails_is_made_again_with_a_file(monkeypatch):
+def test_the_signature_goes_by_pipe_and_a_check_that_fails_is_made_again_with_a_file(monkeypatch, ssh_only):
     principal = signing.principal_for(DEMO_KEY, DEMO_SIGNERS)
     text = b"een goedkeuring"
     signature = signing.sign(text, DEMO_KEY)
