@@ -2,7 +2,9 @@
 on every build, never taken from the cache). Prints the CPU of the ssh-keygen processes and of this process per check,
 and the wall time, for N different signatures checked three ways (issue 19): one after another with the signature in a
 temporary file (as before), one after another through a pipe (Linux), and side by side as a build runs them
-(``signing.concurrent``, WORKERS threads, default the number of cores).
+(``signing.concurrent``, WORKERS threads, default the number of cores). Those three with the in-process check
+switched off (sig19: every check an ssh-keygen process, as before); then as a build runs them now, one after another
+and side by side, where the in-process check accepts the demonstration key's good signatures without ssh-keygen.
 
 Run: .venv/bin/python benchmarks/verify_cost.py 200 [WORKERS]
 """
@@ -59,8 +61,14 @@ def side_by_side() -> None:
 
 
 pipes = signing._PIPES
+signing._IN_PROCESS = False
 signing._PIPES = False
-measure("one by one, file", one_by_one)
+measure("ssh-keygen, one by one, file", one_by_one)
 signing._PIPES = pipes
-measure("one by one" + (", pipe" if pipes else ", file"), one_by_one)
-measure(f"side by side ({WORKERS} threads)", side_by_side)
+measure("ssh-keygen, one by one" + (", pipe" if pipes else ", file"), one_by_one)
+measure(f"ssh-keygen, side by side ({WORKERS} threads)", side_by_side)
+signing._IN_PROCESS = True
+before = signing.COUNTERS["ssh_keygen"]
+measure("as built, one by one", one_by_one)
+measure(f"as built, side by side ({WORKERS} threads)", side_by_side)
+print(f"as built: {signing.COUNTERS['ssh_keygen'] - before} of {2 * N} checks went to ssh-keygen")
