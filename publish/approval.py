@@ -71,7 +71,7 @@ class Trust:
     signers: Path | None = None  # allowed-signers file
     four_eyes: bool = False
     unsigned: bool = False  # local trials only: signatures are not required
-    # No cache: every signature is verified with ssh-keygen on every build (publish/signing.py, attack round 6 row 2b).
+    # No cache: every signature is verified on every build (publish/signing.py, attack round 6 row 2b).
 
     @classmethod
     def from_site(cls, site) -> "Trust":

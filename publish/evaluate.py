@@ -119,7 +119,8 @@ def evaluate(
     from .history import submit_checks as submit_history_checks
 
     # Issue 19: within a build (signing.concurrent) every signature check below and in fate.decide starts now, side by
-    # side in ssh-keygen processes; each is still taken and judged where it is needed, in this order.
+    # side in the pool (in process, or an ssh-keygen process: sig19); each is still taken and judged where it is needed,
+    # in this order.
     submit_history_checks(folders, trust)
     submit_approval_checks(folders, trust)
     parked: dict[int, tuple[int, int]] = {}  # id(result) -> its validation-cache entry's body in ``spill``

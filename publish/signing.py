@@ -22,9 +22,9 @@ everything else (``_in_process``). The in-process check may only *accept*; it ne
 ssh-keygen's rules (OpenSSH sshsig.c, PROTOCOL.sshsig) are simple and fully reproduced: an Ed25519 signature in
 exactly the form ``ssh-keygen -Y sign`` writes (armour, SSHSIG magic, version 1, empty reserved field, sha256 or
 sha512, no trailing data), the namespace asked for, an allowed-signers file whose first line that names the
-principal exactly (no patterns) and holds the signing key has no options, with no line before it at which ssh-keygen
-would stop or that we cannot read as ssh-keygen does, and the Ed25519 signature (``cryptography``) holding over the
-SSHSIG signed data. Anything else, or anything unexpected, goes to ssh-keygen exactly as before: a signature
+principal exactly (no patterns) and holds the signing key has no options, with no line before it that the check cannot
+read exactly as ssh-keygen does (it gives up there, whatever ssh-keygen would make of it), and the Ed25519 signature
+(``cryptography``) holding over the SSHSIG signed data. Anything else, or anything unexpected, goes to ssh-keygen exactly as before: a signature
 ssh-keygen accepts is never refused, and one it refuses is never accepted. The allowed-signers file is read and
 parsed once per build (``_SignersFiles``, checked against the file's identity on every use), never across builds.
 ssh-keygen must be installed all the same (``verify`` asks for it first): a build never depends on which path a
@@ -402,9 +402,9 @@ def _ed25519(blob: bytes, size: int) -> bytes | None:
 
 @dataclass(frozen=True, slots=True)
 class _SignerLine:
-    """One line of an allowed-signers file as the in-process check sees it. ``principals`` None: a line ssh-keygen may
-    stop at, or that may name any principal (a pattern, a quote, an invalid line): the check gives up when it gets
-    there. ``key`` None: the line names these principals, but what follows is not one plain Ed25519 key without
+    """One line of an allowed-signers file as the in-process check sees it. ``principals`` None: a line that may name
+    any principal, or that the check does not read as ssh-keygen does (a pattern, a quote, an invalid line): the check
+    gives up when it gets there. ``key`` None: the line names these principals, but what follows is not one plain Ed25519 key without
     options: the check gives up for these principals. Else ``key`` is the key's blob."""
 
     principals: frozenset[bytes] | None
@@ -442,8 +442,10 @@ def _parse_signers(data: bytes) -> tuple[_SignerLine, ...] | None:
 
 
 def _listed(lines: tuple[_SignerLine, ...], principal: bytes, key: bytes) -> bool:
-    """Whether ssh-keygen's walk through the file (sshsig_check_allowed_keys) certainly ends in a match: the first line
-    that names ``principal`` and holds ``key`` comes before any line at which it could stop or that we cannot read."""
+    """Whether ssh-keygen's walk through the file (sshsig_check_allowed_keys) certainly ends in a match: a line that
+    names ``principal`` and holds ``key`` without options, and before it no line the check cannot read, or that names
+    ``principal`` with anything but a plain Ed25519 key. (OpenSSH skips a line it cannot read and goes on; the check
+    does not rely on that: any OpenSSH that stops there refuses, and ssh-keygen decides these.)"""
     for line in lines:
         if line.principals is None:
             return False

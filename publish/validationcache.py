@@ -18,7 +18,7 @@ the key is an exact fingerprint of every one of them:
   time-zone rules dates in inventories are read in.
 
 What is never cached, because it depends on the day or on other state, and runs every build: the approval check
-and its signatures (``fate.decide``; every signature is verified with ``ssh-keygen -Y verify`` on every build,
+and its signatures (``fate.decide``; every signature is verified by ``signing.verify`` on every build,
 never remembered: attack round 6, row 2b), embargo (publication date against the build's day), the change history
 and its signatures, withdrawals the archive remembers, the cross-package rules, and the PDF checks (by each PDF's
 SHA-256). An entry holds no approval verdict: a hit gives only what ``read_package`` returned.
