@@ -25,8 +25,8 @@ sha512, no trailing data), the namespace asked for, an allowed-signers file whos
 principal exactly (no patterns) and holds the signing key has no options, with no line before it that the check cannot
 read exactly as ssh-keygen does (it gives up there, whatever ssh-keygen would make of it), and the Ed25519 signature
 (``cryptography``) holding over the SSHSIG signed data. Anything else, or anything unexpected, goes to ssh-keygen exactly as before: a signature
-ssh-keygen accepts is never refused, and one it refuses is never accepted. The allowed-signers file is read and
-parsed once per build (``_SignersFiles``, checked against the file's identity on every use), never across builds.
+ssh-keygen accepts is never refused, and one it refuses is never accepted. The allowed-signers file is read for
+every check and parsed again only when its bytes differ (``_SignersFiles``); nothing of it is kept across builds.
 ssh-keygen must be installed all the same (``verify`` asks for it first): a build never depends on which path a
 check takes.
 """
@@ -422,7 +422,7 @@ def _parse_signers(data: bytes) -> tuple[_SignerLine, ...] | None:
     out = []
     pieces = data.split(b"\n")
     for i, piece in enumerate(pieces):
-        line = piece.lstrip(b" \t\r")
+        line = piece.lstrip(b" \t")  # sshsig.c: strspn(line, " \t"); a CR there starts an empty principal
         if not line or line.startswith(b"#"):
             continue
         field = _FIELD.match(line).group()  # always matches (possibly empty)
@@ -464,23 +464,20 @@ def _identity(status: os.stat_result) -> tuple[int, ...]:
 
 
 class _SignersFiles:
-    """Allowed-signers files read and parsed for the in-process check: once per build (``Checks``), reused only while
-    the file's status is the same (device, inode, size, modification and change times); outside a build, per check.
+    """Allowed-signers files read and parsed for the in-process check. The file's bytes are read again for every check
+    (a few kilobytes; its status can stay the same while its bytes change: a write through a shared mapping, or a
+    same-size rewrite within one tick of a coarse file-system clock), and only the parse is reused, while the bytes
+    are exactly those parsed before (attack on sig19, finding 2). Per build (``Checks``); outside a build, per check.
     Nothing of it outlives the build."""
 
     MAX_BYTES = 1 << 20
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._files: dict[str, tuple[tuple[int, ...], tuple[_SignerLine, ...] | None]] = {}
+        self._files: dict[str, tuple[bytes, tuple[_SignerLine, ...] | None]] = {}
 
     def lines(self, path: str) -> tuple[_SignerLine, ...] | None:
         try:
-            now = _identity(os.stat(path))
-            with self._lock:
-                known = self._files.get(path)
-            if known is not None and known[0] == now:
-                return known[1]
             with open(path, "rb") as handle:
                 before = _identity(os.fstat(handle.fileno()))
                 data = handle.read(self.MAX_BYTES + 1)
@@ -489,10 +486,13 @@ class _SignersFiles:
             return None
         if before != after or not stat.S_ISREG(after[-1]) or len(data) > self.MAX_BYTES:
             return None
+        with self._lock:
+            known = self._files.get(path)
+        if known is not None and known[0] == data:
+            return known[1]
         lines = _parse_signers(data)
-        if after == now:
-            with self._lock:
-                self._files[path] = (now, lines)
+        with self._lock:
+            self._files[path] = (data, lines)
         return lines
 
 
@@ -601,7 +601,7 @@ class Checks:
         self.children_lock = threading.Lock()
         self.children: set[subprocess.Popen] = set()
         self.closed = False
-        self.signers = _SignersFiles()  # sig19: each allowed-signers file read once in this build
+        self.signers = _SignersFiles()  # sig19: each allowed-signers file parsed once in this build while its bytes stay
         self._exe: str | None = None
 
     def ssh_keygen(self) -> str:

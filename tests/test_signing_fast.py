@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import stat
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
@@ -368,3 +369,30 @@ def test_without_ssh_keygen_a_signature_is_not_accepted_even_where_it_would_not_
 @contextmanager
 def _nothing():
     yield None
+
+
+@pytest.mark.parametrize("start", ["\r", " \r", "\r ", "\t\r"])
+def test_a_carriage_return_before_the_principal_names_nobody_as_for_ssh_keygen(start, keys, tmp_path):
+    """Attack on sig19, finding 1: ssh-keygen skips only spaces and tabs before the principals (sshsig.c), so a line
+    that starts with a CR names an empty principal; the in-process check must not read the name after it."""
+    signature = signing.sign(DATA, keys["alice"])
+    assert judge(tmp_path, DATA, signature, A, start + line(A, keys["alice"])) == (None, "ssh-keygen")
+    # A file with LF-CR line ends: only the first line is read by ssh-keygen.
+    lf_cr = (line(B, keys["bob"]) + line(A, keys["alice"])).replace("\n", "\n\r")
+    assert judge(tmp_path, DATA, signature, A, lf_cr) == (None, "ssh-keygen")
+
+
+def test_changed_bytes_of_the_allowed_signers_file_are_seen_even_when_its_status_stays_the_same(keys, tmp_path, monkeypatch):
+    """Attack on sig19, finding 2: a write through a shared mapping, or a same-size rewrite within one tick of a
+    coarse clock, leaves the file's status as it was; the check reads the bytes every time."""
+    path = tmp_path / "ondertekenaars"
+    path.write_text(line(A, keys["alice"]))
+    signature = signing.sign(DATA, keys["alice"])
+    monkeypatch.setattr(signing, "_identity", lambda status: (1, 2, stat.S_IFREG | 0o644))  # a status that never changes
+    with signing.concurrent(1) as checks:
+        assert checks is not None
+        assert signing._in_process((NS, str(path), A, signature, DATA), checks.signers) is not None
+        path.write_text(line(A, keys["alice"]).replace("alice", "xxxxx", 1))  # the same size, alice gone
+        assert signing._in_process((NS, str(path), A, signature, DATA), checks.signers) is None
+        with pytest.raises(signing.SigningError, match="klopt niet"):
+            signing.verify(DATA, signature, A, path)
