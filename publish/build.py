@@ -1199,12 +1199,13 @@ def _copy_verified(source: Path, target: Path, expected: str) -> None:
 
 class StagedFiles:
     """Issue 19 (mem19): what staging the PDFs (``_stage_files``) leaves per decision, by its slug, for the downloads and
-    for moving the files into the site (``_add_files``): the places of its staged PDFs in the site, in order, joined in
-    one str, and the key of its ZIP of documents (``key_of("zip", ...)`` over those places and their SHA-256; "" when a
-    SHA-256 is unknown or nothing is reused). Until mem19 this was a list of str per decision and beside it a dict of
-    the SHA-256 of every PDF of the archive by its place (about 7 KB a decision, some 65 MiB at 10,000 decisions, held
-    from staging to the metadata phase); now about 2 KB a decision. A place never holds a NUL (file names in the site
-    are slugs), so NUL joins them."""
+    for moving the files into the site (``_add_files``): the places of its staged PDFs in the site, in order, in one str
+    (the folder they share once, then each place's rest), and the key of its ZIP of documents (``key_of("zip", ...)``
+    over those places and their SHA-256; "" when a SHA-256 is unknown or nothing is reused). Until mem19 this was a
+    list of str per decision and beside it a dict of the SHA-256 of every PDF of the archive by its place, held from
+    staging to the metadata phase: about 8 KB a decision of 25 documents (some 65 MiB at 10,000 decisions); now under
+    2 KB (``tests/test_view_summaries.py``). A place never holds a NUL (file names in the site are slugs), so NUL
+    joins them."""
 
     __slots__ = ("_places", "_zip")
 
@@ -1215,7 +1216,9 @@ class StagedFiles:
     def add(self, slug: str, places: list[str], zip_key: str) -> None:
         if any("\0" in place for place in places):
             raise ValueError(f"een plaats in de site bevat een NUL-teken: {places!r}")
-        self._places[slug] = "\0".join(places)
+        # The folder the places share (a decision's files are in its own), once; then each place's rest.
+        shared = os.path.commonprefix(places)[: os.path.commonprefix(places).rfind("/") + 1] if places else ""
+        self._places[slug] = "\0".join([shared, *(place[len(shared) :] for place in places)])
         self._zip[slug] = zip_key
 
     def get(self, slug: str, default=None) -> list[str] | None:
@@ -1223,7 +1226,8 @@ class StagedFiles:
         joined = self._places.get(slug)
         if joined is None:
             return default
-        return joined.split("\0") if joined else []
+        shared, *rests = joined.split("\0")
+        return [shared + rest for rest in rests]
 
     def zip_key(self, slug: str) -> str:
         return self._zip.get(slug, "")
