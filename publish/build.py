@@ -738,17 +738,14 @@ def _write_site(
                 names = {r.decision.slug: r.name for r in publishable}
                 _lap(report, "site_views", t0)
                 t0 = time.perf_counter()
-                staged: dict[str, list[str]] = {}
-                hashes = _stage_files(views, names, work / "files", out, inspector, reuse, staged)
+                staged = StagedFiles()
+                _stage_files(views, names, work / "files", out, inspector, reuse, staged)
                 _lap(report, "site_pdfs", t0)
                 gone = _withdrawn_pages(withdrawn)
                 places = _withdrawn_places(withdrawn, today)
                 t0 = time.perf_counter()
                 fragments = Fragments(cache)
-                downloads = _downloads(
-                    site, views, names, work / "downloads", cache, reuse, hashes, report.site, fragments, staged
-                )
-                del hashes  # issue 19 (mem12): a SHA-256 per PDF of the archive, only the downloads' keys read them
+                downloads = _downloads(site, views, names, work / "downloads", cache, reuse, report.site, fragments, staged)
                 _lap(report, "site_downloads", t0)
                 shutil.rmtree(work / "generated", ignore_errors=True)
                 t0 = time.perf_counter()
@@ -1201,6 +1198,61 @@ def _copy_verified(source: Path, target: Path, expected: str) -> None:
         raise DamagedCopy(source)
 
 
+class StagedFiles:
+    """Issue 19 (mem19): what staging the PDFs (``_stage_files``) leaves per decision, by its slug, for the downloads and
+    for moving the files into the site (``_add_files``): the places of its staged PDFs in the site, in order, in one str
+    (the folder they share once, then each place's rest), and the key of its ZIP of documents (``key_of("zip", ...)``
+    over those places and their SHA-256; "" when a SHA-256 is unknown or nothing is reused). Until mem19 this was a
+    list of str per decision and beside it a dict of the SHA-256 of every PDF of the archive by its place, held from
+    staging to the metadata phase: about 8 KB a decision of 25 documents (some 65 MiB at 10,000 decisions); now under
+    2 KB (``tests/test_view_summaries.py``). A place never holds a NUL (file names in the site are slugs), so NUL
+    joins them."""
+
+    __slots__ = ("_places", "_zip")
+
+    def __init__(self):
+        self._places: dict[str, str] = {}
+        self._zip: dict[str, str] = {}
+
+    def add(self, slug: str, places: list[str], zip_key: str) -> None:
+        if any("\0" in place for place in places):
+            raise ValueError(f"een plaats in de site bevat een NUL-teken: {places!r}")
+        # The folder the places share (a decision's files are in its own), once; then each place's rest.
+        shared = os.path.commonprefix(places)[: os.path.commonprefix(places).rfind("/") + 1] if places else ""
+        self._places[slug] = "\0".join([shared, *(place[len(shared) :] for place in places)])
+        self._zip[slug] = zip_key
+
+    def get(self, slug: str, default=None) -> list[str] | None:
+        """The decision's staged places in order (a new list each time), ``default`` when it was not staged."""
+        joined = self._places.get(slug)
+        if joined is None:
+            return default
+        shared, *rests = joined.split("\0")
+        return [shared + rest for rest in rests]
+
+    def zip_key(self, slug: str) -> str:
+        return self._zip.get(slug, "")
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._places
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def clear(self) -> None:
+        self._places.clear()
+        self._zip.clear()
+
+
+def _zip_key(published: str, places: list[str], hashes: dict[str, str]) -> str:
+    """The key of a decision's ZIP of documents in the live-site record: its publication date and every document's place
+    and SHA-256; "" when a SHA-256 is unknown (the ZIP is then made again)."""
+    from .incremental import key_of
+
+    files = sorted((place, hashes.get(place, "")) for place in places)
+    return key_of("zip", published, files) if all(h for _, h in files) else ""
+
+
 def _stage_files(
     views,
     names: dict[str, str],
@@ -1208,28 +1260,26 @@ def _stage_files(
     live: Path,
     inspector: PdfInspector,
     reuse: LiveReuse | None = None,
-    staged: dict[str, list[str]] | None = None,
-) -> dict[str, str]:
+    staged: StagedFiles | None = None,
+) -> None:
     """Copy every published PDF out of the cache, verified, into the build's own folder; from then on
     the views point at these copies (for the ZIPs and the site). The site never shares storage with
     the cache. A file the live site already has with the same content keeps its modification time,
     so a sync to the web server (rsync) skips it; with ``reuse`` (issue 19) a live file the previous
     build recorded with this SHA-256 and that was not touched since is linked, not copied again.
-    Returns the SHA-256 of each staged file by its place in the site ("" when unknown); ``staged`` gets each
-    decision's staged files by its slug (their places in the site, for ``_add_files``: no full view made again)."""
+    ``staged`` gets each decision's staged files by its slug (their places in the site, for ``_add_files``: no full
+    view made again) and the key of its ZIP of documents (``_downloads``; "" without ``reuse``)."""
     from .cache import file_sha256
 
-    hashes: dict[str, str] = {}
     full = full_views(views)
     for item in views:
         with _for_package(names[item.decision.slug], "het kopiëren van de pdf's"):
-            placed = staged[item.decision.slug] = [] if staged is not None else None
-            for f in full(item).files:
+            v = full(item)
+            hashes: dict[str, str] = {}  # issue 19 (mem19): this decision's only, let go after it
+            for f in v.files:
                 target = staging / f.url
                 expected = f.expected_sha256 or inspector.expected_sha256(f.source)
                 hashes[f.url] = expected
-                if placed is not None:
-                    placed.append(f.url)
                 if reuse is not None and expected and reuse.link(f.url, f"pdf:{expected}", target):
                     f.source = os.fspath(target)  # issue 19: a str (a third of a Path's memory), one per PDF of the archive
                     continue
@@ -1248,9 +1298,12 @@ def _stage_files(
                 f.source = os.fspath(target)
                 if reuse is not None and expected:
                     reuse.record(f.url, f"pdf:{expected}")
+            if staged is not None:
+                places = [f.url for f in v.files]
+                published = v.decision.publication_date.isoformat()
+                staged.add(item.decision.slug, places, _zip_key(published, places, hashes) if reuse is not None else "")
     if isinstance(views, Views):
         views.staged = staging  # views made from now on point at the staged copies
-    return hashes
 
 
 def _downloads(
@@ -1260,10 +1313,9 @@ def _downloads(
     target: Path,
     cache: Cache | None = None,
     reuse: LiveReuse | None = None,
-    hashes: dict[str, str] | None = None,
     stats: dict[str, int] | None = None,
     fragments=None,
-    staged: dict[str, list[str]] | None = None,
+    staged: StagedFiles | None = None,
 ) -> dict[str, int]:
     """Per decision the inventory as CSV and XLSX and a ZIP of its documents; site-wide open data.
     Each file is written to ``target`` as soon as it is made (issue 19: nothing of the whole archive is
@@ -1281,7 +1333,6 @@ def _downloads(
 
     sizes: dict[str, int] = {}
     stats = stats if stats is not None else {}
-    hashes = hashes or {}
 
     def count(name: str) -> None:
         stats[name] = stats.get(name, 0) + 1
@@ -1312,20 +1363,18 @@ def _downloads(
             url = item.url
             inventory = [urls.inventory_json(url), urls.inventory_csv(url), urls.inventory_xlsx(url)]
             by_view = {p: key_of("download-view", p, site.base_url, made_from) for p in inventory} if made_from else {}
-            placed = staged.get(item.decision.slug) if staged is not None and made_from else None
+            placed = staged is not None and bool(made_from) and item.decision.slug in staged
             v = None
             shown = inventory if item.document_count else []  # a decision with inventory rows has these files
-            # Every one checked before any is linked (a file linked and then made again would be linked twice).
-            if (
-                placed is not None
+            # Every one checked before any is linked (a file linked and then made again would be linked twice); when all
+            # of the decision's inventory files are linked, no full view is made for them.
+            if not (
+                placed
                 and reuse is not None
                 and all(reuse.linkable(p, by_view[p]) for p in shown)
                 and all(linked(p, by_view[p]) for p in shown)
             ):
-                places = placed  # the decision's inventory files linked: no full view made for them
-            else:
                 v = full(item)  # issue 19: one full view at a time
-                places = [f.url for f in v.files]
             if v is not None and v.rows:
                 published = v.decision.publication_date.isoformat()
                 put(v.inventory_json_url, inventory_json(v).encode("utf-8"), by_view.get(v.inventory_json_url, ""))
@@ -1351,10 +1400,9 @@ def _downloads(
                 if key:
                     reuse.used_downloads.add(key)
                     reuse.note(urls.inventory_xlsx(url), key)
-            published = item.decision.publication_date.isoformat()
             path = urls.documents_zip(url)
-            files = sorted((place, hashes.get(place, "")) for place in places)
-            key = key_of("zip", published, files) if reuse is not None and all(h for _, h in files) else ""
+            # Issue 19 (mem19): the key as staging made it (``StagedFiles.zip_key``: the same places and their SHA-256).
+            key = staged.zip_key(item.decision.slug) if reuse is not None and staged is not None else ""
             if reuse is not None and reuse.link(path, key, target / path):
                 count("downloads_hergebruikt")
                 sizes[path] = (target / path).stat().st_size
@@ -1651,7 +1699,7 @@ def _run_mkdocs(
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def _add_files(views, names: dict[str, str], site_dir: Path, staged: dict[str, list[str]] | None = None) -> None:
+def _add_files(views, names: dict[str, str], site_dir: Path, staged: StagedFiles | None = None) -> None:
     """Move the staged, verified copies into the new site (a rename: same folder, same file system). ``staged``
     (warm10): each decision's staged files by slug, as ``_stage_files`` placed them under ``views.staged``, so no
     full view is made again for this."""

@@ -184,6 +184,23 @@ def stem(word: str) -> str:
     return _finish(_STEMMER.stemWord(_normalise(word)))
 
 
+# Issue 19 (mem19): the memo of ``stem`` kept to at most this many words while texts are analysed, emptied when it holds
+# more (``forget_memos``); its ``maxsize`` above is part of the analyser's source (``ANALYSER_VERSION``), so it is not
+# changed there: changing it would make every cached analysed text stale. At 200,000 words the memo held some 30 MiB
+# (about 155 bytes a word), filled by the rare words of a first build; the common words are stemmed again after each
+# emptying, a few thousand words.
+STEM_MEMO_WORDS = 50_000
+
+
+def forget_memos(stems_kept: int = 0) -> None:
+    """Empty the memos of ``stem`` (when it holds more than ``stems_kept`` words) and ``_bucket`` (when ``stems_kept``
+    is 0: at the end of the search index phase). Memos only: the output does not depend on them."""
+    if stem.cache_info().currsize > stems_kept:
+        stem.cache_clear()
+    if not stems_kept:
+        _bucket.cache_clear()
+
+
 def terms(text: str, stop_words: bool = True) -> list[str]:
     """lunr's tokenizer (lower case, split on white space and hyphens) and the Dutch pipeline."""
     out = []
@@ -816,6 +833,7 @@ class _Analysed:
                 return value
         value = compute()
         self.computed += 1
+        forget_memos(STEM_MEMO_WORDS)  # issue 19 (mem19): the stem memo bounded while a first build analyses every text
         if self.cache is not None:
             self.cache.put_json(ANALYSED, key, value)
         return value
@@ -1214,3 +1232,4 @@ def iter_search_files(
     # Columns, one value per decision (newest first): what facets, sorting and filters need; the same bytes as
     # ``dump`` of the whole dict, written from each column's JSON text.
     yield "meta.json", dump(meta)[:-1] + "".join(f",{dump(name)}:[{column.text()}]" for name, column in columns.items()) + "}"
+    forget_memos()  # issue 19 (mem19): not held through the phases after the search index

@@ -340,3 +340,66 @@ def test_the_archive_loads_a_spilled_decision_for_its_withdrawn_documents(result
         assert (kenmerk, kind, files, whole) == (r.decision.kenmerk, "woo-besluit", {sha256_file(path): "4"}, {})
     finally:
         spilled.close()
+
+
+def _places(i: int, n: int = 25) -> list[str]:
+    """The places of a decision's PDFs in the site as the benchmark's decisions have them (25 documents)."""
+    base = f"publicaties/woo-besluit-2024-{i:05d}-over-de-stikstofvergunning-van-de-provincie/"
+    return [base + "besluit.pdf"] + [base + f"document-{n:04d}-e-mail-over-de-vergunning.pdf" for n in range(1, n)]
+
+
+def test_staging_keeps_a_few_bytes_a_document_for_the_downloads_and_the_move():
+    """Issue 19 (mem19): what staging the PDFs leaves for the downloads (the ZIP's key) and for moving the files into
+    the site (their places) is, per decision, its places joined in one str and its ZIP's key. Before, a list of str per
+    decision and a dict of the SHA-256 of every PDF of the archive by place were held from staging to the metadata
+    phase: about 8 KB a decision of 25 documents (65 MiB at 10,000 decisions); now under 2 KB."""
+    import gc
+    import tracemalloc
+
+    from publish.build import StagedFiles, _zip_key
+    from publish.incremental import key_of
+
+    n = 200
+    made = [(f"besluit-{i}", _places(i), {p: f"{i:08x}".ljust(64, "c") for p in _places(i)}) for i in range(n)]
+    # The key is the one the downloads made before: the publication date, every place and its SHA-256, sorted.
+    slug, places, hashes = made[0]
+    assert _zip_key("2024-03-01", places, hashes) == key_of("zip", "2024-03-01", sorted(hashes.items()))
+    assert _zip_key("2024-03-01", places, {**hashes, places[3]: ""}) == ""  # a SHA-256 unknown: made again
+
+    def held(fill) -> float:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            kept = fill()
+            gc.collect()
+            size = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        del kept
+        return size / n
+
+    def now():
+        staged = StagedFiles()
+        for slug, places, hashes in made:
+            # Each decision's places and SHA-256 as a full view gives them (new str), let go after its turn.
+            copy = [p.encode().decode() for p in places]
+            staged.add(slug.encode().decode(), copy, _zip_key("2024-03-01", copy, hashes))
+        return staged
+
+    def before():
+        staged: dict[str, list[str]] = {}
+        all_hashes: dict[str, str] = {}
+        for slug, places, hashes in made:
+            copy = [p.encode().decode() for p in places]
+            staged[slug.encode().decode()] = copy
+            all_hashes.update((p, hashes[p].encode().decode()) for p in copy)
+        return staged, all_hashes
+
+    per_decision = held(now)
+    assert per_decision < 3 * 1024, per_decision
+    assert held(before) > 5 * 1024  # the bound separates the old form from the new one
+    staged = now()
+    assert staged.get("besluit-7") == _places(7) and staged.get("onbekend") is None and "besluit-7" in staged
+    assert staged.zip_key("besluit-7") == _zip_key("2024-03-01", _places(7), made[7][2])
+    with pytest.raises(ValueError):
+        staged.add("x", ["a\0b"], "")
