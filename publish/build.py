@@ -1555,7 +1555,7 @@ def _write_sources(
     )
     pages = generator.generate()
     if groups is not None and to_stream is not None:
-        to_stream.expand = _expander(generator, groups, checker)
+        to_stream.expand = _expander(generator, groups, checker, stats)
     if stats is not None:
         stats["besluiten_paginas_gemaakt"] = stats.get("besluiten_paginas_gemaakt", 0) + generator.decisions_rendered
         stats["besluiten_paginas_uit_cache"] = stats.get("besluiten_paginas_uit_cache", 0) + generator.decisions_from_cache
@@ -1584,9 +1584,10 @@ def _blocked_folders(nav_pages, present: set[str], gone: Sequence[dict], unavail
     return blocked
 
 
-def _expander(generator, groups, checker):
+def _expander(generator, groups, checker, stats: dict[str, int] | None):
     """pages19: the pages of a decision left to its group record, made when that record does not hold (in the mkdocs
-    phase): checked for script markup like every generated page, and given as (place, source bytes)."""
+    phase): checked for script markup like every generated page, and given as (place, source bytes). Such a decision
+    was counted as taken from the cache; made with Jinja after all (its page-cache entry refused), it is counted so."""
 
     def expand(payload: bytes) -> list[tuple[str, bytes]]:
         url = json.loads(payload)[0]
@@ -1596,7 +1597,11 @@ def _expander(generator, groups, checker):
             checker.add(page)
             out.append((page.source_path, source_text(page).encode("utf-8")))
 
+        rendered = generator.decisions_rendered
         generator.decision_pages(groups.by_url[url], collect)
+        if stats is not None and generator.decisions_rendered > rendered:
+            stats["besluiten_paginas_gemaakt"] = stats.get("besluiten_paginas_gemaakt", 0) + 1
+            stats["besluiten_paginas_uit_cache"] = stats.get("besluiten_paginas_uit_cache", 0) - 1
         return out
 
     return expand

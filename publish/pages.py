@@ -674,6 +674,7 @@ class Generator:
             if key and groups.take(v, key):
                 self.used_keys.add(key)  # the cache entry stays: the pages may be needed one by one after all
                 self.decisions_grouped += 1
+                self.decisions_from_cache += 1  # not made here (made later, and counted so, only if the record fails)
                 continue
             opened = bool(key) and groups.begin(v, key)
             self._decision_pages(full(v), key)
