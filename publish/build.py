@@ -774,11 +774,11 @@ def _write_site(
                     if stream is not None:
                         report.site["paginas_gerenderd"] = report.site.get("paginas_gerenderd", 0) + stream.rendered
                         report.site["paginas_uit_cache"] = report.site.get("paginas_uit_cache", 0) + stream.from_cache
-                        for name, count in (
-                            ("besluiten_paginas_gekoppeld", stream.groups_linked),
-                            ("besluiten_paginas_groep_opnieuw", stream.groups_remade),
-                        ):
-                            report.site[name] = report.site.get(name, 0) + count
+                        linked, remade = stream.groups_linked, stream.groups_remade  # pages19
+                        report.site["besluiten_paginas_gekoppeld"] = report.site.get("besluiten_paginas_gekoppeld", 0) + linked
+                        report.site["besluiten_paginas_groep_opnieuw"] = (
+                            report.site.get("besluiten_paginas_groep_opnieuw", 0) + remade
+                        )
                         used_pages |= stream.used
                     # pages19: a decision left to its group record and made after all (in mkdocs) may have put script
                     # markup on a page: its package is refused as before, without checking the built site first.
