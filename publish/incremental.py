@@ -335,8 +335,23 @@ class LiveReuse:
                 return None  # touched since, or not a regular file: the decision's pages are made one by one
             size += length
         pages = []
+        made: set[str] = set()  # the decision's folders made here: one ``mkdir`` per folder, then one ``link`` per page
         for place, render_key, *_ in entry[2]:
-            self._link(join(root, place), Path(join(target_root, place)))  # OSError: the caller makes the pages
+            target = join(target_root, place)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                try:
+                    os.mkdir(folder)
+                except FileNotFoundError:
+                    os.makedirs(folder, exist_ok=True)
+                except FileExistsError:
+                    pass
+                made.add(folder)
+            try:
+                os.link(join(root, place), target, follow_symlinks=False)  # OSError: the caller makes the pages
+            except FileExistsError:
+                os.unlink(target)
+                os.link(join(root, place), target, follow_symlinks=False)
             pages.append([place, render_key])
         self.record_group(url, key, context, pages)
         self.linked += len(pages)
