@@ -326,6 +326,8 @@ class StreamPages(BasePlugin):
                 self._recorded(file.dest_uri, key)
             elif self._group is not None:
                 self._group[3][0] = False
+        elif self._group is not None:  # no key to record it by: the decision gets no group record
+            self._group[3][0] = False
 
 
 def _unlink(target: str) -> None:
