@@ -772,11 +772,19 @@ def _write_site(
                     if stream is not None:
                         report.site["paginas_gerenderd"] = report.site.get("paginas_gerenderd", 0) + stream.rendered
                         report.site["paginas_uit_cache"] = report.site.get("paginas_uit_cache", 0) + stream.from_cache
+                        linked, remade = stream.groups_linked, stream.groups_remade  # pages19
+                        report.site["besluiten_paginas_gekoppeld"] = report.site.get("besluiten_paginas_gekoppeld", 0) + linked
+                        report.site["besluiten_paginas_groep_opnieuw"] = (
+                            report.site.get("besluiten_paginas_groep_opnieuw", 0) + remade
+                        )
                         used_pages |= stream.used
-                    t0 = time.perf_counter()
-                    check = check_site(site, new_site, pages, static, packages, stream.clean if stream is not None else ())
+                    # pages19: a decision left to its group record and made after all (in mkdocs) may have put script
+                    # markup on a page: its package is refused as before, without checking the built site first.
+                    if not check.blamed:
+                        t0 = time.perf_counter()
+                        check = check_site(site, new_site, pages, static, packages, stream.clean if stream is not None else ())
+                        _lap(report, "scriptcontrole", t0)
                     stream = None  # issue 19 (mem12): its keys are in used_pages; the pages it found clean are checked
-                    _lap(report, "scriptcontrole", t0)
                 if check.unattributed:
                     report.error = (
                         "de site bevat scriptcode die niet gepubliceerd mag worden; er is niets geschreven:\n"
@@ -1576,6 +1584,11 @@ def _write_sources(
             write_sources([page], sources)
             present.update(_with_parents(path))
 
+    groups = None
+    if to_stream is not None and reuse is not None and cache is not None and site.nav_pages:
+        from .streampages import DecisionGroups
+
+        groups = DecisionGroups(reuse, to_stream, _blocked_folders(site.nav_pages, present, gone, unavailable))
     generator = Generator(
         SiteText(site.name, site.organisation),
         views,
@@ -1587,8 +1600,11 @@ def _write_sources(
         known_clean=reuse.clean_bodies if reuse is not None else frozenset(),
         pages=PageOwners(),  # type: ignore[arg-type]  # a list's ``append``, holding only what the check reads
         places=places,
+        groups=groups,
     )
     pages = generator.generate()
+    if groups is not None and to_stream is not None:
+        to_stream.expand = _expander(generator, groups, checker, stats)
     if stats is not None:
         stats["besluiten_paginas_gemaakt"] = stats.get("besluiten_paginas_gemaakt", 0) + generator.decisions_rendered
         stats["besluiten_paginas_uit_cache"] = stats.get("besluiten_paginas_uit_cache", 0) + generator.decisions_from_cache
@@ -1597,6 +1613,47 @@ def _write_sources(
     if used_keys is not None:
         used_keys.update(generator.used_keys)
     return pages, static, skipped, checker.check, to_stream.close() if to_stream is not None else None
+
+
+def _blocked_folders(nav_pages, present: set[str], gone: Sequence[dict], unavailable: Sequence[dict]):
+    """pages19: a test for a decision's URL whose pages may not go as one group (streampages.DecisionGroups): its
+    folder holds a file of the site's own or a nav page, or a withdrawal or unavailability notice is at, in or above it."""
+    notices = {item["url"] for item in [*gone, *unavailable] if isinstance(item.get("url"), str)}
+    below: set[str] = set()  # every folder (with its slash) that holds a nav page or a notice
+    for path in [*nav_pages, *notices]:
+        parts = path.split("/")
+        below.update("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
+
+    def blocked(url: str) -> bool:
+        if url.rstrip("/") in present or url in below or url in notices:
+            return True
+        parts = url.split("/")
+        return any("/".join(parts[:i]) + "/" in notices for i in range(1, len(parts) - 1))
+
+    return blocked
+
+
+def _expander(generator, groups, checker, stats: dict[str, int] | None):
+    """pages19: the pages of a decision left to its group record, made when that record does not hold (in the mkdocs
+    phase): checked for script markup like every generated page, and given as (place, source bytes). Such a decision
+    was counted as taken from the cache; made with Jinja after all (its page-cache entry refused), it is counted so."""
+
+    def expand(payload: bytes) -> list[tuple[str, bytes]]:
+        url = json.loads(payload)[0]
+        out: list[tuple[str, bytes]] = []
+
+        def collect(page) -> None:
+            checker.add(page)
+            out.append((page.source_path, source_text(page).encode("utf-8")))
+
+        rendered = generator.decisions_rendered
+        generator.decision_pages(groups.by_url[url], collect)
+        if stats is not None and generator.decisions_rendered > rendered:
+            stats["besluiten_paginas_gemaakt"] = stats.get("besluiten_paginas_gemaakt", 0) + 1
+            stats["besluiten_paginas_uit_cache"] = stats.get("besluiten_paginas_uit_cache", 0) - 1
+        return out
+
+    return expand
 
 
 def _present(folder: Path) -> set[str]:

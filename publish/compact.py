@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 _HEX_KEY = re.compile(r"[0-9a-f]{64}")
@@ -233,6 +233,10 @@ class SpilledLines:
             pass
 
 
+MARK = "\x00"  # pages19: the marks among the streamed pages (SpilledPages.add_marker)
+GROUP, BEGIN, END = MARK + "G", MARK + "B", MARK + "E"
+
+
 class SpilledPages:
     """warm10: the Markdown sources of the pages rendered one at a time after mkdocs' own (publish/streampages.py),
     appended to one file in the build's work folder, with their places in order in a ``SpilledLines``: no folder made,
@@ -248,6 +252,15 @@ class SpilledPages:
         self._data = open(self._path, "wb")
         self._order = SpilledLines(folder / "volgorde.txt")
         self._end = 0
+        # pages19: a decision's pages given as one group (``add_marker``, publish/streampages.py): ``expand(payload)``
+        # gives that decision's pages' (place, source bytes) when they are needed one by one after all.
+        self.expand: Callable[[bytes], list[tuple[str, bytes]]] | None = None
+
+    def add_marker(self, mark: str, url: str, payload: str) -> None:
+        """pages19: a mark in the order of the pages (``mark`` + the decision's URL, with ``payload``): a
+        decision's pages left to the group record (``GROUP``), or the start (``BEGIN``) and end (``END``) of a decision's
+        pages given one by one. No page's place starts with ``MARK``."""
+        self.add(mark + url, payload)
 
     def add(self, path: str, text: str) -> None:
         """The source of the page at ``path`` (relative to the docs folder), as ``pages.write_sources`` writes it."""
@@ -302,10 +315,21 @@ class SpilledPages:
                 sources.seek(offset)
                 yield path, sources.read(length)
 
+    def pages(self) -> Iterator[tuple[str, bytes]]:
+        """(place, source bytes) of every page, in order, a decision's group expanded into its pages (``expand``) and
+        without the marks."""
+        for path, data in self:
+            if not path.startswith(MARK):
+                yield path, data
+            elif path.startswith(GROUP):
+                if self.expand is None:
+                    raise RuntimeError(f"de pagina's van {path[2:]} ontbreken")
+                yield from self.expand(data)
+
     def materialise(self, folder: Path) -> None:
         """Write every page's source into ``folder`` as files (a site whose mkdocs configuration cannot stream them,
         and ``--bronnen``)."""
-        for path, data in self:
+        for path, data in self.pages():
             target = folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

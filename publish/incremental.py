@@ -145,6 +145,8 @@ class LiveReuse:
         self.before = StoreReader(self.path, self.KIND, identity=str(live), secret=self.secret)
         self._now = None  # diskstore.StoreWriter: every file of the new site this build recorded, made on first use
         self._broken = False
+        # pages19: a decision's page records while its pages are made one by one (``expect_group``): place -> entry.
+        self._expected: dict[str, list] = {}
         self.linked = 0
         self.linked_bytes = 0
         # Cache keys of downloads this build used (the rest is pruned); issue 19 (mem12): 32 bytes each (compact.KeySet).
@@ -187,9 +189,10 @@ class LiveReuse:
             except sqlite3.Error:
                 self._drop()
 
-    def link(self, rel: str, key: str, target: Path) -> bool:
+    def link(self, rel: str, key: str, target: Path, record: bool = True) -> bool:
         """Hard-link the live file at ``rel`` to ``target`` when it was made from ``key`` and has not been
-        touched since; record it for the next build either way the caller makes it."""
+        touched since; record it for the next build either way the caller makes it (``record``: here, when linked;
+        a page of a decision's group is recorded with its group, ``record_group``)."""
         source = os.path.join(self.live, rel)
         st = self._as_recorded(rel, key, source)
         if st is None:
@@ -198,7 +201,8 @@ class LiveReuse:
             self._link(source, target)
         except OSError:
             return False
-        self.record(rel, key)
+        if record:
+            self.record(rel, key)
         self.linked += 1
         self.linked_bytes += st.st_size
         return True
@@ -213,13 +217,15 @@ class LiveReuse:
         """The live file's ``lstat`` when it is a regular file exactly as the previous build recorded it for ``key``."""
         if not key:
             return None
-        raw = self.before.get("f/" + rel)
-        if raw is None:
-            return None
-        try:
-            entry = json.loads(raw)
-        except ValueError:
-            return None
+        entry = self._expected.get(rel) if self._expected else None
+        if entry is None:
+            raw = self.before.get("f/" + rel)
+            if raw is None:
+                return None
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                return None
         if not isinstance(entry, list) or len(entry) != 5 or entry[0] != key:
             return None  # not recorded, made from other inputs, or a damaged record
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in entry[1:5]):
@@ -254,6 +260,120 @@ class LiveReuse:
     def record(self, rel: str, key: str) -> None:
         if key:
             self._put("f/" + rel, key)
+
+    # -- pages19: one record per decision for its streamed pages --------------------------------------------------
+    #
+    # A decision's streamed pages (its own page, inventory pages, document pages: publish/streampages.py) are recorded
+    # together under ``g/<the decision's URL>``: JSON ``[page key, render context, [[place, render key, inode, size,
+    # mtime_ns, ctime_ns], ...]]``. The page key (pages.Generator._page_key) holds everything the pages' Markdown is made
+    # of, the render context (streampages.render_context) everything else their HTML depends on, so the pair is the
+    # decision's pages' key. A build whose page key and render context for the decision are those of the record, and in
+    # whose live site every file the record names is still exactly as recorded (the test ``link`` makes per file), links
+    # them all with one record read instead of one read and one write per page; otherwise none (never part of a group).
+
+    def group(self, url: str) -> list | None:
+        """The previous build's record of the decision at ``url``: ``[page key, render context, pages]`` with pages a
+        list of ``[place, render key, inode, size, mtime_ns, ctime_ns]``; None when absent, damaged or of another shape
+        (diskstore checks each row's HMAC under the cache key: a forged or damaged row is absent)."""
+        raw = self.before.get("g/" + url)
+        if raw is None:
+            return None
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            return None
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 3
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], str)
+            and isinstance(entry[2], list)
+            and entry[2]
+        ):
+            return None
+        for page in entry[2]:
+            if not (
+                isinstance(page, list)
+                and len(page) == 6
+                and isinstance(page[0], str)
+                and isinstance(page[1], str)
+                and page[1]
+                and page[0].startswith(url)  # a decision's pages are in its own folder
+                and not _climbs(page[0])
+                and all(isinstance(n, int) and not isinstance(n, bool) for n in page[2:6])
+            ):
+                return None
+        return entry
+
+    def group_made_from(self, url: str, key: str) -> bool:
+        """Whether the previous build's record of the decision at ``url`` was made from the page key ``key`` (its text
+        starts with it; the rest is checked by ``link_group``)."""
+        raw = self.before.get("g/" + url)
+        return raw is not None and bool(key) and raw.startswith('["' + key + '",')
+
+    def link_group(self, url: str, key: str, context: str, target_root: str) -> list[list[str]] | None:
+        """Link every page the record of ``url`` names into ``target_root`` when the record was made from ``key`` (the
+        page key) and ``context`` (the render context) and every live file is exactly as recorded; the pages
+        (``[place, render key]``) recorded for the next build then. None (and nothing linked) otherwise."""
+        entry = self.group(url)
+        if entry is None or not key or not context or entry[0] != key or entry[1] != context:
+            return None
+        root, lstat, join = os.fspath(self.live), os.lstat, os.path.join
+        size = 0
+        for place, _, inode, length, mtime, ctime in entry[2]:
+            try:
+                st = lstat(join(root, place))
+            except OSError:
+                return None
+            if (
+                st.st_ino != inode
+                or st.st_size != length
+                or st.st_mtime_ns != mtime
+                or st.st_ctime_ns != ctime
+                or not stat.S_ISREG(st.st_mode)
+            ):
+                return None  # touched since, or not a regular file: the decision's pages are made one by one
+            size += length
+        pages = []
+        made: set[str] = set()  # the decision's folders made here: one ``mkdir`` per folder, then one ``link`` per page
+        for place, render_key, *_ in entry[2]:
+            target = join(target_root, place)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                try:
+                    os.mkdir(folder)
+                except FileNotFoundError:
+                    os.makedirs(folder, exist_ok=True)
+                except FileExistsError:
+                    pass
+                made.add(folder)
+            try:
+                os.link(join(root, place), target, follow_symlinks=False)  # OSError: the caller makes the pages
+            except FileExistsError:
+                os.unlink(target)
+                os.link(join(root, place), target, follow_symlinks=False)
+            pages.append([place, render_key])
+        self.record_group(url, key, context, pages)
+        self.linked += len(pages)
+        self.linked_bytes += size
+        return pages
+
+    def expect_group(self, url: str, context: str) -> None:
+        """While a decision's pages are made one by one: its previous group record (when made under ``context``) lets
+        ``link`` link each page that did not change, as per-page records would (``forget_group`` after)."""
+        entry = self.group(url)
+        self._expected = {}
+        if entry is not None and context and entry[1] == context:
+            self._expected = {page[0]: [page[1], *page[2:6]] for page in entry[2]}
+
+    def forget_group(self) -> None:
+        self._expected = {}
+
+    def record_group(self, url: str, key: str, context: str, pages: list[list[str]]) -> None:
+        """The decision's pages (``[place, render key]``, every one as this build wrote or linked it) for the next build;
+        ``save`` adds each file's identity."""
+        if key and context and pages:
+            self._put("g/" + url, json.dumps([key, context, pages], ensure_ascii=False, separators=(",", ":")))
 
     def note(self, rel: str, value: str) -> None:
         """Warm12: a note about the file at ``rel`` kept for the next build (``noted``), beside its record: the cache
@@ -290,6 +410,8 @@ class LiveReuse:
         def as_live(key: str, value: str) -> str | None:
             # swap13: called once per file of the site; a string path (no ``Path`` made per file) and the key's JSON
             # string with the four numbers appended: the very text ``json.dumps([value, ...])`` gives.
+            if key.startswith("g/"):
+                return _group_as_live(root, value)
             if not key.startswith("f/"):
                 return value
             try:
@@ -309,3 +431,27 @@ class LiveReuse:
             os.unlink(self._old_record)
         except OSError:
             pass
+
+
+def _climbs(place: str) -> bool:
+    """Whether a place in the site leaves its folder or is not a plain relative path."""
+    return place.startswith("/") or "\\" in place or any(part in ("", ".", "..") for part in place.split("/"))
+
+
+def _group_as_live(root: str, value: str) -> str | None:
+    """A group record as saved (``LiveReuse.save``): each page with its live file's inode, size and times; left out
+    when any of its files is not a regular file in the live site."""
+    try:
+        key, context, pages = json.loads(value)
+    except (ValueError, TypeError):
+        return None
+    out = []
+    for place, render_key in pages:
+        try:
+            st = os.lstat(os.path.join(root, place))
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        out.append([place, render_key, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns])
+    return json.dumps([key, context, out], ensure_ascii=False, separators=(",", ":"))

@@ -595,6 +595,10 @@ class Generator:
     # Issue 19, stable listing pages: the facts (``DecisionFacts``) of withdrawn decisions, which keep their place in
     # the lists of decisions (``KeptPlace``); nothing of them is shown.
     places: Sequence[Any] = ()
+    # pages19: a decision's streamed pages as one group (streampages.DecisionGroups): ``take(v, key)`` is true when its
+    # pages are left to the live site's record of them (made later only if that record does not hold), ``begin(v, key)``
+    # (true when it marked the start) and ``end(v)`` come around pages made here.
+    groups: Any = None
 
     def __post_init__(self):
         self._all_names: tuple[str, ...] | None = None
@@ -607,6 +611,7 @@ class Generator:
         self.mixed = any(v.decision.type != "woo-besluit" for v in self.views)
         self.decisions_rendered = 0  # decisions whose own pages were made with Jinja
         self.decisions_from_cache = 0  # decisions whose own pages came from the cache
+        self.decisions_grouped = 0  # pages19: decisions whose pages were left to the live site's group record
         self.cache_refused = 0  # cache entries refused (damaged, other pages, script markup): made again
         self.used_keys: set[str] = set()  # page-cache keys of this build (the rest is pruned)
         self._templates_hash = ""
@@ -660,8 +665,21 @@ class Generator:
         latest = sorted(views, key=lambda v: (-v.decision.publication_date.toordinal(), v.decision.kenmerk))
         self.render("home.html", "", self.site.name, shows=latest[:LATEST_ON_HOME], stats=stats, latest=latest[:LATEST_ON_HOME])
         full = self.full or _same
+        groups = self.groups if self.cache is not None else None
         for v in views:
-            self._decision_pages(full(v))  # issue 19: one full view at a time
+            if groups is None:
+                self._decision_pages(full(v))  # issue 19: one full view at a time
+                continue
+            key = self._page_key(v)  # pages19: from the summary (its fingerprint), no full view
+            if key and groups.take(v, key):
+                self.used_keys.add(key)  # the cache entry stays: the pages may be needed one by one after all
+                self.decisions_grouped += 1
+                self.decisions_from_cache += 1  # not made here (made later, and counted so, only if the record fails)
+                continue
+            opened = bool(key) and groups.begin(v, key)
+            self._decision_pages(full(v), key)
+            if opened:
+                groups.end(v)
         self._listings()
         self._grounds()
         self._statistics()
@@ -763,13 +781,24 @@ class Generator:
             SOURCE_KIND, VERSION, self._templates_hash, self.site.name, self.site.organisation, self.mixed, sizes, fingerprint
         )
 
-    def _decision_pages(self, v: DecisionView) -> None:
+    def decision_pages(self, v, sink: Callable[[Page], None]) -> None:
+        """pages19: the own pages of the decision ``v`` (an item of ``views``) made now and given to ``sink``: a
+        decision left to its group record whose record did not hold."""
+        saved = self.sink
+        self.sink = sink
+        try:
+            self._decision_pages((self.full or _same)(v))
+        finally:
+            self.sink = saved
+
+    def _decision_pages(self, v: DecisionView, key: str | None = None) -> None:
         """A decision's own pages: from the page cache when its key is there and the entry passes every
         check (publish/pagecache.py), else rendered (and stored)."""
         from .pagecache import SOURCE_KIND, clean_digest, pack_pages, unpack_pages
 
         plans = self._plans(v)
-        key = self._page_key(v)
+        if key is None:
+            key = self._page_key(v)
         if key:
             self.used_keys.add(key)
             stored = self.cache.get_blob(SOURCE_KIND, key)

@@ -193,3 +193,32 @@ def test_a_damaged_text_entry_still_has_every_issued_key_checked(tmp_path: Path)
     assert cache.has("pdf", good, ".json")
     assert not cache.has("pdf", bad, ".json")
     assert str(cache.root) not in CachedTexts._issued
+
+
+def test_spilled_pages_expand_a_decisions_group_in_place_and_leave_out_the_marks(tmp_path: Path):
+    """pages19: a decision left to its group record is one mark among the pages; ``pages()`` (what ``materialise``
+    writes, for a site that cannot stream) gives that decision's pages in its place, made by ``expand``, and never a
+    mark; a group without ``expand`` is refused, not left out."""
+    import json
+
+    import pytest
+
+    from publish.compact import BEGIN, END, GROUP
+
+    pages = SpilledPages(tmp_path / "generated")
+    pages.add("index.md", "thuis")
+    pages.add_marker(GROUP, "besluit/a/", json.dumps(["besluit/a/", "k"]))
+    pages.add_marker(BEGIN, "besluit/b/", "k2")
+    pages.add("besluit/b/index.md", "b")
+    pages.add_marker(END, "besluit/b/", "")
+    pages.close()
+    assert [path[:2] for path, _ in pages][1:3] == [GROUP, BEGIN]
+    with pytest.raises(RuntimeError, match="besluit/a/"):
+        list(pages.pages())
+    asked = []
+    pages.expand = lambda payload: asked.append(json.loads(payload)) or [("besluit/a/index.md", b"a")]
+    assert list(pages.pages()) == [("index.md", b"thuis"), ("besluit/a/index.md", b"a"), ("besluit/b/index.md", b"b")]
+    assert asked == [["besluit/a/", "k"]]
+    pages.materialise(tmp_path / "bronnen")
+    written = sorted(p.relative_to(tmp_path / "bronnen").as_posix() for p in (tmp_path / "bronnen").rglob("*.md"))
+    assert written == ["besluit/a/index.md", "besluit/b/index.md", "index.md"]

@@ -77,6 +77,9 @@ class Site:
                 moved.clean_bodies_now.add(key[2:])
             elif key.startswith("x/"):  # warm12: a note kept beside a file's record (the XLSX's cache entry)
                 moved.note(key[2:], value)
+            elif key.startswith("g/"):  # pages19: a decision's streamed pages, one record
+                page_key, context, pages = json.loads(value)
+                moved.record_group(key[2:], page_key, context, [page[:2] for page in pages])
         moved.save()
         other.origin = self
         return other
@@ -430,6 +433,11 @@ def test_damaged_page_cache_entries_are_made_again(own_site):
         os.chmod(entry, 0o644)
         data = entry.read_bytes()
         entry.write_bytes(data[: len(data) // 2] if i % 2 else data.replace(b"woo-", b"WOO-", 1))
+    # pages19: each decision's group record of the live site holds, so its pages are linked and the page cache is not read.
+    report = site.build(site.out, site.cache, site.archive, "2024-06-01")
+    assert report.site["besluiten_paginas_gekoppeld"] == 3 and report.site.get("paginacache_geweigerd", 0) == 0
+    assert files(site.out) == before
+    shutil.rmtree(site.cache / "site")  # no record of the live site: each decision's pages come from the page cache
     report = site.warm()
     assert report.site["besluiten_paginas_gemaakt"] == 3 and report.site["besluiten_paginas_uit_cache"] == 0
     assert files(site.out) == before
@@ -604,3 +612,70 @@ def test_unchanged_inventory_files_linked_by_view_and_xlsx_entry_kept(site):
     report = site.warm(unchanged=True)
     assert report.site.get("downloads_uit_cache", 0) == 1 and report.site.get("downloads_gemaakt", 0) == 0
     assert xlsx.read_bytes() == data
+
+
+# -- pages19: a decision's streamed pages linked by one record --------------------------------------------------------
+
+
+def _inodes(site: Site, prefix: str) -> dict[str, int]:
+    return {p: (site.out / p).stat().st_ino for p in files(site.out) if p.startswith(prefix) and p.endswith(".html")}
+
+
+def test_one_changed_decision_gets_its_pages_remade_the_others_are_linked_as_groups(site):
+    """pages19: with nothing changed every decision's streamed pages are linked by its one group record; with one
+    decision's besluit.md changed exactly that decision's pages are made again (real HTML), the other two decisions'
+    pages are the live files themselves, and the next build links all three groups again."""
+    report = site.build(site.out, site.cache, site.archive, "2024-06-01")
+    assert report.site["besluiten_paginas_gekoppeld"] == 3 and report.site["besluiten_paginas_groep_opnieuw"] == 0
+    assert report.site.get("paginas_gerenderd", 0) == 0
+    kept = {**_inodes(site, "besluit/2024-0001/"), **_inodes(site, "besluit/2024-0003/")}
+    assert len(kept) >= 4
+    pkg = site.decisions / "twee"
+    _edit(pkg / "besluit.md", "Besluit over bomen", "Besluit over knotwilgen")
+    approve(pkg)
+    report = site.warm()  # byte-identical to a build from scratch
+    assert report.site["besluiten_paginas_gekoppeld"] == 2 and report.site["besluiten_paginas_groep_opnieuw"] == 0
+    assert report.site["besluiten_paginas_gemaakt"] == 1
+    assert any(p.startswith("besluit/2024-0002/") for p in site.rendered)
+    assert not [p for p in site.rendered if p.startswith(("besluit/2024-0001/", "besluit/2024-0003/"))]
+    assert "knotwilgen" in (site.out / "besluit/2024-0002/index.html").read_text(encoding="utf-8")
+    assert {**_inodes(site, "besluit/2024-0001/"), **_inodes(site, "besluit/2024-0003/")} == kept
+    report = site.build(site.out, site.cache, site.archive, "2024-06-01")
+    assert report.site["besluiten_paginas_gekoppeld"] == 3 and report.site.get("paginas_gerenderd", 0) == 0
+
+
+def test_a_tampered_page_of_a_group_is_made_again_not_linked(site):
+    """pages19: a decision page changed in the live site with its size and modification time put back (os.utime) is
+    not linked: its decision's group record no longer holds, so its pages are made one by one; the untouched ones are
+    still linked by their part of the record, the touched one is written again with the right bytes."""
+    page = site.out / "besluit/2024-0001/document/1/index.html"
+    other = site.out / "besluit/2024-0001/index.html"
+    original, other_inode = page.read_bytes(), other.stat().st_ino
+    st = page.stat()
+    data = bytearray(original)
+    data[-20] ^= 0x01
+    page.write_bytes(bytes(data))
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    report = site.warm(unchanged=True)
+    assert report.site["besluiten_paginas_gekoppeld"] == 2 and report.site["besluiten_paginas_groep_opnieuw"] == 1
+    assert page.read_bytes() == original and page.stat().st_ino != st.st_ino
+    assert other.stat().st_ino == other_inode  # linked, not rewritten
+    assert report.site.get("paginas_gerenderd", 0) == 0  # from the render cache
+
+
+def test_a_forged_group_record_is_ignored(site):
+    """pages19: a group record changed by hand (its HMAC under the cache key no longer matches) is absent: that decision's
+    pages are made from the page and render caches, the output is the same as a build from scratch."""
+    import sqlite3
+
+    [record] = list((site.cache / "site").glob("*.sqlite"))
+    os.chmod(record, 0o644)
+    con = sqlite3.connect(record)
+    key = b"g/besluit/2024-0003/"
+    (value,) = con.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+    con.execute("UPDATE entries SET value = ? WHERE key = ?", (bytes(value).replace(b",", b", ", 1), key))
+    con.commit()
+    con.close()
+    report = site.warm(unchanged=True)
+    assert report.site["besluiten_paginas_gekoppeld"] == 2 and report.site["besluiten_paginas_groep_opnieuw"] == 0
+    assert report.site["besluiten_paginas_uit_cache"] == 3 and report.site.get("paginas_gerenderd", 0) == 0

@@ -274,3 +274,96 @@ def test_remove_tree_removes_everything_in_two_threads_and_follows_no_link(tmp_p
     assert (outside / "sub" / "houden.txt").read_text(encoding="utf-8") == "blijft"
     assert names.count("woo-oude-site") == 2
     remove_tree(tmp_path / "afwezig")  # an absent folder is no error
+
+
+def _grouped(tmp_path: Path):
+    """pages19: a live site whose decision ``besluit/a/`` has two pages, recorded as one group."""
+    from publish.cache import Cache
+    from publish.incremental import LiveReuse
+
+    live = tmp_path / "live"
+    for place in ("besluit/a/index.html", "besluit/a/document/1/index.html"):
+        (live / place).parent.mkdir(parents=True, exist_ok=True)
+        (live / place).write_text(f"<p>{place}</p>", encoding="utf-8")
+    reuse = LiveReuse(Cache(tmp_path / "cache"), live)
+    reuse.record_group(
+        "besluit/a/", "k-pagina's", "k-context", [["besluit/a/index.html", "r1"], ["besluit/a/document/1/index.html", "r2"]]
+    )
+    reuse.save()
+    return LiveReuse(Cache(tmp_path / "cache"), live), live
+
+
+def test_a_group_record_links_all_pages_of_a_decision_or_none(tmp_path):
+    """pages19: one record for a decision's pages; all linked only for the same page key and render context while every
+    file is as recorded; a page changed in place with its size and time put back (os.utime) breaks the whole group."""
+    reuse, live = _grouped(tmp_path)
+    new = tmp_path / "new"
+    assert reuse.group_made_from("besluit/a/", "k-pagina's") and not reuse.group_made_from("besluit/a/", "k-ander")
+    assert reuse.link_group("besluit/a/", "k-pagina's", "k-ander", str(new)) is None  # another render context
+    assert reuse.link_group("besluit/a/", "k-ander", "k-context", str(new)) is None  # another page key
+    assert not new.exists()
+    pages = reuse.link_group("besluit/a/", "k-pagina's", "k-context", str(new))
+    assert pages == [["besluit/a/index.html", "r1"], ["besluit/a/document/1/index.html", "r2"]]
+    assert os.path.samefile(new / "besluit/a/document/1/index.html", live / "besluit/a/document/1/index.html")
+    assert reuse.linked == 2
+    reuse.save()  # recorded again for the next build, with the files' identity as they are now
+
+    again, _ = _reuse_for(tmp_path, live)
+    page = live / "besluit/a/document/1/index.html"
+    st = page.stat()
+    time.sleep(0.01)
+    page.write_text(page.read_text(encoding="utf-8").replace("<p>", "<b>"), encoding="utf-8")  # same size
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    other = tmp_path / "other"
+    assert again.link_group("besluit/a/", "k-pagina's", "k-context", str(other)) is None
+    assert not other.exists() and again.linked == 0  # nothing of the group linked
+    # The pages made one by one: the untouched page is still linked by its part of the group record, the touched one not.
+    again.expect_group("besluit/a/", "k-context")
+    assert again.link("besluit/a/index.html", "r1", other / "besluit/a/index.html", record=False)
+    assert not again.link("besluit/a/document/1/index.html", "r2", other / "besluit/a/document/1/index.html", record=False)
+    again.forget_group()
+    assert not again.link("besluit/a/index.html", "r1", other / "x.html", record=False)  # only while expected
+
+
+def _reuse_for(tmp_path: Path, live: Path):
+    from publish.cache import Cache
+    from publish.incremental import LiveReuse
+
+    return LiveReuse(Cache(tmp_path / "cache"), live), live
+
+
+@pytest.mark.parametrize("how", ["gewijzigd", "buiten-de-map", "kapot"])
+def test_a_forged_or_damaged_group_record_is_ignored(tmp_path, how):
+    """pages19: a group record changed by hand (its HMAC no longer matches), a validly signed one naming a file outside
+    the decision's folder, or one that is no JSON list of pages, is treated as absent: nothing linked."""
+    import json
+    import sqlite3
+    from contextlib import closing
+
+    from publish.cache import Cache
+    from publish.diskstore import _check
+    from publish.incremental import LiveReuse
+
+    reuse, live = _grouped(tmp_path)
+    path = reuse.path
+    reuse.before.close()
+    os.chmod(path, 0o644)
+    with closing(sqlite3.connect(path)) as con:
+        (value,) = con.execute("SELECT value FROM entries WHERE key = ?", (b"g/besluit/a/",)).fetchone()
+        entry = json.loads(bytes(value))
+        if how == "gewijzigd":  # another file's inode put in, the row's check left as it was
+            entry[2][0][2] += 1
+            con.execute("UPDATE entries SET value = ? WHERE key = ?", (json.dumps(entry).encode(), b"g/besluit/a/"))
+        else:
+            if how == "buiten-de-map":
+                entry[2][0][0] = "besluit/a/../b/index.html"
+                data = json.dumps(entry).encode()
+            else:
+                data = b'["k-pagina\'s", "k-context", {"a": 1}]'
+            check = _check(LiveReuse.KIND, b"g/besluit/a/", data, Cache(tmp_path / "cache").secret)
+            con.execute("UPDATE entries SET value = ?, check_ = ? WHERE key = ?", (data, check, b"g/besluit/a/"))
+        con.commit()
+    again = LiveReuse(Cache(tmp_path / "cache"), live)
+    assert again.group("besluit/a/") is None
+    assert again.link_group("besluit/a/", "k-pagina's", "k-context", str(tmp_path / "new")) is None
+    assert not (tmp_path / "new").exists()
