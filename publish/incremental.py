@@ -213,19 +213,23 @@ class LiveReuse:
         since linking and unlinking again would change the live files' change time and cost the next build its links."""
         return self._as_recorded(rel, key, os.path.join(self.live, rel)) is not None
 
+    def _row(self, name: str):
+        """The previous build's record ``name`` decoded from JSON; None when absent or not JSON."""
+        raw = self.before.get(name)
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+
     def _as_recorded(self, rel: str, key: str, source: str) -> os.stat_result | None:
         """The live file's ``lstat`` when it is a regular file exactly as the previous build recorded it for ``key``."""
         if not key:
             return None
         entry = self._expected.get(rel) if self._expected else None
         if entry is None:
-            raw = self.before.get("f/" + rel)
-            if raw is None:
-                return None
-            try:
-                entry = json.loads(raw)
-            except ValueError:
-                return None
+            entry = self._row("f/" + rel)
         if not isinstance(entry, list) or len(entry) != 5 or entry[0] != key:
             return None  # not recorded, made from other inputs, or a damaged record
         if not all(isinstance(n, int) and not isinstance(n, bool) for n in entry[1:5]):
@@ -275,13 +279,7 @@ class LiveReuse:
         """The previous build's record of the decision at ``url``: ``[page key, render context, pages]`` with pages a
         list of ``[place, render key, inode, size, mtime_ns, ctime_ns]``; None when absent, damaged or of another shape
         (diskstore checks each row's HMAC under the cache key: a forged or damaged row is absent)."""
-        raw = self.before.get("g/" + url)
-        if raw is None:
-            return None
-        try:
-            entry = json.loads(raw)
-        except ValueError:
-            return None
+        entry = self._row("g/" + url)
         if not (
             isinstance(entry, list)
             and len(entry) == 3
