@@ -123,6 +123,9 @@ class _Prefixed:
             self.owner._put(self.prefix + key, "")
 
 
+REAL_FOLDERS_MEMO = 4096  # folders of the live site remembered as real folders (``LiveReuse._in_real_folders``)
+
+
 class LiveReuse:
     """Files of the live site the previous build recorded, with the key they were made from.
 
@@ -154,6 +157,9 @@ class LiveReuse:
         # SHA-256 of generated page bodies found without script markup (publish/scriptcheck.py GeneratedCheck).
         self.clean_bodies = _Prefixed(self.before, "c/")
         self.clean_bodies_now = _Prefixed(None, "c/", self)
+        # Folders of the live site seen to be real folders (``_in_real_folders``), a bounded memo (issue 19: no memory that
+        # grows with the site): files are linked decision by decision, so a decision's folders are mostly checked once.
+        self._real_folders: set[str] = set()
 
     def _writer(self):
         if self._now is None and not self._broken:
@@ -240,7 +246,34 @@ class LiveReuse:
             return None
         if [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] != entry[1:5] or not stat.S_ISREG(st.st_mode):
             return None  # touched since, or not a regular file (lstat: a symbolic link is not one)
+        if not self._in_real_folders(rel):
+            return None
         return st
+
+    def _in_real_folders(self, place: str) -> bool:
+        """Whether every folder between the live site's root and ``place`` is a real folder, not a symbolic link.
+
+        ``lstat`` does not follow a link at the end of a path, but it does follow a linked folder above it: a decision's
+        folder in the live site replaced by a link to a folder elsewhere would have the files there linked into the new
+        site (found by the attack on pages19). Each folder is checked from the root down, once while it is in the memo."""
+        checked = self._real_folders
+        missing = []
+        folder = place.rpartition("/")[0]
+        while folder and folder not in checked:
+            missing.append(folder)
+            folder = folder.rpartition("/")[0]
+        root = os.fspath(self.live)
+        for folder in reversed(missing):
+            try:
+                st = os.lstat(os.path.join(root, folder))
+            except OSError:
+                return False
+            if not stat.S_ISDIR(st.st_mode):
+                return False
+            if len(checked) >= REAL_FOLDERS_MEMO:
+                checked.clear()
+            checked.add(folder)
+        return True
 
     @staticmethod
     def _link(source: str, target: Path) -> None:
@@ -331,6 +364,8 @@ class LiveReuse:
                 or not stat.S_ISREG(st.st_mode)
             ):
                 return None  # touched since, or not a regular file: the decision's pages are made one by one
+            if not self._in_real_folders(place):
+                return None  # a folder on its way is a symbolic link: the decision's pages are made one by one
             size += length
         pages = []
         made: set[str] = set()  # the decision's folders made here: one ``mkdir`` per folder, then one ``link`` per page

@@ -679,3 +679,52 @@ def test_a_forged_group_record_is_ignored(site):
     report = site.warm(unchanged=True)
     assert report.site["besluiten_paginas_gekoppeld"] == 2 and report.site["besluiten_paginas_groep_opnieuw"] == 0
     assert report.site["besluiten_paginas_uit_cache"] == 3 and report.site.get("paginas_gerenderd", 0) == 0
+
+
+@pytest.mark.parametrize("linked", ["besluit/2024-0001", "besluit/2024-0001/document/1"])
+def test_a_folder_of_the_live_site_replaced_by_a_link_is_not_followed(site, tmp_path, linked):
+    """Attack on pages19: a folder of the live site moved elsewhere and a symbolic link put in its place keeps every
+    file's inode, size and times, so the file checks alone (``lstat`` follows a linked folder above the file) would
+    link the files found through the link into the new site. No file is taken through the link: the decision's pages
+    and files are made again, the new site is a build from scratch byte for byte, and holds no link."""
+    folder = site.out / linked
+    moved = tmp_path / "elders"
+    os.rename(folder, moved)
+    os.symlink(moved, folder)
+    elsewhere = {p.stat().st_ino for p in moved.rglob("*") if p.is_file()}
+    assert elsewhere
+    report = site.warm(unchanged=True)
+    assert not folder.is_symlink() and folder.is_dir()
+    assert not [p for p in site.out.rglob("*") if p.is_symlink()]
+    taken = {p.stat().st_ino for p in folder.rglob("*") if p.is_file()} & elsewhere
+    assert taken == set()
+    assert report.site["besluiten_paginas_gekoppeld"] == 2 and report.site["besluiten_paginas_groep_opnieuw"] == 1
+    assert all(p.is_file() for p in moved.rglob("*") if not p.is_dir())  # what was there is left alone
+
+
+def test_the_folder_check_remembers_a_bounded_number_of_folders(tmp_path, monkeypatch):
+    """Each folder on a file's path is checked once while it is remembered; the memo never grows past its bound (issue
+    19: nothing that grows with the site); a folder that is a link, or missing, is never remembered as real."""
+    from publish import incremental
+    from publish.cache import Cache
+
+    live = tmp_path / "live"
+    for n in range(6):
+        (live / "besluit" / f"b{n}" / "document").mkdir(parents=True)
+    os.symlink(live / "besluit" / "b0", live / "besluit" / "link")
+    monkeypatch.setattr(incremental, "REAL_FOLDERS_MEMO", 4)
+    reuse = incremental.LiveReuse(Cache(tmp_path / "cache"), live)
+    seen: list[str] = []
+    real_lstat = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda p, *a, **k: (seen.append(os.fspath(p)), real_lstat(p, *a, **k))[1])
+    assert reuse._in_real_folders("besluit/b1/document/1.html")
+    assert len(seen) == 3
+    assert reuse._in_real_folders("besluit/b1/document/2.html") and len(seen) == 3  # remembered
+    assert reuse._in_real_folders("besluit/b2/document/1.html") and len(seen) == 5
+    assert len(reuse._real_folders) <= 4
+    for n in range(6):
+        assert reuse._in_real_folders(f"besluit/b{n}/document/x.html")
+        assert len(reuse._real_folders) <= 4
+    assert not reuse._in_real_folders("besluit/link/document/x.html")
+    assert not reuse._in_real_folders("besluit/weg/x.html")
+    assert "besluit/link" not in reuse._real_folders and "besluit/link/document" not in reuse._real_folders
