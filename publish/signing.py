@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 NAMESPACE = "woo-publicatie"
@@ -194,6 +194,72 @@ def read_allowed_signers(path: Path) -> list[tuple[list[str], str, str]]:
     return out
 
 
+# Ed25519 arithmetic for one question only: is a public key of small order (``weak_signers``)? Such a key (the neutral
+# point, or one of the seven other points whose eighth multiple is neutral, in any encoding) makes a signature that
+# proves nothing valid for it, in ssh-keygen as in any verifier that does not refuse these keys (found in the attack on
+# sig19). ``ssh-keygen -t ed25519`` never makes one: only a hand-made key is, so one in the file is refused.
+_P = 2**255 - 19
+_D = (-121665 * pow(121666, -1, _P)) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _edwards_point(raw: bytes) -> tuple[int, int] | None:
+    """The point an encoded Ed25519 public key stands for (its y taken modulo p, as lenient decoders do); None when it
+    is not on the curve."""
+    y = int.from_bytes(raw, "little") & ((1 << 255) - 1)
+    sign = raw[31] >> 7
+    y %= _P
+    u, v = (y * y - 1) % _P, (_D * y * y + 1) % _P
+    x = u * pow(v, 3, _P) * pow(u * pow(v, 7, _P), (_P - 5) // 8, _P) % _P
+    if v * x * x % _P == (-u) % _P:
+        x = x * _SQRT_M1 % _P
+    elif v * x * x % _P != u:
+        return None
+    if x & 1 != sign:
+        x = (-x) % _P
+    return x, y
+
+
+def _edwards_double(point: tuple[int, int]) -> tuple[int, int]:
+    x, y = point
+    t = _D * x * x * y * y % _P
+    return (2 * x * y * pow(1 + t, -1, _P) % _P, (y * y + x * x) * pow(1 - t, -1, _P) % _P)
+
+
+@lru_cache(maxsize=256)  # a site has a few signers; each build verifies every signature (issue 19: cheap per check)
+def small_order_ed25519(raw: bytes) -> bool:
+    """Whether the 32-byte Ed25519 public key ``raw`` is of small order (its eighth multiple is the neutral point)."""
+    point = _edwards_point(raw)
+    if point is None:
+        return False  # not on the curve: no signature verifies with it
+    for _ in range(3):
+        point = _edwards_double(point)
+    return point == (0, 1)
+
+
+def weak_signers(path: Path) -> list[tuple[int, str]]:
+    """(line number, principals) of every line of an allowed-signers file whose Ed25519 key is of small order: with such
+    a key anyone can make a valid approval in that person's name."""
+    out: list[tuple[int, str]] = []
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return out
+    for number, line in enumerate(text.splitlines(), 1):
+        for kind, value in zip(line.split(), line.split()[1:]):
+            if kind != "ssh-ed25519":
+                continue
+            try:
+                blob = base64.b64decode(value, validate=False)
+            except (binascii.Error, ValueError):
+                continue
+            raw = _ed25519(blob, 32)
+            if raw is not None and small_order_ed25519(raw):
+                out.append((number, line.split()[0]))
+                break
+    return out
+
+
 def sign(data: bytes, key: Path, namespace: str = NAMESPACE) -> str:
     """An armored SSH signature of ``data``. Prompts for the key's passphrase on the terminal if it has one."""
     exe = ssh_keygen()
@@ -245,13 +311,26 @@ def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, n
     request = (namespace, str(allowed_signers), principal, signature, bytes(data))
     future = checks.take(request) if checks is not None else None
     outcome = future.result() if future is not None else _check(request, None, checks.signers if checks else None)
-    if outcome.fingerprint is not None:
-        return Verified(principal, outcome.fingerprint)
-    COUNTERS["ssh_keygen"] += 1
-    match = _GOOD.search(outcome.stdout.decode("utf-8", "replace"))
-    if outcome.returncode != 0 or not match:
-        raise SigningError("de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars")
-    return Verified(principal, match.group(3))
+    if outcome.fingerprint is None:
+        COUNTERS["ssh_keygen"] += 1
+        match = _GOOD.search(outcome.stdout.decode("utf-8", "replace"))
+        if outcome.returncode != 0 or not match:
+            raise SigningError("de handtekening klopt niet, of de sleutel staat niet (meer) bij de toegestane ondertekenaars")
+    if _small_order_signer(signature):
+        raise SigningError(
+            "de handtekening is gezet met een sleutel die bij elke handtekening past (een Ed25519-sleutel van kleine "
+            "orde): zo'n goedkeuring bewijst niets"
+        )
+    return Verified(principal, outcome.fingerprint if outcome.fingerprint is not None else match.group(3))
+
+
+def _small_order_signer(signature: str) -> bool:
+    """Whether the signature names a small-order Ed25519 key as its signer: accepted by ssh-keygen for any data, so
+    refused here even when the settings check (``weak_signers``) was passed before the file changed."""
+    blob = _dearmour(signature)
+    fields = _sshsig(blob) if blob is not None else None
+    public = _ed25519(fields[0], 32) if fields is not None else None
+    return public is not None and small_order_ed25519(public)
 
 
 def _well_formed(signature, principal) -> bool:

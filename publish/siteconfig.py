@@ -9,6 +9,7 @@ from pathlib import Path
 from .identity import site_colours
 from .limits import DEFAULT_LIMITS, Limits, dutch_number, limits_from_config
 from .problems import Problems
+from .safetext import safe
 from .schema import Field, Schema
 from .sitefiles import own_theme
 
@@ -457,6 +458,8 @@ def _approval_settings(extra: dict, base: Path, problems: Problems) -> dict:
             )
             value = False
         out[{"vier_ogen": "four_eyes", "ongetekend": "unsigned"}[name]] = value
+    from .signing import weak_signers
+
     signers = extra.get("ondertekenaars")
     if signers not in (None, ""):
         path = base / str(signers)
@@ -471,6 +474,18 @@ def _approval_settings(extra: dict, base: Path, problems: Problems) -> dict:
             )
         else:
             out["signers"] = path
+            for number, who in weak_signers(path):
+                problems.error(
+                    "mkdocs.yml",
+                    "extra.woo.ondertekenaars",
+                    f"regel {number} van het bestand met toegestane ondertekenaars '{signers}' ({safe(who, 80)}) heeft een "
+                    "Ed25519-sleutel die bij elke handtekening past (een sleutel van kleine orde): daarmee kan iedereen "
+                    "een goedkeuring namens deze persoon maken. Zo'n sleutel maakt ssh-keygen nooit; hij is met de hand "
+                    "gemaakt of beschadigd.",
+                    "Haal deze regel uit het bestand en vraag de persoon om de openbare sleutel van een nieuw sleutelpaar "
+                    "(ssh-keygen -t ed25519); zie docs/beheer.md, 'Wie mag goedkeuren'.",
+                    "config.ondertekenaar_zwakke_sleutel",
+                )
             if not _has_signer(path):
                 problems.warning(
                     "mkdocs.yml",

@@ -396,3 +396,52 @@ def test_changed_bytes_of_the_allowed_signers_file_are_seen_even_when_its_status
         assert signing._in_process((NS, str(path), A, signature, DATA), checks.signers) is None
         with pytest.raises(signing.SigningError, match="klopt niet"):
             signing.verify(DATA, signature, A, path)
+
+
+# A small-order Ed25519 key (found in the attack on sig19): the neutral point as a key, with the neutral point as R and
+# S = 0, verifies for any data, in ssh-keygen too. Known small-order encodings (canonical and not), and the order-8 pair.
+SMALL_ORDER = [
+    "0100000000000000000000000000000000000000000000000000000000000000",  # neutral point
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # order 2 (y = p - 1)
+    "0000000000000000000000000000000000000000000000000000000000000000",  # order 4
+    "0000000000000000000000000000000000000000000000000000000000000080",  # order 4, other sign
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  # order 8
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  # order 8
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # y = p: the order-4 point, not canonical
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  # y = p + 1: the neutral point, not canonical
+]
+
+
+def _neutral_key_line(who: str, raw: bytes) -> str:
+    return f"{who} ssh-ed25519 {base64.b64encode(s(b'ssh-ed25519') + s(raw)).decode()}\n"
+
+
+def test_a_small_order_key_in_the_allowed_signers_file_makes_any_signature_valid_so_it_is_found(keys, tmp_path):
+    """Why the settings refuse such a key: ssh-keygen itself accepts a signature that proves nothing (R the neutral
+    point, S = 0) for any data under the neutral point as key. ``weak_signers`` names the line; real keys pass."""
+    neutral = bytes.fromhex(SMALL_ORDER[0])
+    blob = b"SSHSIG" + (1).to_bytes(4, "big") + s(s(b"ssh-ed25519") + s(neutral)) + s(NS.encode()) + s(b"") + s(b"sha512")
+    forged = armour(blob + s(s(b"ssh-ed25519") + s(neutral + bytes(32))))
+    signers = tmp_path / "toegestane-ondertekenaars"
+    signers.write_text(line("alice@example.org", keys["alice"]) + _neutral_key_line("mallory@example.org", neutral))
+    request = (NS, str(signers), "mallory@example.org", forged, b"wat dan ook")
+    assert ssh_keygen_verdict(request) is not None  # the forgery is real
+    assert signing.weak_signers(signers) == [(2, "mallory@example.org")]
+    for encoded in SMALL_ORDER:
+        assert signing.small_order_ed25519(bytes.fromhex(encoded)), encoded
+    assert not signing.small_order_ed25519(key_blob(keys["alice"])[-32:])
+    assert not signing.small_order_ed25519(bytes.fromhex("02" + "00" * 31))  # not on the curve: nothing verifies
+
+
+def test_a_signature_by_a_small_order_key_is_refused_even_where_ssh_keygen_accepts_it(keys, tmp_path):
+    """Defence beside the settings check (the file may change after it): ``verify`` refuses a signature whose key is of
+    small order, by whichever path it was accepted; a real key's signature still verifies."""
+    neutral = bytes.fromhex(SMALL_ORDER[0])
+    blob = b"SSHSIG" + (1).to_bytes(4, "big") + s(s(b"ssh-ed25519") + s(neutral)) + s(NS.encode()) + s(b"") + s(b"sha512")
+    forged = armour(blob + s(s(b"ssh-ed25519") + s(neutral + bytes(32))))
+    signers = tmp_path / "toegestane-ondertekenaars"
+    signers.write_text(line("alice@example.org", keys["alice"]) + _neutral_key_line("mallory@example.org", neutral))
+    with pytest.raises(signing.SigningError, match="kleine orde"):
+        signing.verify(b"wat dan ook", forged, "mallory@example.org", signers, NS)
+    good = signing.sign(b"wat dan ook", keys["alice"], NS)
+    assert signing.verify(b"wat dan ook", good, "alice@example.org", signers, NS).fingerprint.startswith("SHA256:")

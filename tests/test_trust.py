@@ -852,3 +852,26 @@ def test_a_copy_of_a_published_decision_cannot_take_its_address_while_the_origin
     page = (out / PAGE).read_text()
     assert "tijdelijk niet beschikbaar" not in page and "2024-0001" in page
     assert (out / "besluit/2024-0001/document-1.pdf").is_file()
+
+
+def test_a_small_order_key_in_the_signers_file_stops_the_build_and_names_the_line(make_package, decisions, tmp_path):
+    """A signers line with a small-order Ed25519 key (the neutral point: any signature holds for it, in ssh-keygen too)
+    is a settings error naming the file, the line and the person, with the fix; the live site stays as it was."""
+    import base64
+
+    approve(make_package())
+    config, allowed = own_config(tmp_path, [])
+    blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + bytes.fromhex("01" + "00" * 31)
+    allowed.write_text(DEMO_SIGNERS.read_text() + f"mallory@voorbeeld.invalid ssh-ed25519 {base64.b64encode(blob).decode()}\n")
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("vorige site")
+    result = build(decisions, out, config=config)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = len(DEMO_SIGNERS.read_text().splitlines()) + 1
+    assert (
+        f"extra.woo.ondertekenaars: regel {lines} van het bestand met toegestane ondertekenaars 'ondertekenaars.txt' "
+        "(mallory@voorbeeld.invalid) heeft een Ed25519-sleutel die bij elke handtekening past" in result.stderr
+    )
+    assert "Haal deze regel uit het bestand" in result.stderr
+    assert (out / "index.html").read_text() == "vorige site"
