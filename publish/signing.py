@@ -247,13 +247,13 @@ def weak_signers(path: Path) -> list[tuple[int, str]]:
         return out
     for number, line in enumerate(text.splitlines(), 1):
         for kind, value in zip(line.split(), line.split()[1:]):
-            if kind != "ssh-ed25519":
+            if kind.encode("utf-8", "replace") not in _ED25519_KINDS:
                 continue
             try:
                 blob = base64.b64decode(value, validate=False)
             except (binascii.Error, ValueError):
                 continue
-            raw = _ed25519(blob, 32)
+            raw = _ed25519_public(blob)
             if raw is not None and small_order_ed25519(raw):
                 out.append((number, line.split()[0]))
                 break
@@ -324,12 +324,39 @@ def verify(data: bytes, signature: str, principal: str, allowed_signers: Path, n
     return Verified(principal, outcome.fingerprint if outcome.fingerprint is not None else match.group(3))
 
 
+# Key types whose point is an Ed25519 public key, and which of the blob's strings it is (PROTOCOL.u2f, PROTOCOL.certkeys:
+# a security key's point comes before its application, a certificate's certified key after its nonce).
+_ED25519_KINDS = {
+    b"ssh-ed25519": 1,
+    b"sk-ssh-ed25519@openssh.com": 1,
+    b"ssh-ed25519-cert-v01@openssh.com": 2,
+    b"sk-ssh-ed25519-cert-v01@openssh.com": 2,
+}
+
+
+def _ed25519_public(blob: bytes) -> bytes | None:
+    """The 32-byte Ed25519 point of a public key blob of any Ed25519 kind (plain, security key, certificate); None for
+    another kind or a blob too short to hold it."""
+    fields: list[bytes] = []
+    pos = 0
+    while len(fields) < 3 and pos + 4 <= len(blob):
+        size = int.from_bytes(blob[pos : pos + 4], "big")
+        if pos + 4 + size > len(blob):
+            break
+        fields.append(blob[pos + 4 : pos + 4 + size])
+        pos += 4 + size
+    index = _ED25519_KINDS.get(fields[0]) if fields else None
+    if index is None or len(fields) <= index or len(fields[index]) != 32:
+        return None
+    return fields[index]
+
+
 def _small_order_signer(signature: str) -> bool:
     """Whether the signature names a small-order Ed25519 key as its signer: accepted by ssh-keygen for any data, so
     refused here even when the settings check (``weak_signers``) was passed before the file changed."""
     blob = _dearmour(signature)
     fields = _sshsig(blob) if blob is not None else None
-    public = _ed25519(fields[0], 32) if fields is not None else None
+    public = _ed25519_public(fields[0]) if fields is not None else None
     return public is not None and small_order_ed25519(public)
 
 

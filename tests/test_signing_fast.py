@@ -445,3 +445,23 @@ def test_a_signature_by_a_small_order_key_is_refused_even_where_ssh_keygen_accep
         signing.verify(b"wat dan ook", forged, "mallory@example.org", signers, NS)
     good = signing.sign(b"wat dan ook", keys["alice"], NS)
     assert signing.verify(b"wat dan ook", good, "alice@example.org", signers, NS).fingerprint.startswith("SHA256:")
+
+
+def test_small_order_points_are_found_in_security_key_and_certificate_blobs_too(tmp_path):
+    """A FIDO key (``sk-ssh-ed25519@openssh.com``: the point, then the application) and an Ed25519 certificate (the
+    certified point after the nonce) carry the point elsewhere in the blob; a small-order one is found in both, a
+    plain RSA line or garbage is left to ssh-keygen."""
+    eight = bytes.fromhex(SMALL_ORDER[4])
+    sk = s(b"sk-ssh-ed25519@openssh.com") + s(eight) + s(b"ssh:")
+    cert = s(b"ssh-ed25519-cert-v01@openssh.com") + s(bytes(32)) + s(eight) + s(b"rest")
+    assert signing._ed25519_public(sk) == eight and signing._ed25519_public(cert) == eight
+    assert signing._ed25519_public(s(b"ssh-rsa") + s(eight)) is None
+    assert signing._ed25519_public(s(b"ssh-ed25519") + s(eight[:31])) is None
+    signers = tmp_path / "ondertekenaars"
+    signers.write_text(
+        f"bob@example.org sk-ssh-ed25519@openssh.com {base64.b64encode(sk).decode()}\n"
+        "carol@example.org ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ==\n"
+        "rommel ssh-ed25519 !!!\n"
+        f'dave@example.org namespaces="woo-publicatie" ssh-ed25519 {base64.b64encode(s(b"ssh-ed25519") + s(eight)).decode()}\n'
+    )
+    assert signing.weak_signers(signers) == [(1, "bob@example.org"), (4, "dave@example.org")]
