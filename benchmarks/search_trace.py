@@ -16,6 +16,11 @@ def main() -> None:
     until = float(sys.argv[2]) if len(sys.argv) > 2 else float("inf")
     threads = {(e["pid"], e["tid"]): e["args"]["name"] for e in events if e.get("name") == "thread_name"}
     main_thread = {k for k, v in threads.items() if v == "CrRendererMain"}
+    # Chromium's own pages (the omnibox's WebUI in headless mode) have renderer main threads too, whose
+    # tasks would read as the page's: only the renderer that made the page's marks (search20).
+    page = {e["pid"] for e in events if e.get("name") == "search:start"}
+    if page:
+        main_thread = {k for k in main_thread if k[0] in page}
     t0 = min(e["ts"] for e in events if e.get("name") == "navigationStart" and (e["pid"], e["tid"]) in main_thread)
     ms = lambda ts: (ts - t0) / 1000  # noqa: E731
     marks = {e["name"]: round(ms(e["ts"])) for e in events if e.get("cat", "").startswith("blink.user_timing")}
@@ -39,6 +44,8 @@ def main() -> None:
     for e in events:
         name = e.get("name")
         if name not in ("ResourceSendRequest", "ResourceReceiveResponse", "ResourceFinish"):
+            continue
+        if page and e["pid"] not in page:  # another renderer's (see above)
             continue
         data = e["args"]["data"]
         r = requests.setdefault(data.get("requestId"), {})
