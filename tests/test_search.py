@@ -822,6 +822,15 @@ def test_the_search_page_holds_the_theme_scripts_back(search_site):
     assert "x-woo-later" not in other
 
 
+def test_the_search_page_does_not_load_the_inventory_script(search_site):
+    """Issue 19 (search20): woo-inventory.js does nothing on the search page, and its response and run fell
+    between the query and the first result on a slow phone: not loaded there. A decision page still loads it."""
+    page = (search_site / "zoeken/index.html").read_text(encoding="utf-8")
+    assert "woo-search.js" in page and "woo-inventory.js" not in page
+    decision = next(p for p in (search_site / "besluit").glob("*/index.html") if 'id="woo-inventory"' in p.read_text("utf-8"))
+    assert re.search(r'<script src="\.\./\.\./assets/woo-inventory\.js" defer></script>', decision.read_text("utf-8"))
+
+
 @needs_browser
 @pytest.mark.parametrize("query", ["fietsenstalling", "geenenkeltreffer", ""])
 def test_the_theme_starts_after_the_search(server, query):
