@@ -525,6 +525,59 @@ def large_search(search_site, tmp_path_factory):
     s.close()
 
 
+@pytest.fixture(scope="module")
+def dated_search(search_site, tmp_path_factory):
+    """search_site's pages with an index of three decisions whose order differs by relevance, decision date and
+    publication date (search20: the relevance sort makes no rows; the first result's files are asked for first)."""
+    import dataclasses
+    import datetime as dt
+    import shutil
+
+    from large_decision import large_view
+
+    base = large_view(1)
+    site = tmp_path_factory.mktemp("gesorteerd") / "site"
+    shutil.copytree(search_site, site)
+    views = []
+    # Newest first, as the build gives them. Relevance: a title of one word, then a longer title, then the summary.
+    for name, title, summary, day, published in (
+        ("nieuw", "Subsidies voor verenigingen", "Ook over een fietspad.", dt.date(2025, 3, 1), dt.date(2025, 3, 2)),
+        ("midden", "Nieuw fietspad bij de school", "Over de aanleg.", dt.date(2024, 6, 1), dt.date(2025, 5, 1)),
+        ("oud", "Fietspad", "Over de aanleg.", dt.date(2023, 1, 1), dt.date(2023, 1, 5)),
+    ):
+        d = dataclasses.replace(
+            base.decision,
+            name=f"sorteer-{name}",
+            kenmerk=f"2025-sorteer-{name}",
+            title=title,
+            summary_markdown=summary,
+            decision_date=day,
+            publication_date=published,
+        )
+        views.append(dataclasses.replace(base, decision=d, rows=[], main_files=base.main_files[:1]))
+    _replace_index(site, views)
+    s = Server(site)
+    yield s
+    s.close()
+
+
+@needs_browser
+def test_results_in_order_of_relevance_decision_date_and_publication_date(dated_search):
+    by_relevance, by_decision, by_publication, unknown = _searches(
+        dated_search,
+        ("fietspad", {}),
+        ("fietspad", {"sorteer": "besluitdatum"}),
+        ("fietspad", {"sorteer": "publicatiedatum"}),
+        ("fietspad", {"sorteer": "onbekend"}),
+    )
+    oud, midden, nieuw = "<mark>Fietspad</mark>", "Nieuw <mark>fietspad</mark> bij de school", "Subsidies voor verenigingen"
+    assert by_relevance["titles"] == [oud, midden, nieuw]
+    assert by_decision["titles"] == [nieuw, midden, oud]
+    assert by_publication["titles"] == [midden, nieuw, oud]
+    assert unknown["titles"] == by_relevance["titles"]  # an unknown order: by relevance
+    assert by_relevance["statusText"].startswith("3 besluiten")
+
+
 def _documents(r: dict) -> list[str]:
     """The document results as text: 'title (assessment · date), pagina N' with their links."""
     return re.findall(r'<ul class="woo-found"[^>]*>(.*?)</ul>', r["html"])
@@ -820,6 +873,15 @@ def test_the_search_page_holds_the_theme_scripts_back(search_site):
     other = (search_site / "besluiten/index.html").read_text(encoding="utf-8")
     assert re.search(r'<script src="\.\./assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>', other)
     assert "x-woo-later" not in other
+
+
+def test_the_search_page_does_not_load_the_inventory_script(search_site):
+    """Issue 19 (search20): woo-inventory.js does nothing on the search page, and its response and run fell
+    between the query and the first result on a slow phone: not loaded there. A decision page still loads it."""
+    page = (search_site / "zoeken/index.html").read_text(encoding="utf-8")
+    assert "woo-search.js" in page and "woo-inventory.js" not in page
+    decision = next(p for p in (search_site / "besluit").glob("*/index.html") if 'id="woo-inventory"' in p.read_text("utf-8"))
+    assert re.search(r'<script src="\.\./\.\./assets/woo-inventory\.js" defer></script>', decision.read_text("utf-8"))
 
 
 @needs_browser
