@@ -402,7 +402,16 @@ def _build_with(
                 log_unexpected("(cache)", exc, "het opruimen van de validatiecache")
             archive.clean_unpacked(".uitgepakt-")
             unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
-            fates = decide(results, trust, archive, inspector, site.allowed_personal_data, today, unpacked)
+            fates = decide(
+                results,
+                trust,
+                archive,
+                inspector,
+                site.allowed_personal_data,
+                today,
+                unpacked,
+                spilled.result if spilled else None,
+            )
         report.counters.update(
             bestanden_gehasht=memo.hashed,
             hashes_uit_geheugen=memo.reused,

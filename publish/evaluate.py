@@ -97,6 +97,7 @@ def evaluate(
     validation=None,
     spill=None,
     approving: Path | None = None,
+    withdrawn_documents: dict[str, dict] | None = None,
 ) -> list[PackageResult]:
     """``allowed``: values from the site configuration that look like personal data but are public.
     ``trust`` (approval.Trust): verify the signatures of change-history entries.
@@ -109,7 +110,8 @@ def evaluate(
     ``model.SpilledDecision`` stays), so do its validation-cache entry's body and every PDF's result, and a package's PDF
     results are written there once its checks are done: the phase holds one package at a time, not the archive.
     ``approving``: the package folder ``approve`` is about to approve: it counts as approved in the check that a
-    kenmerk is unique (``_cross_package``)."""
+    kenmerk is unique (``_cross_package``). ``withdrawn_documents``: files of documents withdrawn elsewhere in this
+    run (``withdrawn_document_files``), for archived versions checked again."""
     from .gate.personal_data import allowed_hashes
 
     limits = limits or getattr(inspector, "limits", DEFAULT_LIMITS)
@@ -174,7 +176,9 @@ def evaluate(
             _spill_model(result, spill, parked)
     if spill is not None:
         claims = Claims(trust, archive, limits, approving)
-        return _evaluate_spilled(results, inspector, allowed, progress, archive, validation, spill, parked, claims)
+        return _evaluate_spilled(
+            results, inspector, allowed, progress, archive, validation, spill, parked, claims, withdrawn_documents
+        )
     _cross_package(results, Claims(trust, archive, limits, approving))
     _withdrawn_documents_exist(results)
     files: dict[int, list] = {}
@@ -184,7 +188,7 @@ def evaluate(
                 files[id(r)] = r.files()
             except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001
                 refuse_unexpected(r, exc, "het verzamelen van de bestanden")
-    withdrawn_here = WithdrawnInRun(results, archive)
+    withdrawn_here = WithdrawnInRun(results, archive, documents=withdrawn_documents)
     paths = sorted({ref.path for refs in files.values() for ref in refs})
     inspected = inspector.inspect_all(paths, progress=progress)
     for r in results:
@@ -221,7 +225,16 @@ def _spill_model(r: PackageResult, spill, parked: dict[int, tuple[int, int]]) ->
 
 
 def _evaluate_spilled(
-    results: list[PackageResult], inspector, allowed, progress, archive, validation, spill, parked: dict, claims=None
+    results: list[PackageResult],
+    inspector,
+    allowed,
+    progress,
+    archive,
+    validation,
+    spill,
+    parked: dict,
+    claims=None,
+    withdrawn_documents: dict[str, dict] | None = None,
 ) -> list[PackageResult]:
     """The rest of ``evaluate`` with the models on disk: the same checks in the same order per package, each package's
     model loaded for its own checks only, each PDF's result from disk (``SpilledPdfs.inspected``), and a package's PDF
@@ -236,7 +249,8 @@ def _evaluate_spilled(
 
     _cross_package(results, claims)  # kenmerken only: a SpilledDecision has it
     with_files: set[int] = set()
-    withdrawn_here = WithdrawnInRun(results, archive)  # from the withdrawn packages (not spilled) and the archive only
+    # From the withdrawn packages (not spilled), the archive, and the models of the few packages that withdrew a document.
+    withdrawn_here = WithdrawnInRun(results, archive, spill.result, withdrawn_documents)
     # Issue 19 (warm13v): a package's PDF verdicts from one record (validationcache.PackageVerdicts), looked up by every
     # PDF's SHA-256 as it is now: such a package is checked at once, with the model already loaded. The packages
     # without one (``one_by_one``) are inspected a group at a time below (mem13), and get one afterwards.
@@ -495,6 +509,39 @@ def publication_files(r: PackageResult) -> list[tuple]:
     return [(ref, None, f"het bestand {ref.relpath}") for ref in (r.partial.pdfs if r.partial is not None else [])]
 
 
+def withdrawn_document_files(results: list[PackageResult], full=None) -> dict[str, dict]:
+    """SHA-256 -> the withdrawal of every document withdrawn (signed, in a package's wijzigingen.json) in ``results``.
+
+    The archive remembers such a file for good after this build (``fate._remember_withdrawals``, no file left out
+    there), so a byte-identical copy in another package, or in another package's archived version, is refused in this
+    same build, not only from the next one on (found by the tests20 helper: the copy stayed online for one build).
+    ``full``: loads a spilled package's model (only of the few packages that withdrew a document)."""
+    from .approval import sha256_file
+    from .history import withdrawn_documents
+
+    out: dict[str, dict] = {}
+    for r in results:
+        gone = withdrawn_documents(r.history or [])
+        if not gone:
+            continue
+        try:
+            loaded = full(r) if full is not None else r
+            rows = {row.nr: row for row in loaded.decision.inventory} if loaded.decision is not None else {}
+            kenmerk = loaded.decision.kenmerk if loaded.decision is not None else r.name
+        except Exception:  # noqa: BLE001 - the package is refused by its own checks; nothing to take from it
+            continue
+        for nr, change in sorted(gone.items()):
+            row = rows.get(nr)
+            if row is None or row.file is None:
+                continue
+            try:
+                sha = sha256_file(row.file.path)
+            except OSError:
+                continue
+            out.setdefault(sha, {"kenmerk": kenmerk, "document": nr, "datum": change.date.isoformat(), "pakket": r.name})
+    return out
+
+
 class WithdrawnInRun:
     """Files of publications withdrawn as a whole that are in this run (SHA-256 -> the withdrawal): before the first
     build after the withdrawal the archive does not know them yet (nor for withdrawals from before files were
@@ -502,11 +549,16 @@ class WithdrawnInRun:
     publication the site already publishes (its archived version) holds too is left out, as when the build
     remembers the files (``fate._remember_withdrawals``): a standard annex does not refuse every new decision."""
 
-    def __init__(self, results: list[PackageResult], archive) -> None:
+    def __init__(self, results: list[PackageResult], archive, full=None, documents: dict[str, dict] | None = None) -> None:
         from .approval import sha256_file
 
         self.archive = archive
         self.files: dict[str, dict] = {}
+        # Documents withdrawn that this run sees (``withdrawn_document_files``); ``documents``: those of the whole
+        # run, when these results are only part of it (archived versions checked again, ``fate._fall_back``).
+        self.documents = withdrawn_document_files(results, full)
+        for sha, known in (documents or {}).items():
+            self.documents.setdefault(sha, known)
         self._published: dict[str, set[str]] | None = None
         for r in results:
             w = r.withdrawal
@@ -542,7 +594,7 @@ class WithdrawnInRun:
     def get(self, sha: str) -> dict | None:
         w = self.files.get(sha)
         if w is None:
-            return None
+            return self.documents.get(sha)
         return None if self.published().get(sha, set()) - {w["pakket"]} else w
 
     def published(self) -> dict[str, set[str]]:
@@ -568,7 +620,7 @@ def _withdrawn_file_returns(
 ) -> None:
     """A withdrawn document's file (same SHA-256) published again, under another number or in another decision:
     refused. It was withdrawn for a reason (often a leak); a corrected file has other bytes. ``withdrawn_here``: files
-    of publications withdrawn as a whole in this run."""
+    of publications withdrawn as a whole, and of documents withdrawn, that this run sees (``WithdrawnInRun``)."""
     from .approval import sha256_file
     from .history import withdrawn_documents
 

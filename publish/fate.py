@@ -41,9 +41,18 @@ class Fate:
 
 
 def decide(
-    results: list[PackageResult], trust: Trust, archive: Archive | None, inspector, allowed, today: dt.date, workdir: Path | None
+    results: list[PackageResult],
+    trust: Trust,
+    archive: Archive | None,
+    inspector,
+    allowed,
+    today: dt.date,
+    workdir: Path | None,
+    full=None,
 ) -> list[Fate]:
-    """``workdir``: where archived versions are unpacked for checking (kept by the caller while publishing)."""
+    """``workdir``: where archived versions are unpacked for checking (kept by the caller while publishing). ``full``: a
+    package result with its whole model (``build.SpilledPdfs.result``), read only for a package that withdrew a document
+    when an archived version is checked again."""
     fates: list[Fate] = []
     for r in results:  # withdrawals the archive remembers are already in r.history (evaluate(archive=...))
         kenmerk = r.decision.kenmerk if r.decision else raw_kenmerk(r.folder)
@@ -73,7 +82,7 @@ def decide(
             fate.state, fate.used = (EMBARGO, None) if r.decision.publication_date > today else (PUBLISH, r)
         fates.append(fate)
     if archive is not None and workdir is not None:
-        _fall_back(fates, trust, archive, inspector, allowed, today, workdir)
+        _fall_back(fates, trust, archive, inspector, allowed, today, workdir, full)
     return fates
 
 
@@ -121,7 +130,9 @@ def _not_older_than_published(r: PackageResult, status: ApprovalStatus, archive:
     status.approved, status.approved_on = False, None
 
 
-def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, allowed, today: dt.date, workdir: Path) -> None:
+def _fall_back(
+    fates: list[Fate], trust: Trust, archive: Archive, inspector, allowed, today: dt.date, workdir: Path, full=None
+) -> None:
     candidates: dict[str, tuple[Fate, dict]] = {}
     restored: list[Path] = []
     for f in fates:
@@ -155,7 +166,21 @@ def _fall_back(fates: list[Fate], trust: Trust, archive: Archive, inspector, all
         return
     published = {f.current.decision.slug for f in fates if f.state in (PUBLISH, EMBARGO)}
     newcomers = {f.current.decision.slug: f for f in fates if f.state in (PUBLISH, EMBARGO)}
-    for s in evaluate(restored, inspector, allowed, trust=trust, archive=archive, lost_withdrawal_is_error=False):
+    from .evaluate import withdrawn_document_files
+
+    # A document withdrawn in this run (in any package) is not yet in the archive: an archived version holding the same
+    # file must not stay online through it for one build.
+    withdrawn = withdrawn_document_files([f.current for f in fates], full)
+    checked = evaluate(
+        restored,
+        inspector,
+        allowed,
+        trust=trust,
+        archive=archive,
+        lost_withdrawal_is_error=False,
+        withdrawn_documents=withdrawn,
+    )
+    for s in checked:
         f, _entry = candidates[s.name]
         f.archived = s
         if s.withdrawal is not None:

@@ -106,9 +106,9 @@ def _capture(into: list):
 
     original = WithdrawnInRun.__init__
 
-    def init(self, results, archive):
+    def init(self, results, archive, *more, **named):
         into[:] = results
-        original(self, results, archive)
+        original(self, results, archive, *more, **named)
 
     return init
 

@@ -183,7 +183,8 @@ def test_signed_reason_with_personal_data_is_not_published(cli, make_package, de
 
     pkg = make_package()
     approve(pkg)
-    other = make_package("ander", meta={"kenmerk": "2024-0002"})
+    # Its own PDFs: a copy of the withdrawn document in another package is refused in the build that withdraws it.
+    other = make_package("ander", meta={"kenmerk": "2024-0002"}, pdf_text={f"documenten/{n}.pdf": [f"Ander {n}"] for n in (1, 2)})
     approve(other)
     change = Change(dt.date(2024, 6, 1), WITHDRAWN_DOCUMENT, "2", "", "Bevat 0612345678 van de verzoeker")
     append_changes(pkg, [sign_change(change, pkg, DEMO_KEY, DEMO_SIGNERS)])  # signed, as an older woo-publish would have
