@@ -60,6 +60,7 @@ class Live:
         self.sources: Path | None = None  # --bronnen of the warm builds
         self.rounds = 0
         self.cold_out: Path | None = None  # the cold build the live site last equalled
+        self.failures: int | None = None  # the session's failed tests when the last test started
 
     def _build(self, out: Path, cache: Path, archive: Path, sources: Path | None = None):
         report = run_build(
@@ -118,11 +119,13 @@ class Live:
         assert differences(self.out, self.cold_out) == []
         return warm.site
 
-    def start(self, today: str | None = None) -> None:
-        """The state a test starts from: the live site is what the last cold build made. After a failed test it is not:
-        the live site is then built again from its inputs (without its record), so the next test still tells something.
-        ``today``: the day the test needs, reached first by a checked build of its own when the site is at another."""
-        if self.cold_out is None or differences(self.out, self.cold_out) != []:
+    def start(self, today: str | None = None, failed: bool = False) -> None:
+        """The state a test starts from: the live site is what the last cold build made. After a failed test (``failed``)
+        it may not be, or its record may be left forged: the live site is then built again from its inputs without its
+        record, so the next test still tells something of its own. ``today``: the day the test needs, reached first by a
+        checked build of its own when the site is at another."""
+        if failed or self.cold_out is None or differences(self.out, self.cold_out) != []:
+            self.sources = None
             shutil.rmtree(self.out, ignore_errors=True)
             shutil.rmtree(self.cache / "site", ignore_errors=True)
             self.warm()
@@ -183,31 +186,42 @@ def live(tmp_path_factory) -> Live:
     return s
 
 
+@pytest.fixture(autouse=True)
+def fresh(live, request):
+    """Every test starts from a live site equal to a cold build (``Live.start``), also after a test that failed."""
+    failures = request.session.testsfailed
+    live.start(failed=live.failures is not None and failures != live.failures)
+    live.failures = failures
+    yield
+
+
 def test_nothing_changed_links_every_decision_by_its_group(live):
-    live.start()
     report = live.warm()
     assert report.site["besluiten_paginas_gekoppeld"] == live.groups() >= 3
     assert report.site.get("besluiten_paginas_groep_opnieuw", 0) == 0 and report.site.get("paginas_gerenderd", 0) == 0
-    live.start()
 
 
 def test_render_settings_change_every_page_no_group_is_linked(live):
-    """A theme option and a nav entry: every page's HTML changes, the decisions' Markdown (their page key) does not. The
-    groups are taken up by their page key and then refused for the other render context: all made again."""
-    live.start()
+    """A theme option (the logo), then a nav entry: every page's HTML changes, the decisions' Markdown (their page key)
+    does not. The groups are taken up by their page key and then refused for the other render context: all made again."""
     data = yaml.safe_load(live.config.read_text(encoding="utf-8"))
-    data["theme"]["features"].append("navigation.footer")
+    data["theme"]["icon"]["logo"] = "material/scale-balance"
+    live.config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    page = live.out / "besluit/2024-0002/document/1/index.html"
+    before = page.read_bytes()
+    report = live.check()
+    assert report["besluiten_paginas_gekoppeld"] == 0 and report["besluiten_paginas_groep_opnieuw"] == live.groups()
+    assert page.read_bytes() != before
     data["nav"].append({"Toegankelijkheid": "toegankelijkheid.md"})
     data["not_in_nav"] = "/privacy.md\n"
     live.config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     report = live.check()
     assert report["besluiten_paginas_gekoppeld"] == 0 and report["besluiten_paginas_groep_opnieuw"] == live.groups()
-    assert "Toegankelijkheid" in (live.out / "besluit/2024-0002/document/1/index.html").read_text(encoding="utf-8")
+    assert "Toegankelijkheid" in page.read_text(encoding="utf-8")
 
 
 def test_site_name_and_organisation_change_every_page_key(live):
     """The site's name and organisation are in every decision's Markdown: no group record is even looked at."""
-    live.start()
     data = yaml.safe_load(live.config.read_text(encoding="utf-8"))
     data["site_name"] = "Besluiten van Testgemeente"
     data["extra"]["woo"]["organisatie"] = "Gemeente Voorbeeld"
@@ -240,7 +254,6 @@ def _withdraw(live: Live, package: str, *extra: str) -> None:
 def test_a_withdrawn_document_and_a_withdrawn_decision(live):
     """One document of ``een`` withdrawn (its page says so; the PDF is gone; ``een``'s pages made again and recorded as a
     group again), then the whole of ``drie`` (only its notice stays, and it gets no group record)."""
-    live.start()
     _withdraw(live, "een", "--document", "2")
     groups = live.groups()
     report = live.check()
@@ -255,7 +268,6 @@ def test_a_withdrawn_document_and_a_withdrawn_decision(live):
 
 def test_a_suspended_document(live):
     """``Opgeschort: Ja`` for document 1 of ``twee``: its page says so, its PDF is gone."""
-    live.start()
     pkg = live.pkg("twee")
     lines = (pkg / "inventaris.csv").read_text(encoding="utf-8").splitlines()
     lines = [lines[0] + ",opgeschort"] + [line + (",Ja" if i == 0 else ",Nee") for i, line in enumerate(lines[1:])]
@@ -305,7 +317,6 @@ def test_a_group_record_copied_to_another_decision_is_refused(live):
     from publish.diskstore import _check
     from publish.incremental import LiveReuse
 
-    live.start()
     urls = sorted(live.records())
     a, b = urls[0], urls[1]
     path, secret = _store_rows(live)
@@ -370,7 +381,6 @@ def test_kenmerken_swapped_between_two_decisions(live):
 def test_a_renamed_package_folder(live):
     """The package folder of ``een`` renamed (after its document 2 was withdrawn, when run in order): its pages' key holds
     the folder's place, so they are made again and recorded under the new key; the public site does not change."""
-    live.start()
     before = files(live.out)
     groups = live.groups()
     os.rename(live.pkg("een"), live.pkg("een-hernoemd"))
