@@ -257,7 +257,7 @@ def test_a_withdrawn_document_and_a_withdrawn_decision(live):
     _withdraw(live, "een", "--document", "2")
     groups = live.groups()
     report = live.check()
-    assert report.get("besluiten_paginas_gekoppeld", 0) == groups - 1
+    assert report.get("besluiten_paginas_gekoppeld", 0) == groups - 1 and report.get("besluiten_paginas_groep_opnieuw", 0) == 0
     assert live.groups() == groups and not (live.out / "besluit/2024-0001/document-2.pdf").exists()
     assert "Verkeerd gelakt" in (live.out / "besluit/2024-0001/document/2/index.html").read_text(encoding="utf-8")
     _withdraw(live, "drie")
@@ -275,6 +275,7 @@ def test_a_suspended_document(live):
     approve(pkg)
     report = live.check()
     assert report["besluiten_paginas_gekoppeld"] == live.groups() - 1  # twee's pages made again
+    assert report.get("besluiten_paginas_groep_opnieuw", 0) == 0
     assert "opgeschort" in (live.out / "besluit/2024-0002/document/1/index.html").read_text(encoding="utf-8")
     assert "besluit/2024-0002/" in live.records()
 
@@ -375,6 +376,7 @@ def test_kenmerken_swapped_between_two_decisions(live):
     approve(live.pkg("vier"))
     report = live.check()
     assert report["besluiten_paginas_gekoppeld"] == live.groups() - 2
+    assert report.get("besluiten_paginas_groep_opnieuw", 0) == 0  # each URL's record is of the other page key: not taken
     assert "Besluit met embargo" in (live.out / "besluit/2024-0002/index.html").read_text(encoding="utf-8")
 
 
@@ -387,3 +389,19 @@ def test_a_renamed_package_folder(live):
     report = live.check()
     assert report["besluiten_paginas_gekoppeld"] == groups - 1 and report.get("besluiten_paginas_groep_opnieuw", 0) == 0
     assert files(live.out) == before
+
+
+def test_a_page_of_the_sites_own_in_a_decisions_folder(live):
+    """A page of the site's own (site_src/) in the folder of ``twee``: that decision's pages never go as one group (they
+    could be written twice), the others' groups are refused for the new render context (the site's files changed)."""
+    own = live.config.parent / "site_src" / "besluit" / "2024-0002"
+    own.mkdir(parents=True)
+    (own / "toelichting.md").write_text("# Toelichting\n\nEen eigen pagina van de site.\n", encoding="utf-8")
+    data = yaml.safe_load(live.config.read_text(encoding="utf-8"))
+    data["not_in_nav"] = data.get("not_in_nav", "") + "/besluit/2024-0002/toelichting.md\n"
+    live.config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    groups = live.groups()
+    report = live.check()
+    assert report.get("besluiten_paginas_gekoppeld", 0) == 0 and report["besluiten_paginas_groep_opnieuw"] == groups - 1
+    assert "besluit/2024-0002/" not in live.records() and live.groups() == groups - 1
+    assert "Een eigen pagina" in (live.out / "besluit/2024-0002/toelichting/index.html").read_text(encoding="utf-8")
