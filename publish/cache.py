@@ -204,15 +204,24 @@ class Cache:
         # decisions in the swap phase): the entries of one folder (``kind/xx/``) to remove are removed once the listing
         # has left that folder, so nothing is removed from a folder while it is read.
         removed = 0
-        folder, doomed = "", []
+        folder = ""
+        doomed: list[str] = []
         for name in self.store.names(kind):
             here = name.rsplit("/", 1)
             if here[0] != folder:
-                removed += sum(1 for old in doomed if self.store.delete(old))
+                removed += self._delete(doomed)
                 folder, doomed = here[0], []
             if here[-1].split(".", 1)[0] not in keep:
                 doomed.append(name)
-        return removed + sum(1 for old in doomed if self.store.delete(old))
+        return removed + self._delete(doomed)
+
+    def _delete(self, names: list[str]) -> int:
+        """Remove the entries ``names``; how many were removed."""
+        removed = 0
+        for name in names:
+            if self.store.delete(name):
+                removed += 1
+        return removed
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
