@@ -179,15 +179,25 @@ class PageOwners:
 
             import numpy as np
 
-            places = np.frombuffer(bytes(self._places), dtype="S32")
-            order = np.argsort(places, kind="stable")
-            places = places[order]
+            # Issue 19 (mem20): the sorted places written back into the bytearray itself and the bytearray cut to them,
+            # not copied three more times (``bytes``, ``tobytes``, ``bytearray``): 1.3 to 1.5 times the places' bytes at
+            # the peak, not 3.4 (the script check's first look-up, a page of the archive each).
+            view = np.frombuffer(self._places, dtype="S32")
+            order = np.argsort(view, kind="stable")
+            places = view[order]
             last = np.ones(len(places), dtype=bool)  # of equal places, the one added last
             last[:-1] = places[1:] != places[:-1]
-            owners = np.frombuffer(self._owners.tobytes(), dtype=np.uint32)[order][last]
-            self._places = bytearray(places[last].tobytes())
+            owners = np.frombuffer(self._owners, dtype=np.uint32)[order][last]
+            del order
+            count = int(last.sum())
+            view[:] = places
+            del places  # the sorted copy let go before the repeats (almost never any) are dropped
+            if count < len(view):
+                view[:count] = view[last]
+            del view, last
+            del self._places[count * 32 :]
             self._owners = array("I", owners.tobytes())
-            del places, order, last, owners
+            del owners
             self._index = np.frombuffer(self._places, dtype="S32")
         return self._index
 

@@ -253,3 +253,35 @@ def test_spilled_pages_expand_a_decisions_group_in_place_and_leave_out_the_marks
     pages.materialise(tmp_path / "bronnen")
     written = sorted(p.relative_to(tmp_path / "bronnen").as_posix() for p in (tmp_path / "bronnen").rglob("*.md"))
     assert written == ["besluit/a/index.md", "besluit/b/index.md", "index.md"]
+
+
+def test_page_owners_sort_their_places_without_copying_them_again_and_again():
+    """Issue 19 (mem20): the first ``get`` (the script check) sorted a copy of the places and copied the result three
+    more times: 3.4 times the places' bytes at once (a page of the archive each). Now the sorted places go back
+    into the bytearray: 1.3 to 1.5 times (the sorted copy and the order), and the answers are those of a dict."""
+    import tracemalloc
+
+    import numpy  # noqa: F401  (imported before measuring)
+
+    from publish.scriptcheck import page_path
+
+    count = 12_000
+    owners = PageOwners()
+    expected = {}
+    for i in range(count):
+        page = SimpleNamespace(url=f"besluiten/b{i % 9000}/document/{i}/", packages=(f"b{i % 9000}",) if i % 7 else ())
+        owners.append(page)
+        expected[page_path(page.url)] = page.packages
+    again = SimpleNamespace(url="besluiten/b1/document/1/", packages=("laatste",))  # the last at a place wins
+    owners.append(again)
+    expected[page_path(again.url)] = again.packages
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        assert owners.get(page_path(again.url)) == ("laatste",)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 32 * count, peak / (32 * count)
+    assert len(owners) == count and all(owners.get(rel) == packages for rel, packages in expected.items())
+    assert owners.get("elders/index.html", "geen") == "geen"
