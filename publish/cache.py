@@ -200,9 +200,26 @@ class Cache:
 
     def prune(self, kind: str, keep: Container[str]) -> int:
         """Remove the entries of ``kind`` whose key is not in ``keep`` (those no build used last time)."""
+        # Issue 19 (mem20): the names are not listed first (one str per page of the archive, some 30 MiB at 10,000
+        # decisions in the swap phase): the entries of one folder (``kind/xx/``) to remove are removed once the listing
+        # has left that folder, so nothing is removed from a folder while it is read.
         removed = 0
-        for name in list(self.store.names(kind)):
-            if name.rsplit("/", 1)[-1].split(".", 1)[0] not in keep and self.store.delete(name):
+        folder = ""
+        doomed: list[str] = []
+        for name in self.store.names(kind):
+            here = name.rsplit("/", 1)
+            if here[0] != folder:
+                removed += self._delete(doomed)
+                folder, doomed = here[0], []
+            if here[-1].split(".", 1)[0] not in keep:
+                doomed.append(name)
+        return removed + self._delete(doomed)
+
+    def _delete(self, names: list[str]) -> int:
+        """Remove the entries ``names``; how many were removed."""
+        removed = 0
+        for name in names:
+            if self.store.delete(name):
                 removed += 1
         return removed
 

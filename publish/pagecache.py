@@ -38,7 +38,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterator
 from pathlib import Path, PurePath
 
 SOURCE_KIND = "bron"
@@ -301,6 +301,44 @@ def _safe_name(name: object) -> bool:
     return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
+class _Records:
+    """Name, SHA-256 and size of files, packed in one ``bytearray`` (issue 19, mem20): per file its name in UTF-8, a
+    NUL, the 32 bytes of the digest and the size in 8 bytes, in the order they were added. ``AssembledSet.files`` and
+    ``sizes`` read them into dicts, so a name added again counts there at its first place with its last values."""
+
+    __slots__ = ("_data", "_count")
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._count = 0
+
+    def add(self, name: str, sha: str, size: int) -> None:
+        raw = name.encode("utf-8")
+        if b"\0" in raw:  # a path cannot hold one either (open() refuses it)
+            raise ValueError(f"bestandsnaam met een NUL-teken: {name!r}")
+        self._data += raw + b"\0" + bytes.fromhex(sha) + size.to_bytes(8, "little")
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[str, str, int]]:
+        """(name, SHA-256 in hex, size) of every file added, in order."""
+        data, at = self._data, 0
+        while at < len(data):
+            end = data.index(0, at)
+            yield (
+                data[at:end].decode("utf-8"),
+                data[end + 1 : end + 33].hex(),
+                int.from_bytes(data[end + 33 : end + 41], "little"),
+            )
+            at = end + 41
+
+    def nbytes(self) -> int:
+        """Bytes held for the records (the buffer's allocation), for the memory tests."""
+        return self._data.__sizeof__()
+
+
 class AssembledSet:
     """Files assembled from every decision's fragments (open data, sitemaps), written only when their
     bytes change: a file with the same SHA-256 as the live site's (as the last build recorded it, and not
@@ -310,10 +348,22 @@ class AssembledSet:
 
     def __init__(self, cache, reuse, target, key: str):
         self.cache, self.reuse, self.target, self.key = cache, reuse, target, key
-        self.files: dict[str, str] = {}  # name -> SHA-256 of what this build wrote or linked
-        self.sizes: dict[str, int] = {}
+        # Issue 19 (mem20): the name, SHA-256 and size of every file this build wrote or linked, packed (``_Records``:
+        # about 50 bytes and the name a file, not some 260 in two dicts); the search index of 10,000 decisions has
+        # some 100,000 files. ``files`` and ``sizes`` give them as dicts.
+        self._records = _Records()
         self.written = 0
         self.linked = 0
+
+    @property
+    def files(self) -> dict[str, str]:
+        """Name -> SHA-256 (hex) of every file of the set this build wrote or linked, in the order they came."""
+        return {name: sha for name, sha, _ in self._records}
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """Name -> size in bytes of every file of the set this build wrote or linked, in the order they came."""
+        return {name: size for name, _, size in self._records}
 
     def link_all(self) -> bool:
         """Link every file of the set as the last build with the same key made it; False (and nothing
@@ -331,24 +381,25 @@ class AssembledSet:
         if not all(self.reuse.linkable(name, "sha256:" + sha) for name, sha in files.items()):
             return False
         done: list[str] = []
+        records = _Records()
         for name, sha in sorted(files.items()):
             if not self.reuse.link(name, "sha256:" + sha, self.target / name):
                 for undo in done:
                     (self.target / undo).unlink(missing_ok=True)
                     self.reuse.forget(undo)
-                self.sizes, self.linked = {}, 0
+                self.linked = 0
                 return False
             done.append(name)
-            self.sizes[name] = (self.target / name).stat().st_size
+            records.add(name, sha, (self.target / name).stat().st_size)
             self.linked += 1
-        self.files = dict(files)
+        self._records = records
         return True
 
     def put(self, name: str, data: bytes) -> None:
         """One file of the set: linked from the live site when its bytes are the same, else written."""
         sha = hashlib.sha256(data).hexdigest()
         path = self.target / name
-        self.files[name], self.sizes[name] = sha, len(data)
+        self._records.add(name, sha, len(data))
         if self.reuse is not None and self.reuse.link(name, "sha256:" + sha, path):
             self.linked += 1
             return
@@ -371,20 +422,18 @@ class AssembledSet:
 
     def _closed(self, name: str, path, sha: str, check: Callable[[Path], None] | None = None) -> None:
         if self.reuse is not None and self.reuse.link(name, "sha256:" + sha, path):
-            self.files[name] = sha
             self.linked += 1
         else:
             if check is not None:
                 check(path)
-            self.files[name] = sha
             self.written += 1
             if self.reuse is not None:
                 self.reuse.record(name, "sha256:" + sha)
-        self.sizes[name] = path.stat().st_size
+        self._records.add(name, sha, path.stat().st_size)
 
     def save(self) -> None:
         """Remember the set's files under its key (after every file is in place)."""
-        if self.key and self.cache is not None and self.files:
+        if self.key and self.cache is not None and self._records:
             try:
                 self.cache.put_json(SET_KIND, self.key, {"files": dict(sorted(self.files.items()))})
             except OSError:

@@ -183,3 +183,46 @@ def test_the_stem_memo_stays_bounded_while_texts_are_analysed_and_the_index_is_t
     assert dict(iter_search_files(views)) == expected
     assert max(sizes) > 300  # it did fill past the bound between two texts, and was emptied
     assert search.stem.cache_info().currsize == 0
+
+
+def _held_by_set(tmp_path, count: int):
+    """An assembled set given ``count`` search-index files one by one (as ``build._add_search_index`` does), the bytes
+    still allocated after it is made, and the set."""
+    from publish.pagecache import AssembledSet
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        files = AssembledSet(None, None, tmp_path, "")
+        for i in range(count):
+            files.put(f"zoekindex/t/{i % 256:02x}/{i:05d}-{i * 7919 % 100003:x}.json", b"[%d]" % i)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    return held, files
+
+
+def test_an_assembled_set_holds_few_bytes_a_file_and_gives_the_same_names_digests_and_sizes(tmp_path):
+    """Issue 19 (mem20): the search index of 10,000 decisions is some 100,000 files, and its assembled set held each
+    file's name and SHA-256 (hex) and size in two dicts until the phase ended: about 260 bytes a file (about 20 MiB).
+    Now its name, digest and size packed in one buffer: under 100 bytes a file with a name of 30 characters. What the
+    set gives (``files``, ``sizes``: the record ``save`` keeps and the open data's sizes) is the same, in order."""
+    import hashlib
+
+    held, files = _held_by_set(tmp_path, 3000)
+    per_file = held / 3000
+    assert per_file < 100, per_file
+    names = [f"zoekindex/t/{i % 256:02x}/{i:05d}-{i * 7919 % 100003:x}.json" for i in range(3000)]
+    assert list(files.files) == names and list(files.sizes) == names
+    assert (
+        files.files[names[7]]
+        == hashlib.sha256(b"[7]").hexdigest()
+        == hashlib.sha256((tmp_path / names[7]).read_bytes()).hexdigest()
+    )
+    assert files.sizes[names[1234]] == len(b"[1234]") and files.written == 3000
+    # A name given again counts at its first place with its last digest and size, as in a dict.
+    files.put(names[0], b"[opnieuw]")
+    assert list(files.files) == names and files.sizes[names[0]] == len(b"[opnieuw]")
+    assert files.files[names[0]] == hashlib.sha256(b"[opnieuw]").hexdigest()
