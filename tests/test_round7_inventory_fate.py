@@ -216,12 +216,14 @@ def test_two_numbers_with_one_address_refuse_the_package_and_others_are_publishe
 # -- row 3: a publication withdrawn as a whole does not come back under another kenmerk ------------------------------
 
 
-def _withdraw(pkg: Path, reason: str) -> None:
+def _withdraw(pkg: Path, reason: str, document: str | None = None) -> None:
+    """``woo-publish withdraw`` of the whole publication, or of one ``document``, dated 2024-06-01."""
     from support import DEMO_KEY
 
     config = str(Path(__file__).resolve().parents[1] / "mkdocs.yml")
+    which = ["--document", document] if document else []
     done = run_cli(
-        "withdraw", str(pkg), "--reden", reason, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY), "--config", config
+        "withdraw", str(pkg), *which, "--reden", reason, "--datum", "2024-06-01", "--sleutel", str(DEMO_KEY), "--config", config
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -371,19 +373,12 @@ def test_a_copy_of_a_withdrawn_document_in_another_package_is_refused_in_the_bui
     """A document withdrawn (woo-publish withdraw --document) while another package, new in the same build, holds the
     same file byte for byte: that package is refused in this very build (the archive only remembers the withdrawn file
     after it; found by the tests20 helper: the copy was published for one build). The file is nowhere on the site."""
-    from support import DEMO_KEY
-
     out = tmp_path / "site"
     texts = {"documenten/1.pdf": ["# Nota", "Gewone nota."], "documenten/2.pdf": ["# E-mail", "E-mail met LEKGEHEIM2."]}
     first = make_package("eerste", pdf_text=texts)
     approve(first)
     assert _build(decisions, out).returncode == 0
-    config = str(Path(__file__).resolve().parents[1] / "mkdocs.yml")
-    done = run_cli(
-        "withdraw", str(first), "--document", "2", "--reden", "Bevatte een naam", "--datum", "2024-06-01",
-        "--sleutel", str(DEMO_KEY), "--config", config,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    _withdraw(first, "Bevatte een naam", document="2")
     copy = make_package("kopie", meta={"kenmerk": "2024-0005"})
     (copy / "documenten/1.pdf").write_bytes((first / "documenten/2.pdf").read_bytes())
     approve(copy)
@@ -403,8 +398,6 @@ def test_a_published_copy_of_a_withdrawn_document_goes_offline_in_the_build_that
     """The copy was already published with another decision: in the build that withdraws the document, that decision is
     refused and its archived version (the same file) is not kept online either: it goes offline with the neutral
     notice at once, as every build after it would have it (the archive remembers the withdrawn file)."""
-    from support import DEMO_KEY
-
     out = tmp_path / "site"
     texts = {"documenten/1.pdf": ["# Nota", "Gewone nota."], "documenten/2.pdf": ["# E-mail", "E-mail met LEKGEHEIM3."]}
     first = make_package("eerste", pdf_text=texts)
@@ -414,12 +407,7 @@ def test_a_published_copy_of_a_withdrawn_document_goes_offline_in_the_build_that
     approve(copy)
     assert _build(decisions, out).returncode == 0
     assert "LEKGEHEIM3" in all_text(out)
-    config = str(Path(__file__).resolve().parents[1] / "mkdocs.yml")
-    done = run_cli(
-        "withdraw", str(first), "--document", "2", "--reden", "Bevatte een naam", "--datum", "2024-06-01",
-        "--sleutel", str(DEMO_KEY), "--config", config,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    _withdraw(first, "Bevatte een naam", document="2")
     result = _build(decisions, out)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "OFFLINE      kopie (2024-0005)" in result.stdout and "BEHOUDEN     kopie" not in result.stdout
