@@ -50,6 +50,8 @@ def site(tmp_path_factory) -> Path:
             "besluit_datum": "2024-05-10",
             "publicatie_datum": "2024-05-12",
         },
+        # Its own withdrawn document: a byte-identical copy in 'eerste' would be refused in the build that withdraws it.
+        pdf_text={"documenten/2.pdf": ["# Document 2", "Inhoud van het ingetrokken document [[5.1.2.e]]."]},
     )
     gone = make("weg", meta={"kenmerk": "2024-0003", "titel": "Helemaal INGETROKKENBESLUIT"})
     make("fout", meta={"kenmerk": "2024-0004", "titel": "GEWEIGERDTITEL"})  # never approved
