@@ -516,7 +516,6 @@ def withdrawn_document_files(results: list[PackageResult], full=None) -> dict[st
     there), so a byte-identical copy in another package, or in another package's archived version, is refused in this
     same build, not only from the next one on (found by the tests20 helper: the copy stayed online for one build).
     ``full``: loads a spilled package's model (only of the few packages that withdrew a document)."""
-    from .approval import sha256_file
     from .history import withdrawn_documents
 
     out: dict[str, dict] = {}
@@ -526,19 +525,29 @@ def withdrawn_document_files(results: list[PackageResult], full=None) -> dict[st
             continue
         try:
             loaded = full(r) if full is not None else r
-            rows = {row.nr: row for row in loaded.decision.inventory} if loaded.decision is not None else {}
-            kenmerk = loaded.decision.kenmerk if loaded.decision is not None else r.name
+            if loaded.decision is None:
+                continue
+            shas = withdrawn_document_shas(loaded, gone)
         except Exception:  # noqa: BLE001 - the package is refused by its own checks; nothing to take from it
             continue
-        for nr, change in sorted(gone.items()):
-            row = rows.get(nr)
-            if row is None or row.file is None:
-                continue
+        for sha, nr in shas.items():
+            when = gone[nr].date.isoformat()
+            out.setdefault(sha, {"kenmerk": loaded.decision.kenmerk, "document": nr, "datum": when, "pakket": r.name})
+    return out
+
+
+def withdrawn_document_shas(r: PackageResult, gone: dict) -> dict[str, str]:
+    """SHA-256 -> number of each file of ``r``'s inventory rows withdrawn in ``gone`` (``history.withdrawn_documents``);
+    ``r`` with its model loaded. A file that cannot be read is left out (the package's own checks say so)."""
+    from .approval import sha256_file
+
+    out: dict[str, str] = {}
+    for row in r.decision.inventory:
+        if row.nr in gone and row.file is not None:
             try:
-                sha = sha256_file(row.file.path)
+                out[sha256_file(row.file.path)] = row.nr
             except OSError:
                 continue
-            out.setdefault(sha, {"kenmerk": kenmerk, "document": nr, "datum": change.date.isoformat(), "pakket": r.name})
     return out
 
 
@@ -621,17 +630,9 @@ def _withdrawn_file_returns(
     """A withdrawn document's file (same SHA-256) published again, under another number or in another decision:
     refused. It was withdrawn for a reason (often a leak); a corrected file has other bytes. ``withdrawn_here``: files
     of publications withdrawn as a whole, and of documents withdrawn, that this run sees (``WithdrawnInRun``)."""
-    from .approval import sha256_file
     from .history import withdrawn_documents
 
-    own: dict[str, str] = {}
-    gone = withdrawn_documents(r.history)
-    for row in r.decision.inventory:
-        if row.nr in gone and row.file is not None:
-            try:
-                own[sha256_file(row.file.path)] = row.nr
-            except OSError:
-                continue
+    own = withdrawn_document_shas(r, withdrawn_documents(r.history))
     for ref in refs:
         sha = inspected[ref.path].sha256
         if sha in own:
