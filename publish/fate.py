@@ -379,8 +379,8 @@ def _remember_withdrawals(f: Fate, archive: Archive, shared: dict[str, set[str]]
     current folder's and the last published version's in the archive), so none of them returns under another kenmerk.
     A file another publication publishes in this same build is left out (``shared``): it stays on the site anyway,
     and a common annex (the text of the Woo articles) must not take every other publication offline."""
-    from .approval import sha256_file
-    from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, raw_identity
+    from .evaluate import withdrawn_document_shas
+    from .history import WITHDRAWN_DECISION, WITHDRAWN_DOCUMENT, raw_identity, withdrawn_documents
 
     for r in (f.current, f.archived):
         if r is None:
@@ -391,15 +391,8 @@ def _remember_withdrawals(f: Fate, archive: Archive, shared: dict[str, set[str]]
             continue
         if full is not None:
             r = full(r)  # its inventory and files, loaded for this one decision
-        files: dict[str, str] = {}
-        rows = {row.nr: row for row in r.decision.inventory} if r.decision is not None else {}
-        for c in withdrawals:
-            row = rows.get(c.document or "")
-            if c.kind == WITHDRAWN_DOCUMENT and row is not None and row.file is not None:
-                try:
-                    files[sha256_file(row.file.path)] = c.document
-                except OSError:
-                    pass
+        gone = withdrawn_documents(withdrawals)
+        files = withdrawn_document_shas(r, gone) if r.decision is not None and gone else {}
         whole: dict[str, tuple[str | None, str]] = {}
         if any(c.kind == WITHDRAWN_DECISION for c in withdrawals):
             for sha, (nr, label) in _withdrawn_publication_files(r, f.name, archive).items():

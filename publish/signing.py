@@ -246,7 +246,8 @@ def weak_signers(path: Path) -> list[tuple[int, str]]:
     except OSError:
         return out
     for number, line in enumerate(text.splitlines(), 1):
-        for kind, value in zip(line.split(), line.split()[1:]):
+        words = line.split()
+        for kind, value in zip(words, words[1:]):
             if kind.encode("utf-8", "replace") not in _ED25519_KINDS:
                 continue
             try:
@@ -255,7 +256,7 @@ def weak_signers(path: Path) -> list[tuple[int, str]]:
                 continue
             raw = _ed25519_public(blob)
             if raw is not None and small_order_ed25519(raw):
-                out.append((number, line.split()[0]))
+                out.append((number, words[0]))
                 break
     return out
 
