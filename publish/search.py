@@ -511,18 +511,25 @@ class _Spill:
             pickle.dump(items, handle, protocol=pickle.HIGHEST_PROTOCOL)
         self.used.add(b)
 
-    def read(self, b: int) -> list:
+    def batches(self, b: int) -> Iterator[list]:
+        """A bucket's batches one at a time, in the order they were appended (issue 19: a caller that can fold
+        them as they come never holds the bucket whole)."""
         if b not in self.used:
-            return []
+            return
         import pickle
 
-        out: list = []
         with open(self._path(b), "rb") as handle:
             while True:
                 try:
-                    out += pickle.load(handle)
+                    yield pickle.load(handle)
                 except EOFError:
-                    return out
+                    return
+
+    def read(self, b: int) -> list:
+        out: list = []
+        for batch in self.batches(b):
+            out += batch
+        return out
 
     def close(self) -> None:
         self.folder.cleanup()
@@ -594,8 +601,10 @@ class ShardedIndex:
         """What the browser scores with, for ``meta.json``: [documents, {field: [length sum, length count]}]."""
         return [self.count, {name: [self._length_sum[name], self._length_count[name]] for name in self.fields}]
 
-    def _bucket_postings(self, b: int) -> list[tuple[str, str, str, int, int]]:
-        return (self._spill.read(b) if self._spill else []) + self._buffers[b]
+    def _bucket_batches(self, b: int) -> Iterator[list[tuple[str, str, str, int, int]]]:
+        if self._spill is not None:
+            yield from self._spill.batches(b)
+        yield self._buffers[b]
 
     def shards(self, target_bytes: int = TARGET_SHARD_BYTES) -> list[dict]:
         """The index split by term into a power of two of shards of about ``target_bytes`` each."""
@@ -626,29 +635,42 @@ class ShardedIndex:
         any_term = False
         size = 0
         try:
+            boost, cap = self.fields, self.max_postings
+
+            def best_first(p: tuple[str, str, int, int]) -> tuple[float, str, str]:
+                # The best pages, by their score now (idf is the same for all of them); field and ref break ties,
+                # so the order is total and the best ``cap`` of a term do not depend on the order postings came in.
+                return (-round(bm25(1.0, p[2], p[3], average[p[0]], boost[p[0]]), 6), p[0], p[1])
+
             for b in range(SPILL_BUCKETS):
                 postings: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
-                for t, name, ref, tf, length in self._bucket_postings(b):
-                    postings[t].append((name, ref, tf, length))
+                frequency: dict[str, int] = defaultdict(int)
+                for batch in self._bucket_batches(b):
+                    for t, name, ref, tf, length in batch:
+                        entry = postings[t]
+                        entry.append((name, ref, tf, length))
+                        frequency[t] += 1
+                        if cap and len(entry) >= 2 * cap:
+                            # Issue 19: a common term of a large bucket has hundreds of thousands of postings;
+                            # only its best ``cap`` are published, so only those (and the count) are held.
+                            entry.sort(key=best_first)
+                            del entry[cap:]
+                    del batch
                 self._buffers[b] = []  # read once: not held beside its grouped form (mem11)
                 bucket: dict[str, tuple[int, list]] = {}
                 for t in sorted(postings):
                     entry = postings[t]
-                    df = len(entry)
-                    if self.max_postings and df > self.max_postings:
-                        # The best pages only, by their score now (idf is the same for all of them).
+                    df = frequency[t]
+                    if cap and df > cap:
                         self.capped.add(t)
-                        boost = self.fields
-                        entry = sorted(
-                            entry, key=lambda p: (-round(bm25(1.0, p[2], p[3], average[p[0]], boost[p[0]]), 6), p[0], p[1])
-                        )[: self.max_postings]
+                        entry = sorted(entry, key=best_first)[:cap]
                     entry.sort(key=lambda p: (p[0], p[1]))
                     bucket[t] = (df, entry)
                     # Exactly what the JSON holds, but for the field names and brackets (few per term).
                     # Refs are ASCII (base 36, digits, slashes): their JSON is their length and two quotes.
                     size += sum(len(ref) + len(str(tf)) + len(str(length)) + 5 for _, ref, tf, length in entry)
                     size += _json_len(t) + len(str(df)) + 16 * len(self.fields) + 6
-                del postings
+                del postings, frequency
                 any_term = any_term or bool(bucket)
                 if kept_on_disk is not None:
                     kept_on_disk.append(b, list(bucket.items()))

@@ -226,3 +226,37 @@ def test_an_assembled_set_holds_few_bytes_a_file_and_gives_the_same_names_digest
     files.put(names[0], b"[opnieuw]")
     assert list(files.files) == names and files.sizes[names[0]] == len(b"[opnieuw]")
     assert files.files[names[0]] == hashlib.sha256(b"[opnieuw]").hexdigest()
+
+
+def _common_term_index(tmp_path, pages: int, spill_postings: int, order_seed: int) -> ShardedIndex:
+    """``pages`` pages that all hold one common word (with other counts and lengths), in a shuffled order."""
+    index = ShardedIndex({"tekst": 1}, max_postings=50, spill_postings=spill_postings, spill_dir=tmp_path)
+    rng = random.Random(11)
+    texts = [(f"{i:x}/0/1", " ".join(["gemeenschappelijk"] * rng.randrange(1, 6) + ["vul"] * rng.randrange(0, 40))) for i in range(pages)]
+    random.Random(order_seed).shuffle(texts)
+    for ref, text in texts:
+        index.add(ref, {"tekst": text})
+    return index
+
+
+def test_a_common_term_holds_only_its_best_postings_while_grouped_and_the_shards_are_the_same(tmp_path):
+    """Issue 19: grouping a spill bucket kept every posting of a term before cutting it to ``max_postings``, so one
+    common word of a large bucket (hundreds of thousands of pages) was held whole. The best are now kept as they
+    come; the published best postings, their order and the document frequency do not depend on it nor on the order
+    pages were added in."""
+    reference = _common_term_index(tmp_path, 20_000, 10**9, 1).shards()
+    again = _common_term_index(tmp_path, 20_000, 1_000, 2)
+    assert again._spill is not None
+    tracemalloc.start()
+    try:
+        shards = again.shards()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert shards == reference
+    [(term, entry)] = [(t, e) for s in shards for t, e in s["termen"].items() if t.startswith("gemeenschap")]
+    assert entry[0] == 20_000 and len(entry[1]["tekst"]) == 3 * 50  # df of all pages, the best 50 postings
+    assert any(term in s.get("afgekapt", ()) for s in shards)
+    # 20,000 postings of the word (about 140 bytes each held whole: 2.8 MB, and as many of "vul"): now two
+    # times 50 at most per word, beside one spilled batch.
+    assert peak < 1_000_000, peak
