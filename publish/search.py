@@ -68,6 +68,16 @@ term costs 10 requests instead of 12 and a change of an old decision rewrites ha
 term together stay within ``TARGET_SHARD_BYTES``. A file per term would rewrite less still (about a
 third, measured at 300 decisions) but gives tens of thousands of files; tombstones are ruled out above.
 
+Two base buckets (issue 19, search22; was 8 since format 6): a request costs a phone's main thread several
+milliseconds (the ``fetch()`` call and its response's tasks at 4x CPU throttling), and 10 files per word kept the
+first result above 300 ms at 10,000 decisions. With two base buckets a word costs 4 files (2 base, 2 recent
+levels); measured (benchmarks/README.md, "Two base buckets"): at 10,000 decisions the query at 4x falls by
+about a fifth, and a change of a *base* decision (a withdrawal or re-approval of an old decision, rare against the
+nightly additions, which land in the newest level and rewrite the same bytes as before) rewrites about three
+times the bytes (1,000 decisions: 6.9 MB against 2.4 MB) and merges a bucket four times the size. One base
+bucket (3 files per word) would rewrite four times the bytes and merge the whole base on such a change, for
+little more speed.
+
 Incremental (issue 19): the analysed form of every decision and document (terms and counts, field
 lengths) is kept in the build cache, keyed by its text and the analyser's version (``ANALYSER_VERSION``,
 from the analyser's source, stop words and Snowball's); a bucket whose decisions did not change is
@@ -103,7 +113,7 @@ K1, B = 1.2, 0.75
 TARGET_SHARD_BYTES = 32_000  # what one term costs a query (JSON bytes), all buckets and both indexes together
 MAX_POSTINGS = 400  # per term in the full-text index (all buckets together): the best-scoring pages only
 MAX_DECISION_POSTINGS = 1500  # per term in the decision index
-MAX_BUCKETS = 8  # more buckets rewrite less but cost a query one request per bucket and term (format 6: one for both indexes)
+MAX_BUCKETS = 2  # more buckets rewrite less but cost a query one request per bucket and term (search22: was 8)
 DECISIONS_PER_BUCKET = 4  # at least, on average: buckets = the power of two at most decisions / 4
 DOCUMENTS_PER_FILE = 100  # documents per ``d-<id>-N.json``
 SHARDS_SCRIPT = "zoek-shards.js"  # format 7: meta.json's shard counts as a script (templates/search.html loads it)

@@ -799,7 +799,7 @@ def test_one_changed_decision_rewrites_only_its_bucket():
     before = build_search_files(views)
     ids = stable_ids(v.url for v in views)
     buckets, bucket = layout(views)
-    assert buckets == 8 + 2  # up to 8 base buckets by id, then the two recent levels
+    assert buckets == 2 + 2  # up to 2 base buckets by id (search22: was 8), then the two recent levels
     # The text of one document changes: only the shards of its bucket.
     changed = copy.deepcopy(views)
     target = changed[17]

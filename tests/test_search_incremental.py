@@ -108,9 +108,9 @@ def test_warm_build_is_byte_identical_to_cold(corpus, tmp_path):
     assert warm == cold == plain
     # Nothing changed: every bucket's shards come from the cache, no analysed text is even read.
     meta = json.loads(cold["meta.json"])
-    assert meta["emmers"] == 10 and meta["basis"] == 8 and all(meta["shards"])  # 8 base buckets and 2 recent levels
+    assert meta["emmers"] == 4 and meta["basis"] == 2 and all(meta["shards"])  # 2 base buckets and 2 recent levels
     # One manifest per bucket (format 6: both indexes' shards in one set of files).
-    assert warm_report == {"hergebruikt": 0, "berekend": 0, "emmers_hergebruikt": 10, "opgeruimd": 0}
+    assert warm_report == {"hergebruikt": 0, "berekend": 0, "emmers_hergebruikt": 4, "opgeruimd": 0}
     # Without the bucket manifests the shards are merged again from the analysed texts: the same bytes.
     for path in sorted((tmp_path / "cache" / search.BUCKETS).glob("*/*.json")):
         path.unlink()
@@ -373,7 +373,7 @@ def test_result_lists_equal_one_index_of_everything(corpus):
         mp.setattr(search, "LEVEL_PAGES", ())
         mp.setattr(search, "MAX_BUCKETS", 1)
         single = build_search_files(views)
-    assert json.loads(single["meta.json"])["emmers"] == 1 and json.loads(layered["meta.json"])["emmers"] == 10
+    assert json.loads(single["meta.json"])["emmers"] == 1 and json.loads(layered["meta.json"])["emmers"] == 4
     checked = 0
     for kind in ("tekst", "besluiten"):
         texts = (
