@@ -762,7 +762,7 @@ def test_refs_are_stable_ids_of_their_bucket(large_search):
     meta = json.loads((index / "meta.json").read_text())
     ids = set(meta["id"])
     buckets, bucket_of_id = layout(views)
-    assert meta["emmers"] == buckets == 6 and meta["basis"] == 4 and len(ids) == meta["aantal"] == 16
+    assert meta["emmers"] == buckets == 4 and meta["basis"] == 2 and len(ids) == meta["aantal"] == 16
     for path, part in [(p, part) for p in sorted(index.glob("[sk]-*.json")) for part in ("b", "t")]:
         bucket = int(path.name.split("-")[1])
         shard = json.loads(path.read_text()).get(part, {})
@@ -808,7 +808,8 @@ def test_one_changed_decision_rewrites_only_its_bucket():
     diff = _changed(before, build_search_files(changed))
     # meta.json too: the bucket's length statistics (tests/test_search_incremental.py: exactly which shards).
     assert diff and all(name.startswith((f"s-{g}-", f"k-{g}-")) or name == "meta.json" for name in diff), diff
-    assert len(diff - {"meta.json"}) <= len([k for k in before if k.startswith("s-")]) / 4
+    # Its bucket's files with its terms: with two base buckets (search22) a base bucket is about half of the files.
+    assert len(diff - {"meta.json"}) < len([k for k in before if k.startswith("s-")]) / 2
     # A decision is added (published after the others: the newest level): its bucket, its document lists
     # (format 7: its display row is in the first of them, no chunk shared with other decisions) and
     # meta.json; ids of others stay.

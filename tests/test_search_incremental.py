@@ -266,12 +266,14 @@ def test_adding_a_decision_rewrites_only_the_newest_level(corpus, tmp_path):
     must, may = _expected(after, extra, sid)
     diff = _check(before, after, must, may, g)
     # Its level's files with its terms (format 6: those of its title and summary too, ~60 here, are in the same
-    # files as its text's): less than half of the level, in files and in bytes.
+    # files as its text's): less than three quarters of the level, in files and in bytes (search22: with four buckets
+    # instead of ten a file holds 2.5 times as many terms, so more of the level's files hold one of its terms).
     level = [k for k in after if k.startswith(f"s-{g}-")]
-    assert len([k for k in diff if k.startswith(f"s-{g}-")]) < 0.5 * len(level)
-    assert sum(len(after[k]) for k in diff if k.startswith(f"s-{g}-")) < 0.5 * sum(len(after[k]) for k in level)
+    assert len([k for k in diff if k.startswith(f"s-{g}-")]) < 0.75 * len(level)
+    assert sum(len(after[k]) for k in diff if k.startswith(f"s-{g}-")) < 0.75 * sum(len(after[k]) for k in level)
     # Small against the whole index: the newest level's files and meta.json, its chunk and document lists.
-    assert sum(len(after.get(k, "")) for k in diff) < 0.05 * sum(map(len, after.values()))
+    # (search22: 6 % with two base buckets, whose larger files make the whole index smaller; 5 % with eight.)
+    assert sum(len(after.get(k, "")) for k in diff) < 0.08 * sum(map(len, after.values()))
 
 
 def test_removing_a_decision_rewrites_only_its_terms_shards(corpus):

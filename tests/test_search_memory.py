@@ -69,11 +69,15 @@ def _held_after_column_pass(views) -> int:
     return held
 
 
-def test_the_column_pass_holds_little_per_decision():
+def test_the_column_pass_holds_little_per_decision(monkeypatch):
     """Before mem11 every decision's document lists and display row stayed in memory until the pass ended (and again
     in format 7 before the merge) (3.1 KB a
     decision for these 5 files a decision; 12 KB for the 25 of the benchmark's decisions); now about 1.1 KB (ids,
     layout, 32-byte keys, the columns' text)."""
+    # When the first shard is given, its bucket's grouped postings are alive too (at this size in memory; past
+    # SPILL_POSTINGS on disk): with two base buckets (search22) that is half the index. Eight buckets keep that part
+    # small, so that what is measured is the column pass.
+    monkeypatch.setattr(search, "MAX_BUCKETS", 8)
     small, large = _views(80), _views(160)
     _held_after_column_pass(_views(20))  # the memos and imports of a first run
     per_decision = (_held_after_column_pass(large) - _held_after_column_pass(small)) / 80
@@ -232,7 +236,10 @@ def _common_term_index(tmp_path, pages: int, spill_postings: int, order_seed: in
     """``pages`` pages that all hold one common word (with other counts and lengths), in a shuffled order."""
     index = ShardedIndex({"tekst": 1}, max_postings=50, spill_postings=spill_postings, spill_dir=tmp_path)
     rng = random.Random(11)
-    texts = [(f"{i:x}/0/1", " ".join(["gemeenschappelijk"] * rng.randrange(1, 6) + ["vul"] * rng.randrange(0, 40))) for i in range(pages)]
+    texts = [
+        (f"{i:x}/0/1", " ".join(["gemeenschappelijk"] * rng.randrange(1, 6) + ["vul"] * rng.randrange(0, 40)))
+        for i in range(pages)
+    ]
     random.Random(order_seed).shuffle(texts)
     for ref, text in texts:
         index.add(ref, {"tekst": text})
