@@ -26,7 +26,7 @@ from .approval import Trust
 from .cache import Cache, hash_memo
 from .cachestore import CacheKeyError
 from .cluster import ClusterError
-from .compact import KeySet, PageOwners, SpilledPages
+from .compact import KeySet, PageOwners, Shared, SpilledPages
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .history import withdrawn_documents
@@ -913,6 +913,9 @@ class SpilledPdfs:
         self.where: dict[str, tuple[int, int]] = {}
         self.done: set[int] = set()  # id() of the results whose PDF results are written (``spill``)
         self.pdf_count = 0  # PDF results written (``report.pdfs_checked``)
+        # mem22: the values many decisions have alike (organisation, type, dates, grounds), held once by the stand-ins
+        # and the summaries (``compact.Shared``).
+        self.shared = Shared()
         # Where the file system cannot make a file without a name, it is made with one and unlinked right away: a
         # SIGTERM is held in between, so none is left behind.
         _hold_sigterm()
@@ -993,7 +996,7 @@ class SpilledPdfs:
         except (Uncacheable, RecursionError):
             return
         data = json.dumps(encoded, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
-        r.decision = SpilledDecision(d, self._write(data))  # type: ignore[assignment]  # see model.SpilledDecision
+        r.decision = SpilledDecision(d, self._write(data), self.shared)  # type: ignore[assignment]  # see model.SpilledDecision
         if entry_done:
             r.cached = None  # validation is done with it (``ValidationCache.finish``); on a hit it holds the model too
         elif r.cached is not None:
@@ -1088,11 +1091,14 @@ def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spille
     def not_needed(sha: str) -> str:
         return ""  # once staged, a view's files point at the staged copies (below): no path into the cache is made
 
+    # mem22: values many decisions have alike held once (``compact.Shared``, the stand-ins' table when they have one),
+    # and the name, kenmerk and slug the stand-in holds already.
+    shared = spilled.shared if spilled is not None else Shared()
     summaries = []
     for r in publishable:  # one package at a time, so a failure names its package
         with _for_package(r.name, "het opbouwen van de pagina's"):
             view = view_of(r)
-            summaries.append(DecisionSummary(view, fingerprint_or_empty(view)))
+            summaries.append(DecisionSummary(view, fingerprint_or_empty(view), shared, r.decision))
     summaries.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
 
     def full(summary: DecisionSummary) -> DecisionView:

@@ -11,6 +11,7 @@
 - ``SpilledLines``: strings (the places of the streamed pages) in a file in the build's work folder, read back in order.
 - ``SpilledPages``: the Markdown sources of the pages rendered one at a time after mkdocs' own, in one file in the
   build's work folder, read back in order (warm10: no folder and file per page).
+- ``Shared``: one object for equal values that every decision holds a copy of (its organisation, law, dates, grounds).
 """
 
 from __future__ import annotations
@@ -28,6 +29,53 @@ def _packed(key: object) -> bytes | None:
     if isinstance(key, str) and len(key) == 64 and _HEX_KEY.fullmatch(key):
         return bytes.fromhex(key)
     return None
+
+
+class Shared:
+    """One object for equal values (issue 19, mem22). What the build holds per decision from validation to its end (the
+    summaries' ``pages.DecisionFacts``, the stand-ins' ``model.SpilledDecision``) is decoded anew per decision from the
+    spilled model: an equal str, date, tuple or ``Ground`` per decision although most are common to many decisions (the
+    organisation, the law, the outcome, the type, the dates, subjects, grounds, category). ``shared(value)`` gives the
+    first value seen equal to it and of the same type, so such a value is held once; a list comes back as an equal list
+    shared by every holder of equal items (none of them changes it). Anything else (None, numbers, a value that cannot
+    be hashed) comes back as it is."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict = {}
+
+    def __call__(self, value):
+        kind = type(value)
+        if kind is list:
+            items = [self(v) for v in value]
+            if not all(type(v) in _SHARED for v in items):
+                return value
+            return self._seen.setdefault((list, tuple(items)), items)
+        if kind is tuple:
+            items = tuple(self(v) for v in value)
+            if not all(type(v) in _SHARED for v in items):
+                return value
+            value = items
+        elif kind not in _SHARED:
+            return value
+        return self._seen.setdefault((kind, value), value)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+def _shared_kinds() -> frozenset:
+    """The kinds ``Shared`` holds once: immutable, hashable and equal only to their own kind (``Ground`` is a frozen
+    dataclass of str and bool)."""
+    import datetime as dt
+
+    from .grounds import Ground
+
+    return frozenset({str, dt.date, tuple, Ground})
+
+
+_SHARED = _shared_kinds()
 
 
 class KeySet:
