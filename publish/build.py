@@ -379,6 +379,7 @@ def _build_with(
     try:
         # Issue 19: every package's model and PDF results wait on disk from validation on (evaluate(spill=...)).
         spilled = SpilledPdfs(inspector.cache, opts.out.resolve())
+        _compact_issued(inspector.cache, spilled)  # mem22: the page texts' keys handed out wait in its file
         # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
         # package folder is listed once (paths.listing_scope).
         # Issue 19: the signature checks of evaluate and decide run side by side (publish/signing.py, concurrent).
@@ -505,6 +506,7 @@ def _build_with(
         if unpacked is not None:
             shutil.rmtree(unpacked, ignore_errors=True)
         if spilled is not None:
+            _release_issued(inspector.cache, spilled)
             spilled.close()
     if not report.written:
         return
@@ -531,17 +533,31 @@ def _build_with(
             )
 
 
-def _compact_issued(cache: Cache) -> None:
+def _compact_issued(cache: Cache, spilled: SpilledPdfs | None = None) -> None:
     """Issue 19 (mem12): the keys of the page texts this process hands out for ``cache`` (``pdfs.CachedTexts._issued``,
     one a PDF of the archive) held as 32 bytes each (``compact.IssuedKeys``) instead of a set of str. Put in place here,
-    not in pdfs.py: that file's text is part of the PDF code version (a change there has every PDF inspected again)."""
+    not in pdfs.py: that file's text is part of the PDF code version (a change there has every PDF inspected again).
+    mem22: with ``spilled``, the keys handed out from now on are written to its file, not held (``IssuedKeys.keep_in``),
+    until ``_release_issued``."""
     from .compact import IssuedKeys
     from .pdfs import CachedTexts
 
     root = str(cache.root)
     issued = CachedTexts._issued.get(root)
     if not isinstance(issued, IssuedKeys):
-        CachedTexts._issued[root] = IssuedKeys(issued or ())  # type: ignore[assignment]  # a set's add, iteration and |
+        issued = CachedTexts._issued[root] = IssuedKeys(issued or ())  # type: ignore[assignment]  # a set's add, iteration and |
+    if spilled is not None:
+        issued.keep_in(spilled._write, spilled._read)
+
+
+def _release_issued(cache: Cache, spilled: SpilledPdfs) -> None:
+    """mem22: before ``spilled``'s file is closed, the keys this build handed out into it are let go: nothing of the build
+    reads a page text after it, and the next build hands out its own (``_compact_issued``)."""
+    from .pdfs import CachedTexts
+
+    issued = CachedTexts._issued.get(str(cache.root))
+    if getattr(issued, "_write", None) == spilled._write:
+        del CachedTexts._issued[str(cache.root)]
 
 
 def _inventory_rows(d) -> int:
