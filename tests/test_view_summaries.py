@@ -480,3 +480,27 @@ def test_a_summary_holds_few_bytes_beyond_its_own_values(results, tmp_path: Path
         assert before > 2 * 1024, (before, now)  # 2.5 KB when measured: the bound separates the two forms
     finally:
         spilled.close()
+
+
+def test_a_packages_problems_hold_no_dict_of_their_own():
+    """mem22: every package's ``Problems`` is held from validation to the build's end (its ``PackageResult``): a list and
+    its package's name, no ``__dict__`` (about 160 bytes more a list); it still pickles and copies as a list with it."""
+    import copy
+    import gc
+    import pickle
+    import tracemalloc
+
+    names = [f"pakket-{i}" for i in range(2000)]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = [Problems(name) for name in names]
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert size / len(names) < 110, size / len(names)  # 16 KB of the list ``kept`` itself included
+    assert not hasattr(kept[0], "__dict__")
+    p = Problems("pakket")
+    p.warning("besluit.md", "titel", "kort", "langer", "veld.kort")
+    for again in (pickle.loads(pickle.dumps(p)), copy.copy(p), copy.deepcopy(p)):
+        assert again == p and again.package == "pakket" and type(again) is Problems
