@@ -401,6 +401,7 @@ def _build_with(
                 validation.prune()
             except OSError as exc:
                 log_unexpected("(cache)", exc, "het opruimen van de validatiecache")
+            validation.forget_used()  # mem22: only the prune reads them
             archive.clean_unpacked(".uitgepakt-")
             unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
             fates = decide(
