@@ -544,9 +544,9 @@ def _compact_issued(cache: Cache, spilled: SpilledPdfs | None = None) -> None:
     from .pdfs import CachedTexts
 
     root = str(cache.root)
-    issued = CachedTexts._issued.get(root)
-    if not isinstance(issued, IssuedKeys):
-        issued = CachedTexts._issued[root] = IssuedKeys(issued or ())  # type: ignore[assignment]  # a set's add, iteration and |
+    found = CachedTexts._issued.get(root)
+    issued = found if isinstance(found, IssuedKeys) else IssuedKeys(found or ())
+    CachedTexts._issued[root] = issued  # type: ignore[assignment]  # a set's add, iteration and |
     if spilled is not None:
         issued.keep_in(spilled._write, spilled._read)
 

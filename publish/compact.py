@@ -470,7 +470,7 @@ class IssuedKeys:
         for tail, keys in self._by_tail.items():
             every.setdefault(tail, KeySet()).update(keys)
         for tail, place in self._places:
-            every.setdefault(tail, KeySet()).add_raw(self._read(place))  # type: ignore[misc]  # a block of whole keys
+            every.setdefault(tail, KeySet()).add_raw(self._read(place))  # a block of whole keys
         for tail, pending in self._pending.items():
             every.setdefault(tail, KeySet()).add_raw(bytes(pending))
         return every
