@@ -26,7 +26,7 @@ from .approval import Trust
 from .cache import Cache, hash_memo
 from .cachestore import CacheKeyError
 from .cluster import ClusterError
-from .compact import KeySet, PageOwners, SpilledPages
+from .compact import KeySet, PageOwners, Shared, SpilledPages
 from .evaluate import PackageResult, evaluate, package_folders, refuse_unexpected
 from .fate import EMBARGO, KEPT, OFFLINE, PUBLISH, WITHDRAWN, archive_published, decide, unavailable_page, vanished, why
 from .history import withdrawn_documents
@@ -379,6 +379,7 @@ def _build_with(
     try:
         # Issue 19: every package's model and PDF results wait on disk from validation on (evaluate(spill=...)).
         spilled = SpilledPdfs(inspector.cache, opts.out.resolve())
+        _compact_issued(inspector.cache, spilled)  # mem22: the page texts' keys handed out wait in its file
         # Issue 19: within validation, PDFs' SHA-256 come from the memo of unchanged files (cache.HashMemo), and each
         # package folder is listed once (paths.listing_scope).
         # Issue 19: the signature checks of evaluate and decide run side by side (publish/signing.py, concurrent).
@@ -400,6 +401,7 @@ def _build_with(
                 validation.prune()
             except OSError as exc:
                 log_unexpected("(cache)", exc, "het opruimen van de validatiecache")
+            validation.forget_used()  # mem22: only the prune reads them
             archive.clean_unpacked(".uitgepakt-")
             unpacked = Path(tempfile.mkdtemp(prefix=".uitgepakt-", dir=_ensure(archive.root)))
             fates = decide(
@@ -505,6 +507,7 @@ def _build_with(
         if unpacked is not None:
             shutil.rmtree(unpacked, ignore_errors=True)
         if spilled is not None:
+            _release_issued(inspector.cache, spilled)
             spilled.close()
     if not report.written:
         return
@@ -531,17 +534,31 @@ def _build_with(
             )
 
 
-def _compact_issued(cache: Cache) -> None:
+def _compact_issued(cache: Cache, spilled: SpilledPdfs | None = None) -> None:
     """Issue 19 (mem12): the keys of the page texts this process hands out for ``cache`` (``pdfs.CachedTexts._issued``,
     one a PDF of the archive) held as 32 bytes each (``compact.IssuedKeys``) instead of a set of str. Put in place here,
-    not in pdfs.py: that file's text is part of the PDF code version (a change there has every PDF inspected again)."""
+    not in pdfs.py: that file's text is part of the PDF code version (a change there has every PDF inspected again).
+    mem22: with ``spilled``, the keys handed out from now on are written to its file, not held (``IssuedKeys.keep_in``),
+    until ``_release_issued``."""
     from .compact import IssuedKeys
     from .pdfs import CachedTexts
 
     root = str(cache.root)
-    issued = CachedTexts._issued.get(root)
-    if not isinstance(issued, IssuedKeys):
-        CachedTexts._issued[root] = IssuedKeys(issued or ())  # type: ignore[assignment]  # a set's add, iteration and |
+    found = CachedTexts._issued.get(root)
+    issued = found if isinstance(found, IssuedKeys) else IssuedKeys(found or ())
+    CachedTexts._issued[root] = issued  # type: ignore[assignment]  # a set's add, iteration and |
+    if spilled is not None:
+        issued.keep_in(spilled._write, spilled._read)
+
+
+def _release_issued(cache: Cache, spilled: SpilledPdfs) -> None:
+    """mem22: before ``spilled``'s file is closed, the keys this build handed out into it are let go: nothing of the build
+    reads a page text after it, and the next build hands out its own (``_compact_issued``)."""
+    from .pdfs import CachedTexts
+
+    issued = CachedTexts._issued.get(str(cache.root))
+    if getattr(issued, "_write", None) == spilled._write:
+        del CachedTexts._issued[str(cache.root)]
 
 
 def _inventory_rows(d) -> int:
@@ -913,6 +930,9 @@ class SpilledPdfs:
         self.where: dict[str, tuple[int, int]] = {}
         self.done: set[int] = set()  # id() of the results whose PDF results are written (``spill``)
         self.pdf_count = 0  # PDF results written (``report.pdfs_checked``)
+        # mem22: the values many decisions have alike (organisation, type, dates, grounds), held once by the stand-ins
+        # and the summaries (``compact.Shared``).
+        self.shared = Shared()
         # Where the file system cannot make a file without a name, it is made with one and unlinked right away: a
         # SIGTERM is held in between, so none is left behind.
         _hold_sigterm()
@@ -993,7 +1013,7 @@ class SpilledPdfs:
         except (Uncacheable, RecursionError):
             return
         data = json.dumps(encoded, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
-        r.decision = SpilledDecision(d, self._write(data))  # type: ignore[assignment]  # see model.SpilledDecision
+        r.decision = SpilledDecision(d, self._write(data), self.shared)  # type: ignore[assignment]  # see model.SpilledDecision
         if entry_done:
             r.cached = None  # validation is done with it (``ValidationCache.finish``); on a hit it holds the model too
         elif r.cached is not None:
@@ -1088,11 +1108,14 @@ def _summaries(publishable: list[PackageResult], inspector: PdfInspector, spille
     def not_needed(sha: str) -> str:
         return ""  # once staged, a view's files point at the staged copies (below): no path into the cache is made
 
+    # mem22: values many decisions have alike held once (``compact.Shared``, the stand-ins' table when they have one),
+    # and the name, kenmerk and slug the stand-in holds already.
+    shared = spilled.shared if spilled is not None else Shared()
     summaries = []
     for r in publishable:  # one package at a time, so a failure names its package
         with _for_package(r.name, "het opbouwen van de pagina's"):
             view = view_of(r)
-            summaries.append(DecisionSummary(view, fingerprint_or_empty(view)))
+            summaries.append(DecisionSummary(view, fingerprint_or_empty(view), shared, r.decision))
     summaries.sort(key=lambda v: (-v.decision.decision_date.toordinal(), v.decision.kenmerk))
 
     def full(summary: DecisionSummary) -> DecisionView:

@@ -11,6 +11,7 @@
 - ``SpilledLines``: strings (the places of the streamed pages) in a file in the build's work folder, read back in order.
 - ``SpilledPages``: the Markdown sources of the pages rendered one at a time after mkdocs' own, in one file in the
   build's work folder, read back in order (warm10: no folder and file per page).
+- ``Shared``: one object for equal values that every decision holds a copy of (its organisation, law, dates, grounds).
 """
 
 from __future__ import annotations
@@ -28,6 +29,53 @@ def _packed(key: object) -> bytes | None:
     if isinstance(key, str) and len(key) == 64 and _HEX_KEY.fullmatch(key):
         return bytes.fromhex(key)
     return None
+
+
+class Shared:
+    """One object for equal values (issue 19, mem22). What the build holds per decision from validation to its end (the
+    summaries' ``pages.DecisionFacts``, the stand-ins' ``model.SpilledDecision``) is decoded anew per decision from the
+    spilled model: an equal str, date, tuple or ``Ground`` per decision although most are common to many decisions (the
+    organisation, the law, the outcome, the type, the dates, subjects, grounds, category). ``shared(value)`` gives the
+    first value seen equal to it and of the same type, so such a value is held once; a list comes back as an equal list
+    shared by every holder of equal items (none of them changes it). Anything else (None, numbers, a value that cannot
+    be hashed) comes back as it is."""
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict = {}
+
+    def __call__(self, value):
+        kind = type(value)
+        if kind is list:
+            items = [self(v) for v in value]
+            if not all(type(v) in _SHARED for v in items):
+                return value
+            return self._seen.setdefault((list, tuple(items)), items)
+        if kind is tuple:
+            items = tuple(self(v) for v in value)
+            if not all(type(v) in _SHARED for v in items):
+                return value
+            value = items
+        elif kind not in _SHARED:
+            return value
+        return self._seen.setdefault((kind, value), value)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+def _shared_kinds() -> frozenset:
+    """The kinds ``Shared`` holds once: immutable, hashable and equal only to their own kind (``Ground`` is a frozen
+    dataclass of str and bool)."""
+    import datetime as dt
+
+    from .grounds import Ground
+
+    return frozenset({str, dt.date, tuple, Ground})
+
+
+_SHARED = _shared_kinds()
 
 
 class KeySet:
@@ -363,24 +411,52 @@ class SpilledPages:
         return self
 
 
+ISSUED_BLOCK = 2048  # keys written to the file at a time (``IssuedKeys.keep_in``): 64 KiB
+
+
 class IssuedKeys:
     """The inspection-cache keys handed out as ``pdfs.CachedTexts`` for one cache folder (``"<SHA-256>-v<code
     version>"``, one a PDF of the archive), as ``CachedTexts._issued`` uses its set: ``add``, iteration, ``len`` and
     ``|`` with a set (which gives a ``set``). Issue 19 (mem12): per code version a ``KeySet`` of the SHA-256, 32 bytes a
     key instead of about 200 for a ``str`` in a ``set``; made unique whenever as many keys were added as it held (a PDF
-    is handed out again in each phase that makes its view). The build puts one in place for its cache (build.py)."""
+    is handed out again in each phase that makes its view). The build puts one in place for its cache (build.py).
 
-    __slots__ = ("_by_tail", "_until_unique")
+    mem22: from ``keep_in(write, read)`` on (the build's ``SpilledPdfs`` file), the keys are written to that file
+    ``ISSUED_BLOCK`` at a time as they are handed out and read back only when asked for (iteration, ``len``, ``|``: the
+    rare path of a damaged cache entry, ``CachedTexts._forget_unusable``), so a build holds a block and a place per
+    block, not 32 bytes for every PDF of the archive (one to two KB a decision)."""
+
+    __slots__ = ("_by_tail", "_until_unique", "_write", "_read", "_pending", "_places")
 
     def __init__(self, keys: Iterable[str] = ()):
         self._by_tail: dict[str, KeySet] = {}
         self._until_unique: dict[str, int] = {}
+        self._write: Callable[[bytes], tuple[int, int]] | None = None
+        self._read: Callable[[tuple[int, int]], bytes] | None = None
+        self._pending: dict[str, bytearray] = {}  # per code version: keys handed out since the last block was written
+        self._places: list[tuple[str, tuple[int, int]]] = []  # per block written: its code version and place
         for key in keys:
             self.add(key)
+
+    def keep_in(self, write: Callable[[bytes], tuple[int, int]], read: Callable[[tuple[int, int]], bytes]) -> None:
+        """Keys added from now on go to a file: ``write(data)`` appends bytes and gives their place, ``read(place)`` gives
+        them back (both for as long as this object is used)."""
+        self._write, self._read = write, read
 
     def add(self, key: str) -> None:
         head, sep, tail = key.partition("-")
         tail = sep + tail
+        if self._write is not None:
+            raw = _packed(head)
+            if raw is not None:
+                pending = self._pending.get(tail)
+                if pending is None:
+                    pending = self._pending[tail] = bytearray()
+                pending += raw
+                if len(pending) >= ISSUED_BLOCK * 32:
+                    self._places.append((tail, self._write(bytes(pending))))
+                    del self._pending[tail]
+                return
         keys = self._by_tail.get(tail)
         if keys is None:
             keys = self._by_tail[tail] = KeySet()
@@ -388,13 +464,24 @@ class IssuedKeys:
         left = self._until_unique.get(tail, 1024) - 1
         self._until_unique[tail] = max(1024, len(keys)) if left <= 0 else left  # ``len`` makes the KeySet unique
 
-    def __iter__(self) -> Iterator[str]:
+    def _every(self) -> dict[str, KeySet]:
+        """Every key handed out, per code version, each once (those in the file read back)."""
+        every: dict[str, KeySet] = {}
         for tail, keys in self._by_tail.items():
+            every.setdefault(tail, KeySet()).update(keys)
+        for tail, place in self._places:
+            every.setdefault(tail, KeySet()).add_raw(self._read(place))  # a block of whole keys
+        for tail, pending in self._pending.items():
+            every.setdefault(tail, KeySet()).add_raw(bytes(pending))
+        return every
+
+    def __iter__(self) -> Iterator[str]:
+        for tail, keys in self._every().items():
             for head in keys:
                 yield head + tail
 
     def __len__(self) -> int:
-        return sum(len(keys) for keys in self._by_tail.values())
+        return sum(len(keys) for keys in self._every().values())
 
     def __or__(self, other: Iterable[str]) -> set[str]:
         return {*self, *other}

@@ -142,6 +142,10 @@ def ground_sort_key(ground: Ground) -> tuple:
     return (ground.law, _ground_key(ground.id))
 
 
+def _as_is(value):
+    return value
+
+
 class SpilledDecision:
     """Issue 19: what stays in memory of a publishable decision whose model (``Decision`` with its inventory) waits on
     disk for the site phases (``build.SpilledPdfs``): its folder, name, type and kenmerk (the report, refusals and the
@@ -152,12 +156,15 @@ class SpilledDecision:
 
     __slots__ = ("folder", "name", "type", "kenmerk", "slug", "inventory_rows", "publication_date", "organisation", "at")
 
-    def __init__(self, d: Decision, at: tuple[int, int] = (0, 0)):
-        self.folder, self.name, self.type, self.kenmerk = d.folder, d.name, d.type, d.kenmerk
+    def __init__(self, d: Decision, at: tuple[int, int] = (0, 0), shared=None):
+        """``shared``: the build's ``compact.Shared`` (mem22): the type, publication date and organisation, which many
+        decisions have alike, held once."""
+        same = shared if shared is not None else _as_is
+        self.folder, self.name, self.type, self.kenmerk = d.folder, d.name, same(d.type), d.kenmerk
         self.slug = d.slug
         self.inventory_rows = len(d.inventory)
         # Issue 19 (mem10): spilled during validation, so the fates (embargo) and the organisation's name read these.
-        self.publication_date, self.organisation = d.publication_date, d.organisation
+        self.publication_date, self.organisation = same(d.publication_date), same(d.organisation)
         self.at = at  # where the model is in its ``build.SpilledPdfs`` file (offset, length)
 
     @property

@@ -327,6 +327,10 @@ class DecisionView(_Facts):
         )
 
 
+def _as_is(value):
+    return value
+
+
 class DecisionFacts:
     """The fields of a decision that the pages over every decision read (lists, facets, grounds, statistics,
     the feed, open data's order, the sitemaps and the search index's columns): issue 19, held per decision
@@ -351,13 +355,20 @@ class DecisionFacts:
         "grounds",
     )
 
-    def __init__(self, d: Decision):
-        self.name, self.type, self.kenmerk, self.slug, self.title = d.name, d.type, d.kenmerk, d.slug, d.title
-        self.organisation, self.law, self.outcome = d.organisation, d.law, d.outcome
-        self.decision_date, self.publication_date, self.request_received = d.decision_date, d.publication_date, d.request_received
-        self.subjects = d.subjects
+    def __init__(self, d: Decision, shared: Callable[[Any], Any] = _as_is, stand_in: Any = None):
+        """``shared``: the build's ``compact.Shared`` (mem22): a value many decisions have (organisation, law, outcome,
+        type, dates, subjects, grounds) is held once. ``stand_in``: the decision's ``model.SpilledDecision``, whose
+        name, kenmerk and slug are taken when equal, so they are held once too."""
+        name, kenmerk, slug = d.name, d.kenmerk, d.slug
+        if stand_in is not None:
+            name, kenmerk, slug = (_either(name, stand_in.name), _either(kenmerk, stand_in.kenmerk), _either(slug, stand_in.slug))
+        self.name, self.type, self.kenmerk, self.slug, self.title = name, shared(d.type), kenmerk, slug, d.title
+        self.organisation, self.law, self.outcome = shared(d.organisation), shared(d.law), shared(d.outcome)
+        self.decision_date, self.publication_date = shared(d.decision_date), shared(d.publication_date)
+        self.request_received = shared(d.request_received)
+        self.subjects = shared(d.subjects)
         self.case_numbers = d.case_numbers or ()  # issue 19: an empty list a decision adds up; most have none
-        self.grounds = d.grounds or ()
+        self.grounds = shared(d.grounds) or ()
 
     @property
     def kind(self):
@@ -368,6 +379,11 @@ class DecisionFacts:
     @property
     def year(self) -> int:
         return self.decision_date.year
+
+
+def _either(value, other):
+    """``other`` when it is an equal str (the one already held), else ``value``."""
+    return other if type(other) is str and other == value else value
 
 
 _NONE: tuple = ()
@@ -391,14 +407,14 @@ class DecisionSummary(_Facts):
         "withdrawn_dates",
     )
 
-    def __init__(self, view: DecisionView, view_print: str):
-        self.decision = DecisionFacts(view.decision)
-        self.category = view.category
-        self.document_kind = view.document_kind
+    def __init__(self, view: DecisionView, view_print: str, shared: Callable[[Any], Any] = _as_is, stand_in: Any = None):
+        self.decision = DecisionFacts(view.decision, shared, stand_in)  # mem22: ``shared``, ``stand_in`` as there
+        self.category = shared(view.category)
+        self.document_kind = shared(view.document_kind)
         self.document_count = view.document_count
         self.published_count = view.published_count
         self.file_count = view.file_count
-        self.changed = view.changed
+        self.changed = shared(view.changed)
         self.search_weight = 1 + sum(1 + len(f.texts) for f in view.files)  # search.weight
         self.view_print = view_print
         # warm10: when its documents were withdrawn (almost always none): the DiWoo sitemap lists recently withdrawn

@@ -50,6 +50,9 @@ class Problem:
 class Problems(list):
     """A list of problems bound to one package, with shorthands for adding them."""
 
+    # mem22: no ``__dict__`` (about 160 bytes), as every package's list is held from validation to the build's end.
+    __slots__ = ("package",)
+
     def __init__(self, package: str):
         super().__init__()
         self.package = package

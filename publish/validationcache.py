@@ -434,6 +434,14 @@ class ValidationCache:
             if self.verdicts is not None:
                 self.cache.prune(VERDICTS_KIND, self.verdicts.used)
 
+    def forget_used(self) -> None:
+        """Let go of the keys this build used (mem22: a str of 64 characters for each package and for its PDF verdicts'
+        record, in sets), once ``prune`` has read them: this object lives as long as the build (its counters go into the
+        report), the keys would be held to its end."""
+        self.used = set()
+        if self.verdicts is not None:
+            self.verdicts.used = set()
+
 
 def privacy_problems(entry: Entry | None, problems) -> None:
     """Record the privacy check's problems (``problems``, this build's) in an entry made this build."""

@@ -226,6 +226,100 @@ def test_a_damaged_text_entry_still_has_every_issued_key_checked(tmp_path: Path)
     assert str(cache.root) not in CachedTexts._issued
 
 
+def test_issued_keys_kept_in_a_file_hold_a_block_not_a_key_a_pdf(tmp_path: Path):
+    """mem22: ``IssuedKeys.keep_in`` (the build's ``SpilledPdfs`` file): the keys handed out are written to the file a block
+    at a time and read back only when asked for (the rare path of a damaged entry), so what is held does not grow with the
+    archive: a block of at most 64 KiB, under 4 bytes a key for 30,000 keys handed out three times (mem12's form: 32 to
+    64 bytes a key in memory).
+    Asked for, they are the same keys, each once, other forms of key too."""
+    import gc
+    import io
+    import tracemalloc
+
+    from publish.compact import ISSUED_BLOCK, IssuedKeys
+
+    keys = [f"{_key(n)}-v1a2b3c4d5e6f" for n in range(30_000)] + [f"{_key(n)}-v0000000000aa" for n in range(5)]
+    odd = ["kort", "geen-sha-v1", f"{_key(1).upper()}-v1a2b3c4d5e6f"]
+    file = open(tmp_path / "spill", "w+b")  # closed below (``with file``)
+
+    def write(data: bytes) -> tuple[int, int]:
+        file.seek(0, io.SEEK_END)
+        place = (file.tell(), len(data))
+        file.write(data)
+        return place
+
+    def read(place: tuple[int, int]) -> bytes:
+        file.seek(place[0])
+        return file.read(place[1])
+
+    def held(issued: IssuedKeys) -> float:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            for _ in range(3):
+                for k in keys:
+                    issued.add(k)
+            gc.collect()
+            size = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        return size / len(keys)
+
+    with file:
+        kept = IssuedKeys(odd)
+        kept.keep_in(write, read)
+        per_key = held(kept)
+        assert per_key < 4, per_key
+        assert held(IssuedKeys()) > 24  # the bound separates mem12's form (32 bytes a key and more) from this one
+        assert file.seek(0, io.SEEK_END) >= 32 * (3 * len(keys) - ISSUED_BLOCK)  # in the file, not in memory
+        assert set(kept) == set(keys) | set(odd)
+        assert len(kept) == len(set(keys) | set(odd))
+        assert kept | {"extra"} == set(keys) | set(odd) | {"extra"}
+
+
+def test_a_damaged_text_entry_has_every_key_handed_out_into_the_spill_file_checked(tmp_path: Path):
+    """mem22: with the build's keys handed out into its ``SpilledPdfs`` file (``build._compact_issued(cache, spilled)``),
+    an unusable entry still makes every handed-out key be checked, the unusable ones forgotten and the usable ones kept,
+    also keys still waiting for their block; ``build._release_issued`` lets the build's keys go before the file closes."""
+    import pytest
+
+    from publish import compact
+    from publish.build import SpilledPdfs, _compact_issued, _release_issued
+    from publish.cachestore import CacheEntryGone
+    from publish.compact import IssuedKeys
+    from publish.pdfs import CachedTexts
+
+    cache = Cache(tmp_path / "cache")
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    try:
+        _compact_issued(cache, spilled)
+        issued = CachedTexts._issued[str(cache.root)]
+        assert isinstance(issued, IssuedKeys)
+        many = [f"{_key(n)}-v1" for n in range(compact.ISSUED_BLOCK + 10)]
+        bad_early, bad_late = many[3], many[-2]  # one in a written block, one still waiting for its block
+        good, gone = many[0], many[-1]
+        for key in many:
+            cache.put_json("pdf", key, {"texts": ["een"]})
+        for key in (bad_early, bad_late):
+            cache.put_json("pdf", key, {"texts": "geen lijst"})
+        texts = [CachedTexts(cache, key, 1, True) for key in many]
+        assert issued._places and issued._pending  # a block in the file, the rest waiting
+        assert list(texts[0]) == ["een"]
+        cache.forget("pdf", gone, ".json")
+        with pytest.raises(CacheEntryGone):
+            list(texts[-1])
+        assert cache.has("pdf", good, ".json") and cache.has("pdf", many[-3], ".json")
+        assert not cache.has("pdf", bad_early, ".json") and not cache.has("pdf", bad_late, ".json")
+        assert str(cache.root) not in CachedTexts._issued
+        _compact_issued(cache, spilled)  # the next phase's keys, into the same file
+        CachedTexts(cache, good, 1, True)
+        assert set(CachedTexts._issued[str(cache.root)]) == {good}
+        _release_issued(cache, spilled)
+        assert str(cache.root) not in CachedTexts._issued
+    finally:
+        spilled.close()
+
+
 def test_spilled_pages_expand_a_decisions_group_in_place_and_leave_out_the_marks(tmp_path: Path):
     """pages19: a decision left to its group record is one mark among the pages; ``pages()`` (what ``materialise``
     writes, for a site that cannot stream) gives that decision's pages in its place, made by ``expand``, and never a

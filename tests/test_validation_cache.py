@@ -440,6 +440,48 @@ def test_the_stored_model_is_the_validated_model(tmp_path):
     assert again.reused == 4 and isinstance(again, ValidationCache)
 
 
+def test_the_keys_used_are_let_go_once_pruned_and_the_entries_used_stay(tmp_path):
+    """mem22: the validation cache lives as long as the build; the keys its packages used (a str each) are read only by
+    ``prune``, so ``forget_used`` lets them go after it: nothing of them is held, the entries used stay, and a package
+    gone since is pruned."""
+    import gc
+    import tracemalloc
+
+    from publish.package import find_packages, read_package
+    from publish.validationcache import KIND
+
+    decisions = tmp_path / "besluiten"
+    shutil.copytree(ROOT / "decisions", decisions)
+    vc = _cache(tmp_path)
+    folders = find_packages(decisions)
+    for folder in folders:
+        entry = vc.lookup(folder)
+        decision, problems, partial = read_package(folder)
+        vc.made(entry, folder, decision, problems, partial)
+        vc.finish(entry, folder)
+    kept = sorted(vc.used)
+    again = _cache(tmp_path)
+    for folder in folders[1:]:  # the first package is gone
+        again.lookup(folder)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        many = {f"{n:064x}" for n in range(5000)}  # as many keys as 2,500 packages use
+        again.used |= many
+        del many
+        held = tracemalloc.get_traced_memory()[0]
+        again.prune()
+        again.forget_used()
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held > 5000 * 100 and after < 5000 * 4, (held, after)  # about 140 bytes a key held before, none after
+    assert not again.used
+    names = sorted(name.rsplit("/", 1)[-1].split(".")[0] for name in again.cache.store.names(KIND))
+    assert names == sorted(set(kept) - {vc.key(folders[0])})  # the entries used stay, the gone package's is pruned
+
+
 def test_entries_of_another_shape_are_refused(make_package, tmp_path):
     from publish.package import read_package
     from publish.validationcache import KIND

@@ -403,3 +403,104 @@ def test_staging_keeps_a_few_bytes_a_document_for_the_downloads_and_the_move():
     assert staged.zip_key("besluit-7") == _zip_key("2024-03-01", _places(7), made[7][2])
     with pytest.raises(ValueError):
         staged.add("x", ["a\0b"], "")
+
+
+def test_summaries_hold_the_values_decisions_have_alike_once(results, tmp_path: Path):
+    """mem22: every summary's decision is decoded anew from the spilled model, yet a value many decisions have alike
+    (organisation, law, outcome, type, subjects, grounds, category, publication date) is one object for all of them
+    (``compact.Shared``), shared with the stand-ins (``model.SpilledDecision``), whose name, kenmerk and slug the
+    summary holds too; the pages, feed, open data and search index are the same."""
+    rs, cache = results
+    expected = _everything(_full(rs, cache))
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    try:
+        for r in rs:
+            spilled.spill(r)
+            spilled.spill_decision(r)
+        views = _summaries(rs, _inspector(cache), spilled)
+        assert _everything(views) == expected
+        facts = [v.decision for v in views]
+        for name in ("organisation", "law", "outcome", "type", "subjects", "grounds"):
+            values = [getattr(f, name) for f in facts]
+            assert len({id(v) for v in values}) == len({repr(v) for v in values}) < len(values), name
+        assert len({id(g) for f in facts for g in f.grounds}) == 2  # 5.1.2.e and 5.1.2.i, each decoded 6 times
+        assert len({id(v.category) for v in views}) == 1
+        stand_ins = {r.decision.slug: r.decision for r in rs}
+        for f in facts:
+            stand_in = stand_ins[f.slug]
+            assert f.name is stand_in.name and f.kenmerk is stand_in.kenmerk and f.slug is stand_in.slug
+            assert f.organisation is stand_in.organisation and f.type is stand_in.type
+            assert f.publication_date is stand_in.publication_date
+    finally:
+        spilled.close()
+
+
+def test_a_summary_holds_few_bytes_beyond_its_own_values(results, tmp_path: Path):
+    """mem22: what the summaries of 300 decisions hold, each made from its decision decoded anew (as the build makes
+    them): the values decisions have alike once, so under 1 KB a decision here (two grounds, two subjects, a long title);
+    each decoded anew, as before, over 2 KB."""
+    import gc
+    import tracemalloc
+
+    from publish.compact import Shared
+    from publish.pages import DecisionSummary, build_views
+
+    rs, cache = results
+    spilled = SpilledPdfs(cache, tmp_path / "uit" / "site")
+    n = 300
+    try:
+        for r in rs:
+            spilled.spill(r)
+            spilled.spill_decision(r)
+
+        def summaries(sharing: bool) -> list:
+            shared = Shared()
+            out = []
+            for i in range(n):
+                r = rs[i % len(rs)]
+                decision = spilled.decision(r)
+                view = build_views([decision], spilled.load(r), _inspector(cache).published_copy, {decision.slug: r.history})[0]
+                out.append(DecisionSummary(view, "", shared, r.decision) if sharing else DecisionSummary(view, ""))
+            return out
+
+        def held(sharing: bool) -> float:
+            gc.collect()
+            tracemalloc.start()
+            try:
+                kept = summaries(sharing)
+                gc.collect()
+                size = tracemalloc.get_traced_memory()[0]
+            finally:
+                tracemalloc.stop()
+            del kept
+            return size / n
+
+        now, before = held(True), held(False)
+        assert now < 1024, now  # 0.7 KB when measured
+        assert before > 2 * 1024, (before, now)  # 2.5 KB when measured: the bound separates the two forms
+    finally:
+        spilled.close()
+
+
+def test_a_packages_problems_hold_no_dict_of_their_own():
+    """mem22: every package's ``Problems`` is held from validation to the build's end (its ``PackageResult``): a list and
+    its package's name, no ``__dict__`` (about 160 bytes more a list); it still pickles and copies as a list with it."""
+    import copy
+    import gc
+    import pickle
+    import tracemalloc
+
+    names = [f"pakket-{i}" for i in range(2000)]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = [Problems(name) for name in names]
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert size / len(names) < 110, size / len(names)  # 16 KB of the list ``kept`` itself included
+    assert not hasattr(kept[0], "__dict__")
+    p = Problems("pakket")
+    p.warning("besluit.md", "titel", "kort", "langer", "veld.kort")
+    for again in (pickle.loads(pickle.dumps(p)), copy.copy(p), copy.deepcopy(p)):
+        assert again == p and again.package == "pakket" and type(again) is Problems
