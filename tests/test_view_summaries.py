@@ -353,8 +353,6 @@ def test_staging_keeps_a_few_bytes_a_document_for_the_downloads_and_the_move():
     the site (their places) is, per decision, its places joined in one str and its ZIP's key. Before, a list of str per
     decision and a dict of the SHA-256 of every PDF of the archive by place were held from staging to the metadata
     phase: about 8 KB a decision of 25 documents (65 MiB at 10,000 decisions); now under 2 KB."""
-    import gc
-    import tracemalloc
 
     from publish.build import StagedFiles, _zip_key
     from publish.incremental import key_of
@@ -367,16 +365,7 @@ def test_staging_keeps_a_few_bytes_a_document_for_the_downloads_and_the_move():
     assert _zip_key("2024-03-01", places, {**hashes, places[3]: ""}) == ""  # a SHA-256 unknown: made again
 
     def held(fill) -> float:
-        gc.collect()
-        tracemalloc.start()
-        try:
-            kept = fill()
-            gc.collect()
-            size = tracemalloc.get_traced_memory()[0]
-        finally:
-            tracemalloc.stop()
-        del kept
-        return size / n
+        return _held_per(fill, n)
 
     def now():
         staged = StagedFiles()
@@ -439,8 +428,6 @@ def test_a_summary_holds_few_bytes_beyond_its_own_values(results, tmp_path: Path
     """mem22: what the summaries of 300 decisions hold, each made from its decision decoded anew (as the build makes
     them): the values decisions have alike once, so under 1 KB a decision here (two grounds, two subjects, a long title);
     each decoded anew, as before, over 2 KB."""
-    import gc
-    import tracemalloc
 
     from publish.compact import Shared
     from publish.pages import DecisionSummary, build_views
@@ -464,16 +451,7 @@ def test_a_summary_holds_few_bytes_beyond_its_own_values(results, tmp_path: Path
             return out
 
         def held(sharing: bool) -> float:
-            gc.collect()
-            tracemalloc.start()
-            try:
-                kept = summaries(sharing)
-                gc.collect()
-                size = tracemalloc.get_traced_memory()[0]
-            finally:
-                tracemalloc.stop()
-            del kept
-            return size / n
+            return _held_per(lambda: summaries(sharing), n)
 
         now, before = held(True), held(False)
         assert now < 1024, now  # 0.7 KB when measured
@@ -504,3 +482,20 @@ def test_a_packages_problems_hold_no_dict_of_their_own():
     p.warning("besluit.md", "titel", "kort", "langer", "veld.kort")
     for again in (pickle.loads(pickle.dumps(p)), copy.copy(p), copy.deepcopy(p)):
         assert again == p and again.package == "pakket" and type(again) is Problems
+
+
+def _held_per(fill, n: int) -> float:
+    """Bytes still allocated after ``fill()`` made what it returns (kept alive while measured), per one of ``n``."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = fill()
+        gc.collect()
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    del kept
+    return size / n
