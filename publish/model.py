@@ -143,6 +143,7 @@ def ground_sort_key(ground: Ground) -> tuple:
 
 
 def _as_is(value):
+    """What a value is held as when there is no ``compact.Shared`` table (mem22): itself."""
     return value
 
 

@@ -25,7 +25,7 @@ from . import urls
 from .dates import dutch
 from .grounds import GROUNDS, Ground
 from .markdown_safe import render_untrusted
-from .model import Decision, InventoryRow, ground_sort_key
+from .model import Decision, InventoryRow, _as_is, ground_sort_key
 from .pdfs import PdfResult, any_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # the generator's templates (their bytes key the page cache)
@@ -325,10 +325,6 @@ class DecisionView(_Facts):
             + (f"; van {suspended} is de publicatie opgeschort" if suspended else "")
             + (f"; {withdrawn} {'is' if withdrawn == 1 else 'zijn'} ingetrokken" if withdrawn else "")
         )
-
-
-def _as_is(value):
-    return value
 
 
 class DecisionFacts:
